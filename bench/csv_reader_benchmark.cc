@@ -1,0 +1,100 @@
+// Ingest throughput: the CSV reader alone and read + clean, on a generated usage log of about
+// 350 MB (200,000 users, ~9M rows) and on the full UCI Online Retail file (541,909 rows).
+// Inputs are generated or decompressed once into the scratch directory and reused.
+//
+//   build/bench/csv_reader_benchmark --benchmark_counters_tabular=true
+
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "bench_util.h"
+#include "prep/ingest.h"
+#include "synth/usage_generator.h"
+
+namespace growthlens {
+namespace {
+
+constexpr int64_t kBenchUsers = 200'000;
+
+std::string UsageLogPath() {
+  const std::string path = bench::ScratchDir() + "/usage_200k.csv";
+  if (!std::filesystem::exists(path)) {
+    synth::UsageGeneratorOptions options;
+    options.users = kBenchUsers;
+    auto sink = synth::OpenOutputSink(path);
+    if (!sink.ok() || !synth::GenerateUsageLog(options, **sink).ok()) std::abort();
+  }
+  return path;
+}
+
+std::string OnlineRetailPath() {
+  const std::string path = bench::ScratchDir() + "/online_retail.csv";
+  if (!std::filesystem::exists(path)) {
+    const std::string command = "xz -dc '" + std::string(GROWTHLENS_SHARED_DATA_DIR) +
+                                "/online_retail.csv.xz' > '" + path + "'";
+    if (std::system(command.c_str()) != 0) std::abort();
+  }
+  return path;
+}
+
+void ReportCounters(benchmark::State& state, const CleanedData& data, size_t bytes) {
+  const auto rows = static_cast<int64_t>(data.report.records);
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(bytes));
+  state.SetItemsProcessed(state.iterations() * rows);
+  state.counters["rows"] = static_cast<double>(rows);
+  state.counters["kept"] = static_cast<double>(data.report.rows_kept);
+  state.counters["bytes_per_row"] = data.dataset.Memory().BytesPerRow(data.dataset.rows());
+  state.counters["read_s"] = data.report.read_seconds;
+  state.counters["clean_s"] = data.report.clean_seconds;
+  state.counters["peak_rss_mb"] = static_cast<double>(bench::PeakRssBytes()) / 1e6;
+}
+
+void IngestBenchmark(benchmark::State& state, const std::string& path, unsigned threads) {
+  IngestOptions options;
+  options.read.threads = threads;
+  const size_t bytes = std::filesystem::file_size(path);
+  CleanedData last;
+  for (auto _ : state) {
+    Result<CleanedData> data = IngestFile(path, options);
+    if (!data.ok()) {
+      state.SkipWithError(data.status().message().c_str());
+      return;
+    }
+    last = std::move(data).value();
+  }
+  ReportCounters(state, last, bytes);
+}
+
+void BM_IngestUsageLog(benchmark::State& state) {
+  IngestBenchmark(state, UsageLogPath(), static_cast<unsigned>(state.range(0)));
+}
+BENCHMARK(BM_IngestUsageLog)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_IngestOnlineRetail(benchmark::State& state) {
+  IngestBenchmark(state, OnlineRetailPath(), static_cast<unsigned>(state.range(0)));
+}
+BENCHMARK(BM_IngestOnlineRetail)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_ReadOnlyUsageLog(benchmark::State& state) {
+  const std::string path = UsageLogPath();
+  const size_t bytes = std::filesystem::file_size(path);
+  CsvReadOptions options;
+  int64_t rows = 0;
+  for (auto _ : state) {
+    Result<InputBuffer> buffer = InputBuffer::Load(path, Encoding::kAuto);
+    Result<CsvReadResult> read = ReadCsv(*buffer, "usage_200k.csv", options);
+    rows = static_cast<int64_t>(read->table.rows());
+    benchmark::DoNotOptimize(rows);
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(bytes));
+  state.SetItemsProcessed(state.iterations() * rows);
+  state.counters["peak_rss_mb"] = static_cast<double>(bench::PeakRssBytes()) / 1e6;
+}
+BENCHMARK(BM_ReadOnlyUsageLog)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+}  // namespace growthlens
+
+BENCHMARK_MAIN();

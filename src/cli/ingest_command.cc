@@ -1,0 +1,119 @@
+// growthlens ingest FILE: load, clean, report, and write the clean data and the report.
+
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "cli/ingest_command.h"
+
+#include "cli/command.h"
+#include "cli/ingest_options.h"
+#include "cli/output_format.h"
+#include "cli/report_view.h"
+#include "io/dataset_csv_writer.h"
+
+namespace growthlens::cli {
+
+namespace {
+
+struct IngestArgs {
+  IngestRequest request;
+  bool no_write = false;
+  IngestFlags flags;
+};
+
+std::string StemOf(const std::string& path) {
+  std::string name = std::filesystem::path(path).filename().string();
+  for (const char* suffix : {".gz", ".csv", ".tsv", ".txt"})
+    if (name.size() > std::strlen(suffix) && name.ends_with(suffix))
+      name.resize(name.size() - std::strlen(suffix));
+  return name;
+}
+
+Status WriteText(const std::string& path, const std::string& text) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary);
+    out << text;
+    if (!out.flush())
+      return Status(ErrorCode::kIoError, fmt::format("{}: cannot write", temporary));
+  }
+  std::error_code error;
+  std::filesystem::rename(temporary, path, error);
+  if (error) return Status(ErrorCode::kIoError, fmt::format("{}: {}", path, error.message()));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status RunIngestRequest(const IngestRequest& args) {
+  if (!args.quiet) fmt::print(stderr, "growthlens ingest: reading {}\n", args.input);
+  Result<CleanedData> cleaned = IngestFile(args.input, args.options);
+  if (!cleaned.ok()) return cleaned.status();
+  const CleaningReport& report = cleaned->report;
+  const Dataset& dataset = cleaned->dataset;
+  if (!args.quiet)
+    fmt::print(stderr,
+               "growthlens ingest: {} rows read in {:.2f} s, {} kept after cleaning in {:.2f} s\n",
+               WithThousands(report.records), report.read_seconds, WithThousands(report.rows_kept),
+               report.clean_seconds);
+
+  const nlohmann::json json = CleaningReportJson(report, dataset);
+  if (args.write) {
+    std::error_code error;
+    std::filesystem::create_directories(args.output_dir, error);
+    if (error)
+      return Status(ErrorCode::kIoError, fmt::format("{}: {}", args.output_dir, error.message()));
+    const std::string stem = StemOf(args.input);
+    const std::string data_path = fmt::format("{}/{}_clean.csv", args.output_dir, stem);
+    const std::string report_path =
+        fmt::format("{}/{}_cleaning_report.json", args.output_dir, stem);
+    GROWTHLENS_RETURN_IF_ERROR(WriteDatasetCsv(dataset, data_path));
+    GROWTHLENS_RETURN_IF_ERROR(WriteText(report_path, json.dump(2) + "\n"));
+    if (!args.quiet)
+      fmt::print(stderr, "growthlens ingest: wrote {} and {}\n", data_path, report_path);
+  }
+  switch (args.format) {
+    case OutputFormat::kTable:
+      fmt::print("{}", CleaningReportTable(report, dataset));
+      break;
+    case OutputFormat::kJson:
+      fmt::print("{}\n", json.dump(2));
+      break;
+    case OutputFormat::kCsv:
+      fmt::print("{}", CleaningReportCsv(report));
+      break;
+  }
+  return Status::Ok();
+}
+
+void RegisterIngestCommand(CLI::App& app, CommandOutcome& outcome) {
+  auto args = std::make_shared<IngestArgs>();
+  CLI::App* command = app.add_subcommand(
+      "ingest",
+      "Load a usage log or transactions CSV (.csv or .csv.gz), clean it, print the cleaning report "
+      "and write the clean data and the report (JSON) to --output-dir");
+  IngestRequest& request = args->request;
+  command->add_option("input", request.input, "CSV file to load")
+      ->required()
+      ->check(CLI::ExistingFile);
+  command->add_option(
+      "--output-dir", request.output_dir,
+      "Where to write <name>_clean.csv and <name>_cleaning_report.json (default data/processed)");
+  command->add_flag("--no-write", args->no_write, "Only print the report");
+  command->add_flag("--quiet", request.quiet, "No progress on stderr");
+  AddFormatOption(*command, request.format);
+  AddIngestOptions(*command, args->flags);
+  command->callback([args, &outcome] {
+    Status status = ResolveIngestOptions(args->flags);
+    if (status.ok()) {
+      args->request.options = args->flags.options;
+      args->request.write = !args->no_write;
+      status = RunIngestRequest(args->request);
+    }
+    if (!status.ok()) ReportFailure("ingest", status, outcome);
+  });
+}
+
+}  // namespace growthlens::cli

@@ -1,0 +1,24 @@
+#pragma once
+// The ingest step as a function, so that `demo` (and later `analyze`) run exactly what
+// `growthlens ingest` runs.
+
+#include <string>
+
+#include "cli/output_format.h"
+#include "prep/ingest.h"
+
+namespace growthlens::cli {
+
+struct IngestRequest {
+  std::string input;
+  std::string output_dir = "data/processed";
+  bool write = true;   // write <stem>_clean.csv and <stem>_cleaning_report.json
+  bool quiet = false;  // no progress on stderr
+  OutputFormat format = OutputFormat::kTable;
+  IngestOptions options;
+};
+
+/// Loads, cleans, writes and prints the report on stdout in the requested format.
+Status RunIngestRequest(const IngestRequest& request);
+
+}  // namespace growthlens::cli

@@ -1,0 +1,104 @@
+#include "cli/ingest_options.h"
+
+#include <fmt/format.h>
+
+namespace growthlens::cli {
+
+void AddIngestOptions(CLI::App& command, IngestFlags& flags) {
+  command.add_option(
+      "--encoding", flags.encoding,
+      "auto (default: UTF-8 if valid, else Windows-1252), utf-8, latin-1, windows-1252");
+  command.add_option("--delimiter", flags.delimiter,
+                     "Field delimiter: ',', ';', 'tab' or '|' (default: detected)");
+  command.add_option("--date-format", flags.options.read.date_format,
+                     "auto (ISO or M/D/YYYY H:MM), iso, mdy, or a format such as '%d.%m.%Y %H:%M'");
+  command.add_option("--kind", flags.kind, "usage or transactions (default: from the header)");
+  const std::array<std::pair<Role, const char*>, kRoleCount> kColumnFlags = {{
+      {Role::kUser, "--user-col"},
+      {Role::kSignup, "--signup-col"},
+      {Role::kTime, "--time-col"},
+      {Role::kItem, "--item-col"},
+      {Role::kCount, "--count-col"},
+      {Role::kPrice, "--price-col"},
+      {Role::kAmount, "--amount-col"},
+      {Role::kOrder, "--order-col"},
+      {Role::kDescription, "--description-col"},
+      {Role::kCountry, "--country-col"},
+  }};
+  for (const auto& [role, flag] : kColumnFlags)
+    command
+        .add_option(
+            flag, flags.columns[static_cast<size_t>(role)],
+            fmt::format("Column holding the {} (maps exports of other shapes)", RoleName(role)))
+        ->group("Column mapping");
+  std::string rule_names;
+  for (CleaningRule rule : kAllCleaningRules)
+    rule_names += fmt::format("{}{}", rule_names.empty() ? "" : ", ", CleaningRuleName(rule));
+  command
+      .add_option("--skip-rule", flags.skip_rules,
+                  "Switch a cleaning rule off (repeatable): " + rule_names)
+      ->group("Cleaning");
+  command.add_option("--min-date", flags.min_date, "Earliest valid date (default 1970-01-01)")
+      ->group("Cleaning");
+  command
+      .add_option("--max-date", flags.max_date,
+                  "Dates from this day on are invalid (default 2100-01-01)")
+      ->group("Cleaning");
+  command
+      .add_flag("--strict", flags.options.strict,
+                "Fail on the first malformed row instead of counting it")
+      ->group("Cleaning");
+  command.add_option("--threads", flags.options.read.threads,
+                     "Threads to use (default: all cores)");
+  command.add_option("--examples", flags.options.read.max_examples,
+                     "Examples kept per reason in the report (default 5)");
+}
+
+Status ResolveIngestOptions(IngestFlags& flags) {
+  IngestOptions& options = flags.options;
+  const std::optional<Encoding> encoding = ParseEncodingName(flags.encoding);
+  if (!encoding)
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("--encoding '{}': expected auto, utf-8, latin-1 or windows-1252",
+                              flags.encoding));
+  options.encoding = *encoding;
+  if (!flags.delimiter.empty()) {
+    if (flags.delimiter == "tab" || flags.delimiter == "\\t")
+      options.read.delimiter = '\t';
+    else if (flags.delimiter.size() == 1 && flags.delimiter != "\"")
+      options.read.delimiter = flags.delimiter[0];
+    else
+      return Status(
+          ErrorCode::kInvalidArgument,
+          fmt::format("--delimiter '{}': expected one character or 'tab'", flags.delimiter));
+  }
+  if (!flags.kind.empty()) {
+    if (flags.kind == "usage")
+      options.read.columns.kind = DataKind::kUsage;
+    else if (flags.kind == "transactions")
+      options.read.columns.kind = DataKind::kTransactions;
+    else
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("--kind '{}': expected usage or transactions", flags.kind));
+  }
+  options.read.columns.name = flags.columns;
+  for (const std::string& name : flags.skip_rules) {
+    const std::optional<CleaningRule> rule = ParseCleaningRuleName(name);
+    if (!rule)
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("--skip-rule '{}': no such rule", name));
+    options.cleaning.Set(*rule, false);
+  }
+  const std::optional<Day> min_date = ParseIsoDate(flags.min_date);
+  const std::optional<Day> max_date = ParseIsoDate(flags.max_date);
+  if (!min_date || !max_date || *min_date >= *max_date)
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("--min-date '{}' / --max-date '{}': expected two dates YYYY-MM-DD, "
+                              "the first earlier",
+                              flags.min_date, flags.max_date));
+  options.cleaning.min_date = *min_date;
+  options.cleaning.max_date = *max_date;
+  return Status::Ok();
+}
+
+}  // namespace growthlens::cli

@@ -1,0 +1,31 @@
+#pragma once
+// The reading and cleaning options shared by every command that loads a CSV (ingest, and the
+// analysis commands that follow): encoding, delimiter, dates, column mapping, rules, --strict.
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+#include "prep/ingest.h"
+
+namespace growthlens::cli {
+
+struct IngestFlags {
+  std::string encoding = "auto";
+  std::string delimiter;
+  std::string kind;
+  std::vector<std::string> skip_rules;
+  std::string min_date = "1970-01-01";
+  std::string max_date = "2100-01-01";
+  std::array<std::string, kRoleCount> columns;
+  IngestOptions options;
+};
+
+/// Adds the options to `command`; they land in `flags`.
+void AddIngestOptions(CLI::App& command, IngestFlags& flags);
+
+/// Validates the text options and fills flags.options.
+Status ResolveIngestOptions(IngestFlags& flags);
+
+}  // namespace growthlens::cli

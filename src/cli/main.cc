@@ -1,0 +1,35 @@
+#include <CLI/CLI.hpp>
+
+#include <fmt/format.h>
+
+#include "cli/command.h"
+
+namespace growthlens::cli {
+
+void ReportFailure(const std::string& command, const Status& status, CommandOutcome& outcome) {
+  fmt::print(stderr, "growthlens {}: error: {}\n", command, status.message());
+  outcome.exit_code = ExitCodeOf(status.code());
+}
+
+}  // namespace growthlens::cli
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "GrowthLens: fast product and customer analytics.\n"
+      "Ingest feature-usage logs or e-commerce transactions, clean them with a full report,\n"
+      "and analyse them. Run 'growthlens <command> --help' for each command."};
+  app.set_version_flag("--version", "growthlens 0.1.0");
+  app.require_subcommand(1);
+
+  growthlens::cli::CommandOutcome outcome;
+  growthlens::cli::RegisterGenerateCommand(app, outcome);
+  growthlens::cli::RegisterIngestCommand(app, outcome);
+  growthlens::cli::RegisterDemoCommand(app, outcome);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  }
+  return outcome.exit_code;
+}

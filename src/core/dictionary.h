@@ -1,0 +1,52 @@
+#pragma once
+// StringDictionary: dictionary encoding for string columns. Each distinct string gets a dense
+// uint32 code in order of first appearance; the bytes live once in an arena, so hot loops
+// only see codes. Open addressing with stored hashes keeps lookups to one cache line.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/hash.h"
+
+namespace growthlens {
+
+/// Code meaning "no value" (a missing id, for example).
+inline constexpr uint32_t kNullCode = UINT32_MAX;
+
+class StringDictionary {
+ public:
+  StringDictionary();
+
+  /// The code of `text`, adding it when new. `hash` must be HashBytes(text).
+  uint32_t Intern(std::string_view text, uint64_t hash);
+  uint32_t Intern(std::string_view text) { return Intern(text, HashBytes(text)); }
+
+  /// The code of `text` if present.
+  std::optional<uint32_t> Find(std::string_view text) const;
+
+  std::string_view operator[](uint32_t code) const {
+    return {arena_.data() + offsets_[code], offsets_[code + 1] - offsets_[code]};
+  }
+  uint32_t size() const { return static_cast<uint32_t>(offsets_.size() - 1); }
+  bool empty() const { return size() == 0; }
+
+  /// Bytes held: arena, offsets and hash table.
+  size_t MemoryBytes() const;
+
+ private:
+  struct Slot {
+    uint32_t hash_tag = 0;  // upper hash bits, to skip most string comparisons
+    uint32_t code = kNullCode;
+  };
+  void Grow();
+
+  std::string arena_;
+  std::vector<uint32_t> offsets_;  // size() + 1 entries; string i is [offsets_[i], offsets_[i+1])
+  std::vector<Slot> slots_;        // power-of-two size, at most half full
+  uint64_t slot_mask_ = 0;
+};
+
+}  // namespace growthlens

@@ -1,0 +1,269 @@
+#include "io/chunk_parser.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "io/number_parser.h"
+
+namespace growthlens {
+
+namespace {
+
+constexpr size_t kMaxExampleValueBytes = 80;
+
+/// Interns a column's strings, remembering the previous value: logs sorted by user or invoice
+/// repeat the same string on consecutive rows, and one comparison beats a hash lookup.
+class CachedInterner {
+ public:
+  explicit CachedInterner(StringDictionary& dictionary) : dictionary_(dictionary) {}
+  uint32_t Intern(std::string_view text) {
+    // The previous string is read back from the dictionary: no copy per row.
+    if (last_code_ != kNullCode && dictionary_[last_code_] == text) return last_code_;
+    last_code_ = dictionary_.Intern(text);
+    return last_code_;
+  }
+
+ private:
+  StringDictionary& dictionary_;
+  uint32_t last_code_ = kNullCode;
+};
+
+/// Parses a date column, remembering the previous text for the same reason. Plain ISO dates
+/// ("2025-03-17", ten bytes) are compared and parsed on a fast path.
+class CachedDateParser {
+ public:
+  explicit CachedDateParser(const DateParser& parser)
+      : parser_(parser), iso_fast_path_(parser.AcceptsIso()) {}
+  std::optional<Timestamp> Parse(std::string_view text) {
+    if (text.size() == kIsoDateBytes) {
+      uint64_t head;
+      uint16_t tail;
+      std::memcpy(&head, text.data(), sizeof(head));
+      std::memcpy(&tail, text.data() + sizeof(head), sizeof(tail));
+      if (last_was_iso_date_ && head == last_head_ && tail == last_tail_) return last_value_;
+      last_head_ = head;
+      last_tail_ = tail;
+      last_was_iso_date_ = true;
+      if (iso_fast_path_) {
+        const std::optional<Day> day = ParseIsoDate(text);
+        last_value_ = day ? std::optional<Timestamp>(static_cast<Timestamp>(*day) * kSecondsPerDay)
+                          : parser_.Parse(text);
+      } else {
+        last_value_ = parser_.Parse(text);
+      }
+      return last_value_;
+    }
+    if (!last_was_iso_date_ && text == last_text_) return last_value_;
+    last_was_iso_date_ = false;
+    last_text_.assign(text);
+    last_value_ = parser_.Parse(text);
+    return last_value_;
+  }
+
+ private:
+  static constexpr size_t kIsoDateBytes = 10;
+  const DateParser& parser_;
+  bool iso_fast_path_;
+  bool last_was_iso_date_ = false;
+  uint64_t last_head_ = 0;
+  uint16_t last_tail_ = 0;
+  std::string last_text_ = "\x01";  // matches no real field
+  std::optional<Timestamp> last_value_;
+};
+
+std::string Abbreviate(std::string_view text) {
+  if (text.size() <= kMaxExampleValueBytes) return std::string(text);
+  return std::string(text.substr(0, kMaxExampleValueBytes)) + "...";
+}
+
+class ChunkParser {
+ public:
+  ChunkParser(const ChunkParseOptions& options, StagedChunk& out)
+      : options_(options),
+        mapping_(*options.mapping),
+        out_(out),
+        users_(out.dictionaries.users),
+        features_(out.dictionaries.features),
+        invoices_(out.dictionaries.invoices),
+        stock_codes_(out.dictionaries.stock_codes),
+        descriptions_(out.dictionaries.descriptions),
+        countries_(out.dictionaries.countries),
+        time_parser_(*options.dates),
+        signup_parser_(*options.dates),
+        allow_decimal_comma_(options.dialect.delimiter != ',') {}
+
+  size_t Run(std::string_view text, size_t begin, size_t nominal_end) {
+    Reserve(EstimateRows(text, begin, nominal_end));
+    CsvCursor cursor(text, options_.dialect, begin, text.size());
+    std::vector<std::string_view> fields;
+    const size_t expected_fields = mapping_.header.size();
+    while (cursor.position() < nominal_end && cursor.Next(fields)) {
+      // Chunk-relative line of the record's first line; the merge adds the chunk's offset.
+      line_ = cursor.record_newlines() + 1;
+      if (cursor.blank_line()) {
+        ++out_.blank_lines;
+        continue;
+      }
+      ++out_.records;
+      if (cursor.unterminated_quote()) {
+        Reject(ParseIssue::kUnterminatedQuote, "", Abbreviate(fields.back()),
+               "a quoted field is never closed before the end of the file");
+        continue;
+      }
+      if (fields.size() != expected_fields) {
+        Reject(ParseIssue::kWrongFieldCount, "",
+               Abbreviate(
+                   text.substr(cursor.record_start(), cursor.position() - cursor.record_start())),
+               fmt::format("expected {} fields, found {}", expected_fields, fields.size()));
+        continue;
+      }
+      if (mapping_.kind == DataKind::kUsage)
+        AddUsageRow(fields);
+      else
+        AddTransactionRow(fields);
+    }
+    out_.newlines = cursor.newlines();
+    return cursor.position();
+  }
+
+ private:
+  // Rows in [begin, end) judged from the line length of its first 64 KiB, with 5% to spare:
+  // growing columns by doubling would copy them and fault in fresh pages again and again.
+  static size_t EstimateRows(std::string_view text, size_t begin, size_t end) {
+    constexpr size_t kSampleBytes = 64 * 1024;
+    const size_t sample_end = std::min(end, begin + kSampleBytes);
+    size_t lines = 0;
+    for (size_t pos = begin; pos < sample_end; ++pos) lines += text[pos] == '\n' ? 1 : 0;
+    if (lines == 0 || sample_end <= begin) return 0;
+    const double bytes_per_line =
+        static_cast<double>(sample_end - begin) / static_cast<double>(lines);
+    return static_cast<size_t>(static_cast<double>(end - begin) / bytes_per_line * 1.05) + 16;
+  }
+
+  void Reserve(size_t rows) {
+    out_.line.reserve(rows);
+    out_.user.reserve(rows);
+    if (mapping_.kind == DataKind::kUsage) {
+      out_.signup.reserve(rows);
+      out_.day.reserve(rows);
+      out_.feature.reserve(rows);
+      out_.events.reserve(rows);
+      return;
+    }
+    for (auto* column : {&out_.invoice, &out_.stock_code, &out_.description, &out_.country})
+      column->reserve(rows);
+    out_.quantity.reserve(rows);
+    out_.time.reserve(rows);
+    out_.price.reserve(rows);
+  }
+
+  std::string_view Field(const std::vector<std::string_view>& fields, Role role) const {
+    const int column = mapping_[role];
+    return column == kUnmapped ? std::string_view() : fields[static_cast<size_t>(column)];
+  }
+
+  std::optional<Timestamp> ParseDate(CachedDateParser& parser, std::string_view text, Role role) {
+    std::optional<Timestamp> parsed = parser.Parse(text);
+    if (!parsed)
+      out_.unparsable_dates.push_back(
+          {static_cast<uint32_t>(out_.rows()), out_.unparsable_date_texts.Intern(text), role});
+    return parsed;
+  }
+
+  void Reject(ParseIssue issue, std::string column, std::string value, std::string message) {
+    const auto issue_idx = static_cast<size_t>(issue);
+    ++out_.issue_counts[issue_idx];
+    auto& examples = out_.issue_examples[issue_idx];
+    if (examples.size() < options_.max_examples)
+      examples.push_back({line_, std::move(column), std::move(value), std::move(message)});
+  }
+
+  // Parses a count column; a missing column counts as 1 (one event, one unit).
+  bool ReadCount(const std::vector<std::string_view>& fields, int32_t& count) {
+    if (!mapping_.Has(Role::kCount)) {
+      count = 1;
+      return true;
+    }
+    const std::string_view text = Field(fields, Role::kCount);
+    const std::optional<int32_t> value = ParseInt32(text);
+    if (!value) {
+      Reject(ParseIssue::kBadNumber, mapping_.NameOf(Role::kCount), Abbreviate(text),
+             "expected a whole number");
+      return false;
+    }
+    count = *value;
+    return true;
+  }
+
+  void AddUsageRow(const std::vector<std::string_view>& fields) {
+    int32_t events = 0;
+    if (!ReadCount(fields, events)) return;
+    const std::string_view user_text = Field(fields, Role::kUser);
+    const uint32_t user = user_text.empty() ? kNullCode : users_.Intern(user_text);
+    Day signup = kNoDay;
+    if (mapping_.Has(Role::kSignup)) {
+      const std::string_view signup_text = Field(fields, Role::kSignup);
+      if (!signup_text.empty()) {
+        const std::optional<Timestamp> parsed =
+            ParseDate(signup_parser_, signup_text, Role::kSignup);
+        signup = parsed ? DayOf(*parsed) : kInvalidDay;
+      }
+    }
+    const std::optional<Timestamp> time =
+        ParseDate(time_parser_, Field(fields, Role::kTime), Role::kTime);
+    out_.line.push_back(static_cast<uint32_t>(line_));
+    out_.user.push_back(user);
+    out_.signup.push_back(signup);
+    out_.day.push_back(time ? DayOf(*time) : kInvalidDay);
+    out_.feature.push_back(features_.Intern(Field(fields, Role::kItem)));
+    out_.events.push_back(events);
+  }
+
+  void AddTransactionRow(const std::vector<std::string_view>& fields) {
+    int32_t quantity = 0;
+    if (!ReadCount(fields, quantity)) return;
+    double price = 0;
+    const Role price_role = mapping_.Has(Role::kPrice) ? Role::kPrice : Role::kAmount;
+    const std::string_view price_text = Field(fields, price_role);
+    const std::optional<double> parsed_price = ParseDouble(price_text, allow_decimal_comma_);
+    if (!parsed_price) {
+      Reject(ParseIssue::kBadNumber, mapping_.NameOf(price_role), Abbreviate(price_text),
+             "expected a number such as 2.55");
+      return;
+    }
+    // A line total becomes a unit price so that quantity x price gives it back.
+    price = price_role == Role::kAmount && quantity != 0 ? *parsed_price / quantity : *parsed_price;
+    const std::string_view customer_text = Field(fields, Role::kUser);
+    const std::optional<Timestamp> time =
+        ParseDate(time_parser_, Field(fields, Role::kTime), Role::kTime);
+    out_.line.push_back(static_cast<uint32_t>(line_));
+    out_.invoice.push_back(invoices_.Intern(Field(fields, Role::kOrder)));
+    out_.stock_code.push_back(stock_codes_.Intern(Field(fields, Role::kItem)));
+    out_.description.push_back(descriptions_.Intern(Field(fields, Role::kDescription)));
+    out_.quantity.push_back(quantity);
+    out_.time.push_back(time ? *time : kInvalidTime);
+    out_.price.push_back(price);
+    out_.user.push_back(customer_text.empty() ? kNullCode : users_.Intern(customer_text));
+    out_.country.push_back(countries_.Intern(Field(fields, Role::kCountry)));
+  }
+
+  const ChunkParseOptions& options_;
+  const ColumnMapping& mapping_;
+  StagedChunk& out_;
+  CachedInterner users_, features_, invoices_, stock_codes_, descriptions_, countries_;
+  CachedDateParser time_parser_, signup_parser_;
+  bool allow_decimal_comma_;
+  uint64_t line_ = 0;
+};
+
+}  // namespace
+
+size_t ParseChunk(std::string_view text, size_t begin, size_t nominal_end,
+                  const ChunkParseOptions& options, StagedChunk& out) {
+  ChunkParser parser(options, out);
+  return parser.Run(text, begin, nominal_end);
+}
+
+}  // namespace growthlens

@@ -1,0 +1,26 @@
+#pragma once
+// Parses one chunk of CSV records into a StagedChunk (the per-thread stage of the reader).
+
+#include <string_view>
+
+#include "io/column_mapping.h"
+#include "io/csv_cursor.h"
+#include "io/date_parser.h"
+#include "io/staged_table.h"
+
+namespace growthlens {
+
+struct ChunkParseOptions {
+  const ColumnMapping* mapping = nullptr;
+  const DateParser* dates = nullptr;
+  CsvDialect dialect;
+  size_t max_examples = 5;  // kept per issue
+};
+
+/// Parses the records that start in text[begin, nominal_end); the last one may run past
+/// nominal_end. Returns the offset where parsing stopped: the start of the first record at or
+/// after nominal_end, which is where the next chunk must begin.
+size_t ParseChunk(std::string_view text, size_t begin, size_t nominal_end,
+                  const ChunkParseOptions& options, StagedChunk& out);
+
+}  // namespace growthlens

@@ -1,0 +1,179 @@
+#include "io/column_mapping.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace growthlens {
+
+namespace {
+
+struct RoleAliases {
+  Role role;
+  std::vector<std::string_view> names;  // normalised
+};
+
+// Known schemas' column names per role, normalised. Order matters only for readability.
+const std::vector<RoleAliases>& UsageAliases() {
+  static const std::vector<RoleAliases> kAliases = {
+      {Role::kUser, {"userid"}},       {Role::kSignup, {"signupdate"}},
+      {Role::kTime, {"eventdate"}},    {Role::kItem, {"featurename", "feature"}},
+      {Role::kCount, {"eventscount"}},
+  };
+  return kAliases;
+}
+
+const std::vector<RoleAliases>& RetailAliases() {
+  static const std::vector<RoleAliases> kAliases = {
+      {Role::kOrder, {"invoiceno", "invoice"}},
+      {Role::kItem, {"stockcode"}},
+      {Role::kDescription, {"description"}},
+      {Role::kCount, {"quantity"}},
+      {Role::kTime, {"invoicedate"}},
+      {Role::kPrice, {"unitprice", "price"}},
+      {Role::kUser, {"customerid"}},
+      {Role::kCountry, {"country"}},
+  };
+  return kAliases;
+}
+
+int FindColumn(const std::vector<std::string>& normalized, std::string_view wanted) {
+  for (size_t column_idx = 0; column_idx < normalized.size(); ++column_idx)
+    if (normalized[column_idx] == wanted) return static_cast<int>(column_idx);
+  return kUnmapped;
+}
+
+ColumnMapping EmptyMapping(const std::vector<std::string>& header) {
+  ColumnMapping mapping;
+  mapping.column.fill(kUnmapped);
+  mapping.header = header;
+  return mapping;
+}
+
+// Maps every alias it can; returns the roles in `required` that stayed unmapped.
+std::vector<std::string> ApplyAliases(const std::vector<RoleAliases>& aliases,
+                                      const std::vector<std::string>& normalized,
+                                      std::initializer_list<Role> required,
+                                      ColumnMapping& mapping) {
+  for (const RoleAliases& alias : aliases) {
+    for (std::string_view name : alias.names) {
+      const int column = FindColumn(normalized, name);
+      if (column != kUnmapped) {
+        mapping.column[static_cast<size_t>(alias.role)] = column;
+        break;
+      }
+    }
+  }
+  std::vector<std::string> missing;
+  for (Role role : required)
+    if (!mapping.Has(role)) missing.emplace_back(RoleName(role));
+  return missing;
+}
+
+}  // namespace
+
+const char* RoleName(Role role) {
+  constexpr const char* kNames[kRoleCount] = {"user",  "signup", "time",  "item",        "count",
+                                              "price", "amount", "order", "description", "country"};
+  return kNames[static_cast<size_t>(role)];
+}
+
+const char* SchemaDisplayName(SchemaName schema) {
+  switch (schema) {
+    case SchemaName::kUsageLog:
+      return "usage log";
+    case SchemaName::kOnlineRetail:
+      return "Online Retail";
+    case SchemaName::kOnlineRetailII:
+      return "Online Retail II";
+    case SchemaName::kCustom:
+      return "custom mapping";
+  }
+  return "custom mapping";
+}
+
+std::string ColumnMapping::NameOf(Role role) const {
+  const int index = (*this)[role];
+  return index == kUnmapped ? RoleName(role) : header[static_cast<size_t>(index)];
+}
+
+bool ColumnOverrides::Any() const {
+  for (const std::string& column_name : name)
+    if (!column_name.empty()) return true;
+  return false;
+}
+
+std::string NormalizeColumnName(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    if (c >= 'A' && c <= 'Z')
+      out.push_back(static_cast<char>(c - 'A' + 'a'));
+    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+      out.push_back(c);
+  }
+  return out;
+}
+
+Result<ColumnMapping> MapColumns(const std::vector<std::string>& header,
+                                 const ColumnOverrides& overrides) {
+  std::vector<std::string> normalized;
+  normalized.reserve(header.size());
+  for (const std::string& name : header) normalized.push_back(NormalizeColumnName(name));
+  const std::string found = fmt::format("found columns: {}", fmt::join(header, ", "));
+
+  if (overrides.Any()) {
+    ColumnMapping mapping = EmptyMapping(header);
+    for (size_t role_idx = 0; role_idx < kRoleCount; ++role_idx) {
+      const std::string& wanted = overrides.name[role_idx];
+      if (wanted.empty()) continue;
+      const int column = FindColumn(normalized, NormalizeColumnName(wanted));
+      if (column == kUnmapped)
+        return Status(ErrorCode::kSchemaError,
+                      fmt::format("column '{}' given for {} is not in the header ({})", wanted,
+                                  RoleName(static_cast<Role>(role_idx)), found));
+      mapping.column[role_idx] = column;
+    }
+    const bool looks_like_transactions =
+        mapping.Has(Role::kPrice) || mapping.Has(Role::kAmount) || mapping.Has(Role::kOrder);
+    mapping.kind = overrides.kind.value_or(looks_like_transactions ? DataKind::kTransactions
+                                                                   : DataKind::kUsage);
+    if (!mapping.Has(Role::kUser) || !mapping.Has(Role::kTime))
+      return Status(
+          ErrorCode::kSchemaError,
+          fmt::format("a custom mapping needs at least --user-col and --time-col ({})", found));
+    if (mapping.kind == DataKind::kTransactions && !mapping.Has(Role::kPrice) &&
+        !mapping.Has(Role::kAmount))
+      return Status(ErrorCode::kSchemaError,
+                    fmt::format("transactions need --price-col or --amount-col ({})", found));
+    return mapping;
+  }
+
+  ColumnMapping usage = EmptyMapping(header);
+  const std::vector<std::string> usage_missing =
+      ApplyAliases(UsageAliases(), normalized, {Role::kUser, Role::kTime, Role::kItem}, usage);
+  ColumnMapping retail = EmptyMapping(header);
+  const std::vector<std::string> retail_missing = ApplyAliases(
+      RetailAliases(), normalized,
+      {Role::kOrder, Role::kItem, Role::kCount, Role::kTime, Role::kPrice, Role::kUser}, retail);
+  if (usage_missing.empty() && (!overrides.kind || *overrides.kind == DataKind::kUsage)) {
+    usage.kind = DataKind::kUsage;
+    usage.schema = SchemaName::kUsageLog;
+    return usage;
+  }
+  if (retail_missing.empty() && (!overrides.kind || *overrides.kind == DataKind::kTransactions)) {
+    retail.kind = DataKind::kTransactions;
+    const bool is_ii = FindColumn(normalized, "invoice") != kUnmapped ||
+                       FindColumn(normalized, "price") != kUnmapped;
+    retail.schema = is_ii ? SchemaName::kOnlineRetailII : SchemaName::kOnlineRetail;
+    return retail;
+  }
+  return Status(
+      ErrorCode::kSchemaError,
+      fmt::format("cannot recognise the header as a usage log (user_id, signup_date, event_date, "
+                  "feature_name, events_count; missing {}) or as Online Retail transactions "
+                  "(InvoiceNo, StockCode, Description, Quantity, InvoiceDate, UnitPrice, "
+                  "CustomerID, Country; missing {}); {}. Map other exports with --user-col, "
+                  "--time-col, --item-col, --count-col, --price-col, --amount-col, --order-col",
+                  fmt::join(usage_missing, ", "), fmt::join(retail_missing, ", "), found));
+}
+
+}  // namespace growthlens

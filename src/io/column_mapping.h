@@ -1,0 +1,65 @@
+#pragma once
+// Maps the columns of a CSV header onto the Dataset's roles. Known schemas are detected from
+// the header, case-, space- and underscore-insensitively: the usage log, UCI Online Retail and
+// Online Retail II. Any other export is mapped by naming its columns per role.
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/dataset.h"
+#include "core/status.h"
+
+namespace growthlens {
+
+enum class Role : uint8_t {
+  kUser,         // user_id / CustomerID
+  kSignup,       // signup_date (usage)
+  kTime,         // event_date / InvoiceDate
+  kItem,         // feature_name (usage) / StockCode (transactions)
+  kCount,        // events_count / Quantity
+  kPrice,        // UnitPrice
+  kAmount,       // a line total, for exports without a unit price
+  kOrder,        // InvoiceNo
+  kDescription,  // Description
+  kCountry,      // Country
+};
+inline constexpr size_t kRoleCount = 10;
+const char* RoleName(Role role);
+
+inline constexpr int kUnmapped = -1;
+
+/// Which schema a header was recognised as.
+enum class SchemaName { kUsageLog, kOnlineRetail, kOnlineRetailII, kCustom };
+const char* SchemaDisplayName(SchemaName schema);
+
+struct ColumnMapping {
+  DataKind kind = DataKind::kUsage;
+  SchemaName schema = SchemaName::kCustom;
+  std::array<int, kRoleCount> column{};  // header index per role, or kUnmapped
+  std::vector<std::string> header;       // the header's names as written
+
+  int operator[](Role role) const { return column[static_cast<size_t>(role)]; }
+  bool Has(Role role) const { return (*this)[role] != kUnmapped; }
+  /// The header name of a role's column ("InvoiceDate"), or the role name when unmapped.
+  std::string NameOf(Role role) const;
+};
+
+/// Column names given by the user, one per role (empty = not given), and an optional kind.
+struct ColumnOverrides {
+  std::array<std::string, kRoleCount> name;
+  std::optional<DataKind> kind;
+  bool Any() const;
+};
+
+/// "Customer ID" -> "customerid": lower case, letters and digits only.
+std::string NormalizeColumnName(std::string_view name);
+
+/// Maps a header: overrides first, then the known schemas. Fails with a message naming the
+/// missing columns and what was found.
+Result<ColumnMapping> MapColumns(const std::vector<std::string>& header,
+                                 const ColumnOverrides& overrides);
+
+}  // namespace growthlens

@@ -1,0 +1,170 @@
+#include "io/csv_cursor.h"
+
+#include <array>
+#include <cstring>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+namespace growthlens {
+
+namespace {
+
+#ifdef __SSE2__
+uint64_t BoundaryMask(const char* block, char delimiter) {
+  const __m128i delimiter_bytes = _mm_set1_epi8(delimiter);
+  const __m128i newline_bytes = _mm_set1_epi8('\n');
+  const __m128i return_bytes = _mm_set1_epi8('\r');
+  uint64_t mask = 0;
+  for (int lane = 0; lane < 4; ++lane) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + lane * 16));
+    const __m128i hits = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(bytes, delimiter_bytes), _mm_cmpeq_epi8(bytes, newline_bytes)),
+        _mm_cmpeq_epi8(bytes, return_bytes));
+    mask |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(hits))) << (lane * 16);
+  }
+  return mask;
+}
+#else
+uint64_t BoundaryMask(const char* block, char delimiter) {
+  uint64_t mask = 0;
+  for (int byte_idx = 0; byte_idx < 64; ++byte_idx) {
+    const char c = block[byte_idx];
+    if (c == delimiter || c == '\n' || c == '\r') mask |= uint64_t{1} << byte_idx;
+  }
+  return mask;
+}
+#endif
+
+}  // namespace
+
+void FieldBoundaryScanner::Load(size_t pos) {
+  block_start_ = pos;
+  if (pos + kBlockBytes <= end_) {
+    mask_ = BoundaryMask(text_ + pos, delimiter_);
+    return;
+  }
+  // The last partial block: copy into a zeroed buffer so no load reads past the input.
+  char padded[kBlockBytes] = {};
+  const size_t valid = end_ - pos;
+  std::memcpy(padded, text_ + pos, valid);
+  mask_ = BoundaryMask(padded, delimiter_) & ((uint64_t{1} << valid) - 1);
+}
+
+CsvCursor::CsvCursor(std::string_view text, CsvDialect dialect, size_t begin, size_t end)
+    : scanner_(text.data(), end, dialect.delimiter),
+      text_(text.data()),
+      pos_(begin),
+      end_(end),
+      dialect_(dialect) {}
+
+bool CsvCursor::Next(std::vector<std::string_view>& fields) {
+  fields.clear();
+  if (pos_ >= end_) return false;
+  record_start_ = pos_;
+  record_newlines_ = newlines_;
+  unterminated_quote_ = false;
+  const char delimiter = dialect_.delimiter;
+  const char quote = dialect_.quote;
+  for (;;) {
+    if (pos_ < end_ && text_[pos_] == quote) {
+      fields.push_back(ReadQuotedField(fields.size()));
+    } else {
+      const size_t field_start = pos_;
+      pos_ = scanner_.Next(pos_);  // hot path: most fields are short and unquoted
+      fields.emplace_back(text_ + field_start, pos_ - field_start);
+    }
+    if (pos_ >= end_) break;
+    const char c = text_[pos_];
+    if (c == delimiter) {
+      ++pos_;
+      continue;
+    }
+    if (c == '\r') {
+      ++pos_;
+      if (pos_ < end_ && text_[pos_] == '\n') ++pos_;
+      ++newlines_;
+      break;
+    }
+    ++pos_;  // '\n'
+    ++newlines_;
+    break;
+  }
+  blank_line_ = fields.size() == 1 && fields[0].empty();
+  return true;
+}
+
+std::string_view CsvCursor::ReadQuotedField(size_t field_idx) {
+  const char quote = dialect_.quote;
+  ++pos_;  // opening quote
+  const size_t content_start = pos_;
+  // Fast case: no doubled quotes and nothing after the closing quote, so the field is a view.
+  bool needs_copy = false;
+  size_t content_end = 0;
+  for (;;) {
+    const void* found = std::memchr(text_ + pos_, quote, end_ - pos_);
+    if (found == nullptr) {  // unterminated: the field runs to the end of the input
+      for (size_t scan = pos_; scan < end_; ++scan) newlines_ += text_[scan] == '\n' ? 1 : 0;
+      content_end = end_;
+      pos_ = end_;
+      unterminated_quote_ = true;
+      break;
+    }
+    const size_t quote_pos = static_cast<size_t>(static_cast<const char*>(found) - text_);
+    for (size_t scan = pos_; scan < quote_pos; ++scan) newlines_ += text_[scan] == '\n' ? 1 : 0;
+    if (quote_pos + 1 < end_ && text_[quote_pos + 1] == quote) {
+      needs_copy = true;
+      pos_ = quote_pos + 2;
+      continue;
+    }
+    content_end = quote_pos;
+    pos_ = quote_pos + 1;
+    break;
+  }
+  const char delimiter = dialect_.delimiter;
+  const size_t trailing_start = pos_;
+  while (pos_ < end_ && text_[pos_] != delimiter && text_[pos_] != '\n' && text_[pos_] != '\r')
+    ++pos_;
+  if (!needs_copy && pos_ == trailing_start)
+    return {text_ + content_start, content_end - content_start};
+
+  if (unescaped_.size() <= field_idx) unescaped_.resize(field_idx + 1);
+  std::string& out = unescaped_[field_idx];
+  out.clear();
+  for (size_t scan = content_start; scan < content_end; ++scan) {
+    out.push_back(text_[scan]);
+    if (text_[scan] == quote && scan + 1 < content_end && text_[scan + 1] == quote) ++scan;
+  }
+  out.append(text_ + trailing_start, pos_ - trailing_start);
+  return out;
+}
+
+char DetectDelimiter(std::string_view text) {
+  constexpr std::array<char, 4> kCandidates = {',', ';', '\t', '|'};
+  constexpr size_t kSampleLines = 20;
+  std::array<int, 4> consistent_lines{};
+  std::array<size_t, 4> first_line_fields{};
+  for (size_t candidate_idx = 0; candidate_idx < kCandidates.size(); ++candidate_idx) {
+    CsvCursor cursor(text, {kCandidates[candidate_idx], '"'}, 0, text.size());
+    std::vector<std::string_view> fields;
+    size_t lines = 0;
+    while (lines < kSampleLines && cursor.Next(fields)) {
+      if (cursor.blank_line()) continue;
+      if (lines == 0) first_line_fields[candidate_idx] = fields.size();
+      if (fields.size() > 1 && fields.size() == first_line_fields[candidate_idx])
+        ++consistent_lines[candidate_idx];
+      ++lines;
+    }
+  }
+  size_t best = 0;
+  for (size_t candidate_idx = 1; candidate_idx < kCandidates.size(); ++candidate_idx) {
+    const bool more_consistent = consistent_lines[candidate_idx] > consistent_lines[best];
+    const bool tie_with_more_fields = consistent_lines[candidate_idx] == consistent_lines[best] &&
+                                      first_line_fields[candidate_idx] > first_line_fields[best];
+    if (more_consistent || tie_with_more_fields) best = candidate_idx;
+  }
+  return consistent_lines[best] > 0 ? kCandidates[best] : ',';
+}
+
+}  // namespace growthlens

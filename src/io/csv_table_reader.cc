@@ -1,0 +1,170 @@
+#include "io/csv_table_reader.h"
+
+#include <algorithm>
+#include <cstring>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "io/chunk_parser.h"
+
+namespace growthlens {
+
+namespace {
+
+// Below this a second thread costs more than it saves.
+constexpr size_t kMinBytesPerThread = 1 << 20;
+
+unsigned ThreadCount(unsigned requested) {
+  if (requested > 0) return requested;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// Start of the line after `pos` (or the end): a guess at a record boundary.
+size_t NextLineStart(std::string_view text, size_t pos) {
+  if (pos >= text.size()) return text.size();
+  const void* newline = std::memchr(text.data() + pos, '\n', text.size() - pos);
+  return newline == nullptr
+             ? text.size()
+             : static_cast<size_t>(static_cast<const char*>(newline) - text.data()) + 1;
+}
+
+std::vector<uint32_t> MergeDictionary(StringDictionary& global, const StringDictionary& local) {
+  std::vector<uint32_t> remap(local.size());
+  for (uint32_t code = 0; code < local.size(); ++code) remap[code] = global.Intern(local[code]);
+  return remap;
+}
+
+void Remap(std::vector<uint32_t>& column, const std::vector<uint32_t>& remap) {
+  for (uint32_t& code : column)
+    if (code != kNullCode) code = remap[code];
+}
+
+// Folds chunk-local codes into the table's dictionaries: chunk 0's become the global ones.
+void MergeChunkDictionaries(StagedTable& table) {
+  StagedDictionaries& global = table.dictionaries;
+  global = std::move(table.chunks.front().dictionaries);
+  for (size_t chunk_idx = 1; chunk_idx < table.chunks.size(); ++chunk_idx) {
+    StagedChunk& chunk = table.chunks[chunk_idx];
+    StagedDictionaries& local = chunk.dictionaries;
+    Remap(chunk.user, MergeDictionary(global.users, local.users));
+    Remap(chunk.feature, MergeDictionary(global.features, local.features));
+    Remap(chunk.invoice, MergeDictionary(global.invoices, local.invoices));
+    Remap(chunk.stock_code, MergeDictionary(global.stock_codes, local.stock_codes));
+    Remap(chunk.description, MergeDictionary(global.descriptions, local.descriptions));
+    Remap(chunk.country, MergeDictionary(global.countries, local.countries));
+    local = StagedDictionaries();
+  }
+}
+
+// Turns chunk-relative line numbers into file line numbers and totals the counts.
+void PlaceLinesAndCount(StagedTable& table, uint64_t header_lines, size_t max_examples) {
+  uint64_t lines_before = header_lines;
+  for (StagedChunk& chunk : table.chunks) {
+    for (uint32_t& line : chunk.line) line = static_cast<uint32_t>(line + lines_before);
+    table.records += chunk.records;
+    table.blank_lines += chunk.blank_lines;
+    for (size_t issue_idx = 0; issue_idx < kParseIssueCount; ++issue_idx) {
+      table.issue_counts[issue_idx] += chunk.issue_counts[issue_idx];
+      for (RowExample& example : chunk.issue_examples[issue_idx]) {
+        example.line += lines_before;
+        if (table.issue_examples[issue_idx].size() < max_examples)
+          table.issue_examples[issue_idx].push_back(std::move(example));
+      }
+      chunk.issue_examples[issue_idx].clear();
+    }
+
+    lines_before += chunk.newlines;
+  }
+}
+
+}  // namespace
+
+Result<CsvReadResult> ReadCsv(const InputBuffer& input, const std::string& name,
+                              const CsvReadOptions& options) {
+  const std::string_view text = input.text();
+  CsvReadResult result;
+  CsvSourceInfo& source = result.source;
+  source.name = name;
+  source.source_bytes = input.source_bytes();
+  source.text_bytes = text.size();
+  source.encoding = input.source_encoding();
+  source.gzip = input.was_gzip();
+  source.bom = input.had_bom();
+
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    return Status(ErrorCode::kParseError, fmt::format("{}: the file is empty; expected a header "
+                                                      "line followed by data rows",
+                                                      name));
+  const CsvDialect dialect{options.delimiter.value_or(DetectDelimiter(text)), '"'};
+  source.delimiter = dialect.delimiter;
+
+  CsvCursor header_cursor(text, dialect, 0, text.size());
+  std::vector<std::string_view> header_fields;
+  do {
+    header_cursor.Next(header_fields);
+  } while (header_cursor.blank_line() && header_cursor.position() < text.size());
+  std::vector<std::string> header;
+  for (std::string_view field : header_fields) {
+    while (!field.empty() && field.front() == ' ') field.remove_prefix(1);
+    while (!field.empty() && field.back() == ' ') field.remove_suffix(1);
+    header.emplace_back(field);
+  }
+  Result<ColumnMapping> mapping = MapColumns(header, options.columns);
+  if (!mapping.ok()) return mapping.status().WithContext(fmt::format("{} line 1", name));
+  Result<DateParser> dates = DateParser::FromSpec(options.date_format);
+  if (!dates.ok()) return dates.status();
+
+  StagedTable& table = result.table;
+  table.mapping = std::move(mapping).value();
+  table.date_expectation = dates->Expected();
+  const size_t body_begin = header_cursor.position();
+  const size_t body_bytes = text.size() - body_begin;
+  const unsigned threads = static_cast<unsigned>(
+      std::clamp<size_t>(body_bytes / kMinBytesPerThread, 1, ThreadCount(options.threads)));
+  source.threads = threads;
+
+  // Nominal chunk ends are cut evenly; starts are guessed at the next line break.
+  std::vector<size_t> nominal_end(threads), begin(threads), stop(threads);
+  for (unsigned chunk_idx = 0; chunk_idx < threads; ++chunk_idx) {
+    const size_t cut = body_begin + body_bytes * (chunk_idx + 1) / threads;
+    nominal_end[chunk_idx] = chunk_idx + 1 == threads ? text.size() : NextLineStart(text, cut - 1);
+    begin[chunk_idx] = chunk_idx == 0 ? body_begin : nominal_end[chunk_idx - 1];
+  }
+  table.chunks.resize(threads);
+  ChunkParseOptions parse_options{&table.mapping, &dates.value(), dialect, options.max_examples};
+  {
+    std::vector<std::jthread> workers;
+    for (unsigned chunk_idx = 1; chunk_idx < threads; ++chunk_idx)
+      workers.emplace_back([&, chunk_idx] {
+        stop[chunk_idx] = ParseChunk(text, begin[chunk_idx], nominal_end[chunk_idx], parse_options,
+                                     table.chunks[chunk_idx]);
+      });
+    stop[0] = ParseChunk(text, begin[0], nominal_end[0], parse_options, table.chunks[0]);
+  }
+  // A chunk must start where its predecessor stopped; otherwise its guess fell inside a quoted
+  // field (or a record ran long), and it is parsed again from the right place.
+  for (unsigned chunk_idx = 1; chunk_idx < threads; ++chunk_idx) {
+    if (stop[chunk_idx - 1] == begin[chunk_idx]) continue;
+    begin[chunk_idx] = stop[chunk_idx - 1];
+    table.chunks[chunk_idx] = StagedChunk();
+    stop[chunk_idx] = ParseChunk(text, begin[chunk_idx], nominal_end[chunk_idx], parse_options,
+                                 table.chunks[chunk_idx]);
+  }
+
+  MergeChunkDictionaries(table);
+  PlaceLinesAndCount(table, header_cursor.newlines(), options.max_examples);
+  if (table.dictionaries.countries.size() > UINT16_MAX)
+    return Status(ErrorCode::kDataError,
+                  fmt::format("{}: {} distinct countries; at most {} are supported", name,
+                              table.dictionaries.countries.size(), UINT16_MAX));
+  if (table.dictionaries.features.size() > UINT16_MAX)
+    return Status(
+        ErrorCode::kDataError,
+        fmt::format("{}: {} distinct values in column {}; at most {} features are supported", name,
+                    table.dictionaries.features.size(), table.mapping.NameOf(Role::kItem),
+                    UINT16_MAX));
+  return result;
+}
+
+}  // namespace growthlens

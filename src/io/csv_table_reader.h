@@ -1,0 +1,48 @@
+#pragma once
+// Reads a whole CSV input into a StagedTable using every core: the header is mapped onto the
+// Dataset's roles, the body is cut into one chunk per thread at line breaks, chunks are parsed
+// in parallel, and a chunk whose guessed start turns out to fall inside a quoted field is
+// parsed again from where its predecessor really stopped, so the result never depends on
+// where the cuts fell.
+
+#include <optional>
+#include <string>
+
+#include "core/status.h"
+#include "io/column_mapping.h"
+#include "io/csv_cursor.h"
+#include "io/input_buffer.h"
+#include "io/staged_table.h"
+
+namespace growthlens {
+
+struct CsvReadOptions {
+  std::optional<char> delimiter;     // detected when not given
+  std::string date_format = "auto";  // see DateParser::FromSpec
+  ColumnOverrides columns;
+  unsigned threads = 0;     // 0 = all hardware threads
+  size_t max_examples = 5;  // kept per issue
+};
+
+/// How the input was read, for the report.
+struct CsvSourceInfo {
+  std::string name;
+  size_t source_bytes = 0;  // as stored (compressed for gzip)
+  size_t text_bytes = 0;    // UTF-8 text parsed
+  Encoding encoding = Encoding::kUtf8;
+  bool gzip = false;
+  bool bom = false;
+  char delimiter = ',';
+  unsigned threads = 1;
+};
+
+struct CsvReadResult {
+  StagedTable table;
+  CsvSourceInfo source;
+};
+
+/// `name` is used in messages ("orders.csv line 12: ...").
+Result<CsvReadResult> ReadCsv(const InputBuffer& input, const std::string& name,
+                              const CsvReadOptions& options);
+
+}  // namespace growthlens

@@ -1,0 +1,155 @@
+#include "io/dataset_csv_writer.h"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "core/derived_fields.h"
+
+namespace growthlens {
+
+namespace {
+
+constexpr size_t kFlushBytes = 1 << 20;
+
+struct FileCloser {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+
+void AppendNumber(double value, std::string& out) {
+  char buffer[32];
+  auto [end, error] = std::to_chars(buffer, buffer + sizeof(buffer), value);
+  out.append(buffer, end);
+}
+
+void AppendInteger(int64_t value, std::string& out) {
+  char buffer[24];
+  auto [end, error] = std::to_chars(buffer, buffer + sizeof(buffer), value);
+  out.append(buffer, end);
+}
+
+class BufferedFile {
+ public:
+  BufferedFile(std::FILE* file) : file_(file) { buffer_.reserve(kFlushBytes * 2); }
+  std::string& buffer() { return buffer_; }
+  bool MaybeFlush() { return buffer_.size() < kFlushBytes || Flush(); }
+  bool Flush() {
+    const bool ok = std::fwrite(buffer_.data(), 1, buffer_.size(), file_.get()) == buffer_.size();
+    buffer_.clear();
+    return ok;
+  }
+  /// Flushes to disk before closing, so the rename that follows publishes complete data.
+  bool Close() {
+    const bool flushed =
+        Flush() && std::fflush(file_.get()) == 0 && fsync(fileno(file_.get())) == 0;
+    return std::fclose(file_.release()) == 0 && flushed;
+  }
+
+ private:
+  std::unique_ptr<std::FILE, FileCloser> file_;
+  std::string buffer_;
+};
+
+bool WriteUsage(const Dataset& dataset, BufferedFile& file) {
+  std::string& out = file.buffer();
+  out += "user_id,signup_date,event_date,feature_name,events_count\n";
+  const UsageColumns& usage = dataset.usage;
+  char date[10];
+  for (size_t row = 0; row < dataset.rows(); ++row) {
+    const uint32_t user = usage.user[row];
+    if (user != kNullCode) AppendCsvField(dataset.users[user], out);
+    out.push_back(',');
+    const Day signup = user != kNullCode ? dataset.user_signup[user] : kNoDay;
+    if (signup != kNoDay) out.append(date, WriteDate(signup, date));
+    out.push_back(',');
+    out.append(date, WriteDate(usage.day[row], date));
+    out.push_back(',');
+    AppendCsvField(dataset.features[usage.feature[row]], out);
+    out.push_back(',');
+    AppendInteger(usage.events[row], out);
+    out.push_back('\n');
+    if (!file.MaybeFlush()) return false;
+  }
+  return true;
+}
+
+bool WriteTransactions(const Dataset& dataset, BufferedFile& file) {
+  std::string& out = file.buffer();
+  out +=
+      "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country,"
+      "TotalAmount,InvoiceYearMonth,CohortMonth\n";
+  const std::vector<int32_t> cohort = UserCohortMonths(dataset);
+  const TransactionColumns& lines = dataset.transactions;
+  for (size_t row = 0; row < dataset.rows(); ++row) {
+    const uint32_t order = lines.order[row];
+    const uint32_t item = lines.item[row];
+    const uint32_t customer = dataset.orders.customer[order];
+    const Timestamp time = dataset.orders.time[order];
+    AppendCsvField(dataset.invoices[dataset.orders.invoice[order]], out);
+    out.push_back(',');
+    AppendCsvField(dataset.stock_codes[dataset.items.stock_code[item]], out);
+    out.push_back(',');
+    AppendCsvField(dataset.descriptions[dataset.items.description[item]], out);
+    out.push_back(',');
+    AppendInteger(lines.quantity[row], out);
+    out.push_back(',');
+    out += FormatTimestamp(time);
+    out.push_back(',');
+    AppendNumber(dataset.prices[lines.price[row]], out);
+    out.push_back(',');
+    if (customer != kNullCode) AppendCsvField(dataset.users[customer], out);
+    out.push_back(',');
+    AppendCsvField(dataset.countries[dataset.orders.country[order]], out);
+    out.push_back(',');
+    AppendNumber(dataset.AmountOfRow(row), out);
+    out.push_back(',');
+    out += FormatMonth(MonthIndexOf(DayOf(time)));
+    out.push_back(',');
+    if (customer != kNullCode && cohort[customer] != kNoMonth) out += FormatMonth(cohort[customer]);
+    out.push_back('\n');
+    if (!file.MaybeFlush()) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void AppendCsvField(std::string_view field, std::string& out) {
+  if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out.append(field);
+    return;
+  }
+  out.push_back('"');
+  for (char c : field) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+Status WriteDatasetCsv(const Dataset& dataset, const std::string& path) {
+  const std::filesystem::path target(path);
+  std::error_code error;
+  if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), error);
+  const std::string temporary = path + ".tmp";
+  std::FILE* raw = std::fopen(temporary.c_str(), "wb");
+  if (raw == nullptr)
+    return Status(ErrorCode::kIoError, fmt::format("{}: cannot write", temporary));
+  BufferedFile file(raw);
+  const bool written = dataset.kind() == DataKind::kUsage ? WriteUsage(dataset, file)
+                                                          : WriteTransactions(dataset, file);
+  if (!written || !file.Close()) {
+    std::filesystem::remove(temporary, error);
+    return Status(ErrorCode::kIoError, fmt::format("{}: write failed (disk full?)", path));
+  }
+  std::filesystem::rename(temporary, target, error);
+  if (error) return Status(ErrorCode::kIoError, fmt::format("{}: {}", path, error.message()));
+  return Status::Ok();
+}
+
+}  // namespace growthlens

@@ -1,0 +1,19 @@
+#pragma once
+// Writes a clean Dataset back to CSV in its input schema, plus the derived transaction fields
+// TotalAmount, InvoiceYearMonth and CohortMonth. Fields are quoted only when they must be.
+
+#include <string>
+
+#include "core/dataset.h"
+#include "core/status.h"
+
+namespace growthlens {
+
+/// Writes to `path` through a temporary file renamed at the end, so a crash never leaves a
+/// half-written file under the final name.
+Status WriteDatasetCsv(const Dataset& dataset, const std::string& path);
+
+/// Appends `field` to `out`, quoted per RFC 4180 when it holds a comma, quote or line break.
+void AppendCsvField(std::string_view field, std::string& out);
+
+}  // namespace growthlens

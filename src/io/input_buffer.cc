@@ -1,0 +1,158 @@
+#include "io/input_buffer.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace growthlens {
+
+/// A read-only memory map that unmaps itself.
+class MappedFile {
+ public:
+  MappedFile(const void* data, size_t size) : data_(data), size_(size) {}
+  ~MappedFile() {
+    if (size_ > 0) munmap(const_cast<void*>(data_), size_);
+  }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  std::string_view bytes() const { return {static_cast<const char*>(data_), size_}; }
+
+ private:
+  const void* data_;
+  size_t size_;
+};
+
+namespace {
+
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+constexpr size_t kGzipReadChunk = 1 << 20;
+
+bool LooksGzipped(std::string_view bytes) {
+  return bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1F &&
+         static_cast<unsigned char>(bytes[1]) == 0x8B;
+}
+
+Result<std::string> Gunzip(const std::string& path) {
+  gzFile file = gzopen(path.c_str(), "rb");
+  if (file == nullptr) return Status(ErrorCode::kIoError, fmt::format("{}: cannot open", path));
+  gzbuffer(file, 1 << 18);
+  std::string out;
+  for (;;) {
+    const size_t old_size = out.size();
+    out.resize(old_size + kGzipReadChunk);
+    const int read = gzread(file, out.data() + old_size, static_cast<unsigned>(kGzipReadChunk));
+    if (read < 0) {
+      int error_number = 0;
+      std::string message = gzerror(file, &error_number);
+      gzclose(file);
+      return Status(ErrorCode::kIoError, fmt::format("{}: corrupt gzip data ({})", path, message));
+    }
+    out.resize(old_size + static_cast<size_t>(read));
+    if (read == 0) break;
+  }
+  gzclose(file);
+  return out;
+}
+
+}  // namespace
+
+InputBuffer::InputBuffer() = default;
+InputBuffer::~InputBuffer() = default;
+InputBuffer::InputBuffer(InputBuffer&&) noexcept = default;
+InputBuffer& InputBuffer::operator=(InputBuffer&&) noexcept = default;
+
+Result<InputBuffer> InputBuffer::Load(const std::string& path, Encoding encoding) {
+  InputBuffer buffer;
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return Status(ErrorCode::kIoError,
+                  fmt::format("{}: cannot open ({})", path, std::strerror(errno)));
+  struct stat info {};
+  if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    close(fd);
+    return Status(ErrorCode::kIoError, fmt::format("{}: not a regular file", path));
+  }
+  const auto size = static_cast<size_t>(info.st_size);
+  buffer.source_bytes_ = size;
+  if (size > 0) {
+    void* data = mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (data == MAP_FAILED) {
+      close(fd);
+      return Status(ErrorCode::kIoError,
+                    fmt::format("{}: cannot map ({})", path, std::strerror(errno)));
+    }
+    madvise(data, size, MADV_SEQUENTIAL);
+    buffer.mapped_ = std::make_unique<MappedFile>(data, size);
+    buffer.text_size_ = size;
+  }
+  close(fd);
+  if (LooksGzipped(buffer.text())) {
+    buffer.mapped_.reset();
+    Result<std::string> inflated = Gunzip(path);
+    if (!inflated.ok()) return inflated.status();
+    buffer.owned_ = std::move(inflated).value();
+    buffer.text_size_ = buffer.owned_.size();
+    buffer.was_gzip_ = true;
+  }
+  GROWTHLENS_RETURN_IF_ERROR(buffer.Finish(encoding, path));
+  return buffer;
+}
+
+Result<InputBuffer> InputBuffer::FromText(std::string text, Encoding encoding,
+                                          const std::string& name) {
+  InputBuffer buffer;
+  buffer.source_bytes_ = text.size();
+  buffer.owned_ = std::move(text);
+  buffer.text_size_ = buffer.owned_.size();
+  GROWTHLENS_RETURN_IF_ERROR(buffer.Finish(encoding, name));
+  return buffer;
+}
+
+std::string_view InputBuffer::Storage() const {
+  return mapped_ != nullptr ? mapped_->bytes() : std::string_view(owned_);
+}
+
+Status InputBuffer::Finish(Encoding requested, const std::string& name) {
+  std::string_view content = text();
+  if (content.starts_with(kUtf8Bom)) {
+    content.remove_prefix(kUtf8Bom.size());
+    text_offset_ = kUtf8Bom.size();
+    text_size_ = content.size();
+    had_bom_ = true;
+    if (requested == Encoding::kAuto) requested = Encoding::kUtf8;
+  }
+  Encoding chosen = requested;
+  if (requested == Encoding::kAuto || requested == Encoding::kUtf8) {
+    const size_t invalid_at = FirstInvalidUtf8(content);
+    if (invalid_at == std::string_view::npos) {
+      chosen = Encoding::kUtf8;
+    } else if (requested == Encoding::kUtf8) {
+      size_t line = 1;
+      for (size_t pos = 0; pos < invalid_at; ++pos) line += content[pos] == '\n' ? 1 : 0;
+      return Status(ErrorCode::kParseError,
+                    fmt::format("{} line {}: invalid UTF-8 byte 0x{:02X}; pass --encoding latin-1 "
+                                "or windows-1252 if the file is not UTF-8",
+                                name, line, static_cast<unsigned char>(content[invalid_at])));
+    } else {
+      chosen = Encoding::kWindows1252;
+    }
+  }
+  source_encoding_ = chosen;
+  if (chosen == Encoding::kLatin1 || chosen == Encoding::kWindows1252) {
+    std::string transcoded = TranscodeToUtf8(content, chosen);
+    mapped_.reset();
+    owned_ = std::move(transcoded);
+    text_offset_ = 0;
+    text_size_ = owned_.size();
+  }
+  return Status::Ok();
+}
+
+}  // namespace growthlens

@@ -1,0 +1,102 @@
+#pragma once
+// The parser's output before cleaning: every well-formed row with its values as parsed
+// (including values the cleaning rules will reject), split into the chunks the threads read.
+// Malformed rows never reach it; they are counted here by reason, with examples.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/dataset.h"
+#include "core/dictionary.h"
+#include "io/column_mapping.h"
+
+namespace growthlens {
+
+/// A day or timestamp that could not be parsed (distinct from kNoDay, "not given").
+inline constexpr Day kInvalidDay = INT32_MIN + 1;
+inline constexpr Timestamp kInvalidTime = INT64_MIN;
+
+/// Why a record could not be read as a row at all.
+/// kUnparsableDate is raised by cleaning, and only when the invalid_date rule is off: such a
+/// row cannot be placed in time, so it is malformed rather than kept.
+enum class ParseIssue : uint8_t {
+  kWrongFieldCount,
+  kBadNumber,
+  kUnterminatedQuote,
+  kUnparsableDate
+};
+inline constexpr size_t kParseIssueCount = 4;
+const char* ParseIssueName(ParseIssue issue);
+
+/// One rejected record, for the report: where, which column, what was there, what was wanted.
+struct RowExample {
+  uint64_t line = 0;  // 1-based physical line where the record starts
+  std::string column;
+  std::string value;
+  std::string message;
+};
+
+/// The string dictionaries filled while parsing, by role.
+struct StagedDictionaries {
+  StringDictionary users, features, invoices, stock_codes, descriptions, countries;
+};
+
+struct StagedChunk {
+  std::vector<uint32_t> line;  // physical line of each row (chunk-relative until the merge)
+
+  // Usage logs.
+  std::vector<uint32_t> user;  // kNullCode when empty
+  std::vector<Day> signup;     // kNoDay when absent, kInvalidDay when unparsable
+  std::vector<Day> day;        // kInvalidDay when unparsable
+  std::vector<uint32_t> feature;
+  std::vector<int32_t> events;
+
+  // Transactions (user holds the customer).
+  std::vector<uint32_t> invoice, stock_code, description, country;
+  std::vector<int32_t> quantity;
+  std::vector<Timestamp> time;  // kInvalidTime when unparsable
+  std::vector<double> price;
+
+  StagedDictionaries dictionaries;  // chunk-local until the merge, then emptied
+
+  uint64_t records = 0;  // data records seen (rows + malformed), blank lines excluded
+  uint64_t blank_lines = 0;
+  uint64_t newlines = 0;  // line breaks consumed, to place the next chunk's lines
+  std::array<uint64_t, kParseIssueCount> issue_counts{};
+  std::array<std::vector<RowExample>, kParseIssueCount> issue_examples;
+
+  /// Every unparsable date with its text, so the report can show what was written.
+  struct UnparsableDate {
+    uint32_t row;   // row index in this chunk
+    uint32_t text;  // code into unparsable_date_texts
+    Role role;      // kTime or kSignup
+  };
+  std::vector<UnparsableDate> unparsable_dates;  // in row order
+  StringDictionary unparsable_date_texts;        // chunk-local, never merged
+
+  size_t rows() const { return line.size(); }
+};
+
+/// Everything parsed from one input: chunks in file order sharing global dictionaries.
+struct StagedTable {
+  ColumnMapping mapping;
+  std::vector<StagedChunk> chunks;  // their codes point into `dictionaries`
+  StagedDictionaries dictionaries;
+
+  uint64_t records = 0;
+  uint64_t blank_lines = 0;
+  std::array<uint64_t, kParseIssueCount> issue_counts{};
+  std::array<std::vector<RowExample>, kParseIssueCount>
+      issue_examples;            // first ones, in file order
+  std::string date_expectation;  // what a valid date looks like, for messages
+
+  size_t rows() const {
+    size_t total = 0;
+    for (const StagedChunk& chunk : chunks) total += chunk.rows();
+    return total;
+  }
+};
+
+}  // namespace growthlens

@@ -1,0 +1,80 @@
+#include "metrics/dataset_summary.h"
+
+#include <algorithm>
+
+namespace growthlens {
+
+namespace {
+
+void SummarizeUsage(const Dataset& dataset, DatasetSummary& summary) {
+  const UsageColumns& usage = dataset.usage;
+  const uint32_t feature_count = dataset.features.size();
+  std::vector<uint64_t> events(feature_count, 0);
+  // Bit per (user, feature): a user counts once per feature however many rows they have.
+  std::vector<uint64_t> used(dataset.users.size(), 0);
+  std::vector<std::vector<uint8_t>> used_wide;
+  const bool narrow = feature_count <= 64;
+  if (!narrow) used_wide.assign(dataset.users.size(), std::vector<uint8_t>(feature_count, 0));
+  for (size_t row = 0; row < usage.user.size(); ++row) {
+    const uint16_t feature = usage.feature[row];
+    events[feature] += usage.events[row];
+    summary.total_events += usage.events[row];
+    const uint32_t user = usage.user[row];
+    if (user == kNullCode) continue;
+    if (narrow)
+      used[user] |= uint64_t{1} << feature;
+    else
+      used_wide[user][feature] = 1;
+  }
+  std::vector<uint64_t> users_per_feature(feature_count, 0);
+  for (size_t user = 0; user < dataset.users.size(); ++user)
+    for (uint32_t feature = 0; feature < feature_count; ++feature)
+      users_per_feature[feature] += narrow ? (used[user] >> feature) & 1 : used_wide[user][feature];
+  for (uint32_t feature = 0; feature < feature_count; ++feature) {
+    const double adoption = summary.users == 0 ? 0.0
+                                               : static_cast<double>(users_per_feature[feature]) /
+                                                     static_cast<double>(summary.users);
+    summary.features.push_back({std::string(dataset.features[feature]), events[feature],
+                                users_per_feature[feature], adoption});
+  }
+  std::stable_sort(
+      summary.features.begin(), summary.features.end(),
+      [](const FeatureTotals& a, const FeatureTotals& b) { return a.events > b.events; });
+}
+
+void SummarizeTransactions(const Dataset& dataset, DatasetSummary& summary) {
+  for (size_t row = 0; row < dataset.rows(); ++row) summary.revenue += dataset.AmountOfRow(row);
+  summary.orders = dataset.invoices.size();
+  summary.products = dataset.stock_codes.size();
+  summary.countries = dataset.countries.size();
+}
+
+}  // namespace
+
+DatasetSummary Summarize(const Dataset& dataset) {
+  DatasetSummary summary;
+  summary.kind = dataset.kind();
+  summary.rows = dataset.rows();
+  summary.memory = dataset.Memory();
+  std::vector<uint8_t> has_row(dataset.users.size(), 0);
+  Day first = INT32_MAX, last = INT32_MIN;
+  for (size_t row = 0; row < dataset.rows(); ++row) {
+    const Day day = dataset.DayOfRow(row);
+    first = std::min(first, day);
+    last = std::max(last, day);
+    const uint32_t user = dataset.UserOfRow(row);
+    if (user != kNullCode) has_row[user] = 1;
+  }
+  for (uint8_t flag : has_row) summary.users += flag;
+  if (summary.rows > 0) {
+    summary.first_day = first;
+    summary.last_day = last;
+  }
+  if (dataset.kind() == DataKind::kUsage)
+    SummarizeUsage(dataset, summary);
+  else
+    SummarizeTransactions(dataset, summary);
+  return summary;
+}
+
+}  // namespace growthlens

@@ -1,0 +1,235 @@
+#include "prep/dataset_builder.h"
+
+#include <cstring>
+#include <unordered_map>
+
+#include "core/hash.h"
+#include "core/parallel.h"
+
+namespace growthlens {
+
+namespace {
+
+/// Re-encodes the codes kept rows use into a fresh dictionary.
+class DictionaryCompactor {
+ public:
+  DictionaryCompactor(const StringDictionary& source, StringDictionary& target)
+      : source_(source), target_(target), remap_(source.size(), kNullCode) {}
+  uint32_t operator()(uint32_t code) {
+    if (code == kNullCode) return kNullCode;
+    uint32_t& mapped = remap_[code];
+    if (mapped == kNullCode) mapped = target_.Intern(source_[code]);
+    return mapped;
+  }
+
+ private:
+  const StringDictionary& source_;
+  StringDictionary& target_;
+  std::vector<uint32_t> remap_;
+};
+
+/// Dense ids for distinct keys, remembering the last key (consecutive rows usually repeat it).
+template <typename Key, typename Hasher>
+class KeyInterner {
+ public:
+  /// Returns (id, is_new).
+  std::pair<uint32_t, bool> Intern(const Key& key) {
+    if (has_last_ && key == last_key_) return {last_id_, false};
+    auto [it, inserted] = ids_.try_emplace(key, static_cast<uint32_t>(ids_.size()));
+    last_key_ = key;
+    last_id_ = it->second;
+    has_last_ = true;
+    return {last_id_, inserted};
+  }
+
+ private:
+  std::unordered_map<Key, uint32_t, Hasher> ids_;
+  Key last_key_{};
+  uint32_t last_id_ = 0;
+  bool has_last_ = false;
+};
+
+struct OrderKey {
+  uint32_t invoice, customer, country;
+  Timestamp time;
+  bool operator==(const OrderKey&) const = default;
+};
+struct OrderKeyHash {
+  size_t operator()(const OrderKey& key) const {
+    uint64_t hash = HashCombine(key.invoice, key.customer);
+    hash = HashCombine(hash, key.country);
+    return HashCombine(hash, static_cast<uint64_t>(key.time));
+  }
+};
+struct PairHash {
+  size_t operator()(const std::pair<uint32_t, uint32_t>& key) const {
+    return HashCombine(key.first, key.second);
+  }
+};
+struct BitsHash {
+  size_t operator()(uint64_t bits) const { return MixBits(bits); }
+};
+
+size_t KeptRows(const std::vector<std::vector<uint8_t>>& status) {
+  size_t kept = 0;
+  for (const auto& chunk_status : status)
+    for (uint8_t row_status : chunk_status) kept += row_status == kKeepRow ? 1 : 0;
+  return kept;
+}
+
+// Codes kept rows use, renumbered densely in their original order (first appearance in the
+// file), from per-chunk "used" flags.
+std::vector<uint32_t> CompactCodes(const std::vector<std::vector<uint8_t>>& used_per_chunk,
+                                   const StringDictionary& source, StringDictionary& target) {
+  std::vector<uint32_t> remap(source.size(), kNullCode);
+  for (uint32_t code = 0; code < source.size(); ++code) {
+    bool used = false;
+    for (const auto& used_flags : used_per_chunk) used = used || used_flags[code];
+    if (used) remap[code] = target.Intern(source[code]);
+  }
+  return remap;
+}
+
+// Usage logs are the big inputs, so they are built in parallel: one pass per chunk finds what
+// kept rows use, the dictionaries are compacted, and each chunk copies its rows into place.
+void BuildUsage(const StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
+                unsigned threads, BuildOutcome& outcome) {
+  Dataset& dataset = outcome.dataset;
+  const size_t chunk_count = table.chunks.size();
+  const uint32_t user_count = table.dictionaries.users.size();
+  const uint32_t feature_count = table.dictionaries.features.size();
+  std::vector<std::vector<uint8_t>> used_users(chunk_count), used_features(chunk_count);
+  std::vector<std::vector<Day>> first_signup(chunk_count), last_signup(chunk_count);
+  std::vector<size_t> kept(chunk_count + 1, 0);
+  ParallelFor(chunk_count, threads, [&](size_t chunk_idx) {
+    const StagedChunk& chunk = table.chunks[chunk_idx];
+    const std::vector<uint8_t>& chunk_status = status[chunk_idx];
+    used_users[chunk_idx].assign(user_count, 0);
+    used_features[chunk_idx].assign(feature_count, 0);
+    std::vector<Day>& min_signup = first_signup[chunk_idx];
+    std::vector<Day>& max_signup = last_signup[chunk_idx];
+    min_signup.assign(user_count, INT32_MAX);
+    max_signup.assign(user_count, INT32_MIN);
+    size_t kept_rows = 0;
+    for (size_t row = 0; row < chunk.rows(); ++row) {
+      if (chunk_status[row] != kKeepRow) continue;
+      ++kept_rows;
+      used_features[chunk_idx][chunk.feature[row]] = 1;
+      const uint32_t user = chunk.user[row];
+      if (user == kNullCode) continue;
+      used_users[chunk_idx][user] = 1;
+      const Day signup = chunk.signup[row];
+      if (signup == kNoDay || signup == kInvalidDay) continue;
+      min_signup[user] = std::min(min_signup[user], signup);
+      max_signup[user] = std::max(max_signup[user], signup);
+    }
+    kept[chunk_idx + 1] = kept_rows;
+  });
+  for (size_t chunk_idx = 0; chunk_idx < chunk_count; ++chunk_idx)
+    kept[chunk_idx + 1] += kept[chunk_idx];
+
+  const std::vector<uint32_t> user_remap =
+      CompactCodes(used_users, table.dictionaries.users, dataset.users);
+  const std::vector<uint32_t> feature_remap =
+      CompactCodes(used_features, table.dictionaries.features, dataset.features);
+  dataset.user_signup.assign(dataset.users.size(), kNoDay);
+  for (uint32_t user = 0; user < user_count; ++user) {
+    if (user_remap[user] == kNullCode) continue;
+    Day low = INT32_MAX, high = INT32_MIN;
+    for (size_t chunk_idx = 0; chunk_idx < chunk_count; ++chunk_idx) {
+      low = std::min(low, first_signup[chunk_idx][user]);
+      high = std::max(high, last_signup[chunk_idx][user]);
+    }
+    if (low == INT32_MAX) continue;
+    dataset.user_signup[user_remap[user]] = low;  // the earliest when rows disagree
+    outcome.signup_conflicts += low != high ? 1 : 0;
+  }
+
+  UsageColumns& columns = dataset.usage;
+  columns.user.resize(kept.back());
+  columns.day.resize(kept.back());
+  columns.feature.resize(kept.back());
+  columns.events.resize(kept.back());
+  ParallelFor(chunk_count, threads, [&](size_t chunk_idx) {
+    const StagedChunk& chunk = table.chunks[chunk_idx];
+    const std::vector<uint8_t>& chunk_status = status[chunk_idx];
+    size_t out = kept[chunk_idx];
+    for (size_t row = 0; row < chunk.rows(); ++row) {
+      if (chunk_status[row] != kKeepRow) continue;
+      const uint32_t user = chunk.user[row];
+      columns.user[out] = user == kNullCode ? kNullCode : user_remap[user];
+      columns.day[out] = chunk.day[row];
+      columns.feature[out] = static_cast<uint16_t>(feature_remap[chunk.feature[row]]);
+      columns.events[out] = static_cast<uint32_t>(std::max(chunk.events[row], 0));
+      ++out;
+    }
+  });
+}
+
+void BuildTransactions(const StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
+                       BuildOutcome& outcome) {
+  Dataset& dataset = outcome.dataset;
+  const size_t kept = KeptRows(status);
+  TransactionColumns& columns = dataset.transactions;
+  columns.order.reserve(kept);
+  columns.item.reserve(kept);
+  columns.quantity.reserve(kept);
+  columns.price.reserve(kept);
+  const StagedDictionaries& source = table.dictionaries;
+  DictionaryCompactor customers(source.users, dataset.users);
+  DictionaryCompactor invoices(source.invoices, dataset.invoices);
+  DictionaryCompactor stock_codes(source.stock_codes, dataset.stock_codes);
+  DictionaryCompactor descriptions(source.descriptions, dataset.descriptions);
+  DictionaryCompactor countries(source.countries, dataset.countries);
+  KeyInterner<OrderKey, OrderKeyHash> orders;
+  KeyInterner<std::pair<uint32_t, uint32_t>, PairHash> items;
+  KeyInterner<uint64_t, BitsHash> prices;
+  for (size_t chunk_idx = 0; chunk_idx < table.chunks.size(); ++chunk_idx) {
+    const StagedChunk& chunk = table.chunks[chunk_idx];
+    const std::vector<uint8_t>& chunk_status = status[chunk_idx];
+    for (size_t row = 0; row < chunk.rows(); ++row) {
+      if (chunk_status[row] != kKeepRow) continue;
+      const OrderKey order_key{invoices(chunk.invoice[row]), customers(chunk.user[row]),
+                               countries(chunk.country[row]), chunk.time[row]};
+      const auto [order, new_order] = orders.Intern(order_key);
+      if (new_order) {
+        dataset.orders.invoice.push_back(order_key.invoice);
+        dataset.orders.customer.push_back(order_key.customer);
+        dataset.orders.time.push_back(order_key.time);
+        dataset.orders.country.push_back(static_cast<uint16_t>(order_key.country));
+      }
+      const std::pair<uint32_t, uint32_t> item_key{stock_codes(chunk.stock_code[row]),
+                                                   descriptions(chunk.description[row])};
+      const auto [item, new_item] = items.Intern(item_key);
+      if (new_item) {
+        dataset.items.stock_code.push_back(item_key.first);
+        dataset.items.description.push_back(item_key.second);
+      }
+      uint64_t price_bits;
+      std::memcpy(&price_bits, &chunk.price[row], sizeof(price_bits));
+      const auto [price, new_price] = prices.Intern(price_bits);
+      if (new_price) dataset.prices.push_back(chunk.price[row]);
+      columns.order.push_back(order);
+      columns.item.push_back(item);
+      columns.quantity.push_back(chunk.quantity[row]);
+      columns.price.push_back(price);
+    }
+  }
+  // Customers never have signup dates; keep the per-user table aligned for analytics.
+  dataset.user_signup.assign(dataset.users.size(), kNoDay);
+}
+
+}  // namespace
+
+BuildOutcome BuildDataset(const StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
+                          unsigned threads) {
+  BuildOutcome outcome{Dataset(table.mapping.kind), 0};
+  if (table.mapping.kind == DataKind::kUsage)
+    BuildUsage(table, status, threads, outcome);
+  else
+    BuildTransactions(table, status, outcome);
+  outcome.dataset.ShrinkToFit();
+  return outcome;
+}
+
+}  // namespace growthlens

@@ -1,0 +1,40 @@
+#include "prep/ingest.h"
+
+#include <chrono>
+#include <filesystem>
+
+namespace growthlens {
+
+namespace {
+
+Result<CleanedData> IngestBuffer(Result<InputBuffer> buffer, const std::string& name,
+                                 const IngestOptions& options,
+                                 std::chrono::steady_clock::time_point start) {
+  if (!buffer.ok()) return buffer.status();
+  Result<CsvReadResult> read = ReadCsv(*buffer, name, options.read);
+  if (!read.ok()) return read.status();
+  const double read_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  Result<CleanedData> cleaned =
+      CleanStagedTable(std::move(read).value(), options.cleaning, options.read.threads,
+                       options.strict, options.read.max_examples);
+  if (cleaned.ok()) cleaned->report.read_seconds = read_seconds;
+  return cleaned;
+}
+
+}  // namespace
+
+Result<CleanedData> IngestFile(const std::string& path, const IngestOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string name = std::filesystem::path(path).filename().string();
+  return IngestBuffer(InputBuffer::Load(path, options.encoding), name, options, start);
+}
+
+Result<CleanedData> IngestText(std::string text, const std::string& name,
+                               const IngestOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  return IngestBuffer(InputBuffer::FromText(std::move(text), options.encoding, name), name, options,
+                      start);
+}
+
+}  // namespace growthlens

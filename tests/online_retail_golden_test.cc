@@ -1,0 +1,167 @@
+// The cleaning report on the full UCI Online Retail file against an independent pandas
+// computation (tests/golden/make_online_retail_golden.py -> online_retail_cleaning.golden).
+// Counts must match exactly; revenue to half a cent (pandas sums pairwise, we sum in file
+// order: the two differ by ~3e-6 on this file).
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "core/derived_fields.h"
+#include "prep/ingest.h"
+#include "test_data.h"
+
+namespace growthlens {
+namespace {
+
+constexpr double kRevenueTolerance = 0.005;
+
+class OnlineRetailGolden : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    text_ = new std::string(testing::ReadXz(testing::SharedDataPath("online_retail.csv.xz")));
+    golden_ = new std::map<std::string, std::string>(
+        testing::ReadGolden(testing::GoldenPath("online_retail_cleaning.golden")));
+  }
+  static void TearDownTestSuite() {
+    delete text_;
+    delete golden_;
+  }
+  void SetUp() override {
+    ASSERT_FALSE(text_->empty())
+        << "cannot read ../shared/data/online_retail.csv.xz (is xz installed?)";
+    ASSERT_FALSE(golden_->empty());
+  }
+
+  static CleanedData Ingest(const IngestOptions& options) {
+    Result<CleanedData> cleaned = IngestText(*text_, "online_retail.csv", options);
+    EXPECT_TRUE(cleaned.ok()) << cleaned.status().message();
+    return std::move(cleaned).value();
+  }
+  static uint64_t Golden(const std::string& key) {
+    EXPECT_TRUE(golden_->count(key)) << "golden file lacks " << key;
+    return std::stoull(golden_->at(key));
+  }
+  static uint64_t Dropped(const CleaningReport& report, CleaningRule rule) {
+    return report.rules[static_cast<size_t>(rule)].dropped;
+  }
+
+  static std::string* text_;
+  static std::map<std::string, std::string>* golden_;
+};
+std::string* OnlineRetailGolden::text_ = nullptr;
+std::map<std::string, std::string>* OnlineRetailGolden::golden_ = nullptr;
+
+TEST_F(OnlineRetailGolden, RawFileFactsMatchPublishedFigures) {
+  IngestOptions options;
+  for (CleaningRule rule : kAllCleaningRules) options.cleaning.Set(rule, false);
+  const CleanedData raw = Ingest(options);
+  const Dataset& dataset = raw.dataset;
+  EXPECT_EQ(raw.report.records, Golden("rows_in"));
+  EXPECT_EQ(raw.report.MalformedTotal(), 0u);
+  EXPECT_EQ(dataset.rows(), Golden("rows_in"));
+  EXPECT_EQ(dataset.invoices.size(), Golden("raw.invoices"));
+  EXPECT_EQ(dataset.stock_codes.size(), Golden("raw.stock_codes"));
+  EXPECT_EQ(dataset.users.size(), Golden("raw.customers"));
+  EXPECT_EQ(dataset.countries.size(), Golden("raw.countries"));
+  uint64_t missing_description = 0;
+  for (size_t row = 0; row < dataset.rows(); ++row)
+    missing_description +=
+        dataset.descriptions[dataset.items.description[dataset.transactions.item[row]]].empty();
+  EXPECT_EQ(missing_description, Golden("raw.missing_description"));
+}
+
+TEST_F(OnlineRetailGolden, DefaultRulesDropWhatPandasDrops) {
+  const CleanedData cleaned = Ingest(IngestOptions());
+  const CleaningReport& report = cleaned.report;
+  EXPECT_EQ(report.records, Golden("rows_in"));
+  EXPECT_EQ(Dropped(report, CleaningRule::kDuplicate), Golden("drop.duplicate"));
+  EXPECT_EQ(Dropped(report, CleaningRule::kMissingId), Golden("drop.missing_customer"));
+  EXPECT_EQ(Dropped(report, CleaningRule::kInvalidDate), Golden("drop.invalid_date"));
+  EXPECT_EQ(Dropped(report, CleaningRule::kCancelled), Golden("drop.cancelled"));
+  EXPECT_EQ(Dropped(report, CleaningRule::kNonPositiveQuantity),
+            Golden("drop.non_positive_quantity"));
+  EXPECT_EQ(Dropped(report, CleaningRule::kNonPositivePrice), Golden("drop.non_positive_price"));
+  EXPECT_EQ(report.rows_kept, Golden("rows_kept"));
+  EXPECT_EQ(report.records - report.rows_kept, report.DroppedByRules() + report.MalformedTotal());
+
+  const Dataset& dataset = cleaned.dataset;
+  EXPECT_EQ(dataset.rows(), Golden("rows_kept"));
+  EXPECT_EQ(dataset.users.size(), Golden("kept.customers"));
+  EXPECT_EQ(dataset.invoices.size(), Golden("kept.invoices"));
+  EXPECT_EQ(dataset.stock_codes.size(), Golden("kept.stock_codes"));
+  EXPECT_EQ(dataset.countries.size(), Golden("kept.countries"));
+  double revenue = 0;
+  Timestamp first = INT64_MAX, last = INT64_MIN;
+  for (size_t row = 0; row < dataset.rows(); ++row) {
+    revenue += dataset.AmountOfRow(row);
+    const Timestamp time = dataset.orders.time[dataset.transactions.order[row]];
+    first = std::min(first, time);
+    last = std::max(last, time);
+  }
+  EXPECT_NEAR(revenue, std::stod(golden_->at("kept.revenue")), kRevenueTolerance);
+  EXPECT_EQ(FormatTimestamp(first), golden_->at("kept.first_date"));
+  EXPECT_EQ(FormatTimestamp(last), golden_->at("kept.last_date"));
+}
+
+TEST_F(OnlineRetailGolden, DerivedMonthsAndCohortsMatch) {
+  const CleanedData cleaned = Ingest(IngestOptions());
+  const Dataset& dataset = cleaned.dataset;
+  std::map<std::string, uint64_t> rows_by_month;
+  for (int32_t month : RowMonths(dataset)) ++rows_by_month["rows_by_month." + FormatMonth(month)];
+  std::map<std::string, uint64_t> customers_by_cohort;
+  for (int32_t month : UserCohortMonths(dataset))
+    ++customers_by_cohort["customers_by_cohort." + FormatMonth(month)];
+  size_t golden_months = 0, golden_cohorts = 0;
+  for (const auto& [key, value] : *golden_) {
+    if (key.starts_with("rows_by_month.")) {
+      ++golden_months;
+      EXPECT_EQ(rows_by_month[key], std::stoull(value)) << key;
+    } else if (key.starts_with("customers_by_cohort.")) {
+      ++golden_cohorts;
+      EXPECT_EQ(customers_by_cohort[key], std::stoull(value)) << key;
+    }
+  }
+  EXPECT_EQ(golden_months, 13u);
+  EXPECT_EQ(rows_by_month.size(), golden_months);
+  EXPECT_EQ(golden_cohorts, 13u);
+  EXPECT_EQ(customers_by_cohort.size(), golden_cohorts);
+}
+
+TEST_F(OnlineRetailGolden, SwitchingOffDuplicatesMovesTheirRowsToLaterRules) {
+  IngestOptions options;
+  options.cleaning.Set(CleaningRule::kDuplicate, false);
+  const CleanedData cleaned = Ingest(options);
+  const CleaningReport& report = cleaned.report;
+  EXPECT_EQ(Dropped(report, CleaningRule::kDuplicate), 0u);
+  EXPECT_FALSE(report.rules[static_cast<size_t>(CleaningRule::kDuplicate)].enabled);
+  EXPECT_EQ(Dropped(report, CleaningRule::kMissingId), Golden("nodup.drop.missing_customer"));
+  EXPECT_EQ(Dropped(report, CleaningRule::kInvalidDate), Golden("nodup.drop.invalid_date"));
+  EXPECT_EQ(Dropped(report, CleaningRule::kCancelled), Golden("nodup.drop.cancelled"));
+  EXPECT_EQ(Dropped(report, CleaningRule::kNonPositiveQuantity),
+            Golden("nodup.drop.non_positive_quantity"));
+  EXPECT_EQ(Dropped(report, CleaningRule::kNonPositivePrice),
+            Golden("nodup.drop.non_positive_price"));
+  EXPECT_EQ(report.rows_kept, Golden("nodup.rows_kept"));
+}
+
+TEST_F(OnlineRetailGolden, SingleAndParallelReadsAgree) {
+  IngestOptions single;
+  single.read.threads = 1;
+  IngestOptions parallel;
+  parallel.read.threads = 2;
+  const CleanedData one = Ingest(single);
+  const CleanedData two = Ingest(parallel);
+  ASSERT_EQ(one.dataset.rows(), two.dataset.rows());
+  EXPECT_EQ(one.dataset.transactions.order, two.dataset.transactions.order);
+  EXPECT_EQ(one.dataset.transactions.item, two.dataset.transactions.item);
+  EXPECT_EQ(one.dataset.transactions.quantity, two.dataset.transactions.quantity);
+  EXPECT_EQ(one.dataset.transactions.price, two.dataset.transactions.price);
+  EXPECT_EQ(one.dataset.prices, two.dataset.prices);
+  EXPECT_EQ(one.dataset.orders.time, two.dataset.orders.time);
+  for (CleaningRule rule : kAllCleaningRules)
+    EXPECT_EQ(Dropped(one.report, rule), Dropped(two.report, rule)) << CleaningRuleName(rule);
+}
+
+}  // namespace
+}  // namespace growthlens
