@@ -24,7 +24,7 @@ uint32_t StringDictionary::Intern(std::string_view text, uint64_t hash) {
       if (static_cast<size_t>(size()) * 2 > slots_.size()) Grow();
       return code;
     }
-    if (slot.hash_tag == tag && (*this)[slot.code] == text) return slot.code;
+    if (slot.hash_tag == tag && ShortStringEquals((*this)[slot.code], text)) return slot.code;
   }
 }
 
@@ -34,7 +34,7 @@ std::optional<uint32_t> StringDictionary::Find(std::string_view text) const {
   for (uint64_t slot_idx = hash & slot_mask_;; slot_idx = (slot_idx + 1) & slot_mask_) {
     const Slot& slot = slots_[slot_idx];
     if (slot.code == kNullCode) return std::nullopt;
-    if (slot.hash_tag == tag && (*this)[slot.code] == text) return slot.code;
+    if (slot.hash_tag == tag && ShortStringEquals((*this)[slot.code], text)) return slot.code;
   }
 }
 

@@ -4,6 +4,7 @@
 // only see codes. Open addressing with stored hashes keeps lookups to one cache line.
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,27 @@
 #include "core/hash.h"
 
 namespace growthlens {
+
+/// Equality for short strings without a call to memcmp: ids and names are mostly under 16
+/// bytes, and the dictionary compares one on almost every row.
+inline bool ShortStringEquals(std::string_view a, std::string_view b) {
+  const size_t size = a.size();
+  if (size != b.size()) return false;
+  if (size >= 8 && size <= 16) {
+    uint64_t a_head, b_head, a_tail, b_tail;
+    std::memcpy(&a_head, a.data(), 8);
+    std::memcpy(&b_head, b.data(), 8);
+    std::memcpy(&a_tail, a.data() + size - 8, 8);
+    std::memcpy(&b_tail, b.data() + size - 8, 8);
+    return a_head == b_head && a_tail == b_tail;
+  }
+  if (size < 8) {
+    for (size_t byte_idx = 0; byte_idx < size; ++byte_idx)
+      if (a[byte_idx] != b[byte_idx]) return false;
+    return true;
+  }
+  return a == b;
+}
 
 /// Code meaning "no value" (a missing id, for example).
 inline constexpr uint32_t kNullCode = UINT32_MAX;

@@ -20,7 +20,8 @@ class CachedInterner {
   explicit CachedInterner(StringDictionary& dictionary) : dictionary_(dictionary) {}
   uint32_t Intern(std::string_view text) {
     // The previous string is read back from the dictionary: no copy per row.
-    if (last_code_ != kNullCode && dictionary_[last_code_] == text) return last_code_;
+    if (last_code_ != kNullCode && ShortStringEquals(dictionary_[last_code_], text))
+      return last_code_;
     last_code_ = dictionary_.Intern(text);
     return last_code_;
   }
@@ -31,32 +32,35 @@ class CachedInterner {
 };
 
 /// Parses a date column, remembering the previous text for the same reason. Plain ISO dates
-/// ("2025-03-17", ten bytes) are compared and parsed on a fast path.
+/// ("2025-03-17", ten bytes) take a fast path: when the "YYYY-MM-" prefix repeats, only the
+/// day digits are read.
 class CachedDateParser {
  public:
   explicit CachedDateParser(const DateParser& parser)
       : parser_(parser), iso_fast_path_(parser.AcceptsIso()) {}
+
   std::optional<Timestamp> Parse(std::string_view text) {
-    if (text.size() == kIsoDateBytes) {
+    if (iso_fast_path_ && text.size() == kIsoDateBytes) {
       uint64_t head;
-      uint16_t tail;
       std::memcpy(&head, text.data(), sizeof(head));
-      std::memcpy(&tail, text.data() + sizeof(head), sizeof(tail));
-      if (last_was_iso_date_ && head == last_head_ && tail == last_tail_) return last_value_;
-      last_head_ = head;
-      last_tail_ = tail;
-      last_was_iso_date_ = true;
-      if (iso_fast_path_) {
-        const std::optional<Day> day = ParseIsoDate(text);
-        last_value_ = day ? std::optional<Timestamp>(static_cast<Timestamp>(*day) * kSecondsPerDay)
-                          : parser_.Parse(text);
-      } else {
-        last_value_ = parser_.Parse(text);
+      if (head == month_prefix_) {
+        const unsigned tens = static_cast<unsigned char>(text[8]) - unsigned{'0'};
+        const unsigned ones = static_cast<unsigned char>(text[9]) - unsigned{'0'};
+        const unsigned day_of_month = tens * 10 + ones;
+        if (tens < 10 && ones < 10 && day_of_month >= 1 && day_of_month <= month_days_)
+          return static_cast<Timestamp>(month_start_ + static_cast<Day>(day_of_month) - 1) *
+                 kSecondsPerDay;
       }
-      return last_value_;
+      if (const std::optional<Day> day = ParseIsoDate(text)) {
+        const CivilDate date = CivilFromDays(*day);
+        month_prefix_ = head;
+        month_start_ = *day - (date.day - 1);
+        month_days_ = static_cast<unsigned>(DaysInMonth(date.year, date.month));
+        return static_cast<Timestamp>(*day) * kSecondsPerDay;
+      }
     }
-    if (!last_was_iso_date_ && text == last_text_) return last_value_;
-    last_was_iso_date_ = false;
+    if (has_last_ && text == last_text_) return last_value_;
+    has_last_ = true;
     last_text_.assign(text);
     last_value_ = parser_.Parse(text);
     return last_value_;
@@ -66,10 +70,11 @@ class CachedDateParser {
   static constexpr size_t kIsoDateBytes = 10;
   const DateParser& parser_;
   bool iso_fast_path_;
-  bool last_was_iso_date_ = false;
-  uint64_t last_head_ = 0;
-  uint16_t last_tail_ = 0;
-  std::string last_text_ = "\x01";  // matches no real field
+  uint64_t month_prefix_ = 0;  // the "YYYY-MM-" bytes of the last ISO date; 0 matches none
+  Day month_start_ = 0;
+  unsigned month_days_ = 0;
+  bool has_last_ = false;
+  std::string last_text_;
   std::optional<Timestamp> last_value_;
 };
 
