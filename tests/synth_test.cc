@@ -724,6 +724,28 @@ TEST(TransactionGeneratorTest, FewCustomersCarryMostRevenue) {
   EXPECT_GT(static_cast<double>(often) / static_cast<double>(invoices.size()), 0.05);
 }
 
+TEST(TransactionGeneratorTest, AnyPeriodWorksEvenAcrossTheEpochAndChristmas) {
+  TransactionGeneratorOptions options;
+  options.customers = 300;
+  options.start = DaysFromCivil(1969, 11, 15);
+  options.end = DaysFromCivil(1970, 1, 20);
+  const std::vector<Line> lines = ParseTransactions(GenerateTransactionText(options));
+  ASSERT_FALSE(lines.empty());
+  for (const Line& line : lines) {
+    const std::optional<Day> day = ParseIsoDate(line.invoice_date.substr(0, 10));
+    ASSERT_TRUE(day.has_value()) << line.invoice_date;
+    ASSERT_GE(*day, options.start) << line.invoice_date;
+    ASSERT_LE(*day, options.end) << line.invoice_date;
+    const CivilDate date = CivilFromDays(*day);
+    const bool christmas =
+        (date.month == 12 && date.day >= 24) || (date.month == 1 && date.day <= 2);
+    ASSERT_FALSE(christmas) << "the shop is shut: " << line.invoice_date;
+    const int hour = std::stoi(line.invoice_date.substr(11, 2));
+    ASSERT_GE(hour, 7) << line.invoice_date;
+    ASSERT_LE(hour, 20) << line.invoice_date;
+  }
+}
+
 TEST(TransactionGeneratorTest, RejectsAPeriodWithoutTradingDays) {
   TransactionGeneratorOptions options;
   options.start = DaysFromCivil(2025, 12, 27);  // a Saturday in the Christmas closure

@@ -46,7 +46,7 @@ struct CancelledLine {
 /// Per-customer working memory, reused across the customers of a block.
 struct CustomerScratch {
   std::vector<uint32_t> favourites;
-  std::vector<int64_t> invoice_minutes;  // minutes since the epoch, sorted
+  std::vector<int64_t> invoice_minutes;  // minutes since the period's start, sorted
   std::vector<CancelledLine> cancelled;
   std::vector<uint32_t> basket;  // products on the current invoice
 };
@@ -179,9 +179,18 @@ class RetailModel {
     return static_cast<int>(hours_.Sample(rng)) * 60 + static_cast<int>(rng.Below(60));
   }
 
-  /// Writes "YYYY-MM-DD HH:MM:00" for a minute since the epoch.
+  /// Minutes since the period's start (never negative, so division rounds the right way
+  /// even for periods before 1970).
+  int64_t MinuteOf(Day day, int minute_of_day) const {
+    return static_cast<int64_t>(day - start_) * kMinutesPerDay + minute_of_day;
+  }
+  Day DayOfMinute(int64_t minute) const {
+    return start_ + static_cast<Day>(minute / kMinutesPerDay);
+  }
+
+  /// Writes "YYYY-MM-DD HH:MM:00" for a minute since the period's start.
   char* WriteTimestamp(int64_t minute, char* out) const {
-    const auto day = static_cast<Day>(minute / kMinutesPerDay);
+    const Day day = DayOfMinute(minute);
     const auto minute_of_day = static_cast<int>(minute % kMinutesPerDay);
     out = WriteText({calendar_.DateText(day), kDateWidth}, out);
     *out++ = ' ';
@@ -237,17 +246,17 @@ class RetailModel {
   /// When the cancellation of an invoice made at `minute` is booked: usually days later, in
   /// shop hours on a trading day; -1 when that would fall after the period.
   int64_t DrawCancellationMinute(int64_t minute, Random& rng) const {
-    const auto invoice_day = static_cast<Day>(minute / kMinutesPerDay);
+    const Day invoice_day = DayOfMinute(minute);
     const auto delay = static_cast<Day>(rng.Exponential(kMeanCancellationDelayDays));
     if (delay == 0) {
       const int64_t later = minute + 5 + static_cast<int64_t>(rng.Below(120));
-      if (later / kMinutesPerDay == invoice_day && later % kMinutesPerDay <= kLastSaleMinute) {
+      if (DayOfMinute(later) == invoice_day && later % kMinutesPerDay <= kLastSaleMinute) {
         return later;
       }
     }
     const std::optional<Day> day = calendar_.NextTradingDay(invoice_day + std::max<Day>(delay, 1));
     if (!day) return -1;
-    return static_cast<int64_t>(*day) * kMinutesPerDay + DrawMinuteOfDay(rng);
+    return MinuteOf(*day, DrawMinuteOfDay(rng));
   }
 
   int64_t WriteCustomer(int64_t customer_idx, int64_t& invoice_no, CustomerScratch& scratch,
@@ -273,8 +282,7 @@ class RetailModel {
       const Day day = invoice_idx == 0 && !plan.existing
                           ? plan.first_day
                           : calendar_.DrawSaleDay(plan.first_day, plan.last_day, rng);
-      scratch.invoice_minutes.push_back(static_cast<int64_t>(day) * kMinutesPerDay +
-                                        DrawMinuteOfDay(rng));
+      scratch.invoice_minutes.push_back(MinuteOf(day, DrawMinuteOfDay(rng)));
     }
     std::sort(scratch.invoice_minutes.begin(), scratch.invoice_minutes.end());
 
