@@ -502,7 +502,7 @@ TEST(CleaningRules, RowsKeptWithARuleOffCarryTheirValues) {
   {
     const Result<CleanedData> result = ingest_without(CleaningRule::kNonPositiveEvents);
     ASSERT_TRUE(result.ok()) << result.status().message();
-    EXPECT_EQ(result->dataset.usage.events, (std::vector<uint32_t>{3, 0}));
+    EXPECT_EQ(result->dataset.usage.events, (Column<int32_t>{3, 0}));
   }
   {
     const Result<CleanedData> result = ingest_without(CleaningRule::kEventBeforeSignup);

@@ -240,7 +240,7 @@ TEST(CsvReader, LfCrlfAndMixedLineEndingsReadTheSame) {
     const Dataset& dataset = result->dataset;
     ASSERT_EQ(dataset.rows(), 4u);
     // No carriage return leaks into the last field (events_count parses) or any string.
-    EXPECT_EQ(dataset.usage.events, (std::vector<uint32_t>{3, 1, 2, 4}));
+    EXPECT_EQ(dataset.usage.events, (Column<int32_t>{3, 1, 2, 4}));
     ASSERT_EQ(dataset.features.size(), 4u);
     EXPECT_EQ(dataset.features[0], "search");
     EXPECT_EQ(dataset.features[1], "export");
@@ -556,7 +556,7 @@ TEST(CsvReader, TabDelimiterIsDetected) {
   EXPECT_EQ(result->report.source.delimiter, '\t');
   ASSERT_EQ(result->dataset.rows(), 2u);
   EXPECT_EQ(result->dataset.features[0], "search, advanced");
-  EXPECT_EQ(result->dataset.usage.events, (std::vector<uint32_t>{3, 1}));
+  EXPECT_EQ(result->dataset.usage.events, (Column<int32_t>{3, 1}));
   EXPECT_EQ(result->dataset.user_signup[1], kNoDay);
 }
 
@@ -697,7 +697,7 @@ TEST(CsvReader, CustomMappingByColumnOverrides) {
   EXPECT_EQ(result->report.kind, DataKind::kUsage);
   const Dataset& dataset = result->dataset;
   ASSERT_EQ(dataset.rows(), 3u);
-  EXPECT_EQ(dataset.usage.events, (std::vector<uint32_t>{1, 1, 1}));  // no count column
+  EXPECT_EQ(dataset.usage.events, (Column<int32_t>{1, 1, 1}));  // no count column
   EXPECT_EQ(dataset.users.size(), 2u);
   EXPECT_EQ(dataset.users[dataset.usage.user[1]], "bob");
   EXPECT_EQ(dataset.features[dataset.usage.feature[1]], "export");

@@ -2,7 +2,8 @@
 // The Dataset: one columnar table of activity rows plus the dictionaries its codes point into.
 // Every input maps onto it; strings are encoded once at ingest so analytics see integers only.
 //
-// Usage logs, 14 bytes per row: user, day, feature, events.
+// Usage logs, 14 bytes per row: user, day, feature, events. Their columns have the types the
+// reader stages rows in, so building the Dataset reuses the reader's memory.
 // Transactions, 16 bytes per row: order, item, quantity, price. An "order" is one distinct
 // (invoice, customer, timestamp, country) and an "item" one distinct (stock code, description):
 // both repeat over many lines, so they live in small side tables instead of on every row, and
@@ -13,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/column.h"
 #include "core/date.h"
 #include "core/dictionary.h"
 
@@ -25,17 +27,17 @@ const char* DataKindName(DataKind kind);
 inline constexpr Day kNoDay = INT32_MIN;
 
 struct UsageColumns {
-  std::vector<uint32_t> user;     // code into Dataset::users
-  std::vector<Day> day;           // the event's day
-  std::vector<uint16_t> feature;  // code into Dataset::features
-  std::vector<uint32_t> events;   // events_count, >= 0
+  Column<uint32_t> user;     // code into Dataset::users
+  Column<Day> day;           // the event's day
+  Column<uint16_t> feature;  // code into Dataset::features
+  Column<int32_t> events;    // events_count (> 0 unless non_positive_events is off)
 };
 
 struct TransactionColumns {
-  std::vector<uint32_t> order;    // index into Dataset::orders
-  std::vector<uint32_t> item;     // index into Dataset::items
-  std::vector<int32_t> quantity;  // negative for returns
-  std::vector<uint32_t> price;    // code into Dataset::prices
+  Column<uint32_t> order;    // index into Dataset::orders
+  Column<uint32_t> item;     // index into Dataset::items
+  Column<int32_t> quantity;  // negative for returns
+  Column<uint32_t> price;    // code into Dataset::prices
 };
 
 /// One row per distinct (invoice, customer, timestamp, country).

@@ -33,13 +33,13 @@ class CachedInterner {
 
 /// Parses a date column, remembering the previous text for the same reason. Plain ISO dates
 /// ("2025-03-17", ten bytes) take a fast path: when the "YYYY-MM-" prefix repeats, only the
-/// day digits are read.
+/// day digits are read. Returns kInvalidTime for text that is not a date.
 class CachedDateParser {
  public:
   explicit CachedDateParser(const DateParser& parser)
       : parser_(parser), iso_fast_path_(parser.AcceptsIso()) {}
 
-  std::optional<Timestamp> Parse(std::string_view text) {
+  Timestamp Parse(std::string_view text) {
     if (iso_fast_path_ && text.size() == kIsoDateBytes) {
       uint64_t head;
       std::memcpy(&head, text.data(), sizeof(head));
@@ -47,13 +47,20 @@ class CachedDateParser {
         const unsigned tens = static_cast<unsigned char>(text[8]) - unsigned{'0'};
         const unsigned ones = static_cast<unsigned char>(text[9]) - unsigned{'0'};
         const unsigned day_of_month = tens * 10 + ones;
-        if (tens < 10 && ones < 10 && day_of_month >= 1 && day_of_month <= month_days_)
+        if (tens < 10 && ones < 10 && day_of_month - 1 < month_days_)
           return static_cast<Timestamp>(month_start_ + static_cast<Day>(day_of_month) - 1) *
                  kSecondsPerDay;
       }
+    }
+    return ParseSlow(text);
+  }
+
+ private:
+  [[gnu::noinline]] Timestamp ParseSlow(std::string_view text) {
+    if (iso_fast_path_ && text.size() == kIsoDateBytes) {
       if (const std::optional<Day> day = ParseIsoDate(text)) {
         const CivilDate date = CivilFromDays(*day);
-        month_prefix_ = head;
+        std::memcpy(&month_prefix_, text.data(), sizeof(month_prefix_));
         month_start_ = *day - (date.day - 1);
         month_days_ = static_cast<unsigned>(DaysInMonth(date.year, date.month));
         return static_cast<Timestamp>(*day) * kSecondsPerDay;
@@ -62,11 +69,10 @@ class CachedDateParser {
     if (has_last_ && text == last_text_) return last_value_;
     has_last_ = true;
     last_text_.assign(text);
-    last_value_ = parser_.Parse(text);
+    last_value_ = parser_.Parse(text).value_or(kInvalidTime);
     return last_value_;
   }
 
- private:
   static constexpr size_t kIsoDateBytes = 10;
   const DateParser& parser_;
   bool iso_fast_path_;
@@ -75,7 +81,7 @@ class CachedDateParser {
   unsigned month_days_ = 0;
   bool has_last_ = false;
   std::string last_text_;
-  std::optional<Timestamp> last_value_;
+  Timestamp last_value_ = kInvalidTime;
 };
 
 std::string Abbreviate(std::string_view text) {
@@ -99,8 +105,8 @@ class ChunkParser {
         signup_parser_(*options.dates),
         allow_decimal_comma_(options.dialect.delimiter != ',') {}
 
-  size_t Run(std::string_view text, size_t begin, size_t nominal_end) {
-    Reserve(EstimateRows(text, begin, nominal_end));
+  size_t Run(std::string_view text, size_t begin, size_t nominal_end, size_t reserve_until) {
+    Reserve(EstimateRows(text, begin, reserve_until == 0 ? nominal_end : reserve_until));
     CsvCursor cursor(text, options_.dialect, begin, text.size());
     std::vector<std::string_view> fields;
     const size_t expected_fields = mapping_.header.size();
@@ -169,9 +175,9 @@ class ChunkParser {
     return column == kUnmapped ? std::string_view() : fields[static_cast<size_t>(column)];
   }
 
-  std::optional<Timestamp> ParseDate(CachedDateParser& parser, std::string_view text, Role role) {
-    std::optional<Timestamp> parsed = parser.Parse(text);
-    if (!parsed)
+  Timestamp ParseDate(CachedDateParser& parser, std::string_view text, Role role) {
+    const Timestamp parsed = parser.Parse(text);
+    if (parsed == kInvalidTime) [[unlikely]]
       out_.unparsable_dates.push_back(
           {static_cast<uint32_t>(out_.rows()), out_.unparsable_date_texts.Intern(text), role});
     return parsed;
@@ -211,18 +217,17 @@ class ChunkParser {
     if (mapping_.Has(Role::kSignup)) {
       const std::string_view signup_text = Field(fields, Role::kSignup);
       if (!signup_text.empty()) {
-        const std::optional<Timestamp> parsed =
-            ParseDate(signup_parser_, signup_text, Role::kSignup);
-        signup = parsed ? DayOf(*parsed) : kInvalidDay;
+        const Timestamp parsed = ParseDate(signup_parser_, signup_text, Role::kSignup);
+        signup = parsed != kInvalidTime ? DayOf(parsed) : kInvalidDay;
       }
     }
-    const std::optional<Timestamp> time =
-        ParseDate(time_parser_, Field(fields, Role::kTime), Role::kTime);
+    const Timestamp time = ParseDate(time_parser_, Field(fields, Role::kTime), Role::kTime);
     out_.line.push_back(static_cast<uint32_t>(line_));
     out_.user.push_back(user);
     out_.signup.push_back(signup);
-    out_.day.push_back(time ? DayOf(*time) : kInvalidDay);
-    out_.feature.push_back(features_.Intern(Field(fields, Role::kItem)));
+    out_.day.push_back(time != kInvalidTime ? DayOf(time) : kInvalidDay);
+    // Codes past 65,535 wrap here, but the reader then refuses the file as a whole.
+    out_.feature.push_back(static_cast<uint16_t>(features_.Intern(Field(fields, Role::kItem))));
     out_.events.push_back(events);
   }
 
@@ -241,14 +246,13 @@ class ChunkParser {
     // A line total becomes a unit price so that quantity x price gives it back.
     price = price_role == Role::kAmount && quantity != 0 ? *parsed_price / quantity : *parsed_price;
     const std::string_view customer_text = Field(fields, Role::kUser);
-    const std::optional<Timestamp> time =
-        ParseDate(time_parser_, Field(fields, Role::kTime), Role::kTime);
+    const Timestamp time = ParseDate(time_parser_, Field(fields, Role::kTime), Role::kTime);
     out_.line.push_back(static_cast<uint32_t>(line_));
     out_.invoice.push_back(invoices_.Intern(Field(fields, Role::kOrder)));
     out_.stock_code.push_back(stock_codes_.Intern(Field(fields, Role::kItem)));
     out_.description.push_back(descriptions_.Intern(Field(fields, Role::kDescription)));
     out_.quantity.push_back(quantity);
-    out_.time.push_back(time ? *time : kInvalidTime);
+    out_.time.push_back(time);
     out_.price.push_back(price);
     out_.user.push_back(customer_text.empty() ? kNullCode : users_.Intern(customer_text));
     out_.country.push_back(countries_.Intern(Field(fields, Role::kCountry)));
@@ -266,9 +270,9 @@ class ChunkParser {
 }  // namespace
 
 size_t ParseChunk(std::string_view text, size_t begin, size_t nominal_end,
-                  const ChunkParseOptions& options, StagedChunk& out) {
+                  const ChunkParseOptions& options, StagedChunk& out, size_t reserve_until) {
   ChunkParser parser(options, out);
-  return parser.Run(text, begin, nominal_end);
+  return parser.Run(text, begin, nominal_end, reserve_until);
 }
 
 }  // namespace growthlens

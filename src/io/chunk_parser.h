@@ -19,8 +19,9 @@ struct ChunkParseOptions {
 
 /// Parses the records that start in text[begin, nominal_end); the last one may run past
 /// nominal_end. Returns the offset where parsing stopped: the start of the first record at or
-/// after nominal_end, which is where the next chunk must begin.
+/// after nominal_end, which is where the next chunk must begin. Columns are reserved for the
+/// rows expected in [begin, reserve_until), nominal_end when 0.
 size_t ParseChunk(std::string_view text, size_t begin, size_t nominal_end,
-                  const ChunkParseOptions& options, StagedChunk& out);
+                  const ChunkParseOptions& options, StagedChunk& out, size_t reserve_until = 0);
 
 }  // namespace growthlens

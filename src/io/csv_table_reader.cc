@@ -35,9 +35,10 @@ std::vector<uint32_t> MergeDictionary(StringDictionary& global, const StringDict
   return remap;
 }
 
-void Remap(std::vector<uint32_t>& column, const std::vector<uint32_t>& remap) {
-  for (uint32_t& code : column)
-    if (code != kNullCode) code = remap[code];
+template <typename Code>
+void Remap(Column<Code>& column, const std::vector<uint32_t>& remap) {
+  for (Code& code : column)
+    if (code != static_cast<Code>(kNullCode)) code = static_cast<Code>(remap[code]);
 }
 
 // Folds chunk-local codes into the table's dictionaries: chunk 0's become the global ones.
@@ -140,7 +141,9 @@ Result<CsvReadResult> ReadCsv(const InputBuffer& input, const std::string& name,
         stop[chunk_idx] = ParseChunk(text, begin[chunk_idx], nominal_end[chunk_idx], parse_options,
                                      table.chunks[chunk_idx]);
       });
-    stop[0] = ParseChunk(text, begin[0], nominal_end[0], parse_options, table.chunks[0]);
+    // Chunk 0 reserves room for every row, so the Dataset can grow inside its columns.
+    stop[0] = ParseChunk(text, begin[0], nominal_end[0], parse_options, table.chunks[0],
+                         /*reserve_until=*/text.size());
   }
   // A chunk must start where its predecessor stopped; otherwise its guess fell inside a quoted
   // field (or a record ran long), and it is parsed again from the right place.

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/column.h"
 #include "core/dataset.h"
 #include "core/dictionary.h"
 #include "io/column_mapping.h"
@@ -44,20 +45,20 @@ struct StagedDictionaries {
 };
 
 struct StagedChunk {
-  std::vector<uint32_t> line;  // physical line of each row (chunk-relative until the merge)
+  Column<uint32_t> line;  // physical line of each row (chunk-relative until the merge)
 
   // Usage logs.
-  std::vector<uint32_t> user;  // kNullCode when empty
-  std::vector<Day> signup;     // kNoDay when absent, kInvalidDay when unparsable
-  std::vector<Day> day;        // kInvalidDay when unparsable
-  std::vector<uint32_t> feature;
-  std::vector<int32_t> events;
+  Column<uint32_t> user;     // kNullCode when empty
+  Column<Day> signup;        // kNoDay when absent, kInvalidDay when unparsable
+  Column<Day> day;           // kInvalidDay when unparsable
+  Column<uint16_t> feature;  // features beyond 65,535 are refused by the reader
+  Column<int32_t> events;
 
   // Transactions (user holds the customer).
-  std::vector<uint32_t> invoice, stock_code, description, country;
-  std::vector<int32_t> quantity;
-  std::vector<Timestamp> time;  // kInvalidTime when unparsable
-  std::vector<double> price;
+  Column<uint32_t> invoice, stock_code, description, country;
+  Column<int32_t> quantity;
+  Column<Timestamp> time;  // kInvalidTime when unparsable
+  Column<double> price;
 
   StagedDictionaries dictionaries;  // chunk-local until the merge, then emptied
 

@@ -9,7 +9,7 @@ namespace {
 void SummarizeUsage(const Dataset& dataset, DatasetSummary& summary) {
   const UsageColumns& usage = dataset.usage;
   const uint32_t feature_count = dataset.features.size();
-  std::vector<uint64_t> events(feature_count, 0);
+  std::vector<int64_t> events(feature_count, 0);
   // Bit per (user, feature): a user counts once per feature however many rows they have.
   std::vector<uint64_t> used(dataset.users.size(), 0);
   std::vector<std::vector<uint8_t>> used_wide;

@@ -13,7 +13,7 @@ namespace growthlens {
 
 struct FeatureTotals {
   std::string name;
-  uint64_t events = 0;
+  int64_t events = 0;   // sum of events_count
   uint64_t users = 0;   // distinct users who used it
   double adoption = 0;  // users / all users with a row
 };
@@ -27,7 +27,7 @@ struct DatasetSummary {
   DatasetMemory memory;
 
   // Usage logs.
-  uint64_t total_events = 0;
+  int64_t total_events = 0;
   std::vector<FeatureTotals> features;  // most events first
 
   // Transactions.

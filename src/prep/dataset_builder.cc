@@ -1,5 +1,6 @@
 #include "prep/dataset_builder.h"
 
+#include <array>
 #include <cstring>
 #include <unordered_map>
 
@@ -79,20 +80,42 @@ size_t KeptRows(const std::vector<std::vector<uint8_t>>& status) {
 
 // Codes kept rows use, renumbered densely in their original order (first appearance in the
 // file), from per-chunk "used" flags.
+// When every code is used (the usual case) the dictionary moves over as it is.
 std::vector<uint32_t> CompactCodes(const std::vector<std::vector<uint8_t>>& used_per_chunk,
-                                   const StringDictionary& source, StringDictionary& target) {
-  std::vector<uint32_t> remap(source.size(), kNullCode);
+                                   StringDictionary& source, StringDictionary& target) {
+  std::vector<uint8_t> used(source.size(), 0);
+  bool all_used = true;
   for (uint32_t code = 0; code < source.size(); ++code) {
-    bool used = false;
-    for (const auto& used_flags : used_per_chunk) used = used || used_flags[code];
-    if (used) remap[code] = target.Intern(source[code]);
+    for (const auto& used_flags : used_per_chunk) used[code] |= used_flags[code];
+    all_used = all_used && used[code];
   }
+  std::vector<uint32_t> remap(source.size(), kNullCode);
+  if (all_used) {
+    for (uint32_t code = 0; code < source.size(); ++code) remap[code] = code;
+    target = std::move(source);
+    return remap;
+  }
+  for (uint32_t code = 0; code < source.size(); ++code)
+    if (used[code]) remap[code] = target.Intern(source[code]);
   return remap;
 }
 
-// Usage logs are the big inputs, so they are built in parallel: one pass per chunk finds what
-// kept rows use, the dictionaries are compacted, and each chunk copies its rows into place.
-void BuildUsage(const StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
+constexpr size_t kSlicesPerChunk = 8;
+size_t SliceBegin(size_t rows, size_t slice) {
+  return rows * slice / kSlicesPerChunk;
+}
+
+bool IsIdentity(const std::vector<uint32_t>& remap) {
+  for (uint32_t code = 0; code < remap.size(); ++code)
+    if (remap[code] != code) return false;
+  return true;
+}
+
+// Usage logs are the big inputs, so they are built in parallel and in the reader's memory:
+// one pass per chunk finds what kept rows use; the dictionaries are compacted; chunk 0's
+// columns (reserved for the whole file by the reader) become the Dataset's, compacted in
+// place, while the other chunks copy their kept rows in behind them.
+void BuildUsage(StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
                 unsigned threads, BuildOutcome& outcome) {
   Dataset& dataset = outcome.dataset;
   const size_t chunk_count = table.chunks.size();
@@ -100,10 +123,19 @@ void BuildUsage(const StagedTable& table, const std::vector<std::vector<uint8_t>
   const uint32_t feature_count = table.dictionaries.features.size();
   std::vector<std::vector<uint8_t>> used_users(chunk_count), used_features(chunk_count);
   std::vector<std::vector<Day>> first_signup(chunk_count), last_signup(chunk_count);
+  // Rows kept per slice of each chunk, so that the copy below splits evenly over threads.
+  std::vector<std::array<size_t, kSlicesPerChunk>> kept_in_slice(chunk_count);
   std::vector<size_t> kept(chunk_count + 1, 0);
   ParallelFor(chunk_count, threads, [&](size_t chunk_idx) {
     const StagedChunk& chunk = table.chunks[chunk_idx];
     const std::vector<uint8_t>& chunk_status = status[chunk_idx];
+    for (size_t slice = 0; slice < kSlicesPerChunk; ++slice) {
+      size_t slice_kept = 0;
+      for (size_t row = SliceBegin(chunk.rows(), slice); row < SliceBegin(chunk.rows(), slice + 1);
+           ++row)
+        slice_kept += chunk_status[row] == kKeepRow ? 1 : 0;
+      kept_in_slice[chunk_idx][slice] = slice_kept;
+    }
     used_users[chunk_idx].assign(user_count, 0);
     used_features[chunk_idx].assign(feature_count, 0);
     std::vector<Day>& min_signup = first_signup[chunk_idx];
@@ -146,24 +178,57 @@ void BuildUsage(const StagedTable& table, const std::vector<std::vector<uint8_t>
   }
 
   UsageColumns& columns = dataset.usage;
-  columns.user.resize(kept.back());
-  columns.day.resize(kept.back());
-  columns.feature.resize(kept.back());
-  columns.events.resize(kept.back());
-  ParallelFor(chunk_count, threads, [&](size_t chunk_idx) {
-    const StagedChunk& chunk = table.chunks[chunk_idx];
-    const std::vector<uint8_t>& chunk_status = status[chunk_idx];
-    size_t out = kept[chunk_idx];
-    for (size_t row = 0; row < chunk.rows(); ++row) {
+  StagedChunk& first = table.chunks.front();
+  columns.user = std::move(first.user);
+  columns.day = std::move(first.day);
+  columns.feature = std::move(first.feature);
+  columns.events = std::move(first.events);
+  const size_t first_rows = columns.user.size();
+  const bool first_unchanged =
+      kept[1] == first_rows && IsIdentity(user_remap) && IsIdentity(feature_remap);
+  columns.user.resize(std::max(first_rows, kept.back()));
+  columns.day.resize(columns.user.size());
+  columns.feature.resize(columns.user.size());
+  columns.events.resize(columns.user.size());
+  auto place = [&](const StagedChunk& chunk, const std::vector<uint8_t>& chunk_status, size_t begin,
+                   size_t end, size_t out) {
+    for (size_t row = begin; row < end; ++row) {
       if (chunk_status[row] != kKeepRow) continue;
       const uint32_t user = chunk.user[row];
       columns.user[out] = user == kNullCode ? kNullCode : user_remap[user];
       columns.day[out] = chunk.day[row];
       columns.feature[out] = static_cast<uint16_t>(feature_remap[chunk.feature[row]]);
-      columns.events[out] = static_cast<uint32_t>(std::max(chunk.events[row], 0));
+      columns.events[out] = chunk.events[row];
+      ++out;
+    }
+  };
+  ParallelFor(chunk_count * kSlicesPerChunk, threads, [&](size_t task) {
+    const size_t chunk_idx = task / kSlicesPerChunk;
+    const size_t slice = task % kSlicesPerChunk;
+    if (chunk_idx > 0) {
+      const StagedChunk& chunk = table.chunks[chunk_idx];
+      size_t out = kept[chunk_idx];
+      for (size_t earlier = 0; earlier < slice; ++earlier) out += kept_in_slice[chunk_idx][earlier];
+      return place(chunk, status[chunk_idx], SliceBegin(chunk.rows(), slice),
+                   SliceBegin(chunk.rows(), slice + 1), out);
+    }
+    if (first_unchanged || slice > 0) return;
+    // In place: the write position never passes the read position.
+    size_t out = 0;
+    for (size_t row = 0; row < first_rows; ++row) {
+      if (status[0][row] != kKeepRow) continue;
+      const uint32_t user = columns.user[row];
+      columns.user[out] = user == kNullCode ? kNullCode : user_remap[user];
+      columns.day[out] = columns.day[row];
+      columns.feature[out] = static_cast<uint16_t>(feature_remap[columns.feature[row]]);
+      columns.events[out] = columns.events[row];
       ++out;
     }
   });
+  columns.user.resize(kept.back());
+  columns.day.resize(kept.back());
+  columns.feature.resize(kept.back());
+  columns.events.resize(kept.back());
 }
 
 void BuildTransactions(const StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
@@ -221,7 +286,7 @@ void BuildTransactions(const StagedTable& table, const std::vector<std::vector<u
 
 }  // namespace
 
-BuildOutcome BuildDataset(const StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
+BuildOutcome BuildDataset(StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
                           unsigned threads) {
   BuildOutcome outcome{Dataset(table.mapping.kind), 0};
   if (table.mapping.kind == DataKind::kUsage)

@@ -19,7 +19,8 @@ struct BuildOutcome {
   uint64_t signup_conflicts = 0;
 };
 
-BuildOutcome BuildDataset(const StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
+/// May take over the table's memory (usage logs): the table is spent afterwards.
+BuildOutcome BuildDataset(StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
                           unsigned threads);
 
 }  // namespace growthlens

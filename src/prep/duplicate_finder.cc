@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstring>
 
+#include "core/column.h"
 #include "core/hash.h"
 #include "core/parallel.h"
 
@@ -11,7 +12,9 @@ namespace growthlens {
 
 namespace {
 
-constexpr size_t kTargetRowsPerPartition = 16 * 1024;
+// Few partitions keep the scatter to a few dozen write streams; each partition's table (a few
+// MB) still fits in cache. Measured on 9M rows: 16k rows per partition 0.17 s, 256k 0.13 s.
+constexpr size_t kTargetRowsPerPartition = 256 * 1024;
 constexpr uint32_t kEmptySlot = UINT32_MAX;
 
 // 8 bytes per row keeps the scatter pass light; the full row is compared only on a tag match.
@@ -105,7 +108,7 @@ std::vector<std::vector<uint8_t>> FindDuplicateRows(const StagedTable& table, un
     }
   }
   partition_begin[partitions] = offset;
-  std::vector<RowRef> refs(total_rows);
+  Column<RowRef> refs(total_rows);  // filled by the scatter, not zeroed first
   ParallelFor(chunk_count, threads, [&](size_t chunk_idx) {
     const StagedChunk& chunk = table.chunks[chunk_idx];
     std::vector<size_t>& cursor = write_at[chunk_idx];
