@@ -1,13 +1,16 @@
-// growthlens demo: the main job on a fresh machine. Generates demo data when none is there,
-// ingests it with the default cleaning rules and prints the report and summary. Later steps
+// growthlens demo: the main job on a fresh machine. Generates a demo usage log and demo
+// transactions when none are there, ingests both with the default cleaning rules and prints
+// their reports and summaries. Later steps
 // (analysis, dashboard) extend this same command.
 
+#include <cstdio>
 #include <filesystem>
 
 #include <fmt/format.h>
 
 #include "cli/command.h"
 #include "cli/ingest_command.h"
+#include "synth/transaction_generator.h"
 #include "synth/usage_generator.h"
 
 namespace growthlens::cli {
@@ -16,36 +19,59 @@ namespace {
 
 struct DemoArgs {
   int64_t users = 5000;
+  int64_t customers = 4000;
   uint64_t seed = 42;
   std::string data_dir = "data";
   bool regenerate = false;
 };
 
-Status GenerateIfMissing(const std::string& path, const DemoArgs& args) {
-  if (!args.regenerate && std::filesystem::exists(path)) {
-    fmt::print(stderr, "growthlens demo: using existing {} (pass --regenerate for new data)\n",
-               path);
-    return Status::Ok();
-  }
+bool UseExisting(const std::string& path, const DemoArgs& args) {
+  if (args.regenerate || !std::filesystem::exists(path)) return false;
+  fmt::print(stderr, "growthlens demo: using existing {} (pass --regenerate for new data)\n", path);
+  return true;
+}
+
+Status Generated(const std::string& path, Result<synth::GenerationSummary> summary) {
+  if (!summary.ok()) return summary.status();
+  fmt::print(stderr, "growthlens demo: generated {} ({} rows in {:.2f} s)\n", path, summary->rows,
+             summary->seconds);
+  return Status::Ok();
+}
+
+Status GenerateUsage(const std::string& path, const DemoArgs& args) {
+  if (UseExisting(path, args)) return Status::Ok();
   synth::UsageGeneratorOptions options;
   options.users = args.users;
   options.seed = args.seed;
   Result<std::unique_ptr<synth::OutputSink>> sink = synth::OpenOutputSink(path);
   if (!sink.ok()) return sink.status();
-  Result<synth::GenerationSummary> summary = synth::GenerateUsageLog(options, **sink);
-  if (!summary.ok()) return summary.status();
-  fmt::print(stderr, "growthlens demo: generated {} ({} users, {} rows, {:.2f} s)\n", path,
-             summary->entities, summary->rows, summary->seconds);
-  return Status::Ok();
+  return Generated(path, synth::GenerateUsageLog(options, **sink));
+}
+
+Status GenerateTransactions(const std::string& path, const DemoArgs& args) {
+  if (UseExisting(path, args)) return Status::Ok();
+  synth::TransactionGeneratorOptions options;
+  options.customers = args.customers;
+  options.seed = args.seed;
+  Result<std::unique_ptr<synth::OutputSink>> sink = synth::OpenOutputSink(path);
+  if (!sink.ok()) return sink.status();
+  return Generated(path, synth::GenerateTransactions(options, **sink));
 }
 
 Status RunDemo(const DemoArgs& args) {
   const std::string usage_path = args.data_dir + "/raw/usage_log.csv";
-  GROWTHLENS_RETURN_IF_ERROR(GenerateIfMissing(usage_path, args));
-  IngestRequest request;
-  request.input = usage_path;
-  request.output_dir = args.data_dir + "/processed";
-  return RunIngestRequest(request);
+  const std::string transactions_path = args.data_dir + "/raw/transactions.csv";
+  GROWTHLENS_RETURN_IF_ERROR(GenerateUsage(usage_path, args));
+  GROWTHLENS_RETURN_IF_ERROR(GenerateTransactions(transactions_path, args));
+  for (const std::string& input : {usage_path, transactions_path}) {
+    IngestRequest request;
+    request.input = input;
+    request.output_dir = args.data_dir + "/processed";
+    fmt::print("\n== {} ==\n", input);
+    std::fflush(stdout);
+    GROWTHLENS_RETURN_IF_ERROR(RunIngestRequest(request));
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -54,8 +80,13 @@ void RegisterDemoCommand(CLI::App& app, CommandOutcome& outcome) {
   auto args = std::make_shared<DemoArgs>();
   CLI::App* command = app.add_subcommand(
       "demo",
-      "The main job: generate demo data (if missing), ingest and clean it, and print the report");
+      "The main job: generate a demo usage log and demo transactions (if missing), ingest and "
+      "clean both, and print their reports");
   command->add_option("--users", args->users, "Users in the generated demo log (default 5000)")
+      ->check(CLI::PositiveNumber);
+  command
+      ->add_option("--customers", args->customers,
+                   "Customers in the generated demo transactions (default 4000)")
       ->check(CLI::PositiveNumber);
   command->add_option("--seed", args->seed, "Seed of the generated data (default 42)");
   command->add_option("--data-dir", args->data_dir,

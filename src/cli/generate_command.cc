@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -13,7 +14,9 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/output_format.h"
 #include "core/date.h"
+#include "io/dataset_csv_writer.h"
 #include "synth/block_pipeline.h"
 #include "synth/output_sink.h"
 #include "synth/transaction_generator.h"
@@ -43,6 +46,7 @@ struct GenerateArgs {
   std::string output;  // empty = the kind's default
   int threads = 0;
   bool quiet = false;
+  OutputFormat format = OutputFormat::kTable;
 };
 
 /// 1234567 -> "1,234,567", for counts people read.
@@ -167,6 +171,10 @@ Status RunGenerate(const GenerateArgs& args) {
     GROWTHLENS_RETURN_IF_ERROR(synth::ValidateTransactionOptions(transaction_options));
   }
 
+  if (output == "-" && args.format != OutputFormat::kTable)
+    return Status(ErrorCode::kInvalidArgument,
+                  "--format json or csv prints a summary on stdout, which --output - already "
+                  "uses for the data");
   Result<std::unique_ptr<synth::OutputSink>> sink = synth::OpenOutputSink(output);
   if (!sink.ok()) return sink.status();
   ProgressReporter reporter(unit, args.quiet);
@@ -178,6 +186,25 @@ Status RunGenerate(const GenerateArgs& args) {
             : synth::GenerateTransactions(transaction_options, **sink, progress);
   if (!summary.ok()) return summary.status();
   if (!args.quiet) PrintSummary(*summary, unit, output);
+  if (args.format == OutputFormat::kJson) {
+    const nlohmann::json json = {{"kind", args.kind},
+                                 {"output", output},
+                                 {"entities", summary->entities},
+                                 {"rows", summary->rows},
+                                 {"csv_bytes", summary->csv_bytes},
+                                 {"output_bytes", summary->output_bytes},
+                                 {"seconds", summary->seconds},
+                                 {"threads", summary->threads}};
+    fmt::print("{}\n", json.dump(2));
+  } else if (args.format == OutputFormat::kCsv) {
+    std::string line = "kind,output,entities,rows,csv_bytes,output_bytes,seconds,threads\n";
+    line += args.kind + ",";
+    AppendCsvField(output, line);
+    line +=
+        fmt::format(",{},{},{},{},{:.6f},{}\n", summary->entities, summary->rows,
+                    summary->csv_bytes, summary->output_bytes, summary->seconds, summary->threads);
+    fmt::print("{}", line);
+  }
   return Status::Ok();
 }
 
@@ -236,6 +263,7 @@ void RegisterGenerateCommand(CLI::App& app, CommandOutcome& outcome) {
                                "The output does not depend on it",
                                synth::ResolveThreadCount(0)))
       ->capture_default_str();
+  AddFormatOption(*command, args->format);
   command->add_flag("--quiet,-q", args->quiet,
                     "Print nothing but errors (no progress, no summary line)");
   command->footer(
