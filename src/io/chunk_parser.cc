@@ -105,14 +105,15 @@ class ChunkParser {
         signup_parser_(*options.dates),
         allow_decimal_comma_(options.dialect.delimiter != ',') {}
 
-  size_t Run(std::string_view text, size_t begin, size_t nominal_end, size_t reserve_until) {
+  size_t Run(std::string_view text, size_t begin, size_t nominal_end, size_t reserve_until,
+             uint64_t line_offset) {
     Reserve(EstimateRows(text, begin, reserve_until == 0 ? nominal_end : reserve_until));
     CsvCursor cursor(text, options_.dialect, begin, text.size());
     std::vector<std::string_view> fields;
     const size_t expected_fields = mapping_.header.size();
     while (cursor.position() < nominal_end && cursor.Next(fields)) {
       // Chunk-relative line of the record's first line; the merge adds the chunk's offset.
-      line_ = cursor.record_newlines() + 1;
+      line_ = line_offset + cursor.record_newlines() + 1;
       if (cursor.blank_line()) {
         ++out_.blank_lines;
         continue;
@@ -270,9 +271,10 @@ class ChunkParser {
 }  // namespace
 
 size_t ParseChunk(std::string_view text, size_t begin, size_t nominal_end,
-                  const ChunkParseOptions& options, StagedChunk& out, size_t reserve_until) {
+                  const ChunkParseOptions& options, StagedChunk& out, size_t reserve_until,
+                  uint64_t line_offset) {
   ChunkParser parser(options, out);
-  return parser.Run(text, begin, nominal_end, reserve_until);
+  return parser.Run(text, begin, nominal_end, reserve_until, line_offset);
 }
 
 }  // namespace growthlens

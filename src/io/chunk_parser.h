@@ -20,8 +20,10 @@ struct ChunkParseOptions {
 /// Parses the records that start in text[begin, nominal_end); the last one may run past
 /// nominal_end. Returns the offset where parsing stopped: the start of the first record at or
 /// after nominal_end, which is where the next chunk must begin. Columns are reserved for the
-/// rows expected in [begin, reserve_until), nominal_end when 0.
+/// rows expected in [begin, reserve_until), nominal_end when 0. Line numbers are counted from
+/// `begin` plus `line_offset` (the lines before it, when known).
 size_t ParseChunk(std::string_view text, size_t begin, size_t nominal_end,
-                  const ChunkParseOptions& options, StagedChunk& out, size_t reserve_until = 0);
+                  const ChunkParseOptions& options, StagedChunk& out, size_t reserve_until = 0,
+                  uint64_t line_offset = 0);
 
 }  // namespace growthlens

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <thread>
 
 #include <fmt/format.h>
 
+#include "core/parallel.h"
 #include "io/chunk_parser.h"
 
 namespace growthlens {
@@ -41,40 +43,54 @@ void Remap(Column<Code>& column, const std::vector<uint32_t>& remap) {
     if (code != static_cast<Code>(kNullCode)) code = static_cast<Code>(remap[code]);
 }
 
-// Folds chunk-local codes into the table's dictionaries: chunk 0's become the global ones.
-void MergeChunkDictionaries(StagedTable& table) {
+// Folds chunk-local codes into the table's dictionaries (chunk 0's become the global ones)
+// and turns chunk-relative line numbers into file line numbers. Dictionaries merge in order;
+// the column rewrites, one task per (chunk, column), run in parallel.
+void MergeChunks(StagedTable& table, uint64_t header_lines, unsigned threads) {
   StagedDictionaries& global = table.dictionaries;
   global = std::move(table.chunks.front().dictionaries);
+  std::vector<std::function<void()>> tasks;
+  uint64_t lines_before = header_lines + table.chunks.front().newlines;
   for (size_t chunk_idx = 1; chunk_idx < table.chunks.size(); ++chunk_idx) {
     StagedChunk& chunk = table.chunks[chunk_idx];
     StagedDictionaries& local = chunk.dictionaries;
-    Remap(chunk.user, MergeDictionary(global.users, local.users));
-    Remap(chunk.feature, MergeDictionary(global.features, local.features));
-    Remap(chunk.invoice, MergeDictionary(global.invoices, local.invoices));
-    Remap(chunk.stock_code, MergeDictionary(global.stock_codes, local.stock_codes));
-    Remap(chunk.description, MergeDictionary(global.descriptions, local.descriptions));
-    Remap(chunk.country, MergeDictionary(global.countries, local.countries));
+    auto add = [&tasks](auto& column, std::vector<uint32_t> remap) {
+      if (!column.empty())
+        tasks.emplace_back([&column, remap = std::move(remap)] { Remap(column, remap); });
+    };
+    add(chunk.user, MergeDictionary(global.users, local.users));
+    add(chunk.feature, MergeDictionary(global.features, local.features));
+    add(chunk.invoice, MergeDictionary(global.invoices, local.invoices));
+    add(chunk.stock_code, MergeDictionary(global.stock_codes, local.stock_codes));
+    add(chunk.description, MergeDictionary(global.descriptions, local.descriptions));
+    add(chunk.country, MergeDictionary(global.countries, local.countries));
+    tasks.emplace_back([&chunk, lines_before] {
+      for (uint32_t& line : chunk.line) line = static_cast<uint32_t>(line + lines_before);
+    });
+    lines_before += chunk.newlines;
     local = StagedDictionaries();
   }
+  ParallelFor(tasks.size(), threads, [&tasks](size_t task) { tasks[task](); });
 }
 
-// Turns chunk-relative line numbers into file line numbers and totals the counts.
-void PlaceLinesAndCount(StagedTable& table, uint64_t header_lines, size_t max_examples) {
+// Totals the chunks' counts and keeps the first examples, with file line numbers.
+void CountIssues(StagedTable& table, uint64_t header_lines, size_t max_examples) {
   uint64_t lines_before = header_lines;
-  for (StagedChunk& chunk : table.chunks) {
-    for (uint32_t& line : chunk.line) line = static_cast<uint32_t>(line + lines_before);
+  for (size_t chunk_idx = 0; chunk_idx < table.chunks.size(); ++chunk_idx) {
+    StagedChunk& chunk = table.chunks[chunk_idx];
+    // Chunk 0 numbered its lines from the header already.
+    const uint64_t example_offset = chunk_idx == 0 ? 0 : lines_before;
     table.records += chunk.records;
     table.blank_lines += chunk.blank_lines;
     for (size_t issue_idx = 0; issue_idx < kParseIssueCount; ++issue_idx) {
       table.issue_counts[issue_idx] += chunk.issue_counts[issue_idx];
       for (RowExample& example : chunk.issue_examples[issue_idx]) {
-        example.line += lines_before;
+        example.line += example_offset;
         if (table.issue_examples[issue_idx].size() < max_examples)
           table.issue_examples[issue_idx].push_back(std::move(example));
       }
       chunk.issue_examples[issue_idx].clear();
     }
-
     lines_before += chunk.newlines;
   }
 }
@@ -143,7 +159,7 @@ Result<CsvReadResult> ReadCsv(const InputBuffer& input, const std::string& name,
       });
     // Chunk 0 reserves room for every row, so the Dataset can grow inside its columns.
     stop[0] = ParseChunk(text, begin[0], nominal_end[0], parse_options, table.chunks[0],
-                         /*reserve_until=*/text.size());
+                         /*reserve_until=*/text.size(), /*line_offset=*/header_cursor.newlines());
   }
   // A chunk must start where its predecessor stopped; otherwise its guess fell inside a quoted
   // field (or a record ran long), and it is parsed again from the right place.
@@ -155,8 +171,8 @@ Result<CsvReadResult> ReadCsv(const InputBuffer& input, const std::string& name,
                                  table.chunks[chunk_idx]);
   }
 
-  MergeChunkDictionaries(table);
-  PlaceLinesAndCount(table, header_cursor.newlines(), options.max_examples);
+  MergeChunks(table, header_cursor.newlines(), threads);
+  CountIssues(table, header_cursor.newlines(), options.max_examples);
   if (table.dictionaries.countries.size() > UINT16_MAX)
     return Status(ErrorCode::kDataError,
                   fmt::format("{}: {} distinct countries; at most {} are supported", name,
