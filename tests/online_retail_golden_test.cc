@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <set>
 
 #include "core/derived_fields.h"
@@ -143,6 +145,71 @@ TEST_F(OnlineRetailGolden, SwitchingOffDuplicatesMovesTheirRowsToLaterRules) {
   EXPECT_EQ(Dropped(report, CleaningRule::kNonPositivePrice),
             Golden("nodup.drop.non_positive_price"));
   EXPECT_EQ(report.rows_kept, Golden("nodup.rows_kept"));
+}
+
+// The Kaggle export of the same data: Latin-1 bytes and dates like "12/1/2010 8:26".
+std::string ToKaggleExport(const std::string& utf8) {
+  std::string out;
+  out.reserve(utf8.size());
+  constexpr size_t kInvoiceDateField = 4;
+  size_t field = 0;
+  bool quoted = false;
+  for (size_t pos = 0; pos < utf8.size(); ++pos) {
+    const char c = utf8[pos];
+    if (c == '"') quoted = !quoted;
+    if (!quoted && c == ',') ++field;
+    if (!quoted && c == '\n') field = 0;
+    const bool date_starts = !quoted && c == ',' && field == kInvoiceDateField &&
+                             pos + 20 < utf8.size() && utf8[pos + 5] == '-';
+    if (date_starts) {  // ",2010-12-01 08:26:00" -> ",12/1/2010 8:26"
+      const std::string_view date(utf8.data() + pos + 1, 19);
+      out += fmt::format(",{}/{}/{} {}:{}", std::stoi(std::string(date.substr(5, 2))),
+                         std::stoi(std::string(date.substr(8, 2))), date.substr(0, 4),
+                         std::stoi(std::string(date.substr(11, 2))), date.substr(14, 2));
+      pos += 19;
+      continue;
+    }
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte == 0xC2 || byte == 0xC3) {  // two-byte UTF-8 for U+0080..U+00FF -> one Latin-1 byte
+      out.push_back(static_cast<char>(((byte & 0x03) << 6) | (utf8[++pos] & 0x3F)));
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+TEST_F(OnlineRetailGolden, KaggleLatin1ExportGivesTheSameCounts) {
+  const std::string kaggle = ToKaggleExport(*text_);
+  ASSERT_NE(kaggle.find("12/1/2010 8:26"), std::string::npos);
+  ASSERT_NE(kaggle.find('\xA3'), std::string::npos);  // the pound sign, as one Latin-1 byte
+  Result<CleanedData> cleaned = IngestText(kaggle, "OnlineRetail.csv", IngestOptions());
+  ASSERT_TRUE(cleaned.ok()) << cleaned.status().message();
+  const CleaningReport& report = cleaned->report;
+  EXPECT_EQ(report.source.encoding, Encoding::kWindows1252);
+  EXPECT_EQ(report.records, Golden("rows_in"));
+  EXPECT_EQ(Dropped(report, CleaningRule::kDuplicate), Golden("drop.duplicate"));
+  EXPECT_EQ(Dropped(report, CleaningRule::kMissingId), Golden("drop.missing_customer"));
+  EXPECT_EQ(Dropped(report, CleaningRule::kInvalidDate), 0u);
+  EXPECT_EQ(Dropped(report, CleaningRule::kCancelled), Golden("drop.cancelled"));
+  EXPECT_EQ(Dropped(report, CleaningRule::kNonPositivePrice), Golden("drop.non_positive_price"));
+  EXPECT_EQ(report.rows_kept, Golden("rows_kept"));
+  EXPECT_EQ(cleaned->dataset.orders.time, Ingest(IngestOptions()).dataset.orders.time);
+
+  // Every row kept: the descriptions, transcoded back to UTF-8, equal the UTF-8 file's.
+  IngestOptions keep_all;
+  for (CleaningRule rule : kAllCleaningRules) keep_all.cleaning.Set(rule, false);
+  Result<CleanedData> raw_kaggle = IngestText(kaggle, "OnlineRetail.csv", keep_all);
+  ASSERT_TRUE(raw_kaggle.ok());
+  const CleanedData raw_utf8 = Ingest(keep_all);
+  const StringDictionary& kaggle_descriptions = raw_kaggle->dataset.descriptions;
+  ASSERT_EQ(kaggle_descriptions.size(), raw_utf8.dataset.descriptions.size());
+  size_t with_pound = 0;
+  for (uint32_t code = 0; code < kaggle_descriptions.size(); ++code) {
+    EXPECT_EQ(kaggle_descriptions[code], raw_utf8.dataset.descriptions[code]);
+    with_pound += kaggle_descriptions[code].find("\xC2\xA3") != std::string_view::npos;
+  }
+  EXPECT_GT(with_pound, 0u);
 }
 
 TEST_F(OnlineRetailGolden, SingleAndParallelReadsAgree) {
