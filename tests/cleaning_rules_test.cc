@@ -19,14 +19,13 @@
 #include "prep/cleaning_report.h"
 #include "prep/cleaning_rules.h"
 #include "prep/ingest.h"
+#include "test_data.h"
 
 namespace growthlens {
 namespace {
 
-constexpr std::string_view kRetailHeader =
-    "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
-constexpr std::string_view kUsageHeader =
-    "user_id,signup_date,event_date,feature_name,events_count\n";
+using testing::kRetailHeader;
+using testing::kUsageHeader;
 
 // A valid transaction line and a valid usage line, for padding fixtures.
 constexpr std::string_view kGoodSale =

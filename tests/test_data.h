@@ -7,8 +7,14 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <string_view>
 
 namespace growthlens::testing {
+
+inline constexpr std::string_view kRetailHeader =
+    "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
+inline constexpr std::string_view kUsageHeader =
+    "user_id,signup_date,event_date,feature_name,events_count\n";
 
 inline std::string SharedDataPath(const std::string& file) {
   return std::string(GROWTHLENS_SHARED_DATA_DIR) + "/" + file;

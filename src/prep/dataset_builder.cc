@@ -190,40 +190,42 @@ void BuildUsage(StagedTable& table, const std::vector<std::vector<uint8_t>>& sta
   columns.day.resize(columns.user.size());
   columns.feature.resize(columns.user.size());
   columns.events.resize(columns.user.size());
-  auto place = [&](const StagedChunk& chunk, const std::vector<uint8_t>& chunk_status, size_t begin,
+  // Copies the kept rows of [begin, end) to `out` onwards, re-coded. Chunk 0 is its own
+  // source: in place is safe because the write position never passes the read position.
+  struct Source {
+    const uint32_t* user;
+    const Day* day;
+    const uint16_t* feature;
+    const int32_t* events;
+  };
+  auto place = [&](Source source, const std::vector<uint8_t>& chunk_status, size_t begin,
                    size_t end, size_t out) {
     for (size_t row = begin; row < end; ++row) {
       if (chunk_status[row] != kKeepRow) continue;
-      const uint32_t user = chunk.user[row];
+      const uint32_t user = source.user[row];
       columns.user[out] = user == kNullCode ? kNullCode : user_remap[user];
-      columns.day[out] = chunk.day[row];
-      columns.feature[out] = static_cast<uint16_t>(feature_remap[chunk.feature[row]]);
-      columns.events[out] = chunk.events[row];
+      columns.day[out] = source.day[row];
+      columns.feature[out] = static_cast<uint16_t>(feature_remap[source.feature[row]]);
+      columns.events[out] = source.events[row];
       ++out;
     }
   };
   ParallelFor(chunk_count * kSlicesPerChunk, threads, [&](size_t task) {
     const size_t chunk_idx = task / kSlicesPerChunk;
     const size_t slice = task % kSlicesPerChunk;
-    if (chunk_idx > 0) {
-      const StagedChunk& chunk = table.chunks[chunk_idx];
-      size_t out = kept[chunk_idx];
-      for (size_t earlier = 0; earlier < slice; ++earlier) out += kept_in_slice[chunk_idx][earlier];
-      return place(chunk, status[chunk_idx], SliceBegin(chunk.rows(), slice),
-                   SliceBegin(chunk.rows(), slice + 1), out);
+    if (chunk_idx == 0) {
+      if (first_unchanged || slice > 0) return;
+      const Source in_place{columns.user.data(), columns.day.data(), columns.feature.data(),
+                            columns.events.data()};
+      return place(in_place, status[0], 0, first_rows, 0);
     }
-    if (first_unchanged || slice > 0) return;
-    // In place: the write position never passes the read position.
-    size_t out = 0;
-    for (size_t row = 0; row < first_rows; ++row) {
-      if (status[0][row] != kKeepRow) continue;
-      const uint32_t user = columns.user[row];
-      columns.user[out] = user == kNullCode ? kNullCode : user_remap[user];
-      columns.day[out] = columns.day[row];
-      columns.feature[out] = static_cast<uint16_t>(feature_remap[columns.feature[row]]);
-      columns.events[out] = columns.events[row];
-      ++out;
-    }
+    const StagedChunk& chunk = table.chunks[chunk_idx];
+    size_t out = kept[chunk_idx];
+    for (size_t earlier = 0; earlier < slice; ++earlier) out += kept_in_slice[chunk_idx][earlier];
+    const Source staged{chunk.user.data(), chunk.day.data(), chunk.feature.data(),
+                        chunk.events.data()};
+    place(staged, status[chunk_idx], SliceBegin(chunk.rows(), slice),
+          SliceBegin(chunk.rows(), slice + 1), out);
   });
   columns.user.resize(kept.back());
   columns.day.resize(kept.back());
