@@ -1,6 +1,7 @@
 #include "io/chunk_parser.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -13,22 +14,37 @@ namespace {
 
 constexpr size_t kMaxExampleValueBytes = 80;
 
-/// Interns a column's strings, remembering the previous value: logs sorted by user or invoice
-/// repeat the same string on consecutive rows, and one comparison beats a hash lookup.
+/// Interns a column's strings through two caches before the dictionary: the previous value
+/// (logs sorted by user or invoice repeat it on consecutive rows) and a small direct-mapped
+/// table keyed by length and end bytes, which catches the few values of columns like
+/// feature_name or Country without hashing the string.
 class CachedInterner {
  public:
-  explicit CachedInterner(StringDictionary& dictionary) : dictionary_(dictionary) {}
+  explicit CachedInterner(StringDictionary& dictionary) : dictionary_(dictionary) {
+    recent_.fill(kNullCode);
+  }
   uint32_t Intern(std::string_view text) {
-    // The previous string is read back from the dictionary: no copy per row.
     if (last_code_ != kNullCode && ShortStringEquals(dictionary_[last_code_], text))
       return last_code_;
-    last_code_ = dictionary_.Intern(text);
-    return last_code_;
+    if (text.empty()) return last_code_ = dictionary_.Intern(text);
+    uint32_t& recent = recent_[RecentSlot(text)];
+    if (recent != kNullCode && ShortStringEquals(dictionary_[recent], text))
+      return last_code_ = recent;
+    recent = dictionary_.Intern(text);
+    return last_code_ = recent;
   }
 
  private:
+  static constexpr size_t kRecentSlots = 32;
+  static size_t RecentSlot(std::string_view text) {
+    const auto first = static_cast<unsigned char>(text.front());
+    const auto last = static_cast<unsigned char>(text.back());
+    return (text.size() * 31 + first * 7 + last) % kRecentSlots;
+  }
+
   StringDictionary& dictionary_;
   uint32_t last_code_ = kNullCode;
+  std::array<uint32_t, kRecentSlots> recent_;
 };
 
 /// Parses a date column, remembering the previous text for the same reason. Plain ISO dates
