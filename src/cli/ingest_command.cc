@@ -11,6 +11,7 @@
 #include "cli/ingest_options.h"
 #include "cli/output_format.h"
 #include "cli/report_view.h"
+#include "io/atomic_file.h"
 #include "io/dataset_csv_writer.h"
 
 namespace growthlens::cli {
@@ -29,20 +30,6 @@ std::string StemOf(const std::string& path) {
     if (name.size() > std::strlen(suffix) && name.ends_with(suffix))
       name.resize(name.size() - std::strlen(suffix));
   return name;
-}
-
-Status WriteText(const std::string& path, const std::string& text) {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary);
-    out << text;
-    if (!out.flush())
-      return Status(ErrorCode::kIoError, fmt::format("{}: cannot write", temporary));
-  }
-  std::error_code error;
-  std::filesystem::rename(temporary, path, error);
-  if (error) return Status(ErrorCode::kIoError, fmt::format("{}: {}", path, error.message()));
-  return Status::Ok();
 }
 
 }  // namespace
@@ -70,7 +57,7 @@ Status RunIngestRequest(const IngestRequest& args) {
     const std::string report_path =
         fmt::format("{}/{}_cleaning_report.json", args.output_dir, stem);
     GROWTHLENS_RETURN_IF_ERROR(WriteDatasetCsv(dataset, data_path));
-    GROWTHLENS_RETURN_IF_ERROR(WriteText(report_path, json.dump(2) + "\n"));
+    GROWTHLENS_RETURN_IF_ERROR(WriteFileAtomically(report_path, json.dump(2) + "\n"));
     if (!args.quiet)
       fmt::print(stderr, "growthlens ingest: wrote {} and {}\n", data_path, report_path);
   }

@@ -1,25 +1,17 @@
 #include "io/dataset_csv_writer.h"
 
-#include <unistd.h>
-
 #include <charconv>
-#include <cstdio>
-#include <filesystem>
-#include <memory>
 
 #include <fmt/format.h>
 
 #include "core/derived_fields.h"
+#include "io/atomic_file.h"
 
 namespace growthlens {
 
 namespace {
 
 constexpr size_t kFlushBytes = 1 << 20;
-
-struct FileCloser {
-  void operator()(std::FILE* file) const { std::fclose(file); }
-};
 
 void AppendNumber(double value, std::string& out) {
   char buffer[32];
@@ -33,25 +25,20 @@ void AppendInteger(int64_t value, std::string& out) {
   out.append(buffer, end);
 }
 
+/// Batches rows into large writes to an AtomicFile.
 class BufferedFile {
  public:
-  BufferedFile(std::FILE* file) : file_(file) { buffer_.reserve(kFlushBytes * 2); }
+  explicit BufferedFile(AtomicFile& file) : file_(file) { buffer_.reserve(kFlushBytes * 2); }
   std::string& buffer() { return buffer_; }
   bool MaybeFlush() { return buffer_.size() < kFlushBytes || Flush(); }
   bool Flush() {
-    const bool ok = std::fwrite(buffer_.data(), 1, buffer_.size(), file_.get()) == buffer_.size();
+    const bool ok = file_.Write(buffer_);
     buffer_.clear();
     return ok;
   }
-  /// Flushes to disk before closing, so the rename that follows publishes complete data.
-  bool Close() {
-    const bool flushed =
-        Flush() && std::fflush(file_.get()) == 0 && fsync(fileno(file_.get())) == 0;
-    return std::fclose(file_.release()) == 0 && flushed;
-  }
 
  private:
-  std::unique_ptr<std::FILE, FileCloser> file_;
+  AtomicFile& file_;
   std::string buffer_;
 };
 
@@ -133,23 +120,14 @@ void AppendCsvField(std::string_view field, std::string& out) {
 }
 
 Status WriteDatasetCsv(const Dataset& dataset, const std::string& path) {
-  const std::filesystem::path target(path);
-  std::error_code error;
-  if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), error);
-  const std::string temporary = path + ".tmp";
-  std::FILE* raw = std::fopen(temporary.c_str(), "wb");
-  if (raw == nullptr)
-    return Status(ErrorCode::kIoError, fmt::format("{}: cannot write", temporary));
-  BufferedFile file(raw);
-  const bool written = dataset.kind() == DataKind::kUsage ? WriteUsage(dataset, file)
-                                                          : WriteTransactions(dataset, file);
-  if (!written || !file.Close()) {
-    std::filesystem::remove(temporary, error);
+  Result<AtomicFile> file = AtomicFile::Create(path);
+  if (!file.ok()) return file.status();
+  BufferedFile buffered(*file);
+  const bool written = dataset.kind() == DataKind::kUsage ? WriteUsage(dataset, buffered)
+                                                          : WriteTransactions(dataset, buffered);
+  if (!written || !buffered.Flush())
     return Status(ErrorCode::kIoError, fmt::format("{}: write failed (disk full?)", path));
-  }
-  std::filesystem::rename(temporary, target, error);
-  if (error) return Status(ErrorCode::kIoError, fmt::format("{}: {}", path, error.message()));
-  return Status::Ok();
+  return file->Commit();
 }
 
 }  // namespace growthlens

@@ -9,8 +9,7 @@
 
 namespace growthlens {
 
-/// Writes to `path` through a temporary file renamed at the end, so a crash never leaves a
-/// half-written file under the final name.
+/// Writes to `path` atomically (see AtomicFile): a crash never leaves a half-written file.
 Status WriteDatasetCsv(const Dataset& dataset, const std::string& path);
 
 /// Appends `field` to `out`, quoted per RFC 4180 when it holds a comma, quote or line break.
