@@ -1,0 +1,211 @@
+#include "metrics/rfm.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <numeric>
+#include <unordered_set>
+
+#include "core/hash.h"
+
+namespace growthlens {
+
+namespace {
+
+constexpr int kScoreCount = 5;
+
+/// Neumaier-compensated sum: per-customer money totals stay exact to the cent whatever the
+/// row order.
+struct CompensatedSum {
+  double sum = 0;
+  double compensation = 0;
+  void Add(double value) {
+    const double total = sum + value;
+    compensation +=
+        std::abs(sum) >= std::abs(value) ? (sum - total) + value : (value - total) + sum;
+    sum = total;
+  }
+  double Value() const { return sum + compensation; }
+};
+
+std::optional<int64_t> IntegerId(std::string_view id) {
+  int64_t value = 0;
+  auto [end, error] = std::from_chars(id.data(), id.data() + id.size(), value);
+  if (error != std::errc() || end != id.data() + id.size() || id.empty()) return std::nullopt;
+  return value;
+}
+
+// Distinct active days per user. A bitmap of (user, day) when it is small enough, else sorted
+// pairs.
+std::vector<int64_t> DistinctDaysPerUser(const Dataset& dataset, Day first_day, Day last_day) {
+  const size_t users = dataset.users.size();
+  std::vector<int64_t> distinct(users, 0);
+  const auto span = static_cast<size_t>(last_day - first_day + 1);
+  constexpr size_t kMaxBitmapBits = size_t{1} << 31;
+  if (users * span <= kMaxBitmapBits) {
+    std::vector<uint64_t> bits((users * span + 63) / 64, 0);
+    for (size_t row = 0; row < dataset.rows(); ++row) {
+      const uint32_t user = dataset.UserOfRow(row);
+      if (user == kNullCode) continue;
+      const size_t bit = user * span + static_cast<size_t>(dataset.DayOfRow(row) - first_day);
+      const uint64_t mask = uint64_t{1} << (bit % 64);
+      if ((bits[bit / 64] & mask) == 0) {
+        bits[bit / 64] |= mask;
+        ++distinct[user];
+      }
+    }
+    return distinct;
+  }
+  std::vector<uint64_t> pairs;
+  pairs.reserve(dataset.rows());
+  for (size_t row = 0; row < dataset.rows(); ++row) {
+    const uint32_t user = dataset.UserOfRow(row);
+    if (user != kNullCode)
+      pairs.push_back((uint64_t{user} << 32) |
+                      static_cast<uint32_t>(dataset.DayOfRow(row) - first_day));
+  }
+  std::sort(pairs.begin(), pairs.end());
+  for (size_t pair_idx = 0; pair_idx < pairs.size(); ++pair_idx)
+    if (pair_idx == 0 || pairs[pair_idx] != pairs[pair_idx - 1]) ++distinct[pairs[pair_idx] >> 32];
+  return distinct;
+}
+
+std::vector<int64_t> DistinctInvoicesPerCustomer(const Dataset& dataset) {
+  std::vector<int64_t> distinct(dataset.users.size(), 0);
+  std::unordered_set<uint64_t> seen;
+  const OrderTable& orders = dataset.orders;
+  for (uint32_t order = 0; order < orders.size(); ++order) {
+    const uint32_t customer = orders.customer[order];
+    if (customer == kNullCode) continue;
+    if (seen.insert((uint64_t{customer} << 32) | orders.invoice[order]).second)
+      ++distinct[customer];
+  }
+  return distinct;
+}
+
+}  // namespace
+
+std::string_view RfmSegmentName(RfmSegment segment) {
+  constexpr std::array<std::string_view, kRfmSegmentCount> kNames = {
+      "Champions",          "Loyal",           "New",     "Promising",
+      "Potential Loyalist", "Can't Lose Them", "At Risk", "Need Attention",
+      "About to Sleep",     "Hibernating",     "Lost"};
+  return kNames[static_cast<size_t>(segment)];
+}
+
+RfmSegment SegmentOf(int r, int f, int m) {
+  if (r >= 4 && f >= 4 && m >= 4) return RfmSegment::kChampions;
+  if (r >= 3 && f >= 3) return RfmSegment::kLoyal;
+  if (r >= 4 && f == 1) return RfmSegment::kNew;
+  if (r == 3 && f == 1) return RfmSegment::kPromising;
+  if (r >= 3 && f == 2) return RfmSegment::kPotentialLoyalist;
+  if (f >= 4 && m >= 4) return RfmSegment::kCantLoseThem;  // r <= 2 from here on
+  if (f >= 3) return RfmSegment::kAtRisk;
+  if (r == 2 && f == 2) return RfmSegment::kNeedAttention;
+  if (r == 2) return RfmSegment::kAboutToSleep;  // f == 1
+  if (f == 2) return RfmSegment::kHibernating;   // r == 1
+  return RfmSegment::kLost;                      // r == 1, f == 1
+}
+
+std::vector<uint8_t> QuintileScores(const std::vector<double>& values, RfmTies ties,
+                                    bool higher_is_better) {
+  const size_t n = values.size();
+  std::vector<uint8_t> scores(n, 0);
+  if (n == 0) return scores;
+  std::vector<uint32_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return values[a] < values[b]; });
+  // Edges as numpy.quantile (linear) computes them over ranks 1..n at linspace(0, 1, 6).
+  std::array<double, kScoreCount + 1> edges{};
+  for (int edge_idx = 0; edge_idx <= kScoreCount; ++edge_idx) {
+    const double q = edge_idx == kScoreCount ? 1.0 : static_cast<double>(edge_idx) / kScoreCount;
+    const double index = q * static_cast<double>(n - 1);
+    const double below = std::floor(index);
+    edges[static_cast<size_t>(edge_idx)] = (below + 1) + (index - below);
+  }
+  size_t tie_start = 0;
+  for (size_t position = 0; position < n; ++position) {
+    if (position > 0 && values[order[position]] != values[order[position - 1]])
+      tie_start = position;
+    int bin = 1;
+    if (ties == RfmTies::kFirstOccurrence) {
+      const double rank = static_cast<double>(position + 1);
+      while (bin < kScoreCount && rank > edges[static_cast<size_t>(bin)]) ++bin;
+    } else {
+      const double rank_min = static_cast<double>(tie_start + 1);
+      bin = static_cast<int>(std::ceil(kScoreCount * rank_min / static_cast<double>(n)));
+      bin = std::clamp(bin, 1, kScoreCount);
+    }
+    scores[order[position]] = static_cast<uint8_t>(higher_is_better ? bin : kScoreCount + 1 - bin);
+  }
+  return scores;
+}
+
+std::vector<uint32_t> UsersInIdOrder(const Dataset& dataset, const std::vector<uint8_t>& active) {
+  std::vector<uint32_t> users;
+  for (uint32_t user = 0; user < active.size(); ++user)
+    if (active[user]) users.push_back(user);
+  std::vector<int64_t> numeric(dataset.users.size(), 0);
+  bool all_integers = true;
+  for (uint32_t user : users) {
+    const std::optional<int64_t> id = IntegerId(dataset.users[user]);
+    all_integers = all_integers && id.has_value();
+    if (id) numeric[user] = *id;
+  }
+  if (all_integers)
+    std::sort(users.begin(), users.end(), [&](uint32_t a, uint32_t b) {
+      return numeric[a] != numeric[b] ? numeric[a] < numeric[b] : a < b;
+    });
+  else
+    std::sort(users.begin(), users.end(),
+              [&](uint32_t a, uint32_t b) { return dataset.users[a] < dataset.users[b]; });
+  return users;
+}
+
+RfmTable ComputeRfm(const Dataset& dataset, const RfmOptions& options) {
+  RfmTable table;
+  const size_t user_count = dataset.users.size();
+  std::vector<uint8_t> active(user_count, 0);
+  std::vector<Day> last_day(user_count, INT32_MIN);
+  std::vector<CompensatedSum> monetary(user_count);
+  Day first = INT32_MAX, last = INT32_MIN;
+  const bool usage = dataset.kind() == DataKind::kUsage;
+  for (size_t row = 0; row < dataset.rows(); ++row) {
+    const Day day = dataset.DayOfRow(row);
+    first = std::min(first, day);
+    last = std::max(last, day);
+    const uint32_t user = dataset.UserOfRow(row);
+    if (user == kNullCode) continue;
+    active[user] = 1;
+    last_day[user] = std::max(last_day[user], day);
+    monetary[user].Add(usage ? static_cast<double>(dataset.usage.events[row])
+                             : dataset.AmountOfRow(row));
+  }
+  table.reference_day = options.reference_day.value_or(dataset.rows() == 0 ? 0 : last + 1);
+  if (dataset.rows() == 0) return table;
+  const std::vector<int64_t> frequency =
+      usage ? DistinctDaysPerUser(dataset, first, last) : DistinctInvoicesPerCustomer(dataset);
+
+  table.user = UsersInIdOrder(dataset, active);
+  const size_t n = table.user.size();
+  std::vector<double> recency_values(n), frequency_values(n), monetary_values(n);
+  for (size_t idx = 0; idx < n; ++idx) {
+    const uint32_t user = table.user[idx];
+    table.recency.push_back(table.reference_day - last_day[user]);
+    table.frequency.push_back(frequency[user]);
+    table.monetary.push_back(monetary[user].Value());
+    recency_values[idx] = table.recency.back();
+    frequency_values[idx] = static_cast<double>(frequency[user]);
+    monetary_values[idx] = table.monetary.back();
+  }
+  table.r = QuintileScores(recency_values, options.ties, /*higher_is_better=*/false);
+  table.f = QuintileScores(frequency_values, options.ties, /*higher_is_better=*/true);
+  table.m = QuintileScores(monetary_values, options.ties, /*higher_is_better=*/true);
+  table.segment.reserve(n);
+  for (size_t idx = 0; idx < n; ++idx)
+    table.segment.push_back(SegmentOf(table.r[idx], table.f[idx], table.m[idx]));
+  return table;
+}
+
+}  // namespace growthlens
