@@ -6,27 +6,13 @@
 #include <numeric>
 #include <unordered_set>
 
-#include "core/hash.h"
+#include "core/compensated_sum.h"
 
 namespace growthlens {
 
 namespace {
 
 constexpr int kScoreCount = 5;
-
-/// Neumaier-compensated sum: per-customer money totals stay exact to the cent whatever the
-/// row order.
-struct CompensatedSum {
-  double sum = 0;
-  double compensation = 0;
-  void Add(double value) {
-    const double total = sum + value;
-    compensation +=
-        std::abs(sum) >= std::abs(value) ? (sum - total) + value : (value - total) + sum;
-    sum = total;
-  }
-  double Value() const { return sum + compensation; }
-};
 
 std::optional<int64_t> IntegerId(std::string_view id) {
   int64_t value = 0;

@@ -1,0 +1,153 @@
+#include "metrics/cohorts.h"
+
+#include <algorithm>
+#include <map>
+#include <unordered_set>
+
+#include "core/compensated_sum.h"
+
+namespace growthlens {
+
+namespace {
+
+// 1970-01-01 was a Thursday: Monday-weeks start three days later.
+constexpr int32_t kDaysFromMondayToEpoch = 3;
+
+int32_t FloorDiv(int64_t value, int64_t divisor) {
+  return static_cast<int32_t>(value >= 0 ? value / divisor : (value - divisor + 1) / divisor);
+}
+
+}  // namespace
+
+int32_t CohortBucketOf(Day day, CohortPeriod period) {
+  switch (period) {
+    case CohortPeriod::kDay:
+      return day;
+    case CohortPeriod::kWeek:
+      return FloorDiv(static_cast<int64_t>(day) + kDaysFromMondayToEpoch, 7);
+    case CohortPeriod::kMonth:
+      return MonthIndexOf(day);
+  }
+  return 0;
+}
+
+std::string CohortBucketLabel(int32_t bucket, CohortPeriod period) {
+  switch (period) {
+    case CohortPeriod::kDay:
+      return FormatDate(bucket);
+    case CohortPeriod::kWeek:
+      return FormatDate(bucket * 7 - kDaysFromMondayToEpoch);
+    case CohortPeriod::kMonth:
+      return FormatMonth(bucket);
+  }
+  return "";
+}
+
+CohortMatrix ComputeCohorts(const Dataset& dataset, CohortPeriod period) {
+  CohortMatrix matrix;
+  matrix.period = period;
+  const size_t users = dataset.users.size();
+  if (dataset.rows() == 0 || users == 0) return matrix;
+
+  std::vector<int32_t> first_bucket(users, INT32_MAX);
+  int32_t first_any = INT32_MAX, last_bucket = INT32_MIN;
+  for (size_t row = 0; row < dataset.rows(); ++row) {
+    const int32_t bucket = CohortBucketOf(dataset.DayOfRow(row), period);
+    first_any = std::min(first_any, bucket);
+    last_bucket = std::max(last_bucket, bucket);
+    const uint32_t user = dataset.UserOfRow(row);
+    if (user != kNullCode) first_bucket[user] = std::min(first_bucket[user], bucket);
+  }
+  const bool transactions = dataset.kind() == DataKind::kTransactions;
+
+  std::vector<int32_t> cohort_of(users, INT32_MAX);
+  std::map<int32_t, size_t> cohort_index;
+  for (uint32_t user = 0; user < users; ++user) {
+    if (first_bucket[user] == INT32_MAX) continue;
+    const Day signup = user < dataset.user_signup.size() ? dataset.user_signup[user] : kNoDay;
+    cohort_of[user] = signup != kNoDay ? CohortBucketOf(signup, period) : first_bucket[user];
+    cohort_index.emplace(cohort_of[user], 0);
+  }
+  for (auto& [bucket, index] : cohort_index) {
+    index = matrix.cohorts.size();
+    matrix.cohorts.push_back(bucket);
+  }
+  const size_t cohort_count = matrix.cohorts.size();
+  matrix.cohort_size.assign(cohort_count, 0);
+  matrix.active.resize(cohort_count);
+  matrix.active_on_or_after.resize(cohort_count);
+  matrix.revenue.resize(cohort_count);
+  for (size_t cohort_idx = 0; cohort_idx < cohort_count; ++cohort_idx) {
+    const auto length =
+        static_cast<size_t>(std::max(0, last_bucket - matrix.cohorts[cohort_idx] + 1));
+    matrix.active[cohort_idx].assign(length, 0);
+    matrix.active_on_or_after[cohort_idx].assign(length, 0);
+    matrix.revenue[cohort_idx].assign(transactions ? length : 0, 0.0);
+  }
+  std::vector<uint32_t> cohort_slot(users, 0);
+  for (uint32_t user = 0; user < users; ++user) {
+    if (cohort_of[user] == INT32_MAX) continue;
+    cohort_slot[user] = static_cast<uint32_t>(cohort_index[cohort_of[user]]);
+    ++matrix.cohort_size[cohort_slot[user]];
+  }
+
+  std::vector<std::vector<CompensatedSum>> revenue(cohort_count);
+  for (size_t cohort_idx = 0; cohort_idx < cohort_count; ++cohort_idx)
+    revenue[cohort_idx].resize(matrix.revenue[cohort_idx].size());
+  // Each (user, bucket) counts once: a bitmap over users x buckets (a few MB even for daily
+  // cohorts of 200k users over a year).
+  // Past 1 GB of bits (daily cohorts of millions of users over years) a hash set takes over.
+  constexpr size_t kMaxBitmapBits = size_t{1} << 33;
+  const auto span = static_cast<size_t>(last_bucket - first_any + 1);
+  const bool use_bitmap = users * span <= kMaxBitmapBits;
+  std::vector<uint64_t> seen(use_bitmap ? (users * span + 63) / 64 : 0, 0);
+  std::unordered_set<uint64_t> seen_sparse;
+  auto first_time = [&](size_t bit) {
+    if (!use_bitmap) return seen_sparse.insert(bit).second;
+    const uint64_t mask = uint64_t{1} << (bit % 64);
+    const bool fresh = (seen[bit / 64] & mask) == 0;
+    seen[bit / 64] |= mask;
+    return fresh;
+  };
+  std::vector<int32_t> last_period(users, -1);
+  for (size_t row = 0; row < dataset.rows(); ++row) {
+    const uint32_t user = dataset.UserOfRow(row);
+    if (user == kNullCode) continue;
+    const int32_t bucket = CohortBucketOf(dataset.DayOfRow(row), period);
+    const int32_t period_idx = bucket - cohort_of[user];
+    if (period_idx < 0) continue;  // activity before signup (only with that rule switched off)
+    const size_t cohort_idx = cohort_slot[user];
+    if (transactions)
+      revenue[cohort_idx][static_cast<size_t>(period_idx)].Add(dataset.AmountOfRow(row));
+    if (!first_time(user * span + static_cast<size_t>(bucket - first_any))) continue;
+    ++matrix.active[cohort_idx][static_cast<size_t>(period_idx)];
+    last_period[user] = std::max(last_period[user], period_idx);
+  }
+  for (uint32_t user = 0; user < users; ++user) {
+    if (last_period[user] < 0) continue;
+    auto& on_or_after = matrix.active_on_or_after[cohort_slot[user]];
+    for (int32_t period_idx = 0; period_idx <= last_period[user]; ++period_idx)
+      ++on_or_after[static_cast<size_t>(period_idx)];
+  }
+  for (size_t cohort_idx = 0; cohort_idx < cohort_count; ++cohort_idx)
+    for (size_t period_idx = 0; period_idx < revenue[cohort_idx].size(); ++period_idx)
+      matrix.revenue[cohort_idx][period_idx] = revenue[cohort_idx][period_idx].Value();
+
+  const size_t periods = static_cast<size_t>(std::max(0, last_bucket - matrix.cohorts.front() + 1));
+  for (size_t period_idx = 0; period_idx < periods; ++period_idx) {
+    uint64_t active = 0, on_or_after = 0, size = 0;
+    for (size_t cohort_idx = 0; cohort_idx < cohort_count; ++cohort_idx) {
+      if (period_idx >= matrix.active[cohort_idx].size()) continue;
+      active += matrix.active[cohort_idx][period_idx];
+      on_or_after += matrix.active_on_or_after[cohort_idx][period_idx];
+      size += matrix.cohort_size[cohort_idx];
+    }
+    matrix.average.push_back(size == 0 ? 0
+                                       : static_cast<double>(active) / static_cast<double>(size));
+    matrix.average_on_or_after.push_back(
+        size == 0 ? 0 : static_cast<double>(on_or_after) / static_cast<double>(size));
+  }
+  return matrix;
+}
+
+}  // namespace growthlens

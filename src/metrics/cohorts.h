@@ -1,0 +1,42 @@
+#pragma once
+// Cohort retention: users grouped by the month (or week, or day) of their first activity, or
+// of their signup where the usage log gives one; per later period, how many were active in it
+// ("on") and in it or any later one ("on or after"), the size-weighted average curve, and for
+// transactions the revenue per cohort and period. Definitions in docs/ANALYTICS.md.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/dataset.h"
+
+namespace growthlens {
+
+enum class CohortPeriod { kDay, kWeek, kMonth };
+
+struct CohortMatrix {
+  CohortPeriod period = CohortPeriod::kMonth;
+  std::vector<int32_t> cohorts;  // bucket of each cohort, ascending (see CohortBucketLabel)
+  std::vector<uint64_t> cohort_size;
+  /// [cohort][n]: users active in period n; rows are as long as the data allows.
+  std::vector<std::vector<uint64_t>> active;
+  std::vector<std::vector<uint64_t>> active_on_or_after;
+  std::vector<std::vector<double>> revenue;  // transactions only
+  /// Per period n: sum active / sum cohort sizes over cohorts old enough to have period n.
+  std::vector<double> average;
+  std::vector<double> average_on_or_after;
+
+  double Retention(size_t cohort_idx, size_t period_idx) const {
+    return static_cast<double>(active[cohort_idx][period_idx]) /
+           static_cast<double>(cohort_size[cohort_idx]);
+  }
+};
+
+/// Bucket index of a day: days since the epoch, Monday-weeks since the epoch, or MonthIndexOf.
+int32_t CohortBucketOf(Day day, CohortPeriod period);
+/// "2011-01" for months, the Monday's date for weeks, the date for days.
+std::string CohortBucketLabel(int32_t bucket, CohortPeriod period);
+
+CohortMatrix ComputeCohorts(const Dataset& dataset, CohortPeriod period);
+
+}  // namespace growthlens

@@ -1,0 +1,160 @@
+#include "metrics/revenue.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <unordered_set>
+
+#include "core/compensated_sum.h"
+#include "core/derived_fields.h"
+
+namespace growthlens {
+
+namespace {
+
+/// Revenue per order (an order is one invoice of one customer at one time).
+std::vector<CompensatedSum> OrderRevenue(const Dataset& dataset) {
+  std::vector<CompensatedSum> revenue(dataset.orders.size());
+  for (size_t row = 0; row < dataset.rows(); ++row)
+    revenue[dataset.transactions.order[row]].Add(dataset.AmountOfRow(row));
+  return revenue;
+}
+
+/// Revenue, distinct invoices and distinct customers per key, from orders.
+struct KeyTotals {
+  CompensatedSum revenue;
+  std::unordered_set<uint32_t> invoices;
+  std::unordered_set<uint32_t> customers;
+};
+
+template <typename KeyOf>
+std::map<int64_t, KeyTotals> TotalsByKey(const Dataset& dataset,
+                                         const std::vector<CompensatedSum>& order_revenue,
+                                         KeyOf key_of) {
+  std::map<int64_t, KeyTotals> totals;
+  const OrderTable& orders = dataset.orders;
+  for (uint32_t order = 0; order < orders.size(); ++order) {
+    KeyTotals& entry = totals[key_of(order)];
+    entry.revenue.Merge(order_revenue[order]);
+    entry.invoices.insert(orders.invoice[order]);
+    if (orders.customer[order] != kNullCode) entry.customers.insert(orders.customer[order]);
+  }
+  return totals;
+}
+
+}  // namespace
+
+std::vector<MonthRevenue> RevenueByMonth(const Dataset& dataset) {
+  const std::vector<CompensatedSum> order_revenue = OrderRevenue(dataset);
+  const std::vector<int32_t> cohort = UserCohortMonths(dataset);
+  auto month_of = [&](uint32_t order) { return MonthIndexOf(DayOf(dataset.orders.time[order])); };
+  std::map<int64_t, std::pair<CompensatedSum, CompensatedSum>> new_and_returning;
+  for (uint32_t order = 0; order < dataset.orders.size(); ++order) {
+    const uint32_t customer = dataset.orders.customer[order];
+    if (customer == kNullCode) continue;  // unknown customers are neither new nor returning
+    auto& [new_revenue, returning_revenue] = new_and_returning[month_of(order)];
+    (cohort[customer] == month_of(order) ? new_revenue : returning_revenue)
+        .Merge(order_revenue[order]);
+  }
+  std::vector<MonthRevenue> months;
+  for (const auto& [month, totals] : TotalsByKey(dataset, order_revenue, month_of)) {
+    MonthRevenue row;
+    row.month = static_cast<int32_t>(month);
+    row.revenue = totals.revenue.Value();
+    row.orders = totals.invoices.size();
+    row.customers = totals.customers.size();
+    row.average_order_value = row.orders == 0 ? 0 : row.revenue / static_cast<double>(row.orders);
+    const auto split = new_and_returning.find(month);
+    if (split != new_and_returning.end()) {
+      row.new_revenue = split->second.first.Value();
+      row.returning_revenue = split->second.second.Value();
+    }
+    months.push_back(row);
+  }
+  return months;
+}
+
+std::vector<CountryRevenue> RevenueByCountry(const Dataset& dataset) {
+  const std::vector<CompensatedSum> order_revenue = OrderRevenue(dataset);
+  std::vector<CountryRevenue> countries;
+  for (const auto& [country, totals] : TotalsByKey(
+           dataset, order_revenue, [&](uint32_t order) { return dataset.orders.country[order]; }))
+    countries.push_back({std::string(dataset.countries[static_cast<uint32_t>(country)]),
+                         totals.revenue.Value(), totals.invoices.size(), totals.customers.size()});
+  std::stable_sort(
+      countries.begin(), countries.end(),
+      [](const CountryRevenue& a, const CountryRevenue& b) { return a.revenue > b.revenue; });
+  return countries;
+}
+
+ParetoCurve ProductPareto(const Dataset& dataset) {
+  std::vector<CompensatedSum> revenue(dataset.stock_codes.size());
+  std::vector<int64_t> quantity(dataset.stock_codes.size(), 0);
+  CompensatedSum total;
+  for (size_t row = 0; row < dataset.rows(); ++row) {
+    const uint32_t stock_code = dataset.items.stock_code[dataset.transactions.item[row]];
+    revenue[stock_code].Add(dataset.AmountOfRow(row));
+    quantity[stock_code] += dataset.transactions.quantity[row];
+    total.Add(dataset.AmountOfRow(row));
+  }
+  ParetoCurve curve;
+  for (uint32_t code = 0; code < revenue.size(); ++code)
+    curve.products.push_back({code, revenue[code].Value(), quantity[code]});
+  std::sort(curve.products.begin(), curve.products.end(),
+            [&](const ProductRevenue& a, const ProductRevenue& b) {
+              if (a.revenue != b.revenue) return a.revenue > b.revenue;
+              return dataset.stock_codes[a.stock_code] < dataset.stock_codes[b.stock_code];
+            });
+  const double total_revenue = total.Value();
+  CompensatedSum running;
+  for (const ProductRevenue& product : curve.products) {
+    running.Add(product.revenue);
+    curve.cumulative_share.push_back(total_revenue == 0 ? 0 : running.Value() / total_revenue);
+  }
+  curve.top_count =
+      static_cast<size_t>(std::ceil(0.2 * static_cast<double>(curve.products.size())));
+  curve.top_share = curve.top_count == 0 ? 0 : curve.cumulative_share[curve.top_count - 1];
+  return curve;
+}
+
+std::vector<SeasonRevenue> RevenueBySeason(const Dataset& dataset, Season season) {
+  const std::vector<CompensatedSum> order_revenue = OrderRevenue(dataset);
+  auto key_of = [&](uint32_t order) -> int64_t {
+    const Timestamp time = dataset.orders.time[order];
+    const Day day = DayOf(time);
+    switch (season) {
+      case Season::kMonthOfYear:
+        return CivilFromDays(day).month;
+      case Season::kWeekday:
+        return WeekdayOf(day);
+      case Season::kHour:
+        return (time - static_cast<int64_t>(day) * kSecondsPerDay) / 3600;
+    }
+    return 0;
+  };
+  std::vector<SeasonRevenue> seasons;
+  for (const auto& [key, totals] : TotalsByKey(dataset, order_revenue, key_of))
+    seasons.push_back({static_cast<int>(key), totals.revenue.Value(), totals.invoices.size()});
+  return seasons;
+}
+
+double TopCustomerShare(const Dataset& dataset, double top_fraction) {
+  std::vector<CompensatedSum> by_customer(dataset.users.size());
+  CompensatedSum total;
+  for (size_t row = 0; row < dataset.rows(); ++row) {
+    const uint32_t customer = dataset.UserOfRow(row);
+    if (customer == kNullCode) continue;
+    by_customer[customer].Add(dataset.AmountOfRow(row));
+    total.Add(dataset.AmountOfRow(row));
+  }
+  std::vector<double> values;
+  for (const CompensatedSum& sum : by_customer) values.push_back(sum.Value());
+  std::sort(values.begin(), values.end(), std::greater<>());
+  const auto top =
+      static_cast<size_t>(std::ceil(top_fraction * static_cast<double>(values.size())));
+  CompensatedSum top_sum;
+  for (size_t idx = 0; idx < top && idx < values.size(); ++idx) top_sum.Add(values[idx]);
+  return total.Value() == 0 ? 0 : top_sum.Value() / total.Value();
+}
+
+}  // namespace growthlens

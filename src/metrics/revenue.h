@@ -1,0 +1,61 @@
+#pragma once
+// Revenue and orders of a transactions Dataset: by month (with new vs returning customers'
+// revenue), by country, by product with the Pareto curve, and by season (month of year, weekday,
+// hour). Definitions in docs/ANALYTICS.md.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/dataset.h"
+
+namespace growthlens {
+
+struct MonthRevenue {
+  int32_t month = 0;  // MonthIndexOf
+  double revenue = 0;
+  uint64_t orders = 0;     // distinct invoices
+  uint64_t customers = 0;  // distinct customers
+  double average_order_value = 0;
+  double new_revenue = 0;        // from customers in their cohort month
+  double returning_revenue = 0;  // from customers after it
+};
+
+struct CountryRevenue {
+  std::string country;
+  double revenue = 0;
+  uint64_t orders = 0;
+  uint64_t customers = 0;
+};
+
+struct ProductRevenue {
+  uint32_t stock_code = 0;  // code into Dataset::stock_codes
+  double revenue = 0;
+  int64_t quantity = 0;
+};
+
+struct ParetoCurve {
+  std::vector<ProductRevenue> products;  // by revenue descending, ties by stock code
+  size_t top_count = 0;                  // ceil(20% of products)
+  double top_share = 0;                  // their share of revenue
+  std::vector<double> cumulative_share;  // after each product
+};
+
+/// Month of year (1-12), weekday (0 = Monday) or hour (0-23).
+enum class Season { kMonthOfYear, kWeekday, kHour };
+struct SeasonRevenue {
+  int key = 0;
+  double revenue = 0;
+  uint64_t orders = 0;
+};
+
+std::vector<MonthRevenue> RevenueByMonth(const Dataset& dataset);
+/// By revenue, descending.
+std::vector<CountryRevenue> RevenueByCountry(const Dataset& dataset);
+ParetoCurve ProductPareto(const Dataset& dataset);
+/// Keys that occur, ascending.
+std::vector<SeasonRevenue> RevenueBySeason(const Dataset& dataset, Season season);
+/// Share of revenue from the top 20% of customers (by monetary value).
+double TopCustomerShare(const Dataset& dataset, double top_fraction = 0.2);
+
+}  // namespace growthlens

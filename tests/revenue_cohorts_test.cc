@@ -1,0 +1,125 @@
+// Revenue and cohort analytics: small hand-checked cases, and on the full Online Retail file
+// the facts the cleaning golden already pins down (cohort sizes, monthly row counts, total).
+
+#include <gtest/gtest.h>
+
+#include "metrics/cohorts.h"
+#include "metrics/revenue.h"
+#include "prep/ingest.h"
+#include "test_data.h"
+
+namespace growthlens {
+namespace {
+
+CleanedData IngestOrDie(const std::string& text) {
+  Result<CleanedData> data = IngestText(text, "t.csv", IngestOptions());
+  EXPECT_TRUE(data.ok()) << data.status().message();
+  return std::move(data).value();
+}
+
+const char* const kThreeMonths =
+    "1,A,a,2,2011-01-03 10:00,5.0,200,UK\n"  // 200: cohort Jan, new revenue 10 + 2.5
+    "1,B,b,1,2011-01-03 10:00,2.5,200,UK\n"
+    "2,A,a,1,2011-02-07 09:00,5.0,200,UK\n"      // 200 back in Feb (Monday): returning 5
+    "3,A,a,4,2011-02-09 12:00,5.0,30,France\n"   // 30: cohort Feb, new 20
+    "4,C,c,1,2011-03-01 18:00,1.0,200,UK\n"      // 200 in Mar: returning 1
+    "5,C,c,3,2011-03-02 08:00,1.0,30,France\n";  // 30 in Mar: returning 3
+
+TEST(Revenue, MonthlyTableSplitsNewAndReturning) {
+  const CleanedData data = IngestOrDie(std::string(testing::kRetailHeader) + kThreeMonths);
+  const std::vector<MonthRevenue> months = RevenueByMonth(data.dataset);
+  ASSERT_EQ(months.size(), 3u);
+  EXPECT_EQ(FormatMonth(months[0].month), "2011-01");
+  EXPECT_DOUBLE_EQ(months[0].revenue, 12.5);
+  EXPECT_EQ(months[0].orders, 1u);
+  EXPECT_EQ(months[0].customers, 1u);
+  EXPECT_DOUBLE_EQ(months[0].new_revenue, 12.5);
+  EXPECT_DOUBLE_EQ(months[1].revenue, 25.0);
+  EXPECT_EQ(months[1].orders, 2u);
+  EXPECT_DOUBLE_EQ(months[1].average_order_value, 12.5);
+  EXPECT_DOUBLE_EQ(months[1].new_revenue, 20.0);
+  EXPECT_DOUBLE_EQ(months[1].returning_revenue, 5.0);
+  EXPECT_DOUBLE_EQ(months[2].returning_revenue, 4.0);
+  EXPECT_DOUBLE_EQ(months[2].new_revenue, 0.0);
+}
+
+TEST(Revenue, CountriesParetoAndSeasons) {
+  const CleanedData data = IngestOrDie(std::string(testing::kRetailHeader) + kThreeMonths);
+  const std::vector<CountryRevenue> countries = RevenueByCountry(data.dataset);
+  ASSERT_EQ(countries.size(), 2u);
+  EXPECT_EQ(countries[0].country, "France");  // 23 > 18.5
+  EXPECT_DOUBLE_EQ(countries[0].revenue, 23.0);
+  EXPECT_EQ(countries[0].orders, 2u);
+  EXPECT_EQ(countries[1].customers, 1u);
+
+  const ParetoCurve pareto = ProductPareto(data.dataset);
+  ASSERT_EQ(pareto.products.size(), 3u);  // A 35, C 4, B 2.5
+  EXPECT_EQ(data.dataset.stock_codes[pareto.products[0].stock_code], "A");
+  EXPECT_EQ(pareto.products[0].quantity, 7);
+  EXPECT_EQ(pareto.top_count, 1u);  // ceil(0.6)
+  EXPECT_DOUBLE_EQ(pareto.top_share, 35.0 / 41.5);
+  EXPECT_DOUBLE_EQ(pareto.cumulative_share.back(), 1.0);
+
+  const std::vector<SeasonRevenue> weekdays = RevenueBySeason(data.dataset, Season::kWeekday);
+  ASSERT_EQ(weekdays.size(), 3u);  // Monday (Jan 3, Feb 7), Tuesday (Mar 1), Wednesday
+  EXPECT_EQ(weekdays[0].key, 0);
+  EXPECT_DOUBLE_EQ(weekdays[0].revenue, 17.5);
+  EXPECT_EQ(weekdays[0].orders, 2u);
+  const std::vector<SeasonRevenue> hours = RevenueBySeason(data.dataset, Season::kHour);
+  EXPECT_EQ(hours.front().key, 8);
+  EXPECT_EQ(hours.back().key, 18);
+  EXPECT_DOUBLE_EQ(TopCustomerShare(data.dataset), 23.0 / 41.5);  // ceil(0.4) = 1 customer
+}
+
+TEST(Cohorts, MonthlyRetentionOnAndOnOrAfter) {
+  const CleanedData data = IngestOrDie(std::string(testing::kRetailHeader) + kThreeMonths +
+                                       "6,A,a,1,2011-01-20 10:00,5.0,77,UK\n");  // Jan, never back
+  const CohortMatrix matrix = ComputeCohorts(data.dataset, CohortPeriod::kMonth);
+  ASSERT_EQ(matrix.cohorts.size(), 2u);
+  EXPECT_EQ(CohortBucketLabel(matrix.cohorts[0], CohortPeriod::kMonth), "2011-01");
+  EXPECT_EQ(matrix.cohort_size, (std::vector<uint64_t>{2, 1}));
+  EXPECT_EQ(matrix.active[0], (std::vector<uint64_t>{2, 1, 1}));
+  EXPECT_EQ(matrix.active_on_or_after[0], (std::vector<uint64_t>{2, 1, 1}));
+  EXPECT_EQ(matrix.active[1], (std::vector<uint64_t>{1, 1}));
+  EXPECT_DOUBLE_EQ(matrix.Retention(0, 1), 0.5);
+  // Period 1: (1 + 1) / (2 + 1); period 2 only the January cohort is old enough: 1 / 2.
+  EXPECT_DOUBLE_EQ(matrix.average[1], 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(matrix.average[2], 0.5);
+  EXPECT_DOUBLE_EQ(matrix.revenue[0][0], 17.5);
+  EXPECT_DOUBLE_EQ(matrix.revenue[1][1], 3.0);
+}
+
+TEST(Cohorts, WeeksStartOnMondayAndUsageUsesSignupMonth) {
+  const std::string text = std::string(testing::kUsageHeader) +
+                           "u1,2024-01-20,2024-02-05,Search,3\n"  // signed up in January
+                           "u1,2024-01-20,2024-03-01,Search,1\n"
+                           "u2,2024-02-10,2024-02-11,Search,7\n";
+  const CleanedData data = IngestOrDie(text);
+  const CohortMatrix months = ComputeCohorts(data.dataset, CohortPeriod::kMonth);
+  ASSERT_EQ(months.cohorts.size(), 2u);
+  EXPECT_EQ(CohortBucketLabel(months.cohorts[0], CohortPeriod::kMonth), "2024-01");
+  EXPECT_EQ(months.active[0], (std::vector<uint64_t>{0, 1, 1}));  // no activity in January
+  EXPECT_EQ(CohortBucketLabel(CohortBucketOf(DaysFromCivil(2024, 2, 11), CohortPeriod::kWeek),
+                              CohortPeriod::kWeek),
+            "2024-02-05");  // a Sunday belongs to the week of the Monday before
+}
+
+TEST(OnlineRetailAnalytics, CohortSizesAndMonthsMatchTheCleaningGolden) {
+  const std::string text = testing::ReadXz(testing::SharedDataPath("online_retail.csv.xz"));
+  ASSERT_FALSE(text.empty());
+  const auto golden = testing::ReadGolden(testing::GoldenPath("online_retail_cleaning.golden"));
+  const CleanedData data = IngestOrDie(text);
+  const CohortMatrix matrix = ComputeCohorts(data.dataset, CohortPeriod::kMonth);
+  ASSERT_EQ(matrix.cohorts.size(), 13u);
+  for (size_t cohort_idx = 0; cohort_idx < matrix.cohorts.size(); ++cohort_idx) {
+    const std::string key = "customers_by_cohort." + FormatMonth(matrix.cohorts[cohort_idx]);
+    EXPECT_EQ(matrix.cohort_size[cohort_idx], std::stoull(golden.at(key))) << key;
+    EXPECT_EQ(matrix.active[cohort_idx][0], matrix.cohort_size[cohort_idx]);
+  }
+  double total = 0;
+  for (const MonthRevenue& month : RevenueByMonth(data.dataset)) total += month.revenue;
+  EXPECT_NEAR(total, std::stod(golden.at("kept.revenue")), 0.005);
+}
+
+}  // namespace
+}  // namespace growthlens
