@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "core/compensated_sum.h"
+#include "metrics/activity_grid.h"
 
 namespace growthlens {
 
@@ -21,38 +22,10 @@ std::optional<int64_t> IntegerId(std::string_view id) {
   return value;
 }
 
-// Distinct active days per user. A bitmap of (user, day) when it is small enough, else sorted
-// pairs.
 std::vector<int64_t> DistinctDaysPerUser(const Dataset& dataset, Day first_day, Day last_day) {
-  const size_t users = dataset.users.size();
-  std::vector<int64_t> distinct(users, 0);
-  const auto span = static_cast<size_t>(last_day - first_day + 1);
-  constexpr size_t kMaxBitmapBits = size_t{1} << 31;
-  if (users * span <= kMaxBitmapBits) {
-    std::vector<uint64_t> bits((users * span + 63) / 64, 0);
-    for (size_t row = 0; row < dataset.rows(); ++row) {
-      const uint32_t user = dataset.UserOfRow(row);
-      if (user == kNullCode) continue;
-      const size_t bit = user * span + static_cast<size_t>(dataset.DayOfRow(row) - first_day);
-      const uint64_t mask = uint64_t{1} << (bit % 64);
-      if ((bits[bit / 64] & mask) == 0) {
-        bits[bit / 64] |= mask;
-        ++distinct[user];
-      }
-    }
-    return distinct;
-  }
-  std::vector<uint64_t> pairs;
-  pairs.reserve(dataset.rows());
-  for (size_t row = 0; row < dataset.rows(); ++row) {
-    const uint32_t user = dataset.UserOfRow(row);
-    if (user != kNullCode)
-      pairs.push_back((uint64_t{user} << 32) |
-                      static_cast<uint32_t>(dataset.DayOfRow(row) - first_day));
-  }
-  std::sort(pairs.begin(), pairs.end());
-  for (size_t pair_idx = 0; pair_idx < pairs.size(); ++pair_idx)
-    if (pair_idx == 0 || pairs[pair_idx] != pairs[pair_idx - 1]) ++distinct[pairs[pair_idx] >> 32];
+  const ActivityGrid grid(dataset, first_day, last_day);
+  std::vector<int64_t> distinct(dataset.users.size(), 0);
+  for (uint32_t user = 0; user < distinct.size(); ++user) distinct[user] = grid.ActiveDays(user);
   return distinct;
 }
 

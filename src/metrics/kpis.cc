@@ -1,0 +1,95 @@
+#include "metrics/kpis.h"
+
+#include <algorithm>
+#include <numeric>
+#include <unordered_set>
+
+#include "core/compensated_sum.h"
+#include "metrics/activity_grid.h"
+
+namespace growthlens {
+
+namespace {
+
+double Mean(const std::vector<uint64_t>& values) {
+  if (values.empty()) return 0;
+  return static_cast<double>(std::accumulate(values.begin(), values.end(), uint64_t{0})) /
+         static_cast<double>(values.size());
+}
+
+double Ratio(double part, double whole) {
+  return whole == 0 ? 0 : part / whole;
+}
+
+}  // namespace
+
+Kpis ComputeKpis(const Dataset& dataset, const KpiOptions& options) {
+  Kpis kpis;
+  kpis.kind = dataset.kind();
+  Day first = INT32_MAX, last = INT32_MIN;
+  std::vector<uint8_t> any_row(dataset.users.size(), 0);
+  for (size_t row = 0; row < dataset.rows(); ++row) {
+    const Day day = dataset.DayOfRow(row);
+    first = std::min(first, day);
+    last = std::max(last, day);
+    const uint32_t user = dataset.UserOfRow(row);
+    if (user != kNullCode) any_row[user] = 1;
+  }
+  if (dataset.rows() == 0) return kpis;
+  kpis.users = static_cast<uint64_t>(std::count(any_row.begin(), any_row.end(), 1));
+  kpis.from = options.from.value_or(first);
+  kpis.to = options.to.value_or(last);
+  if (kpis.to < kpis.from) return kpis;
+
+  std::vector<uint8_t> active(dataset.users.size(), 0);
+  CompensatedSum revenue;
+  for (size_t row = 0; row < dataset.rows(); ++row) {
+    const Day day = dataset.DayOfRow(row);
+    if (day < kpis.from || day > kpis.to) continue;
+    ++kpis.rows;
+    const uint32_t user = dataset.UserOfRow(row);
+    if (user != kNullCode) active[user] = 1;
+    if (dataset.kind() == DataKind::kUsage)
+      kpis.events += dataset.usage.events[row];
+    else
+      revenue.Add(dataset.AmountOfRow(row));
+  }
+  kpis.active_users = static_cast<uint64_t>(std::count(active.begin(), active.end(), 1));
+  const auto active_users = static_cast<double>(kpis.active_users);
+
+  if (dataset.kind() == DataKind::kUsage) {
+    const ActivityGrid grid(dataset, kpis.from, kpis.to);
+    int64_t active_days = 0;
+    for (uint32_t user = 0; user < dataset.users.size(); ++user)
+      active_days += grid.ActiveDays(user);
+    kpis.events_per_user = Ratio(static_cast<double>(kpis.events), active_users);
+    kpis.active_days_per_user = Ratio(static_cast<double>(active_days), active_users);
+    kpis.average_dau = Mean(grid.DailyActiveUsers());
+    kpis.average_wau = Mean(grid.WeeklyActiveUsers());
+    kpis.average_mau = Mean(grid.MonthlyActiveUsers());
+    kpis.stickiness = Ratio(kpis.average_dau, kpis.average_mau);
+    return kpis;
+  }
+  kpis.revenue = revenue.Value();
+  std::unordered_set<uint32_t> invoices;
+  std::unordered_set<uint64_t> customer_invoices;
+  std::vector<uint32_t> invoices_per_customer(dataset.users.size(), 0);
+  const OrderTable& orders = dataset.orders;
+  for (uint32_t order = 0; order < orders.size(); ++order) {
+    const Day day = DayOf(orders.time[order]);
+    if (day < kpis.from || day > kpis.to) continue;
+    invoices.insert(orders.invoice[order]);
+    const uint32_t customer = orders.customer[order];
+    if (customer != kNullCode &&
+        customer_invoices.insert((uint64_t{customer} << 32) | orders.invoice[order]).second)
+      ++invoices_per_customer[customer];
+  }
+  kpis.orders = invoices.size();
+  kpis.average_order_value = Ratio(kpis.revenue, static_cast<double>(kpis.orders));
+  const auto repeaters = std::count_if(invoices_per_customer.begin(), invoices_per_customer.end(),
+                                       [](uint32_t count) { return count >= 2; });
+  kpis.repeat_purchase_rate = Ratio(static_cast<double>(repeaters), active_users);
+  return kpis;
+}
+
+}  // namespace growthlens
