@@ -1,0 +1,62 @@
+#pragma once
+// Feature usage of a usage log: totals and adoption per feature, time series per feature by
+// day, week or month, the feature correlation matrix (Pearson over per-user event totals, as
+// pandas' DataFrame.corr on the user x feature pivot filled with 0) and the engagement matrix
+// (breadth = share of active users who used the feature, frequency = mean distinct days of use
+// among them). Filters: a date window, a set of features, a set of users (a segment).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/dataset.h"
+#include "metrics/cohorts.h"
+
+namespace growthlens {
+
+struct UsageFilter {
+  std::optional<Day> from;                      // inclusive
+  std::optional<Day> to;                        // inclusive
+  std::vector<uint16_t> features;               // feature codes; empty = all
+  const std::vector<uint8_t>* users = nullptr;  // per user code, 1 = included; null = all
+
+  bool Keeps(const Dataset& dataset, size_t row, const std::vector<uint8_t>& feature_kept) const {
+    const Day day = dataset.usage.day[row];
+    const uint32_t user = dataset.usage.user[row];
+    return (!from || day >= *from) && (!to || day <= *to) &&
+           feature_kept[dataset.usage.feature[row]] && user != kNullCode &&
+           (users == nullptr || (*users)[user]);
+  }
+};
+
+struct FeatureStats {
+  uint16_t feature = 0;  // code into Dataset::features
+  int64_t events = 0;
+  uint64_t users = 0;    // distinct users
+  double adoption = 0;   // users / active users (in the filter)
+  double breadth = 0;    // same as adoption: share of active users
+  double frequency = 0;  // mean distinct days of use per user of the feature
+};
+
+struct FeatureReport {
+  uint64_t active_users = 0;           // users with any kept row
+  std::vector<FeatureStats> features;  // most events first
+};
+
+struct FeatureSeries {
+  CohortPeriod granularity = CohortPeriod::kDay;
+  std::vector<int32_t> buckets;              // CohortBucketOf, ascending, no gaps
+  std::vector<uint16_t> features;            // row order of the tables below
+  std::vector<std::vector<int64_t>> events;  // [feature][bucket]
+  std::vector<std::vector<uint64_t>> users;  // [feature][bucket]: distinct users
+};
+
+FeatureReport ComputeFeatureReport(const Dataset& dataset, const UsageFilter& filter);
+FeatureSeries ComputeFeatureSeries(const Dataset& dataset, CohortPeriod granularity,
+                                   const UsageFilter& filter);
+/// [a][b] over the features in code order; NaN where a feature's usage is constant.
+std::vector<std::vector<double>> FeatureCorrelation(const Dataset& dataset,
+                                                    const UsageFilter& filter);
+
+}  // namespace growthlens
