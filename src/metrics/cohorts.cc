@@ -43,21 +43,31 @@ std::string CohortBucketLabel(int32_t bucket, CohortPeriod period) {
   return "";
 }
 
+BucketTable::BucketTable(Day first_day, Day last_day, CohortPeriod period) : first_day_(first_day) {
+  for (Day day = first_day; day <= last_day; ++day) buckets_.push_back(CohortBucketOf(day, period));
+}
+
 CohortMatrix ComputeCohorts(const Dataset& dataset, CohortPeriod period) {
   CohortMatrix matrix;
   matrix.period = period;
   const size_t users = dataset.users.size();
   if (dataset.rows() == 0 || users == 0) return matrix;
 
-  std::vector<int32_t> first_bucket(users, INT32_MAX);
-  int32_t first_any = INT32_MAX, last_bucket = INT32_MIN;
+  std::vector<Day> first_day(users, INT32_MAX);
+  Day first_any_day = INT32_MAX, last_any_day = INT32_MIN;
   for (size_t row = 0; row < dataset.rows(); ++row) {
-    const int32_t bucket = CohortBucketOf(dataset.DayOfRow(row), period);
-    first_any = std::min(first_any, bucket);
-    last_bucket = std::max(last_bucket, bucket);
+    const Day day = dataset.DayOfRow(row);
+    first_any_day = std::min(first_any_day, day);
+    last_any_day = std::max(last_any_day, day);
     const uint32_t user = dataset.UserOfRow(row);
-    if (user != kNullCode) first_bucket[user] = std::min(first_bucket[user], bucket);
+    if (user != kNullCode) first_day[user] = std::min(first_day[user], day);
   }
+  const BucketTable bucket_of(first_any_day, last_any_day, period);
+  const int32_t first_any = bucket_of(first_any_day);
+  const int32_t last_bucket = bucket_of(last_any_day);
+  std::vector<int32_t> first_bucket(users, INT32_MAX);
+  for (uint32_t user = 0; user < users; ++user)
+    if (first_day[user] != INT32_MAX) first_bucket[user] = bucket_of(first_day[user]);
   const bool transactions = dataset.kind() == DataKind::kTransactions;
 
   std::vector<int32_t> cohort_of(users, INT32_MAX);
@@ -113,7 +123,7 @@ CohortMatrix ComputeCohorts(const Dataset& dataset, CohortPeriod period) {
   for (size_t row = 0; row < dataset.rows(); ++row) {
     const uint32_t user = dataset.UserOfRow(row);
     if (user == kNullCode) continue;
-    const int32_t bucket = CohortBucketOf(dataset.DayOfRow(row), period);
+    const int32_t bucket = bucket_of(dataset.DayOfRow(row));
     const int32_t period_idx = bucket - cohort_of[user];
     if (period_idx < 0) continue;  // activity before signup (only with that rule switched off)
     const size_t cohort_idx = cohort_slot[user];

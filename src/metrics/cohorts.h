@@ -39,4 +39,16 @@ std::string CohortBucketLabel(int32_t bucket, CohortPeriod period);
 
 CohortMatrix ComputeCohorts(const Dataset& dataset, CohortPeriod period);
 
+/// CohortBucketOf for every day of [first_day, last_day], precomputed: the month of a day
+/// takes a calendar conversion, too slow to repeat for millions of rows.
+class BucketTable {
+ public:
+  BucketTable(Day first_day, Day last_day, CohortPeriod period);
+  int32_t operator()(Day day) const { return buckets_[static_cast<size_t>(day - first_day_)]; }
+
+ private:
+  Day first_day_;
+  std::vector<int32_t> buckets_;
+};
+
 }  // namespace growthlens

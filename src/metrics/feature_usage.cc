@@ -116,8 +116,9 @@ FeatureSeries ComputeFeatureSeries(const Dataset& dataset, CohortPeriod granular
   series.granularity = granularity;
   const RowsByFeature grouped = GroupRows(dataset, filter);
   if (grouped.rows.empty()) return series;
-  const int32_t first = CohortBucketOf(grouped.first_day, granularity);
-  const int32_t last = CohortBucketOf(grouped.last_day, granularity);
+  const BucketTable bucket_of(grouped.first_day, grouped.last_day, granularity);
+  const int32_t first = bucket_of(grouped.first_day);
+  const int32_t last = bucket_of(grouped.last_day);
   const auto buckets = static_cast<size_t>(last - first + 1);
   for (int32_t bucket = first; bucket <= last; ++bucket) series.buckets.push_back(bucket);
   ReusableBitmap user_buckets(dataset.users.size(), buckets);
@@ -128,8 +129,7 @@ FeatureSeries ComputeFeatureSeries(const Dataset& dataset, CohortPeriod granular
     std::vector<uint64_t>& users = series.users.emplace_back(buckets, 0);
     for (size_t idx = grouped.begin[feature]; idx < grouped.begin[feature + 1]; ++idx) {
       const uint32_t row = grouped.rows[idx];
-      const auto bucket =
-          static_cast<size_t>(CohortBucketOf(dataset.usage.day[row], granularity) - first);
+      const auto bucket = static_cast<size_t>(bucket_of(dataset.usage.day[row]) - first);
       events[bucket] += dataset.usage.events[row];
       users[bucket] += user_buckets.Set(dataset.usage.user[row], bucket) ? 1 : 0;
     }

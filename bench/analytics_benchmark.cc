@@ -1,0 +1,112 @@
+// Analytics speed on the ~9M-row generated usage log (200,000 users) and on the full Online
+// Retail file: each analysis timed on its own after one ingest (loading is not counted).
+//
+//   build/bench/analytics_benchmark --benchmark_counters_tabular=true
+
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+
+#include "bench_util.h"
+#include "metrics/cohorts.h"
+#include "metrics/feature_usage.h"
+#include "metrics/kpis.h"
+#include "metrics/revenue.h"
+#include "metrics/rfm.h"
+#include "prep/ingest.h"
+#include "synth/usage_generator.h"
+
+namespace growthlens {
+namespace {
+
+const Dataset& UsageDataset() {
+  static const std::unique_ptr<CleanedData> data = [] {
+    const std::string path = bench::ScratchDir() + "/usage_200k.csv";
+    if (!std::filesystem::exists(path)) {
+      synth::UsageGeneratorOptions options;
+      options.users = 200'000;
+      auto sink = synth::OpenOutputSink(path);
+      if (!sink.ok() || !synth::GenerateUsageLog(options, **sink).ok()) std::abort();
+    }
+    Result<CleanedData> cleaned = IngestFile(path, IngestOptions());
+    if (!cleaned.ok()) std::abort();
+    return std::make_unique<CleanedData>(std::move(cleaned).value());
+  }();
+  return data->dataset;
+}
+
+const Dataset& RetailDataset() {
+  static const std::unique_ptr<CleanedData> data = [] {
+    const std::string path = bench::ScratchDir() + "/online_retail.csv";
+    if (!std::filesystem::exists(path)) {
+      const std::string command = "xz -dc '" + std::string(GROWTHLENS_SHARED_DATA_DIR) +
+                                  "/online_retail.csv.xz' > '" + path + "'";
+      if (std::system(command.c_str()) != 0) std::abort();
+    }
+    Result<CleanedData> cleaned = IngestFile(path, IngestOptions());
+    if (!cleaned.ok()) std::abort();
+    return std::make_unique<CleanedData>(std::move(cleaned).value());
+  }();
+  return data->dataset;
+}
+
+template <typename Analysis>
+void Run(benchmark::State& state, const Dataset& dataset, Analysis analysis) {
+  for (auto _ : state) benchmark::DoNotOptimize(analysis(dataset));
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(dataset.rows()));
+  state.counters["rows"] = static_cast<double>(dataset.rows());
+  state.counters["peak_rss_mb"] = static_cast<double>(bench::PeakRssBytes()) / 1e6;
+}
+
+void BM_UsageKpis(benchmark::State& state) {
+  Run(state, UsageDataset(), [](const Dataset& d) { return ComputeKpis(d, KpiOptions()); });
+}
+void BM_UsageRfm(benchmark::State& state) {
+  Run(state, UsageDataset(), [](const Dataset& d) { return ComputeRfm(d, RfmOptions()); });
+}
+void BM_UsageCohortsMonthly(benchmark::State& state) {
+  Run(state, UsageDataset(),
+      [](const Dataset& d) { return ComputeCohorts(d, CohortPeriod::kMonth); });
+}
+void BM_UsageFeatureReport(benchmark::State& state) {
+  Run(state, UsageDataset(),
+      [](const Dataset& d) { return ComputeFeatureReport(d, UsageFilter()); });
+}
+void BM_UsageFeatureSeriesDaily(benchmark::State& state) {
+  Run(state, UsageDataset(),
+      [](const Dataset& d) { return ComputeFeatureSeries(d, CohortPeriod::kDay, UsageFilter()); });
+}
+void BM_UsageFeatureCorrelation(benchmark::State& state) {
+  Run(state, UsageDataset(), [](const Dataset& d) { return FeatureCorrelation(d, UsageFilter()); });
+}
+void BM_RetailRevenueByMonth(benchmark::State& state) {
+  Run(state, RetailDataset(), [](const Dataset& d) { return RevenueByMonth(d); });
+}
+void BM_RetailPareto(benchmark::State& state) {
+  Run(state, RetailDataset(), [](const Dataset& d) { return ProductPareto(d); });
+}
+void BM_RetailRfm(benchmark::State& state) {
+  Run(state, RetailDataset(), [](const Dataset& d) { return ComputeRfm(d, RfmOptions()); });
+}
+void BM_RetailCohorts(benchmark::State& state) {
+  Run(state, RetailDataset(),
+      [](const Dataset& d) { return ComputeCohorts(d, CohortPeriod::kMonth); });
+}
+
+BENCHMARK(BM_UsageKpis)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_UsageRfm)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_UsageCohortsMonthly)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_UsageFeatureReport)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_UsageFeatureSeriesDaily)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_UsageFeatureCorrelation)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RetailRevenueByMonth)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RetailPareto)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RetailRfm)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RetailCohorts)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace growthlens
+
+BENCHMARK_MAIN();
