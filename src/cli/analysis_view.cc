@@ -1,0 +1,241 @@
+#include "cli/analysis_view.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "io/dataset_csv_writer.h"
+
+namespace growthlens::cli {
+
+void AddAnalysisInput(CLI::App& command, AnalysisInput& input) {
+  command.add_option("input", input.input, "CSV file to load (.csv or .csv.gz), as for ingest")
+      ->required()
+      ->check(CLI::ExistingFile);
+  command.add_flag("--quiet", input.quiet, "No progress on stderr");
+  AddFormatOption(command, input.format);
+  AddIngestOptions(command, input.flags);
+}
+
+Result<CleanedData> LoadForAnalysis(std::string_view command, AnalysisInput& input) {
+  GROWTHLENS_RETURN_IF_ERROR(ResolveIngestOptions(input.flags));
+  if (!input.quiet) fmt::print(stderr, "growthlens {}: reading {}\n", command, input.input);
+  Result<CleanedData> cleaned = IngestFile(input.input, input.flags.options);
+  if (!cleaned.ok()) return cleaned;
+  const CleaningReport& report = cleaned->report;
+  if (!input.quiet)
+    fmt::print(stderr,
+               "growthlens {}: {} rows read in {:.2f} s, {} kept after cleaning in {:.2f} s\n",
+               command, WithThousands(report.records), report.read_seconds,
+               WithThousands(report.rows_kept), report.clean_seconds);
+  return cleaned;
+}
+
+Cell Cell::Text(std::string text) {
+  Cell cell;
+  cell.kind_ = Kind::kText;
+  cell.text_ = std::move(text);
+  return cell;
+}
+
+Cell Cell::Integer(int64_t value) {
+  Cell cell;
+  cell.kind_ = Kind::kInteger;
+  cell.integer_ = value;
+  return cell;
+}
+
+Cell Cell::Number(double value, int decimals) {
+  Cell cell;
+  cell.kind_ = Kind::kNumber;
+  cell.number_ = value;
+  cell.decimals_ = decimals;
+  return cell;
+}
+
+Cell Cell::Percent(double share) {
+  Cell cell;
+  cell.kind_ = Kind::kPercent;
+  cell.number_ = share;
+  return cell;
+}
+
+Cell Cell::Empty() {
+  return Cell();
+}
+
+std::string Cell::TableText() const {
+  switch (kind_) {
+    case Kind::kText:
+      return text_;
+    case Kind::kInteger:
+      return integer_ < 0 ? "-" + WithThousands(~static_cast<uint64_t>(integer_) + 1)
+                          : WithThousands(static_cast<uint64_t>(integer_));
+    case Kind::kNumber:
+      return GroupedNumber(number_, decimals_);
+    case Kind::kPercent:
+      return std::isfinite(number_) ? fmt::format("{:.1f}%", 100.0 * number_) : "-";
+    case Kind::kEmpty:
+      return "";
+  }
+  return "";
+}
+
+void Cell::AppendCsv(std::string& out) const {
+  switch (kind_) {
+    case Kind::kText:
+      AppendCsvField(text_, out);
+      return;
+    case Kind::kInteger:
+      out += std::to_string(integer_);
+      return;
+    case Kind::kNumber:
+    case Kind::kPercent:
+      if (std::isfinite(number_)) out += fmt::format("{}", number_);
+      return;
+    case Kind::kEmpty:
+      return;
+  }
+}
+
+nlohmann::ordered_json Cell::Json() const {
+  switch (kind_) {
+    case Kind::kText:
+      return text_;
+    case Kind::kInteger:
+      return integer_;
+    case Kind::kNumber:
+    case Kind::kPercent:
+      return std::isfinite(number_) ? nlohmann::ordered_json(number_) : nullptr;
+    case Kind::kEmpty:
+      return nullptr;
+  }
+  return nullptr;
+}
+
+std::string RenderTable(const View& view, size_t max_rows) {
+  const size_t shown = std::min(view.rows, max_rows);
+  std::vector<std::vector<std::string>> texts(shown);
+  std::vector<size_t> widths;
+  for (const ViewColumn& column : view.columns) widths.push_back(column.title.size());
+  std::vector<Cell> cells;
+  for (size_t row = 0; row < shown; ++row) {
+    cells.clear();
+    view.row(row, cells);
+    for (size_t column_idx = 0; column_idx < view.columns.size(); ++column_idx) {
+      texts[row].push_back(column_idx < cells.size() ? cells[column_idx].TableText() : "");
+      widths[column_idx] = std::max(widths[column_idx], texts[row].back().size());
+    }
+  }
+  std::string out;
+  auto add_line = [&](auto text_of) {
+    std::string line;
+    for (size_t column_idx = 0; column_idx < view.columns.size(); ++column_idx) {
+      if (column_idx > 0) line += "  ";
+      const std::string text = text_of(column_idx);
+      const std::string padding(widths[column_idx] - std::min(widths[column_idx], text.size()),
+                                ' ');
+      line += view.columns[column_idx].align == Align::kLeft ? text + padding : padding + text;
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line;
+    out += '\n';
+  };
+  add_line([&](size_t column_idx) { return view.columns[column_idx].title; });
+  add_line([&](size_t column_idx) { return std::string(widths[column_idx], '-'); });
+  for (size_t row = 0; row < shown; ++row)
+    add_line([&](size_t column_idx) { return texts[row][column_idx]; });
+  return out;
+}
+
+std::string RenderCsv(const View& view) {
+  std::string out;
+  for (size_t column_idx = 0; column_idx < view.columns.size(); ++column_idx) {
+    if (column_idx > 0) out += ',';
+    AppendCsvField(view.columns[column_idx].key, out);
+  }
+  out += '\n';
+  std::vector<Cell> cells;
+  for (size_t row = 0; row < view.rows; ++row) {
+    cells.clear();
+    view.row(row, cells);
+    for (size_t column_idx = 0; column_idx < view.columns.size(); ++column_idx) {
+      if (column_idx > 0) out += ',';
+      if (column_idx < cells.size()) cells[column_idx].AppendCsv(out);
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+namespace {
+
+std::string RenderList(size_t count, const std::function<std::string(size_t)>& item) {
+  if (count == 0) return "[]";
+  std::string out = "[\n";
+  for (size_t idx = 0; idx < count; ++idx) {
+    out += "    ";
+    out += item(idx);
+    out += idx + 1 < count ? ",\n" : "\n";
+  }
+  out += "  ]";
+  return out;
+}
+
+}  // namespace
+
+void JsonDocument::Set(std::string_view key, const nlohmann::ordered_json& value) {
+  fields_.emplace_back(std::string(key), value.dump());
+}
+
+void JsonDocument::SetRows(std::string_view key, const View& view) {
+  std::vector<Cell> cells;
+  fields_.emplace_back(std::string(key), RenderList(view.rows, [&](size_t row) {
+                         cells.clear();
+                         view.row(row, cells);
+                         nlohmann::ordered_json object = nlohmann::ordered_json::object();
+                         for (size_t column_idx = 0; column_idx < view.columns.size(); ++column_idx)
+                           object[view.columns[column_idx].key] =
+                               column_idx < cells.size() ? cells[column_idx].Json() : nullptr;
+                         return object.dump();
+                       }));
+}
+
+void JsonDocument::SetList(std::string_view key, const std::vector<nlohmann::ordered_json>& items) {
+  fields_.emplace_back(std::string(key),
+                       RenderList(items.size(), [&](size_t idx) { return items[idx].dump(); }));
+}
+
+std::string JsonDocument::Render() const {
+  std::string out = "{\n";
+  for (size_t field_idx = 0; field_idx < fields_.size(); ++field_idx) {
+    out += "  ";
+    out += nlohmann::ordered_json(fields_[field_idx].first).dump();
+    out += ": ";
+    out += fields_[field_idx].second;
+    out += field_idx + 1 < fields_.size() ? ",\n" : "\n";
+  }
+  out += "}\n";
+  return out;
+}
+
+std::string GroupedNumber(double value, int decimals) {
+  if (!std::isfinite(value)) return "-";
+  std::string text = fmt::format("{:.{}f}", std::abs(value), decimals);
+  if (text.find_first_not_of("0.") == std::string::npos) value = 0;  // no "-0.00"
+  const size_t point = text.find('.');
+  const size_t integer_digits = point == std::string::npos ? text.size() : point;
+  std::string grouped = value < 0 ? "-" : "";
+  for (size_t idx = 0; idx < text.size(); ++idx) {
+    if (idx > 0 && idx < integer_digits && (integer_digits - idx) % 3 == 0) grouped += ',';
+    grouped += text[idx];
+  }
+  return grouped;
+}
+
+void PrintOut(const std::string& text) {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+}
+
+}  // namespace growthlens::cli

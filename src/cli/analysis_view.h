@@ -1,0 +1,144 @@
+#pragma once
+// What the analysis commands (rfm, revenue, cohorts) share: loading a CSV exactly as
+// `growthlens ingest` does, parsing their word options into usage errors (exit 2), and one
+// tabular View rendered as an aligned terminal table, CSV or JSON rows.
+//
+//   View view;
+//   view.columns = {{"month", "Month", Align::kLeft}, {"revenue", "Revenue"}};
+//   view.rows = months.size();
+//   view.row = [&](size_t row, std::vector<Cell>& cells) {
+//     cells = {Cell::Text(FormatMonth(months[row].month)), Cell::Money(months[row].revenue)};
+//   };
+//   fmt::print("{}", RenderTable(view));
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cli/ingest_options.h"
+#include "cli/output_format.h"
+#include "core/status.h"
+#include "prep/ingest.h"
+
+namespace growthlens::cli {
+
+/// The FILE argument, --quiet, --format and every loading flag of `growthlens ingest`.
+struct AnalysisInput {
+  std::string input;
+  bool quiet = false;
+  OutputFormat format = OutputFormat::kTable;
+  IngestFlags flags;
+};
+
+void AddAnalysisInput(CLI::App& command, AnalysisInput& input);
+
+/// Resolves the loading flags and loads and cleans the file as `growthlens ingest` does (nothing
+/// is written), with progress on stderr unless --quiet.
+Result<CleanedData> LoadForAnalysis(std::string_view command, AnalysisInput& input);
+
+template <typename T>
+struct Choice {
+  std::string_view name;
+  T value;
+};
+
+/// The value named `text` (exact match), else an invalid-argument Status (exit 2) naming the
+/// option and its choices.
+template <typename T>
+Result<T> ParseChoice(std::string_view option, std::string_view text,
+                      std::initializer_list<Choice<T>> choices) {
+  std::string names;
+  for (const Choice<T>& choice : choices) {
+    if (choice.name == text) return choice.value;
+    names += fmt::format("{}{}", names.empty() ? "" : ", ", choice.name);
+  }
+  return Status(ErrorCode::kInvalidArgument,
+                fmt::format("{} '{}': expected one of {}", option, text, names));
+}
+
+/// One value of a View, shown per format: tables get thousands separators and fixed decimals,
+/// CSV and JSON the full value (shares as fractions 0-1, money unrounded).
+class Cell {
+ public:
+  static Cell Text(std::string text);
+  static Cell Integer(int64_t value);
+  /// Tables show `decimals` decimals with thousands separators.
+  static Cell Number(double value, int decimals);
+  static Cell Money(double value) { return Number(value, 2); }
+  /// A share 0-1; tables show it as "12.3%".
+  static Cell Percent(double share);
+  /// No value: blank in tables and CSV, null in JSON.
+  static Cell Empty();
+
+  std::string TableText() const;
+  void AppendCsv(std::string& out) const;
+  nlohmann::ordered_json Json() const;
+
+ private:
+  enum class Kind : uint8_t { kText, kInteger, kNumber, kPercent, kEmpty };
+  Kind kind_ = Kind::kEmpty;
+  int decimals_ = 0;
+  int64_t integer_ = 0;
+  double number_ = 0;
+  std::string text_;
+};
+
+enum class Align : uint8_t { kLeft, kRight };
+
+struct ViewColumn {
+  std::string key;    // CSV header and JSON key
+  std::string title;  // table header
+  Align align = Align::kRight;
+};
+
+/// A table whose rows are produced on demand, so that a view of a million users is never held
+/// as cells. `row` fills one cell per column.
+struct View {
+  std::vector<ViewColumn> columns;
+  size_t rows = 0;
+  std::function<void(size_t row, std::vector<Cell>& cells)> row;
+};
+
+/// Header, rule and the first `max_rows` rows, columns aligned.
+std::string RenderTable(const View& view, size_t max_rows = std::numeric_limits<size_t>::max());
+/// Header line of the column keys, then every row.
+std::string RenderCsv(const View& view);
+
+/// A JSON object whose scalar fields print on one line each and whose lists print one compact
+/// item per line:
+///   {
+///     "view": "segments",
+///     "segments": [
+///       {"segment":"Champions","users":2},
+///       ...
+///     ]
+///   }
+class JsonDocument {
+ public:
+  void Set(std::string_view key, const nlohmann::ordered_json& value);
+  /// Every row of `view` as an object keyed by the column keys.
+  void SetRows(std::string_view key, const View& view);
+  void SetList(std::string_view key, const std::vector<nlohmann::ordered_json>& items);
+  /// Ends with a newline.
+  std::string Render() const;
+
+ private:
+  std::vector<std::pair<std::string, std::string>> fields_;  // key, rendered value
+};
+
+/// "8,911,407.90": fixed decimals with thousands separators.
+std::string GroupedNumber(double value, int decimals);
+
+/// Prints `text` on stdout in one write.
+void PrintOut(const std::string& text);
+
+}  // namespace growthlens::cli
