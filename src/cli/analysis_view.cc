@@ -219,18 +219,19 @@ std::string JsonDocument::Render() const {
   return out;
 }
 
-std::string GroupedNumber(double value, int decimals) {
-  if (!std::isfinite(value)) return "-";
-  std::string text = fmt::format("{:.{}f}", std::abs(value), decimals);
-  if (text.find_first_not_of("0.") == std::string::npos) value = 0;  // no "-0.00"
-  const size_t point = text.find('.');
-  const size_t integer_digits = point == std::string::npos ? text.size() : point;
-  std::string grouped = value < 0 ? "-" : "";
-  for (size_t idx = 0; idx < text.size(); ++idx) {
-    if (idx > 0 && idx < integer_digits && (integer_digits - idx) % 3 == 0) grouped += ',';
-    grouped += text[idx];
+nlohmann::ordered_json ViewRowsJson(const View& view) {
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  std::vector<Cell> cells;
+  for (size_t row = 0; row < view.rows; ++row) {
+    cells.clear();
+    view.row(row, cells);
+    nlohmann::ordered_json object = nlohmann::ordered_json::object();
+    for (size_t column_idx = 0; column_idx < view.columns.size(); ++column_idx)
+      object[view.columns[column_idx].key] =
+          column_idx < cells.size() ? cells[column_idx].Json() : nullptr;
+    rows.push_back(std::move(object));
   }
-  return grouped;
+  return rows;
 }
 
 void PrintOut(const std::string& text) {

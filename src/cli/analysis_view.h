@@ -26,6 +26,7 @@
 
 #include "cli/ingest_options.h"
 #include "cli/output_format.h"
+#include "core/number_format.h"
 #include "core/status.h"
 #include "prep/ingest.h"
 
@@ -135,8 +136,8 @@ class JsonDocument {
   std::vector<std::pair<std::string, std::string>> fields_;  // key, rendered value
 };
 
-/// "8,911,407.90": fixed decimals with thousands separators.
-std::string GroupedNumber(double value, int decimals);
+/// Every row of `view` as a JSON object keyed by the column keys, in an array.
+nlohmann::ordered_json ViewRowsJson(const View& view);
 
 /// Prints `text` on stdout in one write.
 void PrintOut(const std::string& text);

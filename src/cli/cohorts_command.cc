@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "cli/analysis_view.h"
+#include "cli/cohort_views.h"
 #include "cli/command.h"
 #include "core/compensated_sum.h"
 #include "metrics/cohorts.h"
@@ -19,9 +20,6 @@ namespace growthlens::cli {
 namespace {
 
 constexpr std::string_view kCommand = "cohorts";
-
-enum class RetentionMode { kOn, kOnOrAfter };
-enum class CohortValues { kPercent, kCount, kRevenue };
 
 struct CohortsArgs {
   AnalysisInput input;
@@ -35,16 +33,6 @@ struct CohortsRequest {
   CohortPeriod period = CohortPeriod::kMonth;
   RetentionMode mode = RetentionMode::kOn;
   CohortValues values = CohortValues::kPercent;
-};
-
-/// The matrix in the requested values: rows per cohort and the last ("average") row.
-struct CohortGrid {
-  std::vector<std::string> labels;
-  std::vector<uint64_t> sizes;
-  std::vector<std::vector<double>> values;  // [cohort][period], as long as the data allows
-  std::vector<double> average;              // shares, or revenue per cohort user
-  uint64_t users = 0;                       // sum of the cohort sizes
-  size_t periods = 0;                       // columns shown
 };
 
 Result<CohortsRequest> ParseCohortsArgs(const CohortsArgs& args) {
@@ -71,86 +59,6 @@ Result<CohortsRequest> ParseCohortsArgs(const CohortsArgs& args) {
                   "--mode on-or-after applies to users (--values percent or count); --values "
                   "revenue is the revenue in each period");
   return request;
-}
-
-CohortGrid BuildGrid(const CohortMatrix& matrix, const CohortsRequest& request,
-                     size_t max_periods) {
-  CohortGrid grid;
-  const bool on = request.mode == RetentionMode::kOn;
-  const auto& active = on ? matrix.active : matrix.active_on_or_after;
-  for (size_t cohort_idx = 0; cohort_idx < matrix.cohorts.size(); ++cohort_idx) {
-    grid.labels.push_back(CohortBucketLabel(matrix.cohorts[cohort_idx], matrix.period));
-    const uint64_t size = matrix.cohort_size[cohort_idx];
-    grid.sizes.push_back(size);
-    grid.users += size;
-    std::vector<double> row;
-    for (size_t period_idx = 0; period_idx < active[cohort_idx].size(); ++period_idx) {
-      const auto count = static_cast<double>(active[cohort_idx][period_idx]);
-      switch (request.values) {
-        case CohortValues::kPercent:
-          row.push_back(size == 0 ? 0.0 : count / static_cast<double>(size));
-          break;
-        case CohortValues::kCount:
-          row.push_back(count);
-          break;
-        case CohortValues::kRevenue:
-          row.push_back(matrix.revenue[cohort_idx][period_idx]);
-          break;
-      }
-    }
-    grid.values.push_back(std::move(row));
-  }
-  if (request.values == CohortValues::kRevenue) {
-    // Revenue per cohort user, over the cohorts old enough to have the period.
-    const size_t periods = matrix.average.size();
-    for (size_t period_idx = 0; period_idx < periods; ++period_idx) {
-      CompensatedSum revenue;
-      uint64_t users = 0;
-      for (size_t cohort_idx = 0; cohort_idx < grid.values.size(); ++cohort_idx) {
-        if (period_idx >= grid.values[cohort_idx].size()) continue;
-        revenue.Add(grid.values[cohort_idx][period_idx]);
-        users += grid.sizes[cohort_idx];
-      }
-      grid.average.push_back(users == 0 ? 0.0 : revenue.Value() / static_cast<double>(users));
-    }
-  } else {
-    grid.average = on ? matrix.average : matrix.average_on_or_after;
-  }
-  grid.periods = grid.average.size();
-  if (max_periods > 0 && grid.periods > max_periods) {
-    grid.periods = max_periods;
-    grid.average.resize(max_periods);
-    for (std::vector<double>& row : grid.values)
-      if (row.size() > max_periods) row.resize(max_periods);
-  }
-  return grid;
-}
-
-/// Cohort, size, period_0..: the cohorts, then the average row.
-View GridView(const CohortGrid& grid, CohortValues values) {
-  View view;
-  view.columns = {{"cohort", "Cohort", Align::kLeft}, {"size", "Size"}};
-  for (size_t period_idx = 0; period_idx < grid.periods; ++period_idx)
-    view.columns.push_back({fmt::format("period_{}", period_idx), std::to_string(period_idx)});
-  view.rows = grid.labels.size() + 1;
-  view.row = [&grid, values](size_t row, std::vector<Cell>& cells) {
-    const bool average = row == grid.labels.size();
-    cells.push_back(Cell::Text(average ? "average" : grid.labels[row]));
-    cells.push_back(Cell::Integer(static_cast<int64_t>(average ? grid.users : grid.sizes[row])));
-    const std::vector<double>& shown = average ? grid.average : grid.values[row];
-    for (size_t period_idx = 0; period_idx < grid.periods; ++period_idx) {
-      if (period_idx >= shown.size()) {
-        cells.push_back(Cell::Empty());
-      } else if (values == CohortValues::kRevenue) {
-        cells.push_back(Cell::Money(shown[period_idx]));
-      } else if (values == CohortValues::kCount && !average) {
-        cells.push_back(Cell::Integer(static_cast<int64_t>(shown[period_idx])));
-      } else {
-        cells.push_back(Cell::Percent(shown[period_idx]));
-      }
-    }
-  };
-  return view;
 }
 
 const char* PeriodName(CohortPeriod period) {
@@ -204,8 +112,8 @@ Status RunCohorts(CohortsArgs& args) {
                   fmt::format("--values revenue needs transactions, and {} is a {} log",
                               args.input.input, DataKindName(dataset.kind())));
   const CohortMatrix matrix = ComputeCohorts(dataset, request->period);
-  const CohortGrid grid = BuildGrid(matrix, *request, args.max_periods);
-  const View view = GridView(grid, request->values);
+  const CohortGrid grid = BuildCohortGrid(matrix, request->mode, request->values, args.max_periods);
+  const View view = CohortGridView(grid, request->values);
 
   switch (args.input.format) {
     case OutputFormat::kTable:

@@ -21,6 +21,7 @@ void ReportFailure(const std::string& command, const Status& status, CommandOutc
 void RegisterGenerateCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterIngestCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterDemoCommand(CLI::App& app, CommandOutcome& outcome);
+void RegisterAnalyzeCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterRfmCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterRevenueCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterCohortsCommand(CLI::App& app, CommandOutcome& outcome);

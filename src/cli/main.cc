@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   growthlens::cli::RegisterGenerateCommand(app, outcome);
   growthlens::cli::RegisterIngestCommand(app, outcome);
   growthlens::cli::RegisterDemoCommand(app, outcome);
+  growthlens::cli::RegisterAnalyzeCommand(app, outcome);
   growthlens::cli::RegisterRfmCommand(app, outcome);
   growthlens::cli::RegisterRevenueCommand(app, outcome);
   growthlens::cli::RegisterCohortsCommand(app, outcome);

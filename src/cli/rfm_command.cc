@@ -10,7 +10,7 @@
 
 #include "cli/analysis_view.h"
 #include "cli/command.h"
-#include "core/compensated_sum.h"
+#include "cli/rfm_views.h"
 #include "metrics/rfm.h"
 
 namespace growthlens::cli {
@@ -20,7 +20,6 @@ namespace {
 constexpr std::string_view kCommand = "rfm";
 /// Rows of the users view in a table; csv and json list everyone.
 constexpr size_t kTableUsers = 20;
-constexpr int kScores = 5;
 
 enum class RfmView { kSegments, kUsers, kGrid };
 
@@ -38,121 +37,6 @@ struct RfmRequest {
 
 const char* TiesName(RfmTies ties) {
   return ties == RfmTies::kShared ? "shared" : "first";
-}
-
-std::string RfmCode(const RfmTable& rfm, size_t idx) {
-  return fmt::format("{}{}{}", rfm.r[idx], rfm.f[idx], rfm.m[idx]);
-}
-
-double Ratio(double part, double whole) {
-  return whole == 0 ? 0.0 : part / whole;
-}
-
-struct SegmentTotals {
-  uint64_t users = 0;
-  CompensatedSum recency, frequency, monetary;
-};
-
-View SegmentsView(const RfmTable& rfm, bool usage) {
-  auto totals = std::make_shared<std::array<SegmentTotals, kRfmSegmentCount>>();
-  CompensatedSum all_monetary;
-  for (size_t idx = 0; idx < rfm.size(); ++idx) {
-    SegmentTotals& segment = (*totals)[static_cast<size_t>(rfm.segment[idx])];
-    ++segment.users;
-    segment.recency.Add(rfm.recency[idx]);
-    segment.frequency.Add(static_cast<double>(rfm.frequency[idx]));
-    segment.monetary.Add(rfm.monetary[idx]);
-    all_monetary.Add(rfm.monetary[idx]);
-  }
-  View view;
-  view.columns = {{"segment", "Segment", Align::kLeft},
-                  {"users", usage ? "Users" : "Customers"},
-                  {"user_share", "Share"},
-                  {"mean_recency", "Avg recency (days)"},
-                  {"mean_frequency", usage ? "Avg active days" : "Avg orders"},
-                  {"mean_monetary", usage ? "Avg events" : "Avg revenue"},
-                  {"monetary_share", usage ? "Events share" : "Revenue share"}};
-  view.rows = kRfmSegmentCount;
-  const double users = static_cast<double>(rfm.size());
-  const double monetary_total = all_monetary.Value();
-  view.row = [totals, users, monetary_total](size_t row, std::vector<Cell>& cells) {
-    const SegmentTotals& segment = (*totals)[row];
-    const double count = static_cast<double>(segment.users);
-    auto mean = [&](const CompensatedSum& sum, int decimals) {
-      return segment.users == 0 ? Cell::Empty() : Cell::Number(sum.Value() / count, decimals);
-    };
-    cells = {Cell::Text(std::string(RfmSegmentName(static_cast<RfmSegment>(row)))),
-             Cell::Integer(static_cast<int64_t>(segment.users)),
-             Cell::Percent(Ratio(count, users)),
-             mean(segment.recency, 1),
-             mean(segment.frequency, 1),
-             mean(segment.monetary, 2),
-             Cell::Percent(Ratio(segment.monetary.Value(), monetary_total))};
-  };
-  return view;
-}
-
-View UsersView(const RfmTable& rfm, const Dataset& dataset, bool usage) {
-  View view;
-  view.columns = {{"id", usage ? "User" : "Customer", Align::kLeft},
-                  {"recency", "Recency"},
-                  {"frequency", "Frequency"},
-                  {"monetary", "Monetary"},
-                  {"r", "R"},
-                  {"f", "F"},
-                  {"m", "M"},
-                  {"rfm", "RFM"},
-                  {"segment", "Segment", Align::kLeft}};
-  view.rows = rfm.size();
-  view.row = [&rfm, &dataset, usage](size_t idx, std::vector<Cell>& cells) {
-    cells = {Cell::Text(std::string(dataset.users[rfm.user[idx]])),
-             Cell::Integer(rfm.recency[idx]),
-             Cell::Integer(rfm.frequency[idx]),
-             Cell::Number(rfm.monetary[idx], usage ? 0 : 2),
-             Cell::Integer(rfm.r[idx]),
-             Cell::Integer(rfm.f[idx]),
-             Cell::Integer(rfm.m[idx]),
-             Cell::Text(RfmCode(rfm, idx)),
-             Cell::Text(std::string(RfmSegmentName(rfm.segment[idx])))};
-  };
-  return view;
-}
-
-/// The populated (r, f, m) cells, best scores first.
-View GridView(const RfmTable& rfm) {
-  auto counts = std::make_shared<std::vector<uint64_t>>(kScores * kScores * kScores, 0);
-  auto index_of = [](int r, int f, int m) {
-    return static_cast<size_t>(((r - 1) * kScores + (f - 1)) * kScores + (m - 1));
-  };
-  for (size_t idx = 0; idx < rfm.size(); ++idx)
-    ++(*counts)[index_of(rfm.r[idx], rfm.f[idx], rfm.m[idx])];
-  auto cells_shown = std::make_shared<std::vector<std::array<int, 3>>>();
-  for (int r = kScores; r >= 1; --r)
-    for (int f = kScores; f >= 1; --f)
-      for (int m = kScores; m >= 1; --m)
-        if ((*counts)[index_of(r, f, m)] > 0) cells_shown->push_back({r, f, m});
-  View view;
-  view.columns = {{"rfm", "RFM", Align::kLeft},
-                  {"r", "R"},
-                  {"f", "F"},
-                  {"m", "M"},
-                  {"users", "Users"},
-                  {"user_share", "Share"},
-                  {"segment", "Segment", Align::kLeft}};
-  view.rows = cells_shown->size();
-  const double users = static_cast<double>(rfm.size());
-  view.row = [counts, cells_shown, index_of, users](size_t row, std::vector<Cell>& cells) {
-    const auto [r, f, m] = (*cells_shown)[row];
-    const uint64_t count = (*counts)[index_of(r, f, m)];
-    cells = {Cell::Text(fmt::format("{}{}{}", r, f, m)),
-             Cell::Integer(r),
-             Cell::Integer(f),
-             Cell::Integer(m),
-             Cell::Integer(static_cast<int64_t>(count)),
-             Cell::Percent(Ratio(static_cast<double>(count), users)),
-             Cell::Text(std::string(RfmSegmentName(SegmentOf(r, f, m))))};
-  };
-  return view;
 }
 
 Result<RfmRequest> ParseRfmArgs(const RfmArgs& args) {
@@ -198,14 +82,14 @@ Status RunRfm(RfmArgs& args) {
   const char* list_key = "segments";
   switch (request->view) {
     case RfmView::kSegments:
-      view = SegmentsView(rfm, usage);
+      view = RfmSegmentsView(rfm, usage);
       break;
     case RfmView::kUsers:
-      view = UsersView(rfm, dataset, usage);
+      view = RfmUsersView(rfm, dataset, usage);
       list_key = "users";
       break;
     case RfmView::kGrid:
-      view = GridView(rfm);
+      view = RfmGridView(rfm);
       list_key = "cells";
       break;
   }

@@ -3,6 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
+
+#include <Eigen/Dense>
+
+#include "metrics/distinct_keys.h"
 
 namespace growthlens {
 
@@ -15,93 +20,84 @@ std::vector<uint8_t> KeptFeatures(const Dataset& dataset, const UsageFilter& fil
   return kept;
 }
 
-/// Kept rows grouped by feature (a counting sort), so each feature is processed on its own with
-/// one reusable bitmap instead of one bitmap per feature.
-struct RowsByFeature {
-  std::vector<uint32_t> rows;
-  std::vector<size_t> begin;  // feature f's rows are rows[begin[f], begin[f + 1])
-  Day first_day = INT32_MAX;
-  Day last_day = INT32_MIN;
-};
-
-RowsByFeature GroupRows(const Dataset& dataset, const UsageFilter& filter) {
-  const std::vector<uint8_t> feature_kept = KeptFeatures(dataset, filter);
-  RowsByFeature grouped;
-  grouped.begin.assign(dataset.features.size() + 1, 0);
-  for (size_t row = 0; row < dataset.rows(); ++row) {
-    if (!filter.Keeps(dataset, row, feature_kept)) continue;
-    ++grouped.begin[dataset.usage.feature[row] + 1];
-    grouped.first_day = std::min(grouped.first_day, dataset.usage.day[row]);
-    grouped.last_day = std::max(grouped.last_day, dataset.usage.day[row]);
-  }
-  for (size_t feature = 0; feature < dataset.features.size(); ++feature)
-    grouped.begin[feature + 1] += grouped.begin[feature];
-  grouped.rows.resize(grouped.begin.back());
-  std::vector<size_t> cursor(grouped.begin.begin(), grouped.begin.end() - 1);
-  for (size_t row = 0; row < dataset.rows(); ++row)
-    if (filter.Keeps(dataset, row, feature_kept))
-      grouped.rows[cursor[dataset.usage.feature[row]]++] = static_cast<uint32_t>(row);
-  return grouped;
+/// The days a kept row can have: the data's range cut to the filter's window; empty when
+/// last < first.
+std::pair<Day, Day> CandidateDays(const Dataset& dataset, const UsageFilter& filter) {
+  const auto& days = dataset.usage.day;
+  if (days.empty()) return {0, -1};
+  const auto [low, high] = std::minmax_element(days.begin(), days.end());
+  return {std::max(*low, filter.from.value_or(*low)), std::min(*high, filter.to.value_or(*high))};
 }
 
-/// A users x slots bitmap that is cleared by undoing exactly the bits that were set.
-class ReusableBitmap {
- public:
-  ReusableBitmap(size_t users, size_t slots) : slots_(slots), bits_((users * slots + 63) / 64, 0) {}
-  /// True the first time (user, slot) is set.
-  bool Set(uint32_t user, size_t slot) {
-    const size_t bit = user * slots_ + slot;
-    const uint64_t mask = uint64_t{1} << (bit % 64);
-    if (bits_[bit / 64] & mask) return false;
-    bits_[bit / 64] |= mask;
-    touched_.push_back(bit / 64);
-    return true;
-  }
-  void Clear() {
-    for (size_t word : touched_) bits_[word] = 0;
-    touched_.clear();
-  }
+/// Distinct (feature, slot) pairs of one user: a feature in the high half, a day or bucket
+/// offset in the low half.
+uint64_t FeatureSlotKey(uint16_t feature, int64_t slot) {
+  return (uint64_t{feature} << 32) | static_cast<uint32_t>(slot);
+}
 
- private:
-  size_t slots_;
-  std::vector<uint64_t> bits_;
-  std::vector<size_t> touched_;
+struct ReportCounts {
+  std::vector<int64_t> events;
+  std::vector<uint64_t> users;
+  std::vector<uint64_t> user_days;  // sum over users of distinct days of use
+  uint64_t active_users = 0;
+};
+
+struct SeriesCounts {
+  std::vector<int64_t> events;  // [feature * buckets + bucket]
+  std::vector<uint64_t> users;
 };
 
 }  // namespace
 
-FeatureReport ComputeFeatureReport(const Dataset& dataset, const UsageFilter& filter) {
+FeatureReport ComputeFeatureReport(const Dataset& dataset, const UserRows& by_user,
+                                   const UsageFilter& filter, unsigned threads) {
   FeatureReport report;
-  const RowsByFeature grouped = GroupRows(dataset, filter);
-  if (grouped.rows.empty()) return report;
-  const size_t users = dataset.users.size();
-  std::vector<uint8_t> active(users, 0);
-  for (uint32_t row : grouped.rows) active[dataset.usage.user[row]] = 1;
-  report.active_users = static_cast<uint64_t>(std::count(active.begin(), active.end(), 1));
-
-  const auto span = static_cast<size_t>(grouped.last_day - grouped.first_day + 1);
-  ReusableBitmap user_days(users, span);
-  std::vector<uint32_t> stamp(users, 0);  // feature + 1 that last counted the user
-  for (size_t feature = 0; feature < dataset.features.size(); ++feature) {
-    if (grouped.begin[feature] == grouped.begin[feature + 1]) continue;
+  const size_t features = dataset.features.size();
+  const std::vector<uint8_t> feature_kept = KeptFeatures(dataset, filter);
+  ReportCounts initial{std::vector<int64_t>(features, 0), std::vector<uint64_t>(features, 0),
+                       std::vector<uint64_t>(features, 0), 0};
+  const std::vector<ReportCounts> partials = ForEachUserChunk(
+      by_user, threads, initial, [&](ReportCounts& counts, size_t first, size_t end) {
+        DistinctKeys feature_days;
+        std::vector<uint32_t> used_by(features, UINT32_MAX);  // last group that used a feature
+        for (size_t group = first; group < end; ++group) {
+          feature_days.Reset(by_user.RowCount(group));
+          bool any = false;
+          by_user.ForEachRow(group, [&](uint32_t row) {
+            if (!filter.Keeps(dataset, row, feature_kept)) return;
+            any = true;
+            const uint16_t feature = dataset.usage.feature[row];
+            counts.events[feature] += dataset.usage.events[row];
+            if (used_by[feature] != group) {
+              used_by[feature] = static_cast<uint32_t>(group);
+              ++counts.users[feature];
+            }
+            counts.user_days[feature] +=
+                feature_days.Insert(FeatureSlotKey(feature, dataset.usage.day[row]));
+          });
+          counts.active_users += any ? 1 : 0;
+        }
+      });
+  ReportCounts total = initial;
+  for (const ReportCounts& part : partials) {
+    total.active_users += part.active_users;
+    for (size_t feature = 0; feature < features; ++feature) {
+      total.events[feature] += part.events[feature];
+      total.users[feature] += part.users[feature];
+      total.user_days[feature] += part.user_days[feature];
+    }
+  }
+  report.active_users = total.active_users;
+  for (size_t feature = 0; feature < features; ++feature) {
+    if (total.users[feature] == 0) continue;
     FeatureStats stats;
     stats.feature = static_cast<uint16_t>(feature);
-    uint64_t active_days = 0;
-    for (size_t idx = grouped.begin[feature]; idx < grouped.begin[feature + 1]; ++idx) {
-      const uint32_t row = grouped.rows[idx];
-      const uint32_t user = dataset.usage.user[row];
-      stats.events += dataset.usage.events[row];
-      if (stamp[user] != feature + 1) {
-        stamp[user] = static_cast<uint32_t>(feature + 1);
-        ++stats.users;
-      }
-      active_days +=
-          user_days.Set(user, static_cast<size_t>(dataset.usage.day[row] - grouped.first_day));
-    }
-    user_days.Clear();
+    stats.events = total.events[feature];
+    stats.users = total.users[feature];
     stats.adoption = static_cast<double>(stats.users) / static_cast<double>(report.active_users);
     stats.breadth = stats.adoption;
-    stats.frequency = static_cast<double>(active_days) / static_cast<double>(stats.users);
+    stats.frequency =
+        static_cast<double>(total.user_days[feature]) / static_cast<double>(stats.users);
     report.features.push_back(stats);
   }
   std::stable_sort(
@@ -110,73 +106,118 @@ FeatureReport ComputeFeatureReport(const Dataset& dataset, const UsageFilter& fi
   return report;
 }
 
-FeatureSeries ComputeFeatureSeries(const Dataset& dataset, CohortPeriod granularity,
-                                   const UsageFilter& filter) {
+FeatureReport ComputeFeatureReport(const Dataset& dataset, const UsageFilter& filter) {
+  return ComputeFeatureReport(dataset, UserRows(dataset), filter);
+}
+
+FeatureSeries ComputeFeatureSeries(const Dataset& dataset, const UserRows& by_user,
+                                   CohortPeriod granularity, const UsageFilter& filter,
+                                   unsigned threads) {
   FeatureSeries series;
   series.granularity = granularity;
-  const RowsByFeature grouped = GroupRows(dataset, filter);
-  if (grouped.rows.empty()) return series;
-  const BucketTable bucket_of(grouped.first_day, grouped.last_day, granularity);
-  const int32_t first = bucket_of(grouped.first_day);
-  const int32_t last = bucket_of(grouped.last_day);
-  const auto buckets = static_cast<size_t>(last - first + 1);
-  for (int32_t bucket = first; bucket <= last; ++bucket) series.buckets.push_back(bucket);
-  ReusableBitmap user_buckets(dataset.users.size(), buckets);
-  for (size_t feature = 0; feature < dataset.features.size(); ++feature) {
-    if (grouped.begin[feature] == grouped.begin[feature + 1]) continue;
-    series.features.push_back(static_cast<uint16_t>(feature));
-    std::vector<int64_t>& events = series.events.emplace_back(buckets, 0);
-    std::vector<uint64_t>& users = series.users.emplace_back(buckets, 0);
-    for (size_t idx = grouped.begin[feature]; idx < grouped.begin[feature + 1]; ++idx) {
-      const uint32_t row = grouped.rows[idx];
-      const auto bucket = static_cast<size_t>(bucket_of(dataset.usage.day[row]) - first);
-      events[bucket] += dataset.usage.events[row];
-      users[bucket] += user_buckets.Set(dataset.usage.user[row], bucket) ? 1 : 0;
+  const auto [first_day, last_day] = CandidateDays(dataset, filter);
+  if (last_day < first_day) return series;
+  const size_t features = dataset.features.size();
+  const std::vector<uint8_t> feature_kept = KeptFeatures(dataset, filter);
+  const BucketTable bucket_of(first_day, last_day, granularity);
+  const int32_t first_bucket = bucket_of(first_day);
+  const auto buckets = static_cast<size_t>(bucket_of(last_day) - first_bucket + 1);
+  SeriesCounts initial{std::vector<int64_t>(features * buckets, 0),
+                       std::vector<uint64_t>(features * buckets, 0)};
+  const std::vector<SeriesCounts> partials = ForEachUserChunk(
+      by_user, threads, initial, [&](SeriesCounts& counts, size_t first, size_t end) {
+        DistinctKeys feature_buckets;
+        for (size_t group = first; group < end; ++group) {
+          feature_buckets.Reset(by_user.RowCount(group));
+          by_user.ForEachRow(group, [&](uint32_t row) {
+            if (!filter.Keeps(dataset, row, feature_kept)) return;
+            const uint16_t feature = dataset.usage.feature[row];
+            const auto bucket =
+                static_cast<size_t>(bucket_of(dataset.usage.day[row]) - first_bucket);
+            const size_t cell = feature * buckets + bucket;
+            counts.events[cell] += dataset.usage.events[row];
+            counts.users[cell] += feature_buckets.Insert(FeatureSlotKey(feature, bucket));
+          });
+        }
+      });
+  SeriesCounts total = initial;
+  for (const SeriesCounts& part : partials)
+    for (size_t cell = 0; cell < total.events.size(); ++cell) {
+      total.events[cell] += part.events[cell];
+      total.users[cell] += part.users[cell];
     }
-    user_buckets.Clear();
+  // Buckets from the first to the last with a kept row (every kept row counts a user).
+  size_t low = buckets, high = 0;
+  for (size_t feature = 0; feature < features; ++feature)
+    for (size_t bucket = 0; bucket < buckets; ++bucket)
+      if (total.users[feature * buckets + bucket] != 0) {
+        low = std::min(low, bucket);
+        high = std::max(high, bucket);
+      }
+  if (low > high) return series;
+  for (size_t bucket = low; bucket <= high; ++bucket)
+    series.buckets.push_back(first_bucket + static_cast<int32_t>(bucket));
+  for (size_t feature = 0; feature < features; ++feature) {
+    const auto begin = static_cast<std::ptrdiff_t>(feature * buckets);
+    bool used = false;
+    for (size_t bucket = low; bucket <= high && !used; ++bucket)
+      used = total.users[feature * buckets + bucket] != 0;
+    if (!used) continue;
+    series.features.push_back(static_cast<uint16_t>(feature));
+    series.events.emplace_back(
+        total.events.begin() + begin + static_cast<std::ptrdiff_t>(low),
+        total.events.begin() + begin + static_cast<std::ptrdiff_t>(high + 1));
+    series.users.emplace_back(total.users.begin() + begin + static_cast<std::ptrdiff_t>(low),
+                              total.users.begin() + begin + static_cast<std::ptrdiff_t>(high + 1));
   }
   return series;
 }
 
-std::vector<std::vector<double>> FeatureCorrelation(const Dataset& dataset,
-                                                    const UsageFilter& filter) {
+FeatureSeries ComputeFeatureSeries(const Dataset& dataset, CohortPeriod granularity,
+                                   const UsageFilter& filter) {
+  return ComputeFeatureSeries(dataset, UserRows(dataset), granularity, filter);
+}
+
+std::vector<std::vector<double>> FeatureCorrelation(const Dataset& dataset, const UserRows& by_user,
+                                                    const UsageFilter& filter, unsigned threads) {
   const size_t features = dataset.features.size();
   const std::vector<uint8_t> feature_kept = KeptFeatures(dataset, filter);
-  // The user x feature pivot of total events, rows only for users with a kept row.
-  std::vector<uint32_t> row_of_user(dataset.users.size(), UINT32_MAX);
-  std::vector<double> pivot;
-  for (size_t row = 0; row < dataset.rows(); ++row) {
-    if (!filter.Keeps(dataset, row, feature_kept)) continue;
-    uint32_t& pivot_row = row_of_user[dataset.usage.user[row]];
-    if (pivot_row == UINT32_MAX) {
-      pivot_row = static_cast<uint32_t>(pivot.size() / features);
-      pivot.resize(pivot.size() + features, 0.0);
-    }
-    pivot[pivot_row * features + dataset.usage.feature[row]] += dataset.usage.events[row];
-  }
-  const size_t n = features == 0 ? 0 : pivot.size() / features;
-  std::vector<double> mean(features, 0.0);
-  for (size_t user_row = 0; user_row < n; ++user_row)
-    for (size_t feature = 0; feature < features; ++feature)
-      mean[feature] += pivot[user_row * features + feature];
-  for (double& value : mean) value /= static_cast<double>(std::max<size_t>(n, 1));
-  // Two-pass: centred cross products, then normalise.
-  std::vector<double> cross(features * features, 0.0);
-  for (size_t user_row = 0; user_row < n; ++user_row)
-    for (size_t a = 0; a < features; ++a) {
-      const double centred_a = pivot[user_row * features + a] - mean[a];
-      for (size_t b = a; b < features; ++b)
-        cross[a * features + b] += centred_a * (pivot[user_row * features + b] - mean[b]);
-    }
+  // The user x feature pivot of total events, one row per group; `kept` marks the groups with
+  // a kept row (pandas' pivot has rows only for them).
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> pivot =
+      Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(by_user.groups()),
+                            static_cast<Eigen::Index>(features));
+  std::vector<uint8_t> kept(by_user.groups(), 0);
+  ForEachUserChunk(by_user, threads, 0, [&](int&, size_t first, size_t end) {
+    for (size_t group = first; group < end; ++group)
+      by_user.ForEachRow(group, [&](uint32_t row) {
+        if (!filter.Keeps(dataset, row, feature_kept)) return;
+        kept[group] = 1;
+        pivot(static_cast<Eigen::Index>(group), dataset.usage.feature[row]) +=
+            static_cast<double>(dataset.usage.events[row]);
+      });
+  });
+  std::vector<Eigen::Index> kept_rows;
+  for (size_t group = 0; group < kept.size(); ++group)
+    if (kept[group]) kept_rows.push_back(static_cast<Eigen::Index>(group));
+  const Eigen::MatrixXd users = pivot(kept_rows, Eigen::all);
+  // Two-pass: centre, then cross products.
+  const Eigen::MatrixXd centred = users.rowwise() - users.colwise().mean();
+  const Eigen::MatrixXd cross = centred.transpose() * centred;
   std::vector<std::vector<double>> correlation(features, std::vector<double>(features, 0.0));
   for (size_t a = 0; a < features; ++a)
-    for (size_t b = a; b < features; ++b) {
-      const double denominator = std::sqrt(cross[a * features + a] * cross[b * features + b]);
-      const double value = denominator > 0 ? cross[a * features + b] / denominator
-                                           : std::numeric_limits<double>::quiet_NaN();
-      correlation[a][b] = correlation[b][a] = value;
+    for (size_t b = 0; b < features; ++b) {
+      const auto row = static_cast<Eigen::Index>(a), col = static_cast<Eigen::Index>(b);
+      const double denominator = std::sqrt(cross(row, row) * cross(col, col));
+      correlation[a][b] = denominator > 0 ? cross(row, col) / denominator
+                                          : std::numeric_limits<double>::quiet_NaN();
     }
   return correlation;
+}
+
+std::vector<std::vector<double>> FeatureCorrelation(const Dataset& dataset,
+                                                    const UsageFilter& filter) {
+  return FeatureCorrelation(dataset, UserRows(dataset), filter);
 }
 
 }  // namespace growthlens

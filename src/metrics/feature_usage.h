@@ -12,6 +12,7 @@
 
 #include "core/dataset.h"
 #include "metrics/cohorts.h"
+#include "metrics/user_rows.h"
 
 namespace growthlens {
 
@@ -52,10 +53,22 @@ struct FeatureSeries {
   std::vector<std::vector<uint64_t>> users;  // [feature][bucket]: distinct users
 };
 
+// Each analysis walks the rows user by user (UserRows) on `threads` threads (0 = all cores);
+// the overloads without UserRows build it first.
+FeatureReport ComputeFeatureReport(const Dataset& dataset, const UserRows& by_user,
+                                   const UsageFilter& filter, unsigned threads = 0);
 FeatureReport ComputeFeatureReport(const Dataset& dataset, const UsageFilter& filter);
+
+FeatureSeries ComputeFeatureSeries(const Dataset& dataset, const UserRows& by_user,
+                                   CohortPeriod granularity, const UsageFilter& filter,
+                                   unsigned threads = 0);
 FeatureSeries ComputeFeatureSeries(const Dataset& dataset, CohortPeriod granularity,
                                    const UsageFilter& filter);
+
 /// [a][b] over the features in code order; NaN where a feature's usage is constant.
+std::vector<std::vector<double>> FeatureCorrelation(const Dataset& dataset, const UserRows& by_user,
+                                                    const UsageFilter& filter,
+                                                    unsigned threads = 0);
 std::vector<std::vector<double>> FeatureCorrelation(const Dataset& dataset,
                                                     const UsageFilter& filter);
 

@@ -1,0 +1,167 @@
+#include "cli/analysis_outputs.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <memory>
+#include <utility>
+
+#include "cli/analysis_view.h"
+#include "cli/cohort_views.h"
+#include "cli/feature_views.h"
+#include "cli/report_view.h"
+#include "cli/revenue_views.h"
+#include "cli/rfm_views.h"
+#include "io/atomic_file.h"
+
+namespace growthlens::cli {
+
+namespace {
+
+/// Products listed in the JSON report; the products CSV lists all.
+constexpr size_t kReportProducts = 50;
+
+nlohmann::ordered_json KpisJson(const Kpis& kpis) {
+  nlohmann::ordered_json json = {{"from", FormatDate(kpis.from)},
+                                 {"to", FormatDate(kpis.to)},
+                                 {"rows", kpis.rows},
+                                 {"users", kpis.users},
+                                 {"active_users", kpis.active_users}};
+  if (kpis.kind == DataKind::kUsage) {
+    json["events"] = kpis.events;
+    json["events_per_user"] = kpis.events_per_user;
+    json["active_days_per_user"] = kpis.active_days_per_user;
+    json["average_dau"] = kpis.average_dau;
+    json["average_wau"] = kpis.average_wau;
+    json["average_mau"] = kpis.average_mau;
+    json["stickiness"] = kpis.stickiness;
+  } else {
+    json["revenue"] = kpis.revenue;
+    json["orders"] = kpis.orders;
+    json["average_order_value"] = kpis.average_order_value;
+    json["repeat_purchase_rate"] = kpis.repeat_purchase_rate;
+  }
+  return json;
+}
+
+View InsightsView(const std::vector<Insight>& insights) {
+  View view;
+  view.columns = {{"key", "Key", Align::kLeft},
+                  {"title", "Title", Align::kLeft},
+                  {"text", "Insight", Align::kLeft},
+                  {"value", "Value"}};
+  view.rows = insights.size();
+  view.row = [&insights](size_t row, std::vector<Cell>& cells) {
+    const Insight& insight = insights[row];
+    cells = {Cell::Text(insight.key), Cell::Text(insight.title), Cell::Text(insight.text),
+             Cell::Number(insight.value, 4)};
+  };
+  return view;
+}
+
+/// Every table of the analysis with its file name; the views refer to `holder`'s grids.
+struct AnalysisTables {
+  CohortGrid retention, counts, revenue;
+  std::vector<std::pair<std::string, View>> views;
+};
+
+std::unique_ptr<AnalysisTables> BuildTables(const Dataset& dataset, const Analysis& analysis) {
+  auto tables = std::make_unique<AnalysisTables>();
+  const bool usage = dataset.kind() == DataKind::kUsage;
+  auto& views = tables->views;
+  views.emplace_back("users", RfmUsersView(analysis.rfm, dataset, usage));
+  views.emplace_back("segments", RfmSegmentsView(analysis.rfm, usage));
+  views.emplace_back("rfm_grid", RfmGridView(analysis.rfm));
+  tables->retention = BuildCohortGrid(analysis.cohorts, RetentionMode::kOn, CohortValues::kPercent);
+  tables->counts = BuildCohortGrid(analysis.cohorts, RetentionMode::kOn, CohortValues::kCount);
+  views.emplace_back("cohort_retention", CohortGridView(tables->retention, CohortValues::kPercent));
+  views.emplace_back("cohort_counts", CohortGridView(tables->counts, CohortValues::kCount));
+  views.emplace_back("insights", InsightsView(analysis.insights));
+  if (usage) {
+    views.emplace_back("features", FeatureTotalsView(analysis.features, dataset));
+    views.emplace_back("feature_series", FeatureSeriesView(analysis.series, dataset));
+    views.emplace_back("feature_correlation",
+                       FeatureCorrelationView(analysis.correlation, dataset));
+    return tables;
+  }
+  tables->revenue = BuildCohortGrid(analysis.cohorts, RetentionMode::kOn, CohortValues::kRevenue);
+  views.emplace_back("cohort_revenue", CohortGridView(tables->revenue, CohortValues::kRevenue));
+  const double total = analysis.kpis.revenue;
+  views.emplace_back(
+      "revenue_monthly",
+      RevenueMonthlyView(std::make_shared<const std::vector<MonthRevenue>>(analysis.months)));
+  views.emplace_back(
+      "countries",
+      RevenueCountriesView(std::make_shared<const std::vector<CountryRevenue>>(analysis.countries),
+                           total));
+  views.emplace_back("products", RevenueProductsView(analysis.pareto, dataset, total));
+  std::vector<View> seasons;
+  const std::array<const std::vector<SeasonRevenue>*, 3> found = {
+      &analysis.seasonality.month_of_year, &analysis.seasonality.weekday,
+      &analysis.seasonality.hour};
+  for (size_t table_idx = 0; table_idx < kSeasonTables.size(); ++table_idx)
+    seasons.push_back(RevenueSeasonView(kSeasonTables[table_idx], *found[table_idx], total,
+                                        /*dimension=*/true));
+  views.emplace_back("seasonality", StackedView(std::move(seasons)));
+  return tables;
+}
+
+/// The first `limit` rows of a view.
+View Head(View view, size_t limit) {
+  view.rows = std::min(view.rows, limit);
+  return view;
+}
+
+}  // namespace
+
+nlohmann::ordered_json AnalysisReportJson(const Dataset& dataset, const Analysis& analysis,
+                                          const AnalysisSource& source) {
+  const std::unique_ptr<AnalysisTables> tables = BuildTables(dataset, analysis);
+  nlohmann::ordered_json report;
+  report["format"] = "growthlens-analysis";
+  report["version"] = 1;
+  report["source"] = source.path;
+  report["kind"] = DataKindName(dataset.kind());
+  report["rows"] = dataset.rows();
+  report["users"] = analysis.rfm.size();
+  report["reference_day"] = FormatDate(analysis.rfm.reference_day);
+  if (source.cleaning != nullptr)
+    report["cleaning"] = CleaningReportJson(*source.cleaning, dataset);
+  report["kpis"] = KpisJson(analysis.kpis);
+  report["top_20_percent_share"] = analysis.top_user_share;
+  for (const auto& [name, view] : tables->views) {
+    if (name == "users") continue;  // one row per user: the CSV holds them
+    report[name] = ViewRowsJson(name == "products" ? Head(view, kReportProducts) : view);
+  }
+  if (dataset.kind() == DataKind::kTransactions) {
+    report["pareto"] = {{"products", analysis.pareto.products.size()},
+                        {"top_count", analysis.pareto.top_count},
+                        {"top_share", analysis.pareto.top_share}};
+  }
+  nlohmann::ordered_json timings = nlohmann::ordered_json::array();
+  for (const AnalysisTiming& timing : analysis.timings)
+    timings.push_back({{"analysis", timing.name}, {"seconds", timing.seconds}});
+  report["timings"] = std::move(timings);
+  return report;
+}
+
+Result<std::vector<std::string>> WriteAnalysisFiles(const Dataset& dataset,
+                                                    const Analysis& analysis,
+                                                    const AnalysisSource& source,
+                                                    const std::string& dir,
+                                                    const std::string& stem) {
+  std::vector<std::string> written;
+  const std::unique_ptr<AnalysisTables> tables = BuildTables(dataset, analysis);
+  for (const auto& [name, view] : tables->views) {
+    const std::string path = (std::filesystem::path(dir) / (stem + "_" + name + ".csv")).string();
+    GROWTHLENS_RETURN_IF_ERROR(WriteFileAtomically(path, RenderCsv(view)));
+    written.push_back(path);
+  }
+  const std::string report_path = (std::filesystem::path(dir) / (stem + "_analysis.json")).string();
+  GROWTHLENS_RETURN_IF_ERROR(WriteFileAtomically(
+      report_path, AnalysisReportJson(dataset, analysis, source).dump(1) + "\n"));
+  written.push_back(report_path);
+  return written;
+}
+
+}  // namespace growthlens::cli

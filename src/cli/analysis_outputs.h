@@ -1,0 +1,37 @@
+#pragma once
+// What `growthlens analyze` (and `demo`) leave behind: the processed tables as CSV files and one
+// JSON report of the whole analysis, all written atomically under one directory and named after
+// the input's stem ("usage_log_users.csv", "usage_log_analysis.json"). The report's shape is the
+// one the dashboard reads.
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "core/dataset.h"
+#include "core/status.h"
+#include "metrics/analysis.h"
+#include "prep/cleaning_report.h"
+
+namespace growthlens::cli {
+
+struct AnalysisSource {
+  std::string path;  // the input file
+  const CleaningReport* cleaning = nullptr;
+};
+
+/// The report: source, data summary, cleaning, KPIs, insights, segments, cohorts and the
+/// kind's own tables (features, or revenue), plus the time each analysis took.
+nlohmann::ordered_json AnalysisReportJson(const Dataset& dataset, const Analysis& analysis,
+                                          const AnalysisSource& source);
+
+/// Writes every table and the report into `dir`, file names prefixed by `stem` and "_";
+/// returns the paths written.
+Result<std::vector<std::string>> WriteAnalysisFiles(const Dataset& dataset,
+                                                    const Analysis& analysis,
+                                                    const AnalysisSource& source,
+                                                    const std::string& dir,
+                                                    const std::string& stem);
+
+}  // namespace growthlens::cli

@@ -1,0 +1,175 @@
+// growthlens analyze FILE: every analysis of the file in one run (KPIs, RFM and segments,
+// cohorts, feature usage or revenue, insights), the headline printed, and the processed tables
+// plus one JSON report written to --output-dir.
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "cli/analysis_outputs.h"
+#include "cli/analysis_view.h"
+#include "cli/analyze_command.h"
+#include "cli/command.h"
+#include "cli/rfm_views.h"
+#include "core/number_format.h"
+
+namespace growthlens::cli {
+
+namespace {
+
+constexpr std::string_view kCommand = "analyze";
+
+struct AnalyzeArgs {
+  AnalysisInput input;
+  std::string output_dir = "data/processed";
+  bool no_write = false;
+  std::string cohort_period = "month";
+  std::string series_period = "day";
+  std::string reference_date;
+  std::string ties = "first";
+};
+
+Result<CohortPeriod> ParsePeriod(std::string_view option, const std::string& text) {
+  return ParseChoice<CohortPeriod>(option, text,
+                                   {{"month", CohortPeriod::kMonth},
+                                    {"week", CohortPeriod::kWeek},
+                                    {"day", CohortPeriod::kDay}});
+}
+
+Result<AnalysisOptions> ParseAnalyzeOptions(const AnalyzeArgs& args) {
+  AnalysisOptions options;
+  Result<CohortPeriod> cohort = ParsePeriod("--cohort-period", args.cohort_period);
+  if (!cohort.ok()) return cohort.status();
+  options.cohort_period = *cohort;
+  Result<CohortPeriod> series = ParsePeriod("--series-period", args.series_period);
+  if (!series.ok()) return series.status();
+  options.series_period = *series;
+  Result<RfmTies> ties = ParseChoice<RfmTies>(
+      "--ties", args.ties, {{"first", RfmTies::kFirstOccurrence}, {"shared", RfmTies::kShared}});
+  if (!ties.ok()) return ties.status();
+  options.rfm.ties = *ties;
+  if (!args.reference_date.empty()) {
+    options.rfm.reference_day = ParseIsoDate(args.reference_date);
+    if (!options.rfm.reference_day)
+      return Status(
+          ErrorCode::kInvalidArgument,
+          fmt::format("--reference-date '{}': expected a date YYYY-MM-DD", args.reference_date));
+  }
+  options.threads = args.input.flags.options.read.threads;
+  return options;
+}
+
+Status RunAnalyze(AnalyzeArgs& args) {
+  Result<AnalysisOptions> options = ParseAnalyzeOptions(args);
+  if (!options.ok()) return options.status();
+  if (args.input.format == OutputFormat::kCsv)
+    return Status(ErrorCode::kInvalidArgument,
+                  "--format csv: analyze writes its tables as CSV files into --output-dir; "
+                  "choose table or json for stdout");
+  Result<CleanedData> cleaned = LoadForAnalysis(kCommand, args.input);
+  if (!cleaned.ok()) return cleaned.status();
+  AnalyzeRequest request;
+  request.input = args.input.input;
+  request.output_dir = args.no_write ? "" : args.output_dir;
+  request.quiet = args.input.quiet;
+  request.format = args.input.format;
+  request.options = *options;
+  return AnalyzeLoaded(*cleaned, request);
+}
+
+}  // namespace
+
+std::string AnalysisSummaryText(const Dataset& dataset, const Analysis& analysis) {
+  const bool usage = dataset.kind() == DataKind::kUsage;
+  const Kpis& kpis = analysis.kpis;
+  std::string out;
+  if (usage)
+    out += fmt::format(
+        "{} users, {} active days per user, {} events per user; DAU {} / WAU {} / MAU {}, "
+        "stickiness {} ({} .. {})\n",
+        GroupedNumber(static_cast<double>(kpis.users), 0),
+        GroupedNumber(kpis.active_days_per_user, 1), GroupedNumber(kpis.events_per_user, 1),
+        GroupedNumber(kpis.average_dau, 0), GroupedNumber(kpis.average_wau, 0),
+        GroupedNumber(kpis.average_mau, 0), PercentText(kpis.stickiness), FormatDate(kpis.from),
+        FormatDate(kpis.to));
+  else
+    out += fmt::format(
+        "Revenue {} from {} orders of {} customers, AOV {}, repeat-purchase rate {} ({} .. {})\n",
+        GroupedNumber(kpis.revenue, 2), GroupedNumber(static_cast<double>(kpis.orders), 0),
+        GroupedNumber(static_cast<double>(kpis.users), 0),
+        GroupedNumber(kpis.average_order_value, 2), PercentText(kpis.repeat_purchase_rate),
+        FormatDate(kpis.from), FormatDate(kpis.to));
+  out += "\nInsights\n";
+  for (const Insight& insight : analysis.insights) out += fmt::format("  - {}\n", insight.text);
+  out += "\n";
+  out += RenderTable(RfmSegmentsView(analysis.rfm, usage));
+  return out;
+}
+
+Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request) {
+  const Dataset& dataset = cleaned.dataset;
+  const auto start = std::chrono::steady_clock::now();
+  const Analysis analysis = RunAnalysis(dataset, request.options);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!request.quiet) {
+    std::string timings;
+    for (const AnalysisTiming& timing : analysis.timings)
+      timings += fmt::format("{}{} {:.0f} ms", timings.empty() ? "" : ", ", timing.name,
+                             timing.seconds * 1e3);
+    fmt::print(stderr, "growthlens analyze: analysed {} rows in {:.0f} ms ({})\n",
+               GroupedNumber(static_cast<double>(dataset.rows()), 0), seconds * 1e3, timings);
+  }
+  const AnalysisSource source{request.input, &cleaned.report};
+  std::vector<std::string> written;
+  if (!request.output_dir.empty()) {
+    const std::string stem = std::filesystem::path(request.input).stem().string();
+    Result<std::vector<std::string>> files =
+        WriteAnalysisFiles(dataset, analysis, source, request.output_dir, stem);
+    if (!files.ok()) return files.status();
+    written = std::move(files).value();
+  }
+  if (request.format == OutputFormat::kJson) {
+    PrintOut(AnalysisReportJson(dataset, analysis, source).dump(1) + "\n");
+    return Status::Ok();
+  }
+  std::string out = AnalysisSummaryText(dataset, analysis);
+  if (!written.empty())
+    out +=
+        fmt::format("\n{} tables and the report written to {} ({})\n", written.size(),
+                    request.output_dir, std::filesystem::path(written.back()).filename().string());
+  PrintOut(out);
+  return Status::Ok();
+}
+
+void RegisterAnalyzeCommand(CLI::App& app, CommandOutcome& outcome) {
+  auto args = std::make_shared<AnalyzeArgs>();
+  CLI::App* command = app.add_subcommand(
+      "analyze",
+      "Run every analysis of a usage log or transactions file: KPIs, RFM scores and segments, "
+      "cohort retention, feature usage (usage logs) or revenue (transactions), and insights in "
+      "words. Prints the headline and writes the processed tables (CSV) and one JSON report to "
+      "--output-dir, named after the input (e.g. usage_log_users.csv, usage_log_analysis.json).");
+  AddAnalysisInput(*command, args->input);
+  command->add_option("--output-dir", args->output_dir,
+                      "Directory for the tables and the report (default data/processed)");
+  command->add_flag("--no-write", args->no_write, "Print only; write no files");
+  command->add_option("--cohort-period", args->cohort_period,
+                      "month (default), week or day: cohort bucket and period length");
+  command->add_option("--series-period", args->series_period,
+                      "day (default), week or month: the feature time series");
+  command->add_option("--reference-date", args->reference_date,
+                      "Day recency is counted to, YYYY-MM-DD (default: the day after the last "
+                      "day in the data)");
+  command->add_option("--ties", args->ties,
+                      "RFM ties: first (default, as pandas qcut of rank(method=\"first\")) or "
+                      "shared (equal values share a score)");
+  command->callback([args, &outcome] {
+    const Status status = RunAnalyze(*args);
+    if (!status.ok()) ReportFailure(std::string(kCommand), status, outcome);
+  });
+}
+
+}  // namespace growthlens::cli

@@ -1,0 +1,27 @@
+#pragma once
+// The analyze step as a function over loaded data, so that `demo` runs exactly what
+// `growthlens analyze` runs.
+
+#include <string>
+
+#include "cli/output_format.h"
+#include "metrics/analysis.h"
+#include "prep/ingest.h"
+
+namespace growthlens::cli {
+
+struct AnalyzeRequest {
+  std::string input;       // the file the data came from (names the outputs)
+  std::string output_dir;  // "" = write nothing
+  bool quiet = false;
+  OutputFormat format = OutputFormat::kTable;
+  AnalysisOptions options;
+};
+
+/// Runs every analysis, writes the tables and the report, prints the summary or the report.
+Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request);
+
+/// KPI headline, insights and the segment summary, for the terminal.
+std::string AnalysisSummaryText(const Dataset& dataset, const Analysis& analysis);
+
+}  // namespace growthlens::cli

@@ -1,0 +1,96 @@
+#include "metrics/analysis.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include "core/compensated_sum.h"
+#include "core/parallel.h"
+#include "metrics/user_rows.h"
+
+namespace growthlens {
+
+namespace {
+
+struct AnalysisTask {
+  const char* name;
+  std::function<void()> run;
+};
+
+/// Runs the tasks side by side, each on one thread: the analyses are independent and each is
+/// fast enough that splitting one across cores would cost more in merging than it saves.
+/// Listed longest first, so the last task to start is a short one.
+std::vector<AnalysisTiming> RunTasks(const std::vector<AnalysisTask>& tasks, unsigned threads) {
+  std::vector<AnalysisTiming> timings(tasks.size());
+  ParallelFor(tasks.size(), threads, [&](size_t task_idx) {
+    const auto start = std::chrono::steady_clock::now();
+    tasks[task_idx].run();
+    timings[task_idx] = {
+        tasks[task_idx].name,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
+  });
+  return timings;
+}
+
+}  // namespace
+
+double TopShare(std::vector<double> values, double fraction) {
+  std::sort(values.begin(), values.end(), std::greater<>());
+  const auto top = static_cast<size_t>(std::ceil(fraction * static_cast<double>(values.size())));
+  CompensatedSum top_sum, total;
+  for (size_t idx = 0; idx < values.size(); ++idx) {
+    total.Add(values[idx]);
+    if (idx < top) top_sum.Add(values[idx]);
+  }
+  return total.Value() == 0 ? 0 : top_sum.Value() / total.Value();
+}
+
+Analysis RunAnalysis(const Dataset& dataset, const AnalysisOptions& options) {
+  Analysis analysis;
+  analysis.kind = dataset.kind();
+  const auto start = std::chrono::steady_clock::now();
+  const UserRows by_user(dataset);
+  analysis.timings.push_back(
+      {"group rows by user",
+       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+
+  const UsageFilter all;
+  std::vector<AnalysisTask> tasks;
+  tasks.push_back({"rfm", [&] { analysis.rfm = ComputeRfm(dataset, options.rfm); }});
+  tasks.push_back({"kpis", [&] { analysis.kpis = ComputeKpis(dataset, KpiOptions()); }});
+  if (dataset.kind() == DataKind::kUsage) {
+    tasks.push_back({"feature series", [&] {
+                       analysis.series =
+                           ComputeFeatureSeries(dataset, by_user, options.series_period, all, 1);
+                     }});
+    tasks.push_back({"feature report",
+                     [&] { analysis.features = ComputeFeatureReport(dataset, by_user, all, 1); }});
+    tasks.push_back(
+        {"cohorts", [&] { analysis.cohorts = ComputeCohorts(dataset, options.cohort_period); }});
+    tasks.push_back({"feature correlation",
+                     [&] { analysis.correlation = FeatureCorrelation(dataset, by_user, all, 1); }});
+  } else {
+    tasks.push_back(
+        {"cohorts", [&] { analysis.cohorts = ComputeCohorts(dataset, options.cohort_period); }});
+    tasks.push_back({"revenue by month", [&] { analysis.months = RevenueByMonth(dataset); }});
+    tasks.push_back({"product pareto", [&] { analysis.pareto = ProductPareto(dataset); }});
+    tasks.push_back({"countries", [&] { analysis.countries = RevenueByCountry(dataset); }});
+    tasks.push_back({"seasonality", [&] {
+                       analysis.seasonality = {RevenueBySeason(dataset, Season::kMonthOfYear),
+                                               RevenueBySeason(dataset, Season::kWeekday),
+                                               RevenueBySeason(dataset, Season::kHour)};
+                     }});
+  }
+  for (AnalysisTiming& timing : RunTasks(tasks, options.threads))
+    analysis.timings.push_back(std::move(timing));
+
+  const auto insights_start = std::chrono::steady_clock::now();
+  analysis.top_user_share = TopShare(analysis.rfm.monetary, 0.2);
+  analysis.insights = ComputeInsights(dataset, analysis);
+  analysis.timings.push_back(
+      {"insights",
+       std::chrono::duration<double>(std::chrono::steady_clock::now() - insights_start).count()});
+  return analysis;
+}
+
+}  // namespace growthlens

@@ -1,0 +1,254 @@
+#include "metrics/insights.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <map>
+
+#include "core/compensated_sum.h"
+#include "core/number_format.h"
+#include "metrics/analysis.h"
+
+namespace growthlens {
+
+namespace {
+
+const char* PeriodWord(CohortPeriod period) {
+  switch (period) {
+    case CohortPeriod::kDay:
+      return "day";
+    case CohortPeriod::kWeek:
+      return "week";
+    case CohortPeriod::kMonth:
+      return "month";
+  }
+  return "period";
+}
+
+double Share(double part, double whole) {
+  return whole == 0 ? 0 : part / whole;
+}
+
+void FeatureInsights(const Dataset& dataset, const FeatureReport& report,
+                     std::vector<Insight>& out) {
+  if (report.features.empty()) return;
+  int64_t total = 0;
+  for (const FeatureStats& stats : report.features) total += stats.events;
+  const FeatureStats& most = report.features.front();
+  const auto name = [&](const FeatureStats& stats) {
+    return std::string(dataset.features[stats.feature]);
+  };
+  const double most_share = Share(static_cast<double>(most.events), static_cast<double>(total));
+  out.push_back(
+      {"most_used_feature", "Most used feature",
+       fmt::format("{} is the most used feature: {} events, {} of all events.", name(most),
+                   GroupedNumber(static_cast<double>(most.events), 0), PercentText(most_share)),
+       most_share});
+  if (report.features.size() < 2) return;
+  const FeatureStats& least = report.features.back();
+  const double least_share = Share(static_cast<double>(least.events), static_cast<double>(total));
+  out.push_back({"least_used_feature", "Least used feature",
+                 fmt::format("{} is the least used feature: {} events, {} of all events.",
+                             name(least), GroupedNumber(static_cast<double>(least.events), 0),
+                             PercentText(least_share, 2)),
+                 least_share});
+  const auto [lowest, highest] = std::minmax_element(
+      report.features.begin(), report.features.end(),
+      [](const FeatureStats& a, const FeatureStats& b) { return a.adoption < b.adoption; });
+  out.push_back(
+      {"lowest_adoption_feature", "Lowest adoption",
+       fmt::format("Only {} of active users have ever used {}, the lowest adoption of any "
+                   "feature ({} reaches {}).",
+                   PercentText(lowest->adoption), name(*lowest), name(*highest),
+                   PercentText(highest->adoption)),
+       lowest->adoption});
+}
+
+void ConcentrationInsight(const Analysis& analysis, std::vector<Insight>& out) {
+  if (analysis.rfm.size() < 5) return;
+  const bool usage = analysis.kind == DataKind::kUsage;
+  out.push_back({"top_20_percent_share", usage ? "Activity concentration" : "Revenue concentration",
+                 usage ? fmt::format("The top 20% of users generate {} of all events.",
+                                     PercentText(analysis.top_user_share))
+                       : fmt::format("The top 20% of customers bring {} of revenue.",
+                                     PercentText(analysis.top_user_share)),
+                 analysis.top_user_share});
+}
+
+/// Monthly totals: revenue for transactions, events for usage logs (from the feature series).
+std::map<int32_t, double> MonthlyTotals(const Analysis& analysis) {
+  std::map<int32_t, double> totals;
+  if (analysis.kind == DataKind::kTransactions) {
+    for (const MonthRevenue& month : analysis.months) totals[month.month] = month.revenue;
+    return totals;
+  }
+  const FeatureSeries& series = analysis.series;
+  for (size_t bucket_idx = 0; bucket_idx < series.buckets.size(); ++bucket_idx) {
+    // A month is a whole number of days, weeks are not; month series map one to one.
+    if (series.granularity == CohortPeriod::kWeek) return {};
+    const int32_t month = series.granularity == CohortPeriod::kMonth
+                              ? series.buckets[bucket_idx]
+                              : MonthIndexOf(series.buckets[bucket_idx]);
+    for (const std::vector<int64_t>& events : series.events)
+      totals[month] += static_cast<double>(events[bucket_idx]);
+  }
+  return totals;
+}
+
+void PeakMonthInsight(const Analysis& analysis, std::vector<Insight>& out) {
+  const std::map<int32_t, double> totals = MonthlyTotals(analysis);
+  if (totals.size() < 2) return;
+  CompensatedSum sum;
+  auto peak = totals.begin();
+  for (auto it = totals.begin(); it != totals.end(); ++it) {
+    sum.Add(it->second);
+    if (it->second > peak->second) peak = it;
+  }
+  const double mean = sum.Value() / static_cast<double>(totals.size());
+  const double above = mean == 0 ? 0 : peak->second / mean - 1;
+  const std::string month = CohortBucketLabel(peak->first, CohortPeriod::kMonth);
+  const bool usage = analysis.kind == DataKind::kUsage;
+  out.push_back(
+      {"peak_month", "Peak month",
+       usage ? fmt::format("Activity peaked in {} with {} events, {} above the average month.",
+                           month, GroupedNumber(peak->second, 0), PercentText(above))
+             : fmt::format("Revenue peaked in {} at {}, {} above the average month.", month,
+                           GroupedNumber(peak->second, 2), PercentText(above)),
+       peak->second});
+}
+
+/// The cohort with the lowest retention in period 1, among cohorts whose period 1 lies inside
+/// the data and is over (a period cut short by the end of the data would look like a drop).
+void CohortDropInsight(const Analysis& analysis, std::vector<Insight>& out) {
+  const CohortMatrix& cohorts = analysis.cohorts;
+  if (cohorts.cohorts.size() < 2) return;
+  const Day last_day = analysis.kpis.to;
+  const bool last_period_complete =
+      CohortBucketOf(last_day + 1, cohorts.period) != CohortBucketOf(last_day, cohorts.period);
+  const int32_t last_bucket = CohortBucketOf(last_day, cohorts.period);
+  // Signup cohorts can start before the activity data does: their early periods are unseen.
+  const int32_t first_bucket = CohortBucketOf(analysis.kpis.from, cohorts.period);
+  size_t worst = cohorts.cohorts.size();
+  uint64_t compared_users = 0, compared_active = 0;
+  size_t compared_cohorts = 0;
+  for (size_t cohort_idx = 0; cohort_idx < cohorts.cohorts.size(); ++cohort_idx) {
+    if (cohorts.active[cohort_idx].size() < 2 || cohorts.cohort_size[cohort_idx] == 0) continue;
+    const int32_t period_one = cohorts.cohorts[cohort_idx] + 1;
+    if (period_one < first_bucket || period_one > last_bucket ||
+        (period_one == last_bucket && !last_period_complete))
+      continue;
+    ++compared_cohorts;
+    compared_users += cohorts.cohort_size[cohort_idx];
+    compared_active += cohorts.active[cohort_idx][1];
+    if (worst == cohorts.cohorts.size() ||
+        cohorts.Retention(cohort_idx, 1) < cohorts.Retention(worst, 1))
+      worst = cohort_idx;
+  }
+  if (worst == cohorts.cohorts.size() || compared_users == 0) return;
+  const char* period = PeriodWord(cohorts.period);
+  const double retention = cohorts.Retention(worst, 1);
+  out.push_back(
+      {"steepest_cohort_drop", "Steepest cohort drop",
+       fmt::format(
+           "The {} cohort dropped the most after its first {}: {} of its {} {} were "
+           "active in {} 1, against {} for the {} cohorts compared.",
+           CohortBucketLabel(cohorts.cohorts[worst], cohorts.period), period,
+           PercentText(retention),
+           GroupedNumber(static_cast<double>(cohorts.cohort_size[worst]), 0),
+           analysis.kind == DataKind::kUsage ? "users" : "customers", period,
+           PercentText(static_cast<double>(compared_active) / static_cast<double>(compared_users)),
+           compared_cohorts),
+       retention});
+}
+
+/// Of the segments that are slipping away, the one holding the most past value.
+void RevenueAtRiskInsight(const Analysis& analysis, std::vector<Insight>& out) {
+  const RfmTable& rfm = analysis.rfm;
+  if (rfm.size() == 0) return;
+  constexpr std::array kSlipping = {RfmSegment::kCantLoseThem, RfmSegment::kAtRisk,
+                                    RfmSegment::kNeedAttention, RfmSegment::kAboutToSleep,
+                                    RfmSegment::kHibernating};
+  std::array<CompensatedSum, kRfmSegmentCount> value;
+  std::array<CompensatedSum, kRfmSegmentCount> recency;
+  std::array<uint64_t, kRfmSegmentCount> users{};
+  CompensatedSum total;
+  for (size_t idx = 0; idx < rfm.size(); ++idx) {
+    const auto segment = static_cast<size_t>(rfm.segment[idx]);
+    value[segment].Add(rfm.monetary[idx]);
+    recency[segment].Add(rfm.recency[idx]);
+    ++users[segment];
+    total.Add(rfm.monetary[idx]);
+  }
+  const auto most = *std::max_element(kSlipping.begin(), kSlipping.end(), [&](auto a, auto b) {
+    return value[static_cast<size_t>(a)].Value() < value[static_cast<size_t>(b)].Value();
+  });
+  const auto segment = static_cast<size_t>(most);
+  if (users[segment] == 0) return;
+  const double share = Share(value[segment].Value(), total.Value());
+  const double mean_recency = recency[segment].Value() / static_cast<double>(users[segment]);
+  const bool usage = analysis.kind == DataKind::kUsage;
+  out.push_back(
+      {"most_value_at_risk", usage ? "Most activity at risk" : "Most revenue at risk",
+       fmt::format("{} holds the most {} at risk: {} ({} of the total) from {} {} last active "
+                   "{} days ago on average.",
+                   RfmSegmentName(most), usage ? "activity" : "revenue",
+                   usage ? GroupedNumber(value[segment].Value(), 0) + " events"
+                         : GroupedNumber(value[segment].Value(), 2),
+                   PercentText(share), GroupedNumber(static_cast<double>(users[segment]), 0),
+                   usage ? "users" : "customers", GroupedNumber(mean_recency, 0)),
+       value[segment].Value()});
+}
+
+void HabitInsights(const Analysis& analysis, std::vector<Insight>& out) {
+  const Kpis& kpis = analysis.kpis;
+  if (analysis.kind == DataKind::kUsage) {
+    if (kpis.average_mau == 0) return;
+    out.push_back({"stickiness", "Stickiness",
+                   fmt::format("Stickiness (DAU/MAU) is {}: on an average day {} users are "
+                               "active out of {} active in the month.",
+                               PercentText(kpis.stickiness), GroupedNumber(kpis.average_dau, 0),
+                               GroupedNumber(kpis.average_mau, 0)),
+                   kpis.stickiness});
+    return;
+  }
+  if (kpis.active_users > 0)
+    out.push_back({"repeat_purchase_rate", "Repeat purchases",
+                   fmt::format("{} of customers ordered more than once; the average order is "
+                               "worth {}.",
+                               PercentText(kpis.repeat_purchase_rate),
+                               GroupedNumber(kpis.average_order_value, 2)),
+                   kpis.repeat_purchase_rate});
+  if (!analysis.countries.empty() && kpis.revenue > 0) {
+    const CountryRevenue& top = analysis.countries.front();
+    const double share = Share(top.revenue, kpis.revenue);
+    out.push_back(
+        {"top_country", "Top country",
+         fmt::format("{} brings {} of revenue from {} customers.", top.country, PercentText(share),
+                     GroupedNumber(static_cast<double>(top.customers), 0)),
+         share});
+  }
+  if (analysis.pareto.products.size() >= 5)
+    out.push_back(
+        {"product_pareto", "Product concentration",
+         fmt::format("The top 20% of products ({} of {}) make {} of revenue.",
+                     GroupedNumber(static_cast<double>(analysis.pareto.top_count), 0),
+                     GroupedNumber(static_cast<double>(analysis.pareto.products.size()), 0),
+                     PercentText(analysis.pareto.top_share)),
+         analysis.pareto.top_share});
+}
+
+}  // namespace
+
+std::vector<Insight> ComputeInsights(const Dataset& dataset, const Analysis& analysis) {
+  std::vector<Insight> insights;
+  FeatureInsights(dataset, analysis.features, insights);
+  ConcentrationInsight(analysis, insights);
+  PeakMonthInsight(analysis, insights);
+  CohortDropInsight(analysis, insights);
+  RevenueAtRiskInsight(analysis, insights);
+  HabitInsights(analysis, insights);
+  return insights;
+}
+
+}  // namespace growthlens
