@@ -12,6 +12,7 @@
 #include "cli/analysis_view.h"
 #include "cli/analyze_command.h"
 #include "cli/command.h"
+#include "cli/ingest_command.h"
 #include "cli/rfm_views.h"
 #include "core/number_format.h"
 
@@ -125,7 +126,7 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request) 
   const AnalysisSource source{request.input, &cleaned.report};
   std::vector<std::string> written;
   if (!request.output_dir.empty()) {
-    const std::string stem = std::filesystem::path(request.input).stem().string();
+    const std::string stem = DataStem(request.input);
     Result<std::vector<std::string>> files =
         WriteAnalysisFiles(dataset, analysis, source, request.output_dir, stem);
     if (!files.ok()) return files.status();

@@ -1,13 +1,14 @@
 // growthlens demo: the main job on a fresh machine. Generates a demo usage log and demo
 // transactions when none are there, ingests both with the default cleaning rules and prints
-// their reports and summaries. Later steps
-// (analysis, dashboard) extend this same command.
+// their reports, then analyses both (as `growthlens analyze`), printing the headlines and
+// insights and writing the processed tables and reports. The dashboard will extend it.
 
 #include <cstdio>
 #include <filesystem>
 
 #include <fmt/format.h>
 
+#include "cli/analyze_command.h"
 #include "cli/command.h"
 #include "cli/ingest_command.h"
 #include "synth/transaction_generator.h"
@@ -69,7 +70,14 @@ Status RunDemo(const DemoArgs& args) {
     request.output_dir = args.data_dir + "/processed";
     fmt::print("\n== {} ==\n", input);
     std::fflush(stdout);
-    GROWTHLENS_RETURN_IF_ERROR(RunIngestRequest(request));
+    Result<CleanedData> cleaned = RunIngestRequest(request);
+    if (!cleaned.ok()) return cleaned.status();
+    AnalyzeRequest analyze;
+    analyze.input = input;
+    analyze.output_dir = request.output_dir;
+    fmt::print("\n");
+    std::fflush(stdout);
+    GROWTHLENS_RETURN_IF_ERROR(AnalyzeLoaded(*cleaned, analyze));
   }
   return Status::Ok();
 }
@@ -81,7 +89,8 @@ void RegisterDemoCommand(CLI::App& app, CommandOutcome& outcome) {
   CLI::App* command = app.add_subcommand(
       "demo",
       "The main job: generate a demo usage log and demo transactions (if missing), ingest and "
-      "clean both, and print their reports");
+      "clean both, analyse both (as analyze does) and write the processed tables and reports "
+      "to <data-dir>/processed");
   command->add_option("--users", args->users, "Users in the generated demo log (default 5000)")
       ->check(CLI::PositiveNumber);
   command

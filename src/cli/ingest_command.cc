@@ -24,7 +24,9 @@ struct IngestArgs {
   IngestFlags flags;
 };
 
-std::string StemOf(const std::string& path) {
+}  // namespace
+
+std::string DataStem(const std::string& path) {
   std::string name = std::filesystem::path(path).filename().string();
   for (const char* suffix : {".gz", ".csv", ".tsv", ".txt"})
     if (name.size() > std::strlen(suffix) && name.ends_with(suffix))
@@ -32,9 +34,7 @@ std::string StemOf(const std::string& path) {
   return name;
 }
 
-}  // namespace
-
-Status RunIngestRequest(const IngestRequest& args) {
+Result<CleanedData> RunIngestRequest(const IngestRequest& args) {
   if (!args.quiet) fmt::print(stderr, "growthlens ingest: reading {}\n", args.input);
   Result<CleanedData> cleaned = IngestFile(args.input, args.options);
   if (!cleaned.ok()) return cleaned.status();
@@ -52,7 +52,7 @@ Status RunIngestRequest(const IngestRequest& args) {
     std::filesystem::create_directories(args.output_dir, error);
     if (error)
       return Status(ErrorCode::kIoError, fmt::format("{}: {}", args.output_dir, error.message()));
-    const std::string stem = StemOf(args.input);
+    const std::string stem = DataStem(args.input);
     const std::string data_path = fmt::format("{}/{}_clean.csv", args.output_dir, stem);
     const std::string report_path =
         fmt::format("{}/{}_cleaning_report.json", args.output_dir, stem);
@@ -72,7 +72,7 @@ Status RunIngestRequest(const IngestRequest& args) {
       fmt::print("{}", CleaningReportCsv(report));
       break;
   }
-  return Status::Ok();
+  return cleaned;
 }
 
 void RegisterIngestCommand(CLI::App& app, CommandOutcome& outcome) {
@@ -97,7 +97,7 @@ void RegisterIngestCommand(CLI::App& app, CommandOutcome& outcome) {
     if (status.ok()) {
       args->request.options = args->flags.options;
       args->request.write = !args->no_write;
-      status = RunIngestRequest(args->request);
+      status = RunIngestRequest(args->request).status();
     }
     if (!status.ok()) ReportFailure("ingest", status, outcome);
   });

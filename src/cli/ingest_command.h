@@ -18,7 +18,11 @@ struct IngestRequest {
   IngestOptions options;
 };
 
-/// Loads, cleans, writes and prints the report on stdout in the requested format.
-Status RunIngestRequest(const IngestRequest& request);
+/// Loads, cleans, writes and prints the report on stdout in the requested format; returns the
+/// clean data for the steps that follow.
+Result<CleanedData> RunIngestRequest(const IngestRequest& request);
+
+/// "usage_log" for "data/raw/usage_log.csv.gz": names the files derived from an input.
+std::string DataStem(const std::string& path);
 
 }  // namespace growthlens::cli

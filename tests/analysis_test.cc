@@ -1,0 +1,225 @@
+// RunAnalysis and what it rests on: rows grouped by user (in place or sorted), per-user passes
+// that give the same results whatever the row order and thread count, and insights whose
+// sentences follow the data. Expected numbers come from the pandas goldens in tests/golden/.
+
+#include "metrics/analysis.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "metrics/distinct_keys.h"
+#include "metrics/user_rows.h"
+#include "prep/ingest.h"
+#include "test_data.h"
+
+namespace growthlens {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+/// The usage_small log with its data rows shuffled (header kept first).
+std::string Shuffled(const std::string& csv, uint64_t seed) {
+  std::istringstream in(csv);
+  std::string header, line;
+  std::getline(in, header);
+  std::vector<std::string> lines;
+  while (std::getline(in, line))
+    if (!line.empty()) lines.push_back(line);
+  std::shuffle(lines.begin(), lines.end(), std::mt19937_64(seed));
+  std::string out = header + "\n";
+  for (const std::string& row : lines) out += row + "\n";
+  return out;
+}
+
+CleanedData Load(const std::string& text) {
+  Result<CleanedData> data = IngestText(text, "usage_small.csv", IngestOptions());
+  EXPECT_TRUE(data.ok()) << data.status().message();
+  return std::move(data).value();
+}
+
+std::string UsageSmall() {
+  return ReadFile(testing::GoldenPath("usage_small.csv"));
+}
+
+const Insight* FindInsight(const Analysis& analysis, std::string_view key) {
+  for (const Insight& insight : analysis.insights)
+    if (insight.key == key) return &insight;
+  return nullptr;
+}
+
+TEST(UserRows, GroupedLogsNeedNoSortAndShuffledOnesAreGroupedBySort) {
+  const CleanedData grouped = Load(UsageSmall());
+  const UserRows in_place(grouped.dataset);
+  EXPECT_TRUE(in_place.grouped_in_place());
+  EXPECT_EQ(in_place.groups(), 244u);  // users with rows, as the golden counts them
+
+  const CleanedData shuffled = Load(Shuffled(UsageSmall(), 3));
+  const UserRows sorted(shuffled.dataset);
+  EXPECT_FALSE(sorted.grouped_in_place());
+  ASSERT_EQ(sorted.groups(), 244u);
+  size_t rows = 0;
+  for (size_t group = 0; group < sorted.groups(); ++group) {
+    uint32_t previous_row = 0;
+    bool first = true;
+    sorted.ForEachRow(group, [&](uint32_t row) {
+      EXPECT_EQ(shuffled.dataset.usage.user[row], sorted.user(group));
+      if (!first) {
+        EXPECT_LT(previous_row, row);  // file order kept within a user
+      }
+      previous_row = row;
+      first = false;
+      ++rows;
+    });
+  }
+  EXPECT_EQ(rows, shuffled.dataset.rows());
+}
+
+TEST(UserRows, ChunksCoverEveryGroupOnceInOrder) {
+  const CleanedData data = Load(UsageSmall());
+  const UserRows by_user(data.dataset);
+  for (size_t chunks : {1u, 7u, 64u, 1000u}) {
+    const std::vector<size_t> bounds = by_user.ChunkBounds(chunks);
+    EXPECT_EQ(bounds.front(), 0u);
+    EXPECT_EQ(bounds.back(), by_user.groups());
+    EXPECT_LE(bounds.size() - 1, std::min<size_t>(chunks, by_user.groups()));
+    for (size_t idx = 1; idx < bounds.size(); ++idx) EXPECT_LT(bounds[idx - 1], bounds[idx]);
+  }
+}
+
+TEST(DistinctKeys, CountsEachKeyOncePerGroup) {
+  DistinctKeys keys;
+  keys.Reset(4);
+  EXPECT_TRUE(keys.Insert(7));
+  EXPECT_FALSE(keys.Insert(7));
+  EXPECT_TRUE(keys.Insert(uint64_t{7} << 32));
+  keys.Reset(1000);  // a large group, then a small one again: old keys are gone
+  for (uint64_t key = 0; key < 1000; ++key) EXPECT_TRUE(keys.Insert(key * 977));
+  EXPECT_FALSE(keys.Insert(977));
+  keys.Reset(2);
+  EXPECT_TRUE(keys.Insert(7));
+  EXPECT_TRUE(keys.Insert(977));
+}
+
+TEST(FeatureUsagePerUser, RowOrderAndThreadCountDoNotChangeResults) {
+  const CleanedData grouped = Load(UsageSmall());
+  const CleanedData shuffled = Load(Shuffled(UsageSmall(), 11));
+  const UserRows grouped_rows(grouped.dataset), shuffled_rows(shuffled.dataset);
+  auto names = [](const CleanedData& data, const FeatureReport& report) {
+    std::vector<std::pair<std::string, int64_t>> out;
+    for (const FeatureStats& stats : report.features)
+      out.emplace_back(std::string(data.dataset.features[stats.feature]), stats.events);
+    return out;
+  };
+  for (unsigned threads : {1u, 2u, 5u}) {
+    const FeatureReport a = ComputeFeatureReport(grouped.dataset, grouped_rows, {}, threads);
+    const FeatureReport b = ComputeFeatureReport(shuffled.dataset, shuffled_rows, {}, 1);
+    EXPECT_EQ(a.active_users, b.active_users);
+    EXPECT_EQ(names(grouped, a), names(shuffled, b));
+    for (size_t idx = 0; idx < a.features.size(); ++idx) {
+      EXPECT_EQ(a.features[idx].users, b.features[idx].users);
+      EXPECT_DOUBLE_EQ(a.features[idx].frequency, b.features[idx].frequency);
+    }
+    const FeatureSeries sa =
+        ComputeFeatureSeries(grouped.dataset, grouped_rows, CohortPeriod::kWeek, {}, threads);
+    const FeatureSeries sb =
+        ComputeFeatureSeries(shuffled.dataset, shuffled_rows, CohortPeriod::kWeek, {}, 1);
+    EXPECT_EQ(sa.buckets, sb.buckets);
+    ASSERT_EQ(sa.features.size(), sb.features.size());
+    for (size_t idx = 0; idx < sa.features.size(); ++idx) {
+      const std::string_view name = grouped.dataset.features[sa.features[idx]];
+      const size_t other = static_cast<size_t>(
+          std::find_if(sb.features.begin(), sb.features.end(),
+                       [&](uint16_t f) { return shuffled.dataset.features[f] == name; }) -
+          sb.features.begin());
+      ASSERT_LT(other, sb.features.size());
+      EXPECT_EQ(sa.events[idx], sb.events[other]) << name;
+      EXPECT_EQ(sa.users[idx], sb.users[other]) << name;
+    }
+  }
+}
+
+TEST(RunAnalysis, UsageInsightsCarryTheGoldenNumbers) {
+  const CleanedData data = Load(UsageSmall());
+  const Analysis analysis = RunAnalysis(data.dataset, AnalysisOptions());
+  const auto golden = testing::ReadGolden(testing::GoldenPath("usage_small.golden"));
+  const double total = std::stod(golden.at("total_events"));
+
+  const Insight* most = FindInsight(analysis, "most_used_feature");
+  ASSERT_NE(most, nullptr);
+  EXPECT_NE(most->text.find("Dashboard"), std::string::npos) << most->text;
+  EXPECT_NEAR(most->value, std::stod(golden.at("feature.Dashboard.events")) / total, 1e-12);
+  const Insight* least = FindInsight(analysis, "least_used_feature");
+  ASSERT_NE(least, nullptr);
+  EXPECT_NE(least->text.find("Integrations"), std::string::npos) << least->text;
+  const Insight* adoption = FindInsight(analysis, "lowest_adoption_feature");
+  ASSERT_NE(adoption, nullptr);
+  EXPECT_NEAR(adoption->value, std::stod(golden.at("feature.Integrations.adoption")), 1e-12);
+  EXPECT_NE(adoption->text.find("2.9%"), std::string::npos) << adoption->text;
+  ASSERT_NE(FindInsight(analysis, "stickiness"), nullptr);
+  EXPECT_NEAR(FindInsight(analysis, "stickiness")->value, analysis.kpis.stickiness, 1e-15);
+}
+
+TEST(RunAnalysis, InsightsFollowTheDataNotFixedText) {
+  std::string renamed = UsageSmall();
+  for (size_t at = renamed.find(",Dashboard,"); at != std::string::npos;
+       at = renamed.find(",Dashboard,", at))
+    renamed.replace(at, 11, ",Home,");
+  const CleanedData original = Load(UsageSmall());
+  const CleanedData changed = Load(renamed);
+  const Analysis a = RunAnalysis(original.dataset, AnalysisOptions());
+  const Analysis b = RunAnalysis(changed.dataset, AnalysisOptions());
+  const Insight* most = FindInsight(b, "most_used_feature");
+  ASSERT_NE(most, nullptr);
+  EXPECT_NE(most->text.find("Home is the most used feature"), std::string::npos) << most->text;
+  EXPECT_EQ(FindInsight(a, "most_used_feature")->value, most->value);
+  // A different log gives different numbers in the same sentences.
+  std::string half = UsageSmall();
+  half.resize(half.size() / 2);
+  half.resize(half.rfind('\n') + 1);
+  const CleanedData smaller = Load(half);
+  const Analysis c = RunAnalysis(smaller.dataset, AnalysisOptions());
+  EXPECT_NE(FindInsight(c, "top_20_percent_share")->text,
+            FindInsight(a, "top_20_percent_share")->text);
+}
+
+TEST(RunAnalysis, OnlineRetailInsightsMatchThePandasGoldens) {
+  Result<CleanedData> data =
+      IngestText(testing::ReadXz(testing::SharedDataPath("online_retail.csv.xz")),
+                 "online_retail.csv", IngestOptions());
+  ASSERT_TRUE(data.ok()) << data.status().message();
+  const Analysis analysis = RunAnalysis(data->dataset, AnalysisOptions());
+  const auto pareto = testing::ReadGolden(testing::GoldenPath("online_retail_pareto.golden"));
+  const Insight* share = FindInsight(analysis, "top_20_percent_share");
+  ASSERT_NE(share, nullptr);
+  EXPECT_NEAR(share->value, std::stod(pareto.at("customers.top20_revenue_share")), 1e-12);
+  EXPECT_NE(share->text.find("74.7%"), std::string::npos) << share->text;
+  EXPECT_NEAR(FindInsight(analysis, "product_pareto")->value,
+              std::stod(pareto.at("products.top20_revenue_share")), 1e-12);
+  EXPECT_NEAR(FindInsight(analysis, "repeat_purchase_rate")->value,
+              std::stod(pareto.at("customers.repeat_purchase_rate")), 1e-12);
+  // Peak month and cohort drop, against online_retail_monthly.csv and _cohorts.csv: November
+  // 2011 is the top month (1,156,205.61); the March 2011 cohort (452 customers, 68 back in
+  // month 1) is the lowest month-1 retention among cohorts whose month 1 ended in the data.
+  const Insight* peak = FindInsight(analysis, "peak_month");
+  ASSERT_NE(peak, nullptr);
+  EXPECT_NEAR(peak->value, 1156205.61, 0.005);
+  EXPECT_NE(peak->text.find("2011-11"), std::string::npos) << peak->text;
+  const Insight* drop = FindInsight(analysis, "steepest_cohort_drop");
+  ASSERT_NE(drop, nullptr);
+  EXPECT_NEAR(drop->value, 68.0 / 452.0, 1e-12);
+  EXPECT_NE(drop->text.find("2011-03"), std::string::npos) << drop->text;
+  const Insight* risk = FindInsight(analysis, "most_value_at_risk");
+  ASSERT_NE(risk, nullptr);
+  EXPECT_NE(risk->text.find("At Risk"), std::string::npos) << risk->text;
+}
+
+}  // namespace
+}  // namespace growthlens
