@@ -29,11 +29,16 @@ int main(int argc, char** argv) {
   growthlens::cli::RegisterRfmCommand(app, outcome);
   growthlens::cli::RegisterRevenueCommand(app, outcome);
   growthlens::cli::RegisterCohortsCommand(app, outcome);
+  growthlens::cli::RegisterKpisCommand(app, outcome);
+  growthlens::cli::RegisterUsageCommand(app, outcome);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    return app.exit(error);
+    // Help and version exit 0; every usage error (unknown option, bad value) exits 2, as the
+    // commands' own option checks do.
+    const int code = app.exit(error);
+    return code == 0 ? 0 : 2;
   }
   return outcome.exit_code;
 }

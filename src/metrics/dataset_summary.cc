@@ -1,5 +1,7 @@
 #include "metrics/dataset_summary.h"
 
+#include "core/compensated_sum.h"
+
 #include <algorithm>
 
 namespace growthlens {
@@ -43,7 +45,9 @@ void SummarizeUsage(const Dataset& dataset, DatasetSummary& summary) {
 }
 
 void SummarizeTransactions(const Dataset& dataset, DatasetSummary& summary) {
-  for (size_t row = 0; row < dataset.rows(); ++row) summary.revenue += dataset.AmountOfRow(row);
+  CompensatedSum revenue;  // to the cent, as the revenue analyses
+  for (size_t row = 0; row < dataset.rows(); ++row) revenue.Add(dataset.AmountOfRow(row));
+  summary.revenue = revenue.Value();
   summary.orders = dataset.invoices.size();
   summary.products = dataset.stock_codes.size();
   summary.countries = dataset.countries.size();

@@ -206,11 +206,12 @@ std::vector<std::vector<double>> FeatureCorrelation(const Dataset& dataset, cons
   const Eigen::MatrixXd cross = centred.transpose() * centred;
   std::vector<std::vector<double>> correlation(features, std::vector<double>(features, 0.0));
   for (size_t a = 0; a < features; ++a)
-    for (size_t b = 0; b < features; ++b) {
+    for (size_t b = a; b < features; ++b) {  // one value for [a][b] and [b][a]: exactly symmetric
       const auto row = static_cast<Eigen::Index>(a), col = static_cast<Eigen::Index>(b);
       const double denominator = std::sqrt(cross(row, row) * cross(col, col));
-      correlation[a][b] = denominator > 0 ? cross(row, col) / denominator
-                                          : std::numeric_limits<double>::quiet_NaN();
+      correlation[a][b] = correlation[b][a] = denominator > 0
+                                                  ? cross(row, col) / denominator
+                                                  : std::numeric_limits<double>::quiet_NaN();
     }
   return correlation;
 }

@@ -1,0 +1,37 @@
+#pragma once
+// The four views of `growthlens usage` over a filtered usage log, each rendered whole in the
+// requested format: per-feature totals and adoption, the time series per period and feature,
+// engagement (breadth and frequency) and the Pearson correlation matrix of per-user totals.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/output_format.h"
+#include "core/dataset.h"
+#include "metrics/cohorts.h"
+#include "metrics/feature_usage.h"
+
+namespace growthlens::cli {
+
+/// What every view shares: the data, the rows kept and how to say what was kept.
+struct UsageContext {
+  const Dataset& dataset;
+  const UsageFilter& filter;
+  OutputFormat format = OutputFormat::kTable;
+  std::string_view view;  // the --view name, first field of the JSON
+  std::string period;     // "2025-01-01 .. 2025-12-31": the window with rows, for tables
+  std::string filters;    // "all features, all users" or what was selected, for tables
+  nlohmann::ordered_json filters_json;  // from, to, features, users as given
+};
+
+std::string RenderFeatures(const UsageContext& context);
+std::string RenderEngagement(const UsageContext& context);
+/// `max_periods`: the last N periods only (0 = all); default 12 in a table, all in csv and json.
+std::string RenderSeries(const UsageContext& context, CohortPeriod granularity,
+                         std::optional<size_t> max_periods);
+std::string RenderCorrelation(const UsageContext& context);
+
+}  // namespace growthlens::cli
