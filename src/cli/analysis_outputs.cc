@@ -9,6 +9,7 @@
 #include "cli/analysis_view.h"
 #include "cli/cohort_views.h"
 #include "cli/feature_views.h"
+#include "cli/lifecycle_views.h"
 #include "cli/report_view.h"
 #include "cli/revenue_views.h"
 #include "cli/rfm_views.h"
@@ -77,6 +78,8 @@ std::unique_ptr<AnalysisTables> BuildTables(const Dataset& dataset, const Analys
   views.emplace_back("cohort_retention", CohortGridView(tables->retention, CohortValues::kPercent));
   views.emplace_back("cohort_counts", CohortGridView(tables->counts, CohortValues::kCount));
   views.emplace_back("insights", InsightsView(analysis.insights));
+  views.emplace_back("lifecycle", LifecyclePeriodsView(analysis.lifecycle));
+  views.emplace_back("stickiness", StickinessHistogramView(analysis.lifecycle.stickiness));
   if (usage) {
     views.emplace_back("features", FeatureTotalsView(analysis.features, dataset));
     views.emplace_back("feature_series", FeatureSeriesView(analysis.series, dataset));

@@ -25,6 +25,7 @@ void RegisterAnalyzeCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterRfmCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterRevenueCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterCohortsCommand(CLI::App& app, CommandOutcome& outcome);
+void RegisterLifecycleCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterKpisCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterUsageCommand(CLI::App& app, CommandOutcome& outcome);
 

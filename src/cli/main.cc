@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   growthlens::cli::RegisterRfmCommand(app, outcome);
   growthlens::cli::RegisterRevenueCommand(app, outcome);
   growthlens::cli::RegisterCohortsCommand(app, outcome);
+  growthlens::cli::RegisterLifecycleCommand(app, outcome);
   growthlens::cli::RegisterKpisCommand(app, outcome);
   growthlens::cli::RegisterUsageCommand(app, outcome);
 

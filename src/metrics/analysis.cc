@@ -58,6 +58,14 @@ Analysis RunAnalysis(const Dataset& dataset, const AnalysisOptions& options) {
   std::vector<AnalysisTask> tasks;
   tasks.push_back({"rfm", [&] { analysis.rfm = ComputeRfm(dataset, options.rfm); }});
   tasks.push_back({"kpis", [&] { analysis.kpis = ComputeKpis(dataset, KpiOptions()); }});
+  tasks.push_back({"lifecycle", [&] {
+                     LifecycleOptions lifecycle;
+                     lifecycle.period = options.cohort_period == CohortPeriod::kDay
+                                            ? CohortPeriod::kWeek
+                                            : options.cohort_period;
+                     lifecycle.threads = 1;
+                     analysis.lifecycle = ComputeLifecycle(dataset, lifecycle);
+                   }});
   if (dataset.kind() == DataKind::kUsage) {
     tasks.push_back({"feature series", [&] {
                        analysis.series =

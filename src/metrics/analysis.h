@@ -15,6 +15,7 @@
 #include "metrics/feature_usage.h"
 #include "metrics/insights.h"
 #include "metrics/kpis.h"
+#include "metrics/lifecycle.h"
 #include "metrics/revenue.h"
 #include "metrics/rfm.h"
 
@@ -42,6 +43,7 @@ struct Analysis {
   Kpis kpis;
   RfmTable rfm;
   CohortMatrix cohorts;
+  Lifecycle lifecycle;  // per cohort period (month by default) and weekly stickiness
 
   // Usage logs.
   FeatureReport features;
