@@ -485,7 +485,8 @@ TEST(LifecycleCommand, StickinessJsonAndUsageErrors) {
   for (const auto& [arguments, message] :
        {std::pair{"--period day", "--period 'day': expected one of month, week"},
         std::pair{"--view cohorts", "--view 'cohorts': expected one of periods, stickiness"},
-        std::pair{"--from 2025-02-30", "--from '2025-02-30': expected YYYY-MM-DD (a valid calendar date)"},
+        std::pair{"--from 2025-02-30",
+                  "--from '2025-02-30': expected YYYY-MM-DD (a valid calendar date)"},
         std::pair{"--from 2025-06-01 --to 2025-05-01", "--from 2025-06-01 is after --to"}}) {
     const CommandRun run = RunLifecycleCommand(input + " " + arguments);
     EXPECT_EQ(run.exit_code, 2) << arguments;
