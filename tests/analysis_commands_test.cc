@@ -714,5 +714,63 @@ TEST(CohortsCommand, BadOptionsExitTwoNamingTheOption) {
                    "--values revenue needs transactions");
 }
 
+// ---- analyze and insights ---------------------------------------------------------------
+
+TEST(AnalyzeCommand, WritesEveryTableAndAReportThatAgreeWithTheGolden) {
+  const std::filesystem::path dir = SharedInputs::Get().dir() / "analyze_usage";
+  const CommandRun run = RunGrowthLens(UsageArgs("analyze") + " --output-dir " + dir.string());
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto golden = UsageGolden();
+  const std::string stem = std::filesystem::path(SharedInputs::UsageCsv()).stem().string();
+  for (const char* table :
+       {"users", "segments", "rfm_grid", "cohort_retention", "cohort_counts", "insights",
+        "lifecycle", "stickiness", "features", "feature_series", "feature_correlation"})
+    EXPECT_TRUE(std::filesystem::exists(dir / (stem + "_" + table + ".csv"))) << table;
+  const Csv users = ParseCsv(ReadFile(dir / (stem + "_users.csv")));
+  EXPECT_EQ(users.rows.size(), static_cast<size_t>(Number(golden.at("users"))));
+  const Csv features = ParseCsv(ReadFile(dir / (stem + "_features.csv")));
+  for (const auto& row : features.rows)
+    EXPECT_EQ(row.at("events"), golden.at("feature." + row.at("feature") + ".events"));
+  const json report = json::parse(ReadFile(dir / (stem + "_analysis.json")));
+  EXPECT_EQ(report["kind"], "usage");
+  EXPECT_EQ(report["kpis"]["events"].get<int64_t>(),
+            static_cast<int64_t>(Number(golden.at("total_events"))));
+  EXPECT_EQ(report["cleaning"]["rows_kept"].get<int64_t>(),
+            static_cast<int64_t>(Number(golden.at("rows"))));
+  int64_t segment_users = 0;
+  for (const auto& segment : report["segments"]) segment_users += segment["users"].get<int64_t>();
+  EXPECT_EQ(segment_users, static_cast<int64_t>(Number(golden.at("users"))));
+  // A count, not one row per user: those live in the CSV only.
+  EXPECT_EQ(report["users"].get<int64_t>(), static_cast<int64_t>(Number(golden.at("users"))));
+  EXPECT_NE(run.out.find("Insights"), std::string::npos) << run.out;
+  ExpectUsageError(UsageArgs("analyze") + " --cohort-period year", "--cohort-period 'year'");
+  ExpectUsageError(UsageArgs("analyze") + " --format csv", "--format csv");
+}
+
+TEST(InsightsCommand, JsonValuesComeFromTheData) {
+  const auto golden = UsageGolden();
+  const json usage = JsonOf(RunGrowthLens(UsageArgs("insights") + " --format json"));
+  std::map<std::string, json> by_key;
+  for (const auto& insight : usage["insights"]) by_key[insight["key"]] = insight;
+  ASSERT_TRUE(by_key.count("most_used_feature"));
+  ExpectClose(by_key["most_used_feature"]["value"].get<double>(),
+              Number(golden.at("feature.Dashboard.events")) / Number(golden.at("total_events")),
+              kGoldenTolerance, "most used share");
+  ExpectClose(by_key["lowest_adoption_feature"]["value"].get<double>(),
+              Number(golden.at("feature.Integrations.adoption")), kGoldenTolerance,
+              "lowest adoption");
+  const json retail = JsonOf(RunGrowthLens(RetailArgs("insights") + " --format json"));
+  const auto pareto = testing::ReadGolden(testing::GoldenPath("online_retail_pareto.golden"));
+  bool found = false;
+  for (const auto& insight : retail["insights"])
+    if (insight["key"] == "top_20_percent_share") {
+      found = true;
+      ExpectClose(insight["value"].get<double>(),
+                  Number(pareto.at("customers.top20_revenue_share")), kGoldenTolerance,
+                  "top 20% customers");
+    }
+  EXPECT_TRUE(found) << retail.dump();
+}
+
 }  // namespace
 }  // namespace growthlens

@@ -45,21 +45,6 @@ nlohmann::ordered_json KpisJson(const Kpis& kpis) {
   return json;
 }
 
-View InsightsView(const std::vector<Insight>& insights) {
-  View view;
-  view.columns = {{"key", "Key", Align::kLeft},
-                  {"title", "Title", Align::kLeft},
-                  {"text", "Insight", Align::kLeft},
-                  {"value", "Value"}};
-  view.rows = insights.size();
-  view.row = [&insights](size_t row, std::vector<Cell>& cells) {
-    const Insight& insight = insights[row];
-    cells = {Cell::Text(insight.key), Cell::Text(insight.title), Cell::Text(insight.text),
-             Cell::Number(insight.value, 4)};
-  };
-  return view;
-}
-
 /// Every table of the analysis with its file name; the views refer to `holder`'s grids.
 struct AnalysisTables {
   CohortGrid retention, counts, revenue;
@@ -116,6 +101,21 @@ View Head(View view, size_t limit) {
 }
 
 }  // namespace
+
+View InsightsView(const std::vector<Insight>& insights) {
+  View view;
+  view.columns = {{"key", "Key", Align::kLeft},
+                  {"title", "Title", Align::kLeft},
+                  {"text", "Insight", Align::kLeft},
+                  {"value", "Value"}};
+  view.rows = insights.size();
+  view.row = [&insights](size_t row, std::vector<Cell>& cells) {
+    const Insight& insight = insights[row];
+    cells = {Cell::Text(insight.key), Cell::Text(insight.title), Cell::Text(insight.text),
+             Cell::Number(insight.value, 4)};
+  };
+  return view;
+}
 
 nlohmann::ordered_json AnalysisReportJson(const Dataset& dataset, const Analysis& analysis,
                                           const AnalysisSource& source) {

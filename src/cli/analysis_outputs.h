@@ -9,12 +9,16 @@
 #include <string>
 #include <vector>
 
+#include "cli/analysis_view.h"
 #include "core/dataset.h"
 #include "core/status.h"
 #include "metrics/analysis.h"
 #include "prep/cleaning_report.h"
 
 namespace growthlens::cli {
+
+/// key, title, text, value: one row per insight.
+View InsightsView(const std::vector<Insight>& insights);
 
 struct AnalysisSource {
   std::string path;  // the input file

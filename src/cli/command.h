@@ -22,6 +22,7 @@ void RegisterGenerateCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterIngestCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterDemoCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterAnalyzeCommand(CLI::App& app, CommandOutcome& outcome);
+void RegisterInsightsCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterRfmCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterRevenueCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterCohortsCommand(CLI::App& app, CommandOutcome& outcome);

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   growthlens::cli::RegisterIngestCommand(app, outcome);
   growthlens::cli::RegisterDemoCommand(app, outcome);
   growthlens::cli::RegisterAnalyzeCommand(app, outcome);
+  growthlens::cli::RegisterInsightsCommand(app, outcome);
   growthlens::cli::RegisterRfmCommand(app, outcome);
   growthlens::cli::RegisterRevenueCommand(app, outcome);
   growthlens::cli::RegisterCohortsCommand(app, outcome);
