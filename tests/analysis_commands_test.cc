@@ -714,6 +714,25 @@ TEST(CohortsCommand, BadOptionsExitTwoNamingTheOption) {
                    "--values revenue needs transactions");
 }
 
+TEST(UsageCommand, SegmentFilterKeepsTheUsersOfThoseRfmSegments) {
+  // The segment's users and events (RFM monetary of a usage log) from the rfm command.
+  const json rfm = JsonOf(RunGrowthLens(UsageArgs("rfm") + " --format json"));
+  int64_t users = 0;
+  double events = 0;
+  for (const auto& segment : rfm["segments"])
+    if (segment["segment"] == "Can't Lose Them" || segment["segment"] == "At Risk") {
+      users += segment["users"].get<int64_t>();
+      events += segment["mean_monetary"].get<double>() * segment["users"].get<double>();
+    }
+  const json usage = JsonOf(
+      RunGrowthLens(UsageArgs("usage") + " --segment \"can't lose them,AT-RISK\" --format json"));
+  EXPECT_EQ(usage["active_users"].get<int64_t>(), users) << usage.dump();
+  int64_t total = 0;
+  for (const auto& feature : usage["features"]) total += feature["events"].get<int64_t>();
+  EXPECT_NEAR(static_cast<double>(total), events, 1e-6);
+  ExpectUsageError(UsageArgs("usage") + " --segment Whales", "--segment 'Whales': expected one of");
+}
+
 // ---- analyze and insights ---------------------------------------------------------------
 
 TEST(AnalyzeCommand, WritesEveryTableAndAReportThatAgreeWithTheGolden) {

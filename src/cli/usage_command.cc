@@ -19,6 +19,7 @@
 #include "cli/command.h"
 #include "cli/date_window.h"
 #include "cli/usage_views.h"
+#include "metrics/rfm.h"
 
 namespace growthlens::cli {
 
@@ -37,6 +38,7 @@ struct UsageArgs {
   std::vector<std::string> features;  // names
   std::vector<std::string> users;     // ids
   std::string users_file;             // one id per line
+  std::vector<std::string> segments;  // RFM segment names
 };
 
 struct UsageRequest {
@@ -182,6 +184,52 @@ Status ResolveUsers(const UsageArgs& args, const Dataset& dataset, ResolvedFilte
   return Status::Ok();
 }
 
+/// "cantlosethem" for "Can't Lose Them" or "cant-lose-them": segment names as people type them.
+std::string SegmentKey(std::string_view name) {
+  std::string key;
+  for (char c : name)
+    if (std::isalnum(static_cast<unsigned char>(c)))
+      key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return key;
+}
+
+/// --segment: the users of the named RFM segments (default RFM options, docs/ANALYTICS.md),
+/// intersected with --users / --users-file when both are given.
+Status ResolveSegments(const UsageArgs& args, const Dataset& dataset, ResolvedFilter& resolved) {
+  if (args.segments.empty()) return Status::Ok();
+  std::vector<uint8_t> wanted(kRfmSegmentCount, 0);
+  for (const std::string& given : args.segments) {
+    bool found = false;
+    for (size_t segment = 0; segment < kRfmSegmentCount; ++segment)
+      if (SegmentKey(RfmSegmentName(static_cast<RfmSegment>(segment))) == SegmentKey(given)) {
+        wanted[segment] = 1;
+        found = true;
+      }
+    if (!found) {
+      std::string names;
+      for (size_t segment = 0; segment < kRfmSegmentCount; ++segment)
+        names += fmt::format("{}{}", segment == 0 ? "" : ", ",
+                             RfmSegmentName(static_cast<RfmSegment>(segment)));
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("--segment '{}': expected one of {}", given, names));
+    }
+  }
+  const RfmTable rfm = ComputeRfm(dataset, RfmOptions());
+  std::vector<uint8_t> members(dataset.users.size(), 0);
+  for (size_t idx = 0; idx < rfm.size(); ++idx)
+    members[rfm.user[idx]] = wanted[static_cast<size_t>(rfm.segment[idx])];
+  if (!resolved.users.empty())
+    for (size_t user = 0; user < members.size(); ++user) members[user] &= resolved.users[user];
+  resolved.users = std::move(members);
+  resolved.selected_users =
+      static_cast<size_t>(std::count(resolved.users.begin(), resolved.users.end(), 1));
+  if (resolved.selected_users == 0)
+    return Status(ErrorCode::kInvalidArgument,
+                  "--segment: no user of the data is in the segments asked for");
+  resolved.filter.users = &resolved.users;
+  return Status::Ok();
+}
+
 /// "2025-01-01 .. 2025-12-31": the part of the window that holds rows.
 std::string PeriodText(const Dataset& dataset, const DateWindow& window) {
   const std::optional<DayRange> data = DaysWithRows(dataset);
@@ -241,6 +289,7 @@ Status RunUsage(UsageArgs& args) {
   resolved.filter.to = request->window.to;
   GROWTHLENS_RETURN_IF_ERROR(ResolveFeatures(args, dataset, resolved.filter));
   GROWTHLENS_RETURN_IF_ERROR(ResolveUsers(args, dataset, resolved));
+  GROWTHLENS_RETURN_IF_ERROR(ResolveSegments(args, dataset, resolved));
 
   const UsageContext context{dataset,
                              resolved.filter,
@@ -315,6 +364,13 @@ void RegisterUsageCommand(CLI::App& app, CommandOutcome& outcome) {
                    "users --format csv'; ids not in the data are left out with a warning. "
                    "Combined with --users: either list")
       ->option_text("FILE");
+  command
+      ->add_option("--segment", args->segments,
+                   "Only the users of these RFM segments, comma-separated (repeatable; case and "
+                   "punctuation ignored): Champions, Loyal, New, Promising, Potential Loyalist, "
+                   "Can't Lose Them, At Risk, Need Attention, About to Sleep, Hibernating, Lost")
+      ->delimiter(',')
+      ->option_text("NAME,...");
   command->callback([args, &outcome] {
     const Status status = RunUsage(*args);
     if (!status.ok()) ReportFailure(std::string(kCommand), status, outcome);
