@@ -682,20 +682,47 @@ TEST(CohortsCommand, RetailJsonEqualsGolden) {
   }
 }
 
+/// A golden average curve point: null where the golden says no cohort observes the period.
+void ExpectAverage(const json& actual, const std::string& expected, const std::string& what) {
+  if (expected == "unobserved")
+    EXPECT_TRUE(actual.is_null()) << what << ": " << actual;
+  else
+    ExpectClose(actual.get<double>(), Number(expected), kGoldenTolerance, what);
+}
+
 TEST(CohortsCommand, UsageSignupCohortsEqualGoldenAndCsvHeader) {
   auto golden = UsageGolden();
   const json doc = JsonOf(RunGrowthLens(UsageArgs("cohorts") + " --values count --format json"));
   ASSERT_EQ(doc["cohorts"].size(), std::stoull(golden["cohorts"]));
+  size_t unobserved = 0;
   for (const json& cohort : doc["cohorts"]) {
     const std::string key = "cohort." + cohort["cohort"].get<std::string>();
     EXPECT_EQ(cohort["size"], std::stoull(golden[key + ".size"])) << key;
+    // Signup months before the data: null (unobserved) up to the first observed period, not 0.
+    const size_t first = std::stoul(golden[key + ".first_observed_period"]);
+    const json& values = cohort["values"];
+    for (size_t period = 0; period < values.size(); ++period)
+      EXPECT_EQ(values[period].is_null(), period < first) << key << " period " << period;
+    unobserved += std::min(first, values.size());
     if (golden.count(key + ".month1_active")) {
-      EXPECT_EQ(cohort["values"][1], std::stoull(golden[key + ".month1_active"])) << key;
+      EXPECT_EQ(values[1], std::stoull(golden[key + ".month1_active"])) << key;
     }
   }
+  EXPECT_GE(unobserved, 50u);  // 2024 signups, data from 2025-01
+
   const json shares = JsonOf(RunGrowthLens(UsageArgs("cohorts") + " --format json"));
-  ExpectClose(shares["average"][1].get<double>(), Number(golden["cohort_average.1"]),
-              kGoldenTolerance, "average month 1");
+  const json after =
+      JsonOf(RunGrowthLens(UsageArgs("cohorts") + " --mode on-or-after --format json"));
+  EXPECT_TRUE(shares["cohorts"][0]["values"][0].is_null()) << shares["cohorts"][0];  // 2024-01
+  EXPECT_TRUE(after["cohorts"][0]["values"][0].is_null()) << after["cohorts"][0];
+  ASSERT_EQ(shares["average"].size(), 24u);  // 2024-01 .. 2025-12
+  ASSERT_EQ(after["average"].size(), 24u);
+  for (size_t period = 0; period < shares["average"].size(); ++period) {
+    const std::string n = std::to_string(period);
+    ExpectAverage(shares["average"][period], golden["cohort_average." + n], "average " + n);
+    ExpectAverage(after["average"][period], golden["cohort_average_on_or_after." + n],
+                  "on-or-after average " + n);
+  }
 
   const CommandRun csv_run = RunGrowthLens(UsageArgs("cohorts") + " --max-periods 3 --format csv");
   ASSERT_EQ(csv_run.exit_code, 0) << csv_run.err;
@@ -703,8 +730,12 @@ TEST(CohortsCommand, UsageSignupCohortsEqualGoldenAndCsvHeader) {
   EXPECT_EQ(csv.header,
             (std::vector<std::string>{"cohort", "size", "period_0", "period_1", "period_2"}));
   ASSERT_EQ(csv.rows.size(), std::stoull(golden["cohorts"]) + 1);
+  EXPECT_EQ(csv.rows.front().at("cohort"), "2024-01");
+  EXPECT_EQ(csv.rows.front().at("period_0"), "");  // unobserved: blank, not 0
   EXPECT_EQ(csv.rows.back().at("cohort"), "average");
   EXPECT_EQ(csv.rows.back().at("size"), golden["users"]);
+  ExpectClose(Number(csv.rows.back().at("period_1")), Number(golden["cohort_average.1"]),
+              kGoldenTolerance, "csv average 1");
 }
 
 TEST(CohortsCommand, BadOptionsExitTwoNamingTheOption) {

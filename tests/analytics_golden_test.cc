@@ -257,6 +257,43 @@ TEST_F(OnlineRetailAnalyticsGolden, CohortMatrixAndAverageCurves) {
   }
 }
 
+/// A golden average: NaN where the golden says no cohort observes the period.
+void ExpectAverage(double actual, const std::string& expected, const std::string& what) {
+  if (expected == "unobserved")
+    EXPECT_TRUE(std::isnan(actual)) << what << ": " << actual;
+  else
+    ExpectClose(actual, Number(expected), what);
+}
+
+/// Signup cohorts of the usage log: sizes, the periods before the data (unobserved), month-1
+/// counts where month 1 is observed, and both average curves over the observed cells only.
+void ExpectUsageCohorts(const CohortMatrix& cohorts,
+                        const std::map<std::string, std::string>& golden) {
+  ASSERT_EQ(cohorts.cohorts.size(), std::stoull(golden.at("cohorts")));
+  size_t unobserved_cohorts = 0;
+  for (size_t cohort_idx = 0; cohort_idx < cohorts.cohorts.size(); ++cohort_idx) {
+    const std::string key = "cohort." + FormatMonth(cohorts.cohorts[cohort_idx]);
+    EXPECT_EQ(cohorts.cohort_size[cohort_idx], std::stoull(golden.at(key + ".size"))) << key;
+    const uint32_t first = cohorts.first_observed_period[cohort_idx];
+    EXPECT_EQ(first, std::stoul(golden.at(key + ".first_observed_period"))) << key;
+    unobserved_cohorts += first > 0 ? 1 : 0;
+    const bool month1 = golden.count(key + ".month1_active") > 0;
+    EXPECT_EQ(cohorts.Observed(cohort_idx, 1), month1) << key;
+    if (month1) {
+      EXPECT_EQ(cohorts.active[cohort_idx][1], std::stoull(golden.at(key + ".month1_active")))
+          << key;
+    }
+  }
+  EXPECT_GE(unobserved_cohorts, 5u);       // the log has signups before its data
+  ASSERT_EQ(cohorts.average.size(), 24u);  // 2024-01 .. 2025-12
+  for (size_t period_idx = 0; period_idx < cohorts.average.size(); ++period_idx) {
+    const std::string n = std::to_string(period_idx);
+    ExpectAverage(cohorts.average[period_idx], golden.at("cohort_average." + n), "average " + n);
+    ExpectAverage(cohorts.average_on_or_after[period_idx],
+                  golden.at("cohort_average_on_or_after." + n), "on or after " + n);
+  }
+}
+
 TEST(UsageAnalyticsGolden, FeaturesKpisRfmAndCohorts) {
   Result<CleanedData> data = IngestFile(testing::GoldenPath("usage_small.csv"), IngestOptions());
   ASSERT_TRUE(data.ok()) << data.status().message();
@@ -291,19 +328,7 @@ TEST(UsageAnalyticsGolden, FeaturesKpisRfmAndCohorts) {
   shared.ties = RfmTies::kShared;
   ExpectDistributions(ComputeRfm(dataset, shared), golden, "rfm.shared.");
 
-  const CohortMatrix cohorts = ComputeCohorts(dataset, CohortPeriod::kMonth);
-  size_t checked = 0;
-  for (size_t cohort_idx = 0; cohort_idx < cohorts.cohorts.size(); ++cohort_idx) {
-    const std::string key = "cohort." + FormatMonth(cohorts.cohorts[cohort_idx]);
-    if (!golden.count(key + ".size")) continue;
-    ++checked;
-    EXPECT_EQ(cohorts.cohort_size[cohort_idx], std::stoull(golden.at(key + ".size"))) << key;
-    if (golden.count(key + ".month1_active") && cohorts.active[cohort_idx].size() > 1) {
-      EXPECT_EQ(cohorts.active[cohort_idx][1], std::stoull(golden.at(key + ".month1_active")))
-          << key;
-    }
-  }
-  EXPECT_GE(checked, 10u);
+  ExpectUsageCohorts(ComputeCohorts(dataset, CohortPeriod::kMonth), golden);
 }
 
 }  // namespace

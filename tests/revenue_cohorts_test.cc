@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "metrics/cohorts.h"
 #include "metrics/revenue.h"
 #include "prep/ingest.h"
@@ -98,10 +100,55 @@ TEST(Cohorts, WeeksStartOnMondayAndUsageUsesSignupMonth) {
   const CohortMatrix months = ComputeCohorts(data.dataset, CohortPeriod::kMonth);
   ASSERT_EQ(months.cohorts.size(), 2u);
   EXPECT_EQ(CohortBucketLabel(months.cohorts[0], CohortPeriod::kMonth), "2024-01");
-  EXPECT_EQ(months.active[0], (std::vector<uint64_t>{0, 1, 1}));  // no activity in January
+  EXPECT_EQ(months.active[0], (std::vector<uint64_t>{0, 1, 1}));  // January: before the data
+  EXPECT_EQ(months.first_observed_period, (std::vector<uint32_t>{1, 0}));
   EXPECT_EQ(CohortBucketLabel(CohortBucketOf(DaysFromCivil(2024, 2, 11), CohortPeriod::kWeek),
                               CohortPeriod::kWeek),
             "2024-02-05");  // a Sunday belongs to the week of the Monday before
+}
+
+// Data from 2024-03-01 to 2024-04-15; two users signed up in January, before it.
+const char* const kSignupsBeforeTheData =
+    "u1,2024-01-10,2024-03-05,Search,1\n"  // January cohort: periods 2 and 3
+    "u1,2024-01-10,2024-04-02,Search,1\n"
+    "u2,2024-01-20,2024-03-10,Search,1\n"  // January cohort: period 2 only
+    "u3,2024-03-01,2024-03-01,Search,1\n"  // March cohort: periods 0 and 1
+    "u3,2024-03-01,2024-04-15,Search,1\n"
+    "u4,2024-03-05,2024-03-06,Search,1\n";  // March cohort: period 0 only
+
+TEST(Cohorts, PeriodsBeforeTheDataAreUnobservedAndLeftOutOfTheAverage) {
+  const CleanedData data = IngestOrDie(std::string(testing::kUsageHeader) + kSignupsBeforeTheData);
+  const CohortMatrix matrix = ComputeCohorts(data.dataset, CohortPeriod::kMonth);
+  ASSERT_EQ(matrix.cohorts.size(), 2u);
+  EXPECT_EQ(CohortBucketLabel(matrix.cohorts[0], CohortPeriod::kMonth), "2024-01");
+  EXPECT_EQ(matrix.cohort_size, (std::vector<uint64_t>{2, 2}));
+  // January and February lie before the data: January's periods 0 and 1 are unobserved.
+  EXPECT_EQ(matrix.first_observed_period, (std::vector<uint32_t>{2, 0}));
+  EXPECT_FALSE(matrix.Observed(0, 0));
+  EXPECT_FALSE(matrix.Observed(0, 1));
+  EXPECT_TRUE(matrix.Observed(0, 2));
+  EXPECT_FALSE(matrix.Observed(1, 2));  // March + 2 is past the data
+  EXPECT_EQ(matrix.active[0], (std::vector<uint64_t>{0, 0, 2, 1}));
+  // Not {2, 2, 2, 1}: "on or after" an unobserved period is unobserved too.
+  EXPECT_EQ(matrix.active_on_or_after[0], (std::vector<uint64_t>{0, 0, 2, 1}));
+  EXPECT_EQ(matrix.active[1], (std::vector<uint64_t>{2, 1}));
+  // Period 0: March only, 2 / 2 (counting January's unseen period as 0 would give 2 / 4);
+  // period 1: March only, 1 / 2; periods 2 and 3: January only, 2 / 2 and 1 / 2.
+  EXPECT_EQ(matrix.average, (std::vector<double>{1.0, 0.5, 1.0, 0.5}));
+  EXPECT_EQ(matrix.average_on_or_after, (std::vector<double>{1.0, 0.5, 1.0, 0.5}));
+}
+
+TEST(Cohorts, AveragePeriodNoCohortObservesIsNaN) {
+  // Only the January signups: nobody can be seen in January or February.
+  const std::string text = std::string(testing::kUsageHeader) +
+                           "u1,2024-01-10,2024-03-05,Search,1\n"
+                           "u1,2024-01-10,2024-04-02,Search,1\n";
+  const CohortMatrix matrix = ComputeCohorts(IngestOrDie(text).dataset, CohortPeriod::kMonth);
+  ASSERT_EQ(matrix.average.size(), 4u);
+  EXPECT_TRUE(std::isnan(matrix.average[0]));
+  EXPECT_TRUE(std::isnan(matrix.average_on_or_after[1]));
+  EXPECT_DOUBLE_EQ(matrix.average[2], 1.0);
+  EXPECT_DOUBLE_EQ(matrix.average[3], 1.0);
 }
 
 TEST(OnlineRetailAnalytics, CohortSizesAndMonthsMatchTheCleaningGolden) {
@@ -115,6 +162,7 @@ TEST(OnlineRetailAnalytics, CohortSizesAndMonthsMatchTheCleaningGolden) {
     const std::string key = "customers_by_cohort." + FormatMonth(matrix.cohorts[cohort_idx]);
     EXPECT_EQ(matrix.cohort_size[cohort_idx], std::stoull(golden.at(key))) << key;
     EXPECT_EQ(matrix.active[cohort_idx][0], matrix.cohort_size[cohort_idx]);
+    EXPECT_EQ(matrix.first_observed_period[cohort_idx], 0u);  // first-purchase cohorts
   }
   double total = 0;
   for (const MonthRevenue& month : RevenueByMonth(data.dataset)) total += month.revenue;

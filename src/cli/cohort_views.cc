@@ -2,58 +2,81 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "core/compensated_sum.h"
 
 namespace growthlens::cli {
 
+namespace {
+
+/// One cell in the requested values; no value where the period is unobserved.
+std::optional<double> CellValue(const CohortMatrix& matrix, RetentionMode mode, CohortValues values,
+                                size_t cohort_idx, size_t period_idx) {
+  if (!matrix.Observed(cohort_idx, period_idx)) return std::nullopt;
+  const auto& active = mode == RetentionMode::kOn ? matrix.active : matrix.active_on_or_after;
+  const auto count = static_cast<double>(active[cohort_idx][period_idx]);
+  const uint64_t size = matrix.cohort_size[cohort_idx];
+  switch (values) {
+    case CohortValues::kPercent:
+      return size == 0 ? 0.0 : count / static_cast<double>(size);
+    case CohortValues::kCount:
+      return count;
+    case CohortValues::kRevenue:
+      return matrix.revenue[cohort_idx][period_idx];
+  }
+  return std::nullopt;
+}
+
+/// Revenue per cohort user, over the cohorts that observe the period.
+std::vector<std::optional<double>> RevenueAverage(const CohortMatrix& matrix) {
+  std::vector<std::optional<double>> average;
+  for (size_t period_idx = 0; period_idx < matrix.average.size(); ++period_idx) {
+    CompensatedSum revenue;
+    uint64_t users = 0;
+    for (size_t cohort_idx = 0; cohort_idx < matrix.cohorts.size(); ++cohort_idx) {
+      if (!matrix.Observed(cohort_idx, period_idx)) continue;
+      revenue.Add(matrix.revenue[cohort_idx][period_idx]);
+      users += matrix.cohort_size[cohort_idx];
+    }
+    average.push_back(users == 0 ? std::nullopt
+                                 : std::optional(revenue.Value() / static_cast<double>(users)));
+  }
+  return average;
+}
+
+/// The matrix's share curve, NaN (no cohort observes the period) as no value.
+std::vector<std::optional<double>> ShareAverage(const std::vector<double>& curve) {
+  std::vector<std::optional<double>> average;
+  for (double share : curve)
+    average.push_back(std::isnan(share) ? std::nullopt : std::optional(share));
+  return average;
+}
+
+}  // namespace
+
 CohortGrid BuildCohortGrid(const CohortMatrix& matrix, RetentionMode mode, CohortValues values,
                            size_t max_periods) {
   CohortGrid grid;
-  const bool on = mode == RetentionMode::kOn;
-  const auto& active = on ? matrix.active : matrix.active_on_or_after;
   for (size_t cohort_idx = 0; cohort_idx < matrix.cohorts.size(); ++cohort_idx) {
     grid.labels.push_back(CohortBucketLabel(matrix.cohorts[cohort_idx], matrix.period));
-    const uint64_t size = matrix.cohort_size[cohort_idx];
-    grid.sizes.push_back(size);
-    grid.users += size;
-    std::vector<double> row;
-    for (size_t period_idx = 0; period_idx < active[cohort_idx].size(); ++period_idx) {
-      const auto count = static_cast<double>(active[cohort_idx][period_idx]);
-      switch (values) {
-        case CohortValues::kPercent:
-          row.push_back(size == 0 ? 0.0 : count / static_cast<double>(size));
-          break;
-        case CohortValues::kCount:
-          row.push_back(count);
-          break;
-        case CohortValues::kRevenue:
-          row.push_back(matrix.revenue[cohort_idx][period_idx]);
-          break;
-      }
-    }
+    grid.sizes.push_back(matrix.cohort_size[cohort_idx]);
+    grid.users += matrix.cohort_size[cohort_idx];
+    std::vector<std::optional<double>> row;
+    for (size_t period_idx = 0; period_idx < matrix.active[cohort_idx].size(); ++period_idx)
+      row.push_back(CellValue(matrix, mode, values, cohort_idx, period_idx));
     grid.values.push_back(std::move(row));
   }
-  if (values == CohortValues::kRevenue) {
-    // Revenue per cohort user, over the cohorts old enough to have the period.
-    const size_t periods = matrix.average.size();
-    for (size_t period_idx = 0; period_idx < periods; ++period_idx) {
-      CompensatedSum revenue;
-      uint64_t users = 0;
-      for (size_t cohort_idx = 0; cohort_idx < grid.values.size(); ++cohort_idx) {
-        if (period_idx >= grid.values[cohort_idx].size()) continue;
-        revenue.Add(grid.values[cohort_idx][period_idx]);
-        users += grid.sizes[cohort_idx];
-      }
-      grid.average.push_back(users == 0 ? 0.0 : revenue.Value() / static_cast<double>(users));
-    }
-  } else {
-    grid.average = on ? matrix.average : matrix.average_on_or_after;
-  }
+  if (values == CohortValues::kRevenue)
+    grid.average = RevenueAverage(matrix);
+  else
+    grid.average =
+        ShareAverage(mode == RetentionMode::kOn ? matrix.average : matrix.average_on_or_after);
   grid.periods = grid.average.size();
   if (max_periods > 0 && grid.periods > max_periods) {
     grid.periods = max_periods;
     grid.average.resize(max_periods);
-    for (std::vector<double>& row : grid.values)
+    for (std::vector<std::optional<double>>& row : grid.values)
       if (row.size() > max_periods) row.resize(max_periods);
   }
   return grid;
@@ -70,16 +93,17 @@ View CohortGridView(const CohortGrid& grid, CohortValues values) {
     const bool average = row == grid.labels.size();
     cells.push_back(Cell::Text(average ? "average" : grid.labels[row]));
     cells.push_back(Cell::Integer(static_cast<int64_t>(average ? grid.users : grid.sizes[row])));
-    const std::vector<double>& shown = average ? grid.average : grid.values[row];
+    const std::vector<std::optional<double>>& shown = average ? grid.average : grid.values[row];
     for (size_t period_idx = 0; period_idx < grid.periods; ++period_idx) {
-      if (period_idx >= shown.size()) {
+      // Past the end of the data, or before its start: no value.
+      if (period_idx >= shown.size() || !shown[period_idx]) {
         cells.push_back(Cell::Empty());
       } else if (values == CohortValues::kRevenue) {
-        cells.push_back(Cell::Money(shown[period_idx]));
+        cells.push_back(Cell::Money(*shown[period_idx]));
       } else if (values == CohortValues::kCount && !average) {
-        cells.push_back(Cell::Integer(static_cast<int64_t>(shown[period_idx])));
+        cells.push_back(Cell::Integer(static_cast<int64_t>(*shown[period_idx])));
       } else {
-        cells.push_back(Cell::Percent(shown[period_idx]));
+        cells.push_back(Cell::Percent(*shown[period_idx]));
       }
     }
   };

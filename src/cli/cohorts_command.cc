@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
@@ -73,6 +74,27 @@ const char* PeriodName(CohortPeriod period) {
   return "";
 }
 
+/// The values of a row, null where the period is unobserved (before the data starts).
+nlohmann::ordered_json JsonValues(const std::vector<std::optional<double>>& row, bool counts) {
+  nlohmann::ordered_json values = nlohmann::ordered_json::array();
+  for (const std::optional<double>& value : row) {
+    if (!value)
+      values.push_back(nullptr);
+    else if (counts)
+      values.push_back(static_cast<uint64_t>(*value));
+    else
+      values.push_back(*value);
+  }
+  return values;
+}
+
+/// Whether some cohort started before the data (its early cells are blank, not 0).
+bool AnyUnobserved(const CohortGrid& grid) {
+  return std::any_of(grid.values.begin(), grid.values.end(), [](const auto& row) {
+    return std::any_of(row.begin(), row.end(), [](const auto& value) { return !value; });
+  });
+}
+
 std::string Heading(const CohortGrid& grid, const CohortsRequest& request, const Dataset& dataset) {
   const bool usage = dataset.kind() == DataKind::kUsage;
   const bool signup = usage && std::any_of(dataset.user_signup.begin(), dataset.user_signup.end(),
@@ -95,10 +117,11 @@ std::string Heading(const CohortGrid& grid, const CohortsRequest& request, const
     what += " in period n";
   const char* last_row = request.values == CohortValues::kRevenue ? "revenue per cohort customer"
                                                                   : "size-weighted share active";
-  return fmt::format("{} {} by {} of {} ({} cohorts): {}; last row: {}\n\n",
+  const char* blank = AnyUnobserved(grid) ? "; blank: periods before the data starts" : "";
+  return fmt::format("{} {} by {} of {} ({} cohorts): {}; last row: {}{}\n\n",
                      WithThousands(grid.users), usage ? "users" : "customers",
                      PeriodName(request.period), signup ? "signup" : "first activity",
-                     grid.labels.size(), what, last_row);
+                     grid.labels.size(), what, last_row, blank);
 }
 
 Status RunCohorts(CohortsArgs& args) {
@@ -127,21 +150,14 @@ Status RunCohorts(CohortsArgs& args) {
       json.Set("period", PeriodName(request->period));
       json.Set("mode", request->mode == RetentionMode::kOn ? "on" : "on-or-after");
       json.Set("values", args.values);
+      const bool counts = request->values == CohortValues::kCount;
       std::vector<nlohmann::ordered_json> cohorts;
-      for (size_t cohort_idx = 0; cohort_idx < grid.labels.size(); ++cohort_idx) {
-        nlohmann::ordered_json values = nlohmann::ordered_json::array();
-        for (double value : grid.values[cohort_idx]) {
-          if (request->values == CohortValues::kCount)
-            values.push_back(static_cast<uint64_t>(value));
-          else
-            values.push_back(value);
-        }
+      for (size_t cohort_idx = 0; cohort_idx < grid.labels.size(); ++cohort_idx)
         cohorts.push_back({{"cohort", grid.labels[cohort_idx]},
                            {"size", grid.sizes[cohort_idx]},
-                           {"values", std::move(values)}});
-      }
+                           {"values", JsonValues(grid.values[cohort_idx], counts)}});
       json.SetList("cohorts", cohorts);
-      json.Set("average", grid.average);
+      json.Set("average", JsonValues(grid.average, false));
       PrintOut(json.Render());
       break;
     }

@@ -1,6 +1,7 @@
 #include "metrics/cohorts.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <unordered_set>
 
@@ -15,6 +16,26 @@ constexpr int32_t kDaysFromMondayToEpoch = 3;
 
 int32_t FloorDiv(int64_t value, int64_t divisor) {
   return static_cast<int32_t>(value >= 0 ? value / divisor : (value - divisor + 1) / divisor);
+}
+
+/// Per period: active (on, and on or after) over the sizes of the cohorts that observe it. A
+/// cohort that started before the data counts only from its first observed period, so months
+/// nobody could be seen in do not drag the curve down.
+void ComputeAverages(CohortMatrix& matrix, size_t periods) {
+  for (size_t period_idx = 0; period_idx < periods; ++period_idx) {
+    uint64_t active = 0, on_or_after = 0, size = 0;
+    for (size_t cohort_idx = 0; cohort_idx < matrix.cohorts.size(); ++cohort_idx) {
+      if (!matrix.Observed(cohort_idx, period_idx)) continue;
+      active += matrix.active[cohort_idx][period_idx];
+      on_or_after += matrix.active_on_or_after[cohort_idx][period_idx];
+      size += matrix.cohort_size[cohort_idx];
+    }
+    const double share_of = static_cast<double>(size);
+    constexpr double kUnobserved = std::numeric_limits<double>::quiet_NaN();
+    matrix.average.push_back(size == 0 ? kUnobserved : static_cast<double>(active) / share_of);
+    matrix.average_on_or_after.push_back(size == 0 ? kUnobserved
+                                                   : static_cast<double>(on_or_after) / share_of);
+  }
 }
 
 }  // namespace
@@ -87,12 +108,16 @@ CohortMatrix ComputeCohorts(const Dataset& dataset, CohortPeriod period) {
   matrix.active.resize(cohort_count);
   matrix.active_on_or_after.resize(cohort_count);
   matrix.revenue.resize(cohort_count);
+  matrix.first_observed_period.resize(cohort_count);
   for (size_t cohort_idx = 0; cohort_idx < cohort_count; ++cohort_idx) {
-    const auto length =
-        static_cast<size_t>(std::max(0, last_bucket - matrix.cohorts[cohort_idx] + 1));
-    matrix.active[cohort_idx].assign(length, 0);
-    matrix.active_on_or_after[cohort_idx].assign(length, 0);
-    matrix.revenue[cohort_idx].assign(transactions ? length : 0, 0.0);
+    const int32_t cohort = matrix.cohorts[cohort_idx];
+    const int32_t length = std::max(0, last_bucket - cohort + 1);
+    matrix.active[cohort_idx].assign(static_cast<size_t>(length), 0);
+    matrix.active_on_or_after[cohort_idx].assign(static_cast<size_t>(length), 0);
+    matrix.revenue[cohort_idx].assign(transactions ? static_cast<size_t>(length) : 0, 0.0);
+    // A signup month before the first day of data: periods up to the data's start are unseen.
+    matrix.first_observed_period[cohort_idx] =
+        static_cast<uint32_t>(std::clamp(first_any - cohort, 0, length));
   }
   std::vector<uint32_t> cohort_slot(users, 0);
   for (uint32_t user = 0; user < users; ++user) {
@@ -133,30 +158,20 @@ CohortMatrix ComputeCohorts(const Dataset& dataset, CohortPeriod period) {
     ++matrix.active[cohort_idx][static_cast<size_t>(period_idx)];
     last_period[user] = std::max(last_period[user], period_idx);
   }
+  // "On or after" an unobserved period is unobserved too: counted from the first observed one.
   for (uint32_t user = 0; user < users; ++user) {
     if (last_period[user] < 0) continue;
     auto& on_or_after = matrix.active_on_or_after[cohort_slot[user]];
-    for (int32_t period_idx = 0; period_idx <= last_period[user]; ++period_idx)
+    const auto first = static_cast<int32_t>(matrix.first_observed_period[cohort_slot[user]]);
+    for (int32_t period_idx = first; period_idx <= last_period[user]; ++period_idx)
       ++on_or_after[static_cast<size_t>(period_idx)];
   }
   for (size_t cohort_idx = 0; cohort_idx < cohort_count; ++cohort_idx)
     for (size_t period_idx = 0; period_idx < revenue[cohort_idx].size(); ++period_idx)
       matrix.revenue[cohort_idx][period_idx] = revenue[cohort_idx][period_idx].Value();
 
-  const size_t periods = static_cast<size_t>(std::max(0, last_bucket - matrix.cohorts.front() + 1));
-  for (size_t period_idx = 0; period_idx < periods; ++period_idx) {
-    uint64_t active = 0, on_or_after = 0, size = 0;
-    for (size_t cohort_idx = 0; cohort_idx < cohort_count; ++cohort_idx) {
-      if (period_idx >= matrix.active[cohort_idx].size()) continue;
-      active += matrix.active[cohort_idx][period_idx];
-      on_or_after += matrix.active_on_or_after[cohort_idx][period_idx];
-      size += matrix.cohort_size[cohort_idx];
-    }
-    matrix.average.push_back(size == 0 ? 0
-                                       : static_cast<double>(active) / static_cast<double>(size));
-    matrix.average_on_or_after.push_back(
-        size == 0 ? 0 : static_cast<double>(on_or_after) / static_cast<double>(size));
-  }
+  ComputeAverages(matrix,
+                  static_cast<size_t>(std::max(0, last_bucket - matrix.cohorts.front() + 1)));
   return matrix;
 }
 

@@ -22,9 +22,21 @@ struct CohortMatrix {
   std::vector<std::vector<uint64_t>> active;
   std::vector<std::vector<uint64_t>> active_on_or_after;
   std::vector<std::vector<double>> revenue;  // transactions only
-  /// Per period n: sum active / sum cohort sizes over cohorts old enough to have period n.
+  /// Per cohort: its first period that lies inside the data. A signup cohort can start before
+  /// the activity data does; its earlier periods are unobserved (nobody could be seen active
+  /// then), not 0% retained. `active`, `active_on_or_after` and `revenue` hold 0 there, the
+  /// averages leave them out and the views show them empty. 0 for first-activity cohorts.
+  std::vector<uint32_t> first_observed_period;
+  /// Per period n: sum active / sum cohort sizes over the cohorts that observe period n
+  /// (weighted by cohort size); NaN where no cohort does.
   std::vector<double> average;
   std::vector<double> average_on_or_after;
+
+  /// Whether period n of the cohort lies inside the data (see first_observed_period).
+  bool Observed(size_t cohort_idx, size_t period_idx) const {
+    return period_idx >= first_observed_period[cohort_idx] &&
+           period_idx < active[cohort_idx].size();
+  }
 
   double Retention(size_t cohort_idx, size_t period_idx) const {
     return static_cast<double>(active[cohort_idx][period_idx]) /

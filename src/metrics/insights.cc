@@ -118,8 +118,9 @@ void PeakMonthInsight(const Analysis& analysis, std::vector<Insight>& out) {
        peak->second});
 }
 
-/// The cohort with the lowest retention in period 1, among cohorts whose period 1 lies inside
-/// the data and is over (a period cut short by the end of the data would look like a drop).
+/// The cohort with the lowest retention in period 1, among cohorts whose period 1 was observed
+/// (signup cohorts can start before the data) and is over (a period cut short by the end of the
+/// data would look like a drop).
 void CohortDropInsight(const Analysis& analysis, std::vector<Insight>& out) {
   const CohortMatrix& cohorts = analysis.cohorts;
   if (cohorts.cohorts.size() < 2) return;
@@ -127,17 +128,13 @@ void CohortDropInsight(const Analysis& analysis, std::vector<Insight>& out) {
   const bool last_period_complete =
       CohortBucketOf(last_day + 1, cohorts.period) != CohortBucketOf(last_day, cohorts.period);
   const int32_t last_bucket = CohortBucketOf(last_day, cohorts.period);
-  // Signup cohorts can start before the activity data does: their early periods are unseen.
-  const int32_t first_bucket = CohortBucketOf(analysis.kpis.from, cohorts.period);
   size_t worst = cohorts.cohorts.size();
   uint64_t compared_users = 0, compared_active = 0;
   size_t compared_cohorts = 0;
   for (size_t cohort_idx = 0; cohort_idx < cohorts.cohorts.size(); ++cohort_idx) {
-    if (cohorts.active[cohort_idx].size() < 2 || cohorts.cohort_size[cohort_idx] == 0) continue;
-    const int32_t period_one = cohorts.cohorts[cohort_idx] + 1;
-    if (period_one < first_bucket || period_one > last_bucket ||
-        (period_one == last_bucket && !last_period_complete))
-      continue;
+    if (!cohorts.Observed(cohort_idx, 1) || cohorts.cohort_size[cohort_idx] == 0) continue;
+    const bool period_one_is_last = cohorts.cohorts[cohort_idx] + 1 == last_bucket;
+    if (period_one_is_last && !last_period_complete) continue;
     ++compared_cohorts;
     compared_users += cohorts.cohort_size[cohort_idx];
     compared_active += cohorts.active[cohort_idx][1];

@@ -91,7 +91,8 @@ Cohorts (transactions)
   * Average curve for period n: over the cohorts with cohort_month + n <= last month in the data
     (2011-12), sum(active) / sum(cohort_size); cohorts with no active customer in that period
     count with 0 active. retention_on_or_after_weighted likewise with on_or_after counts.
-    Periods 0 .. (last month - first month) are written.
+    Periods 0 .. (last month - first month) are written. Every cohort is a month of the data,
+    so every cell up to the last month is observed (asserted; compare the usage log below).
 
 Pareto
   * N = distinct StockCode in the clean data; products ranked by revenue desc, ties by StockCode
@@ -119,10 +120,18 @@ Usage log (usage_small.golden)
     above (first and shared).
   * Cohorts: cohort = signup month (the log has signup dates). cohort_size = users of that signup
     month that have any row (every user in the log). period = event month - signup month.
-    Month-1 retention = users active in period 1 / cohort_size, written only for cohorts with
-    signup month + 1 <= last month of the data. Cohorts that signed up before the first event
-    month can have 0 active in period 1 (no event falls before the period start); they are
-    included. cohort_average.1 = weighted over those same cohorts.
+  * Observed cells: (cohort c, period n) is observed only if the month c + n lies within
+    [first event month, last event month] of the data. Signups start before the activity data
+    (2024 signups, events from 2025-01), and nobody can be seen active in a month the log does
+    not cover: those cells are unobserved, not 0% retained. cohort.<c>.first_observed_period =
+    max(0, first event month - c).
+  * Month-1 retention = users active in period 1 / cohort_size, written only for cohorts whose
+    period 1 is observed.
+  * cohort_average.<n> = sum(active in period n) / sum(cohort_size) over the cohorts whose
+    period n is observed (a cohort with nobody active in an observed period counts with 0);
+    cohort_average_on_or_after.<n> likewise with the users of the cohort whose LAST active
+    period is >= n. n = 0 .. (last event month - earliest signup month); "unobserved" where no
+    cohort observes period n.
 """
 import io
 import lzma
@@ -453,6 +462,8 @@ for (cohort, p), n in active.sort_index().items():
                      "cohort_size": int(sizes[cohort]), "retention": fl(n / sizes[cohort]),
                      "on_or_after_customers": on_or_after(cohort, p)})
 write_csv("online_retail_cohorts.csv", pd.DataFrame(rows))
+# First-purchase cohorts start inside the data: no unobserved cells (see the usage log).
+assert all(month_index(pd.Series([c]))[0] >= first_month_idx for c in sizes.index)
 rows = []
 for p in range(0, last_month_idx - first_month_idx + 1):
     act = size = oa = 0
@@ -599,30 +610,42 @@ segment_lines(urfm, lambda key, v: put("rfm." + key, v))
 segment_lines(urfm, lambda key, v: put("rfm." + key, v), prefix="shared.",
               seg_col="shared_segment", summary=False)
 
-out.append("# cohorts by signup month; month-1 retention only for cohorts with signup month + 1 "
-           "<= last month")
+out.append("# cohorts by signup month; a cell (cohort c, period n) is observed only if month c+n "
+           "lies within [first, last] event month;")
+out.append("# month-1 retention only for cohorts whose period 1 is observed; averages over the "
+           "cohorts observing the period")
 u["signup_month"] = u["signup"].dt.strftime("%Y-%m")
 u["period"] = month_index(u["month"]) - month_index(u["signup_month"])
 usizes = u.groupby("signup_month")["user_id"].nunique()
 uactive = u.groupby(["signup_month", "period"])["user_id"].nunique()
+assert (u.groupby("user_id")["signup_month"].nunique() == 1).all()  # one cohort per user
+u_last_period = u.groupby("user_id").agg(cohort=("signup_month", "first"), last=("period", "max"))
+u_first_month = int(month_index(u["month"]).min())
 u_last_month = int(month_index(u["month"]).max())
-act1 = size1 = 0
+ucohort_idx = {c: int(month_index(pd.Series([c]))[0]) for c in usizes.index}
+
+
+def u_observed(cohort, p):
+    return u_first_month <= ucohort_idx[cohort] + p <= u_last_month
+
+
 for cohort, s in usizes.sort_index().items():
     put(f"cohort.{cohort}.size", int(s))
-    if month_index(pd.Series([cohort]))[0] + 1 <= u_last_month:
+    put(f"cohort.{cohort}.first_observed_period", max(0, u_first_month - ucohort_idx[cohort]))
+    if u_observed(cohort, 1):
         a = int(uactive.get((cohort, 1), 0))
         put(f"cohort.{cohort}.month1_active", a)
         put(f"cohort.{cohort}.month1_retention", fl(a / s))
-        act1 += a
-        size1 += int(s)
-put("cohort_average.1", fl(act1 / size1))
-obs_a = obs_s = 0
-for cohort, s in usizes.items():
-    if int(month_index(u["month"]).min()) <= month_index(pd.Series([cohort]))[0] + 1 <= u_last_month:
-        obs_a += int(uactive.get((cohort, 1), 0))
-        obs_s += int(s)
-out.append(f"# (not a definition: restricted to cohorts whose month 1 lies inside the data, "
-           f"the average would be {obs_a}/{obs_s} = {obs_a / obs_s!r})")
+for p in range(0, u_last_month - min(ucohort_idx.values()) + 1):
+    act = oa = size = 0
+    for cohort, s in usizes.items():
+        if u_observed(cohort, p):
+            act += int(uactive.get((cohort, p), 0))
+            lp = u_last_period[u_last_period["cohort"] == cohort]["last"]
+            oa += int((lp >= p).sum())
+            size += int(s)
+    put(f"cohort_average.{p}", fl(act / size) if size else "unobserved")
+    put(f"cohort_average_on_or_after.{p}", fl(oa / size) if size else "unobserved")
 put("cohorts", len(usizes))
 write_lines("usage_small.golden", out)
 
