@@ -127,19 +127,33 @@ RfmTable ComputeRfm(const Dataset& dataset, const RfmOptions& options) {
   const size_t user_count = dataset.users.size();
   std::vector<uint8_t> active(user_count, 0);
   std::vector<Day> last_day(user_count, INT32_MIN);
-  std::vector<CompensatedSum> monetary(user_count);
+  std::vector<CompensatedSum> monetary(dataset.kind() == DataKind::kUsage ? 0 : user_count);
+  std::vector<int64_t> events(dataset.kind() == DataKind::kUsage ? user_count : 0, 0);
   Day first = INT32_MAX, last = INT32_MIN;
   const bool usage = dataset.kind() == DataKind::kUsage;
-  for (size_t row = 0; row < dataset.rows(); ++row) {
-    const Day day = dataset.DayOfRow(row);
-    first = std::min(first, day);
-    last = std::max(last, day);
-    const uint32_t user = dataset.UserOfRow(row);
-    if (user == kNullCode) continue;
-    active[user] = 1;
-    last_day[user] = std::max(last_day[user], day);
-    monetary[user].Add(usage ? static_cast<double>(dataset.usage.events[row])
-                             : dataset.AmountOfRow(row));
+  if (usage) {
+    // Usage logs: straight over the columns; events are integers, summed exactly.
+    const UsageColumns& rows = dataset.usage;
+    for (size_t row = 0; row < rows.user.size(); ++row) {
+      const Day day = rows.day[row];
+      const uint32_t user = rows.user[row];
+      first = std::min(first, day);
+      last = std::max(last, day);
+      active[user] = 1;
+      last_day[user] = std::max(last_day[user], day);
+      events[user] += rows.events[row];
+    }
+  } else {
+    for (size_t row = 0; row < dataset.rows(); ++row) {
+      const Day day = dataset.DayOfRow(row);
+      first = std::min(first, day);
+      last = std::max(last, day);
+      const uint32_t user = dataset.UserOfRow(row);
+      if (user == kNullCode) continue;
+      active[user] = 1;
+      last_day[user] = std::max(last_day[user], day);
+      monetary[user].Add(dataset.AmountOfRow(row));
+    }
   }
   table.reference_day = options.reference_day.value_or(dataset.rows() == 0 ? 0 : last + 1);
   if (dataset.rows() == 0) return table;
@@ -153,7 +167,7 @@ RfmTable ComputeRfm(const Dataset& dataset, const RfmOptions& options) {
     const uint32_t user = table.user[idx];
     table.recency.push_back(table.reference_day - last_day[user]);
     table.frequency.push_back(frequency[user]);
-    table.monetary.push_back(monetary[user].Value());
+    table.monetary.push_back(usage ? static_cast<double>(events[user]) : monetary[user].Value());
     recency_values[idx] = table.recency.back();
     frequency_values[idx] = static_cast<double>(frequency[user]);
     monetary_values[idx] = table.monetary.back();
