@@ -1,0 +1,69 @@
+#pragma once
+// CentreTable: k centres laid out for the nearest-centre scan of KMeans. For a row x the scan
+// needs only score_j = ||c_j||^2 - 2 x.c_j (the squared distance minus ||x||^2, which does not
+// change the argmin), as scikit-learn's Lloyd kernel computes it. The table stores -2 c
+// transposed and padded to whole SIMD packs, so one row's k scores are d fused multiply-adds on
+// packs of centres. Lloyd and Hamerly both score through the same kernel, so their labels are
+// bit-identical.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "ml/feature_matrix.h"
+
+namespace growthlens::ml {
+
+/// Four doubles handled as one value (GCC vector extension): one AVX register, or two SSE2
+/// registers on CPUs without AVX2. may_alias (as __m256d) so packs can be read as doubles.
+using Double4 = double __attribute__((vector_size(32), __may_alias__));
+inline constexpr size_t kCentresPerPack = 4;
+
+/// Wrapper so packs can live in std::vector (attributes on template arguments are dropped).
+/// alignas: without AVX enabled GCC aligns a 32-byte vector to 16 only, while the AVX2 clone
+/// of the kernel loads packs with aligned 32-byte moves.
+struct alignas(32) CentrePack {
+  Double4 lanes;
+};
+
+/// The nearest and second-nearest centres of one row, by score.
+struct NearestTwo {
+  int32_t label = 0;
+  double best_score = 0;
+  double second_score = 0;  // +inf when k == 1
+};
+
+class CentreTable {
+ public:
+  explicit CentreTable(const FeatureMatrix& centres);
+
+  size_t k() const { return k_; }
+  size_t dims() const { return dims_; }
+  size_t packs() const { return packs_; }
+  /// Largest ||c_j||: bounds the rounding error of a score (see HamerlyStep).
+  double max_norm() const { return max_norm_; }
+
+  /// labels[r] = argmin_j score_j of row r of `rows` (count rows of dims() values, contiguous),
+  /// first index on ties (numpy's argmin, as scikit-learn).
+  void NearestRows(const double* rows, size_t count, int32_t* labels) const;
+
+  /// scores[r * k() + j] = score_j of row r: the squared distance is max(0, ||x||^2 + score),
+  /// scikit-learn's _euclidean_distances (k-means++ samples by it).
+  void Scores(const double* rows, size_t count, double* scores) const;
+
+  /// The same argmin for the rows of `x` listed in `rows`, with the best and second-best
+  /// scores (Hamerly's bounds); results[i] belongs to rows[i].
+  void NearestTwoRows(const FeatureMatrix& x, std::span<const uint32_t> rows,
+                      NearestTwo* results) const;
+
+ private:
+  size_t k_;
+  size_t dims_;
+  size_t packs_;
+  double max_norm_ = 0;
+  std::vector<CentrePack> minus_two_transposed_;  // [dim][pack]
+  std::vector<CentrePack> squared_norms_;         // [pack]
+};
+
+}  // namespace growthlens::ml

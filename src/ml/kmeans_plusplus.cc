@@ -1,0 +1,128 @@
+#include "ml/kmeans_plusplus.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/parallel.h"
+#include "ml/centre_table.h"
+#include "ml/row_chunks.h"
+#include "ml/seeded_draws.h"
+
+namespace growthlens::ml {
+
+namespace {
+
+// Squared distances of a chunk's rows to every centre of `table`, as scikit-learn's
+// _euclidean_distances: max(0, ||x||^2 + ||c||^2 - 2 x.c), through the KMeans score kernel.
+void ChunkSquaredDistances(const FeatureMatrix& x, std::span<const double> row_norms2,
+                           const CentreTable& table, RowRange range, std::vector<double>& out) {
+  out.resize(range.size() * table.k());
+  if (range.size() == 0) return;
+  table.Scores(x.row(range.begin).data(), range.size(), out.data());
+  for (size_t offset = 0; offset < range.size(); ++offset) {
+    for (size_t centre = 0; centre < table.k(); ++centre) {
+      double& value = out[offset * table.k() + centre];
+      value = std::max(0.0, row_norms2[range.begin + offset] + value);
+    }
+  }
+}
+
+// closest[i] = min(closest[i], d(x_i, candidate `chosen` of `table`)^2), and the per-chunk sums
+// of the result. The distances are those the candidate pass computed: same kernel, same table.
+void AddSeed(const FeatureMatrix& x, std::span<const double> row_norms2, const CentreTable& table,
+             size_t chosen, std::vector<double>& closest, const RowChunks& chunks,
+             std::vector<double>& chunk_potential, unsigned threads) {
+  ParallelFor(chunks.count(), threads, [&](size_t chunk_idx) {
+    const RowRange range = chunks[chunk_idx];
+    std::vector<double> distances;
+    ChunkSquaredDistances(x, row_norms2, table, range, distances);
+    double sum = 0;
+    for (size_t row_idx = range.begin; row_idx < range.end; ++row_idx) {
+      const double distance = distances[(row_idx - range.begin) * table.k() + chosen];
+      closest[row_idx] = std::min(closest[row_idx], distance);
+      sum += closest[row_idx];
+    }
+    chunk_potential[chunk_idx] = sum;
+  });
+}
+
+// First row whose running sum of `closest` reaches `target` (numpy.searchsorted, side left).
+size_t SampleRow(const std::vector<double>& closest, const RowChunks& chunks,
+                 const std::vector<double>& chunk_potential, double target) {
+  double running = 0;
+  for (size_t chunk_idx = 0; chunk_idx < chunks.count(); ++chunk_idx) {
+    if (running + chunk_potential[chunk_idx] < target) {
+      running += chunk_potential[chunk_idx];
+      continue;
+    }
+    const RowRange range = chunks[chunk_idx];
+    double within = running;
+    for (size_t row_idx = range.begin; row_idx < range.end; ++row_idx) {
+      within += closest[row_idx];
+      if (within >= target) return row_idx;
+    }
+    running += chunk_potential[chunk_idx];  // rounding left the chunk short: go on
+  }
+  return closest.size() - 1;  // scikit-learn clips to the last row too
+}
+
+}  // namespace
+
+size_t LocalTrialsFor(size_t k) {
+  return 2 + static_cast<size_t>(std::log(static_cast<double>(k)));
+}
+
+std::vector<size_t> GreedyKMeansPlusPlus(const FeatureMatrix& x, std::span<const double> row_norms2,
+                                         size_t k, std::mt19937_64& rng, unsigned threads) {
+  const size_t rows = x.rows();
+  const size_t trials = LocalTrialsFor(k);
+  const RowChunks chunks(rows);
+  std::vector<size_t> seeds;
+  seeds.reserve(k);
+  seeds.push_back(UniformIndex(rng, rows));
+
+  std::vector<double> closest(rows, std::numeric_limits<double>::infinity());
+  std::vector<double> chunk_potential(chunks.count());
+  AddSeed(x, row_norms2, CentreTable(x.SelectRows(seeds)), 0, closest, chunks, chunk_potential,
+          threads);
+  std::vector<size_t> candidates(trials);
+  std::vector<double> candidate_potential(chunks.count() * trials);
+  while (seeds.size() < k) {
+    double potential = 0;
+    for (const double value : chunk_potential) potential += value;
+    for (size_t& candidate : candidates)
+      candidate = SampleRow(closest, chunks, chunk_potential, UniformUnit(rng) * potential);
+
+    // Potential with each candidate added, all candidates in one pass over the rows.
+    const CentreTable table(x.SelectRows(candidates));
+    ParallelFor(chunks.count(), threads, [&](size_t chunk_idx) {
+      const RowRange range = chunks[chunk_idx];
+      std::vector<double> distances;
+      ChunkSquaredDistances(x, row_norms2, table, range, distances);
+      double* sums = candidate_potential.data() + chunk_idx * trials;
+      std::fill(sums, sums + trials, 0.0);
+      for (size_t row_idx = range.begin; row_idx < range.end; ++row_idx) {
+        const double* row_distances = distances.data() + (row_idx - range.begin) * trials;
+        for (size_t trial = 0; trial < trials; ++trial)
+          sums[trial] += std::min(closest[row_idx], row_distances[trial]);
+      }
+    });
+    size_t best_trial = 0;
+    double best_potential = std::numeric_limits<double>::infinity();
+    for (size_t trial = 0; trial < trials; ++trial) {
+      double total = 0;
+      for (size_t chunk_idx = 0; chunk_idx < chunks.count(); ++chunk_idx)
+        total += candidate_potential[chunk_idx * trials + trial];
+      if (total < best_potential) {  // numpy.argmin: first of equals
+        best_potential = total;
+        best_trial = trial;
+      }
+    }
+    seeds.push_back(candidates[best_trial]);
+    AddSeed(x, row_norms2, table, best_trial, closest, chunks, chunk_potential, threads);
+  }
+  return seeds;
+}
+
+}  // namespace growthlens::ml

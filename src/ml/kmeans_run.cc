@@ -1,0 +1,81 @@
+#include "ml/kmeans_run.h"
+
+#include <numeric>
+
+#include "core/parallel.h"
+#include "ml/cluster_sums.h"
+#include "ml/empty_clusters.h"
+#include "ml/hamerly_step.h"
+#include "ml/lloyd_step.h"
+#include "ml/row_chunks.h"
+
+namespace growthlens::ml {
+
+namespace {
+
+template <AssignmentStep Step>
+RunOutcome RunWith(Step& step, const CentredRows& rows, FeatureMatrix centres,
+                   const RunSettings& settings) {
+  const FeatureMatrix& x = rows.x;
+  const RowChunks chunks(x.rows());
+  ChunkedClusterSums partial_sums(chunks.count(), centres.rows(), x.cols());
+  std::vector<size_t> changed_per_chunk(chunks.count());
+  ClusterTotals totals;
+  std::vector<double> shifts;  // empty: the first iteration has no previous centres
+
+  RunOutcome outcome;
+  outcome.labels.assign(x.rows(), -1);  // never a label, so iteration 0 cannot look converged
+  bool strict = false;
+  for (size_t iteration = 0; iteration < settings.max_iter; ++iteration) {
+    const CentreTable table(centres);
+    step.BeginIteration(centres, table, shifts);
+    ParallelFor(chunks.count(), settings.threads, [&](size_t chunk_idx) {
+      const RowRange range = chunks[chunk_idx];
+      changed_per_chunk[chunk_idx] = step.AssignRows(range, outcome.labels);
+      partial_sums.Accumulate(chunk_idx, x, range, outcome.labels);
+    });
+    partial_sums.Merge(totals, settings.threads);
+    outcome.empty_cluster_relocations +=
+        RelocateEmptyClusters(x, centres, outcome.labels, totals, settings.threads);
+    FeatureMatrix new_centres = AverageCentres(totals);
+    const double shift_total = CentreShifts(centres, new_centres, shifts);
+    centres = std::move(new_centres);
+    outcome.n_iter = iteration + 1;
+
+    const size_t changed =
+        std::accumulate(changed_per_chunk.begin(), changed_per_chunk.end(), size_t{0});
+    if (changed == 0) {
+      strict = true;
+      break;
+    }
+    if (shift_total <= settings.absolute_tol) {
+      outcome.converged = true;
+      break;
+    }
+  }
+  outcome.converged = outcome.converged || strict;
+  if (!strict) {
+    // Labels from the last assignment belong to the previous centres: relabel (no update).
+    const CentreTable table(centres);
+    step.BeginIteration(centres, table, shifts);
+    ParallelFor(chunks.count(), settings.threads,
+                [&](size_t chunk_idx) { step.AssignRows(chunks[chunk_idx], outcome.labels); });
+  }
+  outcome.inertia = InertiaOf(x, centres, outcome.labels, settings.threads);
+  outcome.centres = std::move(centres);
+  return outcome;
+}
+
+}  // namespace
+
+RunOutcome RunKMeans(const CentredRows& rows, FeatureMatrix initial_centres,
+                     const RunSettings& settings) {
+  if (settings.algorithm == KMeansAlgorithm::kHamerly) {
+    HamerlyStep step(rows.x, rows.row_norms2);
+    return RunWith(step, rows, std::move(initial_centres), settings);
+  }
+  LloydStep step(rows.x);
+  return RunWith(step, rows, std::move(initial_centres), settings);
+}
+
+}  // namespace growthlens::ml
