@@ -13,6 +13,7 @@
 #include "cli/report_view.h"
 #include "cli/revenue_views.h"
 #include "cli/rfm_views.h"
+#include "cli/segment_views.h"
 #include "io/atomic_file.h"
 
 namespace growthlens::cli {
@@ -51,10 +52,18 @@ struct AnalysisTables {
   std::vector<std::pair<std::string, View>> views;
 };
 
-std::unique_ptr<AnalysisTables> BuildTables(const Dataset& dataset, const Analysis& analysis) {
+std::unique_ptr<AnalysisTables> BuildTables(const Dataset& dataset, const Analysis& analysis,
+                                            const ml::Segmentation* segmentation) {
   auto tables = std::make_unique<AnalysisTables>();
   const bool usage = dataset.kind() == DataKind::kUsage;
   auto& views = tables->views;
+  if (segmentation != nullptr) {
+    views.emplace_back("personas", PersonasView(*segmentation, dataset));
+    views.emplace_back("user_personas", UserPersonasView(analysis.rfm, segmentation->labels,
+                                                         *segmentation, dataset));
+    if (!segmentation->sweep.rows.empty())
+      views.emplace_back("k_sweep", KSweepView(segmentation->sweep));
+  }
   views.emplace_back("users", RfmUsersView(analysis.rfm, dataset, usage));
   views.emplace_back("segments", RfmSegmentsView(analysis.rfm, usage));
   views.emplace_back("rfm_grid", RfmGridView(analysis.rfm));
@@ -119,7 +128,8 @@ View InsightsView(const std::vector<Insight>& insights) {
 
 nlohmann::ordered_json AnalysisReportJson(const Dataset& dataset, const Analysis& analysis,
                                           const AnalysisSource& source) {
-  const std::unique_ptr<AnalysisTables> tables = BuildTables(dataset, analysis);
+  const std::unique_ptr<AnalysisTables> tables =
+      BuildTables(dataset, analysis, source.segmentation);
   nlohmann::ordered_json report;
   report["format"] = "growthlens-analysis";
   report["version"] = 1;
@@ -133,7 +143,7 @@ nlohmann::ordered_json AnalysisReportJson(const Dataset& dataset, const Analysis
   report["kpis"] = KpisJson(analysis.kpis);
   report["top_20_percent_share"] = analysis.top_user_share;
   for (const auto& [name, view] : tables->views) {
-    if (name == "users") continue;  // one row per user: the CSV holds them
+    if (name == "users" || name == "user_personas") continue;  // per user: the CSVs hold them
     report[name] = ViewRowsJson(name == "products" ? Head(view, kReportProducts) : view);
   }
   if (dataset.kind() == DataKind::kTransactions) {
@@ -141,6 +151,13 @@ nlohmann::ordered_json AnalysisReportJson(const Dataset& dataset, const Analysis
                         {"top_count", analysis.pareto.top_count},
                         {"top_share", analysis.pareto.top_share}};
   }
+  if (source.segmentation != nullptr)
+    report["segmentation"] = {{"k", source.segmentation->k},
+                              {"k_from_silhouette", source.segmentation->k_from_silhouette},
+                              {"features", source.segmentation->feature_names},
+                              {"silhouette", source.segmentation->silhouette},
+                              {"silhouette_rows", source.segmentation->silhouette_rows},
+                              {"inertia", source.segmentation->inertia}};
   nlohmann::ordered_json timings = nlohmann::ordered_json::array();
   for (const AnalysisTiming& timing : analysis.timings)
     timings.push_back({{"analysis", timing.name}, {"seconds", timing.seconds}});
@@ -154,7 +171,8 @@ Result<std::vector<std::string>> WriteAnalysisFiles(const Dataset& dataset,
                                                     const std::string& dir,
                                                     const std::string& stem) {
   std::vector<std::string> written;
-  const std::unique_ptr<AnalysisTables> tables = BuildTables(dataset, analysis);
+  const std::unique_ptr<AnalysisTables> tables =
+      BuildTables(dataset, analysis, source.segmentation);
   for (const auto& [name, view] : tables->views) {
     const std::string path = (std::filesystem::path(dir) / (stem + "_" + name + ".csv")).string();
     GROWTHLENS_RETURN_IF_ERROR(WriteFileAtomically(path, RenderCsv(view)));

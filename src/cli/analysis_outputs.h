@@ -13,6 +13,7 @@
 #include "core/dataset.h"
 #include "core/status.h"
 #include "metrics/analysis.h"
+#include "ml/segmentation.h"
 #include "prep/cleaning_report.h"
 
 namespace growthlens::cli {
@@ -23,6 +24,7 @@ View InsightsView(const std::vector<Insight>& insights);
 struct AnalysisSource {
   std::string path;  // the input file
   const CleaningReport* cleaning = nullptr;
+  const ml::Segmentation* segmentation = nullptr;  // personas, when segmentation ran
 };
 
 /// The report: source, data summary, cleaning, KPIs, insights, segments, cohorts and the

@@ -3,9 +3,11 @@
 // plus one JSON report written to --output-dir.
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cli/analysis_outputs.h"
@@ -14,6 +16,7 @@
 #include "cli/command.h"
 #include "cli/ingest_command.h"
 #include "cli/rfm_views.h"
+#include "cli/segment_model.h"
 #include "core/number_format.h"
 
 namespace growthlens::cli {
@@ -26,6 +29,7 @@ struct AnalyzeArgs {
   AnalysisInput input;
   std::string output_dir = "data/processed";
   bool no_write = false;
+  bool no_segments = false;
   std::string cohort_period = "month";
   std::string series_period = "day";
   std::string reference_date;
@@ -77,12 +81,14 @@ Status RunAnalyze(AnalyzeArgs& args) {
   request.quiet = args.input.quiet;
   request.format = args.input.format;
   request.options = *options;
+  request.segment = !args.no_segments;
   return AnalyzeLoaded(*cleaned, request);
 }
 
 }  // namespace
 
-std::string AnalysisSummaryText(const Dataset& dataset, const Analysis& analysis) {
+std::string AnalysisSummaryText(const Dataset& dataset, const Analysis& analysis,
+                                const ml::Segmentation* segmentation) {
   const bool usage = dataset.kind() == DataKind::kUsage;
   const Kpis& kpis = analysis.kpis;
   std::string out;
@@ -106,6 +112,14 @@ std::string AnalysisSummaryText(const Dataset& dataset, const Analysis& analysis
   for (const Insight& insight : analysis.insights) out += fmt::format("  - {}\n", insight.text);
   out += "\n";
   out += RenderTable(RfmSegmentsView(analysis.rfm, usage));
+  if (segmentation != nullptr) {
+    out += fmt::format("\nPersonas (KMeans on {}, k = {}{}, silhouette {:.3f})\n",
+                       fmt::join(segmentation->feature_names, ", "), segmentation->k,
+                       segmentation->k_from_silhouette ? " by best silhouette" : "",
+                       segmentation->silhouette);
+    for (const ml::Persona& persona : segmentation->personas)
+      out += fmt::format("  {} {}: {}\n", persona.id, persona.name, persona.description);
+  }
   return out;
 }
 
@@ -123,7 +137,26 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request) 
     fmt::print(stderr, "growthlens analyze: analysed {} rows in {:.0f} ms ({})\n",
                GroupedNumber(static_cast<double>(dataset.rows()), 0), seconds * 1e3, timings);
   }
-  const AnalysisSource source{request.input, &cleaned.report};
+  std::optional<ml::Segmentation> segmentation;
+  if (request.segment) {
+    const auto segment_start = std::chrono::steady_clock::now();
+    ml::SegmentationOptions segment_options;
+    segment_options.threads = request.options.threads;
+    Result<ml::Segmentation> segmented = ml::SegmentUsers(dataset, analysis.rfm, segment_options);
+    if (segmented.ok()) {
+      segmentation = std::move(segmented).value();
+      if (!request.quiet)
+        fmt::print(stderr, "growthlens analyze: {} personas (k by silhouette) in {:.2f} s\n",
+                   segmentation->k,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - segment_start)
+                       .count());
+    } else if (!request.quiet) {
+      fmt::print(stderr, "growthlens analyze: warning: no segmentation: {}\n",
+                 segmented.status().message());
+    }
+  }
+  const AnalysisSource source{request.input, &cleaned.report,
+                              segmentation ? &*segmentation : nullptr};
   std::vector<std::string> written;
   if (!request.output_dir.empty()) {
     const std::string stem = DataStem(request.input);
@@ -131,12 +164,24 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request) 
         WriteAnalysisFiles(dataset, analysis, source, request.output_dir, stem);
     if (!files.ok()) return files.status();
     written = std::move(files).value();
+    if (segmentation) {
+      SegmentModel model;
+      model.kind = dataset.kind();
+      model.source = request.input;
+      model.reference_day = FormatDate(analysis.rfm.reference_day);
+      model.training_users = analysis.rfm.size();
+      model.segmentation = *segmentation;
+      const std::string model_path =
+          (std::filesystem::path(request.output_dir) / (stem + "_model.json")).string();
+      GROWTHLENS_RETURN_IF_ERROR(WriteSegmentModel(model_path, model, dataset));
+      written.push_back(model_path);
+    }
   }
   if (request.format == OutputFormat::kJson) {
     PrintOut(AnalysisReportJson(dataset, analysis, source).dump(1) + "\n");
     return Status::Ok();
   }
-  std::string out = AnalysisSummaryText(dataset, analysis);
+  std::string out = AnalysisSummaryText(dataset, analysis, source.segmentation);
   if (!written.empty())
     out +=
         fmt::format("\n{} tables and the report written to {} ({})\n", written.size(),
@@ -157,6 +202,9 @@ void RegisterAnalyzeCommand(CLI::App& app, CommandOutcome& outcome) {
   command->add_option("--output-dir", args->output_dir,
                       "Directory for the tables and the report (default data/processed)");
   command->add_flag("--no-write", args->no_write, "Print only; write no files");
+  command->add_flag("--no-segments", args->no_segments,
+                    "Skip the KMeans personas (k = 2..10 by silhouette; see 'growthlens segment' "
+                    "for its options)");
   command->add_option("--cohort-period", args->cohort_period,
                       "month (default), week or day: cohort bucket and period length");
   command->add_option("--series-period", args->series_period,

@@ -6,6 +6,7 @@
 
 #include "cli/output_format.h"
 #include "metrics/analysis.h"
+#include "ml/segmentation.h"
 #include "prep/ingest.h"
 
 namespace growthlens::cli {
@@ -16,12 +17,14 @@ struct AnalyzeRequest {
   bool quiet = false;
   OutputFormat format = OutputFormat::kTable;
   AnalysisOptions options;
+  bool segment = true;  // KMeans personas (k by silhouette) after the analyses
 };
 
 /// Runs every analysis, writes the tables and the report, prints the summary or the report.
 Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request);
 
 /// KPI headline, insights and the segment summary, for the terminal.
-std::string AnalysisSummaryText(const Dataset& dataset, const Analysis& analysis);
+std::string AnalysisSummaryText(const Dataset& dataset, const Analysis& analysis,
+                                const ml::Segmentation* segmentation = nullptr);
 
 }  // namespace growthlens::cli

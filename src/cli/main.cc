@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   growthlens::cli::RegisterDemoCommand(app, outcome);
   growthlens::cli::RegisterAnalyzeCommand(app, outcome);
   growthlens::cli::RegisterInsightsCommand(app, outcome);
+  growthlens::cli::RegisterSegmentCommands(app, outcome);
+  growthlens::cli::RegisterModelCommands(app, outcome);
   growthlens::cli::RegisterRfmCommand(app, outcome);
   growthlens::cli::RegisterRevenueCommand(app, outcome);
   growthlens::cli::RegisterCohortsCommand(app, outcome);

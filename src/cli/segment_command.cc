@@ -1,0 +1,257 @@
+// growthlens segment FILE and growthlens train FILE: KMeans personas on RFM (optionally plus
+// feature-usage shares). `train` fits and writes the model; `segment` does it all in one go: the
+// k sweep, the personas with their interpretation, users with their persona and the model.
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "cli/analysis_view.h"
+#include "cli/command.h"
+#include "cli/ingest_command.h"
+#include "cli/segment_model.h"
+#include "cli/segment_views.h"
+#include "core/number_format.h"
+#include "io/atomic_file.h"
+#include "metrics/rfm.h"
+
+namespace growthlens::cli {
+
+namespace {
+
+struct SegmentArgs {
+  AnalysisInput input;
+  size_t k = 0;  // 0: chosen by silhouette
+  size_t k_min = 2;
+  size_t k_max = 10;
+  size_t n_init = 10;
+  uint64_t seed = 0;
+  std::string features = "rfm";
+  std::string model;  // "" = data/models/<stem>_segments.json
+  std::string output_dir = "data/processed";
+  bool no_write = false;
+  std::string reference_date;
+  size_t exact_silhouette_max = 20'000;
+  size_t silhouette_sample = 10'000;
+  size_t stability_seeds = 0;
+};
+
+/// The chosen columns of a view, for terminal tables narrower than the CSV.
+View Columns(const View& view, std::initializer_list<std::string_view> keys) {
+  auto indices = std::make_shared<std::vector<size_t>>();
+  View narrow;
+  for (std::string_view key : keys)
+    for (size_t idx = 0; idx < view.columns.size(); ++idx)
+      if (view.columns[idx].key == key) {
+        indices->push_back(idx);
+        narrow.columns.push_back(view.columns[idx]);
+      }
+  narrow.rows = view.rows;
+  narrow.row = [indices, inner = view.row](size_t row, std::vector<Cell>& cells) {
+    std::vector<Cell> all;
+    inner(row, all);
+    cells.clear();
+    for (size_t idx : *indices) cells.push_back(all[idx]);
+  };
+  return narrow;
+}
+
+Result<ml::SegmentationOptions> ParseSegmentOptions(const SegmentArgs& args) {
+  ml::SegmentationOptions options;
+  Result<ml::SegmentFeatures> features = ParseChoice<ml::SegmentFeatures>(
+      "--features", args.features,
+      {{"rfm", ml::SegmentFeatures::kRfm}, {"rfm+usage", ml::SegmentFeatures::kRfmAndUsageShares}});
+  if (!features.ok()) return features.status();
+  options.features = *features;
+  if (args.k == 1)
+    return Status(ErrorCode::kInvalidArgument, "--k 1: expected at least 2 segments");
+  if (args.k > 0) options.k = args.k;
+  if (args.k_min < 2 || args.k_min > args.k_max)
+    return Status(
+        ErrorCode::kInvalidArgument,
+        fmt::format("--k-min {} --k-max {}: expected 2 <= k-min <= k-max", args.k_min, args.k_max));
+  options.k_min = args.k_min;
+  options.k_max = args.k_max;
+  if (args.n_init == 0)
+    return Status(ErrorCode::kInvalidArgument, "--n-init 0: expected at least 1 initialisation");
+  options.n_init = args.n_init;
+  options.seed = args.seed;
+  options.exact_silhouette_max_rows = args.exact_silhouette_max;
+  options.silhouette_sample_size = args.silhouette_sample;
+  options.stability_seeds = args.stability_seeds;
+  options.threads = args.input.flags.options.read.threads;
+  return options;
+}
+
+Result<RfmOptions> ParseRfmOptions(const std::string& reference_date) {
+  RfmOptions rfm;
+  if (reference_date.empty()) return rfm;
+  rfm.reference_day = ParseIsoDate(reference_date);
+  if (!rfm.reference_day)
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("--reference-date '{}': expected a date YYYY-MM-DD", reference_date));
+  return rfm;
+}
+
+std::string SegmentationHeading(const ml::Segmentation& segmentation, size_t users,
+                                double seconds) {
+  return fmt::format(
+      "{} personas of {} {} ({}), k = {}{}, silhouette {:.4f} on {} rows, inertia {}, in {:.2f} "
+      "s\n\n",
+      segmentation.k, GroupedNumber(static_cast<double>(users), 0),
+      segmentation.kind == DataKind::kUsage ? "users" : "customers",
+      fmt::join(segmentation.feature_names, ", "), segmentation.k,
+      segmentation.k_from_silhouette ? " (best silhouette)" : " (given)", segmentation.silhouette,
+      GroupedNumber(static_cast<double>(segmentation.silhouette_rows), 0),
+      GroupedNumber(segmentation.inertia, 1), seconds);
+}
+
+std::string PersonasText(const ml::Segmentation& segmentation, const Dataset& dataset) {
+  const View personas = PersonasView(segmentation, dataset);
+  std::string out = RenderTable(
+      Columns(personas, {"id", "persona", "users", "share", "median_recency", "mean_frequency",
+                         "mean_monetary", "monetary_share", "top_features"}));
+  out += '\n';
+  for (const ml::Persona& persona : segmentation.personas)
+    out += fmt::format("{} {}\n  {}\n  {}\n", persona.id, persona.name, persona.description,
+                       persona.action);
+  return out;
+}
+
+Status RunSegment(SegmentArgs& args, bool train_only) {
+  const std::string_view command = train_only ? "train" : "segment";
+  Result<ml::SegmentationOptions> options = ParseSegmentOptions(args);
+  if (!options.ok()) return options.status();
+  Result<RfmOptions> rfm_options = ParseRfmOptions(args.reference_date);
+  if (!rfm_options.ok()) return rfm_options.status();
+  Result<CleanedData> cleaned = LoadForAnalysis(command, args.input);
+  if (!cleaned.ok()) return cleaned.status();
+  const Dataset& dataset = cleaned->dataset;
+  const RfmTable rfm = ComputeRfm(dataset, *rfm_options);
+  if (!args.input.quiet)
+    fmt::print(stderr, "growthlens {}: clustering {} {} ({})\n", command, WithThousands(rfm.size()),
+               dataset.kind() == DataKind::kUsage ? "users" : "customers",
+               options->k
+                   ? fmt::format("k = {}", *options->k)
+                   : fmt::format("k = {}..{} by silhouette", options->k_min, options->k_max));
+  const auto start = std::chrono::steady_clock::now();
+  Result<ml::Segmentation> segmentation = ml::SegmentUsers(dataset, rfm, *options);
+  if (!segmentation.ok()) return segmentation.status();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  SegmentModel model;
+  model.kind = dataset.kind();
+  model.source = args.input.input;
+  model.reference_day = FormatDate(rfm.reference_day);
+  model.training_users = rfm.size();
+  model.segmentation = *segmentation;
+  const std::string stem = DataStem(args.input.input);
+  const std::string model_path =
+      args.model.empty() ? fmt::format("data/models/{}_segments.json", stem) : args.model;
+  std::vector<std::string> written;
+  if (!args.no_write) {
+    GROWTHLENS_RETURN_IF_ERROR(WriteSegmentModel(model_path, model, dataset));
+    written.push_back(model_path);
+  }
+  const View users = UserPersonasView(rfm, segmentation->labels, *segmentation, dataset);
+  const View personas = PersonasView(*segmentation, dataset);
+  const View sweep = KSweepView(segmentation->sweep);
+  if (!train_only && !args.no_write) {
+    const std::filesystem::path dir(args.output_dir);
+    for (const auto& [name, view] :
+         {std::pair{"user_personas", &users}, std::pair{"personas", &personas},
+          std::pair{"k_sweep", &sweep}}) {
+      const std::string path = (dir / fmt::format("{}_{}.csv", stem, name)).string();
+      GROWTHLENS_RETURN_IF_ERROR(WriteFileAtomically(path, RenderCsv(*view)));
+      written.push_back(path);
+    }
+  }
+
+  switch (args.input.format) {
+    case OutputFormat::kTable: {
+      std::string out = SegmentationHeading(*segmentation, rfm.size(), seconds);
+      if (!segmentation->sweep.rows.empty()) out += RenderTable(sweep) + "\n";
+      out += PersonasText(*segmentation, dataset);
+      for (const std::string& path : written) out += fmt::format("wrote {}\n", path);
+      PrintOut(out);
+      break;
+    }
+    case OutputFormat::kJson:
+      PrintOut(SegmentModelJson(model, dataset).dump(1) + "\n");
+      break;
+    case OutputFormat::kCsv:
+      PrintOut(RenderCsv(train_only ? personas : users));
+      break;
+  }
+  return Status::Ok();
+}
+
+void AddSegmentOptions(CLI::App& command, SegmentArgs& args, bool train_only) {
+  AddAnalysisInput(command, args.input);
+  command.add_option("--k", args.k,
+                     "Number of personas (default: the best silhouette over "
+                     "--k-min..--k-max)");
+  command.add_option("--k-min", args.k_min, "Smallest k tried (default 2)");
+  command.add_option("--k-max", args.k_max, "Largest k tried (default 10)");
+  command.add_option("--n-init", args.n_init,
+                     "KMeans initialisations, the lowest inertia kept (default 10)");
+  command.add_option("--seed", args.seed,
+                     "Seed of k-means++ and the silhouette sample (default 0)");
+  command
+      .add_option("--features", args.features,
+                  "rfm (default): recency, frequency, monetary; rfm+usage (usage logs): plus each "
+                  "user's share of events per feature. log1p then standard scaling")
+      ->option_text("rfm|rfm+usage");
+  command.add_option("--model", args.model,
+                     "Model file to write (default data/models/<input>_segments.json)");
+  if (!train_only)
+    command.add_option("--output-dir", args.output_dir,
+                       "Where <input>_user_personas.csv, _personas.csv and _k_sweep.csv go "
+                       "(default data/processed)");
+  command.add_flag("--no-write", args.no_write, "Write no files");
+  command.add_option("--reference-date", args.reference_date,
+                     "Day recency is counted to, YYYY-MM-DD (default: the day after the last day)");
+  command.add_option("--exact-silhouette-max", args.exact_silhouette_max,
+                     "Exact silhouette up to this many users, sampled above (default 20000)");
+  command.add_option("--silhouette-sample", args.silhouette_sample,
+                     "Users in the silhouette sample above that (default 10000)");
+  command.add_option("--stability-seeds", args.stability_seeds,
+                     "Refits per k with other seeds; reports their mean adjusted Rand index "
+                     "(default 0)");
+}
+
+}  // namespace
+
+void RegisterSegmentCommands(CLI::App& app, CommandOutcome& outcome) {
+  auto segment_args = std::make_shared<SegmentArgs>();
+  CLI::App* segment = app.add_subcommand(
+      "segment",
+      "Segment users (or customers) into personas in one go: RFM features (log1p, standard "
+      "scaling), KMeans for k = 2..10 with inertia, silhouette, Davies-Bouldin and "
+      "Calinski-Harabasz, the best silhouette chosen unless --k is given; personas named and "
+      "described with what to do; writes users with their persona, the personas, the k sweep "
+      "and the model. Rules in docs/ANALYTICS.md (Segmentation).");
+  AddSegmentOptions(*segment, *segment_args, /*train_only=*/false);
+  segment->callback([segment_args, &outcome] {
+    const Status status = RunSegment(*segment_args, /*train_only=*/false);
+    if (!status.ok()) ReportFailure("segment", status, outcome);
+  });
+
+  auto train_args = std::make_shared<SegmentArgs>();
+  CLI::App* train = app.add_subcommand(
+      "train",
+      "Fit the segmentation model (as segment does) and write it as versioned JSON: features, "
+      "transform, centres, persona names, training summary and metrics. 'growthlens predict' "
+      "and 'evaluate' read it.");
+  AddSegmentOptions(*train, *train_args, /*train_only=*/true);
+  train->callback([train_args, &outcome] {
+    const Status status = RunSegment(*train_args, /*train_only=*/true);
+    if (!status.ok()) ReportFailure("train", status, outcome);
+  });
+}
+
+}  // namespace growthlens::cli

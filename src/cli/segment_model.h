@@ -1,0 +1,37 @@
+#pragma once
+// The segmentation model file: versioned JSON holding everything needed to place new users in
+// the same personas (feature names, the log1p + scaling parameters, centres, persona names and
+// descriptions) and what it was trained on (source, users, k and how it was chosen, metrics, the
+// k sweep). `growthlens train` and `segment` write it, `evaluate` and `predict` read it. A file
+// of a newer format version is refused with a message saying so.
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "core/status.h"
+#include "ml/segmentation.h"
+
+namespace growthlens::cli {
+
+inline constexpr int kSegmentModelVersion = 1;
+inline constexpr const char* kSegmentModelFormat = "growthlens-segment-model";
+
+struct SegmentModel {
+  int version = kSegmentModelVersion;
+  DataKind kind = DataKind::kUsage;
+  std::string source;             // the training file
+  std::string reference_day;      // of the training RFM
+  ml::Segmentation segmentation;  // labels are not stored
+  uint64_t training_users = 0;
+};
+
+nlohmann::ordered_json SegmentModelJson(const SegmentModel& model, const Dataset& dataset);
+/// Parses a model, checking its format, version and shapes; errors name the field.
+Result<SegmentModel> ParseSegmentModel(const std::string& text, const std::string& path);
+
+Status WriteSegmentModel(const std::string& path, const SegmentModel& model,
+                         const Dataset& dataset);
+Result<SegmentModel> ReadSegmentModel(const std::string& path);
+
+}  // namespace growthlens::cli

@@ -1,0 +1,98 @@
+#pragma once
+// Segmentation: users grouped into behavioural personas a team can act on. Features are the RFM
+// values (optionally plus each user's share of events per feature, for usage logs), log1p then
+// standard-scaled; KMeans with k chosen by the best silhouette over a range unless given; the
+// clusters are ordered by value (most valuable first), named by the rules of docs/ANALYTICS.md
+// ("Segmentation") and described (size, share, mean and median R/F/M, value share, top
+// features, what to do).
+//
+//   Result<Segmentation> segments = SegmentUsers(dataset, rfm, SegmentationOptions{});
+//   for (const Persona& persona : segments->personas) Show(persona.name, persona.users);
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/dataset.h"
+#include "core/status.h"
+#include "metrics/rfm.h"
+#include "ml/feature_matrix.h"
+#include "ml/feature_transform.h"
+#include "ml/kmeans_sweep.h"
+
+namespace growthlens::ml {
+
+enum class SegmentFeatures {
+  kRfm,                // recency, frequency, monetary
+  kRfmAndUsageShares,  // usage logs: plus the user's share of events in each feature
+};
+
+struct SegmentationOptions {
+  SegmentFeatures features = SegmentFeatures::kRfm;
+  std::optional<size_t> k;  // fixed k; else the best silhouette over k_min..k_max
+  size_t k_min = 2;
+  size_t k_max = 10;
+  size_t n_init = 10;
+  uint64_t seed = 0;
+  size_t exact_silhouette_max_rows = 20'000;  // exact at or below, sampled above
+  size_t silhouette_sample_size = 10'000;
+  size_t stability_seeds = 0;  // extra fits with other seeds, for the adjusted Rand index
+  unsigned threads = 0;
+};
+
+struct FeatureUse {
+  uint16_t feature = 0;  // code into Dataset::features
+  double share = 0;      // of the persona's events
+};
+
+struct Persona {
+  size_t id = 0;            // 0 = most valuable; the order of the centres
+  std::string name;         // e.g. "Power Users", "High-Value Loyalists"
+  std::string description;  // the numbers behind the name, in words
+  std::string action;       // what to do with them
+  uint64_t users = 0;
+  double share = 0;        // of users
+  double value_score = 0;  // (frequency + monetary - recency) / 3 of the scaled centre
+  double mean_recency = 0, mean_frequency = 0, mean_monetary = 0;
+  double median_recency = 0, median_frequency = 0, median_monetary = 0;
+  double monetary_share = 0;             // of revenue (events for usage logs)
+  std::vector<FeatureUse> top_features;  // usage logs: up to 3, most used first
+};
+
+struct Segmentation {
+  DataKind kind = DataKind::kUsage;
+  std::vector<std::string> feature_names;  // columns of the model
+  FeatureTransform transform;
+  FeatureMatrix centres;        // scaled space, one row per persona, in persona order
+  std::vector<int32_t> labels;  // persona id per RfmTable row
+  std::vector<Persona> personas;
+  KSweepResult sweep;  // rows empty when k was given
+  bool k_from_silhouette = false;
+  size_t k = 0;
+  double inertia = 0;
+  double silhouette = 0;
+  size_t silhouette_rows = 0;
+};
+
+/// The model's input columns for the users of `rfm`, in its row order.
+Result<FeatureMatrix> SegmentationFeatures(const Dataset& dataset, const RfmTable& rfm,
+                                           SegmentFeatures features,
+                                           std::vector<std::string>* names = nullptr);
+
+/// The columns a stored model was trained on (its feature names, e.g. "recency",
+/// "share_Search"), for the users of `rfm`: a feature the data lacks is a share of 0, one the
+/// model lacks is ignored. Errors: a name that is neither RFM nor a share.
+Result<FeatureMatrix> FeaturesForModel(const Dataset& dataset, const RfmTable& rfm,
+                                       std::span<const std::string> names);
+
+Result<Segmentation> SegmentUsers(const Dataset& dataset, const RfmTable& rfm,
+                                  const SegmentationOptions& options);
+
+/// Names and describes clusters already fitted (labels 0..k-1 per RfmTable row, centres in
+/// scaled space with recency, frequency, monetary as the first three columns), reordering them
+/// by value. Used by SegmentUsers and when a stored model predicts new users.
+void NamePersonas(const Dataset& dataset, const RfmTable& rfm, Segmentation& segmentation);
+
+}  // namespace growthlens::ml

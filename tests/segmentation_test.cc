@@ -1,0 +1,152 @@
+// Segmentation: features, persona order and names (docs/ANALYTICS.md, "Segmentation"), the
+// interpretation's arithmetic, and KMeans on the Online Retail RFM table against scikit-learn
+// (tests/golden/kmeans_rfm.golden, from tests/golden/make_kmeans_golden.py).
+
+#include "ml/segmentation.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numeric>
+
+#include "prep/ingest.h"
+#include "test_data.h"
+
+namespace growthlens::ml {
+namespace {
+
+CleanedData LoadUsage(const std::string& rows) {
+  Result<CleanedData> data =
+      IngestText(std::string(testing::kUsageHeader) + rows, "t.csv", IngestOptions());
+  EXPECT_TRUE(data.ok()) << data.status().message();
+  return std::move(data).value();
+}
+
+/// Eight users whose activity puts them in clear tiers: u1/u2 heavy and recent ... u7/u8 one
+/// old day each.
+const char* const kEightUsers =
+    "u1,2024-01-01,2024-03-01,Search,50\nu1,2024-01-01,2024-03-10,Search,40\n"
+    "u1,2024-01-01,2024-03-20,API,30\nu1,2024-01-01,2024-03-30,Search,60\n"
+    "u2,2024-01-01,2024-03-05,Search,45\nu2,2024-01-01,2024-03-15,Export,35\n"
+    "u2,2024-01-01,2024-03-25,Search,55\nu2,2024-01-01,2024-03-29,Search,20\n"
+    "u3,2024-01-01,2024-02-10,Search,8\nu3,2024-01-01,2024-03-01,Search,6\n"
+    "u4,2024-01-01,2024-02-12,Export,7\nu4,2024-01-01,2024-03-02,Search,9\n"
+    "u5,2024-01-01,2024-01-20,Search,3\nu6,2024-01-01,2024-01-22,Search,2\n"
+    "u7,2024-01-01,2024-01-02,Search,1\nu8,2024-01-01,2024-01-03,Export,1\n";
+
+TEST(SegmentationFeatures, RfmColumnsAndUsageSharesPerUser) {
+  const CleanedData data = LoadUsage(kEightUsers);
+  const RfmTable rfm = ComputeRfm(data.dataset, RfmOptions());
+  std::vector<std::string> names;
+  Result<FeatureMatrix> x =
+      SegmentationFeatures(data.dataset, rfm, SegmentFeatures::kRfmAndUsageShares, &names);
+  ASSERT_TRUE(x.ok()) << x.status().message();
+  ASSERT_EQ(names.size(), 3u + data.dataset.features.size());
+  EXPECT_EQ(names[0], "recency");
+  // u1 (first row, ids in order): 180 events, 150 in Search, 30 in API.
+  const size_t search = 3 + *data.dataset.features.Find("Search");
+  const size_t api = 3 + *data.dataset.features.Find("API");
+  EXPECT_DOUBLE_EQ((*x)(0, 2), 180.0);
+  EXPECT_DOUBLE_EQ((*x)(0, search), 150.0 / 180.0);
+  EXPECT_DOUBLE_EQ((*x)(0, api), 30.0 / 180.0);
+  for (size_t row = 0; row < x->rows(); ++row) {
+    double total = 0;
+    for (size_t col = 3; col < x->cols(); ++col) total += (*x)(row, col);
+    EXPECT_NEAR(total, 1.0, 1e-12) << row;
+  }
+  // A model's columns by name: a share the data lacks is 0, an unknown name is an error.
+  const std::vector<std::string> model = {"monetary", "share_Search", "share_Chat"};
+  Result<FeatureMatrix> for_model = FeaturesForModel(data.dataset, rfm, model);
+  ASSERT_TRUE(for_model.ok()) << for_model.status().message();
+  EXPECT_DOUBLE_EQ((*for_model)(0, 0), 180.0);
+  EXPECT_DOUBLE_EQ((*for_model)(0, 1), 150.0 / 180.0);
+  EXPECT_DOUBLE_EQ((*for_model)(0, 2), 0.0);
+  const std::vector<std::string> bad = {"recency", "tenure"};
+  EXPECT_FALSE(FeaturesForModel(data.dataset, rfm, bad).ok());
+}
+
+TEST(Personas, OrderedByValueNamedByTierAndDescribed) {
+  const CleanedData data = LoadUsage(kEightUsers);
+  const RfmTable rfm = ComputeRfm(data.dataset, RfmOptions());
+  SegmentationOptions options;
+  options.k = 4;
+  options.seed = 3;
+  Result<Segmentation> segments = SegmentUsers(data.dataset, rfm, options);
+  ASSERT_TRUE(segments.ok()) << segments.status().message();
+  ASSERT_EQ(segments->personas.size(), 4u);
+  const std::vector<std::string> names = {"Power Users", "Regular Users", "At-Risk Users",
+                                          "Dormant Users"};
+  double share = 0, value_share = 0;
+  for (size_t id = 0; id < 4; ++id) {
+    const Persona& persona = segments->personas[id];
+    EXPECT_EQ(persona.id, id);
+    EXPECT_EQ(persona.name, names[id]);
+    if (id > 0) {
+      EXPECT_LE(persona.value_score, segments->personas[id - 1].value_score);
+    }
+    share += persona.share;
+    value_share += persona.monetary_share;
+    EXPECT_FALSE(persona.description.empty());
+    EXPECT_FALSE(persona.action.empty());
+  }
+  EXPECT_NEAR(share, 1.0, 1e-12);
+  EXPECT_NEAR(value_share, 1.0, 1e-12);
+  // The heavy recent pair is the top persona; the two one-day users of early January the last.
+  EXPECT_EQ(segments->labels[0], 0);  // u1
+  EXPECT_EQ(segments->labels[1], 0);  // u2
+  EXPECT_EQ(segments->labels[6], 3);  // u7
+  EXPECT_EQ(segments->labels[7], 3);  // u8
+  EXPECT_EQ(segments->personas[0].users, 2u);
+  EXPECT_DOUBLE_EQ(segments->personas[0].median_frequency, 4.0);
+  EXPECT_NEAR(segments->personas[0].monetary_share, 335.0 / 372.0, 1e-12);
+  EXPECT_EQ(data.dataset.features[segments->personas[0].top_features[0].feature], "Search");
+}
+
+TEST(Personas, TiersSpreadForFewClustersAndNumberedForMany) {
+  const CleanedData data = LoadUsage(kEightUsers);
+  const RfmTable rfm = ComputeRfm(data.dataset, RfmOptions());
+  auto names = [&](size_t k) {
+    SegmentationOptions options;
+    options.k = k;
+    Result<Segmentation> segments = SegmentUsers(data.dataset, rfm, options);
+    EXPECT_TRUE(segments.ok()) << segments.status().message();
+    std::vector<std::string> out;
+    for (const Persona& persona : segments->personas) out.push_back(persona.name);
+    return out;
+  };
+  EXPECT_EQ(names(2), (std::vector<std::string>{"Power Users", "Dormant Users"}));
+  EXPECT_EQ(names(3), (std::vector<std::string>{"Power Users", "At-Risk Users", "Dormant Users"}));
+  EXPECT_EQ(names(6),
+            (std::vector<std::string>{"Power Users 1", "Power Users 2", "Regular Users",
+                                      "At-Risk Users 1", "At-Risk Users 2", "Dormant Users"}));
+}
+
+TEST(Segmentation, OnlineRetailInertiaMatchesScikitLearnAndSilhouetteChoosesK) {
+  Result<CleanedData> data =
+      IngestText(testing::ReadXz(testing::SharedDataPath("online_retail.csv.xz")),
+                 "online_retail.csv", IngestOptions());
+  ASSERT_TRUE(data.ok()) << data.status().message();
+  const RfmTable rfm = ComputeRfm(data->dataset, RfmOptions());
+  const auto golden = testing::ReadGolden(testing::GoldenPath("kmeans_rfm.golden"));
+  SegmentationOptions options;
+  options.k_max = 6;
+  Result<Segmentation> segments = SegmentUsers(data->dataset, rfm, options);
+  ASSERT_TRUE(segments.ok()) << segments.status().message();
+  ASSERT_EQ(segments->sweep.rows.size(), 5u);
+  for (const KSweepRow& row : segments->sweep.rows) {
+    const double sklearn = std::stod(golden.at("kmeans." + std::to_string(row.k) + ".inertia"));
+    EXPECT_LE(row.inertia, sklearn * 1.001) << "k = " << row.k;  // within 0.1% or better
+  }
+  double best = -1;
+  for (const KSweepRow& row : segments->sweep.rows) best = std::max(best, row.silhouette);
+  EXPECT_EQ(segments->silhouette, best);
+  EXPECT_TRUE(segments->k_from_silhouette);
+  EXPECT_EQ(segments->personas.front().name, "High-Value Loyalists");
+  EXPECT_EQ(segments->personas.back().name, "Dormant / Churn-Risk");
+  uint64_t users = 0;
+  for (const Persona& persona : segments->personas) users += persona.users;
+  EXPECT_EQ(users, rfm.size());
+}
+
+}  // namespace
+}  // namespace growthlens::ml
