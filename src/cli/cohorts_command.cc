@@ -62,18 +62,6 @@ Result<CohortsRequest> ParseCohortsArgs(const CohortsArgs& args) {
   return request;
 }
 
-const char* PeriodName(CohortPeriod period) {
-  switch (period) {
-    case CohortPeriod::kMonth:
-      return "month";
-    case CohortPeriod::kWeek:
-      return "week";
-    case CohortPeriod::kDay:
-      return "day";
-  }
-  return "";
-}
-
 /// The values of a row, null where the period is unobserved (before the data starts).
 nlohmann::ordered_json JsonValues(const std::vector<std::optional<double>>& row, bool counts) {
   nlohmann::ordered_json values = nlohmann::ordered_json::array();
@@ -120,7 +108,7 @@ std::string Heading(const CohortGrid& grid, const CohortsRequest& request, const
   const char* blank = AnyUnobserved(grid) ? "; blank: periods before the data starts" : "";
   return fmt::format("{} {} by {} of {} ({} cohorts): {}; last row: {}{}\n\n",
                      WithThousands(grid.users), usage ? "users" : "customers",
-                     PeriodName(request.period), signup ? "signup" : "first activity",
+                     CohortPeriodName(request.period), signup ? "signup" : "first activity",
                      grid.labels.size(), what, last_row, blank);
 }
 
@@ -147,7 +135,7 @@ Status RunCohorts(CohortsArgs& args) {
       break;
     case OutputFormat::kJson: {
       JsonDocument json;
-      json.Set("period", PeriodName(request->period));
+      json.Set("period", CohortPeriodName(request->period));
       json.Set("mode", request->mode == RetentionMode::kOn ? "on" : "on-or-after");
       json.Set("values", args.values);
       const bool counts = request->values == CohortValues::kCount;

@@ -55,10 +55,6 @@ Result<LifecycleRequest> ParseLifecycleArgs(const LifecycleArgs& args) {
   return request;
 }
 
-const char* PeriodName(CohortPeriod period) {
-  return period == CohortPeriod::kWeek ? "week" : "month";
-}
-
 std::string PartialPeriods(const LifecyclePeriods& periods, CohortPeriod period) {
   std::string partial;
   for (size_t idx = 0; idx < periods.size(); ++idx)
@@ -85,7 +81,7 @@ std::string RangeAsked(const LifecycleOptions& options) {
 std::string PeriodsHeading(const Lifecycle& lifecycle, const LifecycleOptions& options,
                            bool usage) {
   const LifecyclePeriods& periods = lifecycle.periods;
-  const char* period = PeriodName(lifecycle.period);
+  const char* period = CohortPeriodName(lifecycle.period);
   std::string out =
       fmt::format("Lifecycle of {} by {}: {} {}{} shown{}, {}\n", usage ? "users" : "customers",
                   period, periods.size(), period, periods.size() == 1 ? "" : "s",
@@ -186,7 +182,7 @@ Status RunLifecycle(LifecycleArgs& args) {
       json.Set("from", DayOrNull(request->options.from));
       json.Set("to", DayOrNull(request->options.to));
       if (periods) {
-        json.Set("period", PeriodName(lifecycle.period));
+        json.Set("period", CohortPeriodName(lifecycle.period));
         json.SetRows("periods", view);
       } else {
         const StickinessHistogram& histogram = lifecycle.stickiness;

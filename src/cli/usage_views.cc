@@ -68,18 +68,6 @@ const char* PeriodNoun(CohortPeriod granularity) {
   return "";
 }
 
-const char* PeriodName(CohortPeriod granularity) {
-  switch (granularity) {
-    case CohortPeriod::kDay:
-      return "day";
-    case CohortPeriod::kWeek:
-      return "week";
-    case CohortPeriod::kMonth:
-      return "month";
-  }
-  return "";
-}
-
 }  // namespace
 
 std::string RenderFeatures(const UsageContext& context) {
@@ -186,7 +174,7 @@ std::string RenderSeries(const UsageContext& context, CohortPeriod granularity,
                Cell::Integer(static_cast<int64_t>(series->users[feature_idx][period_idx]))};
     };
     JsonDocument json = JsonHeading(context);
-    json.Set("period", PeriodName(granularity));
+    json.Set("period", CohortPeriodName(granularity));
     json.Set("periods", shown);
     json.Set("total_periods", periods);
     return Render(context, view, "", std::move(json), "series");
@@ -208,7 +196,7 @@ std::string RenderSeries(const UsageContext& context, CohortPeriod granularity,
     cells.push_back(Cell::Integer((*totals)[feature_idx]));
   };
   const std::string heading =
-      Heading(context, fmt::format("Events per {} and feature", PeriodName(granularity)),
+      Heading(context, fmt::format("Events per {} and feature", CohortPeriodName(granularity)),
               feature_count == 0, "Features by total events, most first");
   std::string footer =
       shown < periods ? fmt::format("Showing the last {} of {} {} (--max-periods N, 0 = all); ",

@@ -40,6 +40,18 @@ void ComputeAverages(CohortMatrix& matrix, size_t periods) {
 
 }  // namespace
 
+const char* CohortPeriodName(CohortPeriod period) {
+  switch (period) {
+    case CohortPeriod::kDay:
+      return "day";
+    case CohortPeriod::kWeek:
+      return "week";
+    case CohortPeriod::kMonth:
+      return "month";
+  }
+  return "period";
+}
+
 int32_t CohortBucketOf(Day day, CohortPeriod period) {
   switch (period) {
     case CohortPeriod::kDay:

@@ -44,6 +44,9 @@ struct CohortMatrix {
   }
 };
 
+/// "day", "week" or "month".
+const char* CohortPeriodName(CohortPeriod period);
+
 /// Bucket index of a day: days since the epoch, Monday-weeks since the epoch, or MonthIndexOf.
 int32_t CohortBucketOf(Day day, CohortPeriod period);
 /// "2011-01" for months, the Monday's date for weeks, the date for days.

@@ -14,18 +14,6 @@ namespace growthlens {
 
 namespace {
 
-const char* PeriodWord(CohortPeriod period) {
-  switch (period) {
-    case CohortPeriod::kDay:
-      return "day";
-    case CohortPeriod::kWeek:
-      return "week";
-    case CohortPeriod::kMonth:
-      return "month";
-  }
-  return "period";
-}
-
 double Share(double part, double whole) {
   return whole == 0 ? 0 : part / whole;
 }
@@ -143,7 +131,7 @@ void CohortDropInsight(const Analysis& analysis, std::vector<Insight>& out) {
       worst = cohort_idx;
   }
   if (worst == cohorts.cohorts.size() || compared_users == 0) return;
-  const char* period = PeriodWord(cohorts.period);
+  const char* period = CohortPeriodName(cohorts.period);
   const double retention = cohorts.Retention(worst, 1);
   out.push_back(
       {"steepest_cohort_drop", "Steepest cohort drop",
