@@ -94,6 +94,18 @@ TEST_F(SegmentCommands, BadModelsAndOptionsAreRefusedWithMessages) {
   run = testing::RunCommand("segment " + Usage() + " --quiet --no-write --k 1");
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.err.find("--k 1"), std::string::npos) << run.err;
+  run = testing::RunCommand("segment " + Usage() + " --quiet --no-write --k 500");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("--k 500: more segments than the 244 users"), std::string::npos)
+      << run.err;
+  std::ofstream(Path("one.csv")) << testing::kUsageHeader << "u1,2024-01-01,2024-01-02,Search,3\n";
+  run = testing::RunCommand("segment " + Path("one.csv") + " --quiet --no-write");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("at least 3 users with activity, found 1"), std::string::npos) << run.err;
+  std::ofstream(Path("empty.csv")) << testing::kUsageHeader;
+  run = testing::RunCommand("analyze " + Path("empty.csv") + " --quiet --no-write");
+  EXPECT_EQ(run.exit_code, 6);  // data error
+  EXPECT_NE(run.err.find("no rows left after cleaning"), std::string::npos) << run.err;
   run = testing::RunCommand("segment " + Usage() + " --quiet --no-write --features colour");
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.err.find("--features 'colour'"), std::string::npos) << run.err;

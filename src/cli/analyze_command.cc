@@ -125,6 +125,11 @@ std::string AnalysisSummaryText(const Dataset& dataset, const Analysis& analysis
 
 Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request) {
   const Dataset& dataset = cleaned.dataset;
+  if (dataset.rows() == 0)
+    return Status(ErrorCode::kDataError,
+                  fmt::format("{}: no rows left after cleaning, nothing to analyse (see the "
+                              "cleaning report: growthlens ingest {})",
+                              request.input, request.input));
   const auto start = std::chrono::steady_clock::now();
   const Analysis analysis = RunAnalysis(dataset, request.options);
   const double seconds =

@@ -182,6 +182,16 @@ Result<Segmentation> SegmentUsers(const Dataset& dataset, const RfmTable& rfm,
                                   const SegmentationOptions& options) {
   Segmentation segmentation;
   segmentation.kind = dataset.kind();
+  // Two clusters and a silhouette need at least three users.
+  constexpr size_t kMinUsers = 3;
+  if (rfm.size() < kMinUsers)
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("segmentation needs at least {} users with activity, found {}",
+                              kMinUsers, rfm.size()));
+  if (options.k && *options.k > rfm.size())
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("--k {}: more segments than the {} users with activity", *options.k,
+                              rfm.size()));
   Result<FeatureMatrix> x =
       SegmentationFeatures(dataset, rfm, options.features, &segmentation.feature_names);
   if (!x.ok()) return x.status();
