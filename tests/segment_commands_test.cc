@@ -111,5 +111,19 @@ TEST_F(SegmentCommands, BadModelsAndOptionsAreRefusedWithMessages) {
   EXPECT_NE(run.err.find("--features 'colour'"), std::string::npos) << run.err;
 }
 
+TEST_F(SegmentCommands, CsvCellsThatSpreadsheetsWouldRunAsFormulasAreQuoted) {
+  std::ofstream(Path("formula.csv"))
+      << testing::kUsageHeader << "u1,2024-01-01,2024-01-02,=HYPERLINK(\"x\"),3\n"
+      << "u2,2024-01-01,2024-01-03,Search,1\n";
+  const auto csv = testing::RunCommand("usage " + Path("formula.csv") + " --quiet --format csv");
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_NE(csv.out.find("\"'=HYPERLINK(\"\"x\"\")\",3,"), std::string::npos) << csv.out;
+  const auto json_run =
+      testing::RunCommand("usage " + Path("formula.csv") + " --quiet --format json");
+  ASSERT_EQ(json_run.exit_code, 0) << json_run.err;
+  EXPECT_NE(json_run.out.find("\"feature\":\"=HYPERLINK(\\\"x\\\")\""), std::string::npos)
+      << json_run.out;
+}
+
 }  // namespace
 }  // namespace growthlens

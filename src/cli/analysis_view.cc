@@ -84,6 +84,13 @@ std::string Cell::TableText() const {
 void Cell::AppendCsv(std::string& out) const {
   switch (kind_) {
     case Kind::kText:
+      // A leading = + - @ (or tab, CR) makes spreadsheets run the cell as a formula: CSV
+      // injection. A quote in front keeps it text (OWASP's advice); JSON keeps the text as is.
+      if (!text_.empty() &&
+          std::string_view("=+-@\t\r").find(text_.front()) != std::string_view::npos) {
+        AppendCsvField("'" + text_, out);
+        return;
+      }
       AppendCsvField(text_, out);
       return;
     case Kind::kInteger:

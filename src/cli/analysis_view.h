@@ -67,7 +67,8 @@ Result<T> ParseChoice(std::string_view option, std::string_view text,
 }
 
 /// One value of a View, shown per format: tables get thousands separators and fixed decimals,
-/// CSV and JSON the full value (shares as fractions 0-1, money unrounded).
+/// CSV and JSON the full value (shares as fractions 0-1, money unrounded). In CSV, text that a
+/// spreadsheet would run as a formula (leading = + - @) gets a leading quote.
 class Cell {
  public:
   static Cell Text(std::string text);
