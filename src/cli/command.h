@@ -25,6 +25,7 @@ void RegisterAnalyzeCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterInsightsCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterSegmentCommands(CLI::App& app, CommandOutcome& outcome);
 void RegisterModelCommands(CLI::App& app, CommandOutcome& outcome);
+void RegisterExperimentCommands(CLI::App& app, CommandOutcome& outcome);
 void RegisterRfmCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterRevenueCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterCohortsCommand(CLI::App& app, CommandOutcome& outcome);

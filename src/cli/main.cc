@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   growthlens::cli::RegisterInsightsCommand(app, outcome);
   growthlens::cli::RegisterSegmentCommands(app, outcome);
   growthlens::cli::RegisterModelCommands(app, outcome);
+  growthlens::cli::RegisterExperimentCommands(app, outcome);
   growthlens::cli::RegisterRfmCommand(app, outcome);
   growthlens::cli::RegisterRevenueCommand(app, outcome);
   growthlens::cli::RegisterCohortsCommand(app, outcome);
