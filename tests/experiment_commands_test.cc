@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "command_runner.h"
@@ -55,6 +59,73 @@ TEST(ExperimentPlan, BadInputExitsTwoNamingTheOption) {
     EXPECT_EQ(run.exit_code, 2) << arguments;
     EXPECT_NE(run.err.find(message), std::string::npos) << arguments << "\n" << run.err;
   }
+}
+
+/// A summary CSV in the temp directory, removed with the fixture.
+class ExperimentAnalyze : public ::testing::Test {
+ protected:
+  std::string Write(const std::string& text) {
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("growthlens_experiment_" + std::to_string(::getpid()) + "_" +
+                       std::to_string(files_.size()) + ".csv");
+    std::ofstream(path) << text;
+    files_.push_back(path);
+    return path.string();
+  }
+  void TearDown() override {
+    for (const auto& path : files_) std::filesystem::remove(path);
+  }
+  std::vector<std::filesystem::path> files_;
+};
+
+// GrowthBook's published frequentist case (mean metric): the numbers to their digits.
+const char* const kGrowthBookCase =
+    "variant,metric,n,sum,sum_squares,successes\n"
+    "A,revenue,3407,1396.87,52377.9767,\n"
+    "B,revenue,3461,2422.7,134698.29,\n";
+
+TEST_F(ExperimentAnalyze, GrowthBookCaseFromSummaryStatistics) {
+  const auto run =
+      testing::RunCommand("experiment analyze " + Write(kGrowthBookCase) + " --format json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json doc = json::parse(run.out);
+  const json& r = doc["results"][0];
+  EXPECT_NEAR(r["relative_lift"].get<double>(), 0.70732, 5e-6);
+  EXPECT_NEAR(r["relative_ci_low"].get<double>(), -0.03526, 5e-6);
+  EXPECT_NEAR(r["relative_ci_high"].get<double>(), 1.44989, 5e-6);
+  EXPECT_NEAR(r["relative_p"].get<double>(), 0.06191, 5e-6);
+  EXPECT_NEAR(r["absolute_ci_low"].get<double>(), 0.04538, 5e-6);
+  EXPECT_NEAR(r["absolute_ci_high"].get<double>(), 0.53462, 5e-6);
+  EXPECT_NEAR(r["absolute_p"].get<double>(), 0.02016, 5e-6);
+  EXPECT_EQ(r["decision"], "inconclusive");  // the relative interval includes 0
+  EXPECT_FALSE(doc["srm"]["mismatch"].get<bool>());
+}
+
+TEST_F(ExperimentAnalyze, SampleRatioMismatchBlocksShipping) {
+  const auto run = testing::RunCommand("experiment analyze " + Write(kGrowthBookCase) +
+                                       " --weights 0.9,0.1 --format json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json doc = json::parse(run.out);
+  EXPECT_TRUE(doc["srm"]["mismatch"].get<bool>());
+  EXPECT_EQ(doc["verdict"]["decision"], "don't ship");
+}
+
+TEST_F(ExperimentAnalyze, BadInputIsNamed) {
+  auto run = testing::RunCommand("experiment analyze " +
+                                 Write("variant,metric,n,successes\nA,c,100,10\n"));
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.err.find("one variant only"), std::string::npos) << run.err;
+  run = testing::RunCommand("experiment analyze " +
+                            Write("variant,metric,n,successes\nA,c,100,10\nB,c,lots,12\n"));
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.err.find("line 3 column n: 'lots' is not a number"), std::string::npos) << run.err;
+  run = testing::RunCommand("experiment analyze " +
+                            Write("variant,metric,n,successes\nA,c,100,10\nB,c,100,120\n"));
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.err.find("not between 0 and n = 100"), std::string::npos) << run.err;
+  run = testing::RunCommand("experiment analyze " + Write(kGrowthBookCase) + " --guardrails aov");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("--guardrails 'aov': no such metric"), std::string::npos) << run.err;
 }
 
 }  // namespace

@@ -26,6 +26,7 @@ void RegisterInsightsCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterSegmentCommands(CLI::App& app, CommandOutcome& outcome);
 void RegisterModelCommands(CLI::App& app, CommandOutcome& outcome);
 void RegisterExperimentCommands(CLI::App& app, CommandOutcome& outcome);
+void AddExperimentAnalyzeCommand(CLI::App& experiment, CommandOutcome& outcome);
 void RegisterRfmCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterRevenueCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterCohortsCommand(CLI::App& app, CommandOutcome& outcome);

@@ -196,7 +196,9 @@ Status RunPlan(const PlanArgs& args) {
 
 void RegisterExperimentCommands(CLI::App& app, CommandOutcome& outcome) {
   CLI::App* experiment = app.add_subcommand(
-      "experiment", "A/B tests: plan (sample size, power or minimum detectable effect)");
+      "experiment",
+      "A/B tests: plan (sample size, power or minimum detectable effect) and analyze (lifts, "
+      "intervals, corrections, guardrails, sample-ratio check, verdicts)");
   experiment->require_subcommand(1);
   auto args = std::make_shared<PlanArgs>();
   CLI::App* plan = experiment->add_subcommand(
@@ -235,6 +237,7 @@ void RegisterExperimentCommands(CLI::App& app, CommandOutcome& outcome) {
     const Status status = RunPlan(*args);
     if (!status.ok()) ReportFailure("experiment plan", status, outcome);
   });
+  AddExperimentAnalyzeCommand(*experiment, outcome);
 }
 
 }  // namespace growthlens::cli

@@ -56,9 +56,9 @@ MetricVerdict JudgeGuardrail(const MetricSpec& spec, const LiftEstimate& relativ
     out.reason = fmt::format("guardrail {} fails: {}, worse than the {:.2f}% margin", spec.name,
                              Interval(relative), margin * kPercent);
   } else {
-    out.reason =
-        fmt::format("guardrail {} unclear: {} straddles the non-inferiority bound of -{:.2f}%",
-                    spec.name, Interval(relative), margin * kPercent);
+    out.reason = fmt::format(
+        "guardrail {} unclear: {} straddles the non-inferiority bound of {:+.2f}%", spec.name,
+        Interval(relative), (spec.higher_is_better ? -margin : margin) * kPercent);
   }
   return out;
 }
