@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "command_runner.h"
 #include "io/csv_cursor.h"
 #include "metrics/feature_usage.h"
 #include "metrics/kpis.h"
@@ -46,11 +47,7 @@ double Number(const std::string& text) {
   return std::stod(text);
 }
 
-struct CommandRun {
-  int exit_code = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
+using CommandRun = testing::CommandResult;
 
 /// Reads and returns the whole file.
 std::string ReadFile(const std::filesystem::path& path) {
@@ -110,19 +107,7 @@ class SharedInputs {
 
 /// Runs `growthlens <arguments>`, keeping stdout and stderr apart so that stdout can be parsed.
 CommandRun RunGrowthLens(const std::string& arguments) {
-  CommandRun run;
-  const std::filesystem::path err_path = SharedInputs::Get().dir() / "stderr.txt";
-  const std::string command =
-      std::string(GROWTHLENS_BINARY) + " " + arguments + " 2>" + err_path.string();
-  std::FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buffer[1 << 16];
-  size_t read = 0;
-  while ((read = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0) run.out.append(buffer, read);
-  const int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.err = ReadFile(err_path);
-  return run;
+  return testing::RunCommand(arguments);
 }
 
 /// stdout of a run that must succeed, parsed as JSON (discarded on a parse error).

@@ -13,6 +13,7 @@
 #include "cli/report_view.h"
 #include "cli/revenue_views.h"
 #include "cli/rfm_views.h"
+#include "cli/segment_model.h"
 #include "cli/segment_views.h"
 #include "io/atomic_file.h"
 
@@ -165,11 +166,9 @@ nlohmann::ordered_json AnalysisReportJson(const Dataset& dataset, const Analysis
   return report;
 }
 
-Result<std::vector<std::string>> WriteAnalysisFiles(const Dataset& dataset,
-                                                    const Analysis& analysis,
-                                                    const AnalysisSource& source,
-                                                    const std::string& dir,
-                                                    const std::string& stem) {
+Result<std::vector<std::string>> WriteAnalysisFiles(
+    const Dataset& dataset, const Analysis& analysis, const AnalysisSource& source,
+    const std::string& report, const std::string& dir, const std::string& stem) {
   std::vector<std::string> written;
   const std::unique_ptr<AnalysisTables> tables =
       BuildTables(dataset, analysis, source.segmentation);
@@ -179,9 +178,15 @@ Result<std::vector<std::string>> WriteAnalysisFiles(const Dataset& dataset,
     written.push_back(path);
   }
   const std::string report_path = (std::filesystem::path(dir) / (stem + "_analysis.json")).string();
-  GROWTHLENS_RETURN_IF_ERROR(WriteFileAtomically(
-      report_path, AnalysisReportJson(dataset, analysis, source).dump(1) + "\n"));
+  GROWTHLENS_RETURN_IF_ERROR(WriteFileAtomically(report_path, report));
   written.push_back(report_path);
+  if (source.segmentation != nullptr) {
+    const std::string model_path = (std::filesystem::path(dir) / (stem + "_model.json")).string();
+    GROWTHLENS_RETURN_IF_ERROR(WriteSegmentModel(
+        model_path, MakeSegmentModel(dataset, analysis.rfm, *source.segmentation, source.path),
+        dataset));
+    written.push_back(model_path);
+  }
   return written;
 }
 

@@ -32,12 +32,11 @@ struct AnalysisSource {
 nlohmann::ordered_json AnalysisReportJson(const Dataset& dataset, const Analysis& analysis,
                                           const AnalysisSource& source);
 
-/// Writes every table and the report into `dir`, file names prefixed by `stem` and "_";
-/// returns the paths written.
-Result<std::vector<std::string>> WriteAnalysisFiles(const Dataset& dataset,
-                                                    const Analysis& analysis,
-                                                    const AnalysisSource& source,
-                                                    const std::string& dir,
-                                                    const std::string& stem);
+/// Writes every table, `report` (AnalysisReportJson, rendered once by the caller) and, when
+/// segmentation ran, its model into `dir`, file names prefixed by `stem` and "_"; returns the
+/// paths written.
+Result<std::vector<std::string>> WriteAnalysisFiles(
+    const Dataset& dataset, const Analysis& analysis, const AnalysisSource& source,
+    const std::string& report, const std::string& dir, const std::string& stem);
 
 }  // namespace growthlens::cli

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 
 #include "io/dataset_csv_writer.h"
 
@@ -224,6 +225,25 @@ std::string JsonDocument::Render() const {
   }
   out += "}\n";
   return out;
+}
+
+View SelectColumns(const View& view, std::initializer_list<std::string_view> keys) {
+  auto indices = std::make_shared<std::vector<size_t>>();
+  View narrow;
+  for (std::string_view key : keys)
+    for (size_t idx = 0; idx < view.columns.size(); ++idx)
+      if (view.columns[idx].key == key) {
+        indices->push_back(idx);
+        narrow.columns.push_back(view.columns[idx]);
+      }
+  narrow.rows = view.rows;
+  narrow.row = [indices, inner = view.row](size_t row, std::vector<Cell>& cells) {
+    std::vector<Cell> all;
+    inner(row, all);
+    cells.clear();
+    for (size_t idx : *indices) cells.push_back(all[idx]);
+  };
+  return narrow;
 }
 
 nlohmann::ordered_json ViewRowsJson(const View& view) {

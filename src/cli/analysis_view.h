@@ -110,6 +110,9 @@ struct View {
   std::function<void(size_t row, std::vector<Cell>& cells)> row;
 };
 
+/// The columns of `view` named by `keys`, in that order: terminal tables narrower than the CSV.
+View SelectColumns(const View& view, std::initializer_list<std::string_view> keys);
+
 /// Header, rule and the first `max_rows` rows, columns aligned.
 std::string RenderTable(const View& view, size_t max_rows = std::numeric_limits<size_t>::max());
 /// Header line of the column keys, then every row.

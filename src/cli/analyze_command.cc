@@ -16,7 +16,6 @@
 #include "cli/command.h"
 #include "cli/ingest_command.h"
 #include "cli/rfm_views.h"
-#include "cli/segment_model.h"
 #include "core/number_format.h"
 
 namespace growthlens::cli {
@@ -162,28 +161,19 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request) 
   }
   const AnalysisSource source{request.input, &cleaned.report,
                               segmentation ? &*segmentation : nullptr};
+  // Rendered once, for the file and for --format json; not at all for a printed summary only.
+  const bool needs_report = !request.output_dir.empty() || request.format == OutputFormat::kJson;
+  const std::string report =
+      needs_report ? AnalysisReportJson(dataset, analysis, source).dump(1) + "\n" : "";
   std::vector<std::string> written;
   if (!request.output_dir.empty()) {
-    const std::string stem = DataStem(request.input);
-    Result<std::vector<std::string>> files =
-        WriteAnalysisFiles(dataset, analysis, source, request.output_dir, stem);
+    Result<std::vector<std::string>> files = WriteAnalysisFiles(
+        dataset, analysis, source, report, request.output_dir, DataStem(request.input));
     if (!files.ok()) return files.status();
     written = std::move(files).value();
-    if (segmentation) {
-      SegmentModel model;
-      model.kind = dataset.kind();
-      model.source = request.input;
-      model.reference_day = FormatDate(analysis.rfm.reference_day);
-      model.training_users = analysis.rfm.size();
-      model.segmentation = *segmentation;
-      const std::string model_path =
-          (std::filesystem::path(request.output_dir) / (stem + "_model.json")).string();
-      GROWTHLENS_RETURN_IF_ERROR(WriteSegmentModel(model_path, model, dataset));
-      written.push_back(model_path);
-    }
   }
   if (request.format == OutputFormat::kJson) {
-    PrintOut(AnalysisReportJson(dataset, analysis, source).dump(1) + "\n");
+    PrintOut(report);
     return Status::Ok();
   }
   std::string out = AnalysisSummaryText(dataset, analysis, source.segmentation);

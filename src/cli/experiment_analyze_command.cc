@@ -327,9 +327,12 @@ Status RunExperimentAnalyze(const AnalyzeArgs& args) {
           "alpha {}, {} correction\n\n",
           args.input, control, variants.size() - 1, metrics.size(), args.alpha, args.correction);
       out += fmt::format("Sample ratio: {}\n\n", srm->message);
-      View narrow = view;
-      narrow.columns.resize(16);  // the numbers; verdicts below
-      out += RenderTable(narrow);
+      // The numbers; the verdicts follow as sentences.
+      out += RenderTable(SelectColumns(
+          view,
+          {"metric", "variant", "role", "n_control", "n_treatment", "mean_control",
+           "mean_treatment", "absolute_lift", "absolute_ci_low", "absolute_ci_high", "absolute_p",
+           "relative_lift", "relative_ci_low", "relative_ci_high", "relative_p", "adjusted_p"}));
       out += "\n";
       for (const MetricResult& r : results)
         out += fmt::format("{} / {} ({}): {}: {}\n", r.metric, r.variant,

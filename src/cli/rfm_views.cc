@@ -22,24 +22,11 @@ double Ratio(double part, double whole) {
   return whole == 0 ? 0.0 : part / whole;
 }
 
-struct SegmentTotals {
-  uint64_t users = 0;
-  CompensatedSum recency, frequency, monetary;
-};
-
 }  // namespace
 
 View RfmSegmentsView(const RfmTable& rfm, bool usage) {
-  auto totals = std::make_shared<std::array<SegmentTotals, kRfmSegmentCount>>();
-  CompensatedSum all_monetary;
-  for (size_t idx = 0; idx < rfm.size(); ++idx) {
-    SegmentTotals& segment = (*totals)[static_cast<size_t>(rfm.segment[idx])];
-    ++segment.users;
-    segment.recency.Add(rfm.recency[idx]);
-    segment.frequency.Add(static_cast<double>(rfm.frequency[idx]));
-    segment.monetary.Add(rfm.monetary[idx]);
-    all_monetary.Add(rfm.monetary[idx]);
-  }
+  auto summary =
+      std::make_shared<const std::array<SegmentSummary, kRfmSegmentCount>>(SummarizeSegments(rfm));
   View view;
   view.columns = {{"segment", "Segment", Align::kLeft},
                   {"users", usage ? "Users" : "Customers"},
@@ -49,21 +36,18 @@ View RfmSegmentsView(const RfmTable& rfm, bool usage) {
                   {"mean_monetary", usage ? "Avg events" : "Avg revenue"},
                   {"monetary_share", usage ? "Events share" : "Revenue share"}};
   view.rows = kRfmSegmentCount;
-  const double users = static_cast<double>(rfm.size());
-  const double monetary_total = all_monetary.Value();
-  view.row = [totals, users, monetary_total](size_t row, std::vector<Cell>& cells) {
-    const SegmentTotals& segment = (*totals)[row];
-    const double count = static_cast<double>(segment.users);
-    auto mean = [&](const CompensatedSum& sum, int decimals) {
-      return segment.users == 0 ? Cell::Empty() : Cell::Number(sum.Value() / count, decimals);
+  view.row = [summary](size_t row, std::vector<Cell>& cells) {
+    const SegmentSummary& segment = (*summary)[row];
+    auto mean = [&](double value, int decimals) {
+      return segment.users == 0 ? Cell::Empty() : Cell::Number(value, decimals);
     };
     cells = {Cell::Text(std::string(RfmSegmentName(static_cast<RfmSegment>(row)))),
              Cell::Integer(static_cast<int64_t>(segment.users)),
-             Cell::Percent(Ratio(count, users)),
-             mean(segment.recency, 1),
-             mean(segment.frequency, 1),
-             mean(segment.monetary, 2),
-             Cell::Percent(Ratio(segment.monetary.Value(), monetary_total))};
+             Cell::Percent(segment.user_share),
+             mean(segment.mean_recency, 1),
+             mean(segment.mean_frequency, 1),
+             mean(segment.mean_monetary, 2),
+             Cell::Percent(segment.monetary_share)};
   };
   return view;
 }

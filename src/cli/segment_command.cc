@@ -39,26 +39,6 @@ struct SegmentArgs {
   size_t stability_seeds = 0;
 };
 
-/// The chosen columns of a view, for terminal tables narrower than the CSV.
-View Columns(const View& view, std::initializer_list<std::string_view> keys) {
-  auto indices = std::make_shared<std::vector<size_t>>();
-  View narrow;
-  for (std::string_view key : keys)
-    for (size_t idx = 0; idx < view.columns.size(); ++idx)
-      if (view.columns[idx].key == key) {
-        indices->push_back(idx);
-        narrow.columns.push_back(view.columns[idx]);
-      }
-  narrow.rows = view.rows;
-  narrow.row = [indices, inner = view.row](size_t row, std::vector<Cell>& cells) {
-    std::vector<Cell> all;
-    inner(row, all);
-    cells.clear();
-    for (size_t idx : *indices) cells.push_back(all[idx]);
-  };
-  return narrow;
-}
-
 Result<ml::SegmentationOptions> ParseSegmentOptions(const SegmentArgs& args) {
   ml::SegmentationOptions options;
   Result<ml::SegmentFeatures> features = ParseChoice<ml::SegmentFeatures>(
@@ -111,9 +91,9 @@ std::string SegmentationHeading(const ml::Segmentation& segmentation, size_t use
 
 std::string PersonasText(const ml::Segmentation& segmentation, const Dataset& dataset) {
   const View personas = PersonasView(segmentation, dataset);
-  std::string out = RenderTable(
-      Columns(personas, {"id", "persona", "users", "share", "median_recency", "mean_frequency",
-                         "mean_monetary", "monetary_share", "top_features"}));
+  std::string out = RenderTable(SelectColumns(
+      personas, {"id", "persona", "users", "share", "median_recency", "mean_frequency",
+                 "mean_monetary", "monetary_share", "top_features"}));
   out += '\n';
   for (const ml::Persona& persona : segmentation.personas)
     out += fmt::format("{} {}\n  {}\n  {}\n", persona.id, persona.name, persona.description,
@@ -143,12 +123,7 @@ Status RunSegment(SegmentArgs& args, bool train_only) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  SegmentModel model;
-  model.kind = dataset.kind();
-  model.source = args.input.input;
-  model.reference_day = FormatDate(rfm.reference_day);
-  model.training_users = rfm.size();
-  model.segmentation = *segmentation;
+  const SegmentModel model = MakeSegmentModel(dataset, rfm, *segmentation, args.input.input);
   const std::string stem = DataStem(args.input.input);
   const std::string model_path =
       args.model.empty() ? fmt::format("data/models/{}_segments.json", stem) : args.model;

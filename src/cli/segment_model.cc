@@ -52,6 +52,17 @@ Result<T> Field(const json& object, const char* key, const std::string& path) {
 
 }  // namespace
 
+SegmentModel MakeSegmentModel(const Dataset& dataset, const RfmTable& rfm,
+                              const ml::Segmentation& segmentation, const std::string& source) {
+  SegmentModel model;
+  model.kind = dataset.kind();
+  model.source = source;
+  model.reference_day = FormatDate(rfm.reference_day);
+  model.training_users = rfm.size();
+  model.segmentation = segmentation;
+  return model;
+}
+
 json SegmentModelJson(const SegmentModel& model, const Dataset& dataset) {
   const ml::Segmentation& segmentation = model.segmentation;
   json centres = json::array();

@@ -26,6 +26,10 @@ struct SegmentModel {
   uint64_t training_users = 0;
 };
 
+/// The model of a fitted segmentation of `rfm`'s users, trained on the file `source`.
+SegmentModel MakeSegmentModel(const Dataset& dataset, const RfmTable& rfm,
+                              const ml::Segmentation& segmentation, const std::string& source);
+
 nlohmann::ordered_json SegmentModelJson(const SegmentModel& model, const Dataset& dataset);
 /// Parses a model, checking its format, version and shapes; errors name the field.
 Result<SegmentModel> ParseSegmentModel(const std::string& text, const std::string& path);

@@ -154,35 +154,24 @@ void RevenueAtRiskInsight(const Analysis& analysis, std::vector<Insight>& out) {
   constexpr std::array kSlipping = {RfmSegment::kCantLoseThem, RfmSegment::kAtRisk,
                                     RfmSegment::kNeedAttention, RfmSegment::kAboutToSleep,
                                     RfmSegment::kHibernating};
-  std::array<CompensatedSum, kRfmSegmentCount> value;
-  std::array<CompensatedSum, kRfmSegmentCount> recency;
-  std::array<uint64_t, kRfmSegmentCount> users{};
-  CompensatedSum total;
-  for (size_t idx = 0; idx < rfm.size(); ++idx) {
-    const auto segment = static_cast<size_t>(rfm.segment[idx]);
-    value[segment].Add(rfm.monetary[idx]);
-    recency[segment].Add(rfm.recency[idx]);
-    ++users[segment];
-    total.Add(rfm.monetary[idx]);
-  }
+  const std::array<SegmentSummary, kRfmSegmentCount> summary = SummarizeSegments(rfm);
   const auto most = *std::max_element(kSlipping.begin(), kSlipping.end(), [&](auto a, auto b) {
-    return value[static_cast<size_t>(a)].Value() < value[static_cast<size_t>(b)].Value();
+    return summary[static_cast<size_t>(a)].monetary < summary[static_cast<size_t>(b)].monetary;
   });
-  const auto segment = static_cast<size_t>(most);
-  if (users[segment] == 0) return;
-  const double share = Share(value[segment].Value(), total.Value());
-  const double mean_recency = recency[segment].Value() / static_cast<double>(users[segment]);
+  const SegmentSummary& segment = summary[static_cast<size_t>(most)];
+  if (segment.users == 0) return;
   const bool usage = analysis.kind == DataKind::kUsage;
   out.push_back(
       {"most_value_at_risk", usage ? "Most activity at risk" : "Most revenue at risk",
        fmt::format("{} holds the most {} at risk: {} ({} of the total) from {} {} last active "
                    "{} days ago on average.",
                    RfmSegmentName(most), usage ? "activity" : "revenue",
-                   usage ? GroupedNumber(value[segment].Value(), 0) + " events"
-                         : GroupedNumber(value[segment].Value(), 2),
-                   PercentText(share), GroupedNumber(static_cast<double>(users[segment]), 0),
-                   usage ? "users" : "customers", GroupedNumber(mean_recency, 0)),
-       value[segment].Value()});
+                   usage ? GroupedNumber(segment.monetary, 0) + " events"
+                         : GroupedNumber(segment.monetary, 2),
+                   PercentText(segment.monetary_share),
+                   GroupedNumber(static_cast<double>(segment.users), 0),
+                   usage ? "users" : "customers", GroupedNumber(segment.mean_recency, 0)),
+       segment.monetary});
 }
 
 void HabitInsights(const Analysis& analysis, std::vector<Insight>& out) {

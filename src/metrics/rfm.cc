@@ -181,4 +181,30 @@ RfmTable ComputeRfm(const Dataset& dataset, const RfmOptions& options) {
   return table;
 }
 
+std::array<SegmentSummary, kRfmSegmentCount> SummarizeSegments(const RfmTable& rfm) {
+  std::array<SegmentSummary, kRfmSegmentCount> summary{};
+  std::array<CompensatedSum, kRfmSegmentCount> recency, frequency, monetary;
+  CompensatedSum total;
+  for (size_t idx = 0; idx < rfm.size(); ++idx) {
+    const auto segment = static_cast<size_t>(rfm.segment[idx]);
+    ++summary[segment].users;
+    recency[segment].Add(rfm.recency[idx]);
+    frequency[segment].Add(static_cast<double>(rfm.frequency[idx]));
+    monetary[segment].Add(rfm.monetary[idx]);
+    total.Add(rfm.monetary[idx]);
+  }
+  for (size_t segment = 0; segment < kRfmSegmentCount; ++segment) {
+    SegmentSummary& entry = summary[segment];
+    entry.monetary = monetary[segment].Value();
+    entry.monetary_share = total.Value() == 0 ? 0 : entry.monetary / total.Value();
+    if (entry.users == 0) continue;
+    const auto users = static_cast<double>(entry.users);
+    entry.user_share = users / static_cast<double>(rfm.size());
+    entry.mean_recency = recency[segment].Value() / users;
+    entry.mean_frequency = frequency[segment].Value() / users;
+    entry.mean_monetary = entry.monetary / users;
+  }
+  return summary;
+}
+
 }  // namespace growthlens

@@ -59,6 +59,16 @@ struct RfmTable {
 
 RfmTable ComputeRfm(const Dataset& dataset, const RfmOptions& options);
 
+/// The segment summary of docs/ANALYTICS.md: one entry per segment, all 11 in rule order.
+struct SegmentSummary {
+  uint64_t users = 0;
+  double user_share = 0;
+  double mean_recency = 0, mean_frequency = 0, mean_monetary = 0;  // 0 when empty
+  double monetary = 0;                                             // sum over its users
+  double monetary_share = 0;
+};
+std::array<SegmentSummary, kRfmSegmentCount> SummarizeSegments(const RfmTable& rfm);
+
 /// Scores 1..5 for `values` listed in tie-break order; `higher_is_better` false reverses them
 /// (recency). Exposed for tests.
 std::vector<uint8_t> QuintileScores(const std::vector<double>& values, RfmTies ties,
