@@ -9,27 +9,31 @@
 
 namespace growthlens::cli {
 
-void AddAnalysisInput(CLI::App& command, AnalysisInput& input) {
-  command.add_option("input", input.input, "CSV file to load (.csv or .csv.gz), as for ingest")
-      ->required()
-      ->check(CLI::ExistingFile);
+void AddAnalysisInput(CLI::App& command, AnalysisInput& input, const CommandOutcome& outcome) {
+  CLI::Option* file =
+      command.add_option("input", input.input, "CSV file to load (.csv or .csv.gz), as for ingest")
+          ->required();
+  // Held data (serve) is named, not read.
+  if (!outcome.preloaded) file->check(CLI::ExistingFile);
   command.add_flag("--quiet", input.quiet, "No progress on stderr");
   AddFormatOption(command, input.format);
   AddIngestOptions(command, input.flags);
 }
 
-Result<CleanedData> LoadForAnalysis(std::string_view command, AnalysisInput& input) {
+Result<LoadedData> LoadForAnalysis(std::string_view command, AnalysisInput& input,
+                                   const CommandOutcome& outcome) {
+  if (outcome.preloaded) return outcome.preloaded;
   GROWTHLENS_RETURN_IF_ERROR(ResolveIngestOptions(input.flags));
   if (!input.quiet) fmt::print(stderr, "growthlens {}: reading {}\n", command, input.input);
   Result<CleanedData> cleaned = IngestFile(input.input, input.flags.options);
-  if (!cleaned.ok()) return cleaned;
+  if (!cleaned.ok()) return cleaned.status();
   const CleaningReport& report = cleaned->report;
   if (!input.quiet)
     fmt::print(stderr,
                "growthlens {}: {} rows read in {:.2f} s, {} kept after cleaning in {:.2f} s\n",
                command, WithThousands(report.records), report.read_seconds,
                WithThousands(report.rows_kept), report.clean_seconds);
-  return cleaned;
+  return LoadedData(std::make_shared<const CleanedData>(std::move(cleaned).value()));
 }
 
 Cell Cell::Text(std::string text) {
@@ -259,11 +263,6 @@ nlohmann::ordered_json ViewRowsJson(const View& view) {
     rows.push_back(std::move(object));
   }
   return rows;
-}
-
-void PrintOut(const std::string& text) {
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  std::fflush(stdout);
 }
 
 }  // namespace growthlens::cli

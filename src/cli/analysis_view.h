@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli/command.h"
 #include "cli/ingest_options.h"
 #include "cli/output_format.h"
 #include "core/number_format.h"
@@ -40,11 +41,12 @@ struct AnalysisInput {
   IngestFlags flags;
 };
 
-void AddAnalysisInput(CLI::App& command, AnalysisInput& input);
+void AddAnalysisInput(CLI::App& command, AnalysisInput& input, const CommandOutcome& outcome);
 
-/// Resolves the loading flags and loads and cleans the file as `growthlens ingest` does (nothing
-/// is written), with progress on stderr unless --quiet.
-Result<CleanedData> LoadForAnalysis(std::string_view command, AnalysisInput& input);
+/// The data held in `outcome` (serve), else the file loaded and cleaned as `growthlens ingest`
+/// does (nothing is written), with progress on stderr unless --quiet.
+Result<LoadedData> LoadForAnalysis(std::string_view command, AnalysisInput& input,
+                                   const CommandOutcome& outcome);
 
 template <typename T>
 struct Choice {
@@ -142,8 +144,5 @@ class JsonDocument {
 
 /// Every row of `view` as a JSON object keyed by the column keys, in an array.
 nlohmann::ordered_json ViewRowsJson(const View& view);
-
-/// Prints `text` on stdout in one write.
-void PrintOut(const std::string& text);
 
 }  // namespace growthlens::cli

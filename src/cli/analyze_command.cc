@@ -65,14 +65,14 @@ Result<AnalysisOptions> ParseAnalyzeOptions(const AnalyzeArgs& args) {
   return options;
 }
 
-Status RunAnalyze(AnalyzeArgs& args) {
+Status RunAnalyze(AnalyzeArgs& args, CommandOutcome& outcome) {
   Result<AnalysisOptions> options = ParseAnalyzeOptions(args);
   if (!options.ok()) return options.status();
   if (args.input.format == OutputFormat::kCsv)
     return Status(ErrorCode::kInvalidArgument,
                   "--format csv: analyze writes its tables as CSV files into --output-dir; "
                   "choose table or json for stdout");
-  Result<CleanedData> cleaned = LoadForAnalysis(kCommand, args.input);
+  Result<LoadedData> cleaned = LoadForAnalysis(kCommand, args.input, outcome);
   if (!cleaned.ok()) return cleaned.status();
   AnalyzeRequest request;
   request.input = args.input.input;
@@ -81,7 +81,7 @@ Status RunAnalyze(AnalyzeArgs& args) {
   request.format = args.input.format;
   request.options = *options;
   request.segment = !args.no_segments;
-  return AnalyzeLoaded(*cleaned, request);
+  return AnalyzeLoaded(**cleaned, request, outcome);
 }
 
 }  // namespace
@@ -122,7 +122,8 @@ std::string AnalysisSummaryText(const Dataset& dataset, const Analysis& analysis
   return out;
 }
 
-Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request) {
+Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
+                     CommandOutcome& outcome) {
   const Dataset& dataset = cleaned.dataset;
   if (dataset.rows() == 0)
     return Status(ErrorCode::kDataError,
@@ -173,7 +174,7 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request) 
     written = std::move(files).value();
   }
   if (request.format == OutputFormat::kJson) {
-    PrintOut(report);
+    PrintOut(outcome, report);
     return Status::Ok();
   }
   std::string out = AnalysisSummaryText(dataset, analysis, source.segmentation);
@@ -181,7 +182,7 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request) 
     out +=
         fmt::format("\n{} tables and the report written to {} ({})\n", written.size(),
                     request.output_dir, std::filesystem::path(written.back()).filename().string());
-  PrintOut(out);
+  PrintOut(outcome, out);
   return Status::Ok();
 }
 
@@ -193,7 +194,7 @@ void RegisterAnalyzeCommand(CLI::App& app, CommandOutcome& outcome) {
       "cohort retention, feature usage (usage logs) or revenue (transactions), and insights in "
       "words. Prints the headline and writes the processed tables (CSV) and one JSON report to "
       "--output-dir, named after the input (e.g. usage_log_users.csv, usage_log_analysis.json).");
-  AddAnalysisInput(*command, args->input);
+  AddAnalysisInput(*command, args->input, outcome);
   command->add_option("--output-dir", args->output_dir,
                       "Directory for the tables and the report (default data/processed)");
   command->add_flag("--no-write", args->no_write, "Print only; write no files");
@@ -211,7 +212,7 @@ void RegisterAnalyzeCommand(CLI::App& app, CommandOutcome& outcome) {
                       "RFM ties: first (default, as pandas qcut of rank(method=\"first\")) or "
                       "shared (equal values share a score)");
   command->callback([args, &outcome] {
-    const Status status = RunAnalyze(*args);
+    const Status status = RunAnalyze(*args, outcome);
     if (!status.ok()) ReportFailure(std::string(kCommand), status, outcome);
   });
 }

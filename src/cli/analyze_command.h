@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "cli/command.h"
 #include "cli/output_format.h"
 #include "metrics/analysis.h"
 #include "ml/segmentation.h"
@@ -21,7 +22,8 @@ struct AnalyzeRequest {
 };
 
 /// Runs every analysis, writes the tables and the report, prints the summary or the report.
-Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request);
+Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
+                     CommandOutcome& outcome);
 
 /// KPI headline, insights and the segment summary, for the terminal.
 std::string AnalysisSummaryText(const Dataset& dataset, const Analysis& analysis,

@@ -112,12 +112,12 @@ std::string Heading(const CohortGrid& grid, const CohortsRequest& request, const
                      grid.labels.size(), what, last_row, blank);
 }
 
-Status RunCohorts(CohortsArgs& args) {
+Status RunCohorts(CohortsArgs& args, CommandOutcome& outcome) {
   Result<CohortsRequest> request = ParseCohortsArgs(args);
   if (!request.ok()) return request.status();
-  Result<CleanedData> cleaned = LoadForAnalysis(kCommand, args.input);
+  Result<LoadedData> cleaned = LoadForAnalysis(kCommand, args.input, outcome);
   if (!cleaned.ok()) return cleaned.status();
-  const Dataset& dataset = cleaned->dataset;
+  const Dataset& dataset = (*cleaned)->dataset;
   if (request->values == CohortValues::kRevenue && dataset.kind() != DataKind::kTransactions)
     return Status(ErrorCode::kInvalidArgument,
                   fmt::format("--values revenue needs transactions, and {} is a {} log",
@@ -128,10 +128,10 @@ Status RunCohorts(CohortsArgs& args) {
 
   switch (args.input.format) {
     case OutputFormat::kTable:
-      PrintOut(Heading(grid, *request, dataset) + RenderTable(view));
+      PrintOut(outcome, Heading(grid, *request, dataset) + RenderTable(view));
       break;
     case OutputFormat::kCsv:
-      PrintOut(RenderCsv(view));
+      PrintOut(outcome, RenderCsv(view));
       break;
     case OutputFormat::kJson: {
       JsonDocument json;
@@ -146,7 +146,7 @@ Status RunCohorts(CohortsArgs& args) {
                            {"values", JsonValues(grid.values[cohort_idx], counts)}});
       json.SetList("cohorts", cohorts);
       json.Set("average", JsonValues(grid.average, false));
-      PrintOut(json.Render());
+      PrintOut(outcome, json.Render());
       break;
     }
   }
@@ -163,7 +163,7 @@ void RegisterCohortsCommand(CLI::App& app, CommandOutcome& outcome) {
       "period of their first activity (or signup, when the usage log has signup dates) and show "
       "per later period 0..N how many of each cohort were active, with the size-weighted average "
       "curve as the last row. Definitions in docs/ANALYTICS.md.");
-  AddAnalysisInput(*command, args->input);
+  AddAnalysisInput(*command, args->input, outcome);
   command->add_option("--period", args->period,
                       "month (default), week (ISO, labelled by its Monday) or day: the cohort "
                       "bucket and the length of a period");
@@ -178,7 +178,7 @@ void RegisterCohortsCommand(CLI::App& app, CommandOutcome& outcome) {
   command->add_option("--max-periods", args->max_periods,
                       "Show periods 0..N-1 only (default: all; handy with --period week or day)");
   command->callback([args, &outcome] {
-    const Status status = RunCohorts(*args);
+    const Status status = RunCohorts(*args, outcome);
     if (!status.ok()) ReportFailure(std::string(kCommand), status, outcome);
   });
 }

@@ -4,19 +4,37 @@
 
 #include <CLI/CLI.hpp>
 
+#include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/status.h"
+#include "prep/ingest.h"
 
 namespace growthlens::cli {
 
-/// Where a command's outcome goes: main() returns it as the process exit code.
+/// Data loaded and cleaned once and shared read-only (by `growthlens serve` across requests).
+using LoadedData = std::shared_ptr<const CleanedData>;
+
+/// What a command reads and writes besides its options. main() runs a command on its FILE
+/// argument, prints on stdout and returns `exit_code`; `growthlens serve` runs the same command
+/// on data it already holds and captures what it prints and how it failed.
 struct CommandOutcome {
   int exit_code = 0;
+  /// The last failure (Ok if none): the server turns it into an HTTP error.
+  Status failure;
+  /// Where PrintOut writes; null = stdout.
+  std::string* output = nullptr;
+  /// When set, the command analyses this data and its FILE argument only names it.
+  LoadedData preloaded;
 };
 
-/// Prints "growthlens <command>: error: <message>" to stderr and records the exit code.
+/// Prints "growthlens <command>: error: <message>" to stderr (unless the output is captured)
+/// and records the failure and its exit code.
 void ReportFailure(const std::string& command, const Status& status, CommandOutcome& outcome);
+
+/// Writes `text` to the command's output (stdout in one write, or the capture).
+void PrintOut(CommandOutcome& outcome, std::string_view text);
 
 void RegisterGenerateCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterIngestCommand(CLI::App& app, CommandOutcome& outcome);

@@ -59,7 +59,7 @@ Status GenerateTransactions(const std::string& path, const DemoArgs& args) {
   return Generated(path, synth::GenerateTransactions(options, **sink));
 }
 
-Status RunDemo(const DemoArgs& args) {
+Status RunDemo(const DemoArgs& args, CommandOutcome& outcome) {
   const std::string usage_path = args.data_dir + "/raw/usage_log.csv";
   const std::string transactions_path = args.data_dir + "/raw/transactions.csv";
   GROWTHLENS_RETURN_IF_ERROR(GenerateUsage(usage_path, args));
@@ -77,7 +77,7 @@ Status RunDemo(const DemoArgs& args) {
     analyze.output_dir = request.output_dir;
     fmt::print("\n");
     std::fflush(stdout);
-    GROWTHLENS_RETURN_IF_ERROR(AnalyzeLoaded(*cleaned, analyze));
+    GROWTHLENS_RETURN_IF_ERROR(AnalyzeLoaded(*cleaned, analyze, outcome));
   }
   return Status::Ok();
 }
@@ -102,7 +102,7 @@ void RegisterDemoCommand(CLI::App& app, CommandOutcome& outcome) {
                       "Root for raw/ and processed/ data (default data)");
   command->add_flag("--regenerate", args->regenerate, "Generate new demo data even if it exists");
   command->callback([args, &outcome] {
-    const Status status = RunDemo(*args);
+    const Status status = RunDemo(*args, outcome);
     if (!status.ok()) ReportFailure("demo", status, outcome);
   });
 }

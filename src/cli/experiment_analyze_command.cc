@@ -155,7 +155,7 @@ Result<stats::ArmMoments> Moments(const ArmRow& row) {
              : stats::MomentsFromSums(static_cast<double>(row.n), row.sum, row.sum_squares);
 }
 
-Status RunExperimentAnalyze(const AnalyzeArgs& args) {
+Status RunExperimentAnalyze(const AnalyzeArgs& args, CommandOutcome& outcome) {
   Result<stats::Correction> correction =
       ParseChoice<stats::Correction>("--correction", args.correction,
                                      {{"holm", stats::Correction::kHolm},
@@ -340,7 +340,7 @@ Status RunExperimentAnalyze(const AnalyzeArgs& args) {
                            stats::DecisionName(r.verdict.decision), r.verdict.reason);
       out +=
           fmt::format("\nVerdict: {}: {}\n", stats::DecisionName(overall.decision), overall.reason);
-      PrintOut(out);
+      PrintOut(outcome, out);
       break;
     }
     case OutputFormat::kJson: {
@@ -356,11 +356,11 @@ Status RunExperimentAnalyze(const AnalyzeArgs& args) {
       json.SetRows("results", view);
       json.Set("verdict",
                {{"decision", stats::DecisionName(overall.decision)}, {"reason", overall.reason}});
-      PrintOut(json.Render());
+      PrintOut(outcome, json.Render());
       break;
     }
     case OutputFormat::kCsv:
-      PrintOut(RenderCsv(view));
+      PrintOut(outcome, RenderCsv(view));
       break;
   }
   return Status::Ok();
@@ -403,7 +403,7 @@ void AddExperimentAnalyzeCommand(CLI::App& experiment, CommandOutcome& outcome) 
       ->option_text("holm|bh|none");
   AddFormatOption(*analyze, args->format);
   analyze->callback([args, &outcome] {
-    const Status status = RunExperimentAnalyze(*args);
+    const Status status = RunExperimentAnalyze(*args, outcome);
     if (!status.ok()) ReportFailure("experiment analyze", status, outcome);
   });
 }

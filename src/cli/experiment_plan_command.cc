@@ -99,7 +99,7 @@ struct Line {
   Cell value;
 };
 
-Status RunPlan(const PlanArgs& args) {
+Status RunPlan(const PlanArgs& args, CommandOutcome& outcome) {
   Result<Solve> solve = ParseChoice<Solve>(
       "--solve", args.solve,
       {{"n", Solve::kSampleSize}, {"power", Solve::kPower}, {"mde", Solve::kMde}});
@@ -177,16 +177,16 @@ Status RunPlan(const PlanArgs& args) {
   };
   switch (args.format) {
     case OutputFormat::kTable:
-      PrintOut(RenderTable(view));
+      PrintOut(outcome, RenderTable(view));
       break;
     case OutputFormat::kJson: {
       JsonDocument json;
       for (const Line& line : lines) json.Set(line.key, line.value.Json());
-      PrintOut(json.Render());
+      PrintOut(outcome, json.Render());
       break;
     }
     case OutputFormat::kCsv:
-      PrintOut(RenderCsv(view));
+      PrintOut(outcome, RenderCsv(view));
       break;
   }
   return Status::Ok();
@@ -234,7 +234,7 @@ void RegisterExperimentCommands(CLI::App& app, CommandOutcome& outcome) {
                    "Share of eligible users that enter the test (default 1)");
   AddFormatOption(*plan, args->format);
   plan->callback([args, &outcome] {
-    const Status status = RunPlan(*args);
+    const Status status = RunPlan(*args, outcome);
     if (!status.ok()) ReportFailure("experiment plan", status, outcome);
   });
   AddExperimentAnalyzeCommand(*experiment, outcome);

@@ -17,10 +17,10 @@ namespace {
 
 constexpr std::string_view kCommand = "insights";
 
-Status RunInsights(AnalysisInput& input) {
-  Result<CleanedData> cleaned = LoadForAnalysis(kCommand, input);
+Status RunInsights(AnalysisInput& input, CommandOutcome& outcome) {
+  Result<LoadedData> cleaned = LoadForAnalysis(kCommand, input, outcome);
   if (!cleaned.ok()) return cleaned.status();
-  const Dataset& dataset = cleaned->dataset;
+  const Dataset& dataset = (*cleaned)->dataset;
   AnalysisOptions options;
   options.threads = input.flags.options.read.threads;
   const Analysis analysis = RunAnalysis(dataset, options);
@@ -31,18 +31,18 @@ Status RunInsights(AnalysisInput& input) {
                                     input.input, WithThousands(dataset.rows()));
       for (const Insight& insight : analysis.insights)
         out += fmt::format("{}\n  {}\n\n", insight.title, insight.text);
-      PrintOut(out);
+      PrintOut(outcome, out);
       break;
     }
     case OutputFormat::kJson: {
       JsonDocument json;
       json.Set("kind", DataKindName(dataset.kind()));
       json.SetRows("insights", view);
-      PrintOut(json.Render());
+      PrintOut(outcome, json.Render());
       break;
     }
     case OutputFormat::kCsv:
-      PrintOut(RenderCsv(view));
+      PrintOut(outcome, RenderCsv(view));
       break;
   }
   return Status::Ok();
@@ -59,9 +59,9 @@ void RegisterInsightsCommand(CLI::App& app, CommandOutcome& outcome) {
       "month, the cohort with the steepest drop, the segment with the most value at risk, "
       "stickiness or repeat purchases. Every sentence is computed from the data; rules in "
       "docs/ANALYTICS.md.");
-  AddAnalysisInput(*command, *input);
+  AddAnalysisInput(*command, *input, outcome);
   command->callback([input, &outcome] {
-    const Status status = RunInsights(*input);
+    const Status status = RunInsights(*input, outcome);
     if (!status.ok()) ReportFailure(std::string(kCommand), status, outcome);
   });
 }

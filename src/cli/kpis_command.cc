@@ -117,12 +117,12 @@ void WarnOutsideData(const Dataset& dataset, const DateWindow& window) {
                FormatDate(*window.to), FormatDate(data->last));
 }
 
-Status RunKpis(KpisArgs& args) {
+Status RunKpis(KpisArgs& args, CommandOutcome& outcome) {
   Result<DateWindow> window = ParseDateWindow(args.window);
   if (!window.ok()) return window.status();
-  Result<CleanedData> cleaned = LoadForAnalysis(kCommand, args.input);
+  Result<LoadedData> cleaned = LoadForAnalysis(kCommand, args.input, outcome);
   if (!cleaned.ok()) return cleaned.status();
-  const Dataset& dataset = cleaned->dataset;
+  const Dataset& dataset = (*cleaned)->dataset;
   if (dataset.rows() == 0)
     return Status(ErrorCode::kDataError,
                   fmt::format("{}: no rows left after cleaning, so no KPIs", args.input.input));
@@ -132,15 +132,15 @@ Status RunKpis(KpisArgs& args) {
   auto fields = std::make_shared<const std::vector<KpiField>>(KpiFields(kpis));
   switch (args.input.format) {
     case OutputFormat::kTable:
-      PrintOut(Headline(kpis) + "\n" + RenderTable(CardView(fields, /*labels=*/true)));
+      PrintOut(outcome, Headline(kpis) + "\n" + RenderTable(CardView(fields, /*labels=*/true)));
       break;
     case OutputFormat::kCsv:
-      PrintOut(RenderCsv(CardView(fields, /*labels=*/false)));
+      PrintOut(outcome, RenderCsv(CardView(fields, /*labels=*/false)));
       break;
     case OutputFormat::kJson: {
       JsonDocument json;
       for (const KpiField& field : *fields) json.Set(field.key, field.value.Json());
-      PrintOut(json.Render());
+      PrintOut(outcome, json.Render());
       break;
     }
   }
@@ -162,10 +162,10 @@ void RegisterKpisCommand(CLI::App& app, CommandOutcome& outcome) {
       "(share of the period's customers with 2+ orders in it).\n"
       "Table: a headline and a metric / value card; json: one object; csv: metric,value rows "
       "(kind, from, to, days first). Definitions in docs/ANALYTICS.md.");
-  AddAnalysisInput(*command, args->input);
+  AddAnalysisInput(*command, args->input, outcome);
   AddDateWindowOptions(*command, args->window);
   command->callback([args, &outcome] {
-    const Status status = RunKpis(*args);
+    const Status status = RunKpis(*args, outcome);
     if (!status.ok()) ReportFailure(std::string(kCommand), status, outcome);
   });
 }

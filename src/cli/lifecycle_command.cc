@@ -149,12 +149,12 @@ nlohmann::ordered_json DayOrNull(const std::optional<Day>& day) {
   return day ? nlohmann::ordered_json(FormatDate(*day)) : nlohmann::ordered_json(nullptr);
 }
 
-Status RunLifecycle(LifecycleArgs& args) {
+Status RunLifecycle(LifecycleArgs& args, CommandOutcome& outcome) {
   Result<LifecycleRequest> request = ParseLifecycleArgs(args);
   if (!request.ok()) return request.status();
-  Result<CleanedData> cleaned = LoadForAnalysis(kCommand, args.input);
+  Result<LoadedData> cleaned = LoadForAnalysis(kCommand, args.input, outcome);
   if (!cleaned.ok()) return cleaned.status();
-  const Dataset& dataset = cleaned->dataset;
+  const Dataset& dataset = (*cleaned)->dataset;
   const bool usage = dataset.kind() == DataKind::kUsage;
   const Lifecycle lifecycle = ComputeLifecycle(dataset, request->options);
   if (lifecycle.data_first_day == kNoDay)
@@ -166,12 +166,12 @@ Status RunLifecycle(LifecycleArgs& args) {
       periods ? LifecyclePeriodsView(lifecycle) : StickinessHistogramView(lifecycle.stickiness);
   switch (args.input.format) {
     case OutputFormat::kTable:
-      PrintOut((periods ? PeriodsHeading(lifecycle, request->options, usage)
-                        : StickinessHeading(lifecycle, usage)) +
-               RenderTable(view));
+      PrintOut(outcome, (periods ? PeriodsHeading(lifecycle, request->options, usage)
+                                 : StickinessHeading(lifecycle, usage)) +
+                            RenderTable(view));
       break;
     case OutputFormat::kCsv:
-      PrintOut(RenderCsv(view));
+      PrintOut(outcome, RenderCsv(view));
       break;
     case OutputFormat::kJson: {
       JsonDocument json;
@@ -197,7 +197,7 @@ Status RunLifecycle(LifecycleArgs& args) {
         json.Set("mean_active_days", histogram.MeanActiveDays());
         json.SetRows("histogram", view);
       }
-      PrintOut(json.Render());
+      PrintOut(outcome, json.Render());
       break;
     }
   }
@@ -219,7 +219,7 @@ void RegisterLifecycleCommand(CLI::App& app, CommandOutcome& outcome) {
       "are shown as they are and flagged (days in data < days). Definitions in "
       "docs/ANALYTICS.md.\n"
       "  growthlens lifecycle online_retail.csv --period week --from 2011-03-01 --to 2011-06-30");
-  AddAnalysisInput(*command, args->input);
+  AddAnalysisInput(*command, args->input, outcome);
   command
       ->add_option("--period", args->period,
                    "month (default) or week (ISO, labelled by its Monday): the periods counted")
@@ -231,7 +231,7 @@ void RegisterLifecycleCommand(CLI::App& app, CommandOutcome& outcome) {
                    "distinct active days in the ISO week (always weekly, whatever --period)")
       ->option_text("periods|stickiness");
   command->callback([args, &outcome] {
-    const Status status = RunLifecycle(*args);
+    const Status status = RunLifecycle(*args, outcome);
     if (!status.ok()) ReportFailure(std::string(kCommand), status, outcome);
   });
 }

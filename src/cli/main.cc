@@ -1,17 +1,6 @@
 #include <CLI/CLI.hpp>
 
-#include <fmt/format.h>
-
 #include "cli/command.h"
-
-namespace growthlens::cli {
-
-void ReportFailure(const std::string& command, const Status& status, CommandOutcome& outcome) {
-  fmt::print(stderr, "growthlens {}: error: {}\n", command, status.message());
-  outcome.exit_code = ExitCodeOf(status.code());
-}
-
-}  // namespace growthlens::cli
 
 int main(int argc, char** argv) {
   CLI::App app{

@@ -36,7 +36,7 @@ struct PredictArgs {
 
 /// The users of the file, their model features (scaled) and nearest persona.
 struct Placed {
-  CleanedData data;
+  LoadedData data;
   SegmentModel model;
   RfmTable rfm;
   ml::FeatureMatrix scaled;
@@ -44,7 +44,7 @@ struct Placed {
   double inertia = 0;
 };
 
-Result<Placed> Place(std::string_view command, PredictArgs& args) {
+Result<Placed> Place(std::string_view command, PredictArgs& args, const CommandOutcome& outcome) {
   if (args.model.empty())
     return Status(ErrorCode::kInvalidArgument,
                   "--model: expected the model file written by 'growthlens train' or 'segment'");
@@ -58,20 +58,20 @@ Result<Placed> Place(std::string_view command, PredictArgs& args) {
           ErrorCode::kInvalidArgument,
           fmt::format("--reference-date '{}': expected a date YYYY-MM-DD", args.reference_date));
   }
-  Result<CleanedData> cleaned = LoadForAnalysis(command, args.input);
+  Result<LoadedData> cleaned = LoadForAnalysis(command, args.input, outcome);
   if (!cleaned.ok()) return cleaned.status();
-  if (cleaned->dataset.kind() != model->kind)
-    return Status(
-        ErrorCode::kInvalidArgument,
-        fmt::format("{} is a {} file but the model {} was trained on {}", args.input.input,
-                    DataKindName(cleaned->dataset.kind()), args.model, DataKindName(model->kind)));
+  if ((*cleaned)->dataset.kind() != model->kind)
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("{} is a {} file but the model {} was trained on {}",
+                              args.input.input, DataKindName((*cleaned)->dataset.kind()),
+                              args.model, DataKindName(model->kind)));
   Placed placed{std::move(cleaned).value(), std::move(model).value(), {}, {}, {}, 0};
-  placed.rfm = ComputeRfm(placed.data.dataset, rfm_options);
+  placed.rfm = ComputeRfm(placed.data->dataset, rfm_options);
   if (placed.rfm.size() == 0)
     return Status(ErrorCode::kDataError, fmt::format("{}: no users to place", args.input.input));
   const ml::Segmentation& segmentation = placed.model.segmentation;
   Result<ml::FeatureMatrix> x =
-      ml::FeaturesForModel(placed.data.dataset, placed.rfm, segmentation.feature_names);
+      ml::FeaturesForModel(placed.data->dataset, placed.rfm, segmentation.feature_names);
   if (!x.ok()) return x.status();
   Result<ml::FeatureMatrix> scaled = segmentation.transform.Apply(*x);
   if (!scaled.ok()) return scaled.status();
@@ -106,11 +106,11 @@ View PersonaCountsView(const Placed& placed) {
   return view;
 }
 
-Status RunPredict(PredictArgs& args) {
-  Result<Placed> placed = Place("predict", args);
+Status RunPredict(PredictArgs& args, CommandOutcome& outcome) {
+  Result<Placed> placed = Place("predict", args, outcome);
   if (!placed.ok()) return placed.status();
   const View users = UserPersonasView(placed->rfm, placed->labels, placed->model.segmentation,
-                                      placed->data.dataset);
+                                      placed->data->dataset);
   if (!args.output.empty())
     GROWTHLENS_RETURN_IF_ERROR(WriteFileAtomically(args.output, RenderCsv(users)));
   const View counts = PersonaCountsView(*placed);
@@ -122,7 +122,7 @@ Status RunPredict(PredictArgs& args) {
                                     placed->model.segmentation.k, args.model);
       out += RenderTable(counts);
       if (!args.output.empty()) out += fmt::format("\nwrote {}\n", args.output);
-      PrintOut(out);
+      PrintOut(outcome, out);
       break;
     }
     case OutputFormat::kJson: {
@@ -130,18 +130,18 @@ Status RunPredict(PredictArgs& args) {
       json.Set("model", args.model);
       json.SetRows("personas", counts);
       json.SetRows("users", users);
-      PrintOut(json.Render());
+      PrintOut(outcome, json.Render());
       break;
     }
     case OutputFormat::kCsv:
-      PrintOut(RenderCsv(users));
+      PrintOut(outcome, RenderCsv(users));
       break;
   }
   return Status::Ok();
 }
 
-Status RunEvaluate(PredictArgs& args) {
-  Result<Placed> placed = Place("evaluate", args);
+Status RunEvaluate(PredictArgs& args, CommandOutcome& outcome) {
+  Result<Placed> placed = Place("evaluate", args, outcome);
   if (!placed.ok()) return placed.status();
   const ml::FeatureMatrix& x = placed->scaled;
   const unsigned threads = args.input.flags.options.read.threads;
@@ -201,7 +201,7 @@ Status RunEvaluate(PredictArgs& args) {
       std::string out = fmt::format("Model {} on {}\n\n", args.model, args.input.input);
       for (const auto& [name, value] : lines) out += fmt::format("{:<20} {}\n", name, value);
       out += "\n" + RenderTable(counts);
-      PrintOut(out);
+      PrintOut(outcome, out);
       break;
     }
     case OutputFormat::kJson: {
@@ -209,22 +209,22 @@ Status RunEvaluate(PredictArgs& args) {
       json.Set("model", args.model);
       json.Set("metrics", metrics);
       json.SetRows("personas", counts);
-      PrintOut(json.Render());
+      PrintOut(outcome, json.Render());
       break;
     }
     case OutputFormat::kCsv: {
       std::string out = "metric,value\n";
       for (const auto& [name, value] : metrics.items())
         out += fmt::format("{},{}\n", name, value.dump());
-      PrintOut(out);
+      PrintOut(outcome, out);
       break;
     }
   }
   return Status::Ok();
 }
 
-void AddModelOptions(CLI::App& command, PredictArgs& args) {
-  AddAnalysisInput(command, args.input);
+void AddModelOptions(CLI::App& command, PredictArgs& args, const CommandOutcome& outcome) {
+  AddAnalysisInput(command, args.input, outcome);
   command.add_option("--model", args.model, "Model file from 'growthlens train' or 'segment'")
       ->required();
   command.add_option("--reference-date", args.reference_date,
@@ -241,10 +241,10 @@ void RegisterModelCommands(CLI::App& app, CommandOutcome& outcome) {
       "Assign the users of a file to the personas of a stored model: the model's features and "
       "transform, then the nearest centre. Prints users per persona; --output writes every user "
       "with their persona (csv on stdout with --format csv).");
-  AddModelOptions(*predict, *predict_args);
+  AddModelOptions(*predict, *predict_args, outcome);
   predict->add_option("--output", predict_args->output, "CSV file of users with their persona");
   predict->callback([predict_args, &outcome] {
-    const Status status = RunPredict(*predict_args);
+    const Status status = RunPredict(*predict_args, outcome);
     if (!status.ok()) ReportFailure("predict", status, outcome);
   });
 
@@ -255,12 +255,12 @@ void RegisterModelCommands(CLI::App& app, CommandOutcome& outcome) {
       "--silhouette-sample users), Davies-Bouldin, Calinski-Harabasz, users per persona, and "
       "stability: the adjusted Rand index between the model's assignment and KMeans refits with "
       "other seeds (1 = the same segments).");
-  AddModelOptions(*evaluate, *evaluate_args);
+  AddModelOptions(*evaluate, *evaluate_args, outcome);
   evaluate->add_option("--seeds", evaluate_args->seeds, "Refits for stability (default 5)");
   evaluate->add_option("--silhouette-sample", evaluate_args->silhouette_sample,
                        "Users in the silhouette sample (default 10000; all when fewer)");
   evaluate->callback([evaluate_args, &outcome] {
-    const Status status = RunEvaluate(*evaluate_args);
+    const Status status = RunEvaluate(*evaluate_args, outcome);
     if (!status.ok()) ReportFailure("evaluate", status, outcome);
   });
 }

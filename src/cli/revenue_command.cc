@@ -30,7 +30,7 @@ struct RevenueArgs {
   std::string view = "monthly";
 };
 
-Status RunRevenue(RevenueArgs& args) {
+Status RunRevenue(RevenueArgs& args, CommandOutcome& outcome) {
   Result<RevenueView> view_choice =
       ParseChoice<RevenueView>("--view", args.view,
                                {{"monthly", RevenueView::kMonthly},
@@ -38,9 +38,9 @@ Status RunRevenue(RevenueArgs& args) {
                                 {"products", RevenueView::kProducts},
                                 {"seasonality", RevenueView::kSeasonality}});
   if (!view_choice.ok()) return view_choice.status();
-  Result<CleanedData> cleaned = LoadForAnalysis(kCommand, args.input);
+  Result<LoadedData> cleaned = LoadForAnalysis(kCommand, args.input, outcome);
   if (!cleaned.ok()) return cleaned.status();
-  const Dataset& dataset = cleaned->dataset;
+  const Dataset& dataset = (*cleaned)->dataset;
   if (dataset.kind() != DataKind::kTransactions)
     return Status(ErrorCode::kInvalidArgument,
                   fmt::format("{} is a {} log, and revenue needs transactions (InvoiceNo, "
@@ -71,11 +71,11 @@ Status RunRevenue(RevenueArgs& args) {
               : RevenueCountriesView(
                     std::make_shared<const std::vector<CountryRevenue>>(RevenueByCountry(dataset)),
                     summary.revenue);
-      if (format == OutputFormat::kTable) PrintOut(heading + RenderTable(view));
-      if (format == OutputFormat::kCsv) PrintOut(RenderCsv(view));
+      if (format == OutputFormat::kTable) PrintOut(outcome, heading + RenderTable(view));
+      if (format == OutputFormat::kCsv) PrintOut(outcome, RenderCsv(view));
       if (format == OutputFormat::kJson) {
         json.SetRows(monthly ? "months" : "countries", view);
-        PrintOut(json.Render());
+        PrintOut(outcome, json.Render());
       }
       break;
     }
@@ -93,16 +93,16 @@ Status RunRevenue(RevenueArgs& args) {
         if (view.rows > kTableProducts)
           heading += fmt::format("... and {} more products (--format csv or json lists all)\n",
                                  WithThousands(view.rows - kTableProducts));
-        PrintOut(heading);
+        PrintOut(outcome, heading);
       }
-      if (format == OutputFormat::kCsv) PrintOut(RenderCsv(view));
+      if (format == OutputFormat::kCsv) PrintOut(outcome, RenderCsv(view));
       if (format == OutputFormat::kJson) {
         json.Set("product_count", curve.products.size());
         json.Set("top_count", curve.top_count);
         json.Set("top_share", curve.top_share);
         json.Set("top_customer_share", top_customer_share);
         json.SetRows("products", view);
-        PrintOut(json.Render());
+        PrintOut(outcome, json.Render());
       }
       break;
     }
@@ -114,13 +114,13 @@ Status RunRevenue(RevenueArgs& args) {
       if (format == OutputFormat::kTable) {
         for (size_t table_idx = 0; table_idx < views.size(); ++table_idx)
           heading += (table_idx == 0 ? "" : "\n") + RenderTable(views[table_idx]);
-        PrintOut(heading);
+        PrintOut(outcome, heading);
       }
-      if (format == OutputFormat::kCsv) PrintOut(RenderCsv(StackedView(std::move(views))));
+      if (format == OutputFormat::kCsv) PrintOut(outcome, RenderCsv(StackedView(std::move(views))));
       if (format == OutputFormat::kJson) {
         for (size_t table_idx = 0; table_idx < views.size(); ++table_idx)
           json.SetRows(kSeasonTables[table_idx].key, views[table_idx]);
-        PrintOut(json.Render());
+        PrintOut(outcome, json.Render());
       }
       break;
     }
@@ -137,7 +137,7 @@ void RegisterRevenueCommand(CLI::App& app, CommandOutcome& outcome) {
       "Revenue analysis of a transactions CSV, loaded as ingest does (nothing is written); a usage "
       "log is refused (exit 2).\nRevenue = sum of Quantity x UnitPrice, orders = distinct "
       "invoices, AOV = revenue / orders. Definitions in docs/ANALYTICS.md.");
-  AddAnalysisInput(*command, args->input);
+  AddAnalysisInput(*command, args->input, outcome);
   command->add_option(
       "--view", args->view,
       "monthly (default): revenue, orders, customers, AOV, new and returning customers' revenue "
@@ -145,7 +145,7 @@ void RegisterRevenueCommand(CLI::App& app, CommandOutcome& outcome) {
       "Pareto headline (top 20% of products and of customers; tables show the first 20); "
       "seasonality: by month of year, weekday (Mon..Sun) and hour");
   command->callback([args, &outcome] {
-    const Status status = RunRevenue(*args);
+    const Status status = RunRevenue(*args, outcome);
     if (!status.ok()) ReportFailure(std::string(kCommand), status, outcome);
   });
 }

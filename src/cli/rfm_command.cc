@@ -60,12 +60,12 @@ Result<RfmRequest> ParseRfmArgs(const RfmArgs& args) {
   return request;
 }
 
-Status RunRfm(RfmArgs& args) {
+Status RunRfm(RfmArgs& args, CommandOutcome& outcome) {
   Result<RfmRequest> request = ParseRfmArgs(args);
   if (!request.ok()) return request.status();
-  Result<CleanedData> cleaned = LoadForAnalysis(kCommand, args.input);
+  Result<LoadedData> cleaned = LoadForAnalysis(kCommand, args.input, outcome);
   if (!cleaned.ok()) return cleaned.status();
-  const Dataset& dataset = cleaned->dataset;
+  const Dataset& dataset = (*cleaned)->dataset;
   const bool usage = dataset.kind() == DataKind::kUsage;
   const RfmTable rfm = ComputeRfm(dataset, request->options);
 
@@ -107,7 +107,7 @@ Status RunRfm(RfmArgs& args) {
       if (view.rows > max_rows)
         out += fmt::format("... and {} more {} (--format csv or json lists all)\n",
                            WithThousands(view.rows - max_rows), who);
-      PrintOut(out);
+      PrintOut(outcome, out);
       break;
     }
     case OutputFormat::kJson: {
@@ -118,11 +118,11 @@ Status RunRfm(RfmArgs& args) {
       json.Set("ties", TiesName(request->options.ties));
       json.Set("total_users", rfm.size());
       json.SetRows(list_key, view);
-      PrintOut(json.Render());
+      PrintOut(outcome, json.Render());
       break;
     }
     case OutputFormat::kCsv:
-      PrintOut(RenderCsv(view));
+      PrintOut(outcome, RenderCsv(view));
       break;
   }
   return Status::Ok();
@@ -138,7 +138,7 @@ void RegisterRfmCommand(CLI::App& app, CommandOutcome& outcome) {
       "1-5 on recency, frequency and monetary value (5 = best) and name their segments.\n"
       "Transactions: frequency = distinct invoices, monetary = revenue. Usage logs: frequency = "
       "distinct active days, monetary = events. Definitions in docs/ANALYTICS.md.");
-  AddAnalysisInput(*command, args->input);
+  AddAnalysisInput(*command, args->input, outcome);
   command->add_option("--reference-date", args->reference_date,
                       "Day recency is counted to, YYYY-MM-DD (default: the day after the last day "
                       "in the data)");
@@ -150,7 +150,7 @@ void RegisterRfmCommand(CLI::App& app, CommandOutcome& outcome) {
                       "users: one row per user with scores, RFM code and segment (tables show "
                       "the first 20); grid: users per populated (R, F, M) cell");
   command->callback([args, &outcome] {
-    const Status status = RunRfm(*args);
+    const Status status = RunRfm(*args, outcome);
     if (!status.ok()) ReportFailure(std::string(kCommand), status, outcome);
   });
 }

@@ -101,15 +101,15 @@ std::string PersonasText(const ml::Segmentation& segmentation, const Dataset& da
   return out;
 }
 
-Status RunSegment(SegmentArgs& args, bool train_only) {
+Status RunSegment(SegmentArgs& args, bool train_only, CommandOutcome& outcome) {
   const std::string_view command = train_only ? "train" : "segment";
   Result<ml::SegmentationOptions> options = ParseSegmentOptions(args);
   if (!options.ok()) return options.status();
   Result<RfmOptions> rfm_options = ParseRfmOptions(args.reference_date);
   if (!rfm_options.ok()) return rfm_options.status();
-  Result<CleanedData> cleaned = LoadForAnalysis(command, args.input);
+  Result<LoadedData> cleaned = LoadForAnalysis(command, args.input, outcome);
   if (!cleaned.ok()) return cleaned.status();
-  const Dataset& dataset = cleaned->dataset;
+  const Dataset& dataset = (*cleaned)->dataset;
   const RfmTable rfm = ComputeRfm(dataset, *rfm_options);
   if (!args.input.quiet)
     fmt::print(stderr, "growthlens {}: clustering {} {} ({})\n", command, WithThousands(rfm.size()),
@@ -152,21 +152,22 @@ Status RunSegment(SegmentArgs& args, bool train_only) {
       if (!segmentation->sweep.rows.empty()) out += RenderTable(sweep) + "\n";
       out += PersonasText(*segmentation, dataset);
       for (const std::string& path : written) out += fmt::format("wrote {}\n", path);
-      PrintOut(out);
+      PrintOut(outcome, out);
       break;
     }
     case OutputFormat::kJson:
-      PrintOut(SegmentModelJson(model, dataset).dump(1) + "\n");
+      PrintOut(outcome, SegmentModelJson(model, dataset).dump(1) + "\n");
       break;
     case OutputFormat::kCsv:
-      PrintOut(RenderCsv(train_only ? personas : users));
+      PrintOut(outcome, RenderCsv(train_only ? personas : users));
       break;
   }
   return Status::Ok();
 }
 
-void AddSegmentOptions(CLI::App& command, SegmentArgs& args, bool train_only) {
-  AddAnalysisInput(command, args.input);
+void AddSegmentOptions(CLI::App& command, SegmentArgs& args, bool train_only,
+                       const CommandOutcome& outcome) {
+  AddAnalysisInput(command, args.input, outcome);
   command.add_option("--k", args.k,
                      "Number of personas (default: the best silhouette over "
                      "--k-min..--k-max)");
@@ -210,9 +211,9 @@ void RegisterSegmentCommands(CLI::App& app, CommandOutcome& outcome) {
       "Calinski-Harabasz, the best silhouette chosen unless --k is given; personas named and "
       "described with what to do; writes users with their persona, the personas, the k sweep "
       "and the model. Rules in docs/ANALYTICS.md (Segmentation).");
-  AddSegmentOptions(*segment, *segment_args, /*train_only=*/false);
+  AddSegmentOptions(*segment, *segment_args, /*train_only=*/false, outcome);
   segment->callback([segment_args, &outcome] {
-    const Status status = RunSegment(*segment_args, /*train_only=*/false);
+    const Status status = RunSegment(*segment_args, /*train_only=*/false, outcome);
     if (!status.ok()) ReportFailure("segment", status, outcome);
   });
 
@@ -222,9 +223,9 @@ void RegisterSegmentCommands(CLI::App& app, CommandOutcome& outcome) {
       "Fit the segmentation model (as segment does) and write it as versioned JSON: features, "
       "transform, centres, persona names, training summary and metrics. 'growthlens predict' "
       "and 'evaluate' read it.");
-  AddSegmentOptions(*train, *train_args, /*train_only=*/true);
+  AddSegmentOptions(*train, *train_args, /*train_only=*/true, outcome);
   train->callback([train_args, &outcome] {
-    const Status status = RunSegment(*train_args, /*train_only=*/true);
+    const Status status = RunSegment(*train_args, /*train_only=*/true, outcome);
     if (!status.ok()) ReportFailure("train", status, outcome);
   });
 }

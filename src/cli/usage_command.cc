@@ -272,12 +272,12 @@ nlohmann::ordered_json FiltersJson(const Dataset& dataset, const ResolvedFilter&
   return json;
 }
 
-Status RunUsage(UsageArgs& args) {
+Status RunUsage(UsageArgs& args, CommandOutcome& outcome) {
   Result<UsageRequest> request = ParseUsageArgs(args);
   if (!request.ok()) return request.status();
-  Result<CleanedData> cleaned = LoadForAnalysis(kCommand, args.input);
+  Result<LoadedData> cleaned = LoadForAnalysis(kCommand, args.input, outcome);
   if (!cleaned.ok()) return cleaned.status();
-  const Dataset& dataset = cleaned->dataset;
+  const Dataset& dataset = (*cleaned)->dataset;
   if (dataset.kind() != DataKind::kUsage)
     return Status(ErrorCode::kInvalidArgument,
                   fmt::format("{} is a {} file, and usage needs a usage log (user_id, event_date, "
@@ -300,16 +300,16 @@ Status RunUsage(UsageArgs& args) {
                              FiltersJson(dataset, resolved)};
   switch (request->view) {
     case UsageView::kFeatures:
-      PrintOut(RenderFeatures(context));
+      PrintOut(outcome, RenderFeatures(context));
       break;
     case UsageView::kSeries:
-      PrintOut(RenderSeries(context, request->period, request->max_periods));
+      PrintOut(outcome, RenderSeries(context, request->period, request->max_periods));
       break;
     case UsageView::kEngagement:
-      PrintOut(RenderEngagement(context));
+      PrintOut(outcome, RenderEngagement(context));
       break;
     case UsageView::kCorrelation:
-      PrintOut(RenderCorrelation(context));
+      PrintOut(outcome, RenderCorrelation(context));
       break;
   }
   return Status::Ok();
@@ -325,7 +325,7 @@ void RegisterUsageCommand(CLI::App& app, CommandOutcome& outcome) {
       "file is refused (exit 2). Every view can be narrowed to a date window, some features and "
       "some users (a segment). Adoption = users of a feature / active users (in the filter); "
       "definitions in docs/ANALYTICS.md.");
-  AddAnalysisInput(*command, args->input);
+  AddAnalysisInput(*command, args->input, outcome);
   command
       ->add_option(
           "--view", args->view,
@@ -372,7 +372,7 @@ void RegisterUsageCommand(CLI::App& app, CommandOutcome& outcome) {
       ->delimiter(',')
       ->option_text("NAME,...");
   command->callback([args, &outcome] {
-    const Status status = RunUsage(*args);
+    const Status status = RunUsage(*args, outcome);
     if (!status.ok()) ReportFailure(std::string(kCommand), status, outcome);
   });
 }
