@@ -13,6 +13,23 @@ void ReportFailure(const std::string& command, const Status& status, CommandOutc
   outcome.exit_code = ExitCodeOf(status.code());
 }
 
+void RegisterCommands(CLI::App& app, CommandOutcome& outcome) {
+  RegisterGenerateCommand(app, outcome);
+  RegisterIngestCommand(app, outcome);
+  RegisterDemoCommand(app, outcome);
+  RegisterAnalyzeCommand(app, outcome);
+  RegisterInsightsCommand(app, outcome);
+  RegisterSegmentCommands(app, outcome);
+  RegisterModelCommands(app, outcome);
+  RegisterExperimentCommands(app, outcome);
+  RegisterRfmCommand(app, outcome);
+  RegisterRevenueCommand(app, outcome);
+  RegisterCohortsCommand(app, outcome);
+  RegisterLifecycleCommand(app, outcome);
+  RegisterKpisCommand(app, outcome);
+  RegisterUsageCommand(app, outcome);
+}
+
 void PrintOut(CommandOutcome& outcome, std::string_view text) {
   if (outcome.output != nullptr) {
     outcome.output->append(text);

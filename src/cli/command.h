@@ -36,6 +36,9 @@ void ReportFailure(const std::string& command, const Status& status, CommandOutc
 /// Writes `text` to the command's output (stdout in one write, or the capture).
 void PrintOut(CommandOutcome& outcome, std::string_view text);
 
+/// Every command of the CLI (all but `serve`), as main() and the server register them.
+void RegisterCommands(CLI::App& app, CommandOutcome& outcome);
+
 void RegisterGenerateCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterIngestCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterDemoCommand(CLI::App& app, CommandOutcome& outcome);

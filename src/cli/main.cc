@@ -1,30 +1,20 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/command.h"
+#include "server/serve_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
       "GrowthLens: fast product and customer analytics.\n"
       "Ingest feature-usage logs or e-commerce transactions, clean them with a full report,\n"
-      "and analyse them. Run 'growthlens <command> --help' for each command."};
+      "analyse them from the command line, or serve the dashboard ('growthlens serve --demo').\n"
+      "Run 'growthlens <command> --help' for each command."};
   app.set_version_flag("--version", "growthlens 0.1.0");
   app.require_subcommand(1);
 
   growthlens::cli::CommandOutcome outcome;
-  growthlens::cli::RegisterGenerateCommand(app, outcome);
-  growthlens::cli::RegisterIngestCommand(app, outcome);
-  growthlens::cli::RegisterDemoCommand(app, outcome);
-  growthlens::cli::RegisterAnalyzeCommand(app, outcome);
-  growthlens::cli::RegisterInsightsCommand(app, outcome);
-  growthlens::cli::RegisterSegmentCommands(app, outcome);
-  growthlens::cli::RegisterModelCommands(app, outcome);
-  growthlens::cli::RegisterExperimentCommands(app, outcome);
-  growthlens::cli::RegisterRfmCommand(app, outcome);
-  growthlens::cli::RegisterRevenueCommand(app, outcome);
-  growthlens::cli::RegisterCohortsCommand(app, outcome);
-  growthlens::cli::RegisterLifecycleCommand(app, outcome);
-  growthlens::cli::RegisterKpisCommand(app, outcome);
-  growthlens::cli::RegisterUsageCommand(app, outcome);
+  growthlens::cli::RegisterCommands(app, outcome);
+  growthlens::server::RegisterServeCommand(app, outcome);
 
   try {
     app.parse(argc, argv);

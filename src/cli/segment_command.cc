@@ -5,8 +5,11 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
+#include <numeric>
+#include <random>
 #include <string>
 
 #include "cli/analysis_view.h"
@@ -37,7 +40,44 @@ struct SegmentArgs {
   size_t exact_silhouette_max = 20'000;
   size_t silhouette_sample = 10'000;
   size_t stability_seeds = 0;
+  std::string view;   // "" = per format: json model, csv users (train: personas)
+  size_t sample = 0;  // users view: this many users drawn at random, 0 = all
 };
+
+enum class SegmentView { kModel, kUsers, kPersonas, kSweep };
+
+Result<SegmentView> ParseSegmentView(const SegmentArgs& args, bool train_only) {
+  if (args.view.empty()) {
+    if (args.input.format == OutputFormat::kJson) return SegmentView::kModel;
+    return train_only ? SegmentView::kPersonas : SegmentView::kUsers;
+  }
+  return ParseChoice<SegmentView>("--view", args.view,
+                                  {{"model", SegmentView::kModel},
+                                   {"users", SegmentView::kUsers},
+                                   {"personas", SegmentView::kPersonas},
+                                   {"sweep", SegmentView::kSweep}});
+}
+
+/// `count` rows of `view` drawn without replacement (seeded), kept in their order: a scatter
+/// plot's worth of users out of millions.
+View SampledRows(View view, size_t count, uint64_t seed) {
+  if (count == 0 || count >= view.rows) return view;
+  std::vector<size_t> rows(view.rows);
+  std::iota(rows.begin(), rows.end(), size_t{0});
+  std::mt19937_64 random(seed);
+  for (size_t idx = 0; idx < count; ++idx) {  // partial Fisher-Yates
+    std::uniform_int_distribution<size_t> pick(idx, rows.size() - 1);
+    std::swap(rows[idx], rows[pick(random)]);
+  }
+  rows.resize(count);
+  std::sort(rows.begin(), rows.end());
+  auto kept = std::make_shared<std::vector<size_t>>(std::move(rows));
+  view.rows = count;
+  view.row = [kept, full = view.row](size_t row, std::vector<Cell>& cells) {
+    full((*kept)[row], cells);
+  };
+  return view;
+}
 
 Result<ml::SegmentationOptions> ParseSegmentOptions(const SegmentArgs& args) {
   ml::SegmentationOptions options;
@@ -107,6 +147,8 @@ Status RunSegment(SegmentArgs& args, bool train_only, CommandOutcome& outcome) {
   if (!options.ok()) return options.status();
   Result<RfmOptions> rfm_options = ParseRfmOptions(args.reference_date);
   if (!rfm_options.ok()) return rfm_options.status();
+  Result<SegmentView> output_view = ParseSegmentView(args, train_only);
+  if (!output_view.ok()) return output_view.status();
   Result<LoadedData> cleaned = LoadForAnalysis(command, args.input, outcome);
   if (!cleaned.ok()) return cleaned.status();
   const Dataset& dataset = (*cleaned)->dataset;
@@ -156,11 +198,28 @@ Status RunSegment(SegmentArgs& args, bool train_only, CommandOutcome& outcome) {
       break;
     }
     case OutputFormat::kJson:
-      PrintOut(outcome, SegmentModelJson(model, dataset).dump(1) + "\n");
+    case OutputFormat::kCsv: {
+      if (*output_view == SegmentView::kModel) {
+        PrintOut(outcome, SegmentModelJson(model, dataset).dump(1) + "\n");
+        break;
+      }
+      const View& chosen = *output_view == SegmentView::kUsers      ? users
+                           : *output_view == SegmentView::kPersonas ? personas
+                                                                    : sweep;
+      const View shown =
+          SampledRows(chosen, *output_view == SegmentView::kUsers ? args.sample : 0, args.seed);
+      if (args.input.format == OutputFormat::kCsv) {
+        PrintOut(outcome, RenderCsv(shown));
+        break;
+      }
+      JsonDocument json;
+      json.Set("view", args.view.empty() ? "model" : args.view);
+      json.Set("k", segmentation->k);
+      json.Set("rows", shown.rows);
+      json.SetRows(args.view, shown);
+      PrintOut(outcome, json.Render());
       break;
-    case OutputFormat::kCsv:
-      PrintOut(outcome, RenderCsv(train_only ? personas : users));
-      break;
+    }
   }
   return Status::Ok();
 }
@@ -195,6 +254,15 @@ void AddSegmentOptions(CLI::App& command, SegmentArgs& args, bool train_only,
                      "Exact silhouette up to this many users, sampled above (default 20000)");
   command.add_option("--silhouette-sample", args.silhouette_sample,
                      "Users in the silhouette sample above that (default 10000)");
+  command
+      .add_option("--view", args.view,
+                  "What json and csv print: model (json default: the model file's JSON), users "
+                  "(csv default for segment: every user's R, F, M and persona), personas (csv "
+                  "default for train), sweep (the k sweep's metrics)")
+      ->option_text("model|users|personas|sweep");
+  command.add_option("--sample", args.sample,
+                     "users view: only this many users, drawn at random with --seed (default 0 "
+                     "= all); for scatter plots");
   command.add_option("--stability-seeds", args.stability_seeds,
                      "Refits per k with other seeds; reports their mean adjusted Rand index "
                      "(default 0)");

@@ -1,0 +1,587 @@
+#include "server/api_server.h"
+
+#include <fmt/format.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string_view>
+
+#include <unistd.h>
+
+#include "cli/date_window.h"
+#include "core/date.h"
+#include "server/api_error.h"
+#include "server/command_call.h"
+#include "server/downloads.h"
+
+#ifndef GROWTHLENS_WEB_ROOT
+#define GROWTHLENS_WEB_ROOT "web"
+#endif
+
+namespace growthlens::server {
+
+namespace {
+
+constexpr std::string_view kApi = "/api/v1/";
+constexpr std::string_view kJson = "application/json";
+
+/// Which loaded file a route analyses.
+enum class DataNeed { kNone, kAny, kUsage, kTransactions };
+
+/// An API route that is a CLI command: /api/v1/<path>?<options> runs `growthlens <command>`.
+struct CommandRoute {
+  std::string_view path;
+  std::vector<std::string> command;
+  DataNeed need = DataNeed::kAny;
+  std::vector<std::string> fixed;         // options the server sets
+  QueryParams defaults;                   // used unless the query gives them
+  std::vector<std::string_view> refused;  // options this route sets itself
+};
+
+CommandRoute Route(std::string_view path, std::vector<std::string> command,
+                   DataNeed need = DataNeed::kAny, std::vector<std::string> fixed = {}) {
+  CommandRoute route;
+  route.path = path;
+  route.command = std::move(command);
+  route.need = need;
+  route.fixed = std::move(fixed);
+  return route;
+}
+
+const std::vector<CommandRoute>& CommandRoutes() {
+  static const std::vector<CommandRoute> routes = [] {
+    CommandRoute users =
+        Route("segment/users", {"segment"}, DataNeed::kAny, {"--no-write", "--view", "users"});
+    users.defaults = {{"sample", "3000"}};
+    users.refused = {"view"};
+    return std::vector<CommandRoute>{
+        Route("kpis", {"kpis"}),
+        Route("usage", {"usage"}, DataNeed::kUsage),
+        Route("rfm", {"rfm"}),
+        Route("segment", {"segment"}, DataNeed::kAny, {"--no-write"}),
+        users,
+        Route("cohorts", {"cohorts"}),
+        Route("lifecycle", {"lifecycle"}),
+        Route("revenue", {"revenue"}, DataNeed::kTransactions),
+        Route("insights", {"insights"}),
+        Route("experiment/plan", {"experiment", "plan"}, DataNeed::kNone),
+        Route("experiment/simulate", {"experiment", "simulate"}),
+    };
+  }();
+  return routes;
+}
+
+/// The default views the pages open with: computed after each load so that first visits are
+/// served from the cache.
+const std::vector<std::pair<std::string_view, QueryParams>>& WarmUpRequests() {
+  static const std::vector<std::pair<std::string_view, QueryParams>> requests = {
+      {"kpis", {}},
+      {"insights", {}},
+      {"segment", {}},
+      {"segment", {{"view", "personas"}}},
+      {"segment", {{"view", "sweep"}}},
+      {"segment/users", {}},
+      {"rfm", {}},
+      {"rfm", {{"view", "grid"}}},
+      {"usage", {}},
+      {"usage", {{"view", "series"}}},
+      {"usage", {{"view", "correlation"}}},
+      {"usage", {{"view", "engagement"}}},
+      {"cohorts", {}},
+      {"lifecycle", {}},
+      {"revenue", {}},
+      {"revenue", {{"view", "countries"}}},
+      {"revenue", {{"view", "products"}}},
+      {"revenue", {{"view", "seasonality"}}},
+  };
+  return requests;
+}
+
+const CommandRoute* FindRoute(std::string_view path) {
+  for (const CommandRoute& route : CommandRoutes())
+    if (route.path == path) return &route;
+  return nullptr;
+}
+
+void SendJson(httplib::Response& response, int status, std::string body) {
+  response.status = status;
+  response.set_content(std::move(body), std::string(kJson));
+}
+
+void SendError(httplib::Response& response, const ApiError& error) {
+  SendJson(response, error.http_status, error.Body());
+}
+
+std::string KindName(DataKind kind) {
+  return kind == DataKind::kUsage ? "usage" : "transactions";
+}
+
+/// The held file a request analyses: `dataset=` if given, else the route's kind, else the usage
+/// log when loaded, else the transactions.
+Result<HeldPtr> PickDataset(const Holdings& holdings, DataNeed need,
+                            std::optional<std::string> asked) {
+  std::optional<DataKind> kind;
+  if (asked) {
+    if (*asked == "usage") {
+      kind = DataKind::kUsage;
+    } else if (*asked == "transactions") {
+      kind = DataKind::kTransactions;
+    } else {
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("parameter 'dataset': '{}' is not usage or transactions", *asked));
+    }
+  } else if (need == DataNeed::kUsage) {
+    kind = DataKind::kUsage;
+  } else if (need == DataNeed::kTransactions) {
+    kind = DataKind::kTransactions;
+  } else {
+    kind = holdings.usage ? DataKind::kUsage : DataKind::kTransactions;
+  }
+  HeldPtr held = holdings.Of(*kind);
+  if (!held)
+    return Status(ErrorCode::kSchemaError,
+                  fmt::format("parameter 'dataset': no {} file is loaded; upload one on the Home "
+                              "page (POST /api/v1/upload) or load the demo data (POST "
+                              "/api/v1/demo)",
+                              KindName(*kind)));
+  return held;
+}
+
+/// The query string's parameters only: httplib also adds a form-encoded body's fields, and
+/// `curl --data-binary @file.csv` sends a CSV as a form.
+QueryParams ParamsOf(const httplib::Request& request) {
+  httplib::Params parsed;
+  if (const size_t query = request.target.find('?'); query != std::string::npos)
+    httplib::detail::parse_query_text(request.target.substr(query + 1), parsed);
+  QueryParams params;
+  for (const auto& [name, value] : parsed) params.emplace_back(name, value);
+  return params;
+}
+
+std::optional<std::string> TakeParam(QueryParams& params, std::string_view name) {
+  auto found = std::find_if(params.begin(), params.end(),
+                            [name](const auto& param) { return param.first == name; });
+  if (found == params.end()) return std::nullopt;
+  std::string value = found->second;
+  params.erase(found);
+  return value;
+}
+
+Result<long> IntParam(QueryParams& params, std::string_view name, long fallback, long min,
+                      long max) {
+  const std::optional<std::string> text = TakeParam(params, name);
+  if (!text) return fallback;
+  char* end = nullptr;
+  const long value = std::strtol(text->c_str(), &end, 10);
+  if (text->empty() || *end != '\0' || value < min || value > max)
+    return Status(
+        ErrorCode::kInvalidArgument,
+        fmt::format("parameter '{}': '{}' is not a whole number in {}..{}", name, *text, min, max));
+  return value;
+}
+
+Status RefuseLeftovers(const QueryParams& params, std::string_view route) {
+  if (params.empty()) return Status::Ok();
+  return Status(ErrorCode::kInvalidArgument, fmt::format("parameter '{}': not accepted by {}{}",
+                                                         params.front().first, kApi, route));
+}
+
+/// The uploaded file: multipart field "file", else the raw body; its name from the part or ?name=.
+std::pair<std::string_view, std::string> UploadOf(const httplib::Request& request,
+                                                  const QueryParams& params) {
+  std::string name;
+  for (const auto& [key, value] : params)
+    if (key == "name") name = value;
+  if (request.is_multipart_form_data() && request.has_file("file")) {
+    const auto& part = request.files.find("file")->second;
+    return {part.content, name.empty() ? part.filename : name};
+  }
+  return {request.body, name};
+}
+
+nlohmann::ordered_json DatasetJson(const HeldDataset& held) {
+  const Dataset& dataset = held.data->dataset;
+  nlohmann::ordered_json json;
+  json["name"] = KindName(held.kind());
+  json["kind"] = KindName(held.kind());
+  json["source"] = held.source;
+  json["rows"] = dataset.rows();
+  json["users"] = dataset.users.size();
+  const std::optional<cli::DayRange> days = cli::DaysWithRows(dataset);
+  json["first_day"] = days ? nlohmann::ordered_json(FormatDate(days->first)) : nullptr;
+  json["last_day"] = days ? nlohmann::ordered_json(FormatDate(days->last)) : nullptr;
+  json["load_seconds"] = held.load_seconds;
+  json["cleaning"] = held.cleaning;
+  return json;
+}
+
+}  // namespace
+
+std::string DefaultWebRoot() {
+  return GROWTHLENS_WEB_ROOT;
+}
+
+ApiServer::ApiServer(ServerSettings settings)
+    : settings_(std::move(settings)),
+      cache_(settings_.cache_bytes),
+      http_(std::make_unique<httplib::Server>()) {
+  if (settings_.web_root.empty()) settings_.web_root = DefaultWebRoot();
+  AddRoutes();
+}
+
+ApiServer::~ApiServer() {
+  Stop();
+  std::lock_guard lock(warmers_mutex_);
+  warmers_.clear();  // jthread: request stop and join
+}
+
+void ApiServer::Hold(HeldPtr dataset) {
+  shelf_.Put(std::move(dataset));
+  if (!settings_.warm_up) return;
+  std::lock_guard lock(warmers_mutex_);
+  warmers_.emplace_back([this, holdings = shelf_.Snapshot()] { WarmUp(holdings); });
+}
+
+Result<int> ApiServer::Bind() {
+  const int port =
+      settings_.port == 0
+          ? http_->bind_to_any_port(settings_.host)
+          : (http_->bind_to_port(settings_.host, settings_.port) ? settings_.port : -1);
+  if (port < 0)
+    return Status(ErrorCode::kIoError, fmt::format("cannot listen on {}:{} (in use? try --port)",
+                                                   settings_.host, settings_.port));
+  return port;
+}
+
+void ApiServer::Serve() {
+  http_->listen_after_bind();
+}
+
+void ApiServer::Stop() {
+  if (http_->is_running()) http_->stop();
+}
+
+namespace {
+
+/// The answer of a command route, from the cache or computed.
+struct Answer {
+  std::shared_ptr<const CachedResponse> response;
+  bool cached = false;
+};
+
+Result<Answer> AnswerCommandRoute(const CommandRoute& route, QueryParams params,
+                                  const Holdings& holdings, ResponseCache& cache) {
+  const std::optional<std::string> asked = TakeParam(params, "dataset");
+  for (std::string_view refused : route.refused)
+    if (TakeParam(params, refused))
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("parameter '{}': set by {}{} itself", refused, kApi, route.path));
+  for (const auto& [name, value] : route.defaults)
+    if (std::none_of(params.begin(), params.end(),
+                     [&name](const auto& param) { return param.first == name; }))
+      params.emplace_back(name, value);
+  std::sort(params.begin(), params.end());
+
+  CommandCall call;
+  call.command = route.command;
+  call.fixed = route.fixed;
+  std::string key = fmt::format("{}|{}|", holdings.generation, route.path);
+  if (route.need != DataNeed::kNone) {
+    Result<HeldPtr> held = PickDataset(holdings, route.need, asked);
+    if (!held.ok()) return held.status();
+    call.input = (*held)->path;
+    call.data = (*held)->data;
+    key += KindName((*held)->kind());
+  } else if (asked) {
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("parameter 'dataset': {}{} analyses no data", kApi, route.path));
+  }
+  for (const auto& [name, value] : params) key += fmt::format("|{}={}", name, value);
+  if (auto hit = cache.Find(key)) return Answer{std::move(hit), true};
+
+  call.params = std::move(params);
+  Result<std::string> body = RunCommandCall(call);
+  if (!body.ok()) return body.status();
+  auto response =
+      std::make_shared<const CachedResponse>(CachedResponse{200, *body, std::string(kJson)});
+  cache.Store(key, response);
+  return Answer{std::move(response), false};
+}
+
+int HttpStatusOf(const Status& status) {
+  if (status.code() == ErrorCode::kSchemaError) return 409;  // the data a route needs is absent
+  return ErrorFromStatus(status).http_status;
+}
+
+void SendStatusError(httplib::Response& response, const Status& status) {
+  ApiError error = ErrorFromStatus(status);
+  error.http_status = HttpStatusOf(status);
+  SendError(response, error);
+}
+
+}  // namespace
+
+void ApiServer::WarmUp(std::shared_ptr<const Holdings> holdings) {
+  const auto start = std::chrono::steady_clock::now();
+  size_t warmed = 0;
+  for (const auto& [path, params] : WarmUpRequests()) {
+    if (shelf_.Snapshot()->generation != holdings->generation) return;  // newer data arrived
+    for (const HeldPtr& held : {holdings->usage, holdings->transactions}) {
+      if (!held) continue;
+      const CommandRoute* route = FindRoute(path);
+      if (route->need == DataNeed::kUsage && held->kind() != DataKind::kUsage) continue;
+      if (route->need == DataNeed::kTransactions && held->kind() != DataKind::kTransactions)
+        continue;
+      QueryParams with_dataset = params;
+      with_dataset.emplace_back("dataset", KindName(held->kind()));
+      QueryParams plain = params;
+      // Both spellings: pages may or may not name the dataset.
+      for (QueryParams* query : {&with_dataset, &plain}) {
+        if (query == &plain && holdings->usage && held->kind() != DataKind::kUsage &&
+            route->need != DataNeed::kTransactions)
+          continue;  // without dataset= this route would analyse the usage log
+        if (AnswerCommandRoute(*route, *query, *holdings, cache_).ok()) ++warmed;
+      }
+    }
+  }
+  if (!settings_.load.quiet)
+    fmt::print(stderr, "growthlens serve: {} default views computed in {:.2f} s\n", warmed,
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+}
+
+void ApiServer::AddRoutes() {
+  httplib::Server& http = *http_;
+  http.set_payload_max_length(settings_.max_upload_bytes);
+  http.set_mount_point("/", settings_.web_root);
+  http.set_mount_point(
+      "/vendor",
+      (std::filesystem::path(settings_.web_root) / "node_modules" / "plotly.js-dist-min").string());
+  http.set_file_extension_and_mimetype_mapping("mjs", "text/javascript");
+  http.set_file_extension_and_mimetype_mapping("js", "text/javascript");
+  http.set_pre_routing_handler([](const httplib::Request& request, httplib::Response& response) {
+    if (request.path.starts_with("/node_modules") || request.path.find("..") != std::string::npos) {
+      response.status = 404;
+      response.set_content("not found\n", "text/plain");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  http.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
+    if (!response.body.empty()) return;
+    if (request.path.starts_with("/api/")) {
+      std::string message = fmt::format(
+          "the request could not be read (HTTP {}); a POST needs a Content-Length, even 0",
+          response.status);
+      if (response.status == 404)
+        message = fmt::format("no route {} {}; the routes are listed in docs/API.md",
+                              request.method, request.path);
+      if (response.status == 413)
+        message = "the upload is larger than the server accepts (serve --max-upload-mb)";
+      SendError(response, MakeError(response.status, message));
+    }
+  });
+  http.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& response, std::exception_ptr error) {
+        std::string message = "internal error";
+        try {
+          if (error) std::rethrow_exception(error);
+        } catch (const std::exception& exception) {
+          message = fmt::format("internal error: {}", exception.what());
+        } catch (...) {
+        }
+        SendError(response, MakeError(500, message));
+      });
+  if (settings_.access_log)
+    http.set_logger([](const httplib::Request& request, const httplib::Response& response) {
+      fmt::print(stderr, "{} {} {} {}{}\n", request.method, request.path, response.status,
+                 response.body.size(),
+                 response.has_header("X-GrowthLens-Cache")
+                     ? " " + response.get_header_value("X-GrowthLens-Cache")
+                     : std::string());
+    });
+
+  http.Get("/api/v1/status", [this](const httplib::Request&, httplib::Response& response) {
+    const std::shared_ptr<const Holdings> holdings = shelf_.Snapshot();
+    nlohmann::ordered_json body;
+    body["version"] = "0.1.0";
+    body["busy"] = shelf_.Loading();
+    body["datasets"] = nlohmann::ordered_json::array();
+    for (const HeldPtr& held : {holdings->usage, holdings->transactions})
+      if (held) body["datasets"].push_back(DatasetJson(*held));
+    SendJson(response, 200, body.dump() + "\n");
+  });
+
+  http.Post("/api/v1/upload", [this](const httplib::Request& request, httplib::Response& response) {
+    QueryParams params = ParamsOf(request);
+    std::optional<DataKind> kind;
+    if (const std::optional<std::string> asked = TakeParam(params, "kind")) {
+      if (*asked == "usage") {
+        kind = DataKind::kUsage;
+      } else if (*asked == "transactions") {
+        kind = DataKind::kTransactions;
+      } else if (*asked != "auto") {
+        SendError(response, MakeError(400,
+                                      fmt::format("parameter 'kind': '{}' is not auto, usage or "
+                                                  "transactions",
+                                                  *asked),
+                                      "kind"));
+        return;
+      }
+    }
+    const auto [body, name] = UploadOf(request, params);
+    TakeParam(params, "name");
+    if (const Status leftover = RefuseLeftovers(params, "upload"); !leftover.ok())
+      return SendStatusError(response, leftover);
+    if (!shelf_.TryBeginLoad())
+      return SendError(response, MakeError(409,
+                                           "another upload is being loaded; retry when it "
+                                           "is done"));
+    LoadGuard guard(shelf_);
+    Result<HeldPtr> held = LoadUpload(body, name, kind, settings_.load);
+    if (!held.ok()) {
+      ApiError error = ErrorFromStatus(held.status());
+      if (error.parameter != "name" && error.parameter != "kind") error.parameter = "file";
+      if (error.http_status == 500) error.http_status = 400;
+      return SendError(response, error);
+    }
+    Hold(*held);
+    SendJson(response, 200, DatasetJson(**held).dump() + "\n");
+  });
+
+  http.Post("/api/v1/demo", [this](const httplib::Request& request, httplib::Response& response) {
+    QueryParams params = ParamsOf(request);
+    DemoSize size = settings_.demo;
+    Result<long> users = IntParam(params, "users", size.users, 10, 2'000'000);
+    Result<long> customers = IntParam(params, "customers", size.customers, 10, 500'000);
+    Result<long> seed = IntParam(params, "seed", static_cast<long>(size.seed), 0, 1L << 40);
+    for (const Status& status :
+         {users.status(), customers.status(), seed.status(), RefuseLeftovers(params, "demo")})
+      if (!status.ok()) return SendStatusError(response, status);
+    size = {static_cast<int>(*users), static_cast<int>(*customers), static_cast<uint64_t>(*seed)};
+    if (!shelf_.TryBeginLoad())
+      return SendError(response, MakeError(409, "data is being loaded; retry when it is done"));
+    LoadGuard guard(shelf_);
+    Result<std::vector<HeldPtr>> loaded = LoadDemo(size, settings_.load);
+    if (!loaded.ok()) return SendStatusError(response, loaded.status());
+    nlohmann::ordered_json body;
+    body["datasets"] = nlohmann::ordered_json::array();
+    for (const HeldPtr& held : *loaded) {
+      Hold(held);
+      body["datasets"].push_back(DatasetJson(*held));
+    }
+    SendJson(response, 200, body.dump() + "\n");
+  });
+
+  http.Get("/api/v1/analysis",
+           [this](const httplib::Request& request, httplib::Response& response) {
+             QueryParams params = ParamsOf(request);
+             const std::optional<std::string> asked = TakeParam(params, "dataset");
+             if (const Status leftover = RefuseLeftovers(params, "analysis"); !leftover.ok())
+               return SendStatusError(response, leftover);
+             Result<HeldPtr> held = PickDataset(*shelf_.Snapshot(), DataNeed::kAny, asked);
+             if (!held.ok()) return SendStatusError(response, held.status());
+             SendJson(response, 200, (*held)->analysis_json);
+           });
+
+  http.Get("/api/v1/downloads", [this](const httplib::Request&, httplib::Response& response) {
+    SendJson(response, 200, DownloadsJson(ListDownloads(*shelf_.Snapshot())).dump() + "\n");
+  });
+
+  http.Get(R"(/api/v1/downloads/([^/]+))", [this](const httplib::Request& request,
+                                                  httplib::Response& response) {
+    const std::string name = request.matches[1];
+    const std::shared_ptr<const Holdings> holdings = shelf_.Snapshot();
+    for (const DownloadFile& file : ListDownloads(*holdings)) {
+      if (file.name != name) continue;
+      Result<std::string> content =
+          file.path.empty() ? BuildReport(*holdings, settings_.web_root,
+                                          (std::filesystem::path(settings_.web_root) /
+                                           "node_modules" / "plotly.js-dist-min" / "plotly.min.js")
+                                              .string())
+                            : ReadWholeFile(file.path);
+      if (!content.ok()) return SendError(response, MakeError(500, content.status().message()));
+      response.set_header("Content-Disposition",
+                          fmt::format("attachment; filename=\"{}\"", file.name));
+      response.set_content(
+          std::move(content).value(),
+          file.content_type + (file.content_type.starts_with("text/") ? "; charset=utf-8" : ""));
+      return;
+    }
+    SendError(response,
+              MakeError(404, fmt::format("no download named '{}'; GET /api/v1/downloads lists them",
+                                         name)));
+  });
+
+  http.Post("/api/v1/experiment/analyze", [this](const httplib::Request& request,
+                                                 httplib::Response& response) {
+    QueryParams params = ParamsOf(request);
+    const auto [body, given_name] = UploadOf(request, params);
+    TakeParam(params, "name");
+    if (body.empty())
+      return SendError(response,
+                       MakeError(400,
+                                 "parameter 'file': send the experiment CSV (one row per user, "
+                                 "or per variant and metric) as the body or the field 'file'",
+                                 "file"));
+    Result<std::string> name = SafeUploadName(given_name.empty() ? "experiment.csv" : given_name);
+    if (!name.ok()) return SendStatusError(response, name.status());
+    static std::atomic<uint64_t> counter{0};
+    const std::filesystem::path dir =
+        std::filesystem::temp_directory_path() /
+        fmt::format("growthlens-{}-{}", ::getpid(), counter.fetch_add(1));
+    std::error_code ignored;
+    std::filesystem::create_directories(dir, ignored);
+    const std::string path = (dir / *name).string();
+    {
+      std::ofstream out(path, std::ios::binary);
+      out.write(body.data(), static_cast<std::streamsize>(body.size()));
+    }
+    CommandCall call;
+    call.command = {"experiment", "analyze"};
+    call.params = std::move(params);
+    call.input = path;
+    Result<std::string> result = RunCommandCall(call);
+    std::filesystem::remove_all(dir, ignored);
+    if (!result.ok()) {
+      std::string message = result.status().message();
+      for (size_t at = message.find(path); at != std::string::npos; at = message.find(path))
+        message.replace(at, path.size(), *name);  // name the upload, not the temporary file
+      return SendStatusError(response, Status(result.status().code(), message));
+    }
+    SendJson(response, 200, std::move(result).value());
+  });
+
+  http.Get(R"(/api/v1/(.+))", [this](const httplib::Request& request, httplib::Response& response) {
+    const std::string path = request.matches[1];
+    const CommandRoute* route = FindRoute(path);
+    if (route == nullptr)
+      return SendError(response,
+                       MakeError(404, fmt::format("no route GET /api/v1/{}; the routes are "
+                                                  "listed in docs/API.md",
+                                                  path)));
+    const auto start = std::chrono::steady_clock::now();
+    Result<Answer> answer =
+        AnswerCommandRoute(*route, ParamsOf(request), *shelf_.Snapshot(), cache_);
+    if (!answer.ok()) {
+      // A command this build lacks (e.g. simulate before it exists) is a missing route.
+      if (answer.status().message().starts_with("no command"))
+        return SendError(response, MakeError(404, answer.status().message()));
+      return SendStatusError(response, answer.status());
+    }
+    response.set_header("X-GrowthLens-Cache", answer->cached ? "hit" : "miss");
+    response.set_header("Server-Timing", fmt::format("compute;dur={:.1f}",
+                                                     std::chrono::duration<double, std::milli>(
+                                                         std::chrono::steady_clock::now() - start)
+                                                         .count()));
+    response.status = answer->response->http_status;
+    response.set_content(answer->response->body, answer->response->content_type);
+  });
+}
+
+}  // namespace growthlens::server

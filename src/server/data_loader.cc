@@ -1,0 +1,117 @@
+#include "server/data_loader.h"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <chrono>
+#include <filesystem>
+
+#include "cli/ingest_command.h"
+#include "cli/output_format.h"
+#include "cli/report_view.h"
+#include "io/atomic_file.h"
+#include "server/command_call.h"
+
+namespace growthlens::server {
+
+namespace {
+
+std::string ProcessedDir(const LoadSettings& settings) {
+  return (std::filesystem::path(settings.data_dir) / "processed").string();
+}
+
+std::string RawPath(const LoadSettings& settings, const std::string& name) {
+  return (std::filesystem::path(settings.data_dir) / "raw" / name).string();
+}
+
+}  // namespace
+
+Result<HeldPtr> LoadDataset(const std::string& path, const std::string& source,
+                            const IngestOptions& options, const LoadSettings& settings) {
+  const auto start = std::chrono::steady_clock::now();
+  if (!settings.quiet) fmt::print(stderr, "growthlens serve: loading {}\n", path);
+  Result<CleanedData> cleaned = IngestFile(path, options);
+  if (!cleaned.ok()) return cleaned.status();
+  if (cleaned->dataset.rows() == 0)
+    return Status(ErrorCode::kDataError,
+                  fmt::format("{}: no rows left after cleaning ({} read); nothing to analyse",
+                              source, cli::WithThousands(cleaned->report.records)));
+  auto held = std::make_shared<HeldDataset>();
+  held->source = source;
+  held->path = path;
+  held->cleaning = cli::CleaningReportJson(cleaned->report, cleaned->dataset);
+  held->data = std::make_shared<const CleanedData>(std::move(cleaned).value());
+  held->processed_dir = ProcessedDir(settings);
+  held->stem = cli::DataStem(path);
+
+  CommandCall analyze;
+  analyze.command = {"analyze"};
+  analyze.input = path;
+  analyze.data = held->data;
+  analyze.fixed = {"--output-dir", held->processed_dir};
+  Result<std::string> report = RunCommandCall(analyze);
+  if (!report.ok()) return report.status();
+  held->analysis_json = std::move(report).value();
+  held->load_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!settings.quiet)
+    fmt::print(stderr, "growthlens serve: {} ready: {} rows, {} users, in {:.2f} s\n", source,
+               cli::WithThousands(held->data->dataset.rows()),
+               cli::WithThousands(held->data->dataset.users.size()), held->load_seconds);
+  return HeldPtr(std::move(held));
+}
+
+Result<std::string> SafeUploadName(std::string_view name) {
+  const size_t slash = name.find_last_of("/\\");
+  if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
+  if (name.empty()) name = "upload.csv";
+  std::string safe;
+  for (char c : name)
+    safe += std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-' ? c : '_';
+  while (!safe.empty() && safe.front() == '.') safe.erase(safe.begin());
+  if (!safe.ends_with(".csv") && !safe.ends_with(".csv.gz") && !safe.ends_with(".txt"))
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("parameter 'name': '{}' is not a .csv or .csv.gz file name", name));
+  return safe;
+}
+
+Result<HeldPtr> LoadUpload(std::string_view body, const std::string& name,
+                           std::optional<DataKind> kind, const LoadSettings& settings) {
+  if (body.empty())
+    return Status(ErrorCode::kInvalidArgument,
+                  "parameter 'file': the upload is empty; send the CSV as the request body or "
+                  "as the multipart field 'file'");
+  Result<std::string> safe = SafeUploadName(name);
+  if (!safe.ok()) return safe.status();
+  const std::string path = RawPath(settings, *safe);
+  GROWTHLENS_RETURN_IF_ERROR(WriteFileAtomically(path, body));
+  IngestOptions options;
+  options.read.columns.kind = kind;
+  return LoadDataset(path, *safe, options, settings);
+}
+
+Result<std::vector<HeldPtr>> LoadDemo(const DemoSize& size, const LoadSettings& settings) {
+  std::vector<HeldPtr> loaded;
+  for (const auto& [kind, count, file] :
+       {std::tuple{"usage", size.users, "usage_log.csv"},
+        std::tuple{"transactions", size.customers, "transactions.csv"}}) {
+    const std::string path = RawPath(settings, file);
+    if (!settings.quiet)
+      fmt::print(stderr, "growthlens serve: generating {} demo {} into {}\n",
+                 cli::WithThousands(static_cast<size_t>(count)),
+                 std::string_view(kind) == "usage" ? "users" : "customers", path);
+    CommandCall generate;
+    generate.command = {"generate"};
+    generate.fixed = {
+        "--kind",   kind, "--users", std::to_string(count), "--seed", std::to_string(size.seed),
+        "--output", path};
+    Result<std::string> generated = RunCommandCall(generate);
+    if (!generated.ok()) return generated.status();
+    Result<HeldPtr> held = LoadDataset(path, file, IngestOptions(), settings);
+    if (!held.ok()) return held.status();
+    loaded.push_back(std::move(held).value());
+  }
+  return loaded;
+}
+
+}  // namespace growthlens::server

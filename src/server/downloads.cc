@@ -1,0 +1,112 @@
+#include "server/downloads.h"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace growthlens::server {
+
+namespace {
+
+/// Text placed inside <script>: "</script" would end the element early. It can only occur in
+/// a string, regex or comment, where "<\/" means the same.
+std::string ScriptSafe(std::string text) {
+  for (size_t at = text.find("</"); at != std::string::npos; at = text.find("</", at + 1)) {
+    std::string next = text.substr(at + 2, 6);
+    for (char& c : next) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (next == "script") text.replace(at, 2, "<\\/");
+  }
+  return text;
+}
+
+bool ReplaceOnce(std::string& text, std::string_view placeholder, const std::string& value) {
+  const size_t at = text.find(placeholder);
+  if (at == std::string::npos) return false;
+  text.replace(at, placeholder.size(), value);
+  return true;
+}
+
+}  // namespace
+
+std::vector<DownloadFile> ListDownloads(const Holdings& holdings) {
+  std::vector<DownloadFile> files;
+  for (const HeldPtr& held : {holdings.usage, holdings.transactions}) {
+    if (!held) continue;
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator(held->processed_dir, error)) {
+      const std::string name = entry.path().filename().string();
+      if (!entry.is_regular_file() || !name.starts_with(held->stem + "_")) continue;
+      const bool csv = name.ends_with(".csv");
+      if (!csv && !name.ends_with(".json")) continue;
+      if (name.ends_with("_clean.csv")) continue;  // ingest's export, not this analysis
+      files.push_back({name, held->kind() == DataKind::kUsage ? "usage" : "transactions",
+                       entry.path().string(), csv ? "text/csv" : "application/json",
+                       static_cast<size_t>(entry.file_size(error))});
+    }
+  }
+  std::sort(files.begin(), files.end(),
+            [](const DownloadFile& a, const DownloadFile& b) { return a.name < b.name; });
+  if (!holdings.Empty()) files.push_back({std::string(kReportName), "", "", "text/html", 0});
+  return files;
+}
+
+nlohmann::ordered_json DownloadsJson(const std::vector<DownloadFile>& files) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const DownloadFile& file : files) {
+    nlohmann::ordered_json item;
+    item["name"] = file.name;
+    item["dataset"] = file.dataset.empty() ? nlohmann::ordered_json(nullptr)
+                                           : nlohmann::ordered_json(file.dataset);
+    item["content_type"] = file.content_type;
+    item["bytes"] =
+        file.path.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(file.bytes);
+    item["url"] = "/api/v1/downloads/" + file.name;
+    list.push_back(std::move(item));
+  }
+  nlohmann::ordered_json body;
+  body["files"] = std::move(list);
+  return body;
+}
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(ErrorCode::kIoError, fmt::format("{}: cannot be read", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Result<std::string> BuildReport(const Holdings& holdings, const std::string& web_root,
+                                const std::string& plotly_path) {
+  Result<std::string> page =
+      ReadWholeFile((std::filesystem::path(web_root) / kReportName).string());
+  if (!page.ok()) return page.status();
+  Result<std::string> plotly = ReadWholeFile(plotly_path);
+  if (!plotly.ok()) return plotly.status();
+  nlohmann::ordered_json report;
+  report["generated"] = fmt::format(
+      "{:%FT%TZ}", std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+  report["datasets"] = nlohmann::ordered_json::object();
+  for (const HeldPtr& held : {holdings.usage, holdings.transactions}) {
+    if (!held) continue;
+    nlohmann::ordered_json analysis = nlohmann::ordered_json::parse(held->analysis_json);
+    analysis["source"] = held->source;
+    report["datasets"][held->kind() == DataKind::kUsage ? "usage" : "transactions"] =
+        std::move(analysis);
+  }
+  std::string html = std::move(page).value();
+  if (!ReplaceOnce(html, "/*GROWTHLENS_PLOTLY*/", ScriptSafe(std::move(plotly).value())) ||
+      !ReplaceOnce(html, "/*GROWTHLENS_REPORT_JSON*/", ScriptSafe(report.dump())))
+    return Status(
+        ErrorCode::kIoError,
+        fmt::format("{}/{}: the report template lacks its placeholders", web_root, kReportName));
+  return html;
+}
+
+}  // namespace growthlens::server

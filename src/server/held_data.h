@@ -1,0 +1,76 @@
+#pragma once
+// What `growthlens serve` holds: at most one usage log and one transactions file, each loaded,
+// cleaned and analysed once. Requests take a snapshot (Holdings) and never see it change; an
+// upload publishes a new snapshot with a new generation, which also retires cached responses.
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "cli/command.h"
+#include "core/dataset.h"
+
+namespace growthlens::server {
+
+struct HeldDataset {
+  std::string source;         // the file name shown ("usage_log.csv")
+  std::string path;           // where the raw file is on disk
+  cli::LoadedData data;       // clean rows
+  nlohmann::json cleaning;    // the cleaning report, as `growthlens ingest --format json`
+  std::string analysis_json;  // `growthlens analyze --format json`
+  std::string processed_dir;  // where analyze wrote the tables and the model
+  std::string stem;           // their common prefix ("usage_log")
+  double load_seconds = 0;    // read, clean and analyse
+
+  DataKind kind() const { return data->dataset.kind(); }
+};
+
+using HeldPtr = std::shared_ptr<const HeldDataset>;
+
+struct Holdings {
+  HeldPtr usage;
+  HeldPtr transactions;
+  uint64_t generation = 0;
+
+  HeldPtr Of(DataKind kind) const { return kind == DataKind::kUsage ? usage : transactions; }
+  bool Empty() const { return !usage && !transactions; }
+};
+
+/// The current Holdings behind a mutex; readers copy a shared pointer and go.
+class DataShelf {
+ public:
+  DataShelf() : current_(std::make_shared<const Holdings>()) {}
+
+  std::shared_ptr<const Holdings> Snapshot() const;
+  /// Replaces the dataset of its kind; returns the new generation.
+  uint64_t Put(HeldPtr dataset);
+
+  /// Loads are serialised: an upload while another runs gets 409 instead of waiting.
+  bool TryBeginLoad() { return !loading_.exchange(true); }
+  void EndLoad() { loading_ = false; }
+  bool Loading() const { return loading_; }
+
+ private:
+  mutable std::mutex mutex_;
+  std::shared_ptr<const Holdings> current_;
+  std::atomic<bool> loading_{false};
+};
+
+/// Ends a load when it leaves scope.
+class LoadGuard {
+ public:
+  explicit LoadGuard(DataShelf& shelf) : shelf_(shelf) {}
+  ~LoadGuard() { shelf_.EndLoad(); }
+  LoadGuard(const LoadGuard&) = delete;
+  LoadGuard& operator=(const LoadGuard&) = delete;
+
+ private:
+  DataShelf& shelf_;
+};
+
+}  // namespace growthlens::server
