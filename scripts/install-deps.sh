@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages GrowthLens needs to build, test and benchmark.
-# Idempotent: packages already present are skipped, so a second run is quick.
+# Installs the Debian packages GrowthLens needs to build, test and benchmark, then the
+# dashboard's npm packages (Plotly; playwright-core for the browser tests) into web/.
+# --browser also installs Debian's Chromium, which the browser tests drive.
+# Idempotent: what is already present is skipped, so a second run is quick.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
   build-essential cmake ninja-build pkg-config git xz-utils gzip
@@ -9,6 +12,8 @@ packages=(
   libboost-dev libeigen3-dev libcpp-httplib-dev libsqlite3-dev libzstd-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang-format
 )
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+if [ "${1:-}" = "--browser" ]; then packages+=(chromium fonts-dejavu-core); fi
 
 missing=()
 for package in "${packages[@]}"; do
@@ -18,13 +23,19 @@ for package in "${packages[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+  echo "install-deps: all ${#packages[@]} Debian packages present"
+else
+  echo "install-deps: installing ${missing[*]}"
+  sudo_cmd=()
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-sudo_cmd=()
-if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The dashboard's packages, exactly as locked; again only when the lock file changed.
+if [ ! -f web/node_modules/.package-lock.json ] ||
+   [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
+  echo "install-deps: npm ci in web/"
+  (cd web && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The main job on a fresh machine: install, build, generate demo data, ingest and analyse it.
-# Extra arguments go to `growthlens demo` (see build/growthlens demo --help).
+# The main job on a fresh machine: install, build, generate demo data, ingest and analyse it
+# (the report is printed), then serve the dashboard on it at http://localhost:8501 (Ctrl+C
+# stops it). Extra arguments go to `growthlens demo` (see build/growthlens demo --help).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
-exec build/growthlens demo "$@"
+build/growthlens demo "$@"
+exec build/growthlens serve data/raw/usage_log.csv data/raw/transactions.csv
