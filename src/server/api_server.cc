@@ -84,8 +84,6 @@ const std::vector<std::pair<std::string_view, QueryParams>>& WarmUpRequests() {
       {"kpis", {}},
       {"insights", {}},
       {"segment", {}},
-      {"segment", {{"view", "personas"}}},
-      {"segment", {{"view", "sweep"}}},
       {"segment/users", {}},
       {"rfm", {}},
       {"rfm", {{"view", "grid"}}},
