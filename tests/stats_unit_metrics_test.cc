@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <span>
@@ -279,12 +280,32 @@ TEST(UnitTableReaderTest, QuotedFieldsWithLineBreaksAndValues) {
   ASSERT_TRUE(preview.ok());
   auto table = ReadUnitTable(text, "q.csv", *preview, Request({{3, false}}, 2));
   ASSERT_TRUE(table.ok()) << table.status().message();
-  EXPECT_EQ(table->values[0], (std::vector<double>{1.5, 2, -0.25}));
+  EXPECT_EQ(std::vector<double>(table->values[0].begin(), table->values[0].end()),
+            (std::vector<double>{1.5, 2, -0.25}));
   EXPECT_FALSE(ParseUnitValue("nan", false).has_value());
   EXPECT_FALSE(ParseUnitValue("inf", false).has_value());
   EXPECT_FALSE(ParseUnitValue("", false).has_value());
   EXPECT_EQ(*ParseUnitValue(" 7 ", false), 7.0);
   EXPECT_EQ(*ParseUnitValue("2,5", true), 2.5);
+}
+
+TEST(UnitTableReaderTest, FastDecimalsAreTheDoublesFromCharsGives) {
+  std::uint64_t state = 99;
+  for (int round = 0; round < 200'000; ++round) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const std::string digits = std::to_string((state >> 20) % 1'000'000'000'000'000ULL);
+    const size_t fraction = (state >> 8) % (digits.size() + 1);  // digits after the point
+    const std::string whole = digits.substr(0, digits.size() - fraction);
+    const std::string text = std::string(state & 1 ? "-" : "") + (whole.empty() ? "0" : whole) +
+                             (fraction > 0 ? "." + digits.substr(digits.size() - fraction) : "");
+    double expected = 0;
+    std::from_chars(text.data(), text.data() + text.size(), expected);
+    const std::optional<double> parsed = ParseUnitValue(text, false);
+    ASSERT_TRUE(parsed.has_value()) << text;
+    ASSERT_EQ(*parsed, expected) << text;
+  }
+  EXPECT_EQ(*ParseUnitValue("1e3", false), 1000.0);  // not plain: the general path
+  EXPECT_EQ(*ParseUnitValue("12345678901234567", false), 12345678901234567.0);
 }
 
 }  // namespace

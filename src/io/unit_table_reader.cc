@@ -33,12 +33,15 @@ struct ChunkError {
   std::string message;
 };
 
+/// A run of records parsed by one thread straight into the table's columns, from row
+/// `first_row` on; `capacity` rows are reserved for it (its line breaks).
 struct Chunk {
   std::size_t begin = 0;
   std::size_t end = 0;
-  std::vector<std::string> labels;
-  std::vector<std::uint32_t> label;
-  std::vector<std::vector<double>> values;
+  std::size_t first_row = 0;
+  std::size_t capacity = 0;
+  std::size_t rows = 0;
+  std::vector<std::string> labels;  // chunk-local codes, remapped after the merge
   std::vector<std::uint8_t> binary;
   ChunkError error;
 };
@@ -48,15 +51,11 @@ std::string Shown(std::string_view cell) {
 }
 
 void ParseChunkRows(std::string_view text, const CsvPreview& preview,
-                    const UnitTableRequest& request, Chunk& chunk) {
-  const std::size_t expected_rows = static_cast<std::size_t>(
-      std::count(text.begin() + static_cast<std::ptrdiff_t>(chunk.begin),
-                 text.begin() + static_cast<std::ptrdiff_t>(chunk.end), '\n') +
-      1);
-  chunk.label.reserve(expected_rows);
-  chunk.values.assign(request.columns.size(), {});
-  for (std::vector<double>& column : chunk.values) column.reserve(expected_rows);
+                    const UnitTableRequest& request, Chunk& chunk, UnitTable& table) {
   chunk.binary.assign(request.columns.size(), 1);
+  std::uint32_t* label_out = table.label.data() + chunk.first_row;
+  std::vector<double*> value_out;
+  for (Column<double>& column : table.values) value_out.push_back(column.data() + chunk.first_row);
   const bool decimal_comma = preview.delimiter != ',';
   CsvCursor cursor(text, CsvDialect{preview.delimiter, '"'}, chunk.begin, chunk.end);
   std::vector<std::string_view> fields;
@@ -65,6 +64,7 @@ void ParseChunkRows(std::string_view text, const CsvPreview& preview,
   auto fail = [&](std::size_t column, std::string message) {
     chunk.error = {cursor.record_start(), column, std::move(message)};
   };
+  std::size_t row = 0;
   while (cursor.Next(fields)) {
     if (cursor.blank_line()) continue;
     if (cursor.unterminated_quote()) return fail(0, "a quoted field is not closed");
@@ -72,6 +72,7 @@ void ParseChunkRows(std::string_view text, const CsvPreview& preview,
       return fail(
           0, fmt::format("{} fields, the header has {}", fields.size(), preview.header.size()));
     }
+    if (row == chunk.capacity) return fail(0, "more records than line breaks");  // never
     std::uint32_t code = 0;
     if (request.label_column) {
       const std::string_view label = fields[*request.label_column];
@@ -83,7 +84,7 @@ void ParseChunkRows(std::string_view text, const CsvPreview& preview,
       if (last_code < chunk.labels.size() && chunk.labels[last_code] == label) {
         code = last_code;
       } else {
-        const auto found = std::find(chunk.labels.begin(), chunk.labels.end(), label);
+        auto found = std::find(chunk.labels.begin(), chunk.labels.end(), label);
         if (found == chunk.labels.end()) {
           if (chunk.labels.size() >= request.max_labels) {
             return fail(*request.label_column + 1,
@@ -93,13 +94,13 @@ void ParseChunkRows(std::string_view text, const CsvPreview& preview,
                                     request.label_meaning));
           }
           chunk.labels.emplace_back(label);
+          found = chunk.labels.end() - 1;
         }
-        code = static_cast<std::uint32_t>(
-            std::find(chunk.labels.begin(), chunk.labels.end(), label) - chunk.labels.begin());
+        code = static_cast<std::uint32_t>(found - chunk.labels.begin());
         last_code = code;
       }
     }
-    chunk.label.push_back(code);
+    label_out[row] = code;
     for (std::size_t col_idx = 0; col_idx < request.columns.size(); ++col_idx) {
       const UnitColumnRequest& column = request.columns[col_idx];
       const std::string_view cell = fields[column.index];
@@ -114,9 +115,11 @@ void ParseChunkRows(std::string_view text, const CsvPreview& preview,
                                 preview.header[column.index], cell));
       }
       if (*value != 0.0 && *value != 1.0) chunk.binary[col_idx] = 0;
-      chunk.values[col_idx].push_back(*value);
+      value_out[col_idx][row] = *value;
     }
+    ++row;
   }
+  chunk.rows = row;
 }
 
 /// Chunk boundaries: one chunk when a quote could hide a line break, else cuts after line
@@ -145,9 +148,42 @@ std::vector<Chunk> CutChunks(std::string_view text, std::size_t body, unsigned t
   return chunks;
 }
 
+/// Exact powers of ten up to 10^15 (all representable).
+constexpr double kPowersOfTen[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+
+/// Clinger's fast path for the plain decimals exports are full of ("-12.34", "0", "7"): with
+/// at most 15 digits the digits form an exact integer m < 2^53 and m / 10^k is one correctly
+/// rounded division, the same double from_chars returns. nullopt for anything else.
+std::optional<double> ParsePlainDecimal(std::string_view text) {
+  size_t pos = 0;
+  const bool negative = !text.empty() && text[0] == '-';
+  pos += negative ? 1 : 0;
+  std::uint64_t mantissa = 0;
+  int digits = 0;
+  int fraction = -1;  // digits after the point, -1 before it
+  for (; pos < text.size(); ++pos) {
+    const char c = text[pos];
+    if (c >= '0' && c <= '9') {
+      mantissa = mantissa * 10 + static_cast<std::uint64_t>(c - '0');
+      ++digits;
+      if (fraction >= 0) ++fraction;
+    } else if (c == '.' && fraction < 0) {
+      fraction = 0;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (digits == 0 || digits > 15 || fraction == 0) return std::nullopt;
+  double value = static_cast<double>(mantissa);
+  if (fraction > 0) value /= kPowersOfTen[fraction];
+  return negative ? -value : value;
+}
+
 }  // namespace
 
 std::optional<double> ParseUnitValue(std::string_view text, bool decimal_comma) {
+  if (const std::optional<double> plain = ParsePlainDecimal(text)) return plain;
   double value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error == std::errc() && end == text.data() + text.size() && !text.empty()) {
@@ -197,8 +233,26 @@ Result<UnitTable> ReadUnitTable(std::string_view text, const std::string& name,
   }
   const unsigned threads = request.threads == 0 ? HardwareThreads() : request.threads;
   std::vector<Chunk> chunks = CutChunks(text, preview.body_offset, threads);
+  // Rows are at most the line breaks (plus an unterminated last line): reserve that many per
+  // chunk, so that every chunk parses straight into the columns.
   ParallelFor(chunks.size(), threads, [&](std::size_t chunk_idx) {
-    ParseChunkRows(text, preview, request, chunks[chunk_idx]);
+    Chunk& chunk = chunks[chunk_idx];
+    const auto first = text.begin() + static_cast<std::ptrdiff_t>(chunk.begin);
+    const auto last = text.begin() + static_cast<std::ptrdiff_t>(chunk.end);
+    chunk.capacity = static_cast<std::size_t>(std::count(first, last, '\n')) +
+                     (text[chunk.end - 1] != '\n' ? 1 : 0);
+  });
+  std::size_t capacity = 0;
+  for (Chunk& chunk : chunks) {
+    chunk.first_row = capacity;
+    capacity += chunk.capacity;
+  }
+  UnitTable table;
+  table.label.resize(capacity);  // default-initialised: first touched by the parsing thread
+  table.values.resize(request.columns.size());
+  for (Column<double>& column : table.values) column.resize(capacity);
+  ParallelFor(chunks.size(), threads, [&](std::size_t chunk_idx) {
+    ParseChunkRows(text, preview, request, chunks[chunk_idx], table);
   });
 
   // The first error in file order, with its line counted only now.
@@ -214,9 +268,8 @@ Result<UnitTable> ReadUnitTable(std::string_view text, const std::string& name,
     return Status(ErrorCode::kParseError, fmt::format("{}: {}", where, chunk.error.message));
   }
 
-  UnitTable table;
+  // Labels in first-seen order over the whole file; chunk codes remapped in place.
   std::vector<std::vector<std::uint32_t>> remap(chunks.size());
-  std::vector<std::size_t> first_row(chunks.size() + 1, 0);
   for (std::size_t chunk_idx = 0; chunk_idx < chunks.size(); ++chunk_idx) {
     for (const std::string& label : chunks[chunk_idx].labels) {
       auto found = std::find(table.labels.begin(), table.labels.end(), label);
@@ -226,7 +279,6 @@ Result<UnitTable> ReadUnitTable(std::string_view text, const std::string& name,
       }
       remap[chunk_idx].push_back(static_cast<std::uint32_t>(found - table.labels.begin()));
     }
-    first_row[chunk_idx + 1] = first_row[chunk_idx] + chunks[chunk_idx].label.size();
   }
   if (table.labels.size() > request.max_labels) {
     return Status(ErrorCode::kDataError,
@@ -235,30 +287,32 @@ Result<UnitTable> ReadUnitTable(std::string_view text, const std::string& name,
                               name, preview.header[*request.label_column], request.max_labels,
                               request.label_meaning));
   }
-  const std::size_t rows = first_row.back();
+  ParallelFor(chunks.size(), threads, [&](std::size_t chunk_idx) {
+    const Chunk& chunk = chunks[chunk_idx];
+    std::uint32_t* labels = table.label.data() + chunk.first_row;
+    for (std::size_t row = 0; row < chunk.rows; ++row) labels[row] = remap[chunk_idx][labels[row]];
+  });
   table.binary.assign(request.columns.size(), true);
   for (const Chunk& chunk : chunks)
     for (std::size_t col_idx = 0; col_idx < request.columns.size(); ++col_idx)
       if (!chunk.binary[col_idx]) table.binary[col_idx] = false;
-  if (chunks.size() == 1) {
-    table.label = std::move(chunks[0].label);
-    table.values = std::move(chunks[0].values);
-    for (std::uint32_t& code : table.label) code = remap[0][code];
-    return table;
+
+  // Close the gaps blank lines left (none in most files), then drop the spare capacity.
+  std::size_t rows = 0;
+  for (const Chunk& chunk : chunks) {
+    if (chunk.first_row != rows) {
+      const auto move = [&](auto& column) {
+        std::copy(column.begin() + static_cast<std::ptrdiff_t>(chunk.first_row),
+                  column.begin() + static_cast<std::ptrdiff_t>(chunk.first_row + chunk.rows),
+                  column.begin() + static_cast<std::ptrdiff_t>(rows));
+      };
+      move(table.label);
+      for (Column<double>& column : table.values) move(column);
+    }
+    rows += chunk.rows;
   }
   table.label.resize(rows);
-  table.values.assign(request.columns.size(), std::vector<double>(rows));
-  ParallelFor(chunks.size(), threads, [&](std::size_t chunk_idx) {
-    Chunk& chunk = chunks[chunk_idx];
-    const std::size_t offset = first_row[chunk_idx];
-    for (std::size_t row = 0; row < chunk.label.size(); ++row)
-      table.label[offset + row] = remap[chunk_idx][chunk.label[row]];
-    for (std::size_t col_idx = 0; col_idx < request.columns.size(); ++col_idx) {
-      std::copy(chunk.values[col_idx].begin(), chunk.values[col_idx].end(),
-                table.values[col_idx].begin() + static_cast<std::ptrdiff_t>(offset));
-      std::vector<double>().swap(chunk.values[col_idx]);
-    }
-  });
+  for (Column<double>& column : table.values) column.resize(rows);
   return table;
 }
 

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/column.h"
 #include "core/status.h"
 
 namespace growthlens {
@@ -53,10 +54,10 @@ struct UnitTableRequest {
 };
 
 struct UnitTable {
-  std::vector<std::string> labels;          ///< distinct labels, first-seen order
-  std::vector<std::uint32_t> label;         ///< per row, index into labels
-  std::vector<std::vector<double>> values;  ///< per requested column, per row
-  std::vector<bool> binary;                 ///< per requested column: every value is 0 or 1
+  std::vector<std::string> labels;     ///< distinct labels, first-seen order
+  Column<std::uint32_t> label;         ///< per row, index into labels
+  std::vector<Column<double>> values;  ///< per requested column, per row
+  std::vector<bool> binary;            ///< per requested column: every value is 0 or 1
   std::size_t rows() const { return label.size(); }
 };
 
