@@ -137,6 +137,26 @@ TEST_F(ExperimentPerUser, CupedWinsorizeRatioAndSequentialAreReported) {
   EXPECT_EQ(csv.out.rfind("metric,variant,role,type,n_control,n_treatment,", 0), 0u) << csv.out;
 }
 
+TEST_F(ExperimentPerUser, ThreadCountDoesNotChangeTheReport) {
+  // ~6 MB: several read chunks and summing blocks, so the threads really split the work.
+  std::string text = "user_id,variant,revenue,pre_revenue,converted\n";
+  for (int user = 0; user < 200'000; ++user) {
+    const int pre = (user * 7919) % 1000;
+    text += std::to_string(user) + "," + (user % 3 == 0 ? "B" : "A") + "," +
+            std::to_string(pre / 10) + "." + std::to_string(user % 97) + "," + std::to_string(pre) +
+            ".25," + (user % 11 == 0 ? "1" : "0") + "\n";
+  }
+  const std::string input = Write(text);
+  const auto one = testing::RunCommand("experiment analyze " + input +
+                                       " --covariate revenue:pre_revenue --winsorize 0.99 "
+                                       "--threads 1 --format json");
+  const auto two = testing::RunCommand("experiment analyze " + input +
+                                       " --covariate revenue:pre_revenue --winsorize 0.99 "
+                                       "--threads 2 --format json");
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_EQ(one.out, two.out);
+}
+
 TEST_F(ExperimentPerUser, GuardrailsDirectionWeightsAlphaAndCorrection) {
   const std::string file = Write(SmallExperiment());
   const json doc = Json(file +
