@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <tuple>
 
 #include "command_runner.h"
 
@@ -57,6 +59,51 @@ TEST(ExperimentPlan, BadInputExitsTwoNamingTheOption) {
         std::pair{"--baseline 0.1 --effect 0.01 --alpha 2", "--alpha 2"}}) {
     const auto run = testing::RunCommand(std::string("experiment plan ") + arguments);
     EXPECT_EQ(run.exit_code, 2) << arguments;
+    EXPECT_NE(run.err.find(message), std::string::npos) << arguments << "\n" << run.err;
+  }
+}
+
+std::string GoldenFile(const std::string& name) {
+  return std::string(GROWTHLENS_TEST_DIR) + "/golden/" + name;
+}
+
+TEST(ExperimentPlan, MeansFromDataReportTheEstimateAndItsUsers) {
+  // The numbers are checked against pandas and statsmodels in experiment_golden_test.cc.
+  const auto table = testing::RunCommand("experiment plan --data " + GoldenFile("usage_small.csv") +
+                                         " --metric active_days --relative-effect 0.1 --quiet");
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  for (const std::string expected :
+       {"Estimated from", "(usage log)", "active_days: distinct active days per user",
+        "Users in the data", "244", "Standard deviation per user", "mean (Cohen's d)"})
+    EXPECT_NE(table.out.find(expected), std::string::npos) << expected << "\n" << table.out;
+  // Absolute effect and MDE work on the estimate too.
+  const json absolute = PlanJson("--data " + GoldenFile("usage_small.csv") +
+                                 " --metric active_days --effect 2.4 --quiet");
+  const json relative = PlanJson("--data " + GoldenFile("usage_small.csv") +
+                                 " --metric active_days --relative-effect 0.1 --quiet");
+  EXPECT_NEAR(absolute["effect_size"].get<double>(), relative["effect_size"].get<double>(), 0.001);
+  const json mde = PlanJson("--data " + GoldenFile("experiment_users.csv") +
+                            " --metric revenue --solve mde --n 2000");
+  EXPECT_EQ(mde["data_users"], 1500);
+  EXPECT_GT(mde["mde_absolute"].get<double>(), 0.0);
+}
+
+TEST(ExperimentPlan, BadDataOptionsAreNamed) {
+  const std::string usage = GoldenFile("usage_small.csv");
+  const std::string users = GoldenFile("experiment_users.csv");
+  for (const auto& [arguments, code, message] :
+       {std::tuple{"--data " + usage + " --effect 1", 2,
+                   std::string("--data: name the per-user metric to estimate with --metric")},
+        std::tuple{"--data " + usage + " --metric revenue --effect 1", 2,
+                   std::string("--metric 'revenue': not a per-user metric of usage data (one "
+                               "of: events, active_days, monetary, frequency, recency)")},
+        std::tuple{"--data " + usage + " --metric events --baseline 5 --effect 1", 2,
+                   std::string("--data estimates the baseline and the standard deviation")},
+        std::tuple{"--data " + users + " --metric basket --effect 1", 5,
+                   std::string("not a usage log or transactions file, and no column 'basket' "
+                               "for --metric (columns: user_id, variant, converted,")}}) {
+    const auto run = testing::RunCommand("experiment plan --quiet " + arguments);
+    EXPECT_EQ(run.exit_code, code) << arguments << "\n" << run.err;
     EXPECT_NE(run.err.find(message), std::string::npos) << arguments << "\n" << run.err;
   }
 }

@@ -1,6 +1,7 @@
 // growthlens experiment plan: users per arm, power, or the minimum detectable effect of an A/B
 // test, each from the other two, for conversion rates (Cohen's h, statsmodels NormalIndPower)
-// and means (Cohen's d, TTestIndPower), with the expected duration from daily traffic.
+// and means (Cohen's d, TTestIndPower), with the expected duration from daily traffic. The
+// baseline and standard deviation are given, or estimated from a data file (--data).
 
 #include <fmt/format.h>
 
@@ -12,6 +13,7 @@
 
 #include "cli/analysis_view.h"
 #include "cli/command.h"
+#include "cli/plan_data.h"
 #include "core/number_format.h"
 #include "stats/power.h"
 
@@ -37,19 +39,26 @@ struct PlanArgs {
   std::optional<double> daily_traffic;
   double traffic_share = 1.0;
   OutputFormat format = OutputFormat::kTable;
+  AnalysisInput data;  // --data FILE (empty: none), with the loading flags of ingest
 };
 
 Status Invalid(std::string message) {
   return Status(ErrorCode::kInvalidArgument, std::move(message));
 }
 
-Result<stats::PowerPlan> BuildPlan(const PlanArgs& args, Solve solve) {
+/// With an estimate (--data) the metric kind, baseline and standard deviation come from it.
+Result<stats::PowerPlan> BuildPlan(const PlanArgs& args, Solve solve,
+                                   const std::optional<MetricEstimate>& estimate) {
   stats::PowerPlan plan;
-  Result<stats::MetricKind> metric = ParseChoice<stats::MetricKind>(
-      "--metric", args.metric,
-      {{"proportion", stats::MetricKind::kProportion}, {"mean", stats::MetricKind::kMean}});
-  if (!metric.ok()) return metric.status();
-  plan.metric = *metric;
+  if (estimate) {
+    plan.metric = estimate->proportion ? stats::MetricKind::kProportion : stats::MetricKind::kMean;
+  } else {
+    Result<stats::MetricKind> metric = ParseChoice<stats::MetricKind>(
+        "--metric", args.metric,
+        {{"proportion", stats::MetricKind::kProportion}, {"mean", stats::MetricKind::kMean}});
+    if (!metric.ok()) return metric.status();
+    plan.metric = *metric;
+  }
   Result<stats::Alternative> alternative =
       ParseChoice<stats::Alternative>("--alternative", args.alternative,
                                       {{"two-sided", stats::Alternative::kTwoSided},
@@ -57,15 +66,29 @@ Result<stats::PowerPlan> BuildPlan(const PlanArgs& args, Solve solve) {
                                        {"smaller", stats::Alternative::kSmaller}});
   if (!alternative.ok()) return alternative.status();
   plan.alternative = *alternative;
-  if (!args.baseline) return Invalid("--baseline: required (control conversion rate or mean)");
-  plan.baseline = *args.baseline;
-  if (plan.metric == stats::MetricKind::kProportion && !(plan.baseline > 0 && plan.baseline < 1))
+  if (estimate && (args.baseline || args.std_dev))
     return Invalid(
-        fmt::format("--baseline {}: a conversion rate between 0 and 1 (exclusive)", plan.baseline));
+        "--data estimates the baseline and the standard deviation: leave out --baseline and "
+        "--std-dev");
+  if (!args.baseline && !estimate)
+    return Invalid("--baseline: required (control conversion rate or mean), or --data FILE");
+  plan.baseline = estimate ? estimate->mean : *args.baseline;
+  if (plan.metric == stats::MetricKind::kProportion && !(plan.baseline > 0 && plan.baseline < 1))
+    return Invalid(fmt::format("{} {}: a conversion rate between 0 and 1 (exclusive)",
+                               estimate ? "the estimated rate" : "--baseline", plan.baseline));
   if (plan.metric == stats::MetricKind::kMean) {
-    if (!args.std_dev || !(*args.std_dev > 0))
-      return Invalid("--std-dev: required for --metric mean, a positive standard deviation");
-    plan.std_dev = *args.std_dev;
+    if (estimate) {
+      if (!(estimate->std_dev > 0))
+        return Status(ErrorCode::kDataError,
+                      fmt::format("--data: metric '{}' is the same ({}) for every user; its "
+                                  "standard deviation is 0",
+                                  estimate->metric, estimate->mean));
+      plan.std_dev = estimate->std_dev;
+    } else {
+      if (!args.std_dev || !(*args.std_dev > 0))
+        return Invalid("--std-dev: required for --metric mean, a positive standard deviation");
+      plan.std_dev = *args.std_dev;
+    }
   }
   if (solve != Solve::kMde) {
     if (args.effect.has_value() == args.relative_effect.has_value())
@@ -99,23 +122,49 @@ struct Line {
   Cell value;
 };
 
-Status RunPlan(const PlanArgs& args, CommandOutcome& outcome) {
+Status RunPlan(PlanArgs& args, CommandOutcome& outcome) {
   Result<Solve> solve = ParseChoice<Solve>(
       "--solve", args.solve,
       {{"n", Solve::kSampleSize}, {"power", Solve::kPower}, {"mde", Solve::kMde}});
   if (!solve.ok()) return solve.status();
-  Result<stats::PowerPlan> plan = BuildPlan(args, *solve);
+  std::optional<MetricEstimate> estimate;
+  if (!args.data.input.empty()) {
+    if (args.metric == "proportion" || args.metric == "mean")
+      return Invalid(fmt::format(
+          "--data: name the per-user metric to estimate with --metric (events, active_days; "
+          "revenue, orders, aov; or a column of a per-user CSV), not '{}'",
+          args.metric));
+    Result<MetricEstimate> estimated =
+        EstimateMetric("experiment plan", args.data, args.metric, outcome);
+    if (!estimated.ok()) return estimated.status();
+    estimate = *estimated;
+  }
+  Result<stats::PowerPlan> plan = BuildPlan(args, *solve, estimate);
   if (!plan.ok()) return plan.status();
   const bool proportion = plan->metric == stats::MetricKind::kProportion;
   std::vector<Line> lines = {
       {"metric", "Metric",
-       Cell::Text(proportion ? "conversion rate (Cohen's h)" : "mean (Cohen's d)")},
-      {"baseline", "Baseline",
-       proportion ? Cell::Percent(plan->baseline) : Cell::Number(plan->baseline, 4)},
-      {"alpha", "Alpha", Cell::Number(plan->alpha, 4)},
-      {"alternative", "Alternative", Cell::Text(args.alternative)},
-      {"ratio", "Allocation ratio (treatment / control)", Cell::Number(plan->ratio, 3)},
-      {"treatment_arms", "Treatment arms", Cell::Integer(plan->treatment_arms)}};
+       Cell::Text(proportion ? "conversion rate (Cohen's h)" : "mean (Cohen's d)")}};
+  if (estimate) {
+    lines.push_back({"data", "Estimated from",
+                     Cell::Text(fmt::format("{} ({})", args.data.input, estimate->source))});
+    lines.push_back({"data_metric", "Per-user metric",
+                     Cell::Text(fmt::format("{}: {}", estimate->metric, estimate->definition))});
+    lines.push_back({"data_users", "Users in the data", Cell::Integer(estimate->users)});
+    lines.push_back({"data_mean", "Mean per user", Cell::Number(estimate->mean, 4)});
+    lines.push_back(
+        {"data_std_dev", "Standard deviation per user", Cell::Number(estimate->std_dev, 4)});
+  }
+  lines.insert(lines.end(),
+               {{"baseline", "Baseline",
+                 proportion ? Cell::Percent(plan->baseline) : Cell::Number(plan->baseline, 4)}});
+  if (!proportion)
+    lines.push_back({"std_dev", "Standard deviation", Cell::Number(plan->std_dev, 4)});
+  lines.insert(lines.end(),
+               {{"alpha", "Alpha", Cell::Number(plan->alpha, 4)},
+                {"alternative", "Alternative", Cell::Text(args.alternative)},
+                {"ratio", "Allocation ratio (treatment / control)", Cell::Number(plan->ratio, 3)},
+                {"treatment_arms", "Treatment arms", Cell::Integer(plan->treatment_arms)}});
   std::optional<int64_t> n_total;
   switch (*solve) {
     case Solve::kSampleSize: {
@@ -175,20 +224,22 @@ Status RunPlan(const PlanArgs& args, CommandOutcome& outcome) {
   view.row = [&lines, labels](size_t row, std::vector<Cell>& cells) {
     cells = {Cell::Text(labels ? lines[row].label : lines[row].key), lines[row].value};
   };
+  std::string out;
   switch (args.format) {
     case OutputFormat::kTable:
-      PrintOut(outcome, RenderTable(view));
+      out = RenderTable(view);
       break;
     case OutputFormat::kJson: {
       JsonDocument json;
       for (const Line& line : lines) json.Set(line.key, line.value.Json());
-      PrintOut(outcome, json.Render());
+      out = json.Render();
       break;
     }
     case OutputFormat::kCsv:
-      PrintOut(outcome, RenderCsv(view));
+      out = RenderCsv(view);
       break;
   }
+  PrintOut(outcome, out);
   return Status::Ok();
 }
 
@@ -205,14 +256,25 @@ void RegisterExperimentCommands(CLI::App& app, CommandOutcome& outcome) {
       "plan",
       "Users per arm (--solve n, default), power (--solve power --n N) or the minimum detectable "
       "effect (--solve mde --n N) of an A/B test, as statsmodels computes them: conversion rates "
-      "with Cohen's h (NormalIndPower), means with Cohen's d (TTestIndPower). Example: "
-      "growthlens experiment plan --baseline 0.10 --effect 0.01 (14,745 per arm at alpha 0.05, "
-      "power 0.8, two-sided).");
-  plan->add_option("--metric", args->metric, "proportion (default) or mean")
-      ->option_text("proportion|mean");
+      "with Cohen's h (NormalIndPower), means with Cohen's d (TTestIndPower). Means take "
+      "--baseline and --std-dev, or --data FILE --metric NAME to estimate both from a usage "
+      "log, a transactions file or a per-user CSV. Example: growthlens experiment plan "
+      "--baseline 0.10 --effect 0.01 (14,745 per arm at alpha 0.05, power 0.8, two-sided).");
+  plan->add_option("--metric", args->metric,
+                   "proportion (default) or mean; with --data, the per-user metric to estimate: "
+                   "events or active_days (usage logs), revenue, orders or aov (transactions), "
+                   "monetary, frequency or recency (both), or a column of a per-user CSV")
+      ->option_text("proportion|mean|NAME");
   plan->add_option("--solve", args->solve, "n (default), power or mde")->option_text("n|power|mde");
   plan->add_option("--baseline", args->baseline, "Control conversion rate (0-1) or mean");
   plan->add_option("--std-dev", args->std_dev, "Standard deviation of the metric (--metric mean)");
+  plan->add_option("--data", args->data.input,
+                   "Estimate the baseline (mean) and standard deviation of --metric from this "
+                   "file: a usage log or transactions file (loaded and cleaned as ingest does), "
+                   "or a CSV with one row per user (a 0/1 column plans a conversion rate)")
+      ->check(CLI::ExistingFile);
+  plan->add_flag("--quiet", args->data.quiet, "No loading progress on stderr (--data)");
+  AddIngestOptions(*plan, args->data.flags);
   plan->add_option("--effect", args->effect,
                    "Absolute effect: treatment - control (0.01 = +1 point)");
   plan->add_option("--relative-effect", args->relative_effect,

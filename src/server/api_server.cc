@@ -42,6 +42,9 @@ struct CommandRoute {
   std::vector<std::string> fixed;         // options the server sets
   QueryParams defaults;                   // used unless the query gives them
   std::vector<std::string_view> refused;  // options this route sets itself
+  /// Set for `experiment plan`: a --metric other than proportion or mean is estimated from the
+  /// held data, handed in as this option (--data).
+  std::string data_option;
 };
 
 CommandRoute Route(std::string_view path, std::vector<std::string> command,
@@ -70,7 +73,11 @@ const std::vector<CommandRoute>& CommandRoutes() {
         Route("lifecycle", {"lifecycle"}),
         Route("revenue", {"revenue"}, DataNeed::kTransactions),
         Route("insights", {"insights"}),
-        Route("experiment/plan", {"experiment", "plan"}, DataNeed::kNone),
+        [] {
+          CommandRoute plan = Route("experiment/plan", {"experiment", "plan"}, DataNeed::kNone);
+          plan.data_option = "--data";
+          return plan;
+        }(),
         Route("experiment/simulate", {"experiment", "simulate"}),
     };
   }();
@@ -290,11 +297,18 @@ Result<Answer> AnswerCommandRoute(const CommandRoute& route, QueryParams params,
   call.command = route.command;
   call.fixed = route.fixed;
   std::string key = fmt::format("{}|{}|", holdings.generation, route.path);
-  if (route.need != DataNeed::kNone) {
-    Result<HeldPtr> held = PickDataset(holdings, route.need, asked);
+  const bool metric_from_data =
+      !route.data_option.empty() &&
+      std::any_of(params.begin(), params.end(), [](const auto& param) {
+        return param.first == "metric" && param.second != "proportion" && param.second != "mean";
+      });
+  if (route.need != DataNeed::kNone || metric_from_data) {
+    Result<HeldPtr> held = PickDataset(holdings, DataNeed::kAny, asked);
+    if (route.need != DataNeed::kNone) held = PickDataset(holdings, route.need, asked);
     if (!held.ok()) return held.status();
     call.input = (*held)->path;
     call.data = (*held)->data;
+    if (metric_from_data) call.fixed.insert(call.fixed.end(), {route.data_option, (*held)->path});
     key += KindName((*held)->kind());
   } else if (asked) {
     return Status(ErrorCode::kInvalidArgument,

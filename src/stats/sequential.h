@@ -10,6 +10,11 @@
 // where the tuning parameter N* (default 5000, GrowthBook's default) is the total sample size
 // at which the interval is tightest; choose it near the planned total. The interval is wider
 // than the fixed-horizon one at every N, and the result is significant when it excludes 0.
+// The matching always-valid p-value is the reciprocal of the same mixture martingale at N,
+//   p = min(1, sqrt(N rho^2 + 1) exp(-z^2 N rho^2 / (2 (N rho^2 + 1)))),   z = estimate / se,
+// with rho^2 tuned for the same alpha, so that p < alpha exactly when the interval excludes 0;
+// by Ville's inequality P(p ever falls below alpha under the null) <= alpha, so it may be
+// looked at after every batch and corrected across metrics (Holm, BH) like a fixed one.
 //
 //   auto ci = SequentialInterval(cmp.absolute, n_control + n_treatment);
 
@@ -31,5 +36,13 @@ struct SequentialResult {
 Result<SequentialResult> SequentialInterval(const LiftEstimate& lift, double n_total,
                                             double alpha = 0.05,
                                             double tuning = kDefaultSequentialTuning);
+
+/// Always-valid p-value of lift (null: no difference), rho^2 tuned for `alpha` and `tuning`.
+Result<double> SequentialPValue(const LiftEstimate& lift, double n_total, double alpha = 0.05,
+                                double tuning = kDefaultSequentialTuning);
+
+/// `lift` with its interval and p-value replaced by the always-valid ones.
+Result<LiftEstimate> SequentialLift(const LiftEstimate& lift, double n_total, double alpha = 0.05,
+                                    double tuning = kDefaultSequentialTuning);
 
 }  // namespace growthlens::stats
