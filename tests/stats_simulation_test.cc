@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -157,6 +158,30 @@ TEST(CampaignSimulation, MeanEffectsEqualTheEffectAppliedToEveryTreatedUser) {
     // About 30% of users treated.
     EXPECT_NEAR(t.n / static_cast<double>(outcomes.size()), 0.3, 0.05);
   }
+}
+
+TEST(CampaignSimulation, AnArmWithOnlyZerosHasAMeanOfExactlyZero) {
+  // The control arm's sums are the segment's totals minus the treatment's; with every non-zero
+  // outcome treated they must cancel exactly (a mean of 1e-17 would make a relative lift of
+  // 1e17 instead of none).
+  // (0.1 + 0.2) + 2.3 is 2.5999999999999996 in user order but 2.6 in the kernel's lane order
+  // (users 0 and 4 share a lane): the totals must be summed as the arms are.
+  const std::vector<double> outcomes = {0.1, 0.2, 0, 0, 2.3, 0, 0, 0, 0, 0, 0, 0};
+  SimulationOptions options;
+  options.runs = 1;
+  for (options.seed = 0; options.seed < 1000; ++options.seed) {
+    const std::vector<uint8_t> arms = DrawArms(outcomes.size(), 0.5, options.seed, 0);
+    if (arms[0] == 1 && arms[1] == 1 && arms[4] == 1 &&
+        std::count(arms.begin(), arms.end(), 0) >= 2)
+      break;
+  }
+  ASSERT_LT(options.seed, 1000u);
+  const CampaignSimulation sim =
+      Simulate({.kind = MetricKind::kMean, .outcomes = outcomes, .effect = {0.1, true}}, options);
+  EXPECT_EQ(sim.goal.draw.control.mean, 0.0);
+  EXPECT_NEAR(sim.goal.draw.control.variance, 0.0, 1e-12);  // squares are centred: tiny residue
+  EXPECT_FALSE(sim.goal.draw.comparison.has_value());       // no relative lift over a mean of 0
+  EXPECT_TRUE(std::isnan(sim.goal.mean_relative_lift));
 }
 
 TEST(CampaignSimulation, SameSeedSameResultOnAnyNumberOfThreads) {
