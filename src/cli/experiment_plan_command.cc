@@ -300,6 +300,7 @@ void RegisterExperimentCommands(CLI::App& app, CommandOutcome& outcome) {
     if (!status.ok()) ReportFailure("experiment plan", status, outcome);
   });
   AddExperimentAnalyzeCommand(*experiment, outcome);
+  AddExperimentSimulateCommand(*experiment, outcome);
 }
 
 }  // namespace growthlens::cli
