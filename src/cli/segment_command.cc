@@ -216,6 +216,7 @@ Status RunSegment(SegmentArgs& args, bool train_only, CommandOutcome& outcome) {
       json.Set("view", args.view.empty() ? "model" : args.view);
       json.Set("k", segmentation->k);
       json.Set("rows", shown.rows);
+      json.Set("total_rows", chosen.rows);  // before --sample
       json.SetRows(args.view, shown);
       PrintOut(outcome, json.Render());
       break;

@@ -19,6 +19,7 @@
 #include "server/api_error.h"
 #include "server/command_call.h"
 #include "server/downloads.h"
+#include "server/static_files.h"
 
 #ifndef GROWTHLENS_WEB_ROOT
 #define GROWTHLENS_WEB_ROOT "web"
@@ -116,7 +117,16 @@ const CommandRoute* FindRoute(std::string_view path) {
 
 void SendJson(httplib::Response& response, int status, std::string body) {
   response.status = status;
-  response.set_content(std::move(body), std::string(kJson));
+  SendShared(response, std::make_shared<const std::string>(std::move(body)), std::string(kJson));
+}
+
+/// The held file's name in place of where it is stored: messages and outputs should name what
+/// the user loaded, not the server's paths.
+std::string NameSources(std::string text, const std::string& path, const std::string& name) {
+  if (path.empty() || path == name) return text;
+  for (size_t at = text.find(path); at != std::string::npos; at = text.find(path, at + name.size()))
+    text.replace(at, path.size(), name);
+  return text;
 }
 
 void SendError(httplib::Response& response, const ApiError& error) {
@@ -297,6 +307,7 @@ Result<Answer> AnswerCommandRoute(const CommandRoute& route, QueryParams params,
   call.command = route.command;
   call.fixed = route.fixed;
   std::string key = fmt::format("{}|{}|", holdings.generation, route.path);
+  std::string held_path, held_name;
   const bool metric_from_data =
       !route.data_option.empty() &&
       std::any_of(params.begin(), params.end(), [](const auto& param) {
@@ -306,9 +317,11 @@ Result<Answer> AnswerCommandRoute(const CommandRoute& route, QueryParams params,
     Result<HeldPtr> held = PickDataset(holdings, DataNeed::kAny, asked);
     if (route.need != DataNeed::kNone) held = PickDataset(holdings, route.need, asked);
     if (!held.ok()) return held.status();
-    call.input = (*held)->path;
+    call.input = (*held)->source;  // held data is named, not read
     call.data = (*held)->data;
     if (metric_from_data) call.fixed.insert(call.fixed.end(), {route.data_option, (*held)->path});
+    held_path = (*held)->path;
+    held_name = (*held)->source;
     key += KindName((*held)->kind());
   } else if (asked) {
     return Status(ErrorCode::kInvalidArgument,
@@ -319,9 +332,10 @@ Result<Answer> AnswerCommandRoute(const CommandRoute& route, QueryParams params,
 
   call.params = std::move(params);
   Result<std::string> body = RunCommandCall(call);
-  if (!body.ok()) return body.status();
-  auto response =
-      std::make_shared<const CachedResponse>(CachedResponse{200, *body, std::string(kJson)});
+  if (!body.ok())
+    return Status(body.status().code(), NameSources(body.status().message(), held_path, held_name));
+  auto response = std::make_shared<const CachedResponse>(CachedResponse{
+      200, NameSources(std::move(body).value(), held_path, held_name), std::string(kJson)});
   cache.Store(key, response);
   return Answer{std::move(response), false};
 }
@@ -370,22 +384,19 @@ void ApiServer::WarmUp(std::shared_ptr<const Holdings> holdings) {
 void ApiServer::AddRoutes() {
   httplib::Server& http = *http_;
   http.set_payload_max_length(settings_.max_upload_bytes);
-  http.set_mount_point("/", settings_.web_root);
-  http.set_mount_point(
-      "/vendor",
-      (std::filesystem::path(settings_.web_root) / "node_modules" / "plotly.js-dist-min").string());
-  http.set_file_extension_and_mimetype_mapping("mjs", "text/javascript");
-  http.set_file_extension_and_mimetype_mapping("js", "text/javascript");
-  http.set_pre_routing_handler([](const httplib::Request& request, httplib::Response& response) {
-    if (request.path.starts_with("/node_modules") || request.path.find("..") != std::string::npos) {
-      response.status = 404;
-      response.set_content("not found\n", "text/plain");
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
+  http.set_pre_routing_handler(
+      [this](const httplib::Request& request, httplib::Response& response) {
+        PreferGzip(request);
+        if (request.path.starts_with("/api/")) return httplib::Server::HandlerResponse::Unhandled;
+        if ((request.method == "GET" || request.method == "HEAD") &&
+            ServeStaticFile(settings_.web_root, request, response))
+          return httplib::Server::HandlerResponse::Handled;
+        response.status = 404;
+        response.set_content("not found\n", "text/plain");
+        return httplib::Server::HandlerResponse::Handled;
+      });
   http.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
-    if (!response.body.empty()) return;
+    if (!response.body.empty() || response.has_header("Content-Type")) return;  // already said
     if (request.path.starts_with("/api/")) {
       std::string message = fmt::format(
           "the request could not be read (HTTP {}); a POST needs a Content-Length, even 0",
@@ -394,7 +405,10 @@ void ApiServer::AddRoutes() {
         message = fmt::format("no route {} {}; the routes are listed in docs/API.md",
                               request.method, request.path);
       if (response.status == 413)
-        message = "the upload is larger than the server accepts (serve --max-upload-mb)";
+        message =
+            "the upload is larger than the server accepts (serve --max-upload-mb), or was sent "
+            "as a form (application/x-www-form-urlencoded, curl's default for --data-binary); "
+            "send a CSV as text/csv: curl -H 'Content-Type: text/csv' --data-binary @FILE.csv";
       SendError(response, MakeError(response.status, message));
     }
   });
@@ -560,13 +574,11 @@ void ApiServer::AddRoutes() {
     call.input = path;
     Result<std::string> result = RunCommandCall(call);
     std::filesystem::remove_all(dir, ignored);
-    if (!result.ok()) {
-      std::string message = result.status().message();
-      for (size_t at = message.find(path); at != std::string::npos; at = message.find(path))
-        message.replace(at, path.size(), *name);  // name the upload, not the temporary file
-      return SendStatusError(response, Status(result.status().code(), message));
-    }
-    SendJson(response, 200, std::move(result).value());
+    // Name the upload, not the temporary file.
+    if (!result.ok())
+      return SendStatusError(response, Status(result.status().code(),
+                                              NameSources(result.status().message(), path, *name)));
+    SendJson(response, 200, NameSources(std::move(result).value(), path, *name));
   });
 
   http.Get(R"(/api/v1/(.+))", [this](const httplib::Request& request, httplib::Response& response) {
@@ -592,7 +604,10 @@ void ApiServer::AddRoutes() {
                                                          std::chrono::steady_clock::now() - start)
                                                          .count()));
     response.status = answer->response->http_status;
-    response.set_content(answer->response->body, answer->response->content_type);
+    // Aliasing pointer: the cached entry stays alive while its body is written.
+    SendShared(response,
+               std::shared_ptr<const std::string>(answer->response, &answer->response->body),
+               answer->response->content_type);
   });
 }
 

@@ -28,8 +28,10 @@ bool ServerOwned(std::string_view name) {
 CLI::App* FindCommand(CLI::App& app, const std::vector<std::string>& path) {
   CLI::App* node = &app;
   for (const std::string& name : path) {
-    node = node->get_subcommand_ptr(name).get();
-    if (node == nullptr) return nullptr;
+    const std::vector<CLI::App*> children =
+        node->get_subcommands([&name](const CLI::App* child) { return child->get_name() == name; });
+    if (children.empty()) return nullptr;
+    node = children.front();
   }
   return node;
 }

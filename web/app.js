@@ -1,0 +1,204 @@
+// The dashboard shell: hash routing (#/overview ...), navigation, data-set switch, page life cycle.
+// Each page is a module under pages/ exporting render(ctx).
+import * as api from './lib/api.js';
+import { h, clear, errorBox, segmented, spinner } from './lib/ui.js';
+import { purgeAll } from './lib/charts.js';
+import * as state from './lib/state.js';
+import * as fmt from './lib/format.js';
+
+const ICONS = {
+  home: 'M3 11l9-7 9 7v9a1 1 0 0 1-1 1h-5v-6h-6v6H4a1 1 0 0 1-1-1z',
+  overview: 'M4 13h6V4H4zm0 7h6v-5H4zm10 0h6v-9h-6zm0-16v5h6V4z',
+  usage: 'M4 19V9m5 10V5m5 14v-7m5 7V8',
+  rfm: 'M12 3a9 9 0 1 0 9 9h-9z M14 3.3A9 9 0 0 1 20.7 10H14z',
+  cohorts: 'M4 4h16v16H4zM4 9.3h16M4 14.6h16M9.3 4v16M14.6 4v16',
+  revenue: 'M12 3v18m4.5-14.5c-1-1.2-2.6-1.8-4.5-1.8-2.5 0-4.5 1.3-4.5 3.3 0 4.8 9 2.5 9 7.2 0 2-2 3.3-4.5 3.3-2 0-3.7-.7-4.7-2',
+  experiments: 'M9 3h6M10 3v6l-5.5 9.5A1.7 1.7 0 0 0 6 21h12a1.7 1.7 0 0 0 1.5-2.5L14 9V3',
+  downloads: 'M12 4v11m0 0l-4.5-4.5M12 15l4.5-4.5M5 19h14',
+};
+
+// id = the hash path; `kinds`: which data the page needs ('any' = either, null = none).
+const PAGES = [
+  { id: '', title: 'Home', icon: 'home', module: './pages/home.js', kinds: null },
+  { id: 'overview', title: 'Overview', icon: 'overview', module: './pages/overview.js', kinds: 'any' },
+  { id: 'usage', title: 'Feature Usage', icon: 'usage', module: './pages/usage.js', kinds: 'usage' },
+  { id: 'rfm', title: 'RFM Segments', icon: 'rfm', module: './pages/rfm.js', kinds: 'any' },
+  { id: 'cohorts', title: 'Cohorts', icon: 'cohorts', module: './pages/cohorts.js', kinds: 'any' },
+  { id: 'revenue', title: 'Revenue', icon: 'revenue', module: './pages/revenue.js', kinds: 'transactions' },
+  { id: 'experiments', title: 'Experiments', icon: 'experiments', module: './pages/experiments.js', kinds: null },
+  { id: 'downloads', title: 'Downloads', icon: 'downloads', module: './pages/downloads.js', kinds: 'any', noSwitch: true },
+];
+
+const main = document.getElementById('main');
+const pageEl = document.getElementById('page');
+const titleEl = document.getElementById('page-title');
+const subtitleEl = document.getElementById('page-subtitle');
+const actionsEl = document.getElementById('page-actions');
+const navEl = document.getElementById('nav');
+const footEl = document.getElementById('sidebar-foot');
+
+function icon(name) {
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('class', 'icon');
+  svg.setAttribute('aria-hidden', 'true');
+  const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+  path.setAttribute('d', ICONS[name]);
+  path.setAttribute('fill', 'none');
+  path.setAttribute('stroke', 'currentColor');
+  path.setAttribute('stroke-width', '1.8');
+  path.setAttribute('stroke-linecap', 'round');
+  path.setAttribute('stroke-linejoin', 'round');
+  svg.append(path);
+  return svg;
+}
+
+function buildNav() {
+  clear(navEl, PAGES.map((p) => h('a', { href: `#/${p.id}`, dataset: { page: p.id || 'home' } }, icon(p.icon), h('span.label', p.title))));
+}
+
+function parseHash() {
+  const raw = location.hash.replace(/^#\/?/, '');
+  const [path, q] = raw.split('?');
+  return { id: path.replace(/\/$/, ''), params: new URLSearchParams(q || '') };
+}
+
+function updateNav(activeId) {
+  for (const a of navEl.children) {
+    const p = PAGES.find((x) => (x.id || 'home') === a.dataset.page);
+    a.classList.toggle('active', p.id === activeId);
+    a.toggleAttribute('aria-current', p.id === activeId);
+    const missing = p.kinds && p.kinds !== 'any' && !state.dataset(p.kinds);
+    const none = p.kinds === 'any' && !state.hasData();
+    a.classList.toggle('disabled', Boolean(missing || none));
+    a.title = missing ? `Needs a ${state.KIND_LABEL[p.kinds].toLowerCase()}` : none ? 'Load data first' : '';
+  }
+}
+
+function updateFoot(status) {
+  const ds = (status && status.datasets) || [];
+  const line = (kind) => {
+    const d = ds.find((x) => x.kind === kind);
+    return h('div.dataset-line', h(`span.dot${d ? '.on' : ''}`),
+      d ? `${state.KIND_LABEL[kind]}: ${fmt.compact(d.rows)} rows` : `${state.KIND_LABEL[kind]}: none`);
+  };
+  clear(footEl, line('usage'), line('transactions'), status && status.version ? h('div', { style: { marginTop: '8px' } }, `v${status.version}`) : null);
+}
+
+// ---------- page life cycle ----------
+let current = null; // {controller, id}
+let pending = 0;
+let renderDone = false;
+
+function setReady() {
+  main.dataset.state = pending === 0 && renderDone ? 'ready' : 'loading';
+}
+
+/** Track a page promise: the page is 'ready' (main[data-state]) when every tracked promise settled. */
+function track(promise) {
+  // A promise of an earlier page (or an earlier render of this one) settles into nothing.
+  const owner = current;
+  pending += 1;
+  setReady();
+  const done = () => {
+    if (current !== owner) return;
+    pending -= 1;
+    setReady();
+  };
+  promise.then(done, done);
+  return promise;
+}
+
+function datasetSwitch(page, ctx) {
+  if (page.kinds !== 'any' || page.noSwitch) return null;
+  const kinds = ['usage', 'transactions'].filter((k) => state.dataset(k));
+  if (kinds.length < 2) return null;
+  return h('div.field', h('span.label', 'Data'),
+    segmented(kinds.map((k) => [k, state.KIND_LABEL[k]]), ctx.kind, (k) => {
+      state.chooseKind(k);
+      route();
+    }, { name: 'dataset', label: 'Data set' }));
+}
+
+async function route() {
+  const { id, params } = parseHash();
+  const page = PAGES.find((p) => p.id === id);
+  if (!page) {
+    location.replace('#/');
+    return;
+  }
+  if (current) {
+    current.controller.abort();
+    purgeAll(pageEl);
+  }
+  const controller = new AbortController();
+  current = { controller, id };
+  pending = 0;
+  renderDone = false;
+  main.dataset.state = 'loading';
+  main.dataset.page = id || 'home';
+  document.title = `${page.title} · GrowthLens`;
+  titleEl.textContent = page.title;
+  subtitleEl.textContent = '';
+  clear(actionsEl);
+  clear(pageEl, spinner('Loading…'));
+  updateNav(id);
+
+  const ctx = {
+    id,
+    params,
+    signal: controller.signal,
+    root: pageEl,
+    kind: state.chosenKind(),
+    status: state.currentStatus(),
+    track,
+    setSubtitle: (t) => { subtitleEl.textContent = t || ''; },
+    setActions: (...nodes) => clear(actionsEl, ...nodes),
+    navigate: (hash) => { location.hash = hash; },
+    rerender: () => route(),
+    refreshStatus: async () => {
+      const s = await state.refreshStatus();
+      ctx.status = s;
+      return s;
+    },
+  };
+  const sw = datasetSwitch(page, ctx);
+  try {
+    const mod = await import(page.module);
+    if (controller.signal.aborted) return;
+    clear(pageEl);
+    if (sw) ctx.setActions(sw);
+    await mod.render(ctx);
+  } catch (err) {
+    if (controller.signal.aborted || (err && err.name === 'AbortError')) return;
+    console.warn(err);
+    clear(pageEl, errorBox(err));
+  } finally {
+    if (current && current.controller === controller) {
+      renderDone = true;
+      setReady();
+    }
+  }
+}
+
+async function start() {
+  buildNav();
+  state.onStatus((s) => {
+    updateFoot(s);
+    if (current) updateNav(current.id);
+  });
+  try {
+    await state.refreshStatus();
+  } catch (err) {
+    clear(pageEl, errorBox(err));
+    main.dataset.state = 'error';
+    return;
+  }
+  // With nothing loaded the app opens on Home with a hint.
+  if (!state.hasData() && !location.hash.replace(/^#\/?/, '')) location.replace('#/');
+  window.addEventListener('hashchange', route);
+  route();
+}
+
+window.GrowthLens = { api, state };
+start();

@@ -1,0 +1,136 @@
+// The JSON API of `growthlens serve` (docs/API.md): GET and POST with readable errors.
+// Every analysis route returns what the matching CLI command prints with --format json.
+
+export const API_BASE = '/api/v1/';
+
+/** An error from the API ({"error", "parameter"} body) or from the network. */
+export class ApiError extends Error {
+  constructor(message, { status = 0, parameter = null, route = '' } = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.parameter = parameter;
+    this.route = route;
+  }
+  /** A short heading for the kind of failure. */
+  get title() {
+    if (this.status === 0) return 'The GrowthLens server cannot be reached';
+    if (this.status === 409) return 'This needs other data';
+    if (this.status === 413) return 'The file is too large';
+    if (this.status === 404) return 'Not found';
+    if (this.status >= 500) return 'The server failed';
+    return this.parameter ? `Check “${this.parameter}”` : 'The request was refused';
+  }
+}
+
+/** Query string from an object: null, undefined, '' and empty arrays are left out; arrays are comma-joined. */
+export function query(params) {
+  const q = new URLSearchParams();
+  for (const [key, value] of Object.entries(params || {})) {
+    if (value === null || value === undefined || value === '') continue;
+    if (Array.isArray(value)) {
+      if (value.length) q.set(key, value.join(','));
+    } else if (value === true) {
+      q.set(key, 'true');
+    } else if (value !== false) {
+      q.set(key, String(value));
+    }
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export function url(route, params) {
+  return API_BASE + route + query(params);
+}
+
+async function readError(response, route) {
+  let message = `${response.status} ${response.statusText}`.trim();
+  let parameter = null;
+  const text = await response.text().catch(() => '');
+  try {
+    const body = JSON.parse(text);
+    if (body && typeof body.error === 'string') message = body.error;
+    if (body && body.parameter) parameter = body.parameter;
+  } catch {
+    if (text && text.length < 400) message = text.trim();
+  }
+  return new ApiError(message, { status: response.status, parameter, route });
+}
+
+async function request(route, { method = 'GET', params, body, contentType, signal } = {}) {
+  let response;
+  try {
+    response = await fetch(url(route, params), {
+      method,
+      body,
+      signal,
+      headers: { Accept: 'application/json', ...(contentType ? { 'Content-Type': contentType } : {}) },
+    });
+  } catch (err) {
+    if (err && err.name === 'AbortError') throw err;
+    throw new ApiError('No answer from the server. Is `growthlens serve` still running?', { status: 0, route });
+  }
+  if (!response.ok) throw await readError(response, route);
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(`The server sent something that is not JSON for ${route}.`, { status: response.status, route });
+  }
+}
+
+// GET results are kept per URL until data changes (the server caches too; this saves round trips
+// when moving between pages). In-flight requests are shared.
+const cache = new Map();
+const CACHE_LIMIT = 120;
+
+export function clearCache() {
+  cache.clear();
+}
+
+export function get(route, params, { signal, fresh = false } = {}) {
+  const key = url(route, params);
+  if (!fresh && cache.has(key)) {
+    const hit = cache.get(key);
+    cache.delete(key);
+    cache.set(key, hit);
+    return withSignal(hit, signal);
+  }
+  const promise = request(route, { params });
+  cache.set(key, promise);
+  promise.catch(() => cache.delete(key));
+  while (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value);
+  return withSignal(promise, signal);
+}
+
+/** A shared promise that one caller may stop waiting for without cancelling it for the others. */
+function withSignal(promise, signal) {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortError());
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
+      (e) => { signal.removeEventListener('abort', onAbort); reject(e); },
+    );
+  });
+}
+
+function abortError() {
+  return new DOMException('The page changed', 'AbortError');
+}
+
+export function post(route, { params, body, contentType, signal } = {}) {
+  return request(route, { method: 'POST', params, body, contentType, signal });
+}
+
+export function isAbort(err) {
+  return err && err.name === 'AbortError';
+}
+
+/** Where a download is fetched from. */
+export function downloadUrl(name) {
+  return API_BASE + 'downloads/' + encodeURIComponent(name);
+}

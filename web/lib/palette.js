@@ -1,0 +1,100 @@
+// Colours for the charts, read from the custom properties in styles.css (the one palette).
+
+let cached = null;
+
+function read() {
+  const css = getComputedStyle(document.documentElement);
+  const v = (name) => css.getPropertyValue(name).trim();
+  const series = [];
+  for (let i = 1; i <= 10; i += 1) series.push(v(`--series-${i}`));
+  return {
+    text: v('--text'),
+    muted: v('--muted'),
+    faint: v('--faint'),
+    border: v('--border'),
+    surface: v('--surface'),
+    primary: v('--primary'),
+    good: v('--good'),
+    warn: v('--warn'),
+    bad: v('--bad'),
+    font: v('--font'),
+    series,
+    tiers: [v('--tier-1'), v('--tier-2'), v('--tier-3'), v('--tier-4')],
+    lifecycle: {
+      new: v('--life-new'),
+      returning: v('--life-returning'),
+      resurrecting: v('--life-resurrecting'),
+      dormant: v('--life-dormant'),
+    },
+    sequential: [v('--seq-0'), v('--seq-1'), v('--seq-2'), v('--seq-3'), v('--seq-4')],
+    diverging: [v('--div-neg'), v('--div-mid'), v('--div-pos')],
+  };
+}
+
+export function palette() {
+  if (!cached) cached = read();
+  return cached;
+}
+
+export function seriesColor(i) {
+  const s = palette().series;
+  return s[i % s.length];
+}
+
+/** Plotly colourscale from the sequential ramp. */
+export function sequentialScale() {
+  const s = palette().sequential;
+  return s.map((c, i) => [i / (s.length - 1), c]);
+}
+
+export function divergingScale() {
+  const [neg, mid, pos] = palette().diverging;
+  return [[0, neg], [0.5, mid], [1, pos]];
+}
+
+function hexToRgb(hex) {
+  const h = hex.replace('#', '');
+  const n = parseInt(h.length === 3 ? h.split('').map((c) => c + c).join('') : h, 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+function mix(a, b, t) {
+  const x = hexToRgb(a);
+  const y = hexToRgb(b);
+  const c = x.map((v, i) => Math.round(v + (y[i] - v) * t));
+  return `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+}
+
+export function alpha(hex, a) {
+  const [r, g, b] = hexToRgb(hex);
+  return `rgba(${r}, ${g}, ${b}, ${a})`;
+}
+
+/**
+ * Persona colour by value rank: persona 0 (the most valuable) green through blue and amber to
+ * red for the last, interpolated along the four tiers whatever k is.
+ */
+export function personaColor(index, count) {
+  const tiers = palette().tiers;
+  if (count <= 1) return tiers[0];
+  const t = (index / (count - 1)) * (tiers.length - 1);
+  const i = Math.min(Math.floor(t), tiers.length - 2);
+  return mix(tiers[i], tiers[i + 1], t - i);
+}
+
+// The eleven named RFM segments (docs/ANALYTICS.md), best to worst.
+export const RFM_SEGMENTS = [
+  'Champions', 'Loyal', 'New', 'Promising', 'Potential Loyalist', "Can't Lose Them",
+  'At Risk', 'Need Attention', 'About to Sleep', 'Hibernating', 'Lost',
+];
+
+const SEGMENT_TONE = {
+  Champions: 0, Loyal: 0.12, 'Potential Loyalist': 0.25, New: 0.3, Promising: 0.4,
+  'Need Attention': 0.55, 'About to Sleep': 0.65, "Can't Lose Them": 0.75, 'At Risk': 0.82,
+  Hibernating: 0.92, Lost: 1,
+};
+
+export function segmentColor(name) {
+  const t = SEGMENT_TONE[name] ?? 0.5;
+  return personaColor(t * 3, 4);
+}

@@ -1,0 +1,38 @@
+// What pages show when the data they need is not loaded.
+import * as state from '../lib/state.js';
+import { h, empty } from '../lib/ui.js';
+
+export function noData(ctx) {
+  if (ctx.status && ctx.status.busy) {
+    // The server is still reading data (serve --demo, or an upload): wait for it, then draw.
+    ctx.root.append(h('div.card', h('div.empty', h('div.row', { style: { justifyContent: 'center' } }, h('span.spinner'), h('span.empty-title', 'Loading data…')),
+      h('div.empty-hint', 'The server is reading and cleaning the data; this page fills in as soon as it is ready.'))));
+    ctx.track((async () => {
+      while (!ctx.signal.aborted) {
+        await new Promise((r) => setTimeout(r, 800));
+        const s = await ctx.refreshStatus().catch(() => null);
+        if (s && !s.busy) { if (!ctx.signal.aborted) ctx.rerender(); return; }
+      }
+    })());
+    return;
+  }
+  ctx.root.append(h('div.card', empty(
+    'No data loaded',
+    'Upload a usage log or a transactions CSV on Home, or load the demo data; this page fills in as soon as the server has it.',
+    h('a.button.primary', { href: '#/' }, 'Go to Home'))));
+}
+
+/** The empty state of a page that needs one kind of data; true when that data is missing. */
+export function needs(ctx, kind, why) {
+  if (state.dataset(kind)) return false;
+  const what = kind === 'usage'
+    ? 'a feature-usage log (user_id, signup_date, event_date, feature_name, events_count)'
+    : 'a transactions file (Online Retail: InvoiceNo, StockCode, Description, Quantity, InvoiceDate, UnitPrice, CustomerID, Country)';
+  const other = kind === 'usage' ? state.dataset('transactions') : state.dataset('usage');
+  ctx.root.append(h('div.card', { dataset: { testid: 'needs-data' } }, empty(
+    `${why} needs ${kind === 'usage' ? 'a usage log' : 'transactions'}`,
+    `Upload ${what} on Home${other ? `; only ${state.KIND_LABEL[other.kind].toLowerCase()} data (${other.source}) is loaded now` : ''}.`,
+    h('a.button.primary', { href: '#/' }, 'Upload on Home'),
+    other ? h('a.button', { href: '#/overview' }, `Overview of the ${state.KIND_LABEL[other.kind].toLowerCase()}`) : null)));
+  return true;
+}

@@ -1,0 +1,187 @@
+// RFM Segments: 3D recency-frequency-monetary scatter by persona (/segment/users), persona sizes and
+// interpretation (/segment), the named RFM segments (/rfm) as a treemap, the R x F heatmap
+// (/rfm?view=grid) and the silhouette of each k (the k sweep of /segment).
+import * as api from '../lib/api.js';
+import * as fmt from '../lib/format.js';
+import * as state from '../lib/state.js';
+import { h, clear, chartCard, card, skeleton, table, segmented, field, select, showError, markInvalid, swatch } from '../lib/ui.js';
+import { plot, withChart, loading, heatmapTrace } from '../lib/charts.js';
+import { filterBar } from '../lib/filters.js';
+import { personaColor, segmentColor, sequentialScale, palette, RFM_SEGMENTS } from '../lib/palette.js';
+import { personaTable } from './overview.js';
+import { noData } from './common.js';
+
+const options = { k: '', features: 'rfm', log: true, ties: 'first' };
+
+export async function render(ctx) {
+  const kind = ctx.kind;
+  if (!kind) return noData(ctx);
+  const d = state.dataset(kind);
+  const who = state.whoWord(kind);
+  const value = state.valueWord(kind);
+  if (kind !== 'usage') options.features = 'rfm';
+  ctx.setSubtitle(`${state.KIND_LABEL[kind]} · ${d.source} · ${fmt.int(d.users)} ${who}`);
+
+  const errorEl = h('div');
+  const kSelect = select([['', 'Best silhouette'], ...[2, 3, 4, 5, 6, 7, 8, 9, 10].map((k) => [String(k), `k = ${k}`])], options.k, (v) => { options.k = v; refreshPersonas(); }, { dataset: { param: 'k', filter: 'k' } });
+  const bar = filterBar(
+    field('Personas', kSelect),
+    kind === 'usage'
+      ? field('Clustered on', segmented([['rfm', 'R, F, M'], ['rfm+usage', 'R, F, M + feature mix']], options.features, (v) => { options.features = v; refreshPersonas(); }, { name: 'features' }))
+      : null,
+    field('Scatter axes', segmented([['log', 'Log'], ['linear', 'Linear']], options.log ? 'log' : 'linear', (v) => { options.log = v === 'log'; refreshScatter(); }, { name: 'axes' })),
+    field('RFM score ties', segmented([['first', 'Rank (pandas)'], ['shared', 'Shared']], options.ties, (v) => { options.ties = v; refreshRfm(); }, { name: 'ties' })),
+  );
+
+  const scatter = chartCard({ title: `Recency, frequency and ${value} per ${state.whoWord(kind, false)}`, note: 'Coloured by persona; drag to rotate', chartId: 'rfm-scatter', size: 'tall' });
+  const dist = chartCard({ title: 'Persona sizes', note: `${who[0].toUpperCase()}${who.slice(1)} per persona`, chartId: 'rfm-personas', size: 'tall' });
+  const interp = h('div', skeleton(5));
+  const treemap = chartCard({ title: 'RFM segments', note: `${who[0].toUpperCase()}${who.slice(1)} per named segment (scores 1-5)`, chartId: 'rfm-treemap' });
+  const grid = chartCard({ title: 'Recency × frequency', note: `${who[0].toUpperCase()}${who.slice(1)} per R and F score (5 = best)`, chartId: 'rfm-grid' });
+  const sweep = chartCard({ title: 'Silhouette by k', note: 'KMeans for k = 2..10; the best silhouette is chosen; inertia shows the elbow', chartId: 'rfm-silhouette' });
+  const segTable = h('div', skeleton(5));
+
+  ctx.root.append(
+    bar, errorEl,
+    h('div.grid.cols-2-1', { style: { marginTop: '16px' } }, scatter.card, dist.card),
+    h('div', { style: { marginTop: '16px' } }, card({ title: 'What each persona means', note: 'Medians and means per persona, their share of value, and what to do' }, interp)),
+    h('div.grid.cols-2', { style: { marginTop: '16px' } }, treemap.card, grid.card),
+    h('div.grid.cols-1-2', { style: { marginTop: '16px' } }, sweep.card, card({ title: 'Segment summary', note: 'The eleven RFM segments, best first (docs/ANALYTICS.md)' }, segTable)),
+  );
+
+  const segParams = () => ({ dataset: state.dsParam(kind), k: options.k, features: options.features === 'rfm' ? '' : options.features });
+  const onError = (err) => {
+    if (api.isAbort(err)) return;
+    markInvalid(bar, err.parameter);
+    showError(errorEl, err);
+  };
+
+  let personas = [];
+  let users = null;
+  let totalUsers = null;
+  const personaIndex = (name) => personas.findIndex((p) => p.name === name);
+
+  const refreshScatter = () => ctx.track(withChart(scatter.chart, async () => users, async (u) => {
+    const list = u.users || [];
+    const byPersona = new Map();
+    for (const row of list) {
+      const key = row.persona ?? `Persona ${row.persona_id}`;
+      if (!byPersona.has(key)) byPersona.set(key, []);
+      byPersona.get(key).push(row);
+    }
+    const names = [...byPersona.keys()].sort((a, b) => personaIndex(a) - personaIndex(b));
+    const traces = names.map((name) => {
+      const rows = byPersona.get(name);
+      const i = personaIndex(name);
+      return {
+        type: 'scatter3d', mode: 'markers', name,
+        x: rows.map((r) => r.recency), y: rows.map((r) => r.frequency), z: rows.map((r) => r.monetary),
+        text: rows.map((r) => r.id),
+        marker: { size: 2.6, opacity: 0.75, color: personaColor(i < 0 ? 0 : i, personas.length || names.length) },
+        hovertemplate: `${name}<br>${state.whoWord(kind, false)} %{text}<br>recency %{x} d<br>frequency %{y}<br>${value} %{z:,.0f}<extra></extra>`,
+      };
+    });
+    const type = options.log ? 'log' : 'linear';
+    const axis = (t, ty) => ({ title: { text: t }, type: ty, dtick: ty === 'log' ? 1 : undefined, exponentformat: 'none', gridcolor: palette().border, backgroundcolor: 'rgba(0,0,0,0)', tickfont: { size: 10 } });
+    await plot(scatter.chart, traces, {
+      margin: { l: 0, r: 0, t: 0, b: 0 },
+      scene: {
+        xaxis: axis('recency (days)', 'linear'),
+        yaxis: axis(kind === 'transactions' ? 'frequency (orders)' : 'frequency (active days)', type),
+        zaxis: axis(`monetary (${value})`, type),
+        camera: { eye: { x: 1.6, y: 1.5, z: 0.9 } },
+        aspectmode: 'cube',
+      },
+      legend: { orientation: 'h', y: 0, x: 0, itemsizing: 'constant' },
+    });
+    const total = u.total_users ?? totalUsers ?? list.length;
+    scatter.setNote(`${fmt.int(list.length)} of ${fmt.int(total)} ${who}${list.length < total ? ' (a random sample)' : ''}, coloured by persona; drag to rotate`);
+  }));
+
+  const refreshPersonas = () => {
+    clear(errorEl);
+    markInvalid(bar, null);
+    loading(scatter.chart);
+    const load = ctx.track(api.get('segment', segParams(), { signal: ctx.signal }));
+    ctx.track(withChart(dist.chart, () => load, async (model) => {
+      personas = model.personas || [];
+      const n = personas.length;
+      await plot(dist.chart, [{
+        type: 'bar', x: personas.map((p) => p.name.replace(' ', '<br>')), y: personas.map((p) => p.users),
+        marker: { color: personas.map((p, i) => personaColor(i, n)) },
+        text: personas.map((p) => fmt.pct(p.share)), textposition: 'outside', cliponaxis: false,
+        customdata: personas.map((p) => [p.monetary_share]),
+        hovertemplate: `%{x}<br>%{y:,} ${who} (%{text})<br>%{customdata[0]:.1%} of ${value}<extra></extra>`,
+      }], { xaxis: { tickangle: n > 5 ? -30 : 0 }, yaxis: { title: { text: who } }, showlegend: false, margin: { t: 24 } });
+      const t = model.training || {};
+      totalUsers = t.users ?? null;
+      dist.setNote(`k = ${t.k}${t.k_from_silhouette ? ', the best silhouette' : ''} (silhouette ${fmt.num(t.silhouette, 3)})`);
+      clear(interp, personaTable(personas, kind));
+      users = await api.get('segment/users', segParams(), { signal: ctx.signal });
+      await refreshScatter();
+    }).catch((err) => { showError(interp, err); onError(err); }));
+  };
+
+  const refreshRfm = () => {
+    ctx.track(withChart(treemap.chart, () => api.get('rfm', { dataset: state.dsParam(kind), ties: options.ties === 'first' ? '' : options.ties }, { signal: ctx.signal }), async (r) => {
+      const segs = (r.segments || []).filter((s) => s.users > 0);
+      const total = r.total_users;
+      await plot(treemap.chart, [{
+        type: 'treemap', branchvalues: 'total',
+        labels: [`All ${who}`, ...segs.map((s) => s.segment)],
+        parents: ['', ...segs.map(() => `All ${who}`)],
+        values: [total, ...segs.map((s) => s.users)],
+        marker: { colors: [palette().surface, ...segs.map((s) => segmentColor(s.segment))], line: { width: 2, color: palette().surface } },
+        customdata: [[null, null, null, null], ...segs.map((s) => [s.mean_recency, s.mean_frequency, s.mean_monetary, s.monetary_share])],
+        texttemplate: '<b>%{label}</b><br>%{value:,} · %{percentRoot:.1%}',
+        hovertemplate: `<b>%{label}</b><br>%{value:,} ${who} (%{percentRoot:.1%})<br>mean recency %{customdata[0]:.0f} d, frequency %{customdata[1]:.1f}<br>%{customdata[3]:.1%} of ${value}<extra></extra>`,
+        pathbar: { visible: false },
+        root: { color: palette().surface },
+      }], { margin: { l: 4, r: 4, t: 4, b: 4 } });
+      treemap.setNote(`${fmt.int(total)} ${who}, scored 1-5 against the reference day ${fmt.date(r.reference_day)}`);
+      clear(segTable, table([
+        { key: 'segment', label: 'Segment', render: (s) => h('span.row', { style: { flexWrap: 'nowrap' } }, swatch(segmentColor(s.segment)), s.segment) },
+        { key: 'users', label: who[0].toUpperCase() + who.slice(1), num: true, render: (x) => h('span', fmt.int(x.users), h('div.small.muted', fmt.pct(x.user_share))) },
+        { key: 'mean_recency', label: 'Recency', num: true, format: (v) => fmt.smart(v, 0) },
+        { key: 'mean_frequency', label: 'Frequency', num: true, format: (v) => fmt.num(v, 1) },
+        { key: 'mean_monetary', label: 'Monetary', num: true, format: (v) => fmt.smart(v, 1) },
+        { key: 'monetary_share', label: `Share of ${value}`, num: true, format: (v) => fmt.pct(v) },
+      ], [...(r.segments || [])].sort((a, b) => RFM_SEGMENTS.indexOf(a.segment) - RFM_SEGMENTS.indexOf(b.segment)), { testid: 'rfm-segments' }));
+    }).catch((err) => { showError(segTable, err); }));
+
+    ctx.track(withChart(grid.chart, () => api.get('rfm', { dataset: state.dsParam(kind), view: 'grid', ties: options.ties === 'first' ? '' : options.ties }, { signal: ctx.signal }), async (g) => {
+      const z = [1, 2, 3, 4, 5].map(() => [0, 0, 0, 0, 0]);
+      for (const c of g.cells || []) z[c.r - 1][c.f - 1] += c.users;
+      const total = g.total_users || 1;
+      await plot(grid.chart, [heatmapTrace({
+        x: ['F1', 'F2', 'F3', 'F4', 'F5'], y: ['R1', 'R2', 'R3', 'R4', 'R5'], z,
+        text: z.map((row) => row.map((v) => (v ? fmt.int(v) : ''))),
+        colorscale: sequentialScale(),
+        customdata: z.map((row) => row.map((v) => v / total)),
+        hovertemplate: `recency %{y}, frequency %{x}<br>%{z:,} ${who} (%{customdata:.1%})<extra></extra>`,
+        colorbarTitle: who,
+      })], { xaxis: { title: { text: 'frequency score' }, showgrid: false }, yaxis: { title: { text: 'recency score' }, showgrid: false }, margin: { t: 8 } });
+    }).catch(() => {}));
+  };
+
+  ctx.track(withChart(sweep.chart, () => api.get('segment', { dataset: state.dsParam(kind), features: options.features === 'rfm' ? '' : options.features }, { signal: ctx.signal }), async (model) => {
+    const s = (model.training && model.training.sweep) || [];
+    const chosen = model.training && model.training.k;
+    const p = palette();
+    await plot(sweep.chart, [
+      { type: 'scatter', mode: 'lines+markers', name: 'silhouette', x: s.map((r) => r.k), y: s.map((r) => r.silhouette), line: { color: p.series[0], width: 2.5 }, marker: { size: s.map((r) => (r.k === chosen ? 14 : 7)), symbol: s.map((r) => (r.k === chosen ? 'star' : 'circle')) }, hovertemplate: 'k = %{x}<br>silhouette %{y:.3f}<extra></extra>' },
+      { type: 'scatter', mode: 'lines', name: 'inertia', yaxis: 'y2', x: s.map((r) => r.k), y: s.map((r) => r.inertia), line: { color: p.faint, dash: 'dot' }, hovertemplate: 'k = %{x}<br>inertia %{y:,.0f}<extra></extra>' },
+    ], {
+      xaxis: { title: { text: 'k (personas)' }, dtick: 1 },
+      yaxis: { title: { text: 'silhouette' }, range: s.length ? [Math.min(...s.map((r) => r.silhouette)) - 0.02, Math.max(...s.map((r) => r.silhouette)) + 0.04] : undefined },
+      yaxis2: { title: { text: 'inertia', font: { color: p.faint } }, overlaying: 'y', side: 'right', showgrid: false, tickfont: { color: p.faint, size: 11 } },
+      annotations: chosen ? [{ x: chosen, y: (s.find((r) => r.k === chosen) || {}).silhouette, text: `best: k = ${chosen}`, showarrow: false, xanchor: 'left', xshift: 10, yanchor: 'bottom', yshift: 6, font: { size: 11, color: p.muted } }] : [],
+      margin: { l: 50, r: 56 },
+      legend: { y: -0.25 },
+    });
+  }).catch(() => {}));
+
+  loading(scatter.chart);
+  refreshPersonas();
+  refreshRfm();
+}
