@@ -132,7 +132,7 @@ void PrintSummary(const synth::GenerationSummary& summary, std::string_view unit
              summary.threads == 1 ? "" : "s");
 }
 
-Status RunGenerate(const GenerateArgs& args) {
+Status RunGenerate(const GenerateArgs& args, CommandOutcome& outcome) {
   const bool usage = args.kind == kUsageKind;
   if (!usage && !args.features.empty()) {
     return Status(ErrorCode::kInvalidArgument, "--features applies to --kind usage only");
@@ -195,7 +195,7 @@ Status RunGenerate(const GenerateArgs& args) {
                                  {"output_bytes", summary->output_bytes},
                                  {"seconds", summary->seconds},
                                  {"threads", summary->threads}};
-    fmt::print("{}\n", json.dump(2));
+    PrintOut(outcome, json.dump(2) + "\n");
   } else if (args.format == OutputFormat::kCsv) {
     std::string line = "kind,output,entities,rows,csv_bytes,output_bytes,seconds,threads\n";
     line += args.kind + ",";
@@ -203,7 +203,7 @@ Status RunGenerate(const GenerateArgs& args) {
     line +=
         fmt::format(",{},{},{},{},{:.6f},{}\n", summary->entities, summary->rows,
                     summary->csv_bytes, summary->output_bytes, summary->seconds, summary->threads);
-    fmt::print("{}", line);
+    PrintOut(outcome, line);
   }
   return Status::Ok();
 }
@@ -273,7 +273,7 @@ void RegisterGenerateCommand(CLI::App& app, CommandOutcome& outcome) {
       "  growthlens generate --kind transactions --users 5000  # about UCI Online Retail's size\n"
       "  growthlens generate --users 100 --output - | head");
   command->callback([args, &outcome] {
-    const Status status = RunGenerate(*args);
+    const Status status = RunGenerate(*args, outcome);
     if (!status.ok()) ReportFailure(std::string(kCommand), status, outcome);
   });
 }

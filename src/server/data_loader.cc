@@ -41,12 +41,16 @@ Result<HeldPtr> LoadDataset(const std::string& path, const std::string& source,
   held->path = path;
   held->cleaning = cli::CleaningReportJson(cleaned->report, cleaned->dataset);
   held->data = std::make_shared<const CleanedData>(std::move(cleaned).value());
-  held->processed_dir = ProcessedDir(settings);
   held->stem = cli::DataStem(path);
+  // One directory per kind and file: a usage log and transactions of the same name (or an
+  // earlier upload whose name starts like this one) never mix their tables.
+  held->processed_dir = (std::filesystem::path(ProcessedDir(settings)) /
+                         (held->kind() == DataKind::kUsage ? "usage" : "transactions") / held->stem)
+                            .string();
 
   CommandCall analyze;
   analyze.command = {"analyze"};
-  analyze.input = path;
+  analyze.input = source;  // the data is preloaded: the input only names it
   analyze.data = held->data;
   analyze.fixed = {"--output-dir", held->processed_dir};
   Result<std::string> report = RunCommandCall(analyze);

@@ -36,8 +36,12 @@ bool ReplaceOnce(std::string& text, std::string_view placeholder, const std::str
 
 std::vector<DownloadFile> ListDownloads(const Holdings& holdings) {
   std::vector<DownloadFile> files;
+  // Both files loaded under one name: their tables are told apart by the kind in front.
+  const bool same_stem = holdings.usage && holdings.transactions &&
+                         holdings.usage->stem == holdings.transactions->stem;
   for (const HeldPtr& held : {holdings.usage, holdings.transactions}) {
     if (!held) continue;
+    const std::string kind = held->kind() == DataKind::kUsage ? "usage" : "transactions";
     std::error_code error;
     for (const auto& entry : std::filesystem::directory_iterator(held->processed_dir, error)) {
       const std::string name = entry.path().filename().string();
@@ -45,8 +49,8 @@ std::vector<DownloadFile> ListDownloads(const Holdings& holdings) {
       const bool csv = name.ends_with(".csv");
       if (!csv && !name.ends_with(".json")) continue;
       if (name.ends_with("_clean.csv")) continue;  // ingest's export, not this analysis
-      files.push_back({name, held->kind() == DataKind::kUsage ? "usage" : "transactions",
-                       entry.path().string(), csv ? "text/csv" : "application/json",
+      files.push_back({same_stem ? kind + "_" + name : name, kind, entry.path().string(),
+                       csv ? "text/csv" : "application/json",
                        static_cast<size_t>(entry.file_size(error))});
     }
   }

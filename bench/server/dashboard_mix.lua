@@ -1,0 +1,44 @@
+-- wrk script: GET the dashboard's API requests (one path per line of the file given after "--")
+-- in turn, each thread starting at a different place, and count non-200 answers and cache
+-- misses (header X-GrowthLens-Cache) over all threads.
+--   wrk -t2 -c16 -d15s --latency -s dashboard_mix.lua http://127.0.0.1:8599 -- urls.txt
+
+local threads = {}
+
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  urls = {}
+  for line in io.lines(args[1] or "urls.txt") do
+    if line ~= "" and line:sub(1, 1) ~= "#" then table.insert(urls, line) end
+  end
+  url_count = #urls
+  next_url = (id * 7) % #urls
+  not_ok = 0
+  misses = 0
+end
+
+function request()
+  next_url = next_url % #urls + 1
+  return wrk.format("GET", urls[next_url])
+end
+
+function response(status, headers, body)
+  if status ~= 200 then not_ok = not_ok + 1 end
+  local cache = headers["X-GrowthLens-Cache"] or headers["x-growthlens-cache"]
+  if cache == "miss" then misses = misses + 1 end
+end
+
+function done(summary, latency, requests)
+  local bad, missed = 0, 0
+  for _, thread in ipairs(threads) do
+    bad = bad + thread:get("not_ok")
+    missed = missed + thread:get("misses")
+  end
+  io.write(string.format("distinct URLs: %d\n", threads[1]:get("url_count")))
+  io.write(string.format("non-200 answers: %d, cache misses: %d of %d requests\n", bad, missed,
+                         summary.requests))
+end

@@ -1,0 +1,231 @@
+#pragma once
+// What the server tests share: an ApiServer on a free port in this process (served from a
+// thread, data under a fresh temporary directory), an HTTP client for it, and small CSV files
+// whose counts are known in advance.
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "command_runner.h"
+#include "server/api_server.h"
+
+namespace growthlens::testing {
+
+/// A directory under the system's temporary directory, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "growthlens_server_XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline std::string ReadFileText(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+inline std::filesystem::path WebRoot() {
+  return GROWTHLENS_TEST_WEB_ROOT;
+}
+
+/// One HTTP exchange, kept whole so that a failed expectation can show it.
+struct Reply {
+  int status = 0;  // 0 = no response at all
+  std::string body;
+  httplib::Headers headers;
+
+  std::string Header(const std::string& name) const {
+    const auto found = headers.find(name);
+    return found == headers.end() ? std::string() : found->second;
+  }
+  nlohmann::json Json() const {
+    nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+    EXPECT_FALSE(doc.is_discarded()) << "not JSON (HTTP " << status << "):\n" << body;
+    return doc;
+  }
+  /// The body with its keys in the order sent.
+  nlohmann::ordered_json OrderedJson() const {
+    return nlohmann::ordered_json::parse(body, nullptr, /*allow_exceptions=*/false);
+  }
+};
+
+/// The keys of a JSON object in the order they were sent.
+inline std::vector<std::string> KeysOf(const nlohmann::ordered_json& object) {
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : object.items()) keys.push_back(key);
+  return keys;
+}
+
+inline Reply ReplyOf(const httplib::Result& result) {
+  Reply reply;
+  if (!result) return reply;
+  reply.status = result->status;
+  reply.body = result->body;
+  reply.headers = result->headers;
+  return reply;
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters and ',' stay as they are).
+inline std::string UrlEncode(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~' || c == ',') {
+      out += static_cast<char>(c);
+    } else {
+      constexpr char kHex[] = "0123456789ABCDEF";
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+/// An ApiServer listening on 127.0.0.1 at a free port, without warm-up or access log, keeping
+/// its data in a temporary directory; stopped and joined when destroyed.
+class TestServer {
+ public:
+  /// `settings` for what a test changes (e.g. max_upload_bytes); the rest is set here.
+  explicit TestServer(server::ServerSettings settings = {}) {
+    settings.port = 0;
+    settings.web_root = WebRoot().string();
+    settings.load.data_dir = data_dir().string();
+    settings.load.quiet = true;
+    settings.access_log = false;
+    settings.warm_up = false;
+    api_ = std::make_unique<server::ApiServer>(settings);
+    Result<int> port = api_->Bind();
+    if (!port.ok()) {
+      ADD_FAILURE() << port.status().message();
+      return;
+    }
+    port_ = *port;
+    thread_ = std::thread([this] { api_->Serve(); });
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+    client_->set_url_encode(false);  // the tests encode queries themselves, or send them raw
+    client_->set_read_timeout(300, 0);
+    // Stop() only ends a server that is running: wait for the first answer.
+    for (int attempt = 0; attempt < 1000 && Get("/api/v1/status").status != 200; ++attempt)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ~TestServer() {
+    if (!thread_.joinable()) return;
+    api_->Stop();
+    thread_.join();
+  }
+  TestServer(const TestServer&) = delete;
+  TestServer& operator=(const TestServer&) = delete;
+
+  int port() const { return port_; }
+  std::filesystem::path data_dir() const { return dir_.path() / "data"; }
+  const std::filesystem::path& scratch() const { return dir_.path(); }
+
+  // Without a server (Bind failed) every exchange is an empty Reply (status 0).
+  Reply Get(const std::string& target) { return client_ ? ReplyOf(client_->Get(target)) : Reply(); }
+  Reply Post(const std::string& target, const std::string& body,
+             const std::string& content_type = "text/csv") {
+    return client_ ? ReplyOf(client_->Post(target, body, content_type)) : Reply();
+  }
+  Reply PostFile(const std::string& target, const std::string& content,
+                 const std::string& filename) {
+    const httplib::MultipartFormDataItems items = {{"file", content, filename, "text/csv"}};
+    return client_ ? ReplyOf(client_->Post(target, items)) : Reply();
+  }
+
+  /// POST /api/v1/demo with a small demo (generation, cleaning and analysis take well under a
+  /// second); the files land in data_dir()/raw.
+  Reply LoadSmallDemo() { return Post("/api/v1/demo?users=400&customers=300&seed=7", "", ""); }
+  std::string DemoUsagePath() const { return (data_dir() / "raw" / "usage_log.csv").string(); }
+  std::string DemoTransactionsPath() const {
+    return (data_dir() / "raw" / "transactions.csv").string();
+  }
+  std::filesystem::path RawDir() const { return data_dir() / "raw"; }
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<server::ApiServer> api_;
+  std::unique_ptr<httplib::Client> client_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+/// A small usage log whose counts are known: `users` users with 1-5 active days each in
+/// January-February 2025 over three features, one of them a spreadsheet formula.
+struct SmallUsageLog {
+  static constexpr const char* kFormulaFeature = "=SUM(A1:A9)";
+  std::string csv = "user_id,signup_date,event_date,feature_name,events_count\n";
+  size_t rows = 0;
+  size_t users = 0;
+  std::string first_day = "9999-99-99";
+  std::string last_day;
+};
+
+inline std::string DayOfJanFeb2025(int index) {  // 0 = 2025-01-01 .. 58 = 2025-02-28
+  char text[16];
+  std::snprintf(text, sizeof(text), "2025-%02d-%02d", index < 31 ? 1 : 2,
+                index < 31 ? index + 1 : index - 30);
+  return text;
+}
+
+inline SmallUsageLog MakeSmallUsageLog(int users, const std::string& id_prefix = "u") {
+  const char* const features[] = {"Search", "Export", SmallUsageLog::kFormulaFeature};
+  SmallUsageLog log;
+  for (int user = 1; user <= users; ++user) {
+    for (int day = 0; day <= user % 5; ++day) {
+      const std::string date = DayOfJanFeb2025((user * 3 + 11 * day) % 59);
+      log.csv += id_prefix + std::to_string(user) + ",2024-12-01," + date + "," +
+                 features[(user + day) % 3] + "," + std::to_string((user * 7 + day) % 9 + 1) + "\n";
+      ++log.rows;
+      log.first_day = std::min(log.first_day, date);
+      log.last_day = std::max(log.last_day, date);
+    }
+    ++log.users;
+  }
+  return log;
+}
+
+/// Runs the growthlens binary with `dir` as the working directory, so that a file there can be
+/// named as the server names what it holds: by its file name, not where it is stored.
+inline CommandResult RunCommandIn(const std::filesystem::path& dir, const std::string& arguments) {
+  const std::filesystem::path before = std::filesystem::current_path();
+  std::filesystem::current_path(dir);
+  CommandResult result = RunCommand(arguments);
+  std::filesystem::current_path(before);
+  return result;
+}
+
+/// `text` quoted for /bin/sh.
+inline std::string ShellQuote(const std::string& text) {
+  std::string quoted = "'";
+  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+}  // namespace growthlens::testing
