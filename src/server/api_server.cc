@@ -433,8 +433,10 @@ void ApiServer::AddRoutes() {
       });
   if (settings_.access_log)
     http.set_logger([](const httplib::Request& request, const httplib::Response& response) {
+      // Bodies go out through content providers: their size is the Content-Length header.
       fmt::print(stderr, "{} {} {} {}{}\n", request.method, request.path, response.status,
-                 response.body.size(),
+                 response.body.empty() ? response.get_header_value("Content-Length")
+                                       : std::to_string(response.body.size()),
                  response.has_header("X-GrowthLens-Cache")
                      ? " " + response.get_header_value("X-GrowthLens-Cache")
                      : std::string());
