@@ -79,6 +79,12 @@ TEST(ServerExperiment, ErrorsNameTheUploadedFile) {
   reply = server.Post("/api/v1/experiment/analyze?output=x.json", kGrowthBookCase);
   EXPECT_EQ(reply.status, 400) << reply.body;
   EXPECT_EQ(reply.Json()["parameter"], "output");
+  // A file whose columns cannot be mapped is the client's fault (400), not missing data (409).
+  reply = server.Post("/api/v1/experiment/analyze?name=no_arms.csv", "user,spend\n1,3\n2,4\n");
+  EXPECT_EQ(reply.status, 400) << reply.body;
+  message = reply.Json()["error"];
+  EXPECT_NE(message.find("no_arms.csv"), std::string::npos) << message;
+  EXPECT_NE(message.find("user, spend"), std::string::npos) << message;
 }
 
 }  // namespace

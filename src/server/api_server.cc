@@ -8,14 +8,15 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <string_view>
+#include <variant>
 
 #include <unistd.h>
 
 #include "cli/date_window.h"
 #include "core/date.h"
+#include "io/atomic_file.h"
 #include "server/api_error.h"
 #include "server/command_call.h"
 #include "server/downloads.h"
@@ -137,10 +138,14 @@ std::string KindName(DataKind kind) {
   return kind == DataKind::kUsage ? "usage" : "transactions";
 }
 
+/// A value, or the error to answer with instead.
+template <typename T>
+using Reply = std::variant<T, ApiError>;
+
 /// The held file a request analyses: `dataset=` if given, else the route's kind, else the usage
-/// log when loaded, else the transactions.
-Result<HeldPtr> PickDataset(const Holdings& holdings, DataNeed need,
-                            std::optional<std::string> asked) {
+/// log when loaded, else the transactions. 409 when that file is not loaded.
+Reply<HeldPtr> PickDataset(const Holdings& holdings, DataNeed need,
+                           std::optional<std::string> asked) {
   std::optional<DataKind> kind;
   if (asked) {
     if (*asked == "usage") {
@@ -148,8 +153,9 @@ Result<HeldPtr> PickDataset(const Holdings& holdings, DataNeed need,
     } else if (*asked == "transactions") {
       kind = DataKind::kTransactions;
     } else {
-      return Status(ErrorCode::kInvalidArgument,
-                    fmt::format("parameter 'dataset': '{}' is not usage or transactions", *asked));
+      return MakeError(
+          400, fmt::format("parameter 'dataset': '{}' is not usage or transactions", *asked),
+          "dataset");
     }
   } else if (need == DataNeed::kUsage) {
     kind = DataKind::kUsage;
@@ -160,16 +166,18 @@ Result<HeldPtr> PickDataset(const Holdings& holdings, DataNeed need,
   }
   HeldPtr held = holdings.Of(*kind);
   if (!held && holdings.Empty())
-    return Status(ErrorCode::kSchemaError,
-                  "parameter 'dataset': no data is loaded yet; upload a usage log or transactions "
-                  "CSV on the Home page (POST /api/v1/upload) or load the demo data (POST "
-                  "/api/v1/demo)");
+    return MakeError(409,
+                     "parameter 'dataset': no data is loaded yet; upload a usage log or "
+                     "transactions CSV on the Home page (POST /api/v1/upload) or load the demo "
+                     "data (POST /api/v1/demo)",
+                     "dataset");
   if (!held)
-    return Status(ErrorCode::kSchemaError,
-                  fmt::format("parameter 'dataset': no {} file is loaded; upload one on the Home "
-                              "page (POST /api/v1/upload) or load the demo data (POST "
-                              "/api/v1/demo)",
-                              KindName(*kind)));
+    return MakeError(409,
+                     fmt::format("parameter 'dataset': no {} file is loaded; upload one on the "
+                                 "Home page (POST /api/v1/upload) or load the demo data (POST "
+                                 "/api/v1/demo)",
+                                 KindName(*kind)),
+                     "dataset");
   return held;
 }
 
@@ -257,15 +265,17 @@ ApiServer::ApiServer(ServerSettings settings)
 
 ApiServer::~ApiServer() {
   Stop();
-  std::lock_guard lock(warmers_mutex_);
-  warmers_.clear();  // jthread: request stop and join
+  std::lock_guard lock(warmer_mutex_);
+  warmer_ = std::jthread();  // joins the running warm-up
 }
 
 void ApiServer::Hold(HeldPtr dataset) {
   shelf_.Put(std::move(dataset));
   if (!settings_.warm_up) return;
-  std::lock_guard lock(warmers_mutex_);
-  warmers_.emplace_back([this, holdings = shelf_.Snapshot()] { WarmUp(holdings); });
+  // The previous warm-up sees the new generation and stops after its current view; joining it
+  // here keeps one warm-up thread at a time.
+  std::lock_guard lock(warmer_mutex_);
+  warmer_ = std::jthread([this, holdings = shelf_.Snapshot()] { WarmUp(holdings); });
 }
 
 Result<int> ApiServer::Bind() {
@@ -295,13 +305,14 @@ struct Answer {
   bool cached = false;
 };
 
-Result<Answer> AnswerCommandRoute(const CommandRoute& route, QueryParams params,
-                                  const Holdings& holdings, ResponseCache& cache) {
+Reply<Answer> AnswerCommandRoute(const CommandRoute& route, QueryParams params,
+                                 const Holdings& holdings, ResponseCache& cache) {
   const std::optional<std::string> asked = TakeParam(params, "dataset");
   for (std::string_view refused : route.refused)
     if (TakeParam(params, refused))
-      return Status(ErrorCode::kInvalidArgument,
-                    fmt::format("parameter '{}': set by {}{} itself", refused, kApi, route.path));
+      return MakeError(400,
+                       fmt::format("parameter '{}': set by {}{} itself", refused, kApi, route.path),
+                       std::string(refused));
   for (const auto& [name, value] : route.defaults)
     if (std::none_of(params.begin(), params.end(),
                      [&name](const auto& param) { return param.first == name; }))
@@ -319,18 +330,20 @@ Result<Answer> AnswerCommandRoute(const CommandRoute& route, QueryParams params,
         return param.first == "metric" && param.second != "proportion" && param.second != "mean";
       });
   if (route.need != DataNeed::kNone || metric_from_data) {
-    Result<HeldPtr> held = PickDataset(holdings, DataNeed::kAny, asked);
-    if (route.need != DataNeed::kNone) held = PickDataset(holdings, route.need, asked);
-    if (!held.ok()) return held.status();
-    call.input = (*held)->source;  // held data is named, not read
-    call.data = (*held)->data;
-    if (metric_from_data) call.fixed.insert(call.fixed.end(), {route.data_option, (*held)->path});
-    held_path = (*held)->path;
-    held_name = (*held)->source;
-    key += KindName((*held)->kind());
+    Reply<HeldPtr> picked =
+        PickDataset(holdings, route.need == DataNeed::kNone ? DataNeed::kAny : route.need, asked);
+    if (const ApiError* error = std::get_if<ApiError>(&picked)) return *error;
+    const HeldDataset& held = *std::get<HeldPtr>(picked);
+    call.input = held.source;  // held data is named, not read
+    call.data = held.data;
+    if (metric_from_data) call.fixed.insert(call.fixed.end(), {route.data_option, held.path});
+    held_path = held.path;
+    held_name = held.source;
+    key += KindName(held.kind());
   } else if (asked) {
-    return Status(ErrorCode::kInvalidArgument,
-                  fmt::format("parameter 'dataset': {}{} analyses no data", kApi, route.path));
+    return MakeError(400,
+                     fmt::format("parameter 'dataset': {}{} analyses no data", kApi, route.path),
+                     "dataset");
   }
   for (const auto& [name, value] : params) key += fmt::format("|{}={}", name, value);
   if (auto hit = cache.Find(key)) return Answer{std::move(hit), true};
@@ -338,22 +351,16 @@ Result<Answer> AnswerCommandRoute(const CommandRoute& route, QueryParams params,
   call.params = std::move(params);
   Result<std::string> body = RunCommandCall(call);
   if (!body.ok())
-    return Status(body.status().code(), NameSources(body.status().message(), held_path, held_name));
+    return ErrorFromStatus(
+        Status(body.status().code(), NameSources(body.status().message(), held_path, held_name)));
   auto response = std::make_shared<const CachedResponse>(CachedResponse{
       200, NameSources(std::move(body).value(), held_path, held_name), std::string(kJson)});
   cache.Store(key, response);
   return Answer{std::move(response), false};
 }
 
-int HttpStatusOf(const Status& status) {
-  if (status.code() == ErrorCode::kSchemaError) return 409;  // the data a route needs is absent
-  return ErrorFromStatus(status).http_status;
-}
-
 void SendStatusError(httplib::Response& response, const Status& status) {
-  ApiError error = ErrorFromStatus(status);
-  error.http_status = HttpStatusOf(status);
-  SendError(response, error);
+  SendError(response, ErrorFromStatus(status));
 }
 
 }  // namespace
@@ -369,16 +376,12 @@ void ApiServer::WarmUp(std::shared_ptr<const Holdings> holdings) {
       if (route->need == DataNeed::kUsage && held->kind() != DataKind::kUsage) continue;
       if (route->need == DataNeed::kTransactions && held->kind() != DataKind::kTransactions)
         continue;
-      QueryParams with_dataset = params;
-      with_dataset.emplace_back("dataset", KindName(held->kind()));
-      QueryParams plain = params;
-      // Both spellings: pages may or may not name the dataset.
-      for (QueryParams* query : {&with_dataset, &plain}) {
-        if (query == &plain && holdings->usage && held->kind() != DataKind::kUsage &&
-            route->need != DataNeed::kTransactions)
-          continue;  // without dataset= this route would analyse the usage log
-        if (AnswerCommandRoute(*route, *query, *holdings, cache_).ok()) ++warmed;
-      }
+      // The cache key names the file analysed, not how the request named it, so one
+      // spelling serves requests with and without dataset=.
+      QueryParams query = params;
+      query.emplace_back("dataset", KindName(held->kind()));
+      if (std::holds_alternative<Answer>(AnswerCommandRoute(*route, query, *holdings, cache_)))
+        ++warmed;
     }
   }
   if (!settings_.load.quiet)
@@ -520,9 +523,10 @@ void ApiServer::AddRoutes() {
              const std::optional<std::string> asked = TakeParam(params, "dataset");
              if (const Status leftover = RefuseLeftovers(params, "analysis"); !leftover.ok())
                return SendStatusError(response, leftover);
-             Result<HeldPtr> held = PickDataset(*shelf_.Snapshot(), DataNeed::kAny, asked);
-             if (!held.ok()) return SendStatusError(response, held.status());
-             SendJson(response, 200, (*held)->analysis_json);
+             Reply<HeldPtr> held = PickDataset(*shelf_.Snapshot(), DataNeed::kAny, asked);
+             if (const ApiError* error = std::get_if<ApiError>(&held))
+               return SendError(response, *error);
+             SendJson(response, 200, std::get<HeldPtr>(held)->analysis_json);
            });
 
   http.Get("/api/v1/downloads", [this](const httplib::Request&, httplib::Response& response) {
@@ -567,16 +571,15 @@ void ApiServer::AddRoutes() {
                                  "file"));
     Result<std::string> name = SafeUploadName(given_name.empty() ? "experiment.csv" : given_name);
     if (!name.ok()) return SendStatusError(response, name.status());
-    static std::atomic<uint64_t> counter{0};
+    // A directory per request: concurrent uploads of one name do not meet.
     const std::filesystem::path dir =
         std::filesystem::temp_directory_path() /
-        fmt::format("growthlens-{}-{}", ::getpid(), counter.fetch_add(1));
-    std::error_code ignored;
-    std::filesystem::create_directories(dir, ignored);
+        fmt::format("growthlens-{}-{}", ::getpid(), experiment_uploads_.fetch_add(1));
     const std::string path = (dir / *name).string();
-    {
-      std::ofstream out(path, std::ios::binary);
-      out.write(body.data(), static_cast<std::streamsize>(body.size()));
+    std::error_code ignored;
+    if (const Status written = WriteFileAtomically(path, body); !written.ok()) {
+      std::filesystem::remove_all(dir, ignored);
+      return SendError(response, MakeError(500, written.message()));
     }
     CommandCall call;
     call.command = {"experiment", "analyze"};
@@ -600,14 +603,9 @@ void ApiServer::AddRoutes() {
                                                   "listed in docs/API.md",
                                                   path)));
     const auto start = std::chrono::steady_clock::now();
-    Result<Answer> answer =
-        AnswerCommandRoute(*route, ParamsOf(request), *shelf_.Snapshot(), cache_);
-    if (!answer.ok()) {
-      // A command this build lacks (e.g. simulate before it exists) is a missing route.
-      if (answer.status().message().starts_with("no command"))
-        return SendError(response, MakeError(404, answer.status().message()));
-      return SendStatusError(response, answer.status());
-    }
+    Reply<Answer> reply = AnswerCommandRoute(*route, ParamsOf(request), *shelf_.Snapshot(), cache_);
+    if (const ApiError* error = std::get_if<ApiError>(&reply)) return SendError(response, *error);
+    const Answer* answer = &std::get<Answer>(reply);
     response.set_header("X-GrowthLens-Cache", answer->cached ? "hit" : "miss");
     response.set_header("Server-Timing", fmt::format("compute;dur={:.1f}",
                                                      std::chrono::duration<double, std::milli>(

@@ -3,7 +3,9 @@
 // cpp-httplib. Analysis routes run the CLI command of the same name on the held data, through a
 // response cache that a background warm-up fills with the pages' default views after each load.
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -61,8 +63,9 @@ class ApiServer {
   DataShelf shelf_;
   ResponseCache cache_;
   std::unique_ptr<httplib::Server> http_;
-  std::mutex warmers_mutex_;
-  std::vector<std::jthread> warmers_;
+  std::atomic<uint64_t> experiment_uploads_{0};  // names their temporary directories
+  std::mutex warmer_mutex_;
+  std::jthread warmer_;  // the latest load's warm-up
 };
 
 /// The web root next to the sources (set at build time), used when --web-root is not given.

@@ -13,11 +13,10 @@ namespace growthlens::server {
 namespace {
 
 /// Options that read or write files, or change how the data is loaded: the server owns these.
-constexpr std::array<std::string_view, 24> kServerOwned = {
-    "help",     "format",     "quiet",     "output-dir",  "no-write", "model",
-    "output",   "encoding",   "delimiter", "date-format", "kind",     "threads",
-    "examples", "skip-rule",  "min-date",  "max-date",    "strict",   "users-file",
-    "data-dir", "regenerate", "data",      "file",        "version",  "o"};
+constexpr std::array<std::string_view, 21> kServerOwned = {
+    "help",     "format",    "quiet",       "output-dir", "no-write", "model",      "output",
+    "encoding", "delimiter", "date-format", "kind",       "threads",  "examples",   "skip-rule",
+    "min-date", "max-date",  "strict",      "users-file", "data-dir", "regenerate", "data"};
 
 bool ServerOwned(std::string_view name) {
   return name.ends_with("-col") ||
@@ -104,14 +103,6 @@ Result<std::string> RunCommandCall(const CommandCall& call) {
   }
   if (!outcome.failure.ok()) return outcome.failure;
   return output;
-}
-
-std::vector<std::string> AcceptedParameters(const std::vector<std::string>& command) {
-  cli::CommandOutcome outcome;
-  CLI::App app{"growthlens"};
-  cli::RegisterCommands(app, outcome);
-  const CLI::App* found = FindCommand(app, command);
-  return found == nullptr ? std::vector<std::string>() : OptionNames(*found);
 }
 
 }  // namespace growthlens::server

@@ -32,7 +32,4 @@ struct CommandCall {
 /// server-owned parameter fails with "parameter 'name': ..." (kInvalidArgument).
 Result<std::string> RunCommandCall(const CommandCall& call);
 
-/// The long option names a route accepts for `command`, sorted: for docs and error messages.
-std::vector<std::string> AcceptedParameters(const std::vector<std::string>& command);
-
 }  // namespace growthlens::server
