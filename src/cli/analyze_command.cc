@@ -33,6 +33,10 @@ struct AnalyzeArgs {
   std::string series_period = "day";
   std::string reference_date;
   std::string ties = "first";
+  std::optional<size_t> k;
+  size_t n_init = 10;
+  uint64_t seed = 0;
+  size_t silhouette_sample = 10'000;
 };
 
 Result<CohortPeriod> ParsePeriod(std::string_view option, const std::string& text) {
@@ -81,6 +85,15 @@ Status RunAnalyze(AnalyzeArgs& args, CommandOutcome& outcome) {
   request.format = args.input.format;
   request.options = *options;
   request.segment = !args.no_segments;
+  if (args.k && *args.k < 2)
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("--k {}: expected at least 2 personas", *args.k));
+  if (args.n_init == 0)
+    return Status(ErrorCode::kInvalidArgument, "--n-init 0: expected at least 1 initialisation");
+  request.segmentation.k = args.k;
+  request.segmentation.n_init = args.n_init;
+  request.segmentation.seed = args.seed;
+  request.segmentation.silhouette_sample_size = args.silhouette_sample;
   return AnalyzeLoaded(**cleaned, request, outcome);
 }
 
@@ -145,14 +158,14 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
   std::optional<ml::Segmentation> segmentation;
   if (request.segment) {
     const auto segment_start = std::chrono::steady_clock::now();
-    ml::SegmentationOptions segment_options;
+    ml::SegmentationOptions segment_options = request.segmentation;
     segment_options.threads = request.options.threads;
     Result<ml::Segmentation> segmented = ml::SegmentUsers(dataset, analysis.rfm, segment_options);
     if (segmented.ok()) {
       segmentation = std::move(segmented).value();
       if (!request.quiet)
-        fmt::print(stderr, "growthlens analyze: {} personas (k by silhouette) in {:.2f} s\n",
-                   segmentation->k,
+        fmt::print(stderr, "growthlens analyze: {} personas ({}) in {:.2f} s\n", segmentation->k,
+                   segmentation->k_from_silhouette ? "k by silhouette" : "k given",
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - segment_start)
                        .count());
     } else if (!request.quiet) {
@@ -199,8 +212,19 @@ void RegisterAnalyzeCommand(CLI::App& app, CommandOutcome& outcome) {
                       "Directory for the tables and the report (default data/processed)");
   command->add_flag("--no-write", args->no_write, "Print only; write no files");
   command->add_flag("--no-segments", args->no_segments,
-                    "Skip the KMeans personas (k = 2..10 by silhouette; see 'growthlens segment' "
-                    "for its options)");
+                    "Skip the KMeans personas (k = 2..10 by silhouette unless --k; 'growthlens "
+                    "segment' has every option)");
+  command->add_option("--k", args->k,
+                      "Number of personas (default: the best silhouette for k = 2..10)")
+      ->group("Segmentation");
+  command->add_option("--n-init", args->n_init,
+                      "KMeans initialisations, the lowest inertia kept (default 10)")
+      ->group("Segmentation");
+  command->add_option("--seed", args->seed, "Seed of k-means++ and the silhouette sample (default 0)")
+      ->group("Segmentation");
+  command->add_option("--silhouette-sample", args->silhouette_sample,
+                      "Users in the silhouette sample above 20,000 users (default 10000)")
+      ->group("Segmentation");
   command->add_option("--cohort-period", args->cohort_period,
                       "month (default), week or day: cohort bucket and period length");
   command->add_option("--series-period", args->series_period,

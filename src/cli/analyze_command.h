@@ -18,7 +18,8 @@ struct AnalyzeRequest {
   bool quiet = false;
   OutputFormat format = OutputFormat::kTable;
   AnalysisOptions options;
-  bool segment = true;  // KMeans personas (k by silhouette) after the analyses
+  bool segment = true;  // KMeans personas after the analyses
+  ml::SegmentationOptions segmentation;  // k by silhouette unless segmentation.k is set
 };
 
 /// Runs every analysis, writes the tables and the report, prints the summary or the report.
