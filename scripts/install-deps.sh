@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages GrowthLens needs to build, test and benchmark, then the
 # dashboard's npm packages (Plotly; playwright-core for the browser tests) into web/.
-# --browser also installs Debian's Chromium, which the browser tests drive.
+# --browser also installs Debian's Chromium, which the browser tests drive; --compare the peers of
+# the side-by-side benchmark (pandas, scikit-learn, GNU time; DuckDB from npm into bench/compare).
 # Idempotent: what is already present is skipped, so a second run is quick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,14 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev clang-format
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
-if [ "${1:-}" = "--browser" ]; then packages+=(chromium fonts-dejavu-core); fi
+compare=0
+for option in "$@"; do
+  case "$option" in
+    --browser) packages+=(chromium fonts-dejavu-core) ;;
+    --compare) packages+=(python3-pandas python3-sklearn time) compare=1 ;;
+    *) echo "install-deps: unknown option '$option' (expected --browser or --compare)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for package in "${packages[@]}"; do
@@ -38,4 +46,9 @@ if [ ! -f web/node_modules/.package-lock.json ] ||
    [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
   echo "install-deps: npm ci in web/"
   (cd web && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if [ "$compare" -eq 1 ] && { [ ! -f bench/compare/node_modules/.package-lock.json ] ||
+   [ bench/compare/package-lock.json -nt bench/compare/node_modules/.package-lock.json ]; }; then
+  echo "install-deps: npm ci in bench/compare/"
+  (cd bench/compare && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# The side-by-side benchmark in one command (bench/compare/README.md): GrowthLens, pandas +
+# scikit-learn and DuckDB on the same generated usage log and the full Online Retail file, one
+# after the other, each under /usr/bin/time -v; then compare.py checks that they agree, prints
+# the table and (unless --no-docs) writes it into docs/BENCHMARKS.md.
+#
+#   bash bench/compare/run.sh [--users N] [--seed S] [--work DIR] [--retail FILE.csv[.xz]]
+#                             [--no-docs] [--only growthlens,pandas,duckdb]
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$repo"
+
+users=200000
+seed=42
+work=/tmp/growthlens-compare
+retail_source="$repo/../shared/data/online_retail.csv.xz"
+docs=1
+only="growthlens,pandas,duckdb"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --users) users="$2"; shift 2 ;;
+    --seed) seed="$2"; shift 2 ;;
+    --work) work="$2"; shift 2 ;;
+    --retail) retail_source="$2"; shift 2 ;;
+    --no-docs) docs=0; shift ;;
+    --only) only="$2"; shift 2 ;;
+    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+if [ ! -f "$retail_source" ]; then
+  echo "run.sh: $retail_source: no such file (the UCI Online Retail CSV, plain or .xz)" >&2
+  exit 2
+fi
+
+step() { printf '\n== %s\n' "$*" >&2; }
+
+step "install and build"
+bash scripts/build.sh --compare
+growthlens="$repo/build/growthlens"
+
+mkdir -p "$work"
+usage="$work/usage_${users}u_seed${seed}.csv"
+retail="$work/online_retail.csv"
+step "input"
+if [ ! -s "$usage" ]; then
+  "$growthlens" generate --users "$users" --seed "$seed" --output "$usage.tmp" && mv "$usage.tmp" "$usage"
+fi
+if [ ! -s "$retail" ]; then
+  case "$retail_source" in
+    *.xz) xz -dc "$retail_source" > "$retail.tmp" ;;
+    *) cp "$retail_source" "$retail.tmp" ;;
+  esac
+  mv "$retail.tmp" "$retail"
+fi
+ls -l "$usage" "$retail" >&2
+
+# Every tool reads the inputs from the page cache, not the disk: the first one pays no penalty.
+warm_cache() { cat "$usage" "$retail" > /dev/null; }
+
+# run_timed NAME COMMAND...: stderr to NAME.log, /usr/bin/time -v report to NAME.time.
+run_timed() {
+  local name="$1"
+  shift
+  warm_cache
+  echo "running $name: $*" >&2
+  if ! /usr/bin/time -v -o "$work/$name.time" "$@" > "$work/$name.out" 2> "$work/$name.log"; then
+    echo "run.sh: $name failed; its stderr ($work/$name.log) ends with:" >&2
+    tail -20 "$work/$name.log" >&2
+    exit 1
+  fi
+}
+
+wants() { [[ ",$only," == *",$1,"* ]]; }
+
+if wants growthlens; then
+  step "GrowthLens $("$growthlens" --version)"
+  rm -rf "$work/growthlens"
+  for file in "$usage" "$retail"; do
+    run_timed "growthlens_$(basename "$file" .csv)" "$growthlens" analyze "$file" --k 4 --n-init 10 \
+      --silhouette-sample 10000 --output-dir "$work/growthlens"
+    cat "$work/growthlens_$(basename "$file" .csv).log" >&2
+  done
+fi
+if wants pandas; then
+  step "pandas + scikit-learn"
+  run_timed pandas /usr/bin/python3 bench/compare/pandas_pipeline.py --usage "$usage" \
+    --retail "$retail" --out "$work/pandas"
+  cat "$work/pandas.log" >&2
+fi
+if wants duckdb; then
+  step "DuckDB"
+  run_timed duckdb node bench/compare/duckdb_pipeline.mjs --usage "$usage" --retail "$retail" \
+    --out "$work/duckdb"
+  cat "$work/duckdb.log" >&2
+fi
+
+step "agreement and table"
+docs_args=()
+if [ "$docs" -eq 1 ]; then docs_args=(--docs docs/BENCHMARKS.md); fi
+/usr/bin/python3 bench/compare/compare.py --work "$work" --usage "$usage" --retail "$retail" \
+  --users "$users" --seed "$seed" "${docs_args[@]}"
