@@ -214,16 +214,20 @@ void RegisterAnalyzeCommand(CLI::App& app, CommandOutcome& outcome) {
   command->add_flag("--no-segments", args->no_segments,
                     "Skip the KMeans personas (k = 2..10 by silhouette unless --k; 'growthlens "
                     "segment' has every option)");
-  command->add_option("--k", args->k,
-                      "Number of personas (default: the best silhouette for k = 2..10)")
+  command
+      ->add_option("--k", args->k,
+                   "Number of personas (default: the best silhouette for k = 2..10)")
       ->group("Segmentation");
-  command->add_option("--n-init", args->n_init,
-                      "KMeans initialisations, the lowest inertia kept (default 10)")
+  command
+      ->add_option("--n-init", args->n_init,
+                   "KMeans initialisations, the lowest inertia kept (default 10)")
       ->group("Segmentation");
-  command->add_option("--seed", args->seed, "Seed of k-means++ and the silhouette sample (default 0)")
+  command
+      ->add_option("--seed", args->seed, "Seed of k-means++ and the silhouette sample (default 0)")
       ->group("Segmentation");
-  command->add_option("--silhouette-sample", args->silhouette_sample,
-                      "Users in the silhouette sample above 20,000 users (default 10000)")
+  command
+      ->add_option("--silhouette-sample", args->silhouette_sample,
+                   "Users in the silhouette sample above 20,000 users (default 10000)")
       ->group("Segmentation");
   command->add_option("--cohort-period", args->cohort_period,
                       "month (default), week or day: cohort bucket and period length");

@@ -4,16 +4,26 @@
 // then popcounts over small words instead of hash sets over millions of rows.
 
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <vector>
 
 #include "core/dataset.h"
 
 namespace growthlens {
 
+/// Users active on each day, in each Monday-week and in each calendar month of a grid's period.
+struct ActiveUserCounts {
+  std::vector<uint64_t> daily, weekly, monthly;
+};
+
 class ActivityGrid {
  public:
   /// Rows whose day lies in [first_day, last_day]; users by code.
   ActivityGrid(const Dataset& dataset, Day first_day, Day last_day);
+  /// No active day yet for `users` users over [first_day, last_day]: filled through UserWords
+  /// (threads may fill different users at once).
+  ActivityGrid(Day first_day, Day last_day, size_t users);
 
   Day first_day() const { return first_day_; }
   Day last_day() const { return last_day_; }
@@ -21,11 +31,24 @@ class ActivityGrid {
   bool Active(uint32_t user, Day day) const;
   /// Distinct active days of a user.
   int64_t ActiveDays(uint32_t user) const;
+  /// First / last active day of a user; nullopt when none.
+  std::optional<Day> FirstActiveDay(uint32_t user) const;
+  std::optional<Day> LastActiveDay(uint32_t user) const;
+  /// A user's bits: bit (d - first_day) % 64 of word (d - first_day) / 64 is day d.
+  size_t words_per_user() const { return words_per_user_; }
+  std::span<const uint64_t> UserWords(uint32_t user) const {
+    return {bits_.data() + user * words_per_user_, words_per_user_};
+  }
+  std::span<uint64_t> UserWords(uint32_t user) {
+    return {bits_.data() + user * words_per_user_, words_per_user_};
+  }
   /// Users active on each day of the period, in order.
   std::vector<uint64_t> DailyActiveUsers() const;
   /// Users active in each Monday-week / calendar month overlapping the period, in order.
   std::vector<uint64_t> WeeklyActiveUsers() const;
   std::vector<uint64_t> MonthlyActiveUsers() const;
+  /// The three above in one pass over the bits.
+  ActiveUserCounts ActiveUsersPerPeriod() const;
   /// Users with at least one active day.
   uint64_t ActiveUsers() const;
 

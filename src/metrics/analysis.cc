@@ -6,6 +6,7 @@
 
 #include "core/compensated_sum.h"
 #include "core/parallel.h"
+#include "metrics/usage_rollup.h"
 #include "metrics/user_rows.h"
 
 namespace growthlens {
@@ -32,39 +33,24 @@ std::vector<AnalysisTiming> RunTasks(const std::vector<AnalysisTask>& tasks, uns
   return timings;
 }
 
-}  // namespace
-
-double TopShare(std::vector<double> values, double fraction) {
-  std::sort(values.begin(), values.end(), std::greater<>());
-  const auto top = static_cast<size_t>(std::ceil(fraction * static_cast<double>(values.size())));
-  CompensatedSum top_sum, total;
-  for (size_t idx = 0; idx < values.size(); ++idx) {
-    total.Add(values[idx]);
-    if (idx < top) top_sum.Add(values[idx]);
-  }
-  return total.Value() == 0 ? 0 : top_sum.Value() / total.Value();
+/// Lifecycle periods follow the cohorts' (weeks for daily cohorts), on one thread.
+LifecycleOptions LifecycleOptionsFor(const AnalysisOptions& options) {
+  LifecycleOptions lifecycle;
+  lifecycle.period =
+      options.cohort_period == CohortPeriod::kDay ? CohortPeriod::kWeek : options.cohort_period;
+  lifecycle.threads = 1;
+  return lifecycle;
 }
 
-Analysis RunAnalysis(const Dataset& dataset, const AnalysisOptions& options) {
-  Analysis analysis;
-  analysis.kind = dataset.kind();
-  const auto start = std::chrono::steady_clock::now();
-  const UserRows by_user(dataset);
-  analysis.timings.push_back(
-      {"group rows by user",
-       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
-
+/// Every analysis on its own pass over the rows (transactions, or rows without a user).
+void RunFromRows(const Dataset& dataset, const UserRows& by_user, const AnalysisOptions& options,
+                 Analysis& analysis) {
   const UsageFilter all;
   std::vector<AnalysisTask> tasks;
   tasks.push_back({"rfm", [&] { analysis.rfm = ComputeRfm(dataset, options.rfm); }});
   tasks.push_back({"kpis", [&] { analysis.kpis = ComputeKpis(dataset, KpiOptions()); }});
   tasks.push_back({"lifecycle", [&] {
-                     LifecycleOptions lifecycle;
-                     lifecycle.period = options.cohort_period == CohortPeriod::kDay
-                                            ? CohortPeriod::kWeek
-                                            : options.cohort_period;
-                     lifecycle.threads = 1;
-                     analysis.lifecycle = ComputeLifecycle(dataset, lifecycle);
+                     analysis.lifecycle = ComputeLifecycle(dataset, LifecycleOptionsFor(options));
                    }});
   if (dataset.kind() == DataKind::kUsage) {
     tasks.push_back({"feature series", [&] {
@@ -91,6 +77,67 @@ Analysis RunAnalysis(const Dataset& dataset, const AnalysisOptions& options) {
   }
   for (AnalysisTiming& timing : RunTasks(tasks, options.threads))
     analysis.timings.push_back(std::move(timing));
+}
+
+/// A usage log: one pass over the rows (UsageRollup, on every core), then each analysis from
+/// it, side by side.
+void RunFromRollup(const Dataset& dataset, const UserRows& by_user, const AnalysisOptions& options,
+                   Analysis& analysis) {
+  const auto start = std::chrono::steady_clock::now();
+  const UsageRollup rollup(dataset, by_user, options.series_period, options.threads);
+  analysis.timings.push_back(
+      {"roll up rows by user",
+       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+  std::vector<AnalysisTask> tasks;
+  tasks.push_back({"rfm", [&] { analysis.rfm = ComputeRfm(dataset, rollup, options.rfm); }});
+  tasks.push_back({"lifecycle", [&] {
+                     analysis.lifecycle =
+                         ComputeLifecycle(dataset, LifecycleOptionsFor(options), &rollup.days());
+                   }});
+  tasks.push_back({"kpis", [&] { analysis.kpis = ComputeKpis(dataset, rollup); }});
+  tasks.push_back({"cohorts", [&] {
+                     analysis.cohorts =
+                         ComputeCohorts(dataset, rollup.days(), options.cohort_period);
+                   }});
+  tasks.push_back({"feature correlation",
+                   [&] { analysis.correlation = CorrelationOfPivot(rollup.feature_events()); }});
+  tasks.push_back({"feature series", [&] {
+                     analysis.series =
+                         FeatureSeriesOf(rollup.series_totals(), options.series_period);
+                   }});
+  tasks.push_back(
+      {"feature report", [&] { analysis.features = FeatureReportOf(rollup.feature_totals()); }});
+  for (AnalysisTiming& timing : RunTasks(tasks, options.threads))
+    analysis.timings.push_back(std::move(timing));
+}
+
+}  // namespace
+
+double TopShare(std::vector<double> values, double fraction) {
+  std::sort(values.begin(), values.end(), std::greater<>());
+  const auto top = static_cast<size_t>(std::ceil(fraction * static_cast<double>(values.size())));
+  CompensatedSum top_sum, total;
+  for (size_t idx = 0; idx < values.size(); ++idx) {
+    total.Add(values[idx]);
+    if (idx < top) top_sum.Add(values[idx]);
+  }
+  return total.Value() == 0 ? 0 : top_sum.Value() / total.Value();
+}
+
+Analysis RunAnalysis(const Dataset& dataset, const AnalysisOptions& options) {
+  Analysis analysis;
+  analysis.kind = dataset.kind();
+  const auto start = std::chrono::steady_clock::now();
+  const UserRows by_user(dataset);
+  analysis.timings.push_back(
+      {"group rows by user",
+       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+
+  if (UsageRollup::Covers(dataset, by_user)) {
+    RunFromRollup(dataset, by_user, options, analysis);
+  } else {
+    RunFromRows(dataset, by_user, options, analysis);
+  }
 
   const auto insights_start = std::chrono::steady_clock::now();
   analysis.top_user_share = TopShare(analysis.rfm.monetary, 0.2);

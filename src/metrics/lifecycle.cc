@@ -6,6 +6,7 @@
 #include <span>
 
 #include "core/parallel.h"
+#include "metrics/activity_grid.h"
 
 namespace growthlens {
 
@@ -118,6 +119,26 @@ class WeekdayGrid {
       bits_[user_idx * stride_ + offset / kDaysPerWeek] |=
           static_cast<uint8_t>(1u << (offset % kDaysPerWeek));
     });
+  }
+
+  /// The same from a usage log's active days (no pass over the rows).
+  WeekdayGrid(const ActivityGrid& days, DaySpan span, size_t first_user, size_t users)
+      : first_monday_(MondayOf(span.first)),
+        weeks_(WeeksOf(span)),
+        stride_(StrideOf(weeks_)),
+        first_user_(first_user),
+        bits_(users * stride_, 0) {
+    const auto shift = static_cast<size_t>(days.first_day() - first_monday_);
+    for (size_t user_idx = 0; user_idx < users; ++user_idx) {
+      const std::span<const uint64_t> words =
+          days.UserWords(static_cast<uint32_t>(first_user + user_idx));
+      uint8_t* user_weeks = bits_.data() + user_idx * stride_;
+      for (size_t word = 0; word < words.size(); ++word)
+        for (uint64_t bits = words[word]; bits != 0; bits &= bits - 1) {
+          const size_t offset = shift + word * 64 + static_cast<size_t>(std::countr_zero(bits));
+          user_weeks[offset / kDaysPerWeek] |= static_cast<uint8_t>(1u << (offset % kDaysPerWeek));
+        }
+    }
   }
 
   static Day MondayOf(Day day) { return day - WeekdayOf(day); }
@@ -261,8 +282,9 @@ void CountUser(std::span<const uint8_t> weeks, const WeekPeriods& week_periods, 
 /// Every user's lifecycle events and user-weeks, the users in blocks whose grid fits
 /// options.max_grid_bytes: one block (one pass over the rows) unless the data spans decades or
 /// holds tens of millions of users. Tasks of users run in parallel and merge in order.
-LifecycleCounts CountUsers(const Dataset& dataset, DaySpan span, const WeekPeriods& week_periods,
-                           StickyWeeks sticky, size_t periods, const LifecycleOptions& options) {
+LifecycleCounts CountUsers(const Dataset& dataset, const ActivityGrid* days, DaySpan span,
+                           const WeekPeriods& week_periods, StickyWeeks sticky, size_t periods,
+                           const LifecycleOptions& options) {
   const size_t users = dataset.users.size();
   const size_t block_users = std::max<size_t>(
       kUsersPerTask, options.max_grid_bytes / WeekdayGrid::StrideOf(WeekdayGrid::WeeksOf(span)) /
@@ -270,7 +292,9 @@ LifecycleCounts CountUsers(const Dataset& dataset, DaySpan span, const WeekPerio
   std::vector<LifecycleCounts> task_counts;
   for (size_t block_begin = 0; block_begin < users; block_begin += block_users) {
     const size_t block_end = std::min(users, block_begin + block_users);
-    const WeekdayGrid grid(dataset, span, block_begin, block_end - block_begin);
+    const WeekdayGrid grid = days != nullptr
+                                 ? WeekdayGrid(*days, span, block_begin, block_end - block_begin)
+                                 : WeekdayGrid(dataset, span, block_begin, block_end - block_begin);
     const size_t first_task = task_counts.size();
     const size_t tasks = (block_end - block_begin + kUsersPerTask - 1) / kUsersPerTask;
     task_counts.resize(first_task + tasks, LifecycleCounts(periods));
@@ -331,10 +355,15 @@ double StickinessHistogram::MeanActiveDays() const {
   return static_cast<double>(days) / static_cast<double>(total);
 }
 
-Lifecycle ComputeLifecycle(const Dataset& dataset, const LifecycleOptions& options) {
+Lifecycle ComputeLifecycle(const Dataset& dataset, const LifecycleOptions& options,
+                           const ActivityGrid* days) {
   Lifecycle lifecycle;
   lifecycle.period = options.period;
-  const std::optional<DaySpan> span = SpanOfUserRows(dataset, options.threads);
+  const std::optional<DaySpan> span =
+      days != nullptr ? (days->last_day() < days->first_day()
+                             ? std::nullopt
+                             : std::optional<DaySpan>(DaySpan{days->first_day(), days->last_day()}))
+                      : SpanOfUserRows(dataset, options.threads);
   if (!span) return lifecycle;
   lifecycle.data_first_day = span->first;
   lifecycle.data_last_day = span->last;
@@ -356,7 +385,7 @@ Lifecycle ComputeLifecycle(const Dataset& dataset, const LifecycleOptions& optio
       static_cast<size_t>(CohortBucketOf(to, CohortPeriod::kWeek) - first_week)};
 
   const LifecycleCounts counts =
-      CountUsers(dataset, *span, week_periods, sticky, periods_in_data, options);
+      CountUsers(dataset, days, *span, week_periods, sticky, periods_in_data, options);
 
   LifecyclePeriods& periods = lifecycle.periods;
   for (int32_t bucket = bucket_of(from); bucket <= bucket_of(to); ++bucket) {
