@@ -89,20 +89,31 @@ Result<KMeansResult> FitKMeans(const FeatureMatrix& x, const KMeansOptions& opti
   GROWTHLENS_RETURN_IF_ERROR(CheckK(options.k, x.rows()));
   const CentredRows rows = CentredRows::From(x, options.threads);
   const RunSettings settings = SettingsFor(options, rows);
+  // The seedings share one generator, so they run in order (each on every core); the runs are
+  // independent and each gives the same result on any number of threads, so with several
+  // initialisations they run side by side, one thread each (no per-iteration thread start-up
+  // or merge across cores), and are compared in order afterwards.
   std::mt19937_64 rng(options.seed);
-  RunOutcome best;
+  std::vector<FeatureMatrix> initial_centres;
+  initial_centres.reserve(options.n_init);
+  for (size_t init_idx = 0; init_idx < options.n_init; ++init_idx)
+    initial_centres.push_back(rows.x.SelectRows(
+        GreedyKMeansPlusPlus(rows.x, rows.row_norms2, options.k, rng, options.threads)));
+  const unsigned threads = options.threads == 0 ? HardwareThreads() : options.threads;
+  RunSettings run_settings = settings;
+  if (options.n_init > 1) run_settings.threads = 1;
+  std::vector<RunOutcome> outcomes(options.n_init);
+  ParallelFor(options.n_init, options.n_init > 1 ? threads : 1, [&](size_t init_idx) {
+    outcomes[init_idx] = RunKMeans(rows, std::move(initial_centres[init_idx]), run_settings);
+  });
   size_t best_init = 0;
-  for (size_t init_idx = 0; init_idx < options.n_init; ++init_idx) {
-    const std::vector<size_t> seeds =
-        GreedyKMeansPlusPlus(rows.x, rows.row_norms2, options.k, rng, options.threads);
-    RunOutcome outcome = RunKMeans(rows, rows.x.SelectRows(seeds), settings);
-    if (init_idx == 0 || (outcome.inertia < best.inertia &&
-                          !SameClustering(outcome.labels, best.labels, options.k))) {
-      best = std::move(outcome);
+  for (size_t init_idx = 1; init_idx < options.n_init; ++init_idx) {
+    const RunOutcome& outcome = outcomes[init_idx];
+    const RunOutcome& best = outcomes[best_init];
+    if (outcome.inertia < best.inertia && !SameClustering(outcome.labels, best.labels, options.k))
       best_init = init_idx;
-    }
   }
-  return Uncentred(std::move(best), rows, best_init);
+  return Uncentred(std::move(outcomes[best_init]), rows, best_init);
 }
 
 Result<KMeansResult> FitKMeansFrom(const FeatureMatrix& x, const FeatureMatrix& initial_centres,

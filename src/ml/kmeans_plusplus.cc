@@ -88,6 +88,9 @@ std::vector<size_t> GreedyKMeansPlusPlus(const FeatureMatrix& x, std::span<const
           threads);
   std::vector<size_t> candidates(trials);
   std::vector<double> candidate_potential(chunks.count() * trials);
+  // closest[] with each candidate added, [trial][row]: the chosen one becomes closest[], so
+  // adding the seed costs no second pass (the same values AddSeed would compute).
+  std::vector<double> candidate_closest(trials * rows);
   while (seeds.size() < k) {
     double potential = 0;
     for (const double value : chunk_potential) potential += value;
@@ -104,8 +107,11 @@ std::vector<size_t> GreedyKMeansPlusPlus(const FeatureMatrix& x, std::span<const
       std::fill(sums, sums + trials, 0.0);
       for (size_t row_idx = range.begin; row_idx < range.end; ++row_idx) {
         const double* row_distances = distances.data() + (row_idx - range.begin) * trials;
-        for (size_t trial = 0; trial < trials; ++trial)
-          sums[trial] += std::min(closest[row_idx], row_distances[trial]);
+        for (size_t trial = 0; trial < trials; ++trial) {
+          const double updated = std::min(closest[row_idx], row_distances[trial]);
+          candidate_closest[trial * rows + row_idx] = updated;
+          sums[trial] += updated;
+        }
       }
     });
     size_t best_trial = 0;
@@ -120,7 +126,12 @@ std::vector<size_t> GreedyKMeansPlusPlus(const FeatureMatrix& x, std::span<const
       }
     }
     seeds.push_back(candidates[best_trial]);
-    AddSeed(x, row_norms2, table, best_trial, closest, chunks, chunk_potential, threads);
+    // AddSeed's result: the chosen candidate's closest[] and per-chunk sums (summed in the same
+    // row order above).
+    std::copy_n(candidate_closest.begin() + static_cast<std::ptrdiff_t>(best_trial * rows), rows,
+                closest.begin());
+    for (size_t chunk_idx = 0; chunk_idx < chunks.count(); ++chunk_idx)
+      chunk_potential[chunk_idx] = candidate_potential[chunk_idx * trials + best_trial];
   }
   return seeds;
 }
