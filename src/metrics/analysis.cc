@@ -46,6 +46,15 @@ LifecycleOptions LifecycleOptionsFor(const AnalysisOptions& options) {
 void RunFromRows(const Dataset& dataset, const UserRows& by_user, const AnalysisOptions& options,
                  Analysis& analysis) {
   const UsageFilter all;
+  // Transactions: the revenue tables all start from the revenue per order, computed once.
+  std::vector<CompensatedSum> order_revenue;
+  if (dataset.kind() == DataKind::kTransactions) {
+    const auto start = std::chrono::steady_clock::now();
+    order_revenue = OrderRevenue(dataset);
+    analysis.timings.push_back(
+        {"revenue per order",
+         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+  }
   std::vector<AnalysisTask> tasks;
   tasks.push_back({"rfm", [&] { analysis.rfm = ComputeRfm(dataset, options.rfm); }});
   tasks.push_back({"kpis", [&] { analysis.kpis = ComputeKpis(dataset, KpiOptions()); }});
@@ -66,13 +75,16 @@ void RunFromRows(const Dataset& dataset, const UserRows& by_user, const Analysis
   } else {
     tasks.push_back(
         {"cohorts", [&] { analysis.cohorts = ComputeCohorts(dataset, options.cohort_period); }});
-    tasks.push_back({"revenue by month", [&] { analysis.months = RevenueByMonth(dataset); }});
+    tasks.push_back(
+        {"revenue by month", [&] { analysis.months = RevenueByMonth(dataset, order_revenue); }});
     tasks.push_back({"product pareto", [&] { analysis.pareto = ProductPareto(dataset); }});
-    tasks.push_back({"countries", [&] { analysis.countries = RevenueByCountry(dataset); }});
+    tasks.push_back(
+        {"countries", [&] { analysis.countries = RevenueByCountry(dataset, order_revenue); }});
     tasks.push_back({"seasonality", [&] {
-                       analysis.seasonality = {RevenueBySeason(dataset, Season::kMonthOfYear),
-                                               RevenueBySeason(dataset, Season::kWeekday),
-                                               RevenueBySeason(dataset, Season::kHour)};
+                       analysis.seasonality = {
+                           RevenueBySeason(dataset, Season::kMonthOfYear, order_revenue),
+                           RevenueBySeason(dataset, Season::kWeekday, order_revenue),
+                           RevenueBySeason(dataset, Season::kHour, order_revenue)};
                      }});
   }
   for (AnalysisTiming& timing : RunTasks(tasks, options.threads))
