@@ -10,15 +10,6 @@ int32_t WeekOf(Day day) {
   const int64_t shifted = static_cast<int64_t>(day) + kDaysFromMondayToEpoch;
   return static_cast<int32_t>(shifted >= 0 ? shifted / 7 : (shifted - 6) / 7);
 }
-/// Set bits of a word. std::popcount is a library call unless the build targets POPCNT; this is
-/// a few inline instructions on any x86-64.
-inline int64_t PopCount(uint64_t bits) {
-  bits = bits - ((bits >> 1) & 0x5555'5555'5555'5555);
-  bits = (bits & 0x3333'3333'3333'3333) + ((bits >> 2) & 0x3333'3333'3333'3333);
-  bits = (bits + (bits >> 4)) & 0x0f0f'0f0f'0f0f'0f0f;
-  return static_cast<int64_t>((bits * 0x0101'0101'0101'0101) >> 56);
-}
-
 /// Index of a group of days (week or month) per day offset from `first_day`, from 0.
 template <typename GroupOfDay>
 std::vector<uint32_t> GroupOfOffset(Day first_day, Day last_day, GroupOfDay group_of_day) {
@@ -159,11 +150,13 @@ ActiveUserCounts ActivityGrid::ActiveUsersPerPeriod() const {
       for (uint64_t bits = bits_[user * words_per_user_ + word]; bits != 0; bits &= bits - 1) {
         const size_t offset = word * 64 + static_cast<size_t>(std::countr_zero(bits));
         ++counts.daily[offset];
-        // Days come in order, so weeks and months do: a user counts once in each.
-        if (week_of[offset] != last_week) ++counts.weekly[week_of[offset]];
-        if (month_of[offset] != last_month) ++counts.monthly[month_of[offset]];
-        last_week = week_of[offset];
-        last_month = month_of[offset];
+        // Days come in order, so weeks and months do: a user counts once in each (branch-free:
+        // a new week or month every few days is a mispredicted branch each time).
+        const uint32_t week = week_of[offset], month = month_of[offset];
+        counts.weekly[week] += week != last_week ? 1 : 0;
+        counts.monthly[month] += month != last_month ? 1 : 0;
+        last_week = week;
+        last_month = month;
       }
   }
   return counts;

@@ -12,6 +12,15 @@
 
 namespace growthlens {
 
+/// Set bits of a word. std::popcount is a library call unless the build targets POPCNT; this is
+/// a few inline instructions on any x86-64.
+inline int64_t PopCount(uint64_t bits) {
+  bits = bits - ((bits >> 1) & 0x5555'5555'5555'5555);
+  bits = (bits & 0x3333'3333'3333'3333) + ((bits >> 2) & 0x3333'3333'3333'3333);
+  bits = (bits + (bits >> 4)) & 0x0f0f'0f0f'0f0f'0f0f;
+  return static_cast<int64_t>((bits * 0x0101'0101'0101'0101) >> 56);
+}
+
 /// Users active on each day, in each Monday-week and in each calendar month of a grid's period.
 struct ActiveUserCounts {
   std::vector<uint64_t> daily, weekly, monthly;

@@ -248,11 +248,11 @@ CohortMatrix ComputeCohorts(const Dataset& dataset, const ActivityGrid& days, Co
         const int32_t bucket =
             bucket_of(days.first_day() +
                       static_cast<Day>(word * 64 + static_cast<size_t>(std::countr_zero(bits))));
-        if (bucket == previous) continue;
-        previous = bucket;
         const int32_t period_idx = bucket - cohort;
         if (period_idx < 0) continue;  // activity before signup (only with that rule off)
-        ++active[static_cast<size_t>(period_idx)];
+        // Branch-free: a new period every few active days is a mispredicted branch each time.
+        active[static_cast<size_t>(period_idx)] += bucket != previous ? 1 : 0;
+        previous = bucket;
         last_period[user] = period_idx;
       }
   }

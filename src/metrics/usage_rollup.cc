@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <climits>
+#include <span>
 
 #include "core/parallel.h"
 
@@ -56,33 +57,35 @@ class UserScratch {
       : words_(words),
         bits_(features * words, 0),
         events_(features, 0),
-        stamp_(features, SIZE_MAX) {}
+        stamp_(features, SIZE_MAX),
+        touched_(features, 0) {}
 
   void Add(uint16_t feature, size_t offset, int32_t events, size_t group) {
-    if (stamp_[feature] != group) {
-      stamp_[feature] = group;
-      touched_.push_back(feature);
-    }
+    // Branch-free: a user's first row of a feature is frequent and unpredictable.
+    touched_[touched_count_] = feature;
+    touched_count_ += stamp_[feature] != group ? 1 : 0;
+    stamp_[feature] = group;
     events_[feature] += events;
     bits_[feature * words_ + offset / kBitsPerWord] |= uint64_t{1} << (offset % kBitsPerWord);
   }
 
-  const std::vector<uint16_t>& touched() const { return touched_; }
+  std::span<const uint16_t> touched() const { return {touched_.data(), touched_count_}; }
   int64_t events(uint16_t feature) const { return events_[feature]; }
   uint64_t* words(uint16_t feature) { return bits_.data() + feature * words_; }
 
   /// Forgets the user (its bitmap words must have been zeroed by the caller).
   void Next() {
-    for (uint16_t feature : touched_) events_[feature] = 0;
-    touched_.clear();
+    for (uint16_t feature : touched()) events_[feature] = 0;
+    touched_count_ = 0;
   }
 
  private:
   size_t words_;
   std::vector<uint64_t> bits_;
   std::vector<int64_t> events_;
-  std::vector<size_t> stamp_;  // the last group that touched a feature
-  std::vector<uint16_t> touched_;
+  std::vector<size_t> stamp_;      // the last group that touched a feature
+  std::vector<uint16_t> touched_;  // the user's features in first-use order
+  size_t touched_count_ = 0;
 };
 
 }  // namespace
@@ -148,7 +151,7 @@ UsageRollup::UsageRollup(const Dataset& dataset, const UserRows& by_user,
               if (bits == 0) continue;
               feature_days[word] = 0;
               user_days[word] |= bits;
-              distinct_days += static_cast<uint64_t>(std::popcount(bits));
+              distinct_days += static_cast<uint64_t>(PopCount(bits));
               // Days come in order, so their buckets do: each (feature, bucket) once per user.
               for (uint64_t rest = bits; rest != 0; rest &= rest - 1) {
                 const uint32_t bucket =

@@ -88,9 +88,9 @@ std::vector<size_t> GreedyKMeansPlusPlus(const FeatureMatrix& x, std::span<const
           threads);
   std::vector<size_t> candidates(trials);
   std::vector<double> candidate_potential(chunks.count() * trials);
-  // closest[] with each candidate added, [trial][row]: the chosen one becomes closest[], so
-  // adding the seed costs no second pass (the same values AddSeed would compute).
-  std::vector<double> candidate_closest(trials * rows);
+  // closest[] with each candidate added, [trial][row]: the chosen one becomes closest[] (a swap),
+  // so adding the seed costs no second pass (the same values AddSeed would compute).
+  std::vector<std::vector<double>> candidate_closest(trials, std::vector<double>(rows));
   while (seeds.size() < k) {
     double potential = 0;
     for (const double value : chunk_potential) potential += value;
@@ -109,7 +109,7 @@ std::vector<size_t> GreedyKMeansPlusPlus(const FeatureMatrix& x, std::span<const
         const double* row_distances = distances.data() + (row_idx - range.begin) * trials;
         for (size_t trial = 0; trial < trials; ++trial) {
           const double updated = std::min(closest[row_idx], row_distances[trial]);
-          candidate_closest[trial * rows + row_idx] = updated;
+          candidate_closest[trial][row_idx] = updated;
           sums[trial] += updated;
         }
       }
@@ -128,8 +128,7 @@ std::vector<size_t> GreedyKMeansPlusPlus(const FeatureMatrix& x, std::span<const
     seeds.push_back(candidates[best_trial]);
     // AddSeed's result: the chosen candidate's closest[] and per-chunk sums (summed in the same
     // row order above).
-    std::copy_n(candidate_closest.begin() + static_cast<std::ptrdiff_t>(best_trial * rows), rows,
-                closest.begin());
+    closest.swap(candidate_closest[best_trial]);
     for (size_t chunk_idx = 0; chunk_idx < chunks.count(); ++chunk_idx)
       chunk_potential[chunk_idx] = candidate_potential[chunk_idx * trials + best_trial];
   }
