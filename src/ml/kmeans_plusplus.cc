@@ -76,6 +76,11 @@ size_t LocalTrialsFor(size_t k) {
 std::vector<size_t> GreedyKMeansPlusPlus(const FeatureMatrix& x, std::span<const double> row_norms2,
                                          size_t k, std::mt19937_64& rng, unsigned threads) {
   const size_t rows = x.rows();
+  // A pass over a few thousand rows takes microseconds: starting a thread for it costs more,
+  // and on a busy machine each start can wait a scheduler slice. (Chunks are fixed, so the
+  // result is the same on any number of threads.)
+  constexpr size_t kMinRowsForThreads = size_t{1} << 15;
+  if (rows < kMinRowsForThreads) threads = 1;
   const size_t trials = LocalTrialsFor(k);
   const RowChunks chunks(rows);
   std::vector<size_t> seeds;
