@@ -108,15 +108,18 @@ std::vector<size_t> GreedyKMeansPlusPlus(const FeatureMatrix& x, std::span<const
       const RowRange range = chunks[chunk_idx];
       std::vector<double> distances;
       ChunkSquaredDistances(x, row_norms2, table, range, distances);
-      double* sums = candidate_potential.data() + chunk_idx * trials;
-      std::fill(sums, sums + trials, 0.0);
-      for (size_t row_idx = range.begin; row_idx < range.end; ++row_idx) {
-        const double* row_distances = distances.data() + (row_idx - range.begin) * trials;
-        for (size_t trial = 0; trial < trials; ++trial) {
-          const double updated = std::min(closest[row_idx], row_distances[trial]);
-          candidate_closest[trial][row_idx] = updated;
-          sums[trial] += updated;
+      // Trial by trial, so each sum stays in a register (a sum in memory, next to the stores,
+      // made every addition wait for the previous store); rows in order, as before.
+      for (size_t trial = 0; trial < trials; ++trial) {
+        double* updated_closest = candidate_closest[trial].data();
+        double sum = 0;
+        for (size_t row_idx = range.begin; row_idx < range.end; ++row_idx) {
+          const double updated =
+              std::min(closest[row_idx], distances[(row_idx - range.begin) * trials + trial]);
+          updated_closest[row_idx] = updated;
+          sum += updated;
         }
+        candidate_potential[chunk_idx * trials + trial] = sum;
       }
     });
     size_t best_trial = 0;
