@@ -101,7 +101,10 @@ void RunFromRollup(const Dataset& dataset, const UserRows& by_user, const Analys
       {"roll up rows by user",
        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
   std::vector<AnalysisTask> tasks;
-  tasks.push_back({"rfm", [&] { analysis.rfm = ComputeRfm(dataset, rollup, options.rfm); }});
+  tasks.push_back({"rfm", [&] {
+                     analysis.rfm = ComputeRfm(dataset, rollup, options.rfm);
+                     analysis.top_user_share = TopShare(analysis.rfm.monetary, 0.2);
+                   }});
   tasks.push_back({"lifecycle", [&] {
                      analysis.lifecycle =
                          ComputeLifecycle(dataset, LifecycleOptionsFor(options), &rollup.days());
@@ -126,8 +129,27 @@ void RunFromRollup(const Dataset& dataset, const UserRows& by_user, const Analys
 }  // namespace
 
 double TopShare(std::vector<double> values, double fraction) {
-  std::sort(values.begin(), values.end(), std::greater<>());
   const auto top = static_cast<size_t>(std::ceil(fraction * static_cast<double>(values.size())));
+  // Integers (events) whose sums stay below 2^53 add up exactly in any order: the top ones need
+  // only be separated from the rest (nth_element), not sorted.
+  constexpr double kExactLimit = 0x1p53;
+  double magnitude = 0;
+  bool integers = true;
+  for (const double value : values) {
+    integers = integers && value == std::floor(value);
+    magnitude += std::fabs(value);
+  }
+  if (integers && magnitude < kExactLimit && top < values.size()) {
+    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(top),
+                     values.end(), std::greater<>());
+    double top_sum = 0, total = 0;
+    for (size_t idx = 0; idx < values.size(); ++idx) {
+      total += values[idx];
+      if (idx < top) top_sum += values[idx];
+    }
+    return total == 0 ? 0 : top_sum / total;
+  }
+  std::sort(values.begin(), values.end(), std::greater<>());
   CompensatedSum top_sum, total;
   for (size_t idx = 0; idx < values.size(); ++idx) {
     total.Add(values[idx]);
@@ -145,14 +167,15 @@ Analysis RunAnalysis(const Dataset& dataset, const AnalysisOptions& options) {
       {"group rows by user",
        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
 
-  if (UsageRollup::Covers(dataset, by_user)) {
+  const bool rolled_up = UsageRollup::Covers(dataset, by_user);
+  if (rolled_up) {
     RunFromRollup(dataset, by_user, options, analysis);
   } else {
     RunFromRows(dataset, by_user, options, analysis);
   }
 
   const auto insights_start = std::chrono::steady_clock::now();
-  analysis.top_user_share = TopShare(analysis.rfm.monetary, 0.2);
+  if (!rolled_up) analysis.top_user_share = TopShare(analysis.rfm.monetary, 0.2);
   analysis.insights = ComputeInsights(dataset, analysis);
   analysis.timings.push_back(
       {"insights",

@@ -106,17 +106,40 @@ CohortLayout LayOutCohorts(const Dataset& dataset, CohortPeriod period,
   const bool transactions = dataset.kind() == DataKind::kTransactions;
 
   layout.cohort_of.assign(users, INT32_MAX);
-  std::map<int32_t, size_t> cohort_index;
+  int32_t lowest = INT32_MAX, highest = INT32_MIN;
   for (uint32_t user = 0; user < users; ++user) {
     if (first_day[user] == INT32_MAX) continue;
     const Day signup = user < dataset.user_signup.size() ? dataset.user_signup[user] : kNoDay;
-    layout.cohort_of[user] =
+    const int32_t cohort =
         signup != kNoDay ? CohortBucketOf(signup, period) : bucket_of(first_day[user]);
-    cohort_index.emplace(layout.cohort_of[user], 0);
+    layout.cohort_of[user] = cohort;
+    lowest = std::min(lowest, cohort);
+    highest = std::max(highest, cohort);
   }
-  for (auto& [bucket, index] : cohort_index) {
-    index = matrix.cohorts.size();
-    matrix.cohorts.push_back(bucket);
+  // Index of each cohort bucket in ascending order: a table over the buckets' range (a map
+  // lookup per user cost more than the rest), or a map when the range is huge.
+  constexpr int64_t kMaxTableBuckets = int64_t{1} << 22;
+  const bool table = lowest <= highest && int64_t{highest} - lowest < kMaxTableBuckets;
+  std::vector<uint32_t> index_of_bucket(table ? static_cast<size_t>(highest - lowest + 1) : 0, 0);
+  std::map<int32_t, size_t> cohort_index;
+  for (uint32_t user = 0; user < users; ++user) {
+    if (layout.cohort_of[user] == INT32_MAX) continue;
+    if (table)
+      index_of_bucket[static_cast<size_t>(layout.cohort_of[user] - lowest)] = 1;
+    else
+      cohort_index.emplace(layout.cohort_of[user], 0);
+  }
+  if (table) {
+    for (size_t offset = 0; offset < index_of_bucket.size(); ++offset) {
+      if (index_of_bucket[offset] == 0) continue;
+      index_of_bucket[offset] = static_cast<uint32_t>(matrix.cohorts.size());
+      matrix.cohorts.push_back(lowest + static_cast<int32_t>(offset));
+    }
+  } else {
+    for (auto& [bucket, index] : cohort_index) {
+      index = matrix.cohorts.size();
+      matrix.cohorts.push_back(bucket);
+    }
   }
   const size_t cohort_count = matrix.cohorts.size();
   matrix.cohort_size.assign(cohort_count, 0);
@@ -137,7 +160,9 @@ CohortLayout LayOutCohorts(const Dataset& dataset, CohortPeriod period,
   layout.cohort_slot.assign(users, 0);
   for (uint32_t user = 0; user < users; ++user) {
     if (layout.cohort_of[user] == INT32_MAX) continue;
-    layout.cohort_slot[user] = static_cast<uint32_t>(cohort_index[layout.cohort_of[user]]);
+    layout.cohort_slot[user] =
+        table ? index_of_bucket[static_cast<size_t>(layout.cohort_of[user] - lowest)]
+              : static_cast<uint32_t>(cohort_index[layout.cohort_of[user]]);
     ++matrix.cohort_size[layout.cohort_slot[user]];
   }
   return layout;

@@ -121,26 +121,6 @@ class WeekdayGrid {
     });
   }
 
-  /// The same from a usage log's active days (no pass over the rows).
-  WeekdayGrid(const ActivityGrid& days, DaySpan span, size_t first_user, size_t users)
-      : first_monday_(MondayOf(span.first)),
-        weeks_(WeeksOf(span)),
-        stride_(StrideOf(weeks_)),
-        first_user_(first_user),
-        bits_(users * stride_, 0) {
-    const auto shift = static_cast<size_t>(days.first_day() - first_monday_);
-    for (size_t user_idx = 0; user_idx < users; ++user_idx) {
-      const std::span<const uint64_t> words =
-          days.UserWords(static_cast<uint32_t>(first_user + user_idx));
-      uint8_t* user_weeks = bits_.data() + user_idx * stride_;
-      for (size_t word = 0; word < words.size(); ++word)
-        for (uint64_t bits = words[word]; bits != 0; bits &= bits - 1) {
-          const size_t offset = shift + word * 64 + static_cast<size_t>(std::countr_zero(bits));
-          user_weeks[offset / kDaysPerWeek] |= static_cast<uint8_t>(1u << (offset % kDaysPerWeek));
-        }
-    }
-  }
-
   static Day MondayOf(Day day) { return day - WeekdayOf(day); }
   static size_t WeeksOf(DaySpan span) {
     return static_cast<size_t>(span.last - MondayOf(span.first)) / kDaysPerWeek + 1;
@@ -286,15 +266,35 @@ LifecycleCounts CountUsers(const Dataset& dataset, const ActivityGrid* days, Day
                            const WeekPeriods& week_periods, StickyWeeks sticky, size_t periods,
                            const LifecycleOptions& options) {
   const size_t users = dataset.users.size();
+  std::vector<LifecycleCounts> task_counts;
+  if (days != nullptr) {
+    // From the active days: each user's weeks built in a small buffer and counted at once, with
+    // no grid of every user's weeks in memory.
+    const size_t stride = WeekdayGrid::StrideOf(WeekdayGrid::WeeksOf(span));
+    const auto shift = static_cast<size_t>(days->first_day() - WeekdayGrid::MondayOf(span.first));
+    const size_t tasks = (users + kUsersPerTask - 1) / kUsersPerTask;
+    task_counts.resize(tasks, LifecycleCounts(periods));
+    ParallelFor(tasks, options.threads, [&](size_t task) {
+      std::vector<uint8_t> weeks(stride);
+      const size_t end = std::min(users, (task + 1) * kUsersPerTask);
+      for (size_t user = task * kUsersPerTask; user < end; ++user) {
+        std::fill(weeks.begin(), weeks.end(), uint8_t{0});
+        const std::span<const uint64_t> words = days->UserWords(static_cast<uint32_t>(user));
+        for (size_t word = 0; word < words.size(); ++word)
+          for (uint64_t bits = words[word]; bits != 0; bits &= bits - 1) {
+            const size_t offset = shift + word * 64 + static_cast<size_t>(std::countr_zero(bits));
+            weeks[offset / kDaysPerWeek] |= static_cast<uint8_t>(1u << (offset % kDaysPerWeek));
+          }
+        CountUser(weeks, week_periods, sticky, periods, task_counts[task]);
+      }
+    });
+  }
   const size_t block_users = std::max<size_t>(
       kUsersPerTask, options.max_grid_bytes / WeekdayGrid::StrideOf(WeekdayGrid::WeeksOf(span)) /
                          kUsersPerTask * kUsersPerTask);
-  std::vector<LifecycleCounts> task_counts;
-  for (size_t block_begin = 0; block_begin < users; block_begin += block_users) {
+  for (size_t block_begin = 0; days == nullptr && block_begin < users; block_begin += block_users) {
     const size_t block_end = std::min(users, block_begin + block_users);
-    const WeekdayGrid grid = days != nullptr
-                                 ? WeekdayGrid(*days, span, block_begin, block_end - block_begin)
-                                 : WeekdayGrid(dataset, span, block_begin, block_end - block_begin);
+    const WeekdayGrid grid(dataset, span, block_begin, block_end - block_begin);
     const size_t first_task = task_counts.size();
     const size_t tasks = (block_end - block_begin + kUsersPerTask - 1) / kUsersPerTask;
     task_counts.resize(first_task + tasks, LifecycleCounts(periods));
