@@ -2,6 +2,8 @@
 
 #include <bit>
 
+#include "metrics/parallel_zero.h"
+
 namespace growthlens {
 
 namespace {
@@ -41,13 +43,15 @@ ActivityGrid::ActivityGrid(const Dataset& dataset, Day first_day, Day last_day)
   }
 }
 
-ActivityGrid::ActivityGrid(Day first_day, Day last_day, size_t users)
+ActivityGrid::ActivityGrid(Day first_day, Day last_day, size_t users, unsigned threads)
     : first_day_(first_day),
       last_day_(last_day),
       users_(users),
       words_per_user_(last_day >= first_day ? static_cast<size_t>(last_day - first_day) / 64 + 1
                                             : 0),
-      bits_(users_ * words_per_user_, 0) {}
+      bits_(users_ * words_per_user_) {
+  ZeroInSlices(bits_.data(), bits_.size(), threads);
+}
 
 std::optional<Day> ActivityGrid::FirstActiveDay(uint32_t user) const {
   for (size_t word = 0; word < words_per_user_; ++word)

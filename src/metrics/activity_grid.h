@@ -8,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "core/column.h"
 #include "core/dataset.h"
 
 namespace growthlens {
@@ -31,8 +32,8 @@ class ActivityGrid {
   /// Rows whose day lies in [first_day, last_day]; users by code.
   ActivityGrid(const Dataset& dataset, Day first_day, Day last_day);
   /// No active day yet for `users` users over [first_day, last_day]: filled through UserWords
-  /// (threads may fill different users at once).
-  ActivityGrid(Day first_day, Day last_day, size_t users);
+  /// (threads may fill different users at once). Zeroed on `threads` threads (0 = all cores).
+  ActivityGrid(Day first_day, Day last_day, size_t users, unsigned threads = 1);
 
   Day first_day() const { return first_day_; }
   Day last_day() const { return last_day_; }
@@ -71,7 +72,7 @@ class ActivityGrid {
   Day last_day_;
   size_t users_;
   size_t words_per_user_;
-  std::vector<uint64_t> bits_;
+  Column<uint64_t> bits_;  // zeroed by the constructors (on every core for the empty grid)
 };
 
 }  // namespace growthlens

@@ -6,6 +6,7 @@
 #include <span>
 
 #include "core/parallel.h"
+#include "metrics/parallel_zero.h"
 
 namespace growthlens {
 
@@ -103,7 +104,7 @@ UsageRollup::UsageRollup(const Dataset& dataset, const UserRows& by_user,
   const UsageColumns& rows = dataset.usage;
   const DaySpan span = SpanOfDays(rows.day, threads);
   if (span.first > span.last) return;
-  days_ = ActivityGrid(span.first, span.last, dataset.users.size());
+  days_ = ActivityGrid(span.first, span.last, dataset.users.size(), threads);
   const size_t features = dataset.features.size();
   const auto span_days = static_cast<size_t>(span.last - span.first + 1);
   const size_t words = days_.words_per_user();
@@ -120,8 +121,9 @@ UsageRollup::UsageRollup(const Dataset& dataset, const UserRows& by_user,
         bucket_of(span.first + static_cast<Day>(offset)) - series_totals_.first_bucket);
 
   user_events_.assign(dataset.users.size(), 0);
-  feature_events_ = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(by_user.groups()),
-                                          static_cast<Eigen::Index>(features));
+  feature_events_.resize(static_cast<Eigen::Index>(by_user.groups()),
+                         static_cast<Eigen::Index>(features));
+  ZeroInSlices(feature_events_.data(), static_cast<size_t>(feature_events_.size()), threads);
   PassCounts initial;
   initial.features = {std::vector<int64_t>(features, 0), std::vector<uint64_t>(features, 0),
                       std::vector<uint64_t>(features, 0), 0};
