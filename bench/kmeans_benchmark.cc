@@ -166,6 +166,33 @@ void BM_KSweep_200k_x3(benchmark::State& state) {
 }
 BENCHMARK(BM_KSweep_200k_x3)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// What `growthlens analyze --k 4` fits on the 9M-row usage log: 170,042 users x 3 (scaled RFM
+// there, blobs here), k = 4, n_init 10, then the silhouette on a 10,000-row sample; threads from
+// the argument. The initialisations run side by side, so 2 threads should take about half.
+void BM_KMeansK4Ninit10_170k_x3(benchmark::State& state) {
+  static const Blobs blobs = MakeBlobs(170'042, 3, 4, /*seed=*/4, /*box=*/2.0, /*spread=*/1.0);
+  ml::KMeansOptions options;
+  options.k = 4;
+  options.n_init = 10;
+  options.threads = static_cast<unsigned>(state.range(0));
+  double inertia = 0, silhouette = 0;
+  for (auto _ : state) {
+    Result<ml::KMeansResult> fit = ml::FitKMeans(blobs.x, options);
+    Check(fit.ok(), state, "fit failed");
+    if (!fit.ok()) return;
+    Result<ml::SampledSilhouette> score =
+        ml::SampledSilhouetteScore(blobs.x, fit->labels, 10'000, 0, options.threads);
+    Check(score.ok(), state, "silhouette failed");
+    if (!score.ok()) return;
+    inertia = fit->inertia;
+    silhouette = score->score;
+  }
+  state.counters["inertia"] = inertia;
+  state.counters["silhouette"] = silhouette;
+  AddMemoryCounter(state);
+}
+BENCHMARK(BM_KMeansK4Ninit10_170k_x3)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 }  // namespace
 }  // namespace growthlens
 

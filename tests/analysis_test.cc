@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "metrics/distinct_keys.h"
+#include "metrics/usage_rollup.h"
 #include "metrics/user_rows.h"
 #include "prep/ingest.h"
 #include "test_data.h"
@@ -142,6 +143,103 @@ TEST(FeatureUsagePerUser, RowOrderAndThreadCountDoNotChangeResults) {
       ASSERT_LT(other, sb.features.size());
       EXPECT_EQ(sa.events[idx], sb.events[other]) << name;
       EXPECT_EQ(sa.users[idx], sb.users[other]) << name;
+    }
+  }
+}
+
+/// Equal doubles, NaN equal to NaN (unobserved cohort cells, constant features).
+void ExpectSameValues(const std::vector<double>& a, const std::vector<double>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t idx = 0; idx < a.size(); ++idx) {
+    if (std::isnan(a[idx])) {
+      EXPECT_TRUE(std::isnan(b[idx])) << idx;
+    } else {
+      EXPECT_EQ(a[idx], b[idx]) << idx;
+    }
+  }
+}
+
+/// RunAnalysis derives a usage log's analyses from one rollup pass; each must equal the
+/// analysis computed on its own from the rows, whatever the row order and periods.
+TEST(RunAnalysis, UsageRollupGivesWhatEachAnalysisComputesFromTheRows) {
+  for (const uint64_t seed : {0u, 7u}) {
+    const CleanedData data = Load(seed == 0 ? UsageSmall() : Shuffled(UsageSmall(), seed));
+    const Dataset& dataset = data.dataset;
+    const UserRows by_user(dataset);
+    ASSERT_TRUE(UsageRollup::Covers(dataset, by_user));
+    for (const CohortPeriod period :
+         {CohortPeriod::kMonth, CohortPeriod::kWeek, CohortPeriod::kDay}) {
+      AnalysisOptions options;
+      options.cohort_period = period;
+      options.series_period =
+          period == CohortPeriod::kDay ? CohortPeriod::kMonth : CohortPeriod::kDay;
+      options.threads = seed == 0 ? 1 : 2;
+      const Analysis analysis = RunAnalysis(dataset, options);
+
+      const RfmTable rfm = ComputeRfm(dataset, options.rfm);
+      EXPECT_EQ(analysis.rfm.user, rfm.user);
+      EXPECT_EQ(analysis.rfm.reference_day, rfm.reference_day);
+      EXPECT_EQ(analysis.rfm.recency, rfm.recency);
+      EXPECT_EQ(analysis.rfm.frequency, rfm.frequency);
+      EXPECT_EQ(analysis.rfm.monetary, rfm.monetary);
+      EXPECT_EQ(analysis.rfm.r, rfm.r);
+      EXPECT_EQ(analysis.rfm.f, rfm.f);
+      EXPECT_EQ(analysis.rfm.m, rfm.m);
+      EXPECT_EQ(analysis.rfm.segment, rfm.segment);
+
+      const Kpis kpis = ComputeKpis(dataset, KpiOptions());
+      EXPECT_EQ(analysis.kpis.from, kpis.from);
+      EXPECT_EQ(analysis.kpis.to, kpis.to);
+      EXPECT_EQ(analysis.kpis.rows, kpis.rows);
+      EXPECT_EQ(analysis.kpis.users, kpis.users);
+      EXPECT_EQ(analysis.kpis.active_users, kpis.active_users);
+      EXPECT_EQ(analysis.kpis.events, kpis.events);
+      EXPECT_EQ(analysis.kpis.events_per_user, kpis.events_per_user);
+      EXPECT_EQ(analysis.kpis.active_days_per_user, kpis.active_days_per_user);
+      EXPECT_EQ(analysis.kpis.average_dau, kpis.average_dau);
+      EXPECT_EQ(analysis.kpis.average_wau, kpis.average_wau);
+      EXPECT_EQ(analysis.kpis.average_mau, kpis.average_mau);
+
+      const CohortMatrix cohorts = ComputeCohorts(dataset, period);
+      EXPECT_EQ(analysis.cohorts.cohorts, cohorts.cohorts);
+      EXPECT_EQ(analysis.cohorts.cohort_size, cohorts.cohort_size);
+      EXPECT_EQ(analysis.cohorts.active, cohorts.active);
+      EXPECT_EQ(analysis.cohorts.active_on_or_after, cohorts.active_on_or_after);
+      EXPECT_EQ(analysis.cohorts.first_observed_period, cohorts.first_observed_period);
+      ExpectSameValues(analysis.cohorts.average, cohorts.average);
+      ExpectSameValues(analysis.cohorts.average_on_or_after, cohorts.average_on_or_after);
+
+      LifecycleOptions lifecycle_options;
+      lifecycle_options.period = period == CohortPeriod::kDay ? CohortPeriod::kWeek : period;
+      const Lifecycle lifecycle = ComputeLifecycle(dataset, lifecycle_options);
+      EXPECT_EQ(analysis.lifecycle.data_first_day, lifecycle.data_first_day);
+      EXPECT_EQ(analysis.lifecycle.periods.bucket, lifecycle.periods.bucket);
+      EXPECT_EQ(analysis.lifecycle.periods.new_users, lifecycle.periods.new_users);
+      EXPECT_EQ(analysis.lifecycle.periods.returning, lifecycle.periods.returning);
+      EXPECT_EQ(analysis.lifecycle.periods.resurrecting, lifecycle.periods.resurrecting);
+      EXPECT_EQ(analysis.lifecycle.periods.dormant, lifecycle.periods.dormant);
+      EXPECT_EQ(analysis.lifecycle.stickiness.user_weeks, lifecycle.stickiness.user_weeks);
+
+      const FeatureReport report = ComputeFeatureReport(dataset, by_user, {}, 1);
+      EXPECT_EQ(analysis.features.active_users, report.active_users);
+      ASSERT_EQ(analysis.features.features.size(), report.features.size());
+      for (size_t idx = 0; idx < report.features.size(); ++idx) {
+        EXPECT_EQ(analysis.features.features[idx].feature, report.features[idx].feature);
+        EXPECT_EQ(analysis.features.features[idx].events, report.features[idx].events);
+        EXPECT_EQ(analysis.features.features[idx].users, report.features[idx].users);
+        EXPECT_EQ(analysis.features.features[idx].frequency, report.features[idx].frequency);
+      }
+      const FeatureSeries series =
+          ComputeFeatureSeries(dataset, by_user, options.series_period, {}, 1);
+      EXPECT_EQ(analysis.series.buckets, series.buckets);
+      EXPECT_EQ(analysis.series.features, series.features);
+      EXPECT_EQ(analysis.series.events, series.events);
+      EXPECT_EQ(analysis.series.users, series.users);
+
+      const auto correlation = FeatureCorrelation(dataset, by_user, {}, 1);
+      ASSERT_EQ(analysis.correlation.size(), correlation.size());
+      for (size_t row = 0; row < correlation.size(); ++row)
+        ExpectSameValues(analysis.correlation[row], correlation[row]);
     }
   }
 }

@@ -32,10 +32,18 @@ struct AnalysisSource {
 nlohmann::ordered_json AnalysisReportJson(const Dataset& dataset, const Analysis& analysis,
                                           const AnalysisSource& source);
 
-/// Writes every table, `report` (AnalysisReportJson, rendered once by the caller) and, when
-/// segmentation ran, its model into `dir`, file names prefixed by `stem` and "_"; returns the
-/// paths written.
-Result<std::vector<std::string>> WriteAnalysisFiles(
+/// Writes the tables that do not depend on the segmentation (users, segments, RFM grid, cohorts,
+/// insights, lifecycle, and the kind's own) into `dir`, file names prefixed by `stem` and "_";
+/// returns the paths written. They can be written while the segmentation runs.
+Result<std::vector<std::string>> WriteAnalysisTables(const Dataset& dataset,
+                                                     const Analysis& analysis,
+                                                     const std::string& dir,
+                                                     const std::string& stem);
+
+/// Writes the rest: the segmentation's tables and model (when it ran) and `report`
+/// (AnalysisReportJson, rendered once by the caller); returns the paths written, the report
+/// then the model last.
+Result<std::vector<std::string>> WriteSegmentationAndReport(
     const Dataset& dataset, const Analysis& analysis, const AnalysisSource& source,
     const std::string& report, const std::string& dir, const std::string& stem);
 

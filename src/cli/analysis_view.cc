@@ -1,10 +1,13 @@
 #include "cli/analysis_view.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <memory>
 
+#include "core/parallel.h"
 #include "io/dataset_csv_writer.h"
 
 namespace growthlens::cli {
@@ -98,12 +101,18 @@ void Cell::AppendCsv(std::string& out) const {
       }
       AppendCsvField(text_, out);
       return;
-    case Kind::kInteger:
-      out += std::to_string(integer_);
+    case Kind::kInteger: {
+      // Into a stack buffer, then appended: no temporary string per cell.
+      char digits[24];
+      out.append(digits, std::to_chars(digits, std::end(digits), integer_).ptr);
       return;
+    }
     case Kind::kNumber:
     case Kind::kPercent:
-      if (std::isfinite(number_)) out += fmt::format("{}", number_);
+      if (std::isfinite(number_)) {
+        char digits[64];  // the shortest round-trip form is at most 24 characters
+        out.append(digits, fmt::format_to_n(digits, sizeof(digits), "{}", number_).out);
+      }
       return;
     case Kind::kEmpty:
       return;
@@ -160,15 +169,15 @@ std::string RenderTable(const View& view, size_t max_rows) {
   return out;
 }
 
-std::string RenderCsv(const View& view) {
-  std::string out;
-  for (size_t column_idx = 0; column_idx < view.columns.size(); ++column_idx) {
-    if (column_idx > 0) out += ',';
-    AppendCsvField(view.columns[column_idx].key, out);
-  }
-  out += '\n';
+namespace {
+
+// Views of more rows than this (per-user tables) render in blocks on every core.
+constexpr size_t kRowsPerCsvBlock = size_t{1} << 14;
+
+/// Rows [begin, end) of `view` as CSV lines, appended to `out`.
+void AppendCsvRows(const View& view, size_t begin, size_t end, std::string& out) {
   std::vector<Cell> cells;
-  for (size_t row = 0; row < view.rows; ++row) {
+  for (size_t row = begin; row < end; ++row) {
     cells.clear();
     view.row(row, cells);
     for (size_t column_idx = 0; column_idx < view.columns.size(); ++column_idx) {
@@ -177,6 +186,32 @@ std::string RenderCsv(const View& view) {
     }
     out += '\n';
   }
+}
+
+}  // namespace
+
+std::string RenderCsv(const View& view) {
+  std::string out;
+  for (size_t column_idx = 0; column_idx < view.columns.size(); ++column_idx) {
+    if (column_idx > 0) out += ',';
+    AppendCsvField(view.columns[column_idx].key, out);
+  }
+  out += '\n';
+  if (view.rows <= kRowsPerCsvBlock) {
+    AppendCsvRows(view, 0, view.rows, out);
+    return out;
+  }
+  // Blocks of rows rendered side by side (a view's rows are independent), joined in order.
+  const size_t blocks = (view.rows + kRowsPerCsvBlock - 1) / kRowsPerCsvBlock;
+  std::vector<std::string> texts(blocks);
+  ParallelFor(blocks, 0, [&](size_t block) {
+    AppendCsvRows(view, block * kRowsPerCsvBlock,
+                  std::min(view.rows, (block + 1) * kRowsPerCsvBlock), texts[block]);
+  });
+  size_t size = out.size();
+  for (const std::string& text : texts) size += text.size();
+  out.reserve(size);
+  for (const std::string& text : texts) out += text;
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -155,6 +156,14 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
     fmt::print(stderr, "growthlens analyze: analysed {} rows in {:.0f} ms ({})\n",
                GroupedNumber(static_cast<double>(dataset.rows()), 0), seconds * 1e3, timings);
   }
+  // The analysis tables do not depend on the personas: they are rendered and written (mostly
+  // waiting for fsync) while the segmentation computes.
+  const std::string stem = DataStem(request.input);
+  std::future<Result<std::vector<std::string>>> tables;
+  if (!request.output_dir.empty())
+    tables = std::async(std::launch::async, [&] {
+      return WriteAnalysisTables(dataset, analysis, request.output_dir, stem);
+    });
   std::optional<ml::Segmentation> segmentation;
   if (request.segment) {
     const auto segment_start = std::chrono::steady_clock::now();
@@ -181,10 +190,13 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
       needs_report ? AnalysisReportJson(dataset, analysis, source).dump(1) + "\n" : "";
   std::vector<std::string> written;
   if (!request.output_dir.empty()) {
-    Result<std::vector<std::string>> files = WriteAnalysisFiles(
-        dataset, analysis, source, report, request.output_dir, DataStem(request.input));
-    if (!files.ok()) return files.status();
-    written = std::move(files).value();
+    Result<std::vector<std::string>> rest =
+        WriteSegmentationAndReport(dataset, analysis, source, report, request.output_dir, stem);
+    Result<std::vector<std::string>> table_files = tables.get();
+    if (!table_files.ok()) return table_files.status();
+    if (!rest.ok()) return rest.status();
+    written = std::move(table_files).value();
+    written.insert(written.end(), rest->begin(), rest->end());
   }
   if (request.format == OutputFormat::kJson) {
     PrintOut(outcome, report);
@@ -214,16 +226,20 @@ void RegisterAnalyzeCommand(CLI::App& app, CommandOutcome& outcome) {
   command->add_flag("--no-segments", args->no_segments,
                     "Skip the KMeans personas (k = 2..10 by silhouette unless --k; 'growthlens "
                     "segment' has every option)");
-  command->add_option("--k", args->k,
-                      "Number of personas (default: the best silhouette for k = 2..10)")
+  command
+      ->add_option("--k", args->k,
+                   "Number of personas (default: the best silhouette for k = 2..10)")
       ->group("Segmentation");
-  command->add_option("--n-init", args->n_init,
-                      "KMeans initialisations, the lowest inertia kept (default 10)")
+  command
+      ->add_option("--n-init", args->n_init,
+                   "KMeans initialisations, the lowest inertia kept (default 10)")
       ->group("Segmentation");
-  command->add_option("--seed", args->seed, "Seed of k-means++ and the silhouette sample (default 0)")
+  command
+      ->add_option("--seed", args->seed, "Seed of k-means++ and the silhouette sample (default 0)")
       ->group("Segmentation");
-  command->add_option("--silhouette-sample", args->silhouette_sample,
-                      "Users in the silhouette sample above 20,000 users (default 10000)")
+  command
+      ->add_option("--silhouette-sample", args->silhouette_sample,
+                   "Users in the silhouette sample above 20,000 users (default 10000)")
       ->group("Segmentation");
   command->add_option("--cohort-period", args->cohort_period,
                       "month (default), week or day: cohort bucket and period length");

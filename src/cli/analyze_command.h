@@ -18,7 +18,7 @@ struct AnalyzeRequest {
   bool quiet = false;
   OutputFormat format = OutputFormat::kTable;
   AnalysisOptions options;
-  bool segment = true;  // KMeans personas after the analyses
+  bool segment = true;                   // KMeans personas after the analyses
   ml::SegmentationOptions segmentation;  // k by silhouette unless segmentation.k is set
 };
 

@@ -6,6 +6,7 @@
 
 #include "core/compensated_sum.h"
 #include "core/parallel.h"
+#include "metrics/usage_rollup.h"
 #include "metrics/user_rows.h"
 
 namespace growthlens {
@@ -32,11 +33,123 @@ std::vector<AnalysisTiming> RunTasks(const std::vector<AnalysisTask>& tasks, uns
   return timings;
 }
 
+/// Lifecycle periods follow the cohorts' (weeks for daily cohorts), on one thread.
+LifecycleOptions LifecycleOptionsFor(const AnalysisOptions& options) {
+  LifecycleOptions lifecycle;
+  lifecycle.period =
+      options.cohort_period == CohortPeriod::kDay ? CohortPeriod::kWeek : options.cohort_period;
+  lifecycle.threads = 1;
+  return lifecycle;
+}
+
+/// Every analysis on its own pass over the rows (transactions, or rows without a user).
+void RunFromRows(const Dataset& dataset, const UserRows& by_user, const AnalysisOptions& options,
+                 Analysis& analysis) {
+  const UsageFilter all;
+  // Transactions: the revenue tables all start from the revenue per order, computed once.
+  std::vector<CompensatedSum> order_revenue;
+  if (dataset.kind() == DataKind::kTransactions) {
+    const auto start = std::chrono::steady_clock::now();
+    order_revenue = OrderRevenue(dataset);
+    analysis.timings.push_back(
+        {"revenue per order",
+         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+  }
+  std::vector<AnalysisTask> tasks;
+  tasks.push_back({"rfm", [&] { analysis.rfm = ComputeRfm(dataset, options.rfm); }});
+  tasks.push_back({"kpis", [&] { analysis.kpis = ComputeKpis(dataset, KpiOptions()); }});
+  tasks.push_back({"lifecycle", [&] {
+                     analysis.lifecycle = ComputeLifecycle(dataset, LifecycleOptionsFor(options));
+                   }});
+  if (dataset.kind() == DataKind::kUsage) {
+    tasks.push_back({"feature series", [&] {
+                       analysis.series =
+                           ComputeFeatureSeries(dataset, by_user, options.series_period, all, 1);
+                     }});
+    tasks.push_back({"feature report",
+                     [&] { analysis.features = ComputeFeatureReport(dataset, by_user, all, 1); }});
+    tasks.push_back(
+        {"cohorts", [&] { analysis.cohorts = ComputeCohorts(dataset, options.cohort_period); }});
+    tasks.push_back({"feature correlation",
+                     [&] { analysis.correlation = FeatureCorrelation(dataset, by_user, all, 1); }});
+  } else {
+    tasks.push_back(
+        {"cohorts", [&] { analysis.cohorts = ComputeCohorts(dataset, options.cohort_period); }});
+    tasks.push_back(
+        {"revenue by month", [&] { analysis.months = RevenueByMonth(dataset, order_revenue); }});
+    tasks.push_back({"product pareto", [&] { analysis.pareto = ProductPareto(dataset); }});
+    tasks.push_back(
+        {"countries", [&] { analysis.countries = RevenueByCountry(dataset, order_revenue); }});
+    tasks.push_back({"seasonality", [&] {
+                       analysis.seasonality = {
+                           RevenueBySeason(dataset, Season::kMonthOfYear, order_revenue),
+                           RevenueBySeason(dataset, Season::kWeekday, order_revenue),
+                           RevenueBySeason(dataset, Season::kHour, order_revenue)};
+                     }});
+  }
+  for (AnalysisTiming& timing : RunTasks(tasks, options.threads))
+    analysis.timings.push_back(std::move(timing));
+}
+
+/// A usage log: one pass over the rows (UsageRollup, on every core), then each analysis from
+/// it, side by side.
+void RunFromRollup(const Dataset& dataset, const UserRows& by_user, const AnalysisOptions& options,
+                   Analysis& analysis) {
+  const auto start = std::chrono::steady_clock::now();
+  const UsageRollup rollup(dataset, by_user, options.series_period, options.threads);
+  analysis.timings.push_back(
+      {"roll up rows by user",
+       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+  std::vector<AnalysisTask> tasks;
+  tasks.push_back({"rfm", [&] {
+                     analysis.rfm = ComputeRfm(dataset, rollup, options.rfm);
+                     analysis.top_user_share = TopShare(analysis.rfm.monetary, 0.2);
+                   }});
+  tasks.push_back({"lifecycle", [&] {
+                     analysis.lifecycle =
+                         ComputeLifecycle(dataset, LifecycleOptionsFor(options), &rollup.days());
+                   }});
+  tasks.push_back({"kpis", [&] { analysis.kpis = ComputeKpis(dataset, rollup); }});
+  tasks.push_back({"cohorts", [&] {
+                     analysis.cohorts =
+                         ComputeCohorts(dataset, rollup.days(), options.cohort_period);
+                   }});
+  tasks.push_back({"feature correlation",
+                   [&] { analysis.correlation = CorrelationOfPivot(rollup.feature_events()); }});
+  tasks.push_back({"feature series", [&] {
+                     analysis.series =
+                         FeatureSeriesOf(rollup.series_totals(), options.series_period);
+                   }});
+  tasks.push_back(
+      {"feature report", [&] { analysis.features = FeatureReportOf(rollup.feature_totals()); }});
+  for (AnalysisTiming& timing : RunTasks(tasks, options.threads))
+    analysis.timings.push_back(std::move(timing));
+}
+
 }  // namespace
 
 double TopShare(std::vector<double> values, double fraction) {
-  std::sort(values.begin(), values.end(), std::greater<>());
   const auto top = static_cast<size_t>(std::ceil(fraction * static_cast<double>(values.size())));
+  // Integers (events) whose sums stay below 2^53 add up exactly in any order: the top ones need
+  // only be separated from the rest (nth_element), not sorted.
+  constexpr double kExactLimit = 0x1p53;
+  double magnitude = 0;
+  bool integers = true;
+  for (const double value : values) {
+    integers = integers && value == std::floor(value);
+    magnitude += std::fabs(value);
+  }
+  if (integers && magnitude < kExactLimit && top < values.size()) {
+    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(top),
+                     values.end(), std::greater<>());
+    double top_sum = 0, total = 0;
+    for (size_t idx = 0; idx < values.size(); ++idx) {
+      total += values[idx];
+      if (idx < top) top_sum += values[idx];
+    }
+    return total == 0 ? 0 : top_sum / total;
+  }
+  std::sort(values.begin(), values.end(), std::greater<>());
   CompensatedSum top_sum, total;
   for (size_t idx = 0; idx < values.size(); ++idx) {
     total.Add(values[idx]);
@@ -54,46 +167,15 @@ Analysis RunAnalysis(const Dataset& dataset, const AnalysisOptions& options) {
       {"group rows by user",
        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
 
-  const UsageFilter all;
-  std::vector<AnalysisTask> tasks;
-  tasks.push_back({"rfm", [&] { analysis.rfm = ComputeRfm(dataset, options.rfm); }});
-  tasks.push_back({"kpis", [&] { analysis.kpis = ComputeKpis(dataset, KpiOptions()); }});
-  tasks.push_back({"lifecycle", [&] {
-                     LifecycleOptions lifecycle;
-                     lifecycle.period = options.cohort_period == CohortPeriod::kDay
-                                            ? CohortPeriod::kWeek
-                                            : options.cohort_period;
-                     lifecycle.threads = 1;
-                     analysis.lifecycle = ComputeLifecycle(dataset, lifecycle);
-                   }});
-  if (dataset.kind() == DataKind::kUsage) {
-    tasks.push_back({"feature series", [&] {
-                       analysis.series =
-                           ComputeFeatureSeries(dataset, by_user, options.series_period, all, 1);
-                     }});
-    tasks.push_back({"feature report",
-                     [&] { analysis.features = ComputeFeatureReport(dataset, by_user, all, 1); }});
-    tasks.push_back(
-        {"cohorts", [&] { analysis.cohorts = ComputeCohorts(dataset, options.cohort_period); }});
-    tasks.push_back({"feature correlation",
-                     [&] { analysis.correlation = FeatureCorrelation(dataset, by_user, all, 1); }});
+  const bool rolled_up = UsageRollup::Covers(dataset, by_user);
+  if (rolled_up) {
+    RunFromRollup(dataset, by_user, options, analysis);
   } else {
-    tasks.push_back(
-        {"cohorts", [&] { analysis.cohorts = ComputeCohorts(dataset, options.cohort_period); }});
-    tasks.push_back({"revenue by month", [&] { analysis.months = RevenueByMonth(dataset); }});
-    tasks.push_back({"product pareto", [&] { analysis.pareto = ProductPareto(dataset); }});
-    tasks.push_back({"countries", [&] { analysis.countries = RevenueByCountry(dataset); }});
-    tasks.push_back({"seasonality", [&] {
-                       analysis.seasonality = {RevenueBySeason(dataset, Season::kMonthOfYear),
-                                               RevenueBySeason(dataset, Season::kWeekday),
-                                               RevenueBySeason(dataset, Season::kHour)};
-                     }});
+    RunFromRows(dataset, by_user, options, analysis);
   }
-  for (AnalysisTiming& timing : RunTasks(tasks, options.threads))
-    analysis.timings.push_back(std::move(timing));
 
   const auto insights_start = std::chrono::steady_clock::now();
-  analysis.top_user_share = TopShare(analysis.rfm.monetary, 0.2);
+  if (!rolled_up) analysis.top_user_share = TopShare(analysis.rfm.monetary, 0.2);
   analysis.insights = ComputeInsights(dataset, analysis);
   analysis.timings.push_back(
       {"insights",

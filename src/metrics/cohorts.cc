@@ -1,11 +1,13 @@
 #include "metrics/cohorts.h"
 
 #include <algorithm>
+#include <bit>
 #include <limits>
 #include <map>
 #include <unordered_set>
 
 #include "core/compensated_sum.h"
+#include "metrics/activity_grid.h"
 
 namespace growthlens {
 
@@ -80,6 +82,110 @@ BucketTable::BucketTable(Day first_day, Day last_day, CohortPeriod period) : fir
   for (Day day = first_day; day <= last_day; ++day) buckets_.push_back(CohortBucketOf(day, period));
 }
 
+namespace {
+
+/// A matrix with its cohorts and sizes set and its cells zero, and where each user belongs.
+struct CohortLayout {
+  CohortMatrix matrix;
+  std::vector<int32_t> cohort_of;     // per user: cohort bucket, INT32_MAX without activity
+  std::vector<uint32_t> cohort_slot;  // per user: index into matrix.cohorts
+  int32_t first_any = 0;              // bucket of the data's first day
+  int32_t last_bucket = 0;            // bucket of the data's last day
+};
+
+/// first_day: each user's first active day (INT32_MAX without activity).
+CohortLayout LayOutCohorts(const Dataset& dataset, CohortPeriod period,
+                           const std::vector<Day>& first_day, const BucketTable& bucket_of,
+                           Day first_any_day, Day last_any_day) {
+  CohortLayout layout;
+  CohortMatrix& matrix = layout.matrix;
+  matrix.period = period;
+  const size_t users = dataset.users.size();
+  layout.first_any = bucket_of(first_any_day);
+  layout.last_bucket = bucket_of(last_any_day);
+  const bool transactions = dataset.kind() == DataKind::kTransactions;
+
+  layout.cohort_of.assign(users, INT32_MAX);
+  int32_t lowest = INT32_MAX, highest = INT32_MIN;
+  for (uint32_t user = 0; user < users; ++user) {
+    if (first_day[user] == INT32_MAX) continue;
+    const Day signup = user < dataset.user_signup.size() ? dataset.user_signup[user] : kNoDay;
+    const int32_t cohort =
+        signup != kNoDay ? CohortBucketOf(signup, period) : bucket_of(first_day[user]);
+    layout.cohort_of[user] = cohort;
+    lowest = std::min(lowest, cohort);
+    highest = std::max(highest, cohort);
+  }
+  // Index of each cohort bucket in ascending order: a table over the buckets' range (a map
+  // lookup per user cost more than the rest), or a map when the range is huge.
+  constexpr int64_t kMaxTableBuckets = int64_t{1} << 22;
+  const bool table = lowest <= highest && int64_t{highest} - lowest < kMaxTableBuckets;
+  std::vector<uint32_t> index_of_bucket(table ? static_cast<size_t>(highest - lowest + 1) : 0, 0);
+  std::map<int32_t, size_t> cohort_index;
+  for (uint32_t user = 0; user < users; ++user) {
+    if (layout.cohort_of[user] == INT32_MAX) continue;
+    if (table)
+      index_of_bucket[static_cast<size_t>(layout.cohort_of[user] - lowest)] = 1;
+    else
+      cohort_index.emplace(layout.cohort_of[user], 0);
+  }
+  if (table) {
+    for (size_t offset = 0; offset < index_of_bucket.size(); ++offset) {
+      if (index_of_bucket[offset] == 0) continue;
+      index_of_bucket[offset] = static_cast<uint32_t>(matrix.cohorts.size());
+      matrix.cohorts.push_back(lowest + static_cast<int32_t>(offset));
+    }
+  } else {
+    for (auto& [bucket, index] : cohort_index) {
+      index = matrix.cohorts.size();
+      matrix.cohorts.push_back(bucket);
+    }
+  }
+  const size_t cohort_count = matrix.cohorts.size();
+  matrix.cohort_size.assign(cohort_count, 0);
+  matrix.active.resize(cohort_count);
+  matrix.active_on_or_after.resize(cohort_count);
+  matrix.revenue.resize(cohort_count);
+  matrix.first_observed_period.resize(cohort_count);
+  for (size_t cohort_idx = 0; cohort_idx < cohort_count; ++cohort_idx) {
+    const int32_t cohort = matrix.cohorts[cohort_idx];
+    const int32_t length = std::max(0, layout.last_bucket - cohort + 1);
+    matrix.active[cohort_idx].assign(static_cast<size_t>(length), 0);
+    matrix.active_on_or_after[cohort_idx].assign(static_cast<size_t>(length), 0);
+    matrix.revenue[cohort_idx].assign(transactions ? static_cast<size_t>(length) : 0, 0.0);
+    // A signup month before the first day of data: periods up to the data's start are unseen.
+    matrix.first_observed_period[cohort_idx] =
+        static_cast<uint32_t>(std::clamp(layout.first_any - cohort, 0, length));
+  }
+  layout.cohort_slot.assign(users, 0);
+  for (uint32_t user = 0; user < users; ++user) {
+    if (layout.cohort_of[user] == INT32_MAX) continue;
+    layout.cohort_slot[user] =
+        table ? index_of_bucket[static_cast<size_t>(layout.cohort_of[user] - lowest)]
+              : static_cast<uint32_t>(cohort_index[layout.cohort_of[user]]);
+    ++matrix.cohort_size[layout.cohort_slot[user]];
+  }
+  return layout;
+}
+
+/// "On or after" from each user's last active period (-1: none), then the average curves.
+CohortMatrix FinishCohorts(CohortLayout&& layout, const std::vector<int32_t>& last_period) {
+  CohortMatrix& matrix = layout.matrix;
+  // "On or after" an unobserved period is unobserved too: counted from the first observed one.
+  for (uint32_t user = 0; user < last_period.size(); ++user) {
+    if (last_period[user] < 0) continue;
+    auto& on_or_after = matrix.active_on_or_after[layout.cohort_slot[user]];
+    const auto first = static_cast<int32_t>(matrix.first_observed_period[layout.cohort_slot[user]]);
+    for (int32_t period_idx = first; period_idx <= last_period[user]; ++period_idx)
+      ++on_or_after[static_cast<size_t>(period_idx)];
+  }
+  ComputeAverages(
+      matrix, static_cast<size_t>(std::max(0, layout.last_bucket - matrix.cohorts.front() + 1)));
+  return std::move(matrix);
+}
+
+}  // namespace
+
 CohortMatrix ComputeCohorts(const Dataset& dataset, CohortPeriod period) {
   CohortMatrix matrix;
   matrix.period = period;
@@ -96,56 +202,22 @@ CohortMatrix ComputeCohorts(const Dataset& dataset, CohortPeriod period) {
     if (user != kNullCode) first_day[user] = std::min(first_day[user], day);
   }
   const BucketTable bucket_of(first_any_day, last_any_day, period);
-  const int32_t first_any = bucket_of(first_any_day);
-  const int32_t last_bucket = bucket_of(last_any_day);
-  std::vector<int32_t> first_bucket(users, INT32_MAX);
-  for (uint32_t user = 0; user < users; ++user)
-    if (first_day[user] != INT32_MAX) first_bucket[user] = bucket_of(first_day[user]);
+  CohortLayout layout =
+      LayOutCohorts(dataset, period, first_day, bucket_of, first_any_day, last_any_day);
+  const int32_t first_any = layout.first_any;
+  const std::vector<int32_t>& cohort_of = layout.cohort_of;
+  const std::vector<uint32_t>& cohort_slot = layout.cohort_slot;
   const bool transactions = dataset.kind() == DataKind::kTransactions;
-
-  std::vector<int32_t> cohort_of(users, INT32_MAX);
-  std::map<int32_t, size_t> cohort_index;
-  for (uint32_t user = 0; user < users; ++user) {
-    if (first_bucket[user] == INT32_MAX) continue;
-    const Day signup = user < dataset.user_signup.size() ? dataset.user_signup[user] : kNoDay;
-    cohort_of[user] = signup != kNoDay ? CohortBucketOf(signup, period) : first_bucket[user];
-    cohort_index.emplace(cohort_of[user], 0);
-  }
-  for (auto& [bucket, index] : cohort_index) {
-    index = matrix.cohorts.size();
-    matrix.cohorts.push_back(bucket);
-  }
-  const size_t cohort_count = matrix.cohorts.size();
-  matrix.cohort_size.assign(cohort_count, 0);
-  matrix.active.resize(cohort_count);
-  matrix.active_on_or_after.resize(cohort_count);
-  matrix.revenue.resize(cohort_count);
-  matrix.first_observed_period.resize(cohort_count);
-  for (size_t cohort_idx = 0; cohort_idx < cohort_count; ++cohort_idx) {
-    const int32_t cohort = matrix.cohorts[cohort_idx];
-    const int32_t length = std::max(0, last_bucket - cohort + 1);
-    matrix.active[cohort_idx].assign(static_cast<size_t>(length), 0);
-    matrix.active_on_or_after[cohort_idx].assign(static_cast<size_t>(length), 0);
-    matrix.revenue[cohort_idx].assign(transactions ? static_cast<size_t>(length) : 0, 0.0);
-    // A signup month before the first day of data: periods up to the data's start are unseen.
-    matrix.first_observed_period[cohort_idx] =
-        static_cast<uint32_t>(std::clamp(first_any - cohort, 0, length));
-  }
-  std::vector<uint32_t> cohort_slot(users, 0);
-  for (uint32_t user = 0; user < users; ++user) {
-    if (cohort_of[user] == INT32_MAX) continue;
-    cohort_slot[user] = static_cast<uint32_t>(cohort_index[cohort_of[user]]);
-    ++matrix.cohort_size[cohort_slot[user]];
-  }
+  const size_t cohort_count = layout.matrix.cohorts.size();
 
   std::vector<std::vector<CompensatedSum>> revenue(cohort_count);
   for (size_t cohort_idx = 0; cohort_idx < cohort_count; ++cohort_idx)
-    revenue[cohort_idx].resize(matrix.revenue[cohort_idx].size());
+    revenue[cohort_idx].resize(layout.matrix.revenue[cohort_idx].size());
   // Each (user, bucket) counts once: a bitmap over users x buckets (a few MB even for daily
   // cohorts of 200k users over a year).
   // Past 1 GB of bits (daily cohorts of millions of users over years) a hash set takes over.
   constexpr size_t kMaxBitmapBits = size_t{1} << 33;
-  const auto span = static_cast<size_t>(last_bucket - first_any + 1);
+  const auto span = static_cast<size_t>(layout.last_bucket - first_any + 1);
   const bool use_bitmap = users * span <= kMaxBitmapBits;
   std::vector<uint64_t> seen(use_bitmap ? (users * span + 63) / 64 : 0, 0);
   std::unordered_set<uint64_t> seen_sparse;
@@ -167,24 +239,48 @@ CohortMatrix ComputeCohorts(const Dataset& dataset, CohortPeriod period) {
     if (transactions)
       revenue[cohort_idx][static_cast<size_t>(period_idx)].Add(dataset.AmountOfRow(row));
     if (!first_time(user * span + static_cast<size_t>(bucket - first_any))) continue;
-    ++matrix.active[cohort_idx][static_cast<size_t>(period_idx)];
+    ++layout.matrix.active[cohort_idx][static_cast<size_t>(period_idx)];
     last_period[user] = std::max(last_period[user], period_idx);
-  }
-  // "On or after" an unobserved period is unobserved too: counted from the first observed one.
-  for (uint32_t user = 0; user < users; ++user) {
-    if (last_period[user] < 0) continue;
-    auto& on_or_after = matrix.active_on_or_after[cohort_slot[user]];
-    const auto first = static_cast<int32_t>(matrix.first_observed_period[cohort_slot[user]]);
-    for (int32_t period_idx = first; period_idx <= last_period[user]; ++period_idx)
-      ++on_or_after[static_cast<size_t>(period_idx)];
   }
   for (size_t cohort_idx = 0; cohort_idx < cohort_count; ++cohort_idx)
     for (size_t period_idx = 0; period_idx < revenue[cohort_idx].size(); ++period_idx)
-      matrix.revenue[cohort_idx][period_idx] = revenue[cohort_idx][period_idx].Value();
-
-  ComputeAverages(matrix,
-                  static_cast<size_t>(std::max(0, last_bucket - matrix.cohorts.front() + 1)));
-  return matrix;
+      layout.matrix.revenue[cohort_idx][period_idx] = revenue[cohort_idx][period_idx].Value();
+  return FinishCohorts(std::move(layout), last_period);
 }
 
+CohortMatrix ComputeCohorts(const Dataset& dataset, const ActivityGrid& days, CohortPeriod period) {
+  CohortMatrix matrix;
+  matrix.period = period;
+  const size_t users = dataset.users.size();
+  if (days.last_day() < days.first_day() || users == 0) return matrix;
+  std::vector<Day> first_day(users, INT32_MAX);
+  for (uint32_t user = 0; user < users; ++user)
+    first_day[user] = days.FirstActiveDay(user).value_or(INT32_MAX);
+  const BucketTable bucket_of(days.first_day(), days.last_day(), period);
+  CohortLayout layout =
+      LayOutCohorts(dataset, period, first_day, bucket_of, days.first_day(), days.last_day());
+  // A user's days come in order, so do their buckets: each (user, bucket) is counted once by
+  // comparing with the previous one.
+  std::vector<int32_t> last_period(users, -1);
+  for (uint32_t user = 0; user < users; ++user) {
+    const std::span<const uint64_t> words = days.UserWords(user);
+    const int32_t cohort = layout.cohort_of[user];
+    if (cohort == INT32_MAX) continue;
+    std::vector<uint64_t>& active = layout.matrix.active[layout.cohort_slot[user]];
+    int32_t previous = INT32_MIN;
+    for (size_t word = 0; word < words.size(); ++word)
+      for (uint64_t bits = words[word]; bits != 0; bits &= bits - 1) {
+        const int32_t bucket =
+            bucket_of(days.first_day() +
+                      static_cast<Day>(word * 64 + static_cast<size_t>(std::countr_zero(bits))));
+        const int32_t period_idx = bucket - cohort;
+        if (period_idx < 0) continue;  // activity before signup (only with that rule off)
+        // Branch-free: a new period every few active days is a mispredicted branch each time.
+        active[static_cast<size_t>(period_idx)] += bucket != previous ? 1 : 0;
+        previous = bucket;
+        last_period[user] = period_idx;
+      }
+  }
+  return FinishCohorts(std::move(layout), last_period);
+}
 }  // namespace growthlens

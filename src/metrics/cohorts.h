@@ -53,6 +53,9 @@ int32_t CohortBucketOf(Day day, CohortPeriod period);
 std::string CohortBucketLabel(int32_t bucket, CohortPeriod period);
 
 CohortMatrix ComputeCohorts(const Dataset& dataset, CohortPeriod period);
+class ActivityGrid;
+/// The same matrix for a usage log from its users' active days (no pass over the rows).
+CohortMatrix ComputeCohorts(const Dataset& dataset, const ActivityGrid& days, CohortPeriod period);
 
 /// CohortBucketOf for every day of [first_day, last_day], precomputed: the month of a day
 /// takes a calendar conversion, too slow to repeat for millions of rows.

@@ -35,29 +35,16 @@ uint64_t FeatureSlotKey(uint16_t feature, int64_t slot) {
   return (uint64_t{feature} << 32) | static_cast<uint32_t>(slot);
 }
 
-struct ReportCounts {
-  std::vector<int64_t> events;
-  std::vector<uint64_t> users;
-  std::vector<uint64_t> user_days;  // sum over users of distinct days of use
-  uint64_t active_users = 0;
-};
-
-struct SeriesCounts {
-  std::vector<int64_t> events;  // [feature * buckets + bucket]
-  std::vector<uint64_t> users;
-};
-
 }  // namespace
 
 FeatureReport ComputeFeatureReport(const Dataset& dataset, const UserRows& by_user,
                                    const UsageFilter& filter, unsigned threads) {
-  FeatureReport report;
   const size_t features = dataset.features.size();
   const std::vector<uint8_t> feature_kept = KeptFeatures(dataset, filter);
-  ReportCounts initial{std::vector<int64_t>(features, 0), std::vector<uint64_t>(features, 0),
-                       std::vector<uint64_t>(features, 0), 0};
-  const std::vector<ReportCounts> partials = ForEachUserChunk(
-      by_user, threads, initial, [&](ReportCounts& counts, size_t first, size_t end) {
+  FeatureTotals initial{std::vector<int64_t>(features, 0), std::vector<uint64_t>(features, 0),
+                        std::vector<uint64_t>(features, 0), 0};
+  const std::vector<FeatureTotals> partials = ForEachUserChunk(
+      by_user, threads, initial, [&](FeatureTotals& counts, size_t first, size_t end) {
         DistinctKeys feature_days;
         std::vector<uint32_t> used_by(features, UINT32_MAX);  // last group that used a feature
         for (size_t group = first; group < end; ++group) {
@@ -78,8 +65,8 @@ FeatureReport ComputeFeatureReport(const Dataset& dataset, const UserRows& by_us
           counts.active_users += any ? 1 : 0;
         }
       });
-  ReportCounts total = initial;
-  for (const ReportCounts& part : partials) {
+  FeatureTotals total = initial;
+  for (const FeatureTotals& part : partials) {
     total.active_users += part.active_users;
     for (size_t feature = 0; feature < features; ++feature) {
       total.events[feature] += part.events[feature];
@@ -87,6 +74,12 @@ FeatureReport ComputeFeatureReport(const Dataset& dataset, const UserRows& by_us
       total.user_days[feature] += part.user_days[feature];
     }
   }
+  return FeatureReportOf(total);
+}
+
+FeatureReport FeatureReportOf(const FeatureTotals& total) {
+  FeatureReport report;
+  const size_t features = total.events.size();
   report.active_users = total.active_users;
   for (size_t feature = 0; feature < features; ++feature) {
     if (total.users[feature] == 0) continue;
@@ -122,10 +115,10 @@ FeatureSeries ComputeFeatureSeries(const Dataset& dataset, const UserRows& by_us
   const BucketTable bucket_of(first_day, last_day, granularity);
   const int32_t first_bucket = bucket_of(first_day);
   const auto buckets = static_cast<size_t>(bucket_of(last_day) - first_bucket + 1);
-  SeriesCounts initial{std::vector<int64_t>(features * buckets, 0),
+  SeriesTotals initial{first_bucket, buckets, std::vector<int64_t>(features * buckets, 0),
                        std::vector<uint64_t>(features * buckets, 0)};
-  const std::vector<SeriesCounts> partials = ForEachUserChunk(
-      by_user, threads, initial, [&](SeriesCounts& counts, size_t first, size_t end) {
+  const std::vector<SeriesTotals> partials = ForEachUserChunk(
+      by_user, threads, initial, [&](SeriesTotals& counts, size_t first, size_t end) {
         DistinctKeys feature_buckets;
         for (size_t group = first; group < end; ++group) {
           feature_buckets.Reset(by_user.RowCount(group));
@@ -140,12 +133,21 @@ FeatureSeries ComputeFeatureSeries(const Dataset& dataset, const UserRows& by_us
           });
         }
       });
-  SeriesCounts total = initial;
-  for (const SeriesCounts& part : partials)
+  SeriesTotals total = initial;
+  for (const SeriesTotals& part : partials)
     for (size_t cell = 0; cell < total.events.size(); ++cell) {
       total.events[cell] += part.events[cell];
       total.users[cell] += part.users[cell];
     }
+  return FeatureSeriesOf(total, granularity);
+}
+
+FeatureSeries FeatureSeriesOf(const SeriesTotals& total, CohortPeriod granularity) {
+  FeatureSeries series;
+  series.granularity = granularity;
+  const size_t buckets = total.buckets;
+  const int32_t first_bucket = total.first_bucket;
+  const size_t features = buckets == 0 ? 0 : total.events.size() / buckets;
   // Buckets from the first to the last with a kept row (every kept row counts a user).
   size_t low = buckets, high = 0;
   for (size_t feature = 0; feature < features; ++feature)
@@ -200,7 +202,11 @@ std::vector<std::vector<double>> FeatureCorrelation(const Dataset& dataset, cons
   std::vector<Eigen::Index> kept_rows;
   for (size_t group = 0; group < kept.size(); ++group)
     if (kept[group]) kept_rows.push_back(static_cast<Eigen::Index>(group));
-  const Eigen::MatrixXd users = pivot(kept_rows, Eigen::all);
+  return CorrelationOfPivot(pivot(kept_rows, Eigen::all));
+}
+
+std::vector<std::vector<double>> CorrelationOfPivot(const Eigen::MatrixXd& users) {
+  const auto features = static_cast<size_t>(users.cols());
   // Two-pass: centre, then cross products.
   const Eigen::MatrixXd centred = users.rowwise() - users.colwise().mean();
   const Eigen::MatrixXd cross = centred.transpose() * centred;

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <Eigen/Core>
+
 #include "core/dataset.h"
 #include "metrics/cohorts.h"
 #include "metrics/user_rows.h"
@@ -64,6 +66,27 @@ FeatureSeries ComputeFeatureSeries(const Dataset& dataset, const UserRows& by_us
                                    unsigned threads = 0);
 FeatureSeries ComputeFeatureSeries(const Dataset& dataset, CohortPeriod granularity,
                                    const UsageFilter& filter);
+
+/// What the per-user passes count, before it is shaped into a report or a series (UsageRollup
+/// counts the same in its one pass).
+struct FeatureTotals {
+  std::vector<int64_t> events;      // per feature
+  std::vector<uint64_t> users;      // distinct users per feature
+  std::vector<uint64_t> user_days;  // sum over users of distinct days of use
+  uint64_t active_users = 0;
+};
+FeatureReport FeatureReportOf(const FeatureTotals& totals);
+
+struct SeriesTotals {
+  int32_t first_bucket = 0;     // of the candidate days
+  size_t buckets = 0;           // from first_bucket on
+  std::vector<int64_t> events;  // [feature * buckets + bucket]
+  std::vector<uint64_t> users;  // distinct users
+};
+FeatureSeries FeatureSeriesOf(const SeriesTotals& totals, CohortPeriod granularity);
+
+/// Pearson correlation of the columns of a user x feature pivot (one row per user), as below.
+std::vector<std::vector<double>> CorrelationOfPivot(const Eigen::MatrixXd& users);
 
 /// [a][b] over the features in code order; NaN where a feature's usage is constant.
 std::vector<std::vector<double>> FeatureCorrelation(const Dataset& dataset, const UserRows& by_user,

@@ -6,6 +6,7 @@
 
 #include "core/compensated_sum.h"
 #include "metrics/activity_grid.h"
+#include "metrics/usage_rollup.h"
 
 namespace growthlens {
 
@@ -21,7 +22,35 @@ double Ratio(double part, double whole) {
   return whole == 0 ? 0 : part / whole;
 }
 
+/// The usage KPIs that come from the active days, with kpis.events and active_users set.
+void UsageKpisFromGrid(const ActivityGrid& grid, Kpis& kpis) {
+  const auto active_users = static_cast<double>(kpis.active_users);
+  const ActiveUserCounts active = grid.ActiveUsersPerPeriod();
+  // Every active (user, day) is one user active on one day.
+  const uint64_t active_days =
+      std::accumulate(active.daily.begin(), active.daily.end(), uint64_t{0});
+  kpis.events_per_user = Ratio(static_cast<double>(kpis.events), active_users);
+  kpis.active_days_per_user = Ratio(static_cast<double>(active_days), active_users);
+  kpis.average_dau = Mean(active.daily);
+  kpis.average_wau = Mean(active.weekly);
+  kpis.average_mau = Mean(active.monthly);
+  kpis.stickiness = Ratio(kpis.average_dau, kpis.average_mau);
+}
+
 }  // namespace
+
+Kpis ComputeKpis(const Dataset& dataset, const UsageRollup& rollup) {
+  Kpis kpis;
+  kpis.kind = DataKind::kUsage;
+  kpis.from = rollup.first_day();
+  kpis.to = rollup.last_day();
+  kpis.rows = dataset.rows();
+  kpis.users = rollup.days().ActiveUsers();
+  kpis.active_users = kpis.users;
+  kpis.events = rollup.total_events();
+  UsageKpisFromGrid(rollup.days(), kpis);
+  return kpis;
+}
 
 Kpis ComputeKpis(const Dataset& dataset, const KpiOptions& options) {
   Kpis kpis;
@@ -58,16 +87,7 @@ Kpis ComputeKpis(const Dataset& dataset, const KpiOptions& options) {
   const auto active_users = static_cast<double>(kpis.active_users);
 
   if (dataset.kind() == DataKind::kUsage) {
-    const ActivityGrid grid(dataset, kpis.from, kpis.to);
-    int64_t active_days = 0;
-    for (uint32_t user = 0; user < dataset.users.size(); ++user)
-      active_days += grid.ActiveDays(user);
-    kpis.events_per_user = Ratio(static_cast<double>(kpis.events), active_users);
-    kpis.active_days_per_user = Ratio(static_cast<double>(active_days), active_users);
-    kpis.average_dau = Mean(grid.DailyActiveUsers());
-    kpis.average_wau = Mean(grid.WeeklyActiveUsers());
-    kpis.average_mau = Mean(grid.MonthlyActiveUsers());
-    kpis.stickiness = Ratio(kpis.average_dau, kpis.average_mau);
+    UsageKpisFromGrid(ActivityGrid(dataset, kpis.from, kpis.to), kpis);
     return kpis;
   }
   kpis.revenue = revenue.Value();

@@ -40,5 +40,8 @@ struct Kpis {
 };
 
 Kpis ComputeKpis(const Dataset& dataset, const KpiOptions& options);
+class UsageRollup;
+/// A usage log's KPIs over all its days, from its rollup (no pass over the rows).
+Kpis ComputeKpis(const Dataset& dataset, const UsageRollup& rollup);
 
 }  // namespace growthlens

@@ -6,6 +6,7 @@
 #include <span>
 
 #include "core/parallel.h"
+#include "metrics/activity_grid.h"
 
 namespace growthlens {
 
@@ -261,14 +262,37 @@ void CountUser(std::span<const uint8_t> weeks, const WeekPeriods& week_periods, 
 /// Every user's lifecycle events and user-weeks, the users in blocks whose grid fits
 /// options.max_grid_bytes: one block (one pass over the rows) unless the data spans decades or
 /// holds tens of millions of users. Tasks of users run in parallel and merge in order.
-LifecycleCounts CountUsers(const Dataset& dataset, DaySpan span, const WeekPeriods& week_periods,
-                           StickyWeeks sticky, size_t periods, const LifecycleOptions& options) {
+LifecycleCounts CountUsers(const Dataset& dataset, const ActivityGrid* days, DaySpan span,
+                           const WeekPeriods& week_periods, StickyWeeks sticky, size_t periods,
+                           const LifecycleOptions& options) {
   const size_t users = dataset.users.size();
+  std::vector<LifecycleCounts> task_counts;
+  if (days != nullptr) {
+    // From the active days: each user's weeks built in a small buffer and counted at once, with
+    // no grid of every user's weeks in memory.
+    const size_t stride = WeekdayGrid::StrideOf(WeekdayGrid::WeeksOf(span));
+    const auto shift = static_cast<size_t>(days->first_day() - WeekdayGrid::MondayOf(span.first));
+    const size_t tasks = (users + kUsersPerTask - 1) / kUsersPerTask;
+    task_counts.resize(tasks, LifecycleCounts(periods));
+    ParallelFor(tasks, options.threads, [&](size_t task) {
+      std::vector<uint8_t> weeks(stride);
+      const size_t end = std::min(users, (task + 1) * kUsersPerTask);
+      for (size_t user = task * kUsersPerTask; user < end; ++user) {
+        std::fill(weeks.begin(), weeks.end(), uint8_t{0});
+        const std::span<const uint64_t> words = days->UserWords(static_cast<uint32_t>(user));
+        for (size_t word = 0; word < words.size(); ++word)
+          for (uint64_t bits = words[word]; bits != 0; bits &= bits - 1) {
+            const size_t offset = shift + word * 64 + static_cast<size_t>(std::countr_zero(bits));
+            weeks[offset / kDaysPerWeek] |= static_cast<uint8_t>(1u << (offset % kDaysPerWeek));
+          }
+        CountUser(weeks, week_periods, sticky, periods, task_counts[task]);
+      }
+    });
+  }
   const size_t block_users = std::max<size_t>(
       kUsersPerTask, options.max_grid_bytes / WeekdayGrid::StrideOf(WeekdayGrid::WeeksOf(span)) /
                          kUsersPerTask * kUsersPerTask);
-  std::vector<LifecycleCounts> task_counts;
-  for (size_t block_begin = 0; block_begin < users; block_begin += block_users) {
+  for (size_t block_begin = 0; days == nullptr && block_begin < users; block_begin += block_users) {
     const size_t block_end = std::min(users, block_begin + block_users);
     const WeekdayGrid grid(dataset, span, block_begin, block_end - block_begin);
     const size_t first_task = task_counts.size();
@@ -331,10 +355,15 @@ double StickinessHistogram::MeanActiveDays() const {
   return static_cast<double>(days) / static_cast<double>(total);
 }
 
-Lifecycle ComputeLifecycle(const Dataset& dataset, const LifecycleOptions& options) {
+Lifecycle ComputeLifecycle(const Dataset& dataset, const LifecycleOptions& options,
+                           const ActivityGrid* days) {
   Lifecycle lifecycle;
   lifecycle.period = options.period;
-  const std::optional<DaySpan> span = SpanOfUserRows(dataset, options.threads);
+  const std::optional<DaySpan> span =
+      days != nullptr ? (days->last_day() < days->first_day()
+                             ? std::nullopt
+                             : std::optional<DaySpan>(DaySpan{days->first_day(), days->last_day()}))
+                      : SpanOfUserRows(dataset, options.threads);
   if (!span) return lifecycle;
   lifecycle.data_first_day = span->first;
   lifecycle.data_last_day = span->last;
@@ -356,7 +385,7 @@ Lifecycle ComputeLifecycle(const Dataset& dataset, const LifecycleOptions& optio
       static_cast<size_t>(CohortBucketOf(to, CohortPeriod::kWeek) - first_week)};
 
   const LifecycleCounts counts =
-      CountUsers(dataset, *span, week_periods, sticky, periods_in_data, options);
+      CountUsers(dataset, days, *span, week_periods, sticky, periods_in_data, options);
 
   LifecyclePeriods& periods = lifecycle.periods;
   for (int32_t bucket = bucket_of(from); bucket <= bucket_of(to); ++bucket) {

@@ -74,7 +74,11 @@ struct Lifecycle {
   StickinessHistogram stickiness;
 };
 
-Lifecycle ComputeLifecycle(const Dataset& dataset, const LifecycleOptions& options);
+class ActivityGrid;
+/// `days`: the users' active days over the rows' first to last day (UsageRollup), which saves
+/// the passes over the rows; null: computed from the rows.
+Lifecycle ComputeLifecycle(const Dataset& dataset, const LifecycleOptions& options,
+                           const ActivityGrid* days = nullptr);
 
 /// The first day of a period bucket: CohortBucketOf's inverse (a week's Monday, a month's 1st).
 Day FirstDayOfBucket(int32_t bucket, CohortPeriod period);

@@ -12,14 +12,6 @@ namespace growthlens {
 
 namespace {
 
-/// Revenue per order (an order is one invoice of one customer at one time).
-std::vector<CompensatedSum> OrderRevenue(const Dataset& dataset) {
-  std::vector<CompensatedSum> revenue(dataset.orders.size());
-  for (size_t row = 0; row < dataset.rows(); ++row)
-    revenue[dataset.transactions.order[row]].Add(dataset.AmountOfRow(row));
-  return revenue;
-}
-
 /// Revenue, distinct invoices and distinct customers per key, from orders.
 struct KeyTotals {
   CompensatedSum revenue;
@@ -44,8 +36,19 @@ std::map<int64_t, KeyTotals> TotalsByKey(const Dataset& dataset,
 
 }  // namespace
 
+std::vector<CompensatedSum> OrderRevenue(const Dataset& dataset) {
+  std::vector<CompensatedSum> revenue(dataset.orders.size());
+  for (size_t row = 0; row < dataset.rows(); ++row)
+    revenue[dataset.transactions.order[row]].Add(dataset.AmountOfRow(row));
+  return revenue;
+}
+
 std::vector<MonthRevenue> RevenueByMonth(const Dataset& dataset) {
-  const std::vector<CompensatedSum> order_revenue = OrderRevenue(dataset);
+  return RevenueByMonth(dataset, OrderRevenue(dataset));
+}
+
+std::vector<MonthRevenue> RevenueByMonth(const Dataset& dataset,
+                                         const std::vector<CompensatedSum>& order_revenue) {
   const std::vector<int32_t> cohort = UserCohortMonths(dataset);
   auto month_of = [&](uint32_t order) { return MonthIndexOf(DayOf(dataset.orders.time[order])); };
   std::map<int64_t, std::pair<CompensatedSum, CompensatedSum>> new_and_returning;
@@ -75,7 +78,11 @@ std::vector<MonthRevenue> RevenueByMonth(const Dataset& dataset) {
 }
 
 std::vector<CountryRevenue> RevenueByCountry(const Dataset& dataset) {
-  const std::vector<CompensatedSum> order_revenue = OrderRevenue(dataset);
+  return RevenueByCountry(dataset, OrderRevenue(dataset));
+}
+
+std::vector<CountryRevenue> RevenueByCountry(const Dataset& dataset,
+                                             const std::vector<CompensatedSum>& order_revenue) {
   std::vector<CountryRevenue> countries;
   for (const auto& [country, totals] : TotalsByKey(
            dataset, order_revenue, [&](uint32_t order) { return dataset.orders.country[order]; }))
@@ -118,7 +125,11 @@ ParetoCurve ProductPareto(const Dataset& dataset) {
 }
 
 std::vector<SeasonRevenue> RevenueBySeason(const Dataset& dataset, Season season) {
-  const std::vector<CompensatedSum> order_revenue = OrderRevenue(dataset);
+  return RevenueBySeason(dataset, season, OrderRevenue(dataset));
+}
+
+std::vector<SeasonRevenue> RevenueBySeason(const Dataset& dataset, Season season,
+                                           const std::vector<CompensatedSum>& order_revenue) {
   auto key_of = [&](uint32_t order) -> int64_t {
     const Timestamp time = dataset.orders.time[order];
     const Day day = DayOf(time);

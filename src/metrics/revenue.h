@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/compensated_sum.h"
 #include "core/dataset.h"
 
 namespace growthlens {
@@ -50,11 +51,20 @@ struct SeasonRevenue {
 };
 
 std::vector<MonthRevenue> RevenueByMonth(const Dataset& dataset);
+/// Revenue per order (an order is one invoice of one customer at one time), for the overloads
+/// below that share it (RunAnalysis computes it once for all of them).
+std::vector<CompensatedSum> OrderRevenue(const Dataset& dataset);
+std::vector<MonthRevenue> RevenueByMonth(const Dataset& dataset,
+                                         const std::vector<CompensatedSum>& order_revenue);
 /// By revenue, descending.
 std::vector<CountryRevenue> RevenueByCountry(const Dataset& dataset);
+std::vector<CountryRevenue> RevenueByCountry(const Dataset& dataset,
+                                             const std::vector<CompensatedSum>& order_revenue);
 ParetoCurve ProductPareto(const Dataset& dataset);
 /// Keys that occur, ascending.
 std::vector<SeasonRevenue> RevenueBySeason(const Dataset& dataset, Season season);
+std::vector<SeasonRevenue> RevenueBySeason(const Dataset& dataset, Season season,
+                                           const std::vector<CompensatedSum>& order_revenue);
 /// Share of revenue from the top 20% of customers (by monetary value).
 double TopCustomerShare(const Dataset& dataset, double top_fraction = 0.2);
 

@@ -3,17 +3,26 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <unordered_set>
 
 #include "core/compensated_sum.h"
 #include "metrics/activity_grid.h"
+#include "metrics/usage_rollup.h"
 
 namespace growthlens {
 
 namespace {
 
 constexpr int kScoreCount = 5;
+
+/// One user's raw R, F, M inputs.
+struct UserRfm {
+  Day last_day;
+  int64_t frequency;
+  double monetary;
+};
 
 std::optional<int64_t> IntegerId(std::string_view id) {
   int64_t value = 0;
@@ -40,6 +49,60 @@ std::vector<int64_t> DistinctInvoicesPerCustomer(const Dataset& dataset) {
       ++distinct[customer];
   }
   return distinct;
+}
+
+/// Indices of `values` by value, equal values in index order (std::stable_sort's order). Days,
+/// day counts and event totals are integers in a small range: a counting sort.
+std::vector<uint32_t> StableOrder(const std::vector<double>& values) {
+  const size_t n = values.size();
+  std::vector<uint32_t> order(n);
+  double low = std::numeric_limits<double>::infinity();
+  double high = -low;
+  bool integers = true;
+  for (const double value : values) {
+    integers = integers && std::isfinite(value) && value == std::floor(value);
+    low = std::min(low, value);
+    high = std::max(high, value);
+  }
+  constexpr double kExtraBuckets = 1024;
+  if (n > 0 && integers && high - low <= 4.0 * static_cast<double>(n) + kExtraBuckets) {
+    std::vector<uint32_t> start(static_cast<size_t>(high - low) + 2, 0);
+    for (const double value : values) ++start[static_cast<size_t>(value - low) + 1];
+    for (size_t bucket = 1; bucket < start.size(); ++bucket) start[bucket] += start[bucket - 1];
+    for (uint32_t idx = 0; idx < n; ++idx)
+      order[start[static_cast<size_t>(values[idx] - low)]++] = idx;
+    return order;
+  }
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return values[a] < values[b]; });
+  return order;
+}
+
+/// Recency, frequency, monetary, scores and segments of table.user (filled), the reference day
+/// set; values_of(user) gives a user's UserRfm.
+template <typename ValuesOf>
+void FillRfm(RfmTable& table, const RfmOptions& options, ValuesOf values_of) {
+  const size_t n = table.user.size();
+  std::vector<double> recency_values(n), frequency_values(n), monetary_values(n);
+  table.recency.reserve(n);
+  table.frequency.reserve(n);
+  table.monetary.reserve(n);
+  for (size_t idx = 0; idx < n; ++idx) {
+    const UserRfm values = values_of(table.user[idx]);
+    table.recency.push_back(table.reference_day - values.last_day);
+    table.frequency.push_back(values.frequency);
+    table.monetary.push_back(values.monetary);
+    recency_values[idx] = table.recency.back();
+    frequency_values[idx] = static_cast<double>(values.frequency);
+    monetary_values[idx] = values.monetary;
+  }
+  table.r = QuintileScores(recency_values, options.ties, /*higher_is_better=*/false);
+  table.f = QuintileScores(frequency_values, options.ties, /*higher_is_better=*/true);
+  table.m = QuintileScores(monetary_values, options.ties, /*higher_is_better=*/true);
+  table.segment.reserve(n);
+  for (size_t idx = 0; idx < n; ++idx)
+    table.segment.push_back(SegmentOf(table.r[idx], table.f[idx], table.m[idx]));
 }
 
 }  // namespace
@@ -71,10 +134,7 @@ std::vector<uint8_t> QuintileScores(const std::vector<double>& values, RfmTies t
   const size_t n = values.size();
   std::vector<uint8_t> scores(n, 0);
   if (n == 0) return scores;
-  std::vector<uint32_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](uint32_t a, uint32_t b) { return values[a] < values[b]; });
+  const std::vector<uint32_t> order = StableOrder(values);
   // Edges as numpy.quantile (linear) computes them over ranks 1..n at linspace(0, 1, 6).
   std::array<double, kScoreCount + 1> edges{};
   for (int edge_idx = 0; edge_idx <= kScoreCount; ++edge_idx) {
@@ -112,11 +172,13 @@ std::vector<uint32_t> UsersInIdOrder(const Dataset& dataset, const std::vector<u
     all_integers = all_integers && id.has_value();
     if (id) numeric[user] = *id;
   }
-  if (all_integers)
-    std::sort(users.begin(), users.end(), [&](uint32_t a, uint32_t b) {
-      return numeric[a] != numeric[b] ? numeric[a] < numeric[b] : a < b;
-    });
-  else
+  const auto numeric_order = [&](uint32_t a, uint32_t b) {
+    return numeric[a] != numeric[b] ? numeric[a] < numeric[b] : a < b;
+  };
+  // Logs written in id order give codes in id order already: one check instead of a sort.
+  if (all_integers && !std::is_sorted(users.begin(), users.end(), numeric_order))
+    std::sort(users.begin(), users.end(), numeric_order);
+  else if (!all_integers)
     std::sort(users.begin(), users.end(),
               [&](uint32_t a, uint32_t b) { return dataset.users[a] < dataset.users[b]; });
   return users;
@@ -159,25 +221,26 @@ RfmTable ComputeRfm(const Dataset& dataset, const RfmOptions& options) {
   if (dataset.rows() == 0) return table;
   const std::vector<int64_t> frequency =
       usage ? DistinctDaysPerUser(dataset, first, last) : DistinctInvoicesPerCustomer(dataset);
-
   table.user = UsersInIdOrder(dataset, active);
-  const size_t n = table.user.size();
-  std::vector<double> recency_values(n), frequency_values(n), monetary_values(n);
-  for (size_t idx = 0; idx < n; ++idx) {
-    const uint32_t user = table.user[idx];
-    table.recency.push_back(table.reference_day - last_day[user]);
-    table.frequency.push_back(frequency[user]);
-    table.monetary.push_back(usage ? static_cast<double>(events[user]) : monetary[user].Value());
-    recency_values[idx] = table.recency.back();
-    frequency_values[idx] = static_cast<double>(frequency[user]);
-    monetary_values[idx] = table.monetary.back();
-  }
-  table.r = QuintileScores(recency_values, options.ties, /*higher_is_better=*/false);
-  table.f = QuintileScores(frequency_values, options.ties, /*higher_is_better=*/true);
-  table.m = QuintileScores(monetary_values, options.ties, /*higher_is_better=*/true);
-  table.segment.reserve(n);
-  for (size_t idx = 0; idx < n; ++idx)
-    table.segment.push_back(SegmentOf(table.r[idx], table.f[idx], table.m[idx]));
+  FillRfm(table, options, [&](uint32_t user) {
+    return UserRfm{last_day[user], frequency[user],
+                   usage ? static_cast<double>(events[user]) : monetary[user].Value()};
+  });
+  return table;
+}
+
+RfmTable ComputeRfm(const Dataset& dataset, const UsageRollup& rollup, const RfmOptions& options) {
+  RfmTable table;
+  const ActivityGrid& grid = rollup.days();
+  table.reference_day = options.reference_day.value_or(rollup.last_day() + 1);
+  std::vector<uint8_t> active(dataset.users.size(), 0);
+  for (uint32_t user = 0; user < active.size(); ++user)
+    active[user] = grid.LastActiveDay(user).has_value() ? 1 : 0;
+  table.user = UsersInIdOrder(dataset, active);
+  FillRfm(table, options, [&](uint32_t user) {
+    return UserRfm{*grid.LastActiveDay(user), grid.ActiveDays(user),
+                   static_cast<double>(rollup.user_events()[user])};
+  });
   return table;
 }
 

@@ -58,6 +58,9 @@ struct RfmTable {
 };
 
 RfmTable ComputeRfm(const Dataset& dataset, const RfmOptions& options);
+class UsageRollup;
+/// The same table from a usage log's rollup (no pass over the rows).
+RfmTable ComputeRfm(const Dataset& dataset, const UsageRollup& rollup, const RfmOptions& options);
 
 /// The segment summary of docs/ANALYTICS.md: one entry per segment, all 11 in rule order.
 struct SegmentSummary {

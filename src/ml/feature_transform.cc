@@ -5,6 +5,8 @@
 #include <string>
 
 #include "core/compensated_sum.h"
+#include "core/parallel.h"
+#include "ml/row_chunks.h"
 
 namespace growthlens::ml {
 
@@ -86,6 +88,30 @@ Result<FeatureMatrix> FeatureTransform::Apply(const FeatureMatrix& x) const {
     }
   }
   return z;
+}
+
+Result<FeatureMatrix> FeatureTransform::FitApply(const FeatureMatrix& x,
+                                                 FeatureTransform& transform, unsigned threads) {
+  GROWTHLENS_RETURN_IF_ERROR(CheckDomain(x, true));
+  // log1p of every value once, in fixed row chunks on every core (each value alone: the same
+  // bits on any number of threads); then fitting without log1p on them is Fit with it.
+  FeatureMatrix logged(x.rows(), x.cols());
+  const RowChunks chunks(x.rows());
+  ParallelFor(chunks.count(), threads, [&](size_t chunk_idx) {
+    const RowRange range = chunks[chunk_idx];
+    for (size_t row_idx = range.begin; row_idx < range.end; ++row_idx)
+      for (size_t col_idx = 0; col_idx < x.cols(); ++col_idx)
+        logged(row_idx, col_idx) = std::log1p(x(row_idx, col_idx));
+  });
+  Result<FeatureTransform> fitted = Fit(logged, FeatureTransformOptions{.log1p = false});
+  if (!fitted.ok()) return fitted.status();
+  transform = std::move(fitted).value();
+  transform.log1p = true;
+  for (size_t row_idx = 0; row_idx < logged.rows(); ++row_idx)
+    for (size_t col_idx = 0; col_idx < logged.cols(); ++col_idx)
+      logged(row_idx, col_idx) =
+          (logged(row_idx, col_idx) - transform.mean[col_idx]) / transform.scale[col_idx];
+  return logged;
 }
 
 Result<FeatureMatrix> FeatureTransform::Invert(const FeatureMatrix& z) const {

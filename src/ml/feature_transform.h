@@ -31,6 +31,11 @@ struct FeatureTransform {
   /// outside the domain.
   Result<FeatureMatrix> Apply(const FeatureMatrix& x) const;
 
+  /// Fit then Apply on the same `x`, bit for bit, with each log1p computed once and on
+  /// `threads` threads (0 = all cores): what segmentation does with its features.
+  static Result<FeatureMatrix> FitApply(const FeatureMatrix& x, FeatureTransform& transform,
+                                        unsigned threads = 0);
+
   /// Back to the input's units: expm1(z * scale + mean); for reading cluster centres.
   Result<FeatureMatrix> Invert(const FeatureMatrix& z) const;
 };

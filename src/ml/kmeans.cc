@@ -1,5 +1,6 @@
 #include "ml/kmeans.h"
 
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -89,20 +90,46 @@ Result<KMeansResult> FitKMeans(const FeatureMatrix& x, const KMeansOptions& opti
   GROWTHLENS_RETURN_IF_ERROR(CheckK(options.k, x.rows()));
   const CentredRows rows = CentredRows::From(x, options.threads);
   const RunSettings settings = SettingsFor(options, rows);
+  // The seedings share one generator, so they run in order; the runs are independent and each
+  // gives the same result on any number of threads. With several initialisations one thread
+  // seeds them all in order while every thread (the seeder too, once done) takes the runs whose
+  // seeds are ready, each run on one thread: no thread start-up or barrier per pass or
+  // iteration (on a busy machine each barrier can wait a scheduler slice). The runs are
+  // compared in order afterwards.
+  const unsigned threads = options.threads == 0 ? HardwareThreads() : options.threads;
+  const bool side_by_side = options.n_init > 1 && threads > 1;
   std::mt19937_64 rng(options.seed);
-  RunOutcome best;
-  size_t best_init = 0;
-  for (size_t init_idx = 0; init_idx < options.n_init; ++init_idx) {
-    const std::vector<size_t> seeds =
-        GreedyKMeansPlusPlus(rows.x, rows.row_norms2, options.k, rng, options.threads);
-    RunOutcome outcome = RunKMeans(rows, rows.x.SelectRows(seeds), settings);
-    if (init_idx == 0 || (outcome.inertia < best.inertia &&
-                          !SameClustering(outcome.labels, best.labels, options.k))) {
-      best = std::move(outcome);
-      best_init = init_idx;
+  std::vector<FeatureMatrix> initial_centres(options.n_init);
+  std::vector<std::atomic<bool>> seeded(options.n_init);
+  RunSettings run_settings = settings;
+  if (side_by_side) run_settings.threads = 1;
+  std::vector<RunOutcome> outcomes(options.n_init);
+  std::atomic<size_t> next_run{0};
+  const size_t workers = side_by_side ? std::min<size_t>(threads, options.n_init) : 1;
+  std::atomic<size_t> next_worker{0};
+  ParallelFor(workers, static_cast<unsigned>(workers), [&](size_t) {
+    // The first thread to start seeds (so a helper that starts late never holds the seeds up).
+    if (next_worker++ == 0) {
+      for (size_t init_idx = 0; init_idx < options.n_init; ++init_idx) {
+        initial_centres[init_idx] = rows.x.SelectRows(GreedyKMeansPlusPlus(
+            rows.x, rows.row_norms2, options.k, rng, side_by_side ? 1 : options.threads));
+        seeded[init_idx].store(true, std::memory_order_release);
+        seeded[init_idx].notify_all();
+      }
     }
+    for (size_t init_idx = next_run++; init_idx < options.n_init; init_idx = next_run++) {
+      seeded[init_idx].wait(false, std::memory_order_acquire);
+      outcomes[init_idx] = RunKMeans(rows, std::move(initial_centres[init_idx]), run_settings);
+    }
+  });
+  size_t best_init = 0;
+  for (size_t init_idx = 1; init_idx < options.n_init; ++init_idx) {
+    const RunOutcome& outcome = outcomes[init_idx];
+    const RunOutcome& best = outcomes[best_init];
+    if (outcome.inertia < best.inertia && !SameClustering(outcome.labels, best.labels, options.k))
+      best_init = init_idx;
   }
-  return Uncentred(std::move(best), rows, best_init);
+  return Uncentred(std::move(outcomes[best_init]), rows, best_init);
 }
 
 Result<KMeansResult> FitKMeansFrom(const FeatureMatrix& x, const FeatureMatrix& initial_centres,

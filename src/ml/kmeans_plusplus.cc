@@ -76,6 +76,11 @@ size_t LocalTrialsFor(size_t k) {
 std::vector<size_t> GreedyKMeansPlusPlus(const FeatureMatrix& x, std::span<const double> row_norms2,
                                          size_t k, std::mt19937_64& rng, unsigned threads) {
   const size_t rows = x.rows();
+  // A pass over a few thousand rows takes microseconds: starting a thread for it costs more,
+  // and on a busy machine each start can wait a scheduler slice. (Chunks are fixed, so the
+  // result is the same on any number of threads.)
+  constexpr size_t kMinRowsForThreads = size_t{1} << 15;
+  if (rows < kMinRowsForThreads) threads = 1;
   const size_t trials = LocalTrialsFor(k);
   const RowChunks chunks(rows);
   std::vector<size_t> seeds;
@@ -88,6 +93,9 @@ std::vector<size_t> GreedyKMeansPlusPlus(const FeatureMatrix& x, std::span<const
           threads);
   std::vector<size_t> candidates(trials);
   std::vector<double> candidate_potential(chunks.count() * trials);
+  // closest[] with each candidate added, [trial][row]: the chosen one becomes closest[] (a swap),
+  // so adding the seed costs no second pass (the same values AddSeed would compute).
+  std::vector<std::vector<double>> candidate_closest(trials, std::vector<double>(rows));
   while (seeds.size() < k) {
     double potential = 0;
     for (const double value : chunk_potential) potential += value;
@@ -100,12 +108,18 @@ std::vector<size_t> GreedyKMeansPlusPlus(const FeatureMatrix& x, std::span<const
       const RowRange range = chunks[chunk_idx];
       std::vector<double> distances;
       ChunkSquaredDistances(x, row_norms2, table, range, distances);
-      double* sums = candidate_potential.data() + chunk_idx * trials;
-      std::fill(sums, sums + trials, 0.0);
-      for (size_t row_idx = range.begin; row_idx < range.end; ++row_idx) {
-        const double* row_distances = distances.data() + (row_idx - range.begin) * trials;
-        for (size_t trial = 0; trial < trials; ++trial)
-          sums[trial] += std::min(closest[row_idx], row_distances[trial]);
+      // Trial by trial, so each sum stays in a register (a sum in memory, next to the stores,
+      // made every addition wait for the previous store); rows in order, as before.
+      for (size_t trial = 0; trial < trials; ++trial) {
+        double* updated_closest = candidate_closest[trial].data();
+        double sum = 0;
+        for (size_t row_idx = range.begin; row_idx < range.end; ++row_idx) {
+          const double updated =
+              std::min(closest[row_idx], distances[(row_idx - range.begin) * trials + trial]);
+          updated_closest[row_idx] = updated;
+          sum += updated;
+        }
+        candidate_potential[chunk_idx * trials + trial] = sum;
       }
     });
     size_t best_trial = 0;
@@ -120,7 +134,11 @@ std::vector<size_t> GreedyKMeansPlusPlus(const FeatureMatrix& x, std::span<const
       }
     }
     seeds.push_back(candidates[best_trial]);
-    AddSeed(x, row_norms2, table, best_trial, closest, chunks, chunk_potential, threads);
+    // AddSeed's result: the chosen candidate's closest[] and per-chunk sums (summed in the same
+    // row order above).
+    closest.swap(candidate_closest[best_trial]);
+    for (size_t chunk_idx = 0; chunk_idx < chunks.count(); ++chunk_idx)
+      chunk_potential[chunk_idx] = candidate_potential[chunk_idx * trials + best_trial];
   }
   return seeds;
 }

@@ -9,6 +9,7 @@
 
 #include "core/compensated_sum.h"
 #include "core/number_format.h"
+#include "core/parallel.h"
 #include "ml/kmeans.h"
 #include "ml/rfm_features.h"
 #include "ml/silhouette.h"
@@ -96,16 +97,31 @@ std::string Description(const Persona& persona, bool usage) {
 std::vector<std::vector<int64_t>> EventsByPersonaAndFeature(const Dataset& dataset,
                                                             const RfmTable& rfm,
                                                             std::span<const int32_t> labels,
-                                                            size_t personas) {
+                                                            size_t personas, unsigned threads) {
   std::vector<int32_t> persona_of_user(dataset.users.size(), -1);
   for (size_t idx = 0; idx < rfm.size(); ++idx) persona_of_user[rfm.user[idx]] = labels[idx];
-  std::vector<std::vector<int64_t>> events(personas,
-                                           std::vector<int64_t>(dataset.features.size(), 0));
-  for (size_t row = 0; row < dataset.rows(); ++row) {
-    const int32_t persona = persona_of_user[dataset.usage.user[row]];
-    if (persona >= 0)
-      events[static_cast<size_t>(persona)][dataset.usage.feature[row]] += dataset.usage.events[row];
-  }
+  const size_t features = dataset.features.size();
+  // Slices of rows on every core, each into its own [persona][feature] counts: integer sums,
+  // so the merge gives the same totals whatever the threads.
+  constexpr size_t kRowsPerSlice = size_t{1} << 20;
+  const size_t slices = (dataset.rows() + kRowsPerSlice - 1) / kRowsPerSlice;
+  std::vector<std::vector<int64_t>> slice_events(slices);
+  ParallelFor(slices, threads, [&](size_t slice) {
+    std::vector<int64_t>& counts = slice_events[slice];
+    counts.assign(personas * features, 0);
+    const size_t end = std::min(dataset.rows(), (slice + 1) * kRowsPerSlice);
+    for (size_t row = slice * kRowsPerSlice; row < end; ++row) {
+      const int32_t persona = persona_of_user[dataset.usage.user[row]];
+      if (persona >= 0)
+        counts[static_cast<size_t>(persona) * features + dataset.usage.feature[row]] +=
+            dataset.usage.events[row];
+    }
+  });
+  std::vector<std::vector<int64_t>> events(personas, std::vector<int64_t>(features, 0));
+  for (const std::vector<int64_t>& counts : slice_events)
+    for (size_t persona = 0; persona < personas; ++persona)
+      for (size_t feature = 0; feature < features; ++feature)
+        events[persona][feature] += counts[persona * features + feature];
   return events;
 }
 
@@ -195,10 +211,8 @@ Result<Segmentation> SegmentUsers(const Dataset& dataset, const RfmTable& rfm,
   Result<FeatureMatrix> x =
       SegmentationFeatures(dataset, rfm, options.features, &segmentation.feature_names);
   if (!x.ok()) return x.status();
-  Result<FeatureTransform> transform = FeatureTransform::Fit(*x);
-  if (!transform.ok()) return transform.status();
-  segmentation.transform = std::move(transform).value();
-  Result<FeatureMatrix> scaled = segmentation.transform.Apply(*x);
+  Result<FeatureMatrix> scaled =
+      FeatureTransform::FitApply(*x, segmentation.transform, options.threads);
   if (!scaled.ok()) return scaled.status();
 
   KMeansOptions kmeans;
@@ -245,11 +259,12 @@ Result<Segmentation> SegmentUsers(const Dataset& dataset, const RfmTable& rfm,
   segmentation.inertia = fit.inertia;
   segmentation.centres = std::move(fit.centres);
   segmentation.labels = std::move(fit.labels);
-  NamePersonas(dataset, rfm, segmentation);
+  NamePersonas(dataset, rfm, segmentation, options.threads);
   return segmentation;
 }
 
-void NamePersonas(const Dataset& dataset, const RfmTable& rfm, Segmentation& segmentation) {
+void NamePersonas(const Dataset& dataset, const RfmTable& rfm, Segmentation& segmentation,
+                  unsigned threads) {
   const size_t k = segmentation.centres.rows();
   const bool usage = dataset.kind() == DataKind::kUsage;
   // Order by value: frequent, big and recent first (recency is "days since": lower is better).
@@ -283,7 +298,8 @@ void NamePersonas(const Dataset& dataset, const RfmTable& rfm, Segmentation& seg
     all_monetary.Add(rfm.monetary[idx]);
   }
   std::vector<std::vector<int64_t>> feature_events;
-  if (usage) feature_events = EventsByPersonaAndFeature(dataset, rfm, segmentation.labels, k);
+  if (usage)
+    feature_events = EventsByPersonaAndFeature(dataset, rfm, segmentation.labels, k, threads);
   auto mean = [](const std::vector<double>& values) {
     CompensatedSum sum;
     for (double v : values) sum.Add(v);

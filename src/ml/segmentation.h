@@ -93,6 +93,8 @@ Result<Segmentation> SegmentUsers(const Dataset& dataset, const RfmTable& rfm,
 /// Names and describes clusters already fitted (labels 0..k-1 per RfmTable row, centres in
 /// scaled space with recency, frequency, monetary as the first three columns), reordering them
 /// by value. Used by SegmentUsers and when a stored model predicts new users.
-void NamePersonas(const Dataset& dataset, const RfmTable& rfm, Segmentation& segmentation);
+/// `threads` (0 = all cores) count the events per persona and feature of a usage log.
+void NamePersonas(const Dataset& dataset, const RfmTable& rfm, Segmentation& segmentation,
+                  unsigned threads = 0);
 
 }  // namespace growthlens::ml
