@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "io/number_parser.h"
+#include "io/text_window.h"
 
 namespace growthlens {
 
@@ -125,9 +126,11 @@ class ChunkParser {
              uint64_t line_offset) {
     Reserve(EstimateRows(text, begin, reserve_until == 0 ? nominal_end : reserve_until));
     CsvCursor cursor(text, options_.dialect, begin, text.size());
+    TextWindow window(options_.input, begin, options_.utf8_failed);
     std::vector<std::string_view> fields;
     const size_t expected_fields = mapping_.header.size();
-    while (cursor.position() < nominal_end && cursor.Next(fields)) {
+    while (cursor.position() < nominal_end && window.Advance(cursor.position()) &&
+           cursor.Next(fields)) {
       // Chunk-relative line of the record's first line; the merge adds the chunk's offset.
       line_ = line_offset + cursor.record_newlines() + 1;
       if (cursor.blank_line()) {
@@ -153,6 +156,7 @@ class ChunkParser {
         AddTransactionRow(fields);
     }
     out_.newlines = cursor.newlines();
+    out_.invalid_utf8 = !window.Finish(cursor.position());
     return cursor.position();
   }
 

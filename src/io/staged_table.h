@@ -64,7 +64,8 @@ struct StagedChunk {
 
   uint64_t records = 0;  // data records seen (rows + malformed), blank lines excluded
   uint64_t blank_lines = 0;
-  uint64_t newlines = 0;  // line breaks consumed, to place the next chunk's lines
+  uint64_t newlines = 0;      // line breaks consumed, to place the next chunk's lines
+  bool invalid_utf8 = false;  // the text was not UTF-8: this chunk's parse is void
   std::array<uint64_t, kParseIssueCount> issue_counts{};
   std::array<std::vector<RowExample>, kParseIssueCount> issue_examples;
 
