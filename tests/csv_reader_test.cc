@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -1061,6 +1062,62 @@ TEST(CsvReader, LateInvalidUtf8InAFileIsFoundWhileParsing) {
             std::string::npos)
       << forced.status().message();
   EXPECT_NE(forced.status().message().find("0xFF"), std::string::npos);
+}
+
+// A usage log over 2 MB with rows each rule drops, placed after blank lines, multi-line quoted
+// records and malformed records: the examples name the physical line of each dropped row,
+// which the reader keeps only where a row does not follow the previous row's line.
+TEST(CsvReader, DroppedRowExamplesNameTheirLinesAfterIrregularLines) {
+  std::string text(kUsageHeader);
+  uint64_t line = 2;  // of the next record
+  std::map<CleaningRule, std::vector<uint64_t>> expected;
+  for (int row_idx = 0; text.size() < (2u << 20) + 300'000; ++row_idx) {
+    if (row_idx % 101 == 7) {  // a blank line, LF or CRLF
+      text += row_idx % 2 == 0 ? "\n" : "\r\n";
+      ++line;
+    }
+    if (row_idx % 211 == 13) {  // a malformed record: too few fields
+      text += "u0,2023-01-01\n";
+      ++line;
+    }
+    const bool multi_line = row_idx % 53 == 5;
+    const std::string feature = multi_line ? "\"multi\nline\"" : "search";
+    std::string user = fmt::format("u{}", row_idx);
+    std::string events = fmt::format("{}", 1 + row_idx);  // keeps rows without a user distinct
+    std::string signup = "2023-01-01";
+    if (row_idx % 307 == 11) {
+      user.clear();
+      expected[CleaningRule::kMissingId].push_back(line);
+    } else if (row_idx % 389 == 17) {
+      events = "0";
+      expected[CleaningRule::kNonPositiveEvents].push_back(line);
+    } else if (row_idx % 457 == 19) {
+      signup = "2023-02-01";
+      expected[CleaningRule::kEventBeforeSignup].push_back(line);
+    }
+    text += fmt::format("{},{},2023-01-{:02d},{},{}\n", user, signup, 2 + row_idx % 27, feature,
+                        events);
+    line += multi_line ? 2 : 1;
+  }
+  TempDir dir("row_lines");
+  const std::string path = dir.File("usage.csv");
+  WriteFile(path, text);
+  IngestOptions options;
+  options.read.max_examples = 100'000;
+  for (unsigned threads : {1u, 2u}) {
+    options.read.threads = threads;
+    for (const bool from_file : {false, true}) {
+      const Result<CleanedData> result =
+          from_file ? IngestFile(path, options) : Ingest(text, options);
+      ASSERT_TRUE(result.ok()) << result.status().message();
+      EXPECT_EQ(result->report.source.threads, threads);
+      for (const auto& [rule, lines] : expected) {
+        ASSERT_GT(lines.size(), 5u);
+        EXPECT_EQ(LinesOf(result->report.rules[static_cast<size_t>(rule)].examples), lines)
+            << CleaningRuleName(rule) << " threads " << threads << " file " << from_file;
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -175,7 +175,6 @@ class ChunkParser {
   }
 
   void Reserve(size_t rows) {
-    out_.line.reserve(rows);
     out_.user.reserve(rows);
     if (mapping_.kind == DataKind::kUsage) {
       out_.signup.reserve(rows);
@@ -243,7 +242,7 @@ class ChunkParser {
       }
     }
     const Timestamp time = ParseDate(time_parser_, Field(fields, Role::kTime), Role::kTime);
-    out_.line.push_back(static_cast<uint32_t>(line_));
+    out_.lines.Add(static_cast<uint32_t>(out_.user.size()), line_);
     out_.user.push_back(user);
     out_.signup.push_back(signup);
     out_.day.push_back(time != kInvalidTime ? DayOf(time) : kInvalidDay);
@@ -268,7 +267,7 @@ class ChunkParser {
     price = price_role == Role::kAmount && quantity != 0 ? *parsed_price / quantity : *parsed_price;
     const std::string_view customer_text = Field(fields, Role::kUser);
     const Timestamp time = ParseDate(time_parser_, Field(fields, Role::kTime), Role::kTime);
-    out_.line.push_back(static_cast<uint32_t>(line_));
+    out_.lines.Add(static_cast<uint32_t>(out_.user.size()), line_);
     out_.invoice.push_back(invoices_.Intern(Field(fields, Role::kOrder)));
     out_.stock_code.push_back(stock_codes_.Intern(Field(fields, Role::kItem)));
     out_.description.push_back(descriptions_.Intern(Field(fields, Role::kDescription)));

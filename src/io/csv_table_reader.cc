@@ -65,9 +65,7 @@ void MergeChunks(StagedTable& table, uint64_t header_lines, unsigned threads) {
     add(chunk.stock_code, MergeDictionary(global.stock_codes, local.stock_codes));
     add(chunk.description, MergeDictionary(global.descriptions, local.descriptions));
     add(chunk.country, MergeDictionary(global.countries, local.countries));
-    tasks.emplace_back([&chunk, lines_before] {
-      for (uint32_t& line : chunk.line) line = static_cast<uint32_t>(line + lines_before);
-    });
+    chunk.lines.Shift(lines_before);
     lines_before += chunk.newlines;
     local = StagedDictionaries();
   }

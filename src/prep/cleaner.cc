@@ -76,7 +76,8 @@ RowExample DescribeDrop(const StagedTable& table, const StagedChunk& chunk, size
   const ColumnMapping& mapping = table.mapping;
   const StagedDictionaries& dictionaries = table.dictionaries;
   const bool usage = mapping.kind == DataKind::kUsage;
-  RowExample example{chunk.line[row], "", "", CleaningRuleDescription(rule, mapping.kind)};
+  RowExample example{chunk.lines.LineOf(static_cast<uint32_t>(row)), "", "",
+                     CleaningRuleDescription(rule, mapping.kind)};
   switch (rule) {
     case CleaningRule::kDuplicate:
       break;
