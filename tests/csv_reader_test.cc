@@ -4,9 +4,11 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -908,6 +910,52 @@ void ExpectSameExamples(const std::vector<RowExample>& a, const std::vector<RowE
   }
 }
 
+// Two ingests of the same text agree on the whole report and the whole Dataset.
+void ExpectSameResult(const CleanedData& actual, const CleanedData& expected) {
+  const CleaningReport& report = expected.report;
+  const CleaningReport& other = actual.report;
+  EXPECT_EQ(other.records, report.records);
+  EXPECT_EQ(other.blank_lines, report.blank_lines);
+  EXPECT_EQ(other.rows_kept, report.rows_kept);
+  EXPECT_EQ(other.signup_conflicts, report.signup_conflicts);
+  for (size_t issue_idx = 0; issue_idx < kParseIssueCount; ++issue_idx) {
+    EXPECT_EQ(other.malformed[issue_idx], report.malformed[issue_idx]) << issue_idx;
+    ExpectSameExamples(other.malformed_examples[issue_idx], report.malformed_examples[issue_idx],
+                       ParseIssueName(static_cast<ParseIssue>(issue_idx)));
+  }
+  for (size_t rule_idx = 0; rule_idx < kCleaningRuleCount; ++rule_idx) {
+    EXPECT_EQ(other.rules[rule_idx].dropped, report.rules[rule_idx].dropped) << rule_idx;
+    ExpectSameExamples(other.rules[rule_idx].examples, report.rules[rule_idx].examples,
+                       CleaningRuleName(static_cast<CleaningRule>(rule_idx)));
+  }
+  const Dataset& a = expected.dataset;
+  const Dataset& b = actual.dataset;
+  ASSERT_EQ(b.kind(), a.kind());
+  ASSERT_EQ(b.rows(), a.rows());
+  EXPECT_EQ(b.usage.user, a.usage.user);
+  EXPECT_EQ(b.usage.day, a.usage.day);
+  EXPECT_EQ(b.usage.feature, a.usage.feature);
+  EXPECT_EQ(b.usage.events, a.usage.events);
+  EXPECT_EQ(b.transactions.order, a.transactions.order);
+  EXPECT_EQ(b.transactions.item, a.transactions.item);
+  EXPECT_EQ(b.transactions.quantity, a.transactions.quantity);
+  EXPECT_EQ(b.transactions.price, a.transactions.price);
+  EXPECT_EQ(b.orders.invoice, a.orders.invoice);
+  EXPECT_EQ(b.orders.customer, a.orders.customer);
+  EXPECT_EQ(b.orders.time, a.orders.time);
+  EXPECT_EQ(b.orders.country, a.orders.country);
+  EXPECT_EQ(b.items.stock_code, a.items.stock_code);
+  EXPECT_EQ(b.items.description, a.items.description);
+  EXPECT_EQ(b.prices, a.prices);
+  EXPECT_EQ(b.user_signup, a.user_signup);
+  ExpectSameDictionary(a.users, b.users, "users");
+  ExpectSameDictionary(a.features, b.features, "features");
+  ExpectSameDictionary(a.invoices, b.invoices, "invoices");
+  ExpectSameDictionary(a.stock_codes, b.stock_codes, "stock_codes");
+  ExpectSameDictionary(a.descriptions, b.descriptions, "descriptions");
+  ExpectSameDictionary(a.countries, b.countries, "countries");
+}
+
 TEST(CsvReader, ParallelReadMatchesSingleThread) {
   const LargeInput input = MakeLargeInput();
   ASSERT_GT(input.text.size(), 2u << 20);
@@ -944,50 +992,132 @@ TEST(CsvReader, ParallelReadMatchesSingleThread) {
   EXPECT_EQ(report.rules[static_cast<size_t>(CleaningRule::kDuplicate)].examples.at(0).line,
             input.newlines);
   EXPECT_EQ(report.records, report.rows_kept + report.DroppedByRules() + report.MalformedTotal());
-  const Dataset& a = one->dataset;
-  ASSERT_TRUE(a.stock_codes.Find("SPECIAL").has_value());
+  ASSERT_TRUE(one->dataset.stock_codes.Find("SPECIAL").has_value());
 
   // The parallel read against the single-threaded one.
-  const CleaningReport& other = two->report;
-  EXPECT_EQ(other.records, report.records);
-  EXPECT_EQ(other.blank_lines, report.blank_lines);
-  EXPECT_EQ(other.rows_kept, report.rows_kept);
-  EXPECT_EQ(other.signup_conflicts, report.signup_conflicts);
-  for (size_t issue_idx = 0; issue_idx < kParseIssueCount; ++issue_idx) {
-    EXPECT_EQ(other.malformed[issue_idx], report.malformed[issue_idx]) << issue_idx;
-    ExpectSameExamples(other.malformed_examples[issue_idx], report.malformed_examples[issue_idx],
-                       ParseIssueName(static_cast<ParseIssue>(issue_idx)));
+  ExpectSameResult(*two, *one);
+}
+
+// A mapped file is checked as UTF-8 block by block while it is parsed, its pages released
+// behind the parser: the result is the text's, whatever the threads.
+TEST(CsvReader, FileReadMatchesTextRead) {
+  const LargeInput input = MakeLargeInput();
+  TempDir dir("file_read");
+  const std::string path = dir.File("large.csv");
+  WriteFile(path, input.text);
+  IngestOptions single;
+  single.read.threads = 1;
+  single.read.max_examples = 1000;
+  const Result<CleanedData> from_text = IngestText(input.text, "large.csv", single);
+  ASSERT_TRUE(from_text.ok()) << from_text.status().message();
+  for (unsigned threads : {1u, 2u}) {
+    IngestOptions options = single;
+    options.read.threads = threads;
+    const Result<CleanedData> from_file = IngestFile(path, options);
+    ASSERT_TRUE(from_file.ok()) << from_file.status().message();
+    EXPECT_EQ(from_file->report.source.threads, threads);
+    EXPECT_EQ(from_file->report.source.encoding, Encoding::kUtf8);
+    ExpectSameResult(*from_file, *from_text);
   }
-  for (size_t rule_idx = 0; rule_idx < kCleaningRuleCount; ++rule_idx) {
-    EXPECT_EQ(other.rules[rule_idx].dropped, report.rules[rule_idx].dropped) << rule_idx;
-    ExpectSameExamples(other.rules[rule_idx].examples, report.rules[rule_idx].examples,
-                       CleaningRuleName(static_cast<CleaningRule>(rule_idx)));
+}
+
+// An invalid byte far into a file, found by one of the threads while parsing: an auto read
+// starts again as Windows-1252, a forced UTF-8 read names the line of the first invalid byte.
+TEST(CsvReader, LateInvalidUtf8InAFileIsFoundWhileParsing) {
+  LargeInput input = MakeLargeInput();
+  const size_t invalid_at = input.text.size() * 11 / 20;  // early in the second thread's half
+  const size_t line_start = input.text.rfind('\n', invalid_at) + 1;
+  ASSERT_EQ(input.text.substr(line_start, 1).find_first_of("0123456789C"), 0u);
+  input.text.insert(line_start, "\xA3");  // a pound sign in Windows-1252, in the invoice
+  const uint64_t line = 1 + static_cast<uint64_t>(std::count(
+                                input.text.begin(), input.text.begin() + line_start, '\n'));
+  TempDir dir("late_invalid");
+  const std::string path = dir.File("late.csv");
+  WriteFile(path, input.text);
+
+  IngestOptions options;
+  options.read.threads = 2;
+  options.read.max_examples = 1000;
+  const Result<CleanedData> from_text = IngestText(input.text, "late.csv", options);
+  ASSERT_TRUE(from_text.ok()) << from_text.status().message();
+  EXPECT_EQ(from_text->report.source.encoding, Encoding::kWindows1252);
+  const Result<CleanedData> from_file = IngestFile(path, options);
+  ASSERT_TRUE(from_file.ok()) << from_file.status().message();
+  EXPECT_EQ(from_file->report.source.encoding, Encoding::kWindows1252);
+  ExpectSameResult(*from_file, *from_text);
+
+  // A second invalid byte, earlier but late in the first thread's half, which the second
+  // thread's find may stop before it gets there: the first one is still the one named.
+  const size_t early = input.text.rfind('\n', input.text.size() * 9 / 20) + 1;
+  input.text.insert(early, "\xFF");
+  const uint64_t early_line =
+      1 + static_cast<uint64_t>(std::count(input.text.begin(), input.text.begin() + early, '\n'));
+  ASSERT_LT(early_line, line);
+  WriteFile(path, input.text);
+  options.encoding = Encoding::kUtf8;
+  const Result<CleanedData> forced = IngestFile(path, options);
+  ASSERT_FALSE(forced.ok());
+  EXPECT_EQ(forced.status().code(), ErrorCode::kParseError);
+  EXPECT_NE(forced.status().message().find(fmt::format("late.csv line {}:", early_line)),
+            std::string::npos)
+      << forced.status().message();
+  EXPECT_NE(forced.status().message().find("0xFF"), std::string::npos);
+}
+
+// A usage log over 2 MB with rows each rule drops, placed after blank lines, multi-line quoted
+// records and malformed records: the examples name the physical line of each dropped row,
+// which the reader keeps only where a row does not follow the previous row's line.
+TEST(CsvReader, DroppedRowExamplesNameTheirLinesAfterIrregularLines) {
+  std::string text(kUsageHeader);
+  uint64_t line = 2;  // of the next record
+  std::map<CleaningRule, std::vector<uint64_t>> expected;
+  for (int row_idx = 0; text.size() < (2u << 20) + 300'000; ++row_idx) {
+    if (row_idx % 101 == 7) {  // a blank line, LF or CRLF
+      text += row_idx % 2 == 0 ? "\n" : "\r\n";
+      ++line;
+    }
+    if (row_idx % 211 == 13) {  // a malformed record: too few fields
+      text += "u0,2023-01-01\n";
+      ++line;
+    }
+    const bool multi_line = row_idx % 53 == 5;
+    const std::string feature = multi_line ? "\"multi\nline\"" : "search";
+    std::string user = fmt::format("u{}", row_idx);
+    std::string events = fmt::format("{}", 1 + row_idx);  // keeps rows without a user distinct
+    std::string signup = "2023-01-01";
+    if (row_idx % 307 == 11) {
+      user.clear();
+      expected[CleaningRule::kMissingId].push_back(line);
+    } else if (row_idx % 389 == 17) {
+      events = "0";
+      expected[CleaningRule::kNonPositiveEvents].push_back(line);
+    } else if (row_idx % 457 == 19) {
+      signup = "2023-02-01";
+      expected[CleaningRule::kEventBeforeSignup].push_back(line);
+    }
+    text += fmt::format("{},{},2023-01-{:02d},{},{}\n", user, signup, 2 + row_idx % 27, feature,
+                        events);
+    line += multi_line ? 2 : 1;
   }
-  for (size_t rule_idx = 0; rule_idx < kCleaningRuleCount; ++rule_idx) {
-    if (report.rules[rule_idx].applies) {
-      EXPECT_GT(report.rules[rule_idx].dropped, 0u) << "fixture should exercise rule " << rule_idx;
+  TempDir dir("row_lines");
+  const std::string path = dir.File("usage.csv");
+  WriteFile(path, text);
+  IngestOptions options;
+  options.read.max_examples = 100'000;
+  for (unsigned threads : {1u, 2u}) {
+    options.read.threads = threads;
+    for (const bool from_file : {false, true}) {
+      const Result<CleanedData> result =
+          from_file ? IngestFile(path, options) : Ingest(text, options);
+      ASSERT_TRUE(result.ok()) << result.status().message();
+      EXPECT_EQ(result->report.source.threads, threads);
+      for (const auto& [rule, lines] : expected) {
+        ASSERT_GT(lines.size(), 5u);
+        EXPECT_EQ(LinesOf(result->report.rules[static_cast<size_t>(rule)].examples), lines)
+            << CleaningRuleName(rule) << " threads " << threads << " file " << from_file;
+      }
     }
   }
-
-  const Dataset& b = two->dataset;
-  ASSERT_EQ(b.rows(), a.rows());
-  EXPECT_EQ(b.transactions.order, a.transactions.order);
-  EXPECT_EQ(b.transactions.item, a.transactions.item);
-  EXPECT_EQ(b.transactions.quantity, a.transactions.quantity);
-  EXPECT_EQ(b.transactions.price, a.transactions.price);
-  EXPECT_EQ(b.orders.invoice, a.orders.invoice);
-  EXPECT_EQ(b.orders.customer, a.orders.customer);
-  EXPECT_EQ(b.orders.time, a.orders.time);
-  EXPECT_EQ(b.orders.country, a.orders.country);
-  EXPECT_EQ(b.items.stock_code, a.items.stock_code);
-  EXPECT_EQ(b.items.description, a.items.description);
-  EXPECT_EQ(b.prices, a.prices);
-  EXPECT_EQ(b.user_signup, a.user_signup);
-  ExpectSameDictionary(a.users, b.users, "users");
-  ExpectSameDictionary(a.invoices, b.invoices, "invoices");
-  ExpectSameDictionary(a.stock_codes, b.stock_codes, "stock_codes");
-  ExpectSameDictionary(a.descriptions, b.descriptions, "descriptions");
-  ExpectSameDictionary(a.countries, b.countries, "countries");
 }
 
 }  // namespace

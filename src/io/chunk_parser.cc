@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "io/number_parser.h"
+#include "io/text_window.h"
 
 namespace growthlens {
 
@@ -125,9 +126,11 @@ class ChunkParser {
              uint64_t line_offset) {
     Reserve(EstimateRows(text, begin, reserve_until == 0 ? nominal_end : reserve_until));
     CsvCursor cursor(text, options_.dialect, begin, text.size());
+    TextWindow window(options_.input, begin, options_.utf8_failed);
     std::vector<std::string_view> fields;
     const size_t expected_fields = mapping_.header.size();
-    while (cursor.position() < nominal_end && cursor.Next(fields)) {
+    while (cursor.position() < nominal_end && window.Advance(cursor.position()) &&
+           cursor.Next(fields)) {
       // Chunk-relative line of the record's first line; the merge adds the chunk's offset.
       line_ = line_offset + cursor.record_newlines() + 1;
       if (cursor.blank_line()) {
@@ -153,6 +156,7 @@ class ChunkParser {
         AddTransactionRow(fields);
     }
     out_.newlines = cursor.newlines();
+    out_.invalid_utf8 = !window.Finish(cursor.position());
     return cursor.position();
   }
 
@@ -171,7 +175,6 @@ class ChunkParser {
   }
 
   void Reserve(size_t rows) {
-    out_.line.reserve(rows);
     out_.user.reserve(rows);
     if (mapping_.kind == DataKind::kUsage) {
       out_.signup.reserve(rows);
@@ -239,7 +242,7 @@ class ChunkParser {
       }
     }
     const Timestamp time = ParseDate(time_parser_, Field(fields, Role::kTime), Role::kTime);
-    out_.line.push_back(static_cast<uint32_t>(line_));
+    out_.lines.Add(static_cast<uint32_t>(out_.user.size()), line_);
     out_.user.push_back(user);
     out_.signup.push_back(signup);
     out_.day.push_back(time != kInvalidTime ? DayOf(time) : kInvalidDay);
@@ -264,7 +267,7 @@ class ChunkParser {
     price = price_role == Role::kAmount && quantity != 0 ? *parsed_price / quantity : *parsed_price;
     const std::string_view customer_text = Field(fields, Role::kUser);
     const Timestamp time = ParseDate(time_parser_, Field(fields, Role::kTime), Role::kTime);
-    out_.line.push_back(static_cast<uint32_t>(line_));
+    out_.lines.Add(static_cast<uint32_t>(out_.user.size()), line_);
     out_.invoice.push_back(invoices_.Intern(Field(fields, Role::kOrder)));
     out_.stock_code.push_back(stock_codes_.Intern(Field(fields, Role::kItem)));
     out_.description.push_back(descriptions_.Intern(Field(fields, Role::kDescription)));

@@ -9,6 +9,7 @@
 
 #include "core/parallel.h"
 #include "io/chunk_parser.h"
+#include "io/encoding.h"
 
 namespace growthlens {
 
@@ -64,9 +65,7 @@ void MergeChunks(StagedTable& table, uint64_t header_lines, unsigned threads) {
     add(chunk.stock_code, MergeDictionary(global.stock_codes, local.stock_codes));
     add(chunk.description, MergeDictionary(global.descriptions, local.descriptions));
     add(chunk.country, MergeDictionary(global.countries, local.countries));
-    tasks.emplace_back([&chunk, lines_before] {
-      for (uint32_t& line : chunk.line) line = static_cast<uint32_t>(line + lines_before);
-    });
+    chunk.lines.Shift(lines_before);
     lines_before += chunk.newlines;
     local = StagedDictionaries();
   }
@@ -95,10 +94,9 @@ void CountIssues(StagedTable& table, uint64_t header_lines, size_t max_examples)
   }
 }
 
-}  // namespace
-
-Result<CsvReadResult> ReadCsv(const InputBuffer& input, const std::string& name,
-                              const CsvReadOptions& options) {
+// Reads the input once; nullopt when its unchecked text turned out not to be UTF-8.
+Result<std::optional<CsvReadResult>> ReadText(const InputBuffer& input, const std::string& name,
+                                              const CsvReadOptions& options) {
   const std::string_view text = input.text();
   CsvReadResult result;
   CsvSourceInfo& source = result.source;
@@ -121,6 +119,10 @@ Result<CsvReadResult> ReadCsv(const InputBuffer& input, const std::string& name,
   do {
     header_cursor.Next(header_fields);
   } while (header_cursor.blank_line() && header_cursor.position() < text.size());
+  const size_t body_begin = header_cursor.position();
+  if (input.utf8_unchecked() &&
+      FirstInvalidUtf8(text.substr(0, body_begin)) != std::string_view::npos)
+    return std::optional<CsvReadResult>();
   std::vector<std::string> header;
   for (std::string_view field : header_fields) {
     while (!field.empty() && field.front() == ' ') field.remove_prefix(1);
@@ -135,7 +137,6 @@ Result<CsvReadResult> ReadCsv(const InputBuffer& input, const std::string& name,
   StagedTable& table = result.table;
   table.mapping = std::move(mapping).value();
   table.date_expectation = dates->Expected();
-  const size_t body_begin = header_cursor.position();
   const size_t body_bytes = text.size() - body_begin;
   const unsigned threads = static_cast<unsigned>(
       std::clamp<size_t>(body_bytes / kMinBytesPerThread, 1, ThreadCount(options.threads)));
@@ -149,7 +150,9 @@ Result<CsvReadResult> ReadCsv(const InputBuffer& input, const std::string& name,
     begin[chunk_idx] = chunk_idx == 0 ? body_begin : nominal_end[chunk_idx - 1];
   }
   table.chunks.resize(threads);
-  ChunkParseOptions parse_options{&table.mapping, &dates.value(), dialect, options.max_examples};
+  std::atomic<bool> utf8_failed = false;
+  ChunkParseOptions parse_options{&table.mapping,       &dates.value(), dialect,
+                                  options.max_examples, &input,         &utf8_failed};
   {
     std::vector<std::jthread> workers;
     for (unsigned chunk_idx = 1; chunk_idx < threads; ++chunk_idx)
@@ -170,6 +173,8 @@ Result<CsvReadResult> ReadCsv(const InputBuffer& input, const std::string& name,
     stop[chunk_idx] = ParseChunk(text, begin[chunk_idx], nominal_end[chunk_idx], parse_options,
                                  table.chunks[chunk_idx]);
   }
+  for (const StagedChunk& chunk : table.chunks)
+    if (chunk.invalid_utf8) return std::optional<CsvReadResult>();
 
   MergeChunks(table, header_cursor.newlines(), threads);
   CountIssues(table, header_cursor.newlines(), options.max_examples);
@@ -183,7 +188,22 @@ Result<CsvReadResult> ReadCsv(const InputBuffer& input, const std::string& name,
         fmt::format("{}: {} distinct values in column {}; at most {} features are supported", name,
                     table.dictionaries.features.size(), table.mapping.NameOf(Role::kItem),
                     UINT16_MAX));
-  return result;
+  return std::optional<CsvReadResult>(std::move(result));
+}
+
+}  // namespace
+
+Result<CsvReadResult> ReadCsv(InputBuffer& input, const std::string& name,
+                              const CsvReadOptions& options) {
+  Result<std::optional<CsvReadResult>> read = ReadText(input, name, options);
+  if (!read.ok()) return read.status();
+  if (read->has_value()) return std::move(**read);
+  GROWTHLENS_RETURN_IF_ERROR(input.OnInvalidUtf8(name));
+  read = ReadText(input, name, options);
+  if (!read.ok()) return read.status();
+  if (!read->has_value())
+    return Status(ErrorCode::kInternal, fmt::format("{}: the text is still not UTF-8", name));
+  return std::move(**read);
 }
 
 }  // namespace growthlens

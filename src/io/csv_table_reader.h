@@ -5,6 +5,7 @@
 // parsed again from where its predecessor really stopped, so the result never depends on
 // where the cuts fell.
 
+#include <atomic>
 #include <optional>
 #include <string>
 
@@ -41,8 +42,10 @@ struct CsvReadResult {
   CsvSourceInfo source;
 };
 
-/// `name` is used in messages ("orders.csv line 12: ...").
-Result<CsvReadResult> ReadCsv(const InputBuffer& input, const std::string& name,
+/// `name` is used in messages ("orders.csv line 12: ..."). When the input left its UTF-8 check
+/// to the reader and the text is not UTF-8, the input is settled (transcoded, or an error for
+/// a forced UTF-8) and read again.
+Result<CsvReadResult> ReadCsv(InputBuffer& input, const std::string& name,
                               const CsvReadOptions& options);
 
 }  // namespace growthlens

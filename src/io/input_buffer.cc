@@ -26,6 +26,18 @@ class MappedFile {
   MappedFile(const MappedFile&) = delete;
   MappedFile& operator=(const MappedFile&) = delete;
   std::string_view bytes() const { return {static_cast<const char*>(data_), size_}; }
+  /// Drops the whole pages inside bytes()[begin, end) and returns the offset where they end.
+  /// The mapping is private and read-only, so its pages are never modified: they fault back
+  /// in from the page cache when read again.
+  size_t DropPages(size_t begin, size_t end) const {
+    static const auto kPageBytes = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+    const auto base = reinterpret_cast<uintptr_t>(data_);
+    const uintptr_t first = (base + begin + kPageBytes - 1) / kPageBytes * kPageBytes;
+    const uintptr_t last = (base + std::min(end, size_)) / kPageBytes * kPageBytes;
+    if (last <= first) return begin;
+    madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+    return last - base;
+  }
 
  private:
   const void* data_;
@@ -91,7 +103,7 @@ InputBuffer::~InputBuffer() = default;
 InputBuffer::InputBuffer(InputBuffer&&) noexcept = default;
 InputBuffer& InputBuffer::operator=(InputBuffer&&) noexcept = default;
 
-Result<InputBuffer> InputBuffer::Load(const std::string& path, Encoding encoding) {
+Result<InputBuffer> InputBuffer::Load(const std::string& path, Encoding encoding, Utf8Check check) {
   InputBuffer buffer;
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
@@ -124,8 +136,9 @@ Result<InputBuffer> InputBuffer::Load(const std::string& path, Encoding encoding
     buffer.owned_ = std::move(inflated).value();
     buffer.text_size_ = buffer.owned_.size();
     buffer.was_gzip_ = true;
+    check = Utf8Check::kOnLoad;  // inflated text is in memory already: check it at once
   }
-  GROWTHLENS_RETURN_IF_ERROR(buffer.Finish(encoding, path));
+  GROWTHLENS_RETURN_IF_ERROR(buffer.Finish(encoding, path, check));
   return buffer;
 }
 
@@ -135,7 +148,7 @@ Result<InputBuffer> InputBuffer::FromText(std::string text, Encoding encoding,
   buffer.source_bytes_ = text.size();
   buffer.owned_ = std::move(text);
   buffer.text_size_ = buffer.owned_.size();
-  GROWTHLENS_RETURN_IF_ERROR(buffer.Finish(encoding, name));
+  GROWTHLENS_RETURN_IF_ERROR(buffer.Finish(encoding, name, Utf8Check::kOnLoad));
   return buffer;
 }
 
@@ -143,7 +156,7 @@ std::string_view InputBuffer::Storage() const {
   return mapped_ != nullptr ? mapped_->bytes() : std::string_view(owned_);
 }
 
-Status InputBuffer::Finish(Encoding requested, const std::string& name) {
+Status InputBuffer::Finish(Encoding requested, const std::string& name, Utf8Check check) {
   std::string_view content = text();
   if (content.starts_with(kUtf8Bom)) {
     content.remove_prefix(kUtf8Bom.size());
@@ -152,9 +165,32 @@ Status InputBuffer::Finish(Encoding requested, const std::string& name) {
     had_bom_ = true;
     if (requested == Encoding::kAuto) requested = Encoding::kUtf8;
   }
+  if (requested != Encoding::kAuto && requested != Encoding::kUtf8)
+    return Settle(requested, std::string_view::npos, name);
+  if (check == Utf8Check::kByReader && mapped_ != nullptr) {
+    utf8_unchecked_ = true;
+    requested_ = requested;
+    source_encoding_ = Encoding::kUtf8;
+    return Status::Ok();
+  }
+  return Settle(requested, FirstInvalidUtf8Parallel(content), name);
+}
+
+Status InputBuffer::OnInvalidUtf8(const std::string& name) {
+  utf8_unchecked_ = false;
+  // The readers' parts may have stopped early; the first invalid byte is found again here.
+  return Settle(requested_, FirstInvalidUtf8Parallel(text()), name);
+}
+
+size_t InputBuffer::Release(size_t begin, size_t end) const {
+  if (mapped_ == nullptr) return end;
+  return mapped_->DropPages(text_offset_ + begin, text_offset_ + end) - text_offset_;
+}
+
+Status InputBuffer::Settle(Encoding requested, size_t invalid_at, const std::string& name) {
+  const std::string_view content = text();
   Encoding chosen = requested;
   if (requested == Encoding::kAuto || requested == Encoding::kUtf8) {
-    const size_t invalid_at = FirstInvalidUtf8Parallel(content);
     if (invalid_at == std::string_view::npos) {
       chosen = Encoding::kUtf8;
     } else if (requested == Encoding::kUtf8) {

@@ -2,6 +2,10 @@
 // InputBuffer: the whole text of an input file as UTF-8, ready for the parser. Plain files are
 // memory-mapped (no copy); gzip files are inflated and single-byte encodings transcoded into an
 // owned buffer. A UTF-8 byte-order mark is skipped.
+//
+// A mapped file's UTF-8 check can be left to the reader (Utf8Check::kByReader), which checks
+// each block just before parsing it and releases the pages behind it, so a large file is read
+// once and only a window of it is resident at a time.
 
 #include <memory>
 #include <string>
@@ -14,6 +18,9 @@ namespace growthlens {
 
 class MappedFile;
 
+/// When a mapped file's bytes are checked as UTF-8: on load, or by the reader as it goes.
+enum class Utf8Check { kOnLoad, kByReader };
+
 class InputBuffer {
  public:
   InputBuffer();
@@ -22,8 +29,10 @@ class InputBuffer {
   InputBuffer& operator=(InputBuffer&&) noexcept;
 
   /// Loads `path`; `encoding` kAuto picks UTF-8 when the bytes are valid UTF-8 and
-  /// Windows-1252 otherwise.
-  static Result<InputBuffer> Load(const std::string& path, Encoding encoding);
+  /// Windows-1252 otherwise. With kByReader, a memory-mapped UTF-8 or auto input is taken as
+  /// UTF-8 unchecked (utf8_unchecked()) and its reader must check it (see OnInvalidUtf8).
+  static Result<InputBuffer> Load(const std::string& path, Encoding encoding,
+                                  Utf8Check check = Utf8Check::kOnLoad);
   /// Wraps text already in memory (tests, HTTP uploads); `name` stands for it in messages.
   static Result<InputBuffer> FromText(std::string text, Encoding encoding,
                                       const std::string& name = "<memory>");
@@ -37,8 +46,23 @@ class InputBuffer {
   /// Size of the source as stored (compressed size for gzip).
   size_t source_bytes() const { return source_bytes_; }
 
+  /// True when the text is taken as UTF-8 but not checked yet: the reader checks it.
+  bool utf8_unchecked() const { return utf8_unchecked_; }
+  /// The reader of an unchecked text found it is not valid UTF-8: an auto input becomes
+  /// Windows-1252 (transcoded, to be read again), a UTF-8 one an error naming the line of the
+  /// first invalid byte. Either way the text counts as checked afterwards.
+  Status OnInvalidUtf8(const std::string& name);
+  /// Drops the resident pages of a mapped file's text()[begin, end) (whole pages only; reading
+  /// them again faults them back in from the page cache) and returns where the dropped part
+  /// ends: `end` rounded down to a page. Text held in memory (inflated or transcoded) is never
+  /// dropped, and `end` is returned.
+  size_t Release(size_t begin, size_t end) const;
+
  private:
-  Status Finish(Encoding requested, const std::string& name);
+  Status Finish(Encoding requested, const std::string& name, Utf8Check check);
+  /// Picks the encoding for a text whose first invalid UTF-8 byte is at `invalid_at` (npos
+  /// when valid) and transcodes it when it is not UTF-8.
+  Status Settle(Encoding requested, size_t invalid_at, const std::string& name);
   /// The bytes held: the mapping, or the owned copy once inflated or transcoded.
   std::string_view Storage() const;
 
@@ -51,6 +75,8 @@ class InputBuffer {
   Encoding source_encoding_ = Encoding::kUtf8;
   bool was_gzip_ = false;
   bool had_bom_ = false;
+  bool utf8_unchecked_ = false;
+  Encoding requested_ = Encoding::kAuto;  // kept while the check is left to the reader
   size_t source_bytes_ = 0;
 };
 

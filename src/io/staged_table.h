@@ -12,6 +12,7 @@
 #include "core/dataset.h"
 #include "core/dictionary.h"
 #include "io/column_mapping.h"
+#include "io/row_lines.h"
 
 namespace growthlens {
 
@@ -45,7 +46,7 @@ struct StagedDictionaries {
 };
 
 struct StagedChunk {
-  Column<uint32_t> line;  // physical line of each row (chunk-relative until the merge)
+  RowLines lines;  // physical line of each row (chunk-relative until the merge)
 
   // Usage logs.
   Column<uint32_t> user;     // kNullCode when empty
@@ -64,7 +65,8 @@ struct StagedChunk {
 
   uint64_t records = 0;  // data records seen (rows + malformed), blank lines excluded
   uint64_t blank_lines = 0;
-  uint64_t newlines = 0;  // line breaks consumed, to place the next chunk's lines
+  uint64_t newlines = 0;      // line breaks consumed, to place the next chunk's lines
+  bool invalid_utf8 = false;  // the text was not UTF-8: this chunk's parse is void
   std::array<uint64_t, kParseIssueCount> issue_counts{};
   std::array<std::vector<RowExample>, kParseIssueCount> issue_examples;
 
@@ -77,7 +79,7 @@ struct StagedChunk {
   std::vector<UnparsableDate> unparsable_dates;  // in row order
   StringDictionary unparsable_date_texts;        // chunk-local, never merged
 
-  size_t rows() const { return line.size(); }
+  size_t rows() const { return user.size(); }  // every kind has a user column
 };
 
 /// Everything parsed from one input: chunks in file order sharing global dictionaries.

@@ -76,7 +76,8 @@ RowExample DescribeDrop(const StagedTable& table, const StagedChunk& chunk, size
   const ColumnMapping& mapping = table.mapping;
   const StagedDictionaries& dictionaries = table.dictionaries;
   const bool usage = mapping.kind == DataKind::kUsage;
-  RowExample example{chunk.line[row], "", "", CleaningRuleDescription(rule, mapping.kind)};
+  RowExample example{chunk.lines.LineOf(static_cast<uint32_t>(row)), "", "",
+                     CleaningRuleDescription(rule, mapping.kind)};
   switch (rule) {
     case CleaningRule::kDuplicate:
       break;
@@ -150,13 +151,8 @@ Result<CleanedData> CleanStagedTable(CsvReadResult&& read, const CleaningOptions
     for (size_t row = 0; row < chunk.rows(); ++row) chunk_status[row] = rules.Evaluate(chunk, row);
   });
   // Duplicates come first in the rule order, so they override what the other rules said.
-  if (options.IsEnabled(CleaningRule::kDuplicate)) {
-    const std::vector<std::vector<uint8_t>> duplicate = FindDuplicateRows(table, threads);
-    for (size_t chunk_idx = 0; chunk_idx < status.size(); ++chunk_idx)
-      for (size_t row = 0; row < status[chunk_idx].size(); ++row)
-        if (duplicate[chunk_idx][row])
-          status[chunk_idx][row] = static_cast<uint8_t>(CleaningRule::kDuplicate);
-  }
+  if (options.IsEnabled(CleaningRule::kDuplicate))
+    MarkDuplicateRows(table, status, static_cast<uint8_t>(CleaningRule::kDuplicate), threads);
 
   CleanedData cleaned;
   CleaningReport& report = cleaned.report;

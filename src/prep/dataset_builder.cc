@@ -177,60 +177,54 @@ void BuildUsage(StagedTable& table, const std::vector<std::vector<uint8_t>>& sta
     outcome.signup_conflicts += low != high ? 1 : 0;
   }
 
+  // Signups are in user_signup now; their staged column goes before anything is copied.
+  for (StagedChunk& chunk : table.chunks) Column<Day>().swap(chunk.signup);
+
   UsageColumns& columns = dataset.usage;
   StagedChunk& first = table.chunks.front();
-  columns.user = std::move(first.user);
-  columns.day = std::move(first.day);
-  columns.feature = std::move(first.feature);
-  columns.events = std::move(first.events);
-  const size_t first_rows = columns.user.size();
+  const size_t first_rows = first.user.size();
   const bool first_unchanged =
       kept[1] == first_rows && IsIdentity(user_remap) && IsIdentity(feature_remap);
-  columns.user.resize(std::max(first_rows, kept.back()));
-  columns.day.resize(columns.user.size());
-  columns.feature.resize(columns.user.size());
-  columns.events.resize(columns.user.size());
-  // Copies the kept rows of [begin, end) to `out` onwards, re-coded. Chunk 0 is its own
-  // source: in place is safe because the write position never passes the read position.
-  struct Source {
-    const uint32_t* user;
-    const Day* day;
-    const uint16_t* feature;
-    const int32_t* events;
+  const size_t out_rows = kept.back();
+  // One column at a time: chunk 0's column becomes the Dataset's and is compacted in place
+  // (the write position never passes the read position), the other chunks' kept rows are
+  // copied in behind it, re-coded, and their column is freed before the next column, so the
+  // staged and the built copies of a row never coexist for more than one column.
+  auto build_column = [&](auto& target, auto member, auto recode) {
+    target = std::move(first.*member);
+    target.resize(std::max(first_rows, out_rows));
+    auto place = [&](const auto* source, const std::vector<uint8_t>& chunk_status, size_t begin,
+                     size_t end, size_t out) {
+      for (size_t row = begin; row < end; ++row) {
+        if (chunk_status[row] != kKeepRow) continue;
+        target[out++] = recode(source[row]);
+      }
+    };
+    ParallelFor(chunk_count * kSlicesPerChunk, threads, [&](size_t task) {
+      const size_t chunk_idx = task / kSlicesPerChunk;
+      const size_t slice = task % kSlicesPerChunk;
+      if (chunk_idx == 0) {
+        if (first_unchanged || slice > 0) return;
+        return place(target.data(), status[0], 0, first_rows, 0);
+      }
+      const StagedChunk& chunk = table.chunks[chunk_idx];
+      size_t out = kept[chunk_idx];
+      for (size_t earlier = 0; earlier < slice; ++earlier) out += kept_in_slice[chunk_idx][earlier];
+      place((chunk.*member).data(), status[chunk_idx], SliceBegin(chunk.rows(), slice),
+            SliceBegin(chunk.rows(), slice + 1), out);
+    });
+    target.resize(out_rows);
+    for (size_t chunk_idx = 1; chunk_idx < chunk_count; ++chunk_idx)
+      std::remove_reference_t<decltype(target)>().swap(table.chunks[chunk_idx].*member);
   };
-  auto place = [&](Source source, const std::vector<uint8_t>& chunk_status, size_t begin,
-                   size_t end, size_t out) {
-    for (size_t row = begin; row < end; ++row) {
-      if (chunk_status[row] != kKeepRow) continue;
-      const uint32_t user = source.user[row];
-      columns.user[out] = user == kNullCode ? kNullCode : user_remap[user];
-      columns.day[out] = source.day[row];
-      columns.feature[out] = static_cast<uint16_t>(feature_remap[source.feature[row]]);
-      columns.events[out] = source.events[row];
-      ++out;
-    }
-  };
-  ParallelFor(chunk_count * kSlicesPerChunk, threads, [&](size_t task) {
-    const size_t chunk_idx = task / kSlicesPerChunk;
-    const size_t slice = task % kSlicesPerChunk;
-    if (chunk_idx == 0) {
-      if (first_unchanged || slice > 0) return;
-      const Source in_place{columns.user.data(), columns.day.data(), columns.feature.data(),
-                            columns.events.data()};
-      return place(in_place, status[0], 0, first_rows, 0);
-    }
-    const StagedChunk& chunk = table.chunks[chunk_idx];
-    size_t out = kept[chunk_idx];
-    for (size_t earlier = 0; earlier < slice; ++earlier) out += kept_in_slice[chunk_idx][earlier];
-    const Source staged{chunk.user.data(), chunk.day.data(), chunk.feature.data(),
-                        chunk.events.data()};
-    place(staged, status[chunk_idx], SliceBegin(chunk.rows(), slice),
-          SliceBegin(chunk.rows(), slice + 1), out);
-  });
-  columns.user.resize(kept.back());
-  columns.day.resize(kept.back());
-  columns.feature.resize(kept.back());
-  columns.events.resize(kept.back());
+  auto same = [](auto value) { return value; };
+  build_column(columns.day, &StagedChunk::day, same);
+  build_column(columns.events, &StagedChunk::events, same);
+  build_column(columns.feature, &StagedChunk::feature,
+               [&](uint16_t feature) { return static_cast<uint16_t>(feature_remap[feature]); });
+  // The user column last: chunks' rows() count it, and the slices above need them.
+  build_column(columns.user, &StagedChunk::user,
+               [&](uint32_t user) { return user == kNullCode ? kNullCode : user_remap[user]; });
 }
 
 void BuildTransactions(const StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
