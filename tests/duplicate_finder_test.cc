@@ -51,6 +51,8 @@ void ExpectWavesAgree(const std::string& text, const std::vector<uint8_t>& expec
     // Many small partitions over many waves, and a few larger ones.
     EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300}), expected) << threads;
     EXPECT_EQ(Flags(text, threads, DuplicateLayout{16, 5000}), expected) << threads;
+    // Every row through the partitioned path, none checked within its run.
+    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, false}), expected) << threads;
   }
 }
 
@@ -82,6 +84,68 @@ TEST(DuplicateFinder, WavesOfPartitionsFindTheSameDuplicatesInTransactions) {
     expected.push_back(duplicate ? 1 : 0);
     text += fmt::format("{},S{},ITEM {},{},2010-12-01 08:26,2.55,{},United Kingdom\n",
                         500000 + invoice, stock, stock, quantity, 12000 + invoice % 50);
+  }
+  ASSERT_GT(std::count(expected.begin(), expected.end(), 1), 1000);
+  ExpectWavesAgree(text, expected);
+}
+
+// Users whose rows come together (most of them here) are checked within their run; a few come
+// back later in the file, and one spans the boundary of the two threads' chunks: those take the
+// partitioned path. Both kinds of duplicate must be found, and only them.
+TEST(DuplicateFinder, RowsGroupedByUserFindTheSameDuplicatesAsThePartitions) {
+  std::string text(kUsageHeader);
+  std::map<std::tuple<int, int, int, int>, bool> seen;
+  std::vector<uint8_t> expected;
+  std::mt19937 draws(5);
+  auto add = [&](int user, int rows) {
+    for (int row_idx = 0; row_idx < rows; ++row_idx) {
+      const int day = 1 + static_cast<int>(draws() % 5), feature = static_cast<int>(draws() % 3);
+      const int events = 1 + static_cast<int>(draws() % 2);
+      const bool duplicate = !seen.emplace(std::tuple(user, day, feature, events), true).second;
+      expected.push_back(duplicate ? 1 : 0);
+      text += fmt::format("u{},2023-01-01,2023-02-{:02d},f{},{}\n", user, day, feature, events);
+    }
+  };
+  for (int user = 0; text.size() < (1u << 20) + 200'000; ++user) {
+    add(user, 1 + static_cast<int>(draws() % 60));
+    if (user % 97 == 0) add(user / 2, 5);  // an earlier user again: two runs
+  }
+  ASSERT_GT(std::count(expected.begin(), expected.end(), 1), 1000);
+  ExpectWavesAgree(text, expected);
+  // One long run across the middle of the file, where the two chunks meet.
+  const size_t middle = text.size() / 2;
+  text.insert(text.find('\n', middle) + 1, [&] {
+    std::string run;
+    for (int row_idx = 0; row_idx < 4000; ++row_idx)
+      run += fmt::format("boundary,2023-01-01,2023-02-{:02d},f1,1\n", 1 + row_idx % 3);
+    return run;
+  }());
+  const size_t rows_before = static_cast<size_t>(
+      std::count(text.begin(), text.begin() + static_cast<long>(text.find("boundary")), '\n') - 1);
+  std::vector<uint8_t> with_run(expected.begin(),
+                                expected.begin() + static_cast<long>(rows_before));
+  for (int row_idx = 0; row_idx < 4000; ++row_idx) with_run.push_back(row_idx < 3 ? 0 : 1);
+  with_run.insert(with_run.end(), expected.begin() + static_cast<long>(rows_before),
+                  expected.end());
+  ExpectWavesAgree(text, with_run);
+}
+
+TEST(DuplicateFinder, LinesGroupedByInvoiceFindTheSameDuplicatesAsThePartitions) {
+  std::string text(kRetailHeader);
+  std::map<std::tuple<int, int, int>, bool> seen;
+  std::vector<uint8_t> expected;
+  std::mt19937 draws(13);
+  for (int invoice = 0; invoice < 2'000; ++invoice) {
+    const int lines = 1 + static_cast<int>(draws() % 25);
+    // Every 50th invoice reuses an earlier number: its lines are in two runs.
+    const int number = invoice % 50 == 49 ? invoice / 3 : invoice;
+    for (int line = 0; line < lines; ++line) {
+      const int stock = static_cast<int>(draws() % 8), quantity = 1 + static_cast<int>(draws() % 2);
+      const bool duplicate = !seen.emplace(std::tuple(number, stock, quantity), true).second;
+      expected.push_back(duplicate ? 1 : 0);
+      text += fmt::format("{},S{},ITEM {},{},2010-12-01 08:26,2.55,{},United Kingdom\n",
+                          500000 + number, stock, stock, quantity, 12000 + number % 50);
+    }
   }
   ASSERT_GT(std::count(expected.begin(), expected.end(), 1), 1000);
   ExpectWavesAgree(text, expected);

@@ -5,7 +5,8 @@
 # the table and (unless --no-docs) writes it into docs/BENCHMARKS.md.
 #
 #   bash bench/compare/run.sh [--users N] [--seed S] [--work DIR] [--retail FILE.csv[.xz]]
-#                             [--no-docs] [--only growthlens,pandas,duckdb]
+#                             [--no-docs] [--only growthlens,pandas,duckdb] [--growthlens BINARY]
+# --growthlens runs another build of GrowthLens (e.g. an older commit, for before/after).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$repo"
@@ -16,6 +17,7 @@ work=/tmp/growthlens-compare
 retail_source="$repo/../shared/data/online_retail.csv.xz"
 docs=1
 only="growthlens,pandas,duckdb"
+growthlens=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --users) users="$2"; shift 2 ;;
@@ -24,7 +26,8 @@ while [ $# -gt 0 ]; do
     --retail) retail_source="$2"; shift 2 ;;
     --no-docs) docs=0; shift ;;
     --only) only="$2"; shift 2 ;;
-    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --growthlens) growthlens="$(realpath "$2")"; shift 2 ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -37,7 +40,7 @@ step() { printf '\n== %s\n' "$*" >&2; }
 
 step "install and build"
 bash scripts/build.sh --compare
-growthlens="$repo/build/growthlens"
+if [ -z "$growthlens" ]; then growthlens="$repo/build/growthlens"; fi
 
 mkdir -p "$work"
 usage="$work/usage_${users}u_seed${seed}.csv"
@@ -74,7 +77,7 @@ run_timed() {
 wants() { [[ ",$only," == *",$1,"* ]]; }
 
 if wants growthlens; then
-  step "GrowthLens $("$growthlens" --version)"
+  step "GrowthLens $("$growthlens" --version) ($growthlens)"
   rm -rf "$work/growthlens"
   for file in "$usage" "$retail"; do
     run_timed "growthlens_$(basename "$file" .csv)" "$growthlens" analyze "$file" --k 4 --n-init 10 \

@@ -27,7 +27,15 @@ inline bool ShortStringEquals(std::string_view a, std::string_view b) {
     std::memcpy(&b_tail, b.data() + size - 8, 8);
     return a_head == b_head && a_tail == b_tail;
   }
-  if (size < 8) {
+  if (size >= 4 && size < 8) {  // two overlapping 4-byte words: ids such as "104233"
+    uint32_t a_head, b_head, a_tail, b_tail;
+    std::memcpy(&a_head, a.data(), 4);
+    std::memcpy(&b_head, b.data(), 4);
+    std::memcpy(&a_tail, a.data() + size - 4, 4);
+    std::memcpy(&b_tail, b.data() + size - 4, 4);
+    return a_head == b_head && a_tail == b_tail;
+  }
+  if (size < 4) {
     for (size_t byte_idx = 0; byte_idx < size; ++byte_idx)
       if (a[byte_idx] != b[byte_idx]) return false;
     return true;

@@ -59,14 +59,111 @@ bool RowsEqual(const StagedChunk& a, size_t a_row, const StagedChunk& b, size_t 
          a.user[a_row] == b.user[b_row] && a.country[a_row] == b.country[b_row];
 }
 
+// The column whose runs are checked locally: the user of a usage row, the invoice of a line.
+uint32_t RunKey(const StagedChunk& chunk, size_t row, DataKind kind) {
+  return kind == DataKind::kUsage ? chunk.user[row] : chunk.invoice[row];
+}
+
+// Per key (user or invoice code): 1 when all its rows form one contiguous run in file order.
+// Duplicates of such rows can only lie in that run, so they are found there, in a table the
+// size of the run. Exports grouped by user, and invoices whose lines are written together,
+// make nearly every key such; a log sorted by time makes almost none, and costs one pass.
+std::vector<uint8_t> SingleRunKeys(const StagedTable& table, DataKind kind, unsigned threads) {
+  const size_t key_count = kind == DataKind::kUsage ? table.dictionaries.users.size()
+                                                    : table.dictionaries.invoices.size();
+  const size_t chunk_count = table.chunks.size();
+  std::vector<std::vector<uint8_t>> runs(chunk_count);  // per chunk, saturating at 2
+  ParallelFor(chunk_count, threads, [&](size_t chunk_idx) {
+    const StagedChunk& chunk = table.chunks[chunk_idx];
+    std::vector<uint8_t>& chunk_runs = runs[chunk_idx];
+    chunk_runs.assign(key_count, 0);
+    uint32_t previous = kNullCode;
+    for (size_t row = 0; row < chunk.rows(); ++row) {
+      const uint32_t key = RunKey(chunk, row, kind);
+      if (key == previous || key == kNullCode) continue;
+      previous = key;
+      chunk_runs[key] = static_cast<uint8_t>(std::min(2, chunk_runs[key] + 1));
+    }
+  });
+  std::vector<uint8_t> single(key_count, 0);
+  for (size_t key = 0; key < key_count; ++key) {
+    unsigned total = 0;
+    for (const std::vector<uint8_t>& chunk_runs : runs) total += chunk_runs[key];
+    single[key] = total == 1 ? 1 : 0;
+  }
+  // A run cut by a chunk boundary is two runs to the chunks: leave its key to the hash path.
+  const StagedChunk* previous_chunk = nullptr;
+  for (const StagedChunk& chunk : table.chunks) {
+    if (chunk.rows() == 0) continue;
+    if (previous_chunk != nullptr) {
+      const uint32_t last = RunKey(*previous_chunk, previous_chunk->rows() - 1, kind);
+      const uint32_t first = RunKey(chunk, 0, kind);
+      if (last == first && first != kNullCode) single[first] = 0;
+    }
+    previous_chunk = &chunk;
+  }
+  return single;
+}
+
+// Marks the duplicates inside the runs of single-run keys; returns the rows left to the
+// partitioned hash path.
+size_t MarkDuplicatesInRuns(const StagedChunk& chunk, DataKind kind,
+                            const std::vector<uint8_t>& single, std::vector<uint8_t>& status,
+                            uint8_t duplicate) {
+  std::vector<uint32_t> slots;
+  size_t left = 0;
+  size_t begin = 0;
+  while (begin < chunk.rows()) {
+    const uint32_t key = RunKey(chunk, begin, kind);
+    size_t end = begin + 1;
+    while (end < chunk.rows() && RunKey(chunk, end, kind) == key) ++end;
+    if (key == kNullCode || single[key] == 0) {
+      left += end - begin;
+    } else if (end - begin > 1) {
+      const size_t slot_mask = std::bit_ceil((end - begin) * 2) - 1;
+      slots.assign(slot_mask + 1, kEmptySlot);
+      for (size_t row = begin; row < end; ++row) {
+        for (size_t slot = HashRow(chunk, row, kind) & slot_mask;; slot = (slot + 1) & slot_mask) {
+          if (slots[slot] == kEmptySlot) {
+            slots[slot] = static_cast<uint32_t>(row);
+            break;
+          }
+          if (RowsEqual(chunk, slots[slot], chunk, row, kind)) {
+            status[row] = duplicate;
+            break;
+          }
+        }
+      }
+    }
+    begin = end;
+  }
+  return left;
+}
+
 }  // namespace
 
 void MarkDuplicateRows(const StagedTable& table, std::vector<std::vector<uint8_t>>& status,
                        uint8_t duplicate, unsigned threads, const DuplicateLayout& layout) {
   const DataKind kind = table.mapping.kind;
   const size_t chunk_count = table.chunks.size();
-  const size_t total_rows = table.rows();
+  if (table.rows() == 0) return;
+  // Keys whose rows form one run are settled locally; only the other rows are partitioned.
+  std::vector<uint8_t> single;
+  if (layout.local_runs) single = SingleRunKeys(table, kind, threads);
+  std::vector<size_t> left(chunk_count, 0);
+  ParallelFor(chunk_count, threads, [&](size_t chunk_idx) {
+    left[chunk_idx] = layout.local_runs ? MarkDuplicatesInRuns(table.chunks[chunk_idx], kind,
+                                                               single, status[chunk_idx], duplicate)
+                                        : table.chunks[chunk_idx].rows();
+  });
+  size_t total_rows = 0;
+  for (size_t rows : left) total_rows += rows;
   if (total_rows == 0) return;
+  auto settled = [&](const StagedChunk& chunk, size_t row) {
+    if (!layout.local_runs) return false;
+    const uint32_t key = RunKey(chunk, row, kind);
+    return key != kNullCode && single[key] != 0;
+  };
   std::vector<size_t> chunk_offset(chunk_count + 1, 0);
   for (size_t chunk_idx = 0; chunk_idx < chunk_count; ++chunk_idx)
     chunk_offset[chunk_idx + 1] = chunk_offset[chunk_idx] + table.chunks[chunk_idx].rows();
@@ -102,8 +199,9 @@ void MarkDuplicateRows(const StagedTable& table, std::vector<std::vector<uint8_t
   ParallelFor(chunk_count, threads, [&](size_t chunk_idx) {
     const StagedChunk& chunk = table.chunks[chunk_idx];
     for (size_t row = 0; row < chunk.rows(); ++row)
-      ++counts[chunk_idx]
-              [wave_of(chunk, row) * sub_partitions + sub_partition_of(HashRow(chunk, row, kind))];
+      if (!settled(chunk, row))
+        ++counts[chunk_idx][wave_of(chunk, row) * sub_partitions +
+                            sub_partition_of(HashRow(chunk, row, kind))];
   });
 
   std::vector<size_t> wave_begin(waves + 1);
@@ -137,7 +235,7 @@ void MarkDuplicateRows(const StagedTable& table, std::vector<std::vector<uint8_t
       const StagedChunk& chunk = table.chunks[chunk_idx];
       std::vector<size_t>& cursor = write_at[chunk_idx];
       for (size_t row = 0; row < chunk.rows(); ++row) {
-        if (wave_of(chunk, row) != wave) continue;
+        if (wave_of(chunk, row) != wave || settled(chunk, row)) continue;
         const uint64_t hash = HashRow(chunk, row, kind);
         const size_t partition = first_partition + sub_partition_of(hash);
         refs[cursor[partition]++] = {static_cast<uint32_t>(hash),
