@@ -105,8 +105,40 @@ std::vector<uint8_t> SingleRunKeys(const StagedTable& table, DataKind kind, unsi
   return single;
 }
 
+// Marks the rows of [begin, end) that repeat an earlier one of the range, in a table sized to it.
+void MarkDuplicatesInRange(const StagedChunk& chunk, DataKind kind, size_t begin, size_t end,
+                           std::vector<uint32_t>& slots, std::vector<uint8_t>& status,
+                           uint8_t duplicate) {
+  if (end - begin < 2) return;
+  constexpr size_t kPairwiseRows = 8;  // up to 28 comparisons beat hashing
+  if (end - begin <= kPairwiseRows) {
+    for (size_t row = begin + 1; row < end; ++row)
+      for (size_t earlier = begin; earlier < row; ++earlier)
+        if (RowsEqual(chunk, earlier, chunk, row, kind)) {
+          status[row] = duplicate;
+          break;
+        }
+    return;
+  }
+  const size_t slot_mask = std::bit_ceil((end - begin) * 2) - 1;
+  slots.assign(slot_mask + 1, kEmptySlot);
+  for (size_t row = begin; row < end; ++row) {
+    for (size_t slot = HashRow(chunk, row, kind) & slot_mask;; slot = (slot + 1) & slot_mask) {
+      if (slots[slot] == kEmptySlot) {
+        slots[slot] = static_cast<uint32_t>(row);
+        break;
+      }
+      if (RowsEqual(chunk, slots[slot], chunk, row, kind)) {
+        status[row] = duplicate;
+        break;
+      }
+    }
+  }
+}
+
 // Marks the duplicates inside the runs of single-run keys; returns the rows left to the
-// partitioned hash path.
+// partitioned hash path. A usage run whose days never go back (logs written user by user,
+// day by day) can only repeat a row on the same day, so each day's few rows are compared.
 size_t MarkDuplicatesInRuns(const StagedChunk& chunk, DataKind kind,
                             const std::vector<uint8_t>& single, std::vector<uint8_t>& status,
                             uint8_t duplicate) {
@@ -116,24 +148,22 @@ size_t MarkDuplicatesInRuns(const StagedChunk& chunk, DataKind kind,
   while (begin < chunk.rows()) {
     const uint32_t key = RunKey(chunk, begin, kind);
     size_t end = begin + 1;
-    while (end < chunk.rows() && RunKey(chunk, end, kind) == key) ++end;
+    bool days_ascend = kind == DataKind::kUsage;
+    while (end < chunk.rows() && RunKey(chunk, end, kind) == key) {
+      if (kind == DataKind::kUsage) days_ascend &= chunk.day[end - 1] <= chunk.day[end];
+      ++end;
+    }
     if (key == kNullCode || single[key] == 0) {
       left += end - begin;
-    } else if (end - begin > 1) {
-      const size_t slot_mask = std::bit_ceil((end - begin) * 2) - 1;
-      slots.assign(slot_mask + 1, kEmptySlot);
-      for (size_t row = begin; row < end; ++row) {
-        for (size_t slot = HashRow(chunk, row, kind) & slot_mask;; slot = (slot + 1) & slot_mask) {
-          if (slots[slot] == kEmptySlot) {
-            slots[slot] = static_cast<uint32_t>(row);
-            break;
-          }
-          if (RowsEqual(chunk, slots[slot], chunk, row, kind)) {
-            status[row] = duplicate;
-            break;
-          }
-        }
+    } else if (days_ascend) {
+      for (size_t day_begin = begin; day_begin < end;) {
+        size_t day_end = day_begin + 1;
+        while (day_end < end && chunk.day[day_end] == chunk.day[day_begin]) ++day_end;
+        MarkDuplicatesInRange(chunk, kind, day_begin, day_end, slots, status, duplicate);
+        day_begin = day_end;
       }
+    } else {
+      MarkDuplicatesInRange(chunk, kind, begin, end, slots, status, duplicate);
     }
     begin = end;
   }
