@@ -12,6 +12,9 @@ namespace {
 // Small enough to stay in L2 between the check and the parse, large enough that the checks
 // and the releases (one madvise each) cost nothing next to the parse.
 constexpr size_t kBlockBytes = 256 * 1024;
+// Pages are released in larger steps: each madvise makes the kernel flush the other core's
+// TLB (an interrupt), so releasing every block costs more than the few MB it keeps resident.
+constexpr size_t kReleaseBytes = 4 * 1024 * 1024;
 
 bool IsContinuationByte(char byte) {
   return (static_cast<unsigned char>(byte) & 0xC0) == 0x80;
@@ -34,7 +37,8 @@ bool TextWindow::CheckAhead(size_t pos) {
   }
   if (invalid_ || (failed_ != nullptr && failed_->load(std::memory_order_relaxed))) return false;
   // Whole pages before the record are done with: parsed and, when asked, checked.
-  if (pos > released_until_) released_until_ = input_->Release(released_until_, pos);
+  if (pos >= released_until_ + kReleaseBytes)
+    released_until_ = input_->Release(released_until_, pos);
   // The block ends where no multi-byte sequence is split.
   size_t end = std::min(text_.size(), pos + kBlockBytes);
   while (end < text_.size() && IsContinuationByte(text_[end])) ++end;
