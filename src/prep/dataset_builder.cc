@@ -200,13 +200,13 @@ void BuildUsage(StagedTable& table, const std::vector<std::vector<uint8_t>>& sta
         target[out++] = recode(source[row]);
       }
     };
+    // Chunk 0 is compacted before the others are copied in: its unread rows lie where they
+    // go, past kept[1] once it has dropped a row.
+    if (!first_unchanged) place(target.data(), status[0], 0, first_rows, 0);
     ParallelFor(chunk_count * kSlicesPerChunk, threads, [&](size_t task) {
       const size_t chunk_idx = task / kSlicesPerChunk;
       const size_t slice = task % kSlicesPerChunk;
-      if (chunk_idx == 0) {
-        if (first_unchanged || slice > 0) return;
-        return place(target.data(), status[0], 0, first_rows, 0);
-      }
+      if (chunk_idx == 0) return;
       const StagedChunk& chunk = table.chunks[chunk_idx];
       size_t out = kept[chunk_idx];
       for (size_t earlier = 0; earlier < slice; ++earlier) out += kept_in_slice[chunk_idx][earlier];
