@@ -59,7 +59,7 @@ class UserScratch {
         bits_(features * words, 0),
         events_(features, 0),
         stamp_(features, SIZE_MAX),
-        touched_(features, 0) {}
+        touched_(features + 1, 0) {}  // + 1: Add writes a slot before knowing it counts
 
   void Add(uint16_t feature, size_t offset, int32_t events, size_t group) {
     // Branch-free: a user's first row of a feature is frequent and unpredictable.
