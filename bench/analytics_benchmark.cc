@@ -20,41 +20,9 @@
 #include "metrics/revenue.h"
 #include "metrics/rfm.h"
 #include "prep/ingest.h"
-#include "synth/usage_generator.h"
 
 namespace growthlens {
 namespace {
-
-const Dataset& UsageDataset() {
-  static const std::unique_ptr<CleanedData> data = [] {
-    const std::string path = bench::ScratchDir() + "/usage_200k.csv";
-    if (!std::filesystem::exists(path)) {
-      synth::UsageGeneratorOptions options;
-      options.users = 200'000;
-      auto sink = synth::OpenOutputSink(path);
-      if (!sink.ok() || !synth::GenerateUsageLog(options, **sink).ok()) std::abort();
-    }
-    Result<CleanedData> cleaned = IngestFile(path, IngestOptions());
-    if (!cleaned.ok()) std::abort();
-    return std::make_unique<CleanedData>(std::move(cleaned).value());
-  }();
-  return data->dataset;
-}
-
-const Dataset& RetailDataset() {
-  static const std::unique_ptr<CleanedData> data = [] {
-    const std::string path = bench::ScratchDir() + "/online_retail.csv";
-    if (!std::filesystem::exists(path)) {
-      const std::string command = "xz -dc '" + std::string(GROWTHLENS_SHARED_DATA_DIR) +
-                                  "/online_retail.csv.xz' > '" + path + "'";
-      if (std::system(command.c_str()) != 0) std::abort();
-    }
-    Result<CleanedData> cleaned = IngestFile(path, IngestOptions());
-    if (!cleaned.ok()) std::abort();
-    return std::make_unique<CleanedData>(std::move(cleaned).value());
-  }();
-  return data->dataset;
-}
 
 template <typename Analysis>
 void Run(benchmark::State& state, const Dataset& dataset, Analysis analysis) {
@@ -65,46 +33,48 @@ void Run(benchmark::State& state, const Dataset& dataset, Analysis analysis) {
 }
 
 void BM_UsageKpis(benchmark::State& state) {
-  Run(state, UsageDataset(), [](const Dataset& d) { return ComputeKpis(d, KpiOptions()); });
+  Run(state, bench::UsageDataset(), [](const Dataset& d) { return ComputeKpis(d, KpiOptions()); });
 }
 void BM_UsageRfm(benchmark::State& state) {
-  Run(state, UsageDataset(), [](const Dataset& d) { return ComputeRfm(d, RfmOptions()); });
+  Run(state, bench::UsageDataset(), [](const Dataset& d) { return ComputeRfm(d, RfmOptions()); });
 }
 void BM_UsageCohortsMonthly(benchmark::State& state) {
-  Run(state, UsageDataset(),
+  Run(state, bench::UsageDataset(),
       [](const Dataset& d) { return ComputeCohorts(d, CohortPeriod::kMonth); });
 }
 void BM_UsageLifecycleMonthly(benchmark::State& state) {
-  Run(state, UsageDataset(),
+  Run(state, bench::UsageDataset(),
       [](const Dataset& d) { return ComputeLifecycle(d, LifecycleOptions()); });
 }
 void BM_UsageLifecycleWeekly(benchmark::State& state) {
   LifecycleOptions weekly;
   weekly.period = CohortPeriod::kWeek;
-  Run(state, UsageDataset(), [&weekly](const Dataset& d) { return ComputeLifecycle(d, weekly); });
+  Run(state, bench::UsageDataset(),
+      [&weekly](const Dataset& d) { return ComputeLifecycle(d, weekly); });
 }
 void BM_UsageFeatureReport(benchmark::State& state) {
-  Run(state, UsageDataset(),
+  Run(state, bench::UsageDataset(),
       [](const Dataset& d) { return ComputeFeatureReport(d, UsageFilter()); });
 }
 void BM_UsageFeatureSeriesDaily(benchmark::State& state) {
-  Run(state, UsageDataset(),
+  Run(state, bench::UsageDataset(),
       [](const Dataset& d) { return ComputeFeatureSeries(d, CohortPeriod::kDay, UsageFilter()); });
 }
 void BM_UsageFeatureCorrelation(benchmark::State& state) {
-  Run(state, UsageDataset(), [](const Dataset& d) { return FeatureCorrelation(d, UsageFilter()); });
+  Run(state, bench::UsageDataset(),
+      [](const Dataset& d) { return FeatureCorrelation(d, UsageFilter()); });
 }
 void BM_RetailRevenueByMonth(benchmark::State& state) {
-  Run(state, RetailDataset(), [](const Dataset& d) { return RevenueByMonth(d); });
+  Run(state, bench::RetailDataset(), [](const Dataset& d) { return RevenueByMonth(d); });
 }
 void BM_RetailPareto(benchmark::State& state) {
-  Run(state, RetailDataset(), [](const Dataset& d) { return ProductPareto(d); });
+  Run(state, bench::RetailDataset(), [](const Dataset& d) { return ProductPareto(d); });
 }
 void BM_RetailRfm(benchmark::State& state) {
-  Run(state, RetailDataset(), [](const Dataset& d) { return ComputeRfm(d, RfmOptions()); });
+  Run(state, bench::RetailDataset(), [](const Dataset& d) { return ComputeRfm(d, RfmOptions()); });
 }
 void BM_RetailCohorts(benchmark::State& state) {
-  Run(state, RetailDataset(),
+  Run(state, bench::RetailDataset(),
       [](const Dataset& d) { return ComputeCohorts(d, CohortPeriod::kMonth); });
 }
 
@@ -114,7 +84,7 @@ BENCHMARK(BM_UsageCohortsMonthly)->Unit(benchmark::kMillisecond);
 /// Everything `growthlens analyze` computes, side by side on both cores: the target is
 /// under 0.5 s on this log. Per-analysis wall times are reported as counters (ms).
 void BM_UsageAllAnalyses(benchmark::State& state) {
-  const Dataset& dataset = UsageDataset();
+  const Dataset& dataset = bench::UsageDataset();
   std::map<std::string, double> milliseconds;
   for (auto _ : state) {
     const Analysis analysis = RunAnalysis(dataset, AnalysisOptions());
@@ -128,7 +98,8 @@ void BM_UsageAllAnalyses(benchmark::State& state) {
   state.counters["peak_rss_mb"] = static_cast<double>(bench::PeakRssBytes()) / 1e6;
 }
 void BM_RetailAllAnalyses(benchmark::State& state) {
-  Run(state, RetailDataset(), [](const Dataset& d) { return RunAnalysis(d, AnalysisOptions()); });
+  Run(state, bench::RetailDataset(),
+      [](const Dataset& d) { return RunAnalysis(d, AnalysisOptions()); });
 }
 BENCHMARK(BM_UsageAllAnalyses)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_RetailAllAnalyses)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -4,6 +4,10 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
+
+#include "prep/ingest.h"
+#include "synth/usage_generator.h"
 
 namespace growthlens::bench {
 
@@ -18,6 +22,47 @@ std::string ScratchDir() {
   std::string dir = configured != nullptr ? configured : "/tmp/growthlens-bench";
   std::filesystem::create_directories(dir);
   return dir;
+}
+
+std::string UsageLogPath() {
+  const std::string path = ScratchDir() + "/usage_200k.csv";
+  if (!std::filesystem::exists(path)) {
+    synth::UsageGeneratorOptions options;
+    options.users = 200'000;
+    auto sink = synth::OpenOutputSink(path);
+    if (!sink.ok() || !synth::GenerateUsageLog(options, **sink).ok()) std::abort();
+  }
+  return path;
+}
+
+std::string OnlineRetailPath() {
+  const std::string path = ScratchDir() + "/online_retail.csv";
+  if (!std::filesystem::exists(path)) {
+    const std::string command = "xz -dc '" + std::string(GROWTHLENS_SHARED_DATA_DIR) +
+                                "/online_retail.csv.xz' > '" + path + "'";
+    if (std::system(command.c_str()) != 0) std::abort();
+  }
+  return path;
+}
+
+namespace {
+
+std::unique_ptr<CleanedData> Load(const std::string& path) {
+  Result<CleanedData> cleaned = IngestFile(path, IngestOptions());
+  if (!cleaned.ok()) std::abort();
+  return std::make_unique<CleanedData>(std::move(cleaned).value());
+}
+
+}  // namespace
+
+const Dataset& UsageDataset() {
+  static const std::unique_ptr<CleanedData> data = Load(UsageLogPath());
+  return data->dataset;
+}
+
+const Dataset& RetailDataset() {
+  static const std::unique_ptr<CleanedData> data = Load(OnlineRetailPath());
+  return data->dataset;
 }
 
 }  // namespace growthlens::bench

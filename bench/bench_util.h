@@ -1,8 +1,11 @@
 #pragma once
-// Small helpers shared by the benchmark programs: peak memory and scratch files.
+// Small helpers shared by the benchmark programs: peak memory, scratch files and the two
+// realistic inputs (a generated 9M-row usage log and the full Online Retail file).
 
 #include <cstdint>
 #include <string>
+
+#include "core/dataset.h"
 
 namespace growthlens::bench {
 
@@ -12,5 +15,15 @@ int64_t PeakRssBytes();
 /// A directory for generated inputs, created if missing: $GROWTHLENS_BENCH_DIR or
 /// /tmp/growthlens-bench. Large inputs are generated once and reused between runs.
 std::string ScratchDir();
+
+/// ScratchDir()/usage_200k.csv: the usage log of 200,000 generated users (8.95M rows),
+/// written on first use.
+std::string UsageLogPath();
+/// ScratchDir()/online_retail.csv: the shared Online Retail file, decompressed on first use.
+std::string OnlineRetailPath();
+
+/// Those files ingested with the default options, once per process.
+const Dataset& UsageDataset();
+const Dataset& RetailDataset();
 
 }  // namespace growthlens::bench

@@ -11,33 +11,9 @@
 
 #include "bench_util.h"
 #include "prep/ingest.h"
-#include "synth/usage_generator.h"
 
 namespace growthlens {
 namespace {
-
-constexpr int64_t kBenchUsers = 200'000;
-
-std::string UsageLogPath() {
-  const std::string path = bench::ScratchDir() + "/usage_200k.csv";
-  if (!std::filesystem::exists(path)) {
-    synth::UsageGeneratorOptions options;
-    options.users = kBenchUsers;
-    auto sink = synth::OpenOutputSink(path);
-    if (!sink.ok() || !synth::GenerateUsageLog(options, **sink).ok()) std::abort();
-  }
-  return path;
-}
-
-std::string OnlineRetailPath() {
-  const std::string path = bench::ScratchDir() + "/online_retail.csv";
-  if (!std::filesystem::exists(path)) {
-    const std::string command = "xz -dc '" + std::string(GROWTHLENS_SHARED_DATA_DIR) +
-                                "/online_retail.csv.xz' > '" + path + "'";
-    if (std::system(command.c_str()) != 0) std::abort();
-  }
-  return path;
-}
 
 void ReportCounters(benchmark::State& state, const CleanedData& data, size_t bytes) {
   const auto rows = static_cast<int64_t>(data.report.records);
@@ -74,7 +50,7 @@ void IngestBenchmark(benchmark::State& state, const std::string& path, unsigned 
 }
 
 void BM_IngestUsageLog(benchmark::State& state) {
-  IngestBenchmark(state, UsageLogPath(), static_cast<unsigned>(state.range(0)));
+  IngestBenchmark(state, bench::UsageLogPath(), static_cast<unsigned>(state.range(0)));
 }
 BENCHMARK(BM_IngestUsageLog)
     ->Arg(1)
@@ -84,12 +60,12 @@ BENCHMARK(BM_IngestUsageLog)
     ->MinTime(3.0);
 
 void BM_IngestOnlineRetail(benchmark::State& state) {
-  IngestBenchmark(state, OnlineRetailPath(), static_cast<unsigned>(state.range(0)));
+  IngestBenchmark(state, bench::OnlineRetailPath(), static_cast<unsigned>(state.range(0)));
 }
 BENCHMARK(BM_IngestOnlineRetail)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_ReadOnlyUsageLog(benchmark::State& state) {
-  const std::string path = UsageLogPath();
+  const std::string path = bench::UsageLogPath();
   const size_t bytes = std::filesystem::file_size(path);
   CsvReadOptions options;
   int64_t rows = 0;

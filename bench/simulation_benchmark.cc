@@ -22,46 +22,12 @@
 #include "ml/user_groups.h"
 #include "prep/ingest.h"
 #include "stats/simulation.h"
-#include "synth/usage_generator.h"
 
 namespace growthlens {
 namespace {
 
 constexpr size_t kMinUsers = 100;
 constexpr int kWindowDays = 30;
-
-std::unique_ptr<CleanedData> Load(const std::string& path) {
-  Result<CleanedData> cleaned = IngestFile(path, IngestOptions());
-  if (!cleaned.ok()) std::abort();
-  return std::make_unique<CleanedData>(std::move(cleaned).value());
-}
-
-const Dataset& UsageDataset() {
-  static const std::unique_ptr<CleanedData> data = [] {
-    const std::string path = bench::ScratchDir() + "/usage_200k.csv";
-    if (!std::filesystem::exists(path)) {
-      synth::UsageGeneratorOptions options;
-      options.users = 200'000;
-      auto sink = synth::OpenOutputSink(path);
-      if (!sink.ok() || !synth::GenerateUsageLog(options, **sink).ok()) std::abort();
-    }
-    return Load(path);
-  }();
-  return data->dataset;
-}
-
-const Dataset& RetailDataset() {
-  static const std::unique_ptr<CleanedData> data = [] {
-    const std::string path = bench::ScratchDir() + "/online_retail.csv";
-    if (!std::filesystem::exists(path)) {
-      const std::string command = "xz -dc '" + std::string(GROWTHLENS_SHARED_DATA_DIR) +
-                                  "/online_retail.csv.xz' > '" + path + "'";
-      if (std::system(command.c_str()) != 0) std::abort();
-    }
-    return Load(path);
-  }();
-  return data->dataset;
-}
 
 /// Everything the matrix needs before simulating: segments of the pre-period, window outcomes.
 struct MatrixInputs {
@@ -122,15 +88,15 @@ void RunMatrix(benchmark::State& state, const Dataset& dataset) {
 }
 
 void BM_SimulationMatrixUsage(benchmark::State& state) {
-  RunMatrix(state, UsageDataset());
+  RunMatrix(state, bench::UsageDataset());
 }
 void BM_SimulationMatrixRetail(benchmark::State& state) {
-  RunMatrix(state, RetailDataset());
+  RunMatrix(state, bench::RetailDataset());
 }
 /// What the command does before simulating: the pre-period Dataset, its RFM segments and the
 /// window outcomes.
 void BM_SimulationPrepareUsage(benchmark::State& state) {
-  const Dataset& dataset = UsageDataset();
+  const Dataset& dataset = bench::UsageDataset();
   for (auto _ : state) benchmark::DoNotOptimize(Prepare(dataset));
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(dataset.rows()));
 }

@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
     --work) work="$2"; shift 2 ;;
     --retail) retail_source="$2"; shift 2 ;;
     --no-docs) docs=0; shift ;;
-    --only) only="$2"; shift 2 ;;
+    --only) only="$2"; docs=0; shift 2 ;;  # a partial run never replaces the docs table
     --growthlens) growthlens="$(realpath "$2")"; shift 2 ;;
     -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
