@@ -993,6 +993,11 @@ TEST(CsvReader, ParallelReadMatchesSingleThread) {
   EXPECT_EQ(report.rules[static_cast<size_t>(CleaningRule::kDuplicate)].examples.at(0).line,
             input.newlines);
   EXPECT_EQ(report.records, report.rows_kept + report.DroppedByRules() + report.MalformedTotal());
+  for (size_t rule_idx = 0; rule_idx < kCleaningRuleCount; ++rule_idx) {
+    if (report.rules[rule_idx].applies) {
+      EXPECT_GT(report.rules[rule_idx].dropped, 0u) << "fixture should exercise rule " << rule_idx;
+    }
+  }
   ASSERT_TRUE(one->dataset.stock_codes.Find("SPECIAL").has_value());
 
   // The parallel read against the single-threaded one.
