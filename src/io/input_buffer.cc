@@ -178,7 +178,9 @@ Status InputBuffer::Finish(Encoding requested, const std::string& name, Utf8Chec
 
 Status InputBuffer::OnInvalidUtf8(const std::string& name) {
   utf8_unchecked_ = false;
-  // The readers' parts may have stopped early; the first invalid byte is found again here.
+  // Auto only needs to know that a byte was invalid. A forced UTF-8 read names the line of
+  // the first one, which is found again here: the readers' parts may have stopped early.
+  if (requested_ != Encoding::kUtf8) return Settle(requested_, 0, name);
   return Settle(requested_, FirstInvalidUtf8Parallel(text()), name);
 }
 
