@@ -68,6 +68,7 @@ void BM_ReadOnlyUsageLog(benchmark::State& state) {
   const std::string path = bench::UsageLogPath();
   const size_t bytes = std::filesystem::file_size(path);
   CsvReadOptions options;
+  options.threads = static_cast<unsigned>(state.range(0));
   int64_t rows = 0;
   for (auto _ : state) {
     Result<InputBuffer> buffer = InputBuffer::Load(path, Encoding::kAuto, Utf8Check::kByReader);
@@ -79,7 +80,7 @@ void BM_ReadOnlyUsageLog(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * rows);
   state.counters["peak_rss_mb"] = static_cast<double>(bench::PeakRssBytes()) / 1e6;
 }
-BENCHMARK(BM_ReadOnlyUsageLog)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ReadOnlyUsageLog)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace growthlens

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -164,6 +165,105 @@ TEST(CsvCursor, UnterminatedQuoteRunsToTheEnd) {
   EXPECT_EQ(fields[1], "never closed\nb,c\n");
   EXPECT_EQ(cursor.newlines(), 2u);
   EXPECT_FALSE(cursor.Next(fields));
+}
+
+// Records read one by one with Next(), as the reference.
+struct ReadRecord {
+  std::vector<std::string> fields;
+  size_t start = 0;
+  uint64_t newlines_before = 0;
+  bool blank = false;
+  bool operator==(const ReadRecord&) const = default;
+};
+
+std::vector<ReadRecord> ReadEveryRecordWithNext(std::string_view text, CsvDialect dialect) {
+  CsvCursor cursor(text, dialect, 0, text.size());
+  std::vector<ReadRecord> records;
+  std::vector<std::string_view> fields;
+  while (cursor.Next(fields))
+    records.push_back({std::vector<std::string>(fields.begin(), fields.end()),
+                       cursor.record_start(), cursor.record_newlines(), cursor.blank_line()});
+  return records;
+}
+
+// The chunk parser's loop: plain records in batches that stop every `batch_bytes` (as at the
+// end of each checked window), Next() for the records the plain path refuses.
+std::vector<ReadRecord> ReadWithPlainPath(std::string_view text, CsvDialect dialect,
+                                          size_t field_count, size_t batch_bytes,
+                                          size_t& plain_records) {
+  CsvCursor cursor(text, dialect, 0, text.size());
+  std::vector<ReadRecord> records;
+  std::vector<std::string_view> fields;
+  std::vector<std::string_view> plain(field_count);
+  while (cursor.position() < text.size()) {
+    const size_t stop = std::min(text.size(), cursor.position() + batch_bytes);
+    cursor.ReadPlainRecords(plain, stop, [&](std::span<const std::string_view> record) {
+      records.push_back({std::vector<std::string>(record.begin(), record.end()),
+                         cursor.record_start(), cursor.record_newlines(), false});
+      ++plain_records;
+    });
+    if (cursor.position() >= stop) continue;
+    if (!cursor.Next(fields)) break;
+    records.push_back({std::vector<std::string>(fields.begin(), fields.end()),
+                       cursor.record_start(), cursor.record_newlines(), cursor.blank_line()});
+  }
+  return records;
+}
+
+// A text of three-field records, most of them plain, mixed with everything the plain path must
+// leave to Next(): quotes, two or four fields, blank lines, lone CRs, and CRLF endings whose LF
+// falls at every offset of a 64-byte block (field lengths vary).
+std::string MixedRecords(std::mt19937& random, char delimiter, bool final_line_break) {
+  auto field = [&] {
+    std::string text(random() % 24, 'x');
+    for (char& c : text) c = static_cast<char>('a' + random() % 26);
+    return text;
+  };
+  std::string text;
+  for (int record = 0; record < 3000; ++record) {
+    const auto shape = random() % 20;
+    std::string line;
+    if (shape == 0) {
+      line = "";  // blank line
+    } else if (shape == 1) {
+      line = field() + delimiter + "\"" + field() + delimiter + "q\"\"\n\"" + delimiter + field();
+    } else if (shape == 2) {
+      line = field() + delimiter + field() + "\"in" + delimiter + field();
+    } else if (shape == 3) {
+      line = field() + delimiter + field();
+    } else if (shape == 4) {
+      line = field() + delimiter + field() + delimiter + field() + delimiter + field();
+    } else {
+      line = field() + delimiter + field() + delimiter + field();
+    }
+    const auto ending = random() % 8;
+    text += line + (ending == 0 ? "\r" : ending <= 3 ? "\r\n" : "\n");
+  }
+  text += "last" + std::string(1, delimiter) + "b" + std::string(1, delimiter) + "c";
+  if (final_line_break) text += "\r\n";
+  return text;
+}
+
+TEST(CsvCursor, PlainRecordPathReadsWhatNextReads) {
+  std::mt19937 random(20261123);
+  for (const char delimiter : {',', ';'}) {
+    for (const bool final_line_break : {false, true}) {
+      const std::string text = MixedRecords(random, delimiter, final_line_break);
+      const CsvDialect dialect{delimiter, '"'};
+      const std::vector<ReadRecord> expected = ReadEveryRecordWithNext(text, dialect);
+      for (const size_t batch_bytes :
+           {size_t{1}, size_t{63}, size_t{64}, size_t{1000}, text.size()}) {
+        size_t plain_records = 0;
+        const std::vector<ReadRecord> got =
+            ReadWithPlainPath(text, dialect, 3, batch_bytes, plain_records);
+        ASSERT_EQ(got.size(), expected.size()) << "batch " << batch_bytes;
+        for (size_t idx = 0; idx < expected.size(); ++idx)
+          ASSERT_EQ(got[idx], expected[idx]) << "record " << idx << " batch " << batch_bytes;
+        // The plain path did the bulk of the work (else this compares Next() with itself).
+        EXPECT_GT(plain_records, expected.size() / 2) << "batch " << batch_bytes;
+      }
+    }
+  }
 }
 
 TEST(CsvCursor, DetectsDelimiters) {

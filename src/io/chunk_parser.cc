@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <span>
 
 #include <fmt/format.h>
 
@@ -18,68 +19,114 @@ constexpr size_t kMaxExampleValueBytes = 80;
 /// Interns a column's strings through two caches before the dictionary: the previous value
 /// (logs sorted by user or invoice repeat it on consecutive rows) and a small direct-mapped
 /// table keyed by length and end bytes, which catches the few values of columns like
-/// feature_name or Country without hashing the string.
+/// feature_name or Country without hashing the string. The caches hold views of the input
+/// text itself (valid for the whole parse), never of the reader's scratch copies of quoted
+/// fields, which the next record overwrites.
 class CachedInterner {
  public:
-  explicit CachedInterner(StringDictionary& dictionary) : dictionary_(dictionary) {
-    recent_.fill(kNullCode);
-  }
+  CachedInterner(StringDictionary& dictionary, std::string_view input)
+      : dictionary_(dictionary), input_(input) {}
   uint32_t Intern(std::string_view text) {
-    if (last_code_ != kNullCode && ShortStringEquals(dictionary_[last_code_], text))
-      return last_code_;
-    if (text.empty()) return last_code_ = dictionary_.Intern(text);
-    uint32_t& recent = recent_[RecentSlot(text)];
-    if (recent != kNullCode && ShortStringEquals(dictionary_[recent], text))
-      return last_code_ = recent;
-    recent = dictionary_.Intern(text);
-    return last_code_ = recent;
+    if (last_code_ != kNullCode && ShortStringEquals(last_text_, text)) return last_code_;
+    if (!text.empty()) {
+      const Recent& recent = recent_[RecentSlot(text)];
+      if (recent.code != kNullCode && ShortStringEquals(recent.text, text)) {
+        last_text_ = text;
+        return last_code_ = recent.code;
+      }
+    }
+    return InternSlow(text);
   }
 
  private:
+  struct Recent {
+    std::string_view text;
+    uint32_t code = kNullCode;
+  };
   static constexpr size_t kRecentSlots = 32;
   static size_t RecentSlot(std::string_view text) {
     const auto first = static_cast<unsigned char>(text.front());
     const auto last = static_cast<unsigned char>(text.back());
     return (text.size() * 31 + first * 7 + last) % kRecentSlots;
   }
+  bool InInput(std::string_view text) const {
+    return text.data() >= input_.data() &&
+           text.data() + text.size() <= input_.data() + input_.size();
+  }
+
+  [[gnu::noinline]] uint32_t InternSlow(std::string_view text) {
+    if (text.empty() || !InInput(text)) {
+      last_code_ = kNullCode;
+      return dictionary_.Intern(text);
+    }
+    Recent& recent = recent_[RecentSlot(text)];
+    if (recent.code == kNullCode || !ShortStringEquals(recent.text, text))
+      recent = {text, dictionary_.Intern(text)};
+    last_text_ = text;
+    return last_code_ = recent.code;
+  }
 
   StringDictionary& dictionary_;
-  uint32_t last_code_ = kNullCode;
-  std::array<uint32_t, kRecentSlots> recent_;
+  std::string_view input_;
+  std::string_view last_text_;
+  uint32_t last_code_ = kNullCode;  // kNullCode: last_text_ is not cached
+  std::array<Recent, kRecentSlots> recent_{};
 };
 
-/// Parses a date column, remembering the previous text for the same reason. Plain ISO dates
-/// ("2025-03-17", ten bytes) take a fast path: when the "YYYY-MM-" prefix repeats, only the
-/// day digits are read. Returns kInvalidTime for text that is not a date.
+/// Parses a date column. Plain ISO dates ("2025-03-17", ten bytes) take a fast path: the
+/// "YYYY-MM-" prefix is looked up in a small table of months seen (logs revisit a few dozen
+/// months), so only the day digits are read. Other texts remember the previous one.
 class CachedDateParser {
  public:
   explicit CachedDateParser(const DateParser& parser)
       : parser_(parser), iso_fast_path_(parser.AcceptsIso()) {}
 
+  /// The time of `text`, or kInvalidTime for text that is not a date.
   Timestamp Parse(std::string_view text) {
-    if (iso_fast_path_ && text.size() == kIsoDateBytes) {
-      uint64_t head;
-      std::memcpy(&head, text.data(), sizeof(head));
-      if (head == month_prefix_) {
-        const unsigned tens = static_cast<unsigned char>(text[8]) - unsigned{'0'};
-        const unsigned ones = static_cast<unsigned char>(text[9]) - unsigned{'0'};
-        const unsigned day_of_month = tens * 10 + ones;
-        if (tens < 10 && ones < 10 && day_of_month - 1 < month_days_)
-          return static_cast<Timestamp>(month_start_ + static_cast<Day>(day_of_month) - 1) *
-                 kSecondsPerDay;
-      }
-    }
+    if (const std::optional<Day> day = FastIsoDay(text))
+      return static_cast<Timestamp>(*day) * kSecondsPerDay;
     return ParseSlow(text);
+  }
+  /// The day of `text`, or kInvalidDay.
+  Day ParseDay(std::string_view text) {
+    if (const std::optional<Day> day = FastIsoDay(text)) return *day;
+    const Timestamp time = ParseSlow(text);
+    return time == kInvalidTime ? kInvalidDay : DayOf(time);
   }
 
  private:
+  static constexpr size_t kIsoDateBytes = 10;
+  struct Month {
+    uint64_t prefix = 0;  // the "YYYY-MM-" bytes; 0 matches none
+    Day start = 0;
+    unsigned days = 0;
+  };
+  static constexpr size_t kMonthSlots = 64;
+  static size_t MonthSlot(uint64_t prefix) {
+    return static_cast<size_t>((prefix * 0x9E3779B97F4A7C15ULL) >> 58);
+  }
+
+  std::optional<Day> FastIsoDay(std::string_view text) const {
+    if (!iso_fast_path_ || text.size() != kIsoDateBytes) return std::nullopt;
+    uint64_t head;
+    std::memcpy(&head, text.data(), sizeof(head));
+    const Month& month = months_[MonthSlot(head)];
+    if (month.prefix != head) return std::nullopt;
+    const unsigned tens = static_cast<unsigned char>(text[8]) - unsigned{'0'};
+    const unsigned ones = static_cast<unsigned char>(text[9]) - unsigned{'0'};
+    const unsigned day_of_month = tens * 10 + ones;
+    if (tens >= 10 || ones >= 10 || day_of_month - 1 >= month.days) return std::nullopt;
+    return month.start + static_cast<Day>(day_of_month) - 1;
+  }
+
   [[gnu::noinline]] Timestamp ParseSlow(std::string_view text) {
     if (iso_fast_path_ && text.size() == kIsoDateBytes) {
       if (const std::optional<Day> day = ParseIsoDate(text)) {
         const CivilDate date = CivilFromDays(*day);
-        std::memcpy(&month_prefix_, text.data(), sizeof(month_prefix_));
-        month_start_ = *day - (date.day - 1);
-        month_days_ = static_cast<unsigned>(DaysInMonth(date.year, date.month));
+        uint64_t head;
+        std::memcpy(&head, text.data(), sizeof(head));
+        months_[MonthSlot(head)] = {head, *day - (date.day - 1),
+                                    static_cast<unsigned>(DaysInMonth(date.year, date.month))};
         return static_cast<Timestamp>(*day) * kSecondsPerDay;
       }
     }
@@ -90,12 +137,9 @@ class CachedDateParser {
     return last_value_;
   }
 
-  static constexpr size_t kIsoDateBytes = 10;
   const DateParser& parser_;
   bool iso_fast_path_;
-  uint64_t month_prefix_ = 0;  // the "YYYY-MM-" bytes of the last ISO date; 0 matches none
-  Day month_start_ = 0;
-  unsigned month_days_ = 0;
+  std::array<Month, kMonthSlots> months_{};
   bool has_last_ = false;
   std::string last_text_;
   Timestamp last_value_ = kInvalidTime;
@@ -108,29 +152,43 @@ std::string Abbreviate(std::string_view text) {
 
 class ChunkParser {
  public:
-  ChunkParser(const ChunkParseOptions& options, StagedChunk& out)
+  ChunkParser(std::string_view text, const ChunkParseOptions& options, StagedChunk& out)
       : options_(options),
         mapping_(*options.mapping),
         out_(out),
-        users_(out.dictionaries.users),
-        features_(out.dictionaries.features),
-        invoices_(out.dictionaries.invoices),
-        stock_codes_(out.dictionaries.stock_codes),
-        descriptions_(out.dictionaries.descriptions),
-        countries_(out.dictionaries.countries),
+        users_(out.dictionaries.users, text),
+        features_(out.dictionaries.features, text),
+        invoices_(out.dictionaries.invoices, text),
+        stock_codes_(out.dictionaries.stock_codes, text),
+        descriptions_(out.dictionaries.descriptions, text),
+        countries_(out.dictionaries.countries, text),
         time_parser_(*options.dates),
         signup_parser_(*options.dates),
         allow_decimal_comma_(options.dialect.delimiter != ',') {}
 
   size_t Run(std::string_view text, size_t begin, size_t nominal_end, size_t reserve_until,
              uint64_t line_offset) {
-    Reserve(EstimateRows(text, begin, reserve_until == 0 ? nominal_end : reserve_until));
+    SizeColumns(EstimateRows(text, begin, reserve_until == 0 ? nominal_end : reserve_until));
     CsvCursor cursor(text, options_.dialect, begin, text.size());
     TextWindow window(options_.input, begin, options_.utf8_failed);
     std::vector<std::string_view> fields;
     const size_t expected_fields = mapping_.header.size();
-    while (cursor.position() < nominal_end && window.Advance(cursor.position()) &&
-           cursor.Next(fields)) {
+    // Records of plain fields (nearly all) skip the general reader; see CsvCursor::NextPlain.
+    std::array<std::string_view, kMaxPlainFields> plain_fields;
+    const std::span<std::string_view> plain(
+        plain_fields.data(), expected_fields <= kMaxPlainFields ? expected_fields : 0);
+    while (cursor.position() < nominal_end && window.Advance(cursor.position())) {
+      if (plain.size() >= 2) {
+        // Up to the end of what the window checked, which the next Advance() extends.
+        const size_t stop = std::min(nominal_end, window.checked_until());
+        cursor.ReadPlainRecords(plain, stop, [&](std::span<const std::string_view> record) {
+          line_ = line_offset + cursor.record_newlines() + 1;
+          ++out_.records;
+          AddRow(record);
+        });
+        if (cursor.position() >= stop) continue;
+      }
+      if (!cursor.Next(fields)) break;
       // Chunk-relative line of the record's first line; the merge adds the chunk's offset.
       line_ = line_offset + cursor.record_newlines() + 1;
       if (cursor.blank_line()) {
@@ -150,17 +208,24 @@ class ChunkParser {
                fmt::format("expected {} fields, found {}", expected_fields, fields.size()));
         continue;
       }
-      if (mapping_.kind == DataKind::kUsage)
-        AddUsageRow(fields);
-      else
-        AddTransactionRow(fields);
+      AddRow(fields);
     }
+    SizeColumns(rows_);
     out_.newlines = cursor.newlines();
     out_.invalid_utf8 = !window.Finish(cursor.position());
     return cursor.position();
   }
 
  private:
+  static constexpr size_t kMaxPlainFields = 32;
+
+  void AddRow(std::span<const std::string_view> fields) {
+    if (mapping_.kind == DataKind::kUsage)
+      AddUsageRow(fields);
+    else
+      AddTransactionRow(fields);
+  }
+
   // Rows in [begin, end) judged from the line length of its first 64 KiB, with 5% to spare:
   // growing columns by doubling would copy them and fault in fresh pages again and again.
   static size_t EstimateRows(std::string_view text, size_t begin, size_t end) {
@@ -174,23 +239,38 @@ class ChunkParser {
     return static_cast<size_t>(static_cast<double>(end - begin) / bytes_per_line * 1.05) + 16;
   }
 
-  void Reserve(size_t rows) {
-    out_.user.reserve(rows);
+  // The columns are sized ahead (resize does not zero them, see Column) and written by
+  // index, rows_ of them so far: cheaper per row than push_back on each column.
+  template <typename Function>
+  void ForEachColumn(Function&& function) {
+    function(out_.user);
     if (mapping_.kind == DataKind::kUsage) {
-      out_.signup.reserve(rows);
-      out_.day.reserve(rows);
-      out_.feature.reserve(rows);
-      out_.events.reserve(rows);
+      function(out_.signup);
+      function(out_.day);
+      function(out_.feature);
+      function(out_.events);
       return;
     }
-    for (auto* column : {&out_.invoice, &out_.stock_code, &out_.description, &out_.country})
-      column->reserve(rows);
-    out_.quantity.reserve(rows);
-    out_.time.reserve(rows);
-    out_.price.reserve(rows);
+    function(out_.invoice);
+    function(out_.stock_code);
+    function(out_.description);
+    function(out_.country);
+    function(out_.quantity);
+    function(out_.time);
+    function(out_.price);
+  }
+  void SizeColumns(size_t rows) {
+    ForEachColumn([rows](auto& column) { column.resize(rows); });
+    capacity_ = rows;
+  }
+  size_t NextRow() {
+    if (rows_ == capacity_) [[unlikely]]
+      SizeColumns(capacity_ + capacity_ / 2 + 1024);
+    out_.lines.Add(static_cast<uint32_t>(rows_), line_);
+    return rows_++;
   }
 
-  std::string_view Field(const std::vector<std::string_view>& fields, Role role) const {
+  std::string_view Field(std::span<const std::string_view> fields, Role role) const {
     const int column = mapping_[role];
     return column == kUnmapped ? std::string_view() : fields[static_cast<size_t>(column)];
   }
@@ -198,9 +278,18 @@ class ChunkParser {
   Timestamp ParseDate(CachedDateParser& parser, std::string_view text, Role role) {
     const Timestamp parsed = parser.Parse(text);
     if (parsed == kInvalidTime) [[unlikely]]
-      out_.unparsable_dates.push_back(
-          {static_cast<uint32_t>(out_.rows()), out_.unparsable_date_texts.Intern(text), role});
+      NoteUnparsableDate(text, role);
     return parsed;
+  }
+  Day ParseDay(CachedDateParser& parser, std::string_view text, Role role) {
+    const Day parsed = parser.ParseDay(text);
+    if (parsed == kInvalidDay) [[unlikely]]
+      NoteUnparsableDate(text, role);
+    return parsed;
+  }
+  void NoteUnparsableDate(std::string_view text, Role role) {
+    out_.unparsable_dates.push_back(
+        {static_cast<uint32_t>(rows_), out_.unparsable_date_texts.Intern(text), role});
   }
 
   void Reject(ParseIssue issue, std::string column, std::string value, std::string message) {
@@ -212,7 +301,7 @@ class ChunkParser {
   }
 
   // Parses a count column; a missing column counts as 1 (one event, one unit).
-  bool ReadCount(const std::vector<std::string_view>& fields, int32_t& count) {
+  bool ReadCount(std::span<const std::string_view> fields, int32_t& count) {
     if (!mapping_.Has(Role::kCount)) {
       count = 1;
       return true;
@@ -228,7 +317,7 @@ class ChunkParser {
     return true;
   }
 
-  void AddUsageRow(const std::vector<std::string_view>& fields) {
+  void AddUsageRow(std::span<const std::string_view> fields) {
     int32_t events = 0;
     if (!ReadCount(fields, events)) return;
     const std::string_view user_text = Field(fields, Role::kUser);
@@ -236,22 +325,20 @@ class ChunkParser {
     Day signup = kNoDay;
     if (mapping_.Has(Role::kSignup)) {
       const std::string_view signup_text = Field(fields, Role::kSignup);
-      if (!signup_text.empty()) {
-        const Timestamp parsed = ParseDate(signup_parser_, signup_text, Role::kSignup);
-        signup = parsed != kInvalidTime ? DayOf(parsed) : kInvalidDay;
-      }
+      if (!signup_text.empty()) signup = ParseDay(signup_parser_, signup_text, Role::kSignup);
     }
-    const Timestamp time = ParseDate(time_parser_, Field(fields, Role::kTime), Role::kTime);
-    out_.lines.Add(static_cast<uint32_t>(out_.user.size()), line_);
-    out_.user.push_back(user);
-    out_.signup.push_back(signup);
-    out_.day.push_back(time != kInvalidTime ? DayOf(time) : kInvalidDay);
+    const Day day = ParseDay(time_parser_, Field(fields, Role::kTime), Role::kTime);
     // Codes past 65,535 wrap here, but the reader then refuses the file as a whole.
-    out_.feature.push_back(static_cast<uint16_t>(features_.Intern(Field(fields, Role::kItem))));
-    out_.events.push_back(events);
+    const auto feature = static_cast<uint16_t>(features_.Intern(Field(fields, Role::kItem)));
+    const size_t row = NextRow();
+    out_.user[row] = user;
+    out_.signup[row] = signup;
+    out_.day[row] = day;
+    out_.feature[row] = feature;
+    out_.events[row] = events;
   }
 
-  void AddTransactionRow(const std::vector<std::string_view>& fields) {
+  void AddTransactionRow(std::span<const std::string_view> fields) {
     int32_t quantity = 0;
     if (!ReadCount(fields, quantity)) return;
     double price = 0;
@@ -267,15 +354,20 @@ class ChunkParser {
     price = price_role == Role::kAmount && quantity != 0 ? *parsed_price / quantity : *parsed_price;
     const std::string_view customer_text = Field(fields, Role::kUser);
     const Timestamp time = ParseDate(time_parser_, Field(fields, Role::kTime), Role::kTime);
-    out_.lines.Add(static_cast<uint32_t>(out_.user.size()), line_);
-    out_.invoice.push_back(invoices_.Intern(Field(fields, Role::kOrder)));
-    out_.stock_code.push_back(stock_codes_.Intern(Field(fields, Role::kItem)));
-    out_.description.push_back(descriptions_.Intern(Field(fields, Role::kDescription)));
-    out_.quantity.push_back(quantity);
-    out_.time.push_back(time);
-    out_.price.push_back(price);
-    out_.user.push_back(customer_text.empty() ? kNullCode : users_.Intern(customer_text));
-    out_.country.push_back(countries_.Intern(Field(fields, Role::kCountry)));
+    const uint32_t invoice = invoices_.Intern(Field(fields, Role::kOrder));
+    const uint32_t stock_code = stock_codes_.Intern(Field(fields, Role::kItem));
+    const uint32_t description = descriptions_.Intern(Field(fields, Role::kDescription));
+    const uint32_t customer = customer_text.empty() ? kNullCode : users_.Intern(customer_text);
+    const uint32_t country = countries_.Intern(Field(fields, Role::kCountry));
+    const size_t row = NextRow();
+    out_.invoice[row] = invoice;
+    out_.stock_code[row] = stock_code;
+    out_.description[row] = description;
+    out_.quantity[row] = quantity;
+    out_.time[row] = time;
+    out_.price[row] = price;
+    out_.user[row] = customer;
+    out_.country[row] = country;
   }
 
   const ChunkParseOptions& options_;
@@ -285,6 +377,8 @@ class ChunkParser {
   CachedDateParser time_parser_, signup_parser_;
   bool allow_decimal_comma_;
   uint64_t line_ = 0;
+  size_t rows_ = 0;
+  size_t capacity_ = 0;
 };
 
 }  // namespace
@@ -292,7 +386,7 @@ class ChunkParser {
 size_t ParseChunk(std::string_view text, size_t begin, size_t nominal_end,
                   const ChunkParseOptions& options, StagedChunk& out, size_t reserve_until,
                   uint64_t line_offset) {
-  ChunkParser parser(options, out);
+  ChunkParser parser(text, options, out);
   return parser.Run(text, begin, nominal_end, reserve_until, line_offset);
 }
 

@@ -5,6 +5,7 @@
 // quote inside an unquoted field is an ordinary character.
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,6 +60,17 @@ class CsvCursor {
   /// the end of the range. A blank line yields one empty field and blank_line() is true.
   bool Next(std::vector<std::string_view>& fields);
 
+  /// The hot path for the common record: reads records of exactly fields.size() (>= 2) fields
+  /// without quotes, each ending in LF or CRLF, while the next one starts before
+  /// `stop_before`, and calls on_record(fields) for each (views valid during the call;
+  /// record_start() and record_newlines() describe it). Stops, consuming nothing of it, at
+  /// the first other record (quotes, another field count, a lone CR, no line end before the
+  /// end of the range): Next() must read that one. The field boundaries of each 64-byte
+  /// block are found at once and walked in registers, one bit per field.
+  template <typename OnRecord>
+  void ReadPlainRecords(std::span<std::string_view> fields, size_t stop_before,
+                        OnRecord&& on_record);
+
   /// Offset where the next record starts.
   size_t position() const { return pos_; }
   /// Line breaks consumed so far (including those inside quoted fields).
@@ -85,6 +97,67 @@ class CsvCursor {
   bool unterminated_quote_ = false;
   std::vector<std::string> unescaped_;  // storage for quoted fields, one per field index
 };
+
+/// Bit i set where text[block + i] is the delimiter, the quote, LF or CR; bytes past `end`
+/// read as none of them.
+uint64_t PlainBoundaryMask(const char* text, size_t block, size_t end, CsvDialect dialect);
+
+template <typename OnRecord>
+void CsvCursor::ReadPlainRecords(std::span<std::string_view> fields, size_t stop_before,
+                                 OnRecord&& on_record) {
+  constexpr size_t kBlockBytes = 64;
+  const size_t last_field = fields.size() - 1;
+  const char delimiter = dialect_.delimiter;
+  size_t pos = pos_;
+  if (pos >= stop_before) return;
+  size_t block = pos;
+  uint64_t mask = PlainBoundaryMask(text_, block, end_, dialect_);
+  // Invariant between records: `mask` holds the boundaries of [pos, block + 64).
+  while (pos < stop_before) {
+    size_t field_start = pos;
+    size_t field_idx = 0;
+    size_t next;  // where the following record starts
+    for (;;) {
+      while (mask == 0) {
+        block += kBlockBytes;
+        if (block >= end_) return;  // no line end before the end of the range
+        mask = PlainBoundaryMask(text_, block, end_, dialect_);
+      }
+      const size_t boundary = block + static_cast<size_t>(__builtin_ctzll(mask));
+      mask &= mask - 1;
+      fields[field_idx] = {text_ + field_start, boundary - field_start};
+      const char c = text_[boundary];
+      if (c == delimiter) {
+        if (field_idx == last_field) return;  // too many fields
+        ++field_idx;
+        field_start = boundary + 1;
+        continue;
+      }
+      if (field_idx != last_field) return;  // quote, or too few fields
+      if (c == '\n') {
+        next = boundary + 1;
+        break;
+      }
+      if (c != '\r' || boundary + 1 >= end_ || text_[boundary + 1] != '\n') return;
+      next = boundary + 2;
+      // Drop the LF's bit, in this block or at the start of the next.
+      if (boundary + 1 - block < kBlockBytes) {
+        mask &= mask - 1;
+      } else {
+        block += kBlockBytes;
+        mask = PlainBoundaryMask(text_, block, end_, dialect_) & ~uint64_t{1};
+      }
+      break;
+    }
+    record_start_ = pos;
+    record_newlines_ = newlines_;
+    ++newlines_;
+    pos_ = pos = next;
+    on_record(std::span<const std::string_view>(fields.data(), fields.size()));
+  }
+  blank_line_ = false;
+  unterminated_quote_ = false;
+}
 
 /// Picks the delimiter among comma, semicolon, tab and pipe from the first lines: the one
 /// that splits them into the same number (> 1) of fields most often; comma when none does.

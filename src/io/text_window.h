@@ -29,6 +29,8 @@ class TextWindow {
   /// Checks everything up to `end` (where the parser stopped). Returns false when invalid
   /// UTF-8 was found here or by another window, so the parse must be thrown away.
   bool Finish(size_t end);
+  /// Where the checked (and not yet released) text ends: Advance() is needed at this offset.
+  size_t checked_until() const { return checked_until_; }
 
  private:
   bool CheckAhead(size_t pos);
