@@ -306,7 +306,24 @@ class ChunkParser {
       count = 1;
       return true;
     }
+    // Inline for the usual count of a few plain digits; everything else takes ReadCountText.
     const std::string_view text = Field(fields, Role::kCount);
+    if (!text.empty() && text.size() <= 9) {
+      int32_t value = 0;
+      size_t digit_idx = 0;
+      for (; digit_idx < text.size(); ++digit_idx) {
+        const unsigned digit = static_cast<unsigned char>(text[digit_idx]) - unsigned{'0'};
+        if (digit > 9) break;
+        value = value * 10 + static_cast<int32_t>(digit);
+      }
+      if (digit_idx == text.size()) {
+        count = value;
+        return true;
+      }
+    }
+    return ReadCountText(text, count);
+  }
+  [[gnu::noinline]] bool ReadCountText(std::string_view text, int32_t& count) {
     const std::optional<int32_t> value = ParseInt32(text);
     if (!value) {
       Reject(ParseIssue::kBadNumber, mapping_.NameOf(Role::kCount), Abbreviate(text),

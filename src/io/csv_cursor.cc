@@ -37,41 +37,11 @@ uint64_t BoundaryMask(const char* block, char delimiter) {
 }
 #endif
 
-#ifdef __SSE2__
-uint64_t PlainMask(const char* block, CsvDialect dialect) {
-  const __m128i delimiter_bytes = _mm_set1_epi8(dialect.delimiter);
-  const __m128i quote_bytes = _mm_set1_epi8(dialect.quote);
-  const __m128i newline_bytes = _mm_set1_epi8('\n');
-  const __m128i return_bytes = _mm_set1_epi8('\r');
-  uint64_t mask = 0;
-  for (int lane = 0; lane < 4; ++lane) {
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + lane * 16));
-    const __m128i hits = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(bytes, delimiter_bytes), _mm_cmpeq_epi8(bytes, quote_bytes)),
-        _mm_or_si128(_mm_cmpeq_epi8(bytes, newline_bytes), _mm_cmpeq_epi8(bytes, return_bytes)));
-    mask |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(hits))) << (lane * 16);
-  }
-  return mask;
-}
-#else
-uint64_t PlainMask(const char* block, CsvDialect dialect) {
-  uint64_t mask = 0;
-  for (int byte_idx = 0; byte_idx < 64; ++byte_idx) {
-    const char c = block[byte_idx];
-    if (c == dialect.delimiter || c == dialect.quote || c == '\n' || c == '\r')
-      mask |= uint64_t{1} << byte_idx;
-  }
-  return mask;
-}
-#endif
-
 }  // namespace
 
-uint64_t PlainBoundaryMask(const char* text, size_t block, size_t end, CsvDialect dialect) {
-  constexpr size_t kBlockBytes = 64;
-  if (block + kBlockBytes <= end) return PlainMask(text + block, dialect);
+uint64_t PlainBoundaryMaskOfTail(const char* text, size_t block, size_t end, CsvDialect dialect) {
   // The last partial block: copy into a zeroed buffer so no load reads past the input.
-  char padded[kBlockBytes] = {};
+  char padded[kPlainBlockBytes] = {};
   const size_t valid = end - block;
   std::memcpy(padded, text + block, valid);
   return PlainMask(padded, dialect) & ((uint64_t{1} << valid) - 1);
