@@ -1,5 +1,7 @@
 #include "core/dictionary.h"
 
+#include <bit>
+
 namespace growthlens {
 
 namespace {
@@ -10,11 +12,19 @@ uint32_t TagOf(uint64_t hash) {
 }  // namespace
 
 StringDictionary::StringDictionary()
-    : offsets_{0}, slots_(kInitialSlots), slot_mask_(kInitialSlots - 1) {}
+    : offsets_{0}, slots_(kInitialSlots), slot_mask_(kInitialSlots - 1) {
+  tag_shift_ = static_cast<unsigned>(32 - std::countr_zero(kInitialSlots));
+}
+
+void StringDictionary::Reserve(size_t strings, size_t bytes) {
+  arena_.reserve(bytes);
+  offsets_.reserve(strings + 1);
+  while (strings * 2 > slots_.size()) Grow();
+}
 
 uint32_t StringDictionary::Intern(std::string_view text, uint64_t hash) {
   const uint32_t tag = TagOf(hash);
-  for (uint64_t slot_idx = hash & slot_mask_;; slot_idx = (slot_idx + 1) & slot_mask_) {
+  for (uint64_t slot_idx = SlotOf(tag);; slot_idx = (slot_idx + 1) & slot_mask_) {
     Slot& slot = slots_[slot_idx];
     if (slot.code == kNullCode) {
       const uint32_t code = size();
@@ -31,7 +41,7 @@ uint32_t StringDictionary::Intern(std::string_view text, uint64_t hash) {
 std::optional<uint32_t> StringDictionary::Find(std::string_view text) const {
   const uint64_t hash = HashBytes(text);
   const uint32_t tag = TagOf(hash);
-  for (uint64_t slot_idx = hash & slot_mask_;; slot_idx = (slot_idx + 1) & slot_mask_) {
+  for (uint64_t slot_idx = SlotOf(tag);; slot_idx = (slot_idx + 1) & slot_mask_) {
     const Slot& slot = slots_[slot_idx];
     if (slot.code == kNullCode) return std::nullopt;
     if (slot.hash_tag == tag && ShortStringEquals((*this)[slot.code], text)) return slot.code;
@@ -42,10 +52,11 @@ void StringDictionary::Grow() {
   std::vector<Slot> old_slots(slots_.size() * 2);
   old_slots.swap(slots_);
   slot_mask_ = slots_.size() - 1;
+  --tag_shift_;
+  // The slot comes from the tag alone, so no string is read or hashed again.
   for (const Slot& old_slot : old_slots) {
     if (old_slot.code == kNullCode) continue;
-    const uint64_t hash = HashBytes((*this)[old_slot.code]);
-    uint64_t slot_idx = hash & slot_mask_;
+    uint64_t slot_idx = SlotOf(old_slot.hash_tag);
     while (slots_[slot_idx].code != kNullCode) slot_idx = (slot_idx + 1) & slot_mask_;
     slots_[slot_idx] = old_slot;
   }

@@ -54,6 +54,9 @@ class StringDictionary {
   uint32_t Intern(std::string_view text, uint64_t hash);
   uint32_t Intern(std::string_view text) { return Intern(text, HashBytes(text)); }
 
+  /// Room for `strings` strings of `bytes` bytes in all, so adding them never rehashes.
+  void Reserve(size_t strings, size_t bytes);
+
   /// The code of `text` if present.
   std::optional<uint32_t> Find(std::string_view text) const;
 
@@ -72,11 +75,15 @@ class StringDictionary {
     uint32_t code = kNullCode;
   };
   void Grow();
+  // A slot is picked by the top bits of the hash, which the tag keeps: growing the table
+  // moves tags without hashing the strings again.
+  uint64_t SlotOf(uint32_t tag) const { return tag >> tag_shift_; }
 
   std::string arena_;
   std::vector<uint32_t> offsets_;  // size() + 1 entries; string i is [offsets_[i], offsets_[i+1])
   std::vector<Slot> slots_;        // power-of-two size, at most half full
   uint64_t slot_mask_ = 0;
+  unsigned tag_shift_ = 32;  // 32 - log2(slot count)
 };
 
 }  // namespace growthlens

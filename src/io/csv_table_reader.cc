@@ -50,6 +50,11 @@ void Remap(Column<Code>& column, const std::vector<uint32_t>& remap) {
 void MergeChunks(StagedTable& table, uint64_t header_lines, unsigned threads) {
   StagedDictionaries& global = table.dictionaries;
   global = std::move(table.chunks.front().dictionaries);
+  // Room for every chunk's users up front: the largest dictionary never rehashes.
+  size_t users = global.users.size();
+  for (size_t chunk_idx = 1; chunk_idx < table.chunks.size(); ++chunk_idx)
+    users += table.chunks[chunk_idx].dictionaries.users.size();
+  global.users.Reserve(users, 0);
   std::vector<std::function<void()>> tasks;
   uint64_t lines_before = header_lines + table.chunks.front().newlines;
   for (size_t chunk_idx = 1; chunk_idx < table.chunks.size(); ++chunk_idx) {
