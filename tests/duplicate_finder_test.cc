@@ -130,6 +130,30 @@ TEST(DuplicateFinder, RowsGroupedByUserFindTheSameDuplicatesAsThePartitions) {
   ExpectWavesAgree(text, with_run);
 }
 
+// A row without a user id between two rows of one user ends that user's run: the user has
+// two runs, and a row after the gap that repeats one before it is a duplicate. (Skipping the
+// keyless row when counting runs took the two for one run, each checked on its own.)
+TEST(DuplicateFinder, ARowWithoutAUserSplitsTheRunAroundIt) {
+  std::string text(kUsageHeader);
+  std::map<std::tuple<std::string, int, int>, bool> seen;
+  std::vector<uint8_t> expected;
+  auto add = [&](const std::string& user, int day, int feature) {
+    const bool duplicate = !seen.emplace(std::tuple(user, day, feature), true).second;
+    expected.push_back(duplicate ? 1 : 0);
+    text += fmt::format("{},2023-01-01,2023-02-{:02d},f{},1\n", user, day, feature);
+  };
+  for (int user = 0; user < 300; ++user) {
+    const std::string name = fmt::format("u{}", user);
+    add(name, 1, 0);
+    add(name, 2, 1);
+    add("", 1 + user % 4, user % 3);  // no user: ends the run
+    add(name, 1, 0);                  // repeats the run's first row
+    add(name, 3, user % 2);
+  }
+  ASSERT_EQ(std::count(expected.begin(), expected.end(), 1), 300 + 300 - 12);
+  ExpectWavesAgree(text, expected);
+}
+
 TEST(DuplicateFinder, LinesGroupedByInvoiceFindTheSameDuplicatesAsThePartitions) {
   std::string text(kRetailHeader);
   std::map<std::tuple<int, int, int>, bool> seen;

@@ -80,8 +80,9 @@ std::vector<uint8_t> SingleRunKeys(const StagedTable& table, DataKind kind, unsi
     uint32_t previous = kNullCode;
     for (size_t row = 0; row < chunk.rows(); ++row) {
       const uint32_t key = RunKey(chunk, row, kind);
-      if (key == previous || key == kNullCode) continue;
-      previous = key;
+      if (key == previous) continue;
+      previous = key;  // a run of rows without a key ends the run before it too
+      if (key == kNullCode) continue;
       chunk_runs[key] = static_cast<uint8_t>(std::min(2, chunk_runs[key] + 1));
     }
   });
