@@ -2,6 +2,7 @@
 // with the first occurrence of each distinct row found by brute force.
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <random>
@@ -53,6 +54,9 @@ void ExpectWavesAgree(const std::string& text, const std::vector<uint8_t>& expec
     EXPECT_EQ(Flags(text, threads, DuplicateLayout{16, 5000}), expected) << threads;
     // Every row through the partitioned path, none checked within its run.
     EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, false}), expected) << threads;
+    // The partitions visit the listed runs of keys with several runs, or every row.
+    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, 1}), expected) << threads;
+    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, SIZE_MAX}), expected) << threads;
   }
 }
 
@@ -154,17 +158,58 @@ TEST(DuplicateFinder, ARowWithoutAUserSplitsTheRunAroundIt) {
   ExpectWavesAgree(text, expected);
 }
 
+// Users one after the other. Most users' days ascend, and their rows are checked day by day as
+// they are read, through a filter of feature codes mod 64: features 0..149 make codes 64 apart
+// share a filter bit, and some days have more than 64 rows. Every 7th user's days go back, so
+// the run is checked as a whole when it ends: a table for runs over 64 rows, the filter below.
+TEST(DuplicateFinder, UsageRunsFindTheSameDuplicatesDayByDayAndAsAWhole) {
+  std::string text(kUsageHeader);
+  std::map<std::tuple<int, int, int, int, int>, bool> seen;
+  std::vector<uint8_t> expected;
+  std::mt19937 draws(17);
+  auto add = [&](int user, int signup, int day, int feature, int events) {
+    const bool duplicate =
+        !seen.emplace(std::tuple(user, signup, day, feature, events), true).second;
+    expected.push_back(duplicate ? 1 : 0);
+    text += fmt::format("u{},2023-01-{:02d},2023-02-{:02d},f{},{}\n", user, signup, day, feature,
+                        events);
+  };
+  size_t long_days = 0, back_runs_long = 0, back_runs_short = 0;
+  for (int user = 0; text.size() < (1u << 20) + 200'000; ++user) {
+    const bool back = user % 7 == 3;
+    const int days = back ? (user % 14 == 3 ? 14 : 3) : 1 + static_cast<int>(draws() % 6);
+    const int signup = 1 + user % 2;
+    size_t rows = 0;
+    for (int day_idx = 0; day_idx < days; ++day_idx) {
+      const int day = back ? 1 + static_cast<int>(draws() % 4) : 1 + day_idx * 4;
+      const int day_rows = user % 50 == 0 ? 70 : 1 + static_cast<int>(draws() % 12);
+      long_days += day_rows > 64 ? 1 : 0;
+      for (int row_idx = 0; row_idx < day_rows; ++row_idx, ++rows)
+        add(user, signup + static_cast<int>(draws() % 40 == 0), day,
+            static_cast<int>(draws() % 150), 1 + static_cast<int>(draws() % 2));
+    }
+    if (back) ++(rows > 64 ? back_runs_long : back_runs_short);
+  }
+  ASSERT_GT(std::count(expected.begin(), expected.end(), 1), 1000);
+  ASSERT_GT(long_days, 10u);
+  ASSERT_GT(back_runs_long, 10u);
+  ASSERT_GT(back_runs_short, 10u);
+  ExpectWavesAgree(text, expected);
+}
+
 TEST(DuplicateFinder, LinesGroupedByInvoiceFindTheSameDuplicatesAsThePartitions) {
   std::string text(kRetailHeader);
   std::map<std::tuple<int, int, int>, bool> seen;
   std::vector<uint8_t> expected;
   std::mt19937 draws(13);
   for (int invoice = 0; invoice < 2'000; ++invoice) {
-    const int lines = 1 + static_cast<int>(draws() % 25);
+    // Every 40th invoice is long: checked in a table rather than through the filter.
+    const int lines = invoice % 40 == 7 ? 120 : 1 + static_cast<int>(draws() % 25);
     // Every 50th invoice reuses an earlier number: its lines are in two runs.
     const int number = invoice % 50 == 49 ? invoice / 3 : invoice;
     for (int line = 0; line < lines; ++line) {
-      const int stock = static_cast<int>(draws() % 8), quantity = 1 + static_cast<int>(draws() % 2);
+      const int stock = static_cast<int>(draws() % (lines > 25 ? 70 : 8));
+      const int quantity = 1 + static_cast<int>(draws() % 2);
       const bool duplicate = !seen.emplace(std::tuple(number, stock, quantity), true).second;
       expected.push_back(duplicate ? 1 : 0);
       text += fmt::format("{},S{},ITEM {},{},2010-12-01 08:26,2.55,{},United Kingdom\n",
