@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "core/parallel.h"
 #include "io/csv_table_reader.h"
 #include "io/input_buffer.h"
 #include "prep/duplicate_finder.h"
@@ -46,8 +47,35 @@ std::vector<uint8_t> Flags(const std::string& text, unsigned threads,
   return flags;
 }
 
+// The same, with each chunk's runs scanned `block` rows at a time, as the cleaner feeds them:
+// runs and days cross the block ends.
+std::vector<uint8_t> FlagsFedInBlocks(const std::string& text, unsigned threads, size_t block) {
+  Result<InputBuffer> input = InputBuffer::FromText(text, Encoding::kUtf8);
+  EXPECT_TRUE(input.ok());
+  CsvReadOptions options;
+  options.threads = threads;
+  Result<CsvReadResult> read = ReadCsv(*input, "dups.csv", options);
+  EXPECT_TRUE(read.ok()) << read.status().message();
+  const StagedTable& table = read->table;
+  std::vector<std::vector<uint8_t>> status;
+  for (const StagedChunk& chunk : table.chunks) status.emplace_back(chunk.rows(), kKeep);
+  DuplicateFinder finder(table, kDuplicate);
+  ParallelFor(table.chunks.size(), threads, [&](size_t chunk_idx) {
+    DuplicateFinder::ChunkScan scan = finder.ScanChunk(chunk_idx, status[chunk_idx]);
+    for (size_t end = block; end < table.chunks[chunk_idx].rows(); end += block) scan.ScanTo(end);
+    scan.Finish();
+  });
+  finder.MarkAcrossRuns(status, threads);
+  std::vector<uint8_t> flags;
+  for (const auto& chunk_status : status)
+    for (uint8_t row_status : chunk_status) flags.push_back(row_status == kDuplicate ? 1 : 0);
+  return flags;
+}
+
 void ExpectWavesAgree(const std::string& text, const std::vector<uint8_t>& expected) {
   for (unsigned threads : {1u, 2u}) {
+    EXPECT_EQ(FlagsFedInBlocks(text, threads, 1), expected) << threads;
+    EXPECT_EQ(FlagsFedInBlocks(text, threads, 7), expected) << threads;
     EXPECT_EQ(Flags(text, threads, DuplicateLayout{}), expected) << threads;
     // Many small partitions over many waves, and a few larger ones.
     EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300}), expected) << threads;

@@ -111,66 +111,48 @@ bool IsIdentity(const std::vector<uint32_t>& remap) {
   return true;
 }
 
+// Rows kept in [begin, end), counted without a branch per row.
+size_t CountKept(const std::vector<uint8_t>& status, size_t begin, size_t end) {
+  size_t kept = 0;
+  for (size_t row = begin; row < end; ++row) kept += status[row] == kKeepRow ? 1 : 0;
+  return kept;
+}
+
 // Usage logs are the big inputs, so they are built in parallel and in the reader's memory:
 // one pass per chunk finds what kept rows use; the dictionaries are compacted; chunk 0's
 // columns (reserved for the whole file by the reader) become the Dataset's, compacted in
 // place, while the other chunks copy their kept rows in behind them.
 void BuildUsage(StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
-                unsigned threads, BuildOutcome& outcome) {
+                const KeptCodes& codes, unsigned threads, BuildOutcome& outcome) {
   Dataset& dataset = outcome.dataset;
   const size_t chunk_count = table.chunks.size();
   const uint32_t user_count = table.dictionaries.users.size();
-  const uint32_t feature_count = table.dictionaries.features.size();
-  std::vector<std::vector<uint8_t>> used_users(chunk_count), used_features(chunk_count);
-  std::vector<std::vector<Day>> first_signup(chunk_count), last_signup(chunk_count);
   // Rows kept per slice of each chunk, so that the copy below splits evenly over threads.
   std::vector<std::array<size_t, kSlicesPerChunk>> kept_in_slice(chunk_count);
-  std::vector<size_t> kept(chunk_count + 1, 0);
-  ParallelFor(chunk_count, threads, [&](size_t chunk_idx) {
-    const StagedChunk& chunk = table.chunks[chunk_idx];
-    const std::vector<uint8_t>& chunk_status = status[chunk_idx];
-    for (size_t slice = 0; slice < kSlicesPerChunk; ++slice) {
-      size_t slice_kept = 0;
-      for (size_t row = SliceBegin(chunk.rows(), slice); row < SliceBegin(chunk.rows(), slice + 1);
-           ++row)
-        slice_kept += chunk_status[row] == kKeepRow ? 1 : 0;
-      kept_in_slice[chunk_idx][slice] = slice_kept;
-    }
-    used_users[chunk_idx].assign(user_count, 0);
-    used_features[chunk_idx].assign(feature_count, 0);
-    std::vector<Day>& min_signup = first_signup[chunk_idx];
-    std::vector<Day>& max_signup = last_signup[chunk_idx];
-    min_signup.assign(user_count, INT32_MAX);
-    max_signup.assign(user_count, INT32_MIN);
-    size_t kept_rows = 0;
-    for (size_t row = 0; row < chunk.rows(); ++row) {
-      if (chunk_status[row] != kKeepRow) continue;
-      ++kept_rows;
-      used_features[chunk_idx][chunk.feature[row]] = 1;
-      const uint32_t user = chunk.user[row];
-      if (user == kNullCode) continue;
-      used_users[chunk_idx][user] = 1;
-      const Day signup = chunk.signup[row];
-      if (signup == kNoDay || signup == kInvalidDay) continue;
-      min_signup[user] = std::min(min_signup[user], signup);
-      max_signup[user] = std::max(max_signup[user], signup);
-    }
-    kept[chunk_idx + 1] = kept_rows;
+  ParallelFor(chunk_count * kSlicesPerChunk, threads, [&](size_t task) {
+    const size_t chunk_idx = task / kSlicesPerChunk;
+    const size_t slice = task % kSlicesPerChunk;
+    const size_t rows = table.chunks[chunk_idx].rows();
+    kept_in_slice[chunk_idx][slice] =
+        CountKept(status[chunk_idx], SliceBegin(rows, slice), SliceBegin(rows, slice + 1));
   });
-  for (size_t chunk_idx = 0; chunk_idx < chunk_count; ++chunk_idx)
-    kept[chunk_idx + 1] += kept[chunk_idx];
+  std::vector<size_t> kept(chunk_count + 1, 0);
+  for (size_t chunk_idx = 0; chunk_idx < chunk_count; ++chunk_idx) {
+    kept[chunk_idx + 1] = kept[chunk_idx];
+    for (size_t slice_kept : kept_in_slice[chunk_idx]) kept[chunk_idx + 1] += slice_kept;
+  }
 
   const std::vector<uint32_t> user_remap =
-      CompactCodes(used_users, table.dictionaries.users, dataset.users);
+      CompactCodes(codes.used_users, table.dictionaries.users, dataset.users);
   const std::vector<uint32_t> feature_remap =
-      CompactCodes(used_features, table.dictionaries.features, dataset.features);
+      CompactCodes(codes.used_features, table.dictionaries.features, dataset.features);
   dataset.user_signup.assign(dataset.users.size(), kNoDay);
   for (uint32_t user = 0; user < user_count; ++user) {
     if (user_remap[user] == kNullCode) continue;
     Day low = INT32_MAX, high = INT32_MIN;
     for (size_t chunk_idx = 0; chunk_idx < chunk_count; ++chunk_idx) {
-      low = std::min(low, first_signup[chunk_idx][user]);
-      high = std::max(high, last_signup[chunk_idx][user]);
+      low = std::min(low, codes.first_signup[chunk_idx][user]);
+      high = std::max(high, codes.last_signup[chunk_idx][user]);
     }
     if (low == INT32_MAX) continue;
     dataset.user_signup[user_remap[user]] = low;  // the earliest when rows disagree
@@ -282,11 +264,53 @@ void BuildTransactions(const StagedTable& table, const std::vector<std::vector<u
 
 }  // namespace
 
+KeptCodes::KeptCodes(const StagedTable& table)
+    : used_users(table.chunks.size()),
+      used_features(table.chunks.size()),
+      first_signup(table.chunks.size()),
+      last_signup(table.chunks.size()),
+      table_(table) {}
+
+void KeptCodes::StartChunk(size_t chunk_idx) {
+  if (table_.mapping.kind != DataKind::kUsage) return;
+  const uint32_t user_count = table_.dictionaries.users.size();
+  used_users[chunk_idx].assign(user_count, 0);
+  used_features[chunk_idx].assign(table_.dictionaries.features.size(), 0);
+  first_signup[chunk_idx].assign(user_count, INT32_MAX);
+  last_signup[chunk_idx].assign(user_count, INT32_MIN);
+}
+
+void KeptCodes::Add(size_t chunk_idx, const std::vector<uint8_t>& status, size_t begin,
+                    size_t end) {
+  if (table_.mapping.kind != DataKind::kUsage) return;
+  // Pointers in locals: the flags are bytes, whose stores could change any vector's members.
+  const StagedChunk& chunk = table_.chunks[chunk_idx];
+  const uint8_t* row_status = status.data();
+  const uint32_t* row_user = chunk.user.data();
+  const uint16_t* row_feature = chunk.feature.data();
+  const Day* row_signup = chunk.signup.data();
+  uint8_t* users = used_users[chunk_idx].data();
+  uint8_t* features = used_features[chunk_idx].data();
+  Day* min_signup = first_signup[chunk_idx].data();
+  Day* max_signup = last_signup[chunk_idx].data();
+  for (size_t row = begin; row < end; ++row) {
+    if (row_status[row] != kKeepRow) continue;
+    features[row_feature[row]] = 1;
+    const uint32_t user = row_user[row];
+    if (user == kNullCode) continue;
+    users[user] = 1;
+    const Day signup = row_signup[row];
+    if (signup == kNoDay || signup == kInvalidDay) continue;
+    min_signup[user] = std::min(min_signup[user], signup);
+    max_signup[user] = std::max(max_signup[user], signup);
+  }
+}
+
 BuildOutcome BuildDataset(StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
-                          unsigned threads) {
+                          const KeptCodes& kept, unsigned threads) {
   BuildOutcome outcome{Dataset(table.mapping.kind), 0};
   if (table.mapping.kind == DataKind::kUsage)
-    BuildUsage(table, status, threads, outcome);
+    BuildUsage(table, status, kept, threads, outcome);
   else
     BuildTransactions(table, status, outcome);
   outcome.dataset.ShrinkToFit();

@@ -195,8 +195,9 @@ void DuplicateFinder::ChunkScan::ScanUsage(size_t end) {
       ascend = true;
       seen = 0;
     } else {
+      // Without branches: days change every few rows, too irregularly to predict.
       ascend = ascend & (previous <= today);
-      seen = today == previous ? seen : 0;
+      seen &= uint64_t{0} - static_cast<uint64_t>(today == previous);
     }
     const unsigned bit = feature[row] & 63;
     if ((seen >> bit) & 1) {
