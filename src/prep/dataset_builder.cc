@@ -175,16 +175,22 @@ void BuildUsage(StagedTable& table, const std::vector<std::vector<uint8_t>>& sta
   auto build_column = [&](auto& target, auto member, auto recode) {
     target = std::move(first.*member);
     target.resize(std::max(first_rows, out_rows));
+    // Rows [begin, end) of a chunk to `out`; a range that keeps every row is copied straight.
     auto place = [&](const auto* source, const std::vector<uint8_t>& chunk_status, size_t begin,
-                     size_t end, size_t out) {
+                     size_t end, size_t out, bool all_kept) {
+      auto* destination = target.data() + out;
+      if (all_kept) {
+        for (size_t row = begin; row < end; ++row) *destination++ = recode(source[row]);
+        return;
+      }
       for (size_t row = begin; row < end; ++row) {
         if (chunk_status[row] != kKeepRow) continue;
-        target[out++] = recode(source[row]);
+        *destination++ = recode(source[row]);
       }
     };
     // Chunk 0 is compacted before the others are copied in: its unread rows lie where they
     // go, past kept[1] once it has dropped a row.
-    if (!first_unchanged) place(target.data(), status[0], 0, first_rows, 0);
+    if (!first_unchanged) place(target.data(), status[0], 0, first_rows, 0, kept[1] == first_rows);
     ParallelFor(chunk_count * kSlicesPerChunk, threads, [&](size_t task) {
       const size_t chunk_idx = task / kSlicesPerChunk;
       const size_t slice = task % kSlicesPerChunk;
@@ -192,8 +198,10 @@ void BuildUsage(StagedTable& table, const std::vector<std::vector<uint8_t>>& sta
       const StagedChunk& chunk = table.chunks[chunk_idx];
       size_t out = kept[chunk_idx];
       for (size_t earlier = 0; earlier < slice; ++earlier) out += kept_in_slice[chunk_idx][earlier];
-      place((chunk.*member).data(), status[chunk_idx], SliceBegin(chunk.rows(), slice),
-            SliceBegin(chunk.rows(), slice + 1), out);
+      const size_t begin = SliceBegin(chunk.rows(), slice);
+      const size_t end = SliceBegin(chunk.rows(), slice + 1);
+      place((chunk.*member).data(), status[chunk_idx], begin, end, out,
+            kept_in_slice[chunk_idx][slice] == end - begin);
     });
     target.resize(out_rows);
     for (size_t chunk_idx = 1; chunk_idx < chunk_count; ++chunk_idx)

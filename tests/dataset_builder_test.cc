@@ -1,0 +1,73 @@
+// The usage Dataset is built in the reader's memory: chunk 0 compacted in place, the other
+// chunks' kept rows copied in behind it, slice by slice, straight when a slice keeps every
+// row. Whatever each slice drops, the Dataset holds exactly the kept rows, in file order, with
+// their users and features re-coded.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "core/dataset.h"
+#include "core/date.h"
+#include "prep/ingest.h"
+#include "test_data.h"
+
+namespace growthlens {
+namespace {
+
+struct ExpectedRow {
+  std::string user;
+  Day day;
+  std::string feature;
+  int32_t events;
+};
+
+TEST(DatasetBuilder, UsageRowsAreCopiedWhateverEachSliceOfAChunkDrops) {
+  std::string text(testing::kUsageHeader);
+  // The first row's user and feature are used by dropped rows only: both dictionaries are
+  // re-coded, so even slices copied straight must translate their codes.
+  text += "ghost,2023-01-01,2023-01-02,unused,0\n";
+  std::vector<ExpectedRow> expected;
+  int dropped = 0;
+  for (int row_idx = 0; text.size() < (2u << 20) + 300'000; ++row_idx) {
+    // The second half drops a single row every 9,000 rows, so some of its slices (an eighth
+    // of a chunk, about 4,000 rows here) drop one row and the others none; the first half
+    // drops every 400th row.
+    const bool second_half = text.size() > (1u << 20) + 150'000;
+    const bool drop = second_half ? row_idx % 9000 == 4321 : row_idx % 400 == 17;
+    const std::string user = fmt::format("u{}", row_idx / 30);
+    const int day = 1 + (row_idx % 30) / 3;
+    const std::string feature = fmt::format("f{}", row_idx % 3);
+    const int32_t events = drop ? 0 : 1 + row_idx % 5;
+    text += fmt::format("{},2023-01-01,2023-02-{:02d},{},{}\n", user, day, feature, events);
+    if (drop)
+      ++dropped;
+    else
+      expected.push_back({user, DaysFromCivil(2023, 2, day), feature, events});
+  }
+  ASSERT_GT(dropped, 50);
+  for (unsigned threads : {1u, 2u}) {
+    SCOPED_TRACE(threads);
+    IngestOptions options;
+    options.read.threads = threads;
+    const Result<CleanedData> result = IngestText(text, "slices.csv", options);
+    ASSERT_TRUE(result.ok()) << result.status().message();
+    EXPECT_EQ(result->report.source.threads, threads);
+    const Dataset& dataset = result->dataset;
+    EXPECT_FALSE(dataset.users.Find("ghost").has_value());
+    EXPECT_FALSE(dataset.features.Find("unused").has_value());
+    ASSERT_EQ(dataset.rows(), expected.size());
+    for (size_t row = 0; row < expected.size(); ++row) {
+      ASSERT_EQ(dataset.users[dataset.usage.user[row]], expected[row].user) << row;
+      ASSERT_EQ(dataset.usage.day[row], expected[row].day) << row;
+      ASSERT_EQ(dataset.features[dataset.usage.feature[row]], expected[row].feature) << row;
+      ASSERT_EQ(dataset.usage.events[row], expected[row].events) << row;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace growthlens
