@@ -38,7 +38,7 @@ class RowRules {
     const Day min_date = options_.min_date;
     const Day max_date = options_.max_date;
     auto out_of_range = [=](Day day) {
-      return day == kInvalidDay || day < min_date || day >= max_date;
+      return (day == kInvalidDay) | (day < min_date) | (day >= max_date);
     };
     const uint32_t* user = chunk.user.data();
     if (kind_ == DataKind::kUsage) {
@@ -47,18 +47,25 @@ class RowRules {
       const Day* days = chunk.day.data();
       const Day* signups = chunk.signup.data();
       const int32_t* events = chunk.events.data();
+      // Without branches, so that the compiler evaluates many rows at once: each rule, from
+      // the last to the first, overrides what the later ones said.
       auto evaluate = [&](size_t row) {
-        if (missing_id && user[row] == kNullCode) return Code(CleaningRule::kMissingId);
         const Day day = days[row];
         const Day signup = signups[row];
-        if (invalid_date && (out_of_range(day) || signup == kInvalidDay ||
-                             (signup != kNoDay && out_of_range(signup))))
-          return Code(CleaningRule::kInvalidDate);
-        if (day == kInvalidDay) return kUnparsableDateStatus;
-        if (non_positive_events && events[row] <= 0) return Code(CleaningRule::kNonPositiveEvents);
-        if (before_signup && signup != kNoDay && signup != kInvalidDay && day < signup)
-          return Code(CleaningRule::kEventBeforeSignup);
-        return kKeepRow;
+        const bool has_signup = (signup != kNoDay) & (signup != kInvalidDay);
+        uint8_t verdict = kKeepRow;
+        verdict = before_signup & has_signup & (day < signup)
+                      ? Code(CleaningRule::kEventBeforeSignup)
+                      : verdict;
+        verdict = non_positive_events & (events[row] <= 0) ? Code(CleaningRule::kNonPositiveEvents)
+                                                           : verdict;
+        verdict = day == kInvalidDay ? kUnparsableDateStatus : verdict;
+        verdict = invalid_date & (out_of_range(day) | (signup == kInvalidDay) |
+                                  ((signup != kNoDay) & out_of_range(signup)))
+                      ? Code(CleaningRule::kInvalidDate)
+                      : verdict;
+        verdict = missing_id & (user[row] == kNullCode) ? Code(CleaningRule::kMissingId) : verdict;
+        return verdict;
       };
       for (size_t row = begin; row < end; ++row) status[row] = evaluate(row);
       return;

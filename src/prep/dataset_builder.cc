@@ -301,17 +301,31 @@ void KeptCodes::Add(size_t chunk_idx, const std::vector<uint8_t>& status, size_t
   uint8_t* features = used_features[chunk_idx].data();
   Day* min_signup = first_signup[chunk_idx].data();
   Day* max_signup = last_signup[chunk_idx].data();
+  // A user's signups are gathered in registers while the user's rows follow each other
+  // (updating the arrays on every row made each row wait for the previous row's store).
+  uint32_t user = kNullCode;
+  Day low = INT32_MAX, high = INT32_MIN;
+  auto flush = [&] {
+    if (user == kNullCode) return;
+    users[user] = 1;
+    min_signup[user] = std::min(min_signup[user], low);
+    max_signup[user] = std::max(max_signup[user], high);
+  };
   for (size_t row = begin; row < end; ++row) {
     if (row_status[row] != kKeepRow) continue;
     features[row_feature[row]] = 1;
-    const uint32_t user = row_user[row];
-    if (user == kNullCode) continue;
-    users[user] = 1;
+    if (row_user[row] != user) {
+      flush();
+      user = row_user[row];
+      low = INT32_MAX;
+      high = INT32_MIN;
+    }
     const Day signup = row_signup[row];
-    if (signup == kNoDay || signup == kInvalidDay) continue;
-    min_signup[user] = std::min(min_signup[user], signup);
-    max_signup[user] = std::max(max_signup[user], signup);
+    const bool given = signup != kNoDay && signup != kInvalidDay;
+    low = given ? std::min(low, signup) : low;
+    high = given ? std::max(high, signup) : high;
   }
+  flush();
 }
 
 BuildOutcome BuildDataset(StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
