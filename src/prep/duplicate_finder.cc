@@ -136,7 +136,7 @@ DuplicateFinder::DuplicateFinder(const StagedTable& table, uint8_t duplicate,
       duplicate_(duplicate),
       layout_(layout),
       runs_per_key_(table.chunks.size()),
-      run_begins_(table.chunks.size()),
+      runs_(table.chunks.size()),
       listed_(table.chunks.size(), 0) {}
 
 DuplicateFinder::ChunkScan DuplicateFinder::ScanChunk(size_t chunk_idx,
@@ -151,13 +151,13 @@ DuplicateFinder::ChunkScan::ChunkScan(DuplicateFinder& finder, size_t chunk_idx,
       duplicate_(finder.duplicate_),
       status_(status),
       runs_per_key_(finder.runs_per_key_[chunk_idx]),
-      run_begins_(finder.run_begins_[chunk_idx]),
+      runs_(finder.runs_[chunk_idx]),
       listed_(finder.listed_[chunk_idx]),
       max_listed_runs_(chunk_.rows() / std::max<size_t>(1, finder.layout_.min_rows_per_listed_run)),
       active_(finder.layout_.local_runs && chunk_.rows() > 0) {
   if (!active_) return;
   runs_per_key_.assign(KeyCount(finder.table_), 0);
-  run_begins_.clear();
+  runs_.clear();
   listed_ = 1;
   run_key_ = RunKey(chunk_, 0, kind_);
   if (kind_ == DataKind::kUsage) previous_day_ = chunk_.day[0];
@@ -236,11 +236,11 @@ void DuplicateFinder::ChunkScan::Finish() {
 // Counts the run [run_begin_, end) and checks it on its own, unless ScanUsage did.
 void DuplicateFinder::ChunkScan::CloseRun(size_t end) {
   if (listed_) {
-    if (run_begins_.size() == max_listed_runs_) {
+    if (runs_.size() == max_listed_runs_) {
       listed_ = 0;
-      std::vector<uint32_t>().swap(run_begins_);
+      std::vector<Run>().swap(runs_);
     } else {
-      run_begins_.push_back(static_cast<uint32_t>(run_begin_));
+      runs_.push_back({static_cast<uint32_t>(run_begin_), run_key_});
     }
   }
   if (run_key_ == kNullCode) return;  // rows without a key are left to the partitions
@@ -281,11 +281,12 @@ void DuplicateFinder::MarkAcrossRuns(std::vector<std::vector<uint8_t>>& status, 
     if (single.empty() || listed_[chunk_idx] == 0) {
       if (chunk.rows() > 0) chunk_ranges.emplace_back(0, chunk.rows());
     } else {
-      const std::vector<uint32_t>& begins = run_begins_[chunk_idx];
-      for (size_t run = 0; run < begins.size(); ++run) {
-        const size_t begin = begins[run];
-        const size_t end = run + 1 < begins.size() ? begins[run + 1] : chunk.rows();
-        if (settled(chunk, begin)) continue;
+      const std::vector<Run>& runs = runs_[chunk_idx];
+      for (size_t run = 0; run < runs.size(); ++run) {
+        const uint32_t key = runs[run].key;
+        if (key != kNullCode && single[key] != 0) continue;
+        const size_t begin = runs[run].begin;
+        const size_t end = run + 1 < runs.size() ? runs[run + 1].begin : chunk.rows();
         if (!chunk_ranges.empty() && chunk_ranges.back().second == begin)
           chunk_ranges.back().second = end;
         else
@@ -294,7 +295,7 @@ void DuplicateFinder::MarkAcrossRuns(std::vector<std::vector<uint8_t>>& status, 
     }
     for (const auto& [begin, end] : chunk_ranges) visited[chunk_idx] += end - begin;
   });
-  run_begins_.clear();
+  runs_.clear();
   size_t visited_rows = 0;  // at least the rows left to this step
   for (size_t rows : visited) visited_rows += rows;
   if (visited_rows == 0) return;

@@ -51,6 +51,11 @@ struct DuplicateLayout {
 };
 
 class DuplicateFinder {
+  struct Run {
+    uint32_t begin;  // first row in the chunk
+    uint32_t key;
+  };
+
  public:
   /// Marks duplicates as `duplicate` in the status vectors (one entry per row of each chunk).
   DuplicateFinder(const StagedTable& table, uint8_t duplicate, const DuplicateLayout& layout = {});
@@ -74,7 +79,7 @@ class DuplicateFinder {
     uint8_t duplicate_;
     std::vector<uint8_t>& status_;
     std::vector<uint8_t>& runs_per_key_;  // saturating at 2
-    std::vector<uint32_t>& run_begins_;   // every run's first row while listed
+    std::vector<Run>& runs_;              // every run while listed
     uint8_t& listed_;
     size_t max_listed_runs_;
     std::vector<uint32_t> slots_;  // scratch table for long runs
@@ -97,7 +102,7 @@ class DuplicateFinder {
   DuplicateLayout layout_;
   // Per chunk, filled by its scan.
   std::vector<std::vector<uint8_t>> runs_per_key_;
-  std::vector<std::vector<uint32_t>> run_begins_;
+  std::vector<std::vector<Run>> runs_;
   std::vector<uint8_t> listed_;
 };
 
