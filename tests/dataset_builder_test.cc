@@ -1,7 +1,8 @@
 // The usage Dataset is built in the reader's memory: chunk 0 compacted in place, the other
 // chunks' kept rows copied in behind it, slice by slice, straight when a slice keeps every
 // row. Whatever each slice drops, the Dataset holds exactly the kept rows, in file order, with
-// their users and features re-coded.
+// their users and features re-coded. Transaction lines find their item and price through the
+// last item of their stock code and the last price of their item, checked against the line.
 
 #include <cstdint>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "core/dataset.h"
 #include "core/date.h"
+#include "core/dictionary.h"
 #include "prep/ingest.h"
 #include "test_data.h"
 
@@ -66,6 +68,38 @@ TEST(DatasetBuilder, UsageRowsAreCopiedWhateverEachSliceOfAChunkDrops) {
       ASSERT_EQ(dataset.features[dataset.usage.feature[row]], expected[row].feature) << row;
       ASSERT_EQ(dataset.usage.events[row], expected[row].events) << row;
     }
+  }
+}
+
+TEST(DatasetBuilder, TransactionLinesKeepTheirItemAndPriceWhenTheseChangeBack) {
+  std::string text(testing::kRetailHeader);
+  struct Line {
+    std::string stock_code, description, price;
+  };
+  std::vector<Line> expected;
+  for (int row_idx = 0; row_idx < 3000; ++row_idx) {
+    // Stock code S<n> alternates between two descriptions; each item's price comes back.
+    const int stock = row_idx % 7;
+    const Line line{fmt::format("S{}", stock), fmt::format("ITEM {} {}", stock, row_idx / 7 % 2),
+                    fmt::format("{}.25", 1 + row_idx / 14 % 3)};
+    text += fmt::format("{},{},{},2,2010-12-01 08:26,{},{},United Kingdom\n", 536000 + row_idx / 5,
+                        line.stock_code, line.description, line.price, 12000 + row_idx % 9);
+    expected.push_back(line);
+  }
+  const Result<CleanedData> result = IngestText(text, "items.csv", {});
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  const Dataset& dataset = result->dataset;
+  ASSERT_EQ(dataset.rows(), expected.size());
+  EXPECT_EQ(dataset.items.size(), 14u);
+  EXPECT_EQ(dataset.prices.size(), 3u);
+  for (size_t row = 0; row < expected.size(); ++row) {
+    const uint32_t item = dataset.transactions.item[row];
+    ASSERT_EQ(dataset.stock_codes[dataset.items.stock_code[item]], expected[row].stock_code) << row;
+    ASSERT_EQ(dataset.descriptions[dataset.items.description[item]], expected[row].description)
+        << row;
+    ASSERT_EQ(fmt::format("{:.2f}", dataset.prices[dataset.transactions.price[row]]),
+              expected[row].price)
+        << row;
   }
 }
 

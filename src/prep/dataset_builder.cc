@@ -2,52 +2,41 @@
 
 #include <array>
 #include <cstring>
-#include <unordered_map>
+#include <iterator>
+#include <utility>
 
 #include "core/hash.h"
 #include "core/parallel.h"
+#include "prep/key_interner.h"
 
 namespace growthlens {
 
 namespace {
 
-/// Re-encodes the codes kept rows use into a fresh dictionary.
-class DictionaryCompactor {
+/// Renumbers the codes kept rows use in the order they first use them. The strings go into
+/// the new dictionary afterwards (Fill), away from the loop over the rows.
+class CodeCompactor {
  public:
-  DictionaryCompactor(const StringDictionary& source, StringDictionary& target)
-      : source_(source), target_(target), remap_(source.size(), kNullCode) {}
+  explicit CodeCompactor(const StringDictionary& source)
+      : source_(source), remap_(source.size(), kNullCode) {}
   uint32_t operator()(uint32_t code) {
     if (code == kNullCode) return kNullCode;
     uint32_t& mapped = remap_[code];
-    if (mapped == kNullCode) mapped = target_.Intern(source_[code]);
+    if (mapped == kNullCode) {
+      mapped = static_cast<uint32_t>(first_used_.size());
+      first_used_.push_back(code);
+    }
     return mapped;
+  }
+  /// Interns the strings in their new order into an empty dictionary: each gets its new code.
+  void Fill(StringDictionary& target) const {
+    for (uint32_t code : first_used_) target.Intern(source_[code]);
   }
 
  private:
   const StringDictionary& source_;
-  StringDictionary& target_;
   std::vector<uint32_t> remap_;
-};
-
-/// Dense ids for distinct keys, remembering the last key (consecutive rows usually repeat it).
-template <typename Key, typename Hasher>
-class KeyInterner {
- public:
-  /// Returns (id, is_new).
-  std::pair<uint32_t, bool> Intern(const Key& key) {
-    if (has_last_ && key == last_key_) return {last_id_, false};
-    auto [it, inserted] = ids_.try_emplace(key, static_cast<uint32_t>(ids_.size()));
-    last_key_ = key;
-    last_id_ = it->second;
-    has_last_ = true;
-    return {last_id_, inserted};
-  }
-
- private:
-  std::unordered_map<Key, uint32_t, Hasher> ids_;
-  Key last_key_{};
-  uint32_t last_id_ = 0;
-  bool has_last_ = false;
+  std::vector<uint32_t> first_used_;  // source codes by new code
 };
 
 struct OrderKey {
@@ -218,23 +207,37 @@ void BuildUsage(StagedTable& table, const std::vector<std::vector<uint8_t>>& sta
 }
 
 void BuildTransactions(const StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
-                       BuildOutcome& outcome) {
+                       unsigned threads, BuildOutcome& outcome) {
   Dataset& dataset = outcome.dataset;
   const size_t kept = KeptRows(status);
   TransactionColumns& columns = dataset.transactions;
-  columns.order.reserve(kept);
-  columns.item.reserve(kept);
-  columns.quantity.reserve(kept);
-  columns.price.reserve(kept);
+  columns.order.resize(kept);
+  columns.item.resize(kept);
+  columns.quantity.resize(kept);
+  columns.price.resize(kept);
   const StagedDictionaries& source = table.dictionaries;
-  DictionaryCompactor customers(source.users, dataset.users);
-  DictionaryCompactor invoices(source.invoices, dataset.invoices);
-  DictionaryCompactor stock_codes(source.stock_codes, dataset.stock_codes);
-  DictionaryCompactor descriptions(source.descriptions, dataset.descriptions);
-  DictionaryCompactor countries(source.countries, dataset.countries);
+  CodeCompactor customers(source.users);
+  CodeCompactor invoices(source.invoices);
+  CodeCompactor stock_codes(source.stock_codes);
+  CodeCompactor descriptions(source.descriptions);
+  CodeCompactor countries(source.countries);
   KeyInterner<OrderKey, OrderKeyHash> orders;
   KeyInterner<std::pair<uint32_t, uint32_t>, PairHash> items;
   KeyInterner<uint64_t, BitsHash> prices;
+  // Most stock codes come with one description, and most items at the price they had last:
+  // the last item of each stock code and the last price of each item answer most rows
+  // without hashing.
+  constexpr uint32_t kNone = UINT32_MAX;
+  struct LastItem {
+    uint32_t description = kNone, item = kNone;
+  };
+  struct LastPrice {
+    uint64_t bits = 0;
+    uint32_t price = kNone;
+  };
+  std::vector<LastItem> item_of_stock_code(source.stock_codes.size());
+  std::vector<LastPrice> price_of_item;
+  size_t out = 0;
   for (size_t chunk_idx = 0; chunk_idx < table.chunks.size(); ++chunk_idx) {
     const StagedChunk& chunk = table.chunks[chunk_idx];
     const std::vector<uint8_t>& chunk_status = status[chunk_idx];
@@ -242,30 +245,49 @@ void BuildTransactions(const StagedTable& table, const std::vector<std::vector<u
       if (chunk_status[row] != kKeepRow) continue;
       const OrderKey order_key{invoices(chunk.invoice[row]), customers(chunk.user[row]),
                                countries(chunk.country[row]), chunk.time[row]};
-      const auto [order, new_order] = orders.Intern(order_key);
-      if (new_order) {
-        dataset.orders.invoice.push_back(order_key.invoice);
-        dataset.orders.customer.push_back(order_key.customer);
-        dataset.orders.time.push_back(order_key.time);
-        dataset.orders.country.push_back(static_cast<uint16_t>(order_key.country));
+      columns.order[out] = orders.Intern(order_key).first;
+      const uint32_t stock_code = stock_codes(chunk.stock_code[row]);
+      const uint32_t description = descriptions(chunk.description[row]);
+      LastItem& last_item = item_of_stock_code[chunk.stock_code[row]];
+      if (last_item.item == kNone || last_item.description != description) {
+        last_item = {description, items.Intern({stock_code, description}).first};
+        if (last_item.item >= price_of_item.size()) price_of_item.resize(last_item.item + 1);
       }
-      const std::pair<uint32_t, uint32_t> item_key{stock_codes(chunk.stock_code[row]),
-                                                   descriptions(chunk.description[row])};
-      const auto [item, new_item] = items.Intern(item_key);
-      if (new_item) {
-        dataset.items.stock_code.push_back(item_key.first);
-        dataset.items.description.push_back(item_key.second);
-      }
+      columns.item[out] = last_item.item;
+      columns.quantity[out] = chunk.quantity[row];
       uint64_t price_bits;
       std::memcpy(&price_bits, &chunk.price[row], sizeof(price_bits));
-      const auto [price, new_price] = prices.Intern(price_bits);
-      if (new_price) dataset.prices.push_back(chunk.price[row]);
-      columns.order.push_back(order);
-      columns.item.push_back(item);
-      columns.quantity.push_back(chunk.quantity[row]);
-      columns.price.push_back(price);
+      LastPrice& last_price = price_of_item[last_item.item];
+      if (last_price.price == kNone || last_price.bits != price_bits)
+        last_price = {price_bits, prices.Intern(price_bits).first};
+      columns.price[out] = last_price.price;
+      ++out;
     }
   }
+  for (const OrderKey& order : orders.keys()) {
+    dataset.orders.invoice.push_back(order.invoice);
+    dataset.orders.customer.push_back(order.customer);
+    dataset.orders.time.push_back(order.time);
+    dataset.orders.country.push_back(static_cast<uint16_t>(order.country));
+  }
+  for (const auto& [stock_code, description] : items.keys()) {
+    dataset.items.stock_code.push_back(stock_code);
+    dataset.items.description.push_back(description);
+  }
+  for (uint64_t price_bits : prices.keys()) {
+    double price;
+    std::memcpy(&price, &price_bits, sizeof(price));
+    dataset.prices.push_back(price);
+  }
+  const std::pair<const CodeCompactor*, StringDictionary*> dictionaries[] = {
+      {&customers, &dataset.users},
+      {&invoices, &dataset.invoices},
+      {&stock_codes, &dataset.stock_codes},
+      {&descriptions, &dataset.descriptions},
+      {&countries, &dataset.countries}};
+  ParallelFor(std::size(dictionaries), threads, [&](size_t dictionary) {
+    dictionaries[dictionary].first->Fill(*dictionaries[dictionary].second);
+  });
   // Customers never have signup dates; keep the per-user table aligned for analytics.
   dataset.user_signup.assign(dataset.users.size(), kNoDay);
 }
@@ -334,7 +356,7 @@ BuildOutcome BuildDataset(StagedTable& table, const std::vector<std::vector<uint
   if (table.mapping.kind == DataKind::kUsage)
     BuildUsage(table, status, kept, threads, outcome);
   else
-    BuildTransactions(table, status, outcome);
+    BuildTransactions(table, status, threads, outcome);
   outcome.dataset.ShrinkToFit();
   return outcome;
 }
