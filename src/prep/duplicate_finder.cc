@@ -61,15 +61,15 @@ bool RowsEqual(const StagedChunk& a, size_t a_row, const StagedChunk& b, size_t 
          a.country[a_row] == b.country[b_row];
 }
 
-// One of 64 bits per row, equal for equal rows, from the columns that differ most within a run
-// (a feature on a day, an item in an invoice): a bit not seen before in the run means a row not
-// seen before.
+// One of 256 filter bits per row, equal for equal rows, from the columns that differ most
+// within a run (a feature on a day, an item in an invoice): a bit not seen before in the run
+// means a row not seen before.
 unsigned FilterBit(const StagedChunk& chunk, size_t row, DataKind kind) {
   const uint32_t value =
       kind == DataKind::kUsage
           ? chunk.feature[row] + static_cast<uint32_t>(chunk.day[row]) * 11
           : chunk.stock_code[row] + static_cast<uint32_t>(chunk.quantity[row]) * 11;
-  return value & 63;
+  return value & 255;
 }
 
 // The column whose runs are checked locally: the user of a usage row, the invoice of a line.
@@ -97,7 +97,8 @@ bool FindOrInsert(std::vector<uint32_t>& slots, size_t slot_mask, uint64_t hash,
 }
 
 // Marks the rows of [begin, end) that repeat an earlier one of the range. Up to 64 rows, each
-// row is compared only with the earlier rows of its filter bit; beyond, in a table sized to it.
+// row is compared only with the earlier rows of its filter bit (256 bits: few rows share one);
+// beyond, in a table sized to the range.
 void MarkDuplicatesInRange(const StagedChunk& chunk, DataKind kind, size_t begin, size_t end,
                            std::vector<uint32_t>& slots, std::vector<uint8_t>& status,
                            uint8_t duplicate) {
@@ -105,18 +106,20 @@ void MarkDuplicatesInRange(const StagedChunk& chunk, DataKind kind, size_t begin
   if (end - begin < 2) return;
   if (end - begin <= kFilteredRows) {
     uint8_t bits[kFilteredRows];
-    uint64_t seen = 0;
+    uint64_t seen[4] = {0, 0, 0, 0};
     for (size_t row = begin; row < end; ++row) {
       const unsigned bit = FilterBit(chunk, row, kind);
       bits[row - begin] = static_cast<uint8_t>(bit);
-      if ((seen >> bit) & 1) {
+      uint64_t& word = seen[bit >> 6];
+      const uint64_t mask = uint64_t{1} << (bit & 63);
+      if (word & mask) {
         for (size_t earlier = begin; earlier < row; ++earlier)
           if (bits[earlier - begin] == bit && RowsEqual(chunk, earlier, chunk, row, kind)) {
             status[row] = duplicate;
             break;
           }
       }
-      seen |= uint64_t{1} << bit;
+      word |= mask;
     }
     return;
   }
