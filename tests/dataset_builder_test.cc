@@ -2,7 +2,8 @@
 // chunks' kept rows copied in behind it, slice by slice, straight when a slice keeps every
 // row. Whatever each slice drops, the Dataset holds exactly the kept rows, in file order, with
 // their users and features re-coded. Transaction lines find their item and price through the
-// last item of their stock code and the last price of their item, checked against the line.
+// last item of their stock code and the last price of their item, checked against the line;
+// each chunk's lines are interned on their own, and the chunks merged in file order.
 
 #include <cstdint>
 #include <string>
@@ -101,6 +102,62 @@ TEST(DatasetBuilder, TransactionLinesKeepTheirItemAndPriceWhenTheseChangeBack) {
               expected[row].price)
         << row;
   }
+}
+
+std::vector<std::string> Strings(const StringDictionary& dictionary) {
+  std::vector<std::string> strings;
+  for (uint32_t code = 0; code < dictionary.size(); ++code) strings.emplace_back(dictionary[code]);
+  return strings;
+}
+
+// Orders, items, prices and codes first seen in the second chunk, among ones seen in the first:
+// the Dataset built from two chunks is the one built from one.
+TEST(DatasetBuilder, TransactionsFromTwoChunksAreNumberedAsFromOne) {
+  std::string text(testing::kRetailHeader);
+  for (int row_idx = 0; text.size() < (2u << 20) + 300'000; ++row_idx) {
+    // New invoices, customers, countries, items and prices keep coming; old ones come back.
+    const int era = row_idx / 4000;
+    const int invoice = row_idx % 3 == 0 ? row_idx / 4 : row_idx / 40;
+    const int stock = row_idx % 5 == 0 ? era * 50 + row_idx % 50 : row_idx % 37;
+    const std::string customer =
+        row_idx % 97 == 0 ? "" : fmt::format("{}", 12000 + (row_idx % 7 == 0 ? era : row_idx % 60));
+    text += fmt::format("{},S{},ITEM {} {},{},2010-12-{:02d} 08:{:02d},{}.{:02d},{},Country{}\n",
+                        536000 + invoice, stock, stock, row_idx % 11 == 0 ? era : 0,
+                        row_idx % 13 == 0 ? -1 : 1 + row_idx % 4, 1 + invoice % 28, invoice % 60,
+                        1 + stock % 9, row_idx % 6 == 0 ? era : 50, customer,
+                        row_idx % 9 == 0 ? era : row_idx % 4);
+  }
+  IngestOptions options;
+  options.read.threads = 1;
+  const Result<CleanedData> one = IngestText(text, "lines.csv", options);
+  options.read.threads = 2;
+  const Result<CleanedData> two = IngestText(text, "lines.csv", options);
+  ASSERT_TRUE(one.ok()) << one.status().message();
+  ASSERT_TRUE(two.ok()) << two.status().message();
+  ASSERT_EQ(two->report.source.threads, 2u);
+  const Dataset& a = one->dataset;
+  const Dataset& b = two->dataset;
+  ASSERT_GT(a.rows(), 30'000u);
+  ASSERT_GT(a.orders.size(), 1000u);
+  ASSERT_GT(a.items.size(), 200u);
+  ASSERT_GT(a.prices.size(), 20u);
+  EXPECT_EQ(b.transactions.order, a.transactions.order);
+  EXPECT_EQ(b.transactions.item, a.transactions.item);
+  EXPECT_EQ(b.transactions.quantity, a.transactions.quantity);
+  EXPECT_EQ(b.transactions.price, a.transactions.price);
+  EXPECT_EQ(b.orders.invoice, a.orders.invoice);
+  EXPECT_EQ(b.orders.customer, a.orders.customer);
+  EXPECT_EQ(b.orders.time, a.orders.time);
+  EXPECT_EQ(b.orders.country, a.orders.country);
+  EXPECT_EQ(b.items.stock_code, a.items.stock_code);
+  EXPECT_EQ(b.items.description, a.items.description);
+  EXPECT_EQ(b.prices, a.prices);
+  EXPECT_EQ(Strings(b.users), Strings(a.users));
+  EXPECT_EQ(Strings(b.invoices), Strings(a.invoices));
+  EXPECT_EQ(Strings(b.stock_codes), Strings(a.stock_codes));
+  EXPECT_EQ(Strings(b.descriptions), Strings(a.descriptions));
+  EXPECT_EQ(Strings(b.countries), Strings(a.countries));
+  EXPECT_EQ(b.user_signup, a.user_signup);
 }
 
 }  // namespace

@@ -116,10 +116,8 @@ struct StatusTally {
   std::array<std::vector<uint32_t>, 256> first;  // empty for kKeepRow
 };
 
-StatusTally TallyChunk(const std::vector<uint8_t>& status, size_t max_examples) {
+StatusTally TallyChunk(const std::vector<uint8_t>& status, size_t kept, size_t max_examples) {
   StatusTally tally;
-  uint64_t kept = 0;
-  for (uint8_t row_status : status) kept += row_status == kKeepRow ? 1 : 0;
   tally.rows[kKeepRow] = kept;
   if (kept == status.size()) return tally;
   for (size_t row = 0; row < status.size(); ++row) {
@@ -210,18 +208,18 @@ Result<CleanedData> CleanStagedTable(CsvReadResult&& read, const CleaningOptions
   const RowRules rules(table, options);
   const bool find_duplicates = options.IsEnabled(CleaningRule::kDuplicate);
   DuplicateFinder duplicates(table, static_cast<uint8_t>(CleaningRule::kDuplicate));
-  KeptCodes kept_codes(table);
+  KeptRows kept_rows(table);
   ParallelFor(table.chunks.size(), threads, [&](size_t chunk_idx) {
     const StagedChunk& chunk = table.chunks[chunk_idx];
     std::vector<uint8_t>& chunk_status = status[chunk_idx];
     chunk_status.resize(chunk.rows());
-    kept_codes.StartChunk(chunk_idx);
+    kept_rows.StartChunk(chunk_idx);
     std::optional<DuplicateFinder::ChunkScan> scan;
     if (find_duplicates) scan.emplace(duplicates.ScanChunk(chunk_idx, chunk_status));
     for (size_t begin = 0; begin < chunk.rows(); begin += kBlockRows) {
       const size_t end = std::min(chunk.rows(), begin + kBlockRows);
       rules.Evaluate(chunk, begin, end, chunk_status.data());
-      kept_codes.Add(chunk_idx, chunk_status, begin, end);
+      kept_rows.AddCodes(chunk_idx, chunk_status, begin, end);
       if (scan) scan->ScanTo(end);
     }
     if (scan) scan->Finish();
@@ -250,7 +248,8 @@ Result<CleanedData> CleanStagedTable(CsvReadResult&& read, const CleaningOptions
   }
   std::vector<StatusTally> tallies(table.chunks.size());
   ParallelFor(table.chunks.size(), threads, [&](size_t chunk_idx) {
-    tallies[chunk_idx] = TallyChunk(status[chunk_idx], max_examples);
+    kept_rows.Count(chunk_idx, status[chunk_idx]);
+    tallies[chunk_idx] = TallyChunk(status[chunk_idx], kept_rows.InChunk(chunk_idx), max_examples);
   });
   // Chunks in file order, so the examples are the first rows of each reason.
   const auto unparsable_idx = static_cast<size_t>(ParseIssue::kUnparsableDate);
@@ -276,7 +275,7 @@ Result<CleanedData> CleanStagedTable(CsvReadResult&& read, const CleaningOptions
                   fmt::format("--strict: {} malformed row(s); the first: {}",
                               report.MalformedTotal(), report.FirstMalformedMessage()));
 
-  BuildOutcome built = BuildDataset(table, status, kept_codes, threads);
+  BuildOutcome built = BuildDataset(table, status, kept_rows, threads);
   cleaned.dataset = std::move(built.dataset);
   report.signup_conflicts = built.signup_conflicts;
   report.clean_seconds =

@@ -1,71 +1,13 @@
 #include "prep/dataset_builder.h"
 
 #include <array>
-#include <cstring>
-#include <iterator>
-#include <utility>
 
-#include "core/hash.h"
 #include "core/parallel.h"
-#include "prep/key_interner.h"
+#include "prep/transaction_builder.h"
 
 namespace growthlens {
 
 namespace {
-
-/// Renumbers the codes kept rows use in the order they first use them. The strings go into
-/// the new dictionary afterwards (Fill), away from the loop over the rows.
-class CodeCompactor {
- public:
-  explicit CodeCompactor(const StringDictionary& source)
-      : source_(source), remap_(source.size(), kNullCode) {}
-  uint32_t operator()(uint32_t code) {
-    if (code == kNullCode) return kNullCode;
-    uint32_t& mapped = remap_[code];
-    if (mapped == kNullCode) {
-      mapped = static_cast<uint32_t>(first_used_.size());
-      first_used_.push_back(code);
-    }
-    return mapped;
-  }
-  /// Interns the strings in their new order into an empty dictionary: each gets its new code.
-  void Fill(StringDictionary& target) const {
-    for (uint32_t code : first_used_) target.Intern(source_[code]);
-  }
-
- private:
-  const StringDictionary& source_;
-  std::vector<uint32_t> remap_;
-  std::vector<uint32_t> first_used_;  // source codes by new code
-};
-
-struct OrderKey {
-  uint32_t invoice, customer, country;
-  Timestamp time;
-  bool operator==(const OrderKey&) const = default;
-};
-struct OrderKeyHash {
-  size_t operator()(const OrderKey& key) const {
-    uint64_t hash = HashCombine(key.invoice, key.customer);
-    hash = HashCombine(hash, key.country);
-    return HashCombine(hash, static_cast<uint64_t>(key.time));
-  }
-};
-struct PairHash {
-  size_t operator()(const std::pair<uint32_t, uint32_t>& key) const {
-    return HashCombine(key.first, key.second);
-  }
-};
-struct BitsHash {
-  size_t operator()(uint64_t bits) const { return MixBits(bits); }
-};
-
-size_t KeptRows(const std::vector<std::vector<uint8_t>>& status) {
-  size_t kept = 0;
-  for (const auto& chunk_status : status)
-    for (uint8_t row_status : chunk_status) kept += row_status == kKeepRow ? 1 : 0;
-  return kept;
-}
 
 // Codes kept rows use, renumbered densely in their original order (first appearance in the
 // file), from per-chunk "used" flags.
@@ -89,22 +31,10 @@ std::vector<uint32_t> CompactCodes(const std::vector<std::vector<uint8_t>>& used
   return remap;
 }
 
-constexpr size_t kSlicesPerChunk = 8;
-size_t SliceBegin(size_t rows, size_t slice) {
-  return rows * slice / kSlicesPerChunk;
-}
-
 bool IsIdentity(const std::vector<uint32_t>& remap) {
   for (uint32_t code = 0; code < remap.size(); ++code)
     if (remap[code] != code) return false;
   return true;
-}
-
-// Rows kept in [begin, end), counted without a branch per row.
-size_t CountKept(const std::vector<uint8_t>& status, size_t begin, size_t end) {
-  size_t kept = 0;
-  for (size_t row = begin; row < end; ++row) kept += status[row] == kKeepRow ? 1 : 0;
-  return kept;
 }
 
 // Usage logs are the big inputs, so they are built in parallel and in the reader's memory:
@@ -112,24 +42,14 @@ size_t CountKept(const std::vector<uint8_t>& status, size_t begin, size_t end) {
 // columns (reserved for the whole file by the reader) become the Dataset's, compacted in
 // place, while the other chunks copy their kept rows in behind them.
 void BuildUsage(StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
-                const KeptCodes& codes, unsigned threads, BuildOutcome& outcome) {
+                const KeptRows& codes, unsigned threads, BuildOutcome& outcome) {
   Dataset& dataset = outcome.dataset;
   const size_t chunk_count = table.chunks.size();
   const uint32_t user_count = table.dictionaries.users.size();
-  // Rows kept per slice of each chunk, so that the copy below splits evenly over threads.
-  std::vector<std::array<size_t, kSlicesPerChunk>> kept_in_slice(chunk_count);
-  ParallelFor(chunk_count * kSlicesPerChunk, threads, [&](size_t task) {
-    const size_t chunk_idx = task / kSlicesPerChunk;
-    const size_t slice = task % kSlicesPerChunk;
-    const size_t rows = table.chunks[chunk_idx].rows();
-    kept_in_slice[chunk_idx][slice] =
-        CountKept(status[chunk_idx], SliceBegin(rows, slice), SliceBegin(rows, slice + 1));
-  });
+  const std::vector<std::array<size_t, KeptRows::kSlices>>& kept_in_slice = codes.in_slice;
   std::vector<size_t> kept(chunk_count + 1, 0);
-  for (size_t chunk_idx = 0; chunk_idx < chunk_count; ++chunk_idx) {
-    kept[chunk_idx + 1] = kept[chunk_idx];
-    for (size_t slice_kept : kept_in_slice[chunk_idx]) kept[chunk_idx + 1] += slice_kept;
-  }
+  for (size_t chunk_idx = 0; chunk_idx < chunk_count; ++chunk_idx)
+    kept[chunk_idx + 1] = kept[chunk_idx] + codes.InChunk(chunk_idx);
 
   const std::vector<uint32_t> user_remap =
       CompactCodes(codes.used_users, table.dictionaries.users, dataset.users);
@@ -180,15 +100,15 @@ void BuildUsage(StagedTable& table, const std::vector<std::vector<uint8_t>>& sta
     // Chunk 0 is compacted before the others are copied in: its unread rows lie where they
     // go, past kept[1] once it has dropped a row.
     if (!first_unchanged) place(target.data(), status[0], 0, first_rows, 0, kept[1] == first_rows);
-    ParallelFor(chunk_count * kSlicesPerChunk, threads, [&](size_t task) {
-      const size_t chunk_idx = task / kSlicesPerChunk;
-      const size_t slice = task % kSlicesPerChunk;
+    ParallelFor(chunk_count * KeptRows::kSlices, threads, [&](size_t task) {
+      const size_t chunk_idx = task / KeptRows::kSlices;
+      const size_t slice = task % KeptRows::kSlices;
       if (chunk_idx == 0) return;
       const StagedChunk& chunk = table.chunks[chunk_idx];
       size_t out = kept[chunk_idx];
       for (size_t earlier = 0; earlier < slice; ++earlier) out += kept_in_slice[chunk_idx][earlier];
-      const size_t begin = SliceBegin(chunk.rows(), slice);
-      const size_t end = SliceBegin(chunk.rows(), slice + 1);
+      const size_t begin = KeptRows::SliceBegin(chunk.rows(), slice);
+      const size_t end = KeptRows::SliceBegin(chunk.rows(), slice + 1);
       place((chunk.*member).data(), status[chunk_idx], begin, end, out,
             kept_in_slice[chunk_idx][slice] == end - begin);
     });
@@ -206,102 +126,17 @@ void BuildUsage(StagedTable& table, const std::vector<std::vector<uint8_t>>& sta
                [&](uint32_t user) { return user == kNullCode ? kNullCode : user_remap[user]; });
 }
 
-void BuildTransactions(const StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
-                       unsigned threads, BuildOutcome& outcome) {
-  Dataset& dataset = outcome.dataset;
-  const size_t kept = KeptRows(status);
-  TransactionColumns& columns = dataset.transactions;
-  columns.order.resize(kept);
-  columns.item.resize(kept);
-  columns.quantity.resize(kept);
-  columns.price.resize(kept);
-  const StagedDictionaries& source = table.dictionaries;
-  CodeCompactor customers(source.users);
-  CodeCompactor invoices(source.invoices);
-  CodeCompactor stock_codes(source.stock_codes);
-  CodeCompactor descriptions(source.descriptions);
-  CodeCompactor countries(source.countries);
-  KeyInterner<OrderKey, OrderKeyHash> orders;
-  KeyInterner<std::pair<uint32_t, uint32_t>, PairHash> items;
-  KeyInterner<uint64_t, BitsHash> prices;
-  // Most stock codes come with one description, and most items at the price they had last:
-  // the last item of each stock code and the last price of each item answer most rows
-  // without hashing.
-  constexpr uint32_t kNone = UINT32_MAX;
-  struct LastItem {
-    uint32_t description = kNone, item = kNone;
-  };
-  struct LastPrice {
-    uint64_t bits = 0;
-    uint32_t price = kNone;
-  };
-  std::vector<LastItem> item_of_stock_code(source.stock_codes.size());
-  std::vector<LastPrice> price_of_item;
-  size_t out = 0;
-  for (size_t chunk_idx = 0; chunk_idx < table.chunks.size(); ++chunk_idx) {
-    const StagedChunk& chunk = table.chunks[chunk_idx];
-    const std::vector<uint8_t>& chunk_status = status[chunk_idx];
-    for (size_t row = 0; row < chunk.rows(); ++row) {
-      if (chunk_status[row] != kKeepRow) continue;
-      const OrderKey order_key{invoices(chunk.invoice[row]), customers(chunk.user[row]),
-                               countries(chunk.country[row]), chunk.time[row]};
-      columns.order[out] = orders.Intern(order_key).first;
-      const uint32_t stock_code = stock_codes(chunk.stock_code[row]);
-      const uint32_t description = descriptions(chunk.description[row]);
-      LastItem& last_item = item_of_stock_code[chunk.stock_code[row]];
-      if (last_item.item == kNone || last_item.description != description) {
-        last_item = {description, items.Intern({stock_code, description}).first};
-        if (last_item.item >= price_of_item.size()) price_of_item.resize(last_item.item + 1);
-      }
-      columns.item[out] = last_item.item;
-      columns.quantity[out] = chunk.quantity[row];
-      uint64_t price_bits;
-      std::memcpy(&price_bits, &chunk.price[row], sizeof(price_bits));
-      LastPrice& last_price = price_of_item[last_item.item];
-      if (last_price.price == kNone || last_price.bits != price_bits)
-        last_price = {price_bits, prices.Intern(price_bits).first};
-      columns.price[out] = last_price.price;
-      ++out;
-    }
-  }
-  for (const OrderKey& order : orders.keys()) {
-    dataset.orders.invoice.push_back(order.invoice);
-    dataset.orders.customer.push_back(order.customer);
-    dataset.orders.time.push_back(order.time);
-    dataset.orders.country.push_back(static_cast<uint16_t>(order.country));
-  }
-  for (const auto& [stock_code, description] : items.keys()) {
-    dataset.items.stock_code.push_back(stock_code);
-    dataset.items.description.push_back(description);
-  }
-  for (uint64_t price_bits : prices.keys()) {
-    double price;
-    std::memcpy(&price, &price_bits, sizeof(price));
-    dataset.prices.push_back(price);
-  }
-  const std::pair<const CodeCompactor*, StringDictionary*> dictionaries[] = {
-      {&customers, &dataset.users},
-      {&invoices, &dataset.invoices},
-      {&stock_codes, &dataset.stock_codes},
-      {&descriptions, &dataset.descriptions},
-      {&countries, &dataset.countries}};
-  ParallelFor(std::size(dictionaries), threads, [&](size_t dictionary) {
-    dictionaries[dictionary].first->Fill(*dictionaries[dictionary].second);
-  });
-  // Customers never have signup dates; keep the per-user table aligned for analytics.
-  dataset.user_signup.assign(dataset.users.size(), kNoDay);
-}
-
 }  // namespace
 
-KeptCodes::KeptCodes(const StagedTable& table)
+KeptRows::KeptRows(const StagedTable& table)
     : used_users(table.chunks.size()),
       used_features(table.chunks.size()),
       first_signup(table.chunks.size()),
       last_signup(table.chunks.size()),
+      in_slice(table.chunks.size()),
       table_(table) {}
 
-void KeptCodes::StartChunk(size_t chunk_idx) {
+void KeptRows::StartChunk(size_t chunk_idx) {
   if (table_.mapping.kind != DataKind::kUsage) return;
   const uint32_t user_count = table_.dictionaries.users.size();
   used_users[chunk_idx].assign(user_count, 0);
@@ -310,8 +145,8 @@ void KeptCodes::StartChunk(size_t chunk_idx) {
   last_signup[chunk_idx].assign(user_count, INT32_MIN);
 }
 
-void KeptCodes::Add(size_t chunk_idx, const std::vector<uint8_t>& status, size_t begin,
-                    size_t end) {
+void KeptRows::AddCodes(size_t chunk_idx, const std::vector<uint8_t>& status, size_t begin,
+                        size_t end) {
   if (table_.mapping.kind != DataKind::kUsage) return;
   // Pointers in locals: the flags are bytes, whose stores could change any vector's members.
   const StagedChunk& chunk = table_.chunks[chunk_idx];
@@ -350,13 +185,29 @@ void KeptCodes::Add(size_t chunk_idx, const std::vector<uint8_t>& status, size_t
   flush();
 }
 
+void KeptRows::Count(size_t chunk_idx, const std::vector<uint8_t>& status) {
+  const size_t rows = status.size();
+  for (size_t slice = 0; slice < kSlices; ++slice) {
+    size_t kept = 0;  // without a branch per row
+    for (size_t row = SliceBegin(rows, slice); row < SliceBegin(rows, slice + 1); ++row)
+      kept += status[row] == kKeepRow ? 1 : 0;
+    in_slice[chunk_idx][slice] = kept;
+  }
+}
+
+size_t KeptRows::InChunk(size_t chunk_idx) const {
+  size_t kept = 0;
+  for (size_t slice_kept : in_slice[chunk_idx]) kept += slice_kept;
+  return kept;
+}
+
 BuildOutcome BuildDataset(StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
-                          const KeptCodes& kept, unsigned threads) {
+                          const KeptRows& kept, unsigned threads) {
   BuildOutcome outcome{Dataset(table.mapping.kind), 0};
   if (table.mapping.kind == DataKind::kUsage)
     BuildUsage(table, status, kept, threads, outcome);
   else
-    BuildTransactions(table, status, threads, outcome);
+    BuildTransactions(table, status, kept, threads, outcome.dataset);
   outcome.dataset.ShrinkToFit();
   return outcome;
 }
