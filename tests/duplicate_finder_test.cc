@@ -77,13 +77,14 @@ void ExpectWavesAgree(const std::string& text, const std::vector<uint8_t>& expec
     EXPECT_EQ(FlagsFedInBlocks(text, threads, 1), expected) << threads;
     EXPECT_EQ(FlagsFedInBlocks(text, threads, 7), expected) << threads;
     EXPECT_EQ(Flags(text, threads, DuplicateLayout{}), expected) << threads;
-    // Many small partitions over many waves, and a few larger ones.
-    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300}), expected) << threads;
-    EXPECT_EQ(Flags(text, threads, DuplicateLayout{16, 5000}), expected) << threads;
+    // Many small partitions over many waves, and a few larger ones; on the threads however
+    // few rows are left to the partitions.
+    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, 16, 0}), expected) << threads;
+    EXPECT_EQ(Flags(text, threads, DuplicateLayout{16, 5000, true, 16, 0}), expected) << threads;
     // Every row through the partitioned path, none checked within its run.
-    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, false}), expected) << threads;
+    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, false, 16, 0}), expected) << threads;
     // The partitions visit the listed runs of keys with several runs, or every row.
-    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, 1}), expected) << threads;
+    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, 1, 0}), expected) << threads;
     EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, SIZE_MAX}), expected) << threads;
   }
 }

@@ -278,7 +278,7 @@ void DuplicateFinder::MarkAcrossRuns(std::vector<std::vector<uint8_t>>& status, 
   // whole chunk (row by row) elsewhere.
   std::vector<std::vector<std::pair<size_t, size_t>>> ranges(chunk_count);
   std::vector<size_t> visited(chunk_count, 0);  // rows in the ranges
-  ParallelFor(chunk_count, threads, [&](size_t chunk_idx) {
+  for (size_t chunk_idx = 0; chunk_idx < chunk_count; ++chunk_idx) {
     const StagedChunk& chunk = table.chunks[chunk_idx];
     std::vector<std::pair<size_t, size_t>>& chunk_ranges = ranges[chunk_idx];
     if (single.empty() || listed_[chunk_idx] == 0) {
@@ -297,11 +297,12 @@ void DuplicateFinder::MarkAcrossRuns(std::vector<std::vector<uint8_t>>& status, 
       }
     }
     for (const auto& [begin, end] : chunk_ranges) visited[chunk_idx] += end - begin;
-  });
+  }
   runs_.clear();
   size_t visited_rows = 0;  // at least the rows left to this step
   for (size_t rows : visited) visited_rows += rows;
   if (visited_rows == 0) return;
+  if (visited_rows < layout_.min_rows_for_threads) threads = 1;
   auto for_each_row = [&](size_t chunk_idx, auto&& visit) {
     const StagedChunk& chunk = table.chunks[chunk_idx];
     for (const auto& [begin, end] : ranges[chunk_idx])
