@@ -226,6 +226,28 @@ TEST(DuplicateFinder, UsageRunsFindTheSameDuplicatesDayByDayAndAsAWhole) {
   ExpectWavesAgree(text, expected);
 }
 
+// The second thread's chunk holds no row at all (only malformed lines): it has no run counts,
+// and the first chunk's users are still checked.
+TEST(DuplicateFinder, AChunkWithoutRowsLeavesTheOthersChecked) {
+  std::string text(kUsageHeader);
+  std::map<std::tuple<int, int, int>, bool> seen;
+  std::vector<uint8_t> expected;
+  std::mt19937 draws(23);
+  for (int row_idx = 0; text.size() < (1u << 20) + 100'000; ++row_idx) {
+    const int user = row_idx / 20 - (row_idx % 50 == 0 ? 7 : 0);  // some users come back
+    const int day = 1 + static_cast<int>(draws() % 3), feature = static_cast<int>(draws() % 3);
+    const bool duplicate = !seen.emplace(std::tuple(user, day, feature), true).second;
+    expected.push_back(duplicate ? 1 : 0);
+    text += fmt::format("u{},2023-01-01,2023-02-{:02d},f{},1\n", user, day, feature);
+  }
+  while (text.size() < (3u << 20)) text += "not,a,row\n";  // wrong field count: malformed
+  ASSERT_GT(std::count(expected.begin(), expected.end(), 1), 1000);
+  for (unsigned threads : {1u, 2u}) {
+    EXPECT_EQ(Flags(text, threads, DuplicateLayout{}), expected) << threads;
+    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, 16, 0}), expected) << threads;
+  }
+}
+
 TEST(DuplicateFinder, LinesGroupedByInvoiceFindTheSameDuplicatesAsThePartitions) {
   std::string text(kRetailHeader);
   std::map<std::tuple<int, int, int>, bool> seen;

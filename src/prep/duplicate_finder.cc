@@ -264,7 +264,8 @@ void DuplicateFinder::MarkAcrossRuns(std::vector<std::vector<uint8_t>>& status, 
     single.assign(KeyCount(table), 0);
     for (size_t key = 0; key < single.size(); ++key) {
       unsigned total = 0;
-      for (const std::vector<uint8_t>& chunk_runs : runs_per_key_) total += chunk_runs[key];
+      for (const std::vector<uint8_t>& chunk_runs : runs_per_key_)
+        total += chunk_runs.empty() ? 0 : chunk_runs[key];  // empty: a chunk without rows
       single[key] = total == 1 ? 1 : 0;
     }
     runs_per_key_.clear();
