@@ -38,30 +38,30 @@ bool IsIdentity(const std::vector<uint32_t>& remap) {
 }
 
 // Usage logs are the big inputs, so they are built in parallel and in the reader's memory:
-// one pass per chunk finds what kept rows use; the dictionaries are compacted; chunk 0's
-// columns (reserved for the whole file by the reader) become the Dataset's, compacted in
-// place, while the other chunks copy their kept rows in behind them.
+// the dictionaries are compacted to the codes the cleaner saw kept rows use; chunk 0's columns
+// (reserved for the whole file by the reader) become the Dataset's, compacted in place, while
+// the other chunks copy their kept rows in behind them.
 void BuildUsage(StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
-                const KeptRows& codes, unsigned threads, BuildOutcome& outcome) {
+                const KeptRows& kept_rows, unsigned threads, BuildOutcome& outcome) {
   Dataset& dataset = outcome.dataset;
   const size_t chunk_count = table.chunks.size();
   const uint32_t user_count = table.dictionaries.users.size();
-  const std::vector<std::array<size_t, KeptRows::kSlices>>& kept_in_slice = codes.in_slice;
+  const std::vector<std::array<size_t, KeptRows::kSlices>>& kept_in_slice = kept_rows.in_slice;
   std::vector<size_t> kept(chunk_count + 1, 0);
   for (size_t chunk_idx = 0; chunk_idx < chunk_count; ++chunk_idx)
-    kept[chunk_idx + 1] = kept[chunk_idx] + codes.InChunk(chunk_idx);
+    kept[chunk_idx + 1] = kept[chunk_idx] + kept_rows.InChunk(chunk_idx);
 
   const std::vector<uint32_t> user_remap =
-      CompactCodes(codes.used_users, table.dictionaries.users, dataset.users);
+      CompactCodes(kept_rows.used_users, table.dictionaries.users, dataset.users);
   const std::vector<uint32_t> feature_remap =
-      CompactCodes(codes.used_features, table.dictionaries.features, dataset.features);
+      CompactCodes(kept_rows.used_features, table.dictionaries.features, dataset.features);
   dataset.user_signup.assign(dataset.users.size(), kNoDay);
   for (uint32_t user = 0; user < user_count; ++user) {
     if (user_remap[user] == kNullCode) continue;
     Day low = INT32_MAX, high = INT32_MIN;
     for (size_t chunk_idx = 0; chunk_idx < chunk_count; ++chunk_idx) {
-      low = std::min(low, codes.first_signup[chunk_idx][user]);
-      high = std::max(high, codes.last_signup[chunk_idx][user]);
+      low = std::min(low, kept_rows.first_signup[chunk_idx][user]);
+      high = std::max(high, kept_rows.last_signup[chunk_idx][user]);
     }
     if (low == INT32_MAX) continue;
     dataset.user_signup[user_remap[user]] = low;  // the earliest when rows disagree
