@@ -2,6 +2,7 @@
 // with the first occurrence of each distinct row found by brute force.
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <random>
@@ -12,6 +13,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "core/parallel.h"
 #include "io/csv_table_reader.h"
 #include "io/input_buffer.h"
 #include "prep/duplicate_finder.h"
@@ -45,14 +47,45 @@ std::vector<uint8_t> Flags(const std::string& text, unsigned threads,
   return flags;
 }
 
+// The same, with each chunk's runs scanned `block` rows at a time, as the cleaner feeds them:
+// runs and days cross the block ends.
+std::vector<uint8_t> FlagsFedInBlocks(const std::string& text, unsigned threads, size_t block) {
+  Result<InputBuffer> input = InputBuffer::FromText(text, Encoding::kUtf8);
+  EXPECT_TRUE(input.ok());
+  CsvReadOptions options;
+  options.threads = threads;
+  Result<CsvReadResult> read = ReadCsv(*input, "dups.csv", options);
+  EXPECT_TRUE(read.ok()) << read.status().message();
+  const StagedTable& table = read->table;
+  std::vector<std::vector<uint8_t>> status;
+  for (const StagedChunk& chunk : table.chunks) status.emplace_back(chunk.rows(), kKeep);
+  DuplicateFinder finder(table, kDuplicate);
+  ParallelFor(table.chunks.size(), threads, [&](size_t chunk_idx) {
+    DuplicateFinder::ChunkScan scan = finder.ScanChunk(chunk_idx, status[chunk_idx]);
+    for (size_t end = block; end < table.chunks[chunk_idx].rows(); end += block) scan.ScanTo(end);
+    scan.Finish();
+  });
+  finder.MarkAcrossRuns(status, threads);
+  std::vector<uint8_t> flags;
+  for (const auto& chunk_status : status)
+    for (uint8_t row_status : chunk_status) flags.push_back(row_status == kDuplicate ? 1 : 0);
+  return flags;
+}
+
 void ExpectWavesAgree(const std::string& text, const std::vector<uint8_t>& expected) {
   for (unsigned threads : {1u, 2u}) {
+    EXPECT_EQ(FlagsFedInBlocks(text, threads, 1), expected) << threads;
+    EXPECT_EQ(FlagsFedInBlocks(text, threads, 7), expected) << threads;
     EXPECT_EQ(Flags(text, threads, DuplicateLayout{}), expected) << threads;
-    // Many small partitions over many waves, and a few larger ones.
-    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300}), expected) << threads;
-    EXPECT_EQ(Flags(text, threads, DuplicateLayout{16, 5000}), expected) << threads;
+    // Many small partitions over many waves, and a few larger ones; on the threads however
+    // few rows are left to the partitions.
+    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, 16, 0}), expected) << threads;
+    EXPECT_EQ(Flags(text, threads, DuplicateLayout{16, 5000, true, 16, 0}), expected) << threads;
     // Every row through the partitioned path, none checked within its run.
-    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, false}), expected) << threads;
+    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, false, 16, 0}), expected) << threads;
+    // The partitions visit the listed runs of keys with several runs, or every row.
+    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, 1, 0}), expected) << threads;
+    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, SIZE_MAX}), expected) << threads;
   }
 }
 
@@ -130,17 +163,104 @@ TEST(DuplicateFinder, RowsGroupedByUserFindTheSameDuplicatesAsThePartitions) {
   ExpectWavesAgree(text, with_run);
 }
 
+// A row without a user id between two rows of one user ends that user's run: the user has
+// two runs, and a row after the gap that repeats one before it is a duplicate. (Skipping the
+// keyless row when counting runs took the two for one run, each checked on its own.)
+TEST(DuplicateFinder, ARowWithoutAUserSplitsTheRunAroundIt) {
+  std::string text(kUsageHeader);
+  std::map<std::tuple<std::string, int, int>, bool> seen;
+  std::vector<uint8_t> expected;
+  auto add = [&](const std::string& user, int day, int feature) {
+    const bool duplicate = !seen.emplace(std::tuple(user, day, feature), true).second;
+    expected.push_back(duplicate ? 1 : 0);
+    text += fmt::format("{},2023-01-01,2023-02-{:02d},f{},1\n", user, day, feature);
+  };
+  for (int user = 0; user < 300; ++user) {
+    const std::string name = fmt::format("u{}", user);
+    add(name, 1, 0);
+    add(name, 2, 1);
+    add("", 1 + user % 4, user % 3);  // no user: ends the run
+    add(name, 1, 0);                  // repeats the run's first row
+    add(name, 3, user % 2);
+  }
+  ASSERT_EQ(std::count(expected.begin(), expected.end(), 1), 300 + 300 - 12);
+  ExpectWavesAgree(text, expected);
+}
+
+// Users one after the other. Most users' days ascend, and their rows are checked day by day as
+// they are read, through a filter of feature codes mod 64: features 0..149 make codes 64 apart
+// share a filter bit, and some days have more than 64 rows. Every 7th user's days go back, so
+// the run is checked as a whole when it ends: a table for runs over 64 rows, the filter below.
+TEST(DuplicateFinder, UsageRunsFindTheSameDuplicatesDayByDayAndAsAWhole) {
+  std::string text(kUsageHeader);
+  std::map<std::tuple<int, int, int, int, int>, bool> seen;
+  std::vector<uint8_t> expected;
+  std::mt19937 draws(17);
+  auto add = [&](int user, int signup, int day, int feature, int events) {
+    const bool duplicate =
+        !seen.emplace(std::tuple(user, signup, day, feature, events), true).second;
+    expected.push_back(duplicate ? 1 : 0);
+    text += fmt::format("u{},2023-01-{:02d},2023-02-{:02d},f{},{}\n", user, signup, day, feature,
+                        events);
+  };
+  size_t long_days = 0, back_runs_long = 0, back_runs_short = 0;
+  for (int user = 0; text.size() < (1u << 20) + 200'000; ++user) {
+    const bool back = user % 7 == 3;
+    const int days = back ? (user % 14 == 3 ? 14 : 3) : 1 + static_cast<int>(draws() % 6);
+    const int signup = 1 + user % 2;
+    size_t rows = 0;
+    for (int day_idx = 0; day_idx < days; ++day_idx) {
+      const int day = back ? 1 + static_cast<int>(draws() % 4) : 1 + day_idx * 4;
+      const int day_rows = user % 50 == 0 ? 70 : 1 + static_cast<int>(draws() % 12);
+      long_days += day_rows > 64 ? 1 : 0;
+      for (int row_idx = 0; row_idx < day_rows; ++row_idx, ++rows)
+        add(user, signup + static_cast<int>(draws() % 40 == 0), day,
+            static_cast<int>(draws() % 150), 1 + static_cast<int>(draws() % 2));
+    }
+    if (back) ++(rows > 64 ? back_runs_long : back_runs_short);
+  }
+  ASSERT_GT(std::count(expected.begin(), expected.end(), 1), 1000);
+  ASSERT_GT(long_days, 10u);
+  ASSERT_GT(back_runs_long, 10u);
+  ASSERT_GT(back_runs_short, 10u);
+  ExpectWavesAgree(text, expected);
+}
+
+// The second thread's chunk holds no row at all (only malformed lines): it has no run counts,
+// and the first chunk's users are still checked.
+TEST(DuplicateFinder, AChunkWithoutRowsLeavesTheOthersChecked) {
+  std::string text(kUsageHeader);
+  std::map<std::tuple<int, int, int>, bool> seen;
+  std::vector<uint8_t> expected;
+  std::mt19937 draws(23);
+  for (int row_idx = 0; text.size() < (1u << 20) + 100'000; ++row_idx) {
+    const int user = row_idx / 20 - (row_idx % 50 == 0 ? 7 : 0);  // some users come back
+    const int day = 1 + static_cast<int>(draws() % 3), feature = static_cast<int>(draws() % 3);
+    const bool duplicate = !seen.emplace(std::tuple(user, day, feature), true).second;
+    expected.push_back(duplicate ? 1 : 0);
+    text += fmt::format("u{},2023-01-01,2023-02-{:02d},f{},1\n", user, day, feature);
+  }
+  while (text.size() < (3u << 20)) text += "not,a,row\n";  // wrong field count: malformed
+  ASSERT_GT(std::count(expected.begin(), expected.end(), 1), 1000);
+  for (unsigned threads : {1u, 2u}) {
+    EXPECT_EQ(Flags(text, threads, DuplicateLayout{}), expected) << threads;
+    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, 16, 0}), expected) << threads;
+  }
+}
+
 TEST(DuplicateFinder, LinesGroupedByInvoiceFindTheSameDuplicatesAsThePartitions) {
   std::string text(kRetailHeader);
   std::map<std::tuple<int, int, int>, bool> seen;
   std::vector<uint8_t> expected;
   std::mt19937 draws(13);
   for (int invoice = 0; invoice < 2'000; ++invoice) {
-    const int lines = 1 + static_cast<int>(draws() % 25);
+    // Every 40th invoice is long: checked in a table rather than through the filter.
+    const int lines = invoice % 40 == 7 ? 120 : 1 + static_cast<int>(draws() % 25);
     // Every 50th invoice reuses an earlier number: its lines are in two runs.
     const int number = invoice % 50 == 49 ? invoice / 3 : invoice;
     for (int line = 0; line < lines; ++line) {
-      const int stock = static_cast<int>(draws() % 8), quantity = 1 + static_cast<int>(draws() % 2);
+      const int stock = static_cast<int>(draws() % (lines > 25 ? 70 : 8));
+      const int quantity = 1 + static_cast<int>(draws() % 2);
       const bool duplicate = !seen.emplace(std::tuple(number, stock, quantity), true).second;
       expected.push_back(duplicate ? 1 : 0);
       text += fmt::format("{},S{},ITEM {},{},2010-12-01 08:26,2.55,{},United Kingdom\n",

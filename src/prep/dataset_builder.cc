@@ -1,82 +1,13 @@
 #include "prep/dataset_builder.h"
 
 #include <array>
-#include <cstring>
-#include <unordered_map>
 
-#include "core/hash.h"
 #include "core/parallel.h"
+#include "prep/transaction_builder.h"
 
 namespace growthlens {
 
 namespace {
-
-/// Re-encodes the codes kept rows use into a fresh dictionary.
-class DictionaryCompactor {
- public:
-  DictionaryCompactor(const StringDictionary& source, StringDictionary& target)
-      : source_(source), target_(target), remap_(source.size(), kNullCode) {}
-  uint32_t operator()(uint32_t code) {
-    if (code == kNullCode) return kNullCode;
-    uint32_t& mapped = remap_[code];
-    if (mapped == kNullCode) mapped = target_.Intern(source_[code]);
-    return mapped;
-  }
-
- private:
-  const StringDictionary& source_;
-  StringDictionary& target_;
-  std::vector<uint32_t> remap_;
-};
-
-/// Dense ids for distinct keys, remembering the last key (consecutive rows usually repeat it).
-template <typename Key, typename Hasher>
-class KeyInterner {
- public:
-  /// Returns (id, is_new).
-  std::pair<uint32_t, bool> Intern(const Key& key) {
-    if (has_last_ && key == last_key_) return {last_id_, false};
-    auto [it, inserted] = ids_.try_emplace(key, static_cast<uint32_t>(ids_.size()));
-    last_key_ = key;
-    last_id_ = it->second;
-    has_last_ = true;
-    return {last_id_, inserted};
-  }
-
- private:
-  std::unordered_map<Key, uint32_t, Hasher> ids_;
-  Key last_key_{};
-  uint32_t last_id_ = 0;
-  bool has_last_ = false;
-};
-
-struct OrderKey {
-  uint32_t invoice, customer, country;
-  Timestamp time;
-  bool operator==(const OrderKey&) const = default;
-};
-struct OrderKeyHash {
-  size_t operator()(const OrderKey& key) const {
-    uint64_t hash = HashCombine(key.invoice, key.customer);
-    hash = HashCombine(hash, key.country);
-    return HashCombine(hash, static_cast<uint64_t>(key.time));
-  }
-};
-struct PairHash {
-  size_t operator()(const std::pair<uint32_t, uint32_t>& key) const {
-    return HashCombine(key.first, key.second);
-  }
-};
-struct BitsHash {
-  size_t operator()(uint64_t bits) const { return MixBits(bits); }
-};
-
-size_t KeptRows(const std::vector<std::vector<uint8_t>>& status) {
-  size_t kept = 0;
-  for (const auto& chunk_status : status)
-    for (uint8_t row_status : chunk_status) kept += row_status == kKeepRow ? 1 : 0;
-  return kept;
-}
 
 // Codes kept rows use, renumbered densely in their original order (first appearance in the
 // file), from per-chunk "used" flags.
@@ -100,11 +31,6 @@ std::vector<uint32_t> CompactCodes(const std::vector<std::vector<uint8_t>>& used
   return remap;
 }
 
-constexpr size_t kSlicesPerChunk = 8;
-size_t SliceBegin(size_t rows, size_t slice) {
-  return rows * slice / kSlicesPerChunk;
-}
-
 bool IsIdentity(const std::vector<uint32_t>& remap) {
   for (uint32_t code = 0; code < remap.size(); ++code)
     if (remap[code] != code) return false;
@@ -112,65 +38,30 @@ bool IsIdentity(const std::vector<uint32_t>& remap) {
 }
 
 // Usage logs are the big inputs, so they are built in parallel and in the reader's memory:
-// one pass per chunk finds what kept rows use; the dictionaries are compacted; chunk 0's
-// columns (reserved for the whole file by the reader) become the Dataset's, compacted in
-// place, while the other chunks copy their kept rows in behind them.
+// the dictionaries are compacted to the codes the cleaner saw kept rows use; chunk 0's columns
+// (reserved for the whole file by the reader) become the Dataset's, compacted in place, while
+// the other chunks copy their kept rows in behind them.
 void BuildUsage(StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
-                unsigned threads, BuildOutcome& outcome) {
+                const KeptRows& kept_rows, unsigned threads, BuildOutcome& outcome) {
   Dataset& dataset = outcome.dataset;
   const size_t chunk_count = table.chunks.size();
   const uint32_t user_count = table.dictionaries.users.size();
-  const uint32_t feature_count = table.dictionaries.features.size();
-  std::vector<std::vector<uint8_t>> used_users(chunk_count), used_features(chunk_count);
-  std::vector<std::vector<Day>> first_signup(chunk_count), last_signup(chunk_count);
-  // Rows kept per slice of each chunk, so that the copy below splits evenly over threads.
-  std::vector<std::array<size_t, kSlicesPerChunk>> kept_in_slice(chunk_count);
+  const std::vector<std::array<size_t, KeptRows::kSlices>>& kept_in_slice = kept_rows.in_slice;
   std::vector<size_t> kept(chunk_count + 1, 0);
-  ParallelFor(chunk_count, threads, [&](size_t chunk_idx) {
-    const StagedChunk& chunk = table.chunks[chunk_idx];
-    const std::vector<uint8_t>& chunk_status = status[chunk_idx];
-    for (size_t slice = 0; slice < kSlicesPerChunk; ++slice) {
-      size_t slice_kept = 0;
-      for (size_t row = SliceBegin(chunk.rows(), slice); row < SliceBegin(chunk.rows(), slice + 1);
-           ++row)
-        slice_kept += chunk_status[row] == kKeepRow ? 1 : 0;
-      kept_in_slice[chunk_idx][slice] = slice_kept;
-    }
-    used_users[chunk_idx].assign(user_count, 0);
-    used_features[chunk_idx].assign(feature_count, 0);
-    std::vector<Day>& min_signup = first_signup[chunk_idx];
-    std::vector<Day>& max_signup = last_signup[chunk_idx];
-    min_signup.assign(user_count, INT32_MAX);
-    max_signup.assign(user_count, INT32_MIN);
-    size_t kept_rows = 0;
-    for (size_t row = 0; row < chunk.rows(); ++row) {
-      if (chunk_status[row] != kKeepRow) continue;
-      ++kept_rows;
-      used_features[chunk_idx][chunk.feature[row]] = 1;
-      const uint32_t user = chunk.user[row];
-      if (user == kNullCode) continue;
-      used_users[chunk_idx][user] = 1;
-      const Day signup = chunk.signup[row];
-      if (signup == kNoDay || signup == kInvalidDay) continue;
-      min_signup[user] = std::min(min_signup[user], signup);
-      max_signup[user] = std::max(max_signup[user], signup);
-    }
-    kept[chunk_idx + 1] = kept_rows;
-  });
   for (size_t chunk_idx = 0; chunk_idx < chunk_count; ++chunk_idx)
-    kept[chunk_idx + 1] += kept[chunk_idx];
+    kept[chunk_idx + 1] = kept[chunk_idx] + kept_rows.InChunk(chunk_idx);
 
   const std::vector<uint32_t> user_remap =
-      CompactCodes(used_users, table.dictionaries.users, dataset.users);
+      CompactCodes(kept_rows.used_users, table.dictionaries.users, dataset.users);
   const std::vector<uint32_t> feature_remap =
-      CompactCodes(used_features, table.dictionaries.features, dataset.features);
+      CompactCodes(kept_rows.used_features, table.dictionaries.features, dataset.features);
   dataset.user_signup.assign(dataset.users.size(), kNoDay);
   for (uint32_t user = 0; user < user_count; ++user) {
     if (user_remap[user] == kNullCode) continue;
     Day low = INT32_MAX, high = INT32_MIN;
     for (size_t chunk_idx = 0; chunk_idx < chunk_count; ++chunk_idx) {
-      low = std::min(low, first_signup[chunk_idx][user]);
-      high = std::max(high, last_signup[chunk_idx][user]);
+      low = std::min(low, kept_rows.first_signup[chunk_idx][user]);
+      high = std::max(high, kept_rows.last_signup[chunk_idx][user]);
     }
     if (low == INT32_MAX) continue;
     dataset.user_signup[user_remap[user]] = low;  // the earliest when rows disagree
@@ -193,25 +84,33 @@ void BuildUsage(StagedTable& table, const std::vector<std::vector<uint8_t>>& sta
   auto build_column = [&](auto& target, auto member, auto recode) {
     target = std::move(first.*member);
     target.resize(std::max(first_rows, out_rows));
+    // Rows [begin, end) of a chunk to `out`; a range that keeps every row is copied straight.
     auto place = [&](const auto* source, const std::vector<uint8_t>& chunk_status, size_t begin,
-                     size_t end, size_t out) {
+                     size_t end, size_t out, bool all_kept) {
+      auto* destination = target.data() + out;
+      if (all_kept) {
+        for (size_t row = begin; row < end; ++row) *destination++ = recode(source[row]);
+        return;
+      }
       for (size_t row = begin; row < end; ++row) {
         if (chunk_status[row] != kKeepRow) continue;
-        target[out++] = recode(source[row]);
+        *destination++ = recode(source[row]);
       }
     };
     // Chunk 0 is compacted before the others are copied in: its unread rows lie where they
     // go, past kept[1] once it has dropped a row.
-    if (!first_unchanged) place(target.data(), status[0], 0, first_rows, 0);
-    ParallelFor(chunk_count * kSlicesPerChunk, threads, [&](size_t task) {
-      const size_t chunk_idx = task / kSlicesPerChunk;
-      const size_t slice = task % kSlicesPerChunk;
+    if (!first_unchanged) place(target.data(), status[0], 0, first_rows, 0, kept[1] == first_rows);
+    ParallelFor(chunk_count * KeptRows::kSlices, threads, [&](size_t task) {
+      const size_t chunk_idx = task / KeptRows::kSlices;
+      const size_t slice = task % KeptRows::kSlices;
       if (chunk_idx == 0) return;
       const StagedChunk& chunk = table.chunks[chunk_idx];
       size_t out = kept[chunk_idx];
       for (size_t earlier = 0; earlier < slice; ++earlier) out += kept_in_slice[chunk_idx][earlier];
-      place((chunk.*member).data(), status[chunk_idx], SliceBegin(chunk.rows(), slice),
-            SliceBegin(chunk.rows(), slice + 1), out);
+      const size_t begin = KeptRows::SliceBegin(chunk.rows(), slice);
+      const size_t end = KeptRows::SliceBegin(chunk.rows(), slice + 1);
+      place((chunk.*member).data(), status[chunk_idx], begin, end, out,
+            kept_in_slice[chunk_idx][slice] == end - begin);
     });
     target.resize(out_rows);
     for (size_t chunk_idx = 1; chunk_idx < chunk_count; ++chunk_idx)
@@ -227,68 +126,88 @@ void BuildUsage(StagedTable& table, const std::vector<std::vector<uint8_t>>& sta
                [&](uint32_t user) { return user == kNullCode ? kNullCode : user_remap[user]; });
 }
 
-void BuildTransactions(const StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
-                       BuildOutcome& outcome) {
-  Dataset& dataset = outcome.dataset;
-  const size_t kept = KeptRows(status);
-  TransactionColumns& columns = dataset.transactions;
-  columns.order.reserve(kept);
-  columns.item.reserve(kept);
-  columns.quantity.reserve(kept);
-  columns.price.reserve(kept);
-  const StagedDictionaries& source = table.dictionaries;
-  DictionaryCompactor customers(source.users, dataset.users);
-  DictionaryCompactor invoices(source.invoices, dataset.invoices);
-  DictionaryCompactor stock_codes(source.stock_codes, dataset.stock_codes);
-  DictionaryCompactor descriptions(source.descriptions, dataset.descriptions);
-  DictionaryCompactor countries(source.countries, dataset.countries);
-  KeyInterner<OrderKey, OrderKeyHash> orders;
-  KeyInterner<std::pair<uint32_t, uint32_t>, PairHash> items;
-  KeyInterner<uint64_t, BitsHash> prices;
-  for (size_t chunk_idx = 0; chunk_idx < table.chunks.size(); ++chunk_idx) {
-    const StagedChunk& chunk = table.chunks[chunk_idx];
-    const std::vector<uint8_t>& chunk_status = status[chunk_idx];
-    for (size_t row = 0; row < chunk.rows(); ++row) {
-      if (chunk_status[row] != kKeepRow) continue;
-      const OrderKey order_key{invoices(chunk.invoice[row]), customers(chunk.user[row]),
-                               countries(chunk.country[row]), chunk.time[row]};
-      const auto [order, new_order] = orders.Intern(order_key);
-      if (new_order) {
-        dataset.orders.invoice.push_back(order_key.invoice);
-        dataset.orders.customer.push_back(order_key.customer);
-        dataset.orders.time.push_back(order_key.time);
-        dataset.orders.country.push_back(static_cast<uint16_t>(order_key.country));
-      }
-      const std::pair<uint32_t, uint32_t> item_key{stock_codes(chunk.stock_code[row]),
-                                                   descriptions(chunk.description[row])};
-      const auto [item, new_item] = items.Intern(item_key);
-      if (new_item) {
-        dataset.items.stock_code.push_back(item_key.first);
-        dataset.items.description.push_back(item_key.second);
-      }
-      uint64_t price_bits;
-      std::memcpy(&price_bits, &chunk.price[row], sizeof(price_bits));
-      const auto [price, new_price] = prices.Intern(price_bits);
-      if (new_price) dataset.prices.push_back(chunk.price[row]);
-      columns.order.push_back(order);
-      columns.item.push_back(item);
-      columns.quantity.push_back(chunk.quantity[row]);
-      columns.price.push_back(price);
-    }
-  }
-  // Customers never have signup dates; keep the per-user table aligned for analytics.
-  dataset.user_signup.assign(dataset.users.size(), kNoDay);
-}
-
 }  // namespace
 
+KeptRows::KeptRows(const StagedTable& table)
+    : used_users(table.chunks.size()),
+      used_features(table.chunks.size()),
+      first_signup(table.chunks.size()),
+      last_signup(table.chunks.size()),
+      in_slice(table.chunks.size()),
+      table_(table) {}
+
+void KeptRows::StartChunk(size_t chunk_idx) {
+  if (table_.mapping.kind != DataKind::kUsage) return;
+  const uint32_t user_count = table_.dictionaries.users.size();
+  used_users[chunk_idx].assign(user_count, 0);
+  used_features[chunk_idx].assign(table_.dictionaries.features.size(), 0);
+  first_signup[chunk_idx].assign(user_count, INT32_MAX);
+  last_signup[chunk_idx].assign(user_count, INT32_MIN);
+}
+
+void KeptRows::AddCodes(size_t chunk_idx, const std::vector<uint8_t>& status, size_t begin,
+                        size_t end) {
+  if (table_.mapping.kind != DataKind::kUsage) return;
+  // Pointers in locals: the flags are bytes, whose stores could change any vector's members.
+  const StagedChunk& chunk = table_.chunks[chunk_idx];
+  const uint8_t* row_status = status.data();
+  const uint32_t* row_user = chunk.user.data();
+  const uint16_t* row_feature = chunk.feature.data();
+  const Day* row_signup = chunk.signup.data();
+  uint8_t* users = used_users[chunk_idx].data();
+  uint8_t* features = used_features[chunk_idx].data();
+  Day* min_signup = first_signup[chunk_idx].data();
+  Day* max_signup = last_signup[chunk_idx].data();
+  // A user's signups are gathered in registers while the user's rows follow each other
+  // (updating the arrays on every row made each row wait for the previous row's store).
+  uint32_t user = kNullCode;
+  Day low = INT32_MAX, high = INT32_MIN;
+  auto flush = [&] {
+    if (user == kNullCode) return;
+    users[user] = 1;
+    min_signup[user] = std::min(min_signup[user], low);
+    max_signup[user] = std::max(max_signup[user], high);
+  };
+  for (size_t row = begin; row < end; ++row) {
+    if (row_status[row] != kKeepRow) continue;
+    features[row_feature[row]] = 1;
+    if (row_user[row] != user) {
+      flush();
+      user = row_user[row];
+      low = INT32_MAX;
+      high = INT32_MIN;
+    }
+    const Day signup = row_signup[row];
+    const bool given = signup != kNoDay && signup != kInvalidDay;
+    low = given ? std::min(low, signup) : low;
+    high = given ? std::max(high, signup) : high;
+  }
+  flush();
+}
+
+void KeptRows::Count(size_t chunk_idx, const std::vector<uint8_t>& status) {
+  const size_t rows = status.size();
+  for (size_t slice = 0; slice < kSlices; ++slice) {
+    size_t kept = 0;  // without a branch per row
+    for (size_t row = SliceBegin(rows, slice); row < SliceBegin(rows, slice + 1); ++row)
+      kept += status[row] == kKeepRow ? 1 : 0;
+    in_slice[chunk_idx][slice] = kept;
+  }
+}
+
+size_t KeptRows::InChunk(size_t chunk_idx) const {
+  size_t kept = 0;
+  for (size_t slice_kept : in_slice[chunk_idx]) kept += slice_kept;
+  return kept;
+}
+
 BuildOutcome BuildDataset(StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
-                          unsigned threads) {
+                          const KeptRows& kept, unsigned threads) {
   BuildOutcome outcome{Dataset(table.mapping.kind), 0};
   if (table.mapping.kind == DataKind::kUsage)
-    BuildUsage(table, status, threads, outcome);
+    BuildUsage(table, status, kept, threads, outcome);
   else
-    BuildTransactions(table, status, outcome);
+    BuildTransactions(table, status, kept, threads, outcome.dataset);
   outcome.dataset.ShrinkToFit();
   return outcome;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <utility>
 
 #include "core/column.h"
 #include "core/hash.h"
@@ -35,28 +36,40 @@ uint64_t HashRow(const StagedChunk& chunk, size_t row, DataKind kind) {
     return MixBits(who_what ^
                    MixBits(when ^ (static_cast<uint32_t>(chunk.events[row]) * kHashMultiplier)));
   }
-  uint64_t hash = 0;
-  hash = HashCombine(hash, chunk.invoice[row]);
-  hash = HashCombine(hash, chunk.stock_code[row]);
-  hash = HashCombine(hash, chunk.description[row]);
-  hash = HashCombine(hash, static_cast<uint32_t>(chunk.quantity[row]));
-  hash = HashCombine(hash, static_cast<uint64_t>(chunk.time[row]));
-  hash = HashCombine(hash, DoubleBits(chunk.price[row]));
-  hash = HashCombine(hash, chunk.user[row]);
-  return HashCombine(hash, chunk.country[row]);
+  // Eight columns in four words, mixed side by side rather than one after the other.
+  const uint64_t order = chunk.invoice[row] | (uint64_t{chunk.user[row]} << 32);
+  const uint64_t item = chunk.stock_code[row] | (uint64_t{chunk.description[row]} << 32);
+  const uint64_t amount =
+      static_cast<uint32_t>(chunk.quantity[row]) | (uint64_t{chunk.country[row]} << 32);
+  const uint64_t first = MixBits(order ^ std::rotl(DoubleBits(chunk.price[row]), 17));
+  const uint64_t second =
+      MixBits(item ^ (static_cast<uint64_t>(chunk.time[row]) * kHashMultiplier));
+  return MixBits(first ^ std::rotl(second, 29) ^ (amount * kHashMultiplier));
 }
 
+// Columns that tell most rows of a run apart come first.
 bool RowsEqual(const StagedChunk& a, size_t a_row, const StagedChunk& b, size_t b_row,
                DataKind kind) {
   if (kind == DataKind::kUsage)
-    return a.user[a_row] == b.user[b_row] && a.signup[a_row] == b.signup[b_row] &&
-           a.day[a_row] == b.day[b_row] && a.feature[a_row] == b.feature[b_row] &&
-           a.events[a_row] == b.events[b_row];
-  return a.invoice[a_row] == b.invoice[b_row] && a.stock_code[a_row] == b.stock_code[b_row] &&
-         a.description[a_row] == b.description[b_row] && a.quantity[a_row] == b.quantity[b_row] &&
-         a.time[a_row] == b.time[b_row] &&
+    return a.feature[a_row] == b.feature[b_row] && a.day[a_row] == b.day[b_row] &&
+           a.events[a_row] == b.events[b_row] && a.signup[a_row] == b.signup[b_row] &&
+           a.user[a_row] == b.user[b_row];
+  return a.stock_code[a_row] == b.stock_code[b_row] && a.quantity[a_row] == b.quantity[b_row] &&
          DoubleBits(a.price[a_row]) == DoubleBits(b.price[b_row]) &&
-         a.user[a_row] == b.user[b_row] && a.country[a_row] == b.country[b_row];
+         a.description[a_row] == b.description[b_row] && a.invoice[a_row] == b.invoice[b_row] &&
+         a.time[a_row] == b.time[b_row] && a.user[a_row] == b.user[b_row] &&
+         a.country[a_row] == b.country[b_row];
+}
+
+// One of 256 filter bits per row, equal for equal rows, from the columns that differ most
+// within a run (a feature on a day, an item in an invoice): a bit not seen before in the run
+// means a row not seen before.
+unsigned FilterBit(const StagedChunk& chunk, size_t row, DataKind kind) {
+  const uint32_t value =
+      kind == DataKind::kUsage
+          ? chunk.feature[row] + static_cast<uint32_t>(chunk.day[row]) * 11
+          : chunk.stock_code[row] + static_cast<uint32_t>(chunk.quantity[row]) * 11;
+  return value & 255;
 }
 
 // The column whose runs are checked locally: the user of a usage row, the invoice of a line.
@@ -64,135 +77,238 @@ uint32_t RunKey(const StagedChunk& chunk, size_t row, DataKind kind) {
   return kind == DataKind::kUsage ? chunk.user[row] : chunk.invoice[row];
 }
 
-// Per key (user or invoice code): 1 when all its rows form one contiguous run in file order.
-// Duplicates of such rows can only lie in that run, so they are found there, in a table the
-// size of the run. Exports grouped by user, and invoices whose lines are written together,
-// make nearly every key such; a log sorted by time makes almost none, and costs one pass.
-std::vector<uint8_t> SingleRunKeys(const StagedTable& table, DataKind kind, unsigned threads) {
-  const size_t key_count = kind == DataKind::kUsage ? table.dictionaries.users.size()
-                                                    : table.dictionaries.invoices.size();
-  const size_t chunk_count = table.chunks.size();
-  std::vector<std::vector<uint8_t>> runs(chunk_count);  // per chunk, saturating at 2
-  ParallelFor(chunk_count, threads, [&](size_t chunk_idx) {
-    const StagedChunk& chunk = table.chunks[chunk_idx];
-    std::vector<uint8_t>& chunk_runs = runs[chunk_idx];
-    chunk_runs.assign(key_count, 0);
-    uint32_t previous = kNullCode;
-    for (size_t row = 0; row < chunk.rows(); ++row) {
-      const uint32_t key = RunKey(chunk, row, kind);
-      if (key == previous || key == kNullCode) continue;
-      previous = key;
-      chunk_runs[key] = static_cast<uint8_t>(std::min(2, chunk_runs[key] + 1));
-    }
-  });
-  std::vector<uint8_t> single(key_count, 0);
-  for (size_t key = 0; key < key_count; ++key) {
-    unsigned total = 0;
-    for (const std::vector<uint8_t>& chunk_runs : runs) total += chunk_runs[key];
-    single[key] = total == 1 ? 1 : 0;
-  }
-  // A run cut by a chunk boundary is two runs to the chunks: leave its key to the hash path.
-  const StagedChunk* previous_chunk = nullptr;
-  for (const StagedChunk& chunk : table.chunks) {
-    if (chunk.rows() == 0) continue;
-    if (previous_chunk != nullptr) {
-      const uint32_t last = RunKey(*previous_chunk, previous_chunk->rows() - 1, kind);
-      const uint32_t first = RunKey(chunk, 0, kind);
-      if (last == first && first != kNullCode) single[first] = 0;
-    }
-    previous_chunk = &chunk;
-  }
-  return single;
+size_t KeyCount(const StagedTable& table) {
+  return table.mapping.kind == DataKind::kUsage ? table.dictionaries.users.size()
+                                                : table.dictionaries.invoices.size();
 }
 
-// Marks the rows of [begin, end) that repeat an earlier one of the range, in a table sized to it.
+// Open addressing over row ids (kEmptySlot when free): true when a row `equal` says is the
+// same is in the table already; otherwise `id` is added.
+template <typename Equal>
+bool FindOrInsert(std::vector<uint32_t>& slots, size_t slot_mask, uint64_t hash, uint32_t id,
+                  Equal&& equal) {
+  for (size_t slot = hash & slot_mask;; slot = (slot + 1) & slot_mask) {
+    if (slots[slot] == kEmptySlot) {
+      slots[slot] = id;
+      return false;
+    }
+    if (equal(slots[slot])) return true;
+  }
+}
+
+// Marks the rows of [begin, end) that repeat an earlier one of the range. Up to 64 rows, each
+// row is compared only with the earlier rows of its filter bit (256 bits: few rows share one);
+// beyond, in a table sized to the range.
 void MarkDuplicatesInRange(const StagedChunk& chunk, DataKind kind, size_t begin, size_t end,
                            std::vector<uint32_t>& slots, std::vector<uint8_t>& status,
                            uint8_t duplicate) {
+  constexpr size_t kFilteredRows = 64;
   if (end - begin < 2) return;
-  constexpr size_t kPairwiseRows = 8;  // up to 28 comparisons beat hashing
-  if (end - begin <= kPairwiseRows) {
-    for (size_t row = begin + 1; row < end; ++row)
-      for (size_t earlier = begin; earlier < row; ++earlier)
-        if (RowsEqual(chunk, earlier, chunk, row, kind)) {
-          status[row] = duplicate;
-          break;
-        }
+  if (end - begin <= kFilteredRows) {
+    uint8_t bits[kFilteredRows];
+    uint64_t seen[4] = {0, 0, 0, 0};
+    for (size_t row = begin; row < end; ++row) {
+      const unsigned bit = FilterBit(chunk, row, kind);
+      bits[row - begin] = static_cast<uint8_t>(bit);
+      uint64_t& word = seen[bit >> 6];
+      const uint64_t mask = uint64_t{1} << (bit & 63);
+      if (word & mask) {
+        for (size_t earlier = begin; earlier < row; ++earlier)
+          if (bits[earlier - begin] == bit && RowsEqual(chunk, earlier, chunk, row, kind)) {
+            status[row] = duplicate;
+            break;
+          }
+      }
+      word |= mask;
+    }
     return;
   }
   const size_t slot_mask = std::bit_ceil((end - begin) * 2) - 1;
   slots.assign(slot_mask + 1, kEmptySlot);
-  for (size_t row = begin; row < end; ++row) {
-    for (size_t slot = HashRow(chunk, row, kind) & slot_mask;; slot = (slot + 1) & slot_mask) {
-      if (slots[slot] == kEmptySlot) {
-        slots[slot] = static_cast<uint32_t>(row);
-        break;
-      }
-      if (RowsEqual(chunk, slots[slot], chunk, row, kind)) {
-        status[row] = duplicate;
-        break;
-      }
-    }
-  }
-}
-
-// Marks the duplicates inside the runs of single-run keys; returns the rows left to the
-// partitioned hash path. A usage run whose days never go back (logs written user by user,
-// day by day) can only repeat a row on the same day, so each day's few rows are compared.
-size_t MarkDuplicatesInRuns(const StagedChunk& chunk, DataKind kind,
-                            const std::vector<uint8_t>& single, std::vector<uint8_t>& status,
-                            uint8_t duplicate) {
-  std::vector<uint32_t> slots;
-  size_t left = 0;
-  size_t begin = 0;
-  while (begin < chunk.rows()) {
-    const uint32_t key = RunKey(chunk, begin, kind);
-    size_t end = begin + 1;
-    bool days_ascend = kind == DataKind::kUsage;
-    while (end < chunk.rows() && RunKey(chunk, end, kind) == key) {
-      if (kind == DataKind::kUsage) days_ascend &= chunk.day[end - 1] <= chunk.day[end];
-      ++end;
-    }
-    if (key == kNullCode || single[key] == 0) {
-      left += end - begin;
-    } else if (days_ascend) {
-      for (size_t day_begin = begin; day_begin < end;) {
-        size_t day_end = day_begin + 1;
-        while (day_end < end && chunk.day[day_end] == chunk.day[day_begin]) ++day_end;
-        MarkDuplicatesInRange(chunk, kind, day_begin, day_end, slots, status, duplicate);
-        day_begin = day_end;
-      }
-    } else {
-      MarkDuplicatesInRange(chunk, kind, begin, end, slots, status, duplicate);
-    }
-    begin = end;
-  }
-  return left;
+  for (size_t row = begin; row < end; ++row)
+    if (FindOrInsert(slots, slot_mask, HashRow(chunk, row, kind), static_cast<uint32_t>(row),
+                     [&](uint32_t seen) { return RowsEqual(chunk, seen, chunk, row, kind); }))
+      status[row] = duplicate;
 }
 
 }  // namespace
 
-void MarkDuplicateRows(const StagedTable& table, std::vector<std::vector<uint8_t>>& status,
-                       uint8_t duplicate, unsigned threads, const DuplicateLayout& layout) {
+DuplicateFinder::DuplicateFinder(const StagedTable& table, uint8_t duplicate,
+                                 const DuplicateLayout& layout)
+    : table_(table),
+      duplicate_(duplicate),
+      layout_(layout),
+      runs_per_key_(table.chunks.size()),
+      runs_(table.chunks.size()),
+      listed_(table.chunks.size(), 0) {}
+
+DuplicateFinder::ChunkScan DuplicateFinder::ScanChunk(size_t chunk_idx,
+                                                      std::vector<uint8_t>& status) {
+  return ChunkScan(*this, chunk_idx, status);
+}
+
+DuplicateFinder::ChunkScan::ChunkScan(DuplicateFinder& finder, size_t chunk_idx,
+                                      std::vector<uint8_t>& status)
+    : chunk_(finder.table_.chunks[chunk_idx]),
+      kind_(finder.table_.mapping.kind),
+      duplicate_(finder.duplicate_),
+      status_(status),
+      runs_per_key_(finder.runs_per_key_[chunk_idx]),
+      runs_(finder.runs_[chunk_idx]),
+      listed_(finder.listed_[chunk_idx]),
+      max_listed_runs_(chunk_.rows() / std::max<size_t>(1, finder.layout_.min_rows_per_listed_run)),
+      active_(finder.layout_.local_runs && chunk_.rows() > 0) {
+  if (!active_) return;
+  runs_per_key_.assign(KeyCount(finder.table_), 0);
+  runs_.clear();
+  listed_ = 1;
+  run_key_ = RunKey(chunk_, 0, kind_);
+  if (kind_ == DataKind::kUsage) previous_day_ = chunk_.day[0];
+}
+
+void DuplicateFinder::ChunkScan::ScanTo(size_t end) {
+  if (!active_) return;
+  end = std::min(end, chunk_.rows());
+  if (end <= scanned_) return;
+  if (kind_ == DataKind::kUsage)
+    ScanUsage(end);
+  else
+    ScanLines(end);
+  scanned_ = end;
+}
+
+// Usage rows are checked as they come. While a run's days ascend, the rows a row can repeat
+// are those of its day just before it; a 64-bit filter of the features seen that day (cleared
+// when the day or the user changes) picks the few worth comparing. A run whose days go back is
+// checked again as a whole when it ends.
+void DuplicateFinder::ChunkScan::ScanUsage(size_t end) {
+  const uint32_t* user = chunk_.user.data();
+  const Day* day = chunk_.day.data();
+  const uint16_t* feature = chunk_.feature.data();
+  uint64_t seen = features_seen_;
+  Day previous = previous_day_;
+  bool ascend = days_ascend_;
+  for (size_t row = scanned_; row < end; ++row) {
+    const Day today = day[row];
+    if (user[row] != run_key_) {
+      days_ascend_ = ascend;
+      CloseRun(row);
+      run_begin_ = row;
+      run_key_ = user[row];
+      ascend = true;
+      seen = 0;
+    } else {
+      // Without branches: days change every few rows, too irregularly to predict.
+      ascend = ascend & (previous <= today);
+      seen &= uint64_t{0} - static_cast<uint64_t>(today == previous);
+    }
+    const unsigned bit = feature[row] & 63;
+    if ((seen >> bit) & 1) {
+      for (size_t earlier = row; earlier-- > run_begin_ && day[earlier] == today;)
+        if (RowsEqual(chunk_, earlier, chunk_, row, kind_)) {
+          status_[row] = duplicate_;
+          break;
+        }
+    }
+    seen |= uint64_t{1} << bit;
+    previous = today;
+  }
+  features_seen_ = seen;
+  previous_day_ = previous;
+  days_ascend_ = ascend;
+}
+
+void DuplicateFinder::ChunkScan::ScanLines(size_t end) {
+  const uint32_t* invoice = chunk_.invoice.data();
+  for (size_t row = scanned_; row < end; ++row) {
+    if (invoice[row] == run_key_) continue;
+    CloseRun(row);
+    run_begin_ = row;
+    run_key_ = invoice[row];
+  }
+}
+
+void DuplicateFinder::ChunkScan::Finish() {
+  if (!active_) return;
+  ScanTo(chunk_.rows());
+  CloseRun(chunk_.rows());
+  active_ = false;
+  std::vector<uint32_t>().swap(slots_);
+}
+
+// Counts the run [run_begin_, end) and checks it on its own, unless ScanUsage did.
+void DuplicateFinder::ChunkScan::CloseRun(size_t end) {
+  if (listed_) {
+    if (runs_.size() == max_listed_runs_) {
+      listed_ = 0;
+      std::vector<Run>().swap(runs_);
+    } else {
+      runs_.push_back({static_cast<uint32_t>(run_begin_), run_key_});
+    }
+  }
+  if (run_key_ == kNullCode) return;  // rows without a key are left to the partitions
+  uint8_t& runs = runs_per_key_[run_key_];
+  runs = static_cast<uint8_t>(runs + (runs < 2 ? 1 : 0));
+  if (kind_ == DataKind::kUsage && days_ascend_) return;
+  MarkDuplicatesInRange(chunk_, kind_, run_begin_, end, slots_, status_, duplicate_);
+}
+
+void DuplicateFinder::MarkAcrossRuns(std::vector<std::vector<uint8_t>>& status, unsigned threads) {
+  const StagedTable& table = table_;
   const DataKind kind = table.mapping.kind;
   const size_t chunk_count = table.chunks.size();
   if (table.rows() == 0) return;
-  // Keys whose rows form one run are settled locally; only the other rows are partitioned.
+  // A key whose rows form one run was settled by step 1.
   std::vector<uint8_t> single;
-  if (layout.local_runs) single = SingleRunKeys(table, kind, threads);
-  std::vector<size_t> left(chunk_count, 0);
-  ParallelFor(chunk_count, threads, [&](size_t chunk_idx) {
-    left[chunk_idx] = layout.local_runs ? MarkDuplicatesInRuns(table.chunks[chunk_idx], kind,
-                                                               single, status[chunk_idx], duplicate)
-                                        : table.chunks[chunk_idx].rows();
-  });
-  size_t total_rows = 0;
-  for (size_t rows : left) total_rows += rows;
-  if (total_rows == 0) return;
+  if (layout_.local_runs) {
+    single.assign(KeyCount(table), 0);
+    for (size_t key = 0; key < single.size(); ++key) {
+      unsigned total = 0;
+      for (const std::vector<uint8_t>& chunk_runs : runs_per_key_)
+        total += chunk_runs.empty() ? 0 : chunk_runs[key];  // empty: a chunk without rows
+      single[key] = total == 1 ? 1 : 0;
+    }
+    runs_per_key_.clear();
+  }
   auto settled = [&](const StagedChunk& chunk, size_t row) {
-    if (!layout.local_runs) return false;
+    if (single.empty()) return false;
     const uint32_t key = RunKey(chunk, row, kind);
     return key != kNullCode && single[key] != 0;
+  };
+  // The row ranges to visit: the runs of unsettled keys where the chunk's runs are listed, the
+  // whole chunk (row by row) elsewhere.
+  std::vector<std::vector<std::pair<size_t, size_t>>> ranges(chunk_count);
+  std::vector<size_t> visited(chunk_count, 0);  // rows in the ranges
+  for (size_t chunk_idx = 0; chunk_idx < chunk_count; ++chunk_idx) {
+    const StagedChunk& chunk = table.chunks[chunk_idx];
+    std::vector<std::pair<size_t, size_t>>& chunk_ranges = ranges[chunk_idx];
+    if (single.empty() || listed_[chunk_idx] == 0) {
+      if (chunk.rows() > 0) chunk_ranges.emplace_back(0, chunk.rows());
+    } else {
+      const std::vector<Run>& runs = runs_[chunk_idx];
+      for (size_t run = 0; run < runs.size(); ++run) {
+        const uint32_t key = runs[run].key;
+        if (key != kNullCode && single[key] != 0) continue;
+        const size_t begin = runs[run].begin;
+        const size_t end = run + 1 < runs.size() ? runs[run + 1].begin : chunk.rows();
+        if (!chunk_ranges.empty() && chunk_ranges.back().second == begin)
+          chunk_ranges.back().second = end;
+        else
+          chunk_ranges.emplace_back(begin, end);
+      }
+    }
+    for (const auto& [begin, end] : chunk_ranges) visited[chunk_idx] += end - begin;
+  }
+  runs_.clear();
+  size_t visited_rows = 0;  // at least the rows left to this step
+  for (size_t rows : visited) visited_rows += rows;
+  if (visited_rows == 0) return;
+  if (visited_rows < layout_.min_rows_for_threads) threads = 1;
+  auto for_each_row = [&](size_t chunk_idx, auto&& visit) {
+    const StagedChunk& chunk = table.chunks[chunk_idx];
+    for (const auto& [begin, end] : ranges[chunk_idx])
+      for (size_t row = begin; row < end; ++row)
+        if (!settled(chunk, row)) visit(chunk, row);
   };
   std::vector<size_t> chunk_offset(chunk_count + 1, 0);
   for (size_t chunk_idx = 0; chunk_idx < chunk_count; ++chunk_idx)
@@ -205,19 +321,19 @@ void MarkDuplicateRows(const StagedTable& table, std::vector<std::vector<uint8_t
   };
 
   // Rows go to a wave by one column (the user, or the invoice), which copies share and which
-  // is cheap to read: a wave's scatter skips the other rows without hashing them, and logs
-  // sorted by user skip them in long runs. Within a wave, partitions go by the row's hash.
+  // is cheap to read: a wave's scatter skips the other rows without hashing them. Within a
+  // wave, partitions go by the row's hash.
   const size_t waves = std::max<size_t>(
-      1, (total_rows + layout.rows_per_wave - 1) / std::max<size_t>(1, layout.rows_per_wave));
+      1, (visited_rows + layout_.rows_per_wave - 1) / std::max<size_t>(1, layout_.rows_per_wave));
   const unsigned sub_bits = static_cast<unsigned>(
       std::bit_width(std::max<size_t>(
-          1, total_rows / waves / std::max<size_t>(1, layout.rows_per_partition))) -
+          1, visited_rows / waves / std::max<size_t>(1, layout_.rows_per_partition))) -
       1);
   const size_t sub_partitions = size_t{1} << sub_bits;
   const size_t partitions = waves * sub_partitions;
   auto wave_of = [&](const StagedChunk& chunk, size_t row) {
     if (waves == 1) return size_t{0};
-    const uint64_t key = kind == DataKind::kUsage ? chunk.user[row] : chunk.invoice[row];
+    const uint64_t key = RunKey(chunk, row, kind);
     return static_cast<size_t>(((MixBits(key) >> 32) * waves) >> 32);
   };
   auto sub_partition_of = [&](uint64_t hash) {
@@ -227,19 +343,17 @@ void MarkDuplicateRows(const StagedTable& table, std::vector<std::vector<uint8_t
   // Pass 1: count rows per (chunk, partition).
   std::vector<std::vector<size_t>> counts(chunk_count, std::vector<size_t>(partitions, 0));
   ParallelFor(chunk_count, threads, [&](size_t chunk_idx) {
-    const StagedChunk& chunk = table.chunks[chunk_idx];
-    for (size_t row = 0; row < chunk.rows(); ++row)
-      if (!settled(chunk, row))
-        ++counts[chunk_idx][wave_of(chunk, row) * sub_partitions +
-                            sub_partition_of(HashRow(chunk, row, kind))];
+    std::vector<size_t>& chunk_counts = counts[chunk_idx];
+    for_each_row(chunk_idx, [&](const StagedChunk& chunk, size_t row) {
+      ++chunk_counts[wave_of(chunk, row) * sub_partitions +
+                     sub_partition_of(HashRow(chunk, row, kind))];
+    });
   });
-
-  std::vector<size_t> wave_begin(waves + 1);
   size_t max_wave_rows = 0;
-  for (size_t wave = 0; wave <= waves; ++wave) wave_begin[wave] = wave * sub_partitions;
   for (size_t wave = 0; wave < waves; ++wave) {
     size_t rows = 0;
-    for (size_t partition = wave_begin[wave]; partition < wave_begin[wave + 1]; ++partition)
+    for (size_t partition = wave * sub_partitions; partition < (wave + 1) * sub_partitions;
+         ++partition)
       for (size_t chunk_idx = 0; chunk_idx < chunk_count; ++chunk_idx)
         rows += counts[chunk_idx][partition];
     max_wave_rows = std::max(max_wave_rows, rows);
@@ -247,61 +361,60 @@ void MarkDuplicateRows(const StagedTable& table, std::vector<std::vector<uint8_t
   Column<RowRef> refs(max_wave_rows);  // filled by each scatter, not zeroed first
 
   for (size_t wave = 0; wave < waves; ++wave) {
-    const size_t first_partition = wave_begin[wave];
-    const size_t end_partition = wave_begin[wave + 1];
+    const size_t first_partition = wave * sub_partitions;
     // Pass 2: scatter the wave's rows into its partitions, each in file order.
-    std::vector<size_t> partition_begin(partitions + 1, 0);
-    std::vector<std::vector<size_t>> write_at(chunk_count, std::vector<size_t>(partitions));
+    std::vector<size_t> partition_begin(sub_partitions + 1, 0);
+    std::vector<std::vector<size_t>> write_at(chunk_count, std::vector<size_t>(sub_partitions));
     size_t offset = 0;
-    for (size_t partition = first_partition; partition < end_partition; ++partition) {
-      partition_begin[partition] = offset;
+    for (size_t sub = 0; sub < sub_partitions; ++sub) {
+      partition_begin[sub] = offset;
       for (size_t chunk_idx = 0; chunk_idx < chunk_count; ++chunk_idx) {
-        write_at[chunk_idx][partition] = offset;
-        offset += counts[chunk_idx][partition];
+        write_at[chunk_idx][sub] = offset;
+        offset += counts[chunk_idx][first_partition + sub];
       }
     }
-    partition_begin[end_partition] = offset;
+    partition_begin[sub_partitions] = offset;
     ParallelFor(chunk_count, threads, [&](size_t chunk_idx) {
-      const StagedChunk& chunk = table.chunks[chunk_idx];
       std::vector<size_t>& cursor = write_at[chunk_idx];
-      for (size_t row = 0; row < chunk.rows(); ++row) {
-        if (wave_of(chunk, row) != wave || settled(chunk, row)) continue;
+      for_each_row(chunk_idx, [&](const StagedChunk& chunk, size_t row) {
+        if (wave_of(chunk, row) != wave) return;
         const uint64_t hash = HashRow(chunk, row, kind);
-        const size_t partition = first_partition + sub_partition_of(hash);
-        refs[cursor[partition]++] = {static_cast<uint32_t>(hash),
-                                     static_cast<uint32_t>(chunk_offset[chunk_idx] + row)};
-      }
+        refs[cursor[sub_partition_of(hash)]++] = {
+            static_cast<uint32_t>(hash), static_cast<uint32_t>(chunk_offset[chunk_idx] + row)};
+      });
     });
 
     // Pass 3: per partition, an open-addressing table of the first row seen per distinct row.
-    ParallelFor(end_partition - first_partition, threads, [&](size_t wave_partition) {
-      const size_t partition = first_partition + wave_partition;
-      const size_t begin = partition_begin[partition];
-      const size_t end = partition_begin[partition + 1];
+    ParallelFor(sub_partitions, threads, [&](size_t sub) {
+      const size_t begin = partition_begin[sub];
+      const size_t end = partition_begin[sub + 1];
       if (end - begin < 2) return;
-      const size_t slot_count = std::bit_ceil((end - begin) * 2);
-      const size_t slot_mask = slot_count - 1;
-      std::vector<uint32_t> slots(slot_count, kEmptySlot);
+      const size_t slot_mask = std::bit_ceil((end - begin) * 2) - 1;
+      std::vector<uint32_t> slots(slot_mask + 1, kEmptySlot);
       for (size_t ref_idx = begin; ref_idx < end; ++ref_idx) {
         const RowRef& ref = refs[ref_idx];
-        for (size_t slot = ref.tag & slot_mask;; slot = (slot + 1) & slot_mask) {
-          if (slots[slot] == kEmptySlot) {
-            slots[slot] = static_cast<uint32_t>(ref_idx - begin);
-            break;
-          }
-          const RowRef& seen = refs[begin + slots[slot]];
-          if (seen.tag != ref.tag) continue;
+        const auto [ref_chunk, ref_row] = locate(ref.row);
+        auto same_row = [&](uint32_t seen_idx) {
+          const RowRef& seen = refs[begin + seen_idx];
+          if (seen.tag != ref.tag) return false;
           const auto [seen_chunk, seen_row] = locate(seen.row);
-          const auto [ref_chunk, ref_row] = locate(ref.row);
-          if (RowsEqual(table.chunks[seen_chunk], seen_row, table.chunks[ref_chunk], ref_row,
-                        kind)) {
-            status[ref_chunk][ref_row] = duplicate;  // one byte per row: no two tasks share it
-            break;
-          }
-        }
+          return RowsEqual(table.chunks[seen_chunk], seen_row, table.chunks[ref_chunk], ref_row,
+                           kind);
+        };
+        if (FindOrInsert(slots, slot_mask, ref.tag, static_cast<uint32_t>(ref_idx - begin),
+                         same_row))
+          status[ref_chunk][ref_row] = duplicate_;  // one byte per row: no two tasks share it
       }
     });
   }
+}
+
+void MarkDuplicateRows(const StagedTable& table, std::vector<std::vector<uint8_t>>& status,
+                       uint8_t duplicate, unsigned threads, const DuplicateLayout& layout) {
+  DuplicateFinder finder(table, duplicate, layout);
+  ParallelFor(table.chunks.size(), threads,
+              [&](size_t chunk_idx) { finder.ScanChunk(chunk_idx, status[chunk_idx]).Finish(); });
+  finder.MarkAcrossRuns(status, threads);
 }
 
 }  // namespace growthlens
