@@ -169,7 +169,8 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
     const auto segment_start = std::chrono::steady_clock::now();
     ml::SegmentationOptions segment_options = request.segmentation;
     segment_options.threads = request.options.threads;
-    Result<ml::Segmentation> segmented = ml::SegmentUsers(dataset, analysis.rfm, segment_options);
+    Result<ml::Segmentation> segmented =
+        ml::SegmentUsers(dataset, analysis.rfm, segment_options, &analysis.user_features);
     if (segmented.ok()) {
       segmentation = std::move(segmented).value();
       if (!request.quiet)

@@ -38,7 +38,8 @@ size_t TierOf(size_t rank, size_t k) {
   return rank * kTiers / k;
 }
 
-double Median(std::vector<double> values) {
+/// Reorders `values` (nth_element), so sums over them come first.
+double Median(std::vector<double>& values) {
   if (values.empty()) return 0;
   const size_t middle = values.size() / 2;
   std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(middle),
@@ -93,14 +94,36 @@ std::string Description(const Persona& persona, bool usage) {
       PercentText(persona.monetary_share), usage ? "events" : "revenue");
 }
 
+/// Events per (persona, feature) from the per-user counts: the same integer sums as from the
+/// rows (each count is a whole number of events, exact in a double).
+std::vector<std::vector<int64_t>> EventsFromUserFeatures(
+    const UserFeatureEvents& user_features, const std::vector<int32_t>& persona_of_user,
+    size_t personas, size_t features) {
+  std::vector<std::vector<int64_t>> events(personas, std::vector<int64_t>(features, 0));
+  const size_t users = user_features.users.size();
+  std::vector<int32_t> persona_of_row(users);
+  for (size_t row = 0; row < users; ++row)
+    persona_of_row[row] = persona_of_user[user_features.users[row]];
+  const auto columns = std::min(features, static_cast<size_t>(user_features.events.cols()));
+  for (size_t feature = 0; feature < columns; ++feature) {
+    const double* counts = user_features.events.col(static_cast<Eigen::Index>(feature)).data();
+    for (size_t row = 0; row < users; ++row)
+      if (persona_of_row[row] >= 0)
+        events[static_cast<size_t>(persona_of_row[row])][feature] +=
+            static_cast<int64_t>(counts[row]);
+  }
+  return events;
+}
+
 /// Events per (persona, feature), for the top features of each persona.
-std::vector<std::vector<int64_t>> EventsByPersonaAndFeature(const Dataset& dataset,
-                                                            const RfmTable& rfm,
-                                                            std::span<const int32_t> labels,
-                                                            size_t personas, unsigned threads) {
+std::vector<std::vector<int64_t>> EventsByPersonaAndFeature(
+    const Dataset& dataset, const RfmTable& rfm, std::span<const int32_t> labels, size_t personas,
+    unsigned threads, const UserFeatureEvents* user_features) {
   std::vector<int32_t> persona_of_user(dataset.users.size(), -1);
   for (size_t idx = 0; idx < rfm.size(); ++idx) persona_of_user[rfm.user[idx]] = labels[idx];
   const size_t features = dataset.features.size();
+  if (user_features != nullptr && !user_features->empty())
+    return EventsFromUserFeatures(*user_features, persona_of_user, personas, features);
   // Slices of rows on every core, each into its own [persona][feature] counts: integer sums,
   // so the merge gives the same totals whatever the threads.
   constexpr size_t kRowsPerSlice = size_t{1} << 20;
@@ -195,7 +218,8 @@ Result<FeatureMatrix> FeaturesForModel(const Dataset& dataset, const RfmTable& r
 }
 
 Result<Segmentation> SegmentUsers(const Dataset& dataset, const RfmTable& rfm,
-                                  const SegmentationOptions& options) {
+                                  const SegmentationOptions& options,
+                                  const UserFeatureEvents* user_features) {
   Segmentation segmentation;
   segmentation.kind = dataset.kind();
   // Two clusters and a silhouette need at least three users.
@@ -259,12 +283,12 @@ Result<Segmentation> SegmentUsers(const Dataset& dataset, const RfmTable& rfm,
   segmentation.inertia = fit.inertia;
   segmentation.centres = std::move(fit.centres);
   segmentation.labels = std::move(fit.labels);
-  NamePersonas(dataset, rfm, segmentation, options.threads);
+  NamePersonas(dataset, rfm, segmentation, options.threads, user_features);
   return segmentation;
 }
 
 void NamePersonas(const Dataset& dataset, const RfmTable& rfm, Segmentation& segmentation,
-                  unsigned threads) {
+                  unsigned threads, const UserFeatureEvents* user_features) {
   const size_t k = segmentation.centres.rows();
   const bool usage = dataset.kind() == DataKind::kUsage;
   // Order by value: frequent, big and recent first (recency is "days since": lower is better).
@@ -288,7 +312,14 @@ void NamePersonas(const Dataset& dataset, const RfmTable& rfm, Segmentation& seg
   for (int32_t& label : segmentation.labels) label = rank_of[static_cast<size_t>(label)];
 
   // Statistics per persona.
+  std::vector<size_t> sizes(k, 0);
+  for (const int32_t label : segmentation.labels) ++sizes[static_cast<size_t>(label)];
   std::vector<std::vector<double>> recency(k), frequency(k), monetary(k);
+  for (size_t persona = 0; persona < k; ++persona) {
+    recency[persona].reserve(sizes[persona]);
+    frequency[persona].reserve(sizes[persona]);
+    monetary[persona].reserve(sizes[persona]);
+  }
   CompensatedSum all_monetary;
   for (size_t idx = 0; idx < rfm.size(); ++idx) {
     const auto persona = static_cast<size_t>(segmentation.labels[idx]);
@@ -299,7 +330,8 @@ void NamePersonas(const Dataset& dataset, const RfmTable& rfm, Segmentation& seg
   }
   std::vector<std::vector<int64_t>> feature_events;
   if (usage)
-    feature_events = EventsByPersonaAndFeature(dataset, rfm, segmentation.labels, k, threads);
+    feature_events =
+        EventsByPersonaAndFeature(dataset, rfm, segmentation.labels, k, threads, user_features);
   auto mean = [](const std::vector<double>& values) {
     CompensatedSum sum;
     for (double v : values) sum.Add(v);
@@ -319,13 +351,13 @@ void NamePersonas(const Dataset& dataset, const RfmTable& rfm, Segmentation& seg
     persona.mean_recency = mean(recency[rank]);
     persona.mean_frequency = mean(frequency[rank]);
     persona.mean_monetary = mean(monetary[rank]);
-    persona.median_recency = Median(recency[rank]);
-    persona.median_frequency = Median(frequency[rank]);
-    persona.median_monetary = Median(monetary[rank]);
     CompensatedSum persona_monetary;
     for (double v : monetary[rank]) persona_monetary.Add(v);
     persona.monetary_share =
         all_monetary.Value() == 0 ? 0 : persona_monetary.Value() / all_monetary.Value();
+    persona.median_recency = Median(recency[rank]);
+    persona.median_frequency = Median(frequency[rank]);
+    persona.median_monetary = Median(monetary[rank]);
     if (usage) {
       const std::vector<int64_t>& events = feature_events[rank];
       const double total =
