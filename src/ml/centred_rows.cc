@@ -73,6 +73,7 @@ CentredRows CentredRows::From(const FeatureMatrix& input, unsigned threads) {
     variance_sum += centred.variance[dim];
   }
   centred.mean_variance = dims == 0 ? 0.0 : variance_sum / static_cast<double>(dims);
+  centred.lanes = ChunkLanes(centred.x, centred.row_norms2, threads);
   return centred;
 }
 

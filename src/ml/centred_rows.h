@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "ml/chunk_lanes.h"
 #include "ml/feature_matrix.h"
 #include "ml/row_chunks.h"
 
@@ -16,6 +17,7 @@ struct CentredRows {
   std::vector<double> variance;    // per column, population (ddof 0), as numpy.var
   double mean_variance = 0;        // mean of `variance`: scales KMeans' tol
   std::vector<double> row_norms2;  // ||x_i||^2 of the centred rows
+  ChunkLanes lanes;                // x and row_norms2 laid out for the lane kernels
 
   /// Column statistics by fixed chunks merged in order: the same bits on any thread count.
   static CentredRows From(const FeatureMatrix& input, unsigned threads);
