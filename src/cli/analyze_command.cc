@@ -157,12 +157,13 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
                GroupedNumber(static_cast<double>(dataset.rows()), 0), seconds * 1e3, timings);
   }
   // The analysis tables do not depend on the personas: they are rendered and written (mostly
-  // waiting for fsync) while the segmentation computes.
+  // waiting for fsync) while the segmentation computes; on one thread (--threads 1), after it.
   const std::string stem = DataStem(request.input);
+  const unsigned threads = request.options.threads;
   std::future<Result<std::vector<std::string>>> tables;
   if (!request.output_dir.empty())
-    tables = std::async(std::launch::async, [&] {
-      return WriteAnalysisTables(dataset, analysis, request.output_dir, stem);
+    tables = std::async(threads == 1 ? std::launch::deferred : std::launch::async, [&] {
+      return WriteAnalysisTables(dataset, analysis, request.output_dir, stem, threads);
     });
   std::optional<ml::Segmentation> segmentation;
   if (request.segment) {
@@ -191,8 +192,8 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
       needs_report ? AnalysisReportJson(dataset, analysis, source).dump(1) + "\n" : "";
   std::vector<std::string> written;
   if (!request.output_dir.empty()) {
-    Result<std::vector<std::string>> rest =
-        WriteSegmentationAndReport(dataset, analysis, source, report, request.output_dir, stem);
+    Result<std::vector<std::string>> rest = WriteSegmentationAndReport(
+        dataset, analysis, source, report, request.output_dir, stem, threads);
     Result<std::vector<std::string>> table_files = tables.get();
     if (!table_files.ok()) return table_files.status();
     if (!rest.ok()) return rest.status();
