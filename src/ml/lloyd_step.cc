@@ -17,32 +17,38 @@ constexpr size_t kMaxRegisterDims = 8;
 // Adding a masked-out lane adds +0.0, which leaves a sum unchanged: sums start at +0.0 and
 // IEEE addition never makes -0.0 from it.
 
-// The sums and count of centre `centre` over a group, position by position, so each chunk's
-// rows are added in row order within its own lane. kDims > 0: the row width, the sums kept in
-// registers; 0: any width, the sums in `sums`.
-template <size_t kDims>
-[[gnu::always_inline]] inline void SumCentre(const ChunkLanes& lanes, size_t group,
-                                             const LaneIntPack* nearest, int64_t centre,
-                                             LanePack* sums, LaneIntPack& count) {
+// The sums and counts of centres first .. first + kCentres - 1 over a group, position by
+// position, so each chunk's rows are added in row order within its own lane. Several centres
+// per pass keep several independent additions in flight. kDims > 0: the row width, the sums
+// kept in registers; 0: any width, the sums in `sums` (zeroed by the caller).
+template <size_t kDims, size_t kCentres>
+[[gnu::always_inline]] inline void SumCentres(const ChunkLanes& lanes, size_t group,
+                                              const LaneIntPack* nearest, size_t first,
+                                              LanePack* sums, LaneIntPack* counts) {
   const size_t dims = kDims > 0 ? kDims : lanes.dims();
-  Lanes registers[kDims > 0 ? kDims : 1] = {};
-  LaneInts members = {};
+  Lanes registers[kCentres][kDims > 0 ? kDims : 1] = {};
+  LaneInts members[kCentres] = {};
   for (size_t position = 0; position < kRowsPerChunk; ++position) {
     const LanePack* at = lanes.At(group, position);
-    const LaneInts member = nearest[position].lanes == centre;
-    members -= member;  // a member's mask is -1
-    for (size_t dim = 0; dim < dims; ++dim) {
-      const Lanes value = (Lanes)((LaneInts)at[dim].lanes & member);
-      if constexpr (kDims > 0) {
-        registers[dim] += value;
-      } else {
-        sums[dim].lanes += value;
+    for (size_t centre = 0; centre < kCentres; ++centre) {
+      const LaneInts member = nearest[position].lanes == static_cast<int64_t>(first + centre);
+      members[centre] -= member;  // a member's mask is -1
+      for (size_t dim = 0; dim < dims; ++dim) {
+        const Lanes value = (Lanes)((LaneInts)at[dim].lanes & member);
+        if constexpr (kDims > 0) {
+          registers[centre][dim] += value;
+        } else {
+          sums[(first + centre) * dims + dim].lanes += value;
+        }
       }
     }
   }
-  if constexpr (kDims > 0)
-    for (size_t dim = 0; dim < kDims; ++dim) sums[dim].lanes = registers[dim];
-  count.lanes = members;
+  for (size_t centre = 0; centre < kCentres; ++centre) {
+    if constexpr (kDims > 0)
+      for (size_t dim = 0; dim < kDims; ++dim)
+        sums[(first + centre) * kDims + dim].lanes = registers[centre][dim];
+    counts[first + centre].lanes = members[centre];
+  }
 }
 
 // A group's labels (the nearest centre of each lane's row: a running minimum over the centres,
@@ -84,10 +90,14 @@ template <size_t kDims>
       chunk_labels[position] = fresh;
     }
   }
-  if (sums != nullptr)
-    for (size_t centre = 0; centre < k; ++centre)
-      SumCentre<kDims>(lanes, group, nearest_at, static_cast<int64_t>(centre), sums + centre * dims,
-                       counts[centre]);
+  if (sums != nullptr) {
+    size_t first = 0;
+    for (; first + 4 <= k; first += 4)
+      SumCentres<kDims, 4>(lanes, group, nearest_at, first, sums, counts);
+    for (; first + 2 <= k; first += 2)
+      SumCentres<kDims, 2>(lanes, group, nearest_at, first, sums, counts);
+    if (first < k) SumCentres<kDims, 1>(lanes, group, nearest_at, first, sums, counts);
+  }
   return changed;
 }
 
