@@ -142,7 +142,9 @@ Result<KMeansResult> FitKMeansFrom(const FeatureMatrix& x, const FeatureMatrix& 
                            " features, the rows " + std::to_string(x.cols()));
   }
   GROWTHLENS_RETURN_IF_ERROR(initial_centres.CheckFinite().WithContext("kmeans initial centres"));
-  const CentredRows rows = CentredRows::From(x, options.threads);
+  // No seeding here: Hamerly reads the rows only.
+  const CentredRows rows =
+      CentredRows::From(x, options.threads, options.algorithm == KMeansAlgorithm::kLloyd);
   FeatureMatrix centres = initial_centres;
   for (size_t cluster = 0; cluster < centres.rows(); ++cluster) {
     const std::span<double> centre = centres.row(cluster);
