@@ -145,7 +145,10 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
                               "cleaning report: growthlens ingest {})",
                               request.input, request.input));
   const auto start = std::chrono::steady_clock::now();
-  const Analysis analysis = RunAnalysis(dataset, request.options);
+  Analysis analysis = RunAnalysis(dataset, request.options);
+  // The user x feature pivot only serves the personas' top features: moved out before the
+  // table writer starts reading the analysis, freed once the personas are named.
+  UserFeatureEvents user_features = std::move(analysis.user_features);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!request.quiet) {
@@ -171,7 +174,8 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
     ml::SegmentationOptions segment_options = request.segmentation;
     segment_options.threads = request.options.threads;
     Result<ml::Segmentation> segmented =
-        ml::SegmentUsers(dataset, analysis.rfm, segment_options, &analysis.user_features);
+        ml::SegmentUsers(dataset, analysis.rfm, segment_options, &user_features);
+    user_features = UserFeatureEvents();
     if (segmented.ok()) {
       segmentation = std::move(segmented).value();
       if (!request.quiet)

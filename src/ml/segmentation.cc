@@ -170,6 +170,7 @@ Result<Segmentation> SegmentUsers(const Dataset& dataset, const RfmTable& rfm,
   Result<FeatureMatrix> scaled =
       FeatureTransform::FitApply(*x, segmentation.transform, options.threads);
   if (!scaled.ok()) return scaled.status();
+  *x = FeatureMatrix();  // unscaled features: not needed any more
 
   KMeansOptions kmeans;
   kmeans.n_init = options.n_init;
