@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <string>
 
@@ -70,6 +71,30 @@ TEST(FeatureTransformTest, ReappliesStoredParametersToNewRows) {
   }
   EXPECT_NEAR(sum, 0.0, 1e-12);
   EXPECT_NEAR(squares / 4.0, 1.0, 1e-12) << "unit population variance";
+}
+
+TEST(FeatureTransformTest, FitApplyEqualsFitThenApplyBitForBit) {
+  // Whole numbers below and above FitApply's log1p table, -0.0 and fractions.
+  const size_t rows = 3'000;
+  FeatureMatrix x(rows, 3);
+  for (size_t row = 0; row < rows; ++row) {
+    x(row, 0) = static_cast<double>(row);
+    x(row, 1) = static_cast<double>(row * 3);
+    x(row, 2) = row == 0 ? -0.0 : static_cast<double>(row) / 8.0 - 0.5;
+  }
+  const FeatureTransform fitted = FeatureTransform::Fit(x).value();
+  const FeatureMatrix expected = fitted.Apply(x).value();
+  for (const unsigned threads : {1u, 2u}) {
+    FeatureTransform transform;
+    const FeatureMatrix z = FeatureTransform::FitApply(x, transform, threads).value();
+    EXPECT_EQ(transform.mean, fitted.mean);
+    EXPECT_EQ(transform.scale, fitted.scale);
+    ASSERT_EQ(z.rows(), rows);
+    EXPECT_EQ(std::memcmp(z.values().data(), expected.values().data(),
+                          expected.values().size() * sizeof(double)),
+              0)
+        << threads << " threads";
+  }
 }
 
 TEST(FeatureTransformTest, ConstantColumnKeepsScaleOne) {

@@ -6,9 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 
+#include "metrics/analysis.h"
 #include "prep/ingest.h"
 #include "test_data.h"
 
@@ -100,6 +102,44 @@ TEST(Personas, OrderedByValueNamedByTierAndDescribed) {
   EXPECT_DOUBLE_EQ(segments->personas[0].median_frequency, 4.0);
   EXPECT_NEAR(segments->personas[0].monetary_share, 335.0 / 372.0, 1e-12);
   EXPECT_EQ(data.dataset.features[segments->personas[0].top_features[0].feature], "Search");
+}
+
+TEST(Personas, TopFeaturesFromTheAnalysisPivotEqualThoseFromTheRows) {
+  // The rows of kEightUsers, last user first: user codes, and so the pivot's rows, run u8..u1
+  // while the RFM table lists u1..u8, so the pivot's rows must be matched by user.
+  std::string rows = kEightUsers;
+  std::vector<std::string> lines;
+  for (size_t begin = 0; begin < rows.size();) {
+    const size_t end = rows.find('\n', begin) + 1;
+    lines.push_back(rows.substr(begin, end - begin));
+    begin = end;
+  }
+  std::reverse(lines.begin(), lines.end());
+  const CleanedData data = LoadUsage(std::accumulate(lines.begin(), lines.end(), std::string()));
+  const Analysis analysis = RunAnalysis(data.dataset, AnalysisOptions());
+  ASSERT_FALSE(analysis.user_features.empty()) << "a usage log with every user is rolled up";
+  ASSERT_EQ(analysis.user_features.users.size(), 8u);
+  SegmentationOptions options;
+  options.k = 4;
+  options.seed = 3;
+  Result<Segmentation> from_rows = SegmentUsers(data.dataset, analysis.rfm, options);
+  Result<Segmentation> from_pivot =
+      SegmentUsers(data.dataset, analysis.rfm, options, &analysis.user_features);
+  ASSERT_TRUE(from_rows.ok() && from_pivot.ok());
+  ASSERT_EQ(from_rows->personas.size(), from_pivot->personas.size());
+  for (size_t id = 0; id < from_rows->personas.size(); ++id) {
+    const std::vector<FeatureUse>& expected = from_rows->personas[id].top_features;
+    const std::vector<FeatureUse>& got = from_pivot->personas[id].top_features;
+    ASSERT_EQ(got.size(), expected.size()) << id;
+    for (size_t rank = 0; rank < got.size(); ++rank) {
+      EXPECT_EQ(got[rank].feature, expected[rank].feature) << id << " " << rank;
+      EXPECT_EQ(got[rank].share, expected[rank].share) << id << " " << rank;
+    }
+  }
+  // u1 and u2: 270 of their 335 events in Search.
+  const Persona& top = from_pivot->personas[0];
+  EXPECT_EQ(data.dataset.features[top.top_features[0].feature], "Search");
+  EXPECT_DOUBLE_EQ(top.top_features[0].share, 270.0 / 335.0);
 }
 
 TEST(Personas, TiersSpreadForFewClustersAndNumberedForMany) {

@@ -35,16 +35,19 @@ nlohmann::ordered_json AnalysisReportJson(const Dataset& dataset, const Analysis
 /// Writes the tables that do not depend on the segmentation (users, segments, RFM grid, cohorts,
 /// insights, lifecycle, and the kind's own) into `dir`, file names prefixed by `stem` and "_";
 /// returns the paths written. They can be written while the segmentation runs.
+/// `threads`: 0 = one thread per file (their fsyncs overlap) and large tables rendered on every
+/// core; N = at most N files at a time, each rendered on at most N threads.
 Result<std::vector<std::string>> WriteAnalysisTables(const Dataset& dataset,
                                                      const Analysis& analysis,
                                                      const std::string& dir,
-                                                     const std::string& stem);
+                                                     const std::string& stem, unsigned threads = 0);
 
 /// Writes the rest: the segmentation's tables and model (when it ran) and `report`
 /// (AnalysisReportJson, rendered once by the caller); returns the paths written, the report
-/// then the model last.
+/// then the model last. `threads` as for WriteAnalysisTables.
 Result<std::vector<std::string>> WriteSegmentationAndReport(
     const Dataset& dataset, const Analysis& analysis, const AnalysisSource& source,
-    const std::string& report, const std::string& dir, const std::string& stem);
+    const std::string& report, const std::string& dir, const std::string& stem,
+    unsigned threads = 0);
 
 }  // namespace growthlens::cli

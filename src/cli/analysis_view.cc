@@ -171,7 +171,7 @@ std::string RenderTable(const View& view, size_t max_rows) {
 
 namespace {
 
-// Views of more rows than this (per-user tables) render in blocks on every core.
+// Views of more rows than this (per-user tables) render in blocks side by side.
 constexpr size_t kRowsPerCsvBlock = size_t{1} << 14;
 
 /// Rows [begin, end) of `view` as CSV lines, appended to `out`.
@@ -190,7 +190,7 @@ void AppendCsvRows(const View& view, size_t begin, size_t end, std::string& out)
 
 }  // namespace
 
-std::string RenderCsv(const View& view) {
+std::string RenderCsv(const View& view, unsigned threads) {
   std::string out;
   for (size_t column_idx = 0; column_idx < view.columns.size(); ++column_idx) {
     if (column_idx > 0) out += ',';
@@ -204,7 +204,7 @@ std::string RenderCsv(const View& view) {
   // Blocks of rows rendered side by side (a view's rows are independent), joined in order.
   const size_t blocks = (view.rows + kRowsPerCsvBlock - 1) / kRowsPerCsvBlock;
   std::vector<std::string> texts(blocks);
-  ParallelFor(blocks, 0, [&](size_t block) {
+  ParallelFor(blocks, threads, [&](size_t block) {
     AppendCsvRows(view, block * kRowsPerCsvBlock,
                   std::min(view.rows, (block + 1) * kRowsPerCsvBlock), texts[block]);
   });

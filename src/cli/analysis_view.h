@@ -117,8 +117,9 @@ View SelectColumns(const View& view, std::initializer_list<std::string_view> key
 
 /// Header, rule and the first `max_rows` rows, columns aligned.
 std::string RenderTable(const View& view, size_t max_rows = std::numeric_limits<size_t>::max());
-/// Header line of the column keys, then every row.
-std::string RenderCsv(const View& view);
+/// Header line of the column keys, then every row; views of many rows render in blocks on
+/// `threads` threads (0 = all cores).
+std::string RenderCsv(const View& view, unsigned threads = 0);
 
 /// A JSON object whose scalar fields print on one line each and whose lists print one compact
 /// item per line:

@@ -145,7 +145,10 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
                               "cleaning report: growthlens ingest {})",
                               request.input, request.input));
   const auto start = std::chrono::steady_clock::now();
-  const Analysis analysis = RunAnalysis(dataset, request.options);
+  Analysis analysis = RunAnalysis(dataset, request.options);
+  // The user x feature pivot only serves the personas' top features: moved out before the
+  // table writer starts reading the analysis, freed once the personas are named.
+  UserFeatureEvents user_features = std::move(analysis.user_features);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!request.quiet) {
@@ -157,19 +160,22 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
                GroupedNumber(static_cast<double>(dataset.rows()), 0), seconds * 1e3, timings);
   }
   // The analysis tables do not depend on the personas: they are rendered and written (mostly
-  // waiting for fsync) while the segmentation computes.
+  // waiting for fsync) while the segmentation computes; on one thread (--threads 1), after it.
   const std::string stem = DataStem(request.input);
+  const unsigned threads = request.options.threads;
   std::future<Result<std::vector<std::string>>> tables;
   if (!request.output_dir.empty())
-    tables = std::async(std::launch::async, [&] {
-      return WriteAnalysisTables(dataset, analysis, request.output_dir, stem);
+    tables = std::async(threads == 1 ? std::launch::deferred : std::launch::async, [&] {
+      return WriteAnalysisTables(dataset, analysis, request.output_dir, stem, threads);
     });
   std::optional<ml::Segmentation> segmentation;
   if (request.segment) {
     const auto segment_start = std::chrono::steady_clock::now();
     ml::SegmentationOptions segment_options = request.segmentation;
     segment_options.threads = request.options.threads;
-    Result<ml::Segmentation> segmented = ml::SegmentUsers(dataset, analysis.rfm, segment_options);
+    Result<ml::Segmentation> segmented =
+        ml::SegmentUsers(dataset, analysis.rfm, segment_options, &user_features);
+    user_features = UserFeatureEvents();
     if (segmented.ok()) {
       segmentation = std::move(segmented).value();
       if (!request.quiet)
@@ -190,8 +196,8 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
       needs_report ? AnalysisReportJson(dataset, analysis, source).dump(1) + "\n" : "";
   std::vector<std::string> written;
   if (!request.output_dir.empty()) {
-    Result<std::vector<std::string>> rest =
-        WriteSegmentationAndReport(dataset, analysis, source, report, request.output_dir, stem);
+    Result<std::vector<std::string>> rest = WriteSegmentationAndReport(
+        dataset, analysis, source, report, request.output_dir, stem, threads);
     Result<std::vector<std::string>> table_files = tables.get();
     if (!table_files.ok()) return table_files.status();
     if (!rest.ok()) return rest.status();

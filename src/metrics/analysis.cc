@@ -96,7 +96,7 @@ void RunFromRows(const Dataset& dataset, const UserRows& by_user, const Analysis
 void RunFromRollup(const Dataset& dataset, const UserRows& by_user, const AnalysisOptions& options,
                    Analysis& analysis) {
   const auto start = std::chrono::steady_clock::now();
-  const UsageRollup rollup(dataset, by_user, options.series_period, options.threads);
+  UsageRollup rollup(dataset, by_user, options.series_period, options.threads);
   analysis.timings.push_back(
       {"roll up rows by user",
        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
@@ -124,6 +124,11 @@ void RunFromRollup(const Dataset& dataset, const UserRows& by_user, const Analys
       {"feature report", [&] { analysis.features = FeatureReportOf(rollup.feature_totals()); }});
   for (AnalysisTiming& timing : RunTasks(tasks, options.threads))
     analysis.timings.push_back(std::move(timing));
+  // The pivot outlives the rollup: the personas' top features are summed from it.
+  analysis.user_features.users.resize(by_user.groups());
+  for (size_t group = 0; group < by_user.groups(); ++group)
+    analysis.user_features.users[group] = by_user.user(group);
+  analysis.user_features.events = rollup.ReleaseFeatureEvents();
 }
 
 }  // namespace

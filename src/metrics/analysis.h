@@ -49,6 +49,9 @@ struct Analysis {
   FeatureReport features;
   FeatureSeries series;
   std::vector<std::vector<double>> correlation;
+  /// Events per (user, feature), when the rows were rolled up by user (every usage log whose
+  /// rows all have a user); empty otherwise.
+  UserFeatureEvents user_features;
 
   // Transactions.
   std::vector<MonthRevenue> months;

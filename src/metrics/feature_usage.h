@@ -85,6 +85,15 @@ struct SeriesTotals {
 };
 FeatureSeries FeatureSeriesOf(const SeriesTotals& totals, CohortPeriod granularity);
 
+/// Events per (user, feature) of a usage log: the user x feature pivot that UsageRollup counts,
+/// kept by RunAnalysis so that later steps (the personas' top features) need no pass over the
+/// rows. Empty when the analysis did not roll the rows up (see Analysis::user_features).
+struct UserFeatureEvents {
+  std::vector<uint32_t> users;  // user code of each row of `events`
+  Eigen::MatrixXd events;       // users.size() x features; whole numbers of events
+  bool empty() const { return users.empty(); }
+};
+
 /// Pearson correlation of the columns of a user x feature pivot (one row per user), as below.
 std::vector<std::vector<double>> CorrelationOfPivot(const Eigen::MatrixXd& users);
 

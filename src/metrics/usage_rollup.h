@@ -16,6 +16,7 @@
 //   }
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Core>
@@ -46,6 +47,8 @@ class UsageRollup {
   int64_t total_events() const { return total_events_; }
   /// Events per (UserRows group, feature code), as doubles (pandas' pivot).
   const Eigen::MatrixXd& feature_events() const { return feature_events_; }
+  /// Moves feature_events() out (left empty), for a caller that keeps it after the rollup.
+  Eigen::MatrixXd ReleaseFeatureEvents() { return std::move(feature_events_); }
   const FeatureTotals& feature_totals() const { return feature_totals_; }
   const SeriesTotals& series_totals() const { return series_totals_; }
 

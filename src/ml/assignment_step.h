@@ -6,6 +6,11 @@
 //                                                (empty on the first call);
 //   step.AssignRows(rows, labels)                concurrently on disjoint row ranges; writes
 //                                                the labels and returns how many changed.
+// or, for a step that reads ChunkLanes (Lloyd's),
+//   step.AssignGroup(group, labels, sums)        concurrently on disjoint lane groups; writes
+//                                                the labels, adds the group's chunks' cluster
+//                                                sums when `sums` is given, and returns how
+//                                                many labels changed.
 // Any step must produce exactly the labels of CentreTable's argmin (Lloyd's), so the policy
 // changes the speed, never the result.
 
@@ -14,6 +19,7 @@
 #include <span>
 
 #include "ml/centre_table.h"
+#include "ml/cluster_sums.h"
 #include "ml/feature_matrix.h"
 #include "ml/row_chunks.h"
 
@@ -25,6 +31,15 @@ concept AssignmentStep = requires(Step step, const FeatureMatrix& centres, const
                                   std::span<int32_t> labels) {
   step.BeginIteration(centres, table, shifts);
   { step.AssignRows(rows, labels) } -> std::same_as<size_t>;
+};
+
+template <typename Step>
+concept GroupAssignmentStep = requires(Step step, const FeatureMatrix& centres,
+                                       const CentreTable& table, std::span<const double> shifts,
+                                       size_t group, std::span<int32_t> labels,
+                                       ChunkedClusterSums* sums) {
+  step.BeginIteration(centres, table, shifts);
+  { step.AssignGroup(group, labels, sums) } -> std::same_as<size_t>;
 };
 
 }  // namespace growthlens::ml

@@ -44,6 +44,16 @@ class CentreTable {
   /// Largest ||c_j||: bounds the rounding error of a score (see HamerlyStep).
   double max_norm() const { return max_norm_; }
 
+  /// The values every score is computed from: -2 c_j[dim] and ||c_j||^2 (for kernels that
+  /// hold rows in SIMD lanes and must score exactly as these kernels do).
+  double MinusTwoCentre(size_t centre, size_t dim) const {
+    return minus_two_transposed_[dim * packs_ + centre / kCentresPerPack]
+        .lanes[centre % kCentresPerPack];
+  }
+  double SquaredNorm(size_t centre) const {
+    return squared_norms_[centre / kCentresPerPack].lanes[centre % kCentresPerPack];
+  }
+
   /// labels[r] = argmin_j score_j of row r of `rows` (count rows of dims() values, contiguous),
   /// first index on ties (numpy's argmin, as scikit-learn).
   void NearestRows(const double* rows, size_t count, int32_t* labels) const;

@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "ml/chunk_lanes.h"
 #include "ml/feature_matrix.h"
 #include "ml/row_chunks.h"
 
@@ -16,9 +17,11 @@ struct CentredRows {
   std::vector<double> variance;    // per column, population (ddof 0), as numpy.var
   double mean_variance = 0;        // mean of `variance`: scales KMeans' tol
   std::vector<double> row_norms2;  // ||x_i||^2 of the centred rows
+  ChunkLanes lanes;                // x and row_norms2 for the lane kernels (Lloyd, k-means++)
 
   /// Column statistics by fixed chunks merged in order: the same bits on any thread count.
-  static CentredRows From(const FeatureMatrix& input, unsigned threads);
+  /// `with_lanes` false leaves `lanes` empty (Hamerly from given centres reads rows only).
+  static CentredRows From(const FeatureMatrix& input, unsigned threads, bool with_lanes = true);
 };
 
 /// Sum of squared distances of every row to its labelled centre (direct differences, as

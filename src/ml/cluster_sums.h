@@ -26,6 +26,13 @@ class ChunkedClusterSums {
   void Accumulate(size_t chunk_idx, const FeatureMatrix& x, RowRange range,
                   std::span<const int32_t> labels);
 
+  /// Chunk `chunk_idx`'s partial, [cluster][dim] and [cluster], for writers that compute it
+  /// whole (Lloyd's pass over ChunkLanes).
+  std::span<double> Sums(size_t chunk_idx) {
+    return {sums_.data() + chunk_idx * k_ * dims_, k_ * dims_};
+  }
+  std::span<int64_t> Counts(size_t chunk_idx) { return {counts_.data() + chunk_idx * k_, k_}; }
+
   /// Sums of all chunk partials in chunk order.
   void Merge(ClusterTotals& totals, unsigned threads) const;
 

@@ -1,5 +1,6 @@
 #include "ml/feature_transform.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -34,6 +35,25 @@ bool IsConstantColumn(double variance, double mean, size_t rows) {
   const double count = static_cast<double>(rows);
   const double noise = count * mean * kEps;
   return variance <= count * kEps * variance + noise * noise;
+}
+
+/// log1p of the whole numbers 0 .. size - 1: RFM features are mostly small counts (days,
+/// orders, events), whose log1p is then a lookup of the very same value.
+std::vector<double> Log1pTable(size_t size) {
+  std::vector<double> table(size);
+  for (size_t value = 0; value < size; ++value)
+    table[value] = std::log1p(static_cast<double>(value));
+  return table;
+}
+
+/// std::log1p(value), from `table` when value is a whole number it holds (not -0.0, whose
+/// log1p keeps the sign).
+double Log1p(double value, const std::vector<double>& table) {
+  if (value >= 1 && value < static_cast<double>(table.size())) {
+    const auto whole = static_cast<size_t>(value);
+    if (static_cast<double>(whole) == value) return table[whole];
+  }
+  return std::log1p(value);
 }
 
 }  // namespace
@@ -95,13 +115,16 @@ Result<FeatureMatrix> FeatureTransform::FitApply(const FeatureMatrix& x,
   GROWTHLENS_RETURN_IF_ERROR(CheckDomain(x, true));
   // log1p of every value once, in fixed row chunks on every core (each value alone: the same
   // bits on any number of threads); then fitting without log1p on them is Fit with it.
+  // Small whole numbers come from a table of their log1p, built here (a few microseconds).
+  constexpr size_t kTableSize = 4096;
+  const std::vector<double> table = Log1pTable(std::min(kTableSize, x.rows() * x.cols()));
   FeatureMatrix logged(x.rows(), x.cols());
   const RowChunks chunks(x.rows());
   ParallelFor(chunks.count(), threads, [&](size_t chunk_idx) {
     const RowRange range = chunks[chunk_idx];
     for (size_t row_idx = range.begin; row_idx < range.end; ++row_idx)
       for (size_t col_idx = 0; col_idx < x.cols(); ++col_idx)
-        logged(row_idx, col_idx) = std::log1p(x(row_idx, col_idx));
+        logged(row_idx, col_idx) = Log1p(x(row_idx, col_idx), table);
   });
   Result<FeatureTransform> fitted = Fit(logged, FeatureTransformOptions{.log1p = false});
   if (!fitted.ok()) return fitted.status();

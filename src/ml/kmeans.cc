@@ -112,7 +112,7 @@ Result<KMeansResult> FitKMeans(const FeatureMatrix& x, const KMeansOptions& opti
     if (next_worker++ == 0) {
       for (size_t init_idx = 0; init_idx < options.n_init; ++init_idx) {
         initial_centres[init_idx] = rows.x.SelectRows(GreedyKMeansPlusPlus(
-            rows.x, rows.row_norms2, options.k, rng, side_by_side ? 1 : options.threads));
+            rows.x, rows.lanes, options.k, rng, side_by_side ? 1 : options.threads));
         seeded[init_idx].store(true, std::memory_order_release);
         seeded[init_idx].notify_all();
       }
@@ -142,7 +142,9 @@ Result<KMeansResult> FitKMeansFrom(const FeatureMatrix& x, const FeatureMatrix& 
                            " features, the rows " + std::to_string(x.cols()));
   }
   GROWTHLENS_RETURN_IF_ERROR(initial_centres.CheckFinite().WithContext("kmeans initial centres"));
-  const CentredRows rows = CentredRows::From(x, options.threads);
+  // No seeding here: Hamerly reads the rows only.
+  const CentredRows rows =
+      CentredRows::From(x, options.threads, options.algorithm == KMeansAlgorithm::kLloyd);
   FeatureMatrix centres = initial_centres;
   for (size_t cluster = 0; cluster < centres.rows(); ++cluster) {
     const std::span<double> centre = centres.row(cluster);

@@ -16,6 +16,7 @@
 #include <span>
 #include <vector>
 
+#include "ml/chunk_lanes.h"
 #include "ml/feature_matrix.h"
 
 namespace growthlens::ml {
@@ -25,6 +26,9 @@ namespace growthlens::ml {
 /// max(0, ||x||^2 + ||c||^2 - 2 x.c) (x is centred by the caller, as in KMeans).
 std::vector<size_t> GreedyKMeansPlusPlus(const FeatureMatrix& x, std::span<const double> row_norms2,
                                          size_t k, std::mt19937_64& rng, unsigned threads);
+/// The same seeds from `lanes` = ChunkLanes(x, row_norms2), built once for several seedings.
+std::vector<size_t> GreedyKMeansPlusPlus(const FeatureMatrix& x, const ChunkLanes& lanes, size_t k,
+                                         std::mt19937_64& rng, unsigned threads);
 
 /// scikit-learn's default number of candidates per centre: 2 + int(ln k).
 size_t LocalTrialsFor(size_t k);

@@ -13,27 +13,39 @@ namespace growthlens::ml {
 
 namespace {
 
-template <AssignmentStep Step>
+template <typename Step>
 RunOutcome RunWith(Step& step, const CentredRows& rows, FeatureMatrix centres,
                    const RunSettings& settings) {
   const FeatureMatrix& x = rows.x;
   const RowChunks chunks(x.rows());
   ChunkedClusterSums partial_sums(chunks.count(), centres.rows(), x.cols());
-  std::vector<size_t> changed_per_chunk(chunks.count());
   ClusterTotals totals;
   std::vector<double> shifts;  // empty: the first iteration has no previous centres
 
   RunOutcome outcome;
   outcome.labels.assign(x.rows(), -1);  // never a label, so iteration 0 cannot look converged
+  // One assignment of every row (with the cluster sums when `sum`); returns the labels changed.
+  constexpr bool kGrouped = GroupAssignmentStep<Step>;
+  std::vector<size_t> changed(kGrouped ? rows.lanes.groups() : chunks.count());
+  const auto assign = [&](bool sum) {
+    if constexpr (kGrouped) {
+      ParallelFor(changed.size(), settings.threads, [&](size_t group) {
+        changed[group] = step.AssignGroup(group, outcome.labels, sum ? &partial_sums : nullptr);
+      });
+    } else {
+      ParallelFor(changed.size(), settings.threads, [&](size_t chunk_idx) {
+        const RowRange range = chunks[chunk_idx];
+        changed[chunk_idx] = step.AssignRows(range, outcome.labels);
+        if (sum) partial_sums.Accumulate(chunk_idx, x, range, outcome.labels);
+      });
+    }
+    return std::accumulate(changed.begin(), changed.end(), size_t{0});
+  };
   bool strict = false;
   for (size_t iteration = 0; iteration < settings.max_iter; ++iteration) {
     const CentreTable table(centres);
     step.BeginIteration(centres, table, shifts);
-    ParallelFor(chunks.count(), settings.threads, [&](size_t chunk_idx) {
-      const RowRange range = chunks[chunk_idx];
-      changed_per_chunk[chunk_idx] = step.AssignRows(range, outcome.labels);
-      partial_sums.Accumulate(chunk_idx, x, range, outcome.labels);
-    });
+    const size_t changed_labels = assign(/*sum=*/true);
     partial_sums.Merge(totals, settings.threads);
     outcome.empty_cluster_relocations +=
         RelocateEmptyClusters(x, centres, outcome.labels, totals, settings.threads);
@@ -42,9 +54,7 @@ RunOutcome RunWith(Step& step, const CentredRows& rows, FeatureMatrix centres,
     centres = std::move(new_centres);
     outcome.n_iter = iteration + 1;
 
-    const size_t changed =
-        std::accumulate(changed_per_chunk.begin(), changed_per_chunk.end(), size_t{0});
-    if (changed == 0) {
+    if (changed_labels == 0) {
       strict = true;
       break;
     }
@@ -58,8 +68,7 @@ RunOutcome RunWith(Step& step, const CentredRows& rows, FeatureMatrix centres,
     // Labels from the last assignment belong to the previous centres: relabel (no update).
     const CentreTable table(centres);
     step.BeginIteration(centres, table, shifts);
-    ParallelFor(chunks.count(), settings.threads,
-                [&](size_t chunk_idx) { step.AssignRows(chunks[chunk_idx], outcome.labels); });
+    assign(/*sum=*/false);
   }
   outcome.inertia = InertiaOf(x, centres, outcome.labels, settings.threads);
   outcome.centres = std::move(centres);
@@ -74,7 +83,7 @@ RunOutcome RunKMeans(const CentredRows& rows, FeatureMatrix initial_centres,
     HamerlyStep step(rows.x, rows.row_norms2);
     return RunWith(step, rows, std::move(initial_centres), settings);
   }
-  LloydStep step(rows.x);
+  LloydStep step(rows.lanes);
   return RunWith(step, rows, std::move(initial_centres), settings);
 }
 

@@ -7,10 +7,9 @@
 #include <cmath>
 #include <numeric>
 
-#include "core/compensated_sum.h"
 #include "core/number_format.h"
-#include "core/parallel.h"
 #include "ml/kmeans.h"
+#include "ml/persona_stats.h"
 #include "ml/rfm_features.h"
 #include "ml/silhouette.h"
 
@@ -36,18 +35,6 @@ size_t TierOf(size_t rank, size_t k) {
     return static_cast<size_t>(
         std::lround(static_cast<double>(rank) * (kTiers - 1) / static_cast<double>(k - 1)));
   return rank * kTiers / k;
-}
-
-double Median(std::vector<double> values) {
-  if (values.empty()) return 0;
-  const size_t middle = values.size() / 2;
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(middle),
-                   values.end());
-  const double upper = values[middle];
-  if (values.size() % 2 == 1) return upper;
-  const double lower =
-      *std::max_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(middle));
-  return (lower + upper) / 2;
 }
 
 std::string Action(size_t tier, const Persona& persona, bool usage) {
@@ -91,38 +78,6 @@ std::string Description(const Persona& persona, bool usage) {
       GroupedNumber(persona.mean_frequency, 1), usage ? "active days" : "orders",
       GroupedNumber(persona.mean_monetary, usage ? 0 : 2), usage ? "events" : "revenue",
       PercentText(persona.monetary_share), usage ? "events" : "revenue");
-}
-
-/// Events per (persona, feature), for the top features of each persona.
-std::vector<std::vector<int64_t>> EventsByPersonaAndFeature(const Dataset& dataset,
-                                                            const RfmTable& rfm,
-                                                            std::span<const int32_t> labels,
-                                                            size_t personas, unsigned threads) {
-  std::vector<int32_t> persona_of_user(dataset.users.size(), -1);
-  for (size_t idx = 0; idx < rfm.size(); ++idx) persona_of_user[rfm.user[idx]] = labels[idx];
-  const size_t features = dataset.features.size();
-  // Slices of rows on every core, each into its own [persona][feature] counts: integer sums,
-  // so the merge gives the same totals whatever the threads.
-  constexpr size_t kRowsPerSlice = size_t{1} << 20;
-  const size_t slices = (dataset.rows() + kRowsPerSlice - 1) / kRowsPerSlice;
-  std::vector<std::vector<int64_t>> slice_events(slices);
-  ParallelFor(slices, threads, [&](size_t slice) {
-    std::vector<int64_t>& counts = slice_events[slice];
-    counts.assign(personas * features, 0);
-    const size_t end = std::min(dataset.rows(), (slice + 1) * kRowsPerSlice);
-    for (size_t row = slice * kRowsPerSlice; row < end; ++row) {
-      const int32_t persona = persona_of_user[dataset.usage.user[row]];
-      if (persona >= 0)
-        counts[static_cast<size_t>(persona) * features + dataset.usage.feature[row]] +=
-            dataset.usage.events[row];
-    }
-  });
-  std::vector<std::vector<int64_t>> events(personas, std::vector<int64_t>(features, 0));
-  for (const std::vector<int64_t>& counts : slice_events)
-    for (size_t persona = 0; persona < personas; ++persona)
-      for (size_t feature = 0; feature < features; ++feature)
-        events[persona][feature] += counts[persona * features + feature];
-  return events;
 }
 
 }  // namespace
@@ -195,7 +150,8 @@ Result<FeatureMatrix> FeaturesForModel(const Dataset& dataset, const RfmTable& r
 }
 
 Result<Segmentation> SegmentUsers(const Dataset& dataset, const RfmTable& rfm,
-                                  const SegmentationOptions& options) {
+                                  const SegmentationOptions& options,
+                                  const UserFeatureEvents* user_features) {
   Segmentation segmentation;
   segmentation.kind = dataset.kind();
   // Two clusters and a silhouette need at least three users.
@@ -214,6 +170,7 @@ Result<Segmentation> SegmentUsers(const Dataset& dataset, const RfmTable& rfm,
   Result<FeatureMatrix> scaled =
       FeatureTransform::FitApply(*x, segmentation.transform, options.threads);
   if (!scaled.ok()) return scaled.status();
+  *x = FeatureMatrix();  // unscaled features: not needed any more
 
   KMeansOptions kmeans;
   kmeans.n_init = options.n_init;
@@ -259,12 +216,12 @@ Result<Segmentation> SegmentUsers(const Dataset& dataset, const RfmTable& rfm,
   segmentation.inertia = fit.inertia;
   segmentation.centres = std::move(fit.centres);
   segmentation.labels = std::move(fit.labels);
-  NamePersonas(dataset, rfm, segmentation, options.threads);
+  NamePersonas(dataset, rfm, segmentation, options.threads, user_features);
   return segmentation;
 }
 
 void NamePersonas(const Dataset& dataset, const RfmTable& rfm, Segmentation& segmentation,
-                  unsigned threads) {
+                  unsigned threads, const UserFeatureEvents* user_features) {
   const size_t k = segmentation.centres.rows();
   const bool usage = dataset.kind() == DataKind::kUsage;
   // Order by value: frequent, big and recent first (recency is "days since": lower is better).
@@ -288,23 +245,11 @@ void NamePersonas(const Dataset& dataset, const RfmTable& rfm, Segmentation& seg
   for (int32_t& label : segmentation.labels) label = rank_of[static_cast<size_t>(label)];
 
   // Statistics per persona.
-  std::vector<std::vector<double>> recency(k), frequency(k), monetary(k);
-  CompensatedSum all_monetary;
-  for (size_t idx = 0; idx < rfm.size(); ++idx) {
-    const auto persona = static_cast<size_t>(segmentation.labels[idx]);
-    recency[persona].push_back(rfm.recency[idx]);
-    frequency[persona].push_back(static_cast<double>(rfm.frequency[idx]));
-    monetary[persona].push_back(rfm.monetary[idx]);
-    all_monetary.Add(rfm.monetary[idx]);
-  }
+  const PersonaTable numbers = PersonaNumbersOf(rfm, segmentation.labels, k);
   std::vector<std::vector<int64_t>> feature_events;
   if (usage)
-    feature_events = EventsByPersonaAndFeature(dataset, rfm, segmentation.labels, k, threads);
-  auto mean = [](const std::vector<double>& values) {
-    CompensatedSum sum;
-    for (double v : values) sum.Add(v);
-    return values.empty() ? 0.0 : sum.Value() / static_cast<double>(values.size());
-  };
+    feature_events =
+        EventsByPersonaAndFeature(dataset, rfm, segmentation.labels, k, threads, user_features);
   // Names: the tier of each rank; tiers shared by several clusters are numbered in rank order.
   std::vector<size_t> tier_size(kTiers, 0), tier_seen(kTiers, 0);
   for (size_t rank = 0; rank < k; ++rank) ++tier_size[TierOf(rank, k)];
@@ -313,19 +258,17 @@ void NamePersonas(const Dataset& dataset, const RfmTable& rfm, Segmentation& seg
     Persona persona;
     persona.id = rank;
     persona.value_score = value[order[rank]];
-    persona.users = recency[rank].size();
+    const PersonaNumbers& stats = numbers.personas[rank];
+    persona.users = stats.users;
     persona.share =
         rfm.size() == 0 ? 0 : static_cast<double>(persona.users) / static_cast<double>(rfm.size());
-    persona.mean_recency = mean(recency[rank]);
-    persona.mean_frequency = mean(frequency[rank]);
-    persona.mean_monetary = mean(monetary[rank]);
-    persona.median_recency = Median(recency[rank]);
-    persona.median_frequency = Median(frequency[rank]);
-    persona.median_monetary = Median(monetary[rank]);
-    CompensatedSum persona_monetary;
-    for (double v : monetary[rank]) persona_monetary.Add(v);
-    persona.monetary_share =
-        all_monetary.Value() == 0 ? 0 : persona_monetary.Value() / all_monetary.Value();
+    persona.mean_recency = stats.mean_recency;
+    persona.mean_frequency = stats.mean_frequency;
+    persona.mean_monetary = stats.mean_monetary;
+    persona.monetary_share = numbers.monetary == 0 ? 0 : stats.monetary / numbers.monetary;
+    persona.median_recency = stats.median_recency;
+    persona.median_frequency = stats.median_frequency;
+    persona.median_monetary = stats.median_monetary;
     if (usage) {
       const std::vector<int64_t>& events = feature_events[rank];
       const double total =

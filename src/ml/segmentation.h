@@ -17,6 +17,7 @@
 
 #include "core/dataset.h"
 #include "core/status.h"
+#include "metrics/feature_usage.h"
 #include "metrics/rfm.h"
 #include "ml/feature_matrix.h"
 #include "ml/feature_transform.h"
@@ -87,14 +88,19 @@ Result<FeatureMatrix> SegmentationFeatures(const Dataset& dataset, const RfmTabl
 Result<FeatureMatrix> FeaturesForModel(const Dataset& dataset, const RfmTable& rfm,
                                        std::span<const std::string> names);
 
+/// `user_features`: the usage log's events per (user, feature) when already counted
+/// (Analysis::user_features), which spares NamePersonas a pass over the rows; null or empty:
+/// counted from the rows.
 Result<Segmentation> SegmentUsers(const Dataset& dataset, const RfmTable& rfm,
-                                  const SegmentationOptions& options);
+                                  const SegmentationOptions& options,
+                                  const UserFeatureEvents* user_features = nullptr);
 
 /// Names and describes clusters already fitted (labels 0..k-1 per RfmTable row, centres in
 /// scaled space with recency, frequency, monetary as the first three columns), reordering them
 /// by value. Used by SegmentUsers and when a stored model predicts new users.
-/// `threads` (0 = all cores) count the events per persona and feature of a usage log.
+/// The events per persona and feature of a usage log come from `user_features` when given and
+/// not empty, else from the rows on `threads` threads (0 = all cores).
 void NamePersonas(const Dataset& dataset, const RfmTable& rfm, Segmentation& segmentation,
-                  unsigned threads = 0);
+                  unsigned threads = 0, const UserFeatureEvents* user_features = nullptr);
 
 }  // namespace growthlens::ml
