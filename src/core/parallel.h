@@ -1,12 +1,16 @@
 #pragma once
 // ParallelFor: runs task(index) for index in [0, count) on up to `threads` threads (the caller
-// is one of them). Tasks are handed out one at a time, so uneven tasks balance themselves.
+// is one of them, the others come from the WorkerPool). Tasks are handed out one at a time, so
+// uneven tasks balance themselves.
 
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
+#include <functional>
 #include <thread>
 #include <vector>
+
+#include "core/worker_pool.h"
 
 namespace growthlens {
 
@@ -23,12 +27,10 @@ void ParallelFor(size_t count, unsigned threads, Task&& task) {
     return;
   }
   std::atomic<size_t> next{0};
-  auto drain = [&] {
+  const std::function<void()> drain = [&] {
     for (size_t index = next++; index < count; index = next++) task(index);
   };
-  std::vector<std::jthread> helpers;
-  for (size_t worker_idx = 1; worker_idx < workers; ++worker_idx) helpers.emplace_back(drain);
-  drain();
+  WorkerPool::Shared().Run(workers - 1, drain);
 }
 
 }  // namespace growthlens
