@@ -3,6 +3,9 @@
 // the caller with the pool still usable.
 
 #include <atomic>
+#include <chrono>
+#include <functional>
+#include <mutex>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -27,20 +30,34 @@ TEST(WorkerPool, EveryIndexRunsOnceOnAnyThreadCount) {
   }
 }
 
-TEST(WorkerPool, HelpersAreReusedAndRunTasksBesideTheCaller) {
-  // Tasks wait for each other in pairs: only two threads at once can finish them.
+TEST(WorkerPool, OneParkedHelperServesEveryLoopBesideTheCaller) {
+  // Two tasks that wait for each other: only two threads at once can finish them. Over 20
+  // loops the caller and one and the same pool thread run them: the helper is reused, not
+  // started anew each time.
+  WorkerPool pool;
+  const std::thread::id caller = std::this_thread::get_id();
+  std::set<std::thread::id> helpers;
   for (int round = 0; round < 20; ++round) {
+    std::atomic<size_t> next{0};
     std::atomic<int> arrived{0};
-    std::set<std::thread::id> ids;
     std::mutex ids_mutex;
-    ParallelFor(2, 2, [&](size_t) {
-      ++arrived;
-      while (arrived.load() < 2) std::this_thread::yield();
-      std::lock_guard lock(ids_mutex);
-      ids.insert(std::this_thread::get_id());
-    });
-    EXPECT_EQ(ids.size(), 2u);
+    std::set<std::thread::id> ids;
+    const std::function<void()> drain = [&] {
+      for (size_t index = next++; index < 2; index = next++) {
+        ++arrived;
+        while (arrived.load() < 2) std::this_thread::yield();
+        std::lock_guard lock(ids_mutex);
+        ids.insert(std::this_thread::get_id());
+      }
+    };
+    pool.Run(1, drain);
+    ASSERT_EQ(ids.size(), 2u);
+    ASSERT_TRUE(ids.contains(caller));
+    ids.erase(caller);
+    helpers.insert(*ids.begin());
   }
+  EXPECT_EQ(helpers.size(), 1u);
+  EXPECT_EQ(pool.threads(), 1u);
 }
 
 TEST(WorkerPool, NestedLoopsFinishEvenWhenEveryPoolThreadIsBusy) {
@@ -75,7 +92,7 @@ TEST(WorkerPool, ATaskExceptionReachesTheCallerAndThePoolStaysUsable) {
 TEST(WorkerPool, RunWithMoreHelpersThanThreadsSoFarStartsThem) {
   WorkerPool pool;
   std::atomic<size_t> next{0};
-  std::atomic<int> concurrent{0}, peak{0};
+  std::atomic<int> concurrent{0}, peak{0}, done{0};
   const std::function<void()> drain = [&] {
     for (size_t index = next++; index < 6; index = next++) {
       const int now = ++concurrent;
@@ -84,10 +101,12 @@ TEST(WorkerPool, RunWithMoreHelpersThanThreadsSoFarStartsThem) {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
       --concurrent;
+      ++done;
     }
   };
   pool.Run(5, drain);
-  EXPECT_EQ(next.load() >= 6, true);
+  EXPECT_EQ(done.load(), 6);
+  EXPECT_EQ(pool.threads(), 5u);
   EXPECT_GE(peak.load(), 2);  // the helpers ran beside the caller
 }
 

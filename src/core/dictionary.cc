@@ -16,8 +16,7 @@ StringDictionary::StringDictionary()
   tag_shift_ = static_cast<unsigned>(32 - std::countr_zero(kInitialSlots));
 }
 
-void StringDictionary::Reserve(size_t strings, size_t bytes) {
-  arena_.reserve(bytes);
+void StringDictionary::Reserve(size_t strings) {
   offsets_.reserve(strings + 1);
   while (strings * 2 > slots_.size()) Grow();
 }

@@ -54,8 +54,8 @@ class StringDictionary {
   uint32_t Intern(std::string_view text, uint64_t hash);
   uint32_t Intern(std::string_view text) { return Intern(text, HashBytes(text)); }
 
-  /// Room for `strings` strings of `bytes` bytes in all, so adding them never rehashes.
-  void Reserve(size_t strings, size_t bytes);
+  /// Room for `strings` strings, so adding them never grows the table.
+  void Reserve(size_t strings);
 
   /// The code of `text` if present.
   std::optional<uint32_t> Find(std::string_view text) const;

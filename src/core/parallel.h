@@ -8,7 +8,6 @@
 #include <cstddef>
 #include <functional>
 #include <thread>
-#include <vector>
 
 #include "core/worker_pool.h"
 

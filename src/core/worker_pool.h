@@ -32,6 +32,12 @@ class WorkerPool {
   /// the others' calls do its share, and nested calls cannot deadlock.
   void Run(size_t helpers, const std::function<void()>& drain);
 
+  /// Pool threads started so far (they are never stopped before the pool is destroyed).
+  size_t threads() {
+    std::lock_guard lock(mutex_);
+    return threads_.size();
+  }
+
  private:
   struct Job {
     const std::function<void()>* drain;

@@ -3,41 +3,7 @@
 #include <array>
 #include <cstring>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-
 namespace growthlens {
-
-namespace {
-
-#ifdef __SSE2__
-uint64_t BoundaryMask(const char* block, char delimiter) {
-  const __m128i delimiter_bytes = _mm_set1_epi8(delimiter);
-  const __m128i newline_bytes = _mm_set1_epi8('\n');
-  const __m128i return_bytes = _mm_set1_epi8('\r');
-  uint64_t mask = 0;
-  for (int lane = 0; lane < 4; ++lane) {
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + lane * 16));
-    const __m128i hits = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(bytes, delimiter_bytes), _mm_cmpeq_epi8(bytes, newline_bytes)),
-        _mm_cmpeq_epi8(bytes, return_bytes));
-    mask |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(hits))) << (lane * 16);
-  }
-  return mask;
-}
-#else
-uint64_t BoundaryMask(const char* block, char delimiter) {
-  uint64_t mask = 0;
-  for (int byte_idx = 0; byte_idx < 64; ++byte_idx) {
-    const char c = block[byte_idx];
-    if (c == delimiter || c == '\n' || c == '\r') mask |= uint64_t{1} << byte_idx;
-  }
-  return mask;
-}
-#endif
-
-}  // namespace
 
 uint64_t PlainBoundaryMaskOfTail(const char* text, size_t block, size_t end, CsvDialect dialect) {
   // The last partial block: copy into a zeroed buffer so no load reads past the input.
@@ -49,15 +15,8 @@ uint64_t PlainBoundaryMaskOfTail(const char* text, size_t block, size_t end, Csv
 
 void FieldBoundaryScanner::Load(size_t pos) {
   block_start_ = pos;
-  if (pos + kBlockBytes <= end_) {
-    mask_ = BoundaryMask(text_ + pos, delimiter_);
-    return;
-  }
-  // The last partial block: copy into a zeroed buffer so no load reads past the input.
-  char padded[kBlockBytes] = {};
-  const size_t valid = end_ - pos;
-  std::memcpy(padded, text_ + pos, valid);
-  mask_ = BoundaryMask(padded, delimiter_) & ((uint64_t{1} << valid) - 1);
+  // A quote equal to the delimiter adds no bits: delimiters and line breaks only.
+  mask_ = PlainBoundaryMask(text_, pos, end_, {delimiter_, delimiter_});
 }
 
 CsvCursor::CsvCursor(std::string_view text, CsvDialect dialect, size_t begin, size_t end)

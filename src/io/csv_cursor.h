@@ -21,6 +21,45 @@ struct CsvDialect {
   char quote = '"';
 };
 
+inline constexpr size_t kPlainBlockBytes = 64;
+
+/// Bit i set where block[i] (i < 64) is the delimiter, the quote, LF or CR.
+inline uint64_t PlainMask(const char* block, CsvDialect dialect) {
+#ifdef __SSE2__
+  const __m128i delimiter_bytes = _mm_set1_epi8(dialect.delimiter);
+  const __m128i quote_bytes = _mm_set1_epi8(dialect.quote);
+  const __m128i newline_bytes = _mm_set1_epi8('\n');
+  const __m128i return_bytes = _mm_set1_epi8('\r');
+  uint64_t mask = 0;
+  for (int lane = 0; lane < 4; ++lane) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + lane * 16));
+    const __m128i hits = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(bytes, delimiter_bytes), _mm_cmpeq_epi8(bytes, quote_bytes)),
+        _mm_or_si128(_mm_cmpeq_epi8(bytes, newline_bytes), _mm_cmpeq_epi8(bytes, return_bytes)));
+    mask |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(hits))) << (lane * 16);
+  }
+  return mask;
+#else
+  uint64_t mask = 0;
+  for (size_t byte_idx = 0; byte_idx < kPlainBlockBytes; ++byte_idx) {
+    const char c = block[byte_idx];
+    if (c == dialect.delimiter || c == dialect.quote || c == '\n' || c == '\r')
+      mask |= uint64_t{1} << byte_idx;
+  }
+  return mask;
+#endif
+}
+
+/// PlainMask of the last, partial block [block, end): bytes past `end` count as none.
+uint64_t PlainBoundaryMaskOfTail(const char* text, size_t block, size_t end, CsvDialect dialect);
+
+/// PlainMask of text[block, block + 64), reading nothing at or past `end`.
+inline uint64_t PlainBoundaryMask(const char* text, size_t block, size_t end, CsvDialect dialect) {
+  if (block + kPlainBlockBytes <= end) [[likely]]
+    return PlainMask(text + block, dialect);
+  return PlainBoundaryMaskOfTail(text, block, end, dialect);
+}
+
 /// Finds the next delimiter or line-break byte from a position, 64 bytes at a time: a bitmask
 /// of those bytes is built per block (SSE2 where available) and walked with count-trailing-
 /// zeros, so the hot loop does one bit operation per field instead of one compare per byte.
@@ -45,7 +84,7 @@ class FieldBoundaryScanner {
   }
 
  private:
-  static constexpr size_t kBlockBytes = 64;
+  static constexpr size_t kBlockBytes = kPlainBlockBytes;
   void Load(size_t pos);
 
   const char* text_;
@@ -101,45 +140,6 @@ class CsvCursor {
   bool unterminated_quote_ = false;
   std::vector<std::string> unescaped_;  // storage for quoted fields, one per field index
 };
-
-inline constexpr size_t kPlainBlockBytes = 64;
-
-/// Bit i set where block[i] (i < 64) is the delimiter, the quote, LF or CR.
-inline uint64_t PlainMask(const char* block, CsvDialect dialect) {
-#ifdef __SSE2__
-  const __m128i delimiter_bytes = _mm_set1_epi8(dialect.delimiter);
-  const __m128i quote_bytes = _mm_set1_epi8(dialect.quote);
-  const __m128i newline_bytes = _mm_set1_epi8('\n');
-  const __m128i return_bytes = _mm_set1_epi8('\r');
-  uint64_t mask = 0;
-  for (int lane = 0; lane < 4; ++lane) {
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + lane * 16));
-    const __m128i hits = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(bytes, delimiter_bytes), _mm_cmpeq_epi8(bytes, quote_bytes)),
-        _mm_or_si128(_mm_cmpeq_epi8(bytes, newline_bytes), _mm_cmpeq_epi8(bytes, return_bytes)));
-    mask |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(hits))) << (lane * 16);
-  }
-  return mask;
-#else
-  uint64_t mask = 0;
-  for (size_t byte_idx = 0; byte_idx < kPlainBlockBytes; ++byte_idx) {
-    const char c = block[byte_idx];
-    if (c == dialect.delimiter || c == dialect.quote || c == '\n' || c == '\r')
-      mask |= uint64_t{1} << byte_idx;
-  }
-  return mask;
-#endif
-}
-
-/// PlainMask of the last, partial block [block, end): bytes past `end` count as none.
-uint64_t PlainBoundaryMaskOfTail(const char* text, size_t block, size_t end, CsvDialect dialect);
-
-/// PlainMask of text[block, block + 64), reading nothing at or past `end`.
-inline uint64_t PlainBoundaryMask(const char* text, size_t block, size_t end, CsvDialect dialect) {
-  if (block + kPlainBlockBytes <= end) [[likely]]
-    return PlainMask(text + block, dialect);
-  return PlainBoundaryMaskOfTail(text, block, end, dialect);
-}
 
 template <typename OnRecord>
 void CsvCursor::ReadPlainRecords(std::span<std::string_view> fields, size_t stop_before,

@@ -54,7 +54,7 @@ void MergeChunks(StagedTable& table, uint64_t header_lines, unsigned threads) {
   size_t users = global.users.size();
   for (size_t chunk_idx = 1; chunk_idx < table.chunks.size(); ++chunk_idx)
     users += table.chunks[chunk_idx].dictionaries.users.size();
-  global.users.Reserve(users, 0);
+  global.users.Reserve(users);
   std::vector<std::function<void()>> tasks;
   uint64_t lines_before = header_lines + table.chunks.front().newlines;
   for (size_t chunk_idx = 1; chunk_idx < table.chunks.size(); ++chunk_idx) {
