@@ -21,6 +21,7 @@
 #include "core/dataset.h"
 #include "core/date.h"
 #include "core/dictionary.h"
+#include "dataset_expect.h"
 #include "io/column_mapping.h"
 #include "io/csv_cursor.h"
 #include "io/csv_table_reader.h"
@@ -995,11 +996,6 @@ LargeInput MakeLargeInput() {
   return input;
 }
 
-void ExpectSameDictionary(const StringDictionary& a, const StringDictionary& b, const char* what) {
-  ASSERT_EQ(a.size(), b.size()) << what;
-  for (uint32_t code = 0; code < a.size(); ++code) ASSERT_EQ(a[code], b[code]) << what << code;
-}
-
 void ExpectSameExamples(const std::vector<RowExample>& a, const std::vector<RowExample>& b,
                         const std::string& what) {
   ASSERT_EQ(a.size(), b.size()) << what;
@@ -1029,32 +1025,7 @@ void ExpectSameResult(const CleanedData& actual, const CleanedData& expected) {
     ExpectSameExamples(other.rules[rule_idx].examples, report.rules[rule_idx].examples,
                        CleaningRuleName(static_cast<CleaningRule>(rule_idx)));
   }
-  const Dataset& a = expected.dataset;
-  const Dataset& b = actual.dataset;
-  ASSERT_EQ(b.kind(), a.kind());
-  ASSERT_EQ(b.rows(), a.rows());
-  EXPECT_EQ(b.usage.user, a.usage.user);
-  EXPECT_EQ(b.usage.day, a.usage.day);
-  EXPECT_EQ(b.usage.feature, a.usage.feature);
-  EXPECT_EQ(b.usage.events, a.usage.events);
-  EXPECT_EQ(b.transactions.order, a.transactions.order);
-  EXPECT_EQ(b.transactions.item, a.transactions.item);
-  EXPECT_EQ(b.transactions.quantity, a.transactions.quantity);
-  EXPECT_EQ(b.transactions.price, a.transactions.price);
-  EXPECT_EQ(b.orders.invoice, a.orders.invoice);
-  EXPECT_EQ(b.orders.customer, a.orders.customer);
-  EXPECT_EQ(b.orders.time, a.orders.time);
-  EXPECT_EQ(b.orders.country, a.orders.country);
-  EXPECT_EQ(b.items.stock_code, a.items.stock_code);
-  EXPECT_EQ(b.items.description, a.items.description);
-  EXPECT_EQ(b.prices, a.prices);
-  EXPECT_EQ(b.user_signup, a.user_signup);
-  ExpectSameDictionary(a.users, b.users, "users");
-  ExpectSameDictionary(a.features, b.features, "features");
-  ExpectSameDictionary(a.invoices, b.invoices, "invoices");
-  ExpectSameDictionary(a.stock_codes, b.stock_codes, "stock_codes");
-  ExpectSameDictionary(a.descriptions, b.descriptions, "descriptions");
-  ExpectSameDictionary(a.countries, b.countries, "countries");
+  testing::ExpectSameDataset(expected.dataset, actual.dataset);
 }
 
 TEST(CsvReader, ParallelReadMatchesSingleThread) {

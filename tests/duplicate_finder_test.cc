@@ -28,37 +28,45 @@ using testing::kUsageHeader;
 constexpr uint8_t kKeep = 0xFF;
 constexpr uint8_t kDuplicate = 0;
 
-// Reads `text` on `threads` and marks duplicates with `layout`; returns the flags in row order.
-std::vector<uint8_t> Flags(const std::string& text, unsigned threads,
-                           const DuplicateLayout& layout) {
+CsvReadResult Read(const std::string& text, unsigned threads) {
   Result<InputBuffer> input = InputBuffer::FromText(text, Encoding::kUtf8);
   EXPECT_TRUE(input.ok());
   CsvReadOptions options;
   options.threads = threads;
   Result<CsvReadResult> read = ReadCsv(*input, "dups.csv", options);
   EXPECT_TRUE(read.ok()) << read.status().message();
-  const StagedTable& table = read->table;
+  return std::move(read).value();
+}
+
+std::vector<std::vector<uint8_t>> AllKept(const StagedTable& table) {
   std::vector<std::vector<uint8_t>> status;
   for (const StagedChunk& chunk : table.chunks) status.emplace_back(chunk.rows(), kKeep);
-  MarkDuplicateRows(table, status, kDuplicate, threads, layout);
+  return status;
+}
+
+// 1 for each row marked a duplicate, in row order.
+std::vector<uint8_t> FlagsOf(const std::vector<std::vector<uint8_t>>& status) {
   std::vector<uint8_t> flags;
   for (const auto& chunk_status : status)
     for (uint8_t row_status : chunk_status) flags.push_back(row_status == kDuplicate ? 1 : 0);
   return flags;
 }
 
+// Reads `text` on `threads` and marks duplicates with `layout`; returns the flags in row order.
+std::vector<uint8_t> Flags(const std::string& text, unsigned threads,
+                           const DuplicateLayout& layout) {
+  const CsvReadResult read = Read(text, threads);
+  std::vector<std::vector<uint8_t>> status = AllKept(read.table);
+  MarkDuplicateRows(read.table, status, kDuplicate, threads, layout);
+  return FlagsOf(status);
+}
+
 // The same, with each chunk's runs scanned `block` rows at a time, as the cleaner feeds them:
 // runs and days cross the block ends.
 std::vector<uint8_t> FlagsFedInBlocks(const std::string& text, unsigned threads, size_t block) {
-  Result<InputBuffer> input = InputBuffer::FromText(text, Encoding::kUtf8);
-  EXPECT_TRUE(input.ok());
-  CsvReadOptions options;
-  options.threads = threads;
-  Result<CsvReadResult> read = ReadCsv(*input, "dups.csv", options);
-  EXPECT_TRUE(read.ok()) << read.status().message();
-  const StagedTable& table = read->table;
-  std::vector<std::vector<uint8_t>> status;
-  for (const StagedChunk& chunk : table.chunks) status.emplace_back(chunk.rows(), kKeep);
+  const CsvReadResult read = Read(text, threads);
+  const StagedTable& table = read.table;
+  std::vector<std::vector<uint8_t>> status = AllKept(table);
   DuplicateFinder finder(table, kDuplicate);
   ParallelFor(table.chunks.size(), threads, [&](size_t chunk_idx) {
     DuplicateFinder::ChunkScan scan = finder.ScanChunk(chunk_idx, status[chunk_idx]);
@@ -66,10 +74,7 @@ std::vector<uint8_t> FlagsFedInBlocks(const std::string& text, unsigned threads,
     scan.Finish();
   });
   finder.MarkAcrossRuns(status, threads);
-  std::vector<uint8_t> flags;
-  for (const auto& chunk_status : status)
-    for (uint8_t row_status : chunk_status) flags.push_back(row_status == kDuplicate ? 1 : 0);
-  return flags;
+  return FlagsOf(status);
 }
 
 void ExpectWavesAgree(const std::string& text, const std::vector<uint8_t>& expected) {
@@ -85,7 +90,8 @@ void ExpectWavesAgree(const std::string& text, const std::vector<uint8_t>& expec
     EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, false, 16, 0}), expected) << threads;
     // The partitions visit the listed runs of keys with several runs, or every row.
     EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, 1, 0}), expected) << threads;
-    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, SIZE_MAX}), expected) << threads;
+    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, SIZE_MAX, 0}), expected)
+        << threads;
   }
 }
 

@@ -108,8 +108,10 @@ Status RunRevenue(RevenueArgs& args, CommandOutcome& outcome) {
     }
     case RevenueView::kSeasonality: {
       std::vector<View> views;
+      const std::vector<CompensatedSum> order_revenue = OrderRevenue(dataset);
       for (const SeasonTable& table : kSeasonTables)
-        views.push_back(RevenueSeasonView(table, RevenueBySeason(dataset, table.season),
+        views.push_back(RevenueSeasonView(table,
+                                          RevenueBySeason(dataset, table.season, order_revenue),
                                           summary.revenue, format == OutputFormat::kCsv));
       if (format == OutputFormat::kTable) {
         for (size_t table_idx = 0; table_idx < views.size(); ++table_idx)

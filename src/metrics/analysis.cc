@@ -56,7 +56,10 @@ void RunFromRows(const Dataset& dataset, const UserRows& by_user, const Analysis
          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
   }
   std::vector<AnalysisTask> tasks;
-  tasks.push_back({"rfm", [&] { analysis.rfm = ComputeRfm(dataset, options.rfm); }});
+  tasks.push_back({"rfm", [&] {
+                     analysis.rfm = ComputeRfm(dataset, options.rfm);
+                     analysis.top_user_share = TopShare(analysis.rfm.monetary, 0.2);
+                   }});
   tasks.push_back({"kpis", [&] { analysis.kpis = ComputeKpis(dataset, KpiOptions()); }});
   tasks.push_back({"lifecycle", [&] {
                      analysis.lifecycle = ComputeLifecycle(dataset, LifecycleOptionsFor(options));
@@ -172,15 +175,12 @@ Analysis RunAnalysis(const Dataset& dataset, const AnalysisOptions& options) {
       {"group rows by user",
        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
 
-  const bool rolled_up = UsageRollup::Covers(dataset, by_user);
-  if (rolled_up) {
+  if (UsageRollup::Covers(dataset, by_user))
     RunFromRollup(dataset, by_user, options, analysis);
-  } else {
+  else
     RunFromRows(dataset, by_user, options, analysis);
-  }
 
   const auto insights_start = std::chrono::steady_clock::now();
-  if (!rolled_up) analysis.top_user_share = TopShare(analysis.rfm.monetary, 0.2);
   analysis.insights = ComputeInsights(dataset, analysis);
   analysis.timings.push_back(
       {"insights",

@@ -56,6 +56,14 @@ double Log1p(double value, const std::vector<double>& table) {
   return std::log1p(value);
 }
 
+// (value - mean) / scale, column by column, in place.
+void Standardize(FeatureMatrix& z, const std::vector<double>& mean,
+                 const std::vector<double>& scale) {
+  for (size_t row_idx = 0; row_idx < z.rows(); ++row_idx)
+    for (size_t col_idx = 0; col_idx < z.cols(); ++col_idx)
+      z(row_idx, col_idx) = (z(row_idx, col_idx) - mean[col_idx]) / scale[col_idx];
+}
+
 }  // namespace
 
 Result<FeatureTransform> FeatureTransform::Fit(const FeatureMatrix& x,
@@ -101,12 +109,10 @@ Result<FeatureMatrix> FeatureTransform::Apply(const FeatureMatrix& x) const {
   }
   GROWTHLENS_RETURN_IF_ERROR(CheckDomain(x, log1p));
   FeatureMatrix z(x.rows(), x.cols());
-  for (size_t row_idx = 0; row_idx < x.rows(); ++row_idx) {
-    for (size_t col_idx = 0; col_idx < x.cols(); ++col_idx) {
-      const double value = log1p ? std::log1p(x(row_idx, col_idx)) : x(row_idx, col_idx);
-      z(row_idx, col_idx) = (value - mean[col_idx]) / scale[col_idx];
-    }
-  }
+  for (size_t row_idx = 0; row_idx < x.rows(); ++row_idx)
+    for (size_t col_idx = 0; col_idx < x.cols(); ++col_idx)
+      z(row_idx, col_idx) = log1p ? std::log1p(x(row_idx, col_idx)) : x(row_idx, col_idx);
+  Standardize(z, mean, scale);
   return z;
 }
 
@@ -130,10 +136,7 @@ Result<FeatureMatrix> FeatureTransform::FitApply(const FeatureMatrix& x,
   if (!fitted.ok()) return fitted.status();
   transform = std::move(fitted).value();
   transform.log1p = true;
-  for (size_t row_idx = 0; row_idx < logged.rows(); ++row_idx)
-    for (size_t col_idx = 0; col_idx < logged.cols(); ++col_idx)
-      logged(row_idx, col_idx) =
-          (logged(row_idx, col_idx) - transform.mean[col_idx]) / transform.scale[col_idx];
+  Standardize(logged, transform.mean, transform.scale);
   return logged;
 }
 

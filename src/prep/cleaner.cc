@@ -15,6 +15,11 @@ namespace growthlens {
 
 namespace {
 
+// Without branches (bitwise ors), so that the row rules vectorize.
+bool DayOutOfRange(Day day, Day min_date, Day max_date) {
+  return (day == kInvalidDay) | (day < min_date) | (day >= max_date);
+}
+
 // A row status that is neither kept nor a rule: an unparsable date with invalid_date off.
 constexpr uint8_t kUnparsableDateStatus = 0xFE;
 
@@ -37,9 +42,7 @@ class RowRules {
     const bool invalid_date = On(CleaningRule::kInvalidDate);
     const Day min_date = options_.min_date;
     const Day max_date = options_.max_date;
-    auto out_of_range = [=](Day day) {
-      return (day == kInvalidDay) | (day < min_date) | (day >= max_date);
-    };
+    auto out_of_range = [=](Day day) { return DayOutOfRange(day, min_date, max_date); };
     const uint32_t* user = chunk.user.data();
     if (kind_ == DataKind::kUsage) {
       const bool non_positive_events = On(CleaningRule::kNonPositiveEvents);
@@ -94,7 +97,7 @@ class RowRules {
   }
 
   bool OutOfRange(Day day) const {
-    return day == kInvalidDay || day < options_.min_date || day >= options_.max_date;
+    return DayOutOfRange(day, options_.min_date, options_.max_date);
   }
 
  private:
