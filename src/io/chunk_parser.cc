@@ -19,58 +19,42 @@ constexpr size_t kMaxExampleValueBytes = 80;
 /// Interns a column's strings through two caches before the dictionary: the previous value
 /// (logs sorted by user or invoice repeat it on consecutive rows) and a small direct-mapped
 /// table keyed by length and end bytes, which catches the few values of columns like
-/// feature_name or Country without hashing the string. The caches hold views of the input
-/// text itself (valid for the whole parse), never of the reader's scratch copies of quoted
-/// fields, which the next record overwrites.
+/// feature_name or Country without hashing the string. The caches compare with the
+/// dictionary's copy, never with the input: the input's pages are released behind the parser,
+/// and a view of them would fault them (whole large folios) back in.
 class CachedInterner {
  public:
-  CachedInterner(StringDictionary& dictionary, std::string_view input)
-      : dictionary_(dictionary), input_(input) {}
+  explicit CachedInterner(StringDictionary& dictionary) : dictionary_(dictionary) {
+    recent_.fill(kNullCode);
+  }
   uint32_t Intern(std::string_view text) {
-    if (last_code_ != kNullCode && ShortStringEquals(last_text_, text)) return last_code_;
+    if (last_code_ != kNullCode && ShortStringEquals(dictionary_[last_code_], text))
+      return last_code_;
     if (!text.empty()) {
-      const Recent& recent = recent_[RecentSlot(text)];
-      if (recent.code != kNullCode && ShortStringEquals(recent.text, text)) {
-        last_text_ = text;
-        return last_code_ = recent.code;
-      }
+      const uint32_t recent = recent_[RecentSlot(text)];
+      if (recent != kNullCode && ShortStringEquals(dictionary_[recent], text))
+        return last_code_ = recent;
     }
     return InternSlow(text);
   }
 
  private:
-  struct Recent {
-    std::string_view text;
-    uint32_t code = kNullCode;
-  };
   static constexpr size_t kRecentSlots = 32;
   static size_t RecentSlot(std::string_view text) {
     const auto first = static_cast<unsigned char>(text.front());
     const auto last = static_cast<unsigned char>(text.back());
     return (text.size() * 31 + first * 7 + last) % kRecentSlots;
   }
-  bool InInput(std::string_view text) const {
-    return text.data() >= input_.data() &&
-           text.data() + text.size() <= input_.data() + input_.size();
-  }
 
   [[gnu::noinline]] uint32_t InternSlow(std::string_view text) {
-    if (text.empty() || !InInput(text)) {
-      last_code_ = kNullCode;
-      return dictionary_.Intern(text);
-    }
-    Recent& recent = recent_[RecentSlot(text)];
-    if (recent.code == kNullCode || !ShortStringEquals(recent.text, text))
-      recent = {text, dictionary_.Intern(text)};
-    last_text_ = text;
-    return last_code_ = recent.code;
+    last_code_ = dictionary_.Intern(text);
+    if (!text.empty()) recent_[RecentSlot(text)] = last_code_;
+    return last_code_;
   }
 
   StringDictionary& dictionary_;
-  std::string_view input_;
-  std::string_view last_text_;
-  uint32_t last_code_ = kNullCode;  // kNullCode: last_text_ is not cached
-  std::array<Recent, kRecentSlots> recent_{};
+  uint32_t last_code_ = kNullCode;
+  std::array<uint32_t, kRecentSlots> recent_;
 };
 
 /// Parses a date column. Plain ISO dates ("2025-03-17", ten bytes) take a fast path: the
@@ -152,16 +136,16 @@ std::string Abbreviate(std::string_view text) {
 
 class ChunkParser {
  public:
-  ChunkParser(std::string_view text, const ChunkParseOptions& options, StagedChunk& out)
+  ChunkParser(const ChunkParseOptions& options, StagedChunk& out)
       : options_(options),
         mapping_(*options.mapping),
         out_(out),
-        users_(out.dictionaries.users, text),
-        features_(out.dictionaries.features, text),
-        invoices_(out.dictionaries.invoices, text),
-        stock_codes_(out.dictionaries.stock_codes, text),
-        descriptions_(out.dictionaries.descriptions, text),
-        countries_(out.dictionaries.countries, text),
+        users_(out.dictionaries.users),
+        features_(out.dictionaries.features),
+        invoices_(out.dictionaries.invoices),
+        stock_codes_(out.dictionaries.stock_codes),
+        descriptions_(out.dictionaries.descriptions),
+        countries_(out.dictionaries.countries),
         time_parser_(*options.dates),
         signup_parser_(*options.dates),
         allow_decimal_comma_(options.dialect.delimiter != ',') {}
@@ -403,7 +387,7 @@ class ChunkParser {
 size_t ParseChunk(std::string_view text, size_t begin, size_t nominal_end,
                   const ChunkParseOptions& options, StagedChunk& out, size_t reserve_until,
                   uint64_t line_offset) {
-  ChunkParser parser(text, options, out);
+  ChunkParser parser(options, out);
   return parser.Run(text, begin, nominal_end, reserve_until, line_offset);
 }
 
