@@ -38,7 +38,7 @@ std::string UsageLogPath() {
 std::string OnlineRetailPath() {
   const std::string path = ScratchDir() + "/online_retail.csv";
   if (!std::filesystem::exists(path)) {
-    const std::string command = "xz -dc '" + std::string(GROWTHLENS_SHARED_DATA_DIR) +
+    const std::string command = "xz -dc '" + std::string(GROWTHLENS_PUBLIC_DATA_DIR) +
                                 "/online_retail.csv.xz' > '" + path + "'";
     if (std::system(command.c_str()) != 0) std::abort();
   }

@@ -70,7 +70,7 @@ class SharedInputs {
 
   const std::string& RetailCsv() {
     if (retail_csv_.empty()) {
-      const std::string text = testing::ReadXz(testing::SharedDataPath("online_retail.csv.xz"));
+      const std::string text = testing::ReadXz(testing::PublicDataPath("online_retail.csv.xz"));
       EXPECT_FALSE(text.empty()) << "cannot decompress online_retail.csv.xz";
       retail_csv_ = Write("online_retail.csv", text);
     }

@@ -290,7 +290,7 @@ TEST(RunAnalysis, InsightsFollowTheDataNotFixedText) {
 
 TEST(RunAnalysis, OnlineRetailInsightsMatchThePandasGoldens) {
   Result<CleanedData> data =
-      IngestText(testing::ReadXz(testing::SharedDataPath("online_retail.csv.xz")),
+      IngestText(testing::ReadXz(testing::PublicDataPath("online_retail.csv.xz")),
                  "online_retail.csv", IngestOptions());
   ASSERT_TRUE(data.ok()) << data.status().message();
   const Analysis analysis = RunAnalysis(data->dataset, AnalysisOptions());

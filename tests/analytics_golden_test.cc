@@ -63,7 +63,7 @@ class OnlineRetailAnalyticsGolden : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     Result<CleanedData> data =
-        IngestText(testing::ReadXz(testing::SharedDataPath("online_retail.csv.xz")),
+        IngestText(testing::ReadXz(testing::PublicDataPath("online_retail.csv.xz")),
                    "online_retail.csv", IngestOptions());
     ASSERT_TRUE(data.ok()) << data.status().message();
     data_ = new CleanedData(std::move(data).value());

@@ -44,8 +44,8 @@ class ExperimentGolden : public ::testing::Test {
                                   ("growthlens_experiment_golden_" + std::to_string(::getpid())));
     std::filesystem::create_directories(*dir_);
     std::ofstream(*dir_ / "cookie_cats.csv")
-        << testing::ReadXz(testing::SharedDataPath("cookie_cats.csv.xz"));
-    WriteCleanAbData(testing::ReadXz(testing::SharedDataPath("ab_data.csv.xz")));
+        << testing::ReadXz(testing::PublicDataPath("cookie_cats.csv.xz"));
+    WriteCleanAbData(testing::ReadXz(testing::PublicDataPath("ab_data.csv.xz")));
     real_ = new std::map<std::string, std::string>(
         testing::ReadGolden(testing::GoldenPath("stats_real_data.golden")));
     golden_ = new std::map<std::string, std::string>(
@@ -307,7 +307,7 @@ json Plan(const std::string& arguments) {
 
 TEST_F(ExperimentGolden, PlanFromDataMatchesPandasAndStatsmodels) {
   const std::string retail = File("online_retail.csv");
-  std::ofstream(retail) << testing::ReadXz(testing::SharedDataPath("online_retail.csv.xz"));
+  std::ofstream(retail) << testing::ReadXz(testing::PublicDataPath("online_retail.csv.xz"));
   const std::vector<std::tuple<std::string, std::string, std::string, std::string>> cases = {
       {testing::GoldenPath("usage_small.csv"), "events", "0.1", "plan.usage_small.events"},
       {testing::GoldenPath("usage_small.csv"), "active_days", "0.1",

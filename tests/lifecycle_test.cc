@@ -422,7 +422,7 @@ TEST(LifecycleGolden, UsageSmallMonthWeekAndRanges) {
 
 TEST(LifecycleGolden, OnlineRetailMonthWeekAndRanges) {
   Result<CleanedData> data =
-      IngestText(testing::ReadXz(testing::SharedDataPath("online_retail.csv.xz")),
+      IngestText(testing::ReadXz(testing::PublicDataPath("online_retail.csv.xz")),
                  "online_retail.csv", IngestOptions());
   ASSERT_TRUE(data.ok()) << data.status().message();
   ASSERT_EQ(data->dataset.rows(), 392'692u);

@@ -124,7 +124,7 @@ struct RetailRfm {
 
 inline const RetailRfm& OnlineRetailRfm() {
   static const std::unique_ptr<RetailRfm> rfm = [] {
-    Result<CleanedData> data = IngestText(ReadXz(SharedDataPath("online_retail.csv.xz")),
+    Result<CleanedData> data = IngestText(ReadXz(PublicDataPath("online_retail.csv.xz")),
                                           "online_retail.csv", IngestOptions());
     EXPECT_TRUE(data.ok()) << data.status().message();
     auto result = std::make_unique<RetailRfm>();

@@ -21,7 +21,7 @@ constexpr double kRevenueTolerance = 0.005;
 class OnlineRetailGolden : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    text_ = new std::string(testing::ReadXz(testing::SharedDataPath("online_retail.csv.xz")));
+    text_ = new std::string(testing::ReadXz(testing::PublicDataPath("online_retail.csv.xz")));
     golden_ = new std::map<std::string, std::string>(
         testing::ReadGolden(testing::GoldenPath("online_retail_cleaning.golden")));
   }
@@ -31,7 +31,7 @@ class OnlineRetailGolden : public ::testing::Test {
   }
   void SetUp() override {
     ASSERT_FALSE(text_->empty())
-        << "cannot read ../shared/data/online_retail.csv.xz (is xz installed?)";
+        << "cannot read tests/data/online_retail.csv.xz (is xz installed?)";
     ASSERT_FALSE(golden_->empty());
   }
 

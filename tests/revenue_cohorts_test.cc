@@ -152,7 +152,7 @@ TEST(Cohorts, AveragePeriodNoCohortObservesIsNaN) {
 }
 
 TEST(OnlineRetailAnalytics, CohortSizesAndMonthsMatchTheCleaningGolden) {
-  const std::string text = testing::ReadXz(testing::SharedDataPath("online_retail.csv.xz"));
+  const std::string text = testing::ReadXz(testing::PublicDataPath("online_retail.csv.xz"));
   ASSERT_FALSE(text.empty());
   const auto golden = testing::ReadGolden(testing::GoldenPath("online_retail_cleaning.golden"));
   const CleanedData data = IngestOrDie(text);

@@ -163,7 +163,7 @@ TEST(Personas, TiersSpreadForFewClustersAndNumberedForMany) {
 
 TEST(Segmentation, OnlineRetailInertiaMatchesScikitLearnAndSilhouetteChoosesK) {
   Result<CleanedData> data =
-      IngestText(testing::ReadXz(testing::SharedDataPath("online_retail.csv.xz")),
+      IngestText(testing::ReadXz(testing::PublicDataPath("online_retail.csv.xz")),
                  "online_retail.csv", IngestOptions());
   ASSERT_TRUE(data.ok()) << data.status().message();
   const RfmTable rfm = ComputeRfm(data->dataset, RfmOptions());

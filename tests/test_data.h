@@ -1,5 +1,5 @@
 #pragma once
-// Helpers for tests that read the real datasets in ../shared/data (xz-compressed; decompressed
+// Helpers for tests that read the real datasets in tests/data (xz-compressed, see tests/data/SOURCES.md; decompressed
 // at test time with the xz tool, never committed) and golden files under tests/golden.
 
 #include <cstdio>
@@ -16,8 +16,8 @@ inline constexpr std::string_view kRetailHeader =
 inline constexpr std::string_view kUsageHeader =
     "user_id,signup_date,event_date,feature_name,events_count\n";
 
-inline std::string SharedDataPath(const std::string& file) {
-  return std::string(GROWTHLENS_SHARED_DATA_DIR) + "/" + file;
+inline std::string PublicDataPath(const std::string& file) {
+  return std::string(GROWTHLENS_PUBLIC_DATA_DIR) + "/" + file;
 }
 
 inline std::string GoldenPath(const std::string& file) {

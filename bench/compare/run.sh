@@ -14,7 +14,7 @@ cd "$repo"
 users=200000
 seed=42
 work=/tmp/growthlens-compare
-retail_source="$repo/../shared/data/online_retail.csv.xz"
+retail_source="$repo/tests/data/online_retail.csv.xz"
 docs=1
 only="growthlens,pandas,duckdb"
 growthlens=""

@@ -8,7 +8,7 @@ Run from the repo root (Debian's python3-pandas; pandas 1.5.3, numpy 1.24.2, pyt
     ./build/growthlens generate --users 300 --seed 7 --output tests/golden/usage_small.csv
     /usr/bin/python3 tests/golden/make_analytics_golden.py [path/to/online_retail.csv.xz]
 
-(default input: ../shared/data/online_retail.csv.xz relative to the repo root; the usage log
+(default input: tests/data/online_retail.csv.xz; the usage log
 is read from tests/golden/usage_small.csv, which the generate command above rewrites
 byte-identically). Fully deterministic: no randomness, no dates of the run in any output.
 
@@ -145,7 +145,7 @@ import pandas as pd
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-    REPO, "..", "shared", "data", "online_retail.csv.xz")
+    REPO, "tests", "data", "online_retail.csv.xz")
 USAGE = os.path.join(HERE, "usage_small.csv")
 
 SEGMENTS = ["Champions", "Loyal", "New", "Promising", "Potential Loyalist", "Can't Lose Them",

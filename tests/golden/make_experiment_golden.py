@@ -6,9 +6,9 @@ of GrowthLens, for tests/experiment_per_user_test.cc.
 HOW TO RUN (from the repo root; Debian packages: numpy 1.24.2, scipy 1.10.1, pandas 1.5.3,
 python 3.11.2):
 
-    /usr/bin/python3 tests/golden/make_experiment_golden.py [path/to/shared/data]
+    /usr/bin/python3 tests/golden/make_experiment_golden.py [path/to/data/folder]
 
-(default data folder: ../shared/data relative to the repo root; the .xz file is read with
+(default data folder: tests/data; the .xz file is read with
 Python's lzma). Deterministic: rerunning rewrites the same bytes. Takes a few seconds.
 
 WRITES into tests/golden/ (numbers printed with "%.17g"):
@@ -71,7 +71,7 @@ from statsmodels.stats.proportion import proportion_effectsize
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-DATA = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, "..", "shared", "data")
+DATA = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, "tests", "data")
 VERSIONS = (f"# numpy {np.__version__}, scipy {scipy.__version__}, "
             f"statsmodels {statsmodels.__version__}, pandas {pd.__version__}\n")
 ALPHA = 0.05

@@ -8,7 +8,7 @@ pandas 1.5.3, python 3.11.2):
 
     /usr/bin/python3 tests/golden/make_kmeans_golden.py [path/to/online_retail.csv.xz]
 
-(default input: ../shared/data/online_retail.csv.xz relative to the repo root). Fully
+(default input: tests/data/online_retail.csv.xz). Fully
 deterministic: fixed seeds, no dates of the run in any output; rerunning rewrites the same bytes.
 Takes about a minute (the Online Retail file and 5 x n_init=10 fits).
 
@@ -86,7 +86,7 @@ from sklearn.preprocessing import StandardScaler
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 RETAIL = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-    REPO, "..", "shared", "data", "online_retail.csv.xz")
+    REPO, "tests", "data", "online_retail.csv.xz")
 
 assert sklearn.__version__ == "1.2.1", sklearn.__version__
 MAX_FILE_BYTES = 200_000

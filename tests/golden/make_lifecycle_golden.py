@@ -6,7 +6,7 @@ root (Debian's python3-pandas; pandas 1.5.3, numpy 1.24.2, python 3.11.2):
 
     /usr/bin/python3 tests/golden/make_lifecycle_golden.py [path/to/online_retail.csv.xz]
 
-(default input: ../shared/data/online_retail.csv.xz relative to the repo root; the usage log is
+(default input: tests/data/online_retail.csv.xz; the usage log is
 tests/golden/usage_small.csv, see make_analytics_golden.py for how it was generated). Fully
 deterministic: no randomness, no dates of the run in any output. Takes a few seconds.
 
@@ -59,7 +59,7 @@ import pandas as pd
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-    REPO, "..", "shared", "data", "online_retail.csv.xz")
+    REPO, "tests", "data", "online_retail.csv.xz")
 USAGE = os.path.join(HERE, "usage_small.csv")
 COLUMNS = ["period", "days_in_data", "days", "active", "new", "returning", "resurrecting",
            "dormant", "quick_ratio"]

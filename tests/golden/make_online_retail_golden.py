@@ -10,7 +10,7 @@ Run (from the repo root; needs Debian's python3-pandas, pandas 1.5.3 was used):
         > tests/golden/online_retail_cleaning.golden
 
 Optional argument: path to online_retail.csv.xz
-(default: ../shared/data/online_retail.csv.xz relative to the repo root).
+(default: tests/data/online_retail.csv.xz).
 Deterministic: no randomness; only the "# generated" date line changes.
 
 Rules, in order; a dropped row counts under the FIRST rule that rejects it:
@@ -37,7 +37,7 @@ import pandas as pd
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-    REPO, "..", "shared", "data", "online_retail.csv.xz")
+    REPO, "tests", "data", "online_retail.csv.xz")
 
 with lzma.open(path, "rb") as f:
     data = f.read()

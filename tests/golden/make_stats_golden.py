@@ -5,9 +5,9 @@ and scipy, independent of GrowthLens, for tests/stats_golden_test.cc.
 HOW TO RUN (from the repo root; Debian packages: statsmodels 0.13.5, scipy 1.10.1,
 pandas 1.5.3, python 3.11.2):
 
-    /usr/bin/python3 tests/golden/make_stats_golden.py [path/to/shared/data]
+    /usr/bin/python3 tests/golden/make_stats_golden.py [path/to/data/folder]
 
-(default data folder: ../shared/data relative to the repo root; the .xz files are read with
+(default data folder: tests/data; the .xz files are read with
 Python's lzma). Deterministic: rerunning rewrites the same bytes. Takes a few seconds.
 
 WRITES into tests/golden/ (numbers printed with "%.17g" so they parse to the doubles scipy saw):
@@ -46,7 +46,7 @@ from statsmodels.stats.proportion import proportion_effectsize, proportions_ztes
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-DATA = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, "..", "shared", "data")
+DATA = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, "tests", "data")
 VERSIONS = (f"# statsmodels {statsmodels.__version__}, scipy {scipy.__version__}, "
             f"pandas {pd.__version__}, numpy {np.__version__}\n")
 
