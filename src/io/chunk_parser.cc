@@ -153,7 +153,7 @@ class ChunkParser {
   size_t Run(std::string_view text, size_t begin, size_t nominal_end, size_t reserve_until,
              uint64_t line_offset) {
     SizeColumns(EstimateRows(text, begin, reserve_until == 0 ? nominal_end : reserve_until));
-    CsvCursor cursor(text, options_.dialect, begin, text.size());
+    CsvCursor cursor(text, options_.dialect, begin, text.size(), options_.max_quoted_bytes);
     TextWindow window(options_.input, begin, options_.utf8_failed);
     std::vector<std::string_view> fields;
     const size_t expected_fields = mapping_.header.size();
@@ -180,9 +180,26 @@ class ChunkParser {
         continue;
       }
       ++out_.records;
-      if (cursor.unterminated_quote()) {
-        Reject(ParseIssue::kUnterminatedQuote, "", Abbreviate(fields.back()),
-               "a quoted field is never closed before the end of the file");
+      // A quote left open swallows the lines after it: into the end of the input, past the
+      // length limit, or (paired with a later quote) into a record of the wrong shape. The
+      // record is cut at the end of its first line and the next line read on its own; the
+      // reader then fails naming the line, unless cutting was asked for.
+      const bool open_quote = cursor.unterminated_quote();
+      if (open_quote || (fields.size() != expected_fields && cursor.quoted_line_breaks() > 0)) {
+        const std::string message =
+            open_quote ? (cursor.position() >= text.size()
+                              ? std::string("a quoted field is not closed before the end of the "
+                                            "file")
+                              : fmt::format("a quoted field runs past {} bytes without closing",
+                                            options_.max_quoted_bytes))
+                       : fmt::format(
+                             "a quoted field runs over {} line breaks and leaves its "
+                             "record with {} fields, not {}: a quote left open",
+                             cursor.quoted_line_breaks(), fields.size(), expected_fields);
+        const std::string_view line = cursor.CutRecordAtLineEnd();
+        if (out_.first_open_quote.line == 0)
+          out_.first_open_quote = {line_, "", Abbreviate(line), message};
+        Reject(ParseIssue::kUnterminatedQuote, "", Abbreviate(line), message);
         continue;
       }
       if (fields.size() != expected_fields) {
