@@ -76,8 +76,7 @@ Result<std::vector<ArmRow>> ReadRows(std::string_view text, const std::string& p
     };
     const std::string where =
         fmt::format("{} line {}", path, header_lines + cursor.record_newlines() + 1);
-    if (cursor.unterminated_quote() ||
-        (cursor.quoted_line_breaks() > 0 && fields.size() != preview.header.size()))
+    if (cursor.unterminated_quote())
       return Status(ErrorCode::kParseError,
                     fmt::format("{}: a quoted field opened on this line is not closed (a quote "
                                 "left open)",

@@ -51,9 +51,8 @@ void AddIngestOptions(CLI::App& command, IngestFlags& flags) {
   command
       .add_option("--unclosed-quotes", flags.unclosed_quotes,
                   "A quote left open (not closed by the end of the file or within "
-                  "--max-quoted-bytes, or leaving its record with the wrong number of fields): "
-                  "'error' (default) names its line; 'cut' ends the record at its line end, "
-                  "drops it (counted as unterminated_quote) and reads on")
+                  "--max-quoted-bytes): 'error' (default) names its line; 'cut' ends the record "
+                  "at its line end, drops it (counted as unterminated_quote) and reads on")
       ->group("Input limits");
   command
       .add_option(

@@ -16,7 +16,7 @@ namespace {
 std::string CommandName(const CLI::App& app) {
   std::string name = "growthlens";
   for (const CLI::App* command = &app;;) {
-    const std::vector<const CLI::App*> chosen = command->get_subcommands();
+    const auto chosen = command->get_subcommands();
     if (chosen.empty()) return name;
     command = chosen.front();
     name += " " + command->get_name();

@@ -180,26 +180,9 @@ class ChunkParser {
         continue;
       }
       ++out_.records;
-      // A quote left open swallows the lines after it: into the end of the input, past the
-      // length limit, or (paired with a later quote) into a record of the wrong shape. The
-      // record is cut at the end of its first line and the next line read on its own; the
-      // reader then fails naming the line, unless cutting was asked for.
-      const bool open_quote = cursor.unterminated_quote();
-      if (open_quote || (fields.size() != expected_fields && cursor.quoted_line_breaks() > 0)) {
-        const std::string message =
-            open_quote ? (cursor.position() >= text.size()
-                              ? std::string("a quoted field is not closed before the end of the "
-                                            "file")
-                              : fmt::format("a quoted field runs past {} bytes without closing",
-                                            options_.max_quoted_bytes))
-                       : fmt::format(
-                             "a quoted field runs over {} line breaks and leaves its "
-                             "record with {} fields, not {}: a quote left open",
-                             cursor.quoted_line_breaks(), fields.size(), expected_fields);
-        const std::string_view line = cursor.CutRecordAtLineEnd();
-        if (out_.first_open_quote.line == 0)
-          out_.first_open_quote = {line_, "", Abbreviate(line), message};
-        Reject(ParseIssue::kUnterminatedQuote, "", Abbreviate(line), message);
+      // A quote left open would swallow the lines after it, to the end of the input.
+      if (cursor.unterminated_quote()) [[unlikely]] {
+        RejectOpenQuote(cursor, text.size());
         continue;
       }
       if (fields.size() != expected_fields) {
@@ -291,6 +274,20 @@ class ChunkParser {
   void NoteUnparsableDate(std::string_view text, Role role) {
     out_.unparsable_dates.push_back(
         {static_cast<uint32_t>(rows_), out_.unparsable_date_texts.Intern(text), role});
+  }
+
+  // Cuts the record of a quote left open at the end of its first line (the next line is read
+  // on its own) and counts it; the reader fails naming the line unless cutting was asked for.
+  // Out of line: the parse loop stays small enough for the interners to inline into it.
+  [[gnu::noinline]] void RejectOpenQuote(CsvCursor& cursor, size_t text_size) {
+    std::string message =
+        cursor.position() >= text_size
+            ? std::string("a quoted field is not closed before the end of the file")
+            : fmt::format("a quoted field runs past {} bytes without closing",
+                          options_.max_quoted_bytes);
+    const std::string value = Abbreviate(cursor.CutRecordAtLineEnd());
+    if (out_.first_open_quote.line == 0) out_.first_open_quote = {line_, "", value, message};
+    Reject(ParseIssue::kUnterminatedQuote, "", value, std::move(message));
   }
 
   void Reject(ParseIssue issue, std::string column, std::string value, std::string message) {

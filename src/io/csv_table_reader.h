@@ -25,8 +25,9 @@ struct CsvReadOptions {
   size_t max_examples = 5;  // kept per issue
   /// A quoted field not closed within this many bytes is a quote left open.
   size_t max_quoted_bytes = kDefaultMaxQuotedBytes;
-  /// A quote left open (see ChunkParser) is an error naming its line; with this, its record is
-  /// cut at the line end and dropped, counted as unterminated_quote, and the next line read.
+  /// A quote left open (not closed within max_quoted_bytes or by the end of the input) is an
+  /// error naming its line; with this, its record is cut at the line end and dropped, counted
+  /// as unterminated_quote, and the next line read.
   bool cut_unclosed_quotes = false;
 };
 

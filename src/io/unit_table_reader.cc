@@ -75,7 +75,7 @@ void ParseChunkRows(std::string_view text, const CsvPreview& preview,
       if (cursor.quoted_line_breaks() > 0)
         return fail(0,
                     fmt::format("a quoted field runs over {} line breaks and leaves its record "
-                                "with {} fields, the header has {}: a quote left open",
+                                "with {} fields, the header has {}: a quote left open?",
                                 cursor.quoted_line_breaks(), fields.size(), preview.header.size()));
       return fail(
           0, fmt::format("{} fields, the header has {}", fields.size(), preview.header.size()));
