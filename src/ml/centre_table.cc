@@ -125,11 +125,10 @@ template <bool kSecond>
     const Double4 odd01 = GROWTHLENS_SHUFFLE(row0, row1, 1, 5, 3, 7);
     const Double4 even23 = GROWTHLENS_SHUFFLE(row2, row3, 0, 4, 2, 6);
     const Double4 odd23 = GROWTHLENS_SHUFFLE(row2, row3, 1, 5, 3, 7);
-    const Double4 by_centre[kCentresPerPack] = {
-        GROWTHLENS_SHUFFLE(even01, even23, 0, 1, 4, 5),
-        GROWTHLENS_SHUFFLE(odd01, odd23, 0, 1, 4, 5),
-        GROWTHLENS_SHUFFLE(even01, even23, 2, 3, 6, 7),
-        GROWTHLENS_SHUFFLE(odd01, odd23, 2, 3, 6, 7)};
+    const Double4 by_centre[kCentresPerPack] = {GROWTHLENS_SHUFFLE(even01, even23, 0, 1, 4, 5),
+                                                GROWTHLENS_SHUFFLE(odd01, odd23, 0, 1, 4, 5),
+                                                GROWTHLENS_SHUFFLE(even01, even23, 2, 3, 6, 7),
+                                                GROWTHLENS_SHUFFLE(odd01, odd23, 2, 3, 6, 7)};
     for (size_t lane = 0; lane < kCentresPerPack; ++lane) {
       const size_t centre = pack_idx * kCentresPerPack + lane;
       if (centre >= k) break;
