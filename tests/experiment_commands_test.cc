@@ -157,6 +157,20 @@ TEST_F(ExperimentAnalyze, SampleRatioMismatchBlocksShipping) {
   EXPECT_EQ(doc["verdict"]["decision"], "don't ship");
 }
 
+// Issue 14.3: escaped quotes in the variant and the metric of a summary row.
+TEST_F(ExperimentAnalyze, EscapedQuotesInSummaryFieldsKeepTheirNames) {
+  const auto run =
+      testing::RunCommand("experiment analyze " +
+                          Write("variant,metric,n,successes\n\"A\"\"\",\"con\"\"v\",1000,100\n"
+                                "\"B\"\"\",\"con\"\"v\",1000,120\n") +
+                          " --format json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json doc = json::parse(run.out);
+  EXPECT_EQ(doc["control"], "A\"");
+  EXPECT_EQ(doc["results"][0]["metric"], "con\"v");
+  EXPECT_EQ(doc["results"][0]["variant"], "B\"");
+}
+
 TEST_F(ExperimentAnalyze, BadInputIsNamed) {
   auto run = testing::RunCommand("experiment analyze " +
                                  Write("variant,metric,n,successes\nA,c,100,10\n"));

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "core/parallel.h"
+#include "core/terminal_text.h"
 #include "io/dataset_csv_writer.h"
 
 namespace growthlens::cli {
@@ -89,17 +90,20 @@ std::string Cell::TableText() const {
   return "";
 }
 
+void AppendSpreadsheetSafeField(std::string_view text, std::string& out) {
+  // A leading = + - @ (or tab, CR) makes spreadsheets run the cell as a formula: CSV
+  // injection. A quote in front keeps it text (OWASP's advice); JSON keeps the text as is.
+  if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos) {
+    AppendCsvField("'" + std::string(text), out);
+    return;
+  }
+  AppendCsvField(text, out);
+}
+
 void Cell::AppendCsv(std::string& out) const {
   switch (kind_) {
     case Kind::kText:
-      // A leading = + - @ (or tab, CR) makes spreadsheets run the cell as a formula: CSV
-      // injection. A quote in front keeps it text (OWASP's advice); JSON keeps the text as is.
-      if (!text_.empty() &&
-          std::string_view("=+-@\t\r").find(text_.front()) != std::string_view::npos) {
-        AppendCsvField("'" + text_, out);
-        return;
-      }
-      AppendCsvField(text_, out);
+      AppendSpreadsheetSafeField(text_, out);
       return;
     case Kind::kInteger: {
       // Into a stack buffer, then appended: no temporary string per cell.
@@ -137,14 +141,20 @@ nlohmann::ordered_json Cell::Json() const {
 std::string RenderTable(const View& view, size_t max_rows) {
   const size_t shown = std::min(view.rows, max_rows);
   std::vector<std::vector<std::string>> texts(shown);
+  // Titles and texts can come from the data: their control bytes are shown, never sent.
+  std::vector<std::string> titles;
   std::vector<size_t> widths;
-  for (const ViewColumn& column : view.columns) widths.push_back(column.title.size());
+  for (const ViewColumn& column : view.columns) {
+    titles.push_back(TerminalSafeCell(column.title));
+    widths.push_back(titles.back().size());
+  }
   std::vector<Cell> cells;
   for (size_t row = 0; row < shown; ++row) {
     cells.clear();
     view.row(row, cells);
     for (size_t column_idx = 0; column_idx < view.columns.size(); ++column_idx) {
-      texts[row].push_back(column_idx < cells.size() ? cells[column_idx].TableText() : "");
+      texts[row].push_back(
+          column_idx < cells.size() ? TerminalSafeCell(cells[column_idx].TableText()) : "");
       widths[column_idx] = std::max(widths[column_idx], texts[row].back().size());
     }
   }
@@ -162,7 +172,7 @@ std::string RenderTable(const View& view, size_t max_rows) {
     out += line;
     out += '\n';
   };
-  add_line([&](size_t column_idx) { return view.columns[column_idx].title; });
+  add_line([&](size_t column_idx) { return titles[column_idx]; });
   add_line([&](size_t column_idx) { return std::string(widths[column_idx], '-'); });
   for (size_t row = 0; row < shown; ++row)
     add_line([&](size_t column_idx) { return texts[row][column_idx]; });
@@ -194,7 +204,8 @@ std::string RenderCsv(const View& view, unsigned threads) {
   std::string out;
   for (size_t column_idx = 0; column_idx < view.columns.size(); ++column_idx) {
     if (column_idx > 0) out += ',';
-    AppendCsvField(view.columns[column_idx].key, out);
+    // Keys can come from the data too (a feature's name heads its correlation column).
+    AppendSpreadsheetSafeField(view.columns[column_idx].key, out);
   }
   out += '\n';
   if (view.rows <= kRowsPerCsvBlock) {

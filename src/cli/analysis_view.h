@@ -68,6 +68,10 @@ Result<T> ParseChoice(std::string_view option, std::string_view text,
                 fmt::format("{} '{}': expected one of {}", option, text, names));
 }
 
+/// Appends `text` as one CSV field that spreadsheets show as text: a leading = + - @ (or tab,
+/// CR), which would make them run it as a formula, gets a quote in front.
+void AppendSpreadsheetSafeField(std::string_view text, std::string& out);
+
 /// One value of a View, shown per format: tables get thousands separators and fixed decimals,
 /// CSV and JSON the full value (shares as fractions 0-1, money unrounded). In CSV, text that a
 /// spreadsheet would run as a formula (leading = + - @) gets a leading quote.

@@ -18,6 +18,7 @@
 #include "cli/ingest_command.h"
 #include "cli/rfm_views.h"
 #include "core/number_format.h"
+#include "io/output_set.h"
 
 namespace growthlens::cli {
 
@@ -159,14 +160,22 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
     fmt::print(stderr, "growthlens analyze: analysed {} rows in {:.0f} ms ({})\n",
                GroupedNumber(static_cast<double>(dataset.rows()), 0), seconds * 1e3, timings);
   }
-  // The analysis tables do not depend on the personas: they are rendered and written (mostly
-  // waiting for fsync) while the segmentation computes; on one thread (--threads 1), after it.
+  // The files are one set: written into a fresh directory, published together at the end (a
+  // kill leaves the previous set whole). The analysis tables do not depend on the personas:
+  // they are rendered and written (mostly waiting for fsync) while the segmentation computes;
+  // on one thread (--threads 1), after it.
   const std::string stem = DataStem(request.input);
   const unsigned threads = request.options.threads;
+  std::optional<OutputSet> outputs;
+  if (!request.output_dir.empty()) {
+    Result<OutputSet> begun = OutputSet::Begin(request.output_dir, stem + ".analysis");
+    if (!begun.ok()) return begun.status();
+    outputs.emplace(std::move(begun).value());
+  }
   std::future<Result<std::vector<std::string>>> tables;
-  if (!request.output_dir.empty())
+  if (outputs)
     tables = std::async(threads == 1 ? std::launch::deferred : std::launch::async, [&] {
-      return WriteAnalysisTables(dataset, analysis, request.output_dir, stem, threads);
+      return WriteAnalysisTables(dataset, analysis, outputs->run_dir(), stem, threads);
     });
   std::optional<ml::Segmentation> segmentation;
   if (request.segment) {
@@ -195,14 +204,15 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
   const std::string report =
       needs_report ? AnalysisReportJson(dataset, analysis, source).dump(1) + "\n" : "";
   std::vector<std::string> written;
-  if (!request.output_dir.empty()) {
+  if (outputs) {
     Result<std::vector<std::string>> rest = WriteSegmentationAndReport(
-        dataset, analysis, source, report, request.output_dir, stem, threads);
+        dataset, analysis, source, report, outputs->run_dir(), stem, threads);
     Result<std::vector<std::string>> table_files = tables.get();
     if (!table_files.ok()) return table_files.status();
     if (!rest.ok()) return rest.status();
     written = std::move(table_files).value();
     written.insert(written.end(), rest->begin(), rest->end());
+    GROWTHLENS_RETURN_IF_ERROR(outputs->Commit());
   }
   if (request.format == OutputFormat::kJson) {
     PrintOut(outcome, report);

@@ -4,11 +4,13 @@
 
 #include <fmt/format.h>
 
+#include "core/terminal_text.h"
+
 namespace growthlens::cli {
 
 void ReportFailure(const std::string& command, const Status& status, CommandOutcome& outcome) {
   if (outcome.output == nullptr)
-    fmt::print(stderr, "growthlens {}: error: {}\n", command, status.message());
+    fmt::print(stderr, "growthlens {}: error: {}\n", command, TerminalSafe(status.message()));
   outcome.failure = status;
   outcome.exit_code = ExitCodeOf(status.code());
 }

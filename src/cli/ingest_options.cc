@@ -5,9 +5,9 @@
 namespace growthlens::cli {
 
 void AddIngestOptions(CLI::App& command, IngestFlags& flags) {
-  command.add_option(
-      "--encoding", flags.encoding,
-      "auto (default: UTF-8 if valid, else Windows-1252), utf-8, latin-1, windows-1252");
+  command.add_option("--encoding", flags.encoding,
+                     "auto (default: UTF-8 if valid, else Windows-1252; UTF-16 by its byte-order "
+                     "mark), utf-8, latin-1, windows-1252, utf-16le, utf-16be");
   command.add_option("--delimiter", flags.delimiter,
                      "Field delimiter: ',', ';', 'tab' or '|' (default: detected)");
   command.add_option("--date-format", flags.options.read.date_format,
@@ -48,6 +48,28 @@ void AddIngestOptions(CLI::App& command, IngestFlags& flags) {
       .add_flag("--strict", flags.options.strict,
                 "Fail on the first malformed row instead of counting it")
       ->group("Cleaning");
+  command
+      .add_option("--unclosed-quotes", flags.unclosed_quotes,
+                  "A quote left open (not closed by the end of the file or within "
+                  "--max-quoted-bytes): 'error' (default) names its line; 'cut' ends the record "
+                  "at its line end, drops it (counted as unterminated_quote) and reads on")
+      ->group("Input limits");
+  command
+      .add_option(
+          "--max-quoted-bytes", flags.options.read.max_quoted_bytes,
+          fmt::format("Longest quoted field, in bytes (default {})", kDefaultMaxQuotedBytes))
+      ->group("Input limits");
+  command
+      .add_option("--max-inflated-mb", flags.max_inflated_mb,
+                  fmt::format("A .gz input may inflate to at most this many MiB (default {})",
+                              GzipLimits::kDefaultMaxInflatedBytes >> 20))
+      ->group("Input limits");
+  command
+      .add_option("--max-gzip-ratio", flags.options.gzip.max_ratio,
+                  fmt::format("A .gz input may expand at most this many times (default {:g}; "
+                              "CSV compresses 5-20x, a gzip bomb about 1000x)",
+                              GzipLimits::kDefaultMaxRatio))
+      ->group("Input limits");
   command.add_option("--threads", flags.options.read.threads,
                      "Threads to use (default: all cores)");
   command.add_option("--examples", flags.options.read.max_examples,
@@ -62,6 +84,23 @@ Status ResolveIngestOptions(IngestFlags& flags) {
                   fmt::format("--encoding '{}': expected auto, utf-8, latin-1 or windows-1252",
                               flags.encoding));
   options.encoding = *encoding;
+  if (flags.unclosed_quotes != "error" && flags.unclosed_quotes != "cut")
+    return Status(
+        ErrorCode::kInvalidArgument,
+        fmt::format("--unclosed-quotes '{}': expected error or cut", flags.unclosed_quotes));
+  options.read.cut_unclosed_quotes = flags.unclosed_quotes == "cut";
+  if (options.read.max_quoted_bytes == 0)
+    return Status(ErrorCode::kInvalidArgument, "--max-quoted-bytes 0: expected at least 1");
+  // Up to 1 TiB: a bound that still fits size_t and mremap.
+  if (!(flags.max_inflated_mb >= 1 && flags.max_inflated_mb <= 1 << 20))
+    return Status(
+        ErrorCode::kInvalidArgument,
+        fmt::format("--max-inflated-mb {}: expected 1 to 1048576", flags.max_inflated_mb));
+  options.gzip.max_inflated_bytes = static_cast<size_t>(flags.max_inflated_mb * (1 << 20));
+  if (!(options.gzip.max_ratio >= 1 && options.gzip.max_ratio <= 1e6))
+    return Status(
+        ErrorCode::kInvalidArgument,
+        fmt::format("--max-gzip-ratio {}: expected 1 to 1000000", options.gzip.max_ratio));
   if (!flags.delimiter.empty()) {
     if (flags.delimiter == "tab" || flags.delimiter == "\\t")
       options.read.delimiter = '\t';

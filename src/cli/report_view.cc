@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "cli/analysis_view.h"
 #include "cli/output_format.h"
+#include "core/terminal_text.h"
 #include "io/dataset_csv_writer.h"
 #include "metrics/dataset_summary.h"
 
@@ -167,7 +169,8 @@ std::string CleaningReportTable(const CleaningReport& report, const Dataset& dat
                        summary.revenue, WithThousands(summary.orders),
                        WithThousands(summary.products), WithThousands(summary.countries));
   }
-  return out;
+  // Column names and example values come from the input.
+  return TerminalSafe(out);
 }
 
 std::string CleaningReportCsv(const CleaningReport& report) {
@@ -180,11 +183,12 @@ std::string CleaningReportCsv(const CleaningReport& report) {
                        Share(rows, report.records));
     out += examples.empty() ? "" : std::to_string(first.line);
     out += ',';
-    AppendCsvField(first.column, out);
+    // Columns, values and messages come from the input: kept text in spreadsheets.
+    AppendSpreadsheetSafeField(first.column, out);
     out += ',';
-    AppendCsvField(first.value, out);
+    AppendSpreadsheetSafeField(first.value, out);
     out += ',';
-    AppendCsvField(first.message, out);
+    AppendSpreadsheetSafeField(first.message, out);
     out += '\n';
   };
   for (size_t issue_idx = 0; issue_idx < kParseIssueCount; ++issue_idx)

@@ -14,6 +14,14 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 // Lane indices and masks beside a Double4 (comparisons of Double4 give this type).
 using Index4 = int64_t __attribute__((vector_size(32)));
 
+// Lanes picked by constant indices (into a, then b): GCC's __builtin_shuffle, which clang (the
+// sanitizer and fuzzing builds) spells __builtin_shufflevector.
+#if defined(__clang__)
+#define GROWTHLENS_SHUFFLE(a, b, i0, i1, i2, i3) __builtin_shufflevector(a, b, i0, i1, i2, i3)
+#else
+#define GROWTHLENS_SHUFFLE(a, b, i0, i1, i2, i3) __builtin_shuffle(a, b, Index4{i0, i1, i2, i3})
+#endif
+
 // Rows scored together: eight independent multiply-add chains per pack hide the latency of
 // each chain (one chain per row would wait on every FMA).
 constexpr size_t kBlockRows = 8;
@@ -88,9 +96,9 @@ template <size_t kRows>
   }
   // Horizontal minimum by lane swaps, kept in vector registers: a scalar min of the lanes
   // compiles to a branch, mispredicted half the time.
-  Index4 swapped = __builtin_shuffle(first, Index4{2, 3, 0, 1});
+  Index4 swapped = GROWTHLENS_SHUFFLE(first, first, 2, 3, 0, 1);
   first = swapped < first ? swapped : first;
-  swapped = __builtin_shuffle(first, Index4{1, 0, 3, 2});
+  swapped = GROWTHLENS_SHUFFLE(first, first, 1, 0, 3, 2);
   first = swapped < first ? swapped : first;
   return static_cast<int32_t>(first[0]);
 }
@@ -113,15 +121,14 @@ template <bool kSecond>
     const Double4 row1 = scores[packs + pack_idx].lanes;
     const Double4 row2 = scores[2 * packs + pack_idx].lanes;
     const Double4 row3 = scores[3 * packs + pack_idx].lanes;
-    const Double4 even01 = __builtin_shuffle(row0, row1, Index4{0, 4, 2, 6});
-    const Double4 odd01 = __builtin_shuffle(row0, row1, Index4{1, 5, 3, 7});
-    const Double4 even23 = __builtin_shuffle(row2, row3, Index4{0, 4, 2, 6});
-    const Double4 odd23 = __builtin_shuffle(row2, row3, Index4{1, 5, 3, 7});
-    const Double4 by_centre[kCentresPerPack] = {
-        __builtin_shuffle(even01, even23, Index4{0, 1, 4, 5}),
-        __builtin_shuffle(odd01, odd23, Index4{0, 1, 4, 5}),
-        __builtin_shuffle(even01, even23, Index4{2, 3, 6, 7}),
-        __builtin_shuffle(odd01, odd23, Index4{2, 3, 6, 7})};
+    const Double4 even01 = GROWTHLENS_SHUFFLE(row0, row1, 0, 4, 2, 6);
+    const Double4 odd01 = GROWTHLENS_SHUFFLE(row0, row1, 1, 5, 3, 7);
+    const Double4 even23 = GROWTHLENS_SHUFFLE(row2, row3, 0, 4, 2, 6);
+    const Double4 odd23 = GROWTHLENS_SHUFFLE(row2, row3, 1, 5, 3, 7);
+    const Double4 by_centre[kCentresPerPack] = {GROWTHLENS_SHUFFLE(even01, even23, 0, 1, 4, 5),
+                                                GROWTHLENS_SHUFFLE(odd01, odd23, 0, 1, 4, 5),
+                                                GROWTHLENS_SHUFFLE(even01, even23, 2, 3, 6, 7),
+                                                GROWTHLENS_SHUFFLE(odd01, odd23, 2, 3, 6, 7)};
     for (size_t lane = 0; lane < kCentresPerPack; ++lane) {
       const size_t centre = pack_idx * kCentresPerPack + lane;
       if (centre >= k) break;
