@@ -114,8 +114,7 @@ class TestServer {
  public:
   /// `settings` for what a test changes (e.g. max_upload_bytes); the rest is set here.
   explicit TestServer(server::ServerSettings settings = {}) {
-    settings.port = 0;
-    settings.web_root = WebRoot().string();
+    settings.port = 0;  // the embedded dashboard unless the test sets web_root
     settings.load.data_dir = data_dir().string();
     settings.load.quiet = true;
     settings.access_log = false;

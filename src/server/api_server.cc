@@ -22,10 +22,6 @@
 #include "server/downloads.h"
 #include "server/static_files.h"
 
-#ifndef GROWTHLENS_WEB_ROOT
-#define GROWTHLENS_WEB_ROOT "web"
-#endif
-
 namespace growthlens::server {
 
 namespace {
@@ -233,6 +229,17 @@ std::pair<std::string_view, std::string> UploadOf(const httplib::Request& reques
   return {request.body, name};
 }
 
+/// The downloadable report, from the report template and Plotly of the dashboard's files.
+Result<std::string> Report(const Holdings& holdings, const std::string& web_root) {
+  const WebAsset* page = FindWebAsset(std::string("/") + std::string(kReportName));
+  const WebAsset* plotly = FindWebAsset("/vendor/plotly.min.js");
+  if (page == nullptr || plotly == nullptr)
+    return Status(ErrorCode::kIoError, "the report template or Plotly was not built in");
+  Result<std::string> template_text = ReadWebAsset(web_root, *page);
+  if (!template_text.ok()) return template_text.status();
+  return BuildReport(holdings, *template_text, plotly->data);
+}
+
 nlohmann::ordered_json DatasetJson(const HeldDataset& held) {
   const Dataset& dataset = held.data->dataset;
   nlohmann::ordered_json json;
@@ -251,15 +258,10 @@ nlohmann::ordered_json DatasetJson(const HeldDataset& held) {
 
 }  // namespace
 
-std::string DefaultWebRoot() {
-  return GROWTHLENS_WEB_ROOT;
-}
-
 ApiServer::ApiServer(ServerSettings settings)
     : settings_(std::move(settings)),
       cache_(settings_.cache_bytes),
       http_(std::make_unique<httplib::Server>()) {
-  if (settings_.web_root.empty()) settings_.web_root = DefaultWebRoot();
   AddRoutes();
 }
 
@@ -540,11 +542,7 @@ void ApiServer::AddRoutes() {
     for (const DownloadFile& file : ListDownloads(*holdings)) {
       if (file.name != name) continue;
       Result<std::string> content =
-          file.path.empty() ? BuildReport(*holdings, settings_.web_root,
-                                          (std::filesystem::path(settings_.web_root) /
-                                           "node_modules" / "plotly.js-dist-min" / "plotly.min.js")
-                                              .string())
-                            : ReadWholeFile(file.path);
+          file.path.empty() ? Report(*holdings, settings_.web_root) : ReadWholeFile(file.path);
       if (!content.ok()) return SendError(response, MakeError(500, content.status().message()));
       response.set_header("Content-Disposition",
                           fmt::format("attachment; filename=\"{}\"", file.name));

@@ -28,7 +28,7 @@ namespace growthlens::server {
 struct ServerSettings {
   std::string host = "127.0.0.1";
   int port = 8501;       // 0 = any free port (tests)
-  std::string web_root;  // the dashboard's files (web/)
+  std::string web_root;  // "" = the embedded dashboard; else its files are read from here
   LoadSettings load;
   DemoSize demo;
   size_t cache_bytes = size_t{512} << 20;
@@ -67,8 +67,5 @@ class ApiServer {
   std::mutex warmer_mutex_;
   std::jthread warmer_;  // the latest load's warm-up
 };
-
-/// The web root next to the sources (set at build time), used when --web-root is not given.
-std::string DefaultWebRoot();
 
 }  // namespace growthlens::server

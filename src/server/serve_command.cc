@@ -32,17 +32,11 @@ Status RunServe(ServeArgs& args) {
   settings.access_log = !args.quiet;
   settings.max_upload_bytes = args.max_upload_mb << 20;
   settings.cache_bytes = args.cache_mb << 20;
-  if (settings.web_root.empty()) settings.web_root = DefaultWebRoot();
-  if (!std::filesystem::exists(std::filesystem::path(settings.web_root) / "index.html"))
+  if (!settings.web_root.empty() &&
+      !std::filesystem::exists(std::filesystem::path(settings.web_root) / "index.html"))
     return Status(ErrorCode::kIoError,
                   fmt::format("--web-root '{}': no index.html there (the dashboard's files are "
                               "the repository's web/ folder)",
-                              settings.web_root));
-  if (!std::filesystem::exists(std::filesystem::path(settings.web_root) / "node_modules" /
-                               "plotly.js-dist-min" / "plotly.min.js"))
-    return Status(ErrorCode::kIoError,
-                  fmt::format("--web-root '{}': Plotly is missing; run 'npm ci' in it (the "
-                              "README's commands do)",
                               settings.web_root));
 
   ApiServer server(settings);
@@ -92,7 +86,8 @@ void RegisterServeCommand(CLI::App& app, cli::CommandOutcome& outcome) {
       "--data-dir", args->settings.load.data_dir,
       "Where uploads (raw/) and the analysis tables (processed/) go (default data)");
   command->add_option("--web-root", args->settings.web_root,
-                      "The dashboard's files (default: the web/ folder of the source tree)");
+                      "Development: read the dashboard's files from this folder (the repository's "
+                      "web/) at each request instead of the copy built into growthlens");
   command->add_option("--max-upload-mb", args->max_upload_mb,
                       "Largest upload accepted, in MiB (default 2048)");
   command->add_option("--cache-mb", args->cache_mb,
