@@ -66,6 +66,7 @@ Result<std::string> RunCommandCall(const CommandCall& call) {
   cli::CommandOutcome outcome;
   outcome.output = &output;
   outcome.preloaded = call.data;
+  outcome.stop = call.stop;
   CLI::App app{"growthlens"};
   cli::RegisterCommands(app, outcome);
   CLI::App* command = FindCommand(app, call.command);

@@ -156,4 +156,11 @@ void PreferGzip(const httplib::Request& request) {
   found->second = kept;
 }
 
+void IgnoreRanges(const httplib::Request& request) {
+  // The request is the server's own mutable object, handed to handlers as const.
+  auto& mutable_request = const_cast<httplib::Request&>(request);
+  mutable_request.ranges.clear();
+  mutable_request.headers.erase("Range");
+}
+
 }  // namespace growthlens::server

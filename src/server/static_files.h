@@ -37,4 +37,9 @@ void SendShared(httplib::Response& response, std::shared_ptr<const std::string> 
 /// which it then uses.
 void PreferGzip(const httplib::Request& request);
 
+/// Drops the request's Range: every answer is sent whole (RFC 9110 lets a server ignore Range).
+/// cpp-httplib 0.11 does not check ranges against the body: an offset past the end sent other
+/// memory, and a multi-range announced a 100 GB body.
+void IgnoreRanges(const httplib::Request& request);
+
 }  // namespace growthlens::server
