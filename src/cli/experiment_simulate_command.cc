@@ -36,7 +36,7 @@ namespace growthlens::cli {
 namespace {
 
 constexpr std::string_view kCommand = "experiment simulate";
-constexpr size_t kMaxRuns = 1'000'000;
+constexpr size_t kMaxRuns = kMaxSimulationRuns;
 
 enum class SegmentScheme { kRfm, kPersonas };
 
@@ -487,11 +487,10 @@ void AddExperimentSimulateCommand(CLI::App& experiment, CommandOutcome& outcome)
       ->add_option("--window-days", args->window_days,
                    "Outcome window: the last N days of the data (default 30); segments come "
                    "from the days before it")
-      ->check(WholeNumberIn(1, 3'660));
-  simulate->add_option("--split", args->split, "Share of users treated (default 0.5)")
-      ->check(NumberIn(0, 1));
+      ->check(WholeNumber());
+  simulate->add_option("--split", args->split, "Share of users treated (default 0.5)");
   simulate->add_option("--runs", args->runs, "Simulated experiments per cell (default 1000)")
-      ->check(WholeNumberIn(1, kMaxSimulationRuns));
+      ->check(WholeNumber());
   simulate->add_option("--alpha", args->alpha, "Significance level, two-sided (default 0.05)");
   simulate->add_option("--power", args->power, "Target power of the verdict (default 0.8)");
   simulate

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <cerrno>
-#include <cmath>
 #include <cstdlib>
 
 namespace growthlens::cli {
@@ -22,16 +21,14 @@ CLI::Validator WholeNumberIn(uint64_t min, uint64_t max) {
       fmt::format("{}..{}", min, max));
 }
 
-CLI::Validator NumberIn(double min, double max) {
+CLI::Validator WholeNumber() {
   return CLI::Validator(
-      [min, max](std::string& text) -> std::string {
-        char* end = nullptr;
-        const double value = std::strtod(text.c_str(), &end);
-        if (text.empty() || *end != '\0' || !std::isfinite(value) || value < min || value > max)
-          return fmt::format("'{}' is not a number in {}..{}", text, min, max);
-        return "";
+      [](std::string& text) -> std::string {
+        const bool digits = !text.empty() && text.size() <= 20 &&
+                            text.find_first_not_of("0123456789") == std::string::npos;
+        return digits ? "" : fmt::format("'{}' is not a whole number (0 or more)", text);
       },
-      fmt::format("{}..{}", min, max));
+      "0..");
 }
 
 }  // namespace growthlens::cli

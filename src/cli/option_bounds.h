@@ -10,7 +10,8 @@
 
 namespace growthlens::cli {
 
-inline constexpr uint64_t kMaxClusters = 50;                // --k, --k-min, --k-max
+inline constexpr uint64_t kMaxClusters = 1'000;             // --k: one fit per initialisation
+inline constexpr uint64_t kMaxSweptClusters = 50;           // --k-min, --k-max: a fit per k
 inline constexpr uint64_t kMaxInitialisations = 100;        // --n-init
 inline constexpr uint64_t kMaxStabilitySeeds = 20;          // --stability-seeds, evaluate --seeds
 inline constexpr uint64_t kMaxSilhouetteRows = 50'000;      // exact silhouette, silhouette sample
@@ -25,7 +26,7 @@ inline constexpr uint64_t kMaxSeed = UINT64_MAX;
 /// A whole number (decimal digits only) in [min, max].
 CLI::Validator WholeNumberIn(uint64_t min, uint64_t max);
 
-/// A number (decimal or exponent notation) in [min, max].
-CLI::Validator NumberIn(double min, double max);
+/// A whole number, 0 or more (digits only): for options whose command checks the range itself.
+CLI::Validator WholeNumber();
 
 }  // namespace growthlens::cli

@@ -236,9 +236,9 @@ void AddSegmentOptions(CLI::App& command, SegmentArgs& args, bool train_only,
                   "--k-min..--k-max)")
       ->check(WholeNumberIn(0, kMaxClusters));
   command.add_option("--k-min", args.k_min, "Smallest k tried (default 2)")
-      ->check(WholeNumberIn(2, kMaxClusters));
+      ->check(WholeNumberIn(2, kMaxSweptClusters));
   command.add_option("--k-max", args.k_max, "Largest k tried (default 10)")
-      ->check(WholeNumberIn(2, kMaxClusters));
+      ->check(WholeNumberIn(2, kMaxSweptClusters));
   command
       .add_option("--n-init", args.n_init,
                   "KMeans initialisations, the lowest inertia kept (default 10)")

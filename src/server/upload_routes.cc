@@ -28,6 +28,23 @@ Reply<std::optional<DataKind>> KindOf(QueryParams& params) {
                    "kind");
 }
 
+/// A body received into the fresh directory `dir`, which goes with it (and is removed with it).
+struct Upload {
+  ScratchDirectory dir;
+  ReceivedFile file;
+};
+
+Reply<Upload> ReceiveInto(std::filesystem::path dir, const httplib::Request& request,
+                          const httplib::ContentReader& reader, const std::string& name,
+                          std::string_view fallback, uint64_t max_bytes) {
+  Result<ScratchDirectory> scratch = ScratchDirectory::Create(std::move(dir));
+  if (!scratch.ok()) return MakeError(500, "the upload could not be stored");
+  Reply<ReceivedFile> received =
+      ReceiveUpload(request, reader, scratch->path(), name, fallback, max_bytes);
+  if (const ApiError* error = std::get_if<ApiError>(&received)) return *error;
+  return Upload{std::move(scratch).value(), std::move(std::get<ReceivedFile>(received))};
+}
+
 }  // namespace
 
 void ApiServer::AddUploadRoutes() {
@@ -53,21 +70,18 @@ void ApiServer::AddUploadRoutes() {
       return refuse(request, response,
                     MakeError(409, "another upload is being loaded; retry when it is done"));
     LoadGuard guard(shelf_);
-    Result<ScratchDirectory> incoming =
-        ScratchDirectory::Create(std::filesystem::path(settings_.load.data_dir) / "raw" /
-                                 fmt::format(".incoming-{}-{}", ::getpid(), uploads_.fetch_add(1)));
-    if (!incoming.ok())
-      return refuse(request, response, MakeError(500, "the upload could not be stored"));
-    Reply<ReceivedFile> received = ReceiveUpload(request, reader, incoming->path(), name,
-                                                 "upload.csv", settings_.max_upload_bytes);
+    Reply<Upload> received =
+        ReceiveInto(std::filesystem::path(settings_.load.data_dir) / "raw" /
+                        fmt::format(".incoming-{}-{}", ::getpid(), uploads_.fetch_add(1)),
+                    request, reader, name, "upload.csv", settings_.max_upload_bytes);
     if (const ApiError* error = std::get_if<ApiError>(&received))
       return refuse(request, response, *error);
-    if (std::get<ReceivedFile>(received).bytes == 0)
+    if (std::get<Upload>(received).file.bytes == 0)
       return SendError(response, MakeError(400,
                                            "parameter 'file': the upload is empty; send the CSV "
                                            "as the request body or as the multipart field 'file'",
                                            "file"));
-    Result<HeldPtr> held = LoadUpload(std::get<ReceivedFile>(received).path,
+    Result<HeldPtr> held = LoadUpload(std::get<Upload>(received).file.path,
                                       std::get<std::optional<DataKind>>(kind), settings_.load);
     if (!held.ok()) {
       ApiError error = ErrorFromStatus(held.status());
@@ -86,16 +100,13 @@ void ApiServer::AddUploadRoutes() {
     const std::string given_name = TakeParam(params, "name").value_or("");
     // A directory per request, so that concurrent uploads of one name do not meet; removed on
     // every way out, exceptions included.
-    Result<ScratchDirectory> dir = ScratchDirectory::Create(
-        std::filesystem::temp_directory_path() /
-        fmt::format("growthlens-{}-{}", ::getpid(), uploads_.fetch_add(1)));
-    if (!dir.ok())
-      return refuse(request, response, MakeError(500, "the upload could not be stored"));
-    Reply<ReceivedFile> received = ReceiveUpload(request, reader, dir->path(), given_name,
-                                                 "experiment.csv", settings_.max_upload_bytes);
+    Reply<Upload> received =
+        ReceiveInto(std::filesystem::temp_directory_path() /
+                        fmt::format("growthlens-{}-{}", ::getpid(), uploads_.fetch_add(1)),
+                    request, reader, given_name, "experiment.csv", settings_.max_upload_bytes);
     if (const ApiError* error = std::get_if<ApiError>(&received))
       return refuse(request, response, *error);
-    const ReceivedFile& file = std::get<ReceivedFile>(received);
+    const ReceivedFile& file = std::get<Upload>(received).file;
     if (file.bytes == 0)
       return SendError(response,
                        MakeError(400,

@@ -15,8 +15,10 @@ namespace growthlens::server {
 
 struct WorkLimits {
   size_t running = 2;
-  size_t waiting = 16;
-  size_t per_client = 4;
+  size_t waiting = 24;
+  // A browser opens up to 6 connections to a host, and the dashboard fills them (the planner's
+  // power curve asks for a dozen points at once): it must never meet this limit.
+  size_t per_client = 8;
 };
 
 class WorkQueue {
