@@ -16,6 +16,7 @@
 #include "cli/analyze_command.h"
 #include "cli/command.h"
 #include "cli/ingest_command.h"
+#include "cli/option_bounds.h"
 #include "cli/rfm_views.h"
 #include "core/number_format.h"
 #include "io/output_set.h"
@@ -245,17 +246,21 @@ void RegisterAnalyzeCommand(CLI::App& app, CommandOutcome& outcome) {
   command
       ->add_option("--k", args->k,
                    "Number of personas (default: the best silhouette for k = 2..10)")
+      ->check(WholeNumberIn(2, kMaxClusters))
       ->group("Segmentation");
   command
       ->add_option("--n-init", args->n_init,
                    "KMeans initialisations, the lowest inertia kept (default 10)")
+      ->check(WholeNumberIn(1, kMaxInitialisations))
       ->group("Segmentation");
   command
       ->add_option("--seed", args->seed, "Seed of k-means++ and the silhouette sample (default 0)")
+      ->check(WholeNumberIn(0, kMaxSeed))
       ->group("Segmentation");
   command
       ->add_option("--silhouette-sample", args->silhouette_sample,
                    "Users in the silhouette sample above 20,000 users (default 10000)")
+      ->check(WholeNumberIn(2, kMaxSilhouetteRows))
       ->group("Segmentation");
   command->add_option("--cohort-period", args->cohort_period,
                       "month (default), week or day: cohort bucket and period length");

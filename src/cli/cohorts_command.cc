@@ -13,6 +13,7 @@
 #include "cli/analysis_view.h"
 #include "cli/cohort_views.h"
 #include "cli/command.h"
+#include "cli/option_bounds.h"
 #include "core/compensated_sum.h"
 #include "metrics/cohorts.h"
 
@@ -175,8 +176,10 @@ void RegisterCohortsCommand(CLI::App& app, CommandOutcome& outcome) {
                       "fractions 0-1); count: users; revenue (transactions): revenue per cohort "
                       "and period, last row = revenue per cohort customer. With count the last "
                       "row stays the average share");
-  command->add_option("--max-periods", args->max_periods,
-                      "Show periods 0..N-1 only (default: all; handy with --period week or day)");
+  command
+      ->add_option("--max-periods", args->max_periods,
+                   "Show periods 0..N-1 only (default: all; handy with --period week or day)")
+      ->check(WholeNumberIn(0, kMaxPeriods));
   command->callback([args, &outcome] {
     const Status status = RunCohorts(*args, outcome);
     if (!status.ok()) ReportFailure(std::string(kCommand), status, outcome);

@@ -15,6 +15,10 @@ void ReportFailure(const std::string& command, const Status& status, CommandOutc
   outcome.exit_code = ExitCodeOf(status.code());
 }
 
+Status StoppedStatus() {
+  return Status(ErrorCode::kInternal, "stopped: the client that asked for it has left");
+}
+
 void RegisterCommands(CLI::App& app, CommandOutcome& outcome) {
   RegisterGenerateCommand(app, outcome);
   RegisterIngestCommand(app, outcome);

@@ -19,6 +19,7 @@
 
 #include "cli/analysis_view.h"
 #include "cli/command.h"
+#include "cli/option_bounds.h"
 #include "cli/simulation_views.h"
 #include "core/number_format.h"
 #include "metrics/campaign_presets.h"
@@ -35,7 +36,7 @@ namespace growthlens::cli {
 namespace {
 
 constexpr std::string_view kCommand = "experiment simulate";
-constexpr size_t kMaxRuns = 1'000'000;
+constexpr size_t kMaxRuns = kMaxSimulationRuns;
 
 enum class SegmentScheme { kRfm, kPersonas };
 
@@ -482,20 +483,27 @@ void AddExperimentSimulateCommand(CLI::App& experiment, CommandOutcome& outcome)
                        "(transactions; default: -0.10 for reactivation-discount, else 0)");
   simulate->add_option("--margin", args->margin,
                        "Guardrail non-inferiority margin, relative (default 0.02 = 2%)");
-  simulate->add_option("--window-days", args->window_days,
-                       "Outcome window: the last N days of the data (default 30); segments come "
-                       "from the days before it");
+  simulate
+      ->add_option("--window-days", args->window_days,
+                   "Outcome window: the last N days of the data (default 30); segments come "
+                   "from the days before it")
+      ->check(WholeNumber());
   simulate->add_option("--split", args->split, "Share of users treated (default 0.5)");
-  simulate->add_option("--runs", args->runs, "Simulated experiments per cell (default 1000)");
+  simulate->add_option("--runs", args->runs, "Simulated experiments per cell (default 1000)")
+      ->check(WholeNumber());
   simulate->add_option("--alpha", args->alpha, "Significance level, two-sided (default 0.05)");
   simulate->add_option("--power", args->power, "Target power of the verdict (default 0.8)");
-  simulate->add_option(
-      "--seed", args->seed,
-      "Seed of the splits and effects, and of KMeans for --segments personas (default 0)");
-  simulate->add_option(
-      "--min-users", args->min_users,
-      "Smallest segment simulated (default 100); smaller ones are listed as skipped");
-  simulate->add_option("--k", args->k, "Personas with --segments personas (default 4)");
+  simulate
+      ->add_option(
+          "--seed", args->seed,
+          "Seed of the splits and effects, and of KMeans for --segments personas (default 0)")
+      ->check(WholeNumberIn(0, kMaxSeed));
+  simulate
+      ->add_option("--min-users", args->min_users,
+                   "Smallest segment simulated (default 100); smaller ones are listed as skipped")
+      ->check(WholeNumberIn(1, kMaxGeneratedRows));
+  simulate->add_option("--k", args->k, "Personas with --segments personas (default 4)")
+      ->check(WholeNumberIn(2, kMaxClusters));
   simulate->callback([args, &outcome] {
     const Status status = RunSimulate(*args, outcome);
     if (!status.ok()) ReportFailure(std::string(kCommand), status, outcome);

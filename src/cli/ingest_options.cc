@@ -1,4 +1,5 @@
 #include "cli/ingest_options.h"
+#include "cli/option_bounds.h"
 
 #include <fmt/format.h>
 
@@ -70,10 +71,13 @@ void AddIngestOptions(CLI::App& command, IngestFlags& flags) {
                               "CSV compresses 5-20x, a gzip bomb about 1000x)",
                               GzipLimits::kDefaultMaxRatio))
       ->group("Input limits");
-  command.add_option("--threads", flags.options.read.threads,
-                     "Threads to use (default: all cores)");
-  command.add_option("--examples", flags.options.read.max_examples,
-                     "Examples kept per reason in the report (default 5)");
+  command
+      .add_option("--threads", flags.options.read.threads, "Threads to use (default: all cores)")
+      ->check(WholeNumberIn(0, kMaxThreads));
+  command
+      .add_option("--examples", flags.options.read.max_examples,
+                  "Examples kept per reason in the report (default 5)")
+      ->check(WholeNumberIn(0, kMaxExamples));
 }
 
 Status ResolveIngestOptions(IngestFlags& flags) {

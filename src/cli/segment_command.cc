@@ -15,6 +15,7 @@
 #include "cli/analysis_view.h"
 #include "cli/command.h"
 #include "cli/ingest_command.h"
+#include "cli/option_bounds.h"
 #include "cli/segment_model.h"
 #include "cli/segment_views.h"
 #include "core/number_format.h"
@@ -145,6 +146,7 @@ Status RunSegment(SegmentArgs& args, bool train_only, CommandOutcome& outcome) {
   const std::string_view command = train_only ? "train" : "segment";
   Result<ml::SegmentationOptions> options = ParseSegmentOptions(args);
   if (!options.ok()) return options.status();
+  options->stop = outcome.stop;
   Result<RfmOptions> rfm_options = ParseRfmOptions(args.reference_date);
   if (!rfm_options.ok()) return rfm_options.status();
   Result<SegmentView> output_view = ParseSegmentView(args, train_only);
@@ -228,15 +230,22 @@ Status RunSegment(SegmentArgs& args, bool train_only, CommandOutcome& outcome) {
 void AddSegmentOptions(CLI::App& command, SegmentArgs& args, bool train_only,
                        const CommandOutcome& outcome) {
   AddAnalysisInput(command, args.input, outcome);
-  command.add_option("--k", args.k,
-                     "Number of personas (default: the best silhouette over "
-                     "--k-min..--k-max)");
-  command.add_option("--k-min", args.k_min, "Smallest k tried (default 2)");
-  command.add_option("--k-max", args.k_max, "Largest k tried (default 10)");
-  command.add_option("--n-init", args.n_init,
-                     "KMeans initialisations, the lowest inertia kept (default 10)");
-  command.add_option("--seed", args.seed,
-                     "Seed of k-means++ and the silhouette sample (default 0)");
+  command
+      .add_option("--k", args.k,
+                  "Number of personas (default: the best silhouette over "
+                  "--k-min..--k-max)")
+      ->check(WholeNumberIn(0, kMaxClusters));
+  command.add_option("--k-min", args.k_min, "Smallest k tried (default 2)")
+      ->check(WholeNumberIn(2, kMaxSweptClusters));
+  command.add_option("--k-max", args.k_max, "Largest k tried (default 10)")
+      ->check(WholeNumberIn(2, kMaxSweptClusters));
+  command
+      .add_option("--n-init", args.n_init,
+                  "KMeans initialisations, the lowest inertia kept (default 10)")
+      ->check(WholeNumberIn(1, kMaxInitialisations));
+  command
+      .add_option("--seed", args.seed, "Seed of k-means++ and the silhouette sample (default 0)")
+      ->check(WholeNumberIn(0, kMaxSeed));
   command
       .add_option("--features", args.features,
                   "rfm (default): recency, frequency, monetary; rfm+usage (usage logs): plus each "
@@ -251,22 +260,30 @@ void AddSegmentOptions(CLI::App& command, SegmentArgs& args, bool train_only,
   command.add_flag("--no-write", args.no_write, "Write no files");
   command.add_option("--reference-date", args.reference_date,
                      "Day recency is counted to, YYYY-MM-DD (default: the day after the last day)");
-  command.add_option("--exact-silhouette-max", args.exact_silhouette_max,
-                     "Exact silhouette up to this many users, sampled above (default 20000)");
-  command.add_option("--silhouette-sample", args.silhouette_sample,
-                     "Users in the silhouette sample above that (default 10000)");
+  command
+      .add_option("--exact-silhouette-max", args.exact_silhouette_max,
+                  "Exact silhouette up to this many users, sampled above (default 20000)")
+      ->check(WholeNumberIn(0, kMaxSilhouetteRows));
+  command
+      .add_option("--silhouette-sample", args.silhouette_sample,
+                  "Users in the silhouette sample above that (default 10000)")
+      ->check(WholeNumberIn(2, kMaxSilhouetteRows));
   command
       .add_option("--view", args.view,
                   "What json and csv print: model (json default: the model file's JSON), users "
                   "(csv default for segment: every user's R, F, M and persona), personas (csv "
                   "default for train), sweep (the k sweep's metrics)")
       ->option_text("model|users|personas|sweep");
-  command.add_option("--sample", args.sample,
-                     "users view: only this many users, drawn at random with --seed (default 0 "
-                     "= all); for scatter plots");
-  command.add_option("--stability-seeds", args.stability_seeds,
-                     "Refits per k with other seeds; reports their mean adjusted Rand index "
-                     "(default 0)");
+  command
+      .add_option("--sample", args.sample,
+                  "users view: only this many users, drawn at random with --seed (default 0 "
+                  "= all); for scatter plots")
+      ->check(WholeNumberIn(0, kMaxSampledUsers));
+  command
+      .add_option("--stability-seeds", args.stability_seeds,
+                  "Refits per k with other seeds; reports their mean adjusted Rand index "
+                  "(default 0)")
+      ->check(WholeNumberIn(0, kMaxStabilitySeeds));
 }
 
 }  // namespace

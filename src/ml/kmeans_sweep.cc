@@ -76,6 +76,8 @@ Result<KSweepResult> SweepK(const FeatureMatrix& x, const KSweepOptions& options
   KSweepResult sweep;
   for (size_t k = options.k_min; k <= options.k_max; ++k) {
     const std::string context = "k sweep, k = " + std::to_string(k);
+    if (options.stop.stop_requested())
+      return Status(ErrorCode::kInternal, "stopped before k = " + std::to_string(k));
     KMeansOptions kmeans = options.kmeans;
     kmeans.k = k;
     Result<KMeansResult> fit = FitKMeans(x, kmeans);

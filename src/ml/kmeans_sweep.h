@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <stop_token>
 #include <vector>
 
 #include "core/status.h"
@@ -27,6 +28,7 @@ struct KSweepOptions {
   size_t silhouette_sample_size = 10'000;
   uint64_t silhouette_seed = 0;
   size_t stability_seeds = 0;  // extra fits per k with seeds kmeans.seed + 1, + 2, ...
+  std::stop_token stop;        // requested: the sweep ends before its next k
 };
 
 struct KSweepRow {

@@ -201,6 +201,7 @@ Result<Segmentation> SegmentUsers(const Dataset& dataset, const RfmTable& rfm,
     sweep.silhouette_sample_size = options.silhouette_sample_size;
     sweep.silhouette_seed = options.seed;
     sweep.stability_seeds = options.stability_seeds;
+    sweep.stop = options.stop;
     Result<KSweepResult> swept = SweepK(*scaled, sweep);
     if (!swept.ok()) return swept.status();
     segmentation.sweep = std::move(swept).value();

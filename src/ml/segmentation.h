@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,7 @@ struct SegmentationOptions {
   size_t silhouette_sample_size = 10'000;
   size_t stability_seeds = 0;  // extra fits with other seeds, for the adjusted Rand index
   unsigned threads = 0;
+  std::stop_token stop;  // requested: the k sweep ends before its next k
 };
 
 struct FeatureUse {
