@@ -19,6 +19,8 @@ struct IngestFlags {
   std::string min_date = "1970-01-01";
   std::string max_date = "2100-01-01";
   std::array<std::string, kRoleCount> columns;
+  std::vector<std::string> non_product_codes;         // empty: the defaults; {"none"}: none
+  std::vector<std::string> non_product_descriptions;  // likewise
   IngestOptions options;
 };
 

@@ -13,10 +13,29 @@ namespace growthlens::server {
 namespace {
 
 /// Options that read or write files, or change how the data is loaded: the server owns these.
-constexpr std::array<std::string_view, 21> kServerOwned = {
-    "help",     "format",    "quiet",       "output-dir", "no-write", "model",      "output",
-    "encoding", "delimiter", "date-format", "kind",       "threads",  "examples",   "skip-rule",
-    "min-date", "max-date",  "strict",      "users-file", "data-dir", "regenerate", "data"};
+constexpr std::array<std::string_view, 23> kServerOwned = {"help",
+                                                           "format",
+                                                           "quiet",
+                                                           "output-dir",
+                                                           "no-write",
+                                                           "model",
+                                                           "output",
+                                                           "encoding",
+                                                           "delimiter",
+                                                           "date-format",
+                                                           "kind",
+                                                           "threads",
+                                                           "examples",
+                                                           "skip-rule",
+                                                           "min-date",
+                                                           "max-date",
+                                                           "strict",
+                                                           "users-file",
+                                                           "data-dir",
+                                                           "regenerate",
+                                                           "data",
+                                                           "non-product-codes",
+                                                           "non-product-descriptions"};
 
 bool ServerOwned(std::string_view name) {
   return name.ends_with("-col") ||
