@@ -1025,6 +1025,10 @@ LargeInput MakeLargeInput() {
   while (input.text.size() < header_size + kHalf) AppendRow(input, row_idx++);
   const size_t first_half = input.text.size() - header_size;
 
+  // A purchase that a cancellation near the end takes back: netting across the chunks.
+  input.Append("777777,NETTED,PURCHASE,4,2011-01-02 10:00,1.5,13000,UK\n");
+  ++input.records;
+
   std::string special = "999999,SPECIAL,\"";
   for (int line_idx = 0; line_idx < 60; ++line_idx)
     special += fmt::format("line {}, \"\"quoted\"\" 12,2,3\n", line_idx);
@@ -1037,6 +1041,8 @@ LargeInput MakeLargeInput() {
   // The second half is as long as the first, so the midpoint lands in the special record.
   const size_t second_start = input.text.size();
   while (input.text.size() - second_start < first_half) AppendRow(input, row_idx++);
+  input.Append("C777778,NETTED,CANCELLED,-4,2011-02-02 10:00,1.5,13000,UK\n");
+  ++input.records;
   // An exact duplicate of the first data row, far from it.
   const size_t first_row_end = input.text.find('\n', header_size) + 1;
   input.Append(input.text.substr(header_size, first_row_end - header_size));

@@ -69,6 +69,13 @@ Cell Cell::Percent(double share) {
   return cell;
 }
 
+Cell Cell::Flag(bool value) {
+  Cell cell;
+  cell.kind_ = Kind::kFlag;
+  cell.integer_ = value ? 1 : 0;
+  return cell;
+}
+
 Cell Cell::Empty() {
   return Cell();
 }
@@ -84,6 +91,8 @@ std::string Cell::TableText() const {
       return GroupedNumber(number_, decimals_);
     case Kind::kPercent:
       return std::isfinite(number_) ? fmt::format("{:.1f}%", 100.0 * number_) : "-";
+    case Kind::kFlag:
+      return integer_ != 0 ? "yes" : "";
     case Kind::kEmpty:
       return "";
   }
@@ -118,6 +127,9 @@ void Cell::AppendCsv(std::string& out) const {
         out.append(digits, fmt::format_to_n(digits, sizeof(digits), "{}", number_).out);
       }
       return;
+    case Kind::kFlag:
+      out += integer_ != 0 ? "true" : "false";
+      return;
     case Kind::kEmpty:
       return;
   }
@@ -132,6 +144,8 @@ nlohmann::ordered_json Cell::Json() const {
     case Kind::kNumber:
     case Kind::kPercent:
       return std::isfinite(number_) ? nlohmann::ordered_json(number_) : nullptr;
+    case Kind::kFlag:
+      return integer_ != 0;
     case Kind::kEmpty:
       return nullptr;
   }

@@ -84,6 +84,8 @@ class Cell {
   static Cell Money(double value) { return Number(value, 2); }
   /// A share 0-1; tables show it as "12.3%".
   static Cell Percent(double share);
+  /// A flag: "yes" or blank in tables, true/false in CSV and JSON.
+  static Cell Flag(bool value);
   /// No value: blank in tables and CSV, null in JSON.
   static Cell Empty();
 
@@ -92,7 +94,7 @@ class Cell {
   nlohmann::ordered_json Json() const;
 
  private:
-  enum class Kind : uint8_t { kText, kInteger, kNumber, kPercent, kEmpty };
+  enum class Kind : uint8_t { kText, kInteger, kNumber, kPercent, kFlag, kEmpty };
   Kind kind_ = Kind::kEmpty;
   int decimals_ = 0;
   int64_t integer_ = 0;

@@ -18,6 +18,7 @@
 #include "cli/ingest_command.h"
 #include "cli/option_bounds.h"
 #include "cli/rfm_views.h"
+#include "cli/segment_views.h"
 #include "core/number_format.h"
 #include "io/output_set.h"
 
@@ -36,7 +37,7 @@ struct AnalyzeArgs {
   std::string series_period = "day";
   std::string reference_date;
   std::string ties = "first";
-  std::optional<size_t> k;
+  std::string k;  // "": the four tiers; "auto": the best silhouette; a number
   size_t n_init = 10;
   uint64_t seed = 0;
   size_t silhouette_sample = 10'000;
@@ -88,12 +89,9 @@ Status RunAnalyze(AnalyzeArgs& args, CommandOutcome& outcome) {
   request.format = args.input.format;
   request.options = *options;
   request.segment = !args.no_segments;
-  if (args.k && *args.k < 2)
-    return Status(ErrorCode::kInvalidArgument,
-                  fmt::format("--k {}: expected at least 2 personas", *args.k));
+  GROWTHLENS_RETURN_IF_ERROR(ApplyKOption(args.k, request.segmentation));
   if (args.n_init == 0)
     return Status(ErrorCode::kInvalidArgument, "--n-init 0: expected at least 1 initialisation");
-  request.segmentation.k = args.k;
   request.segmentation.n_init = args.n_init;
   request.segmentation.seed = args.seed;
   request.segmentation.silhouette_sample_size = args.silhouette_sample;
@@ -128,12 +126,12 @@ std::string AnalysisSummaryText(const Dataset& dataset, const Analysis& analysis
   out += "\n";
   out += RenderTable(RfmSegmentsView(analysis.rfm, usage));
   if (segmentation != nullptr) {
-    out += fmt::format("\nPersonas (KMeans on {}, k = {}{}, silhouette {:.3f})\n",
+    out += fmt::format("\nPersonas (KMeans on {}, k = {}, {}, silhouette {:.3f})\n",
                        fmt::join(segmentation->feature_names, ", "), segmentation->k,
-                       segmentation->k_from_silhouette ? " by best silhouette" : "",
-                       segmentation->silhouette);
+                       ml::KChoiceName(segmentation->k_choice), segmentation->silhouette);
     for (const ml::Persona& persona : segmentation->personas)
       out += fmt::format("  {} {}: {}\n", persona.id, persona.name, persona.description);
+    if (!segmentation->advice.empty()) out += fmt::format("  Advice: {}\n", segmentation->advice);
   }
   return out;
 }
@@ -190,7 +188,7 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
       segmentation = std::move(segmented).value();
       if (!request.quiet)
         fmt::print(stderr, "growthlens analyze: {} personas ({}) in {:.2f} s\n", segmentation->k,
-                   segmentation->k_from_silhouette ? "k by silhouette" : "k given",
+                   ml::KChoiceName(segmentation->k_choice),
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - segment_start)
                        .count());
     } else if (!request.quiet) {
@@ -241,12 +239,14 @@ void RegisterAnalyzeCommand(CLI::App& app, CommandOutcome& outcome) {
                       "Directory for the tables and the report (default data/processed)");
   command->add_flag("--no-write", args->no_write, "Print only; write no files");
   command->add_flag("--no-segments", args->no_segments,
-                    "Skip the KMeans personas (k = 2..10 by silhouette unless --k; 'growthlens "
-                    "segment' has every option)");
+                    "Skip the KMeans personas (the four tiers unless --k; 'growthlens segment' "
+                    "has every option)");
   command
       ->add_option("--k", args->k,
-                   "Number of personas (default: the best silhouette for k = 2..10)")
-      ->check(WholeNumberIn(2, kMaxClusters))
+                   "Number of personas: auto = the best silhouette for k = 2..10, or a number "
+                   "(default: the four tiers, k = 4, with that sweep shown as advice)")
+      ->option_text("auto|N")
+      ->check(PersonaCount())
       ->group("Segmentation");
   command
       ->add_option("--n-init", args->n_init,

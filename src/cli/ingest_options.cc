@@ -2,6 +2,7 @@
 #include "cli/option_bounds.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace growthlens::cli {
 
@@ -44,6 +45,23 @@ void AddIngestOptions(CLI::App& command, IngestFlags& flags) {
   command
       .add_option("--max-date", flags.max_date,
                   "Dates from this day on are invalid (default 2100-01-01)")
+      ->group("Cleaning");
+  const NonProductRules defaults = NonProductRules::Defaults();
+  command
+      .add_option("--non-product-codes", flags.non_product_codes,
+                  fmt::format("Transactions: stock codes of lines that are not products (kept in "
+                              "revenue, left out of product rankings), comma-separated, "
+                              "case-insensitive, a trailing * matches a prefix; none for none "
+                              "(default: {})",
+                              fmt::join(defaults.codes, ",")))
+      ->delimiter(',')
+      ->group("Cleaning");
+  command
+      .add_option("--non-product-descriptions", flags.non_product_descriptions,
+                  fmt::format("Transactions: descriptions of lines that are not products, as "
+                              "--non-product-codes (default: {})",
+                              fmt::join(defaults.descriptions, ",")))
+      ->delimiter(',')
       ->group("Cleaning");
   command
       .add_flag("--strict", flags.options.strict,
@@ -139,6 +157,15 @@ Status ResolveIngestOptions(IngestFlags& flags) {
                   fmt::format("--min-date '{}' / --max-date '{}': expected two dates YYYY-MM-DD, "
                               "the first earlier",
                               flags.min_date, flags.max_date));
+  // Given lists replace the defaults; "none" empties one.
+  const auto list = [](const std::vector<std::string>& given, std::vector<std::string>& rules) {
+    if (given.empty()) return;
+    rules.clear();
+    for (const std::string& entry : given)
+      if (!entry.empty() && entry != "none") rules.push_back(entry);
+  };
+  list(flags.non_product_codes, options.cleaning.non_products.codes);
+  list(flags.non_product_descriptions, options.cleaning.non_products.descriptions);
   options.cleaning.min_date = *min_date;
   options.cleaning.max_date = *max_date;
   return Status::Ok();

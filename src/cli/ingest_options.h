@@ -22,6 +22,8 @@ struct IngestFlags {
   std::array<std::string, kRoleCount> columns;
   std::string unclosed_quotes = "error";
   double max_inflated_mb = static_cast<double>(GzipLimits::kDefaultMaxInflatedBytes >> 20);
+  std::vector<std::string> non_product_codes;         // empty: the defaults; {"none"}: none
+  std::vector<std::string> non_product_descriptions;  // likewise
   IngestOptions options;
 };
 

@@ -31,4 +31,18 @@ CLI::Validator WholeNumber() {
       "0..");
 }
 
+CLI::Validator PersonaCount() {
+  const CLI::Validator number = WholeNumberIn(2, kMaxClusters);
+  return CLI::Validator(
+      [number](std::string& text) -> std::string {
+        if (text == "auto") return "";
+        std::string copy = text;
+        const std::string error = number(copy);
+        return error.empty() ? ""
+                             : fmt::format("'{}' is neither auto nor a whole number in 2..{}", text,
+                                           kMaxClusters);
+      },
+      fmt::format("auto|2..{}", kMaxClusters));
+}
+
 }  // namespace growthlens::cli

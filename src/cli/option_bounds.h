@@ -29,4 +29,8 @@ CLI::Validator WholeNumberIn(uint64_t min, uint64_t max);
 /// A whole number, 0 or more (digits only): for options whose command checks the range itself.
 CLI::Validator WholeNumber();
 
+/// --k of the persona model: "auto" (the best silhouette) or a whole number of personas in
+/// 2..kMaxClusters.
+CLI::Validator PersonaCount();
+
 }  // namespace growthlens::cli

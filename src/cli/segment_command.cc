@@ -28,7 +28,7 @@ namespace {
 
 struct SegmentArgs {
   AnalysisInput input;
-  size_t k = 0;  // 0: chosen by silhouette
+  std::string k;  // "": the four tiers; "auto": the best silhouette; a number
   size_t k_min = 2;
   size_t k_max = 10;
   size_t n_init = 10;
@@ -87,9 +87,7 @@ Result<ml::SegmentationOptions> ParseSegmentOptions(const SegmentArgs& args) {
       {{"rfm", ml::SegmentFeatures::kRfm}, {"rfm+usage", ml::SegmentFeatures::kRfmAndUsageShares}});
   if (!features.ok()) return features.status();
   options.features = *features;
-  if (args.k == 1)
-    return Status(ErrorCode::kInvalidArgument, "--k 1: expected at least 2 segments");
-  if (args.k > 0) options.k = args.k;
+  GROWTHLENS_RETURN_IF_ERROR(ApplyKOption(args.k, options));
   if (args.k_min < 2 || args.k_min > args.k_max)
     return Status(
         ErrorCode::kInvalidArgument,
@@ -119,15 +117,17 @@ Result<RfmOptions> ParseRfmOptions(const std::string& reference_date) {
 
 std::string SegmentationHeading(const ml::Segmentation& segmentation, size_t users,
                                 double seconds) {
-  return fmt::format(
-      "{} personas of {} {} ({}), k = {}{}, silhouette {:.4f} on {} rows, inertia {}, in {:.2f} "
-      "s\n\n",
+  std::string out = fmt::format(
+      "{} personas of {} {} ({}), k = {} ({}), silhouette {:.4f} on {} rows, inertia {}, in "
+      "{:.2f} s\n",
       segmentation.k, GroupedNumber(static_cast<double>(users), 0),
       segmentation.kind == DataKind::kUsage ? "users" : "customers",
       fmt::join(segmentation.feature_names, ", "), segmentation.k,
-      segmentation.k_from_silhouette ? " (best silhouette)" : " (given)", segmentation.silhouette,
+      ml::KChoiceName(segmentation.k_choice), segmentation.silhouette,
       GroupedNumber(static_cast<double>(segmentation.silhouette_rows), 0),
       GroupedNumber(segmentation.inertia, 1), seconds);
+  if (!segmentation.advice.empty()) out += "Advice: " + segmentation.advice + "\n";
+  return out + "\n";
 }
 
 std::string PersonasText(const ml::Segmentation& segmentation, const Dataset& dataset) {
@@ -156,11 +156,13 @@ Status RunSegment(SegmentArgs& args, bool train_only, CommandOutcome& outcome) {
   const Dataset& dataset = (*cleaned)->dataset;
   const RfmTable rfm = ComputeRfm(dataset, *rfm_options);
   if (!args.input.quiet)
-    fmt::print(stderr, "growthlens {}: clustering {} {} ({})\n", command, WithThousands(rfm.size()),
-               dataset.kind() == DataKind::kUsage ? "users" : "customers",
-               options->k
-                   ? fmt::format("k = {}", *options->k)
-                   : fmt::format("k = {}..{} by silhouette", options->k_min, options->k_max));
+    fmt::print(
+        stderr, "growthlens {}: clustering {} {} ({})\n", command, WithThousands(rfm.size()),
+        dataset.kind() == DataKind::kUsage ? "users" : "customers",
+        options->k ? fmt::format("k = {}", *options->k)
+        : options->k_choice == ml::KChoice::kBestSilhouette
+            ? fmt::format("k = {}..{} by silhouette", options->k_min, options->k_max)
+            : fmt::format("the four tiers, k = {}..{} as advice", options->k_min, options->k_max));
   const auto start = std::chrono::steady_clock::now();
   Result<ml::Segmentation> segmentation = ml::SegmentUsers(dataset, rfm, *options);
   if (!segmentation.ok()) return segmentation.status();
@@ -178,7 +180,7 @@ Status RunSegment(SegmentArgs& args, bool train_only, CommandOutcome& outcome) {
   }
   const View users = UserPersonasView(rfm, segmentation->labels, *segmentation, dataset);
   const View personas = PersonasView(*segmentation, dataset);
-  const View sweep = KSweepView(segmentation->sweep);
+  const View sweep = KSweepView(segmentation->sweep, segmentation->k);
   if (!train_only && !args.no_write) {
     const std::filesystem::path dir(args.output_dir);
     for (const auto& [name, view] :
@@ -232,9 +234,10 @@ void AddSegmentOptions(CLI::App& command, SegmentArgs& args, bool train_only,
   AddAnalysisInput(command, args.input, outcome);
   command
       .add_option("--k", args.k,
-                  "Number of personas (default: the best silhouette over "
-                  "--k-min..--k-max)")
-      ->check(WholeNumberIn(0, kMaxClusters));
+                  "Number of personas: auto = the best silhouette over --k-min..--k-max, or a "
+                  "number (default: the four tiers, k = 4, with that sweep shown as advice)")
+      ->option_text("auto|N")
+      ->check(PersonaCount());
   command.add_option("--k-min", args.k_min, "Smallest k tried (default 2)")
       ->check(WholeNumberIn(2, kMaxSweptClusters));
   command.add_option("--k-max", args.k_max, "Largest k tried (default 10)")
@@ -294,7 +297,8 @@ void RegisterSegmentCommands(CLI::App& app, CommandOutcome& outcome) {
       "segment",
       "Segment users (or customers) into personas in one go: RFM features (log1p, standard "
       "scaling), KMeans for k = 2..10 with inertia, silhouette, Davies-Bouldin and "
-      "Calinski-Harabasz, the best silhouette chosen unless --k is given; personas named and "
+      "Calinski-Harabasz as advice, the four tiers (k = 4) unless --k auto or --k N; personas "
+      "named and "
       "described with what to do; writes users with their persona, the personas, the k sweep "
       "and the model. Rules in docs/ANALYTICS.md (Segmentation).");
   AddSegmentOptions(*segment, *segment_args, /*train_only=*/false, outcome);

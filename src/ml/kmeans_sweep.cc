@@ -84,6 +84,7 @@ Result<KSweepResult> SweepK(const FeatureMatrix& x, const KSweepOptions& options
     if (!fit.ok()) return fit.status().WithContext(context);
     Result<KSweepRow> row = Evaluate(x, options, *fit, k);
     if (!row.ok()) return row.status().WithContext(context);
+    if (options.keep_k == k) sweep.kept_fit = *fit;
     if (sweep.rows.empty() ||
         row->silhouette > sweep.rows[sweep.best_k - options.k_min].silhouette) {
       sweep.best_k = k;

@@ -13,7 +13,7 @@ namespace growthlens::server {
 namespace {
 
 /// Options that read or write files, or change how the data is loaded: the server owns these.
-constexpr std::array<std::string_view, 25> kServerOwned = {"help",
+constexpr std::array<std::string_view, 27> kServerOwned = {"help",
                                                            "format",
                                                            "quiet",
                                                            "output-dir",
@@ -37,7 +37,9 @@ constexpr std::array<std::string_view, 25> kServerOwned = {"help",
                                                            "unclosed-quotes",
                                                            "max-quoted-bytes",
                                                            "max-inflated-mb",
-                                                           "max-gzip-ratio"};
+                                                           "max-gzip-ratio",
+                                                           "non-product-codes",
+                                                           "non-product-descriptions"};
 
 bool ServerOwned(std::string_view name) {
   return name.ends_with("-col") ||
