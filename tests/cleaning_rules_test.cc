@@ -394,8 +394,8 @@ TEST(NonProducts, PostageFeesAndAdjustmentsAreRecognisedByCodeOrDescription) {
   for (const auto& [code, description] :
        {std::pair{"POST", "POSTAGE"}, std::pair{"post", ""}, std::pair{"DOT", "DOTCOM POSTAGE"},
         std::pair{"M", "Manual"}, std::pair{"m", "Manual"}, std::pair{"D", "Discount"},
-        std::pair{"B", "Adjust bad debt"}, std::pair{"BANK CHARGES", "Bank Charges"}, std::pair{"AMAZONFEE", "AMAZON FEE"},
-        std::pair{"CRUK", "CRUK Commission"},
+        std::pair{"B", "Adjust bad debt"}, std::pair{"BANK CHARGES", "Bank Charges"},
+        std::pair{"AMAZONFEE", "AMAZON FEE"}, std::pair{"CRUK", "CRUK Commission"},
         std::pair{"gift_0001_20", "Dotcomgiftshop Gift Voucher £20.00"},
         std::pair{"22016", "Dotcomgiftshop Gift Voucher £100.00"},
         std::pair{"23444", "Next Day  Carriage"}, std::pair{"23574", "PACKING CHARGE"}})

@@ -173,7 +173,7 @@ TEST(Cohorts, PeriodsBeforeTheDataAreUnobservedCohortsBeforeItCensored) {
 std::string CensoringFixture() {
   std::string text(testing::kUsageHeader);
   for (int user = 0; user < 4; ++user) {  // January survivors, active in March, April and May
-    for (const char* day : {"2024-03-01", "2024-04-04", "2024-05-06"})
+    for (const char* day : {"2024-03-01", "2024-04-04", "2024-05-31"})
       text += fmt::format("jan{},2024-01-15,{},Search,1\n", user, day);
   }
   for (int user = 0; user < 10; ++user) {  // March: 10 signups, 3 back in April, 2 in May

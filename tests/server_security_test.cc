@@ -339,8 +339,8 @@ TEST(ServerSecurityLimits, WorkScalingParametersAreBounded) {
   TestServer server;
   ASSERT_EQ(server.LoadSmallDemo().status, 200);
   const std::vector<std::tuple<std::string, std::string, std::string>> cases = {
-      {"/api/v1/segment?k=-1", "k", "0..1000"},
-      {"/api/v1/segment?k=18446744073709551615", "k", "0..1000"},
+      {"/api/v1/segment?k=-1", "k", "2..1000"},
+      {"/api/v1/segment?k=18446744073709551615", "k", "2..1000"},
       {"/api/v1/segment?k-max=100000", "k-max", "2..50"},
       {"/api/v1/segment?n-init=100000000", "n-init", "1..100"},
       {"/api/v1/segment?stability-seeds=100000", "stability-seeds", "0..20"},
@@ -360,7 +360,8 @@ TEST(ServerSecurityLimits, WorkScalingParametersAreBounded) {
   }
   const CommandResult cli = RunCommand("segment " + server.DemoUsagePath() + " --k -1");
   EXPECT_EQ(cli.exit_code, 2);
-  EXPECT_NE(cli.err.find("'-1' is not a whole number in 0..1000"), std::string::npos) << cli.err;
+  EXPECT_NE(cli.err.find("'-1' is neither auto nor a whole number in 2..1000"), std::string::npos)
+      << cli.err;
 }
 
 TEST(ServerSecurityLimits, FullWorkQueueAnswers503WithRetryAfter) {
