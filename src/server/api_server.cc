@@ -242,19 +242,33 @@ Reply<Result<std::string>> ApiServer::ComputeFor(const httplib::Request& request
     case WorkQueue::Entry::kEntered:
       break;
   }
-  // The analysis stops between its stages once nobody waits for it.
+  // The analysis stops between its stages once nobody waits for it, or once it has run longer
+  // than the server allows.
   std::stop_source stop;
   call.stop = stop.get_token();
-  std::jthread watcher([&gone, &stop](std::stop_token done) {
-    while (!done.stop_requested()) {
-      if (gone()) {
-        stop.request_stop();
-        return;
+  std::atomic<bool> overran{false};
+  const auto deadline = std::chrono::steady_clock::now() + work_.limits().max_seconds;
+  {
+    std::jthread watcher([&gone, &stop, &overran, deadline](std::stop_token done) {
+      while (!done.stop_requested()) {
+        const bool late = std::chrono::steady_clock::now() >= deadline;
+        if (late || gone()) {
+          overran = late;
+          stop.request_stop();
+          return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-  });
-  return RunCommandCall(call);
+    });
+    Reply<Result<std::string>> reply = RunCommandCall(call);
+    watcher.request_stop();
+    watcher.join();
+    if (!overran) return reply;
+  }
+  return MakeError(503, fmt::format("the analysis ran longer than the {} s this server allows one "
+                                    "analysis and was stopped; ask for less work (a smaller "
+                                    "range of segment counts, fewer initialisations or runs)",
+                                    work_.limits().max_seconds.count()));
 }
 
 namespace {
