@@ -7,6 +7,7 @@
 
 #include <set>
 
+#include "ingest_or_die.h"
 #include "metrics/rows_before.h"
 #include "prep/ingest.h"
 #include "test_data.h"
@@ -14,11 +15,7 @@
 namespace growthlens {
 namespace {
 
-CleanedData IngestOrDie(const std::string& text) {
-  Result<CleanedData> data = IngestText(text, "t.csv", IngestOptions());
-  EXPECT_TRUE(data.ok()) << data.status().message();
-  return std::move(data).value();
-}
+using testing::IngestOrDie;
 
 /// One Online Retail line of item 20001 ("Item a", 1.50) or 20002 ("Item b", 4.00).
 std::string Line(int invoice, int item, int quantity, const char* when, int customer) {
