@@ -144,6 +144,27 @@ TEST_F(ServerDrill, UsersOfASegmentAPersonaAndACohortCell) {
   }
 }
 
+TEST_F(ServerDrill, UsersOfAFeatureACountryAndSeveralSegments) {
+  for (const json& feature : Get("/api/v1/usage")["features"]) {
+    const json list = Get("/api/v1/users?page-size=1&feature=" +
+                          httplib::detail::encode_query_param(feature["feature"]));
+    EXPECT_EQ(list["matched"], feature["users"]) << feature["feature"];
+  }
+  for (const json& country : Get("/api/v1/revenue?view=countries")["countries"]) {
+    const json list = Get("/api/v1/users?dataset=transactions&page-size=1&country=" +
+                          httplib::detail::encode_query_param(country["country"]));
+    EXPECT_EQ(list["matched"], country["customers"]) << country["country"];
+  }
+  const json rfm = Get("/api/v1/rfm");
+  uint64_t both = 0;
+  for (const json& segment : rfm["segments"])
+    if (segment["segment"] == "Champions" || segment["segment"] == "At Risk")
+      both += segment["users"].get<uint64_t>();
+  EXPECT_EQ(Get("/api/v1/users?segment=Champions,At%20Risk")["matched"], both);
+  ExpectRefused(server_->Get("/api/v1/users?feature=Teleport"), "feature");
+  ExpectRefused(server_->Get("/api/v1/users?country=France"), "country");  // a usage log
+}
+
 TEST_F(ServerDrill, UsersAreBoundedAndNamedOnError) {
   ExpectRefused(server_->Get("/api/v1/users?page-size=0"), "page-size");
   ExpectRefused(server_->Get("/api/v1/users?page-size=1001"), "page-size");

@@ -139,6 +139,7 @@ const ParityCase kCases[] = {
     {"CohortsWindow", "cohorts", {{"from", kFrom}}},
     {"UsersOfASegment", "users", {{"segment", "Champions"}, {"page-size", "20"}}},
     {"UsersOfACohortCell", "users", {{"cohort", "2025-03"}, {"age", "1"}, {"from", kFrom}}},
+    {"UsersOfAFeature", "users", {{"feature", "Search"}, {"segment", "Champions,Loyal"}}},
     {"UsersPersonaTransactions",
      "users",
      {{"dataset", "transactions"}, {"persona", "High-Value Loyalists"}}},

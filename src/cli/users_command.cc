@@ -38,6 +38,8 @@ struct UsersArgs {
   std::string cohort_period = "month";
   std::string age;  // "" = any: every user of the cohort
   std::string search;
+  std::string feature;
+  std::string country;
   std::string id;
   size_t page = 1;
   size_t page_size = 50;
@@ -68,6 +70,31 @@ std::vector<uint8_t> ActiveInBucket(const Dataset& dataset, CohortPeriod period,
       active[user] = 1;
   }
   return active;
+}
+
+/// The users with a row of feature `name` (usage logs, --feature) or an order from country
+/// `name` (transactions, --country): who is behind a bar of the feature or country charts.
+Result<std::vector<uint8_t>> UsersWith(const Dataset& dataset, std::string_view option,
+                                       const std::string& name) {
+  const bool feature = option == "--feature";
+  const bool usage = dataset.kind() == DataKind::kUsage;
+  if (feature != usage)
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("{} applies to {}", option, feature ? "usage logs" : "transactions"));
+  const std::optional<uint32_t> code =
+      feature ? dataset.features.Find(name) : dataset.countries.Find(name);
+  if (!code)
+    return Status(ErrorCode::kInvalidArgument, fmt::format("{} '{}': no {} of that name", option,
+                                                           name, feature ? "feature" : "country"));
+  std::vector<uint8_t> with(dataset.users.size(), 0);
+  for (size_t row = 0; row < dataset.rows(); ++row) {
+    const uint32_t user = dataset.UserOfRow(row);
+    if (user == kNullCode) continue;
+    const uint32_t value = feature ? dataset.usage.feature[row]
+                                   : dataset.orders.country[dataset.transactions.order[row]];
+    if (value == *code) with[user] = 1;
+  }
+  return with;
 }
 
 std::vector<UserFacts> CollectFacts(const Dataset& dataset, const RfmTable& rfm,
@@ -193,6 +220,7 @@ Status RunUsers(UsersArgs& args, CommandOutcome& outcome) {
   for (const auto& [option, text] :
        {std::pair{"--segment", &args.segment}, std::pair{"--persona", &args.persona},
         std::pair{"--cohort", &args.cohort}, std::pair{"--search", &args.search},
+        std::pair{"--feature", &args.feature}, std::pair{"--country", &args.country},
         std::pair{"--id", &args.id}})
     GROWTHLENS_RETURN_IF_ERROR(CheckText(option, *text));
   Result<DateWindow> window = ParseDateWindow(args.window);
@@ -304,15 +332,32 @@ Status RunUsers(UsersArgs& args, CommandOutcome& outcome) {
                                 CohortPeriodName(*period)));
     if (age) in_cell = ActiveInBucket(dataset, *period, cohort_bucket + *age);
   }
+  std::vector<uint8_t> with;
+  for (const auto& [option, name] :
+       {std::pair{"--feature", &args.feature}, std::pair{"--country", &args.country}}) {
+    if (name->empty()) continue;
+    Result<std::vector<uint8_t>> users = UsersWith(dataset, option, *name);
+    if (!users.ok()) return users.status();
+    with = std::move(users).value();
+  }
+  // --segment takes one segment or several, comma-separated (the Usage page's filter).
+  std::vector<std::string_view> segments;
+  for (size_t begin = 0; begin < args.segment.size();) {
+    const size_t end = std::min(args.segment.find(',', begin), args.segment.size());
+    segments.push_back(std::string_view(args.segment).substr(begin, end - begin));
+    begin = end + 1;
+  }
   auto listed = std::make_shared<std::vector<uint32_t>>();
   size_t total = 0;
   for (uint32_t user = 0; user < facts->size(); ++user) {
     const UserFacts& fact = (*facts)[user];
     if (!fact.active) continue;
     ++total;
-    if (!args.segment.empty() &&
+    if (!segments.empty() &&
         (fact.rfm_row < 0 ||
-         RfmSegmentName(rfm.segment[static_cast<size_t>(fact.rfm_row)]) != args.segment))
+         std::find(segments.begin(), segments.end(),
+                   RfmSegmentName(rfm.segment[static_cast<size_t>(fact.rfm_row)])) ==
+             segments.end()))
       continue;
     if (!args.persona.empty() &&
         (fact.persona < 0 ||
@@ -320,6 +365,7 @@ Status RunUsers(UsersArgs& args, CommandOutcome& outcome) {
       continue;
     if (!args.cohort.empty() && fact.cohort != cohort_bucket) continue;
     if (!in_cell.empty() && !in_cell[user]) continue;
+    if (!with.empty() && !with[user]) continue;
     if (!args.search.empty() &&
         whole.users[user].find(std::string_view(args.search)) == std::string_view::npos)
       continue;
@@ -360,7 +406,9 @@ Status RunUsers(UsersArgs& args, CommandOutcome& outcome) {
                        {"cohort", args.cohort},
                        {"cohort_period", CohortPeriodName(*period)},
                        {"age", age ? nlohmann::ordered_json(*age) : nlohmann::ordered_json()},
-                       {"search", args.search}});
+                       {"search", args.search},
+                       {"feature", args.feature},
+                       {"country", args.country}});
   json.Set("total_users", total);
   json.Set("matched", listed->size());
   json.Set("page", page);
@@ -384,7 +432,8 @@ void RegisterUsersCommand(CLI::App& app, CommandOutcome& outcome) {
       "(nothing is written).");
   AddAnalysisInput(*command, args->input, outcome);
   AddDateWindowOptions(*command, args->window);
-  command->add_option("--segment", args->segment, "Only this RFM segment, e.g. Champions");
+  command->add_option("--segment", args->segment,
+                      "Only this RFM segment, e.g. Champions (or several, comma-separated)");
   command->add_option("--persona", args->persona,
                       "Only this persona of the four tiers, e.g. 'Power Users'");
   command->add_option("--cohort", args->cohort,
@@ -396,6 +445,9 @@ void RegisterUsersCommand(CLI::App& app, CommandOutcome& outcome) {
                       "With --cohort: only its users active in period N after its start (the "
                       "heatmap cell)");
   command->add_option("--search", args->search, "Only ids that contain this text");
+  command->add_option("--feature", args->feature, "Usage logs: only the users of this feature");
+  command->add_option("--country", args->country,
+                      "Transactions: only the customers with an order from this country");
   command->add_option("--id", args->id, "One user's detail instead of a list (json)");
   command->add_option("--page", args->page, "Page of the list, from 1 (default 1)")
       ->check(WholeNumberIn(1, kMaxPage));

@@ -692,6 +692,16 @@ test('8: a persona, a segment and a cohort cell list their users; a user page', 
   eq(hp.get('age'), '2', 'the period clicked');
   const cellUsers = await getJson(demo.url, `users?dataset=usage&cohort=${c.cohorts[rowIdx].cohort}&age=2`);
   eq(cellUsers.matched, c.cohorts[rowIdx].values[2], 'the users of the cell');
+  // A bar of the feature totals: the users of that feature.
+  await gotoView('usage?data=usage', 'usage');
+  const usage = await getJson(demo.url, 'usage?dataset=usage');
+  const bar = await page.locator('[data-chart="usage-totals"] .bars .point path').last().boundingBox();
+  await page.mouse.click(bar.x + 4, bar.y + bar.height / 2);
+  await waitReady(page, 'users');
+  const feature = (await hashParams()).get('feature');
+  const expected = usage.features.find((f) => f.feature === feature);
+  assert(expected, `a feature was clicked: ${feature}`);
+  assert((await text(page, '[data-testid="users-count"]')).startsWith(`${fmtInt(expected.users)} of`), 'the users of the feature');
   noProblems();
 });
 

@@ -4,7 +4,7 @@ import * as api from '../lib/api.js';
 import * as fmt from '../lib/format.js';
 import * as state from '../lib/state.js';
 import { h, clear, chartCard, card, kpi, skeleton, table, segmented, showError, dataNotes } from '../lib/ui.js';
-import { plot, withChart } from '../lib/charts.js';
+import { plot, withChart, onPointClick } from '../lib/charts.js';
 import { palette, alpha } from '../lib/palette.js';
 import { filterBar } from '../lib/filters.js';
 import { needs, rangeOf, rangeFilter } from './common.js';
@@ -111,6 +111,8 @@ export async function render(ctx) {
       customdata: top.map((r) => [r.orders, r.customers]),
       hovertemplate: `%{y}<br>revenue ${fmt.currencyHover('x')} (%{text})<br>%{customdata[0]:,} orders, %{customdata[1]:,} customers<extra></extra>`,
     }], { xaxis: { title: { text: 'revenue' }, tickformat: '~s', tickprefix: fmt.currencySymbol() }, margin: { l: 130, r: 50 }, showlegend: false });
+    // A country's bar lists its customers.
+    onPointClick(countries.chart, (pt) => ctx.navigate(ctx.link('users', { country: pt.y, data: 'transactions' })));
     countries.setNote(`${list.length} countries by revenue${rest.length ? `; the ${rest.length} not shown bring ${fmt.pct(c.revenue ? restRevenue / c.revenue : 0)}` : ''}`);
   }).catch(() => {}));
 

@@ -4,7 +4,7 @@ import * as api from '../lib/api.js';
 import * as fmt from '../lib/format.js';
 import * as state from '../lib/state.js';
 import { h, clear, chartCard, card, kpi, skeleton, table, segmented, field, showError, markInvalid, swatch } from '../lib/ui.js';
-import { plot, withChart, emptyChart, loading, heatmapTrace, declutterLabels } from '../lib/charts.js';
+import { plot, withChart, emptyChart, loading, heatmapTrace, declutterLabels, onPointClick } from '../lib/charts.js';
 import { multiSelect, filterBar } from '../lib/filters.js';
 import { seriesColor, divergingScale, RFM_SEGMENTS, palette, alpha } from '../lib/palette.js';
 import * as view from '../lib/view.js';
@@ -125,8 +125,10 @@ export async function render(ctx) {
         showlegend: false,
         bargap: 0.35,
       });
+      // A feature's bar lists its users (in the dates and segments chosen).
+      onPointClick(totals.chart, (pt) => { if (pt.data.type === 'bar') ctx.navigate(ctx.link('users', { feature: pt.y })); });
       clear(tableEl, table([
-        { key: 'feature', label: 'Feature', render: (r) => h('span.row', swatch(color(r.feature)), r.feature) },
+        { key: 'feature', label: 'Feature', render: (r) => h('span.row', swatch(color(r.feature)), h('a', { href: ctx.link('users', { feature: r.feature }), dataset: { featureLink: r.feature } }, r.feature)) },
         { key: 'events', label: 'Events', num: true, format: fmt.int },
         { key: 'events_share', label: 'Share of events', num: true, format: (v) => fmt.pct(v) },
         { key: 'users', label: 'Users', num: true, format: fmt.int },

@@ -25,6 +25,8 @@ export function usersQuery(ctx, kind) {
     age: p.get('age') || '',
     'cohort-period': p.get('cohort') && p.get('cohort-period') && p.get('cohort-period') !== 'month' ? p.get('cohort-period') : '',
     search: p.get('search') || '',
+    feature: kind === 'usage' ? p.get('feature') || '' : '',
+    country: kind === 'transactions' ? p.get('country') || '' : '',
   };
 }
 
@@ -37,6 +39,8 @@ function title(q, who) {
     const unit = q['cohort-period'] || 'month';
     parts.push(q.age !== '' ? `of the ${unit} cohort ${q.cohort} active ${q.age === '0' ? `in its first ${unit}` : `${q.age} ${unit}${q.age === '1' ? '' : 's'} later`}` : `of the ${unit} cohort ${q.cohort}`);
   }
+  if (q.feature) parts.push(`who used ${q.feature}`);
+  if (q.country) parts.push(`with orders from ${q.country}`);
   if (q.search) parts.push(`whose id contains “${q.search}”`);
   return `${who[0].toUpperCase()}${who.slice(1)} ${parts.join(', ') || '(all)'}`;
 }
@@ -60,6 +64,8 @@ export async function render(ctx) {
     field('RFM segment', segmentSelect),
     field('Persona', personaSelect),
     q.cohort ? h('button.link', { type: 'button', onclick: () => ctx.setParams({ cohort: null, age: null, 'cohort-period': null, page: null }) }, `cohort ${q.cohort} ✕`) : null,
+    q.feature ? h('button.link', { type: 'button', onclick: () => ctx.setParams({ feature: null, page: null }) }, `feature ${q.feature} ✕`) : null,
+    q.country ? h('button.link', { type: 'button', onclick: () => ctx.setParams({ country: null, page: null }) }, `country ${q.country} ✕`) : null,
   );
   const errorEl = h('div');
   const listEl = h('div', skeleton(8));
