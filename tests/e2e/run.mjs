@@ -627,6 +627,7 @@ test('8: a persona, a segment and a cohort cell list their users; a user page', 
   await gotoView('rfm?data=usage', 'rfm');
   const seg = await getJson(demo.url, 'segment?dataset=usage');
   // Click the first persona's bar.
+  await page.locator('[data-chart="rfm-personas"]').scrollIntoViewIfNeeded();
   const box = await page.locator('[data-chart="rfm-personas"] .bars .point path').first().boundingBox();
   await page.mouse.click(box.x + box.width / 2, box.y + box.height - 4);
   await waitReady(page, 'users');
@@ -678,6 +679,7 @@ test('8: a persona, a segment and a cohort cell list their users; a user page', 
   await gotoView('cohorts?data=usage', 'cohorts');
   const c = await getJson(demo.url, 'cohorts?dataset=usage&values=count');
   const rowIdx = c.cohorts.findIndex((x) => !x.left_censored && x.values.length > 2);
+  await page.locator('[data-chart="cohort-heatmap"]').scrollIntoViewIfNeeded();
   const cell = await page.evaluate(([row, col]) => {
     const el = document.querySelector('[data-chart="cohort-heatmap"]');
     const xa = el._fullLayout.xaxis;
@@ -695,6 +697,7 @@ test('8: a persona, a segment and a cohort cell list their users; a user page', 
   // A bar of the feature totals: the users of that feature.
   await gotoView('usage?data=usage', 'usage');
   const usage = await getJson(demo.url, 'usage?dataset=usage');
+  await page.locator('[data-chart="usage-totals"]').scrollIntoViewIfNeeded();
   const bar = await page.locator('[data-chart="usage-totals"] .bars .point path').last().boundingBox();
   await page.mouse.click(bar.x + 4, bar.y + bar.height / 2);
   await waitReady(page, 'users');
@@ -702,6 +705,15 @@ test('8: a persona, a segment and a cohort cell list their users; a user page', 
   const expected = usage.features.find((f) => f.feature === feature);
   assert(expected, `a feature was clicked: ${feature}`);
   assert((await text(page, '[data-testid="users-count"]')).startsWith(`${fmtInt(expected.users)} of`), 'the users of the feature');
+  // A country's bar: its customers.
+  await gotoView('revenue?data=transactions', 'revenue');
+  const countries = (await getJson(demo.url, 'revenue?dataset=transactions&view=countries')).countries;
+  await page.locator('[data-chart="revenue-countries"]').scrollIntoViewIfNeeded();
+  const top = await page.locator('[data-chart="revenue-countries"] .bars .point path').last().boundingBox();
+  await page.mouse.click(top.x + 4, top.y + top.height / 2);
+  await waitReady(page, 'users');
+  eq((await hashParams()).get('country'), countries[0].country, 'the top country clicked');
+  assert((await text(page, '[data-testid="users-count"]')).startsWith(`${fmtInt(countries[0].customers)} of`), 'its customers');
   noProblems();
 });
 
@@ -749,6 +761,16 @@ test('10: money with its currency, whole users, report in a tab', async () => {
   assert(/[£€$]/.test(await text(page, '[data-kpi="aov"] .kpi-value')), 'so does the average order');
   await gotoView('revenue', 'revenue');
   assert(/^[£€$]/.test(await text(page, '[data-kpi="revenue"] .kpi-value')), 'Revenue page');
+  // The currency can be set on Home, per file.
+  await gotoView('', 'home');
+  await page.locator('select[data-param="currency"]').selectOption('EUR');
+  await settle(page);
+  await gotoView('revenue', 'revenue');
+  assert(/^€/.test(await text(page, '[data-kpi="revenue"] .kpi-value')), 'the currency chosen on Home');
+  await gotoView('', 'home');
+  await page.locator('select[data-param="currency"]').selectOption('');
+  await settle(page);
+  await gotoView('revenue', 'revenue');
   const money = await page.locator('[data-table="products"] tbody tr td:nth-child(4)').allInnerTexts();
   assert(money.length && money.every((x) => /^[£€$]/.test(x.trim())), `product revenue has a currency: ${money.slice(0, 3)}`);
   // Usage: whole users, "Events" for monetary, recency in days.
