@@ -7,10 +7,12 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "server/rounded_csv.h"
 #include "server_test_support.h"
 
 namespace growthlens {
@@ -74,7 +76,9 @@ TEST_F(ServerDownloads, ListsWhatAnalyzeWrites) {
       continue;
     }
     EXPECT_EQ(file["dataset"], "usage");
-    EXPECT_EQ(file["bytes"], server_->Get("/api/v1/downloads/" + name).body.size());
+    // The size of the table as analyze wrote it (the default download rounds CSV numbers).
+    EXPECT_EQ(file["bytes"],
+              server_->Get("/api/v1/downloads/" + name + "?precision=full").body.size());
     EXPECT_EQ(file["content_type"], name.ends_with(".csv") ? "text/csv" : "application/json");
   }
 }
@@ -86,7 +90,7 @@ TEST_F(ServerDownloads, FilesAreWhatAnalyzeWritesAsAttachments) {
     const std::string name = file["name"];
     if (name == "report.html") continue;
     SCOPED_TRACE(name);
-    const Reply reply = server_->Get(file["url"].get<std::string>());
+    const Reply reply = server_->Get(file["url"].get<std::string>() + "?precision=full");
     ASSERT_EQ(reply.status, 200) << reply.body;
     EXPECT_EQ(reply.Header("Content-Disposition"), "attachment; filename=\"" + name + "\"");
     const std::string written = testing::ReadFileText(Expected() / name);
@@ -114,6 +118,21 @@ TEST_F(ServerDownloads, FilesAreWhatAnalyzeWritesAsAttachments) {
   EXPECT_EQ(model["training"]["source"], "events.csv");
   EXPECT_EQ(server_->Get("/api/v1/downloads/events_clean.csv").status, 404);
   EXPECT_EQ(server_->Get("/api/v1/downloads/..%2F..%2Fraw%2Fevents.csv").status, 404);
+}
+
+TEST_F(ServerDownloads, CsvNumbersComeRoundedForSpreadsheetsUnlessFullPrecisionIsAsked) {
+  const std::string full =
+      server_->Get("/api/v1/downloads/events_features.csv?precision=full").body;
+  const Reply rounded = server_->Get("/api/v1/downloads/events_features.csv");
+  ASSERT_EQ(rounded.status, 200);
+  // The written table has shares such as 0.3427383308708056; the download none past 6 decimals.
+  const std::regex long_decimal(R"((^|,)-?[0-9]+\.[0-9]{7,}(,|\r?$))", std::regex::multiline);
+  EXPECT_TRUE(std::regex_search(full, long_decimal)) << full;
+  EXPECT_FALSE(std::regex_search(rounded.body, long_decimal)) << rounded.body;
+  EXPECT_EQ(rounded.body, server::RoundCsvNumbers(full));
+  const Reply bad = server_->Get("/api/v1/downloads/events_features.csv?precision=some");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.Json()["parameter"], "precision");
 }
 
 TEST_F(ServerDownloads, FormulasInCsvAreNeutralised) {

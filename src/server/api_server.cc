@@ -18,12 +18,14 @@
 
 #include "cli/date_window.h"
 #include "core/date.h"
+#include "core/terminal_text.h"
 #include "io/atomic_file.h"
 #include "server/api_error.h"
 #include "server/api_responses.h"
 #include "server/command_call.h"
 #include "server/downloads.h"
 #include "server/query_params.h"
+#include "server/rounded_csv.h"
 #include "server/static_files.h"
 #include "server/upload_receiver.h"
 
@@ -521,6 +523,18 @@ void ApiServer::AddRoutes() {
       Result<std::string> content =
           file.path.empty() ? Report(*holdings, settings_.web_root) : ReadWholeFile(file.path);
       if (!content.ok()) return SendError(response, MakeError(500, content.status().message()));
+      // Tables come rounded for spreadsheets; ?precision=full gives the file as analyze wrote it.
+      const std::string precision =
+          request.has_param("precision") ? request.get_param_value("precision") : "rounded";
+      if (precision != "rounded" && precision != "full")
+        return SendError(response,
+                         MakeError(400,
+                                   fmt::format("precision '{}': expected rounded (numbers to 6 "
+                                               "decimals, the default) or full",
+                                               TerminalSafe(precision)),
+                                   "precision"));
+      if (file.content_type == "text/csv" && precision == "rounded")
+        *content = RoundCsvNumbers(*content);
       // The report opens in a tab ("Open report"); the tables download as files.
       response.set_header(
           "Content-Disposition",

@@ -56,7 +56,7 @@ export async function render(ctx) {
   ctx.setSubtitle('Every processed table, the segmentation model and a report to share');
   const listEl = h('div', skeleton(6));
   const reportEl = h('div');
-  ctx.root.append(reportEl, h('div', { style: { marginTop: '16px' } }, card({ title: 'Files', note: 'CSV cells that a spreadsheet would run as formulas are quoted.' }, listEl)));
+  ctx.root.append(reportEl, h('div', { style: { marginTop: '16px' } }, card({ title: 'Files', note: 'Numbers in the tables are rounded to 6 decimals for spreadsheets (each table also downloads at full precision), and cells that a spreadsheet would run as formulas are quoted.' }, listEl)));
   try {
     const r = await ctx.track(api.get('downloads', null, { signal: ctx.signal, fresh: true }));
     const files = Array.isArray(r) ? r : r.files || r.downloads || [];
@@ -83,7 +83,7 @@ export async function render(ctx) {
       return h('div', { dataset: { group: kind || 'other' } },
         h('h3', { style: { marginBottom: '6px' } }, state.KIND_LABEL[kind] || 'Other files'),
         table([
-          { key: 'name', label: 'File', render: (f) => h('div', h('a', { href: api.downloadUrl(f.name), download: f.name, dataset: { download: f.name } }, f.name), f.what ? h('div.small.muted', f.what) : null) },
+          { key: 'name', label: 'File', render: (f) => h('div', h('a', { href: api.downloadUrl(f.name), download: f.name, dataset: { download: f.name } }, f.name), f.type === 'csv' ? h('a.small', { href: `${api.downloadUrl(f.name)}?precision=full`, download: f.name, dataset: { downloadFull: f.name }, style: { marginLeft: '8px' } }, 'full precision') : null, f.what ? h('div.small.muted', f.what) : null) },
           { key: 'type', label: 'Type', render: (f) => badge(...TYPE[f.type]) },
           { key: 'bytes', label: 'Size', num: true, format: (v, f) => fmt.bytes(v ?? f.size) },
         ], g));
