@@ -1,6 +1,7 @@
 #pragma once
-// Helpers for tests that read the real datasets in tests/data (xz-compressed, see tests/data/SOURCES.md; decompressed
-// at test time with the xz tool, never committed) and golden files under tests/golden.
+// Helpers for tests that read the real datasets in tests/data (xz-compressed, see
+// tests/data/SOURCES.md; decompressed at test time with the xz tool, never committed) and golden
+// files under tests/golden.
 
 #include <cstdio>
 #include <fstream>
