@@ -315,7 +315,8 @@ Reply<Answer> AnswerCommandRoute(const CommandRoute& route, QueryParams params,
                        std::string(refused));
   for (const auto& [name, value] : route.defaults)
     if (std::none_of(params.begin(), params.end(),
-                     [&name](const auto& param) { return param.first == name; }))
+                     // An init-capture: clang before 16 cannot capture a structured binding.
+                     [&wanted = name](const auto& param) { return param.first == wanted; }))
       params.emplace_back(name, value);
   std::sort(params.begin(), params.end());
 
