@@ -87,10 +87,11 @@ template <size_t kRows>
     lane += static_cast<int64_t>(kCentresPerPack);
   }
   // Horizontal minimum by lane swaps, kept in vector registers: a scalar min of the lanes
-  // compiles to a branch, mispredicted half the time.
-  Index4 swapped = __builtin_shuffle(first, Index4{2, 3, 0, 1});
+  // compiles to a branch, mispredicted half the time. (__builtin_shufflevector: gcc 12 and clang
+  // both have it; gcc's __builtin_shuffle does not compile with clang.)
+  Index4 swapped = __builtin_shufflevector(first, first, 2, 3, 0, 1);
   first = swapped < first ? swapped : first;
-  swapped = __builtin_shuffle(first, Index4{1, 0, 3, 2});
+  swapped = __builtin_shufflevector(first, first, 1, 0, 3, 2);
   first = swapped < first ? swapped : first;
   return static_cast<int32_t>(first[0]);
 }
@@ -113,15 +114,14 @@ template <bool kSecond>
     const Double4 row1 = scores[packs + pack_idx].lanes;
     const Double4 row2 = scores[2 * packs + pack_idx].lanes;
     const Double4 row3 = scores[3 * packs + pack_idx].lanes;
-    const Double4 even01 = __builtin_shuffle(row0, row1, Index4{0, 4, 2, 6});
-    const Double4 odd01 = __builtin_shuffle(row0, row1, Index4{1, 5, 3, 7});
-    const Double4 even23 = __builtin_shuffle(row2, row3, Index4{0, 4, 2, 6});
-    const Double4 odd23 = __builtin_shuffle(row2, row3, Index4{1, 5, 3, 7});
-    const Double4 by_centre[kCentresPerPack] = {
-        __builtin_shuffle(even01, even23, Index4{0, 1, 4, 5}),
-        __builtin_shuffle(odd01, odd23, Index4{0, 1, 4, 5}),
-        __builtin_shuffle(even01, even23, Index4{2, 3, 6, 7}),
-        __builtin_shuffle(odd01, odd23, Index4{2, 3, 6, 7})};
+    const Double4 even01 = __builtin_shufflevector(row0, row1, 0, 4, 2, 6);
+    const Double4 odd01 = __builtin_shufflevector(row0, row1, 1, 5, 3, 7);
+    const Double4 even23 = __builtin_shufflevector(row2, row3, 0, 4, 2, 6);
+    const Double4 odd23 = __builtin_shufflevector(row2, row3, 1, 5, 3, 7);
+    const Double4 by_centre[kCentresPerPack] = {__builtin_shufflevector(even01, even23, 0, 1, 4, 5),
+                                                __builtin_shufflevector(odd01, odd23, 0, 1, 4, 5),
+                                                __builtin_shufflevector(even01, even23, 2, 3, 6, 7),
+                                                __builtin_shufflevector(odd01, odd23, 2, 3, 6, 7)};
     for (size_t lane = 0; lane < kCentresPerPack; ++lane) {
       const size_t centre = pack_idx * kCentresPerPack + lane;
       if (centre >= k) break;

@@ -394,7 +394,8 @@ void DuplicateFinder::MarkAcrossRuns(std::vector<std::vector<uint8_t>>& status, 
       for (size_t ref_idx = begin; ref_idx < end; ++ref_idx) {
         const RowRef& ref = refs[ref_idx];
         const auto [ref_chunk, ref_row] = locate(ref.row);
-        auto same_row = [&](uint32_t seen_idx) {
+        // Init-captures: clang before 16 cannot capture a structured binding.
+        auto same_row = [&, ref_chunk = ref_chunk, ref_row = ref_row](uint32_t seen_idx) {
           const RowRef& seen = refs[begin + seen_idx];
           if (seen.tag != ref.tag) return false;
           const auto [seen_chunk, seen_row] = locate(seen.row);
