@@ -68,6 +68,14 @@ Result<T> ParseChoice(std::string_view option, std::string_view text,
                 fmt::format("{} '{}': expected one of {}", option, text, names));
 }
 
+/// Decimals of ratios such as events per user in tables.
+inline constexpr int kRatioDecimals = 2;
+
+/// part / whole, or 0 when whole is 0 (shares and averages over nothing).
+inline double Ratio(double part, double whole) {
+  return whole == 0 ? 0.0 : part / whole;
+}
+
 /// One value of a View, shown per format: tables get thousands separators and fixed decimals,
 /// CSV and JSON the full value (shares as fractions 0-1, money unrounded). In CSV, text that a
 /// spreadsheet would run as a formula (leading = + - @) gets a leading quote.

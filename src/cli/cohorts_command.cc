@@ -20,7 +20,7 @@ namespace growthlens::cli {
 
 namespace {
 
-constexpr std::string_view kCommand = "cohorts";
+constexpr std::string_view kCohortsCommand = "cohorts";
 
 struct CohortsArgs {
   AnalysisInput input;
@@ -115,7 +115,7 @@ std::string Heading(const CohortGrid& grid, const CohortsRequest& request, const
 Status RunCohorts(CohortsArgs& args, CommandOutcome& outcome) {
   Result<CohortsRequest> request = ParseCohortsArgs(args);
   if (!request.ok()) return request.status();
-  Result<LoadedData> cleaned = LoadForAnalysis(kCommand, args.input, outcome);
+  Result<LoadedData> cleaned = LoadForAnalysis(kCohortsCommand, args.input, outcome);
   if (!cleaned.ok()) return cleaned.status();
   const Dataset& dataset = (*cleaned)->dataset;
   if (request->values == CohortValues::kRevenue && dataset.kind() != DataKind::kTransactions)
@@ -179,7 +179,7 @@ void RegisterCohortsCommand(CLI::App& app, CommandOutcome& outcome) {
                       "Show periods 0..N-1 only (default: all; handy with --period week or day)");
   command->callback([args, &outcome] {
     const Status status = RunCohorts(*args, outcome);
-    if (!status.ok()) ReportFailure(std::string(kCommand), status, outcome);
+    if (!status.ok()) ReportFailure(std::string(kCohortsCommand), status, outcome);
   });
 }
 

@@ -13,6 +13,10 @@ void ReportFailure(const std::string& command, const Status& status, CommandOutc
   outcome.exit_code = ExitCodeOf(status.code());
 }
 
+Status Invalid(std::string message) {
+  return Status(ErrorCode::kInvalidArgument, std::move(message));
+}
+
 void RegisterCommands(CLI::App& app, CommandOutcome& outcome) {
   RegisterGenerateCommand(app, outcome);
   RegisterIngestCommand(app, outcome);

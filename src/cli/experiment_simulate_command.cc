@@ -34,7 +34,7 @@ namespace growthlens::cli {
 
 namespace {
 
-constexpr std::string_view kCommand = "experiment simulate";
+constexpr std::string_view kSimulateCommand = "experiment simulate";
 constexpr size_t kMaxRuns = 1'000'000;
 
 enum class SegmentScheme { kRfm, kPersonas };
@@ -59,10 +59,6 @@ struct SimulateArgs {
   size_t min_users = 100;
   size_t k = 4;
 };
-
-Status Invalid(std::string message) {
-  return Status(ErrorCode::kInvalidArgument, std::move(message));
-}
 
 std::string CampaignNames() {
   std::vector<std::string_view> names;
@@ -193,7 +189,7 @@ Result<std::vector<ml::UserGroup>> BuildGroups(const SimulateArgs& args, Segment
   options.threads = args.input.flags.options.read.threads;
   if (!args.input.quiet)
     fmt::print(stderr, "growthlens {}: clustering {} users of the pre-period into {} personas\n",
-               kCommand, WithThousands(rfm.size()), args.k);
+               kSimulateCommand, WithThousands(rfm.size()), args.k);
   Result<ml::Segmentation> segmentation = ml::SegmentUsers(before, rfm, options);
   if (!segmentation.ok()) return segmentation.status().WithContext("--segments personas");
   return ml::PersonaGroups(rfm, *segmentation);
@@ -257,8 +253,8 @@ Status SimulateCells(const SimulateArgs& args, const std::vector<ml::UserGroup>&
     for (const CampaignPreset& preset : CampaignPresets()) campaigns.push_back(&preset);
   }
   if (!args.input.quiet)
-    fmt::print(stderr, "growthlens {}: {} campaign(s) on {} segment(s), {} runs each\n", kCommand,
-               campaigns.size(), chosen.size(), args.runs);
+    fmt::print(stderr, "growthlens {}: {} campaign(s) on {} segment(s), {} runs each\n",
+               kSimulateCommand, campaigns.size(), chosen.size(), args.runs);
   const stats::SimulationOptions options = EngineOptions(args);
   const bool single = chosen.size() == 1 && campaigns.size() == 1;
   const bool with_guardrail = out.kind == DataKind::kTransactions;
@@ -393,7 +389,7 @@ Status RunSimulate(SimulateArgs& args, CommandOutcome& outcome) {
       "--segments", args.segments,
       {{"rfm", SegmentScheme::kRfm}, {"personas", SegmentScheme::kPersonas}});
   if (!scheme.ok()) return scheme.status();
-  Result<LoadedData> cleaned = LoadForAnalysis(kCommand, args.input, outcome);
+  Result<LoadedData> cleaned = LoadForAnalysis(kSimulateCommand, args.input, outcome);
   if (!cleaned.ok()) return cleaned.status();
   const Dataset& dataset = (*cleaned)->dataset;
 
@@ -498,7 +494,7 @@ void AddExperimentSimulateCommand(CLI::App& experiment, CommandOutcome& outcome)
   simulate->add_option("--k", args->k, "Personas with --segments personas (default 4)");
   simulate->callback([args, &outcome] {
     const Status status = RunSimulate(*args, outcome);
-    if (!status.ok()) ReportFailure(std::string(kCommand), status, outcome);
+    if (!status.ok()) ReportFailure(std::string(kSimulateCommand), status, outcome);
   });
 }
 

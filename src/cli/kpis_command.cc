@@ -17,8 +17,7 @@ namespace growthlens::cli {
 
 namespace {
 
-constexpr std::string_view kCommand = "kpis";
-constexpr int kRatioDecimals = 2;
+constexpr std::string_view kKpisCommand = "kpis";
 
 struct KpisArgs {
   AnalysisInput input;
@@ -120,7 +119,7 @@ void WarnOutsideData(const Dataset& dataset, const DateWindow& window) {
 Status RunKpis(KpisArgs& args, CommandOutcome& outcome) {
   Result<DateWindow> window = ParseDateWindow(args.window);
   if (!window.ok()) return window.status();
-  Result<LoadedData> cleaned = LoadForAnalysis(kCommand, args.input, outcome);
+  Result<LoadedData> cleaned = LoadForAnalysis(kKpisCommand, args.input, outcome);
   if (!cleaned.ok()) return cleaned.status();
   const Dataset& dataset = (*cleaned)->dataset;
   if (dataset.rows() == 0)
@@ -166,7 +165,7 @@ void RegisterKpisCommand(CLI::App& app, CommandOutcome& outcome) {
   AddDateWindowOptions(*command, args->window);
   command->callback([args, &outcome] {
     const Status status = RunKpis(*args, outcome);
-    if (!status.ok()) ReportFailure(std::string(kCommand), status, outcome);
+    if (!status.ok()) ReportFailure(std::string(kKpisCommand), status, outcome);
   });
 }
 
