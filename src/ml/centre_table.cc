@@ -5,6 +5,8 @@
 #include <cstring>
 #include <limits>
 
+#include "core/target_clones.h"
+
 namespace growthlens::ml {
 
 namespace {
@@ -151,8 +153,8 @@ template <bool kSecond>
 // The one place scores are computed. Compiled for x86-64-v3 (AVX2 + FMA) and for the
 // baseline; the loader picks one clone per CPU, so Lloyd and Hamerly, which both come here,
 // see bit-identical scores.
-__attribute__((target_clones("arch=x86-64-v3", "default"))) void NearestKernel(
-    const KernelTable& table, const double* rows, size_t count, int32_t* labels) {
+GROWTHLENS_TARGET_CLONES("arch=x86-64-v3", "default")
+void NearestKernel(const KernelTable& table, const double* rows, size_t count, int32_t* labels) {
   const size_t needed = kBlockRows * table.packs;
   CentrePack stack_scores[kStackPacks];
   std::vector<CentrePack> heap_scores(needed > kStackPacks ? needed : 0);
@@ -171,8 +173,8 @@ __attribute__((target_clones("arch=x86-64-v3", "default"))) void NearestKernel(
 }
 
 // All k scores of each row, unpadded (k-means++ turns them into squared distances).
-__attribute__((target_clones("arch=x86-64-v3", "default"))) void ScoresKernel(
-    const KernelTable& table, const double* rows, size_t count, double* out) {
+GROWTHLENS_TARGET_CLONES("arch=x86-64-v3", "default")
+void ScoresKernel(const KernelTable& table, const double* rows, size_t count, double* out) {
   const size_t needed = kBlockRows * table.packs;
   CentrePack stack_scores[kStackPacks];
   std::vector<CentrePack> heap_scores(needed > kStackPacks ? needed : 0);
@@ -194,9 +196,9 @@ __attribute__((target_clones("arch=x86-64-v3", "default"))) void ScoresKernel(
 
 // Nearest and second-nearest centres of rows picked by index (Hamerly's rescoring): the picked
 // rows are copied into blocks so they are scored as Lloyd scores its rows.
-__attribute__((target_clones("arch=x86-64-v3", "default"))) void NearestTwoKernel(
-    const KernelTable& table, const double* all_rows, const uint32_t* picked, size_t count,
-    NearestTwo* results) {
+GROWTHLENS_TARGET_CLONES("arch=x86-64-v3", "default")
+void NearestTwoKernel(const KernelTable& table, const double* all_rows, const uint32_t* picked,
+                      size_t count, NearestTwo* results) {
   const size_t needed = kBlockRows * table.packs;
   CentrePack stack_scores[kStackPacks];
   std::vector<CentrePack> heap_scores(needed > kStackPacks ? needed : 0);
