@@ -240,11 +240,39 @@ TEST(KpisCommand, WindowCsvIsMetricValueRowsEqualToLibrary) {
   ExpectClose(Number(value["stickiness"]), kpis.stickiness, kLibraryTolerance, "stickiness");
 }
 
+// Every analysis document says which days its numbers cover, so that a page can label what
+// does not follow its date filter "all time".
+TEST(WindowField, EveryDocumentSaysWhichDaysItCovers) {
+  const json all_time = json::parse(R"({"from":"2025-01-01","to":"2025-12-31","all_time":true})");
+  const json q3 = json::parse(R"({"from":"2025-07-01","to":"2025-09-30","all_time":false})");
+  EXPECT_EQ(JsonOf(RunGrowthLens(UsageArgs("kpis") + " --format json"))["window"], all_time);
+  EXPECT_EQ(JsonOf(RunGrowthLens(UsageArgs("kpis") +
+                                 " --from 2025-07-01 --to 2025-09-30 --format json"))["window"],
+            q3);
+  // A period reaching past the data covers the data's days only.
+  EXPECT_EQ(JsonOf(RunGrowthLens(UsageArgs("kpis") +
+                                 " --from 2024-06-01 --to 2025-09-30 --format json"))["window"],
+            json::parse(R"({"from":"2025-01-01","to":"2025-09-30","all_time":false})"));
+  for (const std::string command : {"insights", "cohorts", "rfm", "lifecycle"})
+    EXPECT_EQ(JsonOf(RunGrowthLens(UsageArgs(command) + " --format json"))["window"], all_time)
+        << command;
+  EXPECT_EQ(JsonOf(RunGrowthLens(UsageArgs("lifecycle") +
+                                 " --from 2025-07-01 --to 2025-09-30 --format json"))["window"],
+            q3);
+  EXPECT_EQ(JsonOf(RunGrowthLens(
+                UsageArgs("usage") +
+                " --view series --from 2025-07-01 --to 2025-09-30 --format json"))["window"],
+            q3);
+  const json model = JsonOf(RunGrowthLens(UsageArgs("segment") + " --no-write --format json"));
+  EXPECT_EQ(model["training"]["window"], all_time);
+}
+
 TEST(KpisCommand, TransactionsJsonEqualsLibraryAndGolden) {
   const json doc = JsonOf(RunGrowthLens(RetailArgs("kpis") + " --format json"));
   const Kpis kpis = ComputeKpis(SharedInputs::Get().Retail(), KpiOptions());
   auto pareto = testing::ReadGolden(testing::GoldenPath("online_retail_pareto.golden"));
-  auto cleaning = testing::ReadGolden(testing::GoldenPath("online_retail_cleaning.golden"));
+  // Cleaned with the default rules, cancelled orders netted (make_netting_golden.py).
+  auto cleaning = testing::ReadGolden(testing::GoldenPath("online_retail_netting.golden"));
   EXPECT_EQ(doc["kind"], "transactions");
   EXPECT_EQ(doc["from"], "2010-12-01");
   EXPECT_EQ(doc["to"], "2011-12-09");
@@ -516,7 +544,14 @@ TEST(RevenueCommand, MonthlyJsonEqualsGolden) {
       ExpectClose(months[idx][key].get<double>(), Number(expected.at(key)), kGoldenTolerance,
                   month + " " + key);
   }
-  ExpectClose(doc["revenue"].get<double>(), 8887208.894, kGoldenTolerance, "total revenue");
+  ExpectClose(doc["revenue"].get<double>(), 8373716.734, kGoldenTolerance, "total revenue");
+  // The data ends on 9 December 2011: the last month is flagged partial, the others whole.
+  for (size_t idx = 0; idx + 1 < months.size(); ++idx) EXPECT_FALSE(months[idx]["partial"]);
+  EXPECT_TRUE(months.back()["partial"].get<bool>());
+  EXPECT_EQ(months.back()["days_in_data"], 9);
+  EXPECT_EQ(months.back()["days"], 31);
+  EXPECT_EQ(doc["window"],
+            json::parse(R"({"from":"2010-12-01","to":"2011-12-09","all_time":true})"));
 }
 
 TEST(RevenueCommand, CountriesCsvHeaderAndGolden) {
@@ -606,7 +641,7 @@ TEST(RfmCommand, UsersCsvEqualsTheGoldenSample) {
                                                   "f", "m", "rfm", "segment"}));
   std::map<std::string, const std::map<std::string, std::string>*> by_id;
   for (const auto& row : csv.rows) by_id[row.at("id")] = &row;
-  EXPECT_EQ(by_id.size(), 4338u);
+  EXPECT_EQ(by_id.size(), 4327u);  // 11 customers had every purchase cancelled (netting)
   const Csv golden = GoldenCsv("online_retail_rfm_sample.csv");
   for (const auto& expected : golden.rows) {
     const std::string id = expected.at("customer_id");
@@ -627,6 +662,14 @@ TEST(RfmCommand, BadOptionsExitTwoNamingTheOption) {
 }
 
 // ------------------------------------------------------------------------------------- cohorts
+
+/// A golden average curve point: null where the golden says no cohort observes the period.
+void ExpectAverage(const json& actual, const std::string& expected, const std::string& what) {
+  if (expected == "unobserved")
+    EXPECT_TRUE(actual.is_null()) << what << ": " << actual;
+  else
+    ExpectClose(actual.get<double>(), Number(expected), kGoldenTolerance, what);
+}
 
 TEST(CohortsCommand, RetailJsonEqualsGolden) {
   const Csv golden = GoldenCsv("online_retail_cohorts.csv");
@@ -659,20 +702,25 @@ TEST(CohortsCommand, RetailJsonEqualsGolden) {
   ASSERT_EQ(shares["average"].size(), average.rows.size());
   for (const auto& expected : average.rows) {
     const size_t period = std::stoul(expected.at("period"));
-    ExpectClose(shares["average"][period].get<double>(), Number(expected.at("retention_weighted")),
-                kGoldenTolerance, "average " + expected.at("period"));
-    ExpectClose(after["average"][period].get<double>(),
-                Number(expected.at("retention_on_or_after_weighted")), kGoldenTolerance,
-                "on-or-after average " + expected.at("period"));
+    ExpectAverage(shares["average"][period], expected.at("retention_weighted"),
+                  "average " + expected.at("period"));
+    ExpectAverage(after["average"][period], expected.at("retention_on_or_after_weighted"),
+                  "on-or-after average " + expected.at("period"));
   }
-}
-
-/// A golden average curve point: null where the golden says no cohort observes the period.
-void ExpectAverage(const json& actual, const std::string& expected, const std::string& what) {
-  if (expected == "unobserved")
-    EXPECT_TRUE(actual.is_null()) << what << ": " << actual;
-  else
-    ExpectClose(actual.get<double>(), Number(expected), kGoldenTolerance, what);
+  // First-purchase cohorts start inside the data; December 2011 (9 of 31 days) is partial: each
+  // cohort's cell in it is flagged, and the notes say why the average leaves it out.
+  for (size_t idx = 0; idx < shares["cohorts"].size(); ++idx) {
+    const json& cohort = shares["cohorts"][idx];
+    EXPECT_FALSE(cohort["left_censored"].get<bool>());
+    EXPECT_EQ(cohort["partial_periods"], json::array({12 - idx})) << cohort["cohort"];
+  }
+  EXPECT_EQ(shares["partial_periods"],
+            json::parse(R"([{"period":"2011-12","days_in_data":9,"days":31}])"));
+  ASSERT_EQ(shares["notes"].size(), 1u);
+  EXPECT_NE(shares["notes"][0].get<std::string>().find("2011-12 in part (9 of its 31 days)"),
+            std::string::npos)
+      << shares["notes"];
+  EXPECT_EQ(shares["window"]["all_time"], true);
 }
 
 TEST(CohortsCommand, UsageSignupCohortsEqualGoldenAndCsvHeader) {
@@ -689,6 +737,7 @@ TEST(CohortsCommand, UsageSignupCohortsEqualGoldenAndCsvHeader) {
     for (size_t period = 0; period < values.size(); ++period)
       EXPECT_EQ(values[period].is_null(), period < first) << key << " period " << period;
     unobserved += std::min(first, values.size());
+    EXPECT_EQ(cohort["left_censored"].get<bool>(), golden[key + ".left_censored"] == "1") << key;
     if (golden.count(key + ".month1_active")) {
       EXPECT_EQ(values[1], std::stoull(golden[key + ".month1_active"])) << key;
     }
@@ -713,12 +762,19 @@ TEST(CohortsCommand, UsageSignupCohortsEqualGoldenAndCsvHeader) {
   ASSERT_EQ(csv_run.exit_code, 0) << csv_run.err;
   const Csv csv = ParseCsv(csv_run.out);
   EXPECT_EQ(csv.header,
-            (std::vector<std::string>{"cohort", "size", "period_0", "period_1", "period_2"}));
+            (std::vector<std::string>{"cohort", "size", "left_censored", "partial_periods",
+                                      "period_0", "period_1", "period_2"}));
   ASSERT_EQ(csv.rows.size(), std::stoull(golden["cohorts"]) + 1);
   EXPECT_EQ(csv.rows.front().at("cohort"), "2024-01");
-  EXPECT_EQ(csv.rows.front().at("period_0"), "");  // unobserved: blank, not 0
+  EXPECT_EQ(csv.rows.front().at("period_0"), "");           // unobserved: blank, not 0
+  EXPECT_EQ(csv.rows.front().at("left_censored"), "true");  // 2024-01: before the data
   EXPECT_EQ(csv.rows.back().at("cohort"), "average");
-  EXPECT_EQ(csv.rows.back().at("size"), golden["users"]);
+  // The average row's size: the users of the cohorts it averages (not those before the data).
+  EXPECT_EQ(csv.rows.back().at("size"), golden["cohort_average_users"]);
+  const json notes = JsonOf(RunGrowthLens(UsageArgs("cohorts") + " --format json"))["notes"];
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_NE(notes[0].get<std::string>().find("started before the data does"), std::string::npos)
+      << notes;
   ExpectClose(Number(csv.rows.back().at("period_1")), Number(golden["cohort_average.1"]),
               kGoldenTolerance, "csv average 1");
 }

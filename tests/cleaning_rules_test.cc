@@ -2,6 +2,7 @@
 // that rejects a row owns it, each can be switched off, and the Dataset built from the kept
 // rows (dictionaries, derived fields, memory) reflects exactly those rows.
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@
 #include "core/dictionary.h"
 #include "io/staged_table.h"
 #include "metrics/dataset_summary.h"
+#include "metrics/revenue.h"
 #include "prep/cleaning_report.h"
 #include "prep/cleaning_rules.h"
 #include "prep/ingest.h"
@@ -298,6 +300,142 @@ TEST(CleaningRules, Cancelled) {
   EXPECT_EQ(report.rows_kept, 1u);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Netting cancelled orders
+
+TEST(Netting, ACancellationTakesItsUnitsBackFromTheLatestEarlierPurchases) {
+  const Result<CleanedData> result = Ingest(Retail({
+      "500001,A,Alpha,10,2011-01-03 09:00,2.0,100,UK",    // 2: 10 units, 6 taken back below
+      "500002,A,Alpha,5,2011-01-04 09:00,2.0,100,UK",     // 3: 5 units, all taken back
+      "C500003,A,Alpha,-11,2011-01-05 09:00,2.0,100,UK",  // 4: takes 5 from line 3, 6 from 2
+      "500004,A,Alpha,7,2011-01-06 09:00,2.0,100,UK",     // 5: after the cancellation: kept
+      "500005,B,Beta,3,2011-01-03 09:00,1.0,100,UK",      // 6: another item: kept
+      "500006,A,Alpha,4,2011-01-03 09:00,2.0,200,UK",     // 7: another customer: kept
+  }));
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  const CleaningReport& report = result->report;
+  EXPECT_EQ(Dropped(report, CleaningRule::kCancelled), 1u);
+  EXPECT_EQ(Dropped(report, CleaningRule::kNetCancellations), 1u);
+  EXPECT_EQ(ExampleLines(report, CleaningRule::kNetCancellations), (std::vector<uint64_t>{3}));
+  EXPECT_EQ(Outcome(report, CleaningRule::kNetCancellations).examples[0].message,
+            "5 units of A cancelled by C500003");
+  const NettingReport& netting = report.netting;
+  EXPECT_TRUE(netting.enabled);
+  EXPECT_EQ(netting.cancellation_lines, 1u);
+  EXPECT_EQ(netting.matched_lines, 1u);
+  EXPECT_EQ(netting.units_cancelled, 11);
+  EXPECT_EQ(netting.units_netted, 11);
+  EXPECT_EQ(netting.purchase_lines_removed, 1u);
+  EXPECT_EQ(netting.purchase_lines_reduced, 1u);
+  EXPECT_TRUE(netting.unmatched.empty());
+  ExpectBalanced(report);
+  // Kept: line 2 with 4 units left, lines 5, 6 and 7 as they were.
+  const Dataset& dataset = result->dataset;
+  ASSERT_EQ(dataset.rows(), 4u);
+  EXPECT_EQ(dataset.transactions.quantity[0], 4);
+  EXPECT_EQ(dataset.transactions.quantity[1], 7);
+  EXPECT_EQ(dataset.transactions.quantity[2], 3);
+  EXPECT_EQ(dataset.transactions.quantity[3], 4);
+  double revenue = 0;
+  for (size_t row = 0; row < dataset.rows(); ++row) revenue += dataset.AmountOfRow(row);
+  EXPECT_DOUBLE_EQ(revenue, 8.0 + 14.0 + 3.0 + 8.0);
+}
+
+TEST(Netting, UnitsNoEarlierPurchaseCanGiveBackAreUnmatchedAndListed) {
+  const Result<CleanedData> result = Ingest(Retail({
+      "C500001,A,Alpha,-2,2011-01-02 09:00,2.0,100,UK",  // 2: before any purchase: unmatched
+      "500002,A,Alpha,3,2011-01-03 09:00,2.0,100,UK",    // 3: 3 units, all taken back
+      "C500003,A,Alpha,-5,2011-01-04 09:00,2.0,100,UK",  // 4: 3 netted, 2 unmatched
+      "500004,B,Beta,2,2011-01-05 09:00,1.0,100,UK",     // 5
+      "C500005,B,Beta,-2,2011-01-05 09:00,1.0,100,UK",   // 6: same minute, after it in the file
+  }));
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  const NettingReport& netting = result->report.netting;
+  EXPECT_EQ(netting.cancellation_lines, 3u);
+  EXPECT_EQ(netting.matched_lines, 1u);
+  EXPECT_EQ(netting.partly_matched_lines, 1u);
+  EXPECT_EQ(netting.unmatched_lines, 1u);
+  EXPECT_EQ(netting.units_cancelled, 9);
+  EXPECT_EQ(netting.units_netted, 5);
+  EXPECT_EQ(netting.UnitsUnmatched(), 4);
+  EXPECT_EQ(netting.purchase_lines_removed, 2u);
+  ASSERT_EQ(netting.unmatched.size(), 2u);
+  EXPECT_EQ(netting.unmatched[0].line, 2u);
+  EXPECT_EQ(netting.unmatched[0].invoice, "C500001");
+  EXPECT_EQ(netting.unmatched[0].customer, "100");
+  EXPECT_EQ(netting.unmatched[0].stock_code, "A");
+  EXPECT_EQ(netting.unmatched[0].unmatched, 2);
+  EXPECT_EQ(netting.unmatched[1].line, 4u);
+  EXPECT_EQ(netting.unmatched[1].units, 5);
+  EXPECT_EQ(netting.unmatched[1].unmatched, 2);
+  EXPECT_EQ(result->dataset.rows(), 0u);
+}
+
+TEST(Netting, SwitchedOffGivesTheSeedsPlainRule) {
+  const std::string text = Retail({
+      "500001,A,Alpha,80995,2011-12-09 09:15,2.08,16446,United Kingdom",
+      "C500002,A,Alpha,-80995,2011-12-09 09:27,2.08,16446,United Kingdom",
+  });
+  const Result<CleanedData> netted = Ingest(text);
+  ASSERT_TRUE(netted.ok());
+  EXPECT_EQ(netted->dataset.rows(), 0u);
+  IngestOptions plain;
+  plain.cleaning.Set(CleaningRule::kNetCancellations, false);
+  const Result<CleanedData> kept = Ingest(text, plain);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(kept->dataset.rows(), 1u);  // the cancelled order stays
+  EXPECT_EQ(Dropped(kept->report, CleaningRule::kCancelled), 1u);
+  EXPECT_FALSE(kept->report.netting.enabled);
+  EXPECT_FALSE(Outcome(kept->report, CleaningRule::kNetCancellations).enabled);
+}
+
+TEST(NonProducts, PostageFeesAndAdjustmentsAreRecognisedByCodeOrDescription) {
+  const NonProductRules rules = NonProductRules::Defaults();
+  for (const auto& [code, description] :
+       {std::pair{"POST", "POSTAGE"}, std::pair{"post", ""}, std::pair{"DOT", "DOTCOM POSTAGE"},
+        std::pair{"M", "Manual"}, std::pair{"m", "Manual"}, std::pair{"D", "Discount"},
+        std::pair{"B", "Adjust bad debt"}, std::pair{"BANK CHARGES", "Bank Charges"},
+        std::pair{"AMAZONFEE", "AMAZON FEE"}, std::pair{"CRUK", "CRUK Commission"},
+        std::pair{"gift_0001_20", "Dotcomgiftshop Gift Voucher £20.00"},
+        std::pair{"22016", "Dotcomgiftshop Gift Voucher £100.00"},
+        std::pair{"23444", "Next Day  Carriage"}, std::pair{"23574", "PACKING CHARGE"}})
+    EXPECT_TRUE(rules.Matches(code, description)) << code << " " << description;
+  for (const auto& [code, description] :
+       {std::pair{"23099", "FRENCH CARRIAGE LANTERN"}, std::pair{"22637", "PIGGY BANK RETROSPOT"},
+        std::pair{"PADS", "PADS TO MATCH ALL CUSHIONS"}, std::pair{"DCGSSGIRL", "GIRLS PARTY BAG"},
+        std::pair{"21656", "samples/damages"}, std::pair{"B", "Beta"}, std::pair{"M", "MUG"}})
+    EXPECT_FALSE(rules.Matches(code, description)) << code << " " << description;
+}
+
+TEST(NonProducts, KeptInRevenueLeftOutOfTheProductRankingAndConfigurable) {
+  const std::string text = Retail({
+      "500001,A,Alpha,10,2011-01-03 09:00,2.0,100,UK",
+      "500001,POST,POSTAGE,1,2011-01-03 09:00,40.0,100,UK",
+      "500002,B,Beta,1,2011-01-04 09:00,5.0,100,UK",
+  });
+  const Result<CleanedData> data = Ingest(text);
+  ASSERT_TRUE(data.ok());
+  EXPECT_EQ(data->dataset.items.non_product, (std::vector<uint8_t>{0, 1, 0}));
+  EXPECT_EQ(Summarize(data->dataset).products, 2u);
+  const ParetoCurve curve = ProductPareto(data->dataset);
+  ASSERT_EQ(curve.products.size(), 2u);
+  EXPECT_EQ(data->dataset.stock_codes[curve.products[0].stock_code], "A");
+  EXPECT_DOUBLE_EQ(curve.product_revenue, 25.0);
+  EXPECT_DOUBLE_EQ(curve.cumulative_share.back(), 1.0);
+  ASSERT_EQ(curve.non_products.size(), 1u);
+  EXPECT_DOUBLE_EQ(curve.non_products[0].revenue, 40.0);
+  EXPECT_DOUBLE_EQ(curve.non_product_revenue, 40.0);
+  // With no rules, postage is a product again (the top one).
+  IngestOptions none;
+  none.cleaning.non_products = NonProductRules{};
+  const Result<CleanedData> all = Ingest(text, none);
+  ASSERT_TRUE(all.ok());
+  const ParetoCurve every = ProductPareto(all->dataset);
+  ASSERT_EQ(every.products.size(), 3u);
+  EXPECT_EQ(all->dataset.stock_codes[every.products[0].stock_code], "POST");
+  EXPECT_TRUE(every.non_products.empty());
+}
+
 TEST(CleaningRules, NonPositiveQuantity) {
   const Result<CleanedData> result = Ingest(Retail({
       "536365,A,X,0,2010-12-01 08:26,2.55,17850,UK",   // 2
@@ -395,7 +533,7 @@ TEST(CleaningRules, EachDroppedRowCountsUnderTheFirstRuleThatRejectsIt) {
   }));
   ASSERT_TRUE(result.ok()) << result.status().message();
   const CleaningReport& report = result->report;
-  EXPECT_EQ(DroppedPerRule(report), (std::vector<uint64_t>{2, 1, 1, 1, 1, 1, 0, 0}));
+  EXPECT_EQ(DroppedPerRule(report), (std::vector<uint64_t>{2, 1, 1, 1, 1, 1, 0, 0, 0}));
   EXPECT_EQ(ExampleLines(report, CleaningRule::kDuplicate), (std::vector<uint64_t>{3, 9}));
   EXPECT_EQ(ExampleLines(report, CleaningRule::kMissingId), (std::vector<uint64_t>{4}));
   EXPECT_EQ(ExampleLines(report, CleaningRule::kInvalidDate), (std::vector<uint64_t>{5}));
@@ -417,7 +555,7 @@ TEST(CleaningRules, EachDroppedRowCountsUnderTheFirstRuleThatRejectsIt) {
       "u4,2023-02-01,2023-03-01,search,5",  // 7: kept
   }));
   ASSERT_TRUE(usage.ok()) << usage.status().message();
-  EXPECT_EQ(DroppedPerRule(usage->report), (std::vector<uint64_t>{1, 1, 1, 0, 0, 0, 1, 1}));
+  EXPECT_EQ(DroppedPerRule(usage->report), (std::vector<uint64_t>{1, 1, 1, 0, 0, 0, 0, 1, 1}));
   EXPECT_EQ(ExampleLines(usage->report, CleaningRule::kNonPositiveEvents),
             (std::vector<uint64_t>{2}));
   EXPECT_EQ(ExampleLines(usage->report, CleaningRule::kEventBeforeSignup),
@@ -479,7 +617,9 @@ TEST(CleaningRules, RowsKeptWithARuleOffCarryTheirValues) {
   auto ingest_without = [&](CleaningRule rule) {
     IngestOptions options;
     options.cleaning.Set(rule, false);
-    return Ingest(cases[static_cast<size_t>(rule)].text, options);
+    const auto found = std::find_if(cases.begin(), cases.end(),
+                                    [rule](const RuleCase& entry) { return entry.rule == rule; });
+    return Ingest(found->text, options);
   };
   {
     const Result<CleanedData> result = ingest_without(CleaningRule::kMissingId);

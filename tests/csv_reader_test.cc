@@ -168,6 +168,29 @@ TEST(CsvCursor, UnterminatedQuoteRunsToTheEnd) {
   EXPECT_FALSE(cursor.Next(fields));
 }
 
+// Issue 14.3: quoted fields that need unescaping in several columns of one record. Their
+// copies must all stay valid until the next record (a copy made for a later column once moved
+// the earlier ones, and their short, inline bytes, leaving the earlier views dangling).
+TEST(CsvCursor, EveryUnescapedFieldOfARecordStaysValid) {
+  for (int record = 0; record < 50; ++record) {
+    // A fresh cursor each time: its storage grows while it reads its first record.
+    const std::string text =
+        fmt::format("\"{}\"\"\",2025-01-01,\"x\"\"{}\",\"Dash\"\"board\",\"a\"b{}\n", record,
+                    record, std::string(static_cast<size_t>(record), 'z'));
+    CsvCursor cursor(text, {',', '"'}, 0, text.size());
+    std::vector<std::string_view> fields;
+    ASSERT_TRUE(cursor.Next(fields));
+    std::vector<std::string> copies;
+    for (int filler = 0; filler < 8; ++filler) copies.emplace_back(24, '#');  // reuse freed memory
+    ASSERT_EQ(fields.size(), 5u);
+    EXPECT_EQ(fields[0], fmt::format("{}\"", record));
+    EXPECT_EQ(fields[1], "2025-01-01");
+    EXPECT_EQ(fields[2], fmt::format("x\"{}", record));
+    EXPECT_EQ(fields[3], "Dash\"board");
+    EXPECT_EQ(fields[4], "ab" + std::string(static_cast<size_t>(record), 'z'));
+  }
+}
+
 // Records read one by one with Next(), as the reference.
 struct ReadRecord {
   std::vector<std::string> fields;
@@ -315,6 +338,21 @@ TEST(CsvReader, QuotedFieldsAndPhysicalLineNumbers) {
   EXPECT_EQ(LinesOf(MalformedExamples(report, ParseIssue::kWrongFieldCount)),
             (std::vector<uint64_t>{8}));
   EXPECT_EQ(report.rows_kept, 3u);
+}
+
+// Issue 14.3: the audit's row, an escaped quote in the first and fourth fields.
+TEST(CsvReader, EscapedQuotesInSeveralFieldsOfARecordKeepTheirValues) {
+  std::string text(kUsageHeader);
+  for (int row = 0; row < 20; ++row)
+    text += fmt::format("\"{}\"\"\",2025-01-01,2025-01-02,\"Dash\"\"board\",3\n", row);
+  const Result<CleanedData> result = Ingest(text);
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  const Dataset& dataset = result->dataset;
+  ASSERT_EQ(dataset.rows(), 20u);
+  EXPECT_TRUE(dataset.users.Find("1\"").has_value());
+  EXPECT_TRUE(dataset.users.Find("19\"").has_value());
+  ASSERT_EQ(dataset.features.size(), 1u);
+  EXPECT_EQ(dataset.features[0], "Dash\"board");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -524,22 +562,32 @@ TEST(CsvReader, RaggedRowsAreCountedWithLinesAndKeptOut) {
   EXPECT_EQ(dataset.features[dataset.usage.feature[2]], "a,b");
 }
 
-TEST(CsvReader, UnterminatedQuoteIsMalformed) {
+TEST(CsvReader, UnterminatedQuoteIsAnErrorOrCutAtItsLineEnd) {
   std::string text(kUsageHeader);
   text += "u1,2023-01-01,2023-01-02,search,3\n";    // 2
   text += "u2,2023-01-01,2023-01-02,\"search,3\n";  // 3: the quote is never closed
-  text += "u3,2023-01-01,2023-01-02,export,1\n";    // swallowed by the open quote
-  const Result<CleanedData> result = Ingest(text);
+  text += "u3,2023-01-01,2023-01-02,export,1\n";    // once swallowed by the open quote
+  const Result<CleanedData> failed = Ingest(text);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().code(), ErrorCode::kParseError);
+  EXPECT_NE(failed.status().message().find("test.csv line 3: a quoted field is not closed"),
+            std::string::npos)
+      << failed.status().message();
+
+  IngestOptions cut;
+  cut.read.cut_unclosed_quotes = true;
+  const Result<CleanedData> result = Ingest(text, cut);
   ASSERT_TRUE(result.ok()) << result.status().message();
   const CleaningReport& report = result->report;
   EXPECT_EQ(MalformedCount(report, ParseIssue::kUnterminatedQuote), 1u);
   EXPECT_EQ(LinesOf(MalformedExamples(report, ParseIssue::kUnterminatedQuote)),
             (std::vector<uint64_t>{3}));
-  EXPECT_EQ(report.records, 2u);
-  EXPECT_EQ(report.rows_kept, 1u);
-  ASSERT_EQ(result->dataset.rows(), 1u);
+  EXPECT_EQ(report.records, 3u);
+  EXPECT_EQ(report.rows_kept, 2u);
+  ASSERT_EQ(result->dataset.rows(), 2u);
   EXPECT_EQ(result->dataset.users[0], "u1");
   EXPECT_FALSE(result->dataset.users.Find("u2").has_value());
+  EXPECT_TRUE(result->dataset.users.Find("u3").has_value());
 }
 
 TEST(CsvReader, EmptyFileIsAnError) {
@@ -977,6 +1025,10 @@ LargeInput MakeLargeInput() {
   while (input.text.size() < header_size + kHalf) AppendRow(input, row_idx++);
   const size_t first_half = input.text.size() - header_size;
 
+  // A purchase that a cancellation near the end takes back: netting across the chunks.
+  input.Append("777777,NETTED,PURCHASE,4,2011-01-02 10:00,1.5,13000,UK\n");
+  ++input.records;
+
   std::string special = "999999,SPECIAL,\"";
   for (int line_idx = 0; line_idx < 60; ++line_idx)
     special += fmt::format("line {}, \"\"quoted\"\" 12,2,3\n", line_idx);
@@ -989,6 +1041,8 @@ LargeInput MakeLargeInput() {
   // The second half is as long as the first, so the midpoint lands in the special record.
   const size_t second_start = input.text.size();
   while (input.text.size() - second_start < first_half) AppendRow(input, row_idx++);
+  input.Append("C777778,NETTED,CANCELLED,-4,2011-02-02 10:00,1.5,13000,UK\n");
+  ++input.records;
   // An exact duplicate of the first data row, far from it.
   const size_t first_row_end = input.text.find('\n', header_size) + 1;
   input.Append(input.text.substr(header_size, first_row_end - header_size));

@@ -148,6 +148,49 @@ TEST_F(ExperimentAnalyze, GrowthBookCaseFromSummaryStatistics) {
   EXPECT_FALSE(doc["srm"]["mismatch"].get<bool>());
 }
 
+// The dashboard's summary example (web/pages/experiments.js): conversion +13.7% with a 95%
+// interval of +0.87% to +26.58% per comparison, yet Holm over the two goals keeps it (adjusted
+// p 0.059). The interval shown beside the verdict is at Holm's level for it (97.5%) and
+// includes 0, so the page cannot say "no significant difference" under an interval above 0.
+const char* const kDashboardExample =
+    "variant,metric,n,sum,sum_squares,successes\n"
+    "control,conversion,5000,,,500\n"
+    "treatment,conversion,5100,,,580\n"
+    "control,revenue,5000,25000,400000,\n"
+    "treatment,revenue,5100,27000,430000,\n"
+    "control,refund_rate,5000,,,150\n"
+    "treatment,refund_rate,5100,,,160\n";
+
+TEST_F(ExperimentAnalyze, TheIntervalBesideTheVerdictIsCorrectedLikeItsPValue) {
+  const auto run = testing::RunCommand("experiment analyze " + Write(kDashboardExample) +
+                                       " --guardrails refund_rate --lower-is-better refund_rate "
+                                       "--format json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json doc = json::parse(run.out);
+  const json* conversion = nullptr;
+  for (const json& row : doc["results"])
+    if (row["metric"] == "conversion") conversion = &row;
+  ASSERT_NE(conversion, nullptr);
+  const json& r = *conversion;
+  EXPECT_NEAR(r["relative_ci_low"].get<double>(), 0.0087, 1e-4);  // per comparison: above 0
+  EXPECT_NEAR(r["relative_ci_high"].get<double>(), 0.2658, 1e-4);
+  EXPECT_GT(r["adjusted_p"].get<double>(), 0.05);
+  EXPECT_EQ(r["decision"], "inconclusive");
+  // Holm keeps both goals: each is tested at 0.05 / 2.
+  EXPECT_NEAR(r["adjusted_confidence"].get<double>(), 0.975, 1e-12);
+  EXPECT_LT(r["adjusted_relative_ci_low"].get<double>(), 0.0);
+  EXPECT_GT(r["adjusted_relative_ci_high"].get<double>(), r["relative_ci_high"].get<double>());
+  EXPECT_NE(r["reason"].get<std::string>().find("97.5% CI, corrected like the p-value"),
+            std::string::npos)
+      << r["reason"];
+  // Guardrails are not corrected: their interval is the per-comparison one.
+  for (const json& row : doc["results"])
+    if (row["role"] == "guardrail") {
+      EXPECT_NEAR(row["adjusted_confidence"].get<double>(), 0.95, 1e-12);
+      EXPECT_EQ(row["adjusted_relative_ci_low"], row["relative_ci_low"]);
+    }
+}
+
 TEST_F(ExperimentAnalyze, SampleRatioMismatchBlocksShipping) {
   const auto run = testing::RunCommand("experiment analyze " + Write(kGrowthBookCase) +
                                        " --weights 0.9,0.1 --format json");
@@ -155,6 +198,20 @@ TEST_F(ExperimentAnalyze, SampleRatioMismatchBlocksShipping) {
   const json doc = json::parse(run.out);
   EXPECT_TRUE(doc["srm"]["mismatch"].get<bool>());
   EXPECT_EQ(doc["verdict"]["decision"], "don't ship");
+}
+
+// Issue 14.3: escaped quotes in the variant and the metric of a summary row.
+TEST_F(ExperimentAnalyze, EscapedQuotesInSummaryFieldsKeepTheirNames) {
+  const auto run =
+      testing::RunCommand("experiment analyze " +
+                          Write("variant,metric,n,successes\n\"A\"\"\",\"con\"\"v\",1000,100\n"
+                                "\"B\"\"\",\"con\"\"v\",1000,120\n") +
+                          " --format json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json doc = json::parse(run.out);
+  EXPECT_EQ(doc["control"], "A\"");
+  EXPECT_EQ(doc["results"][0]["metric"], "con\"v");
+  EXPECT_EQ(doc["results"][0]["variant"], "B\"");
 }
 
 TEST_F(ExperimentAnalyze, BadInputIsNamed) {

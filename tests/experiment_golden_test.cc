@@ -280,6 +280,49 @@ TEST_F(ExperimentGolden, SyntheticMeansRatesRatiosAndCorrections) {
   EXPECT_TRUE(Close(holm["srm"]["p_value"].get<double>(), Golden("users.srm.p")));
 }
 
+// The intervals at the level the correction tests each goal at: the level and both intervals
+// against the golden (statsmodels multipletests' rejections, the lift formulas at that level),
+// and each interval agreeing with its verdict.
+TEST_F(ExperimentGolden, CorrectedIntervalsAgreeWithTheVerdictAndStatsmodels) {
+  const auto ExpectCorrectedIntervals = [](const json& doc, const std::string& family,
+                                           const std::string& correction) {
+    for (const std::string variant : {"treatment_a", "treatment_b"})
+      for (const std::string metric : {"converted", "revenue", "aov"}) {
+        const json& row = Row(doc, metric, variant);
+        const std::string prefix = family + "." + metric + "." + variant + "." + correction;
+        EXPECT_TRUE(
+            Close(1.0 - row["adjusted_confidence"].get<double>(), Golden(prefix + "_level")))
+            << prefix << " level " << row["adjusted_confidence"];
+        for (const auto& [column, key] : {std::pair{"adjusted_absolute_ci_low", "_abs_low"},
+                                          std::pair{"adjusted_absolute_ci_high", "_abs_high"},
+                                          std::pair{"adjusted_relative_ci_low", "_rel_low"},
+                                          std::pair{"adjusted_relative_ci_high", "_rel_high"}})
+          EXPECT_TRUE(Close(row[column].get<double>(), Golden(prefix + key)))
+              << prefix << " " << column << " " << row[column];
+        const bool excludes_zero = row["adjusted_relative_ci_low"].get<double>() > 0 ||
+                                   row["adjusted_relative_ci_high"].get<double>() < 0;
+        EXPECT_EQ(excludes_zero, row["decision"] != "inconclusive") << prefix;
+      }
+  };
+  const std::string input = testing::GoldenPath("experiment_users.csv");
+  const std::string metrics = " --metrics converted,revenue --ratio aov=revenue/orders";
+  for (const std::string correction : {"holm", "bh"}) {
+    ExpectCorrectedIntervals(Analyze(input + metrics + " --correction " + correction), "users",
+                             correction);
+    // With revenue CUPED-adjusted, Holm rejects treatment_a's revenue and stops at the next:
+    // 0.05 / 6 for it, 0.05 / 5 for the rest.
+    const json cuped =
+        Analyze(input + metrics + " --covariate revenue:pre_revenue --correction " + correction);
+    ExpectCorrectedIntervals(cuped, "users.cuped_family", correction);
+    for (const std::string variant : {"treatment_a", "treatment_b"})
+      for (const std::string metric : {"converted", "revenue", "aov"})
+        EXPECT_TRUE(
+            Close(Row(cuped, metric, variant)["adjusted_p"].get<double>(),
+                  Golden("users.cuped_family." + metric + "." + variant + "." + correction)))
+            << metric << " " << variant << " " << correction;
+  }
+}
+
 TEST_F(ExperimentGolden, SyntheticCupedTurnsAnUnclearRevenueLiftIntoAShip) {
   const std::string input = testing::GoldenPath("experiment_users.csv");
   const json doc = Analyze(input + " --metrics revenue --covariate pre_revenue");

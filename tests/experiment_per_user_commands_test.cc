@@ -85,6 +85,18 @@ TEST_F(ExperimentPerUser, DefaultsFindTheVariantAndTheNumericMetrics) {
   EXPECT_EQ(doc["arms"][0]["users"], 20);
 }
 
+// Issue 14.3: escaped quotes in the id and the variant of every row; the arms keep their names.
+TEST_F(ExperimentPerUser, EscapedQuotesInSeveralFieldsKeepTheArmNames) {
+  std::string text = "user_id,variant,revenue\n";
+  for (int user = 0; user < 40; ++user)
+    text += std::string(1, '"') + std::to_string(user) + "\"\"\",\"" + (user % 2 == 0 ? "A" : "B") +
+            "\"\"\"," + std::to_string(user % 7) + "\n";
+  const json doc = Json(Write(text));
+  EXPECT_EQ(doc["control"], "A\"");
+  EXPECT_EQ(doc["arms"][1]["variant"], "B\"");
+  EXPECT_EQ(doc["rows"], 40);
+}
+
 TEST_F(ExperimentPerUser, VariantColumnMetricsAndControlCanBeNamed) {
   std::string text = "id;bucket;spend;clicked\n";
   for (int user = 0; user < 30; ++user)

@@ -4,12 +4,15 @@
 // count, and every error with its exit code and message. The statistics are checked in
 // stats_simulation_test.cc.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -192,12 +195,97 @@ TEST_F(ExperimentSimulate, TransactionsCarryTheAovGuardrail) {
   EXPECT_EQ(custom["results"][0]["effect"]["value"], 0.1);
 }
 
-TEST_F(ExperimentSimulate, PersonasFromThePrePeriod) {
+TEST_F(ExperimentSimulate, PersonasAreTheDatasetsModelPlacedByPrePeriodBehaviour) {
   const json doc = SimulateJson(
       Usage(), "--segments personas --segment dormant --campaign reactivation-discount --runs 50");
   EXPECT_EQ(doc["segments"], "personas");
   EXPECT_EQ(doc["settings"]["personas_k"], 4);
   EXPECT_EQ(doc["results"][0]["segment"], "Dormant Users");
+  // The same four personas as the dataset's model (Overview, report): same names, same order.
+  const testing::CommandResult model =
+      testing::RunCommand("segment " + Usage() + " --quiet --no-write --format json");
+  ASSERT_EQ(model.exit_code, 0) << model.err;
+  std::vector<std::string> model_names, simulated;
+  const json trained = json::parse(model.out);
+  for (const json& persona : trained["personas"]) model_names.push_back(persona["name"]);
+  const json matrix = SimulateJson(Usage(),
+                                   "--segments personas --campaign push-notification --runs 10 "
+                                   "--min-users 4");
+  for (const json& cell : matrix["results"]) simulated.push_back(cell["segment"]);
+  std::sort(simulated.begin(), simulated.end());
+  std::vector<std::string> expected = model_names;
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(simulated, expected);
+  EXPECT_EQ(model_names.size(), 4u);
+}
+
+/// `experiment plan` (statsmodels conventions) at the segment's size and baseline.
+json Plan(const json& cell, const std::string& solve) {
+  const bool rate = cell["metric"]["type"] == "rate";
+  std::string arguments = fmt::format("experiment plan --format json --solve {} --baseline {:.17g}",
+                                      solve, cell["baseline"].get<double>());
+  if (!rate)
+    arguments += fmt::format(" --metric mean --std-dev {:.17g}", cell["std_dev"].get<double>());
+  if (solve == "mde")
+    arguments += fmt::format(" --n {:.17g}", cell["users"].get<double>() / 2);
+  else
+    arguments += fmt::format(" --effect {:.17g}", cell["effect"]["absolute_lift"].get<double>());
+  const testing::CommandResult run = testing::RunCommand(arguments);
+  EXPECT_EQ(run.exit_code, 0) << arguments << "\n" << run.err;
+  return run.exit_code == 0 ? json::parse(run.out) : json::object();
+}
+
+TEST_F(ExperimentSimulate, EveryCellSaysWhatItDetectsAndNeedsAndWhatToDo) {
+  // 100 runs: few enough that nothing need be powered; the advice must still rank and explain.
+  const json doc = SimulateJson(Usage(), "--runs 100");
+  const json& results = doc["results"];
+  ASSERT_GE(results.size(), 8u);
+  std::map<std::string, size_t> actions;
+  for (size_t idx = 0; idx < results.size(); ++idx) {
+    const json& cell = results[idx];
+    const std::string action = cell["advice"]["action"];
+    ++actions[action];
+    const std::string text = cell["advice"]["text"];
+    EXPECT_FALSE(text.empty()) << cell["segment"];
+    if (action == "not testable") continue;
+    // The smallest lift these users detect and the users the assumed lift needs: the planner's.
+    if (idx < 4) {
+      if (!cell["detectable_absolute_lift"].is_null()) {
+        const json mde = Plan(cell, "mde");
+        EXPECT_NEAR(cell["detectable_absolute_lift"].get<double>(),
+                    mde["mde_absolute"].get<double>(),
+                    1e-9 * std::max(1.0, std::fabs(mde["mde_absolute"].get<double>())))
+            << cell["segment"] << " " << cell["campaign"];
+      }
+      const json n = Plan(cell, "n");
+      EXPECT_EQ(cell["needed"]["total"], n["n_total"])
+          << cell["segment"] << " " << cell["campaign"];
+    }
+    ASSERT_FALSE(cell["needed_multiple"].is_null());
+    const double multiple = cell["needed_multiple"];
+    EXPECT_NEAR(multiple, cell["needed"]["total"].get<double>() / cell["users"].get<double>(),
+                1e-12);
+    if (cell["power_achieved"].get<double>() >= 0.8)
+      EXPECT_EQ(action, "run now");
+    else
+      EXPECT_EQ(action, multiple <= 4.0 ? "within reach" : "big lifts only") << multiple;
+    EXPECT_NE(text.find("detect a lift of"), std::string::npos) << text;
+  }
+  EXPECT_EQ(doc["summary"]["run now"].get<size_t>() + doc["summary"]["within reach"].get<size_t>() +
+                doc["summary"]["big lifts only"].get<size_t>() +
+                doc["summary"]["not testable"].get<size_t>(),
+            results.size());
+  for (const auto& [action, count] : actions) EXPECT_EQ(doc["summary"][action], count) << action;
+  // The best bets: the first ranked testable cells, with what to do, however few are powered.
+  const json& best = doc["recommendations"];
+  ASSERT_FALSE(best.empty());
+  ASSERT_LE(best.size(), 5u);
+  for (size_t idx = 0; idx < best.size(); ++idx) {
+    EXPECT_EQ(best[idx]["rank"], results[idx]["rank"]);
+    EXPECT_EQ(best[idx]["text"], results[idx]["advice"]["text"]);
+  }
+  const testing::CommandResult table = Simulate(Usage(), "--runs 100");
+  EXPECT_NE(table.out.find("Best bets:"), std::string::npos) << table.out;
 }
 
 TEST_F(ExperimentSimulate, CsvHasOneRowPerResult) {

@@ -63,6 +63,28 @@ TEST(Kpis, UsageLogWholePeriodAndAWindow) {
   EXPECT_DOUBLE_EQ(window.average_wau, 2.0);
 }
 
+TEST(Kpis, WindowBeyondTheDataAveragesOverEveryDayAskedFor) {
+  // Two quiet weeks before the data and the rest of January after it: 2023-12-18..2024-01-31 is
+  // 45 days, 7 Monday-weeks and 2 months, the data's 6 active user-days, 3 + 2 weekly and 3
+  // monthly actives unchanged. Only the data's 14 days need bits.
+  const CleanedData data = IngestOrDie(std::string(testing::kUsageHeader) + kTwoWeeks);
+  KpiOptions wide;
+  wide.from = DaysFromCivil(2023, 12, 18);
+  wide.to = DaysFromCivil(2024, 1, 31);
+  const Kpis kpis = ComputeKpis(data.dataset, wide);
+  EXPECT_DOUBLE_EQ(kpis.average_dau, 6.0 / 45.0);
+  EXPECT_DOUBLE_EQ(kpis.average_wau, 5.0 / 7.0);
+  EXPECT_DOUBLE_EQ(kpis.average_mau, 3.0 / 2.0);
+  EXPECT_DOUBLE_EQ(kpis.active_days_per_user, 2.0);
+
+  KpiOptions everything;
+  everything.from = DaysFromCivil(1, 1, 1);
+  everything.to = DaysFromCivil(9999, 12, 31);
+  const Kpis all = ComputeKpis(data.dataset, everything);
+  EXPECT_DOUBLE_EQ(all.average_dau, 6.0 / 3652059.0);
+  EXPECT_EQ(CountPeriods(*everything.from, *everything.to).months, 9999u * 12u);
+}
+
 TEST(Kpis, Transactions) {
   const std::string text = std::string(testing::kRetailHeader) +
                            "1,A,a,2,2011-01-03 10:00,5.0,200,UK\n"

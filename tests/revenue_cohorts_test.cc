@@ -1,6 +1,7 @@
 // Revenue and cohort analytics: small hand-checked cases, and on the full Online Retail file
 // the facts the cleaning golden already pins down (cohort sizes, monthly row counts, total).
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -74,21 +75,42 @@ TEST(Revenue, CountriesParetoAndSeasons) {
 }
 
 TEST(Cohorts, MonthlyRetentionOnAndOnOrAfter) {
+  // Whole months (data from 1 January to 31 March), so that every cell counts in the average:
+  // 77 and 88 join in January and never come back, 99 buys once on 31 March.
   const CleanedData data = IngestOrDie(std::string(testing::kRetailHeader) + kThreeMonths +
-                                       "6,A,a,1,2011-01-20 10:00,5.0,77,UK\n");  // Jan, never back
+                                       "6,A,a,1,2011-01-20 10:00,5.0,77,UK\n"
+                                       "7,D,d,1,2011-01-01 09:00,1.0,88,UK\n"
+                                       "8,D,d,1,2011-03-31 09:00,1.0,99,UK\n");
   const CohortMatrix matrix = ComputeCohorts(data.dataset, CohortPeriod::kMonth);
-  ASSERT_EQ(matrix.cohorts.size(), 2u);
+  ASSERT_EQ(matrix.cohorts.size(), 3u);
   EXPECT_EQ(CohortBucketLabel(matrix.cohorts[0], CohortPeriod::kMonth), "2011-01");
-  EXPECT_EQ(matrix.cohort_size, (std::vector<uint64_t>{2, 1}));
-  EXPECT_EQ(matrix.active[0], (std::vector<uint64_t>{2, 1, 1}));
-  EXPECT_EQ(matrix.active_on_or_after[0], (std::vector<uint64_t>{2, 1, 1}));
+  EXPECT_EQ(matrix.cohort_size, (std::vector<uint64_t>{3, 1, 1}));
+  EXPECT_EQ(matrix.active[0], (std::vector<uint64_t>{3, 1, 1}));
+  EXPECT_EQ(matrix.active_on_or_after[0], (std::vector<uint64_t>{3, 1, 1}));
   EXPECT_EQ(matrix.active[1], (std::vector<uint64_t>{1, 1}));
-  EXPECT_DOUBLE_EQ(matrix.Retention(0, 1), 0.5);
-  // Period 1: (1 + 1) / (2 + 1); period 2 only the January cohort is old enough: 1 / 2.
-  EXPECT_DOUBLE_EQ(matrix.average[1], 2.0 / 3.0);
-  EXPECT_DOUBLE_EQ(matrix.average[2], 0.5);
-  EXPECT_DOUBLE_EQ(matrix.revenue[0][0], 17.5);
+  EXPECT_DOUBLE_EQ(matrix.Retention(0, 1), 1.0 / 3.0);
+  EXPECT_EQ(matrix.left_censored, (std::vector<uint8_t>{0, 0, 0}));
+  EXPECT_FALSE(matrix.first_bucket_partial || matrix.last_bucket_partial);
+  // Period 1: (1 + 1) / (3 + 1); period 2 only the January cohort is old enough: 1 / 3.
+  EXPECT_DOUBLE_EQ(matrix.average[1], 0.5);
+  EXPECT_DOUBLE_EQ(matrix.average[2], 1.0 / 3.0);
+  EXPECT_DOUBLE_EQ(matrix.revenue[0][0], 18.5);
   EXPECT_DOUBLE_EQ(matrix.revenue[1][1], 3.0);
+}
+
+TEST(Cohorts, APartialLastMonthIsFlaggedAndLeftOutOfTheAverage) {
+  // The same sales ending on 2 March: March is partial (2 of 31 days), January starts on the
+  // 3rd, so its cohort may hold customers from before the data: left-censored.
+  const CleanedData data = IngestOrDie(std::string(testing::kRetailHeader) + kThreeMonths);
+  const CohortMatrix matrix = ComputeCohorts(data.dataset, CohortPeriod::kMonth);
+  EXPECT_EQ(matrix.left_censored, (std::vector<uint8_t>{1, 0}));
+  EXPECT_TRUE(matrix.first_bucket_partial);
+  EXPECT_TRUE(matrix.last_bucket_partial);
+  EXPECT_TRUE(matrix.Partial(1, 1));  // February's month 1 is March
+  ASSERT_EQ(matrix.average.size(), 3u);
+  EXPECT_DOUBLE_EQ(matrix.average[0], 1.0);  // February's first month, whole
+  EXPECT_TRUE(std::isnan(matrix.average[1]));
+  EXPECT_TRUE(std::isnan(matrix.average[2]));
 }
 
 TEST(Cohorts, WeeksStartOnMondayAndUsageUsesSignupMonth) {
@@ -116,7 +138,7 @@ const char* const kSignupsBeforeTheData =
     "u3,2024-03-01,2024-04-15,Search,1\n"
     "u4,2024-03-05,2024-03-06,Search,1\n";  // March cohort: period 0 only
 
-TEST(Cohorts, PeriodsBeforeTheDataAreUnobservedAndLeftOutOfTheAverage) {
+TEST(Cohorts, PeriodsBeforeTheDataAreUnobservedCohortsBeforeItCensored) {
   const CleanedData data = IngestOrDie(std::string(testing::kUsageHeader) + kSignupsBeforeTheData);
   const CohortMatrix matrix = ComputeCohorts(data.dataset, CohortPeriod::kMonth);
   ASSERT_EQ(matrix.cohorts.size(), 2u);
@@ -132,30 +154,113 @@ TEST(Cohorts, PeriodsBeforeTheDataAreUnobservedAndLeftOutOfTheAverage) {
   // Not {2, 2, 2, 1}: "on or after" an unobserved period is unobserved too.
   EXPECT_EQ(matrix.active_on_or_after[0], (std::vector<uint64_t>{0, 0, 2, 1}));
   EXPECT_EQ(matrix.active[1], (std::vector<uint64_t>{2, 1}));
-  // Period 0: March only, 2 / 2 (counting January's unseen period as 0 would give 2 / 4);
-  // period 1: March only, 1 / 2; periods 2 and 3: January only, 2 / 2 and 1 / 2.
-  EXPECT_EQ(matrix.average, (std::vector<double>{1.0, 0.5, 1.0, 0.5}));
-  EXPECT_EQ(matrix.average_on_or_after, (std::vector<double>{1.0, 0.5, 1.0, 0.5}));
+  // January started before the data (only users still active in March can be seen): it is
+  // left-censored and left out of the average. April ends on the 15th: partial, left out too.
+  EXPECT_EQ(matrix.left_censored, (std::vector<uint8_t>{1, 0}));
+  EXPECT_TRUE(matrix.last_bucket_partial);
+  EXPECT_FALSE(matrix.first_bucket_partial);
+  EXPECT_TRUE(matrix.Partial(1, 1));   // March + 1 = April
+  EXPECT_FALSE(matrix.Partial(1, 0));  // March
+  EXPECT_TRUE(matrix.Partial(0, 3));   // January + 3 = April
+  ASSERT_EQ(matrix.average.size(), 4u);
+  EXPECT_DOUBLE_EQ(matrix.average[0], 1.0);  // March only, 2 / 2
+  for (const size_t period : {1u, 2u, 3u}) EXPECT_TRUE(std::isnan(matrix.average[period]));
 }
 
-TEST(Cohorts, AveragePeriodNoCohortObservesIsNaN) {
-  // Only the January signups: nobody can be seen in January or February.
+// The demo's shape: signup cohorts before the data whose survivors look loyal. Data from
+// 2024-03-01 to 2024-05-31 (whole months). January: 10 users of whom only the 4 still active
+// show up, all of them in March and April; March and April cohorts signed up inside the data.
+std::string CensoringFixture() {
+  std::string text(testing::kUsageHeader);
+  for (int user = 0; user < 4; ++user) {  // January survivors, active in March, April and May
+    for (const char* day : {"2024-03-01", "2024-04-04", "2024-05-31"})
+      text += fmt::format("jan{},2024-01-15,{},Search,1\n", user, day);
+  }
+  for (int user = 0; user < 10; ++user) {  // March: 10 signups, 3 back in April, 2 in May
+    text += fmt::format("mar{},2024-03-02,2024-03-02,Search,1\n", user);
+    if (user < 3) text += fmt::format("mar{},2024-03-02,2024-04-10,Search,1\n", user);
+    if (user < 2) text += fmt::format("mar{},2024-03-02,2024-05-10,Search,1\n", user);
+  }
+  for (int user = 0; user < 5; ++user) {  // April: 5 signups, 1 back in May
+    text += fmt::format("apr{},2024-04-03,2024-04-03,Search,1\n", user);
+    if (user < 1) text += fmt::format("apr{},2024-04-03,2024-05-20,Search,1\n", user);
+  }
+  return text;
+}
+
+TEST(Cohorts, TheAverageIsOverCohortsThatStartedInsideTheData) {
+  const CohortMatrix matrix =
+      ComputeCohorts(IngestOrDie(CensoringFixture()).dataset, CohortPeriod::kMonth);
+  ASSERT_EQ(matrix.cohorts.size(), 3u);
+  EXPECT_EQ(matrix.left_censored, (std::vector<uint8_t>{1, 0, 0}));
+  EXPECT_FALSE(matrix.first_bucket_partial);
+  EXPECT_FALSE(matrix.last_bucket_partial);
+  // January's survivors: 100% in periods 2, 3 and 4, which would pull the average up.
+  EXPECT_EQ(matrix.active[0], (std::vector<uint64_t>{0, 0, 4, 4, 4}));
+  // Period 1: March 3 of 10 and April 1 of 5 = 4 / 15; period 2: March only, 2 / 10. With
+  // January counted they would be 4 / 15 and (2 + 4) / 14, and periods 3-4 would be 100%.
+  ASSERT_EQ(matrix.average.size(), 5u);
+  EXPECT_DOUBLE_EQ(matrix.average[0], 1.0);
+  EXPECT_DOUBLE_EQ(matrix.average[1], 4.0 / 15.0);
+  EXPECT_DOUBLE_EQ(matrix.average[2], 0.2);
+  EXPECT_TRUE(std::isnan(matrix.average[3]));
+  EXPECT_TRUE(std::isnan(matrix.average[4]));
+}
+
+TEST(Cohorts, AWeekTheDataStartsInsideCensorsItsCohort) {
+  // Online Retail's shape: the data starts on a Wednesday, so the first week's cohort holds
+  // users first seen Wednesday to Sunday, some of whom came before: censored.
+  const std::string text = std::string(testing::kUsageHeader) +
+                           "a,,2024-01-03,Search,1\n"  // Wednesday: week of 2024-01-01
+                           "a,,2024-01-09,Search,1\n"
+                           "b,,2024-01-08,Search,1\n"  // Monday: week of 2024-01-08
+                           "b,,2024-01-21,Search,1\n";
+  const CohortMatrix weeks = ComputeCohorts(IngestOrDie(text).dataset, CohortPeriod::kWeek);
+  ASSERT_EQ(weeks.cohorts.size(), 2u);
+  EXPECT_EQ(weeks.left_censored, (std::vector<uint8_t>{1, 0}));
+  EXPECT_TRUE(weeks.first_bucket_partial);
+  ASSERT_EQ(weeks.average.size(), 3u);
+  EXPECT_DOUBLE_EQ(weeks.average[0], 1.0);  // the week of 2024-01-08 only: b
+  EXPECT_DOUBLE_EQ(weeks.average[1], 1.0);  // b again in the week of 2024-01-15
+  EXPECT_TRUE(std::isnan(weeks.average[2]));
+}
+
+TEST(Cohorts, AveragePeriodNoCohortCountsAtIsNaN) {
+  // Only the January signups: censored, so no period has a cohort to average.
   const std::string text = std::string(testing::kUsageHeader) +
                            "u1,2024-01-10,2024-03-05,Search,1\n"
                            "u1,2024-01-10,2024-04-02,Search,1\n";
   const CohortMatrix matrix = ComputeCohorts(IngestOrDie(text).dataset, CohortPeriod::kMonth);
   ASSERT_EQ(matrix.average.size(), 4u);
-  EXPECT_TRUE(std::isnan(matrix.average[0]));
-  EXPECT_TRUE(std::isnan(matrix.average_on_or_after[1]));
-  EXPECT_DOUBLE_EQ(matrix.average[2], 1.0);
-  EXPECT_DOUBLE_EQ(matrix.average[3], 1.0);
+  for (const double share : matrix.average) EXPECT_TRUE(std::isnan(share));
+  for (const double share : matrix.average_on_or_after) EXPECT_TRUE(std::isnan(share));
+}
+
+TEST(Revenue, MonthsCarryTheDaysTheDataCoversInThem) {
+  const std::string text = std::string(testing::kRetailHeader) +
+                           "1,A,a,1,2011-01-05 10:00:00,1.0,10,UK\n"
+                           "2,A,a,1,2011-02-01 10:00:00,1.0,10,UK\n"
+                           "3,A,a,1,2011-03-09 10:00:00,1.0,10,UK\n";
+  const std::vector<MonthRevenue> months = RevenueByMonth(IngestOrDie(text).dataset);
+  ASSERT_EQ(months.size(), 3u);
+  EXPECT_EQ(months[0].days_in_data, 27u);  // 5 .. 31 January
+  EXPECT_EQ(months[0].days, 31u);
+  EXPECT_EQ(months[1].days_in_data, 28u);
+  EXPECT_EQ(months[1].days, 28u);
+  EXPECT_EQ(months[2].days_in_data, 9u);
+  EXPECT_EQ(months[2].days, 31u);
 }
 
 TEST(OnlineRetailAnalytics, CohortSizesAndMonthsMatchTheCleaningGolden) {
   const std::string text = testing::ReadXz(testing::PublicDataPath("online_retail.csv.xz"));
   ASSERT_FALSE(text.empty());
   const auto golden = testing::ReadGolden(testing::GoldenPath("online_retail_cleaning.golden"));
-  const CleanedData data = IngestOrDie(text);
+  // That golden is of the seed's plain cancellation rule (no netting).
+  IngestOptions plain;
+  plain.cleaning.Set(CleaningRule::kNetCancellations, false);
+  Result<CleanedData> ingested = IngestText(text, "online_retail.csv", plain);
+  ASSERT_TRUE(ingested.ok()) << ingested.status().message();
+  const CleanedData& data = *ingested;
   const CohortMatrix matrix = ComputeCohorts(data.dataset, CohortPeriod::kMonth);
   ASSERT_EQ(matrix.cohorts.size(), 13u);
   for (size_t cohort_idx = 0; cohort_idx < matrix.cohorts.size(); ++cohort_idx) {

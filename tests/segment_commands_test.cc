@@ -2,6 +2,7 @@
 // personas, segment writes users, personas and the sweep, evaluate reports metrics, and bad
 // models or options are refused with messages.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -56,9 +57,54 @@ TEST_F(SegmentCommands, PredictOnTheTrainingFileGivesTheTrainingPersonas) {
   EXPECT_EQ(users, 244u);
 }
 
+TEST_F(SegmentCommands, DefaultIsTheFourTiersWithTheSweepAsAdvice) {
+  const auto run = testing::RunCommand("segment " + Usage() + " --quiet --no-write --format json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json model = json::parse(run.out);
+  const json& training = model["training"];
+  EXPECT_EQ(training["k"], 4);
+  EXPECT_EQ(training["k_choice"], "four tiers");
+  EXPECT_FALSE(training["k_from_silhouette"].get<bool>());
+  ASSERT_EQ(training["sweep"].size(), 9u);  // k = 2..10, shown as advice
+  double best = -1;
+  size_t best_k = 0;
+  for (const auto& row : training["sweep"])
+    if (row["silhouette"].get<double>() > best) {
+      best = row["silhouette"];
+      best_k = row["k"];
+    }
+  EXPECT_EQ(training["best_silhouette_k"].get<size_t>(), best_k);
+  ASSERT_NE(best_k, 4u);  // usage_small separates best with fewer clusters
+  const std::string advice = training["advice"];
+  EXPECT_NE(advice.find(fmt::format("k = {} separates the users more cleanly", best_k)),
+            std::string::npos)
+      << advice;
+  EXPECT_NE(advice.find("the default keeps the four actionable tiers"), std::string::npos)
+      << advice;
+  ASSERT_EQ(model["personas"].size(), 4u);
+  EXPECT_EQ(model["personas"][0]["name"], "Power Users");
+  EXPECT_EQ(model["personas"][3]["name"], "Dormant Users");
+  // The same model as --k 4 (the sweep's k = 4 fit is that fit): same personas, same users.
+  const auto given = testing::RunCommand("segment " + Usage() +
+                                         " --quiet --no-write --k 4 --view users --format csv");
+  const auto tiers =
+      testing::RunCommand("segment " + Usage() + " --quiet --no-write --view users --format csv");
+  ASSERT_EQ(given.exit_code, 0) << given.err;
+  EXPECT_EQ(tiers.out, given.out);
+  // --k auto: the best silhouette, as before the four-tier default.
+  const auto automatic =
+      testing::RunCommand("segment " + Usage() + " --quiet --no-write --k auto --format json");
+  ASSERT_EQ(automatic.exit_code, 0) << automatic.err;
+  const json chosen = json::parse(automatic.out)["training"];
+  EXPECT_EQ(chosen["k"].get<size_t>(), best_k);
+  EXPECT_EQ(chosen["k_choice"], "best silhouette");
+  EXPECT_TRUE(chosen["k_from_silhouette"].get<bool>());
+}
+
 TEST_F(SegmentCommands, SweepChoosesTheBestSilhouetteAndEvaluateReportsMetrics) {
-  const auto train = testing::RunCommand("train " + Usage() + " --quiet --k-max 5 --model " +
-                                         Path("m.json") + " --format json");
+  const auto train =
+      testing::RunCommand("train " + Usage() + " --quiet --k-max 5 --k auto --model " +
+                          Path("m.json") + " --format json");
   ASSERT_EQ(train.exit_code, 0) << train.err;
   const json model = json::parse(train.out);
   double best = -1;
@@ -93,7 +139,13 @@ TEST_F(SegmentCommands, BadModelsAndOptionsAreRefusedWithMessages) {
   EXPECT_NE(run.err.find("model field 'centres' is missing"), std::string::npos) << run.err;
   run = testing::RunCommand("segment " + Usage() + " --quiet --no-write --k 1");
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_NE(run.err.find("--k 1"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("--k: '1' is neither auto nor a whole number in 2..1000"),
+            std::string::npos)
+      << run.err;
+  run = testing::RunCommand("segment " + Usage() + " --quiet --no-write --k many");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("--k: 'many' is neither auto nor a whole number"), std::string::npos)
+      << run.err;
   run = testing::RunCommand("segment " + Usage() + " --quiet --no-write --k 500");
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.err.find("--k 500: more segments than the 244 users"), std::string::npos)

@@ -4,6 +4,7 @@
 
 #include "ml/segmentation.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -161,15 +162,26 @@ TEST(Personas, TiersSpreadForFewClustersAndNumberedForMany) {
                                       "At-Risk Users 1", "At-Risk Users 2", "Dormant Users"}));
 }
 
+/// Online Retail cleaned with the default rules, once for the tests below.
+const CleanedData& OnlineRetail() {
+  static const CleanedData data = [] {
+    Result<CleanedData> cleaned =
+        IngestText(testing::ReadXz(testing::PublicDataPath("online_retail.csv.xz")),
+                   "online_retail.csv", IngestOptions());
+    EXPECT_TRUE(cleaned.ok()) << cleaned.status().message();
+    return cleaned.ok() ? std::move(cleaned).value() : CleanedData();
+  }();
+  return data;
+}
+
 TEST(Segmentation, OnlineRetailInertiaMatchesScikitLearnAndSilhouetteChoosesK) {
-  Result<CleanedData> data =
-      IngestText(testing::ReadXz(testing::PublicDataPath("online_retail.csv.xz")),
-                 "online_retail.csv", IngestOptions());
-  ASSERT_TRUE(data.ok()) << data.status().message();
+  const CleanedData* data = &OnlineRetail();
+  ASSERT_GT(data->dataset.rows(), 0u);
   const RfmTable rfm = ComputeRfm(data->dataset, RfmOptions());
   const auto golden = testing::ReadGolden(testing::GoldenPath("kmeans_rfm.golden"));
   SegmentationOptions options;
   options.k_max = 6;
+  options.k_choice = KChoice::kBestSilhouette;  // --k auto
   Result<Segmentation> segments = SegmentUsers(data->dataset, rfm, options);
   ASSERT_TRUE(segments.ok()) << segments.status().message();
   ASSERT_EQ(segments->sweep.rows.size(), 5u);
@@ -186,6 +198,59 @@ TEST(Segmentation, OnlineRetailInertiaMatchesScikitLearnAndSilhouetteChoosesK) {
   uint64_t users = 0;
   for (const Persona& persona : segments->personas) users += persona.users;
   EXPECT_EQ(users, rfm.size());
+}
+
+TEST(Segmentation, OnlineRetailDefaultsToTheFourTiersAndAdvisesOnK) {
+  const CleanedData* data = &OnlineRetail();
+  ASSERT_GT(data->dataset.rows(), 0u);
+  const RfmTable rfm = ComputeRfm(data->dataset, RfmOptions());
+  SegmentationOptions options;
+  options.k_max = 6;
+  Result<Segmentation> tiers = SegmentUsers(data->dataset, rfm, options);
+  ASSERT_TRUE(tiers.ok()) << tiers.status().message();
+  EXPECT_EQ(tiers->k, 4u);
+  EXPECT_EQ(tiers->k_choice, KChoice::kFourTiers);
+  EXPECT_FALSE(tiers->k_from_silhouette);
+  ASSERT_EQ(tiers->sweep.rows.size(), 5u);  // k = 2..6, as advice
+  EXPECT_NE(tiers->sweep.best_k, 4u);
+  EXPECT_NE(tiers->advice.find("the default keeps the four actionable tiers"), std::string::npos)
+      << tiers->advice;
+  std::vector<std::string> names;
+  for (const Persona& persona : tiers->personas) names.push_back(persona.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"High-Value Loyalists", "Frequent Bargain Seekers",
+                                             "Low-Frequency Explorers", "Dormant / Churn-Risk"}));
+  // The sweep's k = 4 fit is the model: the same as asking for k = 4.
+  options.k = 4;
+  Result<Segmentation> given = SegmentUsers(data->dataset, rfm, options);
+  ASSERT_TRUE(given.ok());
+  EXPECT_EQ(given->labels, tiers->labels);
+  EXPECT_EQ(given->inertia, tiers->inertia);
+  EXPECT_EQ(given->silhouette, tiers->silhouette);
+  EXPECT_TRUE(given->sweep.rows.empty());
+  EXPECT_TRUE(given->advice.empty());
+}
+
+TEST(Personas, APersonaUnderTwoPercentIsFlaggedInItsNumbersAndWords) {
+  // 59 users alike and one who uses the product every day: k = 2 gives a persona of 1 user in 60.
+  std::string rows;
+  for (int user = 0; user < 59; ++user)
+    rows += fmt::format("u{},2024-01-01,2024-03-01,Search,1\n", user);
+  for (int day = 1; day <= 28; ++day)
+    rows += fmt::format("heavy,2024-01-01,2024-02-{:02},Search,500\n", day);
+  const CleanedData data = LoadUsage(rows);
+  const RfmTable rfm = ComputeRfm(data.dataset, RfmOptions());
+  SegmentationOptions options;
+  options.k = 2;
+  Result<Segmentation> segments = SegmentUsers(data.dataset, rfm, options);
+  ASSERT_TRUE(segments.ok()) << segments.status().message();
+  ASSERT_EQ(segments->personas.size(), 2u);
+  const Persona& heavy = segments->personas.front();
+  EXPECT_EQ(heavy.users, 1u);
+  EXPECT_TRUE(heavy.small);
+  EXPECT_NE(heavy.description.find("Under 2% of the users"), std::string::npos)
+      << heavy.description;
+  EXPECT_FALSE(segments->personas.back().small);
+  EXPECT_EQ(segments->personas.back().description.find("Under 2%"), std::string::npos);
 }
 
 }  // namespace

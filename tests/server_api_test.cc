@@ -18,28 +18,9 @@ namespace growthlens {
 namespace {
 
 using nlohmann::json;
+using testing::RawExchange;
 using testing::Reply;
 using testing::TestServer;
-
-/// Sends `request` as it is on a new connection and returns all that comes back until the
-/// server closes it (the request should say "Connection: close"). The connection stays open
-/// for writing: a request without Content-Length is answered after the server's read timeout.
-std::string RawExchange(int port, const std::string& request) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string answer;
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0 &&
-      ::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size())) {
-    char buffer[4096];
-    for (ssize_t got; (got = ::recv(fd, buffer, sizeof(buffer), 0)) > 0;)
-      answer.append(buffer, static_cast<size_t>(got));
-  }
-  ::close(fd);
-  return answer;
-}
 
 /// The status a client sees; `parameter` is the JSON value of "parameter" (null or a name).
 void ExpectError(const Reply& reply, int status, const json& parameter,

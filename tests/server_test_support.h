@@ -3,12 +3,17 @@
 // thread, data under a fresh temporary directory), an HTTP client for it, and small CSV files
 // whose counts are known in advance.
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -92,6 +97,66 @@ inline Reply ReplyOf(const httplib::Result& result) {
   return reply;
 }
 
+/// A TCP connection to a local server from the test, sent raw bytes: for requests a client
+/// library would refuse to write, slow clients and connection limits. Every receive gives up
+/// after `timeout_seconds`, so that a test never hangs on a server that does not answer.
+class RawConnection {
+ public:
+  /// Connects from `source` (any 127.x.y.z address: another client, as the server sees it).
+  explicit RawConnection(int port, const char* source = "127.0.0.1", int timeout_seconds = 20) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval timeout{timeout_seconds, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
+    sockaddr_in from{};
+    from.sin_family = AF_INET;
+    ::inet_pton(AF_INET, source, &from.sin_addr);
+    ::bind(fd_, reinterpret_cast<const sockaddr*>(&from), sizeof(from));
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0;
+  }
+  ~RawConnection() { ::close(fd_); }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  bool connected() const { return connected_; }
+  bool Send(std::string_view bytes) {
+    return connected_ && ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+                             static_cast<ssize_t>(bytes.size());
+  }
+  /// Everything until the server closes the connection (or the timeout).
+  std::string ReceiveAll() {
+    std::string answer;
+    char buffer[65536];
+    for (ssize_t got; (got = ::recv(fd_, buffer, sizeof(buffer), 0)) > 0;)
+      answer.append(buffer, static_cast<size_t>(got));
+    return answer;
+  }
+  /// Whether the server closed the connection (rather than the receive timing out).
+  bool ClosedByServer() {
+    char buffer[4096];
+    for (;;) {
+      const ssize_t got = ::recv(fd_, buffer, sizeof(buffer), 0);
+      if (got == 0) return true;
+      if (got < 0) return errno == ECONNRESET;
+    }
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+};
+
+/// Sends `request` as it is on a new connection and returns all that comes back until the
+/// server closes it (the request should say "Connection: close").
+inline std::string RawExchange(int port, const std::string& request) {
+  RawConnection connection(port);
+  return connection.Send(request) ? connection.ReceiveAll() : std::string();
+}
+
 /// Percent-encodes a query value (RFC 3986 unreserved characters and ',' stay as they are).
 inline std::string UrlEncode(std::string_view text) {
   std::string out;
@@ -114,8 +179,7 @@ class TestServer {
  public:
   /// `settings` for what a test changes (e.g. max_upload_bytes); the rest is set here.
   explicit TestServer(server::ServerSettings settings = {}) {
-    settings.port = 0;
-    settings.web_root = WebRoot().string();
+    settings.port = 0;  // the embedded dashboard unless the test sets web_root
     settings.load.data_dir = data_dir().string();
     settings.load.quiet = true;
     settings.access_log = false;
@@ -131,8 +195,9 @@ class TestServer {
     client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
     client_->set_url_encode(false);  // the tests encode queries themselves, or send them raw
     client_->set_read_timeout(300, 0);
-    // Stop() only ends a server that is running: wait for the first answer.
-    for (int attempt = 0; attempt < 1000 && Get("/api/v1/status").status != 200; ++attempt)
+    // Stop() only ends a server that is running: wait for the first answer (any status: a server
+    // that wants a key answers 401).
+    for (int attempt = 0; attempt < 1000 && Get("/api/v1/status").status == 0; ++attempt)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ~TestServer() {
@@ -144,6 +209,7 @@ class TestServer {
   TestServer& operator=(const TestServer&) = delete;
 
   int port() const { return port_; }
+  server::ApiServer& api() { return *api_; }
   std::filesystem::path data_dir() const { return dir_.path() / "data"; }
   const std::filesystem::path& scratch() const { return dir_.path(); }
 
@@ -153,10 +219,13 @@ class TestServer {
              const std::string& content_type = "text/csv") {
     return client_ ? ReplyOf(client_->Post(target, body, content_type)) : Reply();
   }
+  /// A multipart upload (field "file"), with the CSRF token.
   Reply PostFile(const std::string& target, const std::string& content,
                  const std::string& filename) {
     const httplib::MultipartFormDataItems items = {{"file", content, filename, "text/csv"}};
-    return client_ ? ReplyOf(client_->Post(target, items)) : Reply();
+    // A form post carries the server's CSRF token, as a well-behaved API client does.
+    const httplib::Headers token = {{"X-CSRF-Token", api_ ? api_->csrf_token() : ""}};
+    return client_ ? ReplyOf(client_->Post(target, token, items)) : Reply();
   }
 
   /// POST /api/v1/demo with a small demo (generation, cleaning and analysis take well under a

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <random>
 #include <vector>
 
 #include "stats/arm_stats.h"
@@ -218,6 +219,38 @@ TEST(StatsSrmTest, ZeroArmAndBadWeights) {
   EXPECT_TRUE(srm->mismatch);
   const std::vector<double> short_weights = {1, 1};
   EXPECT_TRUE(HasText(CheckSampleRatio(observed, short_weights).status(), "weights"));
+}
+
+TEST(StatsCorrectionsTest, LevelsOfHolmAndBhGiveIntervalsThatAgreeWithTheAdjustedP) {
+  // Holm over 4: 0.001 < 0.05/4 rejected, 0.02 >= 0.05/3 kept, so the step-down stops there.
+  const std::vector<double> p = {0.02, 0.001, 0.04, 0.3};
+  auto holm = AdjustedLevels(p, Correction::kHolm, 0.05);
+  ASSERT_TRUE(holm.ok());
+  EXPECT_DOUBLE_EQ((*holm)[1], 0.05 / 4);
+  for (const size_t kept : {0u, 2u, 3u}) EXPECT_DOUBLE_EQ((*holm)[kept], 0.05 / 3);
+  // BH rejects 0.001 and 0.02 (<= 2 * 0.05 / 4), not 0.04 (> 3 * 0.05 / 4): 0.05 * 2 / 4.
+  auto bh = AdjustedLevels(p, Correction::kBenjaminiHochberg, 0.05);
+  ASSERT_TRUE(bh.ok());
+  for (const double level : *bh) EXPECT_DOUBLE_EQ(level, 0.05 * 2 / 4);
+  auto none = AdjustedLevels(p, Correction::kNone, 0.05);
+  for (const double level : *none) EXPECT_DOUBLE_EQ(level, 0.05);
+
+  // For a test whose interval at level a excludes 0 exactly when p < a, the interval at the
+  // corrected level agrees with the verdict (adjusted p < alpha) on every family.
+  std::mt19937_64 random(7);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  for (int family = 0; family < 2000; ++family) {
+    std::vector<double> values(1 + family % 9);
+    for (double& value : values) value = std::pow(uniform(random), 1 + family % 4);  // many small
+    for (const Correction method : {Correction::kHolm, Correction::kBenjaminiHochberg}) {
+      const auto adjusted = AdjustPValues(values, method);
+      const auto levels = AdjustedLevels(values, method, 0.05);
+      ASSERT_TRUE(adjusted.ok() && levels.ok());
+      for (size_t idx = 0; idx < values.size(); ++idx)
+        EXPECT_EQ(values[idx] < (*levels)[idx], (*adjusted)[idx] < 0.05)
+            << "family " << family << " index " << idx << " p " << values[idx];
+    }
+  }
 }
 
 TEST(StatsCorrectionsTest, RejectsInvalidPValues) {

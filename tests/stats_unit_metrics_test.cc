@@ -289,6 +289,20 @@ TEST(UnitTableReaderTest, QuotedFieldsWithLineBreaksAndValues) {
   EXPECT_EQ(*ParseUnitValue("2,5", true), 2.5);
 }
 
+// Issue 14.3: escaped quotes in two fields of a record (the second copy once moved the first).
+TEST(UnitTableReaderTest, EscapedQuotesInSeveralFieldsKeepTheLabels) {
+  std::string text = "user,arm,value\n";
+  for (int row = 0; row < 40; ++row)
+    text += std::string(1, '"') + std::to_string(row) + "\"\"\",\"" + (row % 2 == 0 ? "A" : "B") +
+            "\"\"\"," + std::to_string(row) + "\n";
+  auto preview = PreviewCsv(text, "q.csv");
+  ASSERT_TRUE(preview.ok());
+  auto table = ReadUnitTable(text, "q.csv", *preview, Request({{2, false}}, 1));
+  ASSERT_TRUE(table.ok()) << table.status().message();
+  EXPECT_EQ(table->labels, (std::vector<std::string>{"A\"", "B\""}));
+  EXPECT_EQ(table->rows(), 40u);
+}
+
 TEST(UnitTableReaderTest, FastDecimalsAreTheDoublesFromCharsGives) {
   std::uint64_t state = 99;
   for (int round = 0; round < 200'000; ++round) {

@@ -1,7 +1,7 @@
 #pragma once
-// Helpers for tests that read the real datasets in tests/data (xz-compressed, see
-// tests/data/SOURCES.md; decompressed at test time with the xz tool, never committed) and golden
-// files under tests/golden.
+// Helpers for tests that read the real public datasets in tests/data (xz-compressed, committed,
+// described in tests/data/SOURCES.md; decompressed at test time with the xz tool) and golden files
+// under tests/golden.
 
 #include <cstdio>
 #include <fstream>

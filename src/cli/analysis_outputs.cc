@@ -73,7 +73,7 @@ std::unique_ptr<AnalysisTables> BuildTables(const Dataset& dataset, const Analys
     views.emplace_back("user_personas", UserPersonasView(analysis.rfm, segmentation->labels,
                                                          *segmentation, dataset));
     if (!segmentation->sweep.rows.empty())
-      views.emplace_back("k_sweep", KSweepView(segmentation->sweep));
+      views.emplace_back("k_sweep", KSweepView(segmentation->sweep, segmentation->k));
   }
   if (set == TableSet::kSegmentation) return tables;
   views.emplace_back("users", RfmUsersView(analysis.rfm, dataset, usage));
@@ -103,7 +103,8 @@ std::unique_ptr<AnalysisTables> BuildTables(const Dataset& dataset, const Analys
       "countries",
       RevenueCountriesView(std::make_shared<const std::vector<CountryRevenue>>(analysis.countries),
                            total));
-  views.emplace_back("products", RevenueProductsView(analysis.pareto, dataset, total));
+  views.emplace_back("products", RevenueProductsView(analysis.pareto, dataset));
+  views.emplace_back("non_products", NonProductLinesView(analysis.pareto, dataset, total));
   std::vector<View> seasons;
   const std::array<const std::vector<SeasonRevenue>*, 3> found = {
       &analysis.seasonality.month_of_year, &analysis.seasonality.weekday,
@@ -197,11 +198,15 @@ nlohmann::ordered_json AnalysisReportJson(const Dataset& dataset, const Analysis
   if (dataset.kind() == DataKind::kTransactions) {
     report["pareto"] = {{"products", analysis.pareto.products.size()},
                         {"top_count", analysis.pareto.top_count},
-                        {"top_share", analysis.pareto.top_share}};
+                        {"top_share", analysis.pareto.top_share},
+                        {"product_revenue", analysis.pareto.product_revenue},
+                        {"non_product_revenue", analysis.pareto.non_product_revenue}};
   }
   if (source.segmentation != nullptr)
     report["segmentation"] = {{"k", source.segmentation->k},
+                              {"k_choice", ml::KChoiceName(source.segmentation->k_choice)},
                               {"k_from_silhouette", source.segmentation->k_from_silhouette},
+                              {"advice", source.segmentation->advice},
                               {"features", source.segmentation->feature_names},
                               {"silhouette", source.segmentation->silhouette},
                               {"silhouette_rows", source.segmentation->silhouette_rows},

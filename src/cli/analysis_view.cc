@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "core/parallel.h"
+#include "core/terminal_text.h"
 #include "io/dataset_csv_writer.h"
 
 namespace growthlens::cli {
@@ -68,6 +69,13 @@ Cell Cell::Percent(double share) {
   return cell;
 }
 
+Cell Cell::Flag(bool value) {
+  Cell cell;
+  cell.kind_ = Kind::kFlag;
+  cell.integer_ = value ? 1 : 0;
+  return cell;
+}
+
 Cell Cell::Empty() {
   return Cell();
 }
@@ -83,23 +91,28 @@ std::string Cell::TableText() const {
       return GroupedNumber(number_, decimals_);
     case Kind::kPercent:
       return std::isfinite(number_) ? fmt::format("{:.1f}%", 100.0 * number_) : "-";
+    case Kind::kFlag:
+      return integer_ != 0 ? "yes" : "";
     case Kind::kEmpty:
       return "";
   }
   return "";
 }
 
+void AppendSpreadsheetSafeField(std::string_view text, std::string& out) {
+  // A leading = + - @ (or tab, CR) makes spreadsheets run the cell as a formula: CSV
+  // injection. A quote in front keeps it text (OWASP's advice); JSON keeps the text as is.
+  if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos) {
+    AppendCsvField("'" + std::string(text), out);
+    return;
+  }
+  AppendCsvField(text, out);
+}
+
 void Cell::AppendCsv(std::string& out) const {
   switch (kind_) {
     case Kind::kText:
-      // A leading = + - @ (or tab, CR) makes spreadsheets run the cell as a formula: CSV
-      // injection. A quote in front keeps it text (OWASP's advice); JSON keeps the text as is.
-      if (!text_.empty() &&
-          std::string_view("=+-@\t\r").find(text_.front()) != std::string_view::npos) {
-        AppendCsvField("'" + text_, out);
-        return;
-      }
-      AppendCsvField(text_, out);
+      AppendSpreadsheetSafeField(text_, out);
       return;
     case Kind::kInteger: {
       // Into a stack buffer, then appended: no temporary string per cell.
@@ -113,6 +126,9 @@ void Cell::AppendCsv(std::string& out) const {
         char digits[64];  // the shortest round-trip form is at most 24 characters
         out.append(digits, fmt::format_to_n(digits, sizeof(digits), "{}", number_).out);
       }
+      return;
+    case Kind::kFlag:
+      out += integer_ != 0 ? "true" : "false";
       return;
     case Kind::kEmpty:
       return;
@@ -128,6 +144,8 @@ nlohmann::ordered_json Cell::Json() const {
     case Kind::kNumber:
     case Kind::kPercent:
       return std::isfinite(number_) ? nlohmann::ordered_json(number_) : nullptr;
+    case Kind::kFlag:
+      return integer_ != 0;
     case Kind::kEmpty:
       return nullptr;
   }
@@ -137,14 +155,20 @@ nlohmann::ordered_json Cell::Json() const {
 std::string RenderTable(const View& view, size_t max_rows) {
   const size_t shown = std::min(view.rows, max_rows);
   std::vector<std::vector<std::string>> texts(shown);
+  // Titles and texts can come from the data: their control bytes are shown, never sent.
+  std::vector<std::string> titles;
   std::vector<size_t> widths;
-  for (const ViewColumn& column : view.columns) widths.push_back(column.title.size());
+  for (const ViewColumn& column : view.columns) {
+    titles.push_back(TerminalSafeCell(column.title));
+    widths.push_back(titles.back().size());
+  }
   std::vector<Cell> cells;
   for (size_t row = 0; row < shown; ++row) {
     cells.clear();
     view.row(row, cells);
     for (size_t column_idx = 0; column_idx < view.columns.size(); ++column_idx) {
-      texts[row].push_back(column_idx < cells.size() ? cells[column_idx].TableText() : "");
+      texts[row].push_back(
+          column_idx < cells.size() ? TerminalSafeCell(cells[column_idx].TableText()) : "");
       widths[column_idx] = std::max(widths[column_idx], texts[row].back().size());
     }
   }
@@ -162,7 +186,7 @@ std::string RenderTable(const View& view, size_t max_rows) {
     out += line;
     out += '\n';
   };
-  add_line([&](size_t column_idx) { return view.columns[column_idx].title; });
+  add_line([&](size_t column_idx) { return titles[column_idx]; });
   add_line([&](size_t column_idx) { return std::string(widths[column_idx], '-'); });
   for (size_t row = 0; row < shown; ++row)
     add_line([&](size_t column_idx) { return texts[row][column_idx]; });
@@ -194,7 +218,8 @@ std::string RenderCsv(const View& view, unsigned threads) {
   std::string out;
   for (size_t column_idx = 0; column_idx < view.columns.size(); ++column_idx) {
     if (column_idx > 0) out += ',';
-    AppendCsvField(view.columns[column_idx].key, out);
+    // Keys can come from the data too (a feature's name heads its correlation column).
+    AppendSpreadsheetSafeField(view.columns[column_idx].key, out);
   }
   out += '\n';
   if (view.rows <= kRowsPerCsvBlock) {

@@ -76,6 +76,10 @@ inline double Ratio(double part, double whole) {
   return whole == 0 ? 0.0 : part / whole;
 }
 
+/// Appends `text` as one CSV field that spreadsheets show as text: a leading = + - @ (or tab,
+/// CR), which would make them run it as a formula, gets a quote in front.
+void AppendSpreadsheetSafeField(std::string_view text, std::string& out);
+
 /// One value of a View, shown per format: tables get thousands separators and fixed decimals,
 /// CSV and JSON the full value (shares as fractions 0-1, money unrounded). In CSV, text that a
 /// spreadsheet would run as a formula (leading = + - @) gets a leading quote.
@@ -88,6 +92,8 @@ class Cell {
   static Cell Money(double value) { return Number(value, 2); }
   /// A share 0-1; tables show it as "12.3%".
   static Cell Percent(double share);
+  /// A flag: "yes" or blank in tables, true/false in CSV and JSON.
+  static Cell Flag(bool value);
   /// No value: blank in tables and CSV, null in JSON.
   static Cell Empty();
 
@@ -96,7 +102,7 @@ class Cell {
   nlohmann::ordered_json Json() const;
 
  private:
-  enum class Kind : uint8_t { kText, kInteger, kNumber, kPercent, kEmpty };
+  enum class Kind : uint8_t { kText, kInteger, kNumber, kPercent, kFlag, kEmpty };
   Kind kind_ = Kind::kEmpty;
   int decimals_ = 0;
   int64_t integer_ = 0;

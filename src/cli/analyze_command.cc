@@ -16,8 +16,11 @@
 #include "cli/analyze_command.h"
 #include "cli/command.h"
 #include "cli/ingest_command.h"
+#include "cli/option_bounds.h"
 #include "cli/rfm_views.h"
+#include "cli/segment_views.h"
 #include "core/number_format.h"
+#include "io/output_set.h"
 
 namespace growthlens::cli {
 
@@ -34,7 +37,7 @@ struct AnalyzeArgs {
   std::string series_period = "day";
   std::string reference_date;
   std::string ties = "first";
-  std::optional<size_t> k;
+  std::string k;  // "": the four tiers; "auto": the best silhouette; a number
   size_t n_init = 10;
   uint64_t seed = 0;
   size_t silhouette_sample = 10'000;
@@ -86,12 +89,9 @@ Status RunAnalyze(AnalyzeArgs& args, CommandOutcome& outcome) {
   request.format = args.input.format;
   request.options = *options;
   request.segment = !args.no_segments;
-  if (args.k && *args.k < 2)
-    return Status(ErrorCode::kInvalidArgument,
-                  fmt::format("--k {}: expected at least 2 personas", *args.k));
+  GROWTHLENS_RETURN_IF_ERROR(ApplyKOption(args.k, request.segmentation));
   if (args.n_init == 0)
     return Status(ErrorCode::kInvalidArgument, "--n-init 0: expected at least 1 initialisation");
-  request.segmentation.k = args.k;
   request.segmentation.n_init = args.n_init;
   request.segmentation.seed = args.seed;
   request.segmentation.silhouette_sample_size = args.silhouette_sample;
@@ -126,12 +126,12 @@ std::string AnalysisSummaryText(const Dataset& dataset, const Analysis& analysis
   out += "\n";
   out += RenderTable(RfmSegmentsView(analysis.rfm, usage));
   if (segmentation != nullptr) {
-    out += fmt::format("\nPersonas (KMeans on {}, k = {}{}, silhouette {:.3f})\n",
+    out += fmt::format("\nPersonas (KMeans on {}, k = {}, {}, silhouette {:.3f})\n",
                        fmt::join(segmentation->feature_names, ", "), segmentation->k,
-                       segmentation->k_from_silhouette ? " by best silhouette" : "",
-                       segmentation->silhouette);
+                       ml::KChoiceName(segmentation->k_choice), segmentation->silhouette);
     for (const ml::Persona& persona : segmentation->personas)
       out += fmt::format("  {} {}: {}\n", persona.id, persona.name, persona.description);
+    if (!segmentation->advice.empty()) out += fmt::format("  Advice: {}\n", segmentation->advice);
   }
   return out;
 }
@@ -159,14 +159,22 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
     fmt::print(stderr, "growthlens analyze: analysed {} rows in {:.0f} ms ({})\n",
                GroupedNumber(static_cast<double>(dataset.rows()), 0), seconds * 1e3, timings);
   }
-  // The analysis tables do not depend on the personas: they are rendered and written (mostly
-  // waiting for fsync) while the segmentation computes; on one thread (--threads 1), after it.
+  // The files are one set: written into a fresh directory, published together at the end (a
+  // kill leaves the previous set whole). The analysis tables do not depend on the personas:
+  // they are rendered and written (mostly waiting for fsync) while the segmentation computes;
+  // on one thread (--threads 1), after it.
   const std::string stem = DataStem(request.input);
   const unsigned threads = request.options.threads;
+  std::optional<OutputSet> outputs;
+  if (!request.output_dir.empty()) {
+    Result<OutputSet> begun = OutputSet::Begin(request.output_dir, stem + ".analysis");
+    if (!begun.ok()) return begun.status();
+    outputs.emplace(std::move(begun).value());
+  }
   std::future<Result<std::vector<std::string>>> tables;
-  if (!request.output_dir.empty())
+  if (outputs)
     tables = std::async(threads == 1 ? std::launch::deferred : std::launch::async, [&] {
-      return WriteAnalysisTables(dataset, analysis, request.output_dir, stem, threads);
+      return WriteAnalysisTables(dataset, analysis, outputs->run_dir(), stem, threads);
     });
   std::optional<ml::Segmentation> segmentation;
   if (request.segment) {
@@ -180,7 +188,7 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
       segmentation = std::move(segmented).value();
       if (!request.quiet)
         fmt::print(stderr, "growthlens analyze: {} personas ({}) in {:.2f} s\n", segmentation->k,
-                   segmentation->k_from_silhouette ? "k by silhouette" : "k given",
+                   ml::KChoiceName(segmentation->k_choice),
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - segment_start)
                        .count());
     } else if (!request.quiet) {
@@ -195,14 +203,15 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
   const std::string report =
       needs_report ? AnalysisReportJson(dataset, analysis, source).dump(1) + "\n" : "";
   std::vector<std::string> written;
-  if (!request.output_dir.empty()) {
+  if (outputs) {
     Result<std::vector<std::string>> rest = WriteSegmentationAndReport(
-        dataset, analysis, source, report, request.output_dir, stem, threads);
+        dataset, analysis, source, report, outputs->run_dir(), stem, threads);
     Result<std::vector<std::string>> table_files = tables.get();
     if (!table_files.ok()) return table_files.status();
     if (!rest.ok()) return rest.status();
     written = std::move(table_files).value();
     written.insert(written.end(), rest->begin(), rest->end());
+    GROWTHLENS_RETURN_IF_ERROR(outputs->Commit());
   }
   if (request.format == OutputFormat::kJson) {
     PrintOut(outcome, report);
@@ -230,22 +239,28 @@ void RegisterAnalyzeCommand(CLI::App& app, CommandOutcome& outcome) {
                       "Directory for the tables and the report (default data/processed)");
   command->add_flag("--no-write", args->no_write, "Print only; write no files");
   command->add_flag("--no-segments", args->no_segments,
-                    "Skip the KMeans personas (k = 2..10 by silhouette unless --k; 'growthlens "
-                    "segment' has every option)");
+                    "Skip the KMeans personas (the four tiers unless --k; 'growthlens segment' "
+                    "has every option)");
   command
       ->add_option("--k", args->k,
-                   "Number of personas (default: the best silhouette for k = 2..10)")
+                   "Number of personas: auto = the best silhouette for k = 2..10, or a number "
+                   "(default: the four tiers, k = 4, with that sweep shown as advice)")
+      ->option_text("auto|N")
+      ->check(PersonaCount())
       ->group("Segmentation");
   command
       ->add_option("--n-init", args->n_init,
                    "KMeans initialisations, the lowest inertia kept (default 10)")
+      ->check(WholeNumberIn(1, kMaxInitialisations))
       ->group("Segmentation");
   command
       ->add_option("--seed", args->seed, "Seed of k-means++ and the silhouette sample (default 0)")
+      ->check(WholeNumberIn(0, kMaxSeed))
       ->group("Segmentation");
   command
       ->add_option("--silhouette-sample", args->silhouette_sample,
                    "Users in the silhouette sample above 20,000 users (default 10000)")
+      ->check(WholeNumberIn(2, kMaxSilhouetteRows))
       ->group("Segmentation");
   command->add_option("--cohort-period", args->cohort_period,
                       "month (default), week or day: cohort bucket and period length");

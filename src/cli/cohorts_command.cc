@@ -13,6 +13,8 @@
 #include "cli/analysis_view.h"
 #include "cli/cohort_views.h"
 #include "cli/command.h"
+#include "cli/date_window.h"
+#include "cli/option_bounds.h"
 #include "core/compensated_sum.h"
 #include "metrics/cohorts.h"
 
@@ -76,6 +78,17 @@ nlohmann::ordered_json JsonValues(const std::vector<std::optional<double>>& row,
   return values;
 }
 
+/// The data's periods it covers in part: [{"period", "days_in_data", "days"}].
+nlohmann::ordered_json PartialPeriodsJson(const CohortGrid& grid) {
+  nlohmann::ordered_json partial = nlohmann::ordered_json::array();
+  for (const std::optional<PeriodCoverage>& coverage : {grid.first_partial, grid.last_partial})
+    if (coverage)
+      partial.push_back({{"period", CohortBucketLabel(coverage->bucket, grid.period)},
+                         {"days_in_data", coverage->days_in_data},
+                         {"days", coverage->days}});
+  return partial;
+}
+
 /// Whether some cohort started before the data (its early cells are blank, not 0).
 bool AnyUnobserved(const CohortGrid& grid) {
   return std::any_of(grid.values.begin(), grid.values.end(), [](const auto& row) {
@@ -106,10 +119,13 @@ std::string Heading(const CohortGrid& grid, const CohortsRequest& request, const
   const char* last_row = request.values == CohortValues::kRevenue ? "revenue per cohort customer"
                                                                   : "size-weighted share active";
   const char* blank = AnyUnobserved(grid) ? "; blank: periods before the data starts" : "";
-  return fmt::format("{} {} by {} of {} ({} cohorts): {}; last row: {}{}\n\n",
-                     WithThousands(grid.users), usage ? "users" : "customers",
-                     CohortPeriodName(request.period), signup ? "signup" : "first activity",
-                     grid.labels.size(), what, last_row, blank);
+  std::string out =
+      fmt::format("{} {} by {} of {} ({} cohorts): {}; last row: {}{}\n", WithThousands(grid.users),
+                  usage ? "users" : "customers", CohortPeriodName(request.period),
+                  signup ? "signup" : "first activity", grid.labels.size(), what, last_row, blank);
+  for (const std::string& note : CohortGridNotes(grid, usage ? "users" : "customers"))
+    out += "Note: " + note + "\n";
+  return out + "\n";
 }
 
 Status RunCohorts(CohortsArgs& args, CommandOutcome& outcome) {
@@ -138,14 +154,24 @@ Status RunCohorts(CohortsArgs& args, CommandOutcome& outcome) {
       json.Set("period", CohortPeriodName(request->period));
       json.Set("mode", request->mode == RetentionMode::kOn ? "on" : "on-or-after");
       json.Set("values", args.values);
+      json.Set("window", matrix.cohorts.empty()
+                             ? AllTimeJson(dataset)
+                             : WindowJson(DayRange{matrix.data_first_day, matrix.data_last_day},
+                                          DateWindow{}));
       const bool counts = request->values == CohortValues::kCount;
       std::vector<nlohmann::ordered_json> cohorts;
       for (size_t cohort_idx = 0; cohort_idx < grid.labels.size(); ++cohort_idx)
         cohorts.push_back({{"cohort", grid.labels[cohort_idx]},
                            {"size", grid.sizes[cohort_idx]},
+                           {"left_censored", grid.left_censored[cohort_idx]},
+                           {"partial_periods", grid.partial_periods[cohort_idx]},
                            {"values", JsonValues(grid.values[cohort_idx], counts)}});
       json.SetList("cohorts", cohorts);
       json.Set("average", JsonValues(grid.average, false));
+      json.Set("average_users", grid.users - grid.censored_users);
+      json.Set("partial_periods", PartialPeriodsJson(grid));
+      json.Set("notes",
+               CohortGridNotes(grid, dataset.kind() == DataKind::kUsage ? "users" : "customers"));
       PrintOut(outcome, json.Render());
       break;
     }
@@ -175,8 +201,10 @@ void RegisterCohortsCommand(CLI::App& app, CommandOutcome& outcome) {
                       "fractions 0-1); count: users; revenue (transactions): revenue per cohort "
                       "and period, last row = revenue per cohort customer. With count the last "
                       "row stays the average share");
-  command->add_option("--max-periods", args->max_periods,
-                      "Show periods 0..N-1 only (default: all; handy with --period week or day)");
+  command
+      ->add_option("--max-periods", args->max_periods,
+                   "Show periods 0..N-1 only (default: all; handy with --period week or day)")
+      ->check(WholeNumberIn(0, kMaxPeriods));
   command->callback([args, &outcome] {
     const Status status = RunCohorts(*args, outcome);
     if (!status.ok()) ReportFailure(std::string(kCohortsCommand), status, outcome);

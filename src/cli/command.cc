@@ -4,17 +4,23 @@
 
 #include <fmt/format.h>
 
+#include "core/terminal_text.h"
+
 namespace growthlens::cli {
 
 void ReportFailure(const std::string& command, const Status& status, CommandOutcome& outcome) {
   if (outcome.output == nullptr)
-    fmt::print(stderr, "growthlens {}: error: {}\n", command, status.message());
+    fmt::print(stderr, "growthlens {}: error: {}\n", command, TerminalSafe(status.message()));
   outcome.failure = status;
   outcome.exit_code = ExitCodeOf(status.code());
 }
 
 Status Invalid(std::string message) {
   return Status(ErrorCode::kInvalidArgument, std::move(message));
+}
+
+Status StoppedStatus() {
+  return Status(ErrorCode::kInternal, "stopped: the client that asked for it has left");
 }
 
 void RegisterCommands(CLI::App& app, CommandOutcome& outcome) {

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <string_view>
 
@@ -27,7 +28,13 @@ struct CommandOutcome {
   std::string* output = nullptr;
   /// When set, the command analyses this data and its FILE argument only names it.
   LoadedData preloaded;
+  /// Requested (by the server) when nobody waits for the answer: long commands stop between
+  /// stages with StoppedStatus().
+  std::stop_token stop;
 };
+
+/// The failure of a command stopped through CommandOutcome::stop.
+Status StoppedStatus();
 
 /// Prints "growthlens <command>: error: <message>" to stderr (unless the output is captured)
 /// and records the failure and its exit code.

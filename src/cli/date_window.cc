@@ -54,4 +54,17 @@ std::optional<DayRange> DaysWithRows(const Dataset& dataset) {
   return range;
 }
 
+nlohmann::ordered_json WindowJson(const std::optional<DayRange>& data, const DateWindow& asked) {
+  if (!data) return {{"from", nullptr}, {"to", nullptr}, {"all_time", true}};
+  const Day from = std::max(asked.from.value_or(data->first), data->first);
+  const Day to = std::min(asked.to.value_or(data->last), data->last);
+  return {{"from", FormatDate(from)},
+          {"to", FormatDate(to)},
+          {"all_time", from <= data->first && to >= data->last}};
+}
+
+nlohmann::ordered_json AllTimeJson(const Dataset& dataset) {
+  return WindowJson(DaysWithRows(dataset), DateWindow{});
+}
+
 }  // namespace growthlens::cli

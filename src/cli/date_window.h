@@ -8,6 +8,7 @@
 //   Result<DateWindow> window = ParseDateWindow(window_args);  // "--from '2024-13-01': ..."
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <optional>
 #include <string>
@@ -38,5 +39,14 @@ struct DayRange {
   Day last = 0;
 };
 std::optional<DayRange> DaysWithRows(const Dataset& dataset);
+
+/// Which days a result covers, for the `window` field of every analysis document, so that a
+/// page can say whether a number follows its date filter or is "all time":
+/// {"from": "2025-10-01", "to": "2025-12-31", "all_time": false}. `asked` is clamped to the
+/// data; all_time when it covers every day with rows (or nothing was asked). Null days for an
+/// empty dataset.
+nlohmann::ordered_json WindowJson(const std::optional<DayRange>& data, const DateWindow& asked);
+/// The whole data: what analyses without a date filter cover.
+nlohmann::ordered_json AllTimeJson(const Dataset& dataset);
 
 }  // namespace growthlens::cli

@@ -11,6 +11,7 @@
 #include "cli/analyze_command.h"
 #include "cli/command.h"
 #include "cli/ingest_command.h"
+#include "cli/option_bounds.h"
 #include "synth/transaction_generator.h"
 #include "synth/usage_generator.h"
 
@@ -92,12 +93,13 @@ void RegisterDemoCommand(CLI::App& app, CommandOutcome& outcome) {
       "clean both, analyse both (as analyze does) and write the processed tables and reports "
       "to <data-dir>/processed");
   command->add_option("--users", args->users, "Users in the generated demo log (default 5000)")
-      ->check(CLI::PositiveNumber);
+      ->check(WholeNumberIn(1, kMaxGeneratedRows / 10));
   command
       ->add_option("--customers", args->customers,
                    "Customers in the generated demo transactions (default 4000)")
-      ->check(CLI::PositiveNumber);
-  command->add_option("--seed", args->seed, "Seed of the generated data (default 42)");
+      ->check(WholeNumberIn(1, kMaxGeneratedRows / 10));
+  command->add_option("--seed", args->seed, "Seed of the generated data (default 42)")
+      ->check(WholeNumberIn(0, kMaxSeed));
   command->add_option("--data-dir", args->data_dir,
                       "Root for raw/ and processed/ data (default data)");
   command->add_flag("--regenerate", args->regenerate, "Generate new demo data even if it exists");

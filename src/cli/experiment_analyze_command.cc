@@ -19,6 +19,7 @@
 #include "cli/command.h"
 #include "cli/experiment_inputs.h"
 #include "cli/experiment_report.h"
+#include "cli/option_bounds.h"
 #include "io/input_buffer.h"
 #include "stats/experiment_analysis.h"
 #include "stats/sequential.h"
@@ -188,8 +189,10 @@ void AddExperimentAnalyzeCommand(CLI::App& experiment, CommandOutcome& outcome) 
   analyze->add_option("--winsorize", args->per_user.winsorize,
                       "Per-user files: cap each non-0/1 metric column at this percentile of all "
                       "arms pooled, e.g. 0.99 (linear interpolation, as numpy)");
-  analyze->add_option("--threads", args->per_user.threads,
-                      "Threads for reading and summing (default: all cores)");
+  analyze
+      ->add_option("--threads", args->per_user.threads,
+                   "Threads for reading and summing (default: all cores)")
+      ->check(WholeNumberIn(0, kMaxThreads));
   analyze->add_option("--control", args->control,
                       "Control variant (default: one named control, else the first in the file)");
   analyze

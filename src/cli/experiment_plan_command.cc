@@ -13,6 +13,7 @@
 
 #include "cli/analysis_view.h"
 #include "cli/command.h"
+#include "cli/option_bounds.h"
 #include "cli/plan_data.h"
 #include "core/number_format.h"
 #include "stats/power.h"
@@ -285,7 +286,8 @@ void RegisterExperimentCommands(CLI::App& app, CommandOutcome& outcome) {
                    "Users per treatment arm / users in control (default 1)");
   plan->add_option("--arms", args->arms,
                    "Treatment arms besides control (default 1); each is "
-                   "compared with control at --alpha");
+                   "compared with control at --alpha")
+      ->check(WholeNumberIn(1, 100));
   plan->add_option("--daily-traffic", args->daily_traffic,
                    "Eligible users a day, for the expected duration");
   plan->add_option("--traffic-share", args->traffic_share,

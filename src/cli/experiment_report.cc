@@ -48,6 +48,11 @@ View ComparisonView(const stats::ExperimentAnalysis& analysis, const ExperimentD
                   {"relative_ci_high", "Rel. CI high"},
                   {"relative_p", "Rel. p"},
                   {"adjusted_p", "Adjusted p"},
+                  {"adjusted_confidence", "Adj. level"},
+                  {"adjusted_absolute_ci_low", "Adj. abs. CI low"},
+                  {"adjusted_absolute_ci_high", "Adj. abs. CI high"},
+                  {"adjusted_relative_ci_low", "Adj. rel. CI low"},
+                  {"adjusted_relative_ci_high", "Adj. rel. CI high"},
                   {"covariate", "Covariate", Align::kLeft},
                   {"theta", "Theta"},
                   {"variance_reduction", "Var. red."},
@@ -96,6 +101,11 @@ View ComparisonView(const stats::ExperimentAnalysis& analysis, const ExperimentD
              Cell::Percent(rel.ci_high),
              Cell::Number(rel.p_value, 5),
              Cell::Number(r.adjusted_p, 5),
+             Cell::Percent(1.0 - r.interval_alpha),
+             Cell::Number(r.adjusted_interval.absolute.ci_low, 5),
+             Cell::Number(r.adjusted_interval.absolute.ci_high, 5),
+             Cell::Percent(r.adjusted_interval.relative.ci_low),
+             Cell::Percent(r.adjusted_interval.relative.ci_high),
              adjustment ? Cell::Text(adjustment->covariate) : Cell::Empty(),
              adjustment ? Cell::Number(adjustment->theta, 5) : Cell::Empty(),
              if_cuped(Cell::Percent(r.variance_reduction)),
@@ -179,19 +189,52 @@ std::string RenderExperimentReport(const stats::ExperimentAnalysis& analysis,
   switch (format) {
     case OutputFormat::kTable: {
       std::string out = Headline(analysis, data, settings) + "\n";
-      out += cuped
-                 ? RenderTable(SelectColumns(
-                       view, {"metric", "variant", "role", "type", "n_control", "n_treatment",
-                              "mean_control", "mean_treatment", "relative_lift", "relative_ci_low",
-                              "relative_ci_high", "relative_p", "adjusted_p", "covariate",
-                              "variance_reduction", "raw_relative_lift", "raw_relative_ci_low",
-                              "raw_relative_ci_high"}))
-                 : RenderTable(SelectColumns(
-                       view, {"metric", "variant", "role", "type", "n_control", "n_treatment",
-                              "mean_control", "mean_treatment", "absolute_lift", "absolute_ci_low",
-                              "absolute_ci_high", "absolute_p", "relative_lift", "relative_ci_low",
-                              "relative_ci_high", "relative_p", "adjusted_p"}));
-      out += "\n";
+      out += cuped ? RenderTable(SelectColumns(view, {"metric",
+                                                      "variant",
+                                                      "role",
+                                                      "type",
+                                                      "n_control",
+                                                      "n_treatment",
+                                                      "mean_control",
+                                                      "mean_treatment",
+                                                      "relative_lift",
+                                                      "relative_ci_low",
+                                                      "relative_ci_high",
+                                                      "relative_p",
+                                                      "adjusted_p",
+                                                      "adjusted_confidence",
+                                                      "adjusted_relative_ci_low",
+                                                      "adjusted_relative_ci_high",
+                                                      "covariate",
+                                                      "variance_reduction",
+                                                      "raw_relative_lift",
+                                                      "raw_relative_ci_low",
+                                                      "raw_relative_ci_high"}))
+                   : RenderTable(SelectColumns(view, {"metric",
+                                                      "variant",
+                                                      "role",
+                                                      "type",
+                                                      "n_control",
+                                                      "n_treatment",
+                                                      "mean_control",
+                                                      "mean_treatment",
+                                                      "absolute_lift",
+                                                      "absolute_ci_low",
+                                                      "absolute_ci_high",
+                                                      "absolute_p",
+                                                      "relative_lift",
+                                                      "relative_ci_low",
+                                                      "relative_ci_high",
+                                                      "relative_p",
+                                                      "adjusted_p",
+                                                      "adjusted_confidence",
+                                                      "adjusted_relative_ci_low",
+                                                      "adjusted_relative_ci_high"}));
+      out += fmt::format(
+          "\nCI: {:g}% intervals per comparison; Adj.: the interval at the level the {} "
+          "correction tests each goal at, which excludes 0 exactly when the adjusted p is below "
+          "{} (guardrails are not corrected)\n",
+          100.0 * (1.0 - settings.alpha), settings.correction, settings.alpha);
       for (const stats::ComparisonResult& r : analysis.results)
         out += fmt::format("{} / {} ({}): {}: {}\n", r.metric, r.variant,
                            r.guardrail ? "guardrail" : "goal",

@@ -19,12 +19,15 @@
 
 #include "cli/analysis_view.h"
 #include "cli/command.h"
+#include "cli/option_bounds.h"
+#include "cli/segment_views.h"
 #include "cli/simulation_views.h"
 #include "core/number_format.h"
 #include "metrics/campaign_presets.h"
 #include "metrics/rfm.h"
 #include "metrics/rows_before.h"
 #include "metrics/window_outcomes.h"
+#include "ml/kmeans.h"
 #include "ml/segmentation.h"
 #include "ml/user_groups.h"
 #include "stats/simulation.h"
@@ -35,7 +38,9 @@ namespace growthlens::cli {
 namespace {
 
 constexpr std::string_view kSimulateCommand = "experiment simulate";
-constexpr size_t kMaxRuns = 1'000'000;
+constexpr size_t kMaxRuns = kMaxSimulationRuns;
+// The best bets listed first, however few are powered.
+constexpr size_t kRecommendations = 5;
 
 enum class SegmentScheme { kRfm, kPersonas };
 
@@ -57,7 +62,7 @@ struct SimulateArgs {
   double power = 0.8;
   uint64_t seed = 0;
   size_t min_users = 100;
-  size_t k = 4;
+  std::string k;  // the dataset's persona model: "" the four tiers, "auto", or a number
 };
 
 std::string CampaignNames() {
@@ -114,7 +119,8 @@ Status CheckArgs(const SimulateArgs& args) {
     return Invalid(fmt::format("--power {}: expected between 0 and 1", args.power));
   if (args.min_users < 4)
     return Invalid(fmt::format("--min-users {}: expected at least 4", args.min_users));
-  if (args.k < 2) return Invalid(fmt::format("--k {}: expected at least 2 personas", args.k));
+  ml::SegmentationOptions k_check;
+  GROWTHLENS_RETURN_IF_ERROR(ApplyKOption(args.k, k_check));
   return Status::Ok();
 }
 
@@ -130,8 +136,8 @@ std::string Hypothesis(const CampaignPreset& preset, const OutcomeMetricInfo& me
                      stats::EffectText(goal));
 }
 
-/// Rank: power achieved first, then the users needed for the target over the users there
-/// are (smaller = more to spare), then the order of segments and campaigns.
+/// Rank: testable cells first, then power achieved, then the users needed for the target over
+/// the users there are (smaller = closer to powered), then the order of segments and campaigns.
 void Rank(std::vector<SimulatedCell>& cells, const std::vector<std::pair<size_t, size_t>>& order) {
   std::vector<size_t> index(cells.size());
   for (size_t idx = 0; idx < index.size(); ++idx) index[idx] = idx;
@@ -142,6 +148,10 @@ void Rank(std::vector<SimulatedCell>& cells, const std::vector<std::pair<size_t,
                        : std::numeric_limits<double>::infinity();
   };
   std::stable_sort(index.begin(), index.end(), [&](size_t a, size_t b) {
+    // Testable cells before the others, whatever power an A/A run shows.
+    const bool testable_a = cells[a].advice.action != stats::CampaignAction::kNotTestable;
+    const bool testable_b = cells[b].advice.action != stats::CampaignAction::kNotTestable;
+    if (testable_a != testable_b) return testable_a;
     const double power_a = cells[a].simulation.goal.power_achieved;
     const double power_b = cells[b].simulation.goal.power_achieved;
     if (power_a != power_b) return power_a > power_b;
@@ -174,25 +184,43 @@ struct Simulation {
   DataKind kind = DataKind::kUsage;
   OutcomeWindow window;
   size_t pre_period_users = 0;
+  size_t personas_k = 0;             ///< the persona model's k (--segments personas)
   std::vector<SimulatedCell> cells;  ///< ranked
   std::vector<Skipped> skipped;
   std::vector<NotSimulated> not_simulated;
 };
 
-/// The segments of the pre-period: RFM as of the window's first day, or KMeans personas of it.
+/// The segments of the pre-period: RFM as of the window's first day, or the dataset's persona
+/// model (the one Overview and the report show: fitted on all the data with the defaults, four
+/// tiers unless --k) with each user placed by their pre-period behaviour (nearest centre), so
+/// that "Dormant Users" means the same everywhere. `k_used` gets the model's k.
 Result<std::vector<ml::UserGroup>> BuildGroups(const SimulateArgs& args, SegmentScheme scheme,
-                                               const Dataset& before, const RfmTable& rfm) {
+                                               const Dataset& dataset, const Dataset& before,
+                                               const RfmTable& rfm, size_t& k_used) {
   if (scheme == SegmentScheme::kRfm) return ml::RfmGroups(rfm);
   ml::SegmentationOptions options;
-  options.k = args.k;
-  options.seed = args.seed;
+  GROWTHLENS_RETURN_IF_ERROR(ApplyKOption(args.k, options));
+  options.advise = false;
   options.threads = args.input.flags.options.read.threads;
+  const RfmTable all_rfm = ComputeRfm(dataset, RfmOptions());
   if (!args.input.quiet)
-    fmt::print(stderr, "growthlens {}: clustering {} users of the pre-period into {} personas\n",
-               kSimulateCommand, WithThousands(rfm.size()), args.k);
-  Result<ml::Segmentation> segmentation = ml::SegmentUsers(before, rfm, options);
-  if (!segmentation.ok()) return segmentation.status().WithContext("--segments personas");
-  return ml::PersonaGroups(rfm, *segmentation);
+    fmt::print(stderr,
+               "growthlens {}: the persona model of {} {}, then {} users of the pre-period placed "
+               "in it\n",
+               kSimulateCommand, WithThousands(all_rfm.size()),
+               dataset.kind() == DataKind::kUsage ? "users" : "customers",
+               WithThousands(rfm.size()));
+  Result<ml::Segmentation> model = ml::SegmentUsers(dataset, all_rfm, options);
+  if (!model.ok()) return model.status().WithContext("--segments personas");
+  k_used = model->k;
+  Result<ml::FeatureMatrix> x = ml::FeaturesForModel(before, rfm, model->feature_names);
+  if (!x.ok()) return x.status().WithContext("--segments personas");
+  Result<ml::FeatureMatrix> scaled = model->transform.Apply(*x);
+  if (!scaled.ok()) return scaled.status().WithContext("--segments personas");
+  Result<ml::Assignment> placed = ml::AssignToCentres(*scaled, model->centres, options.threads);
+  if (!placed.ok()) return placed.status().WithContext("--segments personas");
+  model->labels = std::move(placed->labels);
+  return ml::PersonaGroups(rfm, *model);
 }
 
 /// The groups to simulate on: the one named by --segment, or every group of --min-users users
@@ -295,6 +323,8 @@ Status SimulateCells(const SimulateArgs& args, const std::vector<ml::UserGroup>&
       }
       cell.simulation = std::move(simulation).value();
       cell.verdict = stats::JudgeCampaign(cell.simulation.goal, cell.simulation.users, options);
+      cell.advice =
+          stats::AdviseCampaign(cell.simulation.goal, cell.simulation.users, options, cell.verdict);
       cell.hypothesis = Hypothesis(preset, info, group.name, cell.simulation.goal);
       out.cells.push_back(std::move(cell));
       order.emplace_back(group_idx, campaign_idx);
@@ -323,8 +353,15 @@ std::string TableText(const SimulateArgs& args, const Simulation& simulation) {
     out +=
         "\nRun 1 lift: the relative lift estimated in the first simulated experiment, with its "
         "interval. Power: the share of the runs that found the lift; Analytic: the planner's; "
-        "Needs: users in all for the target power (the planner). AOV: the share of runs where "
-        "the guardrail holds / fails.\n";
+        "Needs: users in all for the target power (the planner); Detects: the smallest lift the "
+        "segment's users detect at the target power. AOV: the share of runs where the guardrail "
+        "holds / fails.\n\nBest bets:\n";
+    for (size_t idx = 0; idx < simulation.cells.size() && idx < kRecommendations; ++idx) {
+      const SimulatedCell& cell = simulation.cells[idx];
+      if (cell.advice.action == stats::CampaignAction::kNotTestable) break;
+      out += fmt::format("  {}. {} on {}: {}\n", cell.rank, cell.campaign->name, cell.segment,
+                         cell.advice.text);
+    }
   }
   for (const NotSimulated& entry : simulation.not_simulated)
     out += fmt::format("Not simulated: {} on {} ({}): {}\n", entry.campaign, entry.segment,
@@ -337,6 +374,18 @@ std::string TableText(const SimulateArgs& args, const Simulation& simulation) {
         fmt::format("Skipped, fewer than {} users: {}\n", args.min_users, fmt::join(names, ", "));
   }
   return out;
+}
+
+/// Cells per action: {"run now": 2, "within reach": 5, ...}.
+nlohmann::ordered_json SummaryJson(const std::vector<SimulatedCell>& cells) {
+  nlohmann::ordered_json summary = nlohmann::ordered_json::object();
+  for (const stats::CampaignAction action :
+       {stats::CampaignAction::kRunNow, stats::CampaignAction::kWithinReach,
+        stats::CampaignAction::kBigLiftsOnly, stats::CampaignAction::kNotTestable})
+    summary[stats::CampaignActionName(action)] =
+        std::count_if(cells.begin(), cells.end(),
+                      [action](const SimulatedCell& cell) { return cell.advice.action == action; });
+  return summary;
 }
 
 /// The document of docs/ANALYTICS.md ("Campaign simulation", JSON).
@@ -355,15 +404,15 @@ std::string JsonText(const SimulateArgs& args, const Simulation& simulation) {
                       {"pre_period_first", FormatDate(window.data_first)},
                       {"pre_period_last", FormatDate(window.first - 1)},
                       {"reference_date", FormatDate(window.first)}});
-  json.Set("settings",
-           {{"split", args.split},
-            {"runs", args.runs},
-            {"alpha", args.alpha},
-            {"target_power", args.power},
-            {"seed", args.seed},
-            {"min_users", args.min_users},
-            {"guardrail_margin", args.margin},
-            {"personas_k", args.segments == "personas" ? Json(args.k) : Json(nullptr)}});
+  json.Set("settings", {{"split", args.split},
+                        {"runs", args.runs},
+                        {"alpha", args.alpha},
+                        {"target_power", args.power},
+                        {"seed", args.seed},
+                        {"min_users", args.min_users},
+                        {"guardrail_margin", args.margin},
+                        {"personas_k", args.segments == "personas" ? Json(simulation.personas_k)
+                                                                   : Json(nullptr)}});
   json.Set("pre_period_users", simulation.pre_period_users);
   std::vector<Json> skipped;
   for (const Skipped& entry : simulation.skipped)
@@ -377,6 +426,18 @@ std::string JsonText(const SimulateArgs& args, const Simulation& simulation) {
                              {"users", entry.users},
                              {"reason", entry.reason}});
   json.SetList("not_simulated", not_simulated);
+  json.Set("summary", SummaryJson(simulation.cells));
+  std::vector<Json> recommendations;
+  for (size_t idx = 0; idx < simulation.cells.size() && idx < kRecommendations; ++idx) {
+    const SimulatedCell& cell = simulation.cells[idx];
+    if (cell.advice.action == stats::CampaignAction::kNotTestable) break;
+    recommendations.push_back({{"rank", cell.rank},
+                               {"segment", cell.segment},
+                               {"campaign", cell.campaign->name},
+                               {"action", stats::CampaignActionName(cell.advice.action)},
+                               {"text", cell.advice.text}});
+  }
+  json.SetList("recommendations", recommendations);
   std::vector<Json> results;
   for (const SimulatedCell& cell : simulation.cells) results.push_back(SimulatedCellJson(cell));
   json.SetList("results", results);
@@ -413,7 +474,8 @@ Status RunSimulate(SimulateArgs& args, CommandOutcome& outcome) {
   const Dataset before = RowsBefore(dataset, window->first);
   const RfmTable rfm = ComputeRfm(before, RfmOptions{window->first, RfmTies::kFirstOccurrence});
   simulation.pre_period_users = rfm.size();
-  Result<std::vector<ml::UserGroup>> groups = BuildGroups(args, *scheme, before, rfm);
+  Result<std::vector<ml::UserGroup>> groups =
+      BuildGroups(args, *scheme, dataset, before, rfm, simulation.personas_k);
   if (!groups.ok()) return groups.status();
   Result<std::vector<size_t>> chosen = ChooseGroups(args, *scheme, *groups, simulation.skipped);
   if (!chosen.ok()) return chosen.status();
@@ -454,7 +516,8 @@ void AddExperimentSimulateCommand(CLI::App& experiment, CommandOutcome& outcome)
   AddAnalysisInput(*simulate, args->input, outcome);
   simulate
       ->add_option("--segments", args->segments,
-                   "rfm (default): the 11 RFM segments; personas: KMeans personas (--k)")
+                   "rfm (default): the 11 RFM segments; personas: the dataset's KMeans personas "
+                   "(--k)")
       ->option_text("rfm|personas");
   simulate->add_option("--segment", args->segment,
                        "Segment to simulate on, e.g. 'At Risk', 'cant-lose-them', 'Dormant' (case "
@@ -478,20 +541,31 @@ void AddExperimentSimulateCommand(CLI::App& experiment, CommandOutcome& outcome)
                        "(transactions; default: -0.10 for reactivation-discount, else 0)");
   simulate->add_option("--margin", args->margin,
                        "Guardrail non-inferiority margin, relative (default 0.02 = 2%)");
-  simulate->add_option("--window-days", args->window_days,
-                       "Outcome window: the last N days of the data (default 30); segments come "
-                       "from the days before it");
+  simulate
+      ->add_option("--window-days", args->window_days,
+                   "Outcome window: the last N days of the data (default 30); segments come "
+                   "from the days before it")
+      ->check(WholeNumber());
   simulate->add_option("--split", args->split, "Share of users treated (default 0.5)");
-  simulate->add_option("--runs", args->runs, "Simulated experiments per cell (default 1000)");
+  simulate->add_option("--runs", args->runs, "Simulated experiments per cell (default 1000)")
+      ->check(WholeNumber());
   simulate->add_option("--alpha", args->alpha, "Significance level, two-sided (default 0.05)");
   simulate->add_option("--power", args->power, "Target power of the verdict (default 0.8)");
-  simulate->add_option(
-      "--seed", args->seed,
-      "Seed of the splits and effects, and of KMeans for --segments personas (default 0)");
-  simulate->add_option(
-      "--min-users", args->min_users,
-      "Smallest segment simulated (default 100); smaller ones are listed as skipped");
-  simulate->add_option("--k", args->k, "Personas with --segments personas (default 4)");
+  simulate
+      ->add_option(
+          "--seed", args->seed,
+          "Seed of the splits and effects (default 0); the persona model is the dataset's own")
+      ->check(WholeNumberIn(0, kMaxSeed));
+  simulate
+      ->add_option("--min-users", args->min_users,
+                   "Smallest segment simulated (default 100); smaller ones are listed as skipped")
+      ->check(WholeNumberIn(1, kMaxGeneratedRows));
+  simulate
+      ->add_option("--k", args->k,
+                   "--segments personas: the dataset's persona model, as analyze fits it: auto "
+                   "= the best silhouette, or a number (default: the four tiers, k = 4)")
+      ->option_text("auto|N")
+      ->check(PersonaCount());
   simulate->callback([args, &outcome] {
     const Status status = RunSimulate(*args, outcome);
     if (!status.ok()) ReportFailure(std::string(kSimulateCommand), status, outcome);

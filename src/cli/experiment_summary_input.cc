@@ -36,6 +36,22 @@ Result<double> ParseNumber(std::string_view text, const std::string& where) {
   return value;
 }
 
+/// Counts are whole numbers up to 2^53: every one of them is a double exactly, and converts to
+/// int64 without overflow (a cast of a larger double is undefined behaviour).
+constexpr double kMaxCount = 9007199254740992.0;
+
+Result<std::int64_t> ParseCount(std::string_view text, const std::string& where,
+                                const char* column) {
+  Result<double> value = ParseNumber(text, fmt::format("{} column {}", where, column));
+  if (!value.ok()) return value.status();
+  if (!(*value >= 0 && *value <= kMaxCount) || *value != std::floor(*value))
+    return Status(ErrorCode::kParseError,
+                  fmt::format("{} column {}: {} is not a non-negative count (a whole number up to "
+                              "2^53)",
+                              where, column, text));
+  return static_cast<std::int64_t>(*value);
+}
+
 Result<std::vector<ArmRow>> ReadRows(std::string_view text, const std::string& path,
                                      const CsvPreview& preview) {
   std::map<std::string, size_t> column;
@@ -60,31 +76,29 @@ Result<std::vector<ArmRow>> ReadRows(std::string_view text, const std::string& p
     };
     const std::string where =
         fmt::format("{} line {}", path, header_lines + cursor.record_newlines() + 1);
+    if (cursor.unterminated_quote())
+      return Status(ErrorCode::kParseError,
+                    fmt::format("{}: a quoted field opened on this line is not closed (a quote "
+                                "left open)",
+                                where));
     ArmRow row;
     row.variant = std::string(field("variant"));
     row.metric = std::string(field("metric"));
     if (row.variant.empty() || row.metric.empty())
       return Status(ErrorCode::kParseError,
                     fmt::format("{}: variant and metric are required", where));
-    Result<double> n = ParseNumber(field("n"), where + " column n");
+    Result<std::int64_t> n = ParseCount(field("n"), where, "n");
     if (!n.ok()) return n.status();
-    if (*n < 0 || *n != std::floor(*n))
-      return Status(ErrorCode::kParseError,
-                    fmt::format("{} column n: {} is not a non-negative count", where, *n));
-    row.n = static_cast<std::int64_t>(*n);
+    row.n = *n;
     if (!field("successes").empty()) {
-      Result<double> successes = ParseNumber(field("successes"), where + " column successes");
+      Result<std::int64_t> successes = ParseCount(field("successes"), where, "successes");
       if (!successes.ok()) return successes.status();
-      if (*successes < 0 || *successes > *n)
+      if (*successes > row.n)
         return Status(ErrorCode::kParseError,
                       fmt::format("{} column successes: {} is not between 0 and n = {}", where,
                                   *successes, row.n));
-      if (*successes != std::floor(*successes))
-        return Status(
-            ErrorCode::kParseError,
-            fmt::format("{} column successes: {} is not a whole count", where, *successes));
       row.proportion = true;
-      row.successes = static_cast<std::int64_t>(*successes);
+      row.successes = *successes;
     } else {
       Result<double> sum = ParseNumber(field("sum"), where + " column sum");
       if (!sum.ok()) return sum.status();

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/option_bounds.h"
 #include "cli/output_format.h"
 #include "core/date.h"
 #include "io/dataset_csv_writer.h"
@@ -230,6 +231,7 @@ void RegisterGenerateCommand(CLI::App& app, CommandOutcome& outcome) {
       ->add_option("--users", args->users,
                    "Number of users (--kind usage, about 45 rows each) or customers "
                    "(--kind transactions, about 100 lines each)")
+      ->check(WholeNumberIn(1, kMaxGeneratedRows / 10))
       ->capture_default_str();
   command
       ->add_option("--start", args->start,
@@ -263,6 +265,7 @@ void RegisterGenerateCommand(CLI::App& app, CommandOutcome& outcome) {
                    fmt::format("Generator threads; 0 uses every hardware thread ({} here). "
                                "The output does not depend on it",
                                synth::ResolveThreadCount(0)))
+      ->check(WholeNumberIn(0, kMaxThreads))
       ->capture_default_str();
   AddFormatOption(*command, args->format);
   command->add_flag("--quiet,-q", args->quiet,

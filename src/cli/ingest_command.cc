@@ -13,6 +13,7 @@
 #include "cli/report_view.h"
 #include "io/atomic_file.h"
 #include "io/dataset_csv_writer.h"
+#include "io/output_set.h"
 
 namespace growthlens::cli {
 
@@ -48,18 +49,19 @@ Result<CleanedData> RunIngestRequest(const IngestRequest& args) {
 
   const nlohmann::json json = CleaningReportJson(report, dataset);
   if (args.write) {
-    std::error_code error;
-    std::filesystem::create_directories(args.output_dir, error);
-    if (error)
-      return Status(ErrorCode::kIoError, fmt::format("{}: {}", args.output_dir, error.message()));
+    // The clean data and its report are one set, published together (see OutputSet).
     const std::string stem = DataStem(args.input);
-    const std::string data_path = fmt::format("{}/{}_clean.csv", args.output_dir, stem);
-    const std::string report_path =
-        fmt::format("{}/{}_cleaning_report.json", args.output_dir, stem);
-    GROWTHLENS_RETURN_IF_ERROR(WriteDatasetCsv(dataset, data_path));
-    GROWTHLENS_RETURN_IF_ERROR(WriteFileAtomically(report_path, json.dump(2) + "\n"));
+    Result<OutputSet> outputs = OutputSet::Begin(args.output_dir, stem + ".ingest");
+    if (!outputs.ok()) return outputs.status();
+    const std::string data_file = stem + "_clean.csv";
+    const std::string report_file = stem + "_cleaning_report.json";
+    GROWTHLENS_RETURN_IF_ERROR(WriteDatasetCsv(dataset, outputs->PathFor(data_file)));
+    GROWTHLENS_RETURN_IF_ERROR(
+        WriteFileAtomically(outputs->PathFor(report_file), json.dump(2) + "\n"));
+    GROWTHLENS_RETURN_IF_ERROR(outputs->Commit());
     if (!args.quiet)
-      fmt::print(stderr, "growthlens ingest: wrote {} and {}\n", data_path, report_path);
+      fmt::print(stderr, "growthlens ingest: wrote {} and {}\n", outputs->PublishedPath(data_file),
+                 outputs->PublishedPath(report_file));
   }
   switch (args.format) {
     case OutputFormat::kTable:

@@ -1,13 +1,15 @@
 #include "cli/ingest_options.h"
+#include "cli/option_bounds.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace growthlens::cli {
 
 void AddIngestOptions(CLI::App& command, IngestFlags& flags) {
-  command.add_option(
-      "--encoding", flags.encoding,
-      "auto (default: UTF-8 if valid, else Windows-1252), utf-8, latin-1, windows-1252");
+  command.add_option("--encoding", flags.encoding,
+                     "auto (default: UTF-8 if valid, else Windows-1252; UTF-16 by its byte-order "
+                     "mark), utf-8, latin-1, windows-1252, utf-16le, utf-16be");
   command.add_option("--delimiter", flags.delimiter,
                      "Field delimiter: ',', ';', 'tab' or '|' (default: detected)");
   command.add_option("--date-format", flags.options.read.date_format,
@@ -44,14 +46,56 @@ void AddIngestOptions(CLI::App& command, IngestFlags& flags) {
       .add_option("--max-date", flags.max_date,
                   "Dates from this day on are invalid (default 2100-01-01)")
       ->group("Cleaning");
+  const NonProductRules defaults = NonProductRules::Defaults();
+  command
+      .add_option("--non-product-codes", flags.non_product_codes,
+                  fmt::format("Transactions: stock codes of lines that are not products (kept in "
+                              "revenue, left out of product rankings), comma-separated, "
+                              "case-insensitive, a trailing * matches a prefix; none for none "
+                              "(default: {})",
+                              fmt::join(defaults.codes, ",")))
+      ->delimiter(',')
+      ->group("Cleaning");
+  command
+      .add_option("--non-product-descriptions", flags.non_product_descriptions,
+                  fmt::format("Transactions: descriptions of lines that are not products, as "
+                              "--non-product-codes (default: {})",
+                              fmt::join(defaults.descriptions, ",")))
+      ->delimiter(',')
+      ->group("Cleaning");
   command
       .add_flag("--strict", flags.options.strict,
                 "Fail on the first malformed row instead of counting it")
       ->group("Cleaning");
-  command.add_option("--threads", flags.options.read.threads,
-                     "Threads to use (default: all cores)");
-  command.add_option("--examples", flags.options.read.max_examples,
-                     "Examples kept per reason in the report (default 5)");
+  command
+      .add_option("--unclosed-quotes", flags.unclosed_quotes,
+                  "A quote left open (not closed by the end of the file or within "
+                  "--max-quoted-bytes): 'error' (default) names its line; 'cut' ends the record "
+                  "at its line end, drops it (counted as unterminated_quote) and reads on")
+      ->group("Input limits");
+  command
+      .add_option(
+          "--max-quoted-bytes", flags.options.read.max_quoted_bytes,
+          fmt::format("Longest quoted field, in bytes (default {})", kDefaultMaxQuotedBytes))
+      ->group("Input limits");
+  command
+      .add_option("--max-inflated-mb", flags.max_inflated_mb,
+                  fmt::format("A .gz input may inflate to at most this many MiB (default {})",
+                              GzipLimits::kDefaultMaxInflatedBytes >> 20))
+      ->group("Input limits");
+  command
+      .add_option("--max-gzip-ratio", flags.options.gzip.max_ratio,
+                  fmt::format("A .gz input may expand at most this many times (default {:g}; "
+                              "CSV compresses 5-20x, a gzip bomb about 1000x)",
+                              GzipLimits::kDefaultMaxRatio))
+      ->group("Input limits");
+  command
+      .add_option("--threads", flags.options.read.threads, "Threads to use (default: all cores)")
+      ->check(WholeNumberIn(0, kMaxThreads));
+  command
+      .add_option("--examples", flags.options.read.max_examples,
+                  "Examples kept per reason in the report (default 5)")
+      ->check(WholeNumberIn(0, kMaxExamples));
 }
 
 Status ResolveIngestOptions(IngestFlags& flags) {
@@ -62,6 +106,23 @@ Status ResolveIngestOptions(IngestFlags& flags) {
                   fmt::format("--encoding '{}': expected auto, utf-8, latin-1 or windows-1252",
                               flags.encoding));
   options.encoding = *encoding;
+  if (flags.unclosed_quotes != "error" && flags.unclosed_quotes != "cut")
+    return Status(
+        ErrorCode::kInvalidArgument,
+        fmt::format("--unclosed-quotes '{}': expected error or cut", flags.unclosed_quotes));
+  options.read.cut_unclosed_quotes = flags.unclosed_quotes == "cut";
+  if (options.read.max_quoted_bytes == 0)
+    return Status(ErrorCode::kInvalidArgument, "--max-quoted-bytes 0: expected at least 1");
+  // Up to 1 TiB: a bound that still fits size_t and mremap.
+  if (!(flags.max_inflated_mb >= 1 && flags.max_inflated_mb <= 1 << 20))
+    return Status(
+        ErrorCode::kInvalidArgument,
+        fmt::format("--max-inflated-mb {}: expected 1 to 1048576", flags.max_inflated_mb));
+  options.gzip.max_inflated_bytes = static_cast<size_t>(flags.max_inflated_mb * (1 << 20));
+  if (!(options.gzip.max_ratio >= 1 && options.gzip.max_ratio <= 1e6))
+    return Status(
+        ErrorCode::kInvalidArgument,
+        fmt::format("--max-gzip-ratio {}: expected 1 to 1000000", options.gzip.max_ratio));
   if (!flags.delimiter.empty()) {
     if (flags.delimiter == "tab" || flags.delimiter == "\\t")
       options.read.delimiter = '\t';
@@ -96,6 +157,15 @@ Status ResolveIngestOptions(IngestFlags& flags) {
                   fmt::format("--min-date '{}' / --max-date '{}': expected two dates YYYY-MM-DD, "
                               "the first earlier",
                               flags.min_date, flags.max_date));
+  // Given lists replace the defaults; "none" empties one.
+  const auto list = [](const std::vector<std::string>& given, std::vector<std::string>& rules) {
+    if (given.empty()) return;
+    rules.clear();
+    for (const std::string& entry : given)
+      if (!entry.empty() && entry != "none") rules.push_back(entry);
+  };
+  list(flags.non_product_codes, options.cleaning.non_products.codes);
+  list(flags.non_product_descriptions, options.cleaning.non_products.descriptions);
   options.cleaning.min_date = *min_date;
   options.cleaning.max_date = *max_date;
   return Status::Ok();

@@ -1,6 +1,7 @@
 #pragma once
 // The reading and cleaning options shared by every command that loads a CSV (ingest, and the
-// analysis commands that follow): encoding, delimiter, dates, column mapping, rules, --strict.
+// analysis commands that follow): encoding, delimiter, dates, column mapping, rules, --strict,
+// and the bounds on what an input may cost (gzip, quoted fields).
 
 #include <CLI/CLI.hpp>
 
@@ -19,6 +20,10 @@ struct IngestFlags {
   std::string min_date = "1970-01-01";
   std::string max_date = "2100-01-01";
   std::array<std::string, kRoleCount> columns;
+  std::string unclosed_quotes = "error";
+  double max_inflated_mb = static_cast<double>(GzipLimits::kDefaultMaxInflatedBytes >> 20);
+  std::vector<std::string> non_product_codes;         // empty: the defaults; {"none"}: none
+  std::vector<std::string> non_product_descriptions;  // likewise
   IngestOptions options;
 };
 

@@ -9,6 +9,7 @@
 #include "cli/analysis_outputs.h"
 #include "cli/analysis_view.h"
 #include "cli/command.h"
+#include "cli/date_window.h"
 #include "metrics/analysis.h"
 
 namespace growthlens::cli {
@@ -37,6 +38,7 @@ Status RunInsights(AnalysisInput& input, CommandOutcome& outcome) {
     case OutputFormat::kJson: {
       JsonDocument json;
       json.Set("kind", DataKindName(dataset.kind()));
+      json.Set("window", WindowJson(DayRange{analysis.kpis.from, analysis.kpis.to}, DateWindow{}));
       json.SetRows("insights", view);
       PrintOut(outcome, json.Render());
       break;

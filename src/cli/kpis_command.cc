@@ -139,6 +139,7 @@ Status RunKpis(KpisArgs& args, CommandOutcome& outcome) {
     case OutputFormat::kJson: {
       JsonDocument json;
       for (const KpiField& field : *fields) json.Set(field.key, field.value.Json());
+      json.Set("window", WindowJson(DaysWithRows(dataset), *window));
       PrintOut(outcome, json.Render());
       break;
     }

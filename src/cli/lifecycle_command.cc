@@ -181,6 +181,11 @@ Status RunLifecycle(LifecycleArgs& args, CommandOutcome& outcome) {
       json.Set("data_last_day", FormatDate(lifecycle.data_last_day));
       json.Set("from", DayOrNull(request->options.from));
       json.Set("to", DayOrNull(request->options.to));
+      json.Set("window",
+               lifecycle.data_first_day == kNoDay
+                   ? WindowJson(std::nullopt, DateWindow{})
+                   : WindowJson(DayRange{lifecycle.data_first_day, lifecycle.data_last_day},
+                                DateWindow{request->options.from, request->options.to}));
       if (periods) {
         json.Set("period", CohortPeriodName(lifecycle.period));
         json.SetRows("periods", view);

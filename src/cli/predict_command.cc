@@ -12,6 +12,7 @@
 #include "cli/analysis_view.h"
 #include "cli/command.h"
 #include "cli/ingest_command.h"
+#include "cli/option_bounds.h"
 #include "cli/segment_model.h"
 #include "cli/segment_views.h"
 #include "core/number_format.h"
@@ -256,9 +257,12 @@ void RegisterModelCommands(CLI::App& app, CommandOutcome& outcome) {
       "stability: the adjusted Rand index between the model's assignment and KMeans refits with "
       "other seeds (1 = the same segments).");
   AddModelOptions(*evaluate, *evaluate_args, outcome);
-  evaluate->add_option("--seeds", evaluate_args->seeds, "Refits for stability (default 5)");
-  evaluate->add_option("--silhouette-sample", evaluate_args->silhouette_sample,
-                       "Users in the silhouette sample (default 10000; all when fewer)");
+  evaluate->add_option("--seeds", evaluate_args->seeds, "Refits for stability (default 5)")
+      ->check(WholeNumberIn(0, kMaxStabilitySeeds));
+  evaluate
+      ->add_option("--silhouette-sample", evaluate_args->silhouette_sample,
+                   "Users in the silhouette sample (default 10000; all when fewer)")
+      ->check(WholeNumberIn(2, kMaxSilhouetteRows));
   evaluate->callback([evaluate_args, &outcome] {
     const Status status = RunEvaluate(*evaluate_args, outcome);
     if (!status.ok()) ReportFailure("evaluate", status, outcome);

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "cli/analysis_view.h"
 #include "cli/output_format.h"
+#include "core/terminal_text.h"
 #include "io/dataset_csv_writer.h"
 #include "metrics/dataset_summary.h"
 
@@ -52,6 +54,50 @@ std::string Megabytes(size_t bytes) {
   return fmt::format("{:.1f} MB", static_cast<double>(bytes) / 1e6);
 }
 
+nlohmann::json NettingJson(const NettingReport& netting) {
+  nlohmann::json unmatched = nlohmann::json::array();
+  for (const UnmatchedCancellation& entry : netting.unmatched)
+    unmatched.push_back({{"line", entry.line},
+                         {"invoice", entry.invoice},
+                         {"customer", entry.customer},
+                         {"stock_code", entry.stock_code},
+                         {"units", entry.units},
+                         {"unmatched_units", entry.unmatched}});
+  return {{"enabled", netting.enabled},
+          {"cancellation_lines", netting.cancellation_lines},
+          {"matched_lines", netting.matched_lines},
+          {"partly_matched_lines", netting.partly_matched_lines},
+          {"unmatched_lines", netting.unmatched_lines},
+          {"units_cancelled", netting.units_cancelled},
+          {"units_netted", netting.units_netted},
+          {"units_unmatched", netting.UnitsUnmatched()},
+          {"purchase_lines_removed", netting.purchase_lines_removed},
+          {"purchase_lines_reduced", netting.purchase_lines_reduced},
+          {"unmatched", std::move(unmatched)}};
+}
+
+/// What netting did, in two lines under the rules (transactions).
+std::string NettingText(const NettingReport& netting) {
+  if (!netting.enabled)
+    return "Netting  off: cancellations are dropped, the purchases they cancel are kept\n";
+  std::string out = fmt::format(
+      "Netting  {} cancellation lines ({} units): {} matched in full, {} in part, {} without an "
+      "earlier purchase in the data ({} units); {} purchase lines removed, {} reduced\n",
+      WithThousands(netting.cancellation_lines),
+      WithThousands(static_cast<uint64_t>(netting.units_cancelled)),
+      WithThousands(netting.matched_lines), WithThousands(netting.partly_matched_lines),
+      WithThousands(netting.unmatched_lines),
+      WithThousands(static_cast<uint64_t>(netting.UnitsUnmatched())),
+      WithThousands(netting.purchase_lines_removed), WithThousands(netting.purchase_lines_reduced));
+  for (size_t idx = 0; idx < netting.unmatched.size() && idx < 3; ++idx) {
+    const UnmatchedCancellation& entry = netting.unmatched[idx];
+    out += fmt::format("         unmatched: line {} {} customer {} item {}, {} of {} units\n",
+                       entry.line, entry.invoice, entry.customer, entry.stock_code, entry.unmatched,
+                       entry.units);
+  }
+  return out;
+}
+
 }  // namespace
 
 nlohmann::json CleaningReportJson(const CleaningReport& report, const Dataset& dataset) {
@@ -87,6 +133,7 @@ nlohmann::json CleaningReportJson(const CleaningReport& report, const Dataset& d
                      {"share", Share(outcome.dropped, report.records)},
                      {"examples", ExamplesJson(outcome.examples)}});
   json["rules"] = rules;
+  if (report.kind == DataKind::kTransactions) json["netting"] = NettingJson(report.netting);
   json["rows_kept"] = report.rows_kept;
   json["rows_dropped"] = report.records - report.rows_kept;
   json["signup_conflicts"] = report.signup_conflicts;
@@ -145,6 +192,7 @@ std::string CleaningReportTable(const CleaningReport& report, const Dataset& dat
   if (report.signup_conflicts > 0)
     out += fmt::format("({} users have rows with different signup dates; the earliest is used)\n",
                        WithThousands(report.signup_conflicts));
+  if (report.kind == DataKind::kTransactions) out += "\n" + NettingText(report.netting);
 
   const DatasetSummary summary = Summarize(dataset);
   out += fmt::format("\nDataset  {} {} rows, {} {}, {} .. {}\n", WithThousands(summary.rows),
@@ -163,11 +211,14 @@ std::string CleaningReportTable(const CleaningReport& report, const Dataset& dat
                          WithThousands(feature.events), WithThousands(feature.users),
                          100.0 * feature.adoption);
   } else {
-    out += fmt::format("Totals   revenue {:.2f}, {} orders, {} products, {} countries\n",
-                       summary.revenue, WithThousands(summary.orders),
-                       WithThousands(summary.products), WithThousands(summary.countries));
+    out += fmt::format(
+        "Totals   revenue {:.2f}, {} orders, {} products (and {} codes of postage, fees or "
+        "adjustments), {} countries\n",
+        summary.revenue, WithThousands(summary.orders), WithThousands(summary.products),
+        WithThousands(summary.non_product_codes), WithThousands(summary.countries));
   }
-  return out;
+  // Column names and example values come from the input.
+  return TerminalSafe(out);
 }
 
 std::string CleaningReportCsv(const CleaningReport& report) {
@@ -180,11 +231,12 @@ std::string CleaningReportCsv(const CleaningReport& report) {
                        Share(rows, report.records));
     out += examples.empty() ? "" : std::to_string(first.line);
     out += ',';
-    AppendCsvField(first.column, out);
+    // Columns, values and messages come from the input: kept text in spreadsheets.
+    AppendSpreadsheetSafeField(first.column, out);
     out += ',';
-    AppendCsvField(first.value, out);
+    AppendSpreadsheetSafeField(first.value, out);
     out += ',';
-    AppendCsvField(first.message, out);
+    AppendSpreadsheetSafeField(first.message, out);
     out += '\n';
   };
   for (size_t issue_idx = 0; issue_idx < kParseIssueCount; ++issue_idx)

@@ -10,6 +10,7 @@
 
 #include "cli/analysis_view.h"
 #include "cli/command.h"
+#include "cli/date_window.h"
 #include "cli/revenue_views.h"
 #include "metrics/dataset_summary.h"
 #include "metrics/revenue.h"
@@ -59,15 +60,27 @@ Status RunRevenue(RevenueArgs& args, CommandOutcome& outcome) {
   json.Set("revenue", summary.revenue);
   json.Set("orders", summary.orders);
   json.Set("customers", summary.users);
+  json.Set("window", WindowJson(summary.first_day == kNoDay
+                                    ? std::nullopt
+                                    : std::optional(DayRange{summary.first_day, summary.last_day}),
+                                DateWindow{}));
 
   switch (*view_choice) {
     case RevenueView::kMonthly:
     case RevenueView::kCountries: {
       const bool monthly = *view_choice == RevenueView::kMonthly;
+      auto months = std::make_shared<const std::vector<MonthRevenue>>(
+          monthly ? RevenueByMonth(dataset) : std::vector<MonthRevenue>());
+      for (const MonthRevenue& month : *months)
+        if (month.days_in_data < month.days)
+          heading = fmt::format(
+              "{}Note: the data covers {} in part ({} of {} days): its totals "
+              "read low.\n\n",
+              heading.substr(0, heading.size() - 1), FormatMonth(month.month), month.days_in_data,
+              month.days);
       const View view =
           monthly
-              ? RevenueMonthlyView(
-                    std::make_shared<const std::vector<MonthRevenue>>(RevenueByMonth(dataset)))
+              ? RevenueMonthlyView(months)
               : RevenueCountriesView(
                     std::make_shared<const std::vector<CountryRevenue>>(RevenueByCountry(dataset)),
                     summary.revenue);
@@ -82,17 +95,23 @@ Status RunRevenue(RevenueArgs& args, CommandOutcome& outcome) {
     case RevenueView::kProducts: {
       const ParetoCurve curve = ProductPareto(dataset);
       const double top_customer_share = TopCustomerShare(dataset, kParetoFraction);
-      const View view = RevenueProductsView(curve, dataset, summary.revenue);
+      const View view = RevenueProductsView(curve, dataset);
+      const View others = NonProductLinesView(curve, dataset, summary.revenue);
       if (format == OutputFormat::kTable) {
         heading += fmt::format(
-            "Pareto   the top 20% of products ({} of {}) bring {:.1f}% of revenue; the top 20% of "
-            "customers bring {:.1f}%\n\n",
+            "Pareto   the top 20% of products ({} of {}) bring {:.1f}% of product revenue; the "
+            "top 20% of customers bring {:.1f}% of revenue\n",
             WithThousands(curve.top_count), WithThousands(curve.products.size()),
             100.0 * curve.top_share, 100.0 * top_customer_share);
+        heading += fmt::format(
+            "Products {} of revenue; lines that are not products (postage, fees, adjustments) "
+            "{}, listed after the products\n\n",
+            GroupedNumber(curve.product_revenue, 2), GroupedNumber(curve.non_product_revenue, 2));
         heading += RenderTable(view, kTableProducts);
         if (view.rows > kTableProducts)
           heading += fmt::format("... and {} more products (--format csv or json lists all)\n",
                                  WithThousands(view.rows - kTableProducts));
+        if (others.rows > 0) heading += "\nNot products\n" + RenderTable(others);
         PrintOut(outcome, heading);
       }
       if (format == OutputFormat::kCsv) PrintOut(outcome, RenderCsv(view));
@@ -101,6 +120,9 @@ Status RunRevenue(RevenueArgs& args, CommandOutcome& outcome) {
         json.Set("top_count", curve.top_count);
         json.Set("top_share", curve.top_share);
         json.Set("top_customer_share", top_customer_share);
+        json.Set("product_revenue", curve.product_revenue);
+        json.Set("non_product_revenue", curve.non_product_revenue);
+        json.SetRows("non_products", others);
         json.SetRows("products", view);
         PrintOut(outcome, json.Render());
       }

@@ -44,7 +44,10 @@ View RevenueMonthlyView(std::shared_ptr<const std::vector<MonthRevenue>> months)
                   {"customers", "Customers"},
                   {"aov", "AOV"},
                   {"new_revenue", "New revenue"},
-                  {"returning_revenue", "Returning revenue"}};
+                  {"returning_revenue", "Returning revenue"},
+                  {"days_in_data", "Days in data"},
+                  {"days", "Days"},
+                  {"partial", "Partial", Align::kLeft}};
   view.rows = months->size();
   view.row = [months](size_t row, std::vector<Cell>& cells) {
     const MonthRevenue& month = (*months)[row];
@@ -54,7 +57,10 @@ View RevenueMonthlyView(std::shared_ptr<const std::vector<MonthRevenue>> months)
              Cell::Integer(static_cast<int64_t>(month.customers)),
              Cell::Money(month.average_order_value),
              Cell::Money(month.new_revenue),
-             Cell::Money(month.returning_revenue)};
+             Cell::Money(month.returning_revenue),
+             Cell::Integer(month.days_in_data),
+             Cell::Integer(month.days),
+             Cell::Flag(month.days_in_data < month.days)};
   };
   return view;
 }
@@ -78,7 +84,7 @@ View RevenueCountriesView(std::shared_ptr<const std::vector<CountryRevenue>> cou
   return view;
 }
 
-View RevenueProductsView(const ParetoCurve& curve, const Dataset& dataset, double total) {
+View RevenueProductsView(const ParetoCurve& curve, const Dataset& dataset) {
   auto descriptions = std::make_shared<std::vector<uint32_t>>(FirstDescriptions(dataset));
   View view;
   view.columns = {{"rank", "Rank"},
@@ -89,7 +95,7 @@ View RevenueProductsView(const ParetoCurve& curve, const Dataset& dataset, doubl
                   {"revenue_share", "Share"},
                   {"cumulative_share", "Cumulative"}};
   view.rows = curve.products.size();
-  view.row = [&curve, &dataset, descriptions, total](size_t row, std::vector<Cell>& cells) {
+  view.row = [&curve, &dataset, descriptions](size_t row, std::vector<Cell>& cells) {
     const ProductRevenue& product = curve.products[row];
     const uint32_t description = (*descriptions)[product.stock_code];
     cells = {Cell::Integer(static_cast<int64_t>(row + 1)),
@@ -98,8 +104,29 @@ View RevenueProductsView(const ParetoCurve& curve, const Dataset& dataset, doubl
                                       : Cell::Text(std::string(dataset.descriptions[description])),
              Cell::Money(product.revenue),
              Cell::Integer(product.quantity),
-             Cell::Percent(Ratio(product.revenue, total)),
+             Cell::Percent(Ratio(product.revenue, curve.product_revenue)),
              Cell::Percent(curve.cumulative_share[row])};
+  };
+  return view;
+}
+
+View NonProductLinesView(const ParetoCurve& curve, const Dataset& dataset, double total) {
+  auto descriptions = std::make_shared<std::vector<uint32_t>>(FirstDescriptions(dataset));
+  View view;
+  view.columns = {{"stock_code", "StockCode", Align::kLeft},
+                  {"description", "Description", Align::kLeft},
+                  {"revenue", "Revenue"},
+                  {"quantity", "Quantity"},
+                  {"revenue_share", "Share of revenue"}};
+  view.rows = curve.non_products.size();
+  view.row = [&curve, &dataset, descriptions, total](size_t row, std::vector<Cell>& cells) {
+    const ProductRevenue& line = curve.non_products[row];
+    const uint32_t description = (*descriptions)[line.stock_code];
+    cells = {Cell::Text(std::string(dataset.stock_codes[line.stock_code])),
+             description == kNullCode ? Cell::Empty()
+                                      : Cell::Text(std::string(dataset.descriptions[description])),
+             Cell::Money(line.revenue), Cell::Integer(line.quantity),
+             Cell::Percent(Ratio(line.revenue, total))};
   };
   return view;
 }

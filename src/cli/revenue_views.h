@@ -27,8 +27,12 @@ inline constexpr std::array<SeasonTable, 3> kSeasonTables = {{
 View RevenueMonthlyView(std::shared_ptr<const std::vector<MonthRevenue>> months);
 View RevenueCountriesView(std::shared_ptr<const std::vector<CountryRevenue>> countries,
                           double total);
+/// The products ranked, shares of product revenue (lines that are not products left out).
 /// Refers to `curve` and `dataset`.
-View RevenueProductsView(const ParetoCurve& curve, const Dataset& dataset, double total);
+View RevenueProductsView(const ParetoCurve& curve, const Dataset& dataset);
+/// The lines that are not products (postage, fees, adjustments) per stock code, with their
+/// share of all revenue `total`. Refers to `curve` and `dataset`.
+View NonProductLinesView(const ParetoCurve& curve, const Dataset& dataset, double total);
 /// Every key of `table` (zeros included): key, name, revenue, share, orders. With `dimension`,
 /// a first column names the table (for the one CSV holding all three).
 View RevenueSeasonView(const SeasonTable& table, const std::vector<SeasonRevenue>& found,

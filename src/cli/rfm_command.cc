@@ -10,6 +10,7 @@
 
 #include "cli/analysis_view.h"
 #include "cli/command.h"
+#include "cli/date_window.h"
 #include "cli/rfm_views.h"
 #include "metrics/rfm.h"
 
@@ -115,6 +116,7 @@ Status RunRfm(RfmArgs& args, CommandOutcome& outcome) {
       json.Set("view", args.view);
       json.Set("kind", DataKindName(dataset.kind()));
       json.Set("reference_day", FormatDate(rfm.reference_day));
+      json.Set("window", AllTimeJson(dataset));
       json.Set("ties", TiesName(request->options.ties));
       json.Set("total_users", rfm.size());
       json.SetRows(list_key, view);

@@ -15,6 +15,7 @@
 #include "cli/analysis_view.h"
 #include "cli/command.h"
 #include "cli/ingest_command.h"
+#include "cli/option_bounds.h"
 #include "cli/segment_model.h"
 #include "cli/segment_views.h"
 #include "core/number_format.h"
@@ -27,7 +28,7 @@ namespace {
 
 struct SegmentArgs {
   AnalysisInput input;
-  size_t k = 0;  // 0: chosen by silhouette
+  std::string k;  // "": the four tiers; "auto": the best silhouette; a number
   size_t k_min = 2;
   size_t k_max = 10;
   size_t n_init = 10;
@@ -86,9 +87,7 @@ Result<ml::SegmentationOptions> ParseSegmentOptions(const SegmentArgs& args) {
       {{"rfm", ml::SegmentFeatures::kRfm}, {"rfm+usage", ml::SegmentFeatures::kRfmAndUsageShares}});
   if (!features.ok()) return features.status();
   options.features = *features;
-  if (args.k == 1)
-    return Status(ErrorCode::kInvalidArgument, "--k 1: expected at least 2 segments");
-  if (args.k > 0) options.k = args.k;
+  GROWTHLENS_RETURN_IF_ERROR(ApplyKOption(args.k, options));
   if (args.k_min < 2 || args.k_min > args.k_max)
     return Status(
         ErrorCode::kInvalidArgument,
@@ -118,15 +117,17 @@ Result<RfmOptions> ParseRfmOptions(const std::string& reference_date) {
 
 std::string SegmentationHeading(const ml::Segmentation& segmentation, size_t users,
                                 double seconds) {
-  return fmt::format(
-      "{} personas of {} {} ({}), k = {}{}, silhouette {:.4f} on {} rows, inertia {}, in {:.2f} "
-      "s\n\n",
+  std::string out = fmt::format(
+      "{} personas of {} {} ({}), k = {} ({}), silhouette {:.4f} on {} rows, inertia {}, in "
+      "{:.2f} s\n",
       segmentation.k, GroupedNumber(static_cast<double>(users), 0),
       segmentation.kind == DataKind::kUsage ? "users" : "customers",
       fmt::join(segmentation.feature_names, ", "), segmentation.k,
-      segmentation.k_from_silhouette ? " (best silhouette)" : " (given)", segmentation.silhouette,
+      ml::KChoiceName(segmentation.k_choice), segmentation.silhouette,
       GroupedNumber(static_cast<double>(segmentation.silhouette_rows), 0),
       GroupedNumber(segmentation.inertia, 1), seconds);
+  if (!segmentation.advice.empty()) out += "Advice: " + segmentation.advice + "\n";
+  return out + "\n";
 }
 
 std::string PersonasText(const ml::Segmentation& segmentation, const Dataset& dataset) {
@@ -145,6 +146,7 @@ Status RunSegment(SegmentArgs& args, bool train_only, CommandOutcome& outcome) {
   const std::string_view command = train_only ? "train" : "segment";
   Result<ml::SegmentationOptions> options = ParseSegmentOptions(args);
   if (!options.ok()) return options.status();
+  options->stop = outcome.stop;
   Result<RfmOptions> rfm_options = ParseRfmOptions(args.reference_date);
   if (!rfm_options.ok()) return rfm_options.status();
   Result<SegmentView> output_view = ParseSegmentView(args, train_only);
@@ -154,11 +156,13 @@ Status RunSegment(SegmentArgs& args, bool train_only, CommandOutcome& outcome) {
   const Dataset& dataset = (*cleaned)->dataset;
   const RfmTable rfm = ComputeRfm(dataset, *rfm_options);
   if (!args.input.quiet)
-    fmt::print(stderr, "growthlens {}: clustering {} {} ({})\n", command, WithThousands(rfm.size()),
-               dataset.kind() == DataKind::kUsage ? "users" : "customers",
-               options->k
-                   ? fmt::format("k = {}", *options->k)
-                   : fmt::format("k = {}..{} by silhouette", options->k_min, options->k_max));
+    fmt::print(
+        stderr, "growthlens {}: clustering {} {} ({})\n", command, WithThousands(rfm.size()),
+        dataset.kind() == DataKind::kUsage ? "users" : "customers",
+        options->k ? fmt::format("k = {}", *options->k)
+        : options->k_choice == ml::KChoice::kBestSilhouette
+            ? fmt::format("k = {}..{} by silhouette", options->k_min, options->k_max)
+            : fmt::format("the four tiers, k = {}..{} as advice", options->k_min, options->k_max));
   const auto start = std::chrono::steady_clock::now();
   Result<ml::Segmentation> segmentation = ml::SegmentUsers(dataset, rfm, *options);
   if (!segmentation.ok()) return segmentation.status();
@@ -176,7 +180,7 @@ Status RunSegment(SegmentArgs& args, bool train_only, CommandOutcome& outcome) {
   }
   const View users = UserPersonasView(rfm, segmentation->labels, *segmentation, dataset);
   const View personas = PersonasView(*segmentation, dataset);
-  const View sweep = KSweepView(segmentation->sweep);
+  const View sweep = KSweepView(segmentation->sweep, segmentation->k);
   if (!train_only && !args.no_write) {
     const std::filesystem::path dir(args.output_dir);
     for (const auto& [name, view] :
@@ -228,15 +232,23 @@ Status RunSegment(SegmentArgs& args, bool train_only, CommandOutcome& outcome) {
 void AddSegmentOptions(CLI::App& command, SegmentArgs& args, bool train_only,
                        const CommandOutcome& outcome) {
   AddAnalysisInput(command, args.input, outcome);
-  command.add_option("--k", args.k,
-                     "Number of personas (default: the best silhouette over "
-                     "--k-min..--k-max)");
-  command.add_option("--k-min", args.k_min, "Smallest k tried (default 2)");
-  command.add_option("--k-max", args.k_max, "Largest k tried (default 10)");
-  command.add_option("--n-init", args.n_init,
-                     "KMeans initialisations, the lowest inertia kept (default 10)");
-  command.add_option("--seed", args.seed,
-                     "Seed of k-means++ and the silhouette sample (default 0)");
+  command
+      .add_option("--k", args.k,
+                  "Number of personas: auto = the best silhouette over --k-min..--k-max, or a "
+                  "number (default: the four tiers, k = 4, with that sweep shown as advice)")
+      ->option_text("auto|N")
+      ->check(PersonaCount());
+  command.add_option("--k-min", args.k_min, "Smallest k tried (default 2)")
+      ->check(WholeNumberIn(2, kMaxSweptClusters));
+  command.add_option("--k-max", args.k_max, "Largest k tried (default 10)")
+      ->check(WholeNumberIn(2, kMaxSweptClusters));
+  command
+      .add_option("--n-init", args.n_init,
+                  "KMeans initialisations, the lowest inertia kept (default 10)")
+      ->check(WholeNumberIn(1, kMaxInitialisations));
+  command
+      .add_option("--seed", args.seed, "Seed of k-means++ and the silhouette sample (default 0)")
+      ->check(WholeNumberIn(0, kMaxSeed));
   command
       .add_option("--features", args.features,
                   "rfm (default): recency, frequency, monetary; rfm+usage (usage logs): plus each "
@@ -251,22 +263,30 @@ void AddSegmentOptions(CLI::App& command, SegmentArgs& args, bool train_only,
   command.add_flag("--no-write", args.no_write, "Write no files");
   command.add_option("--reference-date", args.reference_date,
                      "Day recency is counted to, YYYY-MM-DD (default: the day after the last day)");
-  command.add_option("--exact-silhouette-max", args.exact_silhouette_max,
-                     "Exact silhouette up to this many users, sampled above (default 20000)");
-  command.add_option("--silhouette-sample", args.silhouette_sample,
-                     "Users in the silhouette sample above that (default 10000)");
+  command
+      .add_option("--exact-silhouette-max", args.exact_silhouette_max,
+                  "Exact silhouette up to this many users, sampled above (default 20000)")
+      ->check(WholeNumberIn(0, kMaxSilhouetteRows));
+  command
+      .add_option("--silhouette-sample", args.silhouette_sample,
+                  "Users in the silhouette sample above that (default 10000)")
+      ->check(WholeNumberIn(2, kMaxSilhouetteRows));
   command
       .add_option("--view", args.view,
                   "What json and csv print: model (json default: the model file's JSON), users "
                   "(csv default for segment: every user's R, F, M and persona), personas (csv "
                   "default for train), sweep (the k sweep's metrics)")
       ->option_text("model|users|personas|sweep");
-  command.add_option("--sample", args.sample,
-                     "users view: only this many users, drawn at random with --seed (default 0 "
-                     "= all); for scatter plots");
-  command.add_option("--stability-seeds", args.stability_seeds,
-                     "Refits per k with other seeds; reports their mean adjusted Rand index "
-                     "(default 0)");
+  command
+      .add_option("--sample", args.sample,
+                  "users view: only this many users, drawn at random with --seed (default 0 "
+                  "= all); for scatter plots")
+      ->check(WholeNumberIn(0, kMaxSampledUsers));
+  command
+      .add_option("--stability-seeds", args.stability_seeds,
+                  "Refits per k with other seeds; reports their mean adjusted Rand index "
+                  "(default 0)")
+      ->check(WholeNumberIn(0, kMaxStabilitySeeds));
 }
 
 }  // namespace
@@ -277,7 +297,8 @@ void RegisterSegmentCommands(CLI::App& app, CommandOutcome& outcome) {
       "segment",
       "Segment users (or customers) into personas in one go: RFM features (log1p, standard "
       "scaling), KMeans for k = 2..10 with inertia, silhouette, Davies-Bouldin and "
-      "Calinski-Harabasz, the best silhouette chosen unless --k is given; personas named and "
+      "Calinski-Harabasz as advice, the four tiers (k = 4) unless --k auto or --k N; personas "
+      "named and "
       "described with what to do; writes users with their persona, the personas, the k sweep "
       "and the model. Rules in docs/ANALYTICS.md (Segmentation).");
   AddSegmentOptions(*segment, *segment_args, /*train_only=*/false, outcome);

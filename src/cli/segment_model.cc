@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli/date_window.h"
 #include "io/atomic_file.h"
 
 namespace growthlens::cli {
@@ -27,7 +28,8 @@ json PersonaJson(const ml::Persona& persona, const Dataset& dataset) {
               {"median_recency", persona.median_recency},
               {"median_frequency", persona.median_frequency},
               {"median_monetary", persona.median_monetary},
-              {"monetary_share", persona.monetary_share}};
+              {"monetary_share", persona.monetary_share},
+              {"small", persona.small}};
   json top = json::array();
   for (const ml::FeatureUse& use : persona.top_features)
     top.push_back({{"feature", std::string(dataset.features[use.feature])}, {"share", use.share}});
@@ -58,6 +60,10 @@ SegmentModel MakeSegmentModel(const Dataset& dataset, const RfmTable& rfm,
   model.kind = dataset.kind();
   model.source = source;
   model.reference_day = FormatDate(rfm.reference_day);
+  if (const std::optional<DayRange> days = DaysWithRows(dataset)) {
+    model.first_day = FormatDate(days->first);
+    model.last_day = FormatDate(days->last);
+  }
   model.training_users = rfm.size();
   model.segmentation = segmentation;
   return model;
@@ -100,8 +106,18 @@ json SegmentModelJson(const SegmentModel& model, const Dataset& dataset) {
            {{"source", model.source},
             {"users", model.training_users},
             {"reference_day", model.reference_day},
+            // The personas are of all the training data: pages label them "all time".
+            {"window",
+             {{"from", model.first_day.empty() ? json(nullptr) : json(model.first_day)},
+              {"to", model.last_day.empty() ? json(nullptr) : json(model.last_day)},
+              {"all_time", true}}},
             {"k", segmentation.k},
+            {"k_choice", ml::KChoiceName(segmentation.k_choice)},
             {"k_from_silhouette", segmentation.k_from_silhouette},
+            {"best_silhouette_k",
+             segmentation.sweep.rows.empty() ? json(nullptr) : json(segmentation.sweep.best_k)},
+            {"advice", segmentation.advice},
+            {"small_persona_share", ml::kSmallPersonaShare},
             {"inertia", segmentation.inertia},
             {"silhouette", segmentation.silhouette},
             {"silhouette_rows", segmentation.silhouette_rows},
@@ -181,6 +197,7 @@ Result<SegmentModel> ParseSegmentModel(const std::string& text, const std::strin
     persona.action = entry.value("action", "");
     persona.users = entry.value("users", uint64_t{0});
     persona.share = entry.value("share", 0.0);
+    persona.small = entry.value("small", false);
     segmentation.personas.push_back(std::move(persona));
   }
   if (doc.contains("training") && doc["training"].is_object()) {
@@ -188,9 +205,21 @@ Result<SegmentModel> ParseSegmentModel(const std::string& text, const std::strin
     model.source = training.value("source", "");
     model.training_users = training.value("users", uint64_t{0});
     model.reference_day = training.value("reference_day", "");
+    if (training.contains("window") && training["window"].is_object()) {
+      const json& window = training["window"];
+      if (window.contains("from") && window["from"].is_string()) model.first_day = window["from"];
+      if (window.contains("to") && window["to"].is_string()) model.last_day = window["to"];
+    }
     segmentation.inertia = training.value("inertia", 0.0);
     segmentation.silhouette = training.value("silhouette", 0.0);
     segmentation.k_from_silhouette = training.value("k_from_silhouette", false);
+    // Version 1 files before the four-tier default: k was the best silhouette or given.
+    const std::string choice = training.value("k_choice", "");
+    segmentation.k_choice = choice == ml::KChoiceName(ml::KChoice::kFourTiers)
+                                ? ml::KChoice::kFourTiers
+                            : segmentation.k_from_silhouette ? ml::KChoice::kBestSilhouette
+                                                             : ml::KChoice::kGiven;
+    segmentation.advice = training.value("advice", "");
   }
   return model;
 }

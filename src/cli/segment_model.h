@@ -20,9 +20,10 @@ inline constexpr const char* kSegmentModelFormat = "growthlens-segment-model";
 struct SegmentModel {
   int version = kSegmentModelVersion;
   DataKind kind = DataKind::kUsage;
-  std::string source;             // the training file
-  std::string reference_day;      // of the training RFM
-  ml::Segmentation segmentation;  // labels are not stored
+  std::string source;               // the training file
+  std::string reference_day;        // of the training RFM
+  std::string first_day, last_day;  // the days of the training data ("" when not known)
+  ml::Segmentation segmentation;    // labels are not stored
   uint64_t training_users = 0;
 };
 

@@ -2,11 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <string>
 
 namespace growthlens::cli {
 
-View KSweepView(const ml::KSweepResult& sweep) {
+View KSweepView(const ml::KSweepResult& sweep, size_t used_k) {
   View view;
   view.columns = {{"k", "k"},
                   {"inertia", "Inertia"},
@@ -17,7 +18,7 @@ View KSweepView(const ml::KSweepResult& sweep) {
                   {"stability_ari", "Stability (ARI)"},
                   {"chosen", "Chosen", Align::kLeft}};
   view.rows = sweep.rows.size();
-  view.row = [&sweep](size_t row, std::vector<Cell>& cells) {
+  view.row = [&sweep, used_k](size_t row, std::vector<Cell>& cells) {
     const ml::KSweepRow& entry = sweep.rows[row];
     cells = {Cell::Integer(static_cast<int64_t>(entry.k)),
              Cell::Number(entry.inertia, 1),
@@ -26,7 +27,10 @@ View KSweepView(const ml::KSweepResult& sweep) {
              Cell::Number(entry.davies_bouldin, 4),
              Cell::Number(entry.calinski_harabasz, 1),
              entry.stability_ari ? Cell::Number(*entry.stability_ari, 4) : Cell::Empty(),
-             Cell::Text(entry.k == sweep.best_k ? "best silhouette" : "")};
+             Cell::Text(entry.k == sweep.best_k && entry.k == used_k ? "best silhouette, used"
+                        : entry.k == sweep.best_k                    ? "best silhouette"
+                        : entry.k == used_k                          ? "used"
+                                                                     : "")};
   };
   return view;
 }
@@ -47,7 +51,8 @@ View PersonasView(const ml::Segmentation& segmentation, const Dataset& dataset) 
                   {"monetary_share", usage ? "Events share" : "Revenue share"},
                   {"top_features", "Top features", Align::kLeft},
                   {"description", "Description", Align::kLeft},
-                  {"action", "What to do", Align::kLeft}};
+                  {"action", "What to do", Align::kLeft},
+                  {"small", "Under 2%", Align::kLeft}};
   view.rows = segmentation.personas.size();
   view.row = [&segmentation, &dataset, usage](size_t row, std::vector<Cell>& cells) {
     const ml::Persona& persona = segmentation.personas[row];
@@ -68,7 +73,8 @@ View PersonasView(const ml::Segmentation& segmentation, const Dataset& dataset) 
              Cell::Percent(persona.monetary_share),
              top.empty() ? Cell::Empty() : Cell::Text(top),
              Cell::Text(persona.description),
-             Cell::Text(persona.action)};
+             Cell::Text(persona.action),
+             Cell::Flag(persona.small)};
   };
   return view;
 }
@@ -94,6 +100,27 @@ View UserPersonasView(const RfmTable& rfm, std::span<const int32_t> labels,
              Cell::Text(segmentation.personas[persona].name)};
   };
   return view;
+}
+
+Status ApplyKOption(std::string_view text, ml::SegmentationOptions& options) {
+  if (text.empty() || text == "tiers") {
+    options.k_choice = ml::KChoice::kFourTiers;
+    return Status::Ok();
+  }
+  if (text == "auto") {
+    options.k_choice = ml::KChoice::kBestSilhouette;
+    return Status::Ok();
+  }
+  size_t k = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), k);
+  if (error != std::errc() || end != text.data() + text.size() || k < 2)
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("--k '{}': expected auto (the best silhouette) or a number of "
+                              "personas of at least 2 (default: the four tiers, k = 4)",
+                              text));
+  options.k_choice = ml::KChoice::kGiven;
+  options.k = k;
+  return Status::Ok();
 }
 
 }  // namespace growthlens::cli

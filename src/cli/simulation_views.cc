@@ -133,10 +133,15 @@ View SimulationResultsView(const std::vector<SimulatedCell>& cells) {
                   {"power_se", "+/-"},
                   {"analytic_power", "Analytic"},
                   {"needed_users", "Needs"},
+                  {"needed_multiple", "x segment"},
+                  {"detectable_relative_lift", "Detectable (rel.)"},
+                  {"detectable_absolute_lift", "Detectable (abs.)"},
                   {"aov_holds", "AOV holds"},
                   {"aov_fails", "AOV fails"},
                   {"decision", "Verdict", Align::kLeft},
-                  {"reason", "Reason", Align::kLeft}};
+                  {"action", "Action", Align::kLeft},
+                  {"reason", "Reason", Align::kLeft},
+                  {"advice", "Advice", Align::kLeft}};
   view.rows = cells.size();
   view.row = [&cells](size_t row, std::vector<Cell>& out) {
     const SimulatedCell& cell = cells[row];
@@ -146,27 +151,33 @@ View SimulationResultsView(const std::vector<SimulatedCell>& cells) {
       return comparison ? ShareCell(comparison->relative.*field) : Cell::Empty();
     };
     const auto& guardrail = cell.simulation.guardrail;
-    out = {Cell::Integer(static_cast<int64_t>(cell.rank)),
-           Cell::Text(cell.segment),
-           Cell::Text(std::string(cell.campaign->name)),
-           Cell::Text(std::string(InfoOf(cell.metric).name)),
-           Cell::Integer(static_cast<int64_t>(cell.simulation.users)),
-           MetricCell(cell, goal.baseline),
-           Cell::Text(stats::EffectText(goal)),
-           Cell::Number(goal.effect_absolute, 4),
-           ShareCell(goal.effect_relative),
-           relative(&stats::LiftEstimate::estimate),
-           relative(&stats::LiftEstimate::ci_low),
-           relative(&stats::LiftEstimate::ci_high),
-           comparison ? Cell::Number(comparison->absolute.p_value, 4) : Cell::Empty(),
-           Cell::Percent(goal.power_achieved),
-           Cell::Percent(goal.power_standard_error),
-           goal.analytic_power ? Cell::Percent(*goal.analytic_power) : Cell::Empty(),
-           goal.needed ? Cell::Integer(goal.needed->n_total) : Cell::Empty(),
-           guardrail ? ShareCell(GuardrailShare(*guardrail, guardrail->holds)) : Cell::Empty(),
-           guardrail ? ShareCell(GuardrailShare(*guardrail, guardrail->fails)) : Cell::Empty(),
-           Cell::Text(stats::CampaignDecisionName(cell.verdict.decision)),
-           Cell::Text(cell.verdict.reason)};
+    out = {
+        Cell::Integer(static_cast<int64_t>(cell.rank)),
+        Cell::Text(cell.segment),
+        Cell::Text(std::string(cell.campaign->name)),
+        Cell::Text(std::string(InfoOf(cell.metric).name)),
+        Cell::Integer(static_cast<int64_t>(cell.simulation.users)),
+        MetricCell(cell, goal.baseline),
+        Cell::Text(stats::EffectText(goal)),
+        Cell::Number(goal.effect_absolute, 4),
+        ShareCell(goal.effect_relative),
+        relative(&stats::LiftEstimate::estimate),
+        relative(&stats::LiftEstimate::ci_low),
+        relative(&stats::LiftEstimate::ci_high),
+        comparison ? Cell::Number(comparison->absolute.p_value, 4) : Cell::Empty(),
+        Cell::Percent(goal.power_achieved),
+        Cell::Percent(goal.power_standard_error),
+        goal.analytic_power ? Cell::Percent(*goal.analytic_power) : Cell::Empty(),
+        goal.needed ? Cell::Integer(goal.needed->n_total) : Cell::Empty(),
+        cell.advice.needed_multiple ? Cell::Number(*cell.advice.needed_multiple, 2) : Cell::Empty(),
+        goal.detectable ? ShareCell(goal.detectable->relative) : Cell::Empty(),
+        goal.detectable ? Cell::Number(goal.detectable->absolute, 4) : Cell::Empty(),
+        guardrail ? ShareCell(GuardrailShare(*guardrail, guardrail->holds)) : Cell::Empty(),
+        guardrail ? ShareCell(GuardrailShare(*guardrail, guardrail->fails)) : Cell::Empty(),
+        Cell::Text(stats::CampaignDecisionName(cell.verdict.decision)),
+        Cell::Text(stats::CampaignActionName(cell.advice.action)),
+        Cell::Text(cell.verdict.reason),
+        Cell::Text(cell.advice.text)};
   };
   return view;
 }
@@ -185,8 +196,10 @@ View SimulationTableView(const std::vector<SimulatedCell>& cells) {
                   {"power_achieved", "Power"},
                   {"analytic_power", "Analytic"},
                   {"needed_users", "Needs"},
+                  {"detectable", "Detects", Align::kLeft},
                   {"aov", "AOV holds/fails", Align::kLeft},
-                  {"decision", "Verdict", Align::kLeft}};
+                  {"decision", "Verdict", Align::kLeft},
+                  {"action", "Action", Align::kLeft}};
   view.rows = cells.size();
   view.row = [&cells](size_t row, std::vector<Cell>& out) {
     const SimulatedCell& cell = cells[row];
@@ -209,11 +222,15 @@ View SimulationTableView(const std::vector<SimulatedCell>& cells) {
         Cell::Percent(goal.power_achieved),
         goal.analytic_power ? Cell::Percent(*goal.analytic_power) : Cell::Empty(),
         goal.needed ? Cell::Integer(goal.needed->n_total) : Cell::Empty(),
+        goal.detectable && std::isfinite(goal.detectable->relative)
+            ? Cell::Text(SignedPercent(goal.detectable->relative) + "+")
+            : Cell::Empty(),
         guardrail ? Cell::Text(fmt::format(
                         "{} / {}", PercentText(GuardrailShare(*guardrail, guardrail->holds)),
                         PercentText(GuardrailShare(*guardrail, guardrail->fails))))
                   : Cell::Empty(),
-        Cell::Text(stats::CampaignDecisionName(cell.verdict.decision))};
+        Cell::Text(stats::CampaignDecisionName(cell.verdict.decision)),
+        Cell::Text(stats::CampaignActionName(cell.advice.action))};
   };
   return view;
 }
@@ -253,10 +270,16 @@ nlohmann::ordered_json SimulatedCellJson(const SimulatedCell& cell) {
                              : Json(nullptr)},
       {"detectable_relative_lift",
        goal.detectable ? Number(goal.detectable->relative) : Json(nullptr)},
+      {"detectable_absolute_lift",
+       goal.detectable ? Number(goal.detectable->absolute) : Json(nullptr)},
+      {"needed_multiple",
+       cell.advice.needed_multiple ? Number(*cell.advice.needed_multiple) : Json(nullptr)},
       {"guardrail",
        cell.simulation.guardrail ? GuardrailJson(*cell.simulation.guardrail) : Json(nullptr)},
       {"decision", stats::CampaignDecisionName(cell.verdict.decision)},
-      {"reason", cell.verdict.reason}};
+      {"reason", cell.verdict.reason},
+      {"advice",
+       {{"action", stats::CampaignActionName(cell.advice.action)}, {"text", cell.advice.text}}}};
   return out;
 }
 
@@ -334,6 +357,7 @@ std::string SimulatedCellText(const SimulatedCell& cell, double alpha) {
   lines.emplace_back("Verdict",
                      fmt::format("{}: {}", stats::CampaignDecisionName(cell.verdict.decision),
                                  cell.verdict.reason));
+  lines.emplace_back("What to do", cell.advice.text);
   size_t width = 0;
   for (const auto& [label, text] : lines) width = std::max(width, label.size());
   std::string out;

@@ -29,6 +29,7 @@ struct SimulatedCell {
   std::string hypothesis;
   stats::CampaignSimulation simulation;
   stats::CampaignVerdict verdict;
+  stats::CampaignAdvice advice;
 };
 
 /// Ranked rows: segment, campaign, metric, users, baseline, assumed and estimated lift with its

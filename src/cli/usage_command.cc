@@ -291,13 +291,21 @@ Status RunUsage(UsageArgs& args, CommandOutcome& outcome) {
   GROWTHLENS_RETURN_IF_ERROR(ResolveUsers(args, dataset, resolved));
   GROWTHLENS_RETURN_IF_ERROR(ResolveSegments(args, dataset, resolved));
 
-  const UsageContext context{dataset,
-                             resolved.filter,
-                             args.input.format,
-                             args.view,
-                             PeriodText(dataset, request->window),
-                             FiltersText(dataset, resolved),
-                             FiltersJson(dataset, resolved)};
+  UsageContext context{dataset,
+                       resolved.filter,
+                       args.input.format,
+                       args.view,
+                       PeriodText(dataset, request->window),
+                       FiltersText(dataset, resolved),
+                       FiltersJson(dataset, resolved),
+                       std::nullopt,
+                       true};
+  if (const std::optional<DayRange> data = DaysWithRows(dataset)) {
+    const Day from = std::max(request->window.from.value_or(data->first), data->first);
+    const Day to = std::min(request->window.to.value_or(data->last), data->last);
+    if (from <= to) context.covered = DayRange{from, to};
+    context.all_time = from <= data->first && to >= data->last;
+  }
   switch (request->view) {
     case UsageView::kFeatures:
       PrintOut(outcome, RenderFeatures(context));

@@ -26,6 +26,12 @@ JsonDocument JsonHeading(const UsageContext& context) {
   JsonDocument json;
   json.Set("view", context.view);
   json.Set("filters", context.filters_json);
+  nlohmann::ordered_json window = {{"from", nullptr}, {"to", nullptr}, {"all_time", true}};
+  if (context.covered)
+    window = {{"from", FormatDate(context.covered->first)},
+              {"to", FormatDate(context.covered->last)},
+              {"all_time", context.all_time}};
+  json.Set("window", window);
   return json;
 }
 
@@ -130,6 +136,25 @@ std::string RenderEngagement(const UsageContext& context) {
   return Render(context, view, heading, std::move(json), "features");
 }
 
+/// The first and last period shown when the days covered cut them (a series period with fewer
+/// days to be active in): [{"period", "days_in_data", "days"}].
+nlohmann::ordered_json PartialSeriesPeriods(const UsageContext& context,
+                                            const FeatureSeries& series, size_t first_shown) {
+  nlohmann::ordered_json partial = nlohmann::ordered_json::array();
+  if (!context.covered || first_shown >= series.buckets.size()) return partial;
+  std::vector<int32_t> edges = {series.buckets[first_shown]};
+  if (series.buckets.back() != edges.front()) edges.push_back(series.buckets.back());
+  for (const int32_t bucket : edges) {
+    const PeriodCoverage coverage =
+        CoverageOf(bucket, series.granularity, context.covered->first, context.covered->last);
+    if (coverage.Partial())
+      partial.push_back({{"period", CohortBucketLabel(bucket, series.granularity)},
+                         {"days_in_data", coverage.days_in_data},
+                         {"days", coverage.days}});
+  }
+  return partial;
+}
+
 std::string RenderSeries(const UsageContext& context, CohortPeriod granularity,
                          std::optional<size_t> max_periods) {
   auto series = std::make_shared<const FeatureSeries>(
@@ -172,6 +197,7 @@ std::string RenderSeries(const UsageContext& context, CohortPeriod granularity,
     json.Set("period", CohortPeriodName(granularity));
     json.Set("periods", shown);
     json.Set("total_periods", periods);
+    json.Set("partial_periods", PartialSeriesPeriods(context, *series, first_shown));
     return Render(context, view, "", std::move(json), "series");
   }
 

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/date_window.h"
 #include "cli/output_format.h"
 #include "core/dataset.h"
 #include "metrics/cohorts.h"
@@ -25,6 +26,10 @@ struct UsageContext {
   std::string period;     // "2025-01-01 .. 2025-12-31": the window with rows, for tables
   std::string filters;    // "all features, all users" or what was selected, for tables
   nlohmann::ordered_json filters_json;  // from, to, features, users as given
+  /// The days the numbers cover (the window clamped to the data; null for no rows), for the
+  /// JSON `window` and the series' partial periods.
+  std::optional<DayRange> covered;
+  bool all_time = true;  // no date filter narrows the data
 };
 
 std::string RenderFeatures(const UsageContext& context);

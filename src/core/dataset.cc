@@ -27,7 +27,8 @@ DatasetMemory Dataset::Memory() const {
                        RowBytesOf(transactions.price);
   memory.side_tables = BytesOf(user_signup) + BytesOf(prices) + BytesOf(orders.invoice) +
                        BytesOf(orders.customer) + BytesOf(orders.time) + BytesOf(orders.country) +
-                       BytesOf(items.stock_code) + BytesOf(items.description);
+                       BytesOf(items.stock_code) + BytesOf(items.description) +
+                       BytesOf(items.non_product);
   memory.dictionaries = users.MemoryBytes() + features.MemoryBytes() + invoices.MemoryBytes() +
                         stock_codes.MemoryBytes() + descriptions.MemoryBytes() +
                         countries.MemoryBytes();
@@ -40,7 +41,7 @@ void Dataset::ShrinkToFit() {
   auto shrink = [](auto&... columns) { (columns.shrink_to_fit(), ...); };
   shrink(transactions.order, transactions.item, transactions.quantity, transactions.price);
   shrink(user_signup, prices, orders.invoice, orders.customer, orders.time, orders.country);
-  shrink(items.stock_code, items.description);
+  shrink(items.stock_code, items.description, items.non_product);
 }
 
 }  // namespace growthlens

@@ -53,7 +53,11 @@ struct OrderTable {
 struct ItemTable {
   std::vector<uint32_t> stock_code;   // code into Dataset::stock_codes
   std::vector<uint32_t> description;  // code into Dataset::descriptions
+  /// 1 for a line that is not a product (postage, fees, adjustments: prep/non_products.h):
+  /// counted in revenue, left out of product rankings. Empty means every item is a product.
+  std::vector<uint8_t> non_product;
   uint32_t size() const { return static_cast<uint32_t>(stock_code.size()); }
+  bool IsProduct(uint32_t item) const { return item >= non_product.size() || !non_product[item]; }
 };
 
 /// Memory held by a Dataset, split so that bytes per row can be reported honestly.

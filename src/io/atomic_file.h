@@ -1,7 +1,9 @@
 #pragma once
-// AtomicFile: writes a file under a temporary name and publishes it with rename() after
-// fsync, so a crash or kill leaves either the previous file or the complete new one, never a
-// torn one. Missing parent directories are created.
+// AtomicFile: writes a file under a temporary name ("<path>.tmp.<pid>", locked while written)
+// and publishes it with rename() after fsync, then syncs the directory, so a crash or kill
+// leaves either the previous file or the complete new one, never a torn one. Temporaries that
+// killed writers left are removed when the next write of the same path starts. Missing parent
+// directories are created.
 //
 //   Result<AtomicFile> file = AtomicFile::Create("data/processed/report.json");
 //   file->Write(text);

@@ -153,7 +153,7 @@ class ChunkParser {
   size_t Run(std::string_view text, size_t begin, size_t nominal_end, size_t reserve_until,
              uint64_t line_offset) {
     SizeColumns(EstimateRows(text, begin, reserve_until == 0 ? nominal_end : reserve_until));
-    CsvCursor cursor(text, options_.dialect, begin, text.size());
+    CsvCursor cursor(text, options_.dialect, begin, text.size(), options_.max_quoted_bytes);
     TextWindow window(options_.input, begin, options_.utf8_failed);
     std::vector<std::string_view> fields;
     const size_t expected_fields = mapping_.header.size();
@@ -180,9 +180,9 @@ class ChunkParser {
         continue;
       }
       ++out_.records;
-      if (cursor.unterminated_quote()) {
-        Reject(ParseIssue::kUnterminatedQuote, "", Abbreviate(fields.back()),
-               "a quoted field is never closed before the end of the file");
+      // A quote left open would swallow the lines after it, to the end of the input.
+      if (cursor.unterminated_quote()) [[unlikely]] {
+        RejectOpenQuote(cursor, text.size());
         continue;
       }
       if (fields.size() != expected_fields) {
@@ -274,6 +274,20 @@ class ChunkParser {
   void NoteUnparsableDate(std::string_view text, Role role) {
     out_.unparsable_dates.push_back(
         {static_cast<uint32_t>(rows_), out_.unparsable_date_texts.Intern(text), role});
+  }
+
+  // Cuts the record of a quote left open at the end of its first line (the next line is read
+  // on its own) and counts it; the reader fails naming the line unless cutting was asked for.
+  // Out of line: the parse loop stays small enough for the interners to inline into it.
+  [[gnu::noinline]] void RejectOpenQuote(CsvCursor& cursor, size_t text_size) {
+    std::string message =
+        cursor.position() >= text_size
+            ? std::string("a quoted field is not closed before the end of the file")
+            : fmt::format("a quoted field runs past {} bytes without closing",
+                          options_.max_quoted_bytes);
+    const std::string value = Abbreviate(cursor.CutRecordAtLineEnd());
+    if (out_.first_open_quote.line == 0) out_.first_open_quote = {line_, "", value, message};
+    Reject(ParseIssue::kUnterminatedQuote, "", value, std::move(message));
   }
 
   void Reject(ParseIssue issue, std::string column, std::string value, std::string message) {

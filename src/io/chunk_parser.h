@@ -16,7 +16,8 @@ struct ChunkParseOptions {
   const ColumnMapping* mapping = nullptr;
   const DateParser* dates = nullptr;
   CsvDialect dialect;
-  size_t max_examples = 5;  // kept per issue
+  size_t max_examples = 5;                           // kept per issue
+  size_t max_quoted_bytes = kDefaultMaxQuotedBytes;  // a longer quoted field is left open
   // The input the text belongs to, for its UTF-8 check and releasing pages (see TextWindow);
   // null for text that needs neither.
   const InputBuffer* input = nullptr;

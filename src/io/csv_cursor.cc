@@ -19,12 +19,28 @@ void FieldBoundaryScanner::Load(size_t pos) {
   mask_ = PlainBoundaryMask(text_, pos, end_, {delimiter_, delimiter_});
 }
 
-CsvCursor::CsvCursor(std::string_view text, CsvDialect dialect, size_t begin, size_t end)
+CsvCursor::CsvCursor(std::string_view text, CsvDialect dialect, size_t begin, size_t end,
+                     size_t max_quoted_bytes)
     : scanner_(text.data(), end, dialect.delimiter),
       text_(text.data()),
       pos_(begin),
       end_(end),
-      dialect_(dialect) {}
+      dialect_(dialect),
+      max_quoted_bytes_(max_quoted_bytes) {}
+
+std::string_view CsvCursor::CutRecordAtLineEnd() {
+  size_t line_end = record_start_;
+  while (line_end < end_ && text_[line_end] != '\n' && text_[line_end] != '\r') ++line_end;
+  const std::string_view line(text_ + record_start_, line_end - record_start_);
+  pos_ = line_end;
+  newlines_ = record_newlines_;
+  if (pos_ < end_) {
+    if (text_[pos_] == '\r' && pos_ + 1 < end_ && text_[pos_ + 1] == '\n') ++pos_;
+    ++pos_;
+    ++newlines_;
+  }
+  return line;
+}
 
 bool CsvCursor::Next(std::vector<std::string_view>& fields) {
   fields.clear();
@@ -32,6 +48,7 @@ bool CsvCursor::Next(std::vector<std::string_view>& fields) {
   record_start_ = pos_;
   record_newlines_ = newlines_;
   unterminated_quote_ = false;
+  quoted_line_breaks_ = 0;
   const char delimiter = dialect_.delimiter;
   const char quote = dialect_.quote;
   for (;;) {
@@ -69,17 +86,27 @@ std::string_view CsvCursor::ReadQuotedField(size_t field_idx) {
   // Fast case: no doubled quotes and nothing after the closing quote, so the field is a view.
   bool needs_copy = false;
   size_t content_end = 0;
+  // Where the search for the closing quote gives up: a quote left open must not run on through
+  // the rest of the input.
+  const size_t scan_end =
+      end_ - content_start > max_quoted_bytes_ ? content_start + max_quoted_bytes_ : end_;
+  const auto count_line_breaks = [&](size_t from, size_t to) {
+    for (size_t scan = from; scan < to; ++scan) quoted_line_breaks_ += text_[scan] == '\n' ? 1 : 0;
+  };
+  const uint64_t breaks_before = quoted_line_breaks_;
   for (;;) {
-    const void* found = std::memchr(text_ + pos_, quote, end_ - pos_);
-    if (found == nullptr) {  // unterminated: the field runs to the end of the input
-      for (size_t scan = pos_; scan < end_; ++scan) newlines_ += text_[scan] == '\n' ? 1 : 0;
-      content_end = end_;
-      pos_ = end_;
+    const void* found =
+        pos_ < scan_end ? std::memchr(text_ + pos_, quote, scan_end - pos_) : nullptr;
+    if (found == nullptr) {  // unterminated: the field ends where the search stopped
+      const size_t stop = std::max(pos_, scan_end);
+      count_line_breaks(pos_, stop);
+      content_end = stop;
+      pos_ = stop;
       unterminated_quote_ = true;
       break;
     }
     const size_t quote_pos = static_cast<size_t>(static_cast<const char*>(found) - text_);
-    for (size_t scan = pos_; scan < quote_pos; ++scan) newlines_ += text_[scan] == '\n' ? 1 : 0;
+    count_line_breaks(pos_, quote_pos);
     if (quote_pos + 1 < end_ && text_[quote_pos + 1] == quote) {
       needs_copy = true;
       pos_ = quote_pos + 2;
@@ -89,6 +116,7 @@ std::string_view CsvCursor::ReadQuotedField(size_t field_idx) {
     pos_ = quote_pos + 1;
     break;
   }
+  newlines_ += quoted_line_breaks_ - breaks_before;
   const char delimiter = dialect_.delimiter;
   const size_t trailing_start = pos_;
   while (pos_ < end_ && text_[pos_] != delimiter && text_[pos_] != '\n' && text_[pos_] != '\r')

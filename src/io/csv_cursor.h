@@ -2,9 +2,12 @@
 // CsvCursor: splits RFC 4180 text into records and fields, one record at a time, without
 // copying unquoted fields. Quoted fields may hold delimiters, doubled quotes and line breaks;
 // lines end in LF or CRLF. Lenient where pandas is: text after a closing quote is kept, and a
-// quote inside an unquoted field is an ordinary character.
+// quote inside an unquoted field is an ordinary character. A quoted field that is not closed
+// within max_quoted_bytes (or before the end) is flagged, never read on to the end of the
+// input: the reader reports it, or cuts its record at the line end and goes on.
 
 #include <cstdint>
+#include <deque>
 #include <span>
 #include <string>
 #include <string_view>
@@ -20,6 +23,9 @@ struct CsvDialect {
   char delimiter = ',';
   char quote = '"';
 };
+
+/// A quoted field longer than this is taken for a quote left open (see CsvCursor).
+inline constexpr size_t kDefaultMaxQuotedBytes = 64 * 1024;
 
 inline constexpr size_t kPlainBlockBytes = 64;
 
@@ -96,8 +102,10 @@ class FieldBoundaryScanner {
 
 class CsvCursor {
  public:
-  /// Reads text[begin, end); records start at `begin`.
-  CsvCursor(std::string_view text, CsvDialect dialect, size_t begin, size_t end);
+  /// Reads text[begin, end); records start at `begin`. A quoted field that does not close
+  /// within `max_quoted_bytes` ends there, flagged by unterminated_quote().
+  CsvCursor(std::string_view text, CsvDialect dialect, size_t begin, size_t end,
+            size_t max_quoted_bytes = kDefaultMaxQuotedBytes);
 
   /// Reads the next record into `fields` (views valid until the next call). Returns false at
   /// the end of the range. A blank line yields one empty field and blank_line() is true.
@@ -122,8 +130,14 @@ class CsvCursor {
   size_t record_start() const { return record_start_; }
   uint64_t record_newlines() const { return record_newlines_; }
   bool blank_line() const { return blank_line_; }
-  /// True when the last record ended inside an unterminated quoted field.
+  /// True when the last record ended inside an unterminated quoted field: one not closed
+  /// before the end of the range or within max_quoted_bytes.
   bool unterminated_quote() const { return unterminated_quote_; }
+  /// Line breaks inside the quoted fields of the last record.
+  uint64_t quoted_line_breaks() const { return quoted_line_breaks_; }
+  /// Ends the last record at the end of its first line (a quote left open there swallowed the
+  /// lines after it): the next record starts on the following line. Returns that first line.
+  std::string_view CutRecordAtLineEnd();
 
  private:
   std::string_view ReadQuotedField(size_t field_idx);
@@ -133,12 +147,17 @@ class CsvCursor {
   size_t pos_;
   size_t end_;
   CsvDialect dialect_;
+  size_t max_quoted_bytes_;
   uint64_t newlines_ = 0;
   size_t record_start_ = 0;
   uint64_t record_newlines_ = 0;
   bool blank_line_ = false;
   bool unterminated_quote_ = false;
-  std::vector<std::string> unescaped_;  // storage for quoted fields, one per field index
+  uint64_t quoted_line_breaks_ = 0;
+  // Storage for the quoted fields that need unescaping, one per field index. A deque, whose
+  // elements never move when it grows: a vector would move the earlier fields' strings (and
+  // the bytes of short ones, kept inline) and leave their views dangling.
+  std::deque<std::string> unescaped_;
 };
 
 template <typename OnRecord>
@@ -196,6 +215,7 @@ void CsvCursor::ReadPlainRecords(std::span<std::string_view> fields, size_t stop
   }
   blank_line_ = false;
   unterminated_quote_ = false;
+  quoted_line_breaks_ = 0;
 }
 
 /// Picks the delimiter among comma, semicolon, tab and pipe from the first lines: the one

@@ -86,6 +86,10 @@ void CountIssues(StagedTable& table, uint64_t header_lines, size_t max_examples)
     const uint64_t example_offset = chunk_idx == 0 ? 0 : lines_before;
     table.records += chunk.records;
     table.blank_lines += chunk.blank_lines;
+    if (table.first_open_quote.line == 0 && chunk.first_open_quote.line != 0) {
+      table.first_open_quote = std::move(chunk.first_open_quote);
+      table.first_open_quote.line += example_offset;
+    }
     for (size_t issue_idx = 0; issue_idx < kParseIssueCount; ++issue_idx) {
       table.issue_counts[issue_idx] += chunk.issue_counts[issue_idx];
       for (RowExample& example : chunk.issue_examples[issue_idx]) {
@@ -156,8 +160,9 @@ Result<std::optional<CsvReadResult>> ReadText(const InputBuffer& input, const st
   }
   table.chunks.resize(threads);
   std::atomic<bool> utf8_failed = false;
-  ChunkParseOptions parse_options{&table.mapping,       &dates.value(), dialect,
-                                  options.max_examples, &input,         &utf8_failed};
+  ChunkParseOptions parse_options{&table.mapping,       &dates.value(),           dialect,
+                                  options.max_examples, options.max_quoted_bytes, &input,
+                                  &utf8_failed};
   {
     std::vector<std::jthread> workers;
     for (unsigned chunk_idx = 1; chunk_idx < threads; ++chunk_idx)
@@ -183,6 +188,13 @@ Result<std::optional<CsvReadResult>> ReadText(const InputBuffer& input, const st
 
   MergeChunks(table, header_cursor.newlines(), threads);
   CountIssues(table, header_cursor.newlines(), options.max_examples);
+  if (table.first_open_quote.line != 0 && !options.cut_unclosed_quotes) {
+    const RowExample& open = table.first_open_quote;
+    return Status(ErrorCode::kParseError,
+                  fmt::format("{} line {}: {} (the line starts '{}'); close the quote, or pass "
+                              "--unclosed-quotes cut to drop such records at their line end",
+                              name, open.line, open.message, open.value));
+  }
   if (table.dictionaries.countries.size() > UINT16_MAX)
     return Status(ErrorCode::kDataError,
                   fmt::format("{}: {} distinct countries; at most {} are supported", name,

@@ -23,6 +23,12 @@ struct CsvReadOptions {
   ColumnOverrides columns;
   unsigned threads = 0;     // 0 = all hardware threads
   size_t max_examples = 5;  // kept per issue
+  /// A quoted field not closed within this many bytes is a quote left open.
+  size_t max_quoted_bytes = kDefaultMaxQuotedBytes;
+  /// A quote left open (not closed within max_quoted_bytes or by the end of the input) is an
+  /// error naming its line; with this, its record is cut at the line end and dropped, counted
+  /// as unterminated_quote, and the next line read.
+  bool cut_unclosed_quotes = false;
 };
 
 /// How the input was read, for the report.

@@ -20,8 +20,13 @@ void AppendUtf8(char32_t code_point, std::string& out) {
   } else if (code_point < 0x800) {
     out.push_back(static_cast<char>(0xC0 | (code_point >> 6)));
     out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else {
+  } else if (code_point < 0x10000) {
     out.push_back(static_cast<char>(0xE0 | (code_point >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (code_point >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
     out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
     out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
   }
@@ -43,6 +48,10 @@ const char* EncodingName(Encoding encoding) {
       return "latin-1";
     case Encoding::kWindows1252:
       return "windows-1252";
+    case Encoding::kUtf16Le:
+      return "utf-16le";
+    case Encoding::kUtf16Be:
+      return "utf-16be";
   }
   return "auto";
 }
@@ -55,6 +64,9 @@ std::optional<Encoding> ParseEncodingName(std::string_view name) {
   if (lower == "latin-1" || lower == "latin1" || lower == "iso-8859-1" || lower == "iso8859-1")
     return Encoding::kLatin1;
   if (lower == "windows-1252" || lower == "cp1252") return Encoding::kWindows1252;
+  if (lower == "utf-16le" || lower == "utf16le" || lower == "utf-16" || lower == "utf16")
+    return Encoding::kUtf16Le;
+  if (lower == "utf-16be" || lower == "utf16be") return Encoding::kUtf16Be;
   return std::nullopt;
 }
 
@@ -115,6 +127,43 @@ size_t FirstInvalidUtf8(std::string_view bytes) {
 
 bool IsValidUtf8(std::string_view bytes) {
   return FirstInvalidUtf8(bytes) == std::string_view::npos;
+}
+
+std::optional<Utf16Start> DetectUtf16(std::string_view bytes) {
+  const auto byte = [&](size_t pos) {
+    return pos < bytes.size() ? static_cast<unsigned char>(bytes[pos]) : 0x100u;
+  };
+  if (byte(0) == 0xFF && byte(1) == 0xFE) return Utf16Start{false, true};
+  if (byte(0) == 0xFE && byte(1) == 0xFF) return Utf16Start{true, true};
+  const auto ascii = [](unsigned value) { return value > 0 && value < 0x80; };
+  if (ascii(byte(0)) && byte(1) == 0 && ascii(byte(2)) && byte(3) == 0)
+    return Utf16Start{false, false};
+  if (byte(0) == 0 && ascii(byte(1)) && byte(2) == 0 && ascii(byte(3)))
+    return Utf16Start{true, false};
+  return std::nullopt;
+}
+
+size_t TranscodeUtf16ToUtf8(std::string_view bytes, bool big_endian, std::string& out) {
+  out.reserve(out.size() + bytes.size() / 2 + bytes.size() / 8);
+  const auto unit = [&](size_t pos) -> char32_t {
+    const auto first = static_cast<unsigned char>(bytes[pos]);
+    const auto second = static_cast<unsigned char>(bytes[pos + 1]);
+    return big_endian ? char32_t{first} << 8 | second : char32_t{second} << 8 | first;
+  };
+  size_t pos = 0;
+  for (; pos + 1 < bytes.size(); pos += 2) {
+    const char32_t value = unit(pos);
+    if (value < 0xD800 || value > 0xDFFF) {
+      AppendUtf8(value, out);
+      continue;
+    }
+    if (value > 0xDBFF || pos + 3 >= bytes.size()) return pos;  // a lone surrogate
+    const char32_t low = unit(pos + 2);
+    if (low < 0xDC00 || low > 0xDFFF) return pos;
+    AppendUtf8(0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00), out);
+    pos += 2;
+  }
+  return pos < bytes.size() ? pos : std::string_view::npos;
 }
 
 std::string TranscodeToUtf8(std::string_view bytes, Encoding single_byte_encoding) {

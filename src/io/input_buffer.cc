@@ -16,10 +16,12 @@
 
 namespace growthlens {
 
-/// A read-only memory map that unmaps itself.
+/// A memory map that unmaps itself: a file's, read-only, or anonymous memory holding inflated
+/// text.
 class MappedFile {
  public:
-  MappedFile(const void* data, size_t size) : data_(data), size_(size) {}
+  MappedFile(const void* data, size_t size, bool file_backed = true)
+      : data_(data), size_(size), file_backed_(file_backed) {}
   ~MappedFile() {
     if (size_ > 0) munmap(const_cast<void*>(data_), size_);
   }
@@ -30,6 +32,7 @@ class MappedFile {
   /// The mapping is private and read-only, so its pages are never modified: they fault back
   /// in from the page cache when read again.
   size_t DropPages(size_t begin, size_t end) const {
+    if (!file_backed_) return end;  // anonymous pages would come back as zeros
     static const auto kPageBytes = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
     const auto base = reinterpret_cast<uintptr_t>(data_);
     const uintptr_t first = (base + begin + kPageBytes - 1) / kPageBytes * kPageBytes;
@@ -42,38 +45,151 @@ class MappedFile {
  private:
   const void* data_;
   size_t size_;
+  bool file_backed_;
 };
 
 namespace {
 
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
-constexpr size_t kGzipReadChunk = 1 << 20;
 
 bool LooksGzipped(std::string_view bytes) {
   return bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1F &&
          static_cast<unsigned char>(bytes[1]) == 0x8B;
 }
 
-Result<std::string> Gunzip(const std::string& path) {
-  gzFile file = gzopen(path.c_str(), "rb");
-  if (file == nullptr) return Status(ErrorCode::kIoError, fmt::format("{}: cannot open", path));
-  gzbuffer(file, 1 << 18);
-  std::string out;
-  for (;;) {
-    const size_t old_size = out.size();
-    out.resize(old_size + kGzipReadChunk);
-    const int read = gzread(file, out.data() + old_size, static_cast<unsigned>(kGzipReadChunk));
-    if (read < 0) {
-      int error_number = 0;
-      std::string message = gzerror(file, &error_number);
-      gzclose(file);
-      return Status(ErrorCode::kIoError, fmt::format("{}: corrupt gzip data ({})", path, message));
-    }
-    out.resize(old_size + static_cast<size_t>(read));
-    if (read == 0) break;
+/// Anonymous memory for inflated text that grows by remapping its pages (no copy), so the
+/// peak is the text itself, not twice it as a doubling std::string has.
+class GrowingMemory {
+ public:
+  GrowingMemory() = default;
+  ~GrowingMemory() {
+    if (capacity_ > 0) munmap(data_, capacity_);
   }
-  gzclose(file);
-  return out;
+  GrowingMemory(const GrowingMemory&) = delete;
+  GrowingMemory& operator=(const GrowingMemory&) = delete;
+
+  char* data() { return static_cast<char*>(data_); }
+  size_t capacity() const { return capacity_; }
+  /// Makes room for at least `bytes`; false when the memory cannot be had.
+  bool Reserve(size_t bytes) {
+    if (bytes <= capacity_) return true;
+    void* grown = capacity_ == 0 ? mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+                                 : mremap(data_, capacity_, bytes, MREMAP_MAYMOVE);
+    if (grown == MAP_FAILED) return false;
+    data_ = grown;
+    capacity_ = bytes;
+    return true;
+  }
+  /// Hands the first `size` bytes over as a mapping (the spare pages are returned first).
+  std::unique_ptr<MappedFile> Release(size_t size) {
+    static const auto kPageBytes = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    const size_t kept = std::max(kPageBytes, (size + kPageBytes - 1) / kPageBytes * kPageBytes);
+    if (kept < capacity_) {
+      munmap(static_cast<char*>(data_) + kept, capacity_ - kept);
+      capacity_ = kept;
+    }
+    auto mapping = std::make_unique<MappedFile>(data_, capacity_, /*file_backed=*/false);
+    capacity_ = 0;
+    return mapping;
+  }
+
+ private:
+  void* data_ = nullptr;
+  size_t capacity_ = 0;
+};
+
+/// zlib's stream state, ended on every path.
+struct Inflater {
+  z_stream stream{};
+  bool ready = false;
+  ~Inflater() {
+    if (ready) inflateEnd(&stream);
+  }
+};
+
+std::string Megabytes(double bytes) {
+  return fmt::format("{:.1f} MB", bytes / 1e6);
+}
+
+/// Inflates every gzip member of `compressed` (concatenated members are one file, as gzip
+/// reads them). Stops with an error naming `path` at corrupt data, at a stream that ends
+/// before its trailer (a truncated file), at bytes after the last member, and past `limits`.
+Result<std::unique_ptr<MappedFile>> Inflate(std::string_view compressed, const std::string& path,
+                                            const GzipLimits& limits, size_t& inflated) {
+  constexpr int kGzipWindowBits = 15 + 16;      // gzip wrapper only, 32 KiB window
+  constexpr size_t kMaxStep = size_t{1} << 30;  // zlib counts in 32-bit units
+  constexpr size_t kMinCapacity = size_t{1} << 20;
+  Inflater inflater;
+  z_stream& stream = inflater.stream;
+  if (inflateInit2(&stream, kGzipWindowBits) != Z_OK)
+    return Status(ErrorCode::kInternal, fmt::format("{}: zlib cannot start inflating", path));
+  inflater.ready = true;
+  GrowingMemory memory;
+  // A first guess of 4x the compressed size; the memory grows (by remapping) as needed.
+  const size_t ceiling = limits.max_inflated_bytes + 1;  // one byte past the limit tells
+  if (!memory.Reserve(std::min(ceiling, std::max(kMinCapacity, compressed.size() * 4))))
+    return Status(ErrorCode::kIoError, fmt::format("{}: out of memory inflating", path));
+  size_t consumed = 0;
+  inflated = 0;
+  const auto truncated = [&] {
+    return Status(ErrorCode::kParseError,
+                  fmt::format("{}: the gzip stream ends early, without its trailer, after {} of "
+                              "text: the file is truncated (an interrupted download or copy?)",
+                              path, Megabytes(static_cast<double>(inflated))));
+  };
+  for (;;) {
+    if (inflated == memory.capacity()) {
+      if (inflated >= ceiling)
+        return Status(
+            ErrorCode::kDataError,
+            fmt::format("{}: inflates to more than {} (the limit, --max-inflated-mb {}); raise it "
+                        "if the file is genuine",
+                        path, Megabytes(static_cast<double>(limits.max_inflated_bytes)),
+                        limits.max_inflated_bytes >> 20));
+      if (!memory.Reserve(std::min(ceiling, memory.capacity() * 2)))
+        return Status(ErrorCode::kIoError,
+                      fmt::format("{}: out of memory inflating ({} so far)", path,
+                                  Megabytes(static_cast<double>(inflated))));
+    }
+    const size_t in_step = std::min(kMaxStep, compressed.size() - consumed);
+    const size_t out_step = std::min(kMaxStep, memory.capacity() - inflated);
+    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data() + consumed));
+    stream.avail_in = static_cast<uInt>(in_step);
+    stream.next_out = reinterpret_cast<Bytef*>(memory.data() + inflated);
+    stream.avail_out = static_cast<uInt>(out_step);
+    const int code = inflate(&stream, Z_NO_FLUSH);
+    consumed += in_step - stream.avail_in;
+    inflated += out_step - stream.avail_out;
+    if (inflated >= limits.kRatioCheckAfter &&
+        static_cast<double>(inflated) > limits.max_ratio * static_cast<double>(consumed))
+      return Status(
+          ErrorCode::kDataError,
+          fmt::format("{}: expands more than {:g} times ({} of text from {} read; the limit, "
+                      "--max-gzip-ratio {:g}): a gzip bomb? Raise the limit if the file is "
+                      "genuine",
+                      path, limits.max_ratio, Megabytes(static_cast<double>(inflated)),
+                      Megabytes(static_cast<double>(consumed)), limits.max_ratio));
+    if (code == Z_STREAM_END) {
+      const std::string_view rest = compressed.substr(consumed);
+      if (rest.empty() || rest.find_first_not_of('\0') == std::string_view::npos) break;
+      if (!LooksGzipped(rest))
+        return Status(ErrorCode::kParseError,
+                      fmt::format("{}: {} bytes after the end of the gzip data are not gzip", path,
+                                  rest.size()));
+      inflateReset(&stream);  // the next member
+      continue;
+    }
+    if (code == Z_DATA_ERROR || code == Z_NEED_DICT || code == Z_MEM_ERROR ||
+        code == Z_STREAM_ERROR)
+      return Status(ErrorCode::kParseError,
+                    fmt::format("{}: corrupt gzip data after {} of text ({})", path,
+                                Megabytes(static_cast<double>(inflated)),
+                                stream.msg != nullptr ? stream.msg : "zlib error"));
+    // Z_OK or Z_BUF_ERROR: more input, or more room, is needed.
+    if (consumed == compressed.size() && stream.avail_out > 0) return truncated();
+  }
+  return memory.Release(inflated);
 }
 
 // Validation is a pass over every byte, so both cores share it: the text is cut where no
@@ -103,7 +219,8 @@ InputBuffer::~InputBuffer() = default;
 InputBuffer::InputBuffer(InputBuffer&&) noexcept = default;
 InputBuffer& InputBuffer::operator=(InputBuffer&&) noexcept = default;
 
-Result<InputBuffer> InputBuffer::Load(const std::string& path, Encoding encoding, Utf8Check check) {
+Result<InputBuffer> InputBuffer::Load(const std::string& path, Encoding encoding, Utf8Check check,
+                                      const GzipLimits& gzip) {
   InputBuffer buffer;
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
@@ -130,11 +247,12 @@ Result<InputBuffer> InputBuffer::Load(const std::string& path, Encoding encoding
   }
   close(fd);
   if (LooksGzipped(buffer.text())) {
-    buffer.mapped_.reset();
-    Result<std::string> inflated = Gunzip(path);
+    size_t inflated_bytes = 0;
+    Result<std::unique_ptr<MappedFile>> inflated =
+        Inflate(buffer.text(), path, gzip, inflated_bytes);
     if (!inflated.ok()) return inflated.status();
-    buffer.owned_ = std::move(inflated).value();
-    buffer.text_size_ = buffer.owned_.size();
+    buffer.mapped_ = std::move(inflated).value();
+    buffer.text_size_ = inflated_bytes;
     buffer.was_gzip_ = true;
     check = Utf8Check::kOnLoad;  // inflated text is in memory already: check it at once
   }
@@ -156,7 +274,38 @@ std::string_view InputBuffer::Storage() const {
   return mapped_ != nullptr ? mapped_->bytes() : std::string_view(owned_);
 }
 
+Result<bool> InputBuffer::TranscodeUtf16(Encoding requested, const std::string& name) {
+  const std::string_view content = text();
+  const std::optional<Utf16Start> start = DetectUtf16(content);
+  const bool forced = requested == Encoding::kUtf16Le || requested == Encoding::kUtf16Be;
+  const bool single_byte = requested == Encoding::kLatin1 || requested == Encoding::kWindows1252;
+  if (!forced && (!start || single_byte)) return false;
+  const bool bom = start && start->bom;
+  // A byte-order mark decides; without one, a forced order beats the guess.
+  const bool big_endian = bom || !forced ? start->big_endian : requested == Encoding::kUtf16Be;
+  std::string utf8;
+  const size_t invalid_at = TranscodeUtf16ToUtf8(content.substr(bom ? 2 : 0), big_endian, utf8);
+  if (invalid_at != std::string_view::npos) {
+    const auto line = std::count(utf8.begin(), utf8.end(), '\n') + 1;
+    return Status(ErrorCode::kParseError,
+                  fmt::format("{} line {}: not UTF-16{} (a lone surrogate or an odd last byte at "
+                              "byte {}); save the file as UTF-8 or UTF-16",
+                              name, line, big_endian ? "BE" : "LE", invalid_at + (bom ? 2 : 0)));
+  }
+  mapped_.reset();
+  owned_ = std::move(utf8);
+  text_offset_ = 0;
+  text_size_ = owned_.size();
+  had_bom_ = bom;
+  utf8_unchecked_ = false;
+  source_encoding_ = big_endian ? Encoding::kUtf16Be : Encoding::kUtf16Le;
+  return true;
+}
+
 Status InputBuffer::Finish(Encoding requested, const std::string& name, Utf8Check check) {
+  Result<bool> utf16 = TranscodeUtf16(requested, name);
+  if (!utf16.ok()) return utf16.status();
+  if (*utf16) return Status::Ok();  // the transcoded text is UTF-8 by construction
   std::string_view content = text();
   if (content.starts_with(kUtf8Bom)) {
     content.remove_prefix(kUtf8Bom.size());

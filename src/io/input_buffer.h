@@ -1,7 +1,8 @@
 #pragma once
 // InputBuffer: the whole text of an input file as UTF-8, ready for the parser. Plain files are
-// memory-mapped (no copy); gzip files are inflated and single-byte encodings transcoded into an
-// owned buffer. A UTF-8 byte-order mark is skipped.
+// memory-mapped (no copy); gzip files are inflated (within GzipLimits, into memory that grows
+// without copying) and single-byte and UTF-16 encodings transcoded into an owned buffer. A UTF-8
+// byte-order mark is skipped; a UTF-16 one selects the byte order.
 //
 // A mapped file's UTF-8 check can be left to the reader (Utf8Check::kByReader), which checks
 // each block just before parsing it and releases the pages behind it, so a large file is read
@@ -21,6 +22,19 @@ class MappedFile;
 /// When a mapped file's bytes are checked as UTF-8: on load, or by the reader as it goes.
 enum class Utf8Check { kOnLoad, kByReader };
 
+/// Bounds on inflating a .gz input, so that a small file cannot take all memory (a gzip bomb).
+struct GzipLimits {
+  static constexpr size_t kDefaultMaxInflatedBytes = size_t{8} << 30;  // 8 GiB
+  static constexpr double kDefaultMaxRatio = 250;
+  /// Refused beyond this many inflated bytes.
+  size_t max_inflated_bytes = kDefaultMaxInflatedBytes;
+  /// Refused when the inflated bytes exceed this multiple of the compressed bytes read so far,
+  /// once kRatioCheckAfter bytes are out. Text CSV compresses 5-20x, and gzip -9 of a very
+  /// repetitive log reaches about 100x; deflate cannot exceed about 1032x.
+  double max_ratio = kDefaultMaxRatio;
+  static constexpr size_t kRatioCheckAfter = size_t{16} << 20;
+};
+
 class InputBuffer {
  public:
   InputBuffer();
@@ -31,8 +45,11 @@ class InputBuffer {
   /// Loads `path`; `encoding` kAuto picks UTF-8 when the bytes are valid UTF-8 and
   /// Windows-1252 otherwise. With kByReader, a memory-mapped UTF-8 or auto input is taken as
   /// UTF-8 unchecked (utf8_unchecked()) and its reader must check it (see OnInvalidUtf8).
+  /// A gzip input (bytes 1F 8B) is inflated within `gzip`; one that is corrupt, truncated (no
+  /// trailer: the stream ends early) or past a limit is an error naming the file.
   static Result<InputBuffer> Load(const std::string& path, Encoding encoding,
-                                  Utf8Check check = Utf8Check::kOnLoad);
+                                  Utf8Check check = Utf8Check::kOnLoad,
+                                  const GzipLimits& gzip = GzipLimits());
   /// Wraps text already in memory (tests, HTTP uploads); `name` stands for it in messages.
   static Result<InputBuffer> FromText(std::string text, Encoding encoding,
                                       const std::string& name = "<memory>");
@@ -63,6 +80,9 @@ class InputBuffer {
   /// Picks the encoding for a text whose first invalid UTF-8 byte is at `invalid_at` (npos
   /// when valid) and transcodes it when it is not UTF-8.
   Status Settle(Encoding requested, size_t invalid_at, const std::string& name);
+  /// Transcodes a UTF-16 text (by its byte-order mark, the requested encoding, or the zero
+  /// bytes of ASCII characters) to UTF-8; false when the text is not UTF-16.
+  Result<bool> TranscodeUtf16(Encoding requested, const std::string& name);
   /// The bytes held: the mapping, or the owned copy once inflated or transcoded.
   std::string_view Storage() const;
 

@@ -69,6 +69,7 @@ struct StagedChunk {
   bool invalid_utf8 = false;  // the text was not UTF-8: this chunk's parse is void
   std::array<uint64_t, kParseIssueCount> issue_counts{};
   std::array<std::vector<RowExample>, kParseIssueCount> issue_examples;
+  RowExample first_open_quote;  // line 0: none; kept whatever max_examples is
 
   /// Every unparsable date with its text, so the report can show what was written.
   struct UnparsableDate {
@@ -93,6 +94,7 @@ struct StagedTable {
   std::array<uint64_t, kParseIssueCount> issue_counts{};
   std::array<std::vector<RowExample>, kParseIssueCount>
       issue_examples;            // first ones, in file order
+  RowExample first_open_quote;   // the first quote left open (line 0: none), file line
   std::string date_expectation;  // what a valid date looks like, for messages
 
   size_t rows() const {

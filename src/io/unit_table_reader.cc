@@ -67,8 +67,16 @@ void ParseChunkRows(std::string_view text, const CsvPreview& preview,
   std::size_t row = 0;
   while (cursor.Next(fields)) {
     if (cursor.blank_line()) continue;
-    if (cursor.unterminated_quote()) return fail(0, "a quoted field is not closed");
+    if (cursor.unterminated_quote())
+      return fail(0, fmt::format("a quoted field opened on this line is not closed (before the "
+                                 "end of the file, or within {} bytes)",
+                                 kDefaultMaxQuotedBytes));
     if (fields.size() != preview.header.size()) {
+      if (cursor.quoted_line_breaks() > 0)
+        return fail(0,
+                    fmt::format("a quoted field runs over {} line breaks and leaves its record "
+                                "with {} fields, the header has {}: a quote left open?",
+                                cursor.quoted_line_breaks(), fields.size(), preview.header.size()));
       return fail(
           0, fmt::format("{} fields, the header has {}", fields.size(), preview.header.size()));
     }

@@ -26,6 +26,13 @@ std::vector<uint32_t> GroupOfOffset(Day first_day, Day last_day, GroupOfDay grou
 
 }  // namespace
 
+PeriodCounts CountPeriods(Day first_day, Day last_day) {
+  if (last_day < first_day) return {};
+  return {static_cast<uint64_t>(int64_t{last_day} - first_day + 1),
+          static_cast<uint64_t>(WeekOf(last_day) - WeekOf(first_day) + 1),
+          static_cast<uint64_t>(MonthIndexOf(last_day) - MonthIndexOf(first_day) + 1)};
+}
+
 ActivityGrid::ActivityGrid(const Dataset& dataset, Day first_day, Day last_day)
     : first_day_(first_day),
       last_day_(last_day),

@@ -27,6 +27,12 @@ struct ActiveUserCounts {
   std::vector<uint64_t> daily, weekly, monthly;
 };
 
+/// Days, Monday-weeks and calendar months overlapping [first_day, last_day] (all 0 if empty).
+struct PeriodCounts {
+  uint64_t days = 0, weeks = 0, months = 0;
+};
+PeriodCounts CountPeriods(Day first_day, Day last_day);
+
 class ActivityGrid {
  public:
   /// Rows whose day lies in [first_day, last_day]; users by code.

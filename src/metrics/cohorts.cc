@@ -13,21 +13,14 @@ namespace growthlens {
 
 namespace {
 
-// 1970-01-01 was a Thursday: Monday-weeks start three days later.
-constexpr int32_t kDaysFromMondayToEpoch = 3;
-
-int32_t FloorDiv(int64_t value, int64_t divisor) {
-  return static_cast<int32_t>(value >= 0 ? value / divisor : (value - divisor + 1) / divisor);
-}
-
-/// Per period: active (on, and on or after) over the sizes of the cohorts that observe it. A
-/// cohort that started before the data counts only from its first observed period, so months
-/// nobody could be seen in do not drag the curve down.
+/// Per period: active (on, and on or after) over the sizes of the cohorts that count at that age
+/// (CohortMatrix::InAverage): cohorts that started before the data are left out (only their
+/// survivors are seen), and so are periods the data covers in part (fewer days to be seen in).
 void ComputeAverages(CohortMatrix& matrix, size_t periods) {
   for (size_t period_idx = 0; period_idx < periods; ++period_idx) {
     uint64_t active = 0, on_or_after = 0, size = 0;
     for (size_t cohort_idx = 0; cohort_idx < matrix.cohorts.size(); ++cohort_idx) {
-      if (!matrix.Observed(cohort_idx, period_idx)) continue;
+      if (!matrix.InAverage(cohort_idx, period_idx)) continue;
       active += matrix.active[cohort_idx][period_idx];
       on_or_after += matrix.active_on_or_after[cohort_idx][period_idx];
       size += matrix.cohort_size[cohort_idx];
@@ -41,46 +34,6 @@ void ComputeAverages(CohortMatrix& matrix, size_t periods) {
 }
 
 }  // namespace
-
-const char* CohortPeriodName(CohortPeriod period) {
-  switch (period) {
-    case CohortPeriod::kDay:
-      return "day";
-    case CohortPeriod::kWeek:
-      return "week";
-    case CohortPeriod::kMonth:
-      return "month";
-  }
-  return "period";
-}
-
-int32_t CohortBucketOf(Day day, CohortPeriod period) {
-  switch (period) {
-    case CohortPeriod::kDay:
-      return day;
-    case CohortPeriod::kWeek:
-      return FloorDiv(static_cast<int64_t>(day) + kDaysFromMondayToEpoch, 7);
-    case CohortPeriod::kMonth:
-      return MonthIndexOf(day);
-  }
-  return 0;
-}
-
-std::string CohortBucketLabel(int32_t bucket, CohortPeriod period) {
-  switch (period) {
-    case CohortPeriod::kDay:
-      return FormatDate(bucket);
-    case CohortPeriod::kWeek:
-      return FormatDate(bucket * 7 - kDaysFromMondayToEpoch);
-    case CohortPeriod::kMonth:
-      return FormatMonth(bucket);
-  }
-  return "";
-}
-
-BucketTable::BucketTable(Day first_day, Day last_day, CohortPeriod period) : first_day_(first_day) {
-  for (Day day = first_day; day <= last_day; ++day) buckets_.push_back(CohortBucketOf(day, period));
-}
 
 namespace {
 
@@ -103,6 +56,14 @@ CohortLayout LayOutCohorts(const Dataset& dataset, CohortPeriod period,
   const size_t users = dataset.users.size();
   layout.first_any = bucket_of(first_any_day);
   layout.last_bucket = bucket_of(last_any_day);
+  matrix.data_first_day = first_any_day;
+  matrix.data_last_day = last_any_day;
+  matrix.first_bucket = layout.first_any;
+  matrix.last_bucket = layout.last_bucket;
+  matrix.first_bucket_partial =
+      CoverageOf(layout.first_any, period, first_any_day, last_any_day).Partial();
+  matrix.last_bucket_partial =
+      CoverageOf(layout.last_bucket, period, first_any_day, last_any_day).Partial();
   const bool transactions = dataset.kind() == DataKind::kTransactions;
 
   layout.cohort_of.assign(users, INT32_MAX);
@@ -147,6 +108,7 @@ CohortLayout LayOutCohorts(const Dataset& dataset, CohortPeriod period,
   matrix.active_on_or_after.resize(cohort_count);
   matrix.revenue.resize(cohort_count);
   matrix.first_observed_period.resize(cohort_count);
+  matrix.left_censored.resize(cohort_count);
   for (size_t cohort_idx = 0; cohort_idx < cohort_count; ++cohort_idx) {
     const int32_t cohort = matrix.cohorts[cohort_idx];
     const int32_t length = std::max(0, layout.last_bucket - cohort + 1);
@@ -156,6 +118,8 @@ CohortLayout LayOutCohorts(const Dataset& dataset, CohortPeriod period,
     // A signup month before the first day of data: periods up to the data's start are unseen.
     matrix.first_observed_period[cohort_idx] =
         static_cast<uint32_t>(std::clamp(layout.first_any - cohort, 0, length));
+    // Started before the first day of data: an earlier period, or the first one cut short.
+    matrix.left_censored[cohort_idx] = FirstDayOfBucket(cohort, period) < first_any_day;
   }
   layout.cohort_slot.assign(users, 0);
   for (uint32_t user = 0; user < users; ++user) {

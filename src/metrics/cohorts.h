@@ -2,17 +2,18 @@
 // Cohort retention: users grouped by the month (or week, or day) of their first activity, or
 // of their signup where the usage log gives one; per later period, how many were active in it
 // ("on") and in it or any later one ("on or after"), the size-weighted average curve, and for
-// transactions the revenue per cohort and period. Definitions in docs/ANALYTICS.md.
+// transactions the revenue per cohort and period. Cohorts that started before the data
+// (left-censored) and periods the data covers only in part are flagged and left out of the
+// averages. Definitions in docs/ANALYTICS.md.
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "core/dataset.h"
+#include "metrics/periods.h"
 
 namespace growthlens {
-
-enum class CohortPeriod { kDay, kWeek, kMonth };
 
 struct CohortMatrix {
   CohortPeriod period = CohortPeriod::kMonth;
@@ -27,8 +28,22 @@ struct CohortMatrix {
   /// then), not 0% retained. `active`, `active_on_or_after` and `revenue` hold 0 there, the
   /// averages leave them out and the views show them empty. 0 for first-activity cohorts.
   std::vector<uint32_t> first_observed_period;
-  /// Per period n: sum active / sum cohort sizes over the cohorts that observe period n
-  /// (weighted by cohort size); NaN where no cohort does.
+  /// Per cohort: it started before the first day of the data (a signup month before the log
+  /// starts, or the week the data starts inside). Only its users still active once the data
+  /// starts can be seen, so its retention is biased upwards (survivors): it is shown, flagged,
+  /// and left out of the averages.
+  std::vector<uint8_t> left_censored;
+  /// The data's first and last day, its first and last period (buckets), and whether the data
+  /// covers each only in part (starts after the first day of the first period, ends before the
+  /// last day of the last).
+  Day data_first_day = kNoDay;
+  Day data_last_day = kNoDay;
+  int32_t first_bucket = 0;
+  int32_t last_bucket = -1;
+  bool first_bucket_partial = false;
+  bool last_bucket_partial = false;
+  /// Per period n: sum active / sum cohort sizes over the cohorts that count in the average at
+  /// that age (InAverage: weighted by cohort size); NaN where none does.
   std::vector<double> average;
   std::vector<double> average_on_or_after;
 
@@ -37,6 +52,19 @@ struct CohortMatrix {
     return period_idx >= first_observed_period[cohort_idx] &&
            period_idx < active[cohort_idx].size();
   }
+  /// Whether period n of the cohort is a period the data covers only in part (fewer days to be
+  /// active on: its retention reads low).
+  bool Partial(size_t cohort_idx, size_t period_idx) const {
+    const int64_t bucket = int64_t{cohorts[cohort_idx]} + static_cast<int64_t>(period_idx);
+    return (first_bucket_partial && bucket == first_bucket) ||
+           (last_bucket_partial && bucket == last_bucket);
+  }
+  /// Whether the cell counts in the average curves: observed, whole, of a cohort that started
+  /// inside the data.
+  bool InAverage(size_t cohort_idx, size_t period_idx) const {
+    return left_censored[cohort_idx] == 0 && Observed(cohort_idx, period_idx) &&
+           !Partial(cohort_idx, period_idx);
+  }
 
   double Retention(size_t cohort_idx, size_t period_idx) const {
     return static_cast<double>(active[cohort_idx][period_idx]) /
@@ -44,29 +72,9 @@ struct CohortMatrix {
   }
 };
 
-/// "day", "week" or "month".
-const char* CohortPeriodName(CohortPeriod period);
-
-/// Bucket index of a day: days since the epoch, Monday-weeks since the epoch, or MonthIndexOf.
-int32_t CohortBucketOf(Day day, CohortPeriod period);
-/// "2011-01" for months, the Monday's date for weeks, the date for days.
-std::string CohortBucketLabel(int32_t bucket, CohortPeriod period);
-
 CohortMatrix ComputeCohorts(const Dataset& dataset, CohortPeriod period);
 class ActivityGrid;
 /// The same matrix for a usage log from its users' active days (no pass over the rows).
 CohortMatrix ComputeCohorts(const Dataset& dataset, const ActivityGrid& days, CohortPeriod period);
-
-/// CohortBucketOf for every day of [first_day, last_day], precomputed: the month of a day
-/// takes a calendar conversion, too slow to repeat for millions of rows.
-class BucketTable {
- public:
-  BucketTable(Day first_day, Day last_day, CohortPeriod period);
-  int32_t operator()(Day day) const { return buckets_[static_cast<size_t>(day - first_day_)]; }
-
- private:
-  Day first_day_;
-  std::vector<int32_t> buckets_;
-};
 
 }  // namespace growthlens

@@ -1,8 +1,8 @@
 #include "metrics/dataset_summary.h"
 
-#include "core/compensated_sum.h"
-
 #include <algorithm>
+
+#include "core/compensated_sum.h"
 
 namespace growthlens {
 
@@ -49,7 +49,12 @@ void SummarizeTransactions(const Dataset& dataset, DatasetSummary& summary) {
   for (size_t row = 0; row < dataset.rows(); ++row) revenue.Add(dataset.AmountOfRow(row));
   summary.revenue = revenue.Value();
   summary.orders = dataset.invoices.size();
-  summary.products = dataset.stock_codes.size();
+  // Stock codes with a product line; postage, fees and adjustments counted apart.
+  std::vector<uint8_t> product(dataset.stock_codes.size(), 0), other(product.size(), 0);
+  for (uint32_t item = 0; item < dataset.items.size(); ++item)
+    (dataset.items.IsProduct(item) ? product : other)[dataset.items.stock_code[item]] = 1;
+  summary.products = static_cast<uint64_t>(std::count(product.begin(), product.end(), 1));
+  summary.non_product_codes = static_cast<uint64_t>(std::count(other.begin(), other.end(), 1));
   summary.countries = dataset.countries.size();
 }
 

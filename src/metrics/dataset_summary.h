@@ -33,9 +33,10 @@ struct DatasetSummary {
   std::vector<FeatureSummary> features;  // most events first
 
   // Transactions.
-  double revenue = 0;     // sum of quantity x unit price
-  uint64_t orders = 0;    // distinct invoices
-  uint64_t products = 0;  // distinct stock codes
+  double revenue = 0;              // sum of quantity x unit price
+  uint64_t orders = 0;             // distinct invoices
+  uint64_t products = 0;           // distinct stock codes of product lines
+  uint64_t non_product_codes = 0;  // distinct stock codes of postage, fees, adjustments
   uint64_t countries = 0;
 };
 

@@ -84,8 +84,21 @@ std::map<int32_t, double> MonthlyTotals(const Analysis& analysis) {
   return totals;
 }
 
+/// Peak against the mean month, over the months the data covers whole: a month the data starts
+/// or ends inside would read low (the last month of Online Retail holds 9 of its 31 days).
 void PeakMonthInsight(const Analysis& analysis, std::vector<Insight>& out) {
-  const std::map<int32_t, double> totals = MonthlyTotals(analysis);
+  std::map<int32_t, double> totals = MonthlyTotals(analysis);
+  std::string left_out;
+  for (auto it = totals.begin(); it != totals.end();) {
+    const PeriodCoverage coverage =
+        CoverageOf(it->first, CohortPeriod::kMonth, analysis.kpis.from, analysis.kpis.to);
+    if (!coverage.Partial()) {
+      ++it;
+      continue;
+    }
+    left_out += (left_out.empty() ? "" : ", ") + CoverageText(coverage, CohortPeriod::kMonth);
+    it = totals.erase(it);
+  }
   if (totals.size() < 2) return;
   CompensatedSum sum;
   auto peak = totals.begin();
@@ -97,32 +110,29 @@ void PeakMonthInsight(const Analysis& analysis, std::vector<Insight>& out) {
   const double above = mean == 0 ? 0 : peak->second / mean - 1;
   const std::string month = CohortBucketLabel(peak->first, CohortPeriod::kMonth);
   const bool usage = analysis.kind == DataKind::kUsage;
+  const std::string partial =
+      left_out.empty() ? "" : fmt::format(" Partial months are left out: {}.", left_out);
   out.push_back(
       {"peak_month", "Peak month",
-       usage ? fmt::format("Activity peaked in {} with {} events, {} above the average month.",
-                           month, GroupedNumber(peak->second, 0), PercentText(above))
-             : fmt::format("Revenue peaked in {} at {}, {} above the average month.", month,
-                           GroupedNumber(peak->second, 2), PercentText(above)),
+       usage ? fmt::format("Activity peaked in {} with {} events, {} above the average month.{}",
+                           month, GroupedNumber(peak->second, 0), PercentText(above), partial)
+             : fmt::format("Revenue peaked in {} at {}, {} above the average month.{}", month,
+                           GroupedNumber(peak->second, 2), PercentText(above), partial),
        peak->second});
 }
 
-/// The cohort with the lowest retention in period 1, among cohorts whose period 1 was observed
-/// (signup cohorts can start before the data) and is over (a period cut short by the end of the
-/// data would look like a drop).
+/// The cohort with the lowest retention in period 1, among the cohorts the average counts at
+/// that age (CohortMatrix::InAverage): period 1 observed and whole (a period cut short by the
+/// end of the data would look like a drop), the cohort started inside the data (one that
+/// started before it shows its survivors only).
 void CohortDropInsight(const Analysis& analysis, std::vector<Insight>& out) {
   const CohortMatrix& cohorts = analysis.cohorts;
   if (cohorts.cohorts.size() < 2) return;
-  const Day last_day = analysis.kpis.to;
-  const bool last_period_complete =
-      CohortBucketOf(last_day + 1, cohorts.period) != CohortBucketOf(last_day, cohorts.period);
-  const int32_t last_bucket = CohortBucketOf(last_day, cohorts.period);
   size_t worst = cohorts.cohorts.size();
   uint64_t compared_users = 0, compared_active = 0;
   size_t compared_cohorts = 0;
   for (size_t cohort_idx = 0; cohort_idx < cohorts.cohorts.size(); ++cohort_idx) {
-    if (!cohorts.Observed(cohort_idx, 1) || cohorts.cohort_size[cohort_idx] == 0) continue;
-    const bool period_one_is_last = cohorts.cohorts[cohort_idx] + 1 == last_bucket;
-    if (period_one_is_last && !last_period_complete) continue;
+    if (!cohorts.InAverage(cohort_idx, 1) || cohorts.cohort_size[cohort_idx] == 0) continue;
     ++compared_cohorts;
     compared_users += cohorts.cohort_size[cohort_idx];
     compared_active += cohorts.active[cohort_idx][1];
@@ -205,10 +215,13 @@ void HabitInsights(const Analysis& analysis, std::vector<Insight>& out) {
   if (analysis.pareto.products.size() >= 5)
     out.push_back(
         {"product_pareto", "Product concentration",
-         fmt::format("The top 20% of products ({} of {}) make {} of revenue.",
+         fmt::format("The top 20% of products ({} of {}) make {} of product revenue{}.",
                      GroupedNumber(static_cast<double>(analysis.pareto.top_count), 0),
                      GroupedNumber(static_cast<double>(analysis.pareto.products.size()), 0),
-                     PercentText(analysis.pareto.top_share)),
+                     PercentText(analysis.pareto.top_share),
+                     analysis.pareto.non_products.empty()
+                         ? ""
+                         : " (postage, fees and adjustments left out)"),
          analysis.pareto.top_share});
 }
 

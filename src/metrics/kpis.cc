@@ -12,28 +12,29 @@ namespace growthlens {
 
 namespace {
 
-double Mean(const std::vector<uint64_t>& values) {
-  if (values.empty()) return 0;
-  return static_cast<double>(std::accumulate(values.begin(), values.end(), uint64_t{0})) /
-         static_cast<double>(values.size());
+uint64_t Sum(const std::vector<uint64_t>& values) {
+  return std::accumulate(values.begin(), values.end(), uint64_t{0});
 }
 
 double Ratio(double part, double whole) {
   return whole == 0 ? 0 : part / whole;
 }
 
-/// The usage KPIs that come from the active days, with kpis.events and active_users set.
-void UsageKpisFromGrid(const ActivityGrid& grid, Kpis& kpis) {
+/// The usage KPIs that come from the active days, with kpis.events and active_users set. The
+/// grid covers the days with data; `period` counts the days, weeks and months of the whole
+/// window asked for, whose other days had nobody active (they count as zeros in the averages).
+void UsageKpisFromGrid(const ActivityGrid& grid, const PeriodCounts& period, Kpis& kpis) {
   const auto active_users = static_cast<double>(kpis.active_users);
   const ActiveUserCounts active = grid.ActiveUsersPerPeriod();
   // Every active (user, day) is one user active on one day.
-  const uint64_t active_days =
-      std::accumulate(active.daily.begin(), active.daily.end(), uint64_t{0});
+  const uint64_t active_days = Sum(active.daily);
   kpis.events_per_user = Ratio(static_cast<double>(kpis.events), active_users);
   kpis.active_days_per_user = Ratio(static_cast<double>(active_days), active_users);
-  kpis.average_dau = Mean(active.daily);
-  kpis.average_wau = Mean(active.weekly);
-  kpis.average_mau = Mean(active.monthly);
+  kpis.average_dau = Ratio(static_cast<double>(active_days), static_cast<double>(period.days));
+  kpis.average_wau =
+      Ratio(static_cast<double>(Sum(active.weekly)), static_cast<double>(period.weeks));
+  kpis.average_mau =
+      Ratio(static_cast<double>(Sum(active.monthly)), static_cast<double>(period.months));
   kpis.stickiness = Ratio(kpis.average_dau, kpis.average_mau);
 }
 
@@ -48,7 +49,7 @@ Kpis ComputeKpis(const Dataset& dataset, const UsageRollup& rollup) {
   kpis.users = rollup.days().ActiveUsers();
   kpis.active_users = kpis.users;
   kpis.events = rollup.total_events();
-  UsageKpisFromGrid(rollup.days(), kpis);
+  UsageKpisFromGrid(rollup.days(), CountPeriods(kpis.from, kpis.to), kpis);
   return kpis;
 }
 
@@ -87,7 +88,10 @@ Kpis ComputeKpis(const Dataset& dataset, const KpiOptions& options) {
   const auto active_users = static_cast<double>(kpis.active_users);
 
   if (dataset.kind() == DataKind::kUsage) {
-    UsageKpisFromGrid(ActivityGrid(dataset, kpis.from, kpis.to), kpis);
+    // Bits only for the days with data: 0001-01-01..9999-12-31 took users x 3.65M days / 8
+    // bytes (1.97 GB on 5,000 users).
+    UsageKpisFromGrid(ActivityGrid(dataset, std::max(kpis.from, first), std::min(kpis.to, last)),
+                      CountPeriods(kpis.from, kpis.to), kpis);
     return kpis;
   }
   kpis.revenue = revenue.Value();

@@ -16,11 +16,6 @@ namespace {
 // balance the cores, few enough that merging the per-task results costs nothing.
 constexpr size_t kRowsPerTask = size_t{1} << 20;
 constexpr size_t kUsersPerTask = 8192;
-// CohortBucketOf(day, kWeek) * 7 - 3 is the week's Monday (1970-01-01 was a Thursday).
-constexpr int32_t kDaysFromMondayToEpoch = 3;
-// MonthIndexOf counts months from 1970-01.
-constexpr int32_t kMonthsPerYear = 12;
-constexpr int kEpochYear = 1970;
 // Weeks read at once by the per-user pass: one byte each.
 constexpr size_t kWeeksPerWord = 8;
 constexpr size_t kBitsPerByte = 8;
@@ -313,21 +308,6 @@ LifecycleCounts CountUsers(const Dataset& dataset, const ActivityGrid* days, Day
 
 }  // namespace
 
-Day FirstDayOfBucket(int32_t bucket, CohortPeriod period) {
-  switch (period) {
-    case CohortPeriod::kDay:
-      return bucket;
-    case CohortPeriod::kWeek:
-      return bucket * kDaysPerWeek - kDaysFromMondayToEpoch;
-    case CohortPeriod::kMonth: {
-      const int32_t years =
-          bucket >= 0 ? bucket / kMonthsPerYear : (bucket - kMonthsPerYear + 1) / kMonthsPerYear;
-      return DaysFromCivil(kEpochYear + years, bucket - years * kMonthsPerYear + 1, 1);
-    }
-  }
-  return 0;
-}
-
 std::optional<double> LifecyclePeriods::QuickRatio(size_t idx) const {
   if (dormant[idx] == 0) return std::nullopt;
   return static_cast<double>(new_users[idx] + resurrecting[idx]) /
@@ -390,12 +370,10 @@ Lifecycle ComputeLifecycle(const Dataset& dataset, const LifecycleOptions& optio
   LifecyclePeriods& periods = lifecycle.periods;
   for (int32_t bucket = bucket_of(from); bucket <= bucket_of(to); ++bucket) {
     const auto period = static_cast<size_t>(bucket - first_bucket);
-    const Day first_day = FirstDayOfBucket(bucket, options.period);
-    const Day last_day = FirstDayOfBucket(bucket + 1, options.period) - 1;
+    const PeriodCoverage coverage = CoverageOf(bucket, options.period, span->first, span->last);
     periods.bucket.push_back(bucket);
-    periods.days.push_back(static_cast<uint32_t>(last_day - first_day + 1));
-    periods.days_in_data.push_back(static_cast<uint32_t>(std::min(last_day, span->last) -
-                                                         std::max(first_day, span->first) + 1));
+    periods.days.push_back(coverage.days);
+    periods.days_in_data.push_back(coverage.days_in_data);
     periods.new_users.push_back(counts.new_users[period]);
     periods.returning.push_back(counts.returning[period]);
     periods.resurrecting.push_back(counts.resurrecting[period]);

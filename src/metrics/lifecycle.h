@@ -80,7 +80,4 @@ class ActivityGrid;
 Lifecycle ComputeLifecycle(const Dataset& dataset, const LifecycleOptions& options,
                            const ActivityGrid* days = nullptr);
 
-/// The first day of a period bucket: CohortBucketOf's inverse (a week's Monday, a month's 1st).
-Day FirstDayOfBucket(int32_t bucket, CohortPeriod period);
-
 }  // namespace growthlens

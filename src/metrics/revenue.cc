@@ -1,6 +1,7 @@
 #include "metrics/revenue.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <unordered_set>
@@ -59,6 +60,11 @@ std::vector<MonthRevenue> RevenueByMonth(const Dataset& dataset,
     (cohort[customer] == month_of(order) ? new_revenue : returning_revenue)
         .Merge(order_revenue[order]);
   }
+  Day first_day = INT32_MAX, last_day = INT32_MIN;
+  for (const Timestamp time : dataset.orders.time) {
+    first_day = std::min(first_day, DayOf(time));
+    last_day = std::max(last_day, DayOf(time));
+  }
   std::vector<MonthRevenue> months;
   for (const auto& [month, totals] : TotalsByKey(dataset, order_revenue, month_of)) {
     MonthRevenue row;
@@ -67,6 +73,10 @@ std::vector<MonthRevenue> RevenueByMonth(const Dataset& dataset,
     row.orders = totals.invoices.size();
     row.customers = totals.customers.size();
     row.average_order_value = row.orders == 0 ? 0 : row.revenue / static_cast<double>(row.orders);
+    const PeriodCoverage coverage =
+        CoverageOf(row.month, CohortPeriod::kMonth, first_day, last_day);
+    row.days_in_data = coverage.days_in_data;
+    row.days = coverage.days;
     const auto split = new_and_returning.find(month);
     if (split != new_and_returning.end()) {
       row.new_revenue = split->second.first.Value();
@@ -95,28 +105,46 @@ std::vector<CountryRevenue> RevenueByCountry(const Dataset& dataset,
 }
 
 ParetoCurve ProductPareto(const Dataset& dataset) {
-  std::vector<CompensatedSum> revenue(dataset.stock_codes.size());
-  std::vector<int64_t> quantity(dataset.stock_codes.size(), 0);
-  CompensatedSum total;
-  for (size_t row = 0; row < dataset.rows(); ++row) {
-    const uint32_t stock_code = dataset.items.stock_code[dataset.transactions.item[row]];
-    revenue[stock_code].Add(dataset.AmountOfRow(row));
-    quantity[stock_code] += dataset.transactions.quantity[row];
-    total.Add(dataset.AmountOfRow(row));
+  // [0]: product lines, [1]: the others, per stock code.
+  std::array<std::vector<CompensatedSum>, 2> revenue;
+  std::array<std::vector<int64_t>, 2> quantity;
+  std::array<std::vector<uint8_t>, 2> seen;
+  for (size_t kind = 0; kind < 2; ++kind) {
+    revenue[kind].resize(dataset.stock_codes.size());
+    quantity[kind].assign(dataset.stock_codes.size(), 0);
+    seen[kind].assign(dataset.stock_codes.size(), 0);
   }
+  std::array<CompensatedSum, 2> total;
+  for (size_t row = 0; row < dataset.rows(); ++row) {
+    const uint32_t item = dataset.transactions.item[row];
+    const size_t kind = dataset.items.IsProduct(item) ? 0 : 1;
+    const uint32_t stock_code = dataset.items.stock_code[item];
+    revenue[kind][stock_code].Add(dataset.AmountOfRow(row));
+    quantity[kind][stock_code] += dataset.transactions.quantity[row];
+    seen[kind][stock_code] = 1;
+    total[kind].Add(dataset.AmountOfRow(row));
+  }
+  const auto ranked = [&](size_t kind) {
+    std::vector<ProductRevenue> list;
+    for (uint32_t code = 0; code < revenue[kind].size(); ++code)
+      if (seen[kind][code])
+        list.push_back({code, revenue[kind][code].Value(), quantity[kind][code]});
+    std::sort(list.begin(), list.end(), [&](const ProductRevenue& a, const ProductRevenue& b) {
+      if (a.revenue != b.revenue) return a.revenue > b.revenue;
+      return dataset.stock_codes[a.stock_code] < dataset.stock_codes[b.stock_code];
+    });
+    return list;
+  };
   ParetoCurve curve;
-  for (uint32_t code = 0; code < revenue.size(); ++code)
-    curve.products.push_back({code, revenue[code].Value(), quantity[code]});
-  std::sort(curve.products.begin(), curve.products.end(),
-            [&](const ProductRevenue& a, const ProductRevenue& b) {
-              if (a.revenue != b.revenue) return a.revenue > b.revenue;
-              return dataset.stock_codes[a.stock_code] < dataset.stock_codes[b.stock_code];
-            });
-  const double total_revenue = total.Value();
+  curve.products = ranked(0);
+  curve.non_products = ranked(1);
+  curve.product_revenue = total[0].Value();
+  curve.non_product_revenue = total[1].Value();
   CompensatedSum running;
   for (const ProductRevenue& product : curve.products) {
     running.Add(product.revenue);
-    curve.cumulative_share.push_back(total_revenue == 0 ? 0 : running.Value() / total_revenue);
+    curve.cumulative_share.push_back(
+        curve.product_revenue == 0 ? 0 : running.Value() / curve.product_revenue);
   }
   curve.top_count =
       static_cast<size_t>(std::ceil(0.2 * static_cast<double>(curve.products.size())));

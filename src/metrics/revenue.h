@@ -9,6 +9,7 @@
 
 #include "core/compensated_sum.h"
 #include "core/dataset.h"
+#include "metrics/periods.h"
 
 namespace growthlens {
 
@@ -20,6 +21,10 @@ struct MonthRevenue {
   double average_order_value = 0;
   double new_revenue = 0;        // from customers in their cohort month
   double returning_revenue = 0;  // from customers after it
+  /// Days of the month inside the data's first..last day, and its calendar days: the data
+  /// starts or ends inside a month with days_in_data < days (partial: its totals read low).
+  uint32_t days_in_data = 0;
+  uint32_t days = 0;
 };
 
 struct CountryRevenue {
@@ -35,11 +40,18 @@ struct ProductRevenue {
   int64_t quantity = 0;
 };
 
+/// Products ranked by revenue. Lines that are not products (postage, fees, adjustments:
+/// ItemTable::non_product) are left out of the ranking and the shares, and listed apart.
 struct ParetoCurve {
   std::vector<ProductRevenue> products;  // by revenue descending, ties by stock code
   size_t top_count = 0;                  // ceil(20% of products)
-  double top_share = 0;                  // their share of revenue
-  std::vector<double> cumulative_share;  // after each product
+  double top_share = 0;                  // their share of product revenue
+  std::vector<double> cumulative_share;  // after each product, of product revenue
+  double product_revenue = 0;            // sum over `products`
+  /// Per stock code, the lines that are not products, by revenue descending (often negative:
+  /// discounts, fees), ties by stock code.
+  std::vector<ProductRevenue> non_products;
+  double non_product_revenue = 0;
 };
 
 /// Month of year (1-12), weekday (0 = Monday) or hour (0-23).

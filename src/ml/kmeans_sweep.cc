@@ -76,12 +76,15 @@ Result<KSweepResult> SweepK(const FeatureMatrix& x, const KSweepOptions& options
   KSweepResult sweep;
   for (size_t k = options.k_min; k <= options.k_max; ++k) {
     const std::string context = "k sweep, k = " + std::to_string(k);
+    if (options.stop.stop_requested())
+      return Status(ErrorCode::kInternal, "stopped before k = " + std::to_string(k));
     KMeansOptions kmeans = options.kmeans;
     kmeans.k = k;
     Result<KMeansResult> fit = FitKMeans(x, kmeans);
     if (!fit.ok()) return fit.status().WithContext(context);
     Result<KSweepRow> row = Evaluate(x, options, *fit, k);
     if (!row.ok()) return row.status().WithContext(context);
+    if (options.keep_k == k) sweep.kept_fit = *fit;
     if (sweep.rows.empty() ||
         row->silhouette > sweep.rows[sweep.best_k - options.k_min].silhouette) {
       sweep.best_k = k;

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <stop_token>
 #include <vector>
 
 #include "core/status.h"
@@ -27,6 +28,10 @@ struct KSweepOptions {
   size_t silhouette_sample_size = 10'000;
   uint64_t silhouette_seed = 0;
   size_t stability_seeds = 0;  // extra fits per k with seeds kmeans.seed + 1, + 2, ...
+  std::stop_token stop;        // requested: the sweep ends before its next k
+  /// Also keep the fit of this k (KSweepResult::kept_fit), when it lies in the range: the
+  /// default four persona tiers take their model from the sweep instead of fitting it again.
+  std::optional<size_t> keep_k;
 };
 
 struct KSweepRow {
@@ -42,9 +47,10 @@ struct KSweepRow {
 };
 
 struct KSweepResult {
-  std::vector<KSweepRow> rows;  // ascending k
-  size_t best_k = 0;            // highest silhouette
-  KMeansResult best_fit;        // the fit for best_k
+  std::vector<KSweepRow> rows;           // ascending k
+  size_t best_k = 0;                     // highest silhouette
+  KMeansResult best_fit;                 // the fit for best_k
+  std::optional<KMeansResult> kept_fit;  // the fit for KSweepOptions::keep_k
 };
 
 /// Errors: k_min < 2, k_min > k_max, k_max > rows - 1, and anything FitKMeans or the metrics

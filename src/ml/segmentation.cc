@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <numeric>
+#include <utility>
 
 #include "core/number_format.h"
 #include "ml/kmeans.h"
@@ -17,7 +18,7 @@ namespace growthlens::ml {
 
 namespace {
 
-constexpr size_t kTiers = 4;
+constexpr size_t kTiers = kTierCount;
 constexpr size_t kTopFeatures = 3;
 
 constexpr std::array<const char*, kTiers> kUsageTiers = {"Power Users", "Regular Users",
@@ -71,16 +72,68 @@ std::string Action(size_t tier, const Persona& persona, bool usage) {
 }
 
 std::string Description(const Persona& persona, bool usage) {
-  return fmt::format(
+  std::string text = fmt::format(
       "{} {} ({}): last active {} days ago (median), {} {} and {} {} on average; {} of all {}.",
       GroupedNumber(static_cast<double>(persona.users), 0), usage ? "users" : "customers",
       PercentText(persona.share), GroupedNumber(persona.median_recency, 0),
       GroupedNumber(persona.mean_frequency, 1), usage ? "active days" : "orders",
       GroupedNumber(persona.mean_monetary, usage ? 0 : 2), usage ? "events" : "revenue",
       PercentText(persona.monetary_share), usage ? "events" : "revenue");
+  if (persona.small)
+    text += fmt::format(
+        " Under {} of the {}: too few to run a campaign on by themselves; handle them with the "
+        "neighbouring tier.",
+        PercentText(kSmallPersonaShare, 0), usage ? "users" : "customers");
+  return text;
+}
+
+const KSweepRow* SweepRow(const KSweepResult& sweep, size_t k) {
+  for (const KSweepRow& row : sweep.rows)
+    if (row.k == k) return &row;
+  return nullptr;
+}
+
+/// What the sweep says about the k in use, in words.
+std::string Advice(const KSweepResult& sweep, size_t k, KChoice choice, bool usage) {
+  const KSweepRow* best = SweepRow(sweep, sweep.best_k);
+  if (best == nullptr) return "";
+  const std::string range = fmt::format("k = {}..{}", sweep.rows.front().k, sweep.rows.back().k);
+  if (sweep.best_k == k)
+    return fmt::format("k = {} is also the best separated of {} (silhouette {:.3f}).", k, range,
+                       best->silhouette);
+  const KSweepRow* used = SweepRow(sweep, k);
+  std::string against;
+  if (used != nullptr) {
+    // Davies-Bouldin (lower is better) does not always side with the silhouette: say which.
+    const bool agrees = best->davies_bouldin < used->davies_bouldin;
+    against = fmt::format(
+        " against {:.3f} for k = {}; Davies-Bouldin, lower is better, {}: {:.2f} against {:.2f}",
+        used->silhouette, k, agrees ? "agrees" : fmt::format("prefers k = {}", k),
+        agrees ? best->davies_bouldin : used->davies_bouldin,
+        agrees ? used->davies_bouldin : best->davies_bouldin);
+  }
+  if (choice == KChoice::kFourTiers)
+    return fmt::format(
+        "k = {} separates the {} more cleanly (silhouette {:.3f}{}); the default keeps the four "
+        "actionable tiers.",
+        sweep.best_k, usage ? "users" : "customers", best->silhouette, against);
+  return fmt::format("k = {} has the best silhouette of {} ({:.3f}).", sweep.best_k, range,
+                     best->silhouette);
 }
 
 }  // namespace
+
+const char* KChoiceName(KChoice choice) {
+  switch (choice) {
+    case KChoice::kFourTiers:
+      return "four tiers";
+    case KChoice::kBestSilhouette:
+      return "best silhouette";
+    case KChoice::kGiven:
+      return "given";
+  }
+  return "";
+}
 
 Result<FeatureMatrix> SegmentationFeatures(const Dataset& dataset, const RfmTable& rfm,
                                            SegmentFeatures features,
@@ -176,9 +229,42 @@ Result<Segmentation> SegmentUsers(const Dataset& dataset, const RfmTable& rfm,
   kmeans.n_init = options.n_init;
   kmeans.seed = options.seed;
   kmeans.threads = options.threads;
+  const KChoice choice = options.k ? KChoice::kGiven : options.k_choice;
+  segmentation.k_choice = choice;
+  segmentation.k_from_silhouette = choice == KChoice::kBestSilhouette;
+  // The four tiers, or as many as three users allow.
+  const size_t tiers_k = std::min(kTiers, scaled->rows() - 1);
+  const size_t wanted_k = options.k.value_or(tiers_k);
   KMeansResult fit;
-  if (options.k) {
-    kmeans.k = *options.k;
+  bool fitted_here = true;
+  if (choice == KChoice::kBestSilhouette || (choice == KChoice::kFourTiers && options.advise)) {
+    KSweepOptions sweep;
+    sweep.k_min = options.k_min;
+    sweep.k_max = std::min(options.k_max, std::max<size_t>(scaled->rows(), 2) - 1);
+    sweep.kmeans = kmeans;
+    sweep.exact_silhouette_max_rows = options.exact_silhouette_max_rows;
+    sweep.silhouette_sample_size = options.silhouette_sample_size;
+    sweep.silhouette_seed = options.seed;
+    sweep.stability_seeds = options.stability_seeds;
+    sweep.stop = options.stop;
+    if (choice == KChoice::kFourTiers) sweep.keep_k = tiers_k;
+    Result<KSweepResult> swept = SweepK(*scaled, sweep);
+    if (!swept.ok()) return swept.status();
+    segmentation.sweep = std::move(swept).value();
+    const size_t used_k = choice == KChoice::kBestSilhouette ? segmentation.sweep.best_k : tiers_k;
+    segmentation.advice =
+        Advice(segmentation.sweep, used_k, choice, dataset.kind() == DataKind::kUsage);
+    if (choice == KChoice::kBestSilhouette || segmentation.sweep.kept_fit) {
+      fit = choice == KChoice::kBestSilhouette ? segmentation.sweep.best_fit
+                                               : *std::exchange(segmentation.sweep.kept_fit, {});
+      const KSweepRow* row = SweepRow(segmentation.sweep, used_k);
+      segmentation.silhouette = row->silhouette;
+      segmentation.silhouette_rows = row->silhouette_rows;
+      fitted_here = false;
+    }
+  }
+  if (fitted_here) {
+    kmeans.k = wanted_k;
     Result<KMeansResult> fitted = FitKMeans(*scaled, kmeans);
     if (!fitted.ok()) return fitted.status();
     fit = std::move(fitted).value();
@@ -192,25 +278,6 @@ Result<Segmentation> SegmentUsers(const Dataset& dataset, const RfmTable& rfm,
       segmentation.silhouette = silhouette->score;
       segmentation.silhouette_rows = silhouette->sample_size;
     }
-  } else {
-    KSweepOptions sweep;
-    sweep.k_min = options.k_min;
-    sweep.k_max = std::min(options.k_max, std::max<size_t>(scaled->rows(), 2) - 1);
-    sweep.kmeans = kmeans;
-    sweep.exact_silhouette_max_rows = options.exact_silhouette_max_rows;
-    sweep.silhouette_sample_size = options.silhouette_sample_size;
-    sweep.silhouette_seed = options.seed;
-    sweep.stability_seeds = options.stability_seeds;
-    Result<KSweepResult> swept = SweepK(*scaled, sweep);
-    if (!swept.ok()) return swept.status();
-    segmentation.sweep = std::move(swept).value();
-    segmentation.k_from_silhouette = true;
-    fit = segmentation.sweep.best_fit;
-    for (const KSweepRow& row : segmentation.sweep.rows)
-      if (row.k == segmentation.sweep.best_k) {
-        segmentation.silhouette = row.silhouette;
-        segmentation.silhouette_rows = row.silhouette_rows;
-      }
   }
   segmentation.k = fit.centres.rows();
   segmentation.inertia = fit.inertia;
@@ -285,6 +352,7 @@ void NamePersonas(const Dataset& dataset, const RfmTable& rfm, Segmentation& seg
     const size_t tier = TierOf(rank, k);
     const char* base = usage ? kUsageTiers[tier] : kTransactionTiers[tier];
     persona.name = tier_size[tier] > 1 ? fmt::format("{} {}", base, ++tier_seen[tier]) : base;
+    persona.small = persona.share < kSmallPersonaShare;
     persona.description = Description(persona, usage);
     persona.action = Action(tier, persona, usage);
     segmentation.personas.push_back(std::move(persona));

@@ -1,10 +1,12 @@
 #pragma once
 // Segmentation: users grouped into behavioural personas a team can act on. Features are the RFM
 // values (optionally plus each user's share of events per feature, for usage logs), log1p then
-// standard-scaled; KMeans with k chosen by the best silhouette over a range unless given; the
-// clusters are ordered by value (most valuable first), named by the rules of docs/ANALYTICS.md
-// ("Segmentation") and described (size, share, mean and median R/F/M, value share, top
-// features, what to do).
+// standard-scaled; KMeans with k = 4 by default (the four named tiers: Power, Regular, At-Risk,
+// Dormant), the silhouette / Davies-Bouldin sweep over a range reported beside it as advice; k
+// chosen by the best silhouette instead on request, or given. The clusters are ordered by value
+// (most valuable first), named by the rules of docs/ANALYTICS.md ("Segmentation") and described
+// (size, share, mean and median R/F/M, value share, top features, what to do); a persona under
+// 2% of the users is flagged as too small to act on alone.
 //
 //   Result<Segmentation> segments = SegmentUsers(dataset, rfm, SegmentationOptions{});
 //   for (const Persona& persona : segments->personas) Show(persona.name, persona.users);
@@ -12,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -30,9 +33,24 @@ enum class SegmentFeatures {
   kRfmAndUsageShares,  // usage logs: plus the user's share of events in each feature
 };
 
+/// How the number of personas is chosen.
+enum class KChoice {
+  kFourTiers,       // default: k = 4, the sweep over k_min..k_max reported as advice
+  kBestSilhouette,  // --k auto: the best silhouette over k_min..k_max
+  kGiven,           // --k N: no sweep
+};
+/// "four tiers", "best silhouette", "given".
+const char* KChoiceName(KChoice choice);
+
+inline constexpr size_t kTierCount = 4;
+/// Personas holding less than this share of the users are flagged (Persona::small).
+inline constexpr double kSmallPersonaShare = 0.02;
+
 struct SegmentationOptions {
   SegmentFeatures features = SegmentFeatures::kRfm;
-  std::optional<size_t> k;  // fixed k; else the best silhouette over k_min..k_max
+  KChoice k_choice = KChoice::kFourTiers;
+  std::optional<size_t> k;  // with kGiven; setting it implies kGiven
+  bool advise = true;       // four tiers: run the sweep for the advice (off: the fit only)
   size_t k_min = 2;
   size_t k_max = 10;
   size_t n_init = 10;
@@ -41,6 +59,7 @@ struct SegmentationOptions {
   size_t silhouette_sample_size = 10'000;
   size_t stability_seeds = 0;  // extra fits with other seeds, for the adjusted Rand index
   unsigned threads = 0;
+  std::stop_token stop;  // requested: the k sweep ends before its next k
 };
 
 struct FeatureUse {
@@ -60,6 +79,7 @@ struct Persona {
   double median_recency = 0, median_frequency = 0, median_monetary = 0;
   double monetary_share = 0;             // of revenue (events for usage logs)
   std::vector<FeatureUse> top_features;  // usage logs: up to 3, most used first
+  bool small = false;                    // share < kSmallPersonaShare: too few to act on alone
 };
 
 struct Segmentation {
@@ -69,9 +89,13 @@ struct Segmentation {
   FeatureMatrix centres;        // scaled space, one row per persona, in persona order
   std::vector<int32_t> labels;  // persona id per RfmTable row
   std::vector<Persona> personas;
-  KSweepResult sweep;  // rows empty when k was given
-  bool k_from_silhouette = false;
+  KSweepResult sweep;  // rows empty when k was given (or four tiers without advice)
+  KChoice k_choice = KChoice::kFourTiers;
+  bool k_from_silhouette = false;  // k_choice == kBestSilhouette
   size_t k = 0;
+  /// The sweep's view of k, in words ("k = 2 separates the users more cleanly (silhouette ...);
+  /// the default keeps the four actionable tiers."); empty without a sweep.
+  std::string advice;
   double inertia = 0;
   double silhouette = 0;
   size_t silhouette_rows = 0;

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/parallel.h"
+#include "prep/cancellation_netting.h"
 #include "prep/dataset_builder.h"
 #include "prep/duplicate_finder.h"
 
@@ -113,6 +114,9 @@ class RowRules {
   std::vector<uint8_t> cancelled_invoice_;
 };
 
+// Cancellation lines without a purchase to net listed in the report; the rest are counted.
+constexpr size_t kListedUnmatchedCancellations = 100;
+
 // Rows the cleaning pass reads at once, so that the rules, the kept codes and the duplicate
 // scan each go over a block while it is in cache (18 bytes per usage row: 150 KB).
 constexpr size_t kBlockRows = 8192;
@@ -138,8 +142,9 @@ StatusTally TallyChunk(const std::vector<uint8_t>& status, size_t kept, size_t m
 }
 
 // What to show for a row a rule dropped: the column and value that made it fail.
-RowExample DescribeDrop(const StagedTable& table, const StagedChunk& chunk, size_t row,
-                        CleaningRule rule, const RowRules& rules) {
+RowExample DescribeDrop(const StagedTable& table, size_t chunk_idx, size_t row, CleaningRule rule,
+                        const RowRules& rules, const NettingReport& netting) {
+  const StagedChunk& chunk = table.chunks[chunk_idx];
   const ColumnMapping& mapping = table.mapping;
   const StagedDictionaries& dictionaries = table.dictionaries;
   const bool usage = mapping.kind == DataKind::kUsage;
@@ -188,6 +193,16 @@ RowExample DescribeDrop(const StagedTable& table, const StagedChunk& chunk, size
       example.column = mapping.NameOf(mapping.Has(Role::kPrice) ? Role::kPrice : Role::kAmount);
       example.value = fmt::format("{}", chunk.price[row]);
       break;
+    case CleaningRule::kNetCancellations: {
+      example.column = mapping.NameOf(Role::kOrder);
+      example.value = std::string(dictionaries.invoices[chunk.invoice[row]]);
+      const uint32_t by = netting.RemovedBy(chunk_idx, row);
+      if (by != kNullCode)
+        example.message =
+            fmt::format("{} units of {} cancelled by {}", chunk.quantity[row],
+                        dictionaries.stock_codes[chunk.stock_code[row]], dictionaries.invoices[by]);
+      break;
+    }
     case CleaningRule::kNonPositiveEvents:
       example.column = mapping.NameOf(Role::kCount);
       example.value = std::to_string(chunk.events[row]);
@@ -235,6 +250,12 @@ Result<CleanedData> CleanStagedTable(CsvReadResult&& read, const CleaningOptions
 
   CleanedData cleaned;
   CleaningReport& report = cleaned.report;
+  if (kind == DataKind::kTransactions && options.IsEnabled(CleaningRule::kNetCancellations))
+    NetCancellations(table, status, static_cast<uint8_t>(CleaningRule::kCancelled),
+                     static_cast<uint8_t>(CleaningRule::kNonPositiveQuantity),
+                     static_cast<uint8_t>(CleaningRule::kNetCancellations), threads,
+                     kListedUnmatchedCancellations, report.netting);
+
   report.source = read.source;
   report.kind = kind;
   report.schema = table.mapping.schema;
@@ -261,20 +282,20 @@ Result<CleanedData> CleanStagedTable(CsvReadResult&& read, const CleaningOptions
   // Chunks in file order, so the examples are the first rows of each reason.
   const auto unparsable_idx = static_cast<size_t>(ParseIssue::kUnparsableDate);
   for (size_t chunk_idx = 0; chunk_idx < tallies.size(); ++chunk_idx) {
-    const StagedChunk& chunk = table.chunks[chunk_idx];
     const StatusTally& tally = tallies[chunk_idx];
     report.rows_kept += tally.rows[kKeepRow];
     report.malformed[unparsable_idx] += tally.rows[kUnparsableDateStatus];
     for (uint32_t row : tally.first[kUnparsableDateStatus])
       if (report.malformed_examples[unparsable_idx].size() < max_examples)
         report.malformed_examples[unparsable_idx].push_back(
-            DescribeDrop(table, chunk, row, CleaningRule::kInvalidDate, rules));
+            DescribeDrop(table, chunk_idx, row, CleaningRule::kInvalidDate, rules, report.netting));
     for (RuleOutcome& outcome : report.rules) {
       const auto rule_status = static_cast<size_t>(outcome.rule);
       outcome.dropped += tally.rows[rule_status];
       for (uint32_t row : tally.first[rule_status])
         if (outcome.examples.size() < max_examples)
-          outcome.examples.push_back(DescribeDrop(table, chunk, row, outcome.rule, rules));
+          outcome.examples.push_back(
+              DescribeDrop(table, chunk_idx, row, outcome.rule, rules, report.netting));
     }
   }
   if (strict && report.MalformedTotal() > 0)
@@ -284,6 +305,7 @@ Result<CleanedData> CleanStagedTable(CsvReadResult&& read, const CleaningOptions
 
   BuildOutcome built = BuildDataset(table, status, kept_rows, threads);
   cleaned.dataset = std::move(built.dataset);
+  if (kind == DataKind::kTransactions) MarkNonProducts(cleaned.dataset, options.non_products);
   report.signup_conflicts = built.signup_conflicts;
   report.clean_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

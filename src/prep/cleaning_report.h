@@ -9,6 +9,7 @@
 
 #include "io/csv_table_reader.h"
 #include "io/staged_table.h"
+#include "prep/cancellation_netting.h"
 #include "prep/cleaning_rules.h"
 
 namespace growthlens {
@@ -33,7 +34,9 @@ struct CleaningReport {
   std::array<std::vector<RowExample>, kParseIssueCount> malformed_examples;
   std::array<RuleOutcome, kCleaningRuleCount> rules;
   uint64_t rows_kept = 0;
-  uint64_t signup_conflicts = 0;  // users whose rows disagree on signup_date (earliest kept)
+  uint64_t signup_conflicts = 0;
+  NettingReport netting;  // transactions with net_cancellations on  // users whose rows disagree on
+                          // signup_date (earliest kept)
 
   double read_seconds = 0;
   double clean_seconds = 0;

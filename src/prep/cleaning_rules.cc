@@ -16,6 +16,8 @@ const char* CleaningRuleName(CleaningRule rule) {
       return "non_positive_quantity";
     case CleaningRule::kNonPositivePrice:
       return "non_positive_price";
+    case CleaningRule::kNetCancellations:
+      return "net_cancellations";
     case CleaningRule::kNonPositiveEvents:
       return "non_positive_events";
     case CleaningRule::kEventBeforeSignup:
@@ -39,6 +41,9 @@ const char* CleaningRuleDescription(CleaningRule rule, DataKind kind) {
       return "quantity <= 0 (return)";
     case CleaningRule::kNonPositivePrice:
       return "unit price <= 0";
+    case CleaningRule::kNetCancellations:
+      return "purchase cancelled in full by a later C invoice of the same customer and item "
+             "(netting)";
     case CleaningRule::kNonPositiveEvents:
       return "events_count <= 0";
     case CleaningRule::kEventBeforeSignup:
@@ -62,6 +67,7 @@ bool RuleAppliesTo(CleaningRule rule, DataKind kind) {
     case CleaningRule::kCancelled:
     case CleaningRule::kNonPositiveQuantity:
     case CleaningRule::kNonPositivePrice:
+    case CleaningRule::kNetCancellations:
       return kind == DataKind::kTransactions;
     case CleaningRule::kNonPositiveEvents:
     case CleaningRule::kEventBeforeSignup:

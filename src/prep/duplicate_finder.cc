@@ -393,9 +393,11 @@ void DuplicateFinder::MarkAcrossRuns(std::vector<std::vector<uint8_t>>& status, 
       std::vector<uint32_t> slots(slot_mask + 1, kEmptySlot);
       for (size_t ref_idx = begin; ref_idx < end; ++ref_idx) {
         const RowRef& ref = refs[ref_idx];
-        const auto [ref_chunk, ref_row] = locate(ref.row);
-        // Init-captures: clang before 16 cannot capture a structured binding.
-        auto same_row = [&, ref_chunk = ref_chunk, ref_row = ref_row](uint32_t seen_idx) {
+        const auto located = locate(ref.row);
+        // Named copies, not a structured binding: clang before 16 cannot capture those.
+        const auto ref_chunk = located.first;
+        const auto ref_row = located.second;
+        auto same_row = [&](uint32_t seen_idx) {
           const RowRef& seen = refs[begin + seen_idx];
           if (seen.tag != ref.tag) return false;
           const auto [seen_chunk, seen_row] = locate(seen.row);

@@ -27,8 +27,8 @@ Result<CleanedData> IngestBuffer(Result<InputBuffer> buffer, const std::string& 
 Result<CleanedData> IngestFile(const std::string& path, const IngestOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const std::string name = std::filesystem::path(path).filename().string();
-  return IngestBuffer(InputBuffer::Load(path, options.encoding, Utf8Check::kByReader), name,
-                      options, start);
+  return IngestBuffer(InputBuffer::Load(path, options.encoding, Utf8Check::kByReader, options.gzip),
+                      name, options, start);
 }
 
 Result<CleanedData> IngestText(std::string text, const std::string& name,

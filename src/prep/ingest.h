@@ -17,6 +17,7 @@ struct IngestOptions {
   CsvReadOptions read;
   CleaningOptions cleaning;
   bool strict = false;
+  GzipLimits gzip;  // for .gz files
 };
 
 Result<CleanedData> IngestFile(const std::string& path, const IngestOptions& options);

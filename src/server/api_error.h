@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "core/status.h"
 
@@ -23,5 +24,9 @@ struct ApiError {
 ApiError ErrorFromStatus(const Status& status);
 
 ApiError MakeError(int http_status, std::string message, std::string parameter = "");
+
+/// A value, or the error to answer with instead.
+template <typename T>
+using Reply = std::variant<T, ApiError>;
 
 }  // namespace growthlens::server

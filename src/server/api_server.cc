@@ -8,8 +8,10 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string_view>
+#include <thread>
 #include <variant>
 
 #include <unistd.h>
@@ -18,13 +20,12 @@
 #include "core/date.h"
 #include "io/atomic_file.h"
 #include "server/api_error.h"
+#include "server/api_responses.h"
 #include "server/command_call.h"
 #include "server/downloads.h"
+#include "server/query_params.h"
 #include "server/static_files.h"
-
-#ifndef GROWTHLENS_WEB_ROOT
-#define GROWTHLENS_WEB_ROOT "web"
-#endif
+#include "server/upload_receiver.h"
 
 namespace growthlens::server {
 
@@ -116,32 +117,6 @@ const CommandRoute* FindRoute(std::string_view path) {
   return nullptr;
 }
 
-void SendJson(httplib::Response& response, int status, std::string body) {
-  response.status = status;
-  SendShared(response, std::make_shared<const std::string>(std::move(body)), std::string(kJson));
-}
-
-/// The held file's name in place of where it is stored: messages and outputs should name what
-/// the user loaded, not the server's paths.
-std::string NameSources(std::string text, const std::string& path, const std::string& name) {
-  if (path.empty() || path == name) return text;
-  for (size_t at = text.find(path); at != std::string::npos; at = text.find(path, at + name.size()))
-    text.replace(at, path.size(), name);
-  return text;
-}
-
-void SendError(httplib::Response& response, const ApiError& error) {
-  SendJson(response, error.http_status, error.Body());
-}
-
-std::string KindName(DataKind kind) {
-  return kind == DataKind::kUsage ? "usage" : "transactions";
-}
-
-/// A value, or the error to answer with instead.
-template <typename T>
-using Reply = std::variant<T, ApiError>;
-
 /// The held file a request analyses: `dataset=` if given, else the route's kind, else the usage
 /// log when loaded, else the transactions. 409 when that file is not loaded.
 Reply<HeldPtr> PickDataset(const Holdings& holdings, DataNeed need,
@@ -181,86 +156,29 @@ Reply<HeldPtr> PickDataset(const Holdings& holdings, DataNeed need,
   return held;
 }
 
-/// The query string's parameters only: httplib also adds a form-encoded body's fields, and
-/// `curl --data-binary @file.csv` sends a CSV as a form.
-QueryParams ParamsOf(const httplib::Request& request) {
-  httplib::Params parsed;
-  if (const size_t query = request.target.find('?'); query != std::string::npos)
-    httplib::detail::parse_query_text(request.target.substr(query + 1), parsed);
-  QueryParams params;
-  for (const auto& [name, value] : parsed) params.emplace_back(name, value);
-  return params;
-}
-
-std::optional<std::string> TakeParam(QueryParams& params, std::string_view name) {
-  auto found = std::find_if(params.begin(), params.end(),
-                            [name](const auto& param) { return param.first == name; });
-  if (found == params.end()) return std::nullopt;
-  std::string value = found->second;
-  params.erase(found);
-  return value;
-}
-
-Result<long> IntParam(QueryParams& params, std::string_view name, long fallback, long min,
-                      long max) {
-  const std::optional<std::string> text = TakeParam(params, name);
-  if (!text) return fallback;
-  char* end = nullptr;
-  const long value = std::strtol(text->c_str(), &end, 10);
-  if (text->empty() || *end != '\0' || value < min || value > max)
-    return Status(
-        ErrorCode::kInvalidArgument,
-        fmt::format("parameter '{}': '{}' is not a whole number in {}..{}", name, *text, min, max));
-  return value;
-}
-
-Status RefuseLeftovers(const QueryParams& params, std::string_view route) {
-  if (params.empty()) return Status::Ok();
-  return Status(ErrorCode::kInvalidArgument, fmt::format("parameter '{}': not accepted by {}{}",
-                                                         params.front().first, kApi, route));
-}
-
-/// The uploaded file: multipart field "file", else the raw body; its name from the part or ?name=.
-std::pair<std::string_view, std::string> UploadOf(const httplib::Request& request,
-                                                  const QueryParams& params) {
-  std::string name;
-  for (const auto& [key, value] : params)
-    if (key == "name") name = value;
-  if (request.is_multipart_form_data() && request.has_file("file")) {
-    const auto& part = request.files.find("file")->second;
-    return {part.content, name.empty() ? part.filename : name};
-  }
-  return {request.body, name};
-}
-
-nlohmann::ordered_json DatasetJson(const HeldDataset& held) {
-  const Dataset& dataset = held.data->dataset;
-  nlohmann::ordered_json json;
-  json["name"] = KindName(held.kind());
-  json["kind"] = KindName(held.kind());
-  json["source"] = held.source;
-  json["rows"] = dataset.rows();
-  json["users"] = dataset.users.size();
-  const std::optional<cli::DayRange> days = cli::DaysWithRows(dataset);
-  json["first_day"] = days ? nlohmann::ordered_json(FormatDate(days->first)) : nullptr;
-  json["last_day"] = days ? nlohmann::ordered_json(FormatDate(days->last)) : nullptr;
-  json["load_seconds"] = held.load_seconds;
-  json["cleaning"] = held.cleaning;
-  return json;
+/// The downloadable report, from the report template and Plotly of the dashboard's files.
+Result<std::string> Report(const Holdings& holdings, const std::string& web_root) {
+  const WebAsset* page = FindWebAsset(std::string("/") + std::string(kReportName));
+  const WebAsset* plotly = FindWebAsset("/vendor/plotly.min.js");
+  if (page == nullptr || plotly == nullptr)
+    return Status(ErrorCode::kIoError, "the report template or Plotly was not built in");
+  Result<std::string> template_text = ReadWebAsset(web_root, *page);
+  if (!template_text.ok()) return template_text.status();
+  return BuildReport(holdings, *template_text, plotly->data);
 }
 
 }  // namespace
 
-std::string DefaultWebRoot() {
-  return GROWTHLENS_WEB_ROOT;
-}
-
 ApiServer::ApiServer(ServerSettings settings)
     : settings_(std::move(settings)),
       cache_(settings_.cache_bytes),
-      http_(std::make_unique<httplib::Server>()) {
-  if (settings_.web_root.empty()) settings_.web_root = DefaultWebRoot();
+      http_(std::make_unique<HttpServer>(settings_.connections)),
+      guard_(std::make_unique<RequestGuard>(
+          GuardSettings{settings_.host, settings_.allowed_hosts, settings_.key_on_loopback},
+          settings_.access)),
+      work_(settings_.work) {
   AddRoutes();
+  AddUploadRoutes();
 }
 
 ApiServer::~ApiServer() {
@@ -270,7 +188,8 @@ ApiServer::~ApiServer() {
 }
 
 void ApiServer::Hold(HeldPtr dataset) {
-  shelf_.Put(std::move(dataset));
+  const uint64_t generation = shelf_.Put(std::move(dataset));
+  cache_.DropBefore(generation);  // answers about replaced data are never asked for again
   if (!settings_.warm_up) return;
   // The previous warm-up sees the new generation and stops after its current view; joining it
   // here keeps one warm-up thread at a time.
@@ -279,6 +198,12 @@ void ApiServer::Hold(HeldPtr dataset) {
 }
 
 Result<int> ApiServer::Bind() {
+  if (!IsLoopbackName(settings_.host) && !settings_.access)
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("--host '{}': refusing to serve beyond this machine without an "
+                              "access key; give one with --access-key-file FILE (or "
+                              "GROWTHLENS_ACCESS_KEY), or listen on 127.0.0.1",
+                              settings_.host));
   const int port =
       settings_.port == 0
           ? http_->bind_to_any_port(settings_.host)
@@ -297,6 +222,41 @@ void ApiServer::Stop() {
   if (http_->is_running()) http_->stop();
 }
 
+const std::string& ApiServer::csrf_token() const {
+  return guard_->csrf_token();
+}
+
+Reply<Result<std::string>> ApiServer::ComputeFor(const httplib::Request& request,
+                                                 CommandCall& call) {
+  const auto gone = [this, &request] { return http_->ClientGone(request); };
+  WorkQueue::Ticket ticket;
+  switch (work_.Enter(request.remote_addr, gone, ticket)) {
+    case WorkQueue::Entry::kFull:
+      return MakeError(503, fmt::format("the server is computing as many analyses as it takes "
+                                        "({} at a time, {} waiting, {} per client); retry in a "
+                                        "moment",
+                                        work_.limits().running, work_.limits().waiting,
+                                        work_.limits().per_client));
+    case WorkQueue::Entry::kAbandoned:
+      return MakeError(503, "the client left before its analysis started");
+    case WorkQueue::Entry::kEntered:
+      break;
+  }
+  // The analysis stops between its stages once nobody waits for it.
+  std::stop_source stop;
+  call.stop = stop.get_token();
+  std::jthread watcher([&gone, &stop](std::stop_token done) {
+    while (!done.stop_requested()) {
+      if (gone()) {
+        stop.request_stop();
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  return RunCommandCall(call);
+}
+
 namespace {
 
 /// The answer of a command route, from the cache or computed.
@@ -305,8 +265,15 @@ struct Answer {
   bool cached = false;
 };
 
+using ComputeFn = std::function<Reply<Result<std::string>>(CommandCall&)>;
+
+Reply<Result<std::string>> RunNow(CommandCall& call) {
+  return RunCommandCall(call);
+}
+
 Reply<Answer> AnswerCommandRoute(const CommandRoute& route, QueryParams params,
-                                 const Holdings& holdings, ResponseCache& cache) {
+                                 const Holdings& holdings, ResponseCache& cache,
+                                 const ComputeFn& compute) {
   const std::optional<std::string> asked = TakeParam(params, "dataset");
   for (std::string_view refused : route.refused)
     if (TakeParam(params, refused))
@@ -350,18 +317,16 @@ Reply<Answer> AnswerCommandRoute(const CommandRoute& route, QueryParams params,
   if (auto hit = cache.Find(key)) return Answer{std::move(hit), true};
 
   call.params = std::move(params);
-  Result<std::string> body = RunCommandCall(call);
+  Reply<Result<std::string>> computed = compute(call);
+  if (const ApiError* refused = std::get_if<ApiError>(&computed)) return *refused;
+  Result<std::string>& body = std::get<Result<std::string>>(computed);
   if (!body.ok())
     return ErrorFromStatus(
         Status(body.status().code(), NameSources(body.status().message(), held_path, held_name)));
   auto response = std::make_shared<const CachedResponse>(CachedResponse{
       200, NameSources(std::move(body).value(), held_path, held_name), std::string(kJson)});
-  cache.Store(key, response);
+  cache.Store(key, holdings.generation, response);
   return Answer{std::move(response), false};
-}
-
-void SendStatusError(httplib::Response& response, const Status& status) {
-  SendError(response, ErrorFromStatus(status));
 }
 
 }  // namespace
@@ -381,7 +346,8 @@ void ApiServer::WarmUp(std::shared_ptr<const Holdings> holdings) {
       // spelling serves requests with and without dataset=.
       QueryParams query = params;
       query.emplace_back("dataset", KindName(held->kind()));
-      if (std::holds_alternative<Answer>(AnswerCommandRoute(*route, query, *holdings, cache_)))
+      if (std::holds_alternative<Answer>(
+              AnswerCommandRoute(*route, query, *holdings, cache_, RunNow)))
         ++warmed;
     }
   }
@@ -391,14 +357,35 @@ void ApiServer::WarmUp(std::shared_ptr<const Holdings> holdings) {
 }
 
 void ApiServer::AddRoutes() {
-  httplib::Server& http = *http_;
+  HttpServer& http = *http_;
   http.set_payload_max_length(settings_.max_upload_bytes);
   // Without it a response's last small segment waits for the client's delayed ACK: +40 ms per
   // request on kept-alive connections.
   http.set_tcp_nodelay(true);
+  httplib::Headers headers;
+  for (auto& [name, value] : SecurityHeaders()) headers.emplace(name, value);
+  headers.emplace("Accept-Ranges", "none");
+  http.set_default_headers(std::move(headers));
   http.set_pre_routing_handler(
       [this](const httplib::Request& request, httplib::Response& response) {
         PreferGzip(request);
+        IgnoreRanges(request);
+        const GuardVerdict verdict = guard_->Check(request, response);
+        if (verdict.kind == GuardVerdict::Kind::kRefuse) {
+          http_->CloseAfterResponse(request);  // its body, if any, is not read
+          if (request.path.starts_with("/api/")) {
+            SendError(response, MakeError(verdict.status, verdict.text));
+          } else {
+            response.status = verdict.status;
+            response.set_content(verdict.text + "\n", "text/plain; charset=utf-8");
+          }
+          return httplib::Server::HandlerResponse::Handled;
+        }
+        if (verdict.kind == GuardVerdict::Kind::kRedirect) {
+          response.status = verdict.status;
+          response.set_header("Location", verdict.text);
+          return httplib::Server::HandlerResponse::Handled;
+        }
         if (request.path.starts_with("/api/")) return httplib::Server::HandlerResponse::Unhandled;
         if ((request.method == "GET" || request.method == "HEAD") &&
             ServeStaticFile(settings_.web_root, request, response))
@@ -447,6 +434,8 @@ void ApiServer::AddRoutes() {
     });
 
   http.Get("/api/v1/status", [this](const httplib::Request&, httplib::Response& response) {
+    // What a form post must send (request_guard.h); readable only from this origin.
+    response.set_header("X-CSRF-Token", guard_->csrf_token());
     const std::shared_ptr<const Holdings> holdings = shelf_.Snapshot();
     nlohmann::ordered_json body;
     body["version"] = "0.1.0";
@@ -457,45 +446,8 @@ void ApiServer::AddRoutes() {
     SendJson(response, 200, body.dump() + "\n");
   });
 
-  http.Post("/api/v1/upload", [this](const httplib::Request& request, httplib::Response& response) {
-    QueryParams params = ParamsOf(request);
-    std::optional<DataKind> kind;
-    if (const std::optional<std::string> asked = TakeParam(params, "kind")) {
-      if (*asked == "usage") {
-        kind = DataKind::kUsage;
-      } else if (*asked == "transactions") {
-        kind = DataKind::kTransactions;
-      } else if (*asked != "auto") {
-        SendError(response, MakeError(400,
-                                      fmt::format("parameter 'kind': '{}' is not auto, usage or "
-                                                  "transactions",
-                                                  *asked),
-                                      "kind"));
-        return;
-      }
-    }
-    const auto [body, name] = UploadOf(request, params);
-    TakeParam(params, "name");
-    if (const Status leftover = RefuseLeftovers(params, "upload"); !leftover.ok())
-      return SendStatusError(response, leftover);
-    if (!shelf_.TryBeginLoad())
-      return SendError(response, MakeError(409,
-                                           "another upload is being loaded; retry when it "
-                                           "is done"));
-    LoadGuard guard(shelf_);
-    Result<HeldPtr> held = LoadUpload(body, name, kind, settings_.load);
-    if (!held.ok()) {
-      ApiError error = ErrorFromStatus(held.status());
-      if (error.parameter != "name" && error.parameter != "kind") error.parameter = "file";
-      if (error.http_status == 500) error.http_status = 400;
-      return SendError(response, error);
-    }
-    Hold(*held);
-    SendJson(response, 200, DatasetJson(**held).dump() + "\n");
-  });
-
   http.Post("/api/v1/demo", [this](const httplib::Request& request, httplib::Response& response) {
-    QueryParams params = ParamsOf(request);
+    QueryParams params = ParseQuery(request.target);
     DemoSize size = settings_.demo;
     Result<long> users = IntParam(params, "users", size.users, 10, 2'000'000);
     Result<long> customers = IntParam(params, "customers", size.customers, 10, 500'000);
@@ -520,7 +472,7 @@ void ApiServer::AddRoutes() {
 
   http.Get("/api/v1/analysis",
            [this](const httplib::Request& request, httplib::Response& response) {
-             QueryParams params = ParamsOf(request);
+             QueryParams params = ParseQuery(request.target);
              const std::optional<std::string> asked = TakeParam(params, "dataset");
              if (const Status leftover = RefuseLeftovers(params, "analysis"); !leftover.ok())
                return SendStatusError(response, leftover);
@@ -541,11 +493,7 @@ void ApiServer::AddRoutes() {
     for (const DownloadFile& file : ListDownloads(*holdings)) {
       if (file.name != name) continue;
       Result<std::string> content =
-          file.path.empty() ? BuildReport(*holdings, settings_.web_root,
-                                          (std::filesystem::path(settings_.web_root) /
-                                           "node_modules" / "plotly.js-dist-min" / "plotly.min.js")
-                                              .string())
-                            : ReadWholeFile(file.path);
+          file.path.empty() ? Report(*holdings, settings_.web_root) : ReadWholeFile(file.path);
       if (!content.ok()) return SendError(response, MakeError(500, content.status().message()));
       response.set_header("Content-Disposition",
                           fmt::format("attachment; filename=\"{}\"", file.name));
@@ -559,42 +507,6 @@ void ApiServer::AddRoutes() {
                                          name)));
   });
 
-  http.Post("/api/v1/experiment/analyze", [this](const httplib::Request& request,
-                                                 httplib::Response& response) {
-    QueryParams params = ParamsOf(request);
-    const auto [body, given_name] = UploadOf(request, params);
-    TakeParam(params, "name");
-    if (body.empty())
-      return SendError(response,
-                       MakeError(400,
-                                 "parameter 'file': send the experiment CSV (one row per user, "
-                                 "or per variant and metric) as the body or the field 'file'",
-                                 "file"));
-    Result<std::string> name = SafeUploadName(given_name.empty() ? "experiment.csv" : given_name);
-    if (!name.ok()) return SendStatusError(response, name.status());
-    // A directory per request: concurrent uploads of one name do not meet.
-    const std::filesystem::path dir =
-        std::filesystem::temp_directory_path() /
-        fmt::format("growthlens-{}-{}", ::getpid(), experiment_uploads_.fetch_add(1));
-    const std::string path = (dir / *name).string();
-    std::error_code ignored;
-    if (const Status written = WriteFileAtomically(path, body); !written.ok()) {
-      std::filesystem::remove_all(dir, ignored);
-      return SendError(response, MakeError(500, written.message()));
-    }
-    CommandCall call;
-    call.command = {"experiment", "analyze"};
-    call.params = std::move(params);
-    call.input = path;
-    Result<std::string> result = RunCommandCall(call);
-    std::filesystem::remove_all(dir, ignored);
-    // Name the upload, not the temporary file.
-    if (!result.ok())
-      return SendStatusError(response, Status(result.status().code(),
-                                              NameSources(result.status().message(), path, *name)));
-    SendJson(response, 200, NameSources(std::move(result).value(), path, *name));
-  });
-
   http.Get(R"(/api/v1/(.+))", [this](const httplib::Request& request, httplib::Response& response) {
     const std::string path = request.matches[1];
     const CommandRoute* route = FindRoute(path);
@@ -604,7 +516,9 @@ void ApiServer::AddRoutes() {
                                                   "listed in docs/API.md",
                                                   path)));
     const auto start = std::chrono::steady_clock::now();
-    Reply<Answer> reply = AnswerCommandRoute(*route, ParamsOf(request), *shelf_.Snapshot(), cache_);
+    Reply<Answer> reply = AnswerCommandRoute(
+        *route, ParseQuery(request.target), *shelf_.Snapshot(), cache_,
+        [this, &request](CommandCall& call) { return ComputeFor(request, call); });
     if (const ApiError* error = std::get_if<ApiError>(&reply)) return SendError(response, *error);
     const Answer* answer = &std::get<Answer>(reply);
     response.set_header("X-GrowthLens-Cache", answer->cached ? "hit" : "miss");

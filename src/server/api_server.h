@@ -10,31 +10,37 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "core/status.h"
+#include "server/access_gate.h"
+#include "server/api_error.h"
+#include "server/command_call.h"
 #include "server/data_loader.h"
 #include "server/held_data.h"
+#include "server/http_server.h"
+#include "server/request_guard.h"
 #include "server/response_cache.h"
-
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
+#include "server/work_queue.h"
 
 namespace growthlens::server {
 
 struct ServerSettings {
   std::string host = "127.0.0.1";
   int port = 8501;       // 0 = any free port (tests)
-  std::string web_root;  // the dashboard's files (web/)
+  std::string web_root;  // "" = the embedded dashboard; else its files are read from here
   LoadSettings load;
   DemoSize demo;
   size_t cache_bytes = size_t{512} << 20;
   size_t max_upload_bytes = size_t{2} << 30;
   bool access_log = true;
   bool warm_up = true;
+  std::vector<std::string> allowed_hosts;    // Host names served besides loopback ones
+  std::shared_ptr<const AccessGate> access;  // null: no key; only loopback clients are served
+  bool key_on_loopback = false;              // loopback clients need the key too
+  ConnectionLimits connections;
+  WorkLimits work;
 };
 
 class ApiServer {
@@ -54,21 +60,27 @@ class ApiServer {
 
   DataShelf& shelf() { return shelf_; }
   const ServerSettings& settings() const { return settings_; }
+  WorkQueue& work_queue() { return work_; }
+  const ResponseCache& cache() const { return cache_; }
+  /// What form posts must send as X-CSRF-Token.
+  const std::string& csrf_token() const;
 
  private:
   void AddRoutes();
+  void AddUploadRoutes();  // upload_routes.cc
   void WarmUp(std::shared_ptr<const Holdings> holdings);
+  /// Runs `call` for `request` in the work queue, stopping it if the client leaves.
+  Reply<Result<std::string>> ComputeFor(const httplib::Request& request, CommandCall& call);
 
   ServerSettings settings_;
   DataShelf shelf_;
   ResponseCache cache_;
-  std::unique_ptr<httplib::Server> http_;
-  std::atomic<uint64_t> experiment_uploads_{0};  // names their temporary directories
+  std::unique_ptr<HttpServer> http_;
+  std::unique_ptr<RequestGuard> guard_;
+  WorkQueue work_;
+  std::atomic<uint64_t> uploads_{0};  // names their temporary directories
   std::mutex warmer_mutex_;
   std::jthread warmer_;  // the latest load's warm-up
 };
-
-/// The web root next to the sources (set at build time), used when --web-root is not given.
-std::string DefaultWebRoot();
 
 }  // namespace growthlens::server

@@ -13,10 +13,33 @@ namespace growthlens::server {
 namespace {
 
 /// Options that read or write files, or change how the data is loaded: the server owns these.
-constexpr std::array<std::string_view, 21> kServerOwned = {
-    "help",     "format",    "quiet",       "output-dir", "no-write", "model",      "output",
-    "encoding", "delimiter", "date-format", "kind",       "threads",  "examples",   "skip-rule",
-    "min-date", "max-date",  "strict",      "users-file", "data-dir", "regenerate", "data"};
+constexpr std::array<std::string_view, 27> kServerOwned = {"help",
+                                                           "format",
+                                                           "quiet",
+                                                           "output-dir",
+                                                           "no-write",
+                                                           "model",
+                                                           "output",
+                                                           "encoding",
+                                                           "delimiter",
+                                                           "date-format",
+                                                           "kind",
+                                                           "threads",
+                                                           "examples",
+                                                           "skip-rule",
+                                                           "min-date",
+                                                           "max-date",
+                                                           "strict",
+                                                           "users-file",
+                                                           "data-dir",
+                                                           "regenerate",
+                                                           "data",
+                                                           "unclosed-quotes",
+                                                           "max-quoted-bytes",
+                                                           "max-inflated-mb",
+                                                           "max-gzip-ratio",
+                                                           "non-product-codes",
+                                                           "non-product-descriptions"};
 
 bool ServerOwned(std::string_view name) {
   return name.ends_with("-col") ||
@@ -66,6 +89,7 @@ Result<std::string> RunCommandCall(const CommandCall& call) {
   cli::CommandOutcome outcome;
   outcome.output = &output;
   outcome.preloaded = call.data;
+  outcome.stop = call.stop;
   CLI::App app{"growthlens"};
   cli::RegisterCommands(app, outcome);
   CLI::App* command = FindCommand(app, call.command);

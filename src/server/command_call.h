@@ -8,6 +8,7 @@
 //   call.data = held.data;
 //   Result<std::string> json = RunCommandCall(call);  // as `growthlens usage FILE --format json`
 
+#include <stop_token>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +27,8 @@ struct CommandCall {
   cli::LoadedData data;              // analysed instead of reading `input`
   /// Options the server sets itself, e.g. --output-dir for analyze; never from the query.
   std::vector<std::string> fixed;
+  /// Requested when nobody waits for the answer any more: long commands stop between stages.
+  std::stop_token stop;
 };
 
 /// What the command printed with --format json --quiet, or its failure. An unknown or

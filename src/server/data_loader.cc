@@ -9,7 +9,7 @@
 #include "cli/ingest_command.h"
 #include "cli/output_format.h"
 #include "cli/report_view.h"
-#include "io/atomic_file.h"
+#include "server/api_responses.h"
 #include "server/command_call.h"
 
 namespace growthlens::server {
@@ -69,6 +69,10 @@ Result<std::string> SafeUploadName(std::string_view name) {
   const size_t slash = name.find_last_of("/\\");
   if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
   if (name.empty()) name = "upload.csv";
+  if (name.size() > kMaxUploadNameLength)
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("parameter 'name': {} characters; at most {} are kept", name.size(),
+                              kMaxUploadNameLength));
   std::string safe;
   for (char c : name)
     safe += std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-' ? c : '_';
@@ -79,19 +83,26 @@ Result<std::string> SafeUploadName(std::string_view name) {
   return safe;
 }
 
-Result<HeldPtr> LoadUpload(std::string_view body, const std::string& name,
-                           std::optional<DataKind> kind, const LoadSettings& settings) {
-  if (body.empty())
-    return Status(ErrorCode::kInvalidArgument,
-                  "parameter 'file': the upload is empty; send the CSV as the request body or "
-                  "as the multipart field 'file'");
-  Result<std::string> safe = SafeUploadName(name);
-  if (!safe.ok()) return safe.status();
-  const std::string path = RawPath(settings, *safe);
-  GROWTHLENS_RETURN_IF_ERROR(WriteFileAtomically(path, body));
+Result<HeldPtr> LoadUpload(const std::filesystem::path& received, std::optional<DataKind> kind,
+                           const LoadSettings& settings) {
+  const std::string name = received.filename().string();
   IngestOptions options;
   options.read.columns.kind = kind;
-  return LoadDataset(path, *safe, options, settings);
+  Result<HeldPtr> loaded = LoadDataset(received.string(), name, options, settings);
+  if (!loaded.ok())
+    return Status(loaded.status().code(),
+                  NameSources(loaded.status().message(), received.string(), name));
+  const std::string stored = RawPath(settings, name);
+  std::error_code error;
+  std::filesystem::create_directories(std::filesystem::path(stored).parent_path(), error);
+  std::filesystem::rename(received, stored, error);
+  if (error)
+    return Status(ErrorCode::kIoError,
+                  fmt::format("{}: loaded, but it could not be kept in the data folder ({})", name,
+                              error.message()));
+  auto held = std::make_shared<HeldDataset>(**loaded);
+  held->path = stored;
+  return HeldPtr(std::move(held));
 }
 
 Result<std::vector<HeldPtr>> LoadDemo(const DemoSize& size, const LoadSettings& settings) {

@@ -4,6 +4,7 @@
 // Each is ingested and cleaned as `growthlens ingest` does, then analysed once as
 // `growthlens analyze` does, which also writes the downloadable tables and the model.
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,9 +25,12 @@ struct LoadSettings {
 Result<HeldPtr> LoadDataset(const std::string& path, const std::string& source,
                             const IngestOptions& options, const LoadSettings& settings);
 
-/// Stores an uploaded CSV under <data-dir>/raw/<name> and loads it; `kind` forces the schema.
-Result<HeldPtr> LoadUpload(std::string_view body, const std::string& name,
-                           std::optional<DataKind> kind, const LoadSettings& settings);
+/// Loads an upload received at `received` (a file already named as it is to be stored; see
+/// upload_receiver.h) and, once it loaded, moves it to <data-dir>/raw/<its name> (replacing an
+/// earlier upload of that name) so that it survives a restart; `kind` forces the schema. A file
+/// that fails to load is left where it was received, for its ScratchDirectory to remove.
+Result<HeldPtr> LoadUpload(const std::filesystem::path& received, std::optional<DataKind> kind,
+                           const LoadSettings& settings);
 
 struct DemoSize {
   int users = 5000;
@@ -38,7 +42,9 @@ struct DemoSize {
 /// and loads both.
 Result<std::vector<HeldPtr>> LoadDemo(const DemoSize& size, const LoadSettings& settings);
 
-/// "orders (2).csv" -> "orders_2_.csv": a file name safe to store, ending in .csv or .csv.gz.
+/// "orders (2).csv" -> "orders_2_.csv": a file name safe to store, ending in .csv or .csv.gz, at
+/// most kMaxUploadNameLength characters.
+inline constexpr size_t kMaxUploadNameLength = 120;
 Result<std::string> SafeUploadName(std::string_view name);
 
 }  // namespace growthlens::server

@@ -86,13 +86,8 @@ Result<std::string> ReadWholeFile(const std::string& path) {
   return text.str();
 }
 
-Result<std::string> BuildReport(const Holdings& holdings, const std::string& web_root,
-                                const std::string& plotly_path) {
-  Result<std::string> page =
-      ReadWholeFile((std::filesystem::path(web_root) / kReportName).string());
-  if (!page.ok()) return page.status();
-  Result<std::string> plotly = ReadWholeFile(plotly_path);
-  if (!plotly.ok()) return plotly.status();
+Result<std::string> BuildReport(const Holdings& holdings, std::string_view page,
+                                std::string_view plotly) {
   nlohmann::ordered_json report;
   report["generated"] = fmt::format(
       "{:%FT%TZ}", std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
@@ -104,12 +99,11 @@ Result<std::string> BuildReport(const Holdings& holdings, const std::string& web
     report["datasets"][held->kind() == DataKind::kUsage ? "usage" : "transactions"] =
         std::move(analysis);
   }
-  std::string html = std::move(page).value();
-  if (!ReplaceOnce(html, "/*GROWTHLENS_PLOTLY*/", ScriptSafe(std::move(plotly).value())) ||
+  std::string html(page);
+  if (!ReplaceOnce(html, "/*GROWTHLENS_PLOTLY*/", ScriptSafe(std::string(plotly))) ||
       !ReplaceOnce(html, "/*GROWTHLENS_REPORT_JSON*/", ScriptSafe(report.dump())))
-    return Status(
-        ErrorCode::kIoError,
-        fmt::format("{}/{}: the report template lacks its placeholders", web_root, kReportName));
+    return Status(ErrorCode::kIoError,
+                  fmt::format("{}: the report template lacks its placeholders", kReportName));
   return html;
 }
 

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -27,9 +28,10 @@ inline constexpr std::string_view kReportName = "report.html";
 std::vector<DownloadFile> ListDownloads(const Holdings& holdings);
 nlohmann::ordered_json DownloadsJson(const std::vector<DownloadFile>& files);
 
-/// The report: web/report.html with Plotly and {"generated", "datasets": {kind: analysis}}.
-Result<std::string> BuildReport(const Holdings& holdings, const std::string& web_root,
-                                const std::string& plotly_path);
+/// The report: `page` (web/report.html) with `plotly` and {"generated", "datasets": {kind:
+/// analysis}} inlined.
+Result<std::string> BuildReport(const Holdings& holdings, std::string_view page,
+                                std::string_view plotly);
 
 /// The whole file, or an I/O error naming it.
 Result<std::string> ReadWholeFile(const std::string& path);

@@ -5,12 +5,15 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "cli/ingest_command.h"
+#include "cli/option_bounds.h"
+#include "server/access_gate.h"
 #include "server/api_server.h"
 
 namespace growthlens::server {
@@ -24,6 +27,8 @@ struct ServeArgs {
   bool quiet = false;
   size_t max_upload_mb = 2048;
   size_t cache_mb = 512;
+  std::string access_key_file;
+  std::string access_key;
 };
 
 Status RunServe(ServeArgs& args) {
@@ -32,17 +37,19 @@ Status RunServe(ServeArgs& args) {
   settings.access_log = !args.quiet;
   settings.max_upload_bytes = args.max_upload_mb << 20;
   settings.cache_bytes = args.cache_mb << 20;
-  if (settings.web_root.empty()) settings.web_root = DefaultWebRoot();
-  if (!std::filesystem::exists(std::filesystem::path(settings.web_root) / "index.html"))
+  Result<std::unique_ptr<AccessGate>> gate =
+      LoadSharedKey(args.access_key_file, args.access_key, std::getenv("GROWTHLENS_ACCESS_KEY"));
+  if (!gate.ok()) return gate.status();
+  settings.access = std::move(gate).value();
+  if (settings.key_on_loopback && !settings.access)
+    return Status(ErrorCode::kInvalidArgument,
+                  "--require-access-key: no key is configured (--access-key-file FILE, "
+                  "--access-key or GROWTHLENS_ACCESS_KEY)");
+  if (!settings.web_root.empty() &&
+      !std::filesystem::exists(std::filesystem::path(settings.web_root) / "index.html"))
     return Status(ErrorCode::kIoError,
                   fmt::format("--web-root '{}': no index.html there (the dashboard's files are "
                               "the repository's web/ folder)",
-                              settings.web_root));
-  if (!std::filesystem::exists(std::filesystem::path(settings.web_root) / "node_modules" /
-                               "plotly.js-dist-min" / "plotly.min.js"))
-    return Status(ErrorCode::kIoError,
-                  fmt::format("--web-root '{}': Plotly is missing; run 'npm ci' in it (the "
-                              "README's commands do)",
                               settings.web_root));
 
   ApiServer server(settings);
@@ -78,25 +85,54 @@ void RegisterServeCommand(CLI::App& app, cli::CommandOutcome& outcome) {
       "data; with neither it opens on the upload page.");
   command->add_option("files", args->files, "Usage log and/or transactions CSV to load")
       ->check(CLI::ExistingFile);
-  command->add_option("--host", args->settings.host, "Address to listen on (default 127.0.0.1)");
-  command->add_option("--port", args->settings.port, "Port (default 8501; 0 = any free port)");
+  command->add_option("--host", args->settings.host,
+                      "Address to listen on (default 127.0.0.1); any other than a loopback address "
+                      "needs an access key");
+  command->add_option("--port", args->settings.port, "Port (default 8501; 0 = any free port)")
+      ->check(cli::WholeNumberIn(0, 65535));
+  command->add_option("--allowed-host", args->settings.allowed_hosts,
+                      "A host name the dashboard may be reached by besides localhost and IP "
+                      "addresses (repeatable), e.g. the machine's DNS name");
+  command->add_option("--access-key-file", args->access_key_file,
+                      "File whose first line is the access key that clients on other machines "
+                      "must present (Authorization: Bearer KEY, or ?key=KEY once in the browser)");
+  command->add_option("--access-key", args->access_key,
+                      "The access key itself (visible to other local users in the process list; "
+                      "prefer --access-key-file or the GROWTHLENS_ACCESS_KEY variable)");
+  command->add_flag("--require-access-key", args->settings.key_on_loopback,
+                    "Ask the key from every client, this machine's too (e.g. behind a reverse "
+                    "proxy)");
+  command
+      ->add_option("--max-client-connections", args->settings.connections.per_client,
+                   "Connections one client address may hold open (default 16)")
+      ->check(cli::WholeNumberIn(1, 1024));
   command->add_flag(
       "--demo", args->demo,
       "Generate demo data (a usage log and transactions) into --data-dir and load it");
-  command->add_option("--users", args->settings.demo.users,
-                      "--demo: users in the usage log (default 5000)");
-  command->add_option("--customers", args->settings.demo.customers,
-                      "--demo: customers in the transactions (default 4000)");
-  command->add_option("--seed", args->settings.demo.seed, "--demo: seed (default 42)");
+  command
+      ->add_option("--users", args->settings.demo.users,
+                   "--demo: users in the usage log (default 5000)")
+      ->check(cli::WholeNumberIn(10, 2'000'000));
+  command
+      ->add_option("--customers", args->settings.demo.customers,
+                   "--demo: customers in the transactions (default 4000)")
+      ->check(cli::WholeNumberIn(10, 500'000));
+  command->add_option("--seed", args->settings.demo.seed, "--demo: seed (default 42)")
+      ->check(cli::WholeNumberIn(0, cli::kMaxSeed));
   command->add_option(
       "--data-dir", args->settings.load.data_dir,
       "Where uploads (raw/) and the analysis tables (processed/) go (default data)");
   command->add_option("--web-root", args->settings.web_root,
-                      "The dashboard's files (default: the web/ folder of the source tree)");
-  command->add_option("--max-upload-mb", args->max_upload_mb,
-                      "Largest upload accepted, in MiB (default 2048)");
-  command->add_option("--cache-mb", args->cache_mb,
-                      "Memory for cached API responses, in MiB (default 512)");
+                      "Development: read the dashboard's files from this folder (the repository's "
+                      "web/) at each request instead of the copy built into growthlens");
+  command
+      ->add_option("--max-upload-mb", args->max_upload_mb,
+                   "Largest upload accepted, in MiB (default 2048)")
+      ->check(cli::WholeNumberIn(1, 1 << 20));
+  command
+      ->add_option("--cache-mb", args->cache_mb,
+                   "Memory for cached API responses, in MiB (default 512)")
+      ->check(cli::WholeNumberIn(1, 1 << 20));
   command->add_flag(
       "--no-warm-up", [args](int64_t) { args->settings.warm_up = false; },
       "Do not compute the pages' default views after loading");

@@ -103,6 +103,8 @@ Result<ExperimentAnalysis> AnalyzeExperiment(std::span<const std::string> arms,
   if (!srm.ok()) return srm.status();
   out.srm = *srm;
 
+  // Where each result comes from, to recompute its intervals at the corrected level.
+  std::vector<std::pair<const MetricArms*, std::size_t>> sources;
   for (const MetricArms& metric : metrics) {
     const bool consistent =
         metric.arms.size() == arms.size() &&
@@ -126,6 +128,7 @@ Result<ExperimentAnalysis> AnalyzeExperiment(std::span<const std::string> arms,
             fmt::format("metric '{}', variant '{}'", metric.name, arms[treatment]));
       }
       out.results.push_back(std::move(*result));
+      sources.emplace_back(&metric, treatment);
     }
   }
 
@@ -135,9 +138,24 @@ Result<ExperimentAnalysis> AnalyzeExperiment(std::span<const std::string> arms,
     if (!result.guardrail) goal_p.push_back(result.reported.relative.p_value);
   Result<std::vector<double>> adjusted = AdjustPValues(goal_p, options.correction);
   if (!adjusted.ok()) return adjusted.status();
+  Result<std::vector<double>> levels = AdjustedLevels(goal_p, options.correction, options.alpha);
+  if (!levels.ok()) return levels.status();
   std::vector<MetricVerdict> goals, guardrails;
   std::size_t goal_idx = 0;
-  for (ComparisonResult& result : out.results) {
+  for (std::size_t result_idx = 0; result_idx < out.results.size(); ++result_idx) {
+    ComparisonResult& result = out.results[result_idx];
+    result.interval_alpha = options.alpha;
+    result.adjusted_interval = result.reported;
+    if (!result.guardrail && (*levels)[goal_idx] != options.alpha) {
+      ExperimentOptions at_level = options;
+      at_level.alpha = (*levels)[goal_idx];
+      const auto& [metric, treatment] = sources[result_idx];
+      Result<ComparisonResult> recomputed =
+          CompareArms(*metric, arms, options.control, treatment, at_level);
+      if (!recomputed.ok()) return recomputed.status().WithContext("adjusted interval");
+      result.interval_alpha = at_level.alpha;
+      result.adjusted_interval = recomputed->reported;
+    }
     const MetricSpec spec{result.metric, !Contains(options.lower_is_better, result.metric),
                           options.alpha, options.margin};
     if (result.guardrail) {
@@ -146,7 +164,8 @@ Result<ExperimentAnalysis> AnalyzeExperiment(std::span<const std::string> arms,
       guardrails.push_back(result.verdict);
     } else {
       result.adjusted_p = (*adjusted)[goal_idx++];
-      result.verdict = JudgeGoal(spec, result.reported.relative, result.adjusted_p);
+      result.verdict = JudgeGoal(spec, result.adjusted_interval.relative, result.adjusted_p,
+                                 result.interval_alpha);
       goals.push_back(result.verdict);
     }
   }

@@ -9,7 +9,9 @@
 //     sequential testing its intervals and p-values are replaced by the always-valid ones of
 //     sequential.h (N = the two arms' units, tuning N*);
 //   - goal metrics' relative-lift p-values corrected together (Holm or BH) across metrics and
-//     arms; guardrails judged on their own against the non-inferiority margin (verdict.h);
+//     arms, and their intervals recomputed at the level the correction tests each at
+//     (corrections.h, AdjustedLevels), so that no interval contradicts its verdict;
+//     guardrails judged on their own against the non-inferiority margin (verdict.h);
 //   - the Bayesian view of the reported relative lift (bayesian.h, flat prior unless given);
 //   - the sample-ratio check (srm.h) on the users per arm, and the verdict.
 //
@@ -59,6 +61,12 @@ struct ComparisonResult {
   Comparison reported;                        ///< what the verdict and the correction use
   BayesianResult bayes;
   double adjusted_p = 1.0;
+  /// The level the correction tests this comparison at (AdjustedLevels; alpha for guardrails
+  /// and without a correction), and `reported` recomputed at it: its intervals exclude 0
+  /// exactly when adjusted_p < alpha, so they agree with the verdict. `reported`'s intervals
+  /// are per comparison, at 1 - alpha.
+  double interval_alpha = 0.05;
+  Comparison adjusted_interval;
   MetricVerdict verdict;
 };
 

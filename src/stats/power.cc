@@ -18,6 +18,7 @@ namespace {
 constexpr int kRootBits = 50;
 constexpr std::uintmax_t kMaxRootIterations = 400;
 constexpr double kMaxUsers = 1e15;
+constexpr double kMaxDays = 1e9;  // checked before a cast to int64
 
 Status InvalidArgument(const std::string& message) {
   return {ErrorCode::kInvalidArgument, message};
@@ -212,8 +213,13 @@ Result<SampleSizePlan> PlanSampleSize(const PowerPlan& plan) {
   SampleSizePlan out;
   out.effect_size = standardized->effect_size;
   out.n_control_exact = *n_control;
+  const double per_treatment = std::ceil(*n_control * plan.ratio);
+  // Checked before the casts: a double past int64's range makes them undefined behaviour.
+  if (!(per_treatment * plan.treatment_arms <= kMaxUsers))
+    return InvalidArgument(
+        fmt::format("ratio: {} users per treatment arm is more than {}", per_treatment, kMaxUsers));
   out.n_control = static_cast<std::int64_t>(std::ceil(*n_control));
-  out.n_per_treatment = static_cast<std::int64_t>(std::ceil(*n_control * plan.ratio));
+  out.n_per_treatment = static_cast<std::int64_t>(per_treatment);
   out.n_total = out.n_control + out.n_per_treatment * plan.treatment_arms;
   return out;
 }
@@ -267,8 +273,13 @@ Result<std::int64_t> ExpectedDurationDays(std::int64_t n_total, double daily_eli
   if (!(traffic_share > 0.0 && traffic_share <= 1.0)) {
     return InvalidArgument(fmt::format("traffic_share: must be in (0, 1], got {}", traffic_share));
   }
-  return static_cast<std::int64_t>(
-      std::ceil(static_cast<double>(n_total) / (daily_eligible * traffic_share)));
+  const double days = std::ceil(static_cast<double>(n_total) / (daily_eligible * traffic_share));
+  if (!(days <= kMaxDays))
+    return InvalidArgument(
+        fmt::format("daily_eligible: {} users a day would take more than {} "
+                    "days",
+                    daily_eligible * traffic_share, kMaxDays));
+  return static_cast<std::int64_t>(days);
 }
 
 }  // namespace growthlens::stats

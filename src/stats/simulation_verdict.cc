@@ -84,4 +84,59 @@ CampaignVerdict JudgeCampaign(const GoalSimulation& goal, size_t users,
   return {CampaignDecision::kUnderpowered, reason};
 }
 
+const char* CampaignActionName(CampaignAction action) {
+  switch (action) {
+    case CampaignAction::kRunNow:
+      return "run now";
+    case CampaignAction::kWithinReach:
+      return "within reach";
+    case CampaignAction::kBigLiftsOnly:
+      return "big lifts only";
+    case CampaignAction::kNotTestable:
+      return "not testable";
+  }
+  return "not testable";
+}
+
+CampaignAdvice AdviseCampaign(const GoalSimulation& goal, size_t users,
+                              const SimulationOptions& options, const CampaignVerdict& verdict) {
+  CampaignAdvice advice;
+  if (goal.needed && users > 0)
+    advice.needed_multiple = static_cast<double>(goal.needed->n_total) / static_cast<double>(users);
+  if (verdict.decision == CampaignDecision::kCannotTell ||
+      verdict.decision == CampaignDecision::kNoEffect) {
+    advice.text = "Not testable as set up: " + verdict.reason + ".";
+    return advice;
+  }
+  const std::string segment_users = Count(static_cast<double>(users));
+  const std::string detects =
+      goal.detectable && std::isfinite(goal.detectable->relative)
+          ? fmt::format("{} users detect a lift of {:+.1f}% or more", segment_users,
+                        100.0 * goal.detectable->relative)
+          : fmt::format("{} users cannot detect a lift of any size", segment_users);
+  if (goal.power_achieved >= options.target_power) {
+    advice.action = CampaignAction::kRunNow;
+    advice.text = fmt::format("Run it now: {} (assumed {}); {} of the simulated tests found it.",
+                              detects, EffectText(goal), PercentText(goal.power_achieved, 0));
+    return advice;
+  }
+  const std::string needs =
+      advice.needed_multiple
+          ? fmt::format("the assumed {} needs {} users, {:.1f} times the segment", EffectText(goal),
+                        Count(static_cast<double>(goal.needed->n_total)), *advice.needed_multiple)
+          : fmt::format("no number of users gives the assumed {} the target power",
+                        EffectText(goal));
+  if (advice.needed_multiple && *advice.needed_multiple <= kWithinReach) {
+    advice.action = CampaignAction::kWithinReach;
+    advice.text = fmt::format(
+        "Within reach: {}; pool it with similar users or run it on a longer window. As it is, {}.",
+        needs, detects);
+    return advice;
+  }
+  advice.action = CampaignAction::kBigLiftsOnly;
+  advice.text = fmt::format("Only for a big lift: {}; run it only if you expect that much ({}).",
+                            detects, needs);
+  return advice;
+}
+
 }  // namespace growthlens::stats

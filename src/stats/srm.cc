@@ -3,9 +3,20 @@
 #include <cmath>
 
 #include <fmt/format.h>
-#include <boost/math/distributions/chi_squared.hpp>
+#include <boost/math/special_functions/gamma.hpp>
 
 namespace growthlens::stats {
+
+namespace {
+
+/// Boost.Math reports instead of throwing: NaN or infinity, checked by the caller.
+using NoThrowPolicy = boost::math::policies::policy<
+    boost::math::policies::domain_error<boost::math::policies::errno_on_error>,
+    boost::math::policies::pole_error<boost::math::policies::errno_on_error>,
+    boost::math::policies::overflow_error<boost::math::policies::errno_on_error>,
+    boost::math::policies::evaluation_error<boost::math::policies::errno_on_error>>;
+
+}  // namespace
 
 Result<SrmResult> CheckSampleRatio(std::span<const std::int64_t> observed,
                                    std::span<const double> weights, double threshold) {
@@ -42,8 +53,21 @@ Result<SrmResult> CheckSampleRatio(std::span<const std::int64_t> observed,
     out.chi_square += gap * gap / expected;
   }
   out.dof = static_cast<double>(observed.size() - 1);
-  out.p_value =
-      boost::math::cdf(boost::math::complement(boost::math::chi_squared(out.dof), out.chi_square));
+  // P(chi2(dof) > x) = Q(dof / 2, x / 2). Exactly 1 at x = 0, where Boost would compute
+  // Gamma(dof / 2) on its way and overflow for thousands of arms; any other failure (never
+  // seen) is reported, not thrown.
+  if (!std::isfinite(out.chi_square))
+    return invalid(
+        fmt::format("observed: the chi-square statistic is not finite ({})", out.chi_square));
+  if (out.chi_square <= 0.0) {
+    out.p_value = 1.0;
+  } else {
+    out.p_value = boost::math::gamma_q(out.dof / 2.0, out.chi_square / 2.0, NoThrowPolicy());
+    if (!(out.p_value >= 0.0 && out.p_value <= 1.0))
+      return Status(ErrorCode::kDataError,
+                    fmt::format("sample-ratio check: no p-value for chi-square {} on {} df",
+                                out.chi_square, out.dof));
+  }
   out.mismatch = out.p_value < threshold;
   out.message = out.mismatch ? fmt::format(
                                    "sample ratio mismatch: chi-square {:.2f} on {} df, p = {:.3g} "

@@ -26,17 +26,24 @@ const char* DecisionName(Decision decision) {
   return "inconclusive";
 }
 
-MetricVerdict JudgeGoal(const MetricSpec& spec, const LiftEstimate& relative, double adjusted_p) {
+MetricVerdict JudgeGoal(const MetricSpec& spec, const LiftEstimate& relative, double adjusted_p,
+                        std::optional<double> interval_alpha) {
   MetricVerdict out{spec.name, /*guardrail=*/false, Decision::kInconclusive, ""};
   const bool good = spec.higher_is_better ? relative.estimate > 0.0 : relative.estimate < 0.0;
+  // An interval at the corrected level says so: it is wider than the usual 1 - alpha one.
+  std::string interval = Interval(relative);
+  if (interval_alpha && *interval_alpha != spec.alpha)
+    interval =
+        fmt::format("{:+.2f}% ({:.4g}% CI, corrected like the p-value: {:+.2f}% to {:+.2f}%)",
+                    relative.estimate * kPercent, (1.0 - *interval_alpha) * kPercent,
+                    relative.ci_low * kPercent, relative.ci_high * kPercent);
   if (adjusted_p < spec.alpha) {
     out.decision = good ? Decision::kShip : Decision::kDontShip;
-    out.reason =
-        fmt::format("{} {} significantly: {}, adjusted p = {:.3g} < {}", spec.name,
-                    good ? "improved" : "got worse", Interval(relative), adjusted_p, spec.alpha);
+    out.reason = fmt::format("{} {} significantly: {}, adjusted p = {:.3g} < {}", spec.name,
+                             good ? "improved" : "got worse", interval, adjusted_p, spec.alpha);
   } else {
     out.reason = fmt::format("{}: no significant difference, {}, adjusted p = {:.3g} >= {}",
-                             spec.name, Interval(relative), adjusted_p, spec.alpha);
+                             spec.name, interval, adjusted_p, spec.alpha);
   }
   return out;
 }

@@ -15,6 +15,7 @@
 //
 //   MetricVerdict v = JudgeGoal({.name = "conversion"}, comparison.relative, adjusted_p);
 
+#include <optional>
 #include <span>
 #include <string>
 
@@ -42,7 +43,10 @@ struct MetricVerdict {
 };
 
 /// `relative` gives the estimate and interval; adjusted_p is its p-value after correction.
-MetricVerdict JudgeGoal(const MetricSpec& spec, const LiftEstimate& relative, double adjusted_p);
+/// `interval_alpha`: the level `relative`'s interval is at when a correction widened it
+/// (AdjustedLevels), named in the reason.
+MetricVerdict JudgeGoal(const MetricSpec& spec, const LiftEstimate& relative, double adjusted_p,
+                        std::optional<double> interval_alpha = std::nullopt);
 MetricVerdict JudgeGuardrail(const MetricSpec& spec, const LiftEstimate& relative);
 
 struct ExperimentVerdict {

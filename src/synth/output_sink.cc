@@ -9,6 +9,10 @@
 #include <filesystem>
 #include <system_error>
 
+#include <unistd.h>
+
+#include "core/temporary_files.h"
+
 namespace growthlens::synth {
 namespace {
 
@@ -69,7 +73,9 @@ class FileSink final : public OutputSink {
 
   Status Close() override {
     if (file_ == nullptr) return Status(ErrorCode::kInternal, "output closed twice");
-    const bool flushed = std::fflush(file_.get()) == 0;
+    // On disk before the rename, so the name never points at a file a crash could tear.
+    const bool flushed = std::fflush(file_.get()) == 0 &&
+                         (write_path_ == final_path_ || ::fsync(fileno(file_.get())) == 0);
     const int flush_errno = errno;
     const bool closed = std::fclose(file_.release()) == 0;
     if (!flushed || !closed) {
@@ -88,6 +94,7 @@ class FileSink final : public OutputSink {
         return Status(ErrorCode::kIoError,
                       "cannot move " + write_path_ + " to " + final_path_ + ": " + error.message());
       }
+      return SyncDirectory(std::filesystem::path(final_path_).parent_path().string());
     }
     return Status::Ok();
   }
@@ -120,15 +127,21 @@ Result<std::unique_ptr<OutputSink>> OpenOutputSink(const std::string& path) {
   if (fs::is_directory(existing)) {
     return Status(ErrorCode::kIoError, "cannot write " + path + ": it is a directory");
   }
-  // Only a regular file (or nothing yet) can be replaced atomically by a rename.
+  // Only a regular file (or nothing yet) can be replaced atomically by a rename. The partial
+  // file is "<path>.partial.<pid>", locked while written: what a killed run left (a partial
+  // file of any earlier run, without a live writer) is removed now.
   const bool write_in_place = fs::exists(existing) && !fs::is_regular_file(existing);
-  const std::string write_path = write_in_place ? path : path + ".partial";
+  const std::string partial_prefix = target.filename().string() + ".partial";
+  if (!write_in_place) RemoveStaleTemporaries(target.parent_path().string(), partial_prefix);
+  const std::string write_path =
+      write_in_place ? path : path + ".partial." + std::to_string(::getpid());
 
-  FilePtr file(std::fopen(write_path.c_str(), "wb"));
+  FilePtr file(std::fopen(write_path.c_str(), "wbe"));
   if (file == nullptr) {
     return Status(ErrorCode::kIoError,
                   "cannot open " + write_path + " for writing: " + std::strerror(errno));
   }
+  if (!write_in_place) HoldTemporary(fileno(file.get()));
   const bool gzip = EndsWith(path, ".gz");
   return std::unique_ptr<OutputSink>(
       std::make_unique<FileSink>(std::move(file), path, write_path, gzip));

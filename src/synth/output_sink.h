@@ -25,9 +25,10 @@ class OutputSink {
 };
 
 /// Opens a sink for `path`: "-" is stdout; a name ending in ".gz" is gzip-compressed; missing
-/// parent directories are created. A regular file is written under "<path>.partial" and
-/// renamed by Close, so a failed run never leaves a truncated file that looks complete.
-/// Devices and pipes such as /dev/null are written in place.
+/// parent directories are created. A regular file is written under "<path>.partial.<pid>"
+/// (locked while written) and fsync'ed and renamed by Close, so a failed run never leaves a
+/// truncated file that looks complete; partial files that killed runs left are removed when the
+/// next run opens the same path. Devices and pipes such as /dev/null are written in place.
 ///
 ///   Result<std::unique_ptr<OutputSink>> sink = OpenOutputSink("data/raw/usage_log.csv.gz");
 ///   if (!sink.ok()) return sink.status();

@@ -168,8 +168,26 @@ test('Overview: KPI cards, personas and insights', async () => {
   const c = await expectChart(page, 'overview-personas', { minTraces: 2 });
   eq(c.points[0], seg.personas.length, 'personas in the chart');
   eq(await page.locator('[data-table="personas"] tbody tr').count(), seg.personas.length, 'persona rows');
+  // One persona model: the four tiers, with the k sweep's advice beside them.
+  eq(seg.personas.length, 4, 'the four tiers');
+  eq(seg.training.k_choice, 'four tiers', 'the default persona model');
+  assert((await text(page, '[data-testid="persona-advice"]')).includes('four actionable tiers'), 'the sweep is shown as advice');
+  // Numbers that do not follow the KPI period say "all time".
+  eq(await text(page, '[data-testid="scope-insights"]'), 'all time', 'insights are all time');
+  eq(await text(page, '[data-testid="scope-personas"]'), 'all time', 'personas are all time');
   noProblems();
   await shot('overview');
+  // A KPI period: the cards follow it (users active in it), the rest stays all time.
+  await page.locator('input[data-filter="from"]').fill('2025-10-01');
+  await page.locator('input[data-filter="from"]').dispatchEvent('change');
+  await settle(page);
+  const q4 = await getJson(demo.url, 'kpis?dataset=usage&from=2025-10-01');
+  eq(q4.window.all_time, false, 'the API says the KPIs cover a period');
+  eq(await text(page, '[data-kpi="users"] .kpi-value'), fmtInt(q4.active_users), 'users active in the KPI period');
+  assert(q4.active_users < kpis.users, `fewer users active in Q4 (${q4.active_users} < ${kpis.users})`);
+  eq(await text(page, '[data-testid="scope-insights"]'), 'all time', 'insights still all time');
+  await page.locator('[data-filter="from"] ~ button.link, .range button.link').first().click();
+  await settle(page);
 
   // The data switch shows the transactions' KPIs.
   await page.locator('[data-control="dataset"] button[data-value="transactions"]').click();
@@ -267,7 +285,15 @@ test('RFM Segments: 3D scatter, personas, treemap, R x F grid, silhouette', asyn
   const sw = await expectChart(page, 'rfm-silhouette', { minTraces: 2 });
   eq(sw.points[0], seg.training.sweep.length, 'silhouette per k');
   eq(await page.locator('[data-table="personas"] tbody tr').count(), k, 'interpretation rows');
+  eq(k, 4, 'the default is the four tiers');
+  const advice = seg.training.best_silhouette_k === 4 ? 'also the best separated' : 'separates the users more cleanly';
+  assert((await text(page, '[data-testid="sweep-advice"]')).includes(advice), 'the k sweep as advice');
   noProblems();
+
+  // Best silhouette: the k the sweep prefers (another number of personas, for exploring).
+  await page.locator('select[data-filter="k"]').selectOption('auto');
+  await settle(page);
+  eq((await chart(page, 'rfm-personas')).total, seg.training.best_silhouette_k, 'persona bars with the best silhouette');
 
   // k = 4 gives four personas (the four tiers of docs/ANALYTICS.md; the screenshot shows them).
   await page.locator('select[data-filter="k"]').selectOption('4');
@@ -293,6 +319,12 @@ test('Cohorts: heatmap with switches, curves, lifecycle', async () => {
   const lc = await getJson(demo.url, 'lifecycle?dataset=usage&period=month');
   eq(life.points[0], lc.periods.length, 'lifecycle periods');
   await expectChart(page, 'stickiness', { minPoints: 7 });
+  // The demo's 2024 signup cohorts started before the data: greyed, apart from the average.
+  const censored = c.cohorts.filter((r) => r.left_censored).length;
+  assert(censored > 0, 'the demo has cohorts that started before the data');
+  assert((await text(page, '[data-testid="cohort-notes"]')).includes('started before the data'), 'a note says why they are apart');
+  const greyRows = await page.evaluate(() => document.querySelector('[data-chart="cohort-heatmap"]').data[1].z.filter((row) => row.some((v) => v !== null)).length);
+  eq(greyRows, censored, 'censored cohorts in the grey layer');
   noProblems();
   await shot('cohorts');
 
@@ -377,6 +409,10 @@ test('Experiments: live planner, analysis, simulator', async () => {
   eq(forest.total, 3, 'three metric results');
   assert((await text(page, '[data-testid="verdict"]')).length > 0, 'a verdict');
   eq(await page.locator('[data-table="analyze-results"] tbody tr').count(), 3, 'result rows');
+  // The interval beside an inconclusive goal is corrected like its p-value: it includes 0.
+  const intervals = await page.locator('[data-testid="adjusted-interval"]').allTextContents();
+  assert(/^-/.test(intervals[0]), `the conversion's corrected interval starts below 0: ${intervals[0]}`);
+  assert((await text(page, '[data-table="analyze-results"]')).includes('Holm-corrected like p'), 'the interval says it is corrected');
   await shot('experiments-analyze');
   // One row per user: CUPED, a ratio metric and winsorising.
   await page.locator('[data-testid="analyze-per-user-example"]').click();
@@ -403,6 +439,10 @@ test('Experiments: live planner, analysis, simulator', async () => {
     const m = await expectChart(page, 'simulate-matrix');
     eq(m.total, sim.results.length, 'matrix cells');
     eq(await page.locator('[data-table="simulate-results"] tbody tr').count(), sim.results.length, 'ranked rows');
+    // Useful when nothing is powered: the best bets with what each would take.
+    eq(await page.locator('[data-testid="simulate-recommendations"] li').count(), sim.recommendations.length, 'best bets listed');
+    assert(sim.recommendations.length > 0, 'the simulator recommends something');
+    assert(!/NONE POWERED/.test(await text(page, '[data-testid="simulate-verdict"]')), 'no dead end');
     noProblems();
     await shot('experiments-simulate');
     // One campaign on one segment in detail.

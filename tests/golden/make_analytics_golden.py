@@ -27,10 +27,13 @@ Writes into tests/golden/:
 CHOICES (the C++ implementation must match these):
 
 Input and cleaning
-  * Online Retail: cleaned exactly as make_online_retail_golden.py (rules in order: duplicate
-    over all 8 parsed columns keep first, missing CustomerID, invalid date, InvoiceNo starting
-    with "C", Quantity <= 0, UnitPrice <= 0); 392,692 rows kept. InvoiceNo, StockCode and
-    Country are taken as the raw strings of the file (all of them are strings anyway).
+  * Online Retail: cleaned with the default rules as retail_cleaning.py writes them (in order:
+    duplicate over all 8 parsed columns keep first, missing CustomerID, invalid date, InvoiceNo
+    starting with "C", Quantity <= 0, UnitPrice <= 0, then netting: each cancellation takes its
+    units back from the same customer's latest earlier purchases of the item, a purchase netted
+    to 0 is dropped); 389,870 rows kept, 4,327 customers. InvoiceNo, StockCode and Country are
+    taken as the raw strings of the file (all of them are strings anyway). The seed's plain rule
+    (no netting) keeps its own golden: make_online_retail_golden.py.
   * Usage log: the default usage rules (duplicate, missing id, invalid date, events_count <= 0,
     event before signup) are applied too; they drop nothing on usage_small.csv (asserted).
   * day = InvoiceDate.normalize() (event_date for usage); month = day.strftime("%Y-%m").
@@ -88,15 +91,19 @@ Cohorts (transactions)
   * active_customers = distinct customers of the cohort with a row in that period; only cells
     with active_customers > 0 are written. retention = active / cohort_size.
     on_or_after_customers = customers of the cohort whose LAST active period is >= period.
-  * Average curve for period n: over the cohorts with cohort_month + n <= last month in the data
-    (2011-12), sum(active) / sum(cohort_size); cohorts with no active customer in that period
-    count with 0 active. retention_on_or_after_weighted likewise with on_or_after counts.
-    Periods 0 .. (last month - first month) are written. Every cohort is a month of the data,
-    so every cell up to the last month is observed (asserted; compare the usage log below).
+  * Average curve for period n: over the cohorts whose month cohort_month + n is a month the
+    data covers whole, sum(active) / sum(cohort_size); cohorts with no active customer in that
+    period count with 0 active. The data ends on 2011-12-09, so 2011-12 is partial and its
+    cells are left out (period 12 has no cohort: "unobserved"). retention_on_or_after_weighted
+    likewise with on_or_after counts. Periods 0 .. (last month - first month) are written.
+    Every cohort is a month of the data, so every cell up to the last month is observed and no
+    cohort is left-censored (asserted; compare the usage log below).
 
 Pareto
-  * N = distinct StockCode in the clean data; products ranked by revenue desc, ties by StockCode
-    asc (byte-wise string order). top20_count = ceil(0.2*N) computed in integers as
+  * Lines that are not products (retail_cleaning.is_product: postage, carriage, manual,
+    bank charges, ...) are left out; N = distinct StockCode of the remaining lines; products
+    ranked by revenue desc, ties by StockCode asc (byte-wise string order); shares are of their
+    revenue. top20_count = ceil(0.2*N) computed in integers as
     (20*N + 99) // 100. cum_share.P (P = 10, 20, 50, 80 percent) = revenue of the first
     k = ceil(P*N/100) products / total revenue (integer ceil as above).
   * customers: ranked by monetary desc, ties by CustomerID asc; same top-20% and cum_share keys.
@@ -127,11 +134,17 @@ Usage log (usage_small.golden)
     max(0, first event month - c).
   * Month-1 retention = users active in period 1 / cohort_size, written only for cohorts whose
     period 1 is observed.
-  * cohort_average.<n> = sum(active in period n) / sum(cohort_size) over the cohorts whose
-    period n is observed (a cohort with nobody active in an observed period counts with 0);
-    cohort_average_on_or_after.<n> likewise with the users of the cohort whose LAST active
-    period is >= n. n = 0 .. (last event month - earliest signup month); "unobserved" where no
-    cohort observes period n.
+  * Left-censored cohorts: a cohort whose month starts before the first event day (every 2024
+    signup month here) can only show the users still active once the data starts, so its
+    retention is biased up: cohort.<c>.left_censored = 1, and it is left out of the averages.
+  * Partial months: a month the data covers in part (starting after its 1st, or ending before
+    its last day) is left out of the averages too (none in this log: 2025-01-01 .. 2025-12-31).
+  * cohort_average.<n> = sum(active in period n) / sum(cohort_size) over the cohorts that are
+    not left-censored and whose period n is observed and not partial (a cohort with nobody
+    active in such a period counts with 0); cohort_average_on_or_after.<n> likewise with the
+    users of the cohort whose LAST active period is >= n. n = 0 .. (last event month - earliest
+    signup month); "unobserved" where no cohort counts at period n. cohort_average_users = the
+    users of the cohorts that are not left-censored.
 """
 import io
 import lzma
@@ -303,38 +316,14 @@ def header(title):
 
 
 # =========================================================================================
-# Online Retail: load and clean (same code as make_online_retail_golden.py)
+# Online Retail: load and clean with the default rules, netting included (retail_cleaning.py)
 # =========================================================================================
-with lzma.open(path, "rb") as f:
-    data = f.read()
-df = pd.read_csv(io.BytesIO(data))
-raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
-assert len(df) == 541909
+sys.path.insert(0, HERE)
+import retail_cleaning  # noqa: E402
 
-date = pd.to_datetime(df["InvoiceDate"], format="%Y-%m-%d %H:%M:%S", errors="coerce")
-bad_date = date.isna() | (date < pd.Timestamp("1970-01-01")) | (date >= pd.Timestamp("2100-01-01"))
-RULES = [
-    ("duplicate", df.duplicated(keep="first")),
-    ("missing_customer", df["CustomerID"].isna()),
-    ("invalid_date", bad_date),
-    ("cancelled", df["InvoiceNo"].astype(str).str.startswith("C")),
-    ("non_positive_quantity", df["Quantity"] <= 0),
-    ("non_positive_price", df["UnitPrice"] <= 0),
-]
-alive = pd.Series(True, index=df.index)
-for _, rejects in RULES:
-    alive &= ~(alive & rejects)
-
-k = pd.DataFrame({
-    "InvoiceNo": raw.loc[alive, "InvoiceNo"],
-    "StockCode": raw.loc[alive, "StockCode"],
-    "Quantity": df.loc[alive, "Quantity"],
-    "UnitPrice": df.loc[alive, "UnitPrice"],
-    "InvoiceDate": date[alive],
-    "CustomerID": df.loc[alive, "CustomerID"].astype(np.int64),
-    "Country": raw.loc[alive, "Country"],
-})
-assert len(k) == 392692
+df, raw, _ = retail_cleaning.read(path)
+_, k, _, _ = retail_cleaning.clean(df, raw, net_cancellations=True)
+assert len(k) == 389870
 k["amount"] = k["Quantity"] * k["UnitPrice"]
 k["day"] = k["InvoiceDate"].dt.normalize()
 k["month"] = k["day"].dt.strftime("%Y-%m")
@@ -343,8 +332,8 @@ k["CohortMonth"] = k.groupby("CustomerID")["month"].transform("min")
 k["cohort_idx"] = month_index(k["CohortMonth"])
 
 TOTAL = fsum(k["amount"])
-assert abs(TOTAL - 8887208.894) < 0.01, TOTAL
-assert k["CustomerID"].nunique() == 4338
+assert abs(TOTAL - 8373716.734) < 0.01, TOTAL
+assert k["CustomerID"].nunique() == 4327
 
 
 def revenue_by(keys, frame=k):
@@ -396,7 +385,7 @@ rfm = pd.DataFrame({
     "frequency": g["InvoiceNo"].nunique(),
     "monetary": revenue_by("CustomerID"),
 })
-assert rfm.index.is_monotonic_increasing and len(rfm) == 4338
+assert rfm.index.is_monotonic_increasing and len(rfm) == 4327
 rfm = rfm_scores(rfm)
 
 sample_ids = set(rfm.index[::100])
@@ -462,29 +451,41 @@ for (cohort, p), n in active.sort_index().items():
                      "cohort_size": int(sizes[cohort]), "retention": fl(n / sizes[cohort]),
                      "on_or_after_customers": on_or_after(cohort, p)})
 write_csv("online_retail_cohorts.csv", pd.DataFrame(rows))
-# First-purchase cohorts start inside the data: no unobserved cells (see the usage log).
+# First-purchase cohorts start inside the data: no unobserved cells (see the usage log), and
+# none is left-censored (the data starts on 2010-12-01, the first day of its month).
 assert all(month_index(pd.Series([c]))[0] >= first_month_idx for c in sizes.index)
+assert k["day"].min() == pd.Timestamp("2010-12-01")
+# The last month is partial (the data ends on 2011-12-09): its cells are left out of the
+# averages.
+last_day_k = k["day"].max()
+last_month_partial = (last_day_k + pd.Timedelta(days=1)).month == last_day_k.month
+assert last_month_partial
 rows = []
 for p in range(0, last_month_idx - first_month_idx + 1):
     act = size = oa = 0
     for cohort, s in sizes.items():
-        if month_index(pd.Series([cohort]))[0] + p <= last_month_idx:
+        month = month_index(pd.Series([cohort]))[0] + p
+        if month < last_month_idx or (month == last_month_idx and not last_month_partial):
             act += int(active.get((cohort, p), 0))
             oa += on_or_after(cohort, p)
             size += int(s)
-    rows.append({"period": p, "retention_weighted": fl(act / size),
-                 "retention_on_or_after_weighted": fl(oa / size)})
+    rows.append({"period": p, "retention_weighted": fl(act / size) if size else "unobserved",
+                 "retention_on_or_after_weighted": fl(oa / size) if size else "unobserved"})
 write_csv("online_retail_cohort_average.csv", pd.DataFrame(rows))
 
-# Cohort sizes must match the cleaning golden.
+# Cohort sizes: the old rule's cleaning golden lists them without netting; with netting the
+# customers whose every purchase was cancelled are gone.
 with open(os.path.join(HERE, "online_retail_cleaning.golden")) as f:
-    expected = {line.split()[0].split(".", 1)[1]: int(line.split()[1]) for line in f
-                if line.startswith("customers_by_cohort.")}
-assert expected == {c: int(n) for c, n in sizes.items()}, (expected, sizes)
+    plain_sizes = {line.split()[0].split(".", 1)[1]: int(line.split()[1]) for line in f
+                   if line.startswith("customers_by_cohort.")}
+assert sum(plain_sizes.values()) - sum(int(n) for n in sizes) == 4338 - 4327
 
 # ---- pareto ------------------------------------------------------------------------------
 out = header("Golden values: product and customer Pareto on the clean UCI Online Retail data.")
-products = revenue_by("StockCode").reset_index().rename(columns={"amount": "revenue"})
+# Products: lines that are not products (postage, fees, adjustments) left out.
+product_lines = k[retail_cleaning.is_product(k["StockCode"], k["Description"])]
+products = revenue_by("StockCode", product_lines).reset_index().rename(
+    columns={"amount": "revenue"})
 products = products.sort_values(["revenue", "StockCode"], ascending=[False, True],
                                 kind="mergesort")
 customers = rfm.reset_index()[["CustomerID", "monetary"]].sort_values(
@@ -613,7 +614,7 @@ segment_lines(urfm, lambda key, v: put("rfm." + key, v), prefix="shared.",
 out.append("# cohorts by signup month; a cell (cohort c, period n) is observed only if month c+n "
            "lies within [first, last] event month;")
 out.append("# month-1 retention only for cohorts whose period 1 is observed; averages over the "
-           "cohorts observing the period")
+           "cohorts that started inside the data, at the periods they observe whole")
 u["signup_month"] = u["signup"].dt.strftime("%Y-%m")
 u["period"] = month_index(u["month"]) - month_index(u["signup_month"])
 usizes = u.groupby("signup_month")["user_id"].nunique()
@@ -629,17 +630,37 @@ def u_observed(cohort, p):
     return u_first_month <= ucohort_idx[cohort] + p <= u_last_month
 
 
+u_first_day, u_last_day = u["day"].min(), u["day"].max()
+# Months the data covers in part (it starts after the 1st, or ends before the month's end).
+u_first_partial = u_first_day.day != 1
+u_last_partial = (u_last_day + pd.Timedelta(days=1)).month == u_last_day.month
+
+
+def u_left_censored(cohort):
+    """The cohort's month starts before the first day of data."""
+    return pd.Timestamp(cohort + "-01") < u_first_day
+
+
+def u_in_average(cohort, p):
+    month = ucohort_idx[cohort] + p
+    partial = ((u_first_partial and month == u_first_month)
+               or (u_last_partial and month == u_last_month))
+    return not u_left_censored(cohort) and u_observed(cohort, p) and not partial
+
+
 for cohort, s in usizes.sort_index().items():
     put(f"cohort.{cohort}.size", int(s))
     put(f"cohort.{cohort}.first_observed_period", max(0, u_first_month - ucohort_idx[cohort]))
+    put(f"cohort.{cohort}.left_censored", int(u_left_censored(cohort)))
     if u_observed(cohort, 1):
         a = int(uactive.get((cohort, 1), 0))
         put(f"cohort.{cohort}.month1_active", a)
         put(f"cohort.{cohort}.month1_retention", fl(a / s))
+put("cohort_average_users", int(sum(s for c, s in usizes.items() if not u_left_censored(c))))
 for p in range(0, u_last_month - min(ucohort_idx.values()) + 1):
     act = oa = size = 0
     for cohort, s in usizes.items():
-        if u_observed(cohort, p):
+        if u_in_average(cohort, p):
             act += int(uactive.get((cohort, p), 0))
             lp = u_last_period[u_last_period["cohort"] == cohort]["last"]
             oa += int((lp >= p).sum())

@@ -39,12 +39,16 @@ values, not from GrowthLens' sums):
   - Ratio metric (revenue per order): per arm mean = sum(revenue) / sum(orders); per-user
     variance by the delta method var_m / mu_d^2 + var_d mu_m^2 / mu_d^4 - 2 cov mu_m / mu_d^3
     (ddof 1), n = users; then compared as a mean (Welch).
-  - Holm and BH: statsmodels multipletests over the goal metrics' relative-lift p-values.
+  - Holm and BH: statsmodels multipletests over the goal metrics' relative-lift p-values;
+    the corrected intervals (users.<metric>.<arm>.holm_* and .bh_*) at the level each correction
+    tests each goal at (corrected_levels below, from multipletests' rejections), with the same
+    lift formulas as the unadjusted ones.
   - Plan from data (experiment plan --data FILE --metric NAME): the mean and standard deviation
     (ddof 1) of one value per user: for tests/golden/usage_small.csv events = sum of
     events_count and active_days = distinct event dates per user (the default cleaning drops
-    nothing there); for Online Retail, cleaned as make_online_retail_golden.py (duplicate rows,
-    missing CustomerID, cancelled invoices, Quantity <= 0, UnitPrice <= 0), revenue =
+    nothing there); for Online Retail, cleaned with the default rules (retail_cleaning.py:
+    duplicate rows, missing CustomerID, cancelled invoices, Quantity <= 0, UnitPrice <= 0,
+    netting of cancelled orders), revenue =
     math.fsum of Quantity * UnitPrice, orders = distinct InvoiceNo, aov = revenue / orders per
     customer; for experiment_users.csv the column over all rows. Then statsmodels
     TTestIndPower().solve_power(d = relative_effect * mean / sd, alpha 0.05, power 0.8) (or
@@ -265,9 +269,75 @@ def synthetic(out, df):
     bh = multipletests(p, method="fdr_bh")[1]
     for (metric, treatment), h, b in zip(order, holm, bh):
         out.write(f"users.{metric}.{treatment}.holm {g(h)}\nusers.{metric}.{treatment}.bh {g(b)}\n")
+    # Intervals at the level each correction tests each goal at (see corrected_levels), computed
+    # with the same formulas as the unadjusted ones: they exclude 0 exactly when the adjusted
+    # p-value is below alpha.
+    def lift_at(metric, treatment, alpha):
+        c, t = arms == "control", arms == treatment
+        if metric == "converted":
+            conv = df["converted"].astype(np.float64).to_numpy()
+            cc, tt = conv[c], conv[t]
+            return lifts(len(cc), cc.mean(), cc.mean() * (1 - cc.mean()), len(tt), tt.mean(),
+                         tt.mean() * (1 - tt.mean()), alpha=alpha, normal=True)
+        if metric == "revenue":
+            rev = df["revenue"].to_numpy() if not cuped_family[0] else adjusted
+            return welch(rev[c], rev[t], alpha=alpha)
+        stats = []
+        for arm in ("control", treatment):
+            m = df.loc[df.variant == arm, "revenue"].to_numpy()
+            d = df.loc[df.variant == arm, "orders"].astype(np.float64).to_numpy()
+            mu_m, mu_d = m.mean(), d.mean()
+            cov = np.cov(m, d, ddof=1)[0, 1]
+            stats.append((len(m), m.sum() / d.sum(),
+                          m.var(ddof=1) / mu_d ** 2 + d.var(ddof=1) * mu_m ** 2 / mu_d ** 4 -
+                          2 * cov * mu_m / mu_d ** 3))
+        (n_c, m_c, v_c), (n_t, m_t, v_t) = stats
+        return lifts(n_c, m_c, v_c, n_t, m_t, v_t, alpha=alpha)
+    def corrected_intervals(family, order, p):
+        for method, name in (("holm", "holm"), ("fdr_bh", "bh")):
+            adjusted = multipletests(p, method=method)[1]
+            levels = corrected_levels(p, method, ALPHA)
+            for (metric, treatment), level, p_adj in zip(order, levels, adjusted):
+                lift = lift_at(metric, treatment, level)
+                prefix = f"{family}.{metric}.{treatment}.{name}"
+                if family != "users":
+                    out.write(f"{prefix} {g(p_adj)}\n")
+                out.write(f"{prefix}_level {g(level)}\n")
+                for key in ("abs_low", "abs_high", "rel_low", "rel_high"):
+                    out.write(f"{prefix}_{key} {g(lift[key])}\n")
+                # The interval and the verdict agree: 0 is outside exactly when adjusted p < alpha.
+                assert (lift["rel_low"] > 0 or lift["rel_high"] < 0) == (p_adj < ALPHA), prefix
+
+    cuped_family = [False]
+    corrected_intervals("users", order, p)
+    cuped_family[0] = True
+    # The same family with revenue CUPED-adjusted by pre_revenue (--covariate revenue:pre_revenue):
+    # its treatment_a lift is significant, so Holm rejects one hypothesis and stops at the next.
+    cuped_p = {("revenue", t): welch(adjusted[arms == "control"], adjusted[arms == t])["rel_p"]
+               for t in treatments}
+    p_cuped = [cuped_p.get(key, value) for key, value in zip(order, p)]
+    corrected_intervals("users.cuped_family", order, p_cuped)
     sizes = [int((arms == a).sum()) for a in ("control", "treatment_a", "treatment_b")]
     chi, p_srm = st.chisquare(sizes)
     out.write(f"users.srm.chi2 {g(chi)}\nusers.srm.p {g(p_srm)}\n")
+
+
+def corrected_levels(p, method, alpha):
+    """The level a correction tests each hypothesis at, from statsmodels' rejections: Holm,
+    alpha / (m - min(r, s) + 1) with r the 1-based rank by p and s the rank of the first
+    hypothesis kept (the step-down stops there; m + 1 when all are rejected); BH, the
+    false-coverage-rate level alpha * max(R, 1) / m with R the hypotheses rejected (Benjamini
+    and Yekutieli 2005)."""
+    reject = multipletests(p, alpha=alpha, method=method)[0]
+    m = len(p)
+    if method == "fdr_bh":
+        return [alpha * max(int(reject.sum()), 1) / m] * m
+    ranked = np.argsort(p, kind="mergesort")
+    stop = next((rank for rank, i in enumerate(ranked) if not reject[i]), m)
+    levels = [0.0] * m
+    for rank, i in enumerate(ranked):
+        levels[i] = alpha / (m - min(rank, stop))
+    return levels
 
 
 def plan_block(out, prefix, values, relative_effect):
@@ -290,14 +360,11 @@ def plan_from_data(out, users):
     plan_block(out, "plan.usage_small.events", per_user["events_count"].sum(), 0.1)
     plan_block(out, "plan.usage_small.active_days", per_user["event_date"].nunique(), 0.1)
 
-    with lzma.open(os.path.join(DATA, "online_retail.csv.xz"), "rt") as f:
-        retail = pd.read_csv(f)
-    date = pd.to_datetime(retail["InvoiceDate"], format="%Y-%m-%d %H:%M:%S", errors="coerce")
-    drop = (retail.duplicated(keep="first") | retail["CustomerID"].isna() | date.isna() |
-            retail["InvoiceNo"].astype(str).str.startswith("C") | (retail["Quantity"] <= 0) |
-            (retail["UnitPrice"] <= 0))
-    kept = retail[~drop].copy()
-    assert len(kept) == 392692
+    sys.path.insert(0, HERE)
+    import retail_cleaning  # noqa: E402
+    retail, raw, _ = retail_cleaning.read(os.path.join(DATA, "online_retail.csv.xz"))
+    _, kept, _, _ = retail_cleaning.clean(retail, raw, net_cancellations=True)
+    assert len(kept) == 389870
     kept["amount"] = kept["Quantity"] * kept["UnitPrice"]
     by_customer = kept.groupby("CustomerID")
     revenue = by_customer["amount"].apply(lambda a: math.fsum(a))

@@ -50,14 +50,15 @@ METRICS (sklearn.metrics, Euclidean) on kmeans_points.csv, written to kmeans_poi
   ari.k5_maxiter3.
 
 ONLINE RETAIL RFM (kmeans_rfm.golden):
-  * Cleaned exactly as make_analytics_golden.py (copied below: duplicates over all 8 parsed
-    columns keep first, missing CustomerID, invalid date, InvoiceNo starting with "C",
-    Quantity <= 0, UnitPrice <= 0); 392,692 rows, 4,338 customers.
+  * Cleaned with the default rules as make_analytics_golden.py (retail_cleaning.py: duplicates
+    over all 8 parsed columns keep first, missing CustomerID, invalid date, InvoiceNo starting
+    with "C", Quantity <= 0, UnitPrice <= 0, netting of cancelled orders); 389,870 rows, 4,327
+    customers.
   * RFM as there: reference day = last day + 1 = 2011-12-10; recency = days since the last
     purchase day, frequency = distinct InvoiceNo, monetary = fsum of Quantity * UnitPrice;
     rows in ascending CustomerID.
   * Features [recency, frequency, monetary] -> numpy.log1p -> StandardScaler() (population
-    std): transform.mean.<j>, transform.scale.<j>; z.<row>.<j> for rows 0, 1, 2, 1000, 4337.
+    std): transform.mean.<j>, transform.scale.<j>; z.<row>.<j> for rows 0, 1, 2, 1000, 4326.
   * For k = 2..6: KMeans(n_clusters=k, n_init=10, random_state=0) (k-means++, lloyd):
     kmeans.<k>.inertia, kmeans.<k>.n_iter. The C++ k-means++ uses other random draws, so the
     test asks for an inertia within 0.1% of these, not equality.
@@ -67,8 +68,6 @@ ONLINE RETAIL RFM (kmeans_rfm.golden):
 
 Floats are written with repr() (shortest round-trip) unless stated otherwise.
 """
-import io
-import lzma
 import math
 import os
 import sys
@@ -218,36 +217,14 @@ put("ari.k5_maxiter3", fl(adjusted_rand_score(k5, fitted["k5_maxiter3"].labels_)
 write_lines("kmeans_points.golden", out)
 
 # =========================================================================================
-# Online Retail: load and clean (same code as make_analytics_golden.py)
+# Online Retail: load and clean with the default rules, netting included (retail_cleaning.py)
 # =========================================================================================
-with lzma.open(RETAIL, "rb") as f:
-    data = f.read()
-df = pd.read_csv(io.BytesIO(data))
-raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
-assert len(df) == 541909
+sys.path.insert(0, HERE)
+import retail_cleaning  # noqa: E402
 
-date = pd.to_datetime(df["InvoiceDate"], format="%Y-%m-%d %H:%M:%S", errors="coerce")
-bad_date = date.isna() | (date < pd.Timestamp("1970-01-01")) | (date >= pd.Timestamp("2100-01-01"))
-RULES = [
-    ("duplicate", df.duplicated(keep="first")),
-    ("missing_customer", df["CustomerID"].isna()),
-    ("invalid_date", bad_date),
-    ("cancelled", df["InvoiceNo"].astype(str).str.startswith("C")),
-    ("non_positive_quantity", df["Quantity"] <= 0),
-    ("non_positive_price", df["UnitPrice"] <= 0),
-]
-alive = pd.Series(True, index=df.index)
-for _, rejects in RULES:
-    alive &= ~(alive & rejects)
-
-k = pd.DataFrame({
-    "InvoiceNo": raw.loc[alive, "InvoiceNo"],
-    "Quantity": df.loc[alive, "Quantity"],
-    "UnitPrice": df.loc[alive, "UnitPrice"],
-    "InvoiceDate": date[alive],
-    "CustomerID": df.loc[alive, "CustomerID"].astype(np.int64),
-})
-assert len(k) == 392692
+df, raw, _ = retail_cleaning.read(RETAIL)
+_, k, _, _ = retail_cleaning.clean(df, raw, net_cancellations=True)
+assert len(k) == 389870
 k["amount"] = k["Quantity"] * k["UnitPrice"]
 k["day"] = k["InvoiceDate"].dt.normalize()
 
@@ -259,7 +236,7 @@ rfm = pd.DataFrame({
     "frequency": g["InvoiceNo"].nunique(),
     "monetary": g["amount"].agg(lambda values: math.fsum(values.tolist())),
 })
-assert rfm.index.is_monotonic_increasing and len(rfm) == 4338
+assert rfm.index.is_monotonic_increasing and len(rfm) == 4327
 
 features = rfm[["recency", "frequency", "monetary"]].to_numpy(dtype=np.float64)
 scaler = StandardScaler().fit(np.log1p(features))
@@ -273,7 +250,7 @@ out.append("# features: recency, frequency, monetary -> numpy.log1p -> StandardS
 for j in range(3):
     put(f"transform.mean.{j}", fl(scaler.mean_[j]))
     put(f"transform.scale.{j}", fl(scaler.scale_[j]))
-for row in (0, 1, 2, 1000, 4337):
+for row in (0, 1, 2, 1000, 4326):
     for j in range(3):
         put(f"z.{row}.{j}", fl(Z[row, j]))
 out.append("# KMeans(n_clusters=k, n_init=10, random_state=0) on the scaled table")

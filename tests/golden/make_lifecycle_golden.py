@@ -20,8 +20,8 @@ Writes into tests/golden/:
 Each starts with '#' comment lines saying where it came from.
 
 CHOICES (the C++ implementation must match these):
-  * Input: Online Retail cleaned with the default rules, exactly as make_analytics_golden.py
-    (the cleaning code below is a copy of it): 392,692 rows, 4,338 customers. A user is a
+  * Input: Online Retail cleaned with the default rules, netting of cancelled orders included,
+    as retail_cleaning.py writes them: 389,870 rows, 4,327 customers. A user is a
     CustomerID; day = InvoiceDate.normalize(). Usage log: user_id, day = event_date; the default
     usage rules drop nothing on usage_small.csv (asserted).
   * Period of a day: calendar month ("2011-01"), or ISO week labelled by its Monday
@@ -48,8 +48,6 @@ CHOICES (the C++ implementation must match these):
     periods their count. The stickiness weeks are the ISO weeks overlapping [from, to]; each is
     counted whole. Stickiness does not depend on the period (it is repeated on each row).
 """
-import io
-import lzma
 import os
 import sys
 
@@ -79,41 +77,15 @@ def write_csv(name, title, frame):
 
 
 # =========================================================================================
-# Online Retail: load and clean (copied from make_analytics_golden.py)
+# Online Retail: load and clean with the default rules, netting included (retail_cleaning.py)
 # =========================================================================================
 def clean_online_retail(xz_path):
-    with lzma.open(xz_path, "rb") as f:
-        data = f.read()
-    df = pd.read_csv(io.BytesIO(data))
-    raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
-    assert len(df) == 541909
-
-    date = pd.to_datetime(df["InvoiceDate"], format="%Y-%m-%d %H:%M:%S", errors="coerce")
-    bad_date = (date.isna() | (date < pd.Timestamp("1970-01-01"))
-                | (date >= pd.Timestamp("2100-01-01")))
-    rules = [
-        ("duplicate", df.duplicated(keep="first")),
-        ("missing_customer", df["CustomerID"].isna()),
-        ("invalid_date", bad_date),
-        ("cancelled", df["InvoiceNo"].astype(str).str.startswith("C")),
-        ("non_positive_quantity", df["Quantity"] <= 0),
-        ("non_positive_price", df["UnitPrice"] <= 0),
-    ]
-    alive = pd.Series(True, index=df.index)
-    for _, rejects in rules:
-        alive &= ~(alive & rejects)
-
-    k = pd.DataFrame({
-        "InvoiceNo": raw.loc[alive, "InvoiceNo"],
-        "StockCode": raw.loc[alive, "StockCode"],
-        "Quantity": df.loc[alive, "Quantity"],
-        "UnitPrice": df.loc[alive, "UnitPrice"],
-        "InvoiceDate": date[alive],
-        "CustomerID": df.loc[alive, "CustomerID"].astype(np.int64),
-        "Country": raw.loc[alive, "Country"],
-    })
-    assert len(k) == 392692
-    assert k["CustomerID"].nunique() == 4338
+    sys.path.insert(0, HERE)
+    import retail_cleaning  # noqa: E402
+    df, raw, _ = retail_cleaning.read(xz_path)
+    _, k, _, _ = retail_cleaning.clean(df, raw, net_cancellations=True)
+    assert len(k) == 389870
+    assert k["CustomerID"].nunique() == 4327
     return pd.DataFrame({"user": k["CustomerID"], "day": k["InvoiceDate"].dt.normalize()})
 
 

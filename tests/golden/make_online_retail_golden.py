@@ -22,7 +22,9 @@ Rules, in order; a dropped row counts under the FIRST rule that rejects it:
   cancelled             InvoiceNo starts with "C"
   non_positive_quantity Quantity <= 0
   non_positive_price    UnitPrice <= 0
-The "nodup." keys repeat the run with the duplicate rule switched off.
+The "nodup." keys repeat the run with the duplicate rule switched off. This is the seed's plain
+rule for cancellations (dropped, the purchases they cancel kept): GrowthLens with
+--skip-rule net_cancellations; make_netting_golden.py covers the default, netting them.
 """
 import datetime
 import hashlib
@@ -66,17 +68,11 @@ assert df["Description"].isna().sum() == 1454
 assert df["CustomerID"].isna().sum() == 135080
 assert round((df["Quantity"] * df["UnitPrice"]).sum(), 3) == 9747747.934
 
-# ---- rules ---------------------------------------------------------------
-date = pd.to_datetime(df["InvoiceDate"], format="%Y-%m-%d %H:%M:%S", errors="coerce")
-bad_date = date.isna() | (date < pd.Timestamp("1970-01-01")) | (date >= pd.Timestamp("2100-01-01"))
-RULES = [
-    ("duplicate", df.duplicated(keep="first")),
-    ("missing_customer", df["CustomerID"].isna()),
-    ("invalid_date", bad_date),
-    ("cancelled", df["InvoiceNo"].astype(str).str.startswith("C")),
-    ("non_positive_quantity", df["Quantity"] <= 0),
-    ("non_positive_price", df["UnitPrice"] <= 0),
-]
+# ---- rules (the row rules of retail_cleaning.py; no netting: the seed's plain rule) ----------
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import retail_cleaning  # noqa: E402
+
+date, RULES = retail_cleaning.row_rules(df)
 
 def clean(rules):
     """Apply rules in order; return (drop counts, mask of kept rows)."""

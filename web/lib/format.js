@@ -92,3 +92,18 @@ export function label(key) {
   const s = String(key).replace(/_/g, ' ');
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+/**
+ * What a result's `window` covers, for the label under a number that does not follow a date
+ * filter: "all time (1 Dec 2010 – 9 Dec 2011)" or "1 Oct 2011 – 9 Dec 2011".
+ */
+export function windowText(w) {
+  if (!w || !w.from) return 'all time';
+  const range = dateRange(w.from, w.to);
+  return w.all_time ? `all time (${range})` : range;
+}
+
+/** "Dec 2011 (9 of 31 days)": a period the data covers only in part. */
+export function partialText(p) {
+  return `${date(p.period)} (${int(p.days_in_data)} of ${int(p.days)} days)`;
+}

@@ -207,3 +207,10 @@ export function markInvalid(root, parameter) {
     el.setAttribute('aria-invalid', String(Boolean(parameter) && el.dataset.param === parameter));
   }
 }
+
+/** Plain-language notes on what a chart or number leaves out (censored cohorts, partial periods). */
+export function dataNotes(notes, testid) {
+  const list = (notes || []).filter(Boolean);
+  if (!list.length) return h('div.data-notes', { hidden: true, dataset: testid ? { testid } : undefined });
+  return h('ul.data-notes', { dataset: testid ? { testid } : undefined }, list.map((n) => h('li', n)));
+}

@@ -3,7 +3,7 @@
 import * as api from '../lib/api.js';
 import * as fmt from '../lib/format.js';
 import * as state from '../lib/state.js';
-import { h, clear, chartCard, segmented, field, showError, markInvalid } from '../lib/ui.js';
+import { h, clear, chartCard, segmented, field, showError, markInvalid, dataNotes } from '../lib/ui.js';
 import { plot, withChart, emptyChart, heatmapTrace } from '../lib/charts.js';
 import { filterBar } from '../lib/filters.js';
 import { sequentialScale, palette, alpha, seriesColor } from '../lib/palette.js';
@@ -47,6 +47,10 @@ export async function render(ctx) {
   });
   const sticky = chartCard({ title: 'Weekly stickiness', note: `How many days a week active ${who} come back`, chartId: 'stickiness' });
 
+  const heatNotes = h('div');
+  const lifeNotes = h('div');
+  heat.card.append(heatNotes);
+  life.card.append(lifeNotes);
   ctx.root.append(
     bar, errorEl,
     h('div', { style: { marginTop: '16px' } }, heat.card),
@@ -69,37 +73,57 @@ export async function render(ctx) {
     const unit = options.period;
     ctx.track(withChart(heat.chart, () => load, async (c) => {
       const cohorts = c.cohorts || [];
+      clear(heatNotes, dataNotes(c.notes, 'cohort-notes'));
       if (!cohorts.length) { emptyChart(heat.chart, 'No cohorts', 'No activity to group into cohorts.'); return; }
       const width = Math.max(...cohorts.map((r) => r.values.length));
       const x = Array.from({ length: width }, (_, i) => String(i));
-      const y = cohorts.map((r) => `${r.cohort} (${fmt.int(r.size)})`);
-      const z = cohorts.map((r) => x.map((_, i) => (r.values[i] === undefined ? null : r.values[i])));
+      // Cohorts that started before the data show only their survivors: greyed, apart from the average.
+      const y = cohorts.map((r) => `${r.cohort} (${fmt.int(r.size)})${r.left_censored ? ' · before data' : ''}`);
+      const cell = (r, i) => (r.values[i] === undefined ? null : r.values[i]);
+      const z = cohorts.map((r) => x.map((_, i) => (r.left_censored ? null : cell(r, i))));
+      const zGrey = cohorts.map((r) => x.map((_, i) => (r.left_censored ? cell(r, i) : null)));
+      const partial = cohorts.map((r) => x.map((_, i) => ((r.partial_periods || []).includes(i) ? ' (partial)' : '')));
       const cells = z.length * width;
       const isShare = c.values === 'percent';
-      const label = (v) => (v === null ? '' : isShare ? fmt.pct(v, 0) : fmt.compact(v));
+      const label = (v, flag) => (v === null ? '' : `${isShare ? fmt.pct(v, 0) : fmt.compact(v)}${flag ? '*' : ''}`);
+      const texts = (grid) => (cells <= 700 ? grid.map((row, ri) => row.map((v, i) => label(v, partial[ri][i]))) : undefined);
       let zmax;
       if (isShare) {
-        // Period 0 is 100% by construction; scale the colours on the later periods.
+        // Period 0 is 100% by construction; scale the colours on the later periods of the cohorts averaged.
         const later = z.flatMap((row) => row.slice(1)).filter((v) => v !== null);
         zmax = Math.max(0.05, ...later);
       }
-      await plot(heat.chart, [heatmapTrace({
+      const value = `%{z${isShare ? ':.1%' : ':,.0f'}}`;
+      const traces = [heatmapTrace({
         x, y, z, zmin: 0, zmax,
-        text: cells <= 700 ? z.map((row) => row.map(label)) : undefined,
+        text: texts(z),
         colorscale: sequentialScale(),
-        hovertemplate: `cohort %{y}<br>${unit} %{x}: %{z${isShare ? ':.1%' : ':,.0f'}}<extra></extra>`,
+        hovertemplate: `cohort %{y}<br>${unit} %{x}: ${value}%{customdata}<extra></extra>`,
         colorbarTitle: isShare ? 'retained' : c.values === 'revenue' ? 'revenue' : who,
-      })].map((t) => (isShare ? { ...t, colorbar: { ...t.colorbar, tickformat: '.0%' } } : t)), {
+      })].map((t) => ({ ...t, customdata: partial, ...(isShare ? { colorbar: { ...t.colorbar, tickformat: '.0%' } } : {}) }));
+      if (cohorts.some((r) => r.left_censored)) {
+        const p = palette();
+        traces.push({
+          ...heatmapTrace({
+            x, y, z: zGrey, zmin: 0, zmax, text: texts(zGrey), showscale: false,
+            colorscale: [[0, alpha(p.faint, 0.15)], [1, alpha(p.faint, 0.6)]],
+            hovertemplate: `cohort %{y}: started before the data, only its ${who} still active then are seen; not in the average<br>${unit} %{x}: ${value}<extra></extra>`,
+          }),
+          name: 'before data',
+        });
+      }
+      await plot(heat.chart, traces, {
         xaxis: { title: { text: `${unit}s since the cohort's first ${unit}` }, side: 'top', showgrid: false, type: 'category' },
         yaxis: { autorange: 'reversed', showgrid: false, type: 'category', tickfont: { size: cohorts.length > 40 ? 8 : 11 } },
-        margin: { t: 40, l: 120 },
+        margin: { t: 40, l: cohorts.some((r) => r.left_censored) ? 190 : 120 },
       }, { responsive: true });
       const signup = kind === 'usage' && d.cleaning && d.cleaning.columns && d.cleaning.columns.signup;
-      heat.setNote(`${c.mode === 'on' ? 'Active in' : 'Active in or after'} each ${unit} since the ${signup ? 'signup' : 'first activity'}; ${isShare ? 'share of the cohort' : c.values === 'revenue' ? 'revenue' : `${who}`}. Empty cells lie outside the data.`);
+      heat.setNote(`${c.mode === 'on' ? 'Active in' : 'Active in or after'} each ${unit} since the ${signup ? 'signup' : 'first activity'}; ${isShare ? 'share of the cohort' : c.values === 'revenue' ? 'revenue' : `${who}`}. Empty cells lie outside the data; * marks a ${unit} the data covers in part.`);
     }).catch(onError));
 
     ctx.track(withChart(curves.chart, () => load, async (c) => {
-      const cohorts = (c.cohorts || []).filter((r) => r.values.some((v) => v !== null));
+      // The cohorts the average is over: started inside the data.
+      const cohorts = (c.cohorts || []).filter((r) => !r.left_censored && r.values.some((v) => v !== null));
       const p = palette();
       // Curves always compare shares (or revenue per cohort customer), whatever the heatmap shows.
       const asShare = (r) => r.values.map((v) => (v === null ? null : c.values === 'percent' ? v : v / r.size));
@@ -123,7 +147,8 @@ export async function render(ctx) {
         yaxis: { tickformat: c.values === 'revenue' ? ',.0f' : '.0%', rangemode: 'tozero', title: { text: c.values === 'revenue' ? 'revenue per cohort customer' : 'retained' } },
         legend: { y: -0.25 },
       });
-      curves.setNote(`The size-weighted average (bold) and the latest ${latest.length} cohorts`);
+      const left = (c.cohorts || []).filter((r) => r.left_censored).length;
+      curves.setNote(`The size-weighted average (bold, ${fmt.int(c.average_users)} ${who}) and the latest ${latest.length} cohorts${left ? `; ${left} cohorts that started before the data are left out` : ''}${(c.partial_periods || []).length ? `; partial ${unit}s left out of the average` : ''}`);
     }).catch(() => {}));
   };
 
@@ -132,15 +157,20 @@ export async function render(ctx) {
       const rows = l.periods || [];
       const p = palette().lifecycle;
       const x = rows.map((r) => r.period);
-      const partial = rows.map((r) => (r.days_in_data < r.days ? ' (partial)' : ''));
+      const isPartial = rows.map((r) => r.days_in_data < r.days);
+      const partial = rows.map((r, i) => (isPartial[i] ? ` (partial: ${fmt.int(r.days_in_data)} of ${fmt.int(r.days)} days)` : ''));
+      // A period the data covers in part is drawn faded, its quick ratio as an open marker.
       const bar = (key, color, sign = 1) => ({
-        type: 'bar', name: key, x, y: rows.map((r) => sign * r[key]), marker: { color },
+        type: 'bar', name: key, x, y: rows.map((r) => sign * r[key]), marker: { color, opacity: isPartial.map((f) => (f ? 0.4 : 1)) },
         customdata: partial, hovertemplate: `%{x}%{customdata}<br>${key}: %{y:,}<extra></extra>`,
       });
+      const flagged = rows.map((r, i) => ({ r, i })).filter(({ i }) => isPartial[i]);
+      clear(lifeNotes, dataNotes(flagged.map(({ r }) => `${fmt.date(r.period)} is partial: the data covers ${fmt.int(r.days_in_data)} of its ${fmt.int(r.days)} days, so it has fewer active ${who}, more dormant ones and a quick ratio that reads low.`), 'lifecycle-notes'));
       await plot(life.chart, [
         bar('new', p.new), bar('returning', p.returning), bar('resurrecting', p.resurrecting), bar('dormant', p.dormant, -1),
-        { type: 'scatter', mode: 'lines+markers', name: 'quick ratio', yaxis: 'y2', x, y: rows.map((r) => r.quick_ratio), line: { color: palette().text, width: 2 }, marker: { size: 5 }, connectgaps: false, hovertemplate: '%{x}<br>quick ratio %{y:.2f}<extra></extra>' },
+        { type: 'scatter', mode: 'lines+markers', name: 'quick ratio', yaxis: 'y2', x, y: rows.map((r) => r.quick_ratio), line: { color: palette().text, width: 2 }, marker: { size: isPartial.map((f) => (f ? 9 : 5)), symbol: isPartial.map((f) => (f ? 'circle-open' : 'circle')) }, customdata: partial, connectgaps: false, hovertemplate: '%{x}%{customdata}<br>quick ratio %{y:.2f}<extra></extra>' },
       ], {
+        annotations: flagged.map(({ r }) => ({ x: r.period, yref: 'paper', y: 1, yanchor: 'bottom', text: 'partial', showarrow: false, font: { size: 10, color: palette().muted } })),
         barmode: 'relative',
         xaxis: { type: 'category', tickangle: rows.length > 14 ? -45 : 0 },
         yaxis: { title: { text: who } },

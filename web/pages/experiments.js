@@ -384,12 +384,17 @@ function drawAnalysis(r, out, forest, resultsTable) {
   const p = palette();
   const labels = rows.map((x) => `${x.metric} · ${x.variant}`);
   const colour = rows.map((x) => (x.role === 'guardrail' ? p.faint : x.decision === 'ship' ? p.good : x.decision === 'inconclusive' ? p.series[0] : p.bad));
+  // The interval drawn is the one the verdict rests on: corrected like the p-value (Holm or BH)
+  // for goals, at 1 - α for guardrails; the per-comparison one is in the hover and the table.
+  const low = (x) => x.adjusted_relative_ci_low ?? x.relative_ci_low;
+  const high = (x) => x.adjusted_relative_ci_high ?? x.relative_ci_high;
+  const level = (x) => fmt.pct(x.adjusted_confidence ?? 1 - r.alpha, 1);
   plot(forest.chart, [{
     type: 'scatter', mode: 'markers', y: labels, x: rows.map((x) => x.relative_lift),
-    error_x: { type: 'data', symmetric: false, array: rows.map((x) => x.relative_ci_high - x.relative_lift), arrayminus: rows.map((x) => x.relative_lift - x.relative_ci_low), color: p.muted, thickness: 2, width: 6 },
+    error_x: { type: 'data', symmetric: false, array: rows.map((x) => high(x) - x.relative_lift), arrayminus: rows.map((x) => x.relative_lift - low(x)), color: p.muted, thickness: 2, width: 6 },
     marker: { size: 11, color: colour },
-    customdata: rows.map((x) => [x.relative_ci_low, x.relative_ci_high, x.adjusted_p ?? x.relative_p, x.chance_to_beat_control]),
-    hovertemplate: '%{y}<br>lift %{x:+.2%} (%{customdata[0]:+.2%} to %{customdata[1]:+.2%})<br>adjusted p %{customdata[2]:.4f}<br>chance to beat control %{customdata[3]:.1%}<extra></extra>',
+    customdata: rows.map((x) => [low(x), high(x), x.adjusted_p ?? x.relative_p, x.chance_to_beat_control, level(x), x.relative_ci_low, x.relative_ci_high]),
+    hovertemplate: '%{y}<br>lift %{x:+.2%}<br>%{customdata[4]} interval, corrected like p: %{customdata[0]:+.2%} to %{customdata[1]:+.2%}<br>per comparison: %{customdata[5]:+.2%} to %{customdata[6]:+.2%}<br>adjusted p %{customdata[2]:.4f}<br>chance to beat control %{customdata[3]:.1%}<extra></extra>',
   }], {
     xaxis: { tickformat: '+.0%', zeroline: true, zerolinecolor: p.text, zerolinewidth: 1, title: { text: 'relative lift' } },
     yaxis: { autorange: 'reversed', automargin: true },
@@ -400,8 +405,8 @@ function drawAnalysis(r, out, forest, resultsTable) {
     { key: 'metric', label: 'Metric', render: (x) => h('div', h('strong', x.metric), h('div.small.muted', `${x.variant} vs ${r.control}${x.type ? ` · ${x.type}` : ''}${x.role === 'guardrail' ? ' · guardrail' : ''}${x.covariate ? ` · CUPED −${fmt.pct(x.variance_reduction, 1)} variance` : ''}`)) },
     { key: 'mean_control', label: 'Control', num: true, format: (v2) => fmt.smart(v2, 4) },
     { key: 'mean_treatment', label: 'Treatment', num: true, format: (v2) => fmt.smart(v2, 4) },
-    { key: 'relative_lift', label: 'Lift', num: true, render: (x) => h('span', fmt.signedPct(x.relative_lift), h('div.small.muted', `${fmt.signedPct(x.relative_ci_low)} to ${fmt.signedPct(x.relative_ci_high)}`)) },
-    { key: 'absolute_lift', label: 'Absolute', num: true, render: (x) => h('span', fmt.signed(x.absolute_lift, 4), h('div.small.muted', `${fmt.signed(x.absolute_ci_low, 4)} to ${fmt.signed(x.absolute_ci_high, 4)}`)) },
+    { key: 'relative_lift', label: 'Lift', num: true, render: (x) => h('span', fmt.signedPct(x.relative_lift), h('div.small', { dataset: { testid: 'adjusted-interval' } }, `${fmt.signedPct(low(x))} to ${fmt.signedPct(high(x))}`), h('div.small.muted', `${level(x)} interval${x.role === 'guardrail' || r.correction === 'none' ? '' : `, ${r.correction === 'bh' ? 'BH' : 'Holm'}-corrected like p`}; per comparison ${fmt.signedPct(x.relative_ci_low)} to ${fmt.signedPct(x.relative_ci_high)}`)) },
+    { key: 'absolute_lift', label: 'Absolute', num: true, render: (x) => h('span', fmt.signed(x.absolute_lift, 4), h('div.small.muted', `${fmt.signed(x.adjusted_absolute_ci_low ?? x.absolute_ci_low, 4)} to ${fmt.signed(x.adjusted_absolute_ci_high ?? x.absolute_ci_high, 4)}`)) },
     { key: 'adjusted_p', label: 'p (adjusted)', num: true, render: (x) => h('span', fmt.pValue(x.adjusted_p), h('div.small.muted', `raw ${fmt.pValue(x.relative_p)}`)) },
     { key: 'chance_to_beat_control', label: 'Chance to beat', num: true, format: (v2) => fmt.pct(v2) },
     { key: 'decision', label: 'Decision', render: (x) => h('div', badge(x.decision, tone(x.decision)), h('div.small.muted', { style: { maxWidth: '320px' } }, x.reason)) },
@@ -464,7 +469,7 @@ function simulator(ctx, root) {
   const form = h('form', { onsubmit: (e) => { e.preventDefault(); go(); } },
     h('div.row', { style: { gap: '18px', marginBottom: '12px' } },
       dataField,
-      field('Segments', segmented([['rfm', 'RFM segments'], ['personas', 'Personas (k = 4)']], sim.segments, (v) => { sim.segments = v; fillSegments(); }, { name: 'segments' }))),
+      field('Segments', segmented([['rfm', 'RFM segments'], ['personas', 'Personas']], sim.segments, (v) => { sim.segments = v; fillSegments(); }, { name: 'segments' }), 'personas: the four tiers shown on Overview')),
     h('div.form-grid',
       field('Segment', segSelect),
       field('Campaign', campaign),
@@ -524,13 +529,24 @@ function drawSimulation(r, out, matrix, detail) {
   const s = r.settings || {};
   const w = r.window || {};
   const best = results.find((x) => x.decision === 'worth running');
-  const worth = results.filter((x) => x.decision === 'worth running').length;
+  const summary = r.summary || {};
+  const recommendations = r.recommendations || [];
+  const closest = recommendations[0];
+  // Even with nothing powered, the page says what is closest and what it would take.
+  const headline = best
+    ? [badge('WORTH RUNNING', 'good'), h('span', `${best.campaign} on ${best.segment}`)]
+    : closest
+      ? [badge(closest.action === 'within reach' ? 'WITHIN REACH' : 'NEEDS A BIGGER LIFT', 'warn'), h('span', `closest: ${closest.campaign} on ${closest.segment}`)]
+      : [badge('NOT TESTABLE', 'warn'), h('span', 'no campaign can be tested on these segments')];
   clear(out,
-    h('div.row', h('span.verdict', { dataset: { testid: 'simulate-verdict' } }, badge(best ? 'WORTH RUNNING' : 'NONE POWERED', best ? 'good' : 'warn')),
-      h('span', best ? `${best.campaign} on ${best.segment}` : 'no campaign reaches the target power on these segments')),
+    h('div.row', h('span.verdict', { dataset: { testid: 'simulate-verdict' } }, headline[0]), headline[1]),
+    recommendations.length
+      ? h('ol.recommendations', { dataset: { testid: 'simulate-recommendations' } }, recommendations.map((x) => h('li', h('strong', `${x.campaign} on ${x.segment}: `), x.text)))
+      : null,
     h('div.result-grid',
       h('div.stat', h('div.stat-label', 'Simulated'), h('div.stat-value', `${results.length} × ${fmt.int(s.runs)}`)),
-      h('div.stat', h('div.stat-label', 'Worth running'), h('div.stat-value', `${worth} of ${results.length}`)),
+      h('div.stat', h('div.stat-label', 'Run now'), h('div.stat-value', `${fmt.int(summary['run now'] || 0)} of ${results.length}`)),
+      h('div.stat', h('div.stat-label', 'Within reach'), h('div.stat-value', fmt.int(summary['within reach'] || 0))),
       h('div.stat', h('div.stat-label', 'Outcome window'), h('div.stat-value', { style: { fontSize: '15px' } }, `${fmt.date(w.first)} – ${fmt.date(w.last)}`)),
       h('div.stat', h('div.stat-label', 'Users before it'), h('div.stat-value', fmt.int(r.pre_period_users)))),
     (r.skipped_segments || []).length
@@ -546,12 +562,12 @@ function drawSimulation(r, out, matrix, detail) {
   const cell = new Map(results.map((x) => [`${x.segment}|${x.campaign}`, x]));
   const z = segs.map((sg) => camps.map((c) => (cell.has(`${sg}|${c}`) ? cell.get(`${sg}|${c}`).power_achieved : null)));
   const text = segs.map((sg) => camps.map((c) => { const x = cell.get(`${sg}|${c}`); return x ? fmt.pct(x.power_achieved, 0) : ''; }));
-  const custom = segs.map((sg) => camps.map((c) => { const x = cell.get(`${sg}|${c}`); return x ? [x.decision, effectText(x), x.users, x.needed ? fmt.int(x.needed.total) : '–'] : ['', '', '', '']; }));
+  const custom = segs.map((sg) => camps.map((c) => { const x = cell.get(`${sg}|${c}`); return x ? [x.decision, effectText(x), x.users, x.needed ? fmt.int(x.needed.total) : '–', fmt.signedPct(x.detectable_relative_lift, 1)] : ['', '', '', '', '']; }));
   plot(matrix.chart, [{
     type: 'heatmap', x: camps, y: segs, z, text, customdata: custom, zmin: 0, zmax: 1,
     colorscale: [[0, p.surface], [0.5, alpha(p.warn, 0.55)], [0.8, alpha(p.good, 0.7)], [1, p.good]],
     texttemplate: '%{text}', xgap: 2, ygap: 2, hoverongaps: false,
-    hovertemplate: '%{x} on %{y}<br>power achieved %{z:.0%}<br>assumed effect %{customdata[1]}, %{customdata[2]} users (needs %{customdata[3]})<br>%{customdata[0]}<extra></extra>',
+    hovertemplate: '%{x} on %{y}<br>power achieved %{z:.0%}<br>assumed effect %{customdata[1]}, %{customdata[2]} users (needs %{customdata[3]})<br>detects %{customdata[4]} or more<br>%{customdata[0]}<extra></extra>',
     colorbar: { thickness: 10, tickformat: '.0%', outlinewidth: 0 },
   }], { margin: { l: 140, t: 8, b: 80 }, xaxis: { tickangle: -20, showgrid: false }, yaxis: { autorange: 'reversed', showgrid: false } });
   matrix.setNote(`Share of ${fmt.int(s.runs)} simulated experiments per cell that find the assumed effect at α = ${s.alpha}; target ${fmt.pct(s.target_power, 0)}`);
@@ -572,10 +588,12 @@ function drawSimulation(r, out, matrix, detail) {
         h('div.stat', h('div.stat-label', 'Planner’s power'), h('div.stat-value', fmt.pct(x.analytic_power))),
         h('div.stat', h('div.stat-label', 'Users needed'), h('div.stat-value', x.needed ? fmt.int(x.needed.total) : fmt.DASH)),
         h('div.stat', h('div.stat-label', 'Detectable lift'), h('div.stat-value', fmt.signedPct(x.detectable_relative_lift, 1))),
+        h('div.stat', h('div.stat-label', 'Times the segment'), h('div.stat-value', x.needed_multiple ? `${fmt.num(x.needed_multiple, 1)}×` : fmt.DASH)),
         h('div.stat', h('div.stat-label', 'Run 1: lift'), h('div.stat-value', { style: { fontSize: '15px' } }, `${fmt.signedPct(rel.estimate, 1)} (${fmt.signedPct(rel.ci_low, 1)} to ${fmt.signedPct(rel.ci_high, 1)}), p ${fmt.pValue(rel.p_value)}`))),
+      x.advice ? h('div', { style: { marginTop: '12px' }, dataset: { testid: 'simulate-advice' } }, h('strong', 'What to do: '), x.advice.text) : null,
       g ? h('div.small', { style: { marginTop: '12px' } }, h('strong', `Guardrail (${g.metric}): `), `${g.decision || 'not judged'}, ${g.reason || ''} Holds in ${fmt.pct(g.holds_share, 0)} of runs, fails in ${fmt.pct(g.fails_share, 0)}.`) : null));
   } else {
-    clear(detail, card({ title: 'Ranked simulations', note: 'By power achieved, then by users to spare' }, table([
+    clear(detail, card({ title: 'Ranked simulations', note: 'By power achieved, then by how close the segment is to the users needed; the smallest lift each segment detects at its size' }, table([
       { key: 'rank', label: '#', num: true },
       { key: 'segment', label: 'Segment · campaign', render: (x) => h('div', h('strong', x.segment), h('div.small.muted', x.campaign)) },
       { key: 'metric', label: 'Outcome', render: (x) => h('span', { title: x.metric.description }, x.metric.name) },
@@ -583,9 +601,10 @@ function drawSimulation(r, out, matrix, detail) {
       { key: 'baseline', label: 'Baseline', num: true, render: (x) => baselineText(x) },
       { key: 'effect', label: 'Effect', num: true, render: (x) => effectText(x) },
       { key: 'power_achieved', label: 'Power', num: true, render: (x) => h('span', fmt.pct(x.power_achieved, 0), h('div.small.muted', `planner ${fmt.pct(x.analytic_power, 0)}`)) },
-      { key: 'needed', label: 'Users needed', num: true, render: (x) => (x.needed ? fmt.int(x.needed.total) : fmt.DASH) },
+      { key: 'needed', label: 'Users needed', num: true, render: (x) => (x.needed ? h('span', fmt.int(x.needed.total), h('div.small.muted', x.needed_multiple ? `${fmt.num(x.needed_multiple, 1)}× the segment` : '')) : fmt.DASH) },
+      { key: 'detectable_relative_lift', label: 'Detects', num: true, render: (x) => (x.detectable_relative_lift === null ? fmt.DASH : `${fmt.signedPct(x.detectable_relative_lift, 1)}+`) },
       { key: 'guardrail', label: 'AOV guardrail', render: (x) => (x.guardrail ? badge(x.guardrail.decision || '–', x.guardrail.decision === 'holds' ? 'good' : x.guardrail.decision === 'fails' ? 'bad' : 'warn') : h('span.muted', '–')) },
-      { key: 'decision', label: 'Verdict', render: (x) => h('div', { title: x.reason }, badge(x.decision, SIM_TONE[x.decision] || 'info')) },
+      { key: 'decision', label: 'Verdict', render: (x) => h('div', { title: x.reason }, badge(x.decision, SIM_TONE[x.decision] || 'info'), x.advice ? h('div.small.muted', { style: { maxWidth: '320px' } }, x.advice.text) : null) },
     ], results, { testid: 'simulate-results' })));
   }
 }

@@ -197,5 +197,18 @@ function datasetCard(kind, d) {
     { key: 'rows', label: 'Rows', num: true, render: (r) => (r.rows ? fmt.int(r.rows) : h('span.muted', '0')) },
     { key: 'share', label: 'Share', num: true, format: (v) => (v === null || v === undefined ? '' : fmt.pct(v, 2)) },
     { key: 'where', label: 'First lines', render: (r) => h('span.small.muted', r.where) },
-  ], rows, { testid: `cleaning-${kind}` }));
+  ], rows, { testid: `cleaning-${kind}` }),
+  c.netting ? nettingNote(c.netting) : null);
+}
+
+/** What netting cancelled orders did: cancellations matched to the purchases they take back. */
+function nettingNote(n) {
+  if (!n.enabled) return h('div.small.muted', { style: { marginTop: '8px' } }, 'Cancelled orders are dropped; the purchases they cancel are kept (netting is off).');
+  const unmatched = (n.unmatched || []).slice(0, 3).map((u) => `line ${fmt.int(u.line)} ${u.invoice} (customer ${u.customer}, item ${u.stock_code}, ${fmt.int(u.unmatched_units)} units)`);
+  return h('div.small', { style: { marginTop: '8px' }, dataset: { testid: 'netting' } },
+    h('strong', 'Cancelled orders netted: '),
+    `${fmt.int(n.cancellation_lines)} cancellation lines take back ${fmt.int(n.units_netted)} of ${fmt.int(n.units_cancelled)} units from the same customer's earlier purchases of the item: ${fmt.int(n.purchase_lines_removed)} purchase lines removed, ${fmt.int(n.purchase_lines_reduced)} reduced. `,
+    n.unmatched_lines + n.partly_matched_lines
+      ? `${fmt.int(n.unmatched_lines + n.partly_matched_lines)} cancellations find no (or too small an) earlier purchase in the data, ${fmt.int(n.units_unmatched)} units${unmatched.length ? `, e.g. ${unmatched.join('; ')}` : ''}.`
+      : 'Every cancellation found its purchase.');
 }

@@ -2,7 +2,7 @@
 import * as api from '../lib/api.js';
 import * as fmt from '../lib/format.js';
 import * as state from '../lib/state.js';
-import { h, clear, card, chartCard, kpi, empty, skeleton, table, swatch, showError } from '../lib/ui.js';
+import { h, clear, card, chartCard, kpi, empty, skeleton, table, swatch, showError, dataNotes } from '../lib/ui.js';
 import { plot, withChart } from '../lib/charts.js';
 import { dateRange, filterBar } from '../lib/filters.js';
 import { personaColor, palette } from '../lib/palette.js';
@@ -27,17 +27,25 @@ export async function render(ctx) {
     }),
     rangeNote);
 
+  // The KPI period applies to the cards only: insights and personas are of all the data, and
+  // say so (the period filter cannot move them).
+  const allTime = `All time: ${fmt.dateRange(d.first_day, d.last_day)}`;
   const personasChart = chartCard({ title: 'Personas: share of users and of value', note: 'KMeans on recency, frequency and monetary value', chartId: 'overview-personas', size: 'tall' });
+  personasChart.card.querySelector('h2').append(h('span.scope', { dataset: { testid: 'scope-personas' } }, 'all time'));
+  const personasAdvice = h('div');
+  personasChart.card.append(personasAdvice);
   const personasTable = h('div', skeleton(4));
   const insightsEl = h('div.insights', { dataset: { testid: 'insights' } }, skeleton(4), skeleton(4));
+  const insightsCard = card({ title: 'What the data says', note: `${allTime}; the KPI period does not apply. Each sentence is computed from the data.` }, insightsEl);
+  insightsCard.querySelector('h2').append(h('span.scope', { dataset: { testid: 'scope-insights' } }, 'all time'));
+  const personaCard = card({ title: 'RFM summary per persona', note: `${allTime}. Each persona's ${who}, recency, frequency and value; the action fits its tier.`, cls: 'personas' }, personasTable);
+  personaCard.querySelector('h2').append(h('span.scope', 'all time'));
 
   ctx.root.append(
     filters,
     h('div', { style: { marginTop: '12px' } }, kpisEl),
-    h('div.grid.cols-2-1', { style: { marginTop: '16px' } },
-      card({ title: 'What the data says', note: 'Each sentence is computed from the data (docs/ANALYTICS.md, Insights).' }, insightsEl),
-      personasChart.card),
-    card({ title: 'RFM summary per persona', note: `Each persona's ${who}, recency, frequency and value; the action fits its tier.`, cls: 'personas' }, personasTable),
+    h('div.grid.cols-2-1', { style: { marginTop: '16px' } }, insightsCard, personasChart.card),
+    personaCard,
   );
   ctx.root.lastChild.style.marginTop = '16px';
 
@@ -49,7 +57,8 @@ export async function render(ctx) {
     try {
       const k = await api.get('kpis', { dataset, from: range.from, to: range.to }, { signal: ctx.signal });
       drawKpis(kpisEl, k);
-      rangeNote.textContent = `${fmt.dateRange(k.from, k.to)}: ${fmt.int(k.days)} days`;
+      const w = k.window || {};
+      rangeNote.textContent = `Cards: ${w.all_time ? 'all time, ' : ''}${fmt.dateRange(k.from, k.to)} (${fmt.int(k.days)} days). Insights and personas below are all time.`;
     } catch (err) {
       showError(kpiErr, err);
     } finally {
@@ -80,9 +89,21 @@ export async function render(ctx) {
       { type: 'bar', name: `Share of ${state.valueWord(kind)}`, x: names, y: personas.map((x) => x.monetary_share), marker: { color: p.series[1] }, hovertemplate: `%{x}<br>%{y:.1%} of ${state.valueWord(kind)}<extra></extra>` },
     ], { barmode: 'group', yaxis: { tickformat: '.0%' }, legend: { y: -0.25 } });
     const t = model.training || {};
-    personasChart.setNote(`k = ${t.k}${t.k_from_silhouette ? ' (best silhouette' : ' (chosen'}${t.silhouette !== undefined ? `, ${fmt.num(t.silhouette, 3)})` : ')'} on ${fmt.int(t.users)} ${who}`);
+    personasChart.setNote(`${personaModelText(t)} on ${fmt.int(t.users)} ${who}`);
+    clear(personasAdvice, dataNotes([t.advice, ...smallPersonaNotes(personas, who)], 'persona-advice'));
     clear(personasTable, personaTable(personas, kind));
   }).catch((err) => showError(personasTable, err)));
+}
+
+/** "The four tiers (k = 4, silhouette 0.432)", or the best-silhouette / chosen k. */
+export function personaModelText(t) {
+  const how = t.k_choice === 'four tiers' ? 'The four tiers' : t.k_from_silhouette ? 'Best silhouette' : 'Chosen';
+  return `${how} (k = ${t.k}${t.silhouette !== undefined ? `, silhouette ${fmt.num(t.silhouette, 3)}` : ''})`;
+}
+
+/** A note per persona under 2% of the users: too small to act on as a tier of its own. */
+export function smallPersonaNotes(personas, who) {
+  return personas.filter((p) => p.small).map((p) => `${p.name} holds ${fmt.pct(p.share)} of the ${who}, under 2%: too few to run a campaign on alone; handle them with the neighbouring tier.`);
 }
 
 function drawKpis(el, k) {
@@ -90,13 +111,13 @@ function drawKpis(el, k) {
     ? [
       kpi('Revenue', fmt.compact(k.revenue), `${fmt.money(k.revenue)} total`, { accent: true, testid: 'revenue' }),
       kpi('Orders', fmt.int(k.orders), null, { testid: 'orders' }),
-      kpi('Customers', fmt.int(k.customers ?? k.users), k.active_customers !== undefined && k.active_customers !== k.customers ? `${fmt.int(k.active_customers)} active` : null, { testid: 'users' }),
+      kpi('Customers', fmt.int(k.active_customers), `who ordered in the period; ${fmt.int(k.customers)} all time`, { testid: 'users' }),
       kpi('Average order', fmt.money(k.average_order_value, 2), 'revenue / orders', { testid: 'aov' }),
       kpi('Repeat purchase', fmt.pct(k.repeat_purchase_rate), 'customers with 2+ orders', { testid: 'repeat' }),
       kpi('Rows', fmt.int(k.rows), 'invoice lines', { testid: 'rows' }),
     ]
     : [
-      kpi('Users', fmt.int(k.users), `${fmt.int(k.active_users)} active in the period`, { accent: true, testid: 'users' }),
+      kpi('Active users', fmt.int(k.active_users), `in the period; ${fmt.int(k.users)} all time`, { accent: true, testid: 'users' }),
       kpi('Events', fmt.compact(k.events), `${fmt.int(k.events)} in ${fmt.int(k.rows)} rows`, { testid: 'events' }),
       kpi('Events / user', fmt.num(k.events_per_user, 1), 'per active user', { testid: 'events_per_user' }),
       kpi('Active days / user', fmt.num(k.active_days_per_user, 1), 'per active user', { testid: 'active_days' }),
@@ -110,7 +131,7 @@ export function personaTable(personas, kind) {
   const n = personas.length;
   const value = kind === 'transactions' ? 'Revenue' : 'Events';
   return table([
-    { key: 'name', label: 'Persona', render: (p) => h('span.row', { style: { flexWrap: 'nowrap' } }, swatch(personaColor(p.id ?? personas.indexOf(p), n)), h('strong', p.name ?? p.persona)) },
+    { key: 'name', label: 'Persona', render: (p) => h('span.row', { style: { flexWrap: 'nowrap' } }, swatch(personaColor(p.id ?? personas.indexOf(p), n)), h('strong', p.name ?? p.persona), p.small ? h('span.flag-small', { title: 'Under 2% of the users' }, 'under 2%') : null) },
     { key: 'users', label: kind === 'transactions' ? 'Customers' : 'Users', num: true, render: (p) => h('span', fmt.int(p.users), h('div.small.muted', fmt.pct(p.share))) },
     { key: 'median_recency', label: 'Recency (median)', num: true, format: (v) => `${fmt.smart(v, 0)} days` },
     { key: 'mean_frequency', label: kind === 'transactions' ? 'Orders (mean)' : 'Active days (mean)', num: true, format: (v) => fmt.num(v, 1) },

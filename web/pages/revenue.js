@@ -3,7 +3,7 @@
 import * as api from '../lib/api.js';
 import * as fmt from '../lib/format.js';
 import * as state from '../lib/state.js';
-import { h, clear, chartCard, card, kpi, skeleton, table, segmented, showError } from '../lib/ui.js';
+import { h, clear, chartCard, card, kpi, skeleton, table, segmented, showError, dataNotes } from '../lib/ui.js';
 import { plot, withChart } from '../lib/charts.js';
 import { palette, alpha } from '../lib/palette.js';
 import { needs } from './common.js';
@@ -34,24 +34,33 @@ export async function render(ctx) {
     actions: segmented([['month_of_year', 'Month'], ['weekday', 'Weekday'], ['hour', 'Hour']], options.season, (v) => { options.season = v; drawSeason(); }, { name: 'season' }),
   });
   const products = h('div', skeleton(6));
+  const others = h('div');
+  const monthlyNotes = h('div');
+  monthly.card.append(monthlyNotes);
 
   ctx.root.append(
     errorEl, kpisEl,
     h('div', { style: { marginTop: '16px' } }, monthly.card),
     h('div.grid.cols-2', { style: { marginTop: '16px' } }, pareto.card, countries.card),
-    h('div.grid.cols-2', { style: { marginTop: '16px' } }, season.card, card({ title: 'Top products', note: 'By revenue' }, products)),
+    h('div.grid.cols-2', { style: { marginTop: '16px' } }, season.card, card({ title: 'Top products', note: 'By revenue; postage, fees and adjustments are not products and are listed apart' }, products, others)),
   );
 
   let monthlyData = null;
   const drawMonthly = () => ctx.track(withChart(monthly.chart, async () => monthlyData || (monthlyData = await get('monthly')), async (m) => {
     const months = m.months || [];
     const x = months.map((r) => r.month);
+    // A month the data covers in part is drawn faded and named: its totals read low.
+    const faded = months.map((r) => (r.partial ? 0.4 : 1));
+    const partial = months.map((r) => (r.partial ? ` (partial: ${fmt.int(r.days_in_data)} of ${fmt.int(r.days)} days)` : ''));
+    clear(monthlyNotes, dataNotes(months.filter((r) => r.partial).map((r) => `${fmt.date(r.month)} is partial: the data covers ${fmt.int(r.days_in_data)} of its ${fmt.int(r.days)} days, so its totals read low.`), 'monthly-notes'));
+    const annotations = months.filter((r) => r.partial).map((r) => ({ x: r.month, yref: 'paper', y: 1, yanchor: 'bottom', text: 'partial', showarrow: false, font: { size: 10, color: p.muted } }));
     if (options.monthly === 'revenue') {
       await plot(monthly.chart, [
-        { type: 'bar', name: 'new customers', x, y: months.map((r) => r.new_revenue), marker: { color: p.series[0] }, hovertemplate: '%{x}<br>new: %{y:,.0f}<extra></extra>' },
-        { type: 'bar', name: 'returning customers', x, y: months.map((r) => r.returning_revenue), marker: { color: p.series[1] }, hovertemplate: '%{x}<br>returning: %{y:,.0f}<extra></extra>' },
-        { type: 'scatter', mode: 'lines+markers', name: 'customers', yaxis: 'y2', x, y: months.map((r) => r.customers), line: { color: p.text, width: 2 }, hovertemplate: '%{x}<br>%{y:,} customers<extra></extra>' },
+        { type: 'bar', name: 'new customers', x, y: months.map((r) => r.new_revenue), marker: { color: p.series[0], opacity: faded }, customdata: partial, hovertemplate: '%{x}%{customdata}<br>new: %{y:,.0f}<extra></extra>' },
+        { type: 'bar', name: 'returning customers', x, y: months.map((r) => r.returning_revenue), marker: { color: p.series[1], opacity: faded }, customdata: partial, hovertemplate: '%{x}%{customdata}<br>returning: %{y:,.0f}<extra></extra>' },
+        { type: 'scatter', mode: 'lines+markers', name: 'customers', yaxis: 'y2', x, y: months.map((r) => r.customers), line: { color: p.text, width: 2 }, customdata: partial, hovertemplate: '%{x}%{customdata}<br>%{y:,} customers<extra></extra>' },
       ], {
+        annotations,
         barmode: 'stack', xaxis: { type: 'category' },
         legend: { y: -0.2, traceorder: 'normal' },
         yaxis: { title: { text: 'revenue' }, tickformat: ',.0f' },
@@ -59,9 +68,10 @@ export async function render(ctx) {
       });
     } else {
       await plot(monthly.chart, [
-        { type: 'bar', name: 'orders', x, y: months.map((r) => r.orders), marker: { color: alpha(p.series[0], 0.8) }, hovertemplate: '%{x}<br>%{y:,} orders<extra></extra>' },
-        { type: 'scatter', mode: 'lines+markers', name: 'average order value', yaxis: 'y2', x, y: months.map((r) => r.aov), line: { color: p.series[2], width: 2.5 }, hovertemplate: '%{x}<br>AOV %{y:,.2f}<extra></extra>' },
+        { type: 'bar', name: 'orders', x, y: months.map((r) => r.orders), marker: { color: alpha(p.series[0], 0.8), opacity: faded }, customdata: partial, hovertemplate: '%{x}%{customdata}<br>%{y:,} orders<extra></extra>' },
+        { type: 'scatter', mode: 'lines+markers', name: 'average order value', yaxis: 'y2', x, y: months.map((r) => r.aov), line: { color: p.series[2], width: 2.5 }, customdata: partial, hovertemplate: '%{x}%{customdata}<br>AOV %{y:,.2f}<extra></extra>' },
       ], {
+        annotations,
         xaxis: { type: 'category' },
         yaxis: { title: { text: 'orders' } },
         yaxis2: { title: { text: 'average order value' }, overlaying: 'y', side: 'right', showgrid: false, rangemode: 'tozero' },
@@ -73,7 +83,8 @@ export async function render(ctx) {
   ctx.track(get('monthly').then((m) => {
     monthlyData = m;
     const months = m.months || [];
-    const best = months.reduce((a, b) => (b.revenue > (a ? a.revenue : -Infinity) ? b : a), null);
+    // The best whole month: a partial one cannot be compared.
+    const best = months.filter((r) => !r.partial).reduce((a, b) => (b.revenue > (a ? a.revenue : -Infinity) ? b : a), null);
     clear(kpisEl,
       kpi('Revenue', fmt.compact(m.revenue), `${fmt.money(m.revenue)} in ${months.length} months`, { accent: true, testid: 'revenue' }),
       kpi('Orders', fmt.int(m.orders), 'distinct invoices', { testid: 'orders' }),
@@ -105,11 +116,11 @@ export async function render(ctx) {
     const step = Math.max(1, Math.floor(list.length / 2000));
     const curve = list.filter((_, i) => i % step === 0 || i === list.length - 1);
     await plot(pareto.chart, [
-      { type: 'scatter', mode: 'lines', name: 'products', x: [0, ...curve.map((x) => x.rank / n)], y: [0, ...curve.map((x) => x.cumulative_share)], fill: 'tozeroy', fillcolor: alpha(p.series[1], 0.15), line: { color: p.series[1], width: 3 }, customdata: [0, ...curve.map((x) => x.rank)], hovertemplate: 'top %{customdata:,} products (%{x:.1%})<br>%{y:.1%} of revenue<extra></extra>' },
+      { type: 'scatter', mode: 'lines', name: 'products', x: [0, ...curve.map((x) => x.rank / n)], y: [0, ...curve.map((x) => x.cumulative_share)], fill: 'tozeroy', fillcolor: alpha(p.series[1], 0.15), line: { color: p.series[1], width: 3 }, customdata: [0, ...curve.map((x) => x.rank)], hovertemplate: 'top %{customdata:,} products (%{x:.1%})<br>%{y:.1%} of product revenue<extra></extra>' },
       { type: 'scatter', mode: 'lines', name: 'equal shares', x: [0, 1], y: [0, 1], line: { color: p.faint, dash: 'dot', width: 1 }, hoverinfo: 'skip' },
     ], {
       xaxis: { title: { text: 'share of products, ranked by revenue' }, tickformat: '.0%', range: [0, 1] },
-      yaxis: { title: { text: 'cumulative share of revenue' }, tickformat: '.0%', range: [0, 1.02] },
+      yaxis: { title: { text: 'cumulative share of product revenue' }, tickformat: '.0%', range: [0, 1.02] },
       shapes: [
         { type: 'line', xref: 'x', yref: 'y', x0: 0.2, x1: 0.2, y0: 0, y1: r.top_share, line: { color: p.text, dash: 'dash', width: 1 } },
         { type: 'line', xref: 'x', yref: 'y', x0: 0, x1: 0.2, y0: r.top_share, y1: r.top_share, line: { color: p.text, dash: 'dash', width: 1 } },
@@ -117,7 +128,7 @@ export async function render(ctx) {
       annotations: [{ x: 0.2, y: r.top_share, text: `top 20% of products → ${fmt.pct(r.top_share)} of revenue`, showarrow: true, ax: 90, ay: 40, font: { size: 12 } }],
       showlegend: false,
     });
-    pareto.setNote(`The top 20% of ${fmt.int(n)} products (${fmt.int(r.top_count)}) bring ${fmt.pct(r.top_share)} of revenue; the top 20% of customers ${fmt.pct(r.top_customer_share)}`);
+    pareto.setNote(`The top 20% of ${fmt.int(n)} products (${fmt.int(r.top_count)}) bring ${fmt.pct(r.top_share)} of product revenue; the top 20% of customers ${fmt.pct(r.top_customer_share)} of all revenue`);
     clear(products, table([
       { key: 'rank', label: '#', num: true },
       { key: 'description', label: 'Product', render: (x) => h('div.clip', { title: `${x.description || ''} (${x.stock_code})` }, x.description || x.stock_code, h('span.small.muted', ` ${x.stock_code}`)) },
@@ -125,6 +136,16 @@ export async function render(ctx) {
       { key: 'revenue', label: 'Revenue', num: true, format: (v) => fmt.money(v) },
       { key: 'cumulative_share', label: 'Cumulative', num: true, format: (v) => fmt.pct(v) },
     ], list, { maxRows: 12, testid: 'products' }));
+    const lines = r.non_products || [];
+    clear(others, lines.length
+      ? h('div', { style: { marginTop: '12px' } },
+        h('h3', `Not products: ${fmt.money(r.non_product_revenue)} of revenue`),
+        table([
+          { key: 'description', label: 'Line', render: (x) => h('div.clip', { title: `${x.description || ''} (${x.stock_code})` }, x.description || x.stock_code, h('span.small.muted', ` ${x.stock_code}`)) },
+          { key: 'revenue', label: 'Revenue', num: true, format: (v) => fmt.money(v) },
+          { key: 'revenue_share', label: 'Share of revenue', num: true, format: (v) => fmt.pct(v) },
+        ], lines, { maxRows: 8, testid: 'non-products' }))
+      : null);
   }).catch((err) => showError(products, err)));
 
   let seasonData = null;

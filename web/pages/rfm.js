@@ -4,11 +4,11 @@
 import * as api from '../lib/api.js';
 import * as fmt from '../lib/format.js';
 import * as state from '../lib/state.js';
-import { h, clear, chartCard, card, skeleton, table, segmented, field, select, showError, markInvalid, swatch } from '../lib/ui.js';
+import { h, clear, chartCard, card, skeleton, table, segmented, field, select, showError, markInvalid, swatch, dataNotes } from '../lib/ui.js';
 import { plot, withChart, loading, heatmapTrace } from '../lib/charts.js';
 import { filterBar } from '../lib/filters.js';
 import { personaColor, segmentColor, sequentialScale, palette, RFM_SEGMENTS } from '../lib/palette.js';
-import { personaTable } from './overview.js';
+import { personaTable, personaModelText, smallPersonaNotes } from './overview.js';
 import { noData } from './common.js';
 
 const options = { k: '', features: 'rfm', log: true, ties: 'first' };
@@ -23,7 +23,9 @@ export async function render(ctx) {
   ctx.setSubtitle(`${state.KIND_LABEL[kind]} · ${d.source} · ${fmt.int(d.users)} ${who}`);
 
   const errorEl = h('div');
-  const kSelect = select([['', 'Best silhouette'], ...[2, 3, 4, 5, 6, 7, 8, 9, 10].map((k) => [String(k), `k = ${k}`])], options.k, (v) => { options.k = v; refreshPersonas(); }, { dataset: { param: 'k', filter: 'k' } });
+  // The default is the dataset's persona model (the four tiers), the one every page shows; the
+  // others are for exploring.
+  const kSelect = select([['', 'Four tiers (default)'], ['auto', 'Best silhouette'], ...[2, 3, 4, 5, 6, 7, 8, 9, 10].map((k) => [String(k), `k = ${k}`])], options.k, (v) => { options.k = v; refreshPersonas(); }, { dataset: { param: 'k', filter: 'k' } });
   const bar = filterBar(
     field('Personas', kSelect),
     kind === 'usage'
@@ -38,7 +40,11 @@ export async function render(ctx) {
   const interp = h('div', skeleton(5));
   const treemap = chartCard({ title: 'RFM segments', note: `${who[0].toUpperCase()}${who.slice(1)} per named segment (scores 1-5)`, chartId: 'rfm-treemap' });
   const grid = chartCard({ title: 'Recency × frequency', note: `${who[0].toUpperCase()}${who.slice(1)} per R and F score (5 = best)`, chartId: 'rfm-grid' });
-  const sweep = chartCard({ title: 'Silhouette by k', note: 'KMeans for k = 2..10; the best silhouette is chosen; inertia shows the elbow', chartId: 'rfm-silhouette' });
+  const sweep = chartCard({ title: 'Silhouette by k', note: 'KMeans for k = 2..10: the separation of each k, as advice; the personas keep the four tiers; inertia shows the elbow', chartId: 'rfm-silhouette' });
+  const sweepAdvice = h('div');
+  sweep.card.append(sweepAdvice);
+  const distNotes = h('div');
+  dist.card.append(distNotes);
   const segTable = h('div', skeleton(5));
 
   ctx.root.append(
@@ -115,7 +121,8 @@ export async function render(ctx) {
       }], { xaxis: { tickangle: n > 5 ? -30 : 0 }, yaxis: { title: { text: who } }, showlegend: false, margin: { t: 24 } });
       const t = model.training || {};
       totalUsers = t.users ?? null;
-      dist.setNote(`k = ${t.k}${t.k_from_silhouette ? ', the best silhouette' : ''} (silhouette ${fmt.num(t.silhouette, 3)})`);
+      dist.setNote(`${personaModelText(t)}${options.k ? ': exploring, the other pages show the four tiers' : ''}`);
+      clear(distNotes, dataNotes(smallPersonaNotes(personas, who), 'small-personas'));
       clear(interp, personaTable(personas, kind));
       users = await api.get('segment/users', segParams(), { signal: ctx.signal });
       await refreshScatter();
@@ -167,6 +174,8 @@ export async function render(ctx) {
   ctx.track(withChart(sweep.chart, () => api.get('segment', { dataset: state.dsParam(kind), features: options.features === 'rfm' ? '' : options.features }, { signal: ctx.signal }), async (model) => {
     const s = (model.training && model.training.sweep) || [];
     const chosen = model.training && model.training.k;
+    const best = model.training && model.training.best_silhouette_k;
+    clear(sweepAdvice, dataNotes([model.training && model.training.advice], 'sweep-advice'));
     const p = palette();
     await plot(sweep.chart, [
       { type: 'scatter', mode: 'lines+markers', name: 'silhouette', x: s.map((r) => r.k), y: s.map((r) => r.silhouette), line: { color: p.series[0], width: 2.5 }, marker: { size: s.map((r) => (r.k === chosen ? 14 : 7)), symbol: s.map((r) => (r.k === chosen ? 'star' : 'circle')) }, hovertemplate: 'k = %{x}<br>silhouette %{y:.3f}<extra></extra>' },
@@ -175,7 +184,10 @@ export async function render(ctx) {
       xaxis: { title: { text: 'k (personas)' }, dtick: 1 },
       yaxis: { title: { text: 'silhouette' }, range: s.length ? [Math.min(...s.map((r) => r.silhouette)) - 0.02, Math.max(...s.map((r) => r.silhouette)) + 0.04] : undefined },
       yaxis2: { title: { text: 'inertia', font: { color: p.faint } }, overlaying: 'y', side: 'right', showgrid: false, tickfont: { color: p.faint, size: 11 } },
-      annotations: chosen ? [{ x: chosen, y: (s.find((r) => r.k === chosen) || {}).silhouette, text: `best: k = ${chosen}`, showarrow: false, xanchor: 'left', xshift: 10, yanchor: 'bottom', yshift: 6, font: { size: 11, color: p.muted } }] : [],
+      annotations: [
+        ...(chosen ? [{ x: chosen, y: (s.find((r) => r.k === chosen) || {}).silhouette, text: `used: k = ${chosen}`, showarrow: false, xanchor: 'left', xshift: 10, yanchor: 'bottom', yshift: 6, font: { size: 11, color: p.muted } }] : []),
+        ...(best && best !== chosen ? [{ x: best, y: (s.find((r) => r.k === best) || {}).silhouette, text: `best separated: k = ${best}`, showarrow: false, xanchor: 'left', xshift: 10, yanchor: 'top', yshift: -6, font: { size: 11, color: p.muted } }] : []),
+      ],
       margin: { l: 50, r: 56 },
       legend: { y: -0.25 },
     });

@@ -82,7 +82,12 @@ export async function render(ctx) {
         x: byFeature.get(f).x, y: byFeature.get(f).y, line: { color: color(f), width: 2 }, marker: { size: 5 },
         hovertemplate: `${f}<br>%{x}: %{y:,}<extra></extra>`,
       }));
+      // A period the shown days cover in part (the data or the date filter cuts it) reads low: shaded.
+      const partial = s.partial_periods || [];
+      const periods = [...new Set(s.series.map((row) => row.period))];
+      series.setNote(`${filters.metric === 'users' ? 'Distinct users' : 'Events'} per feature and ${filters.period}${partial.length ? `; shaded: partial ${filters.period}s, ${partial.map((x) => fmt.partialText(x)).join(', ')}` : ''}`);
       await plot(series.chart, traces, {
+        shapes: partial.filter((x) => periods.includes(x.period)).map((x) => ({ type: 'rect', xref: 'x', yref: 'paper', x0: periods.indexOf(x.period) - 0.5, x1: periods.indexOf(x.period) + 0.5, y0: 0, y1: 1, fillcolor: palette().faint, opacity: 0.18, line: { width: 0 } })),
         xaxis: { type: 'category', tickangle: -30, nticks: 14 },
         yaxis: { rangemode: 'tozero', title: { text: filters.metric === 'users' ? 'users' : 'events' } },
         legend: { y: -0.3 },

@@ -1,0 +1,45 @@
+// `experiment analyze` on one row per user: the preview, the column plan from the header, the
+// unit table reader (chunked on two threads), then the statistics and the report. The first
+// line holds options (a covariate, a ratio, winsorising) so the fuzzer reaches those paths.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "cli/experiment_inputs.h"
+#include "cli/experiment_report.h"
+#include "fuzz_input.h"
+#include "stats/experiment_analysis.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace growthlens;
+  std::string_view text;
+  const std::string_view options_line = fuzz::FirstLine(fuzz::AsText(data, size), text);
+  Result<CsvPreview> preview = PreviewCsv(text, "fuzz.csv");
+  if (!preview.ok() || cli::LooksLikeSummary(*preview)) return 0;
+  cli::PerUserOptions options;
+  options.threads = 2;
+  // "c=COL": a covariate, "r=NAME=NUM/DEN": a ratio, "w": winsorise at 0.99.
+  if (options_line.starts_with("c=")) options.covariates.emplace_back(options_line.substr(2));
+  if (options_line.starts_with("r=")) options.ratios.emplace_back(options_line.substr(2));
+  if (options_line.starts_with("w")) options.winsorize = 0.99;
+  Result<cli::ExperimentData> experiment =
+      cli::ReadPerUserExperiment(text, "fuzz.csv", *preview, options);
+  if (!experiment.ok() || experiment->arms.size() < 2) return 0;
+  Result<size_t> control = stats::FindControl(experiment->arms, "");
+  if (!control.ok()) return 0;
+  stats::ExperimentOptions analysis_options;
+  analysis_options.control = *control;
+  analysis_options.weights.assign(experiment->arms.size(),
+                                  1.0 / static_cast<double>(experiment->arms.size()));
+  Result<stats::ExperimentAnalysis> analysis = stats::AnalyzeExperiment(
+      experiment->arms, experiment->users, experiment->metrics, analysis_options);
+  if (!analysis.ok()) return 0;
+  cli::ExperimentReportSettings settings;
+  settings.input = "fuzz.csv";
+  settings.control = experiment->arms[*control];
+  settings.correction = "holm";
+  settings.weights = analysis_options.weights;
+  (void)cli::RenderExperimentReport(*analysis, *experiment, settings, cli::OutputFormat::kJson);
+  return 0;
+}

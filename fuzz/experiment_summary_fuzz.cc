@@ -1,0 +1,45 @@
+// `experiment analyze` on a per-arm summary file (variant, metric, n, sum, sum_squares or
+// successes): the preview, the summary reader, then the statistics and the report on whatever
+// it accepted, so that every number a file can hold reaches Boost.Math and the formatting.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "cli/experiment_inputs.h"
+#include "cli/experiment_report.h"
+#include "fuzz_input.h"
+#include "stats/experiment_analysis.h"
+
+namespace growthlens::fuzz {
+
+void AnalyzeAndReport(const cli::ExperimentData& data) {
+  if (data.arms.size() < 2) return;
+  Result<size_t> control = stats::FindControl(data.arms, "");
+  if (!control.ok()) return;
+  stats::ExperimentOptions options;
+  options.control = *control;
+  options.weights.assign(data.arms.size(), 1.0 / static_cast<double>(data.arms.size()));
+  Result<stats::ExperimentAnalysis> analysis =
+      stats::AnalyzeExperiment(data.arms, data.users, data.metrics, options);
+  if (!analysis.ok()) return;
+  cli::ExperimentReportSettings settings;
+  settings.input = "fuzz.csv";
+  settings.control = data.arms[*control];
+  settings.correction = "holm";
+  settings.weights = options.weights;
+  (void)cli::RenderExperimentReport(*analysis, data, settings, cli::OutputFormat::kTable);
+  (void)cli::RenderExperimentReport(*analysis, data, settings, cli::OutputFormat::kJson);
+}
+
+}  // namespace growthlens::fuzz
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace growthlens;
+  const std::string_view text = fuzz::AsText(data, size);
+  Result<CsvPreview> preview = PreviewCsv(text, "fuzz.csv");
+  if (!preview.ok() || !cli::LooksLikeSummary(*preview)) return 0;
+  Result<cli::ExperimentData> experiment = cli::ReadSummaryExperiment(text, "fuzz.csv", *preview);
+  if (experiment.ok()) fuzz::AnalyzeAndReport(*experiment);
+  return 0;
+}

@@ -1,0 +1,59 @@
+#include "server/api_responses.h"
+
+#include <fmt/format.h>
+
+#include <memory>
+#include <optional>
+
+#include "cli/date_window.h"
+#include "core/date.h"
+#include "server/static_files.h"
+
+namespace growthlens::server {
+
+namespace {
+constexpr std::string_view kJson = "application/json";
+}  // namespace
+
+void SendJson(httplib::Response& response, int status, std::string body) {
+  response.status = status;
+  SendShared(response, std::make_shared<const std::string>(std::move(body)), std::string(kJson));
+}
+
+std::string NameSources(std::string text, const std::string& path, const std::string& name) {
+  if (path.empty() || path == name) return text;
+  for (size_t at = text.find(path); at != std::string::npos; at = text.find(path, at + name.size()))
+    text.replace(at, path.size(), name);
+  return text;
+}
+
+void SendError(httplib::Response& response, const ApiError& error) {
+  if (error.http_status == 503) response.set_header("Retry-After", "2");
+  SendJson(response, error.http_status, error.Body());
+}
+
+void SendStatusError(httplib::Response& response, const Status& status) {
+  SendError(response, ErrorFromStatus(status));
+}
+
+std::string KindName(DataKind kind) {
+  return kind == DataKind::kUsage ? "usage" : "transactions";
+}
+
+nlohmann::ordered_json DatasetJson(const HeldDataset& held) {
+  const Dataset& dataset = held.data->dataset;
+  nlohmann::ordered_json json;
+  json["name"] = KindName(held.kind());
+  json["kind"] = KindName(held.kind());
+  json["source"] = held.source;
+  json["rows"] = dataset.rows();
+  json["users"] = dataset.users.size();
+  const std::optional<cli::DayRange> days = cli::DaysWithRows(dataset);
+  json["first_day"] = days ? nlohmann::ordered_json(FormatDate(days->first)) : nullptr;
+  json["last_day"] = days ? nlohmann::ordered_json(FormatDate(days->last)) : nullptr;
+  json["load_seconds"] = held.load_seconds;
+  json["cleaning"] = held.cleaning;
+  return json;
+}
+
+}  // namespace growthlens::server

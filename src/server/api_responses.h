@@ -1,0 +1,30 @@
+#pragma once
+// How the API answers: JSON bodies sent without copies, errors as {"error", "parameter"}, and the
+// held files described as GET /api/v1/status lists them.
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "core/status.h"
+#include "server/api_error.h"
+#include "server/held_data.h"
+
+namespace growthlens::server {
+
+void SendJson(httplib::Response& response, int status, std::string body);
+/// The error's status and JSON body; a 503 also says when to retry (Retry-After).
+void SendError(httplib::Response& response, const ApiError& error);
+void SendStatusError(httplib::Response& response, const Status& status);
+
+/// The held file's name in place of where it is stored: messages and outputs should name what
+/// the user loaded, not the server's paths.
+std::string NameSources(std::string text, const std::string& path, const std::string& name);
+
+std::string KindName(DataKind kind);
+
+/// One element of GET /api/v1/status' "datasets".
+nlohmann::ordered_json DatasetJson(const HeldDataset& held);
+
+}  // namespace growthlens::server

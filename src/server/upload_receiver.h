@@ -1,0 +1,51 @@
+#pragma once
+// Request bodies that are files (uploads of data and of experiments) go straight to disk as they
+// are read, never whole into memory, and stop at the size limit (issue 14.9). They land in a
+// ScratchDirectory, which removes itself and whatever is left in it on every path out.
+
+#include <httplib.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+#include "server/api_error.h"
+
+namespace growthlens::server {
+
+/// A fresh directory, removed with its contents when this goes out of scope.
+class ScratchDirectory {
+ public:
+  static Result<ScratchDirectory> Create(std::filesystem::path path);
+  ScratchDirectory(ScratchDirectory&& other) noexcept : path_(std::move(other.path_)) {
+    other.path_.clear();
+  }
+  ScratchDirectory& operator=(ScratchDirectory&&) = delete;
+  ScratchDirectory(const ScratchDirectory&) = delete;
+  ~ScratchDirectory();
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  explicit ScratchDirectory(std::filesystem::path path) : path_(std::move(path)) {}
+  std::filesystem::path path_;
+};
+
+struct ReceivedFile {
+  std::filesystem::path path;  // dir/name
+  std::string name;            // as it will be shown and stored
+  uint64_t bytes = 0;          // 0: an empty body
+};
+
+/// Streams the body of `request` (raw, or the multipart field "file") into `dir`/NAME, NAME being
+/// `given_name`, else the part's file name, else `fallback`, made safe by SafeUploadName (a bad
+/// name fails before any byte is read). Errors: 400 "name", 400 "file" (a multipart body without
+/// the field, a broken connection), 413 past `max_bytes`, 500 when the disk refuses.
+Reply<ReceivedFile> ReceiveUpload(const httplib::Request& request,
+                                  const httplib::ContentReader& reader,
+                                  const std::filesystem::path& dir, const std::string& given_name,
+                                  std::string_view fallback, uint64_t max_bytes);
+
+}  // namespace growthlens::server

@@ -1,0 +1,133 @@
+// The routes that take a file in their body: POST /api/v1/upload and /api/v1/experiment/analyze.
+// The checks that need no body (parameters, another load running) answer before a byte of it is
+// read; the body then streams to disk (upload_receiver.h).
+
+#include <fmt/format.h>
+#include <httplib.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <optional>
+
+#include "server/api_responses.h"
+#include "server/api_server.h"
+#include "server/query_params.h"
+#include "server/upload_receiver.h"
+
+namespace growthlens::server {
+
+namespace {
+
+Reply<std::optional<DataKind>> KindOf(QueryParams& params) {
+  const std::optional<std::string> asked = TakeParam(params, "kind");
+  if (!asked || *asked == "auto") return std::optional<DataKind>();
+  if (*asked == "usage") return std::optional<DataKind>(DataKind::kUsage);
+  if (*asked == "transactions") return std::optional<DataKind>(DataKind::kTransactions);
+  return MakeError(400,
+                   fmt::format("parameter 'kind': '{}' is not auto, usage or transactions", *asked),
+                   "kind");
+}
+
+/// A body received into the fresh directory `dir`, which goes with it (and is removed with it).
+struct Upload {
+  ScratchDirectory dir;
+  ReceivedFile file;
+};
+
+Reply<Upload> ReceiveInto(std::filesystem::path dir, const httplib::Request& request,
+                          const httplib::ContentReader& reader, const std::string& name,
+                          std::string_view fallback, uint64_t max_bytes) {
+  Result<ScratchDirectory> scratch = ScratchDirectory::Create(std::move(dir));
+  if (!scratch.ok()) return MakeError(500, "the upload could not be stored");
+  Reply<ReceivedFile> received =
+      ReceiveUpload(request, reader, scratch->path(), name, fallback, max_bytes);
+  if (const ApiError* error = std::get_if<ApiError>(&received)) return *error;
+  return Upload{std::move(scratch).value(), std::move(std::get<ReceivedFile>(received))};
+}
+
+}  // namespace
+
+void ApiServer::AddUploadRoutes() {
+  HttpServer& http = *http_;
+  // Refusals sent before the whole body was read end the connection.
+  const auto refuse = [this](const httplib::Request& request, httplib::Response& response,
+                             const ApiError& error) {
+    http_->CloseAfterResponse(request);
+    SendError(response, error);
+  };
+
+  http.Post("/api/v1/upload", [this, refuse](const httplib::Request& request,
+                                             httplib::Response& response,
+                                             const httplib::ContentReader& reader) {
+    QueryParams params = ParseQuery(request.target);
+    Reply<std::optional<DataKind>> kind = KindOf(params);
+    if (const ApiError* error = std::get_if<ApiError>(&kind))
+      return refuse(request, response, *error);
+    const std::string name = TakeParam(params, "name").value_or("");
+    if (const Status leftover = RefuseLeftovers(params, "upload"); !leftover.ok())
+      return refuse(request, response, ErrorFromStatus(leftover));
+    if (!shelf_.TryBeginLoad())
+      return refuse(request, response,
+                    MakeError(409, "another upload is being loaded; retry when it is done"));
+    LoadGuard guard(shelf_);
+    Reply<Upload> received =
+        ReceiveInto(std::filesystem::path(settings_.load.data_dir) / "raw" /
+                        fmt::format(".incoming-{}-{}", ::getpid(), uploads_.fetch_add(1)),
+                    request, reader, name, "upload.csv", settings_.max_upload_bytes);
+    if (const ApiError* error = std::get_if<ApiError>(&received))
+      return refuse(request, response, *error);
+    if (std::get<Upload>(received).file.bytes == 0)
+      return SendError(response, MakeError(400,
+                                           "parameter 'file': the upload is empty; send the CSV "
+                                           "as the request body or as the multipart field 'file'",
+                                           "file"));
+    Result<HeldPtr> held = LoadUpload(std::get<Upload>(received).file.path,
+                                      std::get<std::optional<DataKind>>(kind), settings_.load);
+    if (!held.ok()) {
+      ApiError error = ErrorFromStatus(held.status());
+      if (error.parameter != "name" && error.parameter != "kind") error.parameter = "file";
+      if (error.http_status == 500) error.http_status = 400;
+      return SendError(response, error);
+    }
+    Hold(*held);
+    SendJson(response, 200, DatasetJson(**held).dump() + "\n");
+  });
+
+  http.Post("/api/v1/experiment/analyze", [this, refuse](const httplib::Request& request,
+                                                         httplib::Response& response,
+                                                         const httplib::ContentReader& reader) {
+    QueryParams params = ParseQuery(request.target);
+    const std::string given_name = TakeParam(params, "name").value_or("");
+    // A directory per request, so that concurrent uploads of one name do not meet; removed on
+    // every way out, exceptions included.
+    Reply<Upload> received =
+        ReceiveInto(std::filesystem::temp_directory_path() /
+                        fmt::format("growthlens-{}-{}", ::getpid(), uploads_.fetch_add(1)),
+                    request, reader, given_name, "experiment.csv", settings_.max_upload_bytes);
+    if (const ApiError* error = std::get_if<ApiError>(&received))
+      return refuse(request, response, *error);
+    const ReceivedFile& file = std::get<Upload>(received).file;
+    if (file.bytes == 0)
+      return SendError(response,
+                       MakeError(400,
+                                 "parameter 'file': send the experiment CSV (one row per user, "
+                                 "or per variant and metric) as the body or the field 'file'",
+                                 "file"));
+    CommandCall call;
+    call.command = {"experiment", "analyze"};
+    call.params = std::move(params);
+    call.input = file.path.string();
+    Reply<Result<std::string>> computed = ComputeFor(request, call);
+    if (const ApiError* error = std::get_if<ApiError>(&computed))
+      return SendError(response, *error);
+    Result<std::string>& result = std::get<Result<std::string>>(computed);
+    // Name the upload, not the temporary file.
+    if (!result.ok())
+      return SendStatusError(response,
+                             Status(result.status().code(),
+                                    NameSources(result.status().message(), call.input, file.name)));
+    SendJson(response, 200, NameSources(std::move(result).value(), call.input, file.name));
+  });
+}
+
+}  // namespace growthlens::server
