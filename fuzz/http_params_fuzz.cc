@@ -7,7 +7,8 @@
 // reads no file, runs: it is arithmetic).
 //
 // Build (fuzz/CMakeLists.txt, clang): an executable of this file linked to growthlens_server,
-// compiled and linked with -fsanitize=fuzzer,address,undefined; seeds in fuzz/corpus/http_params.
+// compiled and linked with -fsanitize=fuzzer,address,undefined; seeds in
+// fuzz/corpus/http_params_fuzz/.
 
 #include <cstddef>
 #include <cstdint>
