@@ -32,7 +32,6 @@ namespace growthlens::server {
 namespace {
 
 constexpr std::string_view kApi = "/api/v1/";
-constexpr std::string_view kJson = "application/json";
 
 /// Which loaded file a route analyses.
 enum class DataNeed { kNone, kAny, kUsage, kTransactions };
@@ -323,8 +322,9 @@ Reply<Answer> AnswerCommandRoute(const CommandRoute& route, QueryParams params,
   if (!body.ok())
     return ErrorFromStatus(
         Status(body.status().code(), NameSources(body.status().message(), held_path, held_name)));
-  auto response = std::make_shared<const CachedResponse>(CachedResponse{
-      200, NameSources(std::move(body).value(), held_path, held_name), std::string(kJson)});
+  auto response = std::make_shared<const CachedResponse>(
+      CachedResponse{200, NameSources(std::move(body).value(), held_path, held_name),
+                     std::string(kJsonContentType)});
   cache.Store(key, holdings.generation, response);
   return Answer{std::move(response), false};
 }
