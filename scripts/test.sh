@@ -34,8 +34,9 @@ if command -v ccache >/dev/null 2>&1; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCH
 configure() {
   local dir=$1
   shift
+  mkdir -p "$dir"
   cmake -S . -B "$dir" -G Ninja -DGROWTHLENS_WERROR=ON -DGROWTHLENS_BUILD_BENCHMARKS=OFF \
-    "${launcher[@]}" "$@" >"$dir.configure.log" 2>&1 || { cat "$dir.configure.log"; return 1; }
+    "${launcher[@]}" "$@" >"$dir/configure.log" 2>&1 || { cat "$dir/configure.log"; return 1; }
 }
 
 # Sanitizer reports go to files, so that one from a growthlens process a test runs (whose exit
