@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The README's test command and CI's (.ci/run): installs what is missing, then runs the CI jobs one
 # after another, each in a build directory of its own (docs/CI.md):
-#   format   clang-format over src/, tests/, bench/
-#   asan     clang, ASan + UBSan (float-cast-overflow, no recovery): every unit, golden and server test
+#   format   clang-format over src/, tests/, bench/, fuzz/
+#   asan     clang, ASan + UBSan (float-cast-overflow, no recovery): every unit, golden and server
+#            test; the same build makes the fuzz targets
 #   tsan     clang, TSan: the suites whose subject runs on several threads, and the server's
-#   fuzz     each libFuzzer target for a bounded time on its seed corpus (scripts/fuzz.sh), built
-#            in the asan job's directory
+#   fuzz     each libFuzzer target for GROWTHLENS_FUZZ_SECONDS (default 60) on its seed corpus
+#            (scripts/fuzz.sh), from the asan job's build
 #   release  gcc, Release: the program's own tests (man pages and completion, install, Debian
 #            package, the dashboard in Chromium)
 # `bash scripts/test.sh asan tsan` runs only those jobs. Every build has -Werror. ccache is used
