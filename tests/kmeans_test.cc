@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <limits>
 #include <ostream>
+#include <stop_token>
 #include <string>
 
 #include "ml/cluster_metrics.h"
@@ -154,6 +155,23 @@ TEST(KMeansTest, SameResultOnAnyThreadCount) {
       ASSERT_TRUE(parallel.ok());
       ExpectIdentical(*serial, *parallel, std::to_string(threads) + " threads");
     }
+  }
+}
+
+TEST(KMeansTest, AStopRequestEndsTheFitWithAnError) {
+  const FeatureMatrix x = testing::MakeBlobs(5'000, 4, 4, /*seed=*/3, /*spread=*/2.0);
+  for (const unsigned threads : {1u, 2u}) {
+    std::stop_source client_left;
+    KMeansOptions options;
+    options.k = 4;
+    options.n_init = 50;
+    options.threads = threads;
+    ASSERT_TRUE(FitKMeans(x, options).ok());
+    options.stop = client_left.get_token();
+    client_left.request_stop();
+    const Result<KMeansResult> stopped = FitKMeans(x, options);
+    ASSERT_FALSE(stopped.ok()) << threads << " threads";
+    EXPECT_NE(stopped.status().message().find("stopped"), std::string::npos);
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ingest_or_die.h"
 #include "metrics/activity_grid.h"
 #include "prep/ingest.h"
 #include "test_data.h"
@@ -19,11 +20,7 @@ const char* const kTwoWeeks =
     "u2,2023-12-15,2024-01-14,Reports,1\n"
     "u3,2024-01-05,2024-01-05,Search,2\n";
 
-CleanedData IngestOrDie(const std::string& text) {
-  Result<CleanedData> data = IngestText(text, "t.csv", IngestOptions());
-  EXPECT_TRUE(data.ok()) << data.status().message();
-  return std::move(data).value();
-}
+using testing::IngestOrDie;
 
 TEST(ActivityGrid, CountsDistinctDaysAndActiveUsersPerPeriod) {
   const CleanedData data = IngestOrDie(std::string(testing::kUsageHeader) + kTwoWeeks);

@@ -20,17 +20,14 @@
 #include <utility>
 #include <vector>
 
+#include "ingest_or_die.h"
 #include "prep/ingest.h"
 #include "test_data.h"
 
 namespace growthlens {
 namespace {
 
-CleanedData IngestOrDie(const std::string& text) {
-  Result<CleanedData> data = IngestText(text, "t.csv", IngestOptions());
-  EXPECT_TRUE(data.ok()) << data.status().message();
-  return std::move(data).value();
-}
+using testing::IngestOrDie;
 
 /// A usage log with one row per (user, "YYYY-MM-DD").
 std::string UsageLog(const std::vector<std::pair<std::string, std::string>>& user_days) {

@@ -6,6 +6,7 @@
 
 #include <cmath>
 
+#include "ingest_or_die.h"
 #include "metrics/cohorts.h"
 #include "metrics/revenue.h"
 #include "prep/ingest.h"
@@ -14,11 +15,7 @@
 namespace growthlens {
 namespace {
 
-CleanedData IngestOrDie(const std::string& text) {
-  Result<CleanedData> data = IngestText(text, "t.csv", IngestOptions());
-  EXPECT_TRUE(data.ok()) << data.status().message();
-  return std::move(data).value();
-}
+using testing::IngestOrDie;
 
 const char* const kThreeMonths =
     "1,A,a,2,2011-01-03 10:00,5.0,200,UK\n"  // 200: cohort Jan, new revenue 10 + 2.5

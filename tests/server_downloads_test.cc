@@ -133,7 +133,8 @@ TEST_F(ServerDownloads, ReportIsStandaloneHtmlWithTheAnalysis) {
   const Reply reply = server_->Get("/api/v1/downloads/report.html");
   ASSERT_EQ(reply.status, 200) << reply.body.substr(0, 500);
   EXPECT_EQ(reply.Header("Content-Type"), "text/html; charset=utf-8");
-  EXPECT_EQ(reply.Header("Content-Disposition"), "attachment; filename=\"report.html\"");
+  // Inline: "Open report" shows it in a tab instead of saving it.
+  EXPECT_EQ(reply.Header("Content-Disposition"), "inline; filename=\"report.html\"");
   EXPECT_EQ(reply.body.find("GROWTHLENS_PLOTLY"), std::string::npos);
   EXPECT_EQ(reply.body.find("GROWTHLENS_REPORT_JSON"), std::string::npos);
   EXPECT_EQ(reply.body.find("<script src="), std::string::npos) << "must open offline";

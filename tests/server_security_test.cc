@@ -391,6 +391,21 @@ TEST(ServerSecurityLimits, FullWorkQueueAnswers503WithRetryAfter) {
   EXPECT_EQ(server.Get("/api/v1/kpis?from=2025-02-01").status, 200);
 }
 
+TEST(ServerSecurityLimits, AnAnalysisThatRunsPastTheTimeLimitIsStopped) {
+  server::ServerSettings settings;
+  settings.work.max_seconds = std::chrono::seconds(1);
+  TestServer server(settings);
+  ASSERT_EQ(server.LoadSmallDemo().status, 200);
+  // Each parameter within its bound, their product minutes of work on 400 users.
+  const Reply reply =
+      server.Get("/api/v1/segment?k=auto&k-min=2&k-max=50&n-init=100&stability-seeds=20");
+  EXPECT_EQ(reply.status, 503) << reply.body;
+  EXPECT_NE(reply.body.find("longer than the 1 s this server allows"), std::string::npos)
+      << reply.body;
+  // The slot is free again: the next analysis runs.
+  EXPECT_EQ(server.Get("/api/v1/kpis?from=2025-02-01").status, 200);
+}
+
 TEST(ServerSecurityLimits, WideDateWindowNeedsNoMemoryForEmptyDays) {
   // 2,000 users over 0001-01-01..9999-12-31 was 2,000 x 3.65M days / 8 = 913 MB of bits.
   TempDir dir;

@@ -127,11 +127,13 @@ TEST(ServerUpload, KindOverridesTheHeader) {
   reply = server.Post("/api/v1/upload?name=both.csv&kind=auto", csv);
   EXPECT_EQ(reply.Json()["kind"], "usage");
 
-  // A usage log forced to be transactions cannot be read as such.
+  // A usage log forced to be transactions cannot be read as such: the page asks which column
+  // is what.
   const testing::SmallUsageLog log = testing::MakeSmallUsageLog(20);
   reply = server.Post("/api/v1/upload?name=events.csv&kind=transactions", log.csv);
   EXPECT_EQ(reply.status, 400) << reply.body;
-  EXPECT_EQ(reply.Json()["parameter"], "file");
+  EXPECT_EQ(reply.Json()["parameter"], "columns");
+  EXPECT_EQ(reply.Json()["columns"][0], "user_id");
   reply = server.Post("/api/v1/upload?name=events.csv&kind=orders", log.csv);
   EXPECT_EQ(reply.status, 400) << reply.body;
   EXPECT_EQ(reply.Json()["parameter"], "kind");
@@ -142,7 +144,10 @@ TEST(ServerUpload, BadFilesAreNamedWithTheirLine) {
   Reply reply = server.Post("/api/v1/upload?name=export.csv", "name,amount\nann,3\n");
   EXPECT_EQ(reply.status, 400) << reply.body;
   EXPECT_EQ(reply.Header("Content-Type"), "application/json");
-  EXPECT_EQ(reply.Json()["parameter"], "file");
+  // Columns no schema explains: the page asks which is what, from the columns and first rows.
+  EXPECT_EQ(reply.Json()["parameter"], "columns");
+  EXPECT_EQ(reply.Json()["columns"], json::array({"name", "amount"}));
+  EXPECT_EQ(reply.Json()["preview"], json::array({json::array({"ann", "3"})}));
   const std::string message = reply.Json()["error"];
   EXPECT_EQ(message.rfind("export.csv line 1: cannot recognise the header", 0), 0u) << message;
   EXPECT_EQ(message.find(server.data_dir().string()), std::string::npos) << message;

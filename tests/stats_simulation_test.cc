@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stop_token>
 #include <vector>
 
 #include "core/number_format.h"
@@ -63,6 +64,20 @@ TEST(CampaignSimulation, WithoutAnEffectRatesRejectAtAlpha) {
   EXPECT_NEAR(sim.goal.power_achieved, 0.05, BinomialTolerance(0.05, options.runs));
   EXPECT_EQ(sim.goal.untested_runs, 0u);
   EXPECT_EQ(JudgeCampaign(sim.goal, sim.users, options).decision, CampaignDecision::kNoEffect);
+}
+
+TEST(CampaignSimulation, AStopRequestEndsTheSimulationWithAnError) {
+  const std::vector<double> outcomes = RateOutcomes(3000, 0.2);
+  std::stop_source client_left;
+  SimulationOptions options;
+  options.runs = 100'000;
+  options.stop = client_left.get_token();
+  client_left.request_stop();
+  const Result<CampaignSimulation> stopped = SimulateCampaign(
+      {.kind = MetricKind::kProportion, .outcomes = outcomes, .effect = {0.0, true}}, nullptr,
+      options);
+  ASSERT_FALSE(stopped.ok());
+  EXPECT_NE(stopped.status().message().find("stopped"), std::string::npos);
 }
 
 TEST(CampaignSimulation, WithoutAnEffectSkewedMeansRejectAtAlpha) {

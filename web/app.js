@@ -5,6 +5,8 @@ import { h, clear, errorBox, segmented, spinner } from './lib/ui.js';
 import { purgeAll } from './lib/charts.js';
 import * as state from './lib/state.js';
 import * as fmt from './lib/format.js';
+import * as view from './lib/view.js';
+import * as currency from './lib/currency.js';
 
 const ICONS = {
   home: 'M3 11l9-7 9 7v9a1 1 0 0 1-1 1h-5v-6h-6v6H4a1 1 0 0 1-1-1z',
@@ -15,6 +17,7 @@ const ICONS = {
   revenue: 'M12 3v18m4.5-14.5c-1-1.2-2.6-1.8-4.5-1.8-2.5 0-4.5 1.3-4.5 3.3 0 4.8 9 2.5 9 7.2 0 2-2 3.3-4.5 3.3-2 0-3.7-.7-4.7-2',
   experiments: 'M9 3h6M10 3v6l-5.5 9.5A1.7 1.7 0 0 0 6 21h12a1.7 1.7 0 0 0 1.5-2.5L14 9V3',
   downloads: 'M12 4v11m0 0l-4.5-4.5M12 15l4.5-4.5M5 19h14',
+  users: 'M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-6 10v-1a6 6 0 0 1 12 0v1m2-10a3 3 0 1 0 0-6m2 16v-1a5 5 0 0 0-3-4.6',
 };
 
 // id = the hash path; `kinds`: which data the page needs ('any' = either, null = none).
@@ -25,6 +28,8 @@ const PAGES = [
   { id: 'rfm', title: 'RFM Segments', icon: 'rfm', module: './pages/rfm.js', kinds: 'any' },
   { id: 'cohorts', title: 'Cohorts', icon: 'cohorts', module: './pages/cohorts.js', kinds: 'any' },
   { id: 'revenue', title: 'Revenue', icon: 'revenue', module: './pages/revenue.js', kinds: 'transactions' },
+  { id: 'users', title: 'Users', icon: 'users', module: './pages/users.js', kinds: 'any' },
+  { id: 'user', title: 'User', icon: 'users', module: './pages/user.js', kinds: 'any', hidden: true },
   { id: 'experiments', title: 'Experiments', icon: 'experiments', module: './pages/experiments.js', kinds: null },
   { id: 'downloads', title: 'Downloads', icon: 'downloads', module: './pages/downloads.js', kinds: 'any', noSwitch: true },
 ];
@@ -54,18 +59,16 @@ function icon(name) {
 }
 
 function buildNav() {
-  clear(navEl, PAGES.map((p) => h('a', { href: `#/${p.id}`, dataset: { page: p.id || 'home' } }, icon(p.icon), h('span.label', p.title))));
+  clear(navEl, PAGES.filter((p) => !p.hidden).map((p) => h('a', { href: `#/${p.id}`, dataset: { page: p.id || 'home' } }, icon(p.icon), h('span.label', p.title))));
 }
 
-function parseHash() {
-  const raw = location.hash.replace(/^#\/?/, '');
-  const [path, q] = raw.split('?');
-  return { id: path.replace(/\/$/, ''), params: new URLSearchParams(q || '') };
-}
-
-function updateNav(activeId) {
+function updateNav(activeIdAsked) {
+  // A user's page belongs to the Users entry.
+  const activeId = activeIdAsked === 'user' ? 'users' : activeIdAsked;
   for (const a of navEl.children) {
     const p = PAGES.find((x) => (x.id || 'home') === a.dataset.page);
+    // The links carry the shared date range, data set and filters to the next page.
+    a.setAttribute('href', view.linkTo(p.id));
     a.classList.toggle('active', p.id === activeId);
     a.toggleAttribute('aria-current', p.id === activeId);
     const missing = p.kinds && p.kinds !== 'any' && !state.dataset(p.kinds);
@@ -116,12 +119,13 @@ function datasetSwitch(page, ctx) {
   return h('div.field', h('span.label', 'Data'),
     segmented(kinds.map((k) => [k, state.KIND_LABEL[k]]), ctx.kind, (k) => {
       state.chooseKind(k);
-      route();
+      // Each data set has its own dates: the range does not carry over.
+      view.update({ data: k, from: null, to: null });
     }, { name: 'dataset', label: 'Data set' }));
 }
 
 async function route() {
-  const { id, params } = parseHash();
+  const { id, params } = view.parseHash();
   const page = PAGES.find((p) => p.id === id);
   if (!page) {
     location.replace('#/');
@@ -149,12 +153,15 @@ async function route() {
     params,
     signal: controller.signal,
     root: pageEl,
-    kind: state.chosenKind(),
+    kind: state.chosenKind(params.get('data')),
     status: state.currentStatus(),
     track,
     setSubtitle: (t) => { subtitleEl.textContent = t || ''; },
     setActions: (...nodes) => clear(actionsEl, ...nodes),
     navigate: (hash) => { location.hash = hash; },
+    /** Changes the view's parameters (a history entry; the page redraws from the URL). */
+    setParams: (patch, opts) => view.update(patch, opts),
+    link: (pageId, extra) => view.linkTo(pageId, extra),
     rerender: () => route(),
     refreshStatus: async () => {
       const s = await state.refreshStatus();
@@ -164,7 +171,7 @@ async function route() {
   };
   const sw = datasetSwitch(page, ctx);
   try {
-    const mod = await import(page.module);
+    const [mod] = await Promise.all([import(page.module), currency.apply(state.dataset('transactions'))]);
     if (controller.signal.aborted) return;
     clear(pageEl);
     if (sw) ctx.setActions(sw);

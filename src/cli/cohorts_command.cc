@@ -26,6 +26,7 @@ constexpr std::string_view kCohortsCommand = "cohorts";
 
 struct CohortsArgs {
   AnalysisInput input;
+  DateWindowArgs window;
   std::string period = "month";
   std::string mode = "on";
   std::string values = "percent";
@@ -36,6 +37,7 @@ struct CohortsRequest {
   CohortPeriod period = CohortPeriod::kMonth;
   RetentionMode mode = RetentionMode::kOn;
   CohortValues values = CohortValues::kPercent;
+  DateWindow window;
 };
 
 Result<CohortsRequest> ParseCohortsArgs(const CohortsArgs& args) {
@@ -56,6 +58,9 @@ Result<CohortsRequest> ParseCohortsArgs(const CohortsArgs& args) {
                                                            {"count", CohortValues::kCount},
                                                            {"revenue", CohortValues::kRevenue}});
   if (!values.ok()) return values.status();
+  Result<DateWindow> window = ParseDateWindow(args.window);
+  if (!window.ok()) return window.status();
+  request.window = *window;
   request.values = *values;
   if (request.values == CohortValues::kRevenue && request.mode == RetentionMode::kOnOrAfter)
     return Status(ErrorCode::kInvalidArgument,
@@ -133,7 +138,10 @@ Status RunCohorts(CohortsArgs& args, CommandOutcome& outcome) {
   if (!request.ok()) return request.status();
   Result<LoadedData> cleaned = LoadForAnalysis(kCohortsCommand, args.input, outcome);
   if (!cleaned.ok()) return cleaned.status();
-  const Dataset& dataset = (*cleaned)->dataset;
+  const Dataset& whole = (*cleaned)->dataset;
+  // A window keeps its rows; users who started before it fall in earlier, left-censored cohorts.
+  const std::shared_ptr<const Dataset> windowed = RowsOfWindow(whole, request->window);
+  const Dataset& dataset = windowed ? *windowed : whole;
   if (request->values == CohortValues::kRevenue && dataset.kind() != DataKind::kTransactions)
     return Status(ErrorCode::kInvalidArgument,
                   fmt::format("--values revenue needs transactions, and {} is a {} log",
@@ -154,10 +162,7 @@ Status RunCohorts(CohortsArgs& args, CommandOutcome& outcome) {
       json.Set("period", CohortPeriodName(request->period));
       json.Set("mode", request->mode == RetentionMode::kOn ? "on" : "on-or-after");
       json.Set("values", args.values);
-      json.Set("window", matrix.cohorts.empty()
-                             ? AllTimeJson(dataset)
-                             : WindowJson(DayRange{matrix.data_first_day, matrix.data_last_day},
-                                          DateWindow{}));
+      json.Set("window", WindowJson(DaysWithRows(whole), request->window));
       const bool counts = request->values == CohortValues::kCount;
       std::vector<nlohmann::ordered_json> cohorts;
       for (size_t cohort_idx = 0; cohort_idx < grid.labels.size(); ++cohort_idx)
@@ -190,6 +195,7 @@ void RegisterCohortsCommand(CLI::App& app, CommandOutcome& outcome) {
       "per later period 0..N how many of each cohort were active, with the size-weighted average "
       "curve as the last row. Definitions in docs/ANALYTICS.md.");
   AddAnalysisInput(*command, args->input, outcome);
+  AddDateWindowOptions(*command, args->window);
   command->add_option("--period", args->period,
                       "month (default), week (ISO, labelled by its Monday) or day: the cohort "
                       "bucket and the length of a period");

@@ -38,6 +38,7 @@ void RegisterCommands(CLI::App& app, CommandOutcome& outcome) {
   RegisterLifecycleCommand(app, outcome);
   RegisterKpisCommand(app, outcome);
   RegisterUsageCommand(app, outcome);
+  RegisterUsersCommand(app, outcome);
 }
 
 void PrintOut(CommandOutcome& outcome, std::string_view text) {

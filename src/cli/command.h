@@ -65,5 +65,6 @@ void RegisterCohortsCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterLifecycleCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterKpisCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterUsageCommand(CLI::App& app, CommandOutcome& outcome);
+void RegisterUsersCommand(CLI::App& app, CommandOutcome& outcome);
 
 }  // namespace growthlens::cli

@@ -1,8 +1,11 @@
 #include "cli/date_window.h"
 
 #include <algorithm>
+#include <climits>
 
 #include <fmt/format.h>
+
+#include "metrics/rows_before.h"
 
 namespace growthlens::cli {
 
@@ -41,6 +44,12 @@ Result<DateWindow> ParseDateWindow(const DateWindowArgs& args) {
         ErrorCode::kInvalidArgument,
         fmt::format("--from {} is after --to {}: the window would be empty", args.from, args.to));
   return DateWindow{*from, *to};
+}
+
+std::shared_ptr<const Dataset> RowsOfWindow(const Dataset& dataset, const DateWindow& window) {
+  if (!window.from && !window.to) return nullptr;
+  return std::make_shared<const Dataset>(
+      RowsInWindow(dataset, window.from.value_or(INT32_MIN), window.to.value_or(INT32_MAX)));
 }
 
 std::optional<DayRange> DaysWithRows(const Dataset& dataset) {

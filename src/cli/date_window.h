@@ -1,5 +1,6 @@
 #pragma once
-// The --from / --to options of the analysis commands that look at a period (kpis, usage): two
+// The --from / --to options of the analysis commands that look at a period (kpis, usage,
+// lifecycle, revenue, rfm, cohorts): two
 // inclusive YYYY-MM-DD days, each optional, checked into usage errors (exit 2) that name the
 // option and the text given:
 //
@@ -10,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -46,6 +48,11 @@ std::optional<DayRange> DaysWithRows(const Dataset& dataset);
 /// data; all_time when it covers every day with rows (or nothing was asked). Null days for an
 /// empty dataset.
 nlohmann::ordered_json WindowJson(const std::optional<DayRange>& data, const DateWindow& asked);
+/// The rows of `dataset` inside `window` (metrics/rows_before.h, RowsInWindow: users keep their
+/// true start), or null when the window is open at both ends and the whole data is analysed.
+/// An analysis of a period runs on `*windowed` if set, else on `dataset`.
+std::shared_ptr<const Dataset> RowsOfWindow(const Dataset& dataset, const DateWindow& window);
+
 /// The whole data: what analyses without a date filter cover.
 nlohmann::ordered_json AllTimeJson(const Dataset& dataset);
 

@@ -62,7 +62,8 @@ struct SimulateArgs {
   double power = 0.8;
   uint64_t seed = 0;
   size_t min_users = 100;
-  std::string k;  // the dataset's persona model: "" the four tiers, "auto", or a number
+  std::string k;         // the dataset's persona model: "" the four tiers, "auto", or a number
+  std::stop_token stop;  // the server's client left
 };
 
 std::string CampaignNames() {
@@ -266,6 +267,7 @@ stats::SimulationOptions EngineOptions(const SimulateArgs& args) {
   options.target_power = args.power;
   options.seed = args.seed;
   options.threads = args.input.flags.options.read.threads;
+  options.stop = args.stop;
   return options;
 }
 
@@ -446,6 +448,7 @@ std::string JsonText(const SimulateArgs& args, const Simulation& simulation) {
 
 Status RunSimulate(SimulateArgs& args, CommandOutcome& outcome) {
   GROWTHLENS_RETURN_IF_ERROR(CheckArgs(args));
+  args.stop = outcome.stop;
   Result<SegmentScheme> scheme = ParseChoice<SegmentScheme>(
       "--segments", args.segments,
       {{"rfm", SegmentScheme::kRfm}, {"personas", SegmentScheme::kPersonas}});

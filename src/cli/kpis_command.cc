@@ -2,6 +2,7 @@
 // (the whole data unless --from / --to), as a metric / value card. Definitions in
 // docs/ANALYTICS.md.
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "cli/analysis_view.h"
 #include "cli/command.h"
 #include "cli/date_window.h"
+#include "metrics/kpi_trend.h"
 #include "metrics/kpis.h"
 
 namespace growthlens::cli {
@@ -22,7 +24,10 @@ constexpr std::string_view kKpisCommand = "kpis";
 struct KpisArgs {
   AnalysisInput input;
   DateWindowArgs window;
+  std::string view = "card";
 };
+
+enum class KpisView { kCard, kTrend };
 
 /// One line of the card: its key (CSV metric, JSON field), its label in the table, its value.
 /// The period fields are in the table's headline rather than in its card.
@@ -116,7 +121,66 @@ void WarnOutsideData(const Dataset& dataset, const DateWindow& window) {
                FormatDate(*window.to), FormatDate(data->last));
 }
 
+/// One row per day: DAU, trailing WAU and MAU, and for transactions revenue and orders.
+View TrendView(std::shared_ptr<const KpiTrend> trend, bool transactions) {
+  View view;
+  view.columns = {{"day", "Day", Align::kLeft},
+                  {"daily_active_users", "DAU"},
+                  {"weekly_active_users", "WAU (7 days)"},
+                  {"monthly_active_users", "MAU (30 days)"}};
+  if (transactions) {
+    view.columns.push_back({"revenue", "Revenue"});
+    view.columns.push_back({"orders", "Orders"});
+  }
+  view.rows = trend->size();
+  view.row = [trend, transactions](size_t row, std::vector<Cell>& cells) {
+    cells = {Cell::Text(FormatDate(trend->first_day + static_cast<Day>(row))),
+             Count(trend->daily_active[row]), Count(trend->weekly_active[row]),
+             Count(trend->monthly_active[row])};
+    if (transactions) {
+      cells.push_back(Cell::Money(trend->revenue[row]));
+      cells.push_back(Count(trend->orders[row]));
+    }
+  };
+  return view;
+}
+
+Status PrintTrend(const Dataset& dataset, const DateWindow& window, const AnalysisInput& input,
+                  CommandOutcome& outcome) {
+  const std::optional<DayRange> data = DaysWithRows(dataset);
+  const Day first = std::max(window.from.value_or(data->first), data->first);
+  const Day last = std::min(window.to.value_or(data->last), data->last);
+  const bool transactions = dataset.kind() == DataKind::kTransactions;
+  const View view = TrendView(
+      std::make_shared<const KpiTrend>(ComputeKpiTrend(dataset, first, last)), transactions);
+  switch (input.format) {
+    case OutputFormat::kTable:
+      PrintOut(outcome, fmt::format("Daily trend {} .. {}: users active that day (DAU), in the 7 "
+                                    "and 30 days up to it (WAU, MAU){}\n\n",
+                                    FormatDate(first), FormatDate(last),
+                                    transactions ? ", revenue and orders" : "") +
+                            RenderTable(view));
+      break;
+    case OutputFormat::kCsv:
+      PrintOut(outcome, RenderCsv(view));
+      break;
+    case OutputFormat::kJson: {
+      JsonDocument json;
+      json.Set("view", "trend");
+      json.Set("kind", DataKindName(dataset.kind()));
+      json.Set("window", WindowJson(data, window));
+      json.SetRows("days", view);
+      PrintOut(outcome, json.Render());
+      break;
+    }
+  }
+  return Status::Ok();
+}
+
 Status RunKpis(KpisArgs& args, CommandOutcome& outcome) {
+  Result<KpisView> view = ParseChoice<KpisView>(
+      "--view", args.view, {{"card", KpisView::kCard}, {"trend", KpisView::kTrend}});
+  if (!view.ok()) return view.status();
   Result<DateWindow> window = ParseDateWindow(args.window);
   if (!window.ok()) return window.status();
   Result<LoadedData> cleaned = LoadForAnalysis(kKpisCommand, args.input, outcome);
@@ -126,6 +190,7 @@ Status RunKpis(KpisArgs& args, CommandOutcome& outcome) {
     return Status(ErrorCode::kDataError,
                   fmt::format("{}: no rows left after cleaning, so no KPIs", args.input.input));
   if (!args.input.quiet) WarnOutsideData(dataset, *window);
+  if (*view == KpisView::kTrend) return PrintTrend(dataset, *window, args.input, outcome);
 
   const Kpis kpis = ComputeKpis(dataset, KpiOptions{window->from, window->to});
   auto fields = std::make_shared<const std::vector<KpiField>>(KpiFields(kpis));
@@ -164,6 +229,10 @@ void RegisterKpisCommand(CLI::App& app, CommandOutcome& outcome) {
       "(kind, from, to, days first). Definitions in docs/ANALYTICS.md.");
   AddAnalysisInput(*command, args->input, outcome);
   AddDateWindowOptions(*command, args->window);
+  command->add_option("--view", args->view,
+                      "card (default): the KPIs of the period; trend: one row per day with DAU, "
+                      "the users active in the 7 and 30 days up to it (WAU, MAU) and, for "
+                      "transactions, revenue and orders");
   command->callback([args, &outcome] {
     const Status status = RunKpis(*args, outcome);
     if (!status.ok()) ReportFailure(std::string(kKpisCommand), status, outcome);

@@ -22,6 +22,9 @@ inline constexpr uint64_t kMaxThreads = 1024;               // --threads
 inline constexpr uint64_t kMaxExamples = 1'000;             // ingest --examples
 inline constexpr uint64_t kMaxGeneratedRows = 100'000'000;  // generate and demo sizes
 inline constexpr uint64_t kMaxSeed = UINT64_MAX;
+inline constexpr uint64_t kMaxPageSize = 1'000;      // users --page-size: rows per answer
+inline constexpr uint64_t kMaxPage = 1'000'000'000;  // users --page
+inline constexpr size_t kMaxFilterText = 200;        // users --segment, --persona, --search...
 
 /// A whole number (decimal digits only) in [min, max].
 CLI::Validator WholeNumberIn(uint64_t min, uint64_t max);

@@ -28,6 +28,7 @@ enum class RevenueView { kMonthly, kCountries, kProducts, kSeasonality };
 
 struct RevenueArgs {
   AnalysisInput input;
+  DateWindowArgs window;
   std::string view = "monthly";
 };
 
@@ -39,9 +40,13 @@ Status RunRevenue(RevenueArgs& args, CommandOutcome& outcome) {
                                 {"products", RevenueView::kProducts},
                                 {"seasonality", RevenueView::kSeasonality}});
   if (!view_choice.ok()) return view_choice.status();
+  Result<DateWindow> window = ParseDateWindow(args.window);
+  if (!window.ok()) return window.status();
   Result<LoadedData> cleaned = LoadForAnalysis(kRevenueCommand, args.input, outcome);
   if (!cleaned.ok()) return cleaned.status();
-  const Dataset& dataset = (*cleaned)->dataset;
+  const Dataset& whole = (*cleaned)->dataset;
+  const std::shared_ptr<const Dataset> windowed = RowsOfWindow(whole, *window);
+  const Dataset& dataset = windowed ? *windowed : whole;
   if (dataset.kind() != DataKind::kTransactions)
     return Status(ErrorCode::kInvalidArgument,
                   fmt::format("{} is a {} log, and revenue needs transactions (InvoiceNo, "
@@ -60,10 +65,7 @@ Status RunRevenue(RevenueArgs& args, CommandOutcome& outcome) {
   json.Set("revenue", summary.revenue);
   json.Set("orders", summary.orders);
   json.Set("customers", summary.users);
-  json.Set("window", WindowJson(summary.first_day == kNoDay
-                                    ? std::nullopt
-                                    : std::optional(DayRange{summary.first_day, summary.last_day}),
-                                DateWindow{}));
+  json.Set("window", WindowJson(DaysWithRows(whole), *window));
 
   switch (*view_choice) {
     case RevenueView::kMonthly:
@@ -162,6 +164,7 @@ void RegisterRevenueCommand(CLI::App& app, CommandOutcome& outcome) {
       "log is refused (exit 2).\nRevenue = sum of Quantity x UnitPrice, orders = distinct "
       "invoices, AOV = revenue / orders. Definitions in docs/ANALYTICS.md.");
   AddAnalysisInput(*command, args->input, outcome);
+  AddDateWindowOptions(*command, args->window);
   command->add_option(
       "--view", args->view,
       "monthly (default): revenue, orders, customers, AOV, new and returning customers' revenue "

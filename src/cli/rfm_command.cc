@@ -26,6 +26,7 @@ enum class RfmView { kSegments, kUsers, kGrid };
 
 struct RfmArgs {
   AnalysisInput input;
+  DateWindowArgs window;
   std::string reference_date;
   std::string ties = "first";
   std::string view = "segments";
@@ -34,6 +35,7 @@ struct RfmArgs {
 struct RfmRequest {
   RfmOptions options;
   RfmView view = RfmView::kSegments;
+  DateWindow window;
 };
 
 const char* TiesName(RfmTies ties) {
@@ -51,6 +53,11 @@ Result<RfmRequest> ParseRfmArgs(const RfmArgs& args) {
       {{"segments", RfmView::kSegments}, {"users", RfmView::kUsers}, {"grid", RfmView::kGrid}});
   if (!view.ok()) return view.status();
   request.view = *view;
+  Result<DateWindow> window = ParseDateWindow(args.window);
+  if (!window.ok()) return window.status();
+  request.window = *window;
+  // Recency of a period is counted to the day after it.
+  if (window->to) request.options.reference_day = *window->to + 1;
   if (!args.reference_date.empty()) {
     request.options.reference_day = ParseIsoDate(args.reference_date);
     if (!request.options.reference_day)
@@ -66,7 +73,9 @@ Status RunRfm(RfmArgs& args, CommandOutcome& outcome) {
   if (!request.ok()) return request.status();
   Result<LoadedData> cleaned = LoadForAnalysis(kRfmCommand, args.input, outcome);
   if (!cleaned.ok()) return cleaned.status();
-  const Dataset& dataset = (*cleaned)->dataset;
+  const Dataset& whole = (*cleaned)->dataset;
+  const std::shared_ptr<const Dataset> windowed = RowsOfWindow(whole, request->window);
+  const Dataset& dataset = windowed ? *windowed : whole;
   const bool usage = dataset.kind() == DataKind::kUsage;
   const RfmTable rfm = ComputeRfm(dataset, request->options);
 
@@ -116,7 +125,7 @@ Status RunRfm(RfmArgs& args, CommandOutcome& outcome) {
       json.Set("view", args.view);
       json.Set("kind", DataKindName(dataset.kind()));
       json.Set("reference_day", FormatDate(rfm.reference_day));
-      json.Set("window", AllTimeJson(dataset));
+      json.Set("window", WindowJson(DaysWithRows(whole), request->window));
       json.Set("ties", TiesName(request->options.ties));
       json.Set("total_users", rfm.size());
       json.SetRows(list_key, view);
@@ -141,9 +150,10 @@ void RegisterRfmCommand(CLI::App& app, CommandOutcome& outcome) {
       "Transactions: frequency = distinct invoices, monetary = revenue. Usage logs: frequency = "
       "distinct active days, monetary = events. Definitions in docs/ANALYTICS.md.");
   AddAnalysisInput(*command, args->input, outcome);
+  AddDateWindowOptions(*command, args->window);
   command->add_option("--reference-date", args->reference_date,
-                      "Day recency is counted to, YYYY-MM-DD (default: the day after the last day "
-                      "in the data)");
+                      "Day recency is counted to, YYYY-MM-DD (default: the day after --to, else "
+                      "after the last day in the data)");
   command->add_option("--ties", args->ties,
                       "first (default): equal-size quintiles of rank(method=\"first\") as pandas "
                       "qcut; shared: equal values share a score, as the R rfm package");

@@ -111,17 +111,21 @@ Result<KMeansResult> FitKMeans(const FeatureMatrix& x, const KMeansOptions& opti
     // The first thread to start seeds (so a helper that starts late never holds the seeds up).
     if (next_worker++ == 0) {
       for (size_t init_idx = 0; init_idx < options.n_init; ++init_idx) {
-        initial_centres[init_idx] = rows.x.SelectRows(GreedyKMeansPlusPlus(
-            rows.x, rows.lanes, options.k, rng, side_by_side ? 1 : options.threads));
+        if (!options.stop.stop_requested())
+          initial_centres[init_idx] = rows.x.SelectRows(GreedyKMeansPlusPlus(
+              rows.x, rows.lanes, options.k, rng, side_by_side ? 1 : options.threads));
         seeded[init_idx].store(true, std::memory_order_release);
         seeded[init_idx].notify_all();
       }
     }
     for (size_t init_idx = next_run++; init_idx < options.n_init; init_idx = next_run++) {
       seeded[init_idx].wait(false, std::memory_order_acquire);
+      if (options.stop.stop_requested()) continue;
       outcomes[init_idx] = RunKMeans(rows, std::move(initial_centres[init_idx]), run_settings);
     }
   });
+  if (options.stop.stop_requested())
+    return Status(ErrorCode::kInternal, "kmeans stopped before its initialisations ended");
   size_t best_init = 0;
   for (size_t init_idx = 1; init_idx < options.n_init; ++init_idx) {
     const RunOutcome& outcome = outcomes[init_idx];

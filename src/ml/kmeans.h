@@ -30,6 +30,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <stop_token>
 #include <vector>
 
 #include "core/status.h"
@@ -52,6 +53,9 @@ struct KMeansOptions {
   uint64_t seed = 0;  // seeds a std::mt19937_64 shared by the n_init seedings, in order
   KMeansAlgorithm algorithm = KMeansAlgorithm::kLloyd;
   unsigned threads = 0;  // 0 = every core
+  // Requested when nobody waits for the fit: the initialisations not yet started are skipped and
+  // the fit fails (a server client that left; n_init can be 100).
+  std::stop_token stop;
 };
 
 struct KMeansResult {

@@ -229,6 +229,7 @@ Result<Segmentation> SegmentUsers(const Dataset& dataset, const RfmTable& rfm,
   kmeans.n_init = options.n_init;
   kmeans.seed = options.seed;
   kmeans.threads = options.threads;
+  kmeans.stop = options.stop;
   const KChoice choice = options.k ? KChoice::kGiven : options.k_choice;
   segmentation.k_choice = choice;
   segmentation.k_from_silhouette = choice == KChoice::kBestSilhouette;

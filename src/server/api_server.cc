@@ -47,6 +47,9 @@ struct CommandRoute {
   /// Set for `experiment plan`: a --metric other than proportion or mean is estimated from the
   /// held data, handed in as this option (--data).
   std::string data_option;
+  /// csv for exports: sent as a file to save (Content-Disposition) named `export_name`.
+  std::string format = "json";
+  std::string export_name;
 };
 
 CommandRoute Route(std::string_view path, std::vector<std::string> command,
@@ -65,7 +68,15 @@ const std::vector<CommandRoute>& CommandRoutes() {
         Route("segment/users", {"segment"}, DataNeed::kAny, {"--no-write", "--view", "users"});
     users.defaults = {{"sample", "3000"}};
     users.refused = {"view"};
+    // The users behind a segment, persona or cohort cell, and one user's detail; the export is
+    // every user of the list as CSV (formula cells quoted, as every CSV the server sends).
+    CommandRoute users_export = Route("users/export", {"users"});
+    users_export.format = "csv";
+    users_export.export_name = "users.csv";
+    users_export.refused = {"page", "page-size", "id"};
     return std::vector<CommandRoute>{
+        Route("users", {"users"}),
+        users_export,
         Route("kpis", {"kpis"}),
         Route("usage", {"usage"}, DataNeed::kUsage),
         Route("rfm", {"rfm"}),
@@ -241,19 +252,33 @@ Reply<Result<std::string>> ApiServer::ComputeFor(const httplib::Request& request
     case WorkQueue::Entry::kEntered:
       break;
   }
-  // The analysis stops between its stages once nobody waits for it.
+  // The analysis stops between its stages once nobody waits for it, or once it has run longer
+  // than the server allows.
   std::stop_source stop;
   call.stop = stop.get_token();
-  std::jthread watcher([&gone, &stop](std::stop_token done) {
-    while (!done.stop_requested()) {
-      if (gone()) {
-        stop.request_stop();
-        return;
+  std::atomic<bool> overran{false};
+  const auto deadline = std::chrono::steady_clock::now() + work_.limits().max_seconds;
+  {
+    std::jthread watcher([&gone, &stop, &overran, deadline](std::stop_token done) {
+      while (!done.stop_requested()) {
+        const bool late = std::chrono::steady_clock::now() >= deadline;
+        if (late || gone()) {
+          overran = late;
+          stop.request_stop();
+          return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-  });
-  return RunCommandCall(call);
+    });
+    Reply<Result<std::string>> reply = RunCommandCall(call);
+    watcher.request_stop();
+    watcher.join();
+    if (!overran) return reply;
+  }
+  return MakeError(503, fmt::format("the analysis ran longer than the {} s this server allows one "
+                                    "analysis and was stopped; ask for less work (a smaller "
+                                    "range of segment counts, fewer initialisations or runs)",
+                                    work_.limits().max_seconds.count()));
 }
 
 namespace {
@@ -289,6 +314,7 @@ Reply<Answer> AnswerCommandRoute(const CommandRoute& route, QueryParams params,
   CommandCall call;
   call.command = route.command;
   call.fixed = route.fixed;
+  call.format = route.format;
   std::string key = fmt::format("{}|{}|", holdings.generation, route.path);
   std::string held_path, held_name;
   const bool metric_from_data =
@@ -322,9 +348,9 @@ Reply<Answer> AnswerCommandRoute(const CommandRoute& route, QueryParams params,
   if (!body.ok())
     return ErrorFromStatus(
         Status(body.status().code(), NameSources(body.status().message(), held_path, held_name)));
-  auto response = std::make_shared<const CachedResponse>(
-      CachedResponse{200, NameSources(std::move(body).value(), held_path, held_name),
-                     std::string(kJsonContentType)});
+  auto response = std::make_shared<const CachedResponse>(CachedResponse{
+      200, NameSources(std::move(body).value(), held_path, held_name),
+      route.format == "csv" ? "text/csv; charset=utf-8" : std::string(kJsonContentType)});
   cache.Store(key, holdings.generation, response);
   return Answer{std::move(response), false};
 }
@@ -495,8 +521,12 @@ void ApiServer::AddRoutes() {
       Result<std::string> content =
           file.path.empty() ? Report(*holdings, settings_.web_root) : ReadWholeFile(file.path);
       if (!content.ok()) return SendError(response, MakeError(500, content.status().message()));
-      response.set_header("Content-Disposition",
-                          fmt::format("attachment; filename=\"{}\"", file.name));
+      // The report opens in a tab ("Open report"); the tables download as files.
+      response.set_header(
+          "Content-Disposition",
+          fmt::format("{}; filename=\"{}\"",
+                      file.content_type.starts_with("text/html") ? "inline" : "attachment",
+                      file.name));
       response.set_content(
           std::move(content).value(),
           file.content_type + (file.content_type.starts_with("text/") ? "; charset=utf-8" : ""));
@@ -527,6 +557,9 @@ void ApiServer::AddRoutes() {
                                                          std::chrono::steady_clock::now() - start)
                                                          .count()));
     response.status = answer->response->http_status;
+    if (!route->export_name.empty())
+      response.set_header("Content-Disposition",
+                          fmt::format("attachment; filename=\"{}\"", route->export_name));
     // Aliasing pointer: the cached entry stays alive while its body is written.
     SendShared(response,
                std::shared_ptr<const std::string>(answer->response, &answer->response->body),

@@ -115,7 +115,7 @@ Result<std::string> RunCommandCall(const CommandCall& call) {
     args.push_back("--" + name);
     args.push_back(value);
   }
-  if (FindOption(*command, "format") != nullptr) args.insert(args.end(), {"--format", "json"});
+  if (FindOption(*command, "format") != nullptr) args.insert(args.end(), {"--format", call.format});
   if (FindOption(*command, "quiet") != nullptr) args.push_back("--quiet");
   args.insert(args.end(), call.fixed.begin(), call.fixed.end());
 

@@ -29,10 +29,12 @@ struct CommandCall {
   std::vector<std::string> fixed;
   /// Requested when nobody waits for the answer any more: long commands stop between stages.
   std::stop_token stop;
+  /// What the command prints: json (the API's answers) or csv (exports).
+  std::string format = "json";
 };
 
-/// What the command printed with --format json --quiet, or its failure. An unknown or
-/// server-owned parameter fails with "parameter 'name': ..." (kInvalidArgument).
+/// What the command printed with --format json (or call.format) --quiet, or its failure. An unknown
+/// or server-owned parameter fails with "parameter 'name': ..." (kInvalidArgument).
 Result<std::string> RunCommandCall(const CommandCall& call);
 
 }  // namespace growthlens::server

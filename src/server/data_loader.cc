@@ -83,11 +83,11 @@ Result<std::string> SafeUploadName(std::string_view name) {
   return safe;
 }
 
-Result<HeldPtr> LoadUpload(const std::filesystem::path& received, std::optional<DataKind> kind,
+Result<HeldPtr> LoadUpload(const std::filesystem::path& received, const ColumnOverrides& columns,
                            const LoadSettings& settings) {
   const std::string name = received.filename().string();
   IngestOptions options;
-  options.read.columns.kind = kind;
+  options.read.columns = columns;
   Result<HeldPtr> loaded = LoadDataset(received.string(), name, options, settings);
   if (!loaded.ok())
     return Status(loaded.status().code(),

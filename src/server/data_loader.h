@@ -27,9 +27,10 @@ Result<HeldPtr> LoadDataset(const std::string& path, const std::string& source,
 
 /// Loads an upload received at `received` (a file already named as it is to be stored; see
 /// upload_receiver.h) and, once it loaded, moves it to <data-dir>/raw/<its name> (replacing an
-/// earlier upload of that name) so that it survives a restart; `kind` forces the schema. A file
-/// that fails to load is left where it was received, for its ScratchDirectory to remove.
-Result<HeldPtr> LoadUpload(const std::filesystem::path& received, std::optional<DataKind> kind,
+/// earlier upload of that name) so that it survives a restart; `columns` forces the schema
+/// (its kind) or maps the columns by name. A file that fails to load is left where it was
+/// received, for its ScratchDirectory to remove.
+Result<HeldPtr> LoadUpload(const std::filesystem::path& received, const ColumnOverrides& columns,
                            const LoadSettings& settings);
 
 struct DemoSize {

@@ -130,6 +130,15 @@ void RegisterServeCommand(CLI::App& app, cli::CommandOutcome& outcome) {
                    "Largest upload accepted, in MiB (default 2048)")
       ->check(cli::WholeNumberIn(1, 1 << 20));
   command
+      ->add_option(
+          "--max-analysis-seconds",
+          [args](const CLI::results_t& values) {
+            args->settings.work.max_seconds = std::chrono::seconds(std::stoll(values.at(0)));
+            return true;
+          },
+          "Time one analysis may run before it is stopped and answered 503 (default 300)")
+      ->check(cli::WholeNumberIn(1, 86'400));
+  command
       ->add_option("--cache-mb", args->cache_mb,
                    "Memory for cached API responses, in MiB (default 512)")
       ->check(cli::WholeNumberIn(1, 1 << 20));

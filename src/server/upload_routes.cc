@@ -11,6 +11,7 @@
 
 #include "server/api_responses.h"
 #include "server/api_server.h"
+#include "server/column_preview.h"
 #include "server/query_params.h"
 #include "server/upload_receiver.h"
 
@@ -27,6 +28,28 @@ Reply<std::optional<DataKind>> KindOf(QueryParams& params) {
                    fmt::format("parameter 'kind': '{}' is not auto, usage or transactions", *asked),
                    "kind");
 }
+
+/// The columns an upload names per role (`user-col=Customer`, ...): a mapping for a header that is
+/// not one of the known schemas.
+Reply<ColumnOverrides> MappingOf(QueryParams& params, std::optional<DataKind> kind) {
+  ColumnOverrides overrides;
+  overrides.kind = kind;
+  const std::vector<std::string> names = MappingParameterNames();
+  for (size_t role = 0; role < names.size(); ++role) {
+    std::optional<std::string> column = TakeParam(params, names[role]);
+    if (!column) continue;
+    if (column->size() > kMaxColumnName)
+      return MakeError(400,
+                       fmt::format("parameter '{}': a column name of at most {} characters",
+                                   names[role], kMaxColumnName),
+                       names[role]);
+    overrides.name[role] = std::move(*column);
+  }
+  return overrides;
+}
+
+/// Rows of the file shown beside the mapping form.
+constexpr size_t kPreviewRows = 5;
 
 /// A body received into the fresh directory `dir`, which goes with it (and is removed with it).
 struct Upload {
@@ -64,6 +87,9 @@ void ApiServer::AddUploadRoutes() {
     if (const ApiError* error = std::get_if<ApiError>(&kind))
       return refuse(request, response, *error);
     const std::string name = TakeParam(params, "name").value_or("");
+    Reply<ColumnOverrides> mapping = MappingOf(params, std::get<std::optional<DataKind>>(kind));
+    if (const ApiError* error = std::get_if<ApiError>(&mapping))
+      return refuse(request, response, *error);
     if (const Status leftover = RefuseLeftovers(params, "upload"); !leftover.ok())
       return refuse(request, response, ErrorFromStatus(leftover));
     if (!shelf_.TryBeginLoad())
@@ -81,8 +107,21 @@ void ApiServer::AddUploadRoutes() {
                                            "parameter 'file': the upload is empty; send the CSV "
                                            "as the request body or as the multipart field 'file'",
                                            "file"));
-    Result<HeldPtr> held = LoadUpload(std::get<Upload>(received).file.path,
-                                      std::get<std::optional<DataKind>>(kind), settings_.load);
+    const ReceivedFile& file = std::get<Upload>(received).file;
+    const ColumnOverrides& columns = std::get<ColumnOverrides>(mapping);
+    // Columns no known schema (nor the mapping given) explains: answer with the header and the
+    // first rows, for the page to ask which column is what.
+    if (Result<ColumnPreview> preview = PreviewColumns(file.path.string(), kPreviewRows);
+        preview.ok() && !preview->header.empty()) {
+      if (Result<ColumnMapping> mapped = MapColumns(preview->header, columns); !mapped.ok())
+        return SendJson(
+            response, 400,
+            MappingNeededJson(fmt::format("{} line 1: {}", file.name, mapped.status().message()),
+                              *preview)
+                    .dump() +
+                "\n");
+    }
+    Result<HeldPtr> held = LoadUpload(file.path, columns, settings_.load);
     if (!held.ok()) {
       ApiError error = ErrorFromStatus(held.status());
       if (error.parameter != "name" && error.parameter != "kind") error.parameter = "file";

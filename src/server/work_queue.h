@@ -4,6 +4,7 @@
 // client address. A request that finds the queue full is answered 503 with Retry-After; one whose
 // client leaves while it waits gives up its place.
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
@@ -19,6 +20,10 @@ struct WorkLimits {
   // A browser opens up to 6 connections to a host, and the dashboard fills them (the planner's
   // power curve asks for a dozen points at once): it must never meet this limit.
   size_t per_client = 8;
+  // An analysis still running after this long is stopped and answered 503: each parameter that
+  // scales work is bounded, but their product (a k sweep to 50 with 100 initialisations and 20
+  // stability seeds) can hold a running slot for many minutes.
+  std::chrono::seconds max_seconds{300};
 };
 
 class WorkQueue {

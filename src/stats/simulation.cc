@@ -273,6 +273,7 @@ Result<CampaignSimulation> SimulateCampaign(const GoalOutcomes& goal,
   const RunKernel kernel(plan);
   std::vector<RunOutcome> runs(options.runs);
   ParallelFor(options.runs, options.threads, [&](size_t run) {
+    if (options.stop.stop_requested()) return;
     const RunSums sums = kernel.Run(run);
     const auto arms = GoalArms(sums, rate, plan.centre, goal.effect);
     RunOutcome& outcome = runs[run];
@@ -285,6 +286,8 @@ Result<CampaignSimulation> SimulateCampaign(const GoalOutcomes& goal,
     }
   });
 
+  if (options.stop.stop_requested())
+    return Status(ErrorCode::kInternal, "simulation stopped before its runs ended");
   double lift_sum = 0.0;
   size_t lifts = 0;
   for (const RunOutcome& run : runs) {

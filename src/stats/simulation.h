@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <stop_token>
 #include <string_view>
 
 #include "core/status.h"
@@ -70,6 +71,9 @@ struct SimulationOptions {
   double target_power = 0.8;
   uint64_t seed = 0;
   unsigned threads = 0;  ///< 0 = every core
+  /// Requested when nobody waits for the answer: the remaining runs are skipped and the
+  /// simulation fails (runs go up to 100,000 on every user of a segment).
+  std::stop_token stop;
 };
 
 /// One run in full.

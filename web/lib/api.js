@@ -5,12 +5,14 @@ export const API_BASE = '/api/v1/';
 
 /** An error from the API ({"error", "parameter"} body) or from the network. */
 export class ApiError extends Error {
-  constructor(message, { status = 0, parameter = null, route = '' } = {}) {
+  constructor(message, { status = 0, parameter = null, route = '', body = null } = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.parameter = parameter;
     this.route = route;
+    /** The whole JSON body of the error (e.g. the columns of an upload to map). */
+    this.body = body;
   }
   /** A short heading for the kind of failure. */
   get title() {
@@ -47,15 +49,16 @@ export function url(route, params) {
 async function readError(response, route) {
   let message = `${response.status} ${response.statusText}`.trim();
   let parameter = null;
+  let body = null;
   const text = await response.text().catch(() => '');
   try {
-    const body = JSON.parse(text);
+    body = JSON.parse(text);
     if (body && typeof body.error === 'string') message = body.error;
     if (body && body.parameter) parameter = body.parameter;
   } catch {
     if (text && text.length < 400) message = text.trim();
   }
-  return new ApiError(message, { status: response.status, parameter, route });
+  return new ApiError(message, { status: response.status, parameter, route, body });
 }
 
 async function request(route, { method = 'GET', params, body, contentType, signal } = {}) {
@@ -69,7 +72,7 @@ async function request(route, { method = 'GET', params, body, contentType, signa
     });
   } catch (err) {
     if (err && err.name === 'AbortError') throw err;
-    throw new ApiError('No answer from the server. Is `growthlens serve` still running?', { status: 0, route });
+    throw new ApiError('No answer from the server. Is GrowthLens still running?', { status: 0, route });
   }
   if (!response.ok) throw await readError(response, route);
   const text = await response.text();

@@ -28,6 +28,9 @@ export function baseLayout() {
     tickfont: { color: p.muted, size: 11 },
     title: { font: { color: p.muted, size: 12 } },
     automargin: true,
+    // One number format everywhere: 12,345 on the axes as in the cards, never 1.2345e4.
+    separatethousands: true,
+    exponentformat: 'none',
   };
   return {
     font: { family: p.font, size: 12, color: p.text },
@@ -49,6 +52,9 @@ export async function plot(el, traces, layout = {}, config = {}) {
   const finalLayout = merge(baseLayout(), layout);
   // A right-hand axis needs room for its ticks and title.
   if (layout.yaxis2 && !(layout.margin && layout.margin.r !== undefined)) finalLayout.margin = { ...finalLayout.margin, r: 64 };
+  // A right-hand axis gets round ticks of its own (Plotly syncs an overlaying axis to the left
+  // one's grid by default: 83, 166, 249...).
+  if (layout.yaxis2 && layout.yaxis2.overlaying && !layout.yaxis2.tickmode) finalLayout.yaxis2 = { ...finalLayout.yaxis2, tickmode: 'auto' };
   await Plotly.react(el, traces, finalLayout, { ...CONFIG, ...config });
   el.dataset.points = String(countPoints(traces));
   el.dataset.traces = String(traces.length);
@@ -140,4 +146,64 @@ export function heatmapTrace({ x, y, z, text, colorscale, zmin, zmax, hovertempl
     showscale,
     colorbar: { thickness: 10, outlinewidth: 0, title: colorbarTitle ? { text: colorbarTitle, side: 'right' } : undefined },
   };
+}
+
+/**
+ * Drill-through: fn(point) when a point (bar, cell, tile) of the chart is clicked. The chart
+ * says so: a pointer cursor and data-drill for the tests. Bound once per chart element.
+ */
+export function onPointClick(el, fn) {
+  el.dataset.drill = 'true';
+  el.classList.add('clickable');
+  if (el.drillBound) { el.drillFn = fn; return; }
+  el.drillBound = true;
+  el.drillFn = fn;
+  el.on('plotly_click', (e) => {
+    if (e && e.points && e.points.length) el.drillFn(e.points[0]);
+  });
+  // A treemap zooms into a clicked tile unless told not to.
+  el.on('plotly_treemapclick', () => false);
+}
+
+const LABEL_POSITIONS = ['top center', 'bottom center', 'middle right', 'middle left', 'top right', 'top left', 'bottom right', 'bottom left'];
+
+function overlaps(a, b) {
+  return a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+}
+
+/**
+ * Moves the text labels of a scatter's trace 0 around their markers until none overlaps another
+ * (each tries the eight positions around its point), then hides those that still collide: their
+ * name stays in the hover.
+ */
+export async function declutterLabels(el) {
+  const trace = el.data && el.data[0];
+  if (!trace || !trace.text) return;
+  const n = trace.text.length;
+  const positions = Array.from({ length: n }, () => 0);
+  const hidden = Array.from({ length: n }, () => false);
+  const boxes = () => [...el.querySelectorAll('.scatterlayer .trace:first-child .textpoint text')].map((t) => t.getBoundingClientRect());
+  for (let round = 0; round < LABEL_POSITIONS.length; round += 1) {
+    const b = boxes();
+    if (b.length !== n) return;
+    const clash = new Set();
+    for (let i = 0; i < n; i += 1) {
+      for (let j = 0; j < i; j += 1) if (!hidden[i] && !hidden[j] && overlaps(b[i], b[j])) clash.add(i);
+    }
+    if (!clash.size) break;
+    for (const i of clash) {
+      if (positions[i] + 1 < LABEL_POSITIONS.length) positions[i] += 1; else hidden[i] = true;
+    }
+    await Plotly.restyle(el, {
+      textposition: [positions.map((p) => LABEL_POSITIONS[p])],
+      text: [trace.text.map((t, i) => (hidden[i] ? '' : t))],
+    }, [0]);
+  }
+  // Whatever still collides after every position is left to the hover.
+  const b = boxes();
+  let changed = false;
+  for (let i = 0; i < b.length; i += 1) {
+    for (let j = 0; j < i; j += 1) if (!hidden[i] && !hidden[j] && overlaps(b[i], b[j])) { hidden[i] = true; changed = true; }
+  }
+  if (changed) await Plotly.restyle(el, { text: [el.data[0].text.map((t, i) => (hidden[i] ? '' : t))] }, [0]);
 }

@@ -26,7 +26,9 @@ export function dateRange({ from = '', to = '', min, max, onChange, label = 'Dat
 }
 
 /**
- * A drop-down of checkboxes. `selected` null means all. onChange(list or null for all).
+ * A drop-down of checkboxes. `selected` null means all. onChange(list or null for all) when the
+ * panel closes with another choice than it opened with ("only" chooses and closes at once), so
+ * that a page redrawing on each change does not close the panel under the pointer.
  */
 export function multiSelect({ label, options, selected = null, onChange, noun = 'items', name, colors, signal }) {
   let chosen = new Set(selected || options);
@@ -40,8 +42,12 @@ export function multiSelect({ label, options, selected = null, onChange, noun = 
     if (chosen.size <= 2) return [...chosen].join(', ');
     return `${chosen.size} of ${options.length} ${noun}`;
   };
-  const emit = () => {
-    button.textContent = summary();
+  let committed = [...chosen].sort().join('\u0000');
+  const emit = () => { button.textContent = summary(); };
+  const commit = () => {
+    const key = [...chosen].sort().join('\u0000');
+    if (key === committed) return;
+    committed = key;
     onChange(chosen.size === options.length ? null : [...chosen]);
   };
   const sync = () => { for (const [opt, box] of boxes) box.checked = chosen.has(opt); };
@@ -61,15 +67,21 @@ export function multiSelect({ label, options, selected = null, onChange, noun = 
       h('button.link.only', {
         type: 'button',
         dataset: { only: opt },
-        onclick: () => { chosen = new Set([opt]); sync(); emit(); },
+        onclick: () => { chosen = new Set([opt]); sync(); emit(); close(); },
       }, 'only')));
   });
 
   const wrap = h('div.multiselect', { dataset: { filter: name || '' } }, button, panel);
-  const close = () => { panel.hidden = true; button.setAttribute('aria-expanded', 'false'); };
+  const close = () => {
+    if (panel.hidden) return;
+    panel.hidden = true;
+    button.setAttribute('aria-expanded', 'false');
+    commit();
+  };
   button.addEventListener('click', () => {
-    panel.hidden = !panel.hidden;
-    button.setAttribute('aria-expanded', String(!panel.hidden));
+    if (!panel.hidden) { close(); return; }
+    panel.hidden = false;
+    button.setAttribute('aria-expanded', 'true');
   });
   const outside = (e) => { if (!wrap.contains(e.target)) close(); };
   document.addEventListener('click', outside, signal ? { signal } : undefined);

@@ -43,9 +43,43 @@ export function signed(x, digits = 4) {
   return (x > 0 ? '+' : '') + fmt({ maximumFractionDigits: digits }).format(x);
 }
 
+// The currency of the money figures: detected per data set or chosen on Home (lib/currency.js).
+let currency = '';
+
+export function setCurrency(code) {
+  currency = /^[A-Z]{3}$/.test(code || '') ? code : '';
+}
+
+export function currencyCode() {
+  return currency;
+}
+
+/** "£", "€", "$", or '' when no currency is known. */
+export function currencySymbol() {
+  if (!currency) return '';
+  const part = fmt({ style: 'currency', currency, currencyDisplay: 'narrowSymbol' }).formatToParts(0).find((p) => p.type === 'currency');
+  return part ? part.value : currency;
+}
+
+/** A money amount with its currency: "£1,234" (digits decimals). */
 export function money(x, digits = 0) {
   if (missing(x)) return DASH;
-  return fmt({ minimumFractionDigits: digits, maximumFractionDigits: digits }).format(x);
+  const options = { minimumFractionDigits: digits, maximumFractionDigits: digits };
+  if (!currency) return fmt(options).format(x);
+  return fmt({ ...options, style: 'currency', currency, currencyDisplay: 'narrowSymbol' }).format(x);
+}
+
+/** A short money amount: "£8.2M", "£950". */
+export function moneyCompact(x) {
+  if (missing(x)) return DASH;
+  const options = Math.abs(x) < 10000 ? { maximumFractionDigits: 0 } : { notation: 'compact', maximumFractionDigits: 1 };
+  if (!currency) return fmt(options).format(x);
+  return fmt({ ...options, style: 'currency', currency, currencyDisplay: 'narrowSymbol' }).format(x);
+}
+
+/** A Plotly hover template piece for a money value of field `field` ('y', 'x', 'value'...). */
+export function currencyHover(field = 'y', digits = 0) {
+  return `${currencySymbol()}%{${field}:,.${digits}f}`;
 }
 
 export function compact(x) {

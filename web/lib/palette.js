@@ -19,6 +19,7 @@ function read() {
     bad: v('--bad'),
     font: v('--font'),
     series,
+    segments: Array.from({ length: 11 }, (_, i) => v(`--seg-${i + 1}`)),
     tiers: [v('--tier-1'), v('--tier-2'), v('--tier-3'), v('--tier-4')],
     lifecycle: {
       new: v('--life-new'),
@@ -88,13 +89,17 @@ export const RFM_SEGMENTS = [
   'At Risk', 'Need Attention', 'About to Sleep', 'Hibernating', 'Lost',
 ];
 
-const SEGMENT_TONE = {
-  Champions: 0, Loyal: 0.12, 'Potential Loyalist': 0.25, New: 0.3, Promising: 0.4,
-  'Need Attention': 0.55, 'About to Sleep': 0.65, "Can't Lose Them": 0.75, 'At Risk': 0.82,
-  Hibernating: 0.92, Lost: 1,
-};
+// Each segment its own colour (--seg-N, best to worst), so that neighbours on the treemap differ.
+const SEGMENT_ORDER = ['Champions', 'Loyal', 'Potential Loyalist', 'New', 'Promising', "Can't Lose Them", 'At Risk', 'Need Attention', 'About to Sleep', 'Hibernating', 'Lost'];
 
 export function segmentColor(name) {
-  const t = SEGMENT_TONE[name] ?? 0.5;
-  return personaColor(t * 3, 4);
+  const i = SEGMENT_ORDER.indexOf(name);
+  return i < 0 ? palette().faint : palette().segments[i];
+}
+
+/** Dark or white text, whichever reads better on `hex`. */
+export function textOn(hex) {
+  const [r, g, b] = hexToRgb(hex);
+  const lum = (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+  return lum > 0.6 ? '#1f2430' : '#ffffff';
 }

@@ -41,7 +41,8 @@ export function hasData() {
 }
 
 /** The kind the kind-agnostic pages use: the user's choice if loaded, else the server's default (usage first). */
-export function chosenKind() {
+export function chosenKind(asked) {
+  if (asked && dataset(asked)) return asked;
   const pref = sessionStorage.getItem(KEY);
   if (pref && dataset(pref)) return pref;
   if (dataset('usage')) return 'usage';

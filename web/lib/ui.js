@@ -55,22 +55,27 @@ export function card({ title, note, actions, cls = '', id, testid } = {}, ...bod
   return h(`section.card${cls ? `.${cls.split(' ').join('.')}` : ''}`, { id, dataset: testid ? { testid } : undefined }, head, ...body);
 }
 
-/** A card holding one chart; returns {card, chart, note(text)}. */
-export function chartCard({ title, note, actions, chartId, size = '', cls = '' }) {
+/**
+ * A card holding one chart; returns {card, chart, note(text)}. With `scroll` (heatmaps) the chart
+ * keeps a readable width on a phone and scrolls sideways inside its card.
+ */
+export function chartCard({ title, note, actions, chartId, size = '', cls = '', scroll = false }) {
   const chart = h(`div.chart${size ? `.${size}` : ''}`, { dataset: { chart: chartId } });
   const noteEl = h('div.note', note || '');
   const head = h('div.card-head',
     h('div.titles', h('h2', title), noteEl),
     actions ? h('div.card-actions', actions) : null);
-  const el = h(`section.card${cls ? `.${cls}` : ''}`, { dataset: { card: chartId } }, head, chart);
+  const el = h(`section.card${cls ? `.${cls}` : ''}`, { dataset: { card: chartId } }, head, scroll ? h('div.chart-scroll', chart) : chart);
   return { card: el, chart, setNote: (t) => { noteEl.textContent = t || ''; } };
 }
 
-export function kpi(labelText, value, sub, { accent = false, testid } = {}) {
-  return h(`div.kpi${accent ? '.accent' : ''}`, { dataset: testid ? { kpi: testid } : undefined },
+export function kpi(labelText, value, sub, { accent = false, testid, delta, words = false } = {}) {
+  // `words`: a name rather than a number (a segment, a persona): smaller, and it may wrap.
+  return h(`div.kpi${accent ? '.accent' : ''}${words ? '.words' : ''}`, { dataset: testid ? { kpi: testid } : undefined },
     h('div.kpi-label', labelText),
     h('div.kpi-value', { title: String(value) }, value),
-    sub ? h('div.kpi-sub', sub) : null);
+    sub ? h('div.kpi-sub', sub) : null,
+    delta || null);
 }
 
 export function badge(text, tone = '') {
@@ -99,15 +104,62 @@ export function empty(title, hint, ...actions) {
     actions.length ? h('div.row', { style: { justifyContent: 'center' } }, actions) : null);
 }
 
+// What the form fields are called on the pages, for the API's parameters (the server names
+// options as the command line does: --from, parameter 'k').
+const PARAM_LABELS = {
+  from: 'From', to: 'To', dataset: 'Data set', data: 'Data set', k: 'Personas', features: 'Features', segment: 'RFM segment',
+  period: 'Period', mode: 'Active', values: 'Values', 'max-periods': 'Periods shown', ties: 'RFM score ties', view: 'View',
+  file: 'File', kind: 'Kind', name: 'File name', users: 'Users', customers: 'Customers', seed: 'Seed',
+  metric: 'Metric', solve: 'Solve for', baseline: 'Baseline', 'std-dev': 'Standard deviation', effect: 'Effect',
+  'relative-effect': 'Effect', n: 'Users in control', alpha: 'Significance α', power: 'Power', alternative: 'Alternative',
+  ratio: 'Allocation ratio', arms: 'Treatment arms', 'daily-traffic': 'Daily eligible users', 'traffic-share': 'Share in the test',
+  control: 'Control group', metrics: 'Goal metrics', guardrails: 'Guardrail metrics', 'lower-is-better': 'Lower is better',
+  margin: 'Guardrail margin', weights: 'Weights', correction: 'Correction', covariate: 'Covariate', sequential: 'Sequential looks',
+  winsorize: 'Winsorize', segments: 'Segments', campaign: 'Campaign', runs: 'Runs', 'window-days': 'Window (days)', split: 'Split',
+  'min-users': 'Smallest segment', 'guardrail-effect': 'Guardrail effect', relative: 'Relative effect', page: 'Page', 'page-size': 'Rows per page',
+  'user-col': 'User column', 'date-col': 'Date column', 'signup-col': 'Signup column', 'feature-col': 'Feature column',
+  'events-col': 'Events column', 'invoice-col': 'Invoice column', 'stock-code-col': 'Item code column',
+  'description-col': 'Description column', 'quantity-col': 'Quantity column', 'price-col': 'Unit price column',
+  'customer-col': 'Customer column', 'country-col': 'Country column', 'invoice-date-col': 'Invoice date column',
+};
+
+/** The label of the form field for an API parameter: the field on the page if there is one. */
+export function fieldLabel(param) {
+  const el = document.querySelector(`#page [data-param="${CSS.escape(param)}"]`);
+  if (el) {
+    const own = el.getAttribute('aria-label');
+    const f = el.closest('.field');
+    const l = f && f.querySelector(':scope > label, :scope > .label');
+    if (own && !PARAM_LABELS[param]) return own;
+    if (l && l.textContent.trim() && !el.closest('.range')) return l.textContent.trim();
+  }
+  if (PARAM_LABELS[param]) return PARAM_LABELS[param];
+  const s = param.replace(/-col$/, ' column').replace(/-/g, ' ');
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/**
+ * An API message in the page's words: options (--from, parameter 'k') become the fields' labels,
+ * and references to routes, files of the documentation and the command line are left out.
+ */
+export function plainMessage(text) {
+  return String(text)
+    .replace(/\s*\((?:POST|GET) \/api\/v1\/[^)]*\)/g, '')
+    .replace(/;?\s*(?:the routes are )?(?:listed |described )?(?:in|see) docs\/[A-Z_]+\.md(?:, [A-Z][^.;]*)?/g, '')
+    .replace(/\s*\(?docs\/[A-Z_]+\.md\)?/g, '')
+    .replace(/\bparameter '([a-z][a-z0-9-]*)'/g, (_, p) => `“${fieldLabel(p)}”`)
+    .replace(/(^|[\s(,;:'"])--([a-z][a-z0-9-]*)/g, (_, pre, p) => `${pre}“${fieldLabel(p)}”`)
+    .replace(/`?growthlens serve`?/g, 'the GrowthLens server');
+}
+
 /** A readable error box for an ApiError (message, parameter) or any Error. */
 export function errorBox(err, { title } = {}) {
   const api = err instanceof ApiError;
-  const heading = title || (api ? err.title : 'Something went wrong');
+  const heading = title || (api ? (err.parameter && err.status === 400 ? `Check “${fieldLabel(err.parameter)}”` : err.title) : 'Something went wrong');
   return h('div.error-box', { role: 'alert', dataset: { error: api && err.parameter ? err.parameter : '' } },
     h('div',
       h('strong', heading),
-      h('div.msg', err && err.message ? err.message : String(err)),
-      api && err.parameter ? h('div.param', `parameter: ${err.parameter}`) : null));
+      h('div.msg', plainMessage(err && err.message ? err.message : String(err)))));
 }
 
 /** Show an error inside `el`, unless it is the abort of a page change. Returns true if shown. */

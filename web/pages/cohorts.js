@@ -4,10 +4,10 @@ import * as api from '../lib/api.js';
 import * as fmt from '../lib/format.js';
 import * as state from '../lib/state.js';
 import { h, clear, chartCard, segmented, field, showError, markInvalid, dataNotes } from '../lib/ui.js';
-import { plot, withChart, emptyChart, heatmapTrace } from '../lib/charts.js';
+import { plot, withChart, emptyChart, heatmapTrace, onPointClick } from '../lib/charts.js';
 import { filterBar } from '../lib/filters.js';
 import { sequentialScale, palette, alpha, seriesColor } from '../lib/palette.js';
-import { noData } from './common.js';
+import { noData, rangeOf, rangeFilter } from './common.js';
 
 const DEFAULT_MAX = { month: '', week: 26, day: 30 };
 const options = { period: 'month', mode: 'on', values: 'percent', maxPeriods: '', lifecycle: 'month' };
@@ -21,11 +21,13 @@ export async function render(ctx) {
   ctx.setSubtitle(`${state.KIND_LABEL[kind]} · ${d.source} · ${fmt.dateRange(d.first_day, d.last_day)}`);
 
   const errorEl = h('div');
+  const range = rangeOf(ctx);
   const maxInput = h('input', { type: 'number', min: 1, step: 1, value: options.maxPeriods, placeholder: 'all', dataset: { param: 'max-periods', filter: 'max-periods' }, style: { width: '90px' } });
   maxInput.addEventListener('change', () => { options.maxPeriods = maxInput.value; refreshCohorts(); });
   const valueChoices = [['percent', 'Share'], ['count', `${who[0].toUpperCase()}${who.slice(1)}`]];
   if (kind === 'transactions') valueChoices.push(['revenue', 'Revenue']);
   const bar = filterBar(
+    rangeFilter(ctx, d),
     field('Cohort period', segmented([['month', 'Month'], ['week', 'Week'], ['day', 'Day']], options.period, (v) => {
       options.period = v;
       options.maxPeriods = DEFAULT_MAX[v];
@@ -37,7 +39,7 @@ export async function render(ctx) {
     field('Periods shown', maxInput),
   );
 
-  const heat = chartCard({ title: 'Retention by cohort', note: '', chartId: 'cohort-heatmap', size: 'tall' });
+  const heat = chartCard({ title: 'Retention by cohort', note: '', chartId: 'cohort-heatmap', size: 'tall', scroll: true });
   const curves = chartCard({ title: 'Retention curves', note: 'The size-weighted average and the latest cohorts', chartId: 'cohort-curves' });
   const life = chartCard({
     title: 'Growth accounting',
@@ -68,7 +70,7 @@ export async function render(ctx) {
     clear(errorEl);
     markInvalid(bar, null);
     // Defaults are left out (month, on, percent) so the first view is the one the server warmed.
-    const params = { dataset: state.dsParam(kind), period: options.period === 'month' ? '' : options.period, mode: options.mode === 'on' ? '' : options.mode, values: options.values === 'percent' ? '' : options.values, 'max-periods': options.maxPeriods };
+    const params = { dataset: state.dsParam(kind), from: range.from, to: range.to, period: options.period === 'month' ? '' : options.period, mode: options.mode === 'on' ? '' : options.mode, values: options.values === 'percent' ? '' : options.values, 'max-periods': options.maxPeriods };
     const load = api.get('cohorts', params, { signal: ctx.signal });
     const unit = options.period;
     ctx.track(withChart(heat.chart, () => load, async (c) => {
@@ -85,7 +87,7 @@ export async function render(ctx) {
       const partial = cohorts.map((r) => x.map((_, i) => ((r.partial_periods || []).includes(i) ? ' (partial)' : '')));
       const cells = z.length * width;
       const isShare = c.values === 'percent';
-      const label = (v, flag) => (v === null ? '' : `${isShare ? fmt.pct(v, 0) : fmt.compact(v)}${flag ? '*' : ''}`);
+      const label = (v, flag) => (v === null ? '' : `${isShare ? fmt.pct(v, 0) : c.values === 'revenue' ? fmt.moneyCompact(v) : fmt.compact(v)}${flag ? '*' : ''}`);
       const texts = (grid) => (cells <= 700 ? grid.map((row, ri) => row.map((v, i) => label(v, partial[ri][i]))) : undefined);
       let zmax;
       if (isShare) {
@@ -93,7 +95,7 @@ export async function render(ctx) {
         const later = z.flatMap((row) => row.slice(1)).filter((v) => v !== null);
         zmax = Math.max(0.05, ...later);
       }
-      const value = `%{z${isShare ? ':.1%' : ':,.0f'}}`;
+      const value = isShare ? '%{z:.1%}' : c.values === 'revenue' ? fmt.currencyHover('z') : '%{z:,.0f}';
       const traces = [heatmapTrace({
         x, y, z, zmin: 0, zmax,
         text: texts(z),
@@ -117,6 +119,13 @@ export async function render(ctx) {
         yaxis: { autorange: 'reversed', showgrid: false, type: 'category', tickfont: { size: cohorts.length > 40 ? 8 : 11 } },
         margin: { t: 40, l: cohorts.some((r) => r.left_censored) ? 190 : 120 },
       }, { responsive: true });
+      // A cell lists the cohort's users active in that period.
+      onPointClick(heat.chart, (pt) => {
+        const [row, col] = Array.isArray(pt.pointIndex) ? pt.pointIndex : [pt.pointNumber[0], pt.pointNumber[1]];
+        const cohort = cohorts[row];
+        if (!cohort || pt.z === null || pt.z === undefined) return;
+        ctx.navigate(ctx.link('users', { cohort: cohort.cohort, age: col, 'cohort-period': unit === 'month' ? null : unit }));
+      });
       const signup = kind === 'usage' && d.cleaning && d.cleaning.columns && d.cleaning.columns.signup;
       heat.setNote(`${c.mode === 'on' ? 'Active in' : 'Active in or after'} each ${unit} since the ${signup ? 'signup' : 'first activity'}; ${isShare ? 'share of the cohort' : c.values === 'revenue' ? 'revenue' : `${who}`}. Empty cells lie outside the data; * marks a ${unit} the data covers in part.`);
     }).catch(onError));
@@ -153,7 +162,7 @@ export async function render(ctx) {
   };
 
   const refreshLifecycle = () => {
-    ctx.track(withChart(life.chart, () => api.get('lifecycle', { dataset: state.dsParam(kind), period: options.lifecycle === 'month' ? '' : options.lifecycle }, { signal: ctx.signal }), async (l) => {
+    ctx.track(withChart(life.chart, () => api.get('lifecycle', { dataset: state.dsParam(kind), from: range.from, to: range.to, period: options.lifecycle === 'month' ? '' : options.lifecycle }, { signal: ctx.signal }), async (l) => {
       const rows = l.periods || [];
       const p = palette().lifecycle;
       const x = rows.map((r) => r.period);
@@ -181,7 +190,7 @@ export async function render(ctx) {
     }).catch(onError));
   };
 
-  ctx.track(withChart(sticky.chart, () => api.get('lifecycle', { dataset: state.dsParam(kind), view: 'stickiness' }, { signal: ctx.signal }), async (s) => {
+  ctx.track(withChart(sticky.chart, () => api.get('lifecycle', { dataset: state.dsParam(kind), from: range.from, to: range.to, view: 'stickiness' }, { signal: ctx.signal }), async (s) => {
     const hist = s.histogram || [];
     await plot(sticky.chart, [{
       type: 'bar', x: hist.map((r) => String(r.active_days)), y: hist.map((r) => r.share),

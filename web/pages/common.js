@@ -1,6 +1,9 @@
 // What pages show when the data they need is not loaded.
 import * as state from '../lib/state.js';
 import { h, empty } from '../lib/ui.js';
+import * as view from '../lib/view.js';
+import * as fmt from '../lib/format.js';
+import { dateRange } from '../lib/filters.js';
 
 export function noData(ctx) {
   if (ctx.status && ctx.status.busy) {
@@ -35,4 +38,22 @@ export function needs(ctx, kind, why) {
     h('a.button.primary', { href: '#/' }, 'Upload on Home'),
     other ? h('a.button', { href: '#/overview' }, `Overview of the ${state.KIND_LABEL[other.kind].toLowerCase()}`) : null)));
   return true;
+}
+
+/** The shared date range of the view (URL from / to), '' for an open end. */
+export function rangeOf(ctx) {
+  return { from: view.day(ctx.params, 'from'), to: view.day(ctx.params, 'to') };
+}
+
+/** The date range filter every page shows: it reads and writes the URL's from / to. */
+export function rangeFilter(ctx, d, label = 'Dates') {
+  const r = rangeOf(ctx);
+  return dateRange({ from: r.from, to: r.to, min: d.first_day, max: d.last_day, label, onChange: (x) => ctx.setParams(x) });
+}
+
+/** "1 Oct 2025 – 31 Dec 2025" of the range asked, or "all dates". */
+export function rangeText(ctx, d) {
+  const r = rangeOf(ctx);
+  if (!r.from && !r.to) return `all dates (${fmt.dateRange(d.first_day, d.last_day)})`;
+  return fmt.dateRange(r.from || d.first_day, r.to || d.last_day);
 }

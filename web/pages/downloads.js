@@ -22,7 +22,7 @@ function typeOf(f) {
 // What each table of `growthlens analyze` / `segment` holds, by the end of its name.
 const DESCRIPTIONS = [
   ['_analysis.json', 'every analysis in one JSON report, with the cleaning report and timings'],
-  ['_model.json', 'the segmentation model (versioned JSON) for growthlens predict and evaluate'],
+  ['_model.json', 'the segmentation model (versioned JSON), to assign new users to the same personas'],
   ['_user_personas.csv', 'each user with recency, frequency, monetary and persona'],
   ['_users.csv', 'RFM per user: recency, frequency, monetary, 1-5 scores, segment'],
   ['_segments.csv', 'the eleven RFM segments: users, mean R/F/M, share of value'],
@@ -66,7 +66,7 @@ export async function render(ctx) {
         h('div.muted', { style: { maxWidth: '720px' } },
           'One HTML file with every chart and number of the analysis (KPIs, insights, features, cohorts, RFM segments, personas, revenue) and Plotly inside: it opens offline, in any browser, for anyone.'),
         h('div.row',
-          h('a.button', { href: api.downloadUrl(report ? report.name : 'report.html'), target: '_blank', rel: 'noopener' }, 'Open'),
+          h('a.button', { href: api.downloadUrl(report ? report.name : 'report.html'), target: '_blank', rel: 'noopener', dataset: { testid: 'report-open' } }, 'Open report'),
           h('a.button.primary', { href: api.downloadUrl(report ? report.name : 'report.html'), download: 'growthlens_report.html', dataset: { testid: 'report-link' } }, 'Download report.html')))));
     if (!files.length) {
       listEl.replaceChildren(empty('Nothing to download yet', 'The files appear once the analyses have run on the loaded data.'));

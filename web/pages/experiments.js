@@ -107,7 +107,7 @@ function planner(ctx, root) {
   const curve = chartCard({ title: 'Power by sample size', note: '', chartId: 'plan-power', size: 'short' });
 
   root.append(h('div.grid.cols-2',
-    card({ title: 'Test design', note: 'Results update as you type (statsmodels conventions: Cohen\'s h for rates, Cohen\'s d for means).' },
+    card({ title: 'Test design', note: 'Results update as you type (effect sizes: Cohen\'s h for rates, Cohen\'s d for means).' },
       h('div.row', { style: { gap: '18px', marginBottom: '14px' } }, metricSw, solveSw), form),
     h('div', card({ title: 'Result', testid: 'plan-result-card' }, result), h('div', { style: { marginTop: '16px' } }, curve.card))));
 
@@ -265,6 +265,36 @@ const analysis = {
   csv: EXAMPLE, name: 'example.csv', margin: '0.02', alpha: '0.05', correction: 'holm', sequential: false,
   'sequential-tuning': '', 'variant-col': '', metrics: '', covariate: '', ratio: '', winsorize: '', weights: '', ...SUMMARY_OPTIONS,
 };
+// What an uploaded file starts from: none of the example's choices.
+const FILE_DEFAULTS = {
+  control: '', guardrails: '', 'lower-is-better': '', margin: '0.02', alpha: '0.05', weights: '', 'variant-col': '', metrics: '',
+  covariate: '', ratio: '', winsorize: '', 'sequential-tuning': '',
+};
+
+/**
+ * The arms of an experiment CSV from its first lines: the variant column (variant, group,
+ * version or arm), its distinct values, and the control (named control / baseline / A, else the
+ * first seen). Null when there is no such column.
+ */
+export function detectArms(text) {
+  const lines = String(text).split(/\r?\n/).filter((l) => l.trim());
+  if (lines.length < 2) return null;
+  const delim = [',', ';', '\t', '|'].reduce((best, d) => (lines[0].split(d).length > lines[0].split(best).length ? d : best), ',');
+  const cells = (line) => line.split(delim).map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
+  const header = cells(lines[0]).map((c) => c.toLowerCase());
+  const col = header.findIndex((c) => ['variant', 'group', 'version', 'arm', 'variation', 'bucket'].includes(c));
+  if (col < 0) return null;
+  const values = [];
+  for (const line of lines.slice(1)) {
+    const v = cells(line)[col];
+    if (v && !values.includes(v)) values.push(v);
+    if (values.length > 50) break;
+  }
+  if (values.length < 2) return null;
+  const control = values.find((v) => /^(control|ctrl|baseline|base|a|gate_30|old)$/i.test(v)) || values.find((v) => /control/i.test(v)) || values[0];
+  return { column: cells(lines[0])[col], control, variants: values.filter((v) => v !== control) };
+}
+
 const ANALYZE_PARAMS = ['control', 'guardrails', 'lower-is-better', 'margin', 'alpha', 'correction', 'weights', 'variant-col', 'metrics', 'covariate', 'ratio', 'winsorize', 'sequential', 'sequential-tuning'];
 
 function analyzer(ctx, root) {
@@ -273,6 +303,7 @@ function analyzer(ctx, root) {
   text.addEventListener('input', () => { analysis.csv = text.value; analysis.name = 'pasted.csv'; });
   const inputs = {};
   const file = h('input', { type: 'file', accept: '.csv,.gz,text/csv', dataset: { testid: 'analyze-file' } });
+  const detected = h('div.small', { dataset: { testid: 'analyze-detected' } });
   file.addEventListener('change', async () => {
     const f = file.files[0];
     if (!f) return;
@@ -280,6 +311,13 @@ function analyzer(ctx, root) {
     analysis.name = f.name;
     analysis.csv = f.size > 200000 ? '' : await f.text();
     text.value = analysis.csv || `${f.name}: ${fmt.bytes(f.size)}, sent as it is`;
+    // A new file: the example's options (its guardrails, covariate...) do not apply to it.
+    const head = analysis.csv || (await f.slice(0, 200000).text());
+    const found = detectArms(head);
+    setOptions({ ...FILE_DEFAULTS, control: found ? found.control : '' });
+    clear(detected, found
+      ? [h('strong', 'Detected: '), `control “${found.control}”, ${found.variants.length === 1 ? 'variant' : 'variants'} ${found.variants.map((v) => `“${v}”`).join(', ')} in the column “${found.column}”. Change the control below if it is another.`]
+      : []);
     go();
   });
   text.addEventListener('input', () => { analysis.file = null; });
@@ -291,15 +329,19 @@ function analyzer(ctx, root) {
   };
   const seq = h('input', { type: 'checkbox', checked: analysis.sequential, dataset: { param: 'sequential' } });
   seq.addEventListener('change', () => { analysis.sequential = seq.checked; });
+  const setOptions = (options) => {
+    for (const [k, v] of Object.entries(options)) {
+      analysis[k] = v;
+      if (inputs[k]) inputs[k].value = v;
+    }
+  };
   const load = (csv, name, options) => {
     analysis.file = null;
     analysis.csv = csv;
     analysis.name = name;
     text.value = csv;
-    for (const [k, v] of Object.entries({ covariate: '', ratio: '', winsorize: '', ...options })) {
-      analysis[k] = v;
-      if (inputs[k]) inputs[k].value = v;
-    }
+    clear(detected);
+    setOptions({ covariate: '', ratio: '', winsorize: '', ...options });
     go();
   };
   const perUser = h('details', { style: { marginTop: '12px' }, open: Boolean(analysis.covariate || analysis.ratio || analysis.winsorize || analysis.metrics || analysis['variant-col']) },
@@ -312,6 +354,7 @@ function analyzer(ctx, root) {
       opt('winsorize', 'Winsorise at', 'percentile, e.g. 0.99')));
   const form = h('form', { onsubmit: (e) => { e.preventDefault(); go(); } },
     h('div.row', { style: { marginBottom: '8px' } }, h('span.muted.small', 'Upload an experiment CSV (per-arm sums or one row per user) or edit:'), file),
+    detected,
     text,
     h('div.form-grid', { style: { marginTop: '12px' } },
       opt('control', 'Control variant', 'default: “control”, else the first'),
@@ -361,6 +404,18 @@ function analyzer(ctx, root) {
   go();
 }
 
+/** A rate as a percentage ("11.37%"), a mean as a number. */
+function metricValue(x, v) {
+  return x.type === 'proportion' ? fmt.pct(v, 2) : fmt.smart(v, 3);
+}
+
+/** A difference of rates in percentage points, of means as a signed number. */
+function absoluteLift(x, v) {
+  if (x.type !== 'proportion') return fmt.signed(v, 3);
+  if (v === null || v === undefined || !Number.isFinite(v)) return fmt.DASH;
+  return `${v > 0 ? '+' : ''}${fmt.num(v * 100, 2)} pts`;
+}
+
 const DECISION_TONE = { ship: 'good', "don't ship": 'bad', dont_ship: 'bad', 'do not ship': 'bad', inconclusive: 'warn', pass: 'good', fail: 'bad' };
 const tone = (d) => DECISION_TONE[String(d).toLowerCase()] || 'info';
 
@@ -403,10 +458,10 @@ function drawAnalysis(r, out, forest, resultsTable) {
   });
   clear(resultsTable, table([
     { key: 'metric', label: 'Metric', render: (x) => h('div', h('strong', x.metric), h('div.small.muted', `${x.variant} vs ${r.control}${x.type ? ` · ${x.type}` : ''}${x.role === 'guardrail' ? ' · guardrail' : ''}${x.covariate ? ` · CUPED −${fmt.pct(x.variance_reduction, 1)} variance` : ''}`)) },
-    { key: 'mean_control', label: 'Control', num: true, format: (v2) => fmt.smart(v2, 4) },
-    { key: 'mean_treatment', label: 'Treatment', num: true, format: (v2) => fmt.smart(v2, 4) },
+    { key: 'mean_control', label: 'Control', num: true, format: (v2, x) => metricValue(x, v2) },
+    { key: 'mean_treatment', label: 'Treatment', num: true, format: (v2, x) => metricValue(x, v2) },
     { key: 'relative_lift', label: 'Lift', num: true, render: (x) => h('span', fmt.signedPct(x.relative_lift), h('div.small', { dataset: { testid: 'adjusted-interval' } }, `${fmt.signedPct(low(x))} to ${fmt.signedPct(high(x))}`), h('div.small.muted', `${level(x)} interval${x.role === 'guardrail' || r.correction === 'none' ? '' : `, ${r.correction === 'bh' ? 'BH' : 'Holm'}-corrected like p`}; per comparison ${fmt.signedPct(x.relative_ci_low)} to ${fmt.signedPct(x.relative_ci_high)}`)) },
-    { key: 'absolute_lift', label: 'Absolute', num: true, render: (x) => h('span', fmt.signed(x.absolute_lift, 4), h('div.small.muted', `${fmt.signed(x.adjusted_absolute_ci_low ?? x.absolute_ci_low, 4)} to ${fmt.signed(x.adjusted_absolute_ci_high ?? x.absolute_ci_high, 4)}`)) },
+    { key: 'absolute_lift', label: 'Absolute', num: true, render: (x) => h('span', absoluteLift(x, x.absolute_lift), h('div.small.muted', `${absoluteLift(x, x.adjusted_absolute_ci_low ?? x.absolute_ci_low)} to ${absoluteLift(x, x.adjusted_absolute_ci_high ?? x.absolute_ci_high)}`)) },
     { key: 'adjusted_p', label: 'p (adjusted)', num: true, render: (x) => h('span', fmt.pValue(x.adjusted_p), h('div.small.muted', `raw ${fmt.pValue(x.relative_p)}`)) },
     { key: 'chance_to_beat_control', label: 'Chance to beat', num: true, format: (v2) => fmt.pct(v2) },
     { key: 'decision', label: 'Decision', render: (x) => h('div', badge(x.decision, tone(x.decision)), h('div.small.muted', { style: { maxWidth: '320px' } }, x.reason)) },

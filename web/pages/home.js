@@ -3,6 +3,8 @@ import * as api from '../lib/api.js';
 import * as fmt from '../lib/format.js';
 import * as state from '../lib/state.js';
 import { h, clear, card, empty, errorBox, spinner, table, badge, select, field } from '../lib/ui.js';
+import { mappingForm } from './column_mapping.js';
+import * as currency from '../lib/currency.js';
 
 const NAV = [
   ['overview', 'Overview', 'KPI cards, personas at a glance and the findings in words.'],
@@ -29,7 +31,7 @@ export async function render(ctx) {
   const uploadResult = h('div', { dataset: { testid: 'upload-result' } });
 
   const drawDatasets = (s) => {
-    clear(datasetsEl, ['usage', 'transactions'].map((kind) => datasetCard(kind, (s.datasets || []).find((d) => d.kind === kind))));
+    clear(datasetsEl, ['usage', 'transactions'].map((kind) => datasetCard(kind, (s.datasets || []).find((d) => d.kind === kind), ctx)));
     clear(notice);
     if (s.busy) {
       notice.append(h('div.banner.info', spinner(), h('div', h('strong', 'Loading data… '), 'the analyses appear as soon as the server has read and cleaned it.')));
@@ -37,8 +39,7 @@ export async function render(ctx) {
       notice.append(h('div.banner.info', { dataset: { testid: 'no-data-hint' } },
         h('div',
           h('strong', 'Nothing is loaded yet. '),
-          'Upload a feature-usage log or an Online Retail transactions CSV below, or load the demo data to explore every page. ',
-          'You can also start the server with files: ', h('code', 'growthlens serve usage_log.csv transactions.csv'), '.')));
+          'Upload a feature-usage log or an Online Retail transactions CSV below, or load the demo data to explore every page.')));
     }
   };
 
@@ -61,15 +62,17 @@ export async function render(ctx) {
     h('div', h('strong', 'Drop a CSV here'), ' or ', chooseBtn),
     h('div.small', { style: { marginTop: '8px' } }, '.csv or .csv.gz; the delimiter, encoding and date format are detected.'));
 
-  const upload = async (file) => {
+  const upload = async (file, mapped = null) => {
     if (!file) return;
-    const kind = kindSelect.value;
+    const kind = mapped ? mapped.kind : kindSelect.value;
+    const columns = {};
+    if (mapped) for (const [role, column] of Object.entries(mapped.mapping)) columns[`${role}-col`] = column;
     chooseBtn.disabled = true;
     clear(uploadResult, spinner(`Uploading and cleaning ${file.name} (${fmt.bytes(file.size)})…`));
     const job = (async () => {
       try {
         const result = await api.post('upload', {
-          params: { kind, name: file.name },
+          params: { kind, name: file.name, ...columns },
           body: file,
           contentType: file.name.endsWith('.gz') ? 'application/gzip' : 'text/csv',
         });
@@ -86,6 +89,17 @@ export async function render(ctx) {
             ' ', loaded ? h('a', { href: loaded.kind === 'transactions' ? '#/revenue' : '#/usage' }, 'See the analysis →') : null)));
       } catch (err) {
         if (api.isAbort(err)) return;
+        if (err.parameter === 'columns' && err.body && Array.isArray(err.body.columns) && err.body.columns.length) {
+          // Columns no known schema explains: ask which is what instead of stopping at an error.
+          clear(uploadResult, mappingForm({
+            fileName: file.name,
+            info: err.body,
+            kind: mapped ? mapped.kind : kind === 'transactions' ? 'transactions' : 'usage',
+            onSubmit: (m) => upload(file, m),
+            onCancel: () => clear(uploadResult),
+          }), mapped ? errorBox(err, { title: 'These columns did not load' }) : null);
+          return;
+        }
         clear(uploadResult, errorBox(err, { title: `${file.name} was not loaded` }));
       } finally {
         chooseBtn.disabled = false;
@@ -159,7 +173,18 @@ function findLoaded(status, result, name) {
   return list.find((d) => d.kind === kind) || list.find((d) => d.source === name) || null;
 }
 
-function datasetCard(kind, d) {
+/** The currency of a transactions file: detected from its top country, or chosen here. */
+function currencyField(d, ctx) {
+  const chosen = currency.chosen(d.source);
+  const detected = chosen ? '' : fmt.currencyCode();
+  const el = select([['', detected ? `Detected: ${detected}` : 'None detected'], ...currency.CHOICES.map((c) => [c, c])], chosen, (v) => {
+    currency.choose(d.source, v);
+    ctx.rerender();
+  }, { dataset: { param: 'currency' } });
+  return field('Currency', el, 'of every money figure');
+}
+
+function datasetCard(kind, d, ctx) {
   const title = state.KIND_LABEL[kind];
   if (!d) {
     return card({ title, testid: `dataset-${kind}` },
@@ -198,7 +223,8 @@ function datasetCard(kind, d) {
     { key: 'share', label: 'Share', num: true, format: (v) => (v === null || v === undefined ? '' : fmt.pct(v, 2)) },
     { key: 'where', label: 'First lines', render: (r) => h('span.small.muted', r.where) },
   ], rows, { testid: `cleaning-${kind}` }),
-  c.netting ? nettingNote(c.netting) : null);
+  c.netting ? nettingNote(c.netting) : null,
+  kind === 'transactions' ? h('div', { style: { marginTop: '10px' } }, currencyField(d, ctx)) : null);
 }
 
 /** What netting cancelled orders did: cancellations matched to the purchases they take back. */

@@ -4,9 +4,10 @@ import * as api from '../lib/api.js';
 import * as fmt from '../lib/format.js';
 import * as state from '../lib/state.js';
 import { h, clear, chartCard, card, kpi, skeleton, table, segmented, showError, dataNotes } from '../lib/ui.js';
-import { plot, withChart } from '../lib/charts.js';
+import { plot, withChart, onPointClick } from '../lib/charts.js';
 import { palette, alpha } from '../lib/palette.js';
-import { needs } from './common.js';
+import { filterBar } from '../lib/filters.js';
+import { needs, rangeOf, rangeFilter } from './common.js';
 
 const options = { season: 'month_of_year', monthly: 'revenue' };
 
@@ -15,7 +16,10 @@ export async function render(ctx) {
   const d = state.dataset('transactions');
   ctx.setSubtitle(`${d.source} · ${fmt.int(d.users)} customers · ${fmt.dateRange(d.first_day, d.last_day)}`);
   const p = palette();
-  const get = (view) => api.get('revenue', { view: view === 'monthly' ? '' : view }, { signal: ctx.signal });
+  const range = rangeOf(ctx);
+  const get = (view) => api.get('revenue', { view: view === 'monthly' ? '' : view, from: range.from, to: range.to }, { signal: ctx.signal });
+  const rangeNote = h('span.small.muted', { dataset: { testid: 'range-note' } });
+  const bar = filterBar(rangeFilter(ctx, d), rangeNote);
 
   const errorEl = h('div');
   const kpisEl = h('div.kpis', { dataset: { testid: 'revenue-kpis' } }, Array.from({ length: 5 }, () => h('div.kpi', skeleton(2))));
@@ -39,7 +43,7 @@ export async function render(ctx) {
   monthly.card.append(monthlyNotes);
 
   ctx.root.append(
-    errorEl, kpisEl,
+    bar, errorEl, h('div', { style: { marginTop: '12px' } }, kpisEl),
     h('div', { style: { marginTop: '16px' } }, monthly.card),
     h('div.grid.cols-2', { style: { marginTop: '16px' } }, pareto.card, countries.card),
     h('div.grid.cols-2', { style: { marginTop: '16px' } }, season.card, card({ title: 'Top products', note: 'By revenue; postage, fees and adjustments are not products and are listed apart' }, products, others)),
@@ -56,25 +60,25 @@ export async function render(ctx) {
     const annotations = months.filter((r) => r.partial).map((r) => ({ x: r.month, yref: 'paper', y: 1, yanchor: 'bottom', text: 'partial', showarrow: false, font: { size: 10, color: p.muted } }));
     if (options.monthly === 'revenue') {
       await plot(monthly.chart, [
-        { type: 'bar', name: 'new customers', x, y: months.map((r) => r.new_revenue), marker: { color: p.series[0], opacity: faded }, customdata: partial, hovertemplate: '%{x}%{customdata}<br>new: %{y:,.0f}<extra></extra>' },
-        { type: 'bar', name: 'returning customers', x, y: months.map((r) => r.returning_revenue), marker: { color: p.series[1], opacity: faded }, customdata: partial, hovertemplate: '%{x}%{customdata}<br>returning: %{y:,.0f}<extra></extra>' },
+        { type: 'bar', name: 'new customers', x, y: months.map((r) => r.new_revenue), marker: { color: p.series[0], opacity: faded }, customdata: partial, hovertemplate: `%{x}%{customdata}<br>new: ${fmt.currencyHover()}<extra></extra>` },
+        { type: 'bar', name: 'returning customers', x, y: months.map((r) => r.returning_revenue), marker: { color: p.series[1], opacity: faded }, customdata: partial, hovertemplate: `%{x}%{customdata}<br>returning: ${fmt.currencyHover()}<extra></extra>` },
         { type: 'scatter', mode: 'lines+markers', name: 'customers', yaxis: 'y2', x, y: months.map((r) => r.customers), line: { color: p.text, width: 2 }, customdata: partial, hovertemplate: '%{x}%{customdata}<br>%{y:,} customers<extra></extra>' },
       ], {
         annotations,
         barmode: 'stack', xaxis: { type: 'category' },
         legend: { y: -0.2, traceorder: 'normal' },
-        yaxis: { title: { text: 'revenue' }, tickformat: ',.0f' },
+        yaxis: { title: { text: 'revenue' }, tickformat: '~s', tickprefix: fmt.currencySymbol() },
         yaxis2: { title: { text: 'customers' }, overlaying: 'y', side: 'right', showgrid: false, rangemode: 'tozero' },
       });
     } else {
       await plot(monthly.chart, [
         { type: 'bar', name: 'orders', x, y: months.map((r) => r.orders), marker: { color: alpha(p.series[0], 0.8), opacity: faded }, customdata: partial, hovertemplate: '%{x}%{customdata}<br>%{y:,} orders<extra></extra>' },
-        { type: 'scatter', mode: 'lines+markers', name: 'average order value', yaxis: 'y2', x, y: months.map((r) => r.aov), line: { color: p.series[2], width: 2.5 }, customdata: partial, hovertemplate: '%{x}%{customdata}<br>AOV %{y:,.2f}<extra></extra>' },
+        { type: 'scatter', mode: 'lines+markers', name: 'average order value', yaxis: 'y2', x, y: months.map((r) => r.aov), line: { color: p.series[2], width: 2.5 }, customdata: partial, hovertemplate: `%{x}%{customdata}<br>AOV ${fmt.currencyHover('y', 2)}<extra></extra>` },
       ], {
         annotations,
         xaxis: { type: 'category' },
-        yaxis: { title: { text: 'orders' } },
-        yaxis2: { title: { text: 'average order value' }, overlaying: 'y', side: 'right', showgrid: false, rangemode: 'tozero' },
+        yaxis: { title: { text: 'orders' }, tickformat: ',d' },
+        yaxis2: { title: { text: 'average order value' }, overlaying: 'y', side: 'right', showgrid: false, rangemode: 'tozero', tickprefix: fmt.currencySymbol(), tickformat: ',.0f' },
         legend: { y: -0.2 },
       });
     }
@@ -85,12 +89,13 @@ export async function render(ctx) {
     const months = m.months || [];
     // The best whole month: a partial one cannot be compared.
     const best = months.filter((r) => !r.partial).reduce((a, b) => (b.revenue > (a ? a.revenue : -Infinity) ? b : a), null);
+    rangeNote.textContent = m.window ? `Every number on this page: ${fmt.windowText(m.window)}` : '';
     clear(kpisEl,
-      kpi('Revenue', fmt.compact(m.revenue), `${fmt.money(m.revenue)} in ${months.length} months`, { accent: true, testid: 'revenue' }),
+      kpi('Revenue', fmt.moneyCompact(m.revenue), `${fmt.money(m.revenue)} in ${months.length} months`, { accent: true, testid: 'revenue' }),
       kpi('Orders', fmt.int(m.orders), 'distinct invoices', { testid: 'orders' }),
       kpi('Customers', fmt.int(m.customers), null, { testid: 'customers' }),
       kpi('Average order', fmt.money(m.orders ? m.revenue / m.orders : null, 2), 'revenue / orders', { testid: 'aov' }),
-      kpi('Best month', best ? fmt.date(best.month) : fmt.DASH, best ? `${fmt.compact(best.revenue)} revenue` : null, { testid: 'best_month' }));
+      kpi('Best month', best ? fmt.date(best.month) : fmt.DASH, best ? `${fmt.moneyCompact(best.revenue)} revenue` : null, { testid: 'best_month' }));
   }).catch((err) => { clear(kpisEl); showError(errorEl, err); }));
   drawMonthly();
 
@@ -104,8 +109,10 @@ export async function render(ctx) {
       marker: { color: top.map((_, i) => alpha(p.primary, 0.45 + (0.55 * i) / Math.max(1, top.length - 1))) },
       text: top.map((r) => fmt.pct(r.revenue_share)), textposition: 'outside', cliponaxis: false,
       customdata: top.map((r) => [r.orders, r.customers]),
-      hovertemplate: '%{y}<br>revenue %{x:,.0f} (%{text})<br>%{customdata[0]:,} orders, %{customdata[1]:,} customers<extra></extra>',
-    }], { xaxis: { title: { text: 'revenue' }, tickformat: '~s' }, margin: { l: 130, r: 50 }, showlegend: false });
+      hovertemplate: `%{y}<br>revenue ${fmt.currencyHover('x')} (%{text})<br>%{customdata[0]:,} orders, %{customdata[1]:,} customers<extra></extra>`,
+    }], { xaxis: { title: { text: 'revenue' }, tickformat: '~s', tickprefix: fmt.currencySymbol() }, margin: { l: 130, r: 50 }, showlegend: false });
+    // A country's bar lists its customers.
+    onPointClick(countries.chart, (pt) => ctx.navigate(ctx.link('users', { country: pt.y, data: 'transactions' })));
     countries.setNote(`${list.length} countries by revenue${rest.length ? `; the ${rest.length} not shown bring ${fmt.pct(c.revenue ? restRevenue / c.revenue : 0)}` : ''}`);
   }).catch(() => {}));
 
@@ -154,11 +161,11 @@ export async function render(ctx) {
     const x = rows.map((r) => r.name);
     const mean = rows.length ? rows.reduce((a, r) => a + r.revenue, 0) / rows.length : 0;
     await plot(season.chart, [
-      { type: 'bar', name: 'revenue', x, y: rows.map((r) => r.revenue), marker: { color: rows.map((r) => (r.revenue >= mean ? p.series[0] : alpha(p.series[0], 0.45))) }, customdata: rows.map((r) => r.revenue_share), hovertemplate: '%{x}<br>revenue %{y:,.0f} (%{customdata:.1%})<extra></extra>' },
+      { type: 'bar', name: 'revenue', x, y: rows.map((r) => r.revenue), marker: { color: rows.map((r) => (r.revenue >= mean ? p.series[0] : alpha(p.series[0], 0.45))) }, customdata: rows.map((r) => r.revenue_share), hovertemplate: `%{x}<br>revenue ${fmt.currencyHover()} (%{customdata:.1%})<extra></extra>` },
       { type: 'scatter', mode: 'lines+markers', name: 'orders', yaxis: 'y2', x, y: rows.map((r) => r.orders), line: { color: p.series[2], width: 2 }, hovertemplate: '%{x}<br>%{y:,} orders<extra></extra>' },
     ], {
       xaxis: { type: 'category', tickangle: options.season === 'hour' ? -45 : 0 },
-      yaxis: { title: { text: 'revenue' }, tickformat: '~s' },
+      yaxis: { title: { text: 'revenue' }, tickformat: '~s', tickprefix: fmt.currencySymbol() },
       yaxis2: { title: { text: 'orders' }, overlaying: 'y', side: 'right', showgrid: false, rangemode: 'tozero' },
       legend: { y: -0.22 },
     });

@@ -5,11 +5,11 @@ import * as api from '../lib/api.js';
 import * as fmt from '../lib/format.js';
 import * as state from '../lib/state.js';
 import { h, clear, chartCard, card, skeleton, table, segmented, field, select, showError, markInvalid, swatch, dataNotes } from '../lib/ui.js';
-import { plot, withChart, loading, heatmapTrace } from '../lib/charts.js';
+import { plot, withChart, loading, heatmapTrace, onPointClick } from '../lib/charts.js';
 import { filterBar } from '../lib/filters.js';
-import { personaColor, segmentColor, sequentialScale, palette, RFM_SEGMENTS } from '../lib/palette.js';
+import { personaColor, segmentColor, sequentialScale, palette, textOn, RFM_SEGMENTS } from '../lib/palette.js';
 import { personaTable, personaModelText, smallPersonaNotes } from './overview.js';
-import { noData } from './common.js';
+import { noData, rangeOf, rangeFilter } from './common.js';
 
 const options = { k: '', features: 'rfm', log: true, ties: 'first' };
 
@@ -23,36 +23,42 @@ export async function render(ctx) {
   ctx.setSubtitle(`${state.KIND_LABEL[kind]} · ${d.source} · ${fmt.int(d.users)} ${who}`);
 
   const errorEl = h('div');
+  const range = rangeOf(ctx);
   // The default is the dataset's persona model (the four tiers), the one every page shows; the
   // others are for exploring.
   const kSelect = select([['', 'Four tiers (default)'], ['auto', 'Best silhouette'], ...[2, 3, 4, 5, 6, 7, 8, 9, 10].map((k) => [String(k), `k = ${k}`])], options.k, (v) => { options.k = v; refreshPersonas(); }, { dataset: { param: 'k', filter: 'k' } });
   const bar = filterBar(
+    rangeFilter(ctx, d),
     field('Personas', kSelect),
     kind === 'usage'
       ? field('Clustered on', segmented([['rfm', 'R, F, M'], ['rfm+usage', 'R, F, M + feature mix']], options.features, (v) => { options.features = v; refreshPersonas(); }, { name: 'features' }))
       : null,
     field('Scatter axes', segmented([['log', 'Log'], ['linear', 'Linear']], options.log ? 'log' : 'linear', (v) => { options.log = v === 'log'; refreshScatter(); }, { name: 'axes' })),
-    field('RFM score ties', segmented([['first', 'Rank (pandas)'], ['shared', 'Shared']], options.ties, (v) => { options.ties = v; refreshRfm(); }, { name: 'ties' })),
+    field('RFM score ties', segmented([['first', 'By rank'], ['shared', 'Equal values share']], options.ties, (v) => { options.ties = v; refreshRfm(); }, { name: 'ties' })),
   );
 
   const scatter = chartCard({ title: `Recency, frequency and ${value} per ${state.whoWord(kind, false)}`, note: 'Coloured by persona; drag to rotate', chartId: 'rfm-scatter', size: 'tall' });
   const dist = chartCard({ title: 'Persona sizes', note: `${who[0].toUpperCase()}${who.slice(1)} per persona`, chartId: 'rfm-personas', size: 'tall' });
   const interp = h('div', skeleton(5));
   const treemap = chartCard({ title: 'RFM segments', note: `${who[0].toUpperCase()}${who.slice(1)} per named segment (scores 1-5)`, chartId: 'rfm-treemap' });
-  const grid = chartCard({ title: 'Recency × frequency', note: `${who[0].toUpperCase()}${who.slice(1)} per R and F score (5 = best)`, chartId: 'rfm-grid' });
+  const grid = chartCard({ title: 'Recency × frequency', note: `${who[0].toUpperCase()}${who.slice(1)} per R and F score (5 = best)`, chartId: 'rfm-grid', scroll: true });
   const sweep = chartCard({ title: 'Silhouette by k', note: 'KMeans for k = 2..10: the separation of each k, as advice; the personas keep the four tiers; inertia shows the elbow', chartId: 'rfm-silhouette' });
   const sweepAdvice = h('div');
   sweep.card.append(sweepAdvice);
   const distNotes = h('div');
   dist.card.append(distNotes);
   const segTable = h('div', skeleton(5));
+  // The personas are the dataset's model, of all the data; the RFM segments follow the dates.
+  if (range.from || range.to) {
+    for (const c of [scatter.card, dist.card, sweep.card]) c.querySelector('h2').append(h('span.scope', { dataset: { testid: 'scope-personas' } }, 'all time'));
+  }
 
   ctx.root.append(
     bar, errorEl,
     h('div.grid.cols-2-1', { style: { marginTop: '16px' } }, scatter.card, dist.card),
     h('div', { style: { marginTop: '16px' } }, card({ title: 'What each persona means', note: 'Medians and means per persona, their share of value, and what to do' }, interp)),
     h('div.grid.cols-2', { style: { marginTop: '16px' } }, treemap.card, grid.card),
-    h('div.grid.cols-1-2', { style: { marginTop: '16px' } }, sweep.card, card({ title: 'Segment summary', note: 'The eleven RFM segments, best first (docs/ANALYTICS.md)' }, segTable)),
+    h('div.grid.cols-1-2', { style: { marginTop: '16px' } }, sweep.card, card({ title: 'Segment summary', note: 'The eleven RFM segments, best first' }, segTable)),
   );
 
   const segParams = () => ({ dataset: state.dsParam(kind), k: options.k, features: options.features === 'rfm' ? '' : options.features });
@@ -84,7 +90,7 @@ export async function render(ctx) {
         x: rows.map((r) => r.recency), y: rows.map((r) => r.frequency), z: rows.map((r) => r.monetary),
         text: rows.map((r) => r.id),
         marker: { size: 2.6, opacity: 0.75, color: personaColor(i < 0 ? 0 : i, personas.length || names.length) },
-        hovertemplate: `${name}<br>${state.whoWord(kind, false)} %{text}<br>recency %{x} d<br>frequency %{y}<br>${value} %{z:,.0f}<extra></extra>`,
+        hovertemplate: `${name}<br>${state.whoWord(kind, false)} %{text}<br>recency %{x} days<br>${kind === 'transactions' ? 'orders' : 'active days'} %{y:,}<br>${kind === 'transactions' ? `revenue ${fmt.currencyHover('z', 2)}` : 'events %{z:,}'}<extra></extra>`,
       };
     });
     const type = options.log ? 'log' : 'linear';
@@ -94,7 +100,7 @@ export async function render(ctx) {
       scene: {
         xaxis: axis('recency (days)', 'linear'),
         yaxis: axis(kind === 'transactions' ? 'frequency (orders)' : 'frequency (active days)', type),
-        zaxis: axis(`monetary (${value})`, type),
+        zaxis: axis(kind === 'transactions' ? `revenue (${fmt.currencySymbol() || 'money'})` : 'events', type),
         camera: { eye: { x: 1.6, y: 1.5, z: 0.9 } },
         aspectmode: 'cube',
       },
@@ -118,19 +124,21 @@ export async function render(ctx) {
         text: personas.map((p) => fmt.pct(p.share)), textposition: 'outside', cliponaxis: false,
         customdata: personas.map((p) => [p.monetary_share]),
         hovertemplate: `%{x}<br>%{y:,} ${who} (%{text})<br>%{customdata[0]:.1%} of ${value}<extra></extra>`,
-      }], { xaxis: { tickangle: n > 5 ? -30 : 0 }, yaxis: { title: { text: who } }, showlegend: false, margin: { t: 24 } });
+      }], { xaxis: { tickangle: n > 5 ? -30 : 0 }, yaxis: { title: { text: who }, tickformat: ',d' }, showlegend: false, margin: { t: 24 } });
+      // A persona's bar lists its users (the default model's; other k are for exploring).
+      if (!options.k) onPointClick(dist.chart, (pt) => ctx.navigate(ctx.link('users', { persona: personas[pt.pointIndex].name })));
       const t = model.training || {};
       totalUsers = t.users ?? null;
       dist.setNote(`${personaModelText(t)}${options.k ? ': exploring, the other pages show the four tiers' : ''}`);
       clear(distNotes, dataNotes(smallPersonaNotes(personas, who), 'small-personas'));
-      clear(interp, personaTable(personas, kind));
+      clear(interp, personaTable(personas, kind, options.k ? null : ctx));
       users = await api.get('segment/users', segParams(), { signal: ctx.signal });
       await refreshScatter();
     }).catch((err) => { showError(interp, err); onError(err); }));
   };
 
   const refreshRfm = () => {
-    ctx.track(withChart(treemap.chart, () => api.get('rfm', { dataset: state.dsParam(kind), ties: options.ties === 'first' ? '' : options.ties }, { signal: ctx.signal }), async (r) => {
+    ctx.track(withChart(treemap.chart, () => api.get('rfm', { dataset: state.dsParam(kind), from: range.from, to: range.to, ties: options.ties === 'first' ? '' : options.ties }, { signal: ctx.signal }), async (r) => {
       const segs = (r.segments || []).filter((s) => s.users > 0);
       const total = r.total_users;
       await plot(treemap.chart, [{
@@ -141,22 +149,28 @@ export async function render(ctx) {
         marker: { colors: [palette().surface, ...segs.map((s) => segmentColor(s.segment))], line: { width: 2, color: palette().surface } },
         customdata: [[null, null, null, null], ...segs.map((s) => [s.mean_recency, s.mean_frequency, s.mean_monetary, s.monetary_share])],
         texttemplate: '<b>%{label}</b><br>%{value:,} · %{percentRoot:.1%}',
-        hovertemplate: `<b>%{label}</b><br>%{value:,} ${who} (%{percentRoot:.1%})<br>mean recency %{customdata[0]:.0f} d, frequency %{customdata[1]:.1f}<br>%{customdata[3]:.1%} of ${value}<extra></extra>`,
+        // Readable on every tile: dark text on light tiles, white on dark ones, never shrunk
+        // below 11px (a tile too small for its name shows it on hover).
+        textfont: { size: 13, color: [palette().text, ...segs.map((s) => textOn(segmentColor(s.segment)))] },
+        textposition: 'middle center',
+        insidetextfont: { size: 13 },
+        hovertemplate: `<b>%{label}</b><br>%{value:,} ${who} (%{percentRoot:.1%})<br>mean recency %{customdata[0]:.0f} days, ${kind === 'transactions' ? 'orders' : 'active days'} %{customdata[1]:.1f}<br>%{customdata[3]:.1%} of ${value}<br>click to list them<extra></extra>`,
         pathbar: { visible: false },
         root: { color: palette().surface },
-      }], { margin: { l: 4, r: 4, t: 4, b: 4 } });
+      }], { margin: { l: 4, r: 4, t: 4, b: 4 }, uniformtext: { minsize: 11, mode: 'hide' } });
+      onPointClick(treemap.chart, (pt) => { if (pt.parent) ctx.navigate(ctx.link('users', { segment: pt.label })); });
       treemap.setNote(`${fmt.int(total)} ${who}, scored 1-5 against the reference day ${fmt.date(r.reference_day)}`);
       clear(segTable, table([
-        { key: 'segment', label: 'Segment', render: (s) => h('span.row', { style: { flexWrap: 'nowrap' } }, swatch(segmentColor(s.segment)), s.segment) },
+        { key: 'segment', label: 'Segment', render: (s) => h('span.row', { style: { flexWrap: 'nowrap' } }, swatch(segmentColor(s.segment)), s.users ? h('a', { href: ctx.link('users', { segment: s.segment }), dataset: { segmentLink: s.segment } }, s.segment) : s.segment) },
         { key: 'users', label: who[0].toUpperCase() + who.slice(1), num: true, render: (x) => h('span', fmt.int(x.users), h('div.small.muted', fmt.pct(x.user_share))) },
-        { key: 'mean_recency', label: 'Recency', num: true, format: (v) => fmt.smart(v, 0) },
-        { key: 'mean_frequency', label: 'Frequency', num: true, format: (v) => fmt.num(v, 1) },
-        { key: 'mean_monetary', label: 'Monetary', num: true, format: (v) => fmt.smart(v, 1) },
+        { key: 'mean_recency', label: 'Recency (days)', num: true, format: (v) => fmt.int(v) },
+        { key: 'mean_frequency', label: kind === 'transactions' ? 'Orders' : 'Active days', num: true, format: (v) => fmt.num(v, 1) },
+        { key: 'mean_monetary', label: kind === 'transactions' ? 'Revenue' : 'Events', num: true, format: (v) => (kind === 'transactions' ? fmt.money(v, 2) : fmt.int(v)) },
         { key: 'monetary_share', label: `Share of ${value}`, num: true, format: (v) => fmt.pct(v) },
       ], [...(r.segments || [])].sort((a, b) => RFM_SEGMENTS.indexOf(a.segment) - RFM_SEGMENTS.indexOf(b.segment)), { testid: 'rfm-segments' }));
     }).catch((err) => { showError(segTable, err); }));
 
-    ctx.track(withChart(grid.chart, () => api.get('rfm', { dataset: state.dsParam(kind), view: 'grid', ties: options.ties === 'first' ? '' : options.ties }, { signal: ctx.signal }), async (g) => {
+    ctx.track(withChart(grid.chart, () => api.get('rfm', { dataset: state.dsParam(kind), from: range.from, to: range.to, view: 'grid', ties: options.ties === 'first' ? '' : options.ties }, { signal: ctx.signal }), async (g) => {
       const z = [1, 2, 3, 4, 5].map(() => [0, 0, 0, 0, 0]);
       for (const c of g.cells || []) z[c.r - 1][c.f - 1] += c.users;
       const total = g.total_users || 1;
@@ -185,8 +199,8 @@ export async function render(ctx) {
       yaxis: { title: { text: 'silhouette' }, range: s.length ? [Math.min(...s.map((r) => r.silhouette)) - 0.02, Math.max(...s.map((r) => r.silhouette)) + 0.04] : undefined },
       yaxis2: { title: { text: 'inertia', font: { color: p.faint } }, overlaying: 'y', side: 'right', showgrid: false, tickfont: { color: p.faint, size: 11 } },
       annotations: [
-        ...(chosen ? [{ x: chosen, y: (s.find((r) => r.k === chosen) || {}).silhouette, text: `used: k = ${chosen}`, showarrow: false, xanchor: 'left', xshift: 10, yanchor: 'bottom', yshift: 6, font: { size: 11, color: p.muted } }] : []),
-        ...(best && best !== chosen ? [{ x: best, y: (s.find((r) => r.k === best) || {}).silhouette, text: `best separated: k = ${best}`, showarrow: false, xanchor: 'left', xshift: 10, yanchor: 'top', yshift: -6, font: { size: 11, color: p.muted } }] : []),
+        ...(chosen ? [{ x: chosen, y: (s.find((r) => r.k === chosen) || {}).silhouette, text: `used: k = ${chosen}`, showarrow: false, xanchor: 'left', xshift: 10, yanchor: 'top', yshift: -8, font: { size: 11, color: p.muted } }] : []),
+        ...(best && best !== chosen ? [{ x: best, y: (s.find((r) => r.k === best) || {}).silhouette, text: `best separated: k = ${best}`, showarrow: false, xanchor: 'left', xshift: 10, yanchor: 'bottom', yshift: 6, font: { size: 11, color: p.muted } }] : []),
       ],
       margin: { l: 50, r: 56 },
       legend: { y: -0.25 },

@@ -4,22 +4,20 @@ import * as api from '../lib/api.js';
 import * as fmt from '../lib/format.js';
 import * as state from '../lib/state.js';
 import { h, clear, chartCard, card, kpi, skeleton, table, segmented, field, showError, markInvalid, swatch } from '../lib/ui.js';
-import { plot, withChart, emptyChart, loading, heatmapTrace } from '../lib/charts.js';
-import { dateRange, multiSelect, filterBar } from '../lib/filters.js';
+import { plot, withChart, emptyChart, loading, heatmapTrace, declutterLabels, onPointClick } from '../lib/charts.js';
+import { multiSelect, filterBar } from '../lib/filters.js';
 import { seriesColor, divergingScale, RFM_SEGMENTS, palette, alpha } from '../lib/palette.js';
-import { needs } from './common.js';
+import * as view from '../lib/view.js';
+import { needs, rangeOf, rangeFilter } from './common.js';
 
-// Filters survive moving between pages (not a reload).
+// The dates, features and segments are the view's (in the URL, shared with the other pages);
+// the period and metric switches redraw one chart.
 const filters = { from: '', to: '', features: null, segment: null, period: 'month', metric: 'events' };
-let filtersSource = null;
 
 export async function render(ctx) {
   if (needs(ctx, 'usage', 'Feature usage')) return;
   const d = state.dataset('usage');
-  if (filtersSource !== `${d.source}|${d.rows}`) {
-    Object.assign(filters, { from: '', to: '', features: null, segment: null });
-    filtersSource = `${d.source}|${d.rows}`;
-  }
+  Object.assign(filters, rangeOf(ctx), { features: view.list(ctx.params, 'features'), segment: view.list(ctx.params, 'segment') });
   ctx.setSubtitle(`${d.source} · ${fmt.int(d.users)} users · ${fmt.dateRange(d.first_day, d.last_day)}`);
 
   // All features (unfiltered) fix the order and the colour of each feature on every chart.
@@ -30,9 +28,9 @@ export async function render(ctx) {
 
   const errorEl = h('div');
   const filterEl = filterBar(
-    dateRange({ from: filters.from, to: filters.to, min: d.first_day, max: d.last_day, onChange: (r) => { Object.assign(filters, r); refresh(); } }),
-    multiSelect({ label: 'Features', name: 'features', noun: 'features', options: featureNames, selected: filters.features, colors: (f) => color(f), signal: ctx.signal, onChange: (list) => { filters.features = list; refresh(); } }),
-    multiSelect({ label: 'RFM segment', name: 'segment', noun: 'segments', options: RFM_SEGMENTS, selected: filters.segment, signal: ctx.signal, onChange: (list) => { filters.segment = list; refresh(); } }),
+    rangeFilter(ctx, d),
+    multiSelect({ label: 'Features', name: 'features', noun: 'features', options: featureNames, selected: filters.features, colors: (f) => color(f), signal: ctx.signal, onChange: (list) => ctx.setParams({ features: list }) }),
+    multiSelect({ label: 'RFM segment', name: 'segment', noun: 'segments', options: RFM_SEGMENTS, selected: filters.segment, signal: ctx.signal, onChange: (list) => ctx.setParams({ segment: list }) }),
     field('Period', segmented([['day', 'Day'], ['week', 'Week'], ['month', 'Month']], filters.period, (p) => { filters.period = p; refreshSeries(); }, { name: 'period' })),
   );
 
@@ -45,7 +43,7 @@ export async function render(ctx) {
     actions: segmented([['events', 'Events'], ['users', 'Users']], filters.metric, (m) => { filters.metric = m; refreshSeries(); }, { name: 'metric' }),
   });
   const engagement = chartCard({ title: 'Engagement matrix', note: 'Breadth (adoption) against frequency (days of use per user); bubble size: events per user', chartId: 'usage-engagement' });
-  const correlation = chartCard({ title: 'Feature correlation', note: 'Pearson correlation of per-user event totals', chartId: 'usage-correlation', size: 'tall' });
+  const correlation = chartCard({ title: 'Feature correlation', note: 'Pearson correlation of per-user event totals', chartId: 'usage-correlation', size: 'tall', scroll: true });
   const tableEl = h('div', skeleton(5));
 
   ctx.root.append(
@@ -127,8 +125,10 @@ export async function render(ctx) {
         showlegend: false,
         bargap: 0.35,
       });
+      // A feature's bar lists its users (in the dates and segments chosen).
+      onPointClick(totals.chart, (pt) => { if (pt.data.type === 'bar') ctx.navigate(ctx.link('users', { feature: pt.y })); });
       clear(tableEl, table([
-        { key: 'feature', label: 'Feature', render: (r) => h('span.row', swatch(color(r.feature)), r.feature) },
+        { key: 'feature', label: 'Feature', render: (r) => h('span.row', swatch(color(r.feature)), h('a', { href: ctx.link('users', { feature: r.feature }), dataset: { featureLink: r.feature } }, r.feature)) },
         { key: 'events', label: 'Events', num: true, format: fmt.int },
         { key: 'events_share', label: 'Share of events', num: true, format: (v) => fmt.pct(v) },
         { key: 'users', label: 'Users', num: true, format: fmt.int },
@@ -149,7 +149,8 @@ export async function render(ctx) {
         text: rows.map((r) => r.feature), textposition: 'top center', textfont: { size: 11, color: p.muted },
         customdata: rows.map((r) => [r.users, r.events_per_user]),
         marker: { size: rows.map((r) => 12 + 34 * Math.sqrt(r.events_per_user / (maxEpu || 1))), color: rows.map((r) => alpha(color(r.feature), 0.75)), line: { color: rows.map((r) => color(r.feature)), width: 1 } },
-        hovertemplate: '<b>%{text}</b><br>breadth %{x:.1%}<br>%{y:.1f} days of use per user<br>%{customdata[0]:,} users, %{customdata[1]:.1f} events each<extra></extra>',
+        hovertext: rows.map((r) => r.feature),
+        hovertemplate: '<b>%{hovertext}</b><br>breadth %{x:.1%}<br>%{y:.1f} days of use per user<br>%{customdata[0]:,} users, %{customdata[1]:.1f} events each<extra></extra>',
       }], {
         xaxis: { title: { text: 'breadth: share of active users' }, tickformat: '.0%', range: [-0.06, Math.min(1.1, Math.max(...rows.map((r) => r.breadth)) + 0.12)] },
         yaxis: { title: { text: 'frequency: days of use per user' }, rangemode: 'tozero' },
@@ -165,6 +166,7 @@ export async function render(ctx) {
           { xref: 'paper', yref: 'paper', x: 0, y: 0, xanchor: 'left', yanchor: 'bottom', text: 'adoption gap', showarrow: false, font: { color: p.faint, size: 11 } },
         ],
       });
+      await declutterLabels(engagement.chart);
     }).catch(onError));
 
     ctx.track(withChart(correlation.chart, () => api.get('usage', { ...params(), view: 'correlation' }, { signal: ctx.signal }), async (c) => {
