@@ -9,12 +9,18 @@
 #include "cli/experiment_inputs.h"
 #include "cli/experiment_report.h"
 #include "fuzz_input.h"
+#include "io/input_buffer.h"
 #include "stats/experiment_analysis.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace growthlens;
-  std::string_view text;
-  const std::string_view options_line = fuzz::FirstLine(fuzz::AsText(data, size), text);
+  std::string_view bytes;
+  const std::string_view options_line = fuzz::FirstLine(fuzz::AsText(data, size), bytes);
+  // As the command reads a file: UTF-8 when valid, else Windows-1252 made UTF-8 (the readers
+  // take UTF-8 text; raw bytes made the JSON report throw on names that are not UTF-8).
+  Result<InputBuffer> buffer = InputBuffer::FromText(std::string(bytes), Encoding::kAuto);
+  if (!buffer.ok()) return 0;
+  const std::string_view text = buffer->text();
   Result<CsvPreview> preview = PreviewCsv(text, "fuzz.csv");
   if (!preview.ok() || cli::LooksLikeSummary(*preview)) return 0;
   cli::PerUserOptions options;

@@ -9,6 +9,7 @@
 #include "cli/experiment_inputs.h"
 #include "cli/experiment_report.h"
 #include "fuzz_input.h"
+#include "io/input_buffer.h"
 #include "stats/experiment_analysis.h"
 
 namespace growthlens::fuzz {
@@ -36,7 +37,12 @@ void AnalyzeAndReport(const cli::ExperimentData& data) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace growthlens;
-  const std::string_view text = fuzz::AsText(data, size);
+  // As the command reads a file: UTF-8 when valid, else Windows-1252 made UTF-8 (the readers
+  // take UTF-8 text; raw bytes made the JSON report throw on names that are not UTF-8).
+  Result<InputBuffer> buffer =
+      InputBuffer::FromText(std::string(fuzz::AsText(data, size)), Encoding::kAuto);
+  if (!buffer.ok()) return 0;
+  const std::string_view text = buffer->text();
   Result<CsvPreview> preview = PreviewCsv(text, "fuzz.csv");
   if (!preview.ok() || !cli::LooksLikeSummary(*preview)) return 0;
   Result<cli::ExperimentData> experiment = cli::ReadSummaryExperiment(text, "fuzz.csv", *preview);

@@ -8,16 +8,21 @@
 #   bash scripts/fuzz.sh                 # 60 s per target
 #   bash scripts/fuzz.sh --seconds 600   # longer
 #   bash scripts/fuzz.sh --only csv_reader_fuzz --seconds 30
+#   bash scripts/fuzz.sh --build-dir build-asan   # the targets of an ASan build configured with
+#                                                 # -DGROWTHLENS_FUZZ=ON (CI's, scripts/test.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=60
 only=""
+build=build-fuzz
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
     --only) only="$2"; shift 2 ;;
-    *) echo "fuzz.sh: unknown option '$1' (expected --seconds N or --only TARGET)" >&2; exit 2 ;;
+    --build-dir) build="$2"; shift 2 ;;
+    *) echo "fuzz.sh: unknown option '$1' (expected --seconds N, --only TARGET or --build-dir DIR)" >&2
+       exit 2 ;;
   esac
 done
 
@@ -39,32 +44,32 @@ fi
 
 launcher=()
 if command -v ccache >/dev/null 2>&1; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
-if [ ! -f build-fuzz/build.ninja ]; then
-  cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+if [ ! -f "$build/build.ninja" ]; then
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_COMPILER=clang++ -DGROWTHLENS_FUZZ=ON -DGROWTHLENS_BUILD_TESTS=OFF \
     -DGROWTHLENS_BUILD_BENCHMARKS=OFF "${launcher[@]}"
 fi
-cmake --build build-fuzz --parallel "$(nproc)" --target fuzz_targets
+cmake --build "$build" --parallel "$(nproc)" --target fuzz_targets
 
-mkdir -p build-fuzz/logs
+mkdir -p "$build/logs"
 failed=()
 for source in fuzz/*_fuzz.cc; do
   name="$(basename "$source" .cc)"
   if [ -n "$only" ] && [ "$name" != "$only" ]; then continue; fi
-  corpus="build-fuzz/corpus/$name"   # grows while fuzzing; the committed seeds stay as they are
-  crashes="build-fuzz/crashes/$name"
+  corpus="$build/corpus/$name"   # grows while fuzzing; the committed seeds stay as they are
+  crashes="$build/crashes/$name"
   mkdir -p "$corpus" "$crashes"
   if [ -d "fuzz/corpus/$name" ]; then cp -n fuzz/corpus/"$name"/* "$corpus"/ 2>/dev/null || true; fi
   echo "fuzz.sh: $name for $seconds s"
   # -rss_limit_mb: a reader must stay bounded on any input; -timeout: no input may hang.
-  if ! "build-fuzz/fuzz/$name" "$corpus" -max_total_time="$seconds" -timeout=20 \
+  if ! "$build/fuzz/$name" "$corpus" -max_total_time="$seconds" -timeout=20 \
        -rss_limit_mb=2560 -max_len=65536 -print_final_stats=1 -artifact_prefix="$crashes/" \
-       >"build-fuzz/logs/$name.log" 2>&1; then
-    echo "fuzz.sh: $name FAILED; input in $crashes/, log in build-fuzz/logs/$name.log" >&2
-    grep -m 20 -E "ERROR|SUMMARY|runtime error|==[0-9]+==" "build-fuzz/logs/$name.log" >&2 || true
+       >"$build/logs/$name.log" 2>&1; then
+    echo "fuzz.sh: $name FAILED; input in $crashes/, log in $build/logs/$name.log" >&2
+    grep -m 20 -E "ERROR|SUMMARY|runtime error|==[0-9]+==" "$build/logs/$name.log" >&2 || true
     failed+=("$name")
   else
-    grep -E "stat::number_of_executed_units|cov:" "build-fuzz/logs/$name.log" | tail -n 2
+    grep -E "stat::number_of_executed_units|cov:" "$build/logs/$name.log" | tail -n 2
   fi
 done
 if [ ${#failed[@]} -gt 0 ]; then

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages GrowthLens needs to build, test and benchmark, then the
 # dashboard's npm packages (Plotly; playwright-core for the browser tests) into web/.
-# --browser also installs Debian's Chromium, which the browser tests drive; --compare the peers of
-# the side-by-side benchmark (pandas, scikit-learn, GNU time; DuckDB from npm into bench/compare).
+# --browser also installs Debian's Chromium, which the browser tests drive; --ci what the CI jobs
+# of scripts/test.sh need besides (clang with its sanitizer runtimes, curl); --compare the peers
+# of the side-by-side benchmark (pandas, scikit-learn, GNU time; DuckDB from npm into
+# bench/compare).
 # Idempotent: what is already present is skipped, so a second run is quick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,14 +14,16 @@ packages=(
   libcli11-dev nlohmann-json3-dev libfmt-dev zlib1g-dev
   libboost-dev libeigen3-dev libcpp-httplib-dev libsqlite3-dev libzstd-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang-format
+  help2man dpkg-dev file
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 compare=0
 for option in "$@"; do
   case "$option" in
     --browser) packages+=(chromium fonts-dejavu-core) ;;
+    --ci) packages+=(clang libclang-rt-14-dev curl systemd man-db adduser python3) ;;
     --compare) packages+=(python3-pandas python3-sklearn time) compare=1 ;;
-    *) echo "install-deps: unknown option '$option' (expected --browser or --compare)" >&2; exit 2 ;;
+    *) echo "install-deps: unknown option '$option' (expected --browser, --ci or --compare)" >&2; exit 2 ;;
   esac
 done
 

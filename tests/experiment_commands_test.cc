@@ -6,11 +6,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "command_runner.h"
 
@@ -146,6 +148,33 @@ TEST_F(ExperimentAnalyze, GrowthBookCaseFromSummaryStatistics) {
   EXPECT_NEAR(r["absolute_p"].get<double>(), 0.02016, 5e-6);
   EXPECT_EQ(r["decision"], "inconclusive");  // the relative interval includes 0
   EXPECT_FALSE(doc["srm"]["mismatch"].get<bool>());
+}
+
+// Inputs the fuzzers found (fuzz/corpus/experiment_*_fuzz/latin1_*_crash): names that are not
+// UTF-8 made the JSON report throw when the readers were handed raw bytes. The command reads
+// such a file as Windows-1252 and reports its names in UTF-8.
+TEST_F(ExperimentAnalyze, NamesThatAreNotUtf8AreReadAsWindows1252) {
+  const auto summary =
+      testing::RunCommand("experiment analyze " +
+                          Write("variant,metric,n,successes\n\"A\"\"\",\"con\"\"v\",1000,100\n"
+                                "\"B\"\"\xe1\",\"con\"\"v\",1000,120\n") +
+                          " --format json");
+  ASSERT_EQ(summary.exit_code, 0) << summary.err;
+  const json summary_doc = json::parse(summary.out);
+  EXPECT_EQ(summary_doc["arms"][1]["variant"], "B\"\u00e1");
+  EXPECT_EQ(summary_doc["results"][0]["metric"], "con\"v");
+
+  const auto per_user = testing::RunCommand("experiment analyze " +
+                                            Write("id;group;spen\xfe\xff\xff\xc6"
+                                                  "d;clicked\n1;A;2,5;TRUE\n2;B;3,5;false\n"
+                                                  "3;A;1;true\n4;B;0;FALSE\n") +
+                                            " --format json");
+  ASSERT_EQ(per_user.exit_code, 0) << per_user.err;
+  const json per_user_doc = json::parse(per_user.out);
+  std::vector<std::string> metrics;
+  for (const json& result : per_user_doc["results"]) metrics.push_back(result["metric"]);
+  EXPECT_NE(std::find(metrics.begin(), metrics.end(), "spen\u00fe\u00ff\u00ff\u00c6d"),
+            metrics.end());
 }
 
 // The dashboard's summary example (web/pages/experiments.js): conversion +13.7% with a 95%

@@ -145,12 +145,16 @@ TEST_F(ServerDrill, UsersOfASegmentAPersonaAndACohortCell) {
 }
 
 TEST_F(ServerDrill, UsersOfAFeatureACountryAndSeveralSegments) {
-  for (const json& feature : Get("/api/v1/usage")["features"]) {
+  // The documents are held in locals: a range-for over a member of a temporary reads freed
+  // memory (the temporary dies before the loop runs; ASan: heap-use-after-free).
+  const json usage = Get("/api/v1/usage");
+  for (const json& feature : usage["features"]) {
     const json list = Get("/api/v1/users?page-size=1&feature=" +
                           httplib::detail::encode_query_param(feature["feature"]));
     EXPECT_EQ(list["matched"], feature["users"]) << feature["feature"];
   }
-  for (const json& country : Get("/api/v1/revenue?view=countries")["countries"]) {
+  const json revenue = Get("/api/v1/revenue?view=countries");
+  for (const json& country : revenue["countries"]) {
     const json list = Get("/api/v1/users?dataset=transactions&page-size=1&country=" +
                           httplib::detail::encode_query_param(country["country"]));
     EXPECT_EQ(list["matched"], country["customers"]) << country["country"];

@@ -96,7 +96,8 @@ class ServerParity : public ::testing::TestWithParam<ParityCase> {
         options.emplace_back("data", file);
     for (const auto& [name, value] : route.defaults)
       if (std::none_of(parity.query.begin(), parity.query.end(),
-                       [&name](const auto& param) { return param.first == name; }))
+                       // An init-capture: clang before 16 cannot capture a structured binding.
+                       [&wanted = name](const auto& param) { return param.first == wanted; }))
         options.emplace_back(name, value);
     if (route.takes_file) line += " " + testing::ShellQuote(file);
     for (const auto& [name, value] : options)

@@ -68,6 +68,14 @@ Result<T> ParseChoice(std::string_view option, std::string_view text,
                 fmt::format("{} '{}': expected one of {}", option, text, names));
 }
 
+/// Decimals of ratios such as events per user in tables.
+inline constexpr int kRatioDecimals = 2;
+
+/// part / whole, or 0 when whole is 0 (shares and averages over nothing).
+inline double Ratio(double part, double whole) {
+  return whole == 0 ? 0.0 : part / whole;
+}
+
 /// Appends `text` as one CSV field that spreadsheets show as text: a leading = + - @ (or tab,
 /// CR), which would make them run it as a formula, gets a quote in front.
 void AppendSpreadsheetSafeField(std::string_view text, std::string& out);

@@ -26,7 +26,7 @@ namespace growthlens::cli {
 
 namespace {
 
-constexpr std::string_view kCommand = "analyze";
+constexpr std::string_view kAnalyzeCommand = "analyze";
 
 struct AnalyzeArgs {
   AnalysisInput input;
@@ -80,7 +80,7 @@ Status RunAnalyze(AnalyzeArgs& args, CommandOutcome& outcome) {
     return Status(ErrorCode::kInvalidArgument,
                   "--format csv: analyze writes its tables as CSV files into --output-dir; "
                   "choose table or json for stdout");
-  Result<LoadedData> cleaned = LoadForAnalysis(kCommand, args.input, outcome);
+  Result<LoadedData> cleaned = LoadForAnalysis(kAnalyzeCommand, args.input, outcome);
   if (!cleaned.ok()) return cleaned.status();
   AnalyzeRequest request;
   request.input = args.input.input;
@@ -274,7 +274,7 @@ void RegisterAnalyzeCommand(CLI::App& app, CommandOutcome& outcome) {
                       "shared (equal values share a score)");
   command->callback([args, &outcome] {
     const Status status = RunAnalyze(*args, outcome);
-    if (!status.ok()) ReportFailure(std::string(kCommand), status, outcome);
+    if (!status.ok()) ReportFailure(std::string(kAnalyzeCommand), status, outcome);
   });
 }
 

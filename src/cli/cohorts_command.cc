@@ -22,7 +22,7 @@ namespace growthlens::cli {
 
 namespace {
 
-constexpr std::string_view kCommand = "cohorts";
+constexpr std::string_view kCohortsCommand = "cohorts";
 
 struct CohortsArgs {
   AnalysisInput input;
@@ -136,7 +136,7 @@ std::string Heading(const CohortGrid& grid, const CohortsRequest& request, const
 Status RunCohorts(CohortsArgs& args, CommandOutcome& outcome) {
   Result<CohortsRequest> request = ParseCohortsArgs(args);
   if (!request.ok()) return request.status();
-  Result<LoadedData> cleaned = LoadForAnalysis(kCommand, args.input, outcome);
+  Result<LoadedData> cleaned = LoadForAnalysis(kCohortsCommand, args.input, outcome);
   if (!cleaned.ok()) return cleaned.status();
   const Dataset& whole = (*cleaned)->dataset;
   // A window keeps its rows; users who started before it fall in earlier, left-censored cohorts.
@@ -213,7 +213,7 @@ void RegisterCohortsCommand(CLI::App& app, CommandOutcome& outcome) {
       ->check(WholeNumberIn(0, kMaxPeriods));
   command->callback([args, &outcome] {
     const Status status = RunCohorts(*args, outcome);
-    if (!status.ok()) ReportFailure(std::string(kCommand), status, outcome);
+    if (!status.ok()) ReportFailure(std::string(kCohortsCommand), status, outcome);
   });
 }
 

@@ -15,6 +15,10 @@ void ReportFailure(const std::string& command, const Status& status, CommandOutc
   outcome.exit_code = ExitCodeOf(status.code());
 }
 
+Status Invalid(std::string message) {
+  return Status(ErrorCode::kInvalidArgument, std::move(message));
+}
+
 Status StoppedStatus() {
   return Status(ErrorCode::kInternal, "stopped: the client that asked for it has left");
 }

@@ -40,6 +40,9 @@ Status StoppedStatus();
 /// and records the failure and its exit code.
 void ReportFailure(const std::string& command, const Status& status, CommandOutcome& outcome);
 
+/// A bad option value or combination: kInvalidArgument, a usage error (exit 2).
+Status Invalid(std::string message);
+
 /// Writes `text` to the command's output (stdout in one write, or the capture).
 void PrintOut(CommandOutcome& outcome, std::string_view text);
 

@@ -28,7 +28,7 @@ namespace growthlens::cli {
 
 namespace {
 
-struct AnalyzeArgs {
+struct ExperimentAnalyzeArgs {
   std::string input;
   std::string control;  // "" = a variant named control, else the first in the file
   std::vector<std::string> guardrails;
@@ -43,15 +43,11 @@ struct AnalyzeArgs {
   OutputFormat format = OutputFormat::kTable;
 };
 
-Status Invalid(std::string message) {
-  return Status(ErrorCode::kInvalidArgument, std::move(message));
-}
-
 bool Contains(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-Status CheckOptions(const AnalyzeArgs& args) {
+Status CheckOptions(const ExperimentAnalyzeArgs& args) {
   if (!(args.alpha > 0 && args.alpha < 1))
     return Invalid(fmt::format("--alpha {}: expected between 0 and 1", args.alpha));
   if (!(args.margin >= 0 && args.margin < 1))
@@ -72,7 +68,7 @@ Status CheckOptions(const AnalyzeArgs& args) {
 }
 
 /// Per-user options make no sense on a summary file: say so instead of ignoring them.
-Status CheckSummaryOptions(const AnalyzeArgs& args) {
+Status CheckSummaryOptions(const ExperimentAnalyzeArgs& args) {
   const PerUserOptions& options = args.per_user;
   std::vector<std::string> given;
   if (!options.variant_column.empty()) given.push_back("--variant-col");
@@ -87,7 +83,7 @@ Status CheckSummaryOptions(const AnalyzeArgs& args) {
                   fmt::join(given, ", "), args.input));
 }
 
-Status RunExperimentAnalyze(const AnalyzeArgs& args, CommandOutcome& outcome) {
+Status RunExperimentAnalyze(const ExperimentAnalyzeArgs& args, CommandOutcome& outcome) {
   GROWTHLENS_RETURN_IF_ERROR(CheckOptions(args));
   Result<stats::Correction> correction =
       ParseChoice<stats::Correction>("--correction", args.correction,
@@ -155,7 +151,7 @@ Status RunExperimentAnalyze(const AnalyzeArgs& args, CommandOutcome& outcome) {
 }  // namespace
 
 void AddExperimentAnalyzeCommand(CLI::App& experiment, CommandOutcome& outcome) {
-  auto args = std::make_shared<AnalyzeArgs>();
+  auto args = std::make_shared<ExperimentAnalyzeArgs>();
   CLI::App* analyze = experiment.add_subcommand(
       "analyze",
       "Analyse an A/B test from one row per user (a variant column and metric columns; "

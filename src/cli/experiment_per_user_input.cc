@@ -10,6 +10,8 @@
 #include <utility>
 
 #include "cli/experiment_inputs.h"
+
+#include "cli/command.h"
 #include "io/column_mapping.h"
 #include "stats/unit_metrics.h"
 #include "stats/winsorize.h"
@@ -17,10 +19,6 @@
 namespace growthlens::cli {
 
 namespace {
-
-Status Invalid(std::string message) {
-  return Status(ErrorCode::kInvalidArgument, std::move(message));
-}
 
 std::string ColumnList(const CsvPreview& preview) {
   return fmt::format("{}", fmt::join(preview.header, ", "));

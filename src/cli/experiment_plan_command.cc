@@ -43,10 +43,6 @@ struct PlanArgs {
   AnalysisInput data;  // --data FILE (empty: none), with the loading flags of ingest
 };
 
-Status Invalid(std::string message) {
-  return Status(ErrorCode::kInvalidArgument, std::move(message));
-}
-
 /// With an estimate (--data) the metric kind, baseline and standard deviation come from it.
 Result<stats::PowerPlan> BuildPlan(const PlanArgs& args, Solve solve,
                                    const std::optional<MetricEstimate>& estimate) {

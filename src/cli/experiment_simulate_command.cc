@@ -37,7 +37,7 @@ namespace growthlens::cli {
 
 namespace {
 
-constexpr std::string_view kCommand = "experiment simulate";
+constexpr std::string_view kSimulateCommand = "experiment simulate";
 constexpr size_t kMaxRuns = kMaxSimulationRuns;
 // The best bets listed first, however few are powered.
 constexpr size_t kRecommendations = 5;
@@ -65,10 +65,6 @@ struct SimulateArgs {
   std::string k;         // the dataset's persona model: "" the four tiers, "auto", or a number
   std::stop_token stop;  // the server's client left
 };
-
-Status Invalid(std::string message) {
-  return Status(ErrorCode::kInvalidArgument, std::move(message));
-}
 
 std::string CampaignNames() {
   std::vector<std::string_view> names;
@@ -212,7 +208,7 @@ Result<std::vector<ml::UserGroup>> BuildGroups(const SimulateArgs& args, Segment
     fmt::print(stderr,
                "growthlens {}: the persona model of {} {}, then {} users of the pre-period placed "
                "in it\n",
-               kCommand, WithThousands(all_rfm.size()),
+               kSimulateCommand, WithThousands(all_rfm.size()),
                dataset.kind() == DataKind::kUsage ? "users" : "customers",
                WithThousands(rfm.size()));
   Result<ml::Segmentation> model = ml::SegmentUsers(dataset, all_rfm, options);
@@ -287,8 +283,8 @@ Status SimulateCells(const SimulateArgs& args, const std::vector<ml::UserGroup>&
     for (const CampaignPreset& preset : CampaignPresets()) campaigns.push_back(&preset);
   }
   if (!args.input.quiet)
-    fmt::print(stderr, "growthlens {}: {} campaign(s) on {} segment(s), {} runs each\n", kCommand,
-               campaigns.size(), chosen.size(), args.runs);
+    fmt::print(stderr, "growthlens {}: {} campaign(s) on {} segment(s), {} runs each\n",
+               kSimulateCommand, campaigns.size(), chosen.size(), args.runs);
   const stats::SimulationOptions options = EngineOptions(args);
   const bool single = chosen.size() == 1 && campaigns.size() == 1;
   const bool with_guardrail = out.kind == DataKind::kTransactions;
@@ -457,7 +453,7 @@ Status RunSimulate(SimulateArgs& args, CommandOutcome& outcome) {
       "--segments", args.segments,
       {{"rfm", SegmentScheme::kRfm}, {"personas", SegmentScheme::kPersonas}});
   if (!scheme.ok()) return scheme.status();
-  Result<LoadedData> cleaned = LoadForAnalysis(kCommand, args.input, outcome);
+  Result<LoadedData> cleaned = LoadForAnalysis(kSimulateCommand, args.input, outcome);
   if (!cleaned.ok()) return cleaned.status();
   const Dataset& dataset = (*cleaned)->dataset;
 
@@ -575,7 +571,7 @@ void AddExperimentSimulateCommand(CLI::App& experiment, CommandOutcome& outcome)
       ->check(PersonaCount());
   simulate->callback([args, &outcome] {
     const Status status = RunSimulate(*args, outcome);
-    if (!status.ok()) ReportFailure(std::string(kCommand), status, outcome);
+    if (!status.ok()) ReportFailure(std::string(kSimulateCommand), status, outcome);
   });
 }
 

@@ -26,7 +26,7 @@
 namespace growthlens::cli {
 namespace {
 
-constexpr std::string_view kCommand = "generate";
+constexpr std::string_view kGenerateCommand = "generate";
 constexpr std::string_view kUsageKind = "usage";
 constexpr std::string_view kTransactionsKind = "transactions";
 constexpr std::string_view kDefaultUsageOutput = "data/raw/usage_log.csv";
@@ -104,8 +104,9 @@ class ProgressReporter {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     if (seconds < kProgressAfterSeconds) return;
     fmt::print(stderr, "growthlens {}: {:3d}%  {} of {} {}, {} rows, {:.0f} MB, {:.1f} s\n",
-               kCommand, step * (100 / kProgressSteps), WithThousands(progress.entities_done),
-               WithThousands(progress.entities_total), unit_, WithThousands(progress.rows),
+               kGenerateCommand, step * (100 / kProgressSteps),
+               WithThousands(progress.entities_done), WithThousands(progress.entities_total), unit_,
+               WithThousands(progress.rows),
                static_cast<double>(progress.csv_bytes) / kBytesPerMegabyte, seconds);
   }
 
@@ -127,7 +128,7 @@ void PrintSummary(const synth::GenerationSummary& summary, std::string_view unit
   fmt::print(stderr,
              "growthlens {}: wrote {} rows for {} {} to {} ({:.1f} MB CSV{}) in {:.2f} s, "
              "{:.1f} MB/s, {} thread{}\n",
-             kCommand, WithThousands(summary.rows), WithThousands(summary.entities), unit,
+             kGenerateCommand, WithThousands(summary.rows), WithThousands(summary.entities), unit,
              output == "-" ? std::string("stdout") : output, megabytes, compressed, summary.seconds,
              summary.seconds > 0.0 ? megabytes / summary.seconds : 0.0, summary.threads,
              summary.threads == 1 ? "" : "s");
@@ -214,7 +215,7 @@ Status RunGenerate(const GenerateArgs& args, CommandOutcome& outcome) {
 void RegisterGenerateCommand(CLI::App& app, CommandOutcome& outcome) {
   auto args = std::make_shared<GenerateArgs>();
   CLI::App* command = app.add_subcommand(
-      std::string(kCommand),
+      std::string(kGenerateCommand),
       "Write a synthetic data set with realistic structure: a SaaS feature-usage log\n"
       "(user_id,signup_date,event_date,feature_name,events_count) or Online-Retail-style\n"
       "transactions (InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,\n"
@@ -277,7 +278,7 @@ void RegisterGenerateCommand(CLI::App& app, CommandOutcome& outcome) {
       "  growthlens generate --users 100 --output - | head");
   command->callback([args, &outcome] {
     const Status status = RunGenerate(*args, outcome);
-    if (!status.ok()) ReportFailure(std::string(kCommand), status, outcome);
+    if (!status.ok()) ReportFailure(std::string(kGenerateCommand), status, outcome);
   });
 }
 

@@ -16,10 +16,10 @@ namespace growthlens::cli {
 
 namespace {
 
-constexpr std::string_view kCommand = "insights";
+constexpr std::string_view kInsightsCommand = "insights";
 
 Status RunInsights(AnalysisInput& input, CommandOutcome& outcome) {
-  Result<LoadedData> cleaned = LoadForAnalysis(kCommand, input, outcome);
+  Result<LoadedData> cleaned = LoadForAnalysis(kInsightsCommand, input, outcome);
   if (!cleaned.ok()) return cleaned.status();
   const Dataset& dataset = (*cleaned)->dataset;
   AnalysisOptions options;
@@ -64,7 +64,7 @@ void RegisterInsightsCommand(CLI::App& app, CommandOutcome& outcome) {
   AddAnalysisInput(*command, *input, outcome);
   command->callback([input, &outcome] {
     const Status status = RunInsights(*input, outcome);
-    if (!status.ok()) ReportFailure(std::string(kCommand), status, outcome);
+    if (!status.ok()) ReportFailure(std::string(kInsightsCommand), status, outcome);
   });
 }
 

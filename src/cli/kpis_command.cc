@@ -19,8 +19,7 @@ namespace growthlens::cli {
 
 namespace {
 
-constexpr std::string_view kCommand = "kpis";
-constexpr int kRatioDecimals = 2;
+constexpr std::string_view kKpisCommand = "kpis";
 
 struct KpisArgs {
   AnalysisInput input;
@@ -184,7 +183,7 @@ Status RunKpis(KpisArgs& args, CommandOutcome& outcome) {
   if (!view.ok()) return view.status();
   Result<DateWindow> window = ParseDateWindow(args.window);
   if (!window.ok()) return window.status();
-  Result<LoadedData> cleaned = LoadForAnalysis(kCommand, args.input, outcome);
+  Result<LoadedData> cleaned = LoadForAnalysis(kKpisCommand, args.input, outcome);
   if (!cleaned.ok()) return cleaned.status();
   const Dataset& dataset = (*cleaned)->dataset;
   if (dataset.rows() == 0)
@@ -236,7 +235,7 @@ void RegisterKpisCommand(CLI::App& app, CommandOutcome& outcome) {
                       "transactions, revenue and orders");
   command->callback([args, &outcome] {
     const Status status = RunKpis(*args, outcome);
-    if (!status.ok()) ReportFailure(std::string(kCommand), status, outcome);
+    if (!status.ok()) ReportFailure(std::string(kKpisCommand), status, outcome);
   });
 }
 

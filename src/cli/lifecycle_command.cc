@@ -20,7 +20,7 @@ namespace growthlens::cli {
 
 namespace {
 
-constexpr std::string_view kCommand = "lifecycle";
+constexpr std::string_view kLifecycleCommand = "lifecycle";
 constexpr int kMeanDecimals = 2;
 
 enum class LifecycleView { kPeriods, kStickiness };
@@ -152,7 +152,7 @@ nlohmann::ordered_json DayOrNull(const std::optional<Day>& day) {
 Status RunLifecycle(LifecycleArgs& args, CommandOutcome& outcome) {
   Result<LifecycleRequest> request = ParseLifecycleArgs(args);
   if (!request.ok()) return request.status();
-  Result<LoadedData> cleaned = LoadForAnalysis(kCommand, args.input, outcome);
+  Result<LoadedData> cleaned = LoadForAnalysis(kLifecycleCommand, args.input, outcome);
   if (!cleaned.ok()) return cleaned.status();
   const Dataset& dataset = (*cleaned)->dataset;
   const bool usage = dataset.kind() == DataKind::kUsage;
@@ -237,7 +237,7 @@ void RegisterLifecycleCommand(CLI::App& app, CommandOutcome& outcome) {
       ->option_text("periods|stickiness");
   command->callback([args, &outcome] {
     const Status status = RunLifecycle(*args, outcome);
-    if (!status.ok()) ReportFailure(std::string(kCommand), status, outcome);
+    if (!status.ok()) ReportFailure(std::string(kLifecycleCommand), status, outcome);
   });
 }
 

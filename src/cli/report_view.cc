@@ -206,7 +206,7 @@ std::string CleaningReportTable(const CleaningReport& report, const Dataset& dat
       Megabytes(summary.memory.side_tables), Megabytes(summary.memory.dictionaries));
   if (summary.kind == DataKind::kUsage) {
     out += fmt::format("\n{:<20} {:>14} {:>10} {:>9}\n", "Feature", "Events", "Users", "Adoption");
-    for (const FeatureTotals& feature : summary.features)
+    for (const FeatureSummary& feature : summary.features)
       out += fmt::format("{:<20} {:>14} {:>10} {:>8.1f}%\n", feature.name,
                          WithThousands(feature.events), WithThousands(feature.users),
                          100.0 * feature.adoption);

@@ -19,7 +19,7 @@ namespace growthlens::cli {
 
 namespace {
 
-constexpr std::string_view kCommand = "revenue";
+constexpr std::string_view kRevenueCommand = "revenue";
 /// Products listed in a table; csv and json list every product.
 constexpr size_t kTableProducts = 20;
 constexpr double kParetoFraction = 0.2;
@@ -42,7 +42,7 @@ Status RunRevenue(RevenueArgs& args, CommandOutcome& outcome) {
   if (!view_choice.ok()) return view_choice.status();
   Result<DateWindow> window = ParseDateWindow(args.window);
   if (!window.ok()) return window.status();
-  Result<LoadedData> cleaned = LoadForAnalysis(kCommand, args.input, outcome);
+  Result<LoadedData> cleaned = LoadForAnalysis(kRevenueCommand, args.input, outcome);
   if (!cleaned.ok()) return cleaned.status();
   const Dataset& whole = (*cleaned)->dataset;
   const std::shared_ptr<const Dataset> windowed = RowsOfWindow(whole, *window);
@@ -173,7 +173,7 @@ void RegisterRevenueCommand(CLI::App& app, CommandOutcome& outcome) {
       "seasonality: by month of year, weekday (Mon..Sun) and hour");
   command->callback([args, &outcome] {
     const Status status = RunRevenue(*args, outcome);
-    if (!status.ok()) ReportFailure(std::string(kCommand), status, outcome);
+    if (!status.ok()) ReportFailure(std::string(kRevenueCommand), status, outcome);
   });
 }
 

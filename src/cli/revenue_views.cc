@@ -8,10 +8,6 @@ namespace growthlens::cli {
 
 namespace {
 
-double Ratio(double part, double whole) {
-  return whole == 0 ? 0.0 : part / whole;
-}
-
 /// The first description seen for each stock code (a code may carry several).
 std::vector<uint32_t> FirstDescriptions(const Dataset& dataset) {
   std::vector<uint32_t> description(dataset.stock_codes.size(), kNullCode);

@@ -18,7 +18,7 @@ namespace growthlens::cli {
 
 namespace {
 
-constexpr std::string_view kCommand = "rfm";
+constexpr std::string_view kRfmCommand = "rfm";
 /// Rows of the users view in a table; csv and json list everyone.
 constexpr size_t kTableUsers = 20;
 
@@ -71,7 +71,7 @@ Result<RfmRequest> ParseRfmArgs(const RfmArgs& args) {
 Status RunRfm(RfmArgs& args, CommandOutcome& outcome) {
   Result<RfmRequest> request = ParseRfmArgs(args);
   if (!request.ok()) return request.status();
-  Result<LoadedData> cleaned = LoadForAnalysis(kCommand, args.input, outcome);
+  Result<LoadedData> cleaned = LoadForAnalysis(kRfmCommand, args.input, outcome);
   if (!cleaned.ok()) return cleaned.status();
   const Dataset& whole = (*cleaned)->dataset;
   const std::shared_ptr<const Dataset> windowed = RowsOfWindow(whole, request->window);
@@ -163,7 +163,7 @@ void RegisterRfmCommand(CLI::App& app, CommandOutcome& outcome) {
                       "the first 20); grid: users per populated (R, F, M) cell");
   command->callback([args, &outcome] {
     const Status status = RunRfm(*args, outcome);
-    if (!status.ok()) ReportFailure(std::string(kCommand), status, outcome);
+    if (!status.ok()) ReportFailure(std::string(kRfmCommand), status, outcome);
   });
 }
 

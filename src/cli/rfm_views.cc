@@ -18,10 +18,6 @@ std::string RfmCode(const RfmTable& rfm, size_t idx) {
   return fmt::format("{}{}{}", rfm.r[idx], rfm.f[idx], rfm.m[idx]);
 }
 
-double Ratio(double part, double whole) {
-  return whole == 0 ? 0.0 : part / whole;
-}
-
 }  // namespace
 
 View RfmSegmentsView(const RfmTable& rfm, bool usage) {

@@ -12,25 +12,25 @@ namespace growthlens::cli {
 
 namespace {
 
-using json = nlohmann::ordered_json;
+using ModelJson = nlohmann::ordered_json;
 
-json PersonaJson(const ml::Persona& persona, const Dataset& dataset) {
-  json out = {{"id", persona.id},
-              {"name", persona.name},
-              {"description", persona.description},
-              {"action", persona.action},
-              {"users", persona.users},
-              {"share", persona.share},
-              {"value_score", persona.value_score},
-              {"mean_recency", persona.mean_recency},
-              {"mean_frequency", persona.mean_frequency},
-              {"mean_monetary", persona.mean_monetary},
-              {"median_recency", persona.median_recency},
-              {"median_frequency", persona.median_frequency},
-              {"median_monetary", persona.median_monetary},
-              {"monetary_share", persona.monetary_share},
-              {"small", persona.small}};
-  json top = json::array();
+ModelJson PersonaJson(const ml::Persona& persona, const Dataset& dataset) {
+  ModelJson out = {{"id", persona.id},
+                   {"name", persona.name},
+                   {"description", persona.description},
+                   {"action", persona.action},
+                   {"users", persona.users},
+                   {"share", persona.share},
+                   {"value_score", persona.value_score},
+                   {"mean_recency", persona.mean_recency},
+                   {"mean_frequency", persona.mean_frequency},
+                   {"mean_monetary", persona.mean_monetary},
+                   {"median_recency", persona.median_recency},
+                   {"median_frequency", persona.median_frequency},
+                   {"median_monetary", persona.median_monetary},
+                   {"monetary_share", persona.monetary_share},
+                   {"small", persona.small}};
+  ModelJson top = ModelJson::array();
   for (const ml::FeatureUse& use : persona.top_features)
     top.push_back({{"feature", std::string(dataset.features[use.feature])}, {"share", use.share}});
   out["top_features"] = std::move(top);
@@ -39,13 +39,13 @@ json PersonaJson(const ml::Persona& persona, const Dataset& dataset) {
 
 /// Reads `key` of `object` as T, or an error naming the field.
 template <typename T>
-Result<T> Field(const json& object, const char* key, const std::string& path) {
+Result<T> Field(const ModelJson& object, const char* key, const std::string& path) {
   if (!object.is_object() || !object.contains(key))
     return Status(ErrorCode::kParseError,
                   fmt::format("{}: model field '{}' is missing", path, key));
   try {
     return object.at(key).get<T>();
-  } catch (const json::exception& error) {
+  } catch (const ModelJson::exception& error) {
     return Status(
         ErrorCode::kParseError,
         fmt::format("{}: model field '{}' has the wrong type ({})", path, key, error.what()));
@@ -69,26 +69,26 @@ SegmentModel MakeSegmentModel(const Dataset& dataset, const RfmTable& rfm,
   return model;
 }
 
-json SegmentModelJson(const SegmentModel& model, const Dataset& dataset) {
+ModelJson SegmentModelJson(const SegmentModel& model, const Dataset& dataset) {
   const ml::Segmentation& segmentation = model.segmentation;
-  json centres = json::array();
+  ModelJson centres = ModelJson::array();
   for (size_t row = 0; row < segmentation.centres.rows(); ++row) {
     const auto centre = segmentation.centres.row(row);
     centres.push_back(std::vector<double>(centre.begin(), centre.end()));
   }
-  json personas = json::array();
+  ModelJson personas = ModelJson::array();
   for (const ml::Persona& persona : segmentation.personas)
     personas.push_back(PersonaJson(persona, dataset));
-  json sweep = json::array();
+  ModelJson sweep = ModelJson::array();
   for (const ml::KSweepRow& row : segmentation.sweep.rows) {
-    json entry = {{"k", row.k},
-                  {"inertia", row.inertia},
-                  {"silhouette", row.silhouette},
-                  {"silhouette_rows", row.silhouette_rows},
-                  {"silhouette_exact", row.silhouette_exact},
-                  {"davies_bouldin", row.davies_bouldin},
-                  {"calinski_harabasz", row.calinski_harabasz},
-                  {"n_iter", row.n_iter}};
+    ModelJson entry = {{"k", row.k},
+                       {"inertia", row.inertia},
+                       {"silhouette", row.silhouette},
+                       {"silhouette_rows", row.silhouette_rows},
+                       {"silhouette_exact", row.silhouette_exact},
+                       {"davies_bouldin", row.davies_bouldin},
+                       {"calinski_harabasz", row.calinski_harabasz},
+                       {"n_iter", row.n_iter}};
     if (row.stability_ari) entry["stability_ari"] = *row.stability_ari;
     sweep.push_back(std::move(entry));
   }
@@ -108,14 +108,15 @@ json SegmentModelJson(const SegmentModel& model, const Dataset& dataset) {
             {"reference_day", model.reference_day},
             // The personas are of all the training data: pages label them "all time".
             {"window",
-             {{"from", model.first_day.empty() ? json(nullptr) : json(model.first_day)},
-              {"to", model.last_day.empty() ? json(nullptr) : json(model.last_day)},
+             {{"from", model.first_day.empty() ? ModelJson(nullptr) : ModelJson(model.first_day)},
+              {"to", model.last_day.empty() ? ModelJson(nullptr) : ModelJson(model.last_day)},
               {"all_time", true}}},
             {"k", segmentation.k},
             {"k_choice", ml::KChoiceName(segmentation.k_choice)},
             {"k_from_silhouette", segmentation.k_from_silhouette},
-            {"best_silhouette_k",
-             segmentation.sweep.rows.empty() ? json(nullptr) : json(segmentation.sweep.best_k)},
+            {"best_silhouette_k", segmentation.sweep.rows.empty()
+                                      ? ModelJson(nullptr)
+                                      : ModelJson(segmentation.sweep.best_k)},
             {"advice", segmentation.advice},
             {"small_persona_share", ml::kSmallPersonaShare},
             {"inertia", segmentation.inertia},
@@ -125,7 +126,7 @@ json SegmentModelJson(const SegmentModel& model, const Dataset& dataset) {
 }
 
 Result<SegmentModel> ParseSegmentModel(const std::string& text, const std::string& path) {
-  const json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  const ModelJson doc = ModelJson::parse(text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded())
     return Status(ErrorCode::kParseError, fmt::format("{}: not a JSON model file", path));
   Result<std::string> format = Field<std::string>(doc, "format", path);
@@ -187,7 +188,7 @@ Result<SegmentModel> ParseSegmentModel(const std::string& text, const std::strin
       doc["personas"].size() != centres->size())
     return Status(ErrorCode::kParseError,
                   fmt::format("{}: expected one persona per centre ({})", path, centres->size()));
-  for (const json& entry : doc["personas"]) {
+  for (const ModelJson& entry : doc["personas"]) {
     ml::Persona persona;
     Result<std::string> name = Field<std::string>(entry, "name", path);
     if (!name.ok()) return name.status();
@@ -201,12 +202,12 @@ Result<SegmentModel> ParseSegmentModel(const std::string& text, const std::strin
     segmentation.personas.push_back(std::move(persona));
   }
   if (doc.contains("training") && doc["training"].is_object()) {
-    const json& training = doc["training"];
+    const ModelJson& training = doc["training"];
     model.source = training.value("source", "");
     model.training_users = training.value("users", uint64_t{0});
     model.reference_day = training.value("reference_day", "");
     if (training.contains("window") && training["window"].is_object()) {
-      const json& window = training["window"];
+      const ModelJson& window = training["window"];
       if (window.contains("from") && window["from"].is_string()) model.first_day = window["from"];
       if (window.contains("to") && window["to"].is_string()) model.last_day = window["to"];
     }

@@ -25,7 +25,7 @@ namespace growthlens::cli {
 
 namespace {
 
-constexpr std::string_view kCommand = "usage";
+constexpr std::string_view kUsageCommand = "usage";
 
 enum class UsageView { kFeatures, kSeries, kEngagement, kCorrelation };
 
@@ -275,7 +275,7 @@ nlohmann::ordered_json FiltersJson(const Dataset& dataset, const ResolvedFilter&
 Status RunUsage(UsageArgs& args, CommandOutcome& outcome) {
   Result<UsageRequest> request = ParseUsageArgs(args);
   if (!request.ok()) return request.status();
-  Result<LoadedData> cleaned = LoadForAnalysis(kCommand, args.input, outcome);
+  Result<LoadedData> cleaned = LoadForAnalysis(kUsageCommand, args.input, outcome);
   if (!cleaned.ok()) return cleaned.status();
   const Dataset& dataset = (*cleaned)->dataset;
   if (dataset.kind() != DataKind::kUsage)
@@ -381,7 +381,7 @@ void RegisterUsageCommand(CLI::App& app, CommandOutcome& outcome) {
       ->option_text("NAME,...");
   command->callback([args, &outcome] {
     const Status status = RunUsage(*args, outcome);
-    if (!status.ok()) ReportFailure(std::string(kCommand), status, outcome);
+    if (!status.ok()) ReportFailure(std::string(kUsageCommand), status, outcome);
   });
 }
 

@@ -16,14 +16,9 @@ namespace {
 
 /// Periods of the series shown in a terminal table unless --max-periods says otherwise.
 constexpr size_t kTablePeriods = 12;
-constexpr int kRatioDecimals = 2;
 
 std::string FeatureName(const Dataset& dataset, uint16_t feature) {
   return std::string(dataset.features[feature]);
-}
-
-double Ratio(double part, double whole) {
-  return whole == 0 ? 0.0 : part / whole;
 }
 
 /// The JSON fields every view starts with.

@@ -41,7 +41,7 @@ void SummarizeUsage(const Dataset& dataset, DatasetSummary& summary) {
   }
   std::stable_sort(
       summary.features.begin(), summary.features.end(),
-      [](const FeatureTotals& a, const FeatureTotals& b) { return a.events > b.events; });
+      [](const FeatureSummary& a, const FeatureSummary& b) { return a.events > b.events; });
 }
 
 void SummarizeTransactions(const Dataset& dataset, DatasetSummary& summary) {

@@ -11,7 +11,9 @@
 
 namespace growthlens {
 
-struct FeatureTotals {
+/// One feature in the summary. (Not FeatureTotals: feature_usage.h has that name, and two
+/// classes of one name in one program break the one-definition rule.)
+struct FeatureSummary {
   std::string name;
   int64_t events = 0;   // sum of events_count
   uint64_t users = 0;   // distinct users who used it
@@ -28,7 +30,7 @@ struct DatasetSummary {
 
   // Usage logs.
   int64_t total_events = 0;
-  std::vector<FeatureTotals> features;  // most events first
+  std::vector<FeatureSummary> features;  // most events first
 
   // Transactions.
   double revenue = 0;              // sum of quantity x unit price

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <limits>
 
+#include "core/target_clones.h"
+
 namespace growthlens::ml {
 
 namespace {
@@ -13,14 +15,6 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 // Lane indices and masks beside a Double4 (comparisons of Double4 give this type).
 using Index4 = int64_t __attribute__((vector_size(32)));
-
-// Lanes picked by constant indices (into a, then b): GCC's __builtin_shuffle, which clang (the
-// sanitizer and fuzzing builds) spells __builtin_shufflevector.
-#if defined(__clang__)
-#define GROWTHLENS_SHUFFLE(a, b, i0, i1, i2, i3) __builtin_shufflevector(a, b, i0, i1, i2, i3)
-#else
-#define GROWTHLENS_SHUFFLE(a, b, i0, i1, i2, i3) __builtin_shuffle(a, b, Index4{i0, i1, i2, i3})
-#endif
 
 // Rows scored together: eight independent multiply-add chains per pack hide the latency of
 // each chain (one chain per row would wait on every FMA).
@@ -95,10 +89,11 @@ template <size_t kRows>
     lane += static_cast<int64_t>(kCentresPerPack);
   }
   // Horizontal minimum by lane swaps, kept in vector registers: a scalar min of the lanes
-  // compiles to a branch, mispredicted half the time.
-  Index4 swapped = GROWTHLENS_SHUFFLE(first, first, 2, 3, 0, 1);
+  // compiles to a branch, mispredicted half the time. (__builtin_shufflevector: gcc 12 and clang
+  // both have it; gcc's __builtin_shuffle does not compile with clang.)
+  Index4 swapped = __builtin_shufflevector(first, first, 2, 3, 0, 1);
   first = swapped < first ? swapped : first;
-  swapped = GROWTHLENS_SHUFFLE(first, first, 1, 0, 3, 2);
+  swapped = __builtin_shufflevector(first, first, 1, 0, 3, 2);
   first = swapped < first ? swapped : first;
   return static_cast<int32_t>(first[0]);
 }
@@ -121,14 +116,14 @@ template <bool kSecond>
     const Double4 row1 = scores[packs + pack_idx].lanes;
     const Double4 row2 = scores[2 * packs + pack_idx].lanes;
     const Double4 row3 = scores[3 * packs + pack_idx].lanes;
-    const Double4 even01 = GROWTHLENS_SHUFFLE(row0, row1, 0, 4, 2, 6);
-    const Double4 odd01 = GROWTHLENS_SHUFFLE(row0, row1, 1, 5, 3, 7);
-    const Double4 even23 = GROWTHLENS_SHUFFLE(row2, row3, 0, 4, 2, 6);
-    const Double4 odd23 = GROWTHLENS_SHUFFLE(row2, row3, 1, 5, 3, 7);
-    const Double4 by_centre[kCentresPerPack] = {GROWTHLENS_SHUFFLE(even01, even23, 0, 1, 4, 5),
-                                                GROWTHLENS_SHUFFLE(odd01, odd23, 0, 1, 4, 5),
-                                                GROWTHLENS_SHUFFLE(even01, even23, 2, 3, 6, 7),
-                                                GROWTHLENS_SHUFFLE(odd01, odd23, 2, 3, 6, 7)};
+    const Double4 even01 = __builtin_shufflevector(row0, row1, 0, 4, 2, 6);
+    const Double4 odd01 = __builtin_shufflevector(row0, row1, 1, 5, 3, 7);
+    const Double4 even23 = __builtin_shufflevector(row2, row3, 0, 4, 2, 6);
+    const Double4 odd23 = __builtin_shufflevector(row2, row3, 1, 5, 3, 7);
+    const Double4 by_centre[kCentresPerPack] = {__builtin_shufflevector(even01, even23, 0, 1, 4, 5),
+                                                __builtin_shufflevector(odd01, odd23, 0, 1, 4, 5),
+                                                __builtin_shufflevector(even01, even23, 2, 3, 6, 7),
+                                                __builtin_shufflevector(odd01, odd23, 2, 3, 6, 7)};
     for (size_t lane = 0; lane < kCentresPerPack; ++lane) {
       const size_t centre = pack_idx * kCentresPerPack + lane;
       if (centre >= k) break;
@@ -158,8 +153,8 @@ template <bool kSecond>
 // The one place scores are computed. Compiled for x86-64-v3 (AVX2 + FMA) and for the
 // baseline; the loader picks one clone per CPU, so Lloyd and Hamerly, which both come here,
 // see bit-identical scores.
-__attribute__((target_clones("arch=x86-64-v3", "default"))) void NearestKernel(
-    const KernelTable& table, const double* rows, size_t count, int32_t* labels) {
+GROWTHLENS_TARGET_CLONES("arch=x86-64-v3", "default")
+void NearestKernel(const KernelTable& table, const double* rows, size_t count, int32_t* labels) {
   const size_t needed = kBlockRows * table.packs;
   CentrePack stack_scores[kStackPacks];
   std::vector<CentrePack> heap_scores(needed > kStackPacks ? needed : 0);
@@ -178,8 +173,8 @@ __attribute__((target_clones("arch=x86-64-v3", "default"))) void NearestKernel(
 }
 
 // All k scores of each row, unpadded (k-means++ turns them into squared distances).
-__attribute__((target_clones("arch=x86-64-v3", "default"))) void ScoresKernel(
-    const KernelTable& table, const double* rows, size_t count, double* out) {
+GROWTHLENS_TARGET_CLONES("arch=x86-64-v3", "default")
+void ScoresKernel(const KernelTable& table, const double* rows, size_t count, double* out) {
   const size_t needed = kBlockRows * table.packs;
   CentrePack stack_scores[kStackPacks];
   std::vector<CentrePack> heap_scores(needed > kStackPacks ? needed : 0);
@@ -201,9 +196,9 @@ __attribute__((target_clones("arch=x86-64-v3", "default"))) void ScoresKernel(
 
 // Nearest and second-nearest centres of rows picked by index (Hamerly's rescoring): the picked
 // rows are copied into blocks so they are scored as Lloyd scores its rows.
-__attribute__((target_clones("arch=x86-64-v3", "default"))) void NearestTwoKernel(
-    const KernelTable& table, const double* all_rows, const uint32_t* picked, size_t count,
-    NearestTwo* results) {
+GROWTHLENS_TARGET_CLONES("arch=x86-64-v3", "default")
+void NearestTwoKernel(const KernelTable& table, const double* all_rows, const uint32_t* picked,
+                      size_t count, NearestTwo* results) {
   const size_t needed = kBlockRows * table.packs;
   CentrePack stack_scores[kStackPacks];
   std::vector<CentrePack> heap_scores(needed > kStackPacks ? needed : 0);

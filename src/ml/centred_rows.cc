@@ -47,14 +47,14 @@ CentredRows CentredRows::From(const FeatureMatrix& input, unsigned threads, bool
   ParallelFor(chunks.count(), threads, [&](size_t chunk_idx) {
     double* residual = partial_residual.data() + chunk_idx * dims;
     double* squares = partial_squares.data() + chunk_idx * dims;
-    const double* mean = centred.mean.data();
+    const double* means = centred.mean.data();
     const RowRange range = chunks[chunk_idx];
     for (size_t row_idx = range.begin; row_idx < range.end; ++row_idx) {
       const double* in = input.row(row_idx).data();
       double* out = centred.x.row(row_idx).data();
       double norm2 = 0;
       for (size_t dim = 0; dim < dims; ++dim) {
-        const double value = in[dim] - mean[dim];
+        const double value = in[dim] - means[dim];
         out[dim] = value;
         norm2 += value * value;
         residual[dim] += value;

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/parallel.h"
+#include "core/target_clones.h"
 #include "ml/centred_rows.h"
 
 namespace growthlens::ml {
@@ -45,11 +46,9 @@ template <size_t kDims>
 }
 
 // Additions only, so the AVX2 clone and the baseline give the same bits.
-__attribute__((target_clones("arch=x86-64-v3", "default"))) void AddRows(const double* rows,
-                                                                         size_t count, size_t dims,
-                                                                         const int32_t* labels,
-                                                                         double* sums,
-                                                                         int64_t* counts) {
+GROWTHLENS_TARGET_CLONES("arch=x86-64-v3", "default")
+void AddRows(const double* rows, size_t count, size_t dims, const int32_t* labels, double* sums,
+             int64_t* counts) {
   switch (dims) {  // the usual feature counts: RFM (3), RFM plus a few features, 8
     case 2:
       return AddRowsOf<2>(rows, count, dims, labels, sums, counts);

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/parallel.h"
+#include "core/target_clones.h"
 #include "ml/centre_table.h"
 #include "ml/lane_centres.h"
 #include "ml/row_chunks.h"
@@ -71,9 +72,9 @@ template <size_t... kDims>
 
 // Compiled for AVX-512, AVX2 + FMA and the baseline; the loader picks one per CPU, whose
 // multiply-adds round as CentreTable's clone for the same CPU does.
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) void
-CandidatePassKernel(const ChunkLanes& lanes, size_t group, const LaneCentres& candidates,
-                    const LanePack* closest, LanePack* const* updated, LanePack* potentials) {
+GROWTHLENS_TARGET_CLONES("arch=x86-64-v4", "arch=x86-64-v3", "default")
+void CandidatePassKernel(const ChunkLanes& lanes, size_t group, const LaneCentres& candidates,
+                         const LanePack* closest, LanePack* const* updated, LanePack* potentials) {
   CandidatePassDispatch(std::make_index_sequence<kMaxFixedDims>(), lanes, group, candidates,
                         closest, updated, potentials);
 }

@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/target_clones.h"
+
 namespace growthlens::ml {
 
 namespace {
@@ -117,9 +119,9 @@ template <size_t... kDims>
 
 // Compiled for AVX-512, AVX2 + FMA and the baseline; the loader picks one per CPU, whose
 // multiply-adds round as CentreTable's clone for the same CPU does.
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) size_t
-AssignGroupKernel(const ChunkLanes& lanes, size_t group, const LaneCentres& centres,
-                  int32_t* labels, LanePack* sums, LaneIntPack* counts) {
+GROWTHLENS_TARGET_CLONES("arch=x86-64-v4", "arch=x86-64-v3", "default")
+size_t AssignGroupKernel(const ChunkLanes& lanes, size_t group, const LaneCentres& centres,
+                         int32_t* labels, LanePack* sums, LaneIntPack* counts) {
   return AssignGroupDispatch(std::make_index_sequence<kMaxRegisterDims>(), lanes, group, centres,
                              labels, sums, counts);
 }

@@ -58,17 +58,21 @@ class RowRules {
         const Day signup = signups[row];
         const bool has_signup = (signup != kNoDay) & (signup != kInvalidDay);
         uint8_t verdict = kKeepRow;
-        verdict = before_signup & has_signup & (day < signup)
+        const bool day_out = out_of_range(day);
+        const bool signup_out = out_of_range(signup);
+        verdict = (before_signup & has_signup & (day < signup))
                       ? Code(CleaningRule::kEventBeforeSignup)
                       : verdict;
-        verdict = non_positive_events & (events[row] <= 0) ? Code(CleaningRule::kNonPositiveEvents)
-                                                           : verdict;
-        verdict = day == kInvalidDay ? kUnparsableDateStatus : verdict;
-        verdict = invalid_date & (out_of_range(day) | (signup == kInvalidDay) |
-                                  ((signup != kNoDay) & out_of_range(signup)))
-                      ? Code(CleaningRule::kInvalidDate)
+        verdict = (non_positive_events & (events[row] <= 0))
+                      ? Code(CleaningRule::kNonPositiveEvents)
                       : verdict;
-        verdict = missing_id & (user[row] == kNullCode) ? Code(CleaningRule::kMissingId) : verdict;
+        verdict = day == kInvalidDay ? kUnparsableDateStatus : verdict;
+        verdict =
+            (invalid_date & (day_out | (signup == kInvalidDay) | ((signup != kNoDay) & signup_out)))
+                ? Code(CleaningRule::kInvalidDate)
+                : verdict;
+        verdict =
+            (missing_id & (user[row] == kNullCode)) ? Code(CleaningRule::kMissingId) : verdict;
         return verdict;
       };
       for (size_t row = begin; row < end; ++row) status[row] = evaluate(row);

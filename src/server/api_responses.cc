@@ -11,13 +11,10 @@
 
 namespace growthlens::server {
 
-namespace {
-constexpr std::string_view kJson = "application/json";
-}  // namespace
-
 void SendJson(httplib::Response& response, int status, std::string body) {
   response.status = status;
-  SendShared(response, std::make_shared<const std::string>(std::move(body)), std::string(kJson));
+  SendShared(response, std::make_shared<const std::string>(std::move(body)),
+             std::string(kJsonContentType));
 }
 
 std::string NameSources(std::string text, const std::string& path, const std::string& name) {

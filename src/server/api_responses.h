@@ -6,12 +6,16 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <string_view>
 
 #include "core/status.h"
 #include "server/api_error.h"
 #include "server/held_data.h"
 
 namespace growthlens::server {
+
+/// The content type of every JSON answer.
+inline constexpr std::string_view kJsonContentType = "application/json";
 
 void SendJson(httplib::Response& response, int status, std::string body);
 /// The error's status and JSON body; a 503 also says when to retry (Retry-After).

@@ -34,7 +34,6 @@ namespace growthlens::server {
 namespace {
 
 constexpr std::string_view kApi = "/api/v1/";
-constexpr std::string_view kJson = "application/json";
 
 /// Which loaded file a route analyses.
 enum class DataNeed { kNone, kAny, kUsage, kTransactions };
@@ -309,7 +308,8 @@ Reply<Answer> AnswerCommandRoute(const CommandRoute& route, QueryParams params,
                        std::string(refused));
   for (const auto& [name, value] : route.defaults)
     if (std::none_of(params.begin(), params.end(),
-                     [&name](const auto& param) { return param.first == name; }))
+                     // An init-capture: clang before 16 cannot capture a structured binding.
+                     [&wanted = name](const auto& param) { return param.first == wanted; }))
       params.emplace_back(name, value);
   std::sort(params.begin(), params.end());
 
@@ -350,9 +350,9 @@ Reply<Answer> AnswerCommandRoute(const CommandRoute& route, QueryParams params,
   if (!body.ok())
     return ErrorFromStatus(
         Status(body.status().code(), NameSources(body.status().message(), held_path, held_name)));
-  auto response = std::make_shared<const CachedResponse>(
-      CachedResponse{200, NameSources(std::move(body).value(), held_path, held_name),
-                     route.format == "csv" ? "text/csv; charset=utf-8" : std::string(kJson)});
+  auto response = std::make_shared<const CachedResponse>(CachedResponse{
+      200, NameSources(std::move(body).value(), held_path, held_name),
+      route.format == "csv" ? "text/csv; charset=utf-8" : std::string(kJsonContentType)});
   cache.Store(key, holdings.generation, response);
   return Answer{std::move(response), false};
 }
