@@ -34,10 +34,12 @@ echo "Depends: $depends"
 grep -qw adduser <<<"$depends" || fail "Depends lacks adduser"
 binary="$build/growthlens"
 for library in $(objdump -p "$binary" | awk '$1 == "NEEDED" { print $2 }'); do
-  path=$(ldconfig -p | awk -v lib="$library" '$1 == lib && /x86-64/ { print $NF; exit }')
+  # No early exit in a pipeline under pipefail: ldconfig would die of SIGPIPE and set -e end the
+  # test without a word (it failed that way now and then).
+  path=$(ldconfig -p | awk -v lib="$library" '$1 == lib && /x86-64/ && !found { print $NF; found = 1 }')
   owner=$(dpkg -S "$(realpath "$path")" 2>/dev/null || dpkg -S "$path") || fail "no package owns $path"
   owner=${owner%%:*}
-  tr ',|' '\n\n' <<<"$depends" | awk '{ print $1 }' | grep -qxF "$owner" ||
+  tr ',|' '\n\n' <<<"$depends" | awk '{ print $1 }' | grep -xF "$owner" >/dev/null ||
     fail "Depends lacks $owner (for $library)"
 done
 contents=$(dpkg-deb --contents "$deb" | awk '{ print $NF }')
