@@ -20,6 +20,11 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "debian_package: needs root (dpkg -i and a private mount namespace); skipped"
   exit 77
 fi
+if ! unshare --mount --propagation private true 2>/dev/null; then
+  echo "debian_package: this machine allows no private mount namespace (a container without"
+  echo "CAP_SYS_ADMIN?), where the package is installed; skipped"
+  exit 77
+fi
 work=$(mktemp -d /tmp/growthlens-deb-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
