@@ -291,7 +291,7 @@ std::string JsonDocument::Render() const {
   return out;
 }
 
-View SelectColumns(const View& view, std::initializer_list<std::string_view> keys) {
+View SelectColumns(const View& view, std::span<const std::string_view> keys) {
   auto indices = std::make_shared<std::vector<size_t>>();
   View narrow;
   for (std::string_view key : keys)

@@ -19,6 +19,7 @@
 #include <functional>
 #include <initializer_list>
 #include <limits>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -127,7 +128,10 @@ struct View {
 };
 
 /// The columns of `view` named by `keys`, in that order: terminal tables narrower than the CSV.
-View SelectColumns(const View& view, std::initializer_list<std::string_view> keys);
+View SelectColumns(const View& view, std::span<const std::string_view> keys);
+inline View SelectColumns(const View& view, std::initializer_list<std::string_view> keys) {
+  return SelectColumns(view, std::span<const std::string_view>(keys.begin(), keys.size()));
+}
 
 /// Header, rule and the first `max_rows` rows, columns aligned.
 std::string RenderTable(const View& view, size_t max_rows = std::numeric_limits<size_t>::max());

@@ -189,47 +189,20 @@ std::string RenderExperimentReport(const stats::ExperimentAnalysis& analysis,
   switch (format) {
     case OutputFormat::kTable: {
       std::string out = Headline(analysis, data, settings) + "\n";
-      out += cuped ? RenderTable(SelectColumns(view, {"metric",
-                                                      "variant",
-                                                      "role",
-                                                      "type",
-                                                      "n_control",
-                                                      "n_treatment",
-                                                      "mean_control",
-                                                      "mean_treatment",
-                                                      "relative_lift",
-                                                      "relative_ci_low",
-                                                      "relative_ci_high",
-                                                      "relative_p",
-                                                      "adjusted_p",
-                                                      "adjusted_confidence",
-                                                      "adjusted_relative_ci_low",
-                                                      "adjusted_relative_ci_high",
-                                                      "covariate",
-                                                      "variance_reduction",
-                                                      "raw_relative_lift",
-                                                      "raw_relative_ci_low",
-                                                      "raw_relative_ci_high"}))
-                   : RenderTable(SelectColumns(view, {"metric",
-                                                      "variant",
-                                                      "role",
-                                                      "type",
-                                                      "n_control",
-                                                      "n_treatment",
-                                                      "mean_control",
-                                                      "mean_treatment",
-                                                      "absolute_lift",
-                                                      "absolute_ci_low",
-                                                      "absolute_ci_high",
-                                                      "absolute_p",
-                                                      "relative_lift",
-                                                      "relative_ci_low",
-                                                      "relative_ci_high",
-                                                      "relative_p",
-                                                      "adjusted_p",
-                                                      "adjusted_confidence",
-                                                      "adjusted_relative_ci_low",
-                                                      "adjusted_relative_ci_high"}));
+      // Comparison columns, then absolute lifts (without CUPED) or the covariate's effect (with).
+      std::vector<std::string_view> columns = {"metric",       "variant",       "role",
+                                               "type",         "n_control",     "n_treatment",
+                                               "mean_control", "mean_treatment"};
+      if (!cuped)
+        columns.insert(columns.end(),
+                       {"absolute_lift", "absolute_ci_low", "absolute_ci_high", "absolute_p"});
+      columns.insert(columns.end(), {"relative_lift", "relative_ci_low", "relative_ci_high",
+                                     "relative_p", "adjusted_p", "adjusted_confidence",
+                                     "adjusted_relative_ci_low", "adjusted_relative_ci_high"});
+      if (cuped)
+        columns.insert(columns.end(), {"covariate", "variance_reduction", "raw_relative_lift",
+                                       "raw_relative_ci_low", "raw_relative_ci_high"});
+      out += RenderTable(SelectColumns(view, columns));
       out += fmt::format(
           "\nCI: {:g}% intervals per comparison; Adj.: the interval at the level the {} "
           "correction tests each goal at, which excludes 0 exactly when the adjusted p is below "
