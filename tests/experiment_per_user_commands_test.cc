@@ -236,6 +236,9 @@ TEST_F(ExperimentPerUser, BadOptionsExitTwo) {
   ExpectError(good + " --metrics revenue,pre_revenue --covariate pre_revenue", 2,
               "--metrics 'pre_revenue': also named as a --covariate");
   ExpectError(good + " --ratio aov", 2, "--ratio 'aov': expected NAME=NUMERATOR/DENOMINATOR");
+  // Found by libFuzzer: a name that is not UTF-8 ended the program when the JSON was written.
+  ExpectError(good + " --ratio a\xff\x06=revenue/orders --format json", 2,
+              "--ratio: the name before '=' is not valid UTF-8 text");
   ExpectError(good + " --ratio aov=revenue/basket", 2,
               "--ratio 'basket': " + good + " has no such column");
   ExpectError(good + " --winsorize 99", 2, "--winsorize 99: expected a percentile as a fraction");

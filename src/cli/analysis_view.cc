@@ -7,6 +7,7 @@
 #include <iterator>
 #include <memory>
 
+#include "cli/json_text.h"
 #include "core/parallel.h"
 #include "core/terminal_text.h"
 #include "io/dataset_csv_writer.h"
@@ -257,7 +258,7 @@ std::string RenderList(size_t count, const std::function<std::string(size_t)>& i
 }  // namespace
 
 void JsonDocument::Set(std::string_view key, const nlohmann::ordered_json& value) {
-  fields_.emplace_back(std::string(key), value.dump());
+  fields_.emplace_back(std::string(key), JsonText(value));
 }
 
 void JsonDocument::SetRows(std::string_view key, const View& view) {
@@ -269,20 +270,20 @@ void JsonDocument::SetRows(std::string_view key, const View& view) {
                          for (size_t column_idx = 0; column_idx < view.columns.size(); ++column_idx)
                            object[view.columns[column_idx].key] =
                                column_idx < cells.size() ? cells[column_idx].Json() : nullptr;
-                         return object.dump();
+                         return JsonText(object);
                        }));
 }
 
 void JsonDocument::SetList(std::string_view key, const std::vector<nlohmann::ordered_json>& items) {
   fields_.emplace_back(std::string(key),
-                       RenderList(items.size(), [&](size_t idx) { return items[idx].dump(); }));
+                       RenderList(items.size(), [&](size_t idx) { return JsonText(items[idx]); }));
 }
 
 std::string JsonDocument::Render() const {
   std::string out = "{\n";
   for (size_t field_idx = 0; field_idx < fields_.size(); ++field_idx) {
     out += "  ";
-    out += nlohmann::ordered_json(fields_[field_idx].first).dump();
+    out += JsonText(nlohmann::ordered_json(fields_[field_idx].first));
     out += ": ";
     out += fields_[field_idx].second;
     out += field_idx + 1 < fields_.size() ? ",\n" : "\n";

@@ -16,6 +16,7 @@
 #include "cli/analyze_command.h"
 #include "cli/command.h"
 #include "cli/ingest_command.h"
+#include "cli/json_text.h"
 #include "cli/option_bounds.h"
 #include "cli/rfm_views.h"
 #include "cli/segment_views.h"
@@ -201,7 +202,7 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
   // Rendered once, for the file and for --format json; not at all for a printed summary only.
   const bool needs_report = !request.output_dir.empty() || request.format == OutputFormat::kJson;
   const std::string report =
-      needs_report ? AnalysisReportJson(dataset, analysis, source).dump(1) + "\n" : "";
+      needs_report ? JsonText(AnalysisReportJson(dataset, analysis, source), 1) + "\n" : "";
   std::vector<std::string> written;
   if (outputs) {
     Result<std::vector<std::string>> rest = WriteSegmentationAndReport(

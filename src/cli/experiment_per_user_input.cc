@@ -13,6 +13,7 @@
 
 #include "cli/command.h"
 #include "io/column_mapping.h"
+#include "io/encoding.h"
 #include "stats/unit_metrics.h"
 #include "stats/winsorize.h"
 
@@ -112,6 +113,9 @@ Result<Plan> PlanColumns(const CsvPreview& preview, const std::string& file,
           "--ratio '{}': expected NAME=NUMERATOR/DENOMINATOR, e.g. aov=revenue/orders", item));
     RatioSpec ratio;
     ratio.name = item.substr(0, equals);
+    // The name is the user's own label, not a column: it reaches the report as it is.
+    if (!IsValidUtf8(ratio.name))
+      return Invalid("--ratio: the name before '=' is not valid UTF-8 text");
     Result<size_t> numerator =
         RequireColumn(preview, item.substr(equals + 1, slash - equals - 1), "--ratio", file);
     if (!numerator.ok()) return numerator.status();

@@ -391,7 +391,7 @@ nlohmann::ordered_json SummaryJson(const std::vector<SimulatedCell>& cells) {
 }
 
 /// The document of docs/ANALYTICS.md ("Campaign simulation", JSON).
-std::string JsonText(const SimulateArgs& args, const Simulation& simulation) {
+std::string SimulationJsonText(const SimulateArgs& args, const Simulation& simulation) {
   using Json = nlohmann::ordered_json;
   const OutcomeWindow& window = simulation.window;
   JsonDocument json;
@@ -491,7 +491,7 @@ Status RunSimulate(SimulateArgs& args, CommandOutcome& outcome) {
       PrintOut(outcome, TableText(args, simulation));
       break;
     case OutputFormat::kJson:
-      PrintOut(outcome, JsonText(args, simulation));
+      PrintOut(outcome, SimulationJsonText(args, simulation));
       break;
     case OutputFormat::kCsv:
       PrintOut(outcome, RenderCsv(SimulationResultsView(simulation.cells)));

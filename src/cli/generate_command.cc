@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/json_text.h"
 #include "cli/option_bounds.h"
 #include "cli/output_format.h"
 #include "core/date.h"
@@ -197,7 +198,7 @@ Status RunGenerate(const GenerateArgs& args, CommandOutcome& outcome) {
                                  {"output_bytes", summary->output_bytes},
                                  {"seconds", summary->seconds},
                                  {"threads", summary->threads}};
-    PrintOut(outcome, json.dump(2) + "\n");
+    PrintOut(outcome, JsonText(json, 2) + "\n");
   } else if (args.format == OutputFormat::kCsv) {
     std::string line = "kind,output,entities,rows,csv_bytes,output_bytes,seconds,threads\n";
     line += args.kind + ",";

@@ -12,6 +12,7 @@
 #include "cli/analysis_view.h"
 #include "cli/command.h"
 #include "cli/ingest_command.h"
+#include "cli/json_text.h"
 #include "cli/option_bounds.h"
 #include "cli/segment_model.h"
 #include "cli/segment_views.h"
@@ -216,7 +217,7 @@ Status RunEvaluate(PredictArgs& args, CommandOutcome& outcome) {
     case OutputFormat::kCsv: {
       std::string out = "metric,value\n";
       for (const auto& [name, value] : metrics.items())
-        out += fmt::format("{},{}\n", name, value.dump());
+        out += fmt::format("{},{}\n", name, JsonText(value));
       PrintOut(outcome, out);
       break;
     }

@@ -15,6 +15,7 @@
 #include "cli/analysis_view.h"
 #include "cli/command.h"
 #include "cli/ingest_command.h"
+#include "cli/json_text.h"
 #include "cli/option_bounds.h"
 #include "cli/segment_model.h"
 #include "cli/segment_views.h"
@@ -204,7 +205,7 @@ Status RunSegment(SegmentArgs& args, bool train_only, CommandOutcome& outcome) {
     case OutputFormat::kJson:
     case OutputFormat::kCsv: {
       if (*output_view == SegmentView::kModel) {
-        PrintOut(outcome, SegmentModelJson(model, dataset).dump(1) + "\n");
+        PrintOut(outcome, JsonText(SegmentModelJson(model, dataset), 1) + "\n");
         break;
       }
       const View& chosen = *output_view == SegmentView::kUsers      ? users

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "cli/date_window.h"
+#include "cli/json_text.h"
 #include "io/atomic_file.h"
 
 namespace growthlens::cli {
@@ -227,7 +228,7 @@ Result<SegmentModel> ParseSegmentModel(const std::string& text, const std::strin
 
 Status WriteSegmentModel(const std::string& path, const SegmentModel& model,
                          const Dataset& dataset) {
-  return WriteFileAtomically(path, SegmentModelJson(model, dataset).dump(1) + "\n");
+  return WriteFileAtomically(path, JsonText(SegmentModelJson(model, dataset), 1) + "\n");
 }
 
 Result<SegmentModel> ReadSegmentModel(const std::string& path) {

@@ -4,6 +4,8 @@
 
 #include <cctype>
 
+#include "cli/json_text.h"
+
 namespace growthlens::server {
 
 namespace {
@@ -37,7 +39,7 @@ std::string ApiError::Body() const {
   body["error"] = message;
   body["parameter"] =
       parameter.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(parameter);
-  return body.dump() + "\n";
+  return cli::JsonText(body) + "\n";
 }
 
 ApiError ErrorFromStatus(const Status& status) {

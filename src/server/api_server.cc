@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli/date_window.h"
+#include "cli/json_text.h"
 #include "core/date.h"
 #include "core/terminal_text.h"
 #include "io/atomic_file.h"
@@ -471,7 +472,7 @@ void ApiServer::AddRoutes() {
     body["datasets"] = nlohmann::ordered_json::array();
     for (const HeldPtr& held : {holdings->usage, holdings->transactions})
       if (held) body["datasets"].push_back(DatasetJson(*held));
-    SendJson(response, 200, body.dump() + "\n");
+    SendJson(response, 200, cli::JsonText(body) + "\n");
   });
 
   http.Post("/api/v1/demo", [this](const httplib::Request& request, httplib::Response& response) {
@@ -495,7 +496,7 @@ void ApiServer::AddRoutes() {
       Hold(held);
       body["datasets"].push_back(DatasetJson(*held));
     }
-    SendJson(response, 200, body.dump() + "\n");
+    SendJson(response, 200, cli::JsonText(body) + "\n");
   });
 
   http.Get("/api/v1/analysis",
@@ -511,7 +512,7 @@ void ApiServer::AddRoutes() {
            });
 
   http.Get("/api/v1/downloads", [this](const httplib::Request&, httplib::Response& response) {
-    SendJson(response, 200, DownloadsJson(ListDownloads(*shelf_.Snapshot())).dump() + "\n");
+    SendJson(response, 200, cli::JsonText(DownloadsJson(ListDownloads(*shelf_.Snapshot()))) + "\n");
   });
 
   http.Get(R"(/api/v1/downloads/([^/]+))", [this](const httplib::Request& request,

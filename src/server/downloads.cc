@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli/json_text.h"
+
 namespace growthlens::server {
 
 namespace {
@@ -101,7 +103,7 @@ Result<std::string> BuildReport(const Holdings& holdings, std::string_view page,
   }
   std::string html(page);
   if (!ReplaceOnce(html, "/*GROWTHLENS_PLOTLY*/", ScriptSafe(std::string(plotly))) ||
-      !ReplaceOnce(html, "/*GROWTHLENS_REPORT_JSON*/", ScriptSafe(report.dump())))
+      !ReplaceOnce(html, "/*GROWTHLENS_REPORT_JSON*/", ScriptSafe(cli::JsonText(report))))
     return Status(ErrorCode::kIoError,
                   fmt::format("{}: the report template lacks its placeholders", kReportName));
   return html;

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "cli/json_text.h"
 #include "server/api_responses.h"
 #include "server/api_server.h"
 #include "server/column_preview.h"
@@ -116,9 +117,8 @@ void ApiServer::AddUploadRoutes() {
       if (Result<ColumnMapping> mapped = MapColumns(preview->header, columns); !mapped.ok())
         return SendJson(
             response, 400,
-            MappingNeededJson(fmt::format("{} line 1: {}", file.name, mapped.status().message()),
-                              *preview)
-                    .dump() +
+            cli::JsonText(MappingNeededJson(
+                fmt::format("{} line 1: {}", file.name, mapped.status().message()), *preview)) +
                 "\n");
     }
     Result<HeldPtr> held = LoadUpload(file.path, columns, settings_.load);
@@ -129,7 +129,7 @@ void ApiServer::AddUploadRoutes() {
       return SendError(response, error);
     }
     Hold(*held);
-    SendJson(response, 200, DatasetJson(**held).dump() + "\n");
+    SendJson(response, 200, cli::JsonText(DatasetJson(**held)) + "\n");
   });
 
   http.Post("/api/v1/experiment/analyze", [this, refuse](const httplib::Request& request,
