@@ -31,13 +31,6 @@ std::optional<int64_t> IntegerId(std::string_view id) {
   return value;
 }
 
-std::vector<int64_t> DistinctDaysPerUser(const Dataset& dataset, Day first_day, Day last_day) {
-  const ActivityGrid grid(dataset, first_day, last_day);
-  std::vector<int64_t> distinct(dataset.users.size(), 0);
-  for (uint32_t user = 0; user < distinct.size(); ++user) distinct[user] = grid.ActiveDays(user);
-  return distinct;
-}
-
 std::vector<int64_t> DistinctInvoicesPerCustomer(const Dataset& dataset) {
   std::vector<int64_t> distinct(dataset.users.size(), 0);
   std::unordered_set<uint64_t> seen;
@@ -184,64 +177,66 @@ std::vector<uint32_t> UsersInIdOrder(const Dataset& dataset, const std::vector<u
   return users;
 }
 
-RfmTable ComputeRfm(const Dataset& dataset, const RfmOptions& options) {
-  RfmTable table;
-  const size_t user_count = dataset.users.size();
-  std::vector<uint8_t> active(user_count, 0);
-  std::vector<Day> last_day(user_count, INT32_MIN);
-  std::vector<CompensatedSum> monetary(dataset.kind() == DataKind::kUsage ? 0 : user_count);
-  std::vector<int64_t> events(dataset.kind() == DataKind::kUsage ? user_count : 0, 0);
-  Day first = INT32_MAX, last = INT32_MIN;
-  const bool usage = dataset.kind() == DataKind::kUsage;
-  if (usage) {
-    // Usage logs: straight over the columns; events are integers, summed exactly.
-    const UsageColumns& rows = dataset.usage;
-    for (size_t row = 0; row < rows.user.size(); ++row) {
-      const Day day = rows.day[row];
-      const uint32_t user = rows.user[row];
-      first = std::min(first, day);
-      last = std::max(last, day);
-      active[user] = 1;
-      last_day[user] = std::max(last_day[user], day);
-      events[user] += rows.events[row];
-    }
-  } else {
-    for (size_t row = 0; row < dataset.rows(); ++row) {
-      const Day day = dataset.DayOfRow(row);
-      first = std::min(first, day);
-      last = std::max(last, day);
-      const uint32_t user = dataset.UserOfRow(row);
-      if (user == kNullCode) continue;
-      active[user] = 1;
-      last_day[user] = std::max(last_day[user], day);
-      monetary[user].Add(dataset.AmountOfRow(row));
-    }
-  }
-  table.reference_day = options.reference_day.value_or(dataset.rows() == 0 ? 0 : last + 1);
-  if (dataset.rows() == 0) return table;
-  const std::vector<int64_t> frequency =
-      usage ? DistinctDaysPerUser(dataset, first, last) : DistinctInvoicesPerCustomer(dataset);
-  table.user = UsersInIdOrder(dataset, active);
-  FillRfm(table, options, [&](uint32_t user) {
-    return UserRfm{last_day[user], frequency[user],
-                   usage ? static_cast<double>(events[user]) : monetary[user].Value()};
-  });
-  return table;
-}
+namespace {
 
-RfmTable ComputeRfm(const Dataset& dataset, const UsageRollup& rollup, const RfmOptions& options) {
+/// A usage log's RFM from its users' active days and events: the one computation, whether the
+/// days come from the analysis' rollup or from the rows on their own.
+RfmTable UsageRfm(const Dataset& dataset, const ActivityGrid& grid,
+                  const std::vector<int64_t>& user_events, const RfmOptions& options) {
   RfmTable table;
-  const ActivityGrid& grid = rollup.days();
-  table.reference_day = options.reference_day.value_or(rollup.last_day() + 1);
+  table.reference_day = options.reference_day.value_or(grid.last_day() + 1);
   std::vector<uint8_t> active(dataset.users.size(), 0);
   for (uint32_t user = 0; user < active.size(); ++user)
     active[user] = grid.LastActiveDay(user).has_value() ? 1 : 0;
   table.user = UsersInIdOrder(dataset, active);
   FillRfm(table, options, [&](uint32_t user) {
     return UserRfm{*grid.LastActiveDay(user), grid.ActiveDays(user),
-                   static_cast<double>(rollup.user_events()[user])};
+                   static_cast<double>(user_events[user])};
   });
   return table;
+}
+
+}  // namespace
+
+RfmTable ComputeRfm(const Dataset& dataset, const RfmOptions& options) {
+  RfmTable table;
+  if (dataset.rows() == 0) {
+    table.reference_day = options.reference_day.value_or(0);
+    return table;
+  }
+  if (dataset.kind() == DataKind::kUsage) {
+    // Events are integers, summed exactly; the active days come from one grid over the rows.
+    const UsageColumns& rows = dataset.usage;
+    const auto [first, last] = std::minmax_element(rows.day.begin(), rows.day.end());
+    std::vector<int64_t> events(dataset.users.size(), 0);
+    for (size_t row = 0; row < rows.user.size(); ++row) events[rows.user[row]] += rows.events[row];
+    return UsageRfm(dataset, ActivityGrid(dataset, *first, *last), events, options);
+  }
+  const size_t user_count = dataset.users.size();
+  std::vector<uint8_t> active(user_count, 0);
+  std::vector<Day> last_day(user_count, INT32_MIN);
+  std::vector<CompensatedSum> monetary(user_count);
+  Day last = INT32_MIN;
+  for (size_t row = 0; row < dataset.rows(); ++row) {
+    const Day day = dataset.DayOfRow(row);
+    last = std::max(last, day);
+    const uint32_t user = dataset.UserOfRow(row);
+    if (user == kNullCode) continue;
+    active[user] = 1;
+    last_day[user] = std::max(last_day[user], day);
+    monetary[user].Add(dataset.AmountOfRow(row));
+  }
+  table.reference_day = options.reference_day.value_or(last + 1);
+  const std::vector<int64_t> frequency = DistinctInvoicesPerCustomer(dataset);
+  table.user = UsersInIdOrder(dataset, active);
+  FillRfm(table, options, [&](uint32_t user) {
+    return UserRfm{last_day[user], frequency[user], monetary[user].Value()};
+  });
+  return table;
+}
+
+RfmTable ComputeRfm(const Dataset& dataset, const UsageRollup& rollup, const RfmOptions& options) {
+  return UsageRfm(dataset, rollup.days(), rollup.user_events(), options);
 }
 
 std::array<SegmentSummary, kRfmSegmentCount> SummarizeSegments(const RfmTable& rfm) {
