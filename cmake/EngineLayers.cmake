@@ -20,8 +20,8 @@ function(growthlens_layer layer)
 endfunction()
 
 growthlens_layer(core FILES
-  dataset date derived_fields dictionary number_format status temporary_files terminal_text
-  worker_pool)
+  csv_field dataset date derived_fields dictionary number_format status temporary_files
+  terminal_text worker_pool)
 target_link_libraries(growthlens_core PUBLIC Threads::Threads)
 
 growthlens_layer(io FILES
