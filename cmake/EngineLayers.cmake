@@ -49,6 +49,9 @@ growthlens_layer(ml FILES
   kmeans_plusplus kmeans_run kmeans_sweep lloyd_step persona_stats rfm_features segmentation
   silhouette user_groups)
 target_link_libraries(growthlens_ml PUBLIC growthlens_core growthlens_metrics)
+if(NOT GROWTHLENS_TARGET_CLONES)  # ml's kernels are the ones with clones (core/target_clones.h)
+  target_compile_definitions(growthlens_ml PRIVATE GROWTHLENS_NO_TARGET_CLONES)
+endif()
 
 growthlens_layer(stats FILES
   arm_stats bayesian corrections cuped experiment_analysis frequentist metric_arms power
