@@ -45,9 +45,9 @@ target_link_libraries(growthlens_metrics PUBLIC growthlens_core Eigen3::Eigen)
 
 growthlens_layer(ml FILES
   centre_table centred_rows chunk_lanes cluster_labels cluster_metrics cluster_sums
-  distance_sums empty_clusters feature_matrix feature_transform hamerly_step kmeans
-  kmeans_plusplus kmeans_run kmeans_sweep lloyd_step persona_stats rfm_features segmentation
-  silhouette user_groups)
+  distance_sums empty_clusters feature_matrix feature_transform kmeans kmeans_plusplus
+  kmeans_run kmeans_sweep lloyd_step persona_stats rfm_features segmentation silhouette
+  user_groups)
 target_link_libraries(growthlens_ml PUBLIC growthlens_core growthlens_metrics)
 if(NOT GROWTHLENS_TARGET_CLONES)  # ml's kernels are the ones with clones (core/target_clones.h)
   target_compile_definitions(growthlens_ml PRIVATE GROWTHLENS_NO_TARGET_CLONES)
