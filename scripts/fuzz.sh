@@ -46,8 +46,8 @@ launcher=()
 if command -v ccache >/dev/null 2>&1; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
 if [ ! -f "$build/build.ninja" ]; then
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_CXX_COMPILER=clang++ -DGROWTHLENS_FUZZ=ON -DGROWTHLENS_BUILD_TESTS=OFF \
-    -DGROWTHLENS_BUILD_BENCHMARKS=OFF "${launcher[@]}"
+    -DCMAKE_CXX_COMPILER=clang++ -DGROWTHLENS_FUZZ=ON -DGROWTHLENS_WERROR=ON \
+    -DGROWTHLENS_BUILD_TESTS=OFF -DGROWTHLENS_BUILD_BENCHMARKS=OFF "${launcher[@]}"
 fi
 cmake --build "$build" --parallel "$(nproc)" --target fuzz_targets
 

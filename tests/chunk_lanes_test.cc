@@ -72,7 +72,7 @@ TEST(ChunkLanesTest, LloydPassEqualsNearestRowsAndChunkSums) {
     }
 
     LloydStep step(rows.lanes);
-    step.BeginIteration(centres, table, {});
+    step.BeginIteration(table);
     std::vector<int32_t> labels(shape.rows, -1);
     ChunkedClusterSums sums(chunks.count(), shape.k, shape.dims);
     size_t changed = 0;

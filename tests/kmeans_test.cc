@@ -1,6 +1,6 @@
 // KMeans against scikit-learn 1.2.1 (tests/golden/make_kmeans_golden.py) and its own
 // invariants. Tolerances: labels and n_iter exact; inertia and centres 1e-9 relative to
-// scikit-learn; Lloyd vs Hamerly and 1 vs many threads bit-identical; on Online Retail RFM our
+// scikit-learn; 1 vs many threads bit-identical; on Online Retail RFM our
 // k-means++ (other random draws than numpy's) must reach an inertia within 0.1% of sklearn's.
 
 #include "ml/kmeans.h"
@@ -22,11 +22,6 @@
 #include "ml_test_data.h"
 
 namespace growthlens::ml {
-
-// Test names and failure messages show the algorithm by name (found by argument lookup).
-void PrintTo(KMeansAlgorithm algorithm, std::ostream* out) {
-  *out << (algorithm == KMeansAlgorithm::kLloyd ? "lloyd" : "hamerly");
-}
 
 namespace {
 
@@ -66,16 +61,15 @@ void PrintTo(const GoldenCase& golden_case, std::ostream* out) {
   *out << golden_case.name;
 }
 
-class KMeansGolden : public ::testing::TestWithParam<std::tuple<GoldenCase, KMeansAlgorithm>> {};
+class KMeansGolden : public ::testing::TestWithParam<GoldenCase> {};
 
 TEST_P(KMeansGolden, FromFixedCentresMatchesSklearn) {
-  const auto& [golden_case, algorithm] = GetParam();
+  const GoldenCase& golden_case = GetParam();
   const auto golden = testing::MlGolden("kmeans_points.golden");
   const std::string name = golden_case.name;
   KMeansOptions options;
   options.max_iter = golden_case.max_iter;
   options.tol = golden_case.tol;
-  options.algorithm = algorithm;
   const Result<KMeansResult> fit =
       FitKMeansFrom(GoldenPoints(), GoldenInit(golden_case.init), options);
   ASSERT_TRUE(fit.ok()) << fit.status().message();
@@ -102,17 +96,12 @@ TEST_P(KMeansGolden, FromFixedCentresMatchesSklearn) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Cases, KMeansGolden,
-    ::testing::Combine(::testing::ValuesIn(kGoldenCases),
-                       ::testing::Values(KMeansAlgorithm::kLloyd, KMeansAlgorithm::kHamerly)),
-    [](const auto& param_info) {
-      std::string name =
-          std::string(std::get<0>(param_info.param).name) +
-          (std::get<1>(param_info.param) == KMeansAlgorithm::kLloyd ? "_lloyd" : "_hamerly");
-      for (char& c : name) c = (c == '-' || c == '.') ? '_' : c;
-      return name;
-    });
+INSTANTIATE_TEST_SUITE_P(Cases, KMeansGolden, ::testing::ValuesIn(kGoldenCases),
+                         [](const auto& param_info) {
+                           std::string name = param_info.param.name;
+                           for (char& c : name) c = (c == '-' || c == '.') ? '_' : c;
+                           return name;
+                         });
 
 void ExpectIdentical(const KMeansResult& a, const KMeansResult& b, const std::string& what) {
   EXPECT_EQ(a.labels, b.labels) << what;
@@ -122,39 +111,20 @@ void ExpectIdentical(const KMeansResult& a, const KMeansResult& b, const std::st
   EXPECT_EQ(a.best_init, b.best_init) << what;
 }
 
-TEST(KMeansTest, LloydAndHamerlyAreBitIdentical) {
-  for (const size_t k : {2u, 3u, 7u, 12u}) {
-    const FeatureMatrix x = testing::MakeBlobs(20'000, 5, 6, /*seed=*/k, /*spread=*/2.5);
-    KMeansOptions options;
-    options.k = k;
-    options.n_init = 3;
-    options.seed = 42;
-    options.algorithm = KMeansAlgorithm::kLloyd;
-    const Result<KMeansResult> lloyd = FitKMeans(x, options);
-    options.algorithm = KMeansAlgorithm::kHamerly;
-    const Result<KMeansResult> hamerly = FitKMeans(x, options);
-    ASSERT_TRUE(lloyd.ok() && hamerly.ok());
-    EXPECT_GT(lloyd->n_iter, 3u) << "a test that stops at once proves little";
-    ExpectIdentical(*lloyd, *hamerly, "k = " + std::to_string(k));
-  }
-}
-
 TEST(KMeansTest, SameResultOnAnyThreadCount) {
   const FeatureMatrix x = testing::MakeBlobs(30'000, 8, 8, /*seed=*/5, /*spread=*/3.0);
-  for (const KMeansAlgorithm algorithm : {KMeansAlgorithm::kLloyd, KMeansAlgorithm::kHamerly}) {
-    KMeansOptions options;
-    options.k = 8;
-    options.n_init = 2;
-    options.algorithm = algorithm;
-    options.threads = 1;
-    const Result<KMeansResult> serial = FitKMeans(x, options);
-    ASSERT_TRUE(serial.ok());
-    for (const unsigned threads : {2u, 3u, 8u}) {
-      options.threads = threads;
-      const Result<KMeansResult> parallel = FitKMeans(x, options);
-      ASSERT_TRUE(parallel.ok());
-      ExpectIdentical(*serial, *parallel, std::to_string(threads) + " threads");
-    }
+  KMeansOptions options;
+  options.k = 8;
+  options.n_init = 2;
+  options.threads = 1;
+  const Result<KMeansResult> serial = FitKMeans(x, options);
+  ASSERT_TRUE(serial.ok());
+  EXPECT_GT(serial->n_iter, 3u) << "a test that stops at once proves little";
+  for (const unsigned threads : {2u, 3u, 8u}) {
+    options.threads = threads;
+    const Result<KMeansResult> parallel = FitKMeans(x, options);
+    ASSERT_TRUE(parallel.ok());
+    ExpectIdentical(*serial, *parallel, std::to_string(threads) + " threads");
   }
 }
 
@@ -228,18 +198,14 @@ TEST(KMeansTest, EmptyClusterTakesTheFarthestRow) {
   // row 10 (farthest from its centre 1), leaving {0, 1, 2} around 1: inertia 2.
   const FeatureMatrix x = FeatureMatrix::FromRowMajor(4, 1, {0.0, 1.0, 2.0, 10.0}).value();
   const FeatureMatrix init = FeatureMatrix::FromRowMajor(2, 1, {1.0, 100.0}).value();
-  for (const KMeansAlgorithm algorithm : {KMeansAlgorithm::kLloyd, KMeansAlgorithm::kHamerly}) {
-    KMeansOptions options;
-    options.algorithm = algorithm;
-    const Result<KMeansResult> fit = FitKMeansFrom(x, init, options);
-    ASSERT_TRUE(fit.ok());
-    EXPECT_EQ(fit->empty_cluster_relocations, 1u);
-    EXPECT_EQ(fit->labels, (std::vector<int32_t>{0, 0, 0, 1}));
-    EXPECT_DOUBLE_EQ(fit->centres(0, 0), 1.0);
-    EXPECT_DOUBLE_EQ(fit->centres(1, 0), 10.0);
-    EXPECT_DOUBLE_EQ(fit->inertia, 2.0);
-    EXPECT_TRUE(fit->converged);
-  }
+  const Result<KMeansResult> fit = FitKMeansFrom(x, init, KMeansOptions{});
+  ASSERT_TRUE(fit.ok());
+  EXPECT_EQ(fit->empty_cluster_relocations, 1u);
+  EXPECT_EQ(fit->labels, (std::vector<int32_t>{0, 0, 0, 1}));
+  EXPECT_DOUBLE_EQ(fit->centres(0, 0), 1.0);
+  EXPECT_DOUBLE_EQ(fit->centres(1, 0), 10.0);
+  EXPECT_DOUBLE_EQ(fit->inertia, 2.0);
+  EXPECT_TRUE(fit->converged);
 }
 
 TEST(KMeansTest, EdgeCasesKOneAndKRows) {

@@ -106,19 +106,6 @@ bool WriteTransactions(const Dataset& dataset, BufferedFile& file) {
 
 }  // namespace
 
-void AppendCsvField(std::string_view field, std::string& out) {
-  if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out.append(field);
-    return;
-  }
-  out.push_back('"');
-  for (char c : field) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
-
 Status WriteDatasetCsv(const Dataset& dataset, const std::string& path) {
   Result<AtomicFile> file = AtomicFile::Create(path);
   if (!file.ok()) return file.status();

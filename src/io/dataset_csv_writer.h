@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "core/csv_field.h"  // AppendCsvField, which the commands use with this writer
 #include "core/dataset.h"
 #include "core/status.h"
 
@@ -11,8 +12,5 @@ namespace growthlens {
 
 /// Writes to `path` atomically (see AtomicFile): a crash never leaves a half-written file.
 Status WriteDatasetCsv(const Dataset& dataset, const std::string& path);
-
-/// Appends `field` to `out`, quoted per RFC 4180 when it holds a comma, quote or line break.
-void AppendCsvField(std::string_view field, std::string& out);
 
 }  // namespace growthlens

@@ -6,6 +6,7 @@
 
 #include "core/compensated_sum.h"
 #include "core/parallel.h"
+#include "core/stopwatch.h"
 #include "metrics/usage_rollup.h"
 #include "metrics/user_rows.h"
 
@@ -24,11 +25,9 @@ struct AnalysisTask {
 std::vector<AnalysisTiming> RunTasks(const std::vector<AnalysisTask>& tasks, unsigned threads) {
   std::vector<AnalysisTiming> timings(tasks.size());
   ParallelFor(tasks.size(), threads, [&](size_t task_idx) {
-    const auto start = std::chrono::steady_clock::now();
+    const Stopwatch stopwatch;
     tasks[task_idx].run();
-    timings[task_idx] = {
-        tasks[task_idx].name,
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
+    timings[task_idx] = {tasks[task_idx].name, stopwatch.Seconds()};
   });
   return timings;
 }
@@ -49,11 +48,9 @@ void RunFromRows(const Dataset& dataset, const UserRows& by_user, const Analysis
   // Transactions: the revenue tables all start from the revenue per order, computed once.
   std::vector<CompensatedSum> order_revenue;
   if (dataset.kind() == DataKind::kTransactions) {
-    const auto start = std::chrono::steady_clock::now();
+    const Stopwatch stopwatch;
     order_revenue = OrderRevenue(dataset);
-    analysis.timings.push_back(
-        {"revenue per order",
-         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+    analysis.timings.push_back({"revenue per order", stopwatch.Seconds()});
   }
   std::vector<AnalysisTask> tasks;
   tasks.push_back({"rfm", [&] {
@@ -98,11 +95,9 @@ void RunFromRows(const Dataset& dataset, const UserRows& by_user, const Analysis
 /// it, side by side.
 void RunFromRollup(const Dataset& dataset, const UserRows& by_user, const AnalysisOptions& options,
                    Analysis& analysis) {
-  const auto start = std::chrono::steady_clock::now();
+  const Stopwatch stopwatch;
   UsageRollup rollup(dataset, by_user, options.series_period, options.threads);
-  analysis.timings.push_back(
-      {"roll up rows by user",
-       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+  analysis.timings.push_back({"roll up rows by user", stopwatch.Seconds()});
   std::vector<AnalysisTask> tasks;
   tasks.push_back({"rfm", [&] {
                      analysis.rfm = ComputeRfm(dataset, rollup, options.rfm);
@@ -169,22 +164,18 @@ double TopShare(std::vector<double> values, double fraction) {
 Analysis RunAnalysis(const Dataset& dataset, const AnalysisOptions& options) {
   Analysis analysis;
   analysis.kind = dataset.kind();
-  const auto start = std::chrono::steady_clock::now();
+  const Stopwatch grouping;
   const UserRows by_user(dataset);
-  analysis.timings.push_back(
-      {"group rows by user",
-       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+  analysis.timings.push_back({"group rows by user", grouping.Seconds()});
 
   if (UsageRollup::Covers(dataset, by_user))
     RunFromRollup(dataset, by_user, options, analysis);
   else
     RunFromRows(dataset, by_user, options, analysis);
 
-  const auto insights_start = std::chrono::steady_clock::now();
+  const Stopwatch insights;
   analysis.insights = ComputeInsights(dataset, analysis);
-  analysis.timings.push_back(
-      {"insights",
-       std::chrono::duration<double>(std::chrono::steady_clock::now() - insights_start).count()});
+  analysis.timings.push_back({"insights", insights.Seconds()});
   return analysis;
 }
 

@@ -1,7 +1,6 @@
 #include "ml/centre_table.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 #include <limits>
 
@@ -32,7 +31,7 @@ struct KernelTable {
 
 // scores[r * packs + p] = pack p of row r's scores, for r < kRows. Every lane is
 // norm + x_0 m_0 + x_1 m_1 + ... in that order, whatever kRows: the same bits for a row scored
-// alone (Hamerly) or in a block (Lloyd).
+// alone or in a block.
 template <size_t kRows>
 [[gnu::always_inline]] inline void ScoreRows(const KernelTable& table, const double* rows,
                                              CentrePack* scores) {
@@ -55,21 +54,6 @@ template <size_t kRows>
   Double4 low = scores[0].lanes;
   for (size_t pack_idx = 1; pack_idx < packs; ++pack_idx)
     low = scores[pack_idx].lanes < low ? scores[pack_idx].lanes : low;
-  return std::min(std::min(low[0], low[1]), std::min(low[2], low[3]));
-}
-
-// Smallest score of the centres other than `excluded`: the excluded lane is masked in the
-// vectors (writing +inf into the buffer and reloading it would stall store forwarding).
-[[gnu::always_inline]] inline double MinScoreExcept(const CentrePack* scores, size_t packs,
-                                                    int32_t excluded) {
-  const Double4 infinity = {kInfinity, kInfinity, kInfinity, kInfinity};
-  Index4 lane = {0, 1, 2, 3};
-  Double4 low = infinity;
-  for (size_t pack_idx = 0; pack_idx < packs; ++pack_idx) {
-    const Double4 candidate = lane == excluded ? infinity : scores[pack_idx].lanes;
-    low = candidate < low ? candidate : low;
-    lane += static_cast<int64_t>(kCentresPerPack);
-  }
   return std::min(std::min(low[0], low[1]), std::min(low[2], low[3]));
 }
 
@@ -98,18 +82,15 @@ template <size_t kRows>
   return static_cast<int32_t>(first[0]);
 }
 
-// The argmin of four rows at once (the same first-index rule as ArgMin) and, with kSecond, the
-// best and second-best scores. The scores are transposed 4 x 4 per pack so that each vector
-// holds one centre's scores for the four rows; a running best (and second best) and its index
-// then take a few vertical operations per centre, with no horizontal reduction per row.
-template <bool kSecond>
+// The argmin of four rows at once (the same first-index rule as ArgMin). The scores are
+// transposed 4 x 4 per pack so that each vector holds one centre's scores for the four rows; a
+// running best and its index then take a few vertical operations per centre, with no
+// horizontal reduction per row.
 [[gnu::always_inline]] inline void NearestOfFour(const CentrePack* scores, size_t packs, size_t k,
-                                                 int32_t* labels, double* best_scores,
-                                                 double* second_scores) {
+                                                 int32_t* labels) {
   using Int4 = int32_t __attribute__((vector_size(16)));
   const Double4 infinity = {kInfinity, kInfinity, kInfinity, kInfinity};
   Double4 best = infinity;
-  Double4 second = infinity;
   Index4 best_centre = {0, 0, 0, 0};
   for (size_t pack_idx = 0; pack_idx < packs; ++pack_idx) {
     const Double4 row0 = scores[pack_idx].lanes;
@@ -133,10 +114,6 @@ template <bool kSecond>
       }
       const Double4 score = by_centre[lane];
       const Index4 better = score < best;
-      if constexpr (kSecond) {
-        const Double4 runner_up = score < second ? score : second;
-        second = better ? best : runner_up;
-      }
       best = better ? score : best;
       const int64_t index = static_cast<int64_t>(centre);
       best_centre = better ? Index4{index, index, index, index} : best_centre;
@@ -144,15 +121,11 @@ template <bool kSecond>
   }
   const Int4 narrow = __builtin_convertvector(best_centre, Int4);
   std::memcpy(labels, &narrow, sizeof(narrow));
-  if constexpr (kSecond) {
-    std::memcpy(best_scores, &best, sizeof(best));
-    std::memcpy(second_scores, &second, sizeof(second));
-  }
 }
 
 // The one place scores are computed. Compiled for x86-64-v3 (AVX2 + FMA) and for the
-// baseline; the loader picks one clone per CPU, so Lloyd and Hamerly, which both come here,
-// see bit-identical scores.
+// baseline; the loader picks one clone per CPU (and lloyd_step's clone for the same CPU rounds
+// its multiply-adds alike, so prediction labels rows as the fit did).
 GROWTHLENS_TARGET_CLONES("arch=x86-64-v3", "default")
 void NearestKernel(const KernelTable& table, const double* rows, size_t count, int32_t* labels) {
   const size_t needed = kBlockRows * table.packs;
@@ -163,8 +136,7 @@ void NearestKernel(const KernelTable& table, const double* rows, size_t count, i
   for (; row_idx + kBlockRows <= count; row_idx += kBlockRows) {
     ScoreRows<kBlockRows>(table, rows + row_idx * table.dims, scores);
     for (size_t row = 0; row < kBlockRows; row += 4)
-      NearestOfFour<false>(scores + row * table.packs, table.packs, table.k, labels + row_idx + row,
-                           nullptr, nullptr);
+      NearestOfFour(scores + row * table.packs, table.packs, table.k, labels + row_idx + row);
   }
   for (; row_idx < count; ++row_idx) {
     ScoreRows<1>(table, rows + row_idx * table.dims, scores);
@@ -194,47 +166,6 @@ void ScoresKernel(const KernelTable& table, const double* rows, size_t count, do
   }
 }
 
-// Nearest and second-nearest centres of rows picked by index (Hamerly's rescoring): the picked
-// rows are copied into blocks so they are scored as Lloyd scores its rows.
-GROWTHLENS_TARGET_CLONES("arch=x86-64-v3", "default")
-void NearestTwoKernel(const KernelTable& table, const double* all_rows, const uint32_t* picked,
-                      size_t count, NearestTwo* results) {
-  const size_t needed = kBlockRows * table.packs;
-  CentrePack stack_scores[kStackPacks];
-  std::vector<CentrePack> heap_scores(needed > kStackPacks ? needed : 0);
-  CentrePack* scores = needed > kStackPacks ? heap_scores.data() : stack_scores;
-  std::vector<double> block(kBlockRows * table.dims);
-  for (size_t begin = 0; begin < count; begin += kBlockRows) {
-    const size_t rows = std::min(kBlockRows, count - begin);
-    for (size_t row = 0; row < rows; ++row) {
-      std::copy_n(all_rows + static_cast<size_t>(picked[begin + row]) * table.dims, table.dims,
-                  block.data() + row * table.dims);
-    }
-    if (rows == kBlockRows) {
-      ScoreRows<kBlockRows>(table, block.data(), scores);
-      int32_t labels[kBlockRows];
-      double best[kBlockRows];
-      double second[kBlockRows];
-      for (size_t row = 0; row < kBlockRows; row += 4) {
-        NearestOfFour<true>(scores + row * table.packs, table.packs, table.k, labels + row,
-                            best + row, second + row);
-      }
-      for (size_t row = 0; row < kBlockRows; ++row)
-        results[begin + row] = NearestTwo{labels[row], best[row], second[row]};
-      continue;
-    }
-    for (size_t row = 0; row < rows; ++row)
-      ScoreRows<1>(table, block.data() + row * table.dims, scores + row * table.packs);
-    for (size_t row = 0; row < rows; ++row) {
-      CentrePack* row_scores = scores + row * table.packs;
-      NearestTwo& result = results[begin + row];
-      result.label = ArgMin(row_scores, table.packs);
-      result.best_score = reinterpret_cast<const double*>(row_scores)[result.label];
-      result.second_score = MinScoreExcept(row_scores, table.packs, result.label);
-    }
-  }
-}
-
 }  // namespace
 
 CentreTable::CentreTable(const FeatureMatrix& centres)
@@ -251,7 +182,6 @@ CentreTable::CentreTable(const FeatureMatrix& centres)
         norm = 0;
         for (size_t dim = 0; dim < dims_; ++dim)
           norm += centres(centre, dim) * centres(centre, dim);
-        max_norm_ = std::max(max_norm_, std::sqrt(norm));
       }
       squared_norms_[pack_idx].lanes[lane] = norm;
       for (size_t dim = 0; dim < dims_; ++dim) {
@@ -270,12 +200,6 @@ void CentreTable::NearestRows(const double* rows, size_t count, int32_t* labels)
 void CentreTable::Scores(const double* rows, size_t count, double* scores) const {
   const KernelTable table{k_, dims_, packs_, minus_two_transposed_.data(), squared_norms_.data()};
   ScoresKernel(table, rows, count, scores);
-}
-
-void CentreTable::NearestTwoRows(const FeatureMatrix& x, std::span<const uint32_t> rows,
-                                 NearestTwo* results) const {
-  const KernelTable table{k_, dims_, packs_, minus_two_transposed_.data(), squared_norms_.data()};
-  NearestTwoKernel(table, x.values().data(), rows.data(), rows.size(), results);
 }
 
 }  // namespace growthlens::ml

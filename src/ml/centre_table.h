@@ -3,12 +3,11 @@
 // needs only score_j = ||c_j||^2 - 2 x.c_j (the squared distance minus ||x||^2, which does not
 // change the argmin), as scikit-learn's Lloyd kernel computes it. The table stores -2 c
 // transposed and padded to whole SIMD packs, so one row's k scores are d fused multiply-adds on
-// packs of centres. Lloyd and Hamerly both score through the same kernel, so their labels are
-// bit-identical.
+// packs of centres. Lloyd's lane kernel (lloyd_step) scores exactly as this one, term for term,
+// so prediction labels rows as the fit did.
 
 #include <cstddef>
 #include <cstdint>
-#include <span>
 #include <vector>
 
 #include "ml/feature_matrix.h"
@@ -27,13 +26,6 @@ struct alignas(32) CentrePack {
   Double4 lanes;
 };
 
-/// The nearest and second-nearest centres of one row, by score.
-struct NearestTwo {
-  int32_t label = 0;
-  double best_score = 0;
-  double second_score = 0;  // +inf when k == 1
-};
-
 class CentreTable {
  public:
   explicit CentreTable(const FeatureMatrix& centres);
@@ -41,8 +33,6 @@ class CentreTable {
   size_t k() const { return k_; }
   size_t dims() const { return dims_; }
   size_t packs() const { return packs_; }
-  /// Largest ||c_j||: bounds the rounding error of a score (see HamerlyStep).
-  double max_norm() const { return max_norm_; }
 
   /// The values every score is computed from: -2 c_j[dim] and ||c_j||^2 (for kernels that
   /// hold rows in SIMD lanes and must score exactly as these kernels do).
@@ -62,16 +52,10 @@ class CentreTable {
   /// scikit-learn's _euclidean_distances (k-means++ samples by it).
   void Scores(const double* rows, size_t count, double* scores) const;
 
-  /// The same argmin for the rows of `x` listed in `rows`, with the best and second-best
-  /// scores (Hamerly's bounds); results[i] belongs to rows[i].
-  void NearestTwoRows(const FeatureMatrix& x, std::span<const uint32_t> rows,
-                      NearestTwo* results) const;
-
  private:
   size_t k_;
   size_t dims_;
   size_t packs_;
-  double max_norm_ = 0;
   std::vector<CentrePack> minus_two_transposed_;  // [dim][pack]
   std::vector<CentrePack> squared_norms_;         // [pack]
 };

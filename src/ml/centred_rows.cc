@@ -17,7 +17,7 @@ std::vector<double> MergeInOrder(const std::vector<double>& partial, size_t widt
 
 }  // namespace
 
-CentredRows CentredRows::From(const FeatureMatrix& input, unsigned threads, bool with_lanes) {
+CentredRows CentredRows::From(const FeatureMatrix& input, unsigned threads) {
   CentredRows centred;
   const size_t rows = input.rows();
   const size_t dims = input.cols();
@@ -73,7 +73,7 @@ CentredRows CentredRows::From(const FeatureMatrix& input, unsigned threads, bool
     variance_sum += centred.variance[dim];
   }
   centred.mean_variance = dims == 0 ? 0.0 : variance_sum / static_cast<double>(dims);
-  if (with_lanes) centred.lanes = ChunkLanes(centred.x, centred.row_norms2, threads);
+  centred.lanes = ChunkLanes(centred.x, centred.row_norms2, threads);
   return centred;
 }
 

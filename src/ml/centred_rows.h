@@ -20,8 +20,7 @@ struct CentredRows {
   ChunkLanes lanes;                // x and row_norms2 for the lane kernels (Lloyd, k-means++)
 
   /// Column statistics by fixed chunks merged in order: the same bits on any thread count.
-  /// `with_lanes` false leaves `lanes` empty (Hamerly from given centres reads rows only).
-  static CentredRows From(const FeatureMatrix& input, unsigned threads, bool with_lanes = true);
+  static CentredRows From(const FeatureMatrix& input, unsigned threads);
 };
 
 /// Sum of squared distances of every row to its labelled centre (direct differences, as

@@ -47,8 +47,7 @@ Status CheckK(size_t k, size_t rows) {
 }
 
 RunSettings SettingsFor(const KMeansOptions& options, const CentredRows& rows) {
-  return RunSettings{options.max_iter, options.tol * rows.mean_variance, options.algorithm,
-                     options.threads};
+  return RunSettings{options.max_iter, options.tol * rows.mean_variance, options.threads};
 }
 
 // scikit-learn's _is_same_clustering: `second` is `first` with clusters renamed.
@@ -146,9 +145,7 @@ Result<KMeansResult> FitKMeansFrom(const FeatureMatrix& x, const FeatureMatrix& 
                            " features, the rows " + std::to_string(x.cols()));
   }
   GROWTHLENS_RETURN_IF_ERROR(initial_centres.CheckFinite().WithContext("kmeans initial centres"));
-  // No seeding here: Hamerly reads the rows only.
-  const CentredRows rows =
-      CentredRows::From(x, options.threads, options.algorithm == KMeansAlgorithm::kLloyd);
+  const CentredRows rows = CentredRows::From(x, options.threads);
   FeatureMatrix centres = initial_centres;
   for (size_t cluster = 0; cluster < centres.rows(); ++cluster) {
     const std::span<double> centre = centres.row(cluster);

@@ -23,9 +23,9 @@
 //    lower row index); the row's contribution moves from its cluster's sums to the empty one,
 //    but its label only changes at the next assignment. That is scikit-learn's rule
 //    (_relocate_empty_clusters_dense), whose tie order is unspecified; ours is fixed.
-//  * kLloyd and kHamerly give bit-identical labels, centres, inertia and n_iter: Hamerly skips
-//    a row only when its bounds prove, with a margin for rounding, that Lloyd's computed
-//    argmin would keep the label.
+//  * The algorithm is Lloyd's: every row against every centre, every iteration. (A bit-exact
+//    Hamerly variant was removed: slower than Lloyd for the k <= 10 of segmentation, and
+//    selectable by no command; see docs/BENCHMARKS.md.)
 
 #include <cstddef>
 #include <cstdint>
@@ -38,20 +38,12 @@
 
 namespace growthlens::ml {
 
-enum class KMeansAlgorithm {
-  kLloyd,    // every row against every centre, every iteration (the default, as scikit-learn)
-  kHamerly,  // triangle-inequality bounds skip rows whose centre cannot change; the bookkeeping
-             // costs more than it saves for small k x d (measured: slower up to k ~ 12 at
-             // d = 3..8, about 1.5x faster at k = 32), the same result either way
-};
-
 struct KMeansOptions {
   size_t k = 8;
   size_t n_init = 10;  // scikit-learn 1.2's default
   size_t max_iter = 300;
-  double tol = 1e-4;  // relative to the mean column variance
-  uint64_t seed = 0;  // seeds a std::mt19937_64 shared by the n_init seedings, in order
-  KMeansAlgorithm algorithm = KMeansAlgorithm::kLloyd;
+  double tol = 1e-4;     // relative to the mean column variance
+  uint64_t seed = 0;     // seeds a std::mt19937_64 shared by the n_init seedings, in order
   unsigned threads = 0;  // 0 = every core
   // Requested when nobody waits for the fit: the initialisations not yet started are skipped and
   // the fit fails (a server client that left; n_init can be 100).
@@ -68,7 +60,7 @@ struct KMeansResult {
   size_t empty_cluster_relocations = 0;  // in the kept run
 };
 
-/// k-means++ seeding then Lloyd/Hamerly, n_init times. Errors: k < 1, k > rows, no columns,
+/// k-means++ seeding then Lloyd, n_init times. Errors: k < 1, k > rows, no columns,
 /// non-finite values, n_init or max_iter 0, negative tol.
 Result<KMeansResult> FitKMeans(const FeatureMatrix& x, const KMeansOptions& options);
 

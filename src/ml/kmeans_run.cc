@@ -1,50 +1,39 @@
 #include "ml/kmeans_run.h"
 
 #include <numeric>
+#include <utility>
 
 #include "core/parallel.h"
 #include "ml/cluster_sums.h"
 #include "ml/empty_clusters.h"
-#include "ml/hamerly_step.h"
 #include "ml/lloyd_step.h"
 #include "ml/row_chunks.h"
 
 namespace growthlens::ml {
 
-namespace {
-
-template <typename Step>
-RunOutcome RunWith(Step& step, const CentredRows& rows, FeatureMatrix centres,
-                   const RunSettings& settings) {
+RunOutcome RunKMeans(const CentredRows& rows, FeatureMatrix initial_centres,
+                     const RunSettings& settings) {
   const FeatureMatrix& x = rows.x;
+  FeatureMatrix centres = std::move(initial_centres);
   const RowChunks chunks(x.rows());
   ChunkedClusterSums partial_sums(chunks.count(), centres.rows(), x.cols());
   ClusterTotals totals;
   std::vector<double> shifts;  // empty: the first iteration has no previous centres
+  LloydStep step(rows.lanes);
 
   RunOutcome outcome;
   outcome.labels.assign(x.rows(), -1);  // never a label, so iteration 0 cannot look converged
   // One assignment of every row (with the cluster sums when `sum`); returns the labels changed.
-  constexpr bool kGrouped = GroupAssignmentStep<Step>;
-  std::vector<size_t> changed(kGrouped ? rows.lanes.groups() : chunks.count());
+  std::vector<size_t> changed(rows.lanes.groups());
   const auto assign = [&](bool sum) {
-    if constexpr (kGrouped) {
-      ParallelFor(changed.size(), settings.threads, [&](size_t group) {
-        changed[group] = step.AssignGroup(group, outcome.labels, sum ? &partial_sums : nullptr);
-      });
-    } else {
-      ParallelFor(changed.size(), settings.threads, [&](size_t chunk_idx) {
-        const RowRange range = chunks[chunk_idx];
-        changed[chunk_idx] = step.AssignRows(range, outcome.labels);
-        if (sum) partial_sums.Accumulate(chunk_idx, x, range, outcome.labels);
-      });
-    }
+    ParallelFor(changed.size(), settings.threads, [&](size_t group) {
+      changed[group] = step.AssignGroup(group, outcome.labels, sum ? &partial_sums : nullptr);
+    });
     return std::accumulate(changed.begin(), changed.end(), size_t{0});
   };
   bool strict = false;
   for (size_t iteration = 0; iteration < settings.max_iter; ++iteration) {
-    const CentreTable table(centres);
-    step.BeginIteration(centres, table, shifts);
+    step.BeginIteration(CentreTable(centres));
     const size_t changed_labels = assign(/*sum=*/true);
     partial_sums.Merge(totals, settings.threads);
     outcome.empty_cluster_relocations +=
@@ -66,25 +55,12 @@ RunOutcome RunWith(Step& step, const CentredRows& rows, FeatureMatrix centres,
   outcome.converged = outcome.converged || strict;
   if (!strict) {
     // Labels from the last assignment belong to the previous centres: relabel (no update).
-    const CentreTable table(centres);
-    step.BeginIteration(centres, table, shifts);
+    step.BeginIteration(CentreTable(centres));
     assign(/*sum=*/false);
   }
   outcome.inertia = InertiaOf(x, centres, outcome.labels, settings.threads);
   outcome.centres = std::move(centres);
   return outcome;
-}
-
-}  // namespace
-
-RunOutcome RunKMeans(const CentredRows& rows, FeatureMatrix initial_centres,
-                     const RunSettings& settings) {
-  if (settings.algorithm == KMeansAlgorithm::kHamerly) {
-    HamerlyStep step(rows.x, rows.row_norms2);
-    return RunWith(step, rows, std::move(initial_centres), settings);
-  }
-  LloydStep step(rows.lanes);
-  return RunWith(step, rows, std::move(initial_centres), settings);
 }
 
 }  // namespace growthlens::ml

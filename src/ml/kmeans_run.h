@@ -1,8 +1,8 @@
 #pragma once
 // One KMeans run from given initial centres: the iteration loop of scikit-learn's
-// _kmeans_single_lloyd, shared by every AssignmentStep. Each iteration assigns and accumulates
-// every row chunk (one pass over the data, chunk partials merged in order), relocates empty
-// clusters, averages, and tests convergence; see kmeans.h for the rules.
+// _kmeans_single_lloyd. Each iteration assigns and accumulates every row chunk (LloydStep: one
+// pass over the data, chunk partials merged in order), relocates empty clusters, averages, and
+// tests convergence; see kmeans.h for the rules.
 
 #include <cstdint>
 #include <vector>
@@ -16,7 +16,6 @@ namespace growthlens::ml {
 struct RunSettings {
   size_t max_iter = 300;
   double absolute_tol = 0;  // tol * mean column variance
-  KMeansAlgorithm algorithm = KMeansAlgorithm::kLloyd;
   unsigned threads = 0;
 };
 

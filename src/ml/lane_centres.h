@@ -2,7 +2,7 @@
 // Centres as the ChunkLanes kernels read them, and the score of one centre for the eight rows
 // of a lane pack. The score is CentreTable's, term for term: ||c||^2 + x_0 (-2 c_0) +
 // x_1 (-2 c_1) + ..., each term a multiply-add in the same order, so a row gets the same bits
-// in a lane as in CentreTable's kernels (Hamerly rescoring, k-means++, prediction).
+// in a lane as in CentreTable's kernels (k-means++, prediction).
 
 #include <cstddef>
 #include <vector>

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <span>
 
-#include "ml/assignment_step.h"
+#include "ml/centre_table.h"
 #include "ml/chunk_lanes.h"
 #include "ml/cluster_sums.h"
 #include "ml/lane_centres.h"
@@ -18,10 +18,8 @@ class LloydStep {
  public:
   explicit LloydStep(const ChunkLanes& lanes) : lanes_(&lanes) {}
 
-  void BeginIteration(const FeatureMatrix& /*centres*/, const CentreTable& table,
-                      std::span<const double> /*shifts*/) {
-    centres_ = LaneCentres(table);
-  }
+  /// Takes the iteration's centres, before any group is assigned.
+  void BeginIteration(const CentreTable& table) { centres_ = LaneCentres(table); }
   /// Labels of the rows of lane group `group` (CentreTable's argmin, first index on ties) and,
   /// when `sums` is given, the cluster sums of the group's chunks; returns how many labels
   /// changed. Groups may be assigned concurrently.
@@ -31,7 +29,5 @@ class LloydStep {
   const ChunkLanes* lanes_;
   LaneCentres centres_;
 };
-
-static_assert(GroupAssignmentStep<LloydStep>);
 
 }  // namespace growthlens::ml

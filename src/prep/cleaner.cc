@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <optional>
 
 #include <fmt/format.h>
 
 #include "core/parallel.h"
+#include "core/stopwatch.h"
 #include "prep/cancellation_netting.h"
 #include "prep/dataset_builder.h"
 #include "prep/duplicate_finder.h"
@@ -220,7 +220,7 @@ RowExample DescribeDrop(const StagedTable& table, size_t chunk_idx, size_t row, 
 
 Result<CleanedData> CleanStagedTable(CsvReadResult&& read, const CleaningOptions& options,
                                      unsigned threads, bool strict, size_t max_examples) {
-  const auto start = std::chrono::steady_clock::now();
+  const Stopwatch stopwatch;
   StagedTable& table = read.table;
   const DataKind kind = table.mapping.kind;
 
@@ -307,8 +307,7 @@ Result<CleanedData> CleanStagedTable(CsvReadResult&& read, const CleaningOptions
   cleaned.dataset = std::move(built.dataset);
   if (kind == DataKind::kTransactions) MarkNonProducts(cleaned.dataset, options.non_products);
   report.signup_conflicts = built.signup_conflicts;
-  report.clean_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report.clean_seconds = stopwatch.Seconds();
   return cleaned;
 }
 

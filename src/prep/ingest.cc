@@ -1,20 +1,19 @@
 #include "prep/ingest.h"
 
-#include <chrono>
 #include <filesystem>
+
+#include "core/stopwatch.h"
 
 namespace growthlens {
 
 namespace {
 
 Result<CleanedData> IngestBuffer(Result<InputBuffer> buffer, const std::string& name,
-                                 const IngestOptions& options,
-                                 std::chrono::steady_clock::time_point start) {
+                                 const IngestOptions& options, const Stopwatch& stopwatch) {
   if (!buffer.ok()) return buffer.status();
   Result<CsvReadResult> read = ReadCsv(*buffer, name, options.read);
   if (!read.ok()) return read.status();
-  const double read_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double read_seconds = stopwatch.Seconds();
   Result<CleanedData> cleaned =
       CleanStagedTable(std::move(read).value(), options.cleaning, options.read.threads,
                        options.strict, options.read.max_examples);
@@ -25,17 +24,17 @@ Result<CleanedData> IngestBuffer(Result<InputBuffer> buffer, const std::string& 
 }  // namespace
 
 Result<CleanedData> IngestFile(const std::string& path, const IngestOptions& options) {
-  const auto start = std::chrono::steady_clock::now();
+  const Stopwatch stopwatch;
   const std::string name = std::filesystem::path(path).filename().string();
   return IngestBuffer(InputBuffer::Load(path, options.encoding, Utf8Check::kByReader, options.gzip),
-                      name, options, start);
+                      name, options, stopwatch);
 }
 
 Result<CleanedData> IngestText(std::string text, const std::string& name,
                                const IngestOptions& options) {
-  const auto start = std::chrono::steady_clock::now();
+  const Stopwatch stopwatch;
   return IngestBuffer(InputBuffer::FromText(std::move(text), options.encoding, name), name, options,
-                      start);
+                      stopwatch);
 }
 
 }  // namespace growthlens

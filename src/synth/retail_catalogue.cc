@@ -7,7 +7,7 @@
 #include <string_view>
 #include <unordered_set>
 
-#include "synth/csv_field.h"
+#include "core/csv_field.h"
 #include "synth/random.h"
 
 namespace growthlens::synth {

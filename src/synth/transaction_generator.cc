@@ -1,15 +1,15 @@
 #include "synth/transaction_generator.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/csv_field.h"
+#include "core/stopwatch.h"
 #include "synth/alias_table.h"
 #include "synth/block_pipeline.h"
-#include "synth/csv_field.h"
 #include "synth/random.h"
 #include "synth/retail_catalogue.h"
 #include "synth/retail_model.h"
@@ -397,7 +397,7 @@ Status ValidateTransactionOptions(const TransactionGeneratorOptions& options) {
 
 Result<GenerationSummary> GenerateTransactions(const TransactionGeneratorOptions& options,
                                                OutputSink& sink, const ProgressCallback& progress) {
-  const auto started = std::chrono::steady_clock::now();
+  const Stopwatch stopwatch;
   GROWTHLENS_RETURN_IF_ERROR(ValidateTransactionOptions(options));
   const RetailModel model(options);
   const BlockLayout layout{options.customers, kCustomersPerBlock,
@@ -422,8 +422,7 @@ Result<GenerationSummary> GenerateTransactions(const TransactionGeneratorOptions
   };
   Result<GenerationSummary> summary = RunBlockPipeline(layout, produce, sink, progress);
   if (!summary.ok()) return summary.status();
-  summary->seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  summary->seconds = stopwatch.Seconds();
   return summary;
 }
 

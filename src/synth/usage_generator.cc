@@ -1,12 +1,12 @@
 #include "synth/usage_generator.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <unordered_set>
 
+#include "core/csv_field.h"
+#include "core/stopwatch.h"
 #include "synth/block_pipeline.h"
-#include "synth/csv_field.h"
 #include "synth/random.h"
 #include "synth/row_buffer.h"
 
@@ -230,7 +230,7 @@ Status ValidateUsageOptions(const UsageGeneratorOptions& options) {
 
 Result<GenerationSummary> GenerateUsageLog(const UsageGeneratorOptions& options, OutputSink& sink,
                                            const ProgressCallback& progress) {
-  const auto started = std::chrono::steady_clock::now();
+  const Stopwatch stopwatch;
   GROWTHLENS_RETURN_IF_ERROR(ValidateUsageOptions(options));
   const UsageModel model(options);
   const BlockLayout layout{options.users, kUsersPerBlock, ResolveThreadCount(options.threads)};
@@ -241,8 +241,7 @@ Result<GenerationSummary> GenerateUsageLog(const UsageGeneratorOptions& options,
   };
   Result<GenerationSummary> summary = RunBlockPipeline(layout, produce, sink, progress);
   if (!summary.ok()) return summary.status();
-  summary->seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  summary->seconds = stopwatch.Seconds();
   return summary;
 }
 
