@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
+#include "app/cohorts_analysis.h"
 #include "app/kpis_analysis.h"
+#include "app/lifecycle_analysis.h"
+#include "app/revenue_analysis.h"
 #include "app/rfm_analysis.h"
 #include "app/usage_analysis.h"
 
@@ -22,9 +25,19 @@ std::string_view DataNeedName(DataNeed need) {
   return "any";
 }
 
+AnalysisEntry AnalysisInfo(std::string name, DataNeed need, std::string summary, std::string help) {
+  AnalysisEntry entry;
+  entry.name = std::move(name);
+  entry.need = need;
+  entry.summary = std::move(summary);
+  entry.help = std::move(help);
+  return entry;
+}
+
 std::span<const AnalysisEntry> Analyses() {
-  static const std::vector<AnalysisEntry> entries = {KpisAnalysis(), UsageAnalysis(),
-                                                     RfmAnalysis()};
+  static const std::vector<AnalysisEntry> entries = {KpisAnalysis(),    UsageAnalysis(),
+                                                     RfmAnalysis(),     RevenueAnalysis(),
+                                                     CohortsAnalysis(), LifecycleAnalysis()};
   return entries;
 }
 

@@ -55,6 +55,9 @@ struct AnalysisEntry {
       run;
 };
 
+/// An entry's description: name, data, one-line summary and the command's --help text.
+AnalysisEntry AnalysisInfo(std::string name, DataNeed need, std::string summary, std::string help);
+
 /// A typed analysis: its parameter struct P with the specs bound to P's members, a run
 /// returning R, and one renderer per format.
 template <typename P, typename R>

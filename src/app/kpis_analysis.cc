@@ -211,36 +211,35 @@ std::string KpisTable(const KpisResult& result) {
 }  // namespace
 
 AnalysisEntry KpisAnalysis() {
-  TypedAnalysis<KpisParams, KpisResult> typed;
-  typed.params = {
-      {FromParamSpec(), &KpisParams::from},
-      {ToParamSpec(), &KpisParams::to},
-      {EnumParam("view", "card", {"card", "trend"},
-                 "card (default): the KPIs of the period; trend: one row per day with DAU, the "
-                 "users active in the 7 and 30 days up to it (WAU, MAU) and, for transactions, "
-                 "revenue and orders"),
-       &KpisParams::view},
-  };
-  typed.check = CheckWindowParams<KpisParams>;
-  typed.run = RunKpis;
-  typed.json = KpisJson;
-  typed.csv = KpisCsv;
-  typed.table = KpisTable;
-  AnalysisEntry entry;
-  entry.name = "kpis";
-  entry.summary = "Headline KPIs of the period (a metric / value card), or one row per day";
-  entry.help =
-      "Headline KPIs of a usage log or a transactions file over a period, loaded as ingest does "
-      "(nothing is written).\n"
-      "Usage logs: users, active users, events, events and active days per active user, average "
-      "DAU / WAU / MAU (over every day, week and month of the period, quiet ones included) and "
-      "stickiness = average DAU / average MAU.\n"
-      "Transactions: customers, revenue, orders, average order value, repeat-purchase rate "
-      "(share of the period's customers with 2+ orders in it).\n"
-      "Table: a headline and a metric / value card; json: one object; csv: metric,value rows "
-      "(kind, from, to, days first). Definitions in docs/ANALYTICS.md.";
-  entry.need = DataNeed::kAny;
-  return MakeEntry(std::move(entry), std::move(typed));
+  return MakeEntry(
+      AnalysisInfo(
+          "kpis", DataNeed::kAny,
+          "Headline KPIs of the period (a metric / value card), or one row per day",
+          "Headline KPIs of a usage log or a transactions file over a period, loaded as ingest "
+          "does (nothing is written).\n"
+          "Usage logs: users, active users, events, events and active days per active user, "
+          "average DAU / WAU / MAU (over every day, week and month of the period, quiet ones "
+          "included) and stickiness = average DAU / average MAU.\n"
+          "Transactions: customers, revenue, orders, average order value, repeat-purchase rate "
+          "(share of the period's customers with 2+ orders in it).\n"
+          "Table: a headline and a metric / value card; json: one object; csv: metric,value rows "
+          "(kind, from, to, days first). Definitions in docs/ANALYTICS.md."),
+      TypedAnalysis<KpisParams, KpisResult>{
+          {
+              {FromParamSpec(), &KpisParams::from},
+              {ToParamSpec(), &KpisParams::to},
+              {EnumParam(
+                   "view", "card", {"card", "trend"},
+                   "card (default): the KPIs of the period; trend: one row per day with DAU, the "
+                   "users active in the 7 and 30 days up to it (WAU, MAU) and, for transactions, "
+                   "revenue and orders"),
+               &KpisParams::view},
+          },
+          CheckWindowParams<KpisParams>,
+          RunKpis,
+          KpisJson,
+          KpisCsv,
+          KpisTable});
 }
 
 }  // namespace growthlens::app

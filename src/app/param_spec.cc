@@ -127,14 +127,14 @@ std::string_view ParamTypeName(ParamType type) {
   return "string";
 }
 
-std::string ShownName(const ParamSpec& spec, Naming naming) {
-  return naming == Naming::kCli ? "--" + spec.name : fmt::format("parameter '{}'", spec.name);
+std::string ShownName(std::string_view name, Naming naming) {
+  return naming == Naming::kCli ? fmt::format("--{}", name) : fmt::format("parameter '{}'", name);
 }
 
-Status BadValue(const ParamSpec& spec, Naming naming, std::string_view text,
+Status BadValue(std::string_view name, Naming naming, std::string_view text,
                 std::string_view what) {
   return Status(ErrorCode::kInvalidArgument,
-                fmt::format("{}{} '{}': {}", ShownName(spec, naming),
+                fmt::format("{}{} '{}': {}", ShownName(name, naming),
                             naming == Naming::kApi ? ":" : "", text, what));
 }
 

@@ -60,11 +60,18 @@ ParamSpec ListParam(std::string name, std::vector<std::string> allowed, std::str
 enum class Naming { kCli, kApi };
 
 /// "--from" or "parameter 'from'".
-std::string ShownName(const ParamSpec& spec, Naming naming);
+std::string ShownName(std::string_view name, Naming naming);
+inline std::string ShownName(const ParamSpec& spec, Naming naming) {
+  return ShownName(spec.name, naming);
+}
 
 /// An invalid-argument Status about `text` given for `spec`: "--view 'graph': expected one of
 /// card, trend" or "parameter 'view': 'graph': expected one of card, trend".
-Status BadValue(const ParamSpec& spec, Naming naming, std::string_view text, std::string_view what);
+Status BadValue(std::string_view name, Naming naming, std::string_view text, std::string_view what);
+inline Status BadValue(const ParamSpec& spec, Naming naming, std::string_view text,
+                       std::string_view what) {
+  return BadValue(spec.name, naming, text, what);
+}
 
 /// What a value must be, for errors and docs: "a whole number in 1..100", "one of card, trend",
 /// "a date YYYY-MM-DD".

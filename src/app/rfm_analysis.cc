@@ -118,39 +118,39 @@ std::string RfmTableText(const RfmResult& result) {
 }  // namespace
 
 AnalysisEntry RfmAnalysis() {
-  TypedAnalysis<RfmParams, RfmResult> typed;
-  typed.params = {
-      {FromParamSpec(), &RfmParams::from},
-      {ToParamSpec(), &RfmParams::to},
-      {DateParam("reference-date",
-                 "Day recency is counted to, YYYY-MM-DD (default: the day after --to, else after "
-                 "the last day in the data)"),
-       &RfmParams::reference_date},
-      {EnumParam("ties", "first", {"first", "shared"},
-                 "first (default): equal-size quintiles of rank(method=\"first\") as pandas qcut; "
-                 "shared: equal values share a score, as the R rfm package"),
-       &RfmParams::ties},
-      {EnumParam("view", "segments", {"segments", "users", "grid"},
-                 "segments (default): users, share and means per segment, all 11 in order; "
-                 "users: one row per user with scores, RFM code and segment (tables show the "
-                 "first 20); grid: users per populated (R, F, M) cell"),
-       &RfmParams::view},
-  };
-  typed.check = CheckWindowParams<RfmParams>;
-  typed.run = RunRfm;
-  typed.json = RfmJson;
-  typed.csv = RfmCsv;
-  typed.table = RfmTableText;
-  AnalysisEntry entry;
-  entry.name = "rfm";
-  entry.summary = "RFM scores and the 11 named segments: per segment, per user, or the score grid";
-  entry.help =
-      "RFM analysis: load a CSV as ingest does (nothing is written), score every user or customer "
-      "1-5 on recency, frequency and monetary value (5 = best) and name their segments.\n"
-      "Transactions: frequency = distinct invoices, monetary = revenue. Usage logs: frequency = "
-      "distinct active days, monetary = events. Definitions in docs/ANALYTICS.md.";
-  entry.need = DataNeed::kAny;
-  return MakeEntry(std::move(entry), std::move(typed));
+  return MakeEntry(
+      AnalysisInfo(
+          "rfm", DataNeed::kAny,
+          "RFM scores and the 11 named segments: per segment, per user, or the score grid",
+          "RFM analysis: load a CSV as ingest does (nothing is written), score every user or "
+          "customer 1-5 on recency, frequency and monetary value (5 = best) and name their "
+          "segments.\n"
+          "Transactions: frequency = distinct invoices, monetary = revenue. Usage logs: "
+          "frequency = distinct active days, monetary = events. Definitions in docs/ANALYTICS.md."),
+      TypedAnalysis<RfmParams, RfmResult>{
+          {
+              {FromParamSpec(), &RfmParams::from},
+              {ToParamSpec(), &RfmParams::to},
+              {DateParam("reference-date",
+                         "Day recency is counted to, YYYY-MM-DD (default: the day after --to, else "
+                         "after the last day in the data)"),
+               &RfmParams::reference_date},
+              {EnumParam("ties", "first", {"first", "shared"},
+                         "first (default): equal-size quintiles of rank(method=\"first\") as "
+                         "pandas qcut; shared: equal values share a score, as the R rfm package"),
+               &RfmParams::ties},
+              {EnumParam(
+                   "view", "segments", {"segments", "users", "grid"},
+                   "segments (default): users, share and means per segment, all 11 in order; "
+                   "users: one row per user with scores, RFM code and segment (tables show the "
+                   "first 20); grid: users per populated (R, F, M) cell"),
+               &RfmParams::view},
+          },
+          CheckWindowParams<RfmParams>,
+          RunRfm,
+          RfmJson,
+          RfmCsv,
+          RfmTableText});
 }
 
 }  // namespace growthlens::app

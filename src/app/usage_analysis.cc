@@ -56,13 +56,6 @@ struct UsageResult {
   std::optional<size_t> max_periods;
 };
 
-/// How errors name a parameter of this analysis.
-std::string UsageParamName(std::string_view name, const RunContext& context) {
-  ParamSpec spec;
-  spec.name = std::string(name);
-  return ShownName(spec, context.naming);
-}
-
 std::string_view Trim(std::string_view text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
     text.remove_prefix(1);
@@ -86,11 +79,9 @@ Status ResolveFeatures(const UsageParams& params, const Dataset& dataset, const 
     if (name.empty()) continue;
     const std::optional<uint32_t> code = dataset.features.Find(name);
     if (!code)
-      return Status(ErrorCode::kInvalidArgument,
-                    fmt::format("{}{} '{}': no such feature in {} (its features: {})",
-                                UsageParamName("features", context),
-                                context.naming == Naming::kApi ? ":" : "", name, context.source,
-                                SortedFeatureNames(dataset)));
+      return BadValue("features", context.naming, name,
+                      fmt::format("no such feature in {} (its features: {})", context.source,
+                                  SortedFeatureNames(dataset)));
     if (std::find(filter.features.begin(), filter.features.end(), *code) == filter.features.end())
       filter.features.push_back(static_cast<uint16_t>(*code));
   }
@@ -118,9 +109,8 @@ Status ResolveUsers(const UsageParams& params, const Dataset& dataset, RunContex
     if (id.empty()) continue;
     const std::optional<uint32_t> user = dataset.users.Find(id);
     if (!user)
-      return Status(ErrorCode::kInvalidArgument,
-                    fmt::format("{}{} '{}': no such user in {}", UsageParamName("users", context),
-                                context.naming == Naming::kApi ? ":" : "", id, context.source));
+      return BadValue("users", context.naming, id,
+                      fmt::format("no such user in {}", context.source));
     select(*user);
   }
   if (!params.users_file.empty()) {
@@ -183,9 +173,7 @@ Status ResolveSegments(const UsageParams& params, const Dataset& dataset, const 
       for (size_t segment = 0; segment < kRfmSegmentCount; ++segment)
         names += fmt::format("{}{}", segment == 0 ? "" : ", ",
                              RfmSegmentName(static_cast<RfmSegment>(segment)));
-      return Status(ErrorCode::kInvalidArgument,
-                    fmt::format("{}{} '{}': expected one of {}", UsageParamName("segment", context),
-                                context.naming == Naming::kApi ? ":" : "", given, names));
+      return BadValue("segment", context.naming, given, fmt::format("expected one of {}", names));
     }
   }
   const RfmTable rfm = ComputeRfm(dataset, RfmOptions());
@@ -200,7 +188,7 @@ Status ResolveSegments(const UsageParams& params, const Dataset& dataset, const 
   if (resolved.selected_users == 0)
     return Status(ErrorCode::kInvalidArgument,
                   fmt::format("{}: no user of the data is in the segments asked for",
-                              UsageParamName("segment", context)));
+                              ShownName("segment", context.naming)));
   resolved.filter.users = &resolved.users;
   return Status::Ok();
 }
@@ -332,66 +320,66 @@ AnalysisEntry UsageAnalysis() {
   max_periods.value_text = "N";
   ParamSpec users_file = StringParam(
       "users-file",
-      "Only the users listed in this file, one id per line (the first CSV field; a header line "
-      "is skipped), e.g. a segment cut from 'growthlens rfm --view users --format csv'; ids not "
+      "Only the users listed in this file, one id per line (the first CSV field; a header line is "
+      "skipped), e.g. a segment cut from 'growthlens rfm --view users --format csv'; ids not "
       "in the data are left out with a warning. Combined with --users: either list");
   users_file.http = false;  // the server reads no files named in a request
   users_file.value_text = "FILE";
   users_file.max_length = 4096;
-  TypedAnalysis<UsageParams, UsageResult> typed;
-  typed.params = {
-      {WithValueText(
-           EnumParam("view", "features", {"features", "series", "engagement", "correlation"},
-                     "features (default): events, share, users and adoption per feature, most "
-                     "events first; series: events and distinct users per period and feature (csv "
-                     "and json: long rows period,feature,events,users; tables: a feature x period "
-                     "grid of events); engagement: breadth (share of active users who used the "
-                     "feature) and frequency (mean distinct days of use per user of it); "
-                     "correlation: Pearson matrix of per-user event totals (pandas "
-                     "DataFrame.corr of the user x feature pivot, 0-filled), features by name"),
-           "features|series|engagement|correlation"),
-       &UsageParams::view},
-      {WithValueText(EnumParam("period", "month", {"day", "week", "month"},
-                               "series: day, week (ISO, labelled by its Monday) or month "
-                               "(default)"),
-                     "day|week|month"),
-       &UsageParams::period},
-      {max_periods, &UsageParams::max_periods},
-      {FromParamSpec(), &UsageParams::from},
-      {ToParamSpec(), &UsageParams::to},
-      {UsageList("features",
-                 "Only these features, comma-separated names (repeatable); default: all",
-                 "NAME,..."),
-       &UsageParams::features},
-      {UsageList("users",
-                 "Only these users, comma-separated ids (repeatable); an unknown id is an error",
-                 "ID,..."),
-       &UsageParams::users},
-      {users_file, &UsageParams::users_file},
-      {UsageList("segment",
-                 "Only the users of these RFM segments, comma-separated (repeatable; case and "
-                 "punctuation ignored): Champions, Loyal, New, Promising, Potential Loyalist, "
-                 "Can't Lose Them, At Risk, Need Attention, About to Sleep, Hibernating, Lost",
-                 "NAME,..."),
-       &UsageParams::segments},
-  };
-  typed.check = CheckWindowParams<UsageParams>;
-  typed.run = RunUsage;
-  typed.json = UsageJson;
-  typed.csv = UsageCsv;
-  typed.table = UsageTable;
-  AnalysisEntry entry;
-  entry.name = "usage";
-  entry.summary =
-      "Feature usage of a usage log: per feature, per period, engagement or correlation, "
-      "narrowed to dates, features and users";
-  entry.help =
-      "Feature usage of a usage log, loaded as ingest does (nothing is written); a transactions "
-      "file is refused (exit 2). Every view can be narrowed to a date window, some features and "
-      "some users (a segment). Adoption = users of a feature / active users (in the filter); "
-      "definitions in docs/ANALYTICS.md.";
-  entry.need = DataNeed::kUsage;
-  return MakeEntry(std::move(entry), std::move(typed));
+  return MakeEntry(
+      AnalysisInfo(
+          "usage", DataNeed::kUsage,
+          "Feature usage of a usage log: per feature, per period, engagement or correlation, "
+          "narrowed to dates, features and users",
+          "Feature usage of a usage log, loaded as ingest does (nothing is written); a "
+          "transactions file is refused (exit 2). Every view can be narrowed to a date window, "
+          "some features and some users (a segment). Adoption = users of a feature / active "
+          "users (in the filter); definitions in docs/ANALYTICS.md."),
+      TypedAnalysis<UsageParams, UsageResult>{
+          {
+              {WithValueText(
+                   EnumParam(
+                       "view", "features", {"features", "series", "engagement", "correlation"},
+                       "features (default): events, share, users and adoption per feature, most "
+                       "events first; series: events and distinct users per period and feature "
+                       "(csv and json: long rows period,feature,events,users; tables: a feature "
+                       "x period grid of events); engagement: breadth (share of active users who "
+                       "used the feature) and frequency (mean distinct days of use per user of "
+                       "it); correlation: Pearson matrix of per-user event totals (pandas "
+                       "DataFrame.corr of the user x feature pivot, 0-filled), features by name"),
+                   "features|series|engagement|correlation"),
+               &UsageParams::view},
+              {WithValueText(EnumParam("period", "month", {"day", "week", "month"},
+                                       "series: day, week (ISO, labelled by its Monday) or month "
+                                       "(default)"),
+                             "day|week|month"),
+               &UsageParams::period},
+              {max_periods, &UsageParams::max_periods},
+              {FromParamSpec(), &UsageParams::from},
+              {ToParamSpec(), &UsageParams::to},
+              {UsageList("features",
+                         "Only these features, comma-separated names (repeatable); default: all",
+                         "NAME,..."),
+               &UsageParams::features},
+              {UsageList(
+                   "users",
+                   "Only these users, comma-separated ids (repeatable); an unknown id is an error",
+                   "ID,..."),
+               &UsageParams::users},
+              {users_file, &UsageParams::users_file},
+              {UsageList(
+                   "segment",
+                   "Only the users of these RFM segments, comma-separated (repeatable; case and "
+                   "punctuation ignored): Champions, Loyal, New, Promising, Potential Loyalist, "
+                   "Can't Lose Them, At Risk, Need Attention, About to Sleep, Hibernating, Lost",
+                   "NAME,..."),
+               &UsageParams::segments},
+          },
+          CheckWindowParams<UsageParams>,
+          RunUsage,
+          UsageJson,
+          UsageCsv,
+          UsageTable});
 }
 
 }  // namespace growthlens::app

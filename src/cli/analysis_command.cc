@@ -25,6 +25,17 @@ struct AnalysisArgs {
   std::vector<std::pair<std::string, CLI::Option*>> options;
 };
 
+/// What --help shows for a value: the spec's own text, else a number's type and range as CLI11
+/// writes it ("UINT:0..10000").
+std::string ValueText(const app::ParamSpec& spec) {
+  if (!spec.value_text.empty()) return spec.value_text;
+  if (spec.type != app::ParamType::kInt && spec.type != app::ParamType::kDouble) return "";
+  const bool unsigned_int = spec.type == app::ParamType::kInt && spec.min && *spec.min >= 0;
+  std::string text = spec.type == app::ParamType::kDouble ? "FLOAT" : unsigned_int ? "UINT" : "INT";
+  if (spec.min && spec.max) text += fmt::format(":{}..{}", *spec.min, *spec.max);
+  return text;
+}
+
 std::string CliNames(const app::ParamSpec& spec) {
   return spec.cli_names.empty() ? "--" + spec.name : spec.cli_names;
 }
@@ -77,8 +88,8 @@ void AddAnalysisCommand(CLI::App& app, const app::AnalysisEntry& entry, CommandO
       if (!spec.value_text.empty()) option->option_text(spec.value_text);
     } else {
       option = command->add_option(CliNames(spec), args->values[spec.name], spec.help);
-      if (!spec.value_text.empty()) option->option_text(spec.value_text);
     }
+    if (const std::string text = ValueText(spec); !text.empty()) option->option_text(text);
     args->options.emplace_back(spec.name, option);
   }
   command->callback([&entry, args, &outcome] {

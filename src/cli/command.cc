@@ -33,9 +33,6 @@ void RegisterCommands(CLI::App& app, CommandOutcome& outcome) {
   RegisterSegmentCommands(app, outcome);
   RegisterModelCommands(app, outcome);
   RegisterExperimentCommands(app, outcome);
-  RegisterRevenueCommand(app, outcome);
-  RegisterCohortsCommand(app, outcome);
-  RegisterLifecycleCommand(app, outcome);
   RegisterAnalysisCommands(app, outcome);  // the application layer's analyses
   RegisterApiDocsCommand(app, outcome);
   RegisterUsersCommand(app, outcome);

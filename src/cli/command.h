@@ -59,9 +59,6 @@ void RegisterModelCommands(CLI::App& app, CommandOutcome& outcome);
 void RegisterExperimentCommands(CLI::App& app, CommandOutcome& outcome);
 void AddExperimentAnalyzeCommand(CLI::App& experiment, CommandOutcome& outcome);
 void AddExperimentSimulateCommand(CLI::App& experiment, CommandOutcome& outcome);
-void RegisterRevenueCommand(CLI::App& app, CommandOutcome& outcome);
-void RegisterCohortsCommand(CLI::App& app, CommandOutcome& outcome);
-void RegisterLifecycleCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterUsersCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterApiDocsCommand(CLI::App& app, CommandOutcome& outcome);
 

@@ -84,9 +84,6 @@ const std::vector<CommandRoute>& CommandRoutes() {
         users_export,
         Route("segment", {"segment"}, DataNeed::kAny, {"--no-write"}),
         users,
-        Route("cohorts", {"cohorts"}),
-        Route("lifecycle", {"lifecycle"}),
-        Route("revenue", {"revenue"}, DataNeed::kTransactions),
         Route("insights", {"insights"}),
         [] {
           CommandRoute plan = Route("experiment/plan", {"experiment", "plan"}, DataNeed::kNone);
