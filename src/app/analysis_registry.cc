@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/cohorts_analysis.h"
+#include "app/insights_analysis.h"
 #include "app/kpis_analysis.h"
 #include "app/lifecycle_analysis.h"
 #include "app/revenue_analysis.h"
@@ -35,9 +36,9 @@ AnalysisEntry AnalysisInfo(std::string name, DataNeed need, std::string summary,
 }
 
 std::span<const AnalysisEntry> Analyses() {
-  static const std::vector<AnalysisEntry> entries = {KpisAnalysis(),    UsageAnalysis(),
-                                                     RfmAnalysis(),     RevenueAnalysis(),
-                                                     CohortsAnalysis(), LifecycleAnalysis()};
+  static const std::vector<AnalysisEntry> entries = {
+      KpisAnalysis(),    UsageAnalysis(),     RfmAnalysis(),     RevenueAnalysis(),
+      CohortsAnalysis(), LifecycleAnalysis(), InsightsAnalysis()};
   return entries;
 }
 

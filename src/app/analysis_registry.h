@@ -35,7 +35,8 @@ enum class OutputFormat { kTable, kJson, kCsv };
 /// What a run may say besides its result, and how it is told to stop.
 struct RunContext {
   Naming naming = Naming::kCli;
-  std::string source;  // how errors name the data: the FILE argument, the held file's name
+  std::string source;    // how errors name the data: the FILE argument, the held file's name
+  unsigned threads = 0;  // for analyses that run on several cores: 0 = all
   std::stop_token stop;
   /// Notes for the person at a terminal (a period reaching past the data); the API drops them.
   std::vector<std::string> warnings;

@@ -62,6 +62,7 @@ Status RunAnalysisCommand(const app::AnalysisEntry& entry, AnalysisArgs& args,
   app::RunContext context;
   context.naming = app::Naming::kCli;
   context.source = args.input.input;
+  context.threads = args.input.flags.options.read.threads;
   context.stop = outcome.stop;
   Result<std::string> text = entry.run(**data, *params, args.input.format, context);
   if (!args.input.quiet && outcome.output == nullptr)

@@ -29,7 +29,6 @@ void RegisterCommands(CLI::App& app, CommandOutcome& outcome) {
   RegisterIngestCommand(app, outcome);
   RegisterDemoCommand(app, outcome);
   RegisterAnalyzeCommand(app, outcome);
-  RegisterInsightsCommand(app, outcome);
   RegisterSegmentCommands(app, outcome);
   RegisterModelCommands(app, outcome);
   RegisterExperimentCommands(app, outcome);

@@ -53,7 +53,6 @@ void RegisterGenerateCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterIngestCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterDemoCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterAnalyzeCommand(CLI::App& app, CommandOutcome& outcome);
-void RegisterInsightsCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterSegmentCommands(CLI::App& app, CommandOutcome& outcome);
 void RegisterModelCommands(CLI::App& app, CommandOutcome& outcome);
 void RegisterExperimentCommands(CLI::App& app, CommandOutcome& outcome);

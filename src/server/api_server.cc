@@ -84,7 +84,6 @@ const std::vector<CommandRoute>& CommandRoutes() {
         users_export,
         Route("segment", {"segment"}, DataNeed::kAny, {"--no-write"}),
         users,
-        Route("insights", {"insights"}),
         [] {
           CommandRoute plan = Route("experiment/plan", {"experiment", "plan"}, DataNeed::kNone);
           plan.data_option = "--data";
