@@ -118,17 +118,7 @@ TEST(ServerApiStatus, DemoRefusesBadSizes) {
 }
 
 /// One server with the small demo loaded, for the error checks.
-class ServerApiErrors : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    server_ = std::make_unique<TestServer>();
-    ASSERT_EQ(server_->LoadSmallDemo().status, 200);
-  }
-  static void TearDownTestSuite() { server_.reset(); }
-  static std::unique_ptr<TestServer> server_;
-};
-
-std::unique_ptr<TestServer> ServerApiErrors::server_;
+class ServerApiErrors : public testing::DemoServerSuite {};
 
 TEST_F(ServerApiErrors, UnknownParameterIsNamed) {
   ExpectError(server_->Get("/api/v1/kpis?bogus=1"), 400, "bogus", "'bogus': not accepted");

@@ -245,6 +245,17 @@ class TestServer {
   int port_ = 0;
 };
 
+/// A suite whose tests share one server with the small demo loaded (a suite at a time).
+class DemoServerSuite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = std::make_unique<TestServer>();
+    ASSERT_EQ(server_->LoadSmallDemo().status, 200);
+  }
+  static void TearDownTestSuite() { server_.reset(); }
+  static inline std::unique_ptr<TestServer> server_;
+};
+
 /// A small usage log whose counts are known: `users` users with 1-5 active days each in
 /// January-February 2025 over three features, one of them a spreadsheet formula.
 struct SmallUsageLog {

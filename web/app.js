@@ -7,6 +7,7 @@ import * as state from './lib/state.js';
 import * as fmt from './lib/format.js';
 import * as view from './lib/view.js';
 import * as currency from './lib/currency.js';
+import { loadMeta } from './lib/meta.js';
 
 const ICONS = {
   home: 'M3 11l9-7 9 7v9a1 1 0 0 1-1 1h-5v-6h-6v6H4a1 1 0 0 1-1-1z',
@@ -171,7 +172,8 @@ async function route() {
   };
   const sw = datasetSwitch(page, ctx);
   try {
-    const [mod] = await Promise.all([import(page.module), currency.apply(state.dataset('transactions'))]);
+    // The enums the pages show come from the API's contract (GET /api/v1/meta).
+    const [mod] = await Promise.all([import(page.module), currency.apply(state.dataset('transactions')), loadMeta()]);
     if (controller.signal.aborted) return;
     clear(pageEl);
     if (sw) ctx.setActions(sw);

@@ -160,21 +160,6 @@ View Head(View view, size_t limit) {
 
 }  // namespace
 
-View InsightsView(const std::vector<Insight>& insights) {
-  View view;
-  view.columns = {{"key", "Key", Align::kLeft},
-                  {"title", "Title", Align::kLeft},
-                  {"text", "Insight", Align::kLeft},
-                  {"value", "Value"}};
-  view.rows = insights.size();
-  view.row = [&insights](size_t row, std::vector<Cell>& cells) {
-    const Insight& insight = insights[row];
-    cells = {Cell::Text(insight.key), Cell::Text(insight.title), Cell::Text(insight.text),
-             Cell::Number(insight.value, 4)};
-  };
-  return view;
-}
-
 nlohmann::ordered_json AnalysisReportJson(const Dataset& dataset, const Analysis& analysis,
                                           const AnalysisSource& source) {
   const std::unique_ptr<AnalysisTables> tables =

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "app/insights_analysis.h"
 #include "cli/analysis_view.h"
 #include "core/dataset.h"
 #include "core/status.h"
@@ -18,8 +19,7 @@
 
 namespace growthlens::cli {
 
-/// key, title, text, value: one row per insight.
-View InsightsView(const std::vector<Insight>& insights);
+using app::InsightsView;
 
 struct AnalysisSource {
   std::string path;  // the input file

@@ -1,15 +1,7 @@
 #pragma once
-// What the analysis commands (rfm, revenue, cohorts) share: loading a CSV exactly as
-// `growthlens ingest` does, parsing their word options into usage errors (exit 2), and one
-// tabular View rendered as an aligned terminal table, CSV or JSON rows.
-//
-//   View view;
-//   view.columns = {{"month", "Month", Align::kLeft}, {"revenue", "Revenue"}};
-//   view.rows = months.size();
-//   view.row = [&](size_t row, std::vector<Cell>& cells) {
-//     cells = {Cell::Text(FormatMonth(months[row].month)), Cell::Money(months[row].revenue)};
-//   };
-//   fmt::print("{}", RenderTable(view));
+// What the analysis commands share: loading a CSV exactly as `growthlens ingest` does and
+// parsing their word options into usage errors (exit 2). Their tables are app::View
+// (app/table_view.h).
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -25,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/table_view.h"
 #include "cli/command.h"
 #include "cli/ingest_options.h"
 #include "cli/output_format.h"
@@ -69,99 +62,18 @@ Result<T> ParseChoice(std::string_view option, std::string_view text,
                 fmt::format("{} '{}': expected one of {}", option, text, names));
 }
 
-/// Decimals of ratios such as events per user in tables.
-inline constexpr int kRatioDecimals = 2;
-
-/// part / whole, or 0 when whole is 0 (shares and averages over nothing).
-inline double Ratio(double part, double whole) {
-  return whole == 0 ? 0.0 : part / whole;
-}
-
-/// Appends `text` as one CSV field that spreadsheets show as text: a leading = + - @ (or tab,
-/// CR), which would make them run it as a formula, gets a quote in front.
-void AppendSpreadsheetSafeField(std::string_view text, std::string& out);
-
-/// One value of a View, shown per format: tables get thousands separators and fixed decimals,
-/// CSV and JSON the full value (shares as fractions 0-1, money unrounded). In CSV, text that a
-/// spreadsheet would run as a formula (leading = + - @) gets a leading quote.
-class Cell {
- public:
-  static Cell Text(std::string text);
-  static Cell Integer(int64_t value);
-  /// Tables show `decimals` decimals with thousands separators.
-  static Cell Number(double value, int decimals);
-  static Cell Money(double value) { return Number(value, 2); }
-  /// A share 0-1; tables show it as "12.3%".
-  static Cell Percent(double share);
-  /// A flag: "yes" or blank in tables, true/false in CSV and JSON.
-  static Cell Flag(bool value);
-  /// No value: blank in tables and CSV, null in JSON.
-  static Cell Empty();
-
-  std::string TableText() const;
-  void AppendCsv(std::string& out) const;
-  nlohmann::ordered_json Json() const;
-
- private:
-  enum class Kind : uint8_t { kText, kInteger, kNumber, kPercent, kFlag, kEmpty };
-  Kind kind_ = Kind::kEmpty;
-  int decimals_ = 0;
-  int64_t integer_ = 0;
-  double number_ = 0;
-  std::string text_;
-};
-
-enum class Align : uint8_t { kLeft, kRight };
-
-struct ViewColumn {
-  std::string key;    // CSV header and JSON key
-  std::string title;  // table header
-  Align align = Align::kRight;
-};
-
-/// A table whose rows are produced on demand, so that a view of a million users is never held
-/// as cells. `row` fills one cell per column.
-struct View {
-  std::vector<ViewColumn> columns;
-  size_t rows = 0;
-  std::function<void(size_t row, std::vector<Cell>& cells)> row;
-};
-
-/// The columns of `view` named by `keys`, in that order: terminal tables narrower than the CSV.
-View SelectColumns(const View& view, std::span<const std::string_view> keys);
-inline View SelectColumns(const View& view, std::initializer_list<std::string_view> keys) {
-  return SelectColumns(view, std::span<const std::string_view>(keys.begin(), keys.size()));
-}
-
-/// Header, rule and the first `max_rows` rows, columns aligned.
-std::string RenderTable(const View& view, size_t max_rows = std::numeric_limits<size_t>::max());
-/// Header line of the column keys, then every row; views of many rows render in blocks on
-/// `threads` threads (0 = all cores).
-std::string RenderCsv(const View& view, unsigned threads = 0);
-
-/// A JSON object whose scalar fields print on one line each and whose lists print one compact
-/// item per line:
-///   {
-///     "view": "segments",
-///     "segments": [
-///       {"segment":"Champions","users":2},
-///       ...
-///     ]
-///   }
-class JsonDocument {
- public:
-  void Set(std::string_view key, const nlohmann::ordered_json& value);
-  /// Every row of `view` as an object keyed by the column keys.
-  void SetRows(std::string_view key, const View& view);
-  void SetList(std::string_view key, const std::vector<nlohmann::ordered_json>& items);
-  /// Ends with a newline.
-  std::string Render() const;
-
- private:
-  std::vector<std::pair<std::string, std::string>> fields_;  // key, rendered value
-};
-
-/// Every row of `view` as a JSON object keyed by the column keys, in an array.
-nlohmann::ordered_json ViewRowsJson(const View& view);
+// The tables of results live in the application layer (app/table_view.h).
+using app::Align;
+using app::AppendSpreadsheetSafeField;
+using app::Cell;
+using app::JsonDocument;
+using app::kRatioDecimals;
+using app::Ratio;
+using app::RenderCsv;
+using app::RenderTable;
+using app::SelectColumns;
+using app::View;
+using app::ViewColumn;
+using app::ViewRowsJson;
 
 }  // namespace growthlens::cli

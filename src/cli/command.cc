@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/analysis_command.h"
 #include "core/terminal_text.h"
 
 namespace growthlens::cli {
@@ -28,16 +29,11 @@ void RegisterCommands(CLI::App& app, CommandOutcome& outcome) {
   RegisterIngestCommand(app, outcome);
   RegisterDemoCommand(app, outcome);
   RegisterAnalyzeCommand(app, outcome);
-  RegisterInsightsCommand(app, outcome);
   RegisterSegmentCommands(app, outcome);
   RegisterModelCommands(app, outcome);
   RegisterExperimentCommands(app, outcome);
-  RegisterRfmCommand(app, outcome);
-  RegisterRevenueCommand(app, outcome);
-  RegisterCohortsCommand(app, outcome);
-  RegisterLifecycleCommand(app, outcome);
-  RegisterKpisCommand(app, outcome);
-  RegisterUsageCommand(app, outcome);
+  RegisterAnalysisCommands(app, outcome);  // the application layer's analyses
+  RegisterApiDocsCommand(app, outcome);
   RegisterUsersCommand(app, outcome);
 }
 

@@ -9,13 +9,13 @@
 #include <string>
 #include <string_view>
 
+#include "app/data_source.h"
 #include "core/status.h"
 #include "prep/ingest.h"
 
 namespace growthlens::cli {
 
-/// Data loaded and cleaned once and shared read-only (by `growthlens serve` across requests).
-using LoadedData = std::shared_ptr<const CleanedData>;
+using app::LoadedData;
 
 /// What a command reads and writes besides its options. main() runs a command on its FILE
 /// argument, prints on stdout and returns `exit_code`; `growthlens serve` runs the same command
@@ -53,18 +53,12 @@ void RegisterGenerateCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterIngestCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterDemoCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterAnalyzeCommand(CLI::App& app, CommandOutcome& outcome);
-void RegisterInsightsCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterSegmentCommands(CLI::App& app, CommandOutcome& outcome);
 void RegisterModelCommands(CLI::App& app, CommandOutcome& outcome);
 void RegisterExperimentCommands(CLI::App& app, CommandOutcome& outcome);
 void AddExperimentAnalyzeCommand(CLI::App& experiment, CommandOutcome& outcome);
 void AddExperimentSimulateCommand(CLI::App& experiment, CommandOutcome& outcome);
-void RegisterRfmCommand(CLI::App& app, CommandOutcome& outcome);
-void RegisterRevenueCommand(CLI::App& app, CommandOutcome& outcome);
-void RegisterCohortsCommand(CLI::App& app, CommandOutcome& outcome);
-void RegisterLifecycleCommand(CLI::App& app, CommandOutcome& outcome);
-void RegisterKpisCommand(CLI::App& app, CommandOutcome& outcome);
-void RegisterUsageCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterUsersCommand(CLI::App& app, CommandOutcome& outcome);
+void RegisterApiDocsCommand(CLI::App& app, CommandOutcome& outcome);
 
 }  // namespace growthlens::cli

@@ -1,15 +1,11 @@
 #pragma once
-// Views of the lifecycle analysis, shared by `growthlens lifecycle`, `growthlens analyze` and
-// the server. They refer to the results, which must outlive them.
+// The lifecycle views live in the application layer (app/lifecycle_views.h).
 
-#include "cli/analysis_view.h"
-#include "metrics/lifecycle.h"
+#include "app/lifecycle_views.h"
 
 namespace growthlens::cli {
 
-/// One row per period: new, returning, resurrecting, dormant, active, quick ratio, partial flag.
-View LifecyclePeriodsView(const Lifecycle& lifecycle);
-/// User-weeks per number of distinct active days 1..7, with shares.
-View StickinessHistogramView(const StickinessHistogram& histogram);
+using app::LifecyclePeriodsView;
+using app::StickinessHistogramView;
 
 }  // namespace growthlens::cli

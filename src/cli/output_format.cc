@@ -12,14 +12,4 @@ void AddFormatOption(CLI::App& command, OutputFormat& format) {
       ->transform(CLI::CheckedTransformer(kChoices, CLI::ignore_case));
 }
 
-std::string WithThousands(uint64_t value) {
-  const std::string digits = std::to_string(value);
-  std::string grouped;
-  for (size_t digit_idx = 0; digit_idx < digits.size(); ++digit_idx) {
-    if (digit_idx > 0 && (digits.size() - digit_idx) % 3 == 0) grouped.push_back(',');
-    grouped.push_back(digits[digit_idx]);
-  }
-  return grouped;
-}
-
 }  // namespace growthlens::cli

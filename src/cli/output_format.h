@@ -5,14 +5,16 @@
 
 #include <string>
 
+#include "app/analysis_registry.h"
+#include "app/table_view.h"
+
 namespace growthlens::cli {
 
-enum class OutputFormat { kTable, kJson, kCsv };
+using app::OutputFormat;
 
 /// Adds --format to `command`, storing the choice in `format`.
 void AddFormatOption(CLI::App& command, OutputFormat& format);
 
-/// "1,234,567": thousands separators for counts in tables.
-std::string WithThousands(uint64_t value);
+using app::WithThousands;
 
 }  // namespace growthlens::cli

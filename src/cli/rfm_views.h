@@ -1,19 +1,12 @@
 #pragma once
-// Views of an RfmTable, shared by `growthlens rfm`, `growthlens analyze` and the server: the
-// segment summary, one row per user, and the populated cells of the 5x5x5 score grid. Views
-// refer to the table and the Dataset, which must outlive them.
+// The RFM views live in the application layer (app/rfm_views.h).
 
-#include "cli/analysis_view.h"
-#include "core/dataset.h"
-#include "metrics/rfm.h"
+#include "app/rfm_views.h"
 
 namespace growthlens::cli {
 
-/// All 11 segments in rule order: users, share, mean recency/frequency/monetary, monetary share.
-View RfmSegmentsView(const RfmTable& rfm, bool usage);
-/// One row per user: id, raw values, scores, RFM code, segment.
-View RfmUsersView(const RfmTable& rfm, const Dataset& dataset, bool usage);
-/// Users per populated (R, F, M) cell, best scores first.
-View RfmGridView(const RfmTable& rfm);
+using app::RfmGridView;
+using app::RfmSegmentsView;
+using app::RfmUsersView;
 
 }  // namespace growthlens::cli

@@ -17,13 +17,15 @@ namespace {
 // engagement campaigns). Change them with --effect, --relative and --guardrail-effect.
 constexpr std::array<CampaignPreset, 4> kPresets = {{
     {"reactivation-discount", "", "a win-back discount (10% off the next order)",
-     OutcomeMetric::kActive, OutcomeMetric::kRepeatPurchase, 0.02, false, -0.10},
+     OutcomeMetric::kActive, OutcomeMetric::kRepeatPurchase, 0.02, false, -0.10,
+     "Reactivation discount"},
     {"push-notification", "", "personalised push notifications", OutcomeMetric::kActiveDays,
-     OutcomeMetric::kOrders, 0.05, true, 0.0},
+     OutcomeMetric::kOrders, 0.05, true, 0.0, "Personalised push notification"},
     {"homepage-personalisation", "homepage-personalization", "a personalised homepage",
-     OutcomeMetric::kEvents, OutcomeMetric::kRepeatPurchase, 0.03, true, 0.0},
+     OutcomeMetric::kEvents, OutcomeMetric::kRepeatPurchase, 0.03, true, 0.0,
+     "Homepage personalisation"},
     {"recommendation-banner", "", "a recommendation banner", OutcomeMetric::kEvents,
-     OutcomeMetric::kRevenue, 0.05, true, 0.0},
+     OutcomeMetric::kRevenue, 0.05, true, 0.0, "Recommendation banner"},
 }};
 
 }  // namespace

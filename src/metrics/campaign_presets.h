@@ -27,6 +27,7 @@ struct CampaignPreset {
   double effect = 0.0;      ///< assumed effect on the metric
   bool relative = true;     ///< effect is a fraction of the baseline, else in the metric's unit
   double aov_effect = 0.0;  ///< assumed relative change of the average order value
+  std::string_view label;   ///< what the dashboard shows: "Reactivation discount"
 
   OutcomeMetric MetricFor(DataKind kind) const {
     return kind == DataKind::kUsage ? usage_metric : transactions_metric;

@@ -16,6 +16,8 @@
 
 #include <unistd.h>
 
+#include "app/analysis_registry.h"
+#include "app/api_meta.h"
 #include "cli/date_window.h"
 #include "cli/json_text.h"
 #include "core/date.h"
@@ -37,7 +39,7 @@ namespace {
 constexpr std::string_view kApi = "/api/v1/";
 
 /// Which loaded file a route analyses.
-enum class DataNeed { kNone, kAny, kUsage, kTransactions };
+using app::DataNeed;
 
 /// An API route that is a CLI command: /api/v1/<path>?<options> runs `growthlens <command>`.
 struct CommandRoute {
@@ -80,15 +82,8 @@ const std::vector<CommandRoute>& CommandRoutes() {
     return std::vector<CommandRoute>{
         Route("users", {"users"}),
         users_export,
-        Route("kpis", {"kpis"}),
-        Route("usage", {"usage"}, DataNeed::kUsage),
-        Route("rfm", {"rfm"}),
         Route("segment", {"segment"}, DataNeed::kAny, {"--no-write"}),
         users,
-        Route("cohorts", {"cohorts"}),
-        Route("lifecycle", {"lifecycle"}),
-        Route("revenue", {"revenue"}, DataNeed::kTransactions),
-        Route("insights", {"insights"}),
         [] {
           CommandRoute plan = Route("experiment/plan", {"experiment", "plan"}, DataNeed::kNone);
           plan.data_option = "--data";
@@ -241,6 +236,14 @@ const std::string& ApiServer::csrf_token() const {
 
 Reply<Result<std::string>> ApiServer::ComputeFor(const httplib::Request& request,
                                                  CommandCall& call) {
+  return ComputeWork(request, [&call](std::stop_token stop) {
+    call.stop = std::move(stop);
+    return RunCommandCall(call);
+  });
+}
+
+Reply<Result<std::string>> ApiServer::ComputeWork(const httplib::Request& request,
+                                                  const WorkFn& work) {
   const auto gone = [this, &request] { return http_->ClientGone(request); };
   WorkQueue::Ticket ticket;
   switch (work_.Enter(request.remote_addr, gone, ticket)) {
@@ -258,7 +261,6 @@ Reply<Result<std::string>> ApiServer::ComputeFor(const httplib::Request& request
   // The analysis stops between its stages once nobody waits for it, or once it has run longer
   // than the server allows.
   std::stop_source stop;
-  call.stop = stop.get_token();
   std::atomic<bool> overran{false};
   const auto deadline = std::chrono::steady_clock::now() + work_.limits().max_seconds;
   {
@@ -273,7 +275,7 @@ Reply<Result<std::string>> ApiServer::ComputeFor(const httplib::Request& request
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }
     });
-    Reply<Result<std::string>> reply = RunCommandCall(call);
+    Reply<Result<std::string>> reply = work(stop.get_token());
     watcher.request_stop();
     watcher.join();
     if (!overran) return reply;
@@ -292,10 +294,47 @@ struct Answer {
   bool cached = false;
 };
 
-using ComputeFn = std::function<Reply<Result<std::string>>(CommandCall&)>;
+/// Runs an analysis now (the warm-up) or in the work queue (a request).
+using ComputeFn = std::function<Reply<Result<std::string>>(const WorkFn&)>;
 
-Reply<Result<std::string>> RunNow(CommandCall& call) {
-  return RunCommandCall(call);
+Reply<Result<std::string>> RunNow(const WorkFn& work) {
+  return work(std::stop_token());
+}
+
+/// A route of the application layer (app/analysis_registry.h): the query checked against the
+/// analysis's specs (names, types, bounds), defaults filled before the cache key is made, and the
+/// typed result rendered as JSON.
+Reply<Answer> AnswerAnalysisRoute(const app::AnalysisEntry& entry, QueryParams params,
+                                  const Holdings& holdings, ResponseCache& cache,
+                                  const ComputeFn& compute) {
+  const std::optional<std::string> asked = TakeParam(params, "dataset");
+  Result<app::ParamText> canonical =
+      app::Canonical(entry.params, params, app::Naming::kApi, entry.name);
+  if (!canonical.ok()) return ErrorFromStatus(canonical.status());
+  if (const Status checked = entry.check(*canonical, app::Naming::kApi); !checked.ok())
+    return ErrorFromStatus(checked);
+  Reply<HeldPtr> picked = PickDataset(holdings, entry.need, asked);
+  if (const ApiError* error = std::get_if<ApiError>(&picked)) return *error;
+  const HeldPtr held = std::get<HeldPtr>(picked);
+  std::string key =
+      fmt::format("{}|{}|{}", holdings.generation, entry.name, KindName(held->kind()));
+  for (const auto& [name, value] : *canonical) key += fmt::format("|{}={}", name, value);
+  if (auto hit = cache.Find(key)) return Answer{std::move(hit), true};
+
+  Reply<Result<std::string>> computed = compute([&entry, &held, &canonical](std::stop_token stop) {
+    app::RunContext context;
+    context.naming = app::Naming::kApi;
+    context.source = held->source;
+    context.stop = std::move(stop);
+    return entry.run(*held->data, *canonical, app::OutputFormat::kJson, context);
+  });
+  if (const ApiError* refused = std::get_if<ApiError>(&computed)) return *refused;
+  Result<std::string>& body = std::get<Result<std::string>>(computed);
+  if (!body.ok()) return ErrorFromStatus(body.status());
+  auto response = std::make_shared<const CachedResponse>(
+      CachedResponse{200, std::move(body).value(), std::string(kJsonContentType)});
+  cache.Store(key, holdings.generation, response);
+  return Answer{std::move(response), false};
 }
 
 Reply<Answer> AnswerCommandRoute(const CommandRoute& route, QueryParams params,
@@ -345,7 +384,10 @@ Reply<Answer> AnswerCommandRoute(const CommandRoute& route, QueryParams params,
   if (auto hit = cache.Find(key)) return Answer{std::move(hit), true};
 
   call.params = std::move(params);
-  Reply<Result<std::string>> computed = compute(call);
+  Reply<Result<std::string>> computed = compute([&call](std::stop_token stop) {
+    call.stop = std::move(stop);
+    return RunCommandCall(call);
+  });
   if (const ApiError* refused = std::get_if<ApiError>(&computed)) return *refused;
   Result<std::string>& body = std::get<Result<std::string>>(computed);
   if (!body.ok())
@@ -358,6 +400,25 @@ Reply<Answer> AnswerCommandRoute(const CommandRoute& route, QueryParams params,
   return Answer{std::move(response), false};
 }
 
+/// The answer of GET /api/v1/<path>: an analysis of the application layer, else a command route;
+/// null when there is no such route.
+std::optional<Reply<Answer>> AnswerRoute(std::string_view path, QueryParams params,
+                                         const Holdings& holdings, ResponseCache& cache,
+                                         const ComputeFn& compute) {
+  if (const app::AnalysisEntry* entry = app::FindAnalysis(path))
+    return AnswerAnalysisRoute(*entry, std::move(params), holdings, cache, compute);
+  if (const CommandRoute* route = FindRoute(path))
+    return AnswerCommandRoute(*route, std::move(params), holdings, cache, compute);
+  return std::nullopt;
+}
+
+/// The data a route reads.
+DataNeed NeedOf(std::string_view path) {
+  if (const app::AnalysisEntry* entry = app::FindAnalysis(path)) return entry->need;
+  const CommandRoute* route = FindRoute(path);
+  return route == nullptr ? DataNeed::kNone : route->need;
+}
+
 }  // namespace
 
 void ApiServer::WarmUp(std::shared_ptr<const Holdings> holdings) {
@@ -367,17 +428,16 @@ void ApiServer::WarmUp(std::shared_ptr<const Holdings> holdings) {
     if (shelf_.Snapshot()->generation != holdings->generation) return;  // newer data arrived
     for (const HeldPtr& held : {holdings->usage, holdings->transactions}) {
       if (!held) continue;
-      const CommandRoute* route = FindRoute(path);
-      if (route->need == DataNeed::kUsage && held->kind() != DataKind::kUsage) continue;
-      if (route->need == DataNeed::kTransactions && held->kind() != DataKind::kTransactions)
-        continue;
+      const DataNeed need = NeedOf(path);
+      if (need == DataNeed::kUsage && held->kind() != DataKind::kUsage) continue;
+      if (need == DataNeed::kTransactions && held->kind() != DataKind::kTransactions) continue;
       // The cache key names the file analysed, not how the request named it, so one
       // spelling serves requests with and without dataset=.
       QueryParams query = params;
       query.emplace_back("dataset", KindName(held->kind()));
-      if (std::holds_alternative<Answer>(
-              AnswerCommandRoute(*route, query, *holdings, cache_, RunNow)))
-        ++warmed;
+      const std::optional<Reply<Answer>> answer =
+          AnswerRoute(path, query, *holdings, cache_, RunNow);
+      if (answer && std::holds_alternative<Answer>(*answer)) ++warmed;
     }
   }
   if (!settings_.load.quiet)
@@ -475,6 +535,12 @@ void ApiServer::AddRoutes() {
     SendJson(response, 200, cli::JsonText(body) + "\n");
   });
 
+  // The API's contract: the analyses, their parameters and the enums the pages show.
+  http.Get("/api/v1/meta",
+           [meta = app::MetaJson()](const httplib::Request&, httplib::Response& response) {
+             SendJson(response, 200, meta);
+           });
+
   http.Post("/api/v1/demo", [this](const httplib::Request& request, httplib::Response& response) {
     QueryParams params = ParseQuery(request.target);
     DemoSize size = settings_.demo;
@@ -554,25 +620,25 @@ void ApiServer::AddRoutes() {
 
   http.Get(R"(/api/v1/(.+))", [this](const httplib::Request& request, httplib::Response& response) {
     const std::string path = request.matches[1];
-    const CommandRoute* route = FindRoute(path);
-    if (route == nullptr)
+    const auto start = std::chrono::steady_clock::now();
+    std::optional<Reply<Answer>> reply =
+        AnswerRoute(path, ParseQuery(request.target), *shelf_.Snapshot(), cache_,
+                    [this, &request](const WorkFn& work) { return ComputeWork(request, work); });
+    if (!reply)
       return SendError(response,
                        MakeError(404, fmt::format("no route GET /api/v1/{}; the routes are "
                                                   "listed in docs/API.md",
                                                   path)));
-    const auto start = std::chrono::steady_clock::now();
-    Reply<Answer> reply = AnswerCommandRoute(
-        *route, ParseQuery(request.target), *shelf_.Snapshot(), cache_,
-        [this, &request](CommandCall& call) { return ComputeFor(request, call); });
-    if (const ApiError* error = std::get_if<ApiError>(&reply)) return SendError(response, *error);
-    const Answer* answer = &std::get<Answer>(reply);
+    if (const ApiError* error = std::get_if<ApiError>(&*reply)) return SendError(response, *error);
+    const Answer* answer = &std::get<Answer>(*reply);
+    const CommandRoute* route = FindRoute(path);
     response.set_header("X-GrowthLens-Cache", answer->cached ? "hit" : "miss");
     response.set_header("Server-Timing", fmt::format("compute;dur={:.1f}",
                                                      std::chrono::duration<double, std::milli>(
                                                          std::chrono::steady_clock::now() - start)
                                                          .count()));
     response.status = answer->response->http_status;
-    if (!route->export_name.empty())
+    if (route != nullptr && !route->export_name.empty())
       response.set_header("Content-Disposition",
                           fmt::format("attachment; filename=\"{}\"", route->export_name));
     // Aliasing pointer: the cached entry stays alive while its body is written.

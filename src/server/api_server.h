@@ -6,8 +6,10 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <variant>
@@ -25,6 +27,9 @@
 #include "server/work_queue.h"
 
 namespace growthlens::server {
+
+/// An analysis to run in the work queue; it stops between stages once its token asks.
+using WorkFn = std::function<Result<std::string>(std::stop_token stop)>;
 
 struct ServerSettings {
   std::string host = "127.0.0.1";
@@ -69,7 +74,10 @@ class ApiServer {
   void AddRoutes();
   void AddUploadRoutes();  // upload_routes.cc
   void WarmUp(std::shared_ptr<const Holdings> holdings);
-  /// Runs `call` for `request` in the work queue, stopping it if the client leaves.
+  /// Runs `work` for `request` in the work queue, asking it to stop (through its stop token) if
+  /// the client leaves or it runs too long.
+  Reply<Result<std::string>> ComputeWork(const httplib::Request& request, const WorkFn& work);
+  /// Runs `call` for `request` through ComputeWork.
   Reply<Result<std::string>> ComputeFor(const httplib::Request& request, CommandCall& call);
 
   ServerSettings settings_;

@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-#include "cli/command.h"
+#include "app/data_source.h"
 #include "core/dataset.h"
 
 namespace growthlens::server {
@@ -20,7 +20,7 @@ namespace growthlens::server {
 struct HeldDataset {
   std::string source;         // the file name shown ("usage_log.csv")
   std::string path;           // where the raw file is on disk
-  cli::LoadedData data;       // clean rows
+  app::LoadedData data;       // clean rows
   nlohmann::json cleaning;    // the cleaning report, as `growthlens ingest --format json`
   std::string analysis_json;  // `growthlens analyze --format json`
   std::string processed_dir;  // where analyze wrote the tables and the model

@@ -83,12 +83,6 @@ export function personaColor(index, count) {
   return mix(tiers[i], tiers[i + 1], t - i);
 }
 
-// The eleven named RFM segments (docs/ANALYTICS.md), best to worst.
-export const RFM_SEGMENTS = [
-  'Champions', 'Loyal', 'New', 'Promising', 'Potential Loyalist', "Can't Lose Them",
-  'At Risk', 'Need Attention', 'About to Sleep', 'Hibernating', 'Lost',
-];
-
 // Each segment its own colour (--seg-N, best to worst), so that neighbours on the treemap differ.
 const SEGMENT_ORDER = ['Champions', 'Loyal', 'Potential Loyalist', 'New', 'Promising', "Can't Lose Them", 'At Risk', 'Need Attention', 'About to Sleep', 'Hibernating', 'Lost'];
 

@@ -5,7 +5,8 @@ import * as fmt from '../lib/format.js';
 import * as state from '../lib/state.js';
 import { h, clear, card, chartCard, table, segmented, field, select, trackedDebounce, errorBox, spinner, badge, markInvalid, empty } from '../lib/ui.js';
 import { plot, emptyChart, loading } from '../lib/charts.js';
-import { palette, alpha, RFM_SEGMENTS } from '../lib/palette.js';
+import { palette, alpha } from '../lib/palette.js';
+import { campaigns, personaTiers, rfmSegments, verdicts } from '../lib/meta.js';
 
 let tab = 'plan';
 
@@ -416,8 +417,14 @@ function absoluteLift(x, v) {
   return `${v > 0 ? '+' : ''}${fmt.num(v * 100, 2)} pts`;
 }
 
-const DECISION_TONE = { ship: 'good', "don't ship": 'bad', dont_ship: 'bad', 'do not ship': 'bad', inconclusive: 'warn', pass: 'good', fail: 'bad' };
-const tone = (d) => DECISION_TONE[String(d).toLowerCase()] || 'info';
+// The verdicts' spellings come from the API (value and label of each); pass / fail are guardrails'.
+const VERDICT_TONE = { ship: 'good', dont_ship: 'bad', inconclusive: 'warn' };
+const GUARDRAIL_TONE = { pass: 'good', fail: 'bad' };
+const tone = (d) => {
+  const text = String(d).toLowerCase();
+  const verdict = verdicts().find((v) => v.value === text || v.label === text);
+  return (verdict && VERDICT_TONE[verdict.value]) || GUARDRAIL_TONE[text] || 'info';
+};
 
 function drawAnalysis(r, out, forest, resultsTable) {
   const v = r.verdict || {};
@@ -471,17 +478,6 @@ function drawAnalysis(r, out, forest, resultsTable) {
 // ---------------------------------------------------------------- simulator
 // `growthlens experiment simulate` (docs/ANALYTICS.md, "Campaign simulation"): every campaign on
 // every segment (the ranked matrix) or one campaign on one segment in detail.
-const CAMPAIGNS = [
-  ['', 'Every campaign'],
-  ['reactivation-discount', 'Reactivation discount'],
-  ['push-notification', 'Personalised push notification'],
-  ['homepage-personalisation', 'Homepage personalisation'],
-  ['recommendation-banner', 'Recommendation banner'],
-];
-const PERSONA_TIERS = {
-  usage: ['Power Users', 'Regular Users', 'At-Risk Users', 'Dormant Users'],
-  transactions: ['High-Value Loyalists', 'Frequent Bargain Seekers', 'Low-Frequency Explorers', 'Dormant / Churn-Risk'],
-};
 const sim = { kind: null, segments: 'rfm', segment: '', campaign: '', effect: '', relative: false, 'window-days': '30', runs: '1000', 'min-users': '100', seed: '0' };
 
 function simulator(ctx, root) {
@@ -493,13 +489,13 @@ function simulator(ctx, root) {
   if (!kinds.includes(sim.kind)) sim.kind = kinds.includes(ctx.kind) ? ctx.kind : kinds[0];
   const segSelect = h('select', { dataset: { param: 'segment' } });
   const fillSegments = () => {
-    const names = sim.segments === 'rfm' ? RFM_SEGMENTS : PERSONA_TIERS[sim.kind];
+    const names = sim.segments === 'rfm' ? rfmSegments() : personaTiers(sim.kind);
     if (sim.segment && !names.includes(sim.segment)) sim.segment = '';
     segSelect.replaceChildren(h('option', { value: '' }, 'Every segment'), ...names.map((n) => h('option', { value: n }, n)));
     segSelect.value = sim.segment;
   };
   segSelect.addEventListener('change', () => { sim.segment = segSelect.value; });
-  const campaign = select(CAMPAIGNS, sim.campaign, (v) => { sim.campaign = v; overrides(); }, { dataset: { param: 'campaign' } });
+  const campaign = select([['', 'Every campaign'], ...campaigns()], sim.campaign, (v) => { sim.campaign = v; overrides(); }, { dataset: { param: 'campaign' } });
   const numInput = (name, attrs = {}) => {
     const el = h('input', { type: 'number', step: 'any', value: sim[name], dataset: { param: name }, ...attrs });
     el.addEventListener('change', () => { sim[name] = el.value; });

@@ -7,7 +7,8 @@ import * as state from '../lib/state.js';
 import { h, clear, chartCard, card, skeleton, table, segmented, field, select, showError, markInvalid, swatch, dataNotes } from '../lib/ui.js';
 import { plot, withChart, loading, heatmapTrace, onPointClick } from '../lib/charts.js';
 import { filterBar } from '../lib/filters.js';
-import { personaColor, segmentColor, sequentialScale, palette, textOn, RFM_SEGMENTS } from '../lib/palette.js';
+import { personaColor, segmentColor, sequentialScale, palette, textOn } from '../lib/palette.js';
+import { rfmSegments } from '../lib/meta.js';
 import { personaTable, personaModelText, smallPersonaNotes } from './overview.js';
 import { noData, rangeOf, rangeFilter } from './common.js';
 
@@ -167,7 +168,7 @@ export async function render(ctx) {
         { key: 'mean_frequency', label: kind === 'transactions' ? 'Orders' : 'Active days', num: true, format: (v) => fmt.num(v, 1) },
         { key: 'mean_monetary', label: kind === 'transactions' ? 'Revenue' : 'Events', num: true, format: (v) => (kind === 'transactions' ? fmt.money(v, 2) : fmt.int(v)) },
         { key: 'monetary_share', label: `Share of ${value}`, num: true, format: (v) => fmt.pct(v) },
-      ], [...(r.segments || [])].sort((a, b) => RFM_SEGMENTS.indexOf(a.segment) - RFM_SEGMENTS.indexOf(b.segment)), { testid: 'rfm-segments' }));
+      ], [...(r.segments || [])].sort((a, b) => rfmSegments().indexOf(a.segment) - rfmSegments().indexOf(b.segment)), { testid: 'rfm-segments' }));
     }).catch((err) => { showError(segTable, err); }));
 
     ctx.track(withChart(grid.chart, () => api.get('rfm', { dataset: state.dsParam(kind), from: range.from, to: range.to, view: 'grid', ties: options.ties === 'first' ? '' : options.ties }, { signal: ctx.signal }), async (g) => {

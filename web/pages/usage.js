@@ -6,7 +6,8 @@ import * as state from '../lib/state.js';
 import { h, clear, chartCard, card, kpi, skeleton, table, segmented, field, showError, markInvalid, swatch } from '../lib/ui.js';
 import { plot, withChart, emptyChart, loading, heatmapTrace, declutterLabels, onPointClick } from '../lib/charts.js';
 import { multiSelect, filterBar } from '../lib/filters.js';
-import { seriesColor, divergingScale, RFM_SEGMENTS, palette, alpha } from '../lib/palette.js';
+import { seriesColor, divergingScale, palette, alpha } from '../lib/palette.js';
+import { rfmSegments } from '../lib/meta.js';
 import * as view from '../lib/view.js';
 import { needs, rangeOf, rangeFilter } from './common.js';
 
@@ -30,7 +31,7 @@ export async function render(ctx) {
   const filterEl = filterBar(
     rangeFilter(ctx, d),
     multiSelect({ label: 'Features', name: 'features', noun: 'features', options: featureNames, selected: filters.features, colors: (f) => color(f), signal: ctx.signal, onChange: (list) => ctx.setParams({ features: list }) }),
-    multiSelect({ label: 'RFM segment', name: 'segment', noun: 'segments', options: RFM_SEGMENTS, selected: filters.segment, signal: ctx.signal, onChange: (list) => ctx.setParams({ segment: list }) }),
+    multiSelect({ label: 'RFM segment', name: 'segment', noun: 'segments', options: rfmSegments(), selected: filters.segment, signal: ctx.signal, onChange: (list) => ctx.setParams({ segment: list }) }),
     field('Period', segmented([['day', 'Day'], ['week', 'Week'], ['month', 'Month']], filters.period, (p) => { filters.period = p; refreshSeries(); }, { name: 'period' })),
   );
 

@@ -6,7 +6,7 @@ import * as fmt from '../lib/format.js';
 import * as state from '../lib/state.js';
 import { h, clear, card, field, select, skeleton, table, showError, markInvalid, empty } from '../lib/ui.js';
 import { filterBar } from '../lib/filters.js';
-import { RFM_SEGMENTS } from '../lib/palette.js';
+import { rfmSegments } from '../lib/meta.js';
 import { noData, rangeOf, rangeFilter } from './common.js';
 
 const PAGE_SIZE = 50;
@@ -56,7 +56,7 @@ export async function render(ctx) {
 
   const search = h('input', { type: 'search', value: q.search, placeholder: 'part of an id', dataset: { param: 'search' }, 'aria-label': `Find a ${state.whoWord(kind, false)}` });
   search.addEventListener('change', () => ctx.setParams({ search: search.value.trim(), page: null }));
-  const segmentSelect = select([['', 'Any segment'], ...RFM_SEGMENTS.map((s) => [s, s])], q.segment, (v) => ctx.setParams({ segment: v, page: null }), { dataset: { param: 'segment' } });
+  const segmentSelect = select([['', 'Any segment'], ...rfmSegments().map((s) => [s, s])], q.segment, (v) => ctx.setParams({ segment: v, page: null }), { dataset: { param: 'segment' } });
   const personaSelect = select([['', 'Any persona']], q.persona, (v) => ctx.setParams({ persona: v, page: null }), { dataset: { param: 'persona' } });
   const bar = filterBar(
     rangeFilter(ctx, d),

@@ -1,10 +1,10 @@
-#include "cli/revenue_views.h"
+#include "app/revenue_views.h"
 
 #include <fmt/format.h>
 
 #include <memory>
 
-namespace growthlens::cli {
+namespace growthlens::app {
 
 namespace {
 
@@ -177,4 +177,4 @@ View StackedView(std::vector<View> parts) {
   return view;
 }
 
-}  // namespace growthlens::cli
+}  // namespace growthlens::app

@@ -1,4 +1,4 @@
-#include "cli/cohort_views.h"
+#include "app/cohort_views.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -8,7 +8,7 @@
 
 #include "core/compensated_sum.h"
 
-namespace growthlens::cli {
+namespace growthlens::app {
 
 namespace {
 
@@ -166,4 +166,4 @@ View CohortGridView(const CohortGrid& grid, CohortValues values) {
   return view;
 }
 
-}  // namespace growthlens::cli
+}  // namespace growthlens::app

@@ -9,13 +9,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/date_window.h"
-#include "cli/output_format.h"
+#include "app/analysis_registry.h"
+#include "app/date_window.h"
 #include "core/dataset.h"
 #include "metrics/cohorts.h"
 #include "metrics/feature_usage.h"
 
-namespace growthlens::cli {
+namespace growthlens::app {
 
 /// What every view shares: the data, the rows kept and how to say what was kept.
 struct UsageContext {
@@ -39,4 +39,4 @@ std::string RenderSeries(const UsageContext& context, CohortPeriod granularity,
                          std::optional<size_t> max_periods);
 std::string RenderCorrelation(const UsageContext& context);
 
-}  // namespace growthlens::cli
+}  // namespace growthlens::app

@@ -1,6 +1,6 @@
-#include "cli/lifecycle_views.h"
+#include "app/lifecycle_views.h"
 
-namespace growthlens::cli {
+namespace growthlens::app {
 
 namespace {
 constexpr int kQuickRatioDecimals = 2;
@@ -57,4 +57,4 @@ View StickinessHistogramView(const StickinessHistogram& histogram) {
 }
 
 /// "2011-12 (9 of 31 days)" for each period the data starts or ends inside, or "".
-}  // namespace growthlens::cli
+}  // namespace growthlens::app

@@ -1,4 +1,4 @@
-#include "cli/rfm_views.h"
+#include "app/rfm_views.h"
 
 #include <array>
 #include <memory>
@@ -8,7 +8,7 @@
 
 #include "core/compensated_sum.h"
 
-namespace growthlens::cli {
+namespace growthlens::app {
 
 namespace {
 
@@ -111,4 +111,4 @@ View RfmGridView(const RfmTable& rfm) {
   return view;
 }
 
-}  // namespace growthlens::cli
+}  // namespace growthlens::app

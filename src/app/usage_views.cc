@@ -1,4 +1,4 @@
-#include "cli/usage_views.h"
+#include "app/usage_views.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,9 +8,9 @@
 
 #include <fmt/format.h>
 
-#include "cli/analysis_view.h"
+#include "app/table_view.h"
 
-namespace growthlens::cli {
+namespace growthlens::app {
 
 namespace {
 
@@ -276,4 +276,4 @@ std::string RenderCorrelation(const UsageContext& context) {
   return Render(context, view, heading, JsonDocument(), "");
 }
 
-}  // namespace growthlens::cli
+}  // namespace growthlens::app

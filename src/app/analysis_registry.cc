@@ -1,0 +1,57 @@
+#include "app/analysis_registry.h"
+
+#include <algorithm>
+
+#include "app/cohorts_analysis.h"
+#include "app/insights_analysis.h"
+#include "app/kpis_analysis.h"
+#include "app/lifecycle_analysis.h"
+#include "app/revenue_analysis.h"
+#include "app/rfm_analysis.h"
+#include "app/usage_analysis.h"
+
+namespace growthlens::app {
+
+std::string_view DataNeedName(DataNeed need) {
+  switch (need) {
+    case DataNeed::kNone:
+      return "none";
+    case DataNeed::kAny:
+      return "any";
+    case DataNeed::kUsage:
+      return "usage";
+    case DataNeed::kTransactions:
+      return "transactions";
+  }
+  return "any";
+}
+
+AnalysisEntry AnalysisInfo(std::string name, DataNeed need, std::string summary, std::string help) {
+  AnalysisEntry entry;
+  entry.name = std::move(name);
+  entry.need = need;
+  entry.summary = std::move(summary);
+  entry.help = std::move(help);
+  return entry;
+}
+
+std::span<const AnalysisEntry> Analyses() {
+  static const std::vector<AnalysisEntry> entries = {
+      KpisAnalysis(),    UsageAnalysis(),     RfmAnalysis(),     RevenueAnalysis(),
+      CohortsAnalysis(), LifecycleAnalysis(), InsightsAnalysis()};
+  return entries;
+}
+
+const AnalysisEntry* FindAnalysis(std::string_view name) {
+  for (const AnalysisEntry& entry : Analyses())
+    if (entry.name == name) return &entry;
+  return nullptr;
+}
+
+const ParamSpec* FindParam(const AnalysisEntry& entry, std::string_view name) {
+  const auto found = std::find_if(entry.params.begin(), entry.params.end(),
+                                  [name](const ParamSpec& spec) { return spec.name == name; });
+  return found == entry.params.end() ? nullptr : &*found;
+}
+
+}  // namespace growthlens::app

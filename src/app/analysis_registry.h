@@ -1,0 +1,112 @@
+#pragma once
+// The analyses both front ends offer: each has a name (the CLI command, the API route), the data
+// it needs, its parameters' specs and one entry point that binds them to its typed parameter
+// struct, runs over the loaded data and renders the typed result as JSON, CSV or a terminal
+// table. The CLI (cli/analysis_command.cc) and the server (server/analysis_route.cc) are
+// generated from these entries; GET /api/v1/meta and docs/API.md describe them.
+//
+//   const AnalysisEntry* kpis = FindAnalysis("kpis");
+//   Result<ParamText> params = Canonical(kpis->params, {{"view", "trend"}}, Naming::kApi, "kpis");
+//   RunContext context{.naming = Naming::kApi};
+//   Result<std::string> json = kpis->run(data, *params, OutputFormat::kJson, context);
+
+#include <functional>
+#include <span>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/analysis_params.h"
+#include "app/param_spec.h"
+#include "core/status.h"
+#include "prep/ingest.h"
+
+namespace growthlens::app {
+
+/// Which loaded data an analysis reads.
+enum class DataNeed { kNone, kAny, kUsage, kTransactions };
+
+/// "none", "any", "usage", "transactions".
+std::string_view DataNeedName(DataNeed need);
+
+enum class OutputFormat { kTable, kJson, kCsv };
+
+/// What a run may say besides its result, and how it is told to stop.
+struct RunContext {
+  Naming naming = Naming::kCli;
+  std::string source;    // how errors name the data: the FILE argument, the held file's name
+  unsigned threads = 0;  // for analyses that run on several cores: 0 = all
+  std::stop_token stop;
+  /// Notes for the person at a terminal (a period reaching past the data); the API drops them.
+  std::vector<std::string> warnings;
+};
+
+struct AnalysisEntry {
+  std::string name;     // "kpis": `growthlens kpis`, GET /api/v1/kpis
+  std::string summary;  // one line, for /api/v1/meta and docs/API.md
+  std::string help;     // the command's --help description
+  DataNeed need = DataNeed::kAny;
+  std::vector<ParamSpec> params;
+  /// Checks what the values alone can tell (from after to), before any data is loaded.
+  std::function<Status(const ParamText& params, Naming naming)> check;
+  /// Binds `params` (canonical) to the typed struct, runs and renders in `format`.
+  std::function<Result<std::string>(const CleanedData& data, const ParamText& params,
+                                    OutputFormat format, RunContext& context)>
+      run;
+};
+
+/// An entry's description: name, data, one-line summary and the command's --help text.
+AnalysisEntry AnalysisInfo(std::string name, DataNeed need, std::string summary, std::string help);
+
+/// A typed analysis: its parameter struct P with the specs bound to P's members, a run
+/// returning R, and one renderer per format.
+template <typename P, typename R>
+struct TypedAnalysis {
+  std::vector<Param<P>> params;
+  /// Optional: what the values alone can tell, checked before the data is loaded.
+  Status (*check)(const P& params, Naming naming) = nullptr;
+  Result<R> (*run)(const CleanedData& data, const P& params, RunContext& context) = nullptr;
+  std::string (*json)(const R& result) = nullptr;
+  std::string (*csv)(const R& result) = nullptr;
+  std::string (*table)(const R& result) = nullptr;
+};
+
+/// The entry of a typed analysis: `entry` gets its specs and run from `typed`.
+template <typename P, typename R>
+AnalysisEntry MakeEntry(AnalysisEntry entry, TypedAnalysis<P, R> typed) {
+  entry.params = SpecsOf<P>(typed.params);
+  entry.check = [typed](const ParamText& text, Naming naming) -> Status {
+    Result<P> params = BindParams<P>(typed.params, text, naming);
+    if (!params.ok() || typed.check == nullptr) return params.status();
+    return typed.check(*params, naming);
+  };
+  entry.run = [typed](const CleanedData& data, const ParamText& text, OutputFormat format,
+                      RunContext& context) -> Result<std::string> {
+    Result<P> params = BindParams<P>(typed.params, text, context.naming);
+    if (!params.ok()) return params.status();
+    Result<R> result = typed.run(data, *params, context);
+    if (!result.ok()) return result.status();
+    switch (format) {
+      case OutputFormat::kJson:
+        return typed.json(*result);
+      case OutputFormat::kCsv:
+        return typed.csv(*result);
+      case OutputFormat::kTable:
+        break;
+    }
+    return typed.table(*result);
+  };
+  return entry;
+}
+
+/// Every analysis, in the order of the docs.
+std::span<const AnalysisEntry> Analyses();
+
+/// The analysis named `name`, or null.
+const AnalysisEntry* FindAnalysis(std::string_view name);
+
+/// The spec of parameter `name` of `entry`, or null.
+const ParamSpec* FindParam(const AnalysisEntry& entry, std::string_view name);
+
+}  // namespace growthlens::app

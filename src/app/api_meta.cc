@@ -1,0 +1,165 @@
+#include "app/api_meta.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+
+#include "app/analysis_registry.h"
+#include "app/json_text.h"
+#include "metrics/campaign_presets.h"
+#include "metrics/rfm.h"
+#include "stats/simulation_verdict.h"
+#include "stats/verdict.h"
+
+namespace growthlens::app {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// The persona tiers of ml/segmentation.cc, in its order (most valuable first); a server test
+// checks that every persona the model names is one of them.
+constexpr std::array<std::string_view, 4> kUsageTierNames = {"Power Users", "Regular Users",
+                                                             "At-Risk Users", "Dormant Users"};
+constexpr std::array<std::string_view, 4> kTransactionTierNames = {
+    "High-Value Loyalists", "Frequent Bargain Seekers", "Low-Frequency Explorers",
+    "Dormant / Churn-Risk"};
+
+/// A bound as JSON: a whole number when it is one.
+Json BoundJson(const std::optional<double>& bound) {
+  if (!bound) return nullptr;
+  if (*bound == static_cast<double>(static_cast<int64_t>(*bound)))
+    return static_cast<int64_t>(*bound);
+  return *bound;
+}
+
+Json ParamJson(const ParamSpec& spec) {
+  Json param;
+  param["name"] = spec.name;
+  param["type"] = ParamTypeName(spec.type);
+  param["default"] = spec.default_value.empty() ? Json(nullptr) : Json(spec.default_value);
+  param["min"] = BoundJson(spec.min);
+  param["max"] = BoundJson(spec.max);
+  param["values"] = spec.allowed;
+  if (spec.type == ParamType::kString || spec.type == ParamType::kList)
+    param["max_length"] = spec.max_length;
+  param["help"] = spec.help;
+  return param;
+}
+
+/// A value and what the pages show for it: {"value": "dont_ship", "label": "don't ship"}.
+Json Labelled(std::string_view value, std::string_view label) {
+  return Json{{"value", value}, {"label", label}};
+}
+
+Json EnumsJson() {
+  Json enums;
+  Json campaigns = Json::array();
+  for (const CampaignPreset& preset : CampaignPresets())
+    campaigns.push_back(Json{{"name", preset.name},
+                             {"label", preset.label},
+                             {"alias", preset.alias.empty() ? Json(nullptr) : Json(preset.alias)},
+                             {"treatment", preset.treatment}});
+  enums["campaigns"] = campaigns;
+  enums["persona_tiers"] =
+      Json{{"usage", kUsageTierNames}, {"transactions", kTransactionTierNames}};
+  Json rfm = Json::array();
+  for (size_t segment = 0; segment < kRfmSegmentCount; ++segment)
+    rfm.push_back(RfmSegmentName(static_cast<RfmSegment>(segment)));
+  enums["rfm_segments"] = rfm;
+  // What experiment analyze reports as its decision (the text), and the campaign simulator's.
+  enums["verdicts"] =
+      Json::array({Labelled("ship", stats::DecisionName(stats::Decision::kShip)),
+                   Labelled("dont_ship", stats::DecisionName(stats::Decision::kDontShip)),
+                   Labelled("inconclusive", stats::DecisionName(stats::Decision::kInconclusive))});
+  Json campaign_verdicts = Json::array();
+  for (const stats::CampaignDecision decision :
+       {stats::CampaignDecision::kWorthRunning, stats::CampaignDecision::kUnderpowered,
+        stats::CampaignDecision::kNoEffect, stats::CampaignDecision::kCannotTell})
+    campaign_verdicts.push_back(stats::CampaignDecisionName(decision));
+  enums["campaign_verdicts"] = campaign_verdicts;
+  return enums;
+}
+
+/// "1..100", "card, trend" or "".
+std::string AllowedText(const ParamSpec& spec) {
+  if (!spec.allowed.empty()) return fmt::format("{}", fmt::join(spec.allowed, ", "));
+  if (spec.min || spec.max) {
+    const Json min = BoundJson(spec.min), max = BoundJson(spec.max);
+    return fmt::format("{}..{}", min.is_null() ? "" : min.dump(), max.is_null() ? "" : max.dump());
+  }
+  return "";
+}
+
+/// A Markdown table cell: no line breaks, pipes escaped.
+std::string CellText(std::string_view text) {
+  std::string cell;
+  for (const char c : text) {
+    if (c == '|') {
+      cell += "\\|";
+    } else if (c == '\n') {
+      cell += ' ';
+    } else {
+      cell += c;
+    }
+  }
+  return cell;
+}
+
+}  // namespace
+
+std::string MetaJson() {
+  Json body;
+  body["version"] = "0.1.0";
+  Json analyses = Json::array();
+  for (const AnalysisEntry& entry : Analyses()) {
+    Json analysis;
+    analysis["name"] = entry.name;
+    analysis["route"] = "/api/v1/" + entry.name;
+    analysis["summary"] = entry.summary;
+    analysis["data"] = DataNeedName(entry.need);
+    Json params = Json::array();
+    for (const ParamSpec& spec : entry.params)
+      if (spec.http) params.push_back(ParamJson(spec));
+    analysis["params"] = params;
+    analyses.push_back(analysis);
+  }
+  body["analyses"] = analyses;
+  body["enums"] = EnumsJson();
+  return JsonText(body) + "\n";
+}
+
+std::string ApiReferenceMarkdown() {
+  std::string text =
+      "Generated from the analyses' parameter specs (src/app/); `GET /api/v1/meta` gives the "
+      "same as JSON. Every analysis also takes `dataset` (usage or transactions). A value out of "
+      "its range or set gets 400 naming the parameter and its limit; parameters not listed get "
+      "400.\n";
+  for (const AnalysisEntry& entry : Analyses()) {
+    text += fmt::format("\n#### `GET /api/v1/{}`\n\n{}. Data: {}.\n\n", entry.name, entry.summary,
+                        DataNeedName(entry.need));
+    text += "| parameter | type | default | allowed | meaning |\n|---|---|---|---|---|\n";
+    for (const ParamSpec& spec : entry.params) {
+      if (!spec.http) continue;
+      text += fmt::format("| `{}` | {} | {} | {} | {} |\n", spec.name, ParamTypeName(spec.type),
+                          spec.default_value.empty() ? "" : "`" + spec.default_value + "`",
+                          CellText(AllowedText(spec)), CellText(spec.help));
+    }
+  }
+  return text;
+}
+
+Result<std::string> WithApiReference(std::string_view document) {
+  const size_t begin = document.find(kApiReferenceBegin);
+  const size_t end = document.find(kApiReferenceEnd);
+  if (begin == std::string_view::npos || end == std::string_view::npos || end < begin)
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("the document has no generated section between '{}' and '{}'",
+                              kApiReferenceBegin, kApiReferenceEnd));
+  return std::string(document.substr(0, begin + kApiReferenceBegin.size())) + "\n" +
+         ApiReferenceMarkdown() + std::string(document.substr(end));
+}
+
+}  // namespace growthlens::app

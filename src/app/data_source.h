@@ -1,0 +1,58 @@
+#pragma once
+// Where an analysis's data comes from, behind one interface: a CSV file loaded and cleaned as
+// `growthlens ingest` does (the CLI), or data already held in memory (`growthlens serve`); the
+// workspace and ClickHouse will be further sources.
+//
+//   CsvFileSource source(path, options, [](std::string_view note) { Progress(note); });
+//   Result<LoadedData> data = source.Load();
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+#include "prep/ingest.h"
+
+namespace growthlens::app {
+
+/// Data loaded and cleaned once and shared read-only (by `growthlens serve` across requests).
+using LoadedData = std::shared_ptr<const CleanedData>;
+
+class DataSource {
+ public:
+  virtual ~DataSource() = default;
+  /// How messages name the data: "usage_log.csv".
+  virtual const std::string& Name() const = 0;
+  virtual Result<LoadedData> Load() = 0;
+};
+
+/// Progress notes of a long load ("reading usage_log.csv"), for a terminal.
+using ProgressFn = std::function<void(std::string_view note)>;
+
+/// A CSV file (.csv or .csv.gz), read and cleaned with `options`.
+class CsvFileSource final : public DataSource {
+ public:
+  CsvFileSource(std::string path, IngestOptions options, ProgressFn progress = nullptr);
+  const std::string& Name() const override { return path_; }
+  Result<LoadedData> Load() override;
+
+ private:
+  std::string path_;
+  IngestOptions options_;
+  ProgressFn progress_;
+};
+
+/// Data already loaded, named as its file was.
+class HeldSource final : public DataSource {
+ public:
+  HeldSource(std::string name, LoadedData data) : name_(std::move(name)), data_(std::move(data)) {}
+  const std::string& Name() const override { return name_; }
+  Result<LoadedData> Load() override { return data_; }
+
+ private:
+  std::string name_;
+  LoadedData data_;
+};
+
+}  // namespace growthlens::app

@@ -1,0 +1,41 @@
+#pragma once
+// The period an analysis covers: an optional inclusive first and last day, the days that have
+// rows, and the `window` field of every analysis document, so that a page can say whether a
+// number follows its date filter or is "all time".
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <optional>
+
+#include "core/dataset.h"
+
+namespace growthlens::app {
+
+struct DateWindow {
+  std::optional<Day> from;  // inclusive
+  std::optional<Day> to;    // inclusive
+};
+
+/// The first and last day with a row, or nullopt for an empty dataset.
+struct DayRange {
+  Day first = 0;
+  Day last = 0;
+};
+std::optional<DayRange> DaysWithRows(const Dataset& dataset);
+
+/// Which days a result covers, for the `window` field of every analysis document, so that a
+/// page can say whether a number follows its date filter or is "all time":
+/// {"from": "2025-10-01", "to": "2025-12-31", "all_time": false}. `asked` is clamped to the
+/// data; all_time when it covers every day with rows (or nothing was asked). Null days for an
+/// empty dataset.
+nlohmann::ordered_json WindowJson(const std::optional<DayRange>& data, const DateWindow& asked);
+/// The rows of `dataset` inside `window` (metrics/rows_before.h, RowsInWindow: users keep their
+/// true start), or null when the window is open at both ends and the whole data is analysed.
+/// An analysis of a period runs on `*windowed` if set, else on `dataset`.
+std::shared_ptr<const Dataset> RowsOfWindow(const Dataset& dataset, const DateWindow& window);
+
+/// The whole data: what analyses without a date filter cover.
+nlohmann::ordered_json AllTimeJson(const Dataset& dataset);
+
+}  // namespace growthlens::app

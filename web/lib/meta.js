@@ -1,0 +1,36 @@
+// The API's contract (GET /api/v1/meta): the enums the C++ defines, read instead of copied here
+// (RFM segment names, persona tiers, campaigns, verdict spellings). Loaded once before the first
+// page renders.
+import * as api from './api.js';
+
+let meta = null;
+
+export async function loadMeta() {
+  if (!meta) meta = await api.get('meta');
+  return meta;
+}
+
+function enums() {
+  if (!meta) throw new Error('the API contract (/api/v1/meta) is not loaded yet');
+  return meta.enums;
+}
+
+/** The 11 RFM segment names, in rule order (Champions first). */
+export function rfmSegments() {
+  return enums().rfm_segments;
+}
+
+/** The four persona tiers of a kind ('usage' or 'transactions'), most valuable first. */
+export function personaTiers(kind) {
+  return enums().persona_tiers[kind] || [];
+}
+
+/** The campaigns the simulator knows: [name, label] pairs. */
+export function campaigns() {
+  return enums().campaigns.map((c) => [c.name, c.label]);
+}
+
+/** The verdicts of experiment analyze: [{value: 'dont_ship', label: "don't ship"}, ...]. */
+export function verdicts() {
+  return enums().verdicts;
+}
