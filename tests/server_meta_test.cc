@@ -140,7 +140,7 @@ TEST_F(ServerMeta, ListsAnalysesParametersAndEnums) {
     EXPECT_EQ(enums["campaigns"][i]["name"], std::string(CampaignPresets()[i].name));
 }
 
-/// The persona tiers in meta are the names the persona model gives (kept beside ml's own list).
+/// The persona tiers in meta are the names the persona model gives (ml::PersonaTierNames).
 TEST_F(ServerMeta, PersonaTiersAreTheModelsNames) {
   const json tiers = server_->Get("/api/v1/meta").Json()["enums"]["persona_tiers"];
   for (const std::string kind : {"usage", "transactions"}) {
