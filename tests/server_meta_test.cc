@@ -167,6 +167,22 @@ TEST_F(ServerMeta, ApiErrorsSpeakOfParametersNotFlags) {
   EXPECT_EQ(server_->Get("/api/v1/kpis?from=2025-03-01&to=2025-02-01").Json()["parameter"], "from");
 }
 
+/// The help texts are shared by --help, docs/API.md and meta: in the API they must read as
+/// parameters, so none names a command-line flag ("--to", "--period week").
+TEST_F(ServerMeta, ParameterHelpSpeaksOfParametersNotFlags) {
+  const json analyses = server_->Get("/api/v1/meta").Json()["analyses"];
+  ASSERT_FALSE(analyses.empty());
+  size_t params = 0;
+  for (const json& analysis : analyses)
+    for (const json& param : analysis["params"]) {
+      ++params;
+      const std::string help = param["help"].get<std::string>();
+      EXPECT_EQ(help.find("--"), std::string::npos)
+          << analysis["name"] << " " << param["name"] << ": " << help;
+    }
+  EXPECT_GT(params, 0u);
+}
+
 /// usage's max-periods had no upper bound before the specs: now 0..10000 over HTTP and the CLI.
 TEST_F(ServerMeta, BoundsAreEnforcedWithTheLimitNamed) {
   const Reply over = server_->Get("/api/v1/usage?view=series&max-periods=10001");
