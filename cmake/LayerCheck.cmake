@@ -4,7 +4,7 @@
 # (what its users get). Third-party headers count as their imported targets (fmt/ is fmt::fmt,
 # Eigen/ is Eigen3::Eigen, ...), so a heavy header in a public one needs a PUBLIC link, visible
 # here. A folder's headers belong to the library built from its .cc files; a program's own
-# source (src/cli/main.cc) follows the program's links.
+# source (src/main.cc) follows the program's links.
 #
 # At the end of configuring, the links of every target of the top directory are written to
 # layer_rules.cmake; the target growthlens_layer_check runs cmake/check_layers.cmake over src/

@@ -140,7 +140,7 @@ TEST_F(ServerMeta, ListsAnalysesParametersAndEnums) {
     EXPECT_EQ(enums["campaigns"][i]["name"], std::string(CampaignPresets()[i].name));
 }
 
-/// The persona tiers in meta are the names the persona model gives (kept beside ml's own list).
+/// The persona tiers in meta are the names the persona model gives (ml::PersonaTierNames).
 TEST_F(ServerMeta, PersonaTiersAreTheModelsNames) {
   const json tiers = server_->Get("/api/v1/meta").Json()["enums"]["persona_tiers"];
   for (const std::string kind : {"usage", "transactions"}) {
@@ -165,6 +165,22 @@ TEST_F(ServerMeta, ApiErrorsSpeakOfParametersNotFlags) {
     EXPECT_NE(error.find("parameter '"), std::string::npos) << target << ": " << error;
   }
   EXPECT_EQ(server_->Get("/api/v1/kpis?from=2025-03-01&to=2025-02-01").Json()["parameter"], "from");
+}
+
+/// The help texts are shared by --help, docs/API.md and meta: in the API they must read as
+/// parameters, so none names a command-line flag ("--to", "--period week").
+TEST_F(ServerMeta, ParameterHelpSpeaksOfParametersNotFlags) {
+  const json analyses = server_->Get("/api/v1/meta").Json()["analyses"];
+  ASSERT_FALSE(analyses.empty());
+  size_t params = 0;
+  for (const json& analysis : analyses)
+    for (const json& param : analysis["params"]) {
+      ++params;
+      const std::string help = param["help"].get<std::string>();
+      EXPECT_EQ(help.find("--"), std::string::npos)
+          << analysis["name"] << " " << param["name"] << ": " << help;
+    }
+  EXPECT_GT(params, 0u);
 }
 
 /// usage's max-periods had no upper bound before the specs: now 0..10000 over HTTP and the CLI.

@@ -4,12 +4,11 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
-#include <array>
-
 #include "app/analysis_registry.h"
 #include "app/json_text.h"
 #include "metrics/campaign_presets.h"
 #include "metrics/rfm.h"
+#include "ml/segmentation.h"
 #include "stats/simulation_verdict.h"
 #include "stats/verdict.h"
 
@@ -18,14 +17,6 @@ namespace growthlens::app {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-// The persona tiers of ml/segmentation.cc, in its order (most valuable first); a server test
-// checks that every persona the model names is one of them.
-constexpr std::array<std::string_view, 4> kUsageTierNames = {"Power Users", "Regular Users",
-                                                             "At-Risk Users", "Dormant Users"};
-constexpr std::array<std::string_view, 4> kTransactionTierNames = {
-    "High-Value Loyalists", "Frequent Bargain Seekers", "Low-Frequency Explorers",
-    "Dormant / Churn-Risk"};
 
 /// A bound as JSON: a whole number when it is one.
 Json BoundJson(const std::optional<double>& bound) {
@@ -49,6 +40,13 @@ Json ParamJson(const ParamSpec& spec) {
   return param;
 }
 
+/// The persona model's tier names for a kind of data, most valuable first.
+Json PersonaTierJson(DataKind kind) {
+  Json names = Json::array();
+  for (const char* name : ml::PersonaTierNames(kind)) names.push_back(name);
+  return names;
+}
+
 /// A value and what the pages show for it: {"value": "dont_ship", "label": "don't ship"}.
 Json Labelled(std::string_view value, std::string_view label) {
   return Json{{"value", value}, {"label", label}};
@@ -63,8 +61,8 @@ Json EnumsJson() {
                              {"alias", preset.alias.empty() ? Json(nullptr) : Json(preset.alias)},
                              {"treatment", preset.treatment}});
   enums["campaigns"] = campaigns;
-  enums["persona_tiers"] =
-      Json{{"usage", kUsageTierNames}, {"transactions", kTransactionTierNames}};
+  enums["persona_tiers"] = Json{{"usage", PersonaTierJson(DataKind::kUsage)},
+                                {"transactions", PersonaTierJson(DataKind::kTransactions)}};
   Json rfm = Json::array();
   for (size_t segment = 0; segment < kRfmSegmentCount; ++segment)
     rfm.push_back(RfmSegmentName(static_cast<RfmSegment>(segment)));

@@ -194,7 +194,7 @@ std::string CohortsTableText(const CohortsResult& result) {
 AnalysisEntry CohortsAnalysis() {
   ParamSpec max_periods =
       IntParam("max-periods", 0, 0, kMaxCohortPeriods,
-               "Show periods 0..N-1 only (default: all; handy with --period week or day)");
+               "Show periods 0..N-1 only (default: all; handy with weekly or daily periods)");
   return MakeEntry(
       AnalysisInfo(
           "cohorts", DataNeed::kAny,

@@ -206,7 +206,7 @@ AnalysisEntry LifecycleAnalysis() {
   ParamSpec view = EnumParam("view", "periods", {"periods", "stickiness"},
                              "periods (default): one row per period; stickiness: user-weeks by "
                              "number of distinct active days in the ISO week (always weekly, "
-                             "whatever --period)");
+                             "whatever the period)");
   view.value_text = "periods|stickiness";
   return MakeEntry(
       AnalysisInfo(

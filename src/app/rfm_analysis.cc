@@ -132,8 +132,8 @@ AnalysisEntry RfmAnalysis() {
               {FromParamSpec(), &RfmParams::from},
               {ToParamSpec(), &RfmParams::to},
               {DateParam("reference-date",
-                         "Day recency is counted to, YYYY-MM-DD (default: the day after --to, else "
-                         "after the last day in the data)"),
+                         "Day recency is counted to, YYYY-MM-DD (default: the day after the last "
+                         "day of the window when one is set, else after the last day in the data)"),
                &RfmParams::reference_date},
               {EnumParam("ties", "first", {"first", "shared"},
                          "first (default): equal-size quintiles of rank(method=\"first\") as "

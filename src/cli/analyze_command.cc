@@ -21,6 +21,7 @@
 #include "cli/rfm_views.h"
 #include "cli/segment_views.h"
 #include "core/number_format.h"
+#include "core/stopwatch.h"
 #include "io/output_set.h"
 
 namespace growthlens::cli {
@@ -145,13 +146,12 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
                   fmt::format("{}: no rows left after cleaning, nothing to analyse (see the "
                               "cleaning report: growthlens ingest {})",
                               request.input, request.input));
-  const auto start = std::chrono::steady_clock::now();
+  const Stopwatch stopwatch;
   Analysis analysis = RunAnalysis(dataset, request.options);
   // The user x feature pivot only serves the personas' top features: moved out before the
   // table writer starts reading the analysis, freed once the personas are named.
   UserFeatureEvents user_features = std::move(analysis.user_features);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds = stopwatch.Seconds();
   if (!request.quiet) {
     std::string timings;
     for (const AnalysisTiming& timing : analysis.timings)
@@ -179,7 +179,7 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
     });
   std::optional<ml::Segmentation> segmentation;
   if (request.segment) {
-    const auto segment_start = std::chrono::steady_clock::now();
+    const Stopwatch segment_stopwatch;
     ml::SegmentationOptions segment_options = request.segmentation;
     segment_options.threads = request.options.threads;
     Result<ml::Segmentation> segmented =
@@ -189,9 +189,7 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
       segmentation = std::move(segmented).value();
       if (!request.quiet)
         fmt::print(stderr, "growthlens analyze: {} personas ({}) in {:.2f} s\n", segmentation->k,
-                   ml::KChoiceName(segmentation->k_choice),
-                   std::chrono::duration<double>(std::chrono::steady_clock::now() - segment_start)
-                       .count());
+                   ml::KChoiceName(segmentation->k_choice), segment_stopwatch.Seconds());
     } else if (!request.quiet) {
       fmt::print(stderr, "growthlens analyze: warning: no segmentation: {}\n",
                  segmented.status().message());

@@ -5,7 +5,6 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
-#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -18,6 +17,7 @@
 #include "cli/option_bounds.h"
 #include "cli/output_format.h"
 #include "core/date.h"
+#include "core/stopwatch.h"
 #include "io/dataset_csv_writer.h"
 #include "synth/block_pipeline.h"
 #include "synth/output_sink.h"
@@ -93,16 +93,14 @@ std::vector<std::string> SplitFeatures(const std::string& list) {
 /// Prints a progress line at each 10% step once the run has gone on for a while.
 class ProgressReporter {
  public:
-  ProgressReporter(std::string_view unit, bool quiet)
-      : unit_(unit), quiet_(quiet), started_(std::chrono::steady_clock::now()) {}
+  ProgressReporter(std::string_view unit, bool quiet) : unit_(unit), quiet_(quiet) {}
 
   void operator()(const synth::GenerationProgress& progress) {
     if (quiet_ || progress.entities_total <= 0) return;
     const int64_t step = progress.entities_done * kProgressSteps / progress.entities_total;
     if (step <= last_step_ || step >= kProgressSteps) return;  // 100% is the summary's job
     last_step_ = step;
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    const double seconds = stopwatch_.Seconds();
     if (seconds < kProgressAfterSeconds) return;
     fmt::print(stderr, "growthlens {}: {:3d}%  {} of {} {}, {} rows, {:.0f} MB, {:.1f} s\n",
                kGenerateCommand, step * (100 / kProgressSteps),
@@ -114,7 +112,7 @@ class ProgressReporter {
  private:
   std::string_view unit_;
   bool quiet_;
-  std::chrono::steady_clock::time_point started_;
+  Stopwatch stopwatch_;
   int64_t last_step_ = 0;
 };
 

@@ -20,6 +20,7 @@
 #include "cli/segment_model.h"
 #include "cli/segment_views.h"
 #include "core/number_format.h"
+#include "core/stopwatch.h"
 #include "io/atomic_file.h"
 #include "metrics/rfm.h"
 
@@ -164,11 +165,10 @@ Status RunSegment(SegmentArgs& args, bool train_only, CommandOutcome& outcome) {
         : options->k_choice == ml::KChoice::kBestSilhouette
             ? fmt::format("k = {}..{} by silhouette", options->k_min, options->k_max)
             : fmt::format("the four tiers, k = {}..{} as advice", options->k_min, options->k_max));
-  const auto start = std::chrono::steady_clock::now();
+  const Stopwatch stopwatch;
   Result<ml::Segmentation> segmentation = ml::SegmentUsers(dataset, rfm, *options);
   if (!segmentation.ok()) return segmentation.status();
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds = stopwatch.Seconds();
 
   const SegmentModel model = MakeSegmentModel(dataset, rfm, *segmentation, args.input.input);
   const std::string stem = DataStem(args.input.input);

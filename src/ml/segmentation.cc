@@ -123,6 +123,10 @@ std::string Advice(const KSweepResult& sweep, size_t k, KChoice choice, bool usa
 
 }  // namespace
 
+std::span<const char* const, kTierCount> PersonaTierNames(DataKind kind) {
+  return kind == DataKind::kUsage ? kUsageTiers : kTransactionTiers;
+}
+
 const char* KChoiceName(KChoice choice) {
   switch (choice) {
     case KChoice::kFourTiers:
@@ -351,7 +355,7 @@ void NamePersonas(const Dataset& dataset, const RfmTable& rfm, Segmentation& seg
               {features[idx], total == 0 ? 0 : static_cast<double>(events[features[idx]]) / total});
     }
     const size_t tier = TierOf(rank, k);
-    const char* base = usage ? kUsageTiers[tier] : kTransactionTiers[tier];
+    const char* base = PersonaTierNames(dataset.kind())[tier];
     persona.name = tier_size[tier] > 1 ? fmt::format("{} {}", base, ++tier_seen[tier]) : base;
     persona.small = persona.share < kSmallPersonaShare;
     persona.description = Description(persona, usage);

@@ -43,6 +43,10 @@ enum class KChoice {
 const char* KChoiceName(KChoice choice);
 
 inline constexpr size_t kTierCount = 4;
+/// The names of the persona tiers for a kind of data, most valuable first: "Power Users",
+/// "Regular Users", "At-Risk Users", "Dormant Users" for usage logs. A persona is named after
+/// its tier, numbered ("Power Users 2") when several clusters share one.
+std::span<const char* const, kTierCount> PersonaTierNames(DataKind kind);
 /// Personas holding less than this share of the users are flagged (Persona::small).
 inline constexpr double kSmallPersonaShare = 0.02;
 

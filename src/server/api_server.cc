@@ -21,6 +21,7 @@
 #include "cli/date_window.h"
 #include "cli/json_text.h"
 #include "core/date.h"
+#include "core/stopwatch.h"
 #include "core/terminal_text.h"
 #include "io/atomic_file.h"
 #include "server/api_error.h"
@@ -422,7 +423,7 @@ DataNeed NeedOf(std::string_view path) {
 }  // namespace
 
 void ApiServer::WarmUp(std::shared_ptr<const Holdings> holdings) {
-  const auto start = std::chrono::steady_clock::now();
+  const Stopwatch stopwatch;
   size_t warmed = 0;
   for (const auto& [path, params] : WarmUpRequests()) {
     if (shelf_.Snapshot()->generation != holdings->generation) return;  // newer data arrived
@@ -442,7 +443,7 @@ void ApiServer::WarmUp(std::shared_ptr<const Holdings> holdings) {
   }
   if (!settings_.load.quiet)
     fmt::print(stderr, "growthlens serve: {} default views computed in {:.2f} s\n", warmed,
-               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+               stopwatch.Seconds());
 }
 
 void ApiServer::AddRoutes() {
@@ -620,7 +621,7 @@ void ApiServer::AddRoutes() {
 
   http.Get(R"(/api/v1/(.+))", [this](const httplib::Request& request, httplib::Response& response) {
     const std::string path = request.matches[1];
-    const auto start = std::chrono::steady_clock::now();
+    const Stopwatch stopwatch;
     std::optional<Reply<Answer>> reply =
         AnswerRoute(path, ParseQuery(request.target), *shelf_.Snapshot(), cache_,
                     [this, &request](const WorkFn& work) { return ComputeWork(request, work); });
@@ -633,10 +634,8 @@ void ApiServer::AddRoutes() {
     const Answer* answer = &std::get<Answer>(*reply);
     const CommandRoute* route = FindRoute(path);
     response.set_header("X-GrowthLens-Cache", answer->cached ? "hit" : "miss");
-    response.set_header("Server-Timing", fmt::format("compute;dur={:.1f}",
-                                                     std::chrono::duration<double, std::milli>(
-                                                         std::chrono::steady_clock::now() - start)
-                                                         .count()));
+    response.set_header("Server-Timing",
+                        fmt::format("compute;dur={:.1f}", stopwatch.Seconds() * 1e3));
     response.status = answer->response->http_status;
     if (route != nullptr && !route->export_name.empty())
       response.set_header("Content-Disposition",

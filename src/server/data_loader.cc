@@ -3,12 +3,12 @@
 #include <fmt/format.h>
 
 #include <cctype>
-#include <chrono>
 #include <filesystem>
 
 #include "cli/ingest_command.h"
 #include "cli/output_format.h"
 #include "cli/report_view.h"
+#include "core/stopwatch.h"
 #include "server/api_responses.h"
 #include "server/command_call.h"
 
@@ -28,7 +28,7 @@ std::string RawPath(const LoadSettings& settings, const std::string& name) {
 
 Result<HeldPtr> LoadDataset(const std::string& path, const std::string& source,
                             const IngestOptions& options, const LoadSettings& settings) {
-  const auto start = std::chrono::steady_clock::now();
+  const Stopwatch stopwatch;
   if (!settings.quiet) fmt::print(stderr, "growthlens serve: loading {}\n", path);
   Result<CleanedData> cleaned = IngestFile(path, options);
   if (!cleaned.ok()) return cleaned.status();
@@ -56,8 +56,7 @@ Result<HeldPtr> LoadDataset(const std::string& path, const std::string& source,
   Result<std::string> report = RunCommandCall(analyze);
   if (!report.ok()) return report.status();
   held->analysis_json = std::move(report).value();
-  held->load_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  held->load_seconds = stopwatch.Seconds();
   if (!settings.quiet)
     fmt::print(stderr, "growthlens serve: {} ready: {} rows, {} users, in {:.2f} s\n", source,
                cli::WithThousands(held->data->dataset.rows()),
