@@ -53,9 +53,11 @@ std::vector<ParamSpec> SpecsOf(std::span<const Param<P>> params) {
 template <typename P>
 Result<P> BindParams(std::span<const Param<P>> params, const ParamText& text, Naming naming) {
   P bound{};
-  for (const auto& [name, value] : text) {
+  // Not a structured binding: clang before 16 (CI's clang 14) cannot capture one in a lambda.
+  for (const std::pair<std::string, std::string>& given : text) {
+    const std::string& value = given.second;
     for (const Param<P>& param : params) {
-      if (param.spec.name != name) continue;
+      if (param.spec.name != given.first) continue;
       GROWTHLENS_RETURN_IF_ERROR(CheckValue(param.spec, value, naming));
       std::visit([&bound, &value](auto member) { AssignChecked(value, bound.*member); },
                  param.member);
