@@ -308,6 +308,11 @@ TEST(KpisCommand, BadDatesExitTwoNamingTheOption) {
   ExpectUsageError(UsageArgs("kpis") + " --to 01/02/2025", "--to '01/02/2025'");
   ExpectUsageError(UsageArgs("kpis") + " --from 2025-06-01 --to 2025-05-01",
                    "--from 2025-06-01 is after --to 2025-05-01");
+  // users parses its window with the same specs and says the same.
+  ExpectUsageError(UsageArgs("users") + " --from 2024-13-01",
+                   "--from '2024-13-01': expected YYYY-MM-DD (a valid calendar date)");
+  ExpectUsageError(UsageArgs("users") + " --from 2025-06-01 --to 2025-05-01",
+                   "--from 2025-06-01 is after --to 2025-05-01: the window would be empty");
 }
 
 // --------------------------------------------------------------------------------------- usage

@@ -1,47 +1,33 @@
 #include "cli/date_window.h"
 
-#include <algorithm>
-#include <climits>
-
-#include <fmt/format.h>
+#include "app/date_params.h"
 
 namespace growthlens::cli {
 
 namespace {
 
-Result<std::optional<Day>> ParseDay(std::string_view option, const std::string& text) {
-  if (text.empty()) return std::optional<Day>();
-  const std::optional<Day> day = ParseIsoDate(text);
-  if (!day)
-    return Status(
-        ErrorCode::kInvalidArgument,
-        fmt::format("{} '{}': expected YYYY-MM-DD (a valid calendar date)", option, text));
+/// The day of a --from / --to option, checked by the same spec the analyses' options use.
+Result<std::optional<Day>> ParseWindowDay(const app::ParamSpec& spec, const std::string& text) {
+  GROWTHLENS_RETURN_IF_ERROR(app::CheckValue(spec, text, app::Naming::kCli));
+  std::optional<Day> day;
+  app::AssignChecked(text, day);
   return day;
 }
 
 }  // namespace
 
 void AddDateWindowOptions(CLI::App& command, DateWindowArgs& args) {
-  command
-      .add_option("--from", args.from,
-                  "First day included, YYYY-MM-DD (default: the first day in the data)")
-      ->option_text("YYYY-MM-DD");
-  command
-      .add_option("--to", args.to,
-                  "Last day included, YYYY-MM-DD (default: the last day in the data)")
-      ->option_text("YYYY-MM-DD");
+  for (const auto& [spec, text] :
+       {std::pair{app::FromParamSpec(), &args.from}, std::pair{app::ToParamSpec(), &args.to}})
+    command.add_option("--" + spec.name, *text, spec.help)->option_text(spec.value_text);
 }
 
 Result<DateWindow> ParseDateWindow(const DateWindowArgs& args) {
-  Result<std::optional<Day>> from = ParseDay("--from", args.from);
+  Result<std::optional<Day>> from = ParseWindowDay(app::FromParamSpec(), args.from);
   if (!from.ok()) return from.status();
-  Result<std::optional<Day>> to = ParseDay("--to", args.to);
+  Result<std::optional<Day>> to = ParseWindowDay(app::ToParamSpec(), args.to);
   if (!to.ok()) return to.status();
-  if (*from && *to && **from > **to)
-    return Status(
-        ErrorCode::kInvalidArgument,
-        fmt::format("--from {} is after --to {}: the window would be empty", args.from, args.to));
-  return DateWindow{*from, *to};
+  return app::CheckedWindow(*from, *to, app::Naming::kCli);
 }
 
 }  // namespace growthlens::cli
