@@ -54,21 +54,24 @@ void BM_UsageLifecycleWeekly(benchmark::State& state) {
 }
 void BM_UsageFeatureReport(benchmark::State& state) {
   Run(state, bench::UsageDataset(),
-      [](const Dataset& d) { return ComputeFeatureReport(d, UsageFilter()); });
+      [](const Dataset& d) { return ComputeFeatureReport(*d.As<UsageLog>(), UsageFilter()); });
 }
 void BM_UsageFeatureSeriesDaily(benchmark::State& state) {
-  Run(state, bench::UsageDataset(),
-      [](const Dataset& d) { return ComputeFeatureSeries(d, CohortPeriod::kDay, UsageFilter()); });
+  Run(state, bench::UsageDataset(), [](const Dataset& d) {
+    return ComputeFeatureSeries(*d.As<UsageLog>(), CohortPeriod::kDay, UsageFilter());
+  });
 }
 void BM_UsageFeatureCorrelation(benchmark::State& state) {
   Run(state, bench::UsageDataset(),
-      [](const Dataset& d) { return FeatureCorrelation(d, UsageFilter()); });
+      [](const Dataset& d) { return FeatureCorrelation(*d.As<UsageLog>(), UsageFilter()); });
 }
 void BM_RetailRevenueByMonth(benchmark::State& state) {
-  Run(state, bench::RetailDataset(), [](const Dataset& d) { return RevenueByMonth(d); });
+  Run(state, bench::RetailDataset(),
+      [](const Dataset& d) { return RevenueByMonth(*d.As<TransactionLog>()); });
 }
 void BM_RetailPareto(benchmark::State& state) {
-  Run(state, bench::RetailDataset(), [](const Dataset& d) { return ProductPareto(d); });
+  Run(state, bench::RetailDataset(),
+      [](const Dataset& d) { return ProductPareto(*d.As<TransactionLog>()); });
 }
 void BM_RetailRfm(benchmark::State& state) {
   Run(state, bench::RetailDataset(), [](const Dataset& d) { return ComputeRfm(d, RfmOptions()); });

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "command_runner.h"
+#include "dataset_kinds.h"
 #include "io/csv_cursor.h"
 #include "metrics/feature_usage.h"
 #include "metrics/kpis.h"
@@ -185,7 +186,7 @@ int64_t Count(std::string text) {
 }
 
 uint16_t FeatureCode(const Dataset& dataset, const std::string& name) {
-  const std::optional<uint32_t> code = dataset.features.Find(name);
+  const std::optional<uint32_t> code = UsageOf(dataset).features.Find(name);
   EXPECT_TRUE(code.has_value()) << name;
   return static_cast<uint16_t>(code.value_or(0));
 }
@@ -321,7 +322,7 @@ TEST(UsageCommand, FeaturesJsonEqualsGoldenAndLibrary) {
   const json doc = JsonOf(RunGrowthLens(UsageArgs("usage") + " --format json"));
   auto golden = UsageGolden();
   const Dataset& dataset = SharedInputs::Get().Usage();
-  const FeatureReport report = ComputeFeatureReport(dataset, UsageFilter());
+  const FeatureReport report = ComputeFeatureReport(UsageOf(dataset), UsageFilter());
   EXPECT_EQ(doc["view"], "features");
   EXPECT_EQ(doc["active_users"], std::stoull(golden["users"]));
   EXPECT_EQ(doc["events"], std::stoll(golden["total_events"]));
@@ -331,7 +332,7 @@ TEST(UsageCommand, FeaturesJsonEqualsGoldenAndLibrary) {
     const json& feature = features[idx];
     const std::string name = feature["feature"];
     const std::string key = "feature." + name + ".";
-    EXPECT_EQ(name, dataset.features[report.features[idx].feature]);  // most events first
+    EXPECT_EQ(name, UsageOf(dataset).features[report.features[idx].feature]);  // most events first
     EXPECT_EQ(feature["events"], std::stoll(golden[key + "events"])) << name;
     EXPECT_EQ(feature["users"], std::stoull(golden[key + "users"])) << name;
     ExpectClose(feature["adoption"].get<double>(), Number(golden[key + "adoption"]),
@@ -365,7 +366,8 @@ TEST(UsageCommand, SeriesJsonIsLongAndEqualsLibrary) {
   const json doc =
       JsonOf(RunGrowthLens(UsageArgs("usage") + " --view series --period week --format json"));
   const Dataset& dataset = SharedInputs::Get().Usage();
-  const FeatureSeries series = ComputeFeatureSeries(dataset, CohortPeriod::kWeek, UsageFilter());
+  const FeatureSeries series =
+      ComputeFeatureSeries(UsageOf(dataset), CohortPeriod::kWeek, UsageFilter());
   auto golden = UsageGolden();
   EXPECT_EQ(doc["period"], "week");
   EXPECT_EQ(doc["periods"], std::stoull(golden["weeks"]));
@@ -407,7 +409,8 @@ TEST(UsageCommand, SeriesTableShowsTheLastPeriodsAndSaysSo) {
       WordsOfLine(run.out, "Feature "),
       (std::vector<std::string>{"Feature", "2025-12-15", "2025-12-22", "2025-12-29", "Total"}));
   const Dataset& dataset = SharedInputs::Get().Usage();
-  const FeatureSeries series = ComputeFeatureSeries(dataset, CohortPeriod::kWeek, UsageFilter());
+  const FeatureSeries series =
+      ComputeFeatureSeries(UsageOf(dataset), CohortPeriod::kWeek, UsageFilter());
   const auto dashboard = static_cast<size_t>(
       std::find(series.features.begin(), series.features.end(), FeatureCode(dataset, "Dashboard")) -
       series.features.begin());
@@ -423,15 +426,16 @@ TEST(UsageCommand, SeriesTableShowsTheLastPeriodsAndSaysSo) {
 TEST(UsageCommand, EngagementJsonEqualsLibrary) {
   const json doc = JsonOf(RunGrowthLens(UsageArgs("usage") + " --view engagement --format json"));
   const Dataset& dataset = SharedInputs::Get().Usage();
-  const FeatureReport report = ComputeFeatureReport(dataset, UsageFilter());
+  const FeatureReport report = ComputeFeatureReport(UsageOf(dataset), UsageFilter());
   const json& features = doc["features"];
   ASSERT_EQ(features.size(), report.features.size());
   double previous_breadth = 1.0;
   for (const json& feature : features) {
     const std::string name = feature["feature"];
-    const auto stats = std::find_if(
-        report.features.begin(), report.features.end(),
-        [&](const FeatureStats& entry) { return dataset.features[entry.feature] == name; });
+    const auto stats = std::find_if(report.features.begin(), report.features.end(),
+                                    [&](const FeatureStats& entry) {
+                                      return UsageOf(dataset).features[entry.feature] == name;
+                                    });
     ASSERT_NE(stats, report.features.end()) << name;
     EXPECT_EQ(feature["users"], stats->users) << name;
     EXPECT_DOUBLE_EQ(feature["breadth"].get<double>(), stats->breadth) << name;
@@ -447,7 +451,7 @@ TEST(UsageCommand, EngagementJsonEqualsLibrary) {
 TEST(UsageCommand, CorrelationJsonAndCsvEqualLibrary) {
   const json doc = JsonOf(RunGrowthLens(UsageArgs("usage") + " --view correlation --format json"));
   const Dataset& dataset = SharedInputs::Get().Usage();
-  const auto matrix = FeatureCorrelation(dataset, UsageFilter());
+  const auto matrix = FeatureCorrelation(UsageOf(dataset), UsageFilter());
   const std::vector<std::string> names = doc["features"];
   ASSERT_EQ(names.size(), 10u);
   EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
@@ -467,7 +471,7 @@ TEST(UsageCommand, CorrelationJsonAndCsvEqualLibrary) {
   ASSERT_EQ(csv.rows.size(), 2u);
   UsageFilter two;
   two.features = {FeatureCode(dataset, "Search"), FeatureCode(dataset, "API")};
-  const auto restricted = FeatureCorrelation(dataset, two);
+  const auto restricted = FeatureCorrelation(UsageOf(dataset), two);
   EXPECT_EQ(csv.rows[0].at("API"), "1");
   ExpectClose(Number(csv.rows[0].at("Search")),
               restricted[FeatureCode(dataset, "API")][FeatureCode(dataset, "Search")],
@@ -497,15 +501,16 @@ TEST(UsageCommand, FiltersEqualTheLibraryFilter) {
   filter.to = DaysFromCivil(2025, 10, 31);
   filter.features = {FeatureCode(dataset, "Search"), FeatureCode(dataset, "Reports"),
                      FeatureCode(dataset, "Dashboard")};
-  std::vector<uint8_t> users(dataset.users.size(), 0);
-  for (const char* id : {"2", "5", "7", "8"}) users[*dataset.users.Find(id)] = 1;
+  std::vector<uint8_t> users(dataset.users().size(), 0);
+  for (const char* id : {"2", "5", "7", "8"}) users[*dataset.users().Find(id)] = 1;
   filter.users = &users;
-  const FeatureReport report = ComputeFeatureReport(dataset, filter);
+  const FeatureReport report = ComputeFeatureReport(UsageOf(dataset), filter);
   ASSERT_GT(report.active_users, 0u);
   EXPECT_EQ(doc["active_users"], report.active_users);
   ASSERT_EQ(doc["features"].size(), report.features.size());
   for (size_t idx = 0; idx < report.features.size(); ++idx) {
-    EXPECT_EQ(doc["features"][idx]["feature"], dataset.features[report.features[idx].feature]);
+    EXPECT_EQ(doc["features"][idx]["feature"],
+              UsageOf(dataset).features[report.features[idx].feature]);
     EXPECT_EQ(doc["features"][idx]["events"], report.features[idx].events);
     EXPECT_EQ(doc["features"][idx]["users"], report.features[idx].users);
   }

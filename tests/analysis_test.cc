@@ -13,6 +13,7 @@
 #include <random>
 #include <sstream>
 
+#include "dataset_kinds.h"
 #include "metrics/distinct_keys.h"
 #include "metrics/usage_rollup.h"
 #include "metrics/user_rows.h"
@@ -72,7 +73,7 @@ TEST(UserRows, GroupedLogsNeedNoSortAndShuffledOnesAreGroupedBySort) {
     uint32_t previous_row = 0;
     bool first = true;
     sorted.ForEachRow(group, [&](uint32_t row) {
-      EXPECT_EQ(shuffled.dataset.usage.user[row], sorted.user(group));
+      EXPECT_EQ(UsageOf(shuffled.dataset).usage.user[row], sorted.user(group));
       if (!first) {
         EXPECT_LT(previous_row, row);  // file order kept within a user
       }
@@ -117,29 +118,30 @@ TEST(FeatureUsagePerUser, RowOrderAndThreadCountDoNotChangeResults) {
   auto names = [](const CleanedData& data, const FeatureReport& report) {
     std::vector<std::pair<std::string, int64_t>> out;
     for (const FeatureStats& stats : report.features)
-      out.emplace_back(std::string(data.dataset.features[stats.feature]), stats.events);
+      out.emplace_back(std::string(UsageOf(data.dataset).features[stats.feature]), stats.events);
     return out;
   };
   for (unsigned threads : {1u, 2u, 5u}) {
-    const FeatureReport a = ComputeFeatureReport(grouped.dataset, grouped_rows, {}, threads);
-    const FeatureReport b = ComputeFeatureReport(shuffled.dataset, shuffled_rows, {}, 1);
+    const FeatureReport a =
+        ComputeFeatureReport(UsageOf(grouped.dataset), grouped_rows, {}, threads);
+    const FeatureReport b = ComputeFeatureReport(UsageOf(shuffled.dataset), shuffled_rows, {}, 1);
     EXPECT_EQ(a.active_users, b.active_users);
     EXPECT_EQ(names(grouped, a), names(shuffled, b));
     for (size_t idx = 0; idx < a.features.size(); ++idx) {
       EXPECT_EQ(a.features[idx].users, b.features[idx].users);
       EXPECT_DOUBLE_EQ(a.features[idx].frequency, b.features[idx].frequency);
     }
-    const FeatureSeries sa =
-        ComputeFeatureSeries(grouped.dataset, grouped_rows, CohortPeriod::kWeek, {}, threads);
+    const FeatureSeries sa = ComputeFeatureSeries(UsageOf(grouped.dataset), grouped_rows,
+                                                  CohortPeriod::kWeek, {}, threads);
     const FeatureSeries sb =
-        ComputeFeatureSeries(shuffled.dataset, shuffled_rows, CohortPeriod::kWeek, {}, 1);
+        ComputeFeatureSeries(UsageOf(shuffled.dataset), shuffled_rows, CohortPeriod::kWeek, {}, 1);
     EXPECT_EQ(sa.buckets, sb.buckets);
     ASSERT_EQ(sa.features.size(), sb.features.size());
     for (size_t idx = 0; idx < sa.features.size(); ++idx) {
-      const std::string_view name = grouped.dataset.features[sa.features[idx]];
+      const std::string_view name = UsageOf(grouped.dataset).features[sa.features[idx]];
       const size_t other = static_cast<size_t>(
           std::find_if(sb.features.begin(), sb.features.end(),
-                       [&](uint16_t f) { return shuffled.dataset.features[f] == name; }) -
+                       [&](uint16_t f) { return UsageOf(shuffled.dataset).features[f] == name; }) -
           sb.features.begin());
       ASSERT_LT(other, sb.features.size());
       EXPECT_EQ(sa.events[idx], sb.events[other]) << name;
@@ -167,7 +169,7 @@ TEST(RunAnalysis, UsageRollupGivesWhatEachAnalysisComputesFromTheRows) {
     const CleanedData data = Load(seed == 0 ? UsageSmall() : Shuffled(UsageSmall(), seed));
     const Dataset& dataset = data.dataset;
     const UserRows by_user(dataset);
-    ASSERT_TRUE(UsageRollup::Covers(dataset, by_user));
+    ASSERT_TRUE(UsageRollup::Covers(UsageOf(dataset), by_user));
     for (const CohortPeriod period :
          {CohortPeriod::kMonth, CohortPeriod::kWeek, CohortPeriod::kDay}) {
       AnalysisOptions options;
@@ -221,7 +223,7 @@ TEST(RunAnalysis, UsageRollupGivesWhatEachAnalysisComputesFromTheRows) {
       EXPECT_EQ(analysis.lifecycle.periods.dormant, lifecycle.periods.dormant);
       EXPECT_EQ(analysis.lifecycle.stickiness.user_weeks, lifecycle.stickiness.user_weeks);
 
-      const FeatureReport report = ComputeFeatureReport(dataset, by_user, {}, 1);
+      const FeatureReport report = ComputeFeatureReport(UsageOf(dataset), by_user, {}, 1);
       EXPECT_EQ(analysis.features.active_users, report.active_users);
       ASSERT_EQ(analysis.features.features.size(), report.features.size());
       for (size_t idx = 0; idx < report.features.size(); ++idx) {
@@ -231,13 +233,13 @@ TEST(RunAnalysis, UsageRollupGivesWhatEachAnalysisComputesFromTheRows) {
         EXPECT_EQ(analysis.features.features[idx].frequency, report.features[idx].frequency);
       }
       const FeatureSeries series =
-          ComputeFeatureSeries(dataset, by_user, options.series_period, {}, 1);
+          ComputeFeatureSeries(UsageOf(dataset), by_user, options.series_period, {}, 1);
       EXPECT_EQ(analysis.series.buckets, series.buckets);
       EXPECT_EQ(analysis.series.features, series.features);
       EXPECT_EQ(analysis.series.events, series.events);
       EXPECT_EQ(analysis.series.users, series.users);
 
-      const auto correlation = FeatureCorrelation(dataset, by_user, {}, 1);
+      const auto correlation = FeatureCorrelation(UsageOf(dataset), by_user, {}, 1);
       ASSERT_EQ(analysis.correlation.size(), correlation.size());
       for (size_t row = 0; row < correlation.size(); ++row)
         ExpectSameValues(analysis.correlation[row], correlation[row]);

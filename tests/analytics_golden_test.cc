@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 
+#include "dataset_kinds.h"
 #include "io/csv_cursor.h"
 #include "metrics/cohorts.h"
 #include "metrics/feature_usage.h"
@@ -75,7 +76,7 @@ class OnlineRetailAnalyticsGolden : public ::testing::Test {
 CleanedData* OnlineRetailAnalyticsGolden::data_ = nullptr;
 
 TEST_F(OnlineRetailAnalyticsGolden, MonthlyRevenueOrdersCustomersAndNewVsReturning) {
-  const std::vector<MonthRevenue> months = RevenueByMonth(dataset());
+  const std::vector<MonthRevenue> months = RevenueByMonth(TransactionsOf(dataset()));
   const auto golden = ReadGoldenCsv("online_retail_monthly.csv");
   ASSERT_EQ(months.size(), golden.size());
   for (size_t idx = 0; idx < months.size(); ++idx) {
@@ -92,7 +93,7 @@ TEST_F(OnlineRetailAnalyticsGolden, MonthlyRevenueOrdersCustomersAndNewVsReturni
 }
 
 TEST_F(OnlineRetailAnalyticsGolden, Countries) {
-  const std::vector<CountryRevenue> countries = RevenueByCountry(dataset());
+  const std::vector<CountryRevenue> countries = RevenueByCountry(TransactionsOf(dataset()));
   const auto golden = ReadGoldenCsv("online_retail_countries.csv");
   ASSERT_EQ(countries.size(), golden.size());
   for (size_t idx = 0; idx < countries.size(); ++idx) {
@@ -106,7 +107,7 @@ TEST_F(OnlineRetailAnalyticsGolden, Countries) {
 
 TEST_F(OnlineRetailAnalyticsGolden, ParetoAndTopCustomers) {
   const auto golden = testing::ReadGolden(testing::GoldenPath("online_retail_pareto.golden"));
-  const ParetoCurve pareto = ProductPareto(dataset());
+  const ParetoCurve pareto = ProductPareto(TransactionsOf(dataset()));
   EXPECT_EQ(pareto.products.size(), std::stoull(golden.at("products")));
   EXPECT_EQ(pareto.top_count, std::stoull(golden.at("products.top20_count")));
   ExpectClose(pareto.top_share, Number(golden.at("products.top20_revenue_share")), "top 20%");
@@ -116,20 +117,20 @@ TEST_F(OnlineRetailAnalyticsGolden, ParetoAndTopCustomers) {
     ExpectClose(pareto.cumulative_share[count - 1],
                 Number(golden.at(std::string("products.cum_share.") + percent)), percent);
   }
-  EXPECT_EQ(dataset().stock_codes[pareto.products.front().stock_code],
+  EXPECT_EQ(TransactionsOf(dataset()).stock_codes[pareto.products.front().stock_code],
             golden.at("products.top1_stock_code"));
   ExpectClose(pareto.products.front().revenue, Number(golden.at("products.top1_revenue")), "top1");
-  EXPECT_EQ(dataset().stock_codes[pareto.products.back().stock_code],
+  EXPECT_EQ(TransactionsOf(dataset()).stock_codes[pareto.products.back().stock_code],
             golden.at("products.last_stock_code"));
-  ExpectClose(TopCustomerShare(dataset()), Number(golden.at("customers.top20_revenue_share")),
-              "customers");
+  ExpectClose(TopCustomerShare(TransactionsOf(dataset())),
+              Number(golden.at("customers.top20_revenue_share")), "customers");
 }
 
 TEST_F(OnlineRetailAnalyticsGolden, Seasonality) {
   std::map<std::string, std::vector<SeasonRevenue>> ours = {
-      {"month", RevenueBySeason(dataset(), Season::kMonthOfYear)},
-      {"weekday", RevenueBySeason(dataset(), Season::kWeekday)},
-      {"hour", RevenueBySeason(dataset(), Season::kHour)}};
+      {"month", RevenueBySeason(TransactionsOf(dataset()), Season::kMonthOfYear)},
+      {"weekday", RevenueBySeason(TransactionsOf(dataset()), Season::kWeekday)},
+      {"hour", RevenueBySeason(TransactionsOf(dataset()), Season::kHour)}};
   std::map<std::string, size_t> seen;
   for (const auto& row : ReadGoldenCsv("online_retail_seasonality.csv")) {
     const std::string& dimension = row.at("dimension");
@@ -147,7 +148,7 @@ TEST_F(OnlineRetailAnalyticsGolden, RfmSampleCustomers) {
   const RfmTable rfm = ComputeRfm(dataset(), RfmOptions());
   std::map<std::string, size_t> index_of;
   for (size_t idx = 0; idx < rfm.size(); ++idx)
-    index_of[std::string(dataset().users[rfm.user[idx]])] = idx;
+    index_of[std::string(dataset().users()[rfm.user[idx]])] = idx;
   for (const auto& row : ReadGoldenCsv("online_retail_rfm_sample.csv")) {
     const std::string& id = row.at("customer_id");
     ASSERT_TRUE(index_of.count(id)) << id;
@@ -307,11 +308,11 @@ TEST(UsageAnalyticsGolden, FeaturesKpisRfmAndCohorts) {
   const auto golden = testing::ReadGolden(testing::GoldenPath("usage_small.golden"));
   EXPECT_EQ(dataset.rows(), std::stoull(golden.at("rows")));
 
-  const FeatureReport features = ComputeFeatureReport(dataset, UsageFilter());
+  const FeatureReport features = ComputeFeatureReport(UsageOf(dataset), UsageFilter());
   EXPECT_EQ(features.active_users, std::stoull(golden.at("users")));
   EXPECT_EQ(features.features.size(), 10u);
   for (const FeatureStats& stats : features.features) {
-    const std::string key = "feature." + std::string(dataset.features[stats.feature]);
+    const std::string key = "feature." + std::string(UsageOf(dataset).features[stats.feature]);
     EXPECT_EQ(stats.events, std::stoll(golden.at(key + ".events"))) << key;
     EXPECT_EQ(stats.users, std::stoull(golden.at(key + ".users"))) << key;
     ExpectClose(stats.adoption, Number(golden.at(key + ".adoption")), key);

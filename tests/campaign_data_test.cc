@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "dataset_kinds.h"
 #include "metrics/campaign_presets.h"
 #include "metrics/rfm.h"
 #include "metrics/rows_before.h"
@@ -43,7 +44,7 @@ Dataset Load(const std::string& text) {
 }
 
 uint32_t Code(const Dataset& dataset, std::string_view id) {
-  return *dataset.users.Find(id);
+  return *dataset.users().Find(id);
 }
 
 TEST(OutcomeWindow, IsTheLastDaysAndLeavesAPrePeriod) {
@@ -67,7 +68,7 @@ TEST(OutcomeWindow, UsageSegmentsSeeOnlyThePrePeriodAndOutcomesOnlyTheWindow) {
   const OutcomeWindow window = *LastDaysWindow(dataset, 3);
   const Dataset before = RowsBefore(dataset, window.first);
   EXPECT_EQ(before.rows(), 3u);
-  EXPECT_EQ(before.users.size(), dataset.users.size());  // same codes
+  EXPECT_EQ(before.users().size(), dataset.users().size());  // same codes
   const RfmTable rfm = ComputeRfm(before, RfmOptions{window.first, RfmTies::kFirstOccurrence});
   ASSERT_EQ(rfm.size(), 2u);  // u3 only appears in the window
   EXPECT_EQ(rfm.user[0], Code(dataset, "u1"));
@@ -92,10 +93,10 @@ TEST(OutcomeWindow, TransactionsCountDistinctInvoicesAndRevenueInTheWindow) {
   const OutcomeWindow window = *LastDaysWindow(dataset, 3);
   const Dataset before = RowsBefore(dataset, window.first);
   EXPECT_EQ(before.rows(), 3u);
-  EXPECT_EQ(before.orders.size(), 3u);
+  EXPECT_EQ(TransactionsOf(before).orders.size(), 3u);
   const RfmTable rfm = ComputeRfm(before, RfmOptions{window.first, RfmTies::kFirstOccurrence});
   ASSERT_EQ(rfm.size(), 2u);
-  EXPECT_EQ(dataset.users[rfm.user[0]], "13047");
+  EXPECT_EQ(dataset.users()[rfm.user[0]], "13047");
   EXPECT_EQ(rfm.frequency[0], 1);  // the order of the 10th is in the window
   EXPECT_EQ(rfm.frequency[1], 2);
   EXPECT_DOUBLE_EQ(rfm.monetary[1], 15.0);

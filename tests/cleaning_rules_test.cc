@@ -15,6 +15,7 @@
 #include "core/date.h"
 #include "core/derived_fields.h"
 #include "core/dictionary.h"
+#include "dataset_kinds.h"
 #include "io/staged_table.h"
 #include "metrics/dataset_summary.h"
 #include "metrics/revenue.h"
@@ -206,8 +207,8 @@ TEST(CleaningRules, InvalidDateOutOfRange) {
   EXPECT_EQ(examples[0].value, "2010-11-30 23:59:00");
   EXPECT_EQ(examples[1].value, "2011-01-01 00:00:00");
   ASSERT_EQ(result->dataset.rows(), 2u);
-  EXPECT_EQ(result->dataset.orders.time[0], At(2010, 12, 1));
-  EXPECT_EQ(result->dataset.orders.time[1], At(2010, 12, 31, 23, 59));
+  EXPECT_EQ(TransactionsOf(result->dataset).orders.time[0], At(2010, 12, 1));
+  EXPECT_EQ(TransactionsOf(result->dataset).orders.time[1], At(2010, 12, 31, 23, 59));
 
   // The default range is [1970-01-01, 2100-01-01).
   const Result<CleanedData> defaults = Ingest(Retail({
@@ -244,7 +245,7 @@ TEST(CleaningRules, InvalidDateOutOfRangeInUsageLogs) {
   EXPECT_EQ(examples[2].column, "signup_date");
   EXPECT_EQ(examples[2].value, "2022-06-01");
   ASSERT_EQ(result->dataset.rows(), 1u);
-  EXPECT_EQ(result->dataset.users[0], "u4");
+  EXPECT_EQ(result->dataset.users()[0], "u4");
 }
 
 TEST(CleaningRules, InvalidDateExampleNamesTheEventDateWhenOnlyItIsOutOfRange) {
@@ -332,12 +333,13 @@ TEST(Netting, ACancellationTakesItsUnitsBackFromTheLatestEarlierPurchases) {
   // Kept: line 2 with 4 units left, lines 5, 6 and 7 as they were.
   const Dataset& dataset = result->dataset;
   ASSERT_EQ(dataset.rows(), 4u);
-  EXPECT_EQ(dataset.transactions.quantity[0], 4);
-  EXPECT_EQ(dataset.transactions.quantity[1], 7);
-  EXPECT_EQ(dataset.transactions.quantity[2], 3);
-  EXPECT_EQ(dataset.transactions.quantity[3], 4);
+  EXPECT_EQ(TransactionsOf(dataset).transactions.quantity[0], 4);
+  EXPECT_EQ(TransactionsOf(dataset).transactions.quantity[1], 7);
+  EXPECT_EQ(TransactionsOf(dataset).transactions.quantity[2], 3);
+  EXPECT_EQ(TransactionsOf(dataset).transactions.quantity[3], 4);
   double revenue = 0;
-  for (size_t row = 0; row < dataset.rows(); ++row) revenue += dataset.AmountOfRow(row);
+  for (size_t row = 0; row < dataset.rows(); ++row)
+    revenue += TransactionsOf(dataset).AmountOfRow(row);
   EXPECT_DOUBLE_EQ(revenue, 8.0 + 14.0 + 3.0 + 8.0);
 }
 
@@ -415,11 +417,11 @@ TEST(NonProducts, KeptInRevenueLeftOutOfTheProductRankingAndConfigurable) {
   });
   const Result<CleanedData> data = Ingest(text);
   ASSERT_TRUE(data.ok());
-  EXPECT_EQ(data->dataset.items.non_product, (std::vector<uint8_t>{0, 1, 0}));
+  EXPECT_EQ(TransactionsOf(data->dataset).items.non_product, (std::vector<uint8_t>{0, 1, 0}));
   EXPECT_EQ(Summarize(data->dataset).products, 2u);
-  const ParetoCurve curve = ProductPareto(data->dataset);
+  const ParetoCurve curve = ProductPareto(TransactionsOf(data->dataset));
   ASSERT_EQ(curve.products.size(), 2u);
-  EXPECT_EQ(data->dataset.stock_codes[curve.products[0].stock_code], "A");
+  EXPECT_EQ(TransactionsOf(data->dataset).stock_codes[curve.products[0].stock_code], "A");
   EXPECT_DOUBLE_EQ(curve.product_revenue, 25.0);
   EXPECT_DOUBLE_EQ(curve.cumulative_share.back(), 1.0);
   ASSERT_EQ(curve.non_products.size(), 1u);
@@ -430,9 +432,9 @@ TEST(NonProducts, KeptInRevenueLeftOutOfTheProductRankingAndConfigurable) {
   none.cleaning.non_products = NonProductRules{};
   const Result<CleanedData> all = Ingest(text, none);
   ASSERT_TRUE(all.ok());
-  const ParetoCurve every = ProductPareto(all->dataset);
+  const ParetoCurve every = ProductPareto(TransactionsOf(all->dataset));
   ASSERT_EQ(every.products.size(), 3u);
-  EXPECT_EQ(all->dataset.stock_codes[every.products[0].stock_code], "POST");
+  EXPECT_EQ(TransactionsOf(all->dataset).stock_codes[every.products[0].stock_code], "POST");
   EXPECT_TRUE(every.non_products.empty());
 }
 
@@ -624,30 +626,30 @@ TEST(CleaningRules, RowsKeptWithARuleOffCarryTheirValues) {
   {
     const Result<CleanedData> result = ingest_without(CleaningRule::kMissingId);
     ASSERT_TRUE(result.ok()) << result.status().message();
-    EXPECT_EQ(result->dataset.UserOfRow(1), kNullCode);
-    EXPECT_EQ(result->dataset.users.size(), 1u);
+    EXPECT_EQ(UserOfRow(result->dataset, 1), kNullCode);
+    EXPECT_EQ(result->dataset.users().size(), 1u);
   }
   {
     const Result<CleanedData> result = ingest_without(CleaningRule::kInvalidDate);
     ASSERT_TRUE(result.ok()) << result.status().message();
-    EXPECT_EQ(result->dataset.DayOfRow(1), DaysFromCivil(1960, 5, 2));
+    EXPECT_EQ(DayOfRow(result->dataset, 1), DaysFromCivil(1960, 5, 2));
   }
   {
     const Result<CleanedData> result = ingest_without(CleaningRule::kNonPositiveQuantity);
     ASSERT_TRUE(result.ok()) << result.status().message();
-    EXPECT_EQ(result->dataset.transactions.quantity[1], 0);
-    EXPECT_DOUBLE_EQ(result->dataset.AmountOfRow(1), 0.0);
+    EXPECT_EQ(TransactionsOf(result->dataset).transactions.quantity[1], 0);
+    EXPECT_DOUBLE_EQ(TransactionsOf(result->dataset).AmountOfRow(1), 0.0);
   }
   {
     const Result<CleanedData> result = ingest_without(CleaningRule::kNonPositiveEvents);
     ASSERT_TRUE(result.ok()) << result.status().message();
-    EXPECT_EQ(result->dataset.usage.events, (Column<int32_t>{3, 0}));
+    EXPECT_EQ(UsageOf(result->dataset).usage.events, (Column<int32_t>{3, 0}));
   }
   {
     const Result<CleanedData> result = ingest_without(CleaningRule::kEventBeforeSignup);
     ASSERT_TRUE(result.ok()) << result.status().message();
-    EXPECT_EQ(result->dataset.usage.day[1], DaysFromCivil(2023, 1, 5));
-    EXPECT_EQ(result->dataset.user_signup[1], DaysFromCivil(2023, 1, 10));
+    EXPECT_EQ(UsageOf(result->dataset).usage.day[1], DaysFromCivil(2023, 1, 5));
+    EXPECT_EQ(result->dataset.user_signup()[1], DaysFromCivil(2023, 1, 10));
   }
 }
 
@@ -671,7 +673,7 @@ TEST(CleaningRules, InvalidDateOffMakesUnparsableDatesMalformed) {
   EXPECT_EQ(report.malformed_examples[unparsable][0].value, "not a date");
   EXPECT_EQ(report.rows_kept, 2u);
   ASSERT_EQ(result->dataset.rows(), 2u);
-  EXPECT_EQ(result->dataset.DayOfRow(1), DaysFromCivil(1960, 5, 2));
+  EXPECT_EQ(DayOfRow(result->dataset, 1), DaysFromCivil(1960, 5, 2));
   ExpectBalanced(report);
 
   // Malformed, so --strict refuses it.
@@ -710,27 +712,27 @@ TEST(CleaningRules, DictionariesHoldOnlyStringsOfKeptRows) {
   ASSERT_TRUE(result.ok()) << result.status().message();
   const Dataset& dataset = result->dataset;
   ASSERT_EQ(dataset.rows(), 2u);
-  EXPECT_EQ(dataset.users.size(), 2u);
-  EXPECT_EQ(dataset.users[0], "17850");
-  EXPECT_EQ(dataset.users[1], "13047");
-  EXPECT_FALSE(dataset.users.Find("99999").has_value());
-  EXPECT_EQ(dataset.invoices.size(), 2u);
-  EXPECT_FALSE(dataset.invoices.Find("C900001").has_value());
-  EXPECT_FALSE(dataset.invoices.Find("536367").has_value());
-  EXPECT_EQ(dataset.stock_codes.size(), 2u);
-  EXPECT_FALSE(dataset.stock_codes.Find("GHOSTCODE").has_value());
-  EXPECT_FALSE(dataset.stock_codes.Find("ZEROQTY").has_value());
-  EXPECT_FALSE(dataset.stock_codes.Find("FREE").has_value());
-  EXPECT_EQ(dataset.descriptions.size(), 2u);
-  EXPECT_FALSE(dataset.descriptions.Find("GHOST DESC").has_value());
-  EXPECT_EQ(dataset.countries.size(), 2u);
-  EXPECT_TRUE(dataset.countries.Find("France").has_value());
-  EXPECT_FALSE(dataset.countries.Find("Atlantis").has_value());
-  EXPECT_FALSE(dataset.countries.Find("Lemuria").has_value());
-  EXPECT_EQ(dataset.orders.size(), 2u);
-  EXPECT_EQ(dataset.items.size(), 2u);
-  EXPECT_EQ(dataset.prices, (std::vector<double>{2.55, 3.39}));
-  EXPECT_EQ(dataset.user_signup.size(), 2u);
+  EXPECT_EQ(dataset.users().size(), 2u);
+  EXPECT_EQ(dataset.users()[0], "17850");
+  EXPECT_EQ(dataset.users()[1], "13047");
+  EXPECT_FALSE(dataset.users().Find("99999").has_value());
+  EXPECT_EQ(TransactionsOf(dataset).invoices.size(), 2u);
+  EXPECT_FALSE(TransactionsOf(dataset).invoices.Find("C900001").has_value());
+  EXPECT_FALSE(TransactionsOf(dataset).invoices.Find("536367").has_value());
+  EXPECT_EQ(TransactionsOf(dataset).stock_codes.size(), 2u);
+  EXPECT_FALSE(TransactionsOf(dataset).stock_codes.Find("GHOSTCODE").has_value());
+  EXPECT_FALSE(TransactionsOf(dataset).stock_codes.Find("ZEROQTY").has_value());
+  EXPECT_FALSE(TransactionsOf(dataset).stock_codes.Find("FREE").has_value());
+  EXPECT_EQ(TransactionsOf(dataset).descriptions.size(), 2u);
+  EXPECT_FALSE(TransactionsOf(dataset).descriptions.Find("GHOST DESC").has_value());
+  EXPECT_EQ(TransactionsOf(dataset).countries.size(), 2u);
+  EXPECT_TRUE(TransactionsOf(dataset).countries.Find("France").has_value());
+  EXPECT_FALSE(TransactionsOf(dataset).countries.Find("Atlantis").has_value());
+  EXPECT_FALSE(TransactionsOf(dataset).countries.Find("Lemuria").has_value());
+  EXPECT_EQ(TransactionsOf(dataset).orders.size(), 2u);
+  EXPECT_EQ(TransactionsOf(dataset).items.size(), 2u);
+  EXPECT_EQ(TransactionsOf(dataset).prices, (std::vector<double>{2.55, 3.39}));
+  EXPECT_EQ(dataset.user_signup().size(), 2u);
 
   const DatasetSummary summary = Summarize(dataset);
   EXPECT_EQ(summary.users, 2u);
@@ -746,11 +748,11 @@ TEST(CleaningRules, DictionariesHoldOnlyStringsOfKeptRows) {
       "u2,,2023-01-03,export,1",               // kept
   }));
   ASSERT_TRUE(usage.ok()) << usage.status().message();
-  EXPECT_EQ(usage->dataset.users.size(), 2u);
-  EXPECT_FALSE(usage->dataset.users.Find("ghost").has_value());
-  EXPECT_EQ(usage->dataset.features.size(), 2u);
-  EXPECT_FALSE(usage->dataset.features.Find("unused").has_value());
-  EXPECT_EQ(usage->dataset.user_signup, (std::vector<Day>{DaysFromCivil(2023, 1, 1), kNoDay}));
+  EXPECT_EQ(usage->dataset.users().size(), 2u);
+  EXPECT_FALSE(usage->dataset.users().Find("ghost").has_value());
+  EXPECT_EQ(UsageOf(usage->dataset).features.size(), 2u);
+  EXPECT_FALSE(UsageOf(usage->dataset).features.Find("unused").has_value());
+  EXPECT_EQ(usage->dataset.user_signup(), (std::vector<Day>{DaysFromCivil(2023, 1, 1), kNoDay}));
 }
 
 TEST(DerivedFields, TransactionsAmountsCohortsAndMonths) {
@@ -762,16 +764,16 @@ TEST(DerivedFields, TransactionsAmountsCohortsAndMonths) {
   ASSERT_TRUE(result.ok()) << result.status().message();
   const Dataset& dataset = result->dataset;
   ASSERT_EQ(dataset.rows(), 4u);
-  EXPECT_DOUBLE_EQ(dataset.AmountOfRow(0), 6 * 2.55);
-  EXPECT_DOUBLE_EQ(dataset.AmountOfRow(1), 3.75);
-  EXPECT_DOUBLE_EQ(dataset.AmountOfRow(2), 5.1);
-  EXPECT_DOUBLE_EQ(dataset.AmountOfRow(3), 12 * 0.85);
-  EXPECT_EQ(dataset.prices.size(), 3u);  // 2.55 is coded once
+  EXPECT_DOUBLE_EQ(TransactionsOf(dataset).AmountOfRow(0), 6 * 2.55);
+  EXPECT_DOUBLE_EQ(TransactionsOf(dataset).AmountOfRow(1), 3.75);
+  EXPECT_DOUBLE_EQ(TransactionsOf(dataset).AmountOfRow(2), 5.1);
+  EXPECT_DOUBLE_EQ(TransactionsOf(dataset).AmountOfRow(3), 12 * 0.85);
+  EXPECT_EQ(TransactionsOf(dataset).prices.size(), 3u);  // 2.55 is coded once
 
   const int32_t dec2010 = MonthIndexOf(DaysFromCivil(2010, 12, 1));
   EXPECT_EQ(dec2010, 491);
   EXPECT_EQ(FormatMonth(dec2010), "2010-12");
-  ASSERT_EQ(dataset.users[0], "17850");
+  ASSERT_EQ(dataset.users()[0], "17850");
   EXPECT_EQ(UserCohortMonths(dataset), (std::vector<int32_t>{dec2010, dec2010 + 1}));
   EXPECT_EQ(RowMonths(dataset),
             (std::vector<int32_t>{dec2010, dec2010 + 1, dec2010 + 2, dec2010 + 1}));
@@ -792,7 +794,7 @@ TEST(DerivedFields, UsageCohortsUseTheSignupMonthWhenGiven) {
   EXPECT_EQ(UserCohortMonths(dataset), (std::vector<int32_t>{jan2023, jan2023 + 1, jan2023 - 1}));
   EXPECT_EQ(RowMonths(dataset),
             (std::vector<int32_t>{jan2023 + 1, jan2023 + 2, jan2023 + 2, jan2023 + 1, jan2023}));
-  EXPECT_EQ(dataset.user_signup,
+  EXPECT_EQ(dataset.user_signup(),
             (std::vector<Day>{DaysFromCivil(2023, 1, 20), kNoDay, DaysFromCivil(2022, 12, 31)}));
 }
 
@@ -812,8 +814,8 @@ TEST(CleaningRules, UsageSignupConflictsAreCountedKeepingTheEarliest) {
   EXPECT_EQ(result->report.signup_conflicts, 2u);
   EXPECT_EQ(result->report.rows_kept, 9u);
   const Dataset& dataset = result->dataset;
-  ASSERT_EQ(dataset.users.size(), 4u);
-  EXPECT_EQ(dataset.user_signup,
+  ASSERT_EQ(dataset.users().size(), 4u);
+  EXPECT_EQ(dataset.user_signup(),
             (std::vector<Day>{DaysFromCivil(2023, 1, 1), DaysFromCivil(2023, 1, 3),
                               DaysFromCivil(2023, 1, 9), DaysFromCivil(2023, 1, 2)}));
   // The cohort follows the earliest signup.

@@ -22,6 +22,7 @@
 #include "core/date.h"
 #include "core/dictionary.h"
 #include "dataset_expect.h"
+#include "dataset_kinds.h"
 #include "io/column_mapping.h"
 #include "io/csv_cursor.h"
 #include "io/csv_table_reader.h"
@@ -59,25 +60,29 @@ std::vector<uint64_t> LinesOf(const std::vector<RowExample>& examples) {
 
 // The strings of a transaction row, through the side tables.
 std::string_view DescriptionOf(const Dataset& dataset, size_t row) {
-  return dataset.descriptions[dataset.items.description[dataset.transactions.item[row]]];
+  return TransactionsOf(dataset).descriptions
+      [TransactionsOf(dataset).items.description[TransactionsOf(dataset).transactions.item[row]]];
 }
 std::string_view StockCodeOf(const Dataset& dataset, size_t row) {
-  return dataset.stock_codes[dataset.items.stock_code[dataset.transactions.item[row]]];
+  return TransactionsOf(dataset).stock_codes
+      [TransactionsOf(dataset).items.stock_code[TransactionsOf(dataset).transactions.item[row]]];
 }
 std::string_view InvoiceOf(const Dataset& dataset, size_t row) {
-  return dataset.invoices[dataset.orders.invoice[dataset.transactions.order[row]]];
+  return TransactionsOf(dataset).invoices
+      [TransactionsOf(dataset).orders.invoice[TransactionsOf(dataset).transactions.order[row]]];
 }
 std::string_view CountryOf(const Dataset& dataset, size_t row) {
-  return dataset.countries[dataset.orders.country[dataset.transactions.order[row]]];
+  return TransactionsOf(dataset).countries
+      [TransactionsOf(dataset).orders.country[TransactionsOf(dataset).transactions.order[row]]];
 }
 std::string_view CustomerOf(const Dataset& dataset, size_t row) {
-  return dataset.users[dataset.UserOfRow(row)];
+  return dataset.users()[UserOfRow(dataset, row)];
 }
 double PriceOf(const Dataset& dataset, size_t row) {
-  return dataset.prices[dataset.transactions.price[row]];
+  return TransactionsOf(dataset).prices[TransactionsOf(dataset).transactions.price[row]];
 }
 Timestamp TimeOf(const Dataset& dataset, size_t row) {
-  return dataset.orders.time[dataset.transactions.order[row]];
+  return TransactionsOf(dataset).orders.time[TransactionsOf(dataset).transactions.order[row]];
 }
 
 Timestamp At(int year, int month, int day, int hour = 0, int minute = 0) {
@@ -324,7 +329,7 @@ TEST(CsvReader, QuotedFieldsAndPhysicalLineNumbers) {
   EXPECT_EQ(DescriptionOf(dataset, 1), "LANTERN\n\nMETAL");
   EXPECT_EQ(DescriptionOf(dataset, 2), "BATH\nBUILDING");
   EXPECT_EQ(StockCodeOf(dataset, 0), "85123A");
-  EXPECT_EQ(dataset.transactions.quantity[0], 6);
+  EXPECT_EQ(TransactionsOf(dataset).transactions.quantity[0], 6);
   EXPECT_DOUBLE_EQ(PriceOf(dataset, 0), 2.55);
   EXPECT_EQ(CountryOf(dataset, 2), "France");
   EXPECT_EQ(TimeOf(dataset, 1), At(2010, 12, 1, 8, 28));
@@ -349,10 +354,10 @@ TEST(CsvReader, EscapedQuotesInSeveralFieldsOfARecordKeepTheirValues) {
   ASSERT_TRUE(result.ok()) << result.status().message();
   const Dataset& dataset = result->dataset;
   ASSERT_EQ(dataset.rows(), 20u);
-  EXPECT_TRUE(dataset.users.Find("1\"").has_value());
-  EXPECT_TRUE(dataset.users.Find("19\"").has_value());
-  ASSERT_EQ(dataset.features.size(), 1u);
-  EXPECT_EQ(dataset.features[0], "Dash\"board");
+  EXPECT_TRUE(dataset.users().Find("1\"").has_value());
+  EXPECT_TRUE(dataset.users().Find("19\"").has_value());
+  ASSERT_EQ(UsageOf(dataset).features.size(), 1u);
+  EXPECT_EQ(UsageOf(dataset).features[0], "Dash\"board");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -381,14 +386,14 @@ TEST(CsvReader, LfCrlfAndMixedLineEndingsReadTheSame) {
     const Dataset& dataset = result->dataset;
     ASSERT_EQ(dataset.rows(), 4u);
     // No carriage return leaks into the last field (events_count parses) or any string.
-    EXPECT_EQ(dataset.usage.events, (Column<int32_t>{3, 1, 2, 4}));
-    ASSERT_EQ(dataset.features.size(), 4u);
-    EXPECT_EQ(dataset.features[0], "search");
-    EXPECT_EQ(dataset.features[1], "export");
-    EXPECT_EQ(dataset.features[2], "multi\nline");
-    EXPECT_EQ(dataset.features[3], "share");
-    EXPECT_EQ(dataset.users[dataset.usage.user[3]], "u4");
-    EXPECT_EQ(dataset.usage.day[3], DaysFromCivil(2023, 1, 6));
+    EXPECT_EQ(UsageOf(dataset).usage.events, (Column<int32_t>{3, 1, 2, 4}));
+    ASSERT_EQ(UsageOf(dataset).features.size(), 4u);
+    EXPECT_EQ(UsageOf(dataset).features[0], "search");
+    EXPECT_EQ(UsageOf(dataset).features[1], "export");
+    EXPECT_EQ(UsageOf(dataset).features[2], "multi\nline");
+    EXPECT_EQ(UsageOf(dataset).features[3], "share");
+    EXPECT_EQ(dataset.users()[UsageOf(dataset).usage.user[3]], "u4");
+    EXPECT_EQ(UsageOf(dataset).usage.day[3], DaysFromCivil(2023, 1, 6));
     EXPECT_EQ(result->report.records, 5u);
     EXPECT_EQ(MalformedCount(result->report, ParseIssue::kWrongFieldCount), 1u);
     EXPECT_EQ(LinesOf(MalformedExamples(result->report, ParseIssue::kWrongFieldCount)),
@@ -403,7 +408,7 @@ TEST(CsvReader, CrlfInsideQuotedFieldIsKeptAndCountedAsOneLine) {
   const Result<CleanedData> result = Ingest(text);
   ASSERT_TRUE(result.ok()) << result.status().message();
   ASSERT_EQ(result->dataset.rows(), 1u);
-  EXPECT_EQ(result->dataset.features[0], "a\r\nb");
+  EXPECT_EQ(UsageOf(result->dataset).features[0], "a\r\nb");
   EXPECT_EQ(LinesOf(MalformedExamples(result->report, ParseIssue::kBadNumber)),
             (std::vector<uint64_t>{4}));
 }
@@ -424,7 +429,7 @@ TEST(CsvReader, Utf8BomIsSkippedAndReported) {
   EXPECT_EQ(result->report.columns[0].first, "user");
   EXPECT_EQ(result->report.columns[0].second, "user_id");  // no BOM bytes in the name
   ASSERT_EQ(result->dataset.rows(), 1u);
-  EXPECT_EQ(result->dataset.users[0], "u1");
+  EXPECT_EQ(result->dataset.users()[0], "u1");
 
   const Result<CleanedData> without = Ingest(std::string(kUsageHeader) + "u1,,2023-01-02,a,1\n");
   ASSERT_TRUE(without.ok()) << without.status().message();
@@ -555,11 +560,11 @@ TEST(CsvReader, RaggedRowsAreCountedWithLinesAndKeptOut) {
 
   const Dataset& dataset = result->dataset;
   ASSERT_EQ(dataset.rows(), 3u);
-  EXPECT_EQ(dataset.users.size(), 3u);
-  EXPECT_FALSE(dataset.users.Find("u2").has_value());
-  EXPECT_FALSE(dataset.users.Find("u4").has_value());
-  EXPECT_FALSE(dataset.users.Find("u5").has_value());
-  EXPECT_EQ(dataset.features[dataset.usage.feature[2]], "a,b");
+  EXPECT_EQ(dataset.users().size(), 3u);
+  EXPECT_FALSE(dataset.users().Find("u2").has_value());
+  EXPECT_FALSE(dataset.users().Find("u4").has_value());
+  EXPECT_FALSE(dataset.users().Find("u5").has_value());
+  EXPECT_EQ(UsageOf(dataset).features[UsageOf(dataset).usage.feature[2]], "a,b");
 }
 
 TEST(CsvReader, UnterminatedQuoteIsAnErrorOrCutAtItsLineEnd) {
@@ -585,9 +590,9 @@ TEST(CsvReader, UnterminatedQuoteIsAnErrorOrCutAtItsLineEnd) {
   EXPECT_EQ(report.records, 3u);
   EXPECT_EQ(report.rows_kept, 2u);
   ASSERT_EQ(result->dataset.rows(), 2u);
-  EXPECT_EQ(result->dataset.users[0], "u1");
-  EXPECT_FALSE(result->dataset.users.Find("u2").has_value());
-  EXPECT_TRUE(result->dataset.users.Find("u3").has_value());
+  EXPECT_EQ(result->dataset.users()[0], "u1");
+  EXPECT_FALSE(result->dataset.users().Find("u2").has_value());
+  EXPECT_TRUE(result->dataset.users().Find("u3").has_value());
 }
 
 TEST(CsvReader, EmptyFileIsAnError) {
@@ -635,7 +640,7 @@ TEST(CsvReader, HeaderOnlyFileHasNoRows) {
     EXPECT_EQ(result->report.rows_kept, 0u);
     EXPECT_EQ(result->report.MalformedTotal(), 0u);
     EXPECT_EQ(result->report.DroppedByRules(), 0u);
-    EXPECT_TRUE(result->dataset.users.empty());
+    EXPECT_TRUE(result->dataset.users().empty());
   }
 }
 
@@ -679,8 +684,8 @@ TEST(CsvReader, SemicolonFileWithDecimalCommas) {
   EXPECT_DOUBLE_EQ(PriceOf(dataset, 0), 2.55);
   EXPECT_DOUBLE_EQ(PriceOf(dataset, 1), 3.39);
   EXPECT_DOUBLE_EQ(PriceOf(dataset, 2), 1.85);
-  EXPECT_DOUBLE_EQ(dataset.AmountOfRow(0), 6 * 2.55);
-  EXPECT_DOUBLE_EQ(dataset.AmountOfRow(1), 2 * 3.39);
+  EXPECT_DOUBLE_EQ(TransactionsOf(dataset).AmountOfRow(0), 6 * 2.55);
+  EXPECT_DOUBLE_EQ(TransactionsOf(dataset).AmountOfRow(1), 2 * 3.39);
   // "1,2,3" is not a number in any locale.
   EXPECT_EQ(MalformedCount(result->report, ParseIssue::kBadNumber), 1u);
   ASSERT_EQ(MalformedExamples(result->report, ParseIssue::kBadNumber).size(), 1u);
@@ -706,9 +711,9 @@ TEST(CsvReader, TabDelimiterIsDetected) {
   ASSERT_TRUE(result.ok()) << result.status().message();
   EXPECT_EQ(result->report.source.delimiter, '\t');
   ASSERT_EQ(result->dataset.rows(), 2u);
-  EXPECT_EQ(result->dataset.features[0], "search, advanced");
-  EXPECT_EQ(result->dataset.usage.events, (Column<int32_t>{3, 1}));
-  EXPECT_EQ(result->dataset.user_signup[1], kNoDay);
+  EXPECT_EQ(UsageOf(result->dataset).features[0], "search, advanced");
+  EXPECT_EQ(UsageOf(result->dataset).usage.events, (Column<int32_t>{3, 1}));
+  EXPECT_EQ(result->dataset.user_signup()[1], kNoDay);
 }
 
 TEST(CsvReader, ExplicitDelimiterIsUsed) {
@@ -721,7 +726,7 @@ TEST(CsvReader, ExplicitDelimiterIsUsed) {
   ASSERT_TRUE(result.ok()) << result.status().message();
   EXPECT_EQ(result->report.source.delimiter, '|');
   ASSERT_EQ(result->dataset.rows(), 1u);
-  EXPECT_EQ(result->dataset.features[0], "search,export;share");
+  EXPECT_EQ(UsageOf(result->dataset).features[0], "search,export;share");
 
   // A semicolon forced onto a comma file: the header is one column, so nothing maps.
   IngestOptions wrong;
@@ -764,7 +769,7 @@ TEST(CsvReader, GzipFileIsReadDirectly) {
   ASSERT_EQ(result->dataset.rows(), 50u);
   EXPECT_EQ(DescriptionOf(result->dataset, 49), "WHITE, HEART");
   EXPECT_EQ(InvoiceOf(result->dataset, 49), "536359");
-  EXPECT_EQ(result->dataset.orders.size(), 50u);
+  EXPECT_EQ(TransactionsOf(result->dataset).orders.size(), 50u);
 
   // The same text uncompressed reads identically but says so.
   const std::string plain_path = dir.File("orders.csv");
@@ -818,8 +823,8 @@ TEST(CsvReader, HeaderMatchingIgnoresCaseSpacesAndUnderscores) {
                                                                      {"count", "EVENTS_COUNT"}};
   EXPECT_EQ(result->report.columns, expected);
   ASSERT_EQ(result->dataset.rows(), 1u);
-  EXPECT_EQ(result->dataset.user_signup[0], DaysFromCivil(2023, 1, 1));
-  EXPECT_EQ(result->dataset.usage.day[0], DaysFromCivil(2023, 1, 2));
+  EXPECT_EQ(result->dataset.user_signup()[0], DaysFromCivil(2023, 1, 1));
+  EXPECT_EQ(UsageOf(result->dataset).usage.day[0], DaysFromCivil(2023, 1, 2));
   EXPECT_EQ(NormalizeColumnName(" Customer_ID "), "customerid");
 }
 
@@ -848,12 +853,12 @@ TEST(CsvReader, CustomMappingByColumnOverrides) {
   EXPECT_EQ(result->report.kind, DataKind::kUsage);
   const Dataset& dataset = result->dataset;
   ASSERT_EQ(dataset.rows(), 3u);
-  EXPECT_EQ(dataset.usage.events, (Column<int32_t>{1, 1, 1}));  // no count column
-  EXPECT_EQ(dataset.users.size(), 2u);
-  EXPECT_EQ(dataset.users[dataset.usage.user[1]], "bob");
-  EXPECT_EQ(dataset.features[dataset.usage.feature[1]], "export");
-  EXPECT_EQ(dataset.usage.day[2], DaysFromCivil(2023, 4, 15));
-  EXPECT_EQ(dataset.user_signup, (std::vector<Day>{kNoDay, kNoDay}));
+  EXPECT_EQ(UsageOf(dataset).usage.events, (Column<int32_t>{1, 1, 1}));  // no count column
+  EXPECT_EQ(dataset.users().size(), 2u);
+  EXPECT_EQ(dataset.users()[UsageOf(dataset).usage.user[1]], "bob");
+  EXPECT_EQ(UsageOf(dataset).features[UsageOf(dataset).usage.feature[1]], "export");
+  EXPECT_EQ(UsageOf(dataset).usage.day[2], DaysFromCivil(2023, 4, 15));
+  EXPECT_EQ(dataset.user_signup(), (std::vector<Day>{kNoDay, kNoDay}));
 
   IngestOptions missing = options;
   missing.read.columns.name[static_cast<size_t>(Role::kItem)] = "nope";
@@ -890,7 +895,7 @@ TEST(CsvReader, BadNumbersAreCountedWithTheirColumn) {
   EXPECT_EQ(examples[3].line, 6u);
   EXPECT_EQ(examples[3].column, "UnitPrice");
   ASSERT_EQ(result->dataset.rows(), 1u);
-  EXPECT_EQ(result->dataset.transactions.quantity[0], 6);
+  EXPECT_EQ(TransactionsOf(result->dataset).transactions.quantity[0], 6);
   EXPECT_EQ(InvoiceOf(result->dataset, 0), "536366");
 
   const Result<CleanedData> usage =
@@ -1123,7 +1128,7 @@ TEST(CsvReader, ParallelReadMatchesSingleThread) {
       EXPECT_GT(report.rules[rule_idx].dropped, 0u) << "fixture should exercise rule " << rule_idx;
     }
   }
-  ASSERT_TRUE(one->dataset.stock_codes.Find("SPECIAL").has_value());
+  ASSERT_TRUE(TransactionsOf(one->dataset).stock_codes.Find("SPECIAL").has_value());
 
   // The parallel read against the single-threaded one.
   ExpectSameResult(*two, *one);

@@ -16,6 +16,7 @@
 #include "core/date.h"
 #include "core/dictionary.h"
 #include "dataset_expect.h"
+#include "dataset_kinds.h"
 #include "prep/ingest.h"
 #include "test_data.h"
 
@@ -61,14 +62,16 @@ TEST(DatasetBuilder, UsageRowsAreCopiedWhateverEachSliceOfAChunkDrops) {
     ASSERT_TRUE(result.ok()) << result.status().message();
     EXPECT_EQ(result->report.source.threads, threads);
     const Dataset& dataset = result->dataset;
-    EXPECT_FALSE(dataset.users.Find("ghost").has_value());
-    EXPECT_FALSE(dataset.features.Find("unused").has_value());
+    EXPECT_FALSE(dataset.users().Find("ghost").has_value());
+    EXPECT_FALSE(UsageOf(dataset).features.Find("unused").has_value());
     ASSERT_EQ(dataset.rows(), expected.size());
     for (size_t row = 0; row < expected.size(); ++row) {
-      ASSERT_EQ(dataset.users[dataset.usage.user[row]], expected[row].user) << row;
-      ASSERT_EQ(dataset.usage.day[row], expected[row].day) << row;
-      ASSERT_EQ(dataset.features[dataset.usage.feature[row]], expected[row].feature) << row;
-      ASSERT_EQ(dataset.usage.events[row], expected[row].events) << row;
+      ASSERT_EQ(dataset.users()[UsageOf(dataset).usage.user[row]], expected[row].user) << row;
+      ASSERT_EQ(UsageOf(dataset).usage.day[row], expected[row].day) << row;
+      ASSERT_EQ(UsageOf(dataset).features[UsageOf(dataset).usage.feature[row]],
+                expected[row].feature)
+          << row;
+      ASSERT_EQ(UsageOf(dataset).usage.events[row], expected[row].events) << row;
     }
   }
 }
@@ -92,14 +95,19 @@ TEST(DatasetBuilder, TransactionLinesKeepTheirItemAndPriceWhenTheseChangeBack) {
   ASSERT_TRUE(result.ok()) << result.status().message();
   const Dataset& dataset = result->dataset;
   ASSERT_EQ(dataset.rows(), expected.size());
-  EXPECT_EQ(dataset.items.size(), 14u);
-  EXPECT_EQ(dataset.prices.size(), 3u);
+  EXPECT_EQ(TransactionsOf(dataset).items.size(), 14u);
+  EXPECT_EQ(TransactionsOf(dataset).prices.size(), 3u);
   for (size_t row = 0; row < expected.size(); ++row) {
-    const uint32_t item = dataset.transactions.item[row];
-    ASSERT_EQ(dataset.stock_codes[dataset.items.stock_code[item]], expected[row].stock_code) << row;
-    ASSERT_EQ(dataset.descriptions[dataset.items.description[item]], expected[row].description)
+    const uint32_t item = TransactionsOf(dataset).transactions.item[row];
+    ASSERT_EQ(TransactionsOf(dataset).stock_codes[TransactionsOf(dataset).items.stock_code[item]],
+              expected[row].stock_code)
         << row;
-    ASSERT_EQ(fmt::format("{:.2f}", dataset.prices[dataset.transactions.price[row]]),
+    ASSERT_EQ(TransactionsOf(dataset).descriptions[TransactionsOf(dataset).items.description[item]],
+              expected[row].description)
+        << row;
+    ASSERT_EQ(fmt::format(
+                  "{:.2f}",
+                  TransactionsOf(dataset).prices[TransactionsOf(dataset).transactions.price[row]]),
               expected[row].price)
         << row;
   }
@@ -133,9 +141,9 @@ TEST(DatasetBuilder, TransactionsFromTwoChunksAreNumberedAsFromOne) {
   const Dataset& a = one->dataset;
   const Dataset& b = two->dataset;
   ASSERT_GT(a.rows(), 30'000u);
-  ASSERT_GT(a.orders.size(), 1000u);
-  ASSERT_GT(a.items.size(), 200u);
-  ASSERT_GT(a.prices.size(), 20u);
+  ASSERT_GT(TransactionsOf(a).orders.size(), 1000u);
+  ASSERT_GT(TransactionsOf(a).items.size(), 200u);
+  ASSERT_GT(TransactionsOf(a).prices.size(), 20u);
   testing::ExpectSameDataset(a, b);
 }
 

@@ -17,13 +17,17 @@ inline void ExpectSameDictionary(const StringDictionary& a, const StringDictiona
   for (uint32_t code = 0; code < a.size(); ++code) ASSERT_EQ(a[code], b[code]) << what << code;
 }
 
-inline void ExpectSameDataset(const Dataset& a, const Dataset& b) {
-  ASSERT_EQ(b.kind(), a.kind());
-  ASSERT_EQ(b.rows(), a.rows());
+inline void ExpectSameLog(const UsageLog& a, const UsageLog& b) {
   EXPECT_EQ(b.usage.user, a.usage.user);
   EXPECT_EQ(b.usage.day, a.usage.day);
   EXPECT_EQ(b.usage.feature, a.usage.feature);
   EXPECT_EQ(b.usage.events, a.usage.events);
+  EXPECT_EQ(b.user_signup, a.user_signup);
+  ExpectSameDictionary(a.users, b.users, "users");
+  ExpectSameDictionary(a.features, b.features, "features");
+}
+
+inline void ExpectSameLog(const TransactionLog& a, const TransactionLog& b) {
   EXPECT_EQ(b.transactions.order, a.transactions.order);
   EXPECT_EQ(b.transactions.item, a.transactions.item);
   EXPECT_EQ(b.transactions.quantity, a.transactions.quantity);
@@ -37,11 +41,16 @@ inline void ExpectSameDataset(const Dataset& a, const Dataset& b) {
   EXPECT_EQ(b.prices, a.prices);
   EXPECT_EQ(b.user_signup, a.user_signup);
   ExpectSameDictionary(a.users, b.users, "users");
-  ExpectSameDictionary(a.features, b.features, "features");
   ExpectSameDictionary(a.invoices, b.invoices, "invoices");
   ExpectSameDictionary(a.stock_codes, b.stock_codes, "stock_codes");
   ExpectSameDictionary(a.descriptions, b.descriptions, "descriptions");
   ExpectSameDictionary(a.countries, b.countries, "countries");
+}
+
+inline void ExpectSameDataset(const Dataset& a, const Dataset& b) {
+  ASSERT_EQ(b.kind(), a.kind());
+  ASSERT_EQ(b.rows(), a.rows());
+  a.Visit([&b](const auto& log) { ExpectSameLog(log, *b.As<std::decay_t<decltype(log)>>()); });
 }
 
 }  // namespace growthlens::testing

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "dataset_kinds.h"
 #include "prep/ingest.h"
 #include "test_data.h"
 
@@ -30,13 +31,13 @@ class FeatureUsageTest : public ::testing::Test {
     data_ = std::move(data).value();
   }
   uint16_t Feature(const char* name) const {
-    return static_cast<uint16_t>(*data_.dataset.features.Find(name));
+    return static_cast<uint16_t>(*UsageOf(data_.dataset).features.Find(name));
   }
   CleanedData data_;
 };
 
 TEST_F(FeatureUsageTest, TotalsAdoptionAndEngagement) {
-  const FeatureReport report = ComputeFeatureReport(data_.dataset, UsageFilter());
+  const FeatureReport report = ComputeFeatureReport(UsageOf(data_.dataset), UsageFilter());
   EXPECT_EQ(report.active_users, 3u);
   ASSERT_EQ(report.features.size(), 3u);
   const FeatureStats& search = report.features[0];
@@ -54,10 +55,10 @@ TEST_F(FeatureUsageTest, FiltersOnDatesFeaturesAndUsers) {
   UsageFilter filter;
   filter.from = DaysFromCivil(2024, 1, 2);
   filter.features = {Feature("Search")};
-  std::vector<uint8_t> segment(data_.dataset.users.size(), 1);
-  segment[*data_.dataset.users.Find("u3")] = 0;
+  std::vector<uint8_t> segment(data_.dataset.users().size(), 1);
+  segment[*data_.dataset.users().Find("u3")] = 0;
   filter.users = &segment;
-  const FeatureReport report = ComputeFeatureReport(data_.dataset, filter);
+  const FeatureReport report = ComputeFeatureReport(UsageOf(data_.dataset), filter);
   EXPECT_EQ(report.active_users, 2u);
   ASSERT_EQ(report.features.size(), 1u);
   EXPECT_EQ(report.features[0].events, 10);  // 1 + 4 (u1) + 5 (u2)
@@ -65,7 +66,7 @@ TEST_F(FeatureUsageTest, FiltersOnDatesFeaturesAndUsers) {
 
 TEST_F(FeatureUsageTest, WeeklySeriesCountsEventsAndDistinctUsers) {
   const FeatureSeries series =
-      ComputeFeatureSeries(data_.dataset, CohortPeriod::kWeek, UsageFilter());
+      ComputeFeatureSeries(UsageOf(data_.dataset), CohortPeriod::kWeek, UsageFilter());
   ASSERT_EQ(series.buckets.size(), 2u);
   EXPECT_EQ(CohortBucketLabel(series.buckets[0], CohortPeriod::kWeek), "2024-01-01");
   const auto search = static_cast<size_t>(
@@ -74,14 +75,14 @@ TEST_F(FeatureUsageTest, WeeklySeriesCountsEventsAndDistinctUsers) {
   EXPECT_EQ(series.events[search], (std::vector<int64_t>{11, 4}));
   EXPECT_EQ(series.users[search], (std::vector<uint64_t>{3, 1}));
   const FeatureSeries daily =
-      ComputeFeatureSeries(data_.dataset, CohortPeriod::kDay, UsageFilter());
+      ComputeFeatureSeries(UsageOf(data_.dataset), CohortPeriod::kDay, UsageFilter());
   EXPECT_EQ(daily.buckets.size(), 14u);
 }
 
 TEST_F(FeatureUsageTest, PearsonCorrelationOfPerUserTotals) {
   // Pivot (Search, Export, Reports): u1 (8, 2, 0), u2 (5, 0, 1), u3 (2, 0, 0).
   const std::vector<std::vector<double>> correlation =
-      FeatureCorrelation(data_.dataset, UsageFilter());
+      FeatureCorrelation(UsageOf(data_.dataset), UsageFilter());
   const size_t search = Feature("Search"), exports = Feature("Export"),
                reports = Feature("Reports");
   EXPECT_NEAR(correlation[search][exports], 6.0 / std::sqrt(48.0), 1e-12);

@@ -28,6 +28,7 @@
 
 #include "command_runner.h"
 #include "core/terminal_text.h"
+#include "dataset_kinds.h"
 #include "io/encoding.h"
 #include "prep/ingest.h"
 #include "test_data.h"
@@ -69,7 +70,7 @@ class InputRobustness : public ::testing::Test {
 };
 
 /// A usage log of `rows` rows, one feature per user and day.
-std::string UsageLog(int rows) {
+std::string UsageLogCsv(int rows) {
   std::string text(kUsageHeader);
   for (int row = 0; row < rows; ++row)
     text += fmt::format("u{},2025-01-01,2025-01-{:02},{},{}\n", row % 97, 1 + row % 28,
@@ -95,7 +96,7 @@ std::string Gzip(std::string_view text, int level = Z_DEFAULT_COMPRESSION) {
 // ---- item 6: a truncated .csv.gz is an error naming the file ---------------------------------
 
 TEST_F(InputRobustness, TruncatedGzipIsAnErrorNamingTheFile) {
-  const std::string compressed = Gzip(UsageLog(20000));
+  const std::string compressed = Gzip(UsageLogCsv(20000));
   const std::string whole = Write("whole.csv.gz", compressed);
   const Result<CleanedData> read = IngestFile(whole, IngestOptions());
   ASSERT_TRUE(read.ok()) << read.status().message();
@@ -114,7 +115,7 @@ TEST_F(InputRobustness, TruncatedGzipIsAnErrorNamingTheFile) {
 }
 
 TEST_F(InputRobustness, ConcatenatedGzipMembersAreOneFileAndTrailingBytesAnError) {
-  const std::string first = UsageLog(300);
+  const std::string first = UsageLogCsv(300);
   const std::string second = "u1,2025-01-01,2025-02-01,Search,2\n";
   const std::string path = Write("two.csv.gz", Gzip(first) + Gzip(second));
   const Result<CleanedData> read = IngestFile(path, IngestOptions());
@@ -130,7 +131,7 @@ TEST_F(InputRobustness, ConcatenatedGzipMembersAreOneFileAndTrailingBytesAnError
 // ---- item 5: gzip bombs are stopped by a size and a ratio limit --------------------------------
 
 TEST_F(InputRobustness, InflatedSizeIsCapped) {
-  const std::string path = Write("big.csv.gz", Gzip(UsageLog(60000)));  // about 2 MB of text
+  const std::string path = Write("big.csv.gz", Gzip(UsageLogCsv(60000)));  // about 2 MB of text
   IngestOptions options;
   options.gzip.max_inflated_bytes = 1 << 20;
   const Result<CleanedData> read = IngestFile(path, options);
@@ -202,7 +203,7 @@ TEST_F(InputRobustness, QuoteLeftOpenIsCutAtItsLineEndOnRequest) {
     ASSERT_EQ(report.malformed_examples[open_idx].size(), 1u);
     EXPECT_EQ(report.malformed_examples[open_idx][0].line, 12u);
     EXPECT_EQ(report.rows_kept, 398u);  // every other line is read on its own
-    EXPECT_TRUE(read->dataset.users.Find("u13").has_value());
+    EXPECT_TRUE(read->dataset.users().Find("u13").has_value());
   }
   const std::string path = Write("open.csv", LogWithOpenQuoteOnLine12());
   const CommandResult run =
@@ -242,7 +243,7 @@ TEST_F(InputRobustness, ExperimentReadersNameTheLineOfAQuoteLeftOpen) {
 
 TEST_F(InputRobustness, Utf16FilesAreTranscoded) {
   const std::string text =
-      UsageLog(50) + "u1,2025-01-01,2025-01-09,Caf\xC3\xA9 \xF0\x9F\x93\x88,1\n";
+      UsageLogCsv(50) + "u1,2025-01-01,2025-01-09,Caf\xC3\xA9 \xF0\x9F\x93\x88,1\n";
   for (const bool big_endian : {false, true}) {
     for (const bool bom : {true, false}) {
       std::string utf16 = bom ? (big_endian ? "\xFE\xFF" : "\xFF\xFE") : "";
@@ -280,7 +281,7 @@ TEST_F(InputRobustness, Utf16FilesAreTranscoded) {
       EXPECT_EQ(read->report.rows_kept, 51u);
       EXPECT_EQ(read->report.source.encoding, big_endian ? Encoding::kUtf16Be : Encoding::kUtf16Le);
       EXPECT_EQ(read->report.source.bom, bom);
-      EXPECT_TRUE(read->dataset.features.Find("Caf\xC3\xA9 \xF0\x9F\x93\x88").has_value());
+      EXPECT_TRUE(UsageOf(read->dataset).features.Find("Caf\xC3\xA9 \xF0\x9F\x93\x88").has_value());
     }
   }
   // A lone surrogate is an error naming its line.

@@ -7,6 +7,7 @@
 
 #include <set>
 
+#include "dataset_kinds.h"
 #include "ingest_or_die.h"
 #include "metrics/rows_before.h"
 #include "prep/ingest.h"
@@ -28,8 +29,8 @@ std::string Line(int invoice, int item, int quantity, const char* when, int cust
 uint64_t ActiveInTrailing(const Dataset& dataset, Day day, int length) {
   std::set<uint32_t> users;
   for (size_t row = 0; row < dataset.rows(); ++row) {
-    const Day row_day = dataset.DayOfRow(row);
-    if (row_day <= day && row_day > day - length) users.insert(dataset.UserOfRow(row));
+    const Day row_day = DayOfRow(dataset, row);
+    if (row_day <= day && row_day > day - length) users.insert(UserOfRow(dataset, row));
   }
   return users.size();
 }
@@ -84,10 +85,10 @@ TEST(RowsInWindow, KeepsTheRowsOfThePeriodAndEachUsersTrueStart) {
   const Dataset feb =
       RowsInWindow(data.dataset, DaysFromCivil(2024, 2, 1), DaysFromCivil(2024, 2, 29));
   EXPECT_EQ(feb.rows(), 2u);
-  EXPECT_EQ(feb.orders.size(), 2u);
+  EXPECT_EQ(TransactionsOf(feb).orders.size(), 2u);
   // 17001 started in January (a returning customer in February), 17002 in February.
-  EXPECT_EQ(feb.user_signup[*feb.users.Find("17001")], DaysFromCivil(2024, 1, 2));
-  EXPECT_EQ(feb.user_signup[*feb.users.Find("17002")], DaysFromCivil(2024, 2, 4));
+  EXPECT_EQ(feb.user_signup()[*feb.users().Find("17001")], DaysFromCivil(2024, 1, 2));
+  EXPECT_EQ(feb.user_signup()[*feb.users().Find("17002")], DaysFromCivil(2024, 2, 4));
 }
 
 }  // namespace

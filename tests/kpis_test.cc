@@ -25,10 +25,10 @@ using testing::IngestOrDie;
 TEST(ActivityGrid, CountsDistinctDaysAndActiveUsersPerPeriod) {
   const CleanedData data = IngestOrDie(std::string(testing::kUsageHeader) + kTwoWeeks);
   const ActivityGrid grid(data.dataset, DaysFromCivil(2024, 1, 1), DaysFromCivil(2024, 1, 14));
-  EXPECT_EQ(grid.ActiveDays(*data.dataset.users.Find("u1")), 3);
-  EXPECT_EQ(grid.ActiveDays(*data.dataset.users.Find("u2")), 2);
-  EXPECT_TRUE(grid.Active(*data.dataset.users.Find("u3"), DaysFromCivil(2024, 1, 5)));
-  EXPECT_FALSE(grid.Active(*data.dataset.users.Find("u3"), DaysFromCivil(2024, 1, 6)));
+  EXPECT_EQ(grid.ActiveDays(*data.dataset.users().Find("u1")), 3);
+  EXPECT_EQ(grid.ActiveDays(*data.dataset.users().Find("u2")), 2);
+  EXPECT_TRUE(grid.Active(*data.dataset.users().Find("u3"), DaysFromCivil(2024, 1, 5)));
+  EXPECT_FALSE(grid.Active(*data.dataset.users().Find("u3"), DaysFromCivil(2024, 1, 6)));
   EXPECT_EQ(grid.DailyActiveUsers(),
             (std::vector<uint64_t>{1, 2, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 1}));
   EXPECT_EQ(grid.WeeklyActiveUsers(), (std::vector<uint64_t>{3, 2}));

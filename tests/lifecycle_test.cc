@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "dataset_kinds.h"
 #include "ingest_or_die.h"
 #include "prep/ingest.h"
 #include "test_data.h"
@@ -30,7 +31,7 @@ namespace {
 using testing::IngestOrDie;
 
 /// A usage log with one row per (user, "YYYY-MM-DD").
-std::string UsageLog(const std::vector<std::pair<std::string, std::string>>& user_days) {
+std::string UsageLogCsv(const std::vector<std::pair<std::string, std::string>>& user_days) {
   std::string text(testing::kUsageHeader);
   for (const auto& [user, day] : user_days) text += user + ",2020-01-01," + day + ",Search,1\n";
   return text;
@@ -82,7 +83,7 @@ const std::vector<ExpectedPeriod> kSixMonthsExpected = {
     {"2024-04", 0, 1, 0, 1}, {"2024-05", 0, 0, 1, 1}, {"2024-06", 1, 0, 1, 1}};
 
 TEST(Lifecycle, MonthlyEveryCategoryAndAGapOfSeveralMonths) {
-  const CleanedData data = IngestOrDie(UsageLog(kSixMonths));
+  const CleanedData data = IngestOrDie(UsageLogCsv(kSixMonths));
   const Lifecycle lifecycle = ComputeLifecycle(data.dataset, Options(CohortPeriod::kMonth));
   EXPECT_EQ(lifecycle.data_first_day, DaysFromCivil(2024, 1, 10));
   EXPECT_EQ(lifecycle.data_last_day, DaysFromCivil(2024, 6, 15));
@@ -110,7 +111,7 @@ TEST(Lifecycle, MonthlyEveryCategoryAndAGapOfSeveralMonths) {
 
 TEST(Lifecycle, UserOfTheFirstPeriodOnlyIsDormantOnceAndQuietPeriodsAreListed) {
   const CleanedData data =
-      IngestOrDie(UsageLog({{"only_jan", "2024-01-03"}, {"apr", "2024-04-09"}}));
+      IngestOrDie(UsageLogCsv({{"only_jan", "2024-01-03"}, {"apr", "2024-04-09"}}));
   const Lifecycle lifecycle = ComputeLifecycle(data.dataset, Options(CohortPeriod::kMonth));
   ExpectPeriods(lifecycle, {{"2024-01", 1, 0, 0, 0},
                             {"2024-02", 0, 0, 0, 1},
@@ -122,7 +123,7 @@ TEST(Lifecycle, UserOfTheFirstPeriodOnlyIsDormantOnceAndQuietPeriodsAreListed) {
 }
 
 TEST(Lifecycle, FromToShowsWholeOverlappingPeriodsAndKeepsEarlierHistory) {
-  const CleanedData data = IngestOrDie(UsageLog(kSixMonths));
+  const CleanedData data = IngestOrDie(UsageLogCsv(kSixMonths));
   // Mar 20 .. May 2 overlaps March, April and May; February's activity still makes a returning
   // in March and c resurrecting (not new) in May.
   const Lifecycle window = ComputeLifecycle(
@@ -158,7 +159,7 @@ const std::vector<std::pair<std::string, std::string>> kThreeWeeks = {
     {"u2", "2024-01-08"}};
 
 TEST(Lifecycle, WeeklyPeriodsAndStickinessHistogram) {
-  const CleanedData data = IngestOrDie(UsageLog(kThreeWeeks));
+  const CleanedData data = IngestOrDie(UsageLogCsv(kThreeWeeks));
   const Lifecycle weekly = ComputeLifecycle(data.dataset, Options(CohortPeriod::kWeek));
   ExpectPeriods(
       weekly, {{"2024-01-01", 2, 0, 0, 0}, {"2024-01-08", 0, 1, 0, 1}, {"2024-01-15", 0, 0, 1, 1}});
@@ -181,7 +182,7 @@ TEST(Lifecycle, WeeklyPeriodsAndStickinessHistogram) {
 }
 
 TEST(Lifecycle, StickinessCountsTheWholeWeeksOverlappingTheRange) {
-  const CleanedData data = IngestOrDie(UsageLog(kThreeWeeks));
+  const CleanedData data = IngestOrDie(UsageLogCsv(kThreeWeeks));
   // Wednesday to Friday of week 2: only u2's Monday there counts, as a 1-day week.
   const Lifecycle window = ComputeLifecycle(
       data.dataset,
@@ -194,7 +195,7 @@ TEST(Lifecycle, StickinessCountsTheWholeWeeksOverlappingTheRange) {
 TEST(Lifecycle, PartialEdgeWeeks) {
   // Wednesday 2024-01-03 to Tuesday 2024-01-09: two partial weeks.
   const CleanedData data =
-      IngestOrDie(UsageLog({{"x", "2024-01-03"}, {"x", "2024-01-07"}, {"y", "2024-01-09"}}));
+      IngestOrDie(UsageLogCsv({{"x", "2024-01-03"}, {"x", "2024-01-07"}, {"y", "2024-01-09"}}));
   const Lifecycle weekly = ComputeLifecycle(data.dataset, Options(CohortPeriod::kWeek));
   ExpectPeriods(weekly, {{"2024-01-01", 1, 0, 0, 0}, {"2024-01-08", 1, 0, 0, 1}});
   EXPECT_EQ(weekly.periods.days_in_data, (std::vector<uint32_t>{5, 2}));
@@ -236,7 +237,8 @@ TEST(Lifecycle, FirstDayOfBucketInvertsCohortBucketOf) {
 }
 
 TEST(Lifecycle, EmptyDataset) {
-  const Lifecycle lifecycle = ComputeLifecycle(Dataset(DataKind::kUsage), LifecycleOptions());
+  const Lifecycle lifecycle =
+      ComputeLifecycle(Dataset::Empty(DataKind::kUsage), LifecycleOptions());
   EXPECT_EQ(lifecycle.data_first_day, kNoDay);
   EXPECT_EQ(lifecycle.periods.size(), 0u);
   EXPECT_EQ(lifecycle.stickiness.Total(), 0u);
@@ -249,8 +251,8 @@ Lifecycle BruteForce(const Dataset& dataset, CohortPeriod period, Day from, Day 
   std::map<std::pair<uint32_t, int32_t>, std::set<Day>> week_days;
   Day first = INT32_MAX, last = INT32_MIN;
   for (size_t row = 0; row < dataset.rows(); ++row) {
-    const uint32_t user = dataset.UserOfRow(row);
-    const Day day = dataset.DayOfRow(row);
+    const uint32_t user = UserOfRow(dataset, row);
+    const Day day = DayOfRow(dataset, row);
     active[user].insert(CohortBucketOf(day, period));
     week_days[{user, CohortBucketOf(day, CohortPeriod::kWeek)}].insert(day);
     first = std::min(first, day);

@@ -15,6 +15,7 @@
 #include <set>
 
 #include "core/derived_fields.h"
+#include "dataset_kinds.h"
 #include "metrics/revenue.h"
 #include "prep/ingest.h"
 #include "test_data.h"
@@ -74,14 +75,17 @@ TEST_F(OnlineRetailGolden, RawFileFactsMatchPublishedFigures) {
   EXPECT_EQ(raw.report.records, Golden("rows_in"));
   EXPECT_EQ(raw.report.MalformedTotal(), 0u);
   EXPECT_EQ(dataset.rows(), Golden("rows_in"));
-  EXPECT_EQ(dataset.invoices.size(), Golden("raw.invoices"));
-  EXPECT_EQ(dataset.stock_codes.size(), Golden("raw.stock_codes"));
-  EXPECT_EQ(dataset.users.size(), Golden("raw.customers"));
-  EXPECT_EQ(dataset.countries.size(), Golden("raw.countries"));
+  EXPECT_EQ(TransactionsOf(dataset).invoices.size(), Golden("raw.invoices"));
+  EXPECT_EQ(TransactionsOf(dataset).stock_codes.size(), Golden("raw.stock_codes"));
+  EXPECT_EQ(dataset.users().size(), Golden("raw.customers"));
+  EXPECT_EQ(TransactionsOf(dataset).countries.size(), Golden("raw.countries"));
   uint64_t missing_description = 0;
   for (size_t row = 0; row < dataset.rows(); ++row)
     missing_description +=
-        dataset.descriptions[dataset.items.description[dataset.transactions.item[row]]].empty();
+        TransactionsOf(dataset)
+            .descriptions[TransactionsOf(dataset)
+                              .items.description[TransactionsOf(dataset).transactions.item[row]]]
+            .empty();
   EXPECT_EQ(missing_description, Golden("raw.missing_description"));
 }
 
@@ -101,15 +105,16 @@ TEST_F(OnlineRetailGolden, PlainCancellationRuleDropsWhatPandasDrops) {
 
   const Dataset& dataset = cleaned.dataset;
   EXPECT_EQ(dataset.rows(), Golden("rows_kept"));
-  EXPECT_EQ(dataset.users.size(), Golden("kept.customers"));
-  EXPECT_EQ(dataset.invoices.size(), Golden("kept.invoices"));
-  EXPECT_EQ(dataset.stock_codes.size(), Golden("kept.stock_codes"));
-  EXPECT_EQ(dataset.countries.size(), Golden("kept.countries"));
+  EXPECT_EQ(dataset.users().size(), Golden("kept.customers"));
+  EXPECT_EQ(TransactionsOf(dataset).invoices.size(), Golden("kept.invoices"));
+  EXPECT_EQ(TransactionsOf(dataset).stock_codes.size(), Golden("kept.stock_codes"));
+  EXPECT_EQ(TransactionsOf(dataset).countries.size(), Golden("kept.countries"));
   double revenue = 0;
   Timestamp first = INT64_MAX, last = INT64_MIN;
   for (size_t row = 0; row < dataset.rows(); ++row) {
-    revenue += dataset.AmountOfRow(row);
-    const Timestamp time = dataset.orders.time[dataset.transactions.order[row]];
+    revenue += TransactionsOf(dataset).AmountOfRow(row);
+    const Timestamp time =
+        TransactionsOf(dataset).orders.time[TransactionsOf(dataset).transactions.order[row]];
     first = std::min(first, time);
     last = std::max(last, time);
   }
@@ -206,7 +211,8 @@ TEST_F(OnlineRetailGolden, KaggleLatin1ExportGivesTheSameCounts) {
   EXPECT_EQ(Dropped(report, CleaningRule::kCancelled), Golden("drop.cancelled"));
   EXPECT_EQ(Dropped(report, CleaningRule::kNonPositivePrice), Golden("drop.non_positive_price"));
   EXPECT_EQ(report.rows_kept, Golden("rows_kept"));
-  EXPECT_EQ(cleaned->dataset.orders.time, Ingest(PlainRule()).dataset.orders.time);
+  EXPECT_EQ(TransactionsOf(cleaned->dataset).orders.time,
+            TransactionsOf(Ingest(PlainRule()).dataset).orders.time);
 
   // Every row kept: the descriptions, transcoded back to UTF-8, equal the UTF-8 file's.
   IngestOptions keep_all;
@@ -214,11 +220,11 @@ TEST_F(OnlineRetailGolden, KaggleLatin1ExportGivesTheSameCounts) {
   Result<CleanedData> raw_kaggle = IngestText(kaggle, "OnlineRetail.csv", keep_all);
   ASSERT_TRUE(raw_kaggle.ok());
   const CleanedData raw_utf8 = Ingest(keep_all);
-  const StringDictionary& kaggle_descriptions = raw_kaggle->dataset.descriptions;
-  ASSERT_EQ(kaggle_descriptions.size(), raw_utf8.dataset.descriptions.size());
+  const StringDictionary& kaggle_descriptions = TransactionsOf(raw_kaggle->dataset).descriptions;
+  ASSERT_EQ(kaggle_descriptions.size(), TransactionsOf(raw_utf8.dataset).descriptions.size());
   size_t with_pound = 0;
   for (uint32_t code = 0; code < kaggle_descriptions.size(); ++code) {
-    EXPECT_EQ(kaggle_descriptions[code], raw_utf8.dataset.descriptions[code]);
+    EXPECT_EQ(kaggle_descriptions[code], TransactionsOf(raw_utf8.dataset).descriptions[code]);
     with_pound += kaggle_descriptions[code].find("\xC2\xA3") != std::string_view::npos;
   }
   EXPECT_GT(with_pound, 0u);
@@ -232,12 +238,16 @@ TEST_F(OnlineRetailGolden, SingleAndParallelReadsAgree) {
   const CleanedData one = Ingest(single);
   const CleanedData two = Ingest(parallel);
   ASSERT_EQ(one.dataset.rows(), two.dataset.rows());
-  EXPECT_EQ(one.dataset.transactions.order, two.dataset.transactions.order);
-  EXPECT_EQ(one.dataset.transactions.item, two.dataset.transactions.item);
-  EXPECT_EQ(one.dataset.transactions.quantity, two.dataset.transactions.quantity);
-  EXPECT_EQ(one.dataset.transactions.price, two.dataset.transactions.price);
-  EXPECT_EQ(one.dataset.prices, two.dataset.prices);
-  EXPECT_EQ(one.dataset.orders.time, two.dataset.orders.time);
+  EXPECT_EQ(TransactionsOf(one.dataset).transactions.order,
+            TransactionsOf(two.dataset).transactions.order);
+  EXPECT_EQ(TransactionsOf(one.dataset).transactions.item,
+            TransactionsOf(two.dataset).transactions.item);
+  EXPECT_EQ(TransactionsOf(one.dataset).transactions.quantity,
+            TransactionsOf(two.dataset).transactions.quantity);
+  EXPECT_EQ(TransactionsOf(one.dataset).transactions.price,
+            TransactionsOf(two.dataset).transactions.price);
+  EXPECT_EQ(TransactionsOf(one.dataset).prices, TransactionsOf(two.dataset).prices);
+  EXPECT_EQ(TransactionsOf(one.dataset).orders.time, TransactionsOf(two.dataset).orders.time);
   for (CleaningRule rule : kAllCleaningRules)
     EXPECT_EQ(Dropped(one.report, rule), Dropped(two.report, rule)) << CleaningRuleName(rule);
 }
@@ -290,10 +300,11 @@ TEST_F(OnlineRetailGolden, NettingCancellationsMatchesPandas) {
   }
 
   const Dataset& dataset = cleaned.dataset;
-  EXPECT_EQ(dataset.users.size(), static_cast<size_t>(count("kept.customers")));
-  EXPECT_EQ(dataset.invoices.size(), static_cast<size_t>(count("kept.invoices")));
+  EXPECT_EQ(dataset.users().size(), static_cast<size_t>(count("kept.customers")));
+  EXPECT_EQ(TransactionsOf(dataset).invoices.size(), static_cast<size_t>(count("kept.invoices")));
   double revenue = 0;
-  for (size_t row = 0; row < dataset.rows(); ++row) revenue += dataset.AmountOfRow(row);
+  for (size_t row = 0; row < dataset.rows(); ++row)
+    revenue += TransactionsOf(dataset).AmountOfRow(row);
   EXPECT_NEAR(revenue, std::stod(golden.at("kept.revenue")), kRevenueTolerance);
 }
 
@@ -301,8 +312,8 @@ TEST_F(OnlineRetailGolden, ProductsAfterNettingLeaveOutTheCancelledOrderAndPosta
   const auto& golden = NettingGolden();
   const auto number = [&](const std::string& key) { return std::stod(golden.at(key)); };
   const CleanedData netted = Ingest(IngestOptions());
-  const ParetoCurve curve = ProductPareto(netted.dataset);
-  const StringDictionary& codes = netted.dataset.stock_codes;
+  const ParetoCurve curve = ProductPareto(TransactionsOf(netted.dataset));
+  const StringDictionary& codes = TransactionsOf(netted.dataset).stock_codes;
   EXPECT_EQ(curve.products.size(), std::stoull(golden.at("products")));
   EXPECT_EQ(curve.top_count, std::stoull(golden.at("products.top20_count")));
   EXPECT_NEAR(curve.top_share, number("products.top20_share"), 1e-9);
@@ -333,8 +344,8 @@ TEST_F(OnlineRetailGolden, ProductsAfterNettingLeaveOutTheCancelledOrderAndPosta
   }
   // The seed's plain rule keeps the cancelled order: 23843 is then the top product.
   const CleanedData plain_data = Ingest(PlainRule());
-  const ParetoCurve plain = ProductPareto(plain_data.dataset);
-  EXPECT_EQ(plain_data.dataset.stock_codes[plain.products.front().stock_code],
+  const ParetoCurve plain = ProductPareto(TransactionsOf(plain_data.dataset));
+  EXPECT_EQ(TransactionsOf(plain_data.dataset).stock_codes[plain.products.front().stock_code],
             golden.at("plain.top.1.stock_code"));
   EXPECT_NEAR(plain.products.front().revenue, number("plain.top.1.revenue"), kRevenueTolerance);
 }

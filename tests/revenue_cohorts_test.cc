@@ -6,6 +6,7 @@
 
 #include <cmath>
 
+#include "dataset_kinds.h"
 #include "ingest_or_die.h"
 #include "metrics/cohorts.h"
 #include "metrics/revenue.h"
@@ -27,7 +28,7 @@ const char* const kThreeMonths =
 
 TEST(Revenue, MonthlyTableSplitsNewAndReturning) {
   const CleanedData data = IngestOrDie(std::string(testing::kRetailHeader) + kThreeMonths);
-  const std::vector<MonthRevenue> months = RevenueByMonth(data.dataset);
+  const std::vector<MonthRevenue> months = RevenueByMonth(TransactionsOf(data.dataset));
   ASSERT_EQ(months.size(), 3u);
   EXPECT_EQ(FormatMonth(months[0].month), "2011-01");
   EXPECT_DOUBLE_EQ(months[0].revenue, 12.5);
@@ -45,30 +46,33 @@ TEST(Revenue, MonthlyTableSplitsNewAndReturning) {
 
 TEST(Revenue, CountriesParetoAndSeasons) {
   const CleanedData data = IngestOrDie(std::string(testing::kRetailHeader) + kThreeMonths);
-  const std::vector<CountryRevenue> countries = RevenueByCountry(data.dataset);
+  const std::vector<CountryRevenue> countries = RevenueByCountry(TransactionsOf(data.dataset));
   ASSERT_EQ(countries.size(), 2u);
   EXPECT_EQ(countries[0].country, "France");  // 23 > 18.5
   EXPECT_DOUBLE_EQ(countries[0].revenue, 23.0);
   EXPECT_EQ(countries[0].orders, 2u);
   EXPECT_EQ(countries[1].customers, 1u);
 
-  const ParetoCurve pareto = ProductPareto(data.dataset);
+  const ParetoCurve pareto = ProductPareto(TransactionsOf(data.dataset));
   ASSERT_EQ(pareto.products.size(), 3u);  // A 35, C 4, B 2.5
-  EXPECT_EQ(data.dataset.stock_codes[pareto.products[0].stock_code], "A");
+  EXPECT_EQ(TransactionsOf(data.dataset).stock_codes[pareto.products[0].stock_code], "A");
   EXPECT_EQ(pareto.products[0].quantity, 7);
   EXPECT_EQ(pareto.top_count, 1u);  // ceil(0.6)
   EXPECT_DOUBLE_EQ(pareto.top_share, 35.0 / 41.5);
   EXPECT_DOUBLE_EQ(pareto.cumulative_share.back(), 1.0);
 
-  const std::vector<SeasonRevenue> weekdays = RevenueBySeason(data.dataset, Season::kWeekday);
+  const std::vector<SeasonRevenue> weekdays =
+      RevenueBySeason(TransactionsOf(data.dataset), Season::kWeekday);
   ASSERT_EQ(weekdays.size(), 3u);  // Monday (Jan 3, Feb 7), Tuesday (Mar 1), Wednesday
   EXPECT_EQ(weekdays[0].key, 0);
   EXPECT_DOUBLE_EQ(weekdays[0].revenue, 17.5);
   EXPECT_EQ(weekdays[0].orders, 2u);
-  const std::vector<SeasonRevenue> hours = RevenueBySeason(data.dataset, Season::kHour);
+  const std::vector<SeasonRevenue> hours =
+      RevenueBySeason(TransactionsOf(data.dataset), Season::kHour);
   EXPECT_EQ(hours.front().key, 8);
   EXPECT_EQ(hours.back().key, 18);
-  EXPECT_DOUBLE_EQ(TopCustomerShare(data.dataset), 23.0 / 41.5);  // ceil(0.4) = 1 customer
+  EXPECT_DOUBLE_EQ(TopCustomerShare(TransactionsOf(data.dataset)),
+                   23.0 / 41.5);  // ceil(0.4) = 1 customer
 }
 
 TEST(Cohorts, MonthlyRetentionOnAndOnOrAfter) {
@@ -238,7 +242,8 @@ TEST(Revenue, MonthsCarryTheDaysTheDataCoversInThem) {
                            "1,A,a,1,2011-01-05 10:00:00,1.0,10,UK\n"
                            "2,A,a,1,2011-02-01 10:00:00,1.0,10,UK\n"
                            "3,A,a,1,2011-03-09 10:00:00,1.0,10,UK\n";
-  const std::vector<MonthRevenue> months = RevenueByMonth(IngestOrDie(text).dataset);
+  const std::vector<MonthRevenue> months =
+      RevenueByMonth(TransactionsOf(IngestOrDie(text).dataset));
   ASSERT_EQ(months.size(), 3u);
   EXPECT_EQ(months[0].days_in_data, 27u);  // 5 .. 31 January
   EXPECT_EQ(months[0].days, 31u);
@@ -267,7 +272,8 @@ TEST(OnlineRetailAnalytics, CohortSizesAndMonthsMatchTheCleaningGolden) {
     EXPECT_EQ(matrix.first_observed_period[cohort_idx], 0u);  // first-purchase cohorts
   }
   double total = 0;
-  for (const MonthRevenue& month : RevenueByMonth(data.dataset)) total += month.revenue;
+  for (const MonthRevenue& month : RevenueByMonth(TransactionsOf(data.dataset)))
+    total += month.revenue;
   EXPECT_NEAR(total, std::stod(golden.at("kept.revenue")), 0.005);
 }
 

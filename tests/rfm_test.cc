@@ -74,9 +74,9 @@ TEST(Rfm, TransactionsByHand) {
   ASSERT_EQ(rfm.size(), 3u);
   EXPECT_EQ(rfm.reference_day, DaysFromCivil(2011, 1, 10));
   // Numeric id order: 30, 200, 1000 (not "1000" < "200" < "30").
-  EXPECT_EQ(data->dataset.users[rfm.user[0]], "30");
-  EXPECT_EQ(data->dataset.users[rfm.user[1]], "200");
-  EXPECT_EQ(data->dataset.users[rfm.user[2]], "1000");
+  EXPECT_EQ(data->dataset.users()[rfm.user[0]], "30");
+  EXPECT_EQ(data->dataset.users()[rfm.user[1]], "200");
+  EXPECT_EQ(data->dataset.users()[rfm.user[2]], "1000");
   EXPECT_EQ(rfm.recency, (std::vector<int32_t>{7, 5, 1}));
   EXPECT_EQ(rfm.frequency, (std::vector<int64_t>{1, 2, 1}));
   EXPECT_DOUBLE_EQ(rfm.monetary[0], 20.0);

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "dataset_kinds.h"
 #include "metrics/analysis.h"
 #include "prep/ingest.h"
 #include "test_data.h"
@@ -44,11 +45,11 @@ TEST(SegmentationFeatures, RfmColumnsAndUsageSharesPerUser) {
   Result<FeatureMatrix> x =
       SegmentationFeatures(data.dataset, rfm, SegmentFeatures::kRfmAndUsageShares, &names);
   ASSERT_TRUE(x.ok()) << x.status().message();
-  ASSERT_EQ(names.size(), 3u + data.dataset.features.size());
+  ASSERT_EQ(names.size(), 3u + UsageOf(data.dataset).features.size());
   EXPECT_EQ(names[0], "recency");
   // u1 (first row, ids in order): 180 events, 150 in Search, 30 in API.
-  const size_t search = 3 + *data.dataset.features.Find("Search");
-  const size_t api = 3 + *data.dataset.features.Find("API");
+  const size_t search = 3 + *UsageOf(data.dataset).features.Find("Search");
+  const size_t api = 3 + *UsageOf(data.dataset).features.Find("API");
   EXPECT_DOUBLE_EQ((*x)(0, 2), 180.0);
   EXPECT_DOUBLE_EQ((*x)(0, search), 150.0 / 180.0);
   EXPECT_DOUBLE_EQ((*x)(0, api), 30.0 / 180.0);
@@ -102,7 +103,8 @@ TEST(Personas, OrderedByValueNamedByTierAndDescribed) {
   EXPECT_EQ(segments->personas[0].users, 2u);
   EXPECT_DOUBLE_EQ(segments->personas[0].median_frequency, 4.0);
   EXPECT_NEAR(segments->personas[0].monetary_share, 335.0 / 372.0, 1e-12);
-  EXPECT_EQ(data.dataset.features[segments->personas[0].top_features[0].feature], "Search");
+  EXPECT_EQ(UsageOf(data.dataset).features[segments->personas[0].top_features[0].feature],
+            "Search");
 }
 
 TEST(Personas, TopFeaturesFromTheAnalysisPivotEqualThoseFromTheRows) {
@@ -139,7 +141,7 @@ TEST(Personas, TopFeaturesFromTheAnalysisPivotEqualThoseFromTheRows) {
   }
   // u1 and u2: 270 of their 335 events in Search.
   const Persona& top = from_pivot->personas[0];
-  EXPECT_EQ(data.dataset.features[top.top_features[0].feature], "Search");
+  EXPECT_EQ(UsageOf(data.dataset).features[top.top_features[0].feature], "Search");
   EXPECT_DOUBLE_EQ(top.top_features[0].share, 270.0 / 335.0);
 }
 

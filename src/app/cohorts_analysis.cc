@@ -150,7 +150,7 @@ Result<CohortsResult> RunCohorts(const CleanedData& data, const CohortsParams& p
                               ShownName("values", context.naming), context.source,
                               DataKindName(dataset.kind())));
   result.signup = result.kind == DataKind::kUsage &&
-                  std::any_of(dataset.user_signup.begin(), dataset.user_signup.end(),
+                  std::any_of(dataset.user_signup().begin(), dataset.user_signup().end(),
                               [](Day day) { return day != kNoDay; });
   const CohortMatrix matrix = ComputeCohorts(dataset, result.period);
   result.grid = std::make_shared<const CohortGrid>(

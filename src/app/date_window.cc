@@ -15,13 +15,15 @@ std::shared_ptr<const Dataset> RowsOfWindow(const Dataset& dataset, const DateWi
 
 std::optional<DayRange> DaysWithRows(const Dataset& dataset) {
   if (dataset.rows() == 0) return std::nullopt;
-  DayRange range{dataset.DayOfRow(0), dataset.DayOfRow(0)};
-  for (size_t row = 1; row < dataset.rows(); ++row) {
-    const Day day = dataset.DayOfRow(row);
-    range.first = std::min(range.first, day);
-    range.last = std::max(range.last, day);
-  }
-  return range;
+  return dataset.Visit([](const auto& log) {
+    DayRange range{DayOfRow(log, 0), DayOfRow(log, 0)};
+    for (size_t row = 1; row < log.rows(); ++row) {
+      const Day day = DayOfRow(log, row);
+      range.first = std::min(range.first, day);
+      range.last = std::max(range.last, day);
+    }
+    return range;
+  });
 }
 
 nlohmann::ordered_json WindowJson(const std::optional<DayRange>& data, const DateWindow& asked) {

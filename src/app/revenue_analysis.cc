@@ -40,7 +40,10 @@ struct RevenueResult {
   double top_customer_share = 0;
   std::vector<std::vector<SeasonRevenue>> seasons;  // per kSeasonTables entry
 
-  const Dataset& dataset() const { return windowed ? *windowed : *whole; }
+  /// The rows the view covers (transactions: RunRevenue checks the kind).
+  const TransactionLog& dataset() const {
+    return *(windowed ? *windowed : *whole).As<TransactionLog>();
+  }
 };
 
 Result<RevenueResult> RunRevenue(const CleanedData& data, const RevenueParams& params,
@@ -52,15 +55,15 @@ Result<RevenueResult> RunRevenue(const CleanedData& data, const RevenueParams& p
   result.whole = &data.dataset;
   result.window = *window;
   result.data = DaysWithRows(data.dataset);
-  result.windowed = RowsOfWindow(data.dataset, *window);
-  const Dataset& dataset = result.dataset();
-  if (dataset.kind() != DataKind::kTransactions)
+  if (data.dataset.As<TransactionLog>() == nullptr)
     return Status(ErrorCode::kInvalidArgument,
                   fmt::format("{} is a {} log, and revenue needs transactions (InvoiceNo, "
                               "StockCode, Quantity, InvoiceDate, UnitPrice, CustomerID, Country); "
                               "map another export with --kind transactions and the column flags",
-                              context.source, DataKindName(dataset.kind())));
-  result.summary = Summarize(dataset);
+                              context.source, DataKindName(data.dataset.kind())));
+  result.windowed = RowsOfWindow(data.dataset, *window);
+  const TransactionLog& dataset = result.dataset();
+  result.summary = Summarize(result.windowed ? *result.windowed : data.dataset);
   if (params.view == "monthly")
     result.months = std::make_shared<const std::vector<MonthRevenue>>(RevenueByMonth(dataset));
   if (params.view == "countries")

@@ -9,7 +9,7 @@ namespace growthlens::app {
 namespace {
 
 /// The first description seen for each stock code (a code may carry several).
-std::vector<uint32_t> FirstDescriptions(const Dataset& dataset) {
+std::vector<uint32_t> FirstDescriptions(const TransactionLog& dataset) {
   std::vector<uint32_t> description(dataset.stock_codes.size(), kNullCode);
   for (uint32_t item = 0; item < dataset.items.size(); ++item) {
     uint32_t& first = description[dataset.items.stock_code[item]];
@@ -84,7 +84,7 @@ View RevenueCountriesView(std::shared_ptr<const std::vector<CountryRevenue>> cou
   return view;
 }
 
-View RevenueProductsView(const ParetoCurve& curve, const Dataset& dataset) {
+View RevenueProductsView(const ParetoCurve& curve, const TransactionLog& dataset) {
   auto descriptions = std::make_shared<std::vector<uint32_t>>(FirstDescriptions(dataset));
   View view;
   view.columns = {{"rank", "Rank"},
@@ -110,7 +110,7 @@ View RevenueProductsView(const ParetoCurve& curve, const Dataset& dataset) {
   return view;
 }
 
-View NonProductLinesView(const ParetoCurve& curve, const Dataset& dataset, double total) {
+View NonProductLinesView(const ParetoCurve& curve, const TransactionLog& dataset, double total) {
   auto descriptions = std::make_shared<std::vector<uint32_t>>(FirstDescriptions(dataset));
   View view;
   view.columns = {{"stock_code", "StockCode", Align::kLeft},

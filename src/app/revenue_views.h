@@ -29,10 +29,10 @@ View RevenueCountriesView(std::shared_ptr<const std::vector<CountryRevenue>> cou
                           double total);
 /// The products ranked, shares of product revenue (lines that are not products left out).
 /// Refers to `curve` and `dataset`.
-View RevenueProductsView(const ParetoCurve& curve, const Dataset& dataset);
+View RevenueProductsView(const ParetoCurve& curve, const TransactionLog& dataset);
 /// The lines that are not products (postage, fees, adjustments) per stock code, with their
 /// share of all revenue `total`. Refers to `curve` and `dataset`.
-View NonProductLinesView(const ParetoCurve& curve, const Dataset& dataset, double total);
+View NonProductLinesView(const ParetoCurve& curve, const TransactionLog& dataset, double total);
 /// Every key of `table` (zeros included): key, name, revenue, share, orders. With `dimension`,
 /// a first column names the table (for the one CSV holding all three).
 View RevenueSeasonView(const SeasonTable& table, const std::vector<SeasonRevenue>& found,

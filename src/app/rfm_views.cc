@@ -61,7 +61,7 @@ View RfmUsersView(const RfmTable& rfm, const Dataset& dataset, bool usage) {
                   {"segment", "Segment", Align::kLeft}};
   view.rows = rfm.size();
   view.row = [&rfm, &dataset, usage](size_t idx, std::vector<Cell>& cells) {
-    cells = {Cell::Text(std::string(dataset.users[rfm.user[idx]])),
+    cells = {Cell::Text(std::string(dataset.users()[rfm.user[idx]])),
              Cell::Integer(rfm.recency[idx]),
              Cell::Integer(rfm.frequency[idx]),
              Cell::Number(rfm.monetary[idx], usage ? 0 : 2),

@@ -64,7 +64,7 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
-std::string SortedFeatureNames(const Dataset& dataset) {
+std::string SortedFeatureNames(const UsageLog& dataset) {
   std::vector<std::string_view> names;
   for (uint32_t feature = 0; feature < dataset.features.size(); ++feature)
     names.push_back(dataset.features[feature]);
@@ -72,8 +72,8 @@ std::string SortedFeatureNames(const Dataset& dataset) {
   return fmt::format("{}", fmt::join(names, ", "));
 }
 
-Status ResolveFeatures(const UsageParams& params, const Dataset& dataset, const RunContext& context,
-                       UsageFilter& filter) {
+Status ResolveFeatures(const UsageParams& params, const UsageLog& dataset,
+                       const RunContext& context, UsageFilter& filter) {
   for (const std::string& given : params.features) {
     const std::string_view name = Trim(given);
     if (name.empty()) continue;
@@ -96,7 +96,7 @@ std::string_view IdOfLine(std::string_view line) {
   return id;
 }
 
-Status ResolveUsers(const UsageParams& params, const Dataset& dataset, RunContext& context,
+Status ResolveUsers(const UsageParams& params, const UsageLog& dataset, RunContext& context,
                     ResolvedFilter& resolved) {
   if (params.users.empty() && params.users_file.empty()) return Status::Ok();
   resolved.users.assign(dataset.users.size(), 0);
@@ -157,8 +157,8 @@ std::string SegmentKey(std::string_view name) {
 
 /// segment: the users of the named RFM segments (default RFM options, docs/ANALYTICS.md),
 /// intersected with users / users-file when both are given.
-Status ResolveSegments(const UsageParams& params, const Dataset& dataset, const RunContext& context,
-                       ResolvedFilter& resolved) {
+Status ResolveSegments(const UsageParams& params, const UsageLog& dataset,
+                       const RunContext& context, ResolvedFilter& resolved) {
   if (params.segments.empty()) return Status::Ok();
   std::vector<uint8_t> wanted(kRfmSegmentCount, 0);
   for (const std::string& given : params.segments) {
@@ -207,7 +207,7 @@ std::string PeriodText(const Dataset& dataset, const DateWindow& window) {
   return fmt::format("{} .. {}", FormatDate(from), FormatDate(to));
 }
 
-std::string FiltersText(const Dataset& dataset, const ResolvedFilter& resolved) {
+std::string FiltersText(const UsageLog& dataset, const ResolvedFilter& resolved) {
   std::vector<std::string_view> names;
   for (uint16_t feature : resolved.filter.features) names.push_back(dataset.features[feature]);
   const std::string features =
@@ -218,7 +218,7 @@ std::string FiltersText(const Dataset& dataset, const ResolvedFilter& resolved) 
   return features + ", " + users;
 }
 
-nlohmann::ordered_json FiltersJson(const Dataset& dataset, const ResolvedFilter& resolved) {
+nlohmann::ordered_json FiltersJson(const UsageLog& dataset, const ResolvedFilter& resolved) {
   const UsageFilter& filter = resolved.filter;
   nlohmann::ordered_json json = nlohmann::ordered_json::object();
   json["from"] = filter.from ? nlohmann::ordered_json(FormatDate(*filter.from)) : nullptr;
@@ -245,13 +245,14 @@ Result<UsageResult> RunUsage(const CleanedData& data, const UsageParams& params,
                              RunContext& context) {
   Result<DateWindow> window = CheckedWindow(params.from, params.to, context.naming);
   if (!window.ok()) return window.status();
-  const Dataset& dataset = data.dataset;
-  if (dataset.kind() != DataKind::kUsage)
+  const UsageLog* log = data.dataset.As<UsageLog>();
+  if (log == nullptr)
     return Status(ErrorCode::kInvalidArgument,
                   fmt::format("{} is a {} file, and usage needs a usage log (user_id, event_date, "
                               "feature_name, events_count); map another export with --kind usage "
                               "and the column flags",
-                              context.source, DataKindName(dataset.kind())));
+                              context.source, DataKindName(data.dataset.kind())));
+  const UsageLog& dataset = *log;
   auto resolved = std::make_shared<ResolvedFilter>();
   resolved->filter.from = window->from;
   resolved->filter.to = window->to;
@@ -264,9 +265,9 @@ Result<UsageResult> RunUsage(const CleanedData& data, const UsageParams& params,
   result.period = PeriodOf(params.period);
   if (params.max_periods >= 0) result.max_periods = static_cast<size_t>(params.max_periods);
   auto usage = std::make_shared<UsageContext>(UsageContext{
-      dataset, resolved->filter, OutputFormat::kTable, "", PeriodText(dataset, *window),
+      dataset, resolved->filter, OutputFormat::kTable, "", PeriodText(data.dataset, *window),
       FiltersText(dataset, *resolved), FiltersJson(dataset, *resolved), std::nullopt, true});
-  if (const std::optional<DayRange> days = DaysWithRows(dataset)) {
+  if (const std::optional<DayRange> days = DaysWithRows(data.dataset)) {
     const Day from = std::max(window->from.value_or(days->first), days->first);
     const Day to = std::min(window->to.value_or(days->last), days->last);
     if (from <= to) usage->covered = DayRange{from, to};

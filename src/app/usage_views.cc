@@ -17,7 +17,7 @@ namespace {
 /// Periods of the series shown in a terminal table unless --max-periods says otherwise.
 constexpr size_t kTablePeriods = 12;
 
-std::string FeatureName(const Dataset& dataset, uint16_t feature) {
+std::string FeatureName(const UsageLog& dataset, uint16_t feature) {
   return std::string(dataset.features[feature]);
 }
 
@@ -83,7 +83,7 @@ std::string RenderFeatures(const UsageContext& context) {
                   {"users", "Users"},
                   {"adoption", "Adoption"}};
   view.rows = report->features.size();
-  const Dataset& dataset = context.dataset;
+  const UsageLog& dataset = context.dataset;
   view.row = [report, &dataset, events](size_t row, std::vector<Cell>& cells) {
     const FeatureStats& stats = report->features[row];
     cells = {Cell::Text(FeatureName(dataset, stats.feature)), Cell::Integer(stats.events),
@@ -116,7 +116,7 @@ std::string RenderEngagement(const UsageContext& context) {
                   {"frequency", "Frequency (days)"},
                   {"events_per_user", "Events per user"}};
   view.rows = features->size();
-  const Dataset& dataset = context.dataset;
+  const UsageLog& dataset = context.dataset;
   view.row = [features, &dataset](size_t row, std::vector<Cell>& cells) {
     const FeatureStats& stats = (*features)[row];
     cells = {
@@ -176,7 +176,7 @@ std::string RenderSeries(const UsageContext& context, CohortPeriod granularity,
   const size_t first_shown = periods - shown;
   auto labels = std::make_shared<std::vector<std::string>>();
   for (int32_t bucket : series->buckets) labels->push_back(CohortBucketLabel(bucket, granularity));
-  const Dataset& dataset = context.dataset;
+  const UsageLog& dataset = context.dataset;
 
   if (context.format != OutputFormat::kTable) {
     // Long format: one row per (period, feature), periods ascending.
@@ -228,7 +228,7 @@ std::string RenderSeries(const UsageContext& context, CohortPeriod granularity,
 }
 
 std::string RenderCorrelation(const UsageContext& context) {
-  const Dataset& dataset = context.dataset;
+  const UsageLog& dataset = context.dataset;
   const FeatureReport report = ComputeFeatureReport(dataset, context.filter);
   // Features with kept rows, by name: the others have no variance to correlate.
   auto features = std::make_shared<std::vector<uint16_t>>();

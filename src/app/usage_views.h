@@ -19,7 +19,7 @@ namespace growthlens::app {
 
 /// What every view shares: the data, the rows kept and how to say what was kept.
 struct UsageContext {
-  const Dataset& dataset;
+  const UsageLog& dataset;
   const UsageFilter& filter;
   OutputFormat format = OutputFormat::kTable;
   std::string_view view;  // the --view name, first field of the JSON

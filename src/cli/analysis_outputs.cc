@@ -86,33 +86,37 @@ std::unique_ptr<AnalysisTables> BuildTables(const Dataset& dataset, const Analys
   views.emplace_back("insights", InsightsView(analysis.insights));
   views.emplace_back("lifecycle", LifecyclePeriodsView(analysis.lifecycle));
   views.emplace_back("stickiness", StickinessHistogramView(analysis.lifecycle.stickiness));
-  if (usage) {
-    views.emplace_back("features", FeatureTotalsView(analysis.features, dataset));
-    views.emplace_back("feature_series", FeatureSeriesView(analysis.series, dataset));
-    views.emplace_back("feature_correlation",
-                       FeatureCorrelationView(analysis.correlation, dataset));
-    return tables;
-  }
-  tables->revenue = BuildCohortGrid(analysis.cohorts, RetentionMode::kOn, CohortValues::kRevenue);
-  views.emplace_back("cohort_revenue", CohortGridView(tables->revenue, CohortValues::kRevenue));
-  const double total = analysis.kpis.revenue;
-  views.emplace_back(
-      "revenue_monthly",
-      RevenueMonthlyView(std::make_shared<const std::vector<MonthRevenue>>(analysis.months)));
-  views.emplace_back(
-      "countries",
-      RevenueCountriesView(std::make_shared<const std::vector<CountryRevenue>>(analysis.countries),
-                           total));
-  views.emplace_back("products", RevenueProductsView(analysis.pareto, dataset));
-  views.emplace_back("non_products", NonProductLinesView(analysis.pareto, dataset, total));
-  std::vector<View> seasons;
-  const std::array<const std::vector<SeasonRevenue>*, 3> found = {
-      &analysis.seasonality.month_of_year, &analysis.seasonality.weekday,
-      &analysis.seasonality.hour};
-  for (size_t table_idx = 0; table_idx < kSeasonTables.size(); ++table_idx)
-    seasons.push_back(RevenueSeasonView(kSeasonTables[table_idx], *found[table_idx], total,
-                                        /*dimension=*/true));
-  views.emplace_back("seasonality", StackedView(std::move(seasons)));
+  dataset.Visit(Overloaded{
+      [&](const UsageLog& log) {
+        views.emplace_back("features", FeatureTotalsView(analysis.features, log));
+        views.emplace_back("feature_series", FeatureSeriesView(analysis.series, log));
+        views.emplace_back("feature_correlation",
+                           FeatureCorrelationView(analysis.correlation, log));
+      },
+      [&](const TransactionLog& log) {
+        tables->revenue =
+            BuildCohortGrid(analysis.cohorts, RetentionMode::kOn, CohortValues::kRevenue);
+        views.emplace_back("cohort_revenue",
+                           CohortGridView(tables->revenue, CohortValues::kRevenue));
+        const double total = analysis.kpis.revenue;
+        views.emplace_back(
+            "revenue_monthly",
+            RevenueMonthlyView(std::make_shared<const std::vector<MonthRevenue>>(analysis.months)));
+        views.emplace_back(
+            "countries",
+            RevenueCountriesView(
+                std::make_shared<const std::vector<CountryRevenue>>(analysis.countries), total));
+        views.emplace_back("products", RevenueProductsView(analysis.pareto, log));
+        views.emplace_back("non_products", NonProductLinesView(analysis.pareto, log, total));
+        std::vector<View> seasons;
+        const std::array<const std::vector<SeasonRevenue>*, 3> found = {
+            &analysis.seasonality.month_of_year, &analysis.seasonality.weekday,
+            &analysis.seasonality.hour};
+        for (size_t table_idx = 0; table_idx < kSeasonTables.size(); ++table_idx)
+          seasons.push_back(RevenueSeasonView(kSeasonTables[table_idx], *found[table_idx], total,
+                                              /*dimension=*/true));
+        views.emplace_back("seasonality", StackedView(std::move(seasons)));
+      }});
   return tables;
 }
 
@@ -180,7 +184,7 @@ nlohmann::ordered_json AnalysisReportJson(const Dataset& dataset, const Analysis
     if (name == "users" || name == "user_personas") continue;  // per user: the CSVs hold them
     report[name] = ViewRowsJson(name == "products" ? Head(view, kReportProducts) : view);
   }
-  if (dataset.kind() == DataKind::kTransactions) {
+  if (dataset.HasRevenue()) {
     report["pareto"] = {{"products", analysis.pareto.products.size()},
                         {"top_count", analysis.pareto.top_count},
                         {"top_share", analysis.pareto.top_share},

@@ -4,7 +4,7 @@
 
 namespace growthlens::cli {
 
-View FeatureTotalsView(const FeatureReport& report, const Dataset& dataset) {
+View FeatureTotalsView(const FeatureReport& report, const UsageLog& dataset) {
   int64_t total = 0;
   for (const FeatureStats& stats : report.features) total += stats.events;
   View view;
@@ -28,7 +28,7 @@ View FeatureTotalsView(const FeatureReport& report, const Dataset& dataset) {
   return view;
 }
 
-View FeatureSeriesView(const FeatureSeries& series, const Dataset& dataset) {
+View FeatureSeriesView(const FeatureSeries& series, const UsageLog& dataset) {
   View view;
   view.columns = {{"period", "Period", Align::kLeft},
                   {"feature", "Feature", Align::kLeft},
@@ -47,7 +47,7 @@ View FeatureSeriesView(const FeatureSeries& series, const Dataset& dataset) {
 }
 
 View FeatureCorrelationView(const std::vector<std::vector<double>>& correlation,
-                            const Dataset& dataset) {
+                            const UsageLog& dataset) {
   View view;
   view.columns = {{"feature", "Feature", Align::kLeft}};
   for (size_t feature = 0; feature < correlation.size(); ++feature) {

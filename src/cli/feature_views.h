@@ -10,11 +10,11 @@
 namespace growthlens::cli {
 
 /// feature, events, event_share, users, adoption, frequency: most events first.
-View FeatureTotalsView(const FeatureReport& report, const Dataset& dataset);
+View FeatureTotalsView(const FeatureReport& report, const UsageLog& dataset);
 /// period, feature, events, users: one row per period and feature.
-View FeatureSeriesView(const FeatureSeries& series, const Dataset& dataset);
+View FeatureSeriesView(const FeatureSeries& series, const UsageLog& dataset);
 /// feature, then one column per feature (in code order).
 View FeatureCorrelationView(const std::vector<std::vector<double>>& correlation,
-                            const Dataset& dataset);
+                            const UsageLog& dataset);
 
 }  // namespace growthlens::cli

@@ -33,7 +33,8 @@ ModelJson PersonaJson(const ml::Persona& persona, const Dataset& dataset) {
                    {"small", persona.small}};
   ModelJson top = ModelJson::array();
   for (const ml::FeatureUse& use : persona.top_features)
-    top.push_back({{"feature", std::string(dataset.features[use.feature])}, {"share", use.share}});
+    top.push_back({{"feature", std::string(dataset.As<UsageLog>()->features[use.feature])},
+                   {"share", use.share}});
   out["top_features"] = std::move(top);
   return out;
 }

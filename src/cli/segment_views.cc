@@ -58,8 +58,8 @@ View PersonasView(const ml::Segmentation& segmentation, const Dataset& dataset) 
     const ml::Persona& persona = segmentation.personas[row];
     std::string top;
     for (const ml::FeatureUse& use : persona.top_features)
-      top += fmt::format("{}{} {:.0f}%", top.empty() ? "" : ", ", dataset.features[use.feature],
-                         100 * use.share);
+      top += fmt::format("{}{} {:.0f}%", top.empty() ? "" : ", ",
+                         dataset.As<UsageLog>()->features[use.feature], 100 * use.share);
     cells = {Cell::Integer(static_cast<int64_t>(persona.id)),
              Cell::Text(persona.name),
              Cell::Integer(static_cast<int64_t>(persona.users)),
@@ -92,7 +92,7 @@ View UserPersonasView(const RfmTable& rfm, std::span<const int32_t> labels,
   view.rows = rfm.size();
   view.row = [&rfm, labels, &segmentation, &dataset, usage](size_t idx, std::vector<Cell>& cells) {
     const auto persona = static_cast<size_t>(labels[idx]);
-    cells = {Cell::Text(std::string(dataset.users[rfm.user[idx]])),
+    cells = {Cell::Text(std::string(dataset.users()[rfm.user[idx]])),
              Cell::Integer(rfm.recency[idx]),
              Cell::Integer(rfm.frequency[idx]),
              Cell::Number(rfm.monetary[idx], usage ? 0 : 2),

@@ -63,12 +63,14 @@ Status CheckText(std::string_view option, const std::string& text) {
 
 /// Whether `user` was active in cohort period `bucket`.
 std::vector<uint8_t> ActiveInBucket(const Dataset& dataset, CohortPeriod period, int32_t bucket) {
-  std::vector<uint8_t> active(dataset.users.size(), 0);
-  for (size_t row = 0; row < dataset.rows(); ++row) {
-    const uint32_t user = dataset.UserOfRow(row);
-    if (user != kNullCode && CohortBucketOf(dataset.DayOfRow(row), period) == bucket)
-      active[user] = 1;
-  }
+  std::vector<uint8_t> active(dataset.users().size(), 0);
+  dataset.Visit([&](const auto& log) {
+    for (size_t row = 0; row < log.rows(); ++row) {
+      const uint32_t user = UserOfRow(log, row);
+      if (user != kNullCode && CohortBucketOf(DayOfRow(log, row), period) == bucket)
+        active[user] = 1;
+    }
+  });
   return active;
 }
 
@@ -77,41 +79,57 @@ std::vector<uint8_t> ActiveInBucket(const Dataset& dataset, CohortPeriod period,
 Result<std::vector<uint8_t>> UsersWith(const Dataset& dataset, std::string_view option,
                                        const std::string& name) {
   const bool feature = option == "--feature";
-  const bool usage = dataset.kind() == DataKind::kUsage;
-  if (feature != usage)
+  // The code of `name` and the code of each row to compare it with, per kind.
+  const auto with_code = [&](const StringDictionary& names, const auto& log,
+                             auto code_of_row) -> Result<std::vector<uint8_t>> {
+    const std::optional<uint32_t> code = names.Find(name);
+    if (!code)
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("{} '{}': no {} of that name", option, name,
+                                feature ? "feature" : "country"));
+    std::vector<uint8_t> with(log.users.size(), 0);
+    for (size_t row = 0; row < log.rows(); ++row) {
+      const uint32_t user = UserOfRow(log, row);
+      if (user != kNullCode && code_of_row(row) == *code) with[user] = 1;
+    }
+    return with;
+  };
+  const auto refuse = [&]() -> Result<std::vector<uint8_t>> {
     return Status(ErrorCode::kInvalidArgument,
                   fmt::format("{} applies to {}", option, feature ? "usage logs" : "transactions"));
-  const std::optional<uint32_t> code =
-      feature ? dataset.features.Find(name) : dataset.countries.Find(name);
-  if (!code)
-    return Status(ErrorCode::kInvalidArgument, fmt::format("{} '{}': no {} of that name", option,
-                                                           name, feature ? "feature" : "country"));
-  std::vector<uint8_t> with(dataset.users.size(), 0);
-  for (size_t row = 0; row < dataset.rows(); ++row) {
-    const uint32_t user = dataset.UserOfRow(row);
-    if (user == kNullCode) continue;
-    const uint32_t value = feature ? dataset.usage.feature[row]
-                                   : dataset.orders.country[dataset.transactions.order[row]];
-    if (value == *code) with[user] = 1;
-  }
-  return with;
+  };
+  return dataset.Visit(Overloaded{
+      [&](const UsageLog& log) {
+        if (!feature) return refuse();
+        return with_code(log.features, log,
+                         [&log](size_t row) -> uint32_t { return log.usage.feature[row]; });
+      },
+      [&](const TransactionLog& log) {
+        if (feature) return refuse();
+        return with_code(log.countries, log, [&log](size_t row) -> uint32_t {
+          return log.orders.country[log.transactions.order[row]];
+        });
+      }});
 }
 
 std::vector<UserFacts> CollectFacts(const Dataset& dataset, const RfmTable& rfm,
                                     CohortPeriod period) {
-  std::vector<UserFacts> facts(dataset.users.size());
-  for (size_t row = 0; row < dataset.rows(); ++row) {
-    const uint32_t user = dataset.UserOfRow(row);
-    if (user == kNullCode) continue;
-    const Day day = dataset.DayOfRow(row);
-    UserFacts& fact = facts[user];
-    fact.first_day = fact.active ? std::min(fact.first_day, day) : day;
-    fact.last_day = fact.active ? std::max(fact.last_day, day) : day;
-    fact.active = true;
-  }
+  std::vector<UserFacts> facts(dataset.users().size());
+  dataset.Visit([&facts](const auto& log) {
+    for (size_t row = 0; row < log.rows(); ++row) {
+      const uint32_t user = UserOfRow(log, row);
+      if (user == kNullCode) continue;
+      const Day day = DayOfRow(log, row);
+      UserFacts& fact = facts[user];
+      fact.first_day = fact.active ? std::min(fact.first_day, day) : day;
+      fact.last_day = fact.active ? std::max(fact.last_day, day) : day;
+      fact.active = true;
+    }
+  });
+  const std::vector<Day>& user_signup = dataset.user_signup();
   for (uint32_t user = 0; user < facts.size(); ++user) {
     // The cohort as `cohorts` makes it: the signup where known, else the first activity.
-    const Day signup = user < dataset.user_signup.size() ? dataset.user_signup[user] : kNoDay;
+    const Day signup = user < user_signup.size() ? user_signup[user] : kNoDay;
     const Day start = signup != kNoDay ? signup : facts[user].first_day;
     if (start != kNoDay) facts[user].cohort = CohortBucketOf(start, period);
   }
@@ -149,7 +167,7 @@ View ListView(std::shared_ptr<const std::vector<uint32_t>> users,
     const uint32_t user = (*users)[idx];
     const UserFacts& fact = (*facts)[user];
     const auto row = static_cast<size_t>(fact.rfm_row);
-    cells = {Cell::Text(std::string(dataset.users[user])),
+    cells = {Cell::Text(std::string(dataset.users()[user])),
              fact.rfm_row < 0 ? Cell::Empty()
                               : Cell::Text(std::string(RfmSegmentName(rfm.segment[row]))),
              fact.persona < 0
@@ -170,48 +188,55 @@ View ListView(std::shared_ptr<const std::vector<uint32_t>> users,
 }
 
 /// One user's days: events and features (usage) or orders, units and revenue (transactions).
-nlohmann::ordered_json Timeline(const Dataset& dataset, uint32_t user) {
+/// One user's days: the events and features of each day.
+nlohmann::ordered_json Timeline(const UsageLog& log, uint32_t user) {
   struct DayFacts {
     int64_t events = 0;
     std::vector<std::string> features;
+  };
+  std::map<Day, DayFacts> days;
+  for (size_t row = 0; row < log.rows(); ++row) {
+    if (log.usage.user[row] != user) continue;
+    DayFacts& day = days[log.usage.day[row]];
+    day.events += log.usage.events[row];
+    std::string feature(log.features[log.usage.feature[row]]);
+    if (std::find(day.features.begin(), day.features.end(), feature) == day.features.end())
+      day.features.push_back(std::move(feature));
+  }
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& [day, facts] : days)
+    out.push_back(
+        {{"day", FormatDate(day)}, {"events", facts.events}, {"features", facts.features}});
+  return out;
+}
+
+/// One customer's days: orders (their invoices), units and revenue of each day.
+nlohmann::ordered_json Timeline(const TransactionLog& log, uint32_t user) {
+  struct DayFacts {
     std::vector<uint32_t> orders;
     int64_t units = 0;
     double revenue = 0;
   };
   std::map<Day, DayFacts> days;
-  const bool usage = dataset.kind() == DataKind::kUsage;
-  for (size_t row = 0; row < dataset.rows(); ++row) {
-    if (dataset.UserOfRow(row) != user) continue;
-    DayFacts& day = days[dataset.DayOfRow(row)];
-    if (usage) {
-      day.events += dataset.usage.events[row];
-      std::string feature(dataset.features[dataset.usage.feature[row]]);
-      if (std::find(day.features.begin(), day.features.end(), feature) == day.features.end())
-        day.features.push_back(std::move(feature));
-    } else {
-      const uint32_t order = dataset.transactions.order[row];
-      if (std::find(day.orders.begin(), day.orders.end(), order) == day.orders.end())
-        day.orders.push_back(order);
-      day.units += dataset.transactions.quantity[row];
-      day.revenue += dataset.AmountOfRow(row);
-    }
+  for (size_t row = 0; row < log.rows(); ++row) {
+    if (UserOfRow(log, row) != user) continue;
+    DayFacts& day = days[DayOfRow(log, row)];
+    const uint32_t order = log.transactions.order[row];
+    if (std::find(day.orders.begin(), day.orders.end(), order) == day.orders.end())
+      day.orders.push_back(order);
+    day.units += log.transactions.quantity[row];
+    day.revenue += log.AmountOfRow(row);
   }
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (const auto& [day, facts] : days) {
-    nlohmann::ordered_json entry = {{"day", FormatDate(day)}};
-    if (usage) {
-      entry["events"] = facts.events;
-      entry["features"] = facts.features;
-    } else {
-      std::vector<std::string> invoices;
-      for (uint32_t order : facts.orders)
-        invoices.emplace_back(dataset.invoices[dataset.orders.invoice[order]]);
-      entry["orders"] = facts.orders.size();
-      entry["invoices"] = invoices;
-      entry["units"] = facts.units;
-      entry["revenue"] = std::round(facts.revenue * 100.0) / 100.0;
-    }
-    out.push_back(std::move(entry));
+    std::vector<std::string> invoices;
+    for (uint32_t order : facts.orders)
+      invoices.emplace_back(log.invoices[log.orders.invoice[order]]);
+    out.push_back({{"day", FormatDate(day)},
+                   {"orders", facts.orders.size()},
+                   {"invoices", invoices},
+                   {"units", facts.units},
+                   {"revenue", std::round(facts.revenue * 100.0) / 100.0}});
   }
   return out;
 }
@@ -274,7 +299,7 @@ Status RunUsers(UsersArgs& args, CommandOutcome& outcome) {
   json.Set("window", WindowJson(DaysWithRows(whole), *window));
 
   if (!args.id.empty()) {
-    const std::optional<uint32_t> user = whole.users.Find(args.id);
+    const std::optional<uint32_t> user = whole.users().Find(args.id);
     if (!user || !(*facts)[*user].active)
       return Status(ErrorCode::kInvalidArgument,
                     fmt::format("--id '{}': no {} of that id has activity in {}{}", args.id,
@@ -285,7 +310,7 @@ Status RunUsers(UsersArgs& args, CommandOutcome& outcome) {
     json.Set("id", args.id);
     json.Set("first_day", FormatDate(fact.first_day));
     json.Set("last_day", FormatDate(fact.last_day));
-    const Day signup = *user < whole.user_signup.size() ? whole.user_signup[*user] : kNoDay;
+    const Day signup = *user < whole.user_signup().size() ? whole.user_signup()[*user] : kNoDay;
     json.Set("signup", signup == kNoDay ? nlohmann::ordered_json()
                                         : nlohmann::ordered_json(FormatDate(signup)));
     json.Set("cohort", CohortBucketLabel(fact.cohort, *period));
@@ -307,7 +332,7 @@ Status RunUsers(UsersArgs& args, CommandOutcome& outcome) {
                            {"description", persona.description},
                            {"action", persona.action}});
     }
-    json.Set("timeline", Timeline(dataset, *user));
+    json.Set("timeline", dataset.Visit([&user](const auto& log) { return Timeline(log, *user); }));
     if (args.input.format != OutputFormat::kJson)
       return Status(ErrorCode::kInvalidArgument,
                     "--id shows one user as json (--format json); list users without it");
@@ -367,7 +392,7 @@ Status RunUsers(UsersArgs& args, CommandOutcome& outcome) {
     if (!in_cell.empty() && !in_cell[user]) continue;
     if (!with.empty() && !with[user]) continue;
     if (!args.search.empty() &&
-        whole.users[user].find(std::string_view(args.search)) == std::string_view::npos)
+        whole.users()[user].find(std::string_view(args.search)) == std::string_view::npos)
       continue;
     listed->push_back(user);
   }

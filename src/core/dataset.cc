@@ -16,28 +16,54 @@ size_t RowBytesOf(const Vector& column) {
 }  // namespace
 
 const char* DataKindName(DataKind kind) {
-  return kind == DataKind::kUsage ? "usage" : "transactions";
+  switch (kind) {
+    case DataKind::kUsage:
+      return "usage";
+    case DataKind::kTransactions:
+      return "transactions";
+  }
+  return "unknown";
 }
 
-DatasetMemory Dataset::Memory() const {
+Dataset Dataset::Empty(DataKind kind) {
+  switch (kind) {
+    case DataKind::kUsage:
+      return Dataset(UsageLog());
+    case DataKind::kTransactions:
+      return Dataset(TransactionLog());
+  }
+  return Dataset();
+}
+
+DatasetMemory UsageLog::Memory() const {
   DatasetMemory memory;
   memory.row_columns = RowBytesOf(usage.user) + RowBytesOf(usage.day) + RowBytesOf(usage.feature) +
-                       RowBytesOf(usage.events) + RowBytesOf(transactions.order) +
-                       RowBytesOf(transactions.item) + RowBytesOf(transactions.quantity) +
-                       RowBytesOf(transactions.price);
+                       RowBytesOf(usage.events);
+  memory.side_tables = BytesOf(user_signup);
+  memory.dictionaries = users.MemoryBytes() + features.MemoryBytes();
+  return memory;
+}
+
+void UsageLog::ShrinkToFit() {
+  // The columns are left alone: they are the reader's buffers, reserved with a few percent to
+  // spare that were never touched (so never resident), and shrinking would copy 100+ MB.
+  user_signup.shrink_to_fit();
+}
+
+DatasetMemory TransactionLog::Memory() const {
+  DatasetMemory memory;
+  memory.row_columns = RowBytesOf(transactions.order) + RowBytesOf(transactions.item) +
+                       RowBytesOf(transactions.quantity) + RowBytesOf(transactions.price);
   memory.side_tables = BytesOf(user_signup) + BytesOf(prices) + BytesOf(orders.invoice) +
                        BytesOf(orders.customer) + BytesOf(orders.time) + BytesOf(orders.country) +
                        BytesOf(items.stock_code) + BytesOf(items.description) +
                        BytesOf(items.non_product);
-  memory.dictionaries = users.MemoryBytes() + features.MemoryBytes() + invoices.MemoryBytes() +
-                        stock_codes.MemoryBytes() + descriptions.MemoryBytes() +
-                        countries.MemoryBytes();
+  memory.dictionaries = users.MemoryBytes() + invoices.MemoryBytes() + stock_codes.MemoryBytes() +
+                        descriptions.MemoryBytes() + countries.MemoryBytes();
   return memory;
 }
 
-void Dataset::ShrinkToFit() {
-  // Usage columns are left alone: they are the reader's buffers, reserved with a few percent
-  // to spare that were never touched (so never resident), and shrinking would copy 100+ MB.
+void TransactionLog::ShrinkToFit() {
   auto shrink = [](auto&... columns) { (columns.shrink_to_fit(), ...); };
   shrink(transactions.order, transactions.item, transactions.quantity, transactions.price);
   shrink(user_signup, prices, orders.invoice, orders.customer, orders.time, orders.country);

@@ -1,6 +1,7 @@
 #pragma once
 // Fields derived from a clean Dataset, as the origin analyses define them: TotalAmount
-// (Dataset::AmountOfRow), InvoiceYearMonth (MonthIndexOf the row's day) and the cohort month.
+// (TransactionLog::AmountOfRow), InvoiceYearMonth (MonthIndexOf the row's day) and the cohort
+// month.
 
 #include <cstdint>
 #include <vector>
@@ -15,6 +16,8 @@ inline constexpr int32_t kNoMonth = INT32_MIN;
 /// signup month; otherwise (and for transactions, CohortMonth) the month of first activity.
 /// kNoMonth for a user without activity.
 std::vector<int32_t> UserCohortMonths(const Dataset& dataset);
+std::vector<int32_t> UserCohortMonths(const UsageLog& log);
+std::vector<int32_t> UserCohortMonths(const TransactionLog& log);
 
 /// Per row: the month index of the row's day (InvoiceYearMonth).
 std::vector<int32_t> RowMonths(const Dataset& dataset);

@@ -42,7 +42,7 @@ class BufferedFile {
   std::string buffer_;
 };
 
-bool WriteUsage(const Dataset& dataset, BufferedFile& file) {
+bool WriteRows(const UsageLog& dataset, BufferedFile& file) {
   std::string& out = file.buffer();
   out += "user_id,signup_date,event_date,feature_name,events_count\n";
   const UsageColumns& usage = dataset.usage;
@@ -65,7 +65,7 @@ bool WriteUsage(const Dataset& dataset, BufferedFile& file) {
   return true;
 }
 
-bool WriteTransactions(const Dataset& dataset, BufferedFile& file) {
+bool WriteRows(const TransactionLog& dataset, BufferedFile& file) {
   std::string& out = file.buffer();
   out +=
       "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country,"
@@ -110,8 +110,8 @@ Status WriteDatasetCsv(const Dataset& dataset, const std::string& path) {
   Result<AtomicFile> file = AtomicFile::Create(path);
   if (!file.ok()) return file.status();
   BufferedFile buffered(*file);
-  const bool written = dataset.kind() == DataKind::kUsage ? WriteUsage(dataset, buffered)
-                                                          : WriteTransactions(dataset, buffered);
+  const bool written =
+      dataset.Visit([&buffered](const auto& log) { return WriteRows(log, buffered); });
   if (!written || !buffered.Flush())
     return Status(ErrorCode::kIoError, fmt::format("{}: write failed (disk full?)", path));
   return file->Commit();

@@ -36,18 +36,20 @@ PeriodCounts CountPeriods(Day first_day, Day last_day) {
 ActivityGrid::ActivityGrid(const Dataset& dataset, Day first_day, Day last_day)
     : first_day_(first_day),
       last_day_(last_day),
-      users_(dataset.users.size()),
+      users_(dataset.users().size()),
       words_per_user_(last_day >= first_day ? static_cast<size_t>(last_day - first_day) / 64 + 1
                                             : 0),
       bits_(users_ * words_per_user_, 0) {
   if (words_per_user_ == 0) return;
-  for (size_t row = 0; row < dataset.rows(); ++row) {
-    const uint32_t user = dataset.UserOfRow(row);
-    const Day day = dataset.DayOfRow(row);
-    if (user == kNullCode || day < first_day_ || day > last_day_) continue;
-    const auto offset = static_cast<size_t>(day - first_day_);
-    bits_[user * words_per_user_ + offset / 64] |= uint64_t{1} << (offset % 64);
-  }
+  dataset.Visit([this](const auto& log) {
+    for (size_t row = 0; row < log.rows(); ++row) {
+      const uint32_t user = UserOfRow(log, row);
+      const Day day = DayOfRow(log, row);
+      if (user == kNullCode || day < first_day_ || day > last_day_) continue;
+      const auto offset = static_cast<size_t>(day - first_day_);
+      bits_[user * words_per_user_ + offset / 64] |= uint64_t{1} << (offset % 64);
+    }
+  });
 }
 
 ActivityGrid::ActivityGrid(Day first_day, Day last_day, size_t users, unsigned threads)

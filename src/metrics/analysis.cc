@@ -44,14 +44,6 @@ LifecycleOptions LifecycleOptionsFor(const AnalysisOptions& options) {
 /// Every analysis on its own pass over the rows (transactions, or rows without a user).
 void RunFromRows(const Dataset& dataset, const UserRows& by_user, const AnalysisOptions& options,
                  Analysis& analysis) {
-  const UsageFilter all;
-  // Transactions: the revenue tables all start from the revenue per order, computed once.
-  std::vector<CompensatedSum> order_revenue;
-  if (dataset.kind() == DataKind::kTransactions) {
-    const Stopwatch stopwatch;
-    order_revenue = OrderRevenue(dataset);
-    analysis.timings.push_back({"revenue per order", stopwatch.Seconds()});
-  }
   std::vector<AnalysisTask> tasks;
   tasks.push_back({"rfm", [&] {
                      analysis.rfm = ComputeRfm(dataset, options.rfm);
@@ -61,53 +53,65 @@ void RunFromRows(const Dataset& dataset, const UserRows& by_user, const Analysis
   tasks.push_back({"lifecycle", [&] {
                      analysis.lifecycle = ComputeLifecycle(dataset, LifecycleOptionsFor(options));
                    }});
-  if (dataset.kind() == DataKind::kUsage) {
-    tasks.push_back({"feature series", [&] {
-                       analysis.series =
-                           ComputeFeatureSeries(dataset, by_user, options.series_period, all, 1);
-                     }});
-    tasks.push_back({"feature report",
-                     [&] { analysis.features = ComputeFeatureReport(dataset, by_user, all, 1); }});
-    tasks.push_back(
-        {"cohorts", [&] { analysis.cohorts = ComputeCohorts(dataset, options.cohort_period); }});
-    tasks.push_back({"feature correlation",
-                     [&] { analysis.correlation = FeatureCorrelation(dataset, by_user, all, 1); }});
-  } else {
-    tasks.push_back(
-        {"cohorts", [&] { analysis.cohorts = ComputeCohorts(dataset, options.cohort_period); }});
-    tasks.push_back(
-        {"revenue by month", [&] { analysis.months = RevenueByMonth(dataset, order_revenue); }});
-    tasks.push_back({"product pareto", [&] { analysis.pareto = ProductPareto(dataset); }});
-    tasks.push_back(
-        {"countries", [&] { analysis.countries = RevenueByCountry(dataset, order_revenue); }});
-    tasks.push_back({"seasonality", [&] {
-                       analysis.seasonality = {
-                           RevenueBySeason(dataset, Season::kMonthOfYear, order_revenue),
-                           RevenueBySeason(dataset, Season::kWeekday, order_revenue),
-                           RevenueBySeason(dataset, Season::kHour, order_revenue)};
-                     }});
-  }
+  const auto cohorts = [&] { analysis.cohorts = ComputeCohorts(dataset, options.cohort_period); };
+  // Transactions: the revenue tables all start from the revenue per order, computed once.
+  std::vector<CompensatedSum> order_revenue;
+  dataset.Visit(Overloaded{
+      [&](const UsageLog& log) {
+        const UsageFilter all;
+        tasks.push_back({"feature series", [&log, &by_user, &options, &analysis, all] {
+                           analysis.series =
+                               ComputeFeatureSeries(log, by_user, options.series_period, all, 1);
+                         }});
+        tasks.push_back({"feature report", [&log, &by_user, &analysis, all] {
+                           analysis.features = ComputeFeatureReport(log, by_user, all, 1);
+                         }});
+        tasks.push_back({"cohorts", cohorts});
+        tasks.push_back({"feature correlation", [&log, &by_user, &analysis, all] {
+                           analysis.correlation = FeatureCorrelation(log, by_user, all, 1);
+                         }});
+      },
+      [&](const TransactionLog& log) {
+        const Stopwatch stopwatch;
+        order_revenue = OrderRevenue(log);
+        analysis.timings.push_back({"revenue per order", stopwatch.Seconds()});
+        tasks.push_back({"cohorts", cohorts});
+        tasks.push_back({"revenue by month", [&log, &order_revenue, &analysis] {
+                           analysis.months = RevenueByMonth(log, order_revenue);
+                         }});
+        tasks.push_back(
+            {"product pareto", [&log, &analysis] { analysis.pareto = ProductPareto(log); }});
+        tasks.push_back({"countries", [&log, &order_revenue, &analysis] {
+                           analysis.countries = RevenueByCountry(log, order_revenue);
+                         }});
+        tasks.push_back({"seasonality", [&log, &order_revenue, &analysis] {
+                           analysis.seasonality = {
+                               RevenueBySeason(log, Season::kMonthOfYear, order_revenue),
+                               RevenueBySeason(log, Season::kWeekday, order_revenue),
+                               RevenueBySeason(log, Season::kHour, order_revenue)};
+                         }});
+      }});
   for (AnalysisTiming& timing : RunTasks(tasks, options.threads))
     analysis.timings.push_back(std::move(timing));
 }
 
 /// A usage log: one pass over the rows (UsageRollup, on every core), then each analysis from
 /// it, side by side.
-void RunFromRollup(const Dataset& dataset, const UserRows& by_user, const AnalysisOptions& options,
-                   Analysis& analysis) {
+void RunFromRollup(const Dataset& dataset, const UsageLog& log, const UserRows& by_user,
+                   const AnalysisOptions& options, Analysis& analysis) {
   const Stopwatch stopwatch;
-  UsageRollup rollup(dataset, by_user, options.series_period, options.threads);
+  UsageRollup rollup(log, by_user, options.series_period, options.threads);
   analysis.timings.push_back({"roll up rows by user", stopwatch.Seconds()});
   std::vector<AnalysisTask> tasks;
   tasks.push_back({"rfm", [&] {
-                     analysis.rfm = ComputeRfm(dataset, rollup, options.rfm);
+                     analysis.rfm = ComputeRfm(log, rollup, options.rfm);
                      analysis.top_user_share = TopShare(analysis.rfm.monetary, 0.2);
                    }});
   tasks.push_back({"lifecycle", [&] {
                      analysis.lifecycle =
                          ComputeLifecycle(dataset, LifecycleOptionsFor(options), &rollup.days());
                    }});
-  tasks.push_back({"kpis", [&] { analysis.kpis = ComputeKpis(dataset, rollup); }});
+  tasks.push_back({"kpis", [&] { analysis.kpis = ComputeKpis(log, rollup); }});
   tasks.push_back({"cohorts", [&] {
                      analysis.cohorts =
                          ComputeCohorts(dataset, rollup.days(), options.cohort_period);
@@ -168,8 +172,9 @@ Analysis RunAnalysis(const Dataset& dataset, const AnalysisOptions& options) {
   const UserRows by_user(dataset);
   analysis.timings.push_back({"group rows by user", grouping.Seconds()});
 
-  if (UsageRollup::Covers(dataset, by_user))
-    RunFromRollup(dataset, by_user, options, analysis);
+  const UsageLog* usage = dataset.As<UsageLog>();
+  if (usage != nullptr && UsageRollup::Covers(*usage, by_user))
+    RunFromRollup(dataset, *usage, by_user, options, analysis);
   else
     RunFromRows(dataset, by_user, options, analysis);
 

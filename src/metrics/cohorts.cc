@@ -53,7 +53,7 @@ CohortLayout LayOutCohorts(const Dataset& dataset, CohortPeriod period,
   CohortLayout layout;
   CohortMatrix& matrix = layout.matrix;
   matrix.period = period;
-  const size_t users = dataset.users.size();
+  const size_t users = dataset.users().size();
   layout.first_any = bucket_of(first_any_day);
   layout.last_bucket = bucket_of(last_any_day);
   matrix.data_first_day = first_any_day;
@@ -64,13 +64,14 @@ CohortLayout LayOutCohorts(const Dataset& dataset, CohortPeriod period,
       CoverageOf(layout.first_any, period, first_any_day, last_any_day).Partial();
   matrix.last_bucket_partial =
       CoverageOf(layout.last_bucket, period, first_any_day, last_any_day).Partial();
-  const bool transactions = dataset.kind() == DataKind::kTransactions;
+  const bool transactions = dataset.HasRevenue();
+  const std::vector<Day>& user_signup = dataset.user_signup();
 
   layout.cohort_of.assign(users, INT32_MAX);
   int32_t lowest = INT32_MAX, highest = INT32_MIN;
   for (uint32_t user = 0; user < users; ++user) {
     if (first_day[user] == INT32_MAX) continue;
-    const Day signup = user < dataset.user_signup.size() ? dataset.user_signup[user] : kNoDay;
+    const Day signup = user < user_signup.size() ? user_signup[user] : kNoDay;
     const int32_t cohort =
         signup != kNoDay ? CohortBucketOf(signup, period) : bucket_of(first_day[user]);
     layout.cohort_of[user] = cohort;
@@ -148,9 +149,8 @@ CohortMatrix FinishCohorts(CohortLayout&& layout, const std::vector<int32_t>& la
   return std::move(matrix);
 }
 
-}  // namespace
-
-CohortMatrix ComputeCohorts(const Dataset& dataset, CohortPeriod period) {
+template <typename Log>
+CohortMatrix CohortsOfRows(const Dataset& whole, const Log& dataset, CohortPeriod period) {
   CohortMatrix matrix;
   matrix.period = period;
   const size_t users = dataset.users.size();
@@ -159,19 +159,18 @@ CohortMatrix ComputeCohorts(const Dataset& dataset, CohortPeriod period) {
   std::vector<Day> first_day(users, INT32_MAX);
   Day first_any_day = INT32_MAX, last_any_day = INT32_MIN;
   for (size_t row = 0; row < dataset.rows(); ++row) {
-    const Day day = dataset.DayOfRow(row);
+    const Day day = DayOfRow(dataset, row);
     first_any_day = std::min(first_any_day, day);
     last_any_day = std::max(last_any_day, day);
-    const uint32_t user = dataset.UserOfRow(row);
+    const uint32_t user = UserOfRow(dataset, row);
     if (user != kNullCode) first_day[user] = std::min(first_day[user], day);
   }
   const BucketTable bucket_of(first_any_day, last_any_day, period);
   CohortLayout layout =
-      LayOutCohorts(dataset, period, first_day, bucket_of, first_any_day, last_any_day);
+      LayOutCohorts(whole, period, first_day, bucket_of, first_any_day, last_any_day);
   const int32_t first_any = layout.first_any;
   const std::vector<int32_t>& cohort_of = layout.cohort_of;
   const std::vector<uint32_t>& cohort_slot = layout.cohort_slot;
-  const bool transactions = dataset.kind() == DataKind::kTransactions;
   const size_t cohort_count = layout.matrix.cohorts.size();
 
   std::vector<std::vector<CompensatedSum>> revenue(cohort_count);
@@ -194,13 +193,13 @@ CohortMatrix ComputeCohorts(const Dataset& dataset, CohortPeriod period) {
   };
   std::vector<int32_t> last_period(users, -1);
   for (size_t row = 0; row < dataset.rows(); ++row) {
-    const uint32_t user = dataset.UserOfRow(row);
+    const uint32_t user = UserOfRow(dataset, row);
     if (user == kNullCode) continue;
-    const int32_t bucket = bucket_of(dataset.DayOfRow(row));
+    const int32_t bucket = bucket_of(DayOfRow(dataset, row));
     const int32_t period_idx = bucket - cohort_of[user];
     if (period_idx < 0) continue;  // activity before signup (only with that rule switched off)
     const size_t cohort_idx = cohort_slot[user];
-    if (transactions)
+    if constexpr (Log::kHasRevenue)
       revenue[cohort_idx][static_cast<size_t>(period_idx)].Add(dataset.AmountOfRow(row));
     if (!first_time(user * span + static_cast<size_t>(bucket - first_any))) continue;
     ++layout.matrix.active[cohort_idx][static_cast<size_t>(period_idx)];
@@ -212,10 +211,16 @@ CohortMatrix ComputeCohorts(const Dataset& dataset, CohortPeriod period) {
   return FinishCohorts(std::move(layout), last_period);
 }
 
+}  // namespace
+
+CohortMatrix ComputeCohorts(const Dataset& dataset, CohortPeriod period) {
+  return dataset.Visit([&](const auto& log) { return CohortsOfRows(dataset, log, period); });
+}
+
 CohortMatrix ComputeCohorts(const Dataset& dataset, const ActivityGrid& days, CohortPeriod period) {
   CohortMatrix matrix;
   matrix.period = period;
-  const size_t users = dataset.users.size();
+  const size_t users = dataset.users().size();
   if (days.last_day() < days.first_day() || users == 0) return matrix;
   std::vector<Day> first_day(users, INT32_MAX);
   for (uint32_t user = 0; user < users; ++user)

@@ -8,7 +8,7 @@ namespace growthlens {
 
 namespace {
 
-void SummarizeUsage(const Dataset& dataset, DatasetSummary& summary) {
+void SummarizeKind(const UsageLog& dataset, DatasetSummary& summary) {
   const UsageColumns& usage = dataset.usage;
   const uint32_t feature_count = dataset.features.size();
   std::vector<int64_t> events(feature_count, 0);
@@ -44,7 +44,7 @@ void SummarizeUsage(const Dataset& dataset, DatasetSummary& summary) {
       [](const FeatureSummary& a, const FeatureSummary& b) { return a.events > b.events; });
 }
 
-void SummarizeTransactions(const Dataset& dataset, DatasetSummary& summary) {
+void SummarizeKind(const TransactionLog& dataset, DatasetSummary& summary) {
   CompensatedSum revenue;  // to the cent, as the revenue analyses
   for (size_t row = 0; row < dataset.rows(); ++row) revenue.Add(dataset.AmountOfRow(row));
   summary.revenue = revenue.Value();
@@ -58,20 +58,19 @@ void SummarizeTransactions(const Dataset& dataset, DatasetSummary& summary) {
   summary.countries = dataset.countries.size();
 }
 
-}  // namespace
-
-DatasetSummary Summarize(const Dataset& dataset) {
+template <typename Log>
+DatasetSummary SummarizeLog(const Log& dataset) {
   DatasetSummary summary;
-  summary.kind = dataset.kind();
+  summary.kind = Log::kKind;
   summary.rows = dataset.rows();
   summary.memory = dataset.Memory();
   std::vector<uint8_t> has_row(dataset.users.size(), 0);
   Day first = INT32_MAX, last = INT32_MIN;
   for (size_t row = 0; row < dataset.rows(); ++row) {
-    const Day day = dataset.DayOfRow(row);
+    const Day day = DayOfRow(dataset, row);
     first = std::min(first, day);
     last = std::max(last, day);
-    const uint32_t user = dataset.UserOfRow(row);
+    const uint32_t user = UserOfRow(dataset, row);
     if (user != kNullCode) has_row[user] = 1;
   }
   for (uint8_t flag : has_row) summary.users += flag;
@@ -79,11 +78,14 @@ DatasetSummary Summarize(const Dataset& dataset) {
     summary.first_day = first;
     summary.last_day = last;
   }
-  if (dataset.kind() == DataKind::kUsage)
-    SummarizeUsage(dataset, summary);
-  else
-    SummarizeTransactions(dataset, summary);
+  SummarizeKind(dataset, summary);
   return summary;
+}
+
+}  // namespace
+
+DatasetSummary Summarize(const Dataset& dataset) {
+  return dataset.Visit([](const auto& log) { return SummarizeLog(log); });
 }
 
 }  // namespace growthlens

@@ -13,7 +13,7 @@ namespace growthlens {
 
 namespace {
 
-std::vector<uint8_t> KeptFeatures(const Dataset& dataset, const UsageFilter& filter) {
+std::vector<uint8_t> KeptFeatures(const UsageLog& dataset, const UsageFilter& filter) {
   std::vector<uint8_t> kept(dataset.features.size(), filter.features.empty() ? 1 : 0);
   for (uint16_t feature : filter.features)
     if (feature < kept.size()) kept[feature] = 1;
@@ -22,7 +22,7 @@ std::vector<uint8_t> KeptFeatures(const Dataset& dataset, const UsageFilter& fil
 
 /// The days a kept row can have: the data's range cut to the filter's window; empty when
 /// last < first.
-std::pair<Day, Day> CandidateDays(const Dataset& dataset, const UsageFilter& filter) {
+std::pair<Day, Day> CandidateDays(const UsageLog& dataset, const UsageFilter& filter) {
   const auto& days = dataset.usage.day;
   if (days.empty()) return {0, -1};
   const auto [low, high] = std::minmax_element(days.begin(), days.end());
@@ -37,7 +37,7 @@ uint64_t FeatureSlotKey(uint16_t feature, int64_t slot) {
 
 }  // namespace
 
-FeatureReport ComputeFeatureReport(const Dataset& dataset, const UserRows& by_user,
+FeatureReport ComputeFeatureReport(const UsageLog& dataset, const UserRows& by_user,
                                    const UsageFilter& filter, unsigned threads) {
   const size_t features = dataset.features.size();
   const std::vector<uint8_t> feature_kept = KeptFeatures(dataset, filter);
@@ -99,11 +99,11 @@ FeatureReport FeatureReportOf(const FeatureTotals& total) {
   return report;
 }
 
-FeatureReport ComputeFeatureReport(const Dataset& dataset, const UsageFilter& filter) {
+FeatureReport ComputeFeatureReport(const UsageLog& dataset, const UsageFilter& filter) {
   return ComputeFeatureReport(dataset, UserRows(dataset), filter);
 }
 
-FeatureSeries ComputeFeatureSeries(const Dataset& dataset, const UserRows& by_user,
+FeatureSeries ComputeFeatureSeries(const UsageLog& dataset, const UserRows& by_user,
                                    CohortPeriod granularity, const UsageFilter& filter,
                                    unsigned threads) {
   FeatureSeries series;
@@ -175,12 +175,13 @@ FeatureSeries FeatureSeriesOf(const SeriesTotals& total, CohortPeriod granularit
   return series;
 }
 
-FeatureSeries ComputeFeatureSeries(const Dataset& dataset, CohortPeriod granularity,
+FeatureSeries ComputeFeatureSeries(const UsageLog& dataset, CohortPeriod granularity,
                                    const UsageFilter& filter) {
   return ComputeFeatureSeries(dataset, UserRows(dataset), granularity, filter);
 }
 
-std::vector<std::vector<double>> FeatureCorrelation(const Dataset& dataset, const UserRows& by_user,
+std::vector<std::vector<double>> FeatureCorrelation(const UsageLog& dataset,
+                                                    const UserRows& by_user,
                                                     const UsageFilter& filter, unsigned threads) {
   const size_t features = dataset.features.size();
   const std::vector<uint8_t> feature_kept = KeptFeatures(dataset, filter);
@@ -222,7 +223,7 @@ std::vector<std::vector<double>> CorrelationOfPivot(const Eigen::MatrixXd& users
   return correlation;
 }
 
-std::vector<std::vector<double>> FeatureCorrelation(const Dataset& dataset,
+std::vector<std::vector<double>> FeatureCorrelation(const UsageLog& dataset,
                                                     const UsageFilter& filter) {
   return FeatureCorrelation(dataset, UserRows(dataset), filter);
 }

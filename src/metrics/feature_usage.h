@@ -24,7 +24,7 @@ struct UsageFilter {
   std::vector<uint16_t> features;               // feature codes; empty = all
   const std::vector<uint8_t>* users = nullptr;  // per user code, 1 = included; null = all
 
-  bool Keeps(const Dataset& dataset, size_t row, const std::vector<uint8_t>& feature_kept) const {
+  bool Keeps(const UsageLog& dataset, size_t row, const std::vector<uint8_t>& feature_kept) const {
     const Day day = dataset.usage.day[row];
     const uint32_t user = dataset.usage.user[row];
     return (!from || day >= *from) && (!to || day <= *to) &&
@@ -57,14 +57,14 @@ struct FeatureSeries {
 
 // Each analysis walks the rows user by user (UserRows) on `threads` threads (0 = all cores);
 // the overloads without UserRows build it first.
-FeatureReport ComputeFeatureReport(const Dataset& dataset, const UserRows& by_user,
+FeatureReport ComputeFeatureReport(const UsageLog& dataset, const UserRows& by_user,
                                    const UsageFilter& filter, unsigned threads = 0);
-FeatureReport ComputeFeatureReport(const Dataset& dataset, const UsageFilter& filter);
+FeatureReport ComputeFeatureReport(const UsageLog& dataset, const UsageFilter& filter);
 
-FeatureSeries ComputeFeatureSeries(const Dataset& dataset, const UserRows& by_user,
+FeatureSeries ComputeFeatureSeries(const UsageLog& dataset, const UserRows& by_user,
                                    CohortPeriod granularity, const UsageFilter& filter,
                                    unsigned threads = 0);
-FeatureSeries ComputeFeatureSeries(const Dataset& dataset, CohortPeriod granularity,
+FeatureSeries ComputeFeatureSeries(const UsageLog& dataset, CohortPeriod granularity,
                                    const UsageFilter& filter);
 
 /// What the per-user passes count, before it is shaped into a report or a series (UsageRollup
@@ -98,10 +98,11 @@ struct UserFeatureEvents {
 std::vector<std::vector<double>> CorrelationOfPivot(const Eigen::MatrixXd& users);
 
 /// [a][b] over the features in code order; NaN where a feature's usage is constant.
-std::vector<std::vector<double>> FeatureCorrelation(const Dataset& dataset, const UserRows& by_user,
+std::vector<std::vector<double>> FeatureCorrelation(const UsageLog& dataset,
+                                                    const UserRows& by_user,
                                                     const UsageFilter& filter,
                                                     unsigned threads = 0);
-std::vector<std::vector<double>> FeatureCorrelation(const Dataset& dataset,
+std::vector<std::vector<double>> FeatureCorrelation(const UsageLog& dataset,
                                                     const UsageFilter& filter);
 
 }  // namespace growthlens

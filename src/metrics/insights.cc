@@ -18,7 +18,7 @@ double Share(double part, double whole) {
   return whole == 0 ? 0 : part / whole;
 }
 
-void FeatureInsights(const Dataset& dataset, const FeatureReport& report,
+void FeatureInsights(const UsageLog& dataset, const FeatureReport& report,
                      std::vector<Insight>& out) {
   if (report.features.empty()) return;
   int64_t total = 0;
@@ -229,7 +229,8 @@ void HabitInsights(const Analysis& analysis, std::vector<Insight>& out) {
 
 std::vector<Insight> ComputeInsights(const Dataset& dataset, const Analysis& analysis) {
   std::vector<Insight> insights;
-  FeatureInsights(dataset, analysis.features, insights);
+  if (const UsageLog* usage = dataset.As<UsageLog>())
+    FeatureInsights(*usage, analysis.features, insights);
   ConcentrationInsight(analysis, insights);
   PeakMonthInsight(analysis, insights);
   CohortDropInsight(analysis, insights);

@@ -66,17 +66,18 @@ KpiTrend ComputeKpiTrend(const Dataset& dataset, Day first_day, Day last_day) {
   trend.weekly_active = Accumulate(weekly);
   trend.monthly_active = Accumulate(monthly);
 
-  if (dataset.kind() == DataKind::kTransactions) {
+  if (const TransactionLog* transactions = dataset.As<TransactionLog>()) {
+    const TransactionLog& log = *transactions;
     std::vector<CompensatedSum> revenue(days);
-    for (size_t row = 0; row < dataset.rows(); ++row) {
-      const Day day = dataset.DayOfRow(row);
+    for (size_t row = 0; row < log.rows(); ++row) {
+      const Day day = DayOfRow(log, row);
       if (day < first_day || day > last_day) continue;
-      revenue[static_cast<size_t>(day - first_day)].Add(dataset.AmountOfRow(row));
+      revenue[static_cast<size_t>(day - first_day)].Add(log.AmountOfRow(row));
     }
     trend.revenue.reserve(days);
     for (const CompensatedSum& sum : revenue) trend.revenue.push_back(sum.Value());
     trend.orders.assign(days, 0);
-    for (const Timestamp time : dataset.orders.time) {
+    for (const Timestamp time : log.orders.time) {
       const Day day = DayOf(time);
       if (day >= first_day && day <= last_day) ++trend.orders[static_cast<size_t>(day - first_day)];
     }

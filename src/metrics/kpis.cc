@@ -40,7 +40,7 @@ void UsageKpisFromGrid(const ActivityGrid& grid, const PeriodCounts& period, Kpi
 
 }  // namespace
 
-Kpis ComputeKpis(const Dataset& dataset, const UsageRollup& rollup) {
+Kpis ComputeKpis(const UsageLog& dataset, const UsageRollup& rollup) {
   Kpis kpis;
   kpis.kind = DataKind::kUsage;
   kpis.from = rollup.first_day();
@@ -53,16 +53,19 @@ Kpis ComputeKpis(const Dataset& dataset, const UsageRollup& rollup) {
   return kpis;
 }
 
-Kpis ComputeKpis(const Dataset& dataset, const KpiOptions& options) {
+namespace {
+
+template <typename Log>
+Kpis KpisOfRows(const Dataset& whole, const Log& dataset, const KpiOptions& options) {
   Kpis kpis;
-  kpis.kind = dataset.kind();
+  kpis.kind = Log::kKind;
   Day first = INT32_MAX, last = INT32_MIN;
   std::vector<uint8_t> any_row(dataset.users.size(), 0);
   for (size_t row = 0; row < dataset.rows(); ++row) {
-    const Day day = dataset.DayOfRow(row);
+    const Day day = DayOfRow(dataset, row);
     first = std::min(first, day);
     last = std::max(last, day);
-    const uint32_t user = dataset.UserOfRow(row);
+    const uint32_t user = UserOfRow(dataset, row);
     if (user != kNullCode) any_row[user] = 1;
   }
   if (dataset.rows() == 0) return kpis;
@@ -74,46 +77,53 @@ Kpis ComputeKpis(const Dataset& dataset, const KpiOptions& options) {
   std::vector<uint8_t> active(dataset.users.size(), 0);
   CompensatedSum revenue;
   for (size_t row = 0; row < dataset.rows(); ++row) {
-    const Day day = dataset.DayOfRow(row);
+    const Day day = DayOfRow(dataset, row);
     if (day < kpis.from || day > kpis.to) continue;
     ++kpis.rows;
-    const uint32_t user = dataset.UserOfRow(row);
+    const uint32_t user = UserOfRow(dataset, row);
     if (user != kNullCode) active[user] = 1;
-    if (dataset.kind() == DataKind::kUsage)
-      kpis.events += dataset.usage.events[row];
-    else
+    if constexpr (Log::kHasRevenue)
       revenue.Add(dataset.AmountOfRow(row));
+    else
+      kpis.events += dataset.usage.events[row];
   }
   kpis.active_users = static_cast<uint64_t>(std::count(active.begin(), active.end(), 1));
   const auto active_users = static_cast<double>(kpis.active_users);
 
-  if (dataset.kind() == DataKind::kUsage) {
+  if constexpr (!Log::kHasRevenue) {
     // Bits only for the days with data: 0001-01-01..9999-12-31 took users x 3.65M days / 8
     // bytes (1.97 GB on 5,000 users).
-    UsageKpisFromGrid(ActivityGrid(dataset, std::max(kpis.from, first), std::min(kpis.to, last)),
+    UsageKpisFromGrid(ActivityGrid(whole, std::max(kpis.from, first), std::min(kpis.to, last)),
                       CountPeriods(kpis.from, kpis.to), kpis);
     return kpis;
+  } else {
+    kpis.revenue = revenue.Value();
+    std::unordered_set<uint32_t> invoices;
+    std::unordered_set<uint64_t> customer_invoices;
+    std::vector<uint32_t> invoices_per_customer(dataset.users.size(), 0);
+    const OrderTable& orders = dataset.orders;
+    for (uint32_t order = 0; order < orders.size(); ++order) {
+      const Day day = DayOf(orders.time[order]);
+      if (day < kpis.from || day > kpis.to) continue;
+      invoices.insert(orders.invoice[order]);
+      const uint32_t customer = orders.customer[order];
+      if (customer != kNullCode &&
+          customer_invoices.insert((uint64_t{customer} << 32) | orders.invoice[order]).second)
+        ++invoices_per_customer[customer];
+    }
+    kpis.orders = invoices.size();
+    kpis.average_order_value = Ratio(kpis.revenue, static_cast<double>(kpis.orders));
+    const auto repeaters = std::count_if(invoices_per_customer.begin(), invoices_per_customer.end(),
+                                         [](uint32_t count) { return count >= 2; });
+    kpis.repeat_purchase_rate = Ratio(static_cast<double>(repeaters), active_users);
+    return kpis;
   }
-  kpis.revenue = revenue.Value();
-  std::unordered_set<uint32_t> invoices;
-  std::unordered_set<uint64_t> customer_invoices;
-  std::vector<uint32_t> invoices_per_customer(dataset.users.size(), 0);
-  const OrderTable& orders = dataset.orders;
-  for (uint32_t order = 0; order < orders.size(); ++order) {
-    const Day day = DayOf(orders.time[order]);
-    if (day < kpis.from || day > kpis.to) continue;
-    invoices.insert(orders.invoice[order]);
-    const uint32_t customer = orders.customer[order];
-    if (customer != kNullCode &&
-        customer_invoices.insert((uint64_t{customer} << 32) | orders.invoice[order]).second)
-      ++invoices_per_customer[customer];
-  }
-  kpis.orders = invoices.size();
-  kpis.average_order_value = Ratio(kpis.revenue, static_cast<double>(kpis.orders));
-  const auto repeaters = std::count_if(invoices_per_customer.begin(), invoices_per_customer.end(),
-                                       [](uint32_t count) { return count >= 2; });
-  kpis.repeat_purchase_rate = Ratio(static_cast<double>(repeaters), active_users);
-  return kpis;
+}
+
+}  // namespace
+
+Kpis ComputeKpis(const Dataset& dataset, const KpiOptions& options) {
+  return dataset.Visit([&](const auto& log) { return KpisOfRows(dataset, log, options); });
 }
 
 }  // namespace growthlens

@@ -42,6 +42,6 @@ struct Kpis {
 Kpis ComputeKpis(const Dataset& dataset, const KpiOptions& options);
 class UsageRollup;
 /// A usage log's KPIs over all its days, from its rollup (no pass over the rows).
-Kpis ComputeKpis(const Dataset& dataset, const UsageRollup& rollup);
+Kpis ComputeKpis(const UsageLog& dataset, const UsageRollup& rollup);
 
 }  // namespace growthlens

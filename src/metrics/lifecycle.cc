@@ -34,19 +34,23 @@ constexpr std::array<uint8_t, kWeekdayBits + 1> kDaysOfWeekBits = [] {
 
 /// Calls visit(user, day) for every row in [begin, end) that has a user.
 template <typename Visit>
-void ForEachUserDay(const Dataset& dataset, size_t begin, size_t end, Visit&& visit) {
-  if (dataset.kind() == DataKind::kUsage) {
-    const uint32_t* user = dataset.usage.user.data();
-    const Day* day = dataset.usage.day.data();
-    for (size_t row = begin; row < end; ++row)
-      if (user[row] != kNullCode) visit(user[row], day[row]);
-    return;
-  }
+void ForEachUserDay(const UsageLog& log, size_t begin, size_t end, Visit&& visit) {
+  const uint32_t* user = log.usage.user.data();
+  const Day* day = log.usage.day.data();
+  for (size_t row = begin; row < end; ++row)
+    if (user[row] != kNullCode) visit(user[row], day[row]);
+}
+template <typename Visit>
+void ForEachUserDay(const TransactionLog& log, size_t begin, size_t end, Visit&& visit) {
   for (size_t row = begin; row < end; ++row) {
-    const uint32_t order = dataset.transactions.order[row];
-    const uint32_t customer = dataset.orders.customer[order];
-    if (customer != kNullCode) visit(customer, DayOf(dataset.orders.time[order]));
+    const uint32_t order = log.transactions.order[row];
+    const uint32_t customer = log.orders.customer[order];
+    if (customer != kNullCode) visit(customer, DayOf(log.orders.time[order]));
   }
+}
+template <typename Visit>
+void ForEachUserDay(const Dataset& dataset, size_t begin, size_t end, Visit&& visit) {
+  dataset.Visit([&](const auto& log) { ForEachUserDay(log, begin, end, visit); });
 }
 
 struct DaySpan {
@@ -55,23 +59,22 @@ struct DaySpan {
 };
 
 /// Widens `span` to the days of the rows in [begin, end) that have a user.
-void WidenSpan(const Dataset& dataset, size_t begin, size_t end, DaySpan& span) {
-  if (dataset.kind() == DataKind::kUsage) {
-    // Branch-free, so that the compiler vectorises the scan of millions of rows.
-    const uint32_t* user = dataset.usage.user.data();
-    const Day* day = dataset.usage.day.data();
-    Day first = span.first, last = span.last;
-    for (size_t row = begin; row < end; ++row) {
-      // All ones when the row has a user, else zero: rows without one are moved out of reach.
-      const auto keep = static_cast<Day>(-static_cast<int32_t>(user[row] != kNullCode));
-      const Day row_day = day[row];
-      first = std::min(first, (row_day & keep) | (INT32_MAX & ~keep));
-      last = std::max(last, (row_day & keep) | (INT32_MIN & ~keep));
-    }
-    span = {first, last};
-    return;
+void WidenSpan(const UsageLog& log, size_t begin, size_t end, DaySpan& span) {
+  // Branch-free, so that the compiler vectorises the scan of millions of rows.
+  const uint32_t* user = log.usage.user.data();
+  const Day* day = log.usage.day.data();
+  Day first = span.first, last = span.last;
+  for (size_t row = begin; row < end; ++row) {
+    // All ones when the row has a user, else zero: rows without one are moved out of reach.
+    const auto keep = static_cast<Day>(-static_cast<int32_t>(user[row] != kNullCode));
+    const Day row_day = day[row];
+    first = std::min(first, (row_day & keep) | (INT32_MAX & ~keep));
+    last = std::max(last, (row_day & keep) | (INT32_MIN & ~keep));
   }
-  ForEachUserDay(dataset, begin, end, [&span](uint32_t, Day day) {
+  span = {first, last};
+}
+void WidenSpan(const TransactionLog& log, size_t begin, size_t end, DaySpan& span) {
+  ForEachUserDay(log, begin, end, [&span](uint32_t, Day day) {
     span.first = std::min(span.first, day);
     span.last = std::max(span.last, day);
   });
@@ -82,8 +85,10 @@ std::optional<DaySpan> SpanOfUserRows(const Dataset& dataset, unsigned threads) 
   const size_t tasks = (dataset.rows() + kRowsPerTask - 1) / kRowsPerTask;
   std::vector<DaySpan> task_spans(tasks);
   ParallelFor(tasks, threads, [&](size_t task) {
-    WidenSpan(dataset, task * kRowsPerTask, std::min(dataset.rows(), (task + 1) * kRowsPerTask),
-              task_spans[task]);
+    dataset.Visit([&](const auto& log) {
+      WidenSpan(log, task * kRowsPerTask, std::min(log.rows(), (task + 1) * kRowsPerTask),
+                task_spans[task]);
+    });
   });
   DaySpan span;
   for (const DaySpan& task_span : task_spans) {
@@ -260,7 +265,7 @@ void CountUser(std::span<const uint8_t> weeks, const WeekPeriods& week_periods, 
 LifecycleCounts CountUsers(const Dataset& dataset, const ActivityGrid* days, DaySpan span,
                            const WeekPeriods& week_periods, StickyWeeks sticky, size_t periods,
                            const LifecycleOptions& options) {
-  const size_t users = dataset.users.size();
+  const size_t users = dataset.users().size();
   std::vector<LifecycleCounts> task_counts;
   if (days != nullptr) {
     // From the active days: each user's weeks built in a small buffer and counted at once, with

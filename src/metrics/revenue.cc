@@ -21,7 +21,7 @@ struct KeyTotals {
 };
 
 template <typename KeyOf>
-std::map<int64_t, KeyTotals> TotalsByKey(const Dataset& dataset,
+std::map<int64_t, KeyTotals> TotalsByKey(const TransactionLog& dataset,
                                          const std::vector<CompensatedSum>& order_revenue,
                                          KeyOf key_of) {
   std::map<int64_t, KeyTotals> totals;
@@ -37,18 +37,18 @@ std::map<int64_t, KeyTotals> TotalsByKey(const Dataset& dataset,
 
 }  // namespace
 
-std::vector<CompensatedSum> OrderRevenue(const Dataset& dataset) {
+std::vector<CompensatedSum> OrderRevenue(const TransactionLog& dataset) {
   std::vector<CompensatedSum> revenue(dataset.orders.size());
   for (size_t row = 0; row < dataset.rows(); ++row)
     revenue[dataset.transactions.order[row]].Add(dataset.AmountOfRow(row));
   return revenue;
 }
 
-std::vector<MonthRevenue> RevenueByMonth(const Dataset& dataset) {
+std::vector<MonthRevenue> RevenueByMonth(const TransactionLog& dataset) {
   return RevenueByMonth(dataset, OrderRevenue(dataset));
 }
 
-std::vector<MonthRevenue> RevenueByMonth(const Dataset& dataset,
+std::vector<MonthRevenue> RevenueByMonth(const TransactionLog& dataset,
                                          const std::vector<CompensatedSum>& order_revenue) {
   const std::vector<int32_t> cohort = UserCohortMonths(dataset);
   auto month_of = [&](uint32_t order) { return MonthIndexOf(DayOf(dataset.orders.time[order])); };
@@ -87,11 +87,11 @@ std::vector<MonthRevenue> RevenueByMonth(const Dataset& dataset,
   return months;
 }
 
-std::vector<CountryRevenue> RevenueByCountry(const Dataset& dataset) {
+std::vector<CountryRevenue> RevenueByCountry(const TransactionLog& dataset) {
   return RevenueByCountry(dataset, OrderRevenue(dataset));
 }
 
-std::vector<CountryRevenue> RevenueByCountry(const Dataset& dataset,
+std::vector<CountryRevenue> RevenueByCountry(const TransactionLog& dataset,
                                              const std::vector<CompensatedSum>& order_revenue) {
   std::vector<CountryRevenue> countries;
   for (const auto& [country, totals] : TotalsByKey(
@@ -104,7 +104,7 @@ std::vector<CountryRevenue> RevenueByCountry(const Dataset& dataset,
   return countries;
 }
 
-ParetoCurve ProductPareto(const Dataset& dataset) {
+ParetoCurve ProductPareto(const TransactionLog& dataset) {
   // [0]: product lines, [1]: the others, per stock code.
   std::array<std::vector<CompensatedSum>, 2> revenue;
   std::array<std::vector<int64_t>, 2> quantity;
@@ -152,11 +152,11 @@ ParetoCurve ProductPareto(const Dataset& dataset) {
   return curve;
 }
 
-std::vector<SeasonRevenue> RevenueBySeason(const Dataset& dataset, Season season) {
+std::vector<SeasonRevenue> RevenueBySeason(const TransactionLog& dataset, Season season) {
   return RevenueBySeason(dataset, season, OrderRevenue(dataset));
 }
 
-std::vector<SeasonRevenue> RevenueBySeason(const Dataset& dataset, Season season,
+std::vector<SeasonRevenue> RevenueBySeason(const TransactionLog& dataset, Season season,
                                            const std::vector<CompensatedSum>& order_revenue) {
   auto key_of = [&](uint32_t order) -> int64_t {
     const Timestamp time = dataset.orders.time[order];
@@ -177,11 +177,11 @@ std::vector<SeasonRevenue> RevenueBySeason(const Dataset& dataset, Season season
   return seasons;
 }
 
-double TopCustomerShare(const Dataset& dataset, double top_fraction) {
+double TopCustomerShare(const TransactionLog& dataset, double top_fraction) {
   std::vector<CompensatedSum> by_customer(dataset.users.size());
   CompensatedSum total;
   for (size_t row = 0; row < dataset.rows(); ++row) {
-    const uint32_t customer = dataset.UserOfRow(row);
+    const uint32_t customer = UserOfRow(dataset, row);
     if (customer == kNullCode) continue;
     by_customer[customer].Add(dataset.AmountOfRow(row));
     total.Add(dataset.AmountOfRow(row));

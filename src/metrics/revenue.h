@@ -62,22 +62,22 @@ struct SeasonRevenue {
   uint64_t orders = 0;
 };
 
-std::vector<MonthRevenue> RevenueByMonth(const Dataset& dataset);
+std::vector<MonthRevenue> RevenueByMonth(const TransactionLog& dataset);
 /// Revenue per order (an order is one invoice of one customer at one time), for the overloads
 /// below that share it (RunAnalysis computes it once for all of them).
-std::vector<CompensatedSum> OrderRevenue(const Dataset& dataset);
-std::vector<MonthRevenue> RevenueByMonth(const Dataset& dataset,
+std::vector<CompensatedSum> OrderRevenue(const TransactionLog& dataset);
+std::vector<MonthRevenue> RevenueByMonth(const TransactionLog& dataset,
                                          const std::vector<CompensatedSum>& order_revenue);
 /// By revenue, descending.
-std::vector<CountryRevenue> RevenueByCountry(const Dataset& dataset);
-std::vector<CountryRevenue> RevenueByCountry(const Dataset& dataset,
+std::vector<CountryRevenue> RevenueByCountry(const TransactionLog& dataset);
+std::vector<CountryRevenue> RevenueByCountry(const TransactionLog& dataset,
                                              const std::vector<CompensatedSum>& order_revenue);
-ParetoCurve ProductPareto(const Dataset& dataset);
+ParetoCurve ProductPareto(const TransactionLog& dataset);
 /// Keys that occur, ascending.
-std::vector<SeasonRevenue> RevenueBySeason(const Dataset& dataset, Season season);
-std::vector<SeasonRevenue> RevenueBySeason(const Dataset& dataset, Season season,
+std::vector<SeasonRevenue> RevenueBySeason(const TransactionLog& dataset, Season season);
+std::vector<SeasonRevenue> RevenueBySeason(const TransactionLog& dataset, Season season,
                                            const std::vector<CompensatedSum>& order_revenue);
 /// Share of revenue from the top 20% of customers (by monetary value).
-double TopCustomerShare(const Dataset& dataset, double top_fraction = 0.2);
+double TopCustomerShare(const TransactionLog& dataset, double top_fraction = 0.2);
 
 }  // namespace growthlens

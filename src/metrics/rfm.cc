@@ -31,7 +31,7 @@ std::optional<int64_t> IntegerId(std::string_view id) {
   return value;
 }
 
-std::vector<int64_t> DistinctInvoicesPerCustomer(const Dataset& dataset) {
+std::vector<int64_t> DistinctInvoicesPerCustomer(const TransactionLog& dataset) {
   std::vector<int64_t> distinct(dataset.users.size(), 0);
   std::unordered_set<uint64_t> seen;
   const OrderTable& orders = dataset.orders;
@@ -154,14 +154,15 @@ std::vector<uint8_t> QuintileScores(const std::vector<double>& values, RfmTies t
   return scores;
 }
 
-std::vector<uint32_t> UsersInIdOrder(const Dataset& dataset, const std::vector<uint8_t>& active) {
+std::vector<uint32_t> UsersInIdOrder(const StringDictionary& ids,
+                                     const std::vector<uint8_t>& active) {
   std::vector<uint32_t> users;
   for (uint32_t user = 0; user < active.size(); ++user)
     if (active[user]) users.push_back(user);
-  std::vector<int64_t> numeric(dataset.users.size(), 0);
+  std::vector<int64_t> numeric(ids.size(), 0);
   bool all_integers = true;
   for (uint32_t user : users) {
-    const std::optional<int64_t> id = IntegerId(dataset.users[user]);
+    const std::optional<int64_t> id = IntegerId(ids[user]);
     all_integers = all_integers && id.has_value();
     if (id) numeric[user] = *id;
   }
@@ -172,8 +173,7 @@ std::vector<uint32_t> UsersInIdOrder(const Dataset& dataset, const std::vector<u
   if (all_integers && !std::is_sorted(users.begin(), users.end(), numeric_order))
     std::sort(users.begin(), users.end(), numeric_order);
   else if (!all_integers)
-    std::sort(users.begin(), users.end(),
-              [&](uint32_t a, uint32_t b) { return dataset.users[a] < dataset.users[b]; });
+    std::sort(users.begin(), users.end(), [&](uint32_t a, uint32_t b) { return ids[a] < ids[b]; });
   return users;
 }
 
@@ -181,14 +181,14 @@ namespace {
 
 /// A usage log's RFM from its users' active days and events: the one computation, whether the
 /// days come from the analysis' rollup or from the rows on their own.
-RfmTable UsageRfm(const Dataset& dataset, const ActivityGrid& grid,
+RfmTable UsageRfm(const StringDictionary& users, const ActivityGrid& grid,
                   const std::vector<int64_t>& user_events, const RfmOptions& options) {
   RfmTable table;
   table.reference_day = options.reference_day.value_or(grid.last_day() + 1);
-  std::vector<uint8_t> active(dataset.users.size(), 0);
+  std::vector<uint8_t> active(users.size(), 0);
   for (uint32_t user = 0; user < active.size(); ++user)
     active[user] = grid.LastActiveDay(user).has_value() ? 1 : 0;
-  table.user = UsersInIdOrder(dataset, active);
+  table.user = UsersInIdOrder(users, active);
   FillRfm(table, options, [&](uint32_t user) {
     return UserRfm{*grid.LastActiveDay(user), grid.ActiveDays(user),
                    static_cast<double>(user_events[user])};
@@ -196,31 +196,17 @@ RfmTable UsageRfm(const Dataset& dataset, const ActivityGrid& grid,
   return table;
 }
 
-}  // namespace
-
-RfmTable ComputeRfm(const Dataset& dataset, const RfmOptions& options) {
+RfmTable TransactionRfm(const TransactionLog& dataset, const RfmOptions& options) {
   RfmTable table;
-  if (dataset.rows() == 0) {
-    table.reference_day = options.reference_day.value_or(0);
-    return table;
-  }
-  if (dataset.kind() == DataKind::kUsage) {
-    // Events are integers, summed exactly; the active days come from one grid over the rows.
-    const UsageColumns& rows = dataset.usage;
-    const auto [first, last] = std::minmax_element(rows.day.begin(), rows.day.end());
-    std::vector<int64_t> events(dataset.users.size(), 0);
-    for (size_t row = 0; row < rows.user.size(); ++row) events[rows.user[row]] += rows.events[row];
-    return UsageRfm(dataset, ActivityGrid(dataset, *first, *last), events, options);
-  }
   const size_t user_count = dataset.users.size();
   std::vector<uint8_t> active(user_count, 0);
   std::vector<Day> last_day(user_count, INT32_MIN);
   std::vector<CompensatedSum> monetary(user_count);
   Day last = INT32_MIN;
   for (size_t row = 0; row < dataset.rows(); ++row) {
-    const Day day = dataset.DayOfRow(row);
+    const Day day = DayOfRow(dataset, row);
     last = std::max(last, day);
-    const uint32_t user = dataset.UserOfRow(row);
+    const uint32_t user = UserOfRow(dataset, row);
     if (user == kNullCode) continue;
     active[user] = 1;
     last_day[user] = std::max(last_day[user], day);
@@ -228,15 +214,36 @@ RfmTable ComputeRfm(const Dataset& dataset, const RfmOptions& options) {
   }
   table.reference_day = options.reference_day.value_or(last + 1);
   const std::vector<int64_t> frequency = DistinctInvoicesPerCustomer(dataset);
-  table.user = UsersInIdOrder(dataset, active);
+  table.user = UsersInIdOrder(dataset.users, active);
   FillRfm(table, options, [&](uint32_t user) {
     return UserRfm{last_day[user], frequency[user], monetary[user].Value()};
   });
   return table;
 }
 
-RfmTable ComputeRfm(const Dataset& dataset, const UsageRollup& rollup, const RfmOptions& options) {
-  return UsageRfm(dataset, rollup.days(), rollup.user_events(), options);
+}  // namespace
+
+RfmTable ComputeRfm(const Dataset& dataset, const RfmOptions& options) {
+  if (dataset.rows() == 0) {
+    RfmTable table;
+    table.reference_day = options.reference_day.value_or(0);
+    return table;
+  }
+  return dataset.Visit(Overloaded{
+      [&](const UsageLog& log) {
+        // Events are integers, summed exactly; the active days come from one grid over the rows.
+        const UsageColumns& rows = log.usage;
+        const auto [first, last] = std::minmax_element(rows.day.begin(), rows.day.end());
+        std::vector<int64_t> events(log.users.size(), 0);
+        for (size_t row = 0; row < rows.user.size(); ++row)
+          events[rows.user[row]] += rows.events[row];
+        return UsageRfm(log.users, ActivityGrid(dataset, *first, *last), events, options);
+      },
+      [&](const TransactionLog& log) { return TransactionRfm(log, options); }});
+}
+
+RfmTable ComputeRfm(const UsageLog& dataset, const UsageRollup& rollup, const RfmOptions& options) {
+  return UsageRfm(dataset.users, rollup.days(), rollup.user_events(), options);
 }
 
 std::array<SegmentSummary, kRfmSegmentCount> SummarizeSegments(const RfmTable& rfm) {

@@ -60,7 +60,7 @@ struct RfmTable {
 RfmTable ComputeRfm(const Dataset& dataset, const RfmOptions& options);
 class UsageRollup;
 /// The same table from a usage log's rollup (no pass over the rows).
-RfmTable ComputeRfm(const Dataset& dataset, const UsageRollup& rollup, const RfmOptions& options);
+RfmTable ComputeRfm(const UsageLog& dataset, const UsageRollup& rollup, const RfmOptions& options);
 
 /// The segment summary of docs/ANALYTICS.md: one entry per segment, all 11 in rule order.
 struct SegmentSummary {
@@ -78,6 +78,7 @@ std::vector<uint8_t> QuintileScores(const std::vector<double>& values, RfmTies t
                                     bool higher_is_better);
 
 /// Users ordered by id: numerically when every id is an integer, else by bytes.
-std::vector<uint32_t> UsersInIdOrder(const Dataset& dataset, const std::vector<uint8_t>& active);
+std::vector<uint32_t> UsersInIdOrder(const StringDictionary& ids,
+                                     const std::vector<uint8_t>& active);
 
 }  // namespace growthlens

@@ -6,23 +6,13 @@ namespace growthlens {
 
 namespace {
 
-Dataset CopyDictionaries(const Dataset& dataset) {
-  Dataset out(dataset.kind());
-  out.users = dataset.users;
-  out.user_signup = dataset.user_signup;
-  out.features = dataset.features;
-  out.invoices = dataset.invoices;
-  out.stock_codes = dataset.stock_codes;
-  out.descriptions = dataset.descriptions;
-  out.countries = dataset.countries;
-  out.prices = dataset.prices;
-  out.items = dataset.items;
-  return out;
-}
-
-/// Rows whose day lies in [first, last].
-void CopyUsageRows(const Dataset& dataset, Day first, Day last, Dataset& out) {
-  const UsageColumns& rows = dataset.usage;
+/// The log's rows whose day lies in [first, last], with its dictionaries and side tables.
+UsageLog RowsBetween(const UsageLog& log, Day first, Day last) {
+  UsageLog out;
+  out.users = log.users;
+  out.user_signup = log.user_signup;
+  out.features = log.features;
+  const UsageColumns& rows = log.usage;
   size_t kept = 0;
   const auto inside = [first, last](Day day) { return day >= first && day <= last; };
   for (size_t row = 0; row < rows.day.size(); ++row) kept += inside(rows.day[row]) ? 1 : 0;
@@ -38,10 +28,20 @@ void CopyUsageRows(const Dataset& dataset, Day first, Day last, Dataset& out) {
     to.feature.push_back(rows.feature[row]);
     to.events.push_back(rows.events[row]);
   }
+  return out;
 }
 
-void CopyTransactionRows(const Dataset& dataset, Day first, Day last, Dataset& out) {
-  const OrderTable& orders = dataset.orders;
+TransactionLog RowsBetween(const TransactionLog& log, Day first, Day last) {
+  TransactionLog out;
+  out.users = log.users;
+  out.user_signup = log.user_signup;
+  out.invoices = log.invoices;
+  out.stock_codes = log.stock_codes;
+  out.descriptions = log.descriptions;
+  out.countries = log.countries;
+  out.prices = log.prices;
+  out.items = log.items;
+  const OrderTable& orders = log.orders;
   std::vector<uint32_t> new_index(orders.size(), kNullCode);
   for (uint32_t order = 0; order < orders.size(); ++order) {
     const Day day = DayOf(orders.time[order]);
@@ -52,7 +52,7 @@ void CopyTransactionRows(const Dataset& dataset, Day first, Day last, Dataset& o
     out.orders.time.push_back(orders.time[order]);
     out.orders.country.push_back(orders.country[order]);
   }
-  const TransactionColumns& rows = dataset.transactions;
+  const TransactionColumns& rows = log.transactions;
   TransactionColumns& to = out.transactions;
   for (size_t row = 0; row < rows.order.size(); ++row) {
     const uint32_t order = new_index[rows.order[row]];
@@ -62,46 +62,50 @@ void CopyTransactionRows(const Dataset& dataset, Day first, Day last, Dataset& o
     to.quantity.push_back(rows.quantity[row]);
     to.price.push_back(rows.price[row]);
   }
+  return out;
 }
 
-Dataset RowsBetween(const Dataset& dataset, Day first, Day last) {
-  Dataset out = CopyDictionaries(dataset);
-  if (dataset.kind() == DataKind::kUsage) {
-    CopyUsageRows(dataset, first, last, out);
-  } else {
-    CopyTransactionRows(dataset, first, last, out);
+/// Only the window's invoices: summaries count the invoice dictionary as the orders.
+void KeepUsedInvoices(const TransactionLog& log, TransactionLog& out) {
+  StringDictionary invoices;
+  for (uint32_t& invoice : out.orders.invoice) invoice = invoices.Intern(log.invoices[invoice]);
+  out.invoices = std::move(invoices);
+}
+void KeepUsedInvoices(const UsageLog&, UsageLog&) {}
+
+/// A user's start is their signup, else their first activity in the whole data: a customer who
+/// first bought before the window is a returning customer in it, of an earlier cohort.
+template <typename Log>
+void StartsFromWholeData(const Log& log, Log& out) {
+  out.user_signup.resize(log.users.size(), kNoDay);
+  for (size_t row = 0; row < log.rows(); ++row) {
+    const uint32_t user = UserOfRow(log, row);
+    if (user == kNullCode) continue;
+    const Day day = DayOfRow(log, row);
+    const bool given = user < log.user_signup.size() && log.user_signup[user] != kNoDay;
+    if (!given && (out.user_signup[user] == kNoDay || day < out.user_signup[user]))
+      out.user_signup[user] = day;
   }
-  out.ShrinkToFit();
-  return out;
 }
 
 }  // namespace
 
 Dataset RowsBefore(const Dataset& dataset, Day day) {
-  return RowsBetween(dataset, INT32_MIN, day - 1);
+  return dataset.Visit([day](const auto& log) {
+    Dataset out(RowsBetween(log, INT32_MIN, day - 1));
+    out.ShrinkToFit();
+    return out;
+  });
 }
 
 Dataset RowsInWindow(const Dataset& dataset, Day first, Day last) {
-  Dataset out = RowsBetween(dataset, first, last);
-  // Only the window's invoices: summaries count the invoice dictionary as the orders.
-  if (dataset.kind() == DataKind::kTransactions) {
-    StringDictionary invoices;
-    for (uint32_t& invoice : out.orders.invoice)
-      invoice = invoices.Intern(dataset.invoices[invoice]);
-    out.invoices = std::move(invoices);
-  }
-  // A user's start is their signup, else their first activity in the whole data: a customer who
-  // first bought before the window is a returning customer in it, of an earlier cohort.
-  out.user_signup.resize(dataset.users.size(), kNoDay);
-  for (size_t row = 0; row < dataset.rows(); ++row) {
-    const uint32_t user = dataset.UserOfRow(row);
-    if (user == kNullCode) continue;
-    const Day day = dataset.DayOfRow(row);
-    const bool given = user < dataset.user_signup.size() && dataset.user_signup[user] != kNoDay;
-    if (!given && (out.user_signup[user] == kNoDay || day < out.user_signup[user]))
-      out.user_signup[user] = day;
-  }
-  return out;
+  return dataset.Visit([first, last](const auto& log) {
+    auto out = RowsBetween(log, first, last);
+    KeepUsedInvoices(log, out);
+    StartsFromWholeData(log, out);
+    out.ShrinkToFit();
+    return Dataset(std::move(out));
+  });
 }
 
 }  // namespace growthlens

@@ -91,14 +91,14 @@ class UserScratch {
 
 }  // namespace
 
-bool UsageRollup::Covers(const Dataset& dataset, const UserRows& by_user) {
-  if (dataset.kind() != DataKind::kUsage || dataset.rows() == 0) return false;
+bool UsageRollup::Covers(const UsageLog& dataset, const UserRows& by_user) {
+  if (dataset.rows() == 0) return false;
   size_t grouped = 0;
   for (size_t group = 0; group < by_user.groups(); ++group) grouped += by_user.RowCount(group);
   return grouped == dataset.rows();
 }
 
-UsageRollup::UsageRollup(const Dataset& dataset, const UserRows& by_user,
+UsageRollup::UsageRollup(const UsageLog& dataset, const UserRows& by_user,
                          CohortPeriod series_period, unsigned threads)
     : days_(0, -1, 0) {
   const UsageColumns& rows = dataset.usage;

@@ -32,10 +32,10 @@ namespace growthlens {
 class UsageRollup {
  public:
   /// A usage log whose every row has a user (so every row is in a group) and at least one row.
-  static bool Covers(const Dataset& dataset, const UserRows& by_user);
+  static bool Covers(const UsageLog& dataset, const UserRows& by_user);
 
   /// `series_period`: the buckets of series_totals(). threads 0 = all cores.
-  UsageRollup(const Dataset& dataset, const UserRows& by_user, CohortPeriod series_period,
+  UsageRollup(const UsageLog& dataset, const UserRows& by_user, CohortPeriod series_period,
               unsigned threads);
 
   Day first_day() const { return days_.first_day(); }

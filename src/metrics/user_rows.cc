@@ -8,11 +8,12 @@ namespace {
 
 /// Runs of equal users in row order, or nothing when a user occurs in two runs or a row has
 /// no user: then the rows need sorting.
-bool FindRuns(const Dataset& dataset, std::vector<uint32_t>& users, std::vector<size_t>& begin) {
+template <typename Log>
+bool FindRuns(const Log& dataset, std::vector<uint32_t>& users, std::vector<size_t>& begin) {
   std::vector<uint8_t> seen(dataset.users.size(), 0);
   uint32_t previous = kNullCode;
   for (size_t row = 0; row < dataset.rows(); ++row) {
-    const uint32_t user = dataset.UserOfRow(row);
+    const uint32_t user = UserOfRow(dataset, row);
     if (user == previous) continue;
     if (user == kNullCode || seen[user]) return false;
     seen[user] = 1;
@@ -27,13 +28,26 @@ bool FindRuns(const Dataset& dataset, std::vector<uint32_t>& users, std::vector<
 }  // namespace
 
 UserRows::UserRows(const Dataset& dataset) {
+  dataset.Visit([this](const auto& log) { Group(log); });
+}
+
+UserRows::UserRows(const UsageLog& log) {
+  Group(log);
+}
+
+UserRows::UserRows(const TransactionLog& log) {
+  Group(log);
+}
+
+template <typename Log>
+void UserRows::Group(const Log& dataset) {
   if (FindRuns(dataset, users_, begin_)) return;
   users_.clear();
   begin_.clear();
   // Counting sort by user code; rows keep their order within a user.
   std::vector<size_t> count(dataset.users.size() + 1, 0);
   for (size_t row = 0; row < dataset.rows(); ++row) {
-    const uint32_t user = dataset.UserOfRow(row);
+    const uint32_t user = UserOfRow(dataset, row);
     if (user != kNullCode) ++count[user + 1];
   }
   for (uint32_t user = 0; user < dataset.users.size(); ++user) {
@@ -51,7 +65,7 @@ UserRows::UserRows(const Dataset& dataset) {
   begin_.push_back(total);
   order_.resize(total);
   for (size_t row = 0; row < dataset.rows(); ++row) {
-    const uint32_t user = dataset.UserOfRow(row);
+    const uint32_t user = UserOfRow(dataset, row);
     if (user != kNullCode) order_[cursor[user]++] = static_cast<uint32_t>(row);
   }
 }

@@ -28,6 +28,8 @@ class UserRows {
  public:
   /// Rows without a user (transactions without CustomerID) belong to no group.
   explicit UserRows(const Dataset& dataset);
+  explicit UserRows(const UsageLog& log);
+  explicit UserRows(const TransactionLog& log);
 
   /// Users with at least one row.
   size_t groups() const { return users_.size(); }
@@ -54,6 +56,9 @@ class UserRows {
   size_t MemoryBytes() const;
 
  private:
+  template <typename Log>
+  void Group(const Log& log);
+
   std::vector<uint32_t> users_;  // per group
   std::vector<size_t> begin_;    // per group + 1: into the rows (grouped) or into order_
   std::vector<uint32_t> order_;  // row numbers grouped by user; empty when grouped in place

@@ -28,44 +28,9 @@ constexpr std::array<OutcomeMetricInfo, 6> kMetrics = {{
      "revenue per customer in the window"},
 }};
 
-}  // namespace
-
-Result<OutcomeWindow> LastDaysWindow(const Dataset& dataset, int days) {
-  if (days < 1)
-    return Status(ErrorCode::kInvalidArgument,
-                  fmt::format("window of {} days: expected at least 1 day", days));
-  if (dataset.rows() == 0) return Status(ErrorCode::kDataError, "no rows to simulate on");
-  Day first = INT32_MAX, last = INT32_MIN;
-  for (size_t row = 0; row < dataset.rows(); ++row) {
-    const Day day = dataset.DayOfRow(row);
-    first = std::min(first, day);
-    last = std::max(last, day);
-  }
-  OutcomeWindow window{first, last - days + 1, last, days};
-  const int64_t covered = int64_t{last} - first + 1;
-  if (window.first <= first)
-    return Status(ErrorCode::kInvalidArgument,
-                  fmt::format("window of {} days: the data cover {} days ({} .. {}), so no "
-                              "pre-period would be left to segment users on; expected at most {}",
-                              days, covered, FormatDate(first), FormatDate(last), covered - 1));
-  return window;
-}
-
-WindowOutcomes ComputeWindowOutcomes(const Dataset& dataset, const OutcomeWindow& window) {
+WindowOutcomes TransactionOutcomes(const TransactionLog& dataset, const OutcomeWindow& window) {
   WindowOutcomes out;
   const size_t users = dataset.users.size();
-  if (dataset.kind() == DataKind::kUsage) {
-    const ActivityGrid grid(dataset, window.first, window.last);
-    out.active_days.resize(users);
-    for (uint32_t user = 0; user < users; ++user)
-      out.active_days[user] = static_cast<int32_t>(grid.ActiveDays(user));
-    out.events.assign(users, 0);
-    const UsageColumns& rows = dataset.usage;
-    for (size_t row = 0; row < rows.day.size(); ++row)
-      if (rows.day[row] >= window.first && rows.day[row] <= window.last)
-        out.events[rows.user[row]] += rows.events[row];
-    return out;
-  }
   const OrderTable& orders = dataset.orders;
   std::vector<uint8_t> in_window(orders.size(), 0);
   std::unordered_set<uint64_t> seen;
@@ -86,6 +51,50 @@ WindowOutcomes ComputeWindowOutcomes(const Dataset& dataset, const OutcomeWindow
   out.revenue.resize(users);
   for (uint32_t user = 0; user < users; ++user) out.revenue[user] = revenue[user].Value();
   return out;
+}
+
+}  // namespace
+
+Result<OutcomeWindow> LastDaysWindow(const Dataset& dataset, int days) {
+  if (days < 1)
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("window of {} days: expected at least 1 day", days));
+  if (dataset.rows() == 0) return Status(ErrorCode::kDataError, "no rows to simulate on");
+  Day first = INT32_MAX, last = INT32_MIN;
+  dataset.Visit([&first, &last](const auto& log) {
+    for (size_t row = 0; row < log.rows(); ++row) {
+      const Day day = DayOfRow(log, row);
+      first = std::min(first, day);
+      last = std::max(last, day);
+    }
+  });
+  OutcomeWindow window{first, last - days + 1, last, days};
+  const int64_t covered = int64_t{last} - first + 1;
+  if (window.first <= first)
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("window of {} days: the data cover {} days ({} .. {}), so no "
+                              "pre-period would be left to segment users on; expected at most {}",
+                              days, covered, FormatDate(first), FormatDate(last), covered - 1));
+  return window;
+}
+
+WindowOutcomes ComputeWindowOutcomes(const Dataset& dataset, const OutcomeWindow& window) {
+  return dataset.Visit(
+      Overloaded{[&](const UsageLog& log) {
+                   WindowOutcomes out;
+                   const size_t users = log.users.size();
+                   const ActivityGrid grid(dataset, window.first, window.last);
+                   out.active_days.resize(users);
+                   for (uint32_t user = 0; user < users; ++user)
+                     out.active_days[user] = static_cast<int32_t>(grid.ActiveDays(user));
+                   out.events.assign(users, 0);
+                   const UsageColumns& rows = log.usage;
+                   for (size_t row = 0; row < rows.day.size(); ++row)
+                     if (rows.day[row] >= window.first && rows.day[row] <= window.last)
+                       out.events[rows.user[row]] += rows.events[row];
+                   return out;
+                 },
+                 [&](const TransactionLog& log) { return TransactionOutcomes(log, window); }});
 }
 
 std::span<const OutcomeMetricInfo> OutcomeMetrics() {

@@ -140,7 +140,7 @@ PersonaTable PersonaNumbersOf(const RfmTable& rfm, std::span<const int32_t> labe
 }
 
 std::vector<std::vector<int64_t>> EventsByPersonaAndFeature(
-    const Dataset& dataset, const RfmTable& rfm, std::span<const int32_t> labels, size_t k,
+    const UsageLog& dataset, const RfmTable& rfm, std::span<const int32_t> labels, size_t k,
     unsigned threads, const UserFeatureEvents* user_features) {
   std::vector<int32_t> persona_of_user(dataset.users.size(), -1);
   for (size_t idx = 0; idx < rfm.size(); ++idx) persona_of_user[rfm.user[idx]] = labels[idx];

@@ -32,7 +32,7 @@ PersonaTable PersonaNumbersOf(const RfmTable& rfm, std::span<const int32_t> labe
 
 /// Events per (persona, feature code) of a usage log: from `user_features` when given and not
 /// empty, else from the rows on `threads` threads (0 = all cores); integer sums either way.
-std::vector<std::vector<int64_t>> EventsByPersonaAndFeature(const Dataset& dataset,
+std::vector<std::vector<int64_t>> EventsByPersonaAndFeature(const UsageLog& dataset,
                                                             const RfmTable& rfm,
                                                             std::span<const int32_t> labels,
                                                             size_t k, unsigned threads,

@@ -147,22 +147,24 @@ Result<FeatureMatrix> SegmentationFeatures(const Dataset& dataset, const RfmTabl
     if (names != nullptr) *names = columns;
     return RfmFeatures(rfm);
   }
-  if (dataset.kind() != DataKind::kUsage)
+  const UsageLog* usage = dataset.As<UsageLog>();
+  if (usage == nullptr)
     return Status(ErrorCode::kInvalidArgument,
                   "feature-usage shares need a usage log; transactions segment on RFM only");
-  const size_t feature_count = dataset.features.size();
-  std::vector<uint32_t> row_of_user(dataset.users.size(), UINT32_MAX);
+  const UsageLog& log = *usage;
+  const size_t feature_count = log.features.size();
+  std::vector<uint32_t> row_of_user(log.users.size(), UINT32_MAX);
   for (size_t idx = 0; idx < rfm.size(); ++idx)
     row_of_user[rfm.user[idx]] = static_cast<uint32_t>(idx);
   FeatureMatrix x(rfm.size(), kRfmFeatureCount + feature_count);
   const FeatureMatrix base = RfmFeatures(rfm);
   for (size_t idx = 0; idx < rfm.size(); ++idx)
     for (size_t col = 0; col < kRfmFeatureCount; ++col) x(idx, col) = base(idx, col);
-  for (size_t row = 0; row < dataset.rows(); ++row) {
-    const uint32_t idx = row_of_user[dataset.usage.user[row]];
+  for (size_t row = 0; row < log.rows(); ++row) {
+    const uint32_t idx = row_of_user[log.usage.user[row]];
     if (idx != UINT32_MAX)
-      x(idx, kRfmFeatureCount + dataset.usage.feature[row]) +=
-          static_cast<double>(dataset.usage.events[row]);
+      x(idx, kRfmFeatureCount + log.usage.feature[row]) +=
+          static_cast<double>(log.usage.events[row]);
   }
   for (size_t idx = 0; idx < rfm.size(); ++idx) {
     const double total = rfm.monetary[idx];  // the user's events
@@ -171,7 +173,7 @@ Result<FeatureMatrix> SegmentationFeatures(const Dataset& dataset, const RfmTabl
           total > 0 ? x(idx, kRfmFeatureCount + feature) / total : 0.0;
   }
   for (size_t feature = 0; feature < feature_count; ++feature)
-    columns.push_back(fmt::format("share_{}", dataset.features[static_cast<uint32_t>(feature)]));
+    columns.push_back(fmt::format("share_{}", log.features[static_cast<uint32_t>(feature)]));
   if (names != nullptr) *names = std::move(columns);
   return x;
 }
@@ -181,7 +183,7 @@ Result<FeatureMatrix> FeaturesForModel(const Dataset& dataset, const RfmTable& r
   const bool wants_shares = std::any_of(names.begin(), names.end(), [](const std::string& name) {
     return name.starts_with("share_");
   });
-  if (wants_shares && dataset.kind() != DataKind::kUsage)
+  if (wants_shares && dataset.As<UsageLog>() == nullptr)
     return Status(ErrorCode::kInvalidArgument,
                   "the model uses feature-usage shares and needs a usage log");
   std::vector<std::string> have;
@@ -295,7 +297,7 @@ Result<Segmentation> SegmentUsers(const Dataset& dataset, const RfmTable& rfm,
 void NamePersonas(const Dataset& dataset, const RfmTable& rfm, Segmentation& segmentation,
                   unsigned threads, const UserFeatureEvents* user_features) {
   const size_t k = segmentation.centres.rows();
-  const bool usage = dataset.kind() == DataKind::kUsage;
+  const UsageLog* usage = dataset.As<UsageLog>();
   // Order by value: frequent, big and recent first (recency is "days since": lower is better).
   std::vector<double> value(k);
   for (size_t cluster = 0; cluster < k; ++cluster) {
@@ -319,9 +321,9 @@ void NamePersonas(const Dataset& dataset, const RfmTable& rfm, Segmentation& seg
   // Statistics per persona.
   const PersonaTable numbers = PersonaNumbersOf(rfm, segmentation.labels, k);
   std::vector<std::vector<int64_t>> feature_events;
-  if (usage)
+  if (usage != nullptr)
     feature_events =
-        EventsByPersonaAndFeature(dataset, rfm, segmentation.labels, k, threads, user_features);
+        EventsByPersonaAndFeature(*usage, rfm, segmentation.labels, k, threads, user_features);
   // Names: the tier of each rank; tiers shared by several clusters are numbered in rank order.
   std::vector<size_t> tier_size(kTiers, 0), tier_seen(kTiers, 0);
   for (size_t rank = 0; rank < k; ++rank) ++tier_size[TierOf(rank, k)];
@@ -341,7 +343,7 @@ void NamePersonas(const Dataset& dataset, const RfmTable& rfm, Segmentation& seg
     persona.median_recency = stats.median_recency;
     persona.median_frequency = stats.median_frequency;
     persona.median_monetary = stats.median_monetary;
-    if (usage) {
+    if (usage != nullptr) {
       const std::vector<int64_t>& events = feature_events[rank];
       const double total =
           static_cast<double>(std::accumulate(events.begin(), events.end(), int64_t{0}));
@@ -358,8 +360,8 @@ void NamePersonas(const Dataset& dataset, const RfmTable& rfm, Segmentation& seg
     const char* base = PersonaTierNames(dataset.kind())[tier];
     persona.name = tier_size[tier] > 1 ? fmt::format("{} {}", base, ++tier_seen[tier]) : base;
     persona.small = persona.share < kSmallPersonaShare;
-    persona.description = Description(persona, usage);
-    persona.action = Action(tier, persona, usage);
+    persona.description = Description(persona, usage != nullptr);
+    persona.action = Action(tier, persona, usage != nullptr);
     segmentation.personas.push_back(std::move(persona));
   }
 }

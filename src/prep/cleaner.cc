@@ -305,7 +305,8 @@ Result<CleanedData> CleanStagedTable(CsvReadResult&& read, const CleaningOptions
 
   BuildOutcome built = BuildDataset(table, status, kept_rows, threads);
   cleaned.dataset = std::move(built.dataset);
-  if (kind == DataKind::kTransactions) MarkNonProducts(cleaned.dataset, options.non_products);
+  if (TransactionLog* transactions = cleaned.dataset.As<TransactionLog>())
+    MarkNonProducts(*transactions, options.non_products);
   report.signup_conflicts = built.signup_conflicts;
   report.clean_seconds = stopwatch.Seconds();
   return cleaned;

@@ -10,7 +10,7 @@
 namespace growthlens {
 
 struct CleanedData {
-  Dataset dataset{DataKind::kUsage};
+  Dataset dataset;
   CleaningReport report;
 };
 

@@ -42,8 +42,8 @@ bool IsIdentity(const std::vector<uint32_t>& remap) {
 // (reserved for the whole file by the reader) become the Dataset's, compacted in place, while
 // the other chunks copy their kept rows in behind them.
 void BuildUsage(StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
-                const KeptRows& kept_rows, unsigned threads, BuildOutcome& outcome) {
-  Dataset& dataset = outcome.dataset;
+                const KeptRows& kept_rows, unsigned threads, UsageLog& dataset,
+                uint64_t& signup_conflicts) {
   const size_t chunk_count = table.chunks.size();
   const uint32_t user_count = table.dictionaries.users.size();
   const std::vector<std::array<size_t, KeptRows::kSlices>>& kept_in_slice = kept_rows.in_slice;
@@ -65,7 +65,7 @@ void BuildUsage(StagedTable& table, const std::vector<std::vector<uint8_t>>& sta
     }
     if (low == INT32_MAX) continue;
     dataset.user_signup[user_remap[user]] = low;  // the earliest when rows disagree
-    outcome.signup_conflicts += low != high ? 1 : 0;
+    signup_conflicts += low != high ? 1 : 0;
   }
 
   // Signups are in user_signup now; their staged column goes before anything is copied.
@@ -203,11 +203,21 @@ size_t KeptRows::InChunk(size_t chunk_idx) const {
 
 BuildOutcome BuildDataset(StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
                           const KeptRows& kept, unsigned threads) {
-  BuildOutcome outcome{Dataset(table.mapping.kind), 0};
-  if (table.mapping.kind == DataKind::kUsage)
-    BuildUsage(table, status, kept, threads, outcome);
-  else
-    BuildTransactions(table, status, kept, threads, outcome.dataset);
+  BuildOutcome outcome;
+  switch (table.mapping.kind) {
+    case DataKind::kUsage: {
+      UsageLog log;
+      BuildUsage(table, status, kept, threads, log, outcome.signup_conflicts);
+      outcome.dataset = std::move(log);
+      break;
+    }
+    case DataKind::kTransactions: {
+      TransactionLog log;
+      BuildTransactions(table, status, kept, threads, log);
+      outcome.dataset = std::move(log);
+      break;
+    }
+  }
   outcome.dataset.ShrinkToFit();
   return outcome;
 }

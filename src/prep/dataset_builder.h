@@ -16,7 +16,7 @@ namespace growthlens {
 inline constexpr uint8_t kKeepRow = 0xFF;
 
 struct BuildOutcome {
-  Dataset dataset{DataKind::kUsage};
+  Dataset dataset;
   uint64_t signup_conflicts = 0;
 };
 

@@ -48,7 +48,7 @@ bool NonProductRules::Matches(std::string_view stock_code, std::string_view desc
   return MatchesAny(stock_code, codes) || MatchesAny(description, descriptions);
 }
 
-void MarkNonProducts(Dataset& dataset, const NonProductRules& rules) {
+void MarkNonProducts(TransactionLog& dataset, const NonProductRules& rules) {
   ItemTable& items = dataset.items;
   items.non_product.assign(items.size(), 0);
   for (uint32_t item = 0; item < items.size(); ++item) {

@@ -28,6 +28,6 @@ struct NonProductRules {
 };
 
 /// Sets dataset.items.non_product (one flag per item) by `rules`.
-void MarkNonProducts(Dataset& dataset, const NonProductRules& rules);
+void MarkNonProducts(TransactionLog& dataset, const NonProductRules& rules);
 
 }  // namespace growthlens

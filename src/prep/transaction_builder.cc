@@ -114,7 +114,7 @@ class CodeCompactor {
 }  // namespace
 
 void BuildTransactions(const StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
-                       const KeptRows& kept, unsigned threads, Dataset& dataset) {
+                       const KeptRows& kept, unsigned threads, TransactionLog& dataset) {
   const size_t chunk_count = table.chunks.size();
   const StagedDictionaries& source = table.dictionaries;
   std::vector<size_t> first_line(chunk_count + 1, 0);  // kept lines before each chunk

@@ -14,8 +14,8 @@
 
 namespace growthlens {
 
-/// `status` and `kept` as for BuildDataset; fills `dataset` (of kind kTransactions, empty).
+/// `status` and `kept` as for BuildDataset; fills `dataset` (empty).
 void BuildTransactions(const StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
-                       const KeptRows& kept, unsigned threads, Dataset& dataset);
+                       const KeptRows& kept, unsigned threads, TransactionLog& dataset);
 
 }  // namespace growthlens

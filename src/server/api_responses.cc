@@ -44,7 +44,7 @@ nlohmann::ordered_json DatasetJson(const HeldDataset& held) {
   json["kind"] = KindName(held.kind());
   json["source"] = held.source;
   json["rows"] = dataset.rows();
-  json["users"] = dataset.users.size();
+  json["users"] = dataset.users().size();
   const std::optional<cli::DayRange> days = cli::DaysWithRows(dataset);
   json["first_day"] = days ? nlohmann::ordered_json(FormatDate(days->first)) : nullptr;
   json["last_day"] = days ? nlohmann::ordered_json(FormatDate(days->last)) : nullptr;

@@ -60,7 +60,7 @@ Result<HeldPtr> LoadDataset(const std::string& path, const std::string& source,
   if (!settings.quiet)
     fmt::print(stderr, "growthlens serve: {} ready: {} rows, {} users, in {:.2f} s\n", source,
                cli::WithThousands(held->data->dataset.rows()),
-               cli::WithThousands(held->data->dataset.users.size()), held->load_seconds);
+               cli::WithThousands(held->data->dataset.users().size()), held->load_seconds);
   return HeldPtr(std::move(held));
 }
 
