@@ -138,8 +138,7 @@ std::string AnalysisSummaryText(const Dataset& dataset, const Analysis& analysis
   return out;
 }
 
-Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
-                     CommandOutcome& outcome) {
+Result<AnalyzeOutcome> AnalyzeData(const CleanedData& cleaned, const AnalyzeRequest& request) {
   const Dataset& dataset = cleaned.dataset;
   if (dataset.rows() == 0)
     return Status(ErrorCode::kDataError,
@@ -147,7 +146,8 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
                               "cleaning report: growthlens ingest {})",
                               request.input, request.input));
   const Stopwatch stopwatch;
-  Analysis analysis = RunAnalysis(dataset, request.options);
+  auto computed = std::make_shared<Analysis>(RunAnalysis(dataset, request.options));
+  Analysis& analysis = *computed;
   // The user x feature pivot only serves the personas' top features: moved out before the
   // table writer starts reading the analysis, freed once the personas are named.
   UserFeatureEvents user_features = std::move(analysis.user_features);
@@ -201,22 +201,35 @@ Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
   const bool needs_report = !request.output_dir.empty() || request.format == OutputFormat::kJson;
   const std::string report =
       needs_report ? JsonText(AnalysisReportJson(dataset, analysis, source), 1) + "\n" : "";
-  std::vector<std::string> written;
+  AnalyzeOutcome outcome;
   if (outputs) {
     Result<std::vector<std::string>> rest = WriteSegmentationAndReport(
         dataset, analysis, source, report, outputs->run_dir(), stem, threads);
     Result<std::vector<std::string>> table_files = tables.get();
     if (!table_files.ok()) return table_files.status();
     if (!rest.ok()) return rest.status();
-    written = std::move(table_files).value();
-    written.insert(written.end(), rest->begin(), rest->end());
+    outcome.written = std::move(table_files).value();
+    outcome.written.insert(outcome.written.end(), rest->begin(), rest->end());
     GROWTHLENS_RETURN_IF_ERROR(outputs->Commit());
   }
+  outcome.analysis = std::move(computed);
+  if (segmentation)
+    outcome.segmentation = std::make_shared<const ml::Segmentation>(std::move(*segmentation));
+  outcome.report = std::move(report);
+  return outcome;
+}
+
+Status AnalyzeLoaded(const CleanedData& cleaned, const AnalyzeRequest& request,
+                     CommandOutcome& outcome) {
+  Result<AnalyzeOutcome> analyzed = AnalyzeData(cleaned, request);
+  if (!analyzed.ok()) return analyzed.status();
   if (request.format == OutputFormat::kJson) {
-    PrintOut(outcome, report);
+    PrintOut(outcome, analyzed->report);
     return Status::Ok();
   }
-  std::string out = AnalysisSummaryText(dataset, analysis, source.segmentation);
+  std::string out =
+      AnalysisSummaryText(cleaned.dataset, *analyzed->analysis, analyzed->segmentation.get());
+  const std::vector<std::string>& written = analyzed->written;
   if (!written.empty())
     out +=
         fmt::format("\n{} tables and the report written to {} ({})\n", written.size(),

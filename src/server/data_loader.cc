@@ -5,12 +5,15 @@
 #include <cctype>
 #include <filesystem>
 
+#include "cli/analyze_command.h"
 #include "cli/ingest_command.h"
 #include "cli/output_format.h"
 #include "cli/report_view.h"
 #include "core/stopwatch.h"
 #include "server/api_responses.h"
-#include "server/command_call.h"
+#include "synth/output_sink.h"
+#include "synth/transaction_generator.h"
+#include "synth/usage_generator.h"
 
 namespace growthlens::server {
 
@@ -22,6 +25,28 @@ std::string ProcessedDir(const LoadSettings& settings) {
 
 std::string RawPath(const LoadSettings& settings, const std::string& name) {
   return (std::filesystem::path(settings.data_dir) / "raw" / name).string();
+}
+
+/// What `growthlens generate --kind KIND --users COUNT --seed SEED --output PATH` writes.
+Status GenerateDemoFile(std::string_view kind, int count, uint64_t seed, const std::string& path) {
+  Result<std::unique_ptr<synth::OutputSink>> sink = synth::OpenOutputSink(path);
+  if (!sink.ok()) return sink.status();
+  const auto generate = [&]() -> Result<synth::GenerationSummary> {
+    if (kind == "usage") {
+      synth::UsageGeneratorOptions options;
+      options.users = count;
+      options.seed = seed;
+      GROWTHLENS_RETURN_IF_ERROR(synth::ValidateUsageOptions(options));
+      return synth::GenerateUsageLog(options, **sink, nullptr);
+    }
+    synth::TransactionGeneratorOptions options;
+    options.customers = count;
+    options.seed = seed;
+    GROWTHLENS_RETURN_IF_ERROR(synth::ValidateTransactionOptions(options));
+    return synth::GenerateTransactions(options, **sink, nullptr);
+  };
+  const Result<synth::GenerationSummary> summary = generate();
+  return summary.status();
 }
 
 }  // namespace
@@ -48,14 +73,17 @@ Result<HeldPtr> LoadDataset(const std::string& path, const std::string& source,
                          (held->kind() == DataKind::kUsage ? "usage" : "transactions") / held->stem)
                             .string();
 
-  CommandCall analyze;
-  analyze.command = {"analyze"};
-  analyze.input = source;  // the data is preloaded: the input only names it
-  analyze.data = held->data;
-  analyze.fixed = {"--output-dir", held->processed_dir};
-  Result<std::string> report = RunCommandCall(analyze);
-  if (!report.ok()) return report.status();
-  held->analysis_json = std::move(report).value();
+  // What `growthlens analyze --format json --quiet --output-dir DIR` does; the typed results are
+  // kept so that the default views are answered from them.
+  cli::AnalyzeRequest analyze;
+  analyze.input = source;
+  analyze.output_dir = held->processed_dir;
+  analyze.quiet = true;
+  analyze.format = cli::OutputFormat::kJson;
+  Result<cli::AnalyzeOutcome> analyzed = cli::AnalyzeData(*held->data, analyze);
+  if (!analyzed.ok()) return analyzed.status();
+  held->analysis = std::move(analyzed->analysis);
+  held->analysis_json = std::move(analyzed->report);
   held->load_seconds = stopwatch.Seconds();
   if (!settings.quiet)
     fmt::print(stderr, "growthlens serve: {} ready: {} rows, {} users, in {:.2f} s\n", source,
@@ -114,13 +142,7 @@ Result<std::vector<HeldPtr>> LoadDemo(const DemoSize& size, const LoadSettings& 
       fmt::print(stderr, "growthlens serve: generating {} demo {} into {}\n",
                  cli::WithThousands(static_cast<size_t>(count)),
                  std::string_view(kind) == "usage" ? "users" : "customers", path);
-    CommandCall generate;
-    generate.command = {"generate"};
-    generate.fixed = {
-        "--kind",   kind, "--users", std::to_string(count), "--seed", std::to_string(size.seed),
-        "--output", path};
-    Result<std::string> generated = RunCommandCall(generate);
-    if (!generated.ok()) return generated.status();
+    GROWTHLENS_RETURN_IF_ERROR(GenerateDemoFile(kind, count, size.seed, path));
     Result<HeldPtr> held = LoadDataset(path, file, IngestOptions(), settings);
     if (!held.ok()) return held.status();
     loaded.push_back(std::move(held).value());

@@ -15,13 +15,20 @@
 #include "app/data_source.h"
 #include "core/dataset.h"
 
+namespace growthlens {
+struct Analysis;  // metrics/analysis.h: Eigen stays out of the server's headers
+}  // namespace growthlens
+
 namespace growthlens::server {
 
 struct HeldDataset {
-  std::string source;         // the file name shown ("usage_log.csv")
-  std::string path;           // where the raw file is on disk
-  app::LoadedData data;       // clean rows
-  nlohmann::json cleaning;    // the cleaning report, as `growthlens ingest --format json`
+  std::string source;       // the file name shown ("usage_log.csv")
+  std::string path;         // where the raw file is on disk
+  app::LoadedData data;     // clean rows
+  nlohmann::json cleaning;  // the cleaning report, as `growthlens ingest --format json`
+  /// Every analysis of the whole data with default options, as `growthlens analyze` runs them:
+  /// requests asking for exactly these are answered from it (app::RunContext::analysis).
+  std::shared_ptr<const Analysis> analysis;
   std::string analysis_json;  // `growthlens analyze --format json`
   std::string processed_dir;  // where analyze wrote the tables and the model
   std::string stem;           // their common prefix ("usage_log")
