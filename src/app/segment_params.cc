@@ -110,10 +110,13 @@ Status CheckSegmentParams(const SegmentParams& params, Naming naming) {
                                   kMaxPersonas));
   }
   if (params.k_min > params.k_max)
-    return Status(
-        ErrorCode::kInvalidArgument,
-        fmt::format("{} {} {} {}: expected 2 <= k-min <= k-max", ShownName("k-min", naming),
-                    params.k_min, ShownName("k-max", naming), params.k_max));
+    return Status(ErrorCode::kInvalidArgument,
+                  naming == Naming::kCli
+                      ? fmt::format("--k-min {} --k-max {}: expected 2 <= k-min <= k-max",
+                                    params.k_min, params.k_max)
+                      : fmt::format("parameter 'k-min': {} is above parameter 'k-max' ({}): "
+                                    "expected 2 <= k-min <= k-max",
+                                    params.k_min, params.k_max));
   return Status::Ok();
 }
 
