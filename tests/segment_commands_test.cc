@@ -139,13 +139,13 @@ TEST_F(SegmentCommands, BadModelsAndOptionsAreRefusedWithMessages) {
   EXPECT_NE(run.err.find("model field 'centres' is missing"), std::string::npos) << run.err;
   run = testing::RunCommand("segment " + Usage() + " --quiet --no-write --k 1");
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_NE(run.err.find("--k: '1' is neither auto nor a whole number in 2..1000"),
+  EXPECT_NE(run.err.find("--k '1': expected auto (the best silhouette) or a whole number of "
+                         "personas in 2..1000"),
             std::string::npos)
       << run.err;
   run = testing::RunCommand("segment " + Usage() + " --quiet --no-write --k many");
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_NE(run.err.find("--k: 'many' is neither auto nor a whole number"), std::string::npos)
-      << run.err;
+  EXPECT_NE(run.err.find("--k 'many': expected auto"), std::string::npos) << run.err;
   run = testing::RunCommand("segment " + Usage() + " --quiet --no-write --k 500");
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.err.find("--k 500: more segments than the 244 users"), std::string::npos)

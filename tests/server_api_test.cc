@@ -149,7 +149,7 @@ TEST_F(ServerApiErrors, ServerOwnedOptionsAreRefused) {
   ExpectError(server_->Get("/api/v1/usage?users-file=%2Fetc%2Fpasswd"), 400, "users-file",
               "not accepted");
   ExpectError(server_->Get("/api/v1/segment?no-write=false"), 400, "no-write", "not accepted");
-  ExpectError(server_->Get("/api/v1/segment/users?view=model"), 400, "view", "itself");
+  ExpectError(server_->Get("/api/v1/segment/users?view=model"), 400, "view", "not accepted");
   ExpectError(server_->Get("/api/v1/experiment/plan?dataset=usage&baseline=0.1"), 400, "dataset",
               "analyses no data");
 }

@@ -156,8 +156,14 @@ TEST_F(ServerMeta, PersonaTiersAreTheModelsNames) {
 }
 
 TEST_F(ServerMeta, ApiErrorsSpeakOfParametersNotFlags) {
-  for (const std::string target : {"/api/v1/kpis?from=2024-99-01", "/api/v1/kpis?view=graph",
-                                   "/api/v1/kpis?from=2025-03-01&to=2025-02-01"}) {
+  // segment and users ran the CLI for the server until they moved to the registry: their errors
+  // spoke of --k-min, --age, --id and --feature.
+  for (const std::string target :
+       {"/api/v1/kpis?from=2024-99-01", "/api/v1/kpis?view=graph",
+        "/api/v1/kpis?from=2025-03-01&to=2025-02-01", "/api/v1/segment?k-min=5&k-max=3",
+        "/api/v1/segment?k=1", "/api/v1/segment/users?n-init=0", "/api/v1/users?age=2",
+        "/api/v1/users?id=nobody", "/api/v1/users?feature=Bogus", "/api/v1/users?segment=Bogus",
+        "/api/v1/users?cohort=1999-01", "/api/v1/users/export?cohort-period=year"}) {
     const Reply reply = server_->Get(target);
     EXPECT_EQ(reply.status, 400) << target;
     const std::string error = reply.Json()["error"].get<std::string>();
@@ -165,6 +171,10 @@ TEST_F(ServerMeta, ApiErrorsSpeakOfParametersNotFlags) {
     EXPECT_NE(error.find("parameter '"), std::string::npos) << target << ": " << error;
   }
   EXPECT_EQ(server_->Get("/api/v1/kpis?from=2025-03-01&to=2025-02-01").Json()["parameter"], "from");
+  EXPECT_EQ(server_->Get("/api/v1/segment?k-min=5&k-max=3").Json()["error"],
+            "parameter 'k-min': 5 is above parameter 'k-max' (3): expected 2 <= k-min <= k-max");
+  EXPECT_EQ(server_->Get("/api/v1/users?age=2").Json()["error"],
+            "parameter 'age' needs parameter 'cohort': the cohort whose period it counts from");
 }
 
 /// The help texts are shared by --help, docs/API.md and meta: in the API they must read as
@@ -201,7 +211,7 @@ TEST_F(ServerMeta, BoundsAreEnforcedWithTheLimitNamed) {
 
 TEST_F(ServerMeta, EveryMigratedRouteRefusesWhatItsSpecDoesNot) {
   const json analyses = server_->Get("/api/v1/meta").Json()["analyses"];
-  ASSERT_EQ(analyses.size(), 7u);
+  ASSERT_EQ(analyses.size(), 11u);  // 9 analyses, segment/users and users/export
   for (const json& analysis : analyses) {
     const std::string route = analysis["route"];
     const Reply refused = server_->Get(route + "?dataset=transactions&format=csv");

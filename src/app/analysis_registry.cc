@@ -8,7 +8,9 @@
 #include "app/lifecycle_analysis.h"
 #include "app/revenue_analysis.h"
 #include "app/rfm_analysis.h"
+#include "app/segment_analysis.h"
 #include "app/usage_analysis.h"
+#include "app/users_analysis.h"
 
 namespace growthlens::app {
 
@@ -37,9 +39,49 @@ AnalysisEntry AnalysisInfo(std::string name, DataNeed need, std::string summary,
 
 std::span<const AnalysisEntry> Analyses() {
   static const std::vector<AnalysisEntry> entries = {
-      KpisAnalysis(),    UsageAnalysis(),     RfmAnalysis(),     RevenueAnalysis(),
-      CohortsAnalysis(), LifecycleAnalysis(), InsightsAnalysis()};
+      KpisAnalysis(),      UsageAnalysis(),    RfmAnalysis(),
+      SegmentAnalysis(),   RevenueAnalysis(),  CohortsAnalysis(),
+      LifecycleAnalysis(), InsightsAnalysis(), UsersAnalysis()};
   return entries;
+}
+
+AnalysisEntry VariantOf(const AnalysisEntry& base, const RouteVariant& variant) {
+  AnalysisEntry entry = base;
+  entry.name = variant.path;
+  entry.summary = variant.summary;
+  entry.api_format = variant.format;
+  entry.download_name = variant.download_name;
+  for (ParamSpec& spec : entry.params) {
+    const auto named = [&spec](const auto& param) { return param.first == spec.name; };
+    if (const auto fixed = std::find_if(variant.fixed.begin(), variant.fixed.end(), named);
+        fixed != variant.fixed.end()) {
+      spec.default_value = fixed->second;
+      spec.http = false;
+    }
+    if (const auto given = std::find_if(variant.defaults.begin(), variant.defaults.end(), named);
+        given != variant.defaults.end())
+      spec.default_value = given->second;
+    if (std::find(variant.unset.begin(), variant.unset.end(), spec.name) != variant.unset.end())
+      spec.http = false;
+  }
+  return entry;
+}
+
+std::span<const AnalysisEntry> ApiRoutes() {
+  static const std::vector<AnalysisEntry> routes = [] {
+    std::vector<AnalysisEntry> all(Analyses().begin(), Analyses().end());
+    for (const auto& [base, variant] :
+         {std::pair{"segment", SegmentUsersRoute()}, std::pair{"users", UsersExportRoute()}})
+      all.push_back(VariantOf(*FindAnalysis(base), variant));
+    return all;
+  }();
+  return routes;
+}
+
+const AnalysisEntry* FindApiRoute(std::string_view path) {
+  for (const AnalysisEntry& entry : ApiRoutes())
+    if (entry.name == path) return &entry;
+  return nullptr;
 }
 
 const AnalysisEntry* FindAnalysis(std::string_view name) {

@@ -11,6 +11,7 @@
 //   Result<std::string> json = kpis->run(data, *params, OutputFormat::kJson, context);
 
 #include <functional>
+#include <memory>
 #include <span>
 #include <stop_token>
 #include <string>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "app/analysis_params.h"
+#include "app/data_source.h"
 #include "app/param_spec.h"
 #include "core/status.h"
 #include "prep/ingest.h"
@@ -32,6 +34,8 @@ std::string_view DataNeedName(DataNeed need);
 
 enum class OutputFormat { kTable, kJson, kCsv };
 
+class PersonaCache;
+
 /// What a run may say besides its result, and how it is told to stop.
 struct RunContext {
   Naming naming = Naming::kCli;
@@ -40,6 +44,15 @@ struct RunContext {
   std::stop_token stop;
   /// Notes for the person at a terminal (a period reaching past the data); the API drops them.
   std::vector<std::string> warnings;
+  /// Progress of long work, for a terminal; null = none.
+  ProgressFn progress;
+  /// What the result is rendered as (set by the entry's run): one user's detail is JSON only.
+  OutputFormat format = OutputFormat::kJson;
+  /// The CLI: the run may write the files its parameters name (segment's model and tables).
+  /// The server never lets a request write files.
+  bool write_files = false;
+  /// The data's persona model, computed once per held file by the server; null = compute it.
+  std::shared_ptr<PersonaCache> personas;
 };
 
 struct AnalysisEntry {
@@ -48,6 +61,10 @@ struct AnalysisEntry {
   std::string help;     // the command's --help description
   DataNeed need = DataNeed::kAny;
   std::vector<ParamSpec> params;
+  /// What the API answers with: JSON, or CSV for a download (users/export).
+  OutputFormat api_format = OutputFormat::kJson;
+  /// A CSV download's file name (Content-Disposition), "" for a JSON answer.
+  std::string download_name;
   /// Checks what the values alone can tell (from after to), before any data is loaded.
   std::function<Status(const ParamText& params, Naming naming)> check;
   /// Binds `params` (canonical) to the typed struct, runs and renders in `format`.
@@ -85,6 +102,7 @@ AnalysisEntry MakeEntry(AnalysisEntry entry, TypedAnalysis<P, R> typed) {
                       RunContext& context) -> Result<std::string> {
     Result<P> params = BindParams<P>(typed.params, text, context.naming);
     if (!params.ok()) return params.status();
+    context.format = format;
     Result<R> result = typed.run(data, *params, context);
     if (!result.ok()) return result.status();
     switch (format) {
@@ -105,6 +123,28 @@ std::span<const AnalysisEntry> Analyses();
 
 /// The analysis named `name`, or null.
 const AnalysisEntry* FindAnalysis(std::string_view name);
+
+/// What a route of the API that answers with another analysis's run changes: `segment/users` is
+/// `segment` with view=users and a sample of 3000 by default; `users/export` is `users` as CSV.
+struct RouteVariant {
+  std::string path;
+  std::string summary;
+  ParamText fixed;                 // set by the route: not accepted from a request
+  ParamText defaults;              // other defaults
+  std::vector<std::string> unset;  // not accepted from a request, left at their defaults
+  OutputFormat format = OutputFormat::kJson;
+  std::string download_name;  // CSV: the file name a browser saves
+};
+
+/// `base` answering under `variant`'s path, settings and format.
+AnalysisEntry VariantOf(const AnalysisEntry& base, const RouteVariant& variant);
+
+/// Every route of the API that runs an analysis: the analyses, then their variants, in the order
+/// of the docs.
+std::span<const AnalysisEntry> ApiRoutes();
+
+/// The API route at `path` ("segment/users"), or null.
+const AnalysisEntry* FindApiRoute(std::string_view path);
 
 /// The spec of parameter `name` of `entry`, or null.
 const ParamSpec* FindParam(const AnalysisEntry& entry, std::string_view name);

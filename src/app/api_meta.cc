@@ -112,12 +112,13 @@ std::string MetaJson() {
   Json body;
   body["version"] = "0.1.0";
   Json analyses = Json::array();
-  for (const AnalysisEntry& entry : Analyses()) {
+  for (const AnalysisEntry& entry : ApiRoutes()) {
     Json analysis;
     analysis["name"] = entry.name;
     analysis["route"] = "/api/v1/" + entry.name;
     analysis["summary"] = entry.summary;
     analysis["data"] = DataNeedName(entry.need);
+    analysis["format"] = entry.api_format == OutputFormat::kCsv ? "csv" : "json";
     Json params = Json::array();
     for (const ParamSpec& spec : entry.params)
       if (spec.http) params.push_back(ParamJson(spec));
@@ -135,9 +136,14 @@ std::string ApiReferenceMarkdown() {
       "same as JSON. Every analysis also takes `dataset` (usage or transactions). A value out of "
       "its range or set gets 400 naming the parameter and its limit; parameters not listed get "
       "400.\n";
-  for (const AnalysisEntry& entry : Analyses()) {
-    text += fmt::format("\n#### `GET /api/v1/{}`\n\n{}. Data: {}.\n\n", entry.name, entry.summary,
-                        DataNeedName(entry.need));
+  for (const AnalysisEntry& entry : ApiRoutes()) {
+    text += fmt::format("\n#### `GET /api/v1/{}`\n\n{}. Data: {}.{}\n\n", entry.name, entry.summary,
+                        DataNeedName(entry.need),
+                        entry.download_name.empty()
+                            ? ""
+                            : fmt::format(" Answers with CSV (`text/csv`), a file to save named "
+                                          "`{}`.",
+                                          entry.download_name));
     text += "| parameter | type | default | allowed | meaning |\n|---|---|---|---|---|\n";
     for (const ParamSpec& spec : entry.params) {
       if (!spec.http) continue;

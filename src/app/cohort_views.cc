@@ -166,4 +166,10 @@ View CohortGridView(const CohortGrid& grid, CohortValues values) {
   return view;
 }
 
+CohortPeriod CohortPeriodOf(std::string_view name) {
+  if (name == "week") return CohortPeriod::kWeek;
+  if (name == "day") return CohortPeriod::kDay;
+  return CohortPeriod::kMonth;
+}
+
 }  // namespace growthlens::app

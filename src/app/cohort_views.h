@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/table_view.h"
@@ -49,5 +50,8 @@ CohortGrid BuildCohortGrid(const CohortMatrix& matrix, RetentionMode mode, Cohor
 /// Cohort, size, left_censored, partial_periods, period_0..: the cohorts, then the average row.
 /// Refers to `grid`.
 View CohortGridView(const CohortGrid& grid, CohortValues values);
+
+/// The period named by a `period` or `cohort-period` parameter: month (default), week or day.
+CohortPeriod CohortPeriodOf(std::string_view name);
 
 }  // namespace growthlens::app

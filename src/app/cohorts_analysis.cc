@@ -41,12 +41,6 @@ struct CohortsResult {
   std::shared_ptr<const CohortGrid> grid;
 };
 
-CohortPeriod CohortPeriodOf(std::string_view name) {
-  if (name == "week") return CohortPeriod::kWeek;
-  if (name == "day") return CohortPeriod::kDay;
-  return CohortPeriod::kMonth;
-}
-
 CohortValues CohortValuesOf(std::string_view name) {
   if (name == "count") return CohortValues::kCount;
   if (name == "revenue") return CohortValues::kRevenue;

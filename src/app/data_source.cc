@@ -2,9 +2,20 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
+#include <filesystem>
+
 #include "app/table_view.h"
 
 namespace growthlens::app {
+
+std::string DataStem(const std::string& path) {
+  std::string name = std::filesystem::path(path).filename().string();
+  for (const char* suffix : {".gz", ".csv", ".tsv", ".txt"})
+    if (name.size() > std::strlen(suffix) && name.ends_with(suffix))
+      name.resize(name.size() - std::strlen(suffix));
+  return name;
+}
 
 CsvFileSource::CsvFileSource(std::string path, IngestOptions options, ProgressFn progress)
     : path_(std::move(path)), options_(std::move(options)), progress_(std::move(progress)) {}

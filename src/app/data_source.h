@@ -27,6 +27,9 @@ class DataSource {
   virtual Result<LoadedData> Load() = 0;
 };
 
+/// "usage_log" for "data/raw/usage_log.csv.gz": names the files derived from an input.
+std::string DataStem(const std::string& path);
+
 /// Progress notes of a long load ("reading usage_log.csv"), for a terminal.
 using ProgressFn = std::function<void(std::string_view note)>;
 

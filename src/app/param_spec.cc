@@ -97,6 +97,11 @@ ParamSpec BoolParam(std::string name, std::string help) {
   return spec;
 }
 
+ParamSpec WithValueText(ParamSpec spec, std::string value_text) {
+  spec.value_text = std::move(value_text);
+  return spec;
+}
+
 ParamSpec StringParam(std::string name, std::string help) {
   return Spec(std::move(name), ParamType::kString, std::move(help));
 }

@@ -54,6 +54,8 @@ ParamSpec BoolParam(std::string name, std::string help);
 ParamSpec StringParam(std::string name, std::string help);
 /// Comma-separated values, each one of `allowed` unless it is empty.
 ParamSpec ListParam(std::string name, std::vector<std::string> allowed, std::string help);
+/// `spec` with what --help shows for its value: WithValueText(EnumParam(...), "rfm|rfm+usage").
+ParamSpec WithValueText(ParamSpec spec, std::string value_text);
 
 /// Who is told about a bad value: the CLI speaks of its flags ("--from '2024-99-01': ..."), the
 /// API of its parameters ("parameter 'from': '2024-99-01': ...").

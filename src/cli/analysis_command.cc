@@ -64,6 +64,11 @@ Status RunAnalysisCommand(const app::AnalysisEntry& entry, AnalysisArgs& args,
   context.source = args.input.input;
   context.threads = args.input.flags.options.read.threads;
   context.stop = outcome.stop;
+  context.write_files = true;
+  if (!args.input.quiet)
+    context.progress = [&entry](std::string_view note) {
+      fmt::print(stderr, "growthlens {}: {}\n", entry.name, note);
+    };
   Result<std::string> text = entry.run(**data, *params, args.input.format, context);
   if (!args.input.quiet && outcome.output == nullptr)
     for (const std::string& warning : context.warnings)
@@ -100,7 +105,13 @@ void AddAnalysisCommand(CLI::App& app, const app::AnalysisEntry& entry, CommandO
 }
 
 void RegisterAnalysisCommands(CLI::App& app, CommandOutcome& outcome) {
-  for (const app::AnalysisEntry& entry : app::Analyses()) AddAnalysisCommand(app, entry, outcome);
+  for (const app::AnalysisEntry& entry : app::Analyses()) {
+    // An analysis registered earlier keeps its place in `growthlens --help` (segment, users).
+    const auto named = [&entry](const CLI::App* command) {
+      return command->get_name() == entry.name;
+    };
+    if (app.get_subcommands(named).empty()) AddAnalysisCommand(app, entry, outcome);
+  }
 }
 
 }  // namespace growthlens::cli

@@ -7,6 +7,7 @@
 #include <memory>
 #include <utility>
 
+#include "app/segment_model.h"
 #include "cli/analysis_view.h"
 #include "cli/cohort_views.h"
 #include "cli/feature_views.h"
@@ -14,7 +15,6 @@
 #include "cli/report_view.h"
 #include "cli/revenue_views.h"
 #include "cli/rfm_views.h"
-#include "cli/segment_model.h"
 #include "cli/segment_views.h"
 #include "core/parallel.h"
 #include "io/atomic_file.h"
@@ -229,13 +229,14 @@ Result<std::vector<std::string>> WriteSegmentationAndReport(
       {(std::filesystem::path(dir) / (stem + "_analysis.json")).string(),
        [&report](const std::string& path) { return WriteFileAtomically(path, report); }});
   if (source.segmentation != nullptr)
-    files.push_back({(std::filesystem::path(dir) / (stem + "_model.json")).string(),
-                     [&](const std::string& path) {
-                       return WriteSegmentModel(path,
-                                                MakeSegmentModel(dataset, analysis.rfm,
-                                                                 *source.segmentation, source.path),
-                                                dataset);
-                     }});
+    files.push_back(
+        {(std::filesystem::path(dir) / (stem + "_model.json")).string(),
+         [&](const std::string& path) {
+           return app::WriteSegmentModel(
+               path,
+               app::MakeSegmentModel(dataset, analysis.rfm, *source.segmentation, source.path),
+               dataset);
+         }});
   return WriteFiles(files, threads);
 }
 

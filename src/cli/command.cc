@@ -34,7 +34,6 @@ void RegisterCommands(CLI::App& app, CommandOutcome& outcome) {
   RegisterExperimentCommands(app, outcome);
   RegisterAnalysisCommands(app, outcome);  // the application layer's analyses
   RegisterApiDocsCommand(app, outcome);
-  RegisterUsersCommand(app, outcome);
 }
 
 void PrintOut(CommandOutcome& outcome, std::string_view text) {

@@ -58,7 +58,6 @@ void RegisterModelCommands(CLI::App& app, CommandOutcome& outcome);
 void RegisterExperimentCommands(CLI::App& app, CommandOutcome& outcome);
 void AddExperimentAnalyzeCommand(CLI::App& experiment, CommandOutcome& outcome);
 void AddExperimentSimulateCommand(CLI::App& experiment, CommandOutcome& outcome);
-void RegisterUsersCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterApiDocsCommand(CLI::App& app, CommandOutcome& outcome);
 
 }  // namespace growthlens::cli

@@ -28,14 +28,6 @@ struct IngestArgs {
 
 }  // namespace
 
-std::string DataStem(const std::string& path) {
-  std::string name = std::filesystem::path(path).filename().string();
-  for (const char* suffix : {".gz", ".csv", ".tsv", ".txt"})
-    if (name.size() > std::strlen(suffix) && name.ends_with(suffix))
-      name.resize(name.size() - std::strlen(suffix));
-  return name;
-}
-
 Result<CleanedData> RunIngestRequest(const IngestRequest& args) {
   if (!args.quiet) fmt::print(stderr, "growthlens ingest: reading {}\n", args.input);
   Result<CleanedData> cleaned = IngestFile(args.input, args.options);

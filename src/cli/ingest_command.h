@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "app/data_source.h"
 #include "cli/output_format.h"
 #include "prep/ingest.h"
 
@@ -22,7 +23,6 @@ struct IngestRequest {
 /// clean data for the steps that follow.
 Result<CleanedData> RunIngestRequest(const IngestRequest& request);
 
-/// "usage_log" for "data/raw/usage_log.csv.gz": names the files derived from an input.
-std::string DataStem(const std::string& path);
+using app::DataStem;
 
 }  // namespace growthlens::cli

@@ -8,23 +8,22 @@
 
 #include <cstdint>
 
+#include "app/segment_params.h"
+
 namespace growthlens::cli {
 
-inline constexpr uint64_t kMaxClusters = 1'000;             // --k: one fit per initialisation
-inline constexpr uint64_t kMaxSweptClusters = 50;           // --k-min, --k-max: a fit per k
-inline constexpr uint64_t kMaxInitialisations = 100;        // --n-init
-inline constexpr uint64_t kMaxStabilitySeeds = 20;          // --stability-seeds, evaluate --seeds
-inline constexpr uint64_t kMaxSilhouetteRows = 50'000;      // exact silhouette, silhouette sample
-inline constexpr uint64_t kMaxSampledUsers = 1'000'000;     // segment --sample
+// The persona model's bounds are its parameters' (app/segment_params.h).
+inline constexpr uint64_t kMaxClusters = app::kMaxPersonas;                // --k
+inline constexpr uint64_t kMaxSweptClusters = app::kMaxSweptPersonas;      // --k-min, --k-max
+inline constexpr uint64_t kMaxInitialisations = app::kMaxInitialisations;  // --n-init
+inline constexpr uint64_t kMaxStabilitySeeds = app::kMaxStabilitySeeds;    // also evaluate --seeds
+inline constexpr uint64_t kMaxSilhouetteRows = app::kMaxSilhouetteRows;    // silhouette rows
 inline constexpr uint64_t kMaxSimulationRuns = 100'000;     // experiment simulate --runs
 inline constexpr uint64_t kMaxPeriods = 10'000;             // --max-periods
 inline constexpr uint64_t kMaxThreads = 1024;               // --threads
 inline constexpr uint64_t kMaxExamples = 1'000;             // ingest --examples
 inline constexpr uint64_t kMaxGeneratedRows = 100'000'000;  // generate and demo sizes
 inline constexpr uint64_t kMaxSeed = UINT64_MAX;
-inline constexpr uint64_t kMaxPageSize = 1'000;      // users --page-size: rows per answer
-inline constexpr uint64_t kMaxPage = 1'000'000'000;  // users --page
-inline constexpr size_t kMaxFilterText = 200;        // users --segment, --persona, --search...
 
 /// A whole number (decimal digits only) in [min, max].
 CLI::Validator WholeNumberIn(uint64_t min, uint64_t max);

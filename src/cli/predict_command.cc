@@ -9,12 +9,12 @@
 #include <numeric>
 #include <string>
 
+#include "app/segment_model.h"
 #include "cli/analysis_view.h"
 #include "cli/command.h"
 #include "cli/ingest_command.h"
 #include "cli/json_text.h"
 #include "cli/option_bounds.h"
-#include "cli/segment_model.h"
 #include "cli/segment_views.h"
 #include "core/number_format.h"
 #include "io/atomic_file.h"
@@ -39,7 +39,7 @@ struct PredictArgs {
 /// The users of the file, their model features (scaled) and nearest persona.
 struct Placed {
   LoadedData data;
-  SegmentModel model;
+  app::SegmentModel model;
   RfmTable rfm;
   ml::FeatureMatrix scaled;
   std::vector<int32_t> labels;
@@ -50,7 +50,7 @@ Result<Placed> Place(std::string_view command, PredictArgs& args, const CommandO
   if (args.model.empty())
     return Status(ErrorCode::kInvalidArgument,
                   "--model: expected the model file written by 'growthlens train' or 'segment'");
-  Result<SegmentModel> model = ReadSegmentModel(args.model);
+  Result<app::SegmentModel> model = app::ReadSegmentModel(args.model);
   if (!model.ok()) return model.status();
   RfmOptions rfm_options;
   if (!args.reference_date.empty()) {

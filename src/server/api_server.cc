@@ -70,21 +70,7 @@ CommandRoute Route(std::string_view path, std::vector<std::string> command,
 
 const std::vector<CommandRoute>& CommandRoutes() {
   static const std::vector<CommandRoute> routes = [] {
-    CommandRoute users =
-        Route("segment/users", {"segment"}, DataNeed::kAny, {"--no-write", "--view", "users"});
-    users.defaults = {{"sample", "3000"}};
-    users.refused = {"view"};
-    // The users behind a segment, persona or cohort cell, and one user's detail; the export is
-    // every user of the list as CSV (formula cells quoted, as every CSV the server sends).
-    CommandRoute users_export = Route("users/export", {"users"});
-    users_export.format = "csv";
-    users_export.export_name = "users.csv";
-    users_export.refused = {"page", "page-size", "id"};
     return std::vector<CommandRoute>{
-        Route("users", {"users"}),
-        users_export,
-        Route("segment", {"segment"}, DataNeed::kAny, {"--no-write"}),
-        users,
         [] {
           CommandRoute plan = Route("experiment/plan", {"experiment", "plan"}, DataNeed::kNone);
           plan.data_option = "--data";
@@ -304,7 +290,7 @@ Reply<Result<std::string>> RunNow(const WorkFn& work) {
 
 /// A route of the application layer (app/analysis_registry.h): the query checked against the
 /// analysis's specs (names, types, bounds), defaults filled before the cache key is made, and the
-/// typed result rendered as JSON.
+/// typed result rendered as JSON, or as CSV for a download (spreadsheet-safe cells).
 Reply<Answer> AnswerAnalysisRoute(const app::AnalysisEntry& entry, QueryParams params,
                                   const Holdings& holdings, ResponseCache& cache,
                                   const ComputeFn& compute) {
@@ -327,13 +313,16 @@ Reply<Answer> AnswerAnalysisRoute(const app::AnalysisEntry& entry, QueryParams p
     context.naming = app::Naming::kApi;
     context.source = held->source;
     context.stop = std::move(stop);
-    return entry.run(*held->data, *canonical, app::OutputFormat::kJson, context);
+    context.personas = held->personas;
+    return entry.run(*held->data, *canonical, entry.api_format, context);
   });
   if (const ApiError* refused = std::get_if<ApiError>(&computed)) return *refused;
   Result<std::string>& body = std::get<Result<std::string>>(computed);
   if (!body.ok()) return ErrorFromStatus(body.status());
-  auto response = std::make_shared<const CachedResponse>(
-      CachedResponse{200, std::move(body).value(), std::string(kJsonContentType)});
+  auto response = std::make_shared<const CachedResponse>(CachedResponse{
+      200, std::move(body).value(),
+      entry.api_format == app::OutputFormat::kCsv ? std::string("text/csv; charset=utf-8")
+                                                  : std::string(kJsonContentType)});
   cache.Store(key, holdings.generation, response);
   return Answer{std::move(response), false};
 }
@@ -406,7 +395,7 @@ Reply<Answer> AnswerCommandRoute(const CommandRoute& route, QueryParams params,
 std::optional<Reply<Answer>> AnswerRoute(std::string_view path, QueryParams params,
                                          const Holdings& holdings, ResponseCache& cache,
                                          const ComputeFn& compute) {
-  if (const app::AnalysisEntry* entry = app::FindAnalysis(path))
+  if (const app::AnalysisEntry* entry = app::FindApiRoute(path))
     return AnswerAnalysisRoute(*entry, std::move(params), holdings, cache, compute);
   if (const CommandRoute* route = FindRoute(path))
     return AnswerCommandRoute(*route, std::move(params), holdings, cache, compute);
@@ -415,7 +404,7 @@ std::optional<Reply<Answer>> AnswerRoute(std::string_view path, QueryParams para
 
 /// The data a route reads.
 DataNeed NeedOf(std::string_view path) {
-  if (const app::AnalysisEntry* entry = app::FindAnalysis(path)) return entry->need;
+  if (const app::AnalysisEntry* entry = app::FindApiRoute(path)) return entry->need;
   const CommandRoute* route = FindRoute(path);
   return route == nullptr ? DataNeed::kNone : route->need;
 }
@@ -632,14 +621,14 @@ void ApiServer::AddRoutes() {
                                                   path)));
     if (const ApiError* error = std::get_if<ApiError>(&*reply)) return SendError(response, *error);
     const Answer* answer = &std::get<Answer>(*reply);
-    const CommandRoute* route = FindRoute(path);
+    const app::AnalysisEntry* analysis = app::FindApiRoute(path);
     response.set_header("X-GrowthLens-Cache", answer->cached ? "hit" : "miss");
     response.set_header("Server-Timing",
                         fmt::format("compute;dur={:.1f}", stopwatch.Seconds() * 1e3));
     response.status = answer->response->http_status;
-    if (route != nullptr && !route->export_name.empty())
+    if (analysis != nullptr && !analysis->download_name.empty())
       response.set_header("Content-Disposition",
-                          fmt::format("attachment; filename=\"{}\"", route->export_name));
+                          fmt::format("attachment; filename=\"{}\"", analysis->download_name));
     // Aliasing pointer: the cached entry stays alive while its body is written.
     SendShared(response,
                std::shared_ptr<const std::string>(answer->response, &answer->response->body),

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "app/data_source.h"
+#include "app/persona_cache.h"
 #include "core/dataset.h"
 
 namespace growthlens {
@@ -33,6 +34,8 @@ struct HeldDataset {
   std::string processed_dir;  // where analyze wrote the tables and the model
   std::string stem;           // their common prefix ("usage_log")
   double load_seconds = 0;    // read, clean and analyse
+  /// The persona model of the users list, computed on its first request and kept.
+  std::shared_ptr<app::PersonaCache> personas = std::make_shared<app::PersonaCache>();
 
   DataKind kind() const { return data->dataset.kind(); }
 };

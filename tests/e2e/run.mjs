@@ -633,6 +633,10 @@ test('8: a persona, a segment and a cohort cell list their users; a user page', 
   await waitReady(page, 'users');
   const persona = seg.personas[0].name;
   eq((await hashParams()).get('persona'), persona, 'the persona clicked');
+  // The persona filter offers the four tiers of the API's contract, the clicked one chosen.
+  const tiers = (await getJson(demo.url, 'meta')).enums.persona_tiers.usage;
+  eq(JSON.stringify(await page.locator('select[data-param="persona"] option').allInnerTexts()), JSON.stringify(['Any persona', ...tiers]), 'the persona filter');
+  eq(await page.locator('select[data-param="persona"]').inputValue(), persona, 'the persona chosen in the filter');
   const list = await getJson(demo.url, `users?dataset=usage&persona=${encodeURIComponent(persona)}&page-size=50`);
   eq(list.matched, seg.personas[0].users, 'as many users as the persona has');
   eq(await page.locator('[data-table="users"] tbody tr').count(), Math.min(50, list.matched), 'a page of users');

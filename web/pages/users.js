@@ -6,7 +6,7 @@ import * as fmt from '../lib/format.js';
 import * as state from '../lib/state.js';
 import { h, clear, card, field, select, skeleton, table, showError, markInvalid, empty } from '../lib/ui.js';
 import { filterBar } from '../lib/filters.js';
-import { rfmSegments } from '../lib/meta.js';
+import { personaTiers, rfmSegments } from '../lib/meta.js';
 import { noData, rangeOf, rangeFilter } from './common.js';
 
 const PAGE_SIZE = 50;
@@ -57,7 +57,8 @@ export async function render(ctx) {
   const search = h('input', { type: 'search', value: q.search, placeholder: 'part of an id', dataset: { param: 'search' }, 'aria-label': `Find a ${state.whoWord(kind, false)}` });
   search.addEventListener('change', () => ctx.setParams({ search: search.value.trim(), page: null }));
   const segmentSelect = select([['', 'Any segment'], ...rfmSegments().map((s) => [s, s])], q.segment, (v) => ctx.setParams({ segment: v, page: null }), { dataset: { param: 'segment' } });
-  const personaSelect = select([['', 'Any persona']], q.persona, (v) => ctx.setParams({ persona: v, page: null }), { dataset: { param: 'persona' } });
+  // The dataset's persona model is the four tiers: their names come from the API's contract.
+  const personaSelect = select([['', 'Any persona'], ...personaTiers(kind).map((p) => [p, p])], q.persona, (v) => ctx.setParams({ persona: v, page: null }), { dataset: { param: 'persona' } });
   const bar = filterBar(
     rangeFilter(ctx, d),
     field('Find', search),
@@ -73,12 +74,6 @@ export async function render(ctx) {
   const exportLink = h('a.button', { href: api.url('users/export', q), download: `${kind}_users.csv`, dataset: { testid: 'users-export' } }, 'Export CSV');
   ctx.root.append(bar, errorEl, h('div', { style: { marginTop: '16px' } },
     card({ title: title(q, who), note: countEl, actions: exportLink, testid: 'users' }, listEl)));
-
-  // The persona names of the dataset's model, for the filter.
-  ctx.track(api.get('segment', { dataset: state.dsParam(kind) }, { signal: ctx.signal }).then((m) => {
-    for (const p of m.personas || []) personaSelect.append(h('option', { value: p.name }, p.name));
-    personaSelect.value = q.persona;
-  }).catch(() => {}));
 
   try {
     const r = await ctx.track(api.get('users', { ...q, page, 'page-size': PAGE_SIZE }, { signal: ctx.signal }));

@@ -1,15 +1,17 @@
-#include "cli/segment_model.h"
+#include "app/segment_model.h"
+
+#include <nlohmann/json.hpp>
 
 #include <fmt/format.h>
 
 #include <fstream>
 #include <sstream>
 
-#include "cli/date_window.h"
-#include "cli/json_text.h"
+#include "app/date_window.h"
+#include "app/json_text.h"
 #include "io/atomic_file.h"
 
-namespace growthlens::cli {
+namespace growthlens::app {
 
 namespace {
 
@@ -71,6 +73,8 @@ SegmentModel MakeSegmentModel(const Dataset& dataset, const RfmTable& rfm,
   return model;
 }
 
+namespace {
+
 ModelJson SegmentModelJson(const SegmentModel& model, const Dataset& dataset) {
   const ml::Segmentation& segmentation = model.segmentation;
   ModelJson centres = ModelJson::array();
@@ -125,6 +129,12 @@ ModelJson SegmentModelJson(const SegmentModel& model, const Dataset& dataset) {
             {"silhouette", segmentation.silhouette},
             {"silhouette_rows", segmentation.silhouette_rows},
             {"sweep", std::move(sweep)}}}};
+}
+
+}  // namespace
+
+std::string SegmentModelText(const SegmentModel& model, const Dataset& dataset) {
+  return JsonText(SegmentModelJson(model, dataset), 1) + "\n";
 }
 
 Result<SegmentModel> ParseSegmentModel(const std::string& text, const std::string& path) {
@@ -229,7 +239,7 @@ Result<SegmentModel> ParseSegmentModel(const std::string& text, const std::strin
 
 Status WriteSegmentModel(const std::string& path, const SegmentModel& model,
                          const Dataset& dataset) {
-  return WriteFileAtomically(path, JsonText(SegmentModelJson(model, dataset), 1) + "\n");
+  return WriteFileAtomically(path, SegmentModelText(model, dataset));
 }
 
 Result<SegmentModel> ReadSegmentModel(const std::string& path) {
@@ -240,4 +250,4 @@ Result<SegmentModel> ReadSegmentModel(const std::string& path) {
   return ParseSegmentModel(text.str(), path);
 }
 
-}  // namespace growthlens::cli
+}  // namespace growthlens::app

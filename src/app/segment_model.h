@@ -5,14 +5,13 @@
 // k sweep). `growthlens train` and `segment` write it, `evaluate` and `predict` read it. A file
 // of a newer format version is refused with a message saying so.
 
-#include <nlohmann/json.hpp>
-
 #include <string>
 
 #include "core/status.h"
+#include "metrics/rfm.h"
 #include "ml/segmentation.h"
 
-namespace growthlens::cli {
+namespace growthlens::app {
 
 inline constexpr int kSegmentModelVersion = 1;
 inline constexpr const char* kSegmentModelFormat = "growthlens-segment-model";
@@ -31,7 +30,8 @@ struct SegmentModel {
 SegmentModel MakeSegmentModel(const Dataset& dataset, const RfmTable& rfm,
                               const ml::Segmentation& segmentation, const std::string& source);
 
-nlohmann::ordered_json SegmentModelJson(const SegmentModel& model, const Dataset& dataset);
+/// The model file's text: JSON indented by one space, ending with a newline.
+std::string SegmentModelText(const SegmentModel& model, const Dataset& dataset);
 /// Parses a model, checking its format, version and shapes; errors name the field.
 Result<SegmentModel> ParseSegmentModel(const std::string& text, const std::string& path);
 
@@ -39,4 +39,4 @@ Status WriteSegmentModel(const std::string& path, const SegmentModel& model,
                          const Dataset& dataset);
 Result<SegmentModel> ReadSegmentModel(const std::string& path);
 
-}  // namespace growthlens::cli
+}  // namespace growthlens::app

@@ -1,11 +1,13 @@
-#include "cli/segment_views.h"
+#include "app/segment_views.h"
 
 #include <fmt/format.h>
 
 #include <charconv>
 #include <string>
 
-namespace growthlens::cli {
+#include "ml/segmentation.h"
+
+namespace growthlens::app {
 
 View KSweepView(const ml::KSweepResult& sweep, size_t used_k) {
   View view;
@@ -102,7 +104,8 @@ View UserPersonasView(const RfmTable& rfm, std::span<const int32_t> labels,
   return view;
 }
 
-Status ApplyKOption(std::string_view text, ml::SegmentationOptions& options) {
+Status ApplyPersonaCount(std::string_view name, std::string_view text,
+                         ml::SegmentationOptions& options, Naming naming) {
   if (text.empty() || text == "tiers") {
     options.k_choice = ml::KChoice::kFourTiers;
     return Status::Ok();
@@ -114,13 +117,12 @@ Status ApplyKOption(std::string_view text, ml::SegmentationOptions& options) {
   size_t k = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), k);
   if (error != std::errc() || end != text.data() + text.size() || k < 2)
-    return Status(ErrorCode::kInvalidArgument,
-                  fmt::format("--k '{}': expected auto (the best silhouette) or a number of "
-                              "personas of at least 2 (default: the four tiers, k = 4)",
-                              text));
+    return BadValue(name, naming, text,
+                    "expected auto (the best silhouette) or a number of personas of at least 2 "
+                    "(default: the four tiers, k = 4)");
   options.k_choice = ml::KChoice::kGiven;
   options.k = k;
   return Status::Ok();
 }
 
-}  // namespace growthlens::cli
+}  // namespace growthlens::app

@@ -1,0 +1,45 @@
+#pragma once
+// The data's persona model, as `users` shows and filters it: the four tiers of all the data (as
+// `segment` computes them by default) and every user's persona. It depends on the data alone, so
+// the server computes it once per held file (HeldDataset::personas) instead of once per request;
+// the CLI computes it for its one run.
+//
+//   PersonaCache cache;
+//   Result<std::shared_ptr<const UserPersonas>> personas = cache.Get(dataset, stop);
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <stop_token>
+#include <vector>
+
+#include "core/dataset.h"
+#include "core/status.h"
+
+namespace growthlens::ml {
+struct Segmentation;  // ml/segmentation.h, which brings Eigen
+}  // namespace growthlens::ml
+
+namespace growthlens::app {
+
+struct UserPersonas {
+  /// Null when the data is too small for the model: users are listed without personas.
+  std::shared_ptr<const ml::Segmentation> model;
+  std::vector<int32_t> of_user;  // persona id by user code, -1 = none
+};
+
+/// The four-tier model of `dataset` (all of it) and each user's persona. Fails only when stopped.
+Result<UserPersonas> ComputeUserPersonas(const Dataset& dataset, std::stop_token stop);
+
+/// ComputeUserPersonas of one dataset, computed on first use and kept; a stopped computation is
+/// not kept. Safe to share between threads: the first caller computes, the others wait.
+class PersonaCache {
+ public:
+  Result<std::shared_ptr<const UserPersonas>> Get(const Dataset& dataset, std::stop_token stop);
+
+ private:
+  std::mutex mutex_;
+  std::shared_ptr<const UserPersonas> personas_;
+};
+
+}  // namespace growthlens::app
