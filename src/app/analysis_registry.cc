@@ -1,8 +1,13 @@
 #include "app/analysis_registry.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "app/cohorts_analysis.h"
+#include "app/experiment_analyze_analysis.h"
+#include "app/experiment_plan_analysis.h"
+#include "app/experiment_simulate_analysis.h"
 #include "app/insights_analysis.h"
 #include "app/kpis_analysis.h"
 #include "app/lifecycle_analysis.h"
@@ -22,8 +27,16 @@ std::string_view DataNeedName(DataNeed need) {
       return "usage";
     case DataNeed::kTransactions:
       return "transactions";
+    case DataNeed::kWhenAsked:
+      return "optional";
+    case DataNeed::kExperimentFile:
+      return "experiment file";
   }
   return "any";
+}
+
+Status NoDataStatus(std::string_view analysis) {
+  return Status(ErrorCode::kInvalidArgument, fmt::format("{}: no data to analyse", analysis));
 }
 
 AnalysisEntry AnalysisInfo(std::string name, DataNeed need, std::string summary, std::string help) {
@@ -36,9 +49,16 @@ AnalysisEntry AnalysisInfo(std::string name, DataNeed need, std::string summary,
 }
 
 std::span<const AnalysisEntry> Analyses() {
-  static const std::vector<AnalysisEntry> entries = {
-      KpisAnalysis(),    UsageAnalysis(),     RfmAnalysis(),     RevenueAnalysis(),
-      CohortsAnalysis(), LifecycleAnalysis(), InsightsAnalysis()};
+  static const std::vector<AnalysisEntry> entries = {KpisAnalysis(),
+                                                     UsageAnalysis(),
+                                                     RfmAnalysis(),
+                                                     RevenueAnalysis(),
+                                                     CohortsAnalysis(),
+                                                     LifecycleAnalysis(),
+                                                     InsightsAnalysis(),
+                                                     ExperimentPlanAnalysis(),
+                                                     ExperimentSimulateAnalysis(),
+                                                     ExperimentAnalyzeAnalysis()};
   return entries;
 }
 

@@ -297,11 +297,6 @@ std::string UsageTable(const UsageResult& result) {
   return RenderUsage(result, OutputFormat::kTable);
 }
 
-ParamSpec WithValueText(ParamSpec spec, std::string value_text) {
-  spec.value_text = std::move(value_text);
-  return spec;
-}
-
 ParamSpec UsageList(std::string name, std::string help, std::string value_text) {
   ParamSpec spec = ListParam(std::move(name), {}, std::move(help));
   spec.value_text = std::move(value_text);

@@ -16,7 +16,6 @@ inline constexpr uint64_t kMaxInitialisations = 100;        // --n-init
 inline constexpr uint64_t kMaxStabilitySeeds = 20;          // --stability-seeds, evaluate --seeds
 inline constexpr uint64_t kMaxSilhouetteRows = 50'000;      // exact silhouette, silhouette sample
 inline constexpr uint64_t kMaxSampledUsers = 1'000'000;     // segment --sample
-inline constexpr uint64_t kMaxSimulationRuns = 100'000;     // experiment simulate --runs
 inline constexpr uint64_t kMaxPeriods = 10'000;             // --max-periods
 inline constexpr uint64_t kMaxThreads = 1024;               // --threads
 inline constexpr uint64_t kMaxExamples = 1'000;             // ingest --examples
