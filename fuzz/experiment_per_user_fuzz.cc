@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string>
 
-#include "cli/experiment_inputs.h"
-#include "cli/experiment_report.h"
+#include "app/experiment_data.h"
+#include "app/experiment_report.h"
 #include "fuzz_input.h"
 #include "io/input_buffer.h"
 #include "stats/experiment_analysis.h"
@@ -22,15 +22,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!buffer.ok()) return 0;
   const std::string_view text = buffer->text();
   Result<CsvPreview> preview = PreviewCsv(text, "fuzz.csv");
-  if (!preview.ok() || cli::LooksLikeSummary(*preview)) return 0;
-  cli::PerUserOptions options;
+  if (!preview.ok() || app::LooksLikeSummary(*preview)) return 0;
+  app::PerUserOptions options;
   options.threads = 2;
   // "c=COL": a covariate, "r=NAME=NUM/DEN": a ratio, "w": winsorise at 0.99.
   if (options_line.starts_with("c=")) options.covariates.emplace_back(options_line.substr(2));
   if (options_line.starts_with("r=")) options.ratios.emplace_back(options_line.substr(2));
   if (options_line.starts_with("w")) options.winsorize = 0.99;
-  Result<cli::ExperimentData> experiment =
-      cli::ReadPerUserExperiment(text, "fuzz.csv", *preview, options);
+  // The entry the CLI and POST /api/v1/experiment/analyze both call, on the text in memory.
+  Result<app::ExperimentData> experiment = app::ReadExperiment(text, "fuzz.csv", options);
   if (!experiment.ok() || experiment->arms.size() < 2) return 0;
   Result<size_t> control = stats::FindControl(experiment->arms, "");
   if (!control.ok()) return 0;
@@ -41,11 +41,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Result<stats::ExperimentAnalysis> analysis = stats::AnalyzeExperiment(
       experiment->arms, experiment->users, experiment->metrics, analysis_options);
   if (!analysis.ok()) return 0;
-  cli::ExperimentReportSettings settings;
+  app::ExperimentReportSettings settings;
   settings.input = "fuzz.csv";
   settings.control = experiment->arms[*control];
   settings.correction = "holm";
   settings.weights = analysis_options.weights;
-  (void)cli::RenderExperimentReport(*analysis, *experiment, settings, cli::OutputFormat::kJson);
+  (void)app::RenderExperimentReport(*analysis, *experiment, settings, app::OutputFormat::kJson);
   return 0;
 }

@@ -6,15 +6,15 @@
 #include <cstdint>
 #include <string>
 
-#include "cli/experiment_inputs.h"
-#include "cli/experiment_report.h"
+#include "app/experiment_data.h"
+#include "app/experiment_report.h"
 #include "fuzz_input.h"
 #include "io/input_buffer.h"
 #include "stats/experiment_analysis.h"
 
 namespace growthlens::fuzz {
 
-void AnalyzeAndReport(const cli::ExperimentData& data) {
+void AnalyzeAndReport(const app::ExperimentData& data) {
   if (data.arms.size() < 2) return;
   Result<size_t> control = stats::FindControl(data.arms, "");
   if (!control.ok()) return;
@@ -24,13 +24,13 @@ void AnalyzeAndReport(const cli::ExperimentData& data) {
   Result<stats::ExperimentAnalysis> analysis =
       stats::AnalyzeExperiment(data.arms, data.users, data.metrics, options);
   if (!analysis.ok()) return;
-  cli::ExperimentReportSettings settings;
+  app::ExperimentReportSettings settings;
   settings.input = "fuzz.csv";
   settings.control = data.arms[*control];
   settings.correction = "holm";
   settings.weights = options.weights;
-  (void)cli::RenderExperimentReport(*analysis, data, settings, cli::OutputFormat::kTable);
-  (void)cli::RenderExperimentReport(*analysis, data, settings, cli::OutputFormat::kJson);
+  (void)app::RenderExperimentReport(*analysis, data, settings, app::OutputFormat::kTable);
+  (void)app::RenderExperimentReport(*analysis, data, settings, app::OutputFormat::kJson);
 }
 
 }  // namespace growthlens::fuzz
@@ -44,8 +44,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!buffer.ok()) return 0;
   const std::string_view text = buffer->text();
   Result<CsvPreview> preview = PreviewCsv(text, "fuzz.csv");
-  if (!preview.ok() || !cli::LooksLikeSummary(*preview)) return 0;
-  Result<cli::ExperimentData> experiment = cli::ReadSummaryExperiment(text, "fuzz.csv", *preview);
+  if (!preview.ok() || !app::LooksLikeSummary(*preview)) return 0;
+  // The entry the CLI and POST /api/v1/experiment/analyze both call, on the text in memory.
+  Result<app::ExperimentData> experiment = app::ReadExperiment(text, "fuzz.csv", {});
   if (experiment.ok()) fuzz::AnalyzeAndReport(*experiment);
   return 0;
 }

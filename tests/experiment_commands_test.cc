@@ -58,7 +58,10 @@ TEST(ExperimentPlan, BadInputExitsTwoNamingTheOption) {
         std::pair{"--metric mean --baseline 5 --effect 1", "--std-dev"},
         std::pair{"--baseline 0.1 --effect 0.01 --solve power", "--n"},
         std::pair{"--baseline 0.1 --effect 0.01 --alternative up", "--alternative 'up'"},
-        std::pair{"--baseline 0.1 --effect 0.01 --alpha 2", "--alpha 2"}}) {
+        std::pair{"--baseline 0.1 --effect 0.01 --alpha 2", "--alpha '2': above the maximum 1"},
+        std::pair{"--baseline 0.1 --effect 0.01 --alpha 0", "--alpha 0: expected between 0 and 1"},
+        std::pair{"--baseline 0.1 --effect 0.01 --arms 101",
+                  "--arms '101': above the maximum 100"}}) {
     const auto run = testing::RunCommand(std::string("experiment plan ") + arguments);
     EXPECT_EQ(run.exit_code, 2) << arguments;
     EXPECT_NE(run.err.find(message), std::string::npos) << arguments << "\n" << run.err;

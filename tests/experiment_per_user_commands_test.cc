@@ -241,12 +241,14 @@ TEST_F(ExperimentPerUser, BadOptionsExitTwo) {
               "--ratio: the name before '=' is not valid UTF-8 text");
   ExpectError(good + " --ratio aov=revenue/basket", 2,
               "--ratio 'basket': " + good + " has no such column");
-  ExpectError(good + " --winsorize 99", 2, "--winsorize 99: expected a percentile as a fraction");
+  ExpectError(good + " --winsorize 99", 2, "--winsorize '99': above the maximum 1");
+  ExpectError(good + " --winsorize 0.5", 2, "--winsorize 0.5: expected a percentile as a fraction");
   ExpectError(good + " --weights 0.5,0.3,0.2", 2,
               "--weights: 3 given for 2 variants (control, treatment, in file order)");
   ExpectError(good + " --guardrails aov", 2, "--guardrails 'aov': no such metric");
   ExpectError(good + " --lower-is-better aov", 2, "--lower-is-better 'aov': no such metric");
-  ExpectError(good + " --sequential --sequential-tuning 0", 2, "--sequential-tuning 0");
+  ExpectError(good + " --sequential --sequential-tuning 0", 2,
+              "--sequential-tuning '0': below the minimum 1");
   ExpectError(good + " --correction bonferroni", 2, "--correction 'bonferroni'");
   const std::string summary =
       Write("variant,metric,n,sum,sum_squares\nA,r,100,50,80\nB,r,100,60,90\n");

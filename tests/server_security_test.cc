@@ -359,8 +359,11 @@ TEST(ServerSecurityLimits, WorkScalingParametersAreBounded) {
       {"/api/v1/segment?stability-seeds=100000", "stability-seeds", "0..20"},
       {"/api/v1/segment?silhouette-sample=-3", "silhouette-sample", "2..50000"},
       {"/api/v1/segment/users?sample=-5", "sample", "0..1000000"},
-      {"/api/v1/experiment/simulate?runs=1000000000", "runs", "expected 1 to 100000"},
-      {"/api/v1/experiment/simulate?window-days=-1", "window-days", "'-1' is not a whole number"},
+      {"/api/v1/experiment/simulate?runs=1000000000", "runs", "above the maximum 100000"},
+      {"/api/v1/experiment/simulate?runs=100001", "runs", "above the maximum 100000"},
+      {"/api/v1/experiment/simulate?window-days=-1", "window-days", "below the minimum 1"},
+      {"/api/v1/experiment/simulate?min-users=2", "min-users", "below the minimum 4"},
+      {"/api/v1/experiment/simulate?segments=personas&k=5000", "k", "2..1000"},
       {"/api/v1/cohorts?max-periods=-1", "max-periods", "0..10000"},
       {"/api/v1/experiment/plan?arms=1000000", "arms", "1..100"},
   };

@@ -6,8 +6,20 @@ void AssignChecked(std::string_view text, int64_t& out) {
   std::from_chars(text.data(), text.data() + text.size(), out);
 }
 
+void AssignChecked(std::string_view text, uint64_t& out) {
+  std::from_chars(text.data(), text.data() + text.size(), out);
+}
+
 void AssignChecked(std::string_view text, double& out) {
   std::from_chars(text.data(), text.data() + text.size(), out);
+}
+
+void AssignChecked(std::string_view text, std::optional<double>& out) {
+  out.reset();
+  if (text.empty()) return;
+  double value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  out = value;
 }
 
 void AssignChecked(std::string_view text, std::string& out) {

@@ -23,7 +23,8 @@
 namespace growthlens::app {
 
 template <typename P>
-using ParamMember = std::variant<int64_t P::*, double P::*, std::string P::*, bool P::*,
+using ParamMember = std::variant<int64_t P::*, uint64_t P::*, double P::*,
+                                 std::optional<double> P::*, std::string P::*, bool P::*,
                                  std::optional<Day> P::*, std::vector<std::string> P::*>;
 
 template <typename P>
@@ -34,7 +35,10 @@ struct Param {
 
 /// The text of a value already checked by CheckValue, as the member's type.
 void AssignChecked(std::string_view text, int64_t& out);
+void AssignChecked(std::string_view text, uint64_t& out);
 void AssignChecked(std::string_view text, double& out);
+/// Empty text: no value (an optional number without a default).
+void AssignChecked(std::string_view text, std::optional<double>& out);
 void AssignChecked(std::string_view text, std::string& out);
 void AssignChecked(std::string_view text, bool& out);
 void AssignChecked(std::string_view text, std::optional<Day>& out);

@@ -1,8 +1,13 @@
 #include "app/analysis_registry.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "app/cohorts_analysis.h"
+#include "app/experiment_analyze_analysis.h"
+#include "app/experiment_plan_analysis.h"
+#include "app/experiment_simulate_analysis.h"
 #include "app/insights_analysis.h"
 #include "app/kpis_analysis.h"
 #include "app/lifecycle_analysis.h"
@@ -24,8 +29,16 @@ std::string_view DataNeedName(DataNeed need) {
       return "usage";
     case DataNeed::kTransactions:
       return "transactions";
+    case DataNeed::kWhenAsked:
+      return "optional";
+    case DataNeed::kExperimentFile:
+      return "experiment file";
   }
   return "any";
+}
+
+Status NoDataStatus(std::string_view analysis) {
+  return Status(ErrorCode::kInvalidArgument, fmt::format("{}: no data to analyse", analysis));
 }
 
 AnalysisEntry AnalysisInfo(std::string name, DataNeed need, std::string summary, std::string help) {
@@ -38,10 +51,18 @@ AnalysisEntry AnalysisInfo(std::string name, DataNeed need, std::string summary,
 }
 
 std::span<const AnalysisEntry> Analyses() {
-  static const std::vector<AnalysisEntry> entries = {
-      KpisAnalysis(),      UsageAnalysis(),    RfmAnalysis(),
-      SegmentAnalysis(),   RevenueAnalysis(),  CohortsAnalysis(),
-      LifecycleAnalysis(), InsightsAnalysis(), UsersAnalysis()};
+  static const std::vector<AnalysisEntry> entries = {KpisAnalysis(),
+                                                     UsageAnalysis(),
+                                                     RfmAnalysis(),
+                                                     SegmentAnalysis(),
+                                                     RevenueAnalysis(),
+                                                     CohortsAnalysis(),
+                                                     LifecycleAnalysis(),
+                                                     InsightsAnalysis(),
+                                                     UsersAnalysis(),
+                                                     ExperimentPlanAnalysis(),
+                                                     ExperimentSimulateAnalysis(),
+                                                     ExperimentAnalyzeAnalysis()};
   return entries;
 }
 

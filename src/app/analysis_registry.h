@@ -12,10 +12,13 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <stop_token>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "app/analysis_params.h"
@@ -26,11 +29,31 @@
 
 namespace growthlens::app {
 
-/// Which loaded data an analysis reads.
-enum class DataNeed { kNone, kAny, kUsage, kTransactions };
+/// What an analysis reads: nothing, the loaded data (of one kind or any), the loaded data only
+/// when its parameters ask for it (`experiment plan`'s metric estimated from the data), or a file
+/// of its own (an experiment's per-user or summary CSV: a FILE argument, or a request's body).
+enum class DataNeed { kNone, kAny, kUsage, kTransactions, kWhenAsked, kExperimentFile };
 
-/// "none", "any", "usage", "transactions".
+/// "none", "any", "usage", "transactions", "optional", "experiment file".
 std::string_view DataNeedName(DataNeed need);
+
+/// A file an analysis reads itself, already in memory as UTF-8 text, named as messages show it
+/// (the FILE argument, an upload's name).
+struct InputText {
+  std::string name;
+  std::string_view text;
+};
+
+/// What one run reads: the loaded data, a file of its own, or neither (DataNeed::kNone).
+struct RunInput {
+  RunInput() = default;
+  // Implicit: a run over the loaded data is the common case.
+  RunInput(const CleanedData& loaded) : data(&loaded) {}  // NOLINT(google-explicit-constructor)
+  explicit RunInput(InputText text) : file(std::move(text)) {}
+
+  const CleanedData* data = nullptr;
+  std::optional<InputText> file;
+};
 
 enum class OutputFormat { kTable, kJson, kCsv };
 
@@ -44,7 +67,7 @@ struct RunContext {
   std::stop_token stop;
   /// Notes for the person at a terminal (a period reaching past the data); the API drops them.
   std::vector<std::string> warnings;
-  /// Progress of long work, for a terminal; null = none.
+  /// Progress of long work for a terminal ("4 campaign(s) on 11 segment(s)"); null: none.
   ProgressFn progress;
   /// What the result is rendered as (set by the entry's run): one user's detail is JSON only.
   OutputFormat format = OutputFormat::kJson;
@@ -60,6 +83,14 @@ struct AnalysisEntry {
   std::string summary;  // one line, for /api/v1/meta and docs/API.md
   std::string help;     // the command's --help description
   DataNeed need = DataNeed::kAny;
+  /// DataNeed::kWhenAsked: whether these (canonical) parameters ask for the loaded data.
+  std::function<bool(const ParamText& params)> reads_data;
+  /// What the CLI's input is, for --help: the FILE argument (kExperimentFile), or --data FILE
+  /// (kWhenAsked).
+  std::string input_help;
+  /// The CLI lists its input options (kWhenAsked: --data, --quiet and the loading flags) before
+  /// this parameter; empty: first.
+  std::string cli_input_before;
   std::vector<ParamSpec> params;
   /// What the API answers with: JSON, or CSV for a download (users/export).
   OutputFormat api_format = OutputFormat::kJson;
@@ -68,7 +99,7 @@ struct AnalysisEntry {
   /// Checks what the values alone can tell (from after to), before any data is loaded.
   std::function<Status(const ParamText& params, Naming naming)> check;
   /// Binds `params` (canonical) to the typed struct, runs and renders in `format`.
-  std::function<Result<std::string>(const CleanedData& data, const ParamText& params,
+  std::function<Result<std::string>(const RunInput& input, const ParamText& params,
                                     OutputFormat format, RunContext& context)>
       run;
 };
@@ -76,34 +107,46 @@ struct AnalysisEntry {
 /// An entry's description: name, data, one-line summary and the command's --help text.
 AnalysisEntry AnalysisInfo(std::string name, DataNeed need, std::string summary, std::string help);
 
-/// A typed analysis: its parameter struct P with the specs bound to P's members, a run
-/// returning R, and one renderer per format.
-template <typename P, typename R>
+/// Null data handed to an analysis of the loaded data: a caller's mistake, said plainly.
+Status NoDataStatus(std::string_view analysis);
+
+/// A typed analysis: its parameter struct P with the specs bound to P's members, a run over
+/// `In` (the loaded data, or a RunInput for analyses that read something else) returning R, and
+/// one renderer per format.
+template <typename P, typename R, typename In = CleanedData>
 struct TypedAnalysis {
   std::vector<Param<P>> params;
   /// Optional: what the values alone can tell, checked before the data is loaded.
   Status (*check)(const P& params, Naming naming) = nullptr;
-  Result<R> (*run)(const CleanedData& data, const P& params, RunContext& context) = nullptr;
+  Result<R> (*run)(const In& input, const P& params, RunContext& context) = nullptr;
   std::string (*json)(const R& result) = nullptr;
   std::string (*csv)(const R& result) = nullptr;
   std::string (*table)(const R& result) = nullptr;
 };
 
 /// The entry of a typed analysis: `entry` gets its specs and run from `typed`.
-template <typename P, typename R>
-AnalysisEntry MakeEntry(AnalysisEntry entry, TypedAnalysis<P, R> typed) {
+template <typename P, typename R, typename In>
+AnalysisEntry MakeEntry(AnalysisEntry entry, TypedAnalysis<P, R, In> typed) {
   entry.params = SpecsOf<P>(typed.params);
   entry.check = [typed](const ParamText& text, Naming naming) -> Status {
     Result<P> params = BindParams<P>(typed.params, text, naming);
     if (!params.ok() || typed.check == nullptr) return params.status();
     return typed.check(*params, naming);
   };
-  entry.run = [typed](const CleanedData& data, const ParamText& text, OutputFormat format,
-                      RunContext& context) -> Result<std::string> {
+  entry.run = [typed, name = entry.name](const RunInput& input, const ParamText& text,
+                                         OutputFormat format,
+                                         RunContext& context) -> Result<std::string> {
     Result<P> params = BindParams<P>(typed.params, text, context.naming);
     if (!params.ok()) return params.status();
     context.format = format;
-    Result<R> result = typed.run(data, *params, context);
+    Result<R> result = [&]() -> Result<R> {
+      if constexpr (std::is_same_v<In, CleanedData>) {
+        if (input.data == nullptr) return NoDataStatus(name);
+        return typed.run(*input.data, *params, context);
+      } else {
+        return typed.run(input, *params, context);
+      }
+    }();
     if (!result.ok()) return result.status();
     switch (format) {
       case OutputFormat::kJson:

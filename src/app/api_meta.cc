@@ -7,7 +7,9 @@
 #include "app/analysis_registry.h"
 #include "app/json_text.h"
 #include "metrics/campaign_presets.h"
+#include "metrics/per_user_metric.h"
 #include "metrics/rfm.h"
+#include "metrics/window_outcomes.h"
 #include "ml/segmentation.h"
 #include "stats/simulation_verdict.h"
 #include "stats/verdict.h"
@@ -78,7 +80,47 @@ Json EnumsJson() {
         stats::CampaignDecision::kNoEffect, stats::CampaignDecision::kCannotTell})
     campaign_verdicts.push_back(stats::CampaignDecisionName(decision));
   enums["campaign_verdicts"] = campaign_verdicts;
+  Json campaign_actions = Json::array();
+  for (const stats::CampaignAction action :
+       {stats::CampaignAction::kRunNow, stats::CampaignAction::kWithinReach,
+        stats::CampaignAction::kBigLiftsOnly, stats::CampaignAction::kNotTestable})
+    campaign_actions.push_back(stats::CampaignActionName(action));
+  enums["campaign_actions"] = campaign_actions;
+  // What experiment/plan takes as its metric: a kind, or a per-user metric of the loaded data.
+  enums["metric_kinds"] =
+      Json::array({Labelled("proportion", "conversion rate"), Labelled("mean", "mean")});
+  Json per_user = Json::object();
+  Json outcomes = Json::object();
+  for (const DataKind kind : {DataKind::kUsage, DataKind::kTransactions}) {
+    Json names = Json::array();
+    for (const std::string_view name : PerUserMetricNames(kind)) names.push_back(name);
+    per_user[DataKindName(kind)] = names;
+    Json kind_outcomes = Json::array();
+    for (const OutcomeMetricInfo& info : OutcomeMetrics())
+      if (info.kind == kind)
+        kind_outcomes.push_back(Json{{"name", info.name},
+                                     {"type", info.rate ? "rate" : "mean"},
+                                     {"description", info.description}});
+    outcomes[DataKindName(kind)] = kind_outcomes;
+  }
+  enums["per_user_metrics"] = per_user;
+  enums["outcome_metrics"] = outcomes;
   return enums;
+}
+
+/// What the reference says an analysis reads.
+std::string DataNeedText(DataNeed need) {
+  switch (need) {
+    case DataNeed::kWhenAsked:
+      return "the loaded data when `metric` names a per-user metric (then also `dataset`), else "
+             "none";
+    case DataNeed::kExperimentFile:
+      return "the request's body, the experiment's CSV (raw, or the multipart field `file`; "
+             "`name` names it in messages); no loaded data";
+    default:
+      break;
+  }
+  return std::string(DataNeedName(need));
 }
 
 /// "1..100", "card, trend" or "".
@@ -116,6 +158,7 @@ std::string MetaJson() {
     Json analysis;
     analysis["name"] = entry.name;
     analysis["route"] = "/api/v1/" + entry.name;
+    analysis["method"] = entry.need == DataNeed::kExperimentFile ? "POST" : "GET";
     analysis["summary"] = entry.summary;
     analysis["data"] = DataNeedName(entry.need);
     analysis["format"] = entry.api_format == OutputFormat::kCsv ? "csv" : "json";
@@ -133,12 +176,14 @@ std::string MetaJson() {
 std::string ApiReferenceMarkdown() {
   std::string text =
       "Generated from the analyses' parameter specs (src/app/); `GET /api/v1/meta` gives the "
-      "same as JSON. Every analysis also takes `dataset` (usage or transactions). A value out of "
+      "same as JSON. Every analysis that reads the loaded data also takes `dataset` (usage or "
+      "transactions). A value out of "
       "its range or set gets 400 naming the parameter and its limit; parameters not listed get "
       "400.\n";
   for (const AnalysisEntry& entry : ApiRoutes()) {
-    text += fmt::format("\n#### `GET /api/v1/{}`\n\n{}. Data: {}.{}\n\n", entry.name, entry.summary,
-                        DataNeedName(entry.need),
+    text += fmt::format("\n#### `{} /api/v1/{}`\n\n{}. Data: {}.{}\n\n",
+                        entry.need == DataNeed::kExperimentFile ? "POST" : "GET", entry.name,
+                        entry.summary, DataNeedText(entry.need),
                         entry.download_name.empty()
                             ? ""
                             : fmt::format(" Answers with CSV (`text/csv`), a file to save named "

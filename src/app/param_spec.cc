@@ -91,14 +91,27 @@ ParamSpec DoubleParam(std::string name, double default_value, double min, double
   return spec;
 }
 
-ParamSpec BoolParam(std::string name, std::string help) {
-  ParamSpec spec = Spec(std::move(name), ParamType::kBool, std::move(help));
-  spec.default_value = "false";
+ParamSpec NumberParam(std::string name, std::optional<double> min, std::optional<double> max,
+                      std::string help) {
+  ParamSpec spec = Spec(std::move(name), ParamType::kDouble, std::move(help));
+  spec.min = min;
+  spec.max = max;
   return spec;
 }
 
 ParamSpec WithValueText(ParamSpec spec, std::string value_text) {
   spec.value_text = std::move(value_text);
+  return spec;
+}
+
+ParamSpec WithCliHelp(ParamSpec spec, std::string cli_help) {
+  spec.cli_help = std::move(cli_help);
+  return spec;
+}
+
+ParamSpec BoolParam(std::string name, std::string help) {
+  ParamSpec spec = Spec(std::move(name), ParamType::kBool, std::move(help));
+  spec.default_value = "false";
   return spec;
 }
 
@@ -143,6 +156,17 @@ Status BadValue(std::string_view name, Naming naming, std::string_view text,
                             naming == Naming::kApi ? ":" : "", text, what));
 }
 
+std::string GivenText(std::string_view name, Naming naming, std::string_view value) {
+  return naming == Naming::kCli ? fmt::format("--{} {}", name, value)
+                                : fmt::format("parameter '{}' = {}", name, value);
+}
+
+Status BadGiven(std::string_view name, Naming naming, std::string_view value,
+                std::string_view what) {
+  return Status(ErrorCode::kInvalidArgument,
+                fmt::format("{}: {}", GivenText(name, naming, value), what));
+}
+
 std::string ExpectedText(const ParamSpec& spec) {
   switch (spec.type) {
     case ParamType::kInt:
@@ -171,6 +195,14 @@ Status CheckValue(const ParamSpec& spec, std::string_view text, Naming naming) {
     case ParamType::kInt: {
       int64_t value = 0;
       const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (error == std::errc::result_out_of_range && spec.min && *spec.min >= 0) {
+        // Past int64: an unsigned parameter (a seed) may still hold it.
+        uint64_t unsigned_value = 0;
+        const auto [u_end, u_error] =
+            std::from_chars(text.data(), text.data() + text.size(), unsigned_value);
+        if (u_error == std::errc() && u_end == text.data() + text.size())
+          return CheckBounds(spec, naming, text, static_cast<double>(unsigned_value));
+      }
       if (text.empty() || error == std::errc::result_out_of_range)
         return BadValue(spec, naming, text, expected());
       if (error != std::errc() || end != text.data() + text.size())

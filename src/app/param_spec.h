@@ -38,6 +38,9 @@ struct ParamSpec {
   std::string cli_names;
   /// What --help shows for the value: "YYYY-MM-DD".
   std::string value_text;
+  /// --help's text when it differs from `help` (which the API shows, so names no flag): the
+  /// CLI's own wording, naming its flags ("needs --campaign").
+  std::string cli_help;
   /// Longest text accepted (kString, kList), so that no request carries a megabyte of filter.
   size_t max_length = 200;
 };
@@ -50,12 +53,17 @@ ParamSpec IntParam(std::string name, int64_t default_value, int64_t min, int64_t
                    std::string help);
 ParamSpec DoubleParam(std::string name, double default_value, double min, double max,
                       std::string help);
+/// A number without a default (absent: not given), within [min, max] where they are set.
+ParamSpec NumberParam(std::string name, std::optional<double> min, std::optional<double> max,
+                      std::string help);
 ParamSpec BoolParam(std::string name, std::string help);
+/// `spec` with what --help shows for its value ("FLOAT", "UINT:0..", "rfm|rfm+usage").
+ParamSpec WithValueText(ParamSpec spec, std::string value_text);
+/// `spec` with --help's own text (naming flags where `spec.help` names parameters).
+ParamSpec WithCliHelp(ParamSpec spec, std::string cli_help);
 ParamSpec StringParam(std::string name, std::string help);
 /// Comma-separated values, each one of `allowed` unless it is empty.
 ParamSpec ListParam(std::string name, std::vector<std::string> allowed, std::string help);
-/// `spec` with what --help shows for its value: WithValueText(EnumParam(...), "rfm|rfm+usage").
-ParamSpec WithValueText(ParamSpec spec, std::string value_text);
 
 /// Who is told about a bad value: the CLI speaks of its flags ("--from '2024-99-01': ..."), the
 /// API of its parameters ("parameter 'from': '2024-99-01': ...").
@@ -74,6 +82,13 @@ inline Status BadValue(const ParamSpec& spec, Naming naming, std::string_view te
                        std::string_view what) {
   return BadValue(spec.name, naming, text, what);
 }
+
+/// A value as a message quotes it: "--alpha 2" (the CLI), "parameter 'alpha' = 2" (the API).
+std::string GivenText(std::string_view name, Naming naming, std::string_view value);
+
+/// An invalid-argument Status "<GivenText>: <what>", for checks that bounds cannot express.
+Status BadGiven(std::string_view name, Naming naming, std::string_view value,
+                std::string_view what);
 
 /// What a value must be, for errors and docs: "a whole number in 1..100", "one of card, trend",
 /// "a date YYYY-MM-DD".

@@ -3,13 +3,16 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "app/metric_estimate.h"
 #include "cli/analysis_view.h"
+#include "io/input_buffer.h"
 
 namespace growthlens::cli {
 
@@ -40,6 +43,79 @@ std::string CliNames(const app::ParamSpec& spec) {
   return spec.cli_names.empty() ? "--" + spec.name : spec.cli_names;
 }
 
+/// "experiment plan" for the entry "experiment/plan": how messages name the command.
+std::string CommandName(const app::AnalysisEntry& entry) {
+  std::string name = entry.name;
+  std::replace(name.begin(), name.end(), '/', ' ');
+  return name;
+}
+
+/// Whether loading flags name the file's kind or columns (then it is loaded as data, never read
+/// as a per-user CSV).
+bool MappedByFlags(const IngestFlags& flags) {
+  return !flags.kind.empty() ||
+         std::any_of(flags.columns.begin(), flags.columns.end(),
+                     [](const std::string& column) { return !column.empty(); });
+}
+
+/// What a run reads, kept alive for it: the loaded data or a file's text.
+struct CommandInput {
+  LoadedData data;
+  std::optional<InputBuffer> buffer;
+  app::RunInput input;
+};
+
+/// The input of `entry` as the command line names it: the loaded FILE, an experiment file read
+/// into memory, or (--data FILE) a per-user CSV or a usage log or transactions file.
+Result<CommandInput> LoadCommandInput(const app::AnalysisEntry& entry, AnalysisArgs& args,
+                                      const app::ParamText& params, CommandOutcome& outcome) {
+  CommandInput loaded;
+  const std::string& path = args.input.input;
+  switch (entry.need) {
+    case app::DataNeed::kNone:
+      return loaded;
+    case app::DataNeed::kExperimentFile: {
+      Result<InputBuffer> buffer = InputBuffer::Load(path, Encoding::kAuto);
+      if (!buffer.ok()) return buffer.status();
+      loaded.buffer = std::move(buffer).value();
+      loaded.input = app::RunInput(app::InputText{path, loaded.buffer->text()});
+      return loaded;
+    }
+    case app::DataNeed::kWhenAsked:
+      if (path.empty()) return loaded;
+      // Parameters that ask for no data: the file is named, not read, and the run says why it
+      // is not wanted.
+      if (!entry.reads_data(params)) {
+        loaded.input = app::RunInput(app::InputText{path, {}});
+        return loaded;
+      }
+      // A readable file whose header is not a usage log or transactions file is a per-user
+      // CSV. (When the file cannot be read here, LoadForAnalysis reports it.)
+      if (!MappedByFlags(args.input.flags)) {
+        Result<InputBuffer> buffer = InputBuffer::Load(path, Encoding::kAuto);
+        if (buffer.ok()) {
+          Result<bool> per_user = app::IsPerUserCsv(buffer->text(), path);
+          if (!per_user.ok()) return per_user.status();
+          if (*per_user) {
+            loaded.buffer = std::move(buffer).value();
+            loaded.input = app::RunInput(app::InputText{path, loaded.buffer->text()});
+            return loaded;
+          }
+        }
+      }
+      break;
+    case app::DataNeed::kAny:
+    case app::DataNeed::kUsage:
+    case app::DataNeed::kTransactions:
+      break;
+  }
+  Result<LoadedData> data = LoadForAnalysis(CommandName(entry), args.input, outcome);
+  if (!data.ok()) return data.status();
+  loaded.data = std::move(data).value();
+  loaded.input = app::RunInput(*loaded.data);
+  return loaded;
+}
+
 Status RunAnalysisCommand(const app::AnalysisEntry& entry, AnalysisArgs& args,
                           CommandOutcome& outcome) {
   app::ParamText given;
@@ -57,56 +133,87 @@ Status RunAnalysisCommand(const app::AnalysisEntry& entry, AnalysisArgs& args,
       app::Canonical(entry.params, given, app::Naming::kCli, entry.name);
   if (!params.ok()) return params.status();
   GROWTHLENS_RETURN_IF_ERROR(entry.check(*params, app::Naming::kCli));
-  Result<LoadedData> data = LoadForAnalysis(entry.name, args.input, outcome);
-  if (!data.ok()) return data.status();
+  Result<CommandInput> loaded = LoadCommandInput(entry, args, *params, outcome);
+  if (!loaded.ok()) return loaded.status();
   app::RunContext context;
   context.naming = app::Naming::kCli;
   context.source = args.input.input;
   context.threads = args.input.flags.options.read.threads;
   context.stop = outcome.stop;
   context.write_files = true;
-  if (!args.input.quiet)
-    context.progress = [&entry](std::string_view note) {
-      fmt::print(stderr, "growthlens {}: {}\n", entry.name, note);
+  const bool to_terminal = !args.input.quiet && outcome.output == nullptr;
+  if (to_terminal)
+    context.progress = [command = CommandName(entry)](std::string_view note) {
+      fmt::print(stderr, "growthlens {}: {}\n", command, note);
     };
-  Result<std::string> text = entry.run(**data, *params, args.input.format, context);
-  if (!args.input.quiet && outcome.output == nullptr)
+  Result<std::string> text = entry.run(loaded->input, *params, args.input.format, context);
+  if (to_terminal)
     for (const std::string& warning : context.warnings)
-      fmt::print(stderr, "growthlens {}: warning: {}\n", entry.name, warning);
+      fmt::print(stderr, "growthlens {}: warning: {}\n", CommandName(entry), warning);
   if (!text.ok()) return text.status();
   PrintOut(outcome, *text);
   return Status::Ok();
+}
+
+void AddParamOption(CLI::App& command, const app::ParamSpec& spec, AnalysisArgs& args) {
+  const std::string& help = spec.cli_help.empty() ? spec.help : spec.cli_help;
+  CLI::Option* option = nullptr;
+  if (spec.type == app::ParamType::kBool) {
+    option = command.add_flag(CliNames(spec), args.flags[spec.name], help);
+  } else if (spec.type == app::ParamType::kList) {
+    option = command.add_option(CliNames(spec), args.lists[spec.name], help)->delimiter(',');
+  } else {
+    option = command.add_option(CliNames(spec), args.values[spec.name], help);
+  }
+  if (const std::string text = ValueText(spec); !text.empty()) option->option_text(text);
+  args.options.emplace_back(spec.name, option);
+}
+
+/// --data FILE with --quiet and the loading flags: the data an analysis reads when asked.
+void AddDataOptions(CLI::App& command, const app::AnalysisEntry& entry, AnalysisInput& input) {
+  command.add_option("--data", input.input, entry.input_help)->check(CLI::ExistingFile);
+  command.add_flag("--quiet", input.quiet, "No loading progress on stderr (--data)");
+  AddIngestOptions(command, input.flags);
 }
 
 }  // namespace
 
 void AddAnalysisCommand(CLI::App& app, const app::AnalysisEntry& entry, CommandOutcome& outcome) {
   auto args = std::make_shared<AnalysisArgs>();
-  CLI::App* command = app.add_subcommand(entry.name, entry.help);
-  AddAnalysisInput(*command, args->input, outcome);
+  const size_t slash = entry.name.rfind('/');
+  CLI::App* command = app.add_subcommand(
+      slash == std::string::npos ? entry.name : entry.name.substr(slash + 1), entry.help);
+  // The loaded data's FILE, --quiet, --format and loading flags come first; an experiment
+  // file's FILE alone; --data and its flags where the entry places them; --format last.
+  const bool reads_loaded_data = entry.need == app::DataNeed::kAny ||
+                                 entry.need == app::DataNeed::kUsage ||
+                                 entry.need == app::DataNeed::kTransactions;
+  if (reads_loaded_data) AddAnalysisInput(*command, args->input, outcome);
+  if (entry.need == app::DataNeed::kExperimentFile)
+    command->add_option("input", args->input.input, entry.input_help)
+        ->required()
+        ->check(CLI::ExistingFile);
+  bool data_options = entry.need != app::DataNeed::kWhenAsked;
   for (const app::ParamSpec& spec : entry.params) {
-    CLI::Option* option = nullptr;
-    if (spec.type == app::ParamType::kBool) {
-      option = command->add_flag(CliNames(spec), args->flags[spec.name], spec.help);
-    } else if (spec.type == app::ParamType::kList) {
-      option =
-          command->add_option(CliNames(spec), args->lists[spec.name], spec.help)->delimiter(',');
-      if (!spec.value_text.empty()) option->option_text(spec.value_text);
-    } else {
-      option = command->add_option(CliNames(spec), args->values[spec.name], spec.help);
+    if (!data_options && spec.name == entry.cli_input_before) {
+      AddDataOptions(*command, entry, args->input);
+      data_options = true;
     }
-    if (const std::string text = ValueText(spec); !text.empty()) option->option_text(text);
-    args->options.emplace_back(spec.name, option);
+    AddParamOption(*command, spec, *args);
   }
+  if (!data_options) AddDataOptions(*command, entry, args->input);
+  if (!reads_loaded_data) AddFormatOption(*command, args->input.format);
   command->callback([&entry, args, &outcome] {
     const Status status = RunAnalysisCommand(entry, *args, outcome);
-    if (!status.ok()) ReportFailure(entry.name, status, outcome);
+    if (!status.ok()) ReportFailure(CommandName(entry), status, outcome);
   });
 }
 
 void RegisterAnalysisCommands(CLI::App& app, CommandOutcome& outcome) {
+  // Entries named "group/name" are subcommands of their group's command (experiment); an
+  // analysis registered earlier keeps its place in `growthlens --help` (segment, users).
   for (const app::AnalysisEntry& entry : app::Analyses()) {
-    // An analysis registered earlier keeps its place in `growthlens --help` (segment, users).
+    if (entry.name.find('/') != std::string::npos) continue;
     const auto named = [&entry](const CLI::App* command) {
       return command->get_name() == entry.name;
     };

@@ -56,8 +56,6 @@ void RegisterAnalyzeCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterSegmentCommands(CLI::App& app, CommandOutcome& outcome);
 void RegisterModelCommands(CLI::App& app, CommandOutcome& outcome);
 void RegisterExperimentCommands(CLI::App& app, CommandOutcome& outcome);
-void AddExperimentAnalyzeCommand(CLI::App& experiment, CommandOutcome& outcome);
-void AddExperimentSimulateCommand(CLI::App& experiment, CommandOutcome& outcome);
 void RegisterApiDocsCommand(CLI::App& app, CommandOutcome& outcome);
 
 }  // namespace growthlens::cli

@@ -50,9 +50,6 @@ struct CommandRoute {
   std::vector<std::string> fixed;         // options the server sets
   QueryParams defaults;                   // used unless the query gives them
   std::vector<std::string_view> refused;  // options this route sets itself
-  /// Set for `experiment plan`: a --metric other than proportion or mean is estimated from the
-  /// held data, handed in as this option (--data).
-  std::string data_option;
   /// csv for exports: sent as a file to save (Content-Disposition) named `export_name`.
   std::string format = "json";
   std::string export_name;
@@ -69,16 +66,7 @@ CommandRoute Route(std::string_view path, std::vector<std::string> command,
 }
 
 const std::vector<CommandRoute>& CommandRoutes() {
-  static const std::vector<CommandRoute> routes = [] {
-    return std::vector<CommandRoute>{
-        [] {
-          CommandRoute plan = Route("experiment/plan", {"experiment", "plan"}, DataNeed::kNone);
-          plan.data_option = "--data";
-          return plan;
-        }(),
-        Route("experiment/simulate", {"experiment", "simulate"}),
-    };
-  }();
+  static const std::vector<CommandRoute> routes = [] { return std::vector<CommandRoute>{}; }();
   return routes;
 }
 
@@ -221,14 +209,6 @@ const std::string& ApiServer::csrf_token() const {
   return guard_->csrf_token();
 }
 
-Reply<Result<std::string>> ApiServer::ComputeFor(const httplib::Request& request,
-                                                 CommandCall& call) {
-  return ComputeWork(request, [&call](std::stop_token stop) {
-    call.stop = std::move(stop);
-    return RunCommandCall(call);
-  });
-}
-
 Reply<Result<std::string>> ApiServer::ComputeWork(const httplib::Request& request,
                                                   const WorkFn& work) {
   const auto gone = [this, &request] { return http_->ClientGone(request); };
@@ -300,19 +280,31 @@ Reply<Answer> AnswerAnalysisRoute(const app::AnalysisEntry& entry, QueryParams p
   if (!canonical.ok()) return ErrorFromStatus(canonical.status());
   if (const Status checked = entry.check(*canonical, app::Naming::kApi); !checked.ok())
     return ErrorFromStatus(checked);
-  Reply<HeldPtr> picked = PickDataset(holdings, entry.need, asked);
-  if (const ApiError* error = std::get_if<ApiError>(&picked)) return *error;
-  const HeldPtr held = std::get<HeldPtr>(picked);
-  std::string key =
-      fmt::format("{}|{}|{}", holdings.generation, entry.name, KindName(held->kind()));
+  // Analyses of no data (a plan from given numbers) say so to a request naming a dataset.
+  const bool reads_data = entry.need == DataNeed::kWhenAsked ? entry.reads_data(*canonical)
+                                                             : entry.need != DataNeed::kNone;
+  HeldPtr held;
+  std::string key = fmt::format("{}|{}|", holdings.generation, entry.name);
+  if (reads_data) {
+    Reply<HeldPtr> picked = PickDataset(
+        holdings, entry.need == DataNeed::kWhenAsked ? DataNeed::kAny : entry.need, asked);
+    if (const ApiError* error = std::get_if<ApiError>(&picked)) return *error;
+    held = std::get<HeldPtr>(picked);
+    key += KindName(held->kind());
+  } else if (asked) {
+    return MakeError(400,
+                     fmt::format("parameter 'dataset': {}{} analyses no data", kApi, entry.name),
+                     "dataset");
+  }
   for (const auto& [name, value] : *canonical) key += fmt::format("|{}={}", name, value);
   if (auto hit = cache.Find(key)) return Answer{std::move(hit), true};
 
   Reply<Result<std::string>> computed = compute([&entry, &held, &canonical](std::stop_token stop) {
     app::RunContext context;
     context.naming = app::Naming::kApi;
-    context.source = held->source;
     context.stop = std::move(stop);
+    if (!held) return entry.run(app::RunInput(), *canonical, entry.api_format, context);
+    context.source = held->source;
     context.personas = held->personas;
     return entry.run(*held->data, *canonical, entry.api_format, context);
   });
@@ -349,19 +341,12 @@ Reply<Answer> AnswerCommandRoute(const CommandRoute& route, QueryParams params,
   call.format = route.format;
   std::string key = fmt::format("{}|{}|", holdings.generation, route.path);
   std::string held_path, held_name;
-  const bool metric_from_data =
-      !route.data_option.empty() &&
-      std::any_of(params.begin(), params.end(), [](const auto& param) {
-        return param.first == "metric" && param.second != "proportion" && param.second != "mean";
-      });
-  if (route.need != DataNeed::kNone || metric_from_data) {
-    Reply<HeldPtr> picked =
-        PickDataset(holdings, route.need == DataNeed::kNone ? DataNeed::kAny : route.need, asked);
+  if (route.need != DataNeed::kNone) {
+    Reply<HeldPtr> picked = PickDataset(holdings, route.need, asked);
     if (const ApiError* error = std::get_if<ApiError>(&picked)) return *error;
     const HeldDataset& held = *std::get<HeldPtr>(picked);
     call.input = held.source;  // held data is named, not read
     call.data = held.data;
-    if (metric_from_data) call.fixed.insert(call.fixed.end(), {route.data_option, held.path});
     held_path = held.path;
     held_name = held.source;
     key += KindName(held.kind());
@@ -395,7 +380,9 @@ Reply<Answer> AnswerCommandRoute(const CommandRoute& route, QueryParams params,
 std::optional<Reply<Answer>> AnswerRoute(std::string_view path, QueryParams params,
                                          const Holdings& holdings, ResponseCache& cache,
                                          const ComputeFn& compute) {
-  if (const app::AnalysisEntry* entry = app::FindApiRoute(path))
+  // An experiment file comes in a POST's body (upload_routes.cc), not with a GET.
+  if (const app::AnalysisEntry* entry = app::FindApiRoute(path);
+      entry != nullptr && entry->need != DataNeed::kExperimentFile)
     return AnswerAnalysisRoute(*entry, std::move(params), holdings, cache, compute);
   if (const CommandRoute* route = FindRoute(path))
     return AnswerCommandRoute(*route, std::move(params), holdings, cache, compute);

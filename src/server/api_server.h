@@ -77,8 +77,6 @@ class ApiServer {
   /// Runs `work` for `request` in the work queue, asking it to stop (through its stop token) if
   /// the client leaves or it runs too long.
   Reply<Result<std::string>> ComputeWork(const httplib::Request& request, const WorkFn& work);
-  /// Runs `call` for `request` through ComputeWork.
-  Reply<Result<std::string>> ComputeFor(const httplib::Request& request, CommandCall& call);
 
   ServerSettings settings_;
   DataShelf shelf_;

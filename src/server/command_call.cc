@@ -13,7 +13,7 @@ namespace growthlens::server {
 namespace {
 
 /// Options that read or write files, or change how the data is loaded: the server owns these.
-constexpr std::array<std::string_view, 27> kServerOwned = {"help",
+constexpr std::array<std::string_view, 26> kServerOwned = {"help",
                                                            "format",
                                                            "quiet",
                                                            "output-dir",
@@ -33,7 +33,6 @@ constexpr std::array<std::string_view, 27> kServerOwned = {"help",
                                                            "users-file",
                                                            "data-dir",
                                                            "regenerate",
-                                                           "data",
                                                            "unclosed-quotes",
                                                            "max-quoted-bytes",
                                                            "max-inflated-mb",

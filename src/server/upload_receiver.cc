@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <functional>
 #include <optional>
 
 #include "server/data_loader.h"
@@ -47,10 +48,20 @@ ScratchDirectory::~ScratchDirectory() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-Reply<ReceivedFile> ReceiveUpload(const httplib::Request& request,
-                                  const httplib::ContentReader& reader,
-                                  const std::filesystem::path& dir, const std::string& given_name,
-                                  std::string_view fallback, uint64_t max_bytes) {
+namespace {
+
+/// Where a body goes as it is read: `open` with the upload's safe name before the first byte,
+/// `write` for each piece; either may fail the upload with an error.
+struct BodySink {
+  std::function<std::optional<ApiError>(const std::string& name)> open;
+  std::function<std::optional<ApiError>(const char* data, size_t length)> write;
+};
+
+/// The body of `request` (raw, or the multipart field "file") into `sink`, at most `max_bytes`;
+/// the bytes read, or the error.
+Reply<uint64_t> ReceiveBody(const httplib::Request& request, const httplib::ContentReader& reader,
+                            const std::string& given_name, std::string_view fallback,
+                            uint64_t max_bytes, const BodySink& sink) {
   // Without a length a body ends when the connection does: a client that keeps it open would
   // hold a thread until it times out.
   if (!request.has_header("Content-Length") &&
@@ -58,8 +69,7 @@ Reply<ReceivedFile> ReceiveUpload(const httplib::Request& request,
     return MakeError(400,
                      "the request could not be read (HTTP 400); a POST needs a Content-Length, "
                      "even 0");
-  ReceivedFile received;
-  std::ofstream out;
+  uint64_t bytes = 0;
   std::optional<ApiError> failure;
   const auto open = [&](const std::string& wanted) {
     Result<std::string> safe = SafeUploadName(wanted.empty() ? std::string(fallback) : wanted);
@@ -67,23 +77,17 @@ Reply<ReceivedFile> ReceiveUpload(const httplib::Request& request,
       failure = ErrorFromStatus(safe.status());
       return false;
     }
-    received.name = *safe;
-    received.path = dir / received.name;
-    out.open(received.path, std::ios::binary | std::ios::trunc);
-    if (!out) failure = MakeError(500, "the upload could not be stored (the server's disk)");
+    failure = sink.open(*safe);
     return !failure;
   };
   const auto write = [&](const char* data, size_t length) {
-    received.bytes += length;
-    if (received.bytes > max_bytes) {
+    bytes += length;
+    if (bytes > max_bytes) {
       failure = MakeError(413, TooLarge(max_bytes));
       return false;
     }
-    if (!out.write(data, static_cast<std::streamsize>(length))) {
-      failure = MakeError(500, "the upload could not be stored (is the server's disk full?)");
-      return false;
-    }
-    return true;
+    failure = sink.write(data, length);
+    return !failure;
   };
 
   bool read = false;
@@ -108,7 +112,6 @@ Reply<ReceivedFile> ReceiveUpload(const httplib::Request& request,
     if (!open(given_name)) return *failure;
     read = reader([&](const char* data, size_t length) { return write(data, length); });
   }
-  out.close();
   if (failure) return *failure;
   if (!read && DeclaredLength(request) > max_bytes)  // refused by httplib before any byte
     return MakeError(413, TooLarge(max_bytes));
@@ -117,6 +120,53 @@ Reply<ReceivedFile> ReceiveUpload(const httplib::Request& request,
                      "parameter 'file': the upload could not be read whole (the connection "
                      "broke, or was too slow)",
                      "file");
+  return bytes;
+}
+
+}  // namespace
+
+Reply<ReceivedFile> ReceiveUpload(const httplib::Request& request,
+                                  const httplib::ContentReader& reader,
+                                  const std::filesystem::path& dir, const std::string& given_name,
+                                  std::string_view fallback, uint64_t max_bytes) {
+  ReceivedFile received;
+  std::ofstream out;
+  BodySink sink;
+  sink.open = [&](const std::string& name) -> std::optional<ApiError> {
+    received.name = name;
+    received.path = dir / received.name;
+    out.open(received.path, std::ios::binary | std::ios::trunc);
+    if (!out) return MakeError(500, "the upload could not be stored (the server's disk)");
+    return std::nullopt;
+  };
+  sink.write = [&](const char* data, size_t length) -> std::optional<ApiError> {
+    if (!out.write(data, static_cast<std::streamsize>(length)))
+      return MakeError(500, "the upload could not be stored (is the server's disk full?)");
+    return std::nullopt;
+  };
+  Reply<uint64_t> bytes = ReceiveBody(request, reader, given_name, fallback, max_bytes, sink);
+  out.close();
+  if (const ApiError* error = std::get_if<ApiError>(&bytes)) return *error;
+  received.bytes = std::get<uint64_t>(bytes);
+  return received;
+}
+
+Reply<ReceivedText> ReceiveUploadText(const httplib::Request& request,
+                                      const httplib::ContentReader& reader,
+                                      const std::string& given_name, std::string_view fallback,
+                                      uint64_t max_bytes) {
+  ReceivedText received;
+  BodySink sink;
+  sink.open = [&received](const std::string& name) -> std::optional<ApiError> {
+    received.name = name;
+    return std::nullopt;
+  };
+  sink.write = [&received](const char* data, size_t length) -> std::optional<ApiError> {
+    received.text.append(data, length);
+    return std::nullopt;
+  };
+  Reply<uint64_t> bytes = ReceiveBody(request, reader, given_name, fallback, max_bytes, sink);
+  if (const ApiError* error = std::get_if<ApiError>(&bytes)) return *error;
   return received;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
-// Request bodies that are files (uploads of data and of experiments) go straight to disk as they
-// are read, never whole into memory, and stop at the size limit (issue 14.9). They land in a
-// ScratchDirectory, which removes itself and whatever is left in it on every path out.
+// Request bodies that are files stop at the size limit (issue 14.9). Uploads of data go straight
+// to disk as they are read, never whole into memory, and land in a ScratchDirectory, which
+// removes itself and whatever is left in it on every path out. An experiment's file is parsed
+// where it is (ReceiveUploadText): it is read into memory, bounded by the same limit.
 
 #include <httplib.h>
 
@@ -47,5 +48,16 @@ Reply<ReceivedFile> ReceiveUpload(const httplib::Request& request,
                                   const httplib::ContentReader& reader,
                                   const std::filesystem::path& dir, const std::string& given_name,
                                   std::string_view fallback, uint64_t max_bytes);
+
+struct ReceivedText {
+  std::string name;  // as it will be shown
+  std::string text;  // the bytes as sent
+};
+
+/// The body of `request` as ReceiveUpload reads it, into memory: the same names, limit and errors.
+Reply<ReceivedText> ReceiveUploadText(const httplib::Request& request,
+                                      const httplib::ContentReader& reader,
+                                      const std::string& given_name, std::string_view fallback,
+                                      uint64_t max_bytes);
 
 }  // namespace growthlens::server

@@ -1,6 +1,7 @@
 // The routes that take a file in their body: POST /api/v1/upload and /api/v1/experiment/analyze.
 // The checks that need no body (parameters, another load running) answer before a byte of it is
-// read; the body then streams to disk (upload_receiver.h).
+// read; an upload of data then streams to disk, an experiment's file into memory
+// (upload_receiver.h).
 
 #include <fmt/format.h>
 #include <httplib.h>
@@ -9,7 +10,9 @@
 #include <filesystem>
 #include <optional>
 
+#include "app/analysis_registry.h"
 #include "cli/json_text.h"
+#include "io/input_buffer.h"
 #include "server/api_responses.h"
 #include "server/api_server.h"
 #include "server/column_preview.h"
@@ -132,40 +135,53 @@ void ApiServer::AddUploadRoutes() {
     SendJson(response, 200, cli::JsonText(DatasetJson(**held)) + "\n");
   });
 
+  // The experiment's file is parsed in memory by the reader the CLI uses (app/experiment_data.h):
+  // errors name the upload and its line or column.
   http.Post("/api/v1/experiment/analyze", [this, refuse](const httplib::Request& request,
                                                          httplib::Response& response,
                                                          const httplib::ContentReader& reader) {
+    const app::AnalysisEntry& entry = *app::FindAnalysis("experiment/analyze");
     QueryParams params = ParseQuery(request.target);
     const std::string given_name = TakeParam(params, "name").value_or("");
-    // A directory per request, so that concurrent uploads of one name do not meet; removed on
-    // every way out, exceptions included.
-    Reply<Upload> received =
-        ReceiveInto(std::filesystem::temp_directory_path() /
-                        fmt::format("growthlens-{}-{}", ::getpid(), uploads_.fetch_add(1)),
-                    request, reader, given_name, "experiment.csv", settings_.max_upload_bytes);
+    Result<app::ParamText> canonical =
+        app::Canonical(entry.params, params, app::Naming::kApi, entry.name);
+    if (!canonical.ok()) return refuse(request, response, ErrorFromStatus(canonical.status()));
+    if (const Status checked = entry.check(*canonical, app::Naming::kApi); !checked.ok())
+      return refuse(request, response, ErrorFromStatus(checked));
+    Reply<ReceivedText> received = ReceiveUploadText(request, reader, given_name, "experiment.csv",
+                                                     settings_.max_upload_bytes);
     if (const ApiError* error = std::get_if<ApiError>(&received))
       return refuse(request, response, *error);
-    const ReceivedFile& file = std::get<Upload>(received).file;
-    if (file.bytes == 0)
+    ReceivedText& file = std::get<ReceivedText>(received);
+    if (file.text.empty())
       return SendError(response,
                        MakeError(400,
                                  "parameter 'file': send the experiment CSV (one row per user, "
                                  "or per variant and metric) as the body or the field 'file'",
                                  "file"));
-    CommandCall call;
-    call.command = {"experiment", "analyze"};
-    call.params = std::move(params);
-    call.input = file.path.string();
-    Reply<Result<std::string>> computed = ComputeFor(request, call);
+    if (file.text.starts_with("\x1f\x8b"))
+      return SendError(response, MakeError(400,
+                                           fmt::format("parameter 'file': {} is gzip-compressed; "
+                                                       "send the experiment CSV uncompressed",
+                                                       file.name),
+                                           "file"));
+    Result<InputBuffer> text =
+        InputBuffer::FromText(std::move(file.text), Encoding::kAuto, file.name);
+    if (!text.ok()) return SendStatusError(response, text.status());
+    Reply<Result<std::string>> computed =
+        ComputeWork(request, [&entry, &canonical, &text, &file](std::stop_token stop) {
+          app::RunContext context;
+          context.naming = app::Naming::kApi;
+          context.source = file.name;
+          context.stop = std::move(stop);
+          return entry.run(app::RunInput(app::InputText{file.name, text->text()}), *canonical,
+                           app::OutputFormat::kJson, context);
+        });
     if (const ApiError* error = std::get_if<ApiError>(&computed))
       return SendError(response, *error);
     Result<std::string>& result = std::get<Result<std::string>>(computed);
-    // Name the upload, not the temporary file.
-    if (!result.ok())
-      return SendStatusError(response,
-                             Status(result.status().code(),
-                                    NameSources(result.status().message(), call.input, file.name)));
-    SendJson(response, 200, NameSources(std::move(result).value(), call.input, file.name));
+    if (!result.ok()) return SendStatusError(response, result.status());
+    SendJson(response, 200, std::move(result).value());
   });
 }
 

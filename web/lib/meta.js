@@ -34,3 +34,24 @@ export function campaigns() {
 export function verdicts() {
   return enums().verdicts;
 }
+
+/** The campaign simulator's verdicts, in the order worth running, underpowered, no effect
+ * assumed, cannot tell. */
+export function campaignVerdicts() {
+  return enums().campaign_verdicts;
+}
+
+/** The simulator's actions, in the order run now, within reach, big lifts only, not testable. */
+export function campaignActions() {
+  return enums().campaign_actions;
+}
+
+/** What a plan's metric is when given, not estimated: [{value: 'proportion', label}, ...]. */
+export function metricKinds() {
+  return enums().metric_kinds;
+}
+
+/** The per-user metrics a plan estimates from loaded data of a kind ('usage', 'transactions'). */
+export function perUserMetrics(kind) {
+  return enums().per_user_metrics[kind] || [];
+}

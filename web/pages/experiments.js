@@ -6,7 +6,7 @@ import * as state from '../lib/state.js';
 import { h, clear, card, chartCard, table, segmented, field, select, trackedDebounce, errorBox, spinner, badge, markInvalid, empty } from '../lib/ui.js';
 import { plot, emptyChart, loading } from '../lib/charts.js';
 import { palette, alpha } from '../lib/palette.js';
-import { campaigns, personaTiers, rfmSegments, verdicts } from '../lib/meta.js';
+import { campaignActions, campaigns, campaignVerdicts, metricKinds, perUserMetrics, personaTiers, rfmSegments, verdicts } from '../lib/meta.js';
 
 let tab = 'plan';
 
@@ -40,11 +40,16 @@ const plan = {
   dataMetric: '',
 };
 
-// Per-user metrics `experiment plan` estimates from the held data (docs/ANALYTICS.md, Plan).
-const DATA_METRICS = {
-  usage: [['events', 'events per user'], ['active_days', 'active days per user'], ['recency', 'days since last active']],
-  transactions: [['revenue', 'revenue per customer'], ['orders', 'orders per customer'], ['aov', 'average order value'], ['recency', 'days since last order']],
+// Per-user metrics `experiment plan` estimates from the held data (docs/ANALYTICS.md, Plan): the
+// names come from the API; these are their words on the page (a name without words shows as is).
+const DATA_METRIC_WORDS = {
+  usage: { events: 'events per user', active_days: 'active days per user', recency: 'days since last active', monetary: 'events per user (RFM)', frequency: 'active days per user (RFM)' },
+  transactions: { revenue: 'revenue per customer', orders: 'orders per customer', aov: 'average order value', recency: 'days since last order', monetary: 'revenue per customer (RFM)', frequency: 'orders per customer (RFM)' },
 };
+// The RFM aliases estimate the same numbers as the plain names: offered once.
+const dataMetrics = (kind) => perUserMetrics(kind).filter((m) => m !== 'monetary' && m !== 'frequency')
+  .map((m) => [m, (DATA_METRIC_WORDS[kind] || {})[m] || m.replace(/_/g, ' ')]);
+const capitalised = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 
 function planner(ctx, root) {
   const inputs = {};
@@ -79,12 +84,12 @@ function planner(ctx, root) {
   };
   // "From the data": the baseline and standard deviation of a per-user metric of the loaded data.
   const dataChoices = ['usage', 'transactions'].filter((k) => state.dataset(k))
-    .flatMap((k) => DATA_METRICS[k].map(([m, label]) => [`${k}:${m}`, `${state.KIND_LABEL[k]}: ${label}`]));
+    .flatMap((k) => dataMetrics(k).map(([m, label]) => [`${k}:${m}`, `${state.KIND_LABEL[k]}: ${label}`]));
   if (!dataChoices.some(([v]) => v === plan.dataMetric)) plan.dataMetric = dataChoices.length ? dataChoices[0][0] : '';
   const dataSelect = select(dataChoices.length ? dataChoices : [['', 'no data loaded']], plan.dataMetric, (v) => { plan.dataMetric = v; changed(); }, { dataset: { param: 'metric' } });
   f.data = field('Per-user metric', dataSelect, 'mean and standard deviation estimated from the loaded data');
   if (plan.metric === 'data' && !dataChoices.length) plan.metric = 'proportion';
-  const metricChoices = [['proportion', 'Conversion rate'], ['mean', 'Mean']];
+  const metricChoices = metricKinds().map((k) => [k.value, capitalised(k.label)]);
   if (dataChoices.length) metricChoices.push(['data', 'From the data']);
   const metricSw = field('Metric', segmented(metricChoices, plan.metric, (v) => {
     plan.metric = v;
@@ -562,7 +567,8 @@ function simulator(ctx, root) {
   })());
 }
 
-const SIM_TONE = { 'worth running': 'good', underpowered: 'warn', 'no effect assumed': 'info', 'cannot tell': 'info' };
+// The simulator's verdicts and actions are spelled by the API (GET /api/v1/meta), in a fixed order.
+const simTone = (decision) => ['good', 'warn', 'info', 'info'][campaignVerdicts().indexOf(decision)] || 'info';
 
 function effectText(r) {
   const e = r.effect || {};
@@ -579,7 +585,9 @@ function drawSimulation(r, out, matrix, detail) {
   const p = palette();
   const s = r.settings || {};
   const w = r.window || {};
-  const best = results.find((x) => x.decision === 'worth running');
+  const [worthRunning] = campaignVerdicts();
+  const [runNow, withinReach] = campaignActions();
+  const best = results.find((x) => x.decision === worthRunning);
   const summary = r.summary || {};
   const recommendations = r.recommendations || [];
   const closest = recommendations[0];
@@ -587,7 +595,7 @@ function drawSimulation(r, out, matrix, detail) {
   const headline = best
     ? [badge('WORTH RUNNING', 'good'), h('span', `${best.campaign} on ${best.segment}`)]
     : closest
-      ? [badge(closest.action === 'within reach' ? 'WITHIN REACH' : 'NEEDS A BIGGER LIFT', 'warn'), h('span', `closest: ${closest.campaign} on ${closest.segment}`)]
+      ? [badge(closest.action === withinReach ? 'WITHIN REACH' : 'NEEDS A BIGGER LIFT', 'warn'), h('span', `closest: ${closest.campaign} on ${closest.segment}`)]
       : [badge('NOT TESTABLE', 'warn'), h('span', 'no campaign can be tested on these segments')];
   clear(out,
     h('div.row', h('span.verdict', { dataset: { testid: 'simulate-verdict' } }, headline[0]), headline[1]),
@@ -596,8 +604,8 @@ function drawSimulation(r, out, matrix, detail) {
       : null,
     h('div.result-grid',
       h('div.stat', h('div.stat-label', 'Simulated'), h('div.stat-value', `${results.length} × ${fmt.int(s.runs)}`)),
-      h('div.stat', h('div.stat-label', 'Run now'), h('div.stat-value', `${fmt.int(summary['run now'] || 0)} of ${results.length}`)),
-      h('div.stat', h('div.stat-label', 'Within reach'), h('div.stat-value', fmt.int(summary['within reach'] || 0))),
+      h('div.stat', h('div.stat-label', 'Run now'), h('div.stat-value', `${fmt.int(summary[runNow] || 0)} of ${results.length}`)),
+      h('div.stat', h('div.stat-label', 'Within reach'), h('div.stat-value', fmt.int(summary[withinReach] || 0))),
       h('div.stat', h('div.stat-label', 'Outcome window'), h('div.stat-value', { style: { fontSize: '15px' } }, `${fmt.date(w.first)} – ${fmt.date(w.last)}`)),
       h('div.stat', h('div.stat-label', 'Users before it'), h('div.stat-value', fmt.int(r.pre_period_users)))),
     (r.skipped_segments || []).length
@@ -630,7 +638,7 @@ function drawSimulation(r, out, matrix, detail) {
     const rel = d.relative || {};
     const g = x.guardrail;
     clear(detail, card({ title: `${x.campaign} on ${x.segment}`, note: x.hypothesis },
-      h(`div.banner.${SIM_TONE[x.decision] === 'good' ? 'good' : 'warn'}`, h('div', badge(x.decision, SIM_TONE[x.decision]), ' ', x.reason)),
+      h(`div.banner.${simTone(x.decision) === 'good' ? 'good' : 'warn'}`, h('div', badge(x.decision, simTone(x.decision)), ' ', x.reason)),
       h('div.result-grid',
         h('div.stat', h('div.stat-label', 'Users'), h('div.stat-value', fmt.int(x.users))),
         h('div.stat', h('div.stat-label', `Baseline ${x.metric.name}`), h('div.stat-value', baselineText(x))),
@@ -655,7 +663,7 @@ function drawSimulation(r, out, matrix, detail) {
       { key: 'needed', label: 'Users needed', num: true, render: (x) => (x.needed ? h('span', fmt.int(x.needed.total), h('div.small.muted', x.needed_multiple ? `${fmt.num(x.needed_multiple, 1)}× the segment` : '')) : fmt.DASH) },
       { key: 'detectable_relative_lift', label: 'Detects', num: true, render: (x) => (x.detectable_relative_lift === null ? fmt.DASH : `${fmt.signedPct(x.detectable_relative_lift, 1)}+`) },
       { key: 'guardrail', label: 'AOV guardrail', render: (x) => (x.guardrail ? badge(x.guardrail.decision || '–', x.guardrail.decision === 'holds' ? 'good' : x.guardrail.decision === 'fails' ? 'bad' : 'warn') : h('span.muted', '–')) },
-      { key: 'decision', label: 'Verdict', render: (x) => h('div', { title: x.reason }, badge(x.decision, SIM_TONE[x.decision] || 'info'), x.advice ? h('div.small.muted', { style: { maxWidth: '320px' } }, x.advice.text) : null) },
+      { key: 'decision', label: 'Verdict', render: (x) => h('div', { title: x.reason }, badge(x.decision, simTone(x.decision)), x.advice ? h('div.small.muted', { style: { maxWidth: '320px' } }, x.advice.text) : null) },
     ], results, { testid: 'simulate-results' })));
   }
 }

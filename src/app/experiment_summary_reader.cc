@@ -9,12 +9,12 @@
 #include <map>
 #include <utility>
 
-#include "cli/experiment_inputs.h"
+#include "app/experiment_data.h"
 #include "io/column_mapping.h"
 #include "io/csv_cursor.h"
 #include "stats/arm_stats.h"
 
-namespace growthlens::cli {
+namespace growthlens::app {
 
 namespace {
 
@@ -28,7 +28,7 @@ struct ArmRow {
   double sum = 0, sum_squares = 0;
 };
 
-Result<double> ParseNumber(std::string_view text, const std::string& where) {
+Result<double> ParseSummaryNumber(std::string_view text, const std::string& where) {
   double value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
@@ -42,7 +42,7 @@ constexpr double kMaxCount = 9007199254740992.0;
 
 Result<std::int64_t> ParseCount(std::string_view text, const std::string& where,
                                 const char* column) {
-  Result<double> value = ParseNumber(text, fmt::format("{} column {}", where, column));
+  Result<double> value = ParseSummaryNumber(text, fmt::format("{} column {}", where, column));
   if (!value.ok()) return value.status();
   if (!(*value >= 0 && *value <= kMaxCount) || *value != std::floor(*value))
     return Status(ErrorCode::kParseError,
@@ -100,9 +100,10 @@ Result<std::vector<ArmRow>> ReadRows(std::string_view text, const std::string& p
       row.proportion = true;
       row.successes = *successes;
     } else {
-      Result<double> sum = ParseNumber(field("sum"), where + " column sum");
+      Result<double> sum = ParseSummaryNumber(field("sum"), where + " column sum");
       if (!sum.ok()) return sum.status();
-      Result<double> squares = ParseNumber(field("sumsquares"), where + " column sum_squares");
+      Result<double> squares =
+          ParseSummaryNumber(field("sumsquares"), where + " column sum_squares");
       if (!squares.ok()) return squares.status();
       if (*squares < 0)
         return Status(ErrorCode::kParseError,
@@ -189,4 +190,4 @@ Result<ExperimentData> ReadSummaryExperiment(std::string_view text, const std::s
   return data;
 }
 
-}  // namespace growthlens::cli
+}  // namespace growthlens::app

@@ -3,12 +3,10 @@
 //   - a per-arm summary CSV (header variant, metric, n and sum, sum_squares or successes);
 //   - one row per user (a variant column and metric columns), streamed on every core, with
 //     CUPED covariates, ratio metrics and winsorisation applied on the way.
-// LooksLikeSummary tells them apart by the header.
+// LooksLikeSummary tells them apart by the header; ReadExperiment does both. The text is in
+// memory: a file the CLI read, or the body of POST /api/v1/experiment/analyze.
 //
-//   CsvPreview preview = *PreviewCsv(text, path);
-//   Result<ExperimentData> data = LooksLikeSummary(preview)
-//                                     ? ReadSummaryExperiment(text, path, preview)
-//                                     : ReadPerUserExperiment(text, path, preview, options);
+//   Result<ExperimentData> data = ReadExperiment(text, "test.csv", options);
 
 #include <cstdint>
 #include <optional>
@@ -16,11 +14,12 @@
 #include <string_view>
 #include <vector>
 
+#include "app/param_spec.h"
 #include "core/status.h"
 #include "io/unit_table_reader.h"
 #include "stats/metric_arms.h"
 
-namespace growthlens::cli {
+namespace growthlens::app {
 
 /// One column capped by --winsorize.
 struct CapReport {
@@ -48,6 +47,7 @@ struct PerUserOptions {
   std::vector<std::string> ratios;      ///< "NAME=NUM/DEN"
   std::optional<double> winsorize;      ///< cap at this percentile (0.99)
   unsigned threads = 0;
+  Naming naming = Naming::kCli;  ///< how errors name the options above
 };
 
 /// True when the header has variant, metric and n columns (the summary format).
@@ -60,7 +60,13 @@ Result<ExperimentData> ReadPerUserExperiment(std::string_view text, const std::s
                                              const CsvPreview& preview,
                                              const PerUserOptions& options);
 
+/// `text` (UTF-8) read as an experiment: a per-arm summary when its header says so (per-user
+/// options are then refused, naming them), else one row per user with `options`. Errors name
+/// `name` and the line or column at fault.
+Result<ExperimentData> ReadExperiment(std::string_view text, const std::string& name,
+                                      const PerUserOptions& options);
+
 /// The header column called `wanted`: exact, else case-, space- and underscore-insensitively.
 std::optional<std::size_t> FindColumn(const CsvPreview& preview, std::string_view wanted);
 
-}  // namespace growthlens::cli
+}  // namespace growthlens::app

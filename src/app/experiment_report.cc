@@ -1,4 +1,4 @@
-#include "cli/experiment_report.h"
+#include "app/experiment_report.h"
 
 #include <fmt/format.h>
 
@@ -6,9 +6,9 @@
 #include <cmath>
 #include <vector>
 
-#include "cli/analysis_view.h"
+#include "app/table_view.h"
 
-namespace growthlens::cli {
+namespace growthlens::app {
 
 namespace {
 
@@ -16,18 +16,19 @@ constexpr const char* kSequentialMethod =
     "normal-mixture confidence sequence of Howard, Ramdas, McAuliffe and Sekhon (2021), as "
     "GrowthBook's sequential testing";
 
-bool AnyCuped(const stats::ExperimentAnalysis& analysis) {
+bool AnyCupedMetric(const stats::ExperimentAnalysis& analysis) {
   return std::any_of(analysis.results.begin(), analysis.results.end(),
                      [](const stats::ComparisonResult& r) { return r.cuped.has_value(); });
 }
 
-const stats::MetricArms* FindMetric(const ExperimentData& data, const std::string& name) {
+const stats::MetricArms* FindMetricArms(const ExperimentData& data, const std::string& name) {
   for (const stats::MetricArms& metric : data.metrics)
     if (metric.name == name) return &metric;
   return nullptr;
 }
 
-View ComparisonView(const stats::ExperimentAnalysis& analysis, const ExperimentData& data) {
+View ExperimentComparisonView(const stats::ExperimentAnalysis& analysis,
+                              const ExperimentData& data) {
   View view;
   view.columns = {{"metric", "Metric", Align::kLeft},
                   {"variant", "Variant", Align::kLeft},
@@ -73,7 +74,7 @@ View ComparisonView(const stats::ExperimentAnalysis& analysis, const ExperimentD
   view.rows = analysis.results.size();
   view.row = [&analysis, &data](size_t row, std::vector<Cell>& cells) {
     const stats::ComparisonResult& r = analysis.results[row];
-    const stats::MetricArms* metric = FindMetric(data, r.metric);
+    const stats::MetricArms* metric = FindMetricArms(data, r.metric);
     const stats::CupedAdjustment* adjustment =
         r.cuped && metric != nullptr && metric->cuped ? &*metric->cuped : nullptr;
     const stats::LiftEstimate& a = r.reported.absolute;
@@ -127,12 +128,13 @@ View ComparisonView(const stats::ExperimentAnalysis& analysis, const ExperimentD
   return view;
 }
 
-std::string PercentileName(double percentile) {
+std::string PercentileText(double percentile) {
   return fmt::format("{:g}th percentile", percentile * 100.0);
 }
 
-std::string Headline(const stats::ExperimentAnalysis& analysis, const ExperimentData& data,
-                     const ExperimentReportSettings& settings) {
+std::string ExperimentHeadline(const stats::ExperimentAnalysis& analysis,
+                               const ExperimentData& data,
+                               const ExperimentReportSettings& settings) {
   std::string out = fmt::format(
       "Experiment {} ({}, {} rows): control '{}', {} treatment arm(s), {} metric(s), alpha {}, "
       "{} correction\n",
@@ -147,7 +149,7 @@ std::string Headline(const stats::ExperimentAnalysis& analysis, const Experiment
   if (data.winsorize) {
     out += fmt::format(
         "Winsorized at the {} of all arms pooled (linear interpolation, numpy's default):",
-        PercentileName(*data.winsorize));
+        PercentileText(*data.winsorize));
     if (data.caps.empty()) out += " no column to cap (0/1 columns and covariates are not capped)";
     for (size_t idx = 0; idx < data.caps.size(); ++idx)
       out +=
@@ -175,7 +177,7 @@ std::string Headline(const stats::ExperimentAnalysis& analysis, const Experiment
   return out;
 }
 
-nlohmann::ordered_json JsonNumber(double value) {
+nlohmann::ordered_json JsonNumberOrNull(double value) {
   return std::isfinite(value) ? nlohmann::ordered_json(value) : nullptr;
 }
 
@@ -184,11 +186,11 @@ nlohmann::ordered_json JsonNumber(double value) {
 std::string RenderExperimentReport(const stats::ExperimentAnalysis& analysis,
                                    const ExperimentData& data,
                                    const ExperimentReportSettings& settings, OutputFormat format) {
-  const View view = ComparisonView(analysis, data);
-  const bool cuped = AnyCuped(analysis);
+  const View view = ExperimentComparisonView(analysis, data);
+  const bool cuped = AnyCupedMetric(analysis);
   switch (format) {
     case OutputFormat::kTable: {
-      std::string out = Headline(analysis, data, settings) + "\n";
+      std::string out = ExperimentHeadline(analysis, data, settings) + "\n";
       // Comparison columns, then absolute lifts (without CUPED) or the covariate's effect (with).
       std::vector<std::string_view> columns = {"metric",       "variant",       "role",
                                                "type",         "n_control",     "n_treatment",
@@ -243,7 +245,7 @@ std::string RenderExperimentReport(const stats::ExperimentAnalysis& analysis,
         std::vector<nlohmann::ordered_json> caps;
         for (const CapReport& cap : data.caps)
           caps.push_back({{"column", cap.column},
-                          {"cap", JsonNumber(cap.cap)},
+                          {"cap", JsonNumberOrNull(cap.cap)},
                           {"capped", cap.capped},
                           {"values", cap.values}});
         json.Set("winsorize", {{"percentile", *data.winsorize},
@@ -257,10 +259,10 @@ std::string RenderExperimentReport(const stats::ExperimentAnalysis& analysis,
           if (!metric.cuped) continue;
           nlohmann::ordered_json reduction = nlohmann::ordered_json::object();
           for (size_t arm = 0; arm < data.arms.size(); ++arm)
-            reduction[data.arms[arm]] = JsonNumber(metric.cuped->variance_reduction[arm]);
+            reduction[data.arms[arm]] = JsonNumberOrNull(metric.cuped->variance_reduction[arm]);
           items.push_back({{"metric", metric.name},
                            {"covariate", metric.cuped->covariate},
-                           {"theta", JsonNumber(metric.cuped->theta)},
+                           {"theta", JsonNumberOrNull(metric.cuped->theta)},
                            {"arm_variance_reduction", reduction}});
         }
         json.SetList("cuped", items);
@@ -276,4 +278,4 @@ std::string RenderExperimentReport(const stats::ExperimentAnalysis& analysis,
   return "";
 }
 
-}  // namespace growthlens::cli
+}  // namespace growthlens::app

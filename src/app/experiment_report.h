@@ -7,11 +7,11 @@
 #include <optional>
 #include <string>
 
-#include "cli/experiment_inputs.h"
-#include "cli/output_format.h"
+#include "app/analysis_registry.h"
+#include "app/experiment_data.h"
 #include "stats/experiment_analysis.h"
 
-namespace growthlens::cli {
+namespace growthlens::app {
 
 struct ExperimentReportSettings {
   std::string input;
@@ -26,4 +26,4 @@ std::string RenderExperimentReport(const stats::ExperimentAnalysis& analysis,
                                    const ExperimentData& data,
                                    const ExperimentReportSettings& settings, OutputFormat format);
 
-}  // namespace growthlens::cli
+}  // namespace growthlens::app

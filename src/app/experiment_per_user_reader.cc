@@ -9,15 +9,15 @@
 #include <map>
 #include <utility>
 
-#include "cli/experiment_inputs.h"
+#include "app/experiment_data.h"
 
-#include "cli/command.h"
+#include "app/param_spec.h"
 #include "io/column_mapping.h"
 #include "io/encoding.h"
 #include "stats/unit_metrics.h"
 #include "stats/winsorize.h"
 
-namespace growthlens::cli {
+namespace growthlens::app {
 
 namespace {
 
@@ -25,12 +25,22 @@ std::string ColumnList(const CsvPreview& preview) {
   return fmt::format("{}", fmt::join(preview.header, ", "));
 }
 
+/// An option's name as the person who gave it knows it: "--metrics" or "parameter 'metrics'".
+std::string OptionName(std::string_view name, const PerUserOptions& options) {
+  return ShownName(name, options.naming);
+}
+
+Status BadOption(std::string message) {
+  return Status(ErrorCode::kInvalidArgument, std::move(message));
+}
+
 Result<size_t> RequireColumn(const CsvPreview& preview, const std::string& name,
-                             std::string_view option, const std::string& file) {
+                             std::string_view option, const std::string& file,
+                             const PerUserOptions& options) {
   const std::optional<size_t> found = FindColumn(preview, name);
   if (!found)
-    return Invalid(fmt::format("{} '{}': {} has no such column (columns: {})", option, name, file,
-                               ColumnList(preview)));
+    return BadOption(fmt::format("{} '{}': {} has no such column (columns: {})",
+                                 OptionName(option, options), name, file, ColumnList(preview)));
   return *found;
 }
 
@@ -60,7 +70,7 @@ struct RatioSpec {
 };
 
 /// The metric columns (header indices) and ratios, with the covariate of each metric.
-struct Plan {
+struct ColumnPlan {
   size_t variant = 0;
   std::vector<size_t> metrics;
   std::map<size_t, size_t> covariate_of;  // metric column -> covariate column
@@ -68,11 +78,12 @@ struct Plan {
   std::vector<size_t> covariates;
 };
 
-Result<Plan> PlanColumns(const CsvPreview& preview, const std::string& file,
-                         const PerUserOptions& options) {
-  Plan plan;
+Result<ColumnPlan> PlanColumns(const CsvPreview& preview, const std::string& file,
+                               const PerUserOptions& options) {
+  ColumnPlan plan;
   if (!options.variant_column.empty()) {
-    Result<size_t> variant = RequireColumn(preview, options.variant_column, "--variant-col", file);
+    Result<size_t> variant =
+        RequireColumn(preview, options.variant_column, "variant-col", file, options);
     if (!variant.ok()) return variant.status();
     plan.variant = *variant;
   } else {
@@ -82,8 +93,8 @@ Result<Plan> PlanColumns(const CsvPreview& preview, const std::string& file,
     if (!variant)
       return Status(ErrorCode::kSchemaError,
                     fmt::format("{}: no column named variant, group, version or arm; name the "
-                                "variant column with --variant-col (columns: {})",
-                                file, ColumnList(preview)));
+                                "variant column with {} (columns: {})",
+                                file, OptionName("variant-col", options), ColumnList(preview)));
     plan.variant = *variant;
   }
 
@@ -93,13 +104,14 @@ Result<Plan> PlanColumns(const CsvPreview& preview, const std::string& file,
   for (const std::string& item : options.covariates) {
     const size_t colon = item.find(':');
     const std::string column_name = colon == std::string::npos ? item : item.substr(colon + 1);
-    Result<size_t> covariate = RequireColumn(preview, column_name, "--covariate", file);
+    Result<size_t> covariate = RequireColumn(preview, column_name, "covariate", file, options);
     if (!covariate.ok()) return covariate.status();
     plan.covariates.push_back(*covariate);
     if (colon == std::string::npos) {
       every_metric_covariate = *covariate;
     } else {
-      Result<size_t> metric = RequireColumn(preview, item.substr(0, colon), "--covariate", file);
+      Result<size_t> metric =
+          RequireColumn(preview, item.substr(0, colon), "covariate", file, options);
       if (!metric.ok()) return metric.status();
       named_covariates[*metric] = *covariate;
     }
@@ -109,17 +121,21 @@ Result<Plan> PlanColumns(const CsvPreview& preview, const std::string& file,
     const size_t equals = item.find('=');
     const size_t slash = item.find('/', equals == std::string::npos ? 0 : equals);
     if (equals == std::string::npos || equals == 0 || slash == std::string::npos)
-      return Invalid(fmt::format(
-          "--ratio '{}': expected NAME=NUMERATOR/DENOMINATOR, e.g. aov=revenue/orders", item));
+      return BadOption(
+          fmt::format("{} '{}': expected NAME=NUMERATOR/DENOMINATOR, e.g. "
+                      "aov=revenue/orders",
+                      OptionName("ratio", options), item));
     RatioSpec ratio;
     ratio.name = item.substr(0, equals);
     // The name is the user's own label, not a column: it reaches the report as it is.
     if (!IsValidUtf8(ratio.name))
-      return Invalid("--ratio: the name before '=' is not valid UTF-8 text");
+      return BadOption(OptionName("ratio", options) +
+                       ": the name before '=' is not valid UTF-8 text");
     Result<size_t> numerator =
-        RequireColumn(preview, item.substr(equals + 1, slash - equals - 1), "--ratio", file);
+        RequireColumn(preview, item.substr(equals + 1, slash - equals - 1), "ratio", file, options);
     if (!numerator.ok()) return numerator.status();
-    Result<size_t> denominator = RequireColumn(preview, item.substr(slash + 1), "--ratio", file);
+    Result<size_t> denominator =
+        RequireColumn(preview, item.substr(slash + 1), "ratio", file, options);
     if (!denominator.ok()) return denominator.status();
     ratio.numerator = *numerator;
     ratio.denominator = *denominator;
@@ -132,15 +148,17 @@ Result<Plan> PlanColumns(const CsvPreview& preview, const std::string& file,
   };
   if (!options.metrics.empty()) {
     for (const std::string& name : options.metrics) {
-      Result<size_t> metric = RequireColumn(preview, name, "--metrics", file);
+      Result<size_t> metric = RequireColumn(preview, name, "metrics", file, options);
       if (!metric.ok()) return metric.status();
       if (*metric == plan.variant)
-        return Invalid(fmt::format("--metrics '{}': that is the variant column", name));
+        return BadOption(fmt::format("{} '{}': that is the variant column",
+                                     OptionName("metrics", options), name));
       if (is_covariate(*metric))
-        return Invalid(
-            fmt::format("--metrics '{}': also named as a --covariate; a pre-period "
+        return BadOption(
+            fmt::format("{} '{}': also named as a {}; a pre-period "
                         "covariate is not a metric of the experiment",
-                        name));
+                        OptionName("metrics", options), name,
+                        options.naming == Naming::kCli ? "--covariate" : "covariate"));
       if (std::find(plan.metrics.begin(), plan.metrics.end(), *metric) == plan.metrics.end())
         plan.metrics.push_back(*metric);
     }
@@ -152,14 +170,15 @@ Result<Plan> PlanColumns(const CsvPreview& preview, const std::string& file,
     if (plan.metrics.empty() && plan.ratios.empty())
       return Status(ErrorCode::kSchemaError,
                     fmt::format("{}: no numeric metric column besides the variant '{}' and ids; "
-                                "name the metrics with --metrics (columns: {})",
-                                file, preview.header[plan.variant], ColumnList(preview)));
+                                "name the metrics with {} (columns: {})",
+                                file, preview.header[plan.variant], OptionName("metrics", options),
+                                ColumnList(preview)));
   }
   for (const auto& [metric, covariate] : named_covariates)
     if (std::find(plan.metrics.begin(), plan.metrics.end(), metric) == plan.metrics.end())
-      return Invalid(fmt::format("--covariate '{}:{}': '{}' is not one of the metrics",
-                                 preview.header[metric], preview.header[covariate],
-                                 preview.header[metric]));
+      return BadOption(fmt::format("{} '{}:{}': '{}' is not one of the metrics",
+                                   OptionName("covariate", options), preview.header[metric],
+                                   preview.header[covariate], preview.header[metric]));
   for (size_t metric : plan.metrics) {
     const auto named = named_covariates.find(metric);
     if (named != named_covariates.end())
@@ -167,8 +186,8 @@ Result<Plan> PlanColumns(const CsvPreview& preview, const std::string& file,
     else if (every_metric_covariate)
       plan.covariate_of[metric] = *every_metric_covariate;
     if (plan.covariate_of.count(metric) && plan.covariate_of[metric] == metric)
-      return Invalid(
-          fmt::format("--covariate: '{}' cannot be its own covariate", preview.header[metric]));
+      return BadOption(fmt::format("{}: '{}' cannot be its own covariate",
+                                   OptionName("covariate", options), preview.header[metric]));
   }
   return plan;
 }
@@ -187,7 +206,7 @@ std::optional<size_t> FindColumn(const CsvPreview& preview, std::string_view wan
 Result<ExperimentData> ReadPerUserExperiment(std::string_view text, const std::string& name,
                                              const CsvPreview& preview,
                                              const PerUserOptions& options) {
-  Result<Plan> plan = PlanColumns(preview, name, options);
+  Result<ColumnPlan> plan = PlanColumns(preview, name, options);
   if (!plan.ok()) return plan.status();
 
   // Every column read once, in header order; ratio denominators are counts.
@@ -237,8 +256,9 @@ Result<ExperimentData> ReadPerUserExperiment(std::string_view text, const std::s
       Result<stats::WinsorizeResult> capped =
           stats::Winsorize(table->values[idx], *options.winsorize);
       if (!capped.ok())
-        return Invalid(
-            fmt::format("--winsorize {}: {}", *options.winsorize, capped.status().message()));
+        return BadOption(fmt::format(
+            "{}: {}", GivenText("winsorize", options.naming, fmt::format("{}", *options.winsorize)),
+            capped.status().message()));
       data.caps.push_back(
           {preview.header[column], capped->upper_cap, capped->capped, table->values[idx].size()});
     }
@@ -274,4 +294,4 @@ Result<ExperimentData> ReadPerUserExperiment(std::string_view text, const std::s
   return data;
 }
 
-}  // namespace growthlens::cli
+}  // namespace growthlens::app
