@@ -18,9 +18,9 @@ inline constexpr uint64_t kMaxSweptClusters = app::kMaxSweptPersonas;      // --
 inline constexpr uint64_t kMaxInitialisations = app::kMaxInitialisations;  // --n-init
 inline constexpr uint64_t kMaxStabilitySeeds = app::kMaxStabilitySeeds;    // also evaluate --seeds
 inline constexpr uint64_t kMaxSilhouetteRows = app::kMaxSilhouetteRows;    // silhouette rows
-inline constexpr uint64_t kMaxPeriods = 10'000;             // --max-periods
-inline constexpr uint64_t kMaxThreads = 1024;               // --threads
-inline constexpr uint64_t kMaxExamples = 1'000;             // ingest --examples
+inline constexpr uint64_t kMaxPeriods = 10'000;                            // --max-periods
+inline constexpr uint64_t kMaxThreads = 1024;                              // --threads
+inline constexpr uint64_t kMaxExamples = 1'000;                            // ingest --examples
 inline constexpr uint64_t kMaxGeneratedRows = 100'000'000;  // generate and demo sizes
 inline constexpr uint64_t kMaxSeed = UINT64_MAX;
 
