@@ -26,7 +26,6 @@
 #include "io/atomic_file.h"
 #include "server/api_error.h"
 #include "server/api_responses.h"
-#include "server/command_call.h"
 #include "server/downloads.h"
 #include "server/query_params.h"
 #include "server/rounded_csv.h"
@@ -41,34 +40,6 @@ constexpr std::string_view kApi = "/api/v1/";
 
 /// Which loaded file a route analyses.
 using app::DataNeed;
-
-/// An API route that is a CLI command: /api/v1/<path>?<options> runs `growthlens <command>`.
-struct CommandRoute {
-  std::string_view path;
-  std::vector<std::string> command;
-  DataNeed need = DataNeed::kAny;
-  std::vector<std::string> fixed;         // options the server sets
-  QueryParams defaults;                   // used unless the query gives them
-  std::vector<std::string_view> refused;  // options this route sets itself
-  /// csv for exports: sent as a file to save (Content-Disposition) named `export_name`.
-  std::string format = "json";
-  std::string export_name;
-};
-
-CommandRoute Route(std::string_view path, std::vector<std::string> command,
-                   DataNeed need = DataNeed::kAny, std::vector<std::string> fixed = {}) {
-  CommandRoute route;
-  route.path = path;
-  route.command = std::move(command);
-  route.need = need;
-  route.fixed = std::move(fixed);
-  return route;
-}
-
-const std::vector<CommandRoute>& CommandRoutes() {
-  static const std::vector<CommandRoute> routes = [] { return std::vector<CommandRoute>{}; }();
-  return routes;
-}
 
 /// The default views the pages open with: computed after each load so that first visits are
 /// served from the cache.
@@ -92,12 +63,6 @@ const std::vector<std::pair<std::string_view, QueryParams>>& WarmUpRequests() {
       {"revenue", {{"view", "seasonality"}}},
   };
   return requests;
-}
-
-const CommandRoute* FindRoute(std::string_view path) {
-  for (const CommandRoute& route : CommandRoutes())
-    if (route.path == path) return &route;
-  return nullptr;
 }
 
 /// The held file a request analyses: `dataset=` if given, else the route's kind, else the usage
@@ -319,63 +284,7 @@ Reply<Answer> AnswerAnalysisRoute(const app::AnalysisEntry& entry, QueryParams p
   return Answer{std::move(response), false};
 }
 
-Reply<Answer> AnswerCommandRoute(const CommandRoute& route, QueryParams params,
-                                 const Holdings& holdings, ResponseCache& cache,
-                                 const ComputeFn& compute) {
-  const std::optional<std::string> asked = TakeParam(params, "dataset");
-  for (std::string_view refused : route.refused)
-    if (TakeParam(params, refused))
-      return MakeError(400,
-                       fmt::format("parameter '{}': set by {}{} itself", refused, kApi, route.path),
-                       std::string(refused));
-  for (const auto& [name, value] : route.defaults)
-    if (std::none_of(params.begin(), params.end(),
-                     // An init-capture: clang before 16 cannot capture a structured binding.
-                     [&wanted = name](const auto& param) { return param.first == wanted; }))
-      params.emplace_back(name, value);
-  std::sort(params.begin(), params.end());
-
-  CommandCall call;
-  call.command = route.command;
-  call.fixed = route.fixed;
-  call.format = route.format;
-  std::string key = fmt::format("{}|{}|", holdings.generation, route.path);
-  std::string held_path, held_name;
-  if (route.need != DataNeed::kNone) {
-    Reply<HeldPtr> picked = PickDataset(holdings, route.need, asked);
-    if (const ApiError* error = std::get_if<ApiError>(&picked)) return *error;
-    const HeldDataset& held = *std::get<HeldPtr>(picked);
-    call.input = held.source;  // held data is named, not read
-    call.data = held.data;
-    held_path = held.path;
-    held_name = held.source;
-    key += KindName(held.kind());
-  } else if (asked) {
-    return MakeError(400,
-                     fmt::format("parameter 'dataset': {}{} analyses no data", kApi, route.path),
-                     "dataset");
-  }
-  for (const auto& [name, value] : params) key += fmt::format("|{}={}", name, value);
-  if (auto hit = cache.Find(key)) return Answer{std::move(hit), true};
-
-  call.params = std::move(params);
-  Reply<Result<std::string>> computed = compute([&call](std::stop_token stop) {
-    call.stop = std::move(stop);
-    return RunCommandCall(call);
-  });
-  if (const ApiError* refused = std::get_if<ApiError>(&computed)) return *refused;
-  Result<std::string>& body = std::get<Result<std::string>>(computed);
-  if (!body.ok())
-    return ErrorFromStatus(
-        Status(body.status().code(), NameSources(body.status().message(), held_path, held_name)));
-  auto response = std::make_shared<const CachedResponse>(CachedResponse{
-      200, NameSources(std::move(body).value(), held_path, held_name),
-      route.format == "csv" ? "text/csv; charset=utf-8" : std::string(kJsonContentType)});
-  cache.Store(key, holdings.generation, response);
-  return Answer{std::move(response), false};
-}
-
-/// The answer of GET /api/v1/<path>: an analysis of the application layer, else a command route;
+/// The answer of GET /api/v1/<path>: an analysis (or a route variant) of the application layer;
 /// null when there is no such route.
 std::optional<Reply<Answer>> AnswerRoute(std::string_view path, QueryParams params,
                                          const Holdings& holdings, ResponseCache& cache,
@@ -384,16 +293,13 @@ std::optional<Reply<Answer>> AnswerRoute(std::string_view path, QueryParams para
   if (const app::AnalysisEntry* entry = app::FindApiRoute(path);
       entry != nullptr && entry->need != DataNeed::kExperimentFile)
     return AnswerAnalysisRoute(*entry, std::move(params), holdings, cache, compute);
-  if (const CommandRoute* route = FindRoute(path))
-    return AnswerCommandRoute(*route, std::move(params), holdings, cache, compute);
   return std::nullopt;
 }
 
 /// The data a route reads.
 DataNeed NeedOf(std::string_view path) {
-  if (const app::AnalysisEntry* entry = app::FindApiRoute(path)) return entry->need;
-  const CommandRoute* route = FindRoute(path);
-  return route == nullptr ? DataNeed::kNone : route->need;
+  const app::AnalysisEntry* entry = app::FindApiRoute(path);
+  return entry == nullptr ? DataNeed::kNone : entry->need;
 }
 
 }  // namespace

@@ -6,10 +6,13 @@
 #include <string>
 #include <string_view>
 
+#include "app/param_spec.h"
 #include "core/status.h"
-#include "server/command_call.h"
 
 namespace growthlens::server {
+
+/// Name and value pairs, in the order given.
+using QueryParams = app::ParamText;
 
 /// The parameters of a request target ("/api/v1/kpis?from=2025-01-01").
 QueryParams ParseQuery(std::string_view target);
