@@ -133,6 +133,10 @@ const ParityCase kCases[] = {
     {"KpisDefault", "kpis", {}},
     {"KpisDateRange", "kpis", {{"from", kFrom}, {"to", kTo}}},
     {"KpisTransactions", "kpis", {{"dataset", "transactions"}, {"from", kFrom}}},
+    // Defaults of the transactions, answered from the analysis the server ran at load.
+    {"KpisTransactionsDefault", "kpis", {{"dataset", "transactions"}}},
+    {"RfmTransactionsSegments", "rfm", {{"dataset", "transactions"}}},
+    {"CohortsTransactionsDefault", "cohorts", {{"dataset", "transactions"}}},
     {"KpisTrend", "kpis", {{"view", "trend"}, {"from", kFrom}, {"to", kTo}}},
     {"KpisTrendTransactions", "kpis", {{"dataset", "transactions"}, {"view", "trend"}}},
     {"RevenueWindow", "revenue", {{"dataset", "transactions"}, {"from", kFrom}, {"to", kTo}}},

@@ -27,6 +27,10 @@
 #include "core/status.h"
 #include "prep/ingest.h"
 
+namespace growthlens {
+struct Analysis;  // metrics/analysis.h
+}  // namespace growthlens
+
 namespace growthlens::app {
 
 /// What an analysis reads: nothing, the loaded data (of one kind or any), the loaded data only
@@ -76,6 +80,10 @@ struct RunContext {
   bool write_files = false;
   /// The data's persona model, computed once per held file by the server; null = compute it.
   std::shared_ptr<PersonaCache> personas;
+  /// Every analysis of the whole loaded data with default options, as `growthlens analyze`
+  /// computes them, when the caller holds one (the server, from the load): runs whose parameters
+  /// ask for exactly one of these results answer from it instead of computing it again.
+  std::shared_ptr<const Analysis> analysis;
 };
 
 struct AnalysisEntry {

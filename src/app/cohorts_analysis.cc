@@ -11,6 +11,7 @@
 #include "app/cohort_views.h"
 #include "app/date_params.h"
 #include "app/table_view.h"
+#include "metrics/analysis.h"
 #include "metrics/cohorts.h"
 
 namespace growthlens::app {
@@ -146,7 +147,11 @@ Result<CohortsResult> RunCohorts(const CleanedData& data, const CohortsParams& p
   result.signup = result.kind == DataKind::kUsage &&
                   std::any_of(dataset.user_signup().begin(), dataset.user_signup().end(),
                               [](Day day) { return day != kNoDay; });
-  const CohortMatrix matrix = ComputeCohorts(dataset, result.period);
+  // All time in the load's period: its matrix (cells of every mode and value are built from it).
+  const bool held =
+      context.analysis != nullptr && !windowed && context.analysis->cohorts.period == result.period;
+  const CohortMatrix computed = held ? CohortMatrix() : ComputeCohorts(dataset, result.period);
+  const CohortMatrix& matrix = held ? context.analysis->cohorts : computed;
   result.grid = std::make_shared<const CohortGrid>(
       BuildCohortGrid(matrix, result.mode, result.values, static_cast<size_t>(params.max_periods)));
   return result;

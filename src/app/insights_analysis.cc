@@ -30,7 +30,9 @@ Result<InsightsResult> RunInsights(const CleanedData& data, const InsightsParams
   result.kind = data.dataset.kind();
   result.source = context.source;
   result.rows = data.dataset.rows();
-  result.analysis = std::make_shared<const Analysis>(RunAnalysis(data.dataset, options));
+  result.analysis = context.analysis != nullptr
+                        ? context.analysis
+                        : std::make_shared<const Analysis>(RunAnalysis(data.dataset, options));
   return result;
 }
 

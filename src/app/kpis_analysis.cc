@@ -9,6 +9,7 @@
 
 #include "app/date_params.h"
 #include "app/table_view.h"
+#include "metrics/analysis.h"
 #include "metrics/kpi_trend.h"
 #include "metrics/kpis.h"
 
@@ -168,7 +169,10 @@ Result<KpisResult> RunKpis(const CleanedData& data, const KpisParams& params, Ru
         std::make_shared<const KpiTrend>(ComputeKpiTrend(dataset, result.first, result.last));
     return result;
   }
-  result.kpis = ComputeKpis(dataset, KpiOptions{window->from, window->to});
+  // All time: the KPIs the load computed, when held.
+  result.kpis = context.analysis != nullptr && !window->from && !window->to
+                    ? context.analysis->kpis
+                    : ComputeKpis(dataset, KpiOptions{window->from, window->to});
   return result;
 }
 

@@ -12,6 +12,7 @@
 #include "app/date_params.h"
 #include "app/lifecycle_views.h"
 #include "app/table_view.h"
+#include "metrics/analysis.h"
 #include "metrics/lifecycle.h"
 
 namespace growthlens::app {
@@ -141,8 +142,12 @@ Result<LifecycleResult> RunLifecycle(const CleanedData& data, const LifecyclePar
   result.options.from = window->from;
   result.options.to = window->to;
   result.kind = data.dataset.kind();
+  // Monthly of all time: the load's (analyze's lifecycle is monthly with its default cohorts).
+  const bool held = context.analysis != nullptr && !window->from && !window->to &&
+                    result.options.period == context.analysis->lifecycle.period;
   result.lifecycle =
-      std::make_shared<const Lifecycle>(ComputeLifecycle(data.dataset, result.options));
+      held ? std::shared_ptr<const Lifecycle>(context.analysis, &context.analysis->lifecycle)
+           : std::make_shared<const Lifecycle>(ComputeLifecycle(data.dataset, result.options));
   if (result.lifecycle->data_first_day == kNoDay)
     return Status(ErrorCode::kDataError,
                   fmt::format("{} has no rows with a user left after cleaning", context.source));

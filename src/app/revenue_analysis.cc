@@ -9,6 +9,7 @@
 #include "app/date_params.h"
 #include "app/revenue_views.h"
 #include "app/table_view.h"
+#include "metrics/analysis.h"
 #include "metrics/dataset_summary.h"
 #include "metrics/revenue.h"
 
@@ -64,19 +65,30 @@ Result<RevenueResult> RunRevenue(const CleanedData& data, const RevenueParams& p
   result.windowed = RowsOfWindow(data.dataset, *window);
   const TransactionLog& dataset = result.dataset();
   result.summary = Summarize(result.windowed ? *result.windowed : data.dataset);
+  // All time: the tables the load computed, when held.
+  const std::shared_ptr<const Analysis> held = result.windowed ? nullptr : context.analysis;
   if (params.view == "monthly")
-    result.months = std::make_shared<const std::vector<MonthRevenue>>(RevenueByMonth(dataset));
+    result.months =
+        held ? std::shared_ptr<const std::vector<MonthRevenue>>(held, &held->months)
+             : std::make_shared<const std::vector<MonthRevenue>>(RevenueByMonth(dataset));
   if (params.view == "countries")
     result.countries =
-        std::make_shared<const std::vector<CountryRevenue>>(RevenueByCountry(dataset));
+        held ? std::shared_ptr<const std::vector<CountryRevenue>>(held, &held->countries)
+             : std::make_shared<const std::vector<CountryRevenue>>(RevenueByCountry(dataset));
   if (params.view == "products") {
-    result.curve = std::make_shared<const ParetoCurve>(ProductPareto(dataset));
+    result.curve = held ? std::shared_ptr<const ParetoCurve>(held, &held->pareto)
+                        : std::make_shared<const ParetoCurve>(ProductPareto(dataset));
     result.top_customer_share = TopCustomerShare(dataset, kParetoFraction);
   }
   if (params.view == "seasonality") {
-    const std::vector<CompensatedSum> order_revenue = OrderRevenue(dataset);
-    for (const SeasonTable& table : kSeasonTables)
-      result.seasons.push_back(RevenueBySeason(dataset, table.season, order_revenue));
+    if (held) {
+      result.seasons = {held->seasonality.month_of_year, held->seasonality.weekday,
+                        held->seasonality.hour};
+    } else {
+      const std::vector<CompensatedSum> order_revenue = OrderRevenue(dataset);
+      for (const SeasonTable& table : kSeasonTables)
+        result.seasons.push_back(RevenueBySeason(dataset, table.season, order_revenue));
+    }
   }
   return result;
 }

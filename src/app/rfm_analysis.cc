@@ -9,6 +9,7 @@
 #include "app/date_params.h"
 #include "app/rfm_views.h"
 #include "app/table_view.h"
+#include "metrics/analysis.h"
 #include "metrics/rfm.h"
 
 namespace growthlens::app {
@@ -62,7 +63,11 @@ Result<RfmResult> RunRfm(const CleanedData& data, const RfmParams& params, RunCo
   result.window = *window;
   result.whole = &data.dataset;
   result.windowed = RowsOfWindow(data.dataset, *window);
-  result.rfm = std::make_shared<const RfmTable>(ComputeRfm(result.dataset(), options));
+  // The default scores of all time (ties first, recency to the day after the data): the load's.
+  const bool held = context.analysis != nullptr && !result.windowed && !params.reference_date &&
+                    options.ties == RfmTies::kFirstOccurrence;
+  result.rfm = held ? std::shared_ptr<const RfmTable>(context.analysis, &context.analysis->rfm)
+                    : std::make_shared<const RfmTable>(ComputeRfm(result.dataset(), options));
   const RfmTable& rfm = *result.rfm;
   int32_t min_recency = 1;
   for (int32_t recency : rfm.recency) min_recency = std::min(min_recency, recency);

@@ -273,6 +273,9 @@ Result<UsageResult> RunUsage(const CleanedData& data, const UsageParams& params,
     if (from <= to) usage->covered = DayRange{from, to};
     usage->all_time = from <= days->first && to >= days->last;
   }
+  const UsageFilter& filter = resolved->filter;
+  if (!filter.from && !filter.to && filter.features.empty() && filter.users == nullptr)
+    usage->whole = context.analysis;
   result.resolved = std::move(resolved);
   result.context = std::move(usage);
   return result;

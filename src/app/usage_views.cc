@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "app/table_view.h"
+#include "metrics/analysis.h"
 
 namespace growthlens::app {
 
@@ -69,11 +70,16 @@ const char* PeriodNoun(CohortPeriod granularity) {
   return "";
 }
 
+/// The feature report of the rows the filter keeps: the load's when it keeps them all.
+FeatureReport ReportOf(const UsageContext& context) {
+  return context.whole ? context.whole->features
+                       : ComputeFeatureReport(context.dataset, context.filter);
+}
+
 }  // namespace
 
 std::string RenderFeatures(const UsageContext& context) {
-  auto report =
-      std::make_shared<const FeatureReport>(ComputeFeatureReport(context.dataset, context.filter));
+  auto report = std::make_shared<const FeatureReport>(ReportOf(context));
   int64_t events = 0;
   for (const FeatureStats& stats : report->features) events += stats.events;
   View view;
@@ -103,7 +109,7 @@ std::string RenderFeatures(const UsageContext& context) {
 }
 
 std::string RenderEngagement(const UsageContext& context) {
-  FeatureReport report = ComputeFeatureReport(context.dataset, context.filter);
+  FeatureReport report = ReportOf(context);
   // Widest reach first; stable, so equal breadth keeps the most events first.
   std::stable_sort(
       report.features.begin(), report.features.end(),
@@ -229,7 +235,7 @@ std::string RenderSeries(const UsageContext& context, CohortPeriod granularity,
 
 std::string RenderCorrelation(const UsageContext& context) {
   const UsageLog& dataset = context.dataset;
-  const FeatureReport report = ComputeFeatureReport(dataset, context.filter);
+  const FeatureReport report = ReportOf(context);
   // Features with kept rows, by name: the others have no variance to correlate.
   auto features = std::make_shared<std::vector<uint16_t>>();
   for (const FeatureStats& stats : report.features) features->push_back(stats.feature);
@@ -237,7 +243,7 @@ std::string RenderCorrelation(const UsageContext& context) {
     return dataset.features[a] < dataset.features[b];
   });
   auto matrix = std::make_shared<const std::vector<std::vector<double>>>(
-      FeatureCorrelation(dataset, context.filter));
+      context.whole ? context.whole->correlation : FeatureCorrelation(dataset, context.filter));
 
   View view;
   view.columns = {{"feature", "Feature", Align::kLeft}};

@@ -3,6 +3,7 @@
 // requested format: per-feature totals and adoption, the time series per period and feature,
 // engagement (breadth and frequency) and the Pearson correlation matrix of per-user totals.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,9 @@ struct UsageContext {
   /// JSON `window` and the series' partial periods.
   std::optional<DayRange> covered;
   bool all_time = true;  // no date filter narrows the data
+  /// The load's analysis of the whole data (RunContext::analysis) when the filter keeps every
+  /// row: its feature report and correlation are the views' numbers. Null: computed.
+  std::shared_ptr<const Analysis> whole;
 };
 
 std::string RenderFeatures(const UsageContext& context);

@@ -271,6 +271,7 @@ Reply<Answer> AnswerAnalysisRoute(const app::AnalysisEntry& entry, QueryParams p
     if (!held) return entry.run(app::RunInput(), *canonical, entry.api_format, context);
     context.source = held->source;
     context.personas = held->personas;
+    context.analysis = held->analysis;
     return entry.run(*held->data, *canonical, entry.api_format, context);
   });
   if (const ApiError* refused = std::get_if<ApiError>(&computed)) return *refused;
