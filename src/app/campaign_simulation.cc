@@ -65,8 +65,7 @@ Result<std::vector<ml::UserGroup>> BuildGroups(const CampaignSimulationParams& p
   const RfmTable all_rfm = ComputeRfm(dataset, RfmOptions());
   Progress(context,
            fmt::format("the persona model of {} {}, then {} users of the pre-period placed in it",
-                       WithThousands(all_rfm.size()),
-                       dataset.kind() == DataKind::kUsage ? "users" : "customers",
+                       WithThousands(all_rfm.size()), ByKind(dataset.kind(), "users", "customers"),
                        WithThousands(rfm.size())));
   const std::string where = GivenText("segments", context.naming, "personas");
   Result<ml::Segmentation> model = ml::SegmentUsers(dataset, all_rfm, options);
@@ -151,7 +150,7 @@ Status SimulateCells(const CampaignSimulationParams& params, RunContext& context
                                 chosen.size(), params.runs));
   const stats::SimulationOptions options = EngineOptions(params, context);
   const bool single = chosen.size() == 1 && campaigns.size() == 1;
-  const bool with_guardrail = out.kind == DataKind::kTransactions;
+  const bool with_guardrail = ByKind(out.kind, false, true);
   std::vector<std::pair<size_t, size_t>> order;
   for (size_t group_idx = 0; group_idx < chosen.size(); ++group_idx) {
     const ml::UserGroup& group = groups[chosen[group_idx]];
@@ -286,11 +285,10 @@ Result<CampaignMatrix> SimulateCampaigns(const Dataset& dataset,
   if (!params.metric.empty()) {
     metric_override = FindOutcomeMetric(params.metric, matrix.kind);
     if (!metric_override)
-      return BadValue(
-          "metric", context.naming, params.metric,
-          fmt::format("for a {} expected one of {}",
-                      matrix.kind == DataKind::kUsage ? "usage log" : "transactions file",
-                      OutcomeMetricNames(matrix.kind)));
+      return BadValue("metric", context.naming, params.metric,
+                      fmt::format("for a {} expected one of {}",
+                                  ByKind(matrix.kind, "usage log", "transactions file"),
+                                  OutcomeMetricNames(matrix.kind)));
   }
   Result<OutcomeWindow> window = LastDaysWindow(dataset, static_cast<int>(params.window_days));
   if (!window.ok())

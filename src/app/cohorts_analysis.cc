@@ -92,7 +92,7 @@ bool AnyUnobserved(const CohortGrid& grid) {
 }
 
 const char* CohortWho(const CohortsResult& result) {
-  return result.kind == DataKind::kUsage ? "users" : "customers";
+  return ByKind(result.kind, "users", "customers");
 }
 
 std::string CohortsHeading(const CohortsResult& result) {
@@ -139,12 +139,12 @@ Result<CohortsResult> RunCohorts(const CleanedData& data, const CohortsParams& p
   const std::shared_ptr<const Dataset> windowed = RowsOfWindow(data.dataset, result.window);
   const Dataset& dataset = windowed ? *windowed : data.dataset;
   result.kind = dataset.kind();
-  if (result.values == CohortValues::kRevenue && dataset.kind() != DataKind::kTransactions)
+  if (result.values == CohortValues::kRevenue && ByKind(dataset.kind(), true, false))
     return Status(ErrorCode::kInvalidArgument,
                   fmt::format("{} revenue needs transactions, and {} is a {} log",
                               ShownName("values", context.naming), context.source,
                               DataKindName(dataset.kind())));
-  result.signup = result.kind == DataKind::kUsage &&
+  result.signup = ByKind(result.kind, true, false) &&
                   std::any_of(dataset.user_signup().begin(), dataset.user_signup().end(),
                               [](Day day) { return day != kNoDay; });
   // All time in the load's period: its matrix (cells of every mode and value are built from it).

@@ -58,7 +58,7 @@ std::vector<KpiField> KpiFields(const Kpis& kpis) {
   auto add = [&fields](std::string key, std::string label, Cell value) {
     fields.push_back({std::move(key), std::move(label), std::move(value)});
   };
-  if (kpis.kind == DataKind::kUsage) {
+  if (ByKind(kpis.kind, true, false)) {
     add("users", "Users (whole data)", KpiCount(kpis.users));
     add("active_users", "Active users", KpiCount(kpis.active_users));
     add("rows", "Rows", KpiCount(kpis.rows));
@@ -102,7 +102,7 @@ std::string Headline(const Kpis& kpis) {
   const std::string period = fmt::format("{} .. {} ({} days)", FormatDate(kpis.from),
                                          FormatDate(kpis.to), kpis.to - kpis.from + 1);
   if (kpis.rows == 0) return fmt::format("KPIs {}: no rows in the period\n", period);
-  if (kpis.kind == DataKind::kUsage)
+  if (ByKind(kpis.kind, true, false))
     return fmt::format("Usage KPIs {}: {} active users, {} events, stickiness {:.1f}%\n", period,
                        WithThousands(kpis.active_users),
                        WithThousands(static_cast<uint64_t>(kpis.events)), 100.0 * kpis.stickiness);
@@ -182,7 +182,7 @@ std::string KpisJson(const KpisResult& result) {
     json.Set("view", "trend");
     json.Set("kind", DataKindName(result.kind));
     json.Set("window", WindowJson(result.data, result.window));
-    json.SetRows("days", TrendView(result.trend_days, result.kind == DataKind::kTransactions));
+    json.SetRows("days", TrendView(result.trend_days, ByKind(result.kind, false, true)));
     return json.Render();
   }
   for (const KpiField& field : KpiFields(result.kpis)) json.Set(field.key, field.value.Json());
@@ -192,14 +192,14 @@ std::string KpisJson(const KpisResult& result) {
 
 std::string KpisCsv(const KpisResult& result) {
   if (result.trend)
-    return RenderCsv(TrendView(result.trend_days, result.kind == DataKind::kTransactions));
+    return RenderCsv(TrendView(result.trend_days, ByKind(result.kind, false, true)));
   return RenderCsv(CardView(std::make_shared<const std::vector<KpiField>>(KpiFields(result.kpis)),
                             /*labels=*/false));
 }
 
 std::string KpisTable(const KpisResult& result) {
   if (result.trend) {
-    const bool transactions = result.kind == DataKind::kTransactions;
+    const bool transactions = ByKind(result.kind, false, true);
     return fmt::format(
                "Daily trend {} .. {}: users active that day (DAU), in the 7 and 30 days "
                "up to it (WAU, MAU){}\n\n",

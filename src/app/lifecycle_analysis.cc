@@ -34,7 +34,7 @@ struct LifecycleResult {
   DataKind kind = DataKind::kUsage;
   std::shared_ptr<const Lifecycle> lifecycle;
 
-  bool usage() const { return kind == DataKind::kUsage; }
+  bool usage() const { return ByKind(kind, true, false); }
   bool periods() const { return view != "stickiness"; }
 };
 

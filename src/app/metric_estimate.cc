@@ -43,7 +43,7 @@ Result<MetricEstimate> EstimateFromData(const CleanedData& data, const std::stri
   if (!values.ok())
     return values.status().WithContext(fmt::format("{} '{}'", ShownName("metric", naming), metric));
   MetricEstimate estimate;
-  estimate.source = data.dataset.kind() == DataKind::kUsage ? "usage log" : "transactions";
+  estimate.source = ByKind(data.dataset.kind(), "usage log", "transactions");
   estimate.metric = metric;
   estimate.definition = values->definition;
   return EstimateOfValues(values->value, std::move(estimate));

@@ -39,7 +39,7 @@ struct RfmResult {
   std::shared_ptr<const RfmTable> rfm;
 
   const Dataset& dataset() const { return windowed ? *windowed : *whole; }
-  bool usage() const { return kind == DataKind::kUsage; }
+  bool usage() const { return ByKind(kind, true, false); }
 };
 
 const char* RfmTiesName(RfmTies ties) {

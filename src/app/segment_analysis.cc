@@ -71,7 +71,7 @@ std::string ClusteringNote(const ml::SegmentationOptions& options, const RfmTabl
                            const Dataset& dataset) {
   return fmt::format(
       "clustering {} {} ({})", WithThousands(rfm.size()),
-      dataset.kind() == DataKind::kUsage ? "users" : "customers",
+      ByKind(dataset.kind(), "users", "customers"),
       options.k ? fmt::format("k = {}", *options.k)
       : options.k_choice == ml::KChoice::kBestSilhouette
           ? fmt::format("k = {}..{} by silhouette", options.k_min, options.k_max)
@@ -179,9 +179,8 @@ std::string SegmentationHeading(const SegmentResult& result) {
       "{} personas of {} {} ({}), k = {} ({}), silhouette {:.4f} on {} rows, inertia {}, in "
       "{:.2f} s\n",
       segmentation.k, GroupedNumber(static_cast<double>(result.rfm->size()), 0),
-      segmentation.kind == DataKind::kUsage ? "users" : "customers",
-      fmt::join(segmentation.feature_names, ", "), segmentation.k,
-      ml::KChoiceName(segmentation.k_choice), segmentation.silhouette,
+      ByKind(segmentation.kind, "users", "customers"), fmt::join(segmentation.feature_names, ", "),
+      segmentation.k, ml::KChoiceName(segmentation.k_choice), segmentation.silhouette,
       GroupedNumber(static_cast<double>(segmentation.silhouette_rows), 0),
       GroupedNumber(segmentation.inertia, 1), result.seconds);
   if (!segmentation.advice.empty()) out += "Advice: " + segmentation.advice + "\n";

@@ -38,7 +38,7 @@ View KSweepView(const ml::KSweepResult& sweep, size_t used_k) {
 }
 
 View PersonasView(const ml::Segmentation& segmentation, const Dataset& dataset) {
-  const bool usage = segmentation.kind == DataKind::kUsage;
+  const bool usage = ByKind(segmentation.kind, true, false);
   View view;
   view.columns = {{"id", "#"},
                   {"persona", "Persona", Align::kLeft},
@@ -83,7 +83,7 @@ View PersonasView(const ml::Segmentation& segmentation, const Dataset& dataset) 
 
 View UserPersonasView(const RfmTable& rfm, std::span<const int32_t> labels,
                       const ml::Segmentation& segmentation, const Dataset& dataset) {
-  const bool usage = dataset.kind() == DataKind::kUsage;
+  const bool usage = ByKind(dataset.kind(), true, false);
   View view;
   view.columns = {{"id", usage ? "User" : "Customer", Align::kLeft},
                   {"recency", "Recency"},

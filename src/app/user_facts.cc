@@ -87,7 +87,7 @@ View UserListView(std::shared_ptr<const std::vector<uint32_t>> users,
                   std::shared_ptr<const std::vector<UserFacts>> facts, const Dataset& dataset,
                   const RfmTable& rfm, std::shared_ptr<const UserPersonas> personas,
                   CohortPeriod period) {
-  const bool usage = dataset.kind() == DataKind::kUsage;
+  const bool usage = ByKind(dataset.kind(), true, false);
   View view;
   view.columns = {{"id", usage ? "User" : "Customer", Align::kLeft},
                   {"segment", "Segment", Align::kLeft},

@@ -97,7 +97,7 @@ struct UsersResult {
   nlohmann::ordered_json filters;
 
   const Dataset& dataset() const { return windowed ? *windowed : *whole; }
-  bool usage() const { return dataset().kind() == DataKind::kUsage; }
+  bool usage() const { return ByKind(dataset().kind(), true, false); }
   View ListOf(std::shared_ptr<const std::vector<uint32_t>> users) const {
     return UserListView(std::move(users), facts, dataset(), *rfm, personas, period);
   }

@@ -32,7 +32,7 @@ nlohmann::ordered_json KpisJson(const Kpis& kpis) {
                                  {"rows", kpis.rows},
                                  {"users", kpis.users},
                                  {"active_users", kpis.active_users}};
-  if (kpis.kind == DataKind::kUsage) {
+  if (ByKind(kpis.kind, true, false)) {
     json["events"] = kpis.events;
     json["events_per_user"] = kpis.events_per_user;
     json["active_days_per_user"] = kpis.active_days_per_user;
@@ -66,7 +66,7 @@ std::unique_ptr<AnalysisTables> BuildTables(const Dataset& dataset, const Analys
                                             const ml::Segmentation* segmentation,
                                             TableSet set = TableSet::kAll) {
   auto tables = std::make_unique<AnalysisTables>();
-  const bool usage = dataset.kind() == DataKind::kUsage;
+  const bool usage = ByKind(dataset.kind(), true, false);
   auto& views = tables->views;
   if (segmentation != nullptr && set != TableSet::kAnalysis) {
     views.emplace_back("personas", PersonasView(*segmentation, dataset));

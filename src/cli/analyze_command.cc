@@ -104,7 +104,7 @@ Status RunAnalyze(AnalyzeArgs& args, CommandOutcome& outcome) {
 
 std::string AnalysisSummaryText(const Dataset& dataset, const Analysis& analysis,
                                 const ml::Segmentation* segmentation) {
-  const bool usage = dataset.kind() == DataKind::kUsage;
+  const bool usage = ByKind(dataset.kind(), true, false);
   const Kpis& kpis = analysis.kpis;
   std::string out;
   if (usage)

@@ -120,7 +120,7 @@ Status RunPredict(PredictArgs& args, CommandOutcome& outcome) {
     case OutputFormat::kTable: {
       std::string out = fmt::format("{} {} placed in the {} personas of {}\n\n",
                                     WithThousands(placed->rfm.size()),
-                                    placed->model.kind == DataKind::kUsage ? "users" : "customers",
+                                    ByKind(placed->model.kind, "users", "customers"),
                                     placed->model.segmentation.k, args.model);
       out += RenderTable(counts);
       if (!args.output.empty()) out += fmt::format("\nwrote {}\n", args.output);

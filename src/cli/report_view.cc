@@ -133,7 +133,7 @@ nlohmann::json CleaningReportJson(const CleaningReport& report, const Dataset& d
                      {"share", Share(outcome.dropped, report.records)},
                      {"examples", ExamplesJson(outcome.examples)}});
   json["rules"] = rules;
-  if (report.kind == DataKind::kTransactions) json["netting"] = NettingJson(report.netting);
+  if (ByKind(report.kind, false, true)) json["netting"] = NettingJson(report.netting);
   json["rows_kept"] = report.rows_kept;
   json["rows_dropped"] = report.records - report.rows_kept;
   json["signup_conflicts"] = report.signup_conflicts;
@@ -192,19 +192,19 @@ std::string CleaningReportTable(const CleaningReport& report, const Dataset& dat
   if (report.signup_conflicts > 0)
     out += fmt::format("({} users have rows with different signup dates; the earliest is used)\n",
                        WithThousands(report.signup_conflicts));
-  if (report.kind == DataKind::kTransactions) out += "\n" + NettingText(report.netting);
+  if (ByKind(report.kind, false, true)) out += "\n" + NettingText(report.netting);
 
   const DatasetSummary summary = Summarize(dataset);
   out += fmt::format("\nDataset  {} {} rows, {} {}, {} .. {}\n", WithThousands(summary.rows),
                      DataKindName(summary.kind), WithThousands(summary.users),
-                     summary.kind == DataKind::kUsage ? "users" : "customers",
+                     ByKind(summary.kind, "users", "customers"),
                      summary.first_day == kNoDay ? "-" : FormatDate(summary.first_day),
                      summary.last_day == kNoDay ? "-" : FormatDate(summary.last_day));
   out += fmt::format(
       "Memory   {:.1f} bytes/row in row columns ({}), side tables {}, dictionaries {}\n",
       summary.memory.BytesPerRow(summary.rows), Megabytes(summary.memory.row_columns),
       Megabytes(summary.memory.side_tables), Megabytes(summary.memory.dictionaries));
-  if (summary.kind == DataKind::kUsage) {
+  if (ByKind(summary.kind, true, false)) {
     out += fmt::format("\n{:<20} {:>14} {:>10} {:>9}\n", "Feature", "Events", "Users", "Adoption");
     for (const FeatureSummary& feature : summary.features)
       out += fmt::format("{:<20} {:>14} {:>10} {:>8.1f}%\n", feature.name,

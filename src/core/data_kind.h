@@ -9,7 +9,22 @@
 namespace growthlens {
 
 enum class DataKind : uint8_t { kUsage, kTransactions };
+/// "usage", "transactions".
 const char* DataKindName(DataKind kind);
+
+/// The value for `kind`, one argument per kind: ByKind(kind, "users", "customers"). A new kind
+/// adds an argument, and every choice made by kind stops compiling until it says what the new
+/// kind gets.
+template <typename T>
+constexpr T ByKind(DataKind kind, T usage, T transactions) {
+  switch (kind) {
+    case DataKind::kUsage:
+      return usage;
+    case DataKind::kTransactions:
+      return transactions;
+  }
+  return usage;  // not reached: every kind is a case above
+}
 
 /// Day meaning "unknown" (a usage log without signup dates, for example).
 inline constexpr Day kNoDay = INT32_MIN;

@@ -204,7 +204,7 @@ class ChunkParser {
   static constexpr size_t kMaxPlainFields = 32;
 
   void AddRow(std::span<const std::string_view> fields) {
-    if (mapping_.kind == DataKind::kUsage)
+    if (ByKind(mapping_.kind, true, false))
       AddUsageRow(fields);
     else
       AddTransactionRow(fields);
@@ -228,7 +228,7 @@ class ChunkParser {
   template <typename Function>
   void ForEachColumn(Function&& function) {
     function(out_.user);
-    if (mapping_.kind == DataKind::kUsage) {
+    if (ByKind(mapping_.kind, true, false)) {
       function(out_.signup);
       function(out_.day);
       function(out_.feature);

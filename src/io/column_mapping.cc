@@ -140,7 +140,7 @@ Result<ColumnMapping> MapColumns(const std::vector<std::string>& header,
       return Status(
           ErrorCode::kSchemaError,
           fmt::format("a custom mapping needs at least --user-col and --time-col ({})", found));
-    if (mapping.kind == DataKind::kTransactions && !mapping.Has(Role::kPrice) &&
+    if (ByKind(mapping.kind, false, true) && !mapping.Has(Role::kPrice) &&
         !mapping.Has(Role::kAmount))
       return Status(ErrorCode::kSchemaError,
                     fmt::format("transactions need --price-col or --amount-col ({})", found));
@@ -154,12 +154,12 @@ Result<ColumnMapping> MapColumns(const std::vector<std::string>& header,
   const std::vector<std::string> retail_missing = ApplyAliases(
       RetailAliases(), normalized,
       {Role::kOrder, Role::kItem, Role::kCount, Role::kTime, Role::kPrice, Role::kUser}, retail);
-  if (usage_missing.empty() && (!overrides.kind || *overrides.kind == DataKind::kUsage)) {
+  if (usage_missing.empty() && (!overrides.kind || ByKind(*overrides.kind, true, false))) {
     usage.kind = DataKind::kUsage;
     usage.schema = SchemaName::kUsageLog;
     return usage;
   }
-  if (retail_missing.empty() && (!overrides.kind || *overrides.kind == DataKind::kTransactions)) {
+  if (retail_missing.empty() && (!overrides.kind || ByKind(*overrides.kind, false, true))) {
     retail.kind = DataKind::kTransactions;
     const bool is_ii = FindColumn(normalized, "invoice") != kUnmapped ||
                        FindColumn(normalized, "price") != kUnmapped;

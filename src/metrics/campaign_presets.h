@@ -30,7 +30,7 @@ struct CampaignPreset {
   std::string_view label;   ///< what the dashboard shows: "Reactivation discount"
 
   OutcomeMetric MetricFor(DataKind kind) const {
-    return kind == DataKind::kUsage ? usage_metric : transactions_metric;
+    return ByKind(kind, usage_metric, transactions_metric);
   }
 };
 

@@ -55,7 +55,7 @@ void FeatureInsights(const UsageLog& dataset, const FeatureReport& report,
 
 void ConcentrationInsight(const Analysis& analysis, std::vector<Insight>& out) {
   if (analysis.rfm.size() < 5) return;
-  const bool usage = analysis.kind == DataKind::kUsage;
+  const bool usage = ByKind(analysis.kind, true, false);
   out.push_back({"top_20_percent_share", usage ? "Activity concentration" : "Revenue concentration",
                  usage ? fmt::format("The top 20% of users generate {} of all events.",
                                      PercentText(analysis.top_user_share))
@@ -67,7 +67,7 @@ void ConcentrationInsight(const Analysis& analysis, std::vector<Insight>& out) {
 /// Monthly totals: revenue for transactions, events for usage logs (from the feature series).
 std::map<int32_t, double> MonthlyTotals(const Analysis& analysis) {
   std::map<int32_t, double> totals;
-  if (analysis.kind == DataKind::kTransactions) {
+  if (ByKind(analysis.kind, false, true)) {
     for (const MonthRevenue& month : analysis.months) totals[month.month] = month.revenue;
     return totals;
   }
@@ -109,7 +109,7 @@ void PeakMonthInsight(const Analysis& analysis, std::vector<Insight>& out) {
   const double mean = sum.Value() / static_cast<double>(totals.size());
   const double above = mean == 0 ? 0 : peak->second / mean - 1;
   const std::string month = CohortBucketLabel(peak->first, CohortPeriod::kMonth);
-  const bool usage = analysis.kind == DataKind::kUsage;
+  const bool usage = ByKind(analysis.kind, true, false);
   const std::string partial =
       left_out.empty() ? "" : fmt::format(" Partial months are left out: {}.", left_out);
   out.push_back(
@@ -151,7 +151,7 @@ void CohortDropInsight(const Analysis& analysis, std::vector<Insight>& out) {
            CohortBucketLabel(cohorts.cohorts[worst], cohorts.period), period,
            PercentText(retention),
            GroupedNumber(static_cast<double>(cohorts.cohort_size[worst]), 0),
-           analysis.kind == DataKind::kUsage ? "users" : "customers", period,
+           ByKind(analysis.kind, "users", "customers"), period,
            PercentText(static_cast<double>(compared_active) / static_cast<double>(compared_users)),
            compared_cohorts),
        retention});
@@ -170,7 +170,7 @@ void RevenueAtRiskInsight(const Analysis& analysis, std::vector<Insight>& out) {
   });
   const SegmentSummary& segment = summary[static_cast<size_t>(most)];
   if (segment.users == 0) return;
-  const bool usage = analysis.kind == DataKind::kUsage;
+  const bool usage = ByKind(analysis.kind, true, false);
   out.push_back(
       {"most_value_at_risk", usage ? "Most activity at risk" : "Most revenue at risk",
        fmt::format("{} holds the most {} at risk: {} ({} of the total) from {} {} last active "
@@ -186,7 +186,7 @@ void RevenueAtRiskInsight(const Analysis& analysis, std::vector<Insight>& out) {
 
 void HabitInsights(const Analysis& analysis, std::vector<Insight>& out) {
   const Kpis& kpis = analysis.kpis;
-  if (analysis.kind == DataKind::kUsage) {
+  if (ByKind(analysis.kind, true, false)) {
     if (kpis.average_mau == 0) return;
     out.push_back({"stickiness", "Stickiness",
                    fmt::format("Stickiness (DAU/MAU) is {}: on an average day {} users are "

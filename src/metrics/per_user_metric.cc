@@ -20,7 +20,7 @@ struct MetricName {
 };
 
 std::vector<MetricName> MetricsOf(DataKind kind) {
-  if (kind == DataKind::kUsage) {
+  if (ByKind(kind, true, false)) {
     return {{"events", Source::kMonetary, "total events per user (RFM monetary)"},
             {"active_days", Source::kFrequency, "distinct active days per user (RFM frequency)"},
             {"monetary", Source::kMonetary, "total events per user (RFM monetary)"},

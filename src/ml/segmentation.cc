@@ -124,7 +124,7 @@ std::string Advice(const KSweepResult& sweep, size_t k, KChoice choice, bool usa
 }  // namespace
 
 std::span<const char* const, kTierCount> PersonaTierNames(DataKind kind) {
-  return kind == DataKind::kUsage ? kUsageTiers : kTransactionTiers;
+  return *ByKind(kind, &kUsageTiers, &kTransactionTiers);  // the arrays, not copies
 }
 
 const char* KChoiceName(KChoice choice) {
@@ -260,7 +260,7 @@ Result<Segmentation> SegmentUsers(const Dataset& dataset, const RfmTable& rfm,
     segmentation.sweep = std::move(swept).value();
     const size_t used_k = choice == KChoice::kBestSilhouette ? segmentation.sweep.best_k : tiers_k;
     segmentation.advice =
-        Advice(segmentation.sweep, used_k, choice, dataset.kind() == DataKind::kUsage);
+        Advice(segmentation.sweep, used_k, choice, ByKind(dataset.kind(), true, false));
     if (choice == KChoice::kBestSilhouette || segmentation.sweep.kept_fit) {
       fit = choice == KChoice::kBestSilhouette ? segmentation.sweep.best_fit
                                                : *std::exchange(segmentation.sweep.kept_fit, {});

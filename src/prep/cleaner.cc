@@ -45,7 +45,7 @@ class RowRules {
     const Day max_date = options_.max_date;
     auto out_of_range = [=](Day day) { return DayOutOfRange(day, min_date, max_date); };
     const uint32_t* user = chunk.user.data();
-    if (kind_ == DataKind::kUsage) {
+    if (ByKind(kind_, true, false)) {
       const bool non_positive_events = On(CleaningRule::kNonPositiveEvents);
       const bool before_signup = On(CleaningRule::kEventBeforeSignup);
       const Day* days = chunk.day.data();
@@ -147,7 +147,7 @@ RowExample DescribeDrop(const StagedTable& table, size_t chunk_idx, size_t row, 
   const StagedChunk& chunk = table.chunks[chunk_idx];
   const ColumnMapping& mapping = table.mapping;
   const StagedDictionaries& dictionaries = table.dictionaries;
-  const bool usage = mapping.kind == DataKind::kUsage;
+  const bool usage = ByKind(mapping.kind, true, false);
   RowExample example{chunk.lines.LineOf(static_cast<uint32_t>(row)), "", "",
                      CleaningRuleDescription(rule, mapping.kind)};
   switch (rule) {
@@ -250,7 +250,7 @@ Result<CleanedData> CleanStagedTable(CsvReadResult&& read, const CleaningOptions
 
   CleanedData cleaned;
   CleaningReport& report = cleaned.report;
-  if (kind == DataKind::kTransactions && options.IsEnabled(CleaningRule::kNetCancellations))
+  if (ByKind(kind, false, true) && options.IsEnabled(CleaningRule::kNetCancellations))
     NetCancellations(table, status, static_cast<uint8_t>(CleaningRule::kCancelled),
                      static_cast<uint8_t>(CleaningRule::kNonPositiveQuantity),
                      static_cast<uint8_t>(CleaningRule::kNetCancellations), threads,

@@ -27,7 +27,7 @@ const char* CleaningRuleName(CleaningRule rule) {
 }
 
 const char* CleaningRuleDescription(CleaningRule rule, DataKind kind) {
-  const bool usage = kind == DataKind::kUsage;
+  const bool usage = ByKind(kind, true, false);
   switch (rule) {
     case CleaningRule::kDuplicate:
       return "exact duplicate of an earlier row";
@@ -68,10 +68,10 @@ bool RuleAppliesTo(CleaningRule rule, DataKind kind) {
     case CleaningRule::kNonPositiveQuantity:
     case CleaningRule::kNonPositivePrice:
     case CleaningRule::kNetCancellations:
-      return kind == DataKind::kTransactions;
+      return ByKind(kind, false, true);
     case CleaningRule::kNonPositiveEvents:
     case CleaningRule::kEventBeforeSignup:
-      return kind == DataKind::kUsage;
+      return ByKind(kind, true, false);
   }
   return false;
 }

@@ -137,7 +137,7 @@ KeptRows::KeptRows(const StagedTable& table)
       table_(table) {}
 
 void KeptRows::StartChunk(size_t chunk_idx) {
-  if (table_.mapping.kind != DataKind::kUsage) return;
+  if (ByKind(table_.mapping.kind, false, true)) return;
   const uint32_t user_count = table_.dictionaries.users.size();
   used_users[chunk_idx].assign(user_count, 0);
   used_features[chunk_idx].assign(table_.dictionaries.features.size(), 0);
@@ -147,7 +147,7 @@ void KeptRows::StartChunk(size_t chunk_idx) {
 
 void KeptRows::AddCodes(size_t chunk_idx, const std::vector<uint8_t>& status, size_t begin,
                         size_t end) {
-  if (table_.mapping.kind != DataKind::kUsage) return;
+  if (ByKind(table_.mapping.kind, false, true)) return;
   // Pointers in locals: the flags are bytes, whose stores could change any vector's members.
   const StagedChunk& chunk = table_.chunks[chunk_idx];
   const uint8_t* row_status = status.data();

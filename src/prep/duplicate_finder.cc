@@ -28,7 +28,7 @@ uint64_t DoubleBits(double value) {
 }
 
 uint64_t HashRow(const StagedChunk& chunk, size_t row, DataKind kind) {
-  if (kind == DataKind::kUsage) {
+  if (ByKind(kind, true, false)) {
     // Two words, two mixes: cheap enough to compute twice instead of storing it.
     const uint64_t who_what = chunk.user[row] | (uint64_t{chunk.feature[row]} << 32);
     const uint64_t when = static_cast<uint32_t>(chunk.day[row]) |
@@ -50,7 +50,7 @@ uint64_t HashRow(const StagedChunk& chunk, size_t row, DataKind kind) {
 // Columns that tell most rows of a run apart come first.
 bool RowsEqual(const StagedChunk& a, size_t a_row, const StagedChunk& b, size_t b_row,
                DataKind kind) {
-  if (kind == DataKind::kUsage)
+  if (ByKind(kind, true, false))
     return a.feature[a_row] == b.feature[b_row] && a.day[a_row] == b.day[b_row] &&
            a.events[a_row] == b.events[b_row] && a.signup[a_row] == b.signup[b_row] &&
            a.user[a_row] == b.user[b_row];
@@ -66,7 +66,7 @@ bool RowsEqual(const StagedChunk& a, size_t a_row, const StagedChunk& b, size_t 
 // means a row not seen before.
 unsigned FilterBit(const StagedChunk& chunk, size_t row, DataKind kind) {
   const uint32_t value =
-      kind == DataKind::kUsage
+      ByKind(kind, true, false)
           ? chunk.feature[row] + static_cast<uint32_t>(chunk.day[row]) * 11
           : chunk.stock_code[row] + static_cast<uint32_t>(chunk.quantity[row]) * 11;
   return value & 255;
@@ -74,12 +74,12 @@ unsigned FilterBit(const StagedChunk& chunk, size_t row, DataKind kind) {
 
 // The column whose runs are checked locally: the user of a usage row, the invoice of a line.
 uint32_t RunKey(const StagedChunk& chunk, size_t row, DataKind kind) {
-  return kind == DataKind::kUsage ? chunk.user[row] : chunk.invoice[row];
+  return ByKind(kind, true, false) ? chunk.user[row] : chunk.invoice[row];
 }
 
 size_t KeyCount(const StagedTable& table) {
-  return table.mapping.kind == DataKind::kUsage ? table.dictionaries.users.size()
-                                                : table.dictionaries.invoices.size();
+  return ByKind(table.mapping.kind, true, false) ? table.dictionaries.users.size()
+                                                 : table.dictionaries.invoices.size();
 }
 
 // Open addressing over row ids (kEmptySlot when free): true when a row `equal` says is the
@@ -163,14 +163,14 @@ DuplicateFinder::ChunkScan::ChunkScan(DuplicateFinder& finder, size_t chunk_idx,
   runs_.clear();
   listed_ = 1;
   run_key_ = RunKey(chunk_, 0, kind_);
-  if (kind_ == DataKind::kUsage) previous_day_ = chunk_.day[0];
+  if (ByKind(kind_, true, false)) previous_day_ = chunk_.day[0];
 }
 
 void DuplicateFinder::ChunkScan::ScanTo(size_t end) {
   if (!active_) return;
   end = std::min(end, chunk_.rows());
   if (end <= scanned_) return;
-  if (kind_ == DataKind::kUsage)
+  if (ByKind(kind_, true, false))
     ScanUsage(end);
   else
     ScanLines(end);
@@ -249,7 +249,7 @@ void DuplicateFinder::ChunkScan::CloseRun(size_t end) {
   if (run_key_ == kNullCode) return;  // rows without a key are left to the partitions
   uint8_t& runs = runs_per_key_[run_key_];
   runs = static_cast<uint8_t>(runs + (runs < 2 ? 1 : 0));
-  if (kind_ == DataKind::kUsage && days_ascend_) return;
+  if (ByKind(kind_, true, false) && days_ascend_) return;
   MarkDuplicatesInRange(chunk_, kind_, run_begin_, end, slots_, status_, duplicate_);
 }
 

@@ -34,7 +34,7 @@ void SendStatusError(httplib::Response& response, const Status& status) {
 }
 
 std::string KindName(DataKind kind) {
-  return kind == DataKind::kUsage ? "usage" : "transactions";
+  return DataKindName(kind);
 }
 
 nlohmann::ordered_json DatasetJson(const HeldDataset& held) {

@@ -313,8 +313,8 @@ void ApiServer::WarmUp(std::shared_ptr<const Holdings> holdings) {
     for (const HeldPtr& held : {holdings->usage, holdings->transactions}) {
       if (!held) continue;
       const DataNeed need = NeedOf(path);
-      if (need == DataNeed::kUsage && held->kind() != DataKind::kUsage) continue;
-      if (need == DataNeed::kTransactions && held->kind() != DataKind::kTransactions) continue;
+      if (need == DataNeed::kUsage && ByKind(held->kind(), false, true)) continue;
+      if (need == DataNeed::kTransactions && ByKind(held->kind(), true, false)) continue;
       // The cache key names the file analysed, not how the request named it, so one
       // spelling serves requests with and without dataset=.
       QueryParams query = params;

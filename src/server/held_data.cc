@@ -10,7 +10,7 @@ std::shared_ptr<const Holdings> DataShelf::Snapshot() const {
 uint64_t DataShelf::Put(HeldPtr dataset) {
   std::lock_guard lock(mutex_);
   auto next = std::make_shared<Holdings>(*current_);
-  if (dataset->kind() == DataKind::kUsage) {
+  if (ByKind(dataset->kind(), true, false)) {
     next->usage = std::move(dataset);
   } else {
     next->transactions = std::move(dataset);

@@ -47,7 +47,7 @@ struct Holdings {
   HeldPtr transactions;
   uint64_t generation = 0;
 
-  HeldPtr Of(DataKind kind) const { return kind == DataKind::kUsage ? usage : transactions; }
+  HeldPtr Of(DataKind kind) const { return ByKind(kind, usage, transactions); }
   bool Empty() const { return !usage && !transactions; }
 };
 
