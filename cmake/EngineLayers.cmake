@@ -35,13 +35,13 @@ growthlens_layer(prep FILES
   ingest non_products transaction_builder)
 target_link_libraries(growthlens_prep PUBLIC growthlens_core growthlens_io)
 
-# Eigen stays public here: the per-user feature table (metrics/feature_usage.h) is an Eigen
-# matrix that ml reads column by column.
+# Eigen is private: the per-user feature table (metrics/feature_usage.h) is a plain
+# column-major matrix that the .cc files map with Eigen::Map.
 growthlens_layer(metrics FILES
   activity_grid analysis campaign_presets cohorts dataset_summary feature_usage insights
   kpi_trend kpis lifecycle per_user_metric periods revenue rfm rows_before usage_rollup
   user_rows window_outcomes)
-target_link_libraries(growthlens_metrics PUBLIC growthlens_core Eigen3::Eigen)
+target_link_libraries(growthlens_metrics PUBLIC growthlens_core PRIVATE Eigen3::Eigen)
 
 growthlens_layer(ml FILES
   centre_table centred_rows chunk_lanes cluster_labels cluster_metrics cluster_sums

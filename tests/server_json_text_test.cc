@@ -1,14 +1,14 @@
 // JSON output never ends the program on bytes that are not UTF-8 (a label or a file path from the
 // command line or a request): nlohmann/json throws on them by default. Found by libFuzzer in
 // the per-user experiment report.
-#include "cli/json_text.h"
+#include "app/json_text.h"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <string>
 
-namespace growthlens::cli {
+namespace growthlens::app {
 namespace {
 
 TEST(JsonText, BytesThatAreNotUtf8BecomeReplacementCharacters) {
@@ -25,4 +25,4 @@ TEST(JsonText, ValidTextIsUnchanged) {
 }
 
 }  // namespace
-}  // namespace growthlens::cli
+}  // namespace growthlens::app

@@ -17,7 +17,7 @@
 #include "core/status.h"
 
 namespace growthlens::ml {
-struct Segmentation;  // ml/segmentation.h, which brings Eigen
+struct Segmentation;  // ml/segmentation.h, kept out of this header
 }  // namespace growthlens::ml
 
 namespace growthlens::app {

@@ -13,7 +13,7 @@
 #include "core/status.h"
 
 namespace growthlens::ml {
-struct SegmentationOptions;  // ml/segmentation.h, which brings Eigen
+struct SegmentationOptions;  // ml/segmentation.h, kept out of this header
 }  // namespace growthlens::ml
 
 namespace growthlens::app {

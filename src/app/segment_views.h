@@ -12,7 +12,7 @@
 #include "core/status.h"
 #include "metrics/rfm.h"
 
-namespace growthlens::ml {  // ml/segmentation.h, which brings Eigen
+namespace growthlens::ml {  // ml/segmentation.h, kept out of this header
 struct KSweepResult;
 struct Segmentation;
 struct SegmentationOptions;

@@ -7,15 +7,15 @@
 #include <memory>
 #include <utility>
 
+#include "app/cohort_views.h"
+#include "app/lifecycle_views.h"
+#include "app/revenue_views.h"
+#include "app/rfm_views.h"
 #include "app/segment_model.h"
+#include "app/segment_views.h"
 #include "cli/analysis_view.h"
-#include "cli/cohort_views.h"
 #include "cli/feature_views.h"
-#include "cli/lifecycle_views.h"
 #include "cli/report_view.h"
-#include "cli/revenue_views.h"
-#include "cli/rfm_views.h"
-#include "cli/segment_views.h"
 #include "core/parallel.h"
 #include "io/atomic_file.h"
 
@@ -51,7 +51,7 @@ nlohmann::ordered_json KpisJson(const Kpis& kpis) {
 
 /// Every table of the analysis with its file name; the views refer to `holder`'s grids.
 struct AnalysisTables {
-  CohortGrid retention, counts, revenue;
+  app::CohortGrid retention, counts, revenue;
   std::vector<std::pair<std::string, View>> views;
 };
 
@@ -69,23 +69,27 @@ std::unique_ptr<AnalysisTables> BuildTables(const Dataset& dataset, const Analys
   const bool usage = ByKind(dataset.kind(), true, false);
   auto& views = tables->views;
   if (segmentation != nullptr && set != TableSet::kAnalysis) {
-    views.emplace_back("personas", PersonasView(*segmentation, dataset));
-    views.emplace_back("user_personas", UserPersonasView(analysis.rfm, segmentation->labels,
-                                                         *segmentation, dataset));
+    views.emplace_back("personas", app::PersonasView(*segmentation, dataset));
+    views.emplace_back("user_personas", app::UserPersonasView(analysis.rfm, segmentation->labels,
+                                                              *segmentation, dataset));
     if (!segmentation->sweep.rows.empty())
-      views.emplace_back("k_sweep", KSweepView(segmentation->sweep, segmentation->k));
+      views.emplace_back("k_sweep", app::KSweepView(segmentation->sweep, segmentation->k));
   }
   if (set == TableSet::kSegmentation) return tables;
-  views.emplace_back("users", RfmUsersView(analysis.rfm, dataset, usage));
-  views.emplace_back("segments", RfmSegmentsView(analysis.rfm, usage));
-  views.emplace_back("rfm_grid", RfmGridView(analysis.rfm));
-  tables->retention = BuildCohortGrid(analysis.cohorts, RetentionMode::kOn, CohortValues::kPercent);
-  tables->counts = BuildCohortGrid(analysis.cohorts, RetentionMode::kOn, CohortValues::kCount);
-  views.emplace_back("cohort_retention", CohortGridView(tables->retention, CohortValues::kPercent));
-  views.emplace_back("cohort_counts", CohortGridView(tables->counts, CohortValues::kCount));
+  views.emplace_back("users", app::RfmUsersView(analysis.rfm, dataset, usage));
+  views.emplace_back("segments", app::RfmSegmentsView(analysis.rfm, usage));
+  views.emplace_back("rfm_grid", app::RfmGridView(analysis.rfm));
+  tables->retention =
+      app::BuildCohortGrid(analysis.cohorts, app::RetentionMode::kOn, app::CohortValues::kPercent);
+  tables->counts =
+      app::BuildCohortGrid(analysis.cohorts, app::RetentionMode::kOn, app::CohortValues::kCount);
+  views.emplace_back("cohort_retention",
+                     app::CohortGridView(tables->retention, app::CohortValues::kPercent));
+  views.emplace_back("cohort_counts",
+                     app::CohortGridView(tables->counts, app::CohortValues::kCount));
   views.emplace_back("insights", InsightsView(analysis.insights));
-  views.emplace_back("lifecycle", LifecyclePeriodsView(analysis.lifecycle));
-  views.emplace_back("stickiness", StickinessHistogramView(analysis.lifecycle.stickiness));
+  views.emplace_back("lifecycle", app::LifecyclePeriodsView(analysis.lifecycle));
+  views.emplace_back("stickiness", app::StickinessHistogramView(analysis.lifecycle.stickiness));
   dataset.Visit(Overloaded{
       [&](const UsageLog& log) {
         views.emplace_back("features", FeatureTotalsView(analysis.features, log));
@@ -94,28 +98,29 @@ std::unique_ptr<AnalysisTables> BuildTables(const Dataset& dataset, const Analys
                            FeatureCorrelationView(analysis.correlation, log));
       },
       [&](const TransactionLog& log) {
-        tables->revenue =
-            BuildCohortGrid(analysis.cohorts, RetentionMode::kOn, CohortValues::kRevenue);
+        tables->revenue = app::BuildCohortGrid(analysis.cohorts, app::RetentionMode::kOn,
+                                               app::CohortValues::kRevenue);
         views.emplace_back("cohort_revenue",
-                           CohortGridView(tables->revenue, CohortValues::kRevenue));
+                           app::CohortGridView(tables->revenue, app::CohortValues::kRevenue));
         const double total = analysis.kpis.revenue;
-        views.emplace_back(
-            "revenue_monthly",
-            RevenueMonthlyView(std::make_shared<const std::vector<MonthRevenue>>(analysis.months)));
+        views.emplace_back("revenue_monthly",
+                           app::RevenueMonthlyView(
+                               std::make_shared<const std::vector<MonthRevenue>>(analysis.months)));
         views.emplace_back(
             "countries",
-            RevenueCountriesView(
+            app::RevenueCountriesView(
                 std::make_shared<const std::vector<CountryRevenue>>(analysis.countries), total));
-        views.emplace_back("products", RevenueProductsView(analysis.pareto, log));
-        views.emplace_back("non_products", NonProductLinesView(analysis.pareto, log, total));
+        views.emplace_back("products", app::RevenueProductsView(analysis.pareto, log));
+        views.emplace_back("non_products", app::NonProductLinesView(analysis.pareto, log, total));
         std::vector<View> seasons;
         const std::array<const std::vector<SeasonRevenue>*, 3> found = {
             &analysis.seasonality.month_of_year, &analysis.seasonality.weekday,
             &analysis.seasonality.hour};
-        for (size_t table_idx = 0; table_idx < kSeasonTables.size(); ++table_idx)
-          seasons.push_back(RevenueSeasonView(kSeasonTables[table_idx], *found[table_idx], total,
-                                              /*dimension=*/true));
-        views.emplace_back("seasonality", StackedView(std::move(seasons)));
+        for (size_t table_idx = 0; table_idx < app::kSeasonTables.size(); ++table_idx)
+          seasons.push_back(app::RevenueSeasonView(app::kSeasonTables[table_idx], *found[table_idx],
+                                                   total,
+                                                   /*dimension=*/true));
+        views.emplace_back("seasonality", app::StackedView(std::move(seasons)));
       }});
   return tables;
 }

@@ -11,15 +11,15 @@
 #include <optional>
 #include <string>
 
+#include "app/json_text.h"
+#include "app/rfm_views.h"
+#include "app/segment_views.h"
 #include "cli/analysis_outputs.h"
 #include "cli/analysis_view.h"
 #include "cli/analyze_command.h"
 #include "cli/command.h"
 #include "cli/ingest_command.h"
-#include "cli/json_text.h"
 #include "cli/option_bounds.h"
-#include "cli/rfm_views.h"
-#include "cli/segment_views.h"
 #include "core/number_format.h"
 #include "core/stopwatch.h"
 #include "io/output_set.h"
@@ -91,7 +91,8 @@ Status RunAnalyze(AnalyzeArgs& args, CommandOutcome& outcome) {
   request.format = args.input.format;
   request.options = *options;
   request.segment = !args.no_segments;
-  GROWTHLENS_RETURN_IF_ERROR(ApplyKOption(args.k, request.segmentation));
+  GROWTHLENS_RETURN_IF_ERROR(
+      app::ApplyPersonaCount("k", args.k, request.segmentation, app::Naming::kCli));
   if (args.n_init == 0)
     return Status(ErrorCode::kInvalidArgument, "--n-init 0: expected at least 1 initialisation");
   request.segmentation.n_init = args.n_init;
@@ -126,7 +127,7 @@ std::string AnalysisSummaryText(const Dataset& dataset, const Analysis& analysis
   out += "\nInsights\n";
   for (const Insight& insight : analysis.insights) out += fmt::format("  - {}\n", insight.text);
   out += "\n";
-  out += RenderTable(RfmSegmentsView(analysis.rfm, usage));
+  out += RenderTable(app::RfmSegmentsView(analysis.rfm, usage));
   if (segmentation != nullptr) {
     out += fmt::format("\nPersonas (KMeans on {}, k = {}, {}, silhouette {:.3f})\n",
                        fmt::join(segmentation->feature_names, ", "), segmentation->k,
@@ -200,7 +201,7 @@ Result<AnalyzeOutcome> AnalyzeData(const CleanedData& cleaned, const AnalyzeRequ
   // Rendered once, for the file and for --format json; not at all for a printed summary only.
   const bool needs_report = !request.output_dir.empty() || request.format == OutputFormat::kJson;
   const std::string report =
-      needs_report ? JsonText(AnalysisReportJson(dataset, analysis, source), 1) + "\n" : "";
+      needs_report ? app::JsonText(AnalysisReportJson(dataset, analysis, source), 1) + "\n" : "";
   AnalyzeOutcome outcome;
   if (outputs) {
     Result<std::vector<std::string>> rest = WriteSegmentationAndReport(

@@ -22,7 +22,7 @@ void AddDateWindowOptions(CLI::App& command, DateWindowArgs& args) {
     command.add_option("--" + spec.name, *text, spec.help)->option_text(spec.value_text);
 }
 
-Result<DateWindow> ParseDateWindow(const DateWindowArgs& args) {
+Result<app::DateWindow> ParseDateWindow(const DateWindowArgs& args) {
   Result<std::optional<Day>> from = ParseWindowDay(app::FromParamSpec(), args.from);
   if (!from.ok()) return from.status();
   Result<std::optional<Day>> to = ParseWindowDay(app::ToParamSpec(), args.to);

@@ -25,16 +25,9 @@ struct DateWindowArgs {
   std::string to;    // "" = to the last day in the data
 };
 
-using app::AllTimeJson;
-using app::DateWindow;
-using app::DayRange;
-using app::DaysWithRows;
-using app::RowsOfWindow;
-using app::WindowJson;
-
 void AddDateWindowOptions(CLI::App& command, DateWindowArgs& args);
 
 /// Both days parsed, and --from not after --to.
-Result<DateWindow> ParseDateWindow(const DateWindowArgs& args);
+Result<app::DateWindow> ParseDateWindow(const DateWindowArgs& args);
 
 }  // namespace growthlens::cli

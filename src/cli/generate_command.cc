@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "app/json_text.h"
 #include "cli/command.h"
-#include "cli/json_text.h"
 #include "cli/option_bounds.h"
 #include "cli/output_format.h"
 #include "core/date.h"
@@ -196,7 +196,7 @@ Status RunGenerate(const GenerateArgs& args, CommandOutcome& outcome) {
                                  {"output_bytes", summary->output_bytes},
                                  {"seconds", summary->seconds},
                                  {"threads", summary->threads}};
-    PrintOut(outcome, JsonText(json, 2) + "\n");
+    PrintOut(outcome, app::JsonText(json, 2) + "\n");
   } else if (args.format == OutputFormat::kCsv) {
     std::string line = "kind,output,entities,rows,csv_bytes,output_bytes,seconds,threads\n";
     line += args.kind + ",";

@@ -7,9 +7,9 @@
 
 #include "cli/ingest_command.h"
 
+#include "app/json_text.h"
 #include "cli/command.h"
 #include "cli/ingest_options.h"
-#include "cli/json_text.h"
 #include "cli/output_format.h"
 #include "cli/report_view.h"
 #include "io/atomic_file.h"
@@ -50,7 +50,7 @@ Result<CleanedData> RunIngestRequest(const IngestRequest& args) {
     const std::string report_file = stem + "_cleaning_report.json";
     GROWTHLENS_RETURN_IF_ERROR(WriteDatasetCsv(dataset, outputs->PathFor(data_file)));
     GROWTHLENS_RETURN_IF_ERROR(
-        WriteFileAtomically(outputs->PathFor(report_file), JsonText(json, 2) + "\n"));
+        WriteFileAtomically(outputs->PathFor(report_file), app::JsonText(json, 2) + "\n"));
     GROWTHLENS_RETURN_IF_ERROR(outputs->Commit());
     if (!args.quiet)
       fmt::print(stderr, "growthlens ingest: wrote {} and {}\n", outputs->PublishedPath(data_file),
@@ -61,7 +61,7 @@ Result<CleanedData> RunIngestRequest(const IngestRequest& args) {
       fmt::print("{}", CleaningReportTable(report, dataset));
       break;
     case OutputFormat::kJson:
-      fmt::print("{}\n", JsonText(json, 2));
+      fmt::print("{}\n", app::JsonText(json, 2));
       break;
     case OutputFormat::kCsv:
       fmt::print("{}", CleaningReportCsv(report));

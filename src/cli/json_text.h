@@ -1,5 +1,6 @@
 #pragma once
-// JsonText lives in the application layer (app/json_text.h).
+// JsonText lives in the application layer (app/json_text.h); this alias stays only for
+// server/api_server.cc, whose calls move to app::JsonText with the server rewrite.
 
 #include "app/json_text.h"
 

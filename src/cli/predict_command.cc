@@ -9,13 +9,13 @@
 #include <numeric>
 #include <string>
 
+#include "app/json_text.h"
 #include "app/segment_model.h"
+#include "app/segment_views.h"
 #include "cli/analysis_view.h"
 #include "cli/command.h"
 #include "cli/ingest_command.h"
-#include "cli/json_text.h"
 #include "cli/option_bounds.h"
-#include "cli/segment_views.h"
 #include "core/number_format.h"
 #include "io/atomic_file.h"
 #include "metrics/rfm.h"
@@ -111,8 +111,8 @@ View PersonaCountsView(const Placed& placed) {
 Status RunPredict(PredictArgs& args, CommandOutcome& outcome) {
   Result<Placed> placed = Place("predict", args, outcome);
   if (!placed.ok()) return placed.status();
-  const View users = UserPersonasView(placed->rfm, placed->labels, placed->model.segmentation,
-                                      placed->data->dataset);
+  const View users = app::UserPersonasView(placed->rfm, placed->labels, placed->model.segmentation,
+                                           placed->data->dataset);
   if (!args.output.empty())
     GROWTHLENS_RETURN_IF_ERROR(WriteFileAtomically(args.output, RenderCsv(users)));
   const View counts = PersonaCountsView(*placed);
@@ -217,7 +217,7 @@ Status RunEvaluate(PredictArgs& args, CommandOutcome& outcome) {
     case OutputFormat::kCsv: {
       std::string out = "metric,value\n";
       for (const auto& [name, value] : metrics.items())
-        out += fmt::format("{},{}\n", name, JsonText(value));
+        out += fmt::format("{},{}\n", name, app::JsonText(value));
       PrintOut(outcome, out);
       break;
     }

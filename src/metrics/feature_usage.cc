@@ -35,6 +35,24 @@ uint64_t FeatureSlotKey(uint16_t feature, int64_t slot) {
   return (uint64_t{feature} << 32) | static_cast<uint32_t>(slot);
 }
 
+/// Pearson correlation of the columns of `users` (one row per user).
+std::vector<std::vector<double>> CorrelationOfColumns(const Eigen::MatrixXd& users) {
+  const auto features = static_cast<size_t>(users.cols());
+  // Two-pass: centre, then cross products.
+  const Eigen::MatrixXd centred = users.rowwise() - users.colwise().mean();
+  const Eigen::MatrixXd cross = centred.transpose() * centred;
+  std::vector<std::vector<double>> correlation(features, std::vector<double>(features, 0.0));
+  for (size_t a = 0; a < features; ++a)
+    for (size_t b = a; b < features; ++b) {  // one value for [a][b] and [b][a]: exactly symmetric
+      const auto row = static_cast<Eigen::Index>(a), col = static_cast<Eigen::Index>(b);
+      const double denominator = std::sqrt(cross(row, row) * cross(col, col));
+      correlation[a][b] = correlation[b][a] = denominator > 0
+                                                  ? cross(row, col) / denominator
+                                                  : std::numeric_limits<double>::quiet_NaN();
+    }
+  return correlation;
+}
+
 }  // namespace
 
 FeatureReport ComputeFeatureReport(const UsageLog& dataset, const UserRows& by_user,
@@ -203,24 +221,13 @@ std::vector<std::vector<double>> FeatureCorrelation(const UsageLog& dataset,
   std::vector<Eigen::Index> kept_rows;
   for (size_t group = 0; group < kept.size(); ++group)
     if (kept[group]) kept_rows.push_back(static_cast<Eigen::Index>(group));
-  return CorrelationOfPivot(pivot(kept_rows, Eigen::all));
+  return CorrelationOfColumns(pivot(kept_rows, Eigen::all));
 }
 
-std::vector<std::vector<double>> CorrelationOfPivot(const Eigen::MatrixXd& users) {
-  const auto features = static_cast<size_t>(users.cols());
-  // Two-pass: centre, then cross products.
-  const Eigen::MatrixXd centred = users.rowwise() - users.colwise().mean();
-  const Eigen::MatrixXd cross = centred.transpose() * centred;
-  std::vector<std::vector<double>> correlation(features, std::vector<double>(features, 0.0));
-  for (size_t a = 0; a < features; ++a)
-    for (size_t b = a; b < features; ++b) {  // one value for [a][b] and [b][a]: exactly symmetric
-      const auto row = static_cast<Eigen::Index>(a), col = static_cast<Eigen::Index>(b);
-      const double denominator = std::sqrt(cross(row, row) * cross(col, col));
-      correlation[a][b] = correlation[b][a] = denominator > 0
-                                                  ? cross(row, col) / denominator
-                                                  : std::numeric_limits<double>::quiet_NaN();
-    }
-  return correlation;
+std::vector<std::vector<double>> CorrelationOfPivot(const ColumnMajorMatrix& users) {
+  return CorrelationOfColumns(
+      Eigen::Map<const Eigen::MatrixXd>(users.values.data(), static_cast<Eigen::Index>(users.rows),
+                                        static_cast<Eigen::Index>(users.cols)));
 }
 
 std::vector<std::vector<double>> FeatureCorrelation(const UsageLog& dataset,

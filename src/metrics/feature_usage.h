@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include <Eigen/Core>
+#include "core/column.h"
 
 #include "core/dataset.h"
 #include "metrics/cohorts.h"
@@ -85,17 +85,29 @@ struct SeriesTotals {
 };
 FeatureSeries FeatureSeriesOf(const SeriesTotals& totals, CohortPeriod granularity);
 
+/// A dense matrix of doubles kept column after column, the linear-algebra library's default
+/// layout: the .cc files that compute on it map it without a copy, and no header brings it.
+struct ColumnMajorMatrix {
+  size_t rows = 0;
+  size_t cols = 0;
+  Column<double> values;  // [col * rows + row]; default-initialised, filled by the owner
+
+  double& operator()(size_t row, size_t col) { return values[col * rows + row]; }
+  double operator()(size_t row, size_t col) const { return values[col * rows + row]; }
+  const double* column(size_t col) const { return values.data() + col * rows; }
+};
+
 /// Events per (user, feature) of a usage log: the user x feature pivot that UsageRollup counts,
 /// kept by RunAnalysis so that later steps (the personas' top features) need no pass over the
 /// rows. Empty when the analysis did not roll the rows up (see Analysis::user_features).
 struct UserFeatureEvents {
   std::vector<uint32_t> users;  // user code of each row of `events`
-  Eigen::MatrixXd events;       // users.size() x features; whole numbers of events
+  ColumnMajorMatrix events;     // users.size() x features; whole numbers of events
   bool empty() const { return users.empty(); }
 };
 
 /// Pearson correlation of the columns of a user x feature pivot (one row per user), as below.
-std::vector<std::vector<double>> CorrelationOfPivot(const Eigen::MatrixXd& users);
+std::vector<std::vector<double>> CorrelationOfPivot(const ColumnMajorMatrix& users);
 
 /// [a][b] over the features in code order; NaN where a feature's usage is constant.
 std::vector<std::vector<double>> FeatureCorrelation(const UsageLog& dataset,

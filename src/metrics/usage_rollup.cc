@@ -121,9 +121,10 @@ UsageRollup::UsageRollup(const UsageLog& dataset, const UserRows& by_user,
         bucket_of(span.first + static_cast<Day>(offset)) - series_totals_.first_bucket);
 
   user_events_.assign(dataset.users.size(), 0);
-  feature_events_.resize(static_cast<Eigen::Index>(by_user.groups()),
-                         static_cast<Eigen::Index>(features));
-  ZeroInSlices(feature_events_.data(), static_cast<size_t>(feature_events_.size()), threads);
+  feature_events_.rows = by_user.groups();
+  feature_events_.cols = features;
+  feature_events_.values.resize(feature_events_.rows * feature_events_.cols);
+  ZeroInSlices(feature_events_.values.data(), feature_events_.values.size(), threads);
   PassCounts initial;
   initial.features = {std::vector<int64_t>(features, 0), std::vector<uint64_t>(features, 0),
                       std::vector<uint64_t>(features, 0), 0};
@@ -167,8 +168,7 @@ UsageRollup::UsageRollup(const UsageLog& dataset, const UserRows& by_user,
             counts.features.events[feature] += events;
             ++counts.features.users[feature];
             counts.features.user_days[feature] += distinct_days;
-            feature_events_(static_cast<Eigen::Index>(group), feature) =
-                static_cast<double>(events);
+            feature_events_(group, feature) = static_cast<double>(events);
             user_events += events;
           }
           ++counts.features.active_users;
@@ -199,7 +199,7 @@ UsageRollup::UsageRollup(const UsageLog& dataset, const UserRows& by_user,
 size_t UsageRollup::MemoryBytes() const {
   return days_.users() * days_.words_per_user() * sizeof(uint64_t) +
          user_events_.capacity() * sizeof(int64_t) +
-         static_cast<size_t>(feature_events_.size()) * sizeof(double) +
+         feature_events_.values.size() * sizeof(double) +
          (series_totals_.events.capacity() + series_totals_.users.capacity()) * sizeof(int64_t);
 }
 

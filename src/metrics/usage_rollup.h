@@ -19,8 +19,6 @@
 #include <utility>
 #include <vector>
 
-#include <Eigen/Core>
-
 #include "core/dataset.h"
 #include "metrics/activity_grid.h"
 #include "metrics/cohorts.h"
@@ -46,9 +44,9 @@ class UsageRollup {
   const std::vector<int64_t>& user_events() const { return user_events_; }
   int64_t total_events() const { return total_events_; }
   /// Events per (UserRows group, feature code), as doubles (pandas' pivot).
-  const Eigen::MatrixXd& feature_events() const { return feature_events_; }
+  const ColumnMajorMatrix& feature_events() const { return feature_events_; }
   /// Moves feature_events() out (left empty), for a caller that keeps it after the rollup.
-  Eigen::MatrixXd ReleaseFeatureEvents() { return std::move(feature_events_); }
+  ColumnMajorMatrix ReleaseFeatureEvents() { return std::move(feature_events_); }
   const FeatureTotals& feature_totals() const { return feature_totals_; }
   const SeriesTotals& series_totals() const { return series_totals_; }
 
@@ -58,7 +56,7 @@ class UsageRollup {
   ActivityGrid days_;
   std::vector<int64_t> user_events_;
   int64_t total_events_ = 0;
-  Eigen::MatrixXd feature_events_;
+  ColumnMajorMatrix feature_events_;
   FeatureTotals feature_totals_;
   SeriesTotals series_totals_;
 };

@@ -85,9 +85,9 @@ std::vector<std::vector<int64_t>> EventsFromUserFeatures(
   // wait on each other's additions (integers: the order does not change the totals).
   constexpr size_t kWays = 4;
   std::vector<int64_t> partial(kWays * (personas + 1));
-  const auto columns = std::min(features, static_cast<size_t>(user_features.events.cols()));
+  const auto columns = std::min(features, user_features.events.cols);
   for (size_t feature = 0; feature < columns; ++feature) {
-    const double* counts = user_features.events.col(static_cast<Eigen::Index>(feature)).data();
+    const double* counts = user_features.events.column(feature);
     std::fill(partial.begin(), partial.end(), 0);
     for (size_t row = 0; row < users; ++row)
       partial[(row % kWays) * (personas + 1) + slot_of_row[row]] +=

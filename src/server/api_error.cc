@@ -4,7 +4,7 @@
 
 #include <cctype>
 
-#include "cli/json_text.h"
+#include "app/json_text.h"
 
 namespace growthlens::server {
 
@@ -39,7 +39,7 @@ std::string ApiError::Body() const {
   body["error"] = message;
   body["parameter"] =
       parameter.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(parameter);
-  return cli::JsonText(body) + "\n";
+  return app::JsonText(body) + "\n";
 }
 
 ApiError ErrorFromStatus(const Status& status) {

@@ -5,7 +5,7 @@
 #include <memory>
 #include <optional>
 
-#include "cli/date_window.h"
+#include "app/date_window.h"
 #include "core/date.h"
 #include "server/static_files.h"
 
@@ -45,11 +45,11 @@ nlohmann::ordered_json DatasetJson(const HeldDataset& held) {
   json["source"] = held.source;
   json["rows"] = dataset.rows();
   json["users"] = dataset.users().size();
-  const std::optional<cli::DayRange> days = cli::DaysWithRows(dataset);
+  const std::optional<app::DayRange> days = app::DaysWithRows(dataset);
   json["first_day"] = days ? nlohmann::ordered_json(FormatDate(days->first)) : nullptr;
   json["last_day"] = days ? nlohmann::ordered_json(FormatDate(days->last)) : nullptr;
   json["load_seconds"] = held.load_seconds;
-  json["cleaning"] = held.cleaning;
+  json["cleaning"] = nlohmann::ordered_json::parse(held.cleaning_json);
   return json;
 }
 

@@ -1,7 +1,10 @@
 #include "server/column_preview.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 
+#include "app/json_text.h"
 #include "io/csv_cursor.h"
 #include "io/input_buffer.h"
 
@@ -56,7 +59,7 @@ std::vector<std::string> MappingParameterNames() {
   return names;
 }
 
-nlohmann::ordered_json MappingNeededJson(const std::string& message, const ColumnPreview& preview) {
+std::string MappingNeededJson(const std::string& message, const ColumnPreview& preview) {
   nlohmann::ordered_json body;
   body["error"] = message;
   body["parameter"] = "columns";
@@ -69,7 +72,7 @@ nlohmann::ordered_json MappingNeededJson(const std::string& message, const Colum
        {{"required", {"user", "time", "price"}},
         {"optional", {"order", "item", "count", "amount", "description", "country"}}}},
   };
-  return body;
+  return app::JsonText(body);
 }
 
 }  // namespace growthlens::server

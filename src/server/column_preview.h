@@ -3,8 +3,6 @@
 // not one of the known schemas, the upload answers with the columns found and a preview of the
 // rows instead of only an error, and the user picks a role per column.
 
-#include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 
@@ -29,8 +27,8 @@ Result<ColumnPreview> PreviewColumns(const std::string& path, size_t rows);
 inline constexpr size_t kMaxColumnName = 200;
 std::vector<std::string> MappingParameterNames();
 
-/// {"error", "parameter": "columns", "columns": [...], "preview": [[...]], "roles": {...}}: the
-/// answer to an upload whose columns could not be mapped.
-nlohmann::ordered_json MappingNeededJson(const std::string& message, const ColumnPreview& preview);
+/// {"error", "parameter": "columns", "columns": [...], "preview": [[...]], "roles": {...}} as
+/// JSON text: the answer to an upload whose columns could not be mapped.
+std::string MappingNeededJson(const std::string& message, const ColumnPreview& preview);
 
 }  // namespace growthlens::server

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <filesystem>
 
+#include "app/json_text.h"
 #include "cli/analyze_command.h"
 #include "cli/ingest_command.h"
 #include "cli/output_format.h"
@@ -64,7 +65,7 @@ Result<HeldPtr> LoadDataset(const std::string& path, const std::string& source,
   auto held = std::make_shared<HeldDataset>();
   held->source = source;
   held->path = path;
-  held->cleaning = cli::CleaningReportJson(cleaned->report, cleaned->dataset);
+  held->cleaning_json = app::JsonText(cli::CleaningReportJson(cleaned->report, cleaned->dataset));
   held->data = std::make_shared<const CleanedData>(std::move(cleaned).value());
   held->stem = cli::DataStem(path);
   // One directory per kind and file: a usage log and transactions of the same name (or an

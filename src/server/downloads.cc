@@ -10,7 +10,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "cli/json_text.h"
+#include "app/json_text.h"
 
 namespace growthlens::server {
 
@@ -102,7 +102,7 @@ Result<std::string> BuildReport(const Holdings& holdings, std::string_view page,
   }
   std::string html(page);
   if (!ReplaceOnce(html, "/*GROWTHLENS_PLOTLY*/", ScriptSafe(std::string(plotly))) ||
-      !ReplaceOnce(html, "/*GROWTHLENS_REPORT_JSON*/", ScriptSafe(cli::JsonText(report))))
+      !ReplaceOnce(html, "/*GROWTHLENS_REPORT_JSON*/", ScriptSafe(app::JsonText(report))))
     return Status(ErrorCode::kIoError,
                   fmt::format("{}: the report template lacks its placeholders", kReportName));
   return html;

@@ -3,8 +3,6 @@
 // cleaned and analysed once. Requests take a snapshot (Holdings) and never see it change; an
 // upload publishes a new snapshot with a new generation, which also retires cached responses.
 
-#include <nlohmann/json.hpp>
-
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -17,16 +15,16 @@
 #include "core/dataset.h"
 
 namespace growthlens {
-struct Analysis;  // metrics/analysis.h: Eigen stays out of the server's headers
+struct Analysis;  // metrics/analysis.h, kept out of the server's headers
 }  // namespace growthlens
 
 namespace growthlens::server {
 
 struct HeldDataset {
-  std::string source;       // the file name shown ("usage_log.csv")
-  std::string path;         // where the raw file is on disk
-  app::LoadedData data;     // clean rows
-  nlohmann::json cleaning;  // the cleaning report, as `growthlens ingest --format json`
+  std::string source;         // the file name shown ("usage_log.csv")
+  std::string path;           // where the raw file is on disk
+  app::LoadedData data;       // clean rows
+  std::string cleaning_json;  // the cleaning report, as `growthlens ingest --format json`
   /// Every analysis of the whole data with default options, as `growthlens analyze` runs them:
   /// requests asking for exactly these are answered from it (app::RunContext::analysis).
   std::shared_ptr<const Analysis> analysis;

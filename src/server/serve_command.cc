@@ -4,6 +4,7 @@
 #include "server/serve_command.h"
 
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdlib>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/command.h"
 #include "cli/ingest_command.h"
 #include "cli/option_bounds.h"
 #include "server/access_gate.h"

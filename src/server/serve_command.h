@@ -1,9 +1,14 @@
 #pragma once
-// growthlens serve: registers the command that runs the dashboard and its API.
+// growthlens serve: registers the command that runs the dashboard and its API. The command-line
+// parser's types are only named here; serve_command.cc and main.cc include them.
 
-#include <CLI/CLI.hpp>
+namespace CLI {
+class App;
+}  // namespace CLI
 
-#include "cli/command.h"
+namespace growthlens::cli {
+struct CommandOutcome;
+}  // namespace growthlens::cli
 
 namespace growthlens::server {
 

@@ -11,7 +11,7 @@
 #include <optional>
 
 #include "app/analysis_registry.h"
-#include "cli/json_text.h"
+#include "app/json_text.h"
 #include "io/input_buffer.h"
 #include "server/api_responses.h"
 #include "server/api_server.h"
@@ -120,8 +120,8 @@ void ApiServer::AddUploadRoutes() {
       if (Result<ColumnMapping> mapped = MapColumns(preview->header, columns); !mapped.ok())
         return SendJson(
             response, 400,
-            cli::JsonText(MappingNeededJson(
-                fmt::format("{} line 1: {}", file.name, mapped.status().message()), *preview)) +
+            MappingNeededJson(fmt::format("{} line 1: {}", file.name, mapped.status().message()),
+                              *preview) +
                 "\n");
     }
     Result<HeldPtr> held = LoadUpload(file.path, columns, settings_.load);
@@ -132,7 +132,7 @@ void ApiServer::AddUploadRoutes() {
       return SendError(response, error);
     }
     Hold(*held);
-    SendJson(response, 200, cli::JsonText(DatasetJson(**held)) + "\n");
+    SendJson(response, 200, app::JsonText(DatasetJson(**held)) + "\n");
   });
 
   // The experiment's file is parsed in memory by the reader the CLI uses (app/experiment_data.h):
