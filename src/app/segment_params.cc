@@ -1,5 +1,7 @@
 #include "app/segment_params.h"
 
+#include "app/persona_count.h"
+
 #include <fmt/format.h>
 
 #include <charconv>
@@ -99,16 +101,8 @@ std::vector<Param<SegmentParams>> SegmentParamList(bool train) {
 }
 
 Status CheckSegmentParams(const SegmentParams& params, Naming naming) {
-  if (!params.k.empty() && params.k != "auto") {
-    int64_t k = 0;
-    const std::string& text = params.k;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), k);
-    if (error != std::errc() || end != text.data() + text.size() || k < 2 || k > kMaxPersonas)
-      return BadValue("k", naming, text,
-                      fmt::format("expected auto (the best silhouette) or a whole number of "
-                                  "personas in 2..{} (default: the four tiers, k = 4)",
-                                  kMaxPersonas));
-  }
+  ml::SegmentationOptions scratch;
+  GROWTHLENS_RETURN_IF_ERROR(ApplyPersonaCount("k", params.k, naming, scratch));
   if (params.k_min > params.k_max)
     return Status(ErrorCode::kInvalidArgument,
                   naming == Naming::kCli
@@ -125,7 +119,7 @@ Result<ml::SegmentationOptions> SegmentationOptionsOf(const SegmentParams& param
   ml::SegmentationOptions options;
   options.features = params.features == "rfm+usage" ? ml::SegmentFeatures::kRfmAndUsageShares
                                                     : ml::SegmentFeatures::kRfm;
-  GROWTHLENS_RETURN_IF_ERROR(ApplyPersonaCount("k", params.k, options, naming));
+  GROWTHLENS_RETURN_IF_ERROR(ApplyPersonaCount("k", params.k, naming, options));
   options.k_min = static_cast<size_t>(params.k_min);
   options.k_max = static_cast<size_t>(params.k_max);
   options.n_init = static_cast<size_t>(params.n_init);

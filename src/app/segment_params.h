@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/analysis_params.h"
+#include "app/persona_count.h"
 #include "core/status.h"
 
 namespace growthlens::ml {
@@ -18,7 +19,6 @@ struct SegmentationOptions;  // ml/segmentation.h, kept out of this header
 
 namespace growthlens::app {
 
-inline constexpr int64_t kMaxPersonas = 1'000;                      // k: one fit per initialisation
 inline constexpr int64_t kMaxSweptPersonas = 50;                    // k-min, k-max: a fit per k
 inline constexpr int64_t kMaxInitialisations = 100;                 // n-init
 inline constexpr int64_t kMaxStabilitySeeds = 20;                   // stability-seeds

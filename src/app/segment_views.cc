@@ -104,25 +104,4 @@ View UserPersonasView(const RfmTable& rfm, std::span<const int32_t> labels,
   return view;
 }
 
-Status ApplyPersonaCount(std::string_view name, std::string_view text,
-                         ml::SegmentationOptions& options, Naming naming) {
-  if (text.empty() || text == "tiers") {
-    options.k_choice = ml::KChoice::kFourTiers;
-    return Status::Ok();
-  }
-  if (text == "auto") {
-    options.k_choice = ml::KChoice::kBestSilhouette;
-    return Status::Ok();
-  }
-  size_t k = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), k);
-  if (error != std::errc() || end != text.data() + text.size() || k < 2)
-    return BadValue(name, naming, text,
-                    "expected auto (the best silhouette) or a number of personas of at least 2 "
-                    "(default: the four tiers, k = 4)");
-  options.k_choice = ml::KChoice::kGiven;
-  options.k = k;
-  return Status::Ok();
-}
-
 }  // namespace growthlens::app

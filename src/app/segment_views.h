@@ -30,9 +30,4 @@ View PersonasView(const ml::Segmentation& segmentation, const Dataset& dataset);
 View UserPersonasView(const RfmTable& rfm, std::span<const int32_t> labels,
                       const ml::Segmentation& segmentation, const Dataset& dataset);
 
-/// The persona count `k`: "" (default) or "tiers" the four tiers, "auto" the best silhouette, or
-/// a number of personas in 2..kMaxPersonas; errors name the option or parameter `name`.
-Status ApplyPersonaCount(std::string_view name, std::string_view text,
-                         ml::SegmentationOptions& options, Naming naming);
-
 }  // namespace growthlens::app

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "app/json_text.h"
+#include "app/persona_count.h"
 #include "app/rfm_views.h"
 #include "app/segment_views.h"
 #include "cli/analysis_outputs.h"
@@ -92,7 +93,7 @@ Status RunAnalyze(AnalyzeArgs& args, CommandOutcome& outcome) {
   request.options = *options;
   request.segment = !args.no_segments;
   GROWTHLENS_RETURN_IF_ERROR(
-      app::ApplyPersonaCount("k", args.k, request.segmentation, app::Naming::kCli));
+      app::ApplyPersonaCount("k", args.k, app::Naming::kCli, request.segmentation));
   if (args.n_init == 0)
     return Status(ErrorCode::kInvalidArgument, "--n-init 0: expected at least 1 initialisation");
   request.segmentation.n_init = args.n_init;
