@@ -264,9 +264,10 @@ Result<UsageResult> RunUsage(const CleanedData& data, const UsageParams& params,
   result.view = params.view;
   result.period = PeriodOf(params.period);
   if (params.max_periods >= 0) result.max_periods = static_cast<size_t>(params.max_periods);
-  auto usage = std::make_shared<UsageContext>(UsageContext{
-      dataset, resolved->filter, OutputFormat::kTable, "", PeriodText(data.dataset, *window),
-      FiltersText(dataset, *resolved), FiltersJson(dataset, *resolved), std::nullopt, true});
+  auto usage = std::make_shared<UsageContext>(
+      UsageContext{dataset, resolved->filter, OutputFormat::kTable, "",
+                   PeriodText(data.dataset, *window), FiltersText(dataset, *resolved),
+                   FiltersJson(dataset, *resolved), std::nullopt, true, nullptr});
   if (const std::optional<DayRange> days = DaysWithRows(data.dataset)) {
     const Day from = std::max(window->from.value_or(days->first), days->first);
     const Day to = std::min(window->to.value_or(days->last), days->last);
