@@ -217,7 +217,7 @@ TEST_F(ServerMeta, EveryMigratedRouteRefusesWhatItsSpecDoesNot) {
     // experiment/analyze reads its file from a POST's body (no dataset): its parameters are
     // checked before the body.
     const bool post = analysis["method"] == "POST";
-    const auto ask = [this, post, &route](const std::string& query) {
+    const auto ask = [post, &route](const std::string& query) {
       return post ? server_->Post(route + "?" + query, "variant,x\nA,1\nB,2\n")
                   : server_->Get(route + "?dataset=transactions&" + query);
     };
