@@ -237,8 +237,7 @@ TEST(Lifecycle, FirstDayOfBucketInvertsCohortBucketOf) {
 }
 
 TEST(Lifecycle, EmptyDataset) {
-  const Lifecycle lifecycle =
-      ComputeLifecycle(Dataset::Empty(DataKind::kUsage), LifecycleOptions());
+  const Lifecycle lifecycle = ComputeLifecycle(Dataset(UsageLog()), LifecycleOptions());
   EXPECT_EQ(lifecycle.data_first_day, kNoDay);
   EXPECT_EQ(lifecycle.periods.size(), 0u);
   EXPECT_EQ(lifecycle.stickiness.Total(), 0u);

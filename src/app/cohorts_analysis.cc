@@ -134,7 +134,7 @@ Result<CohortsResult> RunCohorts(const CleanedData& data, const CohortsParams& p
   result.values = CohortValuesOf(params.values);
   result.values_name = params.values;
   result.window = DateWindow{params.from, params.to};
-  result.data = DaysWithRows(data.dataset);
+  result.data = DaysWithRows(data.dataset, context.analysis.get());
   // A window keeps its rows; users who started before it fall in earlier, left-censored cohorts.
   const std::shared_ptr<const Dataset> windowed = RowsOfWindow(data.dataset, result.window);
   const Dataset& dataset = windowed ? *windowed : data.dataset;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 
+#include "metrics/analysis.h"
 #include "metrics/rows_before.h"
 
 namespace growthlens::app {
@@ -24,6 +25,11 @@ std::optional<DayRange> DaysWithRows(const Dataset& dataset) {
     }
     return range;
   });
+}
+
+std::optional<DayRange> DaysWithRows(const Dataset& dataset, const Analysis* whole) {
+  if (whole == nullptr || dataset.rows() == 0) return DaysWithRows(dataset);
+  return DayRange{whole->kpis.from, whole->kpis.to};
 }
 
 nlohmann::ordered_json WindowJson(const std::optional<DayRange>& data, const DateWindow& asked) {

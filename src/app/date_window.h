@@ -10,6 +10,10 @@
 
 #include "core/dataset.h"
 
+namespace growthlens {
+struct Analysis;  // metrics/analysis.h
+}  // namespace growthlens
+
 namespace growthlens::app {
 
 struct DateWindow {
@@ -23,6 +27,9 @@ struct DayRange {
   Day last = 0;
 };
 std::optional<DayRange> DaysWithRows(const Dataset& dataset);
+/// The same, from `whole` (the load's analysis of `dataset`, whose KPIs span exactly those days)
+/// when given: no pass over the rows.
+std::optional<DayRange> DaysWithRows(const Dataset& dataset, const Analysis* whole);
 
 /// Which days a result covers, for the `window` field of every analysis document, so that a
 /// page can say whether a number follows its date filter or is "all time":

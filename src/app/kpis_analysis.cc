@@ -158,7 +158,7 @@ Result<KpisResult> RunKpis(const CleanedData& data, const KpisParams& params, Ru
                   fmt::format("{}: no rows left after cleaning, so no KPIs", context.source));
   KpisResult result;
   result.kind = dataset.kind();
-  result.data = DaysWithRows(dataset);
+  result.data = DaysWithRows(dataset, context.analysis.get());
   result.window = *window;
   WarnOutsideData(*result.data, *window, context);
   if (params.view == "trend") {

@@ -55,7 +55,7 @@ Result<RevenueResult> RunRevenue(const CleanedData& data, const RevenueParams& p
   result.view = params.view;
   result.whole = &data.dataset;
   result.window = *window;
-  result.data = DaysWithRows(data.dataset);
+  result.data = DaysWithRows(data.dataset, context.analysis.get());
   if (data.dataset.As<TransactionLog>() == nullptr)
     return Status(ErrorCode::kInvalidArgument,
                   fmt::format("{} is a {} log, and revenue needs transactions (InvoiceNo, "

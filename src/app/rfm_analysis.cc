@@ -59,7 +59,7 @@ Result<RfmResult> RunRfm(const CleanedData& data, const RfmParams& params, RunCo
   result.view = params.view;
   result.ties = options.ties;
   result.kind = data.dataset.kind();
-  result.data = DaysWithRows(data.dataset);
+  result.data = DaysWithRows(data.dataset, context.analysis.get());
   result.window = *window;
   result.whole = &data.dataset;
   result.windowed = RowsOfWindow(data.dataset, *window);

@@ -25,16 +25,6 @@ const char* DataKindName(DataKind kind) {
   return "unknown";
 }
 
-Dataset Dataset::Empty(DataKind kind) {
-  switch (kind) {
-    case DataKind::kUsage:
-      return Dataset(UsageLog());
-    case DataKind::kTransactions:
-      return Dataset(TransactionLog());
-  }
-  return Dataset();
-}
-
 DatasetMemory UsageLog::Memory() const {
   DatasetMemory memory;
   memory.row_columns = RowBytesOf(usage.user) + RowBytesOf(usage.day) + RowBytesOf(usage.feature) +

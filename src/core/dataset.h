@@ -39,8 +39,6 @@ class Dataset {
   Dataset() = default;                                     // an empty usage log
   Dataset(UsageLog log) : kinds_(std::move(log)) {}        // NOLINT: implicit by design
   Dataset(TransactionLog log) : kinds_(std::move(log)) {}  // NOLINT: implicit by design
-  /// An empty dataset of `kind`.
-  static Dataset Empty(DataKind kind);
 
   template <typename Visitor>
   decltype(auto) Visit(Visitor&& visitor) const {
