@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <nlohmann/json.hpp>
 
 #include "metrics/analysis.h"
 #include "metrics/rows_before.h"

@@ -3,7 +3,7 @@
 // rows, and the `window` field of every analysis document, so that a page can say whether a
 // number follows its date filter or is "all time".
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <memory>
 #include <optional>

@@ -1,6 +1,7 @@
 #include "app/experiment_plan_analysis.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <optional>

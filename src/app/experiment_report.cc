@@ -1,6 +1,7 @@
 #include "app/experiment_report.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>

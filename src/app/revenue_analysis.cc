@@ -1,6 +1,7 @@
 #include "app/revenue_analysis.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <memory>
 #include <string>

@@ -1,6 +1,7 @@
 #include "app/rfm_analysis.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <memory>

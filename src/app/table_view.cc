@@ -1,6 +1,7 @@
 #include "app/table_view.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -262,6 +263,10 @@ void JsonDocument::SetRows(std::string_view key, const View& view) {
 void JsonDocument::SetList(std::string_view key, const std::vector<nlohmann::ordered_json>& items) {
   fields_.emplace_back(std::string(key),
                        RenderList(items.size(), [&](size_t idx) { return JsonText(items[idx]); }));
+}
+
+void JsonDocument::SetJsonText(std::string_view key, std::string json_text) {
+  fields_.emplace_back(std::string(key), std::move(json_text));
 }
 
 std::string JsonDocument::Render() const {

@@ -11,7 +11,7 @@
 //   };
 //   fmt::print("{}", RenderTable(view));
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -115,6 +115,8 @@ class JsonDocument {
   /// Every row of `view` as an object keyed by the column keys.
   void SetRows(std::string_view key, const View& view);
   void SetList(std::string_view key, const std::vector<nlohmann::ordered_json>& items);
+  /// `json_text`: a value already rendered as JSON (JsonText).
+  void SetJsonText(std::string_view key, std::string json_text);
   /// Ends with a newline.
   std::string Render() const;
 

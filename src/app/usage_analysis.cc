@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "app/date_params.h"
+#include "app/json_text.h"
 #include "app/table_view.h"
 #include "app/usage_views.h"
 #include "metrics/rfm.h"
@@ -267,7 +269,7 @@ Result<UsageResult> RunUsage(const CleanedData& data, const UsageParams& params,
   auto usage = std::make_shared<UsageContext>(
       UsageContext{dataset, resolved->filter, OutputFormat::kTable, "",
                    PeriodText(data.dataset, *window), FiltersText(dataset, *resolved),
-                   FiltersJson(dataset, *resolved), std::nullopt, true, nullptr});
+                   JsonText(FiltersJson(dataset, *resolved)), std::nullopt, true, nullptr});
   if (const std::optional<DayRange> days = DaysWithRows(data.dataset)) {
     const Day from = std::max(window->from.value_or(days->first), days->first);
     const Day to = std::min(window->to.value_or(days->last), days->last);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <vector>
 
@@ -26,7 +27,7 @@ std::string FeatureName(const UsageLog& dataset, uint16_t feature) {
 JsonDocument JsonHeading(const UsageContext& context) {
   JsonDocument json;
   json.Set("view", context.view);
-  json.Set("filters", context.filters_json);
+  json.SetJsonText("filters", context.filters_json);
   nlohmann::ordered_json window = {{"from", nullptr}, {"to", nullptr}, {"all_time", true}};
   if (context.covered)
     window = {{"from", FormatDate(context.covered->first)},

@@ -8,8 +8,6 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
-
 #include "app/analysis_registry.h"
 #include "app/date_window.h"
 #include "core/dataset.h"
@@ -23,10 +21,10 @@ struct UsageContext {
   const UsageLog& dataset;
   const UsageFilter& filter;
   OutputFormat format = OutputFormat::kTable;
-  std::string_view view;  // the --view name, first field of the JSON
-  std::string period;     // "2025-01-01 .. 2025-12-31": the window with rows, for tables
-  std::string filters;    // "all features, all users" or what was selected, for tables
-  nlohmann::ordered_json filters_json;  // from, to, features, users as given
+  std::string_view view;     // the --view name, first field of the JSON
+  std::string period;        // "2025-01-01 .. 2025-12-31": the window with rows, for tables
+  std::string filters;       // "all features, all users" or what was selected, for tables
+  std::string filters_json;  // JSON object: from, to, features, users as given
   /// The days the numbers cover (the window clamped to the data; null for no rows), for the
   /// JSON `window` and the series' partial periods.
   std::optional<DayRange> covered;

@@ -1,6 +1,7 @@
 #include "cli/analysis_outputs.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <functional>

@@ -4,7 +4,7 @@
 // the input's stem ("usage_log_users.csv", "usage_log_analysis.json"). The report's shape is the
 // one the dashboard reads.
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <string>
 #include <vector>

@@ -3,6 +3,7 @@
 // measure how well the model's segments fit that data and how stable they are across seeds.
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <memory>

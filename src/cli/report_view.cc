@@ -1,6 +1,7 @@
 #include "cli/report_view.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/analysis_view.h"
 #include "cli/output_format.h"

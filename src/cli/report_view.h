@@ -2,7 +2,7 @@
 // Views of the cleaning report and of a loaded Dataset: terminal tables, JSON and CSV. The
 // JSON shape is the one the API will serve.
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <string>
 

@@ -1,6 +1,7 @@
 #include "server/api_responses.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <memory>
 #include <optional>

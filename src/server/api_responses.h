@@ -3,7 +3,7 @@
 // held files described as GET /api/v1/status lists them.
 
 #include <httplib.h>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <string>
 #include <string_view>

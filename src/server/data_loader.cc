@@ -1,6 +1,7 @@
 #include "server/data_loader.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <cctype>
 #include <filesystem>

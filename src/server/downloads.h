@@ -3,7 +3,7 @@
 // formulas neutralised), the model and analysis JSON, the cleaning report, and a standalone
 // HTML report with Plotly and the whole analysis inlined, so that it opens offline.
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <optional>
 #include <string>
