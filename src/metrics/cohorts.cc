@@ -4,7 +4,6 @@
 #include <bit>
 #include <limits>
 #include <map>
-#include <unordered_set>
 
 #include "core/compensated_sum.h"
 #include "metrics/activity_grid.h"
@@ -149,72 +148,41 @@ CohortMatrix FinishCohorts(CohortLayout&& layout, const std::vector<int32_t>& la
   return std::move(matrix);
 }
 
-template <typename Log>
-CohortMatrix CohortsOfRows(const Dataset& whole, const Log& dataset, CohortPeriod period) {
-  CohortMatrix matrix;
-  matrix.period = period;
-  const size_t users = dataset.users.size();
-  if (dataset.rows() == 0 || users == 0) return matrix;
-
-  std::vector<Day> first_day(users, INT32_MAX);
-  Day first_any_day = INT32_MAX, last_any_day = INT32_MIN;
-  for (size_t row = 0; row < dataset.rows(); ++row) {
-    const Day day = DayOfRow(dataset, row);
-    first_any_day = std::min(first_any_day, day);
-    last_any_day = std::max(last_any_day, day);
-    const uint32_t user = UserOfRow(dataset, row);
-    if (user != kNullCode) first_day[user] = std::min(first_day[user], day);
-  }
-  const BucketTable bucket_of(first_any_day, last_any_day, period);
-  CohortLayout layout =
-      LayOutCohorts(whole, period, first_day, bucket_of, first_any_day, last_any_day);
-  const int32_t first_any = layout.first_any;
-  const std::vector<int32_t>& cohort_of = layout.cohort_of;
-  const std::vector<uint32_t>& cohort_slot = layout.cohort_slot;
-  const size_t cohort_count = layout.matrix.cohorts.size();
-
-  std::vector<std::vector<CompensatedSum>> revenue(cohort_count);
-  for (size_t cohort_idx = 0; cohort_idx < cohort_count; ++cohort_idx)
+/// Each cohort's revenue per period, from the rows (amounts are not in the activity grid).
+void AddCohortRevenue(const TransactionLog& log, const BucketTable& bucket_of,
+                      CohortLayout& layout) {
+  std::vector<std::vector<CompensatedSum>> revenue(layout.matrix.cohorts.size());
+  for (size_t cohort_idx = 0; cohort_idx < revenue.size(); ++cohort_idx)
     revenue[cohort_idx].resize(layout.matrix.revenue[cohort_idx].size());
-  // Each (user, bucket) counts once: a bitmap over users x buckets (a few MB even for daily
-  // cohorts of 200k users over a year).
-  // Past 1 GB of bits (daily cohorts of millions of users over years) a hash set takes over.
-  constexpr size_t kMaxBitmapBits = size_t{1} << 33;
-  const auto span = static_cast<size_t>(layout.last_bucket - first_any + 1);
-  const bool use_bitmap = users * span <= kMaxBitmapBits;
-  std::vector<uint64_t> seen(use_bitmap ? (users * span + 63) / 64 : 0, 0);
-  std::unordered_set<uint64_t> seen_sparse;
-  auto first_time = [&](size_t bit) {
-    if (!use_bitmap) return seen_sparse.insert(bit).second;
-    const uint64_t mask = uint64_t{1} << (bit % 64);
-    const bool fresh = (seen[bit / 64] & mask) == 0;
-    seen[bit / 64] |= mask;
-    return fresh;
-  };
-  std::vector<int32_t> last_period(users, -1);
-  for (size_t row = 0; row < dataset.rows(); ++row) {
-    const uint32_t user = UserOfRow(dataset, row);
-    if (user == kNullCode) continue;
-    const int32_t bucket = bucket_of(DayOfRow(dataset, row));
-    const int32_t period_idx = bucket - cohort_of[user];
+  for (size_t row = 0; row < log.rows(); ++row) {
+    const uint32_t user = UserOfRow(log, row);
+    if (user == kNullCode || layout.cohort_of[user] == INT32_MAX) continue;
+    const int32_t period_idx = bucket_of(DayOfRow(log, row)) - layout.cohort_of[user];
     if (period_idx < 0) continue;  // activity before signup (only with that rule switched off)
-    const size_t cohort_idx = cohort_slot[user];
-    if constexpr (Log::kHasRevenue)
-      revenue[cohort_idx][static_cast<size_t>(period_idx)].Add(dataset.AmountOfRow(row));
-    if (!first_time(user * span + static_cast<size_t>(bucket - first_any))) continue;
-    ++layout.matrix.active[cohort_idx][static_cast<size_t>(period_idx)];
-    last_period[user] = std::max(last_period[user], period_idx);
+    revenue[layout.cohort_slot[user]][static_cast<size_t>(period_idx)].Add(log.AmountOfRow(row));
   }
-  for (size_t cohort_idx = 0; cohort_idx < cohort_count; ++cohort_idx)
+  for (size_t cohort_idx = 0; cohort_idx < revenue.size(); ++cohort_idx)
     for (size_t period_idx = 0; period_idx < revenue[cohort_idx].size(); ++period_idx)
       layout.matrix.revenue[cohort_idx][period_idx] = revenue[cohort_idx][period_idx].Value();
-  return FinishCohorts(std::move(layout), last_period);
 }
 
 }  // namespace
 
 CohortMatrix ComputeCohorts(const Dataset& dataset, CohortPeriod period) {
-  return dataset.Visit([&](const auto& log) { return CohortsOfRows(dataset, log, period); });
+  // The grid over every row's day (rows without a user included, as the data's span).
+  Day first = INT32_MAX, last = INT32_MIN;
+  dataset.Visit([&](const auto& log) {
+    for (size_t row = 0; row < log.rows(); ++row) {
+      first = std::min(first, DayOfRow(log, row));
+      last = std::max(last, DayOfRow(log, row));
+    }
+  });
+  if (last < first) {
+    CohortMatrix matrix;
+    matrix.period = period;
+    return matrix;
+  }
+  return ComputeCohorts(dataset, ActivityGrid(dataset, first, last), period);
 }
 
 CohortMatrix ComputeCohorts(const Dataset& dataset, const ActivityGrid& days, CohortPeriod period) {
@@ -250,6 +218,8 @@ CohortMatrix ComputeCohorts(const Dataset& dataset, const ActivityGrid& days, Co
         last_period[user] = period_idx;
       }
   }
+  if (const TransactionLog* transactions = dataset.As<TransactionLog>())
+    AddCohortRevenue(*transactions, bucket_of, layout);
   return FinishCohorts(std::move(layout), last_period);
 }
 }  // namespace growthlens

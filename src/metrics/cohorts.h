@@ -72,9 +72,12 @@ struct CohortMatrix {
   }
 };
 
-CohortMatrix ComputeCohorts(const Dataset& dataset, CohortPeriod period);
 class ActivityGrid;
-/// The same matrix for a usage log from its users' active days (no pass over the rows).
+/// The matrix from the users' active days over the data's span: the one implementation. A
+/// caller that holds the grid already (RunAnalysis's usage rollup) passes it; transactions add
+/// each cohort's revenue from their rows.
 CohortMatrix ComputeCohorts(const Dataset& dataset, const ActivityGrid& days, CohortPeriod period);
+/// The same, building the grid over every row's day first.
+CohortMatrix ComputeCohorts(const Dataset& dataset, CohortPeriod period);
 
 }  // namespace growthlens
