@@ -142,10 +142,7 @@ Status RunAnalysisCommand(const app::AnalysisEntry& entry, AnalysisArgs& args,
   context.stop = outcome.stop;
   context.write_files = true;
   const bool to_terminal = !args.input.quiet && outcome.output == nullptr;
-  if (to_terminal)
-    context.progress = [command = CommandName(entry)](std::string_view note) {
-      fmt::print(stderr, "growthlens {}: {}\n", command, note);
-    };
+  if (to_terminal) context.progress = StderrProgress(CommandName(entry));
   Result<std::string> text = entry.run(loaded->input, *params, args.input.format, context);
   if (to_terminal)
     for (const std::string& warning : context.warnings)

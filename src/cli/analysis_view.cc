@@ -29,11 +29,7 @@ Result<LoadedData> LoadForAnalysis(std::string_view command, AnalysisInput& inpu
                                    const CommandOutcome& outcome) {
   if (outcome.preloaded) return outcome.preloaded;
   GROWTHLENS_RETURN_IF_ERROR(ResolveIngestOptions(input.flags));
-  app::ProgressFn progress;
-  if (!input.quiet)
-    progress = [command](std::string_view note) {
-      fmt::print(stderr, "growthlens {}: {}\n", command, note);
-    };
+  app::ProgressFn progress = input.quiet ? nullptr : StderrProgress(std::string(command));
   app::CsvFileSource source(input.input, input.flags.options, std::move(progress));
   return source.Load();
 }

@@ -45,4 +45,10 @@ void PrintOut(CommandOutcome& outcome, std::string_view text) {
   std::fflush(stdout);
 }
 
+app::ProgressFn StderrProgress(std::string command) {
+  return [command = std::move(command)](std::string_view note) {
+    fmt::print(stderr, "growthlens {}: {}\n", command, note);
+  };
+}
+
 }  // namespace growthlens::cli

@@ -46,6 +46,9 @@ Status Invalid(std::string message);
 /// Writes `text` to the command's output (stdout in one write, or the capture).
 void PrintOut(CommandOutcome& outcome, std::string_view text);
 
+/// Progress notes on stderr as "growthlens <command>: <note>".
+app::ProgressFn StderrProgress(std::string command);
+
 /// Every command of the CLI (all but `serve`), as main() and the server register them.
 void RegisterCommands(CLI::App& app, CommandOutcome& outcome);
 

@@ -73,8 +73,9 @@ Status RunDemo(const DemoArgs& args, CommandOutcome& outcome) {
     std::fflush(stdout);
     Result<CleanedData> cleaned = RunIngestRequest(request);
     if (!cleaned.ok()) return cleaned.status();
-    AnalyzeRequest analyze;
+    app::AnalyzeRequest analyze;
     analyze.input = input;
+    analyze.progress = StderrProgress("analyze");
     analyze.output_dir = request.output_dir;
     fmt::print("\n");
     std::fflush(stdout);

@@ -8,11 +8,11 @@
 
 #include "cli/ingest_command.h"
 
+#include "app/cleaning_report_view.h"
 #include "app/json_text.h"
 #include "cli/command.h"
 #include "cli/ingest_options.h"
 #include "cli/output_format.h"
-#include "cli/report_view.h"
 #include "io/atomic_file.h"
 #include "io/dataset_csv_writer.h"
 #include "io/output_set.h"
@@ -41,7 +41,7 @@ Result<CleanedData> RunIngestRequest(const IngestRequest& args) {
                WithThousands(report.records), report.read_seconds, WithThousands(report.rows_kept),
                report.clean_seconds);
 
-  const nlohmann::json json = CleaningReportJson(report, dataset);
+  const nlohmann::json json = app::CleaningReportJson(report, dataset);
   if (args.write) {
     // The clean data and its report are one set, published together (see OutputSet).
     const std::string stem = DataStem(args.input);
@@ -59,13 +59,13 @@ Result<CleanedData> RunIngestRequest(const IngestRequest& args) {
   }
   switch (args.format) {
     case OutputFormat::kTable:
-      fmt::print("{}", CleaningReportTable(report, dataset));
+      fmt::print("{}", app::CleaningReportTable(report, dataset));
       break;
     case OutputFormat::kJson:
       fmt::print("{}\n", app::JsonText(json, 2));
       break;
     case OutputFormat::kCsv:
-      fmt::print("{}", CleaningReportCsv(report));
+      fmt::print("{}", app::CleaningReportCsv(report));
       break;
   }
   return cleaned;

@@ -6,11 +6,11 @@
 #include <cctype>
 #include <filesystem>
 
+#include "app/analyze_pipeline.h"
+#include "app/cleaning_report_view.h"
 #include "app/json_text.h"
-#include "cli/analyze_command.h"
 #include "cli/ingest_command.h"
 #include "cli/output_format.h"
-#include "cli/report_view.h"
 #include "core/stopwatch.h"
 #include "server/api_responses.h"
 #include "synth/output_sink.h"
@@ -66,7 +66,7 @@ Result<HeldPtr> LoadDataset(const std::string& path, const std::string& source,
   auto held = std::make_shared<HeldDataset>();
   held->source = source;
   held->path = path;
-  held->cleaning_json = app::JsonText(cli::CleaningReportJson(cleaned->report, cleaned->dataset));
+  held->cleaning_json = app::JsonText(app::CleaningReportJson(cleaned->report, cleaned->dataset));
   held->data = std::make_shared<const CleanedData>(std::move(cleaned).value());
   held->stem = cli::DataStem(path);
   // One directory per kind and file: a usage log and transactions of the same name (or an
@@ -77,12 +77,11 @@ Result<HeldPtr> LoadDataset(const std::string& path, const std::string& source,
 
   // What `growthlens analyze --format json --quiet --output-dir DIR` does; the typed results are
   // kept so that the default views are answered from them.
-  cli::AnalyzeRequest analyze;
+  app::AnalyzeRequest analyze;
   analyze.input = source;
   analyze.output_dir = held->processed_dir;
-  analyze.quiet = true;
-  analyze.format = cli::OutputFormat::kJson;
-  Result<cli::AnalyzeOutcome> analyzed = cli::AnalyzeData(*held->data, analyze);
+  analyze.format = app::OutputFormat::kJson;
+  Result<app::AnalyzeOutcome> analyzed = app::AnalyzeData(*held->data, analyze);
   if (!analyzed.ok()) return analyzed.status();
   held->analysis = std::move(analyzed->analysis);
   held->analysis_json = std::move(analyzed->report);

@@ -9,11 +9,11 @@
 #include "core/dataset.h"
 #include "prep/cleaning_report.h"
 
-namespace growthlens::cli {
+namespace growthlens::app {
 
 nlohmann::json CleaningReportJson(const CleaningReport& report, const Dataset& dataset);
 std::string CleaningReportTable(const CleaningReport& report, const Dataset& dataset);
 /// One line per reason: stage,reason,enabled,rows,share,first_line,column,value,message.
 std::string CleaningReportCsv(const CleaningReport& report);
 
-}  // namespace growthlens::cli
+}  // namespace growthlens::app

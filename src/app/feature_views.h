@@ -3,11 +3,11 @@
 // the long-format time series and the correlation matrix. They refer to the results and the
 // Dataset, which must outlive them.
 
-#include "cli/analysis_view.h"
+#include "app/table_view.h"
 #include "core/dataset.h"
 #include "metrics/feature_usage.h"
 
-namespace growthlens::cli {
+namespace growthlens::app {
 
 /// feature, events, event_share, users, adoption, frequency: most events first.
 View FeatureTotalsView(const FeatureReport& report, const UsageLog& dataset);
@@ -17,4 +17,4 @@ View FeatureSeriesView(const FeatureSeries& series, const UsageLog& dataset);
 View FeatureCorrelationView(const std::vector<std::vector<double>>& correlation,
                             const UsageLog& dataset);
 
-}  // namespace growthlens::cli
+}  // namespace growthlens::app

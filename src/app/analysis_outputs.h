@@ -10,16 +10,14 @@
 #include <vector>
 
 #include "app/insights_analysis.h"
-#include "cli/analysis_view.h"
+#include "app/table_view.h"
 #include "core/dataset.h"
 #include "core/status.h"
 #include "metrics/analysis.h"
 #include "ml/segmentation.h"
 #include "prep/cleaning_report.h"
 
-namespace growthlens::cli {
-
-using app::InsightsView;
+namespace growthlens::app {
 
 struct AnalysisSource {
   std::string path;  // the input file
@@ -50,4 +48,4 @@ Result<std::vector<std::string>> WriteSegmentationAndReport(
     const std::string& report, const std::string& dir, const std::string& stem,
     unsigned threads = 0);
 
-}  // namespace growthlens::cli
+}  // namespace growthlens::app

@@ -1,8 +1,8 @@
-#include "cli/feature_views.h"
+#include "app/feature_views.h"
 
 #include <string>
 
-namespace growthlens::cli {
+namespace growthlens::app {
 
 View FeatureTotalsView(const FeatureReport& report, const UsageLog& dataset) {
   int64_t total = 0;
@@ -62,4 +62,4 @@ View FeatureCorrelationView(const std::vector<std::vector<double>>& correlation,
   return view;
 }
 
-}  // namespace growthlens::cli
+}  // namespace growthlens::app

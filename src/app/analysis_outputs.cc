@@ -1,4 +1,4 @@
-#include "cli/analysis_outputs.h"
+#include "app/analysis_outputs.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -8,19 +8,19 @@
 #include <memory>
 #include <utility>
 
+#include "app/cleaning_report_view.h"
 #include "app/cohort_views.h"
+#include "app/feature_views.h"
 #include "app/lifecycle_views.h"
 #include "app/revenue_views.h"
 #include "app/rfm_views.h"
 #include "app/segment_model.h"
 #include "app/segment_views.h"
-#include "cli/analysis_view.h"
-#include "cli/feature_views.h"
-#include "cli/report_view.h"
+#include "app/table_view.h"
 #include "core/parallel.h"
 #include "io/atomic_file.h"
 
-namespace growthlens::cli {
+namespace growthlens::app {
 
 namespace {
 
@@ -246,4 +246,4 @@ Result<std::vector<std::string>> WriteSegmentationAndReport(
   return WriteFiles(files, threads);
 }
 
-}  // namespace growthlens::cli
+}  // namespace growthlens::app

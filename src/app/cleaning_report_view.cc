@@ -1,15 +1,14 @@
-#include "cli/report_view.h"
+#include "app/cleaning_report_view.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "cli/analysis_view.h"
-#include "cli/output_format.h"
+#include "app/table_view.h"
 #include "core/terminal_text.h"
 #include "io/dataset_csv_writer.h"
 #include "metrics/dataset_summary.h"
 
-namespace growthlens::cli {
+namespace growthlens::app {
 
 namespace {
 
@@ -251,4 +250,4 @@ std::string CleaningReportCsv(const CleaningReport& report) {
   return out;
 }
 
-}  // namespace growthlens::cli
+}  // namespace growthlens::app
