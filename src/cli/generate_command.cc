@@ -241,7 +241,7 @@ void RegisterGenerateCommand(CLI::App& app, CommandOutcome& outcome) {
   command
       ->add_option("--users", args->users,
                    "Number of users (--kind usage, about 45 rows each; --kind events, about "
-                   "XX each) or customers "
+                   "65 each) or customers "
                    "(--kind transactions, about 100 lines each)")
       ->check(WholeNumberIn(1, kMaxGeneratedRows / 10))
       ->capture_default_str();
