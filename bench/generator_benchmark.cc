@@ -1,5 +1,6 @@
-// Throughput of `growthlens generate`: rows/s (items_per_second) and CSV bytes/s
-// (bytes_per_second) for the usage log and the transactions, on all cores and on one, to
+// Throughput of `growthlens generate`: users or customers a second (entities_per_s), rows
+// (events, for the event log) a second (items_per_second) and CSV bytes/s (bytes_per_second)
+// for the usage log, the event log and the transactions, on all cores and on one, to
 // /dev/null (generation alone) and to a gzip file in the scratch directory (generation plus
 // compression and disk). Each run checks its answer: the row count per user or customer must
 // match what the model is tuned for, or the benchmark reports an error instead of a speed.
@@ -11,6 +12,7 @@
 #include <string>
 
 #include "bench_util.h"
+#include "synth/event_generator.h"
 #include "synth/output_sink.h"
 #include "synth/transaction_generator.h"
 #include "synth/usage_generator.h"
@@ -28,6 +30,8 @@ constexpr int64_t kBenchmarkCustomers = 50'000;
 /// Rows per entity that the models are tuned for; outside these the output is wrong.
 constexpr double kMinUsageRowsPerUser = 38.0;
 constexpr double kMaxUsageRowsPerUser = 52.0;
+constexpr double kMinEventsPerUser = 55.0;  // about 65: the usage log's feature-days, repeats
+constexpr double kMaxEventsPerUser = 75.0;  // on heavy days, and the onboarding steps
 constexpr double kMinLinesPerCustomer = 80.0;
 constexpr double kMaxLinesPerCustomer = 120.0;
 
@@ -64,6 +68,8 @@ void RunGenerator(benchmark::State& state, const std::string& path, int64_t enti
   const auto iterations = static_cast<int64_t>(state.iterations());
   state.SetItemsProcessed(last.rows * iterations);
   state.SetBytesProcessed(last.csv_bytes * iterations);
+  state.counters["entities_per_s"] =
+      benchmark::Counter(static_cast<double>(entities * iterations), benchmark::Counter::kIsRate);
   state.counters["rows"] = static_cast<double>(last.rows);
   state.counters["csv_MB"] = static_cast<double>(last.csv_bytes) / 1e6;
   state.counters["output_MB"] = static_cast<double>(last.output_bytes) / 1e6;
@@ -81,6 +87,17 @@ void BM_GenerateUsageLog(benchmark::State& state) {
   RunGenerator(state, PathFor(target, "usage_bench"), options.users, kMinUsageRowsPerUser,
                kMaxUsageRowsPerUser,
                [&](OutputSink& sink) { return GenerateUsageLog(options, sink); });
+}
+
+/// Arguments: users, threads (0 = all), target.
+void BM_GenerateEventLog(benchmark::State& state) {
+  UsageGeneratorOptions options;
+  options.users = state.range(0);
+  options.threads = static_cast<int>(state.range(1));
+  const auto target = static_cast<Target>(state.range(2));
+  RunGenerator(state, PathFor(target, "events_bench"), options.users, kMinEventsPerUser,
+               kMaxEventsPerUser,
+               [&](OutputSink& sink) { return GenerateEventLog(options, sink); });
 }
 
 /// Arguments: customers, threads (0 = all), target.
@@ -110,6 +127,24 @@ BENCHMARK(BM_GenerateUsageLog)
     ->MeasureProcessCPUTime();
 
 BENCHMARK(BM_GenerateUsageLog)
+    ->ArgNames({"users", "threads", "gzip"})
+    ->Args({kTargetUsers, kAllThreads, kDevNull})
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime();
+
+BENCHMARK(BM_GenerateEventLog)
+    ->ArgNames({"users", "threads", "gzip"})
+    ->Args({kBenchmarkUsers, kAllThreads, kDevNull})
+    ->Args({kBenchmarkUsers, kOneThread, kDevNull})
+    ->Args({kBenchmarkUsers, kAllThreads, kGzipFile})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime();
+
+// The target for the event log: one million users in under 30 s.
+BENCHMARK(BM_GenerateEventLog)
     ->ArgNames({"users", "threads", "gzip"})
     ->Args({kTargetUsers, kAllThreads, kDevNull})
     ->Iterations(1)
