@@ -5,13 +5,13 @@
 #include <cctype>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "core/date.h"
-#include "core/stopwatch.h"
 #include "synth/alias_table.h"
 #include "synth/block_pipeline.h"
 #include "synth/event_model.h"
@@ -99,14 +99,13 @@ class EventLogWriter {
       step_continues_[step_idx] =
           kOnboardingSteps[step_idx].reached_share / kOnboardingSteps[step_idx - 1].reached_share;
     }
-    double cumulative = 0.0;
+    std::array<double, kPlatforms.size()> platform_shares{};
     for (size_t platform_idx = 0; platform_idx < kPlatforms.size(); ++platform_idx) {
-      cumulative += kPlatforms[platform_idx].share;
-      platform_thresholds_[platform_idx] = cumulative;
+      platform_shares[platform_idx] = kPlatforms[platform_idx].share;
       std::string& field = platform_fields_[platform_idx];  // ",web\n"
       field.append(",").append(kPlatforms[platform_idx].name).append("\n");
     }
-    platform_thresholds_.back() = 1.0;
+    platforms_ = AliasTable(platform_shares);
     const auto table_days = static_cast<size_t>(options.end - options.start + 1);
     dates_.resize(table_days * kDateWidth);
     for (size_t day_idx = 0; day_idx < table_days; ++day_idx) {
@@ -180,10 +179,7 @@ class EventLogWriter {
   }
 
   std::string_view DrawPlatform(Random& rng) const {
-    const double draw = rng.Uniform();
-    size_t platform_idx = 0;
-    while (draw >= platform_thresholds_[platform_idx]) ++platform_idx;
-    return platform_fields_[platform_idx];
+    return platform_fields_[platforms_.Sample(rng)];
   }
 
   /// The onboarding steps a user reaches and their days. Only users who sign up in the period
@@ -269,7 +265,7 @@ class EventLogWriter {
   AliasTable session_hours_;
   std::vector<std::string> event_names_;                          // onboarding steps, then features
   std::array<double, kOnboardingSteps.size()> step_continues_{};  // P(step | previous step)
-  std::array<double, kPlatforms.size()> platform_thresholds_{};   // cumulative shares
+  AliasTable platforms_;                                          // by share of users
   std::array<std::string, kPlatforms.size()> platform_fields_;    // ",web\n"
   std::vector<char> dates_;  // "YYYY-MM-DD" for every day of the period
 };
@@ -325,19 +321,11 @@ Status ValidateEventOptions(const UsageGeneratorOptions& options) {
 
 Result<GenerationSummary> GenerateEventLog(const UsageGeneratorOptions& options, OutputSink& sink,
                                            const ProgressCallback& progress) {
-  const Stopwatch stopwatch;
   GROWTHLENS_RETURN_IF_ERROR(ValidateEventOptions(options));
   const EventLogWriter writer(options);
-  const BlockLayout layout{options.users, kUsersPerBlock, ResolveThreadCount(options.threads)};
-  const BlockProducer produce = [&](int64_t block_idx, RowBuffer& out) {
-    if (block_idx == 0) out.Append(kEventLogHeader);
-    const int64_t first_user = block_idx * kUsersPerBlock;
-    return writer.WriteUsers(first_user, std::min(options.users, first_user + kUsersPerBlock), out);
-  };
-  Result<GenerationSummary> summary = RunBlockPipeline(layout, produce, sink, progress);
-  if (!summary.ok()) return summary.status();
-  summary->seconds = stopwatch.Seconds();
-  return summary;
+  return RunEntityBlocks({options.users, kUsersPerBlock, ResolveThreadCount(options.threads)},
+                         kEventLogHeader, std::bind_front(&EventLogWriter::WriteUsers, &writer),
+                         sink, progress);
 }
 
 }  // namespace growthlens::synth

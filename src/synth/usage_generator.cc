@@ -1,10 +1,10 @@
 #include "synth/usage_generator.h"
 
 #include <algorithm>
+#include <functional>
 #include <unordered_set>
 
 #include "core/csv_field.h"
-#include "core/stopwatch.h"
 #include "synth/block_pipeline.h"
 #include "synth/row_buffer.h"
 #include "synth/usage_behaviour.h"
@@ -116,19 +116,11 @@ Status ValidateUsageOptions(const UsageGeneratorOptions& options) {
 
 Result<GenerationSummary> GenerateUsageLog(const UsageGeneratorOptions& options, OutputSink& sink,
                                            const ProgressCallback& progress) {
-  const Stopwatch stopwatch;
   GROWTHLENS_RETURN_IF_ERROR(ValidateUsageOptions(options));
-  const UsageLogWriter model(options);
-  const BlockLayout layout{options.users, kUsersPerBlock, ResolveThreadCount(options.threads)};
-  const BlockProducer produce = [&](int64_t block_idx, RowBuffer& out) {
-    if (block_idx == 0) out.Append(kUsageLogHeader);
-    const int64_t first_user = block_idx * kUsersPerBlock;
-    return model.WriteUsers(first_user, std::min(options.users, first_user + kUsersPerBlock), out);
-  };
-  Result<GenerationSummary> summary = RunBlockPipeline(layout, produce, sink, progress);
-  if (!summary.ok()) return summary.status();
-  summary->seconds = stopwatch.Seconds();
-  return summary;
+  const UsageLogWriter writer(options);
+  return RunEntityBlocks({options.users, kUsersPerBlock, ResolveThreadCount(options.threads)},
+                         kUsageLogHeader, std::bind_front(&UsageLogWriter::WriteUsers, &writer),
+                         sink, progress);
 }
 
 }  // namespace growthlens::synth
