@@ -67,7 +67,7 @@ target_compile_definitions(growthlens_stats PRIVATE
 
 growthlens_layer(synth FILES
   alias_table block_pipeline generation output_sink retail_catalogue trading_calendar
-  transaction_generator usage_generator usage_model)
+  transaction_generator event_generator usage_behaviour usage_generator usage_model)
 target_link_libraries(growthlens_synth PUBLIC growthlens_core PRIVATE ZLIB::ZLIB)
 
 set(GROWTHLENS_ENGINE_LIBRARIES growthlens_core growthlens_io growthlens_prep growthlens_metrics

@@ -1,5 +1,5 @@
-// `growthlens generate`: writes a synthetic usage log or transactions file. The command only
-// translates options and reports progress; the generators live in src/synth.
+// `growthlens generate`: writes a synthetic usage log, event log or transactions file. The command
+// only translates options and reports progress; the generators live in src/synth.
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -20,6 +20,7 @@
 #include "core/stopwatch.h"
 #include "io/dataset_csv_writer.h"
 #include "synth/block_pipeline.h"
+#include "synth/event_generator.h"
 #include "synth/output_sink.h"
 #include "synth/transaction_generator.h"
 #include "synth/usage_generator.h"
@@ -29,8 +30,10 @@ namespace {
 
 constexpr std::string_view kGenerateCommand = "generate";
 constexpr std::string_view kUsageKind = "usage";
+constexpr std::string_view kEventsKind = "events";
 constexpr std::string_view kTransactionsKind = "transactions";
 constexpr std::string_view kDefaultUsageOutput = "data/raw/usage_log.csv";
+constexpr std::string_view kDefaultEventsOutput = "data/raw/events.csv";
 constexpr std::string_view kDefaultTransactionsOutput = "data/raw/transactions.csv";
 /// Progress lines only once a run has taken this long: short runs print just the summary.
 constexpr double kProgressAfterSeconds = 1.0;
@@ -134,9 +137,11 @@ void PrintSummary(const synth::GenerationSummary& summary, std::string_view unit
 }
 
 Status RunGenerate(const GenerateArgs& args, CommandOutcome& outcome) {
-  const bool usage = args.kind == kUsageKind;
+  const bool events = args.kind == kEventsKind;
+  const bool usage = args.kind == kUsageKind || events;  // events are built on the usage model
   if (!usage && !args.features.empty()) {
-    return Status(ErrorCode::kInvalidArgument, "--features applies to --kind usage only");
+    return Status(ErrorCode::kInvalidArgument,
+                  "--features applies to --kind usage and events only");
   }
   const Result<Day> start = ParseDateOption(args.start, "--start");
   if (!start.ok()) return start.status();
@@ -147,9 +152,9 @@ Status RunGenerate(const GenerateArgs& args, CommandOutcome& outcome) {
                   fmt::format("--threads must be 0 (all cores) or more, got {}", args.threads));
   }
 
-  const std::string output =
-      !args.output.empty() ? args.output
-                           : std::string(usage ? kDefaultUsageOutput : kDefaultTransactionsOutput);
+  const std::string_view default_output =
+      events ? kDefaultEventsOutput : (usage ? kDefaultUsageOutput : kDefaultTransactionsOutput);
+  const std::string output = !args.output.empty() ? args.output : std::string(default_output);
   const std::string_view unit = usage ? "users" : "customers";
 
   // Check the options before the output is opened, so a typo never truncates a file.
@@ -162,7 +167,8 @@ Status RunGenerate(const GenerateArgs& args, CommandOutcome& outcome) {
     if (!args.features.empty()) usage_options.features = SplitFeatures(args.features);
     usage_options.seed = args.seed;
     usage_options.threads = args.threads;
-    GROWTHLENS_RETURN_IF_ERROR(synth::ValidateUsageOptions(usage_options));
+    GROWTHLENS_RETURN_IF_ERROR(events ? synth::ValidateEventOptions(usage_options)
+                                      : synth::ValidateUsageOptions(usage_options));
   } else {
     transaction_options.customers = args.users;
     transaction_options.start = *start;
@@ -183,8 +189,9 @@ Status RunGenerate(const GenerateArgs& args, CommandOutcome& outcome) {
     reporter(step);
   };
   const Result<synth::GenerationSummary> summary =
-      usage ? synth::GenerateUsageLog(usage_options, **sink, progress)
-            : synth::GenerateTransactions(transaction_options, **sink, progress);
+      events  ? synth::GenerateEventLog(usage_options, **sink, progress)
+      : usage ? synth::GenerateUsageLog(usage_options, **sink, progress)
+              : synth::GenerateTransactions(transaction_options, **sink, progress);
   if (!summary.ok()) return summary.status();
   if (!args.quiet) PrintSummary(*summary, unit, output);
   if (args.format == OutputFormat::kJson) {
@@ -216,19 +223,25 @@ void RegisterGenerateCommand(CLI::App& app, CommandOutcome& outcome) {
   CLI::App* command = app.add_subcommand(
       std::string(kGenerateCommand),
       "Write a synthetic data set with realistic structure: a SaaS feature-usage log\n"
-      "(user_id,signup_date,event_date,feature_name,events_count) or Online-Retail-style\n"
+      "(user_id,signup_date,event_date,feature_name,events_count), the same users' event\n"
+      "log (user_id,timestamp,event,platform: onboarding funnel, then feature events in\n"
+      "sessions; rows grouped by user, in time order within a user) or Online-Retail-style\n"
       "transactions (InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,\n"
       "CustomerID,Country). The same options and seed give byte-identical output on any\n"
       "number of threads.");
   command
       ->add_option("--kind", args->kind,
-                   "What to generate: 'usage' (one row per user, active day and feature) or "
-                   "'transactions' (one row per invoice line)")
-      ->check(CLI::IsMember({std::string(kUsageKind), std::string(kTransactionsKind)}))
+                   "What to generate: 'usage' (one row per user, active day and feature), "
+                   "'events' (one row per event: sign_up, create_project, invite_teammate, "
+                   "first_report, then the features' events, UTC timestamps with milliseconds) "
+                   "or 'transactions' (one row per invoice line)")
+      ->check(CLI::IsMember(
+          {std::string(kUsageKind), std::string(kEventsKind), std::string(kTransactionsKind)}))
       ->capture_default_str();
   command
       ->add_option("--users", args->users,
-                   "Number of users (--kind usage, about 45 rows each) or customers "
+                   "Number of users (--kind usage, about 45 rows each; --kind events, about "
+                   "65 each) or customers "
                    "(--kind transactions, about 100 lines each)")
       ->check(WholeNumberIn(1, kMaxGeneratedRows / 10))
       ->capture_default_str();
@@ -240,9 +253,10 @@ void RegisterGenerateCommand(CLI::App& app, CommandOutcome& outcome) {
   command->add_option("--end", args->end, "Last day of the period, YYYY-MM-DD (inclusive)")
       ->capture_default_str();
   command->add_option("--features", args->features,
-                      fmt::format("Comma-separated feature names for --kind usage, the core "
-                                  "feature first (default: {}); default names keep their tuned "
-                                  "adoption, others get less the later they come",
+                      fmt::format("Comma-separated feature names for --kind usage or events "
+                                  "(as snake_case event names), the core feature first "
+                                  "(default: {}); default names keep their tuned adoption, "
+                                  "others get less the later they come",
                                   fmt::join(synth::DefaultFeatureNames(), ",")));
   command
       ->add_option("--seed", args->seed,
@@ -254,11 +268,12 @@ void RegisterGenerateCommand(CLI::App& app, CommandOutcome& outcome) {
           },
           "UINT"))
       ->capture_default_str();
-  command->add_option("--output,-o", args->output,
-                      fmt::format("Output file; '-' writes to stdout, a name ending in .gz is "
-                                  "gzip-compressed, missing directories are created "
-                                  "(default: {} or, for transactions, {})",
-                                  kDefaultUsageOutput, kDefaultTransactionsOutput));
+  command->add_option(
+      "--output,-o", args->output,
+      fmt::format("Output file; '-' writes to stdout, a name ending in .gz is "
+                  "gzip-compressed, missing directories are created "
+                  "(default: {}, {} or {} by kind)",
+                  kDefaultUsageOutput, kDefaultEventsOutput, kDefaultTransactionsOutput));
   command
       ->add_option("--threads", args->threads,
                    fmt::format("Generator threads; 0 uses every hardware thread ({} here). "
@@ -273,6 +288,7 @@ void RegisterGenerateCommand(CLI::App& app, CommandOutcome& outcome) {
       "Examples:\n"
       "  growthlens generate                                   # 5,000 users, 2025\n"
       "  growthlens generate --users 200000 -o data/raw/usage_200k.csv.gz\n"
+      "  growthlens generate --kind events --users 20000       # the same users' events\n"
       "  growthlens generate --kind transactions --users 5000  # about UCI Online Retail's size\n"
       "  growthlens generate --users 100 --output - | head");
   command->callback([args, &outcome] {

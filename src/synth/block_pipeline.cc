@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/stopwatch.h"
+
 namespace growthlens::synth {
 namespace {
 
@@ -161,6 +163,22 @@ Result<GenerationSummary> RunBlockPipeline(const BlockLayout& layout, const Bloc
     GROWTHLENS_RETURN_IF_ERROR(status);
   }
   GROWTHLENS_RETURN_IF_ERROR(sink.Close());
+  return summary;
+}
+
+Result<GenerationSummary> RunEntityBlocks(const BlockLayout& layout, std::string_view header,
+                                          const EntityRangeWriter& write, OutputSink& sink,
+                                          const ProgressCallback& progress) {
+  const Stopwatch stopwatch;
+  const BlockProducer produce = [&](int64_t block_idx, RowBuffer& out) {
+    if (block_idx == 0) out.Append(header);
+    const int64_t first_entity = block_idx * layout.entities_per_block;
+    return write(first_entity, std::min(layout.entities, first_entity + layout.entities_per_block),
+                 out);
+  };
+  Result<GenerationSummary> summary = RunBlockPipeline(layout, produce, sink, progress);
+  if (!summary.ok()) return summary.status();
+  summary->seconds = stopwatch.Seconds();
   return summary;
 }
 

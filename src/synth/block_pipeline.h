@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string_view>
 
 #include "core/status.h"
 #include "synth/generation.h"
@@ -35,5 +36,16 @@ int ResolveThreadCount(int requested);
 /// Fills every field of the summary except `seconds`, which the caller measures.
 Result<GenerationSummary> RunBlockPipeline(const BlockLayout& layout, const BlockProducer& produce,
                                            OutputSink& sink, const ProgressCallback& progress);
+
+/// Fills `out` with the rows of entities [first_entity, end_entity) and returns their number.
+/// Called concurrently for different ranges, so it must only read shared state.
+using EntityRangeWriter =
+    std::function<int64_t(int64_t first_entity, int64_t end_entity, RowBuffer& out)>;
+
+/// A generator whose blocks are just ranges of entities: `header` opens block 0, then each
+/// block is `write` of its range. Fills the whole summary, `seconds` included.
+Result<GenerationSummary> RunEntityBlocks(const BlockLayout& layout, std::string_view header,
+                                          const EntityRangeWriter& write, OutputSink& sink,
+                                          const ProgressCallback& progress);
 
 }  // namespace growthlens::synth

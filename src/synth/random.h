@@ -25,6 +25,7 @@ enum class StreamPurpose : uint64_t {
   kUsageUser = 1,
   kCustomer = 2,
   kCatalogue = 3,
+  kEventTiming = 4,  // the event log's onboarding, platform and clock times
 };
 
 /// xoshiro256**: fast (about 1 ns a number), 256 bits of state, passes BigCrush.

@@ -1,14 +1,13 @@
 #include "synth/usage_generator.h"
 
 #include <algorithm>
-#include <cmath>
+#include <functional>
 #include <unordered_set>
 
 #include "core/csv_field.h"
-#include "core/stopwatch.h"
 #include "synth/block_pipeline.h"
-#include "synth/random.h"
 #include "synth/row_buffer.h"
+#include "synth/usage_behaviour.h"
 
 namespace growthlens::synth {
 namespace {
@@ -18,39 +17,17 @@ namespace {
 constexpr int64_t kUsersPerBlock = 1024;
 constexpr size_t kDateWidth = 10;  // YYYY-MM-DD
 
-/// A feature as the writer needs it: its CSV field (quoted when necessary) and its profile.
-struct PreparedFeature {
-  std::string csv_field;
-  FeatureProfile profile;
-};
-
-/// Per-user working memory, reused across the users of a block to avoid allocations.
-struct UserScratch {
-  std::vector<uint32_t> adopted;     // indices of the features this user ever uses
-  std::vector<double> daily_use;     // per adopted feature: chance of use on an active day
-  std::vector<double> events_scale;  // per adopted feature: Lomax multiplier for events
-};
-
-/// Everything the generator reads, prepared once and shared read-only by the threads.
-class UsageModel {
+/// Formats the feature-days that UsageBehaviour draws as usage-log rows.
+class UsageLogWriter {
  public:
-  explicit UsageModel(const UsageGeneratorOptions& options)
-      : seed_(options.seed),
-        start_(options.start),
-        end_(options.end),
-        first_table_day_(options.start - kPreStartSignupWindowDays) {
-    size_t rank = 0;
+  explicit UsageLogWriter(const UsageGeneratorOptions& options)
+      : behaviour_(options.start, options.end, options.features, options.seed),
+        first_table_day_(behaviour_.earliest_signup()) {
     for (const std::string& name : options.features) {
-      features_.push_back({QuoteCsvField(name), ProfileForFeature(name, rank++)});
-      max_feature_width_ = std::max(max_feature_width_, features_.back().csv_field.size());
+      feature_fields_.push_back(QuoteCsvField(name));
+      max_feature_width_ = std::max(max_feature_width_, feature_fields_.back().size());
     }
-    double cumulative = 0.0;
-    for (const UsagePersona& persona : kUsagePersonas) {
-      cumulative += persona.share;
-      persona_thresholds_.push_back(cumulative);
-    }
-    persona_thresholds_.back() = 1.0;  // guard against the shares' rounding
-    const auto table_days = static_cast<size_t>(end_ - first_table_day_ + 1);
+    const auto table_days = static_cast<size_t>(options.end - first_table_day_ + 1);
     dates_.resize(table_days * kDateWidth);
     for (size_t day_idx = 0; day_idx < table_days; ++day_idx) {
       WriteDate(first_table_day_ + static_cast<Day>(day_idx), dates_.data() + day_idx * kDateWidth);
@@ -72,132 +49,41 @@ class UsageModel {
     return dates_.data() + static_cast<size_t>(day - first_table_day_) * kDateWidth;
   }
 
-  const UsagePersona& DrawPersona(Random& rng) const {
-    const double draw = rng.Uniform();
-    size_t persona_idx = 0;
-    while (draw >= persona_thresholds_[persona_idx]) ++persona_idx;
-    return kUsagePersonas[persona_idx];
-  }
-
-  /// Signups grow exponentially through the period (a product that gains traction); a share
-  /// of users predates it.
-  Day DrawSignup(Random& rng) const {
-    if (rng.Bernoulli(kPreStartSignupShare)) {
-      return start_ - 1 - static_cast<Day>(rng.Below(kPreStartSignupWindowDays));
-    }
-    const double span = static_cast<double>(end_ - start_ + 1);
-    const double position =
-        std::log1p(rng.Uniform() * (kSignupGrowth - 1.0)) / std::log(kSignupGrowth);
-    return start_ + std::min(static_cast<Day>(position * span), end_ - start_);
-  }
-
-  /// Draws which features this user adopts and how much they like each.
-  void DrawPreferences(const UsagePersona& persona, double intensity, Random& rng,
-                       UserScratch& scratch) const {
-    constexpr double kMaxAdoption = 0.99;
-    constexpr double kMaxDailyUse = 0.95;
-    scratch.adopted.clear();
-    scratch.daily_use.clear();
-    scratch.events_scale.clear();
-    const double events_base = persona.mean_extra_events * (persona.events_tail - 1.0) * intensity;
-    for (size_t feature_idx = 0; feature_idx < features_.size(); ++feature_idx) {
-      const FeatureProfile& profile = features_[feature_idx].profile;
-      // The core feature is where everybody lands, whatever their persona.
-      const double boost = feature_idx == 0 ? 1.0 : persona.adoption_boost;
-      const bool adopted = rng.Bernoulli(std::min(kMaxAdoption, profile.adoption * boost));
-      const double preference = rng.LogNormalFactor(kFeaturePreferenceSpread);
-      if (!adopted) continue;
-      scratch.adopted.push_back(static_cast<uint32_t>(feature_idx));
-      scratch.daily_use.push_back(
-          std::min(kMaxDailyUse, profile.daily_use * persona.feature_breadth * preference));
-      scratch.events_scale.push_back(events_base * profile.events_scale);
-    }
-    if (scratch.adopted.empty()) {  // everybody who signs up sees the core feature
-      scratch.adopted.push_back(0);
-      scratch.daily_use.push_back(features_[0].profile.daily_use);
-      scratch.events_scale.push_back(events_base * features_[0].profile.events_scale);
-    }
-  }
-
   int64_t WriteUser(int64_t user_idx, UserScratch& scratch, RowBuffer& out) const {
-    Random rng =
-        Random::ForStream(seed_, StreamPurpose::kUsageUser, static_cast<uint64_t>(user_idx));
-    const UsagePersona& persona = DrawPersona(rng);
-    const Day signup = DrawSignup(rng);
-    const double activity = rng.LogNormalFactor(persona.active_rate_spread) * persona.active_rate;
-    const double lifetime_days = rng.Exponential(persona.mean_lifetime_days);
-    const double intensity = rng.LogNormalFactor(kUserIntensitySpread);
-    DrawPreferences(persona, intensity, rng, scratch);
-
-    const Day first_day = std::max(signup, start_);
-    const Day last_day = static_cast<Day>(
-        std::min<double>(end_, static_cast<double>(signup) + std::floor(lifetime_days)));
-    if (first_day > last_day) return 0;
-
-    // A day with no feature drawn still shows the user something: the core feature (the
-    // landing page) when adopted, else the user's favourite.
-    const size_t fallback = scratch.adopted[0] == 0
-                                ? 0
-                                : static_cast<size_t>(std::max_element(scratch.daily_use.begin(),
-                                                                       scratch.daily_use.end()) -
-                                                      scratch.daily_use.begin());
+    Random rng = behaviour_.StreamOf(user_idx);
+    const UsageUser user = behaviour_.DrawUser(rng, scratch);
+    if (!user.active_in_period()) return 0;
 
     // "user_id,signup_date," is the same on every row of this user.
     char prefix[48];
     char* prefix_end = WriteUnsigned(static_cast<uint64_t>(user_idx + 1), prefix);
     *prefix_end++ = ',';
-    prefix_end = WriteDate(signup, prefix_end);
+    prefix_end = WriteDate(user.signup, prefix_end);
     *prefix_end++ = ',';
     const auto prefix_width = static_cast<size_t>(prefix_end - prefix);
     const size_t max_row_width = prefix_width + kDateWidth + max_feature_width_ + 24;
 
-    const double daily_decay =
-        persona.half_life_days > 0.0 ? std::exp(-std::log(2.0) / persona.half_life_days) : 1.0;
-    double rate = activity * std::pow(daily_decay, first_day - signup);
-    int weekday = WeekdayOf(first_day);
     int64_t rows = 0;
-
-    auto write_row = [&](Day day, size_t adopted_idx) {
-      const double extra = scratch.events_scale[adopted_idx] * rng.Lomax(persona.events_tail);
-      const int64_t events =
-          1 + static_cast<int64_t>(std::min(extra, double{kMaxEventsPerFeatureDay - 1}));
+    behaviour_.ForEachFeatureDay(user, rng, scratch, [&](Day day, size_t feature, int64_t events) {
       char* row = out.Reserve(max_row_width);
       row = WriteText({prefix, prefix_width}, row);
       row = WriteText({DateText(day), kDateWidth}, row);
       *row++ = ',';
-      row = WriteText(features_[scratch.adopted[adopted_idx]].csv_field, row);
+      row = WriteText(feature_fields_[feature], row);
       *row++ = ',';
       row = WriteUnsigned(static_cast<uint64_t>(events), row);
       *row++ = '\n';
       out.Commit(row);
       ++rows;
-    };
-
-    for (Day day = first_day; day <= last_day; ++day) {
-      // The signup day is always active: that is when a new user looks around.
-      const bool active = day == signup || rng.Uniform() < rate * kWeekdayActivity[weekday];
-      if (active) {
-        const int64_t rows_before = rows;
-        for (size_t adopted_idx = 0; adopted_idx < scratch.adopted.size(); ++adopted_idx) {
-          if (rng.Uniform() < scratch.daily_use[adopted_idx]) write_row(day, adopted_idx);
-        }
-        if (rows == rows_before) write_row(day, fallback);
-      }
-      rate *= daily_decay;
-      if (daily_decay < 1.0 && rate < kChurnedActivityRate) break;
-      weekday = weekday == 6 ? 0 : weekday + 1;
-    }
+    });
     return rows;
   }
 
-  uint64_t seed_;
-  Day start_;
-  Day end_;
+  UsageBehaviour behaviour_;
   Day first_table_day_;  // the earliest date a row can print (the earliest signup)
-  std::vector<PreparedFeature> features_;
+  std::vector<std::string> feature_fields_;  // CSV fields, quoted when necessary
   size_t max_feature_width_ = 0;
-  std::vector<double> persona_thresholds_;  // cumulative persona shares
-  std::vector<char> dates_;                 // "YYYY-MM-DD" for every day from first_table_day_
+  std::vector<char> dates_;  // "YYYY-MM-DD" for every day from first_table_day_
 };
 
 }  // namespace
@@ -230,19 +116,11 @@ Status ValidateUsageOptions(const UsageGeneratorOptions& options) {
 
 Result<GenerationSummary> GenerateUsageLog(const UsageGeneratorOptions& options, OutputSink& sink,
                                            const ProgressCallback& progress) {
-  const Stopwatch stopwatch;
   GROWTHLENS_RETURN_IF_ERROR(ValidateUsageOptions(options));
-  const UsageModel model(options);
-  const BlockLayout layout{options.users, kUsersPerBlock, ResolveThreadCount(options.threads)};
-  const BlockProducer produce = [&](int64_t block_idx, RowBuffer& out) {
-    if (block_idx == 0) out.Append(kUsageLogHeader);
-    const int64_t first_user = block_idx * kUsersPerBlock;
-    return model.WriteUsers(first_user, std::min(options.users, first_user + kUsersPerBlock), out);
-  };
-  Result<GenerationSummary> summary = RunBlockPipeline(layout, produce, sink, progress);
-  if (!summary.ok()) return summary.status();
-  summary->seconds = stopwatch.Seconds();
-  return summary;
+  const UsageLogWriter writer(options);
+  return RunEntityBlocks({options.users, kUsersPerBlock, ResolveThreadCount(options.threads)},
+                         kUsageLogHeader, std::bind_front(&UsageLogWriter::WriteUsers, &writer),
+                         sink, progress);
 }
 
 }  // namespace growthlens::synth
