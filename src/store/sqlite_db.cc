@@ -1,11 +1,40 @@
 #include "store/sqlite_db.h"
 
+#include <sys/resource.h>
+#include <sys/statvfs.h>
+
 #include <cstring>
+#include <filesystem>
 
 #include <fmt/format.h>
 #include <sqlite3.h>
 
 namespace growthlens::store {
+
+namespace {
+
+/// Why a write may have failed, as far as the system tells: the free space of the file system
+/// holding `path` and this process's file size limit (ulimit -f), when there is one. SQLite
+/// does not keep the errno of a failed write reliably, so these are looked up afresh.
+std::string WriteLimits(const std::string& path) {
+  std::string text;
+  std::filesystem::path directory = std::filesystem::path(path).parent_path();
+  if (directory.empty()) directory = ".";
+  struct statvfs disk {};
+  if (statvfs(directory.c_str(), &disk) == 0)
+    text +=
+        fmt::format("the file system holding it has {:.1f} MB free",
+                    static_cast<double>(disk.f_bavail) * static_cast<double>(disk.f_frsize) / 1e6);
+  struct rlimit limit {};
+  if (getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+    text += fmt::format(
+        "{}this process may write files of at most {:.1f} MB (its file size limit, "
+        "ulimit -f)",
+        text.empty() ? "" : "; ", static_cast<double>(limit.rlim_cur) / 1e6);
+  return text;
+}
+
+}  // namespace
 
 Status Database::ErrorOf(sqlite3* db, int code, const std::string& path, std::string_view what) {
   std::string message = fmt::format("workspace {}: {}: {}", path, what,
@@ -15,8 +44,11 @@ Status Database::ErrorOf(sqlite3* db, int code, const std::string& path, std::st
   if ((primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN) &&
       system != 0)
     message += fmt::format(" ({})", std::strerror(system));
-  if (primary == SQLITE_FULL || primary == SQLITE_IOERR)
+  if (primary == SQLITE_FULL || primary == SQLITE_IOERR) {
+    const std::string limits = WriteLimits(path);
+    if (!limits.empty()) message += " (" + limits + ")";
     message += "; the disk may be full or a file size limit reached, and nothing was changed";
+  }
   if (primary == SQLITE_NOTADB) message += "; the file is not a GrowthLens workspace";
   if (primary == SQLITE_BUSY) message += "; another growthlens is writing to it, try again";
   return Status(ErrorCode::kIoError, std::move(message));
