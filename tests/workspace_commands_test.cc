@@ -154,6 +154,24 @@ TEST_F(WorkspaceCommandsTest, CompactMergesTheBlocksOfManyLoads) {
   EXPECT_EQ(RunCommand("workspace check --workspace " + workspace_).exit_code, 0);
 }
 
+TEST_F(WorkspaceCommandsTest, AnalysesReadTheWorkspaceAsTheyReadTheFile) {
+  const std::string retail = testing::PublicDataPath("online_retail.csv.xz");
+  const std::string csv = (directory_ / "retail.csv").string();
+  ASSERT_EQ(std::system(("xz -dc '" + retail + "' > '" + csv + "'").c_str()), 0);
+  ASSERT_EQ(RunCommand("ingest " + csv + " --quiet --workspace " + workspace_).exit_code, 0);
+  for (const std::string analysis : {"kpis", "rfm", "revenue"}) {
+    const testing::CommandResult from_file = RunCommand(analysis + " " + csv + " --quiet");
+    const testing::CommandResult from_workspace =
+        RunCommand(analysis + " --workspace " + workspace_ + " --quiet");
+    ASSERT_EQ(from_file.exit_code, 0) << from_file.err;
+    ASSERT_EQ(from_workspace.exit_code, 0) << from_workspace.err;
+    EXPECT_EQ(from_workspace.out, from_file.out) << analysis;
+  }
+  const testing::CommandResult neither = RunCommand("kpis --quiet");
+  EXPECT_EQ(neither.exit_code, 2);
+  EXPECT_NE(neither.err.find("or --workspace W"), std::string::npos) << neither.err;
+}
+
 TEST_F(WorkspaceCommandsTest, MissingNewerOrDamagedWorkspacesAreClearErrors) {
   const testing::CommandResult missing =
       RunCommand("workspace info --workspace " + (directory_ / "none.glw").string());
