@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "core/hash.h"
+#include "core/order_key.h"
 
 namespace growthlens::store {
 
@@ -45,18 +45,6 @@ RowKey TransactionKey(uint32_t order, uint32_t item, int32_t quantity, uint32_t 
   return {(uint64_t{order} << 32) | item,
           (uint64_t{static_cast<uint32_t>(quantity)} << 32) | price};
 }
-
-struct OrderKey {
-  uint32_t invoice, customer, country;
-  Timestamp time;
-  bool operator==(const OrderKey&) const = default;
-};
-struct OrderKeyHash {
-  size_t operator()(const OrderKey& key) const {
-    return HashCombine(HashCombine(HashCombine(key.invoice, key.customer), key.country),
-                       static_cast<uint64_t>(key.time));
-  }
-};
 
 }  // namespace
 
