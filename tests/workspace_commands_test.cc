@@ -107,11 +107,12 @@ TEST_F(WorkspaceCommandsTest, ExportWritesCsvThatIngestsToTheSameDataAndNdjson) 
   EXPECT_EQ(rows[1]["events_count"], 5);
 }
 
-TEST_F(WorkspaceCommandsTest, DeleteUserErasesThemFromEveryBlock) {
-  ASSERT_EQ(
-      RunCommand("ingest " + Write("usage.csv", kUsage) + " --workspace " + workspace_ + " --quiet")
-          .exit_code,
-      0);
+TEST_F(WorkspaceCommandsTest, DeleteUserErasesThemFromEveryBlockAndTheHistory) {
+  // A malformed u1 row: the cleaning report kept in the history quotes its line.
+  const std::string source = Write("usage.csv", kUsage + "u1,2025-01-01,2025-01-03,export,2,9\n");
+  ASSERT_EQ(RunCommand("ingest " + source + " --workspace " + workspace_ + " --quiet").exit_code,
+            0);
+  ASSERT_EQ(Info()["loads"][0]["rows_read"], 5);
   ASSERT_NE(Read(workspace_).find("u1"), std::string::npos);  // the id is in the file's bytes
   const testing::CommandResult erased =
       RunCommand("workspace delete-user u1 --workspace " + workspace_);

@@ -274,6 +274,37 @@ Status RunExport(const WorkspaceArgs& args, CommandOutcome& outcome) {
   return Status::Ok();
 }
 
+/// Replaces every string of `json` that contains `user_id` (a cleaning report's examples quote
+/// the fields of dropped rows); true when it changed anything.
+bool ScrubUser(nlohmann::json& json, const std::string& user_id) {
+  bool changed = false;
+  if (json.is_string()) {
+    if (json.get_ref<const std::string&>().find(user_id) != std::string::npos) {
+      json = "[erased]";
+      changed = true;
+    }
+  } else if (json.is_structured()) {
+    for (nlohmann::json& child : json) changed = ScrubUser(child, user_id) || changed;
+  }
+  return changed;
+}
+
+/// The loads of `kind` whose reports mention `user_id`, scrubbed.
+Result<std::vector<store::Workspace::ReportUpdate>> ScrubbedReports(store::Workspace& workspace,
+                                                                    DataKind kind,
+                                                                    const std::string& user_id) {
+  Result<store::WorkspaceInfo> info = workspace.Info();
+  if (!info.ok()) return info.status();
+  std::vector<store::Workspace::ReportUpdate> updates;
+  for (const store::StoredLoad& load : info->loads) {
+    if (load.kind != kind) continue;
+    nlohmann::json report = nlohmann::json::parse(load.record.report_json, nullptr, false);
+    if (!report.is_discarded() && ScrubUser(report, user_id))
+      updates.push_back({load.id, app::JsonText(report)});
+  }
+  return updates;
+}
+
 Status RunDeleteUser(const WorkspaceArgs& args, CommandOutcome& outcome) {
   Result<store::Workspace> workspace = OpenExisting(args);
   if (!workspace.ok()) return workspace.status();
@@ -287,7 +318,10 @@ Status RunDeleteUser(const WorkspaceArgs& args, CommandOutcome& outcome) {
     if (!data->users().Find(args.user)) continue;
     Result<store::Erasure> erasure = store::EraseUser(*data, args.user);
     if (!erasure.ok()) return erasure.status();
-    GROWTHLENS_RETURN_IF_ERROR(workspace->Replace(erasure->data));
+    Result<std::vector<store::Workspace::ReportUpdate>> reports =
+        ScrubbedReports(*workspace, kind, args.user);
+    if (!reports.ok()) return reports.status();
+    GROWTHLENS_RETURN_IF_ERROR(workspace->Replace(erasure->data, *reports));
     erased += erasure->rows_erased;
     found = true;
   }

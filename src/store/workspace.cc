@@ -478,9 +478,16 @@ Result<std::vector<std::string>> Workspace::Check() {
   return problems;
 }
 
-Status Workspace::Replace(const Dataset& data) {
+Status Workspace::Replace(const Dataset& data, const std::vector<ReportUpdate>& reports) {
   Result<Transaction> transaction = Transaction::Begin(*db_);
   if (!transaction.ok()) return transaction.status();
+  Result<Statement> update = db_->Prepare("UPDATE loads SET report_json = ? WHERE id = ?");
+  if (!update.ok()) return update.status();
+  for (const ReportUpdate& report : reports) {
+    GROWTHLENS_RETURN_IF_ERROR(update->BindText(1, report.report_json));
+    GROWTHLENS_RETURN_IF_ERROR(update->BindInt(2, report.load_id));
+    GROWTHLENS_RETURN_IF_ERROR(update->Run());
+  }
   TableStore store(*db_, level_);
   for (const std::string_view table : TablesOf(data.kind()))
     GROWTHLENS_RETURN_IF_ERROR(store.DeleteTable(table));

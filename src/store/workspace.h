@@ -97,9 +97,14 @@ class Workspace {
   /// and decode, codes inside their dictionaries, block day spans that match their rows.
   /// Returns the problems found (none: healthy).
   Result<std::vector<std::string>> Check();
-  /// Stores `data` as all of `kind` (rewritten into full blocks), in one transaction; the
-  /// history stays. Compaction and erasure use it.
-  Status Replace(const Dataset& data);
+  /// A load's cleaning report replaced (erasure scrubs a user's id from the examples).
+  struct ReportUpdate {
+    int64_t load_id = 0;
+    std::string report_json;
+  };
+  /// Stores `data` as all of its kind (rewritten into full blocks) and applies `reports`, in one
+  /// transaction; the history stays. Compaction and erasure use it.
+  Status Replace(const Dataset& data, const std::vector<ReportUpdate>& reports = {});
   /// Rewrites the file without free pages (after Replace), truncating the write-ahead log.
   Status Vacuum();
 
