@@ -219,11 +219,8 @@ TEST(ServerDrillUpload, UnknownColumnsAnswerWithAPreviewThenLoadWhenMapped) {
   std::string csv = "member,day,action,times\n";
   for (int user = 0; user < 8; ++user)
     for (int day = 1; day <= 3; ++day)
-      // Appended piece by piece: GCC 12's -Wrestrict misfires on "m" + std::to_string(user).
-      csv.append(user == 0 ? "=SUM(1)" : std::string("m").append(std::to_string(user)))
-          .append(",2025-01-0")
-          .append(std::to_string(day + user % 3))
-          .append(",open,2\n");
+      csv += (user == 0 ? std::string("=SUM(1)") : "m" + std::to_string(user)) + ",2025-01-0" +
+             std::to_string(day + user % 3) + ",open,2\n";
   Reply reply = server.Post("/api/v1/upload?name=app.csv", csv);
   ASSERT_EQ(reply.status, 400) << reply.body;
   const json asked = reply.Json();
