@@ -45,7 +45,7 @@ Result<std::vector<DataKind>> ChosenKinds(store::Workspace& workspace, const std
       fmt::format("--kind {}: workspace {} holds no {} data", kind, workspace.path(), kind));
 }
 
-std::string Bytes(uint64_t bytes) {
+std::string SizeText(uint64_t bytes) {
   if (bytes < 10'000) return fmt::format("{} B", bytes);
   if (bytes < 10'000'000) return fmt::format("{:.1f} kB", static_cast<double>(bytes) / 1e3);
   return fmt::format("{:.1f} MB", static_cast<double>(bytes) / 1e6);
@@ -91,8 +91,8 @@ nlohmann::json InfoJson(const std::string& path, const store::WorkspaceInfo& inf
 
 std::string InfoTable(const std::string& path, const store::WorkspaceInfo& info) {
   std::string text = fmt::format("Workspace   {} (schema version {})\n", path, info.schema_version);
-  text += fmt::format("On disk     {} (+ {} write-ahead log)\n", Bytes(info.file_bytes),
-                      Bytes(info.wal_bytes));
+  text += fmt::format("On disk     {} (+ {} write-ahead log)\n", SizeText(info.file_bytes),
+                      SizeText(info.wal_bytes));
   for (const auto& [kind, users] : {std::pair{"usage", "users"}, {"transactions", "customers"}}) {
     const store::TableInfo* rows = TableNamed(info, fmt::format("{}.rows", kind));
     if (rows == nullptr) continue;
@@ -102,7 +102,7 @@ std::string InfoTable(const std::string& path, const store::WorkspaceInfo& info)
       if (table.name.starts_with(kind)) bytes += table.bytes;
     text += fmt::format("{:<12}{} rows, {} {}, {} in {} row blocks ({:.2f} B/row)\n", kind,
                         WithThousands(rows->rows), WithThousands(people ? people->rows : 0), users,
-                        Bytes(bytes), rows->blocks,
+                        SizeText(bytes), rows->blocks,
                         static_cast<double>(bytes) / static_cast<double>(rows->rows));
   }
   text += fmt::format("Loads       {}\n", info.loads.size());
@@ -175,13 +175,13 @@ Status RunCompact(const WorkspaceArgs& args, CommandOutcome& outcome) {
   };
   PrintOut(outcome,
            fmt::format("workspace {}: compacted from {} in {} blocks to {} in {} blocks\n",
-                       args.path, Bytes(before->file_bytes + before->wal_bytes), blocks(*before),
-                       Bytes(after->file_bytes + after->wal_bytes), blocks(*after)));
+                       args.path, SizeText(before->file_bytes + before->wal_bytes), blocks(*before),
+                       SizeText(after->file_bytes + after->wal_bytes), blocks(*after)));
   return Status::Ok();
 }
 
 /// JSON string literals of a dictionary's strings, escaped once.
-std::vector<std::string> Quoted(const StringDictionary& dictionary) {
+std::vector<std::string> QuotedStrings(const StringDictionary& dictionary) {
   std::vector<std::string> quoted(dictionary.size());
   for (uint32_t code = 0; code < dictionary.size(); ++code)
     quoted[code] = app::JsonText(nlohmann::json(std::string(dictionary[code])));
@@ -203,8 +203,8 @@ Status WriteNdjson(const Dataset& data, const std::string& path) {
   };
   data.Visit(Overloaded{
       [&](const UsageLog& log) {
-        const std::vector<std::string> users = Quoted(log.users);
-        const std::vector<std::string> features = Quoted(log.features);
+        const std::vector<std::string> users = QuotedStrings(log.users);
+        const std::vector<std::string> features = QuotedStrings(log.features);
         for (size_t row = 0; row < log.rows(); ++row) {
           const uint32_t user = log.usage.user[row];
           fmt::format_to(std::back_inserter(buffer),
@@ -217,11 +217,11 @@ Status WriteNdjson(const Dataset& data, const std::string& path) {
         }
       },
       [&](const TransactionLog& log) {
-        const std::vector<std::string> users = Quoted(log.users);
-        const std::vector<std::string> invoices = Quoted(log.invoices);
-        const std::vector<std::string> stock_codes = Quoted(log.stock_codes);
-        const std::vector<std::string> descriptions = Quoted(log.descriptions);
-        const std::vector<std::string> countries = Quoted(log.countries);
+        const std::vector<std::string> users = QuotedStrings(log.users);
+        const std::vector<std::string> invoices = QuotedStrings(log.invoices);
+        const std::vector<std::string> stock_codes = QuotedStrings(log.stock_codes);
+        const std::vector<std::string> descriptions = QuotedStrings(log.descriptions);
+        const std::vector<std::string> countries = QuotedStrings(log.countries);
         for (size_t row = 0; row < log.rows(); ++row) {
           const uint32_t order = log.transactions.order[row];
           const uint32_t item = log.transactions.item[row];
@@ -334,11 +334,12 @@ Status RunDeleteUser(const WorkspaceArgs& args, CommandOutcome& outcome) {
   return Status::Ok();
 }
 
-using Runner = Status (*)(const WorkspaceArgs&, CommandOutcome&);
+using WorkspaceRunner = Status (*)(const WorkspaceArgs&, CommandOutcome&);
 
-void AddAction(CLI::App& parent, const std::string& name, const std::string& description,
-               const std::shared_ptr<WorkspaceArgs>& args, Runner run, CommandOutcome& outcome,
-               const std::function<void(CLI::App&)>& options = nullptr) {
+void AddWorkspaceAction(CLI::App& parent, const std::string& name, const std::string& description,
+                        const std::shared_ptr<WorkspaceArgs>& args, WorkspaceRunner run,
+                        CommandOutcome& outcome,
+                        const std::function<void(CLI::App&)>& options = nullptr) {
   CLI::App* command = parent.add_subcommand(name, description);
   AddWorkspaceOption(*command, args->path);
   if (options) options(*command);
@@ -357,34 +358,35 @@ void RegisterWorkspaceCommand(CLI::App& app, CommandOutcome& outcome) {
       "Look after a workspace, the file that holds ingested data (growthlens ingest FILE "
       "--workspace W): sizes, checks, compaction, export and erasure of one user");
   workspace->require_subcommand(1);
-  AddAction(*workspace, "info",
-            "Print the workspace's size on disk, its rows, users and blocks per kind of data, "
-            "and the history of its loads",
-            args, RunInfo, outcome,
-            [&](CLI::App& command) { AddFormatOption(command, args->format); });
-  AddAction(*workspace, "check",
-            "Verify the workspace: SQLite's integrity check, then every block decoded and every "
-            "code checked against its dictionary; exits non-zero listing any problem",
-            args, RunCheck, outcome);
-  AddAction(*workspace, "compact",
-            "Merge the small blocks that many loads leave into full ones, recompress them "
-            "harder and give the freed space back to the file system",
-            args, RunCompact, outcome);
-  AddAction(*workspace, "export",
-            "Write the stored data back to a CSV file in its input schema, or to NDJSON, "
-            "optionally only the days between --from and --to",
-            args, RunExport, outcome, [&](CLI::App& command) {
-              command.add_option("--output,-o", args->output, "File to write")->required();
-              command.add_option("--as", args->as, "File format: csv (default) or ndjson")
-                  ->check(CLI::IsMember({"csv", "ndjson"}));
-              command
-                  .add_option("--kind", args->kind,
-                              "usage or transactions, when the workspace holds both")
-                  ->check(CLI::IsMember({"usage", "transactions"}));
-              command.add_option("--from", args->from, "First day to export, YYYY-MM-DD");
-              command.add_option("--to", args->to, "Last day to export, YYYY-MM-DD");
-            });
-  AddAction(
+  AddWorkspaceAction(
+      *workspace, "info",
+      "Print the workspace's size on disk, its rows, users and blocks per kind of data, "
+      "and the history of its loads",
+      args, RunInfo, outcome, [&](CLI::App& command) { AddFormatOption(command, args->format); });
+  AddWorkspaceAction(
+      *workspace, "check",
+      "Verify the workspace: SQLite's integrity check, then every block decoded and every "
+      "code checked against its dictionary; exits non-zero listing any problem",
+      args, RunCheck, outcome);
+  AddWorkspaceAction(*workspace, "compact",
+                     "Merge the small blocks that many loads leave into full ones, recompress them "
+                     "harder and give the freed space back to the file system",
+                     args, RunCompact, outcome);
+  AddWorkspaceAction(*workspace, "export",
+                     "Write the stored data back to a CSV file in its input schema, or to NDJSON, "
+                     "optionally only the days between --from and --to",
+                     args, RunExport, outcome, [&](CLI::App& command) {
+                       command.add_option("--output,-o", args->output, "File to write")->required();
+                       command.add_option("--as", args->as, "File format: csv (default) or ndjson")
+                           ->check(CLI::IsMember({"csv", "ndjson"}));
+                       command
+                           .add_option("--kind", args->kind,
+                                       "usage or transactions, when the workspace holds both")
+                           ->check(CLI::IsMember({"usage", "transactions"}));
+                       command.add_option("--from", args->from, "First day to export, YYYY-MM-DD");
+                       command.add_option("--to", args->to, "Last day to export, YYYY-MM-DD");
+                     });
+  AddWorkspaceAction(
       *workspace, "delete-user",
       "Erase one user's (customer's) data: their rows, orders and signup day leave "
       "every block and the user dictionary, and the file is rewritten without them",
