@@ -89,18 +89,30 @@ Result<BlockReader> BlockReader::Open(std::string_view payload, std::string what
   if (raw_size == ZSTD_CONTENTSIZE_ERROR || raw_size == ZSTD_CONTENTSIZE_UNKNOWN)
     return damaged("not a zstd frame of known size");
   if (raw_size > kMaxRawBytes) return damaged("claims more than 2 GiB");
-  reader.raw_ = std::make_unique<std::string>(raw_size, '\0');
-  std::string& raw = *reader.raw_;
+  std::string raw(raw_size, '\0');
   const size_t got = ZSTD_decompress(raw.data(), raw.size(), payload.data(), payload.size());
   if (ZSTD_isError(got) || got != raw.size())
     return damaged(ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short content");
+  return Parse(std::move(raw), std::move(reader.what_));
+}
 
+Result<BlockReader> BlockReader::Parse(std::string raw_bytes, std::string what) {
+  BlockReader reader;
+  reader.what_ = std::move(what);
+  const auto damaged = [&reader](std::string_view problem) {
+    return Status(ErrorCode::kDataError, fmt::format("{} is damaged: {}", reader.what_, problem));
+  };
+  reader.raw_ = std::make_unique<std::string>(std::move(raw_bytes));
+  const std::string& raw = *reader.raw_;
   if (raw.size() < 12 || std::memcmp(raw.data(), kMagic, sizeof kMagic) != 0)
     return damaged("no block header");
   size_t pos = 4;
   uint64_t rows = 0, columns = 0;
   GetFixed(raw, pos, 4, rows);
   GetFixed(raw, pos, 4, columns);
+  // Every row takes at least a byte in each column: a larger count is damage, and bounds what a
+  // reader allocates for the block.
+  if (rows > raw.size()) return damaged("more rows than bytes");
   reader.rows_ = static_cast<uint32_t>(rows);
   const std::string_view view(raw);
   for (uint64_t column = 0; column < columns; ++column) {
@@ -123,6 +135,12 @@ Result<BlockReader> BlockReader::Open(std::string_view payload, std::string what
   }
   if (pos != view.size()) return damaged("bytes after the last column");
   return reader;
+}
+
+std::vector<std::string_view> BlockReader::Names() const {
+  std::vector<std::string_view> names;
+  for (const Entry& entry : entries_) names.push_back(entry.name);
+  return names;
 }
 
 const BlockReader::Entry* BlockReader::Find(std::string_view name) const {

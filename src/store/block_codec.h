@@ -35,6 +35,14 @@ inline uint64_t Zigzag(int64_t value) {
 inline int64_t Unzigzag(uint64_t value) {
   return static_cast<int64_t>(value >> 1) ^ -static_cast<int64_t>(value & 1);
 }
+/// a - b and a + b wrapping around (two's complement) instead of overflowing: a difference of
+/// two extreme values still round-trips, and a damaged block cannot cause undefined behaviour.
+inline int64_t Difference(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b));
+}
+inline int64_t Sum(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+}
 inline size_t VarintSize(uint64_t value) {
   size_t size = 1;
   while (value >= 0x80) {
@@ -75,7 +83,7 @@ class BlockWriter {
     for (const T value : values) {
       const auto wide = static_cast<int64_t>(value);
       plain += codec::VarintSize(codec::Zigzag(wide));
-      delta += codec::VarintSize(codec::Zigzag(wide - previous));
+      delta += codec::VarintSize(codec::Zigzag(codec::Difference(wide, previous)));
       previous = wide;
     }
     const bool use_delta = delta < plain;
@@ -84,7 +92,7 @@ class BlockWriter {
     previous = 0;
     for (const T value : values) {
       const auto wide = static_cast<int64_t>(value);
-      codec::PutVarint(raw_, codec::Zigzag(use_delta ? wide - previous : wide));
+      codec::PutVarint(raw_, codec::Zigzag(use_delta ? codec::Difference(wide, previous) : wide));
       previous = wide;
     }
     EndColumn(start);
@@ -109,6 +117,10 @@ class BlockReader {
  public:
   /// Decompresses and indexes a stored block; `what` names it in errors ("usage.rows block 3").
   static Result<BlockReader> Open(std::string_view payload, std::string what);
+  /// Indexes a block already decompressed (Open's second half; the fuzz target's entry).
+  static Result<BlockReader> Parse(std::string raw, std::string what);
+  /// The column names, in block order.
+  std::vector<std::string_view> Names() const;
 
   uint32_t rows() const { return rows_; }
   bool Has(std::string_view name) const { return Find(name) != nullptr; }
@@ -128,7 +140,8 @@ class BlockReader {
     for (uint32_t row = 0; row < rows_; ++row) {
       uint64_t coded;
       if (!codec::GetVarint(entry->bytes, pos, coded)) return Malformed(name, "values end early");
-      const int64_t value = delta ? previous + codec::Unzigzag(coded) : codec::Unzigzag(coded);
+      const int64_t value =
+          delta ? codec::Sum(previous, codec::Unzigzag(coded)) : codec::Unzigzag(coded);
       if (!FitsIn<T>(value)) return Malformed(name, "a value out of range");
       out[row] = static_cast<T>(value);
       previous = value;
