@@ -4,7 +4,7 @@
 #
 #   core  <- io <- prep
 #   core  <- metrics <- ml
-#   core  <- stats,  core <- synth
+#   core  <- stats,  core <- synth,  core <- store
 #
 # growthlens_engine aggregates them for the programs, tests, benchmarks and fuzz targets.
 
@@ -70,8 +70,17 @@ growthlens_layer(synth FILES
   transaction_generator event_generator usage_behaviour usage_generator usage_model)
 target_link_libraries(growthlens_synth PUBLIC growthlens_core PRIVATE ZLIB::ZLIB)
 
+# The workspace (issue 18): SQLite for transactions and one-file durability, zstd for the
+# column blocks; both private, so no public header includes sqlite3.h or zstd.h.
+growthlens_layer(store FILES
+  block_codec dataset_merge file_checksum schema sqlite_db stored_table user_erasure workspace)
+target_link_libraries(growthlens_store PUBLIC growthlens_core
+                                       PRIVATE SQLite::SQLite3 PkgConfig::ZSTD)
+target_compile_definitions(growthlens_store PRIVATE
+                           GROWTHLENS_STORE_VERSION="${PROJECT_VERSION}")
+
 set(GROWTHLENS_ENGINE_LIBRARIES growthlens_core growthlens_io growthlens_prep growthlens_metrics
-                                growthlens_ml growthlens_stats growthlens_synth)
+                                growthlens_ml growthlens_stats growthlens_synth growthlens_store)
 add_library(growthlens_engine INTERFACE)
 # fmt as before: the CLI and the server format with it.
 target_link_libraries(growthlens_engine INTERFACE ${GROWTHLENS_ENGINE_LIBRARIES} fmt::fmt)

@@ -46,6 +46,20 @@ class CsvFileSource final : public DataSource {
   ProgressFn progress_;
 };
 
+/// The data a workspace holds (growthlens ingest FILE --workspace W), read back without parsing
+/// or cleaning: its cleaning report says what the workspace holds, each load's own report stays
+/// in the workspace's history.
+class WorkspaceSource final : public DataSource {
+ public:
+  WorkspaceSource(std::string path, ProgressFn progress = nullptr);
+  const std::string& Name() const override { return path_; }
+  Result<LoadedData> Load() override;
+
+ private:
+  std::string path_;
+  ProgressFn progress_;
+};
+
 /// Data already loaded, named as its file was.
 class HeldSource final : public DataSource {
  public:

@@ -70,7 +70,8 @@ struct CommandInput {
 Result<CommandInput> LoadCommandInput(const app::AnalysisEntry& entry, AnalysisArgs& args,
                                       const app::ParamText& params, CommandOutcome& outcome) {
   CommandInput loaded;
-  const std::string& path = args.input.input;
+  const bool from_workspace = !args.input.workspace.empty();
+  const std::string& path = from_workspace ? args.input.workspace : args.input.input;
   switch (entry.need) {
     case app::DataNeed::kNone:
       return loaded;
@@ -91,7 +92,7 @@ Result<CommandInput> LoadCommandInput(const app::AnalysisEntry& entry, AnalysisA
       }
       // A readable file whose header is not a usage log or transactions file is a per-user
       // CSV. (When the file cannot be read here, LoadForAnalysis reports it.)
-      if (!MappedByFlags(args.input.flags)) {
+      if (!MappedByFlags(args.input.flags) && !from_workspace) {
         Result<InputBuffer> buffer = InputBuffer::Load(path, Encoding::kAuto);
         if (buffer.ok()) {
           Result<bool> per_user = app::IsPerUserCsv(buffer->text(), path);

@@ -27,9 +27,11 @@
 
 namespace growthlens::cli {
 
-/// The FILE argument, --quiet, --format and every loading flag of `growthlens ingest`.
+/// The FILE argument (or --workspace), --quiet, --format and every loading flag of
+/// `growthlens ingest`.
 struct AnalysisInput {
   std::string input;
+  std::string workspace;  // read the data from this workspace instead of FILE
   bool quiet = false;
   OutputFormat format = OutputFormat::kTable;
   IngestFlags flags;
@@ -37,8 +39,9 @@ struct AnalysisInput {
 
 void AddAnalysisInput(CLI::App& command, AnalysisInput& input, const CommandOutcome& outcome);
 
-/// The data held in `outcome` (serve), else the file loaded and cleaned as `growthlens ingest`
-/// does (nothing is written), with progress on stderr unless --quiet.
+/// The data held in `outcome` (serve), else the workspace's data, else the file loaded and
+/// cleaned as `growthlens ingest` does (nothing is written), with progress on stderr unless
+/// --quiet. With --workspace, `input.input` becomes the workspace's path (names outputs).
 Result<LoadedData> LoadForAnalysis(std::string_view command, AnalysisInput& input,
                                    const CommandOutcome& outcome);
 

@@ -34,6 +34,7 @@ void RegisterCommands(CLI::App& app, CommandOutcome& outcome) {
   RegisterExperimentCommands(app, outcome);
   RegisterAnalysisCommands(app, outcome);  // the application layer's analyses
   RegisterApiDocsCommand(app, outcome);
+  RegisterWorkspaceCommand(app, outcome);
 }
 
 void PrintOut(CommandOutcome& outcome, std::string_view text) {

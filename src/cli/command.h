@@ -60,5 +60,6 @@ void RegisterSegmentCommands(CLI::App& app, CommandOutcome& outcome);
 void RegisterModelCommands(CLI::App& app, CommandOutcome& outcome);
 void RegisterExperimentCommands(CLI::App& app, CommandOutcome& outcome);
 void RegisterApiDocsCommand(CLI::App& app, CommandOutcome& outcome);
+void RegisterWorkspaceCommand(CLI::App& app, CommandOutcome& outcome);
 
 }  // namespace growthlens::cli

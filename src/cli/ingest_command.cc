@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -16,6 +17,8 @@
 #include "io/atomic_file.h"
 #include "io/dataset_csv_writer.h"
 #include "io/output_set.h"
+#include "store/file_checksum.h"
+#include "store/workspace.h"
 
 namespace growthlens::cli {
 
@@ -27,9 +30,70 @@ struct IngestArgs {
   IngestFlags flags;
 };
 
+/// The ingest record of `input` for the workspace: its checksum, then (once cleaned) its size,
+/// rows and report.
+struct WorkspaceTarget {
+  store::Workspace workspace;
+  store::LoadRecord record;
+};
+
+/// Opens (creating) the workspace and checksums the input. Null when the same file is stored
+/// already, after saying so: ingesting a file twice adds nothing.
+Result<std::optional<WorkspaceTarget>> OpenWorkspaceFor(const IngestRequest& args) {
+  Result<store::FileChecksum> checksum = store::ChecksumOfFile(args.input);
+  if (!checksum.ok()) return checksum.status();
+  Result<store::Workspace> workspace =
+      store::Workspace::Open(args.workspace, store::OpenMode::kCreate);
+  if (!workspace.ok()) return workspace.status();
+  Result<std::optional<store::StoredLoad>> previous = workspace->FindLoad(checksum->text);
+  if (!previous.ok()) return previous.status();
+  if (previous->has_value()) {
+    const store::StoredLoad& load = **previous;
+    fmt::print(stderr,
+               "growthlens ingest: {} was already ingested into {} on {} UTC (as {}, load {}), "
+               "nothing added\n",
+               args.input, args.workspace, load.loaded_at, load.record.source_name, load.id);
+    return std::optional<WorkspaceTarget>();
+  }
+  store::LoadRecord record;
+  record.source_name = args.input;
+  record.source_bytes = checksum->bytes;
+  record.checksum = checksum->text;
+  return std::optional<WorkspaceTarget>(WorkspaceTarget{std::move(*workspace), std::move(record)});
+}
+
+Status AppendToWorkspace(const IngestRequest& args, WorkspaceTarget& target,
+                         const CleanedData& cleaned, const nlohmann::json& report) {
+  if (!args.quiet)
+    fmt::print(stderr, "growthlens ingest: appending to workspace {}\n", args.workspace);
+  target.record.rows_read = cleaned.report.records;
+  target.record.report_json = app::JsonText(report, -1);
+  Result<store::AppendOutcome> outcome = target.workspace.Append(cleaned.dataset, target.record);
+  if (!outcome.ok()) return outcome.status();
+  if (outcome->already_loaded) {  // another process stored the same file meanwhile
+    fmt::print(stderr,
+               "growthlens ingest: {} was already ingested into {} on {} UTC, nothing added\n",
+               args.input, args.workspace, outcome->already_loaded->loaded_at);
+    return Status::Ok();
+  }
+  fmt::print(stderr,
+             "growthlens ingest: added {} rows to workspace {} (load {}); {} rows were stored "
+             "already and skipped\n",
+             WithThousands(outcome->rows_added), args.workspace, outcome->load_id,
+             WithThousands(outcome->rows_duplicate));
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<CleanedData> RunIngestRequest(const IngestRequest& args) {
+  std::optional<WorkspaceTarget> target;
+  if (!args.workspace.empty()) {
+    Result<std::optional<WorkspaceTarget>> opened = OpenWorkspaceFor(args);
+    if (!opened.ok()) return opened.status();
+    if (!opened->has_value()) return CleanedData{};
+    target = std::move(*opened);
+  }
   if (!args.quiet) fmt::print(stderr, "growthlens ingest: reading {}\n", args.input);
   Result<CleanedData> cleaned = IngestFile(args.input, args.options);
   if (!cleaned.ok()) return cleaned.status();
@@ -42,7 +106,8 @@ Result<CleanedData> RunIngestRequest(const IngestRequest& args) {
                report.clean_seconds);
 
   const nlohmann::json json = app::CleaningReportJson(report, dataset);
-  if (args.write) {
+  if (target) GROWTHLENS_RETURN_IF_ERROR(AppendToWorkspace(args, *target, *cleaned, json));
+  if (args.write && !target) {
     // The clean data and its report are one set, published together (see OutputSet).
     const std::string stem = DataStem(args.input);
     Result<OutputSet> outputs = OutputSet::Begin(args.output_dir, stem + ".ingest");
@@ -85,6 +150,10 @@ void RegisterIngestCommand(CLI::App& app, CommandOutcome& outcome) {
       "--output-dir", request.output_dir,
       "Where to write <name>_clean.csv and <name>_cleaning_report.json (default data/processed)");
   command->add_flag("--no-write", args->no_write, "Only print the report");
+  command->add_option("--workspace", request.workspace,
+                      "Append the clean data to this workspace file (created when missing) "
+                      "instead of writing CSV files; a file ingested before adds nothing, and "
+                      "rows already stored are skipped");
   command->add_flag("--quiet", request.quiet, "No progress on stderr");
   AddFormatOption(*command, request.format);
   AddIngestOptions(*command, args->flags);

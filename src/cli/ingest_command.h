@@ -13,8 +13,9 @@ namespace growthlens::cli {
 struct IngestRequest {
   std::string input;
   std::string output_dir = "data/processed";
-  bool write = true;   // write <stem>_clean.csv and <stem>_cleaning_report.json
-  bool quiet = false;  // no progress on stderr
+  bool write = true;      // write <stem>_clean.csv and <stem>_cleaning_report.json
+  std::string workspace;  // when set, append the clean data to this workspace instead
+  bool quiet = false;     // no progress on stderr
   OutputFormat format = OutputFormat::kTable;
   IngestOptions options;
 };

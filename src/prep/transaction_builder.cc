@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/hash.h"
+#include "core/order_key.h"
 #include "core/parallel.h"
 #include "prep/dataset_builder.h"
 #include "prep/key_interner.h"
@@ -15,19 +16,8 @@ namespace growthlens {
 
 namespace {
 
-// Keys in the staged dictionaries' codes, which are equal exactly when the re-coded ones are.
-struct OrderKey {
-  uint32_t invoice, customer, country;
-  Timestamp time;
-  bool operator==(const OrderKey&) const = default;
-};
-struct OrderKeyHash {
-  size_t operator()(const OrderKey& key) const {
-    uint64_t hash = HashCombine(key.invoice, key.customer);
-    hash = HashCombine(hash, key.country);
-    return HashCombine(hash, static_cast<uint64_t>(key.time));
-  }
-};
+// Keys (core/order_key.h) in the staged dictionaries' codes, which are equal exactly when the
+// re-coded ones are.
 using ItemKey = std::pair<uint32_t, uint32_t>;  // stock code, description
 struct ItemKeyHash {
   size_t operator()(const ItemKey& key) const { return HashCombine(key.first, key.second); }

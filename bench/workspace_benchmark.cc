@@ -1,0 +1,186 @@
+// The workspace (issue 18) against the CSV it was made from: appending a CSV into a workspace
+// (rows/s), loading the data back from the workspace versus reading and cleaning the same CSV,
+// a one-month range, and the bytes on disk per row of the workspace, the CSV and its .gz.
+//
+//   build/bench/workspace_benchmark --benchmark_counters_tabular=true
+//   GROWTHLENS_BENCH_WORKSPACE_USERS=1000000 build/bench/workspace_benchmark   # 45M rows
+//
+// The usage log has 225,000 generated users (about 10M rows) unless the variable says otherwise;
+// it, its .gz and the workspaces are made once in the scratch directory and reused. Peak memory
+// is the process's: run one --benchmark_filter per process to see one step's.
+
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "bench_util.h"
+#include "core/date.h"
+#include "core/stopwatch.h"
+#include "prep/ingest.h"
+#include "store/file_checksum.h"
+#include "store/workspace.h"
+#include "synth/usage_generator.h"
+
+namespace growthlens {
+namespace {
+
+int64_t UsageUsers() {
+  const char* configured = std::getenv("GROWTHLENS_BENCH_WORKSPACE_USERS");
+  return configured != nullptr ? std::atoll(configured) : 225'000;
+}
+
+std::string UsagePath() {
+  const std::string path = bench::ScratchDir() + "/usage_" + std::to_string(UsageUsers()) + ".csv";
+  if (!std::filesystem::exists(path)) {
+    synth::UsageGeneratorOptions options;
+    options.users = UsageUsers();
+    auto sink = synth::OpenOutputSink(path);
+    if (!sink.ok() || !synth::GenerateUsageLog(options, **sink).ok()) std::abort();
+  }
+  return path;
+}
+
+uint64_t GzipBytes(const std::string& csv) {
+  const std::string gz = csv + ".gz";
+  if (!std::filesystem::exists(gz) &&
+      std::system(("gzip -6 -c '" + csv + "' > '" + gz + "'").c_str()) != 0)
+    std::abort();
+  return std::filesystem::file_size(gz);
+}
+
+uint64_t WorkspaceBytes(const std::string& path) {
+  std::error_code error;
+  const auto wal = std::filesystem::file_size(path + "-wal", error);
+  return std::filesystem::file_size(path) + (error ? 0 : wal);
+}
+
+/// Ingests `csv` into a new workspace at `path`; the seconds of the append alone.
+double IngestInto(const std::string& csv, const std::string& path) {
+  std::filesystem::remove(path);
+  std::filesystem::remove(path + "-wal");
+  std::filesystem::remove(path + "-shm");
+  Result<CleanedData> cleaned = IngestFile(csv, IngestOptions());
+  Result<store::FileChecksum> checksum = store::ChecksumOfFile(csv);
+  Result<store::Workspace> workspace = store::Workspace::Open(path, store::OpenMode::kCreate);
+  if (!cleaned.ok() || !checksum.ok() || !workspace.ok()) std::abort();
+  const store::LoadRecord record{csv, checksum->bytes, checksum->text, cleaned->report.records,
+                                 "{}"};
+  const Stopwatch watch;
+  if (!workspace->Append(cleaned->dataset, record).ok()) std::abort();
+  return watch.Seconds();
+}
+
+std::string WorkspaceFor(const std::string& csv) {
+  const std::string path = csv + ".glw";
+  if (!std::filesystem::exists(path)) IngestInto(csv, path);
+  return path;
+}
+
+void SizeCounters(benchmark::State& state, const std::string& csv, uint64_t rows) {
+  const auto per_row = [rows](uint64_t bytes) {
+    return static_cast<double>(bytes) / static_cast<double>(rows);
+  };
+  state.counters["rows"] = static_cast<double>(rows);
+  state.counters["disk_B_per_row"] = per_row(WorkspaceBytes(WorkspaceFor(csv)));
+  state.counters["csv_B_per_row"] = per_row(std::filesystem::file_size(csv));
+  state.counters["gz_B_per_row"] = per_row(GzipBytes(csv));
+  state.counters["peak_rss_mb"] = static_cast<double>(bench::PeakRssBytes()) / 1e6;
+}
+
+void IngestCsvIntoWorkspace(benchmark::State& state, const std::string& csv) {
+  const std::string path = bench::ScratchDir() + "/append_target.glw";
+  double append_seconds = 0;
+  for (auto _ : state) append_seconds += IngestInto(csv, path);
+  Result<store::Workspace> workspace = store::Workspace::Open(path, store::OpenMode::kExisting);
+  Result<store::WorkspaceInfo> info = workspace->Info();
+  uint64_t rows = 0;
+  for (const store::TableInfo& table : info->tables)
+    if (table.name.ends_with(".rows")) rows = table.rows;
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(rows));
+  state.counters["append_only_rows_per_s"] =
+      static_cast<double>(rows) * static_cast<double>(state.iterations()) / append_seconds;
+  SizeCounters(state, csv, rows);
+}
+
+void LoadFromWorkspace(benchmark::State& state, const std::string& csv, DataKind kind,
+                       store::DayRange range) {
+  const std::string path = WorkspaceFor(csv);
+  size_t rows = 0;
+  for (auto _ : state) {
+    Result<store::Workspace> workspace = store::Workspace::Open(path, store::OpenMode::kExisting);
+    if (!workspace.ok()) std::abort();
+    Result<Dataset> data = workspace->Load(kind, range);
+    if (!data.ok()) {
+      state.SkipWithError(data.status().message().c_str());
+      return;
+    }
+    rows = data->rows();
+    state.PauseTiming();  // freeing it is not part of loading the next
+    data = Dataset();
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(rows));
+  SizeCounters(state, csv, rows);
+}
+
+void ReadCsv(benchmark::State& state, const std::string& csv) {
+  size_t rows = 0;
+  for (auto _ : state) {
+    Result<CleanedData> data = IngestFile(csv, IngestOptions());
+    if (!data.ok()) std::abort();
+    rows = data->dataset.rows();
+    state.PauseTiming();
+    data = Status(ErrorCode::kInternal, "freed");
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(rows));
+  state.counters["rows"] = static_cast<double>(rows);
+  state.counters["peak_rss_mb"] = static_cast<double>(bench::PeakRssBytes()) / 1e6;
+}
+
+void BM_UsageIngestCsvIntoWorkspace(benchmark::State& state) {
+  IngestCsvIntoWorkspace(state, UsagePath());
+}
+void BM_UsageLoadFromWorkspace(benchmark::State& state) {
+  LoadFromWorkspace(state, UsagePath(), DataKind::kUsage, {});
+}
+void BM_UsageLoadOneMonthFromWorkspace(benchmark::State& state) {
+  LoadFromWorkspace(state, UsagePath(), DataKind::kUsage,
+                    {DaysFromCivil(2025, 6, 1), DaysFromCivil(2025, 6, 30)});
+}
+void BM_UsageReadCsv(benchmark::State& state) {
+  ReadCsv(state, UsagePath());
+}
+void BM_RetailIngestCsvIntoWorkspace(benchmark::State& state) {
+  IngestCsvIntoWorkspace(state, bench::OnlineRetailPath());
+}
+void BM_RetailLoadFromWorkspace(benchmark::State& state) {
+  LoadFromWorkspace(state, bench::OnlineRetailPath(), DataKind::kTransactions, {});
+}
+void BM_RetailReadCsv(benchmark::State& state) {
+  ReadCsv(state, bench::OnlineRetailPath());
+}
+
+BENCHMARK(BM_UsageIngestCsvIntoWorkspace)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(3);
+BENCHMARK(BM_UsageLoadFromWorkspace)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
+BENCHMARK(BM_UsageLoadOneMonthFromWorkspace)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(3.0);
+BENCHMARK(BM_UsageReadCsv)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
+BENCHMARK(BM_RetailIngestCsvIntoWorkspace)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(3);
+BENCHMARK(BM_RetailLoadFromWorkspace)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
+BENCHMARK(BM_RetailReadCsv)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
+
+}  // namespace
+}  // namespace growthlens
+
+BENCHMARK_MAIN();

@@ -1,0 +1,191 @@
+#include "store/block_codec.h"
+
+#include <cstring>
+
+#include <fmt/format.h>
+#include <zstd.h>
+
+namespace growthlens::store {
+
+namespace {
+
+constexpr char kMagic[4] = {'G', 'L', 'B', '1'};
+// A block holds at most a few million rows of a few columns: anything claiming more is damage.
+constexpr uint64_t kMaxRawBytes = uint64_t{1} << 31;
+
+void PutFixed(std::string& out, uint64_t value, int bytes) {
+  for (int byte = 0; byte < bytes; ++byte) out.push_back(static_cast<char>(value >> (8 * byte)));
+}
+bool GetFixed(std::string_view in, size_t& pos, int bytes, uint64_t& value) {
+  if (in.size() - pos < static_cast<size_t>(bytes) || pos > in.size()) return false;
+  value = 0;
+  for (int byte = 0; byte < bytes; ++byte)
+    value |= static_cast<uint64_t>(static_cast<uint8_t>(in[pos + byte])) << (8 * byte);
+  pos += static_cast<size_t>(bytes);
+  return true;
+}
+
+}  // namespace
+
+BlockWriter::BlockWriter(uint32_t rows) {
+  raw_.append(kMagic, sizeof kMagic);
+  PutFixed(raw_, rows, 4);
+  PutFixed(raw_, 0, 4);  // column count, set by Compress
+}
+
+size_t BlockWriter::BeginColumn(std::string_view name, ColumnCoding coding) {
+  ++columns_;
+  raw_.push_back(static_cast<char>(name.size()));
+  raw_.append(name);
+  raw_.push_back(static_cast<char>(coding));
+  const size_t start = raw_.size();
+  PutFixed(raw_, 0, 8);  // byte length, set by EndColumn
+  return start;
+}
+
+void BlockWriter::EndColumn(size_t start) {
+  uint64_t length = raw_.size() - start - 8;
+  for (int byte = 0; byte < 8; ++byte, length >>= 8)
+    raw_[start + static_cast<size_t>(byte)] = static_cast<char>(length & 0xFF);
+}
+
+void BlockWriter::Doubles(std::string_view name, std::span<const double> values) {
+  const size_t start = BeginColumn(name, ColumnCoding::kFloat64);
+  const size_t at = raw_.size();
+  raw_.resize(at + values.size_bytes());
+  std::memcpy(raw_.data() + at, values.data(), values.size_bytes());
+  EndColumn(start);
+}
+
+void BlockWriter::Strings(std::string_view name, const StringDictionary& dictionary, uint32_t first,
+                          uint32_t count) {
+  const size_t start = BeginColumn(name, ColumnCoding::kStrings);
+  for (uint32_t code = first; code < first + count; ++code)
+    codec::PutVarint(raw_, dictionary[code].size());
+  for (uint32_t code = first; code < first + count; ++code) raw_.append(dictionary[code]);
+  EndColumn(start);
+}
+
+Result<std::string> BlockWriter::Compress(int level) const {
+  std::string raw = raw_;
+  for (int byte = 0; byte < 4; ++byte)
+    raw[8 + static_cast<size_t>(byte)] = static_cast<char>((columns_ >> (8 * byte)) & 0xFF);
+  std::string out(ZSTD_compressBound(raw.size()), '\0');
+  const size_t size = ZSTD_compress(out.data(), out.size(), raw.data(), raw.size(), level);
+  if (ZSTD_isError(size))
+    return Status(ErrorCode::kInternal,
+                  fmt::format("zstd could not compress a block: {}", ZSTD_getErrorName(size)));
+  out.resize(size);
+  return out;
+}
+
+Result<BlockReader> BlockReader::Open(std::string_view payload, std::string what) {
+  BlockReader reader;
+  reader.what_ = std::move(what);
+  const auto damaged = [&reader](std::string_view problem) {
+    return Status(ErrorCode::kDataError, fmt::format("{} is damaged: {}", reader.what_, problem));
+  };
+  const unsigned long long raw_size = ZSTD_getFrameContentSize(payload.data(), payload.size());
+  if (raw_size == ZSTD_CONTENTSIZE_ERROR || raw_size == ZSTD_CONTENTSIZE_UNKNOWN)
+    return damaged("not a zstd frame of known size");
+  if (raw_size > kMaxRawBytes) return damaged("claims more than 2 GiB");
+  std::string raw(raw_size, '\0');
+  const size_t got = ZSTD_decompress(raw.data(), raw.size(), payload.data(), payload.size());
+  if (ZSTD_isError(got) || got != raw.size())
+    return damaged(ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short content");
+  return Parse(std::move(raw), std::move(reader.what_));
+}
+
+Result<BlockReader> BlockReader::Parse(std::string raw_bytes, std::string what) {
+  BlockReader reader;
+  reader.what_ = std::move(what);
+  const auto damaged = [&reader](std::string_view problem) {
+    return Status(ErrorCode::kDataError, fmt::format("{} is damaged: {}", reader.what_, problem));
+  };
+  reader.raw_ = std::make_unique<std::string>(std::move(raw_bytes));
+  const std::string& raw = *reader.raw_;
+  if (raw.size() < 12 || std::memcmp(raw.data(), kMagic, sizeof kMagic) != 0)
+    return damaged("no block header");
+  size_t pos = 4;
+  uint64_t rows = 0, columns = 0;
+  GetFixed(raw, pos, 4, rows);
+  GetFixed(raw, pos, 4, columns);
+  // Every row takes at least a byte in each column: a larger count is damage, and bounds what a
+  // reader allocates for the block.
+  if (rows > raw.size()) return damaged("more rows than bytes");
+  reader.rows_ = static_cast<uint32_t>(rows);
+  const std::string_view view(raw);
+  for (uint64_t column = 0; column < columns; ++column) {
+    if (pos >= view.size()) return damaged("the column list ends early");
+    const auto name_size = static_cast<uint8_t>(view[pos++]);
+    if (view.size() - pos < name_size + 1u) return damaged("a column name runs past the end");
+    Entry entry;
+    entry.name = view.substr(pos, name_size);
+    pos += name_size;
+    const auto coding = static_cast<uint8_t>(view[pos++]);
+    if (coding > static_cast<uint8_t>(ColumnCoding::kStrings))
+      return damaged(fmt::format("column '{}' has unknown coding {}", entry.name, coding));
+    entry.coding = static_cast<ColumnCoding>(coding);
+    uint64_t length = 0;
+    if (!GetFixed(view, pos, 8, length) || view.size() - pos < length)
+      return damaged(fmt::format("column '{}' runs past the end", entry.name));
+    entry.bytes = view.substr(pos, length);
+    pos += length;
+    reader.entries_.push_back(entry);
+  }
+  if (pos != view.size()) return damaged("bytes after the last column");
+  return reader;
+}
+
+std::vector<std::string_view> BlockReader::Names() const {
+  std::vector<std::string_view> names;
+  for (const Entry& entry : entries_) names.push_back(entry.name);
+  return names;
+}
+
+const BlockReader::Entry* BlockReader::Find(std::string_view name) const {
+  for (const Entry& entry : entries_)
+    if (entry.name == name) return &entry;
+  return nullptr;
+}
+
+Status BlockReader::Missing(std::string_view name) const {
+  return Status(ErrorCode::kDataError, fmt::format("{} has no column '{}'", what_, name));
+}
+
+Status BlockReader::Malformed(std::string_view name, std::string_view problem) const {
+  return Status(ErrorCode::kDataError,
+                fmt::format("{} is damaged: column '{}': {}", what_, name, problem));
+}
+
+Status BlockReader::Doubles(std::string_view name, double* out) const {
+  const Entry* entry = Find(name);
+  if (entry == nullptr) return Missing(name);
+  if (entry->coding != ColumnCoding::kFloat64) return Malformed(name, "not a number column");
+  if (entry->bytes.size() != size_t{rows_} * sizeof(double))
+    return Malformed(name, "wrong byte length");
+  std::memcpy(out, entry->bytes.data(), entry->bytes.size());
+  return Status::Ok();
+}
+
+Status BlockReader::Strings(std::string_view name, std::vector<std::string_view>& out) const {
+  const Entry* entry = Find(name);
+  if (entry == nullptr) return Missing(name);
+  if (entry->coding != ColumnCoding::kStrings) return Malformed(name, "not a text column");
+  const std::string_view bytes = entry->bytes;
+  size_t pos = 0;
+  std::vector<uint64_t> lengths(rows_);
+  uint64_t total = 0;
+  for (uint64_t& length : lengths) {
+    if (!codec::GetVarint(bytes, pos, length)) return Malformed(name, "lengths end early");
+    total += length;
+  }
+  if (bytes.size() - pos != total) return Malformed(name, "lengths and bytes disagree");
+  for (const uint64_t length : lengths) {
+    out.push_back(bytes.substr(pos, length));
+    pos += length;
+  }
+  return Status::Ok();
+}
+
+}  // namespace growthlens::store

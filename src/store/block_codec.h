@@ -1,0 +1,179 @@
+#pragma once
+// One block of a stored table: a few named, typed columns of the same row count, each coded as
+// suits it (integers as LEB128 varints of their zigzagged values or of the zigzagged differences
+// between neighbours, whichever is shorter; doubles as their 8 bytes; strings as lengths and
+// bytes), the whole then compressed with zstd. Columns are found by name, so a block written
+// before a column existed still reads (the column is "absent" and its reader picks a default).
+//
+//   BlockWriter writer(rows);
+//   writer.Integers("user", std::span(users));
+//   Result<std::string> payload = writer.Compress(3);
+//   Result<BlockReader> reader = BlockReader::Open(*payload, "block 7");
+//   reader->Integers("user", out.data());
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "core/dictionary.h"
+#include "core/status.h"
+
+namespace growthlens::store {
+
+enum class ColumnCoding : uint8_t { kVarint = 0, kDeltaVarint = 1, kFloat64 = 2, kStrings = 3 };
+
+namespace codec {
+
+inline uint64_t Zigzag(int64_t value) {
+  return (static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63);
+}
+inline int64_t Unzigzag(uint64_t value) {
+  return static_cast<int64_t>(value >> 1) ^ -static_cast<int64_t>(value & 1);
+}
+/// a - b and a + b wrapping around (two's complement) instead of overflowing: a difference of
+/// two extreme values still round-trips, and a damaged block cannot cause undefined behaviour.
+inline int64_t Difference(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b));
+}
+inline int64_t Sum(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+}
+inline size_t VarintSize(uint64_t value) {
+  size_t size = 1;
+  while (value >= 0x80) {
+    value >>= 7;
+    ++size;
+  }
+  return size;
+}
+inline void PutVarint(std::string& out, uint64_t value) {
+  while (value >= 0x80) {
+    out.push_back(static_cast<char>((value & 0x7F) | 0x80));
+    value >>= 7;
+  }
+  out.push_back(static_cast<char>(value));
+}
+/// Reads one varint at `pos`; false when the bytes end first or it is longer than 10 bytes.
+inline bool GetVarint(std::string_view bytes, size_t& pos, uint64_t& value) {
+  value = 0;
+  for (unsigned shift = 0; shift < 70 && pos < bytes.size(); shift += 7) {
+    const auto byte = static_cast<uint8_t>(bytes[pos++]);
+    value |= static_cast<uint64_t>(byte & 0x7F) << shift;
+    if (!(byte & 0x80)) return true;
+  }
+  return false;
+}
+
+}  // namespace codec
+
+class BlockWriter {
+ public:
+  explicit BlockWriter(uint32_t rows);
+
+  template <typename T>
+  void Integers(std::string_view name, std::span<const T> values) {
+    static_assert(std::is_integral_v<T>);
+    uint64_t plain = 0, delta = 0;
+    int64_t previous = 0;
+    for (const T value : values) {
+      const auto wide = static_cast<int64_t>(value);
+      plain += codec::VarintSize(codec::Zigzag(wide));
+      delta += codec::VarintSize(codec::Zigzag(codec::Difference(wide, previous)));
+      previous = wide;
+    }
+    const bool use_delta = delta < plain;
+    const size_t start =
+        BeginColumn(name, use_delta ? ColumnCoding::kDeltaVarint : ColumnCoding::kVarint);
+    previous = 0;
+    for (const T value : values) {
+      const auto wide = static_cast<int64_t>(value);
+      codec::PutVarint(raw_, codec::Zigzag(use_delta ? codec::Difference(wide, previous) : wide));
+      previous = wide;
+    }
+    EndColumn(start);
+  }
+  void Doubles(std::string_view name, std::span<const double> values);
+  /// Strings [first, first + count) of `dictionary`.
+  void Strings(std::string_view name, const StringDictionary& dictionary, uint32_t first,
+               uint32_t count);
+
+  /// The block as stored: zstd at `level` over the coded columns.
+  Result<std::string> Compress(int level) const;
+
+ private:
+  size_t BeginColumn(std::string_view name, ColumnCoding coding);
+  void EndColumn(size_t start);
+
+  std::string raw_;
+  uint32_t columns_ = 0;
+};
+
+class BlockReader {
+ public:
+  /// Decompresses and indexes a stored block; `what` names it in errors ("usage.rows block 3").
+  static Result<BlockReader> Open(std::string_view payload, std::string what);
+  /// Indexes a block already decompressed (Open's second half; the fuzz target's entry).
+  static Result<BlockReader> Parse(std::string raw, std::string what);
+  /// The column names, in block order.
+  std::vector<std::string_view> Names() const;
+
+  uint32_t rows() const { return rows_; }
+  bool Has(std::string_view name) const { return Find(name) != nullptr; }
+
+  /// Decodes column `name` into out[0, rows()); an error when absent, malformed or out of T's
+  /// range.
+  template <typename T>
+  Status Integers(std::string_view name, T* out) const {
+    static_assert(std::is_integral_v<T>);
+    const Entry* entry = Find(name);
+    if (entry == nullptr) return Missing(name);
+    if (entry->coding != ColumnCoding::kVarint && entry->coding != ColumnCoding::kDeltaVarint)
+      return Malformed(name, "not an integer column");
+    const bool delta = entry->coding == ColumnCoding::kDeltaVarint;
+    size_t pos = 0;
+    int64_t previous = 0;
+    for (uint32_t row = 0; row < rows_; ++row) {
+      uint64_t coded;
+      if (!codec::GetVarint(entry->bytes, pos, coded)) return Malformed(name, "values end early");
+      const int64_t value =
+          delta ? codec::Sum(previous, codec::Unzigzag(coded)) : codec::Unzigzag(coded);
+      if (!FitsIn<T>(value)) return Malformed(name, "a value out of range");
+      out[row] = static_cast<T>(value);
+      previous = value;
+    }
+    if (pos != entry->bytes.size()) return Malformed(name, "bytes left over");
+    return Status::Ok();
+  }
+  Status Doubles(std::string_view name, double* out) const;
+  /// Appends the column's strings (views into this reader) to `out`.
+  Status Strings(std::string_view name, std::vector<std::string_view>& out) const;
+
+ private:
+  struct Entry {
+    std::string_view name;
+    ColumnCoding coding;
+    std::string_view bytes;
+  };
+  template <typename T>
+  static bool FitsIn(int64_t value) {
+    if constexpr (std::is_signed_v<T>)
+      return value >= std::numeric_limits<T>::min() && value <= std::numeric_limits<T>::max();
+    else
+      return value >= 0 && static_cast<uint64_t>(value) <= std::numeric_limits<T>::max();
+  }
+  const Entry* Find(std::string_view name) const;
+  Status Missing(std::string_view name) const;
+  Status Malformed(std::string_view name, std::string_view problem) const;
+
+  std::string what_;
+  std::unique_ptr<std::string> raw_;  // decompressed; entries point into it, so it stays put
+  uint32_t rows_ = 0;
+  std::vector<Entry> entries_;
+};
+
+}  // namespace growthlens::store

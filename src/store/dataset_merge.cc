@@ -1,0 +1,202 @@
+#include "store/dataset_merge.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <unordered_map>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/order_key.h"
+
+namespace growthlens::store {
+
+namespace {
+
+/// A row's identity packed into 128 bits, kept sorted for binary search.
+struct RowKey {
+  uint64_t high = 0;
+  uint64_t low = 0;
+  auto operator<=>(const RowKey&) const = default;
+};
+
+class KeySet {
+ public:
+  void Add(RowKey key) { keys_.push_back(key); }
+  void Seal() { std::sort(keys_.begin(), keys_.end()); }
+  bool Contains(RowKey key) const { return std::binary_search(keys_.begin(), keys_.end(), key); }
+
+ private:
+  std::vector<RowKey> keys_;
+};
+
+std::vector<uint32_t> MapDictionary(StringDictionary& stored, const StringDictionary& load) {
+  std::vector<uint32_t> codes(load.size());
+  for (uint32_t code = 0; code < load.size(); ++code) codes[code] = stored.Intern(load[code]);
+  return codes;
+}
+
+RowKey UsageKey(uint32_t user, Day day, uint16_t feature) {
+  return {(uint64_t{user} << 32) | static_cast<uint32_t>(day), feature};
+}
+
+RowKey TransactionKey(uint32_t order, uint32_t item, int32_t quantity, uint32_t price) {
+  return {(uint64_t{order} << 32) | item,
+          (uint64_t{static_cast<uint32_t>(quantity)} << 32) | price};
+}
+
+}  // namespace
+
+Result<UsageMerge> MergeUsage(UsageLog stored, const UsageLog& load) {
+  UsageMerge merge;
+  merge.stored_users = stored.users.size();
+  merge.stored_features = stored.features.size();
+  KeySet stored_rows;
+  for (size_t row = 0; row < stored.rows(); ++row)
+    stored_rows.Add(
+        UsageKey(stored.usage.user[row], stored.usage.day[row], stored.usage.feature[row]));
+  stored_rows.Seal();
+  stored.usage = UsageColumns{};
+
+  const std::vector<uint32_t> users = MapDictionary(stored.users, load.users);
+  const std::vector<uint32_t> features = MapDictionary(stored.features, load.features);
+  if (stored.features.size() > uint32_t{UINT16_MAX} + 1)
+    return Status(ErrorCode::kDataError,
+                  fmt::format("the workspace would hold {} features, more than the 65536 a usage "
+                              "log can have",
+                              stored.features.size()));
+  stored.user_signup.resize(stored.users.size(), kNoDay);
+  for (uint32_t user = 0; user < load.users.size() && user < load.user_signup.size(); ++user) {
+    const Day day = load.user_signup[user];
+    Day& known = stored.user_signup[users[user]];
+    if (day == kNoDay || (known != kNoDay && known <= day)) continue;
+    known = day;
+    merge.signup.user.push_back(users[user]);
+    merge.signup.day.push_back(day);
+  }
+
+  const UsageColumns& in = load.usage;
+  UsageColumns& out = stored.usage;
+  const bool has_events = !in.events.empty();
+  out.user.reserve(load.rows());
+  out.day.reserve(load.rows());
+  out.feature.reserve(load.rows());
+  if (has_events) out.events.reserve(load.rows());
+  for (size_t row = 0; row < load.rows(); ++row) {
+    const uint32_t user = users[in.user[row]];
+    const auto feature = static_cast<uint16_t>(features[in.feature[row]]);
+    if (stored_rows.Contains(UsageKey(user, in.day[row], feature))) {
+      ++merge.duplicates;
+      continue;
+    }
+    out.user.push_back(user);
+    out.day.push_back(in.day[row]);
+    out.feature.push_back(feature);
+    if (has_events) out.events.push_back(in.events[row]);
+  }
+  merge.log = std::move(stored);
+  return merge;
+}
+
+Result<TransactionMerge> MergeTransactions(TransactionLog stored, const TransactionLog& load) {
+  TransactionMerge merge;
+  merge.stored_users = stored.users.size();
+  merge.stored_invoices = stored.invoices.size();
+  merge.stored_stock_codes = stored.stock_codes.size();
+  merge.stored_descriptions = stored.descriptions.size();
+  merge.stored_countries = stored.countries.size();
+  merge.stored_prices = static_cast<uint32_t>(stored.prices.size());
+  merge.stored_orders = stored.orders.size();
+  merge.stored_items = stored.items.size();
+
+  KeySet stored_rows;
+  const TransactionColumns& held = stored.transactions;
+  for (size_t row = 0; row < stored.rows(); ++row)
+    stored_rows.Add(
+        TransactionKey(held.order[row], held.item[row], held.quantity[row], held.price[row]));
+  stored_rows.Seal();
+  stored.transactions = TransactionColumns{};
+
+  const std::vector<uint32_t> users = MapDictionary(stored.users, load.users);
+  const std::vector<uint32_t> invoices = MapDictionary(stored.invoices, load.invoices);
+  const std::vector<uint32_t> stock_codes = MapDictionary(stored.stock_codes, load.stock_codes);
+  const std::vector<uint32_t> descriptions = MapDictionary(stored.descriptions, load.descriptions);
+  const std::vector<uint32_t> countries = MapDictionary(stored.countries, load.countries);
+  if (stored.countries.size() > uint32_t{UINT16_MAX} + 1)
+    return Status(ErrorCode::kDataError, "the workspace would hold more than 65536 countries");
+  stored.user_signup.resize(stored.users.size(), kNoDay);
+
+  std::unordered_map<uint64_t, uint32_t> price_codes;
+  for (uint32_t code = 0; code < stored.prices.size(); ++code)
+    price_codes.emplace(std::bit_cast<uint64_t>(stored.prices[code]), code);
+  std::vector<uint32_t> prices(load.prices.size());
+  for (size_t code = 0; code < load.prices.size(); ++code) {
+    const auto [at, added] = price_codes.emplace(std::bit_cast<uint64_t>(load.prices[code]),
+                                                 static_cast<uint32_t>(stored.prices.size()));
+    if (added) stored.prices.push_back(load.prices[code]);
+    prices[code] = at->second;
+  }
+
+  OrderTable& orders = stored.orders;
+  std::unordered_map<OrderKey, uint32_t, OrderKeyHash> order_codes;
+  for (uint32_t order = 0; order < orders.size(); ++order)
+    order_codes.emplace(OrderKey{orders.invoice[order], orders.customer[order],
+                                 orders.country[order], orders.time[order]},
+                        order);
+  std::vector<uint32_t> order_map(load.orders.size());
+  for (uint32_t order = 0; order < load.orders.size(); ++order) {
+    const uint32_t customer = load.orders.customer[order];
+    const OrderKey key{invoices[load.orders.invoice[order]],
+                       customer == kNullCode ? kNullCode : users[customer],
+                       countries[load.orders.country[order]], load.orders.time[order]};
+    const auto [at, added] = order_codes.emplace(key, orders.size());
+    if (added) {
+      orders.invoice.push_back(key.invoice);
+      orders.customer.push_back(key.customer);
+      orders.time.push_back(key.time);
+      orders.country.push_back(static_cast<uint16_t>(key.country));
+    }
+    order_map[order] = at->second;
+  }
+
+  ItemTable& items = stored.items;
+  std::unordered_map<uint64_t, uint32_t> item_codes;
+  for (uint32_t item = 0; item < items.size(); ++item)
+    item_codes.emplace((uint64_t{items.stock_code[item]} << 32) | items.description[item], item);
+  const bool flags = !items.non_product.empty() || !load.items.non_product.empty();
+  if (flags) items.non_product.resize(items.size(), 0);
+  std::vector<uint32_t> item_map(load.items.size());
+  for (uint32_t item = 0; item < load.items.size(); ++item) {
+    const uint32_t stock = stock_codes[load.items.stock_code[item]];
+    const uint32_t description = descriptions[load.items.description[item]];
+    const auto [at, added] =
+        item_codes.emplace((uint64_t{stock} << 32) | description, items.size());
+    if (added) {
+      items.stock_code.push_back(stock);
+      items.description.push_back(description);
+      if (flags) items.non_product.push_back(load.items.IsProduct(item) ? 0 : 1);
+    }
+    item_map[item] = at->second;
+  }
+
+  const TransactionColumns& in = load.transactions;
+  TransactionColumns& out = stored.transactions;
+  for (size_t row = 0; row < load.rows(); ++row) {
+    const uint32_t order = order_map[in.order[row]];
+    const uint32_t item = item_map[in.item[row]];
+    const uint32_t price = prices[in.price[row]];
+    if (stored_rows.Contains(TransactionKey(order, item, in.quantity[row], price))) {
+      ++merge.duplicates;
+      continue;
+    }
+    out.order.push_back(order);
+    out.item.push_back(item);
+    out.quantity.push_back(in.quantity[row]);
+    out.price.push_back(price);
+  }
+  merge.log = std::move(stored);
+  return merge;
+}
+
+}  // namespace growthlens::store

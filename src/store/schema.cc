@@ -1,0 +1,113 @@
+#include "store/schema.h"
+
+#include <fmt/format.h>
+
+namespace growthlens::store {
+
+namespace {
+
+// Version 1. `blocks` holds every stored table (rows, dictionaries, side tables) as compressed
+// column blocks (store/block_codec.h); `loads` the ingest history.
+constexpr const char* kCreateSchema = R"sql(
+CREATE TABLE workspace_schema (
+  version INTEGER NOT NULL,
+  written_by TEXT NOT NULL
+);
+CREATE TABLE loads (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  source_name TEXT NOT NULL,
+  source_bytes INTEGER NOT NULL,
+  checksum TEXT NOT NULL,
+  loaded_at TEXT NOT NULL,
+  rows_read INTEGER NOT NULL,
+  rows_kept INTEGER NOT NULL,
+  rows_added INTEGER NOT NULL,
+  rows_duplicate INTEGER NOT NULL,
+  report_json TEXT NOT NULL
+);
+CREATE INDEX loads_by_checksum ON loads (checksum);
+CREATE TABLE blocks (
+  id INTEGER PRIMARY KEY,
+  load_id INTEGER REFERENCES loads (id),
+  table_name TEXT NOT NULL,
+  first_row INTEGER NOT NULL,
+  row_count INTEGER NOT NULL,
+  min_day INTEGER,
+  max_day INTEGER,
+  payload BLOB NOT NULL
+);
+CREATE UNIQUE INDEX blocks_by_table ON blocks (table_name, first_row);
+)sql";
+
+// Migrations from version N to N + 1, at index N - 1. None yet: version 1 is the first.
+using Migration = Status (*)(Database&);
+constexpr Migration kMigrations[] = {nullptr};
+
+Status CreateSchema(Database& db) {
+  Result<Transaction> transaction = Transaction::Begin(db);
+  if (!transaction.ok()) return transaction.status();
+  GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateSchema));
+  Result<Statement> insert =
+      db.Prepare("INSERT INTO workspace_schema (version, written_by) VALUES (?, ?)");
+  if (!insert.ok()) return insert.status();
+  GROWTHLENS_RETURN_IF_ERROR(insert->BindInt(1, kSchemaVersion));
+  GROWTHLENS_RETURN_IF_ERROR(insert->BindText(2, "growthlens " GROWTHLENS_STORE_VERSION));
+  GROWTHLENS_RETURN_IF_ERROR(insert->Run());
+  return transaction->Commit();
+}
+
+Status CheckVersion(Database& db) {
+  Result<Statement> query = db.Prepare("SELECT version, written_by FROM workspace_schema");
+  if (!query.ok()) return query.status();
+  Result<bool> row = query->Step();
+  if (!row.ok()) return row.status();
+  if (!*row)
+    return Status(ErrorCode::kDataError,
+                  fmt::format("workspace {}: its schema version is missing; it is damaged or not "
+                              "a GrowthLens workspace",
+                              db.path()));
+  const int64_t version = query->Int(0);
+  const std::string written_by = query->Text(1);
+  if (version == kSchemaVersion) return Status::Ok();
+  if (version > kSchemaVersion)
+    return Status(ErrorCode::kDataError,
+                  fmt::format("workspace {} has schema version {} (written by {}), newer than the "
+                              "version {} this growthlens reads: open it with a newer growthlens",
+                              db.path(), version, written_by, kSchemaVersion));
+  if (version < 1 || kMigrations[version - 1] == nullptr)
+    return Status(ErrorCode::kDataError,
+                  fmt::format("workspace {} has schema version {} (written by {}), which this "
+                              "growthlens (schema version {}) cannot migrate",
+                              db.path(), version, written_by, kSchemaVersion));
+  return Status::Ok();  // not reached while there are no migrations
+}
+
+}  // namespace
+
+Status PrepareSchema(Database& db) {
+  // WAL: readers never block the writer, and a commit is one append to the log. FULL: a commit
+  // is on disk before it is acknowledged, so an acknowledged load survives a power loss too.
+  {
+    Result<Statement> mode = db.Prepare("PRAGMA journal_mode = WAL");
+    if (!mode.ok()) return mode.status();
+    Result<bool> row = mode->Step();
+    if (!row.ok()) return row.status();
+  }
+  GROWTHLENS_RETURN_IF_ERROR(db.Exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON"));
+
+  Result<int64_t> tables = db.QueryInt("SELECT count(*) FROM sqlite_master");
+  if (!tables.ok()) return tables.status();
+  if (*tables == 0) return CreateSchema(db);
+  Result<int64_t> has_schema = db.QueryInt(
+      "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'workspace_schema'");
+  if (!has_schema.ok()) return has_schema.status();
+  if (*has_schema == 0)
+    return Status(ErrorCode::kDataError,
+                  fmt::format("{} is a SQLite database but not a GrowthLens workspace (it has no "
+                              "workspace_schema table)",
+                              db.path()));
+  return CheckVersion(db);
+}
+
+}  // namespace growthlens::store

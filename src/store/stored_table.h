@@ -1,0 +1,158 @@
+#pragma once
+// The blocks of a workspace's tables: reading them (all, or those whose days overlap a range),
+// decoding them in parallel into columns, and writing columns as new blocks. Every table is a
+// sequence of blocks numbered by their first row, so appending writes blocks after the last and
+// a table's rows are the blocks' rows in order.
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "core/date.h"
+#include "core/dictionary.h"
+#include "core/parallel.h"
+#include "core/status.h"
+#include "store/block_codec.h"
+#include "store/sqlite_db.h"
+
+namespace growthlens::store {
+
+/// Rows per block: large enough that zstd finds the repeats, small enough that a date range
+/// skips most of a long log.
+inline constexpr uint32_t kBlockRows = 1u << 17;
+
+/// Days [first, last], both inclusive; the default is every day.
+struct DayRange {
+  Day first = INT32_MIN;
+  Day last = INT32_MAX;
+  bool All() const { return first == INT32_MIN && last == INT32_MAX; }
+  bool Contains(Day day) const { return day >= first && day <= last; }
+  bool Overlaps(Day low, Day high) const { return high >= first && low <= last; }
+};
+
+struct StoredBlock {
+  int64_t id = 0;
+  uint64_t first_row = 0;
+  uint32_t rows = 0;
+  std::optional<std::pair<Day, Day>> days;  // min and max day of its rows (row tables only)
+  std::string payload;
+};
+
+/// The days of rows [begin, end) of what is being written, for a block's min/max day.
+using BlockDays = std::function<std::pair<Day, Day>(size_t begin, size_t end)>;
+
+class TableStore {
+ public:
+  TableStore(Database& db, int compression_level) : db_(db), level_(compression_level) {}
+
+  /// Rows stored in `table` (the end of its last block).
+  Result<uint64_t> RowCount(std::string_view table);
+  /// `table`'s blocks in row order; with `range`, only those whose days overlap it. Checks that
+  /// the blocks follow each other without gap or overlap.
+  Result<std::vector<StoredBlock>> Blocks(std::string_view table, const DayRange* range = nullptr);
+  Status DeleteTable(std::string_view table);
+
+  /// Appends `columns`' rows [begin, end) to `table` as blocks of kBlockRows, compressed in
+  /// parallel. `days`, when given, records each block's day span.
+  template <typename Columns, typename ForEach>
+  Status WriteRows(std::string_view table, std::optional<int64_t> load_id, const Columns& columns,
+                   ForEach for_each, size_t begin, size_t end, const BlockDays& days = nullptr) {
+    return WriteBlocks(table, load_id, begin, end, days,
+                       [&](size_t from, size_t to) -> Result<std::string> {
+                         BlockWriter writer(static_cast<uint32_t>(to - from));
+                         for_each(columns, [&](std::string_view name, const auto& column, auto) {
+                           using T = typename std::decay_t<decltype(column)>::value_type;
+                           if (column.empty()) return;  // absent: readers use the default
+                           const std::span<const T> values(column.data() + from, to - from);
+                           if constexpr (std::is_floating_point_v<T>)
+                             writer.Doubles(name, values);
+                           else
+                             writer.Integers(name, values);
+                         });
+                         return writer.Compress(level_);
+                       });
+  }
+  /// Appends strings [first, dictionary.size()) of `dictionary` to `table`.
+  Status WriteDictionary(std::string_view table, std::optional<int64_t> load_id,
+                         const StringDictionary& dictionary, uint32_t first);
+
+  /// The dictionary stored in `table`, codes as stored.
+  Result<StringDictionary> ReadDictionary(std::string_view table);
+
+ private:
+  using EncodeFn = std::function<Result<std::string>(size_t from, size_t to)>;
+  Status WriteBlocks(std::string_view table, std::optional<int64_t> load_id, size_t begin,
+                     size_t end, const BlockDays& days, const EncodeFn& encode);
+
+  Database& db_;
+  int level_;
+};
+
+/// Decodes `blocks` into `columns` (resized to their rows), in parallel. A column that no block
+/// has is left empty; one that some blocks lack is filled with its default there.
+template <typename Columns, typename ForEach>
+Status DecodeBlocks(std::span<const StoredBlock> blocks, std::string_view table, Columns& columns,
+                    ForEach for_each) {
+  std::vector<uint64_t> offsets(blocks.size() + 1, 0);
+  for (size_t block = 0; block < blocks.size(); ++block)
+    offsets[block + 1] = offsets[block] + blocks[block].rows;
+  size_t column_count = 0;
+  for_each(columns, [&](std::string_view, auto& column, auto) {
+    column.resize(offsets.back());
+    ++column_count;
+  });
+  std::vector<uint8_t> present(blocks.size() * column_count, 0);
+  std::vector<Status> errors(blocks.size());
+  ParallelFor(blocks.size(), 0, [&](size_t block) {
+    const StoredBlock& stored = blocks[block];
+    const std::string what = std::string(table) + " block " + std::to_string(stored.id) +
+                             " (rows from " + std::to_string(stored.first_row) + ")";
+    Result<BlockReader> reader = BlockReader::Open(stored.payload, what);
+    if (!reader.ok()) {
+      errors[block] = reader.status();
+      return;
+    }
+    if (reader->rows() != stored.rows) {
+      errors[block] =
+          Status(ErrorCode::kDataError, what + " holds " + std::to_string(reader->rows()) +
+                                            " rows, its index says " + std::to_string(stored.rows));
+      return;
+    }
+    size_t index = 0;
+    for_each(columns, [&](std::string_view name, auto& column, auto fallback) {
+      const size_t column_index = index++;
+      if (!errors[block].ok()) return;
+      auto* out = column.data() + offsets[block];
+      if (!reader->Has(name)) {
+        std::fill(out, out + stored.rows, fallback);
+        return;
+      }
+      present[block * column_count + column_index] = 1;
+      using T = std::decay_t<decltype(*out)>;
+      if constexpr (std::is_floating_point_v<T>)
+        errors[block] = reader->Doubles(name, out);
+      else
+        errors[block] = reader->Integers(name, out);
+    });
+  });
+  for (const Status& error : errors)
+    if (!error.ok()) return error;
+  size_t index = 0;
+  for_each(columns, [&](std::string_view, auto& column, auto) {
+    const size_t column_index = index++;
+    bool any = false;
+    for (size_t block = 0; block < blocks.size(); ++block)
+      any = any || present[block * column_count + column_index] != 0;
+    if (!any) column.clear();
+  });
+  return Status::Ok();
+}
+
+}  // namespace growthlens::store

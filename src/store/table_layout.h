@@ -1,0 +1,89 @@
+#pragma once
+// Which tables a workspace stores for each kind of data, and which named columns each table's
+// blocks carry. A column added to a log is one line here: blocks written before it lack the
+// column and read it as the default given here (a column no block has stays empty).
+
+#include <cstdint>
+#include <string_view>
+
+#include "core/column.h"
+#include "core/date.h"
+#include "core/transaction_log.h"
+#include "core/usage_log.h"
+
+namespace growthlens::store {
+
+namespace tables {
+inline constexpr std::string_view kUsageRows = "usage.rows";
+inline constexpr std::string_view kUsageUsers = "usage.users";
+inline constexpr std::string_view kUsageFeatures = "usage.features";
+inline constexpr std::string_view kUsageSignup = "usage.signup";
+
+inline constexpr std::string_view kTransactionRows = "transactions.rows";
+inline constexpr std::string_view kTransactionOrders = "transactions.orders";
+inline constexpr std::string_view kTransactionItems = "transactions.items";
+inline constexpr std::string_view kTransactionPrices = "transactions.prices";
+inline constexpr std::string_view kTransactionUsers = "transactions.users";
+inline constexpr std::string_view kInvoices = "transactions.invoices";
+inline constexpr std::string_view kStockCodes = "transactions.stock_codes";
+inline constexpr std::string_view kDescriptions = "transactions.descriptions";
+inline constexpr std::string_view kCountries = "transactions.countries";
+}  // namespace tables
+
+/// Signup days as stored: one entry per user whose signup a load gave or moved earlier; the
+/// earliest entry of a user wins.
+struct SignupEntries {
+  Column<uint32_t> user;
+  Column<Day> day;
+};
+
+/// The prices side table as columns.
+struct PriceColumns {
+  std::vector<double> price;
+};
+
+// Each ForEach...Column calls fn(name, column, default_value) for every column of a table, in
+// block order; `Columns` may be const.
+template <typename Columns, typename Fn>
+void ForEachUsageRowColumn(Columns& columns, Fn&& fn) {
+  fn("user", columns.user, uint32_t{0});
+  fn("day", columns.day, Day{0});
+  fn("feature", columns.feature, uint16_t{0});
+  fn("events", columns.events, int32_t{1});
+}
+
+template <typename Columns, typename Fn>
+void ForEachSignupColumn(Columns& columns, Fn&& fn) {
+  fn("user", columns.user, uint32_t{0});
+  fn("day", columns.day, Day{0});
+}
+
+template <typename Columns, typename Fn>
+void ForEachTransactionRowColumn(Columns& columns, Fn&& fn) {
+  fn("order", columns.order, uint32_t{0});
+  fn("item", columns.item, uint32_t{0});
+  fn("quantity", columns.quantity, int32_t{0});
+  fn("price", columns.price, uint32_t{0});
+}
+
+template <typename Columns, typename Fn>
+void ForEachOrderColumn(Columns& columns, Fn&& fn) {
+  fn("invoice", columns.invoice, uint32_t{0});
+  fn("customer", columns.customer, kNullCode);
+  fn("time", columns.time, Timestamp{0});
+  fn("country", columns.country, uint16_t{0});
+}
+
+template <typename Columns, typename Fn>
+void ForEachItemColumn(Columns& columns, Fn&& fn) {
+  fn("stock_code", columns.stock_code, uint32_t{0});
+  fn("description", columns.description, uint32_t{0});
+  fn("non_product", columns.non_product, uint8_t{0});
+}
+
+template <typename Columns, typename Fn>
+void ForEachPriceColumn(Columns& columns, Fn&& fn) {
+  fn("price", columns.price, 0.0);
+}
+
+}  // namespace growthlens::store

@@ -1,0 +1,516 @@
+#include "store/workspace.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "store/dataset_merge.h"
+#include "store/schema.h"
+#include "store/sqlite_db.h"
+#include "store/table_layout.h"
+
+namespace growthlens::store {
+
+namespace {
+
+constexpr auto kUsageRowColumns = [](auto& columns, auto&& fn) {
+  ForEachUsageRowColumn(columns, fn);
+};
+constexpr auto kSignupColumns = [](auto& columns, auto&& fn) { ForEachSignupColumn(columns, fn); };
+constexpr auto kTransactionRowColumns = [](auto& columns, auto&& fn) {
+  ForEachTransactionRowColumn(columns, fn);
+};
+constexpr auto kOrderColumns = [](auto& columns, auto&& fn) { ForEachOrderColumn(columns, fn); };
+constexpr auto kItemColumns = [](auto& columns, auto&& fn) { ForEachItemColumn(columns, fn); };
+constexpr auto kPriceColumns = [](auto& columns, auto&& fn) { ForEachPriceColumn(columns, fn); };
+
+constexpr DataKind kStoredKinds[] = {DataKind::kUsage, DataKind::kTransactions};
+
+std::string_view RowTableOf(DataKind kind) {
+  return ByKind(kind, tables::kUsageRows, tables::kTransactionRows);
+}
+
+// A new kind of data stops compiling here (and in Workspace::LoadLocked and Write) until the
+// workspace says how it stores it; add it to kStoredKinds too.
+std::vector<std::string_view> TablesOf(DataKind kind) {
+  switch (kind) {
+    case DataKind::kUsage:
+      return {tables::kUsageRows, tables::kUsageUsers, tables::kUsageFeatures,
+              tables::kUsageSignup};
+    case DataKind::kTransactions:
+      return {tables::kTransactionRows,   tables::kTransactionOrders, tables::kTransactionItems,
+              tables::kTransactionPrices, tables::kTransactionUsers,  tables::kInvoices,
+              tables::kStockCodes,        tables::kDescriptions,      tables::kCountries};
+  }
+  return {};
+}
+
+std::optional<DataKind> KindNamed(std::string_view name) {
+  for (const DataKind kind : kStoredKinds)
+    if (name == DataKindName(kind)) return kind;
+  return std::nullopt;
+}
+
+/// Keeps the rows whose `keep` is set, in order, in every column.
+template <typename Columns, typename ForEach>
+void KeepRows(Columns& columns, ForEach for_each, const std::vector<uint8_t>& keep) {
+  for_each(columns, [&](std::string_view, auto& column, auto) {
+    if (column.empty()) return;
+    size_t out = 0;
+    for (size_t row = 0; row < keep.size(); ++row)
+      if (keep[row]) column[out++] = column[row];
+    column.resize(out);
+  });
+}
+
+template <typename Values>
+bool AllBelow(const Values& values, uint64_t limit, bool null_allowed = false) {
+  return std::all_of(values.begin(), values.end(), [&](auto value) {
+    return static_cast<uint64_t>(value) < limit || (null_allowed && value == kNullCode);
+  });
+}
+
+Status Damaged(const std::string& path, std::string_view what) {
+  return Status(ErrorCode::kDataError, fmt::format("workspace {} is damaged: {}", path, what));
+}
+
+Status ValidateCodes(const std::string& path, const UsageLog& log) {
+  if (!AllBelow(log.usage.user, log.users.size()))
+    return Damaged(path, "a usage row names a user outside the user dictionary");
+  if (!AllBelow(log.usage.feature, log.features.size()))
+    return Damaged(path, "a usage row names a feature outside the feature dictionary");
+  return Status::Ok();
+}
+
+Status ValidateCodes(const std::string& path, const TransactionLog& log) {
+  const TransactionColumns& rows = log.transactions;
+  if (!AllBelow(rows.order, log.orders.size()) || !AllBelow(rows.item, log.items.size()) ||
+      !AllBelow(rows.price, log.prices.size()))
+    return Damaged(path, "a transaction row names an order, item or price that is not stored");
+  const OrderTable& orders = log.orders;
+  if (orders.customer.size() != orders.size() || orders.time.size() != orders.size() ||
+      orders.country.size() != orders.size() || !AllBelow(orders.invoice, log.invoices.size()) ||
+      !AllBelow(orders.customer, log.users.size(), true) ||
+      !AllBelow(orders.country, log.countries.size()))
+    return Damaged(path, "an order names an invoice, customer or country that is not stored");
+  const ItemTable& items = log.items;
+  if (items.description.size() != items.size() ||
+      (!items.non_product.empty() && items.non_product.size() != items.size()) ||
+      !AllBelow(items.stock_code, log.stock_codes.size()) ||
+      !AllBelow(items.description, log.descriptions.size()))
+    return Damaged(path, "an item names a stock code or description that is not stored");
+  return Status::Ok();
+}
+
+Result<Dataset> LoadUsage(TableStore& store, const std::string& path, const DayRange& range) {
+  UsageLog log;
+  Result<StringDictionary> users = store.ReadDictionary(tables::kUsageUsers);
+  if (!users.ok()) return users.status();
+  log.users = std::move(*users);
+  Result<StringDictionary> features = store.ReadDictionary(tables::kUsageFeatures);
+  if (!features.ok()) return features.status();
+  log.features = std::move(*features);
+
+  Result<std::vector<StoredBlock>> signup_blocks = store.Blocks(tables::kUsageSignup);
+  if (!signup_blocks.ok()) return signup_blocks.status();
+  SignupEntries signup;
+  GROWTHLENS_RETURN_IF_ERROR(
+      DecodeBlocks<SignupEntries>(*signup_blocks, tables::kUsageSignup, signup, kSignupColumns));
+  log.user_signup.assign(log.users.size(), kNoDay);
+  for (size_t entry = 0; entry < signup.user.size(); ++entry) {
+    if (signup.user[entry] >= log.users.size() || signup.day.size() != signup.user.size())
+      return Damaged(path, "a signup day names a user outside the user dictionary");
+    Day& day = log.user_signup[signup.user[entry]];
+    if (day == kNoDay || signup.day[entry] < day) day = signup.day[entry];
+  }
+
+  Result<std::vector<StoredBlock>> blocks =
+      store.Blocks(tables::kUsageRows, range.All() ? nullptr : &range);
+  if (!blocks.ok()) return blocks.status();
+  GROWTHLENS_RETURN_IF_ERROR(
+      DecodeBlocks<UsageColumns>(*blocks, tables::kUsageRows, log.usage, kUsageRowColumns));
+  if (!range.All()) {
+    std::vector<uint8_t> keep(log.rows());
+    for (size_t row = 0; row < keep.size(); ++row) keep[row] = range.Contains(log.usage.day[row]);
+    KeepRows(log.usage, kUsageRowColumns, keep);
+  }
+  GROWTHLENS_RETURN_IF_ERROR(ValidateCodes(path, log));
+  log.ShrinkToFit();
+  return Dataset(std::move(log));
+}
+
+Result<Dataset> LoadTransactions(TableStore& store, const std::string& path,
+                                 const DayRange& range) {
+  TransactionLog log;
+  const std::pair<StringDictionary*, std::string_view> dictionaries[] = {
+      {&log.users, tables::kTransactionUsers},
+      {&log.invoices, tables::kInvoices},
+      {&log.stock_codes, tables::kStockCodes},
+      {&log.descriptions, tables::kDescriptions},
+      {&log.countries, tables::kCountries}};
+  for (const auto& [dictionary, table] : dictionaries) {
+    Result<StringDictionary> read = store.ReadDictionary(table);
+    if (!read.ok()) return read.status();
+    *dictionary = std::move(*read);
+  }
+  log.user_signup.assign(log.users.size(), kNoDay);
+
+  Result<std::vector<StoredBlock>> price_blocks = store.Blocks(tables::kTransactionPrices);
+  if (!price_blocks.ok()) return price_blocks.status();
+  PriceColumns prices;
+  GROWTHLENS_RETURN_IF_ERROR(
+      DecodeBlocks<PriceColumns>(*price_blocks, tables::kTransactionPrices, prices, kPriceColumns));
+  log.prices = std::move(prices.price);
+  Result<std::vector<StoredBlock>> order_blocks = store.Blocks(tables::kTransactionOrders);
+  if (!order_blocks.ok()) return order_blocks.status();
+  GROWTHLENS_RETURN_IF_ERROR(DecodeBlocks<OrderTable>(*order_blocks, tables::kTransactionOrders,
+                                                      log.orders, kOrderColumns));
+  Result<std::vector<StoredBlock>> item_blocks = store.Blocks(tables::kTransactionItems);
+  if (!item_blocks.ok()) return item_blocks.status();
+  GROWTHLENS_RETURN_IF_ERROR(
+      DecodeBlocks<ItemTable>(*item_blocks, tables::kTransactionItems, log.items, kItemColumns));
+
+  Result<std::vector<StoredBlock>> blocks =
+      store.Blocks(tables::kTransactionRows, range.All() ? nullptr : &range);
+  if (!blocks.ok()) return blocks.status();
+  GROWTHLENS_RETURN_IF_ERROR(DecodeBlocks<TransactionColumns>(
+      *blocks, tables::kTransactionRows, log.transactions, kTransactionRowColumns));
+  GROWTHLENS_RETURN_IF_ERROR(ValidateCodes(path, log));
+  if (!range.All()) {
+    std::vector<uint8_t> keep(log.rows());
+    for (size_t row = 0; row < keep.size(); ++row) keep[row] = range.Contains(DayOfRow(log, row));
+    KeepRows(log.transactions, kTransactionRowColumns, keep);
+  }
+  log.ShrinkToFit();
+  return Dataset(std::move(log));
+}
+
+/// The days the rows of `data` fall on; an empty range when it has none.
+DayRange DaysOf(const Dataset& data) {
+  DayRange range{INT32_MAX, INT32_MIN};
+  data.Visit([&](const auto& log) {
+    for (size_t row = 0; row < log.rows(); ++row) {
+      const Day day = DayOfRow(log, row);
+      range.first = std::min(range.first, day);
+      range.last = std::max(range.last, day);
+    }
+  });
+  return range;
+}
+
+template <typename Log>
+BlockDays RowDays(const Log& log) {
+  return [&log](size_t begin, size_t end) {
+    std::pair<Day, Day> days{INT32_MAX, INT32_MIN};
+    for (size_t row = begin; row < end; ++row) {
+      const Day day = DayOfRow(log, row);
+      days.first = std::min(days.first, day);
+      days.second = std::max(days.second, day);
+    }
+    return days;
+  };
+}
+
+StoredLoad LoadFromRow(const Statement& row) {
+  StoredLoad load;
+  load.id = row.Int(0);
+  load.kind = KindNamed(row.Text(1)).value_or(DataKind::kUsage);
+  load.record.source_name = row.Text(2);
+  load.record.source_bytes = static_cast<uint64_t>(row.Int(3));
+  load.record.checksum = row.Text(4);
+  load.loaded_at = row.Text(5);
+  load.record.rows_read = static_cast<uint64_t>(row.Int(6));
+  load.rows_kept = static_cast<uint64_t>(row.Int(7));
+  load.rows_added = static_cast<uint64_t>(row.Int(8));
+  load.rows_duplicate = static_cast<uint64_t>(row.Int(9));
+  load.record.report_json = row.Text(10);
+  return load;
+}
+
+constexpr const char* kLoadColumns =
+    "id, kind, source_name, source_bytes, checksum, loaded_at, rows_read, rows_kept, rows_added, "
+    "rows_duplicate, report_json";
+
+}  // namespace
+
+Workspace::Workspace(std::unique_ptr<Database> db, std::string path)
+    : db_(std::move(db)), path_(std::move(path)) {}
+Workspace::Workspace(Workspace&&) noexcept = default;
+Workspace& Workspace::operator=(Workspace&&) noexcept = default;
+Workspace::~Workspace() = default;
+
+Result<Workspace> Workspace::Open(const std::string& path, OpenMode mode) {
+  std::error_code error;
+  if (mode == OpenMode::kExisting && !std::filesystem::exists(path, error))
+    return Status(ErrorCode::kIoError,
+                  fmt::format("workspace {} does not exist (growthlens ingest FILE --workspace {} "
+                              "creates it)",
+                              path, path));
+  if (std::filesystem::is_directory(path, error))
+    return Status(ErrorCode::kIoError,
+                  fmt::format("workspace {} is a directory, expected a file", path));
+  if (mode == OpenMode::kCreate) {
+    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, error);
+  }
+  Result<Database> db = Database::Open(path, mode == OpenMode::kCreate);
+  if (!db.ok()) return db.status();
+  auto owned = std::make_unique<Database>(std::move(*db));
+  GROWTHLENS_RETURN_IF_ERROR(PrepareSchema(*owned));
+  return Workspace(std::move(owned), path);
+}
+
+Result<std::optional<StoredLoad>> Workspace::FindLoad(const std::string& checksum) {
+  Result<Statement> query = db_->Prepare(
+      fmt::format("SELECT {} FROM loads WHERE checksum = ? ORDER BY id LIMIT 1", kLoadColumns));
+  if (!query.ok()) return query.status();
+  GROWTHLENS_RETURN_IF_ERROR(query->BindText(1, checksum));
+  Result<bool> row = query->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<StoredLoad>();
+  return std::optional<StoredLoad>(LoadFromRow(*query));
+}
+
+Result<AppendOutcome> Workspace::Append(const Dataset& data, const LoadRecord& record) {
+  Result<Transaction> transaction = Transaction::Begin(*db_);
+  if (!transaction.ok()) return transaction.status();
+  AppendOutcome outcome;
+  Result<std::optional<StoredLoad>> previous = FindLoad(record.checksum);
+  if (!previous.ok()) return previous.status();
+  if (previous->has_value()) {
+    outcome.already_loaded = std::move(*previous);
+    return outcome;
+  }
+  Result<Dataset> stored = LoadLocked(data.kind(), DaysOf(data));
+  if (!stored.ok()) return stored.status();
+
+  Result<Statement> insert = db_->Prepare(
+      "INSERT INTO loads (kind, source_name, source_bytes, checksum, loaded_at, rows_read, "
+      "rows_kept, rows_added, rows_duplicate, report_json) "
+      "VALUES (?, ?, ?, ?, datetime('now'), ?, ?, 0, 0, ?)");
+  if (!insert.ok()) return insert.status();
+  GROWTHLENS_RETURN_IF_ERROR(insert->BindText(1, DataKindName(data.kind())));
+  GROWTHLENS_RETURN_IF_ERROR(insert->BindText(2, record.source_name));
+  GROWTHLENS_RETURN_IF_ERROR(insert->BindInt(3, static_cast<int64_t>(record.source_bytes)));
+  GROWTHLENS_RETURN_IF_ERROR(insert->BindText(4, record.checksum));
+  GROWTHLENS_RETURN_IF_ERROR(insert->BindInt(5, static_cast<int64_t>(record.rows_read)));
+  GROWTHLENS_RETURN_IF_ERROR(insert->BindInt(6, static_cast<int64_t>(data.rows())));
+  GROWTHLENS_RETURN_IF_ERROR(insert->BindText(7, record.report_json));
+  GROWTHLENS_RETURN_IF_ERROR(insert->Run());
+  outcome.load_id = db_->LastInsertId();
+
+  GROWTHLENS_RETURN_IF_ERROR(
+      Write(data, outcome.load_id, &*stored, &outcome.rows_duplicate, &outcome.rows_added));
+  Result<Statement> update =
+      db_->Prepare("UPDATE loads SET rows_added = ?, rows_duplicate = ? WHERE id = ?");
+  if (!update.ok()) return update.status();
+  GROWTHLENS_RETURN_IF_ERROR(update->BindInt(1, static_cast<int64_t>(outcome.rows_added)));
+  GROWTHLENS_RETURN_IF_ERROR(update->BindInt(2, static_cast<int64_t>(outcome.rows_duplicate)));
+  GROWTHLENS_RETURN_IF_ERROR(update->BindInt(3, outcome.load_id));
+  GROWTHLENS_RETURN_IF_ERROR(update->Run());
+  GROWTHLENS_RETURN_IF_ERROR(transaction->Commit());
+  return outcome;
+}
+
+Status Workspace::Write(const Dataset& data, std::optional<int64_t> load_id, Dataset* stored,
+                        uint64_t* duplicates, uint64_t* added) {
+  TableStore store(*db_, level_);
+  return data.Visit(Overloaded{
+      [&](const UsageLog& load) -> Status {
+        UsageLog* held = stored != nullptr ? stored->As<UsageLog>() : nullptr;
+        Result<UsageMerge> merge =
+            MergeUsage(held != nullptr ? std::move(*held) : UsageLog{}, load);
+        if (!merge.ok()) return merge.status();
+        const UsageLog& log = merge->log;
+        GROWTHLENS_RETURN_IF_ERROR(
+            store.WriteDictionary(tables::kUsageUsers, load_id, log.users, merge->stored_users));
+        GROWTHLENS_RETURN_IF_ERROR(store.WriteDictionary(tables::kUsageFeatures, load_id,
+                                                         log.features, merge->stored_features));
+        GROWTHLENS_RETURN_IF_ERROR(store.WriteRows(tables::kUsageSignup, load_id, merge->signup,
+                                                   kSignupColumns, 0, merge->signup.user.size()));
+        GROWTHLENS_RETURN_IF_ERROR(store.WriteRows(tables::kUsageRows, load_id, log.usage,
+                                                   kUsageRowColumns, 0, log.rows(), RowDays(log)));
+        *duplicates = merge->duplicates;
+        *added = log.rows();
+        return Status::Ok();
+      },
+      [&](const TransactionLog& load) -> Status {
+        TransactionLog* held = stored != nullptr ? stored->As<TransactionLog>() : nullptr;
+        Result<TransactionMerge> merge =
+            MergeTransactions(held != nullptr ? std::move(*held) : TransactionLog{}, load);
+        if (!merge.ok()) return merge.status();
+        const TransactionLog& log = merge->log;
+        const std::pair<const StringDictionary*, std::pair<std::string_view, uint32_t>>
+            dictionaries[] = {
+                {&log.users, {tables::kTransactionUsers, merge->stored_users}},
+                {&log.invoices, {tables::kInvoices, merge->stored_invoices}},
+                {&log.stock_codes, {tables::kStockCodes, merge->stored_stock_codes}},
+                {&log.descriptions, {tables::kDescriptions, merge->stored_descriptions}},
+                {&log.countries, {tables::kCountries, merge->stored_countries}}};
+        for (const auto& [dictionary, table] : dictionaries)
+          GROWTHLENS_RETURN_IF_ERROR(
+              store.WriteDictionary(table.first, load_id, *dictionary, table.second));
+        const PriceColumns prices{log.prices};
+        GROWTHLENS_RETURN_IF_ERROR(store.WriteRows(tables::kTransactionPrices, load_id, prices,
+                                                   kPriceColumns, merge->stored_prices,
+                                                   prices.price.size()));
+        GROWTHLENS_RETURN_IF_ERROR(store.WriteRows(tables::kTransactionOrders, load_id, log.orders,
+                                                   kOrderColumns, merge->stored_orders,
+                                                   log.orders.size()));
+        GROWTHLENS_RETURN_IF_ERROR(store.WriteRows(tables::kTransactionItems, load_id, log.items,
+                                                   kItemColumns, merge->stored_items,
+                                                   log.items.size()));
+        GROWTHLENS_RETURN_IF_ERROR(store.WriteRows(tables::kTransactionRows, load_id,
+                                                   log.transactions, kTransactionRowColumns, 0,
+                                                   log.rows(), RowDays(log)));
+        *duplicates = merge->duplicates;
+        *added = log.rows();
+        return Status::Ok();
+      }});
+}
+
+Result<std::vector<DataKind>> Workspace::Kinds() {
+  std::vector<DataKind> kinds;
+  TableStore store(*db_, level_);
+  for (const DataKind kind : kStoredKinds) {
+    Result<uint64_t> rows = store.RowCount(RowTableOf(kind));
+    if (!rows.ok()) return rows.status();
+    if (*rows > 0) kinds.push_back(kind);
+  }
+  return kinds;
+}
+
+Result<Dataset> Workspace::Load(DataKind kind, const DayRange& range) {
+  // One read transaction, so that a load appended meanwhile is seen whole or not at all.
+  Result<Transaction> reading = Transaction::Begin(*db_, Transaction::kRead);
+  if (!reading.ok()) return reading.status();
+  return LoadLocked(kind, range);
+}
+
+Result<Dataset> Workspace::LoadLocked(DataKind kind, const DayRange& range) {
+  TableStore store(*db_, level_);
+  switch (kind) {
+    case DataKind::kUsage:
+      return LoadUsage(store, path_, range);
+    case DataKind::kTransactions:
+      return LoadTransactions(store, path_, range);
+  }
+  return Status(ErrorCode::kInternal, "a kind of data the workspace does not store");
+}
+
+Result<WorkspaceInfo> Workspace::Info() {
+  WorkspaceInfo info;
+  Result<int64_t> version = db_->QueryInt("SELECT version FROM workspace_schema");
+  if (!version.ok()) return version.status();
+  info.schema_version = static_cast<int>(*version);
+  Result<int64_t> pages = db_->QueryInt("PRAGMA page_count");
+  Result<int64_t> page_size = db_->QueryInt("PRAGMA page_size");
+  if (!pages.ok()) return pages.status();
+  if (!page_size.ok()) return page_size.status();
+  info.file_bytes = static_cast<uint64_t>(*pages * *page_size);
+  std::error_code error;
+  const auto wal = std::filesystem::file_size(path_ + "-wal", error);
+  info.wal_bytes = error ? 0 : static_cast<uint64_t>(wal);
+
+  Result<Statement> tables_query = db_->Prepare(
+      "SELECT table_name, SUM(row_count), COUNT(*), SUM(length(payload)) FROM blocks "
+      "GROUP BY table_name ORDER BY table_name");
+  if (!tables_query.ok()) return tables_query.status();
+  for (;;) {
+    Result<bool> row = tables_query->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    info.tables.push_back({tables_query->Text(0), static_cast<uint64_t>(tables_query->Int(1)),
+                           static_cast<uint64_t>(tables_query->Int(2)),
+                           static_cast<uint64_t>(tables_query->Int(3))});
+  }
+  Result<Statement> loads_query =
+      db_->Prepare(fmt::format("SELECT {} FROM loads ORDER BY id", kLoadColumns));
+  if (!loads_query.ok()) return loads_query.status();
+  for (;;) {
+    Result<bool> row = loads_query->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    info.loads.push_back(LoadFromRow(*loads_query));
+  }
+  return info;
+}
+
+Result<std::vector<std::string>> Workspace::Check() {
+  std::vector<std::string> problems;
+  Result<Statement> integrity = db_->Prepare("PRAGMA integrity_check");
+  if (!integrity.ok()) return integrity.status();
+  for (;;) {
+    Result<bool> row = integrity->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    if (integrity->Text(0) != "ok") problems.push_back("SQLite: " + integrity->Text(0));
+  }
+  Result<int64_t> orphans = db_->QueryInt(
+      "SELECT count(*) FROM blocks WHERE load_id IS NOT NULL AND load_id NOT IN "
+      "(SELECT id FROM loads)");
+  if (!orphans.ok()) return orphans.status();
+  if (*orphans > 0) problems.push_back(fmt::format("{} blocks belong to no load", *orphans));
+  std::string known;
+  for (const DataKind kind : kStoredKinds)
+    for (const std::string_view table : TablesOf(kind))
+      known += fmt::format("{}'{}'", known.empty() ? "" : ", ", table);
+  Result<int64_t> unknown =
+      db_->QueryInt(fmt::format("SELECT count(*) FROM blocks WHERE table_name NOT IN ({})", known));
+  if (!unknown.ok()) return unknown.status();
+  if (*unknown > 0) problems.push_back(fmt::format("{} blocks belong to no known table", *unknown));
+  if (!problems.empty()) return problems;  // SQLite's own damage first: nothing above is sure
+
+  Result<Transaction> reading = Transaction::Begin(*db_, Transaction::kRead);
+  if (!reading.ok()) return reading.status();
+  for (const DataKind kind : kStoredKinds) {
+    Result<Dataset> data = LoadLocked(kind, {});
+    if (!data.ok()) {
+      problems.push_back(data.status().message());
+      continue;
+    }
+    // Each rows block's recorded day span must be its rows' span, or date ranges would skip it.
+    TableStore store(*db_, level_);
+    Result<std::vector<StoredBlock>> blocks = store.Blocks(RowTableOf(kind));
+    if (!blocks.ok()) return blocks.status();
+    data->Visit([&](const auto& log) {
+      const BlockDays days = RowDays(log);
+      for (const StoredBlock& block : *blocks) {
+        const auto actual = days(block.first_row, block.first_row + block.rows);
+        if (!block.days || *block.days != actual)
+          problems.push_back(
+              fmt::format("{} block {} records days {}..{} but its rows span {}..{}",
+                          RowTableOf(kind), block.id, block.days ? block.days->first : 0,
+                          block.days ? block.days->second : 0, actual.first, actual.second));
+      }
+    });
+  }
+  return problems;
+}
+
+Status Workspace::Replace(const Dataset& data, const std::vector<ReportUpdate>& reports) {
+  Result<Transaction> transaction = Transaction::Begin(*db_);
+  if (!transaction.ok()) return transaction.status();
+  Result<Statement> update = db_->Prepare("UPDATE loads SET report_json = ? WHERE id = ?");
+  if (!update.ok()) return update.status();
+  for (const ReportUpdate& report : reports) {
+    GROWTHLENS_RETURN_IF_ERROR(update->BindText(1, report.report_json));
+    GROWTHLENS_RETURN_IF_ERROR(update->BindInt(2, report.load_id));
+    GROWTHLENS_RETURN_IF_ERROR(update->Run());
+  }
+  TableStore store(*db_, level_);
+  for (const std::string_view table : TablesOf(data.kind()))
+    GROWTHLENS_RETURN_IF_ERROR(store.DeleteTable(table));
+  uint64_t duplicates = 0, added = 0;
+  GROWTHLENS_RETURN_IF_ERROR(Write(data, std::nullopt, nullptr, &duplicates, &added));
+  return transaction->Commit();
+}
+
+Status Workspace::Vacuum() {
+  GROWTHLENS_RETURN_IF_ERROR(db_->Exec("VACUUM"));
+  return db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+}  // namespace growthlens::store

@@ -1,0 +1,122 @@
+#pragma once
+// A workspace: one SQLite file (WAL) holding the ingested data of each kind, its dictionaries
+// and the ingest history, so that analyses start from stored, clean data instead of a CSV.
+//
+//   Result<Workspace> workspace = Workspace::Open("shop.glw", OpenMode::kCreate);
+//   Result<AppendOutcome> added = workspace->Append(cleaned.dataset, record);
+//   Result<Dataset> data = workspace->Load(DataKind::kUsage, DayRange{from, to});
+//
+// Every change is one SQLite transaction: a load is stored whole or not at all, whatever kills
+// the process or fills the disk.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/data_kind.h"
+#include "core/dataset.h"
+#include "core/status.h"
+#include "store/stored_table.h"
+
+namespace growthlens::store {
+
+class Database;
+
+enum class OpenMode { kCreate, kExisting };
+
+/// One ingest as the history keeps it.
+struct LoadRecord {
+  std::string source_name;  // the file as given
+  uint64_t source_bytes = 0;
+  std::string checksum;  // FileChecksum of the source
+  uint64_t rows_read = 0;
+  std::string report_json;  // the cleaning report
+};
+
+struct StoredLoad {
+  int64_t id = 0;
+  DataKind kind = DataKind::kUsage;
+  LoadRecord record;
+  std::string loaded_at;  // UTC, "2026-12-06 14:03:11"
+  uint64_t rows_kept = 0;
+  uint64_t rows_added = 0;
+  uint64_t rows_duplicate = 0;  // rows already stored (an overlapping export)
+};
+
+struct AppendOutcome {
+  /// Set when a load with the same checksum is stored already: nothing was added.
+  std::optional<StoredLoad> already_loaded;
+  int64_t load_id = 0;
+  uint64_t rows_added = 0;
+  uint64_t rows_duplicate = 0;
+};
+
+struct TableInfo {
+  std::string name;
+  uint64_t rows = 0;
+  uint64_t blocks = 0;
+  uint64_t bytes = 0;  // compressed payload
+};
+
+struct WorkspaceInfo {
+  int schema_version = 0;
+  uint64_t file_bytes = 0;  // the database file
+  uint64_t wal_bytes = 0;   // its write-ahead log
+  std::vector<TableInfo> tables;
+  std::vector<StoredLoad> loads;
+};
+
+class Workspace {
+ public:
+  static Result<Workspace> Open(const std::string& path, OpenMode mode);
+  Workspace(Workspace&&) noexcept;
+  Workspace& operator=(Workspace&&) noexcept;
+  ~Workspace();
+
+  const std::string& path() const { return path_; }
+  /// zstd level of blocks written from now on (3 by default; `compact` uses more).
+  void SetCompressionLevel(int level) { level_ = level; }
+
+  /// The stored load whose source had `checksum`, if any.
+  Result<std::optional<StoredLoad>> FindLoad(const std::string& checksum);
+  /// Adds `data` (one cleaned load) with its history record, in one transaction. A load whose
+  /// checksum is stored already adds nothing; rows already stored are skipped (see
+  /// store/dataset_merge.h for a row's identity).
+  Result<AppendOutcome> Append(const Dataset& data, const LoadRecord& record);
+
+  /// The kinds that have rows stored.
+  Result<std::vector<DataKind>> Kinds();
+  /// The stored data of `kind`, or only its rows on days in `range` (dictionaries and side tables
+  /// stay whole, so codes mean the same in every range).
+  Result<Dataset> Load(DataKind kind, const DayRange& range = {});
+
+  Result<WorkspaceInfo> Info();
+  /// SQLite's integrity check and the workspace's own invariants: blocks that follow each other
+  /// and decode, codes inside their dictionaries, block day spans that match their rows.
+  /// Returns the problems found (none: healthy).
+  Result<std::vector<std::string>> Check();
+  /// A load's cleaning report replaced (erasure scrubs a user's id from the examples).
+  struct ReportUpdate {
+    int64_t load_id = 0;
+    std::string report_json;
+  };
+  /// Stores `data` as all of its kind (rewritten into full blocks) and applies `reports`, in one
+  /// transaction; the history stays. Compaction and erasure use it.
+  Status Replace(const Dataset& data, const std::vector<ReportUpdate>& reports = {});
+  /// Rewrites the file without free pages (after Replace), truncating the write-ahead log.
+  Status Vacuum();
+
+ private:
+  Workspace(std::unique_ptr<Database> db, std::string path);
+  Result<Dataset> LoadLocked(DataKind kind, const DayRange& range);
+  Status Write(const Dataset& data, std::optional<int64_t> load_id, Dataset* stored,
+               uint64_t* duplicates, uint64_t* added);
+
+  std::unique_ptr<Database> db_;
+  std::string path_;
+  int level_ = 3;
+};
+
+}  // namespace growthlens::store

@@ -1,0 +1,349 @@
+// The workspace (src/store): a load stored and read back is the same Dataset and gives the same
+// analyses; the same file twice adds nothing; an overlapping export adds only its new rows; a
+// date range reads only its days; a workspace of another schema version is refused by name;
+// erasing a user leaves no trace of them; damage is found by Check.
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "core/temporary_files.h"
+#include "dataset_expect.h"
+#include "ingest_or_die.h"
+#include "metrics/kpis.h"
+#include "store/block_codec.h"
+#include "store/file_checksum.h"
+#include "store/user_erasure.h"
+#include "store/workspace.h"
+#include "synth/output_sink.h"
+#include "synth/transaction_generator.h"
+#include "synth/usage_generator.h"
+#include "test_data.h"
+
+namespace growthlens {
+namespace {
+
+/// Runs `sql` on the database at `path` directly, as another program (or damage) would.
+bool ExecuteSql(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  bool ok = sqlite3_open(path.c_str(), &db) == SQLITE_OK &&
+            sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
+  sqlite3_close(db);
+  return ok;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+using store::LoadRecord;
+using store::OpenMode;
+using store::Workspace;
+
+class WorkspaceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    directory_ = std::filesystem::temp_directory_path() /
+                 ("growthlens_workspace_test_" + std::to_string(::getpid()) + "_" +
+                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(directory_);
+    std::filesystem::create_directories(directory_);
+  }
+  void TearDown() override { std::filesystem::remove_all(directory_); }
+
+  std::string PathOf(const std::string& name) const { return (directory_ / name).string(); }
+
+  Workspace OpenOrDie(const std::string& name) {
+    Result<Workspace> workspace = Workspace::Open(PathOf(name), OpenMode::kCreate);
+    EXPECT_TRUE(workspace.ok()) << workspace.status().message();
+    return std::move(workspace).value();
+  }
+
+  static LoadRecord RecordOf(const std::string& text, const std::string& name) {
+    const store::FileChecksum checksum = store::ChecksumOfBytes(text);
+    return {name, checksum.bytes, checksum.text, 0, "{}"};
+  }
+
+  static store::AppendOutcome AppendOrDie(Workspace& workspace, const std::string& text,
+                                          const std::string& name) {
+    const CleanedData cleaned = testing::IngestOrDie(text);
+    Result<store::AppendOutcome> outcome = workspace.Append(cleaned.dataset, RecordOf(text, name));
+    EXPECT_TRUE(outcome.ok()) << outcome.status().message();
+    return outcome.ok() ? *outcome : store::AppendOutcome{};
+  }
+
+  static Dataset LoadOrDie(Workspace& workspace, DataKind kind, store::DayRange range = {}) {
+    Result<Dataset> data = workspace.Load(kind, range);
+    EXPECT_TRUE(data.ok()) << data.status().message();
+    return data.ok() ? std::move(data).value() : Dataset();
+  }
+
+  static void ExpectHealthy(Workspace& workspace) {
+    Result<std::vector<std::string>> problems = workspace.Check();
+    ASSERT_TRUE(problems.ok()) << problems.status().message();
+    EXPECT_TRUE(problems->empty()) << problems->front();
+  }
+
+  std::filesystem::path directory_;
+};
+
+std::string GeneratedUsage(int64_t users, uint64_t seed = 42) {
+  synth::UsageGeneratorOptions options;
+  options.users = users;
+  options.seed = seed;
+  synth::StringSink sink;
+  EXPECT_TRUE(synth::GenerateUsageLog(options, sink).ok());
+  return sink.contents();
+}
+
+void ExpectSameKpis(const Dataset& a, const Dataset& b) {
+  const Kpis x = ComputeKpis(a, {});
+  const Kpis y = ComputeKpis(b, {});
+  EXPECT_EQ(x.rows, y.rows);
+  EXPECT_EQ(x.users, y.users);
+  EXPECT_EQ(x.active_users, y.active_users);
+  EXPECT_EQ(x.events, y.events);
+  EXPECT_EQ(x.average_dau, y.average_dau);
+  EXPECT_EQ(x.average_mau, y.average_mau);
+  EXPECT_EQ(x.revenue, y.revenue);
+  EXPECT_EQ(x.orders, y.orders);
+  EXPECT_EQ(x.repeat_purchase_rate, y.repeat_purchase_rate);
+}
+
+TEST_F(WorkspaceTest, UsageRoundTripGivesTheSameDatasetAndKpis) {
+  const std::string csv = GeneratedUsage(3000);
+  const CleanedData cleaned = testing::IngestOrDie(csv);
+  ASSERT_GT(cleaned.dataset.rows(), store::kBlockRows);  // more than one block
+  Workspace workspace = OpenOrDie("usage.glw");
+  Result<store::AppendOutcome> added = workspace.Append(cleaned.dataset, RecordOf(csv, "u.csv"));
+  ASSERT_TRUE(added.ok()) << added.status().message();
+  EXPECT_EQ(added->rows_added, cleaned.dataset.rows());
+  EXPECT_EQ(added->rows_duplicate, 0u);
+
+  // Read back through a second connection, as another process would.
+  Result<Workspace> reopened = Workspace::Open(PathOf("usage.glw"), OpenMode::kExisting);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().message();
+  const Dataset loaded = LoadOrDie(*reopened, DataKind::kUsage);
+  testing::ExpectSameDataset(cleaned.dataset, loaded);
+  ExpectSameKpis(cleaned.dataset, loaded);
+  ExpectHealthy(*reopened);
+}
+
+TEST_F(WorkspaceTest, OnlineRetailRoundTripGivesTheSameDatasetAndKpis) {
+  const std::string csv = testing::ReadXz(testing::PublicDataPath("online_retail.csv.xz"));
+  const CleanedData cleaned = testing::IngestOrDie(csv);
+  Workspace workspace = OpenOrDie("retail.glw");
+  Result<store::AppendOutcome> added = workspace.Append(cleaned.dataset, RecordOf(csv, "r.csv"));
+  ASSERT_TRUE(added.ok()) << added.status().message();
+  const Dataset loaded = LoadOrDie(workspace, DataKind::kTransactions);
+  testing::ExpectSameDataset(cleaned.dataset, loaded);
+  EXPECT_EQ(loaded.As<TransactionLog>()->items.non_product,
+            cleaned.dataset.As<TransactionLog>()->items.non_product);
+  ExpectSameKpis(cleaned.dataset, loaded);
+  ExpectHealthy(workspace);
+}
+
+TEST_F(WorkspaceTest, TheSameFileTwiceAddsNothing) {
+  const std::string csv = GeneratedUsage(200);
+  Workspace workspace = OpenOrDie("twice.glw");
+  const store::AppendOutcome first = AppendOrDie(workspace, csv, "a.csv");
+  EXPECT_FALSE(first.already_loaded);
+  const store::AppendOutcome second = AppendOrDie(workspace, csv, "copy_of_a.csv");
+  ASSERT_TRUE(second.already_loaded);
+  EXPECT_EQ(second.already_loaded->id, first.load_id);
+  EXPECT_EQ(second.already_loaded->record.source_name, "a.csv");
+  EXPECT_EQ(second.rows_added, 0u);
+  EXPECT_EQ(LoadOrDie(workspace, DataKind::kUsage).rows(), first.rows_added);
+  Result<store::WorkspaceInfo> info = workspace.Info();
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->loads.size(), 1u);
+}
+
+TEST_F(WorkspaceTest, AnOverlappingUsageExportAddsOnlyItsNewRows) {
+  const std::string header(testing::kUsageHeader);
+  const std::string january = header +
+                              "u1,2025-01-01,2025-01-02,search,3\n"
+                              "u2,,2025-01-03,export,1\n"
+                              "u1,2025-01-01,2025-01-04,search,2\n";
+  // Overlaps January's last row, adds a row, a new user and a new feature, and gives u2's signup.
+  const std::string overlap = header +
+                              "u1,2025-01-01,2025-01-04,search,2\n"
+                              "u2,2024-12-30,2025-01-05,export,4\n"
+                              "u3,2025-01-05,2025-01-05,share,1\n";
+  Workspace workspace = OpenOrDie("overlap.glw");
+  EXPECT_EQ(AppendOrDie(workspace, january, "jan.csv").rows_added, 3u);
+  const store::AppendOutcome second = AppendOrDie(workspace, overlap, "jan2.csv");
+  EXPECT_EQ(second.rows_added, 2u);
+  EXPECT_EQ(second.rows_duplicate, 1u);
+
+  // What one file holding the union would give.
+  const CleanedData expected = testing::IngestOrDie(header +
+                                                    "u1,2025-01-01,2025-01-02,search,3\n"
+                                                    "u2,2024-12-30,2025-01-03,export,1\n"
+                                                    "u1,2025-01-01,2025-01-04,search,2\n"
+                                                    "u2,2024-12-30,2025-01-05,export,4\n"
+                                                    "u3,2025-01-05,2025-01-05,share,1\n");
+  testing::ExpectSameDataset(expected.dataset, LoadOrDie(workspace, DataKind::kUsage));
+  ExpectHealthy(workspace);
+}
+
+TEST_F(WorkspaceTest, AnOverlappingTransactionExportAddsOnlyItsNewRows) {
+  const std::string header(testing::kRetailHeader);
+  const std::string first = header +
+                            "536365,85123A,WHITE HANGING HEART,6,2010-12-01 08:26:00,2.55,17850,"
+                            "United Kingdom\n"
+                            "536365,71053,WHITE METAL LANTERN,6,2010-12-01 08:26:00,3.39,17850,"
+                            "United Kingdom\n";
+  const std::string second = header +
+                             "536365,71053,WHITE METAL LANTERN,6,2010-12-01 08:26:00,3.39,17850,"
+                             "United Kingdom\n"
+                             "536366,22633,HAND WARMER UNION JACK,6,2010-12-01 08:28:00,1.85,"
+                             "17851,France\n";
+  Workspace workspace = OpenOrDie("orders.glw");
+  EXPECT_EQ(AppendOrDie(workspace, first, "a.csv").rows_added, 2u);
+  const store::AppendOutcome outcome = AppendOrDie(workspace, second, "b.csv");
+  EXPECT_EQ(outcome.rows_added, 1u);
+  EXPECT_EQ(outcome.rows_duplicate, 1u);
+  const Dataset loaded = LoadOrDie(workspace, DataKind::kTransactions);
+  const TransactionLog& log = *loaded.As<TransactionLog>();
+  EXPECT_EQ(log.rows(), 3u);
+  EXPECT_EQ(log.orders.size(), 2u);
+  EXPECT_EQ(log.users.size(), 2u);
+  EXPECT_EQ(log.countries.size(), 2u);
+  EXPECT_DOUBLE_EQ(ComputeKpis(loaded, {}).revenue, 6 * 2.55 + 6 * 3.39 + 6 * 1.85);
+  ExpectHealthy(workspace);
+}
+
+TEST_F(WorkspaceTest, ADateRangeReadsOnlyItsDays) {
+  const std::string csv = GeneratedUsage(3000);
+  const CleanedData cleaned = testing::IngestOrDie(csv);
+  Workspace workspace = OpenOrDie("range.glw");
+  ASSERT_TRUE(workspace.Append(cleaned.dataset, RecordOf(csv, "u.csv")).ok());
+  const store::DayRange march{DaysFromCivil(2025, 3, 1), DaysFromCivil(2025, 3, 31)};
+  const Dataset loaded = LoadOrDie(workspace, DataKind::kUsage, march);
+  const UsageLog& all = *cleaned.dataset.As<UsageLog>();
+  const UsageLog& part = *loaded.As<UsageLog>();
+  size_t expected = 0;
+  for (size_t row = 0, kept = 0; row < all.rows(); ++row) {
+    if (!march.Contains(all.usage.day[row])) continue;
+    ++expected;
+    ASSERT_LT(kept, part.rows());
+    EXPECT_EQ(part.usage.user[kept], all.usage.user[row]);
+    EXPECT_EQ(part.usage.day[kept], all.usage.day[row]);
+    EXPECT_EQ(part.usage.events[kept], all.usage.events[row]);
+    ++kept;
+  }
+  EXPECT_GT(expected, 0u);
+  EXPECT_EQ(part.rows(), expected);
+  EXPECT_EQ(part.users.size(), all.users.size());  // codes keep their meaning
+}
+
+TEST_F(WorkspaceTest, ErasingAUserLeavesNoTraceOfThem) {
+  const std::string header(testing::kUsageHeader);
+  const std::string csv = header +
+                          "alice,2025-01-01,2025-01-02,search,3\n"
+                          "bob,2025-01-01,2025-01-02,search,1\n"
+                          "alice,2025-01-01,2025-01-03,export,2\n"
+                          "carol,2025-01-02,2025-01-04,share,5\n";
+  Workspace workspace = OpenOrDie("erase.glw");
+  AppendOrDie(workspace, csv, "a.csv");
+  const Dataset before = LoadOrDie(workspace, DataKind::kUsage);
+  Result<store::Erasure> erasure = store::EraseUser(before, "alice");
+  ASSERT_TRUE(erasure.ok()) << erasure.status().message();
+  EXPECT_EQ(erasure->rows_erased, 2u);
+  ASSERT_TRUE(workspace.Replace(erasure->data).ok());
+  ASSERT_TRUE(workspace.Vacuum().ok());
+  const CleanedData expected = testing::IngestOrDie(header +
+                                                    "bob,2025-01-01,2025-01-02,search,1\n"
+                                                    "carol,2025-01-02,2025-01-04,share,5\n");
+  const Dataset after = LoadOrDie(workspace, DataKind::kUsage);
+  EXPECT_EQ(after.users().size(), 2u);
+  EXPECT_FALSE(after.users().Find("alice"));
+  EXPECT_EQ(after.As<UsageLog>()->usage.events, expected.dataset.As<UsageLog>()->usage.events);
+  ExpectHealthy(workspace);
+  EXPECT_FALSE(store::EraseUser(after, "alice").ok());
+}
+
+TEST_F(WorkspaceTest, AWorkspaceOfANewerSchemaIsRefusedNamingBothVersions) {
+  // The fixture: the SQL of a workspace written by a future growthlens (schema version 99).
+  const std::string path = PathOf("future.glw");
+  {
+    Workspace workspace = OpenOrDie("future.glw");  // makes a version-1 file...
+  }
+  // ...and the script turns it into one of version 99 (sqlite3 applies it in the CLI test too).
+  const std::string script =
+      ReadFile(std::string(GROWTHLENS_TEST_DIR) + "/fixtures/workspace_schema_v99.sql");
+  ASSERT_FALSE(script.empty());
+  ASSERT_TRUE(ExecuteSql(path, script));
+  Result<Workspace> refused = Workspace::Open(path, OpenMode::kExisting);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("schema version 99"), std::string::npos)
+      << refused.status().message();
+  EXPECT_NE(refused.status().message().find("version 1 this growthlens reads"), std::string::npos)
+      << refused.status().message();
+}
+
+TEST_F(WorkspaceTest, AFileThatIsNotAWorkspaceIsRefused) {
+  const std::string path = PathOf("notes.glw");
+  {
+    std::FILE* file = std::fopen(path.c_str(), "wb");
+    ASSERT_NE(file, nullptr);
+    std::fputs(
+        "user_id,event_date\nthis is a CSV, not a workspace, and long enough to look "
+        "like a header of a database file to nobody\n",
+        file);
+    std::fclose(file);
+  }
+  Result<Workspace> refused = Workspace::Open(path, OpenMode::kExisting);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("not a GrowthLens workspace"), std::string::npos)
+      << refused.status().message();
+  EXPECT_FALSE(Workspace::Open(PathOf("missing.glw"), OpenMode::kExisting).ok());
+}
+
+TEST_F(WorkspaceTest, CheckFindsADamagedBlock) {
+  const std::string csv = GeneratedUsage(100);
+  Workspace workspace = OpenOrDie("damaged.glw");
+  AppendOrDie(workspace, csv, "u.csv");
+  ExpectHealthy(workspace);
+  ASSERT_TRUE(ExecuteSql(PathOf("damaged.glw"),
+                         "UPDATE blocks SET payload = x'00112233' "
+                         "WHERE table_name = 'usage.rows'"));
+  Result<std::vector<std::string>> problems = workspace.Check();
+  ASSERT_TRUE(problems.ok()) << problems.status().message();
+  ASSERT_FALSE(problems->empty());
+  EXPECT_NE(problems->front().find("usage.rows block"), std::string::npos) << problems->front();
+  EXPECT_FALSE(workspace.Load(DataKind::kUsage).ok());
+}
+
+TEST(BlockCodecTest, ColumnsRoundTripAndAbsentColumnsAreReported) {
+  const std::vector<int32_t> days = {20000, 20000, 20001, 20005, -3, INT32_MAX, INT32_MIN};
+  const std::vector<uint16_t> features = {0, 65535, 7, 7, 7, 1, 2};
+  store::BlockWriter writer(static_cast<uint32_t>(days.size()));
+  writer.Integers("day", std::span<const int32_t>(days));
+  writer.Integers("feature", std::span<const uint16_t>(features));
+  Result<std::string> payload = writer.Compress(3);
+  ASSERT_TRUE(payload.ok());
+  Result<store::BlockReader> reader = store::BlockReader::Open(*payload, "test block");
+  ASSERT_TRUE(reader.ok()) << reader.status().message();
+  std::vector<int32_t> days_read(days.size());
+  std::vector<uint16_t> features_read(features.size());
+  ASSERT_TRUE(reader->Integers("day", days_read.data()).ok());
+  ASSERT_TRUE(reader->Integers("feature", features_read.data()).ok());
+  EXPECT_EQ(days_read, days);
+  EXPECT_EQ(features_read, features);
+  EXPECT_FALSE(reader->Has("events"));
+  std::vector<uint8_t> narrow(days.size());
+  EXPECT_FALSE(reader->Integers("feature", narrow.data()).ok());  // 65535 does not fit
+  EXPECT_FALSE(store::BlockReader::Open("not zstd", "junk").ok());
+}
+
+}  // namespace
+}  // namespace growthlens
