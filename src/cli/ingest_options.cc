@@ -14,12 +14,13 @@ void AddIngestOptions(CLI::App& command, IngestFlags& flags) {
                      "Field delimiter: ',', ';', 'tab' or '|' (default: detected)");
   command.add_option("--date-format", flags.options.read.date_format,
                      "auto (ISO or M/D/YYYY H:MM), iso, mdy, or a format such as '%d.%m.%Y %H:%M'");
-  command.add_option("--kind", flags.kind, "usage or transactions (default: from the header)");
+  command.add_option("--kind", flags.kind,
+                     "usage, events or transactions (default: from the header)");
   const std::array<std::pair<Role, const char*>, kRoleCount> kColumnFlags = {{
       {Role::kUser, "--user-col"},
       {Role::kSignup, "--signup-col"},
       {Role::kTime, "--time-col"},
-      {Role::kItem, "--item-col"},
+      {Role::kItem, "--item-col,--event-col"},
       {Role::kCount, "--count-col"},
       {Role::kPrice, "--price-col"},
       {Role::kAmount, "--amount-col"},
@@ -136,11 +137,13 @@ Status ResolveIngestOptions(IngestFlags& flags) {
   if (!flags.kind.empty()) {
     if (flags.kind == "usage")
       options.read.columns.kind = DataKind::kUsage;
+    else if (flags.kind == "events")
+      options.read.columns.kind = DataKind::kEvents;
     else if (flags.kind == "transactions")
       options.read.columns.kind = DataKind::kTransactions;
     else
       return Status(ErrorCode::kInvalidArgument,
-                    fmt::format("--kind '{}': expected usage or transactions", flags.kind));
+                    fmt::format("--kind '{}': expected usage, events or transactions", flags.kind));
   }
   options.read.columns.name = flags.columns;
   for (const std::string& name : flags.skip_rules) {

@@ -15,6 +15,7 @@ namespace growthlens {
 namespace {
 
 constexpr size_t kMaxExampleValueBytes = 80;
+constexpr int64_t kMillisPerDay = kSecondsPerDay * 1000;
 
 /// Interns a column's strings through two caches before the dictionary: the previous value
 /// (logs sorted by user or invoice repeat it on consecutive rows) and a small direct-mapped
@@ -204,7 +205,9 @@ class ChunkParser {
   static constexpr size_t kMaxPlainFields = 32;
 
   void AddRow(std::span<const std::string_view> fields) {
-    if (ByKind(mapping_.kind, true, false))
+    if (mapping_.kind == DataKind::kEvents)
+      AddEventRow(fields);
+    else if (ByKind(mapping_.kind, true, false))
       AddUsageRow(fields);
     else
       AddTransactionRow(fields);
@@ -233,6 +236,7 @@ class ChunkParser {
       function(out_.day);
       function(out_.feature);
       function(out_.events);
+      if (mapping_.kind == DataKind::kEvents) function(out_.ms_of_day);
       return;
     }
     function(out_.invoice);
@@ -351,6 +355,37 @@ class ChunkParser {
     out_.day[row] = day;
     out_.feature[row] = feature;
     out_.events[row] = events;
+  }
+
+  // An event: its time to the millisecond, split into the UTC day and the time of day.
+  void AddEventRow(std::span<const std::string_view> fields) {
+    int32_t events = 0;
+    if (!ReadCount(fields, events)) return;
+    const std::string_view user_text = Field(fields, Role::kUser);
+    const uint32_t user = user_text.empty() ? kNullCode : users_.Intern(user_text);
+    const std::string_view time_text = Field(fields, Role::kTime);
+    const std::optional<int64_t> millis = options_.dates->ParseMillis(time_text);
+    Day day = kInvalidDay;
+    int32_t ms_of_day = 0;
+    if (millis) {
+      const int64_t day_of =
+          *millis >= 0 ? *millis / kMillisPerDay : (*millis - kMillisPerDay + 1) / kMillisPerDay;
+      // Days past Day's range are invalid (the cleaning rule's range is far narrower anyway).
+      if (day_of > INT32_MIN + 1 && day_of < INT32_MAX) {
+        day = static_cast<Day>(day_of);
+        ms_of_day = static_cast<int32_t>(*millis - day_of * kMillisPerDay);
+      }
+    }
+    if (day == kInvalidDay) [[unlikely]]
+      NoteUnparsableDate(time_text, Role::kTime);
+    const auto feature = static_cast<uint16_t>(features_.Intern(Field(fields, Role::kItem)));
+    const size_t row = NextRow();
+    out_.user[row] = user;
+    out_.signup[row] = kNoDay;
+    out_.day[row] = day;
+    out_.feature[row] = feature;
+    out_.events[row] = events;
+    out_.ms_of_day[row] = ms_of_day;
   }
 
   void AddTransactionRow(std::span<const std::string_view> fields) {

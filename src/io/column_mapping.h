@@ -1,7 +1,8 @@
 #pragma once
 // Maps the columns of a CSV header onto the Dataset's roles. Known schemas are detected from
-// the header, case-, space- and underscore-insensitively: the usage log, UCI Online Retail and
-// Online Retail II. Any other export is mapped by naming its columns per role.
+// the header, case-, space- and underscore-insensitively: the usage log, event logs
+// (user_id/distinct_id, timestamp/time/event_time/ts, event/event_name[, count]), UCI Online
+// Retail and Online Retail II. Any other export is mapped by naming its columns per role.
 
 #include <array>
 #include <optional>
@@ -32,7 +33,7 @@ const char* RoleName(Role role);
 inline constexpr int kUnmapped = -1;
 
 /// Which schema a header was recognised as.
-enum class SchemaName { kUsageLog, kOnlineRetail, kOnlineRetailII, kCustom };
+enum class SchemaName { kUsageLog, kEventLog, kOnlineRetail, kOnlineRetailII, kCustom };
 const char* SchemaDisplayName(SchemaName schema);
 
 struct ColumnMapping {

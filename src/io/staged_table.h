@@ -48,12 +48,13 @@ struct StagedDictionaries {
 struct StagedChunk {
   RowLines lines;  // physical line of each row (chunk-relative until the merge)
 
-  // Usage logs.
+  // Usage logs and events (an event's name is its feature; a missing count stages as 1).
   Column<uint32_t> user;     // kNullCode when empty
   Column<Day> signup;        // kNoDay when absent, kInvalidDay when unparsable
   Column<Day> day;           // kInvalidDay when unparsable
   Column<uint16_t> feature;  // features beyond 65,535 are refused by the reader
   Column<int32_t> events;
+  Column<int32_t> ms_of_day;  // events only: UTC milliseconds since midnight
 
   // Transactions (user holds the customer).
   Column<uint32_t> invoice, stock_code, description, country;
