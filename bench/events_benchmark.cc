@@ -65,19 +65,10 @@ void IngestEvents(benchmark::State& state, bool with_counts) {
   IngestOptions options;
   options.read.threads = static_cast<unsigned>(state.range(0));
   const size_t bytes = std::filesystem::file_size(path);
-  CleanedData last;
-  for (auto _ : state) {
-    Result<CleanedData> data = IngestFile(path, options);
-    if (!data.ok()) {
-      state.SkipWithError(data.status().message().c_str());
-      return;
-    }
-    state.PauseTiming();
-    last = std::move(data).value();
-    state.ResumeTiming();
-  }
-  const auto events = static_cast<double>(last.dataset.rows());
-  const DatasetMemory memory = last.dataset.Memory();
+  const std::optional<CleanedData> last = bench::IngestEachIteration(state, path, options);
+  if (!last) return;
+  const auto events = static_cast<double>(last->dataset.rows());
+  const DatasetMemory memory = last->dataset.Memory();
   state.counters["events"] = events;
   state.counters["events_per_s"] = benchmark::Counter(
       static_cast<double>(state.iterations()) * events, benchmark::Counter::kIsRate);

@@ -339,14 +339,24 @@ class ChunkParser {
   void AddUsageRow(std::span<const std::string_view> fields) {
     int32_t events = 0;
     if (!ReadCount(fields, events)) return;
-    const std::string_view user_text = Field(fields, Role::kUser);
-    const uint32_t user = user_text.empty() ? kNullCode : users_.Intern(user_text);
+    const uint32_t user = UserCode(fields);
     Day signup = kNoDay;
     if (mapping_.Has(Role::kSignup)) {
       const std::string_view signup_text = Field(fields, Role::kSignup);
       if (!signup_text.empty()) signup = ParseDay(signup_parser_, signup_text, Role::kSignup);
     }
     const Day day = ParseDay(time_parser_, Field(fields, Role::kTime), Role::kTime);
+    PutUsageRow(fields, user, signup, day, events);
+  }
+
+  uint32_t UserCode(std::span<const std::string_view> fields) {
+    const std::string_view user_text = Field(fields, Role::kUser);
+    return user_text.empty() ? kNullCode : users_.Intern(user_text);
+  }
+
+  // A usage or event row's columns but the time of day; returns its index.
+  size_t PutUsageRow(std::span<const std::string_view> fields, uint32_t user, Day signup, Day day,
+                     int32_t events) {
     // Codes past 65,535 wrap here, but the reader then refuses the file as a whole.
     const auto feature = static_cast<uint16_t>(features_.Intern(Field(fields, Role::kItem)));
     const size_t row = NextRow();
@@ -355,14 +365,14 @@ class ChunkParser {
     out_.day[row] = day;
     out_.feature[row] = feature;
     out_.events[row] = events;
+    return row;
   }
 
   // An event: its time to the millisecond, split into the UTC day and the time of day.
   void AddEventRow(std::span<const std::string_view> fields) {
     int32_t events = 0;
     if (!ReadCount(fields, events)) return;
-    const std::string_view user_text = Field(fields, Role::kUser);
-    const uint32_t user = user_text.empty() ? kNullCode : users_.Intern(user_text);
+    const uint32_t user = UserCode(fields);
     const std::string_view time_text = Field(fields, Role::kTime);
     const std::optional<int64_t> millis = options_.dates->ParseMillis(time_text);
     Day day = kInvalidDay;
@@ -378,14 +388,7 @@ class ChunkParser {
     }
     if (day == kInvalidDay) [[unlikely]]
       NoteUnparsableDate(time_text, Role::kTime);
-    const auto feature = static_cast<uint16_t>(features_.Intern(Field(fields, Role::kItem)));
-    const size_t row = NextRow();
-    out_.user[row] = user;
-    out_.signup[row] = kNoDay;
-    out_.day[row] = day;
-    out_.feature[row] = feature;
-    out_.events[row] = events;
-    out_.ms_of_day[row] = ms_of_day;
+    out_.ms_of_day[PutUsageRow(fields, user, kNoDay, day, events)] = ms_of_day;
   }
 
   void AddTransactionRow(std::span<const std::string_view> fields) {
