@@ -4,8 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 
+#include "command_runner.h"
 #include "core/date.h"
 #include "dataset_kinds.h"
 #include "io/date_parser.h"
@@ -124,6 +127,32 @@ TEST(EventsReader, KindAndColumnsCanBeNamed) {
   ASSERT_TRUE(usage.ok());
   EXPECT_EQ(usage->dataset.kind(), DataKind::kUsage);
   EXPECT_TRUE(UsageOf(usage->dataset).usage.ms_of_day.empty());
+}
+
+TEST(EventsCommand, OptionsNameTheKindAndTheEventColumn) {
+  // --kind events and --event-col on the command line; the headline and JSON say events.
+  const std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                     ("growthlens_events_" + std::to_string(::getpid()) + ".csv");
+  std::ofstream(path) << "case,activity,at\n"
+                         "1,submit,2011-10-01T00:38:44.546+02:00\n"
+                         "1,approve,2011-10-02T10:00:00Z\n"
+                         "2,submit,1317427200\n";
+  const std::string args = " --kind events --user-col case --time-col at --event-col activity";
+  const testing::CommandResult table = testing::RunCommand("kpis " + path.string() + args);
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_EQ(table.out.substr(0, table.out.find('\n')),
+            "Event KPIs 2011-09-30 .. 2011-10-02 (3 days): 2 active users, 3 events, stickiness "
+            "66.7%");
+  const testing::CommandResult json =
+      testing::RunCommand("ingest " + path.string() + args + " --format json --quiet");
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_NE(json.out.find("\"kind\": \"events\""), std::string::npos) << json.out;
+  const testing::CommandResult wrong =
+      testing::RunCommand("kpis " + path.string() + " --kind clicks");
+  EXPECT_NE(wrong.exit_code, 0);
+  EXPECT_NE(wrong.err.find("expected usage, events or transactions"), std::string::npos)
+      << wrong.err;
+  std::filesystem::remove(path);
 }
 
 }  // namespace
