@@ -47,7 +47,8 @@ std::string EventsPath(bool with_counts) {
       buffer += fmt::format("user_{},{}T{:02}:{:02}:{:02}.{:03}Z,event_{},{}", user,
                             FormatDate(day), ms / 3'600'000, ms / 60'000 % 60, ms / 1000 % 60,
                             ms % 1000, random() % 40, platform);
-      buffer += with_counts ? fmt::format(",{}\n", 1 + random() % 3) : "\n";
+      if (with_counts) buffer += fmt::format(",{}", 1 + random() % 3);
+      buffer.push_back('\n');
     }
     if (buffer.size() > (1 << 20)) {
       out << buffer;

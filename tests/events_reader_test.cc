@@ -129,6 +129,35 @@ TEST(EventsReader, KindAndColumnsCanBeNamed) {
   EXPECT_TRUE(UsageOf(usage->dataset).usage.ms_of_day.empty());
 }
 
+TEST(EventsReader, WhereFiltersRowsAndCountsThoseLeftOut) {
+  // One lifecycle of a process log: --where lifecycle:transition=COMPLETE.
+  IngestOptions options;
+  options.read.columns.where = {{"lifecycle:transition", "COMPLETE"}};
+  const Result<CleanedData> data = Ingest(
+      "user_id,timestamp,event,lifecycle:transition\n"
+      "a,2024-03-05T10:00:00Z,submit,COMPLETE\n"
+      "a,2024-03-05T10:01:00Z,review,SCHEDULE\n"
+      "a,2024-03-05T10:02:00Z,review,START\n"
+      "a,2024-03-05T10:03:00Z,review,COMPLETE\n",
+      options);
+  ASSERT_TRUE(data.ok()) << data.status().message();
+  EXPECT_EQ(data->dataset.rows(), 2u);
+  EXPECT_EQ(data->report.records, 4u);
+  EXPECT_EQ(data->report.filtered_out, 2u);
+  ASSERT_EQ(data->report.filtered_examples.size(), 2u);
+  EXPECT_EQ(data->report.filtered_examples[0].line, 3u);
+  EXPECT_EQ(data->report.filtered_examples[0].column, "lifecycle:transition");
+  EXPECT_EQ(data->report.filtered_examples[0].value, "SCHEDULE");
+  EXPECT_EQ(data->report.where, (std::vector<std::string>{"lifecycle:transition=COMPLETE"}));
+  // A filter on a column the file lacks is an error naming it.
+  options.read.columns.where = {{"stage", "done"}};
+  const Result<CleanedData> missing = Ingest("user_id,timestamp,event\na,2024-03-05,x\n", options);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("--where stage=done: no column 'stage'"),
+            std::string::npos)
+      << missing.status().message();
+}
+
 TEST(EventsCommand, OptionsNameTheKindAndTheEventColumn) {
   // --kind events and --event-col on the command line; the headline and JSON say events.
   const std::filesystem::path path = std::filesystem::temp_directory_path() /
@@ -147,6 +176,14 @@ TEST(EventsCommand, OptionsNameTheKindAndTheEventColumn) {
       testing::RunCommand("ingest " + path.string() + args + " --format json --quiet");
   ASSERT_EQ(json.exit_code, 0) << json.err;
   EXPECT_NE(json.out.find("\"kind\": \"events\""), std::string::npos) << json.out;
+  const testing::CommandResult where =
+      testing::RunCommand("ingest " + path.string() + args + " --where activity=submit --quiet");
+  ASSERT_EQ(where.exit_code, 0) << where.err;
+  EXPECT_NE(where.out.find("where activity=submit"), std::string::npos) << where.out;
+  const testing::CommandResult bad_where =
+      testing::RunCommand("ingest " + path.string() + args + " --where activity");
+  EXPECT_NE(bad_where.exit_code, 0);
+  EXPECT_NE(bad_where.err.find("expected COLUMN=VALUE"), std::string::npos) << bad_where.err;
   const testing::CommandResult wrong =
       testing::RunCommand("kpis " + path.string() + " --kind clicks");
   EXPECT_NE(wrong.exit_code, 0);

@@ -34,6 +34,12 @@ void AddIngestOptions(CLI::App& command, IngestFlags& flags) {
             flag, flags.columns[static_cast<size_t>(role)],
             fmt::format("Column holding the {} (maps exports of other shapes)", RoleName(role)))
         ->group("Column mapping");
+  command
+      .add_option("--where", flags.where,
+                  "Read only rows whose column holds this value, COLUMN=VALUE (repeatable, all "
+                  "must hold; e.g. --where lifecycle:transition=COMPLETE); rows left out are "
+                  "counted in the report")
+      ->group("Column mapping");
   std::string rule_names;
   for (CleaningRule rule : kAllCleaningRules)
     rule_names += fmt::format("{}{}", rule_names.empty() ? "" : ", ", CleaningRuleName(rule));
@@ -146,6 +152,13 @@ Status ResolveIngestOptions(IngestFlags& flags) {
                     fmt::format("--kind '{}': expected usage, events or transactions", flags.kind));
   }
   options.read.columns.name = flags.columns;
+  for (const std::string& filter : flags.where) {
+    const size_t equals = filter.find('=');
+    if (equals == std::string::npos || equals == 0)
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("--where '{}': expected COLUMN=VALUE", filter));
+    options.read.columns.where.emplace_back(filter.substr(0, equals), filter.substr(equals + 1));
+  }
   for (const std::string& name : flags.skip_rules) {
     const std::optional<CleaningRule> rule = ParseCleaningRuleName(name);
     if (!rule)

@@ -1,6 +1,7 @@
 #include "cli/report_view.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/analysis_view.h"
 #include "cli/output_format.h"
@@ -123,6 +124,9 @@ nlohmann::json CleaningReportJson(const CleaningReport& report, const Dataset& d
                          {"rows", report.malformed[issue_idx]},
                          {"examples", ExamplesJson(report.malformed_examples[issue_idx])}});
   json["malformed"] = malformed;
+  json["filtered"] = {{"where", report.where},
+                      {"rows", report.filtered_out},
+                      {"examples", ExamplesJson(report.filtered_examples)}};
   nlohmann::json rules = nlohmann::json::array();
   for (const RuleOutcome& outcome : report.rules)
     rules.push_back({{"rule", CleaningRuleName(outcome.rule)},
@@ -176,6 +180,9 @@ std::string CleaningReportTable(const CleaningReport& report, const Dataset& dat
     out += fmt::format("{:<28} {:>12} {:>7.2f}%  {}\n", reason, WithThousands(rows),
                        100.0 * Share(rows, report.records), shown);
   };
+  if (!report.where.empty())
+    add_line(fmt::format("where {}", fmt::join(report.where, ", ")), report.filtered_out,
+             report.filtered_examples, "");
   for (size_t issue_idx = 0; issue_idx < kParseIssueCount; ++issue_idx)
     if (report.malformed[issue_idx] > 0)
       add_line(fmt::format("malformed: {}", ParseIssueName(static_cast<ParseIssue>(issue_idx))),

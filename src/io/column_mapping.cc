@@ -200,4 +200,24 @@ Result<ColumnMapping> MapColumns(const std::vector<std::string>& header,
                   fmt::join(retail_missing, ", "), found));
 }
 
+Result<ColumnMapping> MapColumnsAndFilters(const std::vector<std::string>& header,
+                                           const ColumnOverrides& overrides) {
+  Result<ColumnMapping> mapping = MapColumns(header, overrides);
+  if (!mapping.ok()) return mapping;
+  std::vector<std::string> normalized;
+  for (const std::string& column_name : header)
+    normalized.push_back(NormalizeColumnName(column_name));
+  for (const auto& [name, value] : overrides.where) {
+    // The exact name first: "case:REG_DATE" and "case:reg_date" may both be there.
+    int column = FindColumn(header, name);
+    if (column == kUnmapped) column = FindColumn(normalized, NormalizeColumnName(name));
+    if (column == kUnmapped)
+      return Status(ErrorCode::kSchemaError,
+                    fmt::format("--where {}={}: no column '{}' in the header (found columns: {})",
+                                name, value, name, fmt::join(header, ", ")));
+    mapping->where.push_back({column, name, value});
+  }
+  return mapping;
+}
+
 }  // namespace growthlens

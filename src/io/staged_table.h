@@ -64,8 +64,10 @@ struct StagedChunk {
 
   StagedDictionaries dictionaries;  // chunk-local until the merge, then emptied
 
-  uint64_t records = 0;  // data records seen (rows + malformed), blank lines excluded
+  uint64_t records = 0;  // data records seen (rows + malformed + filtered), blank lines excluded
   uint64_t blank_lines = 0;
+  uint64_t filtered_out = 0;  // well-formed records a --where filter left out
+  std::vector<RowExample> filtered_examples;
   uint64_t newlines = 0;      // line breaks consumed, to place the next chunk's lines
   bool invalid_utf8 = false;  // the text was not UTF-8: this chunk's parse is void
   std::array<uint64_t, kParseIssueCount> issue_counts{};
@@ -92,6 +94,8 @@ struct StagedTable {
 
   uint64_t records = 0;
   uint64_t blank_lines = 0;
+  uint64_t filtered_out = 0;  // left out by --where, first examples in file order
+  std::vector<RowExample> filtered_examples;
   std::array<uint64_t, kParseIssueCount> issue_counts{};
   std::array<std::vector<RowExample>, kParseIssueCount>
       issue_examples;            // first ones, in file order
