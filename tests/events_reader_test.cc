@@ -179,7 +179,11 @@ TEST(EventsCommand, OptionsNameTheKindAndTheEventColumn) {
   const testing::CommandResult where =
       testing::RunCommand("ingest " + path.string() + args + " --where activity=submit --quiet");
   ASSERT_EQ(where.exit_code, 0) << where.err;
-  EXPECT_NE(where.out.find("where activity=submit"), std::string::npos) << where.out;
+  EXPECT_NE(where.out.find("\nWhere    activity=submit\n"), std::string::npos) << where.out;
+  EXPECT_NE(where.out.find(
+                "left out by where                       1   33.33%  line 3 activity='approve'"),
+            std::string::npos)
+      << where.out;
   const testing::CommandResult bad_where =
       testing::RunCommand("ingest " + path.string() + args + " --where activity");
   EXPECT_NE(bad_where.exit_code, 0);

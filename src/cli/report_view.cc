@@ -165,6 +165,7 @@ std::string CleaningReportTable(const CleaningReport& report, const Dataset& dat
   for (size_t column_idx = 0; column_idx < report.columns.size(); ++column_idx)
     out += fmt::format("{}{}={}", column_idx == 0 ? "" : ", ", report.columns[column_idx].first,
                        report.columns[column_idx].second);
+  if (!report.where.empty()) out += fmt::format("\nWhere    {}", fmt::join(report.where, ", "));
   out += fmt::format("\nTiming   read {:.3f} s ({:.0f} MB/s on {} thread{}), clean {:.3f} s\n\n",
                      report.read_seconds, megabytes_per_second, source.threads,
                      source.threads == 1 ? "" : "s", report.clean_seconds);
@@ -181,8 +182,7 @@ std::string CleaningReportTable(const CleaningReport& report, const Dataset& dat
                        100.0 * Share(rows, report.records), shown);
   };
   if (!report.where.empty())
-    add_line(fmt::format("where {}", fmt::join(report.where, ", ")), report.filtered_out,
-             report.filtered_examples, "");
+    add_line("left out by where", report.filtered_out, report.filtered_examples, "");
   for (size_t issue_idx = 0; issue_idx < kParseIssueCount; ++issue_idx)
     if (report.malformed[issue_idx] > 0)
       add_line(fmt::format("malformed: {}", ParseIssueName(static_cast<ParseIssue>(issue_idx))),
