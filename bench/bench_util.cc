@@ -1,5 +1,6 @@
 #include "bench_util.h"
 
+#include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
 #include <cstdlib>
@@ -22,6 +23,22 @@ std::string ScratchDir() {
   std::string dir = configured != nullptr ? configured : "/tmp/growthlens-bench";
   std::filesystem::create_directories(dir);
   return dir;
+}
+
+std::optional<CleanedData> IngestEachIteration(benchmark::State& state, const std::string& path,
+                                               const IngestOptions& options) {
+  std::optional<CleanedData> last;
+  for (auto _ : state) {
+    Result<CleanedData> data = IngestFile(path, options);
+    if (!data.ok()) {
+      state.SkipWithError(data.status().message().c_str());
+      return std::nullopt;
+    }
+    state.PauseTiming();  // freeing the previous Dataset is not part of ingesting this one
+    last = std::move(data).value();
+    state.ResumeTiming();
+  }
+  return last;
 }
 
 std::string UsageLogPath() {

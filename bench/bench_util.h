@@ -3,9 +3,15 @@
 // realistic inputs (a generated 9M-row usage log and the full Online Retail file).
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/dataset.h"
+#include "prep/ingest.h"
+
+namespace benchmark {
+class State;
+}  // namespace benchmark
 
 namespace growthlens::bench {
 
@@ -21,6 +27,11 @@ std::string ScratchDir();
 std::string UsageLogPath();
 /// ScratchDir()/online_retail.csv: the shared Online Retail file, decompressed on first use.
 std::string OnlineRetailPath();
+
+/// Ingests `path` once per benchmark iteration (freeing the previous result untimed) and returns
+/// the last result; an error skips the benchmark and returns nothing.
+std::optional<CleanedData> IngestEachIteration(benchmark::State& state, const std::string& path,
+                                               const IngestOptions& options);
 
 /// Those files ingested with the default options, once per process.
 const Dataset& UsageDataset();

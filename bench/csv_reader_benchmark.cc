@@ -35,18 +35,8 @@ void IngestBenchmark(benchmark::State& state, const std::string& path, unsigned 
   IngestOptions options;
   options.read.threads = threads;
   const size_t bytes = std::filesystem::file_size(path);
-  CleanedData last;
-  for (auto _ : state) {
-    Result<CleanedData> data = IngestFile(path, options);
-    if (!data.ok()) {
-      state.SkipWithError(data.status().message().c_str());
-      return;
-    }
-    state.PauseTiming();  // freeing the previous Dataset is not part of ingesting this one
-    last = std::move(data).value();
-    state.ResumeTiming();
-  }
-  ReportCounters(state, last, bytes);
+  const std::optional<CleanedData> last = bench::IngestEachIteration(state, path, options);
+  if (last) ReportCounters(state, *last, bytes);
 }
 
 void BM_IngestUsageLog(benchmark::State& state) {

@@ -12,7 +12,7 @@ template <typename Log>
 const Log& KindOf(const Dataset& dataset) {
   const Log* log = dataset.As<Log>();
   if (log == nullptr)
-    throw std::logic_error(std::string("the test expected ") + DataKindName(Log::kKind) +
+    throw std::logic_error(std::string("the test expected ") + DataKindName(Log().kind()) +
                            " data, the dataset holds " + DataKindName(dataset.kind()));
   return *log;
 }

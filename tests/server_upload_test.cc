@@ -1,6 +1,7 @@
 // Getting files into `growthlens serve`: uploads of both schemas as a raw body or multipart, the
 // kind override, readable upload errors, safe stored names, and two files of one name.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -98,6 +99,29 @@ TEST(ServerUpload, TransactionsAsMultipart) {
   ASSERT_EQ(status["datasets"].size(), 2u);
   EXPECT_EQ(status["datasets"][0]["source"], "events.csv");
   EXPECT_EQ(status["datasets"][1]["source"], "orders.csv");
+}
+
+TEST(ServerUpload, EventLogsLoadAsEventsInTheUsageSlot) {
+  // Issue 18.1: an event file goes through the same upload; it is held as the usage data (the
+  // dashboard's pages and `dataset=usage` find it) and says it is events.
+  std::string csv = "distinct_id,timestamp,event_name\n";
+  for (int user = 1; user <= 30; ++user)
+    for (int event = 0; event <= user % 4; ++event)
+      csv += fmt::format("u{},{}T1{}:00:00.250+02:00,view\n", user,
+                         testing::DayOfJanFeb2025((user * 2 + event) % 59), event);
+  TestServer server;
+  Reply reply = server.Post("/api/v1/upload?name=clicks.csv", csv);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.Json()["kind"], "events");
+  EXPECT_EQ(reply.Json()["name"], "usage");
+  EXPECT_EQ(reply.Json()["users"], 30);
+  for (const std::string dataset : {"", "?dataset=usage", "?dataset=events"}) {
+    const Reply kpis = server.Get("/api/v1/kpis" + dataset);
+    ASSERT_EQ(kpis.status, 200) << dataset << kpis.body;
+    EXPECT_EQ(kpis.Json()["kind"], "events") << dataset;
+  }
+  reply = server.Post("/api/v1/upload?name=clicks.csv&kind=events", csv);
+  EXPECT_EQ(reply.status, 200) << reply.body;
 }
 
 TEST(ServerUpload, KindOverridesTheHeader) {

@@ -82,9 +82,9 @@ function updateNav(activeIdAsked) {
 function updateFoot(status) {
   const ds = (status && status.datasets) || [];
   const line = (kind) => {
-    const d = ds.find((x) => x.kind === kind);
+    const d = ds.find((x) => (x.name || x.kind) === kind);
     return h('div.dataset-line', h(`span.dot${d ? '.on' : ''}`),
-      d ? `${state.KIND_LABEL[kind]}: ${fmt.compact(d.rows)} rows` : `${state.KIND_LABEL[kind]}: none`);
+      d ? `${state.KIND_LABEL[d.kind]}: ${fmt.compact(d.rows)} rows` : `${state.KIND_LABEL[kind]}: none`);
   };
   clear(footEl, line('usage'), line('transactions'), status && status.version ? h('div', { style: { marginTop: '8px' } }, `v${status.version}`) : null);
 }

@@ -1,6 +1,7 @@
 #include "app/cleaning_report_view.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "app/table_view.h"
@@ -123,6 +124,9 @@ nlohmann::json CleaningReportJson(const CleaningReport& report, const Dataset& d
                          {"rows", report.malformed[issue_idx]},
                          {"examples", ExamplesJson(report.malformed_examples[issue_idx])}});
   json["malformed"] = malformed;
+  json["filtered"] = {{"where", report.where},
+                      {"rows", report.filtered_out},
+                      {"examples", ExamplesJson(report.filtered_examples)}};
   nlohmann::json rules = nlohmann::json::array();
   for (const RuleOutcome& outcome : report.rules)
     rules.push_back({{"rule", CleaningRuleName(outcome.rule)},
@@ -161,6 +165,7 @@ std::string CleaningReportTable(const CleaningReport& report, const Dataset& dat
   for (size_t column_idx = 0; column_idx < report.columns.size(); ++column_idx)
     out += fmt::format("{}{}={}", column_idx == 0 ? "" : ", ", report.columns[column_idx].first,
                        report.columns[column_idx].second);
+  if (!report.where.empty()) out += fmt::format("\nWhere    {}", fmt::join(report.where, ", "));
   out += fmt::format("\nTiming   read {:.3f} s ({:.0f} MB/s on {} thread{}), clean {:.3f} s\n\n",
                      report.read_seconds, megabytes_per_second, source.threads,
                      source.threads == 1 ? "" : "s", report.clean_seconds);
@@ -176,6 +181,8 @@ std::string CleaningReportTable(const CleaningReport& report, const Dataset& dat
     out += fmt::format("{:<28} {:>12} {:>7.2f}%  {}\n", reason, WithThousands(rows),
                        100.0 * Share(rows, report.records), shown);
   };
+  if (!report.where.empty())
+    add_line("left out by where", report.filtered_out, report.filtered_examples, "");
   for (size_t issue_idx = 0; issue_idx < kParseIssueCount; ++issue_idx)
     if (report.malformed[issue_idx] > 0)
       add_line(fmt::format("malformed: {}", ParseIssueName(static_cast<ParseIssue>(issue_idx))),

@@ -104,7 +104,8 @@ std::string Headline(const Kpis& kpis) {
                                          FormatDate(kpis.to), kpis.to - kpis.from + 1);
   if (kpis.rows == 0) return fmt::format("KPIs {}: no rows in the period\n", period);
   if (ByKind(kpis.kind, true, false))
-    return fmt::format("Usage KPIs {}: {} active users, {} events, stickiness {:.1f}%\n", period,
+    return fmt::format("{} KPIs {}: {} active users, {} events, stickiness {:.1f}%\n",
+                       kpis.kind == DataKind::kEvents ? "Event" : "Usage", period,
                        WithThousands(kpis.active_users),
                        WithThousands(static_cast<uint64_t>(kpis.events)), 100.0 * kpis.stickiness);
   return fmt::format("Transaction KPIs {}: revenue {}, {} orders, {} customers\n", period,

@@ -117,10 +117,11 @@ nlohmann::ordered_json UserTimeline(const UsageLog& log, uint32_t user) {
     std::vector<std::string> features;
   };
   std::map<Day, DayFacts> days;
+  const RowCounts counts(log.usage);
   for (size_t row = 0; row < log.rows(); ++row) {
     if (log.usage.user[row] != user) continue;
     DayFacts& day = days[log.usage.day[row]];
-    day.events += log.usage.events[row];
+    day.events += counts[row];
     std::string feature(log.features[log.usage.feature[row]]);
     if (std::find(day.features.begin(), day.features.end(), feature) == day.features.end())
       day.features.push_back(std::move(feature));

@@ -14,12 +14,13 @@ void AddIngestOptions(CLI::App& command, IngestFlags& flags) {
                      "Field delimiter: ',', ';', 'tab' or '|' (default: detected)");
   command.add_option("--date-format", flags.options.read.date_format,
                      "auto (ISO or M/D/YYYY H:MM), iso, mdy, or a format such as '%d.%m.%Y %H:%M'");
-  command.add_option("--kind", flags.kind, "usage or transactions (default: from the header)");
+  command.add_option("--kind", flags.kind,
+                     "usage, events or transactions (default: from the header)");
   const std::array<std::pair<Role, const char*>, kRoleCount> kColumnFlags = {{
       {Role::kUser, "--user-col"},
       {Role::kSignup, "--signup-col"},
       {Role::kTime, "--time-col"},
-      {Role::kItem, "--item-col"},
+      {Role::kItem, "--item-col,--event-col"},
       {Role::kCount, "--count-col"},
       {Role::kPrice, "--price-col"},
       {Role::kAmount, "--amount-col"},
@@ -33,6 +34,12 @@ void AddIngestOptions(CLI::App& command, IngestFlags& flags) {
             flag, flags.columns[static_cast<size_t>(role)],
             fmt::format("Column holding the {} (maps exports of other shapes)", RoleName(role)))
         ->group("Column mapping");
+  command
+      .add_option("--where", flags.where,
+                  "Read only rows whose column holds this value, COLUMN=VALUE (repeatable, all "
+                  "must hold; e.g. --where lifecycle:transition=COMPLETE); rows left out are "
+                  "counted in the report")
+      ->group("Column mapping");
   std::string rule_names;
   for (CleaningRule rule : kAllCleaningRules)
     rule_names += fmt::format("{}{}", rule_names.empty() ? "" : ", ", CleaningRuleName(rule));
@@ -136,13 +143,22 @@ Status ResolveIngestOptions(IngestFlags& flags) {
   if (!flags.kind.empty()) {
     if (flags.kind == "usage")
       options.read.columns.kind = DataKind::kUsage;
+    else if (flags.kind == "events")
+      options.read.columns.kind = DataKind::kEvents;
     else if (flags.kind == "transactions")
       options.read.columns.kind = DataKind::kTransactions;
     else
       return Status(ErrorCode::kInvalidArgument,
-                    fmt::format("--kind '{}': expected usage or transactions", flags.kind));
+                    fmt::format("--kind '{}': expected usage, events or transactions", flags.kind));
   }
   options.read.columns.name = flags.columns;
+  for (const std::string& filter : flags.where) {
+    const size_t equals = filter.find('=');
+    if (equals == std::string::npos || equals == 0)
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("--where '{}': expected COLUMN=VALUE", filter));
+    options.read.columns.where.emplace_back(filter.substr(0, equals), filter.substr(equals + 1));
+  }
   for (const std::string& name : flags.skip_rules) {
     const std::optional<CleaningRule> rule = ParseCleaningRuleName(name);
     if (!rule)

@@ -8,17 +8,27 @@
 
 namespace growthlens {
 
-enum class DataKind : uint8_t { kUsage, kTransactions };
-/// "usage", "transactions".
+/// kEvents is a usage log at a finer grain (one row per event, with its time of day): it is
+/// held in the same UsageLog and runs the same analyses, so choices between usage-log and
+/// transaction behaviour (ByKind) give events the usage value. Only what is named or shown
+/// ("kind": "events", --kind events) tells the two apart, through DataKindName.
+enum class DataKind : uint8_t { kUsage, kTransactions, kEvents };
+/// "usage", "transactions", "events".
 const char* DataKindName(DataKind kind);
 
-/// The value for `kind`, one argument per kind: ByKind(kind, "users", "customers"). A new kind
-/// adds an argument, and every choice made by kind stops compiling until it says what the new
-/// kind gets.
+/// True for the kinds held in a UsageLog (usage and events).
+constexpr bool IsUsageKind(DataKind kind) {
+  return kind != DataKind::kTransactions;
+}
+
+/// The value for `kind`, one argument per log type: ByKind(kind, "users", "customers"); events
+/// take the usage value (see kEvents). A new log type adds an argument, and every choice made
+/// by kind stops compiling until it says what the new type gets.
 template <typename T>
 constexpr T ByKind(DataKind kind, T usage, T transactions) {
   switch (kind) {
     case DataKind::kUsage:
+    case DataKind::kEvents:
       return usage;
     case DataKind::kTransactions:
       return transactions;

@@ -21,6 +21,8 @@ const char* DataKindName(DataKind kind) {
       return "usage";
     case DataKind::kTransactions:
       return "transactions";
+    case DataKind::kEvents:
+      return "events";
   }
   return "unknown";
 }
@@ -28,7 +30,7 @@ const char* DataKindName(DataKind kind) {
 DatasetMemory UsageLog::Memory() const {
   DatasetMemory memory;
   memory.row_columns = RowBytesOf(usage.user) + RowBytesOf(usage.day) + RowBytesOf(usage.feature) +
-                       RowBytesOf(usage.events);
+                       RowBytesOf(usage.events) + RowBytesOf(usage.ms_of_day);
   memory.side_tables = BytesOf(user_signup);
   memory.dictionaries = users.MemoryBytes() + features.MemoryBytes();
   return memory;

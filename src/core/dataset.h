@@ -60,7 +60,7 @@ class Dataset {
   }
 
   DataKind kind() const {
-    return Visit([](const auto& log) { return std::decay_t<decltype(log)>::kKind; });
+    return Visit([](const auto& log) { return log.kind(); });
   }
   /// True when rows carry amounts (revenue analyses apply).
   bool HasRevenue() const {

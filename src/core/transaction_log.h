@@ -43,7 +43,6 @@ struct ItemTable {
 };
 
 struct TransactionLog {
-  static constexpr DataKind kKind = DataKind::kTransactions;
   static constexpr bool kHasRevenue = true;  // rows carry amounts (quantity x price)
 
   StringDictionary users;        // CustomerID
@@ -57,6 +56,7 @@ struct TransactionLog {
   OrderTable orders;
   ItemTable items;
 
+  DataKind kind() const { return DataKind::kTransactions; }
   size_t rows() const { return transactions.order.size(); }
   /// Quantity x unit price of a row (TotalAmount).
   double AmountOfRow(size_t row) const {

@@ -15,6 +15,7 @@ namespace growthlens {
 namespace {
 
 constexpr size_t kMaxExampleValueBytes = 80;
+constexpr int64_t kMillisPerDay = kSecondsPerDay * 1000;
 
 /// Interns a column's strings through two caches before the dictionary: the previous value
 /// (logs sorted by user or invoice repeat it on consecutive rows) and a small direct-mapped
@@ -204,10 +205,28 @@ class ChunkParser {
   static constexpr size_t kMaxPlainFields = 32;
 
   void AddRow(std::span<const std::string_view> fields) {
-    if (ByKind(mapping_.kind, true, false))
+    if (!mapping_.where.empty() && !PassesFilters(fields)) [[unlikely]]
+      return;
+    if (mapping_.kind == DataKind::kEvents)
+      AddEventRow(fields);
+    else if (ByKind(mapping_.kind, true, false))
       AddUsageRow(fields);
     else
       AddTransactionRow(fields);
+  }
+
+  // --where: a record whose column differs from the value is counted, with an example, not read.
+  [[gnu::noinline]] bool PassesFilters(std::span<const std::string_view> fields) {
+    for (const RowFilter& filter : mapping_.where) {
+      const std::string_view value = fields[static_cast<size_t>(filter.column)];
+      if (value == filter.value) continue;
+      ++out_.filtered_out;
+      if (out_.filtered_examples.size() < options_.max_examples)
+        out_.filtered_examples.push_back({line_, filter.name, Abbreviate(value),
+                                          fmt::format("--where {}={}", filter.name, filter.value)});
+      return false;
+    }
+    return true;
   }
 
   // Rows in [begin, end) judged from the line length of its first 64 KiB, with 5% to spare:
@@ -233,6 +252,7 @@ class ChunkParser {
       function(out_.day);
       function(out_.feature);
       function(out_.events);
+      if (mapping_.kind == DataKind::kEvents) function(out_.ms_of_day);
       return;
     }
     function(out_.invoice);
@@ -335,14 +355,24 @@ class ChunkParser {
   void AddUsageRow(std::span<const std::string_view> fields) {
     int32_t events = 0;
     if (!ReadCount(fields, events)) return;
-    const std::string_view user_text = Field(fields, Role::kUser);
-    const uint32_t user = user_text.empty() ? kNullCode : users_.Intern(user_text);
+    const uint32_t user = UserCode(fields);
     Day signup = kNoDay;
     if (mapping_.Has(Role::kSignup)) {
       const std::string_view signup_text = Field(fields, Role::kSignup);
       if (!signup_text.empty()) signup = ParseDay(signup_parser_, signup_text, Role::kSignup);
     }
     const Day day = ParseDay(time_parser_, Field(fields, Role::kTime), Role::kTime);
+    PutUsageRow(fields, user, signup, day, events);
+  }
+
+  uint32_t UserCode(std::span<const std::string_view> fields) {
+    const std::string_view user_text = Field(fields, Role::kUser);
+    return user_text.empty() ? kNullCode : users_.Intern(user_text);
+  }
+
+  // A usage or event row's columns but the time of day; returns its index.
+  size_t PutUsageRow(std::span<const std::string_view> fields, uint32_t user, Day signup, Day day,
+                     int32_t events) {
     // Codes past 65,535 wrap here, but the reader then refuses the file as a whole.
     const auto feature = static_cast<uint16_t>(features_.Intern(Field(fields, Role::kItem)));
     const size_t row = NextRow();
@@ -351,6 +381,30 @@ class ChunkParser {
     out_.day[row] = day;
     out_.feature[row] = feature;
     out_.events[row] = events;
+    return row;
+  }
+
+  // An event: its time to the millisecond, split into the UTC day and the time of day.
+  void AddEventRow(std::span<const std::string_view> fields) {
+    int32_t events = 0;
+    if (!ReadCount(fields, events)) return;
+    const uint32_t user = UserCode(fields);
+    const std::string_view time_text = Field(fields, Role::kTime);
+    const std::optional<int64_t> millis = options_.dates->ParseMillis(time_text);
+    Day day = kInvalidDay;
+    int32_t ms_of_day = 0;
+    if (millis) {
+      const int64_t day_of =
+          *millis >= 0 ? *millis / kMillisPerDay : (*millis - kMillisPerDay + 1) / kMillisPerDay;
+      // Days past Day's range are invalid (the cleaning rule's range is far narrower anyway).
+      if (day_of > INT32_MIN + 1 && day_of < INT32_MAX) {
+        day = static_cast<Day>(day_of);
+        ms_of_day = static_cast<int32_t>(*millis - day_of * kMillisPerDay);
+      }
+    }
+    if (day == kInvalidDay) [[unlikely]]
+      NoteUnparsableDate(time_text, Role::kTime);
+    out_.ms_of_day[PutUsageRow(fields, user, kNoDay, day, events)] = ms_of_day;
   }
 
   void AddTransactionRow(std::span<const std::string_view> fields) {

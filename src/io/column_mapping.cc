@@ -22,6 +22,17 @@ const std::vector<RoleAliases>& UsageAliases() {
   return kAliases;
 }
 
+// Event exports (Segment, Mixpanel, Amplitude, process logs): who, when, what, and how many.
+const std::vector<RoleAliases>& EventAliases() {
+  static const std::vector<RoleAliases> kAliases = {
+      {Role::kUser, {"userid", "distinctid", "user", "caseid"}},
+      {Role::kTime, {"timestamp", "eventtime", "time", "ts", "eventtimestamp"}},
+      {Role::kItem, {"event", "eventname", "eventtype", "activity"}},
+      {Role::kCount, {"count", "eventscount", "eventcount"}},
+  };
+  return kAliases;
+}
+
 const std::vector<RoleAliases>& RetailAliases() {
   static const std::vector<RoleAliases> kAliases = {
       {Role::kOrder, {"invoiceno", "invoice"}},
@@ -81,6 +92,8 @@ const char* SchemaDisplayName(SchemaName schema) {
   switch (schema) {
     case SchemaName::kUsageLog:
       return "usage log";
+    case SchemaName::kEventLog:
+      return "event log";
     case SchemaName::kOnlineRetail:
       return "Online Retail";
     case SchemaName::kOnlineRetailII:
@@ -150,14 +163,22 @@ Result<ColumnMapping> MapColumns(const std::vector<std::string>& header,
   ColumnMapping usage = EmptyMapping(header);
   const std::vector<std::string> usage_missing =
       ApplyAliases(UsageAliases(), normalized, {Role::kUser, Role::kTime, Role::kItem}, usage);
+  ColumnMapping events = EmptyMapping(header);
+  const std::vector<std::string> events_missing =
+      ApplyAliases(EventAliases(), normalized, {Role::kUser, Role::kTime, Role::kItem}, events);
   ColumnMapping retail = EmptyMapping(header);
   const std::vector<std::string> retail_missing = ApplyAliases(
       RetailAliases(), normalized,
       {Role::kOrder, Role::kItem, Role::kCount, Role::kTime, Role::kPrice, Role::kUser}, retail);
-  if (usage_missing.empty() && (!overrides.kind || ByKind(*overrides.kind, true, false))) {
+  if (usage_missing.empty() && (!overrides.kind || *overrides.kind == DataKind::kUsage)) {
     usage.kind = DataKind::kUsage;
     usage.schema = SchemaName::kUsageLog;
     return usage;
+  }
+  if (events_missing.empty() && (!overrides.kind || *overrides.kind == DataKind::kEvents)) {
+    events.kind = DataKind::kEvents;
+    events.schema = SchemaName::kEventLog;
+    return events;
   }
   if (retail_missing.empty() && (!overrides.kind || ByKind(*overrides.kind, false, true))) {
     retail.kind = DataKind::kTransactions;
@@ -169,11 +190,34 @@ Result<ColumnMapping> MapColumns(const std::vector<std::string>& header,
   return Status(
       ErrorCode::kSchemaError,
       fmt::format("cannot recognise the header as a usage log (user_id, signup_date, event_date, "
-                  "feature_name, events_count; missing {}) or as Online Retail transactions "
+                  "feature_name, events_count; missing {}), as events (user_id, timestamp, "
+                  "event[, count]; missing {}) or as Online Retail transactions "
                   "(InvoiceNo, StockCode, Description, Quantity, InvoiceDate, UnitPrice, "
-                  "CustomerID, Country; missing {}); {}. Map other exports with --user-col, "
-                  "--time-col, --item-col, --count-col, --price-col, --amount-col, --order-col",
-                  fmt::join(usage_missing, ", "), fmt::join(retail_missing, ", "), found));
+                  "CustomerID, Country; missing {}); {}. Map other exports with --kind, "
+                  "--user-col, --time-col, --item-col (--event-col), --count-col, --price-col, "
+                  "--amount-col, --order-col",
+                  fmt::join(usage_missing, ", "), fmt::join(events_missing, ", "),
+                  fmt::join(retail_missing, ", "), found));
+}
+
+Result<ColumnMapping> MapColumnsAndFilters(const std::vector<std::string>& header,
+                                           const ColumnOverrides& overrides) {
+  Result<ColumnMapping> mapping = MapColumns(header, overrides);
+  if (!mapping.ok()) return mapping;
+  std::vector<std::string> normalized;
+  for (const std::string& column_name : header)
+    normalized.push_back(NormalizeColumnName(column_name));
+  for (const auto& [name, value] : overrides.where) {
+    // The exact name first: "case:REG_DATE" and "case:reg_date" may both be there.
+    int column = FindColumn(header, name);
+    if (column == kUnmapped) column = FindColumn(normalized, NormalizeColumnName(name));
+    if (column == kUnmapped)
+      return Status(ErrorCode::kSchemaError,
+                    fmt::format("--where {}={}: no column '{}' in the header (found columns: {})",
+                                name, value, name, fmt::join(header, ", ")));
+    mapping->where.push_back({column, name, value});
+  }
+  return mapping;
 }
 
 }  // namespace growthlens

@@ -1,7 +1,8 @@
 #pragma once
 // Maps the columns of a CSV header onto the Dataset's roles. Known schemas are detected from
-// the header, case-, space- and underscore-insensitively: the usage log, UCI Online Retail and
-// Online Retail II. Any other export is mapped by naming its columns per role.
+// the header, case-, space- and underscore-insensitively: the usage log, event logs
+// (user_id/distinct_id, timestamp/time/event_time/ts, event/event_name[, count]), UCI Online
+// Retail and Online Retail II. Any other export is mapped by naming its columns per role.
 
 #include <array>
 #include <optional>
@@ -32,14 +33,22 @@ const char* RoleName(Role role);
 inline constexpr int kUnmapped = -1;
 
 /// Which schema a header was recognised as.
-enum class SchemaName { kUsageLog, kOnlineRetail, kOnlineRetailII, kCustom };
+enum class SchemaName { kUsageLog, kEventLog, kOnlineRetail, kOnlineRetailII, kCustom };
 const char* SchemaDisplayName(SchemaName schema);
+
+/// A row filter: only rows whose column `column` holds exactly `value` are read (--where).
+struct RowFilter {
+  int column = kUnmapped;  // header index
+  std::string name;        // as the user gave it, for the report: "lifecycle:transition"
+  std::string value;
+};
 
 struct ColumnMapping {
   DataKind kind = DataKind::kUsage;
   SchemaName schema = SchemaName::kCustom;
   std::array<int, kRoleCount> column{};  // header index per role, or kUnmapped
   std::vector<std::string> header;       // the header's names as written
+  std::vector<RowFilter> where;          // every filter must hold for a row to be read
 
   int operator[](Role role) const { return column[static_cast<size_t>(role)]; }
   bool Has(Role role) const { return (*this)[role] != kUnmapped; }
@@ -51,6 +60,8 @@ struct ColumnMapping {
 struct ColumnOverrides {
   std::array<std::string, kRoleCount> name;
   std::optional<DataKind> kind;
+  /// --where COLUMN=VALUE filters, (column name, value); they apply to any schema.
+  std::vector<std::pair<std::string, std::string>> where;
   bool Any() const;
 };
 
@@ -61,5 +72,8 @@ std::string NormalizeColumnName(std::string_view name);
 /// missing columns and what was found.
 Result<ColumnMapping> MapColumns(const std::vector<std::string>& header,
                                  const ColumnOverrides& overrides);
+/// MapColumns, then the --where filters' columns found in the header (or an error naming them).
+Result<ColumnMapping> MapColumnsAndFilters(const std::vector<std::string>& header,
+                                           const ColumnOverrides& overrides);
 
 }  // namespace growthlens

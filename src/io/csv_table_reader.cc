@@ -86,6 +86,13 @@ void CountIssues(StagedTable& table, uint64_t header_lines, size_t max_examples)
     const uint64_t example_offset = chunk_idx == 0 ? 0 : lines_before;
     table.records += chunk.records;
     table.blank_lines += chunk.blank_lines;
+    table.filtered_out += chunk.filtered_out;
+    for (RowExample& example : chunk.filtered_examples) {
+      example.line += example_offset;
+      if (table.filtered_examples.size() < max_examples)
+        table.filtered_examples.push_back(std::move(example));
+    }
+    chunk.filtered_examples.clear();
     if (table.first_open_quote.line == 0 && chunk.first_open_quote.line != 0) {
       table.first_open_quote = std::move(chunk.first_open_quote);
       table.first_open_quote.line += example_offset;
@@ -138,7 +145,7 @@ Result<std::optional<CsvReadResult>> ReadText(const InputBuffer& input, const st
     while (!field.empty() && field.back() == ' ') field.remove_suffix(1);
     header.emplace_back(field);
   }
-  Result<ColumnMapping> mapping = MapColumns(header, options.columns);
+  Result<ColumnMapping> mapping = MapColumnsAndFilters(header, options.columns);
   if (!mapping.ok()) return mapping.status().WithContext(fmt::format("{} line 1", name));
   Result<DateParser> dates = DateParser::FromSpec(options.date_format);
   if (!dates.ok()) return dates.status();

@@ -42,8 +42,42 @@ class BufferedFile {
   std::string buffer_;
 };
 
-bool WriteRows(const UsageLog& dataset, BufferedFile& file) {
+// "2024-03-05T14:03:22.417Z": the UTC time an event log's row stands for.
+void AppendEventTime(Day day, int32_t ms_of_day, std::string& out) {
+  char date[10];
+  out.append(date, WriteDate(day, date));
+  const int32_t seconds = ms_of_day / 1000;
+  out += fmt::format("T{:02}:{:02}:{:02}.{:03}Z", seconds / 3600, seconds / 60 % 60, seconds % 60,
+                     ms_of_day % 1000);
+}
+
+// Events as the events reader reads them back: user_id,timestamp,event[,count].
+bool WriteEventRows(const UsageLog& dataset, BufferedFile& file) {
   std::string& out = file.buffer();
+  const UsageColumns& usage = dataset.usage;
+  const bool counts = !usage.events.empty();
+  out += counts ? "user_id,timestamp,event,count\n" : "user_id,timestamp,event\n";
+  for (size_t row = 0; row < dataset.rows(); ++row) {
+    const uint32_t user = usage.user[row];
+    if (user != kNullCode) AppendCsvField(dataset.users[user], out);
+    out.push_back(',');
+    AppendEventTime(usage.day[row], usage.ms_of_day.empty() ? 0 : usage.ms_of_day[row], out);
+    out.push_back(',');
+    AppendCsvField(dataset.features[usage.feature[row]], out);
+    if (counts) {
+      out.push_back(',');
+      AppendInteger(usage.events[row], out);
+    }
+    out.push_back('\n');
+    if (!file.MaybeFlush()) return false;
+  }
+  return true;
+}
+
+bool WriteRows(const UsageLog& dataset, BufferedFile& file) {
+  if (dataset.grain == UsageGrain::kEvent) return WriteEventRows(dataset, file);
+  std::string& out = file.buffer();
+  const RowCounts counts(dataset.usage);
   out += "user_id,signup_date,event_date,feature_name,events_count\n";
   const UsageColumns& usage = dataset.usage;
   char date[10];
@@ -58,7 +92,7 @@ bool WriteRows(const UsageLog& dataset, BufferedFile& file) {
     out.push_back(',');
     AppendCsvField(dataset.features[usage.feature[row]], out);
     out.push_back(',');
-    AppendInteger(usage.events[row], out);
+    AppendInteger(counts[row], out);
     out.push_back('\n');
     if (!file.MaybeFlush()) return false;
   }

@@ -39,8 +39,10 @@ std::optional<Timestamp> Compose(int year, int month, int day, int hour, int min
          minute * 60 + second;
 }
 
-// Optional ":SS[.fff]" after HH:MM; advances pos.
-bool ReadSecondsAndFraction(std::string_view text, size_t& pos, int& second) {
+// Optional ":SS[.fff]" after HH:MM; advances pos. `millis` gets the fraction's first three
+// digits (the rest are dropped).
+bool ReadSecondsAndFraction(std::string_view text, size_t& pos, int& second,
+                            int* millis = nullptr) {
   second = 0;
   if (pos < text.size() && text[pos] == ':') {
     ++pos;
@@ -48,11 +50,32 @@ bool ReadSecondsAndFraction(std::string_view text, size_t& pos, int& second) {
     if (pos < text.size() && (text[pos] == '.' || text[pos] == ',')) {
       ++pos;
       const size_t fraction_start = pos;
-      while (pos < text.size() && IsDigit(text[pos])) ++pos;
+      int fraction = 0;
+      while (pos < text.size() && IsDigit(text[pos])) {
+        if (pos - fraction_start < 3) fraction = fraction * 10 + (text[pos] - '0');
+        ++pos;
+      }
       if (pos == fraction_start) return false;
+      for (size_t digits = pos - fraction_start; digits < 3; ++digits) fraction *= 10;
+      if (millis != nullptr) *millis = fraction;
     }
   }
   return true;
+}
+
+// Epoch seconds below this, milliseconds from it: 1e11 seconds is the year 5138, 1e11
+// milliseconds is March 1973, so the two ranges real logs use never meet.
+constexpr int64_t kEpochMillisFrom = 100'000'000'000;
+
+// "1709647402" (seconds) or "1709647402417" (milliseconds), as milliseconds.
+std::optional<int64_t> ParseEpochMillis(std::string_view text) {
+  if (text.empty() || text.size() > 16) return std::nullopt;
+  int64_t value = 0;
+  for (const char c : text) {
+    if (!IsDigit(c)) return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return value >= kEpochMillisFrom ? value : value * 1000;
 }
 
 constexpr const char* kMonthAbbreviations[12] = {"jan", "feb", "mar", "apr", "may", "jun",
@@ -61,8 +84,15 @@ constexpr const char* kMonthAbbreviations[12] = {"jan", "feb", "mar", "apr", "ma
 }  // namespace
 
 std::optional<Timestamp> ParseIsoTimestamp(std::string_view text) {
+  const std::optional<int64_t> millis = ParseIsoMillis(text);
+  if (!millis) return std::nullopt;
+  // Floor: fractions of a second are dropped, before the epoch too.
+  return *millis >= 0 ? *millis / 1000 : (*millis - 999) / 1000;
+}
+
+std::optional<int64_t> ParseIsoMillis(std::string_view text) {
   size_t pos = 0;
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, millis = 0;
   if (!ReadFixedDigits(text, pos, 4, year) || pos >= text.size() || text[pos++] != '-' ||
       !ReadFixedDigits(text, pos, 2, month) || pos >= text.size() || text[pos++] != '-' ||
       !ReadFixedDigits(text, pos, 2, day))
@@ -72,7 +102,8 @@ std::optional<Timestamp> ParseIsoTimestamp(std::string_view text) {
     if (text[pos] != ' ' && text[pos] != 'T') return std::nullopt;
     ++pos;
     if (!ReadFixedDigits(text, pos, 2, hour) || pos >= text.size() || text[pos++] != ':' ||
-        !ReadFixedDigits(text, pos, 2, minute) || !ReadSecondsAndFraction(text, pos, second))
+        !ReadFixedDigits(text, pos, 2, minute) ||
+        !ReadSecondsAndFraction(text, pos, second, &millis))
       return std::nullopt;
     if (pos < text.size() && text[pos] == 'Z') {
       ++pos;
@@ -88,7 +119,7 @@ std::optional<Timestamp> ParseIsoTimestamp(std::string_view text) {
   }
   const std::optional<Timestamp> local = Compose(year, month, day, hour, minute, second);
   if (!local) return std::nullopt;
-  return *local - offset_seconds;
+  return (*local - offset_seconds) * 1000 + millis;
 }
 
 std::optional<Timestamp> ParseMonthDayYear(std::string_view text) {
@@ -151,6 +182,17 @@ std::optional<Timestamp> DateParser::Parse(std::string_view text) const {
       return ParseMonthDayYear(text);
   }
   return std::nullopt;
+}
+
+std::optional<int64_t> DateParser::ParseMillis(std::string_view text) const {
+  if (mode_ == Mode::kAuto || mode_ == Mode::kIso) {
+    if (text.size() >= 10 && text[4] == '-') return ParseIsoMillis(text);
+    if (std::optional<int64_t> epoch = ParseEpochMillis(text)) return epoch;
+    if (mode_ == Mode::kIso) return std::nullopt;
+  }
+  const std::optional<Timestamp> seconds = Parse(text);
+  if (!seconds) return std::nullopt;
+  return *seconds * 1000;
 }
 
 std::optional<Timestamp> DateParser::ParseCustom(std::string_view text) const {

@@ -23,6 +23,11 @@ class DateParser {
   /// one are taken as they are. Fractions of a second are dropped.
   std::optional<Timestamp> Parse(std::string_view text) const;
 
+  /// Milliseconds since the epoch in UTC, for event times: everything Parse() reads (to the
+  /// millisecond for ISO fractions), and in auto/iso mode epoch numbers too, seconds or
+  /// milliseconds told apart by magnitude (from 1e11 on, milliseconds).
+  std::optional<int64_t> ParseMillis(std::string_view text) const;
+
   /// True when plain ISO dates ("2025-03-17") parse as themselves under this parser.
   bool AcceptsIso() const { return mode_ == Mode::kAuto || mode_ == Mode::kIso; }
 
@@ -39,6 +44,8 @@ class DateParser {
 
 /// ISO 8601 date with optional time and offset; exposed for the fast path and tests.
 std::optional<Timestamp> ParseIsoTimestamp(std::string_view text);
+/// The same to the millisecond (fraction digits past three are dropped).
+std::optional<int64_t> ParseIsoMillis(std::string_view text);
 /// "M/D/YYYY[ H:MM[:SS]]".
 std::optional<Timestamp> ParseMonthDayYear(std::string_view text);
 

@@ -48,12 +48,13 @@ struct StagedDictionaries {
 struct StagedChunk {
   RowLines lines;  // physical line of each row (chunk-relative until the merge)
 
-  // Usage logs.
+  // Usage logs and events (an event's name is its feature; a missing count stages as 1).
   Column<uint32_t> user;     // kNullCode when empty
   Column<Day> signup;        // kNoDay when absent, kInvalidDay when unparsable
   Column<Day> day;           // kInvalidDay when unparsable
   Column<uint16_t> feature;  // features beyond 65,535 are refused by the reader
   Column<int32_t> events;
+  Column<int32_t> ms_of_day;  // events only: UTC milliseconds since midnight
 
   // Transactions (user holds the customer).
   Column<uint32_t> invoice, stock_code, description, country;
@@ -63,8 +64,10 @@ struct StagedChunk {
 
   StagedDictionaries dictionaries;  // chunk-local until the merge, then emptied
 
-  uint64_t records = 0;  // data records seen (rows + malformed), blank lines excluded
+  uint64_t records = 0;  // data records seen (rows + malformed + filtered), blank lines excluded
   uint64_t blank_lines = 0;
+  uint64_t filtered_out = 0;  // well-formed records a --where filter left out
+  std::vector<RowExample> filtered_examples;
   uint64_t newlines = 0;      // line breaks consumed, to place the next chunk's lines
   bool invalid_utf8 = false;  // the text was not UTF-8: this chunk's parse is void
   std::array<uint64_t, kParseIssueCount> issue_counts{};
@@ -91,6 +94,8 @@ struct StagedTable {
 
   uint64_t records = 0;
   uint64_t blank_lines = 0;
+  uint64_t filtered_out = 0;  // left out by --where, first examples in file order
+  std::vector<RowExample> filtered_examples;
   std::array<uint64_t, kParseIssueCount> issue_counts{};
   std::array<std::vector<RowExample>, kParseIssueCount>
       issue_examples;            // first ones, in file order

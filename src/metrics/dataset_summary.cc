@@ -17,10 +17,11 @@ void SummarizeKind(const UsageLog& dataset, DatasetSummary& summary) {
   std::vector<std::vector<uint8_t>> used_wide;
   const bool narrow = feature_count <= 64;
   if (!narrow) used_wide.assign(dataset.users.size(), std::vector<uint8_t>(feature_count, 0));
+  const RowCounts counts(usage);
   for (size_t row = 0; row < usage.user.size(); ++row) {
     const uint16_t feature = usage.feature[row];
-    events[feature] += usage.events[row];
-    summary.total_events += usage.events[row];
+    events[feature] += counts[row];
+    summary.total_events += counts[row];
     const uint32_t user = usage.user[row];
     if (user == kNullCode) continue;
     if (narrow)
@@ -61,7 +62,7 @@ void SummarizeKind(const TransactionLog& dataset, DatasetSummary& summary) {
 template <typename Log>
 DatasetSummary SummarizeLog(const Log& dataset) {
   DatasetSummary summary;
-  summary.kind = Log::kKind;
+  summary.kind = dataset.kind();
   summary.rows = dataset.rows();
   summary.memory = dataset.Memory();
   std::vector<uint8_t> has_row(dataset.users.size(), 0);

@@ -59,6 +59,7 @@ FeatureReport ComputeFeatureReport(const UsageLog& dataset, const UserRows& by_u
                                    const UsageFilter& filter, unsigned threads) {
   const size_t features = dataset.features.size();
   const std::vector<uint8_t> feature_kept = KeptFeatures(dataset, filter);
+  const RowCounts row_counts(dataset.usage);
   FeatureTotals initial{std::vector<int64_t>(features, 0), std::vector<uint64_t>(features, 0),
                         std::vector<uint64_t>(features, 0), 0};
   const std::vector<FeatureTotals> partials = ForEachUserChunk(
@@ -72,7 +73,7 @@ FeatureReport ComputeFeatureReport(const UsageLog& dataset, const UserRows& by_u
             if (!filter.Keeps(dataset, row, feature_kept)) return;
             any = true;
             const uint16_t feature = dataset.usage.feature[row];
-            counts.events[feature] += dataset.usage.events[row];
+            counts.events[feature] += row_counts[row];
             if (used_by[feature] != group) {
               used_by[feature] = static_cast<uint32_t>(group);
               ++counts.users[feature];
@@ -130,6 +131,7 @@ FeatureSeries ComputeFeatureSeries(const UsageLog& dataset, const UserRows& by_u
   if (last_day < first_day) return series;
   const size_t features = dataset.features.size();
   const std::vector<uint8_t> feature_kept = KeptFeatures(dataset, filter);
+  const RowCounts row_counts(dataset.usage);
   const BucketTable bucket_of(first_day, last_day, granularity);
   const int32_t first_bucket = bucket_of(first_day);
   const auto buckets = static_cast<size_t>(bucket_of(last_day) - first_bucket + 1);
@@ -146,7 +148,7 @@ FeatureSeries ComputeFeatureSeries(const UsageLog& dataset, const UserRows& by_u
             const auto bucket =
                 static_cast<size_t>(bucket_of(dataset.usage.day[row]) - first_bucket);
             const size_t cell = feature * buckets + bucket;
-            counts.events[cell] += dataset.usage.events[row];
+            counts.events[cell] += row_counts[row];
             counts.users[cell] += feature_buckets.Insert(FeatureSlotKey(feature, bucket));
           });
         }
@@ -203,6 +205,7 @@ std::vector<std::vector<double>> FeatureCorrelation(const UsageLog& dataset,
                                                     const UsageFilter& filter, unsigned threads) {
   const size_t features = dataset.features.size();
   const std::vector<uint8_t> feature_kept = KeptFeatures(dataset, filter);
+  const RowCounts row_counts(dataset.usage);
   // The user x feature pivot of total events, one row per group; `kept` marks the groups with
   // a kept row (pandas' pivot has rows only for them).
   Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> pivot =
@@ -215,7 +218,7 @@ std::vector<std::vector<double>> FeatureCorrelation(const UsageLog& dataset,
         if (!filter.Keeps(dataset, row, feature_kept)) return;
         kept[group] = 1;
         pivot(static_cast<Eigen::Index>(group), dataset.usage.feature[row]) +=
-            static_cast<double>(dataset.usage.events[row]);
+            static_cast<double>(row_counts[row]);
       });
   });
   std::vector<Eigen::Index> kept_rows;

@@ -42,7 +42,7 @@ void UsageKpisFromGrid(const ActivityGrid& grid, const PeriodCounts& period, Kpi
 
 Kpis ComputeKpis(const UsageLog& dataset, const UsageRollup& rollup) {
   Kpis kpis;
-  kpis.kind = DataKind::kUsage;
+  kpis.kind = dataset.kind();
   kpis.from = rollup.first_day();
   kpis.to = rollup.last_day();
   kpis.rows = dataset.rows();
@@ -58,7 +58,7 @@ namespace {
 template <typename Log>
 Kpis KpisOfRows(const Dataset& whole, const Log& dataset, const KpiOptions& options) {
   Kpis kpis;
-  kpis.kind = Log::kKind;
+  kpis.kind = dataset.kind();
   Day first = INT32_MAX, last = INT32_MIN;
   std::vector<uint8_t> any_row(dataset.users.size(), 0);
   for (size_t row = 0; row < dataset.rows(); ++row) {
@@ -76,6 +76,12 @@ Kpis KpisOfRows(const Dataset& whole, const Log& dataset, const KpiOptions& opti
 
   std::vector<uint8_t> active(dataset.users.size(), 0);
   CompensatedSum revenue;
+  const auto counts = [&] {
+    if constexpr (Log::kHasRevenue)
+      return 0;
+    else
+      return RowCounts(dataset.usage);
+  }();
   for (size_t row = 0; row < dataset.rows(); ++row) {
     const Day day = DayOfRow(dataset, row);
     if (day < kpis.from || day > kpis.to) continue;
@@ -85,7 +91,7 @@ Kpis KpisOfRows(const Dataset& whole, const Log& dataset, const KpiOptions& opti
     if constexpr (Log::kHasRevenue)
       revenue.Add(dataset.AmountOfRow(row));
     else
-      kpis.events += dataset.usage.events[row];
+      kpis.events += counts[row];
   }
   kpis.active_users = static_cast<uint64_t>(std::count(active.begin(), active.end(), 1));
   const auto active_users = static_cast<double>(kpis.active_users);

@@ -235,8 +235,8 @@ RfmTable ComputeRfm(const Dataset& dataset, const RfmOptions& options) {
         const UsageColumns& rows = log.usage;
         const auto [first, last] = std::minmax_element(rows.day.begin(), rows.day.end());
         std::vector<int64_t> events(log.users.size(), 0);
-        for (size_t row = 0; row < rows.user.size(); ++row)
-          events[rows.user[row]] += rows.events[row];
+        const RowCounts counts(rows);
+        for (size_t row = 0; row < rows.user.size(); ++row) events[rows.user[row]] += counts[row];
         return UsageRfm(log.users, ActivityGrid(dataset, *first, *last), events, options);
       },
       [&](const TransactionLog& log) { return TransactionRfm(log, options); }});

@@ -20,13 +20,17 @@ UsageLog RowsBetween(const UsageLog& log, Day first, Day last) {
   to.user.reserve(kept);
   to.day.reserve(kept);
   to.feature.reserve(kept);
-  to.events.reserve(kept);
+  // Optional columns (counts, times of day) stay empty when the log has none.
+  const bool counts = !rows.events.empty(), times = !rows.ms_of_day.empty();
+  if (counts) to.events.reserve(kept);
+  if (times) to.ms_of_day.reserve(kept);
   for (size_t row = 0; row < rows.day.size(); ++row) {
     if (!inside(rows.day[row])) continue;
     to.user.push_back(rows.user[row]);
     to.day.push_back(rows.day[row]);
     to.feature.push_back(rows.feature[row]);
-    to.events.push_back(rows.events[row]);
+    if (counts) to.events.push_back(rows.events[row]);
+    if (times) to.ms_of_day.push_back(rows.ms_of_day[row]);
   }
   return out;
 }

@@ -131,6 +131,7 @@ UsageRollup::UsageRollup(const UsageLog& dataset, const UserRows& by_user,
   initial.series_events.assign(features * buckets, 0);
   initial.series_users.assign(features * buckets, 0);
 
+  const RowCounts row_counts(rows);
   const std::vector<PassCounts> partials = ForEachUserChunk(
       by_user, threads, initial, [&](PassCounts& counts, size_t first, size_t end) {
         UserScratch scratch(features, words);
@@ -138,8 +139,8 @@ UsageRollup::UsageRollup(const UsageLog& dataset, const UserRows& by_user,
           by_user.ForEachRow(group, [&](uint32_t row) {
             const uint16_t feature = rows.feature[row];
             const auto offset = static_cast<size_t>(rows.day[row] - span.first);
-            scratch.Add(feature, offset, rows.events[row], group);
-            counts.series_events[feature * buckets + bucket_of_offset[offset]] += rows.events[row];
+            scratch.Add(feature, offset, row_counts[row], group);
+            counts.series_events[feature * buckets + bucket_of_offset[offset]] += row_counts[row];
           });
           const uint32_t user = by_user.user(group);
           const std::span<uint64_t> user_days = days_.UserWords(user);

@@ -89,9 +89,10 @@ WindowOutcomes ComputeWindowOutcomes(const Dataset& dataset, const OutcomeWindow
                      out.active_days[user] = static_cast<int32_t>(grid.ActiveDays(user));
                    out.events.assign(users, 0);
                    const UsageColumns& rows = log.usage;
+                   const RowCounts counts(rows);
                    for (size_t row = 0; row < rows.day.size(); ++row)
                      if (rows.day[row] >= window.first && rows.day[row] <= window.last)
-                       out.events[rows.user[row]] += rows.events[row];
+                       out.events[rows.user[row]] += counts[row];
                    return out;
                  },
                  [&](const TransactionLog& log) { return TransactionOutcomes(log, window); }});

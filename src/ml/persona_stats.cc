@@ -152,6 +152,7 @@ std::vector<std::vector<int64_t>> EventsByPersonaAndFeature(
   constexpr size_t kRowsPerSlice = size_t{1} << 20;
   const size_t slices = (dataset.rows() + kRowsPerSlice - 1) / kRowsPerSlice;
   std::vector<std::vector<int64_t>> slice_events(slices);
+  const RowCounts row_counts(dataset.usage);
   ParallelFor(slices, threads, [&](size_t slice) {
     std::vector<int64_t>& counts = slice_events[slice];
     counts.assign(k * features, 0);
@@ -160,7 +161,7 @@ std::vector<std::vector<int64_t>> EventsByPersonaAndFeature(
       const int32_t persona = persona_of_user[dataset.usage.user[row]];
       if (persona >= 0)
         counts[static_cast<size_t>(persona) * features + dataset.usage.feature[row]] +=
-            dataset.usage.events[row];
+            row_counts[row];
     }
   });
   std::vector<std::vector<int64_t>> events(k, std::vector<int64_t>(features, 0));

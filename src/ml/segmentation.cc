@@ -160,11 +160,11 @@ Result<FeatureMatrix> SegmentationFeatures(const Dataset& dataset, const RfmTabl
   const FeatureMatrix base = RfmFeatures(rfm);
   for (size_t idx = 0; idx < rfm.size(); ++idx)
     for (size_t col = 0; col < kRfmFeatureCount; ++col) x(idx, col) = base(idx, col);
+  const RowCounts counts(log.usage);
   for (size_t row = 0; row < log.rows(); ++row) {
     const uint32_t idx = row_of_user[log.usage.user[row]];
     if (idx != UINT32_MAX)
-      x(idx, kRfmFeatureCount + log.usage.feature[row]) +=
-          static_cast<double>(log.usage.events[row]);
+      x(idx, kRfmFeatureCount + log.usage.feature[row]) += static_cast<double>(counts[row]);
   }
   for (size_t idx = 0; idx < rfm.size(); ++idx) {
     const double total = rfm.monetary[idx];  // the user's events

@@ -266,6 +266,10 @@ Result<CleanedData> CleanStagedTable(CsvReadResult&& read, const CleaningOptions
   }
   report.records = table.records;
   report.blank_lines = table.blank_lines;
+  report.filtered_out = table.filtered_out;
+  report.filtered_examples = std::move(table.filtered_examples);
+  for (const RowFilter& filter : table.mapping.where)
+    report.where.push_back(filter.name + "=" + filter.value);
   report.malformed = table.issue_counts;
   report.malformed_examples = table.issue_examples;
   for (CleaningRule rule : kAllCleaningRules) {

@@ -28,8 +28,11 @@ struct CleaningReport {
   SchemaName schema = SchemaName::kCustom;
   std::vector<std::pair<std::string, std::string>> columns;  // role -> header name, mapped only
 
-  uint64_t records = 0;      // data records read (header and blank lines excluded)
-  uint64_t blank_lines = 0;  // skipped, not rows
+  uint64_t records = 0;       // data records read (header and blank lines excluded)
+  uint64_t blank_lines = 0;   // skipped, not rows
+  uint64_t filtered_out = 0;  // records a --where filter left out (counted in records)
+  std::vector<RowExample> filtered_examples;
+  std::vector<std::string> where;  // the filters, "COLUMN=VALUE"
   std::array<uint64_t, kParseIssueCount> malformed{};
   std::array<std::vector<RowExample>, kParseIssueCount> malformed_examples;
   std::array<RuleOutcome, kCleaningRuleCount> rules;

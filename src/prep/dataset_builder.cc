@@ -118,12 +118,39 @@ void BuildUsage(StagedTable& table, const std::vector<std::vector<uint8_t>>& sta
   };
   auto same = [](auto value) { return value; };
   build_column(columns.day, &StagedChunk::day, same);
-  build_column(columns.events, &StagedChunk::events, same);
+  // Events without a count column staged 1 on every row; the log keeps no column for them.
+  if (table.mapping.kind == DataKind::kEvents && !table.mapping.Has(Role::kCount)) {
+    for (StagedChunk& chunk : table.chunks) Column<int32_t>().swap(chunk.events);
+  } else {
+    build_column(columns.events, &StagedChunk::events, same);
+  }
+  if (table.mapping.kind == DataKind::kEvents)
+    build_column(columns.ms_of_day, &StagedChunk::ms_of_day, same);
   build_column(columns.feature, &StagedChunk::feature,
                [&](uint16_t feature) { return static_cast<uint16_t>(feature_remap[feature]); });
   // The user column last: chunks' rows() count it, and the slices above need them.
   build_column(columns.user, &StagedChunk::user,
                [&](uint32_t user) { return user == kNullCode ? kNullCode : user_remap[user]; });
+}
+
+// An event log's signups: each user's first day with a sign-up event ("sign_up", "signup",
+// "Sign Up": any case and separators). Users without one keep kNoDay, as usage logs without a
+// signup column do.
+void SignupsFromEvents(UsageLog& log) {
+  std::vector<uint8_t> is_signup(log.features.size(), 0);
+  bool any = false;
+  for (uint32_t code = 0; code < log.features.size(); ++code) {
+    is_signup[code] = NormalizeColumnName(log.features[code]) == "signup" ? 1 : 0;
+    any = any || is_signup[code] != 0;
+  }
+  if (!any) return;
+  const UsageColumns& rows = log.usage;
+  for (size_t row = 0; row < log.rows(); ++row) {
+    const uint32_t user = rows.user[row];
+    if (!is_signup[rows.feature[row]] || user == kNullCode) continue;
+    Day& signup = log.user_signup[user];
+    signup = signup == kNoDay ? rows.day[row] : std::min(signup, rows.day[row]);
+  }
 }
 
 }  // namespace
@@ -205,9 +232,12 @@ BuildOutcome BuildDataset(StagedTable& table, const std::vector<std::vector<uint
                           const KeptRows& kept, unsigned threads) {
   BuildOutcome outcome;
   switch (table.mapping.kind) {
-    case DataKind::kUsage: {
+    case DataKind::kUsage:
+    case DataKind::kEvents: {
       UsageLog log;
+      log.grain = table.mapping.kind == DataKind::kEvents ? UsageGrain::kEvent : UsageGrain::kDay;
       BuildUsage(table, status, kept, threads, log, outcome.signup_conflicts);
+      if (log.grain == UsageGrain::kEvent) SignupsFromEvents(log);
       outcome.dataset = std::move(log);
       break;
     }

@@ -35,14 +35,14 @@ void SendStatusError(httplib::Response& response, const Status& status) {
 }
 
 std::string KindName(DataKind kind) {
-  return DataKindName(kind);
+  return ByKind<const char*>(kind, "usage", "transactions");
 }
 
 nlohmann::ordered_json DatasetJson(const HeldDataset& held) {
   const Dataset& dataset = held.data->dataset;
   nlohmann::ordered_json json;
   json["name"] = KindName(held.kind());
-  json["kind"] = KindName(held.kind());
+  json["kind"] = DataKindName(held.kind());  // "events" for an event log held as the usage data
   json["source"] = held.source;
   json["rows"] = dataset.rows();
   json["users"] = dataset.users().size();

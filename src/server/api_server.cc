@@ -71,13 +71,14 @@ Reply<HeldPtr> PickDataset(const Holdings& holdings, DataNeed need,
                            std::optional<std::string> asked) {
   std::optional<DataKind> kind;
   if (asked) {
-    if (*asked == "usage") {
+    if (*asked == "usage" || *asked == "events") {  // an event log is held as the usage data
       kind = DataKind::kUsage;
     } else if (*asked == "transactions") {
       kind = DataKind::kTransactions;
     } else {
       return MakeError(
-          400, fmt::format("parameter 'dataset': '{}' is not usage or transactions", *asked),
+          400,
+          fmt::format("parameter 'dataset': '{}' is not usage, events or transactions", *asked),
           "dataset");
     }
   } else if (need == DataNeed::kUsage) {

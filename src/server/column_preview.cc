@@ -68,6 +68,7 @@ std::string MappingNeededJson(const std::string& message, const ColumnPreview& p
   // What each kind needs (required) and can use (optional), by role.
   body["roles"] = {
       {"usage", {{"required", {"user", "time", "item"}}, {"optional", {"signup", "count"}}}},
+      {"events", {{"required", {"user", "time", "item"}}, {"optional", {"count"}}}},
       {"transactions",
        {{"required", {"user", "time", "price"}},
         {"optional", {"order", "item", "count", "amount", "description", "country"}}}},

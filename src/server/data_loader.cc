@@ -72,7 +72,7 @@ Result<HeldPtr> LoadDataset(const std::string& path, const std::string& source,
   // One directory per kind and file: a usage log and transactions of the same name (or an
   // earlier upload whose name starts like this one) never mix their tables.
   held->processed_dir =
-      (std::filesystem::path(ProcessedDir(settings)) / DataKindName(held->kind()) / held->stem)
+      (std::filesystem::path(ProcessedDir(settings)) / KindName(held->kind()) / held->stem)
           .string();
 
   // What `growthlens analyze --format json --quiet --output-dir DIR` does; the typed results are

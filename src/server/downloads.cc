@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "app/json_text.h"
+#include "server/api_responses.h"
 
 namespace growthlens::server {
 
@@ -44,7 +45,7 @@ std::vector<DownloadFile> ListDownloads(const Holdings& holdings) {
                          holdings.usage->stem == holdings.transactions->stem;
   for (const HeldPtr& held : {holdings.usage, holdings.transactions}) {
     if (!held) continue;
-    const std::string kind = DataKindName(held->kind());
+    const std::string kind = KindName(held->kind());
     std::error_code error;
     for (const auto& entry : std::filesystem::directory_iterator(held->processed_dir, error)) {
       const std::string name = entry.path().filename().string();
@@ -99,7 +100,7 @@ Result<std::string> BuildReport(const Holdings& holdings, std::string_view page,
     if (!held) continue;
     nlohmann::ordered_json analysis = nlohmann::ordered_json::parse(held->analysis_json);
     analysis["source"] = held->source;
-    report["datasets"][DataKindName(held->kind())] = std::move(analysis);
+    report["datasets"][KindName(held->kind())] = std::move(analysis);
   }
   std::string html(page);
   if (!ReplaceOnce(html, "/*GROWTHLENS_PLOTLY*/", ScriptSafe(std::string(plotly))) ||

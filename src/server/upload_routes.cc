@@ -28,10 +28,11 @@ Reply<std::optional<DataKind>> KindOf(QueryParams& params) {
   const std::optional<std::string> asked = TakeParam(params, "kind");
   if (!asked || *asked == "auto") return std::optional<DataKind>();
   if (*asked == "usage") return std::optional<DataKind>(DataKind::kUsage);
+  if (*asked == "events") return std::optional<DataKind>(DataKind::kEvents);
   if (*asked == "transactions") return std::optional<DataKind>(DataKind::kTransactions);
-  return MakeError(400,
-                   fmt::format("parameter 'kind': '{}' is not auto, usage or transactions", *asked),
-                   "kind");
+  return MakeError(
+      400, fmt::format("parameter 'kind': '{}' is not auto, usage, events or transactions", *asked),
+      "kind");
 }
 
 /// The columns an upload names per role (`user-col=Customer`, ...): a mapping for a header that is

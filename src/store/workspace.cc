@@ -43,6 +43,8 @@ std::vector<std::string_view> TablesOf(DataKind kind) {
       return {tables::kTransactionRows,   tables::kTransactionOrders, tables::kTransactionItems,
               tables::kTransactionPrices, tables::kTransactionUsers,  tables::kInvoices,
               tables::kStockCodes,        tables::kDescriptions,      tables::kCountries};
+    case DataKind::kEvents:
+      return {};  // not stored yet (Workspace::Append refuses them)
   }
   return {};
 }
@@ -274,6 +276,13 @@ Result<std::optional<StoredLoad>> Workspace::FindLoad(const std::string& checksu
 }
 
 Result<AppendOutcome> Workspace::Append(const Dataset& data, const LoadRecord& record) {
+  // Stored as a usage log, an event log would lose its times of day: refused until the
+  // workspace stores them.
+  if (data.kind() == DataKind::kEvents)
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("{}: event logs cannot be stored in a workspace yet (their times of "
+                              "day would be lost); analyse the file directly",
+                              record.source_name));
   Result<Transaction> transaction = Transaction::Begin(*db_);
   if (!transaction.ok()) return transaction.status();
   AppendOutcome outcome;
@@ -396,6 +405,8 @@ Result<Dataset> Workspace::LoadLocked(DataKind kind, const DayRange& range) {
       return LoadUsage(store, path_, range);
     case DataKind::kTransactions:
       return LoadTransactions(store, path_, range);
+    case DataKind::kEvents:
+      break;  // not stored yet (Workspace::Append refuses them)
   }
   return Status(ErrorCode::kInternal, "a kind of data the workspace does not store");
 }

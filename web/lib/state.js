@@ -33,7 +33,7 @@ export function datasets() {
 
 /** The loaded data set of a kind ('usage' or 'transactions'), or undefined. */
 export function dataset(kind) {
-  return datasets().find((d) => d.kind === kind);
+  return datasets().find((d) => (d.name || d.kind) === kind);
 }
 
 export function hasData() {
@@ -63,7 +63,7 @@ export function dsParam(kind) {
   return kind === fallback ? undefined : kind;
 }
 
-export const KIND_LABEL = { usage: 'Usage log', transactions: 'Transactions' };
+export const KIND_LABEL = { usage: 'Usage log', events: 'Event log', transactions: 'Transactions' };
 
 /** Words for users of a kind: users (usage logs) or customers (transactions). */
 export function whoWord(kind, plural = true) {
