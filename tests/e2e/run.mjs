@@ -997,6 +997,36 @@ test('with a workspace, a view is saved by name and opened again from any page',
   noProblems(keptPage);
 });
 
+test('with a workspace, an experiment analysis is saved by name and re-opened without its file', async () => {
+  if (!keptPage) return;
+  await keptPage.goto(`${kept.url}/#/experiments`);
+  await waitReady(keptPage, 'experiments');
+  await keptPage.locator('[data-tab="analyze"]').click();
+  await settle(keptPage);
+  const verdict = await text(keptPage, '[data-testid="verdict"]');
+  keptPage.once('dialog', (dialog) => dialog.accept('Example test'));
+  await keptPage.locator('[data-testid="saved-analysis-save"]').click();
+  await keptPage.waitForFunction(() => /Saved/.test(document.querySelector('[data-testid="saved-analysis-note"]').textContent));
+  await keptPage.goto(`${kept.url}/#/`);
+  await waitReady(keptPage, 'home');
+  await keptPage.goto(`${kept.url}/#/experiments`);
+  await waitReady(keptPage, 'experiments');
+  await keptPage.locator('[data-tab="analyze"]').click();
+  await settle(keptPage);
+  // Another analysis on screen first, so that what is shown next can only be the saved one.
+  await keptPage.locator('[data-testid="analyze-per-user-example"]').click();
+  await settle(keptPage);
+  const other = `${await text(keptPage, '[data-testid="verdict"]')} / ${await keptPage.locator('[data-table="analyze-results"] tbody tr').count()}`;
+  assert(other !== `${verdict} / 3`, `the per-user example differs from the saved one: ${other}`);
+  await keptPage.locator('[data-testid="saved-analysis-open"]').selectOption('Example test');
+  await keptPage.waitForFunction(() => /Showing/.test(document.querySelector('[data-testid="saved-analysis-note"]').textContent));
+  eq(await text(keptPage, '[data-testid="verdict"]'), verdict, 'the saved verdict');
+  eq(await keptPage.locator('[data-table="analyze-results"] tbody tr').count(), 3, 'the saved result rows');
+  const list = await getJson(kept.url, 'saved/experiment');
+  eq(list.items.map((x) => x.name).join(','), 'Example test', 'the saved analyses');
+  noProblems(keptPage);
+});
+
 // ---------------------------------------------------------------- run
 const failed = await runAll({ filter: only });
 try {
