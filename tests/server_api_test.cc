@@ -41,7 +41,8 @@ TEST(ServerApiStatus, NothingLoaded) {
   const Reply reply = server.Get("/api/v1/status");
   EXPECT_EQ(reply.status, 200);
   EXPECT_EQ(reply.Header("Content-Type"), "application/json");
-  EXPECT_EQ(reply.body, "{\"version\":\"0.1.0\",\"busy\":false,\"datasets\":[]}\n");
+  EXPECT_EQ(reply.body,
+            "{\"version\":\"0.1.0\",\"busy\":false,\"workspace\":false,\"datasets\":[]}\n");
   // Nothing to analyse yet: 409, naming the missing dataset.
   ExpectError(server.Get("/api/v1/kpis"), 409, "dataset", "no data is loaded yet; upload");
   ExpectError(server.Get("/api/v1/analysis"), 409, "dataset", "no data is loaded yet; upload");
@@ -57,6 +58,7 @@ TEST(ServerApiStatus, DemoDatasetsAsIngestAndKpisSeeThem) {
   const json status = server.Get("/api/v1/status").Json();
   EXPECT_EQ(status["version"], "0.1.0");
   EXPECT_EQ(status["busy"], false);
+  EXPECT_EQ(status["workspace"], false);  // held in memory only
   ASSERT_EQ(status["datasets"].size(), 2u) << status.dump();
   EXPECT_EQ(status["datasets"], loaded["datasets"]);
 

@@ -1,12 +1,14 @@
 // The workspace from the command line: ingest --workspace appends once per file and says so,
 // workspace info|check|compact|export|delete-user do what their help says.
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "command_runner.h"
@@ -173,6 +175,24 @@ TEST_F(WorkspaceCommandsTest, AnalysesReadTheWorkspaceAsTheyReadTheFile) {
   EXPECT_NE(neither.err.find("or --workspace W"), std::string::npos) << neither.err;
 }
 
+TEST_F(WorkspaceCommandsTest, TheWorkspaceVariableIsTheInputOfAnalysesGivenNoFile) {
+  ASSERT_EQ(
+      RunCommand("ingest " + Write("usage.csv", kUsage) + " --workspace " + workspace_ + " --quiet")
+          .exit_code,
+      0);
+  const testing::CommandResult named =
+      RunCommand("kpis --format json --quiet --workspace " + workspace_);
+  ASSERT_EQ(named.exit_code, 0) << named.err;
+  ::setenv("GROWTHLENS_WORKSPACE", workspace_.c_str(), 1);
+  const testing::CommandResult by_variable = RunCommand("kpis --format json --quiet");
+  const testing::CommandResult analyze =
+      RunCommand("analyze --format json --quiet --output-dir " + (directory_ / "out").string());
+  ::unsetenv("GROWTHLENS_WORKSPACE");
+  EXPECT_EQ(by_variable.exit_code, 0) << by_variable.err;
+  EXPECT_EQ(by_variable.out, named.out);
+  EXPECT_EQ(analyze.exit_code, 0) << analyze.err;
+}
+
 TEST_F(WorkspaceCommandsTest, MissingNewerOrDamagedWorkspacesAreClearErrors) {
   const testing::CommandResult missing =
       RunCommand("workspace info --workspace " + (directory_ / "none.glw").string());
@@ -189,13 +209,13 @@ TEST_F(WorkspaceCommandsTest, MissingNewerOrDamagedWorkspacesAreClearErrors) {
   const testing::CommandResult newer = RunCommand("workspace check --workspace " + workspace_);
   EXPECT_NE(newer.exit_code, 0);
   EXPECT_NE(newer.err.find("schema version 99 (written by growthlens 9.0.0), newer than the "
-                           "version 1 this growthlens reads"),
+                           "version 2 this growthlens reads"),
             std::string::npos)
       << newer.err;
   const testing::CommandResult ingest =
       RunCommand("ingest " + Write("more.csv", kUsage + "u9,,2025-02-01,search,1\n") +
                  " --workspace " + workspace_);
-  EXPECT_NE(ingest.exit_code, 0);  // never appended to as if it were version 1
+  EXPECT_NE(ingest.exit_code, 0);  // never appended to as if it were this version
 }
 
 }  // namespace

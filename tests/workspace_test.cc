@@ -275,7 +275,7 @@ TEST_F(WorkspaceTest, AWorkspaceOfANewerSchemaIsRefusedNamingBothVersions) {
   // The fixture: the SQL of a workspace written by a future growthlens (schema version 99).
   const std::string path = PathOf("future.glw");
   {
-    Workspace workspace = OpenOrDie("future.glw");  // makes a version-1 file...
+    Workspace workspace = OpenOrDie("future.glw");  // makes a file of this version...
   }
   // ...and the script turns it into one of version 99 (sqlite3 applies it in the CLI test too).
   const std::string script =
@@ -286,7 +286,7 @@ TEST_F(WorkspaceTest, AWorkspaceOfANewerSchemaIsRefusedNamingBothVersions) {
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.status().message().find("schema version 99"), std::string::npos)
       << refused.status().message();
-  EXPECT_NE(refused.status().message().find("version 1 this growthlens reads"), std::string::npos)
+  EXPECT_NE(refused.status().message().find("version 2 this growthlens reads"), std::string::npos)
       << refused.status().message();
 }
 
@@ -343,6 +343,81 @@ TEST(BlockCodecTest, ColumnsRoundTripAndAbsentColumnsAreReported) {
   std::vector<uint8_t> narrow(days.size());
   EXPECT_FALSE(reader->Integers("feature", narrow.data()).ok());  // 65535 does not fit
   EXPECT_FALSE(store::BlockReader::Open("not zstd", "junk").ok());
+}
+
+TEST_F(WorkspaceTest, AVersion1WorkspaceIsMigratedKeepingItsDataAndHistory) {
+  // The fixture: `sqlite3 .dump` of a workspace written by growthlens before saved items.
+  const std::string path = PathOf("old.glw");
+  const std::string script =
+      ReadFile(std::string(GROWTHLENS_TEST_DIR) + "/fixtures/workspace_schema_v1.sql");
+  ASSERT_FALSE(script.empty());
+  ASSERT_TRUE(ExecuteSql(path, script));
+  {
+    Result<Workspace> opened = Workspace::Open(path, OpenMode::kExisting);
+    ASSERT_TRUE(opened.ok()) << opened.status().message();
+    Result<store::WorkspaceInfo> info = opened->Info();
+    ASSERT_TRUE(info.ok()) << info.status().message();
+    EXPECT_EQ(info->schema_version, 2);
+    ASSERT_EQ(info->loads.size(), 1U);
+    EXPECT_EQ(info->loads[0].record.source_name, "usage.csv");
+    Result<Dataset> data = opened->Load(DataKind::kUsage);
+    ASSERT_TRUE(data.ok()) << data.status().message();
+    EXPECT_EQ(data->rows(), 3U);
+    EXPECT_EQ(data->users().size(), 2U);
+    ExpectHealthy(*opened);
+    // The new table works on the migrated file.
+    ASSERT_TRUE(opened->Save(store::SavedKind::kView, "Weekly", R"({"page":"usage"})").ok());
+  }
+  Result<Workspace> reopened = Workspace::Open(path, OpenMode::kExisting);  // no second migration
+  ASSERT_TRUE(reopened.ok()) << reopened.status().message();
+  Result<std::optional<store::SavedItem>> view =
+      reopened->FindSaved(store::SavedKind::kView, "Weekly");
+  ASSERT_TRUE(view.ok() && view->has_value());
+  EXPECT_EQ((*view)->body, R"({"page":"usage"})");
+}
+
+TEST_F(WorkspaceTest, SavedItemsAreNamedPerKindAndReplacedBySavingTheNameAgain) {
+  Workspace workspace = OpenOrDie("saved.glw");
+  using store::SavedKind;
+  Result<store::SavedItem> first = workspace.Save(SavedKind::kView, "Q1 usage", R"({"a":1})");
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_EQ(first->name, "Q1 usage");
+  EXPECT_EQ(first->bytes, 7U);
+  EXPECT_TRUE(first->body.empty());
+  EXPECT_EQ(first->saved_at.size(), 19U);  // "2026-12-06 14:03:11"
+  ASSERT_TRUE(workspace.Save(SavedKind::kView, "Churners", R"({"b":2})").ok());
+  // The same name in another kind is another item.
+  ASSERT_TRUE(workspace.Save(SavedKind::kExperiment, "Q1 usage", R"({"c":3})").ok());
+  ASSERT_TRUE(workspace.Save(SavedKind::kView, "Q1 usage", R"({"a":10})").ok());
+
+  Result<std::vector<store::SavedItem>> views = workspace.ListSaved(SavedKind::kView);
+  ASSERT_TRUE(views.ok()) << views.status().message();
+  ASSERT_EQ(views->size(), 2U);
+  EXPECT_EQ((*views)[0].name, "Q1 usage");  // newest first: saved again last
+  EXPECT_EQ((*views)[1].name, "Churners");
+  Result<std::optional<store::SavedItem>> found = workspace.FindSaved(SavedKind::kView, "Q1 usage");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->body, R"({"a":10})");
+  Result<std::optional<store::SavedItem>> other =
+      workspace.FindSaved(SavedKind::kExperiment, "Q1 usage");
+  ASSERT_TRUE(other.ok() && other->has_value());
+  EXPECT_EQ((*other)->body, R"({"c":3})");
+
+  Result<bool> deleted = workspace.DeleteSaved(SavedKind::kView, "Churners");
+  ASSERT_TRUE(deleted.ok());
+  EXPECT_TRUE(*deleted);
+  Result<bool> again = workspace.DeleteSaved(SavedKind::kView, "Churners");
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(*again);
+  EXPECT_EQ(workspace.ListSaved(SavedKind::kView)->size(), 1U);
+
+  for (const std::string& bad : {std::string(), std::string(101, 'x'), std::string("a\nb")}) {
+    Result<store::SavedItem> refused = workspace.Save(SavedKind::kView, bad, "{}");
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.status().message().find("parameter 'name'"), std::string::npos);
+  }
+  EXPECT_EQ(store::SavedKindFromName("persona_model"), SavedKind::kPersonaModel);
+  EXPECT_FALSE(store::SavedKindFromName("dashboards").has_value());
 }
 
 }  // namespace

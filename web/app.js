@@ -8,6 +8,7 @@ import * as fmt from './lib/format.js';
 import * as view from './lib/view.js';
 import * as currency from './lib/currency.js';
 import { loadMeta } from './lib/meta.js';
+import * as saved from './lib/saved.js';
 
 const ICONS = {
   home: 'M3 11l9-7 9 7v9a1 1 0 0 1-1 1h-5v-6h-6v6H4a1 1 0 0 1-1-1z',
@@ -86,7 +87,53 @@ function updateFoot(status) {
     return h('div.dataset-line', h(`span.dot${d ? '.on' : ''}`),
       d ? `${state.KIND_LABEL[d.kind]}: ${fmt.compact(d.rows)} rows` : `${state.KIND_LABEL[kind]}: none`);
   };
-  clear(footEl, line('usage'), line('transactions'), status && status.version ? h('div', { style: { marginTop: '8px' } }, `v${status.version}`) : null);
+  clear(footEl, line('usage'), line('transactions'),
+    status && status.workspace ? savedViews() : null,
+    status && status.version ? h('div', { style: { marginTop: '8px' } }, `v${status.version}`) : null);
+}
+
+// ---------- saved views (a server with a workspace keeps them) ----------
+let savedViewsBox = null;
+
+/** Open a saved view (page and filters) or save the one on screen under a name. */
+function savedViews() {
+  if (savedViewsBox) return savedViewsBox;
+  const note = h('div.small.muted', { dataset: { testid: 'saved-view-note' } });
+  const picker = h('select', { 'aria-label': 'Open a saved view', dataset: { testid: 'saved-view-open' }, style: { width: '100%' } });
+  const fill = async () => {
+    const { items } = await saved.list('view');
+    clear(picker, h('option', { value: '' }, items.length ? 'Open a saved view…' : 'No saved views yet'),
+      items.map((item) => h('option', { value: item.name }, item.name)));
+  };
+  picker.addEventListener('change', async () => {
+    const name = picker.value;
+    if (!name) return;
+    try {
+      const { item } = await saved.open('view', name);
+      if (!saved.isViewHash(item.hash)) throw new Error(`The view “${name}” does not point to a page.`);
+      note.textContent = '';
+      location.hash = item.hash;
+    } catch (err) {
+      note.textContent = err.message;
+    }
+    picker.value = '';
+  });
+  const saveBtn = h('button', { type: 'button', dataset: { testid: 'saved-view-save' } }, 'Save this view');
+  saveBtn.addEventListener('click', async () => {
+    const name = (window.prompt('Name this view (the page and its filters):', titleEl.textContent) || '').trim();
+    if (!name) return;
+    try {
+      await saved.save('view', name, { hash: location.hash || '#/', page: current ? current.id : '' });
+      note.textContent = `Saved “${name}”.`;
+      await fill();
+    } catch (err) {
+      note.textContent = err.message;
+    }
+  });
+  fill().catch((err) => { note.textContent = err.message; });
+  savedViewsBox = h('div.saved-views', { dataset: { testid: 'saved-views' }, style: { marginTop: '12px' } },
+    h('div.small', h('strong', 'Saved views')), picker, h('div', { style: { marginTop: '6px' } }, saveBtn), note);
+  return savedViewsBox;
 }
 
 // ---------- page life cycle ----------

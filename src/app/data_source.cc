@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 
@@ -34,8 +35,9 @@ Result<LoadedData> CsvFileSource::Load() {
   return LoadedData(std::make_shared<const CleanedData>(std::move(cleaned).value()));
 }
 
-WorkspaceSource::WorkspaceSource(std::string path, ProgressFn progress)
-    : path_(std::move(path)), progress_(std::move(progress)) {}
+WorkspaceSource::WorkspaceSource(std::string path, ProgressFn progress,
+                                 std::optional<DataKind> kind)
+    : path_(std::move(path)), progress_(std::move(progress)), kind_(kind) {}
 
 Result<LoadedData> WorkspaceSource::Load() {
   const Stopwatch stopwatch;
@@ -45,13 +47,16 @@ Result<LoadedData> WorkspaceSource::Load() {
   if (!kinds.ok()) return kinds.status();
   if (kinds->empty())
     return Status(ErrorCode::kDataError, fmt::format("workspace {} holds no data yet", path_));
-  if (kinds->size() > 1)
+  if (kind_ && std::find(kinds->begin(), kinds->end(), *kind_) == kinds->end())
+    return Status(ErrorCode::kDataError,
+                  fmt::format("workspace {} holds no {} data", path_, DataKindName(*kind_)));
+  if (!kind_ && kinds->size() > 1)
     return Status(ErrorCode::kInvalidArgument,
                   fmt::format("workspace {} holds both usage and transactions; an analysis reads "
                               "one kind (export one with growthlens workspace export --kind)",
                               path_));
   if (progress_) progress_(fmt::format("loading workspace {}", path_));
-  Result<Dataset> data = workspace->Load(kinds->front());
+  Result<Dataset> data = workspace->Load(kind_.value_or(kinds->front()));
   if (!data.ok()) return data.status();
   CleanedData cleaned;
   cleaned.dataset = std::move(data).value();

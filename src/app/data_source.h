@@ -8,9 +8,11 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "core/data_kind.h"
 #include "core/status.h"
 #include "prep/ingest.h"
 
@@ -48,16 +50,19 @@ class CsvFileSource final : public DataSource {
 
 /// The data a workspace holds (growthlens ingest FILE --workspace W), read back without parsing
 /// or cleaning: its cleaning report says what the workspace holds, each load's own report stays
-/// in the workspace's history.
+/// in the workspace's history. Without `kind` the workspace must hold one kind (an analysis reads
+/// one); with it, that kind is read (`growthlens serve` holds every kind stored).
 class WorkspaceSource final : public DataSource {
  public:
-  WorkspaceSource(std::string path, ProgressFn progress = nullptr);
+  WorkspaceSource(std::string path, ProgressFn progress = nullptr,
+                  std::optional<DataKind> kind = std::nullopt);
   const std::string& Name() const override { return path_; }
   Result<LoadedData> Load() override;
 
  private:
   std::string path_;
   ProgressFn progress_;
+  std::optional<DataKind> kind_;
 };
 
 /// Data already loaded, named as its file was.

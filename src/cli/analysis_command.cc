@@ -70,6 +70,8 @@ struct CommandInput {
 Result<CommandInput> LoadCommandInput(const app::AnalysisEntry& entry, AnalysisArgs& args,
                                       const app::ParamText& params, CommandOutcome& outcome) {
   CommandInput loaded;
+  if (entry.need != app::DataNeed::kExperimentFile && !outcome.preloaded)
+    DefaultToWorkspaceVariable(args.input);
   const bool from_workspace = !args.input.workspace.empty();
   const std::string& path = from_workspace ? args.input.workspace : args.input.input;
   switch (entry.need) {

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "app/data_source.h"
+#include "cli/workspace_option.h"
 #include "core/parallel.h"
 #include "core/terminal_text.h"
 #include "io/dataset_csv_writer.h"
@@ -22,16 +23,23 @@ void AddAnalysisInput(CLI::App& command, AnalysisInput& input, const CommandOutc
   command
       .add_option("--workspace", input.workspace,
                   "Analyse the data stored in this workspace (growthlens ingest FILE --workspace "
-                  "W) instead of a CSV file")
+                  "W) instead of a CSV file (default without a FILE: $GROWTHLENS_WORKSPACE, if "
+                  "set)")
       ->excludes(file);
   command.add_flag("--quiet", input.quiet, "No progress on stderr");
   AddFormatOption(command, input.format);
   AddIngestOptions(command, input.flags);
 }
 
+void DefaultToWorkspaceVariable(AnalysisInput& input) {
+  if (input.input.empty() && input.workspace.empty())
+    input.workspace = ResolveWorkspace("", /*use_default=*/false);
+}
+
 Result<LoadedData> LoadForAnalysis(std::string_view command, AnalysisInput& input,
                                    const CommandOutcome& outcome) {
   if (outcome.preloaded) return outcome.preloaded;
+  DefaultToWorkspaceVariable(input);
   GROWTHLENS_RETURN_IF_ERROR(ResolveIngestOptions(input.flags));
   app::ProgressFn progress = input.quiet ? nullptr : StderrProgress(std::string(command));
   if (!input.workspace.empty()) {

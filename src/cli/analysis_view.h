@@ -39,6 +39,9 @@ struct AnalysisInput {
 
 void AddAnalysisInput(CLI::App& command, AnalysisInput& input, const CommandOutcome& outcome);
 
+/// Neither a FILE nor --workspace: the workspace $GROWTHLENS_WORKSPACE names, if set.
+void DefaultToWorkspaceVariable(AnalysisInput& input);
+
 /// The data held in `outcome` (serve), else the workspace's data, else the file loaded and
 /// cleaned as `growthlens ingest` does (nothing is written), with progress on stderr unless
 /// --quiet. With --workspace, `input.input` becomes the workspace's path (names outputs).

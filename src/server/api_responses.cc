@@ -8,6 +8,7 @@
 
 #include "app/date_window.h"
 #include "core/date.h"
+#include "server/data_loader.h"
 #include "server/static_files.h"
 
 namespace growthlens::server {
@@ -51,6 +52,23 @@ nlohmann::ordered_json DatasetJson(const HeldDataset& held) {
   json["last_day"] = days ? nlohmann::ordered_json(FormatDate(days->last)) : nullptr;
   json["load_seconds"] = held.load_seconds;
   json["cleaning"] = nlohmann::ordered_json::parse(held.cleaning_json);
+  return json;
+}
+
+nlohmann::ordered_json WorkspaceIngestJson(const WorkspaceIngest& ingest) {
+  nlohmann::ordered_json json;
+  json["source"] = ingest.source;
+  json["kind"] = DataKindName(ingest.kind);
+  json["already_ingested"] = ingest.already_ingested;
+  json["load_id"] = ingest.load_id;
+  json["loaded_at"] = ingest.already_ingested ? nlohmann::ordered_json(ingest.loaded_at) : nullptr;
+  json["rows_read"] = ingest.rows_read;
+  json["rows_kept"] = ingest.rows_kept;
+  json["rows_added"] = ingest.rows_added;
+  json["rows_skipped"] = ingest.rows_skipped;
+  json["cleaning"] = ingest.cleaning_json.empty()
+                         ? nlohmann::ordered_json(nullptr)
+                         : nlohmann::ordered_json::parse(ingest.cleaning_json);
   return json;
 }
 

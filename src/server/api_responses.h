@@ -33,4 +33,8 @@ std::string KindName(DataKind kind);
 /// One element of GET /api/v1/status' "datasets".
 nlohmann::ordered_json DatasetJson(const HeldDataset& held);
 
+struct WorkspaceIngest;  // data_loader.h
+/// An upload stored in the workspace: the "ingest" object of POST /api/v1/upload's answer.
+nlohmann::ordered_json WorkspaceIngestJson(const WorkspaceIngest& ingest);
+
 }  // namespace growthlens::server

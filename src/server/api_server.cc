@@ -126,6 +126,7 @@ ApiServer::ApiServer(ServerSettings settings)
           GuardSettings{settings_.host, settings_.allowed_hosts, settings_.key_on_loopback},
           settings_.access)),
       work_(settings_.work) {
+  AddSavedRoutes();  // before AddRoutes' catch-all GET /api/v1/(.+)
   AddRoutes();
   AddUploadRoutes();
 }
@@ -414,6 +415,8 @@ void ApiServer::AddRoutes() {
     nlohmann::ordered_json body;
     body["version"] = "0.1.0";
     body["busy"] = shelf_.Loading();
+    // Uploads are added to a workspace (kept across restarts) rather than replacing the data.
+    body["workspace"] = !settings_.load.workspace.empty();
     body["datasets"] = nlohmann::ordered_json::array();
     for (const HeldPtr& held : {holdings->usage, holdings->transactions})
       if (held) body["datasets"].push_back(DatasetJson(*held));

@@ -24,12 +24,21 @@
 #include "server/query_params.h"
 #include "server/request_guard.h"
 #include "server/response_cache.h"
+#include "server/upload_receiver.h"
 #include "server/work_queue.h"
+#include "store/workspace.h"
 
 namespace growthlens::server {
 
 /// An analysis to run in the work queue; it stops between stages once its token asks.
 using WorkFn = std::function<Result<std::string>(std::stop_token stop)>;
+
+/// What a /api/v1/saved/KIND request names (saved_routes.cc).
+struct SavedTarget {
+  store::SavedKind kind = store::SavedKind::kView;
+  std::string name;
+  store::Workspace workspace;
+};
 
 struct ServerSettings {
   std::string host = "127.0.0.1";
@@ -73,6 +82,13 @@ class ApiServer {
  private:
   void AddRoutes();
   void AddUploadRoutes();  // upload_routes.cc
+  void AddSavedRoutes();   // saved_routes.cc
+  /// The kind (and, when `named`, the ?name=) of a /api/v1/saved/KIND request, with the
+  /// workspace they are kept in; 409 when the server keeps none.
+  Reply<SavedTarget> OpenSavedTarget(const httplib::Request& request, bool named) const;
+  /// An upload received whole, stored in the workspace, its kind reloaded from there and held.
+  void StoreUpload(const ReceivedFile& file, const ColumnOverrides& columns,
+                   httplib::Response& response);
   void WarmUp(std::shared_ptr<const Holdings> holdings);
   /// Runs `work` for `request` in the work queue, asking it to stop (through its stop token) if
   /// the client leaves or it runs too long.

@@ -8,11 +8,14 @@
 
 #include "app/analyze_pipeline.h"
 #include "app/cleaning_report_view.h"
+#include "app/data_source.h"
 #include "app/json_text.h"
 #include "cli/ingest_command.h"
 #include "cli/output_format.h"
 #include "core/stopwatch.h"
 #include "server/api_responses.h"
+#include "store/file_checksum.h"
+#include "store/workspace.h"
 #include "synth/output_sink.h"
 #include "synth/transaction_generator.h"
 #include "synth/usage_generator.h"
@@ -53,21 +56,22 @@ Status GenerateDemoFile(std::string_view kind, int count, uint64_t seed, const s
 
 }  // namespace
 
-Result<HeldPtr> LoadDataset(const std::string& path, const std::string& source,
-                            const IngestOptions& options, const LoadSettings& settings) {
-  const Stopwatch stopwatch;
-  if (!settings.quiet) fmt::print(stderr, "growthlens serve: loading {}\n", path);
-  Result<CleanedData> cleaned = IngestFile(path, options);
-  if (!cleaned.ok()) return cleaned.status();
-  if (cleaned->dataset.rows() == 0)
+namespace {
+
+/// Analyses clean data (as `growthlens analyze --format json --quiet --output-dir DIR`) into
+/// what the server holds; `stopwatch` started when the load did.
+Result<HeldPtr> AnalyseHeld(app::LoadedData data, const std::string& path,
+                            const std::string& source, const LoadSettings& settings,
+                            const Stopwatch& stopwatch) {
+  if (data->dataset.rows() == 0)
     return Status(ErrorCode::kDataError,
                   fmt::format("{}: no rows left after cleaning ({} read); nothing to analyse",
-                              source, cli::WithThousands(cleaned->report.records)));
+                              source, cli::WithThousands(data->report.records)));
   auto held = std::make_shared<HeldDataset>();
   held->source = source;
   held->path = path;
-  held->cleaning_json = app::JsonText(app::CleaningReportJson(cleaned->report, cleaned->dataset));
-  held->data = std::make_shared<const CleanedData>(std::move(cleaned).value());
+  held->cleaning_json = app::JsonText(app::CleaningReportJson(data->report, data->dataset));
+  held->data = std::move(data);
   held->stem = cli::DataStem(path);
   // One directory per kind and file: a usage log and transactions of the same name (or an
   // earlier upload whose name starts like this one) never mix their tables.
@@ -75,8 +79,7 @@ Result<HeldPtr> LoadDataset(const std::string& path, const std::string& source,
       (std::filesystem::path(ProcessedDir(settings)) / KindName(held->kind()) / held->stem)
           .string();
 
-  // What `growthlens analyze --format json --quiet --output-dir DIR` does; the typed results are
-  // kept so that the default views are answered from them.
+  // The typed results are kept so that the default views are answered from them.
   app::AnalyzeRequest analyze;
   analyze.input = source;
   analyze.output_dir = held->processed_dir;
@@ -91,6 +94,99 @@ Result<HeldPtr> LoadDataset(const std::string& path, const std::string& source,
                cli::WithThousands(held->data->dataset.rows()),
                cli::WithThousands(held->data->dataset.users().size()), held->load_seconds);
   return HeldPtr(std::move(held));
+}
+
+}  // namespace
+
+Result<HeldPtr> LoadDataset(const std::string& path, const std::string& source,
+                            const IngestOptions& options, const LoadSettings& settings) {
+  const Stopwatch stopwatch;
+  if (!settings.quiet) fmt::print(stderr, "growthlens serve: loading {}\n", path);
+  Result<CleanedData> cleaned = IngestFile(path, options);
+  if (!cleaned.ok()) return cleaned.status();
+  return AnalyseHeld(std::make_shared<const CleanedData>(std::move(cleaned).value()), path, source,
+                     settings, stopwatch);
+}
+
+Result<WorkspaceIngest> IngestIntoWorkspace(const std::string& path, const std::string& source,
+                                            const IngestOptions& options,
+                                            const LoadSettings& settings) {
+  Result<store::FileChecksum> checksum = store::ChecksumOfFile(path);
+  if (!checksum.ok()) return checksum.status();
+  Result<store::Workspace> workspace =
+      store::Workspace::Open(settings.workspace, store::OpenMode::kCreate);
+  if (!workspace.ok()) return workspace.status();
+  WorkspaceIngest ingest;
+  ingest.source = source;
+  const auto already = [&ingest](const store::StoredLoad& load) {
+    ingest.kind = load.kind;
+    ingest.already_ingested = true;
+    ingest.load_id = load.id;
+    ingest.loaded_at = load.loaded_at;
+    ingest.rows_read = load.record.rows_read;
+    ingest.rows_kept = load.rows_kept;
+    ingest.cleaning_json = load.record.report_json;
+    return ingest;
+  };
+  Result<std::optional<store::StoredLoad>> previous = workspace->FindLoad(checksum->text);
+  if (!previous.ok()) return previous.status();
+  if (previous->has_value()) return already(**previous);
+
+  if (!settings.quiet)
+    fmt::print(stderr, "growthlens serve: storing {} in workspace {}\n", source,
+               settings.workspace);
+  Result<CleanedData> cleaned = IngestFile(path, options);
+  if (!cleaned.ok()) return cleaned.status();
+  if (cleaned->dataset.rows() == 0)
+    return Status(ErrorCode::kDataError,
+                  fmt::format("{}: no rows left after cleaning ({} read); nothing to store", source,
+                              cli::WithThousands(cleaned->report.records)));
+  store::LoadRecord record;
+  record.source_name = source;
+  record.source_bytes = checksum->bytes;
+  record.checksum = checksum->text;
+  record.rows_read = cleaned->report.records;
+  record.report_json =
+      app::JsonText(app::CleaningReportJson(cleaned->report, cleaned->dataset), -1);
+  // Acknowledged only once this transaction committed.
+  Result<store::AppendOutcome> appended = workspace->Append(cleaned->dataset, record);
+  if (!appended.ok()) return appended.status();
+  if (appended->already_loaded) return already(*appended->already_loaded);  // stored meanwhile
+  ingest.kind = cleaned->dataset.kind();
+  ingest.load_id = appended->load_id;
+  ingest.rows_read = record.rows_read;
+  ingest.rows_kept = cleaned->dataset.rows();
+  ingest.rows_added = appended->rows_added;
+  ingest.rows_skipped = appended->rows_duplicate;
+  ingest.cleaning_json = std::move(record.report_json);
+  return ingest;
+}
+
+Result<HeldPtr> LoadWorkspaceKind(DataKind kind, const LoadSettings& settings) {
+  const Stopwatch stopwatch;
+  if (!settings.quiet)
+    fmt::print(stderr, "growthlens serve: loading the {} data of workspace {}\n",
+               DataKindName(kind), settings.workspace);
+  Result<app::LoadedData> data = app::WorkspaceSource(settings.workspace, nullptr, kind).Load();
+  if (!data.ok()) return data.status();
+  return AnalyseHeld(std::move(data).value(), settings.workspace,
+                     std::filesystem::path(settings.workspace).filename().string(), settings,
+                     stopwatch);
+}
+
+Result<std::vector<HeldPtr>> LoadWorkspace(const LoadSettings& settings) {
+  Result<store::Workspace> workspace =
+      store::Workspace::Open(settings.workspace, store::OpenMode::kCreate);
+  if (!workspace.ok()) return workspace.status();
+  Result<std::vector<DataKind>> kinds = workspace->Kinds();
+  if (!kinds.ok()) return kinds.status();
+  std::vector<HeldPtr> loaded;
+  for (const DataKind kind : *kinds) {
+    Result<HeldPtr> held = LoadWorkspaceKind(kind, settings);
+    if (!held.ok()) return held.status();
+    loaded.push_back(std::move(held).value());
+  }
+  return loaded;
 }
 
 Result<std::string> SafeUploadName(std::string_view name) {
@@ -144,10 +240,16 @@ Result<std::vector<HeldPtr>> LoadDemo(const DemoSize& size, const LoadSettings& 
                  cli::WithThousands(static_cast<size_t>(count)),
                  std::string_view(kind) == "usage" ? "users" : "customers", path);
     GROWTHLENS_RETURN_IF_ERROR(GenerateDemoFile(kind, count, size.seed, path));
+    if (!settings.workspace.empty()) {
+      Result<WorkspaceIngest> stored = IngestIntoWorkspace(path, file, IngestOptions(), settings);
+      if (!stored.ok()) return stored.status();
+      continue;
+    }
     Result<HeldPtr> held = LoadDataset(path, file, IngestOptions(), settings);
     if (!held.ok()) return held.status();
     loaded.push_back(std::move(held).value());
   }
+  if (!settings.workspace.empty()) return LoadWorkspace(settings);
   return loaded;
 }
 

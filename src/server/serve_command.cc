@@ -15,6 +15,8 @@
 #include "cli/command.h"
 #include "cli/ingest_command.h"
 #include "cli/option_bounds.h"
+#include "cli/output_format.h"
+#include "cli/workspace_option.h"
 #include "server/access_gate.h"
 #include "server/api_server.h"
 
@@ -31,7 +33,50 @@ struct ServeArgs {
   size_t cache_mb = 512;
   std::string access_key_file;
   std::string access_key;
+  std::string workspace;
+  bool no_workspace = false;
 };
+
+/// With a workspace, the files named on the command line and the demo data are stored in it
+/// (a file stored before adds nothing) and the server holds what the workspace holds.
+Status LoadIntoWorkspace(const ServeArgs& args, ApiServer& server) {
+  const LoadSettings& load = args.settings.load;
+  if (!args.quiet) fmt::print(stderr, "growthlens serve: workspace {}\n", load.workspace);
+  for (const std::string& file : args.files) {
+    Result<WorkspaceIngest> stored = IngestIntoWorkspace(
+        file, std::filesystem::path(file).filename().string(), IngestOptions(), load);
+    if (!stored.ok()) return stored.status();
+    if (args.quiet) continue;
+    if (stored->already_ingested)
+      fmt::print(stderr, "growthlens serve: {} was already stored on {} UTC; nothing added\n", file,
+                 stored->loaded_at);
+    else
+      fmt::print(stderr,
+                 "growthlens serve: stored {}: {} rows added, {} already held and skipped\n", file,
+                 cli::WithThousands(stored->rows_added), cli::WithThousands(stored->rows_skipped));
+  }
+  Result<std::vector<HeldPtr>> loaded =
+      args.demo ? LoadDemo(args.settings.demo, load) : LoadWorkspace(load);
+  if (!loaded.ok()) return loaded.status();
+  for (HeldPtr& held : *loaded) server.Hold(std::move(held));
+  return Status::Ok();
+}
+
+/// Without a workspace, the files and the demo data are held in memory only.
+Status LoadFiles(const ServeArgs& args, ApiServer& server) {
+  for (const std::string& file : args.files) {
+    Result<HeldPtr> held = LoadDataset(file, std::filesystem::path(file).filename().string(),
+                                       IngestOptions(), args.settings.load);
+    if (!held.ok()) return held.status();
+    server.Hold(std::move(held).value());
+  }
+  if (args.demo) {
+    Result<std::vector<HeldPtr>> loaded = LoadDemo(args.settings.demo, args.settings.load);
+    if (!loaded.ok()) return loaded.status();
+    for (HeldPtr& held : *loaded) server.Hold(std::move(held));
+  }
+  return Status::Ok();
+}
 
 Status RunServe(ServeArgs& args) {
   ServerSettings& settings = args.settings;
@@ -54,19 +99,18 @@ Status RunServe(ServeArgs& args) {
                               "the repository's web/ folder)",
                               settings.web_root));
 
+  // A plain `serve` opens the default workspace; files or --demo without one stay in memory.
+  settings.load.workspace =
+      args.no_workspace ? ""
+                        : cli::ResolveWorkspace(args.workspace, args.files.empty() && !args.demo);
+
   ApiServer server(settings);
   Result<int> port = server.Bind();
   if (!port.ok()) return port.status();
-  for (const std::string& file : args.files) {
-    Result<HeldPtr> held = LoadDataset(file, std::filesystem::path(file).filename().string(),
-                                       IngestOptions(), settings.load);
-    if (!held.ok()) return held.status();
-    server.Hold(std::move(held).value());
-  }
-  if (args.demo) {
-    Result<std::vector<HeldPtr>> loaded = LoadDemo(settings.demo, settings.load);
-    if (!loaded.ok()) return loaded.status();
-    for (HeldPtr& held : *loaded) server.Hold(std::move(held));
+  if (!settings.load.workspace.empty()) {
+    GROWTHLENS_RETURN_IF_ERROR(LoadIntoWorkspace(args, server));
+  } else {
+    GROWTHLENS_RETURN_IF_ERROR(LoadFiles(args, server));
   }
   fmt::print(
       stderr, "growthlens serve: dashboard on http://{}:{} (Ctrl+C stops it){}\n", settings.host,
@@ -121,6 +165,18 @@ void RegisterServeCommand(CLI::App& app, cli::CommandOutcome& outcome) {
       ->check(cli::WholeNumberIn(10, 500'000));
   command->add_option("--seed", args->settings.demo.seed, "--demo: seed (default 42)")
       ->check(cli::WholeNumberIn(0, cli::kMaxSeed));
+  CLI::Option* workspace = command->add_option(
+      "--workspace", args->workspace,
+      "Workspace file to serve (created with its folder on first use): the server shows all it "
+      "holds, and stores the files named here, uploads and the demo data in it. Default: "
+      "$GROWTHLENS_WORKSPACE, else, when no file and no --demo is given, "
+      "~/.local/share/growthlens/default.glw; files or --demo without a workspace are held in "
+      "memory only");
+  command
+      ->add_flag("--no-workspace", args->no_workspace,
+                 "Hold the data in memory only, even with $GROWTHLENS_WORKSPACE set: an upload "
+                 "replaces the data of its kind and is kept under --data-dir")
+      ->excludes(workspace);
   command->add_option(
       "--data-dir", args->settings.load.data_dir,
       "Where uploads (raw/) and the analysis tables (processed/) go (default data)");

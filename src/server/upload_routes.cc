@@ -74,7 +74,35 @@ Reply<Upload> ReceiveInto(std::filesystem::path dir, const httplib::Request& req
   return Upload{std::move(scratch).value(), std::move(std::get<ReceivedFile>(received))};
 }
 
+/// A failed load of an upload is the file's fault (400) unless a parameter was named.
+ApiError UploadError(const Status& status) {
+  ApiError error = ErrorFromStatus(status);
+  if (error.parameter != "name" && error.parameter != "kind") error.parameter = "file";
+  if (error.http_status == 500) error.http_status = 400;
+  return error;
+}
+
 }  // namespace
+
+void ApiServer::StoreUpload(const ReceivedFile& file, const ColumnOverrides& columns,
+                            httplib::Response& response) {
+  IngestOptions options;
+  options.read.columns = columns;
+  Result<WorkspaceIngest> stored =
+      IngestIntoWorkspace(file.path.string(), file.name, options, settings_.load);
+  if (!stored.ok())
+    return SendError(
+        response,
+        UploadError(Status(stored.status().code(),
+                           NameSources(stored.status().message(), file.path.string(), file.name))));
+  // The rows are committed: a failure from here on loses nothing stored.
+  Result<HeldPtr> held = LoadWorkspaceKind(stored->kind, settings_.load);
+  if (!held.ok()) return SendStatusError(response, held.status());
+  Hold(*held);
+  nlohmann::ordered_json body = DatasetJson(**held);
+  body["ingest"] = WorkspaceIngestJson(*stored);
+  SendJson(response, 200, app::JsonText(body) + "\n");
+}
 
 void ApiServer::AddUploadRoutes() {
   HttpServer& http = *http_;
@@ -126,13 +154,9 @@ void ApiServer::AddUploadRoutes() {
                               *preview) +
                 "\n");
     }
+    if (!settings_.load.workspace.empty()) return StoreUpload(file, columns, response);
     Result<HeldPtr> held = LoadUpload(file.path, columns, settings_.load);
-    if (!held.ok()) {
-      ApiError error = ErrorFromStatus(held.status());
-      if (error.parameter != "name" && error.parameter != "kind") error.parameter = "file";
-      if (error.http_status == 500) error.http_status = 400;
-      return SendError(response, error);
-    }
+    if (!held.ok()) return SendError(response, UploadError(held.status()));
     Hold(*held);
     SendJson(response, 200, app::JsonText(DatasetJson(**held)) + "\n");
   });

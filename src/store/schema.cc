@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <iterator>
+
 namespace growthlens::store {
 
 namespace {
@@ -40,14 +42,42 @@ CREATE TABLE blocks (
 CREATE UNIQUE INDEX blocks_by_table ON blocks (table_name, first_row);
 )sql";
 
-// Migrations from version N to N + 1, at index N - 1. None yet: version 1 is the first.
+// Version 2 adds `saved_items`: what users save besides data (dashboard views, experiment
+// analyses, persona models), each a JSON document named per kind (store/saved_items.h).
+constexpr const char* kCreateSavedItems = R"sql(
+CREATE TABLE saved_items (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  saved_at TEXT NOT NULL,
+  body TEXT NOT NULL,
+  UNIQUE (kind, name)
+);
+)sql";
+
+Status SetVersion(Database& db, int version) {
+  Result<Statement> update = db.Prepare("UPDATE workspace_schema SET version = ?, written_by = ?");
+  if (!update.ok()) return update.status();
+  GROWTHLENS_RETURN_IF_ERROR(update->BindInt(1, version));
+  GROWTHLENS_RETURN_IF_ERROR(update->BindText(2, "growthlens " GROWTHLENS_STORE_VERSION));
+  return update->Run();
+}
+
+Status MigrateFrom1(Database& db) {
+  return db.Exec(kCreateSavedItems);
+}
+
+// Migrations from version N to N + 1, at index N - 1.
 using Migration = Status (*)(Database&);
-constexpr Migration kMigrations[] = {nullptr};
+constexpr Migration kMigrations[] = {MigrateFrom1};
+static_assert(std::size(kMigrations) == static_cast<size_t>(kSchemaVersion - 1),
+              "one migration per older version");
 
 Status CreateSchema(Database& db) {
   Result<Transaction> transaction = Transaction::Begin(db);
   if (!transaction.ok()) return transaction.status();
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateSchema));
+  GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateSavedItems));
   Result<Statement> insert =
       db.Prepare("INSERT INTO workspace_schema (version, written_by) VALUES (?, ?)");
   if (!insert.ok()) return insert.status();
@@ -75,12 +105,23 @@ Status CheckVersion(Database& db) {
                   fmt::format("workspace {} has schema version {} (written by {}), newer than the "
                               "version {} this growthlens reads: open it with a newer growthlens",
                               db.path(), version, written_by, kSchemaVersion));
-  if (version < 1 || kMigrations[version - 1] == nullptr)
+  if (version < 1)
     return Status(ErrorCode::kDataError,
                   fmt::format("workspace {} has schema version {} (written by {}), which this "
                               "growthlens (schema version {}) cannot migrate",
                               db.path(), version, written_by, kSchemaVersion));
-  return Status::Ok();  // not reached while there are no migrations
+  // Every step in one transaction: a kill mid-way leaves the old version, whole.
+  Result<Transaction> transaction = Transaction::Begin(db);
+  if (!transaction.ok()) return transaction.status();
+  for (int64_t step = version; step < kSchemaVersion; ++step) {
+    const Status migrated = kMigrations[step - 1](db);
+    if (!migrated.ok())
+      return Status(migrated.code(),
+                    fmt::format("workspace {}: migrating schema version {} to {}: {}", db.path(),
+                                step, step + 1, migrated.message()));
+  }
+  GROWTHLENS_RETURN_IF_ERROR(SetVersion(db, kSchemaVersion));
+  return transaction->Commit();
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "core/data_kind.h"
 #include "core/dataset.h"
 #include "core/status.h"
+#include "store/saved_items.h"
 #include "store/stored_table.h"
 
 namespace growthlens::store {
@@ -107,6 +108,15 @@ class Workspace {
   Status Replace(const Dataset& data, const std::vector<ReportUpdate>& reports = {});
   /// Rewrites the file without free pages (after Replace), truncating the write-ahead log.
   Status Vacuum();
+
+  /// Saved items (store/saved_items.h): `body` (a JSON document) stored under `name`, replacing
+  /// an item of that kind and name, in one transaction; returns it without its body.
+  Result<SavedItem> Save(SavedKind kind, const std::string& name, const std::string& body);
+  /// The items of `kind`, newest first, without their bodies.
+  Result<std::vector<SavedItem>> ListSaved(SavedKind kind);
+  Result<std::optional<SavedItem>> FindSaved(SavedKind kind, const std::string& name);
+  /// False when there was no such item.
+  Result<bool> DeleteSaved(SavedKind kind, const std::string& name);
 
  private:
   Workspace(std::unique_ptr<Database> db, std::string path);

@@ -840,6 +840,8 @@ test('an empty server opens on Home with a hint', async () => {
   } else {
     const options = serveOptions(bin);
     const args = options.has('--data-dir') ? ['--data-dir', path.join(work, 'empty-data')] : [];
+    // Uploads here replace the data of their kind (a workspace would add them up).
+    if (options.has('--no-workspace')) args.push('--no-workspace');
     // The size of the data the "Load demo data" button generates.
     if (options.has('--users')) args.push('--users', '300', '--customers', '200');
     fs.mkdirSync(path.join(work, 'empty'), { recursive: true });
@@ -950,6 +952,81 @@ test('the demo button loads both data sets', async () => {
   noProblems(emptyPage);
 });
 
+// ---------------------------------------------------------------- a server with a workspace
+let kept;
+let keptPage;
+
+test('with a workspace, an upload says what it added and a repeated file adds nothing', async () => {
+  const options = serveOptions(bin);
+  if (!options.has('--workspace')) return;
+  fs.mkdirSync(path.join(work, 'kept'), { recursive: true });
+  kept = await startServer(bin, ['--workspace', path.join(work, 'kept', 'team.glw'), '--data-dir', path.join(work, 'kept-data'), '--no-warm-up'],
+    { cwd: path.join(work, 'kept'), ready: () => true });
+  keptPage = await newPage(context, kept.url);
+  const send = async () => {
+    await keptPage.goto(`${kept.url}/#/`);
+    await waitReady(keptPage, 'home');
+    await keptPage.locator('[data-testid="upload-input"]').setInputFiles(files.usage);
+    await settle(keptPage);
+    return text(keptPage, '[data-testid="upload-stored"]');
+  };
+  const first = await send();
+  assert(new RegExp(`^${fmtInt(usage.rows)} new rows were saved`).test(first), `first upload: ${first}`);
+  const again = await send();
+  assert(/already saved on .*nothing was added/.test(again), `repeated upload: ${again}`);
+  const s = await getJson(kept.url, 'status');
+  eq(s.workspace, true, 'the server keeps a workspace');
+  eq(s.datasets[0].rows, usage.rows, 'rows held once');
+  noProblems(keptPage);
+});
+
+test('with a workspace, a view is saved by name and opened again from any page', async () => {
+  if (!keptPage) return;
+  await keptPage.goto(`${kept.url}/#/usage?from=2024-01-02`);
+  await waitReady(keptPage, 'usage');
+  keptPage.once('dialog', (dialog) => dialog.accept('Weekly usage'));
+  await keptPage.locator('[data-testid="saved-view-save"]').click();
+  await keptPage.waitForFunction(() => /Saved/.test(document.querySelector('[data-testid="saved-view-note"]').textContent));
+  await keptPage.goto(`${kept.url}/#/`);
+  await waitReady(keptPage, 'home');
+  await keptPage.locator('[data-testid="saved-view-open"]').selectOption('Weekly usage');
+  await keptPage.waitForFunction(() => location.hash === '#/usage?from=2024-01-02');
+  await waitReady(keptPage, 'usage');
+  const list = await getJson(kept.url, 'saved/view');
+  eq(list.items.map((x) => x.name).join(','), 'Weekly usage', 'the saved views');
+  noProblems(keptPage);
+});
+
+test('with a workspace, an experiment analysis is saved by name and re-opened without its file', async () => {
+  if (!keptPage) return;
+  await keptPage.goto(`${kept.url}/#/experiments`);
+  await waitReady(keptPage, 'experiments');
+  await keptPage.locator('[data-tab="analyze"]').click();
+  await settle(keptPage);
+  const verdict = await text(keptPage, '[data-testid="verdict"]');
+  keptPage.once('dialog', (dialog) => dialog.accept('Example test'));
+  await keptPage.locator('[data-testid="saved-analysis-save"]').click();
+  await keptPage.waitForFunction(() => /Saved/.test(document.querySelector('[data-testid="saved-analysis-note"]').textContent));
+  await keptPage.goto(`${kept.url}/#/`);
+  await waitReady(keptPage, 'home');
+  await keptPage.goto(`${kept.url}/#/experiments`);
+  await waitReady(keptPage, 'experiments');
+  await keptPage.locator('[data-tab="analyze"]').click();
+  await settle(keptPage);
+  // Another analysis on screen first, so that what is shown next can only be the saved one.
+  await keptPage.locator('[data-testid="analyze-per-user-example"]').click();
+  await settle(keptPage);
+  const other = `${await text(keptPage, '[data-testid="verdict"]')} / ${await keptPage.locator('[data-table="analyze-results"] tbody tr').count()}`;
+  assert(other !== `${verdict} / 3`, `the per-user example differs from the saved one: ${other}`);
+  await keptPage.locator('[data-testid="saved-analysis-open"]').selectOption('Example test');
+  await keptPage.waitForFunction(() => /Showing/.test(document.querySelector('[data-testid="saved-analysis-note"]').textContent));
+  eq(await text(keptPage, '[data-testid="verdict"]'), verdict, 'the saved verdict');
+  eq(await keptPage.locator('[data-table="analyze-results"] tbody tr').count(), 3, 'the saved result rows');
+  const list = await getJson(kept.url, 'saved/experiment');
+  eq(list.items.map((x) => x.name).join(','), 'Example test', 'the saved analyses');
+  noProblems(keptPage);
+});
+
 // ---------------------------------------------------------------- run
 const failed = await runAll({ filter: only });
 try {
@@ -957,6 +1034,7 @@ try {
 } finally {
   if (demo) await demo.stop();
   if (empty) await empty.stop();
+  if (kept) await kept.stop();
   fs.rmSync(work, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);

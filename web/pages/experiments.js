@@ -3,6 +3,7 @@
 import * as api from '../lib/api.js';
 import * as fmt from '../lib/format.js';
 import * as state from '../lib/state.js';
+import * as saved from '../lib/saved.js';
 import { h, clear, card, chartCard, table, segmented, field, select, trackedDebounce, errorBox, spinner, badge, markInvalid, empty } from '../lib/ui.js';
 import { plot, emptyChart, loading } from '../lib/charts.js';
 import { palette, alpha } from '../lib/palette.js';
@@ -387,6 +388,9 @@ function analyzer(ctx, root) {
   );
   const resultsTable = h('div');
   root.append(h('div', { style: { marginTop: '16px' } }, card({ title: 'Per metric and arm' }, resultsTable)));
+  let latest = null; // the analysis on screen, to save
+  const keep = ctx.status && ctx.status.workspace ? savedAnalyses(ctx, (item) => { latest = item; drawAnalysis(item.result, out, forest, resultsTable); }, () => latest) : null;
+  if (keep) root.insertBefore(keep, root.firstChild);
 
   const go = () => ctx.track((async () => {
     clear(out, spinner('Analysing…'));
@@ -398,6 +402,7 @@ function analyzer(ctx, root) {
       if (params.correction === 'holm') delete params.correction;
       const body = analysis.file || analysis.csv;
       const r = await api.post('experiment/analyze', { params, body, contentType: 'text/csv', signal: ctx.signal });
+      latest = { result: r, file: analysis.name || 'experiment.csv', options: params };
       drawAnalysis(r, out, forest, resultsTable);
     } catch (err) {
       if (api.isAbort(err)) return;
@@ -411,6 +416,49 @@ function analyzer(ctx, root) {
 }
 
 /** A rate as a percentage ("11.37%"), a mean as a number. */
+/** Save the analysis on screen under a name, or re-open one saved before (kept in the workspace). */
+function savedAnalyses(ctx, show, current) {
+  const note = h('span.small.muted', { dataset: { testid: 'saved-analysis-note' } });
+  const picker = h('select', { 'aria-label': 'Open a saved analysis', dataset: { testid: 'saved-analysis-open' } });
+  const fill = async () => {
+    const { items } = await saved.list('experiment', ctx.signal);
+    clear(picker, h('option', { value: '' }, items.length ? 'Open a saved analysis…' : 'No saved analyses yet'),
+      items.map((item) => h('option', { value: item.name }, `${item.name} (${item.saved_at} UTC)`)));
+  };
+  picker.addEventListener('change', async () => {
+    const name = picker.value;
+    if (!name) return;
+    try {
+      const { item } = await saved.open('experiment', name, ctx.signal);
+      show(item);
+      note.textContent = `Showing “${name}”, analysed from ${item.file}.`;
+    } catch (err) {
+      if (!api.isAbort(err)) note.textContent = err.message;
+    }
+    picker.value = '';
+  });
+  const saveBtn = h('button', { type: 'button', dataset: { testid: 'saved-analysis-save' } }, 'Save this analysis');
+  saveBtn.addEventListener('click', async () => {
+    const item = current();
+    if (!item) {
+      note.textContent = 'Analyse a file first.';
+      return;
+    }
+    const name = (window.prompt('Name this analysis:', item.file) || '').trim();
+    if (!name) return;
+    try {
+      await saved.save('experiment', name, item);
+      note.textContent = `Saved “${name}”.`;
+      await fill();
+    } catch (err) {
+      note.textContent = err.message;
+    }
+  });
+  fill().catch((err) => { if (!api.isAbort(err)) note.textContent = err.message; });
+  return h('div.row', { style: { marginBottom: '12px', gap: '8px', alignItems: 'center' }, dataset: { testid: 'saved-analyses' } },
+    h('strong', 'Saved analyses'), picker, saveBtn, note);
+}
+
 function metricValue(x, v) {
   return x.type === 'proportion' ? fmt.pct(v, 2) : fmt.smart(v, 3);
 }

@@ -86,6 +86,7 @@ export async function render(ctx) {
             loaded
               ? ` as a ${state.KIND_LABEL[loaded.kind].toLowerCase()}: ${fmt.int(loaded.rows)} rows kept, ${fmt.int(loaded.users)} ${state.whoWord(loaded.kind)}.`
               : '.',
+            result.ingest ? h('div', { dataset: { testid: 'upload-stored' } }, storedWords(result.ingest)) : null,
             ' ', loaded ? h('a', { href: loaded.kind === 'transactions' ? '#/revenue' : '#/usage' }, 'See the analysis →') : null)));
       } catch (err) {
         if (api.isAbort(err)) return;
@@ -117,7 +118,10 @@ export async function render(ctx) {
     upload(e.dataTransfer.files[0]);
   });
 
-  const uploadCard = card({ title: 'Upload a CSV', note: 'It replaces the loaded data of the same kind.', testid: 'upload' },
+  const uploadNote = status.workspace
+    ? 'It is added to the saved data of the same kind; rows saved before are not added twice.'
+    : 'It replaces the loaded data of the same kind.';
+  const uploadCard = card({ title: 'Upload a CSV', note: uploadNote, testid: 'upload' },
     drop,
     h('div.row', { style: { marginTop: '12px', alignItems: 'flex-end' } }, field('Kind', kindSelect), fileInput),
     h('div.small.muted', { style: { marginTop: '10px' } },
@@ -165,6 +169,13 @@ export async function render(ctx) {
   }
   for (const el of root.children) el.style.marginTop = el === root.firstChild ? '' : '16px';
   if (status.busy) ctx.track(waitWhileBusy());
+}
+
+/** What an upload added to the saved data, in words. */
+function storedWords(ingest) {
+  if (ingest.already_ingested) return `This file was already saved on ${ingest.loaded_at} (UTC); nothing was added.`;
+  const skipped = ingest.rows_skipped ? ` ${fmt.int(ingest.rows_skipped)} rows were saved before and were skipped.` : '';
+  return `${fmt.int(ingest.rows_added)} new rows were saved.${skipped}`;
 }
 
 function findLoaded(status, result, name) {
