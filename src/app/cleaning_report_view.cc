@@ -199,7 +199,10 @@ std::string CleaningReportTable(const CleaningReport& report, const Dataset& dat
   if (report.signup_conflicts > 0)
     out += fmt::format("({} users have rows with different signup dates; the earliest is used)\n",
                        WithThousands(report.signup_conflicts));
-  if (ByKind(report.kind, false, true)) out += "\n" + NettingText(report.netting);
+  if (ByKind(report.kind, false, true)) {
+    out += '\n';  // appended apart: GCC 12 -O3 sees a false -Wrestrict in "\n" + std::string
+    out += NettingText(report.netting);
+  }
 
   const DatasetSummary summary = Summarize(dataset);
   out += fmt::format("\nDataset  {} {} rows, {} {}, {} .. {}\n", WithThousands(summary.rows),
