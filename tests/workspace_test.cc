@@ -92,24 +92,32 @@ class WorkspaceTest : public ::testing::Test {
     EXPECT_TRUE(problems->empty()) << problems->front();
   }
 
+  /// Appends `first` (3 rows), then `second` (3 rows, one of them stored already): the workspace
+  /// then holds what the one file `union_csv` gives.
+  void ExpectTheSecondAddsTwoOfThree(const std::string& first, const std::string& second,
+                                     const std::string& union_csv) {
+    Workspace workspace = OpenOrDie("overlap.glw");
+    EXPECT_EQ(AppendOrDie(workspace, first, "first.csv").rows_added, 3u);
+    const store::AppendOutcome outcome = AppendOrDie(workspace, second, "second.csv");
+    EXPECT_EQ(outcome.rows_added, 2u);
+    EXPECT_EQ(outcome.rows_duplicate, 1u);
+    const Dataset expected = testing::IngestOrDie(union_csv).dataset;
+    testing::ExpectSameDataset(expected, LoadOrDie(workspace, expected.kind()));
+    ExpectHealthy(workspace);
+  }
+
   std::filesystem::path directory_;
 };
 
-std::string GeneratedUsage(int64_t users, uint64_t seed = 42) {
+/// The generator's usage log, or with `events` the same users' event log.
+std::string Generated(int64_t users, bool events = false) {
   synth::UsageGeneratorOptions options;
   options.users = users;
-  options.seed = seed;
+  options.seed = 42;
   synth::StringSink sink;
-  EXPECT_TRUE(synth::GenerateUsageLog(options, sink).ok());
-  return sink.contents();
-}
-
-std::string GeneratedEvents(int64_t users, uint64_t seed = 42) {
-  synth::UsageGeneratorOptions options;
-  options.users = users;
-  options.seed = seed;
-  synth::StringSink sink;
-  EXPECT_TRUE(synth::GenerateEventLog(options, sink).ok());
+  EXPECT_TRUE(
+      (events ? synth::GenerateEventLog(options, sink) : synth::GenerateUsageLog(options, sink))
+          .ok());
   return sink.contents();
 }
 
@@ -128,7 +136,7 @@ void ExpectSameKpis(const Dataset& a, const Dataset& b) {
 }
 
 TEST_F(WorkspaceTest, UsageRoundTripGivesTheSameDatasetAndKpis) {
-  const std::string csv = GeneratedUsage(3000);
+  const std::string csv = Generated(3000);
   const CleanedData cleaned = testing::IngestOrDie(csv);
   ASSERT_GT(cleaned.dataset.rows(), store::kBlockRows);  // more than one block
   Workspace workspace = OpenOrDie("usage.glw");
@@ -161,7 +169,7 @@ TEST_F(WorkspaceTest, OnlineRetailRoundTripGivesTheSameDatasetAndKpis) {
 }
 
 TEST_F(WorkspaceTest, TheSameFileTwiceAddsNothing) {
-  const std::string csv = GeneratedUsage(200);
+  const std::string csv = Generated(200);
   Workspace workspace = OpenOrDie("twice.glw");
   const store::AppendOutcome first = AppendOrDie(workspace, csv, "a.csv");
   EXPECT_FALSE(first.already_loaded);
@@ -187,21 +195,14 @@ TEST_F(WorkspaceTest, AnOverlappingUsageExportAddsOnlyItsNewRows) {
                               "u1,2025-01-01,2025-01-04,search,2\n"
                               "u2,2024-12-30,2025-01-05,export,4\n"
                               "u3,2025-01-05,2025-01-05,share,1\n";
-  Workspace workspace = OpenOrDie("overlap.glw");
-  EXPECT_EQ(AppendOrDie(workspace, january, "jan.csv").rows_added, 3u);
-  const store::AppendOutcome second = AppendOrDie(workspace, overlap, "jan2.csv");
-  EXPECT_EQ(second.rows_added, 2u);
-  EXPECT_EQ(second.rows_duplicate, 1u);
-
   // What one file holding the union would give.
-  const CleanedData expected = testing::IngestOrDie(header +
-                                                    "u1,2025-01-01,2025-01-02,search,3\n"
-                                                    "u2,2024-12-30,2025-01-03,export,1\n"
-                                                    "u1,2025-01-01,2025-01-04,search,2\n"
-                                                    "u2,2024-12-30,2025-01-05,export,4\n"
-                                                    "u3,2025-01-05,2025-01-05,share,1\n");
-  testing::ExpectSameDataset(expected.dataset, LoadOrDie(workspace, DataKind::kUsage));
-  ExpectHealthy(workspace);
+  ExpectTheSecondAddsTwoOfThree(january, overlap,
+                                header +
+                                    "u1,2025-01-01,2025-01-02,search,3\n"
+                                    "u2,2024-12-30,2025-01-03,export,1\n"
+                                    "u1,2025-01-01,2025-01-04,search,2\n"
+                                    "u2,2024-12-30,2025-01-05,export,4\n"
+                                    "u3,2025-01-05,2025-01-05,share,1\n");
 }
 
 TEST_F(WorkspaceTest, AnOverlappingTransactionExportAddsOnlyItsNewRows) {
@@ -232,7 +233,7 @@ TEST_F(WorkspaceTest, AnOverlappingTransactionExportAddsOnlyItsNewRows) {
 }
 
 TEST_F(WorkspaceTest, ADateRangeReadsOnlyItsDays) {
-  const std::string csv = GeneratedUsage(3000);
+  const std::string csv = Generated(3000);
   const CleanedData cleaned = testing::IngestOrDie(csv);
   Workspace workspace = OpenOrDie("range.glw");
   ASSERT_TRUE(workspace.Append(cleaned.dataset, RecordOf(csv, "u.csv")).ok());
@@ -282,7 +283,7 @@ TEST_F(WorkspaceTest, ErasingAUserLeavesNoTraceOfThem) {
 }
 
 TEST_F(WorkspaceTest, EventLogRoundTripKeepsTimesOfDayAndAbsentCounts) {
-  const std::string csv = GeneratedEvents(3000);
+  const std::string csv = Generated(3000, /*events=*/true);
   const CleanedData cleaned = testing::IngestOrDie(csv);
   ASSERT_EQ(cleaned.dataset.kind(), DataKind::kEvents);
   ASSERT_GT(cleaned.dataset.rows(), store::kBlockRows);               // more than one block
@@ -320,19 +321,13 @@ TEST_F(WorkspaceTest, AnOverlappingEventExportAddsOnlyItsNewEvents) {
                               "u1,2025-01-02T09:00:01.250Z,search\n"
                               "u1,2025-01-02T09:00:01.251Z,search\n"
                               "u3,2025-01-03T23:59:59.999Z,share\n";
-  Workspace workspace = OpenOrDie("events_overlap.glw");
-  EXPECT_EQ(AppendOrDie(workspace, morning, "a.csv").rows_added, 3u);
-  const store::AppendOutcome second = AppendOrDie(workspace, overlap, "b.csv");
-  EXPECT_EQ(second.rows_added, 2u);
-  EXPECT_EQ(second.rows_duplicate, 1u);
-  const CleanedData expected = testing::IngestOrDie(header +
-                                                    "u1,2025-01-02T09:00:00.000Z,search\n"
-                                                    "u1,2025-01-02T09:00:01.250Z,search\n"
-                                                    "u2,2025-01-02T10:30:00Z,export\n"
-                                                    "u1,2025-01-02T09:00:01.251Z,search\n"
-                                                    "u3,2025-01-03T23:59:59.999Z,share\n");
-  testing::ExpectSameDataset(expected.dataset, LoadOrDie(workspace, DataKind::kEvents));
-  ExpectHealthy(workspace);
+  ExpectTheSecondAddsTwoOfThree(morning, overlap,
+                                header +
+                                    "u1,2025-01-02T09:00:00.000Z,search\n"
+                                    "u1,2025-01-02T09:00:01.250Z,search\n"
+                                    "u2,2025-01-02T10:30:00Z,export\n"
+                                    "u1,2025-01-02T09:00:01.251Z,search\n"
+                                    "u3,2025-01-03T23:59:59.999Z,share\n");
 }
 
 TEST_F(WorkspaceTest, EventCountsAreStoredWhenTheSourceHasThem) {
@@ -341,7 +336,7 @@ TEST_F(WorkspaceTest, EventCountsAreStoredWhenTheSourceHasThem) {
       "u1,2025-01-02T09:00:00Z,search,3\n"
       "u2,2025-01-02T10:30:00Z,export,1\n";
   Workspace workspace = OpenOrDie("event_counts.glw");
-  AppendOrDie(workspace, csv, "c.csv");
+  EXPECT_EQ(AppendOrDie(workspace, csv, "c.csv").rows_added, 2u);
   const Dataset loaded = LoadOrDie(workspace, DataKind::kEvents);
   testing::ExpectSameDataset(testing::IngestOrDie(csv).dataset, loaded);
   EXPECT_EQ(loaded.As<UsageLog>()->usage.events, (Column<int32_t>{3, 1}));
@@ -433,7 +428,7 @@ TEST_F(WorkspaceTest, AFileThatIsNotAWorkspaceIsRefused) {
 }
 
 TEST_F(WorkspaceTest, CheckFindsADamagedBlock) {
-  const std::string csv = GeneratedUsage(100);
+  const std::string csv = Generated(100);
   Workspace workspace = OpenOrDie("damaged.glw");
   AppendOrDie(workspace, csv, "u.csv");
   ExpectHealthy(workspace);
