@@ -22,6 +22,8 @@ inline void ExpectSameLog(const UsageLog& a, const UsageLog& b) {
   EXPECT_EQ(b.usage.day, a.usage.day);
   EXPECT_EQ(b.usage.feature, a.usage.feature);
   EXPECT_EQ(b.usage.events, a.usage.events);
+  EXPECT_EQ(b.usage.ms_of_day, a.usage.ms_of_day);
+  EXPECT_EQ(b.grain, a.grain);
   EXPECT_EQ(b.user_signup, a.user_signup);
   ExpectSameDictionary(a.users, b.users, "users");
   ExpectSameDictionary(a.features, b.features, "features");

@@ -109,6 +109,43 @@ TEST_F(WorkspaceCommandsTest, ExportWritesCsvThatIngestsToTheSameDataAndNdjson) 
   EXPECT_EQ(rows[1]["events_count"], 5);
 }
 
+TEST_F(WorkspaceCommandsTest, EventLogsExportToCsvAndNdjsonWithTheirTimes) {
+  const std::string events =
+      "user_id,timestamp,event\n"
+      "u1,2025-01-02T09:00:00.000Z,search\n"
+      "u1,2025-01-02T09:00:01.250Z,search\n"
+      "u2,2025-01-03T23:59:59.999Z,export\n";
+  ASSERT_EQ(RunCommand("ingest " + Write("events.csv", events) + " --workspace " + workspace_ +
+                       " --quiet")
+                .exit_code,
+            0);
+  ASSERT_EQ(
+      RunCommand("ingest " + Write("usage.csv", kUsage) + " --workspace " + workspace_ + " --quiet")
+          .exit_code,
+      0);
+  const testing::CommandResult info = RunCommand("workspace info --workspace " + workspace_);
+  EXPECT_NE(info.out.find("events      3 rows, 2 users"), std::string::npos) << info.out;
+  const std::string csv = (directory_ / "out.csv").string();
+  const testing::CommandResult both =
+      RunCommand("workspace export --workspace " + workspace_ + " -o " + csv);
+  EXPECT_NE(both.exit_code, 0);
+  EXPECT_NE(both.err.find("(usage, events)"), std::string::npos) << both.err;
+
+  const testing::CommandResult exported =
+      RunCommand("workspace export --kind events --workspace " + workspace_ + " -o " + csv);
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_EQ(Read(csv), events);  // reads back as the same events
+
+  const std::string ndjson = (directory_ / "out.ndjson").string();
+  ASSERT_EQ(RunCommand("workspace export --kind events --as ndjson --workspace " + workspace_ +
+                       " -o " + ndjson + " --from 2025-01-03")
+                .exit_code,
+            0);
+  EXPECT_EQ(
+      Read(ndjson),
+      "{\"user_id\":\"u2\",\"timestamp\":\"2025-01-03T23:59:59.999Z\",\"event\":\"export\"}\n");
+}
+
 TEST_F(WorkspaceCommandsTest, DeleteUserErasesThemFromEveryBlockAndTheHistory) {
   // A malformed u1 row: the cleaning report kept in the history quotes its line.
   const std::string source = Write("usage.csv", kUsage + "u1,2025-01-01,2025-01-03,export,2,9\n");

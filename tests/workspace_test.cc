@@ -19,6 +19,7 @@
 #include "store/file_checksum.h"
 #include "store/user_erasure.h"
 #include "store/workspace.h"
+#include "synth/event_generator.h"
 #include "synth/output_sink.h"
 #include "synth/transaction_generator.h"
 #include "synth/usage_generator.h"
@@ -91,15 +92,32 @@ class WorkspaceTest : public ::testing::Test {
     EXPECT_TRUE(problems->empty()) << problems->front();
   }
 
+  /// Appends `first` (3 rows), then `second` (3 rows, one of them stored already): the workspace
+  /// then holds what the one file `union_csv` gives.
+  void ExpectTheSecondAddsTwoOfThree(const std::string& first, const std::string& second,
+                                     const std::string& union_csv) {
+    Workspace workspace = OpenOrDie("overlap.glw");
+    EXPECT_EQ(AppendOrDie(workspace, first, "first.csv").rows_added, 3u);
+    const store::AppendOutcome outcome = AppendOrDie(workspace, second, "second.csv");
+    EXPECT_EQ(outcome.rows_added, 2u);
+    EXPECT_EQ(outcome.rows_duplicate, 1u);
+    const Dataset expected = testing::IngestOrDie(union_csv).dataset;
+    testing::ExpectSameDataset(expected, LoadOrDie(workspace, expected.kind()));
+    ExpectHealthy(workspace);
+  }
+
   std::filesystem::path directory_;
 };
 
-std::string GeneratedUsage(int64_t users, uint64_t seed = 42) {
+/// The generator's usage log, or with `events` the same users' event log.
+std::string Generated(int64_t users, bool events = false) {
   synth::UsageGeneratorOptions options;
   options.users = users;
-  options.seed = seed;
+  options.seed = 42;
   synth::StringSink sink;
-  EXPECT_TRUE(synth::GenerateUsageLog(options, sink).ok());
+  EXPECT_TRUE(
+      (events ? synth::GenerateEventLog(options, sink) : synth::GenerateUsageLog(options, sink))
+          .ok());
   return sink.contents();
 }
 
@@ -118,7 +136,7 @@ void ExpectSameKpis(const Dataset& a, const Dataset& b) {
 }
 
 TEST_F(WorkspaceTest, UsageRoundTripGivesTheSameDatasetAndKpis) {
-  const std::string csv = GeneratedUsage(3000);
+  const std::string csv = Generated(3000);
   const CleanedData cleaned = testing::IngestOrDie(csv);
   ASSERT_GT(cleaned.dataset.rows(), store::kBlockRows);  // more than one block
   Workspace workspace = OpenOrDie("usage.glw");
@@ -151,7 +169,7 @@ TEST_F(WorkspaceTest, OnlineRetailRoundTripGivesTheSameDatasetAndKpis) {
 }
 
 TEST_F(WorkspaceTest, TheSameFileTwiceAddsNothing) {
-  const std::string csv = GeneratedUsage(200);
+  const std::string csv = Generated(200);
   Workspace workspace = OpenOrDie("twice.glw");
   const store::AppendOutcome first = AppendOrDie(workspace, csv, "a.csv");
   EXPECT_FALSE(first.already_loaded);
@@ -177,21 +195,14 @@ TEST_F(WorkspaceTest, AnOverlappingUsageExportAddsOnlyItsNewRows) {
                               "u1,2025-01-01,2025-01-04,search,2\n"
                               "u2,2024-12-30,2025-01-05,export,4\n"
                               "u3,2025-01-05,2025-01-05,share,1\n";
-  Workspace workspace = OpenOrDie("overlap.glw");
-  EXPECT_EQ(AppendOrDie(workspace, january, "jan.csv").rows_added, 3u);
-  const store::AppendOutcome second = AppendOrDie(workspace, overlap, "jan2.csv");
-  EXPECT_EQ(second.rows_added, 2u);
-  EXPECT_EQ(second.rows_duplicate, 1u);
-
   // What one file holding the union would give.
-  const CleanedData expected = testing::IngestOrDie(header +
-                                                    "u1,2025-01-01,2025-01-02,search,3\n"
-                                                    "u2,2024-12-30,2025-01-03,export,1\n"
-                                                    "u1,2025-01-01,2025-01-04,search,2\n"
-                                                    "u2,2024-12-30,2025-01-05,export,4\n"
-                                                    "u3,2025-01-05,2025-01-05,share,1\n");
-  testing::ExpectSameDataset(expected.dataset, LoadOrDie(workspace, DataKind::kUsage));
-  ExpectHealthy(workspace);
+  ExpectTheSecondAddsTwoOfThree(january, overlap,
+                                header +
+                                    "u1,2025-01-01,2025-01-02,search,3\n"
+                                    "u2,2024-12-30,2025-01-03,export,1\n"
+                                    "u1,2025-01-01,2025-01-04,search,2\n"
+                                    "u2,2024-12-30,2025-01-05,export,4\n"
+                                    "u3,2025-01-05,2025-01-05,share,1\n");
 }
 
 TEST_F(WorkspaceTest, AnOverlappingTransactionExportAddsOnlyItsNewRows) {
@@ -222,7 +233,7 @@ TEST_F(WorkspaceTest, AnOverlappingTransactionExportAddsOnlyItsNewRows) {
 }
 
 TEST_F(WorkspaceTest, ADateRangeReadsOnlyItsDays) {
-  const std::string csv = GeneratedUsage(3000);
+  const std::string csv = Generated(3000);
   const CleanedData cleaned = testing::IngestOrDie(csv);
   Workspace workspace = OpenOrDie("range.glw");
   ASSERT_TRUE(workspace.Append(cleaned.dataset, RecordOf(csv, "u.csv")).ok());
@@ -271,6 +282,114 @@ TEST_F(WorkspaceTest, ErasingAUserLeavesNoTraceOfThem) {
   EXPECT_FALSE(store::EraseUser(after, "alice").ok());
 }
 
+TEST_F(WorkspaceTest, EventLogRoundTripKeepsTimesOfDayAndAbsentCounts) {
+  const std::string csv = Generated(3000, /*events=*/true);
+  const CleanedData cleaned = testing::IngestOrDie(csv);
+  ASSERT_EQ(cleaned.dataset.kind(), DataKind::kEvents);
+  ASSERT_GT(cleaned.dataset.rows(), store::kBlockRows);               // more than one block
+  ASSERT_TRUE(cleaned.dataset.As<UsageLog>()->usage.events.empty());  // no count column
+  Workspace workspace = OpenOrDie("events.glw");
+  const store::AppendOutcome added = AppendOrDie(workspace, csv, "e.csv");
+  EXPECT_EQ(added.rows_added, cleaned.dataset.rows());
+
+  Result<Workspace> reopened = Workspace::Open(PathOf("events.glw"), OpenMode::kExisting);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().message();
+  Result<std::vector<DataKind>> kinds = reopened->Kinds();
+  ASSERT_TRUE(kinds.ok());
+  EXPECT_EQ(*kinds, std::vector<DataKind>{DataKind::kEvents});
+  const Dataset loaded = LoadOrDie(*reopened, DataKind::kEvents);
+  testing::ExpectSameDataset(cleaned.dataset, loaded);  // ms_of_day, grain, empty counts too
+  ExpectSameKpis(cleaned.dataset, loaded);
+  ExpectHealthy(*reopened);
+
+  // The same events in another file (one more blank line: another checksum) add nothing.
+  const store::AppendOutcome again = AppendOrDie(*reopened, csv + "\n", "e_copy.csv");
+  EXPECT_FALSE(again.already_loaded);
+  EXPECT_EQ(again.rows_added, 0u);
+  EXPECT_EQ(again.rows_duplicate, cleaned.dataset.rows());
+  testing::ExpectSameDataset(cleaned.dataset, LoadOrDie(*reopened, DataKind::kEvents));
+}
+
+TEST_F(WorkspaceTest, AnOverlappingEventExportAddsOnlyItsNewEvents) {
+  const std::string header = "user_id,timestamp,event\n";
+  const std::string morning = header +
+                              "u1,2025-01-02T09:00:00.000Z,search\n"
+                              "u1,2025-01-02T09:00:01.250Z,search\n"
+                              "u2,2025-01-02T10:30:00Z,export\n";
+  // Repeats u1's second search; the same event a millisecond later is a new one.
+  const std::string overlap = header +
+                              "u1,2025-01-02T09:00:01.250Z,search\n"
+                              "u1,2025-01-02T09:00:01.251Z,search\n"
+                              "u3,2025-01-03T23:59:59.999Z,share\n";
+  ExpectTheSecondAddsTwoOfThree(morning, overlap,
+                                header +
+                                    "u1,2025-01-02T09:00:00.000Z,search\n"
+                                    "u1,2025-01-02T09:00:01.250Z,search\n"
+                                    "u2,2025-01-02T10:30:00Z,export\n"
+                                    "u1,2025-01-02T09:00:01.251Z,search\n"
+                                    "u3,2025-01-03T23:59:59.999Z,share\n");
+}
+
+TEST_F(WorkspaceTest, EventCountsAreStoredWhenTheSourceHasThem) {
+  const std::string csv =
+      "user_id,timestamp,event,count\n"
+      "u1,2025-01-02T09:00:00Z,search,3\n"
+      "u2,2025-01-02T10:30:00Z,export,1\n";
+  Workspace workspace = OpenOrDie("event_counts.glw");
+  EXPECT_EQ(AppendOrDie(workspace, csv, "c.csv").rows_added, 2u);
+  const Dataset loaded = LoadOrDie(workspace, DataKind::kEvents);
+  testing::ExpectSameDataset(testing::IngestOrDie(csv).dataset, loaded);
+  EXPECT_EQ(loaded.As<UsageLog>()->usage.events, (Column<int32_t>{3, 1}));
+}
+
+TEST_F(WorkspaceTest, UsageEventsAndTransactionsAreHeldSideBySide) {
+  const std::string usage = std::string(testing::kUsageHeader) +
+                            "u1,2025-01-01,2025-01-02,search,3\n"
+                            "u2,,2025-01-03,export,1\n";
+  const std::string events =
+      "user_id,timestamp,event\n"
+      "u1,2025-01-02T09:00:00Z,search\n"
+      "e9,2025-01-02T10:30:00Z,checkout\n";
+  const std::string orders = std::string(testing::kRetailHeader) +
+                             "536365,85123A,WHITE HANGING HEART,6,2010-12-01 08:26:00,2.55,17850,"
+                             "United Kingdom\n";
+  Workspace workspace = OpenOrDie("three.glw");
+  AppendOrDie(workspace, usage, "u.csv");
+  AppendOrDie(workspace, events, "e.csv");
+  AppendOrDie(workspace, orders, "o.csv");
+  Result<std::vector<DataKind>> kinds = workspace.Kinds();
+  ASSERT_TRUE(kinds.ok());
+  EXPECT_EQ(*kinds,
+            (std::vector<DataKind>{DataKind::kUsage, DataKind::kEvents, DataKind::kTransactions}));
+  testing::ExpectSameDataset(testing::IngestOrDie(usage).dataset,
+                             LoadOrDie(workspace, DataKind::kUsage));
+  testing::ExpectSameDataset(testing::IngestOrDie(events).dataset,
+                             LoadOrDie(workspace, DataKind::kEvents));
+  EXPECT_EQ(LoadOrDie(workspace, DataKind::kTransactions).rows(), 1u);
+  ExpectHealthy(workspace);
+}
+
+TEST_F(WorkspaceTest, ErasingAUserFromAnEventLogKeepsTheOthersTimes) {
+  const std::string header = "user_id,timestamp,event\n";
+  Workspace workspace = OpenOrDie("erase_events.glw");
+  AppendOrDie(workspace,
+              header + "alice,2025-01-02T09:00:00Z,search\nbob,2025-01-02T10:30:00.5Z,export\n",
+              "e.csv");
+  Result<store::Erasure> erasure =
+      store::EraseUser(LoadOrDie(workspace, DataKind::kEvents), "alice");
+  ASSERT_TRUE(erasure.ok()) << erasure.status().message();
+  ASSERT_TRUE(workspace.Replace(erasure->data).ok());
+  const Dataset after = LoadOrDie(workspace, DataKind::kEvents);
+  const UsageLog& log = *after.As<UsageLog>();  // the event names stay: only users are erased
+  ASSERT_EQ(log.rows(), 1u);
+  EXPECT_EQ(log.users[log.usage.user[0]], "bob");
+  EXPECT_EQ(log.features[log.usage.feature[0]], "export");
+  EXPECT_EQ(log.usage.day[0], DaysFromCivil(2025, 1, 2));
+  EXPECT_EQ(log.usage.ms_of_day, (Column<int32_t>{(10 * 3600 + 30 * 60) * 1000 + 500}));
+  EXPECT_TRUE(log.usage.events.empty());
+  ExpectHealthy(workspace);
+}
+
 TEST_F(WorkspaceTest, AWorkspaceOfANewerSchemaIsRefusedNamingBothVersions) {
   // The fixture: the SQL of a workspace written by a future growthlens (schema version 99).
   const std::string path = PathOf("future.glw");
@@ -309,7 +428,7 @@ TEST_F(WorkspaceTest, AFileThatIsNotAWorkspaceIsRefused) {
 }
 
 TEST_F(WorkspaceTest, CheckFindsADamagedBlock) {
-  const std::string csv = GeneratedUsage(100);
+  const std::string csv = Generated(100);
   Workspace workspace = OpenOrDie("damaged.glw");
   AppendOrDie(workspace, csv, "u.csv");
   ExpectHealthy(workspace);

@@ -25,7 +25,7 @@ namespace {
 struct WorkspaceArgs {
   std::string path;
   OutputFormat format = OutputFormat::kTable;
-  std::string kind;        // export, delete-user: "usage" or "transactions"; empty = every kind
+  std::string kind;        // export, delete-user: "usage", "events" or "transactions"; empty: all
   std::string output;      // export
   std::string as = "csv";  // export: csv or ndjson
   std::string from, to;    // export: day range
@@ -34,6 +34,14 @@ struct WorkspaceArgs {
 
 Result<store::Workspace> OpenExisting(const WorkspaceArgs& args) {
   return store::Workspace::Open(args.path, store::OpenMode::kExisting);
+}
+
+/// "usage, events".
+std::string KindNames(const std::vector<DataKind>& kinds) {
+  std::string names;
+  for (const DataKind kind : kinds)
+    names += fmt::format("{}{}", names.empty() ? "" : ", ", DataKindName(kind));
+  return names;
 }
 
 /// The stored kinds the command works on: --kind's, or every stored kind.
@@ -94,7 +102,8 @@ std::string InfoTable(const std::string& path, const store::WorkspaceInfo& info)
   std::string text = fmt::format("Workspace   {} (schema version {})\n", path, info.schema_version);
   text += fmt::format("On disk     {} (+ {} write-ahead log)\n", SizeText(info.file_bytes),
                       SizeText(info.wal_bytes));
-  for (const auto& [kind, users] : {std::pair{"usage", "users"}, {"transactions", "customers"}}) {
+  for (const auto& [kind, users] :
+       {std::pair{"usage", "users"}, {"events", "users"}, {"transactions", "customers"}}) {
     const store::TableInfo* rows = TableNamed(info, fmt::format("{}.rows", kind));
     if (rows == nullptr) continue;
     const store::TableInfo* people = TableNamed(info, fmt::format("{}.users", kind));
@@ -206,6 +215,19 @@ Status WriteNdjson(const Dataset& data, const std::string& path) {
       [&](const UsageLog& log) {
         const std::vector<std::string> users = QuotedStrings(log.users);
         const std::vector<std::string> features = QuotedStrings(log.features);
+        if (log.grain == UsageGrain::kEvent) {
+          // As the CSV export: user_id, timestamp, event[, count]; absent counts stay absent.
+          for (size_t row = 0; row < log.rows(); ++row) {
+            buffer += fmt::format("{{\"user_id\":{},\"timestamp\":\"", users[log.usage.user[row]]);
+            AppendEventTime(log.usage.day[row], log.usage.ms_of_day[row], buffer);
+            buffer += fmt::format("\",\"event\":{}", features[log.usage.feature[row]]);
+            if (!log.usage.events.empty())
+              buffer += fmt::format(",\"count\":{}", log.usage.events[row]);
+            buffer += "}\n";
+            flush(false);
+          }
+          return;
+        }
         for (size_t row = 0; row < log.rows(); ++row) {
           const uint32_t user = log.usage.user[row];
           fmt::format_to(std::back_inserter(buffer),
@@ -252,8 +274,10 @@ Status RunExport(const WorkspaceArgs& args, CommandOutcome& outcome) {
   if (kinds->empty())
     return Status(ErrorCode::kDataError, fmt::format("workspace {} holds no data", args.path));
   if (kinds->size() > 1)
-    return Invalid(fmt::format("workspace {} holds usage and transactions: choose one with --kind",
-                               args.path));
+    return Invalid(
+        fmt::format("workspace {} holds more than one kind of data ({}): choose one "
+                    "with --kind",
+                    args.path, KindNames(*kinds)));
   store::DayRange range;
   if (!args.from.empty()) {
     const std::optional<Day> day = ParseIsoDate(args.from);
@@ -373,28 +397,31 @@ void RegisterWorkspaceCommand(CLI::App& app, CommandOutcome& outcome) {
                      "Merge the small blocks that many loads leave into full ones, recompress them "
                      "harder and give the freed space back to the file system",
                      args, RunCompact, outcome);
-  AddWorkspaceAction(*workspace, "export",
-                     "Write the stored data back to a CSV file in its input schema, or to NDJSON, "
-                     "optionally only the days between --from and --to",
-                     args, RunExport, outcome, [&](CLI::App& command) {
-                       command.add_option("--output,-o", args->output, "File to write")->required();
-                       command.add_option("--as", args->as, "File format: csv (default) or ndjson")
-                           ->check(CLI::IsMember({"csv", "ndjson"}));
-                       command
-                           .add_option("--kind", args->kind,
-                                       "usage or transactions, when the workspace holds both")
-                           ->check(CLI::IsMember({"usage", "transactions"}));
-                       command.add_option("--from", args->from, "First day to export, YYYY-MM-DD");
-                       command.add_option("--to", args->to, "Last day to export, YYYY-MM-DD");
-                     });
+  AddWorkspaceAction(
+      *workspace, "export",
+      "Write the stored data back to a CSV file in its input schema, or to NDJSON, "
+      "optionally only the days between --from and --to",
+      args, RunExport, outcome, [&](CLI::App& command) {
+        command.add_option("--output,-o", args->output, "File to write")->required();
+        command.add_option("--as", args->as, "File format: csv (default) or ndjson")
+            ->check(CLI::IsMember({"csv", "ndjson"}));
+        command
+            .add_option("--kind", args->kind,
+                        "usage, events or transactions, when the workspace holds more than one")
+            ->check(CLI::IsMember({"usage", "events", "transactions"}));
+        command.add_option("--from", args->from, "First day to export, YYYY-MM-DD");
+        command.add_option("--to", args->to, "Last day to export, YYYY-MM-DD");
+      });
   AddWorkspaceAction(
       *workspace, "delete-user",
       "Erase one user's (customer's) data: their rows, orders and signup day leave "
       "every block and the user dictionary, and the file is rewritten without them",
       args, RunDeleteUser, outcome, [&](CLI::App& command) {
         command.add_option("user", args->user, "The user's id as in the source data")->required();
-        command.add_option("--kind", args->kind, "usage or transactions (default: both)")
-            ->check(CLI::IsMember({"usage", "transactions"}));
+        command
+            .add_option("--kind", args->kind,
+                        "usage, events or transactions (default: every kind stored)")
+            ->check(CLI::IsMember({"usage", "events", "transactions"}));
       });
 }
 

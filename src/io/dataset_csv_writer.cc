@@ -42,15 +42,6 @@ class BufferedFile {
   std::string buffer_;
 };
 
-// "2024-03-05T14:03:22.417Z": the UTC time an event log's row stands for.
-void AppendEventTime(Day day, int32_t ms_of_day, std::string& out) {
-  char date[10];
-  out.append(date, WriteDate(day, date));
-  const int32_t seconds = ms_of_day / 1000;
-  out += fmt::format("T{:02}:{:02}:{:02}.{:03}Z", seconds / 3600, seconds / 60 % 60, seconds % 60,
-                     ms_of_day % 1000);
-}
-
 // Events as the events reader reads them back: user_id,timestamp,event[,count].
 bool WriteEventRows(const UsageLog& dataset, BufferedFile& file) {
   std::string& out = file.buffer();
@@ -139,6 +130,14 @@ bool WriteRows(const TransactionLog& dataset, BufferedFile& file) {
 }
 
 }  // namespace
+
+void AppendEventTime(Day day, int32_t ms_of_day, std::string& out) {
+  char date[10];
+  out.append(date, WriteDate(day, date));
+  const int32_t seconds = ms_of_day / 1000;
+  out += fmt::format("T{:02}:{:02}:{:02}.{:03}Z", seconds / 3600, seconds / 60 % 60, seconds % 60,
+                     ms_of_day % 1000);
+}
 
 Status WriteDatasetCsv(const Dataset& dataset, const std::string& path) {
   Result<AtomicFile> file = AtomicFile::Create(path);

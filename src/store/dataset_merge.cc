@@ -37,8 +37,10 @@ std::vector<uint32_t> MapDictionary(StringDictionary& stored, const StringDictio
   return codes;
 }
 
-RowKey UsageKey(uint32_t user, Day day, uint16_t feature) {
-  return {(uint64_t{user} << 32) | static_cast<uint32_t>(day), feature};
+/// Usage rows have no time of day (0); events are told apart by their millisecond.
+RowKey UsageKey(uint32_t user, Day day, uint16_t feature, int32_t ms_of_day) {
+  return {(uint64_t{user} << 32) | static_cast<uint32_t>(day),
+          (uint64_t{feature} << 32) | static_cast<uint32_t>(ms_of_day)};
 }
 
 RowKey TransactionKey(uint32_t order, uint32_t item, int32_t quantity, uint32_t price) {
@@ -52,10 +54,16 @@ Result<UsageMerge> MergeUsage(UsageLog stored, const UsageLog& load) {
   UsageMerge merge;
   merge.stored_users = stored.users.size();
   merge.stored_features = stored.features.size();
+  if (stored.rows() > 0 && stored.grain != load.grain)
+    return Status(ErrorCode::kInternal, "a usage log and an event log merged into one table");
+  stored.grain = load.grain;
+  const auto time_of = [](const UsageColumns& columns, size_t row) {
+    return columns.ms_of_day.empty() ? 0 : columns.ms_of_day[row];
+  };
   KeySet stored_rows;
   for (size_t row = 0; row < stored.rows(); ++row)
-    stored_rows.Add(
-        UsageKey(stored.usage.user[row], stored.usage.day[row], stored.usage.feature[row]));
+    stored_rows.Add(UsageKey(stored.usage.user[row], stored.usage.day[row],
+                             stored.usage.feature[row], time_of(stored.usage, row)));
   stored_rows.Seal();
   stored.usage = UsageColumns{};
 
@@ -78,15 +86,17 @@ Result<UsageMerge> MergeUsage(UsageLog stored, const UsageLog& load) {
 
   const UsageColumns& in = load.usage;
   UsageColumns& out = stored.usage;
-  const bool has_events = !in.events.empty();
+  const bool has_events = !in.events.empty();  // absent counts stay absent
+  const bool has_times = !in.ms_of_day.empty();
   out.user.reserve(load.rows());
   out.day.reserve(load.rows());
   out.feature.reserve(load.rows());
   if (has_events) out.events.reserve(load.rows());
+  if (has_times) out.ms_of_day.reserve(load.rows());
   for (size_t row = 0; row < load.rows(); ++row) {
     const uint32_t user = users[in.user[row]];
     const auto feature = static_cast<uint16_t>(features[in.feature[row]]);
-    if (stored_rows.Contains(UsageKey(user, in.day[row], feature))) {
+    if (stored_rows.Contains(UsageKey(user, in.day[row], feature, time_of(in, row)))) {
       ++merge.duplicates;
       continue;
     }
@@ -94,6 +104,7 @@ Result<UsageMerge> MergeUsage(UsageLog stored, const UsageLog& load) {
     out.day.push_back(in.day[row]);
     out.feature.push_back(feature);
     if (has_events) out.events.push_back(in.events[row]);
+    if (has_times) out.ms_of_day.push_back(in.ms_of_day[row]);
   }
   merge.log = std::move(stored);
   return merge;

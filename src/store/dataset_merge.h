@@ -5,6 +5,7 @@
 //
 // Identity of a row:
 //   usage:        (user, day, feature)
+//   events:       (user, day, millisecond of the day, event name)
 //   transactions: (invoice, customer, timestamp, country, stock code, description, quantity,
 //                 unit price), that is the same order, item, quantity and price
 // Only stored rows count as duplicates: repeats inside one load are the cleaner's business

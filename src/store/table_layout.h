@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/column.h"
+#include "core/data_kind.h"
 #include "core/date.h"
 #include "core/transaction_log.h"
 #include "core/usage_log.h"
@@ -18,6 +19,13 @@ inline constexpr std::string_view kUsageRows = "usage.rows";
 inline constexpr std::string_view kUsageUsers = "usage.users";
 inline constexpr std::string_view kUsageFeatures = "usage.features";
 inline constexpr std::string_view kUsageSignup = "usage.signup";
+
+// An event log is stored like a usage log, in tables of its own (a workspace may hold both);
+// its rows add ms_of_day, and its count column is absent when the source had none.
+inline constexpr std::string_view kEventRows = "events.rows";
+inline constexpr std::string_view kEventUsers = "events.users";
+inline constexpr std::string_view kEventNames = "events.names";
+inline constexpr std::string_view kEventSignup = "events.signup";
 
 inline constexpr std::string_view kTransactionRows = "transactions.rows";
 inline constexpr std::string_view kTransactionOrders = "transactions.orders";
@@ -42,6 +50,16 @@ struct PriceColumns {
   std::vector<double> price;
 };
 
+/// The tables of a kind held in a UsageLog (usage or events).
+struct UsageTables {
+  std::string_view rows, users, features, signup;
+};
+inline UsageTables UsageTablesOf(DataKind kind) {
+  if (kind == DataKind::kEvents)
+    return {tables::kEventRows, tables::kEventUsers, tables::kEventNames, tables::kEventSignup};
+  return {tables::kUsageRows, tables::kUsageUsers, tables::kUsageFeatures, tables::kUsageSignup};
+}
+
 // Each ForEach...Column calls fn(name, column, default_value) for every column of a table, in
 // block order; `Columns` may be const.
 template <typename Columns, typename Fn>
@@ -49,7 +67,8 @@ void ForEachUsageRowColumn(Columns& columns, Fn&& fn) {
   fn("user", columns.user, uint32_t{0});
   fn("day", columns.day, Day{0});
   fn("feature", columns.feature, uint16_t{0});
-  fn("events", columns.events, int32_t{1});
+  fn("events", columns.events, int32_t{1});        // absent in event logs without counts
+  fn("ms_of_day", columns.ms_of_day, int32_t{0});  // absent in usage logs
 }
 
 template <typename Columns, typename Fn>

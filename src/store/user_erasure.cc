@@ -28,16 +28,19 @@ std::vector<Day> DropSignup(const std::vector<Day>& signup, uint32_t erased) {
 
 Erasure Erase(const UsageLog& log, uint32_t erased) {
   UsageLog out;
+  out.grain = log.grain;
   const std::vector<uint32_t> codes = DropUser(log.users, erased, out.users);
   out.user_signup = DropSignup(log.user_signup, erased);
   out.features = log.features;
   const bool has_events = !log.usage.events.empty();
+  const bool has_times = !log.usage.ms_of_day.empty();
   for (size_t row = 0; row < log.rows(); ++row) {
     if (log.usage.user[row] == erased) continue;
     out.usage.user.push_back(codes[log.usage.user[row]]);
     out.usage.day.push_back(log.usage.day[row]);
     out.usage.feature.push_back(log.usage.feature[row]);
     if (has_events) out.usage.events.push_back(log.usage.events[row]);
+    if (has_times) out.usage.ms_of_day.push_back(log.usage.ms_of_day[row]);
   }
   const uint64_t erased_rows = log.rows() - out.rows();
   return {Dataset(std::move(out)), erased_rows};

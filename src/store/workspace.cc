@@ -26,10 +26,12 @@ constexpr auto kOrderColumns = [](auto& columns, auto&& fn) { ForEachOrderColumn
 constexpr auto kItemColumns = [](auto& columns, auto&& fn) { ForEachItemColumn(columns, fn); };
 constexpr auto kPriceColumns = [](auto& columns, auto&& fn) { ForEachPriceColumn(columns, fn); };
 
-constexpr DataKind kStoredKinds[] = {DataKind::kUsage, DataKind::kTransactions};
+constexpr int32_t kMsPerDay = 86'400'000;
+
+constexpr DataKind kStoredKinds[] = {DataKind::kUsage, DataKind::kEvents, DataKind::kTransactions};
 
 std::string_view RowTableOf(DataKind kind) {
-  return ByKind(kind, tables::kUsageRows, tables::kTransactionRows);
+  return kind == DataKind::kTransactions ? tables::kTransactionRows : UsageTablesOf(kind).rows;
 }
 
 // A new kind of data stops compiling here (and in Workspace::LoadLocked and Write) until the
@@ -37,14 +39,14 @@ std::string_view RowTableOf(DataKind kind) {
 std::vector<std::string_view> TablesOf(DataKind kind) {
   switch (kind) {
     case DataKind::kUsage:
-      return {tables::kUsageRows, tables::kUsageUsers, tables::kUsageFeatures,
-              tables::kUsageSignup};
+    case DataKind::kEvents: {
+      const UsageTables usage = UsageTablesOf(kind);
+      return {usage.rows, usage.users, usage.features, usage.signup};
+    }
     case DataKind::kTransactions:
       return {tables::kTransactionRows,   tables::kTransactionOrders, tables::kTransactionItems,
               tables::kTransactionPrices, tables::kTransactionUsers,  tables::kInvoices,
               tables::kStockCodes,        tables::kDescriptions,      tables::kCountries};
-    case DataKind::kEvents:
-      return {};  // not stored yet (Workspace::Append refuses them)
   }
   return {};
 }
@@ -79,10 +81,18 @@ Status Damaged(const std::string& path, std::string_view what) {
 }
 
 Status ValidateCodes(const std::string& path, const UsageLog& log) {
+  const bool events = log.grain == UsageGrain::kEvent;
+  const std::string_view what = events ? "an event" : "a usage row";
   if (!AllBelow(log.usage.user, log.users.size()))
-    return Damaged(path, "a usage row names a user outside the user dictionary");
+    return Damaged(path, fmt::format("{} names a user outside the user dictionary", what));
   if (!AllBelow(log.usage.feature, log.features.size()))
-    return Damaged(path, "a usage row names a feature outside the feature dictionary");
+    return Damaged(path, fmt::format("{} names a {} outside its dictionary", what,
+                                     events ? "event name" : "feature"));
+  const bool times_fit = std::all_of(log.usage.ms_of_day.begin(), log.usage.ms_of_day.end(),
+                                     [](int32_t ms) { return ms >= 0 && ms < kMsPerDay; });
+  if (log.usage.ms_of_day.size() != (events ? log.rows() : 0) || !times_fit)
+    return Damaged(
+        path, fmt::format("{} has no time of day or one outside 0..{} ms", what, kMsPerDay - 1));
   return Status::Ok();
 }
 
@@ -106,20 +116,24 @@ Status ValidateCodes(const std::string& path, const TransactionLog& log) {
   return Status::Ok();
 }
 
-Result<Dataset> LoadUsage(TableStore& store, const std::string& path, const DayRange& range) {
+/// A usage log or an event log (`kind`), both held in a UsageLog.
+Result<Dataset> LoadUsage(TableStore& store, const std::string& path, DataKind kind,
+                          const DayRange& range) {
+  const UsageTables tables = UsageTablesOf(kind);
   UsageLog log;
-  Result<StringDictionary> users = store.ReadDictionary(tables::kUsageUsers);
+  log.grain = kind == DataKind::kEvents ? UsageGrain::kEvent : UsageGrain::kDay;
+  Result<StringDictionary> users = store.ReadDictionary(tables.users);
   if (!users.ok()) return users.status();
   log.users = std::move(*users);
-  Result<StringDictionary> features = store.ReadDictionary(tables::kUsageFeatures);
+  Result<StringDictionary> features = store.ReadDictionary(tables.features);
   if (!features.ok()) return features.status();
   log.features = std::move(*features);
 
-  Result<std::vector<StoredBlock>> signup_blocks = store.Blocks(tables::kUsageSignup);
+  Result<std::vector<StoredBlock>> signup_blocks = store.Blocks(tables.signup);
   if (!signup_blocks.ok()) return signup_blocks.status();
   SignupEntries signup;
   GROWTHLENS_RETURN_IF_ERROR(
-      DecodeBlocks<SignupEntries>(*signup_blocks, tables::kUsageSignup, signup, kSignupColumns));
+      DecodeBlocks<SignupEntries>(*signup_blocks, tables.signup, signup, kSignupColumns));
   log.user_signup.assign(log.users.size(), kNoDay);
   for (size_t entry = 0; entry < signup.user.size(); ++entry) {
     if (signup.user[entry] >= log.users.size() || signup.day.size() != signup.user.size())
@@ -129,10 +143,10 @@ Result<Dataset> LoadUsage(TableStore& store, const std::string& path, const DayR
   }
 
   Result<std::vector<StoredBlock>> blocks =
-      store.Blocks(tables::kUsageRows, range.All() ? nullptr : &range);
+      store.Blocks(tables.rows, range.All() ? nullptr : &range);
   if (!blocks.ok()) return blocks.status();
   GROWTHLENS_RETURN_IF_ERROR(
-      DecodeBlocks<UsageColumns>(*blocks, tables::kUsageRows, log.usage, kUsageRowColumns));
+      DecodeBlocks<UsageColumns>(*blocks, tables.rows, log.usage, kUsageRowColumns));
   if (!range.All()) {
     std::vector<uint8_t> keep(log.rows());
     for (size_t row = 0; row < keep.size(); ++row) keep[row] = range.Contains(log.usage.day[row]);
@@ -276,13 +290,6 @@ Result<std::optional<StoredLoad>> Workspace::FindLoad(const std::string& checksu
 }
 
 Result<AppendOutcome> Workspace::Append(const Dataset& data, const LoadRecord& record) {
-  // Stored as a usage log, an event log would lose its times of day: refused until the
-  // workspace stores them.
-  if (data.kind() == DataKind::kEvents)
-    return Status(ErrorCode::kInvalidArgument,
-                  fmt::format("{}: event logs cannot be stored in a workspace yet (their times of "
-                              "day would be lost); analyse the file directly",
-                              record.source_name));
   Result<Transaction> transaction = Transaction::Begin(*db_);
   if (!transaction.ok()) return transaction.status();
   AppendOutcome outcome;
@@ -333,13 +340,14 @@ Status Workspace::Write(const Dataset& data, std::optional<int64_t> load_id, Dat
             MergeUsage(held != nullptr ? std::move(*held) : UsageLog{}, load);
         if (!merge.ok()) return merge.status();
         const UsageLog& log = merge->log;
+        const UsageTables tables = UsageTablesOf(load.kind());
         GROWTHLENS_RETURN_IF_ERROR(
-            store.WriteDictionary(tables::kUsageUsers, load_id, log.users, merge->stored_users));
-        GROWTHLENS_RETURN_IF_ERROR(store.WriteDictionary(tables::kUsageFeatures, load_id,
-                                                         log.features, merge->stored_features));
-        GROWTHLENS_RETURN_IF_ERROR(store.WriteRows(tables::kUsageSignup, load_id, merge->signup,
+            store.WriteDictionary(tables.users, load_id, log.users, merge->stored_users));
+        GROWTHLENS_RETURN_IF_ERROR(
+            store.WriteDictionary(tables.features, load_id, log.features, merge->stored_features));
+        GROWTHLENS_RETURN_IF_ERROR(store.WriteRows(tables.signup, load_id, merge->signup,
                                                    kSignupColumns, 0, merge->signup.user.size()));
-        GROWTHLENS_RETURN_IF_ERROR(store.WriteRows(tables::kUsageRows, load_id, log.usage,
+        GROWTHLENS_RETURN_IF_ERROR(store.WriteRows(tables.rows, load_id, log.usage,
                                                    kUsageRowColumns, 0, log.rows(), RowDays(log)));
         *duplicates = merge->duplicates;
         *added = log.rows();
@@ -402,11 +410,10 @@ Result<Dataset> Workspace::LoadLocked(DataKind kind, const DayRange& range) {
   TableStore store(*db_, level_);
   switch (kind) {
     case DataKind::kUsage:
-      return LoadUsage(store, path_, range);
+    case DataKind::kEvents:
+      return LoadUsage(store, path_, kind, range);
     case DataKind::kTransactions:
       return LoadTransactions(store, path_, range);
-    case DataKind::kEvents:
-      break;  // not stored yet (Workspace::Append refuses them)
   }
   return Status(ErrorCode::kInternal, "a kind of data the workspace does not store");
 }
