@@ -130,6 +130,10 @@ TEST_F(WorkspaceCommandsTest, EventLogsExportToCsvAndNdjsonWithTheirTimes) {
       RunCommand("workspace export --workspace " + workspace_ + " -o " + csv);
   EXPECT_NE(both.exit_code, 0);
   EXPECT_NE(both.err.find("(usage, events)"), std::string::npos) << both.err;
+  // An analysis of the mixed workspace names the kinds it holds.
+  const testing::CommandResult kpis = RunCommand("kpis --workspace " + workspace_);
+  EXPECT_NE(kpis.exit_code, 0);
+  EXPECT_NE(kpis.err.find("holds usage, events data"), std::string::npos) << kpis.err;
 
   const testing::CommandResult exported =
       RunCommand("workspace export --kind events --workspace " + workspace_ + " -o " + csv);

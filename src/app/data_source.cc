@@ -50,11 +50,15 @@ Result<LoadedData> WorkspaceSource::Load() {
   if (kind_ && std::find(kinds->begin(), kinds->end(), *kind_) == kinds->end())
     return Status(ErrorCode::kDataError,
                   fmt::format("workspace {} holds no {} data", path_, DataKindName(*kind_)));
-  if (!kind_ && kinds->size() > 1)
+  if (!kind_ && kinds->size() > 1) {
+    std::string names;
+    for (const DataKind kind : *kinds)
+      names += fmt::format("{}{}", names.empty() ? "" : ", ", DataKindName(kind));
     return Status(ErrorCode::kInvalidArgument,
-                  fmt::format("workspace {} holds both usage and transactions; an analysis reads "
-                              "one kind (export one with growthlens workspace export --kind)",
-                              path_));
+                  fmt::format("workspace {} holds {} data; an analysis reads one kind (export one "
+                              "with growthlens workspace export --kind)",
+                              path_, names));
+  }
   if (progress_) progress_(fmt::format("loading workspace {}", path_));
   Result<Dataset> data = workspace->Load(kind_.value_or(kinds->front()));
   if (!data.ok()) return data.status();
