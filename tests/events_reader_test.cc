@@ -105,6 +105,34 @@ TEST(EventsReader, UnparsableTimesAreReportedWithLineColumnAndValue) {
   EXPECT_EQ(invalid.examples[0].value, "not a time");
 }
 
+TEST(EventsReader, SignupEventCanBeNamed) {
+  const std::string csv =
+      "user_id,timestamp,event\n"
+      "a,2024-03-04T10:00:00Z,sign_up\n"
+      "a,2024-03-05T10:00:00Z,Created Account\n"
+      "b,2024-03-06T10:00:00Z,Created Account\n"
+      "c,2024-03-07T10:00:00Z,view\n";
+  IngestOptions options;
+  options.read.columns.signup_event = "Created Account";
+  const Result<CleanedData> named = Ingest(csv, options);
+  ASSERT_TRUE(named.ok()) << named.status().message();
+  EXPECT_EQ(UsageOf(named->dataset).user_signup,
+            (std::vector<Day>{DaysFromCivil(2024, 3, 5), DaysFromCivil(2024, 3, 6), kNoDay}));
+  const Result<CleanedData> by_default = Ingest(csv);
+  ASSERT_TRUE(by_default.ok());
+  EXPECT_EQ(UsageOf(by_default->dataset).user_signup,
+            (std::vector<Day>{DaysFromCivil(2024, 3, 4), kNoDay, kNoDay}));
+  // Only event logs have signup events.
+  const Result<CleanedData> usage = Ingest(
+      "user_id,signup_date,event_date,feature_name,events_count\n"
+      "a,2024-01-01,2024-01-02,search,2\n",
+      options);
+  ASSERT_FALSE(usage.ok());
+  EXPECT_NE(usage.status().message().find("--signup-event Created Account: only event logs"),
+            std::string::npos)
+      << usage.status().message();
+}
+
 TEST(EventsReader, KindAndColumnsCanBeNamed) {
   IngestOptions options;
   options.read.columns.kind = DataKind::kEvents;

@@ -35,6 +35,11 @@ void AddIngestOptions(CLI::App& command, IngestFlags& flags) {
             fmt::format("Column holding the {} (maps exports of other shapes)", RoleName(role)))
         ->group("Column mapping");
   command
+      .add_option("--signup-event", flags.options.read.columns.signup_event,
+                  "Event logs: the event whose first occurrence is a user's signup day (exact "
+                  "name; default: sign_up or signup in any case)")
+      ->group("Column mapping");
+  command
       .add_option("--where", flags.where,
                   "Read only rows whose column holds this value, COLUMN=VALUE (repeatable, all "
                   "must hold; e.g. --where lifecycle:transition=COMPLETE); rows left out are "

@@ -204,6 +204,12 @@ Result<ColumnMapping> MapColumnsAndFilters(const std::vector<std::string>& heade
                                            const ColumnOverrides& overrides) {
   Result<ColumnMapping> mapping = MapColumns(header, overrides);
   if (!mapping.ok()) return mapping;
+  if (!overrides.signup_event.empty() && mapping->kind != DataKind::kEvents)
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("--signup-event {}: only event logs have signup events; this file "
+                              "reads as {} (--kind events reads it as an event log)",
+                              overrides.signup_event, DataKindName(mapping->kind)));
+  mapping->signup_event = overrides.signup_event;
   std::vector<std::string> normalized;
   for (const std::string& column_name : header)
     normalized.push_back(NormalizeColumnName(column_name));

@@ -49,6 +49,7 @@ struct ColumnMapping {
   std::array<int, kRoleCount> column{};  // header index per role, or kUnmapped
   std::vector<std::string> header;       // the header's names as written
   std::vector<RowFilter> where;          // every filter must hold for a row to be read
+  std::string signup_event;  // events: the event that marks a signup; empty: sign_up / signup
 
   int operator[](Role role) const { return column[static_cast<size_t>(role)]; }
   bool Has(Role role) const { return (*this)[role] != kUnmapped; }
@@ -62,6 +63,8 @@ struct ColumnOverrides {
   std::optional<DataKind> kind;
   /// --where COLUMN=VALUE filters, (column name, value); they apply to any schema.
   std::vector<std::pair<std::string, std::string>> where;
+  /// --signup-event NAME: an event log's signup event (exact name); empty: sign_up / signup.
+  std::string signup_event;
   bool Any() const;
 };
 

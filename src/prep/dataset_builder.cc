@@ -133,14 +133,17 @@ void BuildUsage(StagedTable& table, const std::vector<std::vector<uint8_t>>& sta
                [&](uint32_t user) { return user == kNullCode ? kNullCode : user_remap[user]; });
 }
 
-// An event log's signups: each user's first day with a sign-up event ("sign_up", "signup",
-// "Sign Up": any case and separators). Users without one keep kNoDay, as usage logs without a
-// signup column do.
-void SignupsFromEvents(UsageLog& log) {
+// An event log's signups: each user's first day with the signup event, `signup_event` exactly
+// when given (--signup-event), else "sign_up", "signup", "Sign Up" (any case and separators).
+// Users without one keep kNoDay, as usage logs without a signup column do.
+void SignupsFromEvents(UsageLog& log, const std::string& signup_event) {
   std::vector<uint8_t> is_signup(log.features.size(), 0);
   bool any = false;
   for (uint32_t code = 0; code < log.features.size(); ++code) {
-    is_signup[code] = NormalizeColumnName(log.features[code]) == "signup" ? 1 : 0;
+    is_signup[code] = (signup_event.empty() ? NormalizeColumnName(log.features[code]) == "signup"
+                                            : log.features[code] == signup_event)
+                          ? 1
+                          : 0;
     any = any || is_signup[code] != 0;
   }
   if (!any) return;
@@ -237,7 +240,7 @@ BuildOutcome BuildDataset(StagedTable& table, const std::vector<std::vector<uint
       UsageLog log;
       log.grain = table.mapping.kind == DataKind::kEvents ? UsageGrain::kEvent : UsageGrain::kDay;
       BuildUsage(table, status, kept, threads, log, outcome.signup_conflicts);
-      if (log.grain == UsageGrain::kEvent) SignupsFromEvents(log);
+      if (log.grain == UsageGrain::kEvent) SignupsFromEvents(log, table.mapping.signup_event);
       outcome.dataset = std::move(log);
       break;
     }
