@@ -58,8 +58,18 @@ TEST(SegmentationFeatures, RfmColumnsAndUsageSharesPerUser) {
     for (size_t col = 3; col < x->cols(); ++col) total += (*x)(row, col);
     EXPECT_NEAR(total, 1.0, 1e-12) << row;
   }
-  // A model's columns by name: a share the data lacks is 0, an unknown name is an error.
-  const std::vector<std::string> model = {"monetary", "share_Search", "share_Chat"};
+  // A model's columns by name: a share the data lacks is 0, an unknown name is an error, and
+  // data with a feature the model has no share for is refused (its users' shares would not add
+  // up to what the model was fitted on).
+  std::vector<std::string> model = {"monetary", "share_Search", "share_Chat"};
+  const Result<FeatureMatrix> partial = FeaturesForModel(data.dataset, rfm, model);
+  ASSERT_FALSE(partial.ok());
+  EXPECT_NE(partial.status().message().find("do not match this data: it uses feature(s) API"),
+            std::string::npos)
+      << partial.status().message();
+  for (uint32_t code = 0; code < UsageOf(data.dataset).features.size(); ++code)
+    if (UsageOf(data.dataset).features[code] != "Search")
+      model.push_back("share_" + std::string(UsageOf(data.dataset).features[code]));
   Result<FeatureMatrix> for_model = FeaturesForModel(data.dataset, rfm, model);
   ASSERT_TRUE(for_model.ok()) << for_model.status().message();
   EXPECT_DOUBLE_EQ((*for_model)(0, 0), 180.0);

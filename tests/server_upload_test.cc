@@ -101,9 +101,9 @@ TEST(ServerUpload, TransactionsAsMultipart) {
   EXPECT_EQ(status["datasets"][1]["source"], "orders.csv");
 }
 
-TEST(ServerUpload, EventLogsLoadAsEventsInTheUsageSlot) {
-  // Issue 18.1: an event file goes through the same upload; it is held as the usage data (the
-  // dashboard's pages and `dataset=usage` find it) and says it is events.
+TEST(ServerUpload, EventLogsLoadAsEventsInTheirOwnSlot) {
+  // Issue 18.1: an event file goes through the same upload; it is held as the event log, which
+  // product-usage routes read when no usage log is held (server_workspace_kinds_test.cc has both).
   std::string csv = "distinct_id,timestamp,event_name\n";
   for (int user = 1; user <= 30; ++user)
     for (int event = 0; event <= user % 4; ++event)
@@ -113,13 +113,18 @@ TEST(ServerUpload, EventLogsLoadAsEventsInTheUsageSlot) {
   Reply reply = server.Post("/api/v1/upload?name=clicks.csv", csv);
   ASSERT_EQ(reply.status, 200) << reply.body;
   EXPECT_EQ(reply.Json()["kind"], "events");
-  EXPECT_EQ(reply.Json()["name"], "usage");
+  EXPECT_EQ(reply.Json()["name"], "events");
   EXPECT_EQ(reply.Json()["users"], 30);
-  for (const std::string dataset : {"", "?dataset=usage", "?dataset=events"}) {
+  for (const std::string dataset : {"", "?dataset=events"}) {
     const Reply kpis = server.Get("/api/v1/kpis" + dataset);
     ASSERT_EQ(kpis.status, 200) << dataset << kpis.body;
     EXPECT_EQ(kpis.Json()["kind"], "events") << dataset;
   }
+  const Reply usage = server.Get("/api/v1/kpis?dataset=usage");
+  EXPECT_EQ(usage.status, 409);
+  EXPECT_NE(usage.body.find("no usage log is loaded (the server holds an event log)"),
+            std::string::npos)
+      << usage.body;
   reply = server.Post("/api/v1/upload?name=clicks.csv&kind=events", csv);
   EXPECT_EQ(reply.status, 200) << reply.body;
 }

@@ -206,7 +206,7 @@ TEST(ServerSavedItems, BadNamesKindsAndBodiesAreRefusedAndNothingIsSaved) {
   EXPECT_EQ(post("/api/v1/saved/view?name=" + std::string(101, 'x'), "{}").status, 400);
   EXPECT_EQ(post("/api/v1/saved/view?name=a%0Ab", "{}").status, 400);
   EXPECT_EQ(post("/api/v1/saved/dashboards?name=a", "{}").status, 404);
-  EXPECT_EQ(post("/api/v1/saved/persona_model?name=a", "{}").status, 404);  // train saves those
+  EXPECT_EQ(post("/api/v1/saved/persona_model?name=a", "{}").status, 405);  // segment saves those
   EXPECT_EQ(post("/api/v1/saved/view?name=a&colour=red", "{}").status, 400);
   const Reply not_json = post("/api/v1/saved/view?name=a", "{not json");
   EXPECT_EQ(not_json.status, 400);

@@ -87,7 +87,8 @@ function updateFoot(status) {
     return h('div.dataset-line', h(`span.dot${d ? '.on' : ''}`),
       d ? `${state.KIND_LABEL[d.kind]}: ${fmt.compact(d.rows)} rows` : `${state.KIND_LABEL[kind]}: none`);
   };
-  clear(footEl, line('usage'), line('transactions'),
+  const events = ds.some((x) => x.kind === 'events');
+  clear(footEl, line('usage'), events ? line('events') : null, line('transactions'),
     status && status.workspace ? savedViews() : null,
     status && status.version ? h('div', { style: { marginTop: '8px' } }, `v${status.version}`) : null);
 }
@@ -165,7 +166,7 @@ function datasetSwitch(page, ctx) {
   const kinds = ['usage', 'transactions'].filter((k) => state.dataset(k));
   if (kinds.length < 2) return null;
   return h('div.field', h('span.label', 'Data'),
-    segmented(kinds.map((k) => [k, state.KIND_LABEL[k]]), ctx.kind, (k) => {
+    segmented(kinds.map((k) => [k, state.KIND_LABEL[state.actualKind(k)]]), ctx.kind, (k) => {
       state.chooseKind(k);
       // Each data set has its own dates: the range does not carry over.
       view.update({ data: k, from: null, to: null });

@@ -78,6 +78,9 @@ struct RunContext {
   /// The CLI: the run may write the files its parameters name (segment's model and tables).
   /// The server never lets a request write files.
   bool write_files = false;
+  /// The CLI: the workspace the data was read from ("" for a CSV), where segment --save-model
+  /// keeps its model.
+  std::string workspace;
   /// The data's persona model, computed once per held file by the server; null = compute it.
   std::shared_ptr<PersonaCache> personas;
   /// Every analysis of the whole loaded data with default options, as `growthlens analyze`

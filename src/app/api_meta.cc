@@ -176,8 +176,8 @@ std::string MetaJson() {
 std::string ApiReferenceMarkdown() {
   std::string text =
       "Generated from the analyses' parameter specs (src/app/); `GET /api/v1/meta` gives the "
-      "same as JSON. Every analysis that reads the loaded data also takes `dataset` (usage or "
-      "transactions). A value out of "
+      "same as JSON. Every analysis that reads the loaded data also takes `dataset` (usage, "
+      "events or transactions). A value out of "
       "its range or set gets 400 naming the parameter and its limit; parameters not listed get "
       "400.\n";
   for (const AnalysisEntry& entry : ApiRoutes()) {

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/data_kind.h"
 #include "core/status.h"
@@ -48,21 +49,51 @@ class CsvFileSource final : public DataSource {
   ProgressFn progress_;
 };
 
+/// The kinds an analysis reads: any, or those of one family (usage logs and event logs, or
+/// transactions).
+enum class KindFamily { kAny, kUsage, kTransactions };
+
+/// Which of a workspace's kinds an analysis reads.
+struct StoredKindChoice {
+  std::optional<DataKind> asked;  // --kind: that kind, which must be stored
+  KindFamily family = KindFamily::kAny;
+  /// Of a usage log and an event log, the one to read instead of the usage log (a persona model
+  /// fitted on an event log places that log's users).
+  std::optional<DataKind> preferred;
+  /// --signup-event NAME: an event log's signup days recomputed from the stored events (the
+  /// first NAME event); "": as stored at ingest.
+  std::string signup_event;
+
+  /// Exactly `kind` (which must be stored).
+  static StoredKindChoice Of(DataKind kind) {
+    StoredKindChoice choice;
+    choice.asked = kind;
+    return choice;
+  }
+};
+
+/// The kind to read of those `stored` in the workspace `path`: `asked` if stored; else the one
+/// stored kind of the family; of a usage log and an event log, the usage log (or `preferred`),
+/// with `note` saying so (and how to read the other). Several families stored for an analysis of
+/// any kind is ambiguous: an error asking for --kind. Errors name the workspace and what it holds.
+Result<DataKind> ChooseStoredKind(const std::vector<DataKind>& stored,
+                                  const StoredKindChoice& choice, const std::string& path,
+                                  std::string* note);
+
 /// The data a workspace holds (growthlens ingest FILE --workspace W), read back without parsing
 /// or cleaning: its cleaning report says what the workspace holds, each load's own report stays
-/// in the workspace's history. Without `kind` the workspace must hold one kind (an analysis reads
-/// one); with it, that kind is read (`growthlens serve` holds every kind stored).
+/// in the workspace's history. The kind read is chosen by ChooseStoredKind (its note goes to
+/// `progress`); `growthlens serve` asks for each kind stored.
 class WorkspaceSource final : public DataSource {
  public:
-  WorkspaceSource(std::string path, ProgressFn progress = nullptr,
-                  std::optional<DataKind> kind = std::nullopt);
+  WorkspaceSource(std::string path, ProgressFn progress = nullptr, StoredKindChoice choice = {});
   const std::string& Name() const override { return path_; }
   Result<LoadedData> Load() override;
 
  private:
   std::string path_;
   ProgressFn progress_;
-  std::optional<DataKind> kind_;
+  StoredKindChoice choice_;
 };
 
 /// Data already loaded, named as its file was.

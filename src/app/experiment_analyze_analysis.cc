@@ -187,7 +187,9 @@ AnalysisEntry ExperimentAnalyzeAnalysis() {
       "Benjamini-Hochberg across goal metrics, chance to beat control and expected loss (flat "
       "prior), guardrails with a non-inferiority margin, the sample-ratio check, and a verdict "
       "per metric in words.");
-  info.input_help = "CSV (.csv or .csv.gz): one row per user, or a per-arm summary";
+  info.input_help =
+      "CSV (.csv or .csv.gz): one row per user, or a per-arm summary (the experiment's own file: "
+      "a workspace holds product data, not test results, so --workspace does not apply)";
   ParamSpec threads =
       IntParam("threads", 0, 0, 1024, "Threads for reading and summing (default: all cores)");
   threads.http = false;  // the server decides how many cores a request gets

@@ -11,6 +11,7 @@
 #include <random>
 #include <string>
 
+#include "app/saved_persona_model.h"
 #include "app/segment_model.h"
 #include "app/segment_params.h"
 #include "app/segment_views.h"
@@ -130,6 +131,17 @@ Result<SegmentResult> RunSegmentation(const CleanedData& data, const SegmentPara
       MakeSegmentModel(dataset, *rfm, *result.segmentation, context.source));
   if (context.write_files && !params.no_write)
     GROWTHLENS_RETURN_IF_ERROR(WriteSegmentFiles(params, context, result));
+  if (!params.save_model.empty()) {
+    if (!context.write_files || context.workspace.empty())
+      return Status(ErrorCode::kInvalidArgument,
+                    "--save-model keeps the model in the workspace its data is read from; "
+                    "read the data with --workspace W");
+    Result<store::SavedItem> saved =
+        SavePersonaModel(context.workspace, params.save_model, *result.model, dataset);
+    if (!saved.ok()) return saved.status();
+    result.written.push_back(
+        fmt::format("persona model '{}' to workspace {}", saved->name, context.workspace));
+  }
   return result;
 }
 

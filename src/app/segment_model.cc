@@ -158,7 +158,12 @@ Result<SegmentModel> ParseSegmentModel(const std::string& text, const std::strin
   model.version = *version;
   Result<std::string> kind = Field<std::string>(doc, "kind", path);
   if (!kind.ok()) return kind.status();
-  model.kind = *kind == "transactions" ? DataKind::kTransactions : DataKind::kUsage;
+  const std::optional<DataKind> named = DataKindFromName(*kind);
+  if (!named)
+    return Status(ErrorCode::kParseError,
+                  fmt::format("{}: model field 'kind' is '{}', not usage, events or transactions",
+                              path, *kind));
+  model.kind = *named;
   ml::Segmentation& segmentation = model.segmentation;
   segmentation.kind = model.kind;
   Result<std::vector<std::string>> features =

@@ -62,6 +62,11 @@ std::vector<Param<SegmentParams>> SegmentParamList(bool train) {
        &SegmentParams::features},
       {CliPathParam("model", "", "Model file to write (default data/models/<input>_segments.json)"),
        &SegmentParams::model},
+      {CliPathParam("save-model", "",
+                    "With --workspace: also save the model in the workspace under this name, with "
+                    "the loads it was fitted on (growthlens predict --saved-model NAME applies it; "
+                    "workspace info lists it)"),
+       &SegmentParams::save_model},
   };
   if (!train)
     params.push_back({CliPathParam("output-dir", "data/processed",

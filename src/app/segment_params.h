@@ -33,7 +33,8 @@ struct SegmentParams {
   int64_t n_init = 10;
   int64_t seed = 0;
   std::string features;
-  std::string model;  // "": data/models/<stem>_segments.json
+  std::string model;       // "": data/models/<stem>_segments.json
+  std::string save_model;  // the CLI, data from a workspace: save the model there by this name
   std::string output_dir;
   bool no_write = false;
   std::optional<Day> reference_date;

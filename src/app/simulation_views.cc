@@ -293,6 +293,9 @@ std::string SimulatedCellText(const SimulatedCell& cell, double alpha) {
   const OutcomeMetricInfo& metric = InfoOf(cell.metric);
   const int confidence = static_cast<int>(std::lround(kPercent * (1.0 - alpha)));
   std::vector<std::pair<std::string, std::string>> lines;
+  // Room for every line up front: GCC 12's -Warray-bounds misreads the first growth of an empty
+  // vector here (a false positive that -Werror turns into a failure).
+  lines.reserve(16);
   lines.emplace_back("Users in the segment",
                      GroupedNumber(static_cast<double>(cell.simulation.users), 0));
   lines.emplace_back("Metric", fmt::format("{}: {} ({})", metric.name, metric.description,

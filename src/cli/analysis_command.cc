@@ -70,8 +70,11 @@ struct CommandInput {
 Result<CommandInput> LoadCommandInput(const app::AnalysisEntry& entry, AnalysisArgs& args,
                                       const app::ParamText& params, CommandOutcome& outcome) {
   CommandInput loaded;
-  if (entry.need != app::DataNeed::kExperimentFile && !outcome.preloaded)
-    DefaultToWorkspaceVariable(args.input);
+  // $GROWTHLENS_WORKSPACE stands in for a FILE the analysis would read: never for an experiment's
+  // file, nor for a plan whose parameters ask for no data.
+  const bool wants_data = entry.need != app::DataNeed::kExperimentFile &&
+                          (entry.need != app::DataNeed::kWhenAsked || entry.reads_data(params));
+  if (wants_data && !outcome.preloaded) DefaultToWorkspaceVariable(args.input);
   const bool from_workspace = !args.input.workspace.empty();
   const std::string& path = from_workspace ? args.input.workspace : args.input.input;
   switch (entry.need) {
@@ -112,7 +115,11 @@ Result<CommandInput> LoadCommandInput(const app::AnalysisEntry& entry, AnalysisA
     case app::DataNeed::kTransactions:
       break;
   }
-  Result<LoadedData> data = LoadForAnalysis(CommandName(entry), args.input, outcome);
+  const app::KindFamily family = entry.need == app::DataNeed::kUsage ? app::KindFamily::kUsage
+                                 : entry.need == app::DataNeed::kTransactions
+                                     ? app::KindFamily::kTransactions
+                                     : app::KindFamily::kAny;
+  Result<LoadedData> data = LoadForAnalysis(CommandName(entry), args.input, outcome, family);
   if (!data.ok()) return data.status();
   loaded.data = std::move(data).value();
   loaded.input = app::RunInput(*loaded.data);
@@ -144,6 +151,7 @@ Status RunAnalysisCommand(const app::AnalysisEntry& entry, AnalysisArgs& args,
   context.threads = args.input.flags.options.read.threads;
   context.stop = outcome.stop;
   context.write_files = true;
+  context.workspace = args.input.workspace;
   const bool to_terminal = !args.input.quiet && outcome.output == nullptr;
   if (to_terminal) context.progress = StderrProgress(CommandName(entry));
   Result<std::string> text = entry.run(loaded->input, *params, args.input.format, context);
@@ -169,10 +177,13 @@ void AddParamOption(CLI::App& command, const app::ParamSpec& spec, AnalysisArgs&
   args.options.emplace_back(spec.name, option);
 }
 
-/// --data FILE with --quiet and the loading flags: the data an analysis reads when asked.
+/// --data FILE or --workspace W, with --quiet and the loading flags: the data an analysis reads
+/// when asked.
 void AddDataOptions(CLI::App& command, const app::AnalysisEntry& entry, AnalysisInput& input) {
-  command.add_option("--data", input.input, entry.input_help)->check(CLI::ExistingFile);
-  command.add_flag("--quiet", input.quiet, "No loading progress on stderr (--data)");
+  CLI::Option* data =
+      command.add_option("--data", input.input, entry.input_help)->check(CLI::ExistingFile);
+  AddWorkspaceInput(command, input, data, "--data FILE", ", when the parameters ask for data");
+  command.add_flag("--quiet", input.quiet, "No loading progress on stderr (--data, --workspace)");
   AddIngestOptions(command, input.flags);
 }
 

@@ -11,6 +11,7 @@
 #include <functional>
 #include <initializer_list>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -39,14 +40,23 @@ struct AnalysisInput {
 
 void AddAnalysisInput(CLI::App& command, AnalysisInput& input, const CommandOutcome& outcome);
 
+/// --workspace W: the data read from a workspace instead of `file` (the FILE argument, --data),
+/// which the help names as `instead_of`; by default, when neither is given and `when` holds,
+/// the workspace $GROWTHLENS_WORKSPACE names.
+void AddWorkspaceInput(CLI::App& command, AnalysisInput& input, CLI::Option* file,
+                       std::string_view instead_of, std::string_view when = "");
+
 /// Neither a FILE nor --workspace: the workspace $GROWTHLENS_WORKSPACE names, if set.
 void DefaultToWorkspaceVariable(AnalysisInput& input);
 
 /// The data held in `outcome` (serve), else the workspace's data, else the file loaded and
 /// cleaned as `growthlens ingest` does (nothing is written), with progress on stderr unless
-/// --quiet. With --workspace, `input.input` becomes the workspace's path (names outputs).
+/// --quiet. With --workspace, `input.input` becomes the workspace's path (names outputs), and the
+/// kind read is --kind's, else the one of `family` it holds (app::ChooseStoredKind).
 Result<LoadedData> LoadForAnalysis(std::string_view command, AnalysisInput& input,
-                                   const CommandOutcome& outcome);
+                                   const CommandOutcome& outcome,
+                                   app::KindFamily family = app::KindFamily::kAny,
+                                   std::optional<DataKind> preferred = std::nullopt);
 
 template <typename T>
 struct Choice {

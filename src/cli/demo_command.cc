@@ -1,10 +1,14 @@
 // growthlens demo: the main job on a fresh machine. Generates a demo usage log and demo
 // transactions when none are there, ingests both with the default cleaning rules and prints
 // their reports, then analyses both (as `growthlens analyze`), printing the headlines and
-// insights and writing the processed tables and reports. The dashboard will extend it.
+// insights and writing the processed tables and reports. With --workspace the generated files
+// are ingested into the workspace (a repeated demo adds nothing) and analysed from it, ready for
+// `growthlens serve --workspace`.
 
 #include <cstdio>
 #include <filesystem>
+#include <memory>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -24,6 +28,7 @@ struct DemoArgs {
   int64_t customers = 4000;
   uint64_t seed = 42;
   std::string data_dir = "data";
+  std::string workspace;  // "": no workspace
   bool regenerate = false;
 };
 
@@ -65,13 +70,23 @@ Status RunDemo(const DemoArgs& args, CommandOutcome& outcome) {
   const std::string transactions_path = args.data_dir + "/raw/transactions.csv";
   GROWTHLENS_RETURN_IF_ERROR(GenerateUsage(usage_path, args));
   GROWTHLENS_RETURN_IF_ERROR(GenerateTransactions(transactions_path, args));
-  for (const std::string& input : {usage_path, transactions_path}) {
+  for (const auto& [input, kind] : {std::pair{usage_path, DataKind::kUsage},
+                                    std::pair{transactions_path, DataKind::kTransactions}}) {
     IngestRequest request;
     request.input = input;
     request.output_dir = args.data_dir + "/processed";
+    request.workspace = args.workspace;
     fmt::print("\n== {} ==\n", input);
     std::fflush(stdout);
-    Result<CleanedData> cleaned = RunIngestRequest(request);
+    Result<CleanedData> ingested = RunIngestRequest(request);
+    if (!ingested.ok()) return ingested.status();
+    // With a workspace, what it holds of this kind (this file and any loaded before) is analysed.
+    Result<LoadedData> cleaned =
+        args.workspace.empty()
+            ? LoadedData(std::make_shared<const CleanedData>(std::move(ingested).value()))
+            : app::WorkspaceSource(args.workspace, StderrProgress("demo"),
+                                   app::StoredKindChoice::Of(kind))
+                  .Load();
     if (!cleaned.ok()) return cleaned.status();
     app::AnalyzeRequest analyze;
     analyze.input = input;
@@ -79,8 +94,13 @@ Status RunDemo(const DemoArgs& args, CommandOutcome& outcome) {
     analyze.output_dir = request.output_dir;
     fmt::print("\n");
     std::fflush(stdout);
-    GROWTHLENS_RETURN_IF_ERROR(AnalyzeLoaded(*cleaned, analyze, outcome));
+    GROWTHLENS_RETURN_IF_ERROR(AnalyzeLoaded(**cleaned, analyze, outcome));
   }
+  if (!args.workspace.empty())
+    fmt::print(stderr,
+               "growthlens demo: the demo data is in workspace {}; growthlens serve --workspace "
+               "{} shows it in the dashboard\n",
+               args.workspace, args.workspace);
   return Status::Ok();
 }
 
@@ -104,6 +124,10 @@ void RegisterDemoCommand(CLI::App& app, CommandOutcome& outcome) {
   command->add_option("--data-dir", args->data_dir,
                       "Root for raw/ and processed/ data (default data)");
   command->add_flag("--regenerate", args->regenerate, "Generate new demo data even if it exists");
+  command->add_option("--workspace", args->workspace,
+                      "Ingest the demo data into this workspace (created on first use; a file "
+                      "stored before adds nothing) and analyse what it holds; then growthlens "
+                      "serve --workspace W shows it");
   command->callback([args, &outcome] {
     const Status status = RunDemo(*args, outcome);
     if (!status.ok()) ReportFailure("demo", status, outcome);

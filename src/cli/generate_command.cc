@@ -228,7 +228,8 @@ void RegisterGenerateCommand(CLI::App& app, CommandOutcome& outcome) {
       "sessions; rows grouped by user, in time order within a user) or Online-Retail-style\n"
       "transactions (InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,\n"
       "CustomerID,Country). The same options and seed give byte-identical output on any\n"
-      "number of threads.");
+      "number of threads. Reads no data, so takes no --workspace: to keep what it writes in\n"
+      "a workspace, growthlens ingest FILE --workspace W (or growthlens demo --workspace W).");
   command
       ->add_option("--kind", args->kind,
                    "What to generate: 'usage' (one row per user, active day and feature), "

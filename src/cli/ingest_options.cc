@@ -15,7 +15,8 @@ void AddIngestOptions(CLI::App& command, IngestFlags& flags) {
   command.add_option("--date-format", flags.options.read.date_format,
                      "auto (ISO or M/D/YYYY H:MM), iso, mdy, or a format such as '%d.%m.%Y %H:%M'");
   command.add_option("--kind", flags.kind,
-                     "usage, events or transactions (default: from the header)");
+                     "usage, events or transactions: how to read the file (default: from the "
+                     "header); with --workspace, which of the stored kinds to analyse");
   const std::array<std::pair<Role, const char*>, kRoleCount> kColumnFlags = {{
       {Role::kUser, "--user-col"},
       {Role::kSignup, "--signup-col"},
@@ -146,13 +147,8 @@ Status ResolveIngestOptions(IngestFlags& flags) {
           fmt::format("--delimiter '{}': expected one character or 'tab'", flags.delimiter));
   }
   if (!flags.kind.empty()) {
-    if (flags.kind == "usage")
-      options.read.columns.kind = DataKind::kUsage;
-    else if (flags.kind == "events")
-      options.read.columns.kind = DataKind::kEvents;
-    else if (flags.kind == "transactions")
-      options.read.columns.kind = DataKind::kTransactions;
-    else
+    options.read.columns.kind = DataKindFromName(flags.kind);
+    if (!options.read.columns.kind)
       return Status(ErrorCode::kInvalidArgument,
                     fmt::format("--kind '{}': expected usage, events or transactions", flags.kind));
   }

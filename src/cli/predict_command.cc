@@ -11,12 +11,15 @@
 #include <string>
 
 #include "app/json_text.h"
+#include "app/persona_placement.h"
+#include "app/saved_persona_model.h"
 #include "app/segment_model.h"
 #include "app/segment_views.h"
 #include "cli/analysis_view.h"
 #include "cli/command.h"
 #include "cli/ingest_command.h"
 #include "cli/option_bounds.h"
+#include "cli/workspace_option.h"
 #include "core/number_format.h"
 #include "io/atomic_file.h"
 #include "metrics/rfm.h"
@@ -31,7 +34,8 @@ namespace {
 struct PredictArgs {
   AnalysisInput input;
   std::string model;
-  std::string output;  // predict: CSV of users with personas; "" = stdout only
+  std::string saved_model;  // a persona model saved in a workspace
+  std::string output;       // predict: CSV of users with personas; "" = stdout only
   std::string reference_date;
   size_t seeds = 5;  // evaluate: refits for stability
   size_t silhouette_sample = 10'000;
@@ -40,89 +44,62 @@ struct PredictArgs {
 /// The users of the file, their model features (scaled) and nearest persona.
 struct Placed {
   LoadedData data;
-  app::SegmentModel model;
-  RfmTable rfm;
-  ml::FeatureMatrix scaled;
-  std::vector<int32_t> labels;
-  double inertia = 0;
+  std::shared_ptr<const app::SegmentModel> model;
+  std::shared_ptr<const app::PersonaPlacement> placement;
 };
 
+/// Where --saved-model is read: --workspace W (which then holds the data too), else
+/// $GROWTHLENS_WORKSPACE, else the default workspace (a FILE's users placed by a saved model).
+std::string ModelWorkspace(const PredictArgs& args) {
+  return ResolveWorkspace(args.input.workspace, /*use_default=*/true);
+}
+
 Result<Placed> Place(std::string_view command, PredictArgs& args, const CommandOutcome& outcome) {
-  if (args.model.empty())
+  if (args.model.empty() && args.saved_model.empty())
     return Status(ErrorCode::kInvalidArgument,
-                  "--model: expected the model file written by 'growthlens train' or 'segment'");
-  Result<app::SegmentModel> model = app::ReadSegmentModel(args.model);
+                  "--model: expected the model file written by 'growthlens train' or 'segment', "
+                  "or --saved-model NAME for a model saved in the workspace");
+  Result<app::SegmentModel> model =
+      args.model.empty() ? app::LoadPersonaModel(ModelWorkspace(args), args.saved_model)
+                         : app::ReadSegmentModel(args.model);
   if (!model.ok()) return model.status();
-  RfmOptions rfm_options;
+  if (args.model.empty()) args.model = fmt::format("saved model '{}'", args.saved_model);
+  std::optional<Day> reference_day;
   if (!args.reference_date.empty()) {
-    rfm_options.reference_day = ParseIsoDate(args.reference_date);
-    if (!rfm_options.reference_day)
+    reference_day = ParseIsoDate(args.reference_date);
+    if (!reference_day)
       return Status(
           ErrorCode::kInvalidArgument,
           fmt::format("--reference-date '{}': expected a date YYYY-MM-DD", args.reference_date));
   }
-  Result<LoadedData> cleaned = LoadForAnalysis(command, args.input, outcome);
+  Result<LoadedData> cleaned = LoadForAnalysis(
+      command, args.input, outcome,
+      IsUsageKind(model->kind) ? app::KindFamily::kUsage : app::KindFamily::kTransactions,
+      model->kind);
   if (!cleaned.ok()) return cleaned.status();
-  if ((*cleaned)->dataset.kind() != model->kind)
-    return Status(ErrorCode::kInvalidArgument,
-                  fmt::format("{} is a {} file but the model {} was trained on {}",
-                              args.input.input, DataKindName((*cleaned)->dataset.kind()),
-                              args.model, DataKindName(model->kind)));
-  Placed placed{std::move(cleaned).value(), std::move(model).value(), {}, {}, {}, 0};
-  placed.rfm = ComputeRfm(placed.data->dataset, rfm_options);
-  if (placed.rfm.size() == 0)
-    return Status(ErrorCode::kDataError, fmt::format("{}: no users to place", args.input.input));
-  const ml::Segmentation& segmentation = placed.model.segmentation;
-  Result<ml::FeatureMatrix> x =
-      ml::FeaturesForModel(placed.data->dataset, placed.rfm, segmentation.feature_names);
-  if (!x.ok()) return x.status();
-  Result<ml::FeatureMatrix> scaled = segmentation.transform.Apply(*x);
-  if (!scaled.ok()) return scaled.status();
-  placed.scaled = std::move(scaled).value();
-  Result<ml::Assignment> assignment = ml::AssignToCentres(placed.scaled, segmentation.centres,
-                                                          args.input.flags.options.read.threads);
-  if (!assignment.ok()) return assignment.status();
-  placed.labels = std::move(assignment->labels);
-  placed.inertia = assignment->inertia;
-  return placed;
-}
-
-/// Users per persona in this data, with the share the model had in training.
-View PersonaCountsView(const Placed& placed) {
-  auto counts = std::make_shared<std::vector<uint64_t>>(placed.model.segmentation.personas.size());
-  for (int32_t label : placed.labels) ++(*counts)[static_cast<size_t>(label)];
-  View view;
-  view.columns = {{"id", "#"},
-                  {"persona", "Persona", Align::kLeft},
-                  {"users", "Users"},
-                  {"share", "Share"},
-                  {"training_share", "Share in training"}};
-  view.rows = counts->size();
-  const double total = static_cast<double>(placed.labels.size());
-  view.row = [&placed, counts, total](size_t row, std::vector<Cell>& cells) {
-    const ml::Persona& persona = placed.model.segmentation.personas[row];
-    cells = {Cell::Integer(static_cast<int64_t>(row)), Cell::Text(persona.name),
-             Cell::Integer(static_cast<int64_t>((*counts)[row])),
-             Cell::Percent(static_cast<double>((*counts)[row]) / total),
-             Cell::Percent(persona.share)};
-  };
-  return view;
+  Result<app::PersonaPlacement> placement =
+      app::PlaceInPersonas((*cleaned)->dataset, *model, reference_day,
+                           args.input.flags.options.read.threads, args.input.input);
+  if (!placement.ok()) return placement.status();
+  return Placed{std::move(cleaned).value(),
+                std::make_shared<const app::SegmentModel>(std::move(model).value()),
+                std::make_shared<const app::PersonaPlacement>(std::move(placement).value())};
 }
 
 Status RunPredict(PredictArgs& args, CommandOutcome& outcome) {
   Result<Placed> placed = Place("predict", args, outcome);
   if (!placed.ok()) return placed.status();
-  const View users = app::UserPersonasView(placed->rfm, placed->labels, placed->model.segmentation,
-                                           placed->data->dataset);
+  const View users = app::UserPersonasView(placed->placement->rfm, placed->placement->labels,
+                                           placed->model->segmentation, placed->data->dataset);
   if (!args.output.empty())
     GROWTHLENS_RETURN_IF_ERROR(WriteFileAtomically(args.output, RenderCsv(users)));
-  const View counts = PersonaCountsView(*placed);
+  const View counts = app::PersonaCountsView(placed->placement, placed->model);
   switch (args.input.format) {
     case OutputFormat::kTable: {
       std::string out = fmt::format("{} {} placed in the {} personas of {}\n\n",
-                                    WithThousands(placed->rfm.size()),
-                                    ByKind(placed->model.kind, "users", "customers"),
-                                    placed->model.segmentation.k, args.model);
+                                    WithThousands(placed->placement->rfm.size()),
+                                    ByKind(placed->model->kind, "users", "customers"),
+                                    placed->model->segmentation.k, args.model);
       out += RenderTable(counts);
       if (!args.output.empty()) out += fmt::format("\nwrote {}\n", args.output);
       PrintOut(outcome, out);
@@ -146,21 +123,23 @@ Status RunPredict(PredictArgs& args, CommandOutcome& outcome) {
 Status RunEvaluate(PredictArgs& args, CommandOutcome& outcome) {
   Result<Placed> placed = Place("evaluate", args, outcome);
   if (!placed.ok()) return placed.status();
-  const ml::FeatureMatrix& x = placed->scaled;
+  const ml::FeatureMatrix& x = placed->placement->scaled;
   const unsigned threads = args.input.flags.options.read.threads;
-  nlohmann::ordered_json metrics = {
-      {"users", x.rows()}, {"k", placed->model.segmentation.k}, {"inertia", placed->inertia}};
+  nlohmann::ordered_json metrics = {{"users", x.rows()},
+                                    {"k", placed->model->segmentation.k},
+                                    {"inertia", placed->placement->inertia}};
   std::vector<std::pair<std::string, std::string>> lines;
   lines.emplace_back("Users", WithThousands(x.rows()));
-  lines.emplace_back("Inertia", GroupedNumber(placed->inertia, 2));
+  lines.emplace_back("Inertia", GroupedNumber(placed->placement->inertia, 2));
   size_t used = 0;
-  for (int32_t label = 0; static_cast<size_t>(label) < placed->model.segmentation.k; ++label)
-    used += std::find(placed->labels.begin(), placed->labels.end(), label) != placed->labels.end();
+  for (int32_t label = 0; static_cast<size_t>(label) < placed->model->segmentation.k; ++label)
+    used += std::find(placed->placement->labels.begin(), placed->placement->labels.end(), label) !=
+            placed->placement->labels.end();
   if (used >= 2 && used < x.rows()) {
-    Result<ml::SampledSilhouette> silhouette =
-        ml::SampledSilhouetteScore(x, placed->labels, args.silhouette_sample, 0, threads);
-    Result<double> db = ml::DaviesBouldinScore(x, placed->labels);
-    Result<double> ch = ml::CalinskiHarabaszScore(x, placed->labels);
+    Result<ml::SampledSilhouette> silhouette = ml::SampledSilhouetteScore(
+        x, placed->placement->labels, args.silhouette_sample, 0, threads);
+    Result<double> db = ml::DaviesBouldinScore(x, placed->placement->labels);
+    Result<double> ch = ml::CalinskiHarabaszScore(x, placed->placement->labels);
     if (!silhouette.ok()) return silhouette.status();
     if (!db.ok()) return db.status();
     if (!ch.ok()) return ch.status();
@@ -178,12 +157,12 @@ Status RunEvaluate(PredictArgs& args, CommandOutcome& outcome) {
   std::vector<double> ari;
   for (size_t seed = 1; seed <= args.seeds; ++seed) {
     ml::KMeansOptions options;
-    options.k = placed->model.segmentation.k;
+    options.k = placed->model->segmentation.k;
     options.seed = seed;
     options.threads = threads;
     Result<ml::KMeansResult> refit = ml::FitKMeans(x, options);
     if (!refit.ok()) return refit.status();
-    Result<double> score = ml::AdjustedRandScore(placed->labels, refit->labels);
+    Result<double> score = ml::AdjustedRandScore(placed->placement->labels, refit->labels);
     if (!score.ok()) return score.status();
     ari.push_back(*score);
   }
@@ -198,7 +177,7 @@ Status RunEvaluate(PredictArgs& args, CommandOutcome& outcome) {
                        fmt::format("mean {:.4f}, lowest {:.4f} over {} refits with seeds 1..{}",
                                    mean, lowest, ari.size(), ari.size()));
   }
-  const View counts = PersonaCountsView(*placed);
+  const View counts = app::PersonaCountsView(placed->placement, placed->model);
   switch (args.input.format) {
     case OutputFormat::kTable: {
       std::string out = fmt::format("Model {} on {}\n\n", args.model, args.input.input);
@@ -228,8 +207,14 @@ Status RunEvaluate(PredictArgs& args, CommandOutcome& outcome) {
 
 void AddModelOptions(CLI::App& command, PredictArgs& args, const CommandOutcome& outcome) {
   AddAnalysisInput(command, args.input, outcome);
-  command.add_option("--model", args.model, "Model file from 'growthlens train' or 'segment'")
-      ->required();
+  CLI::Option* file =
+      command.add_option("--model", args.model, "Model file from 'growthlens train' or 'segment'");
+  command
+      .add_option("--saved-model", args.saved_model,
+                  "A persona model saved in the workspace (growthlens segment --workspace W "
+                  "--save-model NAME), read from --workspace W, else $GROWTHLENS_WORKSPACE, else "
+                  "~/.local/share/growthlens/default.glw; applied as saved, never refitted")
+      ->excludes(file);
   command.add_option("--reference-date", args.reference_date,
                      "Day recency is counted to, YYYY-MM-DD (default: the day after the last day "
                      "in this file)");

@@ -7,8 +7,10 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "app/json_text.h"
+#include "app/saved_persona_model.h"
 #include "cli/command.h"
 #include "cli/output_format.h"
 #include "cli/workspace_option.h"
@@ -124,20 +126,70 @@ std::string InfoTable(const std::string& path, const store::WorkspaceInfo& info)
   return text;
 }
 
+/// The saved items: views and experiment analyses counted, persona models listed.
+struct SavedListing {
+  size_t views = 0;
+  size_t experiments = 0;
+  std::vector<app::PersonaModelSummary> models;
+};
+
+Result<SavedListing> ListSavedItems(store::Workspace& workspace) {
+  SavedListing listing;
+  Result<std::vector<store::SavedItem>> views = workspace.ListSaved(store::SavedKind::kView);
+  if (!views.ok()) return views.status();
+  Result<std::vector<store::SavedItem>> experiments =
+      workspace.ListSaved(store::SavedKind::kExperiment);
+  if (!experiments.ok()) return experiments.status();
+  Result<std::vector<app::PersonaModelSummary>> models = app::ListPersonaModels(workspace);
+  if (!models.ok()) return models.status();
+  listing.views = views->size();
+  listing.experiments = experiments->size();
+  listing.models = std::move(models).value();
+  return listing;
+}
+
+nlohmann::json SavedItemsJson(const SavedListing& saved) {
+  nlohmann::ordered_json models = nlohmann::ordered_json::array();
+  for (const app::PersonaModelSummary& model : saved.models)
+    models.push_back(app::PersonaModelSummaryJson(model));
+  return {{"views", saved.views},
+          {"experiments", saved.experiments},
+          {"persona_models", nlohmann::json(models)}};
+}
+
+std::string SavedItemsTable(const SavedListing& saved) {
+  std::string text = fmt::format(
+      "Saved       {} view(s), {} experiment analysis(es), {} persona "
+      "model(s)\n",
+      saved.views, saved.experiments, saved.models.size());
+  for (const app::PersonaModelSummary& model : saved.models)
+    text += fmt::format(
+        "  persona model '{}'  {}  {} personas of {} {}, fitted on {} rows (loads "
+        "{})\n",
+        model.name, model.saved_at, model.k, WithThousands(model.users),
+        model.kind == "transactions" ? "customers" : "users", WithThousands(model.rows),
+        fmt::join(model.load_ids, ", "));
+  return text;
+}
+
 Status RunInfo(const WorkspaceArgs& args, CommandOutcome& outcome) {
   Result<store::Workspace> workspace = OpenExisting(args);
   if (!workspace.ok()) return workspace.status();
   Result<store::WorkspaceInfo> info = workspace->Info();
   if (!info.ok()) return info.status();
-  if (args.format == OutputFormat::kJson)
-    PrintOut(outcome, app::JsonText(InfoJson(args.path, *info), 2) + "\n");
-  else if (args.format == OutputFormat::kCsv) {
+  Result<SavedListing> saved = ListSavedItems(*workspace);
+  if (!saved.ok()) return saved.status();
+  if (args.format == OutputFormat::kJson) {
+    nlohmann::json json = InfoJson(args.path, *info);
+    json["saved"] = SavedItemsJson(*saved);
+    PrintOut(outcome, app::JsonText(json, 2) + "\n");
+  } else if (args.format == OutputFormat::kCsv) {
     std::string csv = "table,rows,blocks,bytes\n";
     for (const store::TableInfo& table : info->tables)
       csv += fmt::format("{},{},{},{}\n", table.name, table.rows, table.blocks, table.bytes);
     PrintOut(outcome, csv);
   } else {
-    PrintOut(outcome, InfoTable(args.path, *info));
+    PrintOut(outcome, InfoTable(args.path, *info) + SavedItemsTable(*saved));
   }
   return Status::Ok();
 }

@@ -3,6 +3,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
+#include <optional>
+#include <string_view>
 
 #include "core/date.h"
 
@@ -15,6 +18,12 @@ namespace growthlens {
 enum class DataKind : uint8_t { kUsage, kTransactions, kEvents };
 /// "usage", "transactions", "events".
 const char* DataKindName(DataKind kind);
+/// The kind DataKindName names ("usage", "events", "transactions"), or nullopt.
+std::optional<DataKind> DataKindFromName(std::string_view name);
+/// Every kind, in the order of the enum (an index per kind: static_cast<size_t>(kind)).
+inline constexpr DataKind kAllDataKinds[] = {DataKind::kUsage, DataKind::kTransactions,
+                                             DataKind::kEvents};
+inline constexpr size_t kDataKindCount = std::size(kAllDataKinds);
 
 /// True for the kinds held in a UsageLog (usage and events).
 constexpr bool IsUsageKind(DataKind kind) {

@@ -27,6 +27,12 @@ const char* DataKindName(DataKind kind) {
   return "unknown";
 }
 
+std::optional<DataKind> DataKindFromName(std::string_view name) {
+  for (const DataKind kind : kAllDataKinds)
+    if (name == DataKindName(kind)) return kind;
+  return std::nullopt;
+}
+
 DatasetMemory UsageLog::Memory() const {
   DatasetMemory memory;
   memory.row_columns = RowBytesOf(usage.user) + RowBytesOf(usage.day) + RowBytesOf(usage.feature) +

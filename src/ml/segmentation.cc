@@ -1,6 +1,7 @@
 #include "ml/segmentation.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <array>
@@ -191,6 +192,18 @@ Result<FeatureMatrix> FeaturesForModel(const Dataset& dataset, const RfmTable& r
       dataset, rfm, wants_shares ? SegmentFeatures::kRfmAndUsageShares : SegmentFeatures::kRfm,
       &have);
   if (!all.ok()) return all.status();
+  // Shares are of each user's events: a feature of this data the model has no column for would
+  // leave every user's shares short of what the centres were fitted on, so the data is refused.
+  std::vector<std::string> unknown;
+  for (const std::string& name : have)
+    if (name.starts_with("share_") && std::find(names.begin(), names.end(), name) == names.end())
+      unknown.push_back(name.substr(6));
+  if (!unknown.empty())
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("the model's features do not match this data: it uses feature(s) "
+                              "{} the model was not fitted on (its features: {}); fit a model on "
+                              "data with them",
+                              fmt::join(unknown, ", "), fmt::join(names, ", ")));
   FeatureMatrix x(rfm.size(), names.size());
   for (size_t col = 0; col < names.size(); ++col) {
     const auto found = std::find(have.begin(), have.end(), names[col]);

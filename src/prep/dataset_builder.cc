@@ -133,9 +133,8 @@ void BuildUsage(StagedTable& table, const std::vector<std::vector<uint8_t>>& sta
                [&](uint32_t user) { return user == kNullCode ? kNullCode : user_remap[user]; });
 }
 
-// An event log's signups: each user's first day with the signup event, `signup_event` exactly
-// when given (--signup-event), else "sign_up", "signup", "Sign Up" (any case and separators).
-// Users without one keep kNoDay, as usage logs without a signup column do.
+}  // namespace
+
 void SignupsFromEvents(UsageLog& log, const std::string& signup_event) {
   std::vector<uint8_t> is_signup(log.features.size(), 0);
   bool any = false;
@@ -155,8 +154,6 @@ void SignupsFromEvents(UsageLog& log, const std::string& signup_event) {
     signup = signup == kNoDay ? rows.day[row] : std::min(signup, rows.day[row]);
   }
 }
-
-}  // namespace
 
 KeptRows::KeptRows(const StagedTable& table)
     : used_users(table.chunks.size()),

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/dataset.h"
@@ -50,6 +51,11 @@ class KeptRows {
  private:
   const StagedTable& table_;
 };
+
+/// An event log's signups: each user's first day with the signup event, `signup_event` exactly
+/// when given (--signup-event), else "sign_up", "signup", "Sign Up" (any case and separators).
+/// Users without one keep their day (kNoDay as built), as usage logs without a signup column do.
+void SignupsFromEvents(UsageLog& log, const std::string& signup_event);
 
 /// May take over the table's memory (usage logs): the table is spent afterwards. `kept` holds
 /// every chunk's codes and counts.

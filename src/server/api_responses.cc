@@ -35,15 +35,23 @@ void SendStatusError(httplib::Response& response, const Status& status) {
   SendError(response, ErrorFromStatus(status));
 }
 
-std::string KindName(DataKind kind) {
-  return ByKind<const char*>(kind, "usage", "transactions");
+std::string DatasetWords(DataKind kind) {
+  switch (kind) {
+    case DataKind::kUsage:
+      return "usage log";
+    case DataKind::kEvents:
+      return "event log";
+    case DataKind::kTransactions:
+      return "transactions file";
+  }
+  return "dataset";
 }
 
 nlohmann::ordered_json DatasetJson(const HeldDataset& held) {
   const Dataset& dataset = held.data->dataset;
   nlohmann::ordered_json json;
-  json["name"] = KindName(held.kind());
-  json["kind"] = DataKindName(held.kind());  // "events" for an event log held as the usage data
+  json["name"] = DataKindName(held.kind());  // as the `dataset` parameter names it
+  json["kind"] = DataKindName(held.kind());
   json["source"] = held.source;
   json["rows"] = dataset.rows();
   json["users"] = dataset.users().size();

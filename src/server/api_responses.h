@@ -26,9 +26,8 @@ void SendStatusError(httplib::Response& response, const Status& status);
 /// the user loaded, not the server's paths.
 std::string NameSources(std::string text, const std::string& path, const std::string& name);
 
-/// The held slot a kind goes to, as the `dataset` parameter names it: "usage" (usage logs and
-/// event logs) or "transactions".
-std::string KindName(DataKind kind);
+/// A kind of dataset in words: "usage log", "event log", "transactions file".
+std::string DatasetWords(DataKind kind);
 
 /// One element of GET /api/v1/status' "datasets".
 nlohmann::ordered_json DatasetJson(const HeldDataset& held);

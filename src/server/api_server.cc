@@ -65,45 +65,62 @@ const std::vector<std::pair<std::string_view, QueryParams>>& WarmUpRequests() {
   return requests;
 }
 
-/// The held file a request analyses: `dataset=` if given, else the route's kind, else the usage
-/// log when loaded, else the transactions. 409 when that file is not loaded.
-Reply<HeldPtr> PickDataset(const Holdings& holdings, DataNeed need,
-                           std::optional<std::string> asked) {
-  std::optional<DataKind> kind;
+/// "a usage log and an event log": what the server holds, in words.
+std::string HeldWords(const Holdings& holdings) {
+  const std::vector<HeldPtr> held = holdings.All();
+  std::string words;
+  for (size_t index = 0; index < held.size(); ++index)
+    words += fmt::format("{}{} {}",
+                         index == 0                 ? ""
+                         : index + 1 == held.size() ? " and "
+                                                    : ", ",
+                         held[index]->kind() == DataKind::kEvents ? "an" : "a",
+                         DatasetWords(held[index]->kind()));
+  return words;
+}
+
+}  // namespace
+
+Reply<HeldPtr> PickHeldDataset(const Holdings& holdings, DataNeed need,
+                               std::optional<std::string> asked) {
+  HeldPtr held;
+  std::string wanted;  // in words, for the 409
   if (asked) {
-    if (*asked == "usage" || *asked == "events") {  // an event log is held as the usage data
-      kind = DataKind::kUsage;
-    } else if (*asked == "transactions") {
-      kind = DataKind::kTransactions;
-    } else {
+    const std::optional<DataKind> kind = DataKindFromName(*asked);
+    if (!kind)
       return MakeError(
           400,
-          fmt::format("parameter 'dataset': '{}' is not usage, events or transactions", *asked),
+          fmt::format("parameter 'dataset': '{}' is not usage (the usage log), events (the event "
+                      "log) or transactions",
+                      *asked),
           "dataset");
-    }
-  } else if (need == DataNeed::kUsage) {
-    kind = DataKind::kUsage;
+    held = holdings.Of(*kind);
+    wanted = DatasetWords(*kind);
   } else if (need == DataNeed::kTransactions) {
-    kind = DataKind::kTransactions;
+    held = holdings.Of(DataKind::kTransactions);
+    wanted = DatasetWords(DataKind::kTransactions);
+  } else if (need == DataNeed::kUsage) {
+    held = holdings.DefaultUsage();
+    wanted = "usage log or event log";
   } else {
-    kind = holdings.usage ? DataKind::kUsage : DataKind::kTransactions;
+    held = holdings.DefaultUsage();
+    if (!held) held = holdings.Of(DataKind::kTransactions);
   }
-  HeldPtr held = holdings.Of(*kind);
-  if (!held && holdings.Empty())
+  if (held) return held;
+  if (holdings.Empty())
     return MakeError(409,
-                     "parameter 'dataset': no data is loaded yet; upload a usage log or "
-                     "transactions CSV on the Home page (POST /api/v1/upload) or load the demo "
-                     "data (POST /api/v1/demo)",
+                     "parameter 'dataset': no data is loaded yet; upload a usage log, an event log "
+                     "or a transactions CSV on the Home page (POST /api/v1/upload) or load the "
+                     "demo data (POST /api/v1/demo)",
                      "dataset");
-  if (!held)
-    return MakeError(409,
-                     fmt::format("parameter 'dataset': no {} file is loaded; upload one on the "
-                                 "Home page (POST /api/v1/upload) or load the demo data (POST "
-                                 "/api/v1/demo)",
-                                 KindName(*kind)),
-                     "dataset");
-  return held;
+  return MakeError(409,
+                   fmt::format("parameter 'dataset': no {} is loaded (the server holds {}); "
+                               "upload one on the Home page (POST /api/v1/upload)",
+                               wanted, HeldWords(holdings)),
+                   "dataset");
 }
+
+namespace {
 
 /// The downloadable report, from the report template and Plotly of the dashboard's files.
 Result<std::string> Report(const Holdings& holdings, const std::string& web_root) {
@@ -253,11 +270,11 @@ Reply<Answer> AnswerAnalysisRoute(const app::AnalysisEntry& entry, QueryParams p
   HeldPtr held;
   std::string key = fmt::format("{}|{}|", holdings.generation, entry.name);
   if (reads_data) {
-    Reply<HeldPtr> picked = PickDataset(
+    Reply<HeldPtr> picked = PickHeldDataset(
         holdings, entry.need == DataNeed::kWhenAsked ? DataNeed::kAny : entry.need, asked);
     if (const ApiError* error = std::get_if<ApiError>(&picked)) return *error;
     held = std::get<HeldPtr>(picked);
-    key += KindName(held->kind());
+    key += DataKindName(held->kind());
   } else if (asked) {
     return MakeError(400,
                      fmt::format("parameter 'dataset': {}{} analyses no data", kApi, entry.name),
@@ -312,15 +329,14 @@ void ApiServer::WarmUp(std::shared_ptr<const Holdings> holdings) {
   size_t warmed = 0;
   for (const auto& [path, params] : WarmUpRequests()) {
     if (shelf_.Snapshot()->generation != holdings->generation) return;  // newer data arrived
-    for (const HeldPtr& held : {holdings->usage, holdings->transactions}) {
-      if (!held) continue;
+    for (const HeldPtr& held : holdings->All()) {
       const DataNeed need = NeedOf(path);
       if (need == DataNeed::kUsage && ByKind(held->kind(), false, true)) continue;
       if (need == DataNeed::kTransactions && ByKind(held->kind(), true, false)) continue;
       // The cache key names the file analysed, not how the request named it, so one
       // spelling serves requests with and without dataset=.
       QueryParams query = params;
-      query.emplace_back("dataset", KindName(held->kind()));
+      query.emplace_back("dataset", DataKindName(held->kind()));
       const std::optional<Reply<Answer>> answer =
           AnswerRoute(path, query, *holdings, cache_, RunNow);
       if (answer && std::holds_alternative<Answer>(*answer)) ++warmed;
@@ -418,8 +434,11 @@ void ApiServer::AddRoutes() {
     // Uploads are added to a workspace (kept across restarts) rather than replacing the data.
     body["workspace"] = !settings_.load.workspace.empty();
     body["datasets"] = nlohmann::ordered_json::array();
-    for (const HeldPtr& held : {holdings->usage, holdings->transactions})
-      if (held) body["datasets"].push_back(DatasetJson(*held));
+    for (const HeldPtr& held : holdings->All()) body["datasets"].push_back(DatasetJson(*held));
+    // The product-usage data requests get without `dataset=` (the pages' default choice).
+    const HeldPtr usage = holdings->DefaultUsage();
+    body["default_usage"] =
+        usage ? nlohmann::ordered_json(DataKindName(usage->kind())) : nlohmann::ordered_json();
     SendJson(response, 200, cli::JsonText(body) + "\n");
   });
 
@@ -459,7 +478,7 @@ void ApiServer::AddRoutes() {
              const std::optional<std::string> asked = TakeParam(params, "dataset");
              if (const Status leftover = RefuseLeftovers(params, "analysis"); !leftover.ok())
                return SendStatusError(response, leftover);
-             Reply<HeldPtr> held = PickDataset(*shelf_.Snapshot(), DataNeed::kAny, asked);
+             Reply<HeldPtr> held = PickHeldDataset(*shelf_.Snapshot(), DataNeed::kAny, asked);
              if (const ApiError* error = std::get_if<ApiError>(&held))
                return SendError(response, *error);
              SendJson(response, 200, std::get<HeldPtr>(held)->analysis_json);

@@ -9,12 +9,14 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <thread>
 #include <variant>
 #include <vector>
 
+#include "app/analysis_registry.h"
 #include "core/status.h"
 #include "server/access_gate.h"
 #include "server/api_error.h"
@@ -29,6 +31,13 @@
 #include "store/workspace.h"
 
 namespace growthlens::server {
+
+/// The held file a request analyses: `dataset=` (usage, events or transactions) if given; else,
+/// by the route's need, the transactions or the product-usage data (Holdings::DefaultUsage); a
+/// route reading any kind takes the product-usage data, else the transactions. 400 for another
+/// `dataset` value, 409 when that file is not held.
+Reply<HeldPtr> PickHeldDataset(const Holdings& holdings, app::DataNeed need,
+                               std::optional<std::string> asked);
 
 /// An analysis to run in the work queue; it stops between stages once its token asks.
 using WorkFn = std::function<Result<std::string>(std::stop_token stop)>;

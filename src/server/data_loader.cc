@@ -76,7 +76,7 @@ Result<HeldPtr> AnalyseHeld(app::LoadedData data, const std::string& path,
   // One directory per kind and file: a usage log and transactions of the same name (or an
   // earlier upload whose name starts like this one) never mix their tables.
   held->processed_dir =
-      (std::filesystem::path(ProcessedDir(settings)) / KindName(held->kind()) / held->stem)
+      (std::filesystem::path(ProcessedDir(settings)) / DataKindName(held->kind()) / held->stem)
           .string();
 
   // The typed results are kept so that the default views are answered from them.
@@ -167,7 +167,8 @@ Result<HeldPtr> LoadWorkspaceKind(DataKind kind, const LoadSettings& settings) {
   if (!settings.quiet)
     fmt::print(stderr, "growthlens serve: loading the {} data of workspace {}\n",
                DataKindName(kind), settings.workspace);
-  Result<app::LoadedData> data = app::WorkspaceSource(settings.workspace, nullptr, kind).Load();
+  Result<app::LoadedData> data =
+      app::WorkspaceSource(settings.workspace, nullptr, app::StoredKindChoice::Of(kind)).Load();
   if (!data.ok()) return data.status();
   return AnalyseHeld(std::move(data).value(), settings.workspace,
                      std::filesystem::path(settings.workspace).filename().string(), settings,

@@ -40,12 +40,15 @@ bool ReplaceOnce(std::string& text, std::string_view placeholder, const std::str
 
 std::vector<DownloadFile> ListDownloads(const Holdings& holdings) {
   std::vector<DownloadFile> files;
-  // Both files loaded under one name: their tables are told apart by the kind in front.
-  const bool same_stem = holdings.usage && holdings.transactions &&
-                         holdings.usage->stem == holdings.transactions->stem;
-  for (const HeldPtr& held : {holdings.usage, holdings.transactions}) {
-    if (!held) continue;
-    const std::string kind = KindName(held->kind());
+  // Files loaded under one name (a workspace's kinds): their tables are told apart by the kind
+  // in front.
+  const std::vector<HeldPtr> held_sets = holdings.All();
+  bool same_stem = false;
+  for (const HeldPtr& one : held_sets)
+    for (const HeldPtr& other : held_sets)
+      same_stem = same_stem || (one != other && one->stem == other->stem);
+  for (const HeldPtr& held : held_sets) {
+    const std::string kind = DataKindName(held->kind());
     std::error_code error;
     for (const auto& entry : std::filesystem::directory_iterator(held->processed_dir, error)) {
       const std::string name = entry.path().filename().string();
@@ -96,11 +99,13 @@ Result<std::string> BuildReport(const Holdings& holdings, std::string_view page,
   report["generated"] = fmt::format(
       "{:%FT%TZ}", std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
   report["datasets"] = nlohmann::ordered_json::object();
-  for (const HeldPtr& held : {holdings.usage, holdings.transactions}) {
+  // The report shows the product-usage data the pages show by default, and the transactions.
+  for (const HeldPtr& held : {holdings.DefaultUsage(), holdings.Of(DataKind::kTransactions)}) {
     if (!held) continue;
     nlohmann::ordered_json analysis = nlohmann::ordered_json::parse(held->analysis_json);
     analysis["source"] = held->source;
-    report["datasets"][KindName(held->kind())] = std::move(analysis);
+    report["datasets"][ByKind<const char*>(held->kind(), "usage", "transactions")] =
+        std::move(analysis);
   }
   std::string html(page);
   if (!ReplaceOnce(html, "/*GROWTHLENS_PLOTLY*/", ScriptSafe(std::string(plotly))) ||

@@ -2,6 +2,18 @@
 
 namespace growthlens::server {
 
+HeldPtr Holdings::DefaultUsage() const {
+  HeldPtr usage = Of(DataKind::kUsage);
+  return usage ? usage : Of(DataKind::kEvents);
+}
+
+std::vector<HeldPtr> Holdings::All() const {
+  std::vector<HeldPtr> held;
+  for (const HeldPtr& dataset : by_kind)
+    if (dataset) held.push_back(dataset);
+  return held;
+}
+
 std::shared_ptr<const Holdings> DataShelf::Snapshot() const {
   std::lock_guard lock(mutex_);
   return current_;
@@ -10,11 +22,7 @@ std::shared_ptr<const Holdings> DataShelf::Snapshot() const {
 uint64_t DataShelf::Put(HeldPtr dataset) {
   std::lock_guard lock(mutex_);
   auto next = std::make_shared<Holdings>(*current_);
-  if (ByKind(dataset->kind(), true, false)) {
-    next->usage = std::move(dataset);
-  } else {
-    next->transactions = std::move(dataset);
-  }
+  next->by_kind[static_cast<size_t>(dataset->kind())] = std::move(dataset);
   ++next->generation;
   current_ = std::move(next);
   return current_->generation;

@@ -1,14 +1,17 @@
 #pragma once
-// What `growthlens serve` holds: at most one usage log and one transactions file, each loaded,
-// cleaned and analysed once. Requests take a snapshot (Holdings) and never see it change; an
-// upload publishes a new snapshot with a new generation, which also retires cached responses.
+// What `growthlens serve` holds: at most one dataset of each kind (a usage log, an event log,
+// transactions), each loaded, cleaned and analysed once. Requests take a snapshot (Holdings) and
+// never see it change; an upload publishes a new snapshot with a new generation, which also retires
+// cached responses.
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/data_source.h"
 #include "app/persona_cache.h"
@@ -41,12 +44,16 @@ struct HeldDataset {
 using HeldPtr = std::shared_ptr<const HeldDataset>;
 
 struct Holdings {
-  HeldPtr usage;
-  HeldPtr transactions;
+  std::array<HeldPtr, kDataKindCount> by_kind;  // index: static_cast<size_t>(DataKind)
   uint64_t generation = 0;
 
-  HeldPtr Of(DataKind kind) const { return ByKind(kind, usage, transactions); }
-  bool Empty() const { return !usage && !transactions; }
+  HeldPtr Of(DataKind kind) const { return by_kind[static_cast<size_t>(kind)]; }
+  /// The product-usage data shown when a request names none: the usage log, else the event log
+  /// (null when neither is held).
+  HeldPtr DefaultUsage() const;
+  /// The datasets held: usage log, transactions, event log.
+  std::vector<HeldPtr> All() const;
+  bool Empty() const { return All().empty(); }
 };
 
 /// The current Holdings behind a mutex; readers copy a shared pointer and go.

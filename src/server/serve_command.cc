@@ -127,8 +127,8 @@ void RegisterServeCommand(CLI::App& app, cli::CommandOutcome& outcome) {
   CLI::App* command = app.add_subcommand(
       "serve",
       "Serve the dashboard and its JSON API (docs/API.md) on http://127.0.0.1:8501. Loads the "
-      "given usage log and/or transactions file (one of each) or, with --demo, generated demo "
-      "data; with neither it opens on the upload page.");
+      "given usage log, event log and/or transactions file (one of each) or, with --demo, "
+      "generated demo data; with neither it opens on the upload page.");
   command->add_option("files", args->files, "Usage log and/or transactions CSV to load")
       ->check(CLI::ExistingFile);
   command->add_option("--host", args->settings.host,

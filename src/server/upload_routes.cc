@@ -27,9 +27,7 @@ namespace {
 Reply<std::optional<DataKind>> KindOf(QueryParams& params) {
   const std::optional<std::string> asked = TakeParam(params, "kind");
   if (!asked || *asked == "auto") return std::optional<DataKind>();
-  if (*asked == "usage") return std::optional<DataKind>(DataKind::kUsage);
-  if (*asked == "events") return std::optional<DataKind>(DataKind::kEvents);
-  if (*asked == "transactions") return std::optional<DataKind>(DataKind::kTransactions);
+  if (const std::optional<DataKind> kind = DataKindFromName(*asked)) return kind;
   return MakeError(
       400, fmt::format("parameter 'kind': '{}' is not auto, usage, events or transactions", *asked),
       "kind");

@@ -78,15 +78,28 @@ function transactionsCsv() {
   return { text: `${lines.join('\n')}\n`, rows: kept, read: lines.length - 1 };
 }
 
+// An event log: 20 users who sign up, then open reports or search at times of day.
+function eventsCsv() {
+  const lines = ['user_id,timestamp,event'];
+  for (let u = 1; u <= 20; u += 1) {
+    lines.push(`e${u},2024-04-${String(1 + (u % 20)).padStart(2, '0')}T08:15:00Z,sign_up`);
+    for (let d = 1; d <= 1 + (u % 4); d += 1) lines.push(`e${u},2024-04-${String(2 + (u % 20) + d).padStart(2, '0')}T1${d}:30:00Z,${d % 2 ? 'open_report' : 'search'}`);
+  }
+  return { text: `${lines.join('\n')}\n`, rows: lines.length - 1 };
+}
+
 const usage = usageCsv();
 const transactions = transactionsCsv();
+const events = eventsCsv();
 const files = {
+  events: path.join(work, 'tiny_events.csv'),
   usage: path.join(work, 'tiny_usage.csv'),
   transactions: path.join(work, 'tiny_retail.csv'),
   bad: path.join(work, 'wrong_columns.csv'),
   unknown: path.join(work, 'app_export.csv'),
 };
 fs.writeFileSync(files.usage, usage.text);
+fs.writeFileSync(files.events, events.text);
 fs.writeFileSync(files.transactions, transactions.text);
 fs.writeFileSync(files.bad, 'name,colour,size\nshirt,blue,M\nsock,red,S\n');
 // An export with its own column names: mapped by hand on the page. One member id starts with
@@ -1024,6 +1037,47 @@ test('with a workspace, an experiment analysis is saved by name and re-opened wi
   eq(await keptPage.locator('[data-table="analyze-results"] tbody tr').count(), 3, 'the saved result rows');
   const list = await getJson(kept.url, 'saved/experiment');
   eq(list.items.map((x) => x.name).join(','), 'Example test', 'the saved analyses');
+  noProblems(keptPage);
+});
+
+test('with a workspace, an event log uploads beside the usage log and Home chooses which one the pages show', async () => {
+  if (!keptPage) return;
+  await keptPage.goto(`${kept.url}/#/`);
+  await waitReady(keptPage, 'home');
+  await keptPage.locator('[data-param="kind"]').selectOption('events');
+  await keptPage.locator('[data-testid="upload-input"]').setInputFiles(files.events);
+  await settle(keptPage);
+  const stored = await text(keptPage, '[data-testid="upload-stored"]');
+  assert(new RegExp(`^${fmtInt(events.rows)} new rows were saved`).test(stored), `event upload: ${stored}`);
+  const s = await getJson(kept.url, 'status');
+  eq(s.datasets.map((d) => d.kind).sort().join(','), 'events,usage', 'both logs held');
+  eq(s.default_usage, 'usage', 'the usage log by default');
+  // Both product-usage data sets: Home asks which one the pages show (the usage log at first).
+  await keptPage.goto(`${kept.url}/#/`);
+  await waitReady(keptPage, 'home');
+  const choice = keptPage.locator('[data-testid="usage-data"] [data-control="usage-data"]');
+  eq(await choice.locator('[aria-pressed="true"]').getAttribute('data-value'), 'usage', 'usage log chosen first');
+  assert(!/--|dataset=|\.csv/.test(await text(keptPage, '[data-testid="usage-data"]')), 'plain words');
+  await keptPage.goto(`${kept.url}/#/usage`);
+  await waitReady(keptPage, 'usage');
+  assert(/^Usage log/.test(await text(keptPage, '#page-subtitle')), 'the usage page shows the usage log');
+  await keptPage.goto(`${kept.url}/#/`);
+  await waitReady(keptPage, 'home');
+  const asked = [];
+  keptPage.on('request', (r) => { if (r.url().includes('/api/v1/usage')) asked.push(r.url()); });
+  await choice.locator('[data-value="events"]').click();
+  await waitReady(keptPage, 'home');
+  await keptPage.goto(`${kept.url}/#/usage`);
+  await waitReady(keptPage, 'usage');
+  assert(/^Event log/.test(await text(keptPage, '#page-subtitle')), 'the usage page shows the event log');
+  assert(asked.length && asked.every((u) => u.includes('dataset=events')), `requests name the event log: ${asked.slice(0, 3)}`);
+  const features = await keptPage.locator('[data-table="features"] tbody tr td:first-child').allTextContents();
+  assert(features.some((f) => /open_report/.test(f)), `the event log's events: ${features.slice(0, 5)}`);
+  // Back to the usage log for what follows.
+  await keptPage.goto(`${kept.url}/#/`);
+  await waitReady(keptPage, 'home');
+  await choice.locator('[data-value="usage"]').click();
+  await waitReady(keptPage, 'home');
   noProblems(keptPage);
 });
 

@@ -2,6 +2,7 @@
 import * as api from './api.js';
 
 const KEY = 'growthlens.dataset';
+const USAGE_KEY = 'growthlens.usage-data';
 let status = null;
 const listeners = new Set();
 
@@ -31,9 +32,39 @@ export function datasets() {
   return (status && status.datasets) || [];
 }
 
-/** The loaded data set of a kind ('usage' or 'transactions'), or undefined. */
+/** The product-usage data sets held: 'usage' (a usage log) and/or 'events' (an event log). */
+export function usageKinds() {
+  return ['usage', 'events'].filter((k) => datasets().some((d) => d.kind === k));
+}
+
+/**
+ * The product-usage data the pages show: the one chosen on Home if it is held, else the server's
+ * default (the usage log when both are held).
+ */
+export function usageKind() {
+  const held = usageKinds();
+  const pref = localStorage.getItem(USAGE_KEY);
+  if (pref && held.includes(pref)) return pref;
+  const fallback = status && status.default_usage;
+  return held.includes(fallback) ? fallback : held[0] || null;
+}
+
+export function chooseUsage(kind) {
+  localStorage.setItem(USAGE_KEY, kind);
+}
+
+/** The kind a page's data family stands for: 'usage' is the chosen product-usage data. */
+export function actualKind(kind) {
+  return kind === 'usage' ? usageKind() : kind;
+}
+
+/**
+ * The loaded data set of a kind: 'usage' (the product-usage data chosen: a usage log or an event
+ * log), 'events' or 'transactions'; or undefined.
+ */
 export function dataset(kind) {
-  return datasets().find((d) => (d.name || d.kind) === kind);
+  const actual = actualKind(kind);
+  return actual ? datasets().find((d) => d.kind === actual) : undefined;
 }
 
 export function hasData() {
@@ -55,12 +86,14 @@ export function chooseKind(kind) {
 }
 
 /**
- * The `dataset` query parameter for a kind: left out when it is the server's default (the usage
- * log if one is loaded), so that requests match the views the server computed ahead.
+ * The `dataset` query parameter for a kind: left out when it is the server's default (its default
+ * product-usage data if any is loaded), so that requests match the views the server computed
+ * ahead.
  */
 export function dsParam(kind) {
-  const fallback = dataset('usage') ? 'usage' : 'transactions';
-  return kind === fallback ? undefined : kind;
+  const actual = actualKind(kind);
+  const fallback = (status && status.default_usage) || 'transactions';
+  return actual === fallback ? undefined : actual;
 }
 
 export const KIND_LABEL = { usage: 'Usage log', events: 'Event log', transactions: 'Transactions' };

@@ -18,7 +18,7 @@ export async function render(ctx) {
   const d = state.dataset(kind);
   const who = state.whoWord(kind);
   if (kind !== 'transactions' && options.values === 'revenue') options.values = 'percent';
-  ctx.setSubtitle(`${state.KIND_LABEL[kind]} · ${d.source} · ${fmt.dateRange(d.first_day, d.last_day)}`);
+  ctx.setSubtitle(`${state.KIND_LABEL[d.kind]} · ${d.source} · ${fmt.dateRange(d.first_day, d.last_day)}`);
 
   const errorEl = h('div');
   const range = rangeOf(ctx);

@@ -138,7 +138,7 @@ function planner(ctx, root) {
     if (plan.metric === 'data') {
       const [kind, name] = plan.dataMetric.split(':');
       p.metric = name;
-      p.dataset = kind;
+      p.dataset = state.actualKind(kind);
       delete p.baseline;
     }
     if (plan.solve !== 'mde') p[plan.effectKind === 'absolute' ? 'effect' : 'relative-effect'] = plan.effect;

@@ -2,7 +2,7 @@
 import * as api from '../lib/api.js';
 import * as fmt from '../lib/format.js';
 import * as state from '../lib/state.js';
-import { h, clear, card, empty, errorBox, spinner, table, badge, select, field } from '../lib/ui.js';
+import { h, clear, card, empty, errorBox, spinner, table, badge, select, field, segmented } from '../lib/ui.js';
 import { mappingForm } from './column_mapping.js';
 import * as currency from '../lib/currency.js';
 
@@ -18,6 +18,7 @@ const NAV = [
 
 const SCHEMAS = {
   usage: 'user_id, signup_date, event_date, feature_name, events_count',
+  events: 'user_id, timestamp, event[, count]',
   transactions: 'InvoiceNo, StockCode, Description, Quantity, InvoiceDate, UnitPrice, CustomerID, Country',
 };
 
@@ -30,8 +31,13 @@ export async function render(ctx) {
   const datasetsEl = h('div.grid.cols-2', { dataset: { testid: 'datasets' } });
   const uploadResult = h('div', { dataset: { testid: 'upload-result' } });
 
+  const usageChoice = h('div', { dataset: { testid: 'usage-choice' } });
   const drawDatasets = (s) => {
-    clear(datasetsEl, ['usage', 'transactions'].map((kind) => datasetCard(kind, (s.datasets || []).find((d) => d.kind === kind), ctx)));
+    const held = s.datasets || [];
+    // An event log gets its card once one is loaded; the usage log and transactions always show.
+    const kinds = ['usage', 'events', 'transactions'].filter((kind) => kind !== 'events' || held.some((d) => d.kind === kind));
+    clear(datasetsEl, kinds.map((kind) => datasetCard(kind, held.find((d) => d.kind === kind), ctx)));
+    clear(usageChoice, usageChooser(ctx));
     clear(notice);
     if (s.busy) {
       notice.append(h('div.banner.info', spinner(), h('div', h('strong', 'Loading data… '), 'the analyses appear as soon as the server has read and cleaned it.')));
@@ -56,7 +62,7 @@ export async function render(ctx) {
 
   // ---------- upload ----------
   const fileInput = h('input', { type: 'file', accept: '.csv,.gz,.tsv,.txt,text/csv', dataset: { testid: 'upload-input' }, style: { display: 'none' } });
-  const kindSelect = select([['auto', 'Detect from the header'], ['usage', 'Usage log'], ['transactions', 'Transactions']], 'auto', null, { dataset: { param: 'kind' } });
+  const kindSelect = select([['auto', 'Detect from the header'], ['usage', 'Usage log'], ['events', 'Event log'], ['transactions', 'Transactions']], 'auto', null, { dataset: { param: 'kind' } });
   const chooseBtn = h('button.primary', { type: 'button', onclick: () => fileInput.click() }, 'Choose a CSV file…');
   const drop = h('div.dropzone',
     h('div', h('strong', 'Drop a CSV here'), ' or ', chooseBtn),
@@ -126,6 +132,7 @@ export async function render(ctx) {
     h('div.row', { style: { marginTop: '12px', alignItems: 'flex-end' } }, field('Kind', kindSelect), fileInput),
     h('div.small.muted', { style: { marginTop: '10px' } },
       h('div', h('strong', 'Usage log: '), h('code', SCHEMAS.usage)),
+      h('div', h('strong', 'Event log: '), h('code', SCHEMAS.events), ' (times in ISO 8601 or epoch seconds)'),
       h('div', h('strong', 'Transactions: '), h('code', SCHEMAS.transactions), ' (or Online Retail II names)')),
     h('div', { style: { marginTop: '12px' } }, uploadResult));
 
@@ -163,12 +170,28 @@ export async function render(ctx) {
   const actions = h('div.grid.cols-2', uploadCard, demoCard);
   root.append(notice);
   if (hasData) {
-    root.append(datasetsEl, actions, card({ title: 'Pages' }, navCards));
+    root.append(usageChoice, datasetsEl, actions, card({ title: 'Pages' }, navCards));
   } else {
     root.append(actions, datasetsEl, card({ title: 'Pages' }, navCards));
   }
   for (const el of root.children) el.style.marginTop = el === root.firstChild ? '' : '16px';
   if (status.busy) ctx.track(waitWhileBusy());
+}
+
+/**
+ * Which product-usage data the pages show, when both a usage log and an event log are loaded:
+ * daily counts per feature, or the events with their times.
+ */
+function usageChooser(ctx) {
+  const kinds = state.usageKinds();
+  if (kinds.length < 2) return null;
+  const words = { usage: 'Usage log (daily counts per feature)', events: 'Event log (each event with its time)' };
+  return card({ title: 'Product usage data shown on the pages', note: 'Feature Usage, Overview, RFM, Cohorts and Users read the one chosen here.', testid: 'usage-data' },
+    segmented(kinds.map((k) => [k, words[k]]), state.usageKind(), (k) => {
+      state.chooseUsage(k);
+      api.clearCache();
+      ctx.rerender();
+    }, { name: 'usage-data', label: 'Product usage data' }));
 }
 
 /** What an upload added to the saved data, in words. */
@@ -217,7 +240,8 @@ function datasetCard(kind, d, ctx) {
   return card({
     title: h('span.row', title, badge(d.source || d.name, 'info')),
     note: [c.schema, src.encoding, src.delimiter ? `delimiter “${src.delimiter}”` : null, src.gzip ? 'gzip' : null, src.bytes ? fmt.bytes(src.bytes) : null].filter(Boolean).join(' · '),
-    actions: h('a.button', { href: kind === 'transactions' ? '#/revenue' : '#/usage' }, 'Analyse →'),
+    // A usage log's or an event log's pages show that log.
+    actions: h('a.button', { href: kind === 'transactions' ? '#/revenue' : '#/usage', onclick: kind === 'transactions' ? undefined : () => state.chooseUsage(kind) }, 'Analyse →'),
     testid: `dataset-${kind}`,
   },
   h('div.dataset-stats',

@@ -15,7 +15,7 @@ export async function render(ctx) {
   const d = state.dataset(kind);
   const dataset = state.dsParam(kind);
   const who = state.whoWord(kind);
-  ctx.setSubtitle(`${state.KIND_LABEL[kind]} · ${d.source} · ${fmt.dateRange(d.first_day, d.last_day)}`);
+  ctx.setSubtitle(`${state.KIND_LABEL[d.kind]} · ${d.source} · ${fmt.dateRange(d.first_day, d.last_day)}`);
 
   const range = rangeOf(ctx);
   const compare = ctx.params.get('compare') === '1';

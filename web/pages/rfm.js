@@ -21,7 +21,7 @@ export async function render(ctx) {
   const who = state.whoWord(kind);
   const value = state.valueWord(kind);
   if (kind !== 'usage') options.features = 'rfm';
-  ctx.setSubtitle(`${state.KIND_LABEL[kind]} · ${d.source} · ${fmt.int(d.users)} ${who}`);
+  ctx.setSubtitle(`${state.KIND_LABEL[d.kind]} · ${d.source} · ${fmt.int(d.users)} ${who}`);
 
   const errorEl = h('div');
   const range = rangeOf(ctx);

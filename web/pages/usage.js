@@ -19,10 +19,11 @@ export async function render(ctx) {
   if (needs(ctx, 'usage', 'Feature usage')) return;
   const d = state.dataset('usage');
   Object.assign(filters, rangeOf(ctx), { features: view.list(ctx.params, 'features'), segment: view.list(ctx.params, 'segment') });
-  ctx.setSubtitle(`${d.source} · ${fmt.int(d.users)} users · ${fmt.dateRange(d.first_day, d.last_day)}`);
+  ctx.setSubtitle(`${state.KIND_LABEL[d.kind]} · ${d.source} · ${fmt.int(d.users)} users · ${fmt.dateRange(d.first_day, d.last_day)}`);
+  const dataset = state.dsParam('usage');
 
   // All features (unfiltered) fix the order and the colour of each feature on every chart.
-  const all = await ctx.track(api.get('usage', null, { signal: ctx.signal }));
+  const all = await ctx.track(api.get('usage', { dataset }, { signal: ctx.signal }));
   const featureNames = all.features.map((f) => f.feature);
   const colorOf = new Map(featureNames.map((f, i) => [f, seriesColor(i)]));
   const color = (f) => colorOf.get(f) || palette().faint;
@@ -55,7 +56,7 @@ export async function render(ctx) {
     h('div', { style: { marginTop: '16px' } }, card({ title: 'Feature table' }, tableEl)),
   );
 
-  const params = () => ({ from: filters.from, to: filters.to, features: filters.features, segment: filters.segment });
+  const params = () => ({ dataset, from: filters.from, to: filters.to, features: filters.features, segment: filters.segment });
   const noFeatures = () => filters.features && filters.features.length === 0;
   const onError = (err) => {
     if (api.isAbort(err)) return;

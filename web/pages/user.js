@@ -17,7 +17,7 @@ export async function render(ctx) {
   const one = state.whoWord(kind, false);
   const money = kind === 'transactions';
   const range = rangeOf(ctx);
-  ctx.setSubtitle(`${state.KIND_LABEL[kind]} · ${d.source}`);
+  ctx.setSubtitle(`${state.KIND_LABEL[d.kind]} · ${d.source}`);
 
   const lookup = h('input', { type: 'search', value: id, placeholder: `${one} id`, dataset: { param: 'id' }, 'aria-label': `${one[0].toUpperCase()}${one.slice(1)} id` });
   const form = h('form.row', { onsubmit: (e) => { e.preventDefault(); ctx.setParams({ id: lookup.value.trim() }); } },

@@ -52,7 +52,7 @@ export async function render(ctx) {
   const who = state.whoWord(kind);
   const q = usersQuery(ctx, kind);
   const page = Math.max(1, Number(ctx.params.get('page')) || 1);
-  ctx.setSubtitle(`${state.KIND_LABEL[kind]} · ${d.source}`);
+  ctx.setSubtitle(`${state.KIND_LABEL[d.kind]} · ${d.source}`);
 
   const search = h('input', { type: 'search', value: q.search, placeholder: 'part of an id', dataset: { param: 'search' }, 'aria-label': `Find a ${state.whoWord(kind, false)}` });
   search.addEventListener('change', () => ctx.setParams({ search: search.value.trim(), page: null }));
