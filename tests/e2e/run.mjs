@@ -8,6 +8,7 @@
 // uploads of both schemas and a bad upload, the downloads' content types and the offline report,
 // and that no page logs an error or warning. Saves a screenshot of each page. Exits 1 on failure.
 // Needs: /usr/bin/chromium (or CHROMIUM=path) and `npm ci` in web/.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -1078,6 +1079,24 @@ test('with a workspace, an event log uploads beside the usage log and Home choos
   await waitReady(keptPage, 'home');
   await choice.locator('[data-value="usage"]').click();
   await waitReady(keptPage, 'home');
+  noProblems(keptPage);
+});
+
+test('with a workspace, a saved persona model is applied to the loaded users on RFM Segments', async () => {
+  if (!keptPage) return;
+  const saved = spawnSync(bin, ['segment', '--workspace', path.join(work, 'kept', 'team.glw'), '--kind', 'usage', '--save-model', 'Spring tiers', '--no-write', '--quiet'], { encoding: 'utf8' });
+  eq(saved.status, 0, `segment --save-model: ${saved.stderr}`);
+  const s = await getJson(kept.url, 'status');
+  const usageSet = s.datasets.find((d) => d.kind === 'usage');
+  await keptPage.goto(`${kept.url}/#/rfm`);
+  await waitReady(keptPage, 'rfm');
+  const box = keptPage.locator('[data-testid="saved-models"]');
+  assert(/Spring tiers \(4 personas/.test(await text(keptPage, '[data-testid="saved-model-open"] option')), 'the saved model is offered');
+  const rows = box.locator('[data-table="saved-model-personas"] tbody tr');
+  eq(await rows.count(), 4, 'one row per persona');
+  const users = (await rows.locator('td:nth-child(2)').allTextContents()).map(parseNumber);
+  eq(users.reduce((a, b) => a + b, 0), usageSet.users, 'every user of the usage log placed');
+  assert(!/--|segment |\.glw/.test(await text(keptPage, '[data-testid="saved-models"]')), 'plain words');
   noProblems(keptPage);
 });
 

@@ -4,7 +4,8 @@
 import * as api from '../lib/api.js';
 import * as fmt from '../lib/format.js';
 import * as state from '../lib/state.js';
-import { h, clear, chartCard, card, skeleton, table, segmented, field, select, showError, markInvalid, swatch, dataNotes } from '../lib/ui.js';
+import { h, clear, chartCard, card, skeleton, table, segmented, field, select, showError, markInvalid, swatch, dataNotes, errorBox } from '../lib/ui.js';
+import * as saved from '../lib/saved.js';
 import { plot, withChart, loading, heatmapTrace, onPointClick } from '../lib/charts.js';
 import { filterBar } from '../lib/filters.js';
 import { personaColor, segmentColor, sequentialScale, palette, textOn } from '../lib/palette.js';
@@ -211,4 +212,40 @@ export async function render(ctx) {
   loading(scatter.chart);
   refreshPersonas();
   refreshRfm();
+  if (ctx.status && ctx.status.workspace) ctx.track(savedModels(ctx, kind));
+}
+
+/**
+ * The persona models saved in the workspace for this kind of data, each applied to the data
+ * loaded now: how many of today's users fall in each of its personas, against the share it had
+ * when it was fitted. Shown only when there is one.
+ */
+async function savedModels(ctx, kind) {
+  const { items } = await saved.list('persona_model', ctx.signal).catch(() => ({ items: [] }));
+  const mine = items.filter((m) => (m.data_kind === 'transactions') === (kind === 'transactions'));
+  if (!mine.length || ctx.signal.aborted) return;
+  const who = state.whoWord(kind);
+  const result = h('div', { dataset: { testid: 'saved-model-result' } });
+  const describe = (m) => `${m.name} (${fmt.int(m.k)} personas, fitted on ${fmt.int(m.users)} ${who}, saved ${m.saved_at.slice(0, 10)})`;
+  const show = async (name) => {
+    clear(result, skeleton(4));
+    try {
+      const r = await saved.applyModel(name, state.actualKind(kind), ctx.signal);
+      clear(result,
+        h('div.small.muted', { style: { marginBottom: '8px' } }, `${fmt.int(r.users)} ${who} of the data loaded now, each placed in the nearest persona of the saved model.`),
+        table([
+          { key: 'persona', label: 'Persona' },
+          { key: 'users', label: who[0].toUpperCase() + who.slice(1), num: true, format: (v) => fmt.int(v) },
+          { key: 'share', label: 'Share now', num: true, format: (v) => fmt.pct(v) },
+          { key: 'training_share', label: 'Share when saved', num: true, format: (v) => fmt.pct(v) },
+        ], r.personas, { testid: 'saved-model-personas' }));
+    } catch (err) {
+      if (!api.isAbort(err)) clear(result, errorBox(err, { title: `The saved model “${name}” could not be applied` }));
+    }
+  };
+  const picker = select(mine.map((m) => [m.name, describe(m)]), mine[0].name, (v) => ctx.track(show(v)), { dataset: { testid: 'saved-model-open' } });
+  ctx.root.append(h('div', { style: { marginTop: '16px' } },
+    card({ title: 'Saved persona models', note: 'Models kept in this workspace, applied to the data loaded now without fitting them again', testid: 'saved-models' },
+      field('Model', picker), h('div', { style: { marginTop: '10px' } }, result))));
+  await show(mine[0].name);
 }
