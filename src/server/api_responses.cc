@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <memory>
 #include <optional>
 
@@ -36,15 +37,10 @@ void SendStatusError(httplib::Response& response, const Status& status) {
 }
 
 std::string DatasetWords(DataKind kind) {
-  switch (kind) {
-    case DataKind::kUsage:
-      return "usage log";
-    case DataKind::kEvents:
-      return "event log";
-    case DataKind::kTransactions:
-      return "transactions file";
-  }
-  return "dataset";
+  // In the order of DataKind (kAllDataKinds).
+  constexpr std::array<const char*, kDataKindCount> kWords = {"usage log", "transactions file",
+                                                              "event log"};
+  return kWords[static_cast<size_t>(kind)];
 }
 
 nlohmann::ordered_json DatasetJson(const HeldDataset& held) {
