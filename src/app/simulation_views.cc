@@ -293,6 +293,7 @@ std::string SimulatedCellText(const SimulatedCell& cell, double alpha) {
   const OutcomeMetricInfo& metric = InfoOf(cell.metric);
   const int confidence = static_cast<int>(std::lround(kPercent * (1.0 - alpha)));
   std::vector<std::pair<std::string, std::string>> lines;
+  lines.reserve(16);  // also keeps GCC 12 from a false -Warray-bounds on the first emplace_back
   lines.emplace_back("Users in the segment",
                      GroupedNumber(static_cast<double>(cell.simulation.users), 0));
   lines.emplace_back("Metric", fmt::format("{}: {} ({})", metric.name, metric.description,
