@@ -276,6 +276,12 @@ Result<EventBatch> ParseEventBatch(std::string_view body, int64_t receive_ms,
   return batch;
 }
 
+void AddEvent(const nlohmann::json& event, uint32_t index, int64_t receive_ms,
+              const EventBatchLimits& limits, EventBatch& batch) {
+  Result<DateParser> dates = DateParser::FromSpec("auto");
+  if (dates.ok()) Judge(event, index, receive_ms, limits, *dates, batch);
+}
+
 std::string EventBatchAnswerJson(const EventBatch& batch, size_t max_errors) {
   nlohmann::ordered_json answer;
   answer["received"] = batch.received();

@@ -9,6 +9,8 @@
 // are kept. Only a body that cannot be read at all (not JSON, a shape that is no batch, more
 // events than the limit) is refused whole.
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -56,6 +58,11 @@ struct EventBatch {
 /// than `limits.max_events` events (answer 413).
 Result<EventBatch> ParseEventBatch(std::string_view body, int64_t receive_ms,
                                    const EventBatchLimits& limits = {});
+
+/// Judges one event already parsed (an entry of a message stream) and adds it to `batch`,
+/// accepted or rejected as `index`.
+void AddEvent(const nlohmann::json& event, uint32_t index, int64_t receive_ms,
+              const EventBatchLimits& limits, EventBatch& batch);
 
 /// The collector's answer: {"received", "accepted", "rejected", "errors": [{"index", "reason"}]}
 /// with at most `max_errors` errors listed (the count says how many there were).
