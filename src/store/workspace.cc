@@ -289,7 +289,8 @@ Result<std::optional<StoredLoad>> Workspace::FindLoad(const std::string& checksu
   return std::optional<StoredLoad>(LoadFromRow(*query));
 }
 
-Result<AppendOutcome> Workspace::Append(const Dataset& data, const LoadRecord& record) {
+Result<AppendOutcome> Workspace::Append(const Dataset& data, const LoadRecord& record,
+                                        std::optional<int64_t> fold_inbox_through) {
   Result<Transaction> transaction = Transaction::Begin(*db_);
   if (!transaction.ok()) return transaction.status();
   AppendOutcome outcome;
@@ -326,6 +327,8 @@ Result<AppendOutcome> Workspace::Append(const Dataset& data, const LoadRecord& r
   GROWTHLENS_RETURN_IF_ERROR(update->BindInt(2, static_cast<int64_t>(outcome.rows_duplicate)));
   GROWTHLENS_RETURN_IF_ERROR(update->BindInt(3, outcome.load_id));
   GROWTHLENS_RETURN_IF_ERROR(update->Run());
+  if (fold_inbox_through)
+    GROWTHLENS_RETURN_IF_ERROR(EventInbox(*db_).RemoveThrough(*fold_inbox_through));
   GROWTHLENS_RETURN_IF_ERROR(transaction->Commit());
   return outcome;
 }
