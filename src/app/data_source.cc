@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "app/inbox_fold.h"
 #include "app/table_view.h"
 #include "core/stopwatch.h"
 #include "store/workspace.h"
@@ -60,8 +61,13 @@ Result<LoadedData> WorkspaceSource::Load() {
                               path_, names));
   }
   if (progress_) progress_(fmt::format("loading workspace {}", path_));
-  Result<Dataset> data = workspace->Load(kind_.value_or(kinds->front()));
+  const DataKind kind = kind_.value_or(kinds->front());
+  Result<Dataset> data = workspace->Load(kind);
   if (!data.ok()) return data.status();
+  if (kind == DataKind::kEvents) {  // with the live events not yet folded into blocks
+    data = WithInbox(std::move(*data), *workspace, IngestOptions{});
+    if (!data.ok()) return data.status();
+  }
   CleanedData cleaned;
   cleaned.dataset = std::move(data).value();
   CleaningReport& report = cleaned.report;

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "app/inbox_fold.h"
 #include "app/json_text.h"
 #include "cli/command.h"
 #include "cli/output_format.h"
@@ -34,6 +35,19 @@ struct WorkspaceArgs {
 
 Result<store::Workspace> OpenExisting(const WorkspaceArgs& args) {
   return store::Workspace::Open(args.path, store::OpenMode::kExisting);
+}
+
+/// The workspace with its inbox of live events folded into blocks first: what compact, export
+/// and delete-user work on, so that they see (and rewrite) every stored event.
+Result<store::Workspace> OpenFolded(const WorkspaceArgs& args) {
+  Result<store::Workspace> workspace = OpenExisting(args);
+  if (!workspace.ok()) return workspace;
+  Result<app::FoldOutcome> folded = app::FoldInbox(*workspace, IngestOptions{});
+  if (!folded.ok()) return folded.status();
+  if (folded->loads > 0)
+    fmt::print(stderr, "growthlens workspace: folded {} live events of the inbox into blocks\n",
+               WithThousands(folded->events));
+  return workspace;
 }
 
 /// "usage, events".
@@ -66,11 +80,17 @@ const store::TableInfo* TableNamed(const store::WorkspaceInfo& info, std::string
   return nullptr;
 }
 
-nlohmann::json InfoJson(const std::string& path, const store::WorkspaceInfo& info) {
+nlohmann::json InfoJson(const std::string& path, const store::WorkspaceInfo& info,
+                        const store::InboxStats& inbox) {
   nlohmann::json json = {{"workspace", path},
                          {"schema_version", info.schema_version},
                          {"file_bytes", info.file_bytes},
                          {"wal_bytes", info.wal_bytes}};
+  json["inbox"] = {
+      {"events", inbox.events},
+      {"first_received", inbox.events ? FormatTimestamp(inbox.first_received_ms / 1000) : ""},
+      {"last_received", inbox.events ? FormatTimestamp(inbox.last_received_ms / 1000) : ""},
+      {"uuids", inbox.uuids}};
   uint64_t rows = 0;
   nlohmann::json tables = nlohmann::json::array();
   for (const store::TableInfo& table : info.tables) {
@@ -98,7 +118,8 @@ nlohmann::json InfoJson(const std::string& path, const store::WorkspaceInfo& inf
   return json;
 }
 
-std::string InfoTable(const std::string& path, const store::WorkspaceInfo& info) {
+std::string InfoTable(const std::string& path, const store::WorkspaceInfo& info,
+                      const store::InboxStats& inbox) {
   std::string text = fmt::format("Workspace   {} (schema version {})\n", path, info.schema_version);
   text += fmt::format("On disk     {} (+ {} write-ahead log)\n", SizeText(info.file_bytes),
                       SizeText(info.wal_bytes));
@@ -115,6 +136,14 @@ std::string InfoTable(const std::string& path, const store::WorkspaceInfo& info)
                         SizeText(bytes), rows->blocks,
                         static_cast<double>(bytes) / static_cast<double>(rows->rows));
   }
+  if (inbox.events > 0)
+    text +=
+        fmt::format("Inbox       {} live events received {} to {}, not yet in blocks\n",
+                    WithThousands(inbox.events), FormatTimestamp(inbox.first_received_ms / 1000),
+                    FormatTimestamp(inbox.last_received_ms / 1000));
+  if (inbox.uuids > 0)
+    text += fmt::format("Uuids       {} remembered to store retried events once\n",
+                        WithThousands(inbox.uuids));
   text += fmt::format("Loads       {}\n", info.loads.size());
   for (const store::StoredLoad& load : info.loads)
     text += fmt::format("  {:>3}  {}  {:<12} {}: {} read, {} added, {} already stored\n", load.id,
@@ -129,15 +158,17 @@ Status RunInfo(const WorkspaceArgs& args, CommandOutcome& outcome) {
   if (!workspace.ok()) return workspace.status();
   Result<store::WorkspaceInfo> info = workspace->Info();
   if (!info.ok()) return info.status();
+  Result<store::InboxStats> inbox = workspace->Inbox().Stats();
+  if (!inbox.ok()) return inbox.status();
   if (args.format == OutputFormat::kJson)
-    PrintOut(outcome, app::JsonText(InfoJson(args.path, *info), 2) + "\n");
+    PrintOut(outcome, app::JsonText(InfoJson(args.path, *info, *inbox), 2) + "\n");
   else if (args.format == OutputFormat::kCsv) {
     std::string csv = "table,rows,blocks,bytes\n";
     for (const store::TableInfo& table : info->tables)
       csv += fmt::format("{},{},{},{}\n", table.name, table.rows, table.blocks, table.bytes);
     PrintOut(outcome, csv);
   } else {
-    PrintOut(outcome, InfoTable(args.path, *info));
+    PrintOut(outcome, InfoTable(args.path, *info, *inbox));
   }
   return Status::Ok();
 }
@@ -163,7 +194,7 @@ Status RunCheck(const WorkspaceArgs& args, CommandOutcome& outcome) {
 
 /// Rewrites every kind in full blocks at a higher zstd level, then vacuums.
 Status RunCompact(const WorkspaceArgs& args, CommandOutcome& outcome) {
-  Result<store::Workspace> workspace = OpenExisting(args);
+  Result<store::Workspace> workspace = OpenFolded(args);
   if (!workspace.ok()) return workspace.status();
   Result<store::WorkspaceInfo> before = workspace->Info();
   if (!before.ok()) return before.status();
@@ -267,7 +298,7 @@ Status WriteNdjson(const Dataset& data, const std::string& path) {
 }
 
 Status RunExport(const WorkspaceArgs& args, CommandOutcome& outcome) {
-  Result<store::Workspace> workspace = OpenExisting(args);
+  Result<store::Workspace> workspace = OpenFolded(args);
   if (!workspace.ok()) return workspace.status();
   Result<std::vector<DataKind>> kinds = ChosenKinds(*workspace, args.kind);
   if (!kinds.ok()) return kinds.status();
@@ -331,7 +362,7 @@ Result<std::vector<store::Workspace::ReportUpdate>> ScrubbedReports(store::Works
 }
 
 Status RunDeleteUser(const WorkspaceArgs& args, CommandOutcome& outcome) {
-  Result<store::Workspace> workspace = OpenExisting(args);
+  Result<store::Workspace> workspace = OpenFolded(args);
   if (!workspace.ok()) return workspace.status();
   Result<std::vector<DataKind>> kinds = ChosenKinds(*workspace, args.kind);
   if (!kinds.ok()) return kinds.status();

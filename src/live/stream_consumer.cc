@@ -77,10 +77,14 @@ Result<size_t> StreamConsumer::Poll() {
   return ids.size();
 }
 
-void StreamConsumer::Run(std::stop_token stop, const std::function<void(const Status&)>& on_error) {
+void StreamConsumer::Run(std::stop_token stop, const std::function<void(const Status&)>& on_error,
+                         const std::function<bool(size_t)>& after_round) {
   while (!stop.stop_requested()) {
     Result<size_t> polled = Poll();
-    if (polled.ok()) continue;
+    if (polled.ok()) {
+      if (after_round && !after_round(*polled)) return;
+      continue;
+    }
     ++stats_.failures;
     on_error(polled.status());
     const auto until = std::chrono::steady_clock::now() + options_.backoff;

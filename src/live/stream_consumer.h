@@ -40,10 +40,12 @@ class StreamConsumer {
 
   /// One round; returns the messages it acknowledged (0: none came within the wait).
   Result<size_t> Poll();
-  /// Rounds until `stop` is requested. A failed round (Redis or the workspace unreachable, the
-  /// disk full) is reported to `on_error`, its messages handed out again, and retried after the
+  /// Rounds until `stop` is requested or `after_round` (given the messages the round
+  /// acknowledged) returns false. A failed round (Redis or the workspace unreachable, the disk
+  /// full) is reported to `on_error`, its messages handed out again, and retried after the
   /// back-off: the consumer never acknowledges what it has not stored.
-  void Run(std::stop_token stop, const std::function<void(const Status&)>& on_error);
+  void Run(std::stop_token stop, const std::function<void(const Status&)>& on_error,
+           const std::function<bool(size_t)>& after_round = {});
 
   const ConsumerStats& stats() const { return stats_; }
 

@@ -397,7 +397,13 @@ Result<std::vector<DataKind>> Workspace::Kinds() {
   for (const DataKind kind : kStoredKinds) {
     Result<uint64_t> rows = store.RowCount(RowTableOf(kind));
     if (!rows.ok()) return rows.status();
-    if (*rows > 0) kinds.push_back(kind);
+    bool held = *rows > 0;
+    if (!held && kind == DataKind::kEvents) {  // live events not yet folded into blocks
+      Result<int64_t> inbox = db_->QueryInt("SELECT EXISTS (SELECT 1 FROM inbox_events)");
+      if (!inbox.ok()) return inbox.status();
+      held = *inbox != 0;
+    }
+    if (held) kinds.push_back(kind);
   }
   return kinds;
 }

@@ -94,7 +94,7 @@ class Workspace {
   /// The inbox of live events (store/event_inbox.h), on this workspace's connection.
   EventInbox Inbox() { return EventInbox(*db_); }
 
-  /// The kinds that have rows stored.
+  /// The kinds that have rows stored (events also when only the inbox holds some).
   Result<std::vector<DataKind>> Kinds();
   /// The stored data of `kind`, or only its rows on days in `range` (dictionaries and side tables
   /// stay whole, so codes mean the same in every range).
