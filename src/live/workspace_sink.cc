@@ -22,19 +22,40 @@ Result<WorkspaceSink> WorkspaceSink::Open(const std::string& path) {
 }
 
 Result<SinkOutcome> WorkspaceSink::Commit(std::span<const app::IncomingEvent> events) {
-  std::vector<std::string> properties(events.size());
-  std::vector<store::InboxEvent> rows(events.size());
-  for (size_t i = 0; i < events.size(); ++i) {
-    const app::IncomingEvent& event = events[i];
-    properties[i] = PropertiesJson(event);
-    rows[i] = {event.user, event.event, event.time_ms, event.count, event.uuid, properties[i]};
+  const std::span<const app::IncomingEvent> batches[] = {events};
+  Result<std::vector<SinkOutcome>> outcomes = CommitGroup(batches);
+  if (!outcomes.ok()) return outcomes.status();
+  return outcomes->front();
+}
+
+Result<std::vector<SinkOutcome>> WorkspaceSink::CommitGroup(
+    std::span<const std::span<const app::IncomingEvent>> batches) {
+  size_t events = 0;
+  for (const auto batch : batches) events += batch.size();
+  std::vector<std::string> properties;
+  std::vector<store::InboxEvent> rows;
+  properties.reserve(events);
+  rows.reserve(events);
+  std::vector<std::span<const store::InboxEvent>> row_batches;
+  for (const auto batch : batches) {
+    const size_t first = rows.size();
+    for (const app::IncomingEvent& event : batch) {
+      properties.push_back(PropertiesJson(event));
+      rows.push_back(
+          {event.user, event.event, event.time_ms, event.count, event.uuid, properties.back()});
+    }
+    row_batches.emplace_back(rows.data() + first, batch.size());
   }
   const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
-  Result<store::InboxOutcome> added = workspace_.Inbox().Add(rows, now_ms);
+  Result<std::vector<store::InboxOutcome>> added = workspace_.Inbox().AddGroup(row_batches, now_ms);
   if (!added.ok()) return added.status();
-  return SinkOutcome{added->stored, added->duplicates};
+  std::vector<SinkOutcome> outcomes;
+  outcomes.reserve(added->size());
+  for (const store::InboxOutcome& outcome : *added)
+    outcomes.push_back({outcome.stored, outcome.duplicates});
+  return outcomes;
 }
 
 }  // namespace growthlens::live

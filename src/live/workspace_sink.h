@@ -3,7 +3,9 @@
 // when Commit returns, each uuid stored once. One sink per writing thread: it holds a workspace
 // connection of its own.
 
+#include <span>
 #include <string>
+#include <vector>
 
 #include "live/event_sink.h"
 #include "store/workspace.h"
@@ -14,6 +16,9 @@ class WorkspaceSink final : public EventSink {
  public:
   static Result<WorkspaceSink> Open(const std::string& path);
   Result<SinkOutcome> Commit(std::span<const app::IncomingEvent> events) override;
+  /// Several batches in one transaction (a group commit), an outcome per batch.
+  Result<std::vector<SinkOutcome>> CommitGroup(
+      std::span<const std::span<const app::IncomingEvent>> batches);
   store::Workspace& workspace() { return workspace_; }
 
  private:

@@ -7,8 +7,18 @@
 namespace growthlens::store {
 
 Result<InboxOutcome> EventInbox::Add(std::span<const InboxEvent> events, int64_t received_ms) {
-  InboxOutcome outcome;
-  if (events.empty()) return outcome;
+  const std::span<const InboxEvent> batches[] = {events};
+  Result<std::vector<InboxOutcome>> outcomes = AddGroup(batches, received_ms);
+  if (!outcomes.ok()) return outcomes.status();
+  return outcomes->front();
+}
+
+Result<std::vector<InboxOutcome>> EventInbox::AddGroup(
+    std::span<const std::span<const InboxEvent>> batches, int64_t received_ms) {
+  std::vector<InboxOutcome> outcomes(batches.size());
+  size_t events = 0;
+  for (const std::span<const InboxEvent> batch : batches) events += batch.size();
+  if (events == 0) return outcomes;
   Result<Transaction> transaction = Transaction::Begin(db_);
   if (!transaction.ok()) return transaction.status();
   Result<Statement> remember =
@@ -18,29 +28,32 @@ Result<InboxOutcome> EventInbox::Add(std::span<const InboxEvent> events, int64_t
       "INSERT INTO inbox_events (received_ms, user, event, time_ms, count, properties) "
       "VALUES (?, ?, ?, ?, ?, ?)");
   if (!insert.ok()) return insert.status();
-  for (const InboxEvent& event : events) {
-    if (!event.uuid.empty()) {  // Run() clears the bindings: each is bound per row
-      GROWTHLENS_RETURN_IF_ERROR(remember->BindText(1, event.uuid));
-      GROWTHLENS_RETURN_IF_ERROR(remember->BindInt(2, received_ms));
-      GROWTHLENS_RETURN_IF_ERROR(remember->Run());
-      if (db_.Changes() == 0) {  // the uuid was there: a retry or a redelivery
-        ++outcome.duplicates;
-        continue;
+  for (size_t batch = 0; batch < batches.size(); ++batch) {
+    InboxOutcome& outcome = outcomes[batch];
+    for (const InboxEvent& event : batches[batch]) {
+      if (!event.uuid.empty()) {  // Run() clears the bindings: each is bound per row
+        GROWTHLENS_RETURN_IF_ERROR(remember->BindText(1, event.uuid));
+        GROWTHLENS_RETURN_IF_ERROR(remember->BindInt(2, received_ms));
+        GROWTHLENS_RETURN_IF_ERROR(remember->Run());
+        if (db_.Changes() == 0) {  // the uuid was there: a retry or a redelivery
+          ++outcome.duplicates;
+          continue;
+        }
       }
+      GROWTHLENS_RETURN_IF_ERROR(insert->BindInt(1, received_ms));
+      GROWTHLENS_RETURN_IF_ERROR(insert->BindText(2, event.user));
+      GROWTHLENS_RETURN_IF_ERROR(insert->BindText(3, event.event));
+      GROWTHLENS_RETURN_IF_ERROR(insert->BindInt(4, event.time_ms));
+      GROWTHLENS_RETURN_IF_ERROR(insert->BindInt(5, event.count));
+      GROWTHLENS_RETURN_IF_ERROR(event.properties_json.empty()
+                                     ? insert->BindNull(6)
+                                     : insert->BindText(6, event.properties_json));
+      GROWTHLENS_RETURN_IF_ERROR(insert->Run());
+      ++outcome.stored;
     }
-    GROWTHLENS_RETURN_IF_ERROR(insert->BindInt(1, received_ms));
-    GROWTHLENS_RETURN_IF_ERROR(insert->BindText(2, event.user));
-    GROWTHLENS_RETURN_IF_ERROR(insert->BindText(3, event.event));
-    GROWTHLENS_RETURN_IF_ERROR(insert->BindInt(4, event.time_ms));
-    GROWTHLENS_RETURN_IF_ERROR(insert->BindInt(5, event.count));
-    GROWTHLENS_RETURN_IF_ERROR(event.properties_json.empty()
-                                   ? insert->BindNull(6)
-                                   : insert->BindText(6, event.properties_json));
-    GROWTHLENS_RETURN_IF_ERROR(insert->Run());
-    ++outcome.stored;
   }
   GROWTHLENS_RETURN_IF_ERROR(transaction->Commit());
-  return outcome;
+  return outcomes;
 }
 
 Result<InboxRows> EventInbox::Read(int64_t after_id, size_t limit) {

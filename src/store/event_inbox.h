@@ -61,6 +61,10 @@ class EventInbox {
 
   /// Adds `events` received at `received_ms` in one transaction; durable when it returns.
   Result<InboxOutcome> Add(std::span<const InboxEvent> events, int64_t received_ms);
+  /// Adds several batches in one transaction (a group commit: one fsync for all), with an
+  /// outcome per batch; a uuid repeated in a later batch is that batch's duplicate.
+  Result<std::vector<InboxOutcome>> AddGroup(std::span<const std::span<const InboxEvent>> batches,
+                                             int64_t received_ms);
   /// Up to `limit` rows with id > `after_id`.
   Result<InboxRows> Read(int64_t after_id, size_t limit);
   Result<InboxStats> Stats();
