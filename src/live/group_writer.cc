@@ -1,6 +1,11 @@
 #include "live/group_writer.h"
 
+#include <fmt/format.h>
+
+#include <cstdio>
 #include <future>
+
+#include "app/inbox_fold.h"
 
 namespace growthlens::live {
 
@@ -18,6 +23,8 @@ Result<std::unique_ptr<GroupWriter>> GroupWriter::Open(const std::string& worksp
 
 GroupWriter::GroupWriter(WorkspaceSink sink, GroupWriterLimits limits)
     : sink_(std::move(sink)), limits_(limits) {
+  Result<store::InboxStats> inbox = sink_.workspace().Inbox().Stats();
+  inbox_events_ = inbox.ok() ? inbox->events : 0;
   thread_ = std::jthread([this](std::stop_token stop) { Loop(stop); });
 }
 
@@ -78,10 +85,27 @@ void GroupWriter::Loop(std::stop_token stop) {
         stats_.duplicates += (*outcomes)[i].duplicates;
       }
     }
-    for (size_t i = 0; i < group.size(); ++i)
+    for (size_t i = 0; i < group.size(); ++i) {
+      if (outcomes.ok()) inbox_events_ += (*outcomes)[i].stored;
       group[i]->done.set_value(outcomes.ok() ? Result<SinkOutcome>((*outcomes)[i])
                                              : Result<SinkOutcome>(outcomes.status()));
+    }
+    FoldWhenFull();
   }
+}
+
+void GroupWriter::FoldWhenFull() {
+  if (limits_.fold_every == 0 || inbox_events_ < limits_.fold_every) return;
+  Result<app::FoldOutcome> folded =
+      app::FoldInbox(sink_.workspace(), IngestOptions{}, limits_.fold_every);
+  Result<store::InboxStats> inbox = sink_.workspace().Inbox().Stats();
+  if (inbox.ok()) inbox_events_ = inbox->events;
+  if (!folded.ok()) {  // the events stay in the inbox, safe; the next commit tries again
+    fmt::print(stderr, "growthlens: folding the inbox failed: {}\n", folded.status().message());
+    return;
+  }
+  const std::lock_guard lock(mutex_);
+  stats_.folds += folded->loads;
 }
 
 }  // namespace growthlens::live

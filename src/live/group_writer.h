@@ -25,6 +25,10 @@ namespace growthlens::live {
 struct GroupWriterLimits {
   size_t max_queued_events = 500'000;  // waiting for a commit, all batches together
   size_t max_group_events = 100'000;   // per transaction
+  /// When the inbox holds this many events, the writer folds them into blocks (one load,
+  /// app/inbox_fold.h) between commits; 0 = never. Commits wait meanwhile (about a second per
+  /// 250,000 events), so batches queue and, past max_queued_events, are refused for a retry.
+  size_t fold_every = 250'000;
 };
 
 struct GroupWriterStats {
@@ -34,6 +38,7 @@ struct GroupWriterStats {
   uint64_t duplicates = 0;
   uint64_t refused = 0;  // batches turned away: the queue was full
   uint64_t failed = 0;   // batches whose commit failed
+  uint64_t folds = 0;    // inbox folds into blocks
 };
 
 class GroupWriter {
@@ -55,6 +60,8 @@ class GroupWriter {
   struct Pending;
   GroupWriter(WorkspaceSink sink, GroupWriterLimits limits);
   void Loop(std::stop_token stop);
+  /// Folds the inbox when it has grown to limits_.fold_every (writer thread).
+  void FoldWhenFull();
 
   WorkspaceSink sink_;  // the writer thread's alone
   GroupWriterLimits limits_;
@@ -63,7 +70,8 @@ class GroupWriter {
   std::deque<std::shared_ptr<Pending>> queue_;
   size_t queued_events_ = 0;
   GroupWriterStats stats_;
-  std::jthread thread_;  // last: stops (and joins) before the members it uses go
+  uint64_t inbox_events_ = 0;  // in the inbox, as this writer counts them (writer thread)
+  std::jthread thread_;        // last: stops (and joins) before the members it uses go
 };
 
 }  // namespace growthlens::live
