@@ -60,6 +60,10 @@ while [ "$kills" -lt 20 ]; do
   [ "$attempts" -le 60 ] || fail "only $kills of $attempts attempts killed a running consumer"
   consume 2>"$work/stderr" &
   pid=$!
+  for _ in $(seq 200); do  # a loaded machine starts it slowly: kill it once it runs
+    [ -e "$work/w.glw" ] && break
+    sleep 0.05
+  done
   sleep "$(random_fraction_of 0.4)"
   kill -KILL "$pid" 2>/dev/null && kills=$((kills + 1))
   { wait "$pid"; } 2>/dev/null
