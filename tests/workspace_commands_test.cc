@@ -7,11 +7,13 @@
 #include <sstream>
 #include <string>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "command_runner.h"
+#include "store/schema.h"
 #include "temp_workspace.h"
 #include "test_data.h"
 
@@ -228,8 +230,9 @@ TEST_F(WorkspaceCommandsTest, MissingNewerOrDamagedWorkspacesAreClearErrors) {
   ASSERT_EQ(std::system(("sqlite3 " + workspace_ + " < " + fixture).c_str()), 0);
   const testing::CommandResult newer = RunCommand("workspace check --workspace " + workspace_);
   EXPECT_NE(newer.exit_code, 0);
-  EXPECT_NE(newer.err.find("schema version 99 (written by growthlens 9.0.0), newer than the "
-                           "version 2 this growthlens reads"),
+  EXPECT_NE(newer.err.find(fmt::format("schema version 99 (written by growthlens 9.0.0), newer "
+                                       "than the version {} this growthlens reads",
+                                       store::kSchemaVersion)),
             std::string::npos)
       << newer.err;
   const testing::CommandResult ingest =

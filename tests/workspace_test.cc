@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -17,6 +18,7 @@
 #include "metrics/kpis.h"
 #include "store/block_codec.h"
 #include "store/file_checksum.h"
+#include "store/schema.h"
 #include "store/user_erasure.h"
 #include "store/workspace.h"
 #include "synth/event_generator.h"
@@ -405,7 +407,9 @@ TEST_F(WorkspaceTest, AWorkspaceOfANewerSchemaIsRefusedNamingBothVersions) {
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.status().message().find("schema version 99"), std::string::npos)
       << refused.status().message();
-  EXPECT_NE(refused.status().message().find("version 2 this growthlens reads"), std::string::npos)
+  EXPECT_NE(refused.status().message().find(
+                fmt::format("version {} this growthlens reads", store::kSchemaVersion)),
+            std::string::npos)
       << refused.status().message();
 }
 
@@ -476,7 +480,7 @@ TEST_F(WorkspaceTest, AVersion1WorkspaceIsMigratedKeepingItsDataAndHistory) {
     ASSERT_TRUE(opened.ok()) << opened.status().message();
     Result<store::WorkspaceInfo> info = opened->Info();
     ASSERT_TRUE(info.ok()) << info.status().message();
-    EXPECT_EQ(info->schema_version, 2);
+    EXPECT_EQ(info->schema_version, store::kSchemaVersion);
     ASSERT_EQ(info->loads.size(), 1U);
     EXPECT_EQ(info->loads[0].record.source_name, "usage.csv");
     Result<Dataset> data = opened->Load(DataKind::kUsage);
@@ -484,8 +488,12 @@ TEST_F(WorkspaceTest, AVersion1WorkspaceIsMigratedKeepingItsDataAndHistory) {
     EXPECT_EQ(data->rows(), 3U);
     EXPECT_EQ(data->users().size(), 2U);
     ExpectHealthy(*opened);
-    // The new table works on the migrated file.
+    // The new tables work on the migrated file.
     ASSERT_TRUE(opened->Save(store::SavedKind::kView, "Weekly", R"({"page":"usage"})").ok());
+    const store::InboxEvent event{"u1", "login", 1'740'823'200'000, 1, "id-1", ""};
+    Result<store::InboxOutcome> added = opened->Inbox().Add({&event, 1}, 1'740'823'200'000);
+    ASSERT_TRUE(added.ok()) << added.status().message();
+    EXPECT_EQ(added->stored, 1U);
   }
   Result<Workspace> reopened = Workspace::Open(path, OpenMode::kExisting);  // no second migration
   ASSERT_TRUE(reopened.ok()) << reopened.status().message();

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "app/inbox_fold.h"
 #include "app/table_view.h"
 #include "core/stopwatch.h"
 #include "prep/dataset_builder.h"
@@ -148,6 +149,10 @@ Result<LoadedData> WorkspaceSource::Load() {
   if (progress_) progress_(fmt::format("loading workspace {}", path_));
   Result<Dataset> data = workspace->Load(*kind);
   if (!data.ok()) return data.status();
+  if (*kind == DataKind::kEvents) {  // with the live events not yet folded into blocks
+    data = WithInbox(std::move(*data), *workspace, IngestOptions{});
+    if (!data.ok()) return data.status();
+  }
   if (!choice_.signup_event.empty())
     GROWTHLENS_RETURN_IF_ERROR(RecomputeSignups(*data, choice_.signup_event, path_));
   CleanedData cleaned;

@@ -94,8 +94,8 @@ std::vector<Param<SegmentParams>> SegmentParamList(bool train) {
                "model|users|personas|sweep"),
            &SegmentParams::view},
           {IntParam("sample", 0, 0, kMaxSampledUsers,
-                    "users view: only this many users, drawn at random with the seed (default 0 = "
-                    "all); for scatter plots"),
+                    "users view: only this many users, drawn at random with the seed (0 = all, the "
+                    "command line's default); for scatter plots"),
            &SegmentParams::sample},
           {IntParam("stability-seeds", 0, 0, kMaxStabilitySeeds,
                     "Refits per k with other seeds; reports their mean adjusted Rand index "

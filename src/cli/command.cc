@@ -35,6 +35,7 @@ void RegisterCommands(CLI::App& app, CommandOutcome& outcome) {
   RegisterAnalysisCommands(app, outcome);  // the application layer's analyses
   RegisterApiDocsCommand(app, outcome);
   RegisterWorkspaceCommand(app, outcome);
+  RegisterConsumeCommand(app, outcome);
 }
 
 void PrintOut(CommandOutcome& outcome, std::string_view text) {

@@ -61,5 +61,6 @@ void RegisterModelCommands(CLI::App& app, CommandOutcome& outcome);
 void RegisterExperimentCommands(CLI::App& app, CommandOutcome& outcome);
 void RegisterApiDocsCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterWorkspaceCommand(CLI::App& app, CommandOutcome& outcome);
+void RegisterConsumeCommand(CLI::App& app, CommandOutcome& outcome);
 
 }  // namespace growthlens::cli

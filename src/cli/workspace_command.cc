@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "app/inbox_fold.h"
 #include "app/json_text.h"
 #include "app/saved_persona_model.h"
 #include "cli/command.h"
@@ -36,6 +37,19 @@ struct WorkspaceArgs {
 
 Result<store::Workspace> OpenExisting(const WorkspaceArgs& args) {
   return store::Workspace::Open(args.path, store::OpenMode::kExisting);
+}
+
+/// The workspace with its inbox of live events folded into blocks first: what compact, export
+/// and delete-user work on, so that they see (and rewrite) every stored event.
+Result<store::Workspace> OpenFolded(const WorkspaceArgs& args) {
+  Result<store::Workspace> workspace = OpenExisting(args);
+  if (!workspace.ok()) return workspace;
+  Result<app::FoldOutcome> folded = app::FoldInbox(*workspace, IngestOptions{});
+  if (!folded.ok()) return folded.status();
+  if (folded->loads > 0)
+    fmt::print(stderr, "growthlens workspace: folded {} live events of the inbox into blocks\n",
+               WithThousands(folded->events));
+  return workspace;
 }
 
 /// "usage, events".
@@ -68,11 +82,17 @@ const store::TableInfo* TableNamed(const store::WorkspaceInfo& info, std::string
   return nullptr;
 }
 
-nlohmann::json InfoJson(const std::string& path, const store::WorkspaceInfo& info) {
+nlohmann::json InfoJson(const std::string& path, const store::WorkspaceInfo& info,
+                        const store::InboxStats& inbox) {
   nlohmann::json json = {{"workspace", path},
                          {"schema_version", info.schema_version},
                          {"file_bytes", info.file_bytes},
                          {"wal_bytes", info.wal_bytes}};
+  json["inbox"] = {
+      {"events", inbox.events},
+      {"first_received", inbox.events ? FormatTimestamp(inbox.first_received_ms / 1000) : ""},
+      {"last_received", inbox.events ? FormatTimestamp(inbox.last_received_ms / 1000) : ""},
+      {"uuids", inbox.uuids}};
   uint64_t rows = 0;
   nlohmann::json tables = nlohmann::json::array();
   for (const store::TableInfo& table : info.tables) {
@@ -100,7 +120,8 @@ nlohmann::json InfoJson(const std::string& path, const store::WorkspaceInfo& inf
   return json;
 }
 
-std::string InfoTable(const std::string& path, const store::WorkspaceInfo& info) {
+std::string InfoTable(const std::string& path, const store::WorkspaceInfo& info,
+                      const store::InboxStats& inbox) {
   std::string text = fmt::format("Workspace   {} (schema version {})\n", path, info.schema_version);
   text += fmt::format("On disk     {} (+ {} write-ahead log)\n", SizeText(info.file_bytes),
                       SizeText(info.wal_bytes));
@@ -117,6 +138,14 @@ std::string InfoTable(const std::string& path, const store::WorkspaceInfo& info)
                         SizeText(bytes), rows->blocks,
                         static_cast<double>(bytes) / static_cast<double>(rows->rows));
   }
+  if (inbox.events > 0)
+    text +=
+        fmt::format("Inbox       {} live events received {} to {}, not yet in blocks\n",
+                    WithThousands(inbox.events), FormatTimestamp(inbox.first_received_ms / 1000),
+                    FormatTimestamp(inbox.last_received_ms / 1000));
+  if (inbox.uuids > 0)
+    text += fmt::format("Uuids       {} remembered to store retried events once\n",
+                        WithThousands(inbox.uuids));
   text += fmt::format("Loads       {}\n", info.loads.size());
   for (const store::StoredLoad& load : info.loads)
     text += fmt::format("  {:>3}  {}  {:<12} {}: {} read, {} added, {} already stored\n", load.id,
@@ -179,8 +208,10 @@ Status RunInfo(const WorkspaceArgs& args, CommandOutcome& outcome) {
   if (!info.ok()) return info.status();
   Result<SavedListing> saved = ListSavedItems(*workspace);
   if (!saved.ok()) return saved.status();
+  Result<store::InboxStats> inbox = workspace->Inbox().Stats();
+  if (!inbox.ok()) return inbox.status();
   if (args.format == OutputFormat::kJson) {
-    nlohmann::json json = InfoJson(args.path, *info);
+    nlohmann::json json = InfoJson(args.path, *info, *inbox);
     json["saved"] = SavedItemsJson(*saved);
     PrintOut(outcome, app::JsonText(json, 2) + "\n");
   } else if (args.format == OutputFormat::kCsv) {
@@ -189,7 +220,7 @@ Status RunInfo(const WorkspaceArgs& args, CommandOutcome& outcome) {
       csv += fmt::format("{},{},{},{}\n", table.name, table.rows, table.blocks, table.bytes);
     PrintOut(outcome, csv);
   } else {
-    PrintOut(outcome, InfoTable(args.path, *info) + SavedItemsTable(*saved));
+    PrintOut(outcome, InfoTable(args.path, *info, *inbox) + SavedItemsTable(*saved));
   }
   return Status::Ok();
 }
@@ -215,7 +246,7 @@ Status RunCheck(const WorkspaceArgs& args, CommandOutcome& outcome) {
 
 /// Rewrites every kind in full blocks at a higher zstd level, then vacuums.
 Status RunCompact(const WorkspaceArgs& args, CommandOutcome& outcome) {
-  Result<store::Workspace> workspace = OpenExisting(args);
+  Result<store::Workspace> workspace = OpenFolded(args);
   if (!workspace.ok()) return workspace.status();
   Result<store::WorkspaceInfo> before = workspace->Info();
   if (!before.ok()) return before.status();
@@ -319,7 +350,7 @@ Status WriteNdjson(const Dataset& data, const std::string& path) {
 }
 
 Status RunExport(const WorkspaceArgs& args, CommandOutcome& outcome) {
-  Result<store::Workspace> workspace = OpenExisting(args);
+  Result<store::Workspace> workspace = OpenFolded(args);
   if (!workspace.ok()) return workspace.status();
   Result<std::vector<DataKind>> kinds = ChosenKinds(*workspace, args.kind);
   if (!kinds.ok()) return kinds.status();
@@ -383,7 +414,7 @@ Result<std::vector<store::Workspace::ReportUpdate>> ScrubbedReports(store::Works
 }
 
 Status RunDeleteUser(const WorkspaceArgs& args, CommandOutcome& outcome) {
-  Result<store::Workspace> workspace = OpenExisting(args);
+  Result<store::Workspace> workspace = OpenFolded(args);
   if (!workspace.ok()) return workspace.status();
   Result<std::vector<DataKind>> kinds = ChosenKinds(*workspace, args.kind);
   if (!kinds.ok()) return kinds.status();

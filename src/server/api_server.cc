@@ -146,6 +146,7 @@ ApiServer::ApiServer(ServerSettings settings)
   AddSavedRoutes();  // before AddRoutes' catch-all GET /api/v1/(.+)
   AddRoutes();
   AddUploadRoutes();
+  AddEventRoutes();
 }
 
 ApiServer::~ApiServer() {
@@ -377,7 +378,9 @@ void ApiServer::AddRoutes() {
           response.set_header("Location", verdict.text);
           return httplib::Server::HandlerResponse::Handled;
         }
-        if (request.path.starts_with("/api/")) return httplib::Server::HandlerResponse::Unhandled;
+        if (request.path.starts_with("/api/") ||
+            (request.method == "POST" && IsSdkEventPath(request.path)))
+          return httplib::Server::HandlerResponse::Unhandled;
         if ((request.method == "GET" || request.method == "HEAD") &&
             ServeStaticFile(settings_.web_root, request, response))
           return httplib::Server::HandlerResponse::Handled;

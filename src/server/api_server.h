@@ -18,6 +18,7 @@
 
 #include "app/analysis_registry.h"
 #include "core/status.h"
+#include "live/group_writer.h"
 #include "server/access_gate.h"
 #include "server/api_error.h"
 #include "server/data_loader.h"
@@ -66,6 +67,10 @@ struct ServerSettings {
   WorkLimits work;
 };
 
+/// The paths Segment's and PostHog's SDKs post events to, served by the collector besides
+/// POST /api/v1/events (event_routes.cc).
+bool IsSdkEventPath(std::string_view path);
+
 class ApiServer {
  public:
   explicit ApiServer(ServerSettings settings);
@@ -92,6 +97,9 @@ class ApiServer {
   void AddRoutes();
   void AddUploadRoutes();  // upload_routes.cc
   void AddSavedRoutes();   // saved_routes.cc
+  void AddEventRoutes();   // event_routes.cc
+  /// The workspace's group writer, opened on the first batch of events; 409 without a workspace.
+  Reply<live::GroupWriter*> EventWriter();
   /// The kind (and, when `named`, the ?name=) of a /api/v1/saved/KIND request, with the
   /// workspace they are kept in; 409 when the server keeps none.
   Reply<SavedTarget> OpenSavedTarget(const httplib::Request& request, bool named) const;
@@ -112,6 +120,8 @@ class ApiServer {
   std::atomic<uint64_t> uploads_{0};  // names their temporary directories
   std::mutex warmer_mutex_;
   std::jthread warmer_;  // the latest load's warm-up
+  std::mutex event_writer_mutex_;
+  std::unique_ptr<live::GroupWriter> event_writer_;  // commits the collector's events
 };
 
 }  // namespace growthlens::server

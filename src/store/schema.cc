@@ -55,6 +55,25 @@ CREATE TABLE saved_items (
 );
 )sql";
 
+// Version 3 adds the inbox of live events (store/event_inbox.h): one row per event committed by
+// the HTTP collector or a stream consumer until it is folded into blocks, and the uuids seen
+// within the deduplication window.
+constexpr const char* kCreateInbox = R"sql(
+CREATE TABLE inbox_events (
+  id INTEGER PRIMARY KEY,
+  received_ms INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  event TEXT NOT NULL,
+  time_ms INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  properties TEXT
+);
+CREATE TABLE inbox_uuids (
+  uuid TEXT PRIMARY KEY,
+  received_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 Status SetVersion(Database& db, int version) {
   Result<Statement> update = db.Prepare("UPDATE workspace_schema SET version = ?, written_by = ?");
   if (!update.ok()) return update.status();
@@ -67,9 +86,13 @@ Status MigrateFrom1(Database& db) {
   return db.Exec(kCreateSavedItems);
 }
 
+Status MigrateFrom2(Database& db) {
+  return db.Exec(kCreateInbox);
+}
+
 // Migrations from version N to N + 1, at index N - 1.
 using Migration = Status (*)(Database&);
-constexpr Migration kMigrations[] = {MigrateFrom1};
+constexpr Migration kMigrations[] = {MigrateFrom1, MigrateFrom2};
 static_assert(std::size(kMigrations) == static_cast<size_t>(kSchemaVersion - 1),
               "one migration per older version");
 
@@ -78,6 +101,7 @@ Status CreateSchema(Database& db) {
   if (!transaction.ok()) return transaction.status();
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateSchema));
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateSavedItems));
+  GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateInbox));
   Result<Statement> insert =
       db.Prepare("INSERT INTO workspace_schema (version, written_by) VALUES (?, ?)");
   if (!insert.ok()) return insert.status();

@@ -103,6 +103,10 @@ int64_t Database::LastInsertId() const {
   return sqlite3_last_insert_rowid(db_.get());
 }
 
+int64_t Database::Changes() const {
+  return sqlite3_changes64(db_.get());
+}
+
 Statement::Statement(sqlite3_stmt* statement, std::string path)
     : statement_(statement), path_(std::move(path)) {}
 

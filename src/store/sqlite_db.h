@@ -57,6 +57,8 @@ class Database {
   /// The first column of the first row of `sql` as an integer (0 when no row).
   Result<int64_t> QueryInt(std::string_view sql);
   int64_t LastInsertId() const;
+  /// Rows the last INSERT, UPDATE or DELETE changed.
+  int64_t Changes() const;
   const std::string& path() const { return path_; }
 
   /// An error for SQLite result `code`, with SQLite's message and, for I/O failures, the

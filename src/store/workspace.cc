@@ -289,7 +289,8 @@ Result<std::optional<StoredLoad>> Workspace::FindLoad(const std::string& checksu
   return std::optional<StoredLoad>(LoadFromRow(*query));
 }
 
-Result<AppendOutcome> Workspace::Append(const Dataset& data, const LoadRecord& record) {
+Result<AppendOutcome> Workspace::Append(const Dataset& data, const LoadRecord& record,
+                                        std::optional<int64_t> fold_inbox_through) {
   Result<Transaction> transaction = Transaction::Begin(*db_);
   if (!transaction.ok()) return transaction.status();
   AppendOutcome outcome;
@@ -326,6 +327,8 @@ Result<AppendOutcome> Workspace::Append(const Dataset& data, const LoadRecord& r
   GROWTHLENS_RETURN_IF_ERROR(update->BindInt(2, static_cast<int64_t>(outcome.rows_duplicate)));
   GROWTHLENS_RETURN_IF_ERROR(update->BindInt(3, outcome.load_id));
   GROWTHLENS_RETURN_IF_ERROR(update->Run());
+  if (fold_inbox_through)
+    GROWTHLENS_RETURN_IF_ERROR(EventInbox(*db_).RemoveThrough(*fold_inbox_through));
   GROWTHLENS_RETURN_IF_ERROR(transaction->Commit());
   return outcome;
 }
@@ -394,7 +397,13 @@ Result<std::vector<DataKind>> Workspace::Kinds() {
   for (const DataKind kind : kStoredKinds) {
     Result<uint64_t> rows = store.RowCount(RowTableOf(kind));
     if (!rows.ok()) return rows.status();
-    if (*rows > 0) kinds.push_back(kind);
+    bool held = *rows > 0;
+    if (!held && kind == DataKind::kEvents) {  // live events not yet folded into blocks
+      Result<int64_t> inbox = db_->QueryInt("SELECT EXISTS (SELECT 1 FROM inbox_events)");
+      if (!inbox.ok()) return inbox.status();
+      held = *inbox != 0;
+    }
+    if (held) kinds.push_back(kind);
   }
   return kinds;
 }

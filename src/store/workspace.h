@@ -18,6 +18,7 @@
 #include "core/data_kind.h"
 #include "core/dataset.h"
 #include "core/status.h"
+#include "store/event_inbox.h"
 #include "store/saved_items.h"
 #include "store/stored_table.h"
 
@@ -85,9 +86,15 @@ class Workspace {
   /// Adds `data` (one cleaned load) with its history record, in one transaction. A load whose
   /// checksum is stored already adds nothing; rows already stored are skipped (see
   /// store/dataset_merge.h for a row's identity).
-  Result<AppendOutcome> Append(const Dataset& data, const LoadRecord& record);
+  /// With `fold_inbox_through`, the inbox's rows up to that id leave the inbox in the same
+  /// transaction: `data` is them, cleaned (app/inbox_fold.h), so they are never stored twice.
+  Result<AppendOutcome> Append(const Dataset& data, const LoadRecord& record,
+                               std::optional<int64_t> fold_inbox_through = std::nullopt);
 
-  /// The kinds that have rows stored.
+  /// The inbox of live events (store/event_inbox.h), on this workspace's connection.
+  EventInbox Inbox() { return EventInbox(*db_); }
+
+  /// The kinds that have rows stored (events also when only the inbox holds some).
   Result<std::vector<DataKind>> Kinds();
   /// The stored data of `kind`, or only its rows on days in `range` (dictionaries and side tables
   /// stay whole, so codes mean the same in every range).

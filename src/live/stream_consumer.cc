@@ -1,0 +1,96 @@
+#include "live/stream_consumer.h"
+
+#include <fmt/format.h>
+
+#include <thread>
+
+#include "live/message_events.h"
+
+namespace growthlens::live {
+
+namespace {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+/// "event 2: missing user; event 5: bad timestamp ..." (the first few).
+std::string ReasonsText(const std::vector<app::RejectedEvent>& rejected) {
+  constexpr size_t kListed = 8;
+  std::string text;
+  for (size_t i = 0; i < rejected.size() && i < kListed; ++i)
+    text +=
+        fmt::format("{}event {}: {}", i == 0 ? "" : "; ", rejected[i].index, rejected[i].reason);
+  if (rejected.size() > kListed) text += fmt::format("; and {} more", rejected.size() - kListed);
+  return text;
+}
+
+}  // namespace
+
+StreamConsumer::StreamConsumer(EventSource& source, EventSink& sink, ConsumerOptions options)
+    : source_(source), sink_(sink), options_(std::move(options)) {}
+
+Result<size_t> StreamConsumer::Poll() {
+  Result<std::vector<SourceMessage>> messages = source_.Next(options_.batch, options_.wait);
+  if (!messages.ok()) return messages.status();
+  if (messages->empty()) return size_t{0};
+
+  const std::string source = source_.Name();
+  const int64_t receive_ms = NowMs();
+  std::vector<app::IncomingEvent> events;
+  std::vector<std::pair<const SourceMessage*, std::string>> dead;
+  std::vector<std::string> ids;
+  uint64_t rejected = 0, gone = 0;
+  ids.reserve(messages->size());
+  for (const SourceMessage& message : *messages) {
+    ids.push_back(message.id);
+    if (message.fields.empty()) {
+      ++gone;
+      continue;
+    }
+    app::EventBatch batch = MessageEvents(message, source, receive_ms, options_.limits);
+    for (app::IncomingEvent& event : batch.accepted) events.push_back(std::move(event));
+    if (!batch.rejected.empty()) {
+      rejected += batch.rejected.size();
+      dead.emplace_back(&message, ReasonsText(batch.rejected));
+    }
+  }
+
+  Result<SinkOutcome> committed = sink_.Commit(events);
+  Status status = committed.status();
+  for (size_t i = 0; status.ok() && i < dead.size(); ++i)
+    status = source_.DeadLetter(*dead[i].first, dead[i].second);
+  if (status.ok()) status = source_.Acknowledge(ids);
+  if (!status.ok()) {
+    source_.Redeliver();
+    return status.WithContext(source);
+  }
+  stats_.messages += ids.size();
+  stats_.events += events.size();
+  stats_.stored += committed->stored;
+  stats_.duplicates += committed->duplicates;
+  stats_.dead_letters += dead.size();
+  stats_.rejected += rejected;
+  stats_.gone += gone;
+  return ids.size();
+}
+
+void StreamConsumer::Run(std::stop_token stop, const std::function<void(const Status&)>& on_error,
+                         const std::function<bool(size_t)>& after_round) {
+  while (!stop.stop_requested()) {
+    Result<size_t> polled = Poll();
+    if (polled.ok()) {
+      if (after_round && !after_round(*polled)) return;
+      continue;
+    }
+    ++stats_.failures;
+    on_error(polled.status());
+    const auto until = std::chrono::steady_clock::now() + options_.backoff;
+    while (!stop.stop_requested() && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+}  // namespace growthlens::live

@@ -1,0 +1,128 @@
+// The event collector (issue 19, docs/LIVE.md): POST /api/v1/events, and the paths Segment's and
+// PostHog's SDKs post to, so they can be pointed at this server. A body's events are judged one
+// by one (app/event_batch.h); the good ones are committed to the workspace's inbox by the group
+// writer, and the answer (200) comes only once they are on disk.
+
+#include <fmt/format.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "app/event_batch.h"
+#include "server/api_responses.h"
+#include "server/api_server.h"
+
+namespace growthlens::server {
+
+namespace {
+
+constexpr uint64_t kMaxEventBodyBytes = uint64_t{16} << 20;
+
+/// The body, up to `max_bytes` (413 past it).
+Reply<std::string> ReadEventBody(const httplib::ContentReader& reader, uint64_t max_bytes) {
+  std::string body;
+  bool too_large = false;
+  const bool read = reader([&body, &too_large, max_bytes](const char* data, size_t length) {
+    if (body.size() + length > max_bytes) {
+      too_large = true;
+      return false;
+    }
+    body.append(data, length);
+    return true;
+  });
+  if (too_large)
+    return MakeError(413, fmt::format("the body is larger than the {} MiB a batch of events may "
+                                      "take: send them in several batches",
+                                      max_bytes >> 20));
+  if (!read) return MakeError(400, "the connection broke while the body was sent");
+  return body;
+}
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+/// {"received", "accepted", "rejected", "stored", "duplicates", "errors"}.
+std::string AnswerJson(const app::EventBatch& batch, const live::SinkOutcome& outcome) {
+  std::string answer = app::EventBatchAnswerJson(batch);
+  answer.pop_back();  // the closing brace: the store's counts go before it
+  return fmt::format("{},\"stored\":{},\"duplicates\":{}}}\n", answer, outcome.stored,
+                     outcome.duplicates);
+}
+
+// Segment's HTTP API (track, page, screen, batch) and PostHog's capture and batch endpoints.
+constexpr std::string_view kSdkEventPaths[] = {"/v1/track", "/v1/page", "/v1/screen", "/v1/batch",
+                                               "/capture",  "/batch",   "/e",         "/i/v0/e"};
+
+}  // namespace
+
+bool IsSdkEventPath(std::string_view path) {
+  if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  for (const std::string_view known : kSdkEventPaths)
+    if (path == known) return true;
+  return false;
+}
+
+Reply<live::GroupWriter*> ApiServer::EventWriter() {
+  if (settings_.load.workspace.empty())
+    return MakeError(409,
+                     "this server keeps no workspace, so it cannot store events: start it "
+                     "with growthlens serve --workspace FILE");
+  const std::lock_guard lock(event_writer_mutex_);
+  if (!event_writer_) {
+    Result<std::unique_ptr<live::GroupWriter>> opened =
+        live::GroupWriter::Open(settings_.load.workspace);
+    if (!opened.ok()) return MakeError(503, opened.status().message());
+    event_writer_ = std::move(*opened);
+  }
+  return event_writer_.get();
+}
+
+void ApiServer::AddEventRoutes() {
+  const auto collect = [this](const httplib::Request&, httplib::Response& response,
+                              const httplib::ContentReader& reader) {
+    const int64_t received_ms = NowMs();
+    Reply<live::GroupWriter*> writer = EventWriter();
+    if (const ApiError* error = std::get_if<ApiError>(&writer)) return SendError(response, *error);
+    Reply<std::string> body = ReadEventBody(reader, kMaxEventBodyBytes);
+    if (const ApiError* error = std::get_if<ApiError>(&body)) return SendError(response, *error);
+    Result<app::EventBatch> batch = app::ParseEventBatch(std::get<std::string>(body), received_ms);
+    if (!batch.ok())
+      return SendError(response,
+                       MakeError(batch.status().code() == ErrorCode::kDataError ? 413 : 400,
+                                 batch.status().message()));
+    if (batch->accepted.empty())
+      return SendJson(response, batch->rejected.empty() ? 200 : 400,
+                      AnswerJson(*batch, live::SinkOutcome{}));
+    std::optional<Result<live::SinkOutcome>> written =
+        std::get<live::GroupWriter*>(writer)->Write(batch->accepted);
+    if (!written) {
+      response.set_header("Retry-After", "1");
+      return SendError(response, MakeError(503,
+                                           "the writer is behind: nothing of this batch was "
+                                           "stored; send it again in a second"));
+    }
+    if (!written->ok()) {
+      const std::string& message = written->status().message();
+      const bool full = message.find("full") != std::string::npos ||
+                        message.find("No space") != std::string::npos;
+      if (!full) response.set_header("Retry-After", "1");
+      return SendError(response,
+                       MakeError(full ? 507 : 503,
+                                 fmt::format("nothing of this batch was stored: {}", message)));
+    }
+    SendJson(response, 200, AnswerJson(*batch, **written));
+  };
+  HttpServer& http = *http_;
+  http.Post("/api/v1/events", collect);
+  for (const std::string_view path : kSdkEventPaths) {
+    http.Post(std::string(path), collect);
+    http.Post(fmt::format("{}/", path), collect);
+  }
+}
+
+}  // namespace growthlens::server

@@ -1,0 +1,186 @@
+// The workspace's inbox of live events (store/event_inbox.h) and its fold into blocks
+// (app/inbox_fold.h): durable rows, one per uuid however often it comes, the fold as one load
+// that removes what it stored, and analyses of a workspace being written to seeing blocks plus
+// inbox as if all had come from one file.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "app/inbox_fold.h"
+#include "ingest_or_die.h"
+#include "store/file_checksum.h"
+#include "store/workspace.h"
+
+namespace growthlens {
+namespace {
+
+using store::InboxEvent;
+using store::Workspace;
+
+constexpr int64_t kNoon = 1'740'830'400'000;  // 2025-03-01T12:00:00Z
+
+class EventInboxTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    directory_ = std::filesystem::temp_directory_path() /
+                 ("growthlens_inbox_test_" + std::to_string(::getpid()) + "_" +
+                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(directory_);
+    std::filesystem::create_directories(directory_);
+    Result<Workspace> opened =
+        Workspace::Open((directory_ / "w.glw").string(), store::OpenMode::kCreate);
+    ASSERT_TRUE(opened.ok()) << opened.status().message();
+    workspace_.emplace(std::move(*opened));
+  }
+  void TearDown() override {
+    workspace_.reset();
+    std::filesystem::remove_all(directory_);
+  }
+
+  store::InboxOutcome AddOrDie(const std::vector<InboxEvent>& events) {
+    Result<store::InboxOutcome> added = workspace_->Inbox().Add(events, kNoon);
+    EXPECT_TRUE(added.ok()) << added.status().message();
+    return added.ok() ? *added : store::InboxOutcome{};
+  }
+
+  /// Events per user, by name, of an event log.
+  static std::map<std::string, int64_t> EventsPerUser(const Dataset& data) {
+    std::map<std::string, int64_t> per_user;
+    const UsageLog* log = data.As<UsageLog>();
+    if (log == nullptr) return per_user;
+    const RowCounts counts(log->usage);
+    for (size_t row = 0; row < log->rows(); ++row)
+      per_user[std::string(log->users[log->usage.user[row]])] += counts[row];
+    return per_user;
+  }
+
+  std::filesystem::path directory_;
+  std::optional<Workspace> workspace_;
+};
+
+TEST_F(EventInboxTest, EachUuidIsStoredOnceAcrossCallsAndWithinOne) {
+  const store::InboxOutcome first =
+      AddOrDie({{"u1", "login", kNoon, 1, "a", ""},
+                {"u1", "login", kNoon, 1, "a", ""},  // repeated in the call
+                {"u2", "view", kNoon + 5, 2, "", R"({"plan":"pro"})"},
+                {"u2", "view", kNoon + 5, 2, "", ""}});  // no uuid: kept
+  EXPECT_EQ(first.stored, 3U);
+  EXPECT_EQ(first.duplicates, 1U);
+  const store::InboxOutcome retry =
+      AddOrDie({{"u1", "login", kNoon, 1, "a", ""}, {"u3", "login", kNoon, 1, "b", ""}});
+  EXPECT_EQ(retry.stored, 1U);
+  EXPECT_EQ(retry.duplicates, 1U);
+
+  Result<store::InboxRows> rows = workspace_->Inbox().Read(0, 100);
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  ASSERT_EQ(rows->size(), 4U);
+  EXPECT_EQ(rows->user[3], "u3");
+  EXPECT_EQ(rows->count[1], 2);
+  EXPECT_EQ(rows->properties_json[1], R"({"plan":"pro"})");
+  EXPECT_EQ(rows->properties_json[2], "");
+  Result<store::InboxStats> stats = workspace_->Inbox().Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->events, 4U);
+  EXPECT_EQ(stats->uuids, 2U);
+
+  Result<uint64_t> erased = workspace_->Inbox().RemoveUser("u2");
+  ASSERT_TRUE(erased.ok());
+  EXPECT_EQ(*erased, 2U);
+  Result<uint64_t> forgotten = workspace_->Inbox().ForgetUuidsBefore(kNoon + 1);
+  ASSERT_TRUE(forgotten.ok());
+  EXPECT_EQ(*forgotten, 2U);
+  EXPECT_EQ(AddOrDie({{"u1", "login", kNoon, 1, "a", ""}}).stored, 1U);  // out of the window
+}
+
+TEST_F(EventInboxTest, FoldStoresTheInboxAsOneLoadAndEmptiesIt) {
+  AddOrDie({{"u1", "sign_up", kNoon, 1, "a", ""},
+            {"u1", "create_project", kNoon + 60'000, 1, "b", R"({"platform":"ios"})"},
+            {"u2", "sign_up", kNoon + 86'400'000, 3, "c", ""},
+            {"", "broken", kNoon, 1, "d", ""}});  // no user: the cleaner drops it, reported
+  Result<app::FoldOutcome> folded = app::FoldInbox(*workspace_, IngestOptions{});
+  ASSERT_TRUE(folded.ok()) << folded.status().message();
+  EXPECT_EQ(folded->loads, 1U);
+  EXPECT_EQ(folded->events, 4U);
+  EXPECT_EQ(folded->kept, 3U);
+  EXPECT_EQ(folded->added, 3U);
+
+  Result<store::InboxStats> stats = workspace_->Inbox().Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->events, 0U);
+  EXPECT_EQ(stats->uuids, 4U);  // still remembered: a retry after the fold is a duplicate
+  EXPECT_EQ(AddOrDie({{"u1", "sign_up", kNoon, 1, "a", ""}}).duplicates, 1U);
+
+  Result<Dataset> data = workspace_->Load(DataKind::kEvents);
+  ASSERT_TRUE(data.ok()) << data.status().message();
+  EXPECT_EQ(data->kind(), DataKind::kEvents);
+  const std::map<std::string, int64_t> expected = {{"u1", 2}, {"u2", 3}};
+  EXPECT_EQ(EventsPerUser(*data), expected);
+  const UsageLog& log = *data->As<UsageLog>();
+  EXPECT_EQ(log.usage.ms_of_day[1], 12 * 3'600'000 + 60'000);
+  Result<store::WorkspaceInfo> info = workspace_->Info();
+  ASSERT_TRUE(info.ok());
+  ASSERT_EQ(info->loads.size(), 1U);
+  EXPECT_EQ(info->loads[0].record.source_name, "live events 1-4");
+  // The dropped row is in the load's report, under its rule.
+  const nlohmann::json report = nlohmann::json::parse(info->loads[0].record.report_json);
+  int64_t missing_id = -1;
+  for (const nlohmann::json& rule : report.at("rules"))
+    if (rule.at("rule") == "missing_id") missing_id = rule.at("rows").get<int64_t>();
+  EXPECT_EQ(missing_id, 1) << report.dump();
+
+  Result<app::FoldOutcome> again = app::FoldInbox(*workspace_, IngestOptions{});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->loads, 0U);
+}
+
+TEST_F(EventInboxTest, FoldInLoadsOfAGivenSize) {
+  std::vector<InboxEvent> events;
+  const std::vector<std::string> users = {"a", "b", "c", "d", "e"};
+  for (int i = 0; i < 5; ++i) events.push_back({users[i], "e", kNoon + i, 1, "", ""});
+  AddOrDie(events);
+  Result<app::FoldOutcome> folded = app::FoldInbox(*workspace_, IngestOptions{}, 2);
+  ASSERT_TRUE(folded.ok()) << folded.status().message();
+  EXPECT_EQ(folded->loads, 3U);
+  EXPECT_EQ(folded->added, 5U);
+}
+
+TEST_F(EventInboxTest, AnalysesSeeBlocksAndInboxAsOneFile) {
+  const std::string stored_csv =
+      "user_id,timestamp,event\n"
+      "u1,2025-03-01T10:00:00Z,sign_up\nu1,2025-03-01T10:05:00Z,view\n"
+      "u2,2025-03-02T09:00:00Z,sign_up\n";
+  const CleanedData cleaned = testing::IngestOrDie(stored_csv);
+  const store::FileChecksum checksum = store::ChecksumOfBytes(stored_csv);
+  ASSERT_TRUE(
+      workspace_->Append(cleaned.dataset, {"a.csv", checksum.bytes, checksum.text, 3, "{}"}).ok());
+  // The inbox: a known user, a new one with a count, a new event name.
+  AddOrDie({{"u2", "view", kNoon + 86'400'000, 1, "x", ""},
+            {"u3", "sign_up", kNoon, 4, "y", ""},
+            {"u3", "export", kNoon + 1, 1, "z", ""}});
+  Result<Dataset> blocks = workspace_->Load(DataKind::kEvents);
+  ASSERT_TRUE(blocks.ok());
+  Result<Dataset> live = app::WithInbox(std::move(*blocks), *workspace_, IngestOptions{});
+  ASSERT_TRUE(live.ok()) << live.status().message();
+
+  const CleanedData whole = testing::IngestOrDie(stored_csv +
+                                                 "u2,2025-03-02T12:00:00Z,view\n"
+                                                 "u3,2025-03-01T12:00:00Z,sign_up\n"
+                                                 "u3,2025-03-01T12:00:00.001Z,export\n");
+  EXPECT_EQ(EventsPerUser(*live)["u3"], 5);
+  EXPECT_EQ(live->rows(), whole.dataset.rows());
+  EXPECT_EQ(live->users().size(), whole.dataset.users().size());
+  const UsageLog& log = *live->As<UsageLog>();
+  const UsageLog& expected = *whole.dataset.As<UsageLog>();
+  EXPECT_EQ(log.features.size(), expected.features.size());
+  for (uint32_t user = 0; user < log.users.size(); ++user) {
+    const std::optional<uint32_t> same = expected.users.Find(log.users[user]);
+    ASSERT_TRUE(same.has_value());
+    EXPECT_EQ(log.user_signup[user], expected.user_signup[*same]) << log.users[user];
+  }
+}
+
+}  // namespace
+}  // namespace growthlens

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Never lose an acknowledged event, never store one twice (issue 19 item 5a): four clients post
+# 500-event batches (each event with a uuid) to `growthlens serve --workspace W` while the server
+# is killed with SIGKILL at random moments, 20 times, and restarted. A client whose batch got no
+# 200 sends it again, as SDKs do. After every kill `workspace check` passes and the workspace holds
+# at least the events acknowledged so far; at the end it holds every event exactly once.
+#   tests/live/collector_kill_test.sh path/to/growthlens
+set -uo pipefail
+binary=$1
+work=$(mktemp -d)
+server_pid= clients_pid=
+cleanup() {
+  for pid in $server_pid $clients_pid; do
+    kill -KILL "$pid" 2>/dev/null
+    { wait "$pid"; } 2>/dev/null
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+start_server() {
+  "$binary" serve --workspace "$work/w.glw" --port "$port" >>"$work/serve.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 200); do
+    curl -s -o /dev/null "http://127.0.0.1:$port/api/v1/status" && return 0
+    sleep 0.05
+  done
+  fail "the server did not start: $(tail -5 "$work/serve.log")"
+}
+stored_events() {
+  "$binary" workspace info --workspace "$work/w.glw" --format json |
+    python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["rows"] + d["inbox"]["events"])'
+}
+
+batches=300 events=500 clients=4
+cat >"$work/clients.py" <<'PY'
+import json, sys, threading, time, urllib.request
+port, batches, events, clients, acked_path = sys.argv[1:6]
+batches, events, clients = int(batches), int(events), int(clients)
+lock = threading.Lock()
+def client(c):
+    for b in range(batches):
+        body = json.dumps([{"user_id": f"c{c}u{i % 31}", "event": f"e{i % 5}",
+                            "timestamp": 1764547200000 + (c * batches + b) * events + i,
+                            "uuid": f"{c}-{b}-{i}"} for i in range(events)]).encode()
+        while True:
+            try:
+                request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/events", body,
+                                                 {"Content-Type": "application/json"})
+                with urllib.request.urlopen(request, timeout=30) as answer:
+                    if answer.status == 200:
+                        break
+            except Exception:
+                pass
+            time.sleep(0.05)  # the server is down or busy: the same batch again
+        with lock, open(acked_path, "a") as acked:
+            acked.write(f"{c} {b}\n")
+threads = [threading.Thread(target=client, args=(c,)) for c in range(clients)]
+for t in threads: t.start()
+for t in threads: t.join()
+PY
+: >"$work/acked"
+start_server
+python3 "$work/clients.py" "$port" "$batches" "$events" "$clients" "$work/acked" &
+clients_pid=$!
+kills=0
+while [ "$kills" -lt 20 ]; do
+  sleep "$(awk -v r="$RANDOM" 'BEGIN { printf "%.3f", 0.1 + r / 32767 * 0.4 }')"
+  acked_before=$(wc -l <"$work/acked")
+  kill -KILL "$server_pid" 2>/dev/null && kills=$((kills + 1))
+  { wait "$server_pid"; } 2>/dev/null
+  "$binary" workspace check --workspace "$work/w.glw" >"$work/check" 2>&1 ||
+    fail "after kill $kills the check failed: $(cat "$work/check")"
+  stored=$(stored_events)
+  [ "$stored" -ge $((acked_before * events)) ] ||
+    fail "after kill $kills: $acked_before batches acknowledged, only $stored events stored"
+  kill -0 "$clients_pid" 2>/dev/null || break  # the clients are done
+  start_server
+done
+[ "$kills" -ge 20 ] || fail "the clients finished after $kills kills; more batches are needed"
+kill -0 "$server_pid" 2>/dev/null || start_server
+wait "$clients_pid" || fail "the clients failed"
+clients_pid=
+total=$((batches * events * clients))
+[ "$(wc -l <"$work/acked")" -eq $((batches * clients)) ] || fail "not every batch was acknowledged"
+kill -KILL "$server_pid"; { wait "$server_pid"; } 2>/dev/null; server_pid=
+stored=$(stored_events)
+[ "$stored" -eq "$total" ] || fail "$stored events stored of $total sent"
+"$binary" workspace check --workspace "$work/w.glw" >/dev/null || fail "the final check failed"
+echo "ok: $kills kills; $total events from $clients clients, each stored exactly once"
