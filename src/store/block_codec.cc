@@ -1,6 +1,7 @@
 #include "store/block_codec.h"
 
 #include <cstring>
+#include <numeric>
 
 #include <fmt/format.h>
 #include <zstd.h>
@@ -47,6 +48,37 @@ void BlockWriter::EndColumn(size_t start) {
   uint64_t length = raw_.size() - start - 8;
   for (int byte = 0; byte < 8; ++byte, length >>= 8)
     raw_[start + static_cast<size_t>(byte)] = static_cast<char>(length & 0xFF);
+}
+
+void BlockWriter::DeltaPlanes(std::string_view name, std::span<const int64_t> values) {
+  std::vector<int64_t> deltas(values.size());
+  uint64_t factor = 0;  // gcd of the differences' magnitudes; 0 while all are 0
+  int64_t previous = 0;
+  for (size_t row = 0; row < values.size(); ++row) {
+    deltas[row] = codec::Difference(values[row], previous);
+    previous = values[row];
+    const auto magnitude = static_cast<uint64_t>(deltas[row]);
+    factor = std::gcd(factor, deltas[row] < 0 ? 0 - magnitude : magnitude);
+  }
+  if (factor == 0 || factor > uint64_t{INT64_MAX}) factor = 1;  // INT64_MIN alone: keep it whole
+  const size_t start = BeginColumn(name, ColumnCoding::kDeltaPlanes);
+  codec::PutVarint(raw_, factor);
+  // Plane k holds byte k of every varint that has one, in row order: the continuation bit of
+  // a row's byte in plane k says whether it has a byte in plane k + 1.
+  std::vector<uint64_t> coded(values.size());
+  for (size_t row = 0; row < values.size(); ++row)
+    coded[row] = codec::Zigzag(deltas[row] / static_cast<int64_t>(factor));
+  for (unsigned shift = 0; shift < 64; shift += 7) {
+    bool more = false;
+    for (const uint64_t value : coded) {
+      if (shift > 0 && (value >> shift) == 0) continue;
+      const bool continues = (value >> shift) >= 0x80 && shift + 7 < 64;
+      raw_.push_back(static_cast<char>(((value >> shift) & 0x7F) | (continues ? 0x80 : 0)));
+      more = more || continues;
+    }
+    if (!more) break;
+  }
+  EndColumn(start);
 }
 
 void BlockWriter::Doubles(std::string_view name, std::span<const double> values) {
@@ -123,7 +155,7 @@ Result<BlockReader> BlockReader::Parse(std::string raw_bytes, std::string what) 
     entry.name = view.substr(pos, name_size);
     pos += name_size;
     const auto coding = static_cast<uint8_t>(view[pos++]);
-    if (coding > static_cast<uint8_t>(ColumnCoding::kStrings))
+    if (coding > static_cast<uint8_t>(ColumnCoding::kDeltaPlanes))
       return damaged(fmt::format("column '{}' has unknown coding {}", entry.name, coding));
     entry.coding = static_cast<ColumnCoding>(coding);
     uint64_t length = 0;
@@ -156,6 +188,39 @@ Status BlockReader::Missing(std::string_view name) const {
 Status BlockReader::Malformed(std::string_view name, std::string_view problem) const {
   return Status(ErrorCode::kDataError,
                 fmt::format("{} is damaged: column '{}': {}", what_, name, problem));
+}
+
+Status BlockReader::DecodeDeltaPlanes(const Entry& entry, std::vector<int64_t>& values) const {
+  const std::string_view bytes = entry.bytes;
+  size_t pos = 0;
+  uint64_t factor = 0;
+  if (!codec::GetVarint(bytes, pos, factor) || factor == 0 || factor > uint64_t{INT64_MAX})
+    return Malformed(entry.name, "no valid common factor");
+  std::vector<uint64_t> coded(rows_, 0);
+  std::vector<uint32_t> pending(rows_);  // rows whose varint goes on into the next plane
+  std::iota(pending.begin(), pending.end(), 0u);
+  for (unsigned shift = 0; !pending.empty(); shift += 7) {
+    if (bytes.size() - pos < pending.size()) return Malformed(entry.name, "values end early");
+    size_t kept = 0;
+    for (const uint32_t row : pending) {
+      const auto byte = static_cast<uint8_t>(bytes[pos++]);
+      coded[row] |= static_cast<uint64_t>(byte & 0x7F) << shift;
+      if (byte & 0x80) pending[kept++] = row;
+    }
+    pending.resize(kept);
+    if (kept > 0 && shift + 7 >= 64) return Malformed(entry.name, "a value longer than 64 bits");
+  }
+  if (pos != bytes.size()) return Malformed(entry.name, "bytes left over");
+  values.resize(rows_);
+  int64_t previous = 0;
+  for (uint32_t row = 0; row < rows_; ++row) {
+    // Wrapping multiplication: a damaged factor gives wrong values, never undefined behaviour.
+    const auto delta =
+        static_cast<int64_t>(static_cast<uint64_t>(codec::Unzigzag(coded[row])) * factor);
+    previous = codec::Sum(previous, delta);
+    values[row] = previous;
+  }
+  return Status::Ok();
 }
 
 Status BlockReader::Doubles(std::string_view name, double* out) const {

@@ -4,6 +4,25 @@
 
 namespace growthlens::store {
 
+namespace detail {
+
+bool IsJointPart(std::string_view name, const JointTime* joint) {
+  return joint != nullptr && (name == joint->day || name == joint->ms_of_day);
+}
+
+bool SplitTimes(std::span<const int64_t> times, Day* day, int32_t* ms_of_day) {
+  for (size_t row = 0; row < times.size(); ++row) {
+    const int64_t time = times[row];
+    const int64_t days = time / kMsPerDay - (time % kMsPerDay < 0 ? 1 : 0);  // floor
+    if (days < INT32_MIN || days > INT32_MAX) return false;
+    day[row] = static_cast<Day>(days);
+    ms_of_day[row] = static_cast<int32_t>(time - days * kMsPerDay);
+  }
+  return true;
+}
+
+}  // namespace detail
+
 Result<uint64_t> TableStore::RowCount(std::string_view table) {
   Result<Statement> query = db_.Prepare(
       "SELECT COALESCE(MAX(first_row + row_count), 0) FROM blocks WHERE table_name = ?");

@@ -26,8 +26,6 @@ constexpr auto kOrderColumns = [](auto& columns, auto&& fn) { ForEachOrderColumn
 constexpr auto kItemColumns = [](auto& columns, auto&& fn) { ForEachItemColumn(columns, fn); };
 constexpr auto kPriceColumns = [](auto& columns, auto&& fn) { ForEachPriceColumn(columns, fn); };
 
-constexpr int32_t kMsPerDay = 86'400'000;
-
 constexpr DataKind kStoredKinds[] = {DataKind::kUsage, DataKind::kEvents, DataKind::kTransactions};
 
 std::string_view RowTableOf(DataKind kind) {
@@ -146,7 +144,7 @@ Result<Dataset> LoadUsage(TableStore& store, const std::string& path, DataKind k
       store.Blocks(tables.rows, range.All() ? nullptr : &range);
   if (!blocks.ok()) return blocks.status();
   GROWTHLENS_RETURN_IF_ERROR(
-      DecodeBlocks<UsageColumns>(*blocks, tables.rows, log.usage, kUsageRowColumns));
+      DecodeBlocks<UsageColumns>(*blocks, tables.rows, log.usage, kUsageRowColumns, &kEventTime));
   if (!range.All()) {
     std::vector<uint8_t> keep(log.rows());
     for (size_t row = 0; row < keep.size(); ++row) keep[row] = range.Contains(log.usage.day[row]);
@@ -348,7 +346,8 @@ Status Workspace::Write(const Dataset& data, std::optional<int64_t> load_id, Dat
         GROWTHLENS_RETURN_IF_ERROR(store.WriteRows(tables.signup, load_id, merge->signup,
                                                    kSignupColumns, 0, merge->signup.user.size()));
         GROWTHLENS_RETURN_IF_ERROR(store.WriteRows(tables.rows, load_id, log.usage,
-                                                   kUsageRowColumns, 0, log.rows(), RowDays(log)));
+                                                   kUsageRowColumns, 0, log.rows(), RowDays(log),
+                                                   &kEventTime));
         *duplicates = merge->duplicates;
         *added = log.rows();
         return Status::Ok();
