@@ -55,6 +55,14 @@ CREATE TABLE saved_items (
 );
 )sql";
 
+// Version 3 lets a load's rows be stored by period so a date range reads few blocks: the rows
+// blocks of such a run carry `regroup_unit` (the first row of the run), meaning "this run's rows
+// are stored by period, each period in source order; reading the run back sorts it stably by
+// user to give the source order". NULL: the rows are stored in source order, as before.
+constexpr const char* kAddRegroupUnit = R"sql(
+ALTER TABLE blocks ADD COLUMN regroup_unit INTEGER;
+)sql";
+
 Status SetVersion(Database& db, int version) {
   Result<Statement> update = db.Prepare("UPDATE workspace_schema SET version = ?, written_by = ?");
   if (!update.ok()) return update.status();
@@ -67,9 +75,13 @@ Status MigrateFrom1(Database& db) {
   return db.Exec(kCreateSavedItems);
 }
 
+Status MigrateFrom2(Database& db) {
+  return db.Exec(kAddRegroupUnit);
+}
+
 // Migrations from version N to N + 1, at index N - 1.
 using Migration = Status (*)(Database&);
-constexpr Migration kMigrations[] = {MigrateFrom1};
+constexpr Migration kMigrations[] = {MigrateFrom1, MigrateFrom2};
 static_assert(std::size(kMigrations) == static_cast<size_t>(kSchemaVersion - 1),
               "one migration per older version");
 
@@ -78,6 +90,7 @@ Status CreateSchema(Database& db) {
   if (!transaction.ok()) return transaction.status();
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateSchema));
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateSavedItems));
+  GROWTHLENS_RETURN_IF_ERROR(db.Exec(kAddRegroupUnit));
   Result<Statement> insert =
       db.Prepare("INSERT INTO workspace_schema (version, written_by) VALUES (?, ?)");
   if (!insert.ok()) return insert.status();

@@ -42,6 +42,7 @@ struct StoredBlock {
   uint64_t first_row = 0;
   uint32_t rows = 0;
   std::optional<std::pair<Day, Day>> days;  // min and max day of its rows (row tables only)
+  std::optional<int64_t> regroup_unit;      // see store/row_layout.h; none: source order
   std::string payload;
 };
 
@@ -86,23 +87,26 @@ class TableStore {
   /// Rows stored in `table` (the end of its last block).
   Result<uint64_t> RowCount(std::string_view table);
   /// `table`'s blocks in row order; with `range`, only those whose days overlap it. Checks that
-  /// the blocks follow each other without gap or overlap.
-  Result<std::vector<StoredBlock>> Blocks(std::string_view table, const DayRange* range = nullptr);
+  /// the blocks follow each other without gap or overlap. `stored`, when given, counts them all.
+  Result<std::vector<StoredBlock>> Blocks(std::string_view table, const DayRange* range = nullptr,
+                                          uint64_t* stored = nullptr);
   Status DeleteTable(std::string_view table);
 
   /// Appends `columns`' rows [begin, end) to `table` as blocks of kBlockRows, compressed in
   /// parallel. `days`, when given, records each block's day span; `joint`, when given and both
-  /// its columns are present, stores them as one timestamp column.
+  /// its columns are present, stores them as one timestamp column; `regroup_unit` marks the
+  /// blocks as part of that regroup unit (store/row_layout.h).
   template <typename Columns, typename ForEach>
   Status WriteRows(std::string_view table, std::optional<int64_t> load_id, const Columns& columns,
                    ForEach for_each, size_t begin, size_t end, const BlockDays& days = nullptr,
-                   const JointTime* joint = nullptr) {
+                   const JointTime* joint = nullptr,
+                   std::optional<int64_t> regroup_unit = std::nullopt) {
     // Not a structured binding: clang 14 cannot capture those in the lambda below.
     const std::pair<Day*, int32_t*> time_columns = detail::JointColumns(columns, for_each, joint);
     const Day* day = time_columns.first;
     const int32_t* ms_of_day = time_columns.second;
     const JointTime* used = day != nullptr ? joint : nullptr;
-    return WriteBlocks(table, load_id, begin, end, days,
+    return WriteBlocks(table, load_id, regroup_unit, begin, end, days,
                        [&](size_t from, size_t to) -> Result<std::string> {
                          BlockWriter writer(static_cast<uint32_t>(to - from));
                          for_each(columns, [&](std::string_view name, const auto& column, auto) {
@@ -133,8 +137,9 @@ class TableStore {
 
  private:
   using EncodeFn = std::function<Result<std::string>(size_t from, size_t to)>;
-  Status WriteBlocks(std::string_view table, std::optional<int64_t> load_id, size_t begin,
-                     size_t end, const BlockDays& days, const EncodeFn& encode);
+  Status WriteBlocks(std::string_view table, std::optional<int64_t> load_id,
+                     std::optional<int64_t> regroup_unit, size_t begin, size_t end,
+                     const BlockDays& days, const EncodeFn& encode);
 
   Database& db_;
   int level_;
