@@ -121,6 +121,71 @@ TEST(BlockCodecTest, DamagedDeltaPlanesAreRefusedByName) {
   EXPECT_FALSE(wide->Integers("time", narrow.data()).ok());
 }
 
+/// The coding the writer picked for column `name` of a one-column block of `values`, and the
+/// values read back.
+template <typename T>
+std::pair<store::ColumnCoding, std::vector<T>> RoundTrip(const std::vector<T>& values) {
+  store::BlockWriter writer(static_cast<uint32_t>(values.size()));
+  writer.Integers("v", std::span<const T>(values));
+  Result<std::string> payload = writer.Compress(3);
+  EXPECT_TRUE(payload.ok());
+  Result<store::BlockReader> reader = store::BlockReader::Open(*payload, "b");
+  EXPECT_TRUE(reader.ok());
+  std::vector<T> back(values.size());
+  EXPECT_TRUE(reader->Integers("v", back.data()).ok());
+  return {reader->CodingOf("v").value_or(store::ColumnCoding::kStrings), back};
+}
+
+TEST(BlockCodecTest, ColumnsOfLongRunsAreStoredAsRunsAndRoundTrip) {
+  std::vector<uint32_t> users;
+  for (uint32_t user = 0; user < 300; ++user) users.insert(users.end(), 5 + user % 40, user * 3);
+  const auto [coding, back] = RoundTrip(users);
+  EXPECT_EQ(coding, store::ColumnCoding::kRuns);
+  EXPECT_EQ(back, users);
+  // Extremes, runs of one, one run of everything.
+  const std::vector<int64_t> extremes = {kMin, kMin, kMin, kMax, kMax, kMax, kMax, 0, 0, 0, -1, -1};
+  EXPECT_EQ(RoundTrip(extremes).second, extremes);
+  const std::vector<int16_t> constant(1000, -7);
+  EXPECT_EQ(RoundTrip(constant).first, store::ColumnCoding::kRuns);
+  EXPECT_EQ(RoundTrip(constant).second, constant);
+  // Values that change every row are no runs.
+  std::vector<int32_t> changing(1000);
+  for (int32_t row = 0; row < 1000; ++row) changing[static_cast<size_t>(row)] = row * 7 % 100;
+  EXPECT_NE(RoundTrip(changing).first, store::ColumnCoding::kRuns);
+  EXPECT_EQ(RoundTrip(changing).second, changing);
+}
+
+TEST(BlockCodecTest, DamagedRunsAreRefusedByName) {
+  const auto read = [](uint32_t rows, const std::string& column_bytes) {
+    std::string raw = "GLB1";
+    for (int byte = 0; byte < 4; ++byte) raw.push_back(static_cast<char>(rows >> (8 * byte)));
+    raw += std::string("\x01\0\0\0\x01r", 6);
+    raw.push_back(static_cast<char>(store::ColumnCoding::kRuns));
+    for (int byte = 0; byte < 8; ++byte)
+      raw.push_back(static_cast<char>(column_bytes.size() >> (8 * byte)));
+    raw += column_bytes;
+    Result<store::BlockReader> reader = store::BlockReader::Parse(raw, "b");
+    if (!reader.ok()) return reader.status();
+    std::vector<int64_t> values(rows);
+    return reader->Integers("r", values.data());
+  };
+  // Two runs: value 1 (zigzag 2) twice, then value 0 (difference -1: zigzag 1) once.
+  EXPECT_TRUE(read(3, std::string("\x02\x02\x01\x01\x00", 5)).ok());
+  const auto message = [&](uint32_t rows, const std::string& bytes) {
+    return read(rows, bytes).message();
+  };
+  EXPECT_NE(message(3, std::string("\x09\x02\x01\x01\x00", 5)).find("run count"),
+            std::string::npos);
+  EXPECT_NE(message(3, std::string("\x02\x02\x01\x05\x00", 5)).find("longer than the block"),
+            std::string::npos);
+  EXPECT_NE(message(4, std::string("\x02\x02\x01\x01\x00", 5)).find("shorter than the block"),
+            std::string::npos);
+  EXPECT_NE(message(3, std::string("\x02\x02\x01\x01", 4)).find("run lengths end early"),
+            std::string::npos);
+  EXPECT_NE(message(3, std::string("\x02\x02\x01\x01\x00\x00", 6)).find("left over"),
+            std::string::npos);
+}
+
 TEST(BlockCodecTest, TimestampsSplitIntoDaysAndMillisecondsOfTheDay) {
   const std::vector<int64_t> times = {0,
                                       store::kMsPerDay - 1,

@@ -1,5 +1,6 @@
 #include "store/block_codec.h"
 
+#include <algorithm>
 #include <cstring>
 #include <numeric>
 
@@ -13,6 +14,7 @@ namespace {
 constexpr char kMagic[4] = {'G', 'L', 'B', '1'};
 // A block holds at most a few million rows of a few columns: anything claiming more is damage.
 constexpr uint64_t kMaxRawBytes = uint64_t{1} << 31;
+constexpr uint64_t kMaxRowsOfRuns = uint64_t{1} << 20;  // blocks hold 131,072 rows
 
 void PutFixed(std::string& out, uint64_t value, int bytes) {
   for (int byte = 0; byte < bytes; ++byte) out.push_back(static_cast<char>(value >> (8 * byte)));
@@ -142,9 +144,9 @@ Result<BlockReader> BlockReader::Parse(std::string raw_bytes, std::string what) 
   uint64_t rows = 0, columns = 0;
   GetFixed(raw, pos, 4, rows);
   GetFixed(raw, pos, 4, columns);
-  // Every row takes at least a byte in each column: a larger count is damage, and bounds what a
-  // reader allocates for the block.
-  if (rows > raw.size()) return damaged("more rows than bytes");
+  // A row takes at least a byte in each column but runs (a few bytes for a long run): a block
+  // has at most a million rows or one a byte, which bounds what a reader allocates for it.
+  if (rows > std::max<uint64_t>(raw.size(), kMaxRowsOfRuns)) return damaged("more rows than bytes");
   reader.rows_ = static_cast<uint32_t>(rows);
   const std::string_view view(raw);
   for (uint64_t column = 0; column < columns; ++column) {
@@ -155,7 +157,7 @@ Result<BlockReader> BlockReader::Parse(std::string raw_bytes, std::string what) 
     entry.name = view.substr(pos, name_size);
     pos += name_size;
     const auto coding = static_cast<uint8_t>(view[pos++]);
-    if (coding > static_cast<uint8_t>(ColumnCoding::kDeltaPlanes))
+    if (coding > static_cast<uint8_t>(ColumnCoding::kRuns))
       return damaged(fmt::format("column '{}' has unknown coding {}", entry.name, coding));
     entry.coding = static_cast<ColumnCoding>(coding);
     uint64_t length = 0;
@@ -220,6 +222,33 @@ Status BlockReader::DecodeDeltaPlanes(const Entry& entry, std::vector<int64_t>& 
     previous = codec::Sum(previous, delta);
     values[row] = previous;
   }
+  return Status::Ok();
+}
+
+Status BlockReader::DecodeRuns(const Entry& entry, std::vector<int64_t>& values) const {
+  const std::string_view bytes = entry.bytes;
+  size_t pos = 0;
+  uint64_t runs = 0;
+  // Every run takes at least two bytes and a row: more is damage, and bounds the allocation.
+  if (!codec::GetVarint(bytes, pos, runs) || runs > rows_ || runs * 2 > bytes.size())
+    return Malformed(entry.name, "a run count that does not fit the block");
+  std::vector<int64_t> run_values(runs);
+  int64_t previous = 0;
+  for (int64_t& value : run_values) {
+    uint64_t coded = 0;
+    if (!codec::GetVarint(bytes, pos, coded)) return Malformed(entry.name, "values end early");
+    value = previous = codec::Sum(previous, codec::Unzigzag(coded));
+  }
+  values.clear();
+  values.reserve(rows_);
+  for (const int64_t value : run_values) {
+    uint64_t extra = 0;
+    if (!codec::GetVarint(bytes, pos, extra)) return Malformed(entry.name, "run lengths end early");
+    if (extra >= rows_ - values.size()) return Malformed(entry.name, "runs longer than the block");
+    values.insert(values.end(), extra + 1, value);
+  }
+  if (values.size() != rows_) return Malformed(entry.name, "runs shorter than the block");
+  if (pos != bytes.size()) return Malformed(entry.name, "bytes left over");
   return Status::Ok();
 }
 

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -37,6 +38,8 @@ enum class ColumnCoding : uint8_t {
   kFloat64 = 2,
   kStrings = 3,
   kDeltaPlanes = 4,  // varint factor, then byte planes of zigzag((value - previous) / factor)
+  kRuns = 5,         // varint run count, then per run zigzag(value - previous run's value),
+                     // then per run its length - 1, all varints
 };
 
 namespace codec {
@@ -90,14 +93,24 @@ class BlockWriter {
   template <typename T>
   void Integers(std::string_view name, std::span<const T> values) {
     static_assert(std::is_integral_v<T>);
-    uint64_t plain = 0, delta = 0;
-    int64_t previous = 0;
-    for (const T value : values) {
-      const auto wide = static_cast<int64_t>(value);
-      plain += codec::VarintSize(codec::Zigzag(wide));
-      delta += codec::VarintSize(codec::Zigzag(codec::Difference(wide, previous)));
-      previous = wide;
+    uint64_t plain = 0, delta = 0, runs = 0, run_bytes = 0;
+    int64_t previous = 0, run_value = 0;
+    for (size_t row = 0; row < values.size();) {
+      const auto wide = static_cast<int64_t>(values[row]);
+      size_t end = row + 1;
+      while (end < values.size() && static_cast<int64_t>(values[end]) == wide) ++end;
+      const uint64_t length = end - row;
+      plain += codec::VarintSize(codec::Zigzag(wide)) * length;
+      delta += codec::VarintSize(codec::Zigzag(codec::Difference(wide, previous))) + length - 1;
+      ++runs;
+      run_bytes += codec::VarintSize(codec::Zigzag(codec::Difference(wide, run_value))) +
+                   codec::VarintSize(length - 1);
+      previous = run_value = wide;
+      row = end;
     }
+    run_bytes += codec::VarintSize(runs);
+    // Runs when they are shorter than both (a column of few long runs: users grouped by user).
+    if (run_bytes < plain && run_bytes < delta) return WriteRuns(name, values, runs);
     const bool use_delta = delta < plain;
     const size_t start =
         BeginColumn(name, use_delta ? ColumnCoding::kDeltaVarint : ColumnCoding::kVarint);
@@ -106,6 +119,25 @@ class BlockWriter {
       const auto wide = static_cast<int64_t>(value);
       codec::PutVarint(raw_, codec::Zigzag(use_delta ? codec::Difference(wide, previous) : wide));
       previous = wide;
+    }
+    EndColumn(start);
+  }
+  template <typename T>
+  void WriteRuns(std::string_view name, std::span<const T> values, uint64_t runs) {
+    const size_t start = BeginColumn(name, ColumnCoding::kRuns);
+    codec::PutVarint(raw_, runs);
+    int64_t previous = 0;
+    for (size_t row = 0; row < values.size(); ++row)
+      if (row == 0 || values[row] != values[row - 1]) {
+        const auto wide = static_cast<int64_t>(values[row]);
+        codec::PutVarint(raw_, codec::Zigzag(codec::Difference(wide, previous)));
+        previous = wide;
+      }
+    for (size_t row = 0; row < values.size();) {
+      size_t end = row + 1;
+      while (end < values.size() && values[end] == values[row]) ++end;
+      codec::PutVarint(raw_, end - row - 1);
+      row = end;
     }
     EndColumn(start);
   }
@@ -138,6 +170,10 @@ class BlockReader {
 
   uint32_t rows() const { return rows_; }
   bool Has(std::string_view name) const { return Find(name) != nullptr; }
+  std::optional<ColumnCoding> CodingOf(std::string_view name) const {
+    const Entry* entry = Find(name);
+    return entry != nullptr ? std::optional(entry->coding) : std::nullopt;
+  }
 
   /// Decodes column `name` into out[0, rows()); an error when absent, malformed or out of T's
   /// range.
@@ -146,9 +182,11 @@ class BlockReader {
     static_assert(std::is_integral_v<T>);
     const Entry* entry = Find(name);
     if (entry == nullptr) return Missing(name);
-    if (entry->coding == ColumnCoding::kDeltaPlanes) {
+    if (entry->coding == ColumnCoding::kDeltaPlanes || entry->coding == ColumnCoding::kRuns) {
       std::vector<int64_t> values;
-      GROWTHLENS_RETURN_IF_ERROR(DecodeDeltaPlanes(*entry, values));
+      GROWTHLENS_RETURN_IF_ERROR(entry->coding == ColumnCoding::kRuns
+                                     ? DecodeRuns(*entry, values)
+                                     : DecodeDeltaPlanes(*entry, values));
       for (uint32_t row = 0; row < rows_; ++row) {
         if (!FitsIn<T>(values[row])) return Malformed(name, "a value out of range");
         out[row] = static_cast<T>(values[row]);
@@ -191,6 +229,7 @@ class BlockReader {
   }
   const Entry* Find(std::string_view name) const;
   Status DecodeDeltaPlanes(const Entry& entry, std::vector<int64_t>& values) const;
+  Status DecodeRuns(const Entry& entry, std::vector<int64_t>& values) const;
   Status Missing(std::string_view name) const;
   Status Malformed(std::string_view name, std::string_view problem) const;
 
