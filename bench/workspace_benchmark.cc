@@ -162,32 +162,38 @@ void ReadCsv(benchmark::State& state, const std::string& csv) {
   state.counters["peak_rss_mb"] = static_cast<double>(bench::PeakRssBytes()) / 1e6;
 }
 
-void BM_UsageIngestCsvIntoWorkspace(benchmark::State& state) {
-  IngestCsvIntoWorkspace(state, UsagePath());
-}
-void BM_UsageLoadFromWorkspace(benchmark::State& state) {
-  LoadFromWorkspace(state, UsagePath(), DataKind::kUsage, {});
-}
-void BM_UsageLoadOneMonthFromWorkspace(benchmark::State& state) {
-  LoadFromWorkspace(state, UsagePath(), DataKind::kUsage,
-                    {DaysFromCivil(2025, 6, 1), DaysFromCivil(2025, 6, 30)});
-}
-void BM_UsageReadCsv(benchmark::State& state) {
-  ReadCsv(state, UsagePath());
-}
-void BM_EventsIngestCsvIntoWorkspace(benchmark::State& state) {
-  IngestCsvIntoWorkspace(state, EventsPath());
-}
-void BM_EventsLoadFromWorkspace(benchmark::State& state) {
-  LoadFromWorkspace(state, EventsPath(), DataKind::kEvents, {});
-}
-void BM_EventsLoadOneMonthFromWorkspace(benchmark::State& state) {
-  LoadFromWorkspace(state, EventsPath(), DataKind::kEvents,
-                    {DaysFromCivil(2025, 6, 1), DaysFromCivil(2025, 6, 30)});
-}
-void BM_EventsReadCsv(benchmark::State& state) {
-  ReadCsv(state, EventsPath());
-}
+// A generated log's four cases: append, load, load one month (June), read the CSV.
+#define GROWTHLENS_GENERATED_LOG_BENCHMARKS(Log, path, kind)                    \
+  void BM_##Log##IngestCsvIntoWorkspace(benchmark::State& state) {              \
+    IngestCsvIntoWorkspace(state, path());                                      \
+  }                                                                             \
+  void BM_##Log##LoadFromWorkspace(benchmark::State& state) {                   \
+    LoadFromWorkspace(state, path(), kind, {});                                 \
+  }                                                                             \
+  void BM_##Log##LoadOneMonthFromWorkspace(benchmark::State& state) {           \
+    LoadFromWorkspace(state, path(), kind,                                      \
+                      {DaysFromCivil(2025, 6, 1), DaysFromCivil(2025, 6, 30)}); \
+  }                                                                             \
+  void BM_##Log##ReadCsv(benchmark::State& state) {                             \
+    ReadCsv(state, path());                                                     \
+  }                                                                             \
+  BENCHMARK(BM_##Log##IngestCsvIntoWorkspace)                                   \
+      ->Unit(benchmark::kMillisecond)                                           \
+      ->UseRealTime()                                                           \
+      ->Iterations(3);                                                          \
+  BENCHMARK(BM_##Log##LoadFromWorkspace)                                        \
+      ->Unit(benchmark::kMillisecond)                                           \
+      ->UseRealTime()                                                           \
+      ->MinTime(3.0);                                                           \
+  BENCHMARK(BM_##Log##LoadOneMonthFromWorkspace)                                \
+      ->Unit(benchmark::kMillisecond)                                           \
+      ->UseRealTime()                                                           \
+      ->MinTime(3.0);                                                           \
+  BENCHMARK(BM_##Log##ReadCsv)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0)
+
+GROWTHLENS_GENERATED_LOG_BENCHMARKS(Usage, UsagePath, DataKind::kUsage);
+GROWTHLENS_GENERATED_LOG_BENCHMARKS(Events, EventsPath, DataKind::kEvents);
+
 void BM_RetailIngestCsvIntoWorkspace(benchmark::State& state) {
   IngestCsvIntoWorkspace(state, bench::OnlineRetailPath());
 }
@@ -198,26 +204,6 @@ void BM_RetailReadCsv(benchmark::State& state) {
   ReadCsv(state, bench::OnlineRetailPath());
 }
 
-BENCHMARK(BM_UsageIngestCsvIntoWorkspace)
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime()
-    ->Iterations(3);
-BENCHMARK(BM_UsageLoadFromWorkspace)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
-BENCHMARK(BM_UsageLoadOneMonthFromWorkspace)
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime()
-    ->MinTime(3.0);
-BENCHMARK(BM_UsageReadCsv)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
-BENCHMARK(BM_EventsIngestCsvIntoWorkspace)
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime()
-    ->Iterations(3);
-BENCHMARK(BM_EventsLoadFromWorkspace)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
-BENCHMARK(BM_EventsLoadOneMonthFromWorkspace)
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime()
-    ->MinTime(3.0);
-BENCHMARK(BM_EventsReadCsv)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
 BENCHMARK(BM_RetailIngestCsvIntoWorkspace)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()

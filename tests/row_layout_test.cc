@@ -29,8 +29,9 @@ std::vector<uint32_t> ReadBack(const std::vector<uint32_t>& users,
                                const std::vector<uint32_t>& order, uint32_t user_count) {
   std::vector<uint32_t> stored(order.size());
   for (size_t row = 0; row < order.size(); ++row) stored[row] = order[row];
-  const std::vector<store::RegroupSlice> slices =
-      store::RegroupSlices(order.size(), user_count, [&](size_t row) { return users[order[row]]; });
+  std::vector<uint32_t> stored_users(order.size());
+  for (size_t row = 0; row < order.size(); ++row) stored_users[row] = users[order[row]];
+  const std::vector<store::RegroupSlice> slices = store::RegroupSlices(stored_users, user_count);
   if (slices.empty()) return stored;
   std::vector<uint32_t> source;
   for (const store::RegroupSlice& slice : slices)
@@ -64,8 +65,9 @@ TEST(RowLayoutTest, RowsGroupedByUserAreStoredByMonthAndReadBackInSourceOrder) {
   const std::vector<uint32_t> tail(layout.order.begin() + 3, layout.order.end());
   EXPECT_EQ(ReadBack(users, tail, 3), (std::vector<uint32_t>{1, 2, 4, 5, 7}));
   // One month of a unit is in source order already: nothing to move.
-  EXPECT_TRUE(
-      store::RegroupSlices(3, 3, [&](size_t row) { return users[layout.order[row]]; }).empty());
+  const std::vector<uint32_t> january = {users[layout.order[0]], users[layout.order[1]],
+                                         users[layout.order[2]]};
+  EXPECT_TRUE(store::RegroupSlices(january, 3).empty());
 }
 
 TEST(RowLayoutTest, TwoLoadsGroupedByUserAreTwoUnits) {

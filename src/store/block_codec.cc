@@ -1,6 +1,7 @@
 #include "store/block_codec.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <numeric>
 
@@ -198,27 +199,32 @@ Status BlockReader::DecodeDeltaPlanes(const Entry& entry, std::vector<int64_t>& 
   uint64_t factor = 0;
   if (!codec::GetVarint(bytes, pos, factor) || factor == 0 || factor > uint64_t{INT64_MAX})
     return Malformed(entry.name, "no valid common factor");
-  std::vector<uint64_t> coded(rows_, 0);
-  std::vector<uint32_t> pending(rows_);  // rows whose varint goes on into the next plane
-  std::iota(pending.begin(), pending.end(), 0u);
-  for (unsigned shift = 0; !pending.empty(); shift += 7) {
-    if (bytes.size() - pos < pending.size()) return Malformed(entry.name, "values end early");
-    size_t kept = 0;
-    for (const uint32_t row : pending) {
-      const auto byte = static_cast<uint8_t>(bytes[pos++]);
-      coded[row] |= static_cast<uint64_t>(byte & 0x7F) << shift;
-      if (byte & 0x80) pending[kept++] = row;
-    }
-    pending.resize(kept);
-    if (kept > 0 && shift + 7 >= 64) return Malformed(entry.name, "a value longer than 64 bits");
+  // Plane k holds a byte for every continuation bit of plane k - 1 (plane 0: one per row), so
+  // the planes' bounds come from counting; then one pass reads each row's bytes from them.
+  std::array<size_t, 10> cursor{};
+  size_t planes = 0;
+  for (size_t length = rows_; length > 0;) {
+    if (planes == cursor.size()) return Malformed(entry.name, "a value longer than 64 bits");
+    if (bytes.size() - pos < length) return Malformed(entry.name, "values end early");
+    cursor[planes++] = pos;
+    size_t continuing = 0;
+    for (size_t at = pos; at < pos + length; ++at)
+      continuing += static_cast<uint8_t>(bytes[at]) >> 7;
+    pos += length;
+    length = continuing;
   }
   if (pos != bytes.size()) return Malformed(entry.name, "bytes left over");
   values.resize(rows_);
   int64_t previous = 0;
   for (uint32_t row = 0; row < rows_; ++row) {
+    uint64_t coded = 0;
+    for (size_t plane = 0;; ++plane) {  // the counts above keep every cursor inside its plane
+      const auto byte = static_cast<uint8_t>(bytes[cursor[plane]++]);
+      coded |= static_cast<uint64_t>(byte & 0x7F) << (7 * plane);
+      if (!(byte & 0x80)) break;
+    }
     // Wrapping multiplication: a damaged factor gives wrong values, never undefined behaviour.
-    const auto delta =
-        static_cast<int64_t>(static_cast<uint64_t>(codec::Unzigzag(coded[row])) * factor);
+    const auto delta = static_cast<int64_t>(static_cast<uint64_t>(codec::Unzigzag(coded)) * factor);
     previous = codec::Sum(previous, delta);
     values[row] = previous;
   }
@@ -239,15 +245,16 @@ Status BlockReader::DecodeRuns(const Entry& entry, std::vector<int64_t>& values)
     if (!codec::GetVarint(bytes, pos, coded)) return Malformed(entry.name, "values end early");
     value = previous = codec::Sum(previous, codec::Unzigzag(coded));
   }
-  values.clear();
-  values.reserve(rows_);
+  values.resize(rows_);
+  size_t filled = 0;
   for (const int64_t value : run_values) {
     uint64_t extra = 0;
     if (!codec::GetVarint(bytes, pos, extra)) return Malformed(entry.name, "run lengths end early");
-    if (extra >= rows_ - values.size()) return Malformed(entry.name, "runs longer than the block");
-    values.insert(values.end(), extra + 1, value);
+    if (extra >= rows_ - filled) return Malformed(entry.name, "runs longer than the block");
+    std::fill_n(values.begin() + static_cast<ptrdiff_t>(filled), extra + 1, value);
+    filled += extra + 1;
   }
-  if (values.size() != rows_) return Malformed(entry.name, "runs shorter than the block");
+  if (filled != rows_) return Malformed(entry.name, "runs shorter than the block");
   if (pos != bytes.size()) return Malformed(entry.name, "bytes left over");
   return Status::Ok();
 }

@@ -43,13 +43,12 @@ std::vector<uint32_t> StableOrderBy(std::span<const uint32_t> keys, uint32_t key
   return order;
 }
 
-std::vector<RegroupSlice> RegroupSlices(size_t rows, uint32_t users,
-                                        const std::function<uint32_t(size_t)>& user_of) {
+std::vector<RegroupSlice> RegroupSlices(std::span<const uint32_t> row_users, uint32_t users) {
   std::vector<RegroupSlice> slices;
   std::vector<uint32_t> slice_users;
   bool sorted = true;
-  for (size_t row = 0; row < rows; ++row) {
-    const uint32_t user = std::min(user_of(row), users);
+  for (size_t row = 0; row < row_users.size(); ++row) {
+    const uint32_t user = std::min(row_users[row], users);
     if (!slice_users.empty() && user == slice_users.back()) {
       ++slices.back().rows;
       continue;

@@ -98,17 +98,17 @@ struct RegroupSlice {
   size_t begin = 0;
   size_t rows = 0;
 };
-/// The unit's slices in source order; empty when the rows are in source order already (one
-/// month of a unit, or a unit of one month).
-std::vector<RegroupSlice> RegroupSlices(size_t rows, uint32_t users,
-                                        const std::function<uint32_t(size_t)>& user_of);
+/// The slices of a unit whose rows have `row_users` in source order; empty when the rows are in
+/// source order already (one month of a unit, or a unit of one month).
+std::vector<RegroupSlice> RegroupSlices(std::span<const uint32_t> row_users, uint32_t users);
 
 /// Gives decoded `blocks`' regroup units (runs of blocks of the same unit) back their source
-/// order: a stable sort of each run's rows by user_of(row) (codes at or above `users`, such as
-/// kNullCode, sort last), done as copies of whole slices. `columns` hold the blocks' rows.
-template <typename Columns, typename ForEach, typename UserOf>
+/// order: a stable sort of each run's rows by their user, `row_users` (codes at or above
+/// `users`, such as kNullCode, sort last), done as copies of whole slices. `columns` hold the
+/// blocks' rows; `row_users` may be one of them (a unit's sort moves only the unit's rows).
+template <typename Columns, typename ForEach>
 void RegroupRows(Columns& columns, ForEach for_each, std::span<const StoredBlock> blocks,
-                 uint32_t users, UserOf user_of) {
+                 uint32_t users, std::span<const uint32_t> row_users) {
   size_t offset = 0;
   for (size_t block = 0; block < blocks.size();) {
     const std::optional<int64_t> unit = blocks[block].regroup_unit;
@@ -119,8 +119,7 @@ void RegroupRows(Columns& columns, ForEach for_each, std::span<const StoredBlock
       offset += blocks[block++].rows;
       continue;
     }
-    const std::vector<RegroupSlice> slices =
-        RegroupSlices(rows, users, [&](size_t row) { return user_of(offset + row); });
+    const std::vector<RegroupSlice> slices = RegroupSlices(row_users.subspan(offset, rows), users);
     if (!slices.empty()) {
       std::vector<std::function<void()>> moves;
       for_each(columns, [&](std::string_view, auto& column, auto) {

@@ -148,8 +148,7 @@ Result<Dataset> LoadUsage(TableStore& store, const std::string& path, DataKind k
   GROWTHLENS_RETURN_IF_ERROR(
       DecodeBlocks<UsageColumns>(*blocks, tables.rows, log.usage, kUsageRowColumns, &kEventTime));
   if (source_order)
-    RegroupRows(log.usage, kUsageRowColumns, *blocks, log.users.size(),
-                [&log](size_t row) { return log.usage.user[row]; });
+    RegroupRows(log.usage, kUsageRowColumns, *blocks, log.users.size(), log.usage.user);
   if (!range.All()) {
     std::vector<uint8_t> keep(log.rows());
     for (size_t row = 0; row < keep.size(); ++row) keep[row] = range.Contains(log.usage.day[row]);
@@ -198,9 +197,11 @@ Result<Dataset> LoadTransactions(TableStore& store, const std::string& path, con
   GROWTHLENS_RETURN_IF_ERROR(DecodeBlocks<TransactionColumns>(
       *blocks, tables::kTransactionRows, log.transactions, kTransactionRowColumns));
   GROWTHLENS_RETURN_IF_ERROR(ValidateCodes(path, log));
-  if (source_order)
-    RegroupRows(log.transactions, kTransactionRowColumns, *blocks, log.users.size(),
-                [&log](size_t row) { return UserOfRow(log, row); });
+  if (source_order) {
+    std::vector<uint32_t> customers(log.rows());
+    for (size_t row = 0; row < log.rows(); ++row) customers[row] = UserOfRow(log, row);
+    RegroupRows(log.transactions, kTransactionRowColumns, *blocks, log.users.size(), customers);
+  }
   if (!range.All()) {
     std::vector<uint8_t> keep(log.rows());
     for (size_t row = 0; row < keep.size(); ++row) keep[row] = range.Contains(DayOfRow(log, row));
