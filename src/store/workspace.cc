@@ -115,6 +115,10 @@ Status ValidateCodes(const std::string& path, const TransactionLog& log) {
   return Status::Ok();
 }
 
+void FreePayloads(std::vector<StoredBlock>& blocks) {
+  for (StoredBlock& block : blocks) std::string().swap(block.payload);
+}
+
 /// A usage log or an event log (`kind`), both held in a UsageLog.
 Result<Dataset> LoadUsage(TableStore& store, const std::string& path, DataKind kind,
                           const DayRange& range, bool source_order, LoadStats& stats) {
@@ -147,6 +151,7 @@ Result<Dataset> LoadUsage(TableStore& store, const std::string& path, DataKind k
   stats.blocks_read = blocks->size();
   GROWTHLENS_RETURN_IF_ERROR(
       DecodeBlocks<UsageColumns>(*blocks, tables.rows, log.usage, kUsageRowColumns, &kEventTime));
+  FreePayloads(*blocks);  // before the regroup's copies: the peak of a large load
   if (source_order)
     RegroupRows(log.usage, kUsageRowColumns, *blocks, log.users.size(), log.usage.user);
   if (!range.All()) {
@@ -196,6 +201,7 @@ Result<Dataset> LoadTransactions(TableStore& store, const std::string& path, con
   stats.blocks_read = blocks->size();
   GROWTHLENS_RETURN_IF_ERROR(DecodeBlocks<TransactionColumns>(
       *blocks, tables::kTransactionRows, log.transactions, kTransactionRowColumns));
+  FreePayloads(*blocks);
   GROWTHLENS_RETURN_IF_ERROR(ValidateCodes(path, log));
   if (source_order) {
     std::vector<uint32_t> customers(log.rows());
