@@ -1,13 +1,17 @@
 // The workspace (issue 18) against the CSV it was made from: appending a CSV into a workspace
 // (rows/s), loading the data back from the workspace versus reading and cleaning the same CSV,
-// a one-month range, and the bytes on disk per row of the workspace, the CSV and its .gz.
+// a one-month range (blocks read of blocks stored), and the bytes on disk per row of the
+// workspace, the CSV and its .gz; for a usage log, a generated event log and Online Retail.
 //
 //   build/bench/workspace_benchmark --benchmark_counters_tabular=true
 //   GROWTHLENS_BENCH_WORKSPACE_USERS=1000000 build/bench/workspace_benchmark   # 45M rows
+//   GROWTHLENS_BENCH_WORKSPACE_EVENT_USERS=705000 build/bench/workspace_benchmark
+//     --benchmark_filter=Events                                                 # 45M events
 //
-// The usage log has 225,000 generated users (about 10M rows) unless the variable says otherwise;
-// it, its .gz and the workspaces are made once in the scratch directory and reused. Peak memory
-// is the process's: run one --benchmark_filter per process to see one step's.
+// The usage log has 225,000 generated users (about 10M rows), the event log 157,000 (about 10M
+// events) unless the variables say otherwise; they, their .gz and the workspaces are made once
+// in the scratch directory and reused. Peak memory is the process's: run one
+// --benchmark_filter per process to see one step's.
 
 #include <benchmark/benchmark.h>
 
@@ -21,25 +25,39 @@
 #include "prep/ingest.h"
 #include "store/file_checksum.h"
 #include "store/workspace.h"
+#include "synth/event_generator.h"
 #include "synth/usage_generator.h"
 
 namespace growthlens {
 namespace {
 
-int64_t UsageUsers() {
-  const char* configured = std::getenv("GROWTHLENS_BENCH_WORKSPACE_USERS");
-  return configured != nullptr ? std::atoll(configured) : 225'000;
+int64_t UsersFrom(const char* variable, int64_t fallback) {
+  const char* configured = std::getenv(variable);
+  return configured != nullptr ? std::atoll(configured) : fallback;
+}
+
+/// A generated log of `kind` (usage or events) for `users` users, made once.
+std::string GeneratedPath(DataKind kind, int64_t users) {
+  const std::string path = bench::ScratchDir() + "/" + std::string(DataKindName(kind)) + "_" +
+                           std::to_string(users) + ".csv";
+  if (!std::filesystem::exists(path)) {
+    synth::UsageGeneratorOptions options;
+    options.users = users;
+    auto sink = synth::OpenOutputSink(path);
+    if (!sink.ok()) std::abort();
+    const bool made = kind == DataKind::kEvents ? synth::GenerateEventLog(options, **sink).ok()
+                                                : synth::GenerateUsageLog(options, **sink).ok();
+    if (!made) std::abort();
+  }
+  return path;
 }
 
 std::string UsagePath() {
-  const std::string path = bench::ScratchDir() + "/usage_" + std::to_string(UsageUsers()) + ".csv";
-  if (!std::filesystem::exists(path)) {
-    synth::UsageGeneratorOptions options;
-    options.users = UsageUsers();
-    auto sink = synth::OpenOutputSink(path);
-    if (!sink.ok() || !synth::GenerateUsageLog(options, **sink).ok()) std::abort();
-  }
-  return path;
+  return GeneratedPath(DataKind::kUsage, UsersFrom("GROWTHLENS_BENCH_WORKSPACE_USERS", 225'000));
+}
+std::string EventsPath() {
+  return GeneratedPath(DataKind::kEvents,
+                       UsersFrom("GROWTHLENS_BENCH_WORKSPACE_EVENT_USERS", 157'000));
 }
 
 uint64_t GzipBytes(const std::string& csv) {
@@ -108,10 +126,12 @@ void LoadFromWorkspace(benchmark::State& state, const std::string& csv, DataKind
                        store::DayRange range) {
   const std::string path = WorkspaceFor(csv);
   size_t rows = 0;
+  store::LoadStats stats;
   for (auto _ : state) {
     Result<store::Workspace> workspace = store::Workspace::Open(path, store::OpenMode::kExisting);
     if (!workspace.ok()) std::abort();
-    Result<Dataset> data = workspace->Load(kind, range);
+    stats = {};
+    Result<Dataset> data = workspace->Load(kind, range, &stats);
     if (!data.ok()) {
       state.SkipWithError(data.status().message().c_str());
       return;
@@ -122,6 +142,8 @@ void LoadFromWorkspace(benchmark::State& state, const std::string& csv, DataKind
     state.ResumeTiming();
   }
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(rows));
+  state.counters["blocks_read"] = static_cast<double>(stats.blocks_read);
+  state.counters["blocks_stored"] = static_cast<double>(stats.blocks_stored);
   SizeCounters(state, csv, rows);
 }
 
@@ -140,19 +162,38 @@ void ReadCsv(benchmark::State& state, const std::string& csv) {
   state.counters["peak_rss_mb"] = static_cast<double>(bench::PeakRssBytes()) / 1e6;
 }
 
-void BM_UsageIngestCsvIntoWorkspace(benchmark::State& state) {
-  IngestCsvIntoWorkspace(state, UsagePath());
-}
-void BM_UsageLoadFromWorkspace(benchmark::State& state) {
-  LoadFromWorkspace(state, UsagePath(), DataKind::kUsage, {});
-}
-void BM_UsageLoadOneMonthFromWorkspace(benchmark::State& state) {
-  LoadFromWorkspace(state, UsagePath(), DataKind::kUsage,
-                    {DaysFromCivil(2025, 6, 1), DaysFromCivil(2025, 6, 30)});
-}
-void BM_UsageReadCsv(benchmark::State& state) {
-  ReadCsv(state, UsagePath());
-}
+// A generated log's four cases: append, load, load one month (June), read the CSV.
+#define GROWTHLENS_GENERATED_LOG_BENCHMARKS(Log, path, kind)                    \
+  void BM_##Log##IngestCsvIntoWorkspace(benchmark::State& state) {              \
+    IngestCsvIntoWorkspace(state, path());                                      \
+  }                                                                             \
+  void BM_##Log##LoadFromWorkspace(benchmark::State& state) {                   \
+    LoadFromWorkspace(state, path(), kind, {});                                 \
+  }                                                                             \
+  void BM_##Log##LoadOneMonthFromWorkspace(benchmark::State& state) {           \
+    LoadFromWorkspace(state, path(), kind,                                      \
+                      {DaysFromCivil(2025, 6, 1), DaysFromCivil(2025, 6, 30)}); \
+  }                                                                             \
+  void BM_##Log##ReadCsv(benchmark::State& state) {                             \
+    ReadCsv(state, path());                                                     \
+  }                                                                             \
+  BENCHMARK(BM_##Log##IngestCsvIntoWorkspace)                                   \
+      ->Unit(benchmark::kMillisecond)                                           \
+      ->UseRealTime()                                                           \
+      ->Iterations(3);                                                          \
+  BENCHMARK(BM_##Log##LoadFromWorkspace)                                        \
+      ->Unit(benchmark::kMillisecond)                                           \
+      ->UseRealTime()                                                           \
+      ->MinTime(3.0);                                                           \
+  BENCHMARK(BM_##Log##LoadOneMonthFromWorkspace)                                \
+      ->Unit(benchmark::kMillisecond)                                           \
+      ->UseRealTime()                                                           \
+      ->MinTime(3.0);                                                           \
+  BENCHMARK(BM_##Log##ReadCsv)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0)
+
+GROWTHLENS_GENERATED_LOG_BENCHMARKS(Usage, UsagePath, DataKind::kUsage);
+GROWTHLENS_GENERATED_LOG_BENCHMARKS(Events, EventsPath, DataKind::kEvents);
+
 void BM_RetailIngestCsvIntoWorkspace(benchmark::State& state) {
   IngestCsvIntoWorkspace(state, bench::OnlineRetailPath());
 }
@@ -163,16 +204,6 @@ void BM_RetailReadCsv(benchmark::State& state) {
   ReadCsv(state, bench::OnlineRetailPath());
 }
 
-BENCHMARK(BM_UsageIngestCsvIntoWorkspace)
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime()
-    ->Iterations(3);
-BENCHMARK(BM_UsageLoadFromWorkspace)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
-BENCHMARK(BM_UsageLoadOneMonthFromWorkspace)
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime()
-    ->MinTime(3.0);
-BENCHMARK(BM_UsageReadCsv)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
 BENCHMARK(BM_RetailIngestCsvIntoWorkspace)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()

@@ -73,8 +73,8 @@ target_link_libraries(growthlens_synth PUBLIC growthlens_core PRIVATE ZLIB::ZLIB
 # The workspace (issue 18): SQLite for transactions and one-file durability, zstd for the
 # column blocks; both private, so no public header includes sqlite3.h or zstd.h.
 growthlens_layer(store FILES
-  block_codec dataset_merge event_inbox file_checksum schema sqlite_db saved_items stored_table
-  user_erasure workspace)
+  block_codec dataset_merge event_inbox file_checksum row_layout schema sqlite_db saved_items
+  stored_table user_erasure workspace)
 target_link_libraries(growthlens_store PUBLIC growthlens_core
                                        PRIVATE SQLite::SQLite3 PkgConfig::ZSTD)
 target_compile_definitions(growthlens_store PRIVATE

@@ -1,8 +1,8 @@
 // A workspace block (src/store/block_codec.h), as a damaged or hostile workspace file would hand
 // it over: the first byte picks the compressed form (what the file stores) or the decompressed
 // one (so that the fuzzer reaches the column parser without building zstd frames). Every column
-// is read as every type; an integer column that decodes is written again and must decode to the
-// same values.
+// is read as every type; an integer column that decodes is written again, as varints and as delta
+// planes, and must decode to the same values.
 
 #include <cstddef>
 #include <cstdint>
@@ -32,13 +32,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)reader->Doubles(name, doubles.data());
     (void)reader->Strings(name, strings);
     if (!reader->Integers(name, wide.data()).ok()) continue;
-    store::BlockWriter writer(rows);
-    writer.Integers(name, std::span<const int64_t>(wide));
-    Result<std::string> payload = writer.Compress(1);
-    if (!payload.ok()) std::abort();
-    Result<store::BlockReader> again = store::BlockReader::Open(*payload, "again");
-    std::vector<int64_t> back(rows);
-    if (!again.ok() || !again->Integers(name, back.data()).ok() || back != wide) std::abort();
+    for (const bool planes : {false, true}) {
+      store::BlockWriter writer(rows);
+      if (planes)
+        writer.DeltaPlanes(name, std::span<const int64_t>(wide));
+      else
+        writer.Integers(name, std::span<const int64_t>(wide));
+      Result<std::string> payload = writer.Compress(1);
+      if (!payload.ok()) std::abort();
+      Result<store::BlockReader> again = store::BlockReader::Open(*payload, "again");
+      std::vector<int64_t> back(rows);
+      if (!again.ok() || !again->Integers(name, back.data()).ok() || back != wide) std::abort();
+    }
   }
   return 0;
 }

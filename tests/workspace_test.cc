@@ -258,6 +258,66 @@ TEST_F(WorkspaceTest, ADateRangeReadsOnlyItsDays) {
   EXPECT_EQ(part.users.size(), all.users.size());  // codes keep their meaning
 }
 
+/// Blocks of `table` in `path` whose day span overlaps [first, last], or (`inside`) lies in it.
+int64_t BlocksOverlapping(const std::string& path, const std::string& table, Day first, Day last,
+                          bool inside) {
+  sqlite3* db = nullptr;
+  int64_t count = -1;
+  const std::string sql =
+      "SELECT count(*) FROM blocks WHERE table_name = '" + table + "' AND " +
+      (inside ? "min_day >= ? AND max_day <= ?" : "max_day >= ? AND min_day <= ?");
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_open(path.c_str(), &db) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK) {
+    sqlite3_bind_int(statement, 1, first);
+    sqlite3_bind_int(statement, 2, last);
+    if (sqlite3_step(statement) == SQLITE_ROW) count = sqlite3_column_int64(statement, 0);
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return count;
+}
+
+TEST_F(WorkspaceTest, AMonthOfALogGroupedByUserReadsOnlyThatMonthsBlocksInSourceOrder) {
+  // Rows grouped by user: every block of the load would span the year if stored as they come.
+  const std::string csv =
+      Generated(30'000, /*events=*/true);  // ~1.9M events, every month > a block
+  const CleanedData cleaned = testing::IngestOrDie(csv);
+  Workspace workspace = OpenOrDie("months.glw");
+  ASSERT_TRUE(workspace.Append(cleaned.dataset, RecordOf(csv, "e.csv")).ok());
+  const Day first = DaysFromCivil(2025, 6, 1), last = DaysFromCivil(2025, 6, 30);
+  store::LoadStats stats;
+  Result<Dataset> june = workspace.Load(DataKind::kEvents, {first, last}, &stats);
+  ASSERT_TRUE(june.ok()) << june.status().message();
+  const int64_t overlapping = BlocksOverlapping(PathOf("months.glw"), "events.rows", first, last,
+                                                /*inside=*/false);
+  EXPECT_GT(overlapping, 0);
+  EXPECT_EQ(overlapping, BlocksOverlapping(PathOf("months.glw"), "events.rows", first, last,
+                                           /*inside=*/true));  // June's blocks hold only June
+  EXPECT_EQ(stats.blocks_read, static_cast<uint64_t>(overlapping));
+  EXPECT_GE(stats.blocks_stored, 10 * stats.blocks_read);
+
+  // The month's rows in the CSV's order, as the whole load is.
+  UsageLog expected = *cleaned.dataset.As<UsageLog>();
+  UsageColumns& rows = expected.usage;
+  size_t kept = 0;
+  for (size_t row = 0; row < expected.rows(); ++row) {
+    if (rows.day[row] < first || rows.day[row] > last) continue;
+    rows.user[kept] = rows.user[row];
+    rows.day[kept] = rows.day[row];
+    rows.feature[kept] = rows.feature[row];
+    rows.ms_of_day[kept] = rows.ms_of_day[row];
+    ++kept;
+  }
+  rows.user.resize(kept);
+  rows.day.resize(kept);
+  rows.feature.resize(kept);
+  rows.ms_of_day.resize(kept);
+  testing::ExpectSameDataset(Dataset(std::move(expected)), *june);
+  testing::ExpectSameDataset(cleaned.dataset, LoadOrDie(workspace, DataKind::kEvents));
+  ExpectHealthy(workspace);
+}
+
 TEST_F(WorkspaceTest, ErasingAUserLeavesNoTraceOfThem) {
   const std::string header(testing::kUsageHeader);
   const std::string csv = header +

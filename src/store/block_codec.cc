@@ -1,6 +1,9 @@
 #include "store/block_codec.h"
 
+#include <algorithm>
+#include <array>
 #include <cstring>
+#include <numeric>
 
 #include <fmt/format.h>
 #include <zstd.h>
@@ -12,6 +15,7 @@ namespace {
 constexpr char kMagic[4] = {'G', 'L', 'B', '1'};
 // A block holds at most a few million rows of a few columns: anything claiming more is damage.
 constexpr uint64_t kMaxRawBytes = uint64_t{1} << 31;
+constexpr uint64_t kMaxRowsOfRuns = uint64_t{1} << 20;  // blocks hold 131,072 rows
 
 void PutFixed(std::string& out, uint64_t value, int bytes) {
   for (int byte = 0; byte < bytes; ++byte) out.push_back(static_cast<char>(value >> (8 * byte)));
@@ -47,6 +51,37 @@ void BlockWriter::EndColumn(size_t start) {
   uint64_t length = raw_.size() - start - 8;
   for (int byte = 0; byte < 8; ++byte, length >>= 8)
     raw_[start + static_cast<size_t>(byte)] = static_cast<char>(length & 0xFF);
+}
+
+void BlockWriter::DeltaPlanes(std::string_view name, std::span<const int64_t> values) {
+  std::vector<int64_t> deltas(values.size());
+  uint64_t factor = 0;  // gcd of the differences' magnitudes; 0 while all are 0
+  int64_t previous = 0;
+  for (size_t row = 0; row < values.size(); ++row) {
+    deltas[row] = codec::Difference(values[row], previous);
+    previous = values[row];
+    const auto magnitude = static_cast<uint64_t>(deltas[row]);
+    factor = std::gcd(factor, deltas[row] < 0 ? 0 - magnitude : magnitude);
+  }
+  if (factor == 0 || factor > uint64_t{INT64_MAX}) factor = 1;  // INT64_MIN alone: keep it whole
+  const size_t start = BeginColumn(name, ColumnCoding::kDeltaPlanes);
+  codec::PutVarint(raw_, factor);
+  // Plane k holds byte k of every varint that has one, in row order: the continuation bit of
+  // a row's byte in plane k says whether it has a byte in plane k + 1.
+  std::vector<uint64_t> coded(values.size());
+  for (size_t row = 0; row < values.size(); ++row)
+    coded[row] = codec::Zigzag(deltas[row] / static_cast<int64_t>(factor));
+  for (unsigned shift = 0; shift < 64; shift += 7) {
+    bool more = false;
+    for (const uint64_t value : coded) {
+      if (shift > 0 && (value >> shift) == 0) continue;
+      const bool continues = (value >> shift) >= 0x80 && shift + 7 < 64;
+      raw_.push_back(static_cast<char>(((value >> shift) & 0x7F) | (continues ? 0x80 : 0)));
+      more = more || continues;
+    }
+    if (!more) break;
+  }
+  EndColumn(start);
 }
 
 void BlockWriter::Doubles(std::string_view name, std::span<const double> values) {
@@ -110,9 +145,9 @@ Result<BlockReader> BlockReader::Parse(std::string raw_bytes, std::string what) 
   uint64_t rows = 0, columns = 0;
   GetFixed(raw, pos, 4, rows);
   GetFixed(raw, pos, 4, columns);
-  // Every row takes at least a byte in each column: a larger count is damage, and bounds what a
-  // reader allocates for the block.
-  if (rows > raw.size()) return damaged("more rows than bytes");
+  // A row takes at least a byte in each column but runs (a few bytes for a long run): a block
+  // has at most a million rows or one a byte, which bounds what a reader allocates for it.
+  if (rows > std::max<uint64_t>(raw.size(), kMaxRowsOfRuns)) return damaged("more rows than bytes");
   reader.rows_ = static_cast<uint32_t>(rows);
   const std::string_view view(raw);
   for (uint64_t column = 0; column < columns; ++column) {
@@ -123,7 +158,7 @@ Result<BlockReader> BlockReader::Parse(std::string raw_bytes, std::string what) 
     entry.name = view.substr(pos, name_size);
     pos += name_size;
     const auto coding = static_cast<uint8_t>(view[pos++]);
-    if (coding > static_cast<uint8_t>(ColumnCoding::kStrings))
+    if (coding > static_cast<uint8_t>(ColumnCoding::kRuns))
       return damaged(fmt::format("column '{}' has unknown coding {}", entry.name, coding));
     entry.coding = static_cast<ColumnCoding>(coding);
     uint64_t length = 0;
@@ -156,6 +191,72 @@ Status BlockReader::Missing(std::string_view name) const {
 Status BlockReader::Malformed(std::string_view name, std::string_view problem) const {
   return Status(ErrorCode::kDataError,
                 fmt::format("{} is damaged: column '{}': {}", what_, name, problem));
+}
+
+Status BlockReader::DecodeDeltaPlanes(const Entry& entry, std::vector<int64_t>& values) const {
+  const std::string_view bytes = entry.bytes;
+  size_t pos = 0;
+  uint64_t factor = 0;
+  if (!codec::GetVarint(bytes, pos, factor) || factor == 0 || factor > uint64_t{INT64_MAX})
+    return Malformed(entry.name, "no valid common factor");
+  // Plane k holds a byte for every continuation bit of plane k - 1 (plane 0: one per row), so
+  // the planes' bounds come from counting; then one pass reads each row's bytes from them.
+  std::array<size_t, 10> cursor{};
+  size_t planes = 0;
+  for (size_t length = rows_; length > 0;) {
+    if (planes == cursor.size()) return Malformed(entry.name, "a value longer than 64 bits");
+    if (bytes.size() - pos < length) return Malformed(entry.name, "values end early");
+    cursor[planes++] = pos;
+    size_t continuing = 0;
+    for (size_t at = pos; at < pos + length; ++at)
+      continuing += static_cast<uint8_t>(bytes[at]) >> 7;
+    pos += length;
+    length = continuing;
+  }
+  if (pos != bytes.size()) return Malformed(entry.name, "bytes left over");
+  values.resize(rows_);
+  int64_t previous = 0;
+  for (uint32_t row = 0; row < rows_; ++row) {
+    uint64_t coded = 0;
+    for (size_t plane = 0;; ++plane) {  // the counts above keep every cursor inside its plane
+      const auto byte = static_cast<uint8_t>(bytes[cursor[plane]++]);
+      coded |= static_cast<uint64_t>(byte & 0x7F) << (7 * plane);
+      if (!(byte & 0x80)) break;
+    }
+    // Wrapping multiplication: a damaged factor gives wrong values, never undefined behaviour.
+    const auto delta = static_cast<int64_t>(static_cast<uint64_t>(codec::Unzigzag(coded)) * factor);
+    previous = codec::Sum(previous, delta);
+    values[row] = previous;
+  }
+  return Status::Ok();
+}
+
+Status BlockReader::DecodeRuns(const Entry& entry, std::vector<int64_t>& values) const {
+  const std::string_view bytes = entry.bytes;
+  size_t pos = 0;
+  uint64_t runs = 0;
+  // Every run takes at least two bytes and a row: more is damage, and bounds the allocation.
+  if (!codec::GetVarint(bytes, pos, runs) || runs > rows_ || runs * 2 > bytes.size())
+    return Malformed(entry.name, "a run count that does not fit the block");
+  std::vector<int64_t> run_values(runs);
+  int64_t previous = 0;
+  for (int64_t& value : run_values) {
+    uint64_t coded = 0;
+    if (!codec::GetVarint(bytes, pos, coded)) return Malformed(entry.name, "values end early");
+    value = previous = codec::Sum(previous, codec::Unzigzag(coded));
+  }
+  values.resize(rows_);
+  size_t filled = 0;
+  for (const int64_t value : run_values) {
+    uint64_t extra = 0;
+    if (!codec::GetVarint(bytes, pos, extra)) return Malformed(entry.name, "run lengths end early");
+    if (extra >= rows_ - filled) return Malformed(entry.name, "runs longer than the block");
+    std::fill_n(values.begin() + static_cast<ptrdiff_t>(filled), extra + 1, value);
+    filled += extra + 1;
+  }
+  if (filled != rows_) return Malformed(entry.name, "runs shorter than the block");
+  if (pos != bytes.size()) return Malformed(entry.name, "bytes left over");
+  return Status::Ok();
 }
 
 Status BlockReader::Doubles(std::string_view name, double* out) const {

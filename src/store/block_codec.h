@@ -2,8 +2,13 @@
 // One block of a stored table: a few named, typed columns of the same row count, each coded as
 // suits it (integers as LEB128 varints of their zigzagged values or of the zigzagged differences
 // between neighbours, whichever is shorter; doubles as their 8 bytes; strings as lengths and
-// bytes), the whole then compressed with zstd. Columns are found by name, so a block written
-// before a column existed still reads (the column is "absent" and its reader picks a default).
+// bytes), the whole then compressed with zstd. A column of timestamps can instead be written as
+// delta planes: the zigzagged differences, divided by their common factor (1000 for times to
+// the second), as varints whose first bytes come first, then their second bytes, and so on:
+// zstd then sees the noisy low bytes apart from the nearly constant high ones (event times to
+// the millisecond: 0.3 byte an event less than plain delta varints). Columns are found by name, so
+// a block written before a column existed still reads (the column is "absent" and its reader picks
+// a default).
 //
 //   BlockWriter writer(rows);
 //   writer.Integers("user", std::span(users));
@@ -14,6 +19,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -25,7 +31,16 @@
 
 namespace growthlens::store {
 
-enum class ColumnCoding : uint8_t { kVarint = 0, kDeltaVarint = 1, kFloat64 = 2, kStrings = 3 };
+// Stored in every column: add codings, never change one (blocks written before must read).
+enum class ColumnCoding : uint8_t {
+  kVarint = 0,
+  kDeltaVarint = 1,
+  kFloat64 = 2,
+  kStrings = 3,
+  kDeltaPlanes = 4,  // varint factor, then byte planes of zigzag((value - previous) / factor)
+  kRuns = 5,         // varint run count, then per run zigzag(value - previous run's value),
+                     // then per run its length - 1, all varints
+};
 
 namespace codec {
 
@@ -78,14 +93,24 @@ class BlockWriter {
   template <typename T>
   void Integers(std::string_view name, std::span<const T> values) {
     static_assert(std::is_integral_v<T>);
-    uint64_t plain = 0, delta = 0;
-    int64_t previous = 0;
-    for (const T value : values) {
-      const auto wide = static_cast<int64_t>(value);
-      plain += codec::VarintSize(codec::Zigzag(wide));
-      delta += codec::VarintSize(codec::Zigzag(codec::Difference(wide, previous)));
-      previous = wide;
+    uint64_t plain = 0, delta = 0, runs = 0, run_bytes = 0;
+    int64_t previous = 0, run_value = 0;
+    for (size_t row = 0; row < values.size();) {
+      const auto wide = static_cast<int64_t>(values[row]);
+      size_t end = row + 1;
+      while (end < values.size() && static_cast<int64_t>(values[end]) == wide) ++end;
+      const uint64_t length = end - row;
+      plain += codec::VarintSize(codec::Zigzag(wide)) * length;
+      delta += codec::VarintSize(codec::Zigzag(codec::Difference(wide, previous))) + length - 1;
+      ++runs;
+      run_bytes += codec::VarintSize(codec::Zigzag(codec::Difference(wide, run_value))) +
+                   codec::VarintSize(length - 1);
+      previous = run_value = wide;
+      row = end;
     }
+    run_bytes += codec::VarintSize(runs);
+    // Runs when they are shorter than both (a column of few long runs: users grouped by user).
+    if (run_bytes < plain && run_bytes < delta) return WriteRuns(name, values, runs);
     const bool use_delta = delta < plain;
     const size_t start =
         BeginColumn(name, use_delta ? ColumnCoding::kDeltaVarint : ColumnCoding::kVarint);
@@ -97,6 +122,27 @@ class BlockWriter {
     }
     EndColumn(start);
   }
+  template <typename T>
+  void WriteRuns(std::string_view name, std::span<const T> values, uint64_t runs) {
+    const size_t start = BeginColumn(name, ColumnCoding::kRuns);
+    codec::PutVarint(raw_, runs);
+    int64_t previous = 0;
+    for (size_t row = 0; row < values.size(); ++row)
+      if (row == 0 || values[row] != values[row - 1]) {
+        const auto wide = static_cast<int64_t>(values[row]);
+        codec::PutVarint(raw_, codec::Zigzag(codec::Difference(wide, previous)));
+        previous = wide;
+      }
+    for (size_t row = 0; row < values.size();) {
+      size_t end = row + 1;
+      while (end < values.size() && values[end] == values[row]) ++end;
+      codec::PutVarint(raw_, end - row - 1);
+      row = end;
+    }
+    EndColumn(start);
+  }
+  /// Integers as delta planes (see above): for timestamps, whose differences are wide.
+  void DeltaPlanes(std::string_view name, std::span<const int64_t> values);
   void Doubles(std::string_view name, std::span<const double> values);
   /// Strings [first, first + count) of `dictionary`.
   void Strings(std::string_view name, const StringDictionary& dictionary, uint32_t first,
@@ -124,6 +170,10 @@ class BlockReader {
 
   uint32_t rows() const { return rows_; }
   bool Has(std::string_view name) const { return Find(name) != nullptr; }
+  std::optional<ColumnCoding> CodingOf(std::string_view name) const {
+    const Entry* entry = Find(name);
+    return entry != nullptr ? std::optional(entry->coding) : std::nullopt;
+  }
 
   /// Decodes column `name` into out[0, rows()); an error when absent, malformed or out of T's
   /// range.
@@ -132,6 +182,17 @@ class BlockReader {
     static_assert(std::is_integral_v<T>);
     const Entry* entry = Find(name);
     if (entry == nullptr) return Missing(name);
+    if (entry->coding == ColumnCoding::kDeltaPlanes || entry->coding == ColumnCoding::kRuns) {
+      std::vector<int64_t> values;
+      GROWTHLENS_RETURN_IF_ERROR(entry->coding == ColumnCoding::kRuns
+                                     ? DecodeRuns(*entry, values)
+                                     : DecodeDeltaPlanes(*entry, values));
+      for (uint32_t row = 0; row < rows_; ++row) {
+        if (!FitsIn<T>(values[row])) return Malformed(name, "a value out of range");
+        out[row] = static_cast<T>(values[row]);
+      }
+      return Status::Ok();
+    }
     if (entry->coding != ColumnCoding::kVarint && entry->coding != ColumnCoding::kDeltaVarint)
       return Malformed(name, "not an integer column");
     const bool delta = entry->coding == ColumnCoding::kDeltaVarint;
@@ -167,6 +228,8 @@ class BlockReader {
       return value >= 0 && static_cast<uint64_t>(value) <= std::numeric_limits<T>::max();
   }
   const Entry* Find(std::string_view name) const;
+  Status DecodeDeltaPlanes(const Entry& entry, std::vector<int64_t>& values) const;
+  Status DecodeRuns(const Entry& entry, std::vector<int64_t>& values) const;
   Status Missing(std::string_view name) const;
   Status Malformed(std::string_view name, std::string_view problem) const;
 

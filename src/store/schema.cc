@@ -74,6 +74,14 @@ CREATE TABLE inbox_uuids (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 4 lets a load's rows be stored by period so a date range reads few blocks: the rows
+// blocks of such a run carry `regroup_unit` (the first row of the run), meaning "this run's rows
+// are stored by period, each period in source order; reading the run back sorts it stably by
+// user to give the source order". NULL: the rows are stored in source order, as before.
+constexpr const char* kAddRegroupUnit = R"sql(
+ALTER TABLE blocks ADD COLUMN regroup_unit INTEGER;
+)sql";
+
 Status SetVersion(Database& db, int version) {
   Result<Statement> update = db.Prepare("UPDATE workspace_schema SET version = ?, written_by = ?");
   if (!update.ok()) return update.status();
@@ -90,9 +98,13 @@ Status MigrateFrom2(Database& db) {
   return db.Exec(kCreateInbox);
 }
 
+Status MigrateFrom3(Database& db) {
+  return db.Exec(kAddRegroupUnit);
+}
+
 // Migrations from version N to N + 1, at index N - 1.
 using Migration = Status (*)(Database&);
-constexpr Migration kMigrations[] = {MigrateFrom1, MigrateFrom2};
+constexpr Migration kMigrations[] = {MigrateFrom1, MigrateFrom2, MigrateFrom3};
 static_assert(std::size(kMigrations) == static_cast<size_t>(kSchemaVersion - 1),
               "one migration per older version");
 
@@ -102,6 +114,7 @@ Status CreateSchema(Database& db) {
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateSchema));
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateSavedItems));
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateInbox));
+  GROWTHLENS_RETURN_IF_ERROR(db.Exec(kAddRegroupUnit));
   Result<Statement> insert =
       db.Prepare("INSERT INTO workspace_schema (version, written_by) VALUES (?, ?)");
   if (!insert.ok()) return insert.status();

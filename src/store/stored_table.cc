@@ -4,6 +4,25 @@
 
 namespace growthlens::store {
 
+namespace detail {
+
+bool IsJointPart(std::string_view name, const JointTime* joint) {
+  return joint != nullptr && (name == joint->day || name == joint->ms_of_day);
+}
+
+bool SplitTimes(std::span<const int64_t> times, Day* day, int32_t* ms_of_day) {
+  for (size_t row = 0; row < times.size(); ++row) {
+    const int64_t time = times[row];
+    const int64_t days = time / kMsPerDay - (time % kMsPerDay < 0 ? 1 : 0);  // floor
+    if (days < INT32_MIN || days > INT32_MAX) return false;
+    day[row] = static_cast<Day>(days);
+    ms_of_day[row] = static_cast<int32_t>(time - days * kMsPerDay);
+  }
+  return true;
+}
+
+}  // namespace detail
+
 Result<uint64_t> TableStore::RowCount(std::string_view table) {
   Result<Statement> query = db_.Prepare(
       "SELECT COALESCE(MAX(first_row + row_count), 0) FROM blocks WHERE table_name = ?");
@@ -14,9 +33,10 @@ Result<uint64_t> TableStore::RowCount(std::string_view table) {
   return static_cast<uint64_t>(query->Int(0));
 }
 
-Result<std::vector<StoredBlock>> TableStore::Blocks(std::string_view table, const DayRange* range) {
+Result<std::vector<StoredBlock>> TableStore::Blocks(std::string_view table, const DayRange* range,
+                                                    uint64_t* stored) {
   Result<Statement> query = db_.Prepare(
-      "SELECT id, first_row, row_count, min_day, max_day, payload FROM blocks "
+      "SELECT id, first_row, row_count, min_day, max_day, payload, regroup_unit FROM blocks "
       "WHERE table_name = ? ORDER BY first_row");
   if (!query.ok()) return query.status();
   GROWTHLENS_RETURN_IF_ERROR(query->BindText(1, table));
@@ -38,11 +58,13 @@ Result<std::vector<StoredBlock>> TableStore::Blocks(std::string_view table, cons
                       db_.path(), table, block.id, block.first_row, rows, expected_first));
     block.rows = static_cast<uint32_t>(rows);
     expected_first += block.rows;
+    if (stored != nullptr) ++*stored;
     if (!query->IsNull(3) && !query->IsNull(4))
       block.days = std::pair(static_cast<Day>(query->Int(3)), static_cast<Day>(query->Int(4)));
     if (range != nullptr && block.days && !range->Overlaps(block.days->first, block.days->second))
       continue;
     block.payload = std::string(query->Blob(5));
+    if (!query->IsNull(6)) block.regroup_unit = query->Int(6);
     blocks.push_back(std::move(block));
   }
   return blocks;
@@ -55,8 +77,9 @@ Status TableStore::DeleteTable(std::string_view table) {
   return erase->Run();
 }
 
-Status TableStore::WriteBlocks(std::string_view table, std::optional<int64_t> load_id, size_t begin,
-                               size_t end, const BlockDays& days, const EncodeFn& encode) {
+Status TableStore::WriteBlocks(std::string_view table, std::optional<int64_t> load_id,
+                               std::optional<int64_t> regroup_unit, size_t begin, size_t end,
+                               const BlockDays& days, const EncodeFn& encode) {
   if (end <= begin) return Status::Ok();
   Result<uint64_t> stored = RowCount(table);
   if (!stored.ok()) return stored.status();
@@ -67,8 +90,8 @@ Status TableStore::WriteBlocks(std::string_view table, std::optional<int64_t> lo
     payloads[block] = encode(from, std::min(end, from + kBlockRows));
   });
   Result<Statement> insert = db_.Prepare(
-      "INSERT INTO blocks (load_id, table_name, first_row, row_count, min_day, max_day, payload) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?)");
+      "INSERT INTO blocks (load_id, table_name, first_row, row_count, min_day, max_day, payload, "
+      "regroup_unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   if (!insert.ok()) return insert.status();
   uint64_t first_row = *stored;
   for (size_t block = 0; block < count; ++block) {
@@ -85,6 +108,8 @@ Status TableStore::WriteBlocks(std::string_view table, std::optional<int64_t> lo
       GROWTHLENS_RETURN_IF_ERROR(insert->BindInt(6, high));
     }
     GROWTHLENS_RETURN_IF_ERROR(insert->BindBlob(7, *payloads[block]));
+    GROWTHLENS_RETURN_IF_ERROR(regroup_unit ? insert->BindInt(8, *regroup_unit)
+                                            : insert->BindNull(8));
     GROWTHLENS_RETURN_IF_ERROR(insert->Run());
     first_row += to - from;
     payloads[block] = Status(ErrorCode::kInternal, "written");  // frees the bytes
@@ -94,7 +119,7 @@ Status TableStore::WriteBlocks(std::string_view table, std::optional<int64_t> lo
 
 Status TableStore::WriteDictionary(std::string_view table, std::optional<int64_t> load_id,
                                    const StringDictionary& dictionary, uint32_t first) {
-  return WriteBlocks(table, load_id, first, dictionary.size(), nullptr,
+  return WriteBlocks(table, load_id, std::nullopt, first, dictionary.size(), nullptr,
                      [&](size_t from, size_t to) -> Result<std::string> {
                        BlockWriter writer(static_cast<uint32_t>(to - from));
                        writer.Strings("text", dictionary, static_cast<uint32_t>(from),

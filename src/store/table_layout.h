@@ -11,6 +11,7 @@
 #include "core/date.h"
 #include "core/transaction_log.h"
 #include "core/usage_log.h"
+#include "store/stored_table.h"
 
 namespace growthlens::store {
 
@@ -70,6 +71,10 @@ void ForEachUsageRowColumn(Columns& columns, Fn&& fn) {
   fn("events", columns.events, int32_t{1});        // absent in event logs without counts
   fn("ms_of_day", columns.ms_of_day, int32_t{0});  // absent in usage logs
 }
+
+/// Event rows store day and ms_of_day as one column "time" (ms since 1970, delta planes): 0.35 byte
+/// an event less. Blocks written before have the two columns, and still read.
+inline constexpr JointTime kEventTime{"time", "day", "ms_of_day"};
 
 template <typename Columns, typename Fn>
 void ForEachSignupColumn(Columns& columns, Fn&& fn) {

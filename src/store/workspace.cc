@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "store/dataset_merge.h"
+#include "store/row_layout.h"
 #include "store/schema.h"
 #include "store/sqlite_db.h"
 #include "store/table_layout.h"
@@ -25,8 +26,6 @@ constexpr auto kTransactionRowColumns = [](auto& columns, auto&& fn) {
 constexpr auto kOrderColumns = [](auto& columns, auto&& fn) { ForEachOrderColumn(columns, fn); };
 constexpr auto kItemColumns = [](auto& columns, auto&& fn) { ForEachItemColumn(columns, fn); };
 constexpr auto kPriceColumns = [](auto& columns, auto&& fn) { ForEachPriceColumn(columns, fn); };
-
-constexpr int32_t kMsPerDay = 86'400'000;
 
 constexpr DataKind kStoredKinds[] = {DataKind::kUsage, DataKind::kEvents, DataKind::kTransactions};
 
@@ -116,9 +115,13 @@ Status ValidateCodes(const std::string& path, const TransactionLog& log) {
   return Status::Ok();
 }
 
+void FreePayloads(std::vector<StoredBlock>& blocks) {
+  for (StoredBlock& block : blocks) std::string().swap(block.payload);
+}
+
 /// A usage log or an event log (`kind`), both held in a UsageLog.
 Result<Dataset> LoadUsage(TableStore& store, const std::string& path, DataKind kind,
-                          const DayRange& range) {
+                          const DayRange& range, bool source_order, LoadStats& stats) {
   const UsageTables tables = UsageTablesOf(kind);
   UsageLog log;
   log.grain = kind == DataKind::kEvents ? UsageGrain::kEvent : UsageGrain::kDay;
@@ -143,10 +146,14 @@ Result<Dataset> LoadUsage(TableStore& store, const std::string& path, DataKind k
   }
 
   Result<std::vector<StoredBlock>> blocks =
-      store.Blocks(tables.rows, range.All() ? nullptr : &range);
+      store.Blocks(tables.rows, range.All() ? nullptr : &range, &stats.blocks_stored);
   if (!blocks.ok()) return blocks.status();
+  stats.blocks_read = blocks->size();
   GROWTHLENS_RETURN_IF_ERROR(
-      DecodeBlocks<UsageColumns>(*blocks, tables.rows, log.usage, kUsageRowColumns));
+      DecodeBlocks<UsageColumns>(*blocks, tables.rows, log.usage, kUsageRowColumns, &kEventTime));
+  FreePayloads(*blocks);  // before the regroup's copies: the peak of a large load
+  if (source_order)
+    RegroupRows(log.usage, kUsageRowColumns, *blocks, log.users.size(), log.usage.user);
   if (!range.All()) {
     std::vector<uint8_t> keep(log.rows());
     for (size_t row = 0; row < keep.size(); ++row) keep[row] = range.Contains(log.usage.day[row]);
@@ -157,8 +164,8 @@ Result<Dataset> LoadUsage(TableStore& store, const std::string& path, DataKind k
   return Dataset(std::move(log));
 }
 
-Result<Dataset> LoadTransactions(TableStore& store, const std::string& path,
-                                 const DayRange& range) {
+Result<Dataset> LoadTransactions(TableStore& store, const std::string& path, const DayRange& range,
+                                 bool source_order, LoadStats& stats) {
   TransactionLog log;
   const std::pair<StringDictionary*, std::string_view> dictionaries[] = {
       {&log.users, tables::kTransactionUsers},
@@ -189,11 +196,18 @@ Result<Dataset> LoadTransactions(TableStore& store, const std::string& path,
       DecodeBlocks<ItemTable>(*item_blocks, tables::kTransactionItems, log.items, kItemColumns));
 
   Result<std::vector<StoredBlock>> blocks =
-      store.Blocks(tables::kTransactionRows, range.All() ? nullptr : &range);
+      store.Blocks(tables::kTransactionRows, range.All() ? nullptr : &range, &stats.blocks_stored);
   if (!blocks.ok()) return blocks.status();
+  stats.blocks_read = blocks->size();
   GROWTHLENS_RETURN_IF_ERROR(DecodeBlocks<TransactionColumns>(
       *blocks, tables::kTransactionRows, log.transactions, kTransactionRowColumns));
+  FreePayloads(*blocks);
   GROWTHLENS_RETURN_IF_ERROR(ValidateCodes(path, log));
+  if (source_order) {
+    std::vector<uint32_t> customers(log.rows());
+    for (size_t row = 0; row < log.rows(); ++row) customers[row] = UserOfRow(log, row);
+    RegroupRows(log.transactions, kTransactionRowColumns, *blocks, log.users.size(), customers);
+  }
   if (!range.All()) {
     std::vector<uint8_t> keep(log.rows());
     for (size_t row = 0; row < keep.size(); ++row) keep[row] = range.Contains(DayOfRow(log, row));
@@ -300,7 +314,7 @@ Result<AppendOutcome> Workspace::Append(const Dataset& data, const LoadRecord& r
     outcome.already_loaded = std::move(*previous);
     return outcome;
   }
-  Result<Dataset> stored = LoadLocked(data.kind(), DaysOf(data));
+  Result<Dataset> stored = LoadLocked(data.kind(), DaysOf(data), /*source_order=*/false);
   if (!stored.ok()) return stored.status();
 
   Result<Statement> insert = db_->Prepare(
@@ -342,7 +356,7 @@ Status Workspace::Write(const Dataset& data, std::optional<int64_t> load_id, Dat
         Result<UsageMerge> merge =
             MergeUsage(held != nullptr ? std::move(*held) : UsageLog{}, load);
         if (!merge.ok()) return merge.status();
-        const UsageLog& log = merge->log;
+        UsageLog& log = merge->log;
         const UsageTables tables = UsageTablesOf(load.kind());
         GROWTHLENS_RETURN_IF_ERROR(
             store.WriteDictionary(tables.users, load_id, log.users, merge->stored_users));
@@ -350,8 +364,11 @@ Status Workspace::Write(const Dataset& data, std::optional<int64_t> load_id, Dat
             store.WriteDictionary(tables.features, load_id, log.features, merge->stored_features));
         GROWTHLENS_RETURN_IF_ERROR(store.WriteRows(tables.signup, load_id, merge->signup,
                                                    kSignupColumns, 0, merge->signup.user.size()));
-        GROWTHLENS_RETURN_IF_ERROR(store.WriteRows(tables.rows, load_id, log.usage,
-                                                   kUsageRowColumns, 0, log.rows(), RowDays(log)));
+        const RowLayout layout = PlanRowLayout(log.usage.user, log.usage.day, kBlockRows);
+        PermuteRows(log.usage, kUsageRowColumns, layout.order);
+        GROWTHLENS_RETURN_IF_ERROR(WriteLayout(store, tables.rows, load_id, log.usage,
+                                               kUsageRowColumns, layout, RowDays(log),
+                                               &kEventTime));
         *duplicates = merge->duplicates;
         *added = log.rows();
         return Status::Ok();
@@ -361,7 +378,7 @@ Status Workspace::Write(const Dataset& data, std::optional<int64_t> load_id, Dat
         Result<TransactionMerge> merge =
             MergeTransactions(held != nullptr ? std::move(*held) : TransactionLog{}, load);
         if (!merge.ok()) return merge.status();
-        const TransactionLog& log = merge->log;
+        TransactionLog& log = merge->log;
         const std::pair<const StringDictionary*, std::pair<std::string_view, uint32_t>>
             dictionaries[] = {
                 {&log.users, {tables::kTransactionUsers, merge->stored_users}},
@@ -382,9 +399,17 @@ Status Workspace::Write(const Dataset& data, std::optional<int64_t> load_id, Dat
         GROWTHLENS_RETURN_IF_ERROR(store.WriteRows(tables::kTransactionItems, load_id, log.items,
                                                    kItemColumns, merge->stored_items,
                                                    log.items.size()));
-        GROWTHLENS_RETURN_IF_ERROR(store.WriteRows(tables::kTransactionRows, load_id,
-                                                   log.transactions, kTransactionRowColumns, 0,
-                                                   log.rows(), RowDays(log)));
+        std::vector<uint32_t> customers(log.rows());
+        std::vector<Day> days(log.rows());
+        for (size_t row = 0; row < log.rows(); ++row) {
+          customers[row] = UserOfRow(log, row);
+          days[row] = DayOfRow(log, row);
+        }
+        const RowLayout layout = PlanRowLayout(customers, days, kBlockRows);
+        PermuteRows(log.transactions, kTransactionRowColumns, layout.order);
+        GROWTHLENS_RETURN_IF_ERROR(WriteLayout(store, tables::kTransactionRows, load_id,
+                                               log.transactions, kTransactionRowColumns, layout,
+                                               RowDays(log)));
         *duplicates = merge->duplicates;
         *added = log.rows();
         return Status::Ok();
@@ -408,21 +433,24 @@ Result<std::vector<DataKind>> Workspace::Kinds() {
   return kinds;
 }
 
-Result<Dataset> Workspace::Load(DataKind kind, const DayRange& range) {
+Result<Dataset> Workspace::Load(DataKind kind, const DayRange& range, LoadStats* stats) {
   // One read transaction, so that a load appended meanwhile is seen whole or not at all.
   Result<Transaction> reading = Transaction::Begin(*db_, Transaction::kRead);
   if (!reading.ok()) return reading.status();
-  return LoadLocked(kind, range);
+  return LoadLocked(kind, range, /*source_order=*/true, stats);
 }
 
-Result<Dataset> Workspace::LoadLocked(DataKind kind, const DayRange& range) {
+Result<Dataset> Workspace::LoadLocked(DataKind kind, const DayRange& range, bool source_order,
+                                      LoadStats* stats) {
   TableStore store(*db_, level_);
+  LoadStats ignored;
+  LoadStats& counted = stats != nullptr ? *stats : ignored;
   switch (kind) {
     case DataKind::kUsage:
     case DataKind::kEvents:
-      return LoadUsage(store, path_, kind, range);
+      return LoadUsage(store, path_, kind, range, source_order, counted);
     case DataKind::kTransactions:
-      return LoadTransactions(store, path_, range);
+      return LoadTransactions(store, path_, range, source_order, counted);
   }
   return Status(ErrorCode::kInternal, "a kind of data the workspace does not store");
 }
@@ -493,7 +521,7 @@ Result<std::vector<std::string>> Workspace::Check() {
   Result<Transaction> reading = Transaction::Begin(*db_, Transaction::kRead);
   if (!reading.ok()) return reading.status();
   for (const DataKind kind : kStoredKinds) {
-    Result<Dataset> data = LoadLocked(kind, {});
+    Result<Dataset> data = LoadLocked(kind, {}, /*source_order=*/false);  // rows as in blocks
     if (!data.ok()) {
       problems.push_back(data.status().message());
       continue;

@@ -55,6 +55,12 @@ struct AppendOutcome {
   uint64_t rows_duplicate = 0;
 };
 
+/// What a load read: rows blocks of the kind's rows table.
+struct LoadStats {
+  uint64_t blocks_read = 0;
+  uint64_t blocks_stored = 0;
+};
+
 struct TableInfo {
   std::string name;
   uint64_t rows = 0;
@@ -97,8 +103,9 @@ class Workspace {
   /// The kinds that have rows stored (events also when only the inbox holds some).
   Result<std::vector<DataKind>> Kinds();
   /// The stored data of `kind`, or only its rows on days in `range` (dictionaries and side tables
-  /// stay whole, so codes mean the same in every range).
-  Result<Dataset> Load(DataKind kind, const DayRange& range = {});
+  /// stay whole, so codes mean the same in every range), rows in source order. `stats`, when
+  /// given, says how many rows blocks were read of how many.
+  Result<Dataset> Load(DataKind kind, const DayRange& range = {}, LoadStats* stats = nullptr);
 
   Result<WorkspaceInfo> Info();
   /// SQLite's integrity check and the workspace's own invariants: blocks that follow each other
@@ -127,7 +134,9 @@ class Workspace {
 
  private:
   Workspace(std::unique_ptr<Database> db, std::string path);
-  Result<Dataset> LoadLocked(DataKind kind, const DayRange& range);
+  /// `source_order` false: rows in block order, as stored (store/row_layout.h).
+  Result<Dataset> LoadLocked(DataKind kind, const DayRange& range, bool source_order = true,
+                             LoadStats* stats = nullptr);
   Status Write(const Dataset& data, std::optional<int64_t> load_id, Dataset* stored,
                uint64_t* duplicates, uint64_t* added);
 
