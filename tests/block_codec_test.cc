@@ -136,6 +136,21 @@ std::pair<store::ColumnCoding, std::vector<T>> RoundTrip(const std::vector<T>& v
   return {reader->CodingOf("v").value_or(store::ColumnCoding::kStrings), back};
 }
 
+TEST(BlockCodecTest, AFrameClaimingMoreThanItsBytesCouldHoldIsRefusedBeforeAllocating) {
+  // A zstd frame header (magic, single segment, 8-byte content size) claiming 1 GiB, then junk:
+  // without the plausibility bound the reader allocated the 1 GiB before finding the damage
+  // (the fuzzer's out-of-memory with 2 GiB).
+  std::string frame = {'\x28', '\xB5', '\x2F', '\xFD', '\xE0'};
+  const uint64_t claimed = uint64_t{1} << 30;
+  for (int byte = 0; byte < 8; ++byte) frame += static_cast<char>((claimed >> (8 * byte)) & 0xFF);
+  frame += std::string(200, 'x');
+  Result<store::BlockReader> reader = store::BlockReader::Open(frame, "block 9");
+  ASSERT_FALSE(reader.ok());
+  EXPECT_NE(reader.status().message().find("claims 1073741824 bytes of content from 213"),
+            std::string::npos)
+      << reader.status().message();
+}
+
 TEST(BlockCodecTest, ColumnsOfLongRunsAreStoredAsRunsAndRoundTrip) {
   std::vector<uint32_t> users;
   for (uint32_t user = 0; user < 300; ++user) users.insert(users.end(), 5 + user % 40, user * 3);

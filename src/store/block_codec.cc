@@ -15,7 +15,8 @@ namespace {
 constexpr char kMagic[4] = {'G', 'L', 'B', '1'};
 // A block holds at most a few million rows of a few columns: anything claiming more is damage.
 constexpr uint64_t kMaxRawBytes = uint64_t{1} << 31;
-constexpr uint64_t kMaxRowsOfRuns = uint64_t{1} << 20;  // blocks hold 131,072 rows
+constexpr uint64_t kPlausibleRawBytes = uint64_t{64} << 20;  // plus 64x the compressed size
+constexpr uint64_t kMaxRowsOfRuns = uint64_t{1} << 20;       // blocks hold 131,072 rows
 
 void PutFixed(std::string& out, uint64_t value, int bytes) {
   for (int byte = 0; byte < bytes; ++byte) out.push_back(static_cast<char>(value >> (8 * byte)));
@@ -123,7 +124,13 @@ Result<BlockReader> BlockReader::Open(std::string_view payload, std::string what
   const unsigned long long raw_size = ZSTD_getFrameContentSize(payload.data(), payload.size());
   if (raw_size == ZSTD_CONTENTSIZE_ERROR || raw_size == ZSTD_CONTENTSIZE_UNKNOWN)
     return damaged("not a zstd frame of known size");
-  if (raw_size > kMaxRawBytes) return damaged("claims more than 2 GiB");
+  // A block's columns compress well, but not without bound: a frame claiming far more than its
+  // bytes could hold is damaged, and is refused before its memory is taken (a fuzzer found 2 GiB
+  // claimed by a few hundred bytes).
+  const unsigned long long plausible = kPlausibleRawBytes + 64ULL * payload.size();
+  if (raw_size > kMaxRawBytes || raw_size > plausible)
+    return damaged(
+        fmt::format("claims {} bytes of content from {} compressed", raw_size, payload.size()));
   std::string raw(raw_size, '\0');
   const size_t got = ZSTD_decompress(raw.data(), raw.size(), payload.data(), payload.size());
   if (ZSTD_isError(got) || got != raw.size())
