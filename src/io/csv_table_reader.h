@@ -40,6 +40,7 @@ struct CsvSourceInfo {
   bool gzip = false;
   bool bom = false;
   char delimiter = ',';
+  bool json_lines = false;  // NDJSON (io/ndjson_reader.h), not CSV
   unsigned threads = 1;
 };
 
