@@ -16,7 +16,7 @@ namespace {
 
 // Strings as they are, numbers and booleans as written, null as "" (not set), arrays and
 // objects as their JSON text.
-void PropertyText(const nlohmann::json& value, std::string& out) {
+void PropertyText(const nlohmann::ordered_json& value, std::string& out) {
   out.clear();
   if (value.is_string())
     out = value.get_ref<const std::string&>();
@@ -61,7 +61,9 @@ void PropertyStager::Stage(uint32_t property, std::string_view value) {
 
 bool PropertyStager::SetJsonObject(std::string_view text) {
   if (text.empty()) return true;  // no properties on this row
-  const nlohmann::json object = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  // Ordered: properties keep the order their keys are written in.
+  const nlohmann::ordered_json object =
+      nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!object.is_object()) return false;
   for (const auto& [key, value] : object.items()) {
     PropertyText(value, scratch_);
