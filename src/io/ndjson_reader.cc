@@ -133,120 +133,273 @@ class NdjsonChunkParser {
       examples.push_back({line_, std::move(column), ExampleOf(line), std::move(message)});
   }
 
-  // --where: the key's value as text must equal the filter's.
-  bool PassesFilters(const Json& object, std::string_view line) {
-    for (const RowFilter& filter : mapping_.where) {
-      auto at = object.find(filter.name);
-      if (at == object.end())
-        for (auto it = object.begin(); it != object.end(); ++it)
-          if (NormalizeColumnName(it.key()) == NormalizeColumnName(filter.name)) {
-            at = it;
-            break;
-          }
-      if (at != object.end()) TextOf(*at, text_);
-      if (at != object.end() && text_ == filter.value) continue;
-      ++out_.filtered_out;
-      if (out_.filtered_examples.size() < max_examples_)
-        out_.filtered_examples.push_back({line_, filter.name,
-                                          ExampleOf(at == object.end() ? line : text_),
-                                          fmt::format("--where {}={}", filter.name, filter.value)});
-      return false;
+  /// A scalar as the line gave it: its text (a string's, or a number's as written) and kind.
+  struct Scalar {
+    enum Kind : uint8_t {
+      kAbsent,
+      kNull,
+      kBool,
+      kInteger,
+      kFloat,
+      kString,
+      kNested
+    } kind = kAbsent;
+    std::string text;
+    int64_t integer = 0;  // kInteger
+    double number = 0;    // kFloat
+  };
+  /// What one line holds, filled by the SAX pass (or the DOM pass for nested values).
+  struct LineFields {
+    Scalar user, time, event, count;
+    std::vector<Scalar> where;  // per --where filter: its key's value
+    bool bad_properties = false;
+    std::string bad_properties_key;
+  };
+
+  Scalar* RoleSlot(KeyUse use) {
+    switch (use) {
+      case KeyUse::kUser:
+        return &fields_.user;
+      case KeyUse::kTime:
+        return &fields_.time;
+      case KeyUse::kEvent:
+        return &fields_.event;
+      case KeyUse::kCount:
+        return &fields_.count;
+      default:
+        return nullptr;
     }
-    return true;
   }
 
-  std::optional<int64_t> MillisOf(const Json& time) {
-    if (time.is_number_float()) {
-      const double value = time.get<double>();
-      if (!std::isfinite(value) || std::fabs(value) > 1e15) return std::nullopt;
-      return static_cast<int64_t>(std::floor(value < kEpochMillisFrom ? value * 1000 : value));
+  // The top-level key's value goes to its role, the --where filters that name it, or the
+  // properties.
+  void TopLevel(const std::string& key, const Scalar& value) {
+    for (size_t filter = 0; filter < mapping_.where.size(); ++filter) {
+      const std::string& name = mapping_.where[filter].name;
+      if (key == name || NormalizeColumnName(key) == NormalizeColumnName(name))
+        fields_.where[filter] = value;
     }
-    TextOf(time, text_);
-    return dates_.ParseMillis(text_);
+    const KeyUse use = UseOf(key);
+    if (Scalar* slot = RoleSlot(use)) {
+      *slot = value;
+    } else if (use == KeyUse::kProperties) {
+      if (value.kind != Scalar::kNull) {
+        fields_.bad_properties = true;
+        fields_.bad_properties_key = key;
+      }
+    } else if (use == KeyUse::kProperty && value.kind != Scalar::kNull) {
+      properties_.Set(key, value.text);
+    }
+  }
+
+  /// nlohmann's SAX interface: flat objects (nearly every line) are read without building a
+  /// document; a nested value other than the properties object stops it (`nested`), and the
+  /// line is read again as a document.
+  class Sax {
+   public:
+    explicit Sax(NdjsonChunkParser& parser) : parser_(parser) {}
+    bool nested = false, not_object = false, syntax_error = false;
+
+    bool null() { return Put(Scalar{Scalar::kNull, {}, 0, 0}); }
+    bool boolean(bool value) { return Put(Scalar{Scalar::kBool, value ? "true" : "false", 0, 0}); }
+    bool number_integer(int64_t value) {
+      return Put(Scalar{Scalar::kInteger, std::to_string(value), value, 0});
+    }
+    bool number_unsigned(uint64_t value) {
+      Scalar scalar{Scalar::kString, std::to_string(value), 0, 0};
+      if (value <= static_cast<uint64_t>(INT64_MAX)) {
+        scalar.kind = Scalar::kInteger;
+        scalar.integer = static_cast<int64_t>(value);
+      }
+      return Put(std::move(scalar));
+    }
+    bool number_float(double value, const std::string& text) {
+      return Put(Scalar{Scalar::kFloat, text, 0, value});
+    }
+    bool string(std::string& value) { return Put(Scalar{Scalar::kString, std::move(value), 0, 0}); }
+    template <typename Binary>
+    bool binary(Binary&) {
+      return Nested();
+    }
+    bool start_object(size_t) {
+      if (depth_ == 0) {
+        depth_ = 1;
+        return true;
+      }
+      if (depth_ == 1 && parser_.UseOf(key_) == KeyUse::kProperties) {
+        depth_ = 2;
+        return true;
+      }
+      return Nested();
+    }
+    bool key(std::string& name) {
+      (depth_ == 1 ? key_ : property_key_) = std::move(name);
+      return true;
+    }
+    bool end_object() {
+      --depth_;
+      return true;
+    }
+    bool start_array(size_t) {
+      if (depth_ == 0) {
+        not_object = true;
+        return false;
+      }
+      return Nested();
+    }
+    bool end_array() { return true; }
+    bool parse_error(size_t, const std::string&, const nlohmann::detail::exception&) {
+      syntax_error = true;
+      return false;
+    }
+
+   private:
+    bool Nested() {
+      nested = true;
+      return false;
+    }
+    bool Put(Scalar value) {
+      if (depth_ == 0) {
+        not_object = true;
+        return false;
+      }
+      if (depth_ == 1)
+        parser_.TopLevel(key_, value);
+      else if (value.kind != Scalar::kNull)
+        parser_.properties_.Set(property_key_, value.text);
+      return true;
+    }
+
+    NdjsonChunkParser& parser_;
+    int depth_ = 0;
+    std::string key_, property_key_;
+  };
+
+  // The line as a document: for values nested deeper than the properties object, which keep
+  // their JSON text.
+  void ReadDocument(const Json& object) {
+    for (auto it = object.begin(); it != object.end(); ++it) {
+      const Json& value = it.value();
+      if (UseOf(it.key()) == KeyUse::kProperties && value.is_object()) {
+        for (auto property = value.begin(); property != value.end(); ++property) {
+          TextOf(property.value(), text_);
+          if (!property.value().is_null()) properties_.Set(property.key(), text_);
+        }
+        continue;
+      }
+      Scalar scalar;
+      TextOf(value, scalar.text);
+      scalar.kind = value.is_null()             ? Scalar::kNull
+                    : value.is_boolean()        ? Scalar::kBool
+                    : value.is_number_integer() ? Scalar::kInteger
+                    : value.is_number_float()   ? Scalar::kFloat
+                    : value.is_string()         ? Scalar::kString
+                                                : Scalar::kNested;
+      if (scalar.kind == Scalar::kInteger) scalar.integer = value.get<int64_t>();
+      if (scalar.kind == Scalar::kFloat) scalar.number = value.get<double>();
+      TopLevel(it.key(), scalar);
+    }
+  }
+
+  std::optional<int64_t> MillisOf(const Scalar& time) {
+    if (time.kind == Scalar::kFloat) {
+      if (!std::isfinite(time.number) || std::fabs(time.number) > 1e15) return std::nullopt;
+      return static_cast<int64_t>(
+          std::floor(time.number < kEpochMillisFrom ? time.number * 1000 : time.number));
+    }
+    if (time.kind != Scalar::kString && time.kind != Scalar::kInteger) return std::nullopt;
+    return dates_.ParseMillis(time.text);
   }
 
   void ParseLine(std::string_view line) {
-    const Json object = Json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (!object.is_object()) {
+    fields_ = LineFields();
+    fields_.where.resize(mapping_.where.size());
+    Sax sax(*this);
+    const bool parsed = Json::sax_parse(line, &sax, nlohmann::detail::input_format_t::json,
+                                        /*strict=*/true);
+    if (!parsed && sax.nested) {
+      properties_.Discard();
+      fields_ = LineFields();
+      fields_.where.resize(mapping_.where.size());
+      const Json object = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+      if (object.is_object()) {
+        ReadDocument(object);
+      } else {
+        sax.syntax_error = object.is_discarded();
+        sax.not_object = !sax.syntax_error;
+      }
+    }
+    if (sax.syntax_error || sax.not_object) {
       Reject(ParseIssue::kBadJson, "", line,
-             object.is_discarded()
+             sax.syntax_error
                  ? "expected one JSON object per line, such as {\"user_id\": \"u1\", \"event\": "
                    "\"login\", \"timestamp\": \"2025-03-01T12:00:00Z\"}"
                  : "expected a JSON object, found another JSON value");
       return;
     }
-    if (!mapping_.where.empty() && !PassesFilters(object, line)) return;
-    const Json *user = nullptr, *time = nullptr, *event = nullptr, *count = nullptr;
-    for (auto it = object.begin(); it != object.end(); ++it) {
-      const Json& value = it.value();
-      switch (UseOf(it.key())) {
-        case KeyUse::kUser:
-          user = user == nullptr ? &value : user;
-          break;
-        case KeyUse::kTime:
-          time = time == nullptr ? &value : time;
-          break;
-        case KeyUse::kEvent:
-          event = event == nullptr ? &value : event;
-          break;
-        case KeyUse::kCount:
-          count = count == nullptr ? &value : count;
-          break;
-        case KeyUse::kProperties:
-          if (!value.is_object() && !value.is_null()) {
-            Reject(ParseIssue::kBadJson, it.key(), line,
-                   "expected an object of property values, such as {\"plan\": \"pro\"}");
-            return;
-          }
-          for (auto property = value.begin(); value.is_object() && property != value.end();
-               ++property) {
-            TextOf(property.value(), text_);
-            properties_.Set(property.key(), text_);
-          }
-          break;
-        case KeyUse::kIgnored:
-          break;
-        case KeyUse::kProperty:
-          TextOf(value, text_);
-          properties_.Set(it.key(), text_);
-          break;
-      }
+    AddEvent(line);
+  }
+
+  // --where: the key's value as text must equal the filter's.
+  bool PassesFilters(std::string_view line) {
+    for (size_t filter_idx = 0; filter_idx < mapping_.where.size(); ++filter_idx) {
+      const RowFilter& filter = mapping_.where[filter_idx];
+      const Scalar& value = fields_.where[filter_idx];
+      if (value.kind != Scalar::kAbsent && value.text == filter.value) continue;
+      ++out_.filtered_out;
+      if (out_.filtered_examples.size() < max_examples_)
+        out_.filtered_examples.push_back(
+            {line_, filter.name, ExampleOf(value.kind == Scalar::kAbsent ? line : value.text),
+             fmt::format("--where {}={}", filter.name, filter.value)});
+      return false;
     }
-    if (time == nullptr || event == nullptr) {
+    return true;
+  }
+
+  void AddEvent(std::string_view line) {
+    if (!mapping_.where.empty() && !PassesFilters(line)) {
+      properties_.Discard();
+      return;
+    }
+    if (fields_.bad_properties) {
+      Reject(ParseIssue::kBadJson, fields_.bad_properties_key, line,
+             "expected an object of property values, such as {\"plan\": \"pro\"}");
+      return;
+    }
+    const LineFields& fields = fields_;
+    if (fields.time.kind == Scalar::kAbsent || fields.event.kind == Scalar::kAbsent) {
       std::vector<std::string> missing;
-      if (event == nullptr) missing.push_back(KeyName(Role::kItem, "event"));
-      if (time == nullptr) missing.push_back(KeyName(Role::kTime, "timestamp"));
+      if (fields.event.kind == Scalar::kAbsent) missing.push_back(KeyName(Role::kItem, "event"));
+      if (fields.time.kind == Scalar::kAbsent) missing.push_back(KeyName(Role::kTime, "timestamp"));
       Reject(ParseIssue::kMissingField, missing.front(), line,
              fmt::format("expected the key{} {}", missing.size() > 1 ? "s" : "",
                          fmt::join(missing, " and ")));
       return;
     }
     int32_t events = 1;
-    if (count != nullptr && !count->is_null()) {
+    if (fields.count.kind != Scalar::kAbsent && fields.count.kind != Scalar::kNull) {
       std::optional<int32_t> parsed;
-      if (count->is_number_integer()) {
-        const int64_t value = count->get<int64_t>();
-        if (value >= INT32_MIN && value <= INT32_MAX) parsed = static_cast<int32_t>(value);
-      } else if (count->is_string()) {
-        parsed = ParseInt32(count->get_ref<const std::string&>());
+      if (fields.count.kind == Scalar::kInteger) {
+        if (fields.count.integer >= INT32_MIN && fields.count.integer <= INT32_MAX)
+          parsed = static_cast<int32_t>(fields.count.integer);
+      } else if (fields.count.kind == Scalar::kString) {
+        parsed = ParseInt32(fields.count.text);
       }
       if (!parsed) {
-        Reject(ParseIssue::kBadNumber, KeyName(Role::kCount, "count"), count->dump(),
+        Reject(ParseIssue::kBadNumber, KeyName(Role::kCount, "count"), fields.count.text,
                "expected a whole number");
         return;
       }
       events = *parsed;
     }
     uint32_t user_code = kNullCode;
-    if (user != nullptr && !user->is_null()) {
-      TextOf(*user, text_);
-      if (!text_.empty()) user_code = out_.dictionaries.users.Intern(text_);
-    }
-    TextOf(*event, text_);
-    const uint32_t feature = out_.dictionaries.features.Intern(text_);
+    if (fields.user.kind != Scalar::kAbsent && fields.user.kind != Scalar::kNull &&
+        !fields.user.text.empty())
+      user_code = out_.dictionaries.users.Intern(fields.user.text);
+    const uint32_t feature = out_.dictionaries.features.Intern(fields.event.text);
     Day day = kInvalidDay;
     int32_t ms_of_day = 0;
-    if (const std::optional<int64_t> millis = MillisOf(*time)) {
+    if (const std::optional<int64_t> millis = MillisOf(fields.time)) {
       const int64_t day_of = *millis >= 0
                                  ? *millis / kNdjsonMillisPerDay
                                  : (*millis - kNdjsonMillisPerDay + 1) / kNdjsonMillisPerDay;
@@ -256,11 +409,10 @@ class NdjsonChunkParser {
       }
     }
     const size_t row = out_.rows();
-    if (day == kInvalidDay) {
-      TextOf(*time, text_);
-      out_.unparsable_dates.push_back(
-          {static_cast<uint32_t>(row), out_.unparsable_date_texts.Intern(text_), Role::kTime});
-    }
+    if (day == kInvalidDay)
+      out_.unparsable_dates.push_back({static_cast<uint32_t>(row),
+                                       out_.unparsable_date_texts.Intern(fields.time.text),
+                                       Role::kTime});
     out_.lines.Add(static_cast<uint32_t>(row), line_);
     out_.user.push_back(user_code);
     out_.signup.push_back(kNoDay);
@@ -285,6 +437,7 @@ class NdjsonChunkParser {
   PropertyStager properties_;
   std::vector<std::pair<std::string, KeyUse>> key_uses_;  // keys seen, a few dozen at most
   std::array<std::string, 4> role_keys_;                  // user, time, event, count
+  LineFields fields_;
   std::string text_;
   uint64_t line_ = 0;  // chunk-relative, 1-based once a line is read
 };

@@ -76,7 +76,10 @@ void PropertyStager::Commit(size_t row) {
   for (const auto& [property, code] : pending_) {
     std::vector<uint32_t>& codes = chunk_.properties[property].codes;
     if (codes.size() < row) codes.resize(row, 0);
-    if (codes.size() == row) codes.push_back(code);  // a repeated key: the first value
+    if (codes.size() == row)
+      codes.push_back(code);
+    else
+      codes[row] = code;  // a repeated key: the last value, as JSON parsers read it
   }
   pending_.clear();
 }
