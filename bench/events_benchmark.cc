@@ -25,6 +25,21 @@ namespace {
 constexpr int kUsers = 50'000;
 constexpr int kEvents = 5'000'000;
 
+// Writes `buffer` out once it holds a megabyte.
+void FlushLarge(std::string& buffer, std::ofstream& out) {
+  if (buffer.size() < (1 << 20)) return;
+  out << buffer;
+  buffer.clear();
+}
+
+// The rest of `buffer`, then the file renamed into place.
+void FinishFile(const std::string& buffer, std::ofstream& out, const std::string& tmp,
+                const std::string& path) {
+  out << buffer;
+  out.close();
+  std::filesystem::rename(tmp, path);
+}
+
 // ScratchDir()/events_5m.csv, written on first use: user_id,timestamp,event,platform with each
 // user's events in time order over 90 days of 2024.
 std::string EventsPath(bool with_counts) {
@@ -52,14 +67,9 @@ std::string EventsPath(bool with_counts) {
       if (with_counts) buffer += fmt::format(",{}", 1 + random() % 3);
       buffer.push_back('\n');
     }
-    if (buffer.size() > (1 << 20)) {
-      out << buffer;
-      buffer.clear();
-    }
+    FlushLarge(buffer, out);
   }
-  out << buffer;
-  out.close();
-  std::filesystem::rename(tmp, path);
+  FinishFile(buffer, out, tmp, path);
   return path;
 }
 
@@ -79,14 +89,9 @@ std::string NdjsonPath() {
         "\"platform\":\"{}\"}}}}\n",
         line.substr(0, a), line.substr(a + 1, b - a - 1), line.substr(b + 1, c - b - 1),
         line.substr(c + 1));
-    if (buffer.size() > (1 << 20)) {
-      out << buffer;
-      buffer.clear();
-    }
+    FlushLarge(buffer, out);
   }
-  out << buffer;
-  out.close();
-  std::filesystem::rename(tmp, path);
+  FinishFile(buffer, out, tmp, path);
   return path;
 }
 

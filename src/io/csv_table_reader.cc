@@ -23,27 +23,13 @@ unsigned ThreadCount(unsigned requested) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-// Start of the line after `pos` (or the end): a guess at a record boundary.
-size_t NextLineStart(std::string_view text, size_t pos) {
-  if (pos >= text.size()) return text.size();
-  const void* newline = std::memchr(text.data() + pos, '\n', text.size() - pos);
-  return newline == nullptr
-             ? text.size()
-             : static_cast<size_t>(static_cast<const char*>(newline) - text.data()) + 1;
-}
-
 // Reads the input once; nullopt when its unchecked text turned out not to be UTF-8.
 Result<std::optional<CsvReadResult>> ReadText(const InputBuffer& input, const std::string& name,
                                               const CsvReadOptions& options) {
   const std::string_view text = input.text();
   CsvReadResult result;
   CsvSourceInfo& source = result.source;
-  source.name = name;
-  source.source_bytes = input.source_bytes();
-  source.text_bytes = text.size();
-  source.encoding = input.source_encoding();
-  source.gzip = input.was_gzip();
-  source.bom = input.had_bom();
+  source = DescribeSource(input, name);
 
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     return Status(ErrorCode::kParseError, fmt::format("{}: the file is empty; expected a header "
@@ -141,6 +127,25 @@ Result<std::optional<CsvReadResult>> ReadText(const InputBuffer& input, const st
 }
 
 }  // namespace
+
+size_t NextLineStart(std::string_view text, size_t pos) {
+  if (pos >= text.size()) return text.size();
+  const void* newline = std::memchr(text.data() + pos, '\n', text.size() - pos);
+  return newline == nullptr
+             ? text.size()
+             : static_cast<size_t>(static_cast<const char*>(newline) - text.data()) + 1;
+}
+
+CsvSourceInfo DescribeSource(const InputBuffer& input, const std::string& name) {
+  CsvSourceInfo source;
+  source.name = name;
+  source.source_bytes = input.source_bytes();
+  source.text_bytes = input.text().size();
+  source.encoding = input.source_encoding();
+  source.gzip = input.was_gzip();
+  source.bom = input.had_bom();
+  return source;
+}
 
 Result<CsvReadResult> ReadCsv(InputBuffer& input, const std::string& name,
                               const CsvReadOptions& options) {

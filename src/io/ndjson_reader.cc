@@ -43,14 +43,6 @@ void TextOf(const Json& value, std::string& out) {
     out = value.dump();
 }
 
-size_t NextLineAfter(std::string_view text, size_t pos) {
-  if (pos >= text.size()) return text.size();
-  const void* newline = std::memchr(text.data() + pos, '\n', text.size() - pos);
-  return newline == nullptr
-             ? text.size()
-             : static_cast<size_t>(static_cast<const char*>(newline) - text.data()) + 1;
-}
-
 /// What a top-level key holds.
 enum class KeyUse : uint8_t { kUser, kTime, kEvent, kCount, kProperties, kIgnored, kProperty };
 
@@ -65,11 +57,15 @@ class NdjsonChunkParser {
         out_(out),
         properties_(mapping, out) {}
 
-  /// Parses the lines in text[begin, end); `end` is a line start or the end of the text.
-  void Run(std::string_view text, size_t begin, size_t end) {
+  /// Parses the lines in text[begin, end); `end` is a line start or the end of the text. The
+  /// pages of a mapped file behind the parser are released as it goes (nothing keeps a view).
+  void Run(const InputBuffer& input, std::string_view text, size_t begin, size_t end) {
+    constexpr size_t kReleaseBytes = size_t{8} << 20;
     size_t pos = begin;
+    size_t released = begin;
     while (pos < end) {
-      const size_t next = NextLineAfter(text, pos);
+      if (pos - released >= kReleaseBytes) released = input.Release(released, pos);
+      const size_t next = NextLineStart(text, pos);
       std::string_view line = text.substr(pos, next - pos);
       while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
       ++line_;
@@ -495,12 +491,7 @@ Result<CsvReadResult> ReadNdjson(InputBuffer& input, const std::string& name,
   const std::string_view text = input.text();
   CsvReadResult result;
   CsvSourceInfo& source = result.source;
-  source.name = name;
-  source.source_bytes = input.source_bytes();
-  source.text_bytes = text.size();
-  source.encoding = input.source_encoding();
-  source.gzip = input.was_gzip();
-  source.bom = input.had_bom();
+  source = DescribeSource(input, name);
   source.json_lines = true;
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     return Status(ErrorCode::kParseError,
@@ -521,7 +512,7 @@ Result<CsvReadResult> ReadNdjson(InputBuffer& input, const std::string& name,
   std::vector<size_t> begin(threads + 1, text.size());
   for (unsigned chunk_idx = 0; chunk_idx < threads; ++chunk_idx)
     begin[chunk_idx] =
-        chunk_idx == 0 ? 0 : NextLineAfter(text, text.size() * chunk_idx / threads - 1);
+        chunk_idx == 0 ? 0 : NextLineStart(text, text.size() * chunk_idx / threads - 1);
   table.chunks.resize(threads);
   std::vector<std::optional<NdjsonChunkParser>> parsers(threads);
   for (unsigned chunk_idx = 0; chunk_idx < threads; ++chunk_idx)
@@ -531,10 +522,10 @@ Result<CsvReadResult> ReadNdjson(InputBuffer& input, const std::string& name,
     std::vector<std::jthread> workers;
     for (unsigned chunk_idx = 1; chunk_idx < threads; ++chunk_idx)
       workers.emplace_back([&, chunk_idx] {
-        parsers[chunk_idx]->Run(text, begin[chunk_idx],
+        parsers[chunk_idx]->Run(input, text, begin[chunk_idx],
                                 std::max(begin[chunk_idx], begin[chunk_idx + 1]));
       });
-    parsers[0]->Run(text, 0, std::max(begin[0], begin[1]));
+    parsers[0]->Run(input, text, 0, std::max(begin[0], begin[1]));
   }
   std::array<std::string, 4> role_keys;
   bool counts = false;
