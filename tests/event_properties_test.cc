@@ -1,8 +1,8 @@
 // Event properties (issue 18): the columns of an events file beyond user, time, event and count
 // (or a JSON "properties" column) load as dictionary-coded property columns whose code width
 // follows the dictionary; they follow the rows through cleaning, --property / --no-properties
-// choose them, the bounds are reported, --where filters on them, and `usage --by` splits
-// feature usage by one.
+// choose them, the bounds are reported, and `usage --by` splits feature usage by one (--where
+// on a property column: events_reader_test.cc).
 
 #include <gtest/gtest.h>
 
@@ -153,21 +153,6 @@ TEST(EventProperties, MoreThanTheBoundAreLeftOutWithANoteNeverSilently) {
   ASSERT_EQ(data->report.property_notes.size(), 1u);
   EXPECT_NE(data->report.property_notes[0].find("p32, p33"), std::string::npos)
       << data->report.property_notes[0];
-}
-
-TEST(EventProperties, WhereFiltersOnAPropertyColumn) {
-  IngestOptions options;
-  options.read.columns.where = {{"platform", "ios"}};
-  const Result<CleanedData> data = IngestEvents(
-      "user_id,timestamp,event,platform\n"
-      "a,2025-01-01T10:00:00Z,open,ios\n"
-      "b,2025-01-01T11:00:00Z,open,web\n"
-      "c,2025-01-01T12:00:00Z,open,ios\n",
-      options);
-  ASSERT_TRUE(data.ok()) << data.status().message();
-  EXPECT_EQ(UsageOf(data->dataset).rows(), 2u);
-  EXPECT_EQ(data->report.filtered_out, 1u);
-  EXPECT_EQ(ValuesOf(UsageOf(data->dataset), "platform"), (std::vector<std::string>{"ios", "ios"}));
 }
 
 TEST(PropertyBreakdown, CountsEventsAndDistinctUsersPerValueOverTheFilteredRows) {

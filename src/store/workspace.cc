@@ -15,9 +15,6 @@ namespace growthlens::store {
 
 namespace {
 
-constexpr auto kUsageRowColumns = [](auto& columns, auto&& fn) {
-  ForEachUsageRowColumn(columns, fn);
-};
 constexpr auto kEventRowColumns = [](auto& rows, auto&& fn) { ForEachEventRowColumn(rows, fn); };
 constexpr auto kSignupColumns = [](auto& columns, auto&& fn) { ForEachSignupColumn(columns, fn); };
 constexpr auto kTransactionRowColumns = [](auto& columns, auto&& fn) {
