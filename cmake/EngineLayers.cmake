@@ -1,5 +1,6 @@
-# The engine: one static library per layer (src/<layer>/), none of which includes HTTP, JSON or
-# command-line code. A layer links PUBLIC what its headers include and PRIVATE what only its .cc
+# The engine: one static library per layer (src/<layer>/), none of which includes HTTP or
+# command-line code; JSON only where an input format is JSON (io: NDJSON events and JSON
+# property cells), privately. A layer links PUBLIC what its headers include and PRIVATE what only its .cc
 # files do; cmake/LayerCheck.cmake fails the build when an #include disagrees with these links.
 #
 #   core  <- io <- prep
@@ -20,15 +21,15 @@ function(growthlens_layer layer)
 endfunction()
 
 growthlens_layer(core FILES
-  csv_field dataset date derived_fields dictionary number_format status temporary_files
+  csv_field dataset date derived_fields dictionary event_properties number_format status temporary_files
   terminal_text worker_pool)
 target_link_libraries(growthlens_core PUBLIC Threads::Threads)
 
 growthlens_layer(io FILES
   atomic_file chunk_parser column_mapping csv_cursor csv_table_reader dataset_csv_writer
-  date_parser encoding input_buffer output_set row_lines staged_table text_window
-  unit_table_reader)
-target_link_libraries(growthlens_io PUBLIC growthlens_core PRIVATE ZLIB::ZLIB)
+  date_parser encoding input_buffer ndjson_reader output_set row_lines staged_properties
+  staged_table text_window unit_table_reader)
+target_link_libraries(growthlens_io PUBLIC growthlens_core PRIVATE ZLIB::ZLIB nlohmann_json::nlohmann_json)
 
 growthlens_layer(prep FILES
   cancellation_netting cleaner cleaning_report cleaning_rules dataset_builder duplicate_finder
@@ -39,8 +40,8 @@ target_link_libraries(growthlens_prep PUBLIC growthlens_core growthlens_io)
 # column-major matrix that the .cc files map with Eigen::Map.
 growthlens_layer(metrics FILES
   activity_grid analysis campaign_presets cohorts dataset_summary feature_usage insights
-  kpi_trend kpis lifecycle per_user_metric periods revenue rfm rows_before usage_rollup
-  user_rows window_outcomes)
+  kpi_trend kpis lifecycle per_user_metric periods property_breakdown revenue rfm rows_before
+  usage_rollup user_rows window_outcomes)
 target_link_libraries(growthlens_metrics PUBLIC growthlens_core PRIVATE Eigen3::Eigen)
 
 growthlens_layer(ml FILES

@@ -17,6 +17,19 @@ inline void ExpectSameDictionary(const StringDictionary& a, const StringDictiona
   for (uint32_t code = 0; code < a.size(); ++code) ASSERT_EQ(a[code], b[code]) << what << code;
 }
 
+/// Event properties: the same names in the same order, and the same value on every row (codes
+/// may differ: a workspace's dictionaries keep the order values first arrived in).
+inline void ExpectSameProperties(const EventProperties& a, const EventProperties& b) {
+  ASSERT_EQ(b.Names(), a.Names());
+  for (size_t property = 0; property < a.columns.size(); ++property) {
+    const PropertyColumn& x = a.columns[property];
+    const PropertyColumn& y = b.columns[property];
+    ASSERT_EQ(y.rows(), x.rows()) << x.name();
+    for (size_t row = 0; row < x.rows(); ++row)
+      ASSERT_EQ(y.ValueOf(row), x.ValueOf(row)) << x.name() << " row " << row;
+  }
+}
+
 inline void ExpectSameLog(const UsageLog& a, const UsageLog& b) {
   EXPECT_EQ(b.usage.user, a.usage.user);
   EXPECT_EQ(b.usage.day, a.usage.day);
@@ -27,6 +40,7 @@ inline void ExpectSameLog(const UsageLog& a, const UsageLog& b) {
   EXPECT_EQ(b.user_signup, a.user_signup);
   ExpectSameDictionary(a.users, b.users, "users");
   ExpectSameDictionary(a.features, b.features, "features");
+  ExpectSameProperties(a.properties, b.properties);
 }
 
 inline void ExpectSameLog(const TransactionLog& a, const TransactionLog& b) {

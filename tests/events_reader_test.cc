@@ -177,6 +177,12 @@ TEST(EventsReader, WhereFiltersRowsAndCountsThoseLeftOut) {
   EXPECT_EQ(data->report.filtered_examples[0].column, "lifecycle:transition");
   EXPECT_EQ(data->report.filtered_examples[0].value, "SCHEDULE");
   EXPECT_EQ(data->report.where, (std::vector<std::string>{"lifecycle:transition=COMPLETE"}));
+  // The filtered column is a property of the events kept, with the kept rows' values.
+  const PropertyColumn* lifecycle = UsageOf(data->dataset).properties.Find("lifecycle:transition");
+  ASSERT_NE(lifecycle, nullptr);
+  ASSERT_EQ(lifecycle->rows(), 2u);
+  EXPECT_EQ(lifecycle->ValueOf(0), "COMPLETE");
+  EXPECT_EQ(lifecycle->ValueOf(1), "COMPLETE");
   // A filter on a column the file lacks is an error naming it.
   options.read.columns.where = {{"stage", "done"}};
   const Result<CleanedData> missing = Ingest("user_id,timestamp,event\na,2024-03-05,x\n", options);

@@ -129,6 +129,33 @@ TEST(ServerUpload, EventLogsLoadAsEventsInTheirOwnSlot) {
   EXPECT_EQ(reply.status, 200) << reply.body;
 }
 
+TEST(ServerUpload, NdjsonEventsWithPropertiesAndUsageByProperty) {
+  // Issue 18: events as JSON lines upload like a CSV; /api/v1/usage?by= splits them by a
+  // property.
+  std::string ndjson;
+  for (int user = 1; user <= 12; ++user)
+    for (int event = 0; event <= user % 3; ++event)
+      ndjson += fmt::format(
+          "{{\"user_id\":\"u{}\",\"event\":\"view\",\"timestamp\":\"{}T10:0{}:00Z\","
+          "\"properties\":{{\"platform\":\"{}\"}}}}\n",
+          user, testing::DayOfJanFeb2025(user), event, user % 2 == 0 ? "ios" : "web");
+  TestServer server;
+  Reply reply = server.Post("/api/v1/upload?name=clicks.ndjson", ndjson);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.Json()["kind"], "events");
+  const Reply usage = server.Get("/api/v1/usage?by=platform");
+  ASSERT_EQ(usage.status, 200) << usage.body;
+  const json values = usage.Json()["values"];
+  ASSERT_EQ(values.size(), 2u);
+  // Even users (ios) 2, 4, .., 12: 1 + 2 + 3 + 1 + 2 + 3 + ... events: 12; odd (web): 12 too.
+  EXPECT_EQ(values[0]["events"].get<int>() + values[1]["events"].get<int>(), 24);
+  EXPECT_EQ(values[0]["users"], 6);
+  EXPECT_EQ(values[1]["users"], 6);
+  const Reply unknown = server.Get("/api/v1/usage?by=plan");
+  EXPECT_EQ(unknown.status, 400) << unknown.body;
+  EXPECT_EQ(unknown.Json()["parameter"], "by");
+}
+
 TEST(ServerUpload, KindOverridesTheHeader) {
   // A header that is both a usage log and Online Retail: read as a usage log unless told.
   std::string csv =

@@ -104,14 +104,16 @@ std::string NettingText(const NettingReport& netting) {
 nlohmann::json CleaningReportJson(const CleaningReport& report, const Dataset& dataset) {
   const CsvSourceInfo& source = report.source;
   nlohmann::json json;
-  json["source"] = {{"name", source.name},
-                    {"bytes", source.source_bytes},
-                    {"text_bytes", source.text_bytes},
-                    {"encoding", EncodingName(source.encoding)},
-                    {"gzip", source.gzip},
-                    {"bom", source.bom},
-                    {"delimiter", std::string(1, source.delimiter)},
-                    {"threads", source.threads}};
+  json["source"] = {
+      {"name", source.name},
+      {"bytes", source.source_bytes},
+      {"text_bytes", source.text_bytes},
+      {"encoding", EncodingName(source.encoding)},
+      {"gzip", source.gzip},
+      {"bom", source.bom},
+      {"format", source.json_lines ? "ndjson" : "csv"},
+      {"delimiter", source.json_lines ? std::string() : std::string(1, source.delimiter)},
+      {"threads", source.threads}};
   json["kind"] = DataKindName(report.kind);
   json["schema"] = SchemaDisplayName(report.schema);
   json["columns"] = nlohmann::json::object();
@@ -124,6 +126,8 @@ nlohmann::json CleaningReportJson(const CleaningReport& report, const Dataset& d
                          {"rows", report.malformed[issue_idx]},
                          {"examples", ExamplesJson(report.malformed_examples[issue_idx])}});
   json["malformed"] = malformed;
+  if (report.kind == DataKind::kEvents)
+    json["properties"] = {{"kept", report.properties}, {"notes", report.property_notes}};
   json["filtered"] = {{"where", report.where},
                       {"rows", report.filtered_out},
                       {"examples", ExamplesJson(report.filtered_examples)}};
@@ -157,15 +161,20 @@ std::string CleaningReportTable(const CleaningReport& report, const Dataset& dat
   const double megabytes_per_second =
       report.read_seconds > 0 ? static_cast<double>(source.text_bytes) / 1e6 / report.read_seconds
                               : 0;
-  out += fmt::format("Source   {} ({}{}, {}{}, {}-separated) read as {}\n", source.name,
-                     Megabytes(source.source_bytes), source.gzip ? " gzip" : "",
-                     EncodingName(source.encoding), source.bom ? " with BOM" : "",
-                     DelimiterName(source.delimiter), SchemaDisplayName(report.schema));
+  out += fmt::format(
+      "Source   {} ({}{}, {}{}, {}) read as {}\n", source.name, Megabytes(source.source_bytes),
+      source.gzip ? " gzip" : "", EncodingName(source.encoding), source.bom ? " with BOM" : "",
+      source.json_lines ? std::string("JSON lines")
+                        : fmt::format("{}-separated", DelimiterName(source.delimiter)),
+      SchemaDisplayName(report.schema));
   out += "Columns  ";
   for (size_t column_idx = 0; column_idx < report.columns.size(); ++column_idx)
     out += fmt::format("{}{}={}", column_idx == 0 ? "" : ", ", report.columns[column_idx].first,
                        report.columns[column_idx].second);
   if (!report.where.empty()) out += fmt::format("\nWhere    {}", fmt::join(report.where, ", "));
+  if (!report.properties.empty())
+    out += fmt::format("\nProperties {}", fmt::join(report.properties, ", "));
+  for (const std::string& note : report.property_notes) out += fmt::format("\nNote     {}", note);
   out += fmt::format("\nTiming   read {:.3f} s ({:.0f} MB/s on {} thread{}), clean {:.3f} s\n\n",
                      report.read_seconds, megabytes_per_second, source.threads,
                      source.threads == 1 ? "" : "s", report.clean_seconds);

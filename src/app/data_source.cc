@@ -16,7 +16,7 @@ namespace growthlens::app {
 
 std::string DataStem(const std::string& path) {
   std::string name = std::filesystem::path(path).filename().string();
-  for (const char* suffix : {".gz", ".csv", ".tsv", ".txt", ".glw"})
+  for (const char* suffix : {".gz", ".csv", ".tsv", ".txt", ".ndjson", ".jsonl", ".glw"})
     if (name.size() > std::strlen(suffix) && name.ends_with(suffix))
       name.resize(name.size() - std::strlen(suffix));
   return name;

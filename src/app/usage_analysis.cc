@@ -37,6 +37,7 @@ struct UsageParams {
   std::vector<std::string> users;     // ids
   std::string users_file;             // one id per line (the CLI only)
   std::vector<std::string> segments;  // RFM segment names
+  std::string by;                     // an event property: usage per value of it
 };
 
 /// The rows to keep, and the storage the filter points into (hence not copyable).
@@ -56,6 +57,7 @@ struct UsageResult {
   std::string view;
   CohortPeriod period = CohortPeriod::kMonth;
   std::optional<size_t> max_periods;
+  const PropertyColumn* by = nullptr;  // --by: the property, in the data the context holds
 };
 
 std::string_view Trim(std::string_view text) {
@@ -263,6 +265,21 @@ Result<UsageResult> RunUsage(const CleanedData& data, const UsageParams& params,
   GROWTHLENS_RETURN_IF_ERROR(ResolveSegments(params, dataset, context, *resolved));
 
   UsageResult result;
+  if (!params.by.empty()) {
+    result.by = dataset.properties.Find(params.by);
+    if (result.by == nullptr)
+      return BadValue("by", context.naming, params.by,
+                      dataset.properties.empty()
+                          ? fmt::format("{} has no event properties (they come from the columns "
+                                        "of an events file beyond user, time, event and count)",
+                                        context.source)
+                          : fmt::format("no such property in {} (its properties: {})",
+                                        context.source, dataset.properties.Names()));
+    if (params.view != "features")
+      return BadValue(
+          "view", context.naming, params.view,
+          fmt::format("{} splits the features view only", ShownName("by", context.naming)));
+  }
   result.view = params.view;
   result.period = PeriodOf(params.period);
   if (params.max_periods >= 0) result.max_periods = static_cast<size_t>(params.max_periods);
@@ -288,6 +305,7 @@ std::string RenderUsage(const UsageResult& result, OutputFormat format) {
   UsageContext context = *result.context;
   context.format = format;
   context.view = result.view;
+  if (result.by != nullptr) return RenderByProperty(context, *result.by);
   if (result.view == "series") return RenderSeries(context, result.period, result.max_periods);
   if (result.view == "engagement") return RenderEngagement(context);
   if (result.view == "correlation") return RenderCorrelation(context);
@@ -376,6 +394,13 @@ AnalysisEntry UsageAnalysis() {
                    "Can't Lose Them, At Risk, Need Attention, About to Sleep, Hibernating, Lost",
                    "NAME,..."),
                &UsageParams::segments},
+              {WithValueText(StringParam("by",
+                                         "Events: feature usage per value of this event "
+                                         "property (e.g. platform): events, share, users and "
+                                         "adoption per value, most events first; rows without "
+                                         "it count as (not set). With the features view"),
+                             "PROPERTY"),
+               &UsageParams::by},
           },
           CheckWindowParams<UsageParams>,
           RunUsage,

@@ -11,6 +11,7 @@
 
 #include "app/table_view.h"
 #include "metrics/analysis.h"
+#include "metrics/property_breakdown.h"
 
 namespace growthlens::app {
 
@@ -107,6 +108,38 @@ std::string RenderFeatures(const UsageContext& context) {
   json.Set("active_users", report->active_users);
   json.Set("events", events);
   return Render(context, view, heading, std::move(json), "features");
+}
+
+std::string RenderByProperty(const UsageContext& context, const PropertyColumn& property) {
+  auto breakdown = std::make_shared<const PropertyBreakdown>(
+      ComputePropertyBreakdown(context.dataset, property, context.filter));
+  View view;
+  view.columns = {{"value", property.name(), Align::kLeft},
+                  {"events", "Events"},
+                  {"events_share", "Share"},
+                  {"users", "Users"},
+                  {"adoption", "Adoption"}};
+  view.rows = breakdown->values.size();
+  const bool table = context.format == OutputFormat::kTable;
+  view.row = [breakdown, &property, table](size_t row, std::vector<Cell>& cells) {
+    const PropertyValueStats& stats = breakdown->values[row];
+    const std::string_view value = property.values[stats.value];
+    cells = {Cell::Text(value.empty() && table ? std::string("(not set)") : std::string(value)),
+             Cell::Integer(stats.events), Cell::Percent(stats.events_share),
+             Cell::Integer(static_cast<int64_t>(stats.users)), Cell::Percent(stats.adoption)};
+  };
+  const std::string heading = Heading(
+      context, fmt::format("Feature usage by {}", property.name()), breakdown->values.empty(),
+      fmt::format("{} active users, {} events in {} values; adoption = share of the active users "
+                  "with an event of that value",
+                  WithThousands(breakdown->active_users),
+                  WithThousands(static_cast<uint64_t>(breakdown->events)),
+                  breakdown->values.size()));
+  JsonDocument json = JsonHeading(context);
+  json.Set("property", property.name());
+  json.Set("active_users", breakdown->active_users);
+  json.Set("events", breakdown->events);
+  return Render(context, view, heading, std::move(json), "values");
 }
 
 std::string RenderEngagement(const UsageContext& context) {

@@ -40,5 +40,7 @@ std::string RenderEngagement(const UsageContext& context);
 std::string RenderSeries(const UsageContext& context, CohortPeriod granularity,
                          std::optional<size_t> max_periods);
 std::string RenderCorrelation(const UsageContext& context);
+/// Events, users and adoption per value of an event property (--by NAME).
+std::string RenderByProperty(const UsageContext& context, const PropertyColumn& property);
 
 }  // namespace growthlens::app

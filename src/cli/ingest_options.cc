@@ -46,6 +46,16 @@ void AddIngestOptions(CLI::App& command, IngestFlags& flags) {
                   "must hold; e.g. --where lifecycle:transition=COMPLETE); rows left out are "
                   "counted in the report")
       ->group("Column mapping");
+  command
+      .add_option("--property", flags.properties,
+                  "Events: keep only this property (repeatable): a column beyond user, time, "
+                  "event and count, or a key of a JSON 'properties' column or NDJSON "
+                  "'properties' object; default: every one, up to 32")
+      ->group("Column mapping");
+  command
+      .add_flag("--no-properties", flags.no_properties,
+                "Events: keep no property columns (the least memory)")
+      ->group("Column mapping");
   std::string rule_names;
   for (CleaningRule rule : kAllCleaningRules)
     rule_names += fmt::format("{}{}", rule_names.empty() ? "" : ", ", CleaningRuleName(rule));
@@ -160,6 +170,11 @@ Status ResolveIngestOptions(IngestFlags& flags) {
                     fmt::format("--where '{}': expected COLUMN=VALUE", filter));
     options.read.columns.where.emplace_back(filter.substr(0, equals), filter.substr(equals + 1));
   }
+  if (flags.no_properties && !flags.properties.empty())
+    return Status(ErrorCode::kInvalidArgument,
+                  "--property and --no-properties contradict each other: give one");
+  options.read.columns.properties.none = flags.no_properties;
+  options.read.columns.properties.names = flags.properties;
   for (const std::string& name : flags.skip_rules) {
     const std::optional<CleaningRule> rule = ParseCleaningRuleName(name);
     if (!rule)

@@ -17,7 +17,9 @@ struct IngestFlags {
   std::string delimiter;
   std::string kind;
   std::vector<std::string> skip_rules;
-  std::vector<std::string> where;  // --where COLUMN=VALUE
+  std::vector<std::string> where;       // --where COLUMN=VALUE
+  std::vector<std::string> properties;  // --property NAME (events)
+  bool no_properties = false;           // --no-properties
   std::string min_date = "1970-01-01";
   std::string max_date = "2100-01-01";
   std::array<std::string, kRoleCount> columns;

@@ -299,13 +299,31 @@ Status WriteNdjson(const Dataset& data, const std::string& path) {
         const std::vector<std::string> users = QuotedStrings(log.users);
         const std::vector<std::string> features = QuotedStrings(log.features);
         if (log.grain == UsageGrain::kEvent) {
-          // As the CSV export: user_id, timestamp, event[, count]; absent counts stay absent.
+          // As the CSV export: user_id, timestamp, event[, count]; absent counts stay absent;
+          // properties set on the row in a "properties" object.
+          std::vector<std::string> property_names;
+          std::vector<std::vector<std::string>> property_values;
+          for (const PropertyColumn& property : log.properties.columns) {
+            property_names.push_back(app::JsonText(nlohmann::json(property.name())));
+            property_values.push_back(QuotedStrings(property.values));
+          }
           for (size_t row = 0; row < log.rows(); ++row) {
             buffer += fmt::format("{{\"user_id\":{},\"timestamp\":\"", users[log.usage.user[row]]);
             AppendEventTime(log.usage.day[row], log.usage.ms_of_day[row], buffer);
             buffer += fmt::format("\",\"event\":{}", features[log.usage.feature[row]]);
             if (!log.usage.events.empty())
               buffer += fmt::format(",\"count\":{}", log.usage.events[row]);
+            bool any = false;
+            for (size_t property = 0; property < property_names.size(); ++property) {
+              const uint32_t code = log.properties.columns[property][row];
+              if (code == 0) continue;  // "" : not set
+              buffer += any ? "," : ",\"properties\":{";
+              buffer += property_names[property];
+              buffer += ':';
+              buffer += property_values[property][code];
+              any = true;
+            }
+            if (any) buffer += '}';
             buffer += "}\n";
             flush(false);
           }

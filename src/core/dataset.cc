@@ -36,9 +36,10 @@ std::optional<DataKind> DataKindFromName(std::string_view name) {
 DatasetMemory UsageLog::Memory() const {
   DatasetMemory memory;
   memory.row_columns = RowBytesOf(usage.user) + RowBytesOf(usage.day) + RowBytesOf(usage.feature) +
-                       RowBytesOf(usage.events) + RowBytesOf(usage.ms_of_day);
+                       RowBytesOf(usage.events) + RowBytesOf(usage.ms_of_day) +
+                       properties.RowBytes();
   memory.side_tables = BytesOf(user_signup);
-  memory.dictionaries = users.MemoryBytes() + features.MemoryBytes();
+  memory.dictionaries = users.MemoryBytes() + features.MemoryBytes() + properties.DictionaryBytes();
   return memory;
 }
 

@@ -7,6 +7,7 @@
 // Event sources without a count column leave `events` empty (every row counts 1), so an event
 // costs user 4 + day 4 + ms 4 + event 2 = 14 bytes. Analyses read counts through RowCounts,
 // which serves both without a branch per row; a day-level usage log leaves ms_of_day empty.
+// Property columns (core/event_properties.h) add 1-2 bytes per event each.
 
 #include <cstdint>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "core/data_kind.h"
 #include "core/date.h"
 #include "core/dictionary.h"
+#include "core/event_properties.h"
 
 namespace growthlens {
 
@@ -57,6 +59,8 @@ struct UsageLog {
   std::vector<Day> user_signup;  // per user code; kNoDay when the log gives none
   StringDictionary features;
   UsageColumns usage;
+  /// Events: the source's property columns, row for row with `usage`; empty otherwise.
+  EventProperties properties;
 
   /// kUsage or kEvents, from the grain.
   DataKind kind() const {

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "io/number_parser.h"
+#include "io/staged_properties.h"
 #include "io/text_window.h"
 
 namespace growthlens {
@@ -149,6 +150,7 @@ class ChunkParser {
         countries_(out.dictionaries.countries),
         time_parser_(*options.dates),
         signup_parser_(*options.dates),
+        properties_(*options.mapping, out),
         allow_decimal_comma_(options.dialect.delimiter != ',') {}
 
   size_t Run(std::string_view text, size_t begin, size_t nominal_end, size_t reserve_until,
@@ -196,6 +198,7 @@ class ChunkParser {
       AddRow(fields);
     }
     SizeColumns(rows_);
+    properties_.Finish(rows_);
     out_.newlines = cursor.newlines();
     out_.invalid_utf8 = !window.Finish(cursor.position());
     return cursor.position();
@@ -402,9 +405,30 @@ class ChunkParser {
         ms_of_day = static_cast<int32_t>(*millis - day_of * kMillisPerDay);
       }
     }
+    if (!mapping_.properties.empty() && !StageProperties(fields)) [[unlikely]]
+      return;
     if (day == kInvalidDay) [[unlikely]]
       NoteUnparsableDate(time_text, Role::kTime);
-    out_.ms_of_day[PutUsageRow(fields, user, kNoDay, day, events)] = ms_of_day;
+    const size_t row = PutUsageRow(fields, user, kNoDay, day, events);
+    out_.ms_of_day[row] = ms_of_day;
+    if (!mapping_.properties.empty()) properties_.Commit(row);
+  }
+
+  // The row's property columns; false (the row rejected) when a JSON column is not an object.
+  bool StageProperties(std::span<const std::string_view> fields) {
+    for (size_t source = 0; source < mapping_.properties.size(); ++source) {
+      const PropertySource& property = mapping_.properties[source];
+      const std::string_view text = fields[static_cast<size_t>(property.column)];
+      if (!property.json) {
+        properties_.SetFixed(source, text);
+      } else if (!properties_.SetJsonObject(text)) [[unlikely]] {
+        properties_.Discard();
+        Reject(ParseIssue::kBadJson, property.name, Abbreviate(text),
+               "expected a JSON object such as {\"plan\": \"pro\"}");
+        return false;
+      }
+    }
+    return true;
   }
 
   void AddTransactionRow(std::span<const std::string_view> fields) {
@@ -444,6 +468,7 @@ class ChunkParser {
   StagedChunk& out_;
   CachedInterner users_, features_, invoices_, stock_codes_, descriptions_, countries_;
   CachedDateParser time_parser_, signup_parser_;
+  PropertyStager properties_;
   bool allow_decimal_comma_;
   uint64_t line_ = 0;
   size_t rows_ = 0;

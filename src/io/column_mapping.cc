@@ -1,7 +1,11 @@
 #include "io/column_mapping.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include "core/event_properties.h"
 
 namespace growthlens {
 
@@ -80,6 +84,49 @@ std::vector<std::string> ApplyAliases(const std::vector<RoleAliases>& aliases,
   return missing;
 }
 
+// Every column no role takes becomes a property, as the selection says; a column named
+// "properties" is a JSON object whose keys the parser selects.
+Status MapProperties(const ColumnOverrides& overrides, ColumnMapping& mapping) {
+  const PropertySelection& selection = overrides.properties;
+  mapping.property_selection = selection;
+  if (selection.none) return Status::Ok();
+  std::vector<uint8_t> taken(mapping.header.size(), 0);
+  for (const int column : mapping.column)
+    if (column != kUnmapped) taken[static_cast<size_t>(column)] = 1;
+  std::vector<std::string> over_limit;
+  bool has_json = false;
+  for (size_t column = 0; column < mapping.header.size(); ++column) {
+    const std::string& name = mapping.header[column];
+    if (taken[column] || name.empty()) continue;
+    const bool json = NormalizeColumnName(name) == "properties";
+    if (!json && !selection.Keeps(name)) continue;
+    if (mapping.properties.size() >= kMaxEventProperties) {
+      over_limit.push_back(name);
+      continue;
+    }
+    has_json = has_json || json;
+    mapping.properties.push_back({static_cast<int>(column), name, json});
+  }
+  if (!over_limit.empty())
+    mapping.property_notes.push_back(
+        fmt::format("{} more property columns than the {} kept were left out: {} (keep the ones "
+                    "you need with --property NAME)",
+                    over_limit.size(), kMaxEventProperties, fmt::join(over_limit, ", ")));
+  // A --property that names nothing is a typo, unless a JSON column may hold it.
+  if (!has_json)
+    for (const std::string& wanted : selection.names) {
+      bool found = false;
+      for (const PropertySource& source : mapping.properties)
+        found = found || NormalizeColumnName(source.name) == NormalizeColumnName(wanted);
+      if (!found)
+        return Status(ErrorCode::kSchemaError,
+                      fmt::format("--property {}: no such column among the event's other columns "
+                                  "({})",
+                                  wanted, fmt::join(mapping.header, ", ")));
+    }
+  return Status::Ok();
+}
+
 }  // namespace
 
 const char* RoleName(Role role) {
@@ -109,6 +156,15 @@ std::string ColumnMapping::NameOf(Role role) const {
   return index == kUnmapped ? RoleName(role) : header[static_cast<size_t>(index)];
 }
 
+bool PropertySelection::Keeps(std::string_view name) const {
+  if (none) return false;
+  if (names.empty()) return true;
+  const std::string key = NormalizeColumnName(name);
+  for (const std::string& wanted : names)
+    if (wanted == name || NormalizeColumnName(wanted) == key) return true;
+  return false;
+}
+
 bool ColumnOverrides::Any() const {
   for (const std::string& column_name : name)
     if (!column_name.empty()) return true;
@@ -124,6 +180,20 @@ std::string NormalizeColumnName(std::string_view name) {
       out.push_back(c);
   }
   return out;
+}
+
+std::optional<Role> EventRoleOfKey(std::string_view key, const ColumnOverrides& overrides) {
+  const std::string normalized = NormalizeColumnName(key);
+  for (const RoleAliases& alias : EventAliases()) {
+    const std::string& given = overrides.name[static_cast<size_t>(alias.role)];
+    if (!given.empty()) {
+      if (key == given || normalized == NormalizeColumnName(given)) return alias.role;
+      continue;
+    }
+    if (std::find(alias.names.begin(), alias.names.end(), normalized) != alias.names.end())
+      return alias.role;
+  }
+  return std::nullopt;
 }
 
 Result<ColumnMapping> MapColumns(const std::vector<std::string>& header,
@@ -223,6 +293,8 @@ Result<ColumnMapping> MapColumnsAndFilters(const std::vector<std::string>& heade
                                 name, value, name, fmt::join(header, ", ")));
     mapping->where.push_back({column, name, value});
   }
+  if (mapping->kind == DataKind::kEvents)
+    GROWTHLENS_RETURN_IF_ERROR(MapProperties(overrides, *mapping));
   return mapping;
 }
 

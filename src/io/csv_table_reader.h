@@ -8,6 +8,7 @@
 #include <atomic>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/status.h"
 #include "io/column_mapping.h"
@@ -40,6 +41,7 @@ struct CsvSourceInfo {
   bool gzip = false;
   bool bom = false;
   char delimiter = ',';
+  bool json_lines = false;  // NDJSON (io/ndjson_reader.h), not CSV
   unsigned threads = 1;
 };
 
@@ -47,6 +49,11 @@ struct CsvReadResult {
   StagedTable table;
   CsvSourceInfo source;
 };
+
+/// What the report says of an input before it is parsed: name, sizes, encoding, gzip, BOM.
+CsvSourceInfo DescribeSource(const InputBuffer& input, const std::string& name);
+/// Start of the line after `pos` (or the end of `text`): where a chunk of lines can begin.
+size_t NextLineStart(std::string_view text, size_t pos);
 
 /// `name` is used in messages ("orders.csv line 12: ..."). When the input left its UTF-8 check
 /// to the reader and the text is not UTF-8, the input is settled (transcoded, or an error for

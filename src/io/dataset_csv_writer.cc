@@ -42,12 +42,18 @@ class BufferedFile {
   std::string buffer_;
 };
 
-// Events as the events reader reads them back: user_id,timestamp,event[,count].
+// Events as the events reader reads them back: user_id,timestamp,event[,count], then one
+// column per property (empty: not set).
 bool WriteEventRows(const UsageLog& dataset, BufferedFile& file) {
   std::string& out = file.buffer();
   const UsageColumns& usage = dataset.usage;
   const bool counts = !usage.events.empty();
-  out += counts ? "user_id,timestamp,event,count\n" : "user_id,timestamp,event\n";
+  out += counts ? "user_id,timestamp,event,count" : "user_id,timestamp,event";
+  for (const PropertyColumn& property : dataset.properties.columns) {
+    out.push_back(',');
+    AppendCsvField(property.name(), out);
+  }
+  out.push_back('\n');
   for (size_t row = 0; row < dataset.rows(); ++row) {
     const uint32_t user = usage.user[row];
     if (user != kNullCode) AppendCsvField(dataset.users[user], out);
@@ -58,6 +64,10 @@ bool WriteEventRows(const UsageLog& dataset, BufferedFile& file) {
     if (counts) {
       out.push_back(',');
       AppendInteger(usage.events[row], out);
+    }
+    for (const PropertyColumn& property : dataset.properties.columns) {
+      out.push_back(',');
+      AppendCsvField(property.ValueOf(row), out);
     }
     out.push_back('\n');
     if (!file.MaybeFlush()) return false;

@@ -27,9 +27,11 @@ enum class ParseIssue : uint8_t {
   kWrongFieldCount,
   kBadNumber,
   kUnterminatedQuote,
-  kUnparsableDate
+  kUnparsableDate,
+  kBadJson,       // NDJSON: a line that is not one JSON object; CSV: a properties cell likewise
+  kMissingField,  // NDJSON: a line without the user, time or event key
 };
-inline constexpr size_t kParseIssueCount = 4;
+inline constexpr size_t kParseIssueCount = 6;
 const char* ParseIssueName(ParseIssue issue);
 
 /// One rejected record, for the report: where, which column, what was there, what was wanted.
@@ -38,6 +40,13 @@ struct RowExample {
   std::string column;
   std::string value;
   std::string message;
+};
+
+/// One event property of a chunk: a code per row into `values` ("" = not set, always code 0).
+struct StagedProperty {
+  std::string name;
+  std::vector<uint32_t> codes;  // chunk rows; after the merge, codes into the table's values
+  StringDictionary values;      // chunk-local until the merge, then emptied
 };
 
 /// The string dictionaries filled while parsing, by role.
@@ -63,6 +72,10 @@ struct StagedChunk {
   Column<double> price;
 
   StagedDictionaries dictionaries;  // chunk-local until the merge, then emptied
+  /// Events: property columns in order of first appearance in the chunk; after the merge, in
+  /// the table's order (StagedTable::properties), each with a code per row.
+  std::vector<StagedProperty> properties;
+  std::vector<std::string> properties_over_limit;  // names past kMaxEventProperties
 
   uint64_t records = 0;  // data records seen (rows + malformed + filtered), blank lines excluded
   uint64_t blank_lines = 0;
@@ -91,6 +104,9 @@ struct StagedTable {
   ColumnMapping mapping;
   std::vector<StagedChunk> chunks;  // their codes point into `dictionaries`
   StagedDictionaries dictionaries;
+  /// Events: every property kept, its name and global dictionary ("" is code 0).
+  std::vector<StagedProperty> properties;   // codes empty: they live in the chunks
+  std::vector<std::string> property_notes;  // properties dropped and why, for the report
 
   uint64_t records = 0;
   uint64_t blank_lines = 0;
@@ -108,5 +124,12 @@ struct StagedTable {
     return total;
   }
 };
+
+/// Folds the chunks' local codes into the table's dictionaries (chunk 0's become the global
+/// ones) and makes chunk-relative line numbers file line numbers (`header_lines` before the
+/// body). Dictionaries merge in order; the column rewrites run on `threads` threads.
+void MergeStagedChunks(StagedTable& table, uint64_t header_lines, unsigned threads);
+/// Totals the chunks' counts into the table and keeps the first examples, with file lines.
+void TotalStagedIssues(StagedTable& table, uint64_t header_lines, size_t max_examples);
 
 }  // namespace growthlens

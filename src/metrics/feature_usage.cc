@@ -13,13 +13,6 @@ namespace growthlens {
 
 namespace {
 
-std::vector<uint8_t> KeptFeatures(const UsageLog& dataset, const UsageFilter& filter) {
-  std::vector<uint8_t> kept(dataset.features.size(), filter.features.empty() ? 1 : 0);
-  for (uint16_t feature : filter.features)
-    if (feature < kept.size()) kept[feature] = 1;
-  return kept;
-}
-
 /// The days a kept row can have: the data's range cut to the filter's window; empty when
 /// last < first.
 std::pair<Day, Day> CandidateDays(const UsageLog& dataset, const UsageFilter& filter) {
@@ -54,6 +47,13 @@ std::vector<std::vector<double>> CorrelationOfColumns(const Eigen::MatrixXd& use
 }
 
 }  // namespace
+
+std::vector<uint8_t> KeptFeatures(const UsageLog& dataset, const UsageFilter& filter) {
+  std::vector<uint8_t> kept(dataset.features.size(), filter.features.empty() ? 1 : 0);
+  for (uint16_t feature : filter.features)
+    if (feature < kept.size()) kept[feature] = 1;
+  return kept;
+}
 
 FeatureReport ComputeFeatureReport(const UsageLog& dataset, const UserRows& by_user,
                                    const UsageFilter& filter, unsigned threads) {

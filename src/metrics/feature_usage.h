@@ -33,6 +33,9 @@ struct UsageFilter {
   }
 };
 
+/// Per feature code, 1 when the filter keeps its rows.
+std::vector<uint8_t> KeptFeatures(const UsageLog& dataset, const UsageFilter& filter);
+
 struct FeatureStats {
   uint16_t feature = 0;  // code into Dataset::features
   int64_t events = 0;

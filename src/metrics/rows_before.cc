@@ -9,6 +9,7 @@ namespace {
 /// The log's rows whose day lies in [first, last], with its dictionaries and side tables.
 UsageLog RowsBetween(const UsageLog& log, Day first, Day last) {
   UsageLog out;
+  out.grain = log.grain;
   out.users = log.users;
   out.user_signup = log.user_signup;
   out.features = log.features;
@@ -24,6 +25,12 @@ UsageLog RowsBetween(const UsageLog& log, Day first, Day last) {
   const bool counts = !rows.events.empty(), times = !rows.ms_of_day.empty();
   if (counts) to.events.reserve(kept);
   if (times) to.ms_of_day.reserve(kept);
+  if (!log.properties.empty()) {
+    std::vector<uint8_t> keep(rows.day.size());
+    for (size_t row = 0; row < keep.size(); ++row) keep[row] = inside(rows.day[row]) ? 1 : 0;
+    out.properties = log.properties;
+    out.properties.KeepRows(keep);
+  }
   for (size_t row = 0; row < rows.day.size(); ++row) {
     if (!inside(rows.day[row])) continue;
     to.user.push_back(rows.user[row]);

@@ -270,6 +270,9 @@ Result<CleanedData> CleanStagedTable(CsvReadResult&& read, const CleaningOptions
   report.filtered_examples = std::move(table.filtered_examples);
   for (const RowFilter& filter : table.mapping.where)
     report.where.push_back(filter.name + "=" + filter.value);
+  for (const StagedProperty& property : table.properties)
+    report.properties.push_back(property.name);
+  report.property_notes = table.property_notes;
   report.malformed = table.issue_counts;
   report.malformed_examples = table.issue_examples;
   for (CleaningRule rule : kAllCleaningRules) {

@@ -32,7 +32,9 @@ struct CleaningReport {
   uint64_t blank_lines = 0;   // skipped, not rows
   uint64_t filtered_out = 0;  // records a --where filter left out (counted in records)
   std::vector<RowExample> filtered_examples;
-  std::vector<std::string> where;  // the filters, "COLUMN=VALUE"
+  std::vector<std::string> where;           // the filters, "COLUMN=VALUE"
+  std::vector<std::string> properties;      // events: the property columns kept
+  std::vector<std::string> property_notes;  // properties left out, and why
   std::array<uint64_t, kParseIssueCount> malformed{};
   std::array<std::vector<RowExample>, kParseIssueCount> malformed_examples;
   std::array<RuleOutcome, kCleaningRuleCount> rules;

@@ -37,6 +37,35 @@ bool IsIdentity(const std::vector<uint32_t>& remap) {
   return true;
 }
 
+// An event log's property columns from the chunks' kept rows, each dictionary narrowed to the
+// values kept rows use ("" stays code 0), at the narrowest code width.
+void BuildProperties(StagedTable& table, const std::vector<std::vector<uint8_t>>& status,
+                     EventProperties& properties) {
+  for (size_t property = 0; property < table.properties.size(); ++property) {
+    StringDictionary& staged_values = table.properties[property].values;
+    std::vector<uint32_t> codes;
+    std::vector<uint8_t> used(staged_values.size(), 0);
+    used[0] = 1;
+    for (size_t chunk_idx = 0; chunk_idx < table.chunks.size(); ++chunk_idx) {
+      std::vector<uint32_t>& chunk_codes = table.chunks[chunk_idx].properties[property].codes;
+      const std::vector<uint8_t>& chunk_status = status[chunk_idx];
+      for (size_t row = 0; row < chunk_codes.size(); ++row) {
+        if (chunk_status[row] != kKeepRow) continue;
+        codes.push_back(chunk_codes[row]);
+        used[chunk_codes[row]] = 1;
+      }
+      std::vector<uint32_t>().swap(chunk_codes);
+    }
+    PropertyColumn& column = properties.Add(table.properties[property].name);
+    std::vector<uint32_t> remap(staged_values.size(), 0);
+    for (uint32_t code = 1; code < staged_values.size(); ++code)
+      if (used[code]) remap[code] = column.values.Intern(staged_values[code]);
+    for (uint32_t& code : codes) code = remap[code];
+    column.Assign(codes);
+    staged_values = StringDictionary();
+  }
+}
+
 // Usage logs are the big inputs, so they are built in parallel and in the reader's memory:
 // the dictionaries are compacted to the codes the cleaner saw kept rows use; chunk 0's columns
 // (reserved for the whole file by the reader) become the Dataset's, compacted in place, while
@@ -116,6 +145,7 @@ void BuildUsage(StagedTable& table, const std::vector<std::vector<uint8_t>>& sta
     for (size_t chunk_idx = 1; chunk_idx < chunk_count; ++chunk_idx)
       std::remove_reference_t<decltype(target)>().swap(table.chunks[chunk_idx].*member);
   };
+  if (table.mapping.kind == DataKind::kEvents) BuildProperties(table, status, dataset.properties);
   auto same = [](auto value) { return value; };
   build_column(columns.day, &StagedChunk::day, same);
   // Events without a count column staged 1 on every row; the log keeps no column for them.

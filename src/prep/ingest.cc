@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "core/stopwatch.h"
+#include "io/ndjson_reader.h"
 
 namespace growthlens {
 
@@ -11,7 +12,10 @@ namespace {
 Result<CleanedData> IngestBuffer(Result<InputBuffer> buffer, const std::string& name,
                                  const IngestOptions& options, const Stopwatch& stopwatch) {
   if (!buffer.ok()) return buffer.status();
-  Result<CsvReadResult> read = ReadCsv(*buffer, name, options.read);
+  // NDJSON by its name, or by its first character; anything else is CSV.
+  Result<CsvReadResult> read = LooksLikeNdjson(name, buffer->text())
+                                   ? ReadNdjson(*buffer, name, options.read)
+                                   : ReadCsv(*buffer, name, options.read);
   if (!read.ok()) return read.status();
   const double read_seconds = stopwatch.Seconds();
   Result<CleanedData> cleaned =

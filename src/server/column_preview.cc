@@ -1,5 +1,7 @@
 #include "server/column_preview.h"
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -7,6 +9,7 @@
 #include "app/json_text.h"
 #include "io/csv_cursor.h"
 #include "io/input_buffer.h"
+#include "io/ndjson_reader.h"
 
 namespace growthlens::server {
 
@@ -36,9 +39,11 @@ Result<ColumnPreview> PreviewColumns(const std::string& path, size_t rows) {
   Result<InputBuffer> input = InputBuffer::Load(path, Encoding::kAuto);
   if (!input.ok()) return input.status();
   const std::string_view text = input->text().substr(0, kPreviewBytes);
+  ColumnPreview preview;
+  // NDJSON has no header to map: its keys are found line by line (io/ndjson_reader.h).
+  if (LooksLikeNdjson(std::filesystem::path(path).filename().string(), text)) return preview;
   const CsvDialect dialect{DetectDelimiter(text), '"'};
   CsvCursor cursor(text, dialect, 0, text.size());
-  ColumnPreview preview;
   std::vector<std::string_view> fields;
   while (cursor.Next(fields)) {
     if (cursor.blank_line()) continue;

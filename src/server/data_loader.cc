@@ -13,6 +13,7 @@
 #include "cli/ingest_command.h"
 #include "cli/output_format.h"
 #include "core/stopwatch.h"
+#include "io/ndjson_reader.h"
 #include "server/api_responses.h"
 #include "store/file_checksum.h"
 #include "store/workspace.h"
@@ -202,9 +203,12 @@ Result<std::string> SafeUploadName(std::string_view name) {
   for (char c : name)
     safe += std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-' ? c : '_';
   while (!safe.empty() && safe.front() == '.') safe.erase(safe.begin());
-  if (!safe.ends_with(".csv") && !safe.ends_with(".csv.gz") && !safe.ends_with(".txt"))
+  const bool ndjson = IsNdjsonName(safe);  // .ndjson, .jsonl, and .gz of them
+  if (!safe.ends_with(".csv") && !safe.ends_with(".csv.gz") && !safe.ends_with(".txt") && !ndjson)
     return Status(ErrorCode::kInvalidArgument,
-                  fmt::format("parameter 'name': '{}' is not a .csv or .csv.gz file name", name));
+                  fmt::format("parameter 'name': '{}' is not a .csv, .csv.gz, .ndjson or .jsonl "
+                              "file name",
+                              name));
   return safe;
 }
 

@@ -48,6 +48,33 @@ RowKey TransactionKey(uint32_t order, uint32_t item, int32_t quantity, uint32_t 
           (uint64_t{static_cast<uint32_t>(quantity)} << 32) | price};
 }
 
+/// The stored properties with their dictionaries and no rows, then the load's new ones; per
+/// load property, the stored index and the map of its codes.
+struct PropertyMap {
+  std::vector<size_t> target;                // per load property
+  std::vector<std::vector<uint32_t>> codes;  // per load property: load code -> stored code
+};
+
+PropertyMap MergePropertyDictionaries(EventProperties& stored, const EventProperties& load,
+                                      UsageMerge& merge) {
+  merge.stored_properties = stored.columns.size();
+  EventProperties merged;
+  for (PropertyColumn& column : stored.columns) {
+    merge.stored_property_values.push_back(column.values.size());
+    PropertyColumn& kept = merged.columns.emplace_back(column.name());
+    kept.values = std::move(column.values);
+  }
+  PropertyMap map;
+  for (const PropertyColumn& column : load.columns) {
+    PropertyColumn* target = merged.Find(column.name());
+    if (target == nullptr) target = &merged.Add(column.name());
+    map.target.push_back(static_cast<size_t>(target - merged.columns.data()));
+    map.codes.push_back(MapDictionary(target->values, column.values));
+  }
+  stored = std::move(merged);
+  return map;
+}
+
 }  // namespace
 
 Result<UsageMerge> MergeUsage(UsageLog stored, const UsageLog& load) {
@@ -66,6 +93,14 @@ Result<UsageMerge> MergeUsage(UsageLog stored, const UsageLog& load) {
                              stored.usage.feature[row], time_of(stored.usage, row)));
   stored_rows.Seal();
   stored.usage = UsageColumns{};
+  const PropertyMap properties =
+      MergePropertyDictionaries(stored.properties, load.properties, merge);
+  std::vector<const PropertyColumn*> source_of(stored.properties.columns.size(), nullptr);
+  std::vector<const std::vector<uint32_t>*> codes_of(source_of.size(), nullptr);
+  for (size_t property = 0; property < properties.target.size(); ++property) {
+    source_of[properties.target[property]] = &load.properties.columns[property];
+    codes_of[properties.target[property]] = &properties.codes[property];
+  }
 
   const std::vector<uint32_t> users = MapDictionary(stored.users, load.users);
   const std::vector<uint32_t> features = MapDictionary(stored.features, load.features);
@@ -105,6 +140,11 @@ Result<UsageMerge> MergeUsage(UsageLog stored, const UsageLog& load) {
     out.feature.push_back(feature);
     if (has_events) out.events.push_back(in.events[row]);
     if (has_times) out.ms_of_day.push_back(in.ms_of_day[row]);
+    for (size_t property = 0; property < source_of.size(); ++property) {
+      PropertyColumn& column = stored.properties.columns[property];
+      column.Append(
+          source_of[property] == nullptr ? 0 : (*codes_of[property])[(*source_of[property])[row]]);
+    }
   }
   merge.log = std::move(stored);
   return merge;

@@ -26,10 +26,14 @@ struct UsageMerge {
   uint32_t stored_features = 0;
   SignupEntries signup;  // entries to append
   uint64_t duplicates = 0;
+  /// Event properties: log.properties holds every property (the stored ones first, then the
+  /// load's new ones) with its dictionary extended and a code per new row.
+  size_t stored_properties = 0;
+  std::vector<uint32_t> stored_property_values;  // per stored property: its values stored
 };
 
 /// `stored` holds the workspace's dictionaries and signup days, and its rows over the load's
-/// days (to find duplicates).
+/// days (to find duplicates). Properties do not take part in a row's identity.
 Result<UsageMerge> MergeUsage(UsageLog stored, const UsageLog& load);
 
 struct TransactionMerge {

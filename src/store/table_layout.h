@@ -4,7 +4,9 @@
 // column and read it as the default given here (a column no block has stays empty).
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/column.h"
 #include "core/data_kind.h"
@@ -27,6 +29,12 @@ inline constexpr std::string_view kEventRows = "events.rows";
 inline constexpr std::string_view kEventUsers = "events.users";
 inline constexpr std::string_view kEventNames = "events.names";
 inline constexpr std::string_view kEventSignup = "events.signup";
+// Event properties: their names (a property's code is its index), one dictionary table of
+// values per property ("events.property.3"; "" is code 0, not set), and one column of value
+// codes per property in the rows blocks ("property.3"; blocks written before the property
+// existed read 0).
+inline constexpr std::string_view kEventPropertyNames = "events.property_names";
+inline constexpr std::string_view kEventPropertyValuesPrefix = "events.property.";
 
 inline constexpr std::string_view kTransactionRows = "transactions.rows";
 inline constexpr std::string_view kTransactionOrders = "transactions.orders";
@@ -50,6 +58,24 @@ struct SignupEntries {
 struct PriceColumns {
   std::vector<double> price;
 };
+
+inline std::string EventPropertyValuesTable(size_t property) {
+  return std::string(tables::kEventPropertyValuesPrefix) + std::to_string(property);
+}
+
+/// An event log's rows as stored: the usage columns, then one code column per property.
+template <typename Usage>
+struct StoredEventRows {
+  Usage& usage;  // UsageColumns, maybe const
+  std::vector<Column<uint32_t>> properties;
+  std::vector<std::string> names;  // "property.<index>", one per entry of `properties`
+};
+inline std::vector<std::string> PropertyColumnNames(size_t count) {
+  std::vector<std::string> names;
+  for (size_t property = 0; property < count; ++property)
+    names.push_back("property." + std::to_string(property));
+  return names;
+}
 
 /// The tables of a kind held in a UsageLog (usage or events).
 struct UsageTables {
@@ -75,6 +101,12 @@ void ForEachUsageRowColumn(Columns& columns, Fn&& fn) {
 /// Event rows store day and ms_of_day as one column "time" (ms since 1970, delta planes): 0.35 byte
 /// an event less. Blocks written before have the two columns, and still read.
 inline constexpr JointTime kEventTime{"time", "day", "ms_of_day"};
+template <typename Rows, typename Fn>
+void ForEachEventRowColumn(Rows& rows, Fn&& fn) {
+  ForEachUsageRowColumn(rows.usage, fn);
+  for (size_t property = 0; property < rows.properties.size(); ++property)
+    fn(std::string_view(rows.names[property]), rows.properties[property], uint32_t{0});
+}
 
 template <typename Columns, typename Fn>
 void ForEachSignupColumn(Columns& columns, Fn&& fn) {

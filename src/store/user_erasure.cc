@@ -34,8 +34,12 @@ Erasure Erase(const UsageLog& log, uint32_t erased) {
   out.features = log.features;
   const bool has_events = !log.usage.events.empty();
   const bool has_times = !log.usage.ms_of_day.empty();
+  std::vector<uint8_t> keep(log.rows());
+  for (size_t row = 0; row < log.rows(); ++row) keep[row] = log.usage.user[row] != erased ? 1 : 0;
+  out.properties = log.properties;
+  out.properties.KeepRows(keep);
   for (size_t row = 0; row < log.rows(); ++row) {
-    if (log.usage.user[row] == erased) continue;
+    if (!keep[row]) continue;
     out.usage.user.push_back(codes[log.usage.user[row]]);
     out.usage.day.push_back(log.usage.day[row]);
     out.usage.feature.push_back(log.usage.feature[row]);

@@ -16,9 +16,7 @@ namespace growthlens::store {
 
 namespace {
 
-constexpr auto kUsageRowColumns = [](auto& columns, auto&& fn) {
-  ForEachUsageRowColumn(columns, fn);
-};
+constexpr auto kEventRowColumns = [](auto& rows, auto&& fn) { ForEachEventRowColumn(rows, fn); };
 constexpr auto kSignupColumns = [](auto& columns, auto&& fn) { ForEachSignupColumn(columns, fn); };
 constexpr auto kTransactionRowColumns = [](auto& columns, auto&& fn) {
   ForEachTransactionRowColumn(columns, fn);
@@ -40,6 +38,8 @@ std::vector<std::string_view> TablesOf(DataKind kind) {
     case DataKind::kUsage:
     case DataKind::kEvents: {
       const UsageTables usage = UsageTablesOf(kind);
+      if (kind == DataKind::kEvents)  // and a values table per property, see PropertyTables
+        return {usage.rows, usage.users, usage.features, usage.signup, tables::kEventPropertyNames};
       return {usage.rows, usage.users, usage.features, usage.signup};
     }
     case DataKind::kTransactions:
@@ -145,19 +145,47 @@ Result<Dataset> LoadUsage(TableStore& store, const std::string& path, DataKind k
     if (day == kNoDay || signup.day[entry] < day) day = signup.day[entry];
   }
 
+  std::vector<StringDictionary> property_values;
+  Result<StringDictionary> property_names = StringDictionary();
+  if (kind == DataKind::kEvents) property_names = store.ReadDictionary(tables::kEventPropertyNames);
+  if (!property_names.ok()) return property_names.status();
+  for (uint32_t property = 0; property < property_names->size(); ++property) {
+    Result<StringDictionary> values = store.ReadDictionary(EventPropertyValuesTable(property));
+    if (!values.ok()) return values.status();
+    if (values->empty() || !(*values)[0].empty())
+      return Damaged(
+          path, fmt::format("property '{}' has no 'not set' value", (*property_names)[property]));
+    property_values.push_back(std::move(*values));
+  }
+
   Result<std::vector<StoredBlock>> blocks =
       store.Blocks(tables.rows, range.All() ? nullptr : &range, &stats.blocks_stored);
   if (!blocks.ok()) return blocks.status();
   stats.blocks_read = blocks->size();
-  GROWTHLENS_RETURN_IF_ERROR(
-      DecodeBlocks<UsageColumns>(*blocks, tables.rows, log.usage, kUsageRowColumns, &kEventTime));
+  StoredEventRows<UsageColumns> rows{log.usage, {}, PropertyColumnNames(property_values.size())};
+  rows.properties.resize(property_values.size());
+  GROWTHLENS_RETURN_IF_ERROR(DecodeBlocks<StoredEventRows<UsageColumns>>(
+      *blocks, tables.rows, rows, kEventRowColumns, &kEventTime));
   FreePayloads(*blocks);  // before the regroup's copies: the peak of a large load
   if (source_order)
-    RegroupRows(log.usage, kUsageRowColumns, *blocks, log.users.size(), log.usage.user);
+    RegroupRows(rows, kEventRowColumns, *blocks, log.users.size(), log.usage.user);
   if (!range.All()) {
     std::vector<uint8_t> keep(log.rows());
     for (size_t row = 0; row < keep.size(); ++row) keep[row] = range.Contains(log.usage.day[row]);
-    KeepRows(log.usage, kUsageRowColumns, keep);
+    KeepRows(rows, kEventRowColumns, keep);
+  }
+  for (uint32_t property = 0; property < property_values.size(); ++property) {
+    Column<uint32_t>& codes = rows.properties[property];
+    if (codes.empty()) codes.assign(log.rows(), 0);  // no block of the range has it
+    if (!AllBelow(codes, property_values[property].size()))
+      return Damaged(path, fmt::format("an event names a value of property '{}' outside its "
+                                       "dictionary",
+                                       (*property_names)[property]));
+    PropertyColumn& column =
+        log.properties.columns.emplace_back(std::string((*property_names)[property]));
+    column.values = std::move(property_values[property]);
+    column.Assign(std::vector<uint32_t>(codes.begin(), codes.end()));
+    Column<uint32_t>().swap(codes);
   }
   GROWTHLENS_RETURN_IF_ERROR(ValidateCodes(path, log));
   log.ShrinkToFit();
@@ -257,6 +285,34 @@ StoredLoad LoadFromRow(const Statement& row) {
   load.rows_duplicate = static_cast<uint64_t>(row.Int(9));
   load.record.report_json = row.Text(10);
   return load;
+}
+
+/// A merge's new property names and values.
+Status WriteProperties(TableStore& store, std::optional<int64_t> load_id, const UsageMerge& merge) {
+  const std::vector<PropertyColumn>& columns = merge.log.properties.columns;
+  if (columns.empty()) return Status::Ok();
+  StringDictionary names;
+  for (const PropertyColumn& column : columns) names.Intern(column.name());
+  GROWTHLENS_RETURN_IF_ERROR(store.WriteDictionary(tables::kEventPropertyNames, load_id, names,
+                                                   static_cast<uint32_t>(merge.stored_properties)));
+  for (size_t property = 0; property < columns.size(); ++property) {
+    const uint32_t stored =
+        property < merge.stored_property_values.size() ? merge.stored_property_values[property] : 0;
+    GROWTHLENS_RETURN_IF_ERROR(store.WriteDictionary(EventPropertyValuesTable(property), load_id,
+                                                     columns[property].values, stored));
+  }
+  return Status::Ok();
+}
+
+/// Every table of `kind`, a values table per stored property included.
+Result<std::vector<std::string>> PropertyTables(TableStore& store, DataKind kind) {
+  std::vector<std::string> tables;
+  if (kind != DataKind::kEvents) return tables;
+  Result<StringDictionary> names = store.ReadDictionary(tables::kEventPropertyNames);
+  if (!names.ok()) return names.status();
+  for (uint32_t property = 0; property < names->size(); ++property)
+    tables.push_back(EventPropertyValuesTable(property));
+  return tables;
 }
 
 constexpr const char* kLoadColumns =
@@ -364,10 +420,17 @@ Status Workspace::Write(const Dataset& data, std::optional<int64_t> load_id, Dat
             store.WriteDictionary(tables.features, load_id, log.features, merge->stored_features));
         GROWTHLENS_RETURN_IF_ERROR(store.WriteRows(tables.signup, load_id, merge->signup,
                                                    kSignupColumns, 0, merge->signup.user.size()));
+        GROWTHLENS_RETURN_IF_ERROR(WriteProperties(store, load_id, *merge));
+        StoredEventRows<UsageColumns> rows{
+            log.usage, {}, PropertyColumnNames(log.properties.columns.size())};
+        for (const PropertyColumn& column : log.properties.columns) {
+          const std::vector<uint32_t> codes = column.Codes();
+          rows.properties.emplace_back(codes.begin(), codes.end());
+        }
         const RowLayout layout = PlanRowLayout(log.usage.user, log.usage.day, kBlockRows);
-        PermuteRows(log.usage, kUsageRowColumns, layout.order);
-        GROWTHLENS_RETURN_IF_ERROR(WriteLayout(store, tables.rows, load_id, log.usage,
-                                               kUsageRowColumns, layout, RowDays(log),
+        PermuteRows(rows, kEventRowColumns, layout.order);
+        GROWTHLENS_RETURN_IF_ERROR(WriteLayout(store, tables.rows, load_id, rows,
+                                               kEventRowColumns, layout, RowDays(log),
                                                &kEventTime));
         *duplicates = merge->duplicates;
         *added = log.rows();
@@ -512,6 +575,12 @@ Result<std::vector<std::string>> Workspace::Check() {
   for (const DataKind kind : kStoredKinds)
     for (const std::string_view table : TablesOf(kind))
       known += fmt::format("{}'{}'", known.empty() ? "" : ", ", table);
+  {
+    TableStore store(*db_, level_);
+    Result<std::vector<std::string>> property_tables = PropertyTables(store, DataKind::kEvents);
+    if (!property_tables.ok()) return property_tables.status();
+    for (const std::string& table : *property_tables) known += fmt::format(", '{}'", table);
+  }
   Result<int64_t> unknown =
       db_->QueryInt(fmt::format("SELECT count(*) FROM blocks WHERE table_name NOT IN ({})", known));
   if (!unknown.ok()) return unknown.status();
@@ -556,6 +625,10 @@ Status Workspace::Replace(const Dataset& data, const std::vector<ReportUpdate>& 
     GROWTHLENS_RETURN_IF_ERROR(update->Run());
   }
   TableStore store(*db_, level_);
+  Result<std::vector<std::string>> property_tables = PropertyTables(store, data.kind());
+  if (!property_tables.ok()) return property_tables.status();
+  for (const std::string& table : *property_tables)
+    GROWTHLENS_RETURN_IF_ERROR(store.DeleteTable(table));
   for (const std::string_view table : TablesOf(data.kind()))
     GROWTHLENS_RETURN_IF_ERROR(store.DeleteTable(table));
   uint64_t duplicates = 0, added = 0;

@@ -61,12 +61,12 @@ export async function render(ctx) {
   };
 
   // ---------- upload ----------
-  const fileInput = h('input', { type: 'file', accept: '.csv,.gz,.tsv,.txt,text/csv', dataset: { testid: 'upload-input' }, style: { display: 'none' } });
+  const fileInput = h('input', { type: 'file', accept: '.csv,.gz,.tsv,.txt,.ndjson,.jsonl,text/csv', dataset: { testid: 'upload-input' }, style: { display: 'none' } });
   const kindSelect = select([['auto', 'Detect from the header'], ['usage', 'Usage log'], ['events', 'Event log'], ['transactions', 'Transactions']], 'auto', null, { dataset: { param: 'kind' } });
   const chooseBtn = h('button.primary', { type: 'button', onclick: () => fileInput.click() }, 'Choose a CSV file…');
   const drop = h('div.dropzone',
     h('div', h('strong', 'Drop a CSV here'), ' or ', chooseBtn),
-    h('div.small', { style: { marginTop: '8px' } }, '.csv or .csv.gz; the delimiter, encoding and date format are detected.'));
+    h('div.small', { style: { marginTop: '8px' } }, '.csv or .csv.gz, or events as JSON lines (.ndjson, .jsonl); the delimiter, encoding and date format are detected.'));
 
   const upload = async (file, mapped = null) => {
     if (!file) return;
