@@ -250,7 +250,7 @@ TEST_F(WorkspaceCommandsTest, MissingNewerOrDamagedWorkspacesAreClearErrors) {
   const testing::CommandResult newer = RunCommand("workspace check --workspace " + workspace_);
   EXPECT_NE(newer.exit_code, 0);
   EXPECT_NE(newer.err.find("schema version 99 (written by growthlens 9.0.0), newer than the "
-                           "version 2 this growthlens reads"),
+                           "version 3 this growthlens reads"),
             std::string::npos)
       << newer.err;
   const testing::CommandResult ingest =

@@ -405,7 +405,7 @@ TEST_F(WorkspaceTest, AWorkspaceOfANewerSchemaIsRefusedNamingBothVersions) {
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.status().message().find("schema version 99"), std::string::npos)
       << refused.status().message();
-  EXPECT_NE(refused.status().message().find("version 2 this growthlens reads"), std::string::npos)
+  EXPECT_NE(refused.status().message().find("version 3 this growthlens reads"), std::string::npos)
       << refused.status().message();
 }
 
@@ -476,7 +476,7 @@ TEST_F(WorkspaceTest, AVersion1WorkspaceIsMigratedKeepingItsDataAndHistory) {
     ASSERT_TRUE(opened.ok()) << opened.status().message();
     Result<store::WorkspaceInfo> info = opened->Info();
     ASSERT_TRUE(info.ok()) << info.status().message();
-    EXPECT_EQ(info->schema_version, 2);
+    EXPECT_EQ(info->schema_version, 3);
     ASSERT_EQ(info->loads.size(), 1U);
     EXPECT_EQ(info->loads[0].record.source_name, "usage.csv");
     Result<Dataset> data = opened->Load(DataKind::kUsage);

@@ -55,6 +55,20 @@ CREATE TABLE saved_items (
 );
 )sql";
 
+// Version 3 adds `access_keys`: the read and write keys of `growthlens serve`, stored as the
+// SHA-256 of the key, never the key (store/access_keys.h). Revoked keys stay, with revoked_at.
+constexpr const char* kCreateAccessKeys = R"sql(
+CREATE TABLE access_keys (
+  id TEXT PRIMARY KEY,
+  secret_hash TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('read', 'write')),
+  created_at TEXT NOT NULL,
+  last_used_at TEXT,
+  revoked_at TEXT
+);
+)sql";
+
 Status SetVersion(Database& db, int version) {
   Result<Statement> update = db.Prepare("UPDATE workspace_schema SET version = ?, written_by = ?");
   if (!update.ok()) return update.status();
@@ -67,9 +81,13 @@ Status MigrateFrom1(Database& db) {
   return db.Exec(kCreateSavedItems);
 }
 
+Status MigrateFrom2(Database& db) {
+  return db.Exec(kCreateAccessKeys);
+}
+
 // Migrations from version N to N + 1, at index N - 1.
 using Migration = Status (*)(Database&);
-constexpr Migration kMigrations[] = {MigrateFrom1};
+constexpr Migration kMigrations[] = {MigrateFrom1, MigrateFrom2};
 static_assert(std::size(kMigrations) == static_cast<size_t>(kSchemaVersion - 1),
               "one migration per older version");
 
@@ -78,6 +96,7 @@ Status CreateSchema(Database& db) {
   if (!transaction.ok()) return transaction.status();
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateSchema));
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateSavedItems));
+  GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateAccessKeys));
   Result<Statement> insert =
       db.Prepare("INSERT INTO workspace_schema (version, written_by) VALUES (?, ?)");
   if (!insert.ok()) return insert.status();
