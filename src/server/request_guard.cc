@@ -180,9 +180,9 @@ GuardVerdict RequestGuard::Throttle(const httplib::Request& request, httplib::Re
 
 GuardVerdict RequestGuard::LoginPage(httplib::Response& response, std::string reason) const {
   const WebAsset* page = FindWebAsset("/login.html");
-  Result<std::string> html =
-      page ? ReadWebAsset(settings_.web_root, *page) : Result<std::string>(Status());
-  if (page == nullptr || !html.ok()) return Refuse(401, std::move(reason));
+  if (page == nullptr) return Refuse(401, std::move(reason));
+  Result<std::string> html = ReadWebAsset(settings_.web_root, *page);
+  if (!html.ok()) return Refuse(401, std::move(reason));
   response.status = 401;
   response.set_header("WWW-Authenticate", "Bearer realm=\"growthlens\"");
   response.set_header("Cache-Control", "no-store");
