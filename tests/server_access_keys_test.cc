@@ -21,15 +21,8 @@
 namespace growthlens {
 namespace {
 
-using testing::BodyOf;
-using testing::CommandResult;
-using testing::HeaderOf;
-using testing::RawConnection;
-using testing::RawExchange;
-using testing::RunCommand;
-using testing::StatusOf;
-using testing::TempDir;
-using testing::TestServer;
+// The server tests' helpers: raw exchanges and their parts, the server, commands.
+using namespace growthlens::testing;
 
 /// A request as written, from `source` (another loopback address is another client).
 std::string Exchange(int port, const std::string& method, const std::string& target,
