@@ -155,6 +155,15 @@ Status RunServe(ServeArgs& args) {
       stderr, "growthlens serve: dashboard on http://{}:{} (Ctrl+C stops it){}\n", settings.host,
       *port,
       server.shelf().Snapshot()->Empty() ? "; no data yet: upload a CSV or load the demo" : "");
+  if (!args.quiet && (settings.key_on_loopback || !IsLoopbackName(settings.host)))
+    fmt::print(stderr,
+               "growthlens serve: {} need an access key: a browser asks for it, scripts send "
+               "`Authorization: Bearer KEY`{}\n",
+               settings.key_on_loopback ? "all clients" : "clients on other machines",
+               settings.load.workspace.empty()
+                   ? ""
+                   : fmt::format(" (growthlens workspace keys list --workspace {})",
+                                 settings.load.workspace));
   server.Serve();
   return Status::Ok();
 }
