@@ -7,10 +7,13 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <regex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "server/failure_limiter.h"
 #include "server/request_credentials.h"
@@ -234,6 +237,35 @@ TEST(ServerAccessKeys, TheSharedKeyKeepsWorkingBesideWorkspaceKeys) {
   EXPECT_EQ(both->Grants(read), server::Access::kRead);
   EXPECT_FALSE(both->Grants("glw_" + std::string(40, 'a')).has_value());
   EXPECT_TRUE(both->HasKeys());
+}
+
+TEST(ServerAccessKeys, TheGateAnswersManyThreadsWhileAKeyIsRevoked) {
+  // The server's threads share one gate (and its SQLite connection); TSan runs this too.
+  TempDir dir;
+  const std::string workspace = (dir.path() / "w.glw").string();
+  Result<store::KeyStore> keys = store::KeyStore::Open(workspace, store::OpenMode::kCreate);
+  ASSERT_TRUE(keys.ok());
+  const Result<store::CreatedKey> kept = keys->Create(store::KeyRole::kRead, "kept");
+  const Result<store::CreatedKey> revoked = keys->Create(store::KeyRole::kWrite, "revoked");
+  ASSERT_TRUE(kept.ok() && revoked.ok());
+  Result<std::unique_ptr<server::WorkspaceKeyGate>> gate =
+      server::WorkspaceKeyGate::Open(workspace);
+  ASSERT_TRUE(gate.ok());
+  std::atomic<int> kept_refused{0};
+  std::vector<std::thread> clients;
+  for (int client = 0; client < 4; ++client)
+    clients.emplace_back([&] {
+      for (int request = 0; request < 200; ++request) {
+        if ((*gate)->Grants(kept->secret) != server::Access::kRead) ++kept_refused;
+        (void)(*gate)->Grants(revoked->secret);
+      }
+    });
+  const Result<store::RevokeOutcome> outcome = keys->Revoke(revoked->info.id);
+  for (std::thread& client : clients) client.join();
+  ASSERT_TRUE(outcome.ok());
+  EXPECT_EQ(kept_refused.load(), 0);
+  EXPECT_FALSE((*gate)->Grants(revoked->secret).has_value());
+  EXPECT_EQ((*gate)->Grants(kept->secret), server::Access::kRead);
 }
 
 TEST(ServerAccessKeys, ServingBeyondLoopbackWithoutAReadKeyIsRefusedSayingHowToMakeOne) {
