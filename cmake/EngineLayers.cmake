@@ -72,12 +72,13 @@ growthlens_layer(synth FILES
 target_link_libraries(growthlens_synth PUBLIC growthlens_core PRIVATE ZLIB::ZLIB)
 
 # The workspace (issue 18): SQLite for transactions and one-file durability, zstd for the
-# column blocks; both private, so no public header includes sqlite3.h or zstd.h.
+# column blocks, OpenSSL's libcrypto (which cpp-httplib links already) for the SHA-256 of access
+# keys; all private, so no public header includes sqlite3.h, zstd.h or openssl/.
 growthlens_layer(store FILES
-  block_codec dataset_merge event_inbox file_checksum row_layout schema sqlite_db saved_items
-  stored_table user_erasure workspace)
+  access_keys block_codec dataset_merge event_inbox file_checksum row_layout schema sqlite_db
+  saved_items stored_table user_erasure workspace)
 target_link_libraries(growthlens_store PUBLIC growthlens_core
-                                       PRIVATE SQLite::SQLite3 PkgConfig::ZSTD)
+                                       PRIVATE SQLite::SQLite3 PkgConfig::ZSTD OpenSSL::Crypto)
 target_compile_definitions(growthlens_store PRIVATE
                            GROWTHLENS_STORE_VERSION="${PROJECT_VERSION}")
 

@@ -120,6 +120,10 @@ TEST_F(EventInboxTest, FoldStoresTheInboxAsOneLoadAndEmptiesIt) {
   EXPECT_EQ(EventsPerUser(*data), expected);
   const UsageLog& log = *data->As<UsageLog>();
   EXPECT_EQ(log.usage.ms_of_day[1], 12 * 3'600'000 + 60'000);
+  const PropertyColumn* platform = log.properties.Find("platform");
+  ASSERT_NE(platform, nullptr);  // the inbox's properties became the load's
+  EXPECT_EQ(platform->ValueOf(1), "ios");
+  EXPECT_EQ(platform->ValueOf(0), "");
   Result<store::WorkspaceInfo> info = workspace_->Info();
   ASSERT_TRUE(info.ok());
   ASSERT_EQ(info->loads.size(), 1U);
@@ -158,7 +162,7 @@ TEST_F(EventInboxTest, AnalysesSeeBlocksAndInboxAsOneFile) {
       workspace_->Append(cleaned.dataset, {"a.csv", checksum.bytes, checksum.text, 3, "{}"}).ok());
   // The inbox: a known user, a new one with a count, a new event name.
   AddOrDie({{"u2", "view", kNoon + 86'400'000, 1, "x", ""},
-            {"u3", "sign_up", kNoon, 4, "y", ""},
+            {"u3", "sign_up", kNoon, 4, "y", R"({"plan":"pro"})"},
             {"u3", "export", kNoon + 1, 1, "z", ""}});
   Result<Dataset> blocks = workspace_->Load(DataKind::kEvents);
   ASSERT_TRUE(blocks.ok());
@@ -175,6 +179,11 @@ TEST_F(EventInboxTest, AnalysesSeeBlocksAndInboxAsOneFile) {
   const UsageLog& log = *live->As<UsageLog>();
   const UsageLog& expected = *whole.dataset.As<UsageLog>();
   EXPECT_EQ(log.features.size(), expected.features.size());
+  const PropertyColumn* plan = log.properties.Find("plan");
+  ASSERT_NE(plan, nullptr);
+  ASSERT_EQ(plan->rows(), log.rows());  // aligned with every row, blocks' and inbox's
+  EXPECT_EQ(plan->ValueOf(4), "pro");   // the inbox's second event
+  EXPECT_EQ(plan->ValueOf(0), "");
   for (uint32_t user = 0; user < log.users.size(); ++user) {
     const std::optional<uint32_t> same = expected.users.Find(log.users[user]);
     ASSERT_TRUE(same.has_value());

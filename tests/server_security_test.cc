@@ -32,33 +32,16 @@
 namespace growthlens {
 namespace {
 
+using testing::BodyOf;
 using testing::CommandResult;
+using testing::HeaderOf;
 using testing::RawConnection;
 using testing::RawExchange;
 using testing::Reply;
 using testing::RunCommand;
+using testing::StatusOf;
 using testing::TempDir;
 using testing::TestServer;
-
-int StatusOf(const std::string& answer) {
-  return answer.starts_with("HTTP/1.1 ") ? std::atoi(answer.c_str() + 9) : 0;
-}
-
-std::string HeaderOf(const std::string& answer, std::string name) {
-  const std::string head = answer.substr(0, answer.find("\r\n\r\n"));
-  std::string lower = head;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const size_t at = lower.find("\r\n" + name + ": ");
-  if (at == std::string::npos) return "";
-  const size_t begin = at + 4 + name.size();
-  return head.substr(begin, head.find("\r\n", begin) - begin);
-}
-
-std::string BodyOf(const std::string& answer) {
-  const size_t at = answer.find("\r\n\r\n");
-  return at == std::string::npos ? "" : answer.substr(at + 4);
-}
 
 /// A GET of `target` exactly as written, with a loopback Host unless `headers` sets one.
 std::string RawGet(const std::string& target, const std::string& headers = "") {

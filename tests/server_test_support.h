@@ -157,6 +157,27 @@ inline std::string RawExchange(int port, const std::string& request) {
   return connection.Send(request) ? connection.ReceiveAll() : std::string();
 }
 
+/// The status, a header (by name, in any case) and the body of a raw HTTP answer.
+inline int StatusOf(const std::string& answer) {
+  return answer.starts_with("HTTP/1.1 ") ? std::atoi(answer.c_str() + 9) : 0;
+}
+
+inline std::string HeaderOf(const std::string& answer, std::string name) {
+  const std::string head = answer.substr(0, answer.find("\r\n\r\n"));
+  std::string lower = head;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const size_t at = lower.find("\r\n" + name + ": ");
+  if (at == std::string::npos) return "";
+  const size_t begin = at + 4 + name.size();
+  return head.substr(begin, head.find("\r\n", begin) - begin);
+}
+
+inline std::string BodyOf(const std::string& answer) {
+  const size_t at = answer.find("\r\n\r\n");
+  return at == std::string::npos ? "" : answer.substr(at + 4);
+}
+
 /// Percent-encodes a query value (RFC 3986 unreserved characters and ',' stay as they are).
 inline std::string UrlEncode(std::string_view text) {
   std::string out;

@@ -50,6 +50,27 @@ std::vector<uint32_t> MapInto(StringDictionary& base, const StringDictionary& ex
   return codes;
 }
 
+/// `extra`'s property rows after `base`'s `base_rows`: a property only one side has is "not set"
+/// (code 0, the empty string) on the other's rows. The bound on properties holds: past it a new
+/// name is left out, as the reader leaves out a file's columns past it.
+void AppendProperties(EventProperties& base, size_t base_rows, const EventProperties& extra,
+                      size_t extra_rows) {
+  for (const PropertyColumn& column : extra.columns)
+    if (base.Find(column.name()) == nullptr &&
+        base.columns.size() < kMaxEventProperties)
+      base.Add(column.name(), base_rows);
+  for (PropertyColumn& column : base.columns) {
+    const PropertyColumn* more = extra.Find(column.name());
+    column.Reserve(base_rows + extra_rows);
+    if (more == nullptr) {
+      for (size_t row = 0; row < extra_rows; ++row) column.Append(0);
+      continue;
+    }
+    const std::vector<uint32_t> codes = MapInto(column.values, more->values);
+    for (size_t row = 0; row < extra_rows; ++row) column.Append(codes[(*more)[row]]);
+  }
+}
+
 Status AppendEvents(UsageLog& base, const UsageLog& extra) {
   const std::vector<uint32_t> users = MapInto(base.users, extra.users);
   const std::vector<uint32_t> features = MapInto(base.features, extra.features);
@@ -77,6 +98,7 @@ Status AppendEvents(UsageLog& base, const UsageLog& extra) {
     out.ms_of_day.push_back(in.ms_of_day.empty() ? 0 : in.ms_of_day[row]);
     if (!out.events.empty()) out.events.push_back(in.events.empty() ? 1 : in.events[row]);
   }
+  AppendProperties(base.properties, before, extra.properties, extra.rows());
   return Status::Ok();
 }
 

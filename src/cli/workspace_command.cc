@@ -1,4 +1,4 @@
-// growthlens workspace info|check|compact|export|delete-user: look after a workspace file.
+// growthlens workspace info|check|compact|export|delete-user|keys: look after a workspace file.
 
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -14,6 +14,7 @@
 #include "app/saved_persona_model.h"
 #include "cli/command.h"
 #include "cli/output_format.h"
+#include "cli/workspace_keys_command.h"
 #include "cli/workspace_option.h"
 #include "core/date.h"
 #include "io/atomic_file.h"
@@ -482,7 +483,8 @@ void RegisterWorkspaceCommand(CLI::App& app, CommandOutcome& outcome) {
   CLI::App* workspace = app.add_subcommand(
       "workspace",
       "Look after a workspace, the file that holds ingested data (growthlens ingest FILE "
-      "--workspace W): sizes, checks, compaction, export and erasure of one user");
+      "--workspace W): sizes, checks, compaction, export, erasure of one user and the access "
+      "keys of the server");
   workspace->require_subcommand(1);
   AddWorkspaceAction(
       *workspace, "info",
@@ -524,6 +526,7 @@ void RegisterWorkspaceCommand(CLI::App& app, CommandOutcome& outcome) {
                         "usage, events or transactions (default: every kind stored)")
             ->check(CLI::IsMember({"usage", "events", "transactions"}));
       });
+  RegisterWorkspaceKeysCommand(*workspace, outcome);
 }
 
 }  // namespace growthlens::cli

@@ -28,6 +28,21 @@ std::optional<Access> SharedKeyGate::Grants(std::string_view key) const {
   return Access::kWrite;
 }
 
+std::optional<Access> AnyOfGates::Grants(std::string_view key) const {
+  std::optional<Access> most;
+  for (const std::shared_ptr<const AccessGate>& gate : gates_) {
+    const std::optional<Access> granted = gate->Grants(key);
+    if (granted && (!most || *granted == Access::kWrite)) most = granted;
+  }
+  return most;
+}
+
+bool AnyOfGates::HasKeys() const {
+  for (const std::shared_ptr<const AccessGate>& gate : gates_)
+    if (gate->HasKeys()) return true;
+  return false;
+}
+
 Result<std::unique_ptr<AccessGate>> LoadSharedKey(const std::string& key_file,
                                                   const std::string& key,
                                                   const char* environment_key) {

@@ -140,7 +140,8 @@ ApiServer::ApiServer(ServerSettings settings)
       cache_(settings_.cache_bytes),
       http_(std::make_unique<HttpServer>(settings_.connections)),
       guard_(std::make_unique<RequestGuard>(
-          GuardSettings{settings_.host, settings_.allowed_hosts, settings_.key_on_loopback},
+          GuardSettings{settings_.host, settings_.allowed_hosts, settings_.key_on_loopback,
+                        settings_.web_root},
           settings_.access)),
       work_(settings_.work) {
   AddSavedRoutes();  // before AddRoutes' catch-all GET /api/v1/(.+)
@@ -166,11 +167,13 @@ void ApiServer::Hold(HeldPtr dataset) {
 }
 
 Result<int> ApiServer::Bind() {
-  if (!IsLoopbackName(settings_.host) && !settings_.access)
+  if (!IsLoopbackName(settings_.host) && (!settings_.access || !settings_.access->HasKeys()))
     return Status(ErrorCode::kInvalidArgument,
                   fmt::format("--host '{}': refusing to serve beyond this machine without an "
-                              "access key; give one with --access-key-file FILE (or "
-                              "GROWTHLENS_ACCESS_KEY), or listen on 127.0.0.1",
+                              "access key to read with; create one with `growthlens workspace "
+                              "keys create --role read --workspace W`, or give a shared key with "
+                              "--access-key-file FILE (or GROWTHLENS_ACCESS_KEY), or listen on "
+                              "127.0.0.1",
                               settings_.host));
   const int port =
       settings_.port == 0
@@ -373,6 +376,8 @@ void ApiServer::AddRoutes() {
           }
           return httplib::Server::HandlerResponse::Handled;
         }
+        if (verdict.kind == GuardVerdict::Kind::kAnswered)
+          return httplib::Server::HandlerResponse::Handled;
         if (verdict.kind == GuardVerdict::Kind::kRedirect) {
           response.status = verdict.status;
           response.set_header("Location", verdict.text);
@@ -426,6 +431,14 @@ void ApiServer::AddRoutes() {
                      ? " " + response.get_header_value("X-GrowthLens-Cache")
                      : std::string());
     });
+
+  // The login page's key (request_guard.h); the guard let only small bodies through.
+  http.Post("/api/v1/login", [this](const httplib::Request& request, httplib::Response& response) {
+    guard_->Login(request, response);
+  });
+  http.Post("/api/v1/logout", [this](const httplib::Request& request, httplib::Response& response) {
+    guard_->Logout(request, response);
+  });
 
   http.Get("/api/v1/status", [this](const httplib::Request&, httplib::Response& response) {
     // What a form post must send (request_guard.h); readable only from this origin.

@@ -4,10 +4,18 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
 #include <random>
+
+#include "server/api_error.h"
+#include "server/api_responses.h"
+#include "server/request_credentials.h"
+#include "server/static_files.h"
 
 namespace growthlens::server {
 
@@ -15,6 +23,16 @@ namespace {
 
 constexpr std::string_view kSessionCookie = "growthlens_session";
 constexpr size_t kMaxSessions = 1024;
+constexpr std::string_view kLoginPath = "/api/v1/login";
+constexpr std::string_view kLogoutPath = "/api/v1/logout";
+// The login page's body is one short JSON object; a larger one is refused before it is read.
+constexpr size_t kMaxLoginBody = 4096;
+constexpr size_t kMaxKeyLength = 1024;
+
+/// What the login page needs before anyone logs in: nothing in them is private.
+bool IsPublicAsset(const std::string& path) {
+  return path == "/login.js" || path == "/styles.css" || path == "/favicon.svg";
+}
 
 std::string Lower(std::string_view text) {
   std::string lower(text);
@@ -55,21 +73,6 @@ bool IsWildcard(const std::string& host) {
 
 bool ReadsOnly(const httplib::Request& request) {
   return request.method == "GET" || request.method == "HEAD";
-}
-
-/// The value of cookie `name` in the Cookie header, or "".
-std::string CookieValue(const httplib::Request& request, std::string_view name) {
-  const std::string cookies = request.get_header_value("Cookie");
-  std::string_view rest = cookies;
-  while (!rest.empty()) {
-    const size_t semicolon = rest.find(';');
-    std::string_view item = rest.substr(0, semicolon);
-    rest = semicolon == std::string_view::npos ? std::string_view() : rest.substr(semicolon + 1);
-    while (item.starts_with(' ')) item.remove_prefix(1);
-    if (item.starts_with(name) && item.size() > name.size() && item[name.size()] == '=')
-      return std::string(item.substr(name.size() + 1));
-  }
-  return "";
 }
 
 /// The ?key= value of the request's query string, or "".
@@ -140,53 +143,165 @@ GuardVerdict RequestGuard::Check(const httplib::Request& request, httplib::Respo
     return Refuse(403, fmt::format("Host '{}' is not served here; the server's operator can allow "
                                    "it with `growthlens serve --allowed-host NAME`",
                                    HostName(host)));
+  if (request.method == "POST" && (request.path == kLoginPath || request.path == kLogoutPath)) {
+    // Anyone may try a key (at the pace Throttle allows), from this origin only, with a body
+    // small enough to read before knowing who sends it.
+    if (GuardVerdict origin = CheckOrigin(request); origin.kind != GuardVerdict::Kind::kPass)
+      return origin;
+    const std::string length = request.get_header_value("Content-Length");
+    size_t bytes = 0;
+    const auto [end, error] = std::from_chars(length.data(), length.data() + length.size(), bytes);
+    if (error != std::errc() || end != length.data() + length.size() || bytes > kMaxLoginBody ||
+        request.has_header("Transfer-Encoding"))
+      return Refuse(413, fmt::format("the login body is one JSON object {{\"key\": \"...\"}} of at "
+                                     "most {} bytes, sent with a Content-Length",
+                                     kMaxLoginBody));
+    return request.path == kLoginPath ? Throttle(request, response) : GuardVerdict{};
+  }
   if (GuardVerdict key = CheckKey(request, response); key.kind != GuardVerdict::Kind::kPass)
     return key;
   if (ReadsOnly(request)) return {};
   return CheckOrigin(request);
 }
 
+bool RequestGuard::NeedsKey(const httplib::Request& request) const {
+  if (!settings_.key_on_loopback && IsLoopbackName(request.remote_addr)) return false;
+  return !(ReadsOnly(request) && IsPublicAsset(request.path));
+}
+
+GuardVerdict RequestGuard::Throttle(const httplib::Request& request, httplib::Response& response) {
+  const int64_t wait = failures_.RetryAfter(request.remote_addr);
+  if (wait == 0) return {};
+  response.set_header("Retry-After", std::to_string(wait));
+  return Refuse(429, fmt::format("too many wrong access keys from this address; try again in {} "
+                                 "seconds",
+                                 wait));
+}
+
+GuardVerdict RequestGuard::LoginPage(httplib::Response& response, std::string reason) const {
+  const WebAsset* page = FindWebAsset("/login.html");
+  if (page == nullptr) return Refuse(401, std::move(reason));
+  Result<std::string> html = ReadWebAsset(settings_.web_root, *page);
+  if (!html.ok()) return Refuse(401, std::move(reason));
+  response.status = 401;
+  response.set_header("WWW-Authenticate", "Bearer realm=\"growthlens\"");
+  response.set_header("Cache-Control", "no-store");
+  response.set_content(std::move(*html), "text/html; charset=utf-8");
+  return {GuardVerdict::Kind::kAnswered, 401, std::move(reason)};
+}
+
+std::optional<Access> RequestGuard::SessionAccess(const std::string& session) {
+  std::string key;
+  {
+    std::lock_guard lock(mutex_);
+    const auto found = sessions_.find(session);
+    if (found == sessions_.end()) return std::nullopt;
+    key = found->second;
+  }
+  std::optional<Access> access = gate_->Grants(key);
+  if (!access) {
+    std::lock_guard lock(mutex_);
+    sessions_.erase(session);
+  }
+  return access;
+}
+
+void RequestGuard::OpenSession(const httplib::Request& request, std::string key,
+                               httplib::Response& response) {
+  const std::string session = RandomToken();
+  {
+    std::lock_guard lock(mutex_);
+    if (sessions_.size() >= kMaxSessions) sessions_.erase(sessions_.begin());
+    sessions_.emplace(session, std::move(key));
+  }
+  // Behind a proxy that speaks https, the browser sends the cookie over https only.
+  const bool https = Lower(request.get_header_value("X-Forwarded-Proto")) == "https";
+  response.set_header("Set-Cookie", fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict{}",
+                                                kSessionCookie, session, https ? "; Secure" : ""));
+}
+
 GuardVerdict RequestGuard::CheckKey(const httplib::Request& request, httplib::Response& response) {
-  if (!settings_.key_on_loopback && IsLoopbackName(request.remote_addr)) return {};
+  if (!NeedsKey(request)) return {};
   if (!gate_)
     return Refuse(403, "this server only answers on its own machine (no access key configured)");
+  const std::string bearer = BearerToken(request.get_header_value("Authorization"));
+  const std::string query_key = QueryKey(request);
+  if (!bearer.empty() || !query_key.empty()) {
+    if (GuardVerdict throttled = Throttle(request, response);
+        throttled.kind != GuardVerdict::Kind::kPass)
+      return throttled;
+  }
   std::optional<Access> access;
+  bool wrong_key = false;
+  if (!bearer.empty()) {
+    access = gate_->Grants(bearer);
+    wrong_key = !access;
+  } else if (const std::string cookie =
+                 CookieValue(request.get_header_value("Cookie"), kSessionCookie);
+             !cookie.empty()) {
+    access = SessionAccess(cookie);
+  }
   bool from_query = false;
-  const std::string authorization = request.get_header_value("Authorization");
-  if (authorization.starts_with("Bearer ")) {
-    access = gate_->Grants(std::string_view(authorization).substr(7));
-  } else if (const std::string cookie = CookieValue(request, kSessionCookie); !cookie.empty()) {
-    std::lock_guard lock(mutex_);
-    if (const auto found = sessions_.find(cookie); found != sessions_.end()) access = found->second;
+  if (!access && !wrong_key && !query_key.empty()) {
+    access = gate_->Grants(query_key);
+    wrong_key = !access;
+    from_query = access.has_value();
   }
+  if (wrong_key) failures_.NoteFailure(request.remote_addr);
   if (!access) {
-    if (const std::string key = QueryKey(request); !key.empty()) {
-      access = gate_->Grants(key);
-      from_query = access.has_value();
-    }
-  }
-  if (!access) {
+    std::string reason =
+        wrong_key ? "this access key is not valid (mistyped, or revoked): send a read or write "
+                    "key as `Authorization: Bearer KEY`"
+                  : "this server needs an access key: send `Authorization: Bearer KEY`, or open "
+                    "the dashboard and enter it";
+    if (ReadsOnly(request) && !request.path.starts_with("/api/"))
+      return LoginPage(response, std::move(reason));
     response.set_header("WWW-Authenticate", "Bearer realm=\"growthlens\"");
-    return Refuse(401,
-                  "this server needs an access key: send `Authorization: Bearer KEY`, or open "
-                  "the dashboard once as /?key=KEY");
+    return Refuse(401, std::move(reason));
   }
   if (*access == Access::kRead && !ReadsOnly(request))
-    return Refuse(403, "this access key may only read (GET)");
+    return Refuse(403,
+                  "this access key may only read (GET); changing data (uploads, saved views) "
+                  "needs a write key");
   if (from_query) {
-    const std::string session = RandomToken();
-    {
-      std::lock_guard lock(mutex_);
-      if (sessions_.size() >= kMaxSessions) sessions_.erase(sessions_.begin());
-      sessions_.emplace(session, *access);
-    }
-    response.set_header("Set-Cookie", fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict",
-                                                  kSessionCookie, session));
+    OpenSession(request, query_key, response);
     // A page opened with ?key= continues without the key in its address (history, logs).
     if (ReadsOnly(request) && !request.path.starts_with("/api/"))
       return {GuardVerdict::Kind::kRedirect, 303, request.path};
   }
   return {};
+}
+
+void RequestGuard::Login(const httplib::Request& request, httplib::Response& response) {
+  const std::string key = LoginKey(request.body, kMaxKeyLength);
+  if (key.empty())
+    return SendError(response, MakeError(400,
+                                         "parameter 'key': send the access key as the JSON body "
+                                         "{\"key\": \"...\"}",
+                                         "key"));
+  const std::optional<Access> access = gate_ ? gate_->Grants(key) : std::nullopt;
+  if (!access) {
+    failures_.NoteFailure(request.remote_addr);
+    return SendError(response, MakeError(401,
+                                         "this access key is not valid (mistyped, or revoked); "
+                                         "ask whoever runs this server for a key",
+                                         "key"));
+  }
+  OpenSession(request, key, response);
+  nlohmann::ordered_json body;
+  body["access"] = *access == Access::kWrite ? "write" : "read";
+  SendJson(response, 200, body.dump() + "\n");
+}
+
+void RequestGuard::Logout(const httplib::Request& request, httplib::Response& response) {
+  if (const std::string cookie = CookieValue(request.get_header_value("Cookie"), kSessionCookie);
+      !cookie.empty()) {
+    std::lock_guard lock(mutex_);
+    sessions_.erase(cookie);
+  }
+  response.set_header("Set-Cookie", fmt::format("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
+                                                kSessionCookie));
+  SendJson(response, 200, "{\"logged_out\":true}\n");
 }
 
 GuardVerdict RequestGuard::CheckOrigin(const httplib::Request& request) const {
@@ -205,7 +320,7 @@ GuardVerdict RequestGuard::CheckOrigin(const httplib::Request& request) const {
                                      request.get_header_value("Origin")));
   }
   if (IsFormType(request.get_header_value("Content-Type")) &&
-      !request.get_header_value("Authorization").starts_with("Bearer ") &&
+      BearerToken(request.get_header_value("Authorization")).empty() &&
       request.get_header_value("X-CSRF-Token") != csrf_token_)
     return Refuse(403,
                   "a form post needs the X-CSRF-Token header (GET /api/v1/status answers it "

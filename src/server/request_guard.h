@@ -4,8 +4,13 @@
 //    address when it listens on all), or an --allowed-host name. A DNS-rebinding page (Host:
 //    evil.example) is refused.
 //  - Clients that need a key (non-loopback ones, or everyone with --require-access-key) present it
-//    as `Authorization: Bearer KEY`, or once as ?key=KEY, which opens a session held in an
-//    HttpOnly SameSite=Strict cookie; an AccessGate decides what a key grants.
+//    as `Authorization: Bearer KEY`, or once as ?key=KEY or on the login page (POST
+//    /api/v1/login), which opens a session held in an HttpOnly SameSite=Strict cookie (Secure
+//    behind an https proxy); an AccessGate decides what a key grants, at every request, so that
+//    a revoked key stops working at once, its sessions too. A page asked for without a key gets
+//    the login page (401); the API answers 401 with a JSON body. A read key may only GET.
+//  - A client address that sent FailureLimiter's number of wrong keys is answered 429 with
+//    Retry-After until its window has passed.
 //  - State-changing requests (anything but GET and HEAD) must come from this origin: a browser's
 //    Origin names this Host and its Sec-Fetch-Site is same-origin (or none). Bodies a cross-site
 //    HTML form can send (multipart/form-data, application/x-www-form-urlencoded, text/plain) need
@@ -21,6 +26,7 @@
 #include <vector>
 
 #include "server/access_gate.h"
+#include "server/failure_limiter.h"
 
 namespace httplib {
 struct Request;
@@ -33,11 +39,13 @@ struct GuardSettings {
   std::string bind_host = "127.0.0.1";
   std::vector<std::string> allowed_hosts;  // --allowed-host (case-insensitive); "*" allows any
   bool key_on_loopback = false;            // --require-access-key: loopback clients need it too
+  std::string web_root;                    // where the login page is read from ("" = embedded)
 };
 
-/// What to do with a request: go on, refuse it (status + message) or redirect it (to `text`).
+/// What to do with a request: go on, refuse it (status + message), redirect it (to `text`), or
+/// nothing more: the guard has answered it (the login page).
 struct GuardVerdict {
-  enum class Kind { kPass, kRefuse, kRedirect } kind = Kind::kPass;
+  enum class Kind { kPass, kRefuse, kRedirect, kAnswered } kind = Kind::kPass;
   int status = 200;
   std::string text;
 };
@@ -50,6 +58,13 @@ class RequestGuard {
   /// Checks `request`; on success may set a session cookie on `response`.
   GuardVerdict Check(const httplib::Request& request, httplib::Response& response);
 
+  /// POST /api/v1/login (its body read; Check passed it): {"key": "..."} opens a session for a
+  /// valid key (200 {"access": "read"|"write"} and the cookie), else 401 (counted as a failure)
+  /// or 429.
+  void Login(const httplib::Request& request, httplib::Response& response);
+  /// POST /api/v1/logout: ends the request's session and clears its cookie.
+  void Logout(const httplib::Request& request, httplib::Response& response);
+
   /// The token form posts must send as X-CSRF-Token (random per server run).
   const std::string& csrf_token() const { return csrf_token_; }
 
@@ -58,12 +73,24 @@ class RequestGuard {
  private:
   GuardVerdict CheckKey(const httplib::Request& request, httplib::Response& response);
   GuardVerdict CheckOrigin(const httplib::Request& request) const;
+  /// Whether `request` must present a key.
+  bool NeedsKey(const httplib::Request& request) const;
+  /// What the key of the request's session grants now; a session whose key no longer passes
+  /// the gate (revoked) is ended.
+  std::optional<Access> SessionAccess(const std::string& session);
+  /// A new session for `key`, sent as the cookie.
+  void OpenSession(const httplib::Request& request, std::string key, httplib::Response& response);
+  /// 429 with Retry-After when the client sent too many wrong keys; kPass otherwise.
+  GuardVerdict Throttle(const httplib::Request& request, httplib::Response& response);
+  GuardVerdict LoginPage(httplib::Response& response, std::string reason) const;
 
   GuardSettings settings_;
   std::shared_ptr<const AccessGate> gate_;
   std::string csrf_token_;
+  FailureLimiter failures_;
   std::mutex mutex_;
-  std::unordered_map<std::string, Access> sessions_;  // cookie value -> what its key granted
+  // Cookie value -> the key that opened the session, checked again at every request.
+  std::unordered_map<std::string, std::string> sessions_;
 };
 
 /// "localhost", "*.localhost", 127.0.0.0/8, ::1 (and their IPv4-mapped form).

@@ -19,6 +19,8 @@
 #include "cli/workspace_option.h"
 #include "server/access_gate.h"
 #include "server/api_server.h"
+#include "server/request_guard.h"
+#include "server/workspace_key_gate.h"
 
 namespace growthlens::server {
 
@@ -78,20 +80,56 @@ Status LoadFiles(const ServeArgs& args, ApiServer& server) {
   return Status::Ok();
 }
 
+/// The keys the server accepts: the shared key, if any, and the workspace's read and write keys.
+/// A server that other machines may reach (a non-loopback --host, or --require-access-key) needs
+/// one that reads, or it refuses to start.
+Status OpenAccessGate(ServeArgs& args) {
+  ServerSettings& settings = args.settings;
+  Result<std::unique_ptr<AccessGate>> shared =
+      LoadSharedKey(args.access_key_file, args.access_key, std::getenv("GROWTHLENS_ACCESS_KEY"));
+  if (!shared.ok()) return shared.status();
+  std::vector<std::shared_ptr<const AccessGate>> gates;
+  if (*shared) gates.push_back(std::move(*shared));
+  const bool reachable = settings.key_on_loopback || !IsLoopbackName(settings.host);
+  std::error_code ignored;
+  // A workspace that does not exist yet has no keys: a start refused for want of one creates
+  // nothing.
+  const bool keyless_new_workspace =
+      reachable && gates.empty() && !std::filesystem::exists(settings.load.workspace, ignored);
+  if (!settings.load.workspace.empty() && !keyless_new_workspace) {
+    Result<std::unique_ptr<WorkspaceKeyGate>> workspace_keys =
+        WorkspaceKeyGate::Open(settings.load.workspace);
+    if (!workspace_keys.ok()) return workspace_keys.status();
+    gates.push_back(std::move(*workspace_keys));
+  }
+  if (gates.size() == 1) settings.access = gates.front();
+  if (gates.size() > 1) settings.access = std::make_shared<AnyOfGates>(std::move(gates));
+
+  if (!reachable || (settings.access && settings.access->HasKeys())) return Status::Ok();
+  const std::string option =
+      settings.key_on_loopback ? "--require-access-key" : fmt::format("--host {}", settings.host);
+  const std::string create =
+      settings.load.workspace.empty()
+          ? "give a shared key with --access-key-file FILE (or GROWTHLENS_ACCESS_KEY), or serve "
+            "a workspace (--workspace W) and create a key with `growthlens workspace keys create "
+            "--role read --workspace W`"
+          : fmt::format(
+                "create one with `growthlens workspace keys create --role read "
+                "--workspace {}` (or give a shared key with --access-key-file FILE)",
+                settings.load.workspace);
+  return Status(
+      ErrorCode::kInvalidArgument,
+      fmt::format("{}: refusing to start: other machines would need an access key to "
+                  "read, and none is configured; {}{}",
+                  option, create, settings.key_on_loopback ? "" : ", or listen on 127.0.0.1"));
+}
+
 Status RunServe(ServeArgs& args) {
   ServerSettings& settings = args.settings;
   settings.load.quiet = args.quiet;
   settings.access_log = !args.quiet;
   settings.max_upload_bytes = args.max_upload_mb << 20;
   settings.cache_bytes = args.cache_mb << 20;
-  Result<std::unique_ptr<AccessGate>> gate =
-      LoadSharedKey(args.access_key_file, args.access_key, std::getenv("GROWTHLENS_ACCESS_KEY"));
-  if (!gate.ok()) return gate.status();
-  settings.access = std::move(gate).value();
-  if (settings.key_on_loopback && !settings.access)
-    return Status(ErrorCode::kInvalidArgument,
-                  "--require-access-key: no key is configured (--access-key-file FILE, "
-                  "--access-key or GROWTHLENS_ACCESS_KEY)");
   if (!settings.web_root.empty() &&
       !std::filesystem::exists(std::filesystem::path(settings.web_root) / "index.html"))
     return Status(ErrorCode::kIoError,
@@ -103,6 +141,7 @@ Status RunServe(ServeArgs& args) {
   settings.load.workspace =
       args.no_workspace ? ""
                         : cli::ResolveWorkspace(args.workspace, args.files.empty() && !args.demo);
+  GROWTHLENS_RETURN_IF_ERROR(OpenAccessGate(args));
 
   ApiServer server(settings);
   Result<int> port = server.Bind();
@@ -116,6 +155,15 @@ Status RunServe(ServeArgs& args) {
       stderr, "growthlens serve: dashboard on http://{}:{} (Ctrl+C stops it){}\n", settings.host,
       *port,
       server.shelf().Snapshot()->Empty() ? "; no data yet: upload a CSV or load the demo" : "");
+  if (!args.quiet && (settings.key_on_loopback || !IsLoopbackName(settings.host)))
+    fmt::print(stderr,
+               "growthlens serve: {} need an access key: a browser asks for it, scripts send "
+               "`Authorization: Bearer KEY`{}\n",
+               settings.key_on_loopback ? "all clients" : "clients on other machines",
+               settings.load.workspace.empty()
+                   ? ""
+                   : fmt::format(" (growthlens workspace keys list --workspace {})",
+                                 settings.load.workspace));
   server.Serve();
   return Status::Ok();
 }
@@ -132,16 +180,20 @@ void RegisterServeCommand(CLI::App& app, cli::CommandOutcome& outcome) {
   command->add_option("files", args->files, "Usage log and/or transactions CSV to load")
       ->check(CLI::ExistingFile);
   command->add_option("--host", args->settings.host,
-                      "Address to listen on (default 127.0.0.1); any other than a loopback address "
-                      "needs an access key");
+                      "Address to listen on (default 127.0.0.1). Any other than a loopback address "
+                      "needs an access key: clients elsewhere read with a read key and change "
+                      "data with a write key (growthlens workspace keys create --role read|write "
+                      "--workspace W) or the shared --access-key-file key");
   command->add_option("--port", args->settings.port, "Port (default 8501; 0 = any free port)")
       ->check(cli::WholeNumberIn(0, 65535));
   command->add_option("--allowed-host", args->settings.allowed_hosts,
                       "A host name the dashboard may be reached by besides localhost and IP "
                       "addresses (repeatable), e.g. the machine's DNS name");
   command->add_option("--access-key-file", args->access_key_file,
-                      "File whose first line is the access key that clients on other machines "
-                      "must present (Authorization: Bearer KEY, or ?key=KEY once in the browser)");
+                      "File whose first line is a shared access key that clients on other machines "
+                      "may present (Authorization: Bearer KEY, or on the dashboard's login page); "
+                      "it reads and writes. Workspace keys (growthlens workspace keys) work "
+                      "beside it");
   command->add_option("--access-key", args->access_key,
                       "The access key itself (visible to other local users in the process list; "
                       "prefer --access-key-file or the GROWTHLENS_ACCESS_KEY variable)");

@@ -82,6 +82,20 @@ constexpr const char* kAddRegroupUnit = R"sql(
 ALTER TABLE blocks ADD COLUMN regroup_unit INTEGER;
 )sql";
 
+// Version 5 adds `access_keys`: the read and write keys of `growthlens serve`, stored as the
+// SHA-256 of the key, never the key (store/access_keys.h). Revoked keys stay, with revoked_at.
+constexpr const char* kCreateAccessKeys = R"sql(
+CREATE TABLE access_keys (
+  id TEXT PRIMARY KEY,
+  secret_hash TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('read', 'write')),
+  created_at TEXT NOT NULL,
+  last_used_at TEXT,
+  revoked_at TEXT
+);
+)sql";
+
 Status SetVersion(Database& db, int version) {
   Result<Statement> update = db.Prepare("UPDATE workspace_schema SET version = ?, written_by = ?");
   if (!update.ok()) return update.status();
@@ -102,9 +116,13 @@ Status MigrateFrom3(Database& db) {
   return db.Exec(kAddRegroupUnit);
 }
 
+Status MigrateFrom4(Database& db) {
+  return db.Exec(kCreateAccessKeys);
+}
+
 // Migrations from version N to N + 1, at index N - 1.
 using Migration = Status (*)(Database&);
-constexpr Migration kMigrations[] = {MigrateFrom1, MigrateFrom2, MigrateFrom3};
+constexpr Migration kMigrations[] = {MigrateFrom1, MigrateFrom2, MigrateFrom3, MigrateFrom4};
 static_assert(std::size(kMigrations) == static_cast<size_t>(kSchemaVersion - 1),
               "one migration per older version");
 
@@ -115,6 +133,7 @@ Status CreateSchema(Database& db) {
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateSavedItems));
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateInbox));
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kAddRegroupUnit));
+  GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateAccessKeys));
   Result<Statement> insert =
       db.Prepare("INSERT INTO workspace_schema (version, written_by) VALUES (?, ?)");
   if (!insert.ok()) return insert.status();

@@ -78,9 +78,9 @@ export function serveOptions(bin) {
 
 /**
  * Starts `growthlens serve ARGS --port <free>` in `cwd` and waits until /api/v1/status answers
- * with `ready(status)` true. Returns {url, stop(), log()}.
+ * with `ready(status)` true (asked with `headers`, e.g. a key). Returns {url, stop(), log()}.
  */
-export async function startServer(bin, args, { cwd, ready = () => true, timeoutMs = 60000 } = {}) {
+export async function startServer(bin, args, { cwd, ready = () => true, timeoutMs = 60000, headers = {} } = {}) {
   const port = await freePort();
   const child = spawn(bin, ['serve', ...args, '--port', String(port)], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -93,7 +93,7 @@ export async function startServer(bin, args, { cwd, ready = () => true, timeoutM
   for (;;) {
     if (exited) throw new Error(`growthlens serve exited (${JSON.stringify(exited)}):\n${output.slice(-3000)}`);
     try {
-      const r = await fetch(`${url}/api/v1/status`);
+      const r = await fetch(`${url}/api/v1/status`, { headers });
       if (r.ok) {
         const s = await r.json();
         if (!s.busy && ready(s)) break;

@@ -1098,6 +1098,54 @@ test('with a workspace, a saved persona model is applied to the loaded users on 
   eq(users.reduce((a, b) => a + b, 0), usageSet.users, 'every user of the usage log placed');
   assert(!/--|segment |\.glw/.test(await text(keptPage, '[data-testid="saved-models"]')), 'plain words');
   noProblems(keptPage);
+// ---------------------------------------------------------------- a server that asks for keys
+let keyed;
+
+test('with keys, a visitor signs in on the login page; a read key may not upload', async () => {
+  const options = serveOptions(bin);
+  if (!options.has('--require-access-key') || !options.has('--workspace')) return;
+  const dir = path.join(work, 'keyed');
+  fs.mkdirSync(dir, { recursive: true });
+  const workspace = path.join(dir, 'keys.glw');
+  const made = spawnSync(bin, ['workspace', 'keys', 'create', '--role', 'read', '--name', 'browser', '--workspace', workspace], { encoding: 'utf8' });
+  eq(made.status, 0, `workspace keys create: ${made.stderr}`);
+  const key = made.stdout.trim();
+  // --require-access-key: the browser is on this machine, and is asked for the key all the same.
+  keyed = await startServer(bin, ['--workspace', workspace, '--require-access-key', '--data-dir', path.join(dir, 'data'), '--no-warm-up'],
+    { cwd: dir, headers: { Authorization: `Bearer ${key}` } });
+  const visitor = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const login = await newPage(visitor, keyed.url);
+  const first = await login.goto(`${keyed.url}/#/usage`);
+  eq(first.status(), 401, 'a page without a key');
+  await login.locator('#login-key').waitFor();
+  const words = await text(login, 'main');
+  assert(/access key/.test(words) && !/--|\/api\/|Bearer/.test(words), `plain language: ${words}`);
+  await login.locator('#login-key').fill('glw_not-the-key');
+  await login.locator('#login-submit').click();
+  await login.waitForFunction(() => !document.getElementById('login-error').hidden);
+  assert(/not accepted/.test(await text(login, '#login-error')), 'a wrong key is said to be wrong');
+  await login.locator('#login-key').fill(key);
+  await login.locator('#login-submit').click();
+  await waitReady(login, 'usage');
+  const cookies = await visitor.cookies(keyed.url);
+  const session = cookies.find((c) => c.name === 'growthlens_session');
+  assert(session && session.httpOnly && session.sameSite === 'Strict', `the session cookie: ${JSON.stringify(cookies)}`);
+  assert(!cookies.some((c) => c.value.includes(key)), 'the cookie is not the key');
+  // A read key's session: an upload is refused, and the page says so.
+  await login.goto(`${keyed.url}/#/`);
+  await waitReady(login, 'home');
+  await login.locator('[data-testid="upload-input"]').setInputFiles(files.usage);
+  await login.waitForFunction(() => /write key|only read/.test(document.getElementById('main').textContent), null, { timeout: 30000 });
+  if (shotsDir) {
+    const stranger = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const shotPage = await stranger.newPage();
+    await shotPage.goto(`${keyed.url}/`);
+    await shotPage.locator('#login-key').waitFor();
+    await shotPage.screenshot({ path: path.join(shotsDir, 'login.png') });
+    await stranger.close();
+  }
+  noProblems(login, [/status of 40[13]/]);
+  await visitor.close();
 });
 
 // ---------------------------------------------------------------- run
@@ -1108,6 +1156,7 @@ try {
   if (demo) await demo.stop();
   if (empty) await empty.stop();
   if (kept) await kept.stop();
+  if (keyed) await keyed.stop();
   fs.rmSync(work, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);

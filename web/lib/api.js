@@ -18,6 +18,7 @@ export class ApiError extends Error {
   get title() {
     if (this.status === 0) return 'The GrowthLens server cannot be reached';
     if (this.status === 409) return 'This needs other data';
+    if (this.status === 403) return 'Not allowed';
     if (this.status === 413) return 'The file is too large';
     if (this.status === 404) return 'Not found';
     if (this.status >= 500) return 'The server failed';
@@ -74,6 +75,8 @@ async function request(route, { method = 'GET', params, body, contentType, signa
     if (err && err.name === 'AbortError') throw err;
     throw new ApiError('No answer from the server. Is GrowthLens still running?', { status: 0, route });
   }
+  // The session ended (its key was revoked): the page reloads into the login page.
+  if (response.status === 401) window.location.reload();
   if (!response.ok) throw await readError(response, route);
   const text = await response.text();
   try {
