@@ -21,11 +21,7 @@ using testing::Reply;
 using testing::TempDir;
 using testing::TestServer;
 
-server::ServerSettings WorkspaceSettings(const std::filesystem::path& workspace) {
-  server::ServerSettings settings;
-  settings.load.workspace = workspace.string();
-  return settings;
-}
+using testing::WorkspaceSettings;
 
 store::InboxStats InboxOf(const std::filesystem::path& path) {
   Result<store::Workspace> workspace =

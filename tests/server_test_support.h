@@ -194,6 +194,13 @@ inline std::string UrlEncode(std::string_view text) {
   return out;
 }
 
+/// Settings of a server that keeps its data in the workspace at `workspace`.
+inline server::ServerSettings WorkspaceSettings(const std::filesystem::path& workspace) {
+  server::ServerSettings settings;
+  settings.load.workspace = workspace.string();
+  return settings;
+}
+
 /// An ApiServer listening on 127.0.0.1 at a free port, without warm-up or access log, keeping
 /// its data in a temporary directory; stopped and joined when destroyed.
 class TestServer {

@@ -22,11 +22,7 @@ using testing::Reply;
 using testing::TempDir;
 using testing::TestServer;
 
-server::ServerSettings WorkspaceSettings(const std::filesystem::path& workspace) {
-  server::ServerSettings settings;
-  settings.load.workspace = workspace.string();
-  return settings;
-}
+using testing::WorkspaceSettings;
 
 uint64_t StoredRows(const std::filesystem::path& path, DataKind kind) {
   Result<store::Workspace> workspace =

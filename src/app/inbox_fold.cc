@@ -56,8 +56,7 @@ std::vector<uint32_t> MapInto(StringDictionary& base, const StringDictionary& ex
 void AppendProperties(EventProperties& base, size_t base_rows, const EventProperties& extra,
                       size_t extra_rows) {
   for (const PropertyColumn& column : extra.columns)
-    if (base.Find(column.name()) == nullptr &&
-        base.columns.size() < kMaxEventProperties)
+    if (base.Find(column.name()) == nullptr && base.columns.size() < kMaxEventProperties)
       base.Add(column.name(), base_rows);
   for (PropertyColumn& column : base.columns) {
     const PropertyColumn* more = extra.Find(column.name());

@@ -20,26 +20,6 @@ namespace {
 
 constexpr uint64_t kMaxEventBodyBytes = uint64_t{16} << 20;
 
-/// The body, up to `max_bytes` (413 past it).
-Reply<std::string> ReadEventBody(const httplib::ContentReader& reader, uint64_t max_bytes) {
-  std::string body;
-  bool too_large = false;
-  const bool read = reader([&body, &too_large, max_bytes](const char* data, size_t length) {
-    if (body.size() + length > max_bytes) {
-      too_large = true;
-      return false;
-    }
-    body.append(data, length);
-    return true;
-  });
-  if (too_large)
-    return MakeError(413, fmt::format("the body is larger than the {} MiB a batch of events may "
-                                      "take: send them in several batches",
-                                      max_bytes >> 20));
-  if (!read) return MakeError(400, "the connection broke while the body was sent");
-  return body;
-}
-
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -88,7 +68,11 @@ void ApiServer::AddEventRoutes() {
     const int64_t received_ms = NowMs();
     Reply<live::GroupWriter*> writer = EventWriter();
     if (const ApiError* error = std::get_if<ApiError>(&writer)) return SendError(response, *error);
-    Reply<std::string> body = ReadEventBody(reader, kMaxEventBodyBytes);
+    Reply<std::string> body = ReceiveBody(
+        reader, kMaxEventBodyBytes,
+        fmt::format("the body is larger than the {} MiB a batch of events may take: send them "
+                    "in several batches",
+                    kMaxEventBodyBytes >> 20));
     if (const ApiError* error = std::get_if<ApiError>(&body)) return SendError(response, *error);
     Result<app::EventBatch> batch = app::ParseEventBatch(std::get<std::string>(body), received_ms);
     if (!batch.ok())

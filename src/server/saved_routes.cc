@@ -86,23 +86,13 @@ Reply<std::string> ReadJsonBody(const httplib::Request& request,
                                 const httplib::ContentReader& reader, uint64_t max_bytes) {
   if (request.is_multipart_form_data())
     return MakeError(400, "parameter 'body': send the item as a JSON body, not a form", "body");
-  std::string body;
-  bool too_large = false;
-  const bool read = reader([&body, &too_large, max_bytes](const char* data, size_t length) {
-    if (body.size() + length > max_bytes) {
-      too_large = true;
-      return false;
-    }
-    body.append(data, length);
-    return true;
-  });
-  if (too_large)
-    return MakeError(413,
-                     fmt::format("parameter 'body': larger than the {} KiB a saved item of "
-                                 "this kind may take",
-                                 max_bytes >> 10),
-                     "body");
-  if (!read) return MakeError(400, "parameter 'body': the connection broke while sending", "body");
+  Reply<std::string> received = ReceiveBody(
+      reader, max_bytes,
+      fmt::format("parameter 'body': larger than the {} KiB a saved item of this kind may take",
+                  max_bytes >> 10),
+      "body");
+  if (std::holds_alternative<ApiError>(received)) return received;
+  const std::string& body = std::get<std::string>(received);
   const nlohmann::json parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded() || !parsed.is_object())
     return MakeError(400, "parameter 'body': expected a JSON object", "body");

@@ -170,4 +170,26 @@ Reply<ReceivedText> ReceiveUploadText(const httplib::Request& request,
   return received;
 }
 
+Reply<std::string> ReceiveBody(const httplib::ContentReader& reader, uint64_t max_bytes,
+                               const std::string& too_large, const std::string& parameter) {
+  std::string body;
+  bool over = false;
+  const bool read = reader([&body, &over, max_bytes](const char* data, size_t length) {
+    if (body.size() + length > max_bytes) {
+      over = true;
+      return false;
+    }
+    body.append(data, length);
+    return true;
+  });
+  if (over) return MakeError(413, too_large, parameter);
+  if (!read)
+    return MakeError(
+        400,
+        fmt::format("{}the connection broke while the body was sent",
+                    parameter.empty() ? "" : fmt::format("parameter '{}': ", parameter)),
+        parameter);
+  return body;
+}
+
 }  // namespace growthlens::server

@@ -54,6 +54,11 @@ struct ReceivedText {
   std::string text;  // the bytes as sent
 };
 
+/// A body that is not a file (a JSON document), read into memory up to `max_bytes`: 413 saying
+/// `too_large` past it, 400 when the connection broke; both name `parameter` when given.
+Reply<std::string> ReceiveBody(const httplib::ContentReader& reader, uint64_t max_bytes,
+                               const std::string& too_large, const std::string& parameter = "");
+
 /// The body of `request` as ReceiveUpload reads it, into memory: the same names, limit and errors.
 Reply<ReceivedText> ReceiveUploadText(const httplib::Request& request,
                                       const httplib::ContentReader& reader,

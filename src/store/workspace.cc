@@ -167,8 +167,7 @@ Result<Dataset> LoadUsage(TableStore& store, const std::string& path, DataKind k
   GROWTHLENS_RETURN_IF_ERROR(DecodeBlocks<StoredEventRows<UsageColumns>>(
       *blocks, tables.rows, rows, kEventRowColumns, &kEventTime));
   FreePayloads(*blocks);  // before the regroup's copies: the peak of a large load
-  if (source_order)
-    RegroupRows(rows, kEventRowColumns, *blocks, log.users.size(), log.usage.user);
+  if (source_order) RegroupRows(rows, kEventRowColumns, *blocks, log.users.size(), log.usage.user);
   if (!range.All()) {
     std::vector<uint8_t> keep(log.rows());
     for (size_t row = 0; row < keep.size(); ++row) keep[row] = range.Contains(log.usage.day[row]);
@@ -429,9 +428,8 @@ Status Workspace::Write(const Dataset& data, std::optional<int64_t> load_id, Dat
         }
         const RowLayout layout = PlanRowLayout(log.usage.user, log.usage.day, kBlockRows);
         PermuteRows(rows, kEventRowColumns, layout.order);
-        GROWTHLENS_RETURN_IF_ERROR(WriteLayout(store, tables.rows, load_id, rows,
-                                               kEventRowColumns, layout, RowDays(log),
-                                               &kEventTime));
+        GROWTHLENS_RETURN_IF_ERROR(WriteLayout(store, tables.rows, load_id, rows, kEventRowColumns,
+                                               layout, RowDays(log), &kEventTime));
         *duplicates = merge->duplicates;
         *added = log.rows();
         return Status::Ok();

@@ -15,19 +15,9 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-wait_for_server() {
-  for _ in $(seq 200); do
-    curl -s -o /dev/null "http://127.0.0.1:$port/api/v1/status" && return 0
-    sleep 0.05
-  done
-  fail "the server did not start: $(tail -5 "$work/serve.log")"
-}
-stored_events() {
-  "$binary" workspace info --workspace "$work/w.glw" --format json |
-    python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["rows"] + d["inbox"]["events"])'
-}
+port=$(free_port)
 
 (
   ulimit -f 4096  # 4 MiB per file
@@ -35,7 +25,7 @@ stored_events() {
   exec "$binary" serve --workspace "$work/w.glw" --port "$port" --quiet
 ) >"$work/serve.log" 2>&1 &
 server_pid=$!
-wait_for_server
+wait_for_server "$work/serve.log"
 
 cat >"$work/client.py" <<'PY'
 import json, sys, urllib.error, urllib.request
@@ -72,12 +62,12 @@ kill -KILL "$server_pid"; wait "$server_pid" 2>/dev/null; server_pid=
 
 "$binary" workspace check --workspace "$work/w.glw" >"$work/check" 2>&1 ||
   fail "the check failed: $(cat "$work/check")"
-stored=$(stored_events)
+stored=$(stored_events "$work/w.glw")
 [ "$stored" -eq "$acked" ] || fail "$stored events stored, $acked acknowledged"
 
 "$binary" serve --workspace "$work/w.glw" --port "$port" --quiet >>"$work/serve.log" 2>&1 &
 server_pid=$!
-wait_for_server
+wait_for_server "$work/serve.log"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
   -d '[{"user_id": "after", "event": "e", "uuid": "after-1"}]' "http://127.0.0.1:$port/api/v1/events")
 [ "$code" -eq 200 ] || fail "with room again the server answered $code"

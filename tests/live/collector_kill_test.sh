@@ -18,20 +18,13 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 start_server() {
   "$binary" serve --workspace "$work/w.glw" --port "$port" >>"$work/serve.log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 200); do
-    curl -s -o /dev/null "http://127.0.0.1:$port/api/v1/status" && return 0
-    sleep 0.05
-  done
-  fail "the server did not start: $(tail -5 "$work/serve.log")"
-}
-stored_events() {
-  "$binary" workspace info --workspace "$work/w.glw" --format json |
-    python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["rows"] + d["inbox"]["events"])'
+  wait_for_server "$work/serve.log"
 }
 
 batches=300 events=500 clients=4
@@ -73,7 +66,7 @@ while [ "$kills" -lt 20 ]; do
   { wait "$server_pid"; } 2>/dev/null
   "$binary" workspace check --workspace "$work/w.glw" >"$work/check" 2>&1 ||
     fail "after kill $kills the check failed: $(cat "$work/check")"
-  stored=$(stored_events)
+  stored=$(stored_events "$work/w.glw")
   [ "$stored" -ge $((acked_before * events)) ] ||
     fail "after kill $kills: $acked_before batches acknowledged, only $stored events stored"
   kill -0 "$clients_pid" 2>/dev/null || break  # the clients are done
@@ -86,7 +79,7 @@ clients_pid=
 total=$((batches * events * clients))
 [ "$(wc -l <"$work/acked")" -eq $((batches * clients)) ] || fail "not every batch was acknowledged"
 kill -KILL "$server_pid"; { wait "$server_pid"; } 2>/dev/null; server_pid=
-stored=$(stored_events)
+stored=$(stored_events "$work/w.glw")
 [ "$stored" -eq "$total" ] || fail "$stored events stored of $total sent"
 "$binary" workspace check --workspace "$work/w.glw" >/dev/null || fail "the final check failed"
 echo "ok: $kills kills; $total events from $clients clients, each stored exactly once"

@@ -18,9 +18,10 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
 command -v redis-server >/dev/null || fail "redis-server is not installed (scripts/install-deps.sh)"
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --loglevel warning \
   >/dev/null &
 redis_pid=$!
@@ -35,10 +36,6 @@ awk -v n="$messages" 'BEGIN {
 }' | cli >/dev/null || fail "XADD"
 [ "$(cli XLEN events)" -eq "$messages" ] || fail "the stream holds $(cli XLEN events) messages"
 
-stored_events() {  # blocks + inbox, from `workspace info --format json`
-  "$binary" workspace info --workspace "$work/w.glw" --format json |
-    python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["rows"] + d["inbox"]["events"])'
-}
 acknowledged() {  # messages the group has read minus those still pending
   python3 - "$port" <<'PY'
 import subprocess, sys
@@ -69,13 +66,13 @@ while [ "$kills" -lt 20 ]; do
   { wait "$pid"; } 2>/dev/null
   "$binary" workspace check --workspace "$work/w.glw" >"$work/check" 2>&1 ||
     fail "after kill $kills the check failed: $(cat "$work/check")"
-  stored=$(stored_events) acked=$(acknowledged)
+  stored=$(stored_events "$work/w.glw") acked=$(acknowledged)
   [ "$stored" -ge "$acked" ] ||
     fail "after kill $kills: $acked messages acknowledged but only $stored events stored"
   [ "$stored" -le "$messages" ] || fail "after kill $kills: $stored events stored of $messages"
 done
 (consume --until-idle) 2>"$work/stderr" || fail "the last run failed: $(cat "$work/stderr")"
-stored=$(stored_events)
+stored=$(stored_events "$work/w.glw")
 pending=$(cli XPENDING events growthlens | head -1)
 [ "$stored" -eq "$messages" ] || fail "$stored events stored of $messages messages"
 [ "$pending" -eq 0 ] || fail "$pending messages still pending"
