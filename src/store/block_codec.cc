@@ -89,7 +89,8 @@ void BlockWriter::Doubles(std::string_view name, std::span<const double> values)
   const size_t start = BeginColumn(name, ColumnCoding::kFloat64);
   const size_t at = raw_.size();
   raw_.resize(at + values.size_bytes());
-  std::memcpy(raw_.data() + at, values.data(), values.size_bytes());
+  if (!values.empty())  // an empty span's data() may be null, which memcpy may not get
+    std::memcpy(raw_.data() + at, values.data(), values.size_bytes());
   EndColumn(start);
 }
 
@@ -272,7 +273,8 @@ Status BlockReader::Doubles(std::string_view name, double* out) const {
   if (entry->coding != ColumnCoding::kFloat64) return Malformed(name, "not a number column");
   if (entry->bytes.size() != size_t{rows_} * sizeof(double))
     return Malformed(name, "wrong byte length");
-  std::memcpy(out, entry->bytes.data(), entry->bytes.size());
+  if (!entry->bytes.empty())  // an empty block's `out` may be null, which memcpy may not get
+    std::memcpy(out, entry->bytes.data(), entry->bytes.size());
   return Status::Ok();
 }
 
