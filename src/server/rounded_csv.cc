@@ -46,8 +46,8 @@ void AppendRounded(std::string_view field, int decimals, std::string& out) {
     while (text.back() == '0') text.pop_back();
     if (text.back() == '.') text.pop_back();
   }
-  if (text == "-0") text = "0";
-  out += text;
+  // "-0" is written as "0" (not by assigning "0": GCC 12 reports a false -Wrestrict on that).
+  out += text == "-0" ? std::string_view("0") : std::string_view(text);
 }
 
 }  // namespace
