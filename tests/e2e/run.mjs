@@ -1098,6 +1098,8 @@ test('with a workspace, a saved persona model is applied to the loaded users on 
   eq(users.reduce((a, b) => a + b, 0), usageSet.users, 'every user of the usage log placed');
   assert(!/--|segment |\.glw/.test(await text(keptPage, '[data-testid="saved-models"]')), 'plain words');
   noProblems(keptPage);
+});
+
 // ---------------------------------------------------------------- a server that asks for keys
 let keyed;
 
