@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -280,6 +281,12 @@ void AddEvent(const nlohmann::json& event, uint32_t index, int64_t receive_ms,
               const EventBatchLimits& limits, EventBatch& batch) {
   Result<DateParser> dates = DateParser::FromSpec("auto");
   if (dates.ok()) Judge(event, index, receive_ms, limits, *dates, batch);
+}
+
+int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::string EventBatchAnswerJson(const EventBatch& batch, size_t max_errors) {

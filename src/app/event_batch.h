@@ -64,6 +64,9 @@ Result<EventBatch> ParseEventBatch(std::string_view body, int64_t receive_ms,
 void AddEvent(const nlohmann::json& event, uint32_t index, int64_t receive_ms,
               const EventBatchLimits& limits, EventBatch& batch);
 
+/// Now, in UTC milliseconds since the epoch: the receive time of live events.
+int64_t NowMillis();
+
 /// The collector's answer: {"received", "accepted", "rejected", "errors": [{"index", "reason"}]}
 /// with at most `max_errors` errors listed (the count says how many there were).
 std::string EventBatchAnswerJson(const EventBatch& batch, size_t max_errors = 1'000);

@@ -10,12 +10,6 @@ namespace growthlens::live {
 
 namespace {
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 /// "event 2: missing user; event 5: bad timestamp ..." (the first few).
 std::string ReasonsText(const std::vector<app::RejectedEvent>& rejected) {
   constexpr size_t kListed = 8;
@@ -38,7 +32,7 @@ Result<size_t> StreamConsumer::Poll() {
   if (messages->empty()) return size_t{0};
 
   const std::string source = source_.Name();
-  const int64_t receive_ms = NowMs();
+  const int64_t receive_ms = app::NowMillis();
   std::vector<app::IncomingEvent> events;
   std::vector<std::pair<const SourceMessage*, std::string>> dead;
   std::vector<std::string> ids;

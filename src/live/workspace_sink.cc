@@ -46,9 +46,7 @@ Result<std::vector<SinkOutcome>> WorkspaceSink::CommitGroup(
     }
     row_batches.emplace_back(rows.data() + first, batch.size());
   }
-  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
+  const int64_t now_ms = app::NowMillis();
   Result<std::vector<store::InboxOutcome>> added = workspace_.Inbox().AddGroup(row_batches, now_ms);
   if (!added.ok()) return added.status();
   std::vector<SinkOutcome> outcomes;

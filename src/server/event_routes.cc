@@ -20,12 +20,6 @@ namespace {
 
 constexpr uint64_t kMaxEventBodyBytes = uint64_t{16} << 20;
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 /// {"received", "accepted", "rejected", "stored", "duplicates", "errors"}.
 std::string AnswerJson(const app::EventBatch& batch, const live::SinkOutcome& outcome) {
   std::string answer = app::EventBatchAnswerJson(batch);
@@ -65,7 +59,7 @@ Reply<live::GroupWriter*> ApiServer::EventWriter() {
 void ApiServer::AddEventRoutes() {
   const auto collect = [this](const httplib::Request&, httplib::Response& response,
                               const httplib::ContentReader& reader) {
-    const int64_t received_ms = NowMs();
+    const int64_t received_ms = app::NowMillis();
     Reply<live::GroupWriter*> writer = EventWriter();
     if (const ApiError* error = std::get_if<ApiError>(&writer)) return SendError(response, *error);
     Reply<std::string> body = ReceiveBody(
