@@ -179,6 +179,23 @@ TEST(EventBatch, BodiesRefusedWhole) {
   EXPECT_NE(refused.message().find("not JSON or NDJSON"), std::string::npos) << refused.message();
 }
 
+TEST(EventBatch, NumbersTooLargeForADoubleAreRefusedNotThrown) {
+  // nlohmann reports 1e999 as out_of_range, not parse_error (a fuzzer's find, CI).
+  EXPECT_EQ(ParseEventBatch("1e999", kReceiveMs).status().code(), ErrorCode::kParseError);
+  EXPECT_EQ(ParseEventBatch("[{\"user_id\": \"u\", \"event\": \"x\", \"count\": 5e999}]",
+                            kReceiveMs)
+                .status()
+                .code(),
+            ErrorCode::kParseError);
+  const EventBatch lines = Parse(
+      "{\"user_id\": \"b\", \"event\": \"y\"}\n"
+      "{\"user_id\": \"a\", \"event\": \"x\", \"count\": 1e70422396}\n");
+  ASSERT_EQ(lines.accepted.size(), 1u);
+  EXPECT_EQ(lines.accepted[0].user, "b");
+  ASSERT_EQ(lines.rejected.size(), 1u);
+  EXPECT_NE(Reason(lines).find("line 2 is not JSON"), std::string::npos) << Reason(lines);
+}
+
 TEST(EventBatch, AnswerCountsAndListsErrors) {
   const EventBatch batch = Parse(R"([{"user_id": "u", "event": "a"}, {"event": "b"}, 3])");
   EXPECT_EQ(EventBatchAnswerJson(batch),

@@ -27,8 +27,8 @@ using Judged = std::variant<IncomingEvent, std::string>;
 std::optional<Json> ParseJson(std::string_view text, std::string* error) {
   try {
     return Json::parse(text.begin(), text.end());
-  } catch (const Json::parse_error& parse_error) {
-    if (error != nullptr) *error = parse_error.what();
+  } catch (const Json::exception& json_error) {  // parse_error, and out_of_range for 1e999
+    if (error != nullptr) *error = json_error.what();
     return std::nullopt;
   }
 }
