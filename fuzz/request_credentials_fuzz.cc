@@ -1,7 +1,8 @@
 // libFuzzer target: the keys a request carries (issue 19.2), from text any client controls. The
 // input is a request head, "METHOD TARGET" then "Name: value" lines, then a blank line and the
-// body; it is read by the helpers of server/request_credentials.h (bearer token, session cookie,
-// the login page's JSON body) and then checked whole by a RequestGuard with a shared key, as
+// body; it is read by the helpers of server/request_credentials.h (bearer token, Basic
+// credentials, session cookie, the login page's JSON body, an SDK's key in a body of events) and
+// then checked whole by a RequestGuard with a shared key, as
 // every request is before routing (Host, key, session, Origin, the login route's limits), with
 // POST /api/v1/login answered as the server does.
 //
@@ -60,6 +61,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)BearerToken(request.get_header_value("Authorization"));
   (void)CookieValue(request.get_header_value("Cookie"), "growthlens_session");
   (void)LoginKey(request.body, 1024);
+  (void)BasicAuthKey(request.get_header_value("Authorization"));
+  (void)BodyEventKey(request.body, 1024);
 
   // A guard per input: the failures of earlier inputs would soon answer everything 429.
   RequestGuard guard(GuardSettings{"0.0.0.0", {"dashboard.example"}, false, ""},
@@ -70,6 +73,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       request.path == "/api/v1/login") {
     httplib::Response login;
     guard.Login(request, login);
+  }
+  // An event path's body is judged once read, as the collector does.
+  if (verdict.kind == GuardVerdict::Kind::kPass && request.method == "POST" &&
+      IsEventPath(request.path)) {
+    httplib::Response events;
+    (void)guard.AuthorizeEvents(request, request.body, events);
   }
   return 0;
 }

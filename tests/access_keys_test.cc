@@ -148,7 +148,7 @@ TEST_F(AccessKeysTest, ARevokedKeyIsRefusedAtOnceByEveryConnection) {
   Result<store::CreatedKey> key = server_side.Create(KeyRole::kWrite, "CI");
   ASSERT_TRUE(key.ok());
   ASSERT_TRUE(server_side.Find(key->secret)->has_value());
-  Result<bool> any = server_side.AnyActive();
+  Result<bool> any = server_side.AnyReader();
   ASSERT_TRUE(any.ok() && *any);
 
   KeyStore command_side = OpenOrDie(OpenMode::kExisting);  // `workspace keys revoke`
@@ -162,7 +162,7 @@ TEST_F(AccessKeysTest, ARevokedKeyIsRefusedAtOnceByEveryConnection) {
   Result<std::optional<store::KeyMatch>> found = server_side.Find(key->secret);
   ASSERT_TRUE(found.ok());
   EXPECT_FALSE(found->has_value()) << "the other connection still accepts a revoked key";
-  any = server_side.AnyActive();
+  any = server_side.AnyReader();
   ASSERT_TRUE(any.ok());
   EXPECT_FALSE(*any);
   Result<std::vector<store::KeyInfo>> listed = server_side.List();
@@ -185,6 +185,50 @@ TEST_F(AccessKeysTest, UseIsRecordedAndNamesAreChecked) {
   EXPECT_TRUE(keys.Create(KeyRole::kRead, std::string(100, 'x')).ok());
   EXPECT_EQ(store::KeyRoleFromName("write"), KeyRole::kWrite);
   EXPECT_FALSE(store::KeyRoleFromName("admin").has_value());
+}
+
+TEST_F(AccessKeysTest, AVersionFiveWorkspaceKeepsItsKeysAndGainsIngestKeys) {
+  std::string write_key;
+  {
+    KeyStore keys = OpenOrDie();
+    Result<store::CreatedKey> key = keys.Create(KeyRole::kWrite, "before");
+    ASSERT_TRUE(key.ok());
+    write_key = key->secret;
+  }
+  // Back to version 5: its table took read and write keys only.
+  const std::string downgrade = R"sql(
+CREATE TABLE access_keys_v5 (id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL, role TEXT NOT NULL CHECK (role IN ('read', 'write')),
+  created_at TEXT NOT NULL, last_used_at TEXT, revoked_at TEXT);
+INSERT INTO access_keys_v5 SELECT * FROM access_keys;
+DROP TABLE access_keys;
+ALTER TABLE access_keys_v5 RENAME TO access_keys;
+UPDATE workspace_schema SET version = 5;)sql";
+  const std::string script = directory_.string() + "/downgrade.sql";
+  std::ofstream(script) << downgrade;
+  ASSERT_EQ(std::system(("sqlite3 '" + path_ + "' < '" + script + "'").c_str()), 0);
+
+  KeyStore keys = OpenOrDie(OpenMode::kExisting);
+  Result<std::optional<store::KeyMatch>> found = keys.Find(write_key);
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->role, KeyRole::kWrite);
+  Result<store::CreatedKey> ingest = keys.Create(KeyRole::kIngest, "web app");
+  ASSERT_TRUE(ingest.ok()) << ingest.status().message();
+  EXPECT_EQ((*keys.Find(ingest->secret))->role, KeyRole::kIngest);
+  EXPECT_EQ(store::KeyRoleFromName("ingest"), KeyRole::kIngest);
+  Result<store::Workspace> workspace = store::Workspace::Open(path_, OpenMode::kExisting);
+  ASSERT_TRUE(workspace.ok());
+  EXPECT_EQ(workspace->Info()->schema_version, 6);
+}
+
+TEST_F(AccessKeysTest, IngestKeysDoNotCountAsKeysThatRead) {
+  KeyStore keys = OpenOrDie();
+  ASSERT_TRUE(keys.Create(KeyRole::kIngest, "web app").ok());
+  Result<bool> any = keys.AnyReader();
+  ASSERT_TRUE(any.ok());
+  EXPECT_FALSE(*any);
+  ASSERT_TRUE(keys.Create(KeyRole::kRead, "laptop").ok());
+  EXPECT_TRUE(*keys.AnyReader());
 }
 
 TEST_F(AccessKeysTest, WorkspacesOfVersionsOneAndTwoGainTheKeysTable) {

@@ -27,22 +27,6 @@ namespace {
 // The server tests' helpers: raw exchanges and their parts, the server, commands.
 using namespace growthlens::testing;
 
-/// A request as written, from `source` (another loopback address is another client).
-std::string Exchange(int port, const std::string& method, const std::string& target,
-                     const std::string& headers = "", const std::string& body = "",
-                     const char* source = "127.0.0.1") {
-  const std::string request = fmt::format(
-      "{} {} HTTP/1.1\r\nHost: 127.0.0.1\r\n{}Content-Length: {}\r\nConnection: "
-      "close\r\n\r\n{}",
-      method, target, headers, body.size(), body);
-  RawConnection connection(port, source);
-  return connection.Send(request) ? connection.ReceiveAll() : std::string();
-}
-
-std::string Bearer(const std::string& key) {
-  return "Authorization: Bearer " + key + "\r\n";
-}
-
 constexpr const char* kUsageCsv =
     "user_id,event_date,feature_name,events_count,signup_date\n"
     "u1,2025-01-02,search,2,2025-01-01\n"
@@ -283,6 +267,13 @@ TEST(ServerAccessKeys, ServingBeyondLoopbackWithoutAReadKeyIsRefusedSayingHowToM
   refused = RunCommand("serve --require-access-key --port 0 --quiet --workspace " + workspace);
   EXPECT_NE(refused.exit_code, 0);
   EXPECT_NE(refused.err.find("--require-access-key"), std::string::npos) << refused.err;
+
+  // An ingest key reads nothing: it does not open the server to other machines.
+  const CommandResult ingest =
+      RunCommand("workspace keys create --role ingest --workspace " + workspace);
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+  EXPECT_NE(ingest.err.find("only sends events"), std::string::npos) << ingest.err;
+  EXPECT_NE(RunCommand(serve).err.find("workspace keys create --role read"), std::string::npos);
 
   const CommandResult created =
       RunCommand("workspace keys create --role read --workspace " + workspace);

@@ -11,7 +11,9 @@
 #include <thread>
 #include <vector>
 
+#include "server/workspace_key_gate.h"
 #include "server_test_support.h"
+#include "store/access_keys.h"
 #include "store/workspace.h"
 
 namespace growthlens {
@@ -23,6 +25,23 @@ using testing::TestServer;
 
 using testing::WorkspaceSettings;
 
+/// The workspace at `path` served as `serve --workspace` does: with its keys, one of them the
+/// write key `write_key` (sending events needs one, from this machine too).
+server::ServerSettings KeyedWorkspace(const std::filesystem::path& path, std::string& write_key) {
+  server::ServerSettings settings = WorkspaceSettings(path);
+  Result<store::KeyStore> keys = store::KeyStore::Open(path.string(), store::OpenMode::kCreate);
+  EXPECT_TRUE(keys.ok()) << keys.status().message();
+  if (!keys.ok()) return settings;
+  Result<store::CreatedKey> key = keys->Create(store::KeyRole::kWrite, "collector");
+  EXPECT_TRUE(key.ok());
+  if (key.ok()) write_key = key->secret;
+  Result<std::unique_ptr<server::WorkspaceKeyGate>> gate =
+      server::WorkspaceKeyGate::Open(path.string());
+  EXPECT_TRUE(gate.ok());
+  if (gate.ok()) settings.access = std::move(*gate);
+  return settings;
+}
+
 store::InboxStats InboxOf(const std::filesystem::path& path) {
   Result<store::Workspace> workspace =
       store::Workspace::Open(path.string(), store::OpenMode::kExisting);
@@ -33,16 +52,17 @@ store::InboxStats InboxOf(const std::filesystem::path& path) {
   return stats.ok() ? *stats : store::InboxStats{};
 }
 
-Reply PostEvents(TestServer& server, const std::string& body,
+Reply PostEvents(TestServer& server, const std::string& key, const std::string& body,
                  const std::string& path = "/api/v1/events") {
-  return server.Post(path, body, "application/json");
+  return server.Post(path, {{"Authorization", "Bearer " + key}}, body, "application/json");
 }
 
 TEST(ServerEvents, StoresAcceptedEventsAndListsTheRejectedOnes) {
   TempDir dir;
   const std::filesystem::path path = dir.path() / "live.glw";
-  TestServer server(WorkspaceSettings(path));
-  const Reply mixed = PostEvents(server, R"([
+  std::string key;
+  TestServer server(KeyedWorkspace(path, key));
+  const Reply mixed = PostEvents(server, key, R"([
       {"user_id": "u1", "event": "login", "uuid": "e-1", "timestamp": "2026-12-01T10:00:00Z"},
       {"event": "no user"},
       {"user_id": "u2", "event": "view", "count": 3, "properties": {"plan": "pro"}}])");
@@ -57,14 +77,14 @@ TEST(ServerEvents, StoresAcceptedEventsAndListsTheRejectedOnes) {
   EXPECT_EQ(answer["errors"][0]["index"], 1);
   EXPECT_EQ(InboxOf(path).events, 2U);  // on disk before the answer
 
-  const Reply retry = PostEvents(server, R"([{"user_id": "u1", "event": "login", "uuid": "e-1",
+  const Reply retry = PostEvents(server, key, R"([{"user_id": "u1", "event": "login", "uuid": "e-1",
                                                "timestamp": "2026-12-01T10:00:00Z"}])");
   ASSERT_EQ(retry.status, 200) << retry.body;
   EXPECT_EQ(retry.Json()["stored"], 0);
   EXPECT_EQ(retry.Json()["duplicates"], 1);
   EXPECT_EQ(InboxOf(path).events, 2U);
 
-  const Reply all_bad = PostEvents(server, R"([{"event": "x"}, 7])");
+  const Reply all_bad = PostEvents(server, key, R"([{"event": "x"}, 7])");
   EXPECT_EQ(all_bad.status, 400) << all_bad.body;
   EXPECT_EQ(all_bad.Json()["rejected"], 2);
 }
@@ -72,18 +92,20 @@ TEST(ServerEvents, StoresAcceptedEventsAndListsTheRejectedOnes) {
 TEST(ServerEvents, SegmentAndPostHogClientsCanPointAtTheServer) {
   TempDir dir;
   const std::filesystem::path path = dir.path() / "live.glw";
-  TestServer server(WorkspaceSettings(path));
+  std::string key;
+  TestServer server(KeyedWorkspace(path, key));
   const Reply segment =
-      PostEvents(server, R"({"batch": [{"type": "track", "userId": "s1", "event": "Signed Up",
+      PostEvents(server, key, R"({"batch": [{"type": "track", "userId": "s1", "event": "Signed Up",
                              "messageId": "m-1"}], "sentAt": "2026-12-01T10:00:00Z"})",
                  "/v1/batch");
   EXPECT_EQ(segment.status, 200) << segment.body;
-  const Reply posthog = PostEvents(server, R"({"api_key": "phc", "batch": [{"event": "$pageview",
+  const Reply posthog =
+      PostEvents(server, key, R"({"api_key": "phc", "batch": [{"event": "$pageview",
                   "properties": {"distinct_id": "p1", "$current_url": "/"}}]})",
-                                   "/batch/");
+                 "/batch/");
   EXPECT_EQ(posthog.status, 200) << posthog.body;
   const Reply capture =
-      PostEvents(server, R"({"event": "clicked", "distinct_id": "p2"})", "/capture/");
+      PostEvents(server, key, R"({"event": "clicked", "distinct_id": "p2"})", "/capture/");
   EXPECT_EQ(capture.status, 200) << capture.body;
   EXPECT_EQ(InboxOf(path).events, 3U);
   EXPECT_EQ(server.Post("/v1/identify", "{}", "application/json").status, 404);
@@ -92,26 +114,27 @@ TEST(ServerEvents, SegmentAndPostHogClientsCanPointAtTheServer) {
 TEST(ServerEvents, BodiesThatCannotBeReadAreRefusedWithReasons) {
   TempDir dir;
   const std::filesystem::path path = dir.path() / "live.glw";
-  TestServer server(WorkspaceSettings(path));
-  const Reply garbage = PostEvents(server, "{not json");
+  std::string key;
+  TestServer server(KeyedWorkspace(path, key));
+  const Reply garbage = PostEvents(server, key, "{not json");
   EXPECT_EQ(garbage.status, 400) << garbage.body;
   EXPECT_NE(garbage.Json()["error"].get<std::string>().find("not JSON or NDJSON"),
             std::string::npos);
   std::string many = "[";
   for (int i = 0; i <= 10'000; ++i) many += R"({"user_id": "u", "event": "e"},)";
   many.back() = ']';
-  const Reply too_many = PostEvents(server, many);
+  const Reply too_many = PostEvents(server, key, many);
   EXPECT_EQ(too_many.status, 413) << too_many.body.substr(0, 200);
-  const Reply too_large = PostEvents(server, std::string(17 << 20, ' '));
+  const Reply too_large = PostEvents(server, key, std::string(17 << 20, ' '));
   EXPECT_EQ(too_large.status, 413);
-  const Reply bad_utf8 = PostEvents(server, "[{\"user_id\": \"\xc3\x28\", \"event\": \"e\"}]");
+  const Reply bad_utf8 = PostEvents(server, key, "[{\"user_id\": \"\xc3\x28\", \"event\": \"e\"}]");
   EXPECT_EQ(bad_utf8.status, 400) << bad_utf8.body;
   EXPECT_EQ(InboxOf(path).events, 0U);
 }
 
 TEST(ServerEvents, WithoutAWorkspaceEventsAreRefused) {
   TestServer server;
-  const Reply refused = PostEvents(server, R"([{"user_id": "u", "event": "e"}])");
+  const Reply refused = PostEvents(server, "glw_none", R"([{"user_id": "u", "event": "e"}])");
   EXPECT_EQ(refused.status, 409) << refused.body;
   EXPECT_NE(refused.body.find("--workspace"), std::string::npos) << refused.body;
 }
@@ -121,12 +144,14 @@ TEST(ServerEvents, ConcurrentClientsBatchesAreEachStoredOnce) {
   const std::filesystem::path path = dir.path() / "live.glw";
   constexpr int kClients = 4, kBatches = 25, kEvents = 200;
   {
-    TestServer server(WorkspaceSettings(path));
+    std::string key;
+    TestServer server(KeyedWorkspace(path, key));
     std::atomic<int> failures = 0;
     std::vector<std::thread> clients;
     for (int client = 0; client < kClients; ++client)
       clients.emplace_back([&, client] {
         httplib::Client http("127.0.0.1", server.port());
+        http.set_bearer_token_auth(key);
         for (int batch = 0; batch < kBatches; ++batch) {
           std::string body = "[";
           for (int i = 0; i < kEvents; ++i)

@@ -4,6 +4,7 @@
 // whose counts are known in advance.
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <netinet/in.h>
@@ -157,6 +158,22 @@ inline std::string RawExchange(int port, const std::string& request) {
   return connection.Send(request) ? connection.ReceiveAll() : std::string();
 }
 
+/// A request as written, from `source` (another loopback address is another client).
+inline std::string Exchange(int port, const std::string& method, const std::string& target,
+                            const std::string& headers = "", const std::string& body = "",
+                            const char* source = "127.0.0.1") {
+  const std::string request = fmt::format(
+      "{} {} HTTP/1.1\r\nHost: 127.0.0.1\r\n{}Content-Length: {}\r\nConnection: "
+      "close\r\n\r\n{}",
+      method, target, headers, body.size(), body);
+  RawConnection connection(port, source);
+  return connection.Send(request) ? connection.ReceiveAll() : std::string();
+}
+
+inline std::string Bearer(const std::string& key) {
+  return "Authorization: Bearer " + key + "\r\n";
+}
+
 /// The status, a header (by name, in any case) and the body of a raw HTTP answer.
 inline int StatusOf(const std::string& answer) {
   return answer.starts_with("HTTP/1.1 ") ? std::atoi(answer.c_str() + 9) : 0;
@@ -246,6 +263,10 @@ class TestServer {
   Reply Post(const std::string& target, const std::string& body,
              const std::string& content_type = "text/csv") {
     return client_ ? ReplyOf(client_->Post(target, body, content_type)) : Reply();
+  }
+  Reply Post(const std::string& target, const httplib::Headers& headers, const std::string& body,
+             const std::string& content_type) {
+    return client_ ? ReplyOf(client_->Post(target, headers, body, content_type)) : Reply();
   }
   /// A multipart upload (field "file"), with the CSRF token.
   Reply PostFile(const std::string& target, const std::string& content,

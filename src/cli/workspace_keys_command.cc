@@ -24,7 +24,7 @@ namespace {
 struct KeysArgs {
   std::string path;
   OutputFormat format = OutputFormat::kTable;
-  std::string role;  // create: "read" or "write"
+  std::string role;  // create: "read", "write" or "ingest"
   std::string name;  // create
   std::string id;    // revoke
 };
@@ -49,19 +49,32 @@ std::string KeysTable(const std::string& path, const std::vector<store::KeyInfo>
         path, path);
   size_t name_width = 4;
   for (const store::KeyInfo& key : keys) name_width = std::max(name_width, key.name.size());
-  std::string text = fmt::format("{:<13} {:<{}} {:<5} {:<19}  {:<19}  {}\n", "ID", "NAME",
+  std::string text = fmt::format("{:<13} {:<{}} {:<6} {:<19}  {:<19}  {}\n", "ID", "NAME",
                                  name_width, "ROLE", "CREATED (UTC)", "LAST USED", "REVOKED");
   for (const store::KeyInfo& key : keys)
-    text += fmt::format("{:<13} {:<{}} {:<5} {:<19}  {:<19}  {}\n", key.id, key.name, name_width,
+    text += fmt::format("{:<13} {:<{}} {:<6} {:<19}  {:<19}  {}\n", key.id, key.name, name_width,
                         store::KeyRoleName(key.role), key.created_at,
                         key.last_used_at.empty() ? "never" : key.last_used_at,
                         key.revoked_at.empty() ? "-" : key.revoked_at);
   return text;
 }
 
+const char* RoleSummary(store::KeyRole role) {
+  switch (role) {
+    case store::KeyRole::kWrite:
+      return "It reads, and also uploads, saves and sends events (Authorization: Bearer KEY).";
+    case store::KeyRole::kIngest:
+      return "It only sends events (POST /api/v1/events and the SDKs' paths); it reads nothing, "
+             "so it may sit in a web page.";
+    case store::KeyRole::kRead:
+      break;
+  }
+  return "It opens the dashboard and reads the API from other machines.";
+}
+
 Status RunCreate(const KeysArgs& args, CommandOutcome& outcome) {
   const std::optional<store::KeyRole> role = store::KeyRoleFromName(args.role);
-  if (!role) return Invalid(fmt::format("--role {}: expected read or write", args.role));
+  if (!role) return Invalid(fmt::format("--role {}: expected read, write or ingest", args.role));
   Result<store::KeyStore> keys = store::KeyStore::Open(args.path, store::OpenMode::kCreate);
   if (!keys.ok()) return keys.status();
   Result<store::CreatedKey> created = keys->Create(*role, args.name);
@@ -78,9 +91,7 @@ Status RunCreate(const KeysArgs& args, CommandOutcome& outcome) {
              "(the workspace keeps only its hash). {}\n",
              store::KeyRoleName(*role), created->info.id,
              args.name.empty() ? "" : fmt::format(" ('{}')", args.name), args.path,
-             *role == store::KeyRole::kRead
-                 ? "It opens the dashboard and reads the API from other machines."
-                 : "It reads, and also uploads and saves (Authorization: Bearer KEY).");
+             RoleSummary(*role));
   PrintOut(outcome, created->secret + "\n");
   return Status::Ok();
 }
@@ -152,17 +163,21 @@ void RegisterWorkspaceKeysCommand(CLI::App& workspace, CommandOutcome& outcome) 
   auto args = std::make_shared<KeysArgs>();
   CLI::App* keys = workspace.add_subcommand(
       "keys",
-      "Manage the keys that let other machines use `growthlens serve --workspace W`: read keys "
-      "open the dashboard and the API, write keys also upload and save. Keys are stored hashed");
+      "Manage the keys of `growthlens serve --workspace W`: read keys open the dashboard and the "
+      "API from other machines, write keys also upload, save and send events (which needs a "
+      "key from every machine), ingest keys only send events. Keys are stored hashed");
   keys->require_subcommand(1);
   CLI::App* create = AddKeysAction(
       *keys, "create",
       "Make a new key and print it once (on stdout, alone on its line; --format json adds its "
       "id): copy it then, the workspace keeps only its hash",
       args, RunCreate, outcome);
-  create->add_option("--role", args->role, "read (dashboard and API) or write (also uploads)")
+  create
+      ->add_option("--role", args->role,
+                   "read (dashboard and API), write (also uploads and events) or ingest "
+                   "(events only, e.g. a browser SDK's public key)")
       ->required()
-      ->check(CLI::IsMember({"read", "write"}));
+      ->check(CLI::IsMember({"read", "write", "ingest"}));
   create->add_option("--name", args->name, "A label to tell keys apart, e.g. 'Finance laptop'");
   create->add_option("--format", args->format, "text (the key alone) or json")
       ->transform(CLI::CheckedTransformer(

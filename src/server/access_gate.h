@@ -15,16 +15,17 @@
 
 namespace growthlens::server {
 
-enum class Access { kRead, kWrite };
+/// Read: GET and HEAD. Write: everything. Ingest: only sending events (server/request_guard.h).
+enum class Access { kRead, kWrite, kIngest };
 
 class AccessGate {
  public:
   virtual ~AccessGate() = default;
-  /// What `key` grants: nullopt for nothing, else read (GET) or write (everything). Called for
-  /// every request that presents a key, from several threads at once.
+  /// What `key` grants: nullopt for nothing, else read (GET), write (everything) or ingest
+  /// (events only). Called for every request that presents a key, from several threads at once.
   virtual std::optional<Access> Grants(std::string_view key) const = 0;
-  /// Whether some key passes the gate now: without one, nobody beyond this machine could read,
-  /// and `serve` refuses to listen there.
+  /// Whether some key that reads (read or write) passes the gate now: without one, nobody beyond
+  /// this machine could read, and `serve` refuses to listen there.
   virtual bool HasKeys() const = 0;
 };
 

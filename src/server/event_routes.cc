@@ -13,6 +13,7 @@
 #include "app/event_batch.h"
 #include "server/api_responses.h"
 #include "server/api_server.h"
+#include "server/gzip_body.h"
 
 namespace growthlens::server {
 
@@ -28,8 +29,10 @@ std::string AnswerJson(const app::EventBatch& batch, const live::SinkOutcome& ou
                      outcome.duplicates);
 }
 
-// Segment's HTTP API (track, page, screen, batch) and PostHog's capture and batch endpoints.
+// Segment's HTTP API (track, page, screen, batch; analytics.js posts to their first letters) and
+// PostHog's capture and batch endpoints.
 constexpr std::string_view kSdkEventPaths[] = {"/v1/track", "/v1/page", "/v1/screen", "/v1/batch",
+                                               "/v1/t",     "/v1/p",    "/v1/s",      "/v1/b",
                                                "/capture",  "/batch",   "/e",         "/i/v0/e"};
 
 }  // namespace
@@ -57,17 +60,25 @@ Reply<live::GroupWriter*> ApiServer::EventWriter() {
 }
 
 void ApiServer::AddEventRoutes() {
-  const auto collect = [this](const httplib::Request&, httplib::Response& response,
+  const auto collect = [this](const httplib::Request& request, httplib::Response& response,
                               const httplib::ContentReader& reader) {
     const int64_t received_ms = app::NowMillis();
     Reply<live::GroupWriter*> writer = EventWriter();
     if (const ApiError* error = std::get_if<ApiError>(&writer)) return SendError(response, *error);
-    Reply<std::string> body = ReceiveBody(
-        reader, kMaxEventBodyBytes,
-        fmt::format("the body is larger than the {} MiB a batch of events may take: send them "
-                    "in several batches",
-                    kMaxEventBodyBytes >> 20));
+    const std::string too_large = fmt::format(
+        "the body is larger than the {} MiB a batch of events may take: send them "
+        "in several batches",
+        kMaxEventBodyBytes >> 20);
+    // Content-Encoding: gzip is inflated by cpp-httplib as it is read; posthog-js's gzip-js is not.
+    Reply<std::string> body = ReceiveBody(reader, kMaxEventBodyBytes, too_large);
+    if (const std::string* read = std::get_if<std::string>(&body); read && IsGzipBody(*read))
+      body = GunzipBody(*read, kMaxEventBodyBytes, too_large);
     if (const ApiError* error = std::get_if<ApiError>(&body)) return SendError(response, *error);
+    // The key may be in the body (SDKs): request_guard.h.
+    if (const GuardVerdict key =
+            guard_->AuthorizeEvents(request, std::get<std::string>(body), response);
+        key.kind != GuardVerdict::Kind::kPass)
+      return SendError(response, MakeError(key.status, key.text));
     Result<app::EventBatch> batch = app::ParseEventBatch(std::get<std::string>(body), received_ms);
     if (!batch.ok())
       return SendError(response,

@@ -14,6 +14,7 @@
 
 #include "server/api_error.h"
 #include "server/api_responses.h"
+#include "server/api_server.h"
 #include "server/request_credentials.h"
 #include "server/static_files.h"
 
@@ -75,15 +76,26 @@ bool ReadsOnly(const httplib::Request& request) {
   return request.method == "GET" || request.method == "HEAD";
 }
 
-/// The ?key= value of the request's query string, or "".
-std::string QueryKey(const httplib::Request& request) {
+/// The value of the query parameter `name` in the request's target, or "".
+std::string QueryValue(const httplib::Request& request, std::string_view name) {
   const size_t query = request.target.find('?');
   if (query == std::string::npos) return "";
   httplib::Params params;
   httplib::detail::parse_query_text(request.target.substr(query + 1), params);
-  const auto found = params.find(std::string(kKeyParameter));
+  const auto found = params.find(std::string(name));
   return found == params.end() ? "" : found->second;
 }
+
+/// The ?key= value of the request's query string, or "".
+std::string QueryKey(const httplib::Request& request) {
+  return QueryValue(request, kKeyParameter);
+}
+
+constexpr std::string_view kEventKeyHelp =
+    "sending events needs a write key (or an ingest key, which may only send events) from every "
+    "address: create one with `growthlens workspace keys create --role write --workspace W` (or "
+    "--role ingest) and send it as `Authorization: Bearer KEY`; Segment's SDKs send it as their "
+    "write key, PostHog's as their api_key";
 
 bool IsFormType(const std::string& content_type) {
   const std::string type = Lower(content_type.substr(0, content_type.find(';')));
@@ -97,6 +109,18 @@ GuardVerdict Refuse(int status, std::string message) {
 }
 
 }  // namespace
+
+bool IsEventPath(std::string_view path) {
+  return path == "/api/v1/events" || IsSdkEventPath(path);
+}
+
+std::string EventHeadKey(const httplib::Request& request) {
+  const std::string authorization = request.get_header_value("Authorization");
+  if (std::string bearer = BearerToken(authorization); !bearer.empty()) return bearer;
+  if (std::string basic = BasicAuthKey(authorization); !basic.empty()) return basic;
+  if (std::string key = QueryKey(request); !key.empty()) return key;
+  return QueryValue(request, "api_key");
+}
 
 bool IsLoopbackName(std::string_view host) {
   std::string name = Lower(host);
@@ -143,6 +167,8 @@ GuardVerdict RequestGuard::Check(const httplib::Request& request, httplib::Respo
     return Refuse(403, fmt::format("Host '{}' is not served here; the server's operator can allow "
                                    "it with `growthlens serve --allowed-host NAME`",
                                    HostName(host)));
+  if ((request.method == "POST" || request.method == "OPTIONS") && IsEventPath(request.path))
+    return CheckEventPost(request, response);
   if (request.method == "POST" && (request.path == kLoginPath || request.path == kLogoutPath)) {
     // Anyone may try a key (at the pace Throttle allows), from this origin only, with a body
     // small enough to read before knowing who sends it.
@@ -259,6 +285,10 @@ GuardVerdict RequestGuard::CheckKey(const httplib::Request& request, httplib::Re
     response.set_header("WWW-Authenticate", "Bearer realm=\"growthlens\"");
     return Refuse(401, std::move(reason));
   }
+  if (*access == Access::kIngest)
+    return Refuse(403,
+                  "this access key may only send events; the dashboard and the API need a read "
+                  "or write key");
   if (*access == Access::kRead && !ReadsOnly(request))
     return Refuse(403,
                   "this access key may only read (GET); changing data (uploads, saved views) "
@@ -287,6 +317,11 @@ void RequestGuard::Login(const httplib::Request& request, httplib::Response& res
                                          "ask whoever runs this server for a key",
                                          "key"));
   }
+  if (*access == Access::kIngest)
+    return SendError(response, MakeError(403,
+                                         "this access key may only send events; the dashboard "
+                                         "needs a read or write key",
+                                         "key"));
   OpenSession(request, key, response);
   nlohmann::ordered_json body;
   body["access"] = *access == Access::kWrite ? "write" : "read";
@@ -302,6 +337,56 @@ void RequestGuard::Logout(const httplib::Request& request, httplib::Response& re
   response.set_header("Set-Cookie", fmt::format("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
                                                 kSessionCookie));
   SendJson(response, 200, "{\"logged_out\":true}\n");
+}
+
+GuardVerdict RequestGuard::CheckEventPost(const httplib::Request& request,
+                                          httplib::Response& response) {
+  // Browser SDKs post from their sites' pages: any origin may, with a key (never a cookie).
+  response.set_header("Access-Control-Allow-Origin", "*");
+  if (request.method == "OPTIONS") {
+    response.status = 204;
+    response.set_header("Access-Control-Allow-Methods", "POST, OPTIONS");
+    response.set_header("Access-Control-Allow-Headers",
+                        "Content-Type, Authorization, Content-Encoding");
+    response.set_header("Access-Control-Max-Age", "86400");
+    return {GuardVerdict::Kind::kAnswered, 204, "CORS preflight"};
+  }
+  if (GuardVerdict throttled = Throttle(request, response);
+      throttled.kind != GuardVerdict::Kind::kPass)
+    return throttled;
+  const std::string key = EventHeadKey(request);
+  // Without a key in the head, the body may carry one, and without any key configured the route
+  // answers 409 (no workspace) before reading the body: AuthorizeEvents decides after reading it.
+  if (key.empty() || !gate_) return {};
+  return CheckEventKey(request, key, response);
+}
+
+GuardVerdict RequestGuard::AuthorizeEvents(const httplib::Request& request, std::string_view body,
+                                           httplib::Response& response) {
+  std::string key = EventHeadKey(request);
+  if (!key.empty() && gate_) return {};  // Check judged it before the body was read
+  if (key.empty()) key = BodyEventKey(body, kMaxKeyLength);
+  if (key.empty()) {
+    response.set_header("WWW-Authenticate", "Bearer realm=\"growthlens\"");
+    return Refuse(401, std::string(kEventKeyHelp));
+  }
+  return CheckEventKey(request, key, response);
+}
+
+GuardVerdict RequestGuard::CheckEventKey(const httplib::Request& request, const std::string& key,
+                                         httplib::Response& response) {
+  const std::optional<Access> access = gate_ ? gate_->Grants(key) : std::nullopt;
+  if (!access) {
+    failures_.NoteFailure(request.remote_addr);
+    response.set_header("WWW-Authenticate", "Bearer realm=\"growthlens\"");
+    return Refuse(
+        401, fmt::format("this access key is not valid (mistyped, or revoked); {}", kEventKeyHelp));
+  }
+  if (*access == Access::kRead)
+    return Refuse(403,
+                  "this access key may only read; sending events needs a write key or an ingest "
+                  "key (`growthlens workspace keys create --role ingest --workspace W`)");
+  return {};
 }
 
 GuardVerdict RequestGuard::CheckOrigin(const httplib::Request& request) const {

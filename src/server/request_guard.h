@@ -9,6 +9,13 @@
 //    behind an https proxy); an AccessGate decides what a key grants, at every request, so that
 //    a revoked key stops working at once, its sessions too. A page asked for without a key gets
 //    the login page (401); the API answers 401 with a JSON body. A read key may only GET.
+//  - Sending events (POST /api/v1/events and the SDKs' paths, IsEventPath) needs a write or an
+//    ingest key from every client, this machine's too: `Authorization: Bearer KEY`, Segment's
+//    Basic credentials, ?key= or ?api_key=, checked here before the body is read, or the key an
+//    SDK puts in the body (writeKey, api_key, token), checked by AuthorizeEvents once the route
+//    has read it. A session cookie does not count there, so that any origin may send events
+//    (CORS: preflights are answered here) without opening the rest of the API to other origins.
+//    An ingest key does nothing else; a read key may not send events.
 //  - A client address that sent FailureLimiter's number of wrong keys is answered 429 with
 //    Retry-After until its window has passed.
 //  - State-changing requests (anything but GET and HEAD) must come from this origin: a browser's
@@ -58,6 +65,12 @@ class RequestGuard {
   /// Checks `request`; on success may set a session cookie on `response`.
   GuardVerdict Check(const httplib::Request& request, httplib::Response& response);
 
+  /// The key check of an event path once its body is read (Check let it through without a key
+  /// in the request's head): kPass, or kRefuse (401 without a key or with a wrong one, 403 for a
+  /// read key, 429).
+  GuardVerdict AuthorizeEvents(const httplib::Request& request, std::string_view body,
+                               httplib::Response& response);
+
   /// POST /api/v1/login (its body read; Check passed it): {"key": "..."} opens a session for a
   /// valid key (200 {"access": "read"|"write"} and the cookie), else 401 (counted as a failure)
   /// or 429.
@@ -73,6 +86,11 @@ class RequestGuard {
  private:
   GuardVerdict CheckKey(const httplib::Request& request, httplib::Response& response);
   GuardVerdict CheckOrigin(const httplib::Request& request) const;
+  /// POST (or its CORS preflight, OPTIONS) to an event path.
+  GuardVerdict CheckEventPost(const httplib::Request& request, httplib::Response& response);
+  /// Whether `key` may send events.
+  GuardVerdict CheckEventKey(const httplib::Request& request, const std::string& key,
+                             httplib::Response& response);
   /// Whether `request` must present a key.
   bool NeedsKey(const httplib::Request& request) const;
   /// What the key of the request's session grants now; a session whose key no longer passes
@@ -92,6 +110,12 @@ class RequestGuard {
   // Cookie value -> the key that opened the session, checked again at every request.
   std::unordered_map<std::string, std::string> sessions_;
 };
+
+/// POST /api/v1/events and the SDKs' paths (IsSdkEventPath, server/api_server.h).
+bool IsEventPath(std::string_view path);
+
+/// The key in an event post's head: Bearer, Basic (Segment), ?key= or ?api_key= (PostHog); "".
+std::string EventHeadKey(const httplib::Request& request);
 
 /// "localhost", "*.localhost", 127.0.0.0/8, ::1 (and their IPv4-mapped form).
 bool IsLoopbackName(std::string_view host);

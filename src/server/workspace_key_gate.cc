@@ -61,12 +61,20 @@ std::optional<Access> WorkspaceKeyGate::Grants(std::string_view key) const {
     if (keys_->store.RecordUse({found.id}, kUseRecordBusyMilliseconds).ok())
       keys_->use_recorded[found.id] = now;
   }
-  return found.role == store::KeyRole::kWrite ? Access::kWrite : Access::kRead;
+  switch (found.role) {
+    case store::KeyRole::kWrite:
+      return Access::kWrite;
+    case store::KeyRole::kIngest:
+      return Access::kIngest;
+    case store::KeyRole::kRead:
+      break;
+  }
+  return Access::kRead;
 }
 
 bool WorkspaceKeyGate::HasKeys() const {
   std::lock_guard lock(keys_->mutex);
-  Result<bool> any = keys_->store.AnyActive();
+  Result<bool> any = keys_->store.AnyReader();
   if (!any.ok()) keys_->Report(any.status());
   return any.ok() && *any;
 }

@@ -22,7 +22,7 @@ class WorkspaceKeyGate final : public AccessGate {
   ~WorkspaceKeyGate() override;
 
   std::optional<Access> Grants(std::string_view key) const override;
-  /// Whether the workspace has an active key (read or write: both read).
+  /// Whether the workspace has an active key that reads (read or write; not ingest).
   bool HasKeys() const override;
 
  private:

@@ -67,12 +67,21 @@ Status WithBusyWait(Database& db, int milliseconds) {
 }  // namespace
 
 const char* KeyRoleName(KeyRole role) {
-  return role == KeyRole::kWrite ? "write" : "read";
+  switch (role) {
+    case KeyRole::kWrite:
+      return "write";
+    case KeyRole::kIngest:
+      return "ingest";
+    case KeyRole::kRead:
+      break;
+  }
+  return "read";
 }
 
 std::optional<KeyRole> KeyRoleFromName(std::string_view name) {
   if (name == "read") return KeyRole::kRead;
   if (name == "write") return KeyRole::kWrite;
+  if (name == "ingest") return KeyRole::kIngest;
   return std::nullopt;
 }
 
@@ -222,9 +231,9 @@ Result<std::optional<KeyMatch>> KeyStore::Find(std::string_view presented) {
       KeyMatch{query->Text(0), KeyRoleFromName(query->Text(1)).value_or(KeyRole::kRead)});
 }
 
-Result<bool> KeyStore::AnyActive() {
-  Result<int64_t> active =
-      db_->QueryInt("SELECT count(*) FROM access_keys WHERE revoked_at IS NULL");
+Result<bool> KeyStore::AnyReader() {
+  Result<int64_t> active = db_->QueryInt(
+      "SELECT count(*) FROM access_keys WHERE revoked_at IS NULL AND role IN ('read', 'write')");
   if (!active.ok()) return active.status();
   return *active > 0;
 }

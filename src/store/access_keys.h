@@ -1,6 +1,7 @@
 #pragma once
 // The keys a workspace hands out for `growthlens serve` (issue 19.2): read keys open the
-// dashboard and the API from other machines, write keys also upload, save and ingest. A key is
+// dashboard and the API from other machines, write keys also upload, save and ingest, and ingest
+// keys only send events (the key of an SDK in a web page, which anyone can read). A key is
 // "glw_" and 40 base32 characters (200 random bits from getrandom(2)); it is shown once when
 // created and the workspace keeps only its SHA-256 (a random key of that length needs no slow
 // password hash: nobody can guess a preimage). Its first characters ("glw_ab12cd34") are its id,
@@ -24,9 +25,9 @@ namespace growthlens::store {
 
 class Database;
 
-enum class KeyRole { kRead, kWrite };
+enum class KeyRole { kRead, kWrite, kIngest };
 
-/// "read", "write": as the command line and the table name them.
+/// "read", "write", "ingest": as the command line and the table name them.
 const char* KeyRoleName(KeyRole role);
 std::optional<KeyRole> KeyRoleFromName(std::string_view name);
 
@@ -87,8 +88,8 @@ class KeyStore {
   /// The active key `presented` is, looked up by its hash (one indexed query); nullopt when it is
   /// no key of this workspace or a revoked one.
   Result<std::optional<KeyMatch>> Find(std::string_view presented);
-  /// Whether any key is active (a read key or a write key: both read).
-  Result<bool> AnyActive();
+  /// Whether a key that reads is active (a read key or a write key; not an ingest key).
+  Result<bool> AnyReader();
   /// Sets the last use of the keys `ids` to now, in one transaction. Waits at most
   /// `busy_milliseconds` for another writer: recording a use never holds up a request for long.
   Status RecordUse(const std::vector<std::string>& ids, int busy_milliseconds);

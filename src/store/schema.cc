@@ -96,6 +96,25 @@ CREATE TABLE access_keys (
 );
 )sql";
 
+// Version 6 lets a key be an ingest key (`role = 'ingest'`: it may only send events, for SDKs
+// whose key is public, e.g. in a web page). SQLite cannot change a CHECK constraint, so the table
+// is rebuilt with its rows.
+constexpr const char* kAllowIngestKeys = R"sql(
+CREATE TABLE access_keys_v6 (
+  id TEXT PRIMARY KEY,
+  secret_hash TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('read', 'write', 'ingest')),
+  created_at TEXT NOT NULL,
+  last_used_at TEXT,
+  revoked_at TEXT
+);
+INSERT INTO access_keys_v6 SELECT id, secret_hash, name, role, created_at, last_used_at, revoked_at
+  FROM access_keys;
+DROP TABLE access_keys;
+ALTER TABLE access_keys_v6 RENAME TO access_keys;
+)sql";
+
 Status SetVersion(Database& db, int version) {
   Result<Statement> update = db.Prepare("UPDATE workspace_schema SET version = ?, written_by = ?");
   if (!update.ok()) return update.status();
@@ -120,9 +139,14 @@ Status MigrateFrom4(Database& db) {
   return db.Exec(kCreateAccessKeys);
 }
 
+Status MigrateFrom5(Database& db) {
+  return db.Exec(kAllowIngestKeys);
+}
+
 // Migrations from version N to N + 1, at index N - 1.
 using Migration = Status (*)(Database&);
-constexpr Migration kMigrations[] = {MigrateFrom1, MigrateFrom2, MigrateFrom3, MigrateFrom4};
+constexpr Migration kMigrations[] = {MigrateFrom1, MigrateFrom2, MigrateFrom3, MigrateFrom4,
+                                     MigrateFrom5};
 static_assert(std::size(kMigrations) == static_cast<size_t>(kSchemaVersion - 1),
               "one migration per older version");
 
@@ -134,6 +158,7 @@ Status CreateSchema(Database& db) {
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateInbox));
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kAddRegroupUnit));
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateAccessKeys));
+  GROWTHLENS_RETURN_IF_ERROR(db.Exec(kAllowIngestKeys));
   Result<Statement> insert =
       db.Prepare("INSERT INTO workspace_schema (version, written_by) VALUES (?, ?)");
   if (!insert.ok()) return insert.status();
@@ -166,6 +191,8 @@ Status CheckVersion(Database& db) {
                   fmt::format("workspace {} has schema version {} (written by {}), which this "
                               "growthlens (schema version {}) cannot migrate",
                               db.path(), version, written_by, kSchemaVersion));
+  // A pending read would lock the tables a step drops (version 6 rebuilds access_keys).
+  GROWTHLENS_RETURN_IF_ERROR(query->Reset());
   // Every step in one transaction: a kill mid-way leaves the old version, whole.
   Result<Transaction> transaction = Transaction::Begin(db);
   if (!transaction.ok()) return transaction.status();

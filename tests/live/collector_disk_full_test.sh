@@ -18,6 +18,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 source "$(dirname "$0")/lib.sh"
 
 port=$(free_port)
+key=$(write_key "$work/w.glw") || exit 1
 
 (
   ulimit -f 4096  # 4 MiB per file
@@ -29,13 +30,14 @@ wait_for_server "$work/serve.log"
 
 cat >"$work/client.py" <<'PY'
 import json, sys, urllib.error, urllib.request
-port, out = sys.argv[1], sys.argv[2]
+port, out, key = sys.argv[1:4]
 def post(batch):
     body = json.dumps([{"user_id": f"u{i % 101}", "event": f"event_{i % 9}",
                         "timestamp": 1764547200000 + batch * 1000 + i, "uuid": f"{batch}-{i}",
                         "properties": {"note": "x" * 40}} for i in range(1000)]).encode()
     request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/events", body,
-                                     {"Content-Type": "application/json"})
+                                     {"Content-Type": "application/json",
+                                      "Authorization": f"Bearer {key}"})
     try:
         with urllib.request.urlopen(request, timeout=60) as answer:
             return answer.status, answer.read().decode()
@@ -51,7 +53,7 @@ again, _ = post(batch)  # the same batch once more: still refused, nothing half-
 with open(out, "w") as result:
     result.write(f"{acked} {status} {again}\n{body}\n")
 PY
-python3 "$work/client.py" "$port" "$work/result" || fail "the client failed"
+python3 "$work/client.py" "$port" "$work/result" "$key" || fail "the client failed"
 read -r acked status again <"$work/result"
 message=$(sed -n 2p "$work/result")
 [ "$status" -eq 507 ] || fail "the refusal was HTTP $status, expected 507: $message"
@@ -69,6 +71,6 @@ stored=$(stored_events "$work/w.glw")
 server_pid=$!
 wait_for_server "$work/serve.log"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
-  -d '[{"user_id": "after", "event": "e", "uuid": "after-1"}]' "http://127.0.0.1:$port/api/v1/events")
+  -H "Authorization: Bearer $key" -d '[{"user_id": "after", "event": "e", "uuid": "after-1"}]' "http://127.0.0.1:$port/api/v1/events")
 [ "$code" -eq 200 ] || fail "with room again the server answered $code"
 echo "ok: $acked events acknowledged and stored before the limit; then 507: $message"

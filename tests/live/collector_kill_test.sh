@@ -21,6 +21,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 source "$(dirname "$0")/lib.sh"
 
 port=$(free_port)
+key=$(write_key "$work/w.glw") || exit 1
 start_server() {
   "$binary" serve --workspace "$work/w.glw" --port "$port" >>"$work/serve.log" 2>&1 &
   server_pid=$!
@@ -30,7 +31,7 @@ start_server() {
 batches=300 events=500 clients=4
 cat >"$work/clients.py" <<'PY'
 import json, sys, threading, time, urllib.request
-port, batches, events, clients, acked_path = sys.argv[1:6]
+port, batches, events, clients, acked_path, key = sys.argv[1:7]
 batches, events, clients = int(batches), int(events), int(clients)
 lock = threading.Lock()
 def client(c):
@@ -41,7 +42,8 @@ def client(c):
         while True:
             try:
                 request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/events", body,
-                                                 {"Content-Type": "application/json"})
+                                                 {"Content-Type": "application/json",
+                                                  "Authorization": f"Bearer {key}"})
                 with urllib.request.urlopen(request, timeout=30) as answer:
                     if answer.status == 200:
                         break
@@ -56,7 +58,7 @@ for t in threads: t.join()
 PY
 : >"$work/acked"
 start_server
-python3 "$work/clients.py" "$port" "$batches" "$events" "$clients" "$work/acked" &
+python3 "$work/clients.py" "$port" "$batches" "$events" "$clients" "$work/acked" "$key" &
 clients_pid=$!
 kills=0
 while [ "$kills" -lt 20 ]; do

@@ -1,8 +1,15 @@
 # Shared by the live-ingestion scripts (sourced): a free loopback port, waiting for a server, and
-# the events a workspace holds (blocks plus inbox). They expect `binary`, `work` and `fail`.
+# the events a workspace holds (blocks plus inbox), a write key. They expect `binary`, `work` and
+# `fail`.
 
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# A new write key of the workspace $1 (sending events needs one, from this machine too).
+write_key() {
+  "$binary" workspace keys create --role write --name "durability test" --workspace "$1" 2>/dev/null ||
+    fail "cannot create a write key in $1"
 }
 
 # Waits up to 10 s for `growthlens serve` on $port to answer; `log` names its output for the error.
