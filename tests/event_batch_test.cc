@@ -182,11 +182,11 @@ TEST(EventBatch, BodiesRefusedWhole) {
 TEST(EventBatch, NumbersTooLargeForADoubleAreRefusedNotThrown) {
   // nlohmann reports 1e999 as out_of_range, not parse_error (a fuzzer's find, CI).
   EXPECT_EQ(ParseEventBatch("1e999", kReceiveMs).status().code(), ErrorCode::kParseError);
-  EXPECT_EQ(ParseEventBatch("[{\"user_id\": \"u\", \"event\": \"x\", \"count\": 5e999}]",
-                            kReceiveMs)
-                .status()
-                .code(),
-            ErrorCode::kParseError);
+  EXPECT_EQ(
+      ParseEventBatch("[{\"user_id\": \"u\", \"event\": \"x\", \"count\": 5e999}]", kReceiveMs)
+          .status()
+          .code(),
+      ErrorCode::kParseError);
   const EventBatch lines = Parse(
       "{\"user_id\": \"b\", \"event\": \"y\"}\n"
       "{\"user_id\": \"a\", \"event\": \"x\", \"count\": 1e70422396}\n");
