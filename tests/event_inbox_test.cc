@@ -151,6 +151,20 @@ TEST_F(EventInboxTest, FoldInLoadsOfAGivenSize) {
   EXPECT_EQ(folded->added, 5U);
 }
 
+TEST_F(EventInboxTest, FoldStopsAfterTheLoadsAskedFor) {
+  std::vector<InboxEvent> events;
+  const std::vector<std::string> users = {"a", "b", "c", "d", "e"};
+  for (int i = 0; i < 5; ++i) events.push_back({users[i], "e", kNoon + i, 1, "", ""});
+  AddOrDie(events);
+  Result<app::FoldOutcome> folded = app::FoldInbox(*workspace_, IngestOptions{}, 2, 1);
+  ASSERT_TRUE(folded.ok()) << folded.status().message();
+  EXPECT_EQ(folded->loads, 1U);
+  EXPECT_EQ(folded->events, 2U);
+  Result<store::InboxStats> stats = workspace_->Inbox().Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->events, 3U);  // the rest waits for the next fold
+}
+
 TEST_F(EventInboxTest, AnalysesSeeBlocksAndInboxAsOneFile) {
   const std::string stored_csv =
       "user_id,timestamp,event\n"

@@ -23,6 +23,10 @@ end
 
 function request()
   next_url = next_url % #urls + 1
+  local key = os.getenv("GROWTHLENS_KEY")  -- a read key, for a server that asks for one
+  if key and key ~= "" then
+    return wrk.format("GET", urls[next_url], {["Authorization"] = "Bearer " .. key})
+  end
   return wrk.format("GET", urls[next_url])
 end
 

@@ -21,6 +21,15 @@ constexpr int64_t kEarliestMs = 946'684'800'000;  // 2000-01-01: older times are
 constexpr double kEpochMillisFrom = 1e11;         // as DateParser: smaller numbers are seconds
 constexpr int64_t kMaxCount = 1'000'000;
 
+/// The parser of event times: a constant, built once (not per body or per stream message).
+const DateParser& EventTimes() {
+  static const DateParser parser = [] {
+    Result<DateParser> automatic = DateParser::FromSpec("auto");
+    return std::move(*automatic);  // "auto" is always a valid spec
+  }();
+  return parser;
+}
+
 /// The reason an event is refused, or what was read.
 using Judged = std::variant<IncomingEvent, std::string>;
 
@@ -240,8 +249,7 @@ Result<EventBatch> ParseLines(const std::vector<std::string_view>& lines, int64_
 
 Result<EventBatch> ParseEventBatch(std::string_view body, int64_t receive_ms,
                                    const EventBatchLimits& limits) {
-  Result<DateParser> dates = DateParser::FromSpec("auto");
-  if (!dates.ok()) return dates.status();
+  const DateParser& dates = EventTimes();
   if (TrimSpace(body).empty())
     return Status(ErrorCode::kParseError,
                   "the body is empty: send a JSON array or NDJSON of events");
@@ -252,7 +260,7 @@ Result<EventBatch> ParseEventBatch(std::string_view body, int64_t receive_ms,
     // NDJSON when its first line is an event on its own; otherwise the JSON error stands.
     std::vector<std::string_view> lines = NonBlankLines(body);
     if (lines.size() > 1 && ParseJson(lines.front(), nullptr).has_value())
-      return ParseLines(lines, receive_ms, limits, *dates);
+      return ParseLines(lines, receive_ms, limits, dates);
     return Status(ErrorCode::kParseError,
                   fmt::format("the body is not JSON or NDJSON of events: {}", error));
   }
@@ -267,20 +275,19 @@ Result<EventBatch> ParseEventBatch(std::string_view body, int64_t receive_ms,
   }
   EventBatch batch;
   if (!events->is_array()) {  // one event
-    Judge(*events, 0, receive_ms, limits, *dates, batch);
+    Judge(*events, 0, receive_ms, limits, dates, batch);
     return batch;
   }
   if (events->size() > limits.max_events) return TooMany(events->size(), limits);
   batch.accepted.reserve(events->size());
   uint32_t index = 0;
-  for (const Json& event : *events) Judge(event, index++, receive_ms, limits, *dates, batch);
+  for (const Json& event : *events) Judge(event, index++, receive_ms, limits, dates, batch);
   return batch;
 }
 
 void AddEvent(const nlohmann::json& event, uint32_t index, int64_t receive_ms,
               const EventBatchLimits& limits, EventBatch& batch) {
-  Result<DateParser> dates = DateParser::FromSpec("auto");
-  if (dates.ok()) Judge(event, index, receive_ms, limits, *dates, batch);
+  Judge(event, index, receive_ms, limits, EventTimes(), batch);
 }
 
 int64_t NowMillis() {

@@ -138,9 +138,9 @@ Result<CleanedData> CleanInbox(const store::InboxRows& rows, IngestOptions optio
 }
 
 Result<FoldOutcome> FoldInbox(store::Workspace& workspace, const IngestOptions& options,
-                              size_t max_events) {
+                              size_t max_events, size_t max_loads) {
   FoldOutcome outcome;
-  for (;;) {
+  while (outcome.loads < max_loads) {
     Result<store::InboxRows> rows = workspace.Inbox().Read(0, max_events);
     if (!rows.ok()) return rows.status();
     if (rows->size() == 0) return outcome;
@@ -160,6 +160,7 @@ Result<FoldOutcome> FoldInbox(store::Workspace& workspace, const IngestOptions& 
     outcome.added += appended->rows_added;
     outcome.duplicates += appended->rows_duplicate;
   }
+  return outcome;
 }
 
 Result<Dataset> WithInbox(Dataset stored, store::Workspace& workspace,

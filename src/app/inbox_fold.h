@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string>
 
 #include "core/dataset.h"
@@ -39,8 +40,10 @@ struct FoldOutcome {
   uint64_t duplicates = 0;  // already in the blocks (same user, time and event)
 };
 
+/// Folds the inbox, `max_events` per load, until it is empty or `max_loads` loads are made.
 Result<FoldOutcome> FoldInbox(store::Workspace& workspace, const IngestOptions& options,
-                              size_t max_events = 1'000'000);
+                              size_t max_events = 1'000'000,
+                              size_t max_loads = std::numeric_limits<size_t>::max());
 
 /// `stored` (an event log from blocks, or no rows at all) with the inbox's events added: the
 /// inbox's dictionaries mapped onto the stored ones, signup days the earliest of both. Rows keep

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <future>
 
@@ -18,19 +20,31 @@ Result<std::unique_ptr<GroupWriter>> GroupWriter::Open(const std::string& worksp
                                                        GroupWriterLimits limits) {
   Result<WorkspaceSink> sink = WorkspaceSink::Open(workspace);
   if (!sink.ok()) return sink.status();
-  return std::unique_ptr<GroupWriter>(new GroupWriter(std::move(*sink), limits));
+  std::optional<store::Workspace> fold_workspace;
+  if (limits.fold_every > 0) {
+    Result<store::Workspace> opened = store::Workspace::Open(workspace, store::OpenMode::kCreate);
+    if (!opened.ok()) return opened.status();
+    fold_workspace.emplace(std::move(*opened));
+  }
+  return std::unique_ptr<GroupWriter>(
+      new GroupWriter(std::move(*sink), std::move(fold_workspace), limits));
 }
 
-GroupWriter::GroupWriter(WorkspaceSink sink, GroupWriterLimits limits)
-    : sink_(std::move(sink)), limits_(limits) {
+GroupWriter::GroupWriter(WorkspaceSink sink, std::optional<store::Workspace> fold_workspace,
+                         GroupWriterLimits limits)
+    : sink_(std::move(sink)), fold_workspace_(std::move(fold_workspace)), limits_(limits) {
   Result<store::InboxStats> inbox = sink_.workspace().Inbox().Stats();
   inbox_events_ = inbox.ok() ? inbox->events : 0;
+  if (fold_workspace_)
+    fold_thread_ = std::jthread([this](std::stop_token stop) { FoldLoop(stop); });
   thread_ = std::jthread([this](std::stop_token stop) { Loop(stop); });
 }
 
 GroupWriter::~GroupWriter() {
   thread_.request_stop();
   wake_.notify_all();
+  fold_thread_.request_stop();
+  fold_wake_.notify_all();
 }
 
 std::optional<Result<SinkOutcome>> GroupWriter::Write(std::span<const app::IncomingEvent> events) {
@@ -83,29 +97,39 @@ void GroupWriter::Loop(std::stop_token stop) {
       for (size_t i = 0; outcomes.ok() && i < outcomes->size(); ++i) {
         stats_.stored += (*outcomes)[i].stored;
         stats_.duplicates += (*outcomes)[i].duplicates;
+        inbox_events_ += (*outcomes)[i].stored;
       }
+      if (limits_.fold_every > 0 && inbox_events_ >= limits_.fold_every) fold_wake_.notify_one();
     }
-    for (size_t i = 0; i < group.size(); ++i) {
-      if (outcomes.ok()) inbox_events_ += (*outcomes)[i].stored;
+    for (size_t i = 0; i < group.size(); ++i)
       group[i]->done.set_value(outcomes.ok() ? Result<SinkOutcome>((*outcomes)[i])
                                              : Result<SinkOutcome>(outcomes.status()));
-    }
-    FoldWhenFull();
   }
 }
 
-void GroupWriter::FoldWhenFull() {
-  if (limits_.fold_every == 0 || inbox_events_ < limits_.fold_every) return;
-  Result<app::FoldOutcome> folded =
-      app::FoldInbox(sink_.workspace(), IngestOptions{}, limits_.fold_every);
-  Result<store::InboxStats> inbox = sink_.workspace().Inbox().Stats();
-  if (inbox.ok()) inbox_events_ = inbox->events;
-  if (!folded.ok()) {  // the events stay in the inbox, safe; the next commit tries again
+void GroupWriter::FoldLoop(std::stop_token stop) {
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      fold_wake_.wait(lock, stop, [this] { return inbox_events_ >= limits_.fold_every; });
+      if (stop.stop_requested()) return;  // what is left stays in the inbox, safe
+    }
+    // One full load at a time, so that a busy inbox is not folded in small pieces.
+    Result<app::FoldOutcome> folded =
+        app::FoldInbox(*fold_workspace_, IngestOptions{}, limits_.fold_every, 1);
+    if (folded.ok()) {
+      const std::lock_guard lock(mutex_);
+      stats_.folds += folded->loads;
+      // Nothing folded: another process emptied the inbox; wait for new commits.
+      inbox_events_ =
+          folded->events == 0 ? 0 : inbox_events_ - std::min(inbox_events_, folded->events);
+      continue;
+    }
+    // The events stay in the inbox, safe; try again in a while.
     fmt::print(stderr, "growthlens: folding the inbox failed: {}\n", folded.status().message());
-    return;
+    std::unique_lock lock(mutex_);
+    fold_wake_.wait_for(lock, stop, std::chrono::seconds(5), [] { return false; });
   }
-  const std::lock_guard lock(mutex_);
-  stats_.folds += folded->loads;
 }
 
 }  // namespace growthlens::live

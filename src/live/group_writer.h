@@ -25,9 +25,10 @@ namespace growthlens::live {
 struct GroupWriterLimits {
   size_t max_queued_events = 500'000;  // waiting for a commit, all batches together
   size_t max_group_events = 100'000;   // per transaction
-  /// When the inbox holds this many events, the writer folds them into blocks (one load,
-  /// app/inbox_fold.h) between commits; 0 = never. Commits wait meanwhile (about a second per
-  /// 250,000 events), so batches queue and, past max_queued_events, are refused for a retry.
+  /// When the inbox holds this many events, a folding thread (a connection of its own) moves
+  /// them into blocks, one load of this many events at a time (app/inbox_fold.h); 0 = never.
+  /// Commits go on meanwhile: the fold reads outside the write lock and holds it only for its
+  /// last transaction (the blocks written and the folded rows deleted).
   size_t fold_every = 250'000;
 };
 
@@ -58,20 +59,25 @@ class GroupWriter {
 
  private:
   struct Pending;
-  GroupWriter(WorkspaceSink sink, GroupWriterLimits limits);
+  GroupWriter(WorkspaceSink sink, std::optional<store::Workspace> fold_workspace,
+              GroupWriterLimits limits);
   void Loop(std::stop_token stop);
-  /// Folds the inbox when it has grown to limits_.fold_every (writer thread).
-  void FoldWhenFull();
+  /// Folds a load of limits_.fold_every events whenever the inbox holds that many (fold thread).
+  void FoldLoop(std::stop_token stop);
 
-  WorkspaceSink sink_;  // the writer thread's alone
+  WorkspaceSink sink_;                              // the writer thread's alone
+  std::optional<store::Workspace> fold_workspace_;  // the fold thread's alone
   GroupWriterLimits limits_;
   mutable std::mutex mutex_;
   std::condition_variable_any wake_;
+  std::condition_variable_any fold_wake_;
   std::deque<std::shared_ptr<Pending>> queue_;
   size_t queued_events_ = 0;
   GroupWriterStats stats_;
-  uint64_t inbox_events_ = 0;  // in the inbox, as this writer counts them (writer thread)
-  std::jthread thread_;        // last: stops (and joins) before the members it uses go
+  uint64_t inbox_events_ = 0;  // in the inbox, as this writer counts them (under mutex_)
+  // Last: they stop (and join) before the members they use go.
+  std::jthread fold_thread_;
+  std::jthread thread_;
 };
 
 }  // namespace growthlens::live

@@ -5,14 +5,81 @@
 #include <vector>
 
 #include "app/json_text.h"
+#include "io/encoding.h"
 
 namespace growthlens::live {
 
+namespace {
+
+/// `text` as a JSON string, escaped as nlohmann/json's dump does (the text is valid UTF-8).
+void AppendJsonString(std::string_view text, std::string& out) {
+  constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && c != '"' && c != '\\') {
+      out += c;
+      continue;
+    }
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += "\\u00";
+        out += kHex[byte >> 4];
+        out += kHex[byte & 0xF];
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
 std::string PropertiesJson(const app::IncomingEvent& event) {
   if (event.properties.empty()) return {};
-  nlohmann::ordered_json object = nlohmann::ordered_json::object();
-  for (const auto& [name, value] : event.properties) object[name] = value;
-  return app::JsonText(object);
+  // Written by hand (a fifth of the group writer's time went to a JSON document per event);
+  // text that is not UTF-8 (a stream's fields may hold any bytes) goes through JsonText, which
+  // replaces the bad bytes.
+  size_t bytes = 2;
+  for (const auto& [name, value] : event.properties) {
+    if (FirstInvalidUtf8(name) != std::string_view::npos ||
+        FirstInvalidUtf8(value) != std::string_view::npos) {
+      nlohmann::ordered_json object = nlohmann::ordered_json::object();
+      for (const auto& [key, text] : event.properties) object[key] = text;
+      return app::JsonText(object);
+    }
+    bytes += name.size() + value.size() + 6;
+  }
+  std::string json;
+  json.reserve(bytes);
+  json += '{';
+  for (const auto& [name, value] : event.properties) {
+    if (json.size() > 1) json += ',';
+    AppendJsonString(name, json);
+    json += ':';
+    AppendJsonString(value, json);
+  }
+  json += '}';
+  return json;
 }
 
 Result<WorkspaceSink> WorkspaceSink::Open(const std::string& path) {

@@ -31,8 +31,9 @@ Result<std::vector<InboxOutcome>> EventInbox::AddGroup(
   for (size_t batch = 0; batch < batches.size(); ++batch) {
     InboxOutcome& outcome = outcomes[batch];
     for (const InboxEvent& event : batches[batch]) {
-      if (!event.uuid.empty()) {  // Run() clears the bindings: each is bound per row
-        GROWTHLENS_RETURN_IF_ERROR(remember->BindText(1, event.uuid));
+      // Bound without a copy: the views outlive each Run(), which clears the bindings.
+      if (!event.uuid.empty()) {
+        GROWTHLENS_RETURN_IF_ERROR(remember->BindTextView(1, event.uuid));
         GROWTHLENS_RETURN_IF_ERROR(remember->BindInt(2, received_ms));
         GROWTHLENS_RETURN_IF_ERROR(remember->Run());
         if (db_.Changes() == 0) {  // the uuid was there: a retry or a redelivery
@@ -41,13 +42,13 @@ Result<std::vector<InboxOutcome>> EventInbox::AddGroup(
         }
       }
       GROWTHLENS_RETURN_IF_ERROR(insert->BindInt(1, received_ms));
-      GROWTHLENS_RETURN_IF_ERROR(insert->BindText(2, event.user));
-      GROWTHLENS_RETURN_IF_ERROR(insert->BindText(3, event.event));
+      GROWTHLENS_RETURN_IF_ERROR(insert->BindTextView(2, event.user));
+      GROWTHLENS_RETURN_IF_ERROR(insert->BindTextView(3, event.event));
       GROWTHLENS_RETURN_IF_ERROR(insert->BindInt(4, event.time_ms));
       GROWTHLENS_RETURN_IF_ERROR(insert->BindInt(5, event.count));
       GROWTHLENS_RETURN_IF_ERROR(event.properties_json.empty()
                                      ? insert->BindNull(6)
-                                     : insert->BindText(6, event.properties_json));
+                                     : insert->BindTextView(6, event.properties_json));
       GROWTHLENS_RETURN_IF_ERROR(insert->Run());
       ++outcome.stored;
     }

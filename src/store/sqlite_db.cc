@@ -65,7 +65,9 @@ Database::Database(sqlite3* db, std::string path) : db_(db), path_(std::move(pat
 
 Result<Database> Database::Open(const std::string& path, bool create) {
   sqlite3* raw = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+  // A connection is used by one thread at a time (each thread opens its own), so SQLite's
+  // per-call mutex is not needed: it took a tenth of the collector's writer thread.
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   const int code = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   Database db(raw, path);  // closes `raw` on every path below
   if (code != SQLITE_OK) return ErrorOf(raw, code, path, "cannot open");
@@ -124,6 +126,11 @@ Status Statement::BindDouble(int index, double value) {
 Status Statement::BindText(int index, std::string_view text) {
   return Check(sqlite3_bind_text64(statement_.get(), index, text.data(), text.size(),
                                    SQLITE_TRANSIENT, SQLITE_UTF8),
+               "cannot bind");
+}
+Status Statement::BindTextView(int index, std::string_view text) {
+  return Check(sqlite3_bind_text64(statement_.get(), index, text.data(), text.size(), SQLITE_STATIC,
+                                   SQLITE_UTF8),
                "cannot bind");
 }
 Status Statement::BindBlob(int index, std::string_view bytes) {

@@ -19,6 +19,8 @@ class Statement {
   Status BindInt(int index, int64_t value);
   Status BindDouble(int index, double value);
   Status BindText(int index, std::string_view text);
+  /// As BindText, without copying: `text` must stay alive until the statement is Run or Reset.
+  Status BindTextView(int index, std::string_view text);
   Status BindBlob(int index, std::string_view bytes);
   Status BindNull(int index);
   /// Runs to the next row: true when there is one, false when done.
