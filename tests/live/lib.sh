@@ -12,10 +12,10 @@ write_key() {
     fail "cannot create a write key in $1"
 }
 
-# Waits up to 10 s for `growthlens serve` on $port to answer; `log` names its output for the error.
+# Waits up to 30 s for `growthlens serve` on $port to answer; `log` names its output for the error.
 wait_for_server() {
   local log=$1
-  for _ in $(seq 200); do
+  for _ in $(seq 600); do
     curl -s -o /dev/null "http://127.0.0.1:$port/api/v1/status" && return 0
     sleep 0.05
   done
