@@ -2,12 +2,16 @@
 // report replaces the consumer's previous one, unknown lag stays unknown, and a workspace of an
 // older version gains the table when it is opened.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
 
+#include "command_runner.h"
+#include "redis_test_server.h"
 #include "store/consumer_status.h"
 #include "store/schema.h"
 #include "store/workspace.h"
@@ -79,6 +83,37 @@ TEST_F(ConsumerStatusTest, AnOlderWorkspaceGainsTheTable) {
   Result<std::vector<store::ConsumerStatus>> read = workspace.Consumers().ReadAll();
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(read->size(), 1u);
+}
+
+TEST_F(ConsumerStatusTest, GrowthlensConsumeReportsItselfWithItsLag) {
+  testing::RedisTestServer redis;
+  ASSERT_TRUE(redis.ready());
+  {
+    Result<live::RedisConnection> connection =
+        live::RedisConnection::Open(redis.address(), std::chrono::milliseconds(2000));
+    ASSERT_TRUE(connection.ok()) << connection.status().message();
+    for (const char* user : {"u1", "u2", "u3"})
+      ASSERT_TRUE(
+          connection->Command({"XADD", "events", "*", "user_id", user, "event", "login"}).ok());
+  }
+  const testing::CommandResult consumed = testing::RunCommand(
+      fmt::format("consume {} --stream events --consumer c1 --workspace {} --until-idle --quiet",
+                  redis.url(), workspace_));
+  ASSERT_EQ(consumed.exit_code, 0) << consumed.err;
+  store::Workspace workspace = OpenOrDie(workspace_, store::OpenMode::kExisting);
+  Result<std::vector<store::ConsumerStatus>> read = workspace.Consumers().ReadAll();
+  ASSERT_TRUE(read.ok()) << read.status().message();
+  ASSERT_EQ(read->size(), 1u);
+  const store::ConsumerStatus& status = (*read)[0];
+  EXPECT_EQ(status.name, "events/growthlens/c1");
+  EXPECT_EQ(status.source, "stream events (group growthlens)");
+  EXPECT_EQ(status.messages, 3u);
+  EXPECT_EQ(status.stored, 3u);
+  EXPECT_EQ(status.lag, 0);      // everything delivered
+  EXPECT_EQ(status.pending, 0);  // and acknowledged
+  EXPECT_GT(status.last_message_ms, 0);
+  EXPECT_GE(status.updated_ms, status.last_message_ms);
+  EXPECT_EQ(status.error, "");
 }
 
 }  // namespace
