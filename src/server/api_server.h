@@ -68,7 +68,7 @@ struct ServerSettings {
   ConnectionLimits connections;
   WorkLimits work;
   /// With a workspace: how often at most the held event log is reloaded for live events.
-  std::chrono::seconds live_refresh{2};
+  std::chrono::seconds live_refresh{30};
 };
 
 /// The paths Segment's and PostHog's SDKs post events to, served by the collector besides

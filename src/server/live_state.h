@@ -29,7 +29,7 @@ namespace growthlens::server {
 struct LiveSettings {
   std::string workspace;
   std::chrono::milliseconds poll{250};
-  std::chrono::seconds refresh_every{2};
+  std::chrono::seconds refresh_every{30};
   size_t max_streams = 8;  // open GET /api/v1/live/stream connections
 };
 

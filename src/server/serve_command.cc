@@ -34,7 +34,7 @@ struct ServeArgs {
   bool quiet = false;
   size_t max_upload_mb = 2048;
   size_t cache_mb = 512;
-  int live_refresh = 2;
+  int live_refresh = 30;
   std::string access_key_file;
   std::string access_key;
   std::string workspace;
@@ -258,7 +258,7 @@ void RegisterServeCommand(CLI::App& app, cli::CommandOutcome& outcome) {
   command
       ->add_option("--live-refresh", args->live_refresh,
                    "With a workspace: while events arrive, recompute the analyses at most every "
-                   "SECONDS, and no sooner than four times a recomputation took (default 2; the "
+                   "SECONDS, and no sooner than four times a recomputation took (default 30; the "
                    "Live page's counts follow each event)")
       ->check(cli::WholeNumberIn(1, 86'400));
   command->add_flag(

@@ -1164,8 +1164,8 @@ test('Live: posted events appear on the Live page and the Overview follows, with
   const made = spawnSync(bin, ['workspace', 'keys', 'create', '--role', 'write', '--name', 'sdk', '--workspace', workspace], { encoding: 'utf8' });
   eq(made.status, 0, `workspace keys create: ${made.stderr}`);
   const key = made.stdout.trim();
-  // The default --live-refresh (2 s): the Overview below follows within it.
-  live = await startServer(bin, ['--workspace', workspace, '--data-dir', path.join(dir, 'data'), '--no-warm-up'],
+  // --live-refresh 1: the Overview below follows within a second or two (the default is 30 s).
+  live = await startServer(bin, ['--workspace', workspace, '--data-dir', path.join(dir, 'data'), '--no-warm-up', '--live-refresh', '1'],
     { cwd: dir, ready: (s) => (s.datasets || []).length === 1 });
   const post = async (body) => {
     const r = await fetch(`${live.url}/api/v1/events`, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
@@ -1217,7 +1217,7 @@ test('Live: posted events appear on the Live page and the Overview follows, with
     const el = document.querySelector('[data-kpi="users"] .kpi-value');
     return el && Number(el.textContent.replace(/[^0-9]/g, '')) > n;
   }, usersBefore, { timeout: 15000, polling: 20 });
-  console.log(`# the Overview's KPIs changed ${Date.now() - second.acked} ms after the acknowledgement (data reloaded at most every 2 s)`);
+  console.log(`# the Overview's KPIs changed ${Date.now() - second.acked} ms after the acknowledgement (data reloaded at most every second)`);
   const usersAfter = parseNumber(await text(p, '[data-kpi="users"] .kpi-value'));
   assert(usersAfter >= usersBefore + 2, `active users ${usersBefore} -> ${usersAfter}`);
   await openPage(p, live.url, 'live');
