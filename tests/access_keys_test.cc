@@ -16,6 +16,7 @@
 
 #include "store/access_keys.h"
 #include "store/schema.h"
+#include "store/schema.h"
 #include "store/workspace.h"
 
 namespace growthlens {
@@ -203,6 +204,7 @@ CREATE TABLE access_keys_v5 (id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL UNIQ
 INSERT INTO access_keys_v5 SELECT * FROM access_keys;
 DROP TABLE access_keys;
 ALTER TABLE access_keys_v5 RENAME TO access_keys;
+DROP TABLE consumer_status;
 UPDATE workspace_schema SET version = 5;)sql";
   const std::string script = directory_.string() + "/downgrade.sql";
   std::ofstream(script) << downgrade;
@@ -218,7 +220,7 @@ UPDATE workspace_schema SET version = 5;)sql";
   EXPECT_EQ(store::KeyRoleFromName("ingest"), KeyRole::kIngest);
   Result<store::Workspace> workspace = store::Workspace::Open(path_, OpenMode::kExisting);
   ASSERT_TRUE(workspace.ok());
-  EXPECT_EQ(workspace->Info()->schema_version, 6);
+  EXPECT_EQ(workspace->Info()->schema_version, store::kSchemaVersion);
 }
 
 TEST_F(AccessKeysTest, IngestKeysDoNotCountAsKeysThatRead) {

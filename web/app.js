@@ -19,12 +19,14 @@ const ICONS = {
   revenue: 'M12 3v18m4.5-14.5c-1-1.2-2.6-1.8-4.5-1.8-2.5 0-4.5 1.3-4.5 3.3 0 4.8 9 2.5 9 7.2 0 2-2 3.3-4.5 3.3-2 0-3.7-.7-4.7-2',
   experiments: 'M9 3h6M10 3v6l-5.5 9.5A1.7 1.7 0 0 0 6 21h12a1.7 1.7 0 0 0 1.5-2.5L14 9V3',
   downloads: 'M12 4v11m0 0l-4.5-4.5M12 15l4.5-4.5M5 19h14',
+  live: 'M3 12h4l3-8 4 16 3-8h4',
   users: 'M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-6 10v-1a6 6 0 0 1 12 0v1m2-10a3 3 0 1 0 0-6m2 16v-1a5 5 0 0 0-3-4.6',
 };
 
 // id = the hash path; `kinds`: which data the page needs ('any' = either, null = none).
 const PAGES = [
   { id: '', title: 'Home', icon: 'home', module: './pages/home.js', kinds: null },
+  { id: 'live', title: 'Live', icon: 'live', module: './pages/live.js', kinds: null },
   { id: 'overview', title: 'Overview', icon: 'overview', module: './pages/overview.js', kinds: 'any' },
   { id: 'usage', title: 'Feature Usage', icon: 'usage', module: './pages/usage.js', kinds: 'usage' },
   { id: 'rfm', title: 'RFM Segments', icon: 'rfm', module: './pages/rfm.js', kinds: 'any' },
@@ -173,7 +175,7 @@ function datasetSwitch(page, ctx) {
     }, { name: 'dataset', label: 'Data set' }));
 }
 
-async function route() {
+async function route({ quiet = false } = {}) {
   const { id, params } = view.parseHash();
   const page = PAGES.find((p) => p.id === id);
   if (!page) {
@@ -194,7 +196,8 @@ async function route() {
   titleEl.textContent = page.title;
   subtitleEl.textContent = '';
   clear(actionsEl);
-  clear(pageEl, spinner('Loading…'));
+  // A redraw for new data keeps the page on screen until the new one is drawn.
+  if (!quiet) clear(pageEl, spinner('Loading…'));
   updateNav(id);
 
   const ctx = {
@@ -253,8 +256,24 @@ async function start() {
   }
   // With nothing loaded the app opens on Home with a hint.
   if (!state.hasData() && !location.hash.replace(/^#\/?/, '')) location.replace('#/');
-  window.addEventListener('hashchange', route);
+  window.addEventListener('hashchange', () => route());
   route();
+  // Live events reloaded into the data the pages analyse: the page on screen fetches its data
+  // again, keeping its place (the Live page follows every event itself).
+  if (state.currentStatus() && state.currentStatus().workspace) {
+    api.onLiveChange(async (change, before) => {
+      if (!before || change.data_generation === before.data_generation) return;
+      api.clearCache();
+      await state.refreshStatus().catch(() => null);
+      // Pages of data only: Home and Experiments hold forms a redraw would empty.
+      const page = current && PAGES.find((p) => p.id === current.id);
+      if (page && page.kinds && page.id !== 'live') {
+        const y = window.scrollY;
+        await route({ quiet: true });
+        window.scrollTo(0, y);
+      }
+    });
+  }
 }
 
 window.GrowthLens = { api, state };

@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "app/event_batch.h"
 #include "app/inbox_fold.h"
 #include "cli/command.h"
 #include "cli/option_bounds.h"
@@ -101,7 +102,35 @@ Status RunConsume(ConsumeArgs& args) {
   Result<store::InboxStats> opened_inbox = sink->workspace().Inbox().Stats();
   uint64_t inbox_events = opened_inbox.ok() ? opened_inbox->events : 0;
   uint64_t counted_stored = 0;
+  // What this consumer says about itself in the workspace, about once a second, for the Live
+  // page of a server on the same workspace (store/consumer_status.h).
+  store::ConsumerStatus report;
+  report.name = fmt::format("{}/{}/{}", args.stream.stream, args.stream.group,
+                            args.stream.consumer.empty() ? "(host)" : args.stream.consumer);
+  report.source = fmt::format("stream {} (group {})", args.stream.stream, args.stream.group);
+  auto last_report = std::chrono::steady_clock::time_point();
+  const auto write_report = [&](bool now) {
+    if (!now && std::chrono::steady_clock::now() - last_report < std::chrono::seconds(1)) return;
+    last_report = std::chrono::steady_clock::now();
+    const live::ConsumerStats stats = consumer.stats();
+    if (stats.messages != report.messages) report.last_message_ms = app::NowMillis();
+    report.updated_ms = app::NowMillis();
+    report.messages = stats.messages;
+    report.stored = stats.stored;
+    report.duplicates = stats.duplicates;
+    report.dead_letters = stats.dead_letters;
+    report.rejected = stats.rejected;
+    report.failures = stats.failures;
+    if (Result<live::SourceLag> lag = (*source)->Lag(); lag.ok()) {
+      report.pending = lag->pending;
+      report.lag = lag->waiting >= 0 ? std::optional<int64_t>(lag->waiting) : std::nullopt;
+    }
+    // A report that cannot be written is not worth stopping the consumer for.
+    (void)sink->workspace().Consumers().Write(report);
+  };
   const auto after_round = [&](size_t polled) {
+    report.error.clear();
+    write_report(false);
     if (polled == 0 && args.until_idle) return false;
     inbox_events += consumer.stats().stored - counted_stored;
     counted_stored = consumer.stats().stored;
@@ -128,8 +157,11 @@ Status RunConsume(ConsumeArgs& args) {
       [&](const Status& failure) {
         fmt::print(stderr, "growthlens consume: {} (nothing acknowledged; retrying)\n",
                    failure.message());
+        report.error = failure.message();
+        write_report(true);
       },
       after_round);
+  write_report(true);
   if (!fold_failure.ok()) return fold_failure;
   if (!args.quiet)
     fmt::print(stderr, "growthlens consume: stopped: {}\n", StatsLine(consumer.stats()));

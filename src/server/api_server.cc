@@ -145,6 +145,12 @@ ApiServer::ApiServer(ServerSettings settings)
           settings_.access)),
       work_(settings_.work) {
   AddSavedRoutes();  // before AddRoutes' catch-all GET /api/v1/(.+)
+  if (!settings_.load.workspace.empty()) {
+    live_ = std::make_unique<LiveState>(LiveSettings{.workspace = settings_.load.workspace,
+                                                     .refresh_every = settings_.live_refresh},
+                                        [this] { return RefreshLiveData(); });
+    AddLiveRoutes();  // before the catch-all too
+  }
   AddRoutes();
   AddUploadRoutes();
   AddEventRoutes();
@@ -186,11 +192,28 @@ Result<int> ApiServer::Bind() {
 }
 
 void ApiServer::Serve() {
+  if (live_) live_->Start();
   http_->listen_after_bind();
 }
 
 void ApiServer::Stop() {
+  if (live_) live_->Stop();  // first: open streams return, no reload starts
   if (http_->is_running()) http_->stop();
+}
+
+bool ApiServer::RefreshLiveData() {
+  if (!shelf_.TryBeginLoad()) return false;
+  LoadGuard guard(shelf_);
+  LoadSettings load = settings_.load;
+  load.quiet = true;  // every few seconds under a steady stream of events
+  Result<HeldPtr> held = LoadWorkspaceKind(DataKind::kEvents, load);
+  if (!held.ok()) {
+    fmt::print(stderr, "growthlens serve: reloading the live events failed: {}\n",
+               held.status().message());
+    return true;  // tried; the next events try again
+  }
+  Hold(std::move(held).value());
+  return true;
 }
 
 const std::string& ApiServer::csrf_token() const {

@@ -4,6 +4,7 @@
 // response cache that a background warm-up fills with the pages' default views after each load.
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -24,6 +25,7 @@
 #include "server/data_loader.h"
 #include "server/held_data.h"
 #include "server/http_server.h"
+#include "server/live_state.h"
 #include "server/query_params.h"
 #include "server/request_guard.h"
 #include "server/response_cache.h"
@@ -65,6 +67,8 @@ struct ServerSettings {
   bool key_on_loopback = false;              // loopback clients need the key too
   ConnectionLimits connections;
   WorkLimits work;
+  /// With a workspace: how often at most the held event log is reloaded for live events.
+  std::chrono::seconds live_refresh{30};
 };
 
 /// The paths Segment's and PostHog's SDKs post events to, served by the collector besides
@@ -98,6 +102,12 @@ class ApiServer {
   void AddUploadRoutes();  // upload_routes.cc
   void AddSavedRoutes();   // saved_routes.cc
   void AddEventRoutes();   // event_routes.cc
+  void AddLiveRoutes();    // live_routes.cc
+  /// Counts `events` of a body the collector refused for the Live page's ingest health.
+  void CountRefusedBody(const std::string& kind, uint64_t events = 1);
+  /// Reloads the held event log from the workspace (blocks and inbox) for live events; false
+  /// when another load runs.
+  bool RefreshLiveData();
   /// The workspace's group writer, opened on the first batch of events; 409 without a workspace.
   Reply<live::GroupWriter*> EventWriter();
   /// The kind (and, when `named`, the ?name=) of a /api/v1/saved/KIND request, with the
@@ -122,6 +132,7 @@ class ApiServer {
   std::jthread warmer_;  // the latest load's warm-up
   std::mutex event_writer_mutex_;
   std::unique_ptr<live::GroupWriter> event_writer_;  // commits the collector's events
+  std::unique_ptr<LiveState> live_;  // with a workspace: what arrives live (live_state.h)
 };
 
 }  // namespace growthlens::server

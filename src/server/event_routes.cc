@@ -59,6 +59,10 @@ Reply<live::GroupWriter*> ApiServer::EventWriter() {
   return event_writer_.get();
 }
 
+void ApiServer::CountRefusedBody(const std::string& kind, uint64_t events) {
+  if (live_) live_->health().Rejected(kind, events);
+}
+
 void ApiServer::AddEventRoutes() {
   const auto collect = [this](const httplib::Request& request, httplib::Response& response,
                               const httplib::ContentReader& reader) {
@@ -80,16 +84,25 @@ void ApiServer::AddEventRoutes() {
         key.kind != GuardVerdict::Kind::kPass)
       return SendError(response, MakeError(key.status, key.text));
     Result<app::EventBatch> batch = app::ParseEventBatch(std::get<std::string>(body), received_ms);
-    if (!batch.ok())
+    if (!batch.ok()) {
+      CountRefusedBody(batch.status().code() == ErrorCode::kDataError
+                           ? "too many events in one body"
+                           : "unreadable body");
       return SendError(response,
                        MakeError(batch.status().code() == ErrorCode::kDataError ? 413 : 400,
                                  batch.status().message()));
+    }
+    if (live_) {
+      for (const app::RejectedEvent& rejected : batch->rejected)
+        live_->health().Rejected(RejectionKind(rejected.reason));
+    }
     if (batch->accepted.empty())
       return SendJson(response, batch->rejected.empty() ? 200 : 400,
                       AnswerJson(*batch, live::SinkOutcome{}));
     std::optional<Result<live::SinkOutcome>> written =
         std::get<live::GroupWriter*>(writer)->Write(batch->accepted);
     if (!written) {
+      CountRefusedBody("server busy", batch->accepted.size());
       response.set_header("Retry-After", "1");
       return SendError(response, MakeError(503,
                                            "the writer is behind: nothing of this batch was "
@@ -99,10 +112,16 @@ void ApiServer::AddEventRoutes() {
       const std::string& message = written->status().message();
       const bool full = message.find("full") != std::string::npos ||
                         message.find("No space") != std::string::npos;
+      CountRefusedBody(full ? "disk full" : "storage failed", batch->accepted.size());
       if (!full) response.set_header("Retry-After", "1");
       return SendError(response,
                        MakeError(full ? 507 : 503,
                                  fmt::format("nothing of this batch was stored: {}", message)));
+    }
+    if (live_) {
+      live_->health().Stored(batch->accepted.size(), (*written)->stored, (*written)->duplicates,
+                             app::NowMillis());
+      live_->Nudge();  // the watcher reads the new rows now, not at its next poll
     }
     SendJson(response, 200, AnswerJson(*batch, **written));
   };

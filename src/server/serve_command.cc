@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -33,6 +34,7 @@ struct ServeArgs {
   bool quiet = false;
   size_t max_upload_mb = 2048;
   size_t cache_mb = 512;
+  int live_refresh = 30;
   std::string access_key_file;
   std::string access_key;
   std::string workspace;
@@ -130,6 +132,7 @@ Status RunServe(ServeArgs& args) {
   settings.access_log = !args.quiet;
   settings.max_upload_bytes = args.max_upload_mb << 20;
   settings.cache_bytes = args.cache_mb << 20;
+  settings.live_refresh = std::chrono::seconds(args.live_refresh);
   if (!settings.web_root.empty() &&
       !std::filesystem::exists(std::filesystem::path(settings.web_root) / "index.html"))
     return Status(ErrorCode::kIoError,
@@ -252,6 +255,12 @@ void RegisterServeCommand(CLI::App& app, cli::CommandOutcome& outcome) {
       ->add_option("--cache-mb", args->cache_mb,
                    "Memory for cached API responses, in MiB (default 512)")
       ->check(cli::WholeNumberIn(1, 1 << 20));
+  command
+      ->add_option("--live-refresh", args->live_refresh,
+                   "With a workspace: while events arrive, recompute the analyses at most every "
+                   "SECONDS, and no sooner than four times a recomputation took (default 30; the "
+                   "Live page's counts follow each event)")
+      ->check(cli::WholeNumberIn(1, 86'400));
   command->add_flag(
       "--no-warm-up", [args](int64_t) { args->settings.warm_up = false; },
       "Do not compute the pages' default views after loading");

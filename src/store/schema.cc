@@ -115,6 +115,26 @@ DROP TABLE access_keys;
 ALTER TABLE access_keys_v6 RENAME TO access_keys;
 )sql";
 
+// Version 7 adds `consumer_status`: what each stream consumer (`growthlens consume`) last said
+// about itself, for the Live page of a server on the same workspace (store/consumer_status.h).
+constexpr const char* kCreateConsumerStatus = R"sql(
+CREATE TABLE consumer_status (
+  name TEXT PRIMARY KEY,
+  source TEXT NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  messages INTEGER NOT NULL,
+  stored INTEGER NOT NULL,
+  duplicates INTEGER NOT NULL,
+  dead_letters INTEGER NOT NULL,
+  rejected INTEGER NOT NULL,
+  failures INTEGER NOT NULL,
+  lag INTEGER,
+  pending INTEGER,
+  last_message_ms INTEGER NOT NULL,
+  error TEXT NOT NULL
+);
+)sql";
+
 Status SetVersion(Database& db, int version) {
   Result<Statement> update = db.Prepare("UPDATE workspace_schema SET version = ?, written_by = ?");
   if (!update.ok()) return update.status();
@@ -143,10 +163,14 @@ Status MigrateFrom5(Database& db) {
   return db.Exec(kAllowIngestKeys);
 }
 
+Status MigrateFrom6(Database& db) {
+  return db.Exec(kCreateConsumerStatus);
+}
+
 // Migrations from version N to N + 1, at index N - 1.
 using Migration = Status (*)(Database&);
-constexpr Migration kMigrations[] = {MigrateFrom1, MigrateFrom2, MigrateFrom3, MigrateFrom4,
-                                     MigrateFrom5};
+constexpr Migration kMigrations[] = {MigrateFrom1, MigrateFrom2, MigrateFrom3,
+                                     MigrateFrom4, MigrateFrom5, MigrateFrom6};
 static_assert(std::size(kMigrations) == static_cast<size_t>(kSchemaVersion - 1),
               "one migration per older version");
 
@@ -159,6 +183,7 @@ Status CreateSchema(Database& db) {
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kAddRegroupUnit));
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateAccessKeys));
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kAllowIngestKeys));
+  GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateConsumerStatus));
   Result<Statement> insert =
       db.Prepare("INSERT INTO workspace_schema (version, written_by) VALUES (?, ?)");
   if (!insert.ok()) return insert.status();

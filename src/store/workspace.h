@@ -18,6 +18,7 @@
 #include "core/data_kind.h"
 #include "core/dataset.h"
 #include "core/status.h"
+#include "store/consumer_status.h"
 #include "store/event_inbox.h"
 #include "store/saved_items.h"
 #include "store/stored_table.h"
@@ -99,6 +100,8 @@ class Workspace {
 
   /// The inbox of live events (store/event_inbox.h), on this workspace's connection.
   EventInbox Inbox() { return EventInbox(*db_); }
+  /// What stream consumers report about themselves (store/consumer_status.h).
+  ConsumerStatuses Consumers() { return ConsumerStatuses(*db_); }
 
   /// The kinds that have rows stored (events also when only the inbox holds some).
   Result<std::vector<DataKind>> Kinds();

@@ -170,7 +170,7 @@ test('Home shows what is loaded with the cleaning report', async () => {
   // The transactions demo has duplicates, cancellations and missing ids for the report to count.
   const cleaning = await text(page, '[data-testid="dataset-transactions"] [data-table^="cleaning"]');
   assert(/missing CustomerID/i.test(cleaning), 'the cleaning report names missing CustomerIDs');
-  assert(await page.locator('.nav a').count() === 9, 'nine pages in the navigation');
+  assert(await page.locator('.nav a').count() === 10, 'ten pages in the navigation');
   noProblems();
   await shot('home');
 });
@@ -1150,6 +1150,88 @@ test('with keys, a visitor signs in on the login page; a read key may not upload
   await visitor.close();
 });
 
+// ---------------------------------------------------------------- live events
+let live;
+
+test('Live: posted events appear on the Live page and the Overview follows, without a reload', async () => {
+  const options = serveOptions(bin);
+  if (!options.has('--live-refresh')) return;
+  const dir = path.join(work, 'live');
+  fs.mkdirSync(dir, { recursive: true });
+  const workspace = path.join(dir, 'live.glw');
+  const ingest = spawnSync(bin, ['ingest', files.events, '--workspace', workspace], { encoding: 'utf8' });
+  eq(ingest.status, 0, `ingest: ${ingest.stderr}`);
+  const made = spawnSync(bin, ['workspace', 'keys', 'create', '--role', 'write', '--name', 'sdk', '--workspace', workspace], { encoding: 'utf8' });
+  eq(made.status, 0, `workspace keys create: ${made.stderr}`);
+  const key = made.stdout.trim();
+  // --live-refresh 1: the Overview below follows within a second or two (the default is 30 s).
+  live = await startServer(bin, ['--workspace', workspace, '--data-dir', path.join(dir, 'data'), '--no-warm-up', '--live-refresh', '1'],
+    { cwd: dir, ready: (s) => (s.datasets || []).length === 1 });
+  const post = async (body) => {
+    const r = await fetch(`${live.url}/api/v1/events`, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: r.status, acked: Date.now(), answer: await r.json() };
+  };
+  const p = await newPage(context, live.url);
+  await openPage(p, live.url, 'live');
+  eq(await text(p, '[data-kpi="active-5m"] .kpi-value'), '0', 'nobody active before the first event');
+  await p.evaluate(() => { window.notReloaded = true; });
+
+  // Two users now, one refused event; the page shows them without a reload.
+  const first = await post([
+    { user_id: 'live-ann', event: 'checkout' },
+    { user_id: 'live-bob', event: 'search', count: 3 },
+    { user_id: 'live-ann', event: 'search' },
+    { event: 'no_user' },
+  ]);
+  eq(first.status, 200, `POST /api/v1/events: ${JSON.stringify(first.answer)}`);
+  eq(first.answer.stored, 3, 'events stored');
+  await p.waitForFunction(() => (document.querySelector('[data-table="live-latest"]') || {}).textContent?.includes('live-bob'), null, { timeout: 15000, polling: 20 });
+  console.log(`# the Live page showed events ${Date.now() - first.acked} ms after their acknowledgement`);
+  await p.waitForFunction(() => document.querySelector('[data-kpi="active-5m"] .kpi-value').textContent === '2', null, { timeout: 15000 });
+  eq(await text(p, '[data-kpi="events-hour"] .kpi-value'), '5', 'events in the last hour (counts summed)');
+  eq(await text(p, '[data-kpi="rejected"] .kpi-value'), '1', 'refused events');
+  assert(/missing user/.test(await text(p, '[data-table="live-rejected"]')), 'the reason is named');
+  const newest = await text(p, '[data-table="live-latest"] tbody tr:first-child');
+  assert(/live-ann/.test(newest) && /search/.test(newest), `newest first: ${newest}`);
+  const perMinute = await expectChart(p, 'live-per-minute');
+  assert(perMinute, 'events per minute drawn');
+  await expectChart(p, 'live-by-name');
+  const words = await text(p, 'main');
+  assert(!/--|\/api\/|Bearer|SQLite|Redis/.test(words), `plain language on the Live page: ${words.slice(0, 300)}`);
+
+  // The API: the live generation is the ETag; the same tag answers 304.
+  const r1 = await fetch(`${live.url}/api/v1/live`);
+  eq(r1.status, 200, 'GET /api/v1/live');
+  const tag = r1.headers.get('ETag');
+  const again = await fetch(`${live.url}/api/v1/live`, { headers: { 'If-None-Match': tag } });
+  eq(again.status, 304, 'the same ETag: not modified');
+  const body = await r1.json();
+  eq(body.totals.users >= 2, true, 'users counted');
+
+  // Overview: the KPI cards follow the new events once the data is reloaded in the background.
+  await openPage(p, live.url, 'overview');
+  const usersBefore = parseNumber(await text(p, '[data-kpi="users"] .kpi-value'));
+  const second = await post([{ user_id: 'live-cy', event: 'checkout' }, { user_id: 'live-dee', event: 'checkout' }]);
+  eq(second.status, 200, 'second batch');
+  await p.waitForFunction((n) => {
+    const el = document.querySelector('[data-kpi="users"] .kpi-value');
+    return el && Number(el.textContent.replace(/[^0-9]/g, '')) > n;
+  }, usersBefore, { timeout: 15000, polling: 20 });
+  console.log(`# the Overview's KPIs changed ${Date.now() - second.acked} ms after the acknowledgement (data reloaded at most every second)`);
+  const usersAfter = parseNumber(await text(p, '[data-kpi="users"] .kpi-value'));
+  assert(usersAfter >= usersBefore + 2, `active users ${usersBefore} -> ${usersAfter}`);
+  await openPage(p, live.url, 'live');
+  eq(await p.evaluate(() => window.notReloaded), true, 'the page was never reloaded');
+  if (shotsDir) {
+    const shotPage = p;
+    await shotPage.mouse.move(1, 1);
+    await shotPage.waitForTimeout(250);
+    await shotPage.screenshot({ path: path.join(shotsDir, 'live.png'), fullPage: true });
+  }
+  noProblems(p);
+  await p.close();
+});
+
 // ---------------------------------------------------------------- run
 const failed = await runAll({ filter: only });
 try {
@@ -1159,6 +1241,7 @@ try {
   if (empty) await empty.stop();
   if (kept) await kept.stop();
   if (keyed) await keyed.stop();
+  if (live) await live.stop();
   fs.rmSync(work, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);

@@ -140,3 +140,58 @@ export function isAbort(err) {
 export function downloadUrl(name) {
   return API_BASE + 'downloads/' + encodeURIComponent(name);
 }
+
+/**
+ * GET /api/v1/live with the ETag of the answer held: {etag, body} when it changed, {etag} when
+ * the server answered 304 (nothing new).
+ */
+export async function getLive(etag) {
+  let response;
+  try {
+    response = await fetch(url('live'), { headers: { Accept: 'application/json', ...(etag ? { 'If-None-Match': etag } : {}) }, cache: 'no-store' });
+  } catch {
+    throw new ApiError('No answer from the server. Is GrowthLens still running?', { status: 0, route: 'live' });
+  }
+  if (response.status === 304) return { etag };
+  if (!response.ok) throw await readError(response, 'live');
+  return { etag: response.headers.get('ETag'), body: await response.json() };
+}
+
+// Changes the server announces (GET /api/v1/live/stream, Server-Sent Events): `generation` moves
+// with every live event seen, `data_generation` when the data the pages analyse was reloaded.
+const liveListeners = new Set();
+let liveSource = null;
+let lastChange = null;
+
+function openLiveStream() {
+  if (liveSource || typeof EventSource === 'undefined') return;
+  liveSource = new EventSource(`${API_BASE}live/stream`);
+  liveSource.addEventListener('changed', (e) => {
+    let change;
+    try {
+      change = JSON.parse(e.data);
+    } catch {
+      return;
+    }
+    const before = lastChange;
+    lastChange = change;
+    // Each new connection repeats the current generations: nothing to tell then.
+    if (before && before.generation === change.generation && before.data_generation === change.data_generation) return;
+    for (const fn of liveListeners) fn(change, before);
+  });
+  liveSource.addEventListener('error', () => {
+    // The browser reconnects by itself, except after an error answer (too many streams, no
+    // workspace): then try again a little later while anyone listens.
+    if (liveSource && liveSource.readyState === EventSource.CLOSED) {
+      liveSource = null;
+      setTimeout(() => { if (liveListeners.size) openLiveStream(); }, 5000);
+    }
+  });
+}
+
+/** Calls fn(change, before) whenever the server says something changed; returns the unsubscribe. */
+export function onLiveChange(fn) {
+  liveListeners.add(fn);
+  openLiveStream();
+  return () => liveListeners.delete(fn);
+}

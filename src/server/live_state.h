@@ -1,0 +1,109 @@
+#pragma once
+// The server's live state (issue 19, docs/LIVE.md): a watcher thread that reads the workspace's
+// inbox on a connection of its own, every `poll` and at once when this process's collector
+// stored events (Nudge), so events from any writer (the collector, `growthlens consume` in
+// another process) are seen well within 2 s. Only new rows are read; they update the last hour
+// (app/live_window.h) and the incremental totals (app/live_totals.h). Each change raises the
+// live generation, which GET /api/v1/live's ETag and its stream of changes carry.
+//
+// The analyses that cannot be updated event by event are recomputed by reloading the held event
+// log (the `refresh` callback) in the background, at most every `refresh_every` (and no sooner
+// than four times the last reload took after it ended), and only when events arrived since.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/live_totals.h"
+#include "app/live_window.h"
+#include "server/ingest_health.h"
+#include "store/consumer_status.h"
+
+namespace growthlens::server {
+
+struct LiveSettings {
+  std::string workspace;
+  std::chrono::milliseconds poll{250};
+  std::chrono::seconds refresh_every{30};
+  size_t max_streams = 8;  // open GET /api/v1/live/stream connections
+};
+
+/// A copy of the live state, taken under its lock.
+struct LiveView {
+  uint64_t generation = 0;
+  app::LiveWindowSnapshot window;
+  app::LiveTotals totals;
+  IngestCounts ingest;
+  int64_t last_seen_id = 0;  // highest inbox row read
+  uint64_t rows_seen = 0;    // inbox rows read since the start
+  int64_t refreshed_ms = 0;  // when the held event log was last reloaded for live events; 0: never
+  uint64_t refreshes = 0;
+  std::string watch_error;  // the watcher's last failure to read the inbox; "" when fine
+  /// What the stream consumers writing this workspace last reported (other processes).
+  std::vector<store::ConsumerStatus> consumers;
+};
+
+class LiveState {
+ public:
+  /// `refresh` reloads the held event log; it returns false when it could not run now (another
+  /// load is in progress), to be tried again on the next tick.
+  LiveState(LiveSettings settings, std::function<bool()> refresh);
+  ~LiveState();
+  LiveState(const LiveState&) = delete;
+  LiveState& operator=(const LiveState&) = delete;
+
+  /// Starts the watcher and the refresher (reading what the inbox holds first).
+  void Start();
+  /// Ends waits and threads; streams waiting for a change return.
+  void Stop();
+  /// Events were committed in this process: look now rather than at the next poll.
+  void Nudge();
+
+  uint64_t generation() const;
+  /// Returns the generation once it differs from `seen`, or after `timeout`, or on Stop.
+  uint64_t WaitForChange(uint64_t seen, std::chrono::milliseconds timeout);
+  bool stopping() const;
+  LiveView View() const;
+  IngestHealth& health() { return health_; }
+  const LiveSettings& settings() const { return settings_; }
+
+  /// A place for one more stream; false when max_streams are open.
+  bool OpenStream();
+  void CloseStream();
+
+ private:
+  void Watch(std::stop_token stop);
+  void Refresh(std::stop_token stop);
+  /// Reads the rows after last_seen_id; true when there were any.
+  bool ReadNew(store::EventInbox& inbox, bool seeding);
+  /// Reads the consumers' reports; a change raises the generation.
+  void ReadConsumers(store::ConsumerStatuses& table);
+
+  LiveSettings settings_;
+  std::function<bool()> refresh_;
+  IngestHealth health_;
+  mutable std::mutex mutex_;
+  std::condition_variable_any changed_;  // generation_ moved, or a nudge, or stop
+  uint64_t generation_ = 1;
+  bool nudged_ = false;
+  bool stopping_ = false;
+  bool dirty_ = false;  // events arrived since the held data was last reloaded
+  app::LiveWindow window_;
+  app::LiveTotals totals_;
+  int64_t last_seen_id_ = 0;
+  uint64_t rows_seen_ = 0;
+  int64_t refreshed_ms_ = 0;
+  uint64_t refreshes_ = 0;
+  std::string watch_error_;
+  std::vector<store::ConsumerStatus> consumers_;
+  size_t streams_ = 0;
+  std::jthread watcher_;
+  std::jthread refresher_;
+};
+
+}  // namespace growthlens::server

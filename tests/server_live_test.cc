@@ -1,0 +1,178 @@
+// The server's live state (issue 19, server/live_state.h): events from this server's collector
+// and from another writer of the workspace reach GET /api/v1/live without a restart; the answer
+// carries an ETag that a repeated request gets 304 for; the collector's outcomes are counted by
+// reason; a stream consumer's report is shown; the stream of changes tells the generation.
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <thread>
+
+#include "app/event_batch.h"
+#include "server_test_support.h"
+#include "store/workspace.h"
+
+namespace growthlens {
+namespace {
+
+using testing::Reply;
+using testing::TempDir;
+using testing::TestServer;
+using testing::WorkspaceSettings;
+
+/// GET /api/v1/live until `done` holds (the watcher polls every 250 ms); fails after 10 s.
+nlohmann::json LiveWhen(TestServer& server,
+                        const std::function<bool(const nlohmann::json&)>& done) {
+  nlohmann::json live;
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    const Reply reply = server.Get("/api/v1/live");
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    live = reply.Json();
+    if (done(live)) return live;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ADD_FAILURE() << "the live state never got there: " << live.dump();
+  return live;
+}
+
+bool HasUser(const nlohmann::json& live, const std::string& user) {
+  for (const auto& event : live["latest"])
+    if (event["user_id"] == user) return true;
+  return false;
+}
+
+TEST(ServerLive, CollectedEventsAndAnotherWritersAreSeenAndCounted) {
+  TempDir dir;
+  const std::filesystem::path path = dir.path() / "live.glw";
+  TestServer server(WorkspaceSettings(path));
+  const Reply posted = server.Post("/api/v1/events", R"([
+      {"user_id": "ann", "event": "login"},
+      {"user_id": "bob", "event": "search", "count": 3},
+      {"event": "no user"},
+      {"user_id": "cy", "event": "login", "timestamp": "1999-01-01T00:00:00Z"}])",
+                                   "application/json");
+  ASSERT_EQ(posted.status, 200) << posted.body;
+  const nlohmann::json live =
+      LiveWhen(server, [](const nlohmann::json& j) { return HasUser(j, "bob"); });
+  EXPECT_EQ(live["events_last_hour"], 4);
+  EXPECT_EQ(live["active_users"]["last_5_minutes"], 2);
+  EXPECT_EQ(live["per_minute"].size(), 60U);
+  EXPECT_EQ(live["latest"][0]["user_id"], "bob");  // newest first
+  EXPECT_EQ(live["ingest"]["accepted"], 2);
+  EXPECT_EQ(live["ingest"]["stored"], 2);
+  EXPECT_EQ(live["ingest"]["rejected"], 2);
+  const nlohmann::json reasons = live["ingest"]["rejected_by_reason"];
+  ASSERT_EQ(reasons.size(), 2U);
+  EXPECT_EQ(reasons[0]["reason"], "missing user");
+  EXPECT_EQ(reasons[1]["reason"], "timestamp before 2000");
+  EXPECT_EQ(live["totals"]["users"], 2);
+  EXPECT_EQ(live["totals"]["events"], 4);
+  EXPECT_EQ(live["totals"]["features"][0]["event"], "search");
+
+  // Another writer of the same workspace (as `growthlens consume` in another process).
+  {
+    Result<store::Workspace> other =
+        store::Workspace::Open(path.string(), store::OpenMode::kExisting);
+    ASSERT_TRUE(other.ok()) << other.status().message();
+    const store::InboxEvent event{"dee", "checkout", app::NowMillis(), 1, "", ""};
+    ASSERT_TRUE(other->Inbox().Add({&event, 1}, app::NowMillis()).ok());
+    store::ConsumerStatus report;
+    report.name = "events/growthlens/test";
+    report.source = "stream events (group growthlens)";
+    report.updated_ms = app::NowMillis();
+    report.messages = 1;
+    report.lag = 7;
+    ASSERT_TRUE(other->Consumers().Write(report).ok());
+  }
+  const nlohmann::json later = LiveWhen(
+      server, [](const nlohmann::json& j) { return HasUser(j, "dee") && !j["consumers"].empty(); });
+  EXPECT_EQ(later["active_users"]["last_5_minutes"], 3);
+  EXPECT_EQ(later["ingest"]["accepted"], 2);  // the collector's own counts only
+  EXPECT_EQ(later["consumers"][0]["lag"], 7);
+  EXPECT_TRUE(later["consumers"][0]["pending"].is_null());
+  EXPECT_GT(later["generation"].get<uint64_t>(), live["generation"].get<uint64_t>());
+}
+
+TEST(ServerLive, TheETagAnswers304UntilSomethingChanges) {
+  TempDir dir;
+  const std::filesystem::path path = dir.path() / "live.glw";
+  TestServer server(WorkspaceSettings(path));
+  ASSERT_EQ(
+      server.Post("/api/v1/events", R"({"user_id": "a", "event": "x"})", "application/json").status,
+      200);
+  LiveWhen(server, [](const nlohmann::json& j) { return HasUser(j, "a"); });
+  httplib::Client client("127.0.0.1", server.port());
+  httplib::Result first = client.Get("/api/v1/live");
+  ASSERT_TRUE(first);
+  const std::string etag = first->get_header_value("ETag");
+  ASSERT_FALSE(etag.empty());
+  httplib::Result same = client.Get("/api/v1/live", {{"If-None-Match", etag}});
+  ASSERT_TRUE(same);
+  // Unless the minute turned meanwhile (the hour's window moved): then a new tag, 200.
+  if (same->status == 200) {
+    EXPECT_NE(same->get_header_value("ETag"), etag);
+  } else {
+    EXPECT_EQ(same->status, 304);
+    EXPECT_TRUE(same->body.empty());
+  }
+  ASSERT_EQ(
+      server.Post("/api/v1/events", R"({"user_id": "b", "event": "x"})", "application/json").status,
+      200);
+  LiveWhen(server, [](const nlohmann::json& j) { return HasUser(j, "b"); });
+  httplib::Result changed = client.Get("/api/v1/live", {{"If-None-Match", etag}});
+  ASSERT_TRUE(changed);
+  EXPECT_EQ(changed->status, 200);
+  EXPECT_NE(changed->get_header_value("ETag"), etag);
+}
+
+TEST(ServerLive, TheStreamTellsTheGenerationAtOnceAndAfterAChange) {
+  TempDir dir;
+  const std::filesystem::path path = dir.path() / "live.glw";
+  TestServer server(WorkspaceSettings(path));
+  httplib::Client client("127.0.0.1", server.port());
+  std::string received;
+  std::thread poster;
+  httplib::Result streamed = client.Get(
+      "/api/v1/live/stream",
+      [&](const httplib::Response& response) {
+        EXPECT_EQ(response.status, 200);
+        EXPECT_EQ(response.get_header_value("Content-Type"), "text/event-stream");
+        return true;
+      },
+      [&](const char* data, size_t length) {
+        received.append(data, length);
+        const size_t changes = [&] {
+          size_t count = 0;
+          for (size_t at = received.find("event: changed"); at != std::string::npos;
+               at = received.find("event: changed", at + 1))
+            ++count;
+          return count;
+        }();
+        if (changes == 1 && !poster.joinable())
+          poster = std::thread([&] {
+            server.Post("/api/v1/events", R"({"user_id": "s", "event": "x"})", "application/json");
+          });
+        return changes < 2;  // stop reading after the change the post made
+      });
+  if (poster.joinable()) poster.join();
+  EXPECT_NE(received.find("retry: 250"), std::string::npos) << received;
+  EXPECT_NE(received.find("\"data_generation\":"), std::string::npos) << received;
+  size_t changes = 0;
+  for (size_t at = received.find("event: changed"); at != std::string::npos;
+       at = received.find("event: changed", at + 1))
+    ++changes;
+  EXPECT_EQ(changes, 2U) << received;
+}
+
+TEST(ServerLive, WithoutAWorkspaceThereIsNoLiveState) {
+  TestServer server;
+  EXPECT_EQ(server.Get("/api/v1/live").status, 404);
+  EXPECT_EQ(server.Get("/api/v1/live/stream").status, 404);
+}
+
+}  // namespace
+}  // namespace growthlens
