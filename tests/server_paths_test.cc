@@ -38,8 +38,9 @@ TEST(ServerPaths, PathsAndBehaviourRetentionRoutes) {
   ASSERT_EQ(retention.status, 200) << retention.body;
   EXPECT_EQ(retention.Json()["start_event"], "view");
   uint64_t returned = 0;
-  for (const auto& cohort : retention.Json()["cohorts"])
-    returned += cohort["values"][0].get<uint64_t>();
+  const nlohmann::json cohorts = retention.Json()["cohorts"];
+  ASSERT_EQ(cohorts.size(), 5u) << retention.body;
+  for (const auto& cohort : cohorts) returned += cohort["values"][0].get<uint64_t>();
   EXPECT_EQ(returned, 10u);
 
   for (const auto& [target, parameter] :
