@@ -70,8 +70,8 @@ void BM_Paths(benchmark::State& state, PathAnchor anchor, bool collapse) {
   const UsageLog& log = Events();
   PathOptions options;
   options.anchor = anchor;
-  options.anchor_event = static_cast<uint16_t>(*log.features.Find(
-      anchor == PathAnchor::kEnd ? "export" : "sign_up"));
+  options.anchor_event =
+      static_cast<uint16_t>(*log.features.Find(anchor == PathAnchor::kEnd ? "export" : "sign_up"));
   options.steps = 5;
   options.collapse_repeats = collapse;
   for (auto _ : state) {

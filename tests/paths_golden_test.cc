@@ -4,10 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <tuple>
 
+#include "command_runner.h"
 #include "event_log_golden.h"
 
 namespace growthlens {
@@ -63,6 +68,32 @@ TEST(PathsGolden, Bpic2012MatchesPandas) {
 
 TEST(PathsGolden, GeneratedLogMatchesPandas) {
   ExpectPathsMatch(testing::GeneratedSmallEvents(), "paths_generated.json");
+}
+
+TEST(PathsGolden, CliWithTheIssuesMappingMatchesPandas) {
+  // Issue 20.4's command line: no --kind, the FILE is read as events because paths need them.
+  const std::string text = testing::ReadXz(testing::PublicDataPath("bpic2012_events.csv.xz"));
+  ASSERT_FALSE(text.empty());
+  const std::filesystem::path csv = std::filesystem::temp_directory_path() /
+                                    ("growthlens_paths_" + std::to_string(::getpid()) + ".csv");
+  std::ofstream(csv) << text;
+  const testing::CommandResult run = testing::RunCommand(
+      "paths " + csv.string() +
+      " --user-col case:concept:name --event-col concept:name --time-col time:timestamp "
+      "--where lifecycle:transition=COMPLETE --start A_SUBMITTED --steps 4 --format json --quiet");
+  std::filesystem::remove(csv);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json got = json::parse(run.out);
+  const json golden = testing::ReadJsonGolden("paths_bpic2012.json");
+  const json& want = golden["configs"][0]["expected"];
+  ASSERT_EQ(golden["configs"][0]["params"]["start"], "A_SUBMITTED");
+  EXPECT_EQ(got["users_with_path"], want["users_with_path"]);
+  EXPECT_EQ(got["distinct_paths"], want["distinct_paths"]);
+  ASSERT_EQ(got["paths"].size(), want["paths"].size());
+  for (size_t idx = 0; idx < want["paths"].size(); ++idx) {
+    EXPECT_EQ(got["paths"][idx]["events"], want["paths"][idx]["events"]) << idx;
+    EXPECT_EQ(got["paths"][idx]["users"], want["paths"][idx]["users"]) << idx;
+  }
 }
 
 }  // namespace

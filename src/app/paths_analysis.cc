@@ -184,7 +184,7 @@ double ShareOf(uint64_t users, uint64_t of) {
   return Ratio(static_cast<double>(users), static_cast<double>(of));
 }
 
-/// "A → B → C".
+/// "A > B > C" (ASCII: the table pads by bytes).
 std::string PathText(const std::vector<std::string>& events) {
   std::string text;
   for (size_t idx = 0; idx < events.size(); ++idx) text += (idx == 0 ? "" : " → ") + events[idx];
