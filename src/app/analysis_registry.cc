@@ -11,6 +11,7 @@
 #include "app/insights_analysis.h"
 #include "app/kpis_analysis.h"
 #include "app/lifecycle_analysis.h"
+#include "app/paths_analysis.h"
 #include "app/revenue_analysis.h"
 #include "app/rfm_analysis.h"
 #include "app/segment_analysis.h"
@@ -57,6 +58,7 @@ std::span<const AnalysisEntry> Analyses() {
                                                      SegmentAnalysis(),
                                                      RevenueAnalysis(),
                                                      CohortsAnalysis(),
+                                                     PathsAnalysis(),
                                                      LifecycleAnalysis(),
                                                      InsightsAnalysis(),
                                                      UsersAnalysis(),

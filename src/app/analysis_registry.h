@@ -94,6 +94,9 @@ struct AnalysisEntry {
   std::string summary;  // one line, for /api/v1/meta and docs/API.md
   std::string help;     // the command's --help description
   DataNeed need = DataNeed::kAny;
+  /// An analysis of one kind only (paths: events): the CLI reads a FILE or a workspace as that
+  /// kind unless --kind names another.
+  std::optional<DataKind> reads_kind;
   /// DataNeed::kWhenAsked: whether these (canonical) parameters ask for the loaded data.
   std::function<bool(const ParamText& params)> reads_data;
   /// What the CLI's input is, for --help: the FILE argument (kExperimentFile), or --data FILE

@@ -10,8 +10,10 @@
 
 #include "app/cohort_views.h"
 #include "app/date_params.h"
+#include "app/event_names.h"
 #include "app/table_view.h"
 #include "metrics/analysis.h"
+#include "metrics/behaviour_retention.h"
 #include "metrics/cohorts.h"
 
 namespace growthlens::app {
@@ -27,7 +29,9 @@ struct CohortsParams {
   std::string period;
   std::string mode;
   std::string values;
-  int64_t max_periods = 0;  // 0: all
+  int64_t max_periods = 0;   // 0: all
+  std::string start_event;   // behavioural cohorts: by the first time users did this event
+  std::string return_event;  // and retained when they did this one
 };
 
 struct CohortsResult {
@@ -38,7 +42,8 @@ struct CohortsResult {
   std::optional<DayRange> data;
   DateWindow window;
   DataKind kind = DataKind::kUsage;
-  bool signup = false;  // usage cohorts by signup day
+  bool signup = false;                    // usage cohorts by signup day
+  std::string start_event, return_event;  // behavioural cohorts ("": any event)
   std::shared_ptr<const CohortGrid> grid;
 };
 
@@ -55,6 +60,12 @@ Status CheckCohortsParams(const CohortsParams& params, Naming naming) {
                   fmt::format("{} on-or-after applies to users ({} percent or count); {} "
                               "revenue is the revenue in each period",
                               ShownName("mode", naming), ShownName("values", naming),
+                              ShownName("values", naming)));
+  if (params.values == "revenue" && (!params.start_event.empty() || !params.return_event.empty()))
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("{} and {} define cohorts of users by their events; {} revenue "
+                              "is for cohorts of first purchase",
+                              ShownName("start-event", naming), ShownName("return-event", naming),
                               ShownName("values", naming)));
   return Status::Ok();
 }
@@ -115,14 +126,64 @@ std::string CohortsHeading(const CohortsResult& result) {
     what += " in period n";
   const char* last_row = result.values == CohortValues::kRevenue ? "revenue per cohort customer"
                                                                  : "size-weighted share active";
+  const bool behaviour = !result.start_event.empty() || !result.return_event.empty();
+  if (behaviour)
+    what = fmt::format(
+        "share of the cohort who did {} in period n{}",
+        result.return_event.empty() ? std::string("any event") : "'" + result.return_event + "'",
+        result.mode == RetentionMode::kOn ? "" : " or later");
+  const std::string by =
+      behaviour ? (result.start_event.empty() ? std::string("first activity")
+                                              : "their first '" + result.start_event + "'")
+                : std::string(result.signup ? "signup" : "first activity");
   const char* blank = AnyUnobserved(grid) ? "; blank: periods before the data starts" : "";
-  std::string out = fmt::format(
-      "{} {} by {} of {} ({} cohorts): {}; last row: {}{}\n", WithThousands(grid.users),
-      CohortWho(result), CohortPeriodName(result.period),
-      result.signup ? "signup" : "first activity", grid.labels.size(), what, last_row, blank);
+  std::string out =
+      fmt::format("{} {} by {} of {} ({} cohorts): {}; last row: {}{}\n", WithThousands(grid.users),
+                  CohortWho(result), CohortPeriodName(result.period), by, grid.labels.size(), what,
+                  last_row, blank);
   for (const std::string& note : CohortGridNotes(grid, CohortWho(result)))
     out += "Note: " + note + "\n";
   return out + "\n";
+}
+
+/// The code of an event name ("": none, any event).
+Result<std::optional<uint16_t>> OptionalEventCode(const UsageLog& log, std::string_view param,
+                                                  const std::string& name,
+                                                  const RunContext& context) {
+  if (name.empty()) return std::optional<uint16_t>();
+  Result<uint16_t> code = EventCodeOf(log, param, name, context.naming, context.source);
+  if (!code.ok()) return code.status();
+  return std::optional<uint16_t>(*code);
+}
+
+/// Cohorts by a start event, retained by a return event (metrics/behaviour_retention.h).
+Result<CohortsResult> WithBehaviourCohorts(const Dataset& dataset, const CohortsParams& params,
+                                           RunContext& context, CohortsResult result) {
+  const UsageLog* log = dataset.As<UsageLog>();
+  if (log == nullptr)
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("{} and {} need an event or usage log, and {} is a {} file",
+                              ShownName("start-event", context.naming),
+                              ShownName("return-event", context.naming), context.source,
+                              DataKindName(dataset.kind())));
+  BehaviourRetentionOptions options;
+  options.period = result.period;
+  options.threads = context.threads;
+  Result<std::optional<uint16_t>> start =
+      OptionalEventCode(*log, "start-event", params.start_event, context);
+  if (!start.ok()) return start.status();
+  Result<std::optional<uint16_t>> back =
+      OptionalEventCode(*log, "return-event", params.return_event, context);
+  if (!back.ok()) return back.status();
+  options.start_event = *start;
+  options.return_event = *back;
+  result.signup = false;
+  result.start_event = params.start_event;
+  result.return_event = params.return_event;
+  result.grid = std::make_shared<const CohortGrid>(
+      BuildCohortGrid(ComputeBehaviourRetention(*log, options), result.mode, result.values,
+                      static_cast<size_t>(params.max_periods)));
+  return result;
 }
 
 Result<CohortsResult> RunCohorts(const CleanedData& data, const CohortsParams& params,
@@ -147,6 +208,8 @@ Result<CohortsResult> RunCohorts(const CleanedData& data, const CohortsParams& p
   result.signup = ByKind(result.kind, true, false) &&
                   std::any_of(dataset.user_signup().begin(), dataset.user_signup().end(),
                               [](Day day) { return day != kNoDay; });
+  if (!params.start_event.empty() || !params.return_event.empty())
+    return WithBehaviourCohorts(dataset, params, context, std::move(result));
   // All time in the load's period: its matrix (cells of every mode and value are built from it).
   const bool held =
       context.analysis != nullptr && !windowed && context.analysis->cohorts.period == result.period;
@@ -163,6 +226,8 @@ std::string CohortsJson(const CohortsResult& result) {
   json.Set("period", CohortPeriodName(result.period));
   json.Set("mode", result.mode == RetentionMode::kOn ? "on" : "on-or-after");
   json.Set("values", result.values_name);
+  json.Set("start_event", result.start_event);
+  json.Set("return_event", result.return_event);
   json.Set("window", WindowJson(result.data, result.window));
   const bool counts = result.values == CohortValues::kCount;
   std::vector<nlohmann::ordered_json> cohorts;
@@ -223,6 +288,14 @@ AnalysisEntry CohortsAnalysis() {
                    "stays the average share"),
                &CohortsParams::values},
               {max_periods, &CohortsParams::max_periods},
+              {StringParam("start-event",
+                           "Retention by behaviour: cohorts of the users who did this event, by "
+                           "the period of their first one (default: first activity)"),
+               &CohortsParams::start_event},
+              {StringParam("return-event",
+                           "Retention by behaviour: a user is retained in a period when they "
+                           "did this event in it (default: any event)"),
+               &CohortsParams::return_event},
           },
           CheckCohortsParams,
           RunCohorts,

@@ -119,6 +119,8 @@ Result<CommandInput> LoadCommandInput(const app::AnalysisEntry& entry, AnalysisA
                                  : entry.need == app::DataNeed::kTransactions
                                      ? app::KindFamily::kTransactions
                                      : app::KindFamily::kAny;
+  if (entry.reads_kind && args.input.flags.kind.empty())
+    args.input.flags.kind = DataKindName(*entry.reads_kind);
   Result<LoadedData> data = LoadForAnalysis(CommandName(entry), args.input, outcome, family);
   if (!data.ok()) return data.status();
   loaded.data = std::move(data).value();

@@ -7,6 +7,7 @@
 
 #include "core/compensated_sum.h"
 #include "metrics/activity_grid.h"
+#include "metrics/cohort_layout.h"
 
 namespace growthlens {
 
@@ -32,27 +33,30 @@ void ComputeAverages(CohortMatrix& matrix, size_t periods) {
   }
 }
 
+/// The bucket of each user's cohort: their signup's where the log gives one, else their first
+/// active day's (first_day: INT32_MAX without activity).
+std::vector<int32_t> FirstActivityCohorts(const Dataset& dataset, CohortPeriod period,
+                                          const std::vector<Day>& first_day,
+                                          const BucketTable& bucket_of) {
+  const std::vector<Day>& user_signup = dataset.user_signup();
+  std::vector<int32_t> cohort_of(first_day.size(), INT32_MAX);
+  for (uint32_t user = 0; user < first_day.size(); ++user) {
+    if (first_day[user] == INT32_MAX) continue;
+    const Day signup = user < user_signup.size() ? user_signup[user] : kNoDay;
+    cohort_of[user] =
+        signup != kNoDay ? CohortBucketOf(signup, period) : bucket_of(first_day[user]);
+  }
+  return cohort_of;
+}
+
 }  // namespace
 
-namespace {
-
-/// A matrix with its cohorts and sizes set and its cells zero, and where each user belongs.
-struct CohortLayout {
-  CohortMatrix matrix;
-  std::vector<int32_t> cohort_of;     // per user: cohort bucket, INT32_MAX without activity
-  std::vector<uint32_t> cohort_slot;  // per user: index into matrix.cohorts
-  int32_t first_any = 0;              // bucket of the data's first day
-  int32_t last_bucket = 0;            // bucket of the data's last day
-};
-
-/// first_day: each user's first active day (INT32_MAX without activity).
-CohortLayout LayOutCohorts(const Dataset& dataset, CohortPeriod period,
-                           const std::vector<Day>& first_day, const BucketTable& bucket_of,
-                           Day first_any_day, Day last_any_day) {
+CohortLayout LayOutCohorts(CohortPeriod period, std::vector<int32_t> cohort_of, bool transactions,
+                           const BucketTable& bucket_of, Day first_any_day, Day last_any_day) {
   CohortLayout layout;
   CohortMatrix& matrix = layout.matrix;
   matrix.period = period;
-  const size_t users = dataset.users().size();
+  const size_t users = cohort_of.size();
   layout.first_any = bucket_of(first_any_day);
   layout.last_bucket = bucket_of(last_any_day);
   matrix.data_first_day = first_any_day;
@@ -63,19 +67,13 @@ CohortLayout LayOutCohorts(const Dataset& dataset, CohortPeriod period,
       CoverageOf(layout.first_any, period, first_any_day, last_any_day).Partial();
   matrix.last_bucket_partial =
       CoverageOf(layout.last_bucket, period, first_any_day, last_any_day).Partial();
-  const bool transactions = dataset.HasRevenue();
-  const std::vector<Day>& user_signup = dataset.user_signup();
 
-  layout.cohort_of.assign(users, INT32_MAX);
+  layout.cohort_of = std::move(cohort_of);
   int32_t lowest = INT32_MAX, highest = INT32_MIN;
   for (uint32_t user = 0; user < users; ++user) {
-    if (first_day[user] == INT32_MAX) continue;
-    const Day signup = user < user_signup.size() ? user_signup[user] : kNoDay;
-    const int32_t cohort =
-        signup != kNoDay ? CohortBucketOf(signup, period) : bucket_of(first_day[user]);
-    layout.cohort_of[user] = cohort;
-    lowest = std::min(lowest, cohort);
-    highest = std::max(highest, cohort);
+    if (layout.cohort_of[user] == INT32_MAX) continue;
+    lowest = std::min(lowest, layout.cohort_of[user]);
+    highest = std::max(highest, layout.cohort_of[user]);
   }
   // Index of each cohort bucket in ascending order: a table over the buckets' range (a map
   // lookup per user cost more than the rest), or a map when the range is huge.
@@ -132,7 +130,6 @@ CohortLayout LayOutCohorts(const Dataset& dataset, CohortPeriod period,
   return layout;
 }
 
-/// "On or after" from each user's last active period (-1: none), then the average curves.
 CohortMatrix FinishCohorts(CohortLayout&& layout, const std::vector<int32_t>& last_period) {
   CohortMatrix& matrix = layout.matrix;
   // "On or after" an unobserved period is unobserved too: counted from the first observed one.
@@ -147,6 +144,8 @@ CohortMatrix FinishCohorts(CohortLayout&& layout, const std::vector<int32_t>& la
       matrix, static_cast<size_t>(std::max(0, layout.last_bucket - matrix.cohorts.front() + 1)));
   return std::move(matrix);
 }
+
+namespace {
 
 /// Each cohort's revenue per period, from the rows (amounts are not in the activity grid).
 void AddCohortRevenue(const TransactionLog& log, const BucketTable& bucket_of,
@@ -195,7 +194,8 @@ CohortMatrix ComputeCohorts(const Dataset& dataset, const ActivityGrid& days, Co
     first_day[user] = days.FirstActiveDay(user).value_or(INT32_MAX);
   const BucketTable bucket_of(days.first_day(), days.last_day(), period);
   CohortLayout layout =
-      LayOutCohorts(dataset, period, first_day, bucket_of, days.first_day(), days.last_day());
+      LayOutCohorts(period, FirstActivityCohorts(dataset, period, first_day, bucket_of),
+                    dataset.HasRevenue(), bucket_of, days.first_day(), days.last_day());
   // A user's days come in order, so do their buckets: each (user, bucket) is counted once by
   // comparing with the previous one.
   std::vector<int32_t> last_period(users, -1);
