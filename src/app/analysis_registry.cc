@@ -8,6 +8,7 @@
 #include "app/experiment_analyze_analysis.h"
 #include "app/experiment_plan_analysis.h"
 #include "app/experiment_simulate_analysis.h"
+#include "app/funnel_analysis.h"
 #include "app/insights_analysis.h"
 #include "app/kpis_analysis.h"
 #include "app/lifecycle_analysis.h"
@@ -58,6 +59,7 @@ std::span<const AnalysisEntry> Analyses() {
                                                      RevenueAnalysis(),
                                                      CohortsAnalysis(),
                                                      LifecycleAnalysis(),
+                                                     FunnelAnalysis(),
                                                      InsightsAnalysis(),
                                                      UsersAnalysis(),
                                                      ExperimentPlanAnalysis(),
