@@ -94,7 +94,8 @@ std::span<const AnalysisEntry> ApiRoutes() {
   static const std::vector<AnalysisEntry> routes = [] {
     std::vector<AnalysisEntry> all(Analyses().begin(), Analyses().end());
     for (const auto& [base, variant] :
-         {std::pair{"segment", SegmentUsersRoute()}, std::pair{"users", UsersExportRoute()}})
+         {std::pair{"segment", SegmentUsersRoute()}, std::pair{"users", UsersExportRoute()},
+          std::pair{"funnel", FunnelExportRoute()}})
       all.push_back(VariantOf(*FindAnalysis(base), variant));
     return all;
   }();

@@ -373,4 +373,16 @@ AnalysisEntry FunnelAnalysis() {
                                                 FunnelTableText});
 }
 
+RouteVariant FunnelExportRoute() {
+  RouteVariant route;
+  route.path = "funnel/export";
+  route.summary =
+      "The users who reached a step of the funnel and went no further (dropoff-users, default "
+      "1) as a CSV file to save; dropoff-users=0: the funnel's table";
+  route.defaults = {{"dropoff-users", "1"}};
+  route.format = OutputFormat::kCsv;
+  route.download_name = "funnel_users.csv";
+  return route;
+}
+
 }  // namespace growthlens::app

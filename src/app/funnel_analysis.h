@@ -14,6 +14,10 @@ namespace growthlens::app {
 
 AnalysisEntry FunnelAnalysis();
 
+/// GET /api/v1/funnel/export: the funnel as CSV, or with dropoff-users (default 1) the users
+/// who stopped at that step, as a file to save (spreadsheet-safe).
+RouteVariant FunnelExportRoute();
+
 /// "14d", "12h", "90m", "3600s", "2w" as milliseconds; an error names `param` and the limits.
 Result<int64_t> ParseFunnelWindow(std::string_view text, Naming naming);
 
