@@ -198,6 +198,23 @@ TEST(FunnelParams, BadValuesAreRefusedNamingTheParameter) {
             std::string::npos);
 }
 
+TEST(FunnelParams, DropOffUsersAreASpreadsheetSafeCsv) {
+  // A user id a spreadsheet would run as a formula is written as text.
+  const Result<CleanedData> data = Events("=cmd,0,A;u2,0,A;u2,1,B");
+  ASSERT_TRUE(data.ok()) << data.status().message();
+  const app::AnalysisEntry* funnel = app::FindAnalysis("funnel");
+  ASSERT_NE(funnel, nullptr);
+  const Result<app::ParamText> params = app::Canonical(
+      funnel->params, {{"steps", "A,B"}, {"dropoff-users", "1"}}, app::Naming::kCli, "funnel");
+  ASSERT_TRUE(params.ok());
+  app::RunContext context;
+  const Result<std::string> csv = funnel->run(*data, *params, app::OutputFormat::kCsv, context);
+  ASSERT_TRUE(csv.ok()) << csv.status().message();
+  EXPECT_EQ(*csv,
+            "user,last_step,entered_at,last_step_at\n"
+            "'=cmd,A,2024-01-01 00:00:00,2024-01-01 00:00:00\n");
+}
+
 TEST(FunnelParams, WindowUnits) {
   EXPECT_EQ(*app::ParseFunnelWindow("14d", app::Naming::kCli), 14 * kMsPerDay);
   EXPECT_EQ(*app::ParseFunnelWindow("90m", app::Naming::kCli), 90 * 60'000);

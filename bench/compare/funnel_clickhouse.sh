@@ -15,8 +15,9 @@ users=${1:-700000}
 work=${GROWTHLENS_BENCH_DIR:-$(mktemp -d)}
 port=$((21000 + RANDOM % 2000))
 cleanup() {
-  [[ -n ${server_pid:-} ]] && kill "$server_pid" 2> /dev/null && wait "$server_pid" 2> /dev/null
-  [[ -z ${GROWTHLENS_BENCH_DIR:-} ]] && rm -rf "$work"
+  if [[ -n ${server_pid:-} ]]; then kill "$server_pid" 2> /dev/null && wait "$server_pid" 2> /dev/null; fi
+  if [[ -z ${GROWTHLENS_BENCH_DIR:-} ]]; then rm -rf "$work"; fi
+  return 0
 }
 trap cleanup EXIT
 events="$work/events_${users}.csv"

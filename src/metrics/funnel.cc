@@ -36,12 +36,25 @@ class RowMatcher {
       Add(spec.steps[step], static_cast<uint8_t>(1 + step));
     for (const FunnelCondition& exclusion : spec.exclusions) Add(exclusion, kExclusion);
     with_other_ = spec.mode == FunnelMode::kStrictOrder;
+    // The common case, one plain condition per event at most: one byte per event code.
+    simple_ =
+        !with_other_ && std::all_of(per_event_.begin(), per_event_.end(), [](const auto& list) {
+          return list.size() <= 1 && (list.empty() || list.front().property < 0);
+        });
+    kind_of_.assign(per_event_.size(), kOther);
+    for (size_t event = 0; event < per_event_.size(); ++event)
+      if (!per_event_[event].empty()) kind_of_[event] = per_event_[event].front().kind;
   }
 
   /// Calls emit(kind) for every condition `row` meets (kOther once when it meets none and the
   /// mode needs other events).
   template <typename Emit>
   void Match(size_t row, Emit&& emit) const {
+    if (simple_) {
+      const uint8_t kind = kind_of_[log_.usage.feature[row]];
+      if (kind != kOther) emit(kind);
+      return;
+    }
     const std::vector<Candidate>& candidates = per_event_[log_.usage.feature[row]];
     bool any = false;
     for (const Candidate& candidate : candidates) {
@@ -71,7 +84,9 @@ class RowMatcher {
 
   const UsageLog& log_;
   std::vector<std::vector<Candidate>> per_event_;
+  std::vector<uint8_t> kind_of_;  // simple_: the kind of each event code, kOther for none
   bool with_other_ = false;
+  bool simple_ = false;
 };
 
 int64_t TimeOfRow(const UsageLog& log, size_t row) {

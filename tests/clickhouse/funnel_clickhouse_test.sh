@@ -19,7 +19,7 @@ fi
 work=$(mktemp -d)
 port=$((19000 + RANDOM % 2000))
 cleanup() {
-  [[ -n ${server_pid:-} ]] && kill "$server_pid" 2> /dev/null && wait "$server_pid" 2> /dev/null
+  if [[ -n ${server_pid:-} ]]; then kill "$server_pid" 2> /dev/null && wait "$server_pid" 2> /dev/null; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
