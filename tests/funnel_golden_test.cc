@@ -12,6 +12,7 @@
 #include <string>
 
 #include "app/analysis_registry.h"
+#include "bpic2012_options.h"
 #include "prep/ingest.h"
 #include "test_data.h"
 
@@ -98,11 +99,7 @@ void CompareFunnels(const CleanedData& data, const std::string& golden_file) {
 TEST(FunnelGolden, Bpic2012ApplicationFunnelsMatchPandas) {
   const std::string text = testing::ReadXz(testing::PublicDataPath("bpic2012_events.csv.xz"));
   ASSERT_FALSE(text.empty()) << "could not decompress bpic2012_events.csv.xz (is xz installed?)";
-  IngestOptions options;
-  options.read.columns.kind = DataKind::kEvents;
-  options.read.columns.name[static_cast<size_t>(Role::kUser)] = "case:concept:name";
-  options.read.columns.name[static_cast<size_t>(Role::kTime)] = "time:timestamp";
-  options.read.columns.name[static_cast<size_t>(Role::kItem)] = "concept:name";
+  IngestOptions options = testing::Bpic2012EventOptions();
   options.read.columns.where.emplace_back("lifecycle:transition", "COMPLETE");
   const Result<CleanedData> data = IngestText(text, "bpic2012_events.csv", options);
   ASSERT_TRUE(data.ok()) << data.status().message();
