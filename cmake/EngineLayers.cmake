@@ -40,7 +40,7 @@ target_link_libraries(growthlens_prep PUBLIC growthlens_core growthlens_io)
 # column-major matrix that the .cc files map with Eigen::Map.
 growthlens_layer(metrics FILES
   activity_grid analysis behaviour_retention campaign_presets cohorts dataset_summary feature_usage insights
-  kpi_trend kpis lifecycle paths per_user_metric periods property_breakdown revenue rfm rows_before
+  funnel kpi_trend kpis lifecycle paths per_user_metric periods property_breakdown revenue rfm rows_before
   usage_rollup user_event_order user_rows window_outcomes)
 target_link_libraries(growthlens_metrics PUBLIC growthlens_core PRIVATE Eigen3::Eigen)
 

@@ -14,6 +14,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libfmt-dev zlib1g-dev
   libboost-dev libeigen3-dev libcpp-httplib-dev libsqlite3-dev libzstd-dev libssl-dev sqlite3
   libhiredis-dev redis-server
+  clickhouse-server clickhouse-client
   libgtest-dev libgmock-dev libbenchmark-dev clang-format
   help2man dpkg-dev file
 )

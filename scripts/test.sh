@@ -111,7 +111,7 @@ job_fuzz() {
 job_release() {
   configure build-release -DCMAKE_BUILD_TYPE=Release -DGROWTHLENS_BUILD_TESTS=OFF
   cmake --build build-release --parallel "$cores"
-  ctest_run build-release --label-regex '^(package|browser|durability)$'
+  ctest_run build-release --label-regex '^(package|browser|durability|clickhouse)$'
 }
 
 # ctest_run DIR ARGS...: ctest in DIR, its counts added to the run's.

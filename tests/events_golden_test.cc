@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 
+#include "bpic2012_options.h"
 #include "core/date.h"
 #include "dataset_kinds.h"
 #include "prep/ingest.h"
@@ -21,11 +22,7 @@ namespace {
 TEST(EventsGolden, Bpic2012ReadsAsPandasReadsIt) {
   const std::string text = testing::ReadXz(testing::PublicDataPath("bpic2012_events.csv.xz"));
   ASSERT_FALSE(text.empty()) << "could not decompress bpic2012_events.csv.xz (is xz installed?)";
-  IngestOptions options;
-  options.read.columns.kind = DataKind::kEvents;
-  options.read.columns.name[static_cast<size_t>(Role::kUser)] = "case:concept:name";
-  options.read.columns.name[static_cast<size_t>(Role::kTime)] = "time:timestamp";
-  options.read.columns.name[static_cast<size_t>(Role::kItem)] = "concept:name";
+  const IngestOptions options = testing::Bpic2012EventOptions();
   const Result<CleanedData> data = IngestText(text, "bpic2012_events.csv", options);
   ASSERT_TRUE(data.ok()) << data.status().message();
   const UsageLog& log = UsageOf(data->dataset);

@@ -8,6 +8,7 @@
 #include "app/experiment_analyze_analysis.h"
 #include "app/experiment_plan_analysis.h"
 #include "app/experiment_simulate_analysis.h"
+#include "app/funnel_analysis.h"
 #include "app/insights_analysis.h"
 #include "app/kpis_analysis.h"
 #include "app/lifecycle_analysis.h"
@@ -60,6 +61,7 @@ std::span<const AnalysisEntry> Analyses() {
                                                      CohortsAnalysis(),
                                                      PathsAnalysis(),
                                                      LifecycleAnalysis(),
+                                                     FunnelAnalysis(),
                                                      InsightsAnalysis(),
                                                      UsersAnalysis(),
                                                      ExperimentPlanAnalysis(),
@@ -94,7 +96,8 @@ std::span<const AnalysisEntry> ApiRoutes() {
   static const std::vector<AnalysisEntry> routes = [] {
     std::vector<AnalysisEntry> all(Analyses().begin(), Analyses().end());
     for (const auto& [base, variant] :
-         {std::pair{"segment", SegmentUsersRoute()}, std::pair{"users", UsersExportRoute()}})
+         {std::pair{"segment", SegmentUsersRoute()}, std::pair{"users", UsersExportRoute()},
+          std::pair{"funnel", FunnelExportRoute()}})
       all.push_back(VariantOf(*FindAnalysis(base), variant));
     return all;
   }();

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Funnels side by side (issue 20.6): the same 6-step funnel (14-day window) over the same
+# generated events, GrowthLens (build/bench/funnel_benchmark: ComputeFunnel + summary on both
+# cores, the events already in memory) against ClickHouse's windowFunnel (Debian's
+# clickhouse-server, its own server on a loopback port, the events in a MergeTree ordered by
+# (user, time), the query's elapsed time as clickhouse-client --time reports it, best of 3).
+# Both count the users at each level; the script checks they agree, then prints both times.
+#   bench/compare/funnel_clickhouse.sh [USERS]   (default 700000: about 45M events)
+# Needs build/growthlens and build/bench/funnel_benchmark (-DGROWTHLENS_BUILD_BENCHMARKS=ON),
+# clickhouse-server and clickhouse-client (scripts/install-deps.sh), and disk for the CSV
+# (about 65 bytes an event) and ClickHouse's copy.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+users=${1:-700000}
+work=${GROWTHLENS_BENCH_DIR:-$(mktemp -d)}
+port=$((21000 + RANDOM % 2000))
+cleanup() {
+  if [[ -n ${server_pid:-} ]]; then kill "$server_pid" 2> /dev/null && wait "$server_pid" 2> /dev/null; fi
+  if [[ -z ${GROWTHLENS_BENCH_DIR:-} ]]; then rm -rf "$work"; fi
+  return 0
+}
+trap cleanup EXIT
+events="$work/events_${users}.csv"
+[[ -f $events ]] || build/growthlens generate --kind events --users "$users" --seed 42 -o "$events"
+echo "events: $(($(wc -l < "$events") - 1)) rows, $(du -h "$events" | cut -f1)"
+
+echo "== GrowthLens (funnel_benchmark, 2 cores)"
+GROWTHLENS_FUNNEL_EVENTS=$events build/bench/funnel_benchmark --benchmark_filter='BM_Funnel/0' \
+  --benchmark_repetitions=3 --benchmark_counters_tabular=true | grep -E "BM_Funnel|Name"
+
+mkdir -p "$work/ch/data" "$work/ch/tmp" "$work/ch/log"
+/usr/sbin/clickhouse-server --config-file=/etc/clickhouse-server/config.xml -- \
+  --path="$work/ch/data/" --tmp_path="$work/ch/tmp/" --tcp_port="$port" \
+  --http_port=$((port + 1)) --interserver_http_port=$((port + 2)) --listen_host=127.0.0.1 \
+  --logger.log="$work/ch/log/server.log" --logger.errorlog="$work/ch/log/error.log" \
+  > "$work/ch/log/stdout.log" 2>&1 &
+server_pid=$!
+query() { clickhouse-client --host 127.0.0.1 --port "$port" "$@"; }
+for _ in $(seq 1 120); do
+  query --query "SELECT 1" > /dev/null 2>&1 && break
+  sleep 0.5
+done
+query --query "CREATE TABLE raw (user UInt64, ts String, event String, platform String) ENGINE = Log"
+tail -n +2 "$events" | query --query "INSERT INTO raw FORMAT CSV"
+query --query "CREATE TABLE events (user UInt64, t UInt32, event String) ENGINE = MergeTree
+               ORDER BY (user, t)"
+query --query "INSERT INTO events SELECT user,
+               toUInt32(toDateTime(replaceOne(substring(ts, 1, 19), 'T', ' '), 'UTC')), event
+               FROM raw"
+query --query "OPTIMIZE TABLE events FINAL"
+conditions="event = 'sign_up', event = 'create_project', event = 'invite_teammate',
+            event = 'first_report', event = 'reports', event = 'export'"
+funnel_query="SELECT level, count() FROM (SELECT user, windowFunnel(1209600)(t, $conditions)
+              AS level FROM events GROUP BY user) GROUP BY level ORDER BY level"
+echo "== ClickHouse $(query --query 'SELECT version()') windowFunnel (elapsed seconds, best of 3)"
+best=""
+for _ in 1 2 3; do
+  elapsed=$(query --time --query "$funnel_query FORMAT Null" 2>&1 >/dev/null | tail -1)
+  echo "  $elapsed s"
+  if [[ -z $best ]] || awk -v a="$elapsed" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+    best=$elapsed
+  fi
+done
+echo "ClickHouse best: $best s"
+echo "== Users per level, ClickHouse (times to the second) then GrowthLens (to the ms)"
+query --query "$funnel_query FORMAT TSV" | tr '\n' ' '
+echo
+build/growthlens funnel "$events" --kind events --quiet --format json \
+  --steps sign_up,create_project,invite_teammate,first_report,reports,export --window 14d |
+  python3 -c 'import json, sys; print(" ".join(str(s["users"]) for s in json.load(sys.stdin)["steps"]), "(users at each step)")'
