@@ -60,7 +60,10 @@ inline app::ParamText QueryOf(const nlohmann::json& params) {
     if (value.is_string()) {
       text = value.get<std::string>();
     } else if (value.is_array()) {
-      for (const auto& item : value) text += (text.empty() ? "" : ",") + item.get<std::string>();
+      for (const auto& item : value) {
+        if (!text.empty()) text += ',';
+        text += item.get<std::string>();
+      }
     } else {
       text = value.dump();
     }
