@@ -16,7 +16,6 @@
 
 #include "store/access_keys.h"
 #include "store/schema.h"
-#include "store/schema.h"
 #include "store/workspace.h"
 
 namespace growthlens {

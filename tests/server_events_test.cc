@@ -23,24 +23,8 @@ using testing::Reply;
 using testing::TempDir;
 using testing::TestServer;
 
+using testing::KeyedWorkspace;
 using testing::WorkspaceSettings;
-
-/// The workspace at `path` served as `serve --workspace` does: with its keys, one of them the
-/// write key `write_key` (sending events needs one, from this machine too).
-server::ServerSettings KeyedWorkspace(const std::filesystem::path& path, std::string& write_key) {
-  server::ServerSettings settings = WorkspaceSettings(path);
-  Result<store::KeyStore> keys = store::KeyStore::Open(path.string(), store::OpenMode::kCreate);
-  EXPECT_TRUE(keys.ok()) << keys.status().message();
-  if (!keys.ok()) return settings;
-  Result<store::CreatedKey> key = keys->Create(store::KeyRole::kWrite, "collector");
-  EXPECT_TRUE(key.ok());
-  if (key.ok()) write_key = key->secret;
-  Result<std::unique_ptr<server::WorkspaceKeyGate>> gate =
-      server::WorkspaceKeyGate::Open(path.string());
-  EXPECT_TRUE(gate.ok());
-  if (gate.ok()) settings.access = std::move(*gate);
-  return settings;
-}
 
 store::InboxStats InboxOf(const std::filesystem::path& path) {
   Result<store::Workspace> workspace =

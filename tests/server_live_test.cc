@@ -19,10 +19,10 @@
 namespace growthlens {
 namespace {
 
+using testing::KeyedWorkspace;
 using testing::Reply;
 using testing::TempDir;
 using testing::TestServer;
-using testing::WorkspaceSettings;
 
 /// GET /api/v1/live until `done` holds (the watcher polls every 250 ms); fails after 10 s.
 nlohmann::json LiveWhen(TestServer& server,
@@ -48,8 +48,10 @@ bool HasUser(const nlohmann::json& live, const std::string& user) {
 TEST(ServerLive, CollectedEventsAndAnotherWritersAreSeenAndCounted) {
   TempDir dir;
   const std::filesystem::path path = dir.path() / "live.glw";
-  TestServer server(WorkspaceSettings(path));
-  const Reply posted = server.Post("/api/v1/events", R"([
+  std::string key;
+  TestServer server(KeyedWorkspace(path, key));
+  const httplib::Headers bearer = {{"Authorization", "Bearer " + key}};
+  const Reply posted = server.Post("/api/v1/events", bearer, R"([
       {"user_id": "ann", "event": "login"},
       {"user_id": "bob", "event": "search", "count": 3},
       {"event": "no user"},
@@ -100,9 +102,12 @@ TEST(ServerLive, CollectedEventsAndAnotherWritersAreSeenAndCounted) {
 TEST(ServerLive, TheETagAnswers304UntilSomethingChanges) {
   TempDir dir;
   const std::filesystem::path path = dir.path() / "live.glw";
-  TestServer server(WorkspaceSettings(path));
+  std::string key;
+  TestServer server(KeyedWorkspace(path, key));
+  const httplib::Headers bearer = {{"Authorization", "Bearer " + key}};
   ASSERT_EQ(
-      server.Post("/api/v1/events", R"({"user_id": "a", "event": "x"})", "application/json").status,
+      server.Post("/api/v1/events", bearer, R"({"user_id": "a", "event": "x"})", "application/json")
+          .status,
       200);
   LiveWhen(server, [](const nlohmann::json& j) { return HasUser(j, "a"); });
   httplib::Client client("127.0.0.1", server.port());
@@ -120,7 +125,8 @@ TEST(ServerLive, TheETagAnswers304UntilSomethingChanges) {
     EXPECT_TRUE(same->body.empty());
   }
   ASSERT_EQ(
-      server.Post("/api/v1/events", R"({"user_id": "b", "event": "x"})", "application/json").status,
+      server.Post("/api/v1/events", bearer, R"({"user_id": "b", "event": "x"})", "application/json")
+          .status,
       200);
   LiveWhen(server, [](const nlohmann::json& j) { return HasUser(j, "b"); });
   httplib::Result changed = client.Get("/api/v1/live", {{"If-None-Match", etag}});
@@ -132,7 +138,9 @@ TEST(ServerLive, TheETagAnswers304UntilSomethingChanges) {
 TEST(ServerLive, TheStreamTellsTheGenerationAtOnceAndAfterAChange) {
   TempDir dir;
   const std::filesystem::path path = dir.path() / "live.glw";
-  TestServer server(WorkspaceSettings(path));
+  std::string key;
+  TestServer server(KeyedWorkspace(path, key));
+  const httplib::Headers bearer = {{"Authorization", "Bearer " + key}};
   httplib::Client client("127.0.0.1", server.port());
   std::string received;
   std::thread poster;
@@ -154,7 +162,8 @@ TEST(ServerLive, TheStreamTellsTheGenerationAtOnceAndAfterAChange) {
         }();
         if (changes == 1 && !poster.joinable())
           poster = std::thread([&] {
-            server.Post("/api/v1/events", R"({"user_id": "s", "event": "x"})", "application/json");
+            server.Post("/api/v1/events", bearer, R"({"user_id": "s", "event": "x"})",
+                        "application/json");
           });
         return changes < 2;  // stop reading after the change the post made
       });

@@ -27,6 +27,8 @@
 
 #include "command_runner.h"
 #include "server/api_server.h"
+#include "server/workspace_key_gate.h"
+#include "store/access_keys.h"
 
 namespace growthlens::testing {
 
@@ -215,6 +217,24 @@ inline std::string UrlEncode(std::string_view text) {
 inline server::ServerSettings WorkspaceSettings(const std::filesystem::path& workspace) {
   server::ServerSettings settings;
   settings.load.workspace = workspace.string();
+  return settings;
+}
+
+/// The workspace at `path` served as `serve --workspace` does: with its keys, one of them the
+/// write key `write_key` (sending events needs one, from this machine too).
+inline server::ServerSettings KeyedWorkspace(const std::filesystem::path& path,
+                                             std::string& write_key) {
+  server::ServerSettings settings = WorkspaceSettings(path);
+  Result<store::KeyStore> keys = store::KeyStore::Open(path.string(), store::OpenMode::kCreate);
+  EXPECT_TRUE(keys.ok()) << keys.status().message();
+  if (!keys.ok()) return settings;
+  Result<store::CreatedKey> key = keys->Create(store::KeyRole::kWrite, "collector");
+  EXPECT_TRUE(key.ok());
+  if (key.ok()) write_key = key->secret;
+  Result<std::unique_ptr<server::WorkspaceKeyGate>> gate =
+      server::WorkspaceKeyGate::Open(path.string());
+  EXPECT_TRUE(gate.ok());
+  if (gate.ok()) settings.access = std::move(*gate);
   return settings;
 }
 
