@@ -116,7 +116,11 @@ TEST_P(LiveTotalsTest, EqualsTheEngineOnTheSameRows) {
   for (size_t index = 0; index < lifecycle.periods.size(); ++index) {
     const int32_t month = lifecycle.periods.bucket[index];
     SCOPED_TRACE(FormatMonth(month));
+    const app::LiveTotalsSummary summary = totals.Summary(month);  // what the live page shows
+    EXPECT_EQ(summary.cohorts, engine_cohorts);
+    EXPECT_EQ(summary.users, totals.users());
     const app::LiveMonthLifecycle live = totals.Lifecycle(month);
+    EXPECT_EQ(summary.lifecycle.returning, live.returning);
     EXPECT_EQ(live.fresh, lifecycle.periods.new_users[index]);
     EXPECT_EQ(live.returning, lifecycle.periods.returning[index]);
     EXPECT_EQ(live.resurrecting, lifecycle.periods.resurrecting[index]);

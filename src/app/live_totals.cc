@@ -115,4 +115,9 @@ LiveMonthLifecycle LiveTotals::Lifecycle(int32_t month) const {
   return lifecycle;
 }
 
+LiveTotalsSummary LiveTotals::Summary(int32_t month) const {
+  return {events_,    rows_,         users(),       active_user_days(),
+          Features(), DailySeries(), CohortSizes(), Lifecycle(month)};
+}
+
 }  // namespace growthlens::app

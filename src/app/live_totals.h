@@ -43,6 +43,19 @@ struct LiveMonthLifecycle {
   uint64_t dormant = 0;
 };
 
+/// What the live page shows of the totals, computed from them at one moment (a copy of the
+/// totals themselves would copy every user and (user, day) set they keep).
+struct LiveTotalsSummary {
+  int64_t events = 0;
+  uint64_t rows = 0;
+  uint64_t users = 0;
+  uint64_t active_user_days = 0;
+  std::vector<LiveFeatureTotal> features;
+  std::vector<LiveDayPoint> daily;
+  std::map<int32_t, uint64_t> cohorts;
+  LiveMonthLifecycle lifecycle;
+};
+
 class LiveTotals {
  public:
   void Add(std::string_view user, std::string_view event, int64_t time_ms, int32_t count);
@@ -60,6 +73,8 @@ class LiveTotals {
   /// Users by the month of their first event (MonthIndexOf), ascending.
   std::map<int32_t, uint64_t> CohortSizes() const;
   LiveMonthLifecycle Lifecycle(int32_t month) const;
+  /// All of the above, with the lifecycle of `month`.
+  LiveTotalsSummary Summary(int32_t month) const;
 
  private:
   struct Feature {

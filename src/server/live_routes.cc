@@ -32,28 +32,27 @@ std::string ETagOf(uint64_t live_generation, uint64_t data_generation) {
   return fmt::format("\"live-{}-{}\"", live_generation, data_generation);
 }
 
-Json TotalsJson(const app::LiveTotals& totals, int64_t now_ms) {
+Json TotalsJson(const app::LiveTotalsSummary& totals) {
   Json json;
-  json["events"] = totals.events();
-  json["rows"] = totals.rows();
-  json["users"] = totals.users();
-  json["active_user_days"] = totals.active_user_days();
+  json["events"] = totals.events;
+  json["rows"] = totals.rows;
+  json["users"] = totals.users;
+  json["active_user_days"] = totals.active_user_days;
   json["features"] = Json::array();
-  for (const app::LiveFeatureTotal& feature : totals.Features())
+  for (const app::LiveFeatureTotal& feature : totals.features)
     json["features"].push_back({{"event", feature.feature},
                                 {"events", feature.events},
                                 {"users", feature.users},
                                 {"user_days", feature.user_days}});
   json["daily"] = Json::array();
-  for (const app::LiveDayPoint& point : totals.DailySeries())
+  for (const app::LiveDayPoint& point : totals.daily)
     json["daily"].push_back(
         {{"day", FormatDate(point.day)}, {"events", point.events}, {"users", point.users}});
   json["cohorts"] = Json::array();
-  for (const auto& [month, users] : totals.CohortSizes())
+  for (const auto& [month, users] : totals.cohorts)
     json["cohorts"].push_back({{"month", FormatMonth(month)}, {"users", users}});
-  const int32_t month = MonthIndexOf(DayOf(now_ms / 1000));
-  const app::LiveMonthLifecycle lifecycle = totals.Lifecycle(month);
-  json["lifecycle"] = {{"month", FormatMonth(month)},
+  const app::LiveMonthLifecycle& lifecycle = totals.lifecycle;
+  json["lifecycle"] = {{"month", FormatMonth(lifecycle.month)},
                        {"new", lifecycle.fresh},
                        {"returning", lifecycle.returning},
                        {"resurrecting", lifecycle.resurrecting},
@@ -119,7 +118,7 @@ std::string LiveJson(const LiveView& view, uint64_t data_generation,
   body["events_by_name_last_hour"] = Json::array();
   for (const app::LiveNameCount& name : window.features_last_hour)
     body["events_by_name_last_hour"].push_back({{"event", name.name}, {"events", name.events}});
-  body["totals"] = TotalsJson(view.totals, window.now_ms);
+  body["totals"] = TotalsJson(view.totals);
   body["ingest"] = IngestJson(view.ingest);
   body["consumers"] = ConsumersJson(view.consumers);
   body["watcher"] = {{"rows_read", view.rows_seen},

@@ -72,7 +72,7 @@ LiveView LiveState::View() const {
   const std::lock_guard lock(mutex_);
   view.generation = generation_;
   view.window = window_.Snapshot(now_ms);
-  view.totals = totals_;
+  view.totals = totals_.Summary(MonthIndexOf(DayOf(now_ms / 1000)));
   view.last_seen_id = last_seen_id_;
   view.rows_seen = rows_seen_;
   view.refreshed_ms = refreshed_ms_;

@@ -37,7 +37,7 @@ struct LiveSettings {
 struct LiveView {
   uint64_t generation = 0;
   app::LiveWindowSnapshot window;
-  app::LiveTotals totals;
+  app::LiveTotalsSummary totals;  // with the lifecycle of the current month
   IngestCounts ingest;
   int64_t last_seen_id = 0;  // highest inbox row read
   uint64_t rows_seen = 0;    // inbox rows read since the start
