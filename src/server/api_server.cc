@@ -416,6 +416,10 @@ void ApiServer::AddRoutes() {
         response.set_content("not found\n", "text/plain");
         return httplib::Server::HandlerResponse::Handled;
       });
+  // A refused body may be left unread in the connection: it must not be read as a next request.
+  http.set_post_routing_handler([](const httplib::Request&, httplib::Response& response) {
+    if (response.status == 413) response.set_header("Connection", "close");
+  });
   http.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
     if (!response.body.empty() || response.has_header("Content-Type")) return;  // already said
     if (request.path.starts_with("/api/")) {

@@ -14,6 +14,7 @@
 #include "server/api_responses.h"
 #include "server/api_server.h"
 #include "server/gzip_body.h"
+#include "server/upload_receiver.h"
 
 namespace growthlens::server {
 
@@ -74,10 +75,13 @@ void ApiServer::AddEventRoutes() {
         "in several batches",
         kMaxEventBodyBytes >> 20);
     // Content-Encoding: gzip is inflated by cpp-httplib as it is read; posthog-js's gzip-js is not.
-    Reply<std::string> body = ReceiveBody(reader, kMaxEventBodyBytes, too_large);
+    Reply<std::string> body = ReceiveBody(request, reader, kMaxEventBodyBytes, too_large);
     if (const std::string* read = std::get_if<std::string>(&body); read && IsGzipBody(*read))
       body = GunzipBody(*read, kMaxEventBodyBytes, too_large);
-    if (const ApiError* error = std::get_if<ApiError>(&body)) return SendError(response, *error);
+    if (const ApiError* error = std::get_if<ApiError>(&body)) {
+      CountRefusedBody(error->http_status == 413 ? "body too large" : "unreadable body");
+      return SendError(response, *error);
+    }
     // The key may be in the body (SDKs): request_guard.h.
     if (const GuardVerdict key =
             guard_->AuthorizeEvents(request, std::get<std::string>(body), response);

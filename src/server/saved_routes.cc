@@ -87,7 +87,7 @@ Reply<std::string> ReadJsonBody(const httplib::Request& request,
   if (request.is_multipart_form_data())
     return MakeError(400, "parameter 'body': send the item as a JSON body, not a form", "body");
   Reply<std::string> received = ReceiveBody(
-      reader, max_bytes,
+      request, reader, max_bytes,
       fmt::format("parameter 'body': larger than the {} KiB a saved item of this kind may take",
                   max_bytes >> 10),
       "body");

@@ -15,6 +15,15 @@ namespace {
 /// Form fields other than "file" are ignored, up to this many bytes.
 constexpr uint64_t kMaxOtherFieldBytes = 64 << 10;
 
+std::string TooLarge(uint64_t max_bytes) {
+  return fmt::format(
+      "the upload is larger than the server accepts ({} bytes; serve "
+      "--max-upload-mb)",
+      max_bytes);
+}
+
+}  // namespace
+
 uint64_t DeclaredLength(const httplib::Request& request) {
   const std::string text = request.get_header_value("Content-Length");
   uint64_t length = 0;
@@ -24,15 +33,6 @@ uint64_t DeclaredLength(const httplib::Request& request) {
   }
   return length;
 }
-
-std::string TooLarge(uint64_t max_bytes) {
-  return fmt::format(
-      "the upload is larger than the server accepts ({} bytes; serve "
-      "--max-upload-mb)",
-      max_bytes);
-}
-
-}  // namespace
 
 Result<ScratchDirectory> ScratchDirectory::Create(std::filesystem::path path) {
   std::error_code error;
@@ -170,8 +170,10 @@ Reply<ReceivedText> ReceiveUploadText(const httplib::Request& request,
   return received;
 }
 
-Reply<std::string> ReceiveBody(const httplib::ContentReader& reader, uint64_t max_bytes,
+Reply<std::string> ReceiveBody(const httplib::Request& request,
+                               const httplib::ContentReader& reader, uint64_t max_bytes,
                                const std::string& too_large, const std::string& parameter) {
+  if (DeclaredLength(request) > max_bytes) return MakeError(413, too_large, parameter);
   std::string body;
   bool over = false;
   const bool read = reader([&body, &over, max_bytes](const char* data, size_t length) {

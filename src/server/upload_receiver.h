@@ -16,6 +16,9 @@
 
 namespace growthlens::server {
 
+/// The Content-Length the client declared; 0 when absent or not a number.
+uint64_t DeclaredLength(const httplib::Request& request);
+
 /// A fresh directory, removed with its contents when this goes out of scope.
 class ScratchDirectory {
  public:
@@ -56,7 +59,9 @@ struct ReceivedText {
 
 /// A body that is not a file (a JSON document), read into memory up to `max_bytes`: 413 saying
 /// `too_large` past it, 400 when the connection broke; both name `parameter` when given.
-Reply<std::string> ReceiveBody(const httplib::ContentReader& reader, uint64_t max_bytes,
+/// A body declared larger than `max_bytes` is refused before a byte of it is read.
+Reply<std::string> ReceiveBody(const httplib::Request& request,
+                               const httplib::ContentReader& reader, uint64_t max_bytes,
                                const std::string& too_large, const std::string& parameter = "");
 
 /// The body of `request` as ReceiveUpload reads it, into memory: the same names, limit and errors.
