@@ -60,13 +60,16 @@ TEST(ServerApiStatus, DemoDatasetsAsIngestAndKpisSeeThem) {
   EXPECT_EQ(status["version"], "0.1.0");
   EXPECT_EQ(status["busy"], false);
   EXPECT_EQ(status["workspace"], false);  // held in memory only
-  ASSERT_EQ(status["datasets"].size(), 2u) << status.dump();
+  ASSERT_EQ(status["datasets"].size(), 3u) << status.dump();
   EXPECT_EQ(status["datasets"], loaded["datasets"]);
 
-  const std::string files[] = {server.DemoUsagePath(), server.DemoTransactionsPath()};
-  const std::string kinds[] = {"usage", "transactions"};
-  const std::string sources[] = {"usage_log.csv", "transactions.csv"};
-  for (size_t i = 0; i < 2; ++i) {
+  // The demo's event log is the usage log's users, event by event.
+  EXPECT_EQ(status["datasets"][2]["users"], status["datasets"][0]["users"]);
+  const std::string files[] = {server.DemoUsagePath(), server.DemoTransactionsPath(),
+                               server.DemoEventsPath()};
+  const std::string kinds[] = {"usage", "transactions", "events"};
+  const std::string sources[] = {"usage_log.csv", "transactions.csv", "events.csv"};
+  for (size_t i = 0; i < 3; ++i) {
     SCOPED_TRACE(kinds[i]);
     const json& dataset = status["datasets"][i];
     const auto ordered = server.Get("/api/v1/status").OrderedJson()["datasets"][i];
@@ -95,7 +98,7 @@ TEST(ServerApiStatus, DemoDatasetsAsIngestAndKpisSeeThem) {
     ASSERT_EQ(kpis.exit_code, 0) << kpis.err;
     const json expected = json::parse(kpis.out);
     EXPECT_EQ(dataset["rows"], expected["rows"]);
-    EXPECT_EQ(dataset["users"], expected[i == 0 ? "users" : "customers"]);
+    EXPECT_EQ(dataset["users"], expected[kinds[i] == "transactions" ? "customers" : "users"]);
     EXPECT_EQ(dataset["first_day"], expected["from"]);
     EXPECT_EQ(dataset["last_day"], expected["to"]);
   }
@@ -169,7 +172,7 @@ TEST_F(ServerApiErrors, PostWithoutBodyIs400Json) {
   ExpectError(server_->Post("/api/v1/experiment/analyze", "", "text/csv"), 400, "file",
               "experiment CSV");
   // Nothing was replaced by the failed upload.
-  EXPECT_EQ(server_->Get("/api/v1/status").Json()["datasets"].size(), 2u);
+  EXPECT_EQ(server_->Get("/api/v1/status").Json()["datasets"].size(), 3u);
 }
 
 // cpp-httplib gives up on such a request after its read timeout (5 s), then the error handler

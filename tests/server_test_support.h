@@ -301,6 +301,7 @@ class TestServer {
   /// second); the files land in data_dir()/raw.
   Reply LoadSmallDemo() { return Post("/api/v1/demo?users=400&customers=300&seed=7", "", ""); }
   std::string DemoUsagePath() const { return (data_dir() / "raw" / "usage_log.csv").string(); }
+  std::string DemoEventsPath() const { return (data_dir() / "raw" / "events.csv").string(); }
   std::string DemoTransactionsPath() const {
     return (data_dir() / "raw" / "transactions.csv").string();
   }

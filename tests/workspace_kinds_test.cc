@@ -157,12 +157,14 @@ TEST_F(WorkspaceKindsTest, DemoIngestsIntoTheWorkspaceAndAnalysesIt) {
   const CommandResult info = RunCommand("workspace info --format json --workspace " + workspace_);
   ASSERT_EQ(info.exit_code, 0) << info.err;
   const nlohmann::json loads = nlohmann::json::parse(info.out)["loads"];
-  ASSERT_EQ(loads.size(), 2u) << info.out;
+  ASSERT_EQ(loads.size(), 3u) << info.out;
   EXPECT_EQ(loads[0]["kind"], "usage");
-  EXPECT_EQ(loads[1]["kind"], "transactions");
+  EXPECT_EQ(loads[1]["kind"], "events");  // the usage log's users, event by event
+  EXPECT_EQ(loads[2]["kind"], "transactions");
   // The analysis read the workspace: its tables are of the stored data.
   const std::string processed = (directory_ / "data" / "processed").string();
   EXPECT_TRUE(std::filesystem::exists(processed + "/usage_log_analysis.json"));
+  EXPECT_TRUE(std::filesystem::exists(processed + "/events_analysis.json"));
   EXPECT_TRUE(std::filesystem::exists(processed + "/transactions_analysis.json"));
   const CommandResult again = RunCommand(demo);
   ASSERT_EQ(again.exit_code, 0) << again.err;

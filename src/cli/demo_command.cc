@@ -1,9 +1,9 @@
-// growthlens demo: the main job on a fresh machine. Generates a demo usage log and demo
-// transactions when none are there, ingests both with the default cleaning rules and prints
-// their reports, then analyses both (as `growthlens analyze`), printing the headlines and
-// insights and writing the processed tables and reports. With --workspace the generated files
-// are ingested into the workspace (a repeated demo adds nothing) and analysed from it, ready for
-// `growthlens serve --workspace`.
+// growthlens demo: the main job on a fresh machine. Generates a demo usage log, the event log of
+// the same users and demo transactions when none are there, ingests each with the default
+// cleaning rules and prints its report, then analyses each (as `growthlens analyze`), printing
+// the headlines and insights and writing the processed tables and reports. With --workspace the
+// generated files are ingested into the workspace (a repeated demo adds nothing) and analysed from
+// it, ready for `growthlens serve --workspace`.
 
 #include <cstdio>
 #include <filesystem>
@@ -16,6 +16,7 @@
 #include "cli/command.h"
 #include "cli/ingest_command.h"
 #include "cli/option_bounds.h"
+#include "synth/event_generator.h"
 #include "synth/transaction_generator.h"
 #include "synth/usage_generator.h"
 
@@ -55,6 +56,16 @@ Status GenerateUsage(const std::string& path, const DemoArgs& args) {
   return Generated(path, synth::GenerateUsageLog(options, **sink));
 }
 
+Status GenerateEvents(const std::string& path, const DemoArgs& args) {
+  if (UseExisting(path, args)) return Status::Ok();
+  synth::UsageGeneratorOptions options;  // the usage log's users, days and features, as events
+  options.users = args.users;
+  options.seed = args.seed;
+  Result<std::unique_ptr<synth::OutputSink>> sink = synth::OpenOutputSink(path);
+  if (!sink.ok()) return sink.status();
+  return Generated(path, synth::GenerateEventLog(options, **sink));
+}
+
 Status GenerateTransactions(const std::string& path, const DemoArgs& args) {
   if (UseExisting(path, args)) return Status::Ok();
   synth::TransactionGeneratorOptions options;
@@ -67,11 +78,14 @@ Status GenerateTransactions(const std::string& path, const DemoArgs& args) {
 
 Status RunDemo(const DemoArgs& args, CommandOutcome& outcome) {
   const std::string usage_path = args.data_dir + "/raw/usage_log.csv";
+  const std::string events_path = args.data_dir + "/raw/events.csv";
   const std::string transactions_path = args.data_dir + "/raw/transactions.csv";
   GROWTHLENS_RETURN_IF_ERROR(GenerateUsage(usage_path, args));
+  GROWTHLENS_RETURN_IF_ERROR(GenerateEvents(events_path, args));
   GROWTHLENS_RETURN_IF_ERROR(GenerateTransactions(transactions_path, args));
-  for (const auto& [input, kind] : {std::pair{usage_path, DataKind::kUsage},
-                                    std::pair{transactions_path, DataKind::kTransactions}}) {
+  for (const auto& [input, kind] :
+       {std::pair{usage_path, DataKind::kUsage}, std::pair{events_path, DataKind::kEvents},
+        std::pair{transactions_path, DataKind::kTransactions}}) {
     IngestRequest request;
     request.input = input;
     request.output_dir = args.data_dir + "/processed";
@@ -110,10 +124,12 @@ void RegisterDemoCommand(CLI::App& app, CommandOutcome& outcome) {
   auto args = std::make_shared<DemoArgs>();
   CLI::App* command = app.add_subcommand(
       "demo",
-      "The main job: generate a demo usage log and demo transactions (if missing), ingest and "
-      "clean both, analyse both (as analyze does) and write the processed tables and reports "
-      "to <data-dir>/processed");
-  command->add_option("--users", args->users, "Users in the generated demo log (default 5000)")
+      "The main job: generate a demo usage log, the event log of the same users and demo "
+      "transactions (if missing), ingest and clean each, analyse each (as analyze does) and "
+      "write the processed tables and reports to <data-dir>/processed");
+  command
+      ->add_option("--users", args->users,
+                   "Users in the generated demo usage and event logs (default 5000)")
       ->check(WholeNumberIn(1, kMaxGeneratedRows / 10));
   command
       ->add_option("--customers", args->customers,

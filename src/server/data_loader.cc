@@ -17,6 +17,7 @@
 #include "server/api_responses.h"
 #include "store/file_checksum.h"
 #include "store/workspace.h"
+#include "synth/event_generator.h"
 #include "synth/output_sink.h"
 #include "synth/transaction_generator.h"
 #include "synth/usage_generator.h"
@@ -38,10 +39,15 @@ Status GenerateDemoFile(std::string_view kind, int count, uint64_t seed, const s
   Result<std::unique_ptr<synth::OutputSink>> sink = synth::OpenOutputSink(path);
   if (!sink.ok()) return sink.status();
   const auto generate = [&]() -> Result<synth::GenerationSummary> {
-    if (kind == "usage") {
+    if (kind == "usage" || kind == "events") {
       synth::UsageGeneratorOptions options;
       options.users = count;
       options.seed = seed;
+      if (kind == "events") {
+        // The same users, days and features as the usage log, one row per event.
+        GROWTHLENS_RETURN_IF_ERROR(synth::ValidateEventOptions(options));
+        return synth::GenerateEventLog(options, **sink, nullptr);
+      }
       GROWTHLENS_RETURN_IF_ERROR(synth::ValidateUsageOptions(options));
       return synth::GenerateUsageLog(options, **sink, nullptr);
     }
@@ -238,12 +244,14 @@ Result<std::vector<HeldPtr>> LoadDemo(const DemoSize& size, const LoadSettings& 
   std::vector<HeldPtr> loaded;
   for (const auto& [kind, count, file] :
        {std::tuple{"usage", size.users, "usage_log.csv"},
-        std::tuple{"transactions", size.customers, "transactions.csv"}}) {
+        std::tuple{"transactions", size.customers, "transactions.csv"},
+        std::tuple{"events", size.users, "events.csv"}}) {
     const std::string path = RawPath(settings, file);
     if (!settings.quiet)
-      fmt::print(stderr, "growthlens serve: generating {} demo {} into {}\n",
+      fmt::print(stderr, "growthlens serve: generating the demo {} of {} {} into {}\n",
+                 std::string_view(kind) == "usage" ? "usage log" : kind,
                  cli::WithThousands(static_cast<size_t>(count)),
-                 std::string_view(kind) == "usage" ? "users" : "customers", path);
+                 std::string_view(kind) == "transactions" ? "customers" : "users", path);
     GROWTHLENS_RETURN_IF_ERROR(GenerateDemoFile(kind, count, size.seed, path));
     if (!settings.workspace.empty()) {
       Result<WorkspaceIngest> stored = IngestIntoWorkspace(path, file, IngestOptions(), settings);

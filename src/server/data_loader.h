@@ -68,9 +68,9 @@ struct DemoSize {
   uint64_t seed = 42;
 };
 
-/// Generates the demo usage log and transactions into <data-dir>/raw (as `growthlens demo`)
-/// and loads both; with a workspace, stores both in it (a repeated demo adds nothing) and loads
-/// what the workspace holds.
+/// Generates the demo usage log, the event log of the same users and the transactions into
+/// <data-dir>/raw (as `growthlens demo`) and loads them; with a workspace, stores them in it (a
+/// repeated demo adds nothing) and loads what the workspace holds.
 Result<std::vector<HeldPtr>> LoadDemo(const DemoSize& size, const LoadSettings& settings);
 
 /// "orders (2).csv" -> "orders_2_.csv": a file name safe to store, ending in .csv or .csv.gz, at

@@ -209,10 +209,11 @@ void RegisterServeCommand(CLI::App& app, cli::CommandOutcome& outcome) {
       ->check(cli::WholeNumberIn(1, 1024));
   command->add_flag(
       "--demo", args->demo,
-      "Generate demo data (a usage log and transactions) into --data-dir and load it");
+      "Generate demo data (a usage log, the event log of the same users and transactions) into "
+      "--data-dir and load it");
   command
       ->add_option("--users", args->settings.demo.users,
-                   "--demo: users in the usage log (default 5000)")
+                   "--demo: users in the usage and event logs (default 5000)")
       ->check(cli::WholeNumberIn(10, 2'000'000));
   command
       ->add_option("--customers", args->settings.demo.customers,
