@@ -138,7 +138,7 @@ async function getJson(base, route) {
 }
 
 // ---------------------------------------------------------------- pages with the demo data
-test('the demo server starts and holds both data sets', async () => {
+test('the demo server starts and holds its three data sets', async () => {
   if (demoUrl) {
     demo = { url: demoUrl, stop: async () => {} };
   } else {
@@ -148,10 +148,10 @@ test('the demo server starts and holds both data sets', async () => {
     if (options.has('--users')) args.push('--users', '1500', '--customers', '1000');
     if (options.has('--data-dir')) args.push('--data-dir', path.join(work, 'demo-data'));
     fs.mkdirSync(path.join(work, 'demo'), { recursive: true });
-    demo = await startServer(bin, args, { cwd: path.join(work, 'demo'), ready: (s) => (s.datasets || []).length === 2 });
+    demo = await startServer(bin, args, { cwd: path.join(work, 'demo'), ready: (s) => (s.datasets || []).length === 3 });
   }
   const s = await getJson(demo.url, 'status');
-  eq(s.datasets.length, 2, 'data sets held');
+  eq(s.datasets.map((d) => d.kind).sort().join(','), 'events,transactions,usage', 'data sets held');
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   page = await newPage(context, demo.url);
@@ -954,14 +954,14 @@ test('a mapped upload loads; its users export is safe in a spreadsheet', async (
   noProblems(emptyPage, [/status of 4\d\d/]);
 });
 
-test('the demo button loads both data sets', async () => {
+test('the demo button loads the three data sets', async () => {
   await emptyPage.goto(`${empty.url}/#/`);
   await waitReady(emptyPage, 'home');
   await emptyPage.locator('[data-testid="demo-button"]').click();
   await settle(emptyPage);
   assert(/Demo data loaded/.test(await text(emptyPage, '[data-testid="demo-result"]')), 'the demo result');
   const s = await getJson(empty.url, 'status');
-  eq(s.datasets.map((d) => d.source).sort().join(','), 'transactions.csv,usage_log.csv', 'demo files held');
+  eq(s.datasets.map((d) => d.source).sort().join(','), 'events.csv,transactions.csv,usage_log.csv', 'demo files held');
   for (const d of s.datasets) eq(await text(emptyPage, `[data-testid="dataset-${d.kind}"] [data-stat="rows"] .stat-value`), fmtInt(d.rows), `${d.kind} rows on Home`);
   noProblems(emptyPage);
 });
