@@ -93,6 +93,9 @@ TEST(ServerLive, CollectedEventsAndAnotherWritersAreSeenAndCounted) {
   const nlohmann::json later = LiveWhen(
       server, [](const nlohmann::json& j) { return HasUser(j, "dee") && !j["consumers"].empty(); });
   EXPECT_EQ(later["active_users"]["last_5_minutes"], 3);
+  // The totals' summary is cached per change of the totals: the new row is in it.
+  EXPECT_EQ(later["totals"]["users"], 3);
+  EXPECT_EQ(later["totals"]["events"], 5);
   EXPECT_EQ(later["ingest"]["accepted"], 2);  // the collector's own counts only
   EXPECT_EQ(later["consumers"][0]["lag"], 7);
   EXPECT_TRUE(later["consumers"][0]["pending"].is_null());

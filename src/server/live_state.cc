@@ -72,7 +72,10 @@ LiveView LiveState::View() const {
   const std::lock_guard lock(mutex_);
   view.generation = generation_;
   view.window = window_.Snapshot(now_ms);
-  view.totals = totals_.Summary(MonthIndexOf(DayOf(now_ms / 1000)));
+  const int32_t month = MonthIndexOf(DayOf(now_ms / 1000));
+  if (!summary_ || summary_->totals_version != totals_version_ || summary_->month != month)
+    summary_ = CachedSummary{totals_version_, month, totals_.Summary(month)};
+  view.totals = summary_->summary;
   view.last_seen_id = last_seen_id_;
   view.rows_seen = rows_seen_;
   view.refreshed_ms = refreshed_ms_;
@@ -113,6 +116,7 @@ bool LiveState::ReadNew(store::EventInbox& inbox, bool seeding) {
     window_.Add({rows->received_ms[row], rows->time_ms[row], std::move(rows->user[row]),
                  std::move(rows->event[row]), rows->count[row]});
   }
+  ++totals_version_;
   last_seen_id_ = rows->id.back();
   rows_seen_ += rows->size();
   ++generation_;

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -95,6 +96,15 @@ class LiveState {
   bool dirty_ = false;  // events arrived since the held data was last reloaded
   app::LiveWindow window_;
   app::LiveTotals totals_;
+  uint64_t totals_version_ = 0;  // moves with every row added to totals_
+  // The totals' summary walks every (user, day) they keep: made once per change of the totals
+  // (or of the month) rather than at every request.
+  struct CachedSummary {
+    uint64_t totals_version = 0;
+    int32_t month = 0;
+    app::LiveTotalsSummary summary;
+  };
+  mutable std::optional<CachedSummary> summary_;
   int64_t last_seen_id_ = 0;
   uint64_t rows_seen_ = 0;
   int64_t refreshed_ms_ = 0;
