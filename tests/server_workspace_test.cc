@@ -122,6 +122,10 @@ TEST(ServerWorkspace, ARestartedServerHoldsEveryKindTheWorkspaceHolds) {
     const nlohmann::json status = server.Get("/api/v1/status").Json();
     ASSERT_EQ(status["datasets"].size(), 3U);  // usage log, transactions, event log
     usage_rows = status["datasets"][0]["rows"].get<size_t>();
+    // The stored event log's properties, as its ingest named them (the pages offer them).
+    EXPECT_EQ(status["datasets"][2]["kind"], "events");
+    EXPECT_EQ(status["datasets"][2]["cleaning"]["properties"]["kept"],
+              nlohmann::json::array({"platform"}));
     // The demo again (same size and seed): the same files, nothing added.
     ASSERT_EQ(server.LoadSmallDemo().status, 200);
   }

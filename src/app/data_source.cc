@@ -161,6 +161,10 @@ Result<LoadedData> WorkspaceSource::Load() {
   report.source.name = path_;
   report.kind = cleaned.dataset.kind();
   report.records = report.rows_kept = cleaned.dataset.rows();
+  // The properties the stored events carry, as the ingest's report named them.
+  if (const UsageLog* log = cleaned.dataset.As<UsageLog>())
+    for (const PropertyColumn& column : log->properties.columns)
+      report.properties.push_back(column.name());
   // Cleaned at ingest (each load's report is in the workspace's history), not again here.
   for (size_t rule = 0; rule < kCleaningRuleCount; ++rule) {
     report.rules[rule].rule = kAllCleaningRules[rule];
