@@ -974,6 +974,18 @@ test('20: Funnels: breakdowns, the trend and the drop-off users to download', as
   noProblems(page, [/status of 400/]);
 });
 
+test('20: Funnels on a phone (390 x 844) needs no sideways scrolling', async () => {
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const p = await newPage(phone, demo.url);
+  await p.goto(`${demo.url}/#/funnels`);
+  await waitReady(p, 'funnels');
+  const w = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
+  assert(w.scroll <= w.view, `funnels: ${w.scroll}px wide on a ${w.view}px screen`);
+  const problems = p.takeProblems();
+  assert(problems.length === 0, `the phone page logged:\n    ${problems.join('\n    ')}`);
+  await phone.close();
+});
+
 // ---------------------------------------------------------------- an empty server: uploads
 let emptyPage;
 
@@ -1024,6 +1036,19 @@ test('upload of a usage log: Home shows its rows; Revenue asks for transactions'
   await emptyPage.goto(`${empty.url}/#/usage`);
   await waitReady(emptyPage, 'usage');
   eq((await expectChart(emptyPage, 'usage-series')).traces, 3, 'the uploaded features drawn');
+  noProblems(emptyPage);
+});
+
+test('20: without an event log, Funnels is greyed in the navigation and says what to load', async () => {
+  // The empty server holds only the usage log uploaded above.
+  eq((await getJson(empty.url, 'status')).datasets.map((d) => d.kind).join(','), 'usage', 'only a usage log held');
+  await emptyPage.goto(`${empty.url}/#/funnels`);
+  await waitReady(emptyPage, 'funnels');
+  const nav = emptyPage.locator('.nav a[data-page="funnels"]');
+  assert((await nav.getAttribute('class')).includes('disabled'), 'Funnels is greyed without an event log');
+  eq(await nav.getAttribute('title'), 'Needs an event log', 'the navigation says why');
+  const hint = await text(emptyPage, '[data-testid="needs-data"]');
+  assert(/Funnels needs an event log/.test(hint) && /Upload an event log/.test(hint) && /demo data/.test(hint), `Funnels' empty state: ${hint}`);
   noProblems(emptyPage);
 });
 

@@ -73,7 +73,8 @@ export async function render(ctx) {
   modeSwitch.dataset.param = 'mode';
   for (const b of modeSwitch.children) b.title = MODES.find(([m]) => m === b.dataset.value)[2];
   const bar = filterBar(
-    field('Steps, in order', eventSteps({ names, value: v.steps, param: 'steps', label: 'Add a step', onChange: (list) => ctx.setParams({ steps: list, pair: null }) })),
+    field('Steps, in order', eventSteps({ names, value: v.steps, param: 'steps', label: 'Add a step', onChange: (list) => ctx.setParams({ steps: list, pair: null }) }),
+      properties.length ? `An event name; only the events with one value of a property: ${v.steps[0] || names[0]}[${properties[0]}=value]` : null),
     field('Within', h('div.row', windowN, windowUnit), 'of the first step'),
     field('Mode', modeSwitch),
     field('Not done between steps', eventSteps({ names, value: v.exclude, param: 'exclude', placeholder: 'Add an event…', label: 'Add an event that breaks the funnel', ordered: false, onChange: (list) => ctx.setParams({ exclude: list }) })),
