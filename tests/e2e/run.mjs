@@ -947,6 +947,15 @@ test('20: Funnels: breakdowns, the trend and the drop-off users to download', as
     });
     eq((await chart(page, 'funnel-breakdown')).traces, 3, `${choice}: a bar per step after the first`);
   }
+  // A property typed by hand: one the data lacks is refused by the breakdown, in plain words.
+  await page.locator('select[data-filter="by"]').selectOption('property:');
+  await page.locator('input[data-filter="by-property"]').fill('no_such_property');
+  await page.locator('input[data-filter="by-property"]').dispatchEvent('change');
+  await settle(page);
+  const byError = await text(page, '[data-card="funnel-breakdown"] [data-testid="funnel-error"]');
+  assert(/no_such_property/.test(byError) && /platform/.test(byError) && !/--[a-z]|\/api\//.test(byError), `the breakdown's error: ${byError}`);
+  noProblems(page, [/status of 400/]);
+  await gotoView(`funnels?steps=${steps}`, 'funnels');
   for (const period of ['month', 'week']) {
     await page.locator(`[data-control="trend"] button[data-value="${period}"]`).click();
     await settle(page);

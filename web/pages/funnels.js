@@ -22,6 +22,7 @@ const MODES = [
   ['any_order', 'Any order', 'All the steps within the window, in any order'],
 ];
 const UNITS = [['m', 'minutes'], ['h', 'hours'], ['d', 'days'], ['w', 'weeks']];
+const OTHER_PROPERTY = 'property:';
 const BY_LABEL = { cohort_month: 'Cohort month', rfm_segment: 'RFM segment', persona: 'Persona' };
 
 /** The funnel the URL asks for, with the defaults filled in. */
@@ -59,7 +60,10 @@ export async function render(ctx) {
     ...paramValues('funnel', 'by').filter((b) => b !== 'none' && b !== 'property').map((b) => [b, BY_LABEL[b] || fmt.label(b)]),
     ...properties.map((p) => [`property:${p}`, fmt.label(p)]),
   ];
+  // A property typed by hand (the data's report may not list its properties) is a choice too.
+  if (/^property:./.test(v.by) && !byChoices.some(([b]) => b === v.by)) byChoices.push([v.by, fmt.label(v.by.slice(9))]);
   if (!byChoices.some(([b]) => b === v.by)) v.by = properties.length ? `property:${properties[0]}` : (byChoices[0] || [''])[0];
+  byChoices.push([OTHER_PROPERTY, 'Another event property…']);
   const windowText = `${v.windowN}${v.windowUnit}`;
   const base = { dataset, steps: v.steps, window: windowText === '14d' ? '' : windowText, mode: v.mode === 'default' ? '' : v.mode, exclude: v.exclude };
 
@@ -88,8 +92,14 @@ export async function render(ctx) {
   const times = chartCard({ title: 'Time to convert', note: '', chartId: 'funnel-times', actions: pairSelect });
   const timeStats = h('div.row.small', { dataset: { testid: 'funnel-time-stats' } });
   times.card.append(timeStats);
-  const bySelect = select(byChoices, v.by, (b) => ctx.setParams({ by: b }), { 'aria-label': 'Break down by', dataset: { filter: 'by', param: 'by-property' } });
-  const breakdown = chartCard({ title: 'Breakdown', note: '', chartId: 'funnel-breakdown', actions: bySelect });
+  const propertyInput = h('input', { type: 'text', placeholder: 'Property name', 'aria-label': 'Event property', hidden: true, dataset: { filter: 'by-property' }, style: { width: '140px' } });
+  propertyInput.addEventListener('change', () => { if (propertyInput.value.trim()) ctx.setParams({ by: `property:${propertyInput.value.trim()}` }); });
+  const bySelect = select(byChoices, v.by, (b) => {
+    if (b !== OTHER_PROPERTY) { ctx.setParams({ by: b }); return; }
+    propertyInput.hidden = false;
+    propertyInput.focus();
+  }, { 'aria-label': 'Break down by', dataset: { filter: 'by', param: 'by-property' } });
+  const breakdown = chartCard({ title: 'Breakdown', note: '', chartId: 'funnel-breakdown', actions: h('div.row', bySelect, propertyInput) });
   const groupsTable = h('div');
   breakdown.card.append(groupsTable);
   const trend = chartCard({
@@ -113,7 +123,9 @@ export async function render(ctx) {
     // The error sits by the field it names.
     const target = err.parameter && ctx.root.querySelector(`[data-param="${CSS.escape(err.parameter)}"]`);
     const f = target && target.closest('.field');
+    const head = target && !f && target.closest('.card') && target.closest('.card').querySelector('.card-head');
     if (f) f.append(errorEl);
+    else if (head) head.after(errorEl);
   };
   for (const el of [funnel.chart, times.chart, breakdown.chart, trend.chart]) loading(el);
   if (v.steps.length < 2) {
