@@ -910,6 +910,30 @@ test('20: Funnels: the onboarding funnel equals the API; steps, window and mode 
   const strict = await funnelApi({ steps, window: '2h', mode: 'strict_order' });
   assert(strict.steps[3].users < twoHours.steps[3].users, 'nothing between the steps converts fewer users');
   await expectFunnelTable(strict, 'strict order');
+  // An event that breaks the funnel between steps, and a step on one property value.
+  await page.locator('input[data-step-input="exclude"]').fill('settings');
+  await page.locator('input[data-step-input="exclude"]').press('Enter');
+  await settle(page);
+  const excluded = await funnelApi({ steps, window: '2h', mode: 'strict_order', exclude: 'settings' });
+  await expectFunnelTable(excluded, 'settings excluded');
+  await page.locator('[data-steps="exclude"] [data-remove="1"]').click();
+  await settle(page);
+  await page.locator('[data-steps="steps"] [data-remove="1"]').click();
+  await settle(page);
+  await page.locator('input[data-step-input="steps"]').fill('sign_up[platform=ios]');
+  await page.locator('input[data-step-input="steps"]').press('Enter');
+  await settle(page);
+  // The new step is last: move it to the front.
+  for (let i = 0; i < 3; i += 1) {
+    await page.locator('[data-steps="steps"] [data-step="sign_up[platform=ios]"] button[title="Move earlier"]').click();
+    await settle(page);
+  }
+  const iosSteps = 'sign_up[platform=ios],create_project,invite_teammate,reports';
+  eq(new URLSearchParams((await page.evaluate(() => location.hash)).split('?')[1]).get('steps'), iosSteps, 'the property step moved first');
+  const ios = await funnelApi({ steps: iosSteps, window: '2h', mode: 'strict_order' });
+  assert(ios.steps[0].users < strict.steps[0].users, 'fewer users sign up on iOS than everywhere');
+  await expectFunnelTable(ios, 'sign-ups on iOS');
+  await gotoView(`funnels?steps=${steps}&window=2h&mode=strict_order`, 'funnels');
   // Back, forward and reload keep the view: it is all in the URL.
   await page.reload();
   await waitReady(page, 'funnels');
