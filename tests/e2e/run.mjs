@@ -999,6 +999,11 @@ test('20: Funnels: breakdowns, the trend and the drop-off users to download', as
   eq(csv.length - 1, listed.users.length, 'rows in the drop-off file');
   eq(csv.slice(1).map((l) => l.split(',')[0]).sort().join(' '), listed.users.map((u) => u.user).sort().join(' '), 'the users in the file');
   assert(csv.slice(1).every((l) => l.split(',')[1] === 'create_project'), 'every user in the file stopped at create_project');
+  // A grey bar of the funnel (who stopped before step 4) downloads the users who stopped at step 3.
+  const [fromBar] = await Promise.all([page.waitForEvent('download'), page.locator('[data-chart="funnel-steps"] .barlayer .trace:nth-child(2) .point:nth-child(4) path').click({ force: true })]);
+  const barCsv = fs.readFileSync(await fromBar.path(), 'utf8').trim().split('\n');
+  eq(barCsv.length - 1, f.steps[3].dropped, 'rows in the file of the grey bar before step 4');
+  assert(barCsv.slice(1).every((l) => l.split(',')[1] === 'invite_teammate'), 'every user in it stopped at invite_teammate');
   // An unknown event is shown by the steps field, in plain words.
   await gotoView('funnels?steps=sign_up,no_such_event', 'funnels');
   const err = await text(page, '.field [data-testid="funnel-error"] .error-box');

@@ -5,7 +5,7 @@ import * as api from '../lib/api.js';
 import * as fmt from '../lib/format.js';
 import * as state from '../lib/state.js';
 import { h, clear, chartCard, card, kpi, skeleton, table, segmented, field, select, showError, markInvalid } from '../lib/ui.js';
-import { plot, withChart, emptyChart, loading } from '../lib/charts.js';
+import { plot, withChart, emptyChart, loading, onPointClick } from '../lib/charts.js';
 import { filterBar } from '../lib/filters.js';
 import { palette, seriesColor, alpha } from '../lib/palette.js';
 import { paramValues } from '../lib/meta.js';
@@ -163,8 +163,13 @@ export async function render(ctx) {
         hovertemplate: '%{x}<br>%{y:,} users stopped before it (%{customdata:.1%})<extra></extra>',
       },
     ], { barmode: 'stack', bargap: 0.25, yaxis: { title: { text: 'users' }, rangemode: 'tozero' }, xaxis: { type: 'category' }, legend: { y: -0.22 } });
-    funnel.setNote(`Users who did each step within ${fmt.duration(f.window_seconds)} of the first, ${MODES.find(([m]) => m === f.mode)[1].toLowerCase()}; grey: who stopped before the step`);
+    funnel.setNote(`Users who did each step within ${fmt.duration(f.window_seconds)} of the first, ${MODES.find(([m]) => m === f.mode)[1].toLowerCase()}; grey: who stopped before the step (click to download them)`);
     clear(stepsTable, stepsTableOf(f, ctx, base));
+    // A grey bar is the previous step's drop-off: its users to download.
+    onPointClick(funnel.chart, (pt) => {
+      const link = pt.curveNumber === 1 && pt.pointNumber > 0 && stepsTable.querySelector(`a[data-dropoff="${pt.pointNumber}"]`);
+      if (link) link.click();
+    });
     drawTimes(f);
   }).catch(onError));
 
