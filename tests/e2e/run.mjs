@@ -988,6 +988,10 @@ test('20: Funnels: breakdowns, the trend and the drop-off users to download', as
     eq(JSON.stringify(drawn[0].x), JSON.stringify(f.trend.map((r) => r.period)), `${period}: the entry periods`);
     eq(JSON.stringify(drawn[0].y), JSON.stringify(f.trend.map((r) => r.entered)), `${period}: who entered`);
     eq(JSON.stringify(drawn[1].y), JSON.stringify(f.trend.map((r) => r.conversion)), `${period}: the conversion`);
+    // The periods whose users had less than the 14 days to convert before the data's last day (2025-12-31) are open markers.
+    const symbols = await page.evaluate(() => document.querySelector('[data-chart="funnel-trend"]').data[1].marker.symbol);
+    const stillConverting = period === 'week' ? ['2025-12-15', '2025-12-22', '2025-12-29'] : ['2025-12'];
+    eq(f.trend.filter((r, i) => symbols[i] === 'circle-open').map((r) => r.period).join(','), stillConverting.join(','), `${period}: the periods still converting`);
   }
   // Step 2's drop-off users: the file saved has as many rows as the API lists.
   const f = await funnelApi({ steps });

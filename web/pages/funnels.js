@@ -226,12 +226,16 @@ export async function render(ctx) {
     if (!rows.length) { emptyChart(trend.chart, 'Nobody entered the funnel'); return; }
     const x = rows.map((r) => r.period);
     const p = palette();
+    // Users who entered less than a window before the data ends may still convert: open markers.
+    const open = rows.map((r) => periodEnd(r.period, f.trend_period) + f.window_seconds * 1000 > Date.parse(`${d.last_day}T00:00:00Z`) + 86400000);
+    const openCount = open.filter(Boolean).length;
     await plot(trend.chart, [
       { type: 'bar', name: 'entered', x, y: rows.map((r) => r.entered), yaxis: 'y2', marker: { color: alpha(p.faint, 0.3) }, hovertemplate: '%{x}<br>%{y:,} entered<extra></extra>' },
       {
-        type: 'scatter', mode: 'lines+markers', name: 'conversion', x, y: rows.map((r) => r.conversion), line: { color: p.primary, width: 2 }, marker: { size: 5 },
-        customdata: rows.map((r) => [r.completed, r.entered]),
-        hovertemplate: '%{x}<br>%{y:.1%} converted (%{customdata[0]:,} of %{customdata[1]:,})<extra></extra>',
+        type: 'scatter', mode: 'lines+markers', name: 'conversion', x, y: rows.map((r) => r.conversion), line: { color: p.primary, width: 2 },
+        marker: { size: open.map((o) => (o ? 8 : 5)), symbol: open.map((o) => (o ? 'circle-open' : 'circle')) },
+        customdata: rows.map((r, i) => [r.completed, r.entered, open[i] ? '<br>still converting: the data ends within the window' : '']),
+        hovertemplate: '%{x}<br>%{y:.1%} converted (%{customdata[0]:,} of %{customdata[1]:,})%{customdata[2]}<extra></extra>',
       },
     ], {
       xaxis: { type: 'category', tickangle: -30, nticks: 14 },
@@ -239,8 +243,17 @@ export async function render(ctx) {
       yaxis2: { title: { text: 'entered' }, overlaying: 'y', side: 'right', showgrid: false, rangemode: 'tozero' },
       legend: { y: -0.3 },
     });
-    trend.setNote(`Share of the users who did the first step in each ${f.trend_period} and completed the funnel; bars: how many entered. The latest ${f.trend_period}s have had less time to convert.`);
+    trend.setNote(`Share of the users who did the first step in each ${f.trend_period} and completed the funnel; bars: how many entered.${openCount ? ` Open markers: the last ${fmt.plural(openCount, f.trend_period)}, whose users had less than the window to convert before the data ends.` : ''}`);
   }).catch(onError));
+}
+
+/** When an entry period ("2025-03" or a week's Monday "2025-03-03") ends, in ms since 1970 (UTC). */
+function periodEnd(period, unit) {
+  if (unit === 'month') {
+    const [y, m] = period.split('-').map(Number);
+    return Date.UTC(y, m, 1);
+  }
+  return Date.parse(`${period}T00:00:00Z`) + 7 * 86400000;
 }
 
 /** The steps' table: numbers as the API gives them, and each step's drop-off users to download. */
