@@ -170,7 +170,7 @@ test('Home shows what is loaded with the cleaning report', async () => {
   // The transactions demo has duplicates, cancellations and missing ids for the report to count.
   const cleaning = await text(page, '[data-testid="dataset-transactions"] [data-table^="cleaning"]');
   assert(/missing CustomerID/i.test(cleaning), 'the cleaning report names missing CustomerIDs');
-  assert(await page.locator('.nav a').count() === 10, 'ten pages in the navigation');
+  assert(await page.locator('.nav a').count() === 11, 'eleven pages in the navigation');
   noProblems();
   await shot('home');
 });
@@ -845,6 +845,189 @@ test('10: a phone (390 x 844) needs no sideways scrolling', async () => {
   await phone.close();
 });
 
+// ---------------------------------------------------------------- issue 20: the Funnels page
+/** GET /api/v1/funnel on the demo's event log with the options given. */
+const funnelApi = (params) => getJson(demo.url, `funnel?${new URLSearchParams({ dataset: 'events', ...params })}`);
+const pct1 = (x) => `${(100 * x).toFixed(1)}%`;
+
+/** The steps' table on the page equals the API's funnel, step by step. */
+async function expectFunnelTable(f, what) {
+  const rows = await page.locator('[data-table="funnel-steps"] tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.innerText.trim())));
+  eq(rows.length, f.steps.length, `${what}: steps shown`);
+  f.steps.forEach((s, i) => {
+    eq(rows[i][1], s.event, `${what}: step ${i + 1}'s event`);
+    eq(rows[i][2], fmtInt(s.users), `${what}: users at ${s.event}`);
+    eq(rows[i][3], pct1(s.conversion_from_previous), `${what}: ${s.event} of the previous step`);
+    eq(rows[i][4], pct1(s.conversion_from_first), `${what}: ${s.event} of the first step`);
+    if (i) eq(rows[i][5], fmtInt(s.dropped), `${what}: dropped before ${s.event}`);
+  });
+  const drawn = await page.evaluate(() => document.querySelector('[data-chart="funnel-steps"]').data.map((t) => t.y));
+  eq(JSON.stringify(drawn[0]), JSON.stringify(f.steps.map((s) => s.users)), `${what}: the funnel bars`);
+  eq(JSON.stringify(drawn[1]), JSON.stringify(f.steps.map((s) => s.dropped)), `${what}: the drop-off bars`);
+  eq(await text(page, '[data-kpi="completed"] .kpi-value'), fmtInt(f.steps[f.steps.length - 1].users), `${what}: completed`);
+}
+
+test('20: Funnels: the onboarding funnel equals the API; steps, window and mode change it', async () => {
+  const onboarding = ['sign_up', 'create_project', 'invite_teammate', 'first_report'];
+  await openPage(page, demo.url, 'funnels');
+  assert(!(await page.locator('.nav a[data-page="funnels"]').getAttribute('class')).includes('disabled'), 'Funnels is open with an event log held');
+  eq((await page.locator('[data-steps="steps"] [data-step]').evaluateAll((els) => els.map((e) => e.dataset.step))).join(','), onboarding.join(','), 'the default funnel: the onboarding steps');
+  await expectFunnelTable(await funnelApi({ steps: onboarding.join(',') }), 'onboarding');
+  await expectChart(page, 'funnel-steps', { minTraces: 2, minPoints: 8 });
+  await expectChart(page, 'funnel-times', { minPoints: 5 });
+  await expectChart(page, 'funnel-breakdown', { minTraces: 3 });
+  await expectChart(page, 'funnel-trend', { minTraces: 2 });
+  const body = await page.locator('#main').innerText();
+  const bad = body.match(/pandas|docs\/|\w+\.md\b|(^|\s)--[a-z]|growthlens serve|\/api\/v1|plotly/i);
+  assert(!bad, `Funnels shows “${bad && bad[0]}”`);
+  noProblems();
+  await shot('funnels');
+
+  // A step removed and another added through the suggestions: the numbers follow the API's.
+  await page.locator('[data-steps="steps"] [data-remove="4"]').click();
+  await settle(page);
+  const names = await page.locator('datalist option').evaluateAll((os) => os.map((o) => o.value));
+  assert(names.includes('reports') && names.includes('sign_up'), `the suggestions are the event names: ${names.slice(0, 6)}`);
+  await page.locator('input[data-step-input="steps"]').fill('reports');
+  await page.locator('input[data-step-input="steps"]').press('Enter');
+  await settle(page);
+  const steps = 'sign_up,create_project,invite_teammate,reports';
+  eq(new URLSearchParams((await page.evaluate(() => location.hash)).split('?')[1]).get('steps'), steps, 'the steps in the URL');
+  await expectFunnelTable(await funnelApi({ steps }), 'with reports');
+
+  // The window and the mode.
+  await page.locator('input[data-param="window"]').fill('2');
+  await page.locator('input[data-param="window"]').dispatchEvent('change');
+  await settle(page);
+  await page.locator('select[data-filter="window-unit"]').selectOption('h');
+  await settle(page);
+  const twoHours = await funnelApi({ steps, window: '2h' });
+  const fortnight = await funnelApi({ steps });
+  assert(twoHours.steps[3].users < fortnight.steps[3].users, 'a 2-hour window converts fewer users than 14 days');
+  await expectFunnelTable(twoHours, 'a 2-hour window');
+  await page.locator('[data-control="mode"] button[data-value="strict_order"]').click();
+  await settle(page);
+  const strict = await funnelApi({ steps, window: '2h', mode: 'strict_order' });
+  assert(strict.steps[3].users < twoHours.steps[3].users, 'nothing between the steps converts fewer users');
+  await expectFunnelTable(strict, 'strict order');
+  // An event that breaks the funnel between steps, and a step on one property value.
+  await page.locator('input[data-step-input="exclude"]').fill('settings');
+  await page.locator('input[data-step-input="exclude"]').press('Enter');
+  await settle(page);
+  const excluded = await funnelApi({ steps, window: '2h', mode: 'strict_order', exclude: 'settings' });
+  await expectFunnelTable(excluded, 'settings excluded');
+  await page.locator('[data-steps="exclude"] [data-remove="1"]').click();
+  await settle(page);
+  await page.locator('[data-steps="steps"] [data-remove="1"]').click();
+  await settle(page);
+  await page.locator('input[data-step-input="steps"]').fill('sign_up[platform=ios]');
+  await page.locator('input[data-step-input="steps"]').press('Enter');
+  await settle(page);
+  // The new step is last: move it to the front.
+  for (let i = 0; i < 3; i += 1) {
+    await page.locator('[data-steps="steps"] [data-step="sign_up[platform=ios]"] button[title="Move earlier"]').click();
+    await settle(page);
+  }
+  const iosSteps = 'sign_up[platform=ios],create_project,invite_teammate,reports';
+  eq(new URLSearchParams((await page.evaluate(() => location.hash)).split('?')[1]).get('steps'), iosSteps, 'the property step moved first');
+  const ios = await funnelApi({ steps: iosSteps, window: '2h', mode: 'strict_order' });
+  assert(ios.steps[0].users < strict.steps[0].users, 'fewer users sign up on iOS than everywhere');
+  await expectFunnelTable(ios, 'sign-ups on iOS');
+  await gotoView(`funnels?steps=${steps}&window=2h&mode=strict_order`, 'funnels');
+  // Back, forward and reload keep the view: it is all in the URL.
+  await page.reload();
+  await waitReady(page, 'funnels');
+  await expectFunnelTable(strict, 'strict order after a reload');
+
+  // The time to convert of one step pair: its histogram and quantiles are the API's.
+  await page.locator('select[data-filter="pair"]').selectOption('2');
+  await settle(page);
+  const pair = strict.steps[1].time_from_previous;
+  const bars = await page.evaluate(() => document.querySelector('[data-chart="funnel-times"]').data[0].y);
+  eq(bars.reduce((a, b) => a + b, 0), pair.users, 'the histogram counts the users who made the step');
+  eq(JSON.stringify(bars), JSON.stringify(pair.histogram.slice(0, bars.length).map((b) => b.users)), 'the histogram bins');
+  assert(pair.histogram.slice(bars.length).every((b) => b.users === 0), 'only empty bins past the window are left out');
+  assert((await text(page, '[data-stat="median"]')).length > 7, 'the median time is shown');
+  noProblems();
+});
+
+test('20: Funnels: breakdowns, the trend and the drop-off users to download', async () => {
+  const steps = 'sign_up,create_project,invite_teammate,first_report';
+  await gotoView(`funnels?steps=${steps}`, 'funnels');
+  const byOptions = await page.locator('select[data-filter="by"] option').evaluateAll((os) => os.map((o) => o.value));
+  const meta = await getJson(demo.url, 'meta');
+  const byValues = meta.analyses.find((a) => a.name === 'funnel').params.find((p) => p.name === 'by').values;
+  for (const b of byValues.filter((x) => x !== 'none' && x !== 'property')) assert(byOptions.includes(b), `the breakdown offers ${b}`);
+  assert(byOptions.includes('property:platform'), `the breakdown offers the platform: ${byOptions}`);
+  for (const [choice, params] of [['property:platform', { by: 'property', 'by-property': 'platform' }], ['rfm_segment', { by: 'rfm_segment' }], ['cohort_month', { by: 'cohort_month' }]]) {
+    await page.locator('select[data-filter="by"]').selectOption(choice);
+    await settle(page);
+    const f = await funnelApi({ steps, ...params });
+    const rows = await page.locator('[data-table="funnel-groups"] tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.innerText.trim())));
+    eq(rows.length, f.groups.length, `${choice}: groups shown`);
+    f.groups.forEach((g, i) => {
+      eq(rows[i][1], fmtInt(g.steps[0].users), `${choice} ${g.group}: entered`);
+      eq(rows[i][2], fmtInt(g.steps[3].users), `${choice} ${g.group}: completed`);
+    });
+    eq((await chart(page, 'funnel-breakdown')).traces, 3, `${choice}: a bar per step after the first`);
+  }
+  // A property typed by hand: one the data lacks is refused by the breakdown, in plain words.
+  await page.locator('select[data-filter="by"]').selectOption('property:');
+  await page.locator('input[data-filter="by-property"]').fill('no_such_property');
+  await page.locator('input[data-filter="by-property"]').dispatchEvent('change');
+  await settle(page);
+  const byError = await text(page, '[data-card="funnel-breakdown"] [data-testid="funnel-error"]');
+  assert(/no_such_property/.test(byError) && /platform/.test(byError) && !/--[a-z]|\/api\//.test(byError), `the breakdown's error: ${byError}`);
+  noProblems(page, [/status of 400/]);
+  await gotoView(`funnels?steps=${steps}`, 'funnels');
+  for (const period of ['month', 'week']) {
+    await page.locator(`[data-control="trend"] button[data-value="${period}"]`).click();
+    await settle(page);
+    const f = await funnelApi({ steps, trend: period });
+    const drawn = await page.evaluate(() => document.querySelector('[data-chart="funnel-trend"]').data.map((t) => ({ x: t.x, y: t.y })));
+    eq(JSON.stringify(drawn[0].x), JSON.stringify(f.trend.map((r) => r.period)), `${period}: the entry periods`);
+    eq(JSON.stringify(drawn[0].y), JSON.stringify(f.trend.map((r) => r.entered)), `${period}: who entered`);
+    eq(JSON.stringify(drawn[1].y), JSON.stringify(f.trend.map((r) => r.conversion)), `${period}: the conversion`);
+    // The periods whose users had less than the 14 days to convert before the data's last day (2025-12-31) are open markers.
+    const symbols = await page.evaluate(() => document.querySelector('[data-chart="funnel-trend"]').data[1].marker.symbol);
+    const stillConverting = period === 'week' ? ['2025-12-15', '2025-12-22', '2025-12-29'] : ['2025-12'];
+    eq(f.trend.filter((r, i) => symbols[i] === 'circle-open').map((r) => r.period).join(','), stillConverting.join(','), `${period}: the periods still converting`);
+  }
+  // Step 2's drop-off users: the file saved has as many rows as the API lists.
+  const f = await funnelApi({ steps });
+  const listed = await funnelApi({ steps, 'dropoff-users': '2' });
+  eq(listed.users.length, f.steps[2].dropped, 'the API lists the users who stopped at step 2');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-table="funnel-steps"] a[data-dropoff="2"]').click()]);
+  const csv = fs.readFileSync(await download.path(), 'utf8').trim().split('\n');
+  eq(csv[0], 'user,last_step,entered_at,last_step_at', 'the header of the drop-off file');
+  eq(csv.length - 1, listed.users.length, 'rows in the drop-off file');
+  eq(csv.slice(1).map((l) => l.split(',')[0]).sort().join(' '), listed.users.map((u) => u.user).sort().join(' '), 'the users in the file');
+  assert(csv.slice(1).every((l) => l.split(',')[1] === 'create_project'), 'every user in the file stopped at create_project');
+  // A grey bar of the funnel (who stopped before step 4) downloads the users who stopped at step 3.
+  const [fromBar] = await Promise.all([page.waitForEvent('download'), page.locator('[data-chart="funnel-steps"] .barlayer .trace:nth-child(2) .point:nth-child(4) path').click({ force: true })]);
+  const barCsv = fs.readFileSync(await fromBar.path(), 'utf8').trim().split('\n');
+  eq(barCsv.length - 1, f.steps[3].dropped, 'rows in the file of the grey bar before step 4');
+  assert(barCsv.slice(1).every((l) => l.split(',')[1] === 'invite_teammate'), 'every user in it stopped at invite_teammate');
+  // An unknown event is shown by the steps field, in plain words.
+  await gotoView('funnels?steps=sign_up,no_such_event', 'funnels');
+  const err = await text(page, '.field [data-testid="funnel-error"] .error-box');
+  assert(/no_such_event/.test(err) && !/--[a-z]|\/api\//.test(err), `the error: ${err}`);
+  eq(await page.locator('input[data-step-input="steps"]').getAttribute('aria-invalid'), 'true', 'the steps field is marked');
+  noProblems(page, [/status of 400/]);
+});
+
+test('20: Funnels on a phone (390 x 844) needs no sideways scrolling', async () => {
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const p = await newPage(phone, demo.url);
+  await p.goto(`${demo.url}/#/funnels`);
+  await waitReady(p, 'funnels');
+  const w = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
+  assert(w.scroll <= w.view, `funnels: ${w.scroll}px wide on a ${w.view}px screen`);
+  const problems = p.takeProblems();
+  assert(problems.length === 0, `the phone page logged:\n    ${problems.join('\n    ')}`);
+  await phone.close();
+});
+
 // ---------------------------------------------------------------- an empty server: uploads
 let emptyPage;
 
@@ -895,6 +1078,19 @@ test('upload of a usage log: Home shows its rows; Revenue asks for transactions'
   await emptyPage.goto(`${empty.url}/#/usage`);
   await waitReady(emptyPage, 'usage');
   eq((await expectChart(emptyPage, 'usage-series')).traces, 3, 'the uploaded features drawn');
+  noProblems(emptyPage);
+});
+
+test('20: without an event log, Funnels is greyed in the navigation and says what to load', async () => {
+  // The empty server holds only the usage log uploaded above.
+  eq((await getJson(empty.url, 'status')).datasets.map((d) => d.kind).join(','), 'usage', 'only a usage log held');
+  await emptyPage.goto(`${empty.url}/#/funnels`);
+  await waitReady(emptyPage, 'funnels');
+  const nav = emptyPage.locator('.nav a[data-page="funnels"]');
+  assert((await nav.getAttribute('class')).includes('disabled'), 'Funnels is greyed without an event log');
+  eq(await nav.getAttribute('title'), 'Needs an event log', 'the navigation says why');
+  const hint = await text(emptyPage, '[data-testid="needs-data"]');
+  assert(/Funnels needs an event log/.test(hint) && /Upload an event log/.test(hint) && /demo data/.test(hint), `Funnels' empty state: ${hint}`);
   noProblems(emptyPage);
 });
 

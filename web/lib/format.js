@@ -141,3 +141,11 @@ export function windowText(w) {
 export function partialText(p) {
   return `${date(p.period)} (${int(p.days_in_data)} of ${int(p.days)} days)`;
 }
+
+/** A duration in seconds as people read it: "45s", "12m", "3.5h", "2.1d" (no trailing ".0"). */
+export function duration(seconds) {
+  if (missing(seconds)) return DASH;
+  const s = Math.abs(seconds);
+  const [value, unit] = s < 60 ? [seconds, 's'] : s < 3600 ? [seconds / 60, 'm'] : s < 86400 ? [seconds / 3600, 'h'] : [seconds / 86400, 'd'];
+  return `${fmt({ maximumFractionDigits: Math.abs(value) < 10 ? 1 : 0 }).format(value)}${unit}`;
+}

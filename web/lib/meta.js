@@ -55,3 +55,11 @@ export function metricKinds() {
 export function perUserMetrics(kind) {
   return enums().per_user_metrics[kind] || [];
 }
+
+/** The values an analysis' enum parameter allows (e.g. funnel's `by`), [] if it has none. */
+export function paramValues(analysis, param) {
+  if (!meta) throw new Error('the API contract (/api/v1/meta) is not loaded yet');
+  const a = meta.analyses.find((x) => x.name === analysis);
+  const p = a && a.params.find((x) => x.name === param);
+  return (p && p.values) || [];
+}

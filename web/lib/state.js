@@ -98,6 +98,13 @@ export function dsParam(kind) {
 
 export const KIND_LABEL = { usage: 'Usage log', events: 'Event log', transactions: 'Transactions' };
 
+/** "a usage log", "an event log", "transactions": what a page needs, in a sentence. */
+export function kindWithArticle(kind) {
+  if (kind === 'transactions') return 'transactions';
+  const name = KIND_LABEL[kind].toLowerCase();
+  return `${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name}`;
+}
+
 /** Words for users of a kind: users (usage logs) or customers (transactions). */
 export function whoWord(kind, plural = true) {
   if (kind === 'transactions') return plural ? 'customers' : 'customer';

@@ -25,16 +25,20 @@ export function noData(ctx) {
     h('a.button.primary', { href: '#/' }, 'Go to Home'))));
 }
 
+// What to upload for a kind of data, in the words of the Home page.
+const WHAT = {
+  usage: 'a feature-usage log (user_id, signup_date, event_date, feature_name, events_count)',
+  events: 'an event log (one row per event: user_id, event, timestamp, and any properties such as platform)',
+  transactions: 'a transactions file (Online Retail: InvoiceNo, StockCode, Description, Quantity, InvoiceDate, UnitPrice, CustomerID, Country)',
+};
+
 /** The empty state of a page that needs one kind of data; true when that data is missing. */
 export function needs(ctx, kind, why) {
   if (state.dataset(kind)) return false;
-  const what = kind === 'usage'
-    ? 'a feature-usage log (user_id, signup_date, event_date, feature_name, events_count)'
-    : 'a transactions file (Online Retail: InvoiceNo, StockCode, Description, Quantity, InvoiceDate, UnitPrice, CustomerID, Country)';
-  const other = kind === 'usage' ? state.dataset('transactions') : state.dataset('usage');
+  const other = state.datasets().find((x) => x.kind !== kind && (kind !== 'usage' || x.kind === 'transactions'));
   ctx.root.append(h('div.card', { dataset: { testid: 'needs-data' } }, empty(
-    `${why} needs ${kind === 'usage' ? 'a usage log' : 'transactions'}`,
-    `Upload ${what} on Home${other ? `; only ${state.KIND_LABEL[other.kind].toLowerCase()} data (${other.source}) is loaded now` : ''}.`,
+    `${why} needs ${state.kindWithArticle(kind)}`,
+    `Upload ${WHAT[kind]} on Home, or load the demo data${other ? `; only ${state.KIND_LABEL[other.kind].toLowerCase()} data (${other.source}) is loaded now` : ''}.`,
     h('a.button.primary', { href: '#/' }, 'Upload on Home'),
     other ? h('a.button', { href: '#/overview' }, `Overview of the ${state.KIND_LABEL[other.kind].toLowerCase()}`) : null)));
   return true;
