@@ -20,6 +20,7 @@ const ICONS = {
   experiments: 'M9 3h6M10 3v6l-5.5 9.5A1.7 1.7 0 0 0 6 21h12a1.7 1.7 0 0 0 1.5-2.5L14 9V3',
   downloads: 'M12 4v11m0 0l-4.5-4.5M12 15l4.5-4.5M5 19h14',
   live: 'M3 12h4l3-8 4 16 3-8h4',
+  paths: 'M3 6h5c4 0 4 12 8 12h5M3 6h5c4 0 4-2 8-2h5M8 6c4 0 4 7 8 7h5',
   users: 'M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-6 10v-1a6 6 0 0 1 12 0v1m2-10a3 3 0 1 0 0-6m2 16v-1a5 5 0 0 0-3-4.6',
 };
 
@@ -31,6 +32,7 @@ const PAGES = [
   { id: 'usage', title: 'Feature Usage', icon: 'usage', module: './pages/usage.js', kinds: 'usage' },
   { id: 'rfm', title: 'RFM Segments', icon: 'rfm', module: './pages/rfm.js', kinds: 'any' },
   { id: 'cohorts', title: 'Cohorts', icon: 'cohorts', module: './pages/cohorts.js', kinds: 'any' },
+  { id: 'paths', title: 'Paths', icon: 'paths', module: './pages/paths.js', kinds: 'events' },
   { id: 'revenue', title: 'Revenue', icon: 'revenue', module: './pages/revenue.js', kinds: 'transactions' },
   { id: 'users', title: 'Users', icon: 'users', module: './pages/users.js', kinds: 'any' },
   { id: 'user', title: 'User', icon: 'users', module: './pages/user.js', kinds: 'any', hidden: true },
@@ -78,7 +80,7 @@ function updateNav(activeIdAsked) {
     const missing = p.kinds && p.kinds !== 'any' && !state.dataset(p.kinds);
     const none = p.kinds === 'any' && !state.hasData();
     a.classList.toggle('disabled', Boolean(missing || none));
-    a.title = missing ? `Needs a ${state.KIND_LABEL[p.kinds].toLowerCase()}` : none ? 'Load data first' : '';
+    a.title = missing ? `Needs ${p.kinds === 'events' ? 'an' : 'a'} ${state.KIND_LABEL[p.kinds].toLowerCase()}` : none ? 'Load data first' : '';
   }
 }
 

@@ -25,15 +25,21 @@ export function noData(ctx) {
     h('a.button.primary', { href: '#/' }, 'Go to Home'))));
 }
 
+// What each kind of data is called and looks like, for the pages that need it.
+const NEEDED = {
+  usage: ['a usage log', 'a feature-usage log (user_id, signup_date, event_date, feature_name, events_count)'],
+  events: ['an event log', 'an event log (one row per event: user_id, timestamp, event)'],
+  transactions: ['transactions', 'a transactions file (Online Retail: InvoiceNo, StockCode, Description, Quantity, InvoiceDate, UnitPrice, CustomerID, Country)'],
+};
+
 /** The empty state of a page that needs one kind of data; true when that data is missing. */
 export function needs(ctx, kind, why) {
   if (state.dataset(kind)) return false;
-  const what = kind === 'usage'
-    ? 'a feature-usage log (user_id, signup_date, event_date, feature_name, events_count)'
-    : 'a transactions file (Online Retail: InvoiceNo, StockCode, Description, Quantity, InvoiceDate, UnitPrice, CustomerID, Country)';
-  const other = kind === 'usage' ? state.dataset('transactions') : state.dataset('usage');
+  const [name, what] = NEEDED[kind];
+  // The data held instead (an event log is asked for by name: the usage data may be a usage log).
+  const other = kind === 'usage' ? state.dataset('transactions') : state.dataset('usage') || state.dataset('transactions');
   ctx.root.append(h('div.card', { dataset: { testid: 'needs-data' } }, empty(
-    `${why} needs ${kind === 'usage' ? 'a usage log' : 'transactions'}`,
+    `${why} needs ${name}`,
     `Upload ${what} on Home${other ? `; only ${state.KIND_LABEL[other.kind].toLowerCase()} data (${other.source}) is loaded now` : ''}.`,
     h('a.button.primary', { href: '#/' }, 'Upload on Home'),
     other ? h('a.button', { href: '#/overview' }, `Overview of the ${state.KIND_LABEL[other.kind].toLowerCase()}`) : null)));
