@@ -229,7 +229,7 @@ async function drawCurves(chartCardObj, c, { unit, who }) {
     legend: { y: -0.25 },
   });
   const left = (c.cohorts || []).filter((r) => r.left_censored).length;
-  chartCardObj.setNote(`The size-weighted average (bold, ${fmt.int(c.average_users)} ${who}) and the latest ${latest.length} cohorts${left ? `; ${left} cohorts that started before the data are left out` : ''}${(c.partial_periods || []).length ? `; partial ${unit}s left out of the average` : ''}`);
+  chartCardObj.setNote(`The size-weighted average (bold, ${fmt.int(c.average_users)} ${who}) and the latest ${latest.length} cohorts${left ? `; ${fmt.plural(left, 'cohort')} that started before the data ${left === 1 ? 'is' : 'are'} left out` : ''}${(c.partial_periods || []).length ? `; partial ${unit}s left out of the average` : ''}`);
 }
 
 /**

@@ -176,7 +176,7 @@ async function drawSankey(el, nodes, links, color) {
   const nodeColor = (n) => (n.event === OTHER ? palette().faint : color(n.event));
   await plot(el, [{
     type: 'sankey',
-    arrangement: 'snap',
+    arrangement: 'fixed',
     valueformat: ',d',
     node: {
       label: nodes.map(label), x, y, pad: 12, thickness: 14,
