@@ -907,6 +907,11 @@ test('20: Paths: the Sankey and the top paths are the API\'s; start event, steps
   await expectPaths('start=sign_up&steps=2&min-share=0.01&collapse-repeats=true', 'repeats collapsed');
   await setField('input[data-param="min-share"]', 5);
   await expectPaths('start=sign_up&steps=2&min-share=0.05&collapse-repeats=true', 'smallest share 5%');
+  await setField('input[data-param="max-gap"]', 30);
+  eq((await hashParams()).get('gap'), '30', 'the pause ending a path is in the URL');
+  const gap = await expectPaths('start=sign_up&steps=2&min-share=0.05&collapse-repeats=true&max-gap=30', 'a pause of 30 minutes ends a path');
+  assert(gap.users_with_path > 0 && gap.paths.some((x) => x.events.length < 3), 'pauses make shorter paths');
+  await setField('input[data-param="max-gap"]', '');
   // A name that is not an event is marked, not sent.
   await page.locator('input[data-param="start"]').fill('no_such_event');
   await page.locator('input[data-param="start"]').dispatchEvent('change');

@@ -238,7 +238,8 @@ async function drawCurves(chartCardObj, c, { unit, who }) {
  * the view's (URL start-event, return-event); period, mode, values and periods shown the page's.
  */
 async function behaviourSection(ctx, { options, range, onError }) {
-  const names = await ctx.track(eventNames(ctx.signal));
+  // Without the names the fields still take them (the API checks them); the section never stops the page.
+  const names = await ctx.track(eventNames(ctx.signal).catch(() => []));
   const startEvent = ctx.params.get('start-event') || '';
   const returnEvent = ctx.params.get('return-event') || '';
   const startInput = eventInput({ names, value: startEvent, param: 'start-event', label: 'Users who did', placeholder: 'any event (first activity)', onChange: (v) => ctx.setParams({ 'start-event': v }) });

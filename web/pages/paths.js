@@ -1,6 +1,6 @@
 // Paths: what users do after an event (or before one), as a Sankey of the flows step by step and
 // a table of the most frequent paths (GET /api/v1/paths on the event log). The options are the
-// view's, in the URL: anchor (start/end), event, steps, repeats, min-share (%), exclude.
+// view's, in the URL: anchor (start/end), event, steps, repeats, min-share (%), exclude, gap (minutes).
 import * as api from '../lib/api.js';
 import * as fmt from '../lib/format.js';
 import * as state from '../lib/state.js';
@@ -26,6 +26,7 @@ function optionsOf(params) {
     collapse: params.get('repeats') === 'collapse',
     minShare: params.has('min-share') && Number.isFinite(minShare) && minShare >= 0 && minShare <= 100 ? minShare : 1,
     exclude: view.list(params, 'exclude') || [],
+    gap: Number.isInteger(Number(params.get('gap'))) && Number(params.get('gap')) > 0 ? Number(params.get('gap')) : 0,
   };
 }
 
@@ -58,6 +59,12 @@ export async function render(ctx) {
     if (shareInput.value !== '' && v >= 0 && v <= 100) ctx.setParams({ 'min-share': v === 1 ? null : v });
     else shareInput.setAttribute('aria-invalid', 'true');
   });
+  const gapInput = h('input', { type: 'number', min: 0, max: 525600, step: 1, value: o.gap || '', placeholder: 'none', dataset: { param: 'max-gap', filter: 'gap' }, style: { width: '80px' } });
+  gapInput.addEventListener('change', () => {
+    const v = gapInput.value === '' ? 0 : Number(gapInput.value);
+    if (Number.isInteger(v) && v >= 0 && v <= 525600) ctx.setParams({ gap: v || null });
+    else gapInput.setAttribute('aria-invalid', 'true');
+  });
   const collapseBox = h('input', { type: 'checkbox', checked: o.collapse, dataset: { param: 'collapse-repeats', filter: 'repeats' } });
   collapseBox.addEventListener('change', () => ctx.setParams({ repeats: collapseBox.checked ? 'collapse' : null }));
   const bar = filterBar(
@@ -67,6 +74,7 @@ export async function render(ctx) {
     field('Steps', stepsInput),
     field('Repeats', h('label.row', collapseBox, 'Count an event repeated in a row once')),
     field('Smallest share (%)', shareInput),
+    field('Pause ending a path (minutes)', gapInput),
     multiSelect({
       label: 'Events in the paths', name: 'exclude', noun: 'events', options: names, signal: ctx.signal,
       selected: o.exclude.length ? names.filter((n) => !o.exclude.includes(n)) : null, colors: (n) => color(n),
@@ -94,7 +102,7 @@ export async function render(ctx) {
 
   const params = {
     dataset: state.dsParam('events'), from: range.from, to: range.to,
-    [o.anchor]: o.event, steps: o.steps, 'collapse-repeats': o.collapse, 'min-share': o.minShare / 100, exclude: o.exclude,
+    [o.anchor]: o.event, steps: o.steps, 'collapse-repeats': o.collapse, 'min-share': o.minShare / 100, exclude: o.exclude, 'max-gap': o.gap || '',
   };
   const load = api.get('paths', params, { signal: ctx.signal });
   const onError = (err) => {
@@ -127,7 +135,7 @@ export async function render(ctx) {
     const { nodes, links } = p.sankey;
     if (!links.length) { emptyChart(sankey.chart, 'No paths', 'No user has an event after the start in these dates.'); return; }
     await drawSankey(sankey.chart, nodes, links, color);
-    sankey.setNote(`${fmt.int(p.users_with_path)} users, ${fmt.plural(p.steps, 'step')} ${o.anchor === 'end' ? 'before' : 'after'} ${o.event || 'their first event'}; events with less than ${fmt.pct(o.minShare / 100, 1)} of the users at a step are grouped as other. Click an event to see the paths after it.`);
+    sankey.setNote(`${fmt.int(p.users_with_path)} users, ${fmt.plural(p.steps, 'step')} ${o.anchor === 'end' ? 'before' : 'after'} ${o.event || 'their first event'}; ${o.gap ? `a pause of more than ${fmt.plural(o.gap, 'minute')} ends a path; ` : ''}events with less than ${fmt.pct(o.minShare / 100, 1)} of the users at a step are grouped as other. Click an event to see the paths after it.`);
     onPointClick(sankey.chart, (pt) => {
       // A node (not a link) names an event: the paths after its first occurrence.
       const node = pt.sourceLinks ? nodes[pt.pointNumber] : null;
