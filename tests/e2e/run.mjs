@@ -891,6 +891,12 @@ test('20: Paths: the Sankey and the top paths are the API\'s; start event, steps
   await gotoView('paths', 'paths');
   // From each user's first event by default.
   await expectPaths('steps=4&min-share=0.01', 'from the first event');
+  await page.locator('select[data-param="top"]').selectOption('10');
+  await settle(page);
+  const ten = await expectPaths('steps=4&min-share=0.01&top=10', 'ten paths listed');
+  eq(ten.paths.length, 10, 'ten paths');
+  await page.locator('select[data-param="top"]').selectOption('20');
+  await settle(page);
   const names = await page.locator('datalist option').evaluateAll((opts) => opts.map((o) => o.value));
   assert(names.includes('sign_up') && names.includes('first_report'), `the start event completes the event names: ${names}`);
   await setField('input[data-param="start"]', 'sign_up');

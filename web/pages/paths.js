@@ -1,11 +1,12 @@
 // Paths: what users do after an event (or before one), as a Sankey of the flows step by step and
 // a table of the most frequent paths (GET /api/v1/paths on the event log). The options are the
-// view's, in the URL: anchor (start/end), event, steps, repeats, min-share (%), exclude, gap (minutes).
+// view's, in the URL: anchor (start/end), event, steps, repeats, min-share (%), exclude, gap
+// (minutes), top (paths listed).
 import * as api from '../lib/api.js';
 import * as fmt from '../lib/format.js';
 import * as state from '../lib/state.js';
 import * as view from '../lib/view.js';
-import { h, clear, chartCard, card, kpi, skeleton, table, segmented, field, showError, markInvalid, empty } from '../lib/ui.js';
+import { h, clear, chartCard, card, kpi, skeleton, table, segmented, field, select, showError, markInvalid, empty } from '../lib/ui.js';
 import { plot, withChart, emptyChart, onPointClick } from '../lib/charts.js';
 import { multiSelect, filterBar } from '../lib/filters.js';
 import { seriesColor, palette, alpha } from '../lib/palette.js';
@@ -13,7 +14,7 @@ import { eventNames, eventInput } from '../lib/events.js';
 import { needs, rangeOf, rangeFilter } from './common.js';
 
 const OTHER = '(other)';
-const TOP = 20; // the paths the API lists by default
+const TOPS = [10, 20, 50, 100]; // paths listed; 20 is the API's default
 
 /** The options of the view, from the URL, with the API's defaults. */
 function optionsOf(params) {
@@ -26,6 +27,7 @@ function optionsOf(params) {
     collapse: params.get('repeats') === 'collapse',
     minShare: params.has('min-share') && Number.isFinite(minShare) && minShare >= 0 && minShare <= 100 ? minShare : 1,
     exclude: view.list(params, 'exclude') || [],
+    top: TOPS.includes(Number(params.get('top'))) ? Number(params.get('top')) : 20,
     gap: Number.isInteger(Number(params.get('gap'))) && Number(params.get('gap')) > 0 ? Number(params.get('gap')) : 0,
   };
 }
@@ -75,6 +77,7 @@ export async function render(ctx) {
     field('Repeats', h('label.row', collapseBox, 'Count an event repeated in a row once')),
     field('Smallest share (%)', shareInput),
     field('Pause ending a path (minutes)', gapInput),
+    field('Paths listed', select(TOPS, o.top, (v) => ctx.setParams({ top: Number(v) === 20 ? null : v }), { dataset: { param: 'top', filter: 'top' } })),
     multiSelect({
       label: 'Events in the paths', name: 'exclude', noun: 'events', options: names, signal: ctx.signal,
       selected: o.exclude.length ? names.filter((n) => !o.exclude.includes(n)) : null, colors: (n) => color(n),
@@ -102,7 +105,7 @@ export async function render(ctx) {
 
   const params = {
     dataset: state.dsParam('events'), from: range.from, to: range.to,
-    [o.anchor]: o.event, steps: o.steps, 'collapse-repeats': o.collapse, 'min-share': o.minShare / 100, exclude: o.exclude, 'max-gap': o.gap || '',
+    [o.anchor]: o.event, steps: o.steps, 'collapse-repeats': o.collapse, 'min-share': o.minShare / 100, exclude: o.exclude, 'max-gap': o.gap || '', top: o.top === 20 ? '' : o.top,
   };
   const load = api.get('paths', params, { signal: ctx.signal });
   const onError = (err) => {
@@ -121,7 +124,7 @@ export async function render(ctx) {
     if (p.other.users) rows.push({ rank: '', events: null, users: p.other.users, share: p.other.share, other: p.other.paths });
     clear(tableEl, table([
       { key: 'rank', label: '#', num: true },
-      { key: 'events', label: 'Path', render: (r) => (r.events ? pathChips(r.events, color) : h('span.muted', `${fmt.int(r.other)} other paths (each with less than ${fmt.pct(o.minShare / 100, 1)} of the users${p.paths.length >= TOP ? ` or past the first ${TOP}` : ''})`)) },
+      { key: 'events', label: 'Path', render: (r) => (r.events ? pathChips(r.events, color) : h('span.muted', `${fmt.int(r.other)} other paths (each with less than ${fmt.pct(o.minShare / 100, 1)} of the users${p.paths.length >= o.top ? ` or past the first ${o.top}` : ''})`)) },
       { key: 'users', label: 'Users', num: true, format: (v) => fmt.int(v) },
       { key: 'share', label: 'Share', num: true, format: (v) => fmt.pct(v) },
     ], rows, { testid: 'paths-top' }));
