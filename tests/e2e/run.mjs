@@ -948,6 +948,19 @@ test('20: Paths: the Sankey and the top paths are the API\'s; start event, steps
   noProblems();
 });
 
+test('20: Paths and retention by behaviour on a phone need no sideways scrolling', async () => {
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const p = await newPage(phone, demo.url);
+  for (const [hash, id] of [['paths?event=sign_up&steps=6', 'paths'], ['cohorts?start-event=sign_up&return-event=first_report', 'cohorts']]) {
+    await p.goto(`${demo.url}/#/${hash}`);
+    await waitReady(p, id);
+    const w = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
+    assert(w.scroll <= w.view, `${id}: ${w.scroll}px wide on a ${w.view}px screen`);
+  }
+  noProblems(p);
+  await phone.close();
+});
+
 /** The behaviour heatmap's cells (censored cohorts apart) and average curve equal GET /api/v1/cohorts with `query`. */
 async function expectBehaviour(query, what) {
   const api = await getJson(demo.url, `cohorts?dataset=events&${query}`);

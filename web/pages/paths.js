@@ -87,7 +87,7 @@ export async function render(ctx) {
 
   const kpisEl = h('div.kpis', { dataset: { testid: 'paths-kpis' } }, Array.from({ length: 4 }, () => h('div.kpi', skeleton(2))));
   const what = o.event ? `${o.anchor === 'end' ? 'before' : 'after'} ${o.event}` : 'from their first event';
-  const sankey = chartCard({ title: `Where users go ${what}`, note: '', chartId: 'paths-sankey', size: 'tall' });
+  const sankey = chartCard({ title: `Where users go ${what}`, note: '', chartId: 'paths-sankey', size: 'tall', scroll: true });
   const tableEl = h('div', skeleton(6));
   ctx.root.append(
     bar, errorEl,
