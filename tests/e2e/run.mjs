@@ -170,7 +170,7 @@ test('Home shows what is loaded with the cleaning report', async () => {
   // The transactions demo has duplicates, cancellations and missing ids for the report to count.
   const cleaning = await text(page, '[data-testid="dataset-transactions"] [data-table^="cleaning"]');
   assert(/missing CustomerID/i.test(cleaning), 'the cleaning report names missing CustomerIDs');
-  assert(await page.locator('.nav a').count() === 11, 'eleven pages in the navigation');
+  assert(await page.locator('.nav a').count() === 12, 'twelve pages in the navigation');
   noProblems();
   await shot('home');
 });
@@ -1028,6 +1028,175 @@ test('20: Funnels on a phone (390 x 844) needs no sideways scrolling', async () 
   await phone.close();
 });
 
+// ---------------------------------------------------------------- issue 20: paths and retention by behaviour
+const pctText = (x) => new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(x);
+
+/** What the Paths page shows: the table's rows and the Sankey's nodes and links. */
+async function pathsShown() {
+  return page.evaluate(() => {
+    const rows = [...document.querySelectorAll('[data-table="paths-top"] tbody tr')].map((tr) => [...tr.children].map((td) => td.innerText.trim()));
+    const el = document.querySelector('[data-chart="paths-sankey"]');
+    const t = el && el.data && el.data[0];
+    return {
+      rows,
+      nodes: t ? t.node.label : [],
+      links: t ? t.link.source.map((s, i) => [s, t.link.target[i], t.link.value[i]]) : [],
+      users: document.querySelector('[data-kpi="users_with_path"] .kpi-value').innerText.trim(),
+    };
+  });
+}
+
+/** The page equals GET /api/v1/paths with `query`: every listed path, its users and share, and the Sankey. */
+async function expectPaths(query, what) {
+  const api = await getJson(demo.url, `paths?dataset=events&${query}`);
+  const shown = await pathsShown();
+  assert(api.paths.length > 0, `${what}: the API lists paths`);
+  eq(shown.users, fmtInt(api.users_with_path), `${what}: users with a path`);
+  eq(shown.rows.length, api.paths.length + (api.other.users ? 1 : 0), `${what}: rows of the table`);
+  api.paths.forEach((x, i) => {
+    eq(shown.rows[i][1].replace(/\s+/g, ' '), x.events.join(' → '), `${what}: path ${i + 1}`);
+    eq(shown.rows[i][2], fmtInt(x.users), `${what}: users of path ${i + 1}`);
+    eq(shown.rows[i][3], pctText(x.share), `${what}: share of path ${i + 1}`);
+  });
+  if (api.other.users) eq(shown.rows.at(-1)[2], fmtInt(api.other.users), `${what}: users of the other paths`);
+  eq(JSON.stringify(shown.nodes), JSON.stringify(api.sankey.nodes.map((n) => (n.event === '(other)' ? 'other events' : n.event))), `${what}: Sankey nodes`);
+  eq(JSON.stringify(shown.links), JSON.stringify(api.sankey.links.map((l) => [l.source, l.target, l.users])), `${what}: Sankey links and their users`);
+  return api;
+}
+
+async function setField(selector, value) {
+  await page.locator(selector).fill(String(value));
+  await page.locator(selector).dispatchEvent('change');
+  await settle(page);
+}
+
+test('20: Paths: the Sankey and the top paths are the API\'s; start event, steps and options change them', async () => {
+  await gotoView('paths', 'paths');
+  // From each user's first event by default.
+  await expectPaths('steps=4&min-share=0.01', 'from the first event');
+  await page.locator('select[data-param="top"]').selectOption('10');
+  await settle(page);
+  const ten = await expectPaths('steps=4&min-share=0.01&top=10', 'ten paths listed');
+  eq(ten.paths.length, 10, 'ten paths');
+  await page.locator('select[data-param="top"]').selectOption('20');
+  await settle(page);
+  const names = await page.locator('datalist option').evaluateAll((opts) => opts.map((o) => o.value));
+  assert(names.includes('sign_up') && names.includes('first_report'), `the start event completes the event names: ${names}`);
+  await setField('input[data-param="start"]', 'sign_up');
+  eq((await hashParams()).get('event'), 'sign_up', 'the start event is in the URL');
+  const signUp = await expectPaths('start=sign_up&steps=4&min-share=0.01', 'after sign_up');
+  eq(signUp.paths[0].events.slice(0, 2).join(','), 'sign_up,create_project', 'the onboarding path comes first');
+  await shot('paths');
+  await setField('input[data-param="steps"]', 2);
+  eq((await hashParams()).get('steps'), '2', 'the steps are in the URL');
+  const two = await expectPaths('start=sign_up&steps=2&min-share=0.01', '2 steps after sign_up');
+  assert(two.paths.every((x) => x.events.length <= 3), 'paths of at most 3 events');
+  await page.locator('input[data-filter="repeats"]').check();
+  await settle(page);
+  await expectPaths('start=sign_up&steps=2&min-share=0.01&collapse-repeats=true', 'repeats collapsed');
+  await setField('input[data-param="min-share"]', 5);
+  await expectPaths('start=sign_up&steps=2&min-share=0.05&collapse-repeats=true', 'smallest share 5%');
+  await setField('input[data-param="max-gap"]', 30);
+  eq((await hashParams()).get('gap'), '30', 'the pause ending a path is in the URL');
+  const gap = await expectPaths('start=sign_up&steps=2&min-share=0.05&collapse-repeats=true&max-gap=30', 'a pause of 30 minutes ends a path');
+  assert(gap.users_with_path > 0 && gap.paths.some((x) => x.events.length < 3), 'pauses make shorter paths');
+  await setField('input[data-param="max-gap"]', '');
+  // A name that is not an event is marked, not sent.
+  await page.locator('input[data-param="start"]').fill('no_such_event');
+  await page.locator('input[data-param="start"]').dispatchEvent('change');
+  eq(await page.locator('input[data-param="start"]').getAttribute('aria-invalid'), 'true', 'an unknown event is marked');
+  eq((await hashParams()).get('event'), 'sign_up', 'and not sent');
+  // Events left out, and a reload keeps the view.
+  await page.locator('[data-filter="exclude"] button[aria-haspopup]').click();
+  await page.locator('[data-filter="exclude"] input[data-option="dashboard"]').uncheck();
+  await page.locator('h1, #page-title').first().click();
+  await settle(page);
+  eq((await hashParams()).get('exclude'), 'dashboard', 'the events left out are in the URL');
+  await page.reload();
+  await waitReady(page, 'paths');
+  const excluded = await expectPaths('start=sign_up&steps=2&min-share=0.05&collapse-repeats=true&exclude=dashboard', 'without dashboard');
+  assert(excluded.sankey.nodes.every((n) => n.event !== 'dashboard'), 'no dashboard in the Sankey');
+  // Before an event: the paths lead to it.
+  await gotoView('paths?anchor=end', 'paths');
+  assert((await text(page, '[data-chart="paths-sankey"]')).includes('Pick the event'), 'an end event is asked for');
+  await setField('input[data-param="end"]', 'first_report');
+  const before = await expectPaths('end=first_report&steps=4&min-share=0.01', 'before first_report');
+  eq(before.paths[0].events.at(-1), 'first_report', 'the paths end at the end event');
+  // Clicking an event of the Sankey starts the paths there.
+  await gotoView('paths?event=sign_up&steps=2', 'paths');
+  await page.locator('[data-chart="paths-sankey"] .sankey-node').filter({ hasText: 'create_project' }).first().locator('.node-rect').click();
+  await settle(page);
+  eq((await hashParams()).get('event'), 'create_project', 'the clicked event is the new start');
+  await expectPaths('start=create_project&steps=2&min-share=0.01', 'after the clicked create_project');
+  noProblems();
+});
+
+test('20: Paths and retention by behaviour on a phone need no sideways scrolling', async () => {
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const p = await newPage(phone, demo.url);
+  for (const [hash, id] of [['paths?event=sign_up&steps=6', 'paths'], ['cohorts?start-event=sign_up&return-event=first_report', 'cohorts']]) {
+    await p.goto(`${demo.url}/#/${hash}`);
+    await waitReady(p, id);
+    const w = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
+    assert(w.scroll <= w.view, `${id}: ${w.scroll}px wide on a ${w.view}px screen`);
+  }
+  noProblems(p);
+  await phone.close();
+});
+
+/** The behaviour heatmap's cells (censored cohorts apart) and average curve equal GET /api/v1/cohorts with `query`. */
+async function expectBehaviour(query, what) {
+  const api = await getJson(demo.url, `cohorts?dataset=events&${query}`);
+  const shown = await page.evaluate(() => {
+    const heat = document.querySelector('[data-chart="behaviour-heatmap"]');
+    const curves = document.querySelector('[data-chart="behaviour-curves"]');
+    return { z: heat.data[0].z, grey: heat.data[1] ? heat.data[1].z : null, average: curves.data.find((t) => t.name === 'average').y };
+  });
+  const width = Math.max(...api.cohorts.map((r) => r.values.length));
+  const cell = (r, i) => (r.values[i] === undefined ? null : r.values[i]);
+  eq(JSON.stringify(shown.z), JSON.stringify(api.cohorts.map((r) => Array.from({ length: width }, (_, i) => (r.left_censored ? null : cell(r, i))))), `${what}: the cells`);
+  const censored = api.cohorts.filter((r) => r.left_censored).length;
+  eq(shown.grey ? shown.grey.filter((row) => row.some((v) => v !== null)).length : 0, censored, `${what}: cohorts before the data in the grey layer`);
+  eq(JSON.stringify(shown.average), JSON.stringify(api.average), `${what}: the average curve`);
+  return api;
+}
+
+test('20: Cohorts: retention by behaviour is the API\'s; the events, period and mode change it', async () => {
+  await gotoView('cohorts?data=usage', 'cohorts');
+  const activity = await getJson(demo.url, 'cohorts?dataset=usage');
+  await setField('input[data-param="start-event"]', 'sign_up');
+  await setField('input[data-param="return-event"]', 'first_report');
+  const params = await hashParams();
+  eq(`${params.get('start-event')},${params.get('return-event')}`, 'sign_up,first_report', 'the events are in the URL');
+  const month = await expectBehaviour('start-event=sign_up&return-event=first_report', 'sign_up then first_report by month');
+  eq(month.start_event, 'sign_up', 'the API was asked for the start event');
+  assert(month.average[0] < 1, `period 0 is a result here, not 100% (${month.average[0]})`);
+  // Activity retention of the usage log is as before.
+  const heat = await chart(page, 'cohort-heatmap');
+  eq(heat.points[0], activity.cohorts.filter((r) => !r.left_censored).reduce((a, r) => a + r.values.filter((v) => v !== null).length, 0), 'the activity heatmap is the usage log\'s');
+  // Weekly: the week the data starts in began before it, so its cohort is apart.
+  await page.locator('[data-control="period"] button[data-value="week"]').click();
+  await settle(page);
+  const week = await expectBehaviour('start-event=sign_up&return-event=first_report&period=week&max-periods=26', 'by week');
+  assert(week.cohorts.some((r) => r.left_censored), 'a weekly cohort started before the data');
+  assert((await text(page, '[data-testid="behaviour-notes"]')).includes('started before the data'), 'a note says why it is apart');
+  await page.locator('[data-control="mode"] button[data-value="on-or-after"]').click();
+  await settle(page);
+  await expectBehaviour('start-event=sign_up&return-event=first_report&period=week&max-periods=26&mode=on-or-after', 'in n or later');
+  await setField('input[data-param="return-event"]', 'invite_teammate');
+  await expectBehaviour('start-event=sign_up&return-event=invite_teammate&period=week&max-periods=26&mode=on-or-after', 'coming back to invite_teammate');
+  noProblems();
+  if (shotsDir) {
+    await page.mouse.move(1, 1);
+    await page.locator('[data-testid="behaviour-retention"]').screenshot({ path: path.join(shotsDir, 'cohorts-behaviour.png') });
+  }
+  // The page's switches back to their defaults for the tests after.
+  await page.locator('[data-control="mode"] button[data-value="on"]').click();
+  await settle(page);
+  await page.locator('[data-control="period"] button[data-value="month"]').click();
+  await settle(page);
+});
+
 // ---------------------------------------------------------------- an empty server: uploads
 let emptyPage;
 
@@ -1075,6 +1244,11 @@ test('upload of a usage log: Home shows its rows; Revenue asks for transactions'
   assert(/transactions/i.test(hint) && /Upload/i.test(hint), `Revenue's empty state: ${hint}`);
   noProblems(emptyPage);
   if (shotsDir) await emptyPage.screenshot({ path: path.join(shotsDir, 'revenue-empty.png') });
+  // Paths need an event log and say so.
+  await emptyPage.goto(`${empty.url}/#/paths`);
+  await waitReady(emptyPage, 'paths');
+  const pathsHint = await text(emptyPage, '[data-testid="needs-data"]');
+  assert(/needs an event log/i.test(pathsHint) && /Upload/i.test(pathsHint), `Paths' empty state: ${pathsHint}`);
   await emptyPage.goto(`${empty.url}/#/usage`);
   await waitReady(emptyPage, 'usage');
   eq((await expectChart(emptyPage, 'usage-series')).traces, 3, 'the uploaded features drawn');

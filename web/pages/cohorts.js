@@ -3,10 +3,11 @@
 import * as api from '../lib/api.js';
 import * as fmt from '../lib/format.js';
 import * as state from '../lib/state.js';
-import { h, clear, chartCard, segmented, field, showError, markInvalid, dataNotes } from '../lib/ui.js';
+import { h, clear, card, chartCard, segmented, field, showError, markInvalid, dataNotes } from '../lib/ui.js';
 import { plot, withChart, emptyChart, heatmapTrace, onPointClick } from '../lib/charts.js';
 import { filterBar } from '../lib/filters.js';
 import { sequentialScale, palette, alpha, seriesColor } from '../lib/palette.js';
+import { eventNames, eventInput } from '../lib/events.js';
 import { noData, rangeOf, rangeFilter } from './common.js';
 
 const DEFAULT_MAX = { month: '', week: 26, day: 30 };
@@ -60,11 +61,14 @@ export async function render(ctx) {
     h('div', { style: { marginTop: '16px' } }, life.card),
   );
 
-  const onError = (err) => {
+  const onError = (err, where = errorEl) => {
     if (api.isAbort(err)) return;
     markInvalid(bar, err.parameter);
-    showError(errorEl, err);
+    showError(where, err);
   };
+  // With an event log held: retention by behaviour, below the activity retention.
+  const behaviour = state.dataset('events') ? await behaviourSection(ctx, { options, range, onError }) : null;
+  if (behaviour) curves.card.parentElement.after(behaviour.section);
 
   const refreshCohorts = () => {
     clear(errorEl);
@@ -74,51 +78,9 @@ export async function render(ctx) {
     const load = api.get('cohorts', params, { signal: ctx.signal });
     const unit = options.period;
     ctx.track(withChart(heat.chart, () => load, async (c) => {
-      const cohorts = c.cohorts || [];
       clear(heatNotes, dataNotes(c.notes, 'cohort-notes'));
-      if (!cohorts.length) { emptyChart(heat.chart, 'No cohorts', 'No activity to group into cohorts.'); return; }
-      const width = Math.max(...cohorts.map((r) => r.values.length));
-      const x = Array.from({ length: width }, (_, i) => String(i));
-      // Cohorts that started before the data show only their survivors: greyed, apart from the average.
-      const y = cohorts.map((r) => `${r.cohort} (${fmt.int(r.size)})${r.left_censored ? ' · before data' : ''}`);
-      const cell = (r, i) => (r.values[i] === undefined ? null : r.values[i]);
-      const z = cohorts.map((r) => x.map((_, i) => (r.left_censored ? null : cell(r, i))));
-      const zGrey = cohorts.map((r) => x.map((_, i) => (r.left_censored ? cell(r, i) : null)));
-      const partial = cohorts.map((r) => x.map((_, i) => ((r.partial_periods || []).includes(i) ? ' (partial)' : '')));
-      const cells = z.length * width;
-      const isShare = c.values === 'percent';
-      const label = (v, flag) => (v === null ? '' : `${isShare ? fmt.pct(v, 0) : c.values === 'revenue' ? fmt.moneyCompact(v) : fmt.compact(v)}${flag ? '*' : ''}`);
-      const texts = (grid) => (cells <= 700 ? grid.map((row, ri) => row.map((v, i) => label(v, partial[ri][i]))) : undefined);
-      let zmax;
-      if (isShare) {
-        // Period 0 is 100% by construction; scale the colours on the later periods of the cohorts averaged.
-        const later = z.flatMap((row) => row.slice(1)).filter((v) => v !== null);
-        zmax = Math.max(0.05, ...later);
-      }
-      const value = isShare ? '%{z:.1%}' : c.values === 'revenue' ? fmt.currencyHover('z') : '%{z:,.0f}';
-      const traces = [heatmapTrace({
-        x, y, z, zmin: 0, zmax,
-        text: texts(z),
-        colorscale: sequentialScale(),
-        hovertemplate: `cohort %{y}<br>${unit} %{x}: ${value}%{customdata}<extra></extra>`,
-        colorbarTitle: isShare ? 'retained' : c.values === 'revenue' ? 'revenue' : who,
-      })].map((t) => ({ ...t, customdata: partial, ...(isShare ? { colorbar: { ...t.colorbar, tickformat: '.0%' } } : {}) }));
-      if (cohorts.some((r) => r.left_censored)) {
-        const p = palette();
-        traces.push({
-          ...heatmapTrace({
-            x, y, z: zGrey, zmin: 0, zmax, text: texts(zGrey), showscale: false,
-            colorscale: [[0, alpha(p.faint, 0.15)], [1, alpha(p.faint, 0.6)]],
-            hovertemplate: `cohort %{y}: started before the data, only its ${who} still active then are seen; not in the average<br>${unit} %{x}: ${value}<extra></extra>`,
-          }),
-          name: 'before data',
-        });
-      }
-      await plot(heat.chart, traces, {
-        xaxis: { title: { text: `${unit}s since the cohort's first ${unit}` }, side: 'top', showgrid: false, type: 'category' },
-        yaxis: { autorange: 'reversed', showgrid: false, type: 'category', tickfont: { size: cohorts.length > 40 ? 8 : 11 } },
-        margin: { t: 40, l: cohorts.some((r) => r.left_censored) ? 190 : 120 },
-      }, { responsive: true });
+      const cohorts = await drawHeatmap(heat.chart, c, { unit, who });
+      if (!cohorts) return;
       // A cell lists the cohort's users active in that period.
       onPointClick(heat.chart, (pt) => {
         const [row, col] = Array.isArray(pt.pointIndex) ? pt.pointIndex : [pt.pointNumber[0], pt.pointNumber[1]];
@@ -127,38 +89,11 @@ export async function render(ctx) {
         ctx.navigate(ctx.link('users', { cohort: cohort.cohort, age: col, 'cohort-period': unit === 'month' ? null : unit }));
       });
       const signup = kind === 'usage' && d.cleaning && d.cleaning.columns && d.cleaning.columns.signup;
-      heat.setNote(`${c.mode === 'on' ? 'Active in' : 'Active in or after'} each ${unit} since the ${signup ? 'signup' : 'first activity'}; ${isShare ? 'share of the cohort' : c.values === 'revenue' ? 'revenue' : `${who}`}. Empty cells lie outside the data; * marks a ${unit} the data covers in part.`);
+      heat.setNote(`${c.mode === 'on' ? 'Active in' : 'Active in or after'} each ${unit} since the ${signup ? 'signup' : 'first activity'}; ${valuesText(c, who)}. Empty cells lie outside the data; * marks a ${unit} the data covers in part.`);
     }).catch(onError));
 
-    ctx.track(withChart(curves.chart, () => load, async (c) => {
-      // The cohorts the average is over: started inside the data.
-      const cohorts = (c.cohorts || []).filter((r) => !r.left_censored && r.values.some((v) => v !== null));
-      const p = palette();
-      // Curves always compare shares (or revenue per cohort customer), whatever the heatmap shows.
-      const asShare = (r) => r.values.map((v) => (v === null ? null : c.values === 'percent' ? v : v / r.size));
-      const latest = cohorts.slice(-8);
-      const traces = latest.map((r, i) => ({
-        type: 'scatter', mode: 'lines', name: r.cohort, x: asShare(r).map((_, n) => n), y: asShare(r),
-        line: { color: alpha(seriesColor(i + 1), 0.55), width: 1.5 }, connectgaps: false,
-        hovertemplate: `${r.cohort}<br>${unit} %{x}: %{y${c.values === 'revenue' ? ':,.2f' : ':.1%'}}<extra></extra>`,
-      }));
-      const avg = c.average || [];
-      if (c.values !== 'revenue' || avg.length) {
-        traces.push({
-          type: 'scatter', mode: 'lines+markers', name: 'average', x: avg.map((_, n) => n), y: avg,
-          line: { color: p.text, width: 3 }, marker: { size: 5 },
-          hovertemplate: `average<br>${unit} %{x}: %{y${c.values === 'revenue' ? ':,.2f' : ':.1%'}}<extra></extra>`,
-        });
-      }
-      if (!traces.length) { emptyChart(curves.chart, 'No curves'); return; }
-      await plot(curves.chart, traces, {
-        xaxis: { title: { text: `${unit}s since the start` }, dtick: avg.length > 12 ? undefined : 1, rangemode: 'tozero' },
-        yaxis: { tickformat: c.values === 'revenue' ? ',.0f' : '.0%', rangemode: 'tozero', title: { text: c.values === 'revenue' ? 'revenue per cohort customer' : 'retained' } },
-        legend: { y: -0.25 },
-      });
-      const left = (c.cohorts || []).filter((r) => r.left_censored).length;
-      curves.setNote(`The size-weighted average (bold, ${fmt.int(c.average_users)} ${who}) and the latest ${latest.length} cohorts${left ? `; ${left} cohorts that started before the data are left out` : ''}${(c.partial_periods || []).length ? `; partial ${unit}s left out of the average` : ''}`);
-    }).catch(() => {}));
+    ctx.track(withChart(curves.chart, () => load, (c) => drawCurves(curves, c, { unit, who })).catch(() => {}));
+    if (behaviour) behaviour.refresh();
   };
 
   const refreshLifecycle = () => {
@@ -204,4 +139,143 @@ export async function render(ctx) {
 
   refreshCohorts();
   refreshLifecycle();
+}
+
+/** What the cells hold, in words. */
+function valuesText(c, who) {
+  return c.values === 'percent' ? 'share of the cohort' : c.values === 'revenue' ? 'revenue' : who;
+}
+
+/**
+ * The retention heatmap of a /cohorts answer: cohorts that started before the data in a grey
+ * layer of their own. Returns the cohorts drawn (null when there are none).
+ */
+async function drawHeatmap(el, c, { unit, who }) {
+  const cohorts = c.cohorts || [];
+  if (!cohorts.length) { emptyChart(el, 'No cohorts', 'No activity to group into cohorts.'); return null; }
+  const width = Math.max(...cohorts.map((r) => r.values.length));
+  const x = Array.from({ length: width }, (_, i) => String(i));
+  // Cohorts that started before the data show only their survivors: greyed, apart from the average.
+  const y = cohorts.map((r) => `${r.cohort} (${fmt.int(r.size)})${r.left_censored ? ' · before data' : ''}`);
+  const cell = (r, i) => (r.values[i] === undefined ? null : r.values[i]);
+  const z = cohorts.map((r) => x.map((_, i) => (r.left_censored ? null : cell(r, i))));
+  const zGrey = cohorts.map((r) => x.map((_, i) => (r.left_censored ? cell(r, i) : null)));
+  const partial = cohorts.map((r) => x.map((_, i) => ((r.partial_periods || []).includes(i) ? ' (partial)' : '')));
+  const cells = z.length * width;
+  const isShare = c.values === 'percent';
+  const label = (v, flag) => (v === null ? '' : `${isShare ? fmt.pct(v, 0) : c.values === 'revenue' ? fmt.moneyCompact(v) : fmt.compact(v)}${flag ? '*' : ''}`);
+  const texts = (grid) => (cells <= 700 ? grid.map((row, ri) => row.map((v, i) => label(v, partial[ri][i]))) : undefined);
+  let zmax;
+  if (isShare) {
+    // Activity retention is 100% in period 0 by construction: scale the colours on the later
+    // periods. Retention by behaviour is not (a return event in period 0 is a result).
+    const behaviour = Boolean(c.start_event || c.return_event);
+    const scaled = z.flatMap((row) => (behaviour ? row : row.slice(1))).filter((v) => v !== null);
+    zmax = Math.max(0.05, ...scaled);
+  }
+  const value = isShare ? '%{z:.1%}' : c.values === 'revenue' ? fmt.currencyHover('z') : '%{z:,.0f}';
+  const traces = [heatmapTrace({
+    x, y, z, zmin: 0, zmax,
+    text: texts(z),
+    colorscale: sequentialScale(),
+    hovertemplate: `cohort %{y}<br>${unit} %{x}: ${value}%{customdata}<extra></extra>`,
+    colorbarTitle: isShare ? 'retained' : c.values === 'revenue' ? 'revenue' : who,
+  })].map((t) => ({ ...t, customdata: partial, ...(isShare ? { colorbar: { ...t.colorbar, tickformat: '.0%' } } : {}) }));
+  if (cohorts.some((r) => r.left_censored)) {
+    const p = palette();
+    traces.push({
+      ...heatmapTrace({
+        x, y, z: zGrey, zmin: 0, zmax, text: texts(zGrey), showscale: false,
+        colorscale: [[0, alpha(p.faint, 0.15)], [1, alpha(p.faint, 0.6)]],
+        hovertemplate: `cohort %{y}: started before the data, only its ${who} still active then are seen; not in the average<br>${unit} %{x}: ${value}<extra></extra>`,
+      }),
+      name: 'before data',
+    });
+  }
+  await plot(el, traces, {
+    xaxis: { title: { text: `${unit}s since the cohort's first ${unit}` }, side: 'top', showgrid: false, type: 'category' },
+    yaxis: { autorange: 'reversed', showgrid: false, type: 'category', tickfont: { size: cohorts.length > 40 ? 8 : 11 } },
+    margin: { t: 40, l: cohorts.some((r) => r.left_censored) ? 190 : 120 },
+  }, { responsive: true });
+  return cohorts;
+}
+
+/** The retention curves of a /cohorts answer: the size-weighted average and the latest cohorts. */
+async function drawCurves(chartCardObj, c, { unit, who }) {
+  const el = chartCardObj.chart;
+  // The cohorts the average is over: started inside the data.
+  const cohorts = (c.cohorts || []).filter((r) => !r.left_censored && r.values.some((v) => v !== null));
+  const p = palette();
+  // Curves always compare shares (or revenue per cohort customer), whatever the heatmap shows.
+  const asShare = (r) => r.values.map((v) => (v === null ? null : c.values === 'percent' ? v : v / r.size));
+  const latest = cohorts.slice(-8);
+  const traces = latest.map((r, i) => ({
+    type: 'scatter', mode: 'lines', name: r.cohort, x: asShare(r).map((_, n) => n), y: asShare(r),
+    line: { color: alpha(seriesColor(i + 1), 0.55), width: 1.5 }, connectgaps: false,
+    hovertemplate: `${r.cohort}<br>${unit} %{x}: %{y${c.values === 'revenue' ? ':,.2f' : ':.1%'}}<extra></extra>`,
+  }));
+  const avg = c.average || [];
+  if (c.values !== 'revenue' || avg.length) {
+    traces.push({
+      type: 'scatter', mode: 'lines+markers', name: 'average', x: avg.map((_, n) => n), y: avg,
+      line: { color: p.text, width: 3 }, marker: { size: 5 },
+      hovertemplate: `average<br>${unit} %{x}: %{y${c.values === 'revenue' ? ':,.2f' : ':.1%'}}<extra></extra>`,
+    });
+  }
+  if (!traces.length) { emptyChart(el, 'No curves'); return; }
+  await plot(el, traces, {
+    xaxis: { title: { text: `${unit}s since the start` }, dtick: avg.length > 12 ? undefined : 1, rangemode: 'tozero' },
+    yaxis: { tickformat: c.values === 'revenue' ? ',.0f' : '.0%', rangemode: 'tozero', title: { text: c.values === 'revenue' ? 'revenue per cohort customer' : 'retained' } },
+    legend: { y: -0.25 },
+  });
+  const left = (c.cohorts || []).filter((r) => r.left_censored).length;
+  chartCardObj.setNote(`The size-weighted average (bold, ${fmt.int(c.average_users)} ${who}) and the latest ${latest.length} cohorts${left ? `; ${fmt.plural(left, 'cohort')} that started before the data ${left === 1 ? 'is' : 'are'} left out` : ''}${(c.partial_periods || []).length ? `; partial ${unit}s left out of the average` : ''}`);
+}
+
+/**
+ * Retention by behaviour (event logs): cohorts of the users who did a start event, by the period
+ * of their first one, retained in a period when they did the return event in it. The events are
+ * the view's (URL start-event, return-event); period, mode, values and periods shown the page's.
+ */
+async function behaviourSection(ctx, { options, range, onError }) {
+  // Without the names the fields still take them (the API checks them); the section never stops the page.
+  const names = await ctx.track(eventNames(ctx.signal).catch(() => []));
+  const startEvent = ctx.params.get('start-event') || '';
+  const returnEvent = ctx.params.get('return-event') || '';
+  const startInput = eventInput({ names, value: startEvent, param: 'start-event', label: 'Users who did', placeholder: 'any event (first activity)', onChange: (v) => ctx.setParams({ 'start-event': v }) });
+  const returnInput = eventInput({ names, value: returnEvent, param: 'return-event', label: 'came back and did', placeholder: 'any event', onChange: (v) => ctx.setParams({ 'return-event': v }) });
+  const controls = h('div.row', { role: 'group', 'aria-label': 'Retention by behaviour', dataset: { testid: 'behaviour-controls' }, style: { gap: '16px', flexWrap: 'wrap' } },
+    field('Users who did', startInput), field('came back and did', returnInput));
+  const errorEl = h('div');
+  const heat = chartCard({ title: 'Return by cohort of the first event', note: '', chartId: 'behaviour-heatmap', size: 'tall', scroll: true });
+  const curves = chartCard({ title: 'Return curves', note: '', chartId: 'behaviour-curves' });
+  const notes = h('div');
+  heat.card.append(notes);
+  const section = h('div', { dataset: { testid: 'behaviour-retention' }, style: { marginTop: '24px' } },
+    card({ title: 'Retention by behaviour', note: 'From the event log: the users who did one event, by the period they first did it, and whether they came back and did another. The period, active and values switches above apply.' }, controls, errorEl),
+    h('div', { style: { marginTop: '16px' } }, heat.card),
+    h('div', { style: { marginTop: '16px' } }, curves.card));
+
+  const refresh = () => {
+    clear(errorEl);
+    markInvalid(controls, null);
+    const unit = options.period;
+    // Revenue is not a behaviour: the section shows shares then.
+    const values = options.values === 'count' ? 'count' : '';
+    const load = api.get('cohorts', {
+      dataset: state.dsParam('events'), from: range.from, to: range.to, period: unit === 'month' ? '' : unit,
+      mode: options.mode === 'on' ? '' : options.mode, values, 'max-periods': options.maxPeriods,
+      'start-event': startEvent, 'return-event': returnEvent,
+    }, { signal: ctx.signal });
+    const fail = (err) => { if (!api.isAbort(err)) { markInvalid(controls, err.parameter); onError(err, errorEl); } };
+    ctx.track(withChart(heat.chart, () => load, async (c) => {
+      clear(notes, dataNotes(c.notes, 'behaviour-notes'));
+      await drawHeatmap(heat.chart, c, { unit, who: 'users' });
+      const did = c.start_event ? `did ${c.start_event}` : 'were first active';
+      const back = c.return_event ? `did ${c.return_event}` : 'were active';
+      heat.setNote(`Users who ${did}, by the ${unit} they first did; those who ${back} ${c.mode === 'on' ? 'in' : 'in or after'} each ${unit} since; ${valuesText(c, 'users')}. Empty cells lie outside the data; * marks a ${unit} the data covers in part.`);
+    }).catch(fail));
+    ctx.track(withChart(curves.chart, () => load, (c) => drawCurves(curves, c, { unit, who: 'users' })).catch(() => {}));
+  };
+  return { section, refresh };
 }

@@ -10,6 +10,7 @@ import { filterBar } from '../lib/filters.js';
 import { palette, seriesColor, alpha } from '../lib/palette.js';
 import { paramValues } from '../lib/meta.js';
 import { eventSteps } from '../lib/event_steps.js';
+import { eventNames } from '../lib/events.js';
 import * as view from '../lib/view.js';
 import { needs } from './common.js';
 
@@ -52,8 +53,7 @@ export async function render(ctx) {
   ctx.setSubtitle(`${state.KIND_LABEL[d.kind]} · ${d.source} · ${fmt.int(d.users)} users · ${fmt.dateRange(d.first_day, d.last_day)}`);
 
   // The event names, most frequent first, for the suggestions and the default funnel.
-  const usage = await ctx.track(api.get('usage', { dataset }, { signal: ctx.signal }));
-  const names = usage.features.map((f) => f.feature);
+  const names = await ctx.track(eventNames(ctx.signal));
   const v = readView(ctx.params, names);
   const properties = (d.cleaning && d.cleaning.properties && d.cleaning.properties.kept) || [];
   const byChoices = [
