@@ -22,9 +22,10 @@
 
 namespace growthlens {
 
+inline constexpr int64_t kMsPerDay = 86'400'000;
+
 /// An event's time as one number: milliseconds since 1970 (day-level rows: the day's midnight).
 inline int64_t EventTimeMs(const UsageLog& log, size_t row) {
-  constexpr int64_t kMsPerDay = 86'400'000;
   const int64_t ms = log.usage.ms_of_day.empty() ? 0 : log.usage.ms_of_day[row];
   return int64_t{log.usage.day[row]} * kMsPerDay + ms;
 }
