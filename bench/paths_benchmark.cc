@@ -2,14 +2,17 @@
 // second and the memory of the per-user time order. The log is `growthlens generate --kind
 // events --users N` (about 65 events a user), written once to the scratch directory and loaded
 // once; each iteration computes from the loaded data, as the server does for a request.
-// GROWTHLENS_PATHS_USERS sets N (default 80,000: about 5.2M events; 690,000 gives about 45M,
-// the size). bench/compare/paths_vs_pandas.sh runs pandas beside it on one file.
+// GROWTHLENS_PATHS_USERS sets N (default 80,000: about 5.2M events; 700,000 gives about 45M,
+// the size); GROWTHLENS_PATHS_EVENTS names an events CSV to use instead
+// (bench/compare/funnel_clickhouse.sh passes its file). bench/compare/paths_vs_pandas.sh runs
+// pandas beside it on one file. The CPU column is the process's (user + sys, both cores).
 //
 //   build/bench/paths_benchmark --benchmark_counters_tabular=true
-//   GROWTHLENS_PATHS_USERS=690000 build/bench/paths_benchmark --benchmark_min_time=1
+//   GROWTHLENS_PATHS_USERS=700000 build/bench/paths_benchmark --benchmark_min_time=1
 
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -34,15 +37,23 @@ int64_t Users() {
 /// The generated log, loaded once per process.
 const UsageLog& Events() {
   static const std::unique_ptr<CleanedData> data = [] {
-    const std::string path = bench::ScratchDir() + "/events_" + std::to_string(Users()) + ".csv";
-    if (!std::filesystem::exists(path)) {
+    const char* given = std::getenv("GROWTHLENS_PATHS_EVENTS");
+    const std::string path =
+        given != nullptr ? std::string(given)
+                         : bench::ScratchDir() + "/events_" + std::to_string(Users()) + ".csv";
+    if (given == nullptr && !std::filesystem::exists(path)) {
       synth::UsageGeneratorOptions options;
       options.users = Users();
       auto sink = synth::OpenOutputSink(path);
       if (!sink.ok() || !synth::GenerateEventLog(options, **sink).ok()) std::abort();
     }
-    Result<CleanedData> cleaned = IngestFile(path, IngestOptions());
-    if (!cleaned.ok()) std::abort();
+    IngestOptions ingest;
+    ingest.read.columns.kind = DataKind::kEvents;
+    Result<CleanedData> cleaned = IngestFile(path, ingest);
+    if (!cleaned.ok()) {
+      std::fprintf(stderr, "paths_benchmark: %s\n", cleaned.status().message().c_str());
+      std::exit(1);
+    }
     return std::make_unique<CleanedData>(std::move(cleaned).value());
   }();
   return *data->dataset.As<UsageLog>();
@@ -95,21 +106,26 @@ void BM_BehaviourRetention(benchmark::State& state, CohortPeriod period) {
   Report(state, log, 0);
 }
 
-BENCHMARK(BM_UserEventOrder)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_UserEventOrder)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 BENCHMARK_CAPTURE(BM_Paths, start_sign_up, PathAnchor::kStart, false)
     ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
     ->UseRealTime();
 BENCHMARK_CAPTURE(BM_Paths, start_sign_up_collapsed, PathAnchor::kStart, true)
     ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
     ->UseRealTime();
 BENCHMARK_CAPTURE(BM_Paths, end_export, PathAnchor::kEnd, false)
     ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
     ->UseRealTime();
 BENCHMARK_CAPTURE(BM_BehaviourRetention, week, CohortPeriod::kWeek)
     ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
     ->UseRealTime();
 BENCHMARK_CAPTURE(BM_BehaviourRetention, month, CohortPeriod::kMonth)
     ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
     ->UseRealTime();
 
 }  // namespace

@@ -12,9 +12,11 @@
 #include <vector>
 
 #include "app/funnel_views.h"
+#include "app/persona_cache.h"
 #include "app/table_view.h"
 #include "metrics/periods.h"
 #include "metrics/rfm.h"
+#include "ml/segmentation.h"
 
 namespace growthlens::app {
 
@@ -142,6 +144,21 @@ Status AddBreakdown(const FunnelParams& params, const CleanedData& data, const U
     GroupUsers(result, segment, true, kRfmSegmentCount + 1, [](uint8_t code) {
       return code >= kRfmSegmentCount ? std::string("(not scored)")
                                       : std::string(RfmSegmentName(static_cast<RfmSegment>(code)));
+    });
+  } else if (params.by == "persona") {
+    // The default persona model of all the data, as `users` labels them (the server keeps it
+    // per held file); users the model leaves out form "(no persona)".
+    const std::shared_ptr<PersonaCache> cache =
+        context.personas ? context.personas : std::make_shared<PersonaCache>();
+    Result<std::shared_ptr<const UserPersonas>> personas = cache->Get(data.dataset, context.stop);
+    if (!personas.ok()) return personas.status();
+    const UserPersonas& labels = **personas;
+    std::vector<int32_t> persona(users.users(), -1);
+    std::copy_n(labels.of_user.begin(), std::min(labels.of_user.size(), persona.size()),
+                persona.begin());
+    GroupUsers(result, persona, true, std::numeric_limits<size_t>::max(), [&labels](int32_t id) {
+      return id < 0 || !labels.model ? std::string("(no persona)")
+                                     : labels.model->personas[static_cast<size_t>(id)].name;
     });
   } else if (params.by == "property") {
     const PropertyColumn* column = log.properties.Find(params.property);
@@ -323,10 +340,12 @@ AnalysisEntry FunnelAnalysis() {
                   "events that break a chain when done after one step and before the next "
                   "(comma-separated, EVENT or EVENT[PROPERTY=VALUE])");
   exclude.max_length = kMaxStepsText;
-  ParamSpec by = EnumParam("by", "none", {"none", "cohort_month", "rfm_segment", "property"},
-                           "split the funnel by the users' cohort month, RFM segment, or the "
-                           "value of an event property at their first step");
-  by.value_text = "none|cohort_month|rfm_segment|property";
+  ParamSpec by =
+      EnumParam("by", "none", {"none", "cohort_month", "rfm_segment", "persona", "property"},
+                "split the funnel by the users' cohort month, RFM segment, persona (the default "
+                "persona model, as the users list shows it), or the value of an event property "
+                "at their first step");
+  by.value_text = "none|cohort_month|rfm_segment|persona|property";
   ParamSpec property =
       StringParam("by-property", "with by=property: the event property to split by");
   ParamSpec top = IntParam("top", 10, 1, 100,

@@ -22,13 +22,18 @@ CohortMatrix ComputeBehaviourRetention(const UsageLog& log,
   const auto is_return = [&](size_t row) {
     return !options.return_event || log.usage.feature[row] == *options.return_event;
   };
-  // Each user's cohort: the bucket of their first start event.
+  // Each user's cohort: the bucket of their first start event (the first in time order), found
+  // per user over the cores.
+  const UserEventOrder order(log, options.threads);
   std::vector<Day> first_start(users, INT32_MAX);
-  for (size_t row = 0; row < log.rows(); ++row)
-    if (is_start(row)) {
-      Day& first = first_start[log.usage.user[row]];
-      first = std::min(first, log.usage.day[row]);
-    }
+  ForEachUserChunk(order.by_user(), options.threads, 0, [&](int&, size_t first, size_t end) {
+    for (size_t group = first; group < end; ++group)
+      for (const uint32_t row : order.Rows(group))
+        if (is_start(row)) {
+          first_start[order.user(group)] = log.usage.day[row];
+          break;
+        }
+  });
   std::vector<int32_t> cohort_of(users, INT32_MAX);
   bool any = false;
   for (size_t user = 0; user < users; ++user)
@@ -41,7 +46,6 @@ CohortMatrix ComputeBehaviourRetention(const UsageLog& log,
       LayOutCohorts(options.period, std::move(cohort_of), false, bucket_of, *first_day, *last_day);
   // Return periods per user in time order: each (user, period) counted once by comparing with
   // the previous one. Per chunk its own counts, added up after (integers: any order).
-  const UserEventOrder order(log, options.threads);
   std::vector<int32_t> last_period(users, -1);
   using Counts = std::vector<std::vector<uint64_t>>;
   const Counts zero = layout.matrix.active;

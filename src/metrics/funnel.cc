@@ -37,14 +37,20 @@ class RowMatcher {
     for (const FunnelCondition& exclusion : spec.exclusions) Add(exclusion, kExclusion);
     with_other_ = spec.mode == FunnelMode::kStrictOrder;
     // The common case, one plain condition per event at most: one byte per event code.
-    simple_ =
-        !with_other_ && std::all_of(per_event_.begin(), per_event_.end(), [](const auto& list) {
-          return list.size() <= 1 && (list.empty() || list.front().property < 0);
-        });
+    simple_ = std::all_of(per_event_.begin(), per_event_.end(), [](const auto& list) {
+      return list.size() <= 1 && (list.empty() || list.front().property < 0);
+    });
     kind_of_.assign(per_event_.size(), kOther);
     for (size_t event = 0; event < per_event_.size(); ++event)
       if (!per_event_[event].empty()) kind_of_[event] = per_event_[event].front().kind;
   }
+
+  /// Whether each row meets one condition at most, found by its event code alone (kinds()).
+  bool simple() const { return simple_; }
+  /// Whether rows meeting no condition count too (as kOther).
+  bool with_other() const { return with_other_; }
+  /// simple(): the kind of each event code, kOther for none.
+  std::span<const uint8_t> kinds() const { return kind_of_; }
 
   /// Calls emit(kind) for every condition `row` meets (kOther once when it meets none and the
   /// mode needs other events).
@@ -52,7 +58,7 @@ class RowMatcher {
   void Match(size_t row, Emit&& emit) const {
     if (simple_) {
       const uint8_t kind = kind_of_[log_.usage.feature[row]];
-      if (kind != kOther) emit(kind);
+      if (kind != kOther || with_other_) emit(kind);
       return;
     }
     const std::vector<Candidate>& candidates = per_event_[log_.usage.feature[row]];
@@ -89,60 +95,37 @@ class RowMatcher {
   bool simple_ = false;
 };
 
-int64_t TimeOfRow(const UsageLog& log, size_t row) {
-  const int64_t ms = log.usage.ms_of_day.empty() ? 0 : log.usage.ms_of_day[row];
-  return static_cast<int64_t>(log.usage.day[row]) * kMsPerDay + ms;
-}
-
-/// The matched rows grouped by user (a counting sort in two passes over the rows, each split
-/// over the threads), each user's entries in source order.
-struct GroupedEntries {
-  std::vector<uint64_t> begin;  // per user code + 1
-  std::vector<Entry> entries;
-};
-
-GroupedEntries GroupByUser(const UsageLog& log, const RowMatcher& matcher, unsigned threads) {
-  const size_t users = log.users.size();
-  const size_t rows = log.rows();
-  if (threads == 0) threads = HardwareThreads();
-  constexpr size_t kMinRowsPerChunk = 1 << 16;
-  const size_t chunks = std::max<size_t>(1, std::min<size_t>(threads, rows / kMinRowsPerChunk + 1));
-  const auto chunk_begin = [&](size_t chunk) { return rows * chunk / chunks; };
-  std::vector<std::vector<uint32_t>> counts(chunks);
-  ParallelFor(chunks, threads, [&](size_t chunk) {
-    std::vector<uint32_t>& count = counts[chunk];
-    count.assign(users, 0);
-    for (size_t row = chunk_begin(chunk); row < chunk_begin(chunk + 1); ++row)
-      matcher.Match(row, [&](uint8_t) { ++count[log.usage.user[row]]; });
-  });
-  GroupedEntries grouped;
-  grouped.begin.assign(users + 1, 0);
-  // Per chunk, where its first entry of each user goes: after the user's entries of earlier
-  // chunks, so that every user's entries stay in row order.
-  uint64_t total = 0;
-  for (size_t user = 0; user < users; ++user) {
-    grouped.begin[user] = total;
-    for (size_t chunk = 0; chunk < chunks; ++chunk) {
-      const uint32_t count = counts[chunk][user];
-      total += count;
-      // The offset from the user's begin (a user's entries fit in 32 bits).
-      counts[chunk][user] = static_cast<uint32_t>(total - count - grouped.begin[user]);
-    }
-  }
-  grouped.begin[users] = total;
-  grouped.entries.resize(total);
-  ParallelFor(chunks, threads, [&](size_t chunk) {
-    std::vector<uint32_t>& next = counts[chunk];
-    for (size_t row = chunk_begin(chunk); row < chunk_begin(chunk + 1); ++row) {
-      const uint32_t user = log.usage.user[row];
-      const uint64_t key = static_cast<uint64_t>(TimeOfRow(log, row) + kTimeOffset) << kKindBits;
+/// One user's matched rows as entries in row order, in `buffer` (grown as needed and reused,
+/// so that no user costs an allocation). Simple matchers write every row and keep the matched
+/// ones, or all in strict_order (a branch per row would be mispredicted about as often as a
+/// step is met).
+std::span<Entry> CollectEntries(const UsageLog& log, const RowMatcher& matcher,
+                                const UserRows& by_user, size_t group, std::vector<Entry>& buffer) {
+  if (!matcher.simple()) {
+    buffer.clear();
+    by_user.ForEachRow(group, [&](uint32_t row) {
       matcher.Match(row, [&](uint8_t kind) {
-        grouped.entries[grouped.begin[user] + next[user]++] = {key | kind,
-                                                               static_cast<uint32_t>(row)};
+        const auto time = static_cast<uint64_t>(EventTimeMs(log, row) + kTimeOffset);
+        buffer.push_back({time << kKindBits | kind, row});
       });
-    }
+    });
+    return buffer;
+  }
+  if (buffer.size() < by_user.RowCount(group)) buffer.resize(by_user.RowCount(group));
+  Entry* out = buffer.data();
+  size_t filled = 0;
+  const uint16_t* feature = log.usage.feature.data();
+  const Day* day = log.usage.day.data();
+  const int32_t* ms = log.usage.ms_of_day.empty() ? nullptr : log.usage.ms_of_day.data();
+  const uint8_t* kind_of = matcher.kinds().data();
+  const bool keep_other = matcher.with_other();
+  by_user.ForEachRow(group, [&](uint32_t row) {
+    const uint8_t kind = kind_of[feature[row]];
+    const int64_t time = int64_t{day[row]} * kMsPerDay + (ms != nullptr ? ms[row] : 0);
+    out[filled] = {static_cast<uint64_t>(time + kTimeOffset) << kKindBits | kind, row};
+    filled += kind != kOther || keep_other ? 1 : 0;
   });
-  return grouped;
+  return {out, filled};
 }
 
 /// One user's funnel in the ordered modes: windowFunnel's pass over the time-sorted entries,
@@ -246,18 +229,34 @@ void AnyOrderFunnel(std::span<const Entry> entries, size_t steps, int64_t window
   }
 }
 
-double Quantile(const std::vector<int64_t>& sorted, double q) {
-  const double position = q * static_cast<double>(sorted.size() - 1);
-  const auto below = static_cast<size_t>(std::floor(position));
-  const size_t above = std::min(below + 1, sorted.size() - 1);
-  const double fraction = position - static_cast<double>(below);
-  return static_cast<double>(sorted[below]) +
-         fraction * static_cast<double>(sorted[above] - sorted[below]);
+/// Quantiles by linear interpolation between order statistics (pandas' default), each found
+/// by nth_element in the part above the previous one: linear time where a sort is n log n.
+void SetQuantiles(std::vector<int64_t>& values, ConversionTimes& summary) {
+  const std::array<std::pair<double, double*>, 4> wanted = {
+      {{0.25, &summary.p25}, {0.5, &summary.median}, {0.75, &summary.p75}, {0.9, &summary.p90}}};
+  auto from = values.begin();
+  for (const auto& [q, out] : wanted) {
+    const double position = q * static_cast<double>(values.size() - 1);
+    const auto below = static_cast<size_t>(std::floor(position));
+    const double fraction = position - static_cast<double>(below);
+    const auto nth = values.begin() + static_cast<std::ptrdiff_t>(below);
+    std::nth_element(from, nth, values.end());
+    const int64_t low = *nth;
+    const int64_t high =
+        fraction > 0 && nth + 1 != values.end() ? *std::min_element(nth + 1, values.end()) : low;
+    *out = static_cast<double>(low) + fraction * static_cast<double>(high - low);
+    from = nth;
+  }
 }
 
 }  // namespace
 
 FunnelUsers ComputeFunnel(const UsageLog& log, const FunnelSpec& spec, unsigned threads) {
+  return ComputeFunnel(log, UserRows(log), spec, threads);
+}
+
+FunnelUsers ComputeFunnel(const UsageLog& log, const UserRows& by_user, const FunnelSpec& spec,
+                          unsigned threads) {
   FunnelUsers result;
   result.steps = spec.steps.size();
   const size_t users = log.users.size();
@@ -266,28 +265,30 @@ FunnelUsers ComputeFunnel(const UsageLog& log, const FunnelSpec& spec, unsigned 
   result.entry_row.assign(users, 0);
   if (result.steps == 0 || users == 0) return result;
   const RowMatcher matcher(log, spec);
-  GroupedEntries grouped = GroupByUser(log, matcher, threads);
-  constexpr size_t kUserChunks = 64;
-  const size_t chunks = std::min(kUserChunks, users);
-  ParallelFor(chunks, threads, [&](size_t chunk) {
-    OrderedFunnel ordered(spec);
-    for (size_t user = users * chunk / chunks; user < users * (chunk + 1) / chunks; ++user) {
-      const std::span<Entry> entries(grouped.entries.data() + grouped.begin[user],
-                                     grouped.entries.data() + grouped.begin[user + 1]);
-      if (entries.empty()) continue;
-      const auto by_time = [](const Entry& a, const Entry& b) {
-        return (a.key >> kKindBits) < (b.key >> kKindBits);
-      };
-      if (!std::is_sorted(entries.begin(), entries.end(), by_time))
-        std::stable_sort(entries.begin(), entries.end(), by_time);
-      int64_t* times = result.times.data() + user * result.steps;
-      if (spec.mode == FunnelMode::kAnyOrder)
-        AnyOrderFunnel(entries, result.steps, spec.window_ms, result.level[user], times,
-                       result.entry_row[user]);
-      else
-        ordered.Run(entries, result.level[user], times, result.entry_row[user]);
-    }
-  });
+  // Per user, its matched rows in row order (one buffer per thread, reused), then in time order:
+  // already so in logs written user by user in time order, else a stable sort of the few
+  // matched rows (ties keep the row order, as windowFunnel's stable sort keeps arrival order).
+  ForEachUserChunk(by_user, threads, std::vector<Entry>(),
+                   [&](std::vector<Entry>& buffer, size_t first, size_t end) {
+                     OrderedFunnel ordered(spec);
+                     for (size_t group = first; group < end; ++group) {
+                       const std::span<Entry> entries =
+                           CollectEntries(log, matcher, by_user, group, buffer);
+                       if (entries.empty()) continue;
+                       const auto by_time = [](const Entry& a, const Entry& b) {
+                         return (a.key >> kKindBits) < (b.key >> kKindBits);
+                       };
+                       if (!std::is_sorted(entries.begin(), entries.end(), by_time))
+                         std::stable_sort(entries.begin(), entries.end(), by_time);
+                       const uint32_t user = by_user.user(group);
+                       int64_t* times = result.times.data() + size_t{user} * result.steps;
+                       if (spec.mode == FunnelMode::kAnyOrder)
+                         AnyOrderFunnel(entries, result.steps, spec.window_ms, result.level[user],
+                                        times, result.entry_row[user]);
+                       else
+                         ordered.Run(entries, result.level[user], times, result.entry_row[user]);
+                     }
+                   });
   return result;
 }
 
@@ -295,20 +296,16 @@ ConversionTimes SummarizeTimes(std::vector<int64_t> times_ms) {
   ConversionTimes summary;
   summary.count = times_ms.size();
   if (times_ms.empty()) return summary;
-  std::sort(times_ms.begin(), times_ms.end());
-  summary.p25 = Quantile(times_ms, 0.25);
-  summary.median = Quantile(times_ms, 0.5);
-  summary.p75 = Quantile(times_ms, 0.75);
-  summary.p90 = Quantile(times_ms, 0.9);
-  double sum = 0;
+  SetQuantiles(times_ms, summary);
+  int64_t sum = 0;  // exact: 2^63 ms is 292 million years of conversion times
   for (const int64_t time : times_ms) {
-    sum += static_cast<double>(time);
+    sum += time;
     const auto bin =
         std::upper_bound(kFunnelHistogramBounds.begin(), kFunnelHistogramBounds.end(), time) -
         kFunnelHistogramBounds.begin();
     ++summary.histogram[static_cast<size_t>(bin)];
   }
-  summary.mean = sum / static_cast<double>(times_ms.size());
+  summary.mean = static_cast<double>(sum) / static_cast<double>(times_ms.size());
   return summary;
 }
 
@@ -345,10 +342,18 @@ std::vector<FunnelSummary> SummarizeFunnelByGroup(const FunnelUsers& users,
           previous == 0 ? 0 : static_cast<double>(stats.users) / static_cast<double>(previous);
       stats.from_first = first == 0 ? 0 : static_cast<double>(stats.users) / first;
       stats.dropped = previous - stats.users;
-      if (step > 0) stats.time_from_previous = SummarizeTimes(std::move(gaps[group][step]));
     }
-    summary.time_overall = SummarizeTimes(std::move(overall[group]));
   }
+  // The times' summaries, each on its own list: one task each, over the cores.
+  ParallelFor(groups * (steps + 1), 0, [&](size_t task) {
+    const size_t group = task / (steps + 1);
+    const size_t step = task % (steps + 1);
+    if (step == steps)
+      summaries[group].time_overall = SummarizeTimes(std::move(overall[group]));
+    else if (step > 0)
+      summaries[group].steps[step].time_from_previous =
+          SummarizeTimes(std::move(gaps[group][step]));
+  });
   return summaries;
 }
 

@@ -15,10 +15,10 @@
 #include <vector>
 
 #include "core/usage_log.h"
+#include "metrics/user_event_order.h"
 
 namespace growthlens {
 
-inline constexpr int64_t kMsPerDay = 86'400'000;
 inline constexpr size_t kMaxFunnelSteps = 16;
 inline constexpr size_t kMaxFunnelExclusions = 16;
 
@@ -58,6 +58,10 @@ struct FunnelUsers {
 /// The per-user funnel of `log` (any grain: a day-level log's rows sit at midnight), on
 /// `threads` threads (0 = all cores); the result does not depend on the thread count.
 FunnelUsers ComputeFunnel(const UsageLog& log, const FunnelSpec& spec, unsigned threads = 0);
+/// The same with the log's rows already grouped by user (UserEventOrder::by_user(), or a
+/// UserRows kept by a caller that runs several analyses on one log).
+FunnelUsers ComputeFunnel(const UsageLog& log, const UserRows& by_user, const FunnelSpec& spec,
+                          unsigned threads = 0);
 
 /// Time-to-convert histogram bins (upper bounds, ms); the last bin is open.
 inline constexpr std::array<int64_t, 9> kFunnelHistogramBounds = {

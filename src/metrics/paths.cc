@@ -31,8 +31,7 @@ bool Excluded(const PathOptions& options, uint16_t event) {
 }
 
 /// The path of one user's rows (in time order), or an empty key when the anchor is missing.
-PathKey PathOfUser(const UsageLog& log, std::span<const uint32_t> rows,
-                   const PathOptions& options) {
+PathKey PathOfUser(const UsageLog& log, const EventRows& rows, const PathOptions& options) {
   PathKey key;
   const auto feature = [&log](uint32_t row) { return log.usage.feature[row]; };
   size_t anchor = rows.size();
