@@ -171,15 +171,30 @@ Status RunChurnTrain(ChurnArgs& args, CommandOutcome& outcome) {
   return Status::Ok();
 }
 
-Status RunChurnEvaluate(ChurnArgs& args, CommandOutcome& outcome) {
+// What evaluate and score read: --cutoff, the model, and the data of the model's kind.
+struct ChurnModelRun {
+  std::optional<Day> cutoff;
+  app::ChurnModel model;
+  LoadedData data;
+};
+
+Result<ChurnModelRun> PrepareModelRun(std::string_view command, ChurnArgs& args,
+                                      const CommandOutcome& outcome) {
   Result<std::optional<Day>> cutoff = ChurnDateOption("--cutoff", args.cutoff);
   if (!cutoff.ok()) return cutoff.status();
   Result<app::ChurnModel> model = ReadModelOption(args);
   if (!model.ok()) return model.status();
-  Result<LoadedData> data = LoadChurnData("churn evaluate", args, outcome, model->spec.kind);
+  Result<LoadedData> data = LoadChurnData(command, args, outcome, model->spec.kind);
   if (!data.ok()) return data.status();
+  return ChurnModelRun{*cutoff, std::move(model).value(), std::move(data).value()};
+}
+
+Status RunChurnEvaluate(ChurnArgs& args, CommandOutcome& outcome) {
+  Result<ChurnModelRun> run = PrepareModelRun("churn evaluate", args, outcome);
+  if (!run.ok()) return run.status();
+  const app::ChurnModel* model = &run->model;
   Result<app::ChurnEvaluation> evaluation = app::EvaluateChurnModel(
-      (*data)->dataset, *model, *cutoff, args.input.flags.options.read.threads);
+      run->data->dataset, *model, run->cutoff, args.input.flags.options.read.threads);
   if (!evaluation.ok()) return evaluation.status();
   auto report = std::make_shared<const app::ChurnModelReport>(std::move(evaluation->report));
   auto names = std::make_shared<const std::vector<std::string>>(model->spec.Names());
@@ -216,19 +231,17 @@ Status RunChurnEvaluate(ChurnArgs& args, CommandOutcome& outcome) {
 }
 
 Status RunChurnScore(ChurnArgs& args, CommandOutcome& outcome) {
-  Result<std::optional<Day>> cutoff = ChurnDateOption("--cutoff", args.cutoff);
-  if (!cutoff.ok()) return cutoff.status();
-  Result<app::ChurnModel> model = ReadModelOption(args);
-  if (!model.ok()) return model.status();
-  Result<LoadedData> data = LoadChurnData("churn score", args, outcome, model->spec.kind);
-  if (!data.ok()) return data.status();
+  Result<ChurnModelRun> run = PrepareModelRun("churn score", args, outcome);
+  if (!run.ok()) return run.status();
+  const app::ChurnModel* model = &run->model;
+  const LoadedData& data = run->data;
   const Stopwatch watch;
   Result<app::ChurnScores> scored =
-      app::ScoreChurn((*data)->dataset, *model, *cutoff, args.input.flags.options.read.threads);
+      app::ScoreChurn(data->dataset, *model, run->cutoff, args.input.flags.options.read.threads);
   if (!scored.ok()) return scored.status();
   const double seconds = watch.Seconds();
   auto scores = std::make_shared<const app::ChurnScores>(std::move(scored).value());
-  auto dataset = std::shared_ptr<const Dataset>(*data, &(*data)->dataset);
+  auto dataset = std::shared_ptr<const Dataset>(data, &data->dataset);
   const View users = app::ChurnScoresView(scores, dataset);
   if (!args.output.empty())
     GROWTHLENS_RETURN_IF_ERROR(WriteFileAtomically(args.output, RenderCsv(users)));
