@@ -19,8 +19,10 @@
 #include "ml/logistic_regression.h"
 #include "ml_test_data.h"
 #include "prep/ingest.h"
+#include "store/workspace.h"
 #include "synth/output_sink.h"
 #include "synth/usage_generator.h"
+#include "temp_workspace.h"
 #include "test_data.h"
 
 namespace growthlens {
@@ -351,6 +353,26 @@ TEST(ChurnModel, ContributionsAddUpToTheLogOdds) {
   }
   // The bias is the same for every row.
   for (const double r : residual) EXPECT_NEAR(r, residual[0], 1e-4);
+}
+
+// A model kept in a workspace reads back whole; an unknown name is refused naming the command
+// that saves one.
+class ChurnSavedModelTest : public testing::TempWorkspaceTest {};
+
+TEST_F(ChurnSavedModelTest, SavedInTheWorkspace) {
+  ASSERT_TRUE(store::Workspace::Open(workspace_, store::OpenMode::kCreate).ok());
+  app::ChurnTrainOptions options;
+  options.trees.rounds = 10;
+  Result<app::ChurnTraining> training = app::TrainChurnModel(GeneratedUsage(), options, "usage");
+  ASSERT_TRUE(training.ok());
+  ASSERT_TRUE(app::SaveChurnModel(workspace_, "q4", training->model).ok());
+  Result<app::ChurnModel> loaded = app::LoadChurnModel(workspace_, "q4");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(*app::ChurnModelText(*loaded), *app::ChurnModelText(training->model));
+  Result<app::ChurnModel> missing = app::LoadChurnModel(workspace_, "q5");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("--save-model NAME"), std::string::npos);
+  EXPECT_FALSE(app::SaveChurnModel(workspace_, "", training->model).ok());
 }
 
 TEST(ChurnCommand, TrainScoreAndRefuse) {
