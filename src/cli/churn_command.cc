@@ -292,6 +292,19 @@ void AddChurnModelInput(CLI::App& command, ChurnArgs& args) {
                      "latest whose horizon the data covers; score: the day after the data)");
 }
 
+// A `churn` subcommand reading FILE or --workspace, running `run` on its own arguments.
+CLI::App* AddChurnSubcommand(CLI::App& churn, const char* name, const char* help,
+                             Status (*run)(ChurnArgs&, CommandOutcome&),
+                             const std::shared_ptr<ChurnArgs>& args, CommandOutcome& outcome) {
+  CLI::App* command = churn.add_subcommand(name, help);
+  AddAnalysisInput(*command, args->input, outcome);
+  command->callback([args, run, name, &outcome] {
+    const Status status = run(*args, outcome);
+    if (!status.ok()) ReportFailure(std::string("churn ") + name, status, outcome);
+  });
+  return command;
+}
+
 }  // namespace
 
 void RegisterChurnCommands(CLI::App& app, CommandOutcome& outcome) {
@@ -303,14 +316,14 @@ void RegisterChurnCommands(CLI::App& app, CommandOutcome& outcome) {
   churn->require_subcommand(1);
 
   auto train_args = std::make_shared<ChurnArgs>();
-  CLI::App* train = churn->add_subcommand(
-      "train",
+  CLI::App* train = AddChurnSubcommand(
+      *churn, "train",
       "Features per user from the activity before a cutoff (recency, frequency, monetary, "
       "tenure, trend, breadth, feature shares, regularity; orders, order value, returns and "
       "country for transactions), label = no activity in the --horizon days after it. Trains at "
       "--train-cutoff, validates at --validation-cutoff; prints ROC AUC, PR AUC, Brier, log loss, "
-      "deciles (calibration, lift, gains) and drivers, and keeps the better model.");
-  AddAnalysisInput(*train, train_args->input, outcome);
+      "deciles (calibration, lift, gains) and drivers, and keeps the better model.",
+      RunChurnTrain, train_args, outcome);
   ChurnArgs& t = *train_args;
   train
       ->add_option("--horizon", t.train.settings.horizon,
@@ -342,38 +355,26 @@ void RegisterChurnCommands(CLI::App& app, CommandOutcome& outcome) {
   train->add_option("--export-table", t.export_table,
                     "Write the feature tables as PREFIX_train.csv and PREFIX_validation.csv "
                     "(user_id, features, churned)");
-  train->callback([train_args, &outcome] {
-    const Status status = RunChurnTrain(*train_args, outcome);
-    if (!status.ok()) ReportFailure("churn train", status, outcome);
-  });
 
   auto evaluate_args = std::make_shared<ChurnArgs>();
-  CLI::App* evaluate = churn->add_subcommand(
-      "evaluate",
+  CLI::App* evaluate = AddChurnSubcommand(
+      *churn, "evaluate",
       "A saved churn model on other data or a later cutoff: ROC AUC, PR AUC, Brier, log loss, "
-      "deciles and drivers of the model kept at training.");
-  AddAnalysisInput(*evaluate, evaluate_args->input, outcome);
+      "deciles and drivers of the model kept at training.",
+      RunChurnEvaluate, evaluate_args, outcome);
   AddChurnModelInput(*evaluate, *evaluate_args);
-  evaluate->callback([evaluate_args, &outcome] {
-    const Status status = RunChurnEvaluate(*evaluate_args, outcome);
-    if (!status.ok()) ReportFailure("churn evaluate", status, outcome);
-  });
 
   auto score_args = std::make_shared<ChurnArgs>();
-  CLI::App* score = churn->add_subcommand(
-      "score",
+  CLI::App* score = AddChurnSubcommand(
+      *churn, "score",
       "Every user active in the model's window before the cutoff with a churn probability, a "
       "risk band (high >= 60%, medium >= 30%, low) and the three features that raise their risk "
-      "most; refuses a model whose features this data cannot give.");
-  AddAnalysisInput(*score, score_args->input, outcome);
+      "most; refuses a model whose features this data cannot give.",
+      RunChurnScore, score_args, outcome);
   AddChurnModelInput(*score, *score_args);
   score->add_option("--output", score_args->output, "CSV file of every scored user");
   score->add_option("--top", score_args->top, "Riskiest users shown in the table (default 20)")
       ->check(WholeNumberIn(0, 1'000'000));
-  score->callback([score_args, &outcome] {
-    const Status status = RunChurnScore(*score_args, outcome);
-    if (!status.ok()) ReportFailure("churn score", status, outcome);
-  });
 }
 
 }  // namespace growthlens::cli
