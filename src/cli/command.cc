@@ -31,6 +31,7 @@ void RegisterCommands(CLI::App& app, CommandOutcome& outcome) {
   RegisterAnalyzeCommand(app, outcome);
   RegisterSegmentCommands(app, outcome);
   RegisterModelCommands(app, outcome);
+  RegisterChurnCommands(app, outcome);
   RegisterExperimentCommands(app, outcome);
   RegisterAnalysisCommands(app, outcome);  // the application layer's analyses
   RegisterApiDocsCommand(app, outcome);

@@ -58,6 +58,7 @@ void RegisterDemoCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterAnalyzeCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterSegmentCommands(CLI::App& app, CommandOutcome& outcome);
 void RegisterModelCommands(CLI::App& app, CommandOutcome& outcome);
+void RegisterChurnCommands(CLI::App& app, CommandOutcome& outcome);
 void RegisterExperimentCommands(CLI::App& app, CommandOutcome& outcome);
 void RegisterApiDocsCommand(CLI::App& app, CommandOutcome& outcome);
 void RegisterWorkspaceCommand(CLI::App& app, CommandOutcome& outcome);

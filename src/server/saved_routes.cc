@@ -37,7 +37,7 @@ Reply<store::SavedKind> SavedKindOf(const std::string& name) {
   const std::optional<store::SavedKind> kind = store::SavedKindFromName(name);
   if (!kind)
     return MakeError(404, fmt::format("no saved items of kind '{}'; the kinds are view, "
-                                      "experiment and persona_model",
+                                      "experiment, persona_model and churn_model",
                                       name));
   return *kind;
 }
@@ -191,6 +191,11 @@ void ApiServer::AddSavedRoutes() {
                     "persona models are fitted on all of a kind's data and saved by growthlens "
                     "segment --workspace W --save-model NAME; here they are listed, read, applied "
                     "and deleted"));
+              if (saved.kind == store::SavedKind::kChurnModel)
+                return refuse(MakeError(405,
+                                        "churn models are trained and saved by growthlens churn "
+                                        "train --workspace W --save-model NAME; here they are "
+                                        "listed, read and deleted"));
               Reply<std::string> body = ReadJsonBody(request, reader, MaxSavedBytes(saved.kind));
               if (const ApiError* error = std::get_if<ApiError>(&body)) return refuse(*error);
               // Answered once the item is committed.

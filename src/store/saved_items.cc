@@ -12,10 +12,11 @@ namespace growthlens::store {
 
 namespace {
 
-constexpr std::array<std::pair<SavedKind, const char*>, 3> kKindNames = {{
+constexpr std::array<std::pair<SavedKind, const char*>, 4> kKindNames = {{
     {SavedKind::kView, "view"},
     {SavedKind::kExperiment, "experiment"},
     {SavedKind::kPersonaModel, "persona_model"},
+    {SavedKind::kChurnModel, "churn_model"},
 }};
 
 SavedItem ItemOf(const Statement& row, bool with_body) {

@@ -1,8 +1,8 @@
 #pragma once
 // What users save in a workspace besides data: dashboard views (a page and its filters),
 // experiment analyses (the result of POST /api/v1/experiment/analyze, kept to re-open) and
-// persona models. Each is a JSON document, named per kind; saving a name again replaces it.
-// Workspace::Save, ListSaved, FindSaved and DeleteSaved (saved_items.cc) read and write them.
+// persona and churn models. Each is a JSON document, named per kind; saving a name again replaces
+// it. Workspace::Save, ListSaved, FindSaved and DeleteSaved (saved_items.cc) read and write them.
 
 #include <cstdint>
 #include <optional>
@@ -11,9 +11,9 @@
 
 namespace growthlens::store {
 
-enum class SavedKind { kView, kExperiment, kPersonaModel };
+enum class SavedKind { kView, kExperiment, kPersonaModel, kChurnModel };
 
-/// "view", "experiment", "persona_model": as the API and the table name them.
+/// "view", "experiment", "persona_model", "churn_model": as the API and the table name them.
 const char* SavedKindName(SavedKind kind);
 std::optional<SavedKind> SavedKindFromName(std::string_view name);
 
