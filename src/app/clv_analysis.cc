@@ -70,7 +70,7 @@ std::string ClvJson(const ClvRunResult& result) {
   json.Set("period_days", clv.options.period_days);
   json.Set("horizon_months", clv.options.horizon_months);
   json.Set("discount_rate", clv.options.discount_rate);
-  json.Set("customers", clv.history.size());
+  json.Set("total_customers", clv.history.size());
   json.Set("customers_after_calibration", clv.history.customers_after_calibration);
   json.Set("spend_model_customers", clv.spend_customers);
   json.Set("total_clv", clv.total_clv);
