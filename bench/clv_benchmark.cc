@@ -76,3 +76,5 @@ BENCHMARK(BM_ClvFull)->Arg(0)->Arg(1)->ArgName("holdout")->Unit(benchmark::kMill
 
 }  // namespace
 }  // namespace growthlens
+
+BENCHMARK_MAIN();

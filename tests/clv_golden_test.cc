@@ -13,6 +13,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -85,27 +86,26 @@ TEST_F(ClvGolden, MatchesScipyFit) {
   const nlohmann::json& gg = (*golden_)["gamma_gamma"];
   const stats::BgNbdParams scipy_bg{bg["r"], bg["alpha"], bg["a"], bg["b"]};
   const stats::GammaGammaParams scipy_gg{gg["p"], gg["q"], gg["gamma"]};
+  // Each model's parameters and standard errors in the golden's order, and its log-likelihood.
+  const auto expect_model = [](const nlohmann::json& want, std::initializer_list<const char*> names,
+                               std::initializer_list<double> got, std::initializer_list<double> se,
+                               double log_likelihood) {
+    size_t i = 0;
+    for (auto name = names.begin(); name != names.end(); ++name, ++i) {
+      ExpectRelative(got.begin()[i], want[*name], kParameterTolerance, *name);
+      ExpectRelative(se.begin()[i], want["se"][i], kStdErrorTolerance, std::string("se ") + *name);
+    }
+    ExpectRelative(log_likelihood, want["log_likelihood"], 1e-9, "log-likelihood");
+  };
   const stats::BgNbdParams& mine = clv->purchases.params;
   const stats::BgNbdParams& se = clv->purchases.std_errors;
-  ExpectRelative(mine.r, scipy_bg.r, kParameterTolerance, "r");
-  ExpectRelative(mine.alpha, scipy_bg.alpha, kParameterTolerance, "alpha");
-  ExpectRelative(mine.a, scipy_bg.a, kParameterTolerance, "a");
-  ExpectRelative(mine.b, scipy_bg.b, kParameterTolerance, "b");
-  ExpectRelative(clv->purchases.fit.log_likelihood, bg["log_likelihood"], 1e-9, "BG/NBD LL");
-  ExpectRelative(se.r, bg["se"][0], kStdErrorTolerance, "se r");
-  ExpectRelative(se.alpha, bg["se"][1], kStdErrorTolerance, "se alpha");
-  ExpectRelative(se.a, bg["se"][2], kStdErrorTolerance, "se a");
-  ExpectRelative(se.b, bg["se"][3], kStdErrorTolerance, "se b");
+  expect_model(bg, {"r", "alpha", "a", "b"}, {mine.r, mine.alpha, mine.a, mine.b},
+               {se.r, se.alpha, se.a, se.b}, clv->purchases.fit.log_likelihood);
   const stats::GammaGammaParams& spend = clv->spend.params;
   const stats::GammaGammaParams& spend_se = clv->spend.std_errors;
   EXPECT_EQ(clv->spend_customers, gg["customers"].get<size_t>());
-  ExpectRelative(spend.p, scipy_gg.p, kParameterTolerance, "p");
-  ExpectRelative(spend.q, scipy_gg.q, kParameterTolerance, "q");
-  ExpectRelative(spend.gamma, scipy_gg.gamma, kParameterTolerance, "gamma");
-  ExpectRelative(clv->spend.fit.log_likelihood, gg["log_likelihood"], 1e-9, "Gamma-Gamma LL");
-  ExpectRelative(spend_se.p, gg["se"][0], kStdErrorTolerance, "se p");
-  ExpectRelative(spend_se.q, gg["se"][1], kStdErrorTolerance, "se q");
-  ExpectRelative(spend_se.gamma, gg["se"][2], kStdErrorTolerance, "se gamma");
+  expect_model(gg, {"p", "q", "gamma"}, {spend.p, spend.q, spend.gamma},
+               {spend_se.p, spend_se.q, spend_se.gamma}, clv->spend.fit.log_likelihood);
 
   const PurchaseHistory& h = clv->history;
   for (size_t i = 0; i < h.size(); ++i) {

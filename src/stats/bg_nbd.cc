@@ -10,6 +10,7 @@
 #pragma GCC diagnostic pop
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -100,12 +101,7 @@ double BgNbdLikelihood::operator()(std::span<const double> theta,
     d_a += terms.d_a + w4 / p.a;
     d_b += terms.d_b - (x > 0 ? w4 / (p.b + x - 1) : 0.0);
   }
-  if (!gradient.empty()) {
-    gradient[0] = d_r;
-    gradient[1] = d_alpha;
-    gradient[2] = d_a;
-    gradient[3] = d_b;
-  }
+  if (!gradient.empty()) std::ranges::copy(std::array{d_r, d_alpha, d_a, d_b}, gradient.begin());
   return total;
 }
 

@@ -3,6 +3,8 @@
 #include <boost/math/special_functions/digamma.hpp>
 #include <boost/math/special_functions/gamma.hpp>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -31,11 +33,7 @@ double GammaGammaLogLikelihood(const SpendData& data, std::span<const double> th
     d_q += digamma_pxq - digamma_q + log_gamma - log_total;
     d_gamma += q / gamma - (px + q) / (x * m + gamma);
   }
-  if (!gradient.empty()) {
-    gradient[0] = d_p;
-    gradient[1] = d_q;
-    gradient[2] = d_gamma;
-  }
+  if (!gradient.empty()) std::ranges::copy(std::array{d_p, d_q, d_gamma}, gradient.begin());
   return total;
 }
 
