@@ -40,7 +40,7 @@ target_link_libraries(growthlens_prep PUBLIC growthlens_core growthlens_io)
 # column-major matrix that the .cc files map with Eigen::Map.
 growthlens_layer(metrics FILES
   activity_grid analysis behaviour_retention campaign_presets cohorts dataset_summary feature_usage insights
-  funnel kpi_trend kpis lifecycle paths per_user_metric periods property_breakdown revenue rfm rows_before
+  funnel kpi_trend kpis lifecycle paths per_user_metric periods property_breakdown purchase_history revenue rfm rows_before
   usage_rollup user_event_order user_rows window_outcomes)
 target_link_libraries(growthlens_metrics PUBLIC growthlens_core PRIVATE Eigen3::Eigen)
 
@@ -57,10 +57,10 @@ if(NOT GROWTHLENS_TARGET_CLONES)  # ml's kernels are the ones with clones (core/
 endif()
 
 growthlens_layer(stats FILES
-  arm_stats bayesian corrections cuped experiment_analysis frequentist metric_arms power
-  sequential simulation simulation_kernel simulation_verdict srm unit_metrics unit_sums verdict
+  arm_stats bayesian bg_nbd corrections cuped experiment_analysis frequentist gamma_gamma
+  max_likelihood metric_arms power sequential simulation simulation_kernel simulation_verdict srm unit_metrics unit_sums verdict
   winsorize)
-target_link_libraries(growthlens_stats PUBLIC growthlens_core PRIVATE Boost::headers)
+target_link_libraries(growthlens_stats PUBLIC growthlens_core PRIVATE Boost::headers Eigen3::Eigen)
 # Boost.Math returns NaN or infinity for arguments outside a function's domain (the statistics
 # check their results) instead of throwing: no input file can abort a command. Only stats' .cc
 # files include Boost.Math, so the policy is theirs alone.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "app/clv_analysis.h"
 #include "app/cohorts_analysis.h"
 #include "app/experiment_analyze_analysis.h"
 #include "app/experiment_plan_analysis.h"
@@ -58,6 +59,7 @@ std::span<const AnalysisEntry> Analyses() {
                                                      RfmAnalysis(),
                                                      SegmentAnalysis(),
                                                      RevenueAnalysis(),
+                                                     ClvAnalysis(),
                                                      CohortsAnalysis(),
                                                      PathsAnalysis(),
                                                      LifecycleAnalysis(),
