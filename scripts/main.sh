@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
 build/growthlens demo "$@"
-exec build/growthlens serve data/raw/usage_log.csv data/raw/transactions.csv
+exec build/growthlens serve data/raw/usage_log.csv data/raw/events.csv data/raw/transactions.csv
