@@ -70,7 +70,7 @@ target_compile_definitions(growthlens_stats PRIVATE
 
 growthlens_layer(synth FILES
   alias_table block_pipeline generation output_sink retail_catalogue trading_calendar
-  transaction_generator event_generator usage_behaviour usage_generator usage_model)
+  transaction_generator demo_files event_generator usage_behaviour usage_generator usage_model)
 target_link_libraries(growthlens_synth PUBLIC growthlens_core PRIVATE ZLIB::ZLIB)
 
 # The workspace (issue 18): SQLite for transactions and one-file durability, zstd for the

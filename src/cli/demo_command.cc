@@ -16,9 +16,7 @@
 #include "cli/command.h"
 #include "cli/ingest_command.h"
 #include "cli/option_bounds.h"
-#include "synth/event_generator.h"
-#include "synth/transaction_generator.h"
-#include "synth/usage_generator.h"
+#include "synth/demo_files.h"
 
 namespace growthlens::cli {
 
@@ -46,46 +44,22 @@ Status Generated(const std::string& path, Result<synth::GenerationSummary> summa
   return Status::Ok();
 }
 
-Status GenerateUsage(const std::string& path, const DemoArgs& args) {
+Status GenerateDemo(DataKind kind, const std::string& path, const DemoArgs& args) {
   if (UseExisting(path, args)) return Status::Ok();
-  synth::UsageGeneratorOptions options;
-  options.users = args.users;
-  options.seed = args.seed;
-  Result<std::unique_ptr<synth::OutputSink>> sink = synth::OpenOutputSink(path);
-  if (!sink.ok()) return sink.status();
-  return Generated(path, synth::GenerateUsageLog(options, **sink));
-}
-
-Status GenerateEvents(const std::string& path, const DemoArgs& args) {
-  if (UseExisting(path, args)) return Status::Ok();
-  synth::UsageGeneratorOptions options;  // the usage log's users, days and features, as events
-  options.users = args.users;
-  options.seed = args.seed;
-  Result<std::unique_ptr<synth::OutputSink>> sink = synth::OpenOutputSink(path);
-  if (!sink.ok()) return sink.status();
-  return Generated(path, synth::GenerateEventLog(options, **sink));
-}
-
-Status GenerateTransactions(const std::string& path, const DemoArgs& args) {
-  if (UseExisting(path, args)) return Status::Ok();
-  synth::TransactionGeneratorOptions options;
-  options.customers = args.customers;
-  options.seed = args.seed;
-  Result<std::unique_ptr<synth::OutputSink>> sink = synth::OpenOutputSink(path);
-  if (!sink.ok()) return sink.status();
-  return Generated(path, synth::GenerateTransactions(options, **sink));
+  const int64_t count = kind == DataKind::kTransactions ? args.customers : args.users;
+  return Generated(path, synth::GenerateDemoFile(kind, count, args.seed, path));
 }
 
 Status RunDemo(const DemoArgs& args, CommandOutcome& outcome) {
   const std::string usage_path = args.data_dir + "/raw/usage_log.csv";
   const std::string events_path = args.data_dir + "/raw/events.csv";
   const std::string transactions_path = args.data_dir + "/raw/transactions.csv";
-  GROWTHLENS_RETURN_IF_ERROR(GenerateUsage(usage_path, args));
-  GROWTHLENS_RETURN_IF_ERROR(GenerateEvents(events_path, args));
-  GROWTHLENS_RETURN_IF_ERROR(GenerateTransactions(transactions_path, args));
-  for (const auto& [input, kind] :
-       {std::pair{usage_path, DataKind::kUsage}, std::pair{events_path, DataKind::kEvents},
-        std::pair{transactions_path, DataKind::kTransactions}}) {
+  const std::pair<std::string, DataKind> inputs[] = {{usage_path, DataKind::kUsage},
+                                                     {events_path, DataKind::kEvents},
+                                                     {transactions_path, DataKind::kTransactions}};
+  for (const auto& [input, kind] : inputs)
+    GROWTHLENS_RETURN_IF_ERROR(GenerateDemo(kind, input, args));
+  for (const auto& [input, kind] : inputs) {
     IngestRequest request;
     request.input = input;
     request.output_dir = args.data_dir + "/processed";

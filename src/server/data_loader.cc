@@ -17,10 +17,7 @@
 #include "server/api_responses.h"
 #include "store/file_checksum.h"
 #include "store/workspace.h"
-#include "synth/event_generator.h"
-#include "synth/output_sink.h"
-#include "synth/transaction_generator.h"
-#include "synth/usage_generator.h"
+#include "synth/demo_files.h"
 
 namespace growthlens::server {
 
@@ -33,37 +30,6 @@ std::string ProcessedDir(const LoadSettings& settings) {
 std::string RawPath(const LoadSettings& settings, const std::string& name) {
   return (std::filesystem::path(settings.data_dir) / "raw" / name).string();
 }
-
-/// What `growthlens generate --kind KIND --users COUNT --seed SEED --output PATH` writes.
-Status GenerateDemoFile(std::string_view kind, int count, uint64_t seed, const std::string& path) {
-  Result<std::unique_ptr<synth::OutputSink>> sink = synth::OpenOutputSink(path);
-  if (!sink.ok()) return sink.status();
-  const auto generate = [&]() -> Result<synth::GenerationSummary> {
-    if (kind == "usage" || kind == "events") {
-      synth::UsageGeneratorOptions options;
-      options.users = count;
-      options.seed = seed;
-      if (kind == "events") {
-        // The same users, days and features as the usage log, one row per event.
-        GROWTHLENS_RETURN_IF_ERROR(synth::ValidateEventOptions(options));
-        return synth::GenerateEventLog(options, **sink, nullptr);
-      }
-      GROWTHLENS_RETURN_IF_ERROR(synth::ValidateUsageOptions(options));
-      return synth::GenerateUsageLog(options, **sink, nullptr);
-    }
-    synth::TransactionGeneratorOptions options;
-    options.customers = count;
-    options.seed = seed;
-    GROWTHLENS_RETURN_IF_ERROR(synth::ValidateTransactionOptions(options));
-    return synth::GenerateTransactions(options, **sink, nullptr);
-  };
-  const Result<synth::GenerationSummary> summary = generate();
-  return summary.status();
-}
-
-}  // namespace
-
-namespace {
 
 /// Analyses clean data (as `growthlens analyze --format json --quiet --output-dir DIR`) into
 /// what the server holds; `stopwatch` started when the load did.
@@ -243,16 +209,18 @@ Result<HeldPtr> LoadUpload(const std::filesystem::path& received, const ColumnOv
 Result<std::vector<HeldPtr>> LoadDemo(const DemoSize& size, const LoadSettings& settings) {
   std::vector<HeldPtr> loaded;
   for (const auto& [kind, count, file] :
-       {std::tuple{"usage", size.users, "usage_log.csv"},
-        std::tuple{"transactions", size.customers, "transactions.csv"},
-        std::tuple{"events", size.users, "events.csv"}}) {
+       {std::tuple{DataKind::kUsage, size.users, "usage_log.csv"},
+        std::tuple{DataKind::kTransactions, size.customers, "transactions.csv"},
+        std::tuple{DataKind::kEvents, size.users, "events.csv"}}) {
     const std::string path = RawPath(settings, file);
     if (!settings.quiet)
       fmt::print(stderr, "growthlens serve: generating the demo {} of {} {} into {}\n",
-                 std::string_view(kind) == "usage" ? "usage log" : kind,
+                 kind == DataKind::kUsage ? "usage log" : DataKindName(kind),
                  cli::WithThousands(static_cast<size_t>(count)),
-                 std::string_view(kind) == "transactions" ? "customers" : "users", path);
-    GROWTHLENS_RETURN_IF_ERROR(GenerateDemoFile(kind, count, size.seed, path));
+                 kind == DataKind::kTransactions ? "customers" : "users", path);
+    const Result<synth::GenerationSummary> generated =
+        synth::GenerateDemoFile(kind, count, size.seed, path);
+    if (!generated.ok()) return generated.status();
     if (!settings.workspace.empty()) {
       Result<WorkspaceIngest> stored = IngestIntoWorkspace(path, file, IngestOptions(), settings);
       if (!stored.ok()) return stored.status();
