@@ -317,6 +317,8 @@ TEST(ChurnModel, DeterministicRoundTripAndScores) {
   Result<app::ChurnPredictions> kept = app::PredictChurn(*read, read->kept, scores->table.x);
   ASSERT_TRUE(kept.ok());
   const ml::FeatureMatrix* contributions = &kept->contributions;
+  // The scores are the kept model's probabilities on the same table.
+  EXPECT_EQ(scores->probability, kept->probability);
   for (size_t row = 0; row < scores->probability.size(); ++row) {
     EXPECT_GE(scores->probability[row], 0.0);
     EXPECT_LE(scores->probability[row], 1.0);
@@ -406,6 +408,18 @@ TEST(ChurnCommand, TrainScoreAndRefuse) {
   EXPECT_NE(refused.exit_code, 0);
   EXPECT_NE(refused.err.find("features do not match"), std::string::npos) << refused.err;
   std::filesystem::remove_all(dir);
+}
+
+TEST(ChurnRiskBands, CutsAtPointSixAndPointThreeAndNamesWhatItCounts) {
+  EXPECT_EQ(app::ChurnRiskBandIndex(1.0), 0U);
+  EXPECT_EQ(app::ChurnRiskBandIndex(0.6), 0U);
+  EXPECT_EQ(app::ChurnRiskBandIndex(0.5999), 1U);
+  EXPECT_EQ(app::ChurnRiskBandIndex(0.3), 1U);
+  EXPECT_EQ(app::ChurnRiskBandIndex(0.2999), 2U);
+  EXPECT_EQ(app::ChurnRiskBandIndex(0.0), 2U);
+  EXPECT_STREQ(app::ChurnRiskBand(0.6), "high");
+  EXPECT_STREQ(app::ChurnRiskBand(0.3), "medium");
+  EXPECT_STREQ(app::ChurnRiskBand(0.2999), "low");
 }
 
 }  // namespace

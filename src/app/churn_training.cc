@@ -215,8 +215,13 @@ Result<ChurnScores> ScoreChurn(const Dataset& dataset, const ChurnModel& model,
   return scores;
 }
 
+size_t ChurnRiskBandIndex(double probability) {
+  return probability >= 0.6 ? 0 : probability >= 0.3 ? 1 : 2;
+}
+
 const char* ChurnRiskBand(double probability) {
-  return probability >= 0.6 ? "high" : probability >= 0.3 ? "medium" : "low";
+  static constexpr const char* kBands[] = {"high", "medium", "low"};
+  return kBands[ChurnRiskBandIndex(probability)];
 }
 
 }  // namespace growthlens::app

@@ -88,7 +88,9 @@ struct ChurnScores {
 Result<ChurnScores> ScoreChurn(const Dataset& dataset, const ChurnModel& model,
                                std::optional<Day> cutoff, unsigned threads);
 
-/// "high" (p >= 0.6), "medium" (p >= 0.3) or "low".
+/// The risk band's index: 0 high (probability >= 0.6), 1 medium (>= 0.3), 2 low.
+size_t ChurnRiskBandIndex(double probability);
+/// "high", "medium" or "low", as ChurnRiskBandIndex bands them.
 const char* ChurnRiskBand(double probability);
 
 }  // namespace growthlens::app

@@ -246,7 +246,7 @@ Status RunChurnScore(ChurnArgs& args, CommandOutcome& outcome) {
   if (!args.output.empty())
     GROWTHLENS_RETURN_IF_ERROR(WriteFileAtomically(args.output, RenderCsv(users)));
   size_t bands[3] = {0, 0, 0};  // high, medium, low
-  for (const double p : scores->probability) ++bands[p >= 0.6 ? 0 : p >= 0.3 ? 1 : 2];
+  for (const double p : scores->probability) ++bands[app::ChurnRiskBandIndex(p)];
   switch (args.input.format) {
     case OutputFormat::kTable: {
       std::string out = fmt::format(
