@@ -103,8 +103,8 @@ class ApiServer {
   void AddSavedRoutes();   // saved_routes.cc
   void AddEventRoutes();   // event_routes.cc
   void AddLiveRoutes();    // live_routes.cc
-  /// Counts `events` of a body the collector refused for the Live page's ingest health.
-  void CountRefusedBody(const std::string& kind, uint64_t events = 1);
+  /// Counts `events` the collector refused (a body or events in it) for the ingest health.
+  void CountRejected(const std::string& kind, uint64_t events = 1);
   /// Reloads the held event log from the workspace (blocks and inbox) for live events; false
   /// when another load runs.
   bool RefreshLiveData();

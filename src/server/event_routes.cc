@@ -60,7 +60,7 @@ Reply<live::GroupWriter*> ApiServer::EventWriter() {
   return event_writer_.get();
 }
 
-void ApiServer::CountRefusedBody(const std::string& kind, uint64_t events) {
+void ApiServer::CountRejected(const std::string& kind, uint64_t events) {
   if (live_) live_->health().Rejected(kind, events);
 }
 
@@ -70,7 +70,7 @@ void ApiServer::AddEventRoutes() {
     const int64_t received_ms = app::NowMillis();
     Reply<live::GroupWriter*> writer = EventWriter();
     if (const ApiError* error = std::get_if<ApiError>(&writer)) return SendError(response, *error);
-    const std::string too_large = fmt::format(
+    static const std::string too_large = fmt::format(
         "the body is larger than the {} MiB a batch of events may take: send them "
         "in several batches",
         kMaxEventBodyBytes >> 20);
@@ -79,7 +79,7 @@ void ApiServer::AddEventRoutes() {
     if (const std::string* read = std::get_if<std::string>(&body); read && IsGzipBody(*read))
       body = GunzipBody(*read, kMaxEventBodyBytes, too_large);
     if (const ApiError* error = std::get_if<ApiError>(&body)) {
-      CountRefusedBody(error->http_status == 413 ? "body too large" : "unreadable body");
+      CountRejected(error->http_status == 413 ? "body too large" : "unreadable body");
       return SendError(response, *error);
     }
     // The key may be in the body (SDKs): request_guard.h.
@@ -89,24 +89,21 @@ void ApiServer::AddEventRoutes() {
       return SendError(response, MakeError(key.status, key.text));
     Result<app::EventBatch> batch = app::ParseEventBatch(std::get<std::string>(body), received_ms);
     if (!batch.ok()) {
-      CountRefusedBody(batch.status().code() == ErrorCode::kDataError
-                           ? "too many events in one body"
-                           : "unreadable body");
+      CountRejected(batch.status().code() == ErrorCode::kDataError ? "too many events in one body"
+                                                                   : "unreadable body");
       return SendError(response,
                        MakeError(batch.status().code() == ErrorCode::kDataError ? 413 : 400,
                                  batch.status().message()));
     }
-    if (live_) {
-      for (const app::RejectedEvent& rejected : batch->rejected)
-        live_->health().Rejected(RejectionKind(rejected.reason));
-    }
+    for (const app::RejectedEvent& rejected : batch->rejected)
+      CountRejected(RejectionKind(rejected.reason));
     if (batch->accepted.empty())
       return SendJson(response, batch->rejected.empty() ? 200 : 400,
                       AnswerJson(*batch, live::SinkOutcome{}));
     std::optional<Result<live::SinkOutcome>> written =
         std::get<live::GroupWriter*>(writer)->Write(batch->accepted);
     if (!written) {
-      CountRefusedBody("server busy", batch->accepted.size());
+      CountRejected("server busy", batch->accepted.size());
       response.set_header("Retry-After", "1");
       return SendError(response, MakeError(503,
                                            "the writer is behind: nothing of this batch was "
@@ -116,7 +113,7 @@ void ApiServer::AddEventRoutes() {
       const std::string& message = written->status().message();
       const bool full = message.find("full") != std::string::npos ||
                         message.find("No space") != std::string::npos;
-      CountRefusedBody(full ? "disk full" : "storage failed", batch->accepted.size());
+      CountRejected(full ? "disk full" : "storage failed", batch->accepted.size());
       if (!full) response.set_header("Retry-After", "1");
       return SendError(response,
                        MakeError(full ? 507 : 503,

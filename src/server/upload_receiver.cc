@@ -15,15 +15,6 @@ namespace {
 /// Form fields other than "file" are ignored, up to this many bytes.
 constexpr uint64_t kMaxOtherFieldBytes = 64 << 10;
 
-std::string TooLarge(uint64_t max_bytes) {
-  return fmt::format(
-      "the upload is larger than the server accepts ({} bytes; serve "
-      "--max-upload-mb)",
-      max_bytes);
-}
-
-}  // namespace
-
 uint64_t DeclaredLength(const httplib::Request& request) {
   const std::string text = request.get_header_value("Content-Length");
   uint64_t length = 0;
@@ -33,6 +24,15 @@ uint64_t DeclaredLength(const httplib::Request& request) {
   }
   return length;
 }
+
+std::string TooLarge(uint64_t max_bytes) {
+  return fmt::format(
+      "the upload is larger than the server accepts ({} bytes; serve "
+      "--max-upload-mb)",
+      max_bytes);
+}
+
+}  // namespace
 
 Result<ScratchDirectory> ScratchDirectory::Create(std::filesystem::path path) {
   std::error_code error;

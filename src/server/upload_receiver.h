@@ -16,9 +16,6 @@
 
 namespace growthlens::server {
 
-/// The Content-Length the client declared; 0 when absent or not a number.
-uint64_t DeclaredLength(const httplib::Request& request);
-
 /// A fresh directory, removed with its contents when this goes out of scope.
 class ScratchDirectory {
  public:
