@@ -2,8 +2,7 @@
 // left), and a box that suggests the names as one types (a native datalist). A step may carry
 // a property condition typed by hand: "sign_up[platform=ios]".
 import { h, clear } from './ui.js';
-
-let lists = 0;
+import { eventNameList } from './events.js';
 
 /**
  * names: the event names to suggest (most frequent first); value: the events chosen;
@@ -11,9 +10,7 @@ let lists = 0;
  */
 export function eventSteps({ names, value = [], onChange, param, placeholder = 'Add a step…', label, ordered = true }) {
   let chosen = [...value];
-  lists += 1;
-  const listId = `event-names-${lists}`;
-  const datalist = h('datalist', { id: listId }, names.map((n) => h('option', { value: n })));
+  const [listId, datalist] = eventNameList(names);
   const input = h('input', { type: 'text', list: listId, placeholder, autocomplete: 'off', 'aria-label': label || placeholder, dataset: { param, stepInput: param } });
   const chips = h('div.chips', { dataset: { steps: param } });
   const wrap = h('div.event-steps', chips, h('div.row', input, h('button', { type: 'button', dataset: { stepAdd: param }, onclick: () => add() }, 'Add')), datalist);

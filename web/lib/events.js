@@ -9,20 +9,25 @@ export async function eventNames(signal) {
   return (all.features || []).map((f) => f.feature);
 }
 
-let fieldCount = 0;
+let listCount = 0;
+
+/** A datalist of the event names with an id of its own on the page: [id, element]. */
+export function eventNameList(names) {
+  listCount += 1;
+  const id = `event-names-${listCount}`;
+  return [id, h('datalist', { id }, names.map((n) => h('option', { value: n })))];
+}
 
 /**
  * A text field completing the event names as one types; onChange(name) when a name of the list
  * (or '' when emptied) is entered. A name not in the list is marked invalid and not sent.
  */
 export function eventInput({ names, value = '', placeholder = '', param, onChange, label }) {
-  fieldCount += 1;
-  const listId = `event-names-${fieldCount}`;
+  const [listId, datalist] = eventNameList(names);
   const input = h('input', {
     type: 'text', value, placeholder, list: listId, autocomplete: 'off', spellcheck: false,
     'aria-label': label, dataset: { param, filter: param }, style: { width: '190px' },
   });
-  const datalist = h('datalist', { id: listId }, names.map((n) => h('option', { value: n })));
   input.addEventListener('change', () => {
     const v = input.value.trim();
     const known = v === '' || names.includes(v);
