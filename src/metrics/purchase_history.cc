@@ -66,14 +66,12 @@ PurchaseHistory SummarizePurchases(const TransactionLog& log,
   for (auto* column : {&history.frequency, &history.recency, &history.age, &history.monetary,
                        &history.first_value, &history.holdout_purchases, &history.holdout_value})
     column->assign(n, 0.0);
-  history.first_purchase.assign(n, 0);
 
   for (size_t i = 0; i < n; ++i) {
     const uint32_t customer = history.user[i];
     const DayAmount* row = rows.data() + start[customer];
     const DayAmount* const stop = rows.data() + start[customer + 1];
     const Day first_purchase = row->day;
-    history.first_purchase[i] = first_purchase;
     Day last_purchase = first_purchase;
     double repeat_total = 0.0;
     int64_t index = 0;  // purchase days seen

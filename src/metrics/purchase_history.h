@@ -31,11 +31,10 @@ struct PurchaseHistory {
   double holdout_length = 0.0;             // units from calibration_end to last_day
   size_t customers_after_calibration = 0;  // first purchase in the holdout: left out
 
-  std::vector<uint32_t> user;       // code into TransactionLog::users
-  std::vector<Day> first_purchase;  // day of the first purchase
-  std::vector<double> frequency;    // repeat purchase days in the calibration period
-  std::vector<double> recency;      // units from the first to the last calibration purchase day
-  std::vector<double> age;          // T: units from the first purchase to calibration_end
+  std::vector<uint32_t> user;     // code into TransactionLog::users
+  std::vector<double> frequency;  // repeat purchase days in the calibration period
+  std::vector<double> recency;    // units from the first to the last calibration purchase day
+  std::vector<double> age;        // T: units from the first purchase to calibration_end
   /// Mean total of the repeat purchase days (0 without one): the first purchase is left out.
   std::vector<double> monetary;
   std::vector<double> first_value;        // total of the first purchase day
