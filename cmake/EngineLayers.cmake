@@ -69,7 +69,7 @@ target_compile_definitions(growthlens_stats PRIVATE
   BOOST_MATH_OVERFLOW_ERROR_POLICY=errno_on_error BOOST_MATH_EVALUATION_ERROR_POLICY=errno_on_error)
 
 growthlens_layer(synth FILES
-  alias_table block_pipeline generation output_sink retail_catalogue trading_calendar
+  alias_table block_pipeline generation output_sink retail_catalogue row_order trading_calendar
   transaction_generator demo_files event_generator usage_behaviour usage_generator usage_model)
 target_link_libraries(growthlens_synth PUBLIC growthlens_core PRIVATE ZLIB::ZLIB)
 

@@ -383,7 +383,9 @@ TEST(ChurnCommand, TrainScoreAndRefuse) {
   std::filesystem::create_directories(dir);
   const std::string usage = (dir / "usage.csv").string(), model = (dir / "model.json").string();
   const std::string retail = (dir / "retail.csv").string();
-  ASSERT_EQ(testing::RunCommand("generate --users 600 --seed 3 --output " + usage).exit_code, 0);
+  ASSERT_EQ(
+      testing::RunCommand("generate --order user --users 600 --seed 3 --output " + usage).exit_code,
+      0);
   const testing::CommandResult train = testing::RunCommand(
       "churn train " + usage + " --quiet --rounds 20 --model-out " + model + " --format json");
   ASSERT_EQ(train.exit_code, 0) << train.err;

@@ -30,7 +30,9 @@ class ExperimentSimulate : public ::testing::Test {
     dir_ = std::filesystem::temp_directory_path() /
            ("growthlens_simulate_" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir_);
-    ASSERT_EQ(testing::RunCommand("generate -q --users 3000 --seed 7 -o " + Usage()).exit_code, 0);
+    ASSERT_EQ(testing::RunCommand("generate -q --order user --users 3000 --seed 7 -o " + Usage())
+                  .exit_code,
+              0);
     ASSERT_EQ(testing::RunCommand("generate -q --kind transactions --users 1500 --seed 7 -o " +
                                   Transactions())
                   .exit_code,

@@ -448,7 +448,7 @@ std::map<std::string, std::string> Contents(const std::filesystem::path& dir,
 
 TEST_F(InputRobustness, KilledRunsLeaveTheOldSetOrTheNewOneAndNoTemporaries) {
   const std::string input = Path("log.csv");
-  ASSERT_TRUE(RunAndKill({"generate", "--users", "1500", "--quiet", "-o", input},
+  ASSERT_TRUE(RunAndKill({"generate", "--order", "user", "--users", "1500", "--quiet", "-o", input},
                          std::chrono::seconds(20)));
   const std::filesystem::path out = dir_ / "out";
   const std::vector<std::string> analyze = {"analyze", input, "--quiet", "--output-dir",

@@ -29,8 +29,8 @@ class SavedPersonaModelTest : public testing::TempWorkspaceTest {
   void SetUp() override {
     TempWorkspaceTest::SetUp();
     usage_ = (directory_ / "usage.csv").string();
-    const CommandResult made =
-        RunCommand("generate --users 400 --seed 9 --features Search,Export,Reports -o " + usage_);
+    const CommandResult made = RunCommand(
+        "generate --order user --users 400 --seed 9 --features Search,Export,Reports -o " + usage_);
     ASSERT_EQ(made.exit_code, 0) << made.err;
     const CommandResult ingested =
         RunCommand("ingest " + usage_ + " --quiet --workspace " + workspace_);

@@ -113,6 +113,77 @@ TEST(UsageGeneratorTest, ThreadCountDoesNotChangeBytes) {
   }
 }
 
+/// A row's fields as one comparable line, for comparing the rows of two orders as multisets.
+std::vector<std::string> SortedLines(std::string_view text) {
+  std::vector<std::string> lines;
+  size_t begin = text.find('\n') + 1;  // after the header
+  while (begin < text.size()) {
+    const size_t end = text.find('\n', begin);
+    lines.emplace_back(text.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+TEST(UsageGeneratorTest, OrdersHoldTheSameRowsAndDoNotDependOnThreads) {
+  UsageGeneratorOptions options;
+  options.users = 3500;  // about 150k rows: several row blocks and shuffle buckets
+  const std::string by_user = GenerateUsageText(options);
+  const std::vector<std::string> user_lines = SortedLines(by_user);
+  for (const RowOrder order : {RowOrder::kTime, RowOrder::kShuffled}) {
+    options.order = order;
+    options.threads = 1;
+    const std::string serial = GenerateUsageText(options);
+    EXPECT_EQ(serial.substr(0, serial.find('\n') + 1), kUsageLogHeader);
+    EXPECT_NE(serial, by_user) << RowOrderName(order);
+    EXPECT_EQ(SortedLines(serial), user_lines) << RowOrderName(order);
+    for (const int threads : {2, 3, 8}) {
+      options.threads = threads;
+      EXPECT_EQ(serial, GenerateUsageText(options)) << RowOrderName(order) << threads;
+    }
+  }
+  options.order = RowOrder::kShuffled;
+  options.seed = 43;
+  UsageGeneratorOptions other_seed_by_user = options;
+  other_seed_by_user.order = RowOrder::kUser;
+  EXPECT_EQ(SortedLines(GenerateUsageText(options)),
+            SortedLines(GenerateUsageText(other_seed_by_user)));
+}
+
+TEST(UsageGeneratorTest, TimeOrderIsByDateThenUserAndShuffledIsNeither) {
+  UsageGeneratorOptions options;
+  options.users = 2000;
+  options.order = RowOrder::kTime;
+  const std::vector<UsageRow> by_time = ParseUsage(GenerateUsageText(options));
+  ASSERT_FALSE(by_time.empty());
+  for (size_t idx = 1; idx < by_time.size(); ++idx) {
+    const UsageRow& before = by_time[idx - 1];
+    const UsageRow& after = by_time[idx];
+    ASSERT_TRUE(before.event < after.event ||
+                (before.event == after.event && before.user <= after.user))
+        << "row " << idx;
+  }
+  options.order = RowOrder::kShuffled;
+  const std::vector<UsageRow> shuffled = ParseUsage(GenerateUsageText(options));
+  size_t date_steps_back = 0, user_changes = 0;
+  for (size_t idx = 1; idx < shuffled.size(); ++idx) {
+    date_steps_back += shuffled[idx].event < shuffled[idx - 1].event ? 1 : 0;
+    user_changes += shuffled[idx].user != shuffled[idx - 1].user ? 1 : 0;
+  }
+  // In a random order about half the neighbours step back in time and nearly all differ
+  // in user; grouped or time-ordered rows would give none or few.
+  EXPECT_GT(date_steps_back, shuffled.size() / 3);
+  EXPECT_GT(user_changes, shuffled.size() * 9 / 10);
+}
+
+TEST(UsageGeneratorTest, OrderNamesRoundTrip) {
+  for (const RowOrder order : {RowOrder::kUser, RowOrder::kTime, RowOrder::kShuffled}) {
+    EXPECT_EQ(ParseRowOrder(RowOrderName(order)), order);
+  }
+  EXPECT_FALSE(ParseRowOrder("random").has_value());
+}
+
 TEST(UsageGeneratorTest, RowsFollowTheSchema) {
   const std::vector<UsageRow>& rows = DefaultUsageRows();
   const std::vector<std::string> names = DefaultFeatureNames();
@@ -756,6 +827,10 @@ TEST(GenerateCommandTest, BadOptionsFailWithInvalidArgument) {
   EXPECT_EQ(RunBinary("generate --kind transactions --features A,B --output -"),
             ExitCodeOf(ErrorCode::kInvalidArgument));
   EXPECT_NE(RunBinary("generate --kind nonsense --output -"), 0);
+  EXPECT_EQ(RunBinary("generate --order sorted --output -"),
+            ExitCodeOf(ErrorCode::kInvalidArgument));
+  EXPECT_EQ(RunBinary("generate --kind events --order time --output -"),
+            ExitCodeOf(ErrorCode::kInvalidArgument));
 }
 
 TEST(GenerateCommandTest, WritesTheSameBytesAsTheLibrary) {
@@ -763,10 +838,16 @@ TEST(GenerateCommandTest, WritesTheSameBytesAsTheLibrary) {
   const std::string path = (std::filesystem::temp_directory_path() /
                             ("growthlens_generate_cli_" + std::to_string(::getpid()) + ".csv"))
                                .string();
-  ASSERT_EQ(RunBinary("generate --users 300 --seed 5 --threads 2 --quiet --output " + path), 0);
+  ASSERT_EQ(
+      RunBinary("generate --users 300 --seed 5 --threads 2 --order user --quiet --output " + path),
+      0);
   UsageGeneratorOptions options;
   options.users = 300;
   options.seed = 5;
+  EXPECT_EQ(ReadFile(path), GenerateUsageText(options));
+  // Without --order the command writes time order, the library's kTime.
+  ASSERT_EQ(RunBinary("generate --users 300 --seed 5 --quiet --output " + path), 0);
+  options.order = RowOrder::kTime;
   EXPECT_EQ(ReadFile(path), GenerateUsageText(options));
   std::filesystem::remove(path);
 }

@@ -33,7 +33,7 @@ class WorkspaceKindsTest : public testing::TempWorkspaceTest {
   /// The CSV `generate` writes for `kind`, small.
   std::string Generated(const std::string& kind, int users) const {
     const std::string path = (directory_ / (kind + ".csv")).string();
-    const CommandResult made = RunCommand("generate --kind " + kind + " --users " +
+    const CommandResult made = RunCommand("generate --order user --kind " + kind + " --users " +
                                           std::to_string(users) + " --seed 3 -o " + path);
     EXPECT_EQ(made.exit_code, 0) << made.err;
     return path;

@@ -2,13 +2,18 @@
 """Checks that GrowthLens, pandas + scikit-learn and DuckDB agree, and tabulates their timings.
 
     /usr/bin/python3 bench/compare/compare.py --work DIR --usage USAGE.csv --retail RETAIL.csv \
-        [--users N --seed S] [--docs docs/BENCHMARKS.md]
+        [--users N --seed S] [--layout time|user|shuffled] [--docs docs/BENCHMARKS.md]
+    /usr/bin/python3 bench/compare/compare.py --layouts-table --work DIR \
+        --layouts time,user,shuffled [--docs docs/BENCHMARKS.md]
 
 Reads what bench/compare/run.sh left in DIR: each tool's tables, its stage timings
 (timings.json for the scripts; the progress lines of `growthlens analyze` for GrowthLens) and
-the /usr/bin/time -v report of each process. Prints the agreement checks and a Markdown table;
-with --docs, replaces the table between the compare:begin / compare:end markers of that file.
-Exits 1 when the tools disagree (and then writes nothing).
+the /usr/bin/time -v report of each process. Prints the agreement checks and a Markdown table,
+and leaves the table and a summary (summary.json) in DIR; with --docs, replaces the table
+between the compare:begin / compare:end markers of that file. Exits 1 when the tools disagree
+(and then writes nothing). --layouts-table reads the summaries of DIR/LAYOUT for each layout
+(one run each, made by run.sh) and tabulates the layouts side by side, followed by each
+layout's own table.
 """
 import argparse
 import csv
@@ -234,6 +239,7 @@ def build_table(tools, args):
     row("peak memory (max RSS)", [f"{tools[n]['rss'] / 2**20:,.0f} MB" for n in names])
 
     ratios = []
+    layout = f" --order {args.layout}" if args.layout else ""
     if GROWTHLENS in tools and PANDAS in tools:
         gl, pd_ = tools[GROWTHLENS], tools[PANDAS]
         ratios.append(f"- End to end: GrowthLens is **{pd_['wall'] / gl['wall']:.1f}x** faster "
@@ -252,10 +258,45 @@ def build_table(tools, args):
     today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
     header = (f"Run of {today} on {machine_description()}. Input: a usage log of "
               f"{os.path.getsize(args.usage) / 1e6:,.0f} MB "
-              f"(`growthlens generate --users {args.users} --seed {args.seed}`) and the full "
+              f"(`growthlens generate --users {args.users} --seed {args.seed}{layout}`) and the full "
               f"Online Retail file ({os.path.getsize(args.retail) / 1e6:,.0f} MB). "
               f"{'; '.join(versions)}. Seconds; stage times are summed over both files.")
     return "\n".join([header, "", *lines, "", *ratios])
+
+
+def summary_of(tools):
+    """What the layouts table needs of one layout's run."""
+    return {name: {key: tool[key] for key in ("wall", "cpu", "rss", "aggregation")}
+            for name, tool in tools.items()}
+
+
+LAYOUT_LABELS = {"time": "rows ordered by time (as exports come)",
+                 "user": "rows grouped by user",
+                 "shuffled": "rows in no order"}
+
+
+def build_layouts_table(work, layouts):
+    """The layouts side by side, then each layout's own table (from run.sh's runs)."""
+    lines = ["| input layout (`generate --order`) | GrowthLens: wall s (CPU s), peak RSS "
+             "| pandas + scikit-learn | DuckDB (read, clean, rfm, features) "
+             "| end to end vs pandas (target 25x) | aggregation half vs DuckDB (target 8x) "
+             "| peak memory vs pandas (target 1/6) |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    details = []
+    for layout in layouts:
+        directory = os.path.join(work, layout)
+        summary = json.load(open(os.path.join(directory, "summary.json")))
+        gl, pd_, db = summary[GROWTHLENS], summary[PANDAS], summary[DUCKDB]
+        lines.append(
+            f"| {LAYOUT_LABELS.get(layout, layout)} (`{layout}`) "
+            f"| {gl['wall']:.2f} ({gl['cpu']:.2f}), {gl['rss'] / 2**20:,.0f} MB "
+            f"| {pd_['wall']:.2f} ({pd_['cpu']:.2f}), {pd_['rss'] / 2**20:,.0f} MB "
+            f"| {db['aggregation']:.2f} (GrowthLens {gl['aggregation']:.2f}) "
+            f"| **{pd_['wall'] / gl['wall']:.1f}x** | **{db['aggregation'] / gl['aggregation']:.1f}x** "
+            f"| 1/{pd_['rss'] / gl['rss']:.1f} |")
+        details += ["", f"Layout `{layout}`:", "",
+                    open(os.path.join(directory, "table.md")).read().strip()]
+    return "\n".join(lines + details)
 
 
 def write_docs(path, table):
@@ -277,8 +318,22 @@ def main():
     parser.add_argument("--retail", required=True)
     parser.add_argument("--users", default="?")
     parser.add_argument("--seed", default="?")
+    parser.add_argument("--layout", default="", help="the generated log's --order")
+    parser.add_argument("--layouts-table", action="store_true",
+                        help="tabulate the runs of WORK/LAYOUT side by side")
+    parser.add_argument("--layouts", default="time,user,shuffled")
     parser.add_argument("--docs", help="Markdown file whose compare:begin/end block is replaced")
+    if "--layouts-table" in sys.argv:
+        for action in parser._actions:
+            if action.dest in ("usage", "retail"):
+                action.required = False
     args = parser.parse_args()
+    if args.layouts_table:
+        table = build_layouts_table(args.work, args.layouts.split(","))
+        print(table)
+        if args.docs:
+            write_docs(args.docs, table)
+        return
     usage_stem = os.path.splitext(os.path.basename(args.usage))[0]
     tools = collect(args.work, usage_stem)
     if not tools:
@@ -287,6 +342,10 @@ def main():
     table = build_table(tools, args)
     print()
     print(table)
+    with open(os.path.join(args.work, "table.md"), "w") as f:
+        f.write(table + "\n")
+    with open(os.path.join(args.work, "summary.json"), "w") as f:
+        json.dump(summary_of(tools), f, indent=1)
     if checks.failures:
         print(f"\n{len(checks.failures)} check(s) failed; docs not updated", file=sys.stderr)
         sys.exit(1)

@@ -47,6 +47,7 @@ struct GenerateArgs {
   std::string start = "2025-01-01";
   std::string end = "2025-12-31";
   std::string features;  // empty = the default list
+  std::string order;     // empty = time for --kind usage, the only order of the other kinds
   uint64_t seed = 42;
   std::string output;  // empty = the kind's default
   int threads = 0;
@@ -143,6 +144,18 @@ Status RunGenerate(const GenerateArgs& args, CommandOutcome& outcome) {
     return Status(ErrorCode::kInvalidArgument,
                   "--features applies to --kind usage and events only");
   }
+  const std::optional<synth::RowOrder> order = synth::ParseRowOrder(
+      args.order.empty() ? (args.kind == kUsageKind ? "time" : "user") : args.order);
+  if (!order) {
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("--order expects user, time or shuffled, got '{}'", args.order));
+  }
+  if (args.kind != kUsageKind && *order != synth::RowOrder::kUser) {
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("--order {} applies to --kind usage only: event logs and "
+                              "transactions come grouped by user",
+                              args.order));
+  }
   const Result<Day> start = ParseDateOption(args.start, "--start");
   if (!start.ok()) return start.status();
   const Result<Day> end = ParseDateOption(args.end, "--end");
@@ -167,6 +180,7 @@ Status RunGenerate(const GenerateArgs& args, CommandOutcome& outcome) {
     if (!args.features.empty()) usage_options.features = SplitFeatures(args.features);
     usage_options.seed = args.seed;
     usage_options.threads = args.threads;
+    usage_options.order = *order;
     GROWTHLENS_RETURN_IF_ERROR(events ? synth::ValidateEventOptions(usage_options)
                                       : synth::ValidateUsageOptions(usage_options));
   } else {
@@ -223,7 +237,8 @@ void RegisterGenerateCommand(CLI::App& app, CommandOutcome& outcome) {
   CLI::App* command = app.add_subcommand(
       std::string(kGenerateCommand),
       "Write a synthetic data set with realistic structure: a SaaS feature-usage log\n"
-      "(user_id,signup_date,event_date,feature_name,events_count), the same users' event\n"
+      "(user_id,signup_date,event_date,feature_name,events_count; in time order unless\n"
+      "--order says otherwise), the same users' event\n"
       "log (user_id,timestamp,event,platform: onboarding funnel, then feature events in\n"
       "sessions; rows grouped by user, in time order within a user) or Online-Retail-style\n"
       "transactions (InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,\n"
@@ -259,6 +274,12 @@ void RegisterGenerateCommand(CLI::App& app, CommandOutcome& outcome) {
                                   "(default: {}); default names keep their tuned adoption, "
                                   "others get less the later they come",
                                   fmt::join(synth::DefaultFeatureNames(), ",")));
+  command->add_option(
+      "--order", args->order,
+      "Row order of --kind usage: 'time' (default; by day, then user, as exports come), "
+      "'user' (grouped by user, by day within a user; streams in fixed memory) or 'shuffled' "
+      "(a seeded random permutation). time and shuffled hold the rows in memory, about 32 "
+      "bytes a row");
   command
       ->add_option("--seed", args->seed,
                    "Random seed: the same seed and options give the same bytes")
@@ -289,6 +310,7 @@ void RegisterGenerateCommand(CLI::App& app, CommandOutcome& outcome) {
       "Examples:\n"
       "  growthlens generate                                   # 5,000 users, 2025\n"
       "  growthlens generate --users 200000 -o data/raw/usage_200k.csv.gz\n"
+      "  growthlens generate --users 200000 --order shuffled   # rows in no order\n"
       "  growthlens generate --kind events --users 20000       # the same users' events\n"
       "  growthlens generate --kind transactions --users 5000  # about UCI Online Retail's size\n"
       "  growthlens generate --users 100 --output - | head");

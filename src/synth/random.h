@@ -26,6 +26,7 @@ enum class StreamPurpose : uint64_t {
   kCustomer = 2,
   kCatalogue = 3,
   kEventTiming = 4,  // the event log's onboarding, platform and clock times
+  kRowShuffle = 5,   // the usage log's --order shuffled permutation
 };
 
 /// xoshiro256**: fast (about 1 ns a number), 256 bits of state, passes BigCrush.

@@ -17,6 +17,7 @@
 #include "core/status.h"
 #include "synth/generation.h"
 #include "synth/output_sink.h"
+#include "synth/row_order.h"
 #include "synth/usage_model.h"
 
 namespace growthlens::synth {
@@ -32,6 +33,9 @@ struct UsageGeneratorOptions {
   std::vector<std::string> features = DefaultFeatureNames();
   uint64_t seed = 42;
   int threads = 0;  // 0 = the hardware's concurrency; the output is the same for any count
+  /// Grouped by user streams in fixed memory; time and shuffled orders hold every row (16
+  /// bytes each, twice at the peak) before writing. `growthlens generate` defaults to time.
+  RowOrder order = RowOrder::kUser;
 };
 
 /// Checks options before a run: user count, period, feature names (non-empty, distinct,
@@ -39,8 +43,9 @@ struct UsageGeneratorOptions {
 Status ValidateUsageOptions(const UsageGeneratorOptions& options);
 
 /// Writes the usage log (header first) to `sink` and closes it. The bytes depend only on the
-/// options other than `threads`. Rows come grouped by user (ids 1..users, ascending) and by
-/// date within a user; users who churned before the period leave no rows. Event dates lie
+/// options other than `threads`. With RowOrder::kUser rows come grouped by user (ids 1..users,
+/// ascending) and by date within a user; kTime and kShuffled hold the same rows in the order
+/// row_order.h describes; users who churned before the period leave no rows. Event dates lie
 /// in [start, end] and never before the user's signup.
 Result<GenerationSummary> GenerateUsageLog(const UsageGeneratorOptions& options, OutputSink& sink,
                                            const ProgressCallback& progress = {});

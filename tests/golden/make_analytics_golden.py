@@ -5,7 +5,7 @@ Independent reference (pandas, not GrowthLens) for the C++ GoogleTests to compar
 
 Run from the repo root (Debian's python3-pandas; pandas 1.5.3, numpy 1.24.2, python 3.11.2):
 
-    ./build/growthlens generate --users 300 --seed 7 --output tests/golden/usage_small.csv
+    ./build/growthlens generate --order user --users 300 --seed 7 --output tests/golden/usage_small.csv
     /usr/bin/python3 tests/golden/make_analytics_golden.py [path/to/online_retail.csv.xz]
 
 (default input: tests/data/online_retail.csv.xz; the usage log

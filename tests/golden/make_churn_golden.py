@@ -9,7 +9,7 @@ Independent reference (not GrowthLens) for tests/churn_golden_test.cc. Run from 
 Inputs: the feature tables `growthlens churn train --export-table PREFIX` writes (user_id, one
 column per feature, churned), committed xz-compressed:
   tests/golden/churn_usage_{train,validation}.csv.xz   a generated usage log:
-      growthlens generate --users 3000 --seed 7 --output usage.csv
+      growthlens generate --order user --users 3000 --seed 7 --output usage.csv
       growthlens churn train usage.csv --export-table churn_usage
       (train cutoff 2025-11-01, validation cutoff 2025-12-02: the defaults, horizon 30 days,
        users active in the 90 days before a cutoff)

@@ -10,8 +10,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-"$binary" generate --users 1000 --seed 3 -o "$work/base.csv" -q || fail "generate base"
-"$binary" generate --users 20000 -o "$work/big.csv" -q || fail "generate big"
+"$binary" generate --order user --users 1000 --seed 3 -o "$work/base.csv" -q || fail "generate base"
+"$binary" generate --order user --users 20000 -o "$work/big.csv" -q || fail "generate big"
 "$binary" ingest "$work/base.csv" --workspace "$work/ws.glw" --quiet >/dev/null 2>&1 ||
   fail "ingest base"
 "$binary" workspace export --workspace "$work/ws.glw" -o "$work/before.csv" >/dev/null ||

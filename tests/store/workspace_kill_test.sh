@@ -16,8 +16,8 @@ rows_of() {  # the rows a workspace holds, from `workspace info --format json`
 seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 random_fraction_of() { awk -v r="$RANDOM" -v t="$1" 'BEGIN { printf "%.3f", r / 32767 * t }'; }
 
-"$binary" generate --users 1500 --seed 7 -o "$work/base.csv" -q || fail "generate base"
-"$binary" generate --users 25000 -o "$work/big.csv" -q || fail "generate big"
+"$binary" generate --order user --users 1500 --seed 7 -o "$work/base.csv" -q || fail "generate base"
+"$binary" generate --order user --users 25000 -o "$work/big.csv" -q || fail "generate big"
 "$binary" ingest "$work/base.csv" --workspace "$work/base.glw" --quiet >/dev/null 2>&1 ||
   fail "ingest base"
 base_rows=$(rows_of "$work/base.glw")
