@@ -1,10 +1,14 @@
 #include "metrics/user_rows.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace growthlens {
 
 namespace {
+
+/// Rows per part of the parallel counting sort: below this, one thread sorts.
+constexpr size_t kRowsPerSortPart = size_t{1} << 18;
 
 /// Runs of equal users in row order, or nothing when a user occurs in two runs or a row has
 /// no user: then the rows need sorting.
@@ -44,30 +48,47 @@ void UserRows::Group(const Log& dataset) {
   if (FindRuns(dataset, users_, begin_)) return;
   users_.clear();
   begin_.clear();
-  // Counting sort by user code; rows keep their order within a user.
-  std::vector<size_t> count(dataset.users.size() + 1, 0);
-  for (size_t row = 0; row < dataset.rows(); ++row) {
-    const uint32_t user = UserOfRow(dataset, row);
-    if (user != kNullCode) ++count[user + 1];
-  }
-  for (uint32_t user = 0; user < dataset.users.size(); ++user) {
-    if (count[user + 1] == 0) continue;
-    users_.push_back(user);
-  }
-  std::vector<size_t> cursor(dataset.users.size(), 0);
+  // A stable counting sort by user code, on every core: the rows split into contiguous parts,
+  // each counts its users, then scatters its rows after every earlier part's rows of the same
+  // user, so rows keep their order within a user whatever the number of parts.
+  const size_t rows = dataset.rows();
+  const size_t users = dataset.users.size();
+  const size_t parts = std::clamp<size_t>(rows / kRowsPerSortPart, 1, HardwareThreads());
+  auto part_rows = [&](size_t part) {
+    return std::pair{rows * part / parts, rows * (part + 1) / parts};
+  };
+  std::vector<std::vector<uint32_t>> cursors(parts);  // counts, then each part's next slot
+  ParallelFor(parts, static_cast<unsigned>(parts), [&](size_t part) {
+    std::vector<uint32_t>& count = cursors[part];
+    count.assign(users, 0);
+    const auto [first, end] = part_rows(part);
+    for (size_t row = first; row < end; ++row) {
+      const uint32_t user = UserOfRow(dataset, row);
+      if (user != kNullCode) ++count[user];
+    }
+  });
   size_t total = 0;
-  begin_.reserve(users_.size() + 1);
-  for (uint32_t user : users_) {
-    begin_.push_back(total);
-    cursor[user] = total;
-    total += count[user + 1];
+  for (uint32_t user = 0; user < users; ++user) {
+    const size_t group_begin = total;
+    for (std::vector<uint32_t>& cursor : cursors) {
+      const uint32_t count = cursor[user];
+      cursor[user] = static_cast<uint32_t>(total);
+      total += count;
+    }
+    if (total == group_begin) continue;
+    users_.push_back(user);
+    begin_.push_back(group_begin);
   }
   begin_.push_back(total);
   order_.resize(total);
-  for (size_t row = 0; row < dataset.rows(); ++row) {
-    const uint32_t user = UserOfRow(dataset, row);
-    if (user != kNullCode) order_[cursor[user]++] = static_cast<uint32_t>(row);
-  }
+  ParallelFor(parts, static_cast<unsigned>(parts), [&](size_t part) {
+    std::vector<uint32_t>& cursor = cursors[part];
+    const auto [first, end] = part_rows(part);
+    for (size_t row = first; row < end; ++row) {
+      const uint32_t user = UserOfRow(dataset, row);
+      if (user != kNullCode) order_[cursor[user]++] = static_cast<uint32_t>(row);
+    }
+  });
 }
 
 std::vector<size_t> UserRows::ChunkBounds(size_t chunks) const {

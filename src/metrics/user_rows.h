@@ -49,6 +49,12 @@ class UserRows {
     }
   }
 
+  /// Row numbers in group order when the rows were sorted (empty when grouped in place): group
+  /// g's rows are row_order()[RowsBegin(g), RowsBegin(g + 1)). For loops that prefetch the
+  /// rows a few groups ahead, which ForEachRow cannot.
+  std::span<const uint32_t> row_order() const { return order_; }
+  size_t RowsBegin(size_t group) const { return begin_[group]; }
+
   /// Group boundaries splitting the rows into `chunks` runs of about equal row count:
   /// chunk c holds groups [bounds[c], bounds[c + 1]).
   std::vector<size_t> ChunkBounds(size_t chunks) const;
