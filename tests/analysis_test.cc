@@ -18,6 +18,8 @@
 #include "metrics/usage_rollup.h"
 #include "metrics/user_rows.h"
 #include "prep/ingest.h"
+#include "synth/output_sink.h"
+#include "synth/usage_generator.h"
 #include "test_data.h"
 
 namespace growthlens {
@@ -83,6 +85,63 @@ TEST(UserRows, GroupedLogsNeedNoSortAndShuffledOnesAreGroupedBySort) {
     });
   }
   EXPECT_EQ(rows, shuffled.dataset.rows());
+}
+
+/// A generated usage log of `users` users in `order`, ingested.
+CleanedData GeneratedLog(int64_t users, synth::RowOrder order) {
+  synth::UsageGeneratorOptions options;
+  options.users = users;
+  options.order = order;
+  synth::StringSink sink;
+  EXPECT_TRUE(synth::GenerateUsageLog(options, sink).ok());
+  return Load(sink.contents());
+}
+
+TEST(UserRows, ParallelSortOfATimeOrderedLogGivesTheGroupedLogsRollup) {
+  // 15,000 users, about 670k rows: the counting sort splits them into several parts.
+  const CleanedData by_user = GeneratedLog(15000, synth::RowOrder::kUser);
+  const CleanedData by_time = GeneratedLog(15000, synth::RowOrder::kTime);
+  const UserRows in_place(by_user.dataset), sorted(by_time.dataset);
+  ASSERT_TRUE(in_place.grouped_in_place());
+  ASSERT_FALSE(sorted.grouped_in_place());
+  ASSERT_EQ(sorted.groups(), in_place.groups());
+  const UsageLog& time_log = UsageOf(by_time.dataset);
+  size_t rows = 0;
+  for (size_t group = 0; group < sorted.groups(); ++group) {
+    if (group > 0) EXPECT_LT(sorted.user(group - 1), sorted.user(group));
+    int64_t previous_row = -1;
+    sorted.ForEachRow(group, [&](uint32_t row) {
+      EXPECT_EQ(time_log.usage.user[row], sorted.user(group));
+      EXPECT_LT(previous_row, int64_t{row});  // file order kept within a user
+      previous_row = row;
+      ++rows;
+    });
+  }
+  EXPECT_EQ(rows, by_time.dataset.rows());
+
+  const UsageLog& user_log = UsageOf(by_user.dataset);
+  const UsageRollup grouped(user_log, in_place, CohortPeriod::kWeek, 2);
+  const UsageRollup rolled(time_log, sorted, CohortPeriod::kWeek, 2);
+  // Codes follow first appearance, which differs between the files: compare by name.
+  const size_t buckets = rolled.series_totals().buckets;
+  ASSERT_EQ(buckets, grouped.series_totals().buckets);
+  for (uint32_t feature = 0; feature < time_log.features.size(); ++feature) {
+    const std::optional<uint32_t> same = user_log.features.Find(time_log.features[feature]);
+    ASSERT_TRUE(same.has_value());
+    EXPECT_EQ(rolled.feature_totals().events[feature], grouped.feature_totals().events[*same]);
+    EXPECT_EQ(rolled.feature_totals().users[feature], grouped.feature_totals().users[*same]);
+    EXPECT_EQ(rolled.feature_totals().user_days[feature],
+              grouped.feature_totals().user_days[*same]);
+    for (size_t bucket = 0; bucket < buckets; ++bucket) {
+      EXPECT_EQ(rolled.series_totals().users[feature * buckets + bucket],
+                grouped.series_totals().users[*same * buckets + bucket]);
+    }
+  }
+  for (uint32_t code = 0; code < time_log.users.size(); ++code) {
+    const std::optional<uint32_t> same = user_log.users.Find(time_log.users[code]);
+    ASSERT_TRUE(same.has_value());
+    EXPECT_EQ(rolled.user_events()[code], grouped.user_events()[*same]);
+  }
 }
 
 TEST(UserRows, ChunksCoverEveryGroupOnceInOrder) {
