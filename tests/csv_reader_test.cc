@@ -44,6 +44,24 @@ Result<CleanedData> Ingest(std::string text, const IngestOptions& options = {}) 
   return IngestText(std::move(text), "test.csv", options);
 }
 
+TEST(CsvReader, NumericAndOtherUserIdsKeepTheirOwnCodes) {
+  // Decimal ids take a table indexed by value; leading zeros, long ids, ids past the table
+  // and text must still be their own users, the same id one user wherever it recurs.
+  const std::vector<std::string> ids = {"7",  "07", "0",  "12345678", "4194304", "4194303", "7",
+                                        "x7", "00", "-7", "12345678", "4194304", "007",     "70"};
+  std::string text(kUsageHeader);
+  for (size_t row = 0; row < ids.size(); ++row)
+    text += fmt::format("{},2025-01-01,2025-01-{:02d},Dashboard,1\n", ids[row], row + 2);
+  const Result<CleanedData> result = Ingest(text);
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  const UsageLog& log = UsageOf(result->dataset);
+  ASSERT_EQ(log.rows(), ids.size());
+  for (size_t row = 0; row < ids.size(); ++row)
+    EXPECT_EQ(log.users[log.usage.user[row]], ids[row]) << "row " << row;
+  EXPECT_EQ(log.users.size(), 11u);  // 14 rows, "7", "12345678" and "4194304" twice
+  EXPECT_EQ(log.usage.user[0], log.usage.user[6]);
+}
+
 uint64_t MalformedCount(const CleaningReport& report, ParseIssue issue) {
   return report.malformed[static_cast<size_t>(issue)];
 }
