@@ -133,11 +133,12 @@ INSTANTIATE_TEST_SUITE_P(Batches, LiveTotalsTest, ::testing::Values(600, 1, 7, 1
 TEST(LiveWindowTest, CountsTheLastHourByMinuteAndTheActiveUsers) {
   const int64_t now = int64_t{DaysFromCivil(2026, 3, 1)} * kDayMs + 12 * 3'600'000 + 30'000;
   app::LiveWindow window(3);
-  window.Add({now, now - 2 * app::kMillisPerMinute, "a", "login", 2});    // 2 minutes ago
-  window.Add({now, now - 10 * app::kMillisPerMinute, "b", "search", 1});  // 10 minutes ago
-  window.Add({now, now - 40 * app::kMillisPerMinute, "c", "login", 1});   // 40 minutes ago
-  window.Add({now, now - 90 * app::kMillisPerMinute, "d", "export", 5});  // before the hour
-  window.Add({now, now, "a", "search", 1});
+  // Users a, b, c, d as the numbers 0 to 3 (LiveTotals::Add's codes).
+  window.Add({now, now - 2 * app::kMillisPerMinute, "a", "login", 2}, 0);    // 2 minutes ago
+  window.Add({now, now - 10 * app::kMillisPerMinute, "b", "search", 1}, 1);  // 10 minutes ago
+  window.Add({now, now - 40 * app::kMillisPerMinute, "c", "login", 1}, 2);   // 40 minutes ago
+  window.Add({now, now - 90 * app::kMillisPerMinute, "d", "export", 5}, 3);  // before the hour
+  window.Add({now, now, "a", "search", 1}, 0);
   window.Prune(now);
   const app::LiveWindowSnapshot snapshot = window.Snapshot(now);
   ASSERT_EQ(snapshot.per_minute.size(), 60u);
@@ -160,6 +161,22 @@ TEST(LiveWindowTest, CountsTheLastHourByMinuteAndTheActiveUsers) {
   const app::LiveWindowSnapshot later = window.Snapshot(now + 61 * app::kMillisPerMinute);
   EXPECT_EQ(later.events_last_hour, 0);
   EXPECT_EQ(later.active_30m, 0u);
+}
+
+TEST(LiveWindowTest, CountCountsWithoutListingAmongTheLatest) {
+  const int64_t now = int64_t{DaysFromCivil(2026, 3, 1)} * kDayMs;
+  app::LiveWindow window(2);
+  window.Count(now - 1'000, 7, "login", 4);
+  window.Count(now - 2'000, 7, "search", 1);
+  window.Add({now, now, "u8", "login", 1}, 8);
+  const app::LiveWindowSnapshot snapshot = window.Snapshot(now);
+  EXPECT_EQ(snapshot.events_last_hour, 6);
+  EXPECT_EQ(snapshot.active_5m, 2u);  // users 7 and 8
+  ASSERT_EQ(snapshot.latest.size(), 1u);
+  EXPECT_EQ(snapshot.latest[0].user, "u8");
+  ASSERT_EQ(snapshot.features_last_hour.size(), 2u);
+  EXPECT_EQ(snapshot.features_last_hour[0].name, "login");
+  EXPECT_EQ(snapshot.features_last_hour[0].events, 5);
 }
 
 }  // namespace

@@ -240,6 +240,27 @@ TEST_F(RedisConsumer, RunStopsWhenAskedAndReportsFailures) {
   EXPECT_EQ(Pending(), 0);
 }
 
+TEST_F(RedisConsumer, RunStoresWhatItReadAheadBeforeItStops) {
+  for (int i = 0; i < 2'500; ++i) Add({"user_id", std::to_string(i), "event", "e"});
+  std::unique_ptr<RedisStreamSource> source = Source("c1");
+  MemorySink sink;
+  ConsumerOptions options = Quick();
+  options.batch = 1'000;
+  StreamConsumer consumer(*source, sink, options);
+  std::vector<size_t> rounds;
+  // Stops after the first round: the second round's 1,000 messages were read during its commit.
+  consumer.Run(
+      std::stop_token(), [](const Status&) {},
+      [&](size_t polled) {
+        rounds.push_back(polled);
+        return false;
+      });
+  ASSERT_EQ(rounds, std::vector<size_t>{1'000});
+  EXPECT_EQ(sink.stored.size(), 2'000u);  // both rounds stored, the third never read
+  EXPECT_EQ(consumer.stats().messages, 2'000u);
+  EXPECT_EQ(Pending(), 0);  // and acknowledged: nothing left pending for a restart
+}
+
 TEST(RedisAddress, ParsesAndRefusesWithTheExpectedForm) {
   Result<RedisAddress> full = RedisAddress::Parse("redis://user:secret@db.local:6380/2");
   ASSERT_TRUE(full.ok()) << full.status().message();

@@ -78,6 +78,7 @@ start_server() {
 acknowledged() { awk -v n="$2" '/^batches:/ { gsub(/[(]/, "", $3); print ($2 - $3) * n }' "$1"; }
 wants() { [[ -z "$only" || "$only" == "$1" ]]; }
 
+echo "load before the run: $(uptime)"
 key=$("$binary" workspace keys create --role write --name "live bench" --workspace "$workspace")
 export GROWTHLENS_KEY="$key"
 
@@ -85,7 +86,8 @@ if wants a || wants b || wants c; then
   echo "== a. HTTP collector: ${connections} connections, 1,000-event batches, durable, $duration"
   start_server
   cpu_before=$(cpu_seconds "$server_pid")
-  INGEST_RUN=a wrk -t"$threads" -c"$connections" -d"$duration" --latency \
+  INGEST_RUN=a /usr/bin/time -f "%U %S" -o "$work/a.wrk-time" \
+    wrk -t"$threads" -c"$connections" -d"$duration" --latency \
     -s "$here/ingest_events.lua" "$base" -- 1000 >"$work/a.txt"
   cpu_after=$(cpu_seconds "$server_pid")
   grep -E "50%|99%|^batches" "$work/a.txt"
@@ -95,7 +97,9 @@ if wants a || wants b || wants c; then
   stored=$(stored_events)
   echo "stored: $stored events (acknowledged: $acked); server peak RSS ${rss} MB;" \
     "server CPU $(awk -v a="$cpu_before" -v b="$cpu_after" -v n="$acked" \
-      'BEGIN { printf "%.2f", (b - a) / n * 1e5 }') s per 100,000 events"
+      'BEGIN { printf "%.2f", (b - a) / n * 1e5 }') s per 100,000 events;" \
+    "load generator (wrk) CPU $(awk -v n="$acked" '{ printf "%.2f", ($1 + $2) / n * 1e5 }' \
+      "$work/a.wrk-time") s per 100,000 events"
   ((stored >= acked)) || { echo "FAIL: acknowledged events are missing" >&2; exit 1; }
 fi
 

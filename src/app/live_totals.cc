@@ -49,8 +49,8 @@ uint32_t LiveTotals::UserCode(std::string_view user, Day day) {
   return found->second;
 }
 
-void LiveTotals::Add(std::string_view user, std::string_view event, int64_t time_ms,
-                     int32_t count) {
+uint32_t LiveTotals::Add(std::string_view user, std::string_view event, int64_t time_ms,
+                         int32_t count) {
   const Day day = DayOfMillis(time_ms);
   const uint32_t code = UserCode(user, day);
   ++rows_;
@@ -61,16 +61,21 @@ void LiveTotals::Add(std::string_view user, std::string_view event, int64_t time
   if (found == features_.end()) found = features_.emplace(std::string(event), Feature{}).first;
   Feature& feature = found->second;
   feature.events += count;
-  feature.users.insert(code);
+  if (code >= feature.has_user.size()) feature.has_user.resize(first_day_.size());
+  if (!feature.has_user[code]) {
+    feature.has_user[code] = true;
+    ++feature.users;
+  }
   feature.user_days.insert(KeyOf(code, day));
   feature.day_events[day] += count;
+  return code;
 }
 
 std::vector<LiveFeatureTotal> LiveTotals::Features() const {
   std::vector<LiveFeatureTotal> totals;
   totals.reserve(features_.size());
   for (const auto& [name, feature] : features_)
-    totals.push_back({name, feature.events, feature.users.size(), feature.user_days.size()});
+    totals.push_back({name, feature.events, feature.users, feature.user_days.size()});
   std::stable_sort(
       totals.begin(), totals.end(),
       [](const LiveFeatureTotal& a, const LiveFeatureTotal& b) { return a.events > b.events; });

@@ -58,7 +58,9 @@ struct LiveTotalsSummary {
 
 class LiveTotals {
  public:
-  void Add(std::string_view user, std::string_view event, int64_t time_ms, int32_t count);
+  /// Returns the user's number (0, 1, 2... in order of first appearance), which stands for the
+  /// user in LiveWindow too, so that the user's text is hashed once per event.
+  uint32_t Add(std::string_view user, std::string_view event, int64_t time_ms, int32_t count);
 
   int64_t events() const { return events_; }
   uint64_t rows() const { return rows_; }
@@ -79,7 +81,8 @@ class LiveTotals {
  private:
   struct Feature {
     int64_t events = 0;
-    std::unordered_set<uint32_t> users;
+    uint64_t users = 0;
+    std::vector<bool> has_user;              // by user code: a flag, not a hash set (the hot path)
     std::unordered_set<uint64_t> user_days;  // KeyOf(user, day)
     std::map<Day, int64_t> day_events;
   };

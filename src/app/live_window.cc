@@ -16,12 +16,18 @@ int64_t MinuteOf(int64_t time_ms) {
 
 }  // namespace
 
-void LiveWindow::Add(LiveEventView event) {
-  Minute& minute = minutes_[MinuteOf(event.time_ms)];
-  minute.events += event.count;
-  minute.by_name[event.event] += event.count;
-  int64_t& seen = last_seen_[event.user];
-  seen = std::max(seen, event.time_ms);
+void LiveWindow::Count(int64_t time_ms, uint32_t user_code, std::string_view event, int32_t count) {
+  Minute& minute = minutes_[MinuteOf(time_ms)];
+  minute.events += count;
+  auto name = minute.by_name.find(event);
+  if (name == minute.by_name.end()) name = minute.by_name.emplace(std::string(event), 0).first;
+  name->second += count;
+  int64_t& seen = last_seen_.try_emplace(user_code, 0).first->second;
+  seen = std::max(seen, time_ms);
+}
+
+void LiveWindow::Add(LiveEventView event, uint32_t user_code) {
+  Count(event.time_ms, user_code, event.event, event.count);
   latest_.push_front(std::move(event));
   if (latest_.size() > latest_kept_) latest_.pop_back();
 }

@@ -49,7 +49,13 @@ class LiveWindow {
  public:
   explicit LiveWindow(size_t latest_kept = 50) : latest_kept_(latest_kept) {}
 
-  void Add(LiveEventView event);
+  /// `user_code` stands for event.user (LiveTotals::Add's number for the user): the active
+  /// users are counted by it, so that the user's text is not hashed again.
+  void Add(LiveEventView event, uint32_t user_code);
+  /// Counts an event without listing it among the latest: for all but the last `latest_kept()`
+  /// of a run of events, which Add would push out again at once.
+  void Count(int64_t time_ms, uint32_t user_code, std::string_view event, int32_t count);
+  size_t latest_kept() const { return latest_kept_; }
   /// Forgets minutes before the last hour and users silent for 30 minutes.
   void Prune(int64_t now_ms);
   LiveWindowSnapshot Snapshot(int64_t now_ms) const;
@@ -60,9 +66,9 @@ class LiveWindow {
     std::map<std::string, int64_t, std::less<>> by_name;
   };
   size_t latest_kept_;
-  std::map<int64_t, Minute> minutes_;                   // by minute start
-  std::unordered_map<std::string, int64_t> last_seen_;  // user -> latest event time
-  std::deque<LiveEventView> latest_;                    // newest first
+  std::map<int64_t, Minute> minutes_;                // by minute start
+  std::unordered_map<uint32_t, int64_t> last_seen_;  // user code -> latest event time
+  std::deque<LiveEventView> latest_;                 // newest first
 };
 
 }  // namespace growthlens::app

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <future>
 #include <thread>
+#include <utility>
 
 #include "live/message_events.h"
 
@@ -29,7 +31,12 @@ StreamConsumer::StreamConsumer(EventSource& source, EventSink& sink, ConsumerOpt
 Result<size_t> StreamConsumer::Poll() {
   Result<std::vector<SourceMessage>> messages = source_.Next(options_.batch, options_.wait);
   if (!messages.ok()) return messages.status();
-  if (messages->empty()) return size_t{0};
+  return Round(*messages, nullptr);
+}
+
+Result<size_t> StreamConsumer::Round(const std::vector<SourceMessage>& messages,
+                                     std::optional<Fetched>* next) {
+  if (messages.empty()) return size_t{0};
 
   const std::string source = source_.Name();
   const int64_t receive_ms = app::NowMillis();
@@ -37,8 +44,8 @@ Result<size_t> StreamConsumer::Poll() {
   std::vector<std::pair<const SourceMessage*, std::string>> dead;
   std::vector<std::string> ids;
   uint64_t rejected = 0, gone = 0;
-  ids.reserve(messages->size());
-  for (const SourceMessage& message : *messages) {
+  ids.reserve(messages.size());
+  for (const SourceMessage& message : messages) {
     ids.push_back(message.id);
     if (message.fields.empty()) {
       ++gone;
@@ -52,12 +59,21 @@ Result<size_t> StreamConsumer::Poll() {
     }
   }
 
+  // The next round's messages are read while this round commits (Redis's answer and the commit's
+  // fsync overlap); the source is used again only once that read is done, and nothing is
+  // acknowledged before its own commit.
+  std::future<Fetched> fetching;
+  if (next != nullptr)
+    fetching = std::async(std::launch::async,
+                          [this] { return source_.Next(options_.batch, options_.wait); });
   Result<SinkOutcome> committed = sink_.Commit(events);
+  if (next != nullptr) next->emplace(fetching.get());
   Status status = committed.status();
   for (size_t i = 0; status.ok() && i < dead.size(); ++i)
     status = source_.DeadLetter(*dead[i].first, dead[i].second);
   if (status.ok()) status = source_.Acknowledge(ids);
   if (!status.ok()) {
+    if (next != nullptr) next->reset();  // handed out again with this round's
     source_.Redeliver();
     return status.WithContext(source);
   }
@@ -73,10 +89,14 @@ Result<size_t> StreamConsumer::Poll() {
 
 void StreamConsumer::Run(std::stop_token stop, const std::function<void(const Status&)>& on_error,
                          const std::function<bool(size_t)>& after_round) {
+  std::optional<Fetched> next;  // read during the last round's commit
   while (!stop.stop_requested()) {
-    Result<size_t> polled = Poll();
+    Fetched messages = next ? std::move(*next) : source_.Next(options_.batch, options_.wait);
+    next.reset();
+    Result<size_t> polled =
+        messages.ok() ? Round(*messages, &next) : Result<size_t>(messages.status());
     if (polled.ok()) {
-      if (after_round && !after_round(*polled)) return;
+      if (after_round && !after_round(*polled)) break;
       continue;
     }
     ++stats_.failures;
@@ -84,6 +104,14 @@ void StreamConsumer::Run(std::stop_token stop, const std::function<void(const St
     const auto until = std::chrono::steady_clock::now() + options_.backoff;
     while (!stop.stop_requested() && std::chrono::steady_clock::now() < until)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  // What was read ahead is stored and acknowledged now, not left pending until a restart.
+  if (next && next->ok() && !(*next)->empty()) {
+    Result<size_t> last = Round(**next, nullptr);
+    if (!last.ok()) {
+      ++stats_.failures;
+      on_error(last.status());
+    }
   }
 }
 

@@ -8,7 +8,9 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <stop_token>
+#include <vector>
 
 #include "app/event_batch.h"
 #include "live/event_sink.h"
@@ -41,15 +43,21 @@ class StreamConsumer {
   /// One round; returns the messages it acknowledged (0: none came within the wait).
   Result<size_t> Poll();
   /// Rounds until `stop` is requested or `after_round` (given the messages the round
-  /// acknowledged) returns false. A failed round (Redis or the workspace unreachable, the disk
-  /// full) is reported to `on_error`, its messages handed out again, and retried after the
-  /// back-off: the consumer never acknowledges what it has not stored.
+  /// acknowledged) returns false. Each round's commit overlaps the reading of the next round's
+  /// messages (still unacknowledged: a crash hands both out again). A failed round (Redis or the
+  /// workspace unreachable, the disk full) is reported to `on_error`, its messages handed out
+  /// again, and retried after the back-off: the consumer never acknowledges what it has not stored.
   void Run(std::stop_token stop, const std::function<void(const Status&)>& on_error,
            const std::function<bool(size_t)>& after_round = {});
 
   const ConsumerStats& stats() const { return stats_; }
 
  private:
+  using Fetched = Result<std::vector<SourceMessage>>;
+  /// Stores and acknowledges `messages`; with `next`, reads the next round's messages into it
+  /// while the commit runs (emptied again when the round fails).
+  Result<size_t> Round(const std::vector<SourceMessage>& messages, std::optional<Fetched>* next);
+
   EventSource& source_;
   EventSink& sink_;
   ConsumerOptions options_;

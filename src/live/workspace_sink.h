@@ -28,5 +28,7 @@ class WorkspaceSink final : public EventSink {
 
 /// {"name": "value", ...} of an event's properties ("" when it has none).
 std::string PropertiesJson(const app::IncomingEvent& event);
+/// The same appended to `out` (nothing when it has none): a group's texts share one buffer.
+void AppendPropertiesJson(const app::IncomingEvent& event, std::string& out);
 
 }  // namespace growthlens::live

@@ -103,7 +103,7 @@ bool LiveState::ReadNew(store::EventInbox& inbox, bool seeding) {
     const std::lock_guard lock(mutex_);
     after = last_seen_id_;
   }
-  Result<store::InboxRows> rows = inbox.Read(after, kReadRows);
+  Result<store::InboxRows> rows = inbox.Read(after, kReadRows, /*with_properties=*/false);
   const std::lock_guard lock(mutex_);
   if (!rows.ok()) {
     watch_error_ = rows.status().message();
@@ -111,10 +111,17 @@ bool LiveState::ReadNew(store::EventInbox& inbox, bool seeding) {
   }
   watch_error_.clear();
   if (rows->size() == 0) return false;
+  // Only the last few rows can be among the latest events the window lists.
+  const size_t listed_from = rows->size() - std::min(rows->size(), window_.latest_kept());
   for (size_t row = 0; row < rows->size(); ++row) {
-    totals_.Add(rows->user[row], rows->event[row], rows->time_ms[row], rows->count[row]);
-    window_.Add({rows->received_ms[row], rows->time_ms[row], std::move(rows->user[row]),
-                 std::move(rows->event[row]), rows->count[row]});
+    const uint32_t user =
+        totals_.Add(rows->user[row], rows->event[row], rows->time_ms[row], rows->count[row]);
+    if (row < listed_from)
+      window_.Count(rows->time_ms[row], user, rows->event[row], rows->count[row]);
+    else
+      window_.Add({rows->received_ms[row], rows->time_ms[row], std::move(rows->user[row]),
+                   std::move(rows->event[row]), rows->count[row]},
+                  user);
   }
   ++totals_version_;
   last_seen_id_ = rows->id.back();

@@ -57,10 +57,12 @@ Result<std::vector<InboxOutcome>> EventInbox::AddGroup(
   return outcomes;
 }
 
-Result<InboxRows> EventInbox::Read(int64_t after_id, size_t limit) {
+Result<InboxRows> EventInbox::Read(int64_t after_id, size_t limit, bool with_properties) {
   Result<Statement> query = db_.Prepare(
-      "SELECT id, received_ms, user, event, time_ms, count, properties FROM inbox_events "
-      "WHERE id > ? ORDER BY id LIMIT ?");
+      with_properties ? "SELECT id, received_ms, user, event, time_ms, count, properties "
+                        "FROM inbox_events WHERE id > ? ORDER BY id LIMIT ?"
+                      : "SELECT id, received_ms, user, event, time_ms, count, NULL "
+                        "FROM inbox_events WHERE id > ? ORDER BY id LIMIT ?");
   if (!query.ok()) return query.status();
   GROWTHLENS_RETURN_IF_ERROR(query->BindInt(1, after_id));
   GROWTHLENS_RETURN_IF_ERROR(query->BindInt(2, static_cast<int64_t>(limit)));

@@ -42,7 +42,8 @@ import subprocess, sys
 out = subprocess.run(["redis-cli", "-p", sys.argv[1], "XINFO", "GROUPS", "events"],
                      capture_output=True, text=True).stdout.split("\n")
 info = dict(zip(out[0::2], out[1::2]))
-print(int(info["entries-read"]) - int(info["pending"]))
+# No group yet (the consumer was killed before it made one): nothing was acknowledged.
+print(int(info.get("entries-read") or 0) - int(info.get("pending") or 0))
 PY
 }
 random_fraction_of() { awk -v r="$RANDOM" -v t="$1" 'BEGIN { printf "%.3f", r / 32767 * t }'; }
