@@ -75,8 +75,7 @@ TEST_F(ConsumerStatusTest, AnOlderWorkspaceGainsTheTable) {
   store::Workspace workspace = OpenOrDie(workspace_, store::OpenMode::kExisting);
   Result<store::WorkspaceInfo> info = workspace.Info();
   ASSERT_TRUE(info.ok());
-  EXPECT_EQ(info->schema_version, 7);
-  EXPECT_EQ(store::kSchemaVersion, 7);
+  EXPECT_EQ(info->schema_version, store::kSchemaVersion);
   store::ConsumerStatus status;
   status.name = "c";
   ASSERT_TRUE(workspace.Consumers().Write(status).ok());

@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -163,6 +165,56 @@ TEST_F(EventInboxTest, FoldStopsAfterTheLoadsAskedFor) {
   Result<store::InboxStats> stats = workspace_->Inbox().Stats();
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->events, 3U);  // the rest waits for the next fold
+}
+
+TEST_F(EventInboxTest, AFoldAfterTheInboxWasEmptiedTakesNewIds) {
+  AddOrDie({{"a", "e", kNoon, 1, "", ""}, {"b", "e", kNoon + 1, 1, "", ""}});
+  ASSERT_TRUE(app::FoldInbox(*workspace_, IngestOptions{}).ok());
+  AddOrDie({{"c", "e", kNoon + 2, 1, "", ""}, {"d", "e", kNoon + 3, 1, "", ""}});
+  Result<app::FoldOutcome> second = app::FoldInbox(*workspace_, IngestOptions{});
+  ASSERT_TRUE(second.ok()) << second.status().message();  // ids 1-2 again would be refused
+  EXPECT_EQ(second->loads, 1U);
+  EXPECT_EQ(second->added, 2U);
+  Result<store::WorkspaceInfo> info = workspace_->Info();
+  ASSERT_TRUE(info.ok());
+  ASSERT_EQ(info->loads.size(), 2U);
+  EXPECT_EQ(info->loads[0].record.source_name, "live events 1-2");
+  EXPECT_EQ(info->loads[1].record.source_name, "live events 3-4");
+}
+
+TEST_F(EventInboxTest, AVersion7WorkspaceKeepsItsInboxAndNumbersPastEveryFoldedId) {
+  const std::string path = (directory_ / "v7.glw").string();
+  { ASSERT_TRUE(Workspace::Open(path, store::OpenMode::kCreate).ok()); }
+  // Back to version 7's inbox: a plain INTEGER PRIMARY KEY, a fold of ids 1-15000 in the
+  // history, and one event waiting under id 3 (ids reused after that fold emptied the inbox).
+  const std::string to_version_7 = R"sql(
+DROP TABLE inbox_events;
+DELETE FROM sqlite_sequence;
+CREATE TABLE inbox_events (id INTEGER PRIMARY KEY, received_ms INTEGER NOT NULL,
+  user TEXT NOT NULL, event TEXT NOT NULL, time_ms INTEGER NOT NULL, count INTEGER NOT NULL,
+  properties TEXT);
+INSERT INTO inbox_events VALUES (3, 1, 'u0', 'e', 1740830400000, 1, NULL);
+INSERT INTO loads (kind, source_name, source_bytes, checksum, loaded_at, rows_read, rows_kept,
+  rows_added, rows_duplicate, report_json)
+  VALUES ('events', 'live events 1-15000', 0, 'inbox:1-15000', '2026-12-01', 0, 0, 0, 0, '{}');
+UPDATE workspace_schema SET version = 7;
+)sql";
+  const std::string script = (directory_ / "to_v7.sql").string();
+  {
+    std::ofstream out(script);
+    out << to_version_7;
+  }
+  ASSERT_EQ(std::system(("sqlite3 '" + path + "' < '" + script + "'").c_str()), 0);
+  Result<Workspace> migrated = Workspace::Open(path, store::OpenMode::kExisting);
+  ASSERT_TRUE(migrated.ok()) << migrated.status().message();
+  EXPECT_EQ(migrated->Info()->schema_version, store::kSchemaVersion);
+  const std::vector<InboxEvent> later = {{"u1", "e", kNoon, 1, "", ""}};
+  ASSERT_TRUE(migrated->Inbox().Add(later, kNoon).ok());
+  Result<store::InboxRows> rows = migrated->Inbox().Read(0, 10);
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  ASSERT_EQ(rows->size(), 2U);
+  EXPECT_EQ(rows->id[0], 3);      // kept
+  EXPECT_EQ(rows->id[1], 15001);  // past the folded ids, not 4
 }
 
 TEST_F(EventInboxTest, AnalysesSeeBlocksAndInboxAsOneFile) {

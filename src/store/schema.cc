@@ -135,6 +135,33 @@ CREATE TABLE consumer_status (
 );
 )sql";
 
+// Version 8 makes the inbox's ids never reused (AUTOINCREMENT): with a plain INTEGER PRIMARY KEY,
+// SQLite numbers from 1 again once a fold has emptied the inbox, so a later fold of the same ids
+// had the checksum of an earlier load (`inbox:FIRST-LAST`, app/inbox_fold.h) and the live watcher,
+// which reads rows after the last id it saw, missed the new ones. The table is rebuilt with its
+// rows and its sequence starts past every id an earlier fold took.
+constexpr const char* kInboxIdsNeverReused = R"sql(
+CREATE TABLE inbox_events_v8 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  received_ms INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  event TEXT NOT NULL,
+  time_ms INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  properties TEXT
+);
+INSERT INTO inbox_events_v8 SELECT id, received_ms, user, event, time_ms, count, properties
+  FROM inbox_events;
+DROP TABLE inbox_events;
+ALTER TABLE inbox_events_v8 RENAME TO inbox_events;
+INSERT INTO sqlite_sequence (name, seq)
+  SELECT 'inbox_events', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'inbox_events');
+UPDATE sqlite_sequence SET seq = max(seq, coalesce((
+    SELECT max(CAST(substr(checksum, instr(checksum, '-') + 1) AS INTEGER)) FROM loads
+    WHERE checksum LIKE 'inbox:%'), 0))
+  WHERE name = 'inbox_events';
+)sql";
+
 Status SetVersion(Database& db, int version) {
   Result<Statement> update = db.Prepare("UPDATE workspace_schema SET version = ?, written_by = ?");
   if (!update.ok()) return update.status();
@@ -167,10 +194,14 @@ Status MigrateFrom6(Database& db) {
   return db.Exec(kCreateConsumerStatus);
 }
 
+Status MigrateFrom7(Database& db) {
+  return db.Exec(kInboxIdsNeverReused);
+}
+
 // Migrations from version N to N + 1, at index N - 1.
 using Migration = Status (*)(Database&);
-constexpr Migration kMigrations[] = {MigrateFrom1, MigrateFrom2, MigrateFrom3,
-                                     MigrateFrom4, MigrateFrom5, MigrateFrom6};
+constexpr Migration kMigrations[] = {MigrateFrom1, MigrateFrom2, MigrateFrom3, MigrateFrom4,
+                                     MigrateFrom5, MigrateFrom6, MigrateFrom7};
 static_assert(std::size(kMigrations) == static_cast<size_t>(kSchemaVersion - 1),
               "one migration per older version");
 
@@ -184,6 +215,7 @@ Status CreateSchema(Database& db) {
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateAccessKeys));
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kAllowIngestKeys));
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateConsumerStatus));
+  GROWTHLENS_RETURN_IF_ERROR(db.Exec(kInboxIdsNeverReused));
   Result<Statement> insert =
       db.Prepare("INSERT INTO workspace_schema (version, written_by) VALUES (?, ?)");
   if (!insert.ok()) return insert.status();
