@@ -414,6 +414,20 @@ TEST_F(ChurnSavedModelTest, SavedInTheWorkspace) {
   EXPECT_EQ(summary.train_users, model.train_users);
   EXPECT_EQ(summary.validation_roc_auc, model.report(model.kept).validation.roc_auc);
   EXPECT_EQ(app::ChurnModelSummaryJson(summary)["train_users"], model.train_users);
+  // `workspace info` lists it, in words and in JSON.
+  const testing::CommandResult info =
+      testing::RunCommand("workspace info --workspace " + workspace_);
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  EXPECT_NE(info.out.find("1 churn model(s)"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("churn model 'q4'"), std::string::npos) << info.out;
+  const testing::CommandResult json =
+      testing::RunCommand("workspace info --format json --workspace " + workspace_);
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const nlohmann::json listed_json = nlohmann::json::parse(json.out)["saved"]["churn_models"];
+  ASSERT_EQ(listed_json.size(), 1u) << json.out;
+  EXPECT_EQ(listed_json[0]["name"], "q4");
+  EXPECT_EQ(listed_json[0]["train_users"], model.train_users);
+  EXPECT_EQ(listed_json[0]["validation_roc_auc"].get<double>(), summary.validation_roc_auc);
   Result<app::ChurnModel> missing = app::LoadChurnModel(workspace_, "q5");
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find("--save-model NAME"), std::string::npos);
