@@ -62,8 +62,14 @@ Day LastDayOfExport() {
   return last;
 }
 
-/// The library's result on the same file, mapped as the command maps it.
-app::ClvResult LibraryClv(const std::string& path, std::optional<Day> calibration_end) {
+/// The library's result on the same file, mapped as the command maps it, and its customer ids
+/// row by row (the result's `users` points into data freed on return).
+struct LibraryResult {
+  app::ClvResult clv;
+  std::vector<std::string> ids;
+};
+
+LibraryResult LibraryClv(const std::string& path, std::optional<Day> calibration_end) {
   std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
@@ -78,7 +84,10 @@ app::ClvResult LibraryClv(const std::string& path, std::optional<Day> calibratio
   clv.calibration_end = calibration_end;
   Result<app::ClvResult> result = app::ComputeClv(*log, clv, app::Naming::kCli);
   EXPECT_TRUE(result.ok()) << result.status().message();
-  return std::move(result).value();
+  LibraryResult library{std::move(result).value(), {}};
+  for (const uint32_t user : library.clv.history.user) library.ids.emplace_back(log->users[user]);
+  library.clv.users = nullptr;
+  return library;
 }
 
 void ExpectClose(double actual, double expected, const std::string& what) {
@@ -109,7 +118,8 @@ TEST_F(ClvCommand, MapsACustomerDateAmountExport) {
   const json doc = json::parse(run.out);
   EXPECT_EQ(doc["total_customers"], 300);
   EXPECT_EQ(doc["time_unit"], "day");
-  const app::ClvResult library = LibraryClv(export_, std::nullopt);
+  const LibraryResult result = LibraryClv(export_, std::nullopt);
+  const app::ClvResult& library = result.clv;
   const double expected_parameters[] = {library.purchases.params.r, library.purchases.params.alpha,
                                         library.purchases.params.a, library.purchases.params.b,
                                         library.spend.params.p,     library.spend.params.q,
@@ -122,8 +132,7 @@ TEST_F(ClvCommand, MapsACustomerDateAmountExport) {
   }
   // The library's rows by customer id.
   std::map<std::string, size_t> library_row;
-  for (size_t row = 0; row < library.history.size(); ++row)
-    library_row[std::string((*library.users)[library.history.user[row]])] = row;
+  for (size_t row = 0; row < result.ids.size(); ++row) library_row[result.ids[row]] = row;
   const Day last_day = LastDayOfExport();
   ASSERT_EQ(doc["customers"].size(), size_t{kCustomers});
   double total = 0, previous = 1e300;
@@ -169,7 +178,7 @@ TEST_F(ClvCommand, HoldoutTableAndCsv) {
     customers[std::min(before - 1, 7)] += 1;
     actual[std::min(before - 1, 7)] += after;
   }
-  const app::ClvResult library = LibraryClv(export_, calibration_end);
+  const app::ClvResult library = LibraryClv(export_, calibration_end).clv;
   ASSERT_EQ(library.holdout.size(), 8u);
   std::istringstream lines(run.out);
   std::string line;

@@ -277,6 +277,7 @@ Result<std::vector<double>> BoostedTrees::Predict(const FeatureMatrix& x) const 
 Result<FeatureMatrix> BoostedTrees::Contributions(const FeatureMatrix& x) const {
   if (x.cols() != booster_->features)
     return Status(ErrorCode::kInvalidArgument, "boosted trees: column count differs");
+  if (x.rows() == 0) return FeatureMatrix(0, x.cols());
   if (booster_->splits) return ContributionsByKey(booster_->handle, *booster_->splits, x);
   return ContributionsPerRow(x);
 }
