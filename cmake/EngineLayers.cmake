@@ -48,10 +48,12 @@ growthlens_layer(ml FILES
   centre_table centred_rows chunk_lanes cluster_labels cluster_metrics cluster_sums
   distance_sums empty_clusters feature_matrix feature_transform kmeans kmeans_plusplus
   kmeans_run kmeans_sweep lloyd_step persona_stats rfm_features segmentation silhouette
-  user_groups boosted_trees churn_features classification_metrics logistic_regression)
-# XGBoost (the churn model's trees) only in boosted_trees.cc, behind an opaque handle.
+  user_groups boosted_trees churn_features classification_metrics logistic_regression
+  tree_splits)
+# XGBoost (the churn model's trees) only in boosted_trees.cc, behind an opaque handle; its model
+# read back (UBJSON, nlohmann/json) in tree_splits.cc.
 target_link_libraries(growthlens_ml PUBLIC growthlens_core growthlens_metrics
-                                    PRIVATE Eigen3::Eigen xgboost::xgboost)
+                                    PRIVATE Eigen3::Eigen xgboost::xgboost nlohmann_json::nlohmann_json)
 if(NOT GROWTHLENS_TARGET_CLONES)  # ml's kernels are the ones with clones (core/target_clones.h)
   target_compile_definitions(growthlens_ml PRIVATE GROWTHLENS_NO_TARGET_CLONES)
 endif()

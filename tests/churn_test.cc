@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -357,6 +359,31 @@ TEST(ChurnModel, ContributionsAddUpToTheLogOdds) {
   for (const double r : residual) EXPECT_NEAR(r, residual[0], 1e-4);
 }
 
+// Contributions computed once per distinct set of split decisions are XGBoost's pred_contribs on
+// every row, to the bit: for a trained model, the same model read back from its JSON, and a deep
+// model whose trees have more splits than a key holds (computed row by row).
+TEST(ChurnModel, ContributionsByDecisionKeyEqualXgboostPerRow) {
+  const Dataset& dataset = GeneratedUsage();
+  for (const int depth : {4, 8}) {
+    app::ChurnTrainOptions options;
+    options.trees.rounds = 30;
+    options.trees.max_depth = depth;
+    Result<app::ChurnTraining> training = app::TrainChurnModel(dataset, options, "usage.csv");
+    ASSERT_TRUE(training.ok()) << training.status().message();
+    const ml::BoostedTrees& trees = *training->model.trees;
+    Result<std::string> json = trees.ToJson();
+    ASSERT_TRUE(json.ok());
+    Result<ml::BoostedTrees> read = ml::BoostedTrees::FromJson(*json);
+    ASSERT_TRUE(read.ok()) << read.status().message();
+    for (const ml::FeatureMatrix* x : {&training->train.x, &training->validation.x}) {
+      const ml::FeatureMatrix per_row = trees.ContributionsPerRow(*x).value();
+      ASSERT_GT(per_row.rows(), 100u);
+      EXPECT_EQ(trees.Contributions(*x).value(), per_row) << "depth " << depth;
+      EXPECT_EQ(read->Contributions(*x).value(), per_row) << "depth " << depth;
+    }
+  }
+}
+
 // A model kept in a workspace reads back whole; an unknown name is refused naming the command
 // that saves one.
 class ChurnSavedModelTest : public testing::TempWorkspaceTest {};
@@ -371,6 +398,36 @@ TEST_F(ChurnSavedModelTest, SavedInTheWorkspace) {
   Result<app::ChurnModel> loaded = app::LoadChurnModel(workspace_, "q4");
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   EXPECT_EQ(*app::ChurnModelText(*loaded), *app::ChurnModelText(training->model));
+  Result<store::Workspace> workspace =
+      store::Workspace::Open(workspace_, store::OpenMode::kExisting);
+  ASSERT_TRUE(workspace.ok());
+  Result<std::vector<app::ChurnModelSummary>> listed = app::ListChurnModels(*workspace);
+  ASSERT_TRUE(listed.ok()) << listed.status().message();
+  ASSERT_EQ(listed->size(), 1u);
+  const app::ChurnModelSummary& summary = listed->front();
+  const app::ChurnModel& model = training->model;
+  EXPECT_EQ(summary.name, "q4");
+  EXPECT_EQ(summary.kind, "usage");
+  EXPECT_EQ(summary.kept, app::ChurnModelTypeName(model.kept));
+  EXPECT_EQ(summary.train_cutoff, FormatDate(model.train_cutoff));
+  EXPECT_EQ(summary.validation_cutoff, FormatDate(model.validation_cutoff));
+  EXPECT_EQ(summary.train_users, model.train_users);
+  EXPECT_EQ(summary.validation_roc_auc, model.report(model.kept).validation.roc_auc);
+  EXPECT_EQ(app::ChurnModelSummaryJson(summary)["train_users"], model.train_users);
+  // `workspace info` lists it, in words and in JSON.
+  const testing::CommandResult info =
+      testing::RunCommand("workspace info --workspace " + workspace_);
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  EXPECT_NE(info.out.find("1 churn model(s)"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("churn model 'q4'"), std::string::npos) << info.out;
+  const testing::CommandResult json =
+      testing::RunCommand("workspace info --format json --workspace " + workspace_);
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const nlohmann::json listed_json = nlohmann::json::parse(json.out)["saved"]["churn_models"];
+  ASSERT_EQ(listed_json.size(), 1u) << json.out;
+  EXPECT_EQ(listed_json[0]["name"], "q4");
+  EXPECT_EQ(listed_json[0]["train_users"], model.train_users);
+  EXPECT_EQ(listed_json[0]["validation_roc_auc"].get<double>(), summary.validation_roc_auc);
   Result<app::ChurnModel> missing = app::LoadChurnModel(workspace_, "q5");
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find("--save-model NAME"), std::string::npos);

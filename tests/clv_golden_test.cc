@@ -6,6 +6,7 @@
 // expected spend and 12-month CLV: to 1e-6 relative at scipy's parameters (the formulas), and to
 // 1e-5 at GrowthLens's own fit (formulas and fit together: the two optima differ by about 1e-5
 // relative along the flat a-b direction, which moves a few customers' predictions by up to 5e-6).
+// The same for a BG/NBD fit on a calibration period alone and its holdout predictions.
 
 #include <gtest/gtest.h>
 
@@ -143,6 +144,54 @@ TEST_F(ClvGolden, SplitSummaryMatchesPandas) {
   const PurchaseHistory h = SummarizePurchases(Log(), {day, 1.0});
   EXPECT_EQ(h.holdout_length, split["holdout_days"].get<double>());
   ExpectSummary(h, Log().users, split);
+}
+
+// BG/NBD fitted on a calibration period alone (--calibration-end), against scipy's fit of the
+// same period: r and alpha to 1e-3 relative, the log-likelihood to 1e-9, a / (a + b) -> 0 on
+// both sides (a and b are not identified there); per customer the
+// expected holdout purchases and P(alive) to 1e-6 at scipy's parameters (the formulas) and to
+// 1e-5 at GrowthLens's fit; the holdout table's actual purchases exactly and its predicted
+// totals to 1e-5.
+TEST_F(ClvGolden, CalibrationHoldoutFitMatchesScipy) {
+  const nlohmann::json& golden = (*golden_)["holdout_fit"];
+  const std::string end = golden["calibration_end"];
+  app::ClvOptions options;
+  options.calibration_end = DaysFromCivil(std::stoi(end.substr(0, 4)), std::stoi(end.substr(5, 2)),
+                                          std::stoi(end.substr(8, 2)));
+  Result<app::ClvResult> clv = app::ComputeClv(Log(), options, app::Naming::kCli);
+  ASSERT_TRUE(clv.ok()) << clv.status().message();
+  const PurchaseHistory& h = clv->history;
+  EXPECT_EQ(h.holdout_length, golden["holdout_days"].get<double>());
+  const nlohmann::json& bg = golden["bgnbd"];
+  const stats::BgNbdParams& mine = clv->purchases.params;
+  ExpectRelative(mine.r, bg["r"], kParameterTolerance, "r");
+  ExpectRelative(mine.alpha, bg["alpha"], kParameterTolerance, "alpha");
+  // On this period the likelihood's supremum is at a -> 0 (nobody is seen to drop out), where a
+  // and b are not identified, only that the dropout probability a / (a + b) vanishes.
+  EXPECT_LT(bg["a"].get<double>() / (bg["a"].get<double>() + bg["b"].get<double>()), 1e-6);
+  EXPECT_LT(mine.a / (mine.a + mine.b), 1e-6) << "a " << mine.a << ", b " << mine.b;
+  ExpectRelative(clv->purchases.fit.log_likelihood, bg["log_likelihood"], 1e-9, "log-likelihood");
+  const stats::BgNbdParams scipy_bg{bg["r"], bg["alpha"], bg["a"], bg["b"]};
+  ASSERT_EQ(h.size(), golden["id"].size());
+  for (size_t i = 0; i < h.size(); ++i) {
+    const std::string id = golden["id"][i];
+    ASSERT_EQ(Log().users[h.user[i]], id) << "row " << i;
+    const double x = h.frequency[i], t_x = h.recency[i], age = h.age[i];
+    ExpectRelative(stats::BgNbdExpectedPurchases(scipy_bg, h.holdout_length, x, t_x, age),
+                   golden["holdout_predicted"][i], kCustomerTolerance, "holdout " + id);
+    ExpectRelative(stats::BgNbdProbabilityAlive(scipy_bg, x, t_x, age), golden["p_alive"][i],
+                   kCustomerTolerance, "P(alive) " + id);
+    ExpectRelative(clv->holdout_predicted[i], golden["holdout_predicted"][i],
+                   kFittedCustomerTolerance, "fitted holdout " + id);
+    ExpectRelative(clv->p_alive[i], golden["p_alive"][i], kFittedCustomerTolerance,
+                   "fitted P(alive) " + id);
+  }
+  ASSERT_EQ(clv->holdout.size(), 8u);
+  for (size_t k = 0; k < 8; ++k) {
+    EXPECT_EQ(clv->holdout[k].actual, golden["table_actual"][k].get<double>()) << k;
+    ExpectRelative(clv->holdout[k].predicted, golden["table_predicted"][k],
+                   kFittedCustomerTolerance, "table predicted " + std::to_string(k));
+  }
 }
 
 }  // namespace

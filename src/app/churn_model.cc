@@ -221,4 +221,45 @@ Result<ChurnModel> LoadChurnModel(const std::string& path, const std::string& na
   return ParseChurnModel((*found)->body, fmt::format("{} (saved churn model '{}')", path, name));
 }
 
+Result<std::vector<ChurnModelSummary>> ListChurnModels(store::Workspace& workspace) {
+  Result<std::vector<store::SavedItem>> items = workspace.ListSaved(store::SavedKind::kChurnModel);
+  if (!items.ok()) return items.status();
+  std::vector<ChurnModelSummary> models;
+  for (const store::SavedItem& item : *items) {
+    Result<std::optional<store::SavedItem>> found =
+        workspace.FindSaved(store::SavedKind::kChurnModel, item.name);
+    if (!found.ok()) return found.status();
+    if (!found->has_value()) continue;  // deleted meanwhile
+    ChurnModelSummary summary;
+    summary.name = item.name;
+    summary.saved_at = item.saved_at;
+    try {
+      const Json json = Json::parse((*found)->body);
+      summary.kind = json.at("kind").get<std::string>();
+      summary.kept = json.at("kept").get<std::string>();
+      summary.train_cutoff = json.at("train_cutoff").get<std::string>();
+      summary.validation_cutoff = json.at("validation_cutoff").get<std::string>();
+      summary.train_users = json.at("train_users").get<uint64_t>();
+      summary.validation_roc_auc =
+          json.at("models").at(summary.kept).at("validation").at("roc_auc").get<double>();
+    } catch (const std::exception& error) {
+      return Status(ErrorCode::kParseError,
+                    fmt::format("saved churn model '{}': {}", item.name, error.what()));
+    }
+    models.push_back(std::move(summary));
+  }
+  return models;
+}
+
+Json ChurnModelSummaryJson(const ChurnModelSummary& model) {
+  return {{"name", model.name},
+          {"saved_at", model.saved_at},
+          {"data_kind", model.kind},
+          {"kept", model.kept},
+          {"train_cutoff", model.train_cutoff},
+          {"validation_cutoff", model.validation_cutoff},
+          {"train_users", model.train_users},
+          {"validation_roc_auc", model.validation_roc_auc}};
+}
+
 }  // namespace growthlens::app

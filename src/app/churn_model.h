@@ -19,6 +19,10 @@
 #include "ml/classification_metrics.h"
 #include "ml/logistic_regression.h"
 
+namespace growthlens::store {
+class Workspace;
+}  // namespace growthlens::store
+
 namespace growthlens::app {
 
 inline constexpr int kChurnModelVersion = 1;
@@ -74,6 +78,25 @@ Result<ChurnModel> ReadChurnModel(const std::string& path);
 /// Keeps the model in the workspace at `path` under `name` (replacing one of that name).
 Status SaveChurnModel(const std::string& path, const std::string& name, const ChurnModel& model);
 Result<ChurnModel> LoadChurnModel(const std::string& path, const std::string& name);
+
+/// A saved model as listings show it (`workspace info`).
+struct ChurnModelSummary {
+  std::string name;
+  std::string saved_at;
+  std::string kind;  // of the data it was trained on
+  std::string kept;  // "boosted_trees" or "logistic"
+  std::string train_cutoff, validation_cutoff;
+  uint64_t train_users = 0;
+  double validation_roc_auc = 0;  // of the kept model
+};
+
+/// Every churn model saved in `workspace`, as ListSaved orders them; a body that does not read
+/// as a churn model is an error naming it.
+Result<std::vector<ChurnModelSummary>> ListChurnModels(store::Workspace& workspace);
+
+/// {"name", "saved_at", "data_kind", "kept", "train_cutoff", "validation_cutoff", "train_users",
+/// "validation_roc_auc"}.
+nlohmann::ordered_json ChurnModelSummaryJson(const ChurnModelSummary& model);
 
 /// One report as JSON: the scores, the decile table and importance by feature name.
 nlohmann::ordered_json ChurnReportJson(const ChurnModelReport& report,

@@ -12,27 +12,34 @@ namespace growthlens::app {
 
 namespace {
 
-ml::ChurnTableOptions TableOptions(const ChurnSettings& settings, Day cutoff, unsigned threads) {
+ml::ChurnTableOptions TableOptions(const ChurnSettings& settings, Day cutoff, unsigned threads,
+                                   std::optional<Day> last_day = std::nullopt) {
   return {.cutoff = cutoff,
           .horizon = settings.horizon,
           .active_within = settings.active_within,
           .active_feature = settings.active_feature,
-          .threads = threads};
+          .threads = threads,
+          .last_day = last_day};
+}
+
+// The data's last day, scanned once per command; an error when there is none.
+Result<Day> LastDay(const Dataset& dataset) {
+  const Day last_day = ml::LastActivityDay(dataset);
+  if (last_day == kNoDay) return Status(ErrorCode::kInvalidArgument, "churn: the data is empty");
+  return last_day;
 }
 
 // The latest cutoff whose label window the data covers: the day after the last day, minus the
 // horizon.
-Result<Day> LatestLabelledCutoff(const Dataset& dataset, int32_t horizon) {
-  const Day last_day = ml::LastActivityDay(dataset);
-  if (last_day == kNoDay) return Status(ErrorCode::kInvalidArgument, "churn: the data is empty");
+Day LatestLabelledCutoff(Day last_day, int32_t horizon) {
   return last_day + 1 - horizon;
 }
 
 Result<ml::ChurnTable> LabelledTable(const Dataset& dataset, const ml::ChurnFeatureSpec& spec,
                                      const ChurnSettings& settings, Day cutoff, unsigned threads,
-                                     const char* which) {
+                                     Day last_day, const char* which) {
   Result<ml::ChurnTable> table =
-      ml::BuildChurnTable(dataset, spec, TableOptions(settings, cutoff, threads));
+      ml::BuildChurnTable(dataset, spec, TableOptions(settings, cutoff, threads, last_day));
   if (!table.ok()) return table.status().WithContext(which);
   if (!table->labelled())
     return Status(ErrorCode::kInvalidArgument,
@@ -81,9 +88,10 @@ Result<ChurnModelReport> Report(const ChurnModel& model, ChurnModelType type,
 
 Result<ChurnTraining> TrainChurnModel(const Dataset& dataset, const ChurnTrainOptions& options,
                                       const std::string& source) {
-  Result<Day> latest = LatestLabelledCutoff(dataset, options.settings.horizon);
-  if (!latest.ok()) return latest.status();
-  const Day validation_cutoff = options.validation_cutoff.value_or(*latest);
+  Result<Day> last_day = LastDay(dataset);
+  if (!last_day.ok()) return last_day.status();
+  const Day validation_cutoff =
+      options.validation_cutoff.value_or(LatestLabelledCutoff(*last_day, options.settings.horizon));
   const Day train_cutoff =
       options.train_cutoff.value_or(validation_cutoff - options.settings.horizon);
   if (train_cutoff >= validation_cutoff)
@@ -99,11 +107,11 @@ Result<ChurnTraining> TrainChurnModel(const Dataset& dataset, const ChurnTrainOp
   model.validation_cutoff = validation_cutoff;
   Stopwatch watch;
   Result<ml::ChurnTable> train = LabelledTable(dataset, model.spec, options.settings, train_cutoff,
-                                               options.threads, "training cutoff");
+                                               options.threads, *last_day, "training cutoff");
   if (!train.ok()) return train.status();
   Result<ml::ChurnTable> validation =
       LabelledTable(dataset, model.spec, options.settings, validation_cutoff, options.threads,
-                    "validation cutoff");
+                    *last_day, "validation cutoff");
   if (!validation.ok()) return validation.status();
   training.train = std::move(train).value();
   training.validation = std::move(validation).value();
@@ -169,13 +177,11 @@ Result<ChurnPredictions> PredictChurn(const ChurnModel& model, ChurnModelType ty
 
 Result<ChurnEvaluation> EvaluateChurnModel(const Dataset& dataset, const ChurnModel& model,
                                            std::optional<Day> cutoff, unsigned threads) {
-  if (!cutoff) {
-    Result<Day> latest = LatestLabelledCutoff(dataset, model.settings.horizon);
-    if (!latest.ok()) return latest.status();
-    cutoff = *latest;
-  }
+  Result<Day> last_day = LastDay(dataset);
+  if (!last_day.ok()) return last_day.status();
+  if (!cutoff) cutoff = LatestLabelledCutoff(*last_day, model.settings.horizon);
   Result<ml::ChurnTable> table =
-      LabelledTable(dataset, model.spec, model.settings, *cutoff, threads, "cutoff");
+      LabelledTable(dataset, model.spec, model.settings, *cutoff, threads, *last_day, "cutoff");
   if (!table.ok()) return table.status();
   Result<ChurnModelReport> report = Report(model, model.kept, *table);
   if (!report.ok()) return report.status();
@@ -184,12 +190,11 @@ Result<ChurnEvaluation> EvaluateChurnModel(const Dataset& dataset, const ChurnMo
 
 Result<ChurnScores> ScoreChurn(const Dataset& dataset, const ChurnModel& model,
                                std::optional<Day> cutoff, unsigned threads) {
-  if (!cutoff) {
-    const Day last_day = ml::LastActivityDay(dataset);
-    if (last_day == kNoDay) return Status(ErrorCode::kInvalidArgument, "churn: the data is empty");
-    cutoff = last_day + 1;
-  }
-  Result<ml::ChurnTable> table = ChurnTableFor(dataset, model, *cutoff, threads);
+  Result<Day> last_day = LastDay(dataset);
+  if (!last_day.ok()) return last_day.status();
+  if (!cutoff) cutoff = *last_day + 1;
+  Result<ml::ChurnTable> table = ml::BuildChurnTable(
+      dataset, model.spec, TableOptions(model.settings, *cutoff, threads, *last_day));
   if (!table.ok()) return table.status();
   Result<ChurnPredictions> predictions = PredictChurn(model, model.kept, table->x);
   if (!predictions.ok()) return predictions.status();

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "app/churn_model.h"
 #include "app/inbox_fold.h"
 #include "app/json_text.h"
 #include "app/saved_persona_model.h"
@@ -156,11 +157,12 @@ std::string InfoTable(const std::string& path, const store::WorkspaceInfo& info,
   return text;
 }
 
-/// The saved items: views and experiment analyses counted, persona models listed.
+/// The saved items: views and experiment analyses counted, persona and churn models listed.
 struct SavedListing {
   size_t views = 0;
   size_t experiments = 0;
   std::vector<app::PersonaModelSummary> models;
+  std::vector<app::ChurnModelSummary> churn_models;
 };
 
 Result<SavedListing> ListSavedItems(store::Workspace& workspace) {
@@ -175,6 +177,9 @@ Result<SavedListing> ListSavedItems(store::Workspace& workspace) {
   listing.views = views->size();
   listing.experiments = experiments->size();
   listing.models = std::move(models).value();
+  Result<std::vector<app::ChurnModelSummary>> churn = app::ListChurnModels(workspace);
+  if (!churn.ok()) return churn.status();
+  listing.churn_models = std::move(churn).value();
   return listing;
 }
 
@@ -182,9 +187,13 @@ nlohmann::json SavedItemsJson(const SavedListing& saved) {
   nlohmann::ordered_json models = nlohmann::ordered_json::array();
   for (const app::PersonaModelSummary& model : saved.models)
     models.push_back(app::PersonaModelSummaryJson(model));
+  nlohmann::ordered_json churn = nlohmann::ordered_json::array();
+  for (const app::ChurnModelSummary& model : saved.churn_models)
+    churn.push_back(app::ChurnModelSummaryJson(model));
   return {{"views", saved.views},
           {"experiments", saved.experiments},
-          {"persona_models", nlohmann::json(models)}};
+          {"persona_models", nlohmann::json(models)},
+          {"churn_models", nlohmann::json(churn)}};
 }
 
 std::string SavedItemsTable(const SavedListing& saved) {
@@ -199,6 +208,13 @@ std::string SavedItemsTable(const SavedListing& saved) {
         model.name, model.saved_at, model.k, WithThousands(model.users),
         model.kind == "transactions" ? "customers" : "users", WithThousands(model.rows),
         fmt::join(model.load_ids, ", "));
+  text += fmt::format("Saved       {} churn model(s)\n", saved.churn_models.size());
+  for (const app::ChurnModelSummary& model : saved.churn_models)
+    text += fmt::format(
+        "  churn model '{}'  {}  {} on {} data, trained at {} on {} users, validation ROC AUC "
+        "{:.4f} at {}\n",
+        model.name, model.saved_at, model.kept, model.kind, model.train_cutoff,
+        WithThousands(model.train_users), model.validation_roc_auc, model.validation_cutoff);
   return text;
 }
 

@@ -48,8 +48,11 @@ class BoostedTrees {
 
   /// The probability of the positive class per row.
   Result<std::vector<double>> Predict(const FeatureMatrix& x) const;
-  /// Per row, each column's SHAP contribution to the log-odds (the bias column left out).
+  /// Per row, each column's SHAP contribution to the log-odds (the bias column left out):
+  /// exact TreeSHAP, computed per tree once per distinct set of split decisions (tree_splits.h).
   Result<FeatureMatrix> Contributions(const FeatureMatrix& x) const;
+  /// The same numbers from XGBoost's pred_contribs on every row (what the tests compare with).
+  Result<FeatureMatrix> ContributionsPerRow(const FeatureMatrix& x) const;
 
  private:
   struct Booster;

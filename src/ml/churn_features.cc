@@ -361,7 +361,7 @@ Result<ChurnTable> BuildChurnTable(const Dataset& dataset, const ChurnFeatureSpe
   if (options.horizon < 1)
     return Status(ErrorCode::kInvalidArgument, "--horizon: expected at least 1 day");
   // The label needs the data to reach the horizon's last day.
-  const Day last_day = LastActivityDay(dataset);
+  const Day last_day = options.last_day.value_or(LastActivityDay(dataset));
   const bool labelled = last_day != kNoDay && last_day >= options.cutoff + options.horizon - 1;
   Result<ChurnTable> table = dataset.Visit(Overloaded{
       [&](const UsageLog& log) { return BuildUsage(log, spec, options, labelled); },

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,8 @@ struct ChurnTableOptions {
   /// When set, only rows of this feature (event) count as activity for the label.
   std::string active_feature;
   unsigned threads = 0;  // 0 = all cores
+  /// The data's last day (LastActivityDay), when the caller has it: saves a scan of every row.
+  std::optional<Day> last_day;
 };
 
 struct ChurnTable {

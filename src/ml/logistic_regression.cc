@@ -12,17 +12,6 @@ double Sigmoid(double z) {
   return z >= 0 ? 1.0 / (1.0 + std::exp(-z)) : std::exp(z) / (1.0 + std::exp(z));
 }
 
-// The transformed, standardised design matrix with a leading column of ones.
-Eigen::MatrixXd Design(const LogisticModel& model, const FeatureMatrix& x) {
-  Eigen::MatrixXd design(x.rows(), x.cols() + 1);
-  design.col(0).setOnes();
-  for (size_t row = 0; row < x.rows(); ++row)
-    for (size_t col = 0; col < x.cols(); ++col)
-      design(static_cast<Eigen::Index>(row), static_cast<Eigen::Index>(col + 1)) =
-          (SignedLog(x(row, col)) - model.mean[col]) / model.scale[col];
-  return design;
-}
-
 }  // namespace
 
 double SignedLog(double x) {
@@ -39,10 +28,18 @@ Result<LogisticModel> FitLogistic(const FeatureMatrix& x, std::span<const uint8_
   LogisticModel model;
   model.mean.assign(d, 0);
   model.scale.assign(d, 1);
+  // The transformed values once, standardised in place column by column.
+  Eigen::MatrixXd design(n, d + 1);
+  design.col(0).setOnes();
+  for (size_t row = 0; row < n; ++row)
+    for (size_t col = 0; col < d; ++col)
+      design(static_cast<Eigen::Index>(row), static_cast<Eigen::Index>(col + 1)) =
+          SignedLog(x(row, col));
   for (size_t col = 0; col < d; ++col) {
+    auto column = design.col(static_cast<Eigen::Index>(col + 1));
     double sum = 0, sum_squares = 0;
     for (size_t row = 0; row < n; ++row) {
-      const double value = SignedLog(x(row, col));
+      const double value = column(static_cast<Eigen::Index>(row));
       sum += value;
       sum_squares += value * value;
     }
@@ -50,8 +47,11 @@ Result<LogisticModel> FitLogistic(const FeatureMatrix& x, std::span<const uint8_
     const double variance = std::max(0.0, sum_squares / static_cast<double>(n) - mean * mean);
     model.mean[col] = mean;
     model.scale[col] = variance > 1e-24 ? std::sqrt(variance) : 1.0;  // a constant column: 1
+    for (size_t row = 0; row < n; ++row) {
+      double& value = column(static_cast<Eigen::Index>(row));
+      value = (value - mean) / model.scale[col];
+    }
   }
-  const Eigen::MatrixXd design = Design(model, x);
   Eigen::VectorXd y(n);
   for (size_t row = 0; row < n; ++row) y(static_cast<Eigen::Index>(row)) = label[row];
   Eigen::VectorXd penalty =

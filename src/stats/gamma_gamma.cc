@@ -33,9 +33,13 @@ double GammaGammaLogLikelihood(const SpendData& data, std::span<const double> th
   const DoublePolicy policy;
   const double lgamma_q = boost::math::lgamma(q, policy);
   const double digamma_q = boost::math::digamma(q, policy), log_gamma = std::log(gamma);
-  // Counts are small whole numbers: their terms are cached by value (others computed in place).
+  // Counts are small whole numbers: their terms are cached by value (others computed in place),
+  // in a cache only as long as the largest whole count below kCachedCounts needs.
   constexpr size_t kCachedCounts = 4096;
-  std::vector<CountTerms> cache(kCachedCounts);
+  double largest = 0.0;
+  for (const double x : data.frequency)
+    if (x < kCachedCounts) largest = std::max(largest, x);
+  std::vector<CountTerms> cache(static_cast<size_t>(largest) + 1);
   const auto terms_of = [&](double x) {
     const auto compute = [&] {
       const double px = p * x;
@@ -43,7 +47,7 @@ double GammaGammaLogLikelihood(const SpendData& data, std::span<const double> th
                         boost::math::digamma(px + q, policy), boost::math::digamma(px, policy)};
     };
     const size_t slot = static_cast<size_t>(x);
-    if (x >= kCachedCounts || static_cast<double>(slot) != x) return compute();
+    if (slot >= cache.size() || static_cast<double>(slot) != x) return compute();
     if (cache[slot].x != x) cache[slot] = compute();
     return cache[slot];
   };

@@ -15,6 +15,10 @@ The BG/NBD MLE on a calibration period that ends before the last day of this fil
 boundary (a -> 0: nobody is seen to drop out), where the parameters are not identified, so the
 models are fitted on the whole file (a = 0.003 there, interior) and the calibration split is
 checked through its summary (frequency, recency, T and holdout purchases per customer).
+"holdout_fit" is BG/NBD fitted on a calibration period alone (HOLDOUT_FIT_END, 2011-03-31, or
+$CLV_HOLDOUT_FIT_END) with its holdout predictions: there too the supremum is at a -> 0 (every
+end tried from 2011-03-31 to 2011-11-15 gives a below 1e-3), so r, alpha, the log-likelihood and
+the predictions are pinned down while a and b are not (only a / b -> 0 is).
 
 Data: the file cleaned by GrowthLens's default rules (retail_cleaning.py); each line is worth
 Quantity x UnitPrice; a customer's purchases on one day are one purchase worth the day's total.
@@ -50,6 +54,7 @@ import retail_cleaning  # noqa: E402
 REPO = os.path.dirname(os.path.dirname(HERE))
 FIT_END = "2011-12-09"  # the last day of the data: the model is fitted on all of it
 SPLIT_END = "2011-09-30"  # the summary of a calibration/holdout split is checked too
+HOLDOUT_FIT_END = os.environ.get("CLV_HOLDOUT_FIT_END", "2011-03-31")  # fitted on calibration
 PERIOD = 90.0
 HORIZON = 12
 DISCOUNT = 0.01
@@ -151,6 +156,29 @@ def expected_spend(theta, x, m):
     return (1 - weight) * p * v / (q - 1) + weight * m
 
 
+def holdout_fit(kept, end):
+    """BG/NBD fitted on the calibration period up to `end` alone, and its predictions over the
+    holdout (the days after `end` to the last day): per customer expected purchases and P(alive)
+    at the calibration end, and the holdout table's predicted totals by calibration frequency
+    0..6 and 7+."""
+    s, holdout_days = summarize(kept, end)
+    x, tx, T = (s[c].to_numpy() for c in ("frequency", "recency", "T"))
+    bg, ll = fit(lambda th: bgnbd_ll(th, x, tx, T), [1.0, max(1.0, T.mean()), 1.0, 1.0])
+    se = std_errors(lambda th: bgnbd_ll(th, x, tx, T), bg)
+    predicted = expected_purchases(bg, holdout_days, x, tx, T)
+    bucket = np.minimum(x, 7).astype(int)
+    return {
+        "calibration_end": end, "holdout_days": holdout_days,
+        "bgnbd": {"r": bg[0], "alpha": bg[1], "a": bg[2], "b": bg[3],
+                  "se": list(map(float, se)), "log_likelihood": ll},
+        "id": [str(c) for c in s.index],
+        "holdout_predicted": [float(f"{v:.12g}") for v in predicted],
+        "p_alive": [float(f"{v:.12g}") for v in p_alive(bg, x, tx, T)],
+        "table_predicted": [float(predicted[bucket == k].sum()) for k in range(8)],
+        "table_actual": [float(s["holdout"].to_numpy()[bucket == k].sum()) for k in range(8)],
+    }
+
+
 def main():
     bench = "--bench" in sys.argv
     df, raw, _ = retail_cleaning.read(os.path.join(REPO, "tests", "data", "online_retail.csv.xz"))
@@ -212,6 +240,7 @@ def main():
             "clv": [float(f"{v:.12g}") for v in clv],
         },
     }
+    out["holdout_fit"] = holdout_fit(kept, HOLDOUT_FIT_END)
     json.dump(out, sys.stdout, indent=None, separators=(",", ":"))
     print()
 
