@@ -37,13 +37,15 @@ const CleanedData& GeneratedTransactions() {
   return data;
 }
 
+// Kept to the end of the process and never destroyed: the model's XGBoost handle must not be
+// freed after the library's own statics are gone.
 const Predictions& TransactionPredictions() {
-  static const Predictions predictions = [] {
+  static const Predictions* const predictions = [] {
     Result<Predictions> computed = ComputePredictions(GeneratedTransactions().dataset, {});
     EXPECT_TRUE(computed.ok()) << computed.status().message();
-    return std::move(computed).value();
+    return new Predictions(std::move(computed).value());
   }();
-  return predictions;
+  return *predictions;
 }
 
 // The area under the thinned-out curve (trapezoids) is the Mann-Whitney AUC; every point is a
@@ -254,6 +256,20 @@ TEST(PredictionsInsights, HighRiskPersonaIsTheMostCommonOne) {
   ASSERT_NE(persona, nullptr);
   EXPECT_DOUBLE_EQ(persona->value, 3.0 / 4.0);
   EXPECT_EQ(persona->text, "75% of the 4 high-risk users are Sleepers.");
+}
+
+// The server's cache computes once per held file: a second request gets the same predictions.
+TEST(PredictionsCache, ComputedOnceThenKept) {
+  const std::string csv =
+      "user_id,signup_date,event_date,feature_name,events_count\n"
+      "u1,2025-01-01,2025-01-02,Search,3\n";
+  Result<CleanedData> data = IngestText(csv, "one.csv", IngestOptions());
+  ASSERT_TRUE(data.ok());
+  PredictionsCache cache;
+  const Result<std::shared_ptr<const Predictions>> first = cache.Get(data->dataset, {});
+  const Result<std::shared_ptr<const Predictions>> again = cache.Get(data->dataset, {});
+  ASSERT_TRUE(first.ok() && again.ok());
+  EXPECT_EQ(first->get(), again->get());
 }
 
 TEST(PredictionsAvailability, TooLittleHistorySaysSoInWords) {

@@ -39,6 +39,7 @@ const std::map<std::string, RouteCommand>& RouteCommands() {
       {"lifecycle", {"lifecycle", {}, {}}},
       {"revenue", {"revenue", {}, {}}},
       {"insights", {"insights", {}, {}}},
+      {"predictions", {"predictions", {}, {}}},
       {"users", {"users", {}, {}}},
       {"experiment/plan", {"experiment plan", {}, {}, false}},
       {"experiment/simulate", {"experiment simulate", {}, {}}},

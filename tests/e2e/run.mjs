@@ -389,7 +389,7 @@ test('Revenue: monthly, Pareto, countries, seasonality', async () => {
 
 test('Predictions: risk, model quality, drivers, the action list and value by segment are the API\'s', async () => {
   await page.goto(`${demo.url}/#/predictions?data=transactions`);
-  await waitReady(page, 'predictions');
+  await waitReady(page, 'predictions', 120000);
   const r = await getJson(demo.url, 'predictions?dataset=transactions');
   assert(r.available, `predictions available on the demo transactions: ${r.unavailable}`);
   const risk = await expectChart(page, 'churn-risk');
@@ -413,7 +413,7 @@ test('Predictions: risk, model quality, drivers, the action list and value by se
   noProblems();
   await shot('predictions');
   await page.goto(`${demo.url}/#/predictions?data=usage`);
-  await waitReady(page, 'predictions');
+  await waitReady(page, 'predictions', 120000);
   const u = await getJson(demo.url, 'predictions?dataset=usage');
   if (u.available) await expectChart(page, 'risk-segment');
   else assert((await page.locator('[data-testid="predictions-unavailable"]').count()) === 1, 'says there is not enough history');
