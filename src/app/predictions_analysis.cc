@@ -93,14 +93,10 @@ nlohmann::ordered_json QualityJson(const Predictions& predictions, const ModelQu
   for (const RocPoint& point : quality.roc)
     roc.push_back({{"false_positive_rate", point.false_positive_rate},
                    {"true_positive_rate", point.true_positive_rate}});
-  nlohmann::ordered_json deciles = nlohmann::ordered_json::array();
-  for (const ml::DecileRow& row : quality.deciles)
-    deciles.push_back({{"decile", row.decile},
-                       {"users", row.rows},
-                       {"mean_predicted", row.mean_predicted},
-                       {"observed_churn_rate", row.observed_rate},
-                       {"lift", row.lift},
-                       {"cumulative_gain", row.cumulative_gain}});
+  // The deciles as the saved model's report writes them.
+  ChurnModelReport report;
+  report.deciles = quality.deciles;
+  nlohmann::ordered_json deciles = std::move(ChurnReportJson(report, {})["deciles"]);
   return {{"model", ChurnModelTypeName(quality.type)},
           {"kept", predictions.model->kept == quality.type},
           {"roc_auc", quality.scores.roc_auc},

@@ -76,7 +76,6 @@ export async function render(ctx) {
       { key: 'roc_auc', label: 'Ranking (ROC AUC)', num: true, format: (v) => fmt.num(v, 3) },
       { key: 'pr_auc', label: 'Precision (PR AUC)', num: true, format: (v) => fmt.num(v, 3) },
       { key: 'brier', label: 'Error (Brier)', num: true, format: (v) => fmt.num(v, 3) },
-      { key: 'log_loss', label: 'Log loss', num: true, format: (v) => fmt.num(v, 3) },
     ], r.models, { testid: 'models' }),
     kept ? h('ul.small', qualityWords(kept).map((t) => h('li', t))) : null,
     h('p.small.muted', r.model.saved_model ? `The saved model “${r.model.saved_model}” is used.` : `Learned from ${fmt.int(r.model.train_users)} ${who} on this data.`));

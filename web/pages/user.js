@@ -20,7 +20,7 @@ async function churnRisk(kind, id, signal) {
   const reasons = [u.driver_1, u.driver_2, u.driver_3].filter(Boolean);
   return [
     h('div', h('strong', 'Churn risk: '), `${fmt.pct(u.churn_probability, 0)} `, badge(u.risk_band, tone)),
-    reasons.length ? h('div.small', `Main reasons: ${reasons.join('; ')}.`) : null,
+    reasons.length ? h('div.small', `What raises the risk most: ${reasons.join('; ')}.`) : null,
     u.clv !== undefined && u.clv !== null ? h('div.small', `Predicted value ${fmt.money(u.clv)}, of which ${fmt.money(u.value_at_risk)} at risk.`) : null,
   ];
 }
