@@ -22,6 +22,7 @@ const ICONS = {
   live: 'M3 12h4l3-8 4 16 3-8h4',
   funnels: 'M3 4h18l-7 8v6l-4 2v-8z',
   paths: 'M3 6h5c4 0 4 12 8 12h5M3 6h5c4 0 4-2 8-2h5M8 6c4 0 4 7 8 7h5',
+  predictions: 'M3 17l5-5 4 4 8-8m-5 0h5v5',
   users: 'M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-6 10v-1a6 6 0 0 1 12 0v1m2-10a3 3 0 1 0 0-6m2 16v-1a5 5 0 0 0-3-4.6',
 };
 
@@ -36,6 +37,7 @@ const PAGES = [
   { id: 'funnels', title: 'Funnels', icon: 'funnels', module: './pages/funnels.js', kinds: 'events' },
   { id: 'paths', title: 'Paths', icon: 'paths', module: './pages/paths.js', kinds: 'events' },
   { id: 'revenue', title: 'Revenue', icon: 'revenue', module: './pages/revenue.js', kinds: 'transactions' },
+  { id: 'predictions', title: 'Predictions', icon: 'predictions', module: './pages/predictions.js', kinds: 'any' },
   { id: 'users', title: 'Users', icon: 'users', module: './pages/users.js', kinds: 'any' },
   { id: 'user', title: 'User', icon: 'users', module: './pages/user.js', kinds: 'any', hidden: true },
   { id: 'experiments', title: 'Experiments', icon: 'experiments', module: './pages/experiments.js', kinds: null },

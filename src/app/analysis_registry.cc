@@ -14,6 +14,7 @@
 #include "app/kpis_analysis.h"
 #include "app/lifecycle_analysis.h"
 #include "app/paths_analysis.h"
+#include "app/predictions_analysis.h"
 #include "app/revenue_analysis.h"
 #include "app/rfm_analysis.h"
 #include "app/segment_analysis.h"
@@ -60,6 +61,7 @@ std::span<const AnalysisEntry> Analyses() {
                                                      SegmentAnalysis(),
                                                      RevenueAnalysis(),
                                                      ClvAnalysis(),
+                                                     PredictionsAnalysis(),
                                                      CohortsAnalysis(),
                                                      PathsAnalysis(),
                                                      LifecycleAnalysis(),
@@ -99,7 +101,8 @@ std::span<const AnalysisEntry> ApiRoutes() {
     std::vector<AnalysisEntry> all(Analyses().begin(), Analyses().end());
     for (const auto& [base, variant] :
          {std::pair{"segment", SegmentUsersRoute()}, std::pair{"users", UsersExportRoute()},
-          std::pair{"funnel", FunnelExportRoute()}})
+          std::pair{"funnel", FunnelExportRoute()},
+          std::pair{"predictions", PredictionsExportRoute()}})
       all.push_back(VariantOf(*FindAnalysis(base), variant));
     return all;
   }();

@@ -62,6 +62,7 @@ struct RunInput {
 enum class OutputFormat { kTable, kJson, kCsv };
 
 class PersonaCache;
+class PredictionsCache;
 
 /// What a run may say besides its result, and how it is told to stop.
 struct RunContext {
@@ -83,6 +84,9 @@ struct RunContext {
   std::string workspace;
   /// The data's persona model, computed once per held file by the server; null = compute it.
   std::shared_ptr<PersonaCache> personas;
+  /// The data's churn and CLV predictions, computed once per held file by the server; null =
+  /// compute them.
+  std::shared_ptr<PredictionsCache> predictions;
   /// Every analysis of the whole loaded data with default options, as `growthlens analyze`
   /// computes them, when the caller holds one (the server, from the load): runs whose parameters
   /// ask for exactly one of these results answer from it instead of computing it again.

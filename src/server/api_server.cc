@@ -317,6 +317,7 @@ Reply<Answer> AnswerAnalysisRoute(const app::AnalysisEntry& entry, QueryParams p
     if (!held) return entry.run(app::RunInput(), *canonical, entry.api_format, context);
     context.source = held->source;
     context.personas = held->personas;
+    context.predictions = held->predictions;
     context.analysis = held->analysis;
     return entry.run(*held->data, *canonical, entry.api_format, context);
   });

@@ -43,6 +43,7 @@ Result<HeldPtr> AnalyseHeld(app::LoadedData data, const std::string& path,
   auto held = std::make_shared<HeldDataset>();
   held->source = source;
   held->path = path;
+  held->predictions = std::make_shared<app::PredictionsCache>(settings.workspace);
   held->cleaning_json = app::JsonText(app::CleaningReportJson(data->report, data->dataset));
   held->data = std::move(data);
   held->stem = cli::DataStem(path);

@@ -15,6 +15,7 @@
 
 #include "app/data_source.h"
 #include "app/persona_cache.h"
+#include "app/predictions_model.h"
 #include "core/dataset.h"
 
 namespace growthlens {
@@ -37,6 +38,9 @@ struct HeldDataset {
   double load_seconds = 0;    // read, clean and analyse
   /// The persona model of the users list, computed on its first request and kept.
   std::shared_ptr<app::PersonaCache> personas = std::make_shared<app::PersonaCache>();
+  /// The churn and CLV predictions, computed on their first request and kept (with the
+  /// workspace's saved churn models when the server keeps one).
+  std::shared_ptr<app::PredictionsCache> predictions = std::make_shared<app::PredictionsCache>();
 
   DataKind kind() const { return data->dataset.kind(); }
 };

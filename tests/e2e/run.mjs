@@ -170,7 +170,7 @@ test('Home shows what is loaded with the cleaning report', async () => {
   // The transactions demo has duplicates, cancellations and missing ids for the report to count.
   const cleaning = await text(page, '[data-testid="dataset-transactions"] [data-table^="cleaning"]');
   assert(/missing CustomerID/i.test(cleaning), 'the cleaning report names missing CustomerIDs');
-  assert(await page.locator('.nav a').count() === 12, 'twelve pages in the navigation');
+  assert(await page.locator('.nav a').count() === 13, 'thirteen pages in the navigation');
   noProblems();
   await shot('home');
 });
@@ -385,6 +385,39 @@ test('Revenue: monthly, Pareto, countries, seasonality', async () => {
   await settle(page);
   noProblems();
   await shot('revenue');
+});
+
+test('Predictions: risk, model quality, drivers, the action list and value by segment are the API\'s', async () => {
+  await page.goto(`${demo.url}/#/predictions?data=transactions`);
+  await waitReady(page, 'predictions', 120000);
+  const r = await getJson(demo.url, 'predictions?dataset=transactions');
+  assert(r.available, `predictions available on the demo transactions: ${r.unavailable}`);
+  const risk = await expectChart(page, 'churn-risk');
+  eq(risk.total, r.risk.histogram.length, 'risk bins drawn');
+  eq(await text(page, '[data-kpi="high"] .kpi-value'), fmtInt(r.risk.high), 'high-risk count shown');
+  eq((await expectChart(page, 'churn-roc', { minTraces: 2 })).traces, r.models.length + 1, 'one ROC curve per model and the diagonal');
+  await expectChart(page, 'churn-calibration', { minTraces: 2 });
+  await expectChart(page, 'churn-gains', { minTraces: 2 });
+  eq((await expectChart(page, 'churn-drivers')).total, Math.min(12, r.drivers.length), 'drivers drawn');
+  await expectChart(page, 'clv-distribution');
+  eq((await expectChart(page, 'clv-segment', { minTraces: 2 })).points[0], Math.min(11, r.by_segment.length), 'segments drawn');
+  await expectChart(page, 'clv-persona', { minTraces: 2 });
+  await expectChart(page, 'clv-country', { minTraces: 2 });
+  eq(await page.locator('[data-testid="prediction-insights"] li').count(), r.insights.length, 'every finding in words');
+  const first = await text(page, '[data-table="prediction-users"] tbody tr td');
+  eq(first, r.action_list[0].user_id, 'the action list starts with the most value at risk');
+  const csv = await (await fetch(`${demo.url}/api/v1/predictions/export?dataset=transactions`)).text();
+  eq(csv.trim().split('\n').length - 1, r.risk.users, 'the download lists every scored customer');
+  const body = await page.locator('[data-testid="predictions"]').innerText();
+  assert(!/--|\.csv|xgboost|eigen|plotly/i.test(body), 'plain words: no flags, file names or library names');
+  noProblems();
+  await shot('predictions');
+  await page.goto(`${demo.url}/#/predictions?data=usage`);
+  await waitReady(page, 'predictions', 120000);
+  const u = await getJson(demo.url, 'predictions?dataset=usage');
+  if (u.available) await expectChart(page, 'risk-segment');
+  else assert((await page.locator('[data-testid="predictions-unavailable"]').count()) === 1, 'says there is not enough history');
+  noProblems();
 });
 
 test('Experiments: live planner, analysis, simulator', async () => {
@@ -682,7 +715,17 @@ test('8: a persona, a segment and a cohort cell list their users; a user page', 
   eq(await text(page, '[data-kpi="segment"] .kpi-value'), first.segment, 'the user\'s segment');
   eq(await text(page, '[data-kpi="persona"] .kpi-value'), persona, 'the user\'s persona');
   await expectChart(page, 'user-timeline');
-  assert(/churn model/.test(await text(page, '[data-testid="churn-note"]')), 'churn risk says it comes with the churn model');
+  // The user's churn risk and main reasons are the Predictions route's.
+  const risk = await getJson(demo.url, `predictions?dataset=usage&view=users&user=${encodeURIComponent(first.id)}`);
+  await page.waitForSelector('[data-testid="churn-risk"][data-state="ready"]', { timeout: 60000 });
+  const riskText = await text(page, '[data-testid="churn-risk"]');
+  if (risk.available && risk.total === 1) {
+    const u = risk.users[0];
+    assert(riskText.includes(`${Math.round(u.churn_probability * 100)}%`) && riskText.includes(u.risk_band), `the user's risk: ${riskText}`);
+    assert(riskText.includes(u.driver_1), `the user's main reason: ${riskText}`);
+  } else {
+    assert(/not scored|not enough history/i.test(riskText), `says why there is no risk: ${riskText}`);
+  }
   noProblems();
   await shot('user');
 

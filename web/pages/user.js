@@ -1,5 +1,6 @@
 // One user (or customer): their RFM scores and segment, persona, cohort and day-by-day timeline
-// (GET /api/v1/users?id=...), and a box to look another one up.
+// (GET /api/v1/users?id=...), their churn risk and its main reasons (GET /api/v1/predictions),
+// and a box to look another one up.
 import * as api from '../lib/api.js';
 import * as fmt from '../lib/format.js';
 import * as state from '../lib/state.js';
@@ -8,6 +9,21 @@ import { plot, withChart } from '../lib/charts.js';
 import { filterBar } from '../lib/filters.js';
 import { palette } from '../lib/palette.js';
 import { noData, rangeOf, rangeFilter } from './common.js';
+
+/** The user's churn risk, band and main reasons (GET /api/v1/predictions?view=users&user=…). */
+async function churnRisk(kind, id, signal) {
+  const r = await api.get('predictions', { dataset: state.dsParam(kind), view: 'users', user: id }, { signal });
+  if (!r.available) return [h('div.small.muted', r.unavailable)];
+  if (!r.users.length) return [h('div.small.muted', 'Churn risk: not scored, as there is no recent activity to go on.')];
+  const u = r.users[0];
+  const tone = { high: 'bad', medium: 'warn', low: 'good' }[u.risk_band] || '';
+  const reasons = [u.driver_1, u.driver_2, u.driver_3].filter(Boolean);
+  return [
+    h('div', h('strong', 'Churn risk: '), `${fmt.pct(u.churn_probability, 0)} `, badge(u.risk_band, tone)),
+    reasons.length ? h('div.small', `What raises the risk most: ${reasons.join('; ')}.`) : null,
+    u.clv !== undefined && u.clv !== null ? h('div.small', `Predicted value ${fmt.money(u.clv)}, of which ${fmt.money(u.value_at_risk)} at risk.`) : null,
+  ];
+}
 
 export async function render(ctx) {
   const kind = ctx.kind;
@@ -39,6 +55,9 @@ export async function render(ctx) {
     const persona = u.persona || null;
     const days = u.timeline || [];
     const total = days.reduce((a, x) => a + (money ? x.revenue : x.events), 0);
+    const churnEl = h('div', { dataset: { testid: 'churn-risk', state: 'loading' }, style: { marginTop: '12px' } }, h('span.small.muted', 'Churn risk: working it out…'));
+    ctx.track(churnRisk(kind, id, ctx.signal).then((x) => { clear(churnEl, ...x); churnEl.dataset.state = 'ready'; })
+      .catch((err) => { if (!api.isAbort(err)) { clear(churnEl, h('span.small.muted', 'Churn risk: could not be worked out.')); churnEl.dataset.state = 'ready'; } }));
     const timeline = chartCard({ title: `Activity of ${u.id}`, note: `${fmt.plural(days.length, 'active day')}${u.window && !u.window.all_time ? `, ${fmt.windowText(u.window)}` : ''}`, chartId: 'user-timeline', size: 'short' });
     clear(body,
       h('div.kpis', { style: { marginTop: '16px' }, dataset: { testid: 'user-kpis' } },
@@ -52,7 +71,7 @@ export async function render(ctx) {
       h('div.grid.cols-2', { style: { marginTop: '16px' } },
         card({ title: 'Persona', note: 'The dataset\'s persona model (the four tiers)' },
           persona ? h('div', h('div', badge(persona.name, 'info')), h('p', persona.description), h('p', h('strong', 'What to do: '), persona.action)) : h('div.muted', 'Not in the persona model.'),
-          h('div.small.muted', { dataset: { testid: 'churn-note' } }, 'Churn risk: comes with the churn model, which is not part of this version.')),
+          churnEl),
         card({ title: 'Days', note: 'Latest first' }, h('div.scroll-box',
           table(money
             ? [
