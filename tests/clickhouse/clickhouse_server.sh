@@ -8,8 +8,8 @@
 #   clickhouse_query "$CLICKHOUSE_TCP_PORT" "SELECT 1"
 #   trap 'clickhouse_stop_all' EXIT
 #
-# For a cluster: clickhouse_start DIR CLUSTER_XML (the <remote_servers> element to merge into
-# the config); start the shards first, then write the XML naming their TCP ports.
+# For a cluster: clickhouse_start DIR CLUSTER_XML [PORT] (the <remote_servers> element to merge
+# into the config; PORT from clickhouse_free_port when the XML names the server's own port).
 
 CLICKHOUSE_SERVER_BIN=${CLICKHOUSE_SERVER_BIN:-/usr/sbin/clickhouse-server}
 CLICKHOUSE_PIDS=()
@@ -49,18 +49,17 @@ clickhouse_query() {
   clickhouse-client --host 127.0.0.1 --port "$port" --query "$@"
 }
 
-# clickhouse_start DIR [REMOTE_SERVERS_XML]: sets CLICKHOUSE_PID, CLICKHOUSE_TCP_PORT and
+# clickhouse_start DIR [REMOTE_SERVERS_XML] [TCP_PORT]: sets CLICKHOUSE_PID, CLICKHOUSE_TCP_PORT and
 # CLICKHOUSE_HTTP_PORT; waits up to 60 s for the server to answer.
 clickhouse_start() {
-  local dir=$1 remote_servers=${2:-}
+  local dir=$1 remote_servers=${2:-} port=${3:-}
   mkdir -p "$dir/data" "$dir/tmp" "$dir/log" "$dir/config/config.d"
   cp /etc/clickhouse-server/config.xml /etc/clickhouse-server/users.xml "$dir/config/"
   if [[ -n $remote_servers ]]; then
     printf '<?xml version="1.0"?>\n<yandex>\n%s\n</yandex>\n' "$remote_servers" \
       > "$dir/config/config.d/remote_servers.xml"
   fi
-  local port
-  port=$(clickhouse_free_port)
+  [[ -n $port ]] || port=$(clickhouse_free_port)
   CLICKHOUSE_TCP_PORT=$port
   CLICKHOUSE_HTTP_PORT=$((port + 1))
   "$CLICKHOUSE_SERVER_BIN" --config-file="$dir/config/config.xml" -- --path="$dir/data/" \

@@ -7,6 +7,7 @@
 # Re-ingesting a file into ClickHouse must add nothing. With a second argument "cluster", two
 # servers are started as the shards of a cluster (remote_servers), the workspace is made with
 # --cluster and the same comparison runs on the Distributed tables.
+# Counts are taken on the server of the URL (through the Distributed tables on a cluster).
 # Exits 77 (skipped) when clickhouse-server is not installed.
 #   tests/clickhouse/same_numbers_clickhouse_test.sh path/to/growthlens SOURCE_DIR [single|cluster]
 set -euo pipefail
@@ -25,20 +26,11 @@ trap cleanup EXIT
 if [[ $mode == cluster ]]; then
   clickhouse_start "$work/shard1" || exit 1
   shard1_tcp=$CLICKHOUSE_TCP_PORT shard1_http=$CLICKHOUSE_HTTP_PORT
-  shard2_xml_port=$(clickhouse_free_port)
-  remote="<remote_servers><growthlens_test><shard><replica><host>127.0.0.1</host><port>$shard1_tcp</port></replica></shard><shard><replica><host>127.0.0.1</host><port>__SELF__</port></replica></shard></growthlens_test></remote_servers>"
-  # The second server is the second shard and holds the Distributed tables; the first learns the
-  # cluster too after the second started (its port is known then).
-  clickhouse_start "$work/shard2" "$remote" || exit 1
-  shard2_tcp=$CLICKHOUSE_TCP_PORT
-  sed -i "s/__SELF__/$shard2_tcp/" "$work/shard2/config/config.d/remote_servers.xml"
-  : "$shard2_xml_port"
-  # The server reloads config.d within seconds; wait until it knows both shards.
-  for _ in $(seq 1 60); do
-    [[ $(clickhouse_query "$shard2_tcp" "SELECT count() FROM system.clusters WHERE cluster = 'growthlens_test'") == 2 ]] &&
-      [[ $(clickhouse_query "$shard2_tcp" "SELECT count() FROM system.clusters WHERE cluster = 'growthlens_test' AND port = $shard2_tcp") == 1 ]] && break
-    sleep 0.5
-  done
+  # The second server is the second shard and holds the Distributed tables.
+  shard2_tcp=$(clickhouse_free_port)
+  replica() { echo "<shard><replica><host>127.0.0.1</host><port>$1</port></replica></shard>"; }
+  remote="<remote_servers><growthlens_test>$(replica "$shard1_tcp")$(replica "$shard2_tcp")</growthlens_test></remote_servers>"
+  clickhouse_start "$work/shard2" "$remote" "$shard2_tcp" || exit 1
   url="clickhouse://127.0.0.1:$CLICKHOUSE_HTTP_PORT/growthlens"
   "$binary" workspace init --workspace "$url" --cluster growthlens_test \
     --shard "clickhouse://127.0.0.1:$shard1_http/growthlens" \
@@ -65,6 +57,20 @@ rows_after=$(clickhouse_query "$CLICKHOUSE_TCP_PORT" "SELECT count() FROM growth
 if [[ $rows_before != "$rows_after" ]] || ! grep -q "already ingested" "$work/again.txt"; then
   echo "FAIL: re-ingesting usage.csv changed the rows ($rows_before -> $rows_after)"
   failures=$((failures + 1))
+fi
+
+if [[ $mode == cluster ]]; then
+  # Both shards hold rows, together all of them, and no user is on both.
+  on1=$(clickhouse_query "$shard1_tcp" "SELECT count() FROM growthlens.usage_local")
+  on2=$(clickhouse_query "$shard2_tcp" "SELECT count() FROM growthlens.usage_local")
+  users1=$(clickhouse_query "$shard1_tcp" "SELECT uniqExact(user) FROM growthlens.usage_local")
+  users2=$(clickhouse_query "$shard2_tcp" "SELECT uniqExact(user) FROM growthlens.usage_local")
+  users=$(clickhouse_query "$shard2_tcp" "SELECT uniqExact(user) FROM growthlens.usage")
+  echo "shards: $on1 + $on2 rows of $rows_after, $users1 + $users2 users of $users"
+  if ((on1 == 0 || on2 == 0 || on1 + on2 != rows_after || users1 + users2 != users)); then
+    echo "FAIL: the rows are not split by user over the two shards"
+    failures=$((failures + 1))
+  fi
 fi
 
 for kind in usage transactions; do
