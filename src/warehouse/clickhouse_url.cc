@@ -62,11 +62,10 @@ Result<ClickHouseEndpoint> ParseClickHouseUrl(std::string_view url, std::string 
         ErrorCode::kInvalidArgument,
         fmt::format("ClickHouse URL '{}' names no database: expected {}", url, kExpected));
   const std::string_view authority = rest.substr(0, slash);
-  if (authority.find('@') != std::string_view::npos)
+  if (authority.find('@') != std::string_view::npos)  // never echoed: it holds a password
     return Status(ErrorCode::kInvalidArgument,
-                  fmt::format("ClickHouse URL '{}' carries credentials: give them with --ch-user "
-                              "and --ch-password or GROWTHLENS_CLICKHOUSE_USER/_PASSWORD instead",
-                              url.substr(0, url.find('@'))));
+                  "the ClickHouse URL carries credentials: give them with --ch-user and "
+                  "--ch-password or GROWTHLENS_CLICKHOUSE_USER/_PASSWORD instead");
   const size_t colon = authority.rfind(':');
   endpoint.host = std::string(authority.substr(0, colon));
   if (colon != std::string_view::npos) {
