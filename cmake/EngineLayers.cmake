@@ -91,3 +91,12 @@ set(GROWTHLENS_ENGINE_LIBRARIES growthlens_core growthlens_io growthlens_prep gr
 add_library(growthlens_engine INTERFACE)
 # fmt as before: the CLI and the server format with it.
 target_link_libraries(growthlens_engine INTERFACE ${GROWTHLENS_ENGINE_LIBRARIES} fmt::fmt)
+
+# The ClickHouse workspace (issue 22): a client of ClickHouse's HTTP interface, the schema, block
+# inserts and the per-user rollups, on core only. Not part of growthlens_engine (which has no
+# HTTP): the application layer links it. cpp-httplib is private, so no header of it includes
+# httplib.h.
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+growthlens_layer(warehouse FILES
+  clickhouse_client clickhouse_ingest clickhouse_rollups clickhouse_schema clickhouse_url)
+target_link_libraries(growthlens_warehouse PUBLIC growthlens_core PRIVATE PkgConfig::HTTPLIB)

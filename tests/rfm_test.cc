@@ -104,5 +104,40 @@ TEST(Rfm, UsageFrequencyCountsDistinctActiveDays) {
   EXPECT_DOUBLE_EQ(rfm.monetary[1], 7.0);
 }
 
+// A ClickHouse workspace's RFM comes from per-user totals (GROUP BY user); given in another user
+// order (the server's), it must be the rows' table, ties broken by id as there.
+TEST(Rfm, PerUserTotalsGiveTheRowsTable) {
+  const std::string text = std::string(testing::kUsageHeader) +
+                           "u2,2024-01-01,2024-01-03,Search,7\n"
+                           "u1,2024-01-01,2024-01-02,Search,3\n"
+                           "u1,2024-01-01,2024-01-02,Export,2\n"
+                           "u10,2024-01-01,2024-01-03,Search,7\n"
+                           "u1,2024-01-01,2024-01-05,Search,1\n";
+  Result<CleanedData> data = IngestText(text, "u.csv", IngestOptions());
+  ASSERT_TRUE(data.ok()) << data.status().message();
+  const RfmTable from_rows = ComputeRfm(data->dataset, RfmOptions());
+  StringDictionary users;  // the order ClickHouse happened to send
+  for (const char* id : {"u10", "u1", "u2"}) users.Intern(id);
+  const std::vector<Day> last = {ParseIsoDate("2024-01-03").value(),
+                                 ParseIsoDate("2024-01-05").value(),
+                                 ParseIsoDate("2024-01-03").value()};
+  const std::vector<int64_t> frequency = {1, 2, 1};
+  const std::vector<double> monetary = {7, 6, 7};
+  const RfmTable from_totals = ComputeRfm(users, UserRfmTotals{last, frequency, monetary},
+                                          ParseIsoDate("2024-01-05").value(), RfmOptions());
+  ASSERT_EQ(from_totals.size(), from_rows.size());
+  EXPECT_EQ(from_totals.reference_day, from_rows.reference_day);
+  for (size_t idx = 0; idx < from_rows.size(); ++idx) {
+    EXPECT_EQ(users[from_totals.user[idx]], data->dataset.users()[from_rows.user[idx]]) << idx;
+    EXPECT_EQ(from_totals.recency[idx], from_rows.recency[idx]) << idx;
+    EXPECT_EQ(from_totals.frequency[idx], from_rows.frequency[idx]) << idx;
+    EXPECT_EQ(from_totals.monetary[idx], from_rows.monetary[idx]) << idx;
+    EXPECT_EQ(from_totals.r[idx], from_rows.r[idx]) << idx;
+    EXPECT_EQ(from_totals.f[idx], from_rows.f[idx]) << idx;
+    EXPECT_EQ(from_totals.m[idx], from_rows.m[idx]) << idx;
+    EXPECT_EQ(from_totals.segment[idx], from_rows.segment[idx]) << idx;
+  }
+}
+
 }  // namespace
 }  // namespace growthlens

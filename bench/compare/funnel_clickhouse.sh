@@ -2,7 +2,7 @@
 # Funnels side by side (issue 20.6): the same 6-step funnel (14-day window) over the same
 # generated events, GrowthLens (build/bench/funnel_benchmark: ComputeFunnel + summary on both
 # cores, the events already in memory) against ClickHouse's windowFunnel (Debian's
-# clickhouse-server, its own server on a loopback port, the events in a MergeTree ordered by
+# clickhouse-server, its own server on a free loopback port (tests/clickhouse/clickhouse_server.sh), the events in a MergeTree ordered by
 # (user, time), the query's elapsed time as clickhouse-client --time reports it, best of 3).
 # Both sides also report CPU time (user + sys of all threads; for ClickHouse the server
 # process's over the 3 queries, from /proc), which a loaded machine disturbs less than the
@@ -17,9 +17,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 users=${1:-700000}
 work=${GROWTHLENS_BENCH_DIR:-$(mktemp -d)}
-port=$((21000 + RANDOM % 2000))
+source tests/clickhouse/clickhouse_server.sh
 cleanup() {
-  if [[ -n ${server_pid:-} ]]; then kill "$server_pid" 2> /dev/null && wait "$server_pid" 2> /dev/null; fi
+  clickhouse_stop_all
   if [[ -z ${GROWTHLENS_BENCH_DIR:-} ]]; then rm -rf "$work"; fi
   return 0
 }
@@ -33,18 +33,10 @@ GROWTHLENS_FUNNEL_EVENTS=$events build/bench/funnel_benchmark --benchmark_filter
   --benchmark_repetitions=3 --benchmark_counters_tabular=true | grep -E "BM_Funnel|Name"
 
 rm -rf "$work/ch"
-mkdir -p "$work/ch/data" "$work/ch/tmp" "$work/ch/log"
-/usr/sbin/clickhouse-server --config-file=/etc/clickhouse-server/config.xml -- \
-  --path="$work/ch/data/" --tmp_path="$work/ch/tmp/" --tcp_port="$port" \
-  --http_port=$((port + 1)) --interserver_http_port=$((port + 2)) --listen_host=127.0.0.1 \
-  --logger.log="$work/ch/log/server.log" --logger.errorlog="$work/ch/log/error.log" \
-  > "$work/ch/log/stdout.log" 2>&1 &
-server_pid=$!
+clickhouse_start "$work/ch"
+server_pid=$CLICKHOUSE_PID
+port=$CLICKHOUSE_TCP_PORT
 query() { clickhouse-client --host 127.0.0.1 --port "$port" "$@"; }
-for _ in $(seq 1 120); do
-  query --query "SELECT 1" > /dev/null 2>&1 && break
-  sleep 0.5
-done
 query --query "CREATE TABLE raw (user UInt64, ts String, event String, platform String) ENGINE = Log"
 tail -n +2 "$events" | query --query "INSERT INTO raw FORMAT CSV"
 query --query "CREATE TABLE events (user UInt64, t UInt32, event String) ENGINE = MergeTree

@@ -11,6 +11,7 @@
 #include "core/stopwatch.h"
 #include "prep/dataset_builder.h"
 #include "store/workspace.h"
+#include "warehouse/clickhouse_url.h"
 
 namespace growthlens::app {
 
@@ -132,6 +133,12 @@ WorkspaceSource::WorkspaceSource(std::string path, ProgressFn progress, StoredKi
     : path_(std::move(path)), progress_(std::move(progress)), choice_(std::move(choice)) {}
 
 Result<LoadedData> WorkspaceSource::Load() {
+  if (warehouse::IsClickHouseUrl(path_))
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("{} is a ClickHouse workspace: kpis, rfm and segment run on it "
+                              "(pushed down to ClickHouse); loading its rows, as this command "
+                              "needs, is not built yet (docs/CLICKHOUSE.md)",
+                              path_));
   const Stopwatch stopwatch;
   Result<store::Workspace> workspace = store::Workspace::Open(path_, store::OpenMode::kExisting);
   if (!workspace.ok()) return workspace.status();

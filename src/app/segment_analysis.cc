@@ -19,6 +19,7 @@
 #include "core/number_format.h"
 #include "core/stopwatch.h"
 #include "io/atomic_file.h"
+#include "metrics/analysis.h"
 #include "metrics/rfm.h"
 
 namespace growthlens::app {
@@ -112,7 +113,11 @@ Result<SegmentResult> RunSegmentation(const CleanedData& data, const SegmentPara
   RfmOptions rfm_options;
   rfm_options.reference_day = params.reference_date;
   const Dataset& dataset = data.dataset;
-  auto rfm = std::make_shared<const RfmTable>(ComputeRfm(dataset, rfm_options));
+  // The whole data's default RFM, when held (the server's load, a ClickHouse workspace's
+  // pushed-down aggregates).
+  auto rfm = context.analysis != nullptr && !params.reference_date
+                 ? std::shared_ptr<const RfmTable>(context.analysis, &context.analysis->rfm)
+                 : std::make_shared<const RfmTable>(ComputeRfm(dataset, rfm_options));
   if (context.progress) context.progress(ClusteringNote(*options, *rfm, dataset));
   const Stopwatch stopwatch;
   Result<ml::Segmentation> segmentation = ml::SegmentUsers(dataset, *rfm, *options);

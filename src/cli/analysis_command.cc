@@ -10,9 +10,12 @@
 #include <utility>
 #include <vector>
 
+#include "app/clickhouse_aggregates.h"
 #include "app/metric_estimate.h"
 #include "cli/analysis_view.h"
+#include "cli/workspace_option.h"
 #include "io/input_buffer.h"
+#include "warehouse/clickhouse_url.h"
 
 namespace growthlens::cli {
 
@@ -63,7 +66,30 @@ struct CommandInput {
   LoadedData data;
   std::optional<InputBuffer> buffer;
   app::RunInput input;
+  /// A ClickHouse workspace's pushed-down results, which the run answers from.
+  std::shared_ptr<const Analysis> analysis;
 };
+
+/// The input of an analysis of a ClickHouse workspace: its per-user aggregates and the results
+/// computed from them (app/clickhouse_aggregates.h), for the analyses pushed down.
+Result<CommandInput> LoadClickHouseInput(const app::AnalysisEntry& entry, AnalysisArgs& args,
+                                         const app::ParamText& params) {
+  GROWTHLENS_RETURN_IF_ERROR(app::CheckPushedDown(entry.name, params));
+  GROWTHLENS_RETURN_IF_ERROR(ResolveIngestOptions(args.input.flags));
+  Result<warehouse::ClickHouseEndpoint> endpoint =
+      warehouse::ParseClickHouseUrl(args.input.workspace);
+  if (!endpoint.ok()) return endpoint.status();
+  app::StoredKindChoice choice;
+  choice.asked = args.input.flags.options.read.columns.kind;
+  Result<app::PushedDownData> pushed = app::LoadClickHouseAggregates(
+      *endpoint, choice, args.input.quiet ? nullptr : StderrProgress(CommandName(entry)));
+  if (!pushed.ok()) return pushed.status();
+  CommandInput loaded;
+  loaded.data = std::move(pushed->data);
+  loaded.analysis = std::move(pushed->analysis);
+  loaded.input = app::RunInput(*loaded.data);
+  return loaded;
+}
 
 /// The input of `entry` as the command line names it: the loaded FILE, an experiment file read
 /// into memory, or (--data FILE) a per-user CSV or a usage log or transactions file.
@@ -76,6 +102,8 @@ Result<CommandInput> LoadCommandInput(const app::AnalysisEntry& entry, AnalysisA
                           (entry.need != app::DataNeed::kWhenAsked || entry.reads_data(params));
   if (wants_data && !outcome.preloaded) DefaultToWorkspaceVariable(args.input);
   const bool from_workspace = !args.input.workspace.empty();
+  if (wants_data && from_workspace && IsClickHouseWorkspace(args.input.workspace))
+    return LoadClickHouseInput(entry, args, params);
   const std::string& path = from_workspace ? args.input.workspace : args.input.input;
   switch (entry.need) {
     case app::DataNeed::kNone:
@@ -154,6 +182,7 @@ Status RunAnalysisCommand(const app::AnalysisEntry& entry, AnalysisArgs& args,
   context.stop = outcome.stop;
   context.write_files = true;
   context.workspace = args.input.workspace;
+  context.analysis = loaded->analysis;
   const bool to_terminal = !args.input.quiet && outcome.output == nullptr;
   if (to_terminal) context.progress = StderrProgress(CommandName(entry));
   Result<std::string> text = entry.run(loaded->input, *params, args.input.format, context);

@@ -19,6 +19,7 @@
 #include "io/output_set.h"
 #include "store/file_checksum.h"
 #include "store/workspace.h"
+#include "warehouse/clickhouse_ingest.h"
 
 namespace growthlens::cli {
 
@@ -84,9 +85,82 @@ Status AppendToWorkspace(const IngestRequest& args, WorkspaceTarget& target,
   return Status::Ok();
 }
 
+/// The cleaning report on stdout in `format`.
+void PrintReport(OutputFormat format, const CleaningReport& report, const Dataset& dataset,
+                 const nlohmann::json& json) {
+  switch (format) {
+    case OutputFormat::kTable:
+      fmt::print("{}", app::CleaningReportTable(report, dataset));
+      break;
+    case OutputFormat::kJson:
+      fmt::print("{}\n", app::JsonText(json, 2));
+      break;
+    case OutputFormat::kCsv:
+      fmt::print("{}", app::CleaningReportCsv(report));
+      break;
+  }
+}
+
+/// `growthlens ingest FILE --workspace clickhouse://...`: the same reading and cleaning, then
+/// the rows inserted in blocks (warehouse/clickhouse_ingest.h). A file ingested before adds
+/// nothing; the check runs before the file is read, and again at insert time.
+Result<CleanedData> IngestIntoClickHouse(const IngestRequest& args) {
+  Result<warehouse::ClickHouseEndpoint> endpoint =
+      warehouse::ParseClickHouseUrl(args.workspace, args.clickhouse.user, args.clickhouse.password);
+  if (!endpoint.ok()) return endpoint.status();
+  Result<store::FileChecksum> checksum = store::ChecksumOfFile(args.input);
+  if (!checksum.ok()) return checksum.status();
+  Result<warehouse::ClickHouseClient> client = warehouse::ClickHouseClient::Connect(*endpoint);
+  if (!client.ok()) return client.status();
+  Result<std::optional<std::string>> previous = warehouse::FindLoad(*client, checksum->text);
+  if (!previous.ok()) return previous.status();
+  if (previous->has_value()) {
+    fmt::print(stderr,
+               "growthlens ingest: {} was already ingested into {} on {} UTC, nothing added\n",
+               args.input, endpoint->Display(), **previous);
+    return CleanedData{};
+  }
+  if (!args.quiet) fmt::print(stderr, "growthlens ingest: reading {}\n", args.input);
+  Result<CleanedData> cleaned = IngestFile(args.input, args.options);
+  if (!cleaned.ok()) return cleaned.status();
+  const CleaningReport& report = cleaned->report;
+  if (!args.quiet)
+    fmt::print(stderr,
+               "growthlens ingest: {} rows read in {:.2f} s, {} kept after cleaning in {:.2f} s; "
+               "inserting into ClickHouse {} at {}\n",
+               WithThousands(report.records), report.read_seconds, WithThousands(report.rows_kept),
+               report.clean_seconds, client->version(), endpoint->Display());
+  const nlohmann::json json = app::CleaningReportJson(report, cleaned->dataset);
+  warehouse::LoadRecord record;
+  record.checksum = checksum->text;
+  record.source = args.input;
+  record.bytes = checksum->bytes;
+  record.rows_read = report.records;
+  record.report_json = app::JsonText(json, -1);
+  Result<warehouse::InsertOutcome> outcome =
+      warehouse::InsertDataset(*client, cleaned->dataset, record);
+  if (!outcome.ok()) return outcome.status();
+  if (outcome->already_loaded) {
+    fmt::print(stderr,
+               "growthlens ingest: {} was already ingested into {} on {} UTC, nothing added\n",
+               args.input, endpoint->Display(), *outcome->already_loaded);
+  } else {
+    if (outcome->leftover_rows_deleted > 0)
+      fmt::print(stderr,
+                 "growthlens ingest: deleted {} rows an earlier failed attempt left behind\n",
+                 WithThousands(outcome->leftover_rows_deleted));
+    fmt::print(stderr, "growthlens ingest: added {} rows to {} in {} block(s){}\n",
+               WithThousands(outcome->rows_added), endpoint->Display(), outcome->blocks,
+               outcome->deduplication_tokens ? " with deduplication tokens" : "");
+  }
+  PrintReport(args.format, report, cleaned->dataset, json);
+  return cleaned;
+}
+
 }  // namespace
 
 Result<CleanedData> RunIngestRequest(const IngestRequest& args) {
+  if (IsClickHouseWorkspace(args.workspace)) return IngestIntoClickHouse(args);
   std::optional<WorkspaceTarget> target;
   if (!args.workspace.empty()) {
     Result<std::optional<WorkspaceTarget>> opened = OpenWorkspaceFor(args);
@@ -122,17 +196,7 @@ Result<CleanedData> RunIngestRequest(const IngestRequest& args) {
       fmt::print(stderr, "growthlens ingest: wrote {} and {}\n", outputs->PublishedPath(data_file),
                  outputs->PublishedPath(report_file));
   }
-  switch (args.format) {
-    case OutputFormat::kTable:
-      fmt::print("{}", app::CleaningReportTable(report, dataset));
-      break;
-    case OutputFormat::kJson:
-      fmt::print("{}\n", app::JsonText(json, 2));
-      break;
-    case OutputFormat::kCsv:
-      fmt::print("{}", app::CleaningReportCsv(report));
-      break;
-  }
+  PrintReport(args.format, report, dataset, json);
   return cleaned;
 }
 
@@ -153,7 +217,9 @@ void RegisterIngestCommand(CLI::App& app, CommandOutcome& outcome) {
   command->add_option("--workspace", request.workspace,
                       "Append the clean data to this workspace file (created when missing) "
                       "instead of writing CSV files; a file ingested before adds nothing, and "
-                      "rows already stored are skipped");
+                      "rows already stored are skipped; or a ClickHouse database, "
+                      "clickhouse://HOST:PORT/DATABASE (growthlens workspace init first)");
+  AddClickHouseCredentialOptions(*command, request.clickhouse);
   command->add_flag("--quiet", request.quiet, "No progress on stderr");
   AddFormatOption(*command, request.format);
   AddIngestOptions(*command, args->flags);

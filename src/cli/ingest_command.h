@@ -6,6 +6,7 @@
 
 #include "app/data_source.h"
 #include "cli/output_format.h"
+#include "cli/workspace_option.h"
 #include "prep/ingest.h"
 
 namespace growthlens::cli {
@@ -13,9 +14,10 @@ namespace growthlens::cli {
 struct IngestRequest {
   std::string input;
   std::string output_dir = "data/processed";
-  bool write = true;      // write <stem>_clean.csv and <stem>_cleaning_report.json
-  std::string workspace;  // when set, append the clean data to this workspace instead
-  bool quiet = false;     // no progress on stderr
+  bool write = true;                 // write <stem>_clean.csv and <stem>_cleaning_report.json
+  std::string workspace;             // when set, append the clean data to this workspace instead
+  ClickHouseCredentials clickhouse;  // a clickhouse:// workspace's user and password
+  bool quiet = false;                // no progress on stderr
   OutputFormat format = OutputFormat::kTable;
   IngestOptions options;
 };

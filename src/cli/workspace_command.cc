@@ -15,6 +15,7 @@
 #include "app/saved_persona_model.h"
 #include "cli/command.h"
 #include "cli/output_format.h"
+#include "cli/workspace_init_command.h"
 #include "cli/workspace_keys_command.h"
 #include "cli/workspace_option.h"
 #include "core/date.h"
@@ -543,6 +544,7 @@ void RegisterWorkspaceCommand(CLI::App& app, CommandOutcome& outcome) {
             ->check(CLI::IsMember({"usage", "events", "transactions"}));
       });
   RegisterWorkspaceKeysCommand(*workspace, outcome);
+  RegisterWorkspaceInitCommand(*workspace, outcome);
 }
 
 }  // namespace growthlens::cli

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "warehouse/clickhouse_url.h"
+
 namespace growthlens::cli {
 
 std::string ResolveWorkspace(const std::string& given, bool use_default) {
@@ -23,7 +25,21 @@ void AddWorkspaceOption(CLI::App& command, std::string& path) {
   path = DefaultWorkspacePath();
   command.add_option("--workspace", path,
                      "Workspace file (default: $GROWTHLENS_WORKSPACE, else "
-                     "~/.local/share/growthlens/default.glw)");
+                     "~/.local/share/growthlens/default.glw), or a ClickHouse database: "
+                     "clickhouse://HOST:PORT/DATABASE (clickhouse+https://... for TLS)");
+}
+
+bool IsClickHouseWorkspace(const std::string& workspace) {
+  return warehouse::IsClickHouseUrl(workspace);
+}
+
+void AddClickHouseCredentialOptions(CLI::App& command, ClickHouseCredentials& credentials) {
+  command.add_option("--ch-user", credentials.user,
+                     "ClickHouse user of a clickhouse:// workspace (default: "
+                     "$GROWTHLENS_CLICKHOUSE_USER, else the server's default user)");
+  command.add_option("--ch-password", credentials.password,
+                     "ClickHouse password (default: $GROWTHLENS_CLICKHOUSE_PASSWORD; the "
+                     "variable keeps it out of the process list)");
 }
 
 }  // namespace growthlens::cli

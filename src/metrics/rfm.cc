@@ -246,6 +246,17 @@ RfmTable ComputeRfm(const UsageLog& dataset, const UsageRollup& rollup, const Rf
   return UsageRfm(dataset.users, rollup.days(), rollup.user_events(), options);
 }
 
+RfmTable ComputeRfm(const StringDictionary& users, const UserRfmTotals& totals, Day last_data_day,
+                    const RfmOptions& options) {
+  RfmTable table;
+  table.reference_day = options.reference_day.value_or(last_data_day + 1);
+  table.user = UsersInIdOrder(users, std::vector<uint8_t>(users.size(), 1));
+  FillRfm(table, options, [&](uint32_t user) {
+    return UserRfm{totals.last_day[user], totals.frequency[user], totals.monetary[user]};
+  });
+  return table;
+}
+
 std::array<SegmentSummary, kRfmSegmentCount> SummarizeSegments(const RfmTable& rfm) {
   std::array<SegmentSummary, kRfmSegmentCount> summary{};
   std::array<CompensatedSum, kRfmSegmentCount> recency, frequency, monetary;

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -61,6 +62,18 @@ RfmTable ComputeRfm(const Dataset& dataset, const RfmOptions& options);
 class UsageRollup;
 /// The same table from a usage log's rollup (no pass over the rows).
 RfmTable ComputeRfm(const UsageLog& dataset, const UsageRollup& rollup, const RfmOptions& options);
+
+/// Each active user's totals computed elsewhere (a ClickHouse workspace's GROUP BY user), entry
+/// for entry with the users' dictionary.
+struct UserRfmTotals {
+  std::span<const Day> last_day;
+  std::span<const int64_t> frequency;
+  std::span<const double> monetary;
+};
+/// The same table from per-user totals: every user of `users` is active; `last_data_day` is the
+/// last day of the whole data (the default reference day is the day after it).
+RfmTable ComputeRfm(const StringDictionary& users, const UserRfmTotals& totals, Day last_data_day,
+                    const RfmOptions& options);
 
 /// The segment summary of docs/ANALYTICS.md: one entry per segment, all 11 in rule order.
 struct SegmentSummary {

@@ -4,39 +4,23 @@
 # Debian's ClickHouse 18.16 takes DateTime or UInt32 seconds, and has no modes: the default
 # one is compared), loaded into a MergeTree ordered by (user, time); the users at each level of
 # a 6-step funnel for windows of 1, 14 and 30 days must be equal. Starts its own server on a
-# loopback port with a temporary data directory; exits 77 (skipped) when clickhouse-server is
-# not installed (scripts/install-deps.sh installs it).
+# free loopback port with a temporary data directory (clickhouse_server.sh); exits 77 (skipped)
+# when clickhouse-server is not installed (scripts/install-deps.sh installs it).
 #   tests/clickhouse/funnel_clickhouse_test.sh path/to/growthlens SOURCE_DIR
 set -euo pipefail
 binary=$1
 source_dir=$2
-server=$(command -v clickhouse-server || true)
-[[ -x /usr/sbin/clickhouse-server ]] && server=/usr/sbin/clickhouse-server
-if [[ -z $server ]] || ! command -v clickhouse-client > /dev/null; then
-  echo "SKIP: clickhouse-server/clickhouse-client not installed (apt-get install clickhouse-server clickhouse-client)"
-  exit 77
-fi
+source "$source_dir/tests/clickhouse/clickhouse_server.sh"
+clickhouse_require || exit 77
 work=$(mktemp -d)
-port=$((19000 + RANDOM % 2000))
 cleanup() {
-  if [[ -n ${server_pid:-} ]]; then kill "$server_pid" 2> /dev/null && wait "$server_pid" 2> /dev/null; fi
+  clickhouse_stop_all
   rm -rf "$work"
 }
 trap cleanup EXIT
-mkdir -p "$work/data" "$work/tmp" "$work/log"
-# Debian's config with our own paths and ports (its includes for clusters are absent: fine).
-"$server" --config-file=/etc/clickhouse-server/config.xml -- --path="$work/data/" \
-  --tmp_path="$work/tmp/" --tcp_port="$port" --http_port=$((port + 1)) \
-  --interserver_http_port=$((port + 2)) --listen_host=127.0.0.1 \
-  --logger.log="$work/log/server.log" --logger.errorlog="$work/log/error.log" \
-  > "$work/log/stdout.log" 2>&1 &
-server_pid=$!
-query() { clickhouse-client --host 127.0.0.1 --port "$port" --query "$1"; }
-for _ in $(seq 1 120); do
-  query "SELECT 1" > /dev/null 2>&1 && break
-  sleep 0.5
-done
-query "SELECT 1" > /dev/null || { cat "$work/log/error.log" >&2; echo "FAIL: server did not start"; exit 1; }
+clickhouse_start "$work/server" || exit 1
+port=$CLICKHOUSE_TCP_PORT
+query() { clickhouse_query "$port" "$1"; }
 
 # The rows: user, UTC seconds, event; the same file for both.
 xz -dc "$source_dir/tests/data/bpic2012_events.csv.xz" | python3 -c '

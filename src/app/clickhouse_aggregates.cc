@@ -1,0 +1,175 @@
+#include "app/clickhouse_aggregates.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <utility>
+
+#include "metrics/activity_grid.h"
+#include "metrics/analysis.h"
+#include "warehouse/clickhouse_rollups.h"
+
+namespace growthlens::app {
+
+namespace {
+
+double Ratio(double part, double whole) {
+  return whole == 0 ? 0 : part / whole;
+}
+
+/// Per user, rows at the user's last active day: what names the users in the views.
+Dataset UserRowsOf(DataKind kind, const warehouse::UserTotals& totals) {
+  const auto users = static_cast<uint32_t>(totals.users.size());
+  if (kind == DataKind::kTransactions) {
+    TransactionLog log;
+    log.users = totals.users;
+    log.user_signup.assign(users, kNoDay);
+    const uint32_t none = log.invoices.Intern("");
+    log.stock_codes.Intern("");
+    log.descriptions.Intern("");
+    log.countries.Intern("");
+    log.prices.push_back(0);
+    log.items.stock_code.push_back(0);
+    log.items.description.push_back(0);
+    log.items.non_product.push_back(0);
+    for (uint32_t user = 0; user < users; ++user) {
+      log.orders.invoice.push_back(none);
+      log.orders.customer.push_back(user);
+      log.orders.time.push_back(Timestamp{totals.last_day[user]} * 86400);
+      log.orders.country.push_back(0);
+      log.transactions.order.push_back(user);
+      log.transactions.item.push_back(0);
+      log.transactions.quantity.push_back(0);
+      log.transactions.price.push_back(0);
+    }
+    return log;
+  }
+  UsageLog log;
+  log.grain = kind == DataKind::kEvents ? UsageGrain::kEvent : UsageGrain::kDay;
+  log.users = totals.users;
+  log.user_signup.assign(users, kNoDay);
+  log.features = totals.features;
+  // One row per (user, feature) at the user's last day, with the user's events of the feature:
+  // what the personas' top features sum.
+  for (uint32_t user = 0; user < users; ++user)
+    for (size_t entry = totals.feature_offsets[user]; entry < totals.feature_offsets[user + 1];
+         ++entry) {
+      log.usage.user.push_back(user);
+      log.usage.day.push_back(totals.last_day[user]);
+      log.usage.feature.push_back(static_cast<uint16_t>(totals.feature_code[entry]));
+      log.usage.events.push_back(static_cast<int32_t>(
+          std::min<int64_t>(totals.feature_events[entry], std::numeric_limits<int32_t>::max())));
+      if (log.grain == UsageGrain::kEvent) log.usage.ms_of_day.push_back(0);
+    }
+  return log;
+}
+
+/// The KPIs of the whole data, as ComputeKpis gives them from the rows.
+Kpis KpisOf(DataKind kind, const warehouse::KindTotals& all, const warehouse::UserTotals& users) {
+  Kpis kpis;
+  kpis.kind = kind;
+  kpis.from = all.first_day;
+  kpis.to = all.last_day;
+  kpis.rows = all.rows;
+  kpis.users = users.users.size();
+  kpis.active_users = kpis.users;
+  const auto active = static_cast<double>(kpis.active_users);
+  if (kind == DataKind::kTransactions) {
+    kpis.revenue = all.revenue;
+    kpis.orders = all.orders;
+    kpis.average_order_value = Ratio(kpis.revenue, static_cast<double>(kpis.orders));
+    const auto repeaters = std::count_if(users.frequency.begin(), users.frequency.end(),
+                                         [](int64_t invoices) { return invoices >= 2; });
+    kpis.repeat_purchase_rate = Ratio(static_cast<double>(repeaters), active);
+    return kpis;
+  }
+  const PeriodCounts period = CountPeriods(kpis.from, kpis.to);
+  kpis.events = all.events;
+  kpis.events_per_user = Ratio(static_cast<double>(kpis.events), active);
+  kpis.active_days_per_user = Ratio(static_cast<double>(all.user_days), active);
+  kpis.average_dau = Ratio(static_cast<double>(all.user_days), static_cast<double>(period.days));
+  kpis.average_wau = Ratio(static_cast<double>(all.user_weeks), static_cast<double>(period.weeks));
+  kpis.average_mau =
+      Ratio(static_cast<double>(all.user_months), static_cast<double>(period.months));
+  kpis.stickiness = Ratio(kpis.average_dau, kpis.average_mau);
+  return kpis;
+}
+
+/// Parameters that need the rows (a period, other scoring, usage shares): not pushed down yet.
+struct RowParam {
+  std::string_view analysis;
+  std::string_view name;
+  std::string_view allowed;  // the one value that runs on the aggregates ("" = none given)
+};
+constexpr std::array kRowParams = {
+    RowParam{"kpis", "from", ""},
+    RowParam{"kpis", "to", ""},
+    RowParam{"kpis", "view", "card"},
+    RowParam{"rfm", "from", ""},
+    RowParam{"rfm", "to", ""},
+    RowParam{"rfm", "ties", "first"},
+    RowParam{"segment", "features", "rfm"},
+    RowParam{"segment", "model", ""},
+};
+
+}  // namespace
+
+Status CheckPushedDown(std::string_view analysis, const ParamText& params) {
+  if (analysis != "kpis" && analysis != "rfm" && analysis != "segment")
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("{} does not run on a ClickHouse workspace yet: kpis, rfm and "
+                              "segment do (docs/CLICKHOUSE.md); export the data with a query and "
+                              "analyse the CSV meanwhile",
+                              analysis));
+  for (const auto& [name, value] : params)
+    for (const RowParam& row_param : kRowParams)
+      if (row_param.analysis == analysis && row_param.name == name && !value.empty() &&
+          value != row_param.allowed)
+        return Status(
+            ErrorCode::kInvalidArgument,
+            fmt::format(
+                "{} --{} {} does not run on a ClickHouse workspace yet ({} is computed "
+                "from per-user totals over all time); leave --{} {}",
+                analysis, name, value, analysis, name,
+                row_param.allowed.empty() ? "unset" : fmt::format("at {}", row_param.allowed)));
+  return Status::Ok();
+}
+
+Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpoint& endpoint,
+                                                const StoredKindChoice& choice,
+                                                ProgressFn progress) {
+  Result<warehouse::ClickHouseClient> client = warehouse::ClickHouseClient::Connect(endpoint);
+  if (!client.ok()) return client.status();
+  Result<std::vector<std::pair<DataKind, uint64_t>>> counts = warehouse::StoredRowCounts(*client);
+  if (!counts.ok()) return counts.status();
+  std::vector<DataKind> stored;
+  for (const auto& [kind, rows] : *counts)
+    if (rows > 0) stored.push_back(kind);
+  std::string note;
+  Result<DataKind> kind = ChooseStoredKind(stored, choice, endpoint.Display(), &note);
+  if (!kind.ok()) return kind.status();
+  if (progress && !note.empty()) progress(note);
+  if (progress)
+    progress(fmt::format("aggregating the {} of {} in ClickHouse {}", DataKindName(*kind),
+                         endpoint.Display(), client->version()));
+  Result<warehouse::KindTotals> all = warehouse::QueryKindTotals(*client, *kind);
+  if (!all.ok()) return all.status();
+  Result<warehouse::UserTotals> users = warehouse::QueryUserTotals(*client, *kind);
+  if (!users.ok()) return users.status();
+
+  auto analysis = std::make_shared<Analysis>();
+  analysis->kind = *kind;
+  analysis->kpis = KpisOf(*kind, *all, *users);
+  analysis->rfm =
+      ComputeRfm(users->users, UserRfmTotals{users->last_day, users->frequency, users->monetary},
+                 all->last_day, RfmOptions{});
+  auto data = std::make_shared<CleanedData>();
+  data->dataset = UserRowsOf(*kind, *users);
+  data->report.records = all->rows;
+  data->report.rows_kept = all->rows;
+  return PushedDownData{std::move(data), std::move(analysis)};
+}
+
+}  // namespace growthlens::app

@@ -1,0 +1,40 @@
+#pragma once
+// The analyses of a ClickHouse workspace, pushed down: ClickHouse computes one row per user and
+// the whole data's totals (warehouse/clickhouse_rollups.h); GrowthLens turns them into the same
+// KPIs and RFM table the rows would give (`Analysis::kpis`, `Analysis::rfm`), and personas run
+// KMeans on that RFM table. The data handed to the renderers is one row per user (at the user's
+// last active day), which names the users; the analyses read the pushed-down results, never
+// those rows, so only analyses and parameters listed by CheckPushedDown run on it.
+//
+//   Result<PushedDownData> data = LoadClickHouseAggregates(endpoint, choice, progress);
+//   context.analysis = data->analysis;  // kpis, rfm, segment answer from it
+
+#include <memory>
+#include <string_view>
+
+#include "app/data_source.h"
+#include "app/param_spec.h"
+#include "core/status.h"
+#include "warehouse/clickhouse_url.h"
+
+namespace growthlens {
+struct Analysis;  // metrics/analysis.h
+}  // namespace growthlens
+
+namespace growthlens::app {
+
+struct PushedDownData {
+  LoadedData data;                           // one row per user, for names and the data's kind
+  std::shared_ptr<const Analysis> analysis;  // kpis and rfm of the whole data
+};
+
+/// Reads the aggregates of the kind `choice` picks among those stored (ChooseStoredKind).
+Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpoint& endpoint,
+                                                const StoredKindChoice& choice,
+                                                ProgressFn progress = nullptr);
+
+/// Whether `analysis` with `params` (canonical) runs on a ClickHouse workspace today: kpis, rfm
+/// and segment over all time with default scoring. Else an error naming what is not pushed down.
+Status CheckPushedDown(std::string_view analysis, const ParamText& params);
+
+}  // namespace growthlens::app

@@ -1,0 +1,196 @@
+#include "warehouse/clickhouse_ingest.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <chrono>
+#include <functional>
+#include <thread>
+
+#include "core/hash.h"
+#include "warehouse/clickhouse_schema.h"
+
+namespace growthlens::warehouse {
+
+namespace {
+
+/// Rows of one Dataset kind as TabSeparated lines of its table.
+struct Writer {
+  const char* table;
+  size_t rows;
+  std::function<void(std::string& out, size_t row)> line;
+};
+
+void AppendNumber(std::string& out, auto value) {
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, result.ptr);
+}
+
+Writer WriterOf(const Dataset& dataset, uint64_t load_id) {
+  return dataset.Visit(Overloaded{
+      [&](const UsageLog& log) {
+        const bool events = log.grain == UsageGrain::kEvent;
+        const RowCounts counts(log.usage);
+        return Writer{events ? kEventsTable : kUsageTable, log.rows(),
+                      [&log, counts, events, load_id](std::string& out, size_t row) {
+                        AppendTsvField(out, log.users[log.usage.user[row]]);
+                        out.push_back('\t');
+                        out += FormatDate(log.usage.day[row]);
+                        out.push_back('\t');
+                        if (events) {
+                          AppendNumber(out, log.usage.ms_of_day[row]);
+                          out.push_back('\t');
+                        }
+                        AppendTsvField(out, log.features[log.usage.feature[row]]);
+                        out.push_back('\t');
+                        AppendNumber(out, counts[row]);
+                        out.push_back('\t');
+                        AppendNumber(out, load_id);
+                        out.push_back('\n');
+                      }};
+      },
+      [&](const TransactionLog& log) {
+        return Writer{kTransactionsTable, log.rows(),
+                      [&log, load_id](std::string& out, size_t row) {
+                        const TransactionColumns& rows = log.transactions;
+                        const uint32_t order = rows.order[row];
+                        const uint32_t item = rows.item[row];
+                        AppendTsvField(out, log.invoices[log.orders.invoice[order]]);
+                        out.push_back('\t');
+                        const uint32_t customer = log.orders.customer[order];
+                        if (customer != kNullCode) AppendTsvField(out, log.users[customer]);
+                        out.push_back('\t');
+                        AppendNumber(out, log.orders.time[order]);
+                        out.push_back('\t');
+                        AppendTsvField(out, log.countries[log.orders.country[order]]);
+                        out.push_back('\t');
+                        AppendTsvField(out, log.stock_codes[log.items.stock_code[item]]);
+                        out.push_back('\t');
+                        AppendTsvField(out, log.descriptions[log.items.description[item]]);
+                        out.push_back('\t');
+                        AppendNumber(out, rows.quantity[row]);
+                        out.push_back('\t');
+                        // Shortest text that reads back as the same double.
+                        AppendNumber(out, log.prices[rows.price[row]]);
+                        out.push_back('\t');
+                        AppendNumber(out, load_id);
+                        out.push_back('\n');
+                      }};
+      }});
+}
+
+uint64_t LoadIdOf(const std::string& checksum) {
+  return HashBytes(checksum) >> 1;  // positive in every signed reading
+}
+
+Result<uint64_t> CountOf(ClickHouseClient& client, const std::string& sql) {
+  Result<std::string> answer = client.Query(sql);
+  if (!answer.ok()) return answer.status();
+  uint64_t count = 0;
+  std::from_chars(answer->data(), answer->data() + answer->size(), count);
+  return count;
+}
+
+/// Deletes the rows of load `load_id` from `table` (a MergeTree) and waits for the mutation.
+Result<uint64_t> DeleteLeftovers(ClickHouseClient& client, const char* table, uint64_t load_id) {
+  Result<uint64_t> leftovers =
+      CountOf(client, fmt::format("SELECT count() FROM {} WHERE load_id = {}", table, load_id));
+  if (!leftovers.ok() || *leftovers == 0) return leftovers;
+  Result<std::string> engine = client.Query(
+      fmt::format("SELECT engine FROM system.tables WHERE database = {} AND name = '{}'",
+                  SqlString(client.endpoint().database), table));
+  if (!engine.ok()) return engine.status();
+  if (engine->starts_with("Distributed"))
+    return Status(ErrorCode::kDataError,
+                  fmt::format("{} rows of an earlier attempt to ingest this file are in {} (no "
+                              "history row): delete them on every shard with ALTER TABLE "
+                              "{}_local DELETE WHERE load_id = {}, then ingest again",
+                              *leftovers, table, table, load_id));
+  GROWTHLENS_RETURN_IF_ERROR(
+      client.Execute(fmt::format("ALTER TABLE {} DELETE WHERE load_id = {}", table, load_id)));
+  for (int wait = 0; wait < 600; ++wait) {
+    Result<uint64_t> pending = CountOf(
+        client, fmt::format("SELECT count() FROM system.mutations WHERE database = {} AND table = "
+                            "'{}' AND is_done = 0",
+                            SqlString(client.endpoint().database), table));
+    if (!pending.ok()) return pending.status();
+    if (*pending == 0) return leftovers;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return Status(ErrorCode::kIoError,
+                fmt::format("ClickHouse at {}: deleting the rows of an earlier failed attempt "
+                            "from {} did not finish within a minute",
+                            client.endpoint().Display(), table));
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> FindLoad(ClickHouseClient& client, const std::string& checksum) {
+  Result<std::string> answer =
+      client.Query(fmt::format("SELECT toString(loaded) FROM {} WHERE checksum = {} LIMIT 1",
+                               kIngestHistoryTable, SqlString(checksum)));
+  if (!answer.ok()) {
+    if (answer.status().message().find("Code: 60") != std::string::npos)  // UNKNOWN_TABLE
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("ClickHouse workspace {} has no GrowthLens tables: run growthlens "
+                                "workspace init --workspace {} first",
+                                client.endpoint().Display(), client.endpoint().Display()));
+    return answer.status();
+  }
+  if (answer->empty()) return std::optional<std::string>();
+  return std::optional<std::string>(answer->substr(0, answer->find('\n')));
+}
+
+Result<InsertOutcome> InsertDataset(ClickHouseClient& client, const Dataset& dataset,
+                                    const LoadRecord& record, size_t block_rows) {
+  InsertOutcome outcome;
+  Result<std::optional<std::string>> previous = FindLoad(client, record.checksum);
+  if (!previous.ok()) return previous.status();
+  if (previous->has_value()) {
+    outcome.already_loaded = **previous;
+    return outcome;
+  }
+  const uint64_t load_id = LoadIdOf(record.checksum);
+  const Writer writer = WriterOf(dataset, load_id);
+  Result<uint64_t> deleted = DeleteLeftovers(client, writer.table, load_id);
+  if (!deleted.ok()) return deleted.status();
+  outcome.leftover_rows_deleted = *deleted;
+
+  Result<bool> tokens = client.KnowsSetting("insert_deduplication_token");
+  if (!tokens.ok()) return tokens.status();
+  outcome.deduplication_tokens = *tokens;
+  Result<bool> distributed_sync = client.KnowsSetting("insert_distributed_sync");
+  if (!distributed_sync.ok()) return distributed_sync.status();
+
+  std::string block;
+  for (size_t first = 0; first < writer.rows; first += block_rows) {
+    const size_t end = std::min(writer.rows, first + block_rows);
+    block.clear();
+    for (size_t row = first; row < end; ++row) writer.line(block, row);
+    QuerySettings settings;
+    if (*tokens)
+      settings.emplace_back("insert_deduplication_token",
+                            fmt::format("{}:{}", record.checksum, outcome.blocks));
+    // A Distributed table confirms once every shard has the rows, not when it queued them.
+    if (*distributed_sync) settings.emplace_back("insert_distributed_sync", "1");
+    GROWTHLENS_RETURN_IF_ERROR(client.Insert(writer.table, block, settings));
+    outcome.rows_added += end - first;
+    ++outcome.blocks;
+  }
+  std::string history;
+  AppendTsvField(history, record.checksum);
+  history += fmt::format("\t{}\t", load_id);
+  AppendTsvField(history, record.source);
+  history += fmt::format("\t{}\t{}\t{}\t{}\t{}\t", DataKindName(dataset.kind()), record.bytes,
+                         record.rows_read, dataset.rows(),
+                         std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count());
+  AppendTsvField(history, record.report_json);
+  history.push_back('\n');
+  GROWTHLENS_RETURN_IF_ERROR(client.Insert(kIngestHistoryTable, history));
+  return outcome;
+}
+
+}  // namespace growthlens::warehouse

@@ -1,0 +1,47 @@
+#pragma once
+// Appending a cleaned Dataset to a ClickHouse workspace: the ingest history first (a file whose
+// checksum is there adds nothing), then the rows in blocks of TabSeparated text, each with a
+// deduplication token (the file's checksum and the block's number) where the server knows
+// `insert_deduplication_token` (22.x and later), then the history row. Rows of an earlier
+// attempt of the same file that failed half-way (no history row) are deleted first, so a retry
+// never counts them twice, on servers without insert deduplication too (18.16: its
+// non-replicated MergeTree deduplicates nothing).
+//
+//   Result<InsertOutcome> outcome = InsertDataset(client, dataset, record);
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/dataset.h"
+#include "core/status.h"
+#include "warehouse/clickhouse_client.h"
+
+namespace growthlens::warehouse {
+
+/// What the history keeps of one ingested file.
+struct LoadRecord {
+  std::string checksum;  // store::FileChecksum's text
+  std::string source;
+  uint64_t bytes = 0;
+  uint64_t rows_read = 0;
+  std::string report_json;
+};
+
+struct InsertOutcome {
+  /// When the same file was ingested before (UTC), in which case nothing was added.
+  std::optional<std::string> already_loaded;
+  uint64_t rows_added = 0;
+  size_t blocks = 0;
+  bool deduplication_tokens = false;   // blocks carried insert_deduplication_token
+  uint64_t leftover_rows_deleted = 0;  // of an earlier attempt that failed half-way
+};
+
+/// When `checksum` was ingested (UTC), if it was. Errors when the workspace has no schema.
+Result<std::optional<std::string>> FindLoad(ClickHouseClient& client, const std::string& checksum);
+
+/// Appends `dataset` (usage log, event log or transactions); `block_rows` rows per insert.
+Result<InsertOutcome> InsertDataset(ClickHouseClient& client, const Dataset& dataset,
+                                    const LoadRecord& record, size_t block_rows = 500'000);
+
+}  // namespace growthlens::warehouse

@@ -1,0 +1,233 @@
+#include "warehouse/clickhouse_rollups.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <string>
+#include <string_view>
+
+#include "warehouse/clickhouse_schema.h"
+
+namespace growthlens::warehouse {
+
+namespace {
+
+/// The TSV fields of one line (no escapes expected in numbers; ids are unescaped below).
+std::vector<std::string_view> Fields(std::string_view line) {
+  std::vector<std::string_view> fields;
+  size_t start = 0;
+  for (size_t tab; (tab = line.find('\t', start)) != std::string_view::npos; start = tab + 1)
+    fields.push_back(line.substr(start, tab - start));
+  fields.push_back(line.substr(start));
+  return fields;
+}
+
+std::string UnescapeTsv(std::string_view field) {
+  std::string out;
+  out.reserve(field.size());
+  for (size_t i = 0; i < field.size(); ++i) {
+    if (field[i] != '\\' || i + 1 == field.size()) {
+      out.push_back(field[i]);
+      continue;
+    }
+    switch (field[++i]) {
+      case 't':
+        out.push_back('\t');
+        break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case '0':
+        out.push_back('\0');
+        break;
+      default:
+        out.push_back(field[i]);
+    }
+  }
+  return out;
+}
+
+/// The items of an array as ClickHouse writes it in TSV: ['a','b\'c'] or [1,2].
+Result<std::vector<std::string>> ArrayItems(std::string_view text) {
+  const auto malformed = [&] {
+    return Status(ErrorCode::kParseError,
+                  fmt::format("ClickHouse answered '{}' for an array: expected [a,b,...]",
+                              text.substr(0, 200)));
+  };
+  if (text.size() < 2 || text.front() != '[' || text.back() != ']') return malformed();
+  std::vector<std::string> items;
+  size_t at = 1;
+  const size_t end = text.size() - 1;
+  while (at < end) {
+    std::string item;
+    if (text[at] == '\'') {
+      for (++at; at < end && text[at] != '\''; ++at) {
+        if (text[at] == '\\' && at + 1 < end) ++at;
+        item.push_back(text[at]);
+      }
+      if (at >= end) return malformed();
+      ++at;  // the closing quote
+    } else {
+      const size_t comma = std::min(text.find(',', at), end);
+      item = std::string(text.substr(at, comma - at));
+      at = comma;
+    }
+    items.push_back(std::move(item));
+    if (at < end && text[at] != ',') return malformed();
+    if (at < end) ++at;
+  }
+  return items;
+}
+
+template <typename T>
+Status ParseNumber(std::string_view text, T& value, std::string_view what) {
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error == std::errc() && end == text.data() + text.size()) return Status::Ok();
+  return Status(ErrorCode::kParseError,
+                fmt::format("ClickHouse answered '{}' for {}: expected a number", text, what));
+}
+
+Status ExpectFields(const std::vector<std::string_view>& fields, size_t count,
+                    std::string_view what) {
+  if (fields.size() == count) return Status::Ok();
+  return Status(
+      ErrorCode::kParseError,
+      fmt::format("ClickHouse answered {} fields for {}: expected {}", fields.size(), what, count));
+}
+
+bool IsTransactions(DataKind kind) {
+  return kind == DataKind::kTransactions;
+}
+
+}  // namespace
+
+const char* TableOf(DataKind kind) {
+  switch (kind) {
+    case DataKind::kUsage:
+      return kUsageTable;
+    case DataKind::kEvents:
+      return kEventsTable;
+    case DataKind::kTransactions:
+      break;
+  }
+  return kTransactionsTable;
+}
+
+Result<std::vector<std::pair<DataKind, uint64_t>>> StoredRowCounts(ClickHouseClient& client) {
+  std::vector<std::pair<DataKind, uint64_t>> counts;
+  for (const DataKind kind : {DataKind::kUsage, DataKind::kEvents, DataKind::kTransactions}) {
+    Result<std::string> answer = client.Query(fmt::format("SELECT count() FROM {}", TableOf(kind)));
+    if (!answer.ok()) return answer.status();
+    uint64_t rows = 0;
+    GROWTHLENS_RETURN_IF_ERROR(
+        ParseNumber(std::string_view(*answer).substr(0, answer->find('\n')), rows, "a count"));
+    counts.emplace_back(kind, rows);
+  }
+  return counts;
+}
+
+Result<UserTotals> QueryUserTotals(ClickHouseClient& client, DataKind kind) {
+  // Days as numbers since 1970 (toUInt16 of a Date), money summed as Float64.
+  const std::string sql =
+      IsTransactions(kind)
+          ? fmt::format(
+                "SELECT customer, toUInt16(min(toDate(time))), toUInt16(max(toDate(time))), "
+                "uniqExact(invoice), sum(quantity * price), 0 FROM {} WHERE customer != '' "
+                "GROUP BY customer FORMAT TabSeparated",
+                TableOf(kind))
+          : fmt::format(
+                // 18.16's sumMap takes no String keys: the features per user are a second
+                // aggregation, joined by user (the right side holds one row per user).
+                "SELECT user, first_active, last_active, active_days, 0, user_events, "
+                "feature_names, feature_counts FROM ("
+                "SELECT user, toUInt16(min(day)) AS first_active, "
+                "toUInt16(max(day)) AS last_active, uniqExact(day) AS active_days, "
+                "sum(toInt64(events)) AS user_events FROM {0} GROUP BY user) "
+                "ANY LEFT JOIN ("
+                "SELECT user, groupArray(feature_name) AS feature_names, "
+                "groupArray(feature_events) AS feature_counts FROM ("
+                "SELECT user, toString(feature) AS feature_name, "
+                "sum(toInt64(events)) AS feature_events FROM {0} GROUP BY user, feature_name) "
+                "GROUP BY user) USING user FORMAT TabSeparated",
+                TableOf(kind));
+  UserTotals totals;
+  const auto add_user = [&](std::string_view line) -> Status {
+    const std::vector<std::string_view> fields = Fields(line);
+    GROWTHLENS_RETURN_IF_ERROR(
+        ExpectFields(fields, IsTransactions(kind) ? 6 : 8, "a user's totals"));
+    uint16_t first = 0, last = 0;
+    int64_t frequency = 0, events = 0;
+    double monetary = 0;
+    GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[1], first, "a first day"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[2], last, "a last day"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[3], frequency, "a frequency"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[4], monetary, "a monetary value"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[5], events, "an event count"));
+    totals.users.Intern(fields[0].find('\\') == std::string_view::npos ? std::string(fields[0])
+                                                                       : UnescapeTsv(fields[0]));
+    totals.first_day.push_back(first);
+    totals.last_day.push_back(last);
+    totals.frequency.push_back(frequency);
+    if (IsTransactions(kind)) {
+      totals.monetary.push_back(monetary);
+    } else {
+      totals.events.push_back(events);
+      totals.monetary.push_back(static_cast<double>(events));
+      Result<std::vector<std::string>> names = ArrayItems(fields[6]);
+      if (!names.ok()) return names.status();
+      Result<std::vector<std::string>> counts = ArrayItems(fields[7]);
+      if (!counts.ok()) return counts.status();
+      if (names->size() != counts->size())
+        return Status(ErrorCode::kParseError,
+                      "ClickHouse answered a feature map of unequal arrays");
+      for (size_t idx = 0; idx < names->size(); ++idx) {
+        int64_t count = 0;
+        GROWTHLENS_RETURN_IF_ERROR(
+            ParseNumber(std::string_view((*counts)[idx]), count, "a feature's events"));
+        totals.feature_code.push_back(totals.features.Intern((*names)[idx]));
+        totals.feature_events.push_back(count);
+      }
+      totals.feature_offsets.push_back(totals.feature_code.size());
+    }
+    return Status::Ok();
+  };
+  GROWTHLENS_RETURN_IF_ERROR(client.QueryLines(sql, add_user));
+  return totals;
+}
+
+Result<KindTotals> QueryKindTotals(ClickHouseClient& client, DataKind kind) {
+  const std::string day = IsTransactions(kind) ? "toDate(time)" : "day";
+  const std::string user = IsTransactions(kind) ? "customer" : "user";
+  const std::string sql = fmt::format(
+      "SELECT toUInt16(min({0})), toUInt16(max({0})), count(), {2}, "
+      "uniqExact({1}, {0}), uniqExact({1}, toMonday({0})), uniqExact({1}, toStartOfMonth({0})), "
+      "{3}, {4} FROM {5} FORMAT TabSeparated",
+      day, user, IsTransactions(kind) ? "0" : "sum(toInt64(events))",
+      IsTransactions(kind) ? "sum(quantity * price)" : "0",
+      IsTransactions(kind) ? "uniqExact(invoice)" : "0", TableOf(kind));
+  Result<std::string> answer = client.Query(sql);
+  if (!answer.ok()) return answer.status();
+  const std::vector<std::string_view> fields =
+      Fields(std::string_view(*answer).substr(0, answer->find('\n')));
+  GROWTHLENS_RETURN_IF_ERROR(ExpectFields(fields, 9, "a table's totals"));
+  KindTotals totals;
+  uint16_t first = 0, last = 0;
+  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[0], first, "the first day"));
+  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[1], last, "the last day"));
+  totals.first_day = first;
+  totals.last_day = last;
+  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[2], totals.rows, "the rows"));
+  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[3], totals.events, "the events"));
+  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[4], totals.user_days, "the user-days"));
+  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[5], totals.user_weeks, "the user-weeks"));
+  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[6], totals.user_months, "the user-months"));
+  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[7], totals.revenue, "the revenue"));
+  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[8], totals.orders, "the orders"));
+  return totals;
+}
+
+}  // namespace growthlens::warehouse
