@@ -108,7 +108,9 @@ TEST(UserRows, ParallelSortOfATimeOrderedLogGivesTheGroupedLogsRollup) {
   const UsageLog& time_log = UsageOf(by_time.dataset);
   size_t rows = 0;
   for (size_t group = 0; group < sorted.groups(); ++group) {
-    if (group > 0) EXPECT_LT(sorted.user(group - 1), sorted.user(group));
+    if (group > 0) {
+      EXPECT_LT(sorted.user(group - 1), sorted.user(group));
+    }
     int64_t previous_row = -1;
     sorted.ForEachRow(group, [&](uint32_t row) {
       EXPECT_EQ(time_log.usage.user[row], sorted.user(group));

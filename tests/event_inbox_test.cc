@@ -14,6 +14,7 @@
 #include "app/inbox_fold.h"
 #include "ingest_or_die.h"
 #include "store/file_checksum.h"
+#include "store/schema.h"
 #include "store/workspace.h"
 
 namespace growthlens {
