@@ -49,6 +49,10 @@ TEST(ClickHouseUrl, RefusesWhatItCannotUseNamingThePart) {
       {"clickhouse://127.0.0.1:x/db", "port 'x'"},
       {"clickhouse://:8123/db", "names no host"},
       {"clickhouse://me:pw@127.0.0.1:8123/db", "carries credentials"},
+      // Refused for the credentials before anything else: no message may echo the password.
+      {"clickhouse://me:pw@127.0.0.1:8123", "carries credentials"},
+      {"https://me:pw@127.0.0.1/db", "carries credentials"},
+      {"me:pw@127.0.0.1:8123/db", "carries credentials"},
       {"clickhouse://127.0.0.1:8123/db;DROP", "not a plain name"},
       {"clickhouse://127.0.0.1:8123/1db", "not a plain name"},
       {"http://127.0.0.1:8123/db", "not a ClickHouse URL"},

@@ -186,8 +186,8 @@ TEST_F(EventInboxTest, AFoldAfterTheInboxWasEmptiedTakesNewIds) {
 TEST_F(EventInboxTest, AVersion7WorkspaceKeepsItsInboxAndNumbersPastEveryFoldedId) {
   const std::string path = (directory_ / "v7.glw").string();
   { ASSERT_TRUE(Workspace::Open(path, store::OpenMode::kCreate).ok()); }
-  // Back to version 7's inbox: a plain INTEGER PRIMARY KEY, a fold of ids 1-15000 in the
-  // history, and one event waiting under id 3 (ids reused after that fold emptied the inbox).
+  // Back to version 7's inbox: a plain INTEGER PRIMARY KEY, folds of ids 1-3 and 4-15000 in the
+  // history, and one event waiting under id 3 (ids reused after those folds emptied the inbox).
   const std::string to_version_7 = R"sql(
 DROP TABLE inbox_events;
 DELETE FROM sqlite_sequence;
@@ -197,7 +197,8 @@ CREATE TABLE inbox_events (id INTEGER PRIMARY KEY, received_ms INTEGER NOT NULL,
 INSERT INTO inbox_events VALUES (3, 1, 'u0', 'e', 1740830400000, 1, NULL);
 INSERT INTO loads (kind, source_name, source_bytes, checksum, loaded_at, rows_read, rows_kept,
   rows_added, rows_duplicate, report_json)
-  VALUES ('events', 'live events 1-15000', 0, 'inbox:1-15000', '2026-12-01', 0, 0, 0, 0, '{}');
+  VALUES ('events', 'live events 1-3', 0, 'inbox:1-3', '2026-12-01', 0, 0, 0, 0, '{}'),
+         ('events', 'live events 4-15000', 0, 'inbox:4-15000', '2026-12-01', 0, 0, 0, 0, '{}');
 UPDATE workspace_schema SET version = 7;
 )sql";
   const std::string script = (directory_ / "to_v7.sql").string();
@@ -214,8 +215,13 @@ UPDATE workspace_schema SET version = 7;
   Result<store::InboxRows> rows = migrated->Inbox().Read(0, 10);
   ASSERT_TRUE(rows.ok()) << rows.status().message();
   ASSERT_EQ(rows->size(), 2U);
-  EXPECT_EQ(rows->id[0], 3);      // kept
-  EXPECT_EQ(rows->id[1], 15001);  // past the folded ids, not 4
+  EXPECT_EQ(rows->id[0], 15003);  // renumbered past the folded ids: "inbox:1-3" is taken
+  EXPECT_EQ(rows->user[0], "u0");
+  EXPECT_EQ(rows->id[1], 15004);  // and numbering goes on from there
+  // The waiting event folds (its old id would repeat the checksum of load "1-3").
+  Result<app::FoldOutcome> folded = app::FoldInbox(*migrated, IngestOptions{});
+  ASSERT_TRUE(folded.ok()) << folded.status().message();
+  EXPECT_EQ(folded->added, 2U);
 }
 
 TEST_F(EventInboxTest, AnalysesSeeBlocksAndInboxAsOneFile) {

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stop_token>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -258,17 +260,24 @@ TEST(PredictionsInsights, HighRiskPersonaIsTheMostCommonOne) {
   EXPECT_EQ(persona->text, "75% of the 4 high-risk users are Sleepers.");
 }
 
-// The server's cache computes once per held file: a second request gets the same predictions.
-TEST(PredictionsCache, ComputedOnceThenKept) {
+// The server's cache computes once per held file: later requests get the same predictions, even
+// when the first request was stopped (its client left, its time ran out): training runs to its
+// end anyway, and is not thrown away.
+TEST(PredictionsCache, ComputedOnceAndKeptEvenForAStoppedFirstRequest) {
   const std::string csv =
       "user_id,signup_date,event_date,feature_name,events_count\n"
       "u1,2025-01-01,2025-01-02,Search,3\n";
   Result<CleanedData> data = IngestText(csv, "one.csv", IngestOptions());
   ASSERT_TRUE(data.ok());
   PredictionsCache cache;
-  const Result<std::shared_ptr<const Predictions>> first = cache.Get(data->dataset, {});
+  std::stop_source stopped;
+  stopped.request_stop();
+  PredictionInputs inputs;
+  inputs.stop = stopped.get_token();
+  const Result<std::shared_ptr<const Predictions>> first = cache.Get(data->dataset, inputs);
+  ASSERT_TRUE(first.ok()) << first.status().message();
   const Result<std::shared_ptr<const Predictions>> again = cache.Get(data->dataset, {});
-  ASSERT_TRUE(first.ok() && again.ok());
+  ASSERT_TRUE(again.ok());
   EXPECT_EQ(first->get(), again->get());
 }
 

@@ -154,8 +154,8 @@ Result<FoldOutcome> FoldInbox(store::Workspace& workspace, const IngestOptions& 
     Result<store::AppendOutcome> appended =
         workspace.Append(cleaned->dataset, record, rows->id.back());
     if (!appended.ok()) return appended.status();
-    // Taken for a load stored before (the inbox's ids were reused: docs/LIVE.md, "Known
-    // problem"), nothing was removed: reading the same rows again would loop without end.
+    // Taken for a load stored before (ids reused, as before schema version 8: docs/LIVE.md),
+    // nothing was removed: reading the same rows again would loop without end.
     if (appended->already_loaded)
       return Status(ErrorCode::kInternal,
                     fmt::format("folding the inbox: events {} to {} were taken for load {}, "

@@ -174,11 +174,18 @@ Result<Predictions> ComputePredictions(const Dataset& dataset, const PredictionI
     Result<ChurnTraining> training = TrainChurnModel(dataset, options, "held data");
     if (inputs.stop.stop_requested()) return Stopped();
     if (!training.ok()) {
+      // Only the data's shortness is told as "not enough history"; anything else is an error.
+      if (training.status().code() != ErrorCode::kInvalidArgument) return training.status();
+      // The reason in the data's terms, without the command line's advice in brackets.
+      std::string reason = training.status().message();
+      if (const size_t advice = reason.rfind(" (");
+          advice != std::string::npos && reason.ends_with(')'))
+        reason.erase(advice);
       predictions.unavailable = fmt::format(
           "There is not enough history to predict churn: a model learns from who stopped being "
           "active in the {} days after one date and is checked on a later date, so the data "
           "needs several months of activity. ({})",
-          options.settings.horizon, training.status().message());
+          options.settings.horizon, reason);
       predictions.seconds = stopwatch.Seconds();
       return predictions;
     }
@@ -251,6 +258,9 @@ Result<std::shared_ptr<const Predictions>> PredictionsCache::Get(const Dataset& 
   std::lock_guard lock(mutex_);
   if (predictions_) return predictions_;
   if (inputs.workspace.empty()) inputs.workspace = workspace_;
+  // Computed for every later request, not for this one: the first client leaving or its time
+  // limit passing must not throw away a training that runs to its end anyway (it takes no stop).
+  inputs.stop = std::stop_token();
   Result<Predictions> computed = ComputePredictions(dataset, inputs);
   if (!computed.ok()) return computed.status();
   predictions_ = std::make_shared<const Predictions>(std::move(computed).value());

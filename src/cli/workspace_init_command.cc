@@ -25,6 +25,10 @@ Status InitClickHouse(const InitArgs& args) {
   Result<warehouse::ClickHouseEndpoint> endpoint =
       warehouse::ParseClickHouseUrl(args.path, args.credentials.user, args.credentials.password);
   if (!endpoint.ok()) return endpoint.status();
+  if (args.cluster.empty() && !args.shards.empty())
+    return Status(ErrorCode::kInvalidArgument,
+                  "--shard names where a cluster's local tables go: give the cluster with "
+                  "--cluster NAME too");
   warehouse::SchemaOptions options;
   options.cluster = args.cluster;
   for (const std::string& shard : args.shards) {
@@ -79,10 +83,12 @@ void RegisterWorkspaceInitCommand(CLI::App& workspace, CommandOutcome& outcome) 
   command->add_option("--cluster", args->cluster,
                       "ClickHouse cluster (of the servers' remote_servers): local tables on every "
                       "shard and Distributed tables sharded by a hash of the user");
-  command->add_option("--shard", args->shards,
-                      "With --cluster: a shard's clickhouse://HOST:PORT URL where the local "
-                      "tables are created (repeat per shard); without it, ON CLUSTER (which "
-                      "needs the servers' distributed DDL)");
+  command->add_option(
+      "--shard", args->shards,
+      "With --cluster: a shard's clickhouse://HOST:PORT/DATABASE URL (the database is the "
+      "workspace's) where the local "
+      "tables are created (repeat per shard); without it, ON CLUSTER (which "
+      "needs the servers' distributed DDL)");
   command->callback([args, &outcome] {
     const Status status = RunInit(*args);
     if (!status.ok()) ReportFailure("workspace init", status, outcome);

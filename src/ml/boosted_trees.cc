@@ -93,7 +93,9 @@ struct BoostedTrees::Booster {
       return XgbError("saving");
     Result<TreeSplits> read = TreeSplits::FromUbjson(
         std::span(reinterpret_cast<const uint8_t*>(bytes), length), features);
-    if (!read.ok()) return read.status();
+    // A layout the reader does not know (categorical splits, a newer XGBoost): the model still
+    // works, its contributions computed row by row.
+    if (!read.ok()) return Status::Ok();
     int rounds = 0;
     if (XGBoosterBoostedRounds(handle, &rounds) != 0) return XgbError("rounds");
     // One tree per round (binary objective, no parallel trees): round i is tree i.

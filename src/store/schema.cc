@@ -139,7 +139,8 @@ CREATE TABLE consumer_status (
 // SQLite numbers from 1 again once a fold has emptied the inbox, so a later fold of the same ids
 // had the checksum of an earlier load (`inbox:FIRST-LAST`, app/inbox_fold.h) and the live watcher,
 // which reads rows after the last id it saw, missed the new ones. The table is rebuilt with its
-// rows and its sequence starts past every id an earlier fold took.
+// rows renumbered past every id an earlier fold took (a waiting row may already reuse one; no
+// one keeps inbox ids across a restart), and its sequence starts there too.
 constexpr const char* kInboxIdsNeverReused = R"sql(
 CREATE TABLE inbox_events_v8 (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -150,7 +151,9 @@ CREATE TABLE inbox_events_v8 (
   count INTEGER NOT NULL,
   properties TEXT
 );
-INSERT INTO inbox_events_v8 SELECT id, received_ms, user, event, time_ms, count, properties
+INSERT INTO inbox_events_v8 SELECT id + coalesce((
+    SELECT max(CAST(substr(checksum, instr(checksum, '-') + 1) AS INTEGER)) FROM loads
+    WHERE checksum LIKE 'inbox:%'), 0), received_ms, user, event, time_ms, count, properties
   FROM inbox_events;
 DROP TABLE inbox_events;
 ALTER TABLE inbox_events_v8 RENAME TO inbox_events;

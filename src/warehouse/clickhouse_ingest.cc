@@ -153,13 +153,17 @@ Result<InsertOutcome> InsertDataset(ClickHouseClient& client, const Dataset& dat
   }
   const uint64_t load_id = LoadIdOf(record.checksum);
   const Writer writer = WriterOf(dataset, load_id);
-  Result<uint64_t> deleted = DeleteLeftovers(client, writer.table, load_id);
-  if (!deleted.ok()) return deleted.status();
-  outcome.leftover_rows_deleted = *deleted;
-
   Result<bool> tokens = client.KnowsSetting("insert_deduplication_token");
   if (!tokens.ok()) return tokens.status();
   outcome.deduplication_tokens = *tokens;
+  // Either a retry sends the same blocks with the same tokens and the server skips those it
+  // stored, or (servers without tokens, 18.16) the rows of a failed attempt are deleted first.
+  // Never both: the server remembers a token after its rows are deleted, so it would skip them.
+  if (!*tokens) {
+    Result<uint64_t> deleted = DeleteLeftovers(client, writer.table, load_id);
+    if (!deleted.ok()) return deleted.status();
+    outcome.leftover_rows_deleted = *deleted;
+  }
   Result<bool> distributed_sync = client.KnowsSetting("insert_distributed_sync");
   if (!distributed_sync.ok()) return distributed_sync.status();
 

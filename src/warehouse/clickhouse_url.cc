@@ -45,6 +45,14 @@ Status CheckIdentifier(std::string_view name, std::string_view what) {
 Result<ClickHouseEndpoint> ParseClickHouseUrl(std::string_view url, std::string user,
                                               std::string password) {
   ClickHouseEndpoint endpoint;
+  // Checked before any message that names the URL: a password in it is never echoed.
+  const size_t scheme_end = url.find("://");
+  const size_t host_start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+  if (url.substr(host_start, url.find('/', host_start) - host_start).find('@') !=
+      std::string_view::npos)
+    return Status(ErrorCode::kInvalidArgument,
+                  "the ClickHouse URL carries credentials: give them with --ch-user and "
+                  "--ch-password or GROWTHLENS_CLICKHOUSE_USER/_PASSWORD instead");
   std::string_view rest;
   if (url.starts_with(kTls)) {
     endpoint.https = true;
