@@ -23,30 +23,34 @@ std::vector<std::string_view> Fields(std::string_view line) {
   return fields;
 }
 
+/// The character ClickHouse's escape `\c` stands for, in TSV fields and quoted strings alike.
+char Unescaped(char c) {
+  switch (c) {
+    case 'b':
+      return '\b';
+    case 'f':
+      return '\f';
+    case 't':
+      return '\t';
+    case 'n':
+      return '\n';
+    case 'r':
+      return '\r';
+    case '0':
+      return '\0';
+    default:
+      return c;
+  }
+}
+
 std::string UnescapeTsv(std::string_view field) {
   std::string out;
   out.reserve(field.size());
   for (size_t i = 0; i < field.size(); ++i) {
-    if (field[i] != '\\' || i + 1 == field.size()) {
+    if (field[i] == '\\' && i + 1 < field.size())
+      out.push_back(Unescaped(field[++i]));
+    else
       out.push_back(field[i]);
-      continue;
-    }
-    switch (field[++i]) {
-      case 't':
-        out.push_back('\t');
-        break;
-      case 'n':
-        out.push_back('\n');
-        break;
-      case 'r':
-        out.push_back('\r');
-        break;
-      case '0':
-        out.push_back('\0');
-        break;
-      default:
-        out.push_back(field[i]);
-    }
   }
   return out;
 }
@@ -66,8 +70,10 @@ Result<std::vector<std::string>> ArrayItems(std::string_view text) {
     std::string item;
     if (text[at] == '\'') {
       for (++at; at < end && text[at] != '\''; ++at) {
-        if (text[at] == '\\' && at + 1 < end) ++at;
-        item.push_back(text[at]);
+        if (text[at] == '\\' && at + 1 < end)
+          item.push_back(Unescaped(text[++at]));
+        else
+          item.push_back(text[at]);
       }
       if (at >= end) return malformed();
       ++at;  // the closing quote
