@@ -13,14 +13,17 @@
 #include <string>
 #include <vector>
 
+#include "app/churn_model.h"
 #include "app/clv_model.h"
 #include "app/predictions_insights.h"
 #include "app/predictions_model.h"
 #include "metrics/rfm.h"
 #include "ml/classification_metrics.h"
 #include "prep/ingest.h"
+#include "store/workspace.h"
 #include "synth/output_sink.h"
 #include "synth/transaction_generator.h"
+#include "temp_workspace.h"
 
 namespace growthlens::app {
 namespace {
@@ -292,6 +295,40 @@ TEST(PredictionsAvailability, TooLittleHistorySaysSoInWords) {
   EXPECT_NE(predictions->unavailable.find("not enough history"), std::string::npos)
       << predictions->unavailable;
   EXPECT_TRUE(PredictionInsights(*predictions).empty());
+}
+
+// The newest saved model that fits is used; saved models passed over are listed with why.
+class PredictionsSavedModelTest : public testing::TempWorkspaceTest {};
+
+TEST_F(PredictionsSavedModelTest, NewestFittingModelIsUsedAndOthersSayWhyNot) {
+  ASSERT_TRUE(store::Workspace::Open(workspace_, store::OpenMode::kCreate).ok());
+  const Predictions& trained = TransactionPredictions();
+  ASSERT_TRUE(trained.model);
+  ASSERT_TRUE(SaveChurnModel(workspace_, "older", *trained.model).ok());
+  ASSERT_TRUE(SaveChurnModel(workspace_, "newer", *trained.model).ok());
+
+  PredictionInputs inputs;
+  inputs.workspace = workspace_;
+  const Result<Predictions> retail = ComputePredictions(GeneratedTransactions().dataset, inputs);
+  ASSERT_TRUE(retail.ok()) << retail.status().message();
+  EXPECT_EQ(retail->saved_model, "newer");
+  EXPECT_TRUE(retail->saved_models_not_used.empty());
+  EXPECT_EQ(retail->scores.probability, trained.scores.probability) << "the same model's scores";
+
+  const std::string usage =
+      "user_id,signup_date,event_date,feature_name,events_count\n"
+      "u1,2025-01-01,2025-01-02,Search,3\nu2,2025-01-01,2025-01-03,Search,1\n";
+  Result<CleanedData> data = IngestText(usage, "usage.csv", IngestOptions());
+  ASSERT_TRUE(data.ok());
+  const Result<Predictions> other_kind = ComputePredictions(data->dataset, inputs);
+  ASSERT_TRUE(other_kind.ok()) << other_kind.status().message();
+  EXPECT_TRUE(other_kind->saved_model.empty());
+  ASSERT_EQ(other_kind->saved_models_not_used.size(), 2u);
+  EXPECT_EQ(other_kind->saved_models_not_used[0].first, "newer");
+  EXPECT_EQ(other_kind->saved_models_not_used[1].first, "older");
+  EXPECT_NE(other_kind->saved_models_not_used[0].second.find("trained on transactions"),
+            std::string::npos)
+      << other_kind->saved_models_not_used[0].second;
 }
 
 }  // namespace

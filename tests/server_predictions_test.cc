@@ -100,6 +100,18 @@ TEST_F(ServerPredictions, ProbabilitiesAreChurnScoresOfTheModelChurnTrainMakes) 
   ASSERT_EQ(clv.exit_code, 0) << clv.err;
   std::map<std::string, double> clv_of;
   for (auto& row : CsvRows(clv.out)) clv_of[row["customer"]] = std::stod(row["clv"]);
+  // The bands are the stated bounds: the page colours and words its chart by them.
+  const double high_from = summary["risk"]["high_from"],
+               medium_from = summary["risk"]["medium_from"];
+  EXPECT_GT(high_from, medium_from);
+  size_t high = 0, medium = 0;
+  for (const json& user : listed["users"]) {
+    const double probability = user["churn_probability"];
+    high += probability >= high_from;
+    medium += probability >= medium_from && probability < high_from;
+  }
+  EXPECT_EQ(high, summary["risk"]["high"].get<size_t>());
+  EXPECT_EQ(medium, summary["risk"]["medium"].get<size_t>());
   size_t with_clv = 0;
   for (const json& user : listed["users"]) {
     const std::string id = user["user_id"];

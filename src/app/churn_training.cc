@@ -221,7 +221,7 @@ Result<ChurnScores> ScoreChurn(const Dataset& dataset, const ChurnModel& model,
 }
 
 size_t ChurnRiskBandIndex(double probability) {
-  return probability >= 0.6 ? 0 : probability >= 0.3 ? 1 : 2;
+  return probability >= kHighRiskFrom ? 0 : probability >= kMediumRiskFrom ? 1 : 2;
 }
 
 const char* ChurnRiskBand(double probability) {

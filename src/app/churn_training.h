@@ -88,7 +88,11 @@ struct ChurnScores {
 Result<ChurnScores> ScoreChurn(const Dataset& dataset, const ChurnModel& model,
                                std::optional<Day> cutoff, unsigned threads);
 
-/// The risk band's index: 0 high (probability >= 0.6), 1 medium (>= 0.3), 2 low.
+/// The risk bands' lower bounds: a probability of kHighRiskFrom or more is high, of
+/// kMediumRiskFrom or more medium, else low.
+inline constexpr double kHighRiskFrom = 0.6;
+inline constexpr double kMediumRiskFrom = 0.3;
+/// The risk band's index: 0 high, 1 medium, 2 low.
 size_t ChurnRiskBandIndex(double probability);
 /// "high", "medium" or "low", as ChurnRiskBandIndex bands them.
 const char* ChurnRiskBand(double probability);

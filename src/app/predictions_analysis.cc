@@ -148,6 +148,14 @@ nlohmann::ordered_json ClvHistogramJson(const Predictions& predictions) {
   return bins;
 }
 
+/// Saved churn models that were not used, each with why.
+nlohmann::ordered_json SavedModelsNotUsedJson(const Predictions& predictions) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const auto& [name, reason] : predictions.saved_models_not_used)
+    list.push_back({{"name", name}, {"reason", reason}});
+  return list;
+}
+
 std::string SummaryJson(const PredictionsResult& result, const Predictions& predictions) {
   JsonDocument json;
   json.Set("view", "summary");
@@ -157,6 +165,7 @@ std::string SummaryJson(const PredictionsResult& result, const Predictions& pred
   const ChurnModel& model = predictions.kept();
   json.Set("model", {{"kept", ChurnModelTypeName(model.kept)},
                      {"saved_model", predictions.saved_model},
+                     {"saved_models_not_used", SavedModelsNotUsedJson(predictions)},
                      {"train_cutoff", FormatDate(model.train_cutoff)},
                      {"validation_cutoff", FormatDate(model.validation_cutoff)},
                      {"evaluation_cutoff", predictions.evaluation_cutoff == kNoDay
@@ -181,6 +190,8 @@ std::string SummaryJson(const PredictionsResult& result, const Predictions& pred
                     {"high", predictions.band_users[0]},
                     {"medium", predictions.band_users[1]},
                     {"low", predictions.band_users[2]},
+                    {"high_from", kHighRiskFrom},
+                    {"medium_from", kMediumRiskFrom},
                     {"histogram", std::move(histogram)}});
   json.Set("by_segment", GroupsJson(predictions, GroupBy::kSegment));
   json.Set("by_persona", GroupsJson(predictions, GroupBy::kPersona));

@@ -9,6 +9,7 @@
 
 #include "app/clv_model.h"
 #include "app/persona_cache.h"
+#include "core/data_kind.h"
 #include "core/stopwatch.h"
 #include "metrics/rfm.h"
 #include "ml/segmentation.h"
@@ -22,20 +23,35 @@ Status Stopped() {
   return Status(ErrorCode::kInternal, "predictions: stopped");
 }
 
-/// The first saved churn model of `workspace` whose features the data can give, with its name.
-std::optional<std::pair<std::string, ChurnModel>> FittingSavedModel(const Dataset& dataset,
-                                                                    const std::string& workspace,
-                                                                    unsigned threads) {
+/// The newest saved churn model of `workspace` whose features the data can give, with its name;
+/// the newer ones passed over go into `not_used` with the reason.
+std::optional<std::pair<std::string, ChurnModel>> FittingSavedModel(
+    const Dataset& dataset, const std::string& workspace, unsigned threads,
+    std::vector<std::pair<std::string, std::string>>& not_used) {
   if (workspace.empty()) return std::nullopt;
   Result<store::Workspace> opened = store::Workspace::Open(workspace, store::OpenMode::kExisting);
   if (!opened.ok()) return std::nullopt;
   Result<std::vector<store::SavedItem>> items = opened->ListSaved(store::SavedKind::kChurnModel);
   if (!items.ok()) return std::nullopt;
-  for (const store::SavedItem& item : *items) {
+  for (const store::SavedItem& item : *items) {  // newest first
     Result<ChurnModel> model = LoadChurnModel(workspace, item.name);
-    if (!model.ok() || model->spec.kind != dataset.kind()) continue;
+    if (!model.ok()) {
+      not_used.emplace_back(item.name, model.status().message());
+      continue;
+    }
+    if (model->spec.kind != dataset.kind()) {
+      not_used.emplace_back(
+          item.name, fmt::format("it was trained on {}, this data is {}",
+                                 DataKindName(model->spec.kind), DataKindName(dataset.kind())));
+      continue;
+    }
     // The features must come out of this data: the table of the day after its last day.
-    if (!ChurnTableFor(dataset, *model, ml::LastActivityDay(dataset) + 1, threads).ok()) continue;
+    if (Status fits =
+            ChurnTableFor(dataset, *model, ml::LastActivityDay(dataset) + 1, threads).status();
+        !fits.ok()) {
+      not_used.emplace_back(item.name, fits.message());
+      continue;
+    }
     return std::pair{item.name, std::move(model).value()};
   }
   return std::nullopt;
@@ -154,8 +170,8 @@ double Predictions::ValueAtRisk(size_t row) const {
 Result<Predictions> ComputePredictions(const Dataset& dataset, const PredictionInputs& inputs) {
   const Stopwatch stopwatch;
   Predictions predictions;
-  std::optional<std::pair<std::string, ChurnModel>> saved =
-      FittingSavedModel(dataset, inputs.workspace, inputs.threads);
+  std::optional<std::pair<std::string, ChurnModel>> saved = FittingSavedModel(
+      dataset, inputs.workspace, inputs.threads, predictions.saved_models_not_used);
   std::optional<ml::ChurnTable> labelled;
   if (saved) {
     predictions.saved_model = saved->first;

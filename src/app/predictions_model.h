@@ -63,6 +63,8 @@ struct Predictions {
   /// Empty when a model was found or trained; else why there are no predictions, in plain words.
   std::string unavailable;
   std::string saved_model;  // the saved model's name, "" when trained here
+  /// Saved churn models of the workspace passed over, newest first: (name, why not used).
+  std::vector<std::pair<std::string, std::string>> saved_models_not_used;
   std::shared_ptr<const ChurnModel> model;
   Day evaluation_cutoff = kNoDay;       // the labelled cutoff the quality is measured at
   std::array<ModelQuality, 2> quality;  // boosted trees, logistic

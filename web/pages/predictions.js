@@ -8,7 +8,7 @@ import * as api from '../lib/api.js';
 import * as fmt from '../lib/format.js';
 import * as state from '../lib/state.js';
 import { h, clear, chartCard, card, kpi, skeleton, table, select, field, showError, empty } from '../lib/ui.js';
-import { plot, withChart } from '../lib/charts.js';
+import { plot, withChart, emptyChart } from '../lib/charts.js';
 import { palette, alpha } from '../lib/palette.js';
 import { filterBar } from '../lib/filters.js';
 import { noData } from './common.js';
@@ -78,7 +78,10 @@ export async function render(ctx) {
       { key: 'brier', label: 'Error (Brier)', num: true, format: (v) => fmt.num(v, 3) },
     ], r.models, { testid: 'models' }),
     kept ? h('ul.small', qualityWords(kept).map((t) => h('li', t))) : null,
-    h('p.small.muted', r.model.saved_model ? `The saved model “${r.model.saved_model}” is used.` : `Learned from ${fmt.int(r.model.train_users)} ${who} on this data.`));
+    h('p.small.muted', r.model.saved_model ? `The saved model “${r.model.saved_model}” is used.` : `Learned from ${fmt.int(r.model.train_users)} ${who} on this data.`),
+    (r.model.saved_models_not_used || []).length
+      ? h('ul.small.muted', { dataset: { testid: 'saved-models-not-used' } }, r.model.saved_models_not_used.map((m) => h('li', `The saved model “${m.name}” was not used: ${m.reason}`)))
+      : null);
 
   // ---------- the scored users, filterable, with a download ----------
   const band = ctx.params.get('band') || 'all';
@@ -117,11 +120,12 @@ export async function render(ctx) {
   ctx.track(withChart(risk.chart, async () => bins, async (rows) => {
     await plot(risk.chart, [{
       type: 'bar', x: rows.map((b) => (b.from + b.to) / 2), y: rows.map((b) => b.users), width: 0.048,
-      marker: { color: rows.map((b) => bandColor[b.from >= 0.6 - 1e-9 ? 'high' : b.from >= 0.3 - 1e-9 ? 'medium' : 'low']) },
+      marker: { color: rows.map((b) => bandColor[b.from >= r.risk.high_from - 1e-9 ? 'high' : b.from >= r.risk.medium_from - 1e-9 ? 'medium' : 'low']) },
       customdata: rows.map((b) => [b.from, b.to]),
       hovertemplate: `%{customdata[0]:.0%}–%{customdata[1]:.0%}: %{y:,} ${who}<extra></extra>`,
     }], { xaxis: { title: { text: 'churn probability' }, tickformat: '.0%', range: [0, 1] }, yaxis: { title: { text: who } }, showlegend: false, bargap: 0.05 });
-    risk.setNote(`${fmt.int(r.risk.high)} high (60% or more), ${fmt.int(r.risk.medium)} medium (30–60%), ${fmt.int(r.risk.low)} low`);
+    const pct = (x) => fmt.pct(x, 0);
+    risk.setNote(`${fmt.int(r.risk.high)} high (${pct(r.risk.high_from)} or more), ${fmt.int(r.risk.medium)} medium (${pct(r.risk.medium_from)}–${pct(r.risk.high_from)}), ${fmt.int(r.risk.low)} low`);
   }).catch(() => {}));
 
   ctx.track(withChart(drivers.chart, async () => r.drivers, async (rows) => {
@@ -137,7 +141,8 @@ export async function render(ctx) {
     ], { xaxis: { title: { text: 'stayers wrongly flagged' }, tickformat: '.0%', range: [0, 1] }, yaxis: { title: { text: 'churners found' }, tickformat: '.0%', range: [0, 1] }, legend: { y: -0.25 } });
   }).catch(() => {}));
 
-  ctx.track(withChart(calibration.chart, async () => kept.deciles, async (rows) => {
+  if (!kept) emptyChart(calibration.chart, 'No check of the model', 'The model could not be checked against what happened later on this data.');
+  else ctx.track(withChart(calibration.chart, async () => kept.deciles, async (rows) => {
     const top = Math.max(...rows.map((x) => Math.max(x.mean_predicted, x.observed_churn_rate)), 0.1);
     await plot(calibration.chart, [
       { type: 'scatter', mode: 'lines+markers', name: 'observed', x: rows.map((x) => x.mean_predicted), y: rows.map((x) => x.observed_churn_rate), line: { color: p.series[0], width: 2.5 }, customdata: rows.map((x) => x.decile), hovertemplate: 'tenth %{customdata}: predicted %{x:.0%}, observed %{y:.0%}<extra></extra>' },
@@ -145,7 +150,8 @@ export async function render(ctx) {
     ], { xaxis: { title: { text: 'predicted churn' }, tickformat: '.0%' }, yaxis: { title: { text: 'observed churn' }, tickformat: '.0%' }, legend: { y: -0.25 } });
   }).catch(() => {}));
 
-  ctx.track(withChart(gains.chart, async () => kept.deciles, async (rows) => {
+  if (!kept) emptyChart(gains.chart, 'No check of the model', 'The model could not be checked against what happened later on this data.');
+  else ctx.track(withChart(gains.chart, async () => kept.deciles, async (rows) => {
     const n = rows.length;
     await plot(gains.chart, [
       { type: 'scatter', mode: 'lines+markers', name: 'riskiest first', x: [0, ...rows.map((_, i) => (i + 1) / n)], y: [0, ...rows.map((x) => x.cumulative_gain)], line: { color: p.series[0], width: 2.5 }, customdata: [1, ...rows.map((x) => x.lift)], hovertemplate: 'contact %{x:.0%}: find %{y:.0%} of churners (this tenth %{customdata:.1f}× average)<extra></extra>' },
