@@ -81,8 +81,10 @@ Result<CommandInput> LoadClickHouseInput(const app::AnalysisEntry& entry, Analys
   if (!endpoint.ok()) return endpoint.status();
   app::StoredKindChoice choice;
   choice.asked = args.input.flags.options.read.columns.kind;
+  app::PushDownPlan plan = app::PushDownPlanOf(entry.name, params);
+  plan.options.threads = args.input.flags.options.read.threads;
   Result<app::PushedDownData> pushed = app::LoadClickHouseAggregates(
-      *endpoint, choice, args.input.quiet ? nullptr : StderrProgress(CommandName(entry)));
+      *endpoint, choice, args.input.quiet ? nullptr : StderrProgress(CommandName(entry)), plan);
   if (!pushed.ok()) return pushed.status();
   CommandInput loaded;
   loaded.data = std::move(pushed->data);
