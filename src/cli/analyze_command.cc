@@ -13,13 +13,13 @@
 #include <string>
 
 #include "app/analyze_pipeline.h"
-#include "app/clickhouse_aggregates.h"
 #include "app/json_text.h"
 #include "app/persona_count.h"
 #include "app/rfm_views.h"
 #include "app/segment_views.h"
 #include "cli/analysis_view.h"
 #include "cli/analyze_command.h"
+#include "cli/clickhouse_input.h"
 #include "cli/command.h"
 #include "cli/ingest_command.h"
 #include "cli/option_bounds.h"
@@ -27,7 +27,6 @@
 #include "core/number_format.h"
 #include "core/stopwatch.h"
 #include "io/output_set.h"
-#include "warehouse/clickhouse_url.h"
 
 namespace growthlens::cli {
 
@@ -89,19 +88,11 @@ Result<LoadedData> LoadClickHouse(AnalyzeArgs& args, const AnalysisOptions& opti
                   "analyze --reference-date and --ties shared do not run on a ClickHouse "
                   "workspace yet (RFM is computed from per-user totals with the default "
                   "scoring); leave them unset");
-  GROWTHLENS_RETURN_IF_ERROR(ResolveIngestOptions(args.input.flags));
-  Result<warehouse::ClickHouseEndpoint> endpoint =
-      warehouse::ParseClickHouseUrl(args.input.workspace);
-  if (!endpoint.ok()) return endpoint.status();
-  app::StoredKindChoice choice;
-  choice.asked = args.input.flags.options.read.columns.kind;
   app::PushDownPlan plan = app::PushDownPlanOf(kAnalyzeCommand, {});
   plan.options = options;
   plan.lifecycle_period =
       options.cohort_period == CohortPeriod::kDay ? CohortPeriod::kWeek : options.cohort_period;
-  Result<app::PushedDownData> pushed = app::LoadClickHouseAggregates(
-      *endpoint, choice, args.input.quiet ? nullptr : StderrProgress(std::string(kAnalyzeCommand)),
-      plan);
+  Result<app::PushedDownData> pushed = LoadClickHouseWorkspace(kAnalyzeCommand, args.input, plan);
   if (!pushed.ok()) return pushed.status();
   analysis = std::move(pushed->analysis);
   return std::move(pushed->data);
