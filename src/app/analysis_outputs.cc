@@ -179,7 +179,7 @@ nlohmann::ordered_json AnalysisReportJson(const Dataset& dataset, const Analysis
   report["version"] = 1;
   report["source"] = source.path;
   report["kind"] = DataKindName(dataset.kind());
-  report["rows"] = dataset.rows();
+  report["rows"] = analysis.kpis.rows;  // dataset.rows(), or a ClickHouse workspace's count
   report["users"] = analysis.rfm.size();
   report["reference_day"] = FormatDate(analysis.rfm.reference_day);
   if (source.cleaning != nullptr)

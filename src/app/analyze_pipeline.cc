@@ -65,7 +65,8 @@ Result<AnalyzeOutcome> AnalyzeData(const CleanedData& cleaned, const AnalyzeRequ
                               "cleaning report: growthlens ingest {})",
                               request.input, request.input));
   const Stopwatch stopwatch;
-  auto computed = std::make_shared<Analysis>(RunAnalysis(dataset, request.options));
+  auto computed = std::make_shared<Analysis>(
+      request.analysis ? *request.analysis : RunAnalysis(dataset, request.options));
   Analysis& analysis = *computed;
   // The user x feature pivot only serves the personas' top features: moved out before the
   // table writer starts reading the analysis, freed once the personas are named.
@@ -77,7 +78,7 @@ Result<AnalyzeOutcome> AnalyzeData(const CleanedData& cleaned, const AnalyzeRequ
       timings += fmt::format("{}{} {:.0f} ms", timings.empty() ? "" : ", ", timing.name,
                              timing.seconds * 1e3);
     request.progress(fmt::format("analysed {} rows in {:.0f} ms ({})",
-                                 GroupedNumber(static_cast<double>(dataset.rows()), 0),
+                                 GroupedNumber(static_cast<double>(analysis.kpis.rows), 0),
                                  seconds * 1e3, timings));
   }
   // The files are one set: written into a fresh directory, published together at the end (a

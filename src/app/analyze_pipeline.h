@@ -27,6 +27,8 @@ struct AnalyzeRequest {
   AnalysisOptions options;
   bool segment = true;                   // KMeans personas after the analyses
   ml::SegmentationOptions segmentation;  // k by silhouette unless segmentation.k is set
+  /// Computed elsewhere (a ClickHouse workspace's, pushed down): used instead of RunAnalysis.
+  std::shared_ptr<const Analysis> analysis;
 };
 
 /// What one analyze run computed: the typed results (held by `growthlens serve`, whose default

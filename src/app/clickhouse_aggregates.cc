@@ -1,6 +1,7 @@
 #include "app/clickhouse_aggregates.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <array>
@@ -112,17 +113,44 @@ constexpr std::array kRowParams = {
     RowParam{"rfm", "ties", "first"},
     RowParam{"segment", "features", "rfm"},
     RowParam{"segment", "model", ""},
+    // usage, cohorts and lifecycle: all time, every user and feature, no event properties.
+    RowParam{"usage", "from", ""},
+    RowParam{"usage", "to", ""},
+    RowParam{"usage", "features", ""},
+    RowParam{"usage", "users", ""},
+    RowParam{"usage", "users-file", ""},
+    RowParam{"usage", "segment", ""},
+    RowParam{"usage", "by", ""},
+    RowParam{"cohorts", "from", ""},
+    RowParam{"cohorts", "to", ""},
+    RowParam{"cohorts", "start-event", ""},
+    RowParam{"cohorts", "return-event", ""},
+    RowParam{"lifecycle", "from", ""},
+    RowParam{"lifecycle", "to", ""},
+    RowParam{"revenue", "from", ""},
+    RowParam{"revenue", "to", ""},
 };
+
+/// The analyses a ClickHouse workspace answers (with the parameters kRowParams allows).
+constexpr std::array<std::string_view, 8> kPushedDownAnalyses = {
+    "kpis", "rfm", "segment", "usage", "cohorts", "lifecycle", "revenue", "insights"};
 
 }  // namespace
 
 Status CheckPushedDown(std::string_view analysis, const ParamText& params) {
-  if (analysis != "kpis" && analysis != "rfm" && analysis != "segment")
+  if (std::find(kPushedDownAnalyses.begin(), kPushedDownAnalyses.end(), analysis) ==
+      kPushedDownAnalyses.end())
     return Status(ErrorCode::kInvalidArgument,
-                  fmt::format("{} does not run on a ClickHouse workspace yet: kpis, rfm and "
-                              "segment do (docs/CLICKHOUSE.md); export the data with a query and "
+                  fmt::format("{} does not run on a ClickHouse workspace yet: {} do "
+                              "(docs/CLICKHOUSE.md); export the data with a query and "
                               "analyse the CSV meanwhile",
-                              analysis));
+                              analysis, fmt::join(kPushedDownAnalyses, ", ")));
+  for (const auto& [name, value] : params)
+    if (analysis == "revenue" && name == "view" && value == "products")
+      return Status(ErrorCode::kInvalidArgument,
+                    "revenue --view products does not run on a ClickHouse workspace yet (the "
+                    "table names each stock code's first description in file order, which "
+                    "ClickHouse does not keep); the monthly, countries and seasonality views do");
   for (const auto& [name, value] : params)
     for (const RowParam& row_param : kRowParams)
       if (row_param.analysis == analysis && row_param.name == name && !value.empty() &&
@@ -138,8 +166,8 @@ Status CheckPushedDown(std::string_view analysis, const ParamText& params) {
 }
 
 Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpoint& endpoint,
-                                                const StoredKindChoice& choice,
-                                                ProgressFn progress) {
+                                                const StoredKindChoice& choice, ProgressFn progress,
+                                                const PushDownPlan& plan) {
   Result<warehouse::ClickHouseClient> client = warehouse::ClickHouseClient::Connect(endpoint);
   if (!client.ok()) return client.status();
   Result<std::vector<std::pair<DataKind, uint64_t>>> counts = warehouse::StoredRowCounts(*client);
@@ -167,6 +195,8 @@ Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpo
                  all->last_day, RfmOptions{});
   auto data = std::make_shared<CleanedData>();
   data->dataset = UserRowsOf(*kind, *users);
+  GROWTHLENS_RETURN_IF_ERROR(AddPushedDownAnalyses(
+      *client, PushedDownInputs{*kind, &*all, &*users, &data->dataset}, plan, *analysis));
   data->report.records = all->rows;
   data->report.rows_kept = all->rows;
   return PushedDownData{std::move(data), std::move(analysis)};

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string_view>
 
+#include "app/clickhouse_analyses.h"
 #include "app/data_source.h"
 #include "app/param_spec.h"
 #include "core/status.h"
@@ -28,13 +29,16 @@ struct PushedDownData {
   std::shared_ptr<const Analysis> analysis;  // kpis and rfm of the whole data
 };
 
-/// Reads the aggregates of the kind `choice` picks among those stored (ChooseStoredKind).
+/// Reads the aggregates of the kind `choice` picks among those stored (ChooseStoredKind), and
+/// those `plan` asks for beyond kpis and rfm (app/clickhouse_analyses.h).
 Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpoint& endpoint,
                                                 const StoredKindChoice& choice,
-                                                ProgressFn progress = nullptr);
+                                                ProgressFn progress = nullptr,
+                                                const PushDownPlan& plan = {});
 
 /// Whether `analysis` with `params` (canonical) runs on a ClickHouse workspace today: kpis, rfm
-/// and segment over all time with default scoring. Else an error naming what is not pushed down.
+/// and segment over all time with default scoring; usage, cohorts, lifecycle and insights over
+/// all time (kPushedDownAnalyses). Else an error naming what is not pushed down.
 Status CheckPushedDown(std::string_view analysis, const ParamText& params);
 
 }  // namespace growthlens::app

@@ -68,6 +68,16 @@ Result<RevenueResult> RunRevenue(const CleanedData& data, const RevenueParams& p
   result.summary = Summarize(result.windowed ? *result.windowed : data.dataset);
   // All time: the tables the load computed, when held.
   const std::shared_ptr<const Analysis> held = result.windowed ? nullptr : context.analysis;
+  // A ClickHouse workspace's data is one row per customer, not the rows the held analysis was
+  // computed from: its totals are the held KPIs'.
+  if (held && held->kpis.rows != data.dataset.rows()) {
+    result.summary.rows = held->kpis.rows;
+    result.summary.users = held->kpis.users;
+    result.summary.first_day = held->kpis.from;
+    result.summary.last_day = held->kpis.to;
+    result.summary.revenue = held->kpis.revenue;
+    result.summary.orders = held->kpis.orders;
+  }
   if (params.view == "monthly")
     result.months =
         held ? std::shared_ptr<const std::vector<MonthRevenue>>(held, &held->months)

@@ -198,8 +198,7 @@ Status ResolveSegments(const UsageParams& params, const UsageLog& dataset,
 }
 
 /// "2025-01-01 .. 2025-12-31": the part of the window that holds rows.
-std::string PeriodText(const Dataset& dataset, const DateWindow& window) {
-  const std::optional<DayRange> data = DaysWithRows(dataset);
+std::string PeriodText(const std::optional<DayRange>& data, const DateWindow& window) {
   if (!data) return "no rows";
   const Day from = std::max(window.from.value_or(data->first), data->first);
   const Day to = std::min(window.to.value_or(data->last), data->last);
@@ -283,11 +282,13 @@ Result<UsageResult> RunUsage(const CleanedData& data, const UsageParams& params,
   result.view = params.view;
   result.period = PeriodOf(params.period);
   if (params.max_periods >= 0) result.max_periods = static_cast<size_t>(params.max_periods);
+  // The span of the rows (of a ClickHouse workspace's, its pushed-down KPIs').
+  const std::optional<DayRange> data_days = DaysWithRows(data.dataset, context.analysis.get());
   auto usage = std::make_shared<UsageContext>(
       UsageContext{dataset, resolved->filter, OutputFormat::kTable, "",
-                   PeriodText(data.dataset, *window), FiltersText(dataset, *resolved),
+                   PeriodText(data_days, *window), FiltersText(dataset, *resolved),
                    JsonText(FiltersJson(dataset, *resolved)), std::nullopt, true, nullptr});
-  if (const std::optional<DayRange> days = DaysWithRows(data.dataset)) {
+  if (const std::optional<DayRange>& days = data_days) {
     const Day from = std::max(window->from.value_or(days->first), days->first);
     const Day to = std::min(window->to.value_or(days->last), days->last);
     if (from <= to) usage->covered = DayRange{from, to};

@@ -197,8 +197,12 @@ nlohmann::ordered_json PartialSeriesPeriods(const UsageContext& context,
 
 std::string RenderSeries(const UsageContext& context, CohortPeriod granularity,
                          std::optional<size_t> max_periods) {
+  // The load's series when it is of this period (unfiltered; a ClickHouse workspace's is
+  // computed there in the period asked).
   auto series = std::make_shared<const FeatureSeries>(
-      ComputeFeatureSeries(context.dataset, granularity, context.filter));
+      context.whole && context.whole->series.granularity == granularity
+          ? context.whole->series
+          : ComputeFeatureSeries(context.dataset, granularity, context.filter));
   const size_t feature_count = series->features.size();
   auto totals = std::make_shared<std::vector<int64_t>>();
   for (const std::vector<int64_t>& events : series->events)

@@ -10,12 +10,11 @@
 #include <utility>
 #include <vector>
 
-#include "app/clickhouse_aggregates.h"
 #include "app/metric_estimate.h"
 #include "cli/analysis_view.h"
+#include "cli/clickhouse_input.h"
 #include "cli/workspace_option.h"
 #include "io/input_buffer.h"
-#include "warehouse/clickhouse_url.h"
 
 namespace growthlens::cli {
 
@@ -75,14 +74,10 @@ struct CommandInput {
 Result<CommandInput> LoadClickHouseInput(const app::AnalysisEntry& entry, AnalysisArgs& args,
                                          const app::ParamText& params) {
   GROWTHLENS_RETURN_IF_ERROR(app::CheckPushedDown(entry.name, params));
-  GROWTHLENS_RETURN_IF_ERROR(ResolveIngestOptions(args.input.flags));
-  Result<warehouse::ClickHouseEndpoint> endpoint =
-      warehouse::ParseClickHouseUrl(args.input.workspace);
-  if (!endpoint.ok()) return endpoint.status();
-  app::StoredKindChoice choice;
-  choice.asked = args.input.flags.options.read.columns.kind;
-  Result<app::PushedDownData> pushed = app::LoadClickHouseAggregates(
-      *endpoint, choice, args.input.quiet ? nullptr : StderrProgress(CommandName(entry)));
+  app::PushDownPlan plan = app::PushDownPlanOf(entry.name, params);
+  plan.options.threads = args.input.flags.options.read.threads;
+  Result<app::PushedDownData> pushed =
+      LoadClickHouseWorkspace(CommandName(entry), args.input, plan);
   if (!pushed.ok()) return pushed.status();
   CommandInput loaded;
   loaded.data = std::move(pushed->data);

@@ -19,9 +19,11 @@
 #include "app/segment_views.h"
 #include "cli/analysis_view.h"
 #include "cli/analyze_command.h"
+#include "cli/clickhouse_input.h"
 #include "cli/command.h"
 #include "cli/ingest_command.h"
 #include "cli/option_bounds.h"
+#include "cli/workspace_option.h"
 #include "core/number_format.h"
 #include "core/stopwatch.h"
 #include "io/output_set.h"
@@ -77,6 +79,25 @@ Result<AnalysisOptions> ParseAnalyzeOptions(const AnalyzeArgs& args) {
   return options;
 }
 
+/// A ClickHouse workspace: every analysis pushed down (app/clickhouse_analyses.h), the data one
+/// row per user. RFM scoring other than the default is not pushed down.
+Result<LoadedData> LoadClickHouse(AnalyzeArgs& args, const AnalysisOptions& options,
+                                  std::shared_ptr<const Analysis>& analysis) {
+  if (options.rfm.reference_day || options.rfm.ties != RfmTies::kFirstOccurrence)
+    return Status(ErrorCode::kInvalidArgument,
+                  "analyze --reference-date and --ties shared do not run on a ClickHouse "
+                  "workspace yet (RFM is computed from per-user totals with the default "
+                  "scoring); leave them unset");
+  app::PushDownPlan plan = app::PushDownPlanOf(kAnalyzeCommand, {});
+  plan.options = options;
+  plan.lifecycle_period =
+      options.cohort_period == CohortPeriod::kDay ? CohortPeriod::kWeek : options.cohort_period;
+  Result<app::PushedDownData> pushed = LoadClickHouseWorkspace(kAnalyzeCommand, args.input, plan);
+  if (!pushed.ok()) return pushed.status();
+  analysis = std::move(pushed->analysis);
+  return std::move(pushed->data);
+}
+
 Status RunAnalyze(AnalyzeArgs& args, CommandOutcome& outcome) {
   Result<AnalysisOptions> options = ParseAnalyzeOptions(args);
   if (!options.ok()) return options.status();
@@ -84,10 +105,16 @@ Status RunAnalyze(AnalyzeArgs& args, CommandOutcome& outcome) {
     return Status(ErrorCode::kInvalidArgument,
                   "--format csv: analyze writes its tables as CSV files into --output-dir; "
                   "choose table or json for stdout");
-  Result<LoadedData> cleaned = LoadForAnalysis(kAnalyzeCommand, args.input, outcome);
+  DefaultToWorkspaceVariable(args.input);
+  std::shared_ptr<const Analysis> pushed_down;
+  Result<LoadedData> cleaned = IsClickHouseWorkspace(args.input.workspace)
+                                   ? LoadClickHouse(args, *options, pushed_down)
+                                   : LoadForAnalysis(kAnalyzeCommand, args.input, outcome);
   if (!cleaned.ok()) return cleaned.status();
   app::AnalyzeRequest request;
-  request.input = args.input.input;
+  request.analysis = std::move(pushed_down);
+  // A ClickHouse workspace names the outputs by its database.
+  request.input = pushed_down ? args.input.workspace : args.input.input;
   request.output_dir = args.no_write ? "" : args.output_dir;
   if (!args.input.quiet) request.progress = StderrProgress(std::string(kAnalyzeCommand));
   request.format = args.input.format;

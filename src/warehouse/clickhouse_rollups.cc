@@ -3,107 +3,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <string>
 #include <string_view>
 
 #include "warehouse/clickhouse_schema.h"
+#include "warehouse/clickhouse_tsv.h"
 
 namespace growthlens::warehouse {
 
 namespace {
-
-/// The TSV fields of one line (no escapes expected in numbers; ids are unescaped below).
-std::vector<std::string_view> Fields(std::string_view line) {
-  std::vector<std::string_view> fields;
-  size_t start = 0;
-  for (size_t tab; (tab = line.find('\t', start)) != std::string_view::npos; start = tab + 1)
-    fields.push_back(line.substr(start, tab - start));
-  fields.push_back(line.substr(start));
-  return fields;
-}
-
-/// The character ClickHouse's escape `\c` stands for, in TSV fields and quoted strings alike.
-char Unescaped(char c) {
-  switch (c) {
-    case 'b':
-      return '\b';
-    case 'f':
-      return '\f';
-    case 't':
-      return '\t';
-    case 'n':
-      return '\n';
-    case 'r':
-      return '\r';
-    case '0':
-      return '\0';
-    default:
-      return c;
-  }
-}
-
-std::string UnescapeTsv(std::string_view field) {
-  std::string out;
-  out.reserve(field.size());
-  for (size_t i = 0; i < field.size(); ++i) {
-    if (field[i] == '\\' && i + 1 < field.size())
-      out.push_back(Unescaped(field[++i]));
-    else
-      out.push_back(field[i]);
-  }
-  return out;
-}
-
-/// The items of an array as ClickHouse writes it in TSV: ['a','b\'c'] or [1,2].
-Result<std::vector<std::string>> ArrayItems(std::string_view text) {
-  const auto malformed = [&] {
-    return Status(ErrorCode::kParseError,
-                  fmt::format("ClickHouse answered '{}' for an array: expected [a,b,...]",
-                              text.substr(0, 200)));
-  };
-  if (text.size() < 2 || text.front() != '[' || text.back() != ']') return malformed();
-  std::vector<std::string> items;
-  size_t at = 1;
-  const size_t end = text.size() - 1;
-  while (at < end) {
-    std::string item;
-    if (text[at] == '\'') {
-      for (++at; at < end && text[at] != '\''; ++at) {
-        if (text[at] == '\\' && at + 1 < end)
-          item.push_back(Unescaped(text[++at]));
-        else
-          item.push_back(text[at]);
-      }
-      if (at >= end) return malformed();
-      ++at;  // the closing quote
-    } else {
-      const size_t comma = std::min(text.find(',', at), end);
-      item = std::string(text.substr(at, comma - at));
-      at = comma;
-    }
-    items.push_back(std::move(item));
-    if (at < end && text[at] != ',') return malformed();
-    if (at < end) ++at;
-  }
-  return items;
-}
-
-template <typename T>
-Status ParseNumber(std::string_view text, T& value, std::string_view what) {
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error == std::errc() && end == text.data() + text.size()) return Status::Ok();
-  return Status(ErrorCode::kParseError,
-                fmt::format("ClickHouse answered '{}' for {}: expected a number", text, what));
-}
-
-Status ExpectFields(const std::vector<std::string_view>& fields, size_t count,
-                    std::string_view what) {
-  if (fields.size() == count) return Status::Ok();
-  return Status(
-      ErrorCode::kParseError,
-      fmt::format("ClickHouse answered {} fields for {}: expected {}", fields.size(), what, count));
-}
 
 bool IsTransactions(DataKind kind) {
   return kind == DataKind::kTransactions;
@@ -123,6 +31,10 @@ const char* TableOf(DataKind kind) {
   return kTransactionsTable;
 }
 
+const char* FeatureColumnOf(DataKind kind) {
+  return kind == DataKind::kEvents ? "event" : "feature";
+}
+
 Result<std::vector<std::pair<DataKind, uint64_t>>> StoredRowCounts(ClickHouseClient& client) {
   std::vector<std::pair<DataKind, uint64_t>> counts;
   for (const DataKind kind : {DataKind::kUsage, DataKind::kEvents, DataKind::kTransactions}) {
@@ -130,7 +42,7 @@ Result<std::vector<std::pair<DataKind, uint64_t>>> StoredRowCounts(ClickHouseCli
     if (!answer.ok()) return answer.status();
     uint64_t rows = 0;
     GROWTHLENS_RETURN_IF_ERROR(
-        ParseNumber(std::string_view(*answer).substr(0, answer->find('\n')), rows, "a count"));
+        ParseTsvNumber(std::string_view(*answer).substr(0, answer->find('\n')), rows, "a count"));
     counts.emplace_back(kind, rows);
   }
   return counts;
@@ -156,23 +68,23 @@ Result<UserTotals> QueryUserTotals(ClickHouseClient& client, DataKind kind) {
                 "ANY LEFT JOIN ("
                 "SELECT user, groupArray(feature_name) AS feature_names, "
                 "groupArray(feature_events) AS feature_counts FROM ("
-                "SELECT user, toString(feature) AS feature_name, "
+                "SELECT user, toString({1}) AS feature_name, "
                 "sum(toInt64(events)) AS feature_events FROM {0} GROUP BY user, feature_name) "
                 "GROUP BY user) USING user FORMAT TabSeparated",
-                TableOf(kind));
+                TableOf(kind), FeatureColumnOf(kind));
   UserTotals totals;
   const auto add_user = [&](std::string_view line) -> Status {
-    const std::vector<std::string_view> fields = Fields(line);
+    const std::vector<std::string_view> fields = TsvFields(line);
     GROWTHLENS_RETURN_IF_ERROR(
-        ExpectFields(fields, IsTransactions(kind) ? 6 : 8, "a user's totals"));
+        ExpectTsvFields(fields, IsTransactions(kind) ? 6 : 8, "a user's totals"));
     uint16_t first = 0, last = 0;
     int64_t frequency = 0, events = 0;
     double monetary = 0;
-    GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[1], first, "a first day"));
-    GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[2], last, "a last day"));
-    GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[3], frequency, "a frequency"));
-    GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[4], monetary, "a monetary value"));
-    GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[5], events, "an event count"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[1], first, "a first day"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[2], last, "a last day"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[3], frequency, "a frequency"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[4], monetary, "a monetary value"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[5], events, "an event count"));
     totals.users.Intern(fields[0].find('\\') == std::string_view::npos ? std::string(fields[0])
                                                                        : UnescapeTsv(fields[0]));
     totals.first_day.push_back(first);
@@ -183,9 +95,9 @@ Result<UserTotals> QueryUserTotals(ClickHouseClient& client, DataKind kind) {
     } else {
       totals.events.push_back(events);
       totals.monetary.push_back(static_cast<double>(events));
-      Result<std::vector<std::string>> names = ArrayItems(fields[6]);
+      Result<std::vector<std::string>> names = TsvArrayItems(fields[6]);
       if (!names.ok()) return names.status();
-      Result<std::vector<std::string>> counts = ArrayItems(fields[7]);
+      Result<std::vector<std::string>> counts = TsvArrayItems(fields[7]);
       if (!counts.ok()) return counts.status();
       if (names->size() != counts->size())
         return Status(ErrorCode::kParseError,
@@ -193,7 +105,7 @@ Result<UserTotals> QueryUserTotals(ClickHouseClient& client, DataKind kind) {
       for (size_t idx = 0; idx < names->size(); ++idx) {
         int64_t count = 0;
         GROWTHLENS_RETURN_IF_ERROR(
-            ParseNumber(std::string_view((*counts)[idx]), count, "a feature's events"));
+            ParseTsvNumber(std::string_view((*counts)[idx]), count, "a feature's events"));
         totals.feature_code.push_back(totals.features.Intern((*names)[idx]));
         totals.feature_events.push_back(count);
       }
@@ -218,21 +130,21 @@ Result<KindTotals> QueryKindTotals(ClickHouseClient& client, DataKind kind) {
   Result<std::string> answer = client.Query(sql);
   if (!answer.ok()) return answer.status();
   const std::vector<std::string_view> fields =
-      Fields(std::string_view(*answer).substr(0, answer->find('\n')));
-  GROWTHLENS_RETURN_IF_ERROR(ExpectFields(fields, 9, "a table's totals"));
+      TsvFields(std::string_view(*answer).substr(0, answer->find('\n')));
+  GROWTHLENS_RETURN_IF_ERROR(ExpectTsvFields(fields, 9, "a table's totals"));
   KindTotals totals;
   uint16_t first = 0, last = 0;
-  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[0], first, "the first day"));
-  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[1], last, "the last day"));
+  GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[0], first, "the first day"));
+  GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[1], last, "the last day"));
   totals.first_day = first;
   totals.last_day = last;
-  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[2], totals.rows, "the rows"));
-  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[3], totals.events, "the events"));
-  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[4], totals.user_days, "the user-days"));
-  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[5], totals.user_weeks, "the user-weeks"));
-  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[6], totals.user_months, "the user-months"));
-  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[7], totals.revenue, "the revenue"));
-  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[8], totals.orders, "the orders"));
+  GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[2], totals.rows, "the rows"));
+  GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[3], totals.events, "the events"));
+  GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[4], totals.user_days, "the user-days"));
+  GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[5], totals.user_weeks, "the user-weeks"));
+  GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[6], totals.user_months, "the user-months"));
+  GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[7], totals.revenue, "the revenue"));
+  GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[8], totals.orders, "the orders"));
   return totals;
 }
 

@@ -50,6 +50,8 @@ struct KindTotals {
 
 /// The table that holds `kind` ("usage", "events", "transactions").
 const char* TableOf(DataKind kind);
+/// The column naming what a row did: `feature` (usage logs), `event` (event logs).
+const char* FeatureColumnOf(DataKind kind);
 
 /// How many rows each kind's table holds, in DataKind order of usage, events, transactions.
 Result<std::vector<std::pair<DataKind, uint64_t>>> StoredRowCounts(ClickHouseClient& client);

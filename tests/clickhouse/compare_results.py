@@ -2,7 +2,7 @@
 keys and list lengths; integers and strings equal; floats within a relative 1e-9 (ClickHouse
 sums money as plain Float64 in its own order, GrowthLens with compensated sums), absolute 1e-9
 near 0. Prints each difference with its path; exits 1 when there is one.
-    python3 compare_results.py EMBEDDED.json CLICKHOUSE.json
+    python3 compare_results.py [--ignore KEY,...] [--unordered KEY,...] EMBEDDED.json CLICKHOUSE.json
 """
 import json
 import math
@@ -38,11 +38,31 @@ def compare(a, b, path, out):
         out.append(f"{path}: {a!r} vs {b!r}")
 
 
+def sort_rows(rows):
+    """A table's rows in the order of their text fields (features, periods)."""
+    return sorted(rows, key=lambda row: tuple(
+        str(v) for v in row.values() if isinstance(v, str)) if isinstance(row, dict) else ())
+
+
 def main():
-    with open(sys.argv[1]) as f:
+    args = sys.argv[1:]
+    unordered = set()
+    while args and args[0].startswith("--"):
+        if args[0] == "--ignore":
+            IGNORED.update(args[1].split(","))
+        elif args[0] == "--unordered":
+            unordered.update(args[1].split(","))
+        args = args[2:]
+    with open(args[0]) as f:
         embedded = json.load(f)
-    with open(sys.argv[2]) as f:
+    with open(args[1]) as f:
         clickhouse = json.load(f)
+    # Tables listed in feature code order, which is the order the features first appear in the
+    # file ingested: a ClickHouse workspace cannot know it, so these compare as sets of rows.
+    for key in unordered:
+        for result in (embedded, clickhouse):
+            if isinstance(result.get(key), list):
+                result[key] = sort_rows(result[key])
     differences = []
     compare(embedded, clickhouse, "$", differences)
     for line in differences[:20]:

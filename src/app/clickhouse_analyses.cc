@@ -1,0 +1,320 @@
+#include "app/clickhouse_analyses.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "metrics/activity_grid.h"
+#include "metrics/cohorts.h"
+#include "metrics/feature_usage.h"
+#include "metrics/insights.h"
+#include "metrics/lifecycle.h"
+#include "metrics/periods.h"
+#include "warehouse/clickhouse_revenue.h"
+#include "warehouse/clickhouse_series.h"
+
+namespace growthlens::app {
+
+namespace {
+
+std::string_view ParamOf(const ParamText& params, std::string_view name,
+                         std::string_view fallback) {
+  for (const auto& [key, value] : params)
+    if (key == name && !value.empty()) return value;
+  return fallback;
+}
+
+CohortPeriod PeriodNamed(std::string_view name) {
+  if (name == "day") return CohortPeriod::kDay;
+  if (name == "week") return CohortPeriod::kWeek;
+  return CohortPeriod::kMonth;
+}
+
+warehouse::SeriesBucket BucketOf(CohortPeriod period) {
+  switch (period) {
+    case CohortPeriod::kDay:
+      return warehouse::SeriesBucket::kDay;
+    case CohortPeriod::kWeek:
+      return warehouse::SeriesBucket::kWeek;
+    case CohortPeriod::kMonth:
+      break;
+  }
+  return warehouse::SeriesBucket::kMonth;
+}
+
+Result<uint32_t> FeatureCode(const UsageLog& log, const std::string& name) {
+  const std::optional<uint32_t> code = log.features.Find(name);
+  if (!code)
+    return Status(ErrorCode::kDataError,
+                  fmt::format("ClickHouse answered the feature '{}', which no user's totals name "
+                              "(was the table written to while it was read?)",
+                              name));
+  return *code;
+}
+
+/// The feature report, series and correlation of a usage or event log.
+Status AddFeatures(warehouse::ClickHouseClient& client, const PushedDownInputs& inputs,
+                   const UsageLog& log, CohortPeriod series_period, Analysis& analysis) {
+  const size_t features = log.features.size();
+  Result<warehouse::FeatureUsage> usage = warehouse::QueryFeatureUsage(client, inputs.kind);
+  if (!usage.ok()) return usage.status();
+  FeatureTotals totals;
+  totals.active_users = usage->active_users;
+  totals.events.assign(features, 0);
+  totals.users.assign(features, 0);
+  totals.user_days.assign(features, 0);
+  for (const warehouse::FeatureUsageRow& row : usage->features) {
+    Result<uint32_t> code = FeatureCode(log, row.feature);
+    if (!code.ok()) return code.status();
+    totals.events[*code] = row.events;
+    totals.users[*code] = row.users;
+    totals.user_days[*code] = row.user_days;
+  }
+  analysis.features = FeatureReportOf(totals);
+
+  // The series over the buckets of the data's first to last day, as the rows' rollup counts.
+  Result<std::vector<warehouse::FeatureSeriesCell>> cells =
+      warehouse::QueryFeatureSeries(client, inputs.kind, BucketOf(series_period));
+  if (!cells.ok()) return cells.status();
+  SeriesTotals series;
+  series.first_bucket = CohortBucketOf(inputs.all->first_day, series_period);
+  series.buckets = static_cast<size_t>(CohortBucketOf(inputs.all->last_day, series_period) -
+                                       series.first_bucket + 1);
+  series.events.assign(features * series.buckets, 0);
+  series.users.assign(features * series.buckets, 0);
+  for (const warehouse::FeatureSeriesCell& cell : *cells) {
+    Result<uint32_t> code = FeatureCode(log, cell.feature);
+    if (!code.ok()) return code.status();
+    const int64_t bucket =
+        CohortBucketOf(cell.bucket_first_day, series_period) - int64_t{series.first_bucket};
+    if (bucket < 0 || bucket >= static_cast<int64_t>(series.buckets))
+      return Status(
+          ErrorCode::kDataError,
+          fmt::format("ClickHouse answered a period starting {} outside the data's "
+                      "{} .. {}",
+                      FormatDate(cell.bucket_first_day), FormatDate(inputs.all->first_day),
+                      FormatDate(inputs.all->last_day)));
+    const size_t at = *code * series.buckets + static_cast<size_t>(bucket);
+    series.events[at] = cell.events;
+    series.users[at] = cell.users;
+  }
+  analysis.series = FeatureSeriesOf(series, series_period);
+
+  // Pearson over the user x feature pivot of events, from the per-user totals already read.
+  const warehouse::UserTotals& users = *inputs.users;
+  ColumnMajorMatrix pivot;
+  pivot.rows = users.users.size();
+  pivot.cols = features;
+  pivot.values.resize(pivot.rows * pivot.cols);
+  std::fill(pivot.values.begin(), pivot.values.end(), 0.0);
+  for (size_t user = 0; user < pivot.rows; ++user)
+    for (size_t entry = users.feature_offsets[user]; entry < users.feature_offsets[user + 1];
+         ++entry)
+      pivot(user, users.feature_code[entry]) = static_cast<double>(users.feature_events[entry]);
+  analysis.correlation = CorrelationOfPivot(pivot);
+  return Status::Ok();
+}
+
+/// Each user's active days, as flat lists by user code.
+struct UserDays {
+  std::vector<size_t> offsets;
+  std::vector<Day> days;
+  Day first = INT32_MAX, last = INT32_MIN;  // over the users' days
+};
+
+Result<UserDays> ReadUserDays(warehouse::ClickHouseClient& client, const PushedDownInputs& inputs) {
+  const Dataset& dataset = *inputs.user_rows;
+  const size_t users = dataset.users().size();
+  std::vector<std::vector<Day>> per_user(users);
+  UserDays out;
+  GROWTHLENS_RETURN_IF_ERROR(warehouse::QueryUserActiveDays(
+      client, inputs.kind, [&](std::string_view user, std::span<const Day> days) -> Status {
+        const std::optional<uint32_t> code = dataset.users().Find(user);
+        if (!code)
+          return Status(ErrorCode::kDataError,
+                        fmt::format("ClickHouse answered active days of the user '{}', whom the "
+                                    "per-user totals did not name (was the table written to "
+                                    "while it was read?)",
+                                    user));
+        per_user[*code].assign(days.begin(), days.end());
+        if (!days.empty()) {
+          out.first = std::min(out.first, days.front());
+          out.last = std::max(out.last, days.back());
+        }
+        return Status::Ok();
+      }));
+  out.offsets.reserve(users + 1);
+  out.offsets.push_back(0);
+  for (std::vector<Day>& days : per_user) {
+    out.days.insert(out.days.end(), days.begin(), days.end());
+    out.offsets.push_back(out.days.size());
+    std::vector<Day>().swap(days);
+  }
+  return out;
+}
+
+ActivityGrid GridOf(const UserDays& user_days, Day first, Day last, unsigned threads) {
+  const size_t users = user_days.offsets.size() - 1;
+  ActivityGrid grid(first, last, users, threads);
+  for (size_t user = 0; user < users; ++user) {
+    const std::span<uint64_t> words = grid.UserWords(static_cast<uint32_t>(user));
+    for (size_t at = user_days.offsets[user]; at < user_days.offsets[user + 1]; ++at) {
+      const Day day = user_days.days[at];
+      if (day < first || day > last) continue;
+      const auto offset = static_cast<size_t>(day - first);
+      words[offset / 64] |= uint64_t{1} << (offset % 64);
+    }
+  }
+  return grid;
+}
+
+/// Transactions: each cohort's revenue per period, summed in ClickHouse.
+Status AddCohortRevenue(warehouse::ClickHouseClient& client, CohortMatrix& matrix) {
+  Result<std::vector<warehouse::CohortRevenueCell>> cells =
+      warehouse::QueryCohortRevenue(client, BucketOf(matrix.period));
+  if (!cells.ok()) return cells.status();
+  for (const warehouse::CohortRevenueCell& cell : *cells) {
+    const int32_t cohort = CohortBucketOf(cell.cohort_first_day, matrix.period);
+    const auto found = std::lower_bound(matrix.cohorts.begin(), matrix.cohorts.end(), cohort);
+    const int64_t period_idx =
+        int64_t{CohortBucketOf(cell.bucket_first_day, matrix.period)} - cohort;
+    if (found == matrix.cohorts.end() || *found != cohort || period_idx < 0)
+      return Status(ErrorCode::kDataError,
+                    fmt::format("ClickHouse answered revenue of a cohort starting {} that the "
+                                "customers' active days do not make",
+                                FormatDate(cell.cohort_first_day)));
+    std::vector<double>& revenue =
+        matrix.revenue[static_cast<size_t>(found - matrix.cohorts.begin())];
+    if (static_cast<size_t>(period_idx) < revenue.size())
+      revenue[static_cast<size_t>(period_idx)] = cell.revenue;
+  }
+  return Status::Ok();
+}
+
+/// Transactions: revenue by month (split into new and returning customers' by the monthly
+/// cohort revenue), by country and by season, as RevenueByMonth, RevenueByCountry and
+/// RevenueBySeason give them.
+Status AddRevenue(warehouse::ClickHouseClient& client, const PushedDownInputs& inputs,
+                  Analysis& analysis) {
+  Result<std::vector<warehouse::RevenueRow>> months =
+      warehouse::QueryRevenueBy(client, warehouse::RevenueKey::kMonth);
+  if (!months.ok()) return months.status();
+  Result<std::vector<warehouse::CohortRevenueCell>> cohorts =
+      warehouse::QueryCohortRevenue(client, warehouse::SeriesBucket::kMonth);
+  if (!cohorts.ok()) return cohorts.status();
+  analysis.months.clear();
+  for (const warehouse::RevenueRow& row : *months) {
+    MonthRevenue month;
+    month.month = MonthIndexOf(static_cast<Day>(row.key));
+    month.revenue = row.revenue;
+    month.orders = row.orders;
+    month.customers = row.customers;
+    month.average_order_value = row.orders == 0 ? 0 : row.revenue / static_cast<double>(row.orders);
+    const PeriodCoverage coverage =
+        CoverageOf(month.month, CohortPeriod::kMonth, inputs.all->first_day, inputs.all->last_day);
+    month.days_in_data = coverage.days_in_data;
+    month.days = coverage.days;
+    for (const warehouse::CohortRevenueCell& cell : *cohorts)
+      if (cell.bucket_first_day == static_cast<Day>(row.key))
+        (cell.cohort_first_day == cell.bucket_first_day ? month.new_revenue
+                                                        : month.returning_revenue) += cell.revenue;
+    analysis.months.push_back(month);
+  }
+  Result<std::vector<warehouse::RevenueRow>> countries =
+      warehouse::QueryRevenueBy(client, warehouse::RevenueKey::kCountry);
+  if (!countries.ok()) return countries.status();
+  analysis.countries.clear();
+  for (const warehouse::RevenueRow& row : *countries)
+    analysis.countries.push_back({row.name, row.revenue, row.orders, row.customers});
+  std::stable_sort(
+      analysis.countries.begin(), analysis.countries.end(),
+      [](const CountryRevenue& a, const CountryRevenue& b) { return a.revenue > b.revenue; });
+  const auto seasons = [&](warehouse::RevenueKey key) -> Result<std::vector<SeasonRevenue>> {
+    Result<std::vector<warehouse::RevenueRow>> rows = warehouse::QueryRevenueBy(client, key);
+    if (!rows.ok()) return rows.status();
+    std::vector<SeasonRevenue> out;
+    for (const warehouse::RevenueRow& row : *rows)
+      out.push_back({static_cast<int>(row.key), row.revenue, row.orders});
+    return out;
+  };
+  Result<std::vector<SeasonRevenue>> month_of_year = seasons(warehouse::RevenueKey::kMonthOfYear);
+  if (!month_of_year.ok()) return month_of_year.status();
+  Result<std::vector<SeasonRevenue>> weekday = seasons(warehouse::RevenueKey::kWeekday);
+  if (!weekday.ok()) return weekday.status();
+  Result<std::vector<SeasonRevenue>> hour = seasons(warehouse::RevenueKey::kHour);
+  if (!hour.ok()) return hour.status();
+  analysis.seasonality = {std::move(*month_of_year), std::move(*weekday), std::move(*hour)};
+  return Status::Ok();
+}
+
+/// Cohorts and lifecycle from the users' active days, by the engine's own functions.
+Status AddActivity(warehouse::ClickHouseClient& client, const PushedDownInputs& inputs,
+                   const PushDownPlan& plan, Analysis& analysis) {
+  Result<UserDays> user_days = ReadUserDays(client, inputs);
+  if (!user_days.ok()) return user_days.status();
+  const Dataset& dataset = *inputs.user_rows;
+  const unsigned threads = plan.options.threads;
+  LifecycleOptions lifecycle;
+  lifecycle.period = plan.lifecycle_period;
+  lifecycle.threads = threads;
+  // Cohorts span every row's day (rows without a user too), the lifecycle the rows with a user:
+  // the same grid for a usage log, whose rows all have one.
+  const Day first = inputs.all->first_day, last = inputs.all->last_day;
+  const bool same_span = user_days->first == first && user_days->last == last;
+  {
+    const ActivityGrid grid = GridOf(*user_days, first, last, threads);
+    analysis.cohorts = ComputeCohorts(dataset, grid, plan.options.cohort_period);
+    if (same_span) analysis.lifecycle = ComputeLifecycle(dataset, lifecycle, &grid);
+  }
+  if (!same_span && user_days->first <= user_days->last) {
+    const ActivityGrid grid = GridOf(*user_days, user_days->first, user_days->last, threads);
+    analysis.lifecycle = ComputeLifecycle(dataset, lifecycle, &grid);
+  }
+  if (inputs.kind == DataKind::kTransactions && !analysis.cohorts.cohorts.empty())
+    GROWTHLENS_RETURN_IF_ERROR(AddCohortRevenue(client, analysis.cohorts));
+  return Status::Ok();
+}
+
+}  // namespace
+
+PushDownPlan PushDownPlanOf(std::string_view analysis, const ParamText& params) {
+  PushDownPlan plan;
+  if (analysis == "usage") {
+    plan.features = true;
+    plan.options.series_period = PeriodNamed(ParamOf(params, "period", "month"));
+  } else if (analysis == "cohorts") {
+    plan.activity = true;
+    plan.options.cohort_period = PeriodNamed(ParamOf(params, "period", "month"));
+  } else if (analysis == "lifecycle") {
+    plan.activity = true;
+    plan.lifecycle_period = PeriodNamed(ParamOf(params, "period", "month"));
+  } else if (analysis == "revenue") {
+    plan.revenue = true;
+  } else if (analysis == "insights" || analysis == "analyze") {
+    plan.features = plan.activity = plan.revenue = plan.insights = true;
+  }
+  return plan;
+}
+
+Status AddPushedDownAnalyses(warehouse::ClickHouseClient& client, const PushedDownInputs& inputs,
+                             const PushDownPlan& plan, Analysis& analysis) {
+  if (plan.insights && inputs.kind == DataKind::kTransactions)
+    return Status(ErrorCode::kInvalidArgument,
+                  "insights and analyze of transactions do not run on a ClickHouse workspace "
+                  "yet: the products' Pareto curve they read is not pushed down (its table names "
+                  "each stock code's first description in file order); kpis, rfm, segment, "
+                  "cohorts, lifecycle and revenue (but --view products) of transactions do");
+  analysis.top_user_share = TopShare(analysis.rfm.monetary, 0.2);
+  const UsageLog* log = inputs.user_rows->As<UsageLog>();
+  if (plan.features && log != nullptr)
+    GROWTHLENS_RETURN_IF_ERROR(
+        AddFeatures(client, inputs, *log, plan.options.series_period, analysis));
+  if (plan.activity) GROWTHLENS_RETURN_IF_ERROR(AddActivity(client, inputs, plan, analysis));
+  if (plan.revenue && inputs.kind == DataKind::kTransactions)
+    GROWTHLENS_RETURN_IF_ERROR(AddRevenue(client, inputs, analysis));
+  if (plan.insights) analysis.insights = ComputeInsights(*inputs.user_rows, analysis);
+  return Status::Ok();
+}
+
+}  // namespace growthlens::app

@@ -1,0 +1,19 @@
+#pragma once
+// The data of a command run on a ClickHouse workspace (--workspace clickhouse://...): the URL
+// resolved, the kind chosen (--kind, else ChooseStoredKind) and the aggregates `plan` asks for
+// computed there (app/clickhouse_aggregates.h). Shared by the analysis commands and analyze.
+//
+//   Result<app::PushedDownData> pushed = LoadClickHouseWorkspace("cohorts", input, plan);
+
+#include <string_view>
+
+#include "app/clickhouse_aggregates.h"
+#include "cli/analysis_view.h"
+#include "core/status.h"
+
+namespace growthlens::cli {
+
+Result<app::PushedDownData> LoadClickHouseWorkspace(std::string_view command, AnalysisInput& input,
+                                                    const app::PushDownPlan& plan);
+
+}  // namespace growthlens::cli

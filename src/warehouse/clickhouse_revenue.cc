@@ -1,0 +1,55 @@
+#include "warehouse/clickhouse_revenue.h"
+
+#include <fmt/format.h>
+
+#include "warehouse/clickhouse_schema.h"
+#include "warehouse/clickhouse_tsv.h"
+
+namespace growthlens::warehouse {
+
+namespace {
+
+const char* KeySql(RevenueKey key) {
+  switch (key) {
+    case RevenueKey::kMonth:
+      return "toUInt16(toStartOfMonth(toDate(time)))";
+    case RevenueKey::kCountry:
+      return "toString(country)";
+    case RevenueKey::kMonthOfYear:
+      return "toMonth(time)";
+    case RevenueKey::kWeekday:
+      return "toDayOfWeek(time) - 1";
+    case RevenueKey::kHour:
+      break;
+  }
+  return "toHour(time)";
+}
+
+}  // namespace
+
+Result<std::vector<RevenueRow>> QueryRevenueBy(ClickHouseClient& client, RevenueKey key) {
+  const std::string sql = fmt::format(
+      "SELECT {} AS revenue_key, sum(quantity * price), uniqExact(invoice), "
+      "uniqExactIf(customer, customer != '') FROM {} GROUP BY revenue_key "
+      "ORDER BY revenue_key FORMAT TabSeparated",
+      KeySql(key), kTransactionsTable);
+  std::vector<RevenueRow> rows;
+  const Status answered = client.QueryLines(sql, [&](std::string_view line) -> Status {
+    const std::vector<std::string_view> fields = TsvFields(line);
+    GROWTHLENS_RETURN_IF_ERROR(ExpectTsvFields(fields, 4, "a revenue row"));
+    RevenueRow row;
+    if (key == RevenueKey::kCountry)
+      row.name = UnescapeTsv(fields[0]);
+    else
+      GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[0], row.key, "a revenue key"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[1], row.revenue, "a revenue"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[2], row.orders, "orders"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[3], row.customers, "customers"));
+    rows.push_back(std::move(row));
+    return Status::Ok();
+  });
+  if (!answered.ok()) return answered;
+  return rows;
+}
+
+}  // namespace growthlens::warehouse

@@ -1,0 +1,36 @@
+#pragma once
+// The revenue tables of a ClickHouse workspace's transactions, each one GROUP BY in ClickHouse:
+// revenue (sum of quantity x price, Float64), distinct invoices and distinct customers (ids
+// only) per key: the purchase's month, its country, its month of the year, weekday or hour
+// (UTC, as the column's time zone).
+//
+//   Result<std::vector<RevenueRow>> months = QueryRevenueBy(client, RevenueKey::kMonth);
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "warehouse/clickhouse_client.h"
+
+namespace growthlens::warehouse {
+
+enum class RevenueKey : uint8_t {
+  kMonth,        // key: the month's first day, days since 1970
+  kCountry,      // name: the country
+  kMonthOfYear,  // key: 1-12
+  kWeekday,      // key: 0 = Monday
+  kHour,         // key: 0-23
+};
+
+struct RevenueRow {
+  int64_t key = 0;
+  std::string name;
+  double revenue = 0;
+  uint64_t orders = 0;     // distinct invoices
+  uint64_t customers = 0;  // distinct customers with an id
+};
+
+Result<std::vector<RevenueRow>> QueryRevenueBy(ClickHouseClient& client, RevenueKey key);
+
+}  // namespace growthlens::warehouse

@@ -1,0 +1,151 @@
+#include "warehouse/clickhouse_series.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "warehouse/clickhouse_rollups.h"
+#include "warehouse/clickhouse_tsv.h"
+
+namespace growthlens::warehouse {
+
+namespace {
+
+/// The first day of `day`'s bucket, as SQL over a Date.
+std::string BucketSql(SeriesBucket bucket, std::string_view day) {
+  switch (bucket) {
+    case SeriesBucket::kDay:
+      return std::string(day);
+    case SeriesBucket::kWeek:
+      return fmt::format("toMonday({})", day);
+    case SeriesBucket::kMonth:
+      break;
+  }
+  return fmt::format("toStartOfMonth({})", day);
+}
+
+Status ParseDay(std::string_view text, Day& day, std::string_view what) {
+  uint16_t days = 0;  // toUInt16 of a Date: days since 1970
+  GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(text, days, what));
+  day = days;
+  return Status::Ok();
+}
+
+std::string FieldText(std::string_view field) {
+  return field.find('\\') == std::string_view::npos ? std::string(field) : UnescapeTsv(field);
+}
+
+}  // namespace
+
+Result<FeatureUsage> QueryFeatureUsage(ClickHouseClient& client, DataKind kind) {
+  FeatureUsage usage;
+  Result<std::string> users = client.Query(
+      fmt::format("SELECT uniqExact(user) FROM {} FORMAT TabSeparated", TableOf(kind)));
+  if (!users.ok()) return users.status();
+  GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(std::string_view(*users).substr(0, users->find('\n')),
+                                            usage.active_users, "the active users"));
+  const std::string sql = fmt::format(
+      "SELECT toString({1}) AS name, sum(toInt64(events)), uniqExact(user), uniqExact(user, day) "
+      "FROM {0} GROUP BY name FORMAT TabSeparated",
+      TableOf(kind), FeatureColumnOf(kind));
+  const Status answered = client.QueryLines(sql, [&](std::string_view line) -> Status {
+    const std::vector<std::string_view> fields = TsvFields(line);
+    GROWTHLENS_RETURN_IF_ERROR(ExpectTsvFields(fields, 4, "a feature's totals"));
+    FeatureUsageRow row;
+    row.feature = FieldText(fields[0]);
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[1], row.events, "a feature's events"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[2], row.users, "a feature's users"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[3], row.user_days, "a feature's user-days"));
+    usage.features.push_back(std::move(row));
+    return Status::Ok();
+  });
+  if (!answered.ok()) return answered;
+  return usage;
+}
+
+Result<std::vector<FeatureSeriesCell>> QueryFeatureSeries(ClickHouseClient& client, DataKind kind,
+                                                          SeriesBucket bucket) {
+  const std::string sql = fmt::format(
+      "SELECT toString({1}) AS name, toUInt16({2}) AS bucket, sum(toInt64(events)), "
+      "uniqExact(user) FROM {0} GROUP BY name, bucket FORMAT TabSeparated",
+      TableOf(kind), FeatureColumnOf(kind), BucketSql(bucket, "day"));
+  std::vector<FeatureSeriesCell> cells;
+  const Status answered = client.QueryLines(sql, [&](std::string_view line) -> Status {
+    const std::vector<std::string_view> fields = TsvFields(line);
+    GROWTHLENS_RETURN_IF_ERROR(ExpectTsvFields(fields, 4, "a feature's period"));
+    FeatureSeriesCell cell;
+    cell.feature = FieldText(fields[0]);
+    GROWTHLENS_RETURN_IF_ERROR(ParseDay(fields[1], cell.bucket_first_day, "a period"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[2], cell.events, "a period's events"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[3], cell.users, "a period's users"));
+    cells.push_back(std::move(cell));
+    return Status::Ok();
+  });
+  if (!answered.ok()) return answered;
+  return cells;
+}
+
+Status QueryUserActiveDays(
+    ClickHouseClient& client, DataKind kind,
+    const std::function<Status(std::string_view user, std::span<const Day> days)>& on_user) {
+  const bool transactions = kind == DataKind::kTransactions;
+  const std::string sql =
+      transactions ? fmt::format(
+                         "SELECT customer, arraySort(groupUniqArray(toUInt16(toDate(time)))) FROM "
+                         "{} WHERE customer != '' GROUP BY customer FORMAT TabSeparated",
+                         TableOf(kind))
+                   : fmt::format(
+                         "SELECT user, arraySort(groupUniqArray(toUInt16(day))) FROM {} WHERE "
+                         "user != '' GROUP BY user FORMAT TabSeparated",
+                         TableOf(kind));
+  std::vector<Day> days;
+  return client.QueryLines(sql, [&](std::string_view line) -> Status {
+    const std::vector<std::string_view> fields = TsvFields(line);
+    GROWTHLENS_RETURN_IF_ERROR(ExpectTsvFields(fields, 2, "a user's active days"));
+    const std::string_view list = fields[1];
+    if (list.size() < 2 || list.front() != '[' || list.back() != ']')
+      return Status(ErrorCode::kParseError,
+                    fmt::format("ClickHouse answered '{}' for a user's active days: expected "
+                                "[day,...]",
+                                list.substr(0, 200)));
+    days.clear();
+    for (size_t at = 1; at + 1 < list.size();) {
+      const size_t comma = std::min(list.find(',', at), list.size() - 1);
+      Day day = 0;
+      GROWTHLENS_RETURN_IF_ERROR(ParseDay(list.substr(at, comma - at), day, "an active day"));
+      days.push_back(day);
+      at = comma + 1;
+    }
+    return on_user(FieldText(fields[0]), days);
+  });
+}
+
+Result<std::vector<CohortRevenueCell>> QueryCohortRevenue(ClickHouseClient& client,
+                                                          SeriesBucket bucket) {
+  // The join runs over two subqueries, so on a Distributed table each side is one distributed
+  // query (a join of a Distributed table with a distributed subquery is refused by default).
+  const std::string sql = fmt::format(
+      "SELECT toUInt16({2}) AS cohort, toUInt16(bucket) AS period, sum(amount) FROM ("
+      "SELECT customer, {1} AS bucket, sum(quantity * price) AS amount FROM {0} "
+      "WHERE customer != '' GROUP BY customer, bucket) "
+      "ANY INNER JOIN (SELECT customer, min(toDate(time)) AS first_day FROM {0} "
+      "WHERE customer != '' GROUP BY customer) USING customer "
+      "GROUP BY cohort, period FORMAT TabSeparated",
+      TableOf(DataKind::kTransactions), BucketSql(bucket, "toDate(time)"),
+      BucketSql(bucket, "first_day"));
+  std::vector<CohortRevenueCell> cells;
+  const Status answered = client.QueryLines(sql, [&](std::string_view line) -> Status {
+    const std::vector<std::string_view> fields = TsvFields(line);
+    GROWTHLENS_RETURN_IF_ERROR(ExpectTsvFields(fields, 3, "a cohort's revenue"));
+    CohortRevenueCell cell;
+    GROWTHLENS_RETURN_IF_ERROR(ParseDay(fields[0], cell.cohort_first_day, "a cohort"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseDay(fields[1], cell.bucket_first_day, "a period"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[2], cell.revenue, "a cohort's revenue"));
+    cells.push_back(cell);
+    return Status::Ok();
+  });
+  if (!answered.ok()) return answered;
+  return cells;
+}
+
+}  // namespace growthlens::warehouse
