@@ -92,6 +92,11 @@ void ExpectWavesAgree(const std::string& text, const std::vector<uint8_t>& expec
     EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, 1, 0}), expected) << threads;
     EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, SIZE_MAX, 0}), expected)
         << threads;
+    // Without the day runs of step 2, and with them listed in every chunk.
+    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, 16, 0, false}), expected)
+        << threads;
+    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, 1, 0, true}), expected)
+        << threads;
   }
 }
 
@@ -230,6 +235,39 @@ TEST(DuplicateFinder, UsageRunsFindTheSameDuplicatesDayByDayAndAsAWhole) {
   ASSERT_GT(back_runs_long, 10u);
   ASSERT_GT(back_runs_short, 10u);
   ExpectWavesAgree(text, expected);
+}
+
+// Rows in time order, as exports write them: each day is one run of the file (the middle one
+// crosses the two threads' chunks), users come back day after day, so step 2 checks the rows
+// day run by day run. Then one day comes back at the end: two runs of that day, the partitions.
+TEST(DuplicateFinder, RowsInTimeOrderAreCheckedDayByDay) {
+  std::mt19937 draws(29);
+  auto make = [&](bool day_comes_back) {
+    std::string text(kUsageHeader);
+    std::map<std::tuple<int, int, int, int, int>, bool> seen;
+    std::vector<uint8_t> expected;
+    auto add = [&](int user, int signup, int day, int feature, int events) {
+      const bool duplicate =
+          !seen.emplace(std::tuple(user, signup, day, feature, events), true).second;
+      expected.push_back(duplicate ? 1 : 0);
+      text += fmt::format("u{},2023-01-{:02d},2023-02-{:02d},f{},{}\n", user, signup, day, feature,
+                          events);
+    };
+    for (int day = 1; day <= 9; ++day)
+      for (int row_idx = 0; row_idx < 14'000; ++row_idx)
+        add(static_cast<int>(draws() % 3000), 1 + static_cast<int>(draws() % 40 == 0), day,
+            static_cast<int>(draws() % 6), 1 + static_cast<int>(draws() % 2));
+    if (day_comes_back)
+      for (int row_idx = 0; row_idx < 3000; ++row_idx)
+        add(static_cast<int>(draws() % 3000), 1, 4, static_cast<int>(draws() % 6), 1);
+    EXPECT_GT(text.size(), (1u << 20) + 200'000);  // two chunks on two threads
+    EXPECT_GT(std::count(expected.begin(), expected.end(), 1), 1000);
+    return std::pair{text, expected};
+  };
+  for (const bool day_comes_back : {false, true}) {
+    const auto [text, expected] = make(day_comes_back);
+    ExpectWavesAgree(text, expected);
+  }
 }
 
 // The second thread's chunk holds no row at all (only malformed lines): it has no run counts,
