@@ -10,8 +10,10 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
+#include <tuple>
 
 #include "dataset_kinds.h"
 #include "metrics/distinct_keys.h"
@@ -87,6 +89,81 @@ TEST(UserRows, GroupedLogsNeedNoSortAndShuffledOnesAreGroupedBySort) {
   EXPECT_EQ(rows, shuffled.dataset.rows());
 }
 
+/// The data rows of `csv` (header dropped).
+std::vector<std::string> DataLines(const std::string& csv) {
+  std::istringstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::string> lines;
+  while (std::getline(in, line))
+    if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+
+std::string WithHeader(const std::string& csv, const std::vector<std::string>& lines) {
+  std::string out = csv.substr(0, csv.find('\n') + 1);
+  for (const std::string& line : lines) out += line + "\n";
+  return out;
+}
+
+/// A user's RFM row by name, for comparing files whose user codes differ.
+std::map<std::string, std::tuple<int32_t, int64_t, double, int>> RfmByName(
+    const CleanedData& data, const Analysis& analysis) {
+  std::map<std::string, std::tuple<int32_t, int64_t, double, int>> out;
+  for (size_t idx = 0; idx < analysis.rfm.size(); ++idx)
+    out[std::string(data.dataset.users()[analysis.rfm.user[idx]])] = {
+        analysis.rfm.recency[idx], analysis.rfm.frequency[idx], analysis.rfm.monetary[idx],
+        static_cast<int>(analysis.rfm.segment[idx])};
+  return out;
+}
+
+// The same rows, duplicates included, grouped by user, in time order and in no order: the same
+// cleaning (duplicates found by step 1 in runs, by day runs, by the partitions) and the same
+// analysis, on one thread and two.
+TEST(RunAnalysis, EveryRowLayoutGivesTheSameCleaningAndAnalysis) {
+  const std::string csv = UsageSmall();
+  std::vector<std::string> lines = DataLines(csv);
+  std::mt19937_64 draws(13);
+  const size_t originals = lines.size();
+  // Copies anywhere after their original: in time order most land in their day's run after
+  // other users' rows (found by the day runs), grouped by user they make a second run.
+  for (size_t copy = 0; copy < originals / 40; ++copy) {
+    const size_t source = draws() % originals;
+    const size_t after = source + 1 + draws() % (lines.size() - source);
+    lines.insert(lines.begin() + static_cast<long>(after), lines[source]);
+  }
+  std::vector<std::string> by_time = lines;
+  std::stable_sort(by_time.begin(), by_time.end(), [](const std::string& a, const std::string& b) {
+    auto date = [](const std::string& line) {
+      const size_t first = line.find(',');
+      return line.substr(line.find(',', first + 1) + 1, 10);
+    };
+    return date(a) < date(b);
+  });
+  std::vector<std::string> shuffled = lines;
+  std::shuffle(shuffled.begin(), shuffled.end(), draws);
+  const CleanedData reference = Load(WithHeader(csv, lines));
+  ASSERT_GT(reference.report.DroppedByRules(), 100u);  // the duplicates
+  AnalysisOptions options;
+  options.threads = 1;
+  const Analysis expected = RunAnalysis(reference.dataset, options);
+  for (const std::vector<std::string>* layout : {&by_time, &shuffled}) {
+    const CleanedData data = Load(WithHeader(csv, *layout));
+    EXPECT_EQ(data.report.rows_kept, reference.report.rows_kept);
+    EXPECT_EQ(data.report.DroppedByRules(), reference.report.DroppedByRules());
+    for (unsigned threads : {1u, 2u}) {
+      options.threads = threads;
+      const Analysis analysis = RunAnalysis(data.dataset, options);
+      EXPECT_EQ(analysis.kpis.events, expected.kpis.events);
+      EXPECT_EQ(analysis.kpis.active_users, expected.kpis.active_users);
+      EXPECT_EQ(analysis.kpis.average_dau, expected.kpis.average_dau);
+      EXPECT_EQ(analysis.kpis.average_mau, expected.kpis.average_mau);
+      EXPECT_EQ(analysis.rfm.reference_day, expected.rfm.reference_day);
+      EXPECT_EQ(RfmByName(data, analysis), RfmByName(reference, expected));
+    }
+  }
+}
+
 /// A generated usage log of `users` users in `order`, ingested.
 CleanedData GeneratedLog(int64_t users, synth::RowOrder order) {
   synth::UsageGeneratorOptions options;
@@ -120,6 +197,13 @@ TEST(UserRows, ParallelSortOfATimeOrderedLogGivesTheGroupedLogsRollup) {
     });
   }
   EXPECT_EQ(rows, by_time.dataset.rows());
+  // The same order on any thread count (one part per thread).
+  const std::vector<uint32_t> order(sorted.row_order().begin(), sorted.row_order().end());
+  for (unsigned threads : {1u, 3u}) {
+    const UserRows again(by_time.dataset, threads);
+    EXPECT_EQ(std::vector<uint32_t>(again.row_order().begin(), again.row_order().end()), order)
+        << threads;
+  }
 
   const UsageLog& user_log = UsageOf(by_user.dataset);
   const UsageRollup grouped(user_log, in_place, CohortPeriod::kWeek, 2);

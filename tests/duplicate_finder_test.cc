@@ -92,6 +92,11 @@ void ExpectWavesAgree(const std::string& text, const std::vector<uint8_t>& expec
     EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, 1, 0}), expected) << threads;
     EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, SIZE_MAX, 0}), expected)
         << threads;
+    // Without the day runs of step 2, and with them listed in every chunk.
+    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, 16, 0, false}), expected)
+        << threads;
+    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, 1, 0, true}), expected)
+        << threads;
   }
 }
 
@@ -197,17 +202,28 @@ TEST(DuplicateFinder, ARowWithoutAUserSplitsTheRunAroundIt) {
 // they are read, through a filter of feature codes mod 64: features 0..149 make codes 64 apart
 // share a filter bit, and some days have more than 64 rows. Every 7th user's days go back, so
 // the run is checked as a whole when it ends: a table for runs over 64 rows, the filter below.
-TEST(DuplicateFinder, UsageRunsFindTheSameDuplicatesDayByDayAndAsAWhole) {
-  std::string text(kUsageHeader);
-  std::map<std::tuple<int, int, int, int, int>, bool> seen;
+/// A usage log written row by row, with the flags a brute-force check gives its rows.
+struct UsageLogText {
+  std::string text{kUsageHeader};
   std::vector<uint8_t> expected;
-  std::mt19937 draws(17);
-  auto add = [&](int user, int signup, int day, int feature, int events) {
+  std::map<std::tuple<int, int, int, int, int>, bool> seen;
+
+  void Add(int user, int signup, int day, int feature, int events) {
     const bool duplicate =
         !seen.emplace(std::tuple(user, signup, day, feature, events), true).second;
     expected.push_back(duplicate ? 1 : 0);
     text += fmt::format("u{},2023-01-{:02d},2023-02-{:02d},f{},{}\n", user, signup, day, feature,
                         events);
+  }
+};
+
+TEST(DuplicateFinder, UsageRunsFindTheSameDuplicatesDayByDayAndAsAWhole) {
+  UsageLogText log;
+  std::string& text = log.text;
+  std::vector<uint8_t>& expected = log.expected;
+  std::mt19937 draws(17);
+  auto add = [&](int user, int signup, int day, int feature, int events) {
+    log.Add(user, signup, day, feature, events);
   };
   size_t long_days = 0, back_runs_long = 0, back_runs_short = 0;
   for (int user = 0; text.size() < (1u << 20) + 200'000; ++user) {
@@ -230,6 +246,30 @@ TEST(DuplicateFinder, UsageRunsFindTheSameDuplicatesDayByDayAndAsAWhole) {
   ASSERT_GT(back_runs_long, 10u);
   ASSERT_GT(back_runs_short, 10u);
   ExpectWavesAgree(text, expected);
+}
+
+// Rows in time order, as exports write them: each day is one run of the file (the middle one
+// crosses the two threads' chunks), users come back day after day, so step 2 checks the rows
+// day run by day run. Then one day comes back at the end: two runs of that day, the partitions.
+TEST(DuplicateFinder, RowsInTimeOrderAreCheckedDayByDay) {
+  std::mt19937 draws(29);
+  auto make = [&](bool day_comes_back) {
+    UsageLogText log;
+    for (int day = 1; day <= 9; ++day)
+      for (int row_idx = 0; row_idx < 14'000; ++row_idx)
+        log.Add(static_cast<int>(draws() % 3000), 1 + static_cast<int>(draws() % 40 == 0), day,
+                static_cast<int>(draws() % 6), 1 + static_cast<int>(draws() % 2));
+    if (day_comes_back)
+      for (int row_idx = 0; row_idx < 3000; ++row_idx)
+        log.Add(static_cast<int>(draws() % 3000), 1, 4, static_cast<int>(draws() % 6), 1);
+    EXPECT_GT(log.text.size(), (1u << 20) + 200'000);  // two chunks on two threads
+    EXPECT_GT(std::count(log.expected.begin(), log.expected.end(), 1), 1000);
+    return std::pair{log.text, log.expected};
+  };
+  for (const bool day_comes_back : {false, true}) {
+    const auto [text, expected] = make(day_comes_back);
+    ExpectWavesAgree(text, expected);
+  }
 }
 
 // The second thread's chunk holds no row at all (only malformed lines): it has no run counts,

@@ -169,7 +169,7 @@ Analysis RunAnalysis(const Dataset& dataset, const AnalysisOptions& options) {
   Analysis analysis;
   analysis.kind = dataset.kind();
   const Stopwatch grouping;
-  const UserRows by_user(dataset);
+  const UserRows by_user(dataset, options.threads);
   analysis.timings.push_back({"group rows by user", grouping.Seconds()});
 
   const UsageLog* usage = dataset.As<UsageLog>();

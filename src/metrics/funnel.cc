@@ -252,7 +252,7 @@ void SetQuantiles(std::vector<int64_t>& values, ConversionTimes& summary) {
 }  // namespace
 
 FunnelUsers ComputeFunnel(const UsageLog& log, const FunnelSpec& spec, unsigned threads) {
-  return ComputeFunnel(log, UserRows(log), spec, threads);
+  return ComputeFunnel(log, UserRows(log, threads), spec, threads);
 }
 
 FunnelUsers ComputeFunnel(const UsageLog& log, const UserRows& by_user, const FunnelSpec& spec,

@@ -6,7 +6,7 @@
 
 namespace growthlens {
 
-UserEventOrder::UserEventOrder(const UsageLog& log, unsigned threads) : by_user_(log) {
+UserEventOrder::UserEventOrder(const UsageLog& log, unsigned threads) : by_user_(log, threads) {
   const size_t groups = by_user_.groups();
   begin_.resize(groups + 1, 0);
   for (size_t group = 0; group < groups; ++group)

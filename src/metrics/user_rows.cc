@@ -1,7 +1,10 @@
 #include "metrics/user_rows.h"
 
 #include <algorithm>
+#include <span>
 #include <utility>
+
+#include "core/counting_sort.h"
 
 namespace growthlens {
 
@@ -31,58 +34,48 @@ bool FindRuns(const Log& dataset, std::vector<uint32_t>& users, std::vector<size
 
 }  // namespace
 
-UserRows::UserRows(const Dataset& dataset) {
-  dataset.Visit([this](const auto& log) { Group(log); });
+UserRows::UserRows(const Dataset& dataset, unsigned threads) {
+  dataset.Visit([this, threads](const auto& log) { Group(log, threads); });
 }
 
-UserRows::UserRows(const UsageLog& log) {
-  Group(log);
+UserRows::UserRows(const UsageLog& log, unsigned threads) {
+  Group(log, threads);
 }
 
-UserRows::UserRows(const TransactionLog& log) {
-  Group(log);
+UserRows::UserRows(const TransactionLog& log, unsigned threads) {
+  Group(log, threads);
 }
 
 template <typename Log>
-void UserRows::Group(const Log& dataset) {
+void UserRows::Group(const Log& dataset, unsigned threads) {
   if (FindRuns(dataset, users_, begin_)) return;
   users_.clear();
   begin_.clear();
-  // A stable counting sort by user code, on every core: the rows split into contiguous parts,
-  // each counts its users, then scatters its rows after every earlier part's rows of the same
-  // user, so rows keep their order within a user whatever the number of parts.
+  // A stable counting sort by user code: rows keep their order within a user.
   const size_t rows = dataset.rows();
   const size_t users = dataset.users.size();
-  const size_t parts = std::clamp<size_t>(rows / kRowsPerSortPart, 1, HardwareThreads());
+  if (threads == 0) threads = HardwareThreads();
+  const size_t parts = std::clamp<size_t>(rows / kRowsPerSortPart, 1, threads);
   auto part_rows = [&](size_t part) {
     return std::pair{rows * part / parts, rows * (part + 1) / parts};
   };
-  std::vector<std::vector<uint32_t>> cursors(parts);  // counts, then each part's next slot
-  ParallelFor(parts, static_cast<unsigned>(parts), [&](size_t part) {
-    std::vector<uint32_t>& count = cursors[part];
-    count.assign(users, 0);
-    const auto [first, end] = part_rows(part);
-    for (size_t row = first; row < end; ++row) {
-      const uint32_t user = UserOfRow(dataset, row);
-      if (user != kNullCode) ++count[user];
-    }
-  });
-  size_t total = 0;
+  CountingSortSlots<uint32_t> slots = PlanCountingSort<uint32_t>(
+      parts, users, threads, [&](size_t part, std::span<uint32_t> count) {
+        const auto [first, end] = part_rows(part);
+        for (size_t row = first; row < end; ++row) {
+          const uint32_t user = UserOfRow(dataset, row);
+          if (user != kNullCode) ++count[user];
+        }
+      });
   for (uint32_t user = 0; user < users; ++user) {
-    const size_t group_begin = total;
-    for (std::vector<uint32_t>& cursor : cursors) {
-      const uint32_t count = cursor[user];
-      cursor[user] = static_cast<uint32_t>(total);
-      total += count;
-    }
-    if (total == group_begin) continue;
+    if (slots.key_begin[user + 1] == slots.key_begin[user]) continue;
     users_.push_back(user);
-    begin_.push_back(group_begin);
+    begin_.push_back(slots.key_begin[user]);
   }
-  begin_.push_back(total);
-  order_.resize(total);
-  ParallelFor(parts, static_cast<unsigned>(parts), [&](size_t part) {
-    std::vector<uint32_t>& cursor = cursors[part];
+  begin_.push_back(slots.key_begin[users]);
+  order_.resize(slots.key_begin[users]);
+  ParallelFor(parts, threads, [&](size_t part) {
+    std::span<uint32_t> cursor = slots.cursor(part);
     const auto [first, end] = part_rows(part);
     for (size_t row = first; row < end; ++row) {
       const uint32_t user = UserOfRow(dataset, row);

@@ -26,10 +26,12 @@ namespace growthlens {
 
 class UserRows {
  public:
-  /// Rows without a user (transactions without CustomerID) belong to no group.
-  explicit UserRows(const Dataset& dataset);
-  explicit UserRows(const UsageLog& log);
-  explicit UserRows(const TransactionLog& log);
+  /// Rows without a user (transactions without CustomerID) belong to no group. Rows that are
+  /// not grouped yet are sorted on `threads` threads (0 = all cores), with a counter per user
+  /// and thread.
+  explicit UserRows(const Dataset& dataset, unsigned threads = 0);
+  explicit UserRows(const UsageLog& log, unsigned threads = 0);
+  explicit UserRows(const TransactionLog& log, unsigned threads = 0);
 
   /// Users with at least one row.
   size_t groups() const { return users_.size(); }
@@ -63,7 +65,7 @@ class UserRows {
 
  private:
   template <typename Log>
-  void Group(const Log& log);
+  void Group(const Log& log, unsigned threads);
 
   std::vector<uint32_t> users_;  // per group
   std::vector<size_t> begin_;    // per group + 1: into the rows (grouped) or into order_

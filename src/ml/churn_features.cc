@@ -174,7 +174,7 @@ Result<ChurnTable> BuildUsage(const UsageLog& log, const ChurnFeatureSpec& spec,
                                 options.active_feature));
   }
   const size_t cols = kUsageCount + share_codes.size();
-  const UserRows by_user(log);
+  const UserRows by_user(log, options.threads);
   TableBuilder builder(options, cols, by_user.groups());
   const RowCounts counts(log.usage);
   const Day cutoff = options.cutoff, label_end = options.cutoff + options.horizon;
@@ -225,7 +225,7 @@ Result<ChurnTable> BuildTransactions(const TransactionLog& log, const ChurnFeatu
       ResolveNames<TransactionLog>(log.countries, spec.countries, "country", status);
   if (!status.ok()) return status;
   const size_t cols = kRetailCount + country_codes.size();
-  const UserRows by_user(log);
+  const UserRows by_user(log, options.threads);
   TableBuilder builder(options, cols, by_user.groups());
   const Day cutoff = options.cutoff, label_end = options.cutoff + options.horizon;
   ForEachUserChunk(by_user, options.threads, Scratch{}, [&](Scratch& s, size_t first, size_t end) {

@@ -144,7 +144,9 @@ DuplicateFinder::DuplicateFinder(const StagedTable& table, uint8_t duplicate,
       layout_(layout),
       runs_per_key_(table.chunks.size()),
       runs_(table.chunks.size()),
-      listed_(table.chunks.size(), 0) {}
+      listed_(table.chunks.size(), 0),
+      day_runs_(table.chunks.size()),
+      days_listed_(table.chunks.size(), 0) {}
 
 DuplicateFinder::ChunkScan DuplicateFinder::ScanChunk(size_t chunk_idx,
                                                       std::vector<uint8_t>& status) {
@@ -160,6 +162,8 @@ DuplicateFinder::ChunkScan::ChunkScan(DuplicateFinder& finder, size_t chunk_idx,
       runs_per_key_(finder.runs_per_key_[chunk_idx]),
       runs_(finder.runs_[chunk_idx]),
       listed_(finder.listed_[chunk_idx]),
+      day_runs_(finder.day_runs_[chunk_idx]),
+      days_listed_(finder.days_listed_[chunk_idx]),
       max_listed_runs_(chunk_.rows() / std::max<size_t>(1, finder.layout_.min_rows_per_listed_run)),
       active_(finder.layout_.local_runs && chunk_.rows() > 0) {
   if (!active_) return;
@@ -167,7 +171,15 @@ DuplicateFinder::ChunkScan::ChunkScan(DuplicateFinder& finder, size_t chunk_idx,
   runs_.clear();
   listed_ = 1;
   run_key_ = RunKey(chunk_, 0, kind_);
-  if (ByKind(kind_, true, false)) previous_day_ = chunk_.day[0];
+  if (ByKind(kind_, true, false)) {
+    previous_day_ = chunk_.day[0];
+    day_runs_.clear();
+    days_listed_ = finder.layout_.day_runs ? 1 : 0;
+    if (days_listed_) {
+      day_run_day_ = chunk_.day[0];
+      day_runs_.push_back({0, static_cast<uint32_t>(day_run_day_)});
+    }
+  }
 }
 
 void DuplicateFinder::ChunkScan::ScanTo(size_t end) {
@@ -192,8 +204,21 @@ void DuplicateFinder::ChunkScan::ScanUsage(size_t end) {
   uint64_t seen = features_seen_;
   Day previous = previous_day_;
   bool ascend = days_ascend_;
+  bool list_days = days_listed_ != 0;
+  Day run_day = day_run_day_;
   for (size_t row = scanned_; row < end; ++row) {
     const Day today = day[row];
+    if (list_days && today != run_day) {
+      // Predictable: in time order days change every few thousand rows, in other orders the
+      // list is soon full and stops.
+      if (day_runs_.size() >= max_listed_runs_) {
+        list_days = false;
+        std::vector<Run>().swap(day_runs_);
+      } else {
+        day_runs_.push_back({static_cast<uint32_t>(row), static_cast<uint32_t>(today)});
+        run_day = today;
+      }
+    }
     if (user[row] != run_key_) {
       days_ascend_ = ascend;
       CloseRun(row);
@@ -218,6 +243,8 @@ void DuplicateFinder::ChunkScan::ScanUsage(size_t end) {
     previous = today;
   }
   features_seen_ = seen;
+  days_listed_ = list_days ? 1 : 0;
+  day_run_day_ = run_day;
   previous_day_ = previous;
   days_ascend_ = ascend;
 }
@@ -274,6 +301,8 @@ void DuplicateFinder::MarkAcrossRuns(std::vector<std::vector<uint8_t>>& status, 
     }
     runs_per_key_.clear();
   }
+  if (ByKind(kind, true, false) && layout_.day_runs && MarkWithinDayRuns(status, single, threads))
+    return;
   auto settled = [&](const StagedChunk& chunk, size_t row) {
     if (single.empty()) return false;
     const uint32_t key = RunKey(chunk, row, kind);
@@ -414,6 +443,83 @@ void DuplicateFinder::MarkAcrossRuns(std::vector<std::vector<uint8_t>>& status, 
       }
     });
   }
+}
+
+bool DuplicateFinder::MarkWithinDayRuns(std::vector<std::vector<uint8_t>>& status,
+                                        const std::vector<uint8_t>& single, unsigned threads) {
+  const StagedTable& table = table_;
+  const DataKind kind = table.mapping.kind;
+  struct Piece {
+    size_t chunk, begin, end;
+  };
+  // The file's day runs in order: a day run that ends a chunk goes on in the next chunk when
+  // that one starts with the same day.
+  std::vector<Piece> pieces;
+  std::vector<size_t> run_first_piece;  // per run, then the piece count
+  std::vector<Day> run_days;
+  for (size_t chunk_idx = 0; chunk_idx < table.chunks.size(); ++chunk_idx) {
+    const size_t rows = table.chunks[chunk_idx].rows();
+    if (rows == 0) continue;
+    if (days_listed_[chunk_idx] == 0) return false;
+    const std::vector<Run>& runs = day_runs_[chunk_idx];
+    for (size_t run = 0; run < runs.size(); ++run) {
+      const Day day = static_cast<Day>(runs[run].key);
+      const size_t end = run + 1 < runs.size() ? runs[run + 1].begin : rows;
+      if (run > 0 || run_days.empty() || run_days.back() != day) {
+        run_first_piece.push_back(pieces.size());
+        run_days.push_back(day);
+      }
+      pieces.push_back({chunk_idx, runs[run].begin, end});
+    }
+  }
+  run_first_piece.push_back(pieces.size());
+  std::vector<Day> days = run_days;
+  std::sort(days.begin(), days.end());
+  if (std::adjacent_find(days.begin(), days.end()) != days.end()) return false;
+  day_runs_.clear();
+  runs_.clear();
+
+  std::vector<size_t> chunk_offset(table.chunks.size() + 1, 0);
+  for (size_t chunk_idx = 0; chunk_idx < table.chunks.size(); ++chunk_idx)
+    chunk_offset[chunk_idx + 1] = chunk_offset[chunk_idx] + table.chunks[chunk_idx].rows();
+  // A slot: the row hash's top 32 bits over the row's global index; all ones when free.
+  constexpr uint64_t kFree = UINT64_MAX;
+  ParallelFor(run_days.size(), threads, [&](size_t run) {
+    size_t rows = 0;
+    for (size_t piece = run_first_piece[run]; piece < run_first_piece[run + 1]; ++piece)
+      rows += pieces[piece].end - pieces[piece].begin;
+    if (rows < 2) return;
+    const size_t slot_mask = std::bit_ceil(rows * 2) - 1;
+    std::vector<uint64_t> slots(slot_mask + 1, kFree);
+    for (size_t piece = run_first_piece[run]; piece < run_first_piece[run + 1]; ++piece) {
+      const size_t chunk_idx = pieces[piece].chunk;
+      const StagedChunk& chunk = table.chunks[chunk_idx];
+      for (size_t row = pieces[piece].begin; row < pieces[piece].end; ++row) {
+        const uint32_t key = RunKey(chunk, row, kind);
+        if (!single.empty() && key != kNullCode && single[key] != 0) continue;
+        const uint64_t hash = HashRow(chunk, row, kind);
+        const uint64_t tag = hash >> 32;
+        for (size_t slot = hash & slot_mask;; slot = (slot + 1) & slot_mask) {
+          const uint64_t seen = slots[slot];
+          if (seen == kFree) {
+            slots[slot] = (tag << 32) | (chunk_offset[chunk_idx] + row);
+            break;
+          }
+          if ((seen >> 32) != tag) continue;
+          const size_t seen_row = seen & UINT32_MAX;
+          const size_t seen_chunk = static_cast<size_t>(
+              std::upper_bound(chunk_offset.begin(), chunk_offset.end(), seen_row) -
+              chunk_offset.begin() - 1);
+          if (RowsEqual(table.chunks[seen_chunk], seen_row - chunk_offset[seen_chunk], chunk, row,
+                        kind)) {
+            status[chunk_idx][row] = duplicate_;  // one byte per row: no two tasks share it
+            break;
+          }
+        }
+      }
+    }
+  });
+  return true;
 }
 
 void MarkDuplicateRows(const StagedTable& table, std::vector<std::vector<uint8_t>>& status,

@@ -8,7 +8,10 @@
 //     key whose rows all form one run, as in exports grouped by user, that is the whole check.
 //     This step reads each chunk once, in order, fed a block of rows at a time, so that the
 //     cleaner's rules share the read.
-//  2. Across runs: the rows of keys with several runs (or none) are hashed in parallel,
+//  2. Across runs. Usage rows whose days come in runs, each day in one run of the file (logs in
+//     time order, as exports write them), are checked day run by day run: a duplicate shares
+//     its day, so it lies in the same run, whose table fits in cache. Otherwise
+//     the rows of keys with several runs (or none) are hashed in parallel,
 //     radix-partitioned by hash so each partition's table fits in cache, and candidates with
 //     equal hashes are confirmed column by column, so a hash collision never drops a row. The
 //     partitions are taken in a few waves (rows split by user or invoice), each scattering only
@@ -52,6 +55,10 @@ struct DuplicateLayout {
   // hashing 100k rows (2 ms when the other core had gone idle, measured), and files grouped by
   // user leave few rows to it. 0 always uses the threads (for tests).
   size_t min_rows_for_threads = 64 * 1024;
+  // Step 1 also lists each chunk's runs of a day (up to the same count as the key runs); when
+  // every day is one run of the file, step 2 checks the rows day run by day run. Off, the
+  // partitions check them (tests compare the two).
+  bool day_runs = true;
 };
 
 class DuplicateFinder {
@@ -85,6 +92,8 @@ class DuplicateFinder {
     std::vector<uint8_t>& runs_per_key_;  // saturating at 2
     std::vector<Run>& runs_;              // every run while listed
     uint8_t& listed_;
+    std::vector<Run>& day_runs_;  // every run of a day while listed (key: the day)
+    uint8_t& days_listed_;
     size_t max_listed_runs_;
     std::vector<uint32_t> slots_;  // scratch table for long runs
     bool active_;
@@ -94,6 +103,7 @@ class DuplicateFinder {
     bool days_ascend_ = true;
     Day previous_day_ = 0;
     uint64_t features_seen_ = 0;  // on the current day of the run, by feature code mod 64
+    Day day_run_day_ = 0;         // the day of the last listed day run
   };
   ChunkScan ScanChunk(size_t chunk_idx, std::vector<uint8_t>& status);
 
@@ -101,6 +111,11 @@ class DuplicateFinder {
   void MarkAcrossRuns(std::vector<std::vector<uint8_t>>& status, unsigned threads);
 
  private:
+  /// Step 2 by day runs; false (nothing marked) when some day has rows in two runs of the file.
+  /// `single`: per key, 1 when step 1 settled it (empty: none).
+  bool MarkWithinDayRuns(std::vector<std::vector<uint8_t>>& status,
+                         const std::vector<uint8_t>& single, unsigned threads);
+
   const StagedTable& table_;
   uint8_t duplicate_;
   DuplicateLayout layout_;
@@ -108,6 +123,8 @@ class DuplicateFinder {
   std::vector<std::vector<uint8_t>> runs_per_key_;
   std::vector<std::vector<Run>> runs_;
   std::vector<uint8_t> listed_;
+  std::vector<std::vector<Run>> day_runs_;
+  std::vector<uint8_t> days_listed_;
 };
 
 /// Both steps, for callers with nothing to share the read with.

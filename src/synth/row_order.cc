@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
 #include <utility>
 
+#include "core/counting_sort.h"
 #include "core/parallel.h"
 #include "synth/random.h"
 
@@ -80,9 +82,8 @@ std::vector<FeatureDayRow> ArrangeRows(std::vector<std::vector<FeatureDayRow>>& 
     return arranged;
   }
 
-  // A stable counting sort by bucket, split into contiguous parts of runs, one per thread:
-  // part p's rows of bucket b go after every earlier part's rows of b, so the result is the
-  // same for any number of parts.
+  // A stable counting sort by bucket (core/counting_sort.h), split into contiguous parts of
+  // runs, one per thread: the result is the same for any number of parts.
   const BucketOf bucket_of(order, first_day, last_day, rows, seed);
   const uint64_t buckets = bucket_of.buckets();
   const size_t parts = std::clamp<size_t>(static_cast<size_t>(std::max(threads, 1)), 1,
@@ -90,30 +91,19 @@ std::vector<FeatureDayRow> ArrangeRows(std::vector<std::vector<FeatureDayRow>>& 
   auto part_runs = [&](size_t part) {
     return std::pair{runs.size() * part / parts, runs.size() * (part + 1) / parts};
   };
-  std::vector<std::vector<uint64_t>> slots(parts, std::vector<uint64_t>(buckets, 0));
-  ParallelFor(parts, static_cast<unsigned>(parts), [&](size_t part) {
-    std::vector<uint64_t>& counts = slots[part];
-    const auto [first_run, end_run] = part_runs(part);
-    for (size_t run_idx = first_run; run_idx < end_run; ++run_idx) {
-      uint64_t position = run_start[run_idx];
-      for (const FeatureDayRow& row : runs[run_idx]) ++counts[bucket_of(row, position++)];
-    }
-  });
-  std::vector<uint64_t> bucket_start(buckets + 1, 0);
-  uint64_t next = 0;
-  for (uint64_t bucket = 0; bucket < buckets; ++bucket) {
-    bucket_start[bucket] = next;
-    for (size_t part = 0; part < parts; ++part) {
-      const uint64_t count = slots[part][bucket];
-      slots[part][bucket] = next;  // now where part's rows of this bucket start
-      next += count;
-    }
-  }
-  bucket_start[buckets] = next;
+  CountingSortSlots<uint64_t> slots = PlanCountingSort<uint64_t>(
+      parts, buckets, static_cast<unsigned>(parts), [&](size_t part, std::span<uint64_t> counts) {
+        const auto [first_run, end_run] = part_runs(part);
+        for (size_t run_idx = first_run; run_idx < end_run; ++run_idx) {
+          uint64_t position = run_start[run_idx];
+          for (const FeatureDayRow& row : runs[run_idx]) ++counts[bucket_of(row, position++)];
+        }
+      });
+  const std::vector<uint64_t>& bucket_start = slots.key_begin;
 
   arranged.resize(rows);
   ParallelFor(parts, static_cast<unsigned>(parts), [&](size_t part) {
-    std::vector<uint64_t>& cursor = slots[part];
+    std::span<uint64_t> cursor = slots.cursor(part);
     const auto [first_run, end_run] = part_runs(part);
     for (size_t run_idx = first_run; run_idx < end_run; ++run_idx) {
       uint64_t position = run_start[run_idx];
