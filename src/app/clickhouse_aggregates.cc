@@ -7,6 +7,7 @@
 #include <limits>
 #include <utility>
 
+#include "app/clickhouse_funnel_input.h"
 #include "metrics/activity_grid.h"
 #include "metrics/analysis.h"
 #include "warehouse/clickhouse_rollups.h"
@@ -117,12 +118,14 @@ constexpr std::array kRowParams = {
 }  // namespace
 
 Status CheckPushedDown(std::string_view analysis, const ParamText& params) {
+  if (analysis == "funnel") return CheckFunnelPushedDown(params);
   if (analysis != "kpis" && analysis != "rfm" && analysis != "segment")
-    return Status(ErrorCode::kInvalidArgument,
-                  fmt::format("{} does not run on a ClickHouse workspace yet: kpis, rfm and "
-                              "segment do (docs/CLICKHOUSE.md); export the data with a query and "
-                              "analyse the CSV meanwhile",
-                              analysis));
+    return Status(
+        ErrorCode::kInvalidArgument,
+        fmt::format("{} does not run on a ClickHouse workspace yet: kpis, rfm, "
+                    "segment and funnel do (docs/CLICKHOUSE.md); export the data with a query and "
+                    "analyse the CSV meanwhile",
+                    analysis));
   for (const auto& [name, value] : params)
     for (const RowParam& row_param : kRowParams)
       if (row_param.analysis == analysis && row_param.name == name && !value.empty() &&

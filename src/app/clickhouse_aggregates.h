@@ -34,7 +34,8 @@ Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpo
                                                 ProgressFn progress = nullptr);
 
 /// Whether `analysis` with `params` (canonical) runs on a ClickHouse workspace today: kpis, rfm
-/// and segment over all time with default scoring. Else an error naming what is not pushed down.
+/// and segment over all time with default scoring; funnel on its own rows
+/// (app/clickhouse_funnel_input.h). Else an error naming what is not pushed down.
 Status CheckPushedDown(std::string_view analysis, const ParamText& params);
 
 }  // namespace growthlens::app

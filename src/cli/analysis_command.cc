@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/clickhouse_aggregates.h"
+#include "app/clickhouse_funnel_input.h"
 #include "app/metric_estimate.h"
 #include "cli/analysis_view.h"
 #include "cli/workspace_option.h"
@@ -81,10 +82,18 @@ Result<CommandInput> LoadClickHouseInput(const app::AnalysisEntry& entry, Analys
   if (!endpoint.ok()) return endpoint.status();
   app::StoredKindChoice choice;
   choice.asked = args.input.flags.options.read.columns.kind;
+  CommandInput loaded;
+  if (entry.name == "funnel") {
+    Result<LoadedData> rows = app::LoadClickHouseFunnelData(
+        *endpoint, choice, params, args.input.quiet ? nullptr : StderrProgress(CommandName(entry)));
+    if (!rows.ok()) return rows.status();
+    loaded.data = std::move(rows).value();
+    loaded.input = app::RunInput(*loaded.data);
+    return loaded;
+  }
   Result<app::PushedDownData> pushed = app::LoadClickHouseAggregates(
       *endpoint, choice, args.input.quiet ? nullptr : StderrProgress(CommandName(entry)));
   if (!pushed.ok()) return pushed.status();
-  CommandInput loaded;
   loaded.data = std::move(pushed->data);
   loaded.analysis = std::move(pushed->analysis);
   loaded.input = app::RunInput(*loaded.data);

@@ -43,10 +43,11 @@ fi
 grep -q "tables are ready" "$work/init.txt"
 
 "$binary" generate --kind usage --users 3000 --seed 7 -o "$work/usage.csv" > /dev/null
+"$binary" generate --kind events --users 1500 --seed 11 -o "$work/events.csv" > /dev/null
 xz -dc "$source_dir/tests/data/online_retail.csv.xz" > "$work/online_retail.csv"
 
 failures=0
-for file in usage online_retail; do
+for file in usage online_retail events; do
   "$binary" ingest "$work/$file.csv" --workspace "$work/$file.glw" --quiet --format json > /dev/null
   "$binary" ingest "$work/$file.csv" --workspace "$url" --quiet --format json > /dev/null
 done
@@ -92,4 +93,38 @@ for kind in usage transactions; do
     fi
   done
 done
+# Funnels (pushed down as each user's step events, warehouse/clickhouse_funnels.h): every mode,
+# an exclusion, the cohort breakdown, a trend and the drop-off users. The embedded workspace
+# orders events of one millisecond as the file did, ClickHouse by name: the data must have no
+# such ties between listed events, or the comparison would not be fair.
+ties=$(clickhouse_query "$CLICKHOUSE_TCP_PORT" "SELECT count() FROM (SELECT user, day, ms_of_day
+  FROM growthlens.events GROUP BY user, day, ms_of_day HAVING uniqExact(event) > 1)")
+echo "events sharing a millisecond with another event of the same user: $ties groups"
+steps="sign_up,create_project,invite_teammate,first_report"
+for args in "--window 14d" "--window 1d --mode strict_increase" "--window 7d --mode strict_order" \
+  "--window 3d --mode any_order" "--window 30d --exclude dashboard" \
+  "--window 14d --by cohort_month" "--window 14d --trend week" "--window 14d --dropoff-users 2" \
+  "--steps create_project,dashboard,search,reports --window 2d"; do
+  name="funnel_${args// /_}"
+  name=${name//,/_}
+  # shellcheck disable=SC2086
+  "$binary" funnel --steps "$steps" $args --workspace "$work/events.glw" --quiet --format json \
+    > "$work/$name.embedded.json"
+  # shellcheck disable=SC2086
+  "$binary" funnel --steps "$steps" $args --workspace "$url" --quiet --format json \
+    > "$work/$name.clickhouse.json"
+  if ! python3 "$source_dir/tests/clickhouse/compare_results.py" \
+    "$work/$name.embedded.json" "$work/$name.clickhouse.json"; then
+    echo "FAIL: funnel $args differs"
+    failures=$((failures + 1))
+  else
+    echo "same: funnel $args ($(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(",".join(str(s["users"]) for s in d["steps"]) if "steps" in d else str(len(d.get("rows", d.get("users", [])))) + " rows")' "$work/$name.clickhouse.json") users by step)"
+  fi
+done
+# What is not pushed down says so, naming the parameter.
+if "$binary" funnel --steps "$steps" --by persona --workspace "$url" --quiet > /dev/null \
+  2> "$work/refused.txt" || ! grep -q "funnel --by persona does not run on a ClickHouse" "$work/refused.txt"; then
+  echo "FAIL: funnel --by persona was not refused with a message"
+  failures=$((failures + 1))
+fi
 exit $((failures > 0))

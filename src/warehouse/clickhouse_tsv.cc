@@ -1,0 +1,70 @@
+#include "warehouse/clickhouse_tsv.h"
+
+#include <fmt/format.h>
+
+namespace growthlens::warehouse {
+
+std::vector<std::string_view> TsvFields(std::string_view line) {
+  std::vector<std::string_view> fields;
+  size_t start = 0;
+  for (size_t tab; (tab = line.find('\t', start)) != std::string_view::npos; start = tab + 1)
+    fields.push_back(line.substr(start, tab - start));
+  fields.push_back(line.substr(start));
+  return fields;
+}
+
+std::string UnescapedTsv(std::string_view field) {
+  std::string out;
+  out.reserve(field.size());
+  for (size_t i = 0; i < field.size(); ++i) {
+    if (field[i] != '\\' || i + 1 == field.size()) {
+      out.push_back(field[i]);
+      continue;
+    }
+    switch (const char c = field[++i]) {
+      case 'b':
+        out.push_back('\b');
+        break;
+      case 'f':
+        out.push_back('\f');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case '0':
+        out.push_back('\0');
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+Status NotATsvNumber(std::string_view text, std::string_view what) {
+  return Status(
+      ErrorCode::kParseError,
+      fmt::format("ClickHouse answered '{}' for {}: expected a number", text.substr(0, 200), what));
+}
+
+Status NotATsvArray(std::string_view text, std::string_view what) {
+  return Status(ErrorCode::kParseError,
+                fmt::format("ClickHouse answered '{}' for {}: expected an array [1,2,...]",
+                            text.substr(0, 200), what));
+}
+
+Status ExpectTsvFields(const std::vector<std::string_view>& fields, size_t count,
+                       std::string_view what) {
+  if (fields.size() == count) return Status::Ok();
+  return Status(
+      ErrorCode::kParseError,
+      fmt::format("ClickHouse answered {} fields for {}: expected {}", fields.size(), what, count));
+}
+
+}  // namespace growthlens::warehouse
