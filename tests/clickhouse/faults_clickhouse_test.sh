@@ -115,22 +115,23 @@ stop_proxy
 reset
 "$binary" generate --kind events --users 30000 --seed 6 -o "$work/big.csv" > /dev/null
 url="clickhouse://127.0.0.1:$http/growthlens"
-"$binary" ingest "$work/big.csv" --workspace "$url" --quiet > /dev/null 2> "$work/kill.txt" &
+# Progress on stderr says when the inserts begin (after reading and cleaning the file).
+"$binary" ingest "$work/big.csv" --workspace "$url" > /dev/null 2> "$work/kill.txt" &
 ingest_pid=$!
-for _ in $(seq 1 600); do
+for _ in $(seq 1 1200); do
   grep -q "inserting into ClickHouse" "$work/kill.txt" 2> /dev/null && break
-  sleep 0.1
+  sleep 0.05
 done
-# Wait for the first rows (or the end) before the kill, so the kill lands mid-ingest.
-for _ in $(seq 1 100); do
+# The first of the 4 blocks in (or the end), then the kill: it lands mid-ingest.
+for _ in $(seq 1 400); do
   [[ $(query "SELECT count() FROM growthlens.events" 2> /dev/null || echo 0) != 0 ]] && break
   kill -0 "$ingest_pid" 2> /dev/null || break
-  sleep 0.1
+  sleep 0.05
 done
-before_kill=$(query "SELECT count() FROM growthlens.events")
 kill -9 "$CLICKHOUSE_PID"
+before_kill=$(grep -c "block" "$work/kill.txt" || true)
 wait "$CLICKHOUSE_PID" 2> /dev/null || true
-echo "case 3: server killed with $before_kill rows stored"
+echo "case 3: server killed; the ingest had $( ((before_kill > 0)) && echo "finished" || echo "not finished")"
 sleep 1
 clickhouse_start "$work/server" "" "$tcp" || exit 1
 ingest_status=0
@@ -146,6 +147,9 @@ big_expected=$("$binary" generate --kind events --users 30000 --seed 6 -o - | ta
 stored=$(query "SELECT count() FROM growthlens.events")
 history=$(query "SELECT count() FROM growthlens.ingest_history")
 echo "case 3: ingest exit $ingest_status; stored $stored rows (file: $big_expected lines), $history history row(s)"
+# The kill must have hit the ingest: it retried, or failed and was run again.
+((before_kill == 0)) || fail "case 3: the ingest finished before the server was killed"
+grep -q -E "sent again|failed" "$work/kill.txt" || fail "case 3: the ingest saw no fault"
 # The ingest drops exact duplicate lines only; none here, as the embedded count shows.
 big_rows=$("$binary" ingest "$work/big.csv" --workspace "$work/big.glw" --quiet --format json |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["rows_kept"])')
