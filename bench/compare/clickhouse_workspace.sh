@@ -51,7 +51,7 @@ run "ingest events, ClickHouse" build/growthlens ingest "$work/events.csv" --wor
 steps="sign_up,create_project,invite_teammate,first_report"
 for mode in default strict_order; do
   run "funnel $mode, workspace file" build/growthlens funnel --steps "$steps" --mode "$mode" \
-    --workspace "$work/e.glw" --quiet --format json
+    --workspace "$work/e.glw" --kind events --quiet --format json
   run "funnel $mode, ClickHouse" build/growthlens funnel --steps "$steps" --mode "$mode" \
-    --workspace "$url" --quiet --format json
+    --workspace "$url" --kind events --quiet --format json
 done

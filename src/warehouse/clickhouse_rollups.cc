@@ -8,52 +8,11 @@
 #include <string_view>
 
 #include "warehouse/clickhouse_schema.h"
+#include "warehouse/clickhouse_tsv.h"
 
 namespace growthlens::warehouse {
 
 namespace {
-
-/// The TSV fields of one line (no escapes expected in numbers; ids are unescaped below).
-std::vector<std::string_view> Fields(std::string_view line) {
-  std::vector<std::string_view> fields;
-  size_t start = 0;
-  for (size_t tab; (tab = line.find('\t', start)) != std::string_view::npos; start = tab + 1)
-    fields.push_back(line.substr(start, tab - start));
-  fields.push_back(line.substr(start));
-  return fields;
-}
-
-/// The character ClickHouse's escape `\c` stands for, in TSV fields and quoted strings alike.
-char Unescaped(char c) {
-  switch (c) {
-    case 'b':
-      return '\b';
-    case 'f':
-      return '\f';
-    case 't':
-      return '\t';
-    case 'n':
-      return '\n';
-    case 'r':
-      return '\r';
-    case '0':
-      return '\0';
-    default:
-      return c;
-  }
-}
-
-std::string UnescapeTsv(std::string_view field) {
-  std::string out;
-  out.reserve(field.size());
-  for (size_t i = 0; i < field.size(); ++i) {
-    if (field[i] == '\\' && i + 1 < field.size())
-      out.push_back(Unescaped(field[++i]));
-    else
-      out.push_back(field[i]);
-  }
-  return out;
-}
 
 /// The items of an array as ClickHouse writes it in TSV: ['a','b\'c'] or [1,2].
 Result<std::vector<std::string>> ArrayItems(std::string_view text) {
@@ -71,7 +30,7 @@ Result<std::vector<std::string>> ArrayItems(std::string_view text) {
     if (text[at] == '\'') {
       for (++at; at < end && text[at] != '\''; ++at) {
         if (text[at] == '\\' && at + 1 < end)
-          item.push_back(Unescaped(text[++at]));
+          item.push_back(UnescapedTsvChar(text[++at]));
         else
           item.push_back(text[at]);
       }
@@ -87,22 +46,6 @@ Result<std::vector<std::string>> ArrayItems(std::string_view text) {
     if (at < end) ++at;
   }
   return items;
-}
-
-template <typename T>
-Status ParseNumber(std::string_view text, T& value, std::string_view what) {
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error == std::errc() && end == text.data() + text.size()) return Status::Ok();
-  return Status(ErrorCode::kParseError,
-                fmt::format("ClickHouse answered '{}' for {}: expected a number", text, what));
-}
-
-Status ExpectFields(const std::vector<std::string_view>& fields, size_t count,
-                    std::string_view what) {
-  if (fields.size() == count) return Status::Ok();
-  return Status(
-      ErrorCode::kParseError,
-      fmt::format("ClickHouse answered {} fields for {}: expected {}", fields.size(), what, count));
 }
 
 bool IsTransactions(DataKind kind) {
@@ -130,7 +73,7 @@ Result<std::vector<std::pair<DataKind, uint64_t>>> StoredRowCounts(ClickHouseCli
     if (!answer.ok()) return answer.status();
     uint64_t rows = 0;
     GROWTHLENS_RETURN_IF_ERROR(
-        ParseNumber(std::string_view(*answer).substr(0, answer->find('\n')), rows, "a count"));
+        ParseTsvNumber(std::string_view(*answer).substr(0, answer->find('\n')), rows, "a count"));
     counts.emplace_back(kind, rows);
   }
   return counts;
@@ -162,19 +105,19 @@ Result<UserTotals> QueryUserTotals(ClickHouseClient& client, DataKind kind) {
                 TableOf(kind));
   UserTotals totals;
   const auto add_user = [&](std::string_view line) -> Status {
-    const std::vector<std::string_view> fields = Fields(line);
+    const std::vector<std::string_view> fields = TsvFields(line);
     GROWTHLENS_RETURN_IF_ERROR(
-        ExpectFields(fields, IsTransactions(kind) ? 6 : 8, "a user's totals"));
+        ExpectTsvFields(fields, IsTransactions(kind) ? 6 : 8, "a user's totals"));
     uint16_t first = 0, last = 0;
     int64_t frequency = 0, events = 0;
     double monetary = 0;
-    GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[1], first, "a first day"));
-    GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[2], last, "a last day"));
-    GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[3], frequency, "a frequency"));
-    GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[4], monetary, "a monetary value"));
-    GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[5], events, "an event count"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[1], first, "a first day"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[2], last, "a last day"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[3], frequency, "a frequency"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[4], monetary, "a monetary value"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[5], events, "an event count"));
     totals.users.Intern(fields[0].find('\\') == std::string_view::npos ? std::string(fields[0])
-                                                                       : UnescapeTsv(fields[0]));
+                                                                       : UnescapedTsv(fields[0]));
     totals.first_day.push_back(first);
     totals.last_day.push_back(last);
     totals.frequency.push_back(frequency);
@@ -193,7 +136,7 @@ Result<UserTotals> QueryUserTotals(ClickHouseClient& client, DataKind kind) {
       for (size_t idx = 0; idx < names->size(); ++idx) {
         int64_t count = 0;
         GROWTHLENS_RETURN_IF_ERROR(
-            ParseNumber(std::string_view((*counts)[idx]), count, "a feature's events"));
+            ParseTsvNumber(std::string_view((*counts)[idx]), count, "a feature's events"));
         totals.feature_code.push_back(totals.features.Intern((*names)[idx]));
         totals.feature_events.push_back(count);
       }
@@ -218,21 +161,21 @@ Result<KindTotals> QueryKindTotals(ClickHouseClient& client, DataKind kind) {
   Result<std::string> answer = client.Query(sql);
   if (!answer.ok()) return answer.status();
   const std::vector<std::string_view> fields =
-      Fields(std::string_view(*answer).substr(0, answer->find('\n')));
-  GROWTHLENS_RETURN_IF_ERROR(ExpectFields(fields, 9, "a table's totals"));
+      TsvFields(std::string_view(*answer).substr(0, answer->find('\n')));
+  GROWTHLENS_RETURN_IF_ERROR(ExpectTsvFields(fields, 9, "a table's totals"));
   KindTotals totals;
   uint16_t first = 0, last = 0;
-  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[0], first, "the first day"));
-  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[1], last, "the last day"));
+  GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[0], first, "the first day"));
+  GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[1], last, "the last day"));
   totals.first_day = first;
   totals.last_day = last;
-  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[2], totals.rows, "the rows"));
-  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[3], totals.events, "the events"));
-  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[4], totals.user_days, "the user-days"));
-  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[5], totals.user_weeks, "the user-weeks"));
-  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[6], totals.user_months, "the user-months"));
-  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[7], totals.revenue, "the revenue"));
-  GROWTHLENS_RETURN_IF_ERROR(ParseNumber(fields[8], totals.orders, "the orders"));
+  GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[2], totals.rows, "the rows"));
+  GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[3], totals.events, "the events"));
+  GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[4], totals.user_days, "the user-days"));
+  GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[5], totals.user_weeks, "the user-weeks"));
+  GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[6], totals.user_months, "the user-months"));
+  GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[7], totals.revenue, "the revenue"));
+  GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[8], totals.orders, "the orders"));
   return totals;
 }
 

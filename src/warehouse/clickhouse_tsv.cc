@@ -13,36 +13,33 @@ std::vector<std::string_view> TsvFields(std::string_view line) {
   return fields;
 }
 
+char UnescapedTsvChar(char c) {
+  switch (c) {
+    case 'b':
+      return '\b';
+    case 'f':
+      return '\f';
+    case 't':
+      return '\t';
+    case 'n':
+      return '\n';
+    case 'r':
+      return '\r';
+    case '0':
+      return '\0';
+    default:
+      return c;
+  }
+}
+
 std::string UnescapedTsv(std::string_view field) {
   std::string out;
   out.reserve(field.size());
   for (size_t i = 0; i < field.size(); ++i) {
-    if (field[i] != '\\' || i + 1 == field.size()) {
+    if (field[i] == '\\' && i + 1 < field.size())
+      out.push_back(UnescapedTsvChar(field[++i]));
+    else
       out.push_back(field[i]);
-      continue;
-    }
-    switch (const char c = field[++i]) {
-      case 'b':
-        out.push_back('\b');
-        break;
-      case 'f':
-        out.push_back('\f');
-        break;
-      case 't':
-        out.push_back('\t');
-        break;
-      case 'n':
-        out.push_back('\n');
-        break;
-      case 'r':
-        out.push_back('\r');
-        break;
-      case '0':
-        out.push_back('\0');
-        break;
-      default:
-        out.push_back(c);
-    }
   }
   return out;
 }

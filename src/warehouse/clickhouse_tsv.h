@@ -17,6 +17,9 @@ namespace growthlens::warehouse {
 /// The fields of one TSV line, as written (escapes left in).
 std::vector<std::string_view> TsvFields(std::string_view line);
 
+/// The character ClickHouse's escape `\c` stands for, in TSV fields and quoted strings alike.
+char UnescapedTsvChar(char c);
+
 /// A field with ClickHouse's backslash escapes undone.
 std::string UnescapedTsv(std::string_view field);
 
@@ -41,7 +44,8 @@ Status ParseTsvNumberArray(std::string_view text, std::vector<T>& items, std::st
   items.clear();
   if (text.size() < 2 || text.front() != '[' || text.back() != ']') return NotATsvArray(text, what);
   text = text.substr(1, text.size() - 2);
-  while (!text.empty()) {
+  if (text.empty()) return Status::Ok();
+  for (;;) {  // an item before every comma and after the last: "[1,]" is malformed
     const size_t comma = text.find(',');
     T value{};
     GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(text.substr(0, comma), value, what));
