@@ -145,13 +145,10 @@ Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpo
                                                 ProgressFn progress) {
   Result<warehouse::ClickHouseClient> client = warehouse::ClickHouseClient::Connect(endpoint);
   if (!client.ok()) return client.status();
-  Result<std::vector<std::pair<DataKind, uint64_t>>> counts = warehouse::StoredRowCounts(*client);
-  if (!counts.ok()) return counts.status();
-  std::vector<DataKind> stored;
-  for (const auto& [kind, rows] : *counts)
-    if (rows > 0) stored.push_back(kind);
+  Result<std::vector<DataKind>> stored = warehouse::StoredKinds(*client);
+  if (!stored.ok()) return stored.status();
   std::string note;
-  Result<DataKind> kind = ChooseStoredKind(stored, choice, endpoint.Display(), &note);
+  Result<DataKind> kind = ChooseStoredKind(*stored, choice, endpoint.Display(), &note);
   if (!kind.ok()) return kind.status();
   if (progress && !note.empty()) progress(note);
   if (progress)

@@ -57,15 +57,13 @@ Result<LoadedData> LoadClickHouseFunnelData(const warehouse::ClickHouseEndpoint&
                                             ProgressFn progress) {
   Result<warehouse::ClickHouseClient> client = warehouse::ClickHouseClient::Connect(endpoint);
   if (!client.ok()) return client.status();
-  Result<std::vector<std::pair<DataKind, uint64_t>>> counts = warehouse::StoredRowCounts(*client);
-  if (!counts.ok()) return counts.status();
-  std::vector<DataKind> stored;
-  for (const auto& [kind, rows] : *counts)
-    if (rows > 0 && kind != DataKind::kTransactions) stored.push_back(kind);
+  Result<std::vector<DataKind>> stored = warehouse::StoredKinds(*client);
+  if (!stored.ok()) return stored.status();
+  std::erase(*stored, DataKind::kTransactions);
   StoredKindChoice usage_choice = choice;
   usage_choice.family = KindFamily::kUsage;
   std::string note;
-  Result<DataKind> kind = ChooseStoredKind(stored, usage_choice, endpoint.Display(), &note);
+  Result<DataKind> kind = ChooseStoredKind(*stored, usage_choice, endpoint.Display(), &note);
   if (!kind.ok()) return kind.status();
   if (progress && !note.empty()) progress(note);
 
