@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # A ClickHouse workspace against the workspace file on the same generated usage log (issue 22):
-# ingest, then kpis, rfm and segment on each, wall and CPU seconds (user+sys of growthlens, and
+# ingest, then kpis, rfm and segment on each; then on a generated event log (EVENT_USERS users,
+# default 15500: about 1M events) ingest and funnels (a 4-step one, the same in strict_order,
+# which reads every event of the users who did a step); each wall and CPU seconds (user+sys of growthlens, and
 # of the ClickHouse server from /proc) and growthlens's peak memory (GNU time). One server of our
 # own on a free loopback port (tests/clickhouse/clickhouse_server.sh).
-#   bench/compare/clickhouse_workspace.sh [USERS]   (default 25000: about 1M rows)
+#   bench/compare/clickhouse_workspace.sh [USERS] [EVENT_USERS]   (default 25000: about 1M rows)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 users=${1:-25000}
+event_users=${2:-15500}
 source tests/clickhouse/clickhouse_server.sh
 clickhouse_require
 work=$(mktemp -d)
@@ -39,4 +42,16 @@ for command in kpis rfm "segment --k 4"; do
   run "$command, workspace file" build/growthlens $command --workspace "$work/u.glw" --quiet --format json
   # shellcheck disable=SC2086
   run "$command, ClickHouse" build/growthlens $command --workspace "$url" --quiet --format json
+done
+build/growthlens generate --kind events --users "$event_users" --seed 42 -o "$work/events.csv" \
+  2> /dev/null
+echo "event log: $(($(wc -l < "$work/events.csv") - 1)) events; $(uptime | sed 's/.*load/load/')"
+run "ingest events, workspace file" build/growthlens ingest "$work/events.csv" --workspace "$work/e.glw" --quiet
+run "ingest events, ClickHouse" build/growthlens ingest "$work/events.csv" --workspace "$url" --quiet
+steps="sign_up,create_project,invite_teammate,first_report"
+for mode in default strict_order; do
+  run "funnel $mode, workspace file" build/growthlens funnel --steps "$steps" --mode "$mode" \
+    --workspace "$work/e.glw" --kind events --quiet --format json
+  run "funnel $mode, ClickHouse" build/growthlens funnel --steps "$steps" --mode "$mode" \
+    --workspace "$url" --kind events --quiet --format json
 done

@@ -8,6 +8,7 @@
 #include <limits>
 #include <utility>
 
+#include "app/clickhouse_funnel_input.h"
 #include "metrics/activity_grid.h"
 #include "metrics/analysis.h"
 #include "warehouse/clickhouse_rollups.h"
@@ -138,10 +139,11 @@ constexpr std::array<std::string_view, 8> kPushedDownAnalyses = {
 }  // namespace
 
 Status CheckPushedDown(std::string_view analysis, const ParamText& params) {
+  if (analysis == "funnel") return CheckFunnelPushedDown(params);
   if (std::find(kPushedDownAnalyses.begin(), kPushedDownAnalyses.end(), analysis) ==
       kPushedDownAnalyses.end())
     return Status(ErrorCode::kInvalidArgument,
-                  fmt::format("{} does not run on a ClickHouse workspace yet: {} do "
+                  fmt::format("{} does not run on a ClickHouse workspace yet: {} and funnel do "
                               "(docs/CLICKHOUSE.md); export the data with a query and "
                               "analyse the CSV meanwhile",
                               analysis, fmt::join(kPushedDownAnalyses, ", ")));
@@ -170,13 +172,10 @@ Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpo
                                                 const PushDownPlan& plan) {
   Result<warehouse::ClickHouseClient> client = warehouse::ClickHouseClient::Connect(endpoint);
   if (!client.ok()) return client.status();
-  Result<std::vector<std::pair<DataKind, uint64_t>>> counts = warehouse::StoredRowCounts(*client);
-  if (!counts.ok()) return counts.status();
-  std::vector<DataKind> stored;
-  for (const auto& [kind, rows] : *counts)
-    if (rows > 0) stored.push_back(kind);
+  Result<std::vector<DataKind>> stored = warehouse::StoredKinds(*client);
+  if (!stored.ok()) return stored.status();
   std::string note;
-  Result<DataKind> kind = ChooseStoredKind(stored, choice, endpoint.Display(), &note);
+  Result<DataKind> kind = ChooseStoredKind(*stored, choice, endpoint.Display(), &note);
   if (!kind.ok()) return kind.status();
   if (progress && !note.empty()) progress(note);
   if (progress)

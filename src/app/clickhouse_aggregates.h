@@ -38,7 +38,8 @@ Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpo
 
 /// Whether `analysis` with `params` (canonical) runs on a ClickHouse workspace today: kpis, rfm
 /// and segment over all time with default scoring; usage, cohorts, lifecycle and insights over
-/// all time (kPushedDownAnalyses). Else an error naming what is not pushed down.
+/// all time (kPushedDownAnalyses); funnel on its own rows (app/clickhouse_funnel_input.h). Else
+/// an error naming what is not pushed down.
 Status CheckPushedDown(std::string_view analysis, const ParamText& params);
 
 }  // namespace growthlens::app

@@ -134,11 +134,12 @@ WorkspaceSource::WorkspaceSource(std::string path, ProgressFn progress, StoredKi
 
 Result<LoadedData> WorkspaceSource::Load() {
   if (warehouse::IsClickHouseUrl(path_))
-    return Status(ErrorCode::kInvalidArgument,
-                  fmt::format("{} is a ClickHouse workspace: kpis, rfm and segment run on it "
-                              "(pushed down to ClickHouse); loading its rows, as this command "
-                              "needs, is not built yet (docs/CLICKHOUSE.md)",
-                              path_));
+    return Status(
+        ErrorCode::kInvalidArgument,
+        fmt::format("{} is a ClickHouse workspace: kpis, rfm, segment and funnel run on it "
+                    "(pushed down to ClickHouse); loading its rows, as this command "
+                    "needs, is not built yet (docs/CLICKHOUSE.md)",
+                    path_));
   const Stopwatch stopwatch;
   Result<store::Workspace> workspace = store::Workspace::Open(path_, store::OpenMode::kExisting);
   if (!workspace.ok()) return workspace.status();

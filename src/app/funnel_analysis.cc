@@ -50,8 +50,9 @@ std::string_view Trimmed(std::string_view text) {
   return text;
 }
 
-/// Comma-separated items; commas inside [...] belong to the item.
-std::vector<std::string> SplitConditions(std::string_view text) {
+}  // namespace
+
+std::vector<std::string> SplitFunnelConditions(std::string_view text) {
   std::vector<std::string> items;
   std::string current;
   int depth = 0;
@@ -69,11 +70,13 @@ std::vector<std::string> SplitConditions(std::string_view text) {
   return items;
 }
 
+namespace {
+
 Result<std::vector<FunnelCondition>> ParseConditions(std::string_view text, const UsageLog& log,
                                                      std::string_view param, size_t max_items,
                                                      Naming naming) {
   std::vector<FunnelCondition> conditions;
-  const std::vector<std::string> items = SplitConditions(text);
+  const std::vector<std::string> items = SplitFunnelConditions(text);
   if (items.size() > max_items)
     return BadValue(param, naming, text,
                     fmt::format("{} items given, at most {} allowed", items.size(), max_items));
@@ -225,7 +228,8 @@ Result<FunnelResult> RunFunnel(const CleanedData& data, const FunnelParams& para
       ParseConditions(params.steps, *log, "steps", kMaxFunnelSteps, context.naming);
   if (!steps.ok()) return steps.status();
   result.spec.steps = std::move(*steps);
-  for (const std::string& step : SplitConditions(params.steps)) result.step_names.push_back(step);
+  for (const std::string& step : SplitFunnelConditions(params.steps))
+    result.step_names.push_back(step);
   if (!Trimmed(params.exclude).empty()) {
     Result<std::vector<FunnelCondition>> exclusions =
         ParseConditions(params.exclude, *log, "exclude", kMaxFunnelExclusions, context.naming);

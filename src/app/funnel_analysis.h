@@ -4,7 +4,9 @@
 // trend by period of entry and the users who dropped off at a step. Definitions in
 // docs/ANALYTICS.md ("Funnels").
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "app/analysis_registry.h"
 #include "core/usage_log.h"
@@ -17,6 +19,9 @@ AnalysisEntry FunnelAnalysis();
 /// GET /api/v1/funnel/export: the funnel as CSV, or with dropoff-users (default 1) the users
 /// who stopped at that step, as a file to save (spreadsheet-safe).
 RouteVariant FunnelExportRoute();
+
+/// The items of --steps or --exclude: comma-separated, commas inside [...] belong to the item.
+std::vector<std::string> SplitFunnelConditions(std::string_view text);
 
 /// "14d", "12h", "90m", "3600s", "2w" as milliseconds; an error names `param` and the limits.
 Result<int64_t> ParseFunnelWindow(std::string_view text, Naming naming);

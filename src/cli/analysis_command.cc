@@ -74,12 +74,19 @@ struct CommandInput {
 Result<CommandInput> LoadClickHouseInput(const app::AnalysisEntry& entry, AnalysisArgs& args,
                                          const app::ParamText& params) {
   GROWTHLENS_RETURN_IF_ERROR(app::CheckPushedDown(entry.name, params));
+  CommandInput loaded;
+  if (entry.name == "funnel") {
+    Result<LoadedData> rows = LoadClickHouseFunnelRows(CommandName(entry), args.input, params);
+    if (!rows.ok()) return rows.status();
+    loaded.data = std::move(rows).value();
+    loaded.input = app::RunInput(*loaded.data);
+    return loaded;
+  }
   app::PushDownPlan plan = app::PushDownPlanOf(entry.name, params);
   plan.options.threads = args.input.flags.options.read.threads;
   Result<app::PushedDownData> pushed =
       LoadClickHouseWorkspace(CommandName(entry), args.input, plan);
   if (!pushed.ok()) return pushed.status();
-  CommandInput loaded;
   loaded.data = std::move(pushed->data);
   loaded.analysis = std::move(pushed->analysis);
   loaded.input = app::RunInput(*loaded.data);

@@ -2,20 +2,47 @@
 
 #include <string>
 
+#include "app/clickhouse_funnel_input.h"
 #include "cli/ingest_options.h"
 #include "warehouse/clickhouse_url.h"
 
 namespace growthlens::cli {
 
-Result<app::PushedDownData> LoadClickHouseWorkspace(std::string_view command, AnalysisInput& input,
-                                                    const app::PushDownPlan& plan) {
+namespace {
+
+/// The workspace's server and the kind asked for, with the ingest options resolved.
+struct ClickHouseTarget {
+  warehouse::ClickHouseEndpoint endpoint;
+  app::StoredKindChoice choice;
+};
+
+Result<ClickHouseTarget> ResolveTarget(AnalysisInput& input) {
   GROWTHLENS_RETURN_IF_ERROR(ResolveIngestOptions(input.flags));
   Result<warehouse::ClickHouseEndpoint> endpoint = warehouse::ParseClickHouseUrl(input.workspace);
   if (!endpoint.ok()) return endpoint.status();
-  app::StoredKindChoice choice;
-  choice.asked = input.flags.options.read.columns.kind;
+  ClickHouseTarget target{std::move(endpoint).value(), {}};
+  target.choice.asked = input.flags.options.read.columns.kind;
+  return target;
+}
+
+}  // namespace
+
+Result<app::PushedDownData> LoadClickHouseWorkspace(std::string_view command, AnalysisInput& input,
+                                                    const app::PushDownPlan& plan) {
+  Result<ClickHouseTarget> target = ResolveTarget(input);
+  if (!target.ok()) return target.status();
   return app::LoadClickHouseAggregates(
-      *endpoint, choice, input.quiet ? nullptr : StderrProgress(std::string(command)), plan);
+      target->endpoint, target->choice,
+      input.quiet ? nullptr : StderrProgress(std::string(command)), plan);
+}
+
+Result<LoadedData> LoadClickHouseFunnelRows(std::string_view command, AnalysisInput& input,
+                                            const app::ParamText& params) {
+  Result<ClickHouseTarget> target = ResolveTarget(input);
+  if (!target.ok()) return target.status();
+  return app::LoadClickHouseFunnelData(
+      target->endpoint, target->choice, params,
+      input.quiet ? nullptr : StderrProgress(std::string(command)));
 }
 
 }  // namespace growthlens::cli

@@ -149,6 +149,12 @@ Result<CleanedData> IngestIntoClickHouse(const IngestRequest& args) {
       fmt::print(stderr,
                  "growthlens ingest: deleted {} rows an earlier failed attempt left behind\n",
                  WithThousands(outcome->leftover_rows_deleted));
+    if (outcome->retries > 0)
+      fmt::print(stderr,
+                 "growthlens ingest: the connection to {} broke; {} insert(s) sent again{}\n",
+                 endpoint->Display(), outcome->retries,
+                 outcome->deduplication_tokens ? " with the same deduplication tokens"
+                                               : ", after deleting the rows of the broken attempt");
     fmt::print(stderr, "growthlens ingest: added {} rows to {} in {} block(s){}\n",
                WithThousands(outcome->rows_added), endpoint->Display(), outcome->blocks,
                outcome->deduplication_tokens ? " with deduplication tokens" : "");

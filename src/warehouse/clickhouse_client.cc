@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 
 namespace growthlens::warehouse {
 
@@ -19,6 +21,16 @@ std::string ServerMessage(std::string_view body) {
   std::string_view line = body.substr(0, end);
   while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
   return std::string(line.substr(0, 2000));
+}
+
+// Every error of a broken connection says this, and nothing else does (IsConnectionFailure).
+constexpr std::string_view kConnectionBroke = "the connection failed or broke";
+
+/// What a request was doing, for messages: the statement's first words.
+std::string Doing(std::string_view sql) {
+  std::string text(sql.substr(0, 80));
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  return sql.size() > 80 ? fmt::format("'{}...'", text) : fmt::format("'{}'", text);
 }
 
 bool IsServerException(std::string_view line) {
@@ -53,14 +65,19 @@ struct ClickHouseClient::Connection {
   }
 
   Status Failure(std::string_view what, const httplib::Result& result) const {
-    if (!result)
-      return Status(ErrorCode::kIoError,
-                    fmt::format("ClickHouse at {}: {} failed: {} (is the server running and the "
-                                "URL right?)",
-                                endpoint.Display(), what, httplib::to_string(result.error())));
+    if (!result) return Broken(what, result.error(), 1);
     return Status(ErrorCode::kIoError,
                   fmt::format("ClickHouse at {}: {} failed (HTTP {}): {}", endpoint.Display(), what,
                               result->status, ServerMessage(result->body)));
+  }
+
+  Status Broken(std::string_view what, httplib::Error error, int attempts) const {
+    return Status(ErrorCode::kIoError,
+                  fmt::format("ClickHouse at {}: {} failed: {} ({}: {}; is the server running "
+                              "and the URL right?)",
+                              endpoint.Display(), what,
+                              attempts > 1 ? fmt::format("{} tries", attempts) : "one try",
+                              kConnectionBroke, httplib::to_string(error)));
   }
 
   Result<std::string> Post(std::string_view what, std::string_view body,
@@ -103,7 +120,7 @@ Result<bool> ClickHouseClient::KnowsSetting(std::string_view name) {
 }
 
 Status ClickHouseClient::Execute(std::string_view sql) {
-  return connection_->Post("a statement", sql).status();
+  return connection_->Post(fmt::format("the statement {}", Doing(sql)), sql).status();
 }
 
 Result<std::string> ClickHouseClient::Query(std::string_view sql) {
@@ -117,9 +134,10 @@ Result<std::string> ClickHouseClient::Query(std::string_view sql) {
 }
 
 Status ClickHouseClient::QueryLines(std::string_view sql,
-                                    const std::function<Status(std::string_view)>& on_line) {
+                                    const std::function<Status(std::string_view)>& on_line,
+                                    const std::function<void()>& restart) {
   Connection& connection = *connection_;
-  for (int attempt = 0;; ++attempt) {
+  for (int attempt = 1;; ++attempt) {
     std::string pending;
     std::string error_body;
     int status = 0;
@@ -156,14 +174,20 @@ Status ClickHouseClient::QueryLines(std::string_view sql,
         });
     if (!stopped.ok()) return stopped;
     if (!result) {
-      // Nothing arrived: the query changed nothing, so one more try is safe.
-      if (!received && attempt == 0) continue;
-      return connection.Failure("a query", result);
+      // A query changes nothing: try again when nothing was handed over yet, or when the
+      // caller can start over, after a pause (a restarting server needs a few seconds).
+      if (attempt < kQueryAttempts && (!received || restart)) {
+        if (received) restart();
+        std::this_thread::sleep_for(std::chrono::milliseconds(500 * attempt * attempt));
+        continue;
+      }
+      return connection.Broken(fmt::format("the query {}", Doing(sql)), result.error(), attempt);
     }
     if (status != 200)
       return Status(ErrorCode::kIoError,
-                    fmt::format("ClickHouse at {}: a query failed (HTTP {}): {}",
-                                connection.endpoint.Display(), status, ServerMessage(error_body)));
+                    fmt::format("ClickHouse at {}: the query {} failed (HTTP {}): {}",
+                                connection.endpoint.Display(), Doing(sql), status,
+                                ServerMessage(error_body)));
     if (!pending.empty()) {
       if (IsServerException(pending))
         return Status(ErrorCode::kIoError,
@@ -179,6 +203,10 @@ Status ClickHouseClient::Insert(std::string_view table, std::string_view body,
                                 const QuerySettings& settings) {
   const std::string query = fmt::format("INSERT INTO {} FORMAT TabSeparated", table);
   return connection_->Post(fmt::format("an insert into {}", table), body, settings, query).status();
+}
+
+bool IsConnectionFailure(const Status& status) {
+  return !status.ok() && status.message().find(kConnectionBroke) != std::string::npos;
 }
 
 void AppendTsvField(std::string& out, std::string_view text) {

@@ -80,6 +80,11 @@ Writer WriterOf(const Dataset& dataset, uint64_t load_id) {
       }});
 }
 
+/// Waits longer after each failed try: 1, 2, 4, 8 s (a restarting server needs a few).
+void PauseBeforeRetry(int attempt) {
+  std::this_thread::sleep_for(std::chrono::seconds(1) * (1 << std::min(attempt - 1, 3)));
+}
+
 uint64_t LoadIdOf(const std::string& checksum) {
   return HashBytes(checksum) >> 1;  // positive in every signed reading
 }
@@ -92,10 +97,19 @@ Result<uint64_t> CountOf(ClickHouseClient& client, const std::string& sql) {
   return count;
 }
 
+/// The rows a failed attempt of load `load_id` may have left. ClickHouse 18.16 stores what an
+/// insert's body held when its connection broke, a last line cut short included: cut inside
+/// load_id (every table's last column), that line reads as a row whose load_id is a decimal
+/// prefix of ours (seen in clickhouse_faults). A whole other load's id is 18-19 digits of a
+/// hash, so it is a prefix of ours with a chance of about 1e-18.
+std::string LeftoverRows(uint64_t load_id) {
+  return fmt::format("(load_id = {0} OR startsWith('{0}', toString(load_id)))", load_id);
+}
+
 /// Deletes the rows of load `load_id` from `table` (a MergeTree) and waits for the mutation.
 Result<uint64_t> DeleteLeftovers(ClickHouseClient& client, const char* table, uint64_t load_id) {
   Result<uint64_t> leftovers =
-      CountOf(client, fmt::format("SELECT count() FROM {} WHERE load_id = {}", table, load_id));
+      CountOf(client, fmt::format("SELECT count() FROM {} WHERE {}", table, LeftoverRows(load_id)));
   if (!leftovers.ok() || *leftovers == 0) return leftovers;
   Result<std::string> engine = client.Query(
       fmt::format("SELECT engine FROM system.tables WHERE database = {} AND name = '{}'",
@@ -105,10 +119,10 @@ Result<uint64_t> DeleteLeftovers(ClickHouseClient& client, const char* table, ui
     return Status(ErrorCode::kDataError,
                   fmt::format("{} rows of an earlier attempt to ingest this file are in {} (no "
                               "history row): delete them on every shard with ALTER TABLE "
-                              "{}_local DELETE WHERE load_id = {}, then ingest again",
-                              *leftovers, table, table, load_id));
+                              "{}_local DELETE WHERE {}, then ingest again",
+                              *leftovers, table, table, LeftoverRows(load_id)));
   GROWTHLENS_RETURN_IF_ERROR(
-      client.Execute(fmt::format("ALTER TABLE {} DELETE WHERE load_id = {}", table, load_id)));
+      client.Execute(fmt::format("ALTER TABLE {} DELETE WHERE {}", table, LeftoverRows(load_id))));
   for (int wait = 0; wait < 600; ++wait) {
     Result<uint64_t> pending = CountOf(
         client, fmt::format("SELECT count() FROM system.mutations WHERE database = {} AND table = "
@@ -156,31 +170,58 @@ Result<InsertOutcome> InsertDataset(ClickHouseClient& client, const Dataset& dat
   Result<bool> tokens = client.KnowsSetting("insert_deduplication_token");
   if (!tokens.ok()) return tokens.status();
   outcome.deduplication_tokens = *tokens;
-  // Either a retry sends the same blocks with the same tokens and the server skips those it
-  // stored, or (servers without tokens, 18.16) the rows of a failed attempt are deleted first.
-  // Never both: the server remembers a token after its rows are deleted, so it would skip them.
-  if (!*tokens) {
-    Result<uint64_t> deleted = DeleteLeftovers(client, writer.table, load_id);
-    if (!deleted.ok()) return deleted.status();
-    outcome.leftover_rows_deleted = *deleted;
-  }
   Result<bool> distributed_sync = client.KnowsSetting("insert_distributed_sync");
   if (!distributed_sync.ok()) return distributed_sync.status();
 
+  // A broken connection leaves an insert's outcome unknown: the server may have stored the
+  // block and lost only its answer. Either a retry sends the same block with the same token and
+  // the server skips it if stored, or (servers without tokens, 18.16) the rows of the failed
+  // attempt are deleted and the whole file is sent again. Never both: the server remembers a
+  // token after its rows are deleted, so it would skip them.
   std::string block;
-  for (size_t first = 0; first < writer.rows; first += block_rows) {
+  const auto send_block = [&](size_t first) -> Status {
     const size_t end = std::min(writer.rows, first + block_rows);
     block.clear();
     for (size_t row = first; row < end; ++row) writer.line(block, row);
     QuerySettings settings;
     if (*tokens)
       settings.emplace_back("insert_deduplication_token",
-                            fmt::format("{}:{}", record.checksum, outcome.blocks));
+                            fmt::format("{}:{}", record.checksum, first / block_rows));
     // A Distributed table confirms once every shard has the rows, not when it queued them.
     if (*distributed_sync) settings.emplace_back("insert_distributed_sync", "1");
-    GROWTHLENS_RETURN_IF_ERROR(client.Insert(writer.table, block, settings));
-    outcome.rows_added += end - first;
-    ++outcome.blocks;
+    for (int attempt = 1;; ++attempt) {
+      Status sent = client.Insert(writer.table, block, settings);
+      if (sent.ok() || !*tokens || !IsConnectionFailure(sent) || attempt == kInsertAttempts)
+        return sent;
+      ++outcome.retries;
+      PauseBeforeRetry(attempt);
+    }
+  };
+  const auto send_all = [&]() -> Status {
+    if (!*tokens) {
+      Result<uint64_t> deleted = DeleteLeftovers(client, writer.table, load_id);
+      if (!deleted.ok()) return deleted.status();
+      outcome.leftover_rows_deleted += *deleted;
+    }
+    outcome.rows_added = 0;
+    outcome.blocks = 0;
+    for (size_t first = 0; first < writer.rows; first += block_rows) {
+      GROWTHLENS_RETURN_IF_ERROR(send_block(first));
+      outcome.rows_added += std::min(writer.rows, first + block_rows) - first;
+      ++outcome.blocks;
+    }
+    return Status::Ok();
+  };
+  for (int attempt = 1;; ++attempt) {
+    Status sent = send_all();
+    if (sent.ok()) break;
+    if (*tokens || !IsConnectionFailure(sent) || attempt == kInsertAttempts)
+      return Status(sent.code(),
+                    fmt::format("{} (ingesting {}: {} of {} rows confirmed; ingesting the file "
+                                "again adds each row once)",
+                                sent.message(), record.source, outcome.rows_added, writer.rows));
+    ++outcome.retries;
+    PauseBeforeRetry(attempt);
   }
   std::string history;
   AppendTsvField(history, record.checksum);
@@ -193,7 +234,17 @@ Result<InsertOutcome> InsertDataset(ClickHouseClient& client, const Dataset& dat
                              .count());
   AppendTsvField(history, record.report_json);
   history.push_back('\n');
-  GROWTHLENS_RETURN_IF_ERROR(client.Insert(kIngestHistoryTable, history));
+  // The history row last: a file is ingested once it is there. A lost answer is checked
+  // before the row is sent again, so the history holds it once.
+  for (int attempt = 1;; ++attempt) {
+    Status written = client.Insert(kIngestHistoryTable, history);
+    if (written.ok()) break;
+    if (!IsConnectionFailure(written) || attempt == kInsertAttempts) return written;
+    ++outcome.retries;
+    PauseBeforeRetry(attempt);
+    Result<std::optional<std::string>> stored = FindLoad(client, record.checksum);
+    if (stored.ok() && stored->has_value()) break;
+  }
   return outcome;
 }
 

@@ -5,7 +5,9 @@
 // `insert_deduplication_token` (22.x and later), then the history row. Rows of an earlier
 // attempt of the same file that failed half-way (no history row) are deleted first, so a retry
 // never counts them twice, on servers without insert deduplication too (18.16: its
-// non-replicated MergeTree deduplicates nothing).
+// non-replicated MergeTree deduplicates nothing). The same rule makes a broken connection safe
+// to retry within one ingest: a block is sent again with its token, or, without tokens, the
+// attempt's rows are deleted and the file is sent again from its first block.
 //
 //   Result<InsertOutcome> outcome = InsertDataset(client, dataset, record);
 
@@ -35,7 +37,11 @@ struct InsertOutcome {
   size_t blocks = 0;
   bool deduplication_tokens = false;   // blocks carried insert_deduplication_token
   uint64_t leftover_rows_deleted = 0;  // of an earlier attempt that failed half-way
+  int retries = 0;                     // inserts sent again after a broken connection
 };
+
+/// Tries of an insert whose connection breaks (the first and the retries), 1 + 2 + 4 + 8 s apart.
+inline constexpr int kInsertAttempts = 5;
 
 /// When `checksum` was ingested (UTC), if it was. Errors when the workspace has no schema.
 Result<std::optional<std::string>> FindLoad(ClickHouseClient& client, const std::string& checksum);

@@ -48,6 +48,15 @@ Result<std::vector<std::pair<DataKind, uint64_t>>> StoredRowCounts(ClickHouseCli
   return counts;
 }
 
+Result<std::vector<DataKind>> StoredKinds(ClickHouseClient& client) {
+  Result<std::vector<std::pair<DataKind, uint64_t>>> counts = StoredRowCounts(client);
+  if (!counts.ok()) return counts.status();
+  std::vector<DataKind> stored;
+  for (const auto& [kind, rows] : *counts)
+    if (rows > 0) stored.push_back(kind);
+  return stored;
+}
+
 Result<UserTotals> QueryUserTotals(ClickHouseClient& client, DataKind kind) {
   // Days as numbers since 1970 (toUInt16 of a Date), money summed as Float64.
   const std::string sql =

@@ -56,6 +56,9 @@ const char* FeatureColumnOf(DataKind kind);
 /// How many rows each kind's table holds, in DataKind order of usage, events, transactions.
 Result<std::vector<std::pair<DataKind, uint64_t>>> StoredRowCounts(ClickHouseClient& client);
 
+/// The kinds whose table holds rows, in the same order.
+Result<std::vector<DataKind>> StoredKinds(ClickHouseClient& client);
+
 Result<UserTotals> QueryUserTotals(ClickHouseClient& client, DataKind kind);
 Result<KindTotals> QueryKindTotals(ClickHouseClient& client, DataKind kind);
 

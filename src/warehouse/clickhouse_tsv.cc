@@ -6,10 +6,7 @@
 
 namespace growthlens::warehouse {
 
-namespace {
-
-/// The character ClickHouse's escape `\c` stands for, in TSV fields and quoted strings alike.
-char Unescaped(char c) {
+char UnescapedTsvChar(char c) {
   switch (c) {
     case 'b':
       return '\b';
@@ -28,8 +25,6 @@ char Unescaped(char c) {
   }
 }
 
-}  // namespace
-
 std::vector<std::string_view> TsvFields(std::string_view line) {
   std::vector<std::string_view> fields;
   size_t start = 0;
@@ -44,7 +39,7 @@ std::string UnescapeTsv(std::string_view field) {
   out.reserve(field.size());
   for (size_t i = 0; i < field.size(); ++i) {
     if (field[i] == '\\' && i + 1 < field.size())
-      out.push_back(Unescaped(field[++i]));
+      out.push_back(UnescapedTsvChar(field[++i]));
     else
       out.push_back(field[i]);
   }
@@ -67,7 +62,7 @@ Result<std::vector<std::string>> TsvArrayItems(std::string_view text) {
     if (text[at] == '\'') {
       for (++at; at < end && text[at] != '\''; ++at) {
         if (text[at] == '\\' && at + 1 < end)
-          item.push_back(Unescaped(text[++at]));
+          item.push_back(UnescapedTsvChar(text[++at]));
         else
           item.push_back(text[at]);
       }
@@ -83,6 +78,18 @@ Result<std::vector<std::string>> TsvArrayItems(std::string_view text) {
     if (at < end) ++at;
   }
   return items;
+}
+
+Status NotATsvNumber(std::string_view text, std::string_view what) {
+  return Status(
+      ErrorCode::kParseError,
+      fmt::format("ClickHouse answered '{}' for {}: expected a number", text.substr(0, 200), what));
+}
+
+Status NotATsvArray(std::string_view text, std::string_view what) {
+  return Status(ErrorCode::kParseError,
+                fmt::format("ClickHouse answered '{}' for {}: expected an array [1,2,...]",
+                            text.substr(0, 200), what));
 }
 
 Status ExpectTsvFields(const std::vector<std::string_view>& fields, size_t count,

@@ -47,7 +47,7 @@ grep -q "tables are ready" "$work/init.txt"
 # so its cohorts are by first activity, and the embedded one must see the same data.
 "$binary" generate --kind usage --users 3000 --seed 7 -o "$work/usage_signup.csv" > /dev/null
 cut -d, -f1,3- "$work/usage_signup.csv" > "$work/usage.csv"
-"$binary" generate --kind events --users 1000 --seed 7 -o "$work/events.csv" > /dev/null
+"$binary" generate --kind events --users 1500 --seed 11 -o "$work/events.csv" > /dev/null
 xz -dc "$source_dir/tests/data/online_retail.csv.xz" > "$work/online_retail.csv"
 
 failures=0
@@ -140,4 +140,52 @@ for command in "revenue --view products" "usage --from 2024-02-01" "cohorts --to
     echo "refused: $command"
   fi
 done
+
+# Funnels (pushed down as each user's step events, warehouse/clickhouse_funnels.h): every mode,
+# an exclusion, the cohort breakdown, a trend and the drop-off users. The embedded workspace
+# orders events of one millisecond as the file did, ClickHouse by name: the data must have no
+# such ties between listed events, or the comparison would not be fair.
+ties=$(clickhouse_query "$CLICKHOUSE_TCP_PORT" "SELECT count() FROM (SELECT user, day, ms_of_day
+  FROM growthlens.events GROUP BY user, day, ms_of_day HAVING uniqExact(event) > 1)")
+echo "events sharing a millisecond with another event of the same user: $ties groups"
+# The workspace holds a usage log too, which a funnel reads first: --kind events on both.
+steps="sign_up,create_project,invite_teammate,first_report"
+for args in "--steps $steps --window 14d" "--steps $steps --window 1d --mode strict_increase" \
+  "--steps $steps --window 7d --mode strict_order" "--steps $steps --window 3d --mode any_order" \
+  "--steps $steps --window 30d --exclude dashboard" "--steps $steps --by cohort_month" \
+  "--steps $steps --trend week" "--steps $steps --dropoff-users 2" \
+  "--steps create_project,dashboard,search,reports --window 2d"; do
+  name="funnel_${args// /_}"
+  name=${name//,/_}
+  echo "funnel $args"
+  # shellcheck disable=SC2086
+  "$binary" funnel $args --workspace "$work/events.glw" --kind events --quiet --format json \
+    > "$work/$name.embedded.json"
+  # shellcheck disable=SC2086
+  "$binary" funnel $args --workspace "$url" --kind events --quiet --format json \
+    > "$work/$name.clickhouse.json"
+  # The drop-off users are listed in the order of user codes: the file's on the embedded
+  # workspace, the server's on ClickHouse. The same users, compared in one order.
+  for side in embedded clickhouse; do
+    python3 -c '
+import json, sys
+result = json.load(open(sys.argv[1]))
+if isinstance(result.get("users"), list):
+    result["users"].sort(key=lambda row: row["user"])
+json.dump(result, open(sys.argv[1], "w"))' "$work/$name.$side.json"
+  done
+  if ! python3 "$source_dir/tests/clickhouse/compare_results.py" \
+    "$work/$name.embedded.json" "$work/$name.clickhouse.json"; then
+    echo "FAIL: funnel $args differs"
+    failures=$((failures + 1))
+  else
+    echo "  same ($(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(",".join(str(s["users"]) for s in d["steps"]) + " users by step" if "steps" in d else str(len(d["users"])) + " drop-off users")' "$work/$name.clickhouse.json"))"
+  fi
+done
+# What is not pushed down says so, naming the parameter.
+if "$binary" funnel --steps "$steps" --by persona --workspace "$url" --kind events --quiet > /dev/null \
+  2> "$work/refused.txt" || ! grep -q "funnel --by persona does not run on a ClickHouse" "$work/refused.txt"; then
+  echo "FAIL: funnel --by persona was not refused with a message"
+  failures=$((failures + 1))
+fi
 exit $((failures > 0))
