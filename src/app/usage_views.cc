@@ -74,8 +74,10 @@ const char* PeriodNoun(CohortPeriod granularity) {
 
 /// The feature report of the rows the filter keeps: the load's when it keeps them all.
 FeatureReport ReportOf(const UsageContext& context) {
-  return context.whole ? context.whole->features
-                       : ComputeFeatureReport(context.dataset, context.filter);
+  if (context.whole) return context.whole->features;
+  if (context.index)
+    return FeatureReportOf(context.index->Totals(context.filter, context.segments));
+  return ComputeFeatureReport(context.dataset, context.filter);
 }
 
 }  // namespace
@@ -198,7 +200,10 @@ nlohmann::ordered_json PartialSeriesPeriods(const UsageContext& context,
 std::string RenderSeries(const UsageContext& context, CohortPeriod granularity,
                          std::optional<size_t> max_periods) {
   auto series = std::make_shared<const FeatureSeries>(
-      ComputeFeatureSeries(context.dataset, granularity, context.filter));
+      context.index
+          ? FeatureSeriesOf(context.index->Series(granularity, context.filter, context.segments),
+                            granularity)
+          : ComputeFeatureSeries(context.dataset, granularity, context.filter));
   const size_t feature_count = series->features.size();
   auto totals = std::make_shared<std::vector<int64_t>>();
   for (const std::vector<int64_t>& events : series->events)
@@ -277,7 +282,9 @@ std::string RenderCorrelation(const UsageContext& context) {
     return dataset.features[a] < dataset.features[b];
   });
   auto matrix = std::make_shared<const std::vector<std::vector<double>>>(
-      context.whole ? context.whole->correlation : FeatureCorrelation(dataset, context.filter));
+      context.whole   ? context.whole->correlation
+      : context.index ? context.index->Correlation(context.filter, context.segments)
+                      : FeatureCorrelation(dataset, context.filter));
 
   View view;
   view.columns = {{"feature", "Feature", Align::kLeft}};

@@ -167,6 +167,7 @@ FeatureSeries FeatureSeriesOf(const SeriesTotals& total, CohortPeriod granularit
   series.granularity = granularity;
   const size_t buckets = total.buckets;
   const int32_t first_bucket = total.first_bucket;
+  if (buckets == 0) return series;  // no candidate day
   const size_t features = buckets == 0 ? 0 : total.events.size() / buckets;
   // Buckets from the first to the last with a kept row (every kept row counts a user).
   size_t low = buckets, high = 0;

@@ -319,6 +319,7 @@ Reply<Answer> AnswerAnalysisRoute(const app::AnalysisEntry& entry, QueryParams p
     context.personas = held->personas;
     context.predictions = held->predictions;
     context.analysis = held->analysis;
+    context.usage_index = held->usage_index;
     return entry.run(*held->data, *canonical, entry.api_format, context);
   });
   if (const ApiError* refused = std::get_if<ApiError>(&computed)) return *refused;

@@ -10,6 +10,7 @@
 #include "app/cleaning_report_view.h"
 #include "app/data_source.h"
 #include "app/json_text.h"
+#include "app/usage_analysis.h"
 #include "cli/ingest_command.h"
 #include "cli/output_format.h"
 #include "core/stopwatch.h"
@@ -61,6 +62,7 @@ Result<HeldPtr> AnalyseHeld(app::LoadedData data, const std::string& path,
   Result<app::AnalyzeOutcome> analyzed = app::AnalyzeData(*held->data, analyze);
   if (!analyzed.ok()) return analyzed.status();
   held->analysis = std::move(analyzed->analysis);
+  held->usage_index = app::BuildUsageIndex(*held->data, held->analysis.get());
   held->analysis_json = std::move(analyzed->report);
   held->load_seconds = stopwatch.Seconds();
   if (!settings.quiet)
