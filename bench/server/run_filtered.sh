@@ -8,7 +8,8 @@
 #
 # Environment: USAGE_LOG (default /tmp/growthlens-bench/usage_200k_time.csv, generated once with
 # `generate --users 200000 --order time`), PORT (8598), DURATION (10s), THREADS (2),
-# CONNECTIONS (2 and 16: one run each).
+# CONNECTIONS ("2 8": a run with each; the server computes at most 8 requests of one client
+# address at a time and answers more with 503).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -40,13 +41,14 @@ cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / h
 
 echo "== $(date -u +%FT%TZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "input: $usage_log ($(wc -l <"$usage_log") lines)"
-"$binary" serve "$usage_log" --port "$port" --quiet --cache-mb 0 --no-warm-up \
-  --data-dir "$work/data" &
+"$binary" serve "$usage_log" --port "$port" --cache-mb 0 --no-warm-up \
+  --data-dir "$work/data" 2>"$work/serve.log" &
 server_pid=$!
 until curl -fs -o /dev/null "$base/api/v1/status"; do
   kill -0 "$server_pid" 2>/dev/null || { echo "the server exited" >&2; exit 1; }
   sleep 0.2
 done
+grep -E "indexed|ready" "$work/serve.log" || true
 echo "server up; CPU so far $(cpu_seconds "$server_pid") s (load, clean, analyse, index)"
 
 for view in features series engagement correlation all; do
@@ -55,7 +57,7 @@ for view in features series engagement correlation all; do
   else
     python3 "$here/filtered_urls.py" --count 20000 --seed 3 --view "$view" >"$work/urls.txt"
   fi
-  for connections in ${CONNECTIONS:-2 16}; do
+  for connections in ${CONNECTIONS:-2 8}; do
     before=$(cpu_seconds "$server_pid")
     echo
     echo "== $view: wrk -t$threads -c$connections -d$duration, every request its own filter"
