@@ -137,7 +137,6 @@ FeatureTotals UsageIndex::ScanTotals(const UsageFilter& filter,
 
 SeriesTotals UsageIndex::Series(CohortPeriod granularity, const UsageFilter& filter,
                                 const std::vector<uint8_t>* groups_kept) const {
-  if (filter.users != nullptr) return ScanSeries(granularity, filter, groups_kept);
   const auto range = DayOffsets(filter);
   if (!range) return SeriesTotals{};
   const Day origin = rows_.first_day();
@@ -146,16 +145,22 @@ SeriesTotals UsageIndex::Series(CohortPeriod granularity, const UsageFilter& fil
   const BucketTable bucket_of(first_day, last_day, granularity);
   const int32_t first_bucket = bucket_of(first_day);
   const auto buckets = static_cast<size_t>(bucket_of(last_day) - first_bucket + 1);
+  std::vector<uint32_t> bucket_of_day(range->second - range->first + 1);  // from the first kept
+  for (size_t day = range->first; day <= range->second; ++day)
+    bucket_of_day[day - range->first] =
+        static_cast<uint32_t>(bucket_of(origin + static_cast<Day>(day)) - first_bucket);
   const size_t features = rows_.features();
   SeriesTotals totals{first_bucket, buckets, std::vector<int64_t>(features * buckets, 0),
                       std::vector<uint64_t>(features * buckets, 0)};
   const std::vector<uint16_t> kept = KeptFeatureCodes(filter);
+  if (filter.users != nullptr) {
+    ScanSeries(*range, bucket_of_day, kept, filter, groups_kept, totals);
+    return totals;
+  }
   const std::vector<size_t> groups = KeptGroups(groups_, groups_kept);
   for (const uint16_t feature : kept)
     for (size_t day = range->first; day <= range->second; ++day) {
-      const size_t cell =
-          feature * buckets +
-          static_cast<size_t>(bucket_of(origin + static_cast<Day>(day)) - first_bucket);
+      const size_t cell = feature * buckets + bucket_of_day[day - range->first];
       for (const size_t group : groups) {
         totals.events[cell] += days_.Events(day, feature, group);
         if (granularity == CohortPeriod::kDay)
@@ -186,33 +191,20 @@ SeriesTotals UsageIndex::Series(CohortPeriod granularity, const UsageFilter& fil
   return totals;
 }
 
-SeriesTotals UsageIndex::ScanSeries(CohortPeriod granularity, const UsageFilter& filter,
-                                    const std::vector<uint8_t>* groups_kept) const {
-  const auto range = DayOffsets(filter);
-  if (!range) return SeriesTotals{};
-  const Day origin = rows_.first_day();
-  const Day first_day = origin + static_cast<Day>(range->first);
-  const Day last_day = origin + static_cast<Day>(range->second);
-  const BucketTable bucket_of(first_day, last_day, granularity);
-  const int32_t first_bucket = bucket_of(first_day);
-  const auto buckets = static_cast<size_t>(bucket_of(last_day) - first_bucket + 1);
-  std::vector<uint32_t> bucket_of_offset(range->second - range->first + 1);
-  for (size_t day = range->first; day <= range->second; ++day)
-    bucket_of_offset[day - range->first] =
-        static_cast<uint32_t>(bucket_of(origin + static_cast<Day>(day)) - first_bucket);
-  const size_t features = rows_.features();
-  SeriesTotals totals{first_bucket, buckets, std::vector<int64_t>(features * buckets, 0),
-                      std::vector<uint64_t>(features * buckets, 0)};
-  const std::vector<uint16_t> kept = KeptFeatureCodes(filter);
+void UsageIndex::ScanSeries(std::pair<size_t, size_t> range,
+                            const std::vector<uint32_t>& bucket_of_day,
+                            const std::vector<uint16_t>& kept, const UsageFilter& filter,
+                            const std::vector<uint8_t>* groups_kept, SeriesTotals& totals) const {
+  const size_t buckets = totals.buckets;
   for (uint32_t user = 0; user < rows_.users(); ++user) {
     if (!Selected(user, filter, groups_kept)) continue;
     for (const uint16_t feature : kept) {
       const std::span<const uint16_t> days = rows_.Days(user, feature);
       const std::span<const int32_t> counts = rows_.Counts(user, feature);
       uint32_t last_bucket = UINT32_MAX;
-      for (size_t idx = FirstOnOrAfter(days, range->first);
-           idx < days.size() && days[idx] <= range->second; ++idx) {
-        const uint32_t bucket = bucket_of_offset[days[idx] - range->first];
+      for (size_t idx = FirstOnOrAfter(days, range.first);
+           idx < days.size() && days[idx] <= range.second; ++idx) {
+        const uint32_t bucket = bucket_of_day[days[idx] - range.first];
         const size_t cell = feature * buckets + bucket;
         totals.events[cell] += counts[idx];
         totals.users[cell] += bucket != last_bucket ? 1 : 0;
@@ -220,7 +212,6 @@ SeriesTotals UsageIndex::ScanSeries(CohortPeriod granularity, const UsageFilter&
       }
     }
   }
-  return totals;
 }
 
 std::vector<std::vector<double>> UsageIndex::Correlation(

@@ -53,8 +53,10 @@ class UsageIndex {
   }
   FeatureTotals ScanTotals(const UsageFilter& filter,
                            const std::vector<uint8_t>* groups_kept) const;
-  SeriesTotals ScanSeries(CohortPeriod granularity, const UsageFilter& filter,
-                          const std::vector<uint8_t>* groups_kept) const;
+  /// The series of listed users from their rows, into `totals` (set up by Series).
+  void ScanSeries(std::pair<size_t, size_t> range, const std::vector<uint32_t>& bucket_of_day,
+                  const std::vector<uint16_t>& kept, const UsageFilter& filter,
+                  const std::vector<uint8_t>* groups_kept, SeriesTotals& totals) const;
 
   std::vector<uint8_t> group_of_user_;
   size_t groups_;
