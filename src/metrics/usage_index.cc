@@ -10,8 +10,6 @@ namespace growthlens {
 
 namespace {
 
-__extension__ using Int128 = __int128;  // exact sums of products of 32-bit totals
-
 /// The first row of a day-sorted run on or after day offset `first`.
 size_t FirstOnOrAfter(std::span<const uint16_t> days, size_t first) {
   if (days.empty() || days.front() >= first) return 0;
@@ -223,21 +221,12 @@ std::vector<std::vector<double>> UsageIndex::Correlation(
   if (!range) return correlation;
   const std::vector<uint16_t> kept = KeptFeatureCodes(filter);
   const size_t k = kept.size();
-  // Pearson r from the sums of the users' whole-number totals, kept exactly: n, sum x_a and
-  // sum x_a x_b over the users with a kept row (the row scan's pivot rows; the features not
-  // kept would be columns of 0, hence NaN). No n x k pivot is allocated.
-  // Both cores take half the users each; the sums are whole numbers, so their order does not
-  // change them.
-  struct Sums {
-    int64_t users = 0;
-    std::vector<int64_t> sums;
-    std::vector<Int128> products;
-  };
+  // The users' totals over the range, for the users with a kept row (the row scan's pivot rows;
+  // the features not kept would be columns of 0, hence NaN), on both cores: whole numbers, so
+  // the order they are added in does not change the sums.
   constexpr size_t kParts = 2;
-  std::vector<Sums> parts(kParts,
-                          Sums{0, std::vector<int64_t>(k, 0), std::vector<Int128>(k * k, 0)});
+  std::vector<CorrelationSums> parts(kParts, CorrelationSums(k));
   ParallelFor(kParts, kParts, [&](size_t part) {
-    Sums& mine = parts[part];
     std::vector<int64_t> totals(k);
     const auto end = static_cast<uint32_t>(rows_.users() * (part + 1) / kParts);
     for (auto user = static_cast<uint32_t>(rows_.users() * part / kParts); user < end; ++user) {
@@ -254,35 +243,13 @@ std::vector<std::vector<double>> UsageIndex::Correlation(
         }
         totals[col] = sum;
       }
-      if (!any) continue;
-      ++mine.users;
-      for (size_t a = 0; a < k; ++a) {
-        if (totals[a] == 0) continue;
-        mine.sums[a] += totals[a];
-        for (size_t b = a; b < k; ++b) mine.products[a * k + b] += Int128{totals[a]} * totals[b];
-      }
+      if (any) parts[part].Add(totals);
     }
   });
-  int64_t users = 0;
-  std::vector<int64_t> sums(k, 0);
-  std::vector<Int128> products(k * k, 0);
-  for (const Sums& part : parts) {
-    users += part.users;
-    for (size_t idx = 0; idx < k; ++idx) sums[idx] += part.sums[idx];
-    for (size_t idx = 0; idx < k * k; ++idx) products[idx] += part.products[idx];
-  }
-  // n * co-moment: n sum x_a x_b - sum x_a sum x_b, exact in 128 bits.
-  const auto co_moment = [&](size_t a, size_t b) {
-    return static_cast<long double>(Int128{users} * products[std::min(a, b) * k + std::max(a, b)] -
-                                    Int128{sums[a]} * sums[b]);
-  };
+  for (size_t part = 1; part < kParts; ++part) parts[0].Merge(parts[part]);
+  const std::vector<std::vector<double>> kept_correlation = parts[0].Correlation();
   for (size_t a = 0; a < k; ++a)
-    for (size_t b = a; b < k; ++b) {
-      const long double denominator = std::sqrt(co_moment(a, a) * co_moment(b, b));
-      const double r = denominator > 0 ? static_cast<double>(co_moment(a, b) / denominator)
-                                       : std::numeric_limits<double>::quiet_NaN();
-      correlation[kept[a]][kept[b]] = correlation[kept[b]][kept[a]] = r;
-    }
+    for (size_t b = 0; b < k; ++b) correlation[kept[a]][kept[b]] = kept_correlation[a][b];
   return correlation;
 }
 
