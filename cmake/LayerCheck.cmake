@@ -16,7 +16,7 @@ set(GROWTHLENS_EXTERNAL_HEADERS
   "fmt/=fmt::fmt" "Eigen/=Eigen3::Eigen" "boost/=Boost::headers" "zlib.h=ZLIB::ZLIB"
   "CLI/=CLI11::CLI11" "nlohmann/=nlohmann_json::nlohmann_json" "httplib.h=PkgConfig::HTTPLIB"
   "sqlite3.h=SQLite::SQLite3" "zstd.h=PkgConfig::ZSTD" "hiredis/=PkgConfig::HIREDIS"
-  "openssl/=OpenSSL::Crypto" "xgboost/=xgboost::xgboost")
+  "openssl/=OpenSSL::Crypto" "xgboost/=xgboost::xgboost" "roaring/=roaring::roaring")
 
 # What `target` brings to a file that includes it: the target, then the PUBLIC links of it and
 # of theirs. Appends to the list named `out`.

@@ -13,7 +13,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git xz-utils gzip
   libcli11-dev nlohmann-json3-dev libfmt-dev zlib1g-dev
   libboost-dev libeigen3-dev libxgboost-dev libcpp-httplib-dev libsqlite3-dev libzstd-dev libssl-dev sqlite3
-  libhiredis-dev redis-server
+  libhiredis-dev redis-server libroaring-dev
   clickhouse-server clickhouse-client
   libgtest-dev libgmock-dev libbenchmark-dev clang-format
   help2man dpkg-dev file

@@ -28,7 +28,8 @@
 #include "prep/ingest.h"
 
 namespace growthlens {
-struct Analysis;  // metrics/analysis.h
+struct Analysis;   // metrics/analysis.h
+class UsageIndex;  // metrics/usage_index.h
 }  // namespace growthlens
 
 namespace growthlens::app {
@@ -91,6 +92,9 @@ struct RunContext {
   /// computes them, when the caller holds one (the server, from the load): runs whose parameters
   /// ask for exactly one of these results answer from it instead of computing it again.
   std::shared_ptr<const Analysis> analysis;
+  /// The usage log's indexes built at load (metrics/usage_index.h), when the caller holds them
+  /// (the server): filtered feature-usage views read them instead of every row. Null: row scans.
+  std::shared_ptr<const UsageIndex> usage_index;
 };
 
 struct AnalysisEntry {

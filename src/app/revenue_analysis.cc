@@ -190,10 +190,11 @@ std::string RevenueTableText(const RevenueResult& result) {
     return heading;
   }
   if (!result.seasons.empty()) {
-    for (size_t table_idx = 0; table_idx < result.seasons.size(); ++table_idx)
-      heading += (table_idx == 0 ? "" : "\n") +
-                 RenderTable(RevenueSeasonView(kSeasonTables[table_idx], result.seasons[table_idx],
+    for (size_t table_idx = 0; table_idx < result.seasons.size(); ++table_idx) {
+      if (table_idx > 0) heading += '\n';
+      heading += RenderTable(RevenueSeasonView(kSeasonTables[table_idx], result.seasons[table_idx],
                                                result.summary.revenue, false));
+    }
     return heading;
   }
   return heading + RenderTable(RevenueMainView(result, false));

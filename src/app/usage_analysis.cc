@@ -16,7 +16,9 @@
 #include "app/json_text.h"
 #include "app/table_view.h"
 #include "app/usage_views.h"
+#include "metrics/analysis.h"
 #include "metrics/rfm.h"
+#include "metrics/usage_index.h"
 
 namespace growthlens::app {
 
@@ -48,7 +50,12 @@ struct ResolvedFilter {
 
   UsageFilter filter;
   std::vector<uint8_t> users;  // per user code, 1 = selected; empty = all users
+  /// With the load's index, segments alone are kept as the index's groups (per RFM segment code,
+  /// 1 = kept) rather than as `users`; empty = no segment filter.
+  std::vector<uint8_t> segments;
   size_t selected_users = 0;
+
+  bool AllUsers() const { return filter.users == nullptr && segments.empty(); }
 };
 
 struct UsageResult {
@@ -163,6 +170,7 @@ std::string SegmentKey(std::string_view name) {
 /// intersected with users / users-file when both are given.
 Status ResolveSegments(const UsageParams& params, const UsageLog& dataset,
                        const RunContext& context, ResolvedFilter& resolved) {
+  const UsageIndex* index = context.usage_index.get();
   if (params.segments.empty()) return Status::Ok();
   std::vector<uint8_t> wanted(kRfmSegmentCount, 0);
   for (const std::string& given : params.segments) {
@@ -180,19 +188,37 @@ Status ResolveSegments(const UsageParams& params, const UsageLog& dataset,
       return BadValue("segment", context.naming, given, fmt::format("expected one of {}", names));
     }
   }
-  const RfmTable rfm = ComputeRfm(dataset, RfmOptions());
+  const auto none_selected = [&context] {
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("{}: no user of the data is in the segments asked for",
+                              ShownName("segment", context.naming)));
+  };
+  // The index knows each user's segment: segments alone stay groups of it, which its aggregates
+  // and bitmaps are split by; listed users or a property split need the users one by one.
+  if (index != nullptr && resolved.users.empty() && params.by.empty()) {
+    resolved.segments.assign(index->groups(), 0);
+    std::copy(wanted.begin(), wanted.end(), resolved.segments.begin());
+    resolved.selected_users = index->UsersInGroups(resolved.segments);
+    if (resolved.selected_users == 0) return none_selected();
+    return Status::Ok();
+  }
   std::vector<uint8_t> members(dataset.users.size(), 0);
-  for (size_t idx = 0; idx < rfm.size(); ++idx)
-    members[rfm.user[idx]] = wanted[static_cast<size_t>(rfm.segment[idx])];
+  if (index != nullptr) {
+    for (uint32_t user = 0; user < members.size(); ++user) {
+      const size_t group = index->GroupOf(user);
+      members[user] = group < wanted.size() ? wanted[group] : 0;
+    }
+  } else {
+    const RfmTable rfm = ComputeRfm(dataset, RfmOptions());
+    for (size_t idx = 0; idx < rfm.size(); ++idx)
+      members[rfm.user[idx]] = wanted[static_cast<size_t>(rfm.segment[idx])];
+  }
   if (!resolved.users.empty())
     for (size_t user = 0; user < members.size(); ++user) members[user] &= resolved.users[user];
   resolved.users = std::move(members);
   resolved.selected_users =
       static_cast<size_t>(std::count(resolved.users.begin(), resolved.users.end(), 1));
-  if (resolved.selected_users == 0)
-    return Status(ErrorCode::kInvalidArgument,
-                  fmt::format("{}: no user of the data is in the segments asked for",
-                              ShownName("segment", context.naming)));
+  if (resolved.selected_users == 0) return none_selected();
   resolved.filter.users = &resolved.users;
   return Status::Ok();
 }
@@ -215,9 +241,8 @@ std::string FiltersText(const UsageLog& dataset, const ResolvedFilter& resolved)
   for (uint16_t feature : resolved.filter.features) names.push_back(dataset.features[feature]);
   const std::string features =
       names.empty() ? "all features" : fmt::format("features {}", fmt::join(names, ", "));
-  const std::string users = resolved.filter.users == nullptr
-                                ? "all users"
-                                : fmt::format("{} selected users", resolved.selected_users);
+  const std::string users =
+      resolved.AllUsers() ? "all users" : fmt::format("{} selected users", resolved.selected_users);
   return features + ", " + users;
 }
 
@@ -233,8 +258,8 @@ nlohmann::ordered_json FiltersJson(const UsageLog& dataset, const ResolvedFilter
     for (uint16_t feature : filter.features)
       json["features"].push_back(std::string(dataset.features[feature]));
   }
-  json["users"] = filter.users == nullptr ? nlohmann::ordered_json(nullptr)
-                                          : nlohmann::ordered_json(resolved.selected_users);
+  json["users"] = resolved.AllUsers() ? nlohmann::ordered_json(nullptr)
+                                      : nlohmann::ordered_json(resolved.selected_users);
   return json;
 }
 
@@ -287,7 +312,9 @@ Result<UsageResult> RunUsage(const CleanedData& data, const UsageParams& params,
   auto usage = std::make_shared<UsageContext>(
       UsageContext{dataset, resolved->filter, OutputFormat::kTable, "",
                    PeriodText(data_days, *window), FiltersText(dataset, *resolved),
-                   JsonText(FiltersJson(dataset, *resolved)), std::nullopt, true, nullptr});
+                   JsonText(FiltersJson(dataset, *resolved)), std::nullopt, true, nullptr,
+                   context.usage_index, nullptr});
+  if (!resolved->segments.empty()) usage->segments = &resolved->segments;
   if (const std::optional<DayRange>& days = data_days) {
     const Day from = std::max(window->from.value_or(days->first), days->first);
     const Day to = std::min(window->to.value_or(days->last), days->last);
@@ -295,7 +322,7 @@ Result<UsageResult> RunUsage(const CleanedData& data, const UsageParams& params,
     usage->all_time = from <= days->first && to >= days->last;
   }
   const UsageFilter& filter = resolved->filter;
-  if (!filter.from && !filter.to && filter.features.empty() && filter.users == nullptr)
+  if (!filter.from && !filter.to && filter.features.empty() && resolved->AllUsers())
     usage->whole = context.analysis;
   result.resolved = std::move(resolved);
   result.context = std::move(usage);
@@ -331,6 +358,19 @@ ParamSpec UsageList(std::string name, std::string help, std::string value_text) 
 }
 
 }  // namespace
+
+std::shared_ptr<const UsageIndex> BuildUsageIndex(const CleanedData& data, const Analysis* whole) {
+  const UsageLog* log = data.dataset.As<UsageLog>();
+  if (log == nullptr) return nullptr;
+  RfmTable computed;
+  if (whole == nullptr) computed = ComputeRfm(data.dataset, RfmOptions());
+  const RfmTable& rfm = whole != nullptr ? whole->rfm : computed;
+  // The last group: users without a segment, whom no segment filter keeps.
+  std::vector<uint8_t> group_of_user(log->users.size(), static_cast<uint8_t>(kRfmSegmentCount));
+  for (size_t idx = 0; idx < rfm.size(); ++idx)
+    group_of_user[rfm.user[idx]] = static_cast<uint8_t>(rfm.segment[idx]);
+  return UsageIndex::Build(*log, std::move(group_of_user), kRfmSegmentCount + 1);
+}
 
 AnalysisEntry UsageAnalysis() {
   ParamSpec max_periods =

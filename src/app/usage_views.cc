@@ -74,8 +74,10 @@ const char* PeriodNoun(CohortPeriod granularity) {
 
 /// The feature report of the rows the filter keeps: the load's when it keeps them all.
 FeatureReport ReportOf(const UsageContext& context) {
-  return context.whole ? context.whole->features
-                       : ComputeFeatureReport(context.dataset, context.filter);
+  if (context.whole) return context.whole->features;
+  if (context.index)
+    return FeatureReportOf(context.index->Totals(context.filter, context.segments));
+  return ComputeFeatureReport(context.dataset, context.filter);
 }
 
 }  // namespace
@@ -202,6 +204,9 @@ std::string RenderSeries(const UsageContext& context, CohortPeriod granularity,
   auto series = std::make_shared<const FeatureSeries>(
       context.whole && context.whole->series.granularity == granularity
           ? context.whole->series
+      : context.index
+          ? FeatureSeriesOf(context.index->Series(granularity, context.filter, context.segments),
+                            granularity)
           : ComputeFeatureSeries(context.dataset, granularity, context.filter));
   const size_t feature_count = series->features.size();
   auto totals = std::make_shared<std::vector<int64_t>>();
@@ -281,7 +286,9 @@ std::string RenderCorrelation(const UsageContext& context) {
     return dataset.features[a] < dataset.features[b];
   });
   auto matrix = std::make_shared<const std::vector<std::vector<double>>>(
-      context.whole ? context.whole->correlation : FeatureCorrelation(dataset, context.filter));
+      context.whole   ? context.whole->correlation
+      : context.index ? context.index->Correlation(context.filter, context.segments)
+                      : FeatureCorrelation(dataset, context.filter));
 
   View view;
   view.columns = {{"feature", "Feature", Align::kLeft}};

@@ -7,12 +7,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "app/analysis_registry.h"
 #include "app/date_window.h"
 #include "core/dataset.h"
 #include "metrics/cohorts.h"
 #include "metrics/feature_usage.h"
+#include "metrics/usage_index.h"
 
 namespace growthlens::app {
 
@@ -32,6 +34,11 @@ struct UsageContext {
   /// The load's analysis of the whole data (RunContext::analysis) when the filter keeps every
   /// row: its feature report and correlation are the views' numbers. Null: computed.
   std::shared_ptr<const Analysis> whole;
+  /// The load's indexes of the data (RunContext::usage_index); null: the views scan the rows.
+  std::shared_ptr<const UsageIndex> index;
+  /// With an index: the RFM segments kept (per segment code, 1 = kept, the index's groups);
+  /// null = every user the filter keeps.
+  const std::vector<uint8_t>* segments = nullptr;
 };
 
 std::string RenderFeatures(const UsageContext& context);

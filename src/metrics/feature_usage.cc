@@ -28,22 +28,19 @@ uint64_t FeatureSlotKey(uint16_t feature, int64_t slot) {
   return (uint64_t{feature} << 32) | static_cast<uint32_t>(slot);
 }
 
-/// Pearson correlation of the columns of `users` (one row per user).
-std::vector<std::vector<double>> CorrelationOfColumns(const Eigen::MatrixXd& users) {
+/// Pearson correlation of the columns of `users` (one row per user, whole numbers of events),
+/// from their exact sums (CorrelationOfSums): the same numbers as the usage index's.
+template <typename Matrix>
+std::vector<std::vector<double>> CorrelationOfColumns(const Matrix& users) {
   const auto features = static_cast<size_t>(users.cols());
-  // Two-pass: centre, then cross products.
-  const Eigen::MatrixXd centred = users.rowwise() - users.colwise().mean();
-  const Eigen::MatrixXd cross = centred.transpose() * centred;
-  std::vector<std::vector<double>> correlation(features, std::vector<double>(features, 0.0));
-  for (size_t a = 0; a < features; ++a)
-    for (size_t b = a; b < features; ++b) {  // one value for [a][b] and [b][a]: exactly symmetric
-      const auto row = static_cast<Eigen::Index>(a), col = static_cast<Eigen::Index>(b);
-      const double denominator = std::sqrt(cross(row, row) * cross(col, col));
-      correlation[a][b] = correlation[b][a] = denominator > 0
-                                                  ? cross(row, col) / denominator
-                                                  : std::numeric_limits<double>::quiet_NaN();
-    }
-  return correlation;
+  CorrelationSums sums(features);
+  std::vector<int64_t> row(features);
+  for (Eigen::Index user = 0; user < users.rows(); ++user) {
+    for (size_t col = 0; col < features; ++col)
+      row[col] = std::llround(users(user, static_cast<Eigen::Index>(col)));
+    sums.Add(row);
+  }
+  return sums.Correlation();
 }
 
 }  // namespace
@@ -167,6 +164,7 @@ FeatureSeries FeatureSeriesOf(const SeriesTotals& total, CohortPeriod granularit
   series.granularity = granularity;
   const size_t buckets = total.buckets;
   const int32_t first_bucket = total.first_bucket;
+  if (buckets == 0) return series;  // no candidate day
   const size_t features = buckets == 0 ? 0 : total.events.size() / buckets;
   // Buckets from the first to the last with a kept row (every kept row counts a user).
   size_t low = buckets, high = 0;
@@ -225,6 +223,41 @@ std::vector<std::vector<double>> FeatureCorrelation(const UsageLog& dataset,
   for (size_t group = 0; group < kept.size(); ++group)
     if (kept[group]) kept_rows.push_back(static_cast<Eigen::Index>(group));
   return CorrelationOfColumns(pivot(kept_rows, Eigen::all));
+}
+
+void CorrelationSums::Add(std::span<const int64_t> totals) {
+  ++users_;
+  const size_t k = sums_.size();
+  for (size_t a = 0; a < k; ++a) {
+    if (totals[a] == 0) continue;
+    sums_[a] += totals[a];
+    for (size_t b = a; b < k; ++b) products_[a * k + b] += Int128{totals[a]} * totals[b];
+  }
+}
+
+void CorrelationSums::Merge(const CorrelationSums& other) {
+  users_ += other.users_;
+  for (size_t idx = 0; idx < sums_.size(); ++idx) sums_[idx] += other.sums_[idx];
+  for (size_t idx = 0; idx < products_.size(); ++idx) products_[idx] += other.products_[idx];
+}
+
+std::vector<std::vector<double>> CorrelationSums::Correlation() const {
+  const size_t k = sums_.size();
+  // n times the co-moment, n sum x_a x_b - sum x_a sum x_b: exact in 128 bits.
+  const auto co_moment = [&](size_t a, size_t b) {
+    return static_cast<long double>(Int128{users_} *
+                                        products_[std::min(a, b) * k + std::max(a, b)] -
+                                    Int128{sums_[a]} * sums_[b]);
+  };
+  std::vector<std::vector<double>> correlation(k, std::vector<double>(k, 0.0));
+  for (size_t a = 0; a < k; ++a)
+    for (size_t b = a; b < k; ++b) {  // one value for [a][b] and [b][a]: exactly symmetric
+      const long double denominator = std::sqrt(co_moment(a, a) * co_moment(b, b));
+      correlation[a][b] = correlation[b][a] =
+          denominator > 0 ? static_cast<double>(co_moment(a, b) / denominator)
+                          : std::numeric_limits<double>::quiet_NaN();
+    }
+  return correlation;
 }
 
 std::vector<std::vector<double>> CorrelationOfPivot(const ColumnMajorMatrix& users) {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -107,6 +108,26 @@ struct UserFeatureEvents {
   std::vector<uint32_t> users;  // user code of each row of `events`
   ColumnMajorMatrix events;     // users.size() x features; whole numbers of events
   bool empty() const { return users.empty(); }
+};
+
+/// Pearson correlation of per-user whole-number totals from their exact sums: n, sum x_a and
+/// sum x_a x_b (128-bit), r = (n sum x_a x_b - sum x_a sum x_b) / sqrt(..a.. ..b..) in long double;
+/// NaN where a column does not vary. Every correlation of feature usage goes through it, so the
+/// row scans, the load's analysis and the usage index give the same bits.
+class CorrelationSums {
+ public:
+  explicit CorrelationSums(size_t columns) : sums_(columns, 0), products_(columns * columns, 0) {}
+  /// One user's totals, one per column.
+  void Add(std::span<const int64_t> totals);
+  void Merge(const CorrelationSums& other);
+  /// [a][b] over the columns.
+  std::vector<std::vector<double>> Correlation() const;
+
+ private:
+  __extension__ typedef __int128 Int128;
+  int64_t users_ = 0;
+  std::vector<int64_t> sums_;
+  std::vector<Int128> products_;  // [a * columns + b], a <= b
 };
 
 /// Pearson correlation of the columns of a user x feature pivot (one row per user), as below.

@@ -19,7 +19,8 @@
 #include "core/dataset.h"
 
 namespace growthlens {
-struct Analysis;  // metrics/analysis.h, kept out of the server's headers
+struct Analysis;   // metrics/analysis.h, kept out of the server's headers
+class UsageIndex;  // metrics/usage_index.h, likewise
 }  // namespace growthlens
 
 namespace growthlens::server {
@@ -32,6 +33,9 @@ struct HeldDataset {
   /// Every analysis of the whole data with default options, as `growthlens analyze` runs them:
   /// requests asking for exactly these are answered from it (app::RunContext::analysis).
   std::shared_ptr<const Analysis> analysis;
+  /// A usage or event log's indexes, built at load: filtered usage views read them (null for
+  /// transactions).
+  std::shared_ptr<const UsageIndex> usage_index;
   std::string analysis_json;  // `growthlens analyze --format json`
   std::string processed_dir;  // where analyze wrote the tables and the model
   std::string stem;           // their common prefix ("usage_log")

@@ -254,8 +254,9 @@ void RegisterServeCommand(CLI::App& app, cli::CommandOutcome& outcome) {
       ->check(cli::WholeNumberIn(1, 86'400));
   command
       ->add_option("--cache-mb", args->cache_mb,
-                   "Memory for cached API responses, in MiB (default 512)")
-      ->check(cli::WholeNumberIn(1, 1 << 20));
+                   "Memory for cached API responses, in MiB (default 512; 0 = no cache, every "
+                   "request computed)")
+      ->check(cli::WholeNumberIn(0, 1 << 20));
   command
       ->add_option("--live-refresh", args->live_refresh,
                    "With a workspace: while events arrive, recompute the analyses at most every "

@@ -1,0 +1,74 @@
+#include "metrics/user_major_rows.h"
+
+#include <algorithm>
+#include <numeric>
+#include <utility>
+
+namespace growthlens {
+
+namespace {
+
+constexpr size_t kMaxKeysPerRow = 4;  // users x features beyond 4 per row: too sparse to lay out
+constexpr int64_t kMaxDaySpan = 65'535;
+
+}  // namespace
+
+bool UserMajorRows::Fits(const UsageLog& log) {
+  const auto& days = log.usage.day;
+  if (days.empty()) return true;
+  const auto [low, high] = std::minmax_element(days.begin(), days.end());
+  const size_t keys = log.users.size() * std::max<size_t>(log.features.size(), 1);
+  return int64_t{*high} - *low <= kMaxDaySpan &&
+         keys <= kMaxKeysPerRow * log.rows() + (size_t{1} << 20) && log.rows() < UINT32_MAX;
+}
+
+UserMajorRows::UserMajorRows(const UsageLog& log)
+    : users_(log.users.size()), features_(log.features.size()) {
+  const size_t rows = log.rows();
+  const auto& user = log.usage.user;
+  const auto& day = log.usage.day;
+  const auto& feature = log.usage.feature;
+  if (rows > 0) {
+    const auto [low, high] = std::minmax_element(day.begin(), day.end());
+    first_day_ = *low;
+    last_day_ = *high;
+  }
+  // A stable counting sort by (user, feature): a time-ordered log's rows come out in day order.
+  begin_.assign(users_ * features_ + 1, 0);
+  for (size_t row = 0; row < rows; ++row)
+    if (user[row] != kNullCode) ++begin_[size_t{user[row]} * features_ + feature[row] + 1];
+  std::partial_sum(begin_.begin(), begin_.end(), begin_.begin());
+  const size_t kept = begin_.back();
+  day_.resize(kept);
+  count_.resize(kept);
+  std::vector<uint32_t> next(begin_.begin(), begin_.end() - 1);
+  const RowCounts counts(log.usage);
+  for (size_t row = 0; row < rows; ++row) {
+    if (user[row] == kNullCode) continue;
+    const uint32_t slot = next[size_t{user[row]} * features_ + feature[row]]++;
+    day_[slot] = static_cast<uint16_t>(day[row] - first_day_);
+    count_[slot] = counts[row];
+  }
+  // Logs in another order: sort each (user, feature)'s few rows by day.
+  std::vector<std::pair<uint16_t, int32_t>> pairs;
+  for (size_t key = 0; key + 1 < begin_.size(); ++key) {
+    const auto first = day_.begin() + begin_[key], end = day_.begin() + begin_[key + 1];
+    if (std::is_sorted(first, end)) continue;
+    pairs.clear();
+    for (uint32_t slot = begin_[key]; slot < begin_[key + 1]; ++slot)
+      pairs.emplace_back(day_[slot], count_[slot]);
+    std::stable_sort(pairs.begin(), pairs.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (uint32_t slot = begin_[key], idx = 0; slot < begin_[key + 1]; ++slot, ++idx) {
+      day_[slot] = pairs[idx].first;
+      count_[slot] = pairs[idx].second;
+    }
+  }
+}
+
+size_t UserMajorRows::MemoryBytes() const {
+  return begin_.capacity() * sizeof(uint32_t) + day_.capacity() * sizeof(uint16_t) +
+         count_.capacity() * sizeof(int32_t);
+}
+
+}  // namespace growthlens

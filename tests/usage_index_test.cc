@@ -1,0 +1,226 @@
+// The usage index (metrics/usage_index.h) against the row scans it replaces
+// (metrics/feature_usage.h), on random usage logs (rows in no order, repeated (user, day,
+// feature) rows, several months) under random filters: dates (inside, across and outside the
+// data), features, user groups and listed users. Counts and series are compared exactly, the
+// correlation to 1e-9 (the pivot's columns are multiplied in another grouping), NaN where the
+// row scan has NaN. Then the usage analysis end to end: its JSON with the index equals its JSON
+// without one, segment filters included.
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "app/analysis_registry.h"
+#include "app/usage_analysis.h"
+#include "dataset_kinds.h"
+#include "metrics/analysis.h"
+#include "metrics/feature_usage.h"
+#include "metrics/usage_index.h"
+#include "prep/ingest.h"
+#include "test_data.h"
+
+namespace growthlens {
+namespace {
+
+constexpr size_t kGroups = 5;
+const char* const kFeatures[] = {"Search", "Export", "Reports", "API", "Sharing", "Dashboard"};
+
+/// A usage log of `users` users over ~100 days from 2025-01-20 (a Monday-less start, two month
+/// ends), rows shuffled, some (user, day, feature) repeated.
+CleanedData RandomLog(uint32_t seed, int users) {
+  std::mt19937 random(seed);
+  std::vector<std::string> lines;
+  for (int user = 0; user < users; ++user) {
+    const int first = static_cast<int>(random() % 60);
+    const int span = 1 + static_cast<int>(random() % 45);
+    const int rows = 1 + static_cast<int>(random() % 25);
+    for (int row = 0; row < rows; ++row) {
+      const Day day = DaysFromCivil(2025, 1, 22) + first + static_cast<int>(random() % span);
+      const std::string line =
+          fmt::format("u{},2024-12-01,{},{},{}\n", user, FormatDate(day),
+                      kFeatures[random() % (user % 3 == 0 ? 2 : 6)], 1 + random() % 9);
+      lines.push_back(line);
+      if (random() % 10 == 0) lines.push_back(line);  // the same day and feature again
+    }
+  }
+  std::shuffle(lines.begin(), lines.end(), random);
+  std::string text(testing::kUsageHeader);
+  for (const std::string& line : lines) text += line;
+  Result<CleanedData> data = IngestText(text, "random.csv", IngestOptions());
+  EXPECT_TRUE(data.ok()) << data.status().message();
+  return std::move(data).value();
+}
+
+struct RandomFilter {
+  UsageFilter filter;
+  std::vector<uint8_t> listed;  // per user, when users are listed
+  std::vector<uint8_t> groups;  // per group, when groups are kept
+  std::vector<uint8_t> users;   // what the row scan gets: listed and in the groups
+};
+
+RandomFilter MakeFilter(std::mt19937& random, const UsageLog& log,
+                        const std::vector<uint8_t>& group_of_user) {
+  RandomFilter made;
+  const Day start = DaysFromCivil(2025, 1, 10);
+  if (random() % 3 != 0) made.filter.from = start + static_cast<int>(random() % 120);
+  if (random() % 3 != 0) made.filter.to = start + static_cast<int>(random() % 130);
+  if (random() % 2 == 0)
+    for (uint16_t feature = 0; feature < log.features.size(); ++feature)
+      if (random() % 2 == 0) made.filter.features.push_back(feature);
+  const bool list = random() % 4 == 0, group = random() % 2 == 0;
+  made.listed.assign(log.users.size(), 1);
+  made.groups.assign(kGroups, 1);
+  if (list)
+    for (uint8_t& kept : made.listed) kept = random() % 3 == 0 ? 1 : 0;
+  if (group)
+    for (uint8_t& kept : made.groups) kept = random() % 2;
+  if (list) made.filter.users = &made.listed;
+  made.users.resize(log.users.size());
+  for (size_t user = 0; user < made.users.size(); ++user)
+    made.users[user] = made.listed[user] & made.groups[group_of_user[user]];
+  if (!group) made.groups.clear();
+  return made;
+}
+
+/// The filter the row scans get: the groups folded into the users.
+UsageFilter ScanFilter(const RandomFilter& made) {
+  UsageFilter filter = made.filter;
+  filter.users = &made.users;
+  return filter;
+}
+
+void ExpectSameReport(const FeatureReport& indexed, const FeatureReport& scanned) {
+  EXPECT_EQ(indexed.active_users, scanned.active_users);
+  ASSERT_EQ(indexed.features.size(), scanned.features.size());
+  for (size_t idx = 0; idx < scanned.features.size(); ++idx) {
+    EXPECT_EQ(indexed.features[idx].feature, scanned.features[idx].feature);
+    EXPECT_EQ(indexed.features[idx].events, scanned.features[idx].events);
+    EXPECT_EQ(indexed.features[idx].users, scanned.features[idx].users);
+    EXPECT_EQ(indexed.features[idx].adoption, scanned.features[idx].adoption);
+    EXPECT_EQ(indexed.features[idx].frequency, scanned.features[idx].frequency);
+  }
+}
+
+void ExpectSameSeries(const FeatureSeries& indexed, const FeatureSeries& scanned) {
+  EXPECT_EQ(indexed.buckets, scanned.buckets);
+  EXPECT_EQ(indexed.features, scanned.features);
+  EXPECT_EQ(indexed.events, scanned.events);
+  EXPECT_EQ(indexed.users, scanned.users);
+}
+
+void ExpectSameCorrelation(const std::vector<std::vector<double>>& indexed,
+                           const std::vector<std::vector<double>>& scanned) {
+  ASSERT_EQ(indexed.size(), scanned.size());
+  for (size_t a = 0; a < scanned.size(); ++a)
+    for (size_t b = 0; b < scanned.size(); ++b) {
+      if (std::isnan(scanned[a][b])) {
+        EXPECT_TRUE(std::isnan(indexed[a][b])) << a << "," << b << ": " << indexed[a][b];
+      } else {
+        EXPECT_NEAR(indexed[a][b], scanned[a][b], 1e-9) << a << "," << b;
+      }
+    }
+}
+
+TEST(UsageIndex, EqualsTheRowScansUnderRandomFilters) {
+  for (uint32_t seed : {1u, 2u, 3u}) {
+    const CleanedData data = RandomLog(seed, 300);
+    const UsageLog& log = UsageOf(data.dataset);
+    std::mt19937 random(seed * 7919);
+    std::vector<uint8_t> group_of_user(log.users.size());
+    for (uint8_t& group : group_of_user) group = static_cast<uint8_t>(random() % kGroups);
+    const std::shared_ptr<const UsageIndex> index = UsageIndex::Build(log, group_of_user, kGroups);
+    ASSERT_NE(index, nullptr);
+    for (int trial = 0; trial < 150; ++trial) {
+      SCOPED_TRACE(::testing::Message() << "seed " << seed << ", trial " << trial);
+      const RandomFilter made = MakeFilter(random, log, group_of_user);
+      const UsageFilter scan = ScanFilter(made);
+      const std::vector<uint8_t>* groups = made.groups.empty() ? nullptr : &made.groups;
+      ExpectSameReport(FeatureReportOf(index->Totals(made.filter, groups)),
+                       ComputeFeatureReport(log, scan));
+      for (CohortPeriod period : {CohortPeriod::kDay, CohortPeriod::kWeek, CohortPeriod::kMonth})
+        ExpectSameSeries(FeatureSeriesOf(index->Series(period, made.filter, groups), period),
+                         ComputeFeatureSeries(log, period, scan));
+      ExpectSameCorrelation(index->Correlation(made.filter, groups), FeatureCorrelation(log, scan));
+    }
+  }
+}
+
+TEST(UsageIndex, CountsUsersInGroups) {
+  const CleanedData data = RandomLog(5, 50);
+  const UsageLog& log = UsageOf(data.dataset);
+  std::vector<uint8_t> group_of_user(log.users.size(), 0);
+  group_of_user[0] = 1;
+  group_of_user[1] = 1;
+  const auto index = UsageIndex::Build(log, group_of_user, 2);
+  ASSERT_NE(index, nullptr);
+  EXPECT_EQ(index->UsersInGroups({0, 1}), 2u);
+  EXPECT_EQ(index->UsersInGroups({1, 1}), log.users.size());
+  EXPECT_EQ(UsageIndex::Build(log, std::vector<uint8_t>(log.users.size(), 2), 2), nullptr);
+}
+
+/// The usage analysis's JSON for `query`, with or without the index.
+std::string UsageJson(const CleanedData& data, const app::ParamText& query,
+                      std::shared_ptr<const UsageIndex> index) {
+  const app::AnalysisEntry* entry = app::FindAnalysis("usage");
+  Result<app::ParamText> params =
+      app::Canonical(entry->params, query, app::Naming::kApi, entry->name);
+  EXPECT_TRUE(params.ok()) << params.status().message();
+  app::RunContext context;
+  context.naming = app::Naming::kApi;
+  context.source = "data.csv";
+  context.usage_index = std::move(index);
+  Result<std::string> json = entry->run(data, *params, app::OutputFormat::kJson, context);
+  return json.ok() ? *json : "error: " + json.status().message();
+}
+
+TEST(UsageIndex, UsageViewsAnswerAsWithoutIt) {
+  const CleanedData data = RandomLog(11, 400);
+  const auto index = app::BuildUsageIndex(data, nullptr);
+  ASSERT_NE(index, nullptr);
+  const std::vector<app::ParamText> queries = {
+      {{"from", "2025-02-03"}, {"to", "2025-03-20"}},
+      {{"features", "Search,API"}, {"segment", "Champions,Lost,Hibernating"}},
+      {{"segment", "At Risk,New"}, {"from", "2025-02-10"}},
+      {{"view", "series"}, {"period", "week"}, {"from", "2025-02-05"}, {"to", "2025-04-02"}},
+      {{"view", "series"}, {"segment", "Champions,Loyal"}, {"features", "Search,Reports"}},
+      {{"view", "series"}, {"period", "day"}, {"segment", "Lost"}, {"users", "u1,u2,u5,u9"}},
+      {{"view", "engagement"}, {"segment", "Potential Loyalist,Promising,Need Attention"}},
+      {{"view", "correlation"}, {"from", "2025-03-01"}},
+      {{"view", "correlation"}, {"segment", "Champions,Loyal"}, {"features", "Search,Export,API"}},
+      {{"segment", "Lost"}, {"users", "u3,u4"}},
+      {{"segment", "Champions"}, {"from", "2030-01-01"}},
+  };
+  for (const app::ParamText& query : queries) {
+    std::string text;
+    for (const auto& [name, value] : query) text += name + "=" + value + " ";
+    SCOPED_TRACE(text);
+    const std::string indexed = UsageJson(data, query, index);
+    const std::string scanned = UsageJson(data, query, nullptr);
+    if (indexed.find("\"matrix\"") == std::string::npos) {
+      EXPECT_EQ(indexed, scanned);
+      continue;
+    }
+    const nlohmann::json a = nlohmann::json::parse(indexed), b = nlohmann::json::parse(scanned);
+    EXPECT_EQ(a["features"], b["features"]);
+    EXPECT_EQ(a["users"], b["users"]);
+    ASSERT_EQ(a["matrix"].size(), b["matrix"].size());
+    for (size_t row = 0; row < b["matrix"].size(); ++row)
+      for (size_t col = 0; col < b["matrix"][row].size(); ++col) {
+        if (b["matrix"][row][col].is_null()) {
+          EXPECT_TRUE(a["matrix"][row][col].is_null());
+        } else {
+          EXPECT_NEAR(a["matrix"][row][col].get<double>(), b["matrix"][row][col].get<double>(),
+                      1e-9);
+        }
+      }
+  }
+}
+
+}  // namespace
+}  // namespace growthlens
