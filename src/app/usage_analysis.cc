@@ -309,11 +309,10 @@ Result<UsageResult> RunUsage(const CleanedData& data, const UsageParams& params,
   if (params.max_periods >= 0) result.max_periods = static_cast<size_t>(params.max_periods);
   // The span of the rows (of a ClickHouse workspace's, its pushed-down KPIs').
   const std::optional<DayRange> data_days = DaysWithRows(data.dataset, context.analysis.get());
-  auto usage = std::make_shared<UsageContext>(
-      UsageContext{dataset, resolved->filter, OutputFormat::kTable, "",
-                   PeriodText(data_days, *window), FiltersText(dataset, *resolved),
-                   JsonText(FiltersJson(dataset, *resolved)), std::nullopt, true, nullptr,
-                   context.usage_index, nullptr});
+  auto usage = std::make_shared<UsageContext>(UsageContext{
+      dataset, resolved->filter, OutputFormat::kTable, "", PeriodText(data_days, *window),
+      FiltersText(dataset, *resolved), JsonText(FiltersJson(dataset, *resolved)), std::nullopt,
+      true, nullptr, context.usage_index, nullptr});
   if (!resolved->segments.empty()) usage->segments = &resolved->segments;
   if (const std::optional<DayRange>& days = data_days) {
     const Day from = std::max(window->from.value_or(days->first), days->first);

@@ -202,8 +202,7 @@ std::string RenderSeries(const UsageContext& context, CohortPeriod granularity,
   // The load's series when it is of this period (unfiltered; a ClickHouse workspace's is
   // computed there in the period asked).
   auto series = std::make_shared<const FeatureSeries>(
-      context.whole && context.whole->series.granularity == granularity
-          ? context.whole->series
+      context.whole && context.whole->series.granularity == granularity ? context.whole->series
       : context.index
           ? FeatureSeriesOf(context.index->Series(granularity, context.filter, context.segments),
                             granularity)
