@@ -82,7 +82,8 @@ target_link_libraries(growthlens_synth PUBLIC growthlens_core PRIVATE ZLIB::ZLIB
 # column blocks, OpenSSL's libcrypto (which cpp-httplib links already) for the SHA-256 of access
 # keys; all private, so no public header includes sqlite3.h, zstd.h or openssl/.
 growthlens_layer(store FILES
-  access_keys block_codec consumer_status dataset_merge event_inbox file_checksum row_layout schema sqlite_db
+  access_keys block_codec consumer_status dataset_merge event_inbox file_checksum inbox_group
+  row_layout schema sqlite_db
   saved_items stored_table user_erasure workspace)
 target_link_libraries(growthlens_store PUBLIC growthlens_core
                                        PRIVATE SQLite::SQLite3 PkgConfig::ZSTD OpenSSL::Crypto)

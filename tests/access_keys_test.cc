@@ -204,6 +204,11 @@ INSERT INTO access_keys_v5 SELECT * FROM access_keys;
 DROP TABLE access_keys;
 ALTER TABLE access_keys_v5 RENAME TO access_keys;
 DROP TABLE consumer_status;
+DROP TABLE inbox_groups;
+DELETE FROM sqlite_sequence;
+CREATE TABLE inbox_events (id INTEGER PRIMARY KEY, received_ms INTEGER NOT NULL,
+  user TEXT NOT NULL, event TEXT NOT NULL, time_ms INTEGER NOT NULL, count INTEGER NOT NULL,
+  properties TEXT);
 UPDATE workspace_schema SET version = 5;)sql";
   const std::string script = directory_.string() + "/downgrade.sql";
   std::ofstream(script) << downgrade;

@@ -166,6 +166,106 @@ TEST_F(EventInboxTest, FoldStopsAfterTheLoadsAskedFor) {
   Result<store::InboxStats> stats = workspace_->Inbox().Stats();
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->events, 3U);  // the rest waits for the next fold
+  // The five came in one commit (one stored group): the fold took part of it, the rest stays
+  // with its ids, and the next fold takes it.
+  Result<store::InboxRows> rest = workspace_->Inbox().Read(0, 100);
+  ASSERT_TRUE(rest.ok()) << rest.status().message();
+  EXPECT_EQ(rest->id, (std::vector<int64_t>{3, 4, 5}));
+  EXPECT_EQ(rest->user, (std::vector<std::string>{"c", "d", "e"}));
+  Result<app::FoldOutcome> second = app::FoldInbox(*workspace_, IngestOptions{});
+  ASSERT_TRUE(second.ok()) << second.status().message();
+  EXPECT_EQ(second->added, 3U);
+  Result<store::WorkspaceInfo> info = workspace_->Info();
+  ASSERT_TRUE(info.ok());
+  ASSERT_EQ(info->loads.size(), 2U);
+  EXPECT_EQ(info->loads[1].record.source_name, "live events 3-5");
+}
+
+TEST_F(EventInboxTest, ReadsTakeEventsAfterAnIdWithinAndAcrossCommits) {
+  AddOrDie({{"a", "e", kNoon, 1, "", ""},
+            {"b", "e", kNoon + 1, 1, "", ""},
+            {"c", "e", kNoon + 2, 2, "", R"({"k":"v"})"}});
+  AddOrDie({{"d", "f", kNoon + 3, 1, "", ""}, {"e", "f", kNoon + 4, 1, "", ""}});
+  // After an id inside the first commit, at most 2: the rest of one commit and the next's first.
+  Result<store::InboxRows> rows = workspace_->Inbox().Read(2, 2);
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  EXPECT_EQ(rows->id, (std::vector<int64_t>{3, 4}));
+  EXPECT_EQ(rows->user, (std::vector<std::string>{"c", "d"}));
+  EXPECT_EQ(rows->count, (std::vector<int32_t>{2, 1}));
+  EXPECT_EQ(rows->time_ms, (std::vector<int64_t>{kNoon + 2, kNoon + 3}));
+  EXPECT_EQ(rows->properties_json[0], R"({"k":"v"})");
+  // Without properties (the watcher's read), the same events.
+  Result<store::InboxRows> bare = workspace_->Inbox().Read(2, 10, /*with_properties=*/false);
+  ASSERT_TRUE(bare.ok());
+  EXPECT_EQ(bare->id, (std::vector<int64_t>{3, 4, 5}));
+  EXPECT_EQ(bare->properties_json[0], "");
+  // An erasure inside a commit keeps the other events' ids; numbering goes on past them all.
+  Result<uint64_t> erased = workspace_->Inbox().RemoveUser("b");
+  ASSERT_TRUE(erased.ok());
+  EXPECT_EQ(*erased, 1U);
+  AddOrDie({{"f", "g", kNoon + 5, 1, "", ""}});
+  Result<store::InboxRows> all = workspace_->Inbox().Read(0, 100);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->id, (std::vector<int64_t>{1, 3, 4, 5, 6}));
+  EXPECT_EQ(all->user, (std::vector<std::string>{"a", "c", "d", "e", "f"}));
+  Result<store::InboxStats> stats = workspace_->Inbox().Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->events, 5U);
+  EXPECT_EQ(stats->first_id, 1);
+  EXPECT_EQ(stats->last_id, 6);
+}
+
+TEST_F(EventInboxTest, AVersion8WorkspaceWithWaitingEventsMigratesWithoutLosingThem) {
+  // A server of schema version 8 took two POSTs and was killed before any fold: four events
+  // wait in its inbox, one row each (tests/fixtures/workspace_schema_v8_inbox.sql).
+  workspace_.reset();
+  const std::string path = (directory_ / "v8.glw").string();
+  const std::string fixture =
+      std::string(GROWTHLENS_TEST_DIR) + "/fixtures/workspace_schema_v8_inbox.sql";
+  ASSERT_EQ(std::system(("sqlite3 '" + path + "' < '" + fixture + "'").c_str()), 0);
+  Result<Workspace> migrated = Workspace::Open(path, store::OpenMode::kExisting);
+  ASSERT_TRUE(migrated.ok()) << migrated.status().message();
+  EXPECT_EQ(migrated->Info()->schema_version, store::kSchemaVersion);
+  Result<store::InboxRows> rows = migrated->Inbox().Read(0, 100);
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  ASSERT_EQ(rows->size(), 4U);
+  EXPECT_EQ(rows->id, (std::vector<int64_t>{1, 2, 3, 4}));
+  EXPECT_EQ(rows->user, (std::vector<std::string>{"u1", "u2", "u1", "u3"}));
+  EXPECT_EQ(rows->event, (std::vector<std::string>{"sign_up", "view", "view", "export"}));
+  EXPECT_EQ(rows->time_ms,
+            (std::vector<int64_t>{1740830400000, 1740830401000, 1740830402000, 1740830403000}));
+  EXPECT_EQ(rows->count, (std::vector<int32_t>{1, 3, 1, 1}));
+  EXPECT_EQ(rows->received_ms,
+            (std::vector<int64_t>{1796629405081, 1796629405081, 1796629405081, 1796629405461}));
+  EXPECT_EQ(rows->properties_json[0], "{\"note\":\"say \\\"hi\\\" \u00fc\",\"plan\":\"pro\"}");
+  EXPECT_EQ(rows->properties_json[1], "");
+  EXPECT_EQ(rows->properties_json[3], R"({"plan":"free"})");
+  // The uuids stay remembered; numbering goes on after version 8's.
+  const std::vector<InboxEvent> later = {{"u1", "sign_up", kNoon, 1, "a-1", ""},
+                                         {"u4", "view", kNoon, 1, "c-1", ""}};
+  Result<store::InboxOutcome> added = migrated->Inbox().Add(later, kNoon);
+  ASSERT_TRUE(added.ok()) << added.status().message();
+  EXPECT_EQ(added->duplicates, 1U);
+  EXPECT_EQ(added->stored, 1U);
+  Result<store::InboxStats> stats = migrated->Inbox().Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->events, 5U);
+  EXPECT_EQ(stats->last_id, 5);
+  // Every waiting event folds into blocks.
+  Result<app::FoldOutcome> folded = app::FoldInbox(*migrated, IngestOptions{});
+  ASSERT_TRUE(folded.ok()) << folded.status().message();
+  EXPECT_EQ(folded->events, 5U);
+  EXPECT_EQ(folded->added, 5U);
+  Result<Dataset> data = migrated->Load(DataKind::kEvents);
+  ASSERT_TRUE(data.ok()) << data.status().message();
+  const std::map<std::string, int64_t> expected = {{"u1", 2}, {"u2", 3}, {"u3", 1}, {"u4", 1}};
+  EXPECT_EQ(EventsPerUser(*data), expected);
+  const PropertyColumn* note = data->As<UsageLog>()->properties.Find("note");
+  ASSERT_NE(note, nullptr);
+  size_t noted = 0;
+  for (size_t row = 0; row < data->rows(); ++row)
+    noted += note->ValueOf(row) == "say \"hi\" \u00fc";
+  EXPECT_EQ(noted, 1U);
 }
 
 TEST_F(EventInboxTest, AFoldAfterTheInboxWasEmptiedTakesNewIds) {
@@ -189,7 +289,7 @@ TEST_F(EventInboxTest, AVersion7WorkspaceKeepsItsInboxAndNumbersPastEveryFoldedI
   // Back to version 7's inbox: a plain INTEGER PRIMARY KEY, folds of ids 1-3 and 4-15000 in the
   // history, and one event waiting under id 3 (ids reused after those folds emptied the inbox).
   const std::string to_version_7 = R"sql(
-DROP TABLE inbox_events;
+DROP TABLE inbox_groups;
 DELETE FROM sqlite_sequence;
 CREATE TABLE inbox_events (id INTEGER PRIMARY KEY, received_ms INTEGER NOT NULL,
   user TEXT NOT NULL, event TEXT NOT NULL, time_ms INTEGER NOT NULL, count INTEGER NOT NULL,

@@ -103,6 +103,13 @@ void BlockWriter::Strings(std::string_view name, const StringDictionary& diction
   EndColumn(start);
 }
 
+void BlockWriter::Strings(std::string_view name, std::span<const std::string_view> values) {
+  const size_t start = BeginColumn(name, ColumnCoding::kStrings);
+  for (const std::string_view value : values) codec::PutVarint(raw_, value.size());
+  for (const std::string_view value : values) raw_.append(value);
+  EndColumn(start);
+}
+
 Result<std::string> BlockWriter::Compress(int level) const {
   std::string raw = raw_;
   for (int byte = 0; byte < 4; ++byte)

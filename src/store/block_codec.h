@@ -147,6 +147,8 @@ class BlockWriter {
   /// Strings [first, first + count) of `dictionary`.
   void Strings(std::string_view name, const StringDictionary& dictionary, uint32_t first,
                uint32_t count);
+  /// `values` as they are (the same coding: lengths, then bytes).
+  void Strings(std::string_view name, std::span<const std::string_view> values);
 
   /// The block as stored: zstd at `level` over the coded columns.
   Result<std::string> Compress(int level) const;

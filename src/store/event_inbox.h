@@ -1,8 +1,11 @@
 #pragma once
 // The workspace's inbox for live events (issue 19): the events the HTTP collector and the stream
-// consumers commit, one SQLite row each, durable when Add returns (WAL, synchronous=FULL), until
-// they are folded into the column blocks as one load (app/inbox_fold.h). Row-per-event keeps a
-// small commit cheap; the fold keeps the store compact and fast to load.
+// consumers commit, durable when Add returns (WAL, synchronous=FULL), until they are folded into
+// the column blocks as one load (app/inbox_fold.h). Since schema version 9 a commit's events are
+// one row of `inbox_groups` (a compressed block of columns, store/inbox_group.h) keyed by its
+// last event's id: one B-tree insert per commit instead of one per event. Every event still has
+// an id of its own, never reused (the table's AUTOINCREMENT sequence counts events), so readers
+// take "the events after id N" as before.
 //
 // An event with a uuid is stored once: its uuid goes into `inbox_uuids` in the same transaction
 // (a primary key, so a second process writing the same workspace is held to it too), and a
@@ -69,8 +72,8 @@ class EventInbox {
   /// reader does not use them (the live watcher: a copy and an allocation less per event).
   Result<InboxRows> Read(int64_t after_id, size_t limit, bool with_properties = true);
   Result<InboxStats> Stats();
-  /// Removes the rows with id <= `last_id`: call inside the transaction that stores them in
-  /// blocks (Workspace::Append's `fold_inbox_through`).
+  /// Removes the rows with id <= `last_id` (a group holding some past it keeps those): call
+  /// inside the transaction that stores them in blocks (Workspace::Append's `fold_inbox_through`).
   Status RemoveThrough(int64_t last_id);
   /// Removes one user's rows (erasure); returns how many.
   Result<uint64_t> RemoveUser(std::string_view user);

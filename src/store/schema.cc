@@ -4,6 +4,8 @@
 
 #include <iterator>
 
+#include "store/inbox_group.h"
+
 namespace growthlens::store {
 
 namespace {
@@ -165,6 +167,23 @@ UPDATE sqlite_sequence SET seq = max(seq, coalesce((
   WHERE name = 'inbox_events';
 )sql";
 
+// Version 9 stores a commit's events as one row (store/inbox_group.h): `id` is the group's last
+// event id (AUTOINCREMENT: its sequence is the highest event id ever given, so ids are never
+// reused, as version 8 made sure), `first_id` its first, `events` how many it holds. Version 8's
+// rows move into groups with their ids (MoveInboxRowsIntoGroups); the sequence goes on from
+// version 8's.
+constexpr const char* kCreateInboxGroups = R"sql(
+CREATE TABLE inbox_groups (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  first_id INTEGER NOT NULL,
+  events INTEGER NOT NULL,
+  received_ms INTEGER NOT NULL,
+  payload BLOB NOT NULL
+);
+INSERT INTO sqlite_sequence (name, seq)
+  SELECT 'inbox_groups', coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'inbox_events'), 0);
+)sql";
+
 Status SetVersion(Database& db, int version) {
   Result<Statement> update = db.Prepare("UPDATE workspace_schema SET version = ?, written_by = ?");
   if (!update.ok()) return update.status();
@@ -201,10 +220,16 @@ Status MigrateFrom7(Database& db) {
   return db.Exec(kInboxIdsNeverReused);
 }
 
+Status MigrateFrom8(Database& db) {
+  GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateInboxGroups));
+  GROWTHLENS_RETURN_IF_ERROR(MoveInboxRowsIntoGroups(db));
+  return db.Exec("DROP TABLE inbox_events");
+}
+
 // Migrations from version N to N + 1, at index N - 1.
 using Migration = Status (*)(Database&);
 constexpr Migration kMigrations[] = {MigrateFrom1, MigrateFrom2, MigrateFrom3, MigrateFrom4,
-                                     MigrateFrom5, MigrateFrom6, MigrateFrom7};
+                                     MigrateFrom5, MigrateFrom6, MigrateFrom7, MigrateFrom8};
 static_assert(std::size(kMigrations) == static_cast<size_t>(kSchemaVersion - 1),
               "one migration per older version");
 
@@ -219,6 +244,7 @@ Status CreateSchema(Database& db) {
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kAllowIngestKeys));
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateConsumerStatus));
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kInboxIdsNeverReused));
+  GROWTHLENS_RETURN_IF_ERROR(MigrateFrom8(db));
   Result<Statement> insert =
       db.Prepare("INSERT INTO workspace_schema (version, written_by) VALUES (?, ?)");
   if (!insert.ok()) return insert.status();

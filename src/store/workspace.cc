@@ -485,7 +485,7 @@ Result<std::vector<DataKind>> Workspace::Kinds() {
     if (!rows.ok()) return rows.status();
     bool held = *rows > 0;
     if (!held && kind == DataKind::kEvents) {  // live events not yet folded into blocks
-      Result<int64_t> inbox = db_->QueryInt("SELECT EXISTS (SELECT 1 FROM inbox_events)");
+      Result<int64_t> inbox = db_->QueryInt("SELECT EXISTS (SELECT 1 FROM inbox_groups)");
       if (!inbox.ok()) return inbox.status();
       held = *inbox != 0;
     }
