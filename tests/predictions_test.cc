@@ -326,7 +326,7 @@ TEST_F(PredictionsSavedModelTest, NewestFittingModelIsUsedAndOthersSayWhyNot) {
   ASSERT_EQ(other_kind->saved_models_not_used.size(), 2u);
   EXPECT_EQ(other_kind->saved_models_not_used[0].first, "newer");
   EXPECT_EQ(other_kind->saved_models_not_used[1].first, "older");
-  EXPECT_NE(other_kind->saved_models_not_used[0].second.find("trained on transactions"),
+  EXPECT_NE(other_kind->saved_models_not_used[0].second.find("trained on purchases"),
             std::string::npos)
       << other_kind->saved_models_not_used[0].second;
 }

@@ -164,6 +164,34 @@ TEST(UsageIndex, CountsUsersInGroups) {
   EXPECT_EQ(UsageIndex::Build(log, std::vector<uint8_t>(log.users.size(), 2), 2), nullptr);
 }
 
+/// A usage log with one row per feature: `features` names over `days` days, for one user.
+CleanedData ManyFeatures(int features, int days) {
+  std::string text(testing::kUsageHeader);
+  for (int feature = 0; feature < features; ++feature)
+    text += fmt::format("u0,2024-12-01,{},f{},1\n",
+                        FormatDate(DaysFromCivil(2025, 1, 1) + feature % days), feature);
+  Result<CleanedData> data = IngestText(text, "many.csv", IngestOptions());
+  EXPECT_TRUE(data.ok()) << data.status().message();
+  return std::move(data).value();
+}
+
+// Left out (the row scans answer) where it could not hold the codes or would cost more than the
+// rows: more names than 16-bit codes hold (the loops over them would not end), and days x
+// names x groups cells far beyond the rows.
+TEST(UsageIndex, LeftOutWhereItWouldNotFitTheData) {
+  const CleanedData wide = ManyFeatures(70'000, 2);
+  const UsageLog& wide_log = UsageOf(wide.dataset);
+  ASSERT_EQ(wide_log.features.size(), 70'000u);
+  EXPECT_EQ(UsageIndex::Build(wide_log, std::vector<uint8_t>(1, 0), 1), nullptr);
+
+  const CleanedData sparse = ManyFeatures(3'000, 1'500);
+  EXPECT_EQ(UsageIndex::Build(UsageOf(sparse.dataset), std::vector<uint8_t>(1, 0), kGroups),
+            nullptr);
+  const CleanedData narrow = ManyFeatures(300, 30);
+  EXPECT_NE(UsageIndex::Build(UsageOf(narrow.dataset), std::vector<uint8_t>(1, 0), kGroups),
+            nullptr);
+}
+
 /// The usage analysis's JSON for `query`, with or without the index.
 std::string UsageJson(const CleanedData& data, const app::ParamText& query,
                       std::shared_ptr<const UsageIndex> index) {

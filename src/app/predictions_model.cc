@@ -23,8 +23,22 @@ Status Stopped() {
   return Status(ErrorCode::kInternal, "predictions: stopped");
 }
 
+/// A data kind in the page's words.
+const char* KindWords(DataKind kind) {
+  switch (kind) {
+    case DataKind::kUsage:
+      return "a usage log";
+    case DataKind::kEvents:
+      return "an event log";
+    case DataKind::kTransactions:
+      return "purchases";
+  }
+  return "other data";
+}
+
 /// The newest saved churn model of `workspace` whose features the data can give, with its name;
-/// the newer ones passed over go into `not_used` with the reason.
+/// the newer ones passed over go into `not_used` with the reason in plain words (the page shows
+/// it; the detailed error would name files and options).
 std::optional<std::pair<std::string, ChurnModel>> FittingSavedModel(
     const Dataset& dataset, const std::string& workspace, unsigned threads,
     std::vector<std::pair<std::string, std::string>>& not_used) {
@@ -36,20 +50,18 @@ std::optional<std::pair<std::string, ChurnModel>> FittingSavedModel(
   for (const store::SavedItem& item : *items) {  // newest first
     Result<ChurnModel> model = LoadChurnModel(workspace, item.name);
     if (!model.ok()) {
-      not_used.emplace_back(item.name, model.status().message());
+      not_used.emplace_back(item.name, "it could not be read (saved by another version?)");
       continue;
     }
     if (model->spec.kind != dataset.kind()) {
-      not_used.emplace_back(
-          item.name, fmt::format("it was trained on {}, this data is {}",
-                                 DataKindName(model->spec.kind), DataKindName(dataset.kind())));
+      not_used.emplace_back(item.name,
+                            fmt::format("it was trained on {}, and this data is {}",
+                                        KindWords(model->spec.kind), KindWords(dataset.kind())));
       continue;
     }
     // The features must come out of this data: the table of the day after its last day.
-    if (Status fits =
-            ChurnTableFor(dataset, *model, ml::LastActivityDay(dataset) + 1, threads).status();
-        !fits.ok()) {
-      not_used.emplace_back(item.name, fits.message());
+    if (!ChurnTableFor(dataset, *model, ml::LastActivityDay(dataset) + 1, threads).ok()) {
+      not_used.emplace_back(item.name, "this data cannot give the signals it was trained on");
       continue;
     }
     return std::pair{item.name, std::move(model).value()};

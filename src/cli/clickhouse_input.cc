@@ -22,6 +22,7 @@ Result<ClickHouseTarget> ResolveTarget(AnalysisInput& input) {
   if (!endpoint.ok()) return endpoint.status();
   ClickHouseTarget target{std::move(endpoint).value(), {}};
   target.choice.asked = input.flags.options.read.columns.kind;
+  target.choice.signup_event = input.flags.options.read.columns.signup_event;
   return target;
 }
 
@@ -31,9 +32,9 @@ Result<app::PushedDownData> LoadClickHouseWorkspace(std::string_view command, An
                                                     const app::PushDownPlan& plan) {
   Result<ClickHouseTarget> target = ResolveTarget(input);
   if (!target.ok()) return target.status();
-  return app::LoadClickHouseAggregates(
-      target->endpoint, target->choice,
-      input.quiet ? nullptr : StderrProgress(std::string(command)), plan);
+  return app::LoadClickHouseAggregates(target->endpoint, target->choice,
+                                       input.quiet ? nullptr : StderrProgress(std::string(command)),
+                                       plan);
 }
 
 Result<LoadedData> LoadClickHouseFunnelRows(std::string_view command, AnalysisInput& input,

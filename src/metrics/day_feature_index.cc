@@ -33,7 +33,7 @@ DayFeatureIndex::DayFeatureIndex(const UserMajorRows& rows, std::span<const uint
   months_.counts.assign((month_of.back() + 1) * features_ * groups_, 0);
   for (uint32_t user = 0; user < rows.users(); ++user) {
     const size_t group = group_of_user[user];
-    for (uint16_t feature = 0; feature < features_; ++feature) {
+    for (size_t feature = 0; feature < features_; ++feature) {
       const std::span<const uint16_t> days = rows.Days(user, feature);
       const std::span<const int32_t> counts = rows.Counts(user, feature);
       // Days ascend, so a user's new day, week or month is one that differs from the last.

@@ -49,7 +49,7 @@ class DayFeatureIndex {
   size_t MemoryBytes() const;
 
  private:
-  size_t Cell(size_t day, uint16_t feature, size_t group) const {
+  size_t Cell(size_t day, size_t feature, size_t group) const {
     return (day * features_ + feature) * groups_ + group;
   }
 

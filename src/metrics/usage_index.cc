@@ -31,6 +31,15 @@ std::shared_ptr<const UsageIndex> UsageIndex::Build(const UsageLog& log,
   if (!UserMajorRows::Fits(log) || groups == 0 || groups > 255 ||
       group_of_user.size() != log.users.size())
     return nullptr;
+  // The per-day aggregates hold days x features x groups cells and the bitmaps days x features
+  // maps whatever the rows: many names over many days in a small file would cost more than the
+  // row scans they replace, so the index is left out there.
+  if (!log.usage.day.empty()) {
+    const auto [low, high] = std::minmax_element(log.usage.day.begin(), log.usage.day.end());
+    const size_t cells =
+        static_cast<size_t>(int64_t{*high} - *low + 1) * log.features.size() * groups;
+    if (cells > 4 * log.rows() + (size_t{1} << 22)) return nullptr;
+  }
   for (uint8_t group : group_of_user)
     if (group >= groups) return nullptr;
   return std::make_shared<const UsageIndex>(log, std::move(group_of_user), groups);
@@ -44,7 +53,7 @@ UsageIndex::UsageIndex(const UsageLog& log, std::vector<uint8_t> group_of_user, 
       days_(rows_, group_of_user_, groups),
       bitmaps_(rows_, group_of_user_, groups) {
   for (uint32_t user = 0; user < rows_.users(); ++user)
-    for (uint16_t feature = 0; feature < rows_.features(); ++feature)
+    for (size_t feature = 0; feature < rows_.features(); ++feature)
       if (!rows_.Days(user, feature).empty()) {
         ++group_users_[group_of_user_[user]];
         break;

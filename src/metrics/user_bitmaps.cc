@@ -68,7 +68,7 @@ UserBitmaps::UserBitmaps(const UserMajorRows& rows, std::span<const uint8_t> gro
   std::vector<std::vector<uint32_t>> group_users(groups);
   for (uint32_t user = 0; user < rows.users(); ++user) {
     bool any = false;
-    for (uint16_t feature = 0; feature < maps.features; ++feature) {
+    for (size_t feature = 0; feature < maps.features; ++feature) {
       uint32_t last_day = UINT32_MAX;
       for (const uint16_t day : rows.Days(user, feature)) {
         if (day == last_day) continue;

@@ -18,7 +18,8 @@ bool UserMajorRows::Fits(const UsageLog& log) {
   if (days.empty()) return true;
   const auto [low, high] = std::minmax_element(days.begin(), days.end());
   const size_t keys = log.users.size() * std::max<size_t>(log.features.size(), 1);
-  return int64_t{*high} - *low <= kMaxDaySpan &&
+  // Feature codes are 16 bits wide here.
+  return log.features.size() <= UINT16_MAX && int64_t{*high} - *low <= kMaxDaySpan &&
          keys <= kMaxKeysPerRow * log.rows() + (size_t{1} << 20) && log.rows() < UINT32_MAX;
 }
 

@@ -30,11 +30,11 @@ class UserMajorRows {
 
   /// The rows of one user and feature: days as offsets from first_day(), ascending, and their
   /// counts (a day repeats when the log has several rows for it).
-  std::span<const uint16_t> Days(uint32_t user, uint16_t feature) const {
+  std::span<const uint16_t> Days(uint32_t user, size_t feature) const {
     const size_t key = size_t{user} * features_ + feature;
     return {day_.data() + begin_[key], day_.data() + begin_[key + 1]};
   }
-  std::span<const int32_t> Counts(uint32_t user, uint16_t feature) const {
+  std::span<const int32_t> Counts(uint32_t user, size_t feature) const {
     const size_t key = size_t{user} * features_ + feature;
     return {count_.data() + begin_[key], count_.data() + begin_[key + 1]};
   }

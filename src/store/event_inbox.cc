@@ -167,6 +167,10 @@ Status EventInbox::RemoveThrough(int64_t last_id) {
 }
 
 Result<uint64_t> EventInbox::RemoveUser(std::string_view user) {
+  // One write transaction from the read to the rewrites: a fold committing in between would
+  // otherwise have its trimmed groups written back whole.
+  Result<Transaction> transaction = Transaction::Begin(db_);
+  if (!transaction.ok()) return transaction.status();
   Result<Statement> query = db_.Prepare("SELECT id, received_ms, payload FROM inbox_groups");
   if (!query.ok()) return query.status();
   std::vector<std::pair<int64_t, InboxRows>> changed;
@@ -196,6 +200,7 @@ Result<uint64_t> EventInbox::RemoveUser(std::string_view user) {
   GROWTHLENS_RETURN_IF_ERROR(query->Reset());
   for (const auto& [group, kept] : changed)
     GROWTHLENS_RETURN_IF_ERROR(RewriteGroup(db_, group, kept));
+  GROWTHLENS_RETURN_IF_ERROR(transaction->Commit());
   return removed;
 }
 

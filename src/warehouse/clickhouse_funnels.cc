@@ -101,6 +101,11 @@ Result<FunnelRows> QueryFunnelRows(ClickHouseClient& client, const FunnelRowsReq
     log.user_signup.push_back(signup_day != 0 ? Day{signup_day} : Day{first_day});
     // Time order; events of the same millisecond by name (the source's row order, which the
     // embedded workspace keeps for ties, is not stored in ClickHouse).
+    for (const uint32_t code : codes)
+      if (code == 0 || code > names.size())
+        return Status(ErrorCode::kParseError,
+                      fmt::format("ClickHouse answered event code {} for {} event names", code,
+                                  names.size()));
     order.resize(days.size());
     std::iota(order.begin(), order.end(), 0U);
     std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
@@ -109,10 +114,6 @@ Result<FunnelRows> QueryFunnelRows(ClickHouseClient& client, const FunnelRowsReq
       return names[codes[a] - 1] < names[codes[b] - 1];
     });
     for (const uint32_t idx : order) {
-      if (codes[idx] == 0 || codes[idx] > names.size())
-        return Status(ErrorCode::kParseError,
-                      fmt::format("ClickHouse answered event code {} for {} event names",
-                                  codes[idx], names.size()));
       log.usage.user.push_back(user);
       log.usage.day.push_back(Day{days[idx]});
       log.usage.feature.push_back(static_cast<uint16_t>(codes[idx] - 1));

@@ -124,11 +124,13 @@ Result<std::vector<CohortRevenueCell>> QueryCohortRevenue(ClickHouseClient& clie
                                                           SeriesBucket bucket) {
   // The join runs over two subqueries, so on a Distributed table each side is one distributed
   // query (a join of a Distributed table with a distributed subquery is refused by default).
+  // ALL, not ANY: the right side has one row per customer, and since ClickHouse 20 ANY INNER
+  // keeps one row per key of the left side too (one period per customer).
   const std::string sql = fmt::format(
       "SELECT toUInt16({2}) AS cohort, toUInt16(bucket) AS period, sum(amount) FROM ("
       "SELECT customer, {1} AS bucket, sum(quantity * price) AS amount FROM {0} "
       "WHERE customer != '' GROUP BY customer, bucket) "
-      "ANY INNER JOIN (SELECT customer, min(toDate(time)) AS first_day FROM {0} "
+      "ALL INNER JOIN (SELECT customer, min(toDate(time)) AS first_day FROM {0} "
       "WHERE customer != '' GROUP BY customer) USING customer "
       "GROUP BY cohort, period FORMAT TabSeparated",
       TableOf(DataKind::kTransactions), BucketSql(bucket, "toDate(time)"),

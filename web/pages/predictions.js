@@ -117,15 +117,17 @@ export async function render(ctx) {
     h('div.grid.cols-2', { style: { marginTop: '16px' } }, gains.card, compare));
 
   const bins = r.risk.histogram;
+  const highFrom = r.risk.high_from ?? 0.6;
+  const mediumFrom = r.risk.medium_from ?? 0.3;
   ctx.track(withChart(risk.chart, async () => bins, async (rows) => {
     await plot(risk.chart, [{
       type: 'bar', x: rows.map((b) => (b.from + b.to) / 2), y: rows.map((b) => b.users), width: 0.048,
-      marker: { color: rows.map((b) => bandColor[b.from >= r.risk.high_from - 1e-9 ? 'high' : b.from >= r.risk.medium_from - 1e-9 ? 'medium' : 'low']) },
+      marker: { color: rows.map((b) => bandColor[b.from >= highFrom - 1e-9 ? 'high' : b.from >= mediumFrom - 1e-9 ? 'medium' : 'low']) },
       customdata: rows.map((b) => [b.from, b.to]),
       hovertemplate: `%{customdata[0]:.0%}–%{customdata[1]:.0%}: %{y:,} ${who}<extra></extra>`,
     }], { xaxis: { title: { text: 'churn probability' }, tickformat: '.0%', range: [0, 1] }, yaxis: { title: { text: who } }, showlegend: false, bargap: 0.05 });
     const pct = (x) => fmt.pct(x, 0);
-    risk.setNote(`${fmt.int(r.risk.high)} high (${pct(r.risk.high_from)} or more), ${fmt.int(r.risk.medium)} medium (${pct(r.risk.medium_from)}–${pct(r.risk.high_from)}), ${fmt.int(r.risk.low)} low`);
+    risk.setNote(`${fmt.int(r.risk.high)} high (${pct(highFrom)} or more), ${fmt.int(r.risk.medium)} medium (${pct(mediumFrom)}–${pct(highFrom)}), ${fmt.int(r.risk.low)} low`);
   }).catch(() => {}));
 
   ctx.track(withChart(drivers.chart, async () => r.drivers, async (rows) => {
