@@ -179,9 +179,19 @@ CleanedData ManyFeatures(int features, int days) {
 // rows: more names than 16-bit codes hold (the loops over them would not end), and days x
 // names x groups cells far beyond the rows.
 TEST(UsageIndex, LeftOutWhereItWouldNotFitTheData) {
-  const CleanedData wide = ManyFeatures(70'000, 2);
-  const UsageLog& wide_log = UsageOf(wide.dataset);
-  ASSERT_EQ(wide_log.features.size(), 70'000u);
+  // 65,536 names (an event log's fold allows them; a CSV stops at 65,535): built by hand.
+  UsageLog wide_log;
+  wide_log.users.Intern("u0");
+  wide_log.user_signup.push_back(kNoDay);
+  for (uint32_t feature = 0; feature <= UINT16_MAX; ++feature)
+    wide_log.features.Intern(fmt::format("f{}", feature));
+  for (const uint16_t feature : {uint16_t{0}, uint16_t{UINT16_MAX}}) {
+    wide_log.usage.user.push_back(0);
+    wide_log.usage.day.push_back(DaysFromCivil(2025, 1, 1));
+    wide_log.usage.feature.push_back(feature);
+    wide_log.usage.events.push_back(1);
+  }
+  ASSERT_EQ(wide_log.features.size(), 65'536u);
   EXPECT_EQ(UsageIndex::Build(wide_log, std::vector<uint8_t>(1, 0), 1), nullptr);
 
   const CleanedData sparse = ManyFeatures(3'000, 1'500);
