@@ -143,35 +143,41 @@ Status ClickHouseClient::QueryLines(std::string_view sql,
     int status = 0;
     bool received = false;
     Status stopped = Status::Ok();
-    httplib::Result result = connection.http.Get(
-        connection.Path({}, sql), httplib::Headers{},
-        [&](const httplib::Response& response) {
-          status = response.status;
-          return true;
-        },
-        [&](const char* data, size_t size) {
-          received = true;
-          if (status != 200) {
-            error_body.append(data, size);
-            return true;
-          }
-          pending.append(data, size);
-          size_t start = 0;
-          for (size_t end; (end = pending.find('\n', start)) != std::string::npos;
-               start = end + 1) {
-            const std::string_view line(pending.data() + start, end - start);
-            if (IsServerException(line)) {
-              stopped = Status(ErrorCode::kIoError,
-                               fmt::format("ClickHouse at {}: the query failed while answering: {}",
-                                           connection.endpoint.Display(), line));
-              return false;
-            }
-            stopped = on_line(line);
-            if (!stopped.ok()) return false;
-          }
-          pending.erase(0, start);
-          return true;
-        });
+    // The query goes in the body, not the URL: a long one (a funnel's list of names) would pass
+    // the server's URL limit.
+    httplib::Request request;
+    request.method = "POST";
+    request.path = connection.Path({});
+    request.body = std::string(sql);
+    request.set_header("Content-Type", "text/plain; charset=UTF-8");
+    request.response_handler = [&](const httplib::Response& response) {
+      status = response.status;
+      return true;
+    };
+    request.content_receiver = [&](const char* data, size_t size, uint64_t /*offset*/,
+                                   uint64_t /*total*/) {
+      received = true;
+      if (status != 200) {
+        error_body.append(data, size);
+        return true;
+      }
+      pending.append(data, size);
+      size_t start = 0;
+      for (size_t end; (end = pending.find('\n', start)) != std::string::npos; start = end + 1) {
+        const std::string_view line(pending.data() + start, end - start);
+        if (IsServerException(line)) {
+          stopped = Status(ErrorCode::kIoError,
+                           fmt::format("ClickHouse at {}: the query failed while answering: {}",
+                                       connection.endpoint.Display(), line));
+          return false;
+        }
+        stopped = on_line(line);
+        if (!stopped.ok()) return false;
+      }
+      pending.erase(0, start);
+      return true;
+    };
+    httplib::Result result = connection.http.send(request);
     if (!stopped.ok()) return stopped;
     if (!result) {
       // A query changes nothing: try again when nothing was handed over yet, or when the

@@ -107,7 +107,16 @@ std::string LeftoverRows(uint64_t load_id) {
 }
 
 /// Deletes the rows of load `load_id` from `table` (a MergeTree) and waits for the mutation.
+/// The query id of one block's insert: the load's, so a retry can find inserts still running.
+std::string InsertQueryId(uint64_t load_id, size_t block) {
+  return fmt::format("growthlens-{}-{}", load_id, block);
+}
+
 Result<uint64_t> DeleteLeftovers(ClickHouseClient& client, const char* table, uint64_t load_id) {
+  // An insert whose connection broke may still be running on the server: a part it commits
+  // after the deletion below would stay. Stop this load's inserts and wait for them to end.
+  GROWTHLENS_RETURN_IF_ERROR(client.Execute(
+      fmt::format("KILL QUERY WHERE query_id LIKE 'growthlens-{}-%' SYNC", load_id)));
   Result<uint64_t> leftovers =
       CountOf(client, fmt::format("SELECT count() FROM {} WHERE {}", table, LeftoverRows(load_id)));
   if (!leftovers.ok() || *leftovers == 0) return leftovers;
@@ -189,6 +198,8 @@ Result<InsertOutcome> InsertDataset(ClickHouseClient& client, const Dataset& dat
                             fmt::format("{}:{}", record.checksum, first / block_rows));
     // A Distributed table confirms once every shard has the rows, not when it queued them.
     if (*distributed_sync) settings.emplace_back("insert_distributed_sync", "1");
+    // Without tokens a retry deletes the attempt's rows first, stopping its inserts by this id.
+    if (!*tokens) settings.emplace_back("query_id", InsertQueryId(load_id, first / block_rows));
     for (int attempt = 1;; ++attempt) {
       Status sent = client.Insert(writer.table, block, settings);
       if (sent.ok() || !*tokens || !IsConnectionFailure(sent) || attempt == kInsertAttempts)
