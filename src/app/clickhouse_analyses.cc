@@ -101,18 +101,19 @@ Status AddFeatures(warehouse::ClickHouseClient& client, const PushedDownInputs& 
   }
   analysis.series = FeatureSeriesOf(series, series_period);
 
-  // Pearson over the user x feature pivot of events, from the per-user totals already read.
+  // Pearson over the user x feature pivot of events, from the per-user totals already read, one
+  // user's row at a time (the exact sums every correlation path uses; no users x features matrix).
   const warehouse::UserTotals& users = *inputs.users;
-  ColumnMajorMatrix pivot;
-  pivot.rows = users.users.size();
-  pivot.cols = features;
-  pivot.values.resize(pivot.rows * pivot.cols);
-  std::fill(pivot.values.begin(), pivot.values.end(), 0.0);
-  for (size_t user = 0; user < pivot.rows; ++user)
+  CorrelationSums sums(features);
+  std::vector<int64_t> row(features, 0);
+  for (size_t user = 0; user + 1 < users.feature_offsets.size(); ++user) {
+    std::fill(row.begin(), row.end(), 0);
     for (size_t entry = users.feature_offsets[user]; entry < users.feature_offsets[user + 1];
          ++entry)
-      pivot(user, users.feature_code[entry]) = static_cast<double>(users.feature_events[entry]);
-  analysis.correlation = CorrelationOfPivot(pivot);
+      row[users.feature_code[entry]] = users.feature_events[entry];
+    sums.Add(row);
+  }
+  analysis.correlation = sums.Correlation();
   return Status::Ok();
 }
 

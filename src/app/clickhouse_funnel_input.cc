@@ -49,6 +49,14 @@ Status CheckFunnelPushedDown(const ParamText& params) {
                                                  "does not store"
                                                : "each user's RFM scores or persona next to the "
                                                  "funnel's events"));
+  for (const std::string_view param : {"steps", "exclude"})
+    for (const std::string& item : SplitFunnelConditions(ParamOf(params, param)))
+      if (item.find('[') != std::string::npos)
+        return Status(ErrorCode::kInvalidArgument,
+                      fmt::format("funnel --{} {} does not run on a ClickHouse workspace yet (a "
+                                  "condition on an event property: the ClickHouse schema does "
+                                  "not store event properties); steps named by event do",
+                                  param, item));
   return Status::Ok();
 }
 

@@ -43,14 +43,23 @@ std::string FunnelRowsSql(const FunnelRowsRequest& request, const StringDictiona
       request.signup_events.empty()
           ? "toUInt8(0)"
           : fmt::format("has({}, {})", StringArray(request.signup_events), name);
+  // Every event is kept only of the users with a listed one: the others' arrays would be built
+  // before HAVING drops them (GLOBAL: on a Distributed table the users are found once and sent to
+  // every shard; on one table it is a plain IN).
+  const std::string users_with_a_step =
+      request.every_event
+          ? fmt::format(" WHERE user GLOBAL IN (SELECT user FROM {} WHERE has({}, {}))",
+                        TableOf(request.kind), StringArray(request.listed), name)
+          : std::string();
   return fmt::format(
       "SELECT user, toUInt16(min(day)), toUInt16(minIf(day, is_signup)), "
       "groupArrayIf(toUInt16(day), kept), groupArrayIf(ms, kept), groupArrayIf(code, kept) "
       "FROM (SELECT user, day, {0} AS ms, indexOf({1}, {2}) AS code, has({3}, {2}) AS listed, "
-      "{4} AS kept, {5} AS is_signup FROM {6}) "
+      "{4} AS kept, {5} AS is_signup FROM {6}{7}) "
       "GROUP BY user HAVING countIf(listed) > 0 FORMAT TabSeparated",
       ms, StringArray(NamesOf(names)), name, StringArray(request.listed),
-      request.every_event ? "toUInt8(1)" : "listed", signup, TableOf(request.kind));
+      request.every_event ? "toUInt8(1)" : "listed", signup, TableOf(request.kind),
+      users_with_a_step);
 }
 
 }  // namespace

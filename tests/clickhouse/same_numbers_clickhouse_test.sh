@@ -192,4 +192,10 @@ if "$binary" funnel --steps "$steps" --by persona --workspace "$url" --kind even
   echo "FAIL: funnel --by persona was not refused with a message"
   failures=$((failures + 1))
 fi
+if "$binary" funnel --steps "sign_up,create_project[platform=web]" --workspace "$url" --kind events \
+  --quiet > /dev/null 2> "$work/refused.txt" ||
+  ! grep -q "funnel --steps create_project\[platform=web\] does not run on a ClickHouse" "$work/refused.txt"; then
+  echo "FAIL: a step on an event property was not refused with a message: $(head -c 300 "$work/refused.txt")"
+  failures=$((failures + 1))
+fi
 exit $((failures > 0))
