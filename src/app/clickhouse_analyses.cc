@@ -117,18 +117,16 @@ Status AddFeatures(warehouse::ClickHouseClient& client, const PushedDownInputs& 
   return Status::Ok();
 }
 
-/// Each user's active days, as flat lists by user code.
+/// Each user's active days, by user code (held once: the grids are built from these lists).
 struct UserDays {
-  std::vector<size_t> offsets;
-  std::vector<Day> days;
+  std::vector<std::vector<Day>> of_user;
   Day first = INT32_MAX, last = INT32_MIN;  // over the users' days
 };
 
 Result<UserDays> ReadUserDays(warehouse::ClickHouseClient& client, const PushedDownInputs& inputs) {
   const Dataset& dataset = *inputs.user_rows;
-  const size_t users = dataset.users().size();
-  std::vector<std::vector<Day>> per_user(users);
   UserDays out;
+  out.of_user.resize(dataset.users().size());
   GROWTHLENS_RETURN_IF_ERROR(warehouse::QueryUserActiveDays(
       client, inputs.kind, [&](std::string_view user, std::span<const Day> days) -> Status {
         const std::optional<uint32_t> code = dataset.users().Find(user);
@@ -138,30 +136,22 @@ Result<UserDays> ReadUserDays(warehouse::ClickHouseClient& client, const PushedD
                                     "per-user totals did not name (was the table written to "
                                     "while it was read?)",
                                     user));
-        per_user[*code].assign(days.begin(), days.end());
+        out.of_user[*code].assign(days.begin(), days.end());
         if (!days.empty()) {
           out.first = std::min(out.first, days.front());
           out.last = std::max(out.last, days.back());
         }
         return Status::Ok();
       }));
-  out.offsets.reserve(users + 1);
-  out.offsets.push_back(0);
-  for (std::vector<Day>& days : per_user) {
-    out.days.insert(out.days.end(), days.begin(), days.end());
-    out.offsets.push_back(out.days.size());
-    std::vector<Day>().swap(days);
-  }
   return out;
 }
 
 ActivityGrid GridOf(const UserDays& user_days, Day first, Day last, unsigned threads) {
-  const size_t users = user_days.offsets.size() - 1;
+  const size_t users = user_days.of_user.size();
   ActivityGrid grid(first, last, users, threads);
   for (size_t user = 0; user < users; ++user) {
     const std::span<uint64_t> words = grid.UserWords(static_cast<uint32_t>(user));
-    for (size_t at = user_days.offsets[user]; at < user_days.offsets[user + 1]; ++at) {
-      const Day day = user_days.days[at];
+    for (const Day day : user_days.of_user[user]) {
       if (day < first || day > last) continue;
       const auto offset = static_cast<size_t>(day - first);
       words[offset / 64] |= uint64_t{1} << (offset % 64);
