@@ -12,11 +12,6 @@ namespace growthlens::warehouse {
 
 namespace {
 
-/// The event column of the table holding `kind`.
-const char* EventColumn(DataKind kind) {
-  return kind == DataKind::kUsage ? "feature" : "event";
-}
-
 /// ['a','b'] as a SQL array literal; never empty (an empty literal has no type on 18.16).
 std::string StringArray(const std::vector<std::string>& items) {
   std::string out = "[";
@@ -37,7 +32,7 @@ std::vector<std::string> NamesOf(const StringDictionary& names) {
 /// The query: per user with a listed event, the first active day, the signup day (0: none),
 /// and the kept events' days, milliseconds and codes (1-based positions in `names`).
 std::string FunnelRowsSql(const FunnelRowsRequest& request, const StringDictionary& names) {
-  const std::string name = fmt::format("toString({})", EventColumn(request.kind));
+  const std::string name = fmt::format("toString({})", FeatureColumnOf(request.kind));
   const std::string ms = request.kind == DataKind::kEvents ? "toUInt32(ms_of_day)" : "toUInt32(0)";
   const std::string signup =
       request.signup_events.empty()
@@ -67,11 +62,10 @@ std::string FunnelRowsSql(const FunnelRowsRequest& request, const StringDictiona
 Result<StringDictionary> QueryEventNames(ClickHouseClient& client, DataKind kind) {
   StringDictionary names;
   GROWTHLENS_RETURN_IF_ERROR(client.QueryLines(
-      fmt::format("SELECT DISTINCT toString({}) FROM {} FORMAT TabSeparated", EventColumn(kind),
+      fmt::format("SELECT DISTINCT toString({}) FROM {} FORMAT TabSeparated", FeatureColumnOf(kind),
                   TableOf(kind)),
       [&](std::string_view line) {
-        names.Intern(line.find('\\') == std::string_view::npos ? std::string(line)
-                                                               : UnescapeTsv(line));
+        names.Intern(UnescapeTsv(line));
         return Status::Ok();
       },
       [&] { names = StringDictionary(); }));
@@ -103,9 +97,7 @@ Result<FunnelRows> QueryFunnelRows(ClickHouseClient& client, const FunnelRowsReq
     if (days.size() != ms.size() || days.size() != codes.size())
       return Status(ErrorCode::kParseError,
                     "ClickHouse answered a user's funnel events as arrays of unequal lengths");
-    const uint32_t user =
-        log.users.Intern(fields[0].find('\\') == std::string_view::npos ? std::string(fields[0])
-                                                                        : UnescapeTsv(fields[0]));
+    const uint32_t user = log.users.Intern(UnescapeTsv(fields[0]));
     // minIf over no signup event gives 1970-01-01 (0), a day no stored event has.
     log.user_signup.push_back(signup_day != 0 ? Day{signup_day} : Day{first_day});
     // Time order; events of the same millisecond by name (the source's row order, which the

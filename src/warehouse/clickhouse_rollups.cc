@@ -94,8 +94,7 @@ Result<UserTotals> QueryUserTotals(ClickHouseClient& client, DataKind kind) {
     GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[3], frequency, "a frequency"));
     GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[4], monetary, "a monetary value"));
     GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[5], events, "an event count"));
-    totals.users.Intern(fields[0].find('\\') == std::string_view::npos ? std::string(fields[0])
-                                                                       : UnescapeTsv(fields[0]));
+    totals.users.Intern(UnescapeTsv(fields[0]));
     totals.first_day.push_back(first);
     totals.last_day.push_back(last);
     totals.frequency.push_back(frequency);

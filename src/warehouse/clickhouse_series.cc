@@ -31,10 +31,6 @@ Status ParseDay(std::string_view text, Day& day, std::string_view what) {
   return Status::Ok();
 }
 
-std::string FieldText(std::string_view field) {
-  return field.find('\\') == std::string_view::npos ? std::string(field) : UnescapeTsv(field);
-}
-
 }  // namespace
 
 Result<FeatureUsage> QueryFeatureUsage(ClickHouseClient& client, DataKind kind) {
@@ -52,7 +48,7 @@ Result<FeatureUsage> QueryFeatureUsage(ClickHouseClient& client, DataKind kind) 
     const std::vector<std::string_view> fields = TsvFields(line);
     GROWTHLENS_RETURN_IF_ERROR(ExpectTsvFields(fields, 4, "a feature's totals"));
     FeatureUsageRow row;
-    row.feature = FieldText(fields[0]);
+    row.feature = UnescapeTsv(fields[0]);
     GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[1], row.events, "a feature's events"));
     GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[2], row.users, "a feature's users"));
     GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[3], row.user_days, "a feature's user-days"));
@@ -74,7 +70,7 @@ Result<std::vector<FeatureSeriesCell>> QueryFeatureSeries(ClickHouseClient& clie
     const std::vector<std::string_view> fields = TsvFields(line);
     GROWTHLENS_RETURN_IF_ERROR(ExpectTsvFields(fields, 4, "a feature's period"));
     FeatureSeriesCell cell;
-    cell.feature = FieldText(fields[0]);
+    cell.feature = UnescapeTsv(fields[0]);
     GROWTHLENS_RETURN_IF_ERROR(ParseDay(fields[1], cell.bucket_first_day, "a period"));
     GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[2], cell.events, "a period's events"));
     GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[3], cell.users, "a period's users"));
@@ -98,25 +94,14 @@ Status QueryUserActiveDays(
                          "SELECT user, arraySort(groupUniqArray(toUInt16(day))) FROM {} WHERE "
                          "user != '' GROUP BY user FORMAT TabSeparated",
                          TableOf(kind));
+  std::vector<uint16_t> raw;
   std::vector<Day> days;
   return client.QueryLines(sql, [&](std::string_view line) -> Status {
     const std::vector<std::string_view> fields = TsvFields(line);
     GROWTHLENS_RETURN_IF_ERROR(ExpectTsvFields(fields, 2, "a user's active days"));
-    const std::string_view list = fields[1];
-    if (list.size() < 2 || list.front() != '[' || list.back() != ']')
-      return Status(ErrorCode::kParseError,
-                    fmt::format("ClickHouse answered '{}' for a user's active days: expected "
-                                "[day,...]",
-                                list.substr(0, 200)));
-    days.clear();
-    for (size_t at = 1; at + 1 < list.size();) {
-      const size_t comma = std::min(list.find(',', at), list.size() - 1);
-      Day day = 0;
-      GROWTHLENS_RETURN_IF_ERROR(ParseDay(list.substr(at, comma - at), day, "an active day"));
-      days.push_back(day);
-      at = comma + 1;
-    }
-    return on_user(FieldText(fields[0]), days);
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumberArray(fields[1], raw, "a user's active days"));
+    days.assign(raw.begin(), raw.end());  // toUInt16 of a Date: days since 1970
+    return on_user(UnescapeTsv(fields[0]), days);
   });
 }
 

@@ -35,6 +35,7 @@ std::vector<std::string_view> TsvFields(std::string_view line) {
 }
 
 std::string UnescapeTsv(std::string_view field) {
+  if (field.find('\\') == std::string_view::npos) return std::string(field);
   std::string out;
   out.reserve(field.size());
   for (size_t i = 0; i < field.size(); ++i) {

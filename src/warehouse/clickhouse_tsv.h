@@ -24,7 +24,7 @@ std::vector<std::string_view> TsvFields(std::string_view line);
 /// The character ClickHouse's escape `\c` stands for, in TSV fields and quoted strings alike.
 char UnescapedTsvChar(char c);
 
-/// A TSV field with ClickHouse's backslash escapes undone.
+/// A TSV field with ClickHouse's backslash escapes undone (a copy when it has none).
 std::string UnescapeTsv(std::string_view field);
 
 /// The items of an array as ClickHouse writes it in TSV: ['a','b\'c'] or [1,2].
