@@ -51,25 +51,45 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 cmake --build "$build" --parallel "$(nproc)" --target fuzz_targets
 
-mkdir -p "$build/logs"
-failed=()
+mkdir -p "$build/logs" "$build/status"
+rm -f "$build"/status/*
+
+# run_target NAME: one target for $seconds on its corpus; its exit status into status/NAME.
+run_target() {
+  local name=$1 status=0
+  local corpus="$build/corpus/$name"   # grows while fuzzing; the committed seeds stay as they are
+  local crashes="$build/crashes/$name"
+  mkdir -p "$corpus" "$crashes"
+  if [ -d "fuzz/corpus/$name" ]; then cp -n fuzz/corpus/"$name"/* "$corpus"/ 2>/dev/null || true; fi
+  # -rss_limit_mb: a reader must stay bounded on any input; -timeout: no input may hang.
+  "$build/fuzz/$name" "$corpus" -max_total_time="$seconds" -timeout=20 \
+    -rss_limit_mb=2560 -max_len=65536 -print_final_stats=1 -artifact_prefix="$crashes/" \
+    >"$build/logs/$name.log" 2>&1 || status=$?
+  echo "$status" >"$build/status/$name"
+}
+
+# Each target is single-threaded: as many run at once as there are cores, so the wall time is
+# the fuzzing time divided by the cores and every target still gets its full $seconds.
+slots=$(nproc)
+names=()
 for source in fuzz/*_fuzz.cc; do
   name="$(basename "$source" .cc)"
   if [ -n "$only" ] && [ "$name" != "$only" ]; then continue; fi
-  corpus="$build/corpus/$name"   # grows while fuzzing; the committed seeds stay as they are
-  crashes="$build/crashes/$name"
-  mkdir -p "$corpus" "$crashes"
-  if [ -d "fuzz/corpus/$name" ]; then cp -n fuzz/corpus/"$name"/* "$corpus"/ 2>/dev/null || true; fi
+  names+=("$name")
+  while [ "$(jobs -rp | wc -l)" -ge "$slots" ]; do wait -n || true; done
   echo "fuzz.sh: $name for $seconds s"
-  # -rss_limit_mb: a reader must stay bounded on any input; -timeout: no input may hang.
-  if ! "$build/fuzz/$name" "$corpus" -max_total_time="$seconds" -timeout=20 \
-       -rss_limit_mb=2560 -max_len=65536 -print_final_stats=1 -artifact_prefix="$crashes/" \
-       >"$build/logs/$name.log" 2>&1; then
-    echo "fuzz.sh: $name FAILED; input in $crashes/, log in $build/logs/$name.log" >&2
+  run_target "$name" &
+done
+wait
+
+failed=()
+for name in "${names[@]}"; do
+  if [ "$(cat "$build/status/$name" 2>/dev/null || echo missing)" != 0 ]; then
+    echo "fuzz.sh: $name FAILED; input in $build/crashes/$name/, log in $build/logs/$name.log" >&2
     grep -m 20 -E "ERROR|SUMMARY|runtime error|==[0-9]+==" "$build/logs/$name.log" >&2 || true
     failed+=("$name")
   else
-    grep -E "stat::number_of_executed_units|cov:" "$build/logs/$name.log" | tail -n 2
+    echo "fuzz.sh: $name: $(grep -E "stat::number_of_executed_units" "$build/logs/$name.log" | tail -n 1)"
   fi
 done
 if [ ${#failed[@]} -gt 0 ]; then
