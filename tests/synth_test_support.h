@@ -11,6 +11,9 @@
 #include <string_view>
 #include <vector>
 
+#include "synth/event_generator.h"
+#include "synth/output_sink.h"
+
 namespace growthlens::synth {
 
 using Record = std::vector<std::string>;
@@ -58,6 +61,14 @@ inline std::vector<Record> ParseCsv(std::string_view text) {
   EXPECT_FALSE(quoted) << "unterminated quoted field";
   EXPECT_TRUE(record.empty() && field.empty()) << "the last line has no line feed";
   return records;
+}
+
+/// The event log the library writes for these options, as text.
+inline std::string GenerateEventText(const UsageGeneratorOptions& options) {
+  StringSink sink;
+  const Result<GenerationSummary> summary = GenerateEventLog(options, sink);
+  EXPECT_TRUE(summary.ok()) << summary.status().message();
+  return sink.contents();
 }
 
 inline std::string ReadFile(const std::string& path) {
