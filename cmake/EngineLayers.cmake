@@ -83,7 +83,7 @@ target_link_libraries(growthlens_synth PUBLIC growthlens_core PRIVATE ZLIB::ZLIB
 # keys; all private, so no public header includes sqlite3.h, zstd.h or openssl/.
 growthlens_layer(store FILES
   access_keys block_codec consumer_status dataset_merge event_inbox file_checksum inbox_group
-  row_layout schema sqlite_db
+  row_keys row_layout schema sqlite_db
   saved_items stored_table user_erasure workspace)
 target_link_libraries(growthlens_store PUBLIC growthlens_core
                                        PRIVATE SQLite::SQLite3 PkgConfig::ZSTD OpenSSL::Crypto)

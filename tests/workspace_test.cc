@@ -20,6 +20,7 @@
 #include "metrics/kpis.h"
 #include "store/block_codec.h"
 #include "store/file_checksum.h"
+#include "store/row_keys.h"
 #include "store/schema.h"
 #include "store/user_erasure.h"
 #include "store/workspace.h"
@@ -396,6 +397,80 @@ TEST_F(WorkspaceTest, AnOverlappingEventExportAddsOnlyItsNewEvents) {
                                     "u2,2025-01-02T10:30:00Z,export\n"
                                     "u1,2025-01-02T09:00:01.251Z,search\n"
                                     "u3,2025-01-03T23:59:59.999Z,share\n");
+}
+
+TEST(RowKeySetTest, KeysAddedInRunsOfAnySizeAreFoundAndNoOthers) {
+  store::RowKeySet keys;
+  const auto key_of = [](uint64_t n) { return store::RowKey{n * 7919 % 100'003, n}; };
+  uint64_t added = 0;
+  for (const uint64_t run : {5u, 1u, 300u, 2u, 2u, 64u, 1000u, 3u}) {
+    for (uint64_t i = 0; i < run; ++i) keys.Add(key_of(added++));
+    keys.Seal();
+    EXPECT_EQ(keys.size(), added);
+  }
+  for (uint64_t n = 0; n < added; ++n) EXPECT_TRUE(keys.Contains(key_of(n))) << n;
+  for (uint64_t n = added; n < added + 500; ++n) EXPECT_FALSE(keys.Contains(key_of(n))) << n;
+  EXPECT_FALSE(keys.Contains(store::RowKey{key_of(3).high, 4}));
+}
+
+// A live fold's workspace remembers the stored events' identities between appends; they must
+// find exactly the duplicates that reading the stored rows finds, also after another connection
+// appended or rewrote (erased) the events.
+TEST_F(WorkspaceTest, RememberedEventKeysFindTheSameDuplicatesAfterOtherConnectionsWrite) {
+  const std::string header = "user_id,timestamp,event\n";
+  Workspace folding = OpenOrDie("live.glw");
+  folding.RememberEventKeys();
+  Workspace other = OpenOrDie("live.glw");
+  const auto append = [&](Workspace& workspace, const std::string& rows, const std::string& name) {
+    return AppendOrDie(workspace, header + rows, name);
+  };
+  store::AppendOutcome outcome = append(folding,
+                                        "u1,2025-01-02T09:00:00.000Z,search\n"
+                                        "u2,2025-01-02T10:30:00Z,export\n",
+                                        "1.csv");
+  EXPECT_EQ(outcome.rows_added, 2u);
+  // Its own events, remembered (no other write since): one repeat, one new.
+  outcome = append(folding,
+                   "u1,2025-01-02T09:00:00.000Z,search\n"
+                   "u1,2025-01-02T09:00:00.001Z,search\n",
+                   "2.csv");
+  EXPECT_EQ(outcome.rows_added, 1u);
+  EXPECT_EQ(outcome.rows_duplicate, 1u);
+  // A day it has not seen: read again, covering it.
+  outcome = append(folding,
+                   "u2,2025-01-02T10:30:00Z,export\n"
+                   "u3,2025-01-03T08:00:00Z,share\n",
+                   "3.csv");
+  EXPECT_EQ(outcome.rows_added, 1u);
+  EXPECT_EQ(outcome.rows_duplicate, 1u);
+  // Another connection appends an event: the folding one must count it as stored.
+  EXPECT_EQ(append(other, "u4,2025-01-02T11:00:00Z,search\n", "4.csv").rows_added, 1u);
+  outcome = append(folding,
+                   "u4,2025-01-02T11:00:00Z,search\n"
+                   "u3,2025-01-03T08:00:00Z,share\n"
+                   "u5,2025-01-03T08:00:00Z,share\n",
+                   "5.csv");
+  EXPECT_EQ(outcome.rows_added, 1u);
+  EXPECT_EQ(outcome.rows_duplicate, 2u);
+  // Another connection erases u1 (all rewritten): u1's events are new again, not duplicates.
+  Result<store::Erasure> erasure = store::EraseUser(LoadOrDie(other, DataKind::kEvents), "u1");
+  ASSERT_TRUE(erasure.ok()) << erasure.status().message();
+  ASSERT_TRUE(other.Replace(erasure->data).ok());
+  outcome = append(folding,
+                   "u1,2025-01-02T09:00:00.000Z,search\n"
+                   "u5,2025-01-03T08:00:00Z,share\n",
+                   "6.csv");
+  EXPECT_EQ(outcome.rows_added, 1u);
+  EXPECT_EQ(outcome.rows_duplicate, 1u);
+  const Dataset expected = testing::IngestOrDie(header +
+                                                "u2,2025-01-02T10:30:00Z,export\n"
+                                                "u3,2025-01-03T08:00:00Z,share\n"
+                                                "u4,2025-01-02T11:00:00Z,search\n"
+                                                "u5,2025-01-03T08:00:00Z,share\n"
+                                                "u1,2025-01-02T09:00:00.000Z,search\n")
+                               .dataset;
+  EXPECT_EQ(LoadOrDie(folding, DataKind::kEvents).rows(), expected.rows());
+  ExpectHealthy(folding);
 }
 
 TEST_F(WorkspaceTest, EventCountsAreStoredWhenTheSourceHasThem) {

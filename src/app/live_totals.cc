@@ -39,14 +39,15 @@ std::vector<LiveDayPoint> SeriesOf(const std::map<Day, int64_t>& day_events,
 }  // namespace
 
 uint32_t LiveTotals::UserCode(std::string_view user, Day day) {
-  const auto [found, added] =
-      user_codes_.try_emplace(std::string(user), static_cast<uint32_t>(first_day_.size()));
-  if (added) {
-    first_day_.push_back(day);
-  } else {
+  const auto found = user_codes_.find(user);
+  if (found != user_codes_.end()) {
     first_day_[found->second] = std::min(first_day_[found->second], day);
+    return found->second;
   }
-  return found->second;
+  const auto code = static_cast<uint32_t>(first_day_.size());
+  user_codes_.emplace(std::string(user), code);
+  first_day_.push_back(day);
+  return code;
 }
 
 uint32_t LiveTotals::Add(std::string_view user, std::string_view event, int64_t time_ms,

@@ -8,6 +8,7 @@
 // An event's day is its UTC day; a user's cohort is the month of their first event.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -90,7 +91,12 @@ class LiveTotals {
 
   int64_t events_ = 0;
   uint64_t rows_ = 0;
-  std::unordered_map<std::string, uint32_t> user_codes_;
+  /// Looked up by a view of the row's text: no string made per event, only per new user.
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  std::unordered_map<std::string, uint32_t, TextHash, std::equal_to<>> user_codes_;
   std::vector<Day> first_day_;              // per user code
   std::unordered_set<uint64_t> user_days_;  // KeyOf(user, day)
   std::map<Day, int64_t> day_events_;

@@ -24,6 +24,9 @@ Result<std::unique_ptr<GroupWriter>> GroupWriter::Open(const std::string& worksp
   if (limits.fold_every > 0) {
     Result<store::Workspace> opened = store::Workspace::Open(workspace, store::OpenMode::kCreate);
     if (!opened.ok()) return opened.status();
+    // The fold appends to the same days again and again: without its remembered keys each
+    // fold would read every stored event of those days to find duplicates.
+    opened->RememberEventKeys();
     fold_workspace.emplace(std::move(*opened));
   }
   return std::unique_ptr<GroupWriter>(

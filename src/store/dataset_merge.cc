@@ -9,43 +9,16 @@
 #include <fmt/format.h>
 
 #include "core/order_key.h"
+#include "store/row_keys.h"
 
 namespace growthlens::store {
 
 namespace {
 
-/// A row's identity packed into 128 bits, kept sorted for binary search.
-struct RowKey {
-  uint64_t high = 0;
-  uint64_t low = 0;
-  auto operator<=>(const RowKey&) const = default;
-};
-
-class KeySet {
- public:
-  void Add(RowKey key) { keys_.push_back(key); }
-  void Seal() { std::sort(keys_.begin(), keys_.end()); }
-  bool Contains(RowKey key) const { return std::binary_search(keys_.begin(), keys_.end(), key); }
-
- private:
-  std::vector<RowKey> keys_;
-};
-
 std::vector<uint32_t> MapDictionary(StringDictionary& stored, const StringDictionary& load) {
   std::vector<uint32_t> codes(load.size());
   for (uint32_t code = 0; code < load.size(); ++code) codes[code] = stored.Intern(load[code]);
   return codes;
-}
-
-/// Usage rows have no time of day (0); events are told apart by their millisecond.
-RowKey UsageKey(uint32_t user, Day day, uint16_t feature, int32_t ms_of_day) {
-  return {(uint64_t{user} << 32) | static_cast<uint32_t>(day),
-          (uint64_t{feature} << 32) | static_cast<uint32_t>(ms_of_day)};
-}
-
-RowKey TransactionKey(uint32_t order, uint32_t item, int32_t quantity, uint32_t price) {
-  return {(uint64_t{order} << 32) | item,
-          (uint64_t{static_cast<uint32_t>(quantity)} << 32) | price};
 }
 
 /// The stored properties with their dictionaries and no rows, then the load's new ones; per
@@ -77,7 +50,7 @@ PropertyMap MergePropertyDictionaries(EventProperties& stored, const EventProper
 
 }  // namespace
 
-Result<UsageMerge> MergeUsage(UsageLog stored, const UsageLog& load) {
+Result<UsageMerge> MergeUsage(UsageLog stored, const UsageLog& load, const RowKeySet* stored_keys) {
   UsageMerge merge;
   merge.stored_users = stored.users.size();
   merge.stored_features = stored.features.size();
@@ -87,11 +60,14 @@ Result<UsageMerge> MergeUsage(UsageLog stored, const UsageLog& load) {
   const auto time_of = [](const UsageColumns& columns, size_t row) {
     return columns.ms_of_day.empty() ? 0 : columns.ms_of_day[row];
   };
-  KeySet stored_rows;
-  for (size_t row = 0; row < stored.rows(); ++row)
-    stored_rows.Add(UsageKey(stored.usage.user[row], stored.usage.day[row],
-                             stored.usage.feature[row], time_of(stored.usage, row)));
-  stored_rows.Seal();
+  RowKeySet own_keys;
+  if (stored_keys == nullptr) {
+    for (size_t row = 0; row < stored.rows(); ++row)
+      own_keys.Add(UsageKey(stored.usage.user[row], stored.usage.day[row],
+                            stored.usage.feature[row], time_of(stored.usage, row)));
+    own_keys.Seal();
+  }
+  const RowKeySet& stored_rows = stored_keys != nullptr ? *stored_keys : own_keys;
   stored.usage = UsageColumns{};
   const PropertyMap properties =
       MergePropertyDictionaries(stored.properties, load.properties, merge);
@@ -161,7 +137,7 @@ Result<TransactionMerge> MergeTransactions(TransactionLog stored, const Transact
   merge.stored_orders = stored.orders.size();
   merge.stored_items = stored.items.size();
 
-  KeySet stored_rows;
+  RowKeySet stored_rows;
   const TransactionColumns& held = stored.transactions;
   for (size_t row = 0; row < stored.rows(); ++row)
     stored_rows.Add(

@@ -16,6 +16,7 @@
 #include "core/status.h"
 #include "core/transaction_log.h"
 #include "core/usage_log.h"
+#include "store/row_keys.h"
 #include "store/table_layout.h"
 
 namespace growthlens::store {
@@ -33,8 +34,10 @@ struct UsageMerge {
 };
 
 /// `stored` holds the workspace's dictionaries and signup days, and its rows over the load's
-/// days (to find duplicates). Properties do not take part in a row's identity.
-Result<UsageMerge> MergeUsage(UsageLog stored, const UsageLog& load);
+/// days (to find duplicates), or `stored_keys` holds those rows' identities (store/row_keys.h)
+/// and `stored` no rows. Properties do not take part in a row's identity.
+Result<UsageMerge> MergeUsage(UsageLog stored, const UsageLog& load,
+                              const RowKeySet* stored_keys = nullptr);
 
 struct TransactionMerge {
   TransactionLog log;  // the workspace's dictionaries and side tables, extended; rows: new only

@@ -35,10 +35,14 @@ Result<uint64_t> TableStore::RowCount(std::string_view table) {
 
 Result<std::vector<StoredBlock>> TableStore::Blocks(std::string_view table, const DayRange* range,
                                                     uint64_t* stored) {
+  // Payloads are read by id, only those of blocks in the range: SQLite reads every column a
+  // query names for each row it steps over, a blob's overflow pages too.
   Result<Statement> query = db_.Prepare(
-      "SELECT id, first_row, row_count, min_day, max_day, payload, regroup_unit FROM blocks "
+      "SELECT id, first_row, row_count, min_day, max_day, regroup_unit FROM blocks "
       "WHERE table_name = ? ORDER BY first_row");
   if (!query.ok()) return query.status();
+  Result<Statement> payload = db_.Prepare("SELECT payload FROM blocks WHERE id = ?");
+  if (!payload.ok()) return payload.status();
   GROWTHLENS_RETURN_IF_ERROR(query->BindText(1, table));
   std::vector<StoredBlock> blocks;
   uint64_t expected_first = 0;
@@ -63,8 +67,12 @@ Result<std::vector<StoredBlock>> TableStore::Blocks(std::string_view table, cons
       block.days = std::pair(static_cast<Day>(query->Int(3)), static_cast<Day>(query->Int(4)));
     if (range != nullptr && block.days && !range->Overlaps(block.days->first, block.days->second))
       continue;
-    block.payload = std::string(query->Blob(5));
-    if (!query->IsNull(6)) block.regroup_unit = query->Int(6);
+    if (!query->IsNull(5)) block.regroup_unit = query->Int(5);
+    GROWTHLENS_RETURN_IF_ERROR(payload->BindInt(1, block.id));
+    Result<bool> found = payload->Step();
+    if (!found.ok()) return found.status();
+    if (*found) block.payload = std::string(payload->Blob(0));
+    GROWTHLENS_RETURN_IF_ERROR(payload->Reset());
     blocks.push_back(std::move(block));
   }
   return blocks;

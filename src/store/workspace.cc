@@ -1,12 +1,14 @@
 #include "store/workspace.h"
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <system_error>
 
 #include <fmt/format.h>
 
 #include "store/dataset_merge.h"
+#include "store/row_keys.h"
 #include "store/row_layout.h"
 #include "store/schema.h"
 #include "store/sqlite_db.h"
@@ -244,6 +246,28 @@ Result<Dataset> LoadTransactions(TableStore& store, const std::string& path, con
   return Dataset(std::move(log));
 }
 
+/// What changes whenever a connection writes blocks or loads (an append, a compaction, an
+/// erasure): the remembered event keys (Workspace::RememberEventKeys) hold while it does not.
+/// Payload lengths are read from the records' headers, not the payloads.
+using BlocksStamp = std::array<int64_t, 6>;
+
+Result<BlocksStamp> StampOfBlocks(Database& db) {
+  Result<Statement> query = db.Prepare(
+      "SELECT count(*), coalesce(max(id), 0), coalesce(sum(row_count), 0), "
+      "coalesce(sum(length(payload)), 0), (SELECT coalesce(max(id), 0) FROM loads), "
+      "(SELECT count(*) FROM loads) FROM blocks");
+  if (!query.ok()) return query.status();
+  Result<bool> row = query->Step();
+  if (!row.ok()) return row.status();
+  BlocksStamp stamp{};
+  for (int column = 0; column < static_cast<int>(stamp.size()); ++column)
+    stamp[column] = query->Int(column);
+  return stamp;
+}
+
+/// A day range with no day in it: a load of dictionaries and side tables alone.
+constexpr DayRange kNoDays{INT32_MAX, INT32_MIN};
+
 /// The days the rows of `data` fall on; an empty range when it has none.
 DayRange DaysOf(const Dataset& data) {
   DayRange range{INT32_MAX, INT32_MIN};
@@ -322,6 +346,12 @@ constexpr const char* kLoadColumns =
 
 Workspace::Workspace(std::unique_ptr<Database> db, std::string path)
     : db_(std::move(db)), path_(std::move(path)) {}
+struct Workspace::EventKeys {
+  DayRange days;
+  BlocksStamp stamp{};
+  RowKeySet keys;
+};
+
 Workspace::Workspace(Workspace&&) noexcept = default;
 Workspace& Workspace::operator=(Workspace&&) noexcept = default;
 Workspace::~Workspace() = default;
@@ -369,7 +399,16 @@ Result<AppendOutcome> Workspace::Append(const Dataset& data, const LoadRecord& r
     outcome.already_loaded = std::move(*previous);
     return outcome;
   }
-  Result<Dataset> stored = LoadLocked(data.kind(), DaysOf(data), /*source_order=*/false);
+  const DayRange days = DaysOf(data);
+  // Taken out while this transaction may change the blocks: a failure below leaves none.
+  std::unique_ptr<EventKeys> keys;
+  if (remember_event_keys_ && data.kind() == DataKind::kEvents) {
+    Result<std::unique_ptr<EventKeys>> taken = TakeEventKeys(days);
+    if (!taken.ok()) return taken.status();
+    keys = std::move(*taken);
+  }
+  Result<Dataset> stored =
+      LoadLocked(data.kind(), keys != nullptr ? kNoDays : days, /*source_order=*/false);
   if (!stored.ok()) return stored.status();
 
   Result<Statement> insert = db_->Prepare(
@@ -387,8 +426,8 @@ Result<AppendOutcome> Workspace::Append(const Dataset& data, const LoadRecord& r
   GROWTHLENS_RETURN_IF_ERROR(insert->Run());
   outcome.load_id = db_->LastInsertId();
 
-  GROWTHLENS_RETURN_IF_ERROR(
-      Write(data, outcome.load_id, &*stored, &outcome.rows_duplicate, &outcome.rows_added));
+  GROWTHLENS_RETURN_IF_ERROR(Write(data, outcome.load_id, &*stored, &outcome.rows_duplicate,
+                                   &outcome.rows_added, keys != nullptr ? &keys->keys : nullptr));
   Result<Statement> update =
       db_->Prepare("UPDATE loads SET rows_added = ?, rows_duplicate = ? WHERE id = ?");
   if (!update.ok()) return update.status();
@@ -398,20 +437,48 @@ Result<AppendOutcome> Workspace::Append(const Dataset& data, const LoadRecord& r
   GROWTHLENS_RETURN_IF_ERROR(update->Run());
   if (fold_inbox_through)
     GROWTHLENS_RETURN_IF_ERROR(EventInbox(*db_).RemoveThrough(*fold_inbox_through));
+  if (keys != nullptr) {
+    Result<BlocksStamp> stamp = StampOfBlocks(*db_);
+    if (!stamp.ok()) return stamp.status();
+    keys->stamp = *stamp;
+  }
   GROWTHLENS_RETURN_IF_ERROR(transaction->Commit());
+  event_keys_ = std::move(keys);
   return outcome;
 }
 
+Result<std::unique_ptr<Workspace::EventKeys>> Workspace::TakeEventKeys(const DayRange& days) {
+  Result<BlocksStamp> stamp = StampOfBlocks(*db_);
+  if (!stamp.ok()) return stamp.status();
+  std::unique_ptr<EventKeys> keys = std::move(event_keys_);
+  if (keys != nullptr && keys->stamp == *stamp && keys->days.first <= days.first &&
+      days.last <= keys->days.last)
+    return keys;
+  keys = std::make_unique<EventKeys>();
+  keys->days = days;
+  keys->stamp = *stamp;
+  Result<Dataset> stored = LoadLocked(DataKind::kEvents, days, /*source_order=*/false);
+  if (!stored.ok()) return stored.status();
+  if (const UsageLog* log = stored->As<UsageLog>(); log != nullptr)
+    for (const RowKey key : UsageKeysOf(log->usage)) keys->keys.Add(key);
+  keys->keys.Seal();
+  return keys;
+}
+
 Status Workspace::Write(const Dataset& data, std::optional<int64_t> load_id, Dataset* stored,
-                        uint64_t* duplicates, uint64_t* added) {
+                        uint64_t* duplicates, uint64_t* added, RowKeySet* stored_keys) {
   TableStore store(*db_, level_);
   return data.Visit(Overloaded{
       [&](const UsageLog& load) -> Status {
         UsageLog* held = stored != nullptr ? stored->As<UsageLog>() : nullptr;
         Result<UsageMerge> merge =
-            MergeUsage(held != nullptr ? std::move(*held) : UsageLog{}, load);
+            MergeUsage(held != nullptr ? std::move(*held) : UsageLog{}, load, stored_keys);
         if (!merge.ok()) return merge.status();
         UsageLog& log = merge->log;
+        if (stored_keys != nullptr) {
+          for (const RowKey key : UsageKeysOf(log.usage)) stored_keys->Add(key);
+          stored_keys->Seal();
+        }
         const UsageTables tables = UsageTablesOf(load.kind());
         GROWTHLENS_RETURN_IF_ERROR(
             store.WriteDictionary(tables.users, load_id, log.users, merge->stored_users));

@@ -26,6 +26,7 @@
 namespace growthlens::store {
 
 class Database;
+class RowKeySet;
 
 enum class OpenMode { kCreate, kExisting };
 
@@ -98,6 +99,13 @@ class Workspace {
   Result<AppendOutcome> Append(const Dataset& data, const LoadRecord& record,
                                std::optional<int64_t> fold_inbox_through = std::nullopt);
 
+  /// Keeps, between Appends on this connection, the identities of the stored events on the days
+  /// appended to (store/row_keys.h), so that an events load reads only the dictionaries, not
+  /// every stored row of its days, to find its duplicates: a live fold's cost stays flat as the
+  /// workspace grows. Checked at each Append (inside its write transaction) against a stamp of
+  /// the blocks and loads; a change made by another connection has the keys read again.
+  void RememberEventKeys() { remember_event_keys_ = true; }
+
   /// The inbox of live events (store/event_inbox.h), on this workspace's connection.
   EventInbox Inbox() { return EventInbox(*db_); }
   /// What stream consumers report about themselves (store/consumer_status.h).
@@ -140,12 +148,20 @@ class Workspace {
   /// `source_order` false: rows in block order, as stored (store/row_layout.h).
   Result<Dataset> LoadLocked(DataKind kind, const DayRange& range, bool source_order = true,
                              LoadStats* stats = nullptr);
+  /// `stored_keys`, when given, holds the identities of `stored`'s rows (it has none), and gets
+  /// those of the rows added.
   Status Write(const Dataset& data, std::optional<int64_t> load_id, Dataset* stored,
-               uint64_t* duplicates, uint64_t* added);
+               uint64_t* duplicates, uint64_t* added, RowKeySet* stored_keys = nullptr);
+  struct EventKeys;
+  /// The remembered keys, read again unless they cover `days` and the blocks are as they left
+  /// them; inside a write transaction.
+  Result<std::unique_ptr<EventKeys>> TakeEventKeys(const DayRange& days);
 
   std::unique_ptr<Database> db_;
   std::string path_;
   int level_ = 3;
+  bool remember_event_keys_ = false;
+  std::unique_ptr<EventKeys> event_keys_;
 };
 
 }  // namespace growthlens::store
