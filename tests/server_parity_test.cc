@@ -180,6 +180,12 @@ const ParityCase kCases[] = {
     {"SegmentSweep", "segment", {{"view", "sweep"}, {"k-min", "2"}, {"k-max", "5"}}},
     {"SegmentRfmUsage", "segment", {{"features", "rfm+usage"}, {"k", "4"}, {"n-init", "3"}}},
     {"SegmentTransactions", "segment", {{"dataset", "transactions"}, {"k", "3"}}},
+    // The default persona model is the one `analyze` fitted at the load (app/persona_cache.h),
+    // not fitted again: it must be what `segment` fits by itself, in every view.
+    {"SegmentDefault", "segment", {}},
+    {"SegmentDefaultPersonas", "segment", {{"view", "personas"}}},
+    {"SegmentDefaultSweep", "segment", {{"view", "sweep"}}},
+    {"SegmentTransactionsDefault", "segment", {{"dataset", "transactions"}}},
     {"SegmentUsersDefaultSample", "segment/users", {}},
     {"SegmentUsersSample", "segment/users", {{"sample", "50"}, {"seed", "3"}, {"k", "3"}}},
     {"CohortsDefault", "cohorts", {}},

@@ -93,6 +93,11 @@ Result<AnalyzeOutcome> AnalyzeData(const CleanedData& cleaned, const AnalyzeRequ
     if (!begun.ok()) return begun.status();
     outputs.emplace(std::move(begun).value());
   }
+  // Beside the personas (the analysis is only read from here on): on one thread, after them.
+  std::future<void> alongside;
+  if (request.alongside)
+    alongside = std::async(threads == 1 ? std::launch::deferred : std::launch::async,
+                           [&] { request.alongside(analysis); });
   std::future<Result<std::vector<std::string>>> tables;
   if (outputs)
     tables = std::async(threads == 1 ? std::launch::deferred : std::launch::async, [&] {
@@ -122,6 +127,7 @@ Result<AnalyzeOutcome> AnalyzeData(const CleanedData& cleaned, const AnalyzeRequ
   const bool needs_report = !request.output_dir.empty() || request.format == OutputFormat::kJson;
   const std::string report =
       needs_report ? app::JsonText(AnalysisReportJson(dataset, analysis, source), 1) + "\n" : "";
+  if (alongside.valid()) alongside.get();
   AnalyzeOutcome outcome;
   if (outputs) {
     Result<std::vector<std::string>> rest = WriteSegmentationAndReport(

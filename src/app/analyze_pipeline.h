@@ -6,6 +6,7 @@
 //   AnalyzeRequest request{.input = "usage_log.csv", .output_dir = "data/processed"};
 //   Result<AnalyzeOutcome> outcome = AnalyzeData(cleaned, request);
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +30,9 @@ struct AnalyzeRequest {
   ml::SegmentationOptions segmentation;  // k by silhouette unless segmentation.k is set
   /// Computed elsewhere (a ClickHouse workspace's, pushed down): used instead of RunAnalysis.
   std::shared_ptr<const Analysis> analysis;
+  /// The caller's own work on the analyses (the server's usage index): run beside the tables
+  /// and the persona model once the analyses are computed, done before AnalyzeData returns.
+  std::function<void(const Analysis&)> alongside;
 };
 
 /// What one analyze run computed: the typed results (held by `growthlens serve`, whose default

@@ -11,6 +11,7 @@
 #include <random>
 #include <string>
 
+#include "app/persona_cache.h"
 #include "app/saved_persona_model.h"
 #include "app/segment_model.h"
 #include "app/segment_params.h"
@@ -115,13 +116,22 @@ Result<SegmentResult> RunSegmentation(const CleanedData& data, const SegmentPara
   const Dataset& dataset = data.dataset;
   // The whole data's default RFM, when held (the server's load, a ClickHouse workspace's
   // pushed-down aggregates).
-  auto rfm = context.analysis != nullptr && !params.reference_date
-                 ? std::shared_ptr<const RfmTable>(context.analysis, &context.analysis->rfm)
-                 : std::make_shared<const RfmTable>(ComputeRfm(dataset, rfm_options));
+  const bool held_rfm = context.analysis != nullptr && !params.reference_date;
+  auto rfm = held_rfm ? std::shared_ptr<const RfmTable>(context.analysis, &context.analysis->rfm)
+                      : std::make_shared<const RfmTable>(ComputeRfm(dataset, rfm_options));
   if (context.progress) context.progress(ClusteringNote(*options, *rfm, dataset));
   const Stopwatch stopwatch;
-  Result<ml::Segmentation> segmentation = ml::SegmentUsers(dataset, *rfm, *options);
-  if (!segmentation.ok()) return segmentation.status();
+  // The default model of the held data was fitted at its load (`analyze`'s personas): the same
+  // options on the same RFM give the same fit, so it is not fitted again.
+  std::shared_ptr<const ml::Segmentation> fitted =
+      held_rfm && context.personas && ml::SameFit(*options, ml::SegmentationOptions())
+          ? context.personas->DefaultModel()
+          : nullptr;
+  if (!fitted) {
+    Result<ml::Segmentation> segmentation = ml::SegmentUsers(dataset, *rfm, *options);
+    if (!segmentation.ok()) return segmentation.status();
+    fitted = std::make_shared<const ml::Segmentation>(std::move(segmentation).value());
+  }
 
   SegmentResult result;
   result.seconds = stopwatch.Seconds();
@@ -131,7 +141,7 @@ Result<SegmentResult> RunSegmentation(const CleanedData& data, const SegmentPara
   result.seed = params.seed;
   result.dataset = &dataset;
   result.rfm = rfm;
-  result.segmentation = std::make_shared<const ml::Segmentation>(std::move(segmentation).value());
+  result.segmentation = std::move(fitted);
   result.model = std::make_shared<const SegmentModel>(
       MakeSegmentModel(dataset, *rfm, *result.segmentation, context.source));
   if (context.write_files && !params.no_write)

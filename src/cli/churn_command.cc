@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <ctime>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,12 +24,6 @@
 namespace growthlens::cli {
 
 namespace {
-
-// CPU seconds of every thread of the process so far: on a shared machine the wall time of a step
-// says little, its CPU time what it costs.
-double ProcessCpuSeconds() {
-  return static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
-}
 
 constexpr uint64_t kMaxChurnHorizon = 3'650;
 constexpr uint64_t kMaxChurnRounds = 5'000;

@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <numeric>
+#include <tuple>
 #include <utility>
 
 #include "core/number_format.h"
@@ -219,6 +220,14 @@ Result<FeatureMatrix> FeaturesForModel(const Dataset& dataset, const RfmTable& r
     for (size_t row = 0; row < rfm.size(); ++row) x(row, col) = (*all)(row, from);
   }
   return x;
+}
+
+bool SameFit(const SegmentationOptions& a, const SegmentationOptions& b) {
+  const auto fitted = [](const SegmentationOptions& o) {
+    return std::tie(o.features, o.k_choice, o.k, o.advise, o.k_min, o.k_max, o.n_init, o.seed,
+                    o.exact_silhouette_max_rows, o.silhouette_sample_size, o.stability_seeds);
+  };
+  return fitted(a) == fitted(b);
 }
 
 Result<Segmentation> SegmentUsers(const Dataset& dataset, const RfmTable& rfm,

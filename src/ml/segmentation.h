@@ -66,6 +66,10 @@ struct SegmentationOptions {
   std::stop_token stop;  // requested: the k sweep ends before its next k
 };
 
+/// Whether `a` and `b` fit the same model: every option but threads and stop (which change how
+/// long the fit takes, not what it finds: KMeans gives the same result on any number of threads).
+bool SameFit(const SegmentationOptions& a, const SegmentationOptions& b);
+
 struct FeatureUse {
   uint16_t feature = 0;  // code into Dataset::features
   double share = 0;      // of the persona's events

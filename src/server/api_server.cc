@@ -362,8 +362,10 @@ DataNeed NeedOf(std::string_view path) {
 
 void ApiServer::WarmUp(std::shared_ptr<const Holdings> holdings) {
   const Stopwatch stopwatch;
+  const double cpu = ProcessCpuSeconds();
   size_t warmed = 0;
   for (const auto& [path, params] : WarmUpRequests()) {
+    const Stopwatch view;
     if (shelf_.Snapshot()->generation != holdings->generation) return;  // newer data arrived
     for (const HeldPtr& held : holdings->All()) {
       const DataNeed need = NeedOf(path);
@@ -377,10 +379,14 @@ void ApiServer::WarmUp(std::shared_ptr<const Holdings> holdings) {
           AnswerRoute(path, query, *holdings, cache_, RunNow);
       if (answer && std::holds_alternative<Answer>(*answer)) ++warmed;
     }
+    // The start-up's timeline names the slow ones.
+    if (!settings_.load.quiet && view.Seconds() >= 0.1)
+      fmt::print(stderr, "growthlens serve: default view {} computed in {:.2f} s\n", path,
+                 view.Seconds());
   }
   if (!settings_.load.quiet)
-    fmt::print(stderr, "growthlens serve: {} default views computed in {:.2f} s\n", warmed,
-               stopwatch.Seconds());
+    fmt::print(stderr, "growthlens serve: {} default views computed in {:.2f} s ({:.2f} s CPU)\n",
+               warmed, stopwatch.Seconds(), ProcessCpuSeconds() - cpu);
 }
 
 void ApiServer::AddRoutes() {

@@ -5,11 +5,13 @@
 
 #include <cctype>
 #include <filesystem>
+#include <string_view>
 
 #include "app/analyze_pipeline.h"
 #include "app/cleaning_report_view.h"
 #include "app/data_source.h"
 #include "app/json_text.h"
+#include "app/persona_cache.h"
 #include "app/usage_analysis.h"
 #include "cli/ingest_command.h"
 #include "cli/output_format.h"
@@ -33,11 +35,33 @@ std::string RawPath(const LoadSettings& settings, const std::string& name) {
   return (std::filesystem::path(settings.data_dir) / "raw" / name).string();
 }
 
+/// The load's timeline, one line per stage on stderr: wall and CPU seconds (every thread) of the
+/// stage, and the wall seconds since the load began.
+class StageTimes {
+ public:
+  explicit StageTimes(bool quiet) : quiet_(quiet), cpu_(ProcessCpuSeconds()) {}
+
+  void Done(std::string_view stage, std::string_view source) {
+    const double cpu = ProcessCpuSeconds();
+    if (!quiet_)
+      fmt::print(stderr,
+                 "growthlens serve: {} {}: {:.2f} s ({:.2f} s CPU), {:.2f} s since the start\n",
+                 source, stage, stage_.Seconds(), cpu - cpu_, total_.Seconds());
+    stage_ = Stopwatch();
+    cpu_ = cpu;
+  }
+
+ private:
+  bool quiet_;
+  Stopwatch total_, stage_;
+  double cpu_;
+};
+
 /// Analyses clean data (as `growthlens analyze --format json --quiet --output-dir DIR`) into
-/// what the server holds; `stopwatch` started when the load did.
+/// what the server holds; `stopwatch` and `stages` started when the load did.
 Result<HeldPtr> AnalyseHeld(app::LoadedData data, const std::string& path,
                             const std::string& source, const LoadSettings& settings,
-                            const Stopwatch& stopwatch) {
+                            const Stopwatch& stopwatch, StageTimes& stages) {
   if (data->dataset.rows() == 0)
     return Status(ErrorCode::kDataError,
                   fmt::format("{}: no rows left after cleaning ({} read); nothing to analyse",
@@ -60,14 +84,30 @@ Result<HeldPtr> AnalyseHeld(app::LoadedData data, const std::string& path,
   analyze.input = source;
   analyze.output_dir = held->processed_dir;
   analyze.format = app::OutputFormat::kJson;
+  if (!settings.quiet)
+    analyze.progress = [&source](std::string_view note) {
+      fmt::print(stderr, "growthlens serve: {} {}\n", source, note);
+    };
+  // The index needs the analyses' RFM segments only: built beside the persona model and the
+  // files.
+  double indexing_seconds = 0;
+  analyze.alongside = [&held, &indexing_seconds](const Analysis& analysis) {
+    const Stopwatch indexing;
+    held->usage_index = app::BuildUsageIndex(*held->data, &analysis);
+    indexing_seconds = indexing.Seconds();
+  };
   Result<app::AnalyzeOutcome> analyzed = app::AnalyzeData(*held->data, analyze);
   if (!analyzed.ok()) return analyzed.status();
-  held->analysis = std::move(analyzed->analysis);
-  const Stopwatch indexing;
-  held->usage_index = app::BuildUsageIndex(*held->data, held->analysis.get());
   if (held->usage_index && !settings.quiet)
     fmt::print(stderr, "growthlens serve: {} indexed for filtered views in {:.2f} s ({} MB)\n",
-               source, indexing.Seconds(), held->usage_index->MemoryBytes() >> 20);
+               source, indexing_seconds, held->usage_index->MemoryBytes() >> 20);
+  stages.Done("analysed and indexed (the analyses, their files, the persona model and the index)",
+              source);
+  held->analysis = std::move(analyzed->analysis);
+  // analyze fitted the default persona model: the persona pages and the users list use that fit.
+  if (analyzed->segmentation)
+    held->personas->Keep(std::move(analyzed->segmentation), held->analysis->rfm,
+                         held->data->dataset.users().size());
   held->analysis_json = std::move(analyzed->report);
   held->load_seconds = stopwatch.Seconds();
   if (!settings.quiet)
@@ -82,11 +122,13 @@ Result<HeldPtr> AnalyseHeld(app::LoadedData data, const std::string& path,
 Result<HeldPtr> LoadDataset(const std::string& path, const std::string& source,
                             const IngestOptions& options, const LoadSettings& settings) {
   const Stopwatch stopwatch;
+  StageTimes stages(settings.quiet);
   if (!settings.quiet) fmt::print(stderr, "growthlens serve: loading {}\n", path);
   Result<CleanedData> cleaned = IngestFile(path, options);
   if (!cleaned.ok()) return cleaned.status();
+  stages.Done("read and cleaned", source);
   return AnalyseHeld(std::make_shared<const CleanedData>(std::move(cleaned).value()), path, source,
-                     settings, stopwatch);
+                     settings, stopwatch, stages);
 }
 
 Result<WorkspaceIngest> IngestIntoWorkspace(const std::string& path, const std::string& source,
@@ -145,15 +187,17 @@ Result<WorkspaceIngest> IngestIntoWorkspace(const std::string& path, const std::
 
 Result<HeldPtr> LoadWorkspaceKind(DataKind kind, const LoadSettings& settings) {
   const Stopwatch stopwatch;
+  StageTimes stages(settings.quiet);
   if (!settings.quiet)
     fmt::print(stderr, "growthlens serve: loading the {} data of workspace {}\n",
                DataKindName(kind), settings.workspace);
   Result<app::LoadedData> data =
       app::WorkspaceSource(settings.workspace, nullptr, app::StoredKindChoice::Of(kind)).Load();
   if (!data.ok()) return data.status();
-  return AnalyseHeld(std::move(data).value(), settings.workspace,
-                     std::filesystem::path(settings.workspace).filename().string(), settings,
-                     stopwatch);
+  const std::string source = std::filesystem::path(settings.workspace).filename().string();
+  stages.Done("read", source);
+  return AnalyseHeld(std::move(data).value(), settings.workspace, source, settings, stopwatch,
+                     stages);
 }
 
 Result<std::vector<HeldPtr>> LoadWorkspace(const LoadSettings& settings) {
