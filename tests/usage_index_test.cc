@@ -22,6 +22,7 @@
 #include "metrics/analysis.h"
 #include "metrics/feature_usage.h"
 #include "metrics/usage_index.h"
+#include "metrics/user_major_rows.h"
 #include "prep/ingest.h"
 #include "test_data.h"
 
@@ -149,6 +150,127 @@ TEST(UsageIndex, EqualsTheRowScansUnderRandomFilters) {
       ExpectSameCorrelation(index->Correlation(made.filter, groups), FeatureCorrelation(log, scan));
     }
   }
+}
+
+// The running sums' range totals against the rows' own sums, for every (user, feature) and
+// every range whose edges fall before, on, between and after the rows' days (the first day, the
+// last day, one past it, empty ranges).
+TEST(UserMajorRows, RangeTotalsEqualTheRowsSums) {
+  const CleanedData data = RandomLog(21, 120);
+  const UsageLog& log = UsageOf(data.dataset);
+  const UserMajorRows rows(log);
+  ASSERT_TRUE(rows.has_days());
+  const auto span = static_cast<size_t>(rows.last_day() - rows.first_day());
+  const RowCounts counts(log.usage);
+  std::vector<std::vector<std::vector<int64_t>>> by_day(  // [user][feature][day]: the rows' sums
+      log.users.size(),
+      std::vector<std::vector<int64_t>>(log.features.size(), std::vector<int64_t>(span + 1, 0)));
+  std::vector<std::vector<std::vector<int>>> rows_on(
+      log.users.size(),
+      std::vector<std::vector<int>>(log.features.size(), std::vector<int>(span + 1, 0)));
+  for (size_t row = 0; row < log.rows(); ++row) {
+    const auto day = static_cast<size_t>(log.usage.day[row] - rows.first_day());
+    by_day[log.usage.user[row]][log.usage.feature[row]][day] += counts[row];
+    ++rows_on[log.usage.user[row]][log.usage.feature[row]][day];
+  }
+  size_t checked = 0;
+  for (uint32_t user = 0; user < log.users.size(); user += 7)
+    for (size_t feature = 0; feature < log.features.size(); ++feature)
+      for (size_t first = 0; first <= span + 1; first += 3)
+        for (size_t last = first == 0 ? 0 : first - 1; last <= span + 1; ++last) {
+          int64_t events = 0;
+          bool any = false;
+          for (size_t day = first; day <= std::min(last, span); ++day) {
+            events += by_day[user][feature][day];
+            any |= rows_on[user][feature][day] > 0;
+          }
+          const UserMajorRows::RangeTotal total = rows.TotalBetween(user, feature, first, last);
+          ASSERT_EQ(total.events, events) << user << " " << feature << " " << first << ".." << last;
+          ASSERT_EQ(total.any, any) << user << " " << feature << " " << first << ".." << last;
+          ++checked;
+        }
+  EXPECT_GT(checked, 10'000u);
+}
+
+/// A usage log of 3 users and 2 features built by hand, with counts near 2^31: one user's sum of
+/// a feature passes 2^31 - 1, so the running sums (32 bits) cannot give its range totals.
+UsageLog HugeCountsLog() {
+  UsageLog log;
+  for (const char* name : {"u0", "u1", "u2"}) {
+    log.users.Intern(name);
+    log.user_signup.push_back(kNoDay);
+  }
+  log.features.Intern("A");
+  log.features.Intern("B");
+  const Day day0 = DaysFromCivil(2025, 3, 1);
+  const struct {
+    uint32_t user;
+    int day;
+    uint16_t feature;
+    int32_t events;
+  } rows[] = {{0, 0, 0, 2'000'000'000}, {0, 1, 0, 2'000'000'000}, {0, 3, 1, 5}, {1, 0, 0, 7},
+              {1, 2, 1, 1'500'000'000}, {1, 3, 1, 1'900'000'000}, {2, 1, 0, 1}, {2, 2, 1, 3},
+              {2, 3, 0, 2'100'000'000}};
+  for (const auto& row : rows) {
+    log.usage.user.push_back(row.user);
+    log.usage.day.push_back(day0 + row.day);
+    log.usage.feature.push_back(row.feature);
+    log.usage.events.push_back(row.events);
+  }
+  return log;
+}
+
+TEST(UserMajorRows, RangeTotalsPastThirtyTwoBitsAreSummedRowByRow) {
+  const UsageLog log = HugeCountsLog();
+  const UserMajorRows rows(log);
+  EXPECT_EQ(rows.TotalBetween(0, 0, 0, 3).events, 4'000'000'000);
+  EXPECT_EQ(rows.TotalBetween(0, 0, 1, 3).events, 2'000'000'000);
+  EXPECT_EQ(rows.TotalBetween(1, 1, 0, 3).events, 3'400'000'000);
+  EXPECT_EQ(rows.TotalBetween(1, 1, 3, 3).events, 1'900'000'000);
+  EXPECT_FALSE(rows.TotalBetween(1, 1, 0, 1).any);
+  // The correlation over such totals: equal to the row scan's.
+  const auto index = UsageIndex::Build(log, std::vector<uint8_t>(3, 0), 1);
+  ASSERT_NE(index, nullptr);
+  for (const int from : {0, 1, 2}) {
+    UsageFilter filter;
+    filter.from = DaysFromCivil(2025, 3, 1) + from;
+    ExpectSameCorrelation(index->Correlation(filter, nullptr), FeatureCorrelation(log, filter));
+  }
+}
+
+// The exact sums against a correlation computed another way (Eigen, centred, in doubles) on
+// whole numbers where some users' totals pass 2^24 (their products go to the 128-bit sums at
+// once) and more than 2^14 users have small ones (their 64-bit sums are moved over twice).
+TEST(CorrelationSums, EqualsTheCentredCorrelationAcrossBatchesAndLargeTotals) {
+  std::mt19937 random(5);
+  constexpr size_t kColumns = 4, kUsers = 40'000;
+  ColumnMajorMatrix pivot{kUsers, kColumns, Column<double>(kUsers * kColumns)};
+  CorrelationSums sums(kColumns);
+  std::vector<int64_t> totals(kColumns);
+  for (size_t user = 0; user < kUsers; ++user) {
+    for (size_t col = 0; col < kColumns; ++col) {
+      const bool large = random() % 50 == 0;
+      const auto draw = static_cast<int64_t>(random() % 1000);
+      totals[col] = random() % 3 == 0 ? int64_t{0}
+                    : large           ? (int64_t{1} << 25) + draw
+                                      : draw % 40 + static_cast<int64_t>(col * user % 7);
+      pivot(user, col) = static_cast<double>(totals[col]);
+    }
+    sums.Add(totals);
+  }
+  const std::vector<std::vector<double>> exact = sums.Correlation();
+  const std::vector<std::vector<double>> centred = CorrelationOfPivot(pivot);
+  for (size_t a = 0; a < kColumns; ++a)
+    for (size_t b = 0; b < kColumns; ++b) EXPECT_NEAR(exact[a][b], centred[a][b], 1e-9);
+  // Merged halves give the same bits as one pass.
+  CorrelationSums first(kColumns), second(kColumns);
+  for (size_t user = 0; user < kUsers; ++user) {
+    for (size_t col = 0; col < kColumns; ++col)
+      totals[col] = static_cast<int64_t>(pivot(user, col));
+    (user < kUsers / 3 ? first : second).Add(totals);
+  }
+  first.Merge(second);
+  EXPECT_EQ(first.Correlation(), exact);
 }
 
 TEST(UsageIndex, CountsUsersInGroups) {

@@ -35,13 +35,13 @@ DayFeatureIndex::DayFeatureIndex(const UserMajorRows& rows, std::span<const uint
     const size_t group = group_of_user[user];
     for (size_t feature = 0; feature < features_; ++feature) {
       const std::span<const uint16_t> days = rows.Days(user, feature);
-      const std::span<const int32_t> counts = rows.Counts(user, feature);
+      const std::span<const uint32_t> sums = rows.RunningSums(user, feature);
       // Days ascend, so a user's new day, week or month is one that differs from the last.
       uint32_t last_day = UINT32_MAX, last_week = UINT32_MAX, last_month = UINT32_MAX;
       for (size_t idx = 0; idx < days.size(); ++idx) {
         const uint16_t day = days[idx];
         const size_t cell = Cell(day, feature, group);
-        events_[cell] += counts[idx];
+        events_[cell] += UserMajorRows::CountAt(sums, idx);
         if (day == last_day) continue;
         last_day = day;
         ++users_[cell];

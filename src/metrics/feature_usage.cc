@@ -228,25 +228,46 @@ std::vector<std::vector<double>> FeatureCorrelation(const UsageLog& dataset,
 void CorrelationSums::Add(std::span<const int64_t> totals) {
   ++users_;
   const size_t k = sums_.size();
+  nonzero_.clear();
+  bool small = true;
   for (size_t a = 0; a < k; ++a) {
     if (totals[a] == 0) continue;
+    nonzero_.push_back(a);
     sums_[a] += totals[a];
-    for (size_t b = a; b < k; ++b) products_[a * k + b] += Int128{totals[a]} * totals[b];
+    small &= totals[a] > -kSmall && totals[a] < kSmall;
   }
+  for (size_t i = 0; i < nonzero_.size(); ++i) {
+    const size_t a = nonzero_[i];
+    if (small) {
+      int64_t* row = pending_.data() + a * k;
+      for (size_t j = i; j < nonzero_.size(); ++j)
+        row[nonzero_[j]] += totals[a] * totals[nonzero_[j]];
+    } else {
+      Int128* row = products_.data() + a * k;
+      for (size_t j = i; j < nonzero_.size(); ++j)
+        row[nonzero_[j]] += Int128{totals[a]} * totals[nonzero_[j]];
+    }
+  }
+  if (small && ++pending_users_ == kBatch) Flush();
+}
+
+void CorrelationSums::Flush() {
+  for (size_t idx = 0; idx < products_.size(); ++idx) products_[idx] += pending_[idx];
+  std::fill(pending_.begin(), pending_.end(), 0);
+  pending_users_ = 0;
 }
 
 void CorrelationSums::Merge(const CorrelationSums& other) {
   users_ += other.users_;
   for (size_t idx = 0; idx < sums_.size(); ++idx) sums_[idx] += other.sums_[idx];
-  for (size_t idx = 0; idx < products_.size(); ++idx) products_[idx] += other.products_[idx];
+  for (size_t idx = 0; idx < products_.size(); ++idx) products_[idx] += other.Product(idx);
 }
 
 std::vector<std::vector<double>> CorrelationSums::Correlation() const {
   const size_t k = sums_.size();
   // n times the co-moment, n sum x_a x_b - sum x_a sum x_b: exact in 128 bits.
   const auto co_moment = [&](size_t a, size_t b) {
-    return static_cast<long double>(Int128{users_} *
-                                        products_[std::min(a, b) * k + std::max(a, b)] -
+    return static_cast<long double>(Int128{users_} * Product(std::min(a, b) * k + std::max(a, b)) -
                                     Int128{sums_[a]} * sums_[b]);
   };
   std::vector<std::vector<double>> correlation(k, std::vector<double>(k, 0.0));

@@ -126,11 +126,11 @@ FeatureTotals UsageIndex::ScanTotals(const UsageFilter& filter,
     bool any = false;
     for (const uint16_t feature : kept) {
       const std::span<const uint16_t> days = rows_.Days(user, feature);
-      const std::span<const int32_t> counts = rows_.Counts(user, feature);
+      const std::span<const uint32_t> sums = rows_.RunningSums(user, feature);
       uint32_t last_day = UINT32_MAX;
       for (size_t idx = FirstOnOrAfter(days, range->first);
            idx < days.size() && days[idx] <= range->second; ++idx) {
-        totals.events[feature] += counts[idx];
+        totals.events[feature] += UserMajorRows::CountAt(sums, idx);
         totals.user_days[feature] += days[idx] != last_day ? 1 : 0;
         if (last_day == UINT32_MAX) ++totals.users[feature];
         last_day = days[idx];
@@ -207,13 +207,13 @@ void UsageIndex::ScanSeries(std::pair<size_t, size_t> range,
     if (!Selected(user, filter, groups_kept)) continue;
     for (const uint16_t feature : kept) {
       const std::span<const uint16_t> days = rows_.Days(user, feature);
-      const std::span<const int32_t> counts = rows_.Counts(user, feature);
+      const std::span<const uint32_t> sums = rows_.RunningSums(user, feature);
       uint32_t last_bucket = UINT32_MAX;
       for (size_t idx = FirstOnOrAfter(days, range.first);
            idx < days.size() && days[idx] <= range.second; ++idx) {
         const uint32_t bucket = bucket_of_day[days[idx] - range.first];
         const size_t cell = feature * buckets + bucket;
-        totals.events[cell] += counts[idx];
+        totals.events[cell] += UserMajorRows::CountAt(sums, idx);
         totals.users[cell] += bucket != last_bucket ? 1 : 0;
         last_bucket = bucket;
       }
@@ -231,8 +231,9 @@ std::vector<std::vector<double>> UsageIndex::Correlation(
   const std::vector<uint16_t> kept = KeptFeatureCodes(filter);
   const size_t k = kept.size();
   // The users' totals over the range, for the users with a kept row (the row scan's pivot rows;
-  // the features not kept would be columns of 0, hence NaN), on both cores: whole numbers, so
-  // the order they are added in does not change the sums.
+  // the features not kept would be columns of 0, hence NaN), each two lookups per (user,
+  // feature), on both cores: whole numbers, so the order they are added in does not change the
+  // sums.
   constexpr size_t kParts = 2;
   std::vector<CorrelationSums> parts(kParts, CorrelationSums(k));
   ParallelFor(kParts, kParts, [&](size_t part) {
@@ -242,15 +243,10 @@ std::vector<std::vector<double>> UsageIndex::Correlation(
       if (!Selected(user, filter, groups_kept)) continue;
       bool any = false;
       for (size_t col = 0; col < k; ++col) {
-        const std::span<const uint16_t> days = rows_.Days(user, kept[col]);
-        const std::span<const int32_t> counts = rows_.Counts(user, kept[col]);
-        int64_t sum = 0;
-        for (size_t idx = FirstOnOrAfter(days, range->first);
-             idx < days.size() && days[idx] <= range->second; ++idx) {
-          sum += counts[idx];
-          any = true;
-        }
-        totals[col] = sum;
+        const UserMajorRows::RangeTotal total =
+            rows_.TotalBetween(user, kept[col], range->first, range->second);
+        totals[col] = total.events;
+        any |= total.any;
       }
       if (any) parts[part].Add(totals);
     }

@@ -41,35 +41,52 @@ UserMajorRows::UserMajorRows(const UsageLog& log)
   std::partial_sum(begin_.begin(), begin_.end(), begin_.begin());
   const size_t kept = begin_.back();
   day_.resize(kept);
-  count_.resize(kept);
+  running_.resize(kept);  // each row's count first, its running sum below
   std::vector<uint32_t> next(begin_.begin(), begin_.end() - 1);
   const RowCounts counts(log.usage);
   for (size_t row = 0; row < rows; ++row) {
     if (user[row] == kNullCode) continue;
     const uint32_t slot = next[size_t{user[row]} * features_ + feature[row]]++;
     day_[slot] = static_cast<uint16_t>(day[row] - first_day_);
-    count_[slot] = counts[row];
+    running_[slot] = static_cast<uint32_t>(counts[row]);
   }
   // Logs in another order: sort each (user, feature)'s few rows by day.
-  std::vector<std::pair<uint16_t, int32_t>> pairs;
+  std::vector<std::pair<uint16_t, uint32_t>> pairs;
   for (size_t key = 0; key + 1 < begin_.size(); ++key) {
     const auto first = day_.begin() + begin_[key], end = day_.begin() + begin_[key + 1];
     if (std::is_sorted(first, end)) continue;
     pairs.clear();
     for (uint32_t slot = begin_[key]; slot < begin_[key + 1]; ++slot)
-      pairs.emplace_back(day_[slot], count_[slot]);
+      pairs.emplace_back(day_[slot], running_[slot]);
     std::stable_sort(pairs.begin(), pairs.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     for (uint32_t slot = begin_[key], idx = 0; slot < begin_[key + 1]; ++slot, ++idx) {
       day_[slot] = pairs[idx].first;
-      count_[slot] = pairs[idx].second;
+      running_[slot] = pairs[idx].second;
     }
   }
+  for (size_t key = 0; key + 1 < begin_.size(); ++key) {
+    uint32_t sum = 0;
+    int64_t magnitude = 0;
+    for (uint32_t slot = begin_[key]; slot < begin_[key + 1]; ++slot) {
+      const auto count = static_cast<int32_t>(running_[slot]);
+      sum += running_[slot];  // modulo 2^32: each count comes back exact (CountAt)
+      running_[slot] = sum;
+      magnitude += count < 0 ? -int64_t{count} : int64_t{count};
+    }
+    if (magnitude > INT32_MAX) sums_exact_ = false;
+  }
+}
+
+int64_t UserMajorRows::SlowSum(std::span<const uint32_t> sums, size_t first, size_t end) {
+  int64_t total = 0;
+  for (size_t idx = first; idx < end; ++idx) total += CountAt(sums, idx);
+  return total;
 }
 
 size_t UserMajorRows::MemoryBytes() const {
   return begin_.capacity() * sizeof(uint32_t) + day_.capacity() * sizeof(uint16_t) +
-         count_.capacity() * sizeof(int32_t);
+         running_.capacity() * sizeof(uint32_t);
 }
 
 }  // namespace growthlens
