@@ -94,26 +94,34 @@ Status LiveEventWriter::StopEarlierInserts() {
 
 Result<std::unordered_set<std::string>> LiveEventWriter::StoredOf(
     std::span<const LiveEventRow> rows) {
-  std::unordered_set<std::string> users, days, keys;
-  for (const LiveEventRow& row : rows) {
-    users.insert(SqlString(row.user));
-    days.insert(fmt::format("'{}'", FormatDate(DayOfMillis(row.time_ms))));
-    keys.insert(fmt::format("{}", row.key));
-  }
-  const auto list = [](const std::unordered_set<std::string>& items) {
-    return fmt::format("{}", fmt::join(items, ","));
-  };
-  // day and user narrow the scan to the rows' months and the primary key's ranges.
+  // A query holds the lists of up to kCheckRows rows: the server's max_query_size (256 KiB by
+  // default) is a limit on the text, and 1,000 keys, users and days stay well under it.
+  constexpr size_t kCheckRows = 1'000;
   std::unordered_set<std::string> stored;
-  GROWTHLENS_RETURN_IF_ERROR(client_.QueryLines(
-      fmt::format("SELECT load_id, user FROM {} WHERE day IN ({}) AND user IN ({}) AND load_id "
-                  "IN ({})",
-                  kEventsTable, list(days), list(users), list(keys)),
-      [&](std::string_view line) {
-        stored.emplace(line);
-        return Status::Ok();
-      },
-      [&] { stored.clear(); }));
+  std::unordered_set<std::string> users, days, keys;
+  for (size_t first = 0; first < rows.size(); first += kCheckRows) {
+    users.clear();
+    days.clear();
+    keys.clear();
+    for (const LiveEventRow& row : rows.subspan(first, std::min(kCheckRows, rows.size() - first))) {
+      users.insert(SqlString(row.user));
+      days.insert(fmt::format("'{}'", FormatDate(DayOfMillis(row.time_ms))));
+      keys.insert(fmt::format("{}", row.key));
+    }
+    // day and user narrow the scan to the rows' months and the primary key's ranges.
+    std::vector<std::string> found;
+    GROWTHLENS_RETURN_IF_ERROR(client_.QueryLines(
+        fmt::format("SELECT load_id, user FROM {} WHERE day IN ({}) AND user IN ({}) AND load_id "
+                    "IN ({})",
+                    kEventsTable, fmt::join(days, ","), fmt::join(users, ","),
+                    fmt::join(keys, ",")),
+        [&](std::string_view line) {
+          found.emplace_back(line);
+          return Status::Ok();
+        },
+        [&] { found.clear(); }));
+    for (std::string& id : found) stored.insert(std::move(id));
+  }
   return stored;
 }
 
