@@ -21,7 +21,7 @@ function(growthlens_layer layer)
 endfunction()
 
 growthlens_layer(core FILES
-  csv_field dataset date derived_fields dictionary event_properties number_format status temporary_files
+  csv_field dataset date derived_fields dictionary event_properties json_string number_format status temporary_files
   terminal_text worker_pool)
 target_link_libraries(growthlens_core PUBLIC Threads::Threads)
 
@@ -102,7 +102,7 @@ target_link_libraries(growthlens_engine INTERFACE ${GROWTHLENS_ENGINE_LIBRARIES}
 # httplib.h.
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 growthlens_layer(warehouse FILES
-  clickhouse_client clickhouse_funnels clickhouse_ingest clickhouse_revenue clickhouse_rollups
+  clickhouse_client clickhouse_funnels clickhouse_ingest clickhouse_live_insert clickhouse_revenue clickhouse_rollups
   clickhouse_schema clickhouse_series
   clickhouse_tsv clickhouse_url)
 target_link_libraries(growthlens_warehouse PUBLIC growthlens_core PRIVATE PkgConfig::HTTPLIB)

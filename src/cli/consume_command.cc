@@ -2,6 +2,8 @@
 // Redis stream into a workspace (docs/LIVE.md). Each round's events are committed to the
 // workspace's inbox before the round is acknowledged, so a kill at any moment loses nothing and
 // a restart stores nothing twice; the inbox is folded into blocks every --fold-every events.
+// With --workspace clickhouse://HOST:PORT/DATABASE the rounds go into ClickHouse's events table
+// instead (live/clickhouse_sink.h), acknowledged once ClickHouse confirmed them.
 
 #include <fmt/format.h>
 #include <signal.h>
@@ -18,9 +20,11 @@
 #include "cli/option_bounds.h"
 #include "cli/output_format.h"
 #include "cli/workspace_option.h"
+#include "live/clickhouse_sink.h"
 #include "live/redis_stream_source.h"
 #include "live/stream_consumer.h"
 #include "live/workspace_sink.h"
+#include "warehouse/clickhouse_url.h"
 
 namespace growthlens::cli {
 
@@ -35,6 +39,7 @@ struct ConsumeArgs {
   size_t fold_every = 1'000'000;
   bool until_idle = false;
   bool quiet = false;
+  ClickHouseCredentials clickhouse;
 };
 
 /// SIGINT and SIGTERM request a stop (the round in progress ends first), from a thread that
@@ -74,8 +79,63 @@ std::string StatsLine(const live::ConsumerStats& stats) {
                      WithThousands(stats.duplicates), WithThousands(stats.dead_letters));
 }
 
+/// Consumer options from the command's.
+live::ConsumerOptions OptionsOf(const ConsumeArgs& args) {
+  live::ConsumerOptions options;
+  options.batch = args.batch;
+  return options;
+}
+
+void PrintRetrying(const Status& failure) {
+  fmt::print(stderr, "growthlens consume: {} (nothing acknowledged; retrying)\n",
+             failure.message());
+}
+
+/// Into a ClickHouse workspace: no inbox to fold, no consumer reports (the workspace file's
+/// consumer_status table has no ClickHouse counterpart yet).
+Status RunConsumeIntoClickHouse(ConsumeArgs& args, const std::string& workspace) {
+  Result<warehouse::ClickHouseEndpoint> endpoint =
+      warehouse::ParseClickHouseUrl(workspace, args.clickhouse.user, args.clickhouse.password);
+  if (!endpoint.ok()) return endpoint.status();
+  Result<live::RedisAddress> address = live::RedisAddress::Parse(args.url);
+  if (!address.ok()) return address.status();
+  args.stream.claim_idle = std::chrono::seconds(args.claim_idle_seconds);
+  Result<std::unique_ptr<live::RedisStreamSource>> source =
+      live::RedisStreamSource::Open(*address, args.stream);
+  if (!source.ok()) return source.status();
+  // Named after the consumer: its restart ends the inserts its killed life left running.
+  const live::RedisStreamOptions& stream = (*source)->options();
+  Result<live::ClickHouseSink> sink = live::ClickHouseSink::Open(
+      *endpoint, fmt::format("consume-{}-{}-{}", stream.stream, stream.group, stream.consumer));
+  if (!sink.ok()) return sink.status();
+  if (!args.quiet)
+    fmt::print(stderr, "growthlens consume: {} at {} into {}{}\n", (*source)->Name(),
+               address->Display(), endpoint->Display(),
+               args.until_idle ? " until it is idle" : " (Ctrl-C stops)");
+  live::StreamConsumer consumer(**source, *sink, OptionsOf(args));
+  std::stop_source stop;
+  StopOnSignal signals(stop);
+  auto last_note = std::chrono::steady_clock::now();
+  consumer.Run(stop.get_token(), PrintRetrying, [&](size_t polled) {
+    if (polled == 0 && args.until_idle) return false;
+    if (!args.quiet && std::chrono::steady_clock::now() - last_note > std::chrono::seconds(10)) {
+      last_note = std::chrono::steady_clock::now();
+      fmt::print(stderr, "growthlens consume: {}\n", StatsLine(consumer.stats()));
+    }
+    return true;
+  });
+  if (!args.quiet)
+    fmt::print(
+        stderr, "growthlens consume: stopped: {}{}\n", StatsLine(consumer.stats()),
+        sink->retries() > 0
+            ? fmt::format(", {} inserts sent again after a broken connection", sink->retries())
+            : "");
+  return Status::Ok();
+}
+
 Status RunConsume(ConsumeArgs& args) {
   const std::string workspace = ResolveWorkspace(args.workspace, /*use_default=*/true);
+  if (warehouse::IsClickHouseUrl(workspace)) return RunConsumeIntoClickHouse(args, workspace);
   Result<live::RedisAddress> address = live::RedisAddress::Parse(args.url);
   if (!address.ok()) return address.status();
   args.stream.claim_idle = std::chrono::seconds(args.claim_idle_seconds);
@@ -90,9 +150,7 @@ Status RunConsume(ConsumeArgs& args) {
                address->Display(), workspace,
                args.until_idle ? " until it is idle" : " (Ctrl-C stops)");
 
-  live::ConsumerOptions options;
-  options.batch = args.batch;
-  live::StreamConsumer consumer(**source, *sink, options);
+  live::StreamConsumer consumer(**source, *sink, OptionsOf(args));
   std::stop_source stop;
   StopOnSignal signals(stop);
   Status fold_failure;
@@ -155,8 +213,7 @@ Status RunConsume(ConsumeArgs& args) {
   consumer.Run(
       stop.get_token(),
       [&](const Status& failure) {
-        fmt::print(stderr, "growthlens consume: {} (nothing acknowledged; retrying)\n",
-                   failure.message());
+        PrintRetrying(failure);
         report.error = failure.message();
         write_report(true);
       },
@@ -174,10 +231,11 @@ void RegisterConsumeCommand(CLI::App& app, CommandOutcome& outcome) {
   auto args = std::make_shared<ConsumeArgs>();
   CLI::App* command = app.add_subcommand(
       "consume",
-      "Store live events from a Redis stream in a workspace: read through a consumer group, "
-      "commit each batch to the workspace before acknowledging it (a kill loses nothing, a "
-      "restart stores nothing twice), put unreadable messages in a dead-letter stream with the "
-      "reason (docs/LIVE.md)");
+      "Store live events from a Redis stream in a workspace (a file, or ClickHouse with "
+      "--workspace clickhouse://HOST:PORT/DATABASE): read through a consumer group, commit "
+      "each batch to the workspace before acknowledging it (a kill loses nothing, a restart "
+      "stores nothing twice), put unreadable messages in a dead-letter stream with the reason "
+      "(docs/LIVE.md)");
   command
       ->add_option("url", args->url, "The Redis server, redis://[[user]:password@]host[:port][/db]")
       ->required();
@@ -209,6 +267,7 @@ void RegisterConsumeCommand(CLI::App& app, CommandOutcome& outcome) {
                     "Stop when no message came for a second (for batch jobs and tests)");
   command->add_flag("--quiet", args->quiet, "No progress on stderr");
   AddWorkspaceOption(*command, args->workspace);
+  AddClickHouseCredentialOptions(*command, args->clickhouse);
   command->callback([args, &outcome] {
     const Status status = RunConsume(*args);
     if (!status.ok()) ReportFailure("consume", status, outcome);

@@ -5,54 +5,10 @@
 #include <vector>
 
 #include "app/json_text.h"
+#include "core/json_string.h"
 #include "io/encoding.h"
 
 namespace growthlens::live {
-
-namespace {
-
-/// `text` as a JSON string, escaped as nlohmann/json's dump does (the text is valid UTF-8).
-void AppendJsonString(std::string_view text, std::string& out) {
-  constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0x20 && c != '"' && c != '\\') {
-      out += c;
-      continue;
-    }
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += "\\u00";
-        out += kHex[byte >> 4];
-        out += kHex[byte & 0xF];
-    }
-  }
-  out += '"';
-}
-
-}  // namespace
 
 void AppendPropertiesJson(const app::IncomingEvent& event, std::string& out) {
   if (event.properties.empty()) return;

@@ -1,20 +1,25 @@
 // The event collector (issue 19, docs/LIVE.md): POST /api/v1/events, and the paths Segment's and
 // PostHog's SDKs post to, so they can be pointed at this server. A body's events are judged one
 // by one (app/event_batch.h); the good ones are committed to the workspace's inbox by the group
-// writer, and the answer (200) comes only once they are on disk.
+// writer, and the answer (200) comes only once they are on disk. On a ClickHouse workspace
+// (--workspace clickhouse://...) they go into its events table instead
+// (clickhouse_event_writer.h), answered once ClickHouse confirmed them.
 
 #include <fmt/format.h>
 #include <httplib.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "app/event_batch.h"
 #include "server/api_responses.h"
 #include "server/api_server.h"
+#include "server/clickhouse_event_writer.h"
 #include "server/gzip_body.h"
 #include "server/upload_receiver.h"
+#include "warehouse/clickhouse_url.h"
 
 namespace growthlens::server {
 
@@ -65,10 +70,16 @@ void ApiServer::CountRejected(const std::string& kind, uint64_t events) {
 }
 
 void ApiServer::AddEventRoutes() {
-  const auto collect = [this](const httplib::Request& request, httplib::Response& response,
-                              const httplib::ContentReader& reader) {
+  // Held by the routes: a ClickHouse workspace has no inbox for the group writer.
+  std::shared_ptr<ClickHouseEventWriter> clickhouse;
+  if (warehouse::IsClickHouseUrl(settings_.load.workspace))
+    clickhouse = std::make_shared<ClickHouseEventWriter>(settings_.load.workspace);
+  const auto collect = [this, clickhouse](const httplib::Request& request,
+                                          httplib::Response& response,
+                                          const httplib::ContentReader& reader) {
     const int64_t received_ms = app::NowMillis();
-    Reply<live::GroupWriter*> writer = EventWriter();
+    Reply<live::GroupWriter*> writer =
+        clickhouse ? Reply<live::GroupWriter*>(nullptr) : EventWriter();
     if (const ApiError* error = std::get_if<ApiError>(&writer)) return SendError(response, *error);
     static const std::string too_large = fmt::format(
         "the body is larger than the {} MiB a batch of events may take: send them "
@@ -101,7 +112,8 @@ void ApiServer::AddEventRoutes() {
       return SendJson(response, batch->rejected.empty() ? 200 : 400,
                       AnswerJson(*batch, live::SinkOutcome{}));
     std::optional<Result<live::SinkOutcome>> written =
-        std::get<live::GroupWriter*>(writer)->Write(batch->accepted);
+        clickhouse ? std::optional(clickhouse->Write(batch->accepted))
+                   : std::get<live::GroupWriter*>(writer)->Write(batch->accepted);
     if (!written) {
       CountRejected("server busy", batch->accepted.size());
       response.set_header("Retry-After", "1");

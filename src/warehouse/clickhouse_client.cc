@@ -206,8 +206,8 @@ Status ClickHouseClient::QueryLines(std::string_view sql,
 }
 
 Status ClickHouseClient::Insert(std::string_view table, std::string_view body,
-                                const QuerySettings& settings) {
-  const std::string query = fmt::format("INSERT INTO {} FORMAT TabSeparated", table);
+                                const QuerySettings& settings, std::string_view format) {
+  const std::string query = fmt::format("INSERT INTO {} FORMAT {}", table, format);
   return connection_->Post(fmt::format("an insert into {}", table), body, settings, query).status();
 }
 

@@ -56,8 +56,9 @@ class ClickHouseClient {
   /// kept, then the lines come again from the first.
   Status QueryLines(std::string_view sql, const std::function<Status(std::string_view)>& on_line,
                     const std::function<void()>& restart = nullptr);
-  /// `INSERT INTO table FORMAT TabSeparated` with `body` (rows in that format).
-  Status Insert(std::string_view table, std::string_view body, const QuerySettings& settings = {});
+  /// `INSERT INTO table FORMAT <format>` with `body` (rows in that format).
+  Status Insert(std::string_view table, std::string_view body, const QuerySettings& settings = {},
+                std::string_view format = "TabSeparated");
 
  private:
   struct Connection;

@@ -1,0 +1,31 @@
+#pragma once
+// The event collector's writer on a ClickHouse workspace (issue 22.1): a request's events go
+// through the consumer's sink (live/clickhouse_sink.h) into the events table, and the answer
+// (200) comes once ClickHouse confirmed them; each uuid stored once, a retried request included.
+// Requests are written one after another (one connection); ClickHouse is reached at the first
+// request, so a server starts while it is away. The route (event_routes.cc) makes one when the
+// server's workspace is a clickhouse:// URL.
+
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "app/event_batch.h"
+#include "live/clickhouse_sink.h"
+
+namespace growthlens::server {
+
+class ClickHouseEventWriter {
+ public:
+  /// `workspace`: clickhouse://HOST:PORT/DATABASE (credentials from the environment).
+  explicit ClickHouseEventWriter(std::string workspace);
+  Result<live::SinkOutcome> Write(std::span<const app::IncomingEvent> events);
+
+ private:
+  std::mutex mutex_;
+  std::string workspace_;
+  std::optional<live::ClickHouseSink> sink_;
+};
+
+}  // namespace growthlens::server

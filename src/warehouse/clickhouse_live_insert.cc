@@ -1,0 +1,173 @@
+#include "warehouse/clickhouse_live_insert.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include "core/date.h"
+#include "core/hash.h"
+#include "core/json_string.h"
+#include "warehouse/clickhouse_ingest.h"
+#include "warehouse/clickhouse_schema.h"
+
+namespace growthlens::warehouse {
+
+namespace {
+
+/// "key\tuser" as the check query's answer spells it (user TSV-escaped).
+std::string StoredId(uint64_t key, std::string_view user) {
+  std::string id = fmt::format("{}\t", key);
+  AppendTsvField(id, user);
+  return id;
+}
+
+std::string NameOfQueries(std::string_view name) {
+  std::string clean(name);
+  for (char& c : clean)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') c = '_';
+  return clean;
+}
+
+/// The row's day; before 1970 (which a ClickHouse Date cannot hold, storing 0000-00-00) day 0,
+/// so the check query asks for the day that was stored.
+Day DayOfMillis(int64_t time_ms) {
+  return std::max<Day>(0, DayOf(time_ms >= 0 ? time_ms / 1000 : (time_ms - 999) / 1000));
+}
+
+}  // namespace
+
+uint64_t LiveEventKey(std::string_view uuid) {
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  for (const char c : uuid) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+void AppendLiveRowsJson(std::span<const LiveEventRow> rows, std::string& out) {
+  for (const LiveEventRow& row : rows) {
+    const Day day = DayOfMillis(row.time_ms);
+    out += "{\"user\":";
+    AppendJsonString(row.user, out);
+    out += fmt::format(",\"day\":\"{}\",\"ms_of_day\":{},\"event\":", FormatDate(day),
+                       row.time_ms - int64_t{day} * kSecondsPerDay * 1000);
+    AppendJsonString(row.event, out);
+    out += fmt::format(",\"events\":{},\"load_id\":{}}}\n", row.count, row.key);
+  }
+}
+
+Result<LiveEventWriter> LiveEventWriter::Open(const ClickHouseEndpoint& endpoint,
+                                              std::string_view name) {
+  Result<ClickHouseClient> client = ClickHouseClient::Connect(endpoint);
+  if (!client.ok()) return client.status();
+  Result<std::string> tables = client->Query(
+      fmt::format("SELECT count() FROM system.tables WHERE database = {} AND name = {}",
+                  SqlString(endpoint.database), SqlString(kEventsTable)));
+  if (!tables.ok()) return tables.status();
+  if (!tables->starts_with("1"))
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("ClickHouse workspace {} has no GrowthLens tables: run growthlens "
+                              "workspace init --workspace {} first",
+                              endpoint.Display(), endpoint.Display()));
+  Result<bool> tokens = client->KnowsSetting("insert_deduplication_token");
+  if (!tokens.ok()) return tokens.status();
+  Result<bool> distributed_sync = client->KnowsSetting("insert_distributed_sync");
+  if (!distributed_sync.ok()) return distributed_sync.status();
+  LiveEventWriter writer(std::move(*client), NameOfQueries(name), *tokens);
+  writer.distributed_sync_ = *distributed_sync;
+  return writer;
+}
+
+Status LiveEventWriter::StopEarlierInserts() {
+  GROWTHLENS_RETURN_IF_ERROR(
+      client_.Execute(fmt::format("KILL QUERY WHERE query_id LIKE {} SYNC",
+                                  SqlString(fmt::format("growthlens-live-{}-%", name_)))));
+  unsure_ = false;
+  return Status::Ok();
+}
+
+Result<std::unordered_set<std::string>> LiveEventWriter::StoredOf(
+    std::span<const LiveEventRow> rows) {
+  // A query holds the lists of up to kCheckRows rows: the server's max_query_size (256 KiB by
+  // default) is a limit on the text, and 1,000 keys, users and days stay well under it.
+  constexpr size_t kCheckRows = 1'000;
+  std::unordered_set<std::string> stored;
+  std::unordered_set<std::string> users, days, keys;
+  for (size_t first = 0; first < rows.size(); first += kCheckRows) {
+    users.clear();
+    days.clear();
+    keys.clear();
+    for (const LiveEventRow& row : rows.subspan(first, std::min(kCheckRows, rows.size() - first))) {
+      users.insert(SqlString(row.user));
+      days.insert(fmt::format("'{}'", FormatDate(DayOfMillis(row.time_ms))));
+      keys.insert(fmt::format("{}", row.key));
+    }
+    // day and user narrow the scan to the rows' months and the primary key's ranges.
+    std::vector<std::string> found;
+    GROWTHLENS_RETURN_IF_ERROR(client_.QueryLines(
+        fmt::format("SELECT load_id, user FROM {} WHERE day IN ({}) AND user IN ({}) AND load_id "
+                    "IN ({})",
+                    kEventsTable, fmt::join(days, ","), fmt::join(users, ","),
+                    fmt::join(keys, ",")),
+        [&](std::string_view line) {
+          found.emplace_back(line);
+          return Status::Ok();
+        },
+        [&] { found.clear(); }));
+    for (std::string& id : found) stored.insert(std::move(id));
+  }
+  return stored;
+}
+
+Result<LiveInsertOutcome> LiveEventWriter::Insert(std::span<const LiveEventRow> rows) {
+  LiveInsertOutcome outcome;
+  if (rows.empty()) return outcome;
+  std::vector<LiveEventRow> sending;
+  std::string body;
+  for (int attempt = 1;; ++attempt) {
+    // A failed insert may still run on the server: it ends before the check below, so a part it
+    // commits cannot come after the check said its rows were missing.
+    if (unsure_) GROWTHLENS_RETURN_IF_ERROR(StopEarlierInserts());
+    Result<std::unordered_set<std::string>> stored = StoredOf(rows);
+    if (!stored.ok()) return stored.status();
+    sending.clear();
+    std::unordered_set<std::string> seen;
+    for (const LiveEventRow& row : rows) {
+      std::string id = StoredId(row.key, row.user);
+      if (stored->contains(id) || !seen.insert(std::move(id)).second) continue;
+      sending.push_back(row);
+    }
+    outcome.duplicates = rows.size() - sending.size();
+    if (sending.empty()) return outcome;
+    body.clear();
+    AppendLiveRowsJson(sending, body);
+    QuerySettings settings;
+    settings.emplace_back("query_id", fmt::format("growthlens-live-{}-{}", name_, ++inserts_));
+    if (tokens_) {
+      std::vector<uint64_t> keys;
+      for (const LiveEventRow& row : sending) keys.push_back(row.key);
+      std::sort(keys.begin(), keys.end());
+      uint64_t token = keys.size();
+      for (const uint64_t key : keys) token = HashCombine(token, key);
+      settings.emplace_back("insert_deduplication_token", fmt::format("live-{:016x}", token));
+    }
+    if (distributed_sync_) settings.emplace_back("insert_distributed_sync", "1");
+    Status sent = client_.Insert(kEventsTable, body, settings, "JSONEachRow");
+    if (sent.ok()) {
+      outcome.stored = sending.size();
+      return outcome;
+    }
+    unsure_ = true;
+    if (!IsConnectionFailure(sent) || attempt == kInsertAttempts) return sent;
+    ++outcome.retries;
+    std::this_thread::sleep_for(std::chrono::seconds(1) * (1 << std::min(attempt - 1, 3)));
+  }
+}
+
+}  // namespace growthlens::warehouse
