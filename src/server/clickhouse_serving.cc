@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <utility>
 
 #include "app/cleaning_report_view.h"
@@ -102,6 +105,46 @@ Result<std::vector<HeldPtr>> LoadClickHouseHoldings(const std::string& url, bool
     held.push_back(std::move(one).value());
   }
   return held;
+}
+
+ClickHouseRefresher::ClickHouseRefresher(std::string url, std::chrono::seconds every,
+                                         const std::vector<HeldPtr>& held,
+                                         std::function<void(HeldPtr)> hold)
+    : url_(std::move(url)), every_(every), hold_(std::move(hold)) {
+  for (const HeldPtr& one : held) rows_.emplace_back(one->kind(), one->clickhouse->rows);
+  thread_ = std::jthread([this](std::stop_token stop) { Watch(std::move(stop)); });
+}
+
+void ClickHouseRefresher::Watch(std::stop_token stop) {
+  std::mutex mutex;
+  std::condition_variable_any tick;
+  std::unique_lock lock(mutex);
+  while (!tick.wait_for(lock, stop, every_, [&stop] { return stop.stop_requested(); })) {
+    Result<warehouse::ClickHouseEndpoint> endpoint = warehouse::ParseClickHouseUrl(url_);
+    if (!endpoint.ok()) return;
+    Result<warehouse::ClickHouseClient> client = warehouse::ClickHouseClient::Connect(*endpoint);
+    if (!client.ok()) continue;  // unreachable now: the held data stays, the next tick tries
+    Result<std::vector<std::pair<DataKind, uint64_t>>> counts = warehouse::StoredRowCounts(*client);
+    if (!counts.ok()) continue;
+    std::vector<std::pair<DataKind, uint64_t>> stored;
+    for (const auto& count : *counts)
+      if (count.second > 0) stored.push_back(count);
+    std::sort(stored.begin(), stored.end());
+    std::vector<std::pair<DataKind, uint64_t>> held = rows_;
+    std::sort(held.begin(), held.end());
+    if (stored == held) continue;
+    Result<std::vector<HeldPtr>> loaded = LoadClickHouseHoldings(url_, true);
+    if (!loaded.ok()) {
+      fmt::print(stderr, "growthlens serve: reading the new loads of {} failed: {}\n",
+                 endpoint->Display(), loaded.status().message());
+      continue;
+    }
+    rows_.clear();
+    for (HeldPtr& one : *loaded) {
+      rows_.emplace_back(one->kind(), one->clickhouse->rows);
+      hold_(std::move(one));
+    }
+  }
 }
 
 std::optional<ApiError> RefuseOnClickHouse(const app::AnalysisEntry& entry,

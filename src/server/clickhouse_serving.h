@@ -11,10 +11,13 @@
 //   Result<std::vector<HeldPtr>> held = LoadClickHouseHoldings(url, quiet);
 //   if (held_dataset.clickhouse) reply = RefuseOnClickHouse(entry, params);
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "app/analysis_registry.h"
@@ -36,6 +39,25 @@ struct ClickHouseData {
 /// Every kind the ClickHouse workspace at `url` holds, as per-user aggregates; an error naming
 /// the URL when it cannot be reached or holds no data.
 Result<std::vector<HeldPtr>> LoadClickHouseHoldings(const std::string& url, bool quiet);
+
+/// Notices new loads in a served ClickHouse workspace: every `every`, the row count of each
+/// kind's table (one cheap query); when one moved from what is held (an ingest ran), every kind is
+/// read again and handed to `hold`, which publishes it as a new data generation (the cached
+/// answers of the old data go). Stops when destroyed.
+class ClickHouseRefresher {
+ public:
+  ClickHouseRefresher(std::string url, std::chrono::seconds every, const std::vector<HeldPtr>& held,
+                      std::function<void(HeldPtr)> hold);
+
+ private:
+  void Watch(std::stop_token stop);
+
+  std::string url_;
+  std::chrono::seconds every_;
+  std::vector<std::pair<DataKind, uint64_t>> rows_;  // the rows held, per kind
+  std::function<void(HeldPtr)> hold_;
+  std::jthread thread_;  // last: it starts once the members are set
+};
 
 /// The 501 answer of `entry` with `params` (canonical) when it is not pushed down to ClickHouse
 /// yet, in words the dashboard shows as they are; nothing when it runs there.

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -86,7 +87,8 @@ Status LoadFiles(const ServeArgs& args, ApiServer& server) {
 
 /// A ClickHouse workspace: the server holds its per-user aggregates and asks ClickHouse for each
 /// analysis (clickhouse_serving.h). Files reach it through `growthlens ingest`, not serve.
-Status HoldClickHouse(const ServeArgs& args, ApiServer& server) {
+Status HoldClickHouse(const ServeArgs& args, ApiServer& server,
+                      std::optional<ClickHouseRefresher>& refresher) {
   if (!args.files.empty() || args.demo)
     return Status(ErrorCode::kInvalidArgument,
                   fmt::format("--workspace {}: serve does not store files or the demo data in a "
@@ -100,7 +102,9 @@ Status HoldClickHouse(const ServeArgs& args, ApiServer& server) {
   Result<std::vector<HeldPtr>> loaded =
       LoadClickHouseHoldings(args.settings.clickhouse, args.quiet);
   if (!loaded.ok()) return loaded.status();
-  for (HeldPtr& held : *loaded) server.Hold(std::move(held));
+  for (const HeldPtr& held : *loaded) server.Hold(held);
+  refresher.emplace(args.settings.clickhouse, args.settings.live_refresh, *loaded,
+                    [&server](HeldPtr held) { server.Hold(std::move(held)); });
   return Status::Ok();
 }
 
@@ -174,8 +178,9 @@ Status RunServe(ServeArgs& args) {
   ApiServer server(settings);
   Result<int> port = server.Bind();
   if (!port.ok()) return port.status();
+  std::optional<ClickHouseRefresher> refresher;  // stops before the server goes
   if (!settings.clickhouse.empty()) {
-    GROWTHLENS_RETURN_IF_ERROR(HoldClickHouse(args, server));
+    GROWTHLENS_RETURN_IF_ERROR(HoldClickHouse(args, server, refresher));
   } else if (!settings.load.workspace.empty()) {
     GROWTHLENS_RETURN_IF_ERROR(LoadIntoWorkspace(args, server));
   } else {
@@ -290,7 +295,8 @@ void RegisterServeCommand(CLI::App& app, cli::CommandOutcome& outcome) {
       ->add_option("--live-refresh", args->live_refresh,
                    "With a workspace: while events arrive, recompute the analyses at most every "
                    "SECONDS, and no sooner than four times a recomputation took (default 30; the "
-                   "Live page's counts follow each event)")
+                   "Live page's counts follow each event). With a ClickHouse workspace: how often "
+                   "its tables' row counts are checked for new loads")
       ->check(cli::WholeNumberIn(1, 86'400));
   command->add_flag(
       "--no-warm-up", [args](int64_t) { args->settings.warm_up = false; },

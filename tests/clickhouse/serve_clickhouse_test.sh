@@ -37,12 +37,14 @@ for file in usage events transactions; do
   "$binary" ingest "$work/$file.csv" --workspace "$url" --quiet > /dev/null
 done
 
-# serve NAME WORKSPACE: starts a server on a free loopback port, sets its port in port_NAME.
+# serve NAME WORKSPACE [OPTIONS]: starts a server on a free loopback port, sets its port in
+# port_NAME.
 serve() {
   local name=$1 workspace=$2 port
+  shift 2
   port=$(clickhouse_free_port)
   "$binary" serve --workspace "$workspace" --port "$port" --data-dir "$work/data_$name" --quiet \
-    > "$work/serve_$name.log" 2>&1 &
+    "$@" > "$work/serve_$name.log" 2>&1 &
   server_pids+=($!)
   for _ in $(seq 1 240); do
     if curl -sf "http://127.0.0.1:$port/api/v1/status" > /dev/null 2>&1; then
@@ -57,7 +59,8 @@ serve() {
   return 1
 }
 serve embedded "$work/embedded.glw"
-serve clickhouse "$url"
+# Checks ClickHouse for new loads every second (the default is 30).
+serve clickhouse "$url" --live-refresh 1
 get() { curl -s -o "$3" -w '%{http_code}' "http://127.0.0.1:$1/api/v1/$2"; }
 
 failures=0
@@ -125,4 +128,23 @@ code=$(curl -s -o "$work/upload.json" -w '%{http_code}' -X POST -H 'Content-Type
 [[ $code == 501 ]] || fail "an upload to the ClickHouse server: HTTP $code, $(head -c 300 "$work/upload.json")"
 # The server is still up after every refusal.
 [[ $(get "$port_clickhouse" "kpis?dataset=usage" /dev/null) == 200 ]] || fail "the ClickHouse server stopped answering"
+
+# A load ingested into ClickHouse while the server runs is served within seconds, as a new data
+# generation (the cached KPIs of the old data are not answered again).
+"$binary" generate --kind usage --users 30 --seed 8 --start 2026-01-01 --end 2026-01-31 \
+  -o "$work/more_signup.csv" > /dev/null
+cut -d, -f1,3- "$work/more_signup.csv" > "$work/more.csv"
+"$binary" ingest "$work/more.csv" --workspace "$url" --quiet > /dev/null
+expected=$(clickhouse_query "$CLICKHOUSE_TCP_PORT" "SELECT count() FROM growthlens.usage")
+for _ in $(seq 1 60); do
+  get "$port_clickhouse" "kpis?dataset=usage" "$work/kpis_after.json" > /dev/null
+  rows=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["rows"])' "$work/kpis_after.json")
+  [[ $rows == "$expected" ]] && break
+  sleep 0.5
+done
+if [[ $rows != "$expected" ]]; then
+  fail "after a new load of $expected rows in all, the served KPIs count $rows rows"
+else
+  echo "new load served: kpis rows $rows"
+fi
 exit $((failures > 0))
