@@ -37,8 +37,7 @@ for file in usage events transactions; do
   "$binary" ingest "$work/$file.csv" --workspace "$url" --quiet > /dev/null
 done
 
-# serve NAME WORKSPACE [OPTIONS]: starts a server on a free loopback port, sets its port in
-# port_NAME.
+# serve NAME WORKSPACE [OPTIONS]: starts a server on a free loopback port, sets served_port.
 serve() {
   local name=$1 workspace=$2 port
   shift 2
@@ -48,7 +47,7 @@ serve() {
   server_pids+=($!)
   for _ in $(seq 1 240); do
     if curl -sf "http://127.0.0.1:$port/api/v1/status" > /dev/null 2>&1; then
-      printf -v "port_$name" '%s' "$port"
+      served_port=$port
       return 0
     fi
     kill -0 "${server_pids[-1]}" 2> /dev/null || break
@@ -59,8 +58,10 @@ serve() {
   return 1
 }
 serve embedded "$work/embedded.glw"
+port_embedded=$served_port
 # Checks ClickHouse for new loads every second (the default is 30).
 serve clickhouse "$url" --live-refresh 1
+port_clickhouse=$served_port
 get() { curl -s -o "$3" -w '%{http_code}' "http://127.0.0.1:$1/api/v1/$2"; }
 
 failures=0
