@@ -336,7 +336,7 @@ Reply<Answer> AnswerAnalysisRoute(const app::AnalysisEntry& entry, QueryParams p
   if (const ApiError* refused = std::get_if<ApiError>(&computed)) return *refused;
   Result<std::string>& body = std::get<Result<std::string>>(computed);
   if (!body.ok())
-    return held && held->clickhouse ? ClickHouseErrorOf(entry, body.status())
+    return held && held->clickhouse ? ClickHouseErrorOf(entry, held->kind(), body.status())
                                     : ErrorFromStatus(body.status());
   auto response = std::make_shared<const CachedResponse>(CachedResponse{
       200, std::move(body).value(),

@@ -76,11 +76,11 @@ ApiError NotAvailable(std::string_view analysis, const std::string& parameter,
   std::string words =
       parameter.empty()
           ? fmt::format(
-                "The {} analysis is not available on a ClickHouse workspace yet: it is "
+                "The {} is not available on a ClickHouse workspace yet: it is "
                 "not computed inside ClickHouse so far.",
                 analysis)
           : fmt::format(
-                "The {} analysis is not available on a ClickHouse workspace yet with "
+                "The {} is not available on a ClickHouse workspace yet with "
                 "“{}” set to “{}”: only its all-time view with the default settings is "
                 "computed inside ClickHouse so far.",
                 analysis, parameter, value);
@@ -152,7 +152,8 @@ std::optional<ApiError> RefuseOnClickHouse(const app::AnalysisEntry& entry,
   const Status pushed = app::CheckPushedDown(AnalysisOf(entry), params);
   if (pushed.ok()) return std::nullopt;
   const std::string parameter = ErrorFromStatus(pushed).parameter;
-  return NotAvailable(AnalysisOf(entry), parameter, ValueOf(params, parameter), pushed.message());
+  return NotAvailable(fmt::format("{} analysis", AnalysisOf(entry)), parameter,
+                      ValueOf(params, parameter), pushed.message());
 }
 
 Result<std::string> RunOnClickHouse(const app::AnalysisEntry& entry, const app::ParamText& params,
@@ -187,9 +188,10 @@ std::string ClickHouseDisplay(const std::string& url) {
   return endpoint.ok() ? endpoint->Display() : std::string();
 }
 
-ApiError ClickHouseErrorOf(const app::AnalysisEntry& entry, const Status& status) {
+ApiError ClickHouseErrorOf(const app::AnalysisEntry& entry, DataKind kind, const Status& status) {
   if (!IsNotPushedDown(status)) return ErrorFromStatus(status);
-  return NotAvailable(AnalysisOf(entry), "", "", status.message());
+  return NotAvailable(fmt::format("{} analysis of the {}", AnalysisOf(entry), DatasetWords(kind)),
+                      "", "", status.message());
 }
 
 }  // namespace growthlens::server
