@@ -42,7 +42,8 @@ TEST(ServerApiStatus, NothingLoaded) {
   EXPECT_EQ(reply.status, 200);
   EXPECT_EQ(reply.Header("Content-Type"), "application/json");
   EXPECT_EQ(reply.body,
-            "{\"version\":\"0.1.0\",\"busy\":false,\"workspace\":false,\"datasets\":[],"
+            "{\"version\":\"0.1.0\",\"busy\":false,\"workspace\":false,\"store\":\"memory\","
+            "\"datasets\":[],"
             "\"default_usage\":null}\n");
   // Nothing to analyse yet: 409, naming the missing dataset.
   ExpectError(server.Get("/api/v1/kpis"), 409, "dataset", "no data is loaded yet; upload");

@@ -235,14 +235,14 @@ Result<std::vector<std::string>> WriteSegmentationAndReport(
       {(std::filesystem::path(dir) / (stem + "_analysis.json")).string(),
        [&report](const std::string& path) { return WriteFileAtomically(path, report); }});
   if (source.segmentation != nullptr)
-    files.push_back(
-        {(std::filesystem::path(dir) / (stem + "_model.json")).string(),
-         [&](const std::string& path) {
-           return app::WriteSegmentModel(
-               path,
-               app::MakeSegmentModel(dataset, analysis.rfm, *source.segmentation, source.path),
-               dataset);
-         }});
+    files.push_back({(std::filesystem::path(dir) / (stem + "_model.json")).string(),
+                     [&](const std::string& path) {
+                       return app::WriteSegmentModel(
+                           path,
+                           app::MakeSegmentModel(dataset, analysis.rfm, *source.segmentation,
+                                                 source.path, &analysis),
+                           dataset);
+                     }});
   return WriteFiles(files, threads);
 }
 

@@ -142,8 +142,8 @@ Result<SegmentResult> RunSegmentation(const CleanedData& data, const SegmentPara
   result.dataset = &dataset;
   result.rfm = rfm;
   result.segmentation = std::move(fitted);
-  result.model = std::make_shared<const SegmentModel>(
-      MakeSegmentModel(dataset, *rfm, *result.segmentation, context.source));
+  result.model = std::make_shared<const SegmentModel>(MakeSegmentModel(
+      dataset, *rfm, *result.segmentation, context.source, context.analysis.get()));
   if (context.write_files && !params.no_write)
     GROWTHLENS_RETURN_IF_ERROR(WriteSegmentFiles(params, context, result));
   if (!params.save_model.empty()) {

@@ -59,12 +59,13 @@ Result<T> Field(const ModelJson& object, const char* key, const std::string& pat
 }  // namespace
 
 SegmentModel MakeSegmentModel(const Dataset& dataset, const RfmTable& rfm,
-                              const ml::Segmentation& segmentation, const std::string& source) {
+                              const ml::Segmentation& segmentation, const std::string& source,
+                              const Analysis* whole) {
   SegmentModel model;
   model.kind = dataset.kind();
   model.source = source;
   model.reference_day = FormatDate(rfm.reference_day);
-  if (const std::optional<DayRange> days = DaysWithRows(dataset)) {
+  if (const std::optional<DayRange> days = DaysWithRows(dataset, whole)) {
     model.first_day = FormatDate(days->first);
     model.last_day = FormatDate(days->last);
   }

@@ -11,6 +11,10 @@
 #include "metrics/rfm.h"
 #include "ml/segmentation.h"
 
+namespace growthlens {
+struct Analysis;  // metrics/analysis.h
+}  // namespace growthlens
+
 namespace growthlens::app {
 
 inline constexpr int kSegmentModelVersion = 1;
@@ -26,9 +30,12 @@ struct SegmentModel {
   uint64_t training_users = 0;
 };
 
-/// The model of a fitted segmentation of `rfm`'s users, trained on the file `source`.
+/// The model of a fitted segmentation of `rfm`'s users, trained on the file `source`; its days
+/// are those of `whole` when given (a ClickHouse workspace's rows are one per user, at the
+/// user's last day), else the dataset's.
 SegmentModel MakeSegmentModel(const Dataset& dataset, const RfmTable& rfm,
-                              const ml::Segmentation& segmentation, const std::string& source);
+                              const ml::Segmentation& segmentation, const std::string& source,
+                              const Analysis* whole = nullptr);
 
 /// The model file's text: JSON indented by one space, ending with a newline.
 std::string SegmentModelText(const SegmentModel& model, const Dataset& dataset);

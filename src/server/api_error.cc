@@ -39,6 +39,7 @@ std::string ApiError::Body() const {
   body["error"] = message;
   body["parameter"] =
       parameter.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(parameter);
+  if (!detail.empty()) body["detail"] = detail;
   return app::JsonText(body) + "\n";
 }
 
@@ -55,11 +56,11 @@ ApiError ErrorFromStatus(const Status& status) {
       break;
   }
   std::string parameter = ParameterIn(status.message());
-  return ApiError{http_status, status.message(), std::move(parameter)};
+  return ApiError{http_status, status.message(), std::move(parameter), {}};
 }
 
 ApiError MakeError(int http_status, std::string message, std::string parameter) {
-  return ApiError{http_status, std::move(message), std::move(parameter)};
+  return ApiError{http_status, std::move(message), std::move(parameter), {}};
 }
 
 }  // namespace growthlens::server

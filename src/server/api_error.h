@@ -15,6 +15,7 @@ struct ApiError {
   int http_status = 400;
   std::string message;
   std::string parameter;  // "" = not about one parameter
+  std::string detail;     // more for API clients (the CLI's wording); "" = none
 
   std::string Body() const;
 };

@@ -9,6 +9,7 @@
 
 #include "app/date_window.h"
 #include "core/date.h"
+#include "server/clickhouse_serving.h"
 #include "server/data_loader.h"
 #include "server/static_files.h"
 
@@ -49,9 +50,14 @@ nlohmann::ordered_json DatasetJson(const HeldDataset& held) {
   json["name"] = DataKindName(held.kind());  // as the `dataset` parameter names it
   json["kind"] = DataKindName(held.kind());
   json["source"] = held.source;
-  json["rows"] = dataset.rows();
+  // A ClickHouse workspace's held rows are one per user: the table's rows and days are its own.
+  const ClickHouseData* clickhouse = held.clickhouse.get();
+  json["rows"] = clickhouse != nullptr ? clickhouse->rows : dataset.rows();
   json["users"] = dataset.users().size();
-  const std::optional<app::DayRange> days = app::DaysWithRows(dataset);
+  const std::optional<app::DayRange> days =
+      clickhouse != nullptr
+          ? std::optional(app::DayRange{clickhouse->first_day, clickhouse->last_day})
+          : app::DaysWithRows(dataset);
   json["first_day"] = days ? nlohmann::ordered_json(FormatDate(days->first)) : nullptr;
   json["last_day"] = days ? nlohmann::ordered_json(FormatDate(days->last)) : nullptr;
   json["load_seconds"] = held.load_seconds;

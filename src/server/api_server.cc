@@ -28,6 +28,7 @@
 #include "io/atomic_file.h"
 #include "server/api_error.h"
 #include "server/api_responses.h"
+#include "server/clickhouse_serving.h"
 #include "server/downloads.h"
 #include "server/query_params.h"
 #include "server/rounded_csv.h"
@@ -315,6 +316,8 @@ Reply<Answer> AnswerAnalysisRoute(const app::AnalysisEntry& entry, QueryParams p
                      "dataset");
   }
   for (const auto& [name, value] : *canonical) key += fmt::format("|{}={}", name, value);
+  if (held && held->clickhouse)
+    if (std::optional<ApiError> refused = RefuseOnClickHouse(entry, *canonical)) return *refused;
   if (auto hit = cache.Find(key)) return Answer{std::move(hit), true};
 
   Reply<Result<std::string>> computed = compute([&entry, &held, &canonical](std::stop_token stop) {
@@ -323,6 +326,7 @@ Reply<Answer> AnswerAnalysisRoute(const app::AnalysisEntry& entry, QueryParams p
     context.stop = std::move(stop);
     if (!held) return entry.run(app::RunInput(), *canonical, entry.api_format, context);
     context.source = held->source;
+    if (held->clickhouse) return RunOnClickHouse(entry, *canonical, *held, context);
     context.personas = held->personas;
     context.predictions = held->predictions;
     context.analysis = held->analysis;
@@ -331,7 +335,9 @@ Reply<Answer> AnswerAnalysisRoute(const app::AnalysisEntry& entry, QueryParams p
   });
   if (const ApiError* refused = std::get_if<ApiError>(&computed)) return *refused;
   Result<std::string>& body = std::get<Result<std::string>>(computed);
-  if (!body.ok()) return ErrorFromStatus(body.status());
+  if (!body.ok())
+    return held && held->clickhouse ? ClickHouseErrorOf(entry, held->kind(), body.status())
+                                    : ErrorFromStatus(body.status());
   auto response = std::make_shared<const CachedResponse>(CachedResponse{
       200, std::move(body).value(),
       entry.api_format == app::OutputFormat::kCsv ? std::string("text/csv; charset=utf-8")
@@ -491,6 +497,11 @@ void ApiServer::AddRoutes() {
     body["busy"] = shelf_.Loading();
     // Uploads are added to a workspace (kept across restarts) rather than replacing the data.
     body["workspace"] = !settings_.load.workspace.empty();
+    // Where the data lives: "memory", "workspace" (a file) or "clickhouse" (its URL below).
+    body["store"] = !settings_.clickhouse.empty()       ? "clickhouse"
+                    : !settings_.load.workspace.empty() ? "workspace"
+                                                        : "memory";
+    if (!settings_.clickhouse.empty()) body["clickhouse"] = ClickHouseDisplay(settings_.clickhouse);
     body["datasets"] = nlohmann::ordered_json::array();
     for (const HeldPtr& held : holdings->All()) body["datasets"].push_back(DatasetJson(*held));
     // The product-usage data requests get without `dataset=` (the pages' default choice).
@@ -516,6 +527,7 @@ void ApiServer::AddRoutes() {
          {users.status(), customers.status(), seed.status(), RefuseLeftovers(params, "demo")})
       if (!status.ok()) return SendStatusError(response, status);
     size = {static_cast<int>(*users), static_cast<int>(*customers), static_cast<uint64_t>(*seed)};
+    if (!settings_.clickhouse.empty()) return SendError(response, ClickHouseRefusesData("demo"));
     if (!shelf_.TryBeginLoad())
       return SendError(response, MakeError(409, "data is being loaded; retry when it is done"));
     LoadGuard guard(shelf_);
@@ -539,6 +551,8 @@ void ApiServer::AddRoutes() {
              Reply<HeldPtr> held = PickHeldDataset(*shelf_.Snapshot(), DataNeed::kAny, asked);
              if (const ApiError* error = std::get_if<ApiError>(&held))
                return SendError(response, *error);
+             if (std::get<HeldPtr>(held)->clickhouse)
+               return SendError(response, ClickHouseRefusesData("analysis"));
              SendJson(response, 200, std::get<HeldPtr>(held)->analysis_json);
            });
 

@@ -57,6 +57,8 @@ struct ServerSettings {
   int port = 8501;       // 0 = any free port (tests)
   std::string web_root;  // "" = the embedded dashboard; else its files are read from here
   LoadSettings load;
+  /// The URL of a ClickHouse workspace served (clickhouse_serving.h); then load.workspace is "".
+  std::string clickhouse;
   DemoSize demo;
   size_t cache_bytes = size_t{512} << 20;
   size_t max_upload_bytes = size_t{2} << 30;

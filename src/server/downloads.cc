@@ -47,7 +47,10 @@ std::vector<DownloadFile> ListDownloads(const Holdings& holdings) {
   for (const HeldPtr& one : held_sets)
     for (const HeldPtr& other : held_sets)
       same_stem = same_stem || (one != other && one->stem == other->stem);
+  bool report = false;  // the report needs an analyze run's results (none from ClickHouse yet)
   for (const HeldPtr& held : held_sets) {
+    if (held->analysis_json.empty()) continue;
+    report = true;
     const std::string kind = DataKindName(held->kind());
     std::error_code error;
     for (const auto& entry : std::filesystem::directory_iterator(held->processed_dir, error)) {
@@ -63,7 +66,7 @@ std::vector<DownloadFile> ListDownloads(const Holdings& holdings) {
   }
   std::sort(files.begin(), files.end(),
             [](const DownloadFile& a, const DownloadFile& b) { return a.name < b.name; });
-  if (!holdings.Empty()) files.push_back({std::string(kReportName), "", "", "text/html", 0});
+  if (report) files.push_back({std::string(kReportName), "", "", "text/html", 0});
   return files;
 }
 
@@ -101,7 +104,7 @@ Result<std::string> BuildReport(const Holdings& holdings, std::string_view page,
   report["datasets"] = nlohmann::ordered_json::object();
   // The report shows the product-usage data the pages show by default, and the transactions.
   for (const HeldPtr& held : {holdings.DefaultUsage(), holdings.Of(DataKind::kTransactions)}) {
-    if (!held) continue;
+    if (!held || held->analysis_json.empty()) continue;
     nlohmann::ordered_json analysis = nlohmann::ordered_json::parse(held->analysis_json);
     analysis["source"] = held->source;
     report["datasets"][ByKind<const char*>(held->kind(), "usage", "transactions")] =

@@ -25,6 +25,8 @@ class UsageIndex;  // metrics/usage_index.h, likewise
 
 namespace growthlens::server {
 
+struct ClickHouseData;  // clickhouse_serving.h
+
 struct HeldDataset {
   std::string source;         // the file name shown ("usage_log.csv")
   std::string path;           // where the raw file is on disk
@@ -45,6 +47,9 @@ struct HeldDataset {
   /// The churn and CLV predictions, computed on their first request and kept (with the
   /// workspace's saved churn models when the server keeps one).
   std::shared_ptr<app::PredictionsCache> predictions = std::make_shared<app::PredictionsCache>();
+  /// Data of a ClickHouse workspace (clickhouse_serving.h): `data` is then one row per user and
+  /// `analysis` null; every analysis reads ClickHouse. Null for data held in memory.
+  std::shared_ptr<const ClickHouseData> clickhouse;
 
   DataKind kind() const { return data->dataset.kind(); }
 };

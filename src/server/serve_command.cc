@@ -10,7 +10,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/command.h"
@@ -20,6 +22,7 @@
 #include "cli/workspace_option.h"
 #include "server/access_gate.h"
 #include "server/api_server.h"
+#include "server/clickhouse_serving.h"
 #include "server/request_guard.h"
 #include "server/workspace_key_gate.h"
 
@@ -79,6 +82,29 @@ Status LoadFiles(const ServeArgs& args, ApiServer& server) {
     if (!loaded.ok()) return loaded.status();
     for (HeldPtr& held : *loaded) server.Hold(std::move(held));
   }
+  return Status::Ok();
+}
+
+/// A ClickHouse workspace: the server holds its per-user aggregates and asks ClickHouse for each
+/// analysis (clickhouse_serving.h). Files reach it through `growthlens ingest`, not serve.
+Status HoldClickHouse(const ServeArgs& args, ApiServer& server,
+                      std::optional<ClickHouseRefresher>& refresher) {
+  if (!args.files.empty() || args.demo)
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("--workspace {}: serve does not store files or the demo data in a "
+                              "ClickHouse workspace; store them with `growthlens ingest FILE "
+                              "--workspace {}`, then serve it",
+                              ClickHouseDisplay(args.settings.clickhouse),
+                              ClickHouseDisplay(args.settings.clickhouse)));
+  if (!args.quiet)
+    fmt::print(stderr, "growthlens serve: ClickHouse workspace {}\n",
+               ClickHouseDisplay(args.settings.clickhouse));
+  Result<std::vector<HeldPtr>> loaded =
+      LoadClickHouseHoldings(args.settings.clickhouse, args.quiet);
+  if (!loaded.ok()) return loaded.status();
+  for (const HeldPtr& held : *loaded) server.Hold(held);
+  refresher.emplace(args.settings.clickhouse, args.settings.live_refresh, *loaded,
+                    [&server](HeldPtr held) { server.Hold(std::move(held)); });
   return Status::Ok();
 }
 
@@ -144,12 +170,18 @@ Status RunServe(ServeArgs& args) {
   settings.load.workspace =
       args.no_workspace ? ""
                         : cli::ResolveWorkspace(args.workspace, args.files.empty() && !args.demo);
+  // Its keys and saved views live in a workspace file: a ClickHouse server has the shared key.
+  if (cli::IsClickHouseWorkspace(settings.load.workspace))
+    settings.clickhouse = std::exchange(settings.load.workspace, "");
   GROWTHLENS_RETURN_IF_ERROR(OpenAccessGate(args));
 
   ApiServer server(settings);
   Result<int> port = server.Bind();
   if (!port.ok()) return port.status();
-  if (!settings.load.workspace.empty()) {
+  std::optional<ClickHouseRefresher> refresher;  // stops before the server goes
+  if (!settings.clickhouse.empty()) {
+    GROWTHLENS_RETURN_IF_ERROR(HoldClickHouse(args, server, refresher));
+  } else if (!settings.load.workspace.empty()) {
     GROWTHLENS_RETURN_IF_ERROR(LoadIntoWorkspace(args, server));
   } else {
     GROWTHLENS_RETURN_IF_ERROR(LoadFiles(args, server));
@@ -224,7 +256,9 @@ void RegisterServeCommand(CLI::App& app, cli::CommandOutcome& outcome) {
   CLI::Option* workspace = command->add_option(
       "--workspace", args->workspace,
       "Workspace file to serve (created with its folder on first use): the server shows all it "
-      "holds, and stores the files named here, uploads and the demo data in it. Default: "
+      "holds, and stores the files named here, uploads and the demo data in it; or a ClickHouse "
+      "database, clickhouse://HOST:PORT/DATABASE, whose analyses pushed down run in ClickHouse "
+      "(docs/CLICKHOUSE.md; its data is stored with `growthlens ingest`). Default: "
       "$GROWTHLENS_WORKSPACE, else, when no file and no --demo is given, "
       "~/.local/share/growthlens/default.glw; files or --demo without a workspace are held in "
       "memory only");
@@ -261,7 +295,8 @@ void RegisterServeCommand(CLI::App& app, cli::CommandOutcome& outcome) {
       ->add_option("--live-refresh", args->live_refresh,
                    "With a workspace: while events arrive, recompute the analyses at most every "
                    "SECONDS, and no sooner than four times a recomputation took (default 30; the "
-                   "Live page's counts follow each event)")
+                   "Live page's counts follow each event). With a ClickHouse workspace: how often "
+                   "its tables' row counts are checked for new loads")
       ->check(cli::WholeNumberIn(1, 86'400));
   command->add_flag(
       "--no-warm-up", [args](int64_t) { args->settings.warm_up = false; },

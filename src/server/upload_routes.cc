@@ -16,6 +16,7 @@
 #include "io/input_buffer.h"
 #include "server/api_responses.h"
 #include "server/api_server.h"
+#include "server/clickhouse_serving.h"
 #include "server/column_preview.h"
 #include "server/query_params.h"
 #include "server/upload_receiver.h"
@@ -114,6 +115,8 @@ void ApiServer::AddUploadRoutes() {
   http.Post("/api/v1/upload", [this, refuse](const httplib::Request& request,
                                              httplib::Response& response,
                                              const httplib::ContentReader& reader) {
+    if (!settings_.clickhouse.empty())
+      return refuse(request, response, ClickHouseRefusesData("upload"));
     QueryParams params = ParseQuery(request.target);
     Reply<std::optional<DataKind>> kind = KindOf(params);
     if (const ApiError* error = std::get_if<ApiError>(&kind))

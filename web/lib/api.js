@@ -21,6 +21,7 @@ export class ApiError extends Error {
     if (this.status === 403) return 'Not allowed';
     if (this.status === 413) return 'The file is too large';
     if (this.status === 404) return 'Not found';
+    if (this.status === 501) return 'Not available here yet';
     if (this.status >= 500) return 'The server failed';
     return this.parameter ? `Check “${this.parameter}”` : 'The request was refused';
   }

@@ -124,7 +124,9 @@ export async function render(ctx) {
     upload(e.dataTransfer.files[0]);
   });
 
-  const uploadNote = status.workspace
+  const uploadNote = status.store === 'clickhouse'
+    ? `The data lives in ClickHouse (${status.clickhouse}): files are added there with GrowthLens's ingest command, not from this page. Pages whose numbers are not computed in ClickHouse yet say so.`
+    : status.workspace
     ? 'It is added to the saved data of the same kind; rows saved before are not added twice.'
     : 'It replaces the loaded data of the same kind.';
   const uploadCard = card({ title: 'Upload a CSV', note: uploadNote, testid: 'upload' },

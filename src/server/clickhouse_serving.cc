@@ -1,0 +1,197 @@
+#include "server/clickhouse_serving.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <utility>
+
+#include "app/cleaning_report_view.h"
+#include "app/clickhouse_aggregates.h"
+#include "app/clickhouse_funnel_input.h"
+#include "app/json_text.h"
+#include "cli/output_format.h"
+#include "core/stopwatch.h"
+#include "metrics/analysis.h"
+#include "server/api_responses.h"
+#include "warehouse/clickhouse_client.h"
+#include "warehouse/clickhouse_rollups.h"
+
+namespace growthlens::server {
+
+namespace {
+
+/// "segment/users" -> "segment": a route variant is pushed down when its analysis is.
+std::string_view AnalysisOf(const app::AnalysisEntry& entry) {
+  const std::string_view name = entry.name;
+  return name.substr(0, name.find('/'));
+}
+
+/// The value `params` gives `name`, or "".
+std::string ValueOf(const app::ParamText& params, std::string_view name) {
+  for (const auto& [given, value] : params)
+    if (given == name) return value;
+  return "";
+}
+
+/// Holds one kind: its per-user aggregates (KPIs and RFM of the whole data come with them).
+Result<HeldPtr> HoldKind(const warehouse::ClickHouseEndpoint& endpoint, DataKind kind, bool quiet) {
+  const Stopwatch stopwatch;
+  app::ProgressFn progress;
+  if (!quiet)
+    progress = [](std::string_view note) { fmt::print(stderr, "growthlens serve: {}\n", note); };
+  Result<app::PushedDownData> pushed =
+      app::LoadClickHouseAggregates(endpoint, app::StoredKindChoice::Of(kind), progress);
+  if (!pushed.ok()) return pushed.status();
+  auto clickhouse = std::make_shared<ClickHouseData>();
+  clickhouse->endpoint = endpoint;
+  clickhouse->rows = pushed->data->report.records;
+  clickhouse->first_day = pushed->analysis->kpis.from;
+  clickhouse->last_day = pushed->analysis->kpis.to;
+  auto held = std::make_shared<HeldDataset>();
+  held->source = fmt::format("ClickHouse {}", endpoint.Display());
+  held->path = endpoint.Display();
+  held->cleaning_json =
+      app::JsonText(app::CleaningReportJson(pushed->data->report, pushed->data->dataset));
+  held->data = std::move(pushed->data);
+  held->clickhouse = std::move(clickhouse);
+  held->load_seconds = stopwatch.Seconds();
+  if (!quiet)
+    fmt::print(stderr, "growthlens serve: the {} of {} ready: {} rows, {} users, in {:.2f} s\n",
+               DatasetWords(kind), endpoint.Display(), cli::WithThousands(held->clickhouse->rows),
+               cli::WithThousands(held->data->dataset.users().size()), held->load_seconds);
+  return HeldPtr(std::move(held));
+}
+
+/// The loaders' own refusals (an analysis of a kind not pushed down, e.g. insights of
+/// transactions) say "... on a ClickHouse workspace yet".
+bool IsNotPushedDown(const Status& status) {
+  return status.message().find("on a ClickHouse workspace yet") != std::string::npos;
+}
+
+ApiError NotAvailable(std::string_view analysis, const std::string& parameter,
+                      const std::string& value, const std::string& detail) {
+  std::string words =
+      parameter.empty()
+          ? fmt::format(
+                "The {} is not available on a ClickHouse workspace yet: it is "
+                "not computed inside ClickHouse so far.",
+                analysis)
+          : fmt::format(
+                "The {} is not available on a ClickHouse workspace yet with "
+                "“{}” set to “{}”: only its all-time view with the default settings is "
+                "computed inside ClickHouse so far.",
+                analysis, parameter, value);
+  ApiError error = MakeError(501, std::move(words), parameter);
+  error.detail = detail;
+  return error;
+}
+
+}  // namespace
+
+Result<std::vector<HeldPtr>> LoadClickHouseHoldings(const std::string& url, bool quiet) {
+  Result<warehouse::ClickHouseEndpoint> endpoint = warehouse::ParseClickHouseUrl(url);
+  if (!endpoint.ok()) return endpoint.status();
+  Result<warehouse::ClickHouseClient> client = warehouse::ClickHouseClient::Connect(*endpoint);
+  if (!client.ok()) return client.status();
+  Result<std::vector<DataKind>> kinds = warehouse::StoredKinds(*client);
+  if (!kinds.ok()) return kinds.status();
+  std::vector<HeldPtr> held;
+  for (const DataKind kind : *kinds) {
+    Result<HeldPtr> one = HoldKind(*endpoint, kind, quiet);
+    if (!one.ok()) return one.status();
+    held.push_back(std::move(one).value());
+  }
+  return held;
+}
+
+ClickHouseRefresher::ClickHouseRefresher(std::string url, std::chrono::seconds every,
+                                         const std::vector<HeldPtr>& held,
+                                         std::function<void(HeldPtr)> hold)
+    : url_(std::move(url)), every_(every), hold_(std::move(hold)) {
+  for (const HeldPtr& one : held) rows_.emplace_back(one->kind(), one->clickhouse->rows);
+  thread_ = std::jthread([this](std::stop_token stop) { Watch(std::move(stop)); });
+}
+
+void ClickHouseRefresher::Watch(std::stop_token stop) {
+  std::mutex mutex;
+  std::condition_variable_any tick;
+  std::unique_lock lock(mutex);
+  while (!tick.wait_for(lock, stop, every_, [&stop] { return stop.stop_requested(); })) {
+    Result<warehouse::ClickHouseEndpoint> endpoint = warehouse::ParseClickHouseUrl(url_);
+    if (!endpoint.ok()) return;
+    Result<warehouse::ClickHouseClient> client = warehouse::ClickHouseClient::Connect(*endpoint);
+    if (!client.ok()) continue;  // unreachable now: the held data stays, the next tick tries
+    Result<std::vector<std::pair<DataKind, uint64_t>>> counts = warehouse::StoredRowCounts(*client);
+    if (!counts.ok()) continue;
+    std::vector<std::pair<DataKind, uint64_t>> stored;
+    for (const auto& count : *counts)
+      if (count.second > 0) stored.push_back(count);
+    std::sort(stored.begin(), stored.end());
+    std::vector<std::pair<DataKind, uint64_t>> held = rows_;
+    std::sort(held.begin(), held.end());
+    if (stored == held) continue;
+    Result<std::vector<HeldPtr>> loaded = LoadClickHouseHoldings(url_, true);
+    if (!loaded.ok()) {
+      fmt::print(stderr, "growthlens serve: reading the new loads of {} failed: {}\n",
+                 endpoint->Display(), loaded.status().message());
+      continue;
+    }
+    rows_.clear();
+    for (HeldPtr& one : *loaded) {
+      rows_.emplace_back(one->kind(), one->clickhouse->rows);
+      hold_(std::move(one));
+    }
+  }
+}
+
+std::optional<ApiError> RefuseOnClickHouse(const app::AnalysisEntry& entry,
+                                           const app::ParamText& params) {
+  const Status pushed = app::CheckPushedDown(AnalysisOf(entry), params);
+  if (pushed.ok()) return std::nullopt;
+  const std::string parameter = ErrorFromStatus(pushed).parameter;
+  return NotAvailable(fmt::format("{} analysis", AnalysisOf(entry)), parameter,
+                      ValueOf(params, parameter), pushed.message());
+}
+
+Result<std::string> RunOnClickHouse(const app::AnalysisEntry& entry, const app::ParamText& params,
+                                    const HeldDataset& held, app::RunContext& context) {
+  const warehouse::ClickHouseEndpoint& endpoint = held.clickhouse->endpoint;
+  const app::StoredKindChoice choice = app::StoredKindChoice::Of(held.kind());
+  if (AnalysisOf(entry) == "funnel") {
+    Result<app::LoadedData> rows = app::LoadClickHouseFunnelData(endpoint, choice, params);
+    if (!rows.ok()) return rows.status();
+    return entry.run(app::RunInput(**rows), params, entry.api_format, context);
+  }
+  Result<app::PushedDownData> pushed = app::LoadClickHouseAggregates(
+      endpoint, choice, nullptr, app::PushDownPlanOf(AnalysisOf(entry), params));
+  if (!pushed.ok()) return pushed.status();
+  context.analysis = std::move(pushed->analysis);
+  return entry.run(app::RunInput(*pushed->data), params, entry.api_format, context);
+}
+
+ApiError ClickHouseRefusesData(std::string_view what) {
+  if (what == "analysis")
+    return MakeError(501,
+                     "The whole analysis report is not available on a ClickHouse workspace yet; "
+                     "each page computes its own numbers inside ClickHouse.");
+  return MakeError(501, fmt::format("Adding data from the dashboard ({}) is not available on a "
+                                    "ClickHouse workspace yet: files are stored in ClickHouse "
+                                    "with GrowthLens's ingest command.",
+                                    what));
+}
+
+std::string ClickHouseDisplay(const std::string& url) {
+  Result<warehouse::ClickHouseEndpoint> endpoint = warehouse::ParseClickHouseUrl(url);
+  return endpoint.ok() ? endpoint->Display() : std::string();
+}
+
+ApiError ClickHouseErrorOf(const app::AnalysisEntry& entry, DataKind kind, const Status& status) {
+  if (!IsNotPushedDown(status)) return ErrorFromStatus(status);
+  return NotAvailable(fmt::format("{} analysis of the {}", AnalysisOf(entry), DatasetWords(kind)),
+                      "", "", status.message());
+}
+
+}  // namespace growthlens::server

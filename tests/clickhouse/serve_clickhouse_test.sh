@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# `growthlens serve` on a ClickHouse workspace answers the dashboard's routes with the numbers of
+# the embedded workspace (issue 22): a small generated usage log, event log and transactions are
+# ingested into a workspace file and into a ClickHouse server of our own (clickhouse_server.sh),
+# both are served, and the JSON of the main routes (KPIs, usage, cohorts, lifecycle, RFM,
+# segment, revenue, insights, funnel) is compared by compare_results.py: counts exactly, floats
+# to a relative 1e-9. Routes not pushed down are refused with 501 and a sentence saying so;
+# /api/v1/status says where the data lives. Exits 77 (skipped) when clickhouse-server is not
+# installed.
+#   tests/clickhouse/serve_clickhouse_test.sh path/to/growthlens SOURCE_DIR
+set -euo pipefail
+binary=$1
+source_dir=$2
+source "$source_dir/tests/clickhouse/clickhouse_server.sh"
+clickhouse_require || exit 77
+work=$(mktemp -d)
+server_pids=()
+cleanup() {
+  for pid in "${server_pids[@]}"; do kill "$pid" 2> /dev/null || true; done
+  for pid in "${server_pids[@]}"; do wait "$pid" 2> /dev/null || true; done
+  clickhouse_stop_all
+  rm -rf "$work"
+}
+trap cleanup EXIT
+clickhouse_start "$work/clickhouse" || exit 1
+url="clickhouse://127.0.0.1:$CLICKHOUSE_HTTP_PORT/growthlens"
+"$binary" workspace init --workspace "$url" > /dev/null
+
+# Small data (the comparison, not the size, is the point). No signup column: a ClickHouse
+# workspace stores none, so cohorts are by first activity on both sides.
+"$binary" generate --kind usage --users 400 --seed 7 -o "$work/usage_signup.csv" > /dev/null
+cut -d, -f1,3- "$work/usage_signup.csv" > "$work/usage.csv"
+"$binary" generate --kind events --users 300 --seed 11 -o "$work/events.csv" > /dev/null
+"$binary" generate --kind transactions --users 200 --seed 5 -o "$work/transactions.csv" > /dev/null
+for file in usage events transactions; do
+  "$binary" ingest "$work/$file.csv" --workspace "$work/embedded.glw" --quiet > /dev/null
+  "$binary" ingest "$work/$file.csv" --workspace "$url" --quiet > /dev/null
+done
+
+# serve NAME WORKSPACE [OPTIONS]: starts a server on a free loopback port, sets served_port.
+serve() {
+  local name=$1 workspace=$2 port
+  shift 2
+  port=$(clickhouse_free_port)
+  "$binary" serve --workspace "$workspace" --port "$port" --data-dir "$work/data_$name" --quiet \
+    "$@" > "$work/serve_$name.log" 2>&1 &
+  server_pids+=($!)
+  for _ in $(seq 1 240); do
+    if curl -sf "http://127.0.0.1:$port/api/v1/status" > /dev/null 2>&1; then
+      served_port=$port
+      return 0
+    fi
+    kill -0 "${server_pids[-1]}" 2> /dev/null || break
+    sleep 0.25
+  done
+  cat "$work/serve_$name.log" >&2
+  echo "FAIL: serve --workspace $workspace did not start" >&2
+  return 1
+}
+serve embedded "$work/embedded.glw"
+port_embedded=$served_port
+# Checks ClickHouse for new loads every second (the default is 30).
+serve clickhouse "$url" --live-refresh 1
+port_clickhouse=$served_port
+get() { curl -s -o "$3" -w '%{http_code}' "http://127.0.0.1:$1/api/v1/$2"; }
+
+failures=0
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+
+# Where the data lives, and the same rows and users held.
+get "$port_clickhouse" status "$work/status.clickhouse.json" > /dev/null
+get "$port_embedded" status "$work/status.embedded.json" > /dev/null
+python3 - "$work/status.embedded.json" "$work/status.clickhouse.json" "$url" << 'EOF' || fail "status"
+import json, sys
+embedded, clickhouse = (json.load(open(p)) for p in sys.argv[1:3])
+assert clickhouse["store"] == "clickhouse" and clickhouse["clickhouse"] == sys.argv[3], clickhouse
+assert embedded["store"] == "workspace", embedded["store"]
+def held(status):
+    return {d["kind"]: (d["rows"], d["users"], d["first_day"], d["last_day"]) for d in status["datasets"]}
+assert held(embedded) == held(clickhouse), (held(embedded), held(clickhouse))
+print("status: same datasets", held(clickhouse))
+EOF
+
+steps="sign_up,create_project,invite_teammate,first_report"
+product=("kpis" "usage" "usage?view=series&period=week" "usage?view=engagement"
+  "usage?view=correlation" "cohorts" "cohorts?period=week" "lifecycle" "lifecycle?view=stickiness"
+  "rfm" "rfm?view=segments" "rfm?view=grid" "segment?k=4" "insights")
+routes=()
+for route in "${product[@]}"; do
+  for kind in usage events; do
+    [[ $route == *\?* ]] && routes+=("$route&dataset=$kind") || routes+=("$route?dataset=$kind")
+  done
+done
+routes+=("funnel?dataset=events&steps=$steps&window=14d"
+  "funnel?dataset=events&steps=$steps&window=7d&mode=strict_order&trend=week"
+  "kpis?dataset=transactions" "rfm?dataset=transactions" "cohorts?dataset=transactions&values=revenue"
+  "lifecycle?dataset=transactions" "revenue" "revenue?view=countries" "revenue?view=seasonality")
+for route in "${routes[@]}"; do
+  name=${route//[^a-z0-9]/_}
+  code_embedded=$(get "$port_embedded" "$route" "$work/$name.embedded.json")
+  code_clickhouse=$(get "$port_clickhouse" "$route" "$work/$name.clickhouse.json")
+  if [[ $code_embedded != 200 || $code_clickhouse != 200 ]]; then
+    fail "$route: HTTP $code_embedded (embedded) and $code_clickhouse (ClickHouse): $(head -c 300 "$work/$name.clickhouse.json")"
+  elif ! python3 "$source_dir/tests/clickhouse/compare_results.py" --ignore source \
+    "$work/$name.embedded.json" "$work/$name.clickhouse.json"; then
+    fail "$route differs"
+  else
+    echo "same: $route"
+  fi
+done
+
+# Not pushed down: 501 with a sentence the page shows as it is, never a number.
+for route in "paths?dataset=events" "users?dataset=usage" "predictions?dataset=usage" \
+  "clv" "kpis?dataset=usage&from=2025-03-01" "revenue?view=products" \
+  "insights?dataset=transactions" "analysis?dataset=usage"; do
+  name=refused_${route//[^a-z0-9]/_}
+  code=$(get "$port_clickhouse" "$route" "$work/$name.json")
+  if [[ $code != 501 ]] || ! grep -q "not available on a ClickHouse workspace yet" "$work/$name.json"; then
+    fail "$route on ClickHouse: HTTP $code, $(head -c 300 "$work/$name.json")"
+  else
+    echo "refused: $route ($(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["error"])' "$work/$name.json"))"
+  fi
+done
+code=$(curl -s -o "$work/upload.json" -w '%{http_code}' -X POST -H 'Content-Type: text/csv' \
+  --data-binary @"$work/usage.csv" "http://127.0.0.1:$port_clickhouse/api/v1/upload?name=u.csv")
+[[ $code == 501 ]] || fail "an upload to the ClickHouse server: HTTP $code, $(head -c 300 "$work/upload.json")"
+# The server is still up after every refusal.
+[[ $(get "$port_clickhouse" "kpis?dataset=usage" /dev/null) == 200 ]] || fail "the ClickHouse server stopped answering"
+
+# A load ingested into ClickHouse while the server runs is served within seconds, as a new data
+# generation (the cached KPIs of the old data are not answered again).
+"$binary" generate --kind usage --users 30 --seed 8 --start 2026-01-01 --end 2026-01-31 \
+  -o "$work/more_signup.csv" > /dev/null
+cut -d, -f1,3- "$work/more_signup.csv" > "$work/more.csv"
+"$binary" ingest "$work/more.csv" --workspace "$url" --quiet > /dev/null
+expected=$(clickhouse_query "$CLICKHOUSE_TCP_PORT" "SELECT count() FROM growthlens.usage")
+for _ in $(seq 1 60); do
+  get "$port_clickhouse" "kpis?dataset=usage" "$work/kpis_after.json" > /dev/null
+  rows=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["rows"])' "$work/kpis_after.json")
+  [[ $rows == "$expected" ]] && break
+  sleep 0.5
+done
+if [[ $rows != "$expected" ]]; then
+  fail "after a new load of $expected rows in all, the served KPIs count $rows rows"
+else
+  echo "new load served: kpis rows $rows"
+fi
+exit $((failures > 0))
