@@ -19,7 +19,6 @@
 #include "server/clickhouse_event_writer.h"
 #include "server/gzip_body.h"
 #include "server/upload_receiver.h"
-#include "warehouse/clickhouse_url.h"
 
 namespace growthlens::server {
 
@@ -72,8 +71,8 @@ void ApiServer::CountRejected(const std::string& kind, uint64_t events) {
 void ApiServer::AddEventRoutes() {
   // Held by the routes: a ClickHouse workspace has no inbox for the group writer.
   std::shared_ptr<ClickHouseEventWriter> clickhouse;
-  if (warehouse::IsClickHouseUrl(settings_.load.workspace))
-    clickhouse = std::make_shared<ClickHouseEventWriter>(settings_.load.workspace);
+  if (!settings_.clickhouse.empty())
+    clickhouse = std::make_shared<ClickHouseEventWriter>(settings_.clickhouse);
   const auto collect = [this, clickhouse](const httplib::Request& request,
                                           httplib::Response& response,
                                           const httplib::ContentReader& reader) {

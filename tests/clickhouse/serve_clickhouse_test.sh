@@ -148,4 +148,36 @@ if [[ $rows != "$expected" ]]; then
 else
   echo "new load served: kpis rows $rows"
 fi
+
+# The collector on a ClickHouse workspace: events posted with the shared key go into the events
+# table once ClickHouse confirmed them, each uuid once however often the batch is sent; no key, 401.
+key=collector-key-0123456789abcdef0123
+printf '%s\n' "$key" > "$work/key"
+serve collector "$url" --access-key-file "$work/key"
+port_collector=$served_port
+post_events() {  # post_events OUTPUT [CURL OPTIONS]: the HTTP status
+  local out=$1
+  shift
+  curl -s -o "$out" -w '%{http_code}' -X POST -H 'Content-Type: application/json' "$@" \
+    --data-binary '[{"user_id":"live-1","event":"page_view","timestamp":"2025-06-01T10:00:00Z","uuid":"c-1"},
+      {"user_id":"live-1","event":"export","timestamp":"2025-06-01T10:00:05Z","uuid":"c-2"},
+      {"user_id":"live-2","event":"page_view","timestamp":1748772000000,"uuid":"c-3"},
+      {"event":"page_view"}]' "http://127.0.0.1:$port_collector/api/v1/events"
+}
+events_before=$(clickhouse_query "$CLICKHOUSE_TCP_PORT" "SELECT count() FROM growthlens.events")
+for attempt in 1 2; do
+  code=$(post_events "$work/events_$attempt.json" -H "Authorization: Bearer $key")
+  accepted=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("accepted"))' \
+    "$work/events_$attempt.json" 2> /dev/null || echo none)
+  [[ $code == 200 && $accepted == 3 ]] ||
+    fail "POST events to the ClickHouse server (attempt $attempt): HTTP $code, $(head -c 300 "$work/events_$attempt.json")"
+done
+events_after=$(clickhouse_query "$CLICKHOUSE_TCP_PORT" "SELECT count() FROM growthlens.events")
+if [[ $((events_after - events_before)) != 3 ]]; then
+  fail "two posts of the same 3 events added $((events_after - events_before)) rows to ClickHouse"
+else
+  echo "collector: 3 events stored once after two posts"
+fi
+code=$(post_events "$work/events_nokey.json")
+[[ $code == 401 ]] || fail "POST events without a key: HTTP $code, $(head -c 300 "$work/events_nokey.json")"
 exit $((failures > 0))
