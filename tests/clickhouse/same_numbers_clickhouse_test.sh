@@ -3,7 +3,8 @@
 # (a generated usage log and Online Retail) are ingested into a workspace file and into a
 # ClickHouse server of our own (clickhouse_server.sh: a free loopback port, a temporary
 # directory), and every analysis pushed down (kpis, rfm, segment, usage, cohorts, lifecycle,
-# insights and analyze, on a usage log, an event log and Online Retail) is compared by
+# insights and analyze, on a usage log, an event log and Online Retail; kpis and rfm also over
+# date windows: closed, open at either end, reaching before the data and after it) is compared by
 # compare_results.py: counts and integer sums exactly, money and means to a relative 1e-9.
 # Re-ingesting a file into ClickHouse must add nothing. With a second argument "cluster", two
 # servers are started as the shards of a cluster (remote_servers), the workspace is made with
