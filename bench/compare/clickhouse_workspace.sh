@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A ClickHouse workspace against the workspace file on the same generated usage log (issue 22):
-# ingest, then kpis, rfm and segment on each; then on a generated event log (EVENT_USERS users,
+# ingest, then kpis, rfm and segment on each, and kpis and rfm of a date window; then on a generated event log (EVENT_USERS users,
 # default 15500: about 1M events) ingest and funnels (a 4-step one, the same in strict_order,
 # which reads every event of the users who did a step); each wall and CPU seconds (user+sys of growthlens, and
 # of the ClickHouse server from /proc) and growthlens's peak memory (GNU time). One server of our
@@ -37,7 +37,8 @@ run() {  # run LABEL COMMAND...: one line of wall, CPU and peak memory
 }
 run "ingest, workspace file" build/growthlens ingest "$work/usage.csv" --workspace "$work/u.glw" --quiet
 run "ingest, ClickHouse" build/growthlens ingest "$work/usage.csv" --workspace "$url" --quiet
-for command in kpis rfm "segment --k 4"; do
+for command in kpis rfm "segment --k 4" "kpis --from 2025-03-12 --to 2025-06-19" \
+  "rfm --from 2025-03-12 --to 2025-06-19"; do
   # shellcheck disable=SC2086
   run "$command, workspace file" build/growthlens $command --workspace "$work/u.glw" --quiet --format json
   # shellcheck disable=SC2086

@@ -23,6 +23,7 @@
 
 #include "app/analysis_params.h"
 #include "app/data_source.h"
+#include "app/date_window.h"
 #include "app/param_spec.h"
 #include "core/status.h"
 #include "prep/ingest.h"
@@ -92,6 +93,9 @@ struct RunContext {
   /// computes them, when the caller holds one (the server, from the load): runs whose parameters
   /// ask for exactly one of these results answer from it instead of computing it again.
   std::shared_ptr<const Analysis> analysis;
+  /// Set when `analysis` covers a date window rather than all time (a ClickHouse workspace's
+  /// run over --from/--to): the analyses asked for that window answer from it.
+  std::optional<HeldWindow> analysis_window;
   /// The usage log's indexes built at load (metrics/usage_index.h), when the caller holds them
   /// (the server): filtered feature-usage views read them instead of every row. Null: row scans.
   std::shared_ptr<const UsageIndex> usage_index;

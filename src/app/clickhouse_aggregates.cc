@@ -68,33 +68,37 @@ Dataset UserRowsOf(DataKind kind, const warehouse::UserTotals& totals) {
   return log;
 }
 
-/// The KPIs of the whole data, as ComputeKpis gives them from the rows.
-Kpis KpisOf(DataKind kind, const warehouse::KindTotals& all, const warehouse::UserTotals& users) {
+/// The KPIs of the rows inside `window` (all time when open), as ComputeKpis gives them from the
+/// rows: `whole` are the whole data's totals, `rows` and `users` those of the window's rows.
+Kpis KpisOf(DataKind kind, const warehouse::KindTotals& whole, const warehouse::KindTotals& rows,
+            const warehouse::UserTotals& users, const warehouse::DayWindow& window) {
   Kpis kpis;
   kpis.kind = kind;
-  kpis.from = all.first_day;
-  kpis.to = all.last_day;
-  kpis.rows = all.rows;
-  kpis.users = users.users.size();
-  kpis.active_users = kpis.users;
+  kpis.from = window.from.value_or(whole.first_day);
+  kpis.to = window.to.value_or(whole.last_day);
+  kpis.users = window.open() ? users.users.size() : whole.users;
+  if (kpis.to < kpis.from) return kpis;
+  kpis.rows = rows.rows;
+  kpis.active_users = users.users.size();
   const auto active = static_cast<double>(kpis.active_users);
   if (kind == DataKind::kTransactions) {
-    kpis.revenue = all.revenue;
-    kpis.orders = all.orders;
+    kpis.revenue = rows.revenue;
+    kpis.orders = rows.orders;
     kpis.average_order_value = Ratio(kpis.revenue, static_cast<double>(kpis.orders));
     const auto repeaters = std::count_if(users.frequency.begin(), users.frequency.end(),
                                          [](int64_t invoices) { return invoices >= 2; });
     kpis.repeat_purchase_rate = Ratio(static_cast<double>(repeaters), active);
     return kpis;
   }
+  // The averages count every day of the window, those without rows as quiet.
   const PeriodCounts period = CountPeriods(kpis.from, kpis.to);
-  kpis.events = all.events;
+  kpis.events = rows.events;
   kpis.events_per_user = Ratio(static_cast<double>(kpis.events), active);
-  kpis.active_days_per_user = Ratio(static_cast<double>(all.user_days), active);
-  kpis.average_dau = Ratio(static_cast<double>(all.user_days), static_cast<double>(period.days));
-  kpis.average_wau = Ratio(static_cast<double>(all.user_weeks), static_cast<double>(period.weeks));
+  kpis.active_days_per_user = Ratio(static_cast<double>(rows.user_days), active);
+  kpis.average_dau = Ratio(static_cast<double>(rows.user_days), static_cast<double>(period.days));
+  kpis.average_wau = Ratio(static_cast<double>(rows.user_weeks), static_cast<double>(period.weeks));
   kpis.average_mau =
-      Ratio(static_cast<double>(all.user_months), static_cast<double>(period.months));
+      Ratio(static_cast<double>(rows.user_months), static_cast<double>(period.months));
   kpis.stickiness = Ratio(kpis.average_dau, kpis.average_mau);
   return kpis;
 }
@@ -106,14 +110,12 @@ struct RowParam {
   std::string_view allowed;  // the one value that runs on the aggregates ("" = none given)
 };
 constexpr std::array kRowParams = {
-    RowParam{"kpis", "from", ""},
-    RowParam{"kpis", "to", ""},
     RowParam{"kpis", "view", "card"},
-    RowParam{"rfm", "from", ""},
-    RowParam{"rfm", "to", ""},
     RowParam{"rfm", "ties", "first"},
+    RowParam{"rfm", "reference-date", ""},
     RowParam{"segment", "features", "rfm"},
     RowParam{"segment", "model", ""},
+    RowParam{"segment", "reference-date", ""},
     // usage, cohorts and lifecycle: all time, every user and feature, no event properties.
     RowParam{"usage", "from", ""},
     RowParam{"usage", "to", ""},
@@ -181,24 +183,36 @@ Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpo
   if (progress)
     progress(fmt::format("aggregating the {} of {} in ClickHouse {}", DataKindName(*kind),
                          endpoint.Display(), client->version()));
-  Result<warehouse::KindTotals> all = warehouse::QueryKindTotals(*client, *kind);
+  // The whole data's totals, and with a window those of its rows (kpis, rfm).
+  Result<warehouse::KindTotals> whole = warehouse::QueryKindTotals(*client, *kind);
+  if (!whole.ok()) return whole.status();
+  Result<warehouse::KindTotals> all =
+      plan.window.open() ? whole : warehouse::QueryKindTotals(*client, *kind, plan.window);
   if (!all.ok()) return all.status();
-  Result<warehouse::UserTotals> users = warehouse::QueryUserTotals(*client, *kind);
+  Result<warehouse::UserTotals> users = warehouse::QueryUserTotals(*client, *kind, plan.window);
   if (!users.ok()) return users.status();
 
   auto analysis = std::make_shared<Analysis>();
   analysis->kind = *kind;
-  analysis->kpis = KpisOf(*kind, *all, *users);
+  analysis->kpis = KpisOf(*kind, *whole, *all, *users, plan.window);
+  // Recency of a window is counted to the day after it, as RunRfm counts it from the rows.
+  RfmOptions rfm;
+  if (plan.window.to) rfm.reference_day = *plan.window.to + 1;
+  if (all->rows == 0 && !rfm.reference_day) rfm.reference_day = 0;  // as ComputeRfm of no rows
   analysis->rfm =
       ComputeRfm(users->users, UserRfmTotals{users->last_day, users->frequency, users->monetary},
-                 all->last_day, RfmOptions{});
+                 all->last_day, rfm);
   auto data = std::make_shared<CleanedData>();
   data->dataset = UserRowsOf(*kind, *users);
   GROWTHLENS_RETURN_IF_ERROR(AddPushedDownAnalyses(
       *client, PushedDownInputs{*kind, &*all, &*users, &data->dataset}, plan, *analysis));
-  data->report.records = all->rows;
-  data->report.rows_kept = all->rows;
-  return PushedDownData{std::move(data), std::move(analysis)};
+  data->report.records = whole->rows;  // the data read, whichever window the analyses cover
+  data->report.rows_kept = whole->rows;
+  PushedDownData pushed{std::move(data), std::move(analysis), std::nullopt};
+  if (!plan.window.open())
+    pushed.window = HeldWindow{DateWindow{plan.window.from, plan.window.to},
+                               {whole->first_day, whole->last_day}};
+  return pushed;
 }
 
 }  // namespace growthlens::app

@@ -10,10 +10,12 @@
 //   context.analysis = data->analysis;  // kpis, rfm, segment answer from it
 
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "app/clickhouse_analyses.h"
 #include "app/data_source.h"
+#include "app/date_window.h"
 #include "app/param_spec.h"
 #include "core/status.h"
 #include "warehouse/clickhouse_url.h"
@@ -26,7 +28,9 @@ namespace growthlens::app {
 
 struct PushedDownData {
   LoadedData data;                           // one row per user, for names and the data's kind
-  std::shared_ptr<const Analysis> analysis;  // kpis and rfm of the whole data
+  std::shared_ptr<const Analysis> analysis;  // kpis and rfm of the whole data or the window
+  /// Set when the plan asked for a window: the analysis covers it (RunContext::analysis_window).
+  std::optional<HeldWindow> window;
 };
 
 /// Reads the aggregates of the kind `choice` picks among those stored (ChooseStoredKind), and
@@ -36,10 +40,10 @@ Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpo
                                                 ProgressFn progress = nullptr,
                                                 const PushDownPlan& plan = {});
 
-/// Whether `analysis` with `params` (canonical) runs on a ClickHouse workspace today: kpis, rfm
-/// and segment over all time with default scoring; usage, cohorts, lifecycle and insights over
-/// all time (kPushedDownAnalyses); funnel on its own rows (app/clickhouse_funnel_input.h). Else
-/// an error naming what is not pushed down.
+/// Whether `analysis` with `params` (canonical) runs on a ClickHouse workspace today: kpis and
+/// rfm over all time or a window (--from/--to), segment over all time, with default scoring; usage,
+/// cohorts, lifecycle and insights over all time (kPushedDownAnalyses); funnel on its own rows
+/// (app/clickhouse_funnel_input.h). Else an error naming what is not pushed down.
 Status CheckPushedDown(std::string_view analysis, const ParamText& params);
 
 }  // namespace growthlens::app

@@ -271,6 +271,11 @@ Status AddActivity(warehouse::ClickHouseClient& client, const PushedDownInputs& 
 
 PushDownPlan PushDownPlanOf(std::string_view analysis, const ParamText& params) {
   PushDownPlan plan;
+  // The window of kpis and rfm (CheckPushedDown refuses one elsewhere); the values are checked.
+  if (analysis == "kpis" || analysis == "rfm") {
+    plan.window.from = ParseIsoDate(ParamOf(params, "from", ""));
+    plan.window.to = ParseIsoDate(ParamOf(params, "to", ""));
+  }
   if (analysis == "usage") {
     plan.features = true;
     plan.options.series_period = PeriodNamed(ParamOf(params, "period", "month"));

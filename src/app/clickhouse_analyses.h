@@ -32,6 +32,8 @@ struct PushDownPlan {
   bool insights = false;  // everything insights read, then the insights
   AnalysisOptions options;
   CohortPeriod lifecycle_period = CohortPeriod::kMonth;
+  /// kpis and rfm: the days whose rows they cover (open: all time).
+  warehouse::DayWindow window;
 };
 
 /// The plan of `analysis` with `params` (canonical); "analyze" and "insights" need everything.

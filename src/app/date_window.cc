@@ -33,6 +33,19 @@ std::optional<DayRange> DaysWithRows(const Dataset& dataset, const Analysis* who
   return DayRange{whole->kpis.from, whole->kpis.to};
 }
 
+std::optional<DayRange> DaysWithRows(const Dataset& dataset, const Analysis* whole,
+                                     const std::optional<HeldWindow>& held_window) {
+  if (held_window) return held_window->data;
+  return DaysWithRows(dataset, whole);
+}
+
+bool HeldAnalysisCovers(const Analysis* held, const std::optional<HeldWindow>& held_window,
+                        const DateWindow& asked) {
+  if (held == nullptr) return false;
+  if (!held_window) return !asked.from && !asked.to;
+  return held_window->window.from == asked.from && held_window->window.to == asked.to;
+}
+
 nlohmann::ordered_json WindowJson(const std::optional<DayRange>& data, const DateWindow& asked) {
   if (!data) return {{"from", nullptr}, {"to", nullptr}, {"all_time", true}};
   const Day from = std::max(asked.from.value_or(data->first), data->first);

@@ -26,10 +26,26 @@ struct DayRange {
   Day first = 0;
   Day last = 0;
 };
+
+/// A held analysis computed over a date window rather than all time (a ClickHouse workspace
+/// pushes a run's window down, app/clickhouse_aggregates.h): the window, and the days with rows
+/// of the whole data, which the held analysis's KPIs no longer span.
+struct HeldWindow {
+  DateWindow window;
+  DayRange data;
+};
+
+/// Whether `held` (with `held_window` when it covers a window) answers a run over `asked`: all
+/// time for all time, or the very window it was computed over.
+bool HeldAnalysisCovers(const Analysis* held, const std::optional<HeldWindow>& held_window,
+                        const DateWindow& asked);
 std::optional<DayRange> DaysWithRows(const Dataset& dataset);
 /// The same, from `whole` (the load's analysis of `dataset`, whose KPIs span exactly those days)
 /// when given: no pass over the rows.
 std::optional<DayRange> DaysWithRows(const Dataset& dataset, const Analysis* whole);
+/// The same, from `held_window` when the held analysis covers a window.
+std::optional<DayRange> DaysWithRows(const Dataset& dataset, const Analysis* whole,
+                                     const std::optional<HeldWindow>& held_window);
 
 /// Which days a result covers, for the `window` field of every analysis document, so that a
 /// page can say whether a number follows its date filter or is "all time":

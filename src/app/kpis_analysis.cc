@@ -155,12 +155,13 @@ Result<KpisResult> RunKpis(const CleanedData& data, const KpisParams& params, Ru
   Result<DateWindow> window = CheckedWindow(params.from, params.to, context.naming);
   if (!window.ok()) return window.status();
   const Dataset& dataset = data.dataset;
-  if (dataset.rows() == 0)
+  // (A pushed-down window without rows has no per-user rows, yet the whole data has some.)
+  if (dataset.rows() == 0 && !context.analysis_window)
     return Status(ErrorCode::kDataError,
                   fmt::format("{}: no rows left after cleaning, so no KPIs", context.source));
   KpisResult result;
   result.kind = dataset.kind();
-  result.data = DaysWithRows(dataset, context.analysis.get());
+  result.data = DaysWithRows(dataset, context.analysis.get(), context.analysis_window);
   result.window = *window;
   WarnOutsideData(*result.data, *window, context);
   if (params.view == "trend") {
@@ -171,8 +172,8 @@ Result<KpisResult> RunKpis(const CleanedData& data, const KpisParams& params, Ru
         std::make_shared<const KpiTrend>(ComputeKpiTrend(dataset, result.first, result.last));
     return result;
   }
-  // All time: the KPIs the load computed, when held.
-  result.kpis = context.analysis != nullptr && !window->from && !window->to
+  // The KPIs the load computed, when held for this window (all time, or a pushed-down window).
+  result.kpis = HeldAnalysisCovers(context.analysis.get(), context.analysis_window, *window)
                     ? context.analysis->kpis
                     : ComputeKpis(dataset, KpiOptions{window->from, window->to});
   return result;

@@ -60,13 +60,14 @@ Result<RfmResult> RunRfm(const CleanedData& data, const RfmParams& params, RunCo
   result.view = params.view;
   result.ties = options.ties;
   result.kind = data.dataset.kind();
-  result.data = DaysWithRows(data.dataset, context.analysis.get());
+  result.data = DaysWithRows(data.dataset, context.analysis.get(), context.analysis_window);
   result.window = *window;
   result.whole = &data.dataset;
   result.windowed = RowsOfWindow(data.dataset, *window);
-  // The default scores of all time (ties first, recency to the day after the data): the load's.
-  const bool held = context.analysis != nullptr && !result.windowed && !params.reference_date &&
-                    options.ties == RfmTies::kFirstOccurrence;
+  // The default scores of all time (ties first, recency to the day after the data), or of a
+  // pushed-down window: the load's.
+  const bool held = HeldAnalysisCovers(context.analysis.get(), context.analysis_window, *window) &&
+                    !params.reference_date && options.ties == RfmTies::kFirstOccurrence;
   result.rfm = held ? std::shared_ptr<const RfmTable>(context.analysis, &context.analysis->rfm)
                     : std::make_shared<const RfmTable>(ComputeRfm(result.dataset(), options));
   const RfmTable& rfm = *result.rfm;

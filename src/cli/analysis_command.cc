@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -67,6 +68,8 @@ struct CommandInput {
   app::RunInput input;
   /// A ClickHouse workspace's pushed-down results, which the run answers from.
   std::shared_ptr<const Analysis> analysis;
+  /// Set when those results cover the run's date window rather than all time.
+  std::optional<app::HeldWindow> analysis_window;
 };
 
 /// The input of an analysis of a ClickHouse workspace: its per-user aggregates and the results
@@ -89,6 +92,7 @@ Result<CommandInput> LoadClickHouseInput(const app::AnalysisEntry& entry, Analys
   if (!pushed.ok()) return pushed.status();
   loaded.data = std::move(pushed->data);
   loaded.analysis = std::move(pushed->analysis);
+  loaded.analysis_window = pushed->window;
   loaded.input = app::RunInput(*loaded.data);
   return loaded;
 }
@@ -185,6 +189,7 @@ Status RunAnalysisCommand(const app::AnalysisEntry& entry, AnalysisArgs& args,
   context.write_files = true;
   context.workspace = args.input.workspace;
   context.analysis = loaded->analysis;
+  context.analysis_window = loaded->analysis_window;
   const bool to_terminal = !args.input.quiet && outcome.output == nullptr;
   if (to_terminal) context.progress = StderrProgress(CommandName(entry));
   Result<std::string> text = entry.run(loaded->input, *params, args.input.format, context);

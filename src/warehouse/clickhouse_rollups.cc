@@ -17,7 +17,29 @@ bool IsTransactions(DataKind kind) {
   return kind == DataKind::kTransactions;
 }
 
+/// The column or expression of a row's day.
+const char* DayColumnOf(DataKind kind) {
+  return IsTransactions(kind) ? "toDate(time)" : "day";
+}
+
 }  // namespace
+
+std::string WindowCondition(DataKind kind, const DayWindow& window) {
+  // A Date holds days 0 .. 65535 since 1970: a bound outside keeps every row or none.
+  constexpr Day kLastDate = 65535;
+  std::vector<std::string> conditions;
+  if (window.from && *window.from > kLastDate) return "0";
+  if (window.to && *window.to < 0) return "0";
+  if (window.from && *window.from > 0)
+    conditions.push_back(
+        fmt::format("{} >= toDate('{}')", DayColumnOf(kind), FormatDate(*window.from)));
+  if (window.to && *window.to < kLastDate)
+    conditions.push_back(
+        fmt::format("{} <= toDate('{}')", DayColumnOf(kind), FormatDate(*window.to)));
+  if (conditions.empty()) return "1";
+  return conditions.size() == 1 ? conditions[0]
+                                : fmt::format("{} AND {}", conditions[0], conditions[1]);
+}
 
 const char* TableOf(DataKind kind) {
   switch (kind) {
@@ -57,15 +79,17 @@ Result<std::vector<DataKind>> StoredKinds(ClickHouseClient& client) {
   return stored;
 }
 
-Result<UserTotals> QueryUserTotals(ClickHouseClient& client, DataKind kind) {
+Result<UserTotals> QueryUserTotals(ClickHouseClient& client, DataKind kind,
+                                   const DayWindow& window) {
+  const std::string where = WindowCondition(kind, window);
   // Days as numbers since 1970 (toUInt16 of a Date), money summed as Float64.
   const std::string sql =
       IsTransactions(kind)
           ? fmt::format(
                 "SELECT customer, toUInt16(min(toDate(time))), toUInt16(max(toDate(time))), "
                 "uniqExact(invoice), sum(quantity * price), 0 FROM {} WHERE customer != '' "
-                "GROUP BY customer FORMAT TabSeparated",
-                TableOf(kind))
+                "AND {} GROUP BY customer FORMAT TabSeparated",
+                TableOf(kind), where)
           : fmt::format(
                 // 18.16's sumMap takes no String keys: the features per user are a second
                 // aggregation, joined by user (the right side holds one row per user).
@@ -73,14 +97,14 @@ Result<UserTotals> QueryUserTotals(ClickHouseClient& client, DataKind kind) {
                 "feature_names, feature_counts FROM ("
                 "SELECT user, toUInt16(min(day)) AS first_active, "
                 "toUInt16(max(day)) AS last_active, uniqExact(day) AS active_days, "
-                "sum(toInt64(events)) AS user_events FROM {0} GROUP BY user) "
+                "sum(toInt64(events)) AS user_events FROM {0} WHERE {2} GROUP BY user) "
                 "ANY LEFT JOIN ("
                 "SELECT user, groupArray(feature_name) AS feature_names, "
                 "groupArray(feature_events) AS feature_counts FROM ("
                 "SELECT user, toString({1}) AS feature_name, "
-                "sum(toInt64(events)) AS feature_events FROM {0} GROUP BY user, feature_name) "
-                "GROUP BY user) USING user FORMAT TabSeparated",
-                TableOf(kind), FeatureColumnOf(kind));
+                "sum(toInt64(events)) AS feature_events FROM {0} WHERE {2} "
+                "GROUP BY user, feature_name) GROUP BY user) USING user FORMAT TabSeparated",
+                TableOf(kind), FeatureColumnOf(kind), where);
   UserTotals totals;
   const auto add_user = [&](std::string_view line) -> Status {
     const std::vector<std::string_view> fields = TsvFields(line);
@@ -125,21 +149,24 @@ Result<UserTotals> QueryUserTotals(ClickHouseClient& client, DataKind kind) {
   return totals;
 }
 
-Result<KindTotals> QueryKindTotals(ClickHouseClient& client, DataKind kind) {
-  const std::string day = IsTransactions(kind) ? "toDate(time)" : "day";
+Result<KindTotals> QueryKindTotals(ClickHouseClient& client, DataKind kind,
+                                   const DayWindow& window) {
+  const std::string day = DayColumnOf(kind);
   const std::string user = IsTransactions(kind) ? "customer" : "user";
   const std::string sql = fmt::format(
       "SELECT toUInt16(min({0})), toUInt16(max({0})), count(), {2}, "
       "uniqExact({1}, {0}), uniqExact({1}, toMonday({0})), uniqExact({1}, toStartOfMonth({0})), "
-      "{3}, {4} FROM {5} FORMAT TabSeparated",
+      "{3}, {4}, {6} FROM {5} WHERE {7} FORMAT TabSeparated",
       day, user, IsTransactions(kind) ? "0" : "sum(toInt64(events))",
       IsTransactions(kind) ? "sum(quantity * price)" : "0",
-      IsTransactions(kind) ? "uniqExact(invoice)" : "0", TableOf(kind));
+      IsTransactions(kind) ? "uniqExact(invoice)" : "0", TableOf(kind),
+      IsTransactions(kind) ? "uniqExactIf(customer, customer != '')" : "uniqExact(user)",
+      WindowCondition(kind, window));
   Result<std::string> answer = client.Query(sql);
   if (!answer.ok()) return answer.status();
   const std::vector<std::string_view> fields =
       TsvFields(std::string_view(*answer).substr(0, answer->find('\n')));
-  GROWTHLENS_RETURN_IF_ERROR(ExpectTsvFields(fields, 9, "a table's totals"));
+  GROWTHLENS_RETURN_IF_ERROR(ExpectTsvFields(fields, 10, "a table's totals"));
   KindTotals totals;
   uint16_t first = 0, last = 0;
   GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[0], first, "the first day"));
@@ -153,6 +180,7 @@ Result<KindTotals> QueryKindTotals(ClickHouseClient& client, DataKind kind) {
   GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[6], totals.user_months, "the user-months"));
   GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[7], totals.revenue, "the revenue"));
   GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[8], totals.orders, "the orders"));
+  GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[9], totals.users, "the users"));
   return totals;
 }
 

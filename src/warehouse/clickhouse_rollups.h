@@ -8,6 +8,8 @@
 //   Result<UserTotals> users = QueryUserTotals(client, DataKind::kUsage);
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "core/data_kind.h"
@@ -46,7 +48,21 @@ struct KindTotals {
   uint64_t user_months = 0;
   double revenue = 0;   // transactions
   uint64_t orders = 0;  // distinct invoices
+  uint64_t users = 0;   // distinct users (customers with an id)
 };
+
+/// An inclusive window of days (an unset end is open), pushed down as a condition on the rows'
+/// day (transactions: the day of the purchase's time), so every aggregate reads only its rows.
+struct DayWindow {
+  std::optional<Day> from;
+  std::optional<Day> to;
+  bool open() const { return !from && !to; }
+};
+
+/// The condition keeping `kind`'s rows inside `window`, for a WHERE ("1" when open). Dates are
+/// compared as Date literals ('2024-02-01'), which every ClickHouse release reads, so the
+/// table's ordering key still prunes parts.
+std::string WindowCondition(DataKind kind, const DayWindow& window);
 
 /// The table that holds `kind` ("usage", "events", "transactions").
 const char* TableOf(DataKind kind);
@@ -59,7 +75,10 @@ Result<std::vector<std::pair<DataKind, uint64_t>>> StoredRowCounts(ClickHouseCli
 /// The kinds whose table holds rows, in the same order.
 Result<std::vector<DataKind>> StoredKinds(ClickHouseClient& client);
 
-Result<UserTotals> QueryUserTotals(ClickHouseClient& client, DataKind kind);
-Result<KindTotals> QueryKindTotals(ClickHouseClient& client, DataKind kind);
+/// The totals of the rows inside `window` (open: all of them).
+Result<UserTotals> QueryUserTotals(ClickHouseClient& client, DataKind kind,
+                                   const DayWindow& window = {});
+Result<KindTotals> QueryKindTotals(ClickHouseClient& client, DataKind kind,
+                                   const DayWindow& window = {});
 
 }  // namespace growthlens::warehouse

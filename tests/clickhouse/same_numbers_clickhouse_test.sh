@@ -3,7 +3,8 @@
 # (a generated usage log and Online Retail) are ingested into a workspace file and into a
 # ClickHouse server of our own (clickhouse_server.sh: a free loopback port, a temporary
 # directory), and every analysis pushed down (kpis, rfm, segment, usage, cohorts, lifecycle,
-# insights and analyze, on a usage log, an event log and Online Retail) is compared by
+# insights and analyze, on a usage log, an event log and Online Retail; kpis and rfm also over
+# date windows: closed, open at either end, reaching before the data and after it) is compared by
 # compare_results.py: counts and integer sums exactly, money and means to a relative 1e-9.
 # Re-ingesting a file into ClickHouse must add nothing. With a second argument "cluster", two
 # servers are started as the shards of a cluster (remote_servers), the workspace is made with
@@ -85,12 +86,25 @@ common=("kpis" "rfm --view segments" "rfm --view users" "segment --view personas
 product=("usage" "usage --view series" "usage --view series --period day --max-periods 0"
   "usage --view series --period week" "usage --view engagement" "usage --view correlation"
   "insights")
+# Date windows pushed down (kpis, rfm): closed, open at either end, reaching before the data,
+# and empty (after the data); boundaries inside weeks and months.
+# windows FROM TO LATER BEFORE_DATA: sets window_commands.
+windows() {
+  window_commands=("kpis --from $1 --to $2" "rfm --view users --from $1 --to $2"
+    "rfm --view segments --to $3" "kpis --from $3" "kpis --from $4 --to $2"
+    "rfm --view users --from 2030-01-01" "kpis --from 2030-01-01")
+}
+windows 2025-03-12 2025-06-19 2025-09-30 2024-12-01
+generated_windows=("${window_commands[@]}")
+windows 2011-03-10 2011-06-20 2011-09-30 2010-11-01
+retail_windows=("${window_commands[@]}")
 for kind in usage events transactions; do
   case $kind in
-    usage) file=usage commands=("${common[@]}" "${product[@]}") ;;
-    events) file=events commands=("${common[@]}" "${product[@]}") ;;
+    usage) file=usage commands=("${common[@]}" "${product[@]}" "${generated_windows[@]}") ;;
+    events) file=events commands=("${common[@]}" "${product[@]}" "${generated_windows[@]}") ;;
     transactions) file=online_retail commands=("${common[@]}" "cohorts --values revenue"
-      "revenue" "revenue --view countries" "revenue --view seasonality") ;;
+      "revenue" "revenue --view countries" "revenue --view seasonality"
+      "${retail_windows[@]}") ;;
   esac
   for command in "${commands[@]}"; do
     name="${kind}_${command// /_}"
@@ -130,7 +144,8 @@ done
 
 # What is not pushed down is refused with a message, never answered from the per-user rows.
 for command in "revenue --view products" "usage --from 2024-02-01" "cohorts --to 2024-03-01" "insights --kind transactions" \
-  "analyze --kind transactions --no-write"; do
+  "analyze --kind transactions --no-write" "rfm --reference-date 2025-06-01" \
+  "segment --reference-date 2025-06-01" "kpis --view trend --from 2025-03-01"; do
   # shellcheck disable=SC2086
   if "$binary" $command --workspace "$url" --quiet > "$work/refused.txt" 2>&1 ||
     ! grep -q "run on a ClickHouse workspace" "$work/refused.txt"; then
