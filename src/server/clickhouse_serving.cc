@@ -169,6 +169,8 @@ Result<std::string> RunOnClickHouse(const app::AnalysisEntry& entry, const app::
       endpoint, choice, nullptr, app::PushDownPlanOf(AnalysisOf(entry), params));
   if (!pushed.ok()) return pushed.status();
   context.analysis = std::move(pushed->analysis);
+  // kpis and rfm over --from/--to: the pushed-down results cover that window, not all time.
+  context.analysis_window = pushed->window;
   return entry.run(app::RunInput(*pushed->data), params, entry.api_format, context);
 }
 
