@@ -141,6 +141,8 @@ Status RunConsume(ConsumeArgs& args) {
   args.stream.claim_idle = std::chrono::seconds(args.claim_idle_seconds);
   Result<live::WorkspaceSink> sink = live::WorkspaceSink::Open(workspace);
   if (!sink.ok()) return sink.status();
+  // Its folds append to the same days again and again (as the collector's, group_writer.cc).
+  sink->workspace().RememberEventKeys();
   Result<std::unique_ptr<live::RedisStreamSource>> source =
       live::RedisStreamSource::Open(*address, args.stream);
   if (!source.ok()) return source.status();
