@@ -87,3 +87,29 @@ clickhouse_stop_all() {
   CLICKHOUSE_PIDS=()
   return 0
 }
+
+# The cutting proxy (cutting_proxy.py) between GrowthLens and a server's HTTP port, for faults on
+# the connection. cutting_proxy_start HTTP_PORT WORK_DIR DATABASE MODE BYTES starts one (a
+# running one is stopped first) and sets CUTTING_PROXY_URL, the workspace URL through it;
+# cutting_proxy_stop ends it.
+CUTTING_PROXY_PID=
+cutting_proxy_stop() {
+  if [[ -n $CUTTING_PROXY_PID ]]; then
+    kill "$CUTTING_PROXY_PID" 2> /dev/null || true
+    wait "$CUTTING_PROXY_PID" 2> /dev/null || true
+  fi
+  CUTTING_PROXY_PID=
+}
+cutting_proxy_start() {
+  local http=$1 dir=$2 database=$3 mode=$4 bytes=$5
+  cutting_proxy_stop
+  rm -f "$dir/proxy.port"
+  python3 "$(dirname "${BASH_SOURCE[0]}")/cutting_proxy.py" "$http" "$dir/proxy.port" "$mode" \
+    "$bytes" > "$dir/proxy.log" 2>&1 &
+  CUTTING_PROXY_PID=$!
+  for _ in $(seq 1 50); do
+    [[ -s $dir/proxy.port ]] && break
+    sleep 0.1
+  done
+  CUTTING_PROXY_URL="clickhouse://127.0.0.1:$(cat "$dir/proxy.port")/$database"
+}

@@ -23,16 +23,9 @@ command -v redis-server > /dev/null || {
   exit 77
 }
 work=$(mktemp -d)
-redis_pid= proxy_pid=
-stop_proxy() {
-  if [[ -n $proxy_pid ]]; then
-    kill "$proxy_pid" 2> /dev/null || true
-    wait "$proxy_pid" 2> /dev/null || true
-  fi
-  proxy_pid=
-}
+redis_pid=
 cleanup() {
-  stop_proxy
+  cutting_proxy_stop
   [[ -n $redis_pid ]] && kill -KILL "$redis_pid" 2> /dev/null
   [[ -n ${CLICKHOUSE_PID:-} ]] && kill -CONT "$CLICKHOUSE_PID" 2> /dev/null
   clickhouse_stop_all
@@ -136,27 +129,15 @@ check all frozen 3000 || fail "case 2"
 echo "case 2: $pending_while_frozen messages read and none acknowledged while ClickHouse was frozen"
 
 # 3. Faults on the connection: each event once.
-start_proxy() {
-  stop_proxy
-  rm -f "$work/proxy.port"
-  python3 "$source_dir/tests/clickhouse/cutting_proxy.py" "$http" "$work/proxy.port" "$1" "$2" \
-    > "$work/proxy.log" 2>&1 &
-  proxy_pid=$!
-  for _ in $(seq 1 50); do
-    [[ -s $work/proxy.port ]] && break
-    sleep 0.1
-  done
-  proxy_url="clickhouse://127.0.0.1:$(cat "$work/proxy.port")/live"
-}
 for fault in cut-request:"request cut" drop-answer:"answer dropped"; do
   mode=${fault%%:*}
   clickhouse_query "$tcp" "TRUNCATE TABLE live.events"
   cli DEL live > /dev/null
   add_messages live 1 3000
-  start_proxy "$mode" 30000
-  "$binary" consume "redis://127.0.0.1:$redis_port" --workspace "$proxy_url" --stream live \
+  cutting_proxy_start "$http" "$work" live "$mode" 30000
+  "$binary" consume "redis://127.0.0.1:$redis_port" --workspace "$CUTTING_PROXY_URL" --stream live \
     --consumer c1 --batch 500 --until-idle 2> "$work/$mode.txt" || fail "$mode: $(cat "$work/$mode.txt")"
-  stop_proxy
+  cutting_proxy_stop
   grep -q "broke: ${fault#*:}" "$work/proxy.log" || fail "$mode: the proxy broke nothing: $(cat "$work/proxy.log")"
   grep -q "sent again after a broken connection" "$work/$mode.txt" ||
     fail "$mode: no insert was sent again: $(cat "$work/$mode.txt")"

@@ -21,16 +21,8 @@ source_dir=$2
 source "$source_dir/tests/clickhouse/clickhouse_server.sh"
 clickhouse_require || exit 77
 work=$(mktemp -d)
-proxy_pid=
-stop_proxy() {
-  if [[ -n $proxy_pid ]]; then
-    kill "$proxy_pid" 2> /dev/null || true
-    wait "$proxy_pid" 2> /dev/null || true
-  fi
-  proxy_pid=
-}
 cleanup() {
-  stop_proxy
+  cutting_proxy_stop
   clickhouse_stop_all
   rm -rf "$work"
 }
@@ -41,19 +33,6 @@ tcp=$CLICKHOUSE_TCP_PORT
 http=$CLICKHOUSE_HTTP_PORT
 query() { clickhouse_query "$tcp" "$1"; }
 
-# start_proxy MODE BYTES: sets proxy_url (the workspace through the proxy).
-start_proxy() {
-  stop_proxy
-  rm -f "$work/proxy.port"
-  python3 "$source_dir/tests/clickhouse/cutting_proxy.py" "$http" "$work/proxy.port" "$1" "$2" \
-    > "$work/proxy.log" 2>&1 &
-  proxy_pid=$!
-  for _ in $(seq 1 50); do
-    [[ -s $work/proxy.port ]] && break
-    sleep 0.1
-  done
-  proxy_url="clickhouse://127.0.0.1:$(cat "$work/proxy.port")/growthlens"
-}
 
 "$binary" generate --kind events --users 2000 --seed 5 -o "$work/events.csv" > /dev/null
 "$binary" ingest "$work/events.csv" --workspace "$work/events.glw" --quiet > /dev/null
@@ -95,8 +74,8 @@ reset() {
 # say BROKE, the ingest that it sent again, and the table must hold each row once.
 insert_fault() {
   reset
-  start_proxy "$2" 1000000
-  "$binary" ingest "$work/events.csv" --workspace "$proxy_url" --quiet 2> "$work/$2.txt" > /dev/null
+  cutting_proxy_start "$http" "$work" growthlens "$2" 1000000
+  "$binary" ingest "$work/events.csv" --workspace "$CUTTING_PROXY_URL" --quiet 2> "$work/$2.txt" > /dev/null
   cat "$work/proxy.log" "$work/$2.txt"
   grep -q "broke: $3" "$work/proxy.log" || fail "$1: the proxy broke nothing"
   grep -q "sent again" "$work/$2.txt" || fail "$1: the ingest did not say it retried"
@@ -105,7 +84,7 @@ insert_fault() {
 # 1. The insert's body cut half-way. 2. The server stores the block, its answer is lost.
 insert_fault "case 1 (insert cut)" cut-request "request cut"
 insert_fault "case 2 (answer lost)" drop-answer "answer dropped"
-stop_proxy
+cutting_proxy_stop
 
 # 3. The server killed mid-ingest (a larger file, in blocks: the kill lands between or inside
 #    inserts), then started again on the same data directory.
@@ -158,17 +137,17 @@ reset
 "$binary" ingest "$work/events.csv" --workspace "$url" --quiet 2> /dev/null > /dev/null
 steps="sign_up,create_project,invite_teammate,first_report,dashboard"
 "$binary" funnel --steps "$steps" --workspace "$url" --quiet --format json > "$work/direct.json"
-start_proxy cut-answer 30000
-"$binary" funnel --steps "$steps" --workspace "$proxy_url" --quiet --format json > "$work/proxied.json"
+cutting_proxy_start "$http" "$work" growthlens cut-answer 30000
+"$binary" funnel --steps "$steps" --workspace "$CUTTING_PROXY_URL" --quiet --format json > "$work/proxied.json"
 cat "$work/proxy.log"
 grep -q "broke: answer cut" "$work/proxy.log" || fail "case 4: the proxy cut no answer"
 cmp -s "$work/direct.json" "$work/proxied.json" || fail "case 4: the funnel differs after a retry"
-stop_proxy
+cutting_proxy_stop
 
 # 5. No server behind the address: a clear error, naming it and what was being done.
-start_proxy cut-answer 1000000000
+cutting_proxy_start "$http" "$work" growthlens cut-answer 1000000000
 dead_port=$(cat "$work/proxy.port")
-stop_proxy
+cutting_proxy_stop
 if "$binary" funnel --steps "$steps" --workspace "clickhouse://127.0.0.1:$dead_port/growthlens" \
   --quiet > /dev/null 2> "$work/dead.txt"; then
   fail "case 5: a funnel without a server succeeded"
