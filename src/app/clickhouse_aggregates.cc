@@ -140,15 +140,19 @@ constexpr std::array<std::string_view, 8> kPushedDownAnalyses = {
 
 }  // namespace
 
+std::string PushedDownAnalysesText() {
+  return fmt::format("{} and funnel", fmt::join(kPushedDownAnalyses, ", "));
+}
+
 Status CheckPushedDown(std::string_view analysis, const ParamText& params) {
   if (analysis == "funnel") return CheckFunnelPushedDown(params);
   if (std::find(kPushedDownAnalyses.begin(), kPushedDownAnalyses.end(), analysis) ==
       kPushedDownAnalyses.end())
     return Status(ErrorCode::kInvalidArgument,
-                  fmt::format("{} does not run on a ClickHouse workspace yet: {} and funnel do "
+                  fmt::format("{} does not run on a ClickHouse workspace yet: {} do "
                               "(docs/CLICKHOUSE.md); export the data with a query and "
                               "analyse the CSV meanwhile",
-                              analysis, fmt::join(kPushedDownAnalyses, ", ")));
+                              analysis, PushedDownAnalysesText()));
   for (const auto& [name, value] : params)
     if (analysis == "revenue" && name == "view" && value == "products")
       return Status(ErrorCode::kInvalidArgument,

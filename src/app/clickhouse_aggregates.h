@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "app/clickhouse_analyses.h"
@@ -45,5 +46,8 @@ Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpo
 /// cohorts, lifecycle and insights over all time (kPushedDownAnalyses); funnel on its own rows
 /// (app/clickhouse_funnel_input.h). Else an error naming what is not pushed down.
 Status CheckPushedDown(std::string_view analysis, const ParamText& params);
+
+/// The analyses CheckPushedDown lets run, in words: "kpis, rfm, ..., insights and funnel".
+std::string PushedDownAnalysesText();
 
 }  // namespace growthlens::app

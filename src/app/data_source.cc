@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "app/clickhouse_aggregates.h"
 #include "app/inbox_fold.h"
 #include "app/table_view.h"
 #include "core/stopwatch.h"
@@ -136,10 +137,10 @@ Result<LoadedData> WorkspaceSource::Load() {
   if (warehouse::IsClickHouseUrl(path_))
     return Status(
         ErrorCode::kInvalidArgument,
-        fmt::format("{} is a ClickHouse workspace: kpis, rfm, segment and funnel run on it "
-                    "(pushed down to ClickHouse); loading its rows, as this command "
-                    "needs, is not built yet (docs/CLICKHOUSE.md)",
-                    path_));
+        fmt::format("{} is a ClickHouse workspace: {} run on it (pushed down to ClickHouse); "
+                    "loading its rows, as this command needs, is not built yet "
+                    "(docs/CLICKHOUSE.md)",
+                    path_, PushedDownAnalysesText()));
   const Stopwatch stopwatch;
   Result<store::Workspace> workspace = store::Workspace::Open(path_, store::OpenMode::kExisting);
   if (!workspace.ok()) return workspace.status();
