@@ -1,24 +1,21 @@
 #include "server/clickhouse_event_writer.h"
 
-#include <fmt/format.h>
-#include <unistd.h>
-
 #include <utility>
 
 namespace growthlens::server {
 
-ClickHouseEventWriter::ClickHouseEventWriter(std::string workspace)
-    : workspace_(std::move(workspace)) {}
+ClickHouseEventWriter::ClickHouseEventWriter(std::string workspace, std::string name)
+    : workspace_(std::move(workspace)), name_(std::move(name)) {}
 
-Result<live::SinkOutcome> ClickHouseEventWriter::Write(std::span<const app::IncomingEvent> events) {
-  const std::lock_guard lock(mutex_);
+std::optional<Result<live::SinkOutcome>> ClickHouseEventWriter::Write(
+    std::span<const app::IncomingEvent> events) {
+  const std::unique_lock lock(mutex_, kWait);
+  if (!lock.owns_lock()) return std::nullopt;
   if (!sink_) {
     Result<warehouse::ClickHouseEndpoint> endpoint = warehouse::ParseClickHouseUrl(workspace_);
-    if (!endpoint.ok()) return endpoint.status();
-    // Named by the process: another server on the same workspace must not end its inserts.
-    Result<live::ClickHouseSink> opened =
-        live::ClickHouseSink::Open(*endpoint, fmt::format("serve-{}", getpid()));
-    if (!opened.ok()) return opened.status();
+    if (!endpoint.ok()) return Result<live::SinkOutcome>(endpoint.status());
+    Result<live::ClickHouseSink> opened = live::ClickHouseSink::Open(*endpoint, name_);
+    if (!opened.ok()) return Result<live::SinkOutcome>(opened.status());
     sink_.emplace(std::move(*opened));
   }
   Result<live::SinkOutcome> written = sink_->Commit(events);

@@ -6,6 +6,7 @@
 // request, so a server starts while it is away. The route (event_routes.cc) makes one when the
 // server's workspace is a clickhouse:// URL.
 
+#include <chrono>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -18,13 +19,19 @@ namespace growthlens::server {
 
 class ClickHouseEventWriter {
  public:
-  /// `workspace`: clickhouse://HOST:PORT/DATABASE (credentials from the environment).
-  explicit ClickHouseEventWriter(std::string workspace);
-  Result<live::SinkOutcome> Write(std::span<const app::IncomingEvent> events);
+  /// `workspace`: clickhouse://HOST:PORT/DATABASE (credentials from the environment); `name`
+  /// names its inserts, the same for this server after a restart (its host and port), so a
+  /// restarted server first ends the inserts its killed run left (live/clickhouse_sink.h).
+  ClickHouseEventWriter(std::string workspace, std::string name);
+  /// The events written, or nullopt when an earlier request still writes after kWait (the
+  /// route answers 503 with Retry-After, as the group writer does when it is behind).
+  std::optional<Result<live::SinkOutcome>> Write(std::span<const app::IncomingEvent> events);
 
  private:
-  std::mutex mutex_;
+  static constexpr std::chrono::seconds kWait{2};
+  std::timed_mutex mutex_;
   std::string workspace_;
+  std::string name_;
   std::optional<live::ClickHouseSink> sink_;
 };
 

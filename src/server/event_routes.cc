@@ -7,7 +7,9 @@
 
 #include <fmt/format.h>
 #include <httplib.h>
+#include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -68,11 +70,25 @@ void ApiServer::CountRejected(const std::string& kind, uint64_t events) {
   if (live_) live_->health().Rejected(kind, events);
 }
 
+namespace {
+
+/// The collector's ClickHouse inserts are named by this machine and port: the same after a
+/// restart, another server's elsewhere. With --port 0 the port is not known here: the process.
+std::string ClickHouseWriterName(int port) {
+  std::array<char, 256> host{};
+  if (gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+  return port > 0 ? fmt::format("serve-{}-{}", host.data(), port)
+                  : fmt::format("serve-{}-pid{}", host.data(), getpid());
+}
+
+}  // namespace
+
 void ApiServer::AddEventRoutes() {
   // Held by the routes: a ClickHouse workspace has no inbox for the group writer.
   std::shared_ptr<ClickHouseEventWriter> clickhouse;
   if (!settings_.clickhouse.empty())
-    clickhouse = std::make_shared<ClickHouseEventWriter>(settings_.clickhouse);
+    clickhouse = std::make_shared<ClickHouseEventWriter>(settings_.clickhouse,
+                                                         ClickHouseWriterName(settings_.port));
   const auto collect = [this, clickhouse](const httplib::Request& request,
                                           httplib::Response& response,
                                           const httplib::ContentReader& reader) {
@@ -111,7 +127,7 @@ void ApiServer::AddEventRoutes() {
       return SendJson(response, batch->rejected.empty() ? 200 : 400,
                       AnswerJson(*batch, live::SinkOutcome{}));
     std::optional<Result<live::SinkOutcome>> written =
-        clickhouse ? std::optional(clickhouse->Write(batch->accepted))
+        clickhouse ? clickhouse->Write(batch->accepted)
                    : std::get<live::GroupWriter*>(writer)->Write(batch->accepted);
     if (!written) {
       CountRejected("server busy", batch->accepted.size());

@@ -14,16 +14,28 @@
 #include "core/json_string.h"
 #include "warehouse/clickhouse_ingest.h"
 #include "warehouse/clickhouse_schema.h"
+#include "warehouse/clickhouse_tsv.h"
 
 namespace growthlens::warehouse {
 
 namespace {
 
-/// "key\tuser" as the check query's answer spells it (user TSV-escaped).
+/// An event's identity in the check: "key\tuser" with the user as it is (the key, a number,
+/// ends at the first tab).
 std::string StoredId(uint64_t key, std::string_view user) {
   std::string id = fmt::format("{}\t", key);
-  AppendTsvField(id, user);
+  id += user;
   return id;
+}
+
+/// The identity of a line of the check query's answer: its user unescaped (ClickHouse escapes
+/// more than tabs and line breaks in TSV: quotes, \b, \f), so it compares with StoredId's.
+Result<std::string> StoredIdOfLine(std::string_view line) {
+  const std::vector<std::string_view> fields = TsvFields(line);
+  GROWTHLENS_RETURN_IF_ERROR(ExpectTsvFields(fields, 2, "the stored events' keys"));
+  uint64_t key = 0;
+  GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[0], key, "a stored event's key"));
+  return StoredId(key, UnescapeTsv(fields[1]));
 }
 
 std::string NameOfQueries(std::string_view name) {
@@ -35,6 +47,17 @@ std::string NameOfQueries(std::string_view name) {
 
 /// The row's day; before 1970 (which a ClickHouse Date cannot hold, storing 0000-00-00) day 0,
 /// so the check query asks for the day that was stored.
+/// `text` with the characters a regular expression (re2, ClickHouse's match) reads as syntax
+/// escaped; NameOfQueries leaves only letters, digits, '_', '-' and '.'.
+std::string RegexEscaped(std::string_view text) {
+  std::string escaped;
+  for (const char c : text) {
+    if (c == '.' || c == '-') escaped += '\\';
+    escaped += c;
+  }
+  return escaped;
+}
+
 Day DayOfMillis(int64_t time_ms) {
   return std::max<Day>(0, DayOf(time_ms >= 0 ? time_ms / 1000 : (time_ms - 999) / 1000));
 }
@@ -85,42 +108,49 @@ Result<LiveEventWriter> LiveEventWriter::Open(const ClickHouseEndpoint& endpoint
 }
 
 Status LiveEventWriter::StopEarlierInserts() {
-  GROWTHLENS_RETURN_IF_ERROR(
-      client_.Execute(fmt::format("KILL QUERY WHERE query_id LIKE {} SYNC",
-                                  SqlString(fmt::format("growthlens-live-{}-%", name_)))));
+  GROWTHLENS_RETURN_IF_ERROR(client_.Execute(
+      fmt::format("KILL QUERY WHERE match(query_id, {}) SYNC",
+                  SqlString(fmt::format("^growthlens-live-{}-[0-9]+$", RegexEscaped(name_))))));
   unsure_ = false;
   return Status::Ok();
 }
 
 Result<std::unordered_set<std::string>> LiveEventWriter::StoredOf(
     std::span<const LiveEventRow> rows) {
-  // A query holds the lists of up to kCheckRows rows: the server's max_query_size (256 KiB by
-  // default) is a limit on the text, and 1,000 keys, users and days stay well under it.
+  // A query holds the lists of at most kCheckRows rows and about kCheckBytes of text: the
+  // server's max_query_size (256 KiB by default) limits the text, and a user id may be long.
   constexpr size_t kCheckRows = 1'000;
+  constexpr size_t kCheckBytes = 128 << 10;
   std::unordered_set<std::string> stored;
-  std::unordered_set<std::string> users, days, keys;
-  for (size_t first = 0; first < rows.size(); first += kCheckRows) {
+  std::unordered_set<std::string> users, keys;
+  for (size_t first = 0; first < rows.size();) {
     users.clear();
-    days.clear();
     keys.clear();
-    for (const LiveEventRow& row : rows.subspan(first, std::min(kCheckRows, rows.size() - first))) {
-      users.insert(SqlString(row.user));
-      days.insert(fmt::format("'{}'", FormatDate(DayOfMillis(row.time_ms))));
-      keys.insert(fmt::format("{}", row.key));
+    size_t bytes = 0;
+    size_t end = first;
+    for (; end < rows.size() && end - first < kCheckRows && bytes < kCheckBytes; ++end) {
+      std::string user = SqlString(rows[end].user);
+      bytes += user.size() + 22;
+      users.insert(std::move(user));
+      keys.insert(fmt::format("{}", rows[end].key));
     }
-    // day and user narrow the scan to the rows' months and the primary key's ranges.
+    first = end;
+    // Not narrowed by day: an event sent again after midnight without its own time is given
+    // another day, and must still be found. user leads the primary key.
     std::vector<std::string> found;
     GROWTHLENS_RETURN_IF_ERROR(client_.QueryLines(
-        fmt::format("SELECT load_id, user FROM {} WHERE day IN ({}) AND user IN ({}) AND load_id "
-                    "IN ({})",
-                    kEventsTable, fmt::join(days, ","), fmt::join(users, ","),
-                    fmt::join(keys, ",")),
+        fmt::format("SELECT load_id, user FROM {} WHERE user IN ({}) AND load_id IN ({})",
+                    kEventsTable, fmt::join(users, ","), fmt::join(keys, ",")),
         [&](std::string_view line) {
           found.emplace_back(line);
           return Status::Ok();
         },
         [&] { found.clear(); }));
-    for (std::string& id : found) stored.insert(std::move(id));
+    for (const std::string& line : found) {
+      Result<std::string> id = StoredIdOfLine(line);
+      if (!id.ok()) return id.status();
+      stored.insert(std::move(*id));
+    }
   }
   return stored;
 }
