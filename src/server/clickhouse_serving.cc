@@ -81,8 +81,8 @@ ApiError NotAvailable(std::string_view analysis, const std::string& parameter,
                 analysis)
           : fmt::format(
                 "The {} is not available on a ClickHouse workspace yet with "
-                "“{}” set to “{}”: only its all-time view with the default settings is "
-                "computed inside ClickHouse so far.",
+                "“{}” set to “{}”: it is computed inside ClickHouse with that setting "
+                "left at its default so far.",
                 analysis, parameter, value);
   ApiError error = MakeError(501, std::move(words), parameter);
   error.detail = detail;
