@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/stable_hash.h"
+
 namespace growthlens::server {
 
 struct WebAsset {
@@ -32,11 +34,7 @@ const WebAsset* FindWebAsset(std::string_view path);
 /// A strong ETag for `content`: its 64-bit FNV-1a hash in hex, quoted. The build computes it for
 /// the embedded files; --web-root files get it at request time.
 inline std::string ContentTag(std::string_view content) {
-  uint64_t hash = 14695981039346656037ull;
-  for (const char c : content) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ull;
-  }
+  const uint64_t hash = Fnv1a64(content);
   constexpr char kHex[] = "0123456789abcdef";
   std::string tag = "\"";
   for (int shift = 60; shift >= 0; shift -= 4) tag += kHex[(hash >> shift) & 15];

@@ -12,6 +12,7 @@
 #include "core/date.h"
 #include "core/hash.h"
 #include "core/json_string.h"
+#include "core/stable_hash.h"
 #include "warehouse/clickhouse_ingest.h"
 #include "warehouse/clickhouse_schema.h"
 #include "warehouse/clickhouse_tsv.h"
@@ -65,12 +66,7 @@ Day DayOfMillis(int64_t time_ms) {
 }  // namespace
 
 uint64_t LiveEventKey(std::string_view uuid) {
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  for (const char c : uuid) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
+  return Fnv1a64(uuid);
 }
 
 void AppendLiveRowsJson(std::span<const LiveEventRow> rows, std::string& out) {
