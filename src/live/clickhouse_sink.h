@@ -4,7 +4,8 @@
 // stored once (an event without a uuid gets a key of its own, so it is never taken for another).
 // Properties are not kept: the ClickHouse workspace's events table has no column for them.
 // `name` names this writer's inserts: a writer opened under the name of one that was killed
-// first ends that one's inserts still running (a consumer's name; the collector's "serve-<host>-<port>").
+// first ends that one's inserts still running (a consumer's name; the collector's
+// "serve-<host>-<port>").
 
 #include <cstdint>
 #include <span>
