@@ -18,13 +18,6 @@ namespace growthlens::app {
 
 namespace {
 
-std::string_view ParamOf(const ParamText& params, std::string_view name,
-                         std::string_view fallback) {
-  for (const auto& [key, value] : params)
-    if (key == name && !value.empty()) return value;
-  return fallback;
-}
-
 CohortPeriod PeriodNamed(std::string_view name) {
   if (name == "day") return CohortPeriod::kDay;
   if (name == "week") return CohortPeriod::kWeek;
@@ -273,18 +266,18 @@ PushDownPlan PushDownPlanOf(std::string_view analysis, const ParamText& params) 
   PushDownPlan plan;
   // The window of kpis and rfm (CheckPushedDown refuses one elsewhere); the values are checked.
   if (analysis == "kpis" || analysis == "rfm") {
-    plan.window.from = ParseIsoDate(ParamOf(params, "from", ""));
-    plan.window.to = ParseIsoDate(ParamOf(params, "to", ""));
+    plan.window.from = ParseIsoDate(ParamValue(params, "from", ""));
+    plan.window.to = ParseIsoDate(ParamValue(params, "to", ""));
   }
   if (analysis == "usage") {
     plan.features = true;
-    plan.options.series_period = PeriodNamed(ParamOf(params, "period", "month"));
+    plan.options.series_period = PeriodNamed(ParamValue(params, "period", "month"));
   } else if (analysis == "cohorts") {
     plan.activity = true;
-    plan.options.cohort_period = PeriodNamed(ParamOf(params, "period", "month"));
+    plan.options.cohort_period = PeriodNamed(ParamValue(params, "period", "month"));
   } else if (analysis == "lifecycle") {
     plan.activity = true;
-    plan.lifecycle_period = PeriodNamed(ParamOf(params, "period", "month"));
+    plan.lifecycle_period = PeriodNamed(ParamValue(params, "period", "month"));
   } else if (analysis == "revenue") {
     plan.revenue = true;
   } else if (analysis == "insights" || analysis == "analyze") {

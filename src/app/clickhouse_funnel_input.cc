@@ -16,17 +16,11 @@ namespace growthlens::app {
 
 namespace {
 
-std::string_view ParamOf(const ParamText& params, std::string_view name) {
-  for (const auto& [key, value] : params)
-    if (key == name) return value;
-  return {};
-}
-
 /// The event names of --steps and --exclude (a condition's EVENT before its [filter]).
 std::vector<std::string> ListedEvents(const ParamText& params) {
   std::vector<std::string> names;
   for (const std::string_view param : {"steps", "exclude"})
-    for (const std::string& item : SplitFunnelConditions(ParamOf(params, param))) {
+    for (const std::string& item : SplitFunnelConditions(ParamValue(params, param))) {
       std::string name = item.substr(0, item.find('['));
       while (!name.empty() && name.back() == ' ') name.pop_back();
       if (!name.empty() && std::find(names.begin(), names.end(), name) == names.end())
@@ -38,7 +32,7 @@ std::vector<std::string> ListedEvents(const ParamText& params) {
 }  // namespace
 
 Status CheckFunnelPushedDown(const ParamText& params) {
-  const std::string_view by = ParamOf(params, "by");
+  const std::string_view by = ParamValue(params, "by");
   if (by == "rfm_segment" || by == "persona" || by == "property")
     return Status(ErrorCode::kInvalidArgument,
                   fmt::format("funnel --by {} does not run on a ClickHouse workspace yet (it "
@@ -50,7 +44,7 @@ Status CheckFunnelPushedDown(const ParamText& params) {
                                                : "each user's RFM scores or persona next to the "
                                                  "funnel's events"));
   for (const std::string_view param : {"steps", "exclude"})
-    for (const std::string& item : SplitFunnelConditions(ParamOf(params, param)))
+    for (const std::string& item : SplitFunnelConditions(ParamValue(params, param)))
       if (item.find('[') != std::string::npos)
         return Status(ErrorCode::kInvalidArgument,
                       fmt::format("funnel --{} {} does not run on a ClickHouse workspace yet (a "
@@ -79,7 +73,7 @@ Result<LoadedData> LoadClickHouseFunnelData(const warehouse::ClickHouseEndpoint&
   if (!names.ok()) return names.status();
   warehouse::FunnelRowsRequest request;
   request.kind = *kind;
-  request.every_event = ParamOf(params, "mode") == "strict_order";
+  request.every_event = ParamValue(params, "mode") == "strict_order";
   // Only names the data holds: an unknown step is reported by the funnel itself, with the
   // data's names, as on the embedded workspace.
   for (std::string& name : ListedEvents(params))

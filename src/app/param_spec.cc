@@ -245,6 +245,13 @@ Status CheckValue(const ParamSpec& spec, std::string_view text, Naming naming) {
   return Status::Ok();
 }
 
+std::string_view ParamValue(const ParamText& params, std::string_view name,
+                            std::string_view fallback) {
+  for (const auto& [key, value] : params)
+    if (key == name && !value.empty()) return value;
+  return fallback;
+}
+
 Result<ParamText> Canonical(const std::vector<ParamSpec>& specs, const ParamText& given,
                             Naming naming, std::string_view route) {
   const auto settable = [naming](const ParamSpec& spec) {

@@ -97,6 +97,10 @@ std::string ExpectedText(const ParamSpec& spec);
 /// Values by parameter name, as given (CLI options, query parameters) or filled with defaults.
 using ParamText = std::vector<std::pair<std::string, std::string>>;
 
+/// The value `params` gives `name`, or `fallback` when it gives none or an empty one.
+std::string_view ParamValue(const ParamText& params, std::string_view name,
+                            std::string_view fallback = {});
+
 /// Parses `text` as the value of `spec` (type, bounds, allowed values); the typed result goes
 /// through the ParseTyped overloads (analysis_params.h).
 Status CheckValue(const ParamSpec& spec, std::string_view text, Naming naming);

@@ -29,13 +29,6 @@ std::string_view AnalysisOf(const app::AnalysisEntry& entry) {
   return name.substr(0, name.find('/'));
 }
 
-/// The value `params` gives `name`, or "".
-std::string ValueOf(const app::ParamText& params, std::string_view name) {
-  for (const auto& [given, value] : params)
-    if (given == name) return value;
-  return "";
-}
-
 /// Holds one kind: its per-user aggregates (KPIs and RFM of the whole data come with them).
 Result<HeldPtr> HoldKind(const warehouse::ClickHouseEndpoint& endpoint, DataKind kind, bool quiet) {
   const Stopwatch stopwatch;
@@ -153,7 +146,7 @@ std::optional<ApiError> RefuseOnClickHouse(const app::AnalysisEntry& entry,
   if (pushed.ok()) return std::nullopt;
   const std::string parameter = ErrorFromStatus(pushed).parameter;
   return NotAvailable(fmt::format("{} analysis", AnalysisOf(entry)), parameter,
-                      ValueOf(params, parameter), pushed.message());
+                      std::string(app::ParamValue(params, parameter)), pushed.message());
 }
 
 Result<std::string> RunOnClickHouse(const app::AnalysisEntry& entry, const app::ParamText& params,
