@@ -96,8 +96,12 @@ for layout in "${layout_list[@]}"; do
     step "layout $layout: GrowthLens $("$growthlens" --version) ($growthlens)"
     rm -rf "$out/growthlens"
     for file in "$usage" "$retail"; do
+      # The peers clean Online Retail as the seed does: cancellations dropped, not netted
+      # against the purchases they take back (GrowthLens's default since issue 16).
+      seed_rules=()
+      if [ "$file" = "$retail" ]; then seed_rules=(--skip-rule net_cancellations); fi
       run_timed "growthlens_$(basename "$file" .csv)" "$growthlens" analyze "$file" --k 4 \
-        --n-init 10 --silhouette-sample 10000 --output-dir "$out/growthlens"
+        --n-init 10 --silhouette-sample 10000 "${seed_rules[@]}" --output-dir "$out/growthlens"
       cat "$out/growthlens_$(basename "$file" .csv).log" >&2
     done
   fi
