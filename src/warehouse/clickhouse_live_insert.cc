@@ -5,12 +5,12 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <string>
 #include <thread>
 #include <unordered_set>
 #include <vector>
 
 #include "core/date.h"
-#include "core/hash.h"
 #include "core/json_string.h"
 #include "core/stable_hash.h"
 #include "warehouse/clickhouse_ingest.h"
@@ -67,6 +67,17 @@ Day DayOfMillis(int64_t time_ms) {
 
 uint64_t LiveEventKey(std::string_view uuid) {
   return Fnv1a64(uuid);
+}
+
+std::string LiveInsertToken(std::span<const uint64_t> keys) {
+  std::vector<uint64_t> sorted(keys.begin(), keys.end());
+  std::sort(sorted.begin(), sorted.end());
+  std::string key_bytes;
+  key_bytes.reserve(sorted.size() * 8);
+  for (const uint64_t key : sorted)
+    for (int shift = 0; shift < 64; shift += 8)
+      key_bytes.push_back(static_cast<char>((key >> shift) & 0xFF));
+  return fmt::format("live-{:016x}", Fnv1a64(key_bytes));
 }
 
 void AppendLiveRowsJson(std::span<const LiveEventRow> rows, std::string& out) {
@@ -178,10 +189,7 @@ Result<LiveInsertOutcome> LiveEventWriter::Insert(std::span<const LiveEventRow> 
     if (tokens_) {
       std::vector<uint64_t> keys;
       for (const LiveEventRow& row : sending) keys.push_back(row.key);
-      std::sort(keys.begin(), keys.end());
-      uint64_t token = keys.size();
-      for (const uint64_t key : keys) token = HashCombine(token, key);
-      settings.emplace_back("insert_deduplication_token", fmt::format("live-{:016x}", token));
+      settings.emplace_back("insert_deduplication_token", LiveInsertToken(keys));
     }
     if (distributed_sync_) settings.emplace_back("insert_distributed_sync", "1");
     Status sent = client_.Insert(kEventsTable, body, settings, "JSONEachRow");

@@ -45,6 +45,11 @@ struct LiveInsertOutcome {
 /// The stored key of an event's uuid: FNV-1a, fixed here (it outlives program versions).
 uint64_t LiveEventKey(std::string_view uuid);
 
+/// The insert de-duplication token of rows with these keys (any order): "live-" and 16 hex
+/// digits of FNV-1a over the sorted keys' little-endian bytes, fixed here so that a retry from
+/// another build or machine sends the same token.
+std::string LiveInsertToken(std::span<const uint64_t> keys);
+
 /// The rows as ClickHouse's JSONEachRow lines of the events table (user, day, ms_of_day, event,
 /// events, load_id).
 void AppendLiveRowsJson(std::span<const LiveEventRow> rows, std::string& out);
