@@ -42,7 +42,7 @@ growthlens_layer(metrics FILES
   activity_grid analysis behaviour_retention campaign_presets cohorts dataset_summary feature_usage insights
   funnel kpi_trend kpis lifecycle paths per_user_metric periods property_breakdown purchase_history revenue rfm rows_before
   usage_rollup user_event_order user_rows window_outcomes
-  day_feature_index usage_index user_bitmaps user_day_totals user_major_rows)
+  day_feature_index usage_index user_bitmaps user_major_rows)
 # CRoaring (Debian's libroaring-dev) only in user_bitmaps.cc: the users' bitmaps of the usage
 # index, behind an opaque struct.
 target_link_libraries(growthlens_metrics PUBLIC growthlens_core PRIVATE Eigen3::Eigen roaring::roaring)

@@ -23,7 +23,6 @@
 #include "metrics/analysis.h"
 #include "metrics/feature_usage.h"
 #include "metrics/usage_index.h"
-#include "metrics/user_day_totals.h"
 #include "metrics/user_major_rows.h"
 #include "prep/ingest.h"
 #include "test_data.h"
@@ -242,7 +241,7 @@ TEST(UserMajorRows, RangeTotalsPastThirtyTwoBitsAreSummedRowByRow) {
 
 /// A usage log built by hand (the cleaning keeps no zero or negative counts): `users` users over
 /// ~100 days from 2025-01-22, 7 features, rows in no order, counts of 0, negative counts and
-/// every ~40th user with counts that pass 16 bits (their per-day totals cannot hold them).
+/// every ~40th user with counts in the thousands (totals past 16 bits).
 UsageLog RandomHandLog(uint32_t seed, uint32_t users) {
   std::mt19937 random(seed);
   UsageLog log;
@@ -281,46 +280,9 @@ UsageLog RandomHandLog(uint32_t seed, uint32_t users) {
   return log;
 }
 
-// The per-day totals of all features against the rows' range totals, for every user and range
-// whose edges fall before, on, between and after its days: equal where they answer, and they
-// hand exactly the users whose sums pass 16 bits back to the rows.
-TEST(UserDayTotals, RangeTotalsEqualTheRowsTotals) {
-  const UsageLog log = RandomHandLog(31, 400);
-  const UserMajorRows rows(log);
-  const UserDayTotals totals(rows);
-  ASSERT_TRUE(totals.available());
-  const auto span = static_cast<size_t>(rows.last_day() - rows.first_day());
-  std::vector<uint16_t> features(rows.features());
-  std::iota(features.begin(), features.end(), uint16_t{0});
-  std::vector<int64_t> got(features.size());
-  size_t asked_rows = 0, some = 0;
-  for (uint32_t user = 0; user < log.users.size(); ++user)
-    for (size_t first = 0; first <= span + 1; first += 2)
-      for (size_t last = first == 0 ? 0 : first - 1; last <= span + 1; last += 3) {
-        const UserDayTotals::Range range = totals.TotalsBetween(user, features, first, last, got);
-        if (range == UserDayTotals::Range::kAskRows) {
-          ++asked_rows;
-          continue;
-        }
-        bool any = false;
-        for (size_t feature = 0; feature < features.size(); ++feature) {
-          const UserMajorRows::RangeTotal total = rows.TotalBetween(user, feature, first, last);
-          any |= total.any;
-          if (range == UserDayTotals::Range::kSome) {
-            ASSERT_EQ(got[feature], total.events) << user << " " << first << ".." << last;
-          }
-        }
-        ASSERT_EQ(range == UserDayTotals::Range::kSome, any)
-            << user << " " << first << ".." << last;
-        some += any ? 1 : 0;
-      }
-  EXPECT_GT(asked_rows, 0u);
-  EXPECT_GT(some, 10'000u);
-}
-
-// The correlation under random filters on hand-made logs (zero and negative counts, users past
-// 16 bits) against the row scan: the per-day totals, their fall-back to the rows, and the users
-// whose kept totals are 0 (counted when they have a kept row on those days, as the pivot does).
+// The correlation under random filters on hand-made logs (zero and negative counts, totals past
+// 16 bits) against the row scan, the users whose kept totals are 0 included (counted when they
+// have a kept row on those days, as the pivot does).
 TEST(UsageIndex, CorrelationEqualsTheRowScanWithZeroNegativeAndWideCounts) {
   for (uint32_t seed : {41u, 42u, 43u}) {
     const UsageLog log = RandomHandLog(seed, 500);

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numeric>
 
 #include "core/parallel.h"
 
@@ -51,7 +50,6 @@ UsageIndex::UsageIndex(const UsageLog& log, std::vector<uint8_t> group_of_user, 
       groups_(groups),
       group_users_(groups, 0),
       rows_(log),
-      day_totals_(rows_),
       days_(rows_, group_of_user_, groups),
       bitmaps_(rows_, group_of_user_, groups) {
   for (uint32_t user = 0; user < rows_.users(); ++user)
@@ -233,59 +231,26 @@ std::vector<std::vector<double>> UsageIndex::Correlation(
   const std::vector<uint16_t> kept = KeptFeatureCodes(filter);
   const size_t k = kept.size();
   // The users' totals over the range, for the users with a kept row (the row scan's pivot rows;
-  // the features not kept would be columns of 0, hence NaN): all kept features of a user at once
-  // from its per-day running totals (two counts of its active days), else two lookups per (user,
-  // feature) in the rows; on both cores. Whole numbers, so the order they are added in does not
-  // change the sums. Users whose kept totals are all 0 add to n only: without listed users n is
-  // the bitmaps' count of users with a kept row, so those users need no look at their rows.
-  const bool all_kept = k == features;
-  const bool n_from_bitmaps = filter.users == nullptr;
+  // the features not kept would be columns of 0, hence NaN), each two lookups per (user,
+  // feature), on both cores: whole numbers, so the order they are added in does not change the
+  // sums.
   constexpr size_t kParts = 2;
   std::vector<CorrelationSums> parts(kParts, CorrelationSums(k));
-  std::vector<uint64_t> added(kParts, 0);
   ParallelFor(kParts, kParts, [&](size_t part) {
     std::vector<int64_t> totals(k);
     const auto end = static_cast<uint32_t>(rows_.users() * (part + 1) / kParts);
     for (auto user = static_cast<uint32_t>(rows_.users() * part / kParts); user < end; ++user) {
       if (!Selected(user, filter, groups_kept)) continue;
       bool any = false;
-      switch (day_totals_.TotalsBetween(user, kept, range->first, range->second, totals)) {
-        case UserDayTotals::Range::kNone:
-          continue;
-        case UserDayTotals::Range::kSome:
-          // A row on those days; of a kept feature when a kept total is not 0 or every
-          // feature is kept, else the rows say (unless the bitmaps count n).
-          for (size_t col = 0; col < k && !any; ++col) any = totals[col] != 0;
-          if (any || n_from_bitmaps) break;
-          any = all_kept;
-          for (size_t col = 0; col < k && !any; ++col)
-            any = rows_.TotalBetween(user, kept[col], range->first, range->second).any;
-          break;
-        case UserDayTotals::Range::kAskRows:
-          for (size_t col = 0; col < k; ++col) {
-            const UserMajorRows::RangeTotal total =
-                rows_.TotalBetween(user, kept[col], range->first, range->second);
-            totals[col] = total.events;
-            any |= total.any;
-          }
-          break;
+      for (size_t col = 0; col < k; ++col) {
+        const UserMajorRows::RangeTotal total =
+            rows_.TotalBetween(user, kept[col], range->first, range->second);
+        totals[col] = total.events;
+        any |= total.any;
       }
-      if (!any) continue;
-      if (n_from_bitmaps &&
-          std::all_of(totals.begin(), totals.end(), [](int64_t total) { return total == 0; }))
-        continue;  // counted below
-      parts[part].Add(totals);
-      ++added[part];
+      if (any) parts[part].Add(totals);
     }
   });
-  if (n_from_bitmaps) {
-    const uint64_t users =
-        bitmaps_.CountUsers(kept, range->first, range->second, bitmaps_.Select(groups_kept)).any;
-    const std::vector<int64_t> zeros(k, 0);
-    for (uint64_t user = std::accumulate(added.begin(), added.end(), uint64_t{0}); user < users;
-         ++user)
-      parts[0].Add(zeros);
-  }
   for (size_t part = 1; part < kParts; ++part) parts[0].Merge(parts[part]);
   const std::vector<std::vector<double>> kept_correlation = parts[0].Correlation();
   for (size_t a = 0; a < k; ++a)
@@ -294,8 +259,8 @@ std::vector<std::vector<double>> UsageIndex::Correlation(
 }
 
 size_t UsageIndex::MemoryBytes() const {
-  return group_of_user_.capacity() + rows_.MemoryBytes() + day_totals_.MemoryBytes() +
-         days_.MemoryBytes() + bitmaps_.MemoryBytes();
+  return group_of_user_.capacity() + rows_.MemoryBytes() + days_.MemoryBytes() +
+         bitmaps_.MemoryBytes();
 }
 
 }  // namespace growthlens

@@ -3,8 +3,7 @@
 // query (dates, features, user groups such as RFM segments, listed users) reads aggregates and
 // bitmaps instead of every row: per-day per-feature aggregates (DayFeatureIndex), user bitmaps
 // (UserBitmaps) for distinct users over any range, and the rows laid out by user and feature
-// (UserMajorRows) for what names users one by one, and each user's running totals of all
-// features per active day (UserDayTotals) for what needs per-user totals (the correlation).
+// (UserMajorRows) for what needs per-user totals (the correlation) or names users one by one.
 // The answers equal the row scans of metrics/feature_usage.h (tests/usage_index_test.cc).
 
 #include <cstdint>
@@ -15,7 +14,6 @@
 #include "metrics/day_feature_index.h"
 #include "metrics/feature_usage.h"
 #include "metrics/user_bitmaps.h"
-#include "metrics/user_day_totals.h"
 #include "metrics/user_major_rows.h"
 
 namespace growthlens {
@@ -64,7 +62,6 @@ class UsageIndex {
   size_t groups_;
   std::vector<uint64_t> group_users_;  // users with a row, per group
   UserMajorRows rows_;
-  UserDayTotals day_totals_;  // the correlation's per-user totals, all features at once
   DayFeatureIndex days_;
   UserBitmaps bitmaps_;
 };
