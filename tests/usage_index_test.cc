@@ -129,13 +129,19 @@ void ExpectSameCorrelation(const std::vector<std::vector<double>>& indexed,
     }
 }
 
+/// Each user's group, drawn at random.
+std::vector<uint8_t> RandomGroups(std::mt19937& random, const UsageLog& log) {
+  std::vector<uint8_t> group_of_user(log.users.size());
+  for (uint8_t& group : group_of_user) group = static_cast<uint8_t>(random() % kGroups);
+  return group_of_user;
+}
+
 TEST(UsageIndex, EqualsTheRowScansUnderRandomFilters) {
   for (uint32_t seed : {1u, 2u, 3u}) {
     const CleanedData data = RandomLog(seed, 300);
     const UsageLog& log = UsageOf(data.dataset);
     std::mt19937 random(seed * 7919);
-    std::vector<uint8_t> group_of_user(log.users.size());
-    for (uint8_t& group : group_of_user) group = static_cast<uint8_t>(random() % kGroups);
+    const std::vector<uint8_t> group_of_user = RandomGroups(random, log);
     const std::shared_ptr<const UsageIndex> index = UsageIndex::Build(log, group_of_user, kGroups);
     ASSERT_NE(index, nullptr);
     for (int trial = 0; trial < 150; ++trial) {
@@ -287,8 +293,7 @@ TEST(UsageIndex, CorrelationEqualsTheRowScanWithZeroNegativeAndWideCounts) {
   for (uint32_t seed : {41u, 42u, 43u}) {
     const UsageLog log = RandomHandLog(seed, 500);
     std::mt19937 random(seed * 31);
-    std::vector<uint8_t> group_of_user(log.users.size());
-    for (uint8_t& group : group_of_user) group = static_cast<uint8_t>(random() % kGroups);
+    const std::vector<uint8_t> group_of_user = RandomGroups(random, log);
     const std::shared_ptr<const UsageIndex> index = UsageIndex::Build(log, group_of_user, kGroups);
     ASSERT_NE(index, nullptr);
     for (int trial = 0; trial < 150; ++trial) {
