@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <memory>
+#include <numeric>
 #include <random>
 #include <string>
 #include <vector>
@@ -128,13 +129,19 @@ void ExpectSameCorrelation(const std::vector<std::vector<double>>& indexed,
     }
 }
 
+/// Each user's group, drawn at random.
+std::vector<uint8_t> RandomGroups(std::mt19937& random, const UsageLog& log) {
+  std::vector<uint8_t> group_of_user(log.users.size());
+  for (uint8_t& group : group_of_user) group = static_cast<uint8_t>(random() % kGroups);
+  return group_of_user;
+}
+
 TEST(UsageIndex, EqualsTheRowScansUnderRandomFilters) {
   for (uint32_t seed : {1u, 2u, 3u}) {
     const CleanedData data = RandomLog(seed, 300);
     const UsageLog& log = UsageOf(data.dataset);
     std::mt19937 random(seed * 7919);
-    std::vector<uint8_t> group_of_user(log.users.size());
-    for (uint8_t& group : group_of_user) group = static_cast<uint8_t>(random() % kGroups);
+    const std::vector<uint8_t> group_of_user = RandomGroups(random, log);
     const std::shared_ptr<const UsageIndex> index = UsageIndex::Build(log, group_of_user, kGroups);
     ASSERT_NE(index, nullptr);
     for (int trial = 0; trial < 150; ++trial) {
@@ -235,6 +242,67 @@ TEST(UserMajorRows, RangeTotalsPastThirtyTwoBitsAreSummedRowByRow) {
     UsageFilter filter;
     filter.from = DaysFromCivil(2025, 3, 1) + from;
     ExpectSameCorrelation(index->Correlation(filter, nullptr), FeatureCorrelation(log, filter));
+  }
+}
+
+/// A usage log built by hand (the cleaning keeps no zero or negative counts): `users` users over
+/// ~100 days from 2025-01-22, 7 features, rows in no order, counts of 0, negative counts and
+/// every ~40th user with counts in the thousands (totals past 16 bits).
+UsageLog RandomHandLog(uint32_t seed, uint32_t users) {
+  std::mt19937 random(seed);
+  UsageLog log;
+  for (uint32_t user = 0; user < users; ++user) {
+    log.users.Intern(fmt::format("u{}", user));
+    log.user_signup.push_back(kNoDay);
+  }
+  for (const char* name : {"A", "B", "C", "D", "E", "F", "G"}) log.features.Intern(name);
+  const Day day0 = DaysFromCivil(2025, 1, 22);
+  for (uint32_t user = 0; user < users; ++user) {
+    const int first = static_cast<int>(random() % 70), span = 1 + static_cast<int>(random() % 40);
+    const auto rows = static_cast<uint32_t>(random() % 30);
+    const bool wide = random() % 40 == 0;
+    for (uint32_t row = 0; row < rows; ++row) {
+      const auto kind = static_cast<uint32_t>(random() % 20);
+      log.usage.user.push_back(user);
+      log.usage.day.push_back(day0 + first + static_cast<int>(random() % span));
+      log.usage.feature.push_back(static_cast<uint16_t>(random() % (user % 2 == 0 ? 3 : 7)));
+      log.usage.events.push_back(kind == 0   ? 0
+                                 : kind == 1 ? -static_cast<int32_t>(random() % 5)
+                                 : wide      ? 9'000 + static_cast<int32_t>(random() % 9'000)
+                                             : 1 + static_cast<int32_t>(random() % 40));
+    }
+  }
+  std::vector<size_t> order(log.usage.user.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::shuffle(order.begin(), order.end(), random);
+  UsageColumns shuffled;
+  for (const size_t row : order) {
+    shuffled.user.push_back(log.usage.user[row]);
+    shuffled.day.push_back(log.usage.day[row]);
+    shuffled.feature.push_back(log.usage.feature[row]);
+    shuffled.events.push_back(log.usage.events[row]);
+  }
+  log.usage = std::move(shuffled);
+  return log;
+}
+
+// The correlation under random filters on hand-made logs (zero and negative counts, totals past
+// 16 bits) against the row scan, the users whose kept totals are 0 included (counted when they
+// have a kept row on those days, as the pivot does).
+TEST(UsageIndex, CorrelationEqualsTheRowScanWithZeroNegativeAndWideCounts) {
+  for (uint32_t seed : {41u, 42u, 43u}) {
+    const UsageLog log = RandomHandLog(seed, 500);
+    std::mt19937 random(seed * 31);
+    const std::vector<uint8_t> group_of_user = RandomGroups(random, log);
+    const std::shared_ptr<const UsageIndex> index = UsageIndex::Build(log, group_of_user, kGroups);
+    ASSERT_NE(index, nullptr);
+    for (int trial = 0; trial < 150; ++trial) {
+      SCOPED_TRACE(::testing::Message() << "seed " << seed << ", trial " << trial);
+      const RandomFilter made = MakeFilter(random, log, group_of_user);
+      const std::vector<uint8_t>* groups = made.groups.empty() ? nullptr : &made.groups;
+      ExpectSameCorrelation(index->Correlation(made.filter, groups),
+                            FeatureCorrelation(log, ScanFilter(made)));
+    }
   }
 }
 

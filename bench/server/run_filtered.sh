@@ -9,7 +9,8 @@
 # Environment: USAGE_LOG (default /tmp/growthlens-bench/usage_200k_time.csv, generated once with
 # `generate --users 200000 --order time`), PORT (8598), DURATION (10s), THREADS (2),
 # CONNECTIONS ("2 8": a run with each; the server computes at most 8 requests of one client
-# address at a time and answers more with 503).
+# address at a time and answers more with 503), VIEWS ("features series engagement correlation
+# all": the views to run, "all" being the four mixed).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -51,7 +52,7 @@ done
 grep -E "indexed|ready" "$work/serve.log" || true
 echo "server up; CPU so far $(cpu_seconds "$server_pid") s (load, clean, analyse, index)"
 
-for view in features series engagement correlation all; do
+for view in ${VIEWS:-features series engagement correlation all}; do
   if [[ "$view" == all ]]; then
     python3 "$here/filtered_urls.py" --count 40000 --seed 7 >"$work/urls.txt"
   else
