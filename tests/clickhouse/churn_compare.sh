@@ -38,7 +38,7 @@ PY
 
 for kind in usage events; do
   case $kind in
-    usage) feature=$(python3 -c 'import csv,sys; r=csv.DictReader(open(sys.argv[1])); print(next(r)["feature"])' "$work/usage.csv") ;;
+    usage) feature=$(python3 -c 'import csv,sys; r=csv.DictReader(open(sys.argv[1])); print(next(r)["feature_name"])' "$work/usage.csv") ;;
     events) feature=dashboard ;;
   esac
   variants=("" "--horizon 14 --active-within 0 --active-feature $feature")
