@@ -220,7 +220,9 @@ void ExpectSameTable(const Dataset& dataset, const ml::ChurnTable& table, const 
   for (size_t row = 0; row < golden.users.size(); ++row) golden_row[golden.users[row]] = row;
   for (size_t row = 0; row < table.users.size(); ++row) {
     const std::string id(dataset.users()[table.users[row]]);
-    if (row > 0) ASSERT_LT(std::string(dataset.users()[table.users[row - 1]]), id) << name;
+    if (row > 0) {
+      ASSERT_LT(std::string(dataset.users()[table.users[row - 1]]), id) << name;
+    }
     ASSERT_TRUE(golden_row.contains(id)) << name << " row " << row << " " << id;
     const std::vector<double>& expected = golden.values[golden_row[id]];
     for (size_t col = 0; col < table.names.size(); ++col)
@@ -286,18 +288,21 @@ TEST(ChurnFeatures, RollupsFillTheRowsOfTheTable) {
   std::vector<double> row(table->names.size(), -1.0);
   ml::FillUsageChurnRow({days, 14, 2, shares}, cutoff, row);
   for (size_t col = 0; col < row.size(); ++col) {
-    if (table->names[col] == "days_since_signup")
+    if (table->names[col] == "days_since_signup") {
       EXPECT_EQ(row[col], 28) << "no signup day: the tenure";
-    else
+    } else {
       EXPECT_EQ(row[col], table->x(0, col)) << table->names[col];
+    }
   }
   // One day, no gap: the gap columns stay 0 as in the table's row of b.
   const std::vector<Day> one = {DaysFromCivil(2025, 2, 20)};
   std::vector<double> single(table->names.size(), 0.0);
   ml::FillUsageChurnRow({one, 5, 1, std::vector<int64_t>{5, 0}}, cutoff, single);
-  for (size_t col = 0; col < single.size(); ++col)
-    if (table->names[col] != "days_since_signup")
+  for (size_t col = 0; col < single.size(); ++col) {
+    if (table->names[col] != "days_since_signup") {
       EXPECT_EQ(single[col], table->x(1, col)) << table->names[col];
+    }
+  }
 }
 TEST(ChurnGolden, GeneratedUsageAsGoodAsScikitLearn) {
   ExpectAsGoodAsScikitLearn(GeneratedUsage(), "usage", 0.90);
