@@ -23,10 +23,8 @@ ml::ChurnTableOptions TableOptions(const ChurnSettings& settings, Day cutoff, un
 }
 
 // The data's last day, scanned once per command; an error when there is none.
-Result<Day> LastDay(const Dataset& dataset) {
-  const Day last_day = ml::LastActivityDay(dataset);
-  if (last_day == kNoDay) return Status(ErrorCode::kInvalidArgument, "churn: the data is empty");
-  return last_day;
+Result<Day> LastDay(const ChurnTableSource& tables) {
+  return tables.last_day();
 }
 
 // The latest cutoff whose label window the data covers: the day after the last day, minus the
@@ -35,11 +33,12 @@ Day LatestLabelledCutoff(Day last_day, int32_t horizon) {
   return last_day + 1 - horizon;
 }
 
-Result<ml::ChurnTable> LabelledTable(const Dataset& dataset, const ml::ChurnFeatureSpec& spec,
+Result<ml::ChurnTable> LabelledTable(const ChurnTableSource& tables,
+                                     const ml::ChurnFeatureSpec& spec,
                                      const ChurnSettings& settings, Day cutoff, unsigned threads,
                                      Day last_day, const char* which) {
   Result<ml::ChurnTable> table =
-      ml::BuildChurnTable(dataset, spec, TableOptions(settings, cutoff, threads, last_day));
+      tables.table(spec, TableOptions(settings, cutoff, threads, last_day));
   if (!table.ok()) return table.status().WithContext(which);
   if (!table->labelled())
     return Status(ErrorCode::kInvalidArgument,
@@ -86,8 +85,31 @@ Result<ChurnModelReport> Report(const ChurnModel& model, ChurnModelType type,
 
 }  // namespace
 
+ChurnTableSource ChurnSourceOf(const Dataset& dataset) {
+  ChurnTableSource tables;
+  tables.last_day = [&dataset]() -> Result<Day> {
+    const Day last_day = ml::LastActivityDay(dataset);
+    if (last_day == kNoDay) return Status(ErrorCode::kInvalidArgument, "churn: the data is empty");
+    return last_day;
+  };
+  tables.spec = [&dataset](size_t max_shares,
+                           size_t max_countries) -> Result<ml::ChurnFeatureSpec> {
+    return ml::ChurnSpecFor(dataset, max_shares, max_countries);
+  };
+  tables.table = [&dataset](const ml::ChurnFeatureSpec& spec,
+                            const ml::ChurnTableOptions& options) {
+    return ml::BuildChurnTable(dataset, spec, options);
+  };
+  return tables;
+}
+
 Result<ChurnTraining> TrainChurnModel(const Dataset& dataset, const ChurnTrainOptions& options,
                                       const std::string& source) {
+  return TrainChurnModel(ChurnSourceOf(dataset), options, source);
+}
+
+Result<ChurnTraining> TrainChurnModel(const ChurnTableSource& dataset,
+                                      const ChurnTrainOptions& options, const std::string& source) {
   Result<Day> last_day = LastDay(dataset);
   if (!last_day.ok()) return last_day.status();
   const Day validation_cutoff =
@@ -102,7 +124,9 @@ Result<ChurnTraining> TrainChurnModel(const Dataset& dataset, const ChurnTrainOp
   ChurnModel& model = training.model;
   model.source = source;
   model.settings = options.settings;
-  model.spec = ml::ChurnSpecFor(dataset, options.max_shares, options.max_countries);
+  Result<ml::ChurnFeatureSpec> spec = dataset.spec(options.max_shares, options.max_countries);
+  if (!spec.ok()) return spec.status();
+  model.spec = std::move(spec).value();
   model.train_cutoff = train_cutoff;
   model.validation_cutoff = validation_cutoff;
   Stopwatch watch;
@@ -177,6 +201,11 @@ Result<ChurnPredictions> PredictChurn(const ChurnModel& model, ChurnModelType ty
 
 Result<ChurnEvaluation> EvaluateChurnModel(const Dataset& dataset, const ChurnModel& model,
                                            std::optional<Day> cutoff, unsigned threads) {
+  return EvaluateChurnModel(ChurnSourceOf(dataset), model, cutoff, threads);
+}
+
+Result<ChurnEvaluation> EvaluateChurnModel(const ChurnTableSource& dataset, const ChurnModel& model,
+                                           std::optional<Day> cutoff, unsigned threads) {
   Result<Day> last_day = LastDay(dataset);
   if (!last_day.ok()) return last_day.status();
   if (!cutoff) cutoff = LatestLabelledCutoff(*last_day, model.settings.horizon);
@@ -190,11 +219,16 @@ Result<ChurnEvaluation> EvaluateChurnModel(const Dataset& dataset, const ChurnMo
 
 Result<ChurnScores> ScoreChurn(const Dataset& dataset, const ChurnModel& model,
                                std::optional<Day> cutoff, unsigned threads) {
+  return ScoreChurn(ChurnSourceOf(dataset), model, cutoff, threads);
+}
+
+Result<ChurnScores> ScoreChurn(const ChurnTableSource& dataset, const ChurnModel& model,
+                               std::optional<Day> cutoff, unsigned threads) {
   Result<Day> last_day = LastDay(dataset);
   if (!last_day.ok()) return last_day.status();
   if (!cutoff) cutoff = *last_day + 1;
-  Result<ml::ChurnTable> table = ml::BuildChurnTable(
-      dataset, model.spec, TableOptions(model.settings, *cutoff, threads, *last_day));
+  Result<ml::ChurnTable> table =
+      dataset.table(model.spec, TableOptions(model.settings, *cutoff, threads, *last_day));
   if (!table.ok()) return table.status();
   Result<ChurnPredictions> predictions = PredictChurn(model, model.kept, table->x);
   if (!predictions.ok()) return predictions.status();

@@ -5,6 +5,7 @@
 // scoring of the current users with a risk band and their top drivers.
 
 #include <array>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,8 +44,22 @@ struct ChurnTraining {
   ChurnTimings seconds;
 };
 
+/// Where the feature tables come from: a loaded dataset's rows (ChurnSourceOf), or the per-user
+/// rollups of a ClickHouse workspace (app/clickhouse_churn.h). Training, evaluation and scoring
+/// are the same code over either.
+struct ChurnTableSource {
+  std::function<Result<Day>()> last_day;  // the data's last day; an error when it is empty
+  std::function<Result<ml::ChurnFeatureSpec>(size_t max_shares, size_t max_countries)> spec;
+  std::function<Result<ml::ChurnTable>(const ml::ChurnFeatureSpec&, const ml::ChurnTableOptions&)>
+      table;
+};
+/// The tables of `dataset`'s rows (ml::BuildChurnTable); `dataset` must outlive the source.
+ChurnTableSource ChurnSourceOf(const Dataset& dataset);
+
 Result<ChurnTraining> TrainChurnModel(const Dataset& dataset, const ChurnTrainOptions& options,
                                       const std::string& source);
+Result<ChurnTraining> TrainChurnModel(const ChurnTableSource& tables,
+                                      const ChurnTrainOptions& options, const std::string& source);
 
 /// The feature table `model` reads, of `dataset` at `cutoff` with the model's settings; refused
 /// when the data cannot give the model's features.
@@ -72,6 +87,8 @@ struct ChurnEvaluation {
 /// covers).
 Result<ChurnEvaluation> EvaluateChurnModel(const Dataset& dataset, const ChurnModel& model,
                                            std::optional<Day> cutoff, unsigned threads);
+Result<ChurnEvaluation> EvaluateChurnModel(const ChurnTableSource& tables, const ChurnModel& model,
+                                           std::optional<Day> cutoff, unsigned threads);
 
 inline constexpr size_t kChurnDrivers = 3;
 
@@ -86,6 +103,8 @@ struct ChurnScores {
 /// Every user active in the model's population window before `cutoff` (default: the day after
 /// the data's last day), scored by the kept model.
 Result<ChurnScores> ScoreChurn(const Dataset& dataset, const ChurnModel& model,
+                               std::optional<Day> cutoff, unsigned threads);
+Result<ChurnScores> ScoreChurn(const ChurnTableSource& tables, const ChurnModel& model,
                                std::optional<Day> cutoff, unsigned threads);
 
 /// The risk bands' lower bounds: a probability of kHighRiskFrom or more is high, of

@@ -146,6 +146,8 @@ std::string PushedDownAnalysesText() {
 
 Status CheckPushedDown(std::string_view analysis, const ParamText& params) {
   if (analysis == "funnel") return CheckFunnelPushedDown(params);
+  if (analysis == "clv") return Status::Ok();          // its own rows (app/clickhouse_clv_input.h)
+  if (analysis == "predictions") return Status::Ok();  // app/clickhouse_predictions.h
   if (std::find(kPushedDownAnalyses.begin(), kPushedDownAnalyses.end(), analysis) ==
       kPushedDownAnalyses.end())
     return Status(ErrorCode::kInvalidArgument,

@@ -43,8 +43,9 @@ Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpo
 
 /// Whether `analysis` with `params` (canonical) runs on a ClickHouse workspace today: kpis and
 /// rfm over all time or a window (--from/--to), segment over all time, with default scoring; usage,
-/// cohorts, lifecycle and insights over all time (kPushedDownAnalyses); funnel on its own rows
-/// (app/clickhouse_funnel_input.h). Else an error naming what is not pushed down.
+/// cohorts, lifecycle and insights over all time (kPushedDownAnalyses); funnel, clv and
+/// predictions on their own rows (app/clickhouse_funnel_input.h, clickhouse_clv_input.h,
+/// clickhouse_predictions.h). Else an error naming what is not pushed down.
 Status CheckPushedDown(std::string_view analysis, const ParamText& params);
 
 /// The analyses CheckPushedDown lets run, in words: "kpis, rfm, ..., insights and funnel".

@@ -180,10 +180,24 @@ double Predictions::ValueAtRisk(size_t row) const {
 }
 
 Result<Predictions> ComputePredictions(const Dataset& dataset, const PredictionInputs& inputs) {
+  PredictionSource source;
+  source.tables = ChurnSourceOf(dataset);
+  source.saved =
+      FittingSavedModel(dataset, inputs.workspace, inputs.threads, source.saved_models_not_used);
+  source.join = [&dataset, &inputs](Predictions& predictions) -> Status {
+    GROWTHLENS_RETURN_IF_ERROR(JoinSegments(dataset, inputs, predictions));
+    if (const TransactionLog* log = dataset.As<TransactionLog>()) JoinClv(*log, predictions);
+    return Status::Ok();
+  };
+  return ComputePredictions(std::move(source), inputs);
+}
+
+Result<Predictions> ComputePredictions(PredictionSource source, const PredictionInputs& inputs) {
+  const ChurnTableSource& dataset = source.tables;
   const Stopwatch stopwatch;
   Predictions predictions;
-  std::optional<std::pair<std::string, ChurnModel>> saved = FittingSavedModel(
-      dataset, inputs.workspace, inputs.threads, predictions.saved_models_not_used);
+  predictions.saved_models_not_used = std::move(source.saved_models_not_used);
+  std::optional<std::pair<std::string, ChurnModel>>& saved = source.saved;
   std::optional<ml::ChurnTable> labelled;
   if (saved) {
     predictions.saved_model = saved->first;
@@ -238,8 +252,7 @@ Result<Predictions> ComputePredictions(const Dataset& dataset, const PredictionI
     ++predictions.histogram[std::min(bin, kRiskHistogramBins - 1)];
   }
   if (inputs.stop.stop_requested()) return Stopped();
-  if (Status joined = JoinSegments(dataset, inputs, predictions); !joined.ok()) return joined;
-  if (const TransactionLog* log = dataset.As<TransactionLog>()) JoinClv(*log, predictions);
+  if (Status joined = source.join(predictions); !joined.ok()) return joined;
   predictions.seconds = stopwatch.Seconds();
   return predictions;
 }
@@ -283,13 +296,18 @@ std::vector<PredictionGroup> GroupPredictions(const Predictions& predictions, Gr
 
 Result<std::shared_ptr<const Predictions>> PredictionsCache::Get(const Dataset& dataset,
                                                                  PredictionInputs inputs) {
-  std::lock_guard lock(mutex_);
-  if (predictions_) return predictions_;
   if (inputs.workspace.empty()) inputs.workspace = workspace_;
   // Computed for every later request, not for this one: the first client leaving or its time
   // limit passing must not throw away a training that runs to its end anyway (it takes no stop).
   inputs.stop = std::stop_token();
-  Result<Predictions> computed = ComputePredictions(dataset, inputs);
+  return GetOr([&] { return ComputePredictions(dataset, inputs); });
+}
+
+Result<std::shared_ptr<const Predictions>> PredictionsCache::GetOr(
+    const std::function<Result<Predictions>()>& compute) {
+  std::lock_guard lock(mutex_);
+  if (predictions_) return predictions_;
+  Result<Predictions> computed = compute();
   if (!computed.ok()) return computed.status();
   predictions_ = std::make_shared<const Predictions>(std::move(computed).value());
   return predictions_;

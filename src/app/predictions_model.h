@@ -11,11 +11,13 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/churn_model.h"
@@ -100,6 +102,17 @@ struct PredictionInputs {
 /// little history gives Predictions::unavailable instead.
 Result<Predictions> ComputePredictions(const Dataset& dataset, const PredictionInputs& inputs);
 
+/// What the predictions are made of, wherever the data lives: the churn feature tables, a saved
+/// model that fits (else one is trained), and the per-user joins once the users are scored
+/// (`join` fills user_ids, segment, persona and persona_names, and for transactions the CLV).
+struct PredictionSource {
+  ChurnTableSource tables;
+  std::optional<std::pair<std::string, ChurnModel>> saved;
+  std::vector<std::pair<std::string, std::string>> saved_models_not_used;
+  std::function<Status(Predictions&)> join;
+};
+Result<Predictions> ComputePredictions(PredictionSource source, const PredictionInputs& inputs);
+
 /// The groups of `predictions` by segment, persona or country, largest value at risk (or, without
 /// CLV, most users) first.
 enum class GroupBy { kSegment, kPersona, kCountry };
@@ -111,6 +124,9 @@ class PredictionsCache {
  public:
   explicit PredictionsCache(std::string workspace = "") : workspace_(std::move(workspace)) {}
   Result<std::shared_ptr<const Predictions>> Get(const Dataset& dataset, PredictionInputs inputs);
+  /// The kept predictions, else those `compute` gives (kept when it succeeds).
+  Result<std::shared_ptr<const Predictions>> GetOr(
+      const std::function<Result<Predictions>()>& compute);
 
  private:
   std::string workspace_;

@@ -70,6 +70,8 @@ struct CommandInput {
   std::shared_ptr<const Analysis> analysis;
   /// Set when those results cover the run's date window rather than all time.
   std::optional<app::HeldWindow> analysis_window;
+  /// A ClickHouse workspace's predictions (app/clickhouse_predictions.h), which the run shows.
+  std::shared_ptr<app::PredictionsCache> predictions;
 };
 
 /// The input of an analysis of a ClickHouse workspace: its per-user aggregates and the results
@@ -78,8 +80,28 @@ Result<CommandInput> LoadClickHouseInput(const app::AnalysisEntry& entry, Analys
                                          const app::ParamText& params) {
   GROWTHLENS_RETURN_IF_ERROR(app::CheckPushedDown(entry.name, params));
   CommandInput loaded;
-  if (entry.name == "funnel") {
-    Result<LoadedData> rows = LoadClickHouseFunnelRows(CommandName(entry), args.input, params);
+  // A funnel reads its users' step events, clv each customer's day totals: rows of their own.
+  if (entry.name == "predictions") {
+    app::PredictionInputs inputs;
+    inputs.threads = args.input.flags.options.read.threads;
+    loaded.predictions = std::make_shared<app::PredictionsCache>();
+    GROWTHLENS_RETURN_IF_ERROR(loaded.predictions
+                                   ->GetOr([&]() -> Result<app::Predictions> {
+                                     Result<app::ClickHousePredictions> computed =
+                                         LoadClickHousePredictions(CommandName(entry), args.input,
+                                                                   inputs);
+                                     if (!computed.ok()) return computed.status();
+                                     loaded.data = std::move(computed->users);
+                                     return std::move(computed->predictions);
+                                   })
+                                   .status());
+    loaded.input = app::RunInput(*loaded.data);
+    return loaded;
+  }
+  if (entry.name == "funnel" || entry.name == "clv") {
+    Result<LoadedData> rows =
+        entry.name == "clv" ? LoadClickHouseClvRows(CommandName(entry), args.input)
+                            : LoadClickHouseFunnelRows(CommandName(entry), args.input, params);
     if (!rows.ok()) return rows.status();
     loaded.data = std::move(rows).value();
     loaded.input = app::RunInput(*loaded.data);
@@ -190,6 +212,7 @@ Status RunAnalysisCommand(const app::AnalysisEntry& entry, AnalysisArgs& args,
   context.workspace = args.input.workspace;
   context.analysis = loaded->analysis;
   context.analysis_window = loaded->analysis_window;
+  if (loaded->predictions) context.predictions = loaded->predictions;
   const bool to_terminal = !args.input.quiet && outcome.output == nullptr;
   if (to_terminal) context.progress = StderrProgress(CommandName(entry));
   Result<std::string> text = entry.run(loaded->input, *params, args.input.format, context);

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@
 #include "app/churn_training.h"
 #include "app/churn_views.h"
 #include "cli/analysis_view.h"
+#include "cli/clickhouse_input.h"
 #include "cli/command.h"
 #include "cli/option_bounds.h"
 #include "cli/workspace_option.h"
@@ -58,10 +60,34 @@ std::string ChurnModelWorkspace(const ChurnArgs& args) {
   return ResolveWorkspace(args.input.workspace, /*use_default=*/true);
 }
 
-Result<LoadedData> LoadChurnData(std::string_view command, ChurnArgs& args,
-                                 const CommandOutcome& outcome,
-                                 std::optional<DataKind> kind = std::nullopt) {
-  return LoadForAnalysis(command, args.input, outcome, app::KindFamily::kAny, kind);
+// The feature tables a churn command reads and the users' names: a file's or a workspace's rows,
+// or a ClickHouse workspace's per-user rollups (app/clickhouse_churn.h).
+struct ChurnInput {
+  app::ChurnTableSource tables;
+  std::function<std::shared_ptr<const Dataset>()> users;  // after the tables were read
+};
+
+Result<ChurnInput> LoadChurnInput(std::string_view command, ChurnArgs& args,
+                                  const CommandOutcome& outcome,
+                                  std::optional<DataKind> kind = std::nullopt) {
+  if (!outcome.preloaded) DefaultToWorkspaceVariable(args.input);
+  if (!outcome.preloaded && IsClickHouseWorkspace(args.input.workspace)) {
+    if (!args.saved_model.empty())
+      return Status(ErrorCode::kInvalidArgument,
+                    "--saved-model/--save-model: a ClickHouse workspace keeps no saved models; "
+                    "use --model-out FILE and --model FILE");
+    args.input.input = args.input.workspace;
+    Result<std::shared_ptr<app::ClickHouseChurnData>> data =
+        OpenClickHouseChurn(command, args.input, kind);
+    if (!data.ok()) return data.status();
+    std::shared_ptr<app::ClickHouseChurnData> pushed = std::move(data).value();
+    return ChurnInput{pushed->Tables(), [pushed] { return pushed->Users(); }};
+  }
+  Result<LoadedData> data =
+      LoadForAnalysis(command, args.input, outcome, app::KindFamily::kAny, kind);
+  if (!data.ok()) return data.status();
+  auto dataset = std::shared_ptr<const Dataset>(*data, &(*data)->dataset);
+  return ChurnInput{app::ChurnSourceOf(*dataset), [dataset] { return dataset; }};
 }
 
 Result<app::ChurnModel> ReadModelOption(ChurnArgs& args) {
@@ -91,13 +117,13 @@ Status RunChurnTrain(ChurnArgs& args, CommandOutcome& outcome) {
   if (!validation_cutoff.ok()) return validation_cutoff.status();
   args.train.train_cutoff = *train_cutoff;
   args.train.validation_cutoff = *validation_cutoff;
-  Result<LoadedData> data = LoadChurnData("churn train", args, outcome);
+  Result<ChurnInput> data = LoadChurnInput("churn train", args, outcome);
   if (!data.ok()) return data.status();
   args.train.threads = args.input.flags.options.read.threads;
   const Stopwatch watch;
   const double cpu_start = ProcessCpuSeconds();
   Result<app::ChurnTraining> training =
-      app::TrainChurnModel((*data)->dataset, args.train, args.input.input);
+      app::TrainChurnModel(data->tables, args.train, args.input.input);
   if (!training.ok()) return training.status();
   const double seconds = watch.Seconds(), cpu_seconds = ProcessCpuSeconds() - cpu_start;
   auto model = std::make_shared<const app::ChurnModel>(std::move(training->model));
@@ -106,7 +132,7 @@ Status RunChurnTrain(ChurnArgs& args, CommandOutcome& outcome) {
   if (!args.saved_model.empty())
     GROWTHLENS_RETURN_IF_ERROR(
         app::SaveChurnModel(ChurnModelWorkspace(args), args.saved_model, *model));
-  auto dataset = std::shared_ptr<const Dataset>(*data, &(*data)->dataset);
+  const std::shared_ptr<const Dataset> dataset = data->users();
   if (!args.export_table.empty()) {
     for (const auto& [suffix, table] :
          {std::pair{"train", &training->train}, std::pair{"validation", &training->validation}}) {
@@ -177,7 +203,7 @@ Status RunChurnTrain(ChurnArgs& args, CommandOutcome& outcome) {
 struct ChurnModelRun {
   std::optional<Day> cutoff;
   app::ChurnModel model;
-  LoadedData data;
+  ChurnInput data;
 };
 
 Result<ChurnModelRun> PrepareModelRun(std::string_view command, ChurnArgs& args,
@@ -186,7 +212,7 @@ Result<ChurnModelRun> PrepareModelRun(std::string_view command, ChurnArgs& args,
   if (!cutoff.ok()) return cutoff.status();
   Result<app::ChurnModel> model = ReadModelOption(args);
   if (!model.ok()) return model.status();
-  Result<LoadedData> data = LoadChurnData(command, args, outcome, model->spec.kind);
+  Result<ChurnInput> data = LoadChurnInput(command, args, outcome, model->spec.kind);
   if (!data.ok()) return data.status();
   return ChurnModelRun{*cutoff, std::move(model).value(), std::move(data).value()};
 }
@@ -196,7 +222,7 @@ Status RunChurnEvaluate(ChurnArgs& args, CommandOutcome& outcome) {
   if (!run.ok()) return run.status();
   const app::ChurnModel* model = &run->model;
   Result<app::ChurnEvaluation> evaluation = app::EvaluateChurnModel(
-      run->data->dataset, *model, run->cutoff, args.input.flags.options.read.threads);
+      run->data.tables, *model, run->cutoff, args.input.flags.options.read.threads);
   if (!evaluation.ok()) return evaluation.status();
   auto report = std::make_shared<const app::ChurnModelReport>(std::move(evaluation->report));
   auto names = std::make_shared<const std::vector<std::string>>(model->spec.Names());
@@ -236,16 +262,15 @@ Status RunChurnScore(ChurnArgs& args, CommandOutcome& outcome) {
   Result<ChurnModelRun> run = PrepareModelRun("churn score", args, outcome);
   if (!run.ok()) return run.status();
   const app::ChurnModel* model = &run->model;
-  const LoadedData& data = run->data;
+  const ChurnInput& data = run->data;
   const Stopwatch watch;
   const double cpu_start = ProcessCpuSeconds();
   Result<app::ChurnScores> scored =
-      app::ScoreChurn(data->dataset, *model, run->cutoff, args.input.flags.options.read.threads);
+      app::ScoreChurn(data.tables, *model, run->cutoff, args.input.flags.options.read.threads);
   if (!scored.ok()) return scored.status();
   const double seconds = watch.Seconds(), cpu_seconds = ProcessCpuSeconds() - cpu_start;
   auto scores = std::make_shared<const app::ChurnScores>(std::move(scored).value());
-  auto dataset = std::shared_ptr<const Dataset>(data, &data->dataset);
-  const View users = app::ChurnScoresView(scores, dataset);
+  const View users = app::ChurnScoresView(scores, data.users());
   if (!args.output.empty())
     GROWTHLENS_RETURN_IF_ERROR(WriteFileAtomically(args.output, RenderCsv(users)));
   size_t bands[3] = {0, 0, 0};  // high, medium, low

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "app/clickhouse_clv_input.h"
 #include "app/clickhouse_funnel_input.h"
 #include "cli/ingest_options.h"
 #include "warehouse/clickhouse_url.h"
@@ -43,6 +44,33 @@ Result<LoadedData> LoadClickHouseFunnelRows(std::string_view command, AnalysisIn
   if (!target.ok()) return target.status();
   return app::LoadClickHouseFunnelData(
       target->endpoint, target->choice, params,
+      input.quiet ? nullptr : StderrProgress(std::string(command)));
+}
+
+Result<LoadedData> LoadClickHouseClvRows(std::string_view command, AnalysisInput& input) {
+  Result<ClickHouseTarget> target = ResolveTarget(input);
+  if (!target.ok()) return target.status();
+  return app::LoadClickHouseClvData(target->endpoint, target->choice,
+                                    input.quiet ? nullptr : StderrProgress(std::string(command)));
+}
+
+Result<app::ClickHousePredictions> LoadClickHousePredictions(std::string_view command,
+                                                             AnalysisInput& input,
+                                                             const app::PredictionInputs& inputs) {
+  Result<ClickHouseTarget> target = ResolveTarget(input);
+  if (!target.ok()) return target.status();
+  return app::ComputeClickHousePredictions(
+      target->endpoint, target->choice, inputs,
+      input.quiet ? nullptr : StderrProgress(std::string(command)));
+}
+
+Result<std::shared_ptr<app::ClickHouseChurnData>> OpenClickHouseChurn(
+    std::string_view command, AnalysisInput& input, std::optional<DataKind> kind) {
+  Result<ClickHouseTarget> target = ResolveTarget(input);
+  if (!target.ok()) return target.status();
+  if (!target->choice.asked && kind) target->choice.preferred = kind;
+  return app::ClickHouseChurnData::Open(
+      target->endpoint, target->choice,
       input.quiet ? nullptr : StderrProgress(std::string(command)));
 }
 

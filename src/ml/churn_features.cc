@@ -131,7 +131,10 @@ class TableBuilder {
   }
   std::span<double> row(size_t group) { return {values_.data() + group * cols_, cols_}; }
 
-  ChurnTable Collect(const UserRows& by_user, bool labelled) {
+  // Rows in user id order (not code order, which is the file's order of first appearance), so
+  // that a table made elsewhere from the same data (a ClickHouse workspace's rollups) lists the
+  // same rows in the same order, and the models, deciles and samples read them alike.
+  ChurnTable Collect(const UserRows& by_user, const StringDictionary& ids, bool labelled) {
     ChurnTable table;
     size_t rows = 0;
     for (const UserResult& result : results_) rows += result.in_table;
@@ -140,7 +143,7 @@ class TableBuilder {
     for (size_t group = 0; group < results_.size(); ++group)
       if (results_[group].in_table) groups.push_back(group);
     std::sort(groups.begin(), groups.end(),
-              [&](size_t a, size_t b) { return by_user.user(a) < by_user.user(b); });
+              [&](size_t a, size_t b) { return ids[by_user.user(a)] < ids[by_user.user(b)]; });
     table.x = FeatureMatrix(rows, cols_);
     for (size_t row_idx = 0; row_idx < rows; ++row_idx) {
       const size_t group = groups[row_idx];
@@ -215,7 +218,7 @@ Result<ChurnTable> BuildUsage(const UsageLog& log, const ChurnFeatureSpec& spec,
       s.touched.clear();
     }
   });
-  return builder.Collect(by_user, labelled);
+  return builder.Collect(by_user, log.users, labelled);
 }
 
 Result<ChurnTable> BuildTransactions(const TransactionLog& log, const ChurnFeatureSpec& spec,
@@ -274,7 +277,7 @@ Result<ChurnTable> BuildTransactions(const TransactionLog& log, const ChurnFeatu
       }
     }
   });
-  return builder.Collect(by_user, labelled);
+  return builder.Collect(by_user, log.users, labelled);
 }
 
 }  // namespace
@@ -339,6 +342,17 @@ ChurnFeatureSpec ChurnSpecFor(const Dataset& dataset, size_t max_shares, size_t 
                              spec.countries = TopNames(log.countries, customers, max_countries);
                            }});
   return spec;
+}
+
+void FillUsageChurnRow(const UsageChurnTotals& totals, Day cutoff, std::span<double> row) {
+  FillActivity(totals.days, cutoff, kNoDay, row);
+  const auto events = static_cast<double>(totals.events);
+  row[kMonetary] = events;
+  row[kEventsPerDay] = events / row[kFrequency];
+  row[kBreadth] = static_cast<double>(totals.breadth);
+  for (size_t i = 0; i < totals.share_events.size(); ++i)
+    row[kUsageCount + i] =
+        totals.events > 0 ? static_cast<double>(totals.share_events[i]) / events : 0.0;
 }
 
 Day LastActivityDay(const Dataset& dataset) {

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -56,7 +57,7 @@ struct ChurnTableOptions {
 
 struct ChurnTable {
   std::vector<std::string> names;  // per column
-  std::vector<uint32_t> users;     // user code per row, ascending
+  std::vector<uint32_t> users;     // user code per row, in user id order
   FeatureMatrix x;
   /// Per row, 1 = no activity in [cutoff, cutoff + horizon). Empty when the data ends before
   /// cutoff + horizon (a table to score, not to train on).
@@ -65,6 +66,17 @@ struct ChurnTable {
   int32_t horizon = 0;
   bool labelled() const { return !churned.empty(); }
 };
+
+/// What one user of a usage or event log did before a cutoff, aggregated elsewhere (a ClickHouse
+/// workspace's rollups): the row BuildChurnTable would fill from the user's rows.
+struct UsageChurnTotals {
+  std::span<const Day> days;  // distinct active days before the cutoff, ascending, not empty
+  int64_t events = 0;
+  int64_t breadth = 0;                    // distinct features with events
+  std::span<const int64_t> share_events;  // per spec.feature_shares
+};
+/// Fills `row` (spec.Names().size() columns of a usage spec) from `totals`; no signup day.
+void FillUsageChurnRow(const UsageChurnTotals& totals, Day cutoff, std::span<double> row);
 
 /// The last day with a row (kNoDay when the data is empty).
 Day LastActivityDay(const Dataset& dataset);

@@ -10,7 +10,9 @@
 
 #include "app/cleaning_report_view.h"
 #include "app/clickhouse_aggregates.h"
+#include "app/clickhouse_clv_input.h"
 #include "app/clickhouse_funnel_input.h"
+#include "app/clickhouse_predictions.h"
 #include "app/json_text.h"
 #include "cli/output_format.h"
 #include "core/stopwatch.h"
@@ -153,8 +155,26 @@ Result<std::string> RunOnClickHouse(const app::AnalysisEntry& entry, const app::
                                     const HeldDataset& held, app::RunContext& context) {
   const warehouse::ClickHouseEndpoint& endpoint = held.clickhouse->endpoint;
   const app::StoredKindChoice choice = app::StoredKindChoice::Of(held.kind());
-  if (AnalysisOf(entry) == "funnel") {
-    Result<app::LoadedData> rows = app::LoadClickHouseFunnelData(endpoint, choice, params);
+  // Predictions: computed from ClickHouse's rollups on the first request, kept with the data.
+  if (AnalysisOf(entry) == "predictions") {
+    app::PredictionInputs inputs;
+    inputs.threads = context.threads;
+    Result<std::shared_ptr<const app::Predictions>> predictions =
+        held.predictions->GetOr([&]() -> Result<app::Predictions> {
+          Result<app::ClickHousePredictions> computed =
+              app::ComputeClickHousePredictions(endpoint, choice, inputs);
+          if (!computed.ok()) return computed.status();
+          return std::move(computed->predictions);
+        });
+    if (!predictions.ok()) return predictions.status();
+    context.predictions = held.predictions;
+    return entry.run(app::RunInput(*held.data), params, entry.api_format, context);
+  }
+  // A funnel reads its users' step events, clv each customer's day totals: rows of their own.
+  if (AnalysisOf(entry) == "funnel" || AnalysisOf(entry) == "clv") {
+    Result<app::LoadedData> rows = AnalysisOf(entry) == "clv"
+                                       ? app::LoadClickHouseClvData(endpoint, choice)
+                                       : app::LoadClickHouseFunnelData(endpoint, choice, params);
     if (!rows.ok()) return rows.status();
     return entry.run(app::RunInput(**rows), params, entry.api_format, context);
   }

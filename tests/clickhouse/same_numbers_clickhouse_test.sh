@@ -156,6 +156,12 @@ for command in "revenue --view products" "usage --from 2024-02-01" "cohorts --to
   fi
 done
 
+# Churn (per-user rollups per cutoff, app/clickhouse_churn.h): train, evaluate and score.
+if ! bash "$source_dir/tests/clickhouse/churn_compare.sh" "$binary" "$source_dir" "$work" "$url"; then
+  echo "FAIL: churn differs"
+  failures=$((failures + 1))
+fi
+
 # Funnels (pushed down as each user's step events, warehouse/clickhouse_funnels.h): every mode,
 # an exclusion, the cohort breakdown, a trend and the drop-off users. The embedded workspace
 # orders events of one millisecond as the file did, ClickHouse by name: the data must have no

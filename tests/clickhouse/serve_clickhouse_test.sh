@@ -99,7 +99,9 @@ routes+=("funnel?dataset=events&steps=$steps&window=14d"
   "kpis?dataset=transactions" "rfm?dataset=transactions" "cohorts?dataset=transactions&values=revenue"
   "lifecycle?dataset=transactions" "revenue" "revenue?view=countries" "revenue?view=seasonality"
   "kpis?dataset=usage&from=2025-03-01&to=2025-06-30" "kpis?dataset=events&from=2025-03-01"
-  "rfm?dataset=usage&from=2025-03-01&to=2025-06-30" "rfm?dataset=transactions&to=2025-06-30")
+  "rfm?dataset=usage&from=2025-03-01&to=2025-06-30" "rfm?dataset=transactions&to=2025-06-30"
+  "clv" "clv?view=customers" "clv?view=parameters"
+  "predictions?dataset=usage" "predictions?dataset=events")
 for route in "${routes[@]}"; do
   name=${route//[^a-z0-9]/_}
   code_embedded=$(get "$port_embedded" "$route" "$work/$name.embedded.json")
@@ -115,8 +117,8 @@ for route in "${routes[@]}"; do
 done
 
 # Not pushed down: 501 with a sentence the page shows as it is, never a number.
-for route in "paths?dataset=events" "users?dataset=usage" "predictions?dataset=usage" \
-  "clv" "usage?dataset=usage&from=2025-03-01" "revenue?view=products" \
+for route in "paths?dataset=events" "users?dataset=usage" "predictions?dataset=transactions" \
+  "usage?dataset=usage&from=2025-03-01" "revenue?view=products" \
   "insights?dataset=transactions" "analysis?dataset=usage"; do
   name=refused_${route//[^a-z0-9]/_}
   code=$(get "$port_clickhouse" "$route" "$work/$name.json")
