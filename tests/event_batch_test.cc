@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace growthlens::app {
 namespace {
@@ -204,6 +206,109 @@ TEST(EventBatch, AnswerCountsAndListsErrors) {
             R"({"index":2,"reason":"not a JSON object: an event is {\"user_id\", \"event\", )"
             R"(\"timestamp\"}"}]})");
   EXPECT_EQ(EventBatchAnswerJson(batch, 1).find("\"index\":2"), std::string::npos);
+}
+
+/// The same body judged through a JSON document (the reading before the SAX reader, and still
+/// the path of a stream message's event: AddEvent), for bodies that are JSON.
+EventBatch ViaDocument(std::string_view body, const EventBatchLimits& limits = {}) {
+  const nlohmann::json whole = nlohmann::json::parse(body.begin(), body.end());
+  const nlohmann::json* events = &whole;
+  if (whole.is_object() && whole.contains("batch") && !whole["batch"].is_null())
+    events = &whole["batch"];
+  EventBatch batch;
+  if (!events->is_array()) {
+    AddEvent(*events, 0, kReceiveMs, limits, batch);
+    return batch;
+  }
+  uint32_t index = 0;
+  for (const nlohmann::json& event : *events) AddEvent(event, index++, kReceiveMs, limits, batch);
+  return batch;
+}
+
+void ExpectSameBatch(const EventBatch& sax, const EventBatch& document) {
+  ASSERT_EQ(sax.accepted.size(), document.accepted.size());
+  for (size_t i = 0; i < sax.accepted.size(); ++i) {
+    SCOPED_TRACE(i);
+    const IncomingEvent &a = sax.accepted[i], &b = document.accepted[i];
+    EXPECT_EQ(a.index, b.index);
+    EXPECT_EQ(a.user, b.user);
+    EXPECT_EQ(a.event, b.event);
+    EXPECT_EQ(a.time_ms, b.time_ms);
+    EXPECT_EQ(a.count, b.count);
+    EXPECT_EQ(a.uuid, b.uuid);
+    EXPECT_EQ(a.properties, b.properties);
+  }
+  ASSERT_EQ(sax.rejected.size(), document.rejected.size());
+  for (size_t i = 0; i < sax.rejected.size(); ++i) {
+    EXPECT_EQ(sax.rejected[i].index, document.rejected[i].index);
+    EXPECT_EQ(sax.rejected[i].reason, document.rejected[i].reason);
+  }
+}
+
+// The SAX reader must judge exactly as a document of the body would: keys given twice (the last
+// counts), nested values as compact JSON text, properties by key, null fields, batches whose key
+// comes before or after the other fields, events that are no objects, PostHog's distinct_id
+// among the properties, page calls with a name.
+TEST(EventBatch, TheSaxReaderJudgesAsADocumentWould) {
+  const std::vector<std::string> bodies = {
+      R"([{"user_id": "u1", "event": "a", "event": "b", "timestamp": 1767225000000,
+          "properties": {"z": 1, "a": {"y": [1, {"k": null}], "x": 2.5}, "z": "again", "n": null,
+                         "m": 18446744073709551615, "f": -0.0, "t": false}},
+         {"user_id": null, "userId": 7, "event": "c", "properties": null},
+         {"distinct_id": "d1", "event": "e", "properties": "no"},
+         [1, 2], "text", 3, null,
+         {"event": "p", "properties": {"distinct_id": "p1", "k": "v"}},
+         {"event": "p", "properties": {"distinct_id": 42}},
+         {"event": "p", "properties": {"distinct_id": 4.5}},
+         {"user_id": "u", "type": "page", "name": "Pricing", "properties": {"name": null}},
+         {"user_id": "u", "type": "screen", "name": "Home"},
+         {"user_id": "u", "type": "identify", "traits": {"a": 1}},
+         {"user_id": "u", "event": "t", "timestamp": {"when": [1, 2]}},
+         {"user_id": "u", "event": "t", "timestamp": "2025-03-01T10:00:00Z", "count": 2.0,
+          "uuid": 12, "properties": {"a": 1}, "properties": {"b": [true]}},
+         {"user_id": "u", "event": "t", "count": 0.5},
+         {"user_id": "u", "event": "t", "uuid": ""}])",
+      R"({"sentAt": "2025-12-31T23:59:59Z", "batch": [{"userId": "s1", "event": "x",
+          "type": "track", "messageId": "m1"}, {"userId": "s2", "event": "y"}],
+          "context": {"library": {"name": "analytics"}}})",
+      R"({"api_key": "k", "batch": [], "batch": [{"distinct_id": "q", "event": "$pageview",
+          "properties": {"$current_url": "/a", "distinct_id": "q"}}]})",
+      R"({"batch": null, "user_id": "one", "event": "single", "properties": {"a": {"b": {}}}})",
+      R"({"batch": [{"user_id": "lost", "event": "x"}], "batch": null, "user_id": "kept",
+          "event": "single"})",
+      R"({"user_id": "solo", "event": "x", "properties": {"list": [[], {}, [1, [2]]]}})",
+      R"("just a string")",
+      R"([])",
+  };
+  for (const std::string& body : bodies) {
+    SCOPED_TRACE(body);
+    ExpectSameBatch(Parse(body), ViaDocument(body));
+  }
+  EventBatchLimits tight;
+  tight.max_properties = 2;
+  tight.max_value_bytes = 8;
+  tight.max_name_bytes = 4;
+  for (const std::string& body : bodies) {
+    SCOPED_TRACE(body);
+    ExpectSameBatch(Parse(body, tight), ViaDocument(body, tight));
+  }
+}
+
+TEST(EventBatch, ABatchThatIsNoArrayAndTooManyEventsInABatchAreRefused) {
+  Result<EventBatch> not_array = ParseEventBatch(R"({"batch": {"a": 1}})", kReceiveMs);
+  ASSERT_FALSE(not_array.ok());
+  EXPECT_EQ(not_array.status().message(), "'batch' must be a JSON array of events");
+  EventBatchLimits limits;
+  limits.max_events = 2;
+  Result<EventBatch> many =
+      ParseEventBatch(R"({"batch": [{}, 1, [2], {"user_id": "u"}]})", kReceiveMs, limits);
+  ASSERT_FALSE(many.ok());
+  EXPECT_NE(many.status().message().find("holds 4 events; at most 2"), std::string::npos)
+      << many.status().message();
+  // The last "batch" counts: an earlier one's events are not counted.
+  EXPECT_EQ(Parse(R"({"batch": [1, 2, 3], "batch": [{"user_id": "u", "event": "e"}]})", limits)
+                .accepted.size(),
+            1u);
 }
 
 }  // namespace

@@ -130,6 +130,30 @@ TEST_P(LiveTotalsTest, EqualsTheEngineOnTheSameRows) {
 
 INSTANTIATE_TEST_SUITE_P(Batches, LiveTotalsTest, ::testing::Values(600, 1, 7, 128));
 
+// A user's events going back and forth between days: each (user, day) counts once, whichever
+// day their previous event fell on (the totals skip the second hash while a user stays on a day).
+TEST(LiveTotalsDaysTest, CountsEachUserDayOnceWhenEventsAlternateBetweenDays) {
+  app::LiveTotals totals;
+  const int64_t day1 = 20'000 * kDayMs, day2 = day1 + kDayMs;
+  for (const int64_t time : {day1, day2, day1 + 5, day2 + 5, day1 + 9})
+    totals.Add("a", "x", time, 1);
+  totals.Add("b", "y", day1 + 1, 2);
+  totals.Add("b", "x", day1 + 2, 1);
+  EXPECT_EQ(totals.active_user_days(), 3u);  // (a, 1), (a, 2), (b, 1)
+  EXPECT_EQ(totals.users(), 2u);
+  const std::vector<app::LiveDayPoint> daily = totals.DailySeries();
+  ASSERT_EQ(daily.size(), 2u);
+  EXPECT_EQ(daily[0].events, 6);
+  EXPECT_EQ(daily[0].users, 2u);
+  EXPECT_EQ(daily[1].events, 2);
+  EXPECT_EQ(daily[1].users, 1u);
+  const std::vector<app::LiveFeatureTotal> features = totals.Features();
+  ASSERT_EQ(features.size(), 2u);
+  EXPECT_EQ(features[0].feature, "x");
+  EXPECT_EQ(features[0].users, 2u);
+  EXPECT_EQ(features[0].user_days, 3u);
+}
+
 TEST(LiveWindowTest, CountsTheLastHourByMinuteAndTheActiveUsers) {
   const int64_t now = int64_t{DaysFromCivil(2026, 3, 1)} * kDayMs + 12 * 3'600'000 + 30'000;
   app::LiveWindow window(3);

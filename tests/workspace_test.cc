@@ -262,6 +262,21 @@ TEST_F(WorkspaceTest, ADateRangeReadsOnlyItsDays) {
 }
 
 /// Blocks of `table` in `path` whose day span overlaps [first, last], or (`inside`) lies in it.
+/// The workspace's blocks_generation (schema version 10); -1 when it cannot be read.
+int64_t GenerationOf(const std::string& path) {
+  sqlite3* db = nullptr;
+  sqlite3_stmt* statement = nullptr;
+  int64_t generation = -1;
+  if (sqlite3_open(path.c_str(), &db) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, "SELECT value FROM blocks_generation", -1, &statement, nullptr) ==
+          SQLITE_OK &&
+      sqlite3_step(statement) == SQLITE_ROW)
+    generation = sqlite3_column_int64(statement, 0);
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return generation;
+}
+
 int64_t BlocksOverlapping(const std::string& path, const std::string& table, Day first, Day last,
                           bool inside) {
   sqlite3* db = nullptr;
@@ -473,6 +488,65 @@ TEST_F(WorkspaceTest, RememberedEventKeysFindTheSameDuplicatesAfterOtherConnecti
   ExpectHealthy(folding);
 }
 
+TEST(DayKeySetsTest, AnswersForHeldDaysOnlyAndForgetsUntouchedDays) {
+  store::DayKeySets keys;
+  const auto key_of = [](uint32_t user, Day day, int32_t ms) {
+    return store::UsageKey(user, day, 1, ms);
+  };
+  keys.Cover(10);
+  keys.Cover(12);
+  for (int32_t ms = 0; ms < 100; ++ms) {
+    keys.Add(key_of(1, 10, ms));
+    keys.Add(key_of(1, 11, ms));  // a day not held: not kept
+    keys.Add(key_of(2, 12, ms * 2));
+  }
+  keys.Seal();
+  EXPECT_EQ(keys.size(), 200u);
+  EXPECT_TRUE(keys.Contains(key_of(1, 10, 99)));
+  EXPECT_FALSE(keys.Contains(key_of(1, 11, 5)));
+  EXPECT_TRUE(keys.Contains(key_of(2, 12, 4)));
+  EXPECT_FALSE(keys.Contains(key_of(2, 12, 5)));
+  EXPECT_FALSE(keys.Contains(key_of(2, 10, 4)));
+  keys.Touch(10, 1);
+  keys.Touch(12, 3);
+  keys.ForgetTouchedBefore(2);
+  EXPECT_EQ(keys.HeldDays(), (std::vector<Day>{12}));
+  EXPECT_FALSE(keys.Contains(key_of(1, 10, 99)));
+  EXPECT_TRUE(keys.Contains(key_of(2, 12, 4)));
+}
+
+// A fold with one stray old event reads that day's keys only (not the years between), and days
+// no fold touched for a while are forgotten; read again, they find the same duplicates.
+TEST_F(WorkspaceTest, RememberedEventKeysHoldOnlyRecentlyTouchedDaysAndReadForgottenOnesAgain) {
+  const std::string header = "user_id,timestamp,event\n";
+  Workspace folding = OpenOrDie("stray.glw");
+  folding.RememberEventKeys();
+  const Day new_day = DaysFromCivil(2025, 1, 2), old_day = DaysFromCivil(2023, 5, 7);
+  const std::string old_event = "u9,2023-05-07T12:00:00Z,search\n";
+  store::AppendOutcome outcome =
+      AppendOrDie(folding, header + "u1,2025-01-02T09:00:00Z,search\n" + old_event, "1.csv");
+  EXPECT_EQ(outcome.rows_added, 2u);
+  EXPECT_EQ(folding.RememberedEventKeyDays(), (std::vector<Day>{old_day, new_day}));
+  // Four folds of the new day only: the old day is forgotten after them.
+  for (int fold = 0; fold < 4; ++fold) {
+    outcome = AppendOrDie(
+        folding,
+        header +
+            fmt::format("u1,2025-01-02T10:00:0{}Z,search\nu1,2025-01-02T09:00:00Z,search\n", fold),
+        fmt::format("n{}.csv", fold));
+    EXPECT_EQ(outcome.rows_added, 1u);
+    EXPECT_EQ(outcome.rows_duplicate, 1u);
+  }
+  EXPECT_EQ(folding.RememberedEventKeyDays(), (std::vector<Day>{new_day}));
+  // The old event again: read from the blocks, still a duplicate; a new one that day is added.
+  outcome = AppendOrDie(folding, header + old_event + "u9,2023-05-07T12:00:01Z,search\n", "2.csv");
+  EXPECT_EQ(outcome.rows_added, 1u);
+  EXPECT_EQ(outcome.rows_duplicate, 1u);
+  EXPECT_EQ(folding.RememberedEventKeyDays(), (std::vector<Day>{old_day, new_day}));
+  EXPECT_EQ(LoadOrDie(folding, DataKind::kEvents).rows(), 7u);
+  ExpectHealthy(folding);
+}
+
 TEST_F(WorkspaceTest, EventCountsAreStoredWhenTheSourceHasThem) {
   const std::string csv =
       "user_id,timestamp,event,count\n"
@@ -642,6 +716,11 @@ TEST_F(WorkspaceTest, AVersion1WorkspaceIsMigratedKeepingItsDataAndHistory) {
       reopened->FindSaved(store::SavedKind::kView, "Weekly");
   ASSERT_TRUE(view.ok() && view->has_value());
   EXPECT_EQ((*view)->body, R"({"page":"usage"})");
+  // Version 10's generation: there after the migration, raised by a write of blocks and loads.
+  const int64_t generation = GenerationOf(path);
+  ASSERT_GE(generation, 0);
+  AppendOrDie(*reopened, "user_id,timestamp,event\nu1,2025-01-02T09:00:00Z,search\n", "e.csv");
+  EXPECT_GT(GenerationOf(path), generation);
 }
 
 TEST_F(WorkspaceTest, SavedItemsAreNamedPerKindAndReplacedBySavingTheNameAgain) {

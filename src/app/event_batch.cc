@@ -8,6 +8,7 @@
 #include <optional>
 #include <variant>
 
+#include "app/flat_event.h"
 #include "app/json_text.h"
 #include "io/date_parser.h"
 
@@ -33,24 +34,6 @@ const DateParser& EventTimes() {
 /// The reason an event is refused, or what was read.
 using Judged = std::variant<IncomingEvent, std::string>;
 
-std::optional<Json> ParseJson(std::string_view text, std::string* error) {
-  try {
-    return Json::parse(text.begin(), text.end());
-  } catch (const Json::exception& json_error) {  // parse_error, and out_of_range for 1e999
-    if (error != nullptr) *error = json_error.what();
-    return std::nullopt;
-  }
-}
-
-/// The first of `keys` that `object` has with a non-null value.
-const Json* FirstOf(const Json& object, std::initializer_list<const char*> keys) {
-  for (const char* key : keys) {
-    const auto found = object.find(key);
-    if (found != object.end() && !found->is_null()) return &*found;
-  }
-  return nullptr;
-}
-
 /// A user id or uuid: strings as they are, whole numbers as digits (SDKs send both).
 std::optional<std::string> IdText(const Json& value) {
   if (value.is_string()) return value.get<std::string>();
@@ -69,10 +52,10 @@ std::optional<int64_t> NumberToMillis(const Json& value) {
 }
 
 /// The event's time, or the reason it has none that can be used.
-std::variant<int64_t, std::string> ReadTime(const Json& event, int64_t receive_ms,
+std::variant<int64_t, std::string> ReadTime(const FlatEvent& event, int64_t receive_ms,
                                             const EventBatchLimits& limits,
                                             const DateParser& dates) {
-  const Json* value = FirstOf(event, {"timestamp", "originalTimestamp", "time"});
+  const Json* value = event.FirstOf({"timestamp", "originalTimestamp", "time"});
   if (value == nullptr) return receive_ms;
   std::optional<int64_t> ms;
   if (value->is_number()) ms = NumberToMillis(*value);
@@ -88,33 +71,28 @@ std::variant<int64_t, std::string> ReadTime(const Json& event, int64_t receive_m
   return *ms;
 }
 
-std::string PropertyText(const Json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  return value.dump();
-}
-
-/// Adds the properties object's top-level values; the reason when one breaks a limit.
-std::optional<std::string> ReadProperties(const Json& properties, const std::string* skip_key,
+/// Adds the properties' values; the reason when one breaks a limit.
+std::optional<std::string> ReadProperties(FlatEvent& event, bool skip_distinct_id,
                                           const EventBatchLimits& limits, IncomingEvent& out) {
-  if (!properties.is_object()) return std::string("properties must be a JSON object");
-  for (const auto& [key, value] : properties.items()) {
-    if (value.is_null() || (skip_key != nullptr && key == *skip_key)) continue;
-    if (key.size() > limits.max_name_bytes)
+  for (FlatProperty& property : event.properties) {
+    if (property.kind == FlatProperty::Kind::kNull ||
+        (skip_distinct_id && property.key == "distinct_id"))
+      continue;
+    if (property.key.size() > limits.max_name_bytes)
       return fmt::format("a property name over {} bytes", limits.max_name_bytes);
-    std::string text = PropertyText(value);
-    if (text.size() > limits.max_value_bytes)
-      return fmt::format("property '{}' over {} bytes", key, limits.max_value_bytes);
+    if (property.text.size() > limits.max_value_bytes)
+      return fmt::format("property '{}' over {} bytes", property.key, limits.max_value_bytes);
     if (out.properties.size() == limits.max_properties)
       return fmt::format("more than {} properties", limits.max_properties);
-    out.properties.emplace_back(key, std::move(text));
+    out.properties.emplace_back(property.key, std::move(property.text));
   }
   return std::nullopt;
 }
 
 /// Segment calls name their kind in "type"; page and screen views become events of their own
 /// (`name` set). The reason when the call is of a kind that holds no event.
-std::optional<std::string> ReadCallType(const Json& event, std::string& name) {
-  const Json* type = FirstOf(event, {"type"});
+std::optional<std::string> ReadCallType(const FlatEvent& event, std::string& name) {
+  const Json* type = event.FirstOf({"type"});
   if (type == nullptr || !type->is_string()) return std::nullopt;
   const auto& kind = type->get_ref<const std::string&>();
   if (kind == "page" || kind == "screen") name = kind + "_view";
@@ -123,22 +101,31 @@ std::optional<std::string> ReadCallType(const Json& event, std::string& name) {
                      kind.substr(0, 32));
 }
 
-Judged JudgeEvent(const Json& event, uint32_t index, int64_t receive_ms,
+/// `event`'s property texts are moved into the answer.
+Judged JudgeEvent(FlatEvent& event, uint32_t index, int64_t receive_ms,
                   const EventBatchLimits& limits, const DateParser& dates) {
-  if (!event.is_object())
+  if (!event.is_object)
     return std::string("not a JSON object: an event is {\"user_id\", \"event\", \"timestamp\"}");
   IncomingEvent out;
   out.index = index;
 
-  const Json* properties = FirstOf(event, {"properties"});
-  const Json* user = FirstOf(event, {"user_id", "userId", "distinct_id", "anonymousId"});
-  const std::string distinct_id = "distinct_id";  // PostHog may send it among the properties
-  const bool user_in_properties = user == nullptr && properties != nullptr &&
-                                  properties->is_object() &&
-                                  (user = FirstOf(*properties, {"distinct_id"})) != nullptr;
-  if (user == nullptr)
+  const Json* properties = event.FirstOf({"properties"});
+  const bool properties_object = properties != nullptr && properties->is_object();
+  std::optional<std::string> user_text;
+  const Json* user = event.FirstOf({"user_id", "userId", "distinct_id", "anonymousId"});
+  // PostHog may send distinct_id among the properties.
+  const FlatProperty* property_user =
+      user == nullptr && properties_object ? event.FindProperty("distinct_id") : nullptr;
+  const bool user_in_properties =
+      property_user != nullptr && property_user->kind != FlatProperty::Kind::kNull;
+  if (user == nullptr && !user_in_properties)
     return std::string("missing user: expected user_id (or userId, distinct_id, anonymousId)");
-  std::optional<std::string> user_text = IdText(*user);
+  if (user != nullptr) {
+    user_text = IdText(*user);
+  } else if (property_user->kind == FlatProperty::Kind::kString ||
+             property_user->kind == FlatProperty::Kind::kInteger) {
+    user_text = property_user->text;
+  }
   if (!user_text || user_text->empty())
     return std::string("user_id must be a non-empty string or a whole number");
   if (user_text->size() > limits.max_name_bytes)
@@ -148,7 +135,7 @@ Judged JudgeEvent(const Json& event, uint32_t index, int64_t receive_ms,
   if (std::optional<std::string> reason = ReadCallType(event, out.event)) return std::move(*reason);
   const bool page_view = !out.event.empty();
   if (!page_view) {
-    const Json* name = FirstOf(event, {"event"});
+    const Json* name = event.FirstOf({"event"});
     if (name == nullptr) return std::string("missing event: expected the event's name in 'event'");
     if (!name->is_string() || name->get_ref<const std::string&>().empty())
       return std::string("event must be a non-empty string");
@@ -161,7 +148,7 @@ Judged JudgeEvent(const Json& event, uint32_t index, int64_t receive_ms,
   if (auto* reason = std::get_if<std::string>(&time)) return std::move(*reason);
   out.time_ms = std::get<int64_t>(time);
 
-  if (const Json* count = FirstOf(event, {"count"})) {
+  if (const Json* count = event.FirstOf({"count"})) {
     const bool whole =
         count->is_number_integer() ||
         (count->is_number_float() && std::trunc(count->get<double>()) == count->get<double>());
@@ -171,7 +158,7 @@ Judged JudgeEvent(const Json& event, uint32_t index, int64_t receive_ms,
     out.count = static_cast<int32_t>(value);
   }
 
-  if (const Json* uuid = FirstOf(event, {"uuid", "messageId", "message_id"})) {
+  if (const Json* uuid = event.FirstOf({"uuid", "messageId", "message_id"})) {
     std::optional<std::string> text = IdText(*uuid);
     if (!text || text->empty()) return std::string("uuid must be a non-empty string");
     if (text->size() > limits.max_name_bytes)
@@ -180,20 +167,20 @@ Judged JudgeEvent(const Json& event, uint32_t index, int64_t receive_ms,
   }
 
   if (properties != nullptr) {
-    if (std::optional<std::string> reason =
-            ReadProperties(*properties, user_in_properties ? &distinct_id : nullptr, limits, out))
+    if (!properties_object) return std::string("properties must be a JSON object");
+    if (std::optional<std::string> reason = ReadProperties(event, user_in_properties, limits, out))
       return std::move(*reason);
   }
   // A page call's name ("Pricing") is a property of its page_view, unless one is given.
-  const Json* page = page_view ? FirstOf(event, {"name"}) : nullptr;
+  const Json* page = page_view ? event.FirstOf({"name"}) : nullptr;
   if (page != nullptr && page->is_string() &&
       page->get_ref<const std::string&>().size() <= limits.max_value_bytes &&
-      (properties == nullptr || !properties->contains("name")))
+      (!properties_object || event.FindProperty("name") == nullptr))
     out.properties.emplace_back("name", page->get<std::string>());
   return out;
 }
 
-void Judge(const Json& event, uint32_t index, int64_t receive_ms, const EventBatchLimits& limits,
+void Judge(FlatEvent& event, uint32_t index, int64_t receive_ms, const EventBatchLimits& limits,
            const DateParser& dates, EventBatch& batch) {
   Judged judged = JudgeEvent(event, index, receive_ms, limits, dates);
   if (auto* accepted = std::get_if<IncomingEvent>(&judged))
@@ -233,14 +220,13 @@ Result<EventBatch> ParseLines(const std::vector<std::string_view>& lines, int64_
   if (lines.size() > limits.max_events) return TooMany(lines.size(), limits);
   EventBatch batch;
   for (size_t index = 0; index < lines.size(); ++index) {
-    std::string error;
-    std::optional<Json> event = ParseJson(lines[index], &error);
-    if (!event) {
-      batch.rejected.push_back(
-          {static_cast<uint32_t>(index), fmt::format("line {} is not JSON: {}", index + 1, error)});
+    EventBody line = ReadEventBody(lines[index], /*whole_body=*/false, 1);
+    if (!line.parsed) {
+      batch.rejected.push_back({static_cast<uint32_t>(index),
+                                fmt::format("line {} is not JSON: {}", index + 1, line.error)});
       continue;
     }
-    Judge(*event, static_cast<uint32_t>(index), receive_ms, limits, dates, batch);
+    Judge(line.events.front(), static_cast<uint32_t>(index), receive_ms, limits, dates, batch);
   }
   return batch;
 }
@@ -254,40 +240,34 @@ Result<EventBatch> ParseEventBatch(std::string_view body, int64_t receive_ms,
     return Status(ErrorCode::kParseError,
                   "the body is empty: send a JSON array or NDJSON of events");
 
-  std::string error;
-  std::optional<Json> whole = ParseJson(body, &error);
-  if (!whole) {
+  EventBody whole = ReadEventBody(body, /*whole_body=*/true, limits.max_events);
+  if (!whole.parsed) {
     // NDJSON when its first line is an event on its own; otherwise the JSON error stands.
     std::vector<std::string_view> lines = NonBlankLines(body);
-    if (lines.size() > 1 && ParseJson(lines.front(), nullptr).has_value())
+    if (lines.size() > 1 && ReadEventBody(lines.front(), /*whole_body=*/false, 1).parsed)
       return ParseLines(lines, receive_ms, limits, dates);
     return Status(ErrorCode::kParseError,
-                  fmt::format("the body is not JSON or NDJSON of events: {}", error));
+                  fmt::format("the body is not JSON or NDJSON of events: {}", whole.error));
   }
-
-  const Json* events = &*whole;
-  if (whole->is_object()) {
-    if (const Json* batch = FirstOf(*whole, {"batch"})) {  // Segment's and PostHog's batches
-      if (!batch->is_array())
-        return Status(ErrorCode::kParseError, "'batch' must be a JSON array of events");
-      events = batch;
-    }
-  }
+  // Segment's and PostHog's batches
+  if (whole.batch_not_array)
+    return Status(ErrorCode::kParseError, "'batch' must be a JSON array of events");
   EventBatch batch;
-  if (!events->is_array()) {  // one event
-    Judge(*events, 0, receive_ms, limits, dates, batch);
+  if (!whole.is_list) {  // one event
+    Judge(whole.events.front(), 0, receive_ms, limits, dates, batch);
     return batch;
   }
-  if (events->size() > limits.max_events) return TooMany(events->size(), limits);
-  batch.accepted.reserve(events->size());
+  if (whole.listed > limits.max_events) return TooMany(whole.listed, limits);
+  batch.accepted.reserve(whole.events.size());
   uint32_t index = 0;
-  for (const Json& event : *events) Judge(event, index++, receive_ms, limits, dates, batch);
+  for (FlatEvent& event : whole.events) Judge(event, index++, receive_ms, limits, dates, batch);
   return batch;
 }
 
 void AddEvent(const nlohmann::json& event, uint32_t index, int64_t receive_ms,
               const EventBatchLimits& limits, EventBatch& batch) {
-  Judge(event, index, receive_ms, limits, EventTimes(), batch);
+  FlatEvent flat = FlatEventOf(event);
+  Judge(flat, index, receive_ms, limits, EventTimes(), batch);
 }
 
 int64_t NowMillis() {

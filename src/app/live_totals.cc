@@ -1,6 +1,7 @@
 #include "app/live_totals.h"
 
 #include <algorithm>
+#include <climits>
 #include <unordered_map>
 
 namespace growthlens::app {
@@ -12,6 +13,9 @@ Day DayOfMillis(int64_t time_ms) {
   const int64_t ms_per_day = kSecondsPerDay * 1000;
   return static_cast<Day>(time_ms / ms_per_day - (time_ms % ms_per_day < 0 ? 1 : 0));
 }
+
+/// Below every Day (an int32_t): no user's last day yet.
+constexpr int64_t kNoDay = INT64_MIN;
 
 uint64_t KeyOf(uint32_t user, Day day) {
   return (uint64_t{user} << 32) | static_cast<uint32_t>(day);
@@ -47,6 +51,7 @@ uint32_t LiveTotals::UserCode(std::string_view user, Day day) {
   const auto code = static_cast<uint32_t>(first_day_.size());
   user_codes_.emplace(std::string(user), code);
   first_day_.push_back(day);
+  last_day_.push_back(kNoDay);
   return code;
 }
 
@@ -56,7 +61,12 @@ uint32_t LiveTotals::Add(std::string_view user, std::string_view event, int64_t 
   const uint32_t code = UserCode(user, day);
   ++rows_;
   events_ += count;
-  user_days_.insert(KeyOf(code, day));
+  // The feature's set below is the one hash of (user, day) per event; the all-features set only
+  // sees a user's first event of each run of days.
+  if (last_day_[code] != day) {
+    user_days_.insert(KeyOf(code, day));
+    last_day_[code] = day;
+  }
   day_events_[day] += count;
   auto found = features_.find(event);
   if (found == features_.end()) found = features_.emplace(std::string(event), Feature{}).first;

@@ -97,7 +97,10 @@ class LiveTotals {
     size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
   };
   std::unordered_map<std::string, uint32_t, TextHash, std::equal_to<>> user_codes_;
-  std::vector<Day> first_day_;              // per user code
+  std::vector<Day> first_day_;  // per user code
+  /// Per user code, the day of their last event (kNoDay before the first): while a user's events
+  /// stay on one day, (user, day) is known to be in user_days_ without hashing it a second time.
+  std::vector<int64_t> last_day_;
   std::unordered_set<uint64_t> user_days_;  // KeyOf(user, day)
   std::map<Day, int64_t> day_events_;
   std::map<std::string, Feature, std::less<>> features_;

@@ -50,7 +50,8 @@ PropertyMap MergePropertyDictionaries(EventProperties& stored, const EventProper
 
 }  // namespace
 
-Result<UsageMerge> MergeUsage(UsageLog stored, const UsageLog& load, const RowKeySet* stored_keys) {
+Result<UsageMerge> MergeUsage(UsageLog stored, const UsageLog& load,
+                              const RowKeyLookup* stored_keys) {
   UsageMerge merge;
   merge.stored_users = stored.users.size();
   merge.stored_features = stored.features.size();
@@ -67,7 +68,7 @@ Result<UsageMerge> MergeUsage(UsageLog stored, const UsageLog& load, const RowKe
                             stored.usage.feature[row], time_of(stored.usage, row)));
     own_keys.Seal();
   }
-  const RowKeySet& stored_rows = stored_keys != nullptr ? *stored_keys : own_keys;
+  const RowKeyLookup& stored_rows = stored_keys != nullptr ? *stored_keys : own_keys;
   stored.usage = UsageColumns{};
   const PropertyMap properties =
       MergePropertyDictionaries(stored.properties, load.properties, merge);

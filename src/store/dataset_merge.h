@@ -37,7 +37,7 @@ struct UsageMerge {
 /// days (to find duplicates), or `stored_keys` holds those rows' identities (store/row_keys.h)
 /// and `stored` no rows. Properties do not take part in a row's identity.
 Result<UsageMerge> MergeUsage(UsageLog stored, const UsageLog& load,
-                              const RowKeySet* stored_keys = nullptr);
+                              const RowKeyLookup* stored_keys = nullptr);
 
 struct TransactionMerge {
   TransactionLog log;  // the workspace's dictionaries and side tables, extended; rows: new only

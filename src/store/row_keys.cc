@@ -42,4 +42,40 @@ size_t RowKeySet::size() const {
   return keys;
 }
 
+void DayKeySets::Add(RowKey key) {
+  const auto held = days_.find(DayOfUsageKey(key));
+  if (held != days_.end()) held->second.keys.Add(key);
+}
+
+void DayKeySets::Seal() {
+  for (auto& [day, held] : days_) held.keys.Seal();
+}
+
+bool DayKeySets::Contains(RowKey key) const {
+  const auto held = days_.find(DayOfUsageKey(key));
+  return held != days_.end() && held->second.keys.Contains(key);
+}
+
+void DayKeySets::Touch(Day day, uint64_t load) {
+  const auto held = days_.find(day);
+  if (held != days_.end()) held->second.touched = load;
+}
+
+void DayKeySets::ForgetTouchedBefore(uint64_t load) {
+  std::erase_if(days_, [load](const auto& entry) { return entry.second.touched < load; });
+}
+
+std::vector<Day> DayKeySets::HeldDays() const {
+  std::vector<Day> days;
+  days.reserve(days_.size());
+  for (const auto& [day, held] : days_) days.push_back(day);
+  return days;
+}
+
+size_t DayKeySets::size() const {
+  size_t keys = 0;
+  for (const auto& [day, held] : days_) keys += held.keys.size();
+  return keys;
+}
+
 }  // namespace growthlens::store

@@ -184,6 +184,28 @@ INSERT INTO sqlite_sequence (name, seq)
   SELECT 'inbox_groups', coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'inbox_events'), 0);
 )sql";
 
+// Version 10 counts every change of the stored rows: triggers on `blocks` and `loads` raise
+// `blocks_generation`, whatever writes them (an append, a compaction, an erasure; an older writer
+// cannot, it refuses the version). A connection that remembers what the blocks hold
+// (Workspace::RememberEventKeys) reads one row to know whether they are as it left them, where
+// a stamp of counts and sums scanned both tables and could be fooled by a reused id.
+constexpr const char* kCreateBlocksGeneration = R"sql(
+CREATE TABLE blocks_generation (value INTEGER NOT NULL);
+INSERT INTO blocks_generation (value) VALUES (0);
+CREATE TRIGGER blocks_inserted AFTER INSERT ON blocks
+  BEGIN UPDATE blocks_generation SET value = value + 1; END;
+CREATE TRIGGER blocks_updated AFTER UPDATE ON blocks
+  BEGIN UPDATE blocks_generation SET value = value + 1; END;
+CREATE TRIGGER blocks_deleted AFTER DELETE ON blocks
+  BEGIN UPDATE blocks_generation SET value = value + 1; END;
+CREATE TRIGGER loads_inserted AFTER INSERT ON loads
+  BEGIN UPDATE blocks_generation SET value = value + 1; END;
+CREATE TRIGGER loads_updated AFTER UPDATE ON loads
+  BEGIN UPDATE blocks_generation SET value = value + 1; END;
+CREATE TRIGGER loads_deleted AFTER DELETE ON loads
+  BEGIN UPDATE blocks_generation SET value = value + 1; END;
+)sql";
+
 Status SetVersion(Database& db, int version) {
   Result<Statement> update = db.Prepare("UPDATE workspace_schema SET version = ?, written_by = ?");
   if (!update.ok()) return update.status();
@@ -226,10 +248,15 @@ Status MigrateFrom8(Database& db) {
   return db.Exec("DROP TABLE inbox_events");
 }
 
+Status MigrateFrom9(Database& db) {
+  return db.Exec(kCreateBlocksGeneration);
+}
+
 // Migrations from version N to N + 1, at index N - 1.
 using Migration = Status (*)(Database&);
-constexpr Migration kMigrations[] = {MigrateFrom1, MigrateFrom2, MigrateFrom3, MigrateFrom4,
-                                     MigrateFrom5, MigrateFrom6, MigrateFrom7, MigrateFrom8};
+constexpr Migration kMigrations[] = {MigrateFrom1, MigrateFrom2, MigrateFrom3,
+                                     MigrateFrom4, MigrateFrom5, MigrateFrom6,
+                                     MigrateFrom7, MigrateFrom8, MigrateFrom9};
 static_assert(std::size(kMigrations) == static_cast<size_t>(kSchemaVersion - 1),
               "one migration per older version");
 
@@ -245,6 +272,7 @@ Status CreateSchema(Database& db) {
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateConsumerStatus));
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kInboxIdsNeverReused));
   GROWTHLENS_RETURN_IF_ERROR(MigrateFrom8(db));
+  GROWTHLENS_RETURN_IF_ERROR(MigrateFrom9(db));
   Result<Statement> insert =
       db.Prepare("INSERT INTO workspace_schema (version, written_by) VALUES (?, ?)");
   if (!insert.ok()) return insert.status();

@@ -10,7 +10,7 @@
 namespace growthlens::store {
 
 /// The schema this build writes. Bump it with a migration step in schema.cc.
-inline constexpr int kSchemaVersion = 9;
+inline constexpr int kSchemaVersion = 10;
 
 /// Sets the connection's journal (WAL) and durability, then creates the schema in an empty
 /// database or checks (and migrates) an existing one.

@@ -246,24 +246,21 @@ Result<Dataset> LoadTransactions(TableStore& store, const std::string& path, con
   return Dataset(std::move(log));
 }
 
-/// What changes whenever a connection writes blocks or loads (an append, a compaction, an
-/// erasure): the remembered event keys (Workspace::RememberEventKeys) hold while it does not.
-/// Payload lengths are read from the records' headers, not the payloads.
-using BlocksStamp = std::array<int64_t, 6>;
-
-Result<BlocksStamp> StampOfBlocks(Database& db) {
-  Result<Statement> query = db.Prepare(
-      "SELECT count(*), coalesce(max(id), 0), coalesce(sum(row_count), 0), "
-      "coalesce(sum(length(payload)), 0), (SELECT coalesce(max(id), 0) FROM loads), "
-      "(SELECT count(*) FROM loads) FROM blocks");
+/// Raised by every write of blocks or loads, by any connection (an append, a compaction, an
+/// erasure: schema.cc's triggers): the remembered event keys (Workspace::RememberEventKeys) hold
+/// while it does not move.
+Result<int64_t> GenerationOfBlocks(Database& db) {
+  Result<Statement> query = db.Prepare("SELECT value FROM blocks_generation");
   if (!query.ok()) return query.status();
   Result<bool> row = query->Step();
   if (!row.ok()) return row.status();
-  BlocksStamp stamp{};
-  for (int column = 0; column < static_cast<int>(stamp.size()); ++column)
-    stamp[column] = query->Int(column);
-  return stamp;
+  if (!*row)
+    return Status(ErrorCode::kInternal, "the workspace's blocks_generation row is missing");
+  return query->Int(0);
 }
+
+/// Remembered days of event keys that no load touched in this many appends are forgotten.
+constexpr uint64_t kKeepEventKeyLoads = 4;
 
 /// A day range with no day in it: a load of dictionaries and side tables alone.
 constexpr DayRange kNoDays{INT32_MAX, INT32_MIN};
@@ -279,6 +276,22 @@ DayRange DaysOf(const Dataset& data) {
     }
   });
   return range;
+}
+
+/// The days the rows of `data` fall on, ascending, each once.
+std::vector<Day> DistinctDaysOf(const Dataset& data) {
+  std::vector<Day> days;
+  data.Visit([&](const auto& log) {
+    Day last = 0;
+    for (size_t row = 0; row < log.rows(); ++row) {
+      const Day day = DayOfRow(log, row);
+      if (days.empty() || day != last) days.push_back(day);  // runs of a day are common
+      last = day;
+    }
+  });
+  std::sort(days.begin(), days.end());
+  days.erase(std::unique(days.begin(), days.end()), days.end());
+  return days;
 }
 
 template <typename Log>
@@ -347,9 +360,9 @@ constexpr const char* kLoadColumns =
 Workspace::Workspace(std::unique_ptr<Database> db, std::string path)
     : db_(std::move(db)), path_(std::move(path)) {}
 struct Workspace::EventKeys {
-  DayRange days;
-  BlocksStamp stamp{};
-  RowKeySet keys;
+  int64_t generation = 0;
+  uint64_t loads = 0;  // appends made with these keys
+  DayKeySets keys;
 };
 
 Workspace::Workspace(Workspace&&) noexcept = default;
@@ -403,7 +416,7 @@ Result<AppendOutcome> Workspace::Append(const Dataset& data, const LoadRecord& r
   // Taken out while this transaction may change the blocks: a failure below leaves none.
   std::unique_ptr<EventKeys> keys;
   if (remember_event_keys_ && data.kind() == DataKind::kEvents) {
-    Result<std::unique_ptr<EventKeys>> taken = TakeEventKeys(days);
+    Result<std::unique_ptr<EventKeys>> taken = TakeEventKeys(DistinctDaysOf(data));
     if (!taken.ok()) return taken.status();
     keys = std::move(*taken);
   }
@@ -438,35 +451,56 @@ Result<AppendOutcome> Workspace::Append(const Dataset& data, const LoadRecord& r
   if (fold_inbox_through)
     GROWTHLENS_RETURN_IF_ERROR(EventInbox(*db_).RemoveThrough(*fold_inbox_through));
   if (keys != nullptr) {
-    Result<BlocksStamp> stamp = StampOfBlocks(*db_);
-    if (!stamp.ok()) return stamp.status();
-    keys->stamp = *stamp;
+    Result<int64_t> generation = GenerationOfBlocks(*db_);
+    if (!generation.ok()) return generation.status();
+    keys->generation = *generation;
   }
   GROWTHLENS_RETURN_IF_ERROR(transaction->Commit());
   event_keys_ = std::move(keys);
   return outcome;
 }
 
-Result<std::unique_ptr<Workspace::EventKeys>> Workspace::TakeEventKeys(const DayRange& days) {
-  Result<BlocksStamp> stamp = StampOfBlocks(*db_);
-  if (!stamp.ok()) return stamp.status();
+Result<std::unique_ptr<Workspace::EventKeys>> Workspace::TakeEventKeys(
+    const std::vector<Day>& days) {
+  Result<int64_t> generation = GenerationOfBlocks(*db_);
+  if (!generation.ok()) return generation.status();
   std::unique_ptr<EventKeys> keys = std::move(event_keys_);
-  if (keys != nullptr && keys->stamp == *stamp && keys->days.first <= days.first &&
-      days.last <= keys->days.last)
-    return keys;
-  keys = std::make_unique<EventKeys>();
-  keys->days = days;
-  keys->stamp = *stamp;
-  Result<Dataset> stored = LoadLocked(DataKind::kEvents, days, /*source_order=*/false);
-  if (!stored.ok()) return stored.status();
-  if (const UsageLog* log = stored->As<UsageLog>(); log != nullptr)
-    for (const RowKey key : UsageKeysOf(log->usage)) keys->keys.Add(key);
+  if (keys == nullptr || keys->generation != *generation) {
+    keys = std::make_unique<EventKeys>();
+    keys->generation = *generation;
+  }
+  // The days not held, a run of consecutive ones read at once.
+  for (size_t first = 0; first < days.size();) {
+    if (keys->keys.Covers(days[first])) {
+      ++first;
+      continue;
+    }
+    size_t last = first;
+    while (last + 1 < days.size() && days[last + 1] == days[last] + 1 &&
+           !keys->keys.Covers(days[last + 1]))
+      ++last;
+    Result<Dataset> stored =
+        LoadLocked(DataKind::kEvents, DayRange{days[first], days[last]}, /*source_order=*/false);
+    if (!stored.ok()) return stored.status();
+    for (size_t day = first; day <= last; ++day) keys->keys.Cover(days[day]);
+    if (const UsageLog* log = stored->As<UsageLog>(); log != nullptr)
+      for (const RowKey key : UsageKeysOf(log->usage)) keys->keys.Add(key);
+    first = last + 1;
+  }
   keys->keys.Seal();
+  ++keys->loads;
+  for (const Day day : days) keys->keys.Touch(day, keys->loads);
+  if (keys->loads > kKeepEventKeyLoads)
+    keys->keys.ForgetTouchedBefore(keys->loads - kKeepEventKeyLoads + 1);
   return keys;
 }
 
+std::vector<Day> Workspace::RememberedEventKeyDays() const {
+  return event_keys_ != nullptr ? event_keys_->keys.HeldDays() : std::vector<Day>{};
+}
+
 Status Workspace::Write(const Dataset& data, std::optional<int64_t> load_id, Dataset* stored,
-                        uint64_t* duplicates, uint64_t* added, RowKeySet* stored_keys) {
+                        uint64_t* duplicates, uint64_t* added, DayKeySets* stored_keys) {
   TableStore store(*db_, level_);
   return data.Visit(Overloaded{
       [&](const UsageLog& load) -> Status {

@@ -26,7 +26,7 @@
 namespace growthlens::store {
 
 class Database;
-class RowKeySet;
+class DayKeySets;
 
 enum class OpenMode { kCreate, kExisting };
 
@@ -102,9 +102,14 @@ class Workspace {
   /// Keeps, between Appends on this connection, the identities of the stored events on the days
   /// appended to (store/row_keys.h), so that an events load reads only the dictionaries, not
   /// every stored row of its days, to find its duplicates: a live fold's cost stays flat as the
-  /// workspace grows. Checked at each Append (inside its write transaction) against a stamp of
-  /// the blocks and loads; a change made by another connection has the keys read again.
+  /// workspace grows. Only the days a load has rows on are read (not the span between its first
+  /// and last), and days no load touched in the last kKeepEventKeyLoads appends are forgotten
+  /// (read again when a load touches them). Checked at each Append (inside its write
+  /// transaction) against the blocks' generation (schema.cc, version 10); a change made by
+  /// another connection has the keys read again.
   void RememberEventKeys() { remember_event_keys_ = true; }
+  /// The days whose event keys are remembered now, ascending (what a test can see of it).
+  std::vector<Day> RememberedEventKeyDays() const;
 
   /// The inbox of live events (store/event_inbox.h), on this workspace's connection.
   EventInbox Inbox() { return EventInbox(*db_); }
@@ -151,11 +156,11 @@ class Workspace {
   /// `stored_keys`, when given, holds the identities of `stored`'s rows (it has none), and gets
   /// those of the rows added.
   Status Write(const Dataset& data, std::optional<int64_t> load_id, Dataset* stored,
-               uint64_t* duplicates, uint64_t* added, RowKeySet* stored_keys = nullptr);
+               uint64_t* duplicates, uint64_t* added, DayKeySets* stored_keys = nullptr);
   struct EventKeys;
-  /// The remembered keys, read again unless they cover `days` and the blocks are as they left
-  /// them; inside a write transaction.
-  Result<std::unique_ptr<EventKeys>> TakeEventKeys(const DayRange& days);
+  /// The remembered keys, with `days` (ascending, distinct) read where they are not held; all of
+  /// them read again unless the blocks are as they left them. Inside a write transaction.
+  Result<std::unique_ptr<EventKeys>> TakeEventKeys(const std::vector<Day>& days);
 
   std::unique_ptr<Database> db_;
   std::string path_;
