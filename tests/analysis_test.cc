@@ -230,6 +230,48 @@ TEST(UserRows, ParallelSortOfATimeOrderedLogGivesTheGroupedLogsRollup) {
   }
 }
 
+TEST(UserRows, OrderByBandIsTheSortedOrderAndGivesTheSameRollup) {
+  // About 670k rows in time order: bands of 50k rows make a dozen of them.
+  const CleanedData by_time = GeneratedLog(15000, synth::RowOrder::kTime);
+  const UsageLog& log = UsageOf(by_time.dataset);
+  const UserRows sorted(by_time.dataset, 2);
+  const std::vector<uint32_t> whole_order(sorted.row_order().begin(), sorted.row_order().end());
+  for (unsigned threads : {1u, 2u, 3u}) {
+    const UserRows by_band(log, threads, UserRows::ByBand{});
+    ASSERT_TRUE(by_band.ordered_by_band());
+    ASSERT_FALSE(by_band.grouped_in_place());
+    ASSERT_TRUE(by_band.row_order().empty());
+    ASSERT_EQ(by_band.groups(), sorted.groups());
+    const std::vector<size_t> bands = by_band.BandBounds(50000);
+    ASSERT_GT(bands.size(), 10u);
+    std::vector<uint32_t> order;
+    for (size_t band = 0; band + 1 < bands.size(); ++band) {
+      EXPECT_EQ(by_band.RowsBegin(bands[band]), order.size());
+      const Column<uint32_t> part = by_band.OrderOfBand(log, bands[band], bands[band + 1], threads);
+      order.insert(order.end(), part.begin(), part.end());
+    }
+    EXPECT_EQ(order, whole_order) << threads;
+  }
+  // Grouped logs need no bands.
+  const CleanedData by_user = GeneratedLog(2000, synth::RowOrder::kUser);
+  EXPECT_TRUE(UserRows(UsageOf(by_user.dataset), 2, UserRows::ByBand{}).grouped_in_place());
+
+  const UserRows by_band(log, 2, UserRows::ByBand{});
+  const UsageRollup whole(log, sorted, CohortPeriod::kWeek, 2);
+  const UsageRollup banded(log, by_band, CohortPeriod::kWeek, 2, 50000);
+  EXPECT_EQ(banded.total_events(), whole.total_events());
+  EXPECT_EQ(banded.user_events(), whole.user_events());
+  EXPECT_EQ(banded.feature_events().values, whole.feature_events().values);
+  EXPECT_EQ(banded.feature_totals().active_users, whole.feature_totals().active_users);
+  EXPECT_EQ(banded.feature_totals().events, whole.feature_totals().events);
+  EXPECT_EQ(banded.feature_totals().users, whole.feature_totals().users);
+  EXPECT_EQ(banded.feature_totals().user_days, whole.feature_totals().user_days);
+  EXPECT_EQ(banded.series_totals().events, whole.series_totals().events);
+  EXPECT_EQ(banded.series_totals().users, whole.series_totals().users);
+  EXPECT_EQ(banded.days().DailyActiveUsers(), whole.days().DailyActiveUsers());
+  EXPECT_EQ(banded.days().WeeklyActiveUsers(), whole.days().WeeklyActiveUsers());
+}
+
 TEST(UserRows, ChunksCoverEveryGroupOnceInOrder) {
   const CleanedData data = Load(UsageSmall());
   const UserRows by_user(data.dataset);

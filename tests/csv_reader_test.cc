@@ -13,6 +13,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -28,6 +29,7 @@
 #include "io/csv_table_reader.h"
 #include "io/encoding.h"
 #include "io/input_buffer.h"
+#include "io/staged_signups.h"
 #include "io/staged_table.h"
 #include "prep/cleaning_report.h"
 #include "prep/cleaning_rules.h"
@@ -1277,6 +1279,40 @@ TEST(CsvReader, DroppedRowExamplesNameTheirLinesAfterIrregularLines) {
         single_thread = std::move(result).value();
     }
   }
+}
+
+TEST(StagedSignups, TwoBytesARowGiveBackEverySignup) {
+  // Near signups as offsets, absent ones, and far ones (unparsable, beside an unparsable day,
+  // more than 32,767 days away, or at the edge of the offset range) kept beside the codes.
+  const Day day = DaysFromCivil(2023, 3, 1);
+  const std::vector<std::pair<Day, Day>> rows = {
+      {day - 10, day},    {kNoDay, day},      {kInvalidDay, day},      {day, day},
+      {day + 5, day},     {day - 40000, day}, {day - 20, kInvalidDay}, {day - 32767, day},
+      {day + 32766, day}, {day + 32767, day}, {day + 32768, day},      {kNoDay, kInvalidDay},
+      {day - 1, day + 1},
+  };
+  StagedSignups signups;
+  signups.resize(rows.size());
+  std::vector<Day> days;
+  for (size_t row = 0; row < rows.size(); ++row) {
+    signups.Put(row, rows[row].first, rows[row].second);
+    days.push_back(rows[row].second);
+  }
+  for (size_t row = 0; row < rows.size(); ++row)
+    EXPECT_EQ(signups.Of(row, days[row]), rows[row].first) << row;
+  // Any block of rows decodes to the same signups.
+  for (size_t begin = 0; begin < rows.size(); ++begin) {
+    for (size_t end = begin; end <= rows.size(); ++end) {
+      std::vector<Day> out(end - begin, 0);
+      signups.Decode(begin, end, days.data(), out.data());
+      for (size_t row = begin; row < end; ++row)
+        EXPECT_EQ(out[row - begin], rows[row].first) << begin << " " << row;
+    }
+  }
+  // Equal (signup, day) pairs have equal codes, as the duplicate finder's hash needs.
+  StagedSignups again;
+  for (const auto& [signup, row_day] : rows) again.Append(signup, row_day);
+  for (size_t row = 0; row < rows.size(); ++row) EXPECT_EQ(again.CodeOf(row), signups.CodeOf(row));
 }
 
 }  // namespace

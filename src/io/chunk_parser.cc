@@ -420,7 +420,7 @@ class ChunkParser {
     const auto feature = static_cast<uint16_t>(features_.Intern(Field(fields, Role::kItem)));
     const size_t row = NextRow();
     out_.user[row] = user;
-    out_.signup[row] = signup;
+    out_.signup.Put(row, signup, day);
     out_.day[row] = day;
     out_.feature[row] = feature;
     out_.events[row] = events;

@@ -411,7 +411,7 @@ class NdjsonChunkParser {
                                        Role::kTime});
     out_.lines.Add(static_cast<uint32_t>(row), line_);
     out_.user.push_back(user_code);
-    out_.signup.push_back(kNoDay);
+    out_.signup.Append(kNoDay, day);
     out_.day.push_back(day);
     // Codes past 65,535 wrap here, but the reader then refuses the file as a whole.
     out_.feature.push_back(static_cast<uint16_t>(feature));

@@ -13,6 +13,7 @@
 #include "core/dictionary.h"
 #include "io/column_mapping.h"
 #include "io/row_lines.h"
+#include "io/staged_signups.h"
 
 namespace growthlens {
 
@@ -59,7 +60,7 @@ struct StagedChunk {
 
   // Usage logs and events (an event's name is its feature; a missing count stages as 1).
   Column<uint32_t> user;     // kNullCode when empty
-  Column<Day> signup;        // kNoDay when absent, kInvalidDay when unparsable
+  StagedSignups signup;      // kNoDay when absent, kInvalidDay when unparsable (2 bytes a row)
   Column<Day> day;           // kInvalidDay when unparsable
   Column<uint16_t> feature;  // features beyond 65,535 are refused by the reader
   Column<int32_t> events;

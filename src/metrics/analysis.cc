@@ -168,15 +168,24 @@ double TopShare(std::vector<double> values, double fraction) {
 Analysis RunAnalysis(const Dataset& dataset, const AnalysisOptions& options) {
   Analysis analysis;
   analysis.kind = dataset.kind();
-  const Stopwatch grouping;
-  const UserRows by_user(dataset, options.threads);
-  analysis.timings.push_back({"group rows by user", grouping.Seconds()});
-
+  // A usage log's rollup takes its rows' order one band of users at a time (UserRows::ByBand).
   const UsageLog* usage = dataset.As<UsageLog>();
-  if (usage != nullptr && UsageRollup::Covers(*usage, by_user))
-    RunFromRollup(dataset, *usage, by_user, options, analysis);
-  else
+  bool rolled_up = false;
+  if (usage != nullptr) {
+    const Stopwatch grouping;
+    const UserRows by_band(*usage, options.threads, UserRows::ByBand{});
+    if (UsageRollup::Covers(*usage, by_band)) {
+      analysis.timings.push_back({"group rows by user", grouping.Seconds()});
+      RunFromRollup(dataset, *usage, by_band, options, analysis);
+      rolled_up = true;
+    }
+  }
+  if (!rolled_up) {
+    const Stopwatch grouping;
+    const UserRows by_user(dataset, options.threads);
+    analysis.timings.push_back({"group rows by user", grouping.Seconds()});
     RunFromRows(dataset, by_user, options, analysis);
+  }
 
   const Stopwatch insights;
   analysis.insights = ComputeInsights(dataset, analysis);

@@ -4,6 +4,8 @@
 #include <bit>
 #include <climits>
 #include <span>
+#include <utility>
+#include <vector>
 
 #include "core/parallel.h"
 #include "metrics/parallel_zero.h"
@@ -102,7 +104,7 @@ bool UsageRollup::Covers(const UsageLog& dataset, const UserRows& by_user) {
 }
 
 UsageRollup::UsageRollup(const UsageLog& dataset, const UserRows& by_user,
-                         CohortPeriod series_period, unsigned threads)
+                         CohortPeriod series_period, unsigned threads, size_t rows_per_band)
     : days_(0, -1, 0) {
   const UsageColumns& rows = dataset.usage;
   const DaySpan span = SpanOfDays(rows.day, threads);
@@ -135,67 +137,84 @@ UsageRollup::UsageRollup(const UsageLog& dataset, const UserRows& by_user,
   initial.series_users.assign(features * buckets, 0);
 
   const RowCounts row_counts(rows);
-  const std::vector<PassCounts> partials = ForEachUserChunk(
-      by_user, threads, initial, [&](PassCounts& counts, size_t first, size_t end) {
-        UserScratch scratch(features, words);
-        for (size_t group = first; group < end; ++group) {
-          auto add_row = [&](uint32_t row) {
-            const uint16_t feature = rows.feature[row];
-            const auto offset = static_cast<size_t>(rows.day[row] - span.first);
-            scratch.Add(feature, offset, row_counts[row], group);
-            counts.series_events[feature * buckets + bucket_of_offset[offset]] += row_counts[row];
-          };
-          if (by_user.grouped_in_place()) {
-            by_user.ForEachRow(group, add_row);
-          } else {
-            const std::span<const uint32_t> order = by_user.row_order();
-            const size_t end_idx = by_user.RowsBegin(group + 1);
-            for (size_t idx = by_user.RowsBegin(group); idx < end_idx; ++idx) {
-              if (idx + kPrefetchRowsAhead < order.size()) {
-                const uint32_t ahead = order[idx + kPrefetchRowsAhead];
-                __builtin_prefetch(rows.feature.data() + ahead);
-                __builtin_prefetch(rows.day.data() + ahead);
-                if (!rows.events.empty()) __builtin_prefetch(rows.events.data() + ahead);
-              }
-              add_row(order[idx]);
-            }
-          }
-          const uint32_t user = by_user.user(group);
-          const std::span<uint64_t> user_days = days_.UserWords(user);
-          int64_t user_events = 0;
-          for (const uint16_t feature : scratch.touched()) {
-            uint64_t* feature_days = scratch.words(feature);
-            uint64_t* series_users = counts.series_users.data() + feature * buckets;
-            uint64_t distinct_days = 0;
-            size_t last_bucket = SIZE_MAX;
-            for (size_t word = 0; word < words; ++word) {
-              const uint64_t bits = feature_days[word];
-              if (bits == 0) continue;
-              feature_days[word] = 0;
-              user_days[word] |= bits;
-              distinct_days += static_cast<uint64_t>(PopCount(bits));
-              // Days come in order, so their buckets do: each (feature, bucket) once per user.
-              for (uint64_t rest = bits; rest != 0; rest &= rest - 1) {
-                const uint32_t bucket =
-                    bucket_of_offset[word * kBitsPerWord +
-                                     static_cast<size_t>(std::countr_zero(rest))];
-                if (bucket != last_bucket) ++series_users[bucket];
-                last_bucket = bucket;
+  // Rows sorted ByBand are walked one band of users at a time, each band's order made just
+  // before its walk, so that the order of every row is never held at once.
+  const std::vector<size_t> bands = by_user.ordered_by_band()
+                                        ? by_user.BandBounds(rows_per_band)
+                                        : std::vector<size_t>{0, by_user.groups()};
+  std::vector<PassCounts> partials;
+  for (size_t band = 0; band + 1 < bands.size(); ++band) {
+    Column<uint32_t> band_order;
+    std::span<const uint32_t> order = by_user.row_order();
+    size_t base = 0;  // RowsBegin() of the band's first group: where `order` starts
+    if (by_user.ordered_by_band()) {
+      band_order = by_user.OrderOfBand(dataset, bands[band], bands[band + 1], threads);
+      order = band_order;
+      base = by_user.RowsBegin(bands[band]);
+    }
+    std::vector<PassCounts> band_partials = ForEachUserChunk(
+        by_user, bands[band], bands[band + 1], threads, initial,
+        [&](PassCounts& counts, size_t first, size_t end) {
+          UserScratch scratch(features, words);
+          for (size_t group = first; group < end; ++group) {
+            auto add_row = [&](uint32_t row) {
+              const uint16_t feature = rows.feature[row];
+              const auto offset = static_cast<size_t>(rows.day[row] - span.first);
+              scratch.Add(feature, offset, row_counts[row], group);
+              counts.series_events[feature * buckets + bucket_of_offset[offset]] += row_counts[row];
+            };
+            if (by_user.grouped_in_place()) {
+              by_user.ForEachRow(group, add_row);
+            } else {
+              const size_t end_idx = by_user.RowsBegin(group + 1) - base;
+              for (size_t idx = by_user.RowsBegin(group) - base; idx < end_idx; ++idx) {
+                if (idx + kPrefetchRowsAhead < order.size()) {
+                  const uint32_t ahead = order[idx + kPrefetchRowsAhead];
+                  __builtin_prefetch(rows.feature.data() + ahead);
+                  __builtin_prefetch(rows.day.data() + ahead);
+                  if (!rows.events.empty()) __builtin_prefetch(rows.events.data() + ahead);
+                }
+                add_row(order[idx]);
               }
             }
-            const int64_t events = scratch.events(feature);
-            counts.features.events[feature] += events;
-            ++counts.features.users[feature];
-            counts.features.user_days[feature] += distinct_days;
-            feature_events_(group, feature) = static_cast<double>(events);
-            user_events += events;
+            const uint32_t user = by_user.user(group);
+            const std::span<uint64_t> user_days = days_.UserWords(user);
+            int64_t user_events = 0;
+            for (const uint16_t feature : scratch.touched()) {
+              uint64_t* feature_days = scratch.words(feature);
+              uint64_t* series_users = counts.series_users.data() + feature * buckets;
+              uint64_t distinct_days = 0;
+              size_t last_bucket = SIZE_MAX;
+              for (size_t word = 0; word < words; ++word) {
+                const uint64_t bits = feature_days[word];
+                if (bits == 0) continue;
+                feature_days[word] = 0;
+                user_days[word] |= bits;
+                distinct_days += static_cast<uint64_t>(PopCount(bits));
+                // Days come in order, so their buckets do: each (feature, bucket) once per user.
+                for (uint64_t rest = bits; rest != 0; rest &= rest - 1) {
+                  const uint32_t bucket =
+                      bucket_of_offset[word * kBitsPerWord +
+                                       static_cast<size_t>(std::countr_zero(rest))];
+                  if (bucket != last_bucket) ++series_users[bucket];
+                  last_bucket = bucket;
+                }
+              }
+              const int64_t events = scratch.events(feature);
+              counts.features.events[feature] += events;
+              ++counts.features.users[feature];
+              counts.features.user_days[feature] += distinct_days;
+              feature_events_(group, feature) = static_cast<double>(events);
+              user_events += events;
+            }
+            ++counts.features.active_users;
+            counts.events += user_events;
+            user_events_[user] = user_events;
+            scratch.Next();
           }
-          ++counts.features.active_users;
-          counts.events += user_events;
-          user_events_[user] = user_events;
-          scratch.Next();
-        }
-      });
+        });
+    for (PassCounts& part : band_partials) partials.push_back(std::move(part));
+  }
 
   feature_totals_ = initial.features;
   series_totals_.events = std::move(initial.series_events);

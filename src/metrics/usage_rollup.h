@@ -32,9 +32,10 @@ class UsageRollup {
   /// A usage log whose every row has a user (so every row is in a group) and at least one row.
   static bool Covers(const UsageLog& dataset, const UserRows& by_user);
 
-  /// `series_period`: the buckets of series_totals(). threads 0 = all cores.
+  /// `series_period`: the buckets of series_totals(). threads 0 = all cores. A `by_user` built
+  /// UserRows::ByBand is walked in bands of about `rows_per_band` rows (a 32 MB order each).
   UsageRollup(const UsageLog& dataset, const UserRows& by_user, CohortPeriod series_period,
-              unsigned threads);
+              unsigned threads, size_t rows_per_band = size_t{1} << 23);
 
   Day first_day() const { return days_.first_day(); }
   Day last_day() const { return days_.last_day(); }

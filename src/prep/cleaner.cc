@@ -24,6 +24,9 @@ bool DayOutOfRange(Day day, Day min_date, Day max_date) {
 // A row status that is neither kept nor a rule: an unparsable date with invalid_date off.
 constexpr uint8_t kUnparsableDateStatus = 0xFE;
 
+// Rows whose staged signups RowRules decodes at once (on the stack: 16 KB).
+constexpr size_t kSignupBlockRows = 4096;
+
 class RowRules {
  public:
   RowRules(const StagedTable& table, const CleaningOptions& options)
@@ -49,13 +52,14 @@ class RowRules {
       const bool non_positive_events = On(CleaningRule::kNonPositiveEvents);
       const bool before_signup = On(CleaningRule::kEventBeforeSignup);
       const Day* days = chunk.day.data();
-      const Day* signups = chunk.signup.data();
+      // The staged signups decoded for this block (the cleaning pass hands blocks of at most
+      // kBlockRows rows; longer ranges go in parts).
+      std::array<Day, kSignupBlockRows> signup_block;
       const int32_t* events = chunk.events.data();
       // Without branches, so that the compiler evaluates many rows at once: each rule, from
       // the last to the first, overrides what the later ones said.
-      auto evaluate = [&](size_t row) {
+      auto evaluate = [&](size_t row, Day signup) {
         const Day day = days[row];
-        const Day signup = signups[row];
         const bool has_signup = (signup != kNoDay) & (signup != kInvalidDay);
         uint8_t verdict = kKeepRow;
         const bool day_out = out_of_range(day);
@@ -75,7 +79,12 @@ class RowRules {
             (missing_id & (user[row] == kNullCode)) ? Code(CleaningRule::kMissingId) : verdict;
         return verdict;
       };
-      for (size_t row = begin; row < end; ++row) status[row] = evaluate(row);
+      for (size_t part = begin; part < end; part += kSignupBlockRows) {
+        const size_t part_end = std::min(end, part + kSignupBlockRows);
+        chunk.signup.Decode(part, part_end, days, signup_block.data());
+        for (size_t row = part; row < part_end; ++row)
+          status[row] = evaluate(row, signup_block[row - part]);
+      }
       return;
     }
     const bool cancelled = On(CleaningRule::kCancelled);
@@ -173,7 +182,7 @@ RowExample DescribeDrop(const StagedTable& table, size_t chunk_idx, size_t row, 
           usage ? !rules.OutOfRange(chunk.day[row]) : !rules.OutOfRange(DayOf(chunk.time[row]));
       if (usage && event_in_range) {
         example.column = mapping.NameOf(Role::kSignup);
-        example.value = FormatDate(chunk.signup[row]);
+        example.value = FormatDate(chunk.signup.Of(row, chunk.day[row]));
       } else {
         example.column = mapping.NameOf(Role::kTime);
         example.value = usage ? FormatDate(chunk.day[row]) : FormatTimestamp(chunk.time[row]);
@@ -209,8 +218,8 @@ RowExample DescribeDrop(const StagedTable& table, size_t chunk_idx, size_t row, 
       break;
     case CleaningRule::kEventBeforeSignup:
       example.column = mapping.NameOf(Role::kTime);
-      example.value =
-          fmt::format("{} (signup {})", FormatDate(chunk.day[row]), FormatDate(chunk.signup[row]));
+      example.value = fmt::format("{} (signup {})", FormatDate(chunk.day[row]),
+                                  FormatDate(chunk.signup.Of(row, chunk.day[row])));
       break;
   }
   return example;

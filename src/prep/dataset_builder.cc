@@ -1,5 +1,6 @@
 #include "prep/dataset_builder.h"
 
+#include <algorithm>
 #include <array>
 
 #include "core/parallel.h"
@@ -98,7 +99,7 @@ void BuildUsage(StagedTable& table, const std::vector<std::vector<uint8_t>>& sta
   }
 
   // Signups are in user_signup now; their staged column goes before anything is copied.
-  for (StagedChunk& chunk : table.chunks) Column<Day>().swap(chunk.signup);
+  for (StagedChunk& chunk : table.chunks) chunk.signup.Release();
 
   UsageColumns& columns = dataset.usage;
   StagedChunk& first = table.chunks.front();
@@ -210,7 +211,7 @@ void KeptRows::AddCodes(size_t chunk_idx, const std::vector<uint8_t>& status, si
   const uint8_t* row_status = status.data();
   const uint32_t* row_user = chunk.user.data();
   const uint16_t* row_feature = chunk.feature.data();
-  const Day* row_signup = chunk.signup.data();
+  const Day* row_day = chunk.day.data();
   uint8_t* users = used_users[chunk_idx].data();
   uint8_t* features = used_features[chunk_idx].data();
   Day* min_signup = first_signup[chunk_idx].data();
@@ -225,7 +226,12 @@ void KeptRows::AddCodes(size_t chunk_idx, const std::vector<uint8_t>& status, si
     min_signup[user] = std::min(min_signup[user], low);
     max_signup[user] = std::max(max_signup[user], high);
   };
+  // The staged signups decoded a part at a time (on the stack: 16 KB).
+  constexpr size_t kPartRows = 4096;
+  std::array<Day, kPartRows> signups;
   for (size_t row = begin; row < end; ++row) {
+    if ((row - begin) % kPartRows == 0)
+      chunk.signup.Decode(row, std::min(end, row + kPartRows), row_day, signups.data());
     if (row_status[row] != kKeepRow) continue;
     features[row_feature[row]] = 1;
     if (row_user[row] != user) {
@@ -234,7 +240,7 @@ void KeptRows::AddCodes(size_t chunk_idx, const std::vector<uint8_t>& status, si
       low = INT32_MAX;
       high = INT32_MIN;
     }
-    const Day signup = row_signup[row];
+    const Day signup = signups[(row - begin) % kPartRows];
     const bool given = signup != kNoDay && signup != kInvalidDay;
     low = given ? std::min(low, signup) : low;
     high = given ? std::max(high, signup) : high;

@@ -31,9 +31,10 @@ uint64_t HashRow(const StagedChunk& chunk, size_t row, DataKind kind) {
   if (ByKind(kind, true, false)) {
     // Two words, two mixes: cheap enough to compute twice instead of storing it.
     const uint64_t who_what = chunk.user[row] | (uint64_t{chunk.feature[row]} << 32);
-    // Events stage no signup; their time of day takes its place.
+    // Usage rows' signup by its staged code (equal for an equal day and signup); events stage
+    // no signup, their time of day takes its place.
     const int32_t when_in_day =
-        kind == DataKind::kEvents ? chunk.ms_of_day[row] : chunk.signup[row];
+        kind == DataKind::kEvents ? chunk.ms_of_day[row] : chunk.signup.CodeOf(row);
     const uint64_t when = static_cast<uint32_t>(chunk.day[row]) |
                           (uint64_t{static_cast<uint32_t>(when_in_day)} << 32);
     return MixBits(who_what ^
@@ -55,7 +56,8 @@ bool RowsEqual(const StagedChunk& a, size_t a_row, const StagedChunk& b, size_t 
                DataKind kind) {
   if (ByKind(kind, true, false))
     return a.feature[a_row] == b.feature[b_row] && a.day[a_row] == b.day[b_row] &&
-           a.events[a_row] == b.events[b_row] && a.signup[a_row] == b.signup[b_row] &&
+           a.events[a_row] == b.events[b_row] &&
+           a.signup.Of(a_row, a.day[a_row]) == b.signup.Of(b_row, b.day[b_row]) &&
            a.user[a_row] == b.user[b_row] &&
            (kind != DataKind::kEvents || a.ms_of_day[a_row] == b.ms_of_day[b_row]);
   return a.stock_code[a_row] == b.stock_code[b_row] && a.quantity[a_row] == b.quantity[b_row] &&
