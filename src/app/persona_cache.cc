@@ -20,7 +20,11 @@ UserPersonas PersonasOf(std::shared_ptr<const ml::Segmentation> model, const Rfm
 }  // namespace
 
 Result<UserPersonas> ComputeUserPersonas(const Dataset& dataset, std::stop_token stop) {
-  const RfmTable rfm = ComputeRfm(dataset, RfmOptions());
+  return ComputeUserPersonas(dataset, ComputeRfm(dataset, RfmOptions()), std::move(stop));
+}
+
+Result<UserPersonas> ComputeUserPersonas(const Dataset& dataset, const RfmTable& rfm,
+                                         std::stop_token stop) {
   ml::SegmentationOptions options;  // the default model: the four tiers
   options.advise = false;           // the labels only; the sweep is advice
   options.stop = stop;
