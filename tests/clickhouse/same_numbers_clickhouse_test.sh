@@ -147,7 +147,7 @@ done
 # lists compare in id order (normalize_users.py); the whole list as its CSV export.
 for kind in usage events transactions; do
   case $kind in
-    usage) file=usage cohort=2025-03 week=2025-03-03 extra=("users --page-size 1000 --feature search") ;;
+    usage) file=usage cohort=2025-03 week=2025-03-03 extra=("users --page-size 1000 --feature Search") ;;
     events) file=events cohort=2025-03 week=2025-03-03 extra=() ;;
     transactions) file=online_retail cohort=2011-01 week=2011-01-03 extra=() ;;
   esac
@@ -168,7 +168,7 @@ for kind in usage events transactions; do
     for side in embedded clickhouse; do
       python3 "$source_dir/tests/clickhouse/normalize_users.py" "$work/$name.$side.json" "$format" || true
     done
-    if ! python3 "$source_dir/tests/clickhouse/compare_results.py" \
+    if ! python3 "$source_dir/tests/clickhouse/compare_results.py" --cents monetary \
       "$work/$name.embedded.json" "$work/$name.clickhouse.json"; then
       echo "FAIL: $kind: $command differs"
       failures=$((failures + 1))
