@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "app/clickhouse_funnel_input.h"
+#include "app/clickhouse_users.h"
 #include "metrics/activity_grid.h"
 #include "metrics/analysis.h"
 #include "warehouse/clickhouse_rollups.h"
@@ -126,17 +127,20 @@ constexpr std::array kRowParams = {
     RowParam{"usage", "by", ""},
     RowParam{"cohorts", "from", ""},
     RowParam{"cohorts", "to", ""},
-    RowParam{"cohorts", "start-event", ""},
-    RowParam{"cohorts", "return-event", ""},
     RowParam{"lifecycle", "from", ""},
     RowParam{"lifecycle", "to", ""},
     RowParam{"revenue", "from", ""},
     RowParam{"revenue", "to", ""},
+    // users: all time (personas and RFM of the whole data); no per-customer countries.
+    RowParam{"users", "from", ""},
+    RowParam{"users", "to", ""},
+    RowParam{"users", "country", ""},
 };
 
 /// The analyses a ClickHouse workspace answers (with the parameters kRowParams allows).
-constexpr std::array<std::string_view, 8> kPushedDownAnalyses = {
-    "kpis", "rfm", "segment", "usage", "cohorts", "lifecycle", "revenue", "insights"};
+constexpr std::array<std::string_view, 10> kPushedDownAnalyses = {
+    "kpis",      "rfm",     "segment",  "usage", "cohorts",
+    "lifecycle", "revenue", "insights", "users", "paths"};
 
 }  // namespace
 
@@ -212,6 +216,9 @@ Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpo
   data->dataset = UserRowsOf(*kind, *users);
   GROWTHLENS_RETURN_IF_ERROR(AddPushedDownAnalyses(
       *client, PushedDownInputs{*kind, &*all, &*users, &data->dataset}, plan, *analysis));
+  if (plan.users_rows)
+    GROWTHLENS_RETURN_IF_ERROR(ReplaceWithUsersRows(*client, *kind, *users, plan.user_id,
+                                                    choice.signup_event, data->dataset));
   data->report.records = whole->rows;  // the data read, whichever window the analyses cover
   data->report.rows_kept = whole->rows;
   PushedDownData pushed{std::move(data), std::move(analysis), std::nullopt};

@@ -280,6 +280,9 @@ PushDownPlan PushDownPlanOf(std::string_view analysis, const ParamText& params) 
     plan.lifecycle_period = PeriodNamed(ParamValue(params, "period", "month"));
   } else if (analysis == "revenue") {
     plan.revenue = true;
+  } else if (analysis == "users") {
+    plan.users_rows = true;
+    plan.user_id = ParamValue(params, "id", "");
   } else if (analysis == "insights" || analysis == "analyze") {
     plan.features = plan.activity = plan.revenue = plan.insights = true;
   }

@@ -13,6 +13,7 @@
 //   PushDownPlan plan = PushDownPlanOf("cohorts", params);
 //   GROWTHLENS_RETURN_IF_ERROR(AddPushedDownAnalyses(client, inputs, plan, analysis));
 
+#include <string>
 #include <string_view>
 
 #include "app/param_spec.h"
@@ -34,6 +35,9 @@ struct PushDownPlan {
   CohortPeriod lifecycle_period = CohortPeriod::kMonth;
   /// kpis and rfm: the days whose rows they cover (open: all time).
   warehouse::DayWindow window;
+  /// users: the users list's rows (app/clickhouse_users.h), with `user_id`'s real rows.
+  bool users_rows = false;
+  std::string user_id;
 };
 
 /// The plan of `analysis` with `params` (canonical); "analyze" and "insights" need everything.

@@ -38,6 +38,10 @@ struct UserPersonas {
 
 /// The four-tier model of `dataset` (all of it) and each user's persona. Fails only when stopped.
 Result<UserPersonas> ComputeUserPersonas(const Dataset& dataset, std::stop_token stop);
+/// The same on `rfm`, the whole data's default RFM table when it is computed already (a
+/// ClickHouse workspace's pushed-down one, whose stand-in rows would not give it).
+Result<UserPersonas> ComputeUserPersonas(const Dataset& dataset, const RfmTable& rfm,
+                                         std::stop_token stop);
 
 /// The same, from `rfm`, the default RFM table of `dataset` computed elsewhere (a ClickHouse
 /// workspace's pushed-down table, beside its one row per user).

@@ -290,19 +290,34 @@ Result<UsersResult> RunUsers(const CleanedData& data, const UsersParams& params,
   result.whole = &data.dataset;
   result.windowed = RowsOfWindow(data.dataset, *window);
   const Dataset& dataset = result.dataset();
-  RfmOptions rfm_options;
-  if (window->to) rfm_options.reference_day = *window->to + 1;
-  result.rfm = std::make_shared<const RfmTable>(ComputeRfm(dataset, rfm_options));
+  // The held analysis's RFM table when it covers the dates asked (a ClickHouse workspace's
+  // pushed-down one: its rows stand in for the users and would not give it).
+  const bool held_rfm =
+      HeldAnalysisCovers(context.analysis.get(), context.analysis_window, *window);
+  if (held_rfm) {
+    result.rfm = std::shared_ptr<const RfmTable>(context.analysis, &context.analysis->rfm);
+  } else {
+    RfmOptions rfm_options;
+    if (window->to) rfm_options.reference_day = *window->to + 1;
+    result.rfm = std::make_shared<const RfmTable>(ComputeRfm(dataset, rfm_options));
+  }
   // The server keeps the persona model of each held file; the CLI computes it for this run.
-  const std::shared_ptr<PersonaCache> cache =
-      context.personas ? context.personas : std::make_shared<PersonaCache>();
-  Result<std::shared_ptr<const UserPersonas>> personas = cache->Get(data.dataset, context.stop);
-  if (!personas.ok()) return personas.status();
-  result.personas = *personas;
+  if (context.personas || !held_rfm || result.windowed) {
+    const std::shared_ptr<PersonaCache> cache =
+        context.personas ? context.personas : std::make_shared<PersonaCache>();
+    Result<std::shared_ptr<const UserPersonas>> personas = cache->Get(data.dataset, context.stop);
+    if (!personas.ok()) return personas.status();
+    result.personas = *personas;
+  } else {
+    Result<UserPersonas> personas = ComputeUserPersonas(data.dataset, *result.rfm, context.stop);
+    if (!personas.ok()) return personas.status();
+    result.personas = std::make_shared<const UserPersonas>(std::move(personas).value());
+  }
   result.facts = std::make_shared<const std::vector<UserFacts>>(
       CollectUserFacts(dataset, *result.rfm, result.period, *result.personas));
   result.head["kind"] = DataKindName(dataset.kind());
-  result.head["window"] = WindowJson(DaysWithRows(data.dataset), *window);
+  result.head["window"] =
+      WindowJson(DaysWithRows(data.dataset, held_rfm ? context.analysis.get() : nullptr), *window);
   if (!params.id.empty()) {
     Result<nlohmann::ordered_json> detail = UserDetail(params, result, context);
     if (!detail.ok()) return detail.status();

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/clickhouse_row_inputs.h"
 #include "app/metric_estimate.h"
 #include "cli/analysis_view.h"
 #include "cli/clickhouse_input.h"
@@ -104,6 +105,15 @@ Result<CommandInput> LoadClickHouseInput(const app::AnalysisEntry& entry, Analys
                             : LoadClickHouseFunnelRows(CommandName(entry), args.input, params);
     if (!rows.ok()) return rows.status();
     loaded.data = std::move(rows).value();
+    loaded.input = app::RunInput(*loaded.data);
+    return loaded;
+  }
+  if (app::ReadsOwnRows(entry.name, params)) {
+    Result<app::PushedDownData> rows =
+        LoadClickHouseOwnRows(CommandName(entry), args.input, entry.name, params);
+    if (!rows.ok()) return rows.status();
+    loaded.data = std::move(rows->data);
+    loaded.analysis = std::move(rows->analysis);
     loaded.input = app::RunInput(*loaded.data);
     return loaded;
   }

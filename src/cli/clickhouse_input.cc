@@ -4,6 +4,7 @@
 
 #include "app/clickhouse_clv_input.h"
 #include "app/clickhouse_funnel_input.h"
+#include "app/clickhouse_row_inputs.h"
 #include "cli/ingest_options.h"
 #include "warehouse/clickhouse_url.h"
 
@@ -36,6 +37,15 @@ Result<app::PushedDownData> LoadClickHouseWorkspace(std::string_view command, An
   return app::LoadClickHouseAggregates(target->endpoint, target->choice,
                                        input.quiet ? nullptr : StderrProgress(std::string(command)),
                                        plan);
+}
+
+Result<app::PushedDownData> LoadClickHouseOwnRows(std::string_view command, AnalysisInput& input,
+                                                  std::string_view analysis,
+                                                  const app::ParamText& params) {
+  Result<ClickHouseTarget> target = ResolveTarget(input);
+  if (!target.ok()) return target.status();
+  return app::LoadClickHouseOwnRows(target->endpoint, target->choice, analysis, params,
+                                    input.quiet ? nullptr : StderrProgress(std::string(command)));
 }
 
 Result<LoadedData> LoadClickHouseFunnelRows(std::string_view command, AnalysisInput& input,

@@ -22,6 +22,12 @@ namespace growthlens::cli {
 Result<app::PushedDownData> LoadClickHouseWorkspace(std::string_view command, AnalysisInput& input,
                                                     const app::PushDownPlan& plan);
 
+/// The rows of an analysis that reads its own (app/clickhouse_row_inputs.h: paths, cohorts by
+/// behaviour).
+Result<app::PushedDownData> LoadClickHouseOwnRows(std::string_view command, AnalysisInput& input,
+                                                  std::string_view analysis,
+                                                  const app::ParamText& params);
+
 /// The funnel's rows: each user's step events, as the funnel analysis reads them.
 Result<LoadedData> LoadClickHouseFunnelRows(std::string_view command, AnalysisInput& input,
                                             const app::ParamText& params);

@@ -13,6 +13,7 @@
 #include "app/clickhouse_clv_input.h"
 #include "app/clickhouse_funnel_input.h"
 #include "app/clickhouse_predictions.h"
+#include "app/clickhouse_row_inputs.h"
 #include "app/json_text.h"
 #include "cli/output_format.h"
 #include "core/stopwatch.h"
@@ -178,8 +179,11 @@ Result<std::string> RunOnClickHouse(const app::AnalysisEntry& entry, const app::
     if (!rows.ok()) return rows.status();
     return entry.run(app::RunInput(**rows), params, entry.api_format, context);
   }
-  Result<app::PushedDownData> pushed = app::LoadClickHouseAggregates(
-      endpoint, choice, nullptr, app::PushDownPlanOf(AnalysisOf(entry), params));
+  Result<app::PushedDownData> pushed =
+      app::ReadsOwnRows(AnalysisOf(entry), params)
+          ? app::LoadClickHouseOwnRows(endpoint, choice, AnalysisOf(entry), params)
+          : app::LoadClickHouseAggregates(endpoint, choice, nullptr,
+                                          app::PushDownPlanOf(AnalysisOf(entry), params));
   if (!pushed.ok()) return pushed.status();
   context.analysis = std::move(pushed->analysis);
   // kpis and rfm over --from/--to: the pushed-down results cover that window, not all time.

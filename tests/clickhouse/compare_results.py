@@ -2,7 +2,8 @@
 keys and list lengths; integers and strings equal; floats within a relative 1e-9 (ClickHouse
 sums money as plain Float64 in its own order, GrowthLens with compensated sums), absolute 1e-9
 near 0. Prints each difference with its path; exits 1 when there is one.
-    python3 compare_results.py [--ignore KEY,...] [--unordered KEY,...] EMBEDDED.json CLICKHOUSE.json
+    python3 compare_results.py [--ignore KEY,...] [--unordered KEY,...] [--cents KEY,...]
+        EMBEDDED.json CLICKHOUSE.json
 """
 import json
 import math
@@ -11,6 +12,8 @@ import sys
 REL = 1e-9
 # Timing of the run itself, not a result.
 IGNORED = {"seconds", "fit_seconds", "elapsed_seconds"}
+# Money rounded to the cent from sums added in different orders (--cents): within one cent.
+CENTS = set()
 
 
 def compare(a, b, path, out):
@@ -18,7 +21,10 @@ def compare(a, b, path, out):
         if set(a) != set(b):
             out.append(f"{path}: keys {sorted(set(a) ^ set(b))} in one only")
         for key in a.keys() & b.keys():
-            if key not in IGNORED:
+            if key in CENTS and isinstance(a[key], (int, float)) and isinstance(b[key], (int, float)):
+                if abs(a[key] - b[key]) > 0.0100001:
+                    out.append(f"{path}.{key}: {a[key]!r} vs {b[key]!r} (to the cent)")
+            elif key not in IGNORED:
                 compare(a[key], b[key], f"{path}.{key}", out)
     elif isinstance(a, list) and isinstance(b, list):
         if len(a) != len(b):
@@ -50,6 +56,8 @@ def main():
     while args and args[0].startswith("--"):
         if args[0] == "--ignore":
             IGNORED.update(args[1].split(","))
+        elif args[0] == "--cents":
+            CENTS.update(args[1].split(","))
         elif args[0] == "--unordered":
             unordered.update(args[1].split(","))
         args = args[2:]

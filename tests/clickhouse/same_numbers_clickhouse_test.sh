@@ -3,7 +3,7 @@
 # (a generated usage log and Online Retail) are ingested into a workspace file and into a
 # ClickHouse server of our own (clickhouse_server.sh: a free loopback port, a temporary
 # directory), and every analysis pushed down (kpis, rfm, segment, usage, cohorts, lifecycle,
-# insights and analyze, on a usage log, an event log and Online Retail; kpis and rfm also over
+# insights, users, paths and analyze, on a usage log, an event log and Online Retail; kpis and rfm also over
 # date windows: closed, open at either end, reaching before the data and after it) is compared by
 # compare_results.py: counts and integer sums exactly, money and means to a relative 1e-9.
 # Re-ingesting a file into ClickHouse must add nothing. With a second argument "cluster", two
@@ -142,10 +142,69 @@ for kind in usage events; do
   fi
 done
 
+# users (the Users page: every user's RFM, persona, first and last day, cohort; filters; one
+# user's timeline), paths and cohorts by behaviour (issue 22): users are listed by value, ties in user code order, so
+# lists compare in id order (normalize_users.py); the whole list as its CSV export.
+for kind in usage events transactions; do
+  case $kind in
+    usage) file=usage cohort=2025-03 week=2025-03-03 extra=("users --page-size 1000 --feature Search") ;;
+    events) file=events cohort=2025-03 week=2025-03-03 extra=() ;;
+    transactions) file=online_retail cohort=2011-01 week=2011-01-03 extra=() ;;
+  esac
+  first=$("$binary" users --workspace "$work/$file.glw" --kind "$kind" --quiet --format csv |
+    sed -n 2p | cut -d, -f1)
+  for command in "users --format csv" "users --page-size 1000 --segment Champions,Lost" \
+    "users --page-size 1000 --cohort $cohort --age 1" "users --page-size 1000 --cohort $week --cohort-period week --search 1" \
+    "users --id $first --format json" "users --page 3 --page-size 7 --segment Hibernating" "${extra[@]}"; do
+    name="${kind}_${command// /_}"
+    name=${name//,/_}
+    format=json
+    [[ $command == *"--format"* ]] || command="$command --format json"
+    [[ $command == *"--format csv"* ]] && format=csv
+    # shellcheck disable=SC2086
+    "$binary" $command --workspace "$work/$file.glw" --kind "$kind" --quiet > "$work/$name.embedded.json"
+    # shellcheck disable=SC2086
+    "$binary" $command --workspace "$url" --kind "$kind" --quiet > "$work/$name.clickhouse.json"
+    for side in embedded clickhouse; do
+      python3 "$source_dir/tests/clickhouse/normalize_users.py" "$work/$name.$side.json" "$format" || true
+    done
+    if ! python3 "$source_dir/tests/clickhouse/compare_results.py" --cents monetary \
+      "$work/$name.embedded.json" "$work/$name.clickhouse.json"; then
+      echo "FAIL: $kind: $command differs"
+      failures=$((failures + 1))
+    else
+      echo "same: $kind: $command ($(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(len(d.get("users", d.get("timeline", []))), "rows")' "$work/$name.clickhouse.json"))"
+    fi
+  done
+done
+for command in "paths" "paths --steps 6 --top 100 --min-share 0" "paths --start create_project --steps 3" \
+  "paths --end first_report --steps 5 --min-share 0.001" "paths --collapse-repeats --max-gap 30" \
+  "paths --start dashboard --exclude search,reports --collapse-repeats" \
+  "paths --end invite_teammate --max-gap 1440 --exclude dashboard" \
+  "paths --from 2025-03-12 --to 2025-06-19 --start create_project" "paths --from 2025-05-01 --steps 10" \
+  "cohorts --start-event create_project --return-event dashboard" \
+  "cohorts --start-event sign_up --period week --mode on-or-after" "cohorts --return-event reports" \
+  "cohorts --start-event invite_teammate --period day --max-periods 40"; do
+  name="events_${command// /_}"
+  name=${name//,/_}
+  # shellcheck disable=SC2086
+  "$binary" $command --workspace "$work/events.glw" --kind events --quiet --format json > "$work/$name.embedded.json"
+  # shellcheck disable=SC2086
+  "$binary" $command --workspace "$url" --kind events --quiet --format json > "$work/$name.clickhouse.json"
+  if ! python3 "$source_dir/tests/clickhouse/compare_results.py" \
+    "$work/$name.embedded.json" "$work/$name.clickhouse.json"; then
+    echo "FAIL: $command differs"
+    failures=$((failures + 1))
+  else
+    echo "same: $command ($(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["users_with_path"], "of", d["users"], "users,", d["distinct_paths"], "paths") if "users_with_path" in d else print(len(d["cohorts"]), "cohorts")' "$work/$name.clickhouse.json"))"
+  fi
+done
+
 # What is not pushed down is refused with a message, never answered from the per-user rows.
 for command in "revenue --view products" "usage --from 2024-02-01" "cohorts --to 2024-03-01" "insights --kind transactions" \
   "analyze --kind transactions --no-write" "rfm --reference-date 2025-06-01" \
-  "segment --reference-date 2025-06-01" "kpis --view trend --from 2025-03-01"; do
+  "segment --reference-date 2025-06-01" "kpis --view trend --from 2025-03-01" \
+  "users --from 2025-03-01" "users --kind transactions --country France"; do
   # shellcheck disable=SC2086
   if "$binary" $command --workspace "$url" --quiet > "$work/refused.txt" 2>&1 ||
     ! grep -q "run on a ClickHouse workspace" "$work/refused.txt"; then

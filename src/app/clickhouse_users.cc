@@ -1,0 +1,172 @@
+#include "app/clickhouse_users.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "io/column_mapping.h"
+#include "warehouse/clickhouse_series.h"
+#include "warehouse/clickhouse_user_rows.h"
+
+namespace growthlens::app {
+
+namespace {
+
+/// Each user's distinct active days, by user code of `totals`.
+Result<std::vector<std::vector<Day>>> ActiveDaysOf(warehouse::ClickHouseClient& client,
+                                                   DataKind kind,
+                                                   const warehouse::UserTotals& totals) {
+  std::vector<std::vector<Day>> of_user(totals.users.size());
+  GROWTHLENS_RETURN_IF_ERROR(warehouse::QueryUserActiveDays(
+      client, kind, [&](std::string_view user, std::span<const Day> days) -> Status {
+        const std::optional<uint32_t> code = totals.users.Find(user);
+        if (!code)
+          return Status(ErrorCode::kDataError,
+                        fmt::format("ClickHouse answered active days of the user '{}', whom the "
+                                    "per-user totals did not name (was the table written to "
+                                    "while it was read?)",
+                                    user));
+        of_user[*code].assign(days.begin(), days.end());
+        return Status::Ok();
+      }));
+  return of_user;
+}
+
+int32_t ClampedEvents(int64_t events) {
+  return static_cast<int32_t>(std::min<int64_t>(events, std::numeric_limits<int32_t>::max()));
+}
+
+UsageLog UsageRows(DataKind kind, const warehouse::UserTotals& totals,
+                   const std::vector<std::vector<Day>>& days, uint32_t id,
+                   const std::vector<warehouse::UserRow>& id_rows) {
+  UsageLog log;
+  log.grain = kind == DataKind::kEvents ? UsageGrain::kEvent : UsageGrain::kDay;
+  log.users = totals.users;
+  log.user_signup.assign(totals.users.size(), kNoDay);
+  log.features = totals.features;
+  const auto add = [&log](uint32_t user, Day day, uint32_t feature, int32_t events, int32_t ms) {
+    log.usage.user.push_back(user);
+    log.usage.day.push_back(day);
+    log.usage.feature.push_back(static_cast<uint16_t>(feature));
+    log.usage.events.push_back(events);
+    if (log.grain == UsageGrain::kEvent) log.usage.ms_of_day.push_back(ms);
+  };
+  for (uint32_t user = 0; user < totals.users.size(); ++user) {
+    if (user == id) {
+      for (const warehouse::UserRow& row : id_rows)
+        add(user, row.day, log.features.Intern(row.feature), row.events, row.ms_of_day);
+      continue;
+    }
+    const size_t begin = totals.feature_offsets[user], end = totals.feature_offsets[user + 1];
+    if (begin == end) continue;
+    // A row without events on every active day but the last: the days, not the counts.
+    for (const Day day : days[user])
+      if (day != totals.last_day[user]) add(user, day, totals.feature_code[begin], 0, 0);
+    for (size_t entry = begin; entry < end; ++entry)
+      add(user, totals.last_day[user], totals.feature_code[entry],
+          ClampedEvents(totals.feature_events[entry]), 0);
+  }
+  return log;
+}
+
+TransactionLog TransactionRows(const warehouse::UserTotals& totals,
+                               const std::vector<std::vector<Day>>& days, uint32_t id,
+                               const std::vector<warehouse::UserRow>& id_rows) {
+  TransactionLog log;
+  log.users = totals.users;
+  log.user_signup.assign(totals.users.size(), kNoDay);
+  log.stock_codes.Intern("");
+  log.descriptions.Intern("");
+  log.countries.Intern("");
+  log.prices.push_back(0);
+  log.items.stock_code.push_back(0);
+  log.items.description.push_back(0);
+  log.items.non_product.push_back(0);
+  const uint32_t none = log.invoices.Intern("");
+  const auto add_order = [&log](uint32_t invoice, uint32_t user, Timestamp time, uint16_t country) {
+    log.orders.invoice.push_back(invoice);
+    log.orders.customer.push_back(user);
+    log.orders.time.push_back(time);
+    log.orders.country.push_back(country);
+    return log.orders.size() - 1;
+  };
+  const auto add_line = [&log](uint32_t order, uint32_t item, int32_t quantity, uint32_t price) {
+    log.transactions.order.push_back(order);
+    log.transactions.item.push_back(item);
+    log.transactions.quantity.push_back(quantity);
+    log.transactions.price.push_back(price);
+  };
+  for (uint32_t user = 0; user < totals.users.size(); ++user) {
+    if (user == id) {
+      // One order per invoice, as the ingest makes them.
+      std::vector<std::pair<uint32_t, uint32_t>> orders;  // invoice code, order
+      for (const warehouse::UserRow& row : id_rows) {
+        const uint32_t invoice = log.invoices.Intern(row.invoice);
+        auto found = std::find_if(orders.begin(), orders.end(),
+                                  [invoice](const auto& entry) { return entry.first == invoice; });
+        if (found == orders.end()) {
+          const auto country = static_cast<uint16_t>(log.countries.Intern(row.country));
+          orders.emplace_back(invoice, add_order(invoice, user, row.time, country));
+          found = orders.end() - 1;
+        }
+        const uint32_t item = log.items.size();
+        log.items.stock_code.push_back(log.stock_codes.Intern(row.stock_code));
+        log.items.description.push_back(log.descriptions.Intern(row.description));
+        log.items.non_product.push_back(0);
+        log.prices.push_back(row.price);
+        add_line(found->second, item, row.quantity, static_cast<uint32_t>(log.prices.size() - 1));
+      }
+      continue;
+    }
+    // An order without units on every active day: the days, not the revenue.
+    for (const Day day : days[user])
+      add_line(add_order(none, user, Timestamp{day} * 86400, 0), 0, 0, 0);
+  }
+  return log;
+}
+
+}  // namespace
+
+Status ReplaceWithUsersRows(warehouse::ClickHouseClient& client, DataKind kind,
+                            const warehouse::UserTotals& totals, std::string_view id,
+                            std::string_view signup_event, Dataset& dataset) {
+  Result<std::vector<std::vector<Day>>> days = ActiveDaysOf(client, kind, totals);
+  if (!days.ok()) return days.status();
+  // kNullCode: no user's detail asked (or none of that id).
+  const uint32_t id_code = id.empty() ? kNullCode : totals.users.Find(id).value_or(kNullCode);
+  std::vector<warehouse::UserRow> id_rows;
+  if (id_code != kNullCode) {
+    Result<std::vector<warehouse::UserRow>> rows = warehouse::QueryOneUserRows(client, kind, id);
+    if (!rows.ok()) return rows.status();
+    id_rows = std::move(rows).value();
+  }
+  if (kind == DataKind::kTransactions) {
+    dataset = TransactionRows(totals, *days, id_code, id_rows);
+    return Status::Ok();
+  }
+  UsageLog log = UsageRows(kind, totals, *days, id_code, id_rows);
+  if (kind == DataKind::kEvents) {
+    // An event log's signup days, as its ingest reads them (prep/dataset_builder.h
+    // SignupsFromEvents): the first event whose name normalises to "signup", or the one named.
+    std::vector<std::string> signup_events;
+    for (uint32_t code = 0; code < totals.features.size(); ++code)
+      if (signup_event.empty() ? NormalizeColumnName(totals.features[code]) == "signup"
+                               : totals.features[code] == signup_event)
+        signup_events.emplace_back(totals.features[code]);
+    GROWTHLENS_RETURN_IF_ERROR(warehouse::QueryFirstDaysOf(
+        client, signup_events, [&log](std::string_view user, Day day) -> Status {
+          if (const std::optional<uint32_t> code = log.users.Find(user))
+            log.user_signup[*code] = day;
+          return Status::Ok();
+        }));
+  }
+  dataset = std::move(log);
+  return Status::Ok();
+}
+
+}  // namespace growthlens::app
