@@ -43,11 +43,6 @@ Result<UserPersonas> ComputeUserPersonas(const Dataset& dataset, std::stop_token
 Result<UserPersonas> ComputeUserPersonas(const Dataset& dataset, const RfmTable& rfm,
                                          std::stop_token stop);
 
-/// The same, from `rfm`, the default RFM table of `dataset` computed elsewhere (a ClickHouse
-/// workspace's pushed-down table, beside its one row per user).
-Result<UserPersonas> ComputeUserPersonas(const Dataset& dataset, const RfmTable& rfm,
-                                         std::stop_token stop);
-
 /// The personas of a fit of the default model (SegmentUsers with SegmentationOptions{}, with or
 /// without the sweep) of `rfm`, the whole data's default RFM: what ComputeUserPersonas returns,
 /// without fitting.
