@@ -181,7 +181,7 @@ Status CheckPushedDown(std::string_view analysis, const ParamText& params) {
 
 Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpoint& endpoint,
                                                 const StoredKindChoice& choice, ProgressFn progress,
-                                                const PushDownPlan& plan) {
+                                                const PushDownPlan& plan, HeldAggregates* keep) {
   Result<warehouse::ClickHouseClient> client = warehouse::ClickHouseClient::Connect(endpoint);
   if (!client.ok()) return client.status();
   Result<std::vector<DataKind>> stored = warehouse::StoredKinds(*client);
@@ -199,8 +199,9 @@ Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpo
   Result<warehouse::KindTotals> all =
       plan.window.open() ? whole : warehouse::QueryKindTotals(*client, *kind, plan.window);
   if (!all.ok()) return all.status();
-  Result<warehouse::UserTotals> users = warehouse::QueryUserTotals(*client, *kind, plan.window);
-  if (!users.ok()) return users.status();
+  Result<warehouse::UserTotals> read = warehouse::QueryUserTotals(*client, *kind, plan.window);
+  if (!read.ok()) return read.status();
+  const auto users = std::make_shared<const warehouse::UserTotals>(std::move(read).value());
 
   auto analysis = std::make_shared<Analysis>();
   analysis->kind = *kind;
@@ -225,7 +226,23 @@ Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpo
   if (!plan.window.open())
     pushed.window = HeldWindow{DateWindow{plan.window.from, plan.window.to},
                                {whole->first_day, whole->last_day}};
+  else if (keep != nullptr)
+    *keep = HeldAggregates{*kind, *whole, users, pushed};
   return pushed;
+}
+
+Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpoint& endpoint,
+                                                const HeldAggregates& held,
+                                                const PushDownPlan& plan) {
+  Result<warehouse::ClickHouseClient> client = warehouse::ClickHouseClient::Connect(endpoint);
+  if (!client.ok()) return client.status();
+  // The held kpis and rfm, and what the plan adds to them.
+  auto analysis = std::make_shared<Analysis>(*held.all_time.analysis);
+  GROWTHLENS_RETURN_IF_ERROR(AddPushedDownAnalyses(
+      *client,
+      PushedDownInputs{held.kind, &held.whole, held.users.get(), &held.all_time.data->dataset},
+      plan, *analysis));
+  return PushedDownData{held.all_time.data, std::move(analysis), std::nullopt};
 }
 
 }  // namespace growthlens::app

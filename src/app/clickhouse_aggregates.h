@@ -34,12 +34,29 @@ struct PushedDownData {
   std::optional<HeldWindow> window;
 };
 
+/// The all-time aggregates a load read, kept by a server with its data generation: its routes
+/// then read only their own aggregates, not the per-user totals (the heaviest query) again.
+struct HeldAggregates {
+  DataKind kind = DataKind::kUsage;
+  warehouse::KindTotals whole;
+  std::shared_ptr<const warehouse::UserTotals> users;
+  PushedDownData all_time;  // one row per user, kpis and rfm of all time
+};
+
 /// Reads the aggregates of the kind `choice` picks among those stored (ChooseStoredKind), and
-/// those `plan` asks for beyond kpis and rfm (app/clickhouse_analyses.h).
+/// those `plan` asks for beyond kpis and rfm (app/clickhouse_analyses.h). With `keep` and a plan
+/// over all time, also fills `keep` for the overload below.
 Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpoint& endpoint,
                                                 const StoredKindChoice& choice,
                                                 ProgressFn progress = nullptr,
-                                                const PushDownPlan& plan = {});
+                                                const PushDownPlan& plan = {},
+                                                HeldAggregates* keep = nullptr);
+
+/// The same over all time (`plan`'s window open) from the aggregates `held` of an earlier load:
+/// only the plan's own aggregates are read.
+Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpoint& endpoint,
+                                                const HeldAggregates& held,
+                                                const PushDownPlan& plan);
 
 /// Whether `analysis` with `params` (canonical) runs on a ClickHouse workspace today: kpis and
 /// rfm over all time or a window (--from/--to), segment over all time, with default scoring; usage,

@@ -38,10 +38,12 @@ Result<HeldPtr> HoldKind(const warehouse::ClickHouseEndpoint& endpoint, DataKind
   app::ProgressFn progress;
   if (!quiet)
     progress = [](std::string_view note) { fmt::print(stderr, "growthlens serve: {}\n", note); };
-  Result<app::PushedDownData> pushed =
-      app::LoadClickHouseAggregates(endpoint, app::StoredKindChoice::Of(kind), progress);
+  auto aggregates = std::make_shared<app::HeldAggregates>();
+  Result<app::PushedDownData> pushed = app::LoadClickHouseAggregates(
+      endpoint, app::StoredKindChoice::Of(kind), progress, {}, aggregates.get());
   if (!pushed.ok()) return pushed.status();
   auto clickhouse = std::make_shared<ClickHouseData>();
+  clickhouse->aggregates = std::move(aggregates);
   clickhouse->endpoint = endpoint;
   clickhouse->rows = pushed->data->report.records;
   clickhouse->first_day = pushed->analysis->kpis.from;
@@ -179,11 +181,15 @@ Result<std::string> RunOnClickHouse(const app::AnalysisEntry& entry, const app::
     if (!rows.ok()) return rows.status();
     return entry.run(app::RunInput(**rows), params, entry.api_format, context);
   }
+  const app::PushDownPlan plan = app::PushDownPlanOf(AnalysisOf(entry), params);
+  // Over all time the whole data's totals held since the load serve every route (each sends
+  // only its own queries); a window's are asked for.
   Result<app::PushedDownData> pushed =
       app::ReadsOwnRows(AnalysisOf(entry), params)
           ? app::LoadClickHouseOwnRows(endpoint, choice, AnalysisOf(entry), params)
-          : app::LoadClickHouseAggregates(endpoint, choice, nullptr,
-                                          app::PushDownPlanOf(AnalysisOf(entry), params));
+      : plan.window.open() && held.clickhouse->aggregates
+          ? app::LoadClickHouseAggregates(endpoint, *held.clickhouse->aggregates, plan)
+          : app::LoadClickHouseAggregates(endpoint, choice, nullptr, plan);
   if (!pushed.ok()) return pushed.status();
   context.analysis = std::move(pushed->analysis);
   // kpis and rfm over --from/--to: the pushed-down results cover that window, not all time.

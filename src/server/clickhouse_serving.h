@@ -3,10 +3,11 @@
 // per kind stored, only the per-user aggregates (one row per user, app/clickhouse_aggregates.h),
 // never the events; each analysis route pushed down is answered by the loaders the CLI uses
 // (LoadClickHouseAggregates with the route's PushDownPlanOf, LoadClickHouseFunnelData for a
-// funnel), run per request and kept in the response cache of the data's generation. Which
-// analyses and parameters run there is app::CheckPushedDown's table: a route it refuses is
-// answered 501 with a plain sentence (RefuseOnClickHouse), so routes switch on as analyses get
-// pushed down, with no change here.
+// funnel; over all time from the per-user and whole-data totals held since the load, so a route
+// reads only its own aggregates), run per request and kept in the response cache of the data's
+// generation. Which analyses and parameters run there is app::CheckPushedDown's table: a route it
+// refuses is answered 501 with a plain sentence (RefuseOnClickHouse), so routes switch on as
+// analyses get pushed down, with no change here.
 //
 //   Result<std::vector<HeldPtr>> held = LoadClickHouseHoldings(url, quiet);
 //   if (held_dataset.clickhouse) reply = RefuseOnClickHouse(entry, params);
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "app/analysis_registry.h"
+#include "app/clickhouse_aggregates.h"
 #include "core/status.h"
 #include "server/api_error.h"
 #include "server/held_data.h"
@@ -34,6 +36,8 @@ struct ClickHouseData {
   warehouse::ClickHouseEndpoint endpoint;
   uint64_t rows = 0;  // rows of the kind's table
   Day first_day = 0, last_day = 0;
+  /// The load's all-time aggregates: routes over all time add only their own to them.
+  std::shared_ptr<const app::HeldAggregates> aggregates;
 };
 
 /// Every kind the ClickHouse workspace at `url` holds, as per-user aggregates; an error naming
