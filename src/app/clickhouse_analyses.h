@@ -13,7 +13,9 @@
 //   PushDownPlan plan = PushDownPlanOf("cohorts", params);
 //   GROWTHLENS_RETURN_IF_ERROR(AddPushedDownAnalyses(client, inputs, plan, analysis));
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "app/param_spec.h"
 #include "core/dataset.h"
@@ -32,8 +34,14 @@ struct PushDownPlan {
   bool insights = false;  // everything insights read, then the insights
   AnalysisOptions options;
   CohortPeriod lifecycle_period = CohortPeriod::kMonth;
-  /// kpis and rfm: the days whose rows they cover (open: all time).
+  /// The days whose rows the results cover (open: all time): kpis, rfm, usage, revenue and
+  /// cohorts (whose users keep their first day of all time, as RowsInWindow keeps it).
   warehouse::DayWindow window;
+  /// lifecycle: the periods it shows (LifecycleOptions::from/to). It reads every row, since
+  /// activity before the window makes users returning or resurrecting in it.
+  warehouse::DayWindow lifecycle_window;
+  /// usage: the features its results keep (names, sorted, once each; empty: all).
+  std::vector<std::string> feature_names;
 };
 
 /// The plan of `analysis` with `params` (canonical); "analyze" and "insights" need everything.
