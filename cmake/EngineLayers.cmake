@@ -103,7 +103,7 @@ target_link_libraries(growthlens_engine INTERFACE ${GROWTHLENS_ENGINE_LIBRARIES}
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 growthlens_layer(warehouse FILES
   clickhouse_client clickhouse_funnels clickhouse_ingest clickhouse_live_insert clickhouse_revenue clickhouse_rollups
-  clickhouse_churn_features clickhouse_schema clickhouse_series
+  clickhouse_churn_features clickhouse_filters clickhouse_schema clickhouse_series
   clickhouse_tsv clickhouse_url
   clickhouse_behaviour clickhouse_paths clickhouse_user_rows)
 target_link_libraries(growthlens_warehouse PUBLIC growthlens_core PRIVATE PkgConfig::HTTPLIB)

@@ -7,12 +7,17 @@
 # detail); each wall and CPU seconds (user+sys of growthlens, and
 # of the ClickHouse server from /proc) and growthlens's peak memory (GNU time). One server of our
 # own on a free loopback port (tests/clickhouse/clickhouse_server.sh).
-#   bench/compare/clickhouse_workspace.sh [USERS] [EVENT_USERS]   (default 25000: about 1M rows)
-# GROWTHLENS_BENCH_EVENTS_ONLY=1 skips the usage log (its ingest, kpis, rfm and segment).
+# Windowed usage (issue 22: features, series, correlation of --from/--to) runs on the usage log,
+# and on generated transactions (TRANSACTION_USERS customers, default 5500: about 1M lines)
+# revenue of all time and of a window; TRANSACTION_USERS 0 skips them, EVENT_USERS 0 the funnels.
+# GROWTHLENS_BENCH_EVENTS_ONLY=1 skips the usage log and the transactions.
+#   bench/compare/clickhouse_workspace.sh [USERS] [EVENT_USERS] [TRANSACTION_USERS]
+#   (default 25000: about 1M usage rows)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 users=${1:-25000}
 event_users=${2:-15500}
+transaction_users=${3:-5500}
 source tests/clickhouse/clickhouse_server.sh
 clickhouse_require
 work=$(mktemp -d)
@@ -42,13 +47,33 @@ if [[ -z ${GROWTHLENS_BENCH_EVENTS_ONLY:-} ]]; then
   run "ingest, workspace file" build/growthlens ingest "$work/usage.csv" --workspace "$work/u.glw" --quiet
   run "ingest, ClickHouse" build/growthlens ingest "$work/usage.csv" --workspace "$url" --quiet
   for command in kpis rfm "segment --k 4" "kpis --from 2025-03-12 --to 2025-06-19" \
-    "rfm --from 2025-03-12 --to 2025-06-19"; do
+    "rfm --from 2025-03-12 --to 2025-06-19" usage "usage --from 2025-03-12 --to 2025-06-19" \
+    "usage --view correlation --from 2025-03-12 --to 2025-06-19" \
+    "usage --view series --period week --from 2025-03-12 --to 2025-06-19" \
+    "cohorts --from 2025-03-12 --to 2025-06-19"; do
     # shellcheck disable=SC2086
     run "$command, workspace file" build/growthlens $command --workspace "$work/u.glw" --quiet --format json
     # shellcheck disable=SC2086
     run "$command, ClickHouse" build/growthlens $command --workspace "$url" --quiet --format json
   done
 fi
+if [[ -z ${GROWTHLENS_BENCH_EVENTS_ONLY:-} ]] && ((transaction_users > 0)); then
+  build/growthlens generate --kind transactions --users "$transaction_users" --seed 42 \
+    -o "$work/transactions.csv" 2> /dev/null
+  echo "transactions: $(($(wc -l < "$work/transactions.csv") - 1)) lines; $(uptime | sed 's/.*load/load/')"
+  run "ingest transactions, workspace file" build/growthlens ingest "$work/transactions.csv" \
+    --workspace "$work/t.glw" --quiet
+  run "ingest transactions, ClickHouse" build/growthlens ingest "$work/transactions.csv" \
+    --workspace "$url" --quiet
+  for command in revenue "revenue --from 2025-03-12 --to 2025-06-19" \
+    "revenue --view countries --from 2025-03-12 --to 2025-06-19"; do
+    # shellcheck disable=SC2086
+    run "$command, workspace file" build/growthlens $command --workspace "$work/t.glw" --quiet --format json
+    # shellcheck disable=SC2086
+    run "$command, ClickHouse" build/growthlens $command --workspace "$url" --quiet --format json
+  done
+fi
+((event_users > 0)) || exit 0
 build/growthlens generate --kind events --users "$event_users" --seed 42 -o "$work/events.csv" \
   2> /dev/null
 echo "event log: $(($(wc -l < "$work/events.csv") - 1)) events; $(uptime | sed 's/.*load/load/')"

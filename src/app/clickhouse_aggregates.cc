@@ -10,8 +10,10 @@
 
 #include "app/clickhouse_funnel_input.h"
 #include "app/clickhouse_users.h"
+#include "app/param_spec.h"
 #include "metrics/activity_grid.h"
 #include "metrics/analysis.h"
+#include "warehouse/clickhouse_filters.h"
 #include "warehouse/clickhouse_rollups.h"
 
 namespace growthlens::app {
@@ -20,6 +22,27 @@ namespace {
 
 double Ratio(double part, double whole) {
   return whole == 0 ? 0 : part / whole;
+}
+
+/// Each user's first day of all time as their start (the stand-in rows' signup), as RowsInWindow
+/// keeps it: cohorts of a window put users who started before it in their true, earlier cohort.
+Status SetStartsOfAllTime(warehouse::ClickHouseClient& client, DataKind kind,
+                          const warehouse::DayWindow& window, Dataset& user_rows) {
+  return user_rows.Visit([&](auto& log) {
+    log.user_signup.assign(log.users.size(), kNoDay);
+    return warehouse::QueryUserStarts(
+        client, kind, window, [&](std::string_view user, Day first) -> Status {
+          const std::optional<uint32_t> code = log.users.Find(user);
+          if (!code)
+            return Status(ErrorCode::kDataError,
+                          fmt::format("ClickHouse answered the first day of the user '{}', whom "
+                                      "the per-user totals did not name (was the table written "
+                                      "to while it was read?)",
+                                      user));
+          log.user_signup[*code] = first;
+          return Status::Ok();
+        });
+  });
 }
 
 /// Per user, rows at the user's last active day: what names the users in the views.
@@ -117,20 +140,11 @@ constexpr std::array kRowParams = {
     RowParam{"segment", "features", "rfm"},
     RowParam{"segment", "model", ""},
     RowParam{"segment", "reference-date", ""},
-    // usage, cohorts and lifecycle: all time, every user and feature, no event properties.
-    RowParam{"usage", "from", ""},
-    RowParam{"usage", "to", ""},
-    RowParam{"usage", "features", ""},
+    // usage and cohorts: every user, no event properties.
     RowParam{"usage", "users", ""},
     RowParam{"usage", "users-file", ""},
     RowParam{"usage", "segment", ""},
     RowParam{"usage", "by", ""},
-    RowParam{"cohorts", "from", ""},
-    RowParam{"cohorts", "to", ""},
-    RowParam{"lifecycle", "from", ""},
-    RowParam{"lifecycle", "to", ""},
-    RowParam{"revenue", "from", ""},
-    RowParam{"revenue", "to", ""},
     // users: all time (personas and RFM of the whole data); no per-customer countries.
     RowParam{"users", "from", ""},
     RowParam{"users", "to", ""},
@@ -159,6 +173,12 @@ Status CheckPushedDown(std::string_view analysis, const ParamText& params) {
                               "(docs/CLICKHOUSE.md); export the data with a query and "
                               "analyse the CSV meanwhile",
                               analysis, PushedDownAnalysesText()));
+  if (analysis == "cohorts" &&
+      !(ParamValue(params, "start-event").empty() && ParamValue(params, "return-event").empty()) &&
+      !(ParamValue(params, "from").empty() && ParamValue(params, "to").empty()))
+    return Status(ErrorCode::kInvalidArgument,
+                  "cohorts --start-event/--return-event with --from/--to does not run on a "
+                  "ClickHouse workspace yet; over all time it does");
   for (const auto& [name, value] : params)
     if (analysis == "revenue" && name == "view" && value == "products")
       return Status(ErrorCode::kInvalidArgument,
@@ -172,8 +192,8 @@ Status CheckPushedDown(std::string_view analysis, const ParamText& params) {
         return Status(
             ErrorCode::kInvalidArgument,
             fmt::format(
-                "{} --{} {} does not run on a ClickHouse workspace yet ({} is computed "
-                "from per-user totals over all time); leave --{} {}",
+                "{} --{} {} does not run on a ClickHouse workspace yet ({} is pushed down "
+                "without that setting so far); leave --{} {}",
                 analysis, name, value, analysis, name,
                 row_param.allowed.empty() ? "unset" : fmt::format("at {}", row_param.allowed)));
   return Status::Ok();
@@ -201,6 +221,12 @@ Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpo
   if (!all.ok()) return all.status();
   Result<warehouse::UserTotals> read = warehouse::QueryUserTotals(*client, *kind, plan.window);
   if (!read.ok()) return read.status();
+  if (!plan.feature_names.empty()) {
+    // A feature filter names features of the whole data, as on the embedded workspace.
+    Result<std::vector<std::string>> names = warehouse::QueryFeatureNames(*client, *kind);
+    if (!names.ok()) return names.status();
+    for (const std::string& name : *names) read->features.Intern(name);
+  }
   const auto users = std::make_shared<const warehouse::UserTotals>(std::move(read).value());
 
   auto analysis = std::make_shared<Analysis>();
@@ -215,6 +241,8 @@ Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpo
                  all->last_day, rfm);
   auto data = std::make_shared<CleanedData>();
   data->dataset = UserRowsOf(*kind, *users);
+  if (plan.activity && !plan.window.open())
+    GROWTHLENS_RETURN_IF_ERROR(SetStartsOfAllTime(*client, *kind, plan.window, data->dataset));
   GROWTHLENS_RETURN_IF_ERROR(AddPushedDownAnalyses(
       *client, PushedDownInputs{*kind, &*all, &*users, &data->dataset}, plan, *analysis));
   if (plan.users_rows)
@@ -223,11 +251,17 @@ Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpo
   data->report.records = whole->rows;  // the data read, whichever window the analyses cover
   data->report.rows_kept = whole->rows;
   PushedDownData pushed{std::move(data), std::move(analysis), std::nullopt};
-  if (!plan.window.open())
-    pushed.window = HeldWindow{DateWindow{plan.window.from, plan.window.to},
-                               {whole->first_day, whole->last_day}};
-  else if (keep != nullptr)
+  const warehouse::DayWindow& window =
+      plan.lifecycle_window.open() ? plan.window : plan.lifecycle_window;
+  if (!window.open() || !plan.feature_names.empty()) {
+    pushed.window = HeldWindow{DateWindow{window.from, window.to},
+                               {whole->first_day, whole->last_day},
+                               std::nullopt,
+                               plan.feature_names};
+    if (all->rows > 0) pushed.window->rows = DayRange{all->first_day, all->last_day};
+  } else if (keep != nullptr) {
     *keep = HeldAggregates{*kind, *whole, users, pushed};
+  }
   return pushed;
 }
 

@@ -29,8 +29,9 @@ namespace growthlens::app {
 
 struct PushedDownData {
   LoadedData data;                           // one row per user, for names and the data's kind
-  std::shared_ptr<const Analysis> analysis;  // kpis and rfm of the whole data or the window
-  /// Set when the plan asked for a window: the analysis covers it (RunContext::analysis_window).
+  std::shared_ptr<const Analysis> analysis;  // the plan's results, of the whole data or the window
+  /// Set when the plan asked for a window or features: the analysis covers them
+  /// (RunContext::analysis_window).
   std::optional<HeldWindow> window;
 };
 
@@ -58,11 +59,13 @@ Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpo
                                                 const HeldAggregates& held,
                                                 const PushDownPlan& plan);
 
-/// Whether `analysis` with `params` (canonical) runs on a ClickHouse workspace today: kpis and
-/// rfm over all time or a window (--from/--to), segment over all time, with default scoring; usage,
-/// cohorts, lifecycle and insights over all time (kPushedDownAnalyses); funnel, clv and
-/// predictions on their own rows (app/clickhouse_funnel_input.h, clickhouse_clv_input.h,
-/// clickhouse_predictions.h). Else an error naming what is not pushed down.
+/// Whether `analysis` with `params` (canonical) runs on a ClickHouse workspace today: kpis, rfm,
+/// usage (and its --features), revenue, cohorts and lifecycle over all time or a window
+/// (--from/--to), segment and insights over all time, with default scoring
+/// (kPushedDownAnalyses); cohorts by behaviour over all time, paths and users on rows of their
+/// own (app/clickhouse_row_inputs.h, clickhouse_users.h); funnel, clv and predictions on their
+/// own rows (app/clickhouse_funnel_input.h, clickhouse_clv_input.h, clickhouse_predictions.h).
+/// Else an error naming what is not pushed down.
 Status CheckPushedDown(std::string_view analysis, const ParamText& params);
 
 /// The analyses CheckPushedDown lets run, in words: "kpis, rfm, ..., insights and funnel".

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "app/analysis_params.h"
 #include "metrics/activity_grid.h"
 #include "metrics/cohorts.h"
 #include "metrics/feature_usage.h"
@@ -48,9 +49,11 @@ Result<uint32_t> FeatureCode(const UsageLog& log, const std::string& name) {
 
 /// The feature report, series and correlation of a usage or event log.
 Status AddFeatures(warehouse::ClickHouseClient& client, const PushedDownInputs& inputs,
-                   const UsageLog& log, CohortPeriod series_period, Analysis& analysis) {
+                   const UsageLog& log, const PushDownPlan& plan, Analysis& analysis) {
+  const CohortPeriod series_period = plan.options.series_period;
   const size_t features = log.features.size();
-  Result<warehouse::FeatureUsage> usage = warehouse::QueryFeatureUsage(client, inputs.kind);
+  const warehouse::UsageRows rows{plan.window, plan.feature_names};
+  Result<warehouse::FeatureUsage> usage = warehouse::QueryFeatureUsage(client, inputs.kind, rows);
   if (!usage.ok()) return usage.status();
   FeatureTotals totals;
   totals.active_users = usage->active_users;
@@ -68,7 +71,7 @@ Status AddFeatures(warehouse::ClickHouseClient& client, const PushedDownInputs& 
 
   // The series over the buckets of the data's first to last day, as the rows' rollup counts.
   Result<std::vector<warehouse::FeatureSeriesCell>> cells =
-      warehouse::QueryFeatureSeries(client, inputs.kind, BucketOf(series_period));
+      warehouse::QueryFeatureSeries(client, inputs.kind, BucketOf(series_period), rows);
   if (!cells.ok()) return cells.status();
   SeriesTotals series;
   series.first_bucket = CohortBucketOf(inputs.all->first_day, series_period);
@@ -96,15 +99,25 @@ Status AddFeatures(warehouse::ClickHouseClient& client, const PushedDownInputs& 
 
   // Pearson over the user x feature pivot of events, from the per-user totals already read, one
   // user's row at a time (the exact sums every correlation path uses; no users x features matrix).
+  // With a feature filter, the users with a row of a kept feature, their kept features' totals
+  // (the other columns stay 0, as in the pivot of the kept rows).
   const warehouse::UserTotals& users = *inputs.users;
+  std::vector<uint8_t> kept(features, plan.feature_names.empty() ? 1 : 0);
+  for (const std::string& name : plan.feature_names)
+    if (const std::optional<uint32_t> code = log.features.Find(name)) kept[*code] = 1;
   CorrelationSums sums(features);
   std::vector<int64_t> row(features, 0);
   for (size_t user = 0; user + 1 < users.feature_offsets.size(); ++user) {
     std::fill(row.begin(), row.end(), 0);
+    bool any = false;
     for (size_t entry = users.feature_offsets[user]; entry < users.feature_offsets[user + 1];
-         ++entry)
-      row[users.feature_code[entry]] = users.feature_events[entry];
-    sums.Add(row);
+         ++entry) {
+      const uint32_t code = users.feature_code[entry];
+      if (kept[code] == 0) continue;
+      row[code] = users.feature_events[entry];
+      any = true;
+    }
+    if (any) sums.Add(row);
   }
   analysis.correlation = sums.Correlation();
   return Status::Ok();
@@ -116,12 +129,14 @@ struct UserDays {
   Day first = INT32_MAX, last = INT32_MIN;  // over the users' days
 };
 
-Result<UserDays> ReadUserDays(warehouse::ClickHouseClient& client, const PushedDownInputs& inputs) {
+Result<UserDays> ReadUserDays(warehouse::ClickHouseClient& client, const PushedDownInputs& inputs,
+                              const warehouse::DayWindow& window) {
   const Dataset& dataset = *inputs.user_rows;
   UserDays out;
   out.of_user.resize(dataset.users().size());
   GROWTHLENS_RETURN_IF_ERROR(warehouse::QueryUserActiveDays(
-      client, inputs.kind, [&](std::string_view user, std::span<const Day> days) -> Status {
+      client, inputs.kind,
+      [&](std::string_view user, std::span<const Day> days) -> Status {
         const std::optional<uint32_t> code = dataset.users().Find(user);
         if (!code)
           return Status(ErrorCode::kDataError,
@@ -135,7 +150,8 @@ Result<UserDays> ReadUserDays(warehouse::ClickHouseClient& client, const PushedD
           out.last = std::max(out.last, days.back());
         }
         return Status::Ok();
-      }));
+      },
+      window));
   return out;
 }
 
@@ -154,9 +170,10 @@ ActivityGrid GridOf(const UserDays& user_days, Day first, Day last, unsigned thr
 }
 
 /// Transactions: each cohort's revenue per period, summed in ClickHouse.
-Status AddCohortRevenue(warehouse::ClickHouseClient& client, CohortMatrix& matrix) {
+Status AddCohortRevenue(warehouse::ClickHouseClient& client, const warehouse::DayWindow& window,
+                        CohortMatrix& matrix) {
   Result<std::vector<warehouse::CohortRevenueCell>> cells =
-      warehouse::QueryCohortRevenue(client, BucketOf(matrix.period));
+      warehouse::QueryCohortRevenue(client, BucketOf(matrix.period), window);
   if (!cells.ok()) return cells.status();
   for (const warehouse::CohortRevenueCell& cell : *cells) {
     const int32_t cohort = CohortBucketOf(cell.cohort_first_day, matrix.period);
@@ -180,12 +197,12 @@ Status AddCohortRevenue(warehouse::ClickHouseClient& client, CohortMatrix& matri
 /// cohort revenue), by country and by season, as RevenueByMonth, RevenueByCountry and
 /// RevenueBySeason give them.
 Status AddRevenue(warehouse::ClickHouseClient& client, const PushedDownInputs& inputs,
-                  Analysis& analysis) {
+                  const warehouse::DayWindow& window, Analysis& analysis) {
   Result<std::vector<warehouse::RevenueRow>> months =
-      warehouse::QueryRevenueBy(client, warehouse::RevenueKey::kMonth);
+      warehouse::QueryRevenueBy(client, warehouse::RevenueKey::kMonth, window);
   if (!months.ok()) return months.status();
   Result<std::vector<warehouse::CohortRevenueCell>> cohorts =
-      warehouse::QueryCohortRevenue(client, warehouse::SeriesBucket::kMonth);
+      warehouse::QueryCohortRevenue(client, warehouse::SeriesBucket::kMonth, window);
   if (!cohorts.ok()) return cohorts.status();
   analysis.months.clear();
   for (const warehouse::RevenueRow& row : *months) {
@@ -206,7 +223,7 @@ Status AddRevenue(warehouse::ClickHouseClient& client, const PushedDownInputs& i
     analysis.months.push_back(month);
   }
   Result<std::vector<warehouse::RevenueRow>> countries =
-      warehouse::QueryRevenueBy(client, warehouse::RevenueKey::kCountry);
+      warehouse::QueryRevenueBy(client, warehouse::RevenueKey::kCountry, window);
   if (!countries.ok()) return countries.status();
   analysis.countries.clear();
   for (const warehouse::RevenueRow& row : *countries)
@@ -215,7 +232,8 @@ Status AddRevenue(warehouse::ClickHouseClient& client, const PushedDownInputs& i
       analysis.countries.begin(), analysis.countries.end(),
       [](const CountryRevenue& a, const CountryRevenue& b) { return a.revenue > b.revenue; });
   const auto seasons = [&](warehouse::RevenueKey key) -> Result<std::vector<SeasonRevenue>> {
-    Result<std::vector<warehouse::RevenueRow>> rows = warehouse::QueryRevenueBy(client, key);
+    Result<std::vector<warehouse::RevenueRow>> rows =
+        warehouse::QueryRevenueBy(client, key, window);
     if (!rows.ok()) return rows.status();
     std::vector<SeasonRevenue> out;
     for (const warehouse::RevenueRow& row : *rows)
@@ -235,13 +253,15 @@ Status AddRevenue(warehouse::ClickHouseClient& client, const PushedDownInputs& i
 /// Cohorts and lifecycle from the users' active days, by the engine's own functions.
 Status AddActivity(warehouse::ClickHouseClient& client, const PushedDownInputs& inputs,
                    const PushDownPlan& plan, Analysis& analysis) {
-  Result<UserDays> user_days = ReadUserDays(client, inputs);
+  Result<UserDays> user_days = ReadUserDays(client, inputs, plan.window);
   if (!user_days.ok()) return user_days.status();
   const Dataset& dataset = *inputs.user_rows;
   const unsigned threads = plan.options.threads;
   LifecycleOptions lifecycle;
   lifecycle.period = plan.lifecycle_period;
   lifecycle.threads = threads;
+  lifecycle.from = plan.lifecycle_window.from;
+  lifecycle.to = plan.lifecycle_window.to;
   // Cohorts span every row's day (rows without a user too), the lifecycle the rows with a user:
   // the same grid for a usage log, whose rows all have one.
   const Day first = inputs.all->first_day, last = inputs.all->last_day;
@@ -256,7 +276,7 @@ Status AddActivity(warehouse::ClickHouseClient& client, const PushedDownInputs& 
     analysis.lifecycle = ComputeLifecycle(dataset, lifecycle, &grid);
   }
   if (inputs.kind == DataKind::kTransactions && !analysis.cohorts.cohorts.empty())
-    GROWTHLENS_RETURN_IF_ERROR(AddCohortRevenue(client, analysis.cohorts));
+    GROWTHLENS_RETURN_IF_ERROR(AddCohortRevenue(client, plan.window, analysis.cohorts));
   return Status::Ok();
 }
 
@@ -264,14 +284,30 @@ Status AddActivity(warehouse::ClickHouseClient& client, const PushedDownInputs& 
 
 PushDownPlan PushDownPlanOf(std::string_view analysis, const ParamText& params) {
   PushDownPlan plan;
-  // The window of kpis and rfm (CheckPushedDown refuses one elsewhere); the values are checked.
-  if (analysis == "kpis" || analysis == "rfm") {
-    plan.window.from = ParseIsoDate(ParamValue(params, "from", ""));
-    plan.window.to = ParseIsoDate(ParamValue(params, "to", ""));
-  }
+  // The window (CheckPushedDown refuses one where it is not pushed down); the values are checked.
+  // Lifecycle reads every row and shows the window's periods.
+  const warehouse::DayWindow window{ParseIsoDate(ParamValue(params, "from", "")),
+                                    ParseIsoDate(ParamValue(params, "to", ""))};
+  if (analysis == "lifecycle")
+    plan.lifecycle_window = window;
+  else if (analysis == "kpis" || analysis == "rfm" || analysis == "usage" ||
+           analysis == "revenue" || analysis == "cohorts")
+    plan.window = window;
   if (analysis == "usage") {
     plan.features = true;
     plan.options.series_period = PeriodNamed(ParamValue(params, "period", "month"));
+    // The names as usage resolves them: trimmed, the empty ones dropped, each once.
+    std::vector<std::string> names;
+    AssignChecked(ParamValue(params, "features", ""), names);
+    for (std::string& name : names) {
+      const size_t first = name.find_first_not_of(" \t\r\n");
+      const size_t last = name.find_last_not_of(" \t\r\n");
+      if (first != std::string::npos)
+        plan.feature_names.push_back(name.substr(first, last - first + 1));
+    }
+    std::sort(plan.feature_names.begin(), plan.feature_names.end());
+    plan.feature_names.erase(std::unique(plan.feature_names.begin(), plan.feature_names.end()),
+                             plan.feature_names.end());
   } else if (analysis == "cohorts") {
     plan.activity = true;
     plan.options.cohort_period = PeriodNamed(ParamValue(params, "period", "month"));
@@ -300,11 +336,10 @@ Status AddPushedDownAnalyses(warehouse::ClickHouseClient& client, const PushedDo
   analysis.top_user_share = TopShare(analysis.rfm.monetary, 0.2);
   const UsageLog* log = inputs.user_rows->As<UsageLog>();
   if (plan.features && log != nullptr)
-    GROWTHLENS_RETURN_IF_ERROR(
-        AddFeatures(client, inputs, *log, plan.options.series_period, analysis));
+    GROWTHLENS_RETURN_IF_ERROR(AddFeatures(client, inputs, *log, plan, analysis));
   if (plan.activity) GROWTHLENS_RETURN_IF_ERROR(AddActivity(client, inputs, plan, analysis));
   if (plan.revenue && inputs.kind == DataKind::kTransactions)
-    GROWTHLENS_RETURN_IF_ERROR(AddRevenue(client, inputs, analysis));
+    GROWTHLENS_RETURN_IF_ERROR(AddRevenue(client, inputs, plan.window, analysis));
   if (plan.insights) analysis.insights = ComputeInsights(*inputs.user_rows, analysis);
   return Status::Ok();
 }

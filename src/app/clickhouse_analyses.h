@@ -15,6 +15,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "app/param_spec.h"
 #include "core/dataset.h"
@@ -33,11 +34,17 @@ struct PushDownPlan {
   bool insights = false;  // everything insights read, then the insights
   AnalysisOptions options;
   CohortPeriod lifecycle_period = CohortPeriod::kMonth;
-  /// kpis and rfm: the days whose rows they cover (open: all time).
+  /// The days whose rows the results cover (open: all time): kpis, rfm, usage, revenue and
+  /// cohorts (whose users keep their first day of all time, as RowsInWindow keeps it).
   warehouse::DayWindow window;
   /// users: the users list's rows (app/clickhouse_users.h), with `user_id`'s real rows.
   bool users_rows = false;
   std::string user_id;
+  /// lifecycle: the periods it shows (LifecycleOptions::from/to). It reads every row, since
+  /// activity before the window makes users returning or resurrecting in it.
+  warehouse::DayWindow lifecycle_window;
+  /// usage: the features its results keep (names, sorted, once each; empty: all).
+  std::vector<std::string> feature_names;
 };
 
 /// The plan of `analysis` with `params` (canonical); "analyze" and "insights" need everything.

@@ -195,9 +195,14 @@ Result<CohortsResult> RunCohorts(const CleanedData& data, const CohortsParams& p
   result.values = CohortValuesOf(params.values);
   result.values_name = params.values;
   result.window = DateWindow{params.from, params.to};
-  result.data = DaysWithRows(data.dataset, context.analysis.get());
+  result.data = DaysWithRows(data.dataset, context.analysis.get(), context.analysis_window);
   // A window keeps its rows; users who started before it fall in earlier, left-censored cohorts.
-  const std::shared_ptr<const Dataset> windowed = RowsOfWindow(data.dataset, result.window);
+  // A ClickHouse workspace computed the held matrix over the window already.
+  const bool held_window =
+      context.analysis_window &&
+      HeldAnalysisCovers(context.analysis.get(), context.analysis_window, result.window);
+  const std::shared_ptr<const Dataset> windowed =
+      held_window ? nullptr : RowsOfWindow(data.dataset, result.window);
   const Dataset& dataset = windowed ? *windowed : data.dataset;
   result.kind = dataset.kind();
   if (result.values == CohortValues::kRevenue && ByKind(dataset.kind(), true, false))
@@ -211,8 +216,9 @@ Result<CohortsResult> RunCohorts(const CleanedData& data, const CohortsParams& p
   if (!params.start_event.empty() || !params.return_event.empty())
     return WithBehaviourCohorts(dataset, params, context, std::move(result));
   // All time in the load's period: its matrix (cells of every mode and value are built from it).
-  const bool held =
-      context.analysis != nullptr && !windowed && context.analysis->cohorts.period == result.period;
+  const bool held = context.analysis != nullptr && !windowed &&
+                    (held_window || !context.analysis_window) &&
+                    context.analysis->cohorts.period == result.period;
   const CohortMatrix computed = held ? CohortMatrix() : ComputeCohorts(dataset, result.period);
   const CohortMatrix& matrix = held ? context.analysis->cohorts : computed;
   result.grid = std::make_shared<const CohortGrid>(

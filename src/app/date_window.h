@@ -7,6 +7,8 @@
 
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "core/dataset.h"
 
@@ -33,6 +35,10 @@ struct DayRange {
 struct HeldWindow {
   DateWindow window;
   DayRange data;
+  /// The first and last day with rows inside the window (none: it holds no rows).
+  std::optional<DayRange> rows;
+  /// usage: the features its results keep (names, sorted, once each; empty: all).
+  std::vector<std::string> features;
 };
 
 /// Whether `held` (with `held_window` when it covers a window) answers a run over `asked`: all

@@ -143,7 +143,8 @@ Result<LifecycleResult> RunLifecycle(const CleanedData& data, const LifecyclePar
   result.options.to = window->to;
   result.kind = data.dataset.kind();
   // Monthly of all time: the load's (analyze's lifecycle is monthly with its default cohorts).
-  const bool held = context.analysis != nullptr && !window->from && !window->to &&
+  // (A ClickHouse workspace's, of the window it computed it over.)
+  const bool held = HeldAnalysisCovers(context.analysis.get(), context.analysis_window, *window) &&
                     result.options.period == context.analysis->lifecycle.period;
   result.lifecycle =
       held ? std::shared_ptr<const Lifecycle>(context.analysis, &context.analysis->lifecycle)

@@ -56,25 +56,35 @@ Result<RevenueResult> RunRevenue(const CleanedData& data, const RevenueParams& p
   result.view = params.view;
   result.whole = &data.dataset;
   result.window = *window;
-  result.data = DaysWithRows(data.dataset, context.analysis.get());
+  result.data = DaysWithRows(data.dataset, context.analysis.get(), context.analysis_window);
   if (data.dataset.As<TransactionLog>() == nullptr)
     return Status(ErrorCode::kInvalidArgument,
                   fmt::format("{} is a {} log, and revenue needs transactions (InvoiceNo, "
                               "StockCode, Quantity, InvoiceDate, UnitPrice, CustomerID, Country); "
                               "map another export with --kind transactions and the column flags",
                               context.source, DataKindName(data.dataset.kind())));
-  result.windowed = RowsOfWindow(data.dataset, *window);
+  // The tables the load computed when they cover the window (all time, or the window a
+  // ClickHouse workspace computed them over).
+  const std::shared_ptr<const Analysis> held =
+      HeldAnalysisCovers(context.analysis.get(), context.analysis_window, *window)
+          ? context.analysis
+          : nullptr;
+  if (!held) result.windowed = RowsOfWindow(data.dataset, *window);
   const TransactionLog& dataset = result.dataset();
   result.summary = Summarize(result.windowed ? *result.windowed : data.dataset);
-  // All time: the tables the load computed, when held.
-  const std::shared_ptr<const Analysis> held = result.windowed ? nullptr : context.analysis;
   // A ClickHouse workspace's data is one row per customer, not the rows the held analysis was
-  // computed from: its totals are the held KPIs'.
-  if (held && held->kpis.rows != data.dataset.rows()) {
+  // computed from: its totals are the held KPIs' (of a window: its customers and days with rows).
+  if (held && (context.analysis_window || held->kpis.rows != data.dataset.rows())) {
     result.summary.rows = held->kpis.rows;
     result.summary.users = held->kpis.users;
     result.summary.first_day = held->kpis.from;
     result.summary.last_day = held->kpis.to;
+    if (context.analysis_window) {
+      const std::optional<DayRange>& rows = context.analysis_window->rows;
+      result.summary.users = held->kpis.active_users;
+      result.summary.first_day = rows ? rows->first : kNoDay;
+      result.summary.last_day = rows ? rows->last : kNoDay;
+    }
     result.summary.revenue = held->kpis.revenue;
     result.summary.orders = held->kpis.orders;
   }

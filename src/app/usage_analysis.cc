@@ -263,6 +263,16 @@ nlohmann::ordered_json FiltersJson(const UsageLog& dataset, const ResolvedFilter
   return json;
 }
 
+/// Whether the held results keep the features `filter` keeps: every one when they were computed
+/// without a feature filter, else the same names.
+bool HeldFeaturesMatch(const UsageLog& dataset, const UsageFilter& filter,
+                       const std::optional<HeldWindow>& held_window) {
+  std::vector<std::string> kept;
+  for (const uint16_t feature : filter.features) kept.emplace_back(dataset.features[feature]);
+  std::sort(kept.begin(), kept.end());
+  return held_window ? kept == held_window->features : kept.empty();
+}
+
 CohortPeriod PeriodOf(std::string_view name) {
   if (name == "day") return CohortPeriod::kDay;
   if (name == "week") return CohortPeriod::kWeek;
@@ -307,8 +317,9 @@ Result<UsageResult> RunUsage(const CleanedData& data, const UsageParams& params,
   result.view = params.view;
   result.period = PeriodOf(params.period);
   if (params.max_periods >= 0) result.max_periods = static_cast<size_t>(params.max_periods);
-  // The span of the rows (of a ClickHouse workspace's, its pushed-down KPIs').
-  const std::optional<DayRange> data_days = DaysWithRows(data.dataset, context.analysis.get());
+  // The span of the rows (of a ClickHouse workspace's, its pushed-down KPIs' or window's).
+  const std::optional<DayRange> data_days =
+      DaysWithRows(data.dataset, context.analysis.get(), context.analysis_window);
   auto usage = std::make_shared<UsageContext>(UsageContext{
       dataset, resolved->filter, OutputFormat::kTable, "", PeriodText(data_days, *window),
       FiltersText(dataset, *resolved), JsonText(FiltersJson(dataset, *resolved)), std::nullopt,
@@ -320,8 +331,11 @@ Result<UsageResult> RunUsage(const CleanedData& data, const UsageParams& params,
     if (from <= to) usage->covered = DayRange{from, to};
     usage->all_time = from <= days->first && to >= days->last;
   }
-  const UsageFilter& filter = resolved->filter;
-  if (!filter.from && !filter.to && filter.features.empty() && resolved->AllUsers())
+  // The load's results when they cover the filter: all time and every feature, or the window
+  // and features a ClickHouse workspace computed them over.
+  if (resolved->AllUsers() &&
+      HeldAnalysisCovers(context.analysis.get(), context.analysis_window, *window) &&
+      HeldFeaturesMatch(dataset, resolved->filter, context.analysis_window))
     usage->whole = context.analysis;
   result.resolved = std::move(resolved);
   result.context = std::move(usage);

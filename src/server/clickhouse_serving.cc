@@ -182,12 +182,13 @@ Result<std::string> RunOnClickHouse(const app::AnalysisEntry& entry, const app::
     return entry.run(app::RunInput(**rows), params, entry.api_format, context);
   }
   const app::PushDownPlan plan = app::PushDownPlanOf(AnalysisOf(entry), params);
-  // Over all time the whole data's totals held since the load serve every route (each sends
-  // only its own queries); a window's are asked for.
+  // Over all time and every feature the whole data's totals held since the load serve every
+  // route (each sends only its own queries); a window's or a feature filter's are asked for.
   Result<app::PushedDownData> pushed =
       app::ReadsOwnRows(AnalysisOf(entry), params)
           ? app::LoadClickHouseOwnRows(endpoint, choice, AnalysisOf(entry), params)
-      : plan.window.open() && held.clickhouse->aggregates
+      : plan.window.open() && plan.lifecycle_window.open() && plan.feature_names.empty() &&
+              held.clickhouse->aggregates
           ? app::LoadClickHouseAggregates(endpoint, *held.clickhouse->aggregates, plan)
           : app::LoadClickHouseAggregates(endpoint, choice, nullptr, plan);
   if (!pushed.ok()) return pushed.status();

@@ -27,12 +27,13 @@ const char* KeySql(RevenueKey key) {
 
 }  // namespace
 
-Result<std::vector<RevenueRow>> QueryRevenueBy(ClickHouseClient& client, RevenueKey key) {
+Result<std::vector<RevenueRow>> QueryRevenueBy(ClickHouseClient& client, RevenueKey key,
+                                               const DayWindow& window) {
   const std::string sql = fmt::format(
       "SELECT {} AS revenue_key, sum(quantity * price), uniqExact(invoice), "
-      "uniqExactIf(customer, customer != '') FROM {} GROUP BY revenue_key "
+      "uniqExactIf(customer, customer != '') FROM {} WHERE {} GROUP BY revenue_key "
       "ORDER BY revenue_key FORMAT TabSeparated",
-      KeySql(key), kTransactionsTable);
+      KeySql(key), kTransactionsTable, WindowCondition(DataKind::kTransactions, window));
   std::vector<RevenueRow> rows;
   const Status answered = client.QueryLines(sql, [&](std::string_view line) -> Status {
     const std::vector<std::string_view> fields = TsvFields(line);

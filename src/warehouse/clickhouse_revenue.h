@@ -12,6 +12,7 @@
 
 #include "core/status.h"
 #include "warehouse/clickhouse_client.h"
+#include "warehouse/clickhouse_rollups.h"
 
 namespace growthlens::warehouse {
 
@@ -31,6 +32,8 @@ struct RevenueRow {
   uint64_t customers = 0;  // distinct customers with an id
 };
 
-Result<std::vector<RevenueRow>> QueryRevenueBy(ClickHouseClient& client, RevenueKey key);
+/// The rows per key of the purchases inside `window` (open: all of them).
+Result<std::vector<RevenueRow>> QueryRevenueBy(ClickHouseClient& client, RevenueKey key,
+                                               const DayWindow& window = {});
 
 }  // namespace growthlens::warehouse

@@ -33,17 +33,19 @@ Status ParseDay(std::string_view text, Day& day, std::string_view what) {
 
 }  // namespace
 
-Result<FeatureUsage> QueryFeatureUsage(ClickHouseClient& client, DataKind kind) {
+Result<FeatureUsage> QueryFeatureUsage(ClickHouseClient& client, DataKind kind,
+                                       const UsageRows& rows) {
   FeatureUsage usage;
-  Result<std::string> users = client.Query(
-      fmt::format("SELECT uniqExact(user) FROM {} FORMAT TabSeparated", TableOf(kind)));
+  const std::string where = UsageRowsCondition(kind, rows);
+  Result<std::string> users = client.Query(fmt::format(
+      "SELECT uniqExact(user) FROM {} WHERE {} FORMAT TabSeparated", TableOf(kind), where));
   if (!users.ok()) return users.status();
   GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(std::string_view(*users).substr(0, users->find('\n')),
                                             usage.active_users, "the active users"));
   const std::string sql = fmt::format(
       "SELECT toString({1}) AS name, sum(toInt64(events)), uniqExact(user), uniqExact(user, day) "
-      "FROM {0} GROUP BY name FORMAT TabSeparated",
-      TableOf(kind), FeatureColumnOf(kind));
+      "FROM {0} WHERE {2} GROUP BY name FORMAT TabSeparated",
+      TableOf(kind), FeatureColumnOf(kind), where);
   const Status answered = client.QueryLines(sql, [&](std::string_view line) -> Status {
     const std::vector<std::string_view> fields = TsvFields(line);
     GROWTHLENS_RETURN_IF_ERROR(ExpectTsvFields(fields, 4, "a feature's totals"));
@@ -60,11 +62,13 @@ Result<FeatureUsage> QueryFeatureUsage(ClickHouseClient& client, DataKind kind) 
 }
 
 Result<std::vector<FeatureSeriesCell>> QueryFeatureSeries(ClickHouseClient& client, DataKind kind,
-                                                          SeriesBucket bucket) {
+                                                          SeriesBucket bucket,
+                                                          const UsageRows& rows) {
   const std::string sql = fmt::format(
       "SELECT toString({1}) AS name, toUInt16({2}) AS bucket, sum(toInt64(events)), "
-      "uniqExact(user) FROM {0} GROUP BY name, bucket FORMAT TabSeparated",
-      TableOf(kind), FeatureColumnOf(kind), BucketSql(bucket, "day"));
+      "uniqExact(user) FROM {0} WHERE {3} GROUP BY name, bucket FORMAT TabSeparated",
+      TableOf(kind), FeatureColumnOf(kind), BucketSql(bucket, "day"),
+      UsageRowsCondition(kind, rows));
   std::vector<FeatureSeriesCell> cells;
   const Status answered = client.QueryLines(sql, [&](std::string_view line) -> Status {
     const std::vector<std::string_view> fields = TsvFields(line);
@@ -83,17 +87,19 @@ Result<std::vector<FeatureSeriesCell>> QueryFeatureSeries(ClickHouseClient& clie
 
 Status QueryUserActiveDays(
     ClickHouseClient& client, DataKind kind,
-    const std::function<Status(std::string_view user, std::span<const Day> days)>& on_user) {
+    const std::function<Status(std::string_view user, std::span<const Day> days)>& on_user,
+    const DayWindow& window) {
   const bool transactions = kind == DataKind::kTransactions;
+  const std::string where = WindowCondition(kind, window);
   const std::string sql =
       transactions ? fmt::format(
                          "SELECT customer, arraySort(groupUniqArray(toUInt16(toDate(time)))) FROM "
-                         "{} WHERE customer != '' GROUP BY customer FORMAT TabSeparated",
-                         TableOf(kind))
+                         "{} WHERE customer != '' AND {} GROUP BY customer FORMAT TabSeparated",
+                         TableOf(kind), where)
                    : fmt::format(
                          "SELECT user, arraySort(groupUniqArray(toUInt16(day))) FROM {} WHERE "
-                         "user != '' GROUP BY user FORMAT TabSeparated",
-                         TableOf(kind));
+                         "user != '' AND {} GROUP BY user FORMAT TabSeparated",
+                         TableOf(kind), where);
   std::vector<uint16_t> raw;
   std::vector<Day> days;
   return client.QueryLines(sql, [&](std::string_view line) -> Status {
@@ -106,7 +112,8 @@ Status QueryUserActiveDays(
 }
 
 Result<std::vector<CohortRevenueCell>> QueryCohortRevenue(ClickHouseClient& client,
-                                                          SeriesBucket bucket) {
+                                                          SeriesBucket bucket,
+                                                          const DayWindow& window) {
   // The join runs over two subqueries, so on a Distributed table each side is one distributed
   // query (a join of a Distributed table with a distributed subquery is refused by default).
   // ALL, not ANY: the right side has one row per customer, and since ClickHouse 20 ANY INNER
@@ -114,12 +121,12 @@ Result<std::vector<CohortRevenueCell>> QueryCohortRevenue(ClickHouseClient& clie
   const std::string sql = fmt::format(
       "SELECT toUInt16({2}) AS cohort, toUInt16(bucket) AS period, sum(amount) FROM ("
       "SELECT customer, {1} AS bucket, sum(quantity * price) AS amount FROM {0} "
-      "WHERE customer != '' GROUP BY customer, bucket) "
+      "WHERE customer != '' AND {3} GROUP BY customer, bucket) "
       "ALL INNER JOIN (SELECT customer, min(toDate(time)) AS first_day FROM {0} "
       "WHERE customer != '' GROUP BY customer) USING customer "
       "GROUP BY cohort, period FORMAT TabSeparated",
       TableOf(DataKind::kTransactions), BucketSql(bucket, "toDate(time)"),
-      BucketSql(bucket, "first_day"));
+      BucketSql(bucket, "first_day"), WindowCondition(DataKind::kTransactions, window));
   std::vector<CohortRevenueCell> cells;
   const Status answered = client.QueryLines(sql, [&](std::string_view line) -> Status {
     const std::vector<std::string_view> fields = TsvFields(line);

@@ -23,6 +23,7 @@
 #include "core/date.h"
 #include "core/status.h"
 #include "warehouse/clickhouse_client.h"
+#include "warehouse/clickhouse_filters.h"
 
 namespace growthlens::warehouse {
 
@@ -49,27 +50,33 @@ struct FeatureSeriesCell {
   uint64_t users = 0;
 };
 
-/// A usage or event log's totals per feature (event name for event logs).
-Result<FeatureUsage> QueryFeatureUsage(ClickHouseClient& client, DataKind kind);
+/// A usage or event log's totals per feature (event name for event logs) over `rows`.
+Result<FeatureUsage> QueryFeatureUsage(ClickHouseClient& client, DataKind kind,
+                                       const UsageRows& rows = {});
 
-/// A usage or event log's events and distinct users per (feature, bucket).
+/// A usage or event log's events and distinct users per (feature, bucket) over `rows`.
 Result<std::vector<FeatureSeriesCell>> QueryFeatureSeries(ClickHouseClient& client, DataKind kind,
-                                                          SeriesBucket bucket);
+                                                          SeriesBucket bucket,
+                                                          const UsageRows& rows = {});
 
-/// Each user's distinct active days (ascending), one user at a time as they arrive (users
-/// without an id are left out, as the grid of the rows leaves them out).
+/// Each user's distinct active days inside `window` (ascending), one user at a time as they
+/// arrive (users without an id, or without a day in the window, are left out, as the grid of
+/// the rows leaves them out).
 Status QueryUserActiveDays(
     ClickHouseClient& client, DataKind kind,
-    const std::function<Status(std::string_view user, std::span<const Day> days)>& on_user);
+    const std::function<Status(std::string_view user, std::span<const Day> days)>& on_user,
+    const DayWindow& window = {});
 
 /// Transactions: revenue (sum of quantity x price, Float64) per (first day of the customer's
-/// cohort bucket, first day of the bucket of the purchase), customers with an id only.
+/// cohort bucket, first day of the bucket of the purchase), customers with an id only; the
+/// purchases inside `window`, the cohort that of the customer's first purchase of all time.
 struct CohortRevenueCell {
   Day cohort_first_day = 0;
   Day bucket_first_day = 0;
   double revenue = 0;
 };
 Result<std::vector<CohortRevenueCell>> QueryCohortRevenue(ClickHouseClient& client,
-                                                          SeriesBucket bucket);
+                                                          SeriesBucket bucket,
+                                                          const DayWindow& window = {});
 
 }  // namespace growthlens::warehouse

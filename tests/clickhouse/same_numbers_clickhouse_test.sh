@@ -4,7 +4,8 @@
 # ClickHouse server of our own (clickhouse_server.sh: a free loopback port, a temporary
 # directory), and every analysis pushed down (kpis, rfm, segment, usage, cohorts, lifecycle,
 # insights, users, paths and analyze, on a usage log, an event log and Online Retail; kpis and rfm also over
-# date windows: closed, open at either end, reaching before the data and after it) is compared by
+# date windows: closed, open at either end, reaching before the data and after it; usage, cohorts,
+# lifecycle and revenue over windows too, and usage with --features) is compared by
 # compare_results.py: counts and integer sums exactly, money and means to a relative 1e-9.
 # Re-ingesting a file into ClickHouse must add nothing. With a second argument "cluster", two
 # servers are started as the shards of a cluster (remote_servers), the workspace is made with
@@ -94,14 +95,42 @@ windows() {
     "rfm --view segments --to $3" "kpis --from $3" "kpis --from $4 --to $2"
     "rfm --view users --from 2030-01-01" "kpis --from 2030-01-01")
 }
+# Windows of cohorts (users who started before a window in their earlier cohort) and lifecycle
+# (activity before the window still counts): activity_windows FROM TO LATER BEFORE_DATA appends.
+activity_windows() {
+  window_commands+=("cohorts --from $1 --to $2" "cohorts --period week --mode on-or-after --from $1"
+    "cohorts --period day --to $2" "cohorts --from $4 --to $2" "cohorts --from 2030-01-01"
+    "lifecycle --from $1 --to $2" "lifecycle --period week --from $1" "lifecycle --to $3"
+    "lifecycle --view stickiness --from $1 --to $2" "lifecycle --from 2030-01-01")
+}
 windows 2025-03-12 2025-06-19 2025-09-30 2024-12-01
+activity_windows 2025-03-12 2025-06-19 2025-09-30 2024-12-01
+# usage over windows, and with features kept (FEATURES: two names of the log).
+usage_windows() {
+  window_commands+=("usage --from 2025-03-12 --to 2025-06-19" "usage --to 2025-06-19"
+    "usage --view series --period week --from 2025-03-12 --to 2025-06-19"
+    "usage --view series --period day --max-periods 0 --from 2025-09-30"
+    "usage --view engagement --from 2024-12-01 --to 2025-02-10"
+    "usage --view correlation --from 2025-03-12 --to 2025-06-19" "usage --from 2030-01-01"
+    "usage --features $1" "usage --view engagement --features $1 --from 2025-03-12"
+    "usage --view series --period week --features $1 --to 2025-06-19"
+    "usage --view correlation --features $1,$1 --from 2025-03-12 --to 2025-06-19")
+}
 generated_windows=("${window_commands[@]}")
+usage_features=Search,Export event_features=search,invite_teammate
 windows 2011-03-10 2011-06-20 2011-09-30 2010-11-01
-retail_windows=("${window_commands[@]}")
+activity_windows 2011-03-10 2011-06-20 2011-09-30 2010-11-01
+retail_windows=("${window_commands[@]}" "revenue --from 2011-03-10 --to 2011-06-20"
+  "revenue --view countries --from 2011-03-10" "revenue --view seasonality --to 2011-06-20"
+  "revenue --from 2010-11-01 --to 2011-01-15" "revenue --from 2030-01-01"
+  "cohorts --values revenue --from 2011-03-10 --to 2011-06-20"
+  "cohorts --values revenue --period week --from 2011-09-30")
 for kind in usage events transactions; do
   case $kind in
-    usage) file=usage commands=("${common[@]}" "${product[@]}" "${generated_windows[@]}") ;;
-    events) file=events commands=("${common[@]}" "${product[@]}" "${generated_windows[@]}") ;;
+    usage) window_commands=() && usage_windows "$usage_features" && file=usage \
+      commands=("${common[@]}" "${product[@]}" "${generated_windows[@]}" "${window_commands[@]}") ;;
+    events) window_commands=() && usage_windows "$event_features" && file=events \
+      commands=("${common[@]}" "${product[@]}" "${generated_windows[@]}" "${window_commands[@]}") ;;
     transactions) file=online_retail commands=("${common[@]}" "cohorts --values revenue"
       "revenue" "revenue --view countries" "revenue --view seasonality"
       "${retail_windows[@]}") ;;
@@ -201,7 +230,8 @@ for command in "paths" "paths --steps 6 --top 100 --min-share 0" "paths --start 
 done
 
 # What is not pushed down is refused with a message, never answered from the per-user rows.
-for command in "revenue --view products" "usage --from 2024-02-01" "cohorts --to 2024-03-01" "insights --kind transactions" \
+for command in "revenue --view products" "usage --users u1 --from 2024-02-01" \
+  "usage --segment Champions" "insights --kind transactions" \
   "analyze --kind transactions --no-write" "rfm --reference-date 2025-06-01" \
   "segment --reference-date 2025-06-01" "kpis --view trend --from 2025-03-01" \
   "users --from 2025-03-01" "users --kind transactions --country France"; do

@@ -3,7 +3,8 @@
 # the embedded workspace (issue 22): a small generated usage log, event log and transactions are
 # ingested into a workspace file and into a ClickHouse server of our own (clickhouse_server.sh),
 # both are served, and the JSON of the main routes (KPIs, usage, cohorts, lifecycle, RFM,
-# segment, revenue, insights, funnel, users, paths) is compared by compare_results.py: counts exactly, floats
+# segment, revenue, insights, funnel, users, paths, clv, predictions; date windows of kpis, rfm,
+# usage, cohorts, lifecycle and revenue, and usage's features) is compared by compare_results.py: counts exactly, floats
 # to a relative 1e-9. Routes not pushed down are refused with 501 and a sentence saying so;
 # /api/v1/status says where the data lives. Exits 77 (skipped) when clickhouse-server is not
 # installed.
@@ -85,6 +86,7 @@ print("status: same datasets", held(clickhouse))
 EOF
 
 steps="sign_up,create_project,invite_teammate,first_report"
+usage_features=Search,Export event_features=search,invite_teammate
 product=("kpis" "usage" "usage?view=series&period=week" "usage?view=engagement"
   "usage?view=correlation" "cohorts" "cohorts?period=week" "lifecycle" "lifecycle?view=stickiness"
   "rfm" "rfm?view=segments" "rfm?view=grid" "segment?k=4" "insights")
@@ -101,7 +103,20 @@ routes+=("funnel?dataset=events&steps=$steps&window=14d"
   "kpis?dataset=usage&from=2025-03-01&to=2025-06-30" "kpis?dataset=events&from=2025-03-01"
   "rfm?dataset=usage&from=2025-03-01&to=2025-06-30" "rfm?dataset=transactions&to=2025-06-30"
   "clv" "clv?view=customers" "clv?view=parameters"
-  "predictions?dataset=usage" "predictions?dataset=events")
+  "predictions?dataset=usage" "predictions?dataset=events"
+  # Windows and features of usage, cohorts, lifecycle and revenue: computed in ClickHouse over
+  # the window, never from the per-user stand-in rows.
+  "usage?dataset=usage&from=2025-03-01&to=2025-06-30" "usage?dataset=events&from=2025-03-01"
+  "usage?dataset=usage&view=series&period=week&from=2025-03-01&to=2025-06-30"
+  "usage?dataset=events&view=correlation&to=2025-06-30"
+  "usage?dataset=usage&view=engagement&features=$usage_features&from=2025-03-01"
+  "usage?dataset=events&features=$event_features"
+  "cohorts?dataset=usage&from=2025-03-01&to=2025-06-30" "cohorts?dataset=events&period=week&from=2025-03-01"
+  "cohorts?dataset=transactions&values=revenue&from=2025-03-01&to=2025-09-30"
+  "lifecycle?dataset=usage&from=2025-03-01&to=2025-06-30" "lifecycle?dataset=events&view=stickiness&from=2025-03-01"
+  "lifecycle?dataset=transactions&period=week&to=2025-06-30"
+  "revenue?from=2025-03-01&to=2025-06-30" "revenue?view=countries&from=2025-03-01"
+  "revenue?view=seasonality&to=2025-06-30")
 for route in "${routes[@]}"; do
   name=${route//[^a-z0-9]/_}
   code_embedded=$(get "$port_embedded" "$route" "$work/$name.embedded.json")
@@ -149,7 +164,7 @@ done
 # Not pushed down: 501 with a sentence the page shows as it is, never a number.
 for route in "users?dataset=usage&from=2025-03-01" "predictions?dataset=transactions" \
   "cohorts?dataset=events&start-event=sign_up&from=2025-03-01" \
-  "usage?dataset=usage&from=2025-03-01" "revenue?view=products" \
+  "usage?dataset=usage&segment=Champions&from=2025-03-01" "revenue?view=products" \
   "insights?dataset=transactions" "analysis?dataset=usage"; do
   name=refused_${route//[^a-z0-9]/_}
   code=$(get "$port_clickhouse" "$route" "$work/$name.json")
