@@ -17,6 +17,7 @@
 #include "app/persona_cache.h"
 #include "app/table_view.h"
 #include "app/user_facts.h"
+#include "metrics/analysis.h"
 #include "metrics/periods.h"
 #include "metrics/rfm.h"
 #include "ml/segmentation.h"
