@@ -182,15 +182,27 @@ Result<std::string> RunOnClickHouse(const app::AnalysisEntry& entry, const app::
     return entry.run(app::RunInput(**rows), params, entry.api_format, context);
   }
   const app::PushDownPlan plan = app::PushDownPlanOf(AnalysisOf(entry), params);
-  // Over all time and every feature the whole data's totals held since the load serve every
-  // route (each sends only its own queries); a window's or a feature filter's are asked for.
+  if (app::ReadsOwnRows(AnalysisOf(entry), params)) {
+    Result<app::PushedDownData> own =
+        app::LoadClickHouseOwnRows(endpoint, choice, AnalysisOf(entry), params);
+    if (!own.ok()) return own.status();
+    context.analysis = std::move(own->analysis);
+    context.analysis_window = own->window;
+    return entry.run(app::RunInput(*own->data), params, entry.api_format, context);
+  }
+  // Over all time and every feature the whole data's totals held since the load serve the route
+  // (it sends only its own queries); a window's, a feature filter's or the users list's rows are
+  // asked for. Data stored since the load (an ingest, the collector: the refresher holds it
+  // within --live-refresh) can make the held totals miss a user or feature the route's own
+  // queries see: that answer comes from a full reading instead.
+  const bool held_fits = plan.window.open() && plan.lifecycle_window.open() &&
+                         plan.feature_names.empty() && !plan.users_rows &&
+                         held.clickhouse->aggregates != nullptr;
   Result<app::PushedDownData> pushed =
-      app::ReadsOwnRows(AnalysisOf(entry), params)
-          ? app::LoadClickHouseOwnRows(endpoint, choice, AnalysisOf(entry), params)
-      : plan.window.open() && plan.lifecycle_window.open() && plan.feature_names.empty() &&
-              held.clickhouse->aggregates
-          ? app::LoadClickHouseAggregates(endpoint, *held.clickhouse->aggregates, plan)
-          : app::LoadClickHouseAggregates(endpoint, choice, nullptr, plan);
+      held_fits ? app::LoadClickHouseAggregates(endpoint, *held.clickhouse->aggregates, plan)
+                : app::LoadClickHouseAggregates(endpoint, choice, nullptr, plan);
+  if (held_fits && !pushed.ok() && pushed.status().code() == ErrorCode::kDataError)
+    pushed = app::LoadClickHouseAggregates(endpoint, choice, nullptr, plan);
   if (!pushed.ok()) return pushed.status();
   context.analysis = std::move(pushed->analysis);
   // kpis and rfm over --from/--to: the pushed-down results cover that window, not all time.

@@ -185,6 +185,11 @@ code=$(curl -s -o "$work/upload.json" -w '%{http_code}' -X POST -H 'Content-Type
 "$binary" generate --kind usage --users 30 --seed 8 --start 2026-01-01 --end 2026-01-31 \
   -o "$work/more_signup.csv" > /dev/null
 cut -d, -f1,3- "$work/more_signup.csv" > "$work/more.csv"
+# A server that would not notice the load for an hour: its all-time aggregates, held since its
+# start, miss the new users, so its cohorts and lifecycle must come from a full reading (equal to
+# those of the server that noticed it), never fail or mix the two.
+serve stale "$url" --live-refresh 3600
+port_stale=$served_port
 "$binary" ingest "$work/more.csv" --workspace "$url" --quiet > /dev/null
 expected=$(clickhouse_query "$CLICKHOUSE_TCP_PORT" "SELECT count() FROM growthlens.usage")
 for _ in $(seq 1 60); do
@@ -198,6 +203,19 @@ if [[ $rows != "$expected" ]]; then
 else
   echo "new load served: kpis rows $rows"
 fi
+for route in "cohorts?dataset=usage" "lifecycle?dataset=usage"; do
+  name=stale_${route//[^a-z0-9]/_}
+  code_stale=$(get "$port_stale" "$route" "$work/$name.stale.json")
+  code_fresh=$(get "$port_clickhouse" "$route" "$work/$name.fresh.json")
+  if [[ $code_stale != 200 || $code_fresh != 200 ]]; then
+    fail "$route after a load the server has not noticed: HTTP $code_stale (fresh: $code_fresh), $(head -c 300 "$work/$name.stale.json")"
+  elif ! python3 "$source_dir/tests/clickhouse/compare_results.py" --ignore source \
+    "$work/$name.fresh.json" "$work/$name.stale.json"; then
+    fail "$route after a load the server has not noticed differs from a server that noticed it"
+  else
+    echo "same after an unnoticed load: $route"
+  fi
+done
 
 # The collector on a ClickHouse workspace: events posted with the shared key go into the events
 # table once ClickHouse confirmed them, each uuid once however often the batch is sent (also for a
