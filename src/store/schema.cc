@@ -188,21 +188,22 @@ INSERT INTO sqlite_sequence (name, seq)
 // `blocks_generation`, whatever writes them (an append, a compaction, an erasure; an older writer
 // cannot, it refuses the version). A connection that remembers what the blocks hold
 // (Workspace::RememberEventKeys) reads one row to know whether they are as it left them, where
-// a stamp of counts and sums scanned both tables and could be fooled by a reused id.
+// a stamp of counts and sums scanned both tables and could be fooled by a reused id. The step
+// can run again (a second process migrating the same file, a fixture holding the table already).
 constexpr const char* kCreateBlocksGeneration = R"sql(
-CREATE TABLE blocks_generation (value INTEGER NOT NULL);
-INSERT INTO blocks_generation (value) VALUES (0);
-CREATE TRIGGER blocks_inserted AFTER INSERT ON blocks
+CREATE TABLE IF NOT EXISTS blocks_generation (value INTEGER NOT NULL);
+INSERT INTO blocks_generation (value) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM blocks_generation);
+CREATE TRIGGER IF NOT EXISTS blocks_inserted AFTER INSERT ON blocks
   BEGIN UPDATE blocks_generation SET value = value + 1; END;
-CREATE TRIGGER blocks_updated AFTER UPDATE ON blocks
+CREATE TRIGGER IF NOT EXISTS blocks_updated AFTER UPDATE ON blocks
   BEGIN UPDATE blocks_generation SET value = value + 1; END;
-CREATE TRIGGER blocks_deleted AFTER DELETE ON blocks
+CREATE TRIGGER IF NOT EXISTS blocks_deleted AFTER DELETE ON blocks
   BEGIN UPDATE blocks_generation SET value = value + 1; END;
-CREATE TRIGGER loads_inserted AFTER INSERT ON loads
+CREATE TRIGGER IF NOT EXISTS loads_inserted AFTER INSERT ON loads
   BEGIN UPDATE blocks_generation SET value = value + 1; END;
-CREATE TRIGGER loads_updated AFTER UPDATE ON loads
+CREATE TRIGGER IF NOT EXISTS loads_updated AFTER UPDATE ON loads
   BEGIN UPDATE blocks_generation SET value = value + 1; END;
-CREATE TRIGGER loads_deleted AFTER DELETE ON loads
+CREATE TRIGGER IF NOT EXISTS loads_deleted AFTER DELETE ON loads
   BEGIN UPDATE blocks_generation SET value = value + 1; END;
 )sql";
 
