@@ -142,7 +142,24 @@ UsageRollup::UsageRollup(const UsageLog& dataset, const UserRows& by_user,
   const std::vector<size_t> bands = by_user.ordered_by_band()
                                         ? by_user.BandBounds(rows_per_band)
                                         : std::vector<size_t>{0, by_user.groups()};
-  std::vector<PassCounts> partials;
+  // Each band's per-thread counts are added up as soon as its walk ends (integer sums: the
+  // totals do not depend on the order), so one set per thread is held, not one per band.
+  feature_totals_ = initial.features;
+  series_totals_.events = initial.series_events;
+  series_totals_.users = initial.series_users;
+  const auto add_part = [&](const PassCounts& part) {
+    feature_totals_.active_users += part.features.active_users;
+    for (size_t feature = 0; feature < features; ++feature) {
+      feature_totals_.events[feature] += part.features.events[feature];
+      feature_totals_.users[feature] += part.features.users[feature];
+      feature_totals_.user_days[feature] += part.features.user_days[feature];
+    }
+    for (size_t cell = 0; cell < series_totals_.events.size(); ++cell) {
+      series_totals_.events[cell] += part.series_events[cell];
+      series_totals_.users[cell] += part.series_users[cell];
+    }
+    total_events_ += part.events;
+  };
   for (size_t band = 0; band + 1 < bands.size(); ++band) {
     Column<uint32_t> band_order;
     std::span<const uint32_t> order = by_user.row_order();
@@ -213,24 +230,7 @@ UsageRollup::UsageRollup(const UsageLog& dataset, const UserRows& by_user,
             scratch.Next();
           }
         });
-    for (PassCounts& part : band_partials) partials.push_back(std::move(part));
-  }
-
-  feature_totals_ = initial.features;
-  series_totals_.events = std::move(initial.series_events);
-  series_totals_.users = std::move(initial.series_users);
-  for (const PassCounts& part : partials) {
-    feature_totals_.active_users += part.features.active_users;
-    for (size_t feature = 0; feature < features; ++feature) {
-      feature_totals_.events[feature] += part.features.events[feature];
-      feature_totals_.users[feature] += part.features.users[feature];
-      feature_totals_.user_days[feature] += part.features.user_days[feature];
-    }
-    for (size_t cell = 0; cell < series_totals_.events.size(); ++cell) {
-      series_totals_.events[cell] += part.series_events[cell];
-      series_totals_.users[cell] += part.series_users[cell];
-    }
-    total_events_ += part.events;
+    for (const PassCounts& part : band_partials) add_part(part);
   }
 }
 

@@ -77,8 +77,10 @@ void UserRows::Group(const Log& dataset, unsigned threads, bool with_order) {
     begin_.push_back(slots.key_begin[user]);
   }
   begin_.push_back(slots.key_begin[users]);
-  if (!with_order) {
-    // The slots are kept (parts x users, 8 MB at 1M users on 2 threads) for OrderOfBand.
+  if (!with_order && parts * users < rows) {
+    // The slots are kept (parts x users, 8 MB at 1M users on 2 threads) for OrderOfBand; where
+    // they would not be smaller than the order of every row (many threads, few rows per user),
+    // the whole order is made instead.
     by_band_ = true;
     sort_parts_ = parts;
     band_slots_.resize(parts * users);
@@ -123,6 +125,7 @@ std::vector<size_t> UserRows::ChunkBounds(size_t chunks, size_t first_group,
 
 std::vector<size_t> UserRows::BandBounds(size_t rows_per_band) const {
   const size_t rows = begin_.back() - begin_.front();
+  rows_per_band = std::max<size_t>(1, rows_per_band);
   return ChunkBounds(std::max<size_t>(1, (rows + rows_per_band - 1) / rows_per_band));
 }
 
