@@ -14,12 +14,9 @@ stamp() { printf '%.1f' "$(echo "($(date +%s%N) - $start) / 1000000000" | bc -l)
 /usr/bin/time -f "TIME %e s wall, %U user + %S sys, %M KB peak" "$@" > /dev/null \
   2> >(while IFS= read -r line; do echo "$(stamp) $line" >> "$log"; done) &
 timer=$!
-child=""
-for _ in $(seq 50); do
-  child=$(pgrep -P "$timer" | head -1 || true)
-  [[ -n $child ]] && break
-  sleep 0.02
-done
+# The command is /usr/bin/time's newest child (its older one reads the stderr lines).
+sleep 0.2
+child=$(pgrep -n -P "$timer" || true)
 while kill -0 "$timer" 2> /dev/null; do
   rss=$(awk '/VmRSS/ { print $2 }' "/proc/$child/status" 2> /dev/null || true)
   [[ -n $rss ]] && echo "$(stamp) RSS $rss" >> "$log"
