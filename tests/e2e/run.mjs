@@ -1503,12 +1503,18 @@ test('with a workspace, a saved persona model is applied to the loaded users on 
   const usageSet = s.datasets.find((d) => d.kind === 'usage');
   await keptPage.goto(`${kept.url}/#/rfm`);
   await waitReady(keptPage, 'rfm');
-  const box = keptPage.locator('[data-testid="saved-models"]');
   assert(/Spring tiers \(4 personas/.test(await text(keptPage, '[data-testid="saved-model-open"] option')), 'the saved model is offered');
-  const rows = box.locator('[data-table="saved-model-personas"] tbody tr');
-  eq(await rows.count(), 4, 'one row per persona');
-  const users = (await rows.locator('td:nth-child(2)').allTextContents()).map(parseNumber);
-  eq(users.reduce((a, b) => a + b, 0), usageSet.users, 'every user of the usage log placed');
+  // Read in one step of the page, and again until it holds: the CLI's save above changed the
+  // workspace, so the page may redraw the table once while it is read (CI saw an empty read).
+  const cellsNow = () => keptPage.evaluate(() => [...document.querySelectorAll('[data-testid="saved-models"] [data-table="saved-model-personas"] tbody tr')]
+    .map((tr) => (tr.querySelector('td:nth-child(2)') || {}).textContent || ''));
+  await keptPage.waitForFunction((want) => {
+    const cells = [...document.querySelectorAll('[data-testid="saved-models"] [data-table="saved-model-personas"] tbody tr td:nth-child(2)')];
+    return cells.length === 4 && cells.reduce((a, td) => a + Number(td.textContent.replace(/[^0-9.-]/g, '')), 0) === want;
+  }, usageSet.users, { timeout: 10000, polling: 100 }).catch(() => {});
+  const cells = await cellsNow();
+  eq(cells.length, 4, 'one row per persona');
+  eq(cells.map(parseNumber).reduce((a, b) => a + b, 0), usageSet.users, 'every user of the usage log placed');
   assert(!/--|segment |\.glw/.test(await text(keptPage, '[data-testid="saved-models"]')), 'plain words');
   noProblems(keptPage);
 });
