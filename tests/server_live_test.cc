@@ -7,12 +7,14 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <string>
 #include <thread>
 
 #include "app/event_batch.h"
+#include "server/live_state.h"
 #include "server_test_support.h"
 #include "store/workspace.h"
 
@@ -178,6 +180,55 @@ TEST(ServerLive, TheStreamTellsTheGenerationAtOnceAndAfterAChange) {
        at = received.find("event: changed", at + 1))
     ++changes;
   EXPECT_EQ(changes, 2U) << received;
+}
+
+/// Waits up to 5 s for `done`; false if it never held.
+bool Eventually(const std::function<bool()>& done) {
+  for (int attempt = 0; attempt < 250; ++attempt) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
+
+// The held data is reloaded at the watched pace (every second) while a page keeps a stream of
+// changes open, and at the unwatched one (an hour here) otherwise, so the pages follow new events
+// without a server nobody watches reloading all the time.
+TEST(ServerLive, TheHeldDataFollowsEverySecondOnlyWhileAPageIsOpen) {
+  TempDir dir;
+  const std::string path = (dir.path() / "watched.glw").string();
+  Result<store::Workspace> writer = store::Workspace::Open(path, store::OpenMode::kCreate);
+  ASSERT_TRUE(writer.ok()) << writer.status().message();
+  std::atomic<int> reloads = 0;
+  server::LiveState state({.workspace = path,
+                           .poll = std::chrono::milliseconds(20),
+                           .refresh_every = std::chrono::seconds(3600),
+                           .refresh_watched = std::chrono::seconds(1),
+                           .watched_grace = std::chrono::seconds(0)},
+                          [&reloads] {
+                            ++reloads;
+                            return true;
+                          });
+  state.Start();
+  const auto add = [&writer](const char* user) {
+    const store::InboxEvent event{user, "login", app::NowMillis(), 1, "", ""};
+    ASSERT_TRUE(writer->Inbox().Add({&event, 1}, app::NowMillis()).ok());
+  };
+  add("ann");
+  ASSERT_TRUE(Eventually([&state] { return state.View().rows_seen == 1; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(reloads, 0) << "nobody watches: the hour's pace";
+  EXPECT_FALSE(state.View().watched);
+
+  ASSERT_TRUE(state.OpenStream());
+  EXPECT_TRUE(state.View().watched);
+  EXPECT_TRUE(Eventually([&reloads] { return reloads == 1; })) << "a page is open: within 1 s";
+  state.CloseStream();
+  add("bob");
+  ASSERT_TRUE(Eventually([&state] { return state.View().rows_seen == 2; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(reloads, 1) << "the page closed: the hour's pace again";
+  state.Stop();
 }
 
 TEST(ServerLive, WithoutAWorkspaceThereIsNoLiveState) {

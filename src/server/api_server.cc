@@ -150,7 +150,9 @@ ApiServer::ApiServer(ServerSettings settings)
   AddSavedRoutes();  // before AddRoutes' catch-all GET /api/v1/(.+)
   if (!settings_.load.workspace.empty()) {
     live_ = std::make_unique<LiveState>(LiveSettings{.workspace = settings_.load.workspace,
-                                                     .refresh_every = settings_.live_refresh},
+                                                     .refresh_every = settings_.live_refresh,
+                                                     .refresh_watched =
+                                                         settings_.live_refresh_watched},
                                         [this] { return RefreshLiveData(); });
     AddLiveRoutes();  // before the catch-all too
   }

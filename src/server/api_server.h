@@ -69,8 +69,10 @@ struct ServerSettings {
   bool key_on_loopback = false;              // loopback clients need the key too
   ConnectionLimits connections;
   WorkLimits work;
-  /// With a workspace: how often at most the held event log is reloaded for live events.
+  /// With a workspace: how often at most the held event log is reloaded for live events, while
+  /// no dashboard page is open and while one is.
   std::chrono::seconds live_refresh{30};
+  std::chrono::seconds live_refresh_watched{1};
 };
 
 /// The paths Segment's and PostHog's SDKs post events to, served by the collector besides

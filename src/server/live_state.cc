@@ -80,6 +80,7 @@ LiveView LiveState::View() const {
   view.rows_seen = rows_seen_;
   view.refreshed_ms = refreshed_ms_;
   view.refreshes = refreshes_;
+  view.watched = WatchedLocked(std::chrono::steady_clock::now());
   view.watch_error = watch_error_;
   view.consumers = consumers_;
   return view;
@@ -95,6 +96,12 @@ bool LiveState::OpenStream() {
 void LiveState::CloseStream() {
   const std::lock_guard lock(mutex_);
   --streams_;
+  last_stream_closed_ = std::chrono::steady_clock::now();
+}
+
+bool LiveState::WatchedLocked(std::chrono::steady_clock::time_point now) const {
+  return streams_ > 0 || (last_stream_closed_.time_since_epoch().count() != 0 &&
+                          now - last_stream_closed_ < settings_.watched_grace);
 }
 
 bool LiveState::ReadNew(store::EventInbox& inbox, bool seeding) {
@@ -187,12 +194,19 @@ void LiveState::Watch(std::stop_token stop) {
 void LiveState::Refresh(std::stop_token stop) {
   using Clock = std::chrono::steady_clock;
   Clock::time_point last = Clock::now();
-  Clock::duration gap = settings_.refresh_every;
+  Clock::duration took{};  // by the last reload
   while (!stop.stop_requested()) {
     {
       std::unique_lock lock(mutex_);
       changed_.wait_for(lock, stop, settings_.poll, [&] { return stopping_; });
-      if (stopping_ || !dirty_ || Clock::now() - last < gap) continue;
+      const Clock::time_point now = Clock::now();
+      const Clock::duration wanted = WatchedLocked(now) ? std::min(settings_.refresh_watched,
+                                                                   settings_.refresh_every)
+                                                        : settings_.refresh_every;
+      // A reload takes at most a fifth of the time: a large workspace is reloaded less often
+      // than asked rather than keeping a core busy with reloads.
+      if (stopping_ || !dirty_ || now - last < std::max<Clock::duration>(wanted, 4 * took))
+        continue;
       dirty_ = false;
     }
     const Clock::time_point start = Clock::now();
@@ -202,9 +216,7 @@ void LiveState::Refresh(std::stop_token stop) {
       continue;
     }
     last = Clock::now();
-    // A reload takes at most a fifth of the time: a large workspace is reloaded less often than
-    // --live-refresh asks rather than keeping a core busy with reloads.
-    gap = std::max<Clock::duration>(settings_.refresh_every, 4 * (last - start));
+    took = last - start;
     const std::lock_guard lock(mutex_);
     refreshed_ms_ = app::NowMillis();
     ++refreshes_;

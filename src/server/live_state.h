@@ -7,8 +7,11 @@
 // live generation, which GET /api/v1/live's ETag and its stream of changes carry.
 //
 // The analyses that cannot be updated event by event are recomputed by reloading the held event
-// log (the `refresh` callback) in the background, at most every `refresh_every` (and no sooner
-// than four times the last reload took after it ended), and only when events arrived since.
+// log (the `refresh` callback) in the background, only when events arrived since, at most every
+// `refresh_watched` while a dashboard page is open (it keeps a stream of changes open) and every
+// `refresh_every` otherwise, and no sooner than four times the last reload took after it ended:
+// the pages follow within a second or two, and a server nobody watches spends its cores on
+// ingest rather than on reloads.
 
 #include <chrono>
 #include <condition_variable>
@@ -25,12 +28,20 @@
 #include "server/ingest_health.h"
 #include "store/consumer_status.h"
 
+namespace growthlens::store {
+class EventInbox;
+}  // namespace growthlens::store
+
 namespace growthlens::server {
 
 struct LiveSettings {
   std::string workspace;
   std::chrono::milliseconds poll{250};
   std::chrono::seconds refresh_every{30};
+  std::chrono::seconds refresh_watched{1};  // while a page is open
+  /// A page counts as open this long after its last stream closed (a stream ends every 8 s and
+  /// the browser opens the next one at once).
+  std::chrono::seconds watched_grace{10};
   size_t max_streams = 8;  // open GET /api/v1/live/stream connections
 };
 
@@ -44,6 +55,7 @@ struct LiveView {
   uint64_t rows_seen = 0;    // inbox rows read since the start
   int64_t refreshed_ms = 0;  // when the held event log was last reloaded for live events; 0: never
   uint64_t refreshes = 0;
+  bool watched = false;  // a dashboard page is open: reloads at most every refresh_watched
   std::string watch_error;  // the watcher's last failure to read the inbox; "" when fine
   /// What the stream consumers writing this workspace last reported (other processes).
   std::vector<store::ConsumerStatus> consumers;
@@ -84,6 +96,8 @@ class LiveState {
   bool ReadNew(store::EventInbox& inbox, bool seeding);
   /// Reads the consumers' reports; a change raises the generation.
   void ReadConsumers(store::ConsumerStatuses& table);
+  /// Whether a page is open: a stream is, or one closed within watched_grace. Under mutex_.
+  bool WatchedLocked(std::chrono::steady_clock::time_point now) const;
 
   LiveSettings settings_;
   std::function<bool()> refresh_;
@@ -112,6 +126,7 @@ class LiveState {
   std::string watch_error_;
   std::vector<store::ConsumerStatus> consumers_;
   size_t streams_ = 0;
+  std::chrono::steady_clock::time_point last_stream_closed_{};  // epoch: none yet
   std::jthread watcher_;
   std::jthread refresher_;
 };

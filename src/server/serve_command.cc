@@ -38,6 +38,7 @@ struct ServeArgs {
   size_t max_upload_mb = 2048;
   size_t cache_mb = 512;
   int live_refresh = 30;
+  int live_refresh_watched = 1;
   std::string access_key_file;
   std::string access_key;
   std::string workspace;
@@ -159,6 +160,7 @@ Status RunServe(ServeArgs& args) {
   settings.max_upload_bytes = args.max_upload_mb << 20;
   settings.cache_bytes = args.cache_mb << 20;
   settings.live_refresh = std::chrono::seconds(args.live_refresh);
+  settings.live_refresh_watched = std::chrono::seconds(args.live_refresh_watched);
   if (!settings.web_root.empty() &&
       !std::filesystem::exists(std::filesystem::path(settings.web_root) / "index.html"))
     return Status(ErrorCode::kIoError,
@@ -293,10 +295,16 @@ void RegisterServeCommand(CLI::App& app, cli::CommandOutcome& outcome) {
       ->check(cli::WholeNumberIn(0, 1 << 20));
   command
       ->add_option("--live-refresh", args->live_refresh,
-                   "With a workspace: while events arrive, recompute the analyses at most every "
-                   "SECONDS, and no sooner than four times a recomputation took (default 30; the "
-                   "Live page's counts follow each event). With a ClickHouse workspace: how often "
-                   "its tables' row counts are checked for new loads")
+                   "With a workspace: while events arrive and no dashboard page is open, "
+                   "recompute the analyses at most every SECONDS, and no sooner than four times a "
+                   "recomputation took (default 30; the Live page's counts follow each event). "
+                   "With a ClickHouse workspace: how often its tables' row counts are checked for "
+                   "new loads")
+      ->check(cli::WholeNumberIn(1, 86'400));
+  command
+      ->add_option("--live-refresh-watched", args->live_refresh_watched,
+                   "With a workspace: the same while a dashboard page is open, so that every "
+                   "page follows new events (default 1)")
       ->check(cli::WholeNumberIn(1, 86'400));
   command->add_flag(
       "--no-warm-up", [args](int64_t) { args->settings.warm_up = false; },

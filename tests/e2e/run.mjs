@@ -1583,8 +1583,8 @@ test('Live: posted events appear on the Live page and the Overview follows, with
   const made = spawnSync(bin, ['workspace', 'keys', 'create', '--role', 'write', '--name', 'sdk', '--workspace', workspace], { encoding: 'utf8' });
   eq(made.status, 0, `workspace keys create: ${made.stderr}`);
   const key = made.stdout.trim();
-  // --live-refresh 1: the Overview below follows within a second or two (the default is 30 s).
-  live = await startServer(bin, ['--workspace', workspace, '--data-dir', path.join(dir, 'data'), '--no-warm-up', '--live-refresh', '1'],
+  // Default settings: with a page open the Overview below follows within a second or two.
+  live = await startServer(bin, ['--workspace', workspace, '--data-dir', path.join(dir, 'data'), '--no-warm-up'],
     { cwd: dir, ready: (s) => (s.datasets || []).length === 1 });
   const post = async (body) => {
     const r = await fetch(`${live.url}/api/v1/events`, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
@@ -1619,7 +1619,7 @@ test('Live: posted events appear on the Live page and the Overview follows, with
   assert(!/--|\/api\/|Bearer|SQLite|Redis/.test(words), `plain language on the Live page: ${words.slice(0, 300)}`);
 
   // The API: the live generation is the ETag; the same tag answers 304.
-  // The held data's background reload (every second here) moves the tag too: a 200 with another
+  // The held data's background reload (every second while the page is open) moves the tag too: a 200 with another
   // tag between the two requests is that reload, and the pair is asked again.
   let r1;
   let again;
@@ -1633,6 +1633,9 @@ test('Live: posted events appear on the Live page and the Overview follows, with
   eq(again.status, 304, 'the same ETag: not modified');
   const body = await r1.json();
   eq(body.totals.users >= 2, true, 'users counted');
+  // The page keeps a stream of changes open: the server reloads at the watched pace.
+  eq(body.data_refresh.every_seconds, 1, 'the held data follows every second while a page is open');
+  eq(body.data_refresh.unwatched_every_seconds, 30, 'and every 30 seconds when none is');
 
   // Overview: the KPI cards follow the new events once the data is reloaded in the background.
   await openPage(p, live.url, 'overview');
@@ -1642,8 +1645,8 @@ test('Live: posted events appear on the Live page and the Overview follows, with
   await p.waitForFunction((n) => {
     const el = document.querySelector('[data-kpi="users"] .kpi-value');
     return el && Number(el.textContent.replace(/[^0-9]/g, '')) > n;
-  }, usersBefore, { timeout: 15000, polling: 20 });
-  console.log(`# the Overview's KPIs changed ${Date.now() - second.acked} ms after the acknowledgement (data reloaded at most every second)`);
+  }, usersBefore, { timeout: 6000, polling: 20 }); // unwatched, the reload would wait 30 s
+  console.log(`# the Overview's KPIs changed ${Date.now() - second.acked} ms after the acknowledgement (default settings, a page open)`);
   const usersAfter = parseNumber(await text(p, '[data-kpi="users"] .kpi-value'));
   assert(usersAfter >= usersBefore + 2, `active users ${usersBefore} -> ${usersAfter}`);
   await openPage(p, live.url, 'live');
