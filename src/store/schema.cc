@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <iterator>
+#include <string>
+#include <thread>
 
 #include "store/inbox_group.h"
 
@@ -261,9 +264,41 @@ constexpr Migration kMigrations[] = {MigrateFrom1, MigrateFrom2, MigrateFrom3,
 static_assert(std::size(kMigrations) == static_cast<size_t>(kSchemaVersion - 1),
               "one migration per older version");
 
+Status CheckVersion(Database& db);
+
+/// Switching a file to WAL needs it to itself, and SQLite does not wait for that (the busy
+/// timeout does not apply): when other processes open a new or old file at the same moment,
+/// the switch is tried again for as long as a busy write would be waited for.
+Status UseWriteAheadLog(Database& db) {
+  constexpr auto kWait = std::chrono::seconds(10);
+  const auto start = std::chrono::steady_clock::now();
+  for (;;) {
+    Result<Statement> mode = db.Prepare("PRAGMA journal_mode = WAL");
+    if (!mode.ok()) return mode.status();
+    Result<bool> row = mode->Step();
+    // The answer is the mode now: "wal", or the old one when the switch could not be made.
+    if (row.ok() && *row && mode->Text(0) == "wal") return Status::Ok();
+    const bool waited_out = std::chrono::steady_clock::now() - start > kWait;
+    if (!row.ok() && (!db.LastFailedBusy() || waited_out)) return row.status();
+    if (row.ok() && waited_out)
+      return Status(ErrorCode::kIoError,
+                    fmt::format("workspace {}: could not switch it to write-ahead logging (still "
+                                "'{}'); another growthlens may hold it open",
+                                db.path(), *row ? mode->Text(0) : std::string("no answer")));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
 Status CreateSchema(Database& db) {
   Result<Transaction> transaction = Transaction::Begin(db);
   if (!transaction.ok()) return transaction.status();
+  // Another process may have made the schema while this one waited for the write lock.
+  Result<int64_t> tables = db.QueryInt("SELECT count(*) FROM sqlite_master");
+  if (!tables.ok()) return tables.status();
+  if (*tables != 0) {
+    GROWTHLENS_RETURN_IF_ERROR(transaction->Commit());
+    return CheckVersion(db);
+  }
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateSchema));
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateSavedItems));
   GROWTHLENS_RETURN_IF_ERROR(db.Exec(kCreateInbox));
@@ -311,7 +346,12 @@ Status CheckVersion(Database& db) {
   // Every step in one transaction: a kill mid-way leaves the old version, whole.
   Result<Transaction> transaction = Transaction::Begin(db);
   if (!transaction.ok()) return transaction.status();
-  for (int64_t step = version; step < kSchemaVersion; ++step) {
+  // Read again under the write lock: another process opening the same workspace may have
+  // migrated it while this one waited for the lock, and a step must not run twice.
+  Result<int64_t> current = db.QueryInt("SELECT version FROM workspace_schema");
+  if (!current.ok()) return current.status();
+  if (*current == kSchemaVersion) return transaction->Commit();
+  for (int64_t step = *current; step < kSchemaVersion; ++step) {
     const Status migrated = kMigrations[step - 1](db);
     if (!migrated.ok())
       return Status(migrated.code(),
@@ -327,12 +367,7 @@ Status CheckVersion(Database& db) {
 Status PrepareSchema(Database& db) {
   // WAL: readers never block the writer, and a commit is one append to the log. FULL: a commit
   // is on disk before it is acknowledged, so an acknowledged load survives a power loss too.
-  {
-    Result<Statement> mode = db.Prepare("PRAGMA journal_mode = WAL");
-    if (!mode.ok()) return mode.status();
-    Result<bool> row = mode->Step();
-    if (!row.ok()) return row.status();
-  }
+  GROWTHLENS_RETURN_IF_ERROR(UseWriteAheadLog(db));
   GROWTHLENS_RETURN_IF_ERROR(db.Exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON"));
 
   Result<int64_t> tables = db.QueryInt("SELECT count(*) FROM sqlite_master");

@@ -54,6 +54,10 @@ Status Database::ErrorOf(sqlite3* db, int code, const std::string& path, std::st
   return Status(ErrorCode::kIoError, std::move(message));
 }
 
+bool Database::LastFailedBusy() const {
+  return (sqlite3_errcode(db_.get()) & 0xFF) == SQLITE_BUSY;
+}
+
 void Database::Closer::operator()(sqlite3* db) const {
   sqlite3_close_v2(db);
 }

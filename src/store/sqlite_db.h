@@ -61,6 +61,8 @@ class Database {
   int64_t LastInsertId() const;
   /// Rows the last INSERT, UPDATE or DELETE changed.
   int64_t Changes() const;
+  /// Whether the last call failed because another connection held a lock it needed.
+  bool LastFailedBusy() const;
   const std::string& path() const { return path_; }
 
   /// An error for SQLite result `code`, with SQLite's message and, for I/O failures, the
