@@ -6,12 +6,14 @@
 #      CPU time per 100,000 events and its peak RSS.
 #   b. Dashboard under ingest: the server restarted (it loads what (a) stored), one wrk ingests
 #      at a held rate (INGEST_CONNECTIONS connections, each pausing INGEST_DELAY_MS before a
-#      batch) while a second wrk requests the dashboard's API (live_urls.txt); prints the
-#      achieved ingest rate and the API's latency percentiles.
+#      batch) while a second wrk requests the dashboard's API (live_urls.txt) and a page's
+#      stream of changes stays open (so the held data is reloaded at the watched pace); prints
+#      the achieved ingest rate, the reloads and the API's latency percentiles.
 #   c. POST to visibility: single 1,000-event batches with a marker user, timed from the POST
-#      to the 200 (the batch is durable then) and to when a reader polling the workspace's
-#      inbox (SQLite, read-only, every half millisecond) finds the batch's last uuid. The dashboard's
-#      pages show live events after a restart of the server today (docs/LIVE.md).
+#      to the 200 (the batch is durable then), to when a reader polling the workspace's inbox
+#      (SQLite, read-only, every half millisecond) finds the batch's last uuid, and to when the
+#      dashboard's Live data (GET /api/v1/live, polled every 2 ms on a connection of its own)
+#      lists the marker user among the latest events.
 #   d. Redis consumer: redis-server on a loopback port, a stream filled with REDIS_MESSAGES
 #      messages (redis-cli --pipe) first, then `consume --until-idle` timed while it drains it
 #      (less the second it waits to see the stream idle); every message must be stored.
@@ -22,7 +24,7 @@
 # INGEST_CONNECTIONS (4), INGEST_DELAY_MS (60), REDIS_MESSAGES (300000), REDIS_BATCH (10000),
 # ONLY (a, b, c or d: one part alone; a comes first when b or c needs data), SEED_WORKSPACE (a
 # workspace file to start from, copied: a large one shows whether the fold's cost follows the
-# workspace's size).
+# workspace's size), SERVE_ARGS (more options of serve, e.g. --live-refresh 86400).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -67,7 +69,9 @@ stored_events() {
     python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["rows"] + d["inbox"]["events"])'
 }
 start_server() {
-  "$binary" serve --workspace "$workspace" --port "$port" --quiet >>"$work/serve.log" 2>&1 &
+  # shellcheck disable=SC2086
+  "$binary" serve --workspace "$workspace" --port "$port" --quiet ${SERVE_ARGS:-} \
+    >>"$work/serve.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 600); do
     curl -s -o /dev/null "$base/api/v1/status" && return 0
@@ -114,6 +118,11 @@ fi
 if wants b; then
   echo "== b. dashboard API while ingesting (${ingest_connections} connections, ${ingest_delay_ms} ms pause per batch)"
   start_server
+  # A dashboard page open all along (its stream of changes, reopened as each one ends): the
+  # server reloads the held data at the watched pace while the events arrive, as it would for
+  # someone looking at it.
+  (while true; do curl -sN -o /dev/null --max-time 9 "$base/api/v1/live/stream" || true; done) &
+  page_pid=$!
   INGEST_RUN=b INGEST_TIME_OFFSET_MS=2592000000 INGEST_DELAY_MS="$ingest_delay_ms" \
     wrk -t1 -c"$ingest_connections" -d"$duration" -s "$here/ingest_events.lua" "$base" -- 1000 \
     >"$work/b-ingest.txt" &
@@ -122,19 +131,36 @@ if wants b; then
   wrk -t1 -c4 -d"$duration" --latency -s "$here/dashboard_mix.lua" "$base" \
     -- "$here/live_urls.txt" >"$work/b-dashboard.txt"
   wait "$ingest_pid"
+  reloads=$(curl -s "$base/api/v1/live" |
+    python3 -c 'import json, sys; r = json.load(sys.stdin)["data_refresh"]; print(r["count"], r["every_seconds"])')
+  kill "$page_pid" 2>/dev/null || true
+  wait "$page_pid" 2>/dev/null || true
   echo "ingest: $(grep '^batches' "$work/b-ingest.txt")"
+  echo "held data reloaded ${reloads% *} times (a page open: at most every ${reloads#* } s)"
   echo "dashboard API:"
   grep -E "Requests/sec|50%|75%|90%|99%|non-200" "$work/b-dashboard.txt"
   stop_server
 fi
 
 if wants c; then
-  echo "== c. POST to durable (200) and to visible to another reader of the workspace, 1,000 events"
+  echo "== c. POST to durable (200), to visible to another reader of the workspace and to shown on the dashboard, 1,000 events"
   start_server
   python3 - "$port" "$key" "$workspace" <<'EOF'
 import http.client, json, sqlite3, sys, threading, time
 port, key, workspace = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 reader = sqlite3.connect("file:%s?mode=ro" % workspace, uri=True, check_same_thread=False)
+dashboard = http.client.HTTPConnection("127.0.0.1", port)
+def on_dashboard(user, seen):  # the Live page's data lists the marker among the latest events
+    while time.perf_counter() < seen["deadline"]:
+        dashboard.request("GET", "/api/v1/live", headers={"Authorization": "Bearer " + key})
+        answer = dashboard.getresponse()
+        body = answer.read()
+        if answer.status == 200 and any(e.get("user_id") == user
+                                        for e in json.loads(body).get("latest", [])):
+            seen["shown"] = time.perf_counter()
+            return
+        time.sleep(0.002)
+shown = []
 for round in range(1, 6):
     user = "marker%d" % round
     body = json.dumps([{"user_id": user, "event": "marker", "timestamp": 1767225600000 + i,
@@ -151,17 +177,28 @@ for round in range(1, 6):
             time.sleep(0.0005)
     connection = http.client.HTTPConnection("127.0.0.1", port)
     start = time.perf_counter()
+    seen["deadline"] = start + 10
     poller = threading.Thread(target=poll)
     poller.start()
+    watcher = threading.Thread(target=on_dashboard, args=(user, seen))
+    watcher.start()
     connection.request("POST", "/api/v1/events", body,
                        {"Authorization": "Bearer " + key, "Content-Type": "application/json"})
     answer = connection.getresponse()
     answer.read()
     acknowledged = time.perf_counter()
     poller.join(10)
-    print("round %d: HTTP %d after %.1f ms; visible to a reader after %.1f ms" %
-          (round, answer.status, (acknowledged - start) * 1e3, (seen["at"] - start) * 1e3))
+    watcher.join(11)
+    if "shown" not in seen:
+        sys.exit("round %d: the dashboard's Live data did not list the batch within 10 s" % round)
+    shown.append((seen["shown"] - acknowledged) * 1e3)
+    print("round %d: HTTP %d after %.1f ms; visible to a reader after %.1f ms; on the dashboard "
+          "(GET /api/v1/live) after %.1f ms, %.1f ms after the acknowledgement" %
+          (round, answer.status, (acknowledged - start) * 1e3, (seen["at"] - start) * 1e3,
+           (seen["shown"] - start) * 1e3, shown[-1]))
     time.sleep(0.2)
+print("on the dashboard after the acknowledgement: median %.1f ms, max %.1f ms" %
+      (sorted(shown)[len(shown) // 2], max(shown)))
 EOF
   stop_server
 fi
