@@ -125,15 +125,27 @@ retail_windows=("${window_commands[@]}" "revenue --from 2011-03-10 --to 2011-06-
   "revenue --from 2010-11-01 --to 2011-01-15" "revenue --from 2030-01-01"
   "cohorts --values revenue --from 2011-03-10 --to 2011-06-20"
   "cohorts --values revenue --period week --from 2011-09-30")
+# On a cluster every third windowed command: a window is one WHERE on the same queries, which
+# the single server's run checks in full; what the shards change is how totals combine, which
+# the commands without a window check in full (and CI's run stays within its time).
+every_third() {
+  local i
+  picked=()
+  for ((i = 0; i < $#; i++)); do
+    [[ $mode == cluster && $((i % 3)) -ne 0 ]] || picked+=("${@:i+1:1}")
+  done
+}
 for kind in usage events transactions; do
   case $kind in
-    usage) window_commands=() && usage_windows "$usage_features" && file=usage \
-      commands=("${common[@]}" "${product[@]}" "${generated_windows[@]}" "${window_commands[@]}") ;;
-    events) window_commands=() && usage_windows "$event_features" && file=events \
-      commands=("${common[@]}" "${product[@]}" "${generated_windows[@]}" "${window_commands[@]}") ;;
-    transactions) file=online_retail commands=("${common[@]}" "cohorts --values revenue"
-      "revenue" "revenue --view countries" "revenue --view seasonality"
-      "${retail_windows[@]}") ;;
+    usage) window_commands=() && usage_windows "$usage_features" && file=usage &&
+      every_third "${generated_windows[@]}" "${window_commands[@]}" &&
+      commands=("${common[@]}" "${product[@]}" "${picked[@]}") ;;
+    events) window_commands=() && usage_windows "$event_features" && file=events &&
+      every_third "${generated_windows[@]}" "${window_commands[@]}" &&
+      commands=("${common[@]}" "${product[@]}" "${picked[@]}") ;;
+    transactions) file=online_retail && every_third "${retail_windows[@]}" &&
+      commands=("${common[@]}" "cohorts --values revenue" "revenue" "revenue --view countries"
+        "revenue --view seasonality" "${picked[@]}") ;;
   esac
   for command in "${commands[@]}"; do
     name="${kind}_${command// /_}"
