@@ -149,11 +149,11 @@ ApiServer::ApiServer(ServerSettings settings)
       work_(settings_.work) {
   AddSavedRoutes();  // before AddRoutes' catch-all GET /api/v1/(.+)
   if (!settings_.load.workspace.empty()) {
-    live_ = std::make_unique<LiveState>(LiveSettings{.workspace = settings_.load.workspace,
-                                                     .refresh_every = settings_.live_refresh,
-                                                     .refresh_watched =
-                                                         settings_.live_refresh_watched},
-                                        [this] { return RefreshLiveData(); });
+    live_ =
+        std::make_unique<LiveState>(LiveSettings{.workspace = settings_.load.workspace,
+                                                 .refresh_every = settings_.live_refresh,
+                                                 .refresh_watched = settings_.live_refresh_watched},
+                                    [this] { return RefreshLiveData(); });
     AddLiveRoutes();  // before the catch-all too
   }
   AddRoutes();

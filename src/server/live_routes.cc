@@ -157,8 +157,9 @@ void ApiServer::AddLiveRoutes() {
     const LiveView view = live_->View();
     // The view may be newer than the generation read above: its own goes into the tag.
     response.set_header("ETag", ETagOf(view.generation, data_generation));
-    SendJson(response, 200, LiveJson(view, data_generation, settings_.live_refresh,
-                                      settings_.live_refresh_watched));
+    SendJson(
+        response, 200,
+        LiveJson(view, data_generation, settings_.live_refresh, settings_.live_refresh_watched));
   });
 
   http.Get("/api/v1/live/stream", [this](const httplib::Request&, httplib::Response& response) {

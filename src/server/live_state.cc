@@ -200,9 +200,9 @@ void LiveState::Refresh(std::stop_token stop) {
       std::unique_lock lock(mutex_);
       changed_.wait_for(lock, stop, settings_.poll, [&] { return stopping_; });
       const Clock::time_point now = Clock::now();
-      const Clock::duration wanted = WatchedLocked(now) ? std::min(settings_.refresh_watched,
-                                                                   settings_.refresh_every)
-                                                        : settings_.refresh_every;
+      const Clock::duration wanted =
+          WatchedLocked(now) ? std::min(settings_.refresh_watched, settings_.refresh_every)
+                             : settings_.refresh_every;
       // A reload takes at most a fifth of the time: a large workspace is reloaded less often
       // than asked rather than keeping a core busy with reloads.
       if (stopping_ || !dirty_ || now - last < std::max<Clock::duration>(wanted, 4 * took))

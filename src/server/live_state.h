@@ -55,7 +55,7 @@ struct LiveView {
   uint64_t rows_seen = 0;    // inbox rows read since the start
   int64_t refreshed_ms = 0;  // when the held event log was last reloaded for live events; 0: never
   uint64_t refreshes = 0;
-  bool watched = false;  // a dashboard page is open: reloads at most every refresh_watched
+  bool watched = false;     // a dashboard page is open: reloads at most every refresh_watched
   std::string watch_error;  // the watcher's last failure to read the inbox; "" when fine
   /// What the stream consumers writing this workspace last reported (other processes).
   std::vector<store::ConsumerStatus> consumers;
