@@ -63,9 +63,8 @@ Result<UsageMerge> MergeUsage(UsageLog stored, const UsageLog& load,
   };
   RowKeySet own_keys;
   if (stored_keys == nullptr) {
-    for (size_t row = 0; row < stored.rows(); ++row)
-      own_keys.Add(UsageKey(stored.usage.user[row], stored.usage.day[row],
-                            stored.usage.feature[row], time_of(stored.usage, row)));
+    own_keys.Reserve(stored.rows());
+    ForEachUsageKey(stored.usage, [&own_keys](RowKey key) { own_keys.Add(key); });
     own_keys.Seal();
   }
   const RowKeyLookup& stored_rows = stored_keys != nullptr ? *stored_keys : own_keys;
@@ -139,6 +138,7 @@ Result<TransactionMerge> MergeTransactions(TransactionLog stored, const Transact
   merge.stored_items = stored.items.size();
 
   RowKeySet stored_rows;
+  stored_rows.Reserve(stored.rows());
   const TransactionColumns& held = stored.transactions;
   for (size_t row = 0; row < stored.rows(); ++row)
     stored_rows.Add(

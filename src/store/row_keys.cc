@@ -1,45 +1,70 @@
 #include "store/row_keys.h"
 
-#include <algorithm>
-#include <iterator>
-
 namespace growthlens::store {
 
-std::vector<RowKey> UsageKeysOf(const UsageColumns& rows) {
-  std::vector<RowKey> keys;
-  keys.reserve(rows.user.size());
-  for (size_t row = 0; row < rows.user.size(); ++row)
-    keys.push_back(UsageKey(rows.user[row], rows.day[row], rows.feature[row],
-                            rows.ms_of_day.empty() ? 0 : rows.ms_of_day[row]));
-  return keys;
+namespace {
+
+// A day's key in 64 bits (OneDayKeys): user << 32 | ms_of_day << 5 | feature & 31.
+constexpr int kFeatureBits = 5;
+constexpr uint32_t kMsLimit = uint32_t{1} << (32 - kFeatureBits);  // a day has 86,400,000 ms
+
+uint32_t UserOf(RowKey key) {
+  return static_cast<uint32_t>(key.high >> 32);
+}
+// 16 bits in a UsageKey (Packs sends any other key to the whole keys).
+uint64_t FeatureOf(RowKey key) {
+  return key.low >> 32;
+}
+uint32_t MsOf(RowKey key) {
+  return static_cast<uint32_t>(key.low);
 }
 
-void RowKeySet::Seal() {
-  if (pending_.empty()) return;
-  std::vector<RowKey> run = std::move(pending_);
-  pending_ = {};
-  std::sort(run.begin(), run.end());
-  while (!runs_.empty() && runs_.back().size() <= run.size()) {
-    std::vector<RowKey> merged;
-    merged.reserve(runs_.back().size() + run.size());
-    std::merge(runs_.back().begin(), runs_.back().end(), run.begin(), run.end(),
-               std::back_inserter(merged));
-    runs_.pop_back();
-    run = std::move(merged);
+bool Packs(RowKey key) {
+  return MsOf(key) < kMsLimit && FeatureOf(key) <= UINT16_MAX;
+}
+
+uint64_t Packed(RowKey key) {
+  return (uint64_t{UserOf(key)} << 32) | (uint64_t{MsOf(key)} << kFeatureBits) |
+         (FeatureOf(key) & ((1u << kFeatureBits) - 1));
+}
+
+size_t GroupOf(RowKey key) {
+  return static_cast<size_t>(FeatureOf(key) >> kFeatureBits);
+}
+
+}  // namespace
+
+void OneDayKeys::Add(RowKey key) {
+  if (!Packs(key)) {
+    unpacked_.Add(key);
+    return;
   }
-  runs_.push_back(std::move(run));
+  const size_t group = GroupOf(key);
+  if (group >= by_feature_group_.size()) by_feature_group_.resize(group + 1);
+  by_feature_group_[group].Add(Packed(key));
 }
 
-bool RowKeySet::Contains(RowKey key) const {
-  return std::any_of(runs_.begin(), runs_.end(), [key](const std::vector<RowKey>& run) {
-    return std::binary_search(run.begin(), run.end(), key);
-  });
+void OneDayKeys::Seal() {
+  for (SortedRuns<uint64_t>& group : by_feature_group_) group.Seal();
+  unpacked_.Seal();
 }
 
-size_t RowKeySet::size() const {
-  size_t keys = pending_.size();
-  for (const std::vector<RowKey>& run : runs_) keys += run.size();
+bool OneDayKeys::Contains(RowKey key) const {
+  if (!Packs(key)) return unpacked_.Contains(key);
+  const size_t group = GroupOf(key);
+  return group < by_feature_group_.size() && by_feature_group_[group].Contains(Packed(key));
+}
+
+size_t OneDayKeys::size() const {
+  size_t keys = unpacked_.size();
+  for (const SortedRuns<uint64_t>& group : by_feature_group_) keys += group.size();
   return keys;
+}
+
+size_t OneDayKeys::bytes() const {
+  size_t total = unpacked_.bytes() + by_feature_group_.capacity() * sizeof(SortedRuns<uint64_t>);
+  for (const SortedRuns<uint64_t>& group : by_feature_group_) total += group.bytes();
+  return total;
 }
 
 void DayKeySets::Add(RowKey key) {
@@ -76,6 +101,12 @@ size_t DayKeySets::size() const {
   size_t keys = 0;
   for (const auto& [day, held] : days_) keys += held.keys.size();
   return keys;
+}
+
+size_t DayKeySets::bytes() const {
+  size_t total = 0;
+  for (const auto& [day, held] : days_) total += held.keys.bytes();
+  return total;
 }
 
 }  // namespace growthlens::store

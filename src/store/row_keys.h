@@ -1,10 +1,9 @@
 #pragma once
-// Row identities (store/dataset_merge.h) packed into 128 bits, and a set of them that grows a
-// load at a time. The set keeps sorted runs of decreasing size and merges a new run into the
-// last ones only while they are not larger (as a binary counter carries): adding n keys to a
-// set of N costs about n log(N/n), not N, so a live fold does not slow down as the workspace
-// grows (Workspace::RememberEventKeys). DayKeySets keeps such sets by day, so that a live fold
-// holds and reads only the days its loads touch.
+// Row identities (store/dataset_merge.h) packed into 128 bits, and sets of them that grow a
+// load at a time (store/sorted_runs.h: sorted runs merged as a binary counter, so a live fold
+// does not slow down as the workspace grows, Workspace::RememberEventKeys). DayKeySets keeps
+// such sets by day, so that a live fold holds and reads only the days its loads touch; within
+// a day the day is implicit and a key takes 64 bits, not 128.
 
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +11,7 @@
 #include <vector>
 
 #include "core/usage_log.h"
+#include "store/sorted_runs.h"
 
 namespace growthlens::store {
 
@@ -37,8 +37,14 @@ inline Day DayOfUsageKey(RowKey key) {
   return static_cast<Day>(static_cast<uint32_t>(key.high));
 }
 
-/// The identities of an event or usage log's rows (its codes, its days).
-std::vector<RowKey> UsageKeysOf(const UsageColumns& rows);
+/// Calls `key_of_row(RowKey)` with the identity of each row of an event or usage log (its codes,
+/// its days), in row order.
+template <typename Fn>
+void ForEachUsageKey(const UsageColumns& rows, Fn&& key_of_row) {
+  for (size_t row = 0; row < rows.user.size(); ++row)
+    key_of_row(UsageKey(rows.user[row], rows.day[row], rows.feature[row],
+                        rows.ms_of_day.empty() ? 0 : rows.ms_of_day[row]));
+}
 
 /// Whether a row's identity is among the stored ones (store/dataset_merge.h's duplicates).
 class RowKeyLookup {
@@ -49,15 +55,33 @@ class RowKeyLookup {
 
 class RowKeySet final : public RowKeyLookup {
  public:
-  void Add(RowKey key) { pending_.push_back(key); }
+  void Reserve(size_t keys) { keys_.Reserve(keys); }
+  void Add(RowKey key) { keys_.Add(key); }
   /// Makes the keys added since the last Seal searchable.
-  void Seal();
-  bool Contains(RowKey key) const override;
-  size_t size() const;
+  void Seal() { keys_.Seal(); }
+  bool Contains(RowKey key) const override { return keys_.Contains(key); }
+  size_t size() const { return keys_.size(); }
 
  private:
-  std::vector<std::vector<RowKey>> runs_;  // each sorted; sizes decrease
-  std::vector<RowKey> pending_;
+  SortedRuns<RowKey> keys_;
+};
+
+/// The usage keys of one day in 64 bits each: user (32 bits), millisecond of the day (27 bits:
+/// a day has fewer than 2^27) and the feature's low 5 bits, in a set per 32 features. A key
+/// that does not fit (a time outside the day) is kept whole in a set of its own, so Contains
+/// answers exactly as a set of the 128-bit keys would.
+class OneDayKeys {
+ public:
+  void Add(RowKey key);
+  void Seal();
+  bool Contains(RowKey key) const;
+  size_t size() const;
+  /// The bytes the keys' storage takes, for measurement.
+  size_t bytes() const;
+
+ private:
+  std::vector<SortedRuns<uint64_t>> by_feature_group_;  // index: feature >> 5
+  SortedRuns<RowKey> unpacked_;
 };
 
 /// The stored usage keys of some days, each day whole or not at all. A day is held from Cover
@@ -80,10 +104,12 @@ class DayKeySets final : public RowKeyLookup {
   void ForgetTouchedBefore(uint64_t load);
   std::vector<Day> HeldDays() const;
   size_t size() const;
+  /// The bytes the held keys' storage takes, for measurement (bench/row_keys_benchmark.cc).
+  size_t bytes() const;
 
  private:
   struct Held {
-    RowKeySet keys;
+    OneDayKeys keys;
     uint64_t touched = 0;
   };
   std::map<Day, Held> days_;

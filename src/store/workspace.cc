@@ -484,7 +484,7 @@ Result<std::unique_ptr<Workspace::EventKeys>> Workspace::TakeEventKeys(
     if (!stored.ok()) return stored.status();
     for (size_t day = first; day <= last; ++day) keys->keys.Cover(days[day]);
     if (const UsageLog* log = stored->As<UsageLog>(); log != nullptr)
-      for (const RowKey key : UsageKeysOf(log->usage)) keys->keys.Add(key);
+      ForEachUsageKey(log->usage, [&keys](RowKey key) { keys->keys.Add(key); });
     first = last + 1;
   }
   keys->keys.Seal();
@@ -510,7 +510,7 @@ Status Workspace::Write(const Dataset& data, std::optional<int64_t> load_id, Dat
         if (!merge.ok()) return merge.status();
         UsageLog& log = merge->log;
         if (stored_keys != nullptr) {
-          for (const RowKey key : UsageKeysOf(log.usage)) stored_keys->Add(key);
+          ForEachUsageKey(log.usage, [stored_keys](RowKey key) { stored_keys->Add(key); });
           stored_keys->Seal();
         }
         const UsageTables tables = UsageTablesOf(load.kind());
