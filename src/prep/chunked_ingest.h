@@ -33,8 +33,9 @@ namespace growthlens {
 
 /// Smallest chunk: below it the header and the per-chunk work dominate.
 inline constexpr size_t kMinChunkBytes = 4096;
-/// Default chunk: about 1.3M events of a typical event log.
-inline constexpr size_t kDefaultChunkBytes = size_t{64} << 20;
+/// Default chunk: about 380k events of a typical event log (10M events: 139 MB peak, 294 MB
+/// with 64 MiB chunks; docs/BENCHMARKS.md).
+inline constexpr size_t kDefaultChunkBytes = size_t{16} << 20;
 
 class ChunkedFile {
  public:
