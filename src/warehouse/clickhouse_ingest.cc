@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/hash.h"
+#include "warehouse/clickhouse_rollups.h"
 #include "warehouse/clickhouse_schema.h"
 
 namespace growthlens::warehouse {
@@ -164,22 +165,6 @@ Result<std::optional<std::string>> FindLoad(ClickHouseClient& client, const std:
   if (answer->empty()) return std::optional<std::string>();
   return std::optional<std::string>(answer->substr(0, answer->find('\n')));
 }
-
-namespace {
-
-const char* TableOf(DataKind kind) {
-  switch (kind) {
-    case DataKind::kUsage:
-      return kUsageTable;
-    case DataKind::kEvents:
-      return kEventsTable;
-    case DataKind::kTransactions:
-      return kTransactionsTable;
-  }
-  return kUsageTable;
-}
-
-}  // namespace
 
 Result<InsertOutcome> InsertParts(ClickHouseClient& client, DataKind kind, LoadRecord& record,
                                   const PartProducer& produce, size_t block_rows) {
