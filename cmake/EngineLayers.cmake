@@ -32,7 +32,7 @@ growthlens_layer(io FILES
 target_link_libraries(growthlens_io PUBLIC growthlens_core PRIVATE ZLIB::ZLIB nlohmann_json::nlohmann_json)
 
 growthlens_layer(prep FILES
-  cancellation_netting cleaner cleaning_report cleaning_rules dataset_builder duplicate_finder
+  cancellation_netting chunked_ingest cleaner cleaning_report cleaning_rules dataset_builder duplicate_finder
   ingest non_products transaction_builder)
 target_link_libraries(growthlens_prep PUBLIC growthlens_core growthlens_io)
 

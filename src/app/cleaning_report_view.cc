@@ -99,63 +99,8 @@ std::string NettingText(const NettingReport& netting) {
   return out;
 }
 
-}  // namespace
-
-nlohmann::json CleaningReportJson(const CleaningReport& report, const Dataset& dataset) {
-  const CsvSourceInfo& source = report.source;
-  nlohmann::json json;
-  json["source"] = {
-      {"name", source.name},
-      {"bytes", source.source_bytes},
-      {"text_bytes", source.text_bytes},
-      {"encoding", EncodingName(source.encoding)},
-      {"gzip", source.gzip},
-      {"bom", source.bom},
-      {"format", source.json_lines ? "ndjson" : "csv"},
-      {"delimiter", source.json_lines ? std::string() : std::string(1, source.delimiter)},
-      {"threads", source.threads}};
-  json["kind"] = DataKindName(report.kind);
-  json["schema"] = SchemaDisplayName(report.schema);
-  json["columns"] = nlohmann::json::object();
-  for (const auto& [role, column] : report.columns) json["columns"][role] = column;
-  json["records"] = report.records;
-  json["blank_lines"] = report.blank_lines;
-  nlohmann::json malformed = nlohmann::json::array();
-  for (size_t issue_idx = 0; issue_idx < kParseIssueCount; ++issue_idx)
-    malformed.push_back({{"reason", ParseIssueName(static_cast<ParseIssue>(issue_idx))},
-                         {"rows", report.malformed[issue_idx]},
-                         {"examples", ExamplesJson(report.malformed_examples[issue_idx])}});
-  json["malformed"] = malformed;
-  if (report.kind == DataKind::kEvents)
-    json["properties"] = {{"kept", report.properties}, {"notes", report.property_notes}};
-  json["filtered"] = {{"where", report.where},
-                      {"rows", report.filtered_out},
-                      {"examples", ExamplesJson(report.filtered_examples)}};
-  nlohmann::json rules = nlohmann::json::array();
-  for (const RuleOutcome& outcome : report.rules)
-    rules.push_back({{"rule", CleaningRuleName(outcome.rule)},
-                     {"description", CleaningRuleDescription(outcome.rule, report.kind)},
-                     {"enabled", outcome.enabled},
-                     {"applies", outcome.applies},
-                     {"rows", outcome.dropped},
-                     {"share", Share(outcome.dropped, report.records)},
-                     {"examples", ExamplesJson(outcome.examples)}});
-  json["rules"] = rules;
-  if (ByKind(report.kind, false, true)) json["netting"] = NettingJson(report.netting);
-  json["rows_kept"] = report.rows_kept;
-  json["rows_dropped"] = report.records - report.rows_kept;
-  json["signup_conflicts"] = report.signup_conflicts;
-  const DatasetMemory memory = dataset.Memory();
-  json["dataset"] = {{"rows", dataset.rows()},
-                     {"bytes_per_row", memory.BytesPerRow(dataset.rows())},
-                     {"row_column_bytes", memory.row_columns},
-                     {"side_table_bytes", memory.side_tables},
-                     {"dictionary_bytes", memory.dictionaries}};
-  json["seconds"] = {{"read", report.read_seconds}, {"clean", report.clean_seconds}};
-  return json;
-}
-
-std::string CleaningReportTable(const CleaningReport& report, const Dataset& dataset) {
+/// The table's report part, not yet made safe for a terminal.
+std::string TableWithoutData(const CleaningReport& report) {
   const CsvSourceInfo& source = report.source;
   std::string out;
   const double megabytes_per_second =
@@ -214,6 +159,72 @@ std::string CleaningReportTable(const CleaningReport& report, const Dataset& dat
     out += NettingText(report.netting);
   }
 
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json CleaningReportJson(const CleaningReport& report, const Dataset& dataset) {
+  nlohmann::json json = CleaningReportJsonWithoutData(report);
+  const DatasetMemory memory = dataset.Memory();
+  json["dataset"] = {{"rows", dataset.rows()},
+                     {"bytes_per_row", memory.BytesPerRow(dataset.rows())},
+                     {"row_column_bytes", memory.row_columns},
+                     {"side_table_bytes", memory.side_tables},
+                     {"dictionary_bytes", memory.dictionaries}};
+  return json;
+}
+
+nlohmann::json CleaningReportJsonWithoutData(const CleaningReport& report) {
+  const CsvSourceInfo& source = report.source;
+  nlohmann::json json;
+  json["source"] = {
+      {"name", source.name},
+      {"bytes", source.source_bytes},
+      {"text_bytes", source.text_bytes},
+      {"encoding", EncodingName(source.encoding)},
+      {"gzip", source.gzip},
+      {"bom", source.bom},
+      {"format", source.json_lines ? "ndjson" : "csv"},
+      {"delimiter", source.json_lines ? std::string() : std::string(1, source.delimiter)},
+      {"threads", source.threads}};
+  json["kind"] = DataKindName(report.kind);
+  json["schema"] = SchemaDisplayName(report.schema);
+  json["columns"] = nlohmann::json::object();
+  for (const auto& [role, column] : report.columns) json["columns"][role] = column;
+  json["records"] = report.records;
+  json["blank_lines"] = report.blank_lines;
+  nlohmann::json malformed = nlohmann::json::array();
+  for (size_t issue_idx = 0; issue_idx < kParseIssueCount; ++issue_idx)
+    malformed.push_back({{"reason", ParseIssueName(static_cast<ParseIssue>(issue_idx))},
+                         {"rows", report.malformed[issue_idx]},
+                         {"examples", ExamplesJson(report.malformed_examples[issue_idx])}});
+  json["malformed"] = malformed;
+  if (report.kind == DataKind::kEvents)
+    json["properties"] = {{"kept", report.properties}, {"notes", report.property_notes}};
+  json["filtered"] = {{"where", report.where},
+                      {"rows", report.filtered_out},
+                      {"examples", ExamplesJson(report.filtered_examples)}};
+  nlohmann::json rules = nlohmann::json::array();
+  for (const RuleOutcome& outcome : report.rules)
+    rules.push_back({{"rule", CleaningRuleName(outcome.rule)},
+                     {"description", CleaningRuleDescription(outcome.rule, report.kind)},
+                     {"enabled", outcome.enabled},
+                     {"applies", outcome.applies},
+                     {"rows", outcome.dropped},
+                     {"share", Share(outcome.dropped, report.records)},
+                     {"examples", ExamplesJson(outcome.examples)}});
+  json["rules"] = rules;
+  if (ByKind(report.kind, false, true)) json["netting"] = NettingJson(report.netting);
+  json["rows_kept"] = report.rows_kept;
+  json["rows_dropped"] = report.records - report.rows_kept;
+  json["signup_conflicts"] = report.signup_conflicts;
+  json["seconds"] = {{"read", report.read_seconds}, {"clean", report.clean_seconds}};
+  return json;
+}
+
+std::string CleaningReportTable(const CleaningReport& report, const Dataset& dataset) {
+  std::string out = TableWithoutData(report);
   const DatasetSummary summary = Summarize(dataset);
   out += fmt::format("\nDataset  {} {} rows, {} {}, {} .. {}\n", WithThousands(summary.rows),
                      DataKindName(summary.kind), WithThousands(summary.users),
@@ -239,6 +250,10 @@ std::string CleaningReportTable(const CleaningReport& report, const Dataset& dat
   }
   // Column names and example values come from the input.
   return TerminalSafe(out);
+}
+
+std::string CleaningReportTableWithoutData(const CleaningReport& report) {
+  return TerminalSafe(TableWithoutData(report));
 }
 
 std::string CleaningReportCsv(const CleaningReport& report) {

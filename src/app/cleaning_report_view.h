@@ -13,6 +13,10 @@ namespace growthlens::app {
 
 nlohmann::json CleaningReportJson(const CleaningReport& report, const Dataset& dataset);
 std::string CleaningReportTable(const CleaningReport& report, const Dataset& dataset);
+/// The report without the section on the Dataset built (for data cleaned and sent on in chunks,
+/// never held whole): the JSON has no "dataset", the table no summary.
+nlohmann::json CleaningReportJsonWithoutData(const CleaningReport& report);
+std::string CleaningReportTableWithoutData(const CleaningReport& report);
 /// One line per reason: stage,reason,enabled,rows,share,first_line,column,value,message.
 std::string CleaningReportCsv(const CleaningReport& report);
 

@@ -101,6 +101,84 @@ void PrintReport(OutputFormat format, const CleaningReport& report, const Datase
   }
 }
 
+/// What a ClickHouse insert did, on stderr.
+void PrintInsertOutcome(const IngestRequest& args, const warehouse::InsertOutcome& outcome,
+                        const std::string& display) {
+  if (outcome.already_loaded) {
+    fmt::print(stderr,
+               "growthlens ingest: {} was already ingested into {} on {} UTC, nothing added\n",
+               args.input, display, *outcome.already_loaded);
+  } else {
+    if (outcome.leftover_rows_deleted > 0)
+      fmt::print(stderr,
+                 "growthlens ingest: deleted {} rows an earlier failed attempt left behind\n",
+                 WithThousands(outcome.leftover_rows_deleted));
+    if (outcome.retries > 0)
+      fmt::print(stderr,
+                 "growthlens ingest: the connection to {} broke; {} insert(s) sent again{}\n",
+                 display, outcome.retries,
+                 outcome.deduplication_tokens ? " with the same deduplication tokens"
+                                              : ", after deleting the rows of the broken attempt");
+    fmt::print(stderr, "growthlens ingest: added {} rows to {} in {} block(s){}\n",
+               WithThousands(outcome.rows_added), display, outcome.blocks,
+               outcome.deduplication_tokens ? " with deduplication tokens" : "");
+  }
+}
+
+/// `ingest --workspace clickhouse://...` of a file cleaned in chunks (prep/chunked_ingest.h):
+/// each chunk read, cleaned and sent as a part of one load, the reports added up; the history
+/// row, with the whole file's report, once every chunk is sent.
+Result<CleanedData> IngestChunksIntoClickHouse(const IngestRequest& args, const ChunkedFile& file,
+                                               warehouse::ClickHouseClient& client,
+                                               const store::FileChecksum& checksum) {
+  if (!args.quiet)
+    fmt::print(stderr,
+               "growthlens ingest: reading {} in {} chunks, inserting into ClickHouse {} at {}\n",
+               args.input, file.chunks(), client.version(), client.endpoint().Display());
+  warehouse::LoadRecord record;
+  record.checksum = checksum.text;
+  record.source = args.input;
+  record.bytes = checksum.bytes;
+  CleanedData total;
+  const size_t max_examples = args.options.read.max_examples;
+  Result<warehouse::InsertOutcome> outcome = warehouse::InsertParts(
+      client, file.kind(), record, [&](const warehouse::PartSender& send) -> Status {
+        total.report = CleaningReport{};
+        for (size_t chunk = 0; chunk < file.chunks(); ++chunk) {
+          Result<CleanedData> cleaned = file.Clean(chunk);
+          if (!cleaned.ok()) return cleaned.status();
+          GROWTHLENS_RETURN_IF_ERROR(send(cleaned->dataset));
+          AddChunkReport(total.report, std::move(cleaned->report), max_examples);
+          if (!args.quiet)
+            fmt::print(stderr, "growthlens ingest: chunk {} of {}: {} rows read, {} kept\n",
+                       chunk + 1, file.chunks(), WithThousands(total.report.records),
+                       WithThousands(total.report.rows_kept));
+        }
+        record.rows_read = total.report.records;
+        nlohmann::json json = app::CleaningReportJsonWithoutData(total.report);
+        json["dataset"] = {{"rows", total.report.rows_kept}, {"chunks", file.chunks()}};
+        record.report_json = app::JsonText(json, -1);
+        return Status::Ok();
+      });
+  if (!outcome.ok()) return outcome.status();
+  PrintInsertOutcome(args, *outcome, client.endpoint().Display());
+  if (outcome->already_loaded) return CleanedData{};
+  switch (args.format) {
+    case OutputFormat::kTable:
+      fmt::print("{}\nStored   {} rows in {} chunks (not held in memory)\n",
+                 app::CleaningReportTableWithoutData(total.report),
+                 WithThousands(total.report.rows_kept), file.chunks());
+      break;
+    case OutputFormat::kJson:
+      fmt::print("{}\n", app::JsonText(nlohmann::json::parse(record.report_json), 2));
+      break;
+    case OutputFormat::kCsv:
+      fmt::print("{}", app::CleaningReportCsv(total.report));
+      break;
+  }
+  return total;
+}
+
 /// `growthlens ingest FILE --workspace clickhouse://...`: the same reading and cleaning, then
 /// the rows inserted in blocks (warehouse/clickhouse_ingest.h). A file ingested before adds
 /// nothing; the check runs before the file is read, and again at insert time.
@@ -119,6 +197,15 @@ Result<CleanedData> IngestIntoClickHouse(const IngestRequest& args) {
                "growthlens ingest: {} was already ingested into {} on {} UTC, nothing added\n",
                args.input, endpoint->Display(), **previous);
     return CleanedData{};
+  }
+  {  // the plan's mapping of the file is released before the whole file is read
+    Result<ChunkedFile> chunked = ChunkedFile::Plan(args.input, args.options, args.chunk_bytes);
+    if (!chunked.ok()) return chunked.status();
+    if (chunked->whole_file_reason().empty() && chunked->chunks() > 1)
+      return IngestChunksIntoClickHouse(args, *chunked, *client, *checksum);
+    if (!args.quiet && !chunked->whole_file_reason().empty())
+      fmt::print(stderr, "growthlens ingest: reading {} whole: {}\n", args.input,
+                 chunked->whole_file_reason());
   }
   if (!args.quiet) fmt::print(stderr, "growthlens ingest: reading {}\n", args.input);
   Result<CleanedData> cleaned = IngestFile(args.input, args.options);
@@ -140,25 +227,7 @@ Result<CleanedData> IngestIntoClickHouse(const IngestRequest& args) {
   Result<warehouse::InsertOutcome> outcome =
       warehouse::InsertDataset(*client, cleaned->dataset, record);
   if (!outcome.ok()) return outcome.status();
-  if (outcome->already_loaded) {
-    fmt::print(stderr,
-               "growthlens ingest: {} was already ingested into {} on {} UTC, nothing added\n",
-               args.input, endpoint->Display(), *outcome->already_loaded);
-  } else {
-    if (outcome->leftover_rows_deleted > 0)
-      fmt::print(stderr,
-                 "growthlens ingest: deleted {} rows an earlier failed attempt left behind\n",
-                 WithThousands(outcome->leftover_rows_deleted));
-    if (outcome->retries > 0)
-      fmt::print(stderr,
-                 "growthlens ingest: the connection to {} broke; {} insert(s) sent again{}\n",
-                 endpoint->Display(), outcome->retries,
-                 outcome->deduplication_tokens ? " with the same deduplication tokens"
-                                               : ", after deleting the rows of the broken attempt");
-    fmt::print(stderr, "growthlens ingest: added {} rows to {} in {} block(s){}\n",
-               WithThousands(outcome->rows_added), endpoint->Display(), outcome->blocks,
-               outcome->deduplication_tokens ? " with deduplication tokens" : "");
-  }
+  PrintInsertOutcome(args, *outcome, endpoint->Display());
   PrintReport(args.format, report, cleaned->dataset, json);
   return cleaned;
 }
@@ -226,6 +295,13 @@ void RegisterIngestCommand(CLI::App& app, CommandOutcome& outcome) {
                       "rows already stored are skipped; or a ClickHouse database, "
                       "clickhouse://HOST:PORT/DATABASE (growthlens workspace init first)");
   AddClickHouseCredentialOptions(*command, request.clickhouse);
+  command
+      ->add_option("--chunk-bytes", request.chunk_bytes,
+                   "A ClickHouse workspace: read, clean and insert the file this many bytes at a "
+                   "time (a file grouped by user or in time order; others are read whole), so "
+                   "memory stays bounded by a chunk")
+      ->check(CLI::Range(kMinChunkBytes, size_t{1} << 40))
+      ->capture_default_str();
   command->add_flag("--quiet", request.quiet, "No progress on stderr");
   AddFormatOption(*command, request.format);
   AddIngestOptions(*command, args->flags);

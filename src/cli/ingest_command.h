@@ -7,6 +7,7 @@
 #include "app/data_source.h"
 #include "cli/output_format.h"
 #include "cli/workspace_option.h"
+#include "prep/chunked_ingest.h"
 #include "prep/ingest.h"
 
 namespace growthlens::cli {
@@ -20,6 +21,9 @@ struct IngestRequest {
   bool quiet = false;                // no progress on stderr
   OutputFormat format = OutputFormat::kTable;
   IngestOptions options;
+  /// A ClickHouse workspace: the file is read, cleaned and sent this many bytes at a time when
+  /// that cleans it as a whole (prep/chunked_ingest.h), so memory is bounded by a chunk.
+  size_t chunk_bytes = kDefaultChunkBytes;
 };
 
 /// Loads, cleans, writes and prints the report on stdout in the requested format; returns the

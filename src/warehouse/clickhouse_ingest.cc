@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/hash.h"
+#include "warehouse/clickhouse_rollups.h"
 #include "warehouse/clickhouse_schema.h"
 
 namespace growthlens::warehouse {
@@ -165,8 +166,8 @@ Result<std::optional<std::string>> FindLoad(ClickHouseClient& client, const std:
   return std::optional<std::string>(answer->substr(0, answer->find('\n')));
 }
 
-Result<InsertOutcome> InsertDataset(ClickHouseClient& client, const Dataset& dataset,
-                                    const LoadRecord& record, size_t block_rows) {
+Result<InsertOutcome> InsertParts(ClickHouseClient& client, DataKind kind, LoadRecord& record,
+                                  const PartProducer& produce, size_t block_rows) {
   InsertOutcome outcome;
   Result<std::optional<std::string>> previous = FindLoad(client, record.checksum);
   if (!previous.ok()) return previous.status();
@@ -175,7 +176,7 @@ Result<InsertOutcome> InsertDataset(ClickHouseClient& client, const Dataset& dat
     return outcome;
   }
   const uint64_t load_id = LoadIdOf(record.checksum);
-  const Writer writer = WriterOf(dataset, load_id);
+  const char* table = TableOf(kind);
   Result<bool> tokens = client.KnowsSetting("insert_deduplication_token");
   if (!tokens.ok()) return tokens.status();
   outcome.deduplication_tokens = *tokens;
@@ -185,21 +186,22 @@ Result<InsertOutcome> InsertDataset(ClickHouseClient& client, const Dataset& dat
   // A broken connection leaves an insert's outcome unknown: the server may have stored the
   // block and lost only its answer. Either a retry sends the same block with the same token and
   // the server skips it if stored, or (servers without tokens, 18.16) the rows of the failed
-  // attempt are deleted and the whole file is sent again. Never both: the server remembers a
-  // token after its rows are deleted, so it would skip them.
+  // attempt are deleted and the whole file is sent again, every part from the first. Never
+  // both: the server remembers a token after its rows are deleted, so it would skip them.
+  // Blocks are numbered across the parts, so a part's blocks keep their tokens on a retry.
   std::string block;
-  const auto send_block = [&](size_t first) -> Status {
+  const auto send_block = [&](const Writer& writer, size_t first) -> Status {
     const size_t end = std::min(writer.rows, first + block_rows);
     block.clear();
     for (size_t row = first; row < end; ++row) writer.line(block, row);
     QuerySettings settings;
     if (*tokens)
       settings.emplace_back("insert_deduplication_token",
-                            fmt::format("{}:{}", record.checksum, first / block_rows));
+                            fmt::format("{}:{}", record.checksum, outcome.blocks));
     // A Distributed table confirms once every shard has the rows, not when it queued them.
     if (*distributed_sync) settings.emplace_back("insert_distributed_sync", "1");
     // Without tokens a retry deletes the attempt's rows first, stopping its inserts by this id.
-    if (!*tokens) settings.emplace_back("query_id", InsertQueryId(load_id, first / block_rows));
+    if (!*tokens) settings.emplace_back("query_id", InsertQueryId(load_id, outcome.blocks));
     for (int attempt = 1;; ++attempt) {
       Status sent = client.Insert(writer.table, block, settings);
       if (sent.ok() || !*tokens || !IsConnectionFailure(sent) || attempt == kInsertAttempts)
@@ -208,29 +210,37 @@ Result<InsertOutcome> InsertDataset(ClickHouseClient& client, const Dataset& dat
       PauseBeforeRetry(attempt);
     }
   };
+  const PartSender send_part = [&](const Dataset& part) -> Status {
+    if (part.kind() != kind)
+      return Status(ErrorCode::kInternal,
+                    fmt::format("ingesting {}: a part of kind {} in a load of kind {}",
+                                record.source, DataKindName(part.kind()), DataKindName(kind)));
+    const Writer writer = WriterOf(part, load_id);
+    for (size_t first = 0; first < writer.rows; first += block_rows) {
+      GROWTHLENS_RETURN_IF_ERROR(send_block(writer, first));
+      outcome.rows_added += std::min(writer.rows, first + block_rows) - first;
+      ++outcome.blocks;
+    }
+    return Status::Ok();
+  };
   const auto send_all = [&]() -> Status {
     if (!*tokens) {
-      Result<uint64_t> deleted = DeleteLeftovers(client, writer.table, load_id);
+      Result<uint64_t> deleted = DeleteLeftovers(client, table, load_id);
       if (!deleted.ok()) return deleted.status();
       outcome.leftover_rows_deleted += *deleted;
     }
     outcome.rows_added = 0;
     outcome.blocks = 0;
-    for (size_t first = 0; first < writer.rows; first += block_rows) {
-      GROWTHLENS_RETURN_IF_ERROR(send_block(first));
-      outcome.rows_added += std::min(writer.rows, first + block_rows) - first;
-      ++outcome.blocks;
-    }
-    return Status::Ok();
+    return produce(send_part);
   };
   for (int attempt = 1;; ++attempt) {
     Status sent = send_all();
     if (sent.ok()) break;
     if (*tokens || !IsConnectionFailure(sent) || attempt == kInsertAttempts)
       return Status(sent.code(),
-                    fmt::format("{} (ingesting {}: {} of {} rows confirmed; ingesting the file "
-                                "again adds each row once)",
-                                sent.message(), record.source, outcome.rows_added, writer.rows));
+                    fmt::format("{} (ingesting {}: {} rows confirmed; ingesting the file again "
+                                "adds each row once)",
+                                sent.message(), record.source, outcome.rows_added));
     ++outcome.retries;
     PauseBeforeRetry(attempt);
   }
@@ -238,8 +248,8 @@ Result<InsertOutcome> InsertDataset(ClickHouseClient& client, const Dataset& dat
   AppendTsvField(history, record.checksum);
   history += fmt::format("\t{}\t", load_id);
   AppendTsvField(history, record.source);
-  history += fmt::format("\t{}\t{}\t{}\t{}\t{}\t", DataKindName(dataset.kind()), record.bytes,
-                         record.rows_read, dataset.rows(),
+  history += fmt::format("\t{}\t{}\t{}\t{}\t{}\t", DataKindName(kind), record.bytes,
+                         record.rows_read, outcome.rows_added,
                          std::chrono::duration_cast<std::chrono::seconds>(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count());
@@ -257,6 +267,14 @@ Result<InsertOutcome> InsertDataset(ClickHouseClient& client, const Dataset& dat
     if (stored.ok() && stored->has_value()) break;
   }
   return outcome;
+}
+
+Result<InsertOutcome> InsertDataset(ClickHouseClient& client, const Dataset& dataset,
+                                    const LoadRecord& record, size_t block_rows) {
+  LoadRecord whole = record;
+  return InsertParts(
+      client, dataset.kind(), whole, [&](const PartSender& send) { return send(dataset); },
+      block_rows);
 }
 
 }  // namespace growthlens::warehouse

@@ -9,9 +9,13 @@
 // to retry within one ingest: a block is sent again with its token, or, without tokens, the
 // attempt's rows are deleted and the file is sent again from its first block.
 //
+// A file too large to hold may be sent in parts (InsertParts: the cleaned chunks of one file,
+// one load, blocks numbered across the parts, the history row once at the end).
+//
 //   Result<InsertOutcome> outcome = InsertDataset(client, dataset, record);
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -45,6 +49,17 @@ inline constexpr int kInsertAttempts = 5;
 
 /// When `checksum` was ingested (UTC), if it was. Errors when the workspace has no schema.
 Result<std::optional<std::string>> FindLoad(ClickHouseClient& client, const std::string& checksum);
+
+/// Sends one part of a load (a Dataset of the load's kind) in blocks.
+using PartSender = std::function<Status(const Dataset& part)>;
+/// Hands every part of a load to the sender, in order. Called again from the first part when a
+/// broken connection makes a server without deduplication tokens start the load again.
+using PartProducer = std::function<Status(const PartSender& send)>;
+
+/// Appends the parts `produce` hands over as one load of `kind`, then the history row from
+/// `record` (which `produce` may complete: rows read, report), with the rows sent as kept.
+Result<InsertOutcome> InsertParts(ClickHouseClient& client, DataKind kind, LoadRecord& record,
+                                  const PartProducer& produce, size_t block_rows = 500'000);
 
 /// Appends `dataset` (usage log, event log or transactions); `block_rows` rows per insert.
 Result<InsertOutcome> InsertDataset(ClickHouseClient& client, const Dataset& dataset,

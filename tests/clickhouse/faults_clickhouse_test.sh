@@ -75,7 +75,8 @@ reset() {
 insert_fault() {
   reset
   cutting_proxy_start "$http" "$work" growthlens "$2" 1000000
-  "$binary" ingest "$work/events.csv" --workspace "$CUTTING_PROXY_URL" --quiet 2> "$work/$2.txt" > /dev/null
+  "$binary" ingest "$work/events.csv" --workspace "$CUTTING_PROXY_URL" --quiet "${@:4}" \
+    2> "$work/$2.txt" > /dev/null
   cat "$work/proxy.log" "$work/$2.txt"
   grep -q "broke: $3" "$work/proxy.log" || fail "$1: the proxy broke nothing"
   grep -q "sent again" "$work/$2.txt" || fail "$1: the ingest did not say it retried"
@@ -84,6 +85,9 @@ insert_fault() {
 # 1. The insert's body cut half-way. 2. The server stores the block, its answer is lost.
 insert_fault "case 1 (insert cut)" cut-request "request cut"
 insert_fault "case 2 (answer lost)" drop-answer "answer dropped"
+# 1 again with the file sent in chunks (prep/chunked_ingest.h): the attempt's rows are deleted
+# and every chunk sent again from the first.
+insert_fault "case 1 in chunks (insert cut)" cut-request "request cut" --chunk-bytes 2000000
 cutting_proxy_stop
 
 # 3. The server killed mid-ingest (a larger file, in blocks: the kill lands between or inside
