@@ -141,11 +141,15 @@ Status CheckPushedDown(std::string_view analysis, const ParamText& params) {
                               "analyse the CSV meanwhile",
                               analysis, PushedDownAnalysesText()));
   if (analysis == "cohorts" &&
-      !(ParamValue(params, "start-event").empty() && ParamValue(params, "return-event").empty()) &&
-      !(ParamValue(params, "from").empty() && ParamValue(params, "to").empty()))
-    return Status(ErrorCode::kInvalidArgument,
-                  "cohorts --start-event/--return-event with --from/--to does not run on a "
-                  "ClickHouse workspace yet; over all time it does");
+      !(ParamValue(params, "start-event").empty() && ParamValue(params, "return-event").empty()))
+    for (const std::string_view bound : {"from", "to"})
+      if (const std::string_view value = ParamValue(params, bound); !value.empty())
+        // The window's parameter first: the server's 501 names the first --NAME of the message.
+        return Status(ErrorCode::kInvalidArgument,
+                      fmt::format("cohorts --{} {} with --start-event/--return-event does not "
+                                  "run on a ClickHouse workspace yet (cohorts by behaviour are "
+                                  "pushed down over all time so far); leave --from and --to unset",
+                                  bound, value));
   for (const auto& [name, value] : params)
     if (analysis == "revenue" && name == "view" && value == "products")
       return Status(ErrorCode::kInvalidArgument,
