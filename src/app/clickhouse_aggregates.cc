@@ -5,10 +5,11 @@
 
 #include <algorithm>
 #include <array>
-#include <limits>
 #include <utility>
 
+#include "app/clickhouse_connection.h"
 #include "app/clickhouse_funnel_input.h"
+#include "app/clickhouse_stand_in.h"
 #include "app/clickhouse_users.h"
 #include "app/param_spec.h"
 #include "metrics/activity_grid.h"
@@ -49,46 +50,12 @@ Status SetStartsOfAllTime(warehouse::ClickHouseClient& client, DataKind kind,
 Dataset UserRowsOf(DataKind kind, const warehouse::UserTotals& totals) {
   const auto users = static_cast<uint32_t>(totals.users.size());
   if (kind == DataKind::kTransactions) {
-    TransactionLog log;
-    log.users = totals.users;
-    log.user_signup.assign(users, kNoDay);
-    const uint32_t none = log.invoices.Intern("");
-    log.stock_codes.Intern("");
-    log.descriptions.Intern("");
-    log.countries.Intern("");
-    log.prices.push_back(0);
-    log.items.stock_code.push_back(0);
-    log.items.description.push_back(0);
-    log.items.non_product.push_back(0);
-    for (uint32_t user = 0; user < users; ++user) {
-      log.orders.invoice.push_back(none);
-      log.orders.customer.push_back(user);
-      log.orders.time.push_back(Timestamp{totals.last_day[user]} * 86400);
-      log.orders.country.push_back(0);
-      log.transactions.order.push_back(user);
-      log.transactions.item.push_back(0);
-      log.transactions.quantity.push_back(0);
-      log.transactions.price.push_back(0);
-    }
+    TransactionLog log = StandInTransactions(totals.users);
+    for (uint32_t user = 0; user < users; ++user) AddDayOrder(log, user, totals.last_day[user]);
     return log;
   }
-  UsageLog log;
-  log.grain = kind == DataKind::kEvents ? UsageGrain::kEvent : UsageGrain::kDay;
-  log.users = totals.users;
-  log.user_signup.assign(users, kNoDay);
-  log.features = totals.features;
-  // One row per (user, feature) at the user's last day, with the user's events of the feature:
-  // what the personas' top features sum.
-  for (uint32_t user = 0; user < users; ++user)
-    for (size_t entry = totals.feature_offsets[user]; entry < totals.feature_offsets[user + 1];
-         ++entry) {
-      log.usage.user.push_back(user);
-      log.usage.day.push_back(totals.last_day[user]);
-      log.usage.feature.push_back(static_cast<uint16_t>(totals.feature_code[entry]));
-      log.usage.events.push_back(static_cast<int32_t>(
-          std::min<int64_t>(totals.feature_events[entry], std::numeric_limits<int32_t>::max())));
-      if (log.grain == UsageGrain::kEvent) log.usage.ms_of_day.push_back(0);
-    }
+  UsageLog log = StandInUsage(kind, totals.users, totals.features);
+  for (uint32_t user = 0; user < users; ++user) AddLastDayFeatureRows(log, totals, user);
   return log;
 }
 
@@ -174,11 +141,15 @@ Status CheckPushedDown(std::string_view analysis, const ParamText& params) {
                               "analyse the CSV meanwhile",
                               analysis, PushedDownAnalysesText()));
   if (analysis == "cohorts" &&
-      !(ParamValue(params, "start-event").empty() && ParamValue(params, "return-event").empty()) &&
-      !(ParamValue(params, "from").empty() && ParamValue(params, "to").empty()))
-    return Status(ErrorCode::kInvalidArgument,
-                  "cohorts --start-event/--return-event with --from/--to does not run on a "
-                  "ClickHouse workspace yet; over all time it does");
+      !(ParamValue(params, "start-event").empty() && ParamValue(params, "return-event").empty()))
+    for (const std::string_view bound : {"from", "to"})
+      if (const std::string_view value = ParamValue(params, bound); !value.empty())
+        // The window's parameter first: the server's 501 names the first --NAME of the message.
+        return Status(ErrorCode::kInvalidArgument,
+                      fmt::format("cohorts --{} {} with --start-event/--return-event does not "
+                                  "run on a ClickHouse workspace yet (cohorts by behaviour are "
+                                  "pushed down over all time so far); leave --from and --to unset",
+                                  bound, value));
   for (const auto& [name, value] : params)
     if (analysis == "revenue" && name == "view" && value == "products")
       return Status(ErrorCode::kInvalidArgument,
@@ -202,36 +173,33 @@ Status CheckPushedDown(std::string_view analysis, const ParamText& params) {
 Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpoint& endpoint,
                                                 const StoredKindChoice& choice, ProgressFn progress,
                                                 const PushDownPlan& plan, HeldAggregates* keep) {
-  Result<warehouse::ClickHouseClient> client = warehouse::ClickHouseClient::Connect(endpoint);
-  if (!client.ok()) return client.status();
-  Result<std::vector<DataKind>> stored = warehouse::StoredKinds(*client);
-  if (!stored.ok()) return stored.status();
-  std::string note;
-  Result<DataKind> kind = ChooseStoredKind(*stored, choice, endpoint.Display(), &note);
-  if (!kind.ok()) return kind.status();
-  if (progress && !note.empty()) progress(note);
+  Result<StoredKindConnection> connection =
+      ConnectToStoredKind(endpoint, choice, std::nullopt, progress);
+  if (!connection.ok()) return connection.status();
+  warehouse::ClickHouseClient& client = connection->client;
+  const DataKind kind = connection->kind;
   if (progress)
-    progress(fmt::format("aggregating the {} of {} in ClickHouse {}", DataKindName(*kind),
-                         endpoint.Display(), client->version()));
+    progress(fmt::format("aggregating the {} of {} in ClickHouse {}", DataKindName(kind),
+                         endpoint.Display(), client.version()));
   // The whole data's totals, and with a window those of its rows (kpis, rfm).
-  Result<warehouse::KindTotals> whole = warehouse::QueryKindTotals(*client, *kind);
+  Result<warehouse::KindTotals> whole = warehouse::QueryKindTotals(client, kind);
   if (!whole.ok()) return whole.status();
   Result<warehouse::KindTotals> all =
-      plan.window.open() ? whole : warehouse::QueryKindTotals(*client, *kind, plan.window);
+      plan.window.open() ? whole : warehouse::QueryKindTotals(client, kind, plan.window);
   if (!all.ok()) return all.status();
-  Result<warehouse::UserTotals> read = warehouse::QueryUserTotals(*client, *kind, plan.window);
+  Result<warehouse::UserTotals> read = warehouse::QueryUserTotals(client, kind, plan.window);
   if (!read.ok()) return read.status();
   if (!plan.feature_names.empty()) {
     // A feature filter names features of the whole data, as on the embedded workspace.
-    Result<std::vector<std::string>> names = warehouse::QueryFeatureNames(*client, *kind);
+    Result<std::vector<std::string>> names = warehouse::QueryFeatureNames(client, kind);
     if (!names.ok()) return names.status();
     for (const std::string& name : *names) read->features.Intern(name);
   }
   const auto users = std::make_shared<const warehouse::UserTotals>(std::move(read).value());
 
   auto analysis = std::make_shared<Analysis>();
-  analysis->kind = *kind;
-  analysis->kpis = KpisOf(*kind, *whole, *all, *users, plan.window);
+  analysis->kind = kind;
+  analysis->kpis = KpisOf(kind, *whole, *all, *users, plan.window);
   // Recency of a window is counted to the day after it, as RunRfm counts it from the rows.
   RfmOptions rfm;
   if (plan.window.to) rfm.reference_day = *plan.window.to + 1;
@@ -240,13 +208,13 @@ Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpo
       ComputeRfm(users->users, UserRfmTotals{users->last_day, users->frequency, users->monetary},
                  all->last_day, rfm);
   auto data = std::make_shared<CleanedData>();
-  data->dataset = UserRowsOf(*kind, *users);
+  data->dataset = UserRowsOf(kind, *users);
   if (plan.activity && !plan.window.open())
-    GROWTHLENS_RETURN_IF_ERROR(SetStartsOfAllTime(*client, *kind, plan.window, data->dataset));
+    GROWTHLENS_RETURN_IF_ERROR(SetStartsOfAllTime(client, kind, plan.window, data->dataset));
   GROWTHLENS_RETURN_IF_ERROR(AddPushedDownAnalyses(
-      *client, PushedDownInputs{*kind, &*all, &*users, &data->dataset}, plan, *analysis));
+      client, PushedDownInputs{kind, &*all, &*users, &data->dataset}, plan, *analysis));
   if (plan.users_rows)
-    GROWTHLENS_RETURN_IF_ERROR(ReplaceWithUsersRows(*client, *kind, *users, plan.user_id,
+    GROWTHLENS_RETURN_IF_ERROR(ReplaceWithUsersRows(client, kind, *users, plan.user_id,
                                                     choice.signup_event, data->dataset));
   data->report.records = whole->rows;  // the data read, whichever window the analyses cover
   data->report.rows_kept = whole->rows;
@@ -260,7 +228,7 @@ Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpo
                                plan.feature_names};
     if (all->rows > 0) pushed.window->rows = DayRange{all->first_day, all->last_day};
   } else if (keep != nullptr) {
-    *keep = HeldAggregates{*kind, *whole, users, pushed};
+    *keep = HeldAggregates{kind, *whole, users, pushed};
   }
   return pushed;
 }

@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <numeric>
 
+#include "app/clickhouse_connection.h"
+#include "app/clickhouse_stand_in.h"
+
 #include "warehouse/clickhouse_churn_features.h"
 #include "warehouse/clickhouse_rollups.h"
 
@@ -13,23 +16,19 @@ namespace growthlens::app {
 Result<std::shared_ptr<ClickHouseChurnData>> ClickHouseChurnData::Open(
     const warehouse::ClickHouseEndpoint& endpoint, const StoredKindChoice& choice,
     ProgressFn progress) {
-  Result<warehouse::ClickHouseClient> client = warehouse::ClickHouseClient::Connect(endpoint);
-  if (!client.ok()) return client.status();
-  Result<std::vector<DataKind>> stored = warehouse::StoredKinds(*client);
-  if (!stored.ok()) return stored.status();
-  std::string note;
-  Result<DataKind> kind = ChooseStoredKind(*stored, choice, endpoint.Display(), &note);
-  if (!kind.ok()) return kind.status();
-  if (*kind == DataKind::kTransactions)
+  Result<StoredKindConnection> connection =
+      ConnectToStoredKind(endpoint, choice, std::nullopt, progress);
+  if (!connection.ok()) return connection.status();
+  const DataKind kind = connection->kind;
+  if (kind == DataKind::kTransactions)
     return Status(ErrorCode::kInvalidArgument,
                   "churn of transactions does not run on a ClickHouse workspace yet (their "
                   "per-user money sums and last country are not pushed down); churn of usage "
                   "and event logs does (docs/CLICKHOUSE.md)");
-  if (progress && !note.empty()) progress(note);
   if (progress)
-    progress(fmt::format("churn features of the {} of {} from ClickHouse {}", DataKindName(*kind),
-                         endpoint.Display(), client->version()));
-  return std::make_shared<ClickHouseChurnData>(std::move(client).value(), *kind,
+    progress(fmt::format("churn features of the {} of {} from ClickHouse {}", DataKindName(kind),
+                         endpoint.Display(), connection->client.version()));
+  return std::make_shared<ClickHouseChurnData>(std::move(connection->client), kind,
                                                std::move(progress));
 }
 
@@ -45,11 +44,7 @@ ChurnTableSource ClickHouseChurnData::Tables() {
 }
 
 std::shared_ptr<const Dataset> ClickHouseChurnData::Users() const {
-  UsageLog log;
-  log.grain = kind_ == DataKind::kEvents ? UsageGrain::kEvent : UsageGrain::kDay;
-  log.users = users_;
-  log.user_signup.assign(users_.size(), kNoDay);
-  return std::make_shared<const Dataset>(std::move(log));
+  return std::make_shared<const Dataset>(StandInUsage(kind_, users_, {}));
 }
 
 Result<Day> ClickHouseChurnData::LastDay() {

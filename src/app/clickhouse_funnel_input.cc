@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "app/clickhouse_connection.h"
+#include "app/clickhouse_stand_in.h"
 #include "app/funnel_analysis.h"
 #include "io/column_mapping.h"
 #include "warehouse/clickhouse_funnels.h"
@@ -57,22 +59,16 @@ Status CheckFunnelPushedDown(const ParamText& params) {
 Result<LoadedData> LoadClickHouseFunnelData(const warehouse::ClickHouseEndpoint& endpoint,
                                             const StoredKindChoice& choice, const ParamText& params,
                                             ProgressFn progress) {
-  Result<warehouse::ClickHouseClient> client = warehouse::ClickHouseClient::Connect(endpoint);
-  if (!client.ok()) return client.status();
-  Result<std::vector<DataKind>> stored = warehouse::StoredKinds(*client);
-  if (!stored.ok()) return stored.status();
-  std::erase(*stored, DataKind::kTransactions);
-  StoredKindChoice usage_choice = choice;
-  usage_choice.family = KindFamily::kUsage;
-  std::string note;
-  Result<DataKind> kind = ChooseStoredKind(*stored, usage_choice, endpoint.Display(), &note);
-  if (!kind.ok()) return kind.status();
-  if (progress && !note.empty()) progress(note);
+  Result<StoredKindConnection> connection =
+      ConnectToStoredKind(endpoint, choice, KindFamily::kUsage, progress);
+  if (!connection.ok()) return connection.status();
+  warehouse::ClickHouseClient& client = connection->client;
+  const DataKind kind = connection->kind;
 
-  Result<StringDictionary> names = warehouse::QueryEventNames(*client, *kind);
+  Result<StringDictionary> names = warehouse::QueryEventNames(client, kind);
   if (!names.ok()) return names.status();
   warehouse::FunnelRowsRequest request;
-  request.kind = *kind;
+  request.kind = kind;
   request.every_event = ParamValue(params, "mode") == "strict_order";
   // Only names the data holds: an unknown step is reported by the funnel itself, with the
   // data's names, as on the embedded workspace.
@@ -80,7 +76,7 @@ Result<LoadedData> LoadClickHouseFunnelData(const warehouse::ClickHouseEndpoint&
     if (names->Find(name)) request.listed.push_back(std::move(name));
   // An event log's signup day, as its ingest reads it (prep/dataset_builder.cc): the first event
   // whose name normalises to "signup", or the --signup-event named.
-  for (uint32_t code = 0; code < names->size() && *kind == DataKind::kEvents; ++code) {
+  for (uint32_t code = 0; code < names->size() && kind == DataKind::kEvents; ++code) {
     const std::string_view name = (*names)[code];
     if (choice.signup_event.empty() ? NormalizeColumnName(name) == "signup"
                                     : name == choice.signup_event)
@@ -91,17 +87,14 @@ Result<LoadedData> LoadClickHouseFunnelData(const warehouse::ClickHouseEndpoint&
     if (progress)
       progress(fmt::format("selecting each user's {} of {} in ClickHouse {}",
                            request.every_event ? "events" : "funnel events", endpoint.Display(),
-                           client->version()));
-    Result<warehouse::FunnelRows> rows = warehouse::QueryFunnelRows(*client, request, *names);
+                           client.version()));
+    Result<warehouse::FunnelRows> rows = warehouse::QueryFunnelRows(client, request, *names);
     if (!rows.ok()) return rows.status();
     data->report.records = rows->events_read;
     data->report.rows_kept = rows->events_read;
     data->dataset = std::move(rows->log);
   } else {
-    UsageLog log;
-    log.grain = *kind == DataKind::kEvents ? UsageGrain::kEvent : UsageGrain::kDay;
-    log.features = *std::move(names);
-    data->dataset = std::move(log);
+    data->dataset = StandInUsage(kind, {}, *std::move(names));
   }
   return LoadedData(std::move(data));
 }

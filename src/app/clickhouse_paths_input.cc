@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/analysis_params.h"
+#include "app/clickhouse_connection.h"
 #include "metrics/analysis.h"
 #include "warehouse/clickhouse_paths.h"
 
@@ -16,23 +17,18 @@ namespace growthlens::app {
 Result<PushedDownData> LoadClickHousePathsData(const warehouse::ClickHouseEndpoint& endpoint,
                                                const StoredKindChoice& choice,
                                                const ParamText& params, ProgressFn progress) {
-  Result<warehouse::ClickHouseClient> client = warehouse::ClickHouseClient::Connect(endpoint);
-  if (!client.ok()) return client.status();
-  Result<std::vector<DataKind>> stored = warehouse::StoredKinds(*client);
-  if (!stored.ok()) return stored.status();
-  std::erase(*stored, DataKind::kTransactions);
   StoredKindChoice events_choice = choice;
-  events_choice.family = KindFamily::kUsage;
   events_choice.preferred = DataKind::kEvents;
-  std::string note;
-  Result<DataKind> kind = ChooseStoredKind(*stored, events_choice, endpoint.Display(), &note);
-  if (!kind.ok()) return kind.status();
-  if (progress && !note.empty()) progress(note);
+  Result<StoredKindConnection> connection =
+      ConnectToStoredKind(endpoint, events_choice, KindFamily::kUsage, progress);
+  if (!connection.ok()) return connection.status();
+  warehouse::ClickHouseClient& client = connection->client;
+  const DataKind kind = connection->kind;
 
   auto analysis = std::make_shared<Analysis>();
-  analysis->kind = *kind;
+  analysis->kind = kind;
   auto data = std::make_shared<CleanedData>();
-  if (*kind != DataKind::kEvents) {
+  if (kind != DataKind::kEvents) {
     data->dataset = UsageLog();  // a usage log: paths refuse it, naming what they need
     return PushedDownData{LoadedData(std::move(data)), nullptr, std::nullopt};
   }
@@ -53,11 +49,11 @@ Result<PushedDownData> LoadClickHousePathsData(const warehouse::ClickHouseEndpoi
   request.steps = static_cast<size_t>(std::max<int64_t>(1, steps));
   request.whole_tail = ParamValue(params, "collapse-repeats", "false") == "true";
   if (progress)
-    progress(fmt::format("cutting each user's path events in ClickHouse {} at {}",
-                         client->version(), endpoint.Display()));
-  Result<warehouse::PathRows> rows = warehouse::QueryPathRows(*client, request);
+    progress(fmt::format("cutting each user's path events in ClickHouse {} at {}", client.version(),
+                         endpoint.Display()));
+  Result<warehouse::PathRows> rows = warehouse::QueryPathRows(client, request);
   if (!rows.ok()) return rows.status();
-  analysis->kpis.kind = *kind;
+  analysis->kpis.kind = kind;
   analysis->kpis.from = rows->first_day;
   analysis->kpis.to = rows->last_day;
   data->report.records = rows->events_read;

@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "app/clickhouse_connection.h"
 #include "app/clickhouse_paths_input.h"
+#include "app/clickhouse_stand_in.h"
 #include "warehouse/clickhouse_behaviour.h"
 #include "warehouse/clickhouse_funnels.h"
 #include "warehouse/clickhouse_rollups.h"
@@ -27,30 +29,19 @@ bool ByBehaviour(const ParamText& params) {
 Result<PushedDownData> LoadBehaviourRows(const warehouse::ClickHouseEndpoint& endpoint,
                                          const StoredKindChoice& choice, const ParamText& params,
                                          ProgressFn progress) {
-  if (!ParamValue(params, "from").empty() || !ParamValue(params, "to").empty())
-    return Status(ErrorCode::kInvalidArgument,
-                  "cohorts --start-event/--return-event with --from/--to does not run on a "
-                  "ClickHouse workspace yet; over all time it does");
-  Result<warehouse::ClickHouseClient> client = warehouse::ClickHouseClient::Connect(endpoint);
-  if (!client.ok()) return client.status();
-  Result<std::vector<DataKind>> stored = warehouse::StoredKinds(*client);
-  if (!stored.ok()) return stored.status();
-  std::erase(*stored, DataKind::kTransactions);
-  StoredKindChoice usage_choice = choice;
-  usage_choice.family = KindFamily::kUsage;
-  std::string note;
-  Result<DataKind> kind = ChooseStoredKind(*stored, usage_choice, endpoint.Display(), &note);
-  if (!kind.ok()) return kind.status();
-  if (progress && !note.empty()) progress(note);
-  Result<StringDictionary> names = warehouse::QueryEventNames(*client, *kind);
+  GROWTHLENS_RETURN_IF_ERROR(CheckPushedDown("cohorts", params));  // no window yet
+  Result<StoredKindConnection> connection =
+      ConnectToStoredKind(endpoint, choice, KindFamily::kUsage, progress);
+  if (!connection.ok()) return connection.status();
+  warehouse::ClickHouseClient& client = connection->client;
+  const DataKind kind = connection->kind;
+  Result<StringDictionary> names = warehouse::QueryEventNames(client, kind);
   if (!names.ok()) return names.status();
   warehouse::BehaviourDaysRequest request;
-  request.kind = *kind;
+  request.kind = kind;
   request.start_event = ParamValue(params, "start-event");
   request.return_event = ParamValue(params, "return-event");
-  UsageLog log;
-  log.grain = *kind == DataKind::kEvents ? UsageGrain::kEvent : UsageGrain::kDay;
-  log.features = *std::move(names);
+  UsageLog log = StandInUsage(kind, {}, *std::move(names));
   // Names not stored: no rows, and the analysis names the data's events in its error.
   const auto code_of = [&log](const std::string& name) -> std::optional<uint32_t> {
     return name.empty() ? std::nullopt : log.features.Find(name);
@@ -72,19 +63,15 @@ Result<PushedDownData> LoadBehaviourRows(const warehouse::ClickHouseEndpoint& en
   const uint32_t return_code = back ? *back : other_than(start);
   if (progress)
     progress(fmt::format("reading each user's start and return days in ClickHouse {} at {}",
-                         client->version(), endpoint.Display()));
-  Result<warehouse::DaySpan> span = warehouse::QueryDaySpan(*client, *kind);
+                         client.version(), endpoint.Display()));
+  Result<warehouse::DaySpan> span = warehouse::QueryDaySpan(client, kind);
   if (!span.ok()) return span.status();
   const auto add = [&log](uint32_t user, Day day, uint32_t code) {
-    log.usage.user.push_back(user);
-    log.usage.day.push_back(day);
-    log.usage.feature.push_back(static_cast<uint16_t>(code));
-    log.usage.events.push_back(1);
-    if (log.grain == UsageGrain::kEvent) log.usage.ms_of_day.push_back(0);
+    AddUsageRow(log, user, day, code, 1);
   };
   uint64_t rows = 0;
   GROWTHLENS_RETURN_IF_ERROR(warehouse::QueryBehaviourDays(
-      *client, request,
+      client, request,
       [&](std::string_view user, Day first_start, std::span<const Day> return_days) -> Status {
         const uint32_t code = log.users.Intern(user);
         // Return rows on the start day first: one period, counted once whatever the order.

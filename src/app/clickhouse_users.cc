@@ -3,12 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <limits>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "app/clickhouse_stand_in.h"
 #include "io/column_mapping.h"
 #include "warehouse/clickhouse_series.h"
 #include "warehouse/clickhouse_user_rows.h"
@@ -37,39 +37,23 @@ Result<std::vector<std::vector<Day>>> ActiveDaysOf(warehouse::ClickHouseClient& 
   return of_user;
 }
 
-int32_t ClampedEvents(int64_t events) {
-  return static_cast<int32_t>(std::min<int64_t>(events, std::numeric_limits<int32_t>::max()));
-}
-
 UsageLog UsageRows(DataKind kind, const warehouse::UserTotals& totals,
                    const std::vector<std::vector<Day>>& days, uint32_t id,
                    const std::vector<warehouse::UserRow>& id_rows) {
-  UsageLog log;
-  log.grain = kind == DataKind::kEvents ? UsageGrain::kEvent : UsageGrain::kDay;
-  log.users = totals.users;
-  log.user_signup.assign(totals.users.size(), kNoDay);
-  log.features = totals.features;
-  const auto add = [&log](uint32_t user, Day day, uint32_t feature, int32_t events, int32_t ms) {
-    log.usage.user.push_back(user);
-    log.usage.day.push_back(day);
-    log.usage.feature.push_back(static_cast<uint16_t>(feature));
-    log.usage.events.push_back(events);
-    if (log.grain == UsageGrain::kEvent) log.usage.ms_of_day.push_back(ms);
-  };
+  UsageLog log = StandInUsage(kind, totals.users, totals.features);
   for (uint32_t user = 0; user < totals.users.size(); ++user) {
     if (user == id) {
       for (const warehouse::UserRow& row : id_rows)
-        add(user, row.day, log.features.Intern(row.feature), row.events, row.ms_of_day);
+        AddUsageRow(log, user, row.day, log.features.Intern(row.feature), row.events,
+                    row.ms_of_day);
       continue;
     }
     const size_t begin = totals.feature_offsets[user], end = totals.feature_offsets[user + 1];
     if (begin == end) continue;
     // A row without events on every active day but the last: the days, not the counts.
     for (const Day day : days[user])
-      if (day != totals.last_day[user]) add(user, day, totals.feature_code[begin], 0, 0);
-    for (size_t entry = begin; entry < end; ++entry)
-      add(user, totals.last_day[user], totals.feature_code[entry],
-          ClampedEvents(totals.feature_events[entry]), 0);
+      if (day != totals.last_day[user]) AddUsageRow(log, user, day, totals.feature_code[begin], 0);
+    AddLastDayFeatureRows(log, totals, user);
   }
   return log;
 }
@@ -77,30 +61,7 @@ UsageLog UsageRows(DataKind kind, const warehouse::UserTotals& totals,
 TransactionLog TransactionRows(const warehouse::UserTotals& totals,
                                const std::vector<std::vector<Day>>& days, uint32_t id,
                                const std::vector<warehouse::UserRow>& id_rows) {
-  TransactionLog log;
-  log.users = totals.users;
-  log.user_signup.assign(totals.users.size(), kNoDay);
-  log.stock_codes.Intern("");
-  log.descriptions.Intern("");
-  log.countries.Intern("");
-  log.prices.push_back(0);
-  log.items.stock_code.push_back(0);
-  log.items.description.push_back(0);
-  log.items.non_product.push_back(0);
-  const uint32_t none = log.invoices.Intern("");
-  const auto add_order = [&log](uint32_t invoice, uint32_t user, Timestamp time, uint16_t country) {
-    log.orders.invoice.push_back(invoice);
-    log.orders.customer.push_back(user);
-    log.orders.time.push_back(time);
-    log.orders.country.push_back(country);
-    return log.orders.size() - 1;
-  };
-  const auto add_line = [&log](uint32_t order, uint32_t item, int32_t quantity, uint32_t price) {
-    log.transactions.order.push_back(order);
-    log.transactions.item.push_back(item);
-    log.transactions.quantity.push_back(quantity);
-    log.transactions.price.push_back(price);
-  };
+  TransactionLog log = StandInTransactions(totals.users);
   for (uint32_t user = 0; user < totals.users.size(); ++user) {
     if (user == id) {
       // One order per invoice, as the ingest makes them.
@@ -110,8 +71,11 @@ TransactionLog TransactionRows(const warehouse::UserTotals& totals,
         auto found = std::find_if(orders.begin(), orders.end(),
                                   [invoice](const auto& entry) { return entry.first == invoice; });
         if (found == orders.end()) {
-          const auto country = static_cast<uint16_t>(log.countries.Intern(row.country));
-          orders.emplace_back(invoice, add_order(invoice, user, row.time, country));
+          log.orders.invoice.push_back(invoice);
+          log.orders.customer.push_back(user);
+          log.orders.time.push_back(row.time);
+          log.orders.country.push_back(static_cast<uint16_t>(log.countries.Intern(row.country)));
+          orders.emplace_back(invoice, log.orders.size() - 1);
           found = orders.end() - 1;
         }
         const uint32_t item = log.items.size();
@@ -119,13 +83,15 @@ TransactionLog TransactionRows(const warehouse::UserTotals& totals,
         log.items.description.push_back(log.descriptions.Intern(row.description));
         log.items.non_product.push_back(0);
         log.prices.push_back(row.price);
-        add_line(found->second, item, row.quantity, static_cast<uint32_t>(log.prices.size() - 1));
+        log.transactions.order.push_back(found->second);
+        log.transactions.item.push_back(item);
+        log.transactions.quantity.push_back(row.quantity);
+        log.transactions.price.push_back(static_cast<uint32_t>(log.prices.size() - 1));
       }
       continue;
     }
     // An order without units on every active day: the days, not the revenue.
-    for (const Day day : days[user])
-      add_line(add_order(none, user, Timestamp{day} * 86400, 0), 0, 0, 0);
+    for (const Day day : days[user]) AddDayOrder(log, user, day);
   }
   return log;
 }

@@ -174,6 +174,10 @@ for route in "users?dataset=usage&from=2025-03-01" "predictions?dataset=transact
     echo "refused: $route ($(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["error"])' "$work/$name.json"))"
   fi
 done
+# Behavioural cohorts over a window: the 501 names the window's parameter, not start-event.
+refused_cohorts=$work/refused_cohorts_dataset_events_start_event_sign_up_from_2025_03_01.json
+parameter=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["parameter"])' "$refused_cohorts")
+[[ $parameter == from ]] || fail "cohorts by behaviour with from: the 501 names parameter '$parameter', not 'from'"
 code=$(curl -s -o "$work/upload.json" -w '%{http_code}' -X POST -H 'Content-Type: text/csv' \
   --data-binary @"$work/usage.csv" "http://127.0.0.1:$port_clickhouse/api/v1/upload?name=u.csv")
 [[ $code == 501 ]] || fail "an upload to the ClickHouse server: HTTP $code, $(head -c 300 "$work/upload.json")"
