@@ -276,15 +276,11 @@ Status UseWriteAheadLog(Database& db) {
     Result<Statement> mode = db.Prepare("PRAGMA journal_mode = WAL");
     if (!mode.ok()) return mode.status();
     Result<bool> row = mode->Step();
-    // The answer is the mode now: "wal", or the old one when the switch could not be made.
-    if (row.ok() && *row && mode->Text(0) == "wal") return Status::Ok();
-    const bool waited_out = std::chrono::steady_clock::now() - start > kWait;
-    if (!row.ok() && (!db.LastFailedBusy() || waited_out)) return row.status();
-    if (row.ok() && waited_out)
-      return Status(ErrorCode::kIoError,
-                    fmt::format("workspace {}: could not switch it to write-ahead logging (still "
-                                "'{}'); another growthlens may hold it open",
-                                db.path(), *row ? mode->Text(0) : std::string("no answer")));
+    // Answered (with the mode now, as before this retry: where WAL is impossible, the file
+    // keeps its rollback journal), or failed for a reason other than another connection's lock.
+    if (row.ok()) return Status::Ok();
+    if (!db.LastFailedBusy() || std::chrono::steady_clock::now() - start > kWait)
+      return row.status();
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 }
@@ -318,7 +314,13 @@ Status CreateSchema(Database& db) {
   return transaction->Commit();
 }
 
-Status CheckVersion(Database& db) {
+/// The version and writer of the workspace's schema.
+struct SchemaStamp {
+  int64_t version = 0;
+  std::string written_by;
+};
+
+Result<SchemaStamp> ReadStamp(Database& db) {
   Result<Statement> query = db.Prepare("SELECT version, written_by FROM workspace_schema");
   if (!query.ok()) return query.status();
   Result<bool> row = query->Step();
@@ -328,30 +330,42 @@ Status CheckVersion(Database& db) {
                   fmt::format("workspace {}: its schema version is missing; it is damaged or not "
                               "a GrowthLens workspace",
                               db.path()));
-  const int64_t version = query->Int(0);
-  const std::string written_by = query->Text(1);
-  if (version == kSchemaVersion) return Status::Ok();
-  if (version > kSchemaVersion)
+  // Read whole before the statement ends: a pending read would lock the tables a step drops
+  // (version 6 rebuilds access_keys).
+  return SchemaStamp{query->Int(0), query->Text(1)};
+}
+
+/// Refuses a version this growthlens cannot read or migrate.
+Status CheckMigratable(const Database& db, const SchemaStamp& stamp) {
+  if (stamp.version > kSchemaVersion)
     return Status(ErrorCode::kDataError,
                   fmt::format("workspace {} has schema version {} (written by {}), newer than the "
                               "version {} this growthlens reads: open it with a newer growthlens",
-                              db.path(), version, written_by, kSchemaVersion));
-  if (version < 1)
+                              db.path(), stamp.version, stamp.written_by, kSchemaVersion));
+  if (stamp.version < 1)
     return Status(ErrorCode::kDataError,
                   fmt::format("workspace {} has schema version {} (written by {}), which this "
                               "growthlens (schema version {}) cannot migrate",
-                              db.path(), version, written_by, kSchemaVersion));
-  // A pending read would lock the tables a step drops (version 6 rebuilds access_keys).
-  GROWTHLENS_RETURN_IF_ERROR(query->Reset());
+                              db.path(), stamp.version, stamp.written_by, kSchemaVersion));
+  return Status::Ok();
+}
+
+Status CheckVersion(Database& db) {
+  Result<SchemaStamp> stamp = ReadStamp(db);
+  if (!stamp.ok()) return stamp.status();
+  if (stamp->version == kSchemaVersion) return Status::Ok();
+  GROWTHLENS_RETURN_IF_ERROR(CheckMigratable(db, *stamp));
   // Every step in one transaction: a kill mid-way leaves the old version, whole.
   Result<Transaction> transaction = Transaction::Begin(db);
   if (!transaction.ok()) return transaction.status();
   // Read again under the write lock: another process opening the same workspace may have
-  // migrated it while this one waited for the lock, and a step must not run twice.
-  Result<int64_t> current = db.QueryInt("SELECT version FROM workspace_schema");
-  if (!current.ok()) return current.status();
-  if (*current == kSchemaVersion) return transaction->Commit();
-  for (int64_t step = *current; step < kSchemaVersion; ++step) {
+  // migrated it (to this version or a newer one) while this one waited for the lock, and a step
+  // must not run twice.
+  stamp = ReadStamp(db);
+  if (!stamp.ok()) return stamp.status();
+  if (stamp->version == kSchemaVersion) return transaction->Commit();
+  GROWTHLENS_RETURN_IF_ERROR(CheckMigratable(db, *stamp));
+  for (int64_t step = stamp->version; step < kSchemaVersion; ++step) {
     const Status migrated = kMigrations[step - 1](db);
     if (!migrated.ok())
       return Status(migrated.code(),
