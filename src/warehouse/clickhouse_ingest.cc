@@ -5,6 +5,7 @@
 #include <charconv>
 #include <chrono>
 #include <functional>
+#include <random>
 #include <thread>
 
 #include "core/hash.h"
@@ -108,9 +109,19 @@ std::string LeftoverRows(uint64_t load_id) {
 }
 
 /// Deletes the rows of load `load_id` from `table` (a MergeTree) and waits for the mutation.
-/// The query id of one block's insert: the load's, so a retry can find inserts still running.
-std::string InsertQueryId(uint64_t load_id, size_t block) {
-  return fmt::format("growthlens-{}-{}", load_id, block);
+/// The query id of one try of one block's insert: the load's, so a later attempt can find
+/// inserts still running; the try's, so that a retry never meets its own still-running id.
+std::string InsertQueryId(uint64_t load_id, size_t block, int attempt) {
+  return fmt::format("growthlens-{}-{}-{}", load_id, block, attempt);
+}
+
+/// A number of this ingest's own: the deduplication tokens hold it, so a retry within the
+/// ingest (a broken connection) is recognised, while a later ingest of the same file, whose
+/// blocks may be cut differently (another --chunk-bytes, another build), never has a block
+/// skipped for a token of the failed one.
+std::string IngestNonce() {
+  std::random_device random;
+  return fmt::format("{:08x}{:08x}", random(), random());
 }
 
 Result<uint64_t> DeleteLeftovers(ClickHouseClient& client, const char* table, uint64_t load_id) {
@@ -187,8 +198,10 @@ Result<InsertOutcome> InsertParts(ClickHouseClient& client, DataKind kind, LoadR
   // block and lost only its answer. Either a retry sends the same block with the same token and
   // the server skips it if stored, or (servers without tokens, 18.16) the rows of the failed
   // attempt are deleted and the whole file is sent again, every part from the first. Never
-  // both: the server remembers a token after its rows are deleted, so it would skip them.
-  // Blocks are numbered across the parts, so a part's blocks keep their tokens on a retry.
+  // both within one ingest: the server remembers a token after its rows are deleted, so it
+  // would skip them. An earlier ingest's rows are deleted first either way, and its tokens were
+  // of its own (IngestNonce). Blocks are numbered across the parts.
+  const std::string nonce = IngestNonce();
   std::string block;
   const auto send_block = [&](const Writer& writer, size_t first) -> Status {
     const size_t end = std::min(writer.rows, first + block_rows);
@@ -197,12 +210,13 @@ Result<InsertOutcome> InsertParts(ClickHouseClient& client, DataKind kind, LoadR
     QuerySettings settings;
     if (*tokens)
       settings.emplace_back("insert_deduplication_token",
-                            fmt::format("{}:{}", record.checksum, outcome.blocks));
+                            fmt::format("{}:{}:{}", record.checksum, nonce, outcome.blocks));
     // A Distributed table confirms once every shard has the rows, not when it queued them.
     if (*distributed_sync) settings.emplace_back("insert_distributed_sync", "1");
-    // Without tokens a retry deletes the attempt's rows first, stopping its inserts by this id.
-    if (!*tokens) settings.emplace_back("query_id", InsertQueryId(load_id, outcome.blocks));
+    // A later attempt deletes this one's rows first, stopping its inserts by this id.
+    settings.emplace_back("query_id", "");
     for (int attempt = 1;; ++attempt) {
+      settings.back().second = InsertQueryId(load_id, outcome.blocks, attempt);
       Status sent = client.Insert(writer.table, block, settings);
       if (sent.ok() || !*tokens || !IsConnectionFailure(sent) || attempt == kInsertAttempts)
         return sent;
@@ -224,11 +238,9 @@ Result<InsertOutcome> InsertParts(ClickHouseClient& client, DataKind kind, LoadR
     return Status::Ok();
   };
   const auto send_all = [&]() -> Status {
-    if (!*tokens) {
-      Result<uint64_t> deleted = DeleteLeftovers(client, table, load_id);
-      if (!deleted.ok()) return deleted.status();
-      outcome.leftover_rows_deleted += *deleted;
-    }
+    Result<uint64_t> deleted = DeleteLeftovers(client, table, load_id);
+    if (!deleted.ok()) return deleted.status();
+    outcome.leftover_rows_deleted += *deleted;
     outcome.rows_added = 0;
     outcome.blocks = 0;
     return produce(send_part);

@@ -1,8 +1,9 @@
 #pragma once
 // Appending a cleaned Dataset to a ClickHouse workspace: the ingest history first (a file whose
 // checksum is there adds nothing), then the rows in blocks of TabSeparated text, each with a
-// deduplication token (the file's checksum and the block's number) where the server knows
-// `insert_deduplication_token` (22.x and later), then the history row. Rows of an earlier
+// deduplication token (the file's checksum, a random number of this ingest's own and the
+// block's number) where the server knows `insert_deduplication_token` (22.x and later), then
+// the history row. Rows of an earlier
 // attempt of the same file that failed half-way (no history row) are deleted first, so a retry
 // never counts them twice, on servers without insert deduplication too (18.16: its
 // non-replicated MergeTree deduplicates nothing). The same rule makes a broken connection safe
