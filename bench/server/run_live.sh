@@ -47,6 +47,7 @@ work="$(mktemp -d /tmp/growthlens-live-bench.XXXXXX)"
 workspace="$work/live.glw"
 server_pid=""
 redis_pid=""
+page_pid=""
 stop_server() {
   if [[ -n "$server_pid" ]]; then
     kill "$server_pid" 2>/dev/null || true
@@ -55,6 +56,7 @@ stop_server() {
   fi
 }
 cleanup() {
+  [[ -n "$page_pid" ]] && kill "$page_pid" 2>/dev/null
   stop_server
   [[ -n "$redis_pid" ]] && kill "$redis_pid" 2>/dev/null
   rm -rf "$work"
@@ -121,7 +123,7 @@ if wants b; then
   # A dashboard page open all along (its stream of changes, reopened as each one ends): the
   # server reloads the held data at the watched pace while the events arrive, as it would for
   # someone looking at it.
-  (while true; do curl -sN -o /dev/null --max-time 9 "$base/api/v1/live/stream" || true; done) &
+  (while true; do curl -sN -o /dev/null --max-time 9 "$base/api/v1/live/stream" || sleep 0.2; done) &
   page_pid=$!
   INGEST_RUN=b INGEST_TIME_OFFSET_MS=2592000000 INGEST_DELAY_MS="$ingest_delay_ms" \
     wrk -t1 -c"$ingest_connections" -d"$duration" -s "$here/ingest_events.lua" "$base" -- 1000 \
@@ -135,6 +137,7 @@ if wants b; then
     python3 -c 'import json, sys; r = json.load(sys.stdin)["data_refresh"]; print(r["count"], r["every_seconds"])')
   kill "$page_pid" 2>/dev/null || true
   wait "$page_pid" 2>/dev/null || true
+  page_pid=""
   echo "ingest: $(grep '^batches' "$work/b-ingest.txt")"
   echo "held data reloaded ${reloads% *} times (a page open: at most every ${reloads#* } s)"
   echo "dashboard API:"

@@ -33,7 +33,7 @@ namespace growthlens {
 
 /// Smallest chunk: below it the header and the per-chunk work dominate.
 inline constexpr size_t kMinChunkBytes = 4096;
-/// Default chunk: about 380k events of a typical event log (10M events: 139 MB peak, 294 MB
+/// Default chunk: about 380k events of a typical event log (10M events: 136 MB peak, 287 MB
 /// with 64 MiB chunks; docs/BENCHMARKS.md).
 inline constexpr size_t kDefaultChunkBytes = size_t{16} << 20;
 

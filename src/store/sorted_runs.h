@@ -2,9 +2,10 @@
 // A set of keys that grows a batch at a time and is searched between batches (the live fold's
 // stored event keys, store/row_keys.h). It keeps sorted runs of decreasing size and merges a new
 // run into the last ones only while they are not larger (as a binary counter carries): adding n
-// keys to a set of N costs about n log(N/n), not N. A run is kept in chunks, and a merge frees
-// each input chunk once it has read it, so a merge holds about two chunks more than the keys,
-// not a second copy of the runs it merges.
+// keys to a set of N costs about n log(N/n), not N. A merged run is kept in chunks, and a merge
+// frees each input chunk once it has read it, so a merge holds about two chunks more than the
+// keys, not a second copy of the runs it merges; a batch just sealed is one chunk until merged
+// (a large first batch, a day's stored keys, is held twice while it is merged).
 
 #include <algorithm>
 #include <cstddef>
