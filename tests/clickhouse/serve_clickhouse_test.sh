@@ -191,8 +191,10 @@ code=$(curl -s -o "$work/upload.json" -w '%{http_code}' -X POST -H 'Content-Type
 cut -d, -f1,3- "$work/more_signup.csv" > "$work/more.csv"
 # A server that would not notice the load for an hour: its all-time aggregates, held since its
 # start, miss the new users, so its cohorts and lifecycle must come from a full reading (equal to
-# those of the server that noticed it), never fail or mix the two.
-serve stale "$url" --live-refresh 3600
+# those of the server that noticed it), never fail or mix the two. No cache and no warm-up: its
+# answers are computed when asked, after the load (a page computed at start, before it, would be
+# a whole answer of the old data, served from the cache as long as the data seems unchanged).
+serve stale "$url" --live-refresh 3600 --cache-mb 0 --no-warm-up
 port_stale=$served_port
 "$binary" ingest "$work/more.csv" --workspace "$url" --quiet > /dev/null
 expected=$(clickhouse_query "$CLICKHOUSE_TCP_PORT" "SELECT count() FROM growthlens.usage")
