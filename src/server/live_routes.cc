@@ -97,7 +97,7 @@ Json ConsumersJson(const std::vector<store::ConsumerStatus>& consumers) {
 }
 
 std::string LiveJson(const LiveView& view, uint64_t data_generation,
-                     std::chrono::seconds refresh_every, std::chrono::seconds refresh_watched) {
+                     std::chrono::seconds refresh_every) {
   const app::LiveWindowSnapshot& window = view.window;
   Json body;
   body["generation"] = view.generation;
@@ -126,9 +126,7 @@ std::string LiveJson(const LiveView& view, uint64_t data_generation,
                      {"last_inbox_id", view.last_seen_id},
                      {"error", view.watch_error.empty() ? Json() : Json(view.watch_error)}};
   // What applies now: a page asking for this keeps a stream open, so it is the watched pace.
-  const std::chrono::seconds pace =
-      view.watched ? std::min(refresh_watched, refresh_every) : refresh_every;
-  body["data_refresh"] = {{"every_seconds", pace.count()},
+  body["data_refresh"] = {{"every_seconds", view.refresh_pace.count()},
                           {"unwatched_every_seconds", refresh_every.count()},
                           {"count", view.refreshes},
                           {"last_ms", view.refreshed_ms}};
@@ -157,9 +155,7 @@ void ApiServer::AddLiveRoutes() {
     const LiveView view = live_->View();
     // The view may be newer than the generation read above: its own goes into the tag.
     response.set_header("ETag", ETagOf(view.generation, data_generation));
-    SendJson(
-        response, 200,
-        LiveJson(view, data_generation, settings_.live_refresh, settings_.live_refresh_watched));
+    SendJson(response, 200, LiveJson(view, data_generation, settings_.live_refresh));
   });
 
   http.Get("/api/v1/live/stream", [this](const httplib::Request&, httplib::Response& response) {

@@ -80,7 +80,9 @@ LiveView LiveState::View() const {
   view.rows_seen = rows_seen_;
   view.refreshed_ms = refreshed_ms_;
   view.refreshes = refreshes_;
-  view.watched = WatchedLocked(std::chrono::steady_clock::now());
+  const auto now = std::chrono::steady_clock::now();
+  view.watched = WatchedLocked(now);
+  view.refresh_pace = PaceLocked(now);
   view.watch_error = watch_error_;
   view.consumers = consumers_;
   return view;
@@ -102,6 +104,11 @@ void LiveState::CloseStream() {
 bool LiveState::WatchedLocked(std::chrono::steady_clock::time_point now) const {
   return streams_ > 0 || (last_stream_closed_.time_since_epoch().count() != 0 &&
                           now - last_stream_closed_ < settings_.watched_grace);
+}
+
+std::chrono::seconds LiveState::PaceLocked(std::chrono::steady_clock::time_point now) const {
+  return WatchedLocked(now) ? std::min(settings_.refresh_watched, settings_.refresh_every)
+                            : settings_.refresh_every;
 }
 
 bool LiveState::ReadNew(store::EventInbox& inbox, bool seeding) {
@@ -200,9 +207,7 @@ void LiveState::Refresh(std::stop_token stop) {
       std::unique_lock lock(mutex_);
       changed_.wait_for(lock, stop, settings_.poll, [&] { return stopping_; });
       const Clock::time_point now = Clock::now();
-      const Clock::duration wanted =
-          WatchedLocked(now) ? std::min(settings_.refresh_watched, settings_.refresh_every)
-                             : settings_.refresh_every;
+      const Clock::duration wanted = PaceLocked(now);
       // A reload takes at most a fifth of the time: a large workspace is reloaded less often
       // than asked rather than keeping a core busy with reloads.
       if (stopping_ || !dirty_ || now - last < std::max<Clock::duration>(wanted, 4 * took))

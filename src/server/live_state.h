@@ -55,7 +55,9 @@ struct LiveView {
   uint64_t rows_seen = 0;    // inbox rows read since the start
   int64_t refreshed_ms = 0;  // when the held event log was last reloaded for live events; 0: never
   uint64_t refreshes = 0;
-  bool watched = false;     // a dashboard page is open: reloads at most every refresh_watched
+  bool watched = false;  // a dashboard page is open
+  /// The reload pace now: refresh_watched while a page is open, refresh_every otherwise.
+  std::chrono::seconds refresh_pace{30};
   std::string watch_error;  // the watcher's last failure to read the inbox; "" when fine
   /// What the stream consumers writing this workspace last reported (other processes).
   std::vector<store::ConsumerStatus> consumers;
@@ -98,6 +100,8 @@ class LiveState {
   void ReadConsumers(store::ConsumerStatuses& table);
   /// Whether a page is open: a stream is, or one closed within watched_grace. Under mutex_.
   bool WatchedLocked(std::chrono::steady_clock::time_point now) const;
+  /// The reload pace that applies at `now` (before the four-times-a-reload rule). Under mutex_.
+  std::chrono::seconds PaceLocked(std::chrono::steady_clock::time_point now) const;
 
   LiveSettings settings_;
   std::function<bool()> refresh_;
