@@ -170,6 +170,7 @@ ApiServer::~ApiServer() {
 void ApiServer::Hold(HeldPtr dataset) {
   const uint64_t generation = shelf_.Put(std::move(dataset));
   cache_.DropBefore(generation);  // answers about replaced data are never asked for again
+  if (live_) live_->DataReplaced();
   if (!settings_.warm_up) return;
   // The previous warm-up sees the new generation and stops after its current view; joining it
   // here keeps one warm-up thread at a time.

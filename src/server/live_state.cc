@@ -49,6 +49,14 @@ void LiveState::Nudge() {
   changed_.notify_all();
 }
 
+void LiveState::DataReplaced() {
+  {
+    const std::lock_guard lock(mutex_);
+    ++generation_;
+  }
+  changed_.notify_all();
+}
+
 uint64_t LiveState::generation() const {
   const std::lock_guard lock(mutex_);
   return generation_;

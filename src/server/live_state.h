@@ -78,6 +78,9 @@ class LiveState {
   void Stop();
   /// Events were committed in this process: look now rather than at the next poll.
   void Nudge();
+  /// The data the pages analyse was replaced (an upload, the demo, a reload): open streams tell
+  /// it now rather than at their next ping, so the pages follow within the 2 s promised.
+  void DataReplaced();
 
   uint64_t generation() const;
   /// Returns the generation once it differs from `seen`, or after `timeout`, or on Stop.
