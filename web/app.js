@@ -45,7 +45,9 @@ const PAGES = [
 ];
 
 const main = document.getElementById('main');
-const pageEl = document.getElementById('page');
+let pageEl = document.getElementById('page');
+// A redraw for new data, drawn out of sight until every part of it is ready (see route).
+let staging = null;
 const titleEl = document.getElementById('page-title');
 const subtitleEl = document.getElementById('page-subtitle');
 const actionsEl = document.getElementById('page-actions');
@@ -151,7 +153,48 @@ let pending = 0;
 let renderDone = false;
 
 function setReady() {
-  main.dataset.state = pending === 0 && renderDone ? 'ready' : 'loading';
+  const ready = pending === 0 && renderDone;
+  if (ready) showStaging();
+  main.dataset.state = ready ? 'ready' : 'loading';
+}
+
+/** Starts a redraw of the page on screen out of sight: the reader keeps the page meanwhile. */
+function startStaging() {
+  // Laid out where the page is and as wide (charts size themselves when drawn), but unseen and
+  // out of reach of the keyboard and screen readers.
+  staging = h('div#page-next', {
+    'aria-hidden': 'true',
+    inert: true,
+    style: {
+      position: 'absolute', visibility: 'hidden', overflow: 'hidden',
+      left: `${pageEl.offsetLeft}px`, top: `${pageEl.offsetTop}px`,
+      width: `${pageEl.clientWidth}px`, height: `${pageEl.offsetHeight}px`,
+    },
+  });
+  pageEl.after(staging);
+  return staging;
+}
+
+function dropStaging() {
+  if (!staging) return;
+  purgeAll(staging);
+  staging.remove();
+  staging = null;
+}
+
+/** The redraw is ready: it takes the page's place in one step, at the same scroll position. */
+function showStaging() {
+  if (!staging) return;
+  const y = window.scrollY;
+  purgeAll(pageEl);
+  staging.removeAttribute('style');
+  staging.removeAttribute('aria-hidden');
+  staging.inert = false;
+  staging.id = 'page';
+  pageEl.replaceWith(staging);
+  pageEl = staging;
+  staging = null;
+  window.scrollTo(0, y);
 }
 
 /** Track a page promise: the page is 'ready' (main[data-state]) when every tracked promise settled. */
@@ -188,9 +231,11 @@ async function route({ quiet = false } = {}) {
     location.replace('#/');
     return;
   }
+  const redraw = quiet && current && current.id === id;
   if (current) {
     current.controller.abort();
-    purgeAll(pageEl);
+    dropStaging();
+    if (!redraw) purgeAll(pageEl);
   }
   const controller = new AbortController();
   current = { controller, id };
@@ -200,17 +245,21 @@ async function route({ quiet = false } = {}) {
   main.dataset.page = id || 'home';
   document.title = `${page.title} · GrowthLens`;
   titleEl.textContent = page.title;
-  subtitleEl.textContent = '';
-  clear(actionsEl);
-  // A redraw for new data keeps the page on screen until the new one is drawn.
-  if (!quiet) clear(pageEl, spinner('Loading…'));
+  // A redraw for new data (live events may bring one every second) keeps the page on screen,
+  // controls and all, until the new one is ready: the reader never sees it empty.
+  if (!redraw) {
+    subtitleEl.textContent = '';
+    clear(actionsEl);
+    clear(pageEl, spinner('Loading…'));
+  }
+  const root = redraw ? startStaging() : pageEl;
   updateNav(id);
 
   const ctx = {
     id,
     params,
     signal: controller.signal,
-    root: pageEl,
+    root,
     kind: state.chosenKind(params.get('data')),
     status: state.currentStatus(),
     track,
@@ -232,13 +281,13 @@ async function route({ quiet = false } = {}) {
     // The enums the pages show come from the API's contract (GET /api/v1/meta).
     const [mod] = await Promise.all([import(page.module), currency.apply(state.dataset('transactions')), loadMeta()]);
     if (controller.signal.aborted) return;
-    clear(pageEl);
+    clear(root);
     if (sw) ctx.setActions(sw);
     await mod.render(ctx);
   } catch (err) {
     if (controller.signal.aborted || (err && err.name === 'AbortError')) return;
     console.warn(err);
-    clear(pageEl, errorBox(err));
+    clear(root, errorBox(err));
   } finally {
     if (current && current.controller === controller) {
       renderDone = true;
@@ -273,11 +322,7 @@ async function start() {
       await state.refreshStatus().catch(() => null);
       // Pages of data only: Home and Experiments hold forms a redraw would empty.
       const page = current && PAGES.find((p) => p.id === current.id);
-      if (page && page.kinds && page.id !== 'live') {
-        const y = window.scrollY;
-        await route({ quiet: true });
-        window.scrollTo(0, y);
-      }
+      if (page && page.kinds && page.id !== 'live') await route({ quiet: true });
     });
   }
 }
