@@ -16,6 +16,8 @@ int ExitCodeOf(ErrorCode code) {
       return 5;
     case ErrorCode::kDataError:
       return 6;
+    case ErrorCode::kUnavailable:
+      return 7;
     case ErrorCode::kInternal:
       return 70;
   }
@@ -36,6 +38,8 @@ const char* ErrorCodeName(ErrorCode code) {
       return "schema_error";
     case ErrorCode::kDataError:
       return "data_error";
+    case ErrorCode::kUnavailable:
+      return "unavailable";
     case ErrorCode::kInternal:
       return "internal";
   }

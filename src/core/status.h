@@ -17,6 +17,7 @@ enum class ErrorCode {
   kParseError,       // input that does not follow its format
   kSchemaError,      // input whose columns cannot be mapped
   kDataError,        // input that parses but breaks a rule (e.g. --strict)
+  kUnavailable,      // a service the work needs (ClickHouse) does not answer now; try later
   kInternal,
 };
 

@@ -52,6 +52,9 @@ ApiError ErrorFromStatus(const Status& status) {
     case ErrorCode::kIoError:
       http_status = 500;
       break;
+    case ErrorCode::kUnavailable:
+      http_status = 503;  // with Retry-After (SendError)
+      break;
     default:
       break;
   }

@@ -37,6 +37,27 @@ bool IsServerException(std::string_view line) {
   return line.starts_with("Code: ") && line.find("DB::Exception") != std::string_view::npos;
 }
 
+/// What kind of failure a server's error is: unavailable (try later) when the server is
+/// overloaded, out of memory or time, or cannot reach a shard; otherwise an I/O error (the query
+/// or the data is at fault, and asking again gives the same answer).
+ErrorCode KindOfServerError(int http_status, std::string_view message) {
+  if (http_status == 503) return ErrorCode::kUnavailable;  // a proxy or balancer in front
+  int code = 0;
+  if (message.starts_with("Code: ")) {
+    for (char c : message.substr(6)) {
+      if (c < '0' || c > '9') break;
+      code = code * 10 + (c - '0');
+    }
+  }
+  // TIMEOUT_EXCEEDED, TOO_MANY_SIMULTANEOUS_QUERIES, SOCKET_TIMEOUT, NETWORK_ERROR,
+  // MEMORY_LIMIT_EXCEEDED, ALL_CONNECTION_TRIES_FAILED, ALL_REPLICAS_ARE_STALE
+  // (ErrorCodes.cpp; the same numbers on 18.16 and today).
+  constexpr int kTransient[] = {159, 202, 209, 210, 241, 279, 369};
+  return std::find(std::begin(kTransient), std::end(kTransient), code) != std::end(kTransient)
+             ? ErrorCode::kUnavailable
+             : ErrorCode::kIoError;
+}
+
 }  // namespace
 
 struct ClickHouseClient::Connection {
@@ -66,13 +87,13 @@ struct ClickHouseClient::Connection {
 
   Status Failure(std::string_view what, const httplib::Result& result) const {
     if (!result) return Broken(what, result.error(), 1);
-    return Status(ErrorCode::kIoError,
+    return Status(KindOfServerError(result->status, result->body),
                   fmt::format("ClickHouse at {}: {} failed (HTTP {}): {}", endpoint.Display(), what,
                               result->status, ServerMessage(result->body)));
   }
 
   Status Broken(std::string_view what, httplib::Error error, int attempts) const {
-    return Status(ErrorCode::kIoError,
+    return Status(ErrorCode::kUnavailable,
                   fmt::format("ClickHouse at {}: {} failed: {} ({}: {}; is the server running "
                               "and the URL right?)",
                               endpoint.Display(), what,
@@ -166,7 +187,7 @@ Status ClickHouseClient::QueryLines(std::string_view sql,
       for (size_t end; (end = pending.find('\n', start)) != std::string::npos; start = end + 1) {
         const std::string_view line(pending.data() + start, end - start);
         if (IsServerException(line)) {
-          stopped = Status(ErrorCode::kIoError,
+          stopped = Status(KindOfServerError(status, line),
                            fmt::format("ClickHouse at {}: the query failed while answering: {}",
                                        connection.endpoint.Display(), line));
           return false;
@@ -190,13 +211,13 @@ Status ClickHouseClient::QueryLines(std::string_view sql,
       return connection.Broken(fmt::format("the query {}", Doing(sql)), result.error(), attempt);
     }
     if (status != 200)
-      return Status(ErrorCode::kIoError,
+      return Status(KindOfServerError(status, error_body),
                     fmt::format("ClickHouse at {}: the query {} failed (HTTP {}): {}",
                                 connection.endpoint.Display(), Doing(sql), status,
                                 ServerMessage(error_body)));
     if (!pending.empty()) {
       if (IsServerException(pending))
-        return Status(ErrorCode::kIoError,
+        return Status(KindOfServerError(status, pending),
                       fmt::format("ClickHouse at {}: the query failed while answering: {}",
                                   connection.endpoint.Display(), ServerMessage(pending)));
       return on_line(pending);

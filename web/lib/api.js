@@ -22,6 +22,7 @@ export class ApiError extends Error {
     if (this.status === 413) return 'The file is too large';
     if (this.status === 404) return 'Not found';
     if (this.status === 501) return 'Not available here yet';
+    if (this.status === 503) return 'Busy, or its data store is not answering: try again in a moment';
     if (this.status >= 500) return 'The server failed';
     return this.parameter ? `Check “${this.parameter}”` : 'The request was refused';
   }

@@ -149,7 +149,9 @@ export function plainMessage(text) {
     .replace(/\s*\(?docs\/[A-Z_]+\.md\)?/g, '')
     .replace(/\bparameter '([a-z][a-z0-9-]*)'/g, (_, p) => `“${fieldLabel(p)}”`)
     .replace(/(^|[\s(,;:'"])--([a-z][a-z0-9-]*)/g, (_, pre, p) => `${pre}“${fieldLabel(p)}”`)
-    .replace(/`?growthlens serve`?/g, 'the GrowthLens server');
+    .replace(/`?growthlens serve`?/g, 'the GrowthLens server')
+    // The statement a ClickHouse error quotes is for the logs, not the page.
+    .replace(/\b(the (?:query|statement)) '.*?' (failed)/g, '$1 $2');
 }
 
 /** A readable error box for an ApiError (message, parameter) or any Error. */
