@@ -101,7 +101,6 @@ struct RowParam {
   std::string_view allowed;  // the one value that runs on the aggregates ("" = none given)
 };
 constexpr std::array kRowParams = {
-    RowParam{"kpis", "view", "card"},
     RowParam{"rfm", "ties", "first"},
     RowParam{"rfm", "reference-date", ""},
     RowParam{"segment", "features", "rfm"},
@@ -212,7 +211,7 @@ Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpo
   if (plan.activity && !plan.window.open())
     GROWTHLENS_RETURN_IF_ERROR(SetStartsOfAllTime(client, kind, plan.window, data->dataset));
   GROWTHLENS_RETURN_IF_ERROR(AddPushedDownAnalyses(
-      client, PushedDownInputs{kind, &*all, &*users, &data->dataset}, plan, *analysis));
+      client, PushedDownInputs{kind, &*whole, &*all, &*users, &data->dataset}, plan, *analysis));
   if (plan.users_rows)
     GROWTHLENS_RETURN_IF_ERROR(ReplaceWithUsersRows(client, kind, *users, plan.user_id,
                                                     choice.signup_event, data->dataset));
@@ -240,10 +239,11 @@ Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpo
   if (!client.ok()) return client.status();
   // The held kpis and rfm, and what the plan adds to them.
   auto analysis = std::make_shared<Analysis>(*held.all_time.analysis);
-  GROWTHLENS_RETURN_IF_ERROR(AddPushedDownAnalyses(
-      *client,
-      PushedDownInputs{held.kind, &held.whole, held.users.get(), &held.all_time.data->dataset},
-      plan, *analysis));
+  GROWTHLENS_RETURN_IF_ERROR(
+      AddPushedDownAnalyses(*client,
+                            PushedDownInputs{held.kind, &held.whole, &held.whole, held.users.get(),
+                                             &held.all_time.data->dataset},
+                            plan, *analysis));
   return PushedDownData{held.all_time.data, std::move(analysis), std::nullopt};
 }
 

@@ -280,6 +280,48 @@ Status AddActivity(warehouse::ClickHouseClient& client, const PushedDownInputs& 
   return Status::Ok();
 }
 
+/// The KPIs per day of the window's days with data (clamped to the data's days, as RunKpis
+/// clamps them), counted in ClickHouse.
+Status AddKpiTrend(warehouse::ClickHouseClient& client, const PushedDownInputs& inputs,
+                   const warehouse::DayWindow& window, Analysis& analysis) {
+  const warehouse::KindTotals& whole = *inputs.whole;
+  auto trend = std::make_shared<KpiTrend>();
+  trend->first_day = std::max(window.from.value_or(whole.first_day), whole.first_day);
+  const Day last = std::min(window.to.value_or(whole.last_day), whole.last_day);
+  if (last >= trend->first_day) {
+    Result<std::vector<warehouse::DayActivity>> days =
+        warehouse::QueryDailyActivity(client, inputs.kind, trend->first_day, last);
+    if (!days.ok()) return days.status();
+    const auto size = static_cast<size_t>(last - trend->first_day + 1);
+    trend->daily_active.assign(size, 0);
+    trend->weekly_active.assign(size, 0);
+    trend->monthly_active.assign(size, 0);
+    const bool transactions = inputs.kind == DataKind::kTransactions;
+    if (transactions) {
+      trend->revenue.assign(size, 0);
+      trend->orders.assign(size, 0);
+    }
+    for (const warehouse::DayActivity& day : *days) {
+      if (day.day < trend->first_day || day.day > last)
+        return Status(
+            ErrorCode::kDataError,
+            fmt::format("ClickHouse answered activity on {}, outside the days asked "
+                        "for ({} .. {})",
+                        FormatDate(day.day), FormatDate(trend->first_day), FormatDate(last)));
+      const auto at = static_cast<size_t>(day.day - trend->first_day);
+      trend->daily_active[at] = day.daily;
+      trend->weekly_active[at] = day.weekly;
+      trend->monthly_active[at] = day.monthly;
+      if (transactions) {
+        trend->revenue[at] = day.revenue;
+        trend->orders[at] = day.orders;
+      }
+    }
+  }
+  analysis.kpi_trend = std::move(trend);
+  return Status::Ok();
+}
+
 }  // namespace
 
 PushDownPlan PushDownPlanOf(std::string_view analysis, const ParamText& params) {
@@ -314,6 +356,8 @@ PushDownPlan PushDownPlanOf(std::string_view analysis, const ParamText& params) 
   } else if (analysis == "lifecycle") {
     plan.activity = true;
     plan.lifecycle_period = PeriodNamed(ParamValue(params, "period", "month"));
+  } else if (analysis == "kpis") {
+    plan.kpi_trend = ParamValue(params, "view", "card") == "trend";
   } else if (analysis == "revenue") {
     plan.revenue = true;
   } else if (analysis == "users") {
@@ -340,6 +384,8 @@ Status AddPushedDownAnalyses(warehouse::ClickHouseClient& client, const PushedDo
   if (plan.activity) GROWTHLENS_RETURN_IF_ERROR(AddActivity(client, inputs, plan, analysis));
   if (plan.revenue && inputs.kind == DataKind::kTransactions)
     GROWTHLENS_RETURN_IF_ERROR(AddRevenue(client, inputs, plan.window, analysis));
+  if (plan.kpi_trend)
+    GROWTHLENS_RETURN_IF_ERROR(AddKpiTrend(client, inputs, plan.window, analysis));
   if (plan.insights) analysis.insights = ComputeInsights(*inputs.user_rows, analysis);
   return Status::Ok();
 }

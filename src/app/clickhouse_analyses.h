@@ -28,10 +28,11 @@ namespace growthlens::app {
 
 /// Which results a run needs beyond the KPIs and the RFM table, and in which periods.
 struct PushDownPlan {
-  bool features = false;  // feature report, series and correlation (usage and event logs)
-  bool activity = false;  // cohorts and lifecycle (with stickiness)
-  bool revenue = false;   // transactions: revenue by month, country and season
-  bool insights = false;  // everything insights read, then the insights
+  bool features = false;   // feature report, series and correlation (usage and event logs)
+  bool activity = false;   // cohorts and lifecycle (with stickiness)
+  bool revenue = false;    // transactions: revenue by month, country and season
+  bool insights = false;   // everything insights read, then the insights
+  bool kpi_trend = false;  // kpis --view trend: the KPIs per day of the window
   AnalysisOptions options;
   CohortPeriod lifecycle_period = CohortPeriod::kMonth;
   /// The days whose rows the results cover (open: all time): kpis, rfm, usage, revenue and
@@ -53,7 +54,8 @@ PushDownPlan PushDownPlanOf(std::string_view analysis, const ParamText& params);
 /// What the per-user and whole-data aggregates already gave.
 struct PushedDownInputs {
   DataKind kind = DataKind::kUsage;
-  const warehouse::KindTotals* all = nullptr;
+  const warehouse::KindTotals* whole = nullptr;  // of all time
+  const warehouse::KindTotals* all = nullptr;    // of the plan's window
   const warehouse::UserTotals* users = nullptr;
   const Dataset* user_rows = nullptr;  // one row per user: the users' codes and names
 };

@@ -168,8 +168,21 @@ Result<KpisResult> RunKpis(const CleanedData& data, const KpisParams& params, Ru
     result.trend = true;
     result.first = std::max(window->from.value_or(result.data->first), result.data->first);
     result.last = std::min(window->to.value_or(result.data->last), result.data->last);
-    result.trend_days =
-        std::make_shared<const KpiTrend>(ComputeKpiTrend(dataset, result.first, result.last));
+    // Counted where the rows are (a ClickHouse workspace), or from the rows here.
+    if (const Analysis* held = context.analysis.get(); held != nullptr && held->kpi_trend) {
+      const KpiTrend& trend = *held->kpi_trend;
+      const size_t days =
+          result.last < result.first ? 0 : static_cast<size_t>(result.last - result.first + 1);
+      if (trend.first_day != result.first || trend.size() != days)
+        return Status(ErrorCode::kInternal,
+                      fmt::format("the KPI trend held covers {} days from {}, not {} .. {}",
+                                  trend.size(), FormatDate(trend.first_day),
+                                  FormatDate(result.first), FormatDate(result.last)));
+      result.trend_days = held->kpi_trend;
+    } else {
+      result.trend_days =
+          std::make_shared<const KpiTrend>(ComputeKpiTrend(dataset, result.first, result.last));
+    }
     return result;
   }
   // The KPIs the load computed, when held for this window (all time, or a pushed-down window).

@@ -7,6 +7,7 @@
 //   for (const Insight& insight : analysis.insights) Print(insight.text);
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "metrics/cohorts.h"
 #include "metrics/feature_usage.h"
 #include "metrics/insights.h"
+#include "metrics/kpi_trend.h"
 #include "metrics/kpis.h"
 #include "metrics/lifecycle.h"
 #include "metrics/revenue.h"
@@ -58,6 +60,10 @@ struct Analysis {
   std::vector<CountryRevenue> countries;
   ParetoCurve pareto;
   SeasonalityTables seasonality;
+
+  /// The KPIs per day of the kpis' days, when computed where the rows are (a ClickHouse
+  /// workspace's kpis --view trend); null: computed from the rows when asked.
+  std::shared_ptr<const KpiTrend> kpi_trend;
 
   /// Share of monetary value (revenue, or events for usage logs) from the top 20% of users.
   double top_user_share = 0;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 #include "warehouse/clickhouse_rollups.h"
 #include "warehouse/clickhouse_tsv.h"
@@ -109,6 +110,68 @@ Status QueryUserActiveDays(
     days.assign(raw.begin(), raw.end());  // toUInt16 of a Date: days since 1970
     return on_user(UnescapeTsv(fields[0]), days);
   });
+}
+
+Result<std::vector<DayActivity>> QueryDailyActivity(ClickHouseClient& client, DataKind kind,
+                                                    Day first, Day last) {
+  constexpr int kTrailingDays = 30;  // the longest window, MAU's (metrics/kpi_trend.h)
+  std::map<Day, DayActivity> days;
+  if (last < first) return std::vector<DayActivity>();
+  const bool transactions = kind == DataKind::kTransactions;
+  // Each (user, day) pair once, then once per day it counts for: offset 0 that day's DAU, 0-6
+  // the WAU, 0-29 the MAU of the day `offset` days after it.
+  const std::string pairs =
+      transactions
+          ? fmt::format(
+                "SELECT customer AS user, toDate(time) AS day FROM {} WHERE customer != "
+                "'' AND {} GROUP BY user, day",
+                TableOf(kind), WindowCondition(kind, DayWindow{first - (kTrailingDays - 1), last}))
+          : fmt::format("SELECT user, day FROM {} WHERE user != '' AND {} GROUP BY user, day",
+                        TableOf(kind),
+                        WindowCondition(kind, DayWindow{first - (kTrailingDays - 1), last}));
+  const std::string active = fmt::format(
+      "SELECT toUInt32(toUInt16(day) + offset) AS d, uniqExactIf(user, offset = 0), "
+      "uniqExactIf(user, offset < 7), uniqExact(user) FROM ({0}) ARRAY JOIN range({1}) AS offset "
+      "WHERE d >= {2} AND d <= {3} GROUP BY d ORDER BY d FORMAT TabSeparated",
+      pairs, kTrailingDays, first, last);
+  const Status counted = client.QueryLines(active, [&](std::string_view line) -> Status {
+    const std::vector<std::string_view> fields = TsvFields(line);
+    GROWTHLENS_RETURN_IF_ERROR(ExpectTsvFields(fields, 4, "a day's active users"));
+    uint32_t day = 0;
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[0], day, "a day"));
+    DayActivity& row = days[static_cast<Day>(day)];
+    row.day = static_cast<Day>(day);
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[1], row.daily, "a day's active users"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[2], row.weekly, "a week's active users"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[3], row.monthly, "a month's active users"));
+    return Status::Ok();
+  });
+  if (!counted.ok()) return counted;
+  if (transactions) {
+    // Every row, with or without a customer, as the day's revenue and orders count them; an
+    // order is what the embedded log keys one by (prep/transaction_builder.h).
+    const std::string sales = fmt::format(
+        "SELECT toUInt16(toDate(time)) AS d, sum(quantity * price), "
+        "uniqExact(invoice, customer, time, country) FROM {} WHERE {} GROUP BY d ORDER BY d "
+        "FORMAT TabSeparated",
+        TableOf(kind), WindowCondition(kind, DayWindow{first, last}));
+    const Status summed = client.QueryLines(sales, [&](std::string_view line) -> Status {
+      const std::vector<std::string_view> fields = TsvFields(line);
+      GROWTHLENS_RETURN_IF_ERROR(ExpectTsvFields(fields, 3, "a day's sales"));
+      Day day = 0;
+      GROWTHLENS_RETURN_IF_ERROR(ParseDay(fields[0], day, "a day"));
+      DayActivity& row = days[day];
+      row.day = day;
+      GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[1], row.revenue, "a day's revenue"));
+      GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[2], row.orders, "a day's orders"));
+      return Status::Ok();
+    });
+    if (!summed.ok()) return summed;
+  }
+  std::vector<DayActivity> out;
+  out.reserve(days.size());
+  for (auto& [day, row] : days) out.push_back(row);
+  return out;
 }
 
 Result<std::vector<CohortRevenueCell>> QueryCohortRevenue(ClickHouseClient& client,

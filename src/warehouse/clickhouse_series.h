@@ -7,7 +7,9 @@
 //  - per user: the distinct active days (one row per user, an array), from which GrowthLens
 //    builds the same ActivityGrid the rows give (cohorts, lifecycle, stickiness);
 //  - transactions: revenue per (cohort period, period), the cohort being the period of the
-//    customer's first purchase.
+//    customer's first purchase;
+//  - per day: the users active that day, in the 7 and in the 30 days ending it (the KPI trend),
+//    and for transactions the day's revenue and orders.
 // Distinct counts are uniqExact (exact, as the embedded engine counts).
 //
 //   Result<FeatureUsage> usage = QueryFeatureUsage(client, DataKind::kUsage);
@@ -78,5 +80,21 @@ struct CohortRevenueCell {
 Result<std::vector<CohortRevenueCell>> QueryCohortRevenue(ClickHouseClient& client,
                                                           SeriesBucket bucket,
                                                           const DayWindow& window = {});
+
+/// One day of the KPI trend (metrics/kpi_trend.h computes the same from the rows).
+struct DayActivity {
+  Day day = 0;
+  uint64_t daily = 0;    // distinct users with a row that day (users with an id)
+  uint64_t weekly = 0;   // ... in the 7 days ending that day
+  uint64_t monthly = 0;  // ... in the 30 days ending that day
+  double revenue = 0;    // transactions: sum of quantity x price of the day's rows
+  uint64_t orders = 0;   // transactions: distinct orders (invoice, customer, time, country)
+};
+
+/// The days of [first, last] with activity, ascending (the others are all zero). The trailing
+/// windows count active days before `first`. One GROUP BY over the distinct (user, day) pairs,
+/// each spread over the 30 days it counts for; transactions add one over the day's rows.
+Result<std::vector<DayActivity>> QueryDailyActivity(ClickHouseClient& client, DataKind kind,
+                                                    Day first, Day last);
 
 }  // namespace growthlens::warehouse

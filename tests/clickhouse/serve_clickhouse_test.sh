@@ -87,7 +87,7 @@ EOF
 
 steps="sign_up,create_project,invite_teammate,first_report"
 usage_features=Search,Export event_features=search,invite_teammate
-product=("kpis" "usage" "usage?view=series&period=week" "usage?view=engagement"
+product=("kpis" "kpis?view=trend" "usage" "usage?view=series&period=week" "usage?view=engagement"
   "usage?view=correlation" "cohorts" "cohorts?period=week" "lifecycle" "lifecycle?view=stickiness"
   "rfm" "rfm?view=segments" "rfm?view=grid" "segment?k=4" "insights")
 routes=()
@@ -101,6 +101,7 @@ routes+=("funnel?dataset=events&steps=$steps&window=14d"
   "kpis?dataset=transactions" "rfm?dataset=transactions" "cohorts?dataset=transactions&values=revenue"
   "lifecycle?dataset=transactions" "revenue" "revenue?view=countries" "revenue?view=seasonality"
   "kpis?dataset=usage&from=2025-03-01&to=2025-06-30" "kpis?dataset=events&from=2025-03-01"
+  "kpis?dataset=transactions&view=trend" "kpis?dataset=usage&view=trend&from=2025-03-01&to=2025-06-30"
   "rfm?dataset=usage&from=2025-03-01&to=2025-06-30" "rfm?dataset=transactions&to=2025-06-30"
   "clv" "clv?view=customers" "clv?view=parameters"
   "predictions?dataset=usage" "predictions?dataset=events"
@@ -255,4 +256,16 @@ else
 fi
 code=$(post_events "$work/events_nokey.json")
 [[ $code == 401 ]] || fail "POST events without a key: HTTP $code, $(head -c 300 "$work/events_nokey.json")"
+
+# ClickHouse gone: a query the server must ask it (a window not asked before) answers 503 with
+# Retry-After and a JSON error naming the server, not a 500; the server itself keeps answering.
+clickhouse_stop_all
+headers=$(curl -s -D - -o "$work/gone.json" -w '%{http_code}' \
+  "http://127.0.0.1:$port_clickhouse/api/v1/kpis?dataset=usage&from=2025-04-03&to=2025-05-17")
+code=${headers: -3}
+[[ $code == 503 ]] || fail "a query with ClickHouse gone: HTTP $code, $(head -c 300 "$work/gone.json")"
+grep -qi '^Retry-After: ' <<< "$headers" || fail "a query with ClickHouse gone: no Retry-After"
+python3 -c 'import json, sys; e = json.load(open(sys.argv[1]))["error"]; sys.exit(0 if "ClickHouse at" in e else 1)' \
+  "$work/gone.json" || fail "the 503 does not name ClickHouse: $(head -c 300 "$work/gone.json")"
+[[ $(get "$port_clickhouse" "status" /dev/null) == 200 ]] || fail "the server stopped answering with ClickHouse gone"
 exit $((failures > 0))
