@@ -46,6 +46,19 @@ Status SetStartsOfAllTime(warehouse::ClickHouseClient& client, DataKind kind,
   });
 }
 
+/// The RFM of the per-user totals of `rows` as RunRfm scores the rows: recency to the day after
+/// the window (else after the data) or to the plan's reference day, equal values by its ties.
+RfmTable RfmOf(const warehouse::UserTotals& users, const warehouse::KindTotals& rows,
+               const PushDownPlan& plan) {
+  RfmOptions rfm;
+  rfm.ties = plan.rfm_ties;
+  if (plan.window.to) rfm.reference_day = *plan.window.to + 1;
+  if (plan.rfm_reference_day) rfm.reference_day = plan.rfm_reference_day;
+  if (rows.rows == 0 && !rfm.reference_day) rfm.reference_day = 0;  // as ComputeRfm of no rows
+  return ComputeRfm(users.users, UserRfmTotals{users.last_day, users.frequency, users.monetary},
+                    rows.last_day, rfm);
+}
+
 /// Per user, rows at the user's last active day: what names the users in the views.
 Dataset UserRowsOf(DataKind kind, const warehouse::UserTotals& totals) {
   const auto users = static_cast<uint32_t>(totals.users.size());
@@ -101,11 +114,8 @@ struct RowParam {
   std::string_view allowed;  // the one value that runs on the aggregates ("" = none given)
 };
 constexpr std::array kRowParams = {
-    RowParam{"rfm", "ties", "first"},
-    RowParam{"rfm", "reference-date", ""},
     RowParam{"segment", "features", "rfm"},
     RowParam{"segment", "model", ""},
-    RowParam{"segment", "reference-date", ""},
     // usage and cohorts: every user, no event properties.
     RowParam{"usage", "users", ""},
     RowParam{"usage", "users-file", ""},
@@ -199,13 +209,7 @@ Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpo
   auto analysis = std::make_shared<Analysis>();
   analysis->kind = kind;
   analysis->kpis = KpisOf(kind, *whole, *all, *users, plan.window);
-  // Recency of a window is counted to the day after it, as RunRfm counts it from the rows.
-  RfmOptions rfm;
-  if (plan.window.to) rfm.reference_day = *plan.window.to + 1;
-  if (all->rows == 0 && !rfm.reference_day) rfm.reference_day = 0;  // as ComputeRfm of no rows
-  analysis->rfm =
-      ComputeRfm(users->users, UserRfmTotals{users->last_day, users->frequency, users->monetary},
-                 all->last_day, rfm);
+  analysis->rfm = RfmOf(*users, *all, plan);
   auto data = std::make_shared<CleanedData>();
   data->dataset = UserRowsOf(kind, *users);
   if (plan.activity && !plan.window.open())
@@ -239,6 +243,8 @@ Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpo
   if (!client.ok()) return client.status();
   // The held kpis and rfm, and what the plan adds to them.
   auto analysis = std::make_shared<Analysis>(*held.all_time.analysis);
+  if (plan.rfm_ties != RfmTies::kFirstOccurrence || plan.rfm_reference_day)
+    analysis->rfm = RfmOf(*held.users, held.whole, plan);
   GROWTHLENS_RETURN_IF_ERROR(
       AddPushedDownAnalyses(*client,
                             PushedDownInputs{held.kind, &held.whole, &held.whole, held.users.get(),

@@ -330,6 +330,10 @@ PushDownPlan PushDownPlanOf(std::string_view analysis, const ParamText& params) 
   // Lifecycle reads every row and shows the window's periods.
   const warehouse::DayWindow window{ParseIsoDate(ParamValue(params, "from", "")),
                                     ParseIsoDate(ParamValue(params, "to", ""))};
+  if (analysis == "rfm" && ParamValue(params, "ties", "first") == "shared")
+    plan.rfm_ties = RfmTies::kShared;
+  if (analysis == "rfm" || analysis == "segment")
+    plan.rfm_reference_day = ParseIsoDate(ParamValue(params, "reference-date", ""));
   if (analysis == "lifecycle")
     plan.lifecycle_window = window;
   else if (analysis == "kpis" || analysis == "rfm" || analysis == "usage" ||

@@ -13,6 +13,7 @@
 //   PushDownPlan plan = PushDownPlanOf("cohorts", params);
 //   GROWTHLENS_RETURN_IF_ERROR(AddPushedDownAnalyses(client, inputs, plan, analysis));
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,9 @@ struct PushDownPlan {
   bool revenue = false;    // transactions: revenue by month, country and season
   bool insights = false;   // everything insights read, then the insights
   bool kpi_trend = false;  // kpis --view trend: the KPIs per day of the window
+  /// rfm --ties, rfm and segment --reference-date: how the RFM table is scored.
+  RfmTies rfm_ties = RfmTies::kFirstOccurrence;
+  std::optional<Day> rfm_reference_day;
   AnalysisOptions options;
   CohortPeriod lifecycle_period = CohortPeriod::kMonth;
   /// The days whose rows the results cover (open: all time): kpis, rfm, usage, revenue and

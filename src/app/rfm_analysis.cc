@@ -64,10 +64,12 @@ Result<RfmResult> RunRfm(const CleanedData& data, const RfmParams& params, RunCo
   result.window = *window;
   result.whole = &data.dataset;
   result.windowed = RowsOfWindow(data.dataset, *window);
-  // The default scores of all time (ties first, recency to the day after the data), or of a
-  // pushed-down window: the load's.
-  const bool held = HeldAnalysisCovers(context.analysis.get(), context.analysis_window, *window) &&
-                    !params.reference_date && options.ties == RfmTies::kFirstOccurrence;
+  // The scores held for this window (the load's of all time, or a ClickHouse workspace's
+  // pushed-down ones), when they were given with these ties and reference day.
+  const bool held =
+      HeldAnalysisCovers(context.analysis.get(), context.analysis_window, *window) &&
+      context.analysis->rfm.ties == options.ties &&
+      (!params.reference_date || context.analysis->rfm.reference_day == *params.reference_date);
   result.rfm = held ? std::shared_ptr<const RfmTable>(context.analysis, &context.analysis->rfm)
                     : std::make_shared<const RfmTable>(ComputeRfm(result.dataset(), options));
   const RfmTable& rfm = *result.rfm;

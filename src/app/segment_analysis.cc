@@ -114,9 +114,11 @@ Result<SegmentResult> RunSegmentation(const CleanedData& data, const SegmentPara
   RfmOptions rfm_options;
   rfm_options.reference_day = params.reference_date;
   const Dataset& dataset = data.dataset;
-  // The whole data's default RFM, when held (the server's load, a ClickHouse workspace's
-  // pushed-down aggregates).
-  const bool held_rfm = context.analysis != nullptr && !params.reference_date;
+  // The whole data's RFM, when held (the server's load, a ClickHouse workspace's pushed-down
+  // aggregates) with the ties segment scores by and the reference day asked.
+  const bool held_rfm =
+      context.analysis != nullptr && context.analysis->rfm.ties == RfmTies::kFirstOccurrence &&
+      (!params.reference_date || context.analysis->rfm.reference_day == *params.reference_date);
   auto rfm = held_rfm ? std::shared_ptr<const RfmTable>(context.analysis, &context.analysis->rfm)
                       : std::make_shared<const RfmTable>(ComputeRfm(dataset, rfm_options));
   if (context.progress) context.progress(ClusteringNote(*options, *rfm, dataset));
@@ -124,7 +126,8 @@ Result<SegmentResult> RunSegmentation(const CleanedData& data, const SegmentPara
   // The default model of the held data was fitted at its load (`analyze`'s personas): the same
   // options on the same RFM give the same fit, so it is not fitted again.
   std::shared_ptr<const ml::Segmentation> fitted =
-      held_rfm && context.personas && ml::SameFit(*options, ml::SegmentationOptions())
+      held_rfm && !params.reference_date && context.personas &&
+              ml::SameFit(*options, ml::SegmentationOptions())
           ? context.personas->DefaultModel()
           : nullptr;
   if (!fitted) {

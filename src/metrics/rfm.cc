@@ -76,6 +76,7 @@ std::vector<uint32_t> StableOrder(const std::vector<double>& values) {
 /// set; values_of(user) gives a user's UserRfm.
 template <typename ValuesOf>
 void FillRfm(RfmTable& table, const RfmOptions& options, ValuesOf values_of) {
+  table.ties = options.ties;
   const size_t n = table.user.size();
   std::vector<double> recency_values(n), frequency_values(n), monetary_values(n);
   table.recency.reserve(n);
@@ -227,6 +228,7 @@ RfmTable ComputeRfm(const Dataset& dataset, const RfmOptions& options) {
   if (dataset.rows() == 0) {
     RfmTable table;
     table.reference_day = options.reference_day.value_or(0);
+    table.ties = options.ties;
     return table;
   }
   return dataset.Visit(Overloaded{

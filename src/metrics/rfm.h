@@ -49,8 +49,9 @@ struct RfmOptions {
 /// One row per user with activity, in ascending id order (numeric when every id is an integer).
 struct RfmTable {
   Day reference_day = 0;
-  std::vector<uint32_t> user;    // code into Dataset::users
-  std::vector<int32_t> recency;  // days
+  RfmTies ties = RfmTies::kFirstOccurrence;  // how the scores were given to equal values
+  std::vector<uint32_t> user;                // code into Dataset::users
+  std::vector<int32_t> recency;              // days
   std::vector<int64_t> frequency;
   std::vector<double> monetary;
   std::vector<uint8_t> r, f, m;  // scores 1..5

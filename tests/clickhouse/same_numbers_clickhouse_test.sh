@@ -82,6 +82,7 @@ fi
 
 # Every analysis pushed down (docs/CLICKHOUSE.md), in each of its views and periods.
 common=("kpis" "kpis --view trend" "rfm --view segments" "rfm --view users" "segment --view personas --k 4"
+  "rfm --view users --ties shared"
   "cohorts" "cohorts --period week" "cohorts --period day --mode on-or-after"
   "cohorts --values count" "lifecycle" "lifecycle --period week" "lifecycle --view stickiness")
 product=("usage" "usage --view series" "usage --view series --period day --max-periods 0"
@@ -95,7 +96,8 @@ windows() {
     "rfm --view segments --to $3" "kpis --from $3" "kpis --from $4 --to $2"
     "rfm --view users --from 2030-01-01" "kpis --from 2030-01-01"
     "kpis --view trend --from $1 --to $2" "kpis --view trend --from $4 --to $2"
-    "kpis --view trend --from 2030-01-01")
+    "kpis --view trend --from 2030-01-01" "rfm --view segments --ties shared --from $1 --to $2"
+    "rfm --view users --reference-date $3" "segment --view personas --k 4 --reference-date 2030-01-01")
 }
 # Windows of cohorts (users who started before a window in their earlier cohort) and lifecycle
 # (activity before the window still counts): activity_windows FROM TO LATER BEFORE_DATA appends.
@@ -246,8 +248,7 @@ done
 # What is not pushed down is refused with a message, never answered from the per-user rows.
 for command in "revenue --view products" "usage --users u1 --from 2024-02-01" \
   "usage --segment Champions" "insights --kind transactions" \
-  "analyze --kind transactions --no-write" "rfm --reference-date 2025-06-01" \
-  "segment --reference-date 2025-06-01" \
+  "analyze --kind transactions --no-write" \
   "users --from 2025-03-01" "users --kind transactions --country France"; do
   # shellcheck disable=SC2086
   if "$binary" $command --workspace "$url" --quiet > "$work/refused.txt" 2>&1 ||
