@@ -80,16 +80,13 @@ Result<AnalysisOptions> ParseAnalyzeOptions(const AnalyzeArgs& args) {
 }
 
 /// A ClickHouse workspace: every analysis pushed down (app/clickhouse_analyses.h), the data one
-/// row per user. RFM scoring other than the default is not pushed down.
+/// row per user, the RFM table scored from per-user totals as --ties and --reference-date ask.
 Result<LoadedData> LoadClickHouse(AnalyzeArgs& args, const AnalysisOptions& options,
                                   std::shared_ptr<const Analysis>& analysis) {
-  if (options.rfm.reference_day || options.rfm.ties != RfmTies::kFirstOccurrence)
-    return Status(ErrorCode::kInvalidArgument,
-                  "analyze --reference-date and --ties shared do not run on a ClickHouse "
-                  "workspace yet (RFM is computed from per-user totals with the default "
-                  "scoring); leave them unset");
   app::PushDownPlan plan = app::PushDownPlanOf(kAnalyzeCommand, {});
   plan.options = options;
+  plan.rfm_ties = options.rfm.ties;
+  plan.rfm_reference_day = options.rfm.reference_day;
   plan.lifecycle_period =
       options.cohort_period == CohortPeriod::kDay ? CohortPeriod::kWeek : options.cohort_period;
   Result<app::PushedDownData> pushed = LoadClickHouseWorkspace(kAnalyzeCommand, args.input, plan);

@@ -171,19 +171,25 @@ done
 
 # analyze: the whole report (KPIs, RFM, cohorts, lifecycle, stickiness, features, series,
 # correlation, insights, personas), but for the run's own timings, the cleaning report (the
-# workspace file keeps every load's, ClickHouse the rows) and the source's name.
-for kind in usage events; do
+# workspace file keeps every load's, ClickHouse the rows) and the source's name; once with the
+# RFM scored otherwise (shared ties, a reference day).
+for run in "usage" "events" "usage --ties shared --reference-date 2030-01-01"; do
+  kind=${run%% *}
+  options=${run#"$kind"}
+  name=analyze_${run//[^a-z0-9]/_}
+  # shellcheck disable=SC2086
   "$binary" analyze --workspace "$work/$kind.glw" --kind "$kind" --quiet --format json \
-    --no-write --k 4 > "$work/analyze_$kind.embedded.json"
+    --no-write --k 4 $options > "$work/$name.embedded.json"
+  # shellcheck disable=SC2086
   "$binary" analyze --workspace "$url" --kind "$kind" --quiet --format json --no-write --k 4 \
-    > "$work/analyze_$kind.clickhouse.json"
+    $options > "$work/$name.clickhouse.json"
   if ! python3 "$source_dir/tests/clickhouse/compare_results.py" --ignore timings,cleaning,source \
     --unordered feature_series,feature_correlation \
-    "$work/analyze_$kind.embedded.json" "$work/analyze_$kind.clickhouse.json"; then
-    echo "FAIL: $kind: analyze differs"
+    "$work/$name.embedded.json" "$work/$name.clickhouse.json"; then
+    echo "FAIL: analyze $run differs"
     failures=$((failures + 1))
   else
-    echo "same: $kind: analyze"
+    echo "same: analyze $run"
   fi
 done
 
