@@ -46,8 +46,10 @@ const PAGES = [
 
 const main = document.getElementById('main');
 let pageEl = document.getElementById('page');
-// A redraw for new data, drawn out of sight until every part of it is ready (see route).
+// A redraw for new data, drawn out of sight until every part of it is ready (see route), and
+// whether newer data arrived while it was drawn (one more redraw follows it).
 let staging = null;
+let redrawAgain = false;
 const titleEl = document.getElementById('page-title');
 const subtitleEl = document.getElementById('page-subtitle');
 const actionsEl = document.getElementById('page-actions');
@@ -195,6 +197,24 @@ function showStaging() {
   pageEl = staging;
   staging = null;
   window.scrollTo(0, y);
+  if (redrawAgain) {
+    redrawAgain = false;
+    setTimeout(() => redrawForNewData(), 0);
+  }
+}
+
+/** The page on screen follows new data: redrawn out of sight, or after the redraw under way. */
+function redrawForNewData() {
+  // Pages of data only: Home and Experiments hold forms a redraw would empty.
+  const page = current && PAGES.find((p) => p.id === current.id);
+  if (!page || !page.kinds || page.id === 'live') return;
+  // A redraw under way finishes first (restarting it at every reload would starve a page that
+  // takes longer to draw than the reloads' pace); the next one then starts on the newer data.
+  if (staging) {
+    redrawAgain = true;
+    return;
+  }
+  route({ quiet: true });
 }
 
 /** Track a page promise: the page is 'ready' (main[data-state]) when every tracked promise settled. */
@@ -232,6 +252,7 @@ async function route({ quiet = false } = {}) {
     return;
   }
   const redraw = quiet && current && current.id === id;
+  redrawAgain = false;
   if (current) {
     current.controller.abort();
     dropStaging();
@@ -320,9 +341,7 @@ async function start() {
       if (!before || change.data_generation === before.data_generation) return;
       api.clearCache();
       await state.refreshStatus().catch(() => null);
-      // Pages of data only: Home and Experiments hold forms a redraw would empty.
-      const page = current && PAGES.find((p) => p.id === current.id);
-      if (page && page.kinds && page.id !== 'live') await route({ quiet: true });
+      redrawForNewData();
     });
   }
 }

@@ -107,7 +107,8 @@ Kpis KpisOf(DataKind kind, const warehouse::KindTotals& whole, const warehouse::
   return kpis;
 }
 
-/// Parameters that need the rows (a period, other scoring, usage shares): not pushed down yet.
+/// Parameters that need the rows (usage's users and shares, a users list's period and
+/// countries): not pushed down yet.
 struct RowParam {
   std::string_view analysis;
   std::string_view name;

@@ -61,7 +61,7 @@ Result<PushedDownData> LoadClickHouseAggregates(const warehouse::ClickHouseEndpo
 
 /// Whether `analysis` with `params` (canonical) runs on a ClickHouse workspace today: kpis, rfm,
 /// usage (and its --features), revenue, cohorts and lifecycle over all time or a window
-/// (--from/--to), segment and insights over all time, with default scoring
+/// (--from/--to), segment and insights over all time, RFM scored as asked
 /// (kPushedDownAnalyses); cohorts by behaviour over all time, paths and users on rows of their
 /// own (app/clickhouse_row_inputs.h, clickhouse_users.h); funnel, clv and predictions on their
 /// own rows (app/clickhouse_funnel_input.h, clickhouse_clv_input.h, clickhouse_predictions.h).

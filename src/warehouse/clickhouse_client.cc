@@ -37,9 +37,10 @@ bool IsServerException(std::string_view line) {
   return line.starts_with("Code: ") && line.find("DB::Exception") != std::string_view::npos;
 }
 
-/// What kind of failure a server's error is: unavailable (try later) when the server is
-/// overloaded, out of memory or time, or cannot reach a shard; otherwise an I/O error (the query
-/// or the data is at fault, and asking again gives the same answer).
+/// What kind of failure a server's error is: unavailable (try later) when the server has too
+/// many queries or cannot reach a shard; otherwise an I/O error (the query or the data is at
+/// fault, and asking again gives the same answer: a query past the memory or time limit fails
+/// again, so it is not told to try later).
 ErrorCode KindOfServerError(int http_status, std::string_view message) {
   if (http_status == 503) return ErrorCode::kUnavailable;  // a proxy or balancer in front
   int code = 0;
@@ -49,10 +50,9 @@ ErrorCode KindOfServerError(int http_status, std::string_view message) {
       code = code * 10 + (c - '0');
     }
   }
-  // TIMEOUT_EXCEEDED, TOO_MANY_SIMULTANEOUS_QUERIES, SOCKET_TIMEOUT, NETWORK_ERROR,
-  // MEMORY_LIMIT_EXCEEDED, ALL_CONNECTION_TRIES_FAILED, ALL_REPLICAS_ARE_STALE
-  // (ErrorCodes.cpp; the same numbers on 18.16 and today).
-  constexpr int kTransient[] = {159, 202, 209, 210, 241, 279, 369};
+  // TOO_MANY_SIMULTANEOUS_QUERIES, SOCKET_TIMEOUT, NETWORK_ERROR, ALL_CONNECTION_TRIES_FAILED,
+  // ALL_REPLICAS_ARE_STALE (ErrorCodes.cpp; the same numbers on 18.16 and today).
+  constexpr int kTransient[] = {202, 209, 210, 279, 369};
   return std::find(std::begin(kTransient), std::end(kTransient), code) != std::end(kTransient)
              ? ErrorCode::kUnavailable
              : ErrorCode::kIoError;

@@ -118,22 +118,22 @@ Result<std::vector<DayActivity>> QueryDailyActivity(ClickHouseClient& client, Da
   std::map<Day, DayActivity> days;
   if (last < first) return std::vector<DayActivity>();
   const bool transactions = kind == DataKind::kTransactions;
-  // Each (user, day) pair once, then once per day it counts for: offset 0 that day's DAU, 0-6
-  // the WAU, 0-29 the MAU of the day `offset` days after it.
-  const std::string pairs =
-      transactions
-          ? fmt::format(
-                "SELECT customer AS user, toDate(time) AS day FROM {} WHERE customer != "
-                "'' AND {} GROUP BY user, day",
-                TableOf(kind), WindowCondition(kind, DayWindow{first - (kTrailingDays - 1), last}))
-          : fmt::format("SELECT user, day FROM {} WHERE user != '' AND {} GROUP BY user, day",
-                        TableOf(kind),
-                        WindowCondition(kind, DayWindow{first - (kTrailingDays - 1), last}));
+  // Each user's active days, ascending; each active day then counts on the days from it to the
+  // user's next active day (at most 30): there the user's last activity is that day, so a user
+  // is counted once per day without a set of users. Shift 0 is that day's DAU, under 7 the
+  // WAU and under 30 the MAU of the day `shift` days after it: counts of rows, whose memory
+  // is a few counters per day, not sets of users.
   const std::string active = fmt::format(
-      "SELECT toUInt32(toUInt16(day) + offset) AS d, uniqExactIf(user, offset = 0), "
-      "uniqExactIf(user, offset < 7), uniqExact(user) FROM ({0}) ARRAY JOIN range({1}) AS offset "
-      "WHERE d >= {2} AND d <= {3} GROUP BY d ORDER BY d FORMAT TabSeparated",
-      pairs, kTrailingDays, first, last);
+      "SELECT toUInt32(day + shift) AS d, countIf(shift = 0), countIf(shift < 7), count() "
+      "FROM (SELECT toUInt32(days[i]) AS day, if(i < length(days), toUInt32(days[i + 1]), "
+      "toUInt32(days[i]) + {0}) AS next_day FROM (SELECT {1} AS u, "
+      "arraySort(groupUniqArray(toUInt16({2}))) AS days FROM {3} WHERE {1} != '' AND {4} "
+      "GROUP BY u) ARRAY JOIN arrayEnumerate(days) AS i) ARRAY JOIN range({0}) AS shift "
+      "WHERE shift < next_day - day AND d >= {5} AND d <= {6} GROUP BY d ORDER BY d "
+      "FORMAT TabSeparated",
+      kTrailingDays, transactions ? "customer" : "user", transactions ? "toDate(time)" : "day",
+      TableOf(kind), WindowCondition(kind, DayWindow{first - (kTrailingDays - 1), last}), first,
+      last);
   const Status counted = client.QueryLines(active, [&](std::string_view line) -> Status {
     const std::vector<std::string_view> fields = TsvFields(line);
     GROWTHLENS_RETURN_IF_ERROR(ExpectTsvFields(fields, 4, "a day's active users"));
