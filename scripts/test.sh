@@ -5,7 +5,7 @@
 #   asan     clang, ASan + UBSan (float-cast-overflow, no recovery): every unit, golden and server
 #            test; the same build makes the fuzz targets
 #   tsan     clang, TSan: the suites whose subject runs on several threads, and the server's
-#   fuzz     each libFuzzer target for GROWTHLENS_FUZZ_SECONDS (default 60) on its seed corpus
+#   fuzz     each libFuzzer target for GROWTHLENS_FUZZ_SECONDS (default 30) on its seed corpus
 #            (scripts/fuzz.sh), from the asan job's build
 #   release  gcc, Release: the program's own tests (man pages and completion, install, Debian
 #            package, the dashboard in Chromium)
@@ -107,13 +107,16 @@ job_tsan() {
 job_fuzz() {
   configure_asan
   cmake --build build-asan --parallel "$cores" --target fuzz_targets
-  bash scripts/fuzz.sh --build-dir build-asan --seconds "${GROWTHLENS_FUZZ_SECONDS:-60}"
+  bash scripts/fuzz.sh --build-dir build-asan --seconds "${GROWTHLENS_FUZZ_SECONDS:-30}"
 }
 
 job_release() {
   configure build-release -DCMAKE_BUILD_TYPE=Release -DGROWTHLENS_BUILD_TESTS=OFF
   cmake --build build-release --parallel "$cores"
-  ctest_run build-release --label-regex '^(package|browser|durability|clickhouse)$'
+  # Two at a time: the two ClickHouse comparisons side by side (each keeps one core busy);
+  # every test that times something is RUN_SERIAL and runs alone (tests/CMakeLists.txt).
+  ctest_run build-release --label-regex '^(package|browser|durability|clickhouse)$' \
+    --parallel "$cores"
 }
 
 # ctest_run DIR ARGS...: ctest in DIR, its counts added to the run's.

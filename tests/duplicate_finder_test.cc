@@ -52,20 +52,23 @@ std::vector<uint8_t> FlagsOf(const std::vector<std::vector<uint8_t>>& status) {
   return flags;
 }
 
-// Reads `text` on `threads` and marks duplicates with `layout`; returns the flags in row order.
+// Marks duplicates of `table` (read on `threads`) with `layout`; returns the flags in row order.
+std::vector<uint8_t> Flags(const StagedTable& table, unsigned threads,
+                           const DuplicateLayout& layout) {
+  std::vector<std::vector<uint8_t>> status = AllKept(table);
+  MarkDuplicateRows(table, status, kDuplicate, threads, layout);
+  return FlagsOf(status);
+}
+
+// The same of `text`, read on `threads`.
 std::vector<uint8_t> Flags(const std::string& text, unsigned threads,
                            const DuplicateLayout& layout) {
-  const CsvReadResult read = Read(text, threads);
-  std::vector<std::vector<uint8_t>> status = AllKept(read.table);
-  MarkDuplicateRows(read.table, status, kDuplicate, threads, layout);
-  return FlagsOf(status);
+  return Flags(Read(text, threads).table, threads, layout);
 }
 
 // The same, with each chunk's runs scanned `block` rows at a time, as the cleaner feeds them:
 // runs and days cross the block ends.
-std::vector<uint8_t> FlagsFedInBlocks(const std::string& text, unsigned threads, size_t block) {
-  const CsvReadResult read = Read(text, threads);
-  const StagedTable& table = read.table;
+std::vector<uint8_t> FlagsFedInBlocks(const StagedTable& table, unsigned threads, size_t block) {
   std::vector<std::vector<uint8_t>> status = AllKept(table);
   DuplicateFinder finder(table, kDuplicate);
   ParallelFor(table.chunks.size(), threads, [&](size_t chunk_idx) {
@@ -79,23 +82,25 @@ std::vector<uint8_t> FlagsFedInBlocks(const std::string& text, unsigned threads,
 
 void ExpectWavesAgree(const std::string& text, const std::vector<uint8_t>& expected) {
   for (unsigned threads : {1u, 2u}) {
-    EXPECT_EQ(FlagsFedInBlocks(text, threads, 1), expected) << threads;
-    EXPECT_EQ(FlagsFedInBlocks(text, threads, 7), expected) << threads;
-    EXPECT_EQ(Flags(text, threads, DuplicateLayout{}), expected) << threads;
+    const CsvReadResult read = Read(text, threads);  // once: every variant only reads the table
+    const StagedTable& table = read.table;
+    EXPECT_EQ(FlagsFedInBlocks(table, threads, 1), expected) << threads;
+    EXPECT_EQ(FlagsFedInBlocks(table, threads, 7), expected) << threads;
+    EXPECT_EQ(Flags(table, threads, DuplicateLayout{}), expected) << threads;
     // Many small partitions over many waves, and a few larger ones; on the threads however
     // few rows are left to the partitions.
-    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, 16, 0}), expected) << threads;
-    EXPECT_EQ(Flags(text, threads, DuplicateLayout{16, 5000, true, 16, 0}), expected) << threads;
+    EXPECT_EQ(Flags(table, threads, DuplicateLayout{64, 300, true, 16, 0}), expected) << threads;
+    EXPECT_EQ(Flags(table, threads, DuplicateLayout{16, 5000, true, 16, 0}), expected) << threads;
     // Every row through the partitioned path, none checked within its run.
-    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, false, 16, 0}), expected) << threads;
+    EXPECT_EQ(Flags(table, threads, DuplicateLayout{64, 300, false, 16, 0}), expected) << threads;
     // The partitions visit the listed runs of keys with several runs, or every row.
-    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, 1, 0}), expected) << threads;
-    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, SIZE_MAX, 0}), expected)
+    EXPECT_EQ(Flags(table, threads, DuplicateLayout{64, 300, true, 1, 0}), expected) << threads;
+    EXPECT_EQ(Flags(table, threads, DuplicateLayout{64, 300, true, SIZE_MAX, 0}), expected)
         << threads;
     // Without the day runs of step 2, and with them listed in every chunk.
-    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, 16, 0, false}), expected)
+    EXPECT_EQ(Flags(table, threads, DuplicateLayout{64, 300, true, 16, 0, false}), expected)
         << threads;
-    EXPECT_EQ(Flags(text, threads, DuplicateLayout{64, 300, true, 1, 0, true}), expected)
+    EXPECT_EQ(Flags(table, threads, DuplicateLayout{64, 300, true, 1, 0, true}), expected)
         << threads;
   }
 }
