@@ -55,11 +55,31 @@ TEST(Revenue, CountriesParetoAndSeasons) {
 
   const ParetoCurve pareto = ProductPareto(TransactionsOf(data.dataset));
   ASSERT_EQ(pareto.products.size(), 3u);  // A 35, C 4, B 2.5
-  EXPECT_EQ(TransactionsOf(data.dataset).stock_codes[pareto.products[0].stock_code], "A");
+  EXPECT_EQ(pareto.products[0].stock_code, "A");
   EXPECT_EQ(pareto.products[0].quantity, 7);
   EXPECT_EQ(pareto.top_count, 1u);  // ceil(0.6)
   EXPECT_DOUBLE_EQ(pareto.top_share, 35.0 / 41.5);
   EXPECT_DOUBLE_EQ(pareto.cumulative_share.back(), 1.0);
+
+  EXPECT_EQ(pareto.products[0].description, "a");
+
+  // A code with several descriptions is named by its earliest line with one, whatever the
+  // file's order; at one time by the smallest; ties of revenue rank by stock code.
+  const CleanedData named = IngestOrDie(std::string(testing::kRetailHeader) +
+                                        "9,D,later,1,2011-03-01 10:00,2.0,200,UK\n"
+                                        "8,D,zebra,1,2011-02-01 10:00,2.0,200,UK\n"
+                                        "8,D,apple,1,2011-02-01 10:00,2.0,200,UK\n"
+                                        "7,E,,1,2011-01-01 10:00,5.0,200,UK\n"
+                                        "9,E,only,1,2011-03-01 10:00,1.0,200,UK\n"
+                                        "6,F,f,3,2011-01-01 10:00,2.0,200,UK\n");
+  const ParetoCurve codes = ProductPareto(TransactionsOf(named.dataset));
+  ASSERT_EQ(codes.products.size(), 3u);
+  EXPECT_EQ(codes.products[0].stock_code, "D");  // 6.0, ties with E and F by code
+  EXPECT_EQ(codes.products[0].description, "apple");
+  EXPECT_EQ(codes.products[0].quantity, 3);
+  EXPECT_EQ(codes.products[1].stock_code, "E");
+  EXPECT_EQ(codes.products[1].description, "only");
+  EXPECT_EQ(codes.products[2].stock_code, "F");
 
   const std::vector<SeasonRevenue> weekdays =
       RevenueBySeason(TransactionsOf(data.dataset), Season::kWeekday);

@@ -98,7 +98,7 @@ std::unique_ptr<AnalysisTables> BuildTables(const Dataset& dataset, const Analys
         views.emplace_back("feature_correlation",
                            FeatureCorrelationView(analysis.correlation, log));
       },
-      [&](const TransactionLog& log) {
+      [&](const TransactionLog&) {
         tables->revenue = app::BuildCohortGrid(analysis.cohorts, app::RetentionMode::kOn,
                                                app::CohortValues::kRevenue);
         views.emplace_back("cohort_revenue",
@@ -111,8 +111,8 @@ std::unique_ptr<AnalysisTables> BuildTables(const Dataset& dataset, const Analys
             "countries",
             app::RevenueCountriesView(
                 std::make_shared<const std::vector<CountryRevenue>>(analysis.countries), total));
-        views.emplace_back("products", app::RevenueProductsView(analysis.pareto, log));
-        views.emplace_back("non_products", app::NonProductLinesView(analysis.pareto, log, total));
+        views.emplace_back("products", app::RevenueProductsView(analysis.pareto));
+        views.emplace_back("non_products", app::NonProductLinesView(analysis.pareto, total));
         std::vector<View> seasons;
         const std::array<const std::vector<SeasonRevenue>*, 3> found = {
             &analysis.seasonality.month_of_year, &analysis.seasonality.weekday,

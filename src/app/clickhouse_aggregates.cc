@@ -161,12 +161,6 @@ Status CheckPushedDown(std::string_view analysis, const ParamText& params) {
                                   "pushed down over all time so far); leave --from and --to unset",
                                   bound, value));
   for (const auto& [name, value] : params)
-    if (analysis == "revenue" && name == "view" && value == "products")
-      return Status(ErrorCode::kInvalidArgument,
-                    "revenue --view products does not run on a ClickHouse workspace yet (the "
-                    "table names each stock code's first description in file order, which "
-                    "ClickHouse does not keep); the monthly, countries and seasonality views do");
-  for (const auto& [name, value] : params)
     for (const RowParam& row_param : kRowParams)
       if (row_param.analysis == analysis && row_param.name == name && !value.empty() &&
           value != row_param.allowed)

@@ -12,6 +12,8 @@
 #include "metrics/insights.h"
 #include "metrics/lifecycle.h"
 #include "metrics/periods.h"
+#include "metrics/revenue.h"
+#include "prep/non_products.h"
 #include "warehouse/clickhouse_revenue.h"
 #include "warehouse/clickhouse_series.h"
 
@@ -250,6 +252,31 @@ Status AddRevenue(warehouse::ClickHouseClient& client, const PushedDownInputs& i
   return Status::Ok();
 }
 
+/// The products' Pareto curve from the revenue per item (one GROUP BY), by the engine's own
+/// ranking. ClickHouse keeps no item's flag: the lines that are not products are those of the
+/// default rules (prep/non_products.h), as an ingest without --non-product-* options marks them.
+Status AddProducts(warehouse::ClickHouseClient& client, const warehouse::DayWindow& window,
+                   Analysis& analysis) {
+  Result<std::vector<warehouse::ItemRow>> rows = warehouse::QueryItemRevenue(client, window);
+  if (!rows.ok()) return rows.status();
+  const NonProductRules rules = NonProductRules::Defaults();
+  std::vector<ItemRevenue> items;
+  items.reserve(rows->size());
+  for (warehouse::ItemRow& row : *rows) {
+    ItemRevenue item;
+    item.product = !rules.Matches(row.stock_code, row.description);
+    item.stock_code = std::move(row.stock_code);
+    item.description = std::move(row.description);
+    item.revenue.Add(row.revenue);
+    item.revenue_micros = row.revenue_micros;
+    item.quantity = row.quantity;
+    item.first_sale = row.first_sale;
+    items.push_back(std::move(item));
+  }
+  analysis.pareto = ParetoOfItems(items);
+  return Status::Ok();
+}
+
 /// Cohorts and lifecycle from the users' active days, by the engine's own functions.
 Status AddActivity(warehouse::ClickHouseClient& client, const PushedDownInputs& inputs,
                    const PushDownPlan& plan, Analysis& analysis) {
@@ -364,23 +391,18 @@ PushDownPlan PushDownPlanOf(std::string_view analysis, const ParamText& params) 
     plan.kpi_trend = ParamValue(params, "view", "card") == "trend";
   } else if (analysis == "revenue") {
     plan.revenue = true;
+    plan.products = ParamValue(params, "view", "monthly") == "products";
   } else if (analysis == "users") {
     plan.users_rows = true;
     plan.user_id = ParamValue(params, "id", "");
   } else if (analysis == "insights" || analysis == "analyze") {
-    plan.features = plan.activity = plan.revenue = plan.insights = true;
+    plan.features = plan.activity = plan.revenue = plan.products = plan.insights = true;
   }
   return plan;
 }
 
 Status AddPushedDownAnalyses(warehouse::ClickHouseClient& client, const PushedDownInputs& inputs,
                              const PushDownPlan& plan, Analysis& analysis) {
-  if (plan.insights && inputs.kind == DataKind::kTransactions)
-    return Status(ErrorCode::kInvalidArgument,
-                  "insights and analyze of transactions do not run on a ClickHouse workspace "
-                  "yet: the products' Pareto curve they read is not pushed down (its table names "
-                  "each stock code's first description in file order); kpis, rfm, segment, "
-                  "cohorts, lifecycle and revenue (but --view products) of transactions do");
   analysis.top_user_share = TopShare(analysis.rfm.monetary, 0.2);
   const UsageLog* log = inputs.user_rows->As<UsageLog>();
   if (plan.features && log != nullptr)
@@ -388,6 +410,8 @@ Status AddPushedDownAnalyses(warehouse::ClickHouseClient& client, const PushedDo
   if (plan.activity) GROWTHLENS_RETURN_IF_ERROR(AddActivity(client, inputs, plan, analysis));
   if (plan.revenue && inputs.kind == DataKind::kTransactions)
     GROWTHLENS_RETURN_IF_ERROR(AddRevenue(client, inputs, plan.window, analysis));
+  if (plan.products && inputs.kind == DataKind::kTransactions)
+    GROWTHLENS_RETURN_IF_ERROR(AddProducts(client, plan.window, analysis));
   if (plan.kpi_trend)
     GROWTHLENS_RETURN_IF_ERROR(AddKpiTrend(client, inputs, plan.window, analysis));
   if (plan.insights) analysis.insights = ComputeInsights(*inputs.user_rows, analysis);

@@ -32,6 +32,7 @@ struct PushDownPlan {
   bool features = false;   // feature report, series and correlation (usage and event logs)
   bool activity = false;   // cohorts and lifecycle (with stickiness)
   bool revenue = false;    // transactions: revenue by month, country and season
+  bool products = false;   // transactions: the products' Pareto curve
   bool insights = false;   // everything insights read, then the insights
   bool kpi_trend = false;  // kpis --view trend: the KPIs per day of the window
   /// rfm --ties, rfm and segment --reference-date: how the RFM table is scored.

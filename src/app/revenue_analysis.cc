@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -74,7 +75,9 @@ Result<RevenueResult> RunRevenue(const CleanedData& data, const RevenueParams& p
   result.summary = Summarize(result.windowed ? *result.windowed : data.dataset);
   // A ClickHouse workspace's data is one row per customer, not the rows the held analysis was
   // computed from: its totals are the held KPIs' (of a window: its customers and days with rows).
-  if (held && (context.analysis_window || held->kpis.rows != data.dataset.rows())) {
+  const bool stand_in_rows =
+      held && (context.analysis_window || held->kpis.rows != data.dataset.rows());
+  if (stand_in_rows) {
     result.summary.rows = held->kpis.rows;
     result.summary.users = held->kpis.users;
     result.summary.first_day = held->kpis.from;
@@ -99,7 +102,16 @@ Result<RevenueResult> RunRevenue(const CleanedData& data, const RevenueParams& p
   if (params.view == "products") {
     result.curve = held ? std::shared_ptr<const ParetoCurve>(held, &held->pareto)
                         : std::make_shared<const ParetoCurve>(ProductPareto(dataset));
-    result.top_customer_share = TopCustomerShare(dataset, kParetoFraction);
+    // The customers' revenue in the window (RFM's monetary values of the customers with rows
+    // in it); the others count as customers without revenue, as TopCustomerShare counts every
+    // customer of the data.
+    if (stand_in_rows) {
+      std::vector<double> monetary = held->rfm.monetary;
+      monetary.resize(std::max<size_t>(monetary.size(), held->kpis.users), 0.0);
+      result.top_customer_share = TopShare(std::move(monetary), kParetoFraction);
+    } else {
+      result.top_customer_share = TopCustomerShare(dataset, kParetoFraction);
+    }
   }
   if (params.view == "seasonality") {
     if (held) {
@@ -136,7 +148,7 @@ std::string RevenueHeading(const RevenueResult& result) {
 View RevenueMainView(const RevenueResult& result, bool csv) {
   if (result.months) return RevenueMonthlyView(result.months);
   if (result.countries) return RevenueCountriesView(result.countries, result.summary.revenue);
-  if (result.curve) return RevenueProductsView(*result.curve, result.dataset());
+  if (result.curve) return RevenueProductsView(*result.curve);
   std::vector<View> views;
   for (size_t table_idx = 0; table_idx < kSeasonTables.size(); ++table_idx)
     views.push_back(RevenueSeasonView(kSeasonTables[table_idx], result.seasons[table_idx],
@@ -166,9 +178,8 @@ std::string RevenueJson(const RevenueResult& result) {
     json.Set("top_customer_share", result.top_customer_share);
     json.Set("product_revenue", curve.product_revenue);
     json.Set("non_product_revenue", curve.non_product_revenue);
-    json.SetRows("non_products",
-                 NonProductLinesView(curve, result.dataset(), result.summary.revenue));
-    json.SetRows("products", RevenueProductsView(curve, result.dataset()));
+    json.SetRows("non_products", NonProductLinesView(curve, result.summary.revenue));
+    json.SetRows("products", RevenueProductsView(curve));
   }
   for (size_t table_idx = 0; table_idx < result.seasons.size(); ++table_idx)
     json.SetRows(kSeasonTables[table_idx].key,
@@ -181,8 +192,8 @@ std::string RevenueTableText(const RevenueResult& result) {
   std::string heading = RevenueHeading(result);
   if (result.curve) {
     const ParetoCurve& curve = *result.curve;
-    const View view = RevenueProductsView(curve, result.dataset());
-    const View others = NonProductLinesView(curve, result.dataset(), result.summary.revenue);
+    const View view = RevenueProductsView(curve);
+    const View others = NonProductLinesView(curve, result.summary.revenue);
     heading += fmt::format(
         "Pareto   the top 20% of products ({} of {}) bring {:.1f}% of product revenue; the "
         "top 20% of customers bring {:.1f}% of revenue\n",

@@ -8,16 +8,6 @@ namespace growthlens::app {
 
 namespace {
 
-/// The first description seen for each stock code (a code may carry several).
-std::vector<uint32_t> FirstDescriptions(const TransactionLog& dataset) {
-  std::vector<uint32_t> description(dataset.stock_codes.size(), kNullCode);
-  for (uint32_t item = 0; item < dataset.items.size(); ++item) {
-    uint32_t& first = description[dataset.items.stock_code[item]];
-    if (first == kNullCode) first = dataset.items.description[item];
-  }
-  return description;
-}
-
 std::string SeasonName(Season season, int key) {
   constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -84,8 +74,7 @@ View RevenueCountriesView(std::shared_ptr<const std::vector<CountryRevenue>> cou
   return view;
 }
 
-View RevenueProductsView(const ParetoCurve& curve, const TransactionLog& dataset) {
-  auto descriptions = std::make_shared<std::vector<uint32_t>>(FirstDescriptions(dataset));
+View RevenueProductsView(const ParetoCurve& curve) {
   View view;
   view.columns = {{"rank", "Rank"},
                   {"stock_code", "StockCode", Align::kLeft},
@@ -95,13 +84,11 @@ View RevenueProductsView(const ParetoCurve& curve, const TransactionLog& dataset
                   {"revenue_share", "Share"},
                   {"cumulative_share", "Cumulative"}};
   view.rows = curve.products.size();
-  view.row = [&curve, &dataset, descriptions](size_t row, std::vector<Cell>& cells) {
+  view.row = [&curve](size_t row, std::vector<Cell>& cells) {
     const ProductRevenue& product = curve.products[row];
-    const uint32_t description = (*descriptions)[product.stock_code];
     cells = {Cell::Integer(static_cast<int64_t>(row + 1)),
-             Cell::Text(std::string(dataset.stock_codes[product.stock_code])),
-             description == kNullCode ? Cell::Empty()
-                                      : Cell::Text(std::string(dataset.descriptions[description])),
+             Cell::Text(product.stock_code),
+             product.description.empty() ? Cell::Empty() : Cell::Text(product.description),
              Cell::Money(product.revenue),
              Cell::Integer(product.quantity),
              Cell::Percent(Ratio(product.revenue, curve.product_revenue)),
@@ -110,8 +97,7 @@ View RevenueProductsView(const ParetoCurve& curve, const TransactionLog& dataset
   return view;
 }
 
-View NonProductLinesView(const ParetoCurve& curve, const TransactionLog& dataset, double total) {
-  auto descriptions = std::make_shared<std::vector<uint32_t>>(FirstDescriptions(dataset));
+View NonProductLinesView(const ParetoCurve& curve, double total) {
   View view;
   view.columns = {{"stock_code", "StockCode", Align::kLeft},
                   {"description", "Description", Align::kLeft},
@@ -119,12 +105,10 @@ View NonProductLinesView(const ParetoCurve& curve, const TransactionLog& dataset
                   {"quantity", "Quantity"},
                   {"revenue_share", "Share of revenue"}};
   view.rows = curve.non_products.size();
-  view.row = [&curve, &dataset, descriptions, total](size_t row, std::vector<Cell>& cells) {
+  view.row = [&curve, total](size_t row, std::vector<Cell>& cells) {
     const ProductRevenue& line = curve.non_products[row];
-    const uint32_t description = (*descriptions)[line.stock_code];
-    cells = {Cell::Text(std::string(dataset.stock_codes[line.stock_code])),
-             description == kNullCode ? Cell::Empty()
-                                      : Cell::Text(std::string(dataset.descriptions[description])),
+    cells = {Cell::Text(line.stock_code),
+             line.description.empty() ? Cell::Empty() : Cell::Text(line.description),
              Cell::Money(line.revenue), Cell::Integer(line.quantity),
              Cell::Percent(Ratio(line.revenue, total))};
   };

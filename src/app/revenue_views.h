@@ -28,11 +28,11 @@ View RevenueMonthlyView(std::shared_ptr<const std::vector<MonthRevenue>> months)
 View RevenueCountriesView(std::shared_ptr<const std::vector<CountryRevenue>> countries,
                           double total);
 /// The products ranked, shares of product revenue (lines that are not products left out).
-/// Refers to `curve` and `dataset`.
-View RevenueProductsView(const ParetoCurve& curve, const TransactionLog& dataset);
+/// Refers to `curve`.
+View RevenueProductsView(const ParetoCurve& curve);
 /// The lines that are not products (postage, fees, adjustments) per stock code, with their
-/// share of all revenue `total`. Refers to `curve` and `dataset`.
-View NonProductLinesView(const ParetoCurve& curve, const TransactionLog& dataset, double total);
+/// share of all revenue `total`. Refers to `curve`.
+View NonProductLinesView(const ParetoCurve& curve, double total);
 /// Every key of `table` (zeros included): key, name, revenue, share, orders. With `dimension`,
 /// a first column names the table (for the one CSV holding all three).
 View RevenueSeasonView(const SeasonTable& table, const std::vector<SeasonRevenue>& found,

@@ -4,6 +4,8 @@
 #include <array>
 #include <cmath>
 #include <map>
+#include <string_view>
+#include <tuple>
 #include <unordered_set>
 
 #include "core/compensated_sum.h"
@@ -105,39 +107,77 @@ std::vector<CountryRevenue> RevenueByCountry(const TransactionLog& dataset,
 }
 
 ParetoCurve ProductPareto(const TransactionLog& dataset) {
-  // [0]: product lines, [1]: the others, per stock code.
-  std::array<std::vector<CompensatedSum>, 2> revenue;
-  std::array<std::vector<int64_t>, 2> quantity;
-  std::array<std::vector<uint8_t>, 2> seen;
-  for (size_t kind = 0; kind < 2; ++kind) {
-    revenue[kind].resize(dataset.stock_codes.size());
-    quantity[kind].assign(dataset.stock_codes.size(), 0);
-    seen[kind].assign(dataset.stock_codes.size(), 0);
-  }
-  std::array<CompensatedSum, 2> total;
+  return ParetoOfItems(RevenueByItem(dataset));
+}
+
+std::vector<ItemRevenue> RevenueByItem(const TransactionLog& dataset) {
+  std::vector<ItemRevenue> items(dataset.items.size());
+  std::vector<uint8_t> seen(items.size(), 0);
+  std::vector<int64_t> price_micros(dataset.prices.size());
+  for (size_t code = 0; code < price_micros.size(); ++code)
+    price_micros[code] = PriceMicros(dataset.prices[code]);
   for (size_t row = 0; row < dataset.rows(); ++row) {
     const uint32_t item = dataset.transactions.item[row];
-    const size_t kind = dataset.items.IsProduct(item) ? 0 : 1;
-    const uint32_t stock_code = dataset.items.stock_code[item];
-    revenue[kind][stock_code].Add(dataset.AmountOfRow(row));
-    quantity[kind][stock_code] += dataset.transactions.quantity[row];
-    seen[kind][stock_code] = 1;
-    total[kind].Add(dataset.AmountOfRow(row));
+    ItemRevenue& sums = items[item];
+    sums.revenue.Add(dataset.AmountOfRow(row));
+    sums.revenue_micros +=
+        int64_t{dataset.transactions.quantity[row]} * price_micros[dataset.transactions.price[row]];
+    sums.quantity += dataset.transactions.quantity[row];
+    const Timestamp time = dataset.orders.time[dataset.transactions.order[row]];
+    if (!seen[item] || time < sums.first_sale) sums.first_sale = time;
+    seen[item] = 1;
   }
-  const auto ranked = [&](size_t kind) {
-    std::vector<ProductRevenue> list;
-    for (uint32_t code = 0; code < revenue[kind].size(); ++code)
-      if (seen[kind][code])
-        list.push_back({code, revenue[kind][code].Value(), quantity[kind][code]});
-    std::sort(list.begin(), list.end(), [&](const ProductRevenue& a, const ProductRevenue& b) {
-      if (a.revenue != b.revenue) return a.revenue > b.revenue;
-      return dataset.stock_codes[a.stock_code] < dataset.stock_codes[b.stock_code];
-    });
-    return list;
+  std::vector<ItemRevenue> found;
+  for (uint32_t item = 0; item < items.size(); ++item) {
+    if (!seen[item]) continue;  // only on rows left out (a window)
+    ItemRevenue& sums = items[item];
+    sums.stock_code = dataset.stock_codes[dataset.items.stock_code[item]];
+    const uint32_t description = dataset.items.description[item];
+    if (description != kNullCode) sums.description = dataset.descriptions[description];
+    sums.product = dataset.items.IsProduct(item);
+    found.push_back(std::move(sums));
+  }
+  return found;
+}
+
+ParetoCurve ParetoOfItems(const std::vector<ItemRevenue>& items) {
+  struct CodeSums {
+    std::array<CompensatedSum, 2> revenue;  // [0]: product lines, [1]: the others
+    std::array<int64_t, 2> quantity{};
+    std::array<int64_t, 2> micros{};
+    std::array<bool, 2> seen{};
+    const ItemRevenue* named = nullptr;  // the earliest item with a description
   };
+  std::map<std::string_view, CodeSums> codes;  // by stock code: ties rank in its order
+  std::array<CompensatedSum, 2> total;
+  for (const ItemRevenue& item : items) {
+    CodeSums& sums = codes[item.stock_code];
+    const size_t kind = item.product ? 0 : 1;
+    sums.revenue[kind].Merge(item.revenue);
+    sums.quantity[kind] += item.quantity;
+    sums.micros[kind] += item.revenue_micros;
+    sums.seen[kind] = true;
+    total[kind].Merge(item.revenue);
+    if (!item.description.empty() &&
+        (sums.named == nullptr || std::tie(item.first_sale, item.description) <
+                                      std::tie(sums.named->first_sale, sums.named->description)))
+      sums.named = &item;
+  }
+  std::array<std::vector<ProductRevenue>, 2> ranked;
+  for (const auto& [code, sums] : codes)
+    for (size_t kind = 0; kind < 2; ++kind)
+      if (sums.seen[kind])
+        ranked[kind].push_back(
+            {std::string(code), sums.named == nullptr ? std::string() : sums.named->description,
+             sums.revenue[kind].Value(), sums.quantity[kind], sums.micros[kind]});
+  for (std::vector<ProductRevenue>& list : ranked)  // ties keep the stock codes' order
+    std::stable_sort(list.begin(), list.end(),
+                     [](const ProductRevenue& a, const ProductRevenue& b) {
+                       return a.revenue_micros > b.revenue_micros;
+                     });
   ParetoCurve curve;
-  curve.products = ranked(0);
-  curve.non_products = ranked(1);
+  curve.products = std::move(ranked[0]);
+  curve.non_products = std::move(ranked[1]);
   curve.product_revenue = total[0].Value();
   curve.non_product_revenue = total[1].Value();
   CompensatedSum running;

@@ -3,6 +3,7 @@
 // revenue), by country, by product with the Pareto curve, and by season (month of year, weekday,
 // hour). Definitions in docs/ANALYTICS.md.
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -34,18 +35,44 @@ struct CountryRevenue {
   uint64_t customers = 0;
 };
 
+/// One stock code's lines, named: a curve stands alone from the rows it was made of (on a
+/// ClickHouse workspace, one GROUP BY). A code's description is that of its earliest line with
+/// one (at one time, the smallest), empty when none has one: a code may carry several, and
+/// neither engine keeps the file's order.
 struct ProductRevenue {
-  uint32_t stock_code = 0;  // code into Dataset::stock_codes
+  std::string stock_code;
+  std::string description;
   double revenue = 0;
   int64_t quantity = 0;
+  int64_t revenue_micros = 0;  // ItemRevenue::revenue_micros, summed: the rank's key
+};
+
+/// A price in millionths of the currency unit, as ItemRevenue::revenue_micros counts it.
+inline int64_t PriceMicros(double price) {
+  return std::llround(price * 1e6);
+}
+
+/// The lines of one distinct (stock code, description), summed: what the curve is made of.
+struct ItemRevenue {
+  std::string stock_code;
+  std::string description;  // empty when the lines have none
+  bool product = true;      // not postage, fees or adjustments (ItemTable::non_product)
+  CompensatedSum revenue;
+  /// The revenue in millionths, exactly (quantity x the price rounded to a millionth, summed in
+  /// integers): what products rank by, so that sums equal to a millionth tie in any engine and
+  /// in any order of adding (the rank then goes by stock code).
+  int64_t revenue_micros = 0;
+  int64_t quantity = 0;
+  Timestamp first_sale = 0;  // the earliest line's time
 };
 
 /// Products ranked by revenue. Lines that are not products (postage, fees, adjustments:
 /// ItemTable::non_product) are left out of the ranking and the shares, and listed apart.
 struct ParetoCurve {
-  std::vector<ProductRevenue> products;  // by revenue descending, ties by stock code
-  size_t top_count = 0;                  // ceil(20% of products)
-  double top_share = 0;                  // their share of product revenue
+  std::vector<ProductRevenue>
+      products;          // by revenue (to a millionth) descending, ties by stock code
+  size_t top_count = 0;  // ceil(20% of products)
+  double top_share = 0;  // their share of product revenue
   std::vector<double> cumulative_share;  // after each product, of product revenue
   double product_revenue = 0;            // sum over `products`
   /// Per stock code, the lines that are not products, by revenue descending (often negative:
@@ -73,6 +100,11 @@ std::vector<CountryRevenue> RevenueByCountry(const TransactionLog& dataset);
 std::vector<CountryRevenue> RevenueByCountry(const TransactionLog& dataset,
                                              const std::vector<CompensatedSum>& order_revenue);
 ParetoCurve ProductPareto(const TransactionLog& dataset);
+/// The per-item sums of `dataset`, in item order.
+std::vector<ItemRevenue> RevenueByItem(const TransactionLog& dataset);
+/// The curve of per-item sums (from RevenueByItem or a warehouse's GROUP BY): per stock code,
+/// its product lines ranked, its other lines listed apart.
+ParetoCurve ParetoOfItems(const std::vector<ItemRevenue>& items);
 /// Keys that occur, ascending.
 std::vector<SeasonRevenue> RevenueBySeason(const TransactionLog& dataset, Season season);
 std::vector<SeasonRevenue> RevenueBySeason(const TransactionLog& dataset, Season season,

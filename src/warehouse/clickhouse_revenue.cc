@@ -53,4 +53,29 @@ Result<std::vector<RevenueRow>> QueryRevenueBy(ClickHouseClient& client, Revenue
   return rows;
 }
 
+Result<std::vector<ItemRow>> QueryItemRevenue(ClickHouseClient& client, const DayWindow& window) {
+  const std::string sql = fmt::format(
+      "SELECT stock_code, description, sumKahan(quantity * price), "
+      "sum(toInt64(quantity) * toInt64(round(price * 1000000))), sum(toInt64(quantity)), "
+      "toUInt32(min(time)) FROM {} WHERE {} GROUP BY stock_code, description FORMAT "
+      "TabSeparated",
+      kTransactionsTable, WindowCondition(DataKind::kTransactions, window));
+  std::vector<ItemRow> rows;
+  const Status answered = client.QueryLines(sql, [&](std::string_view line) -> Status {
+    const std::vector<std::string_view> fields = TsvFields(line);
+    GROWTHLENS_RETURN_IF_ERROR(ExpectTsvFields(fields, 6, "an item's revenue"));
+    ItemRow row;
+    row.stock_code = UnescapeTsv(fields[0]);
+    row.description = UnescapeTsv(fields[1]);
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[2], row.revenue, "an item's revenue"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[3], row.revenue_micros, "an item's revenue"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[4], row.quantity, "an item's quantity"));
+    GROWTHLENS_RETURN_IF_ERROR(ParseTsvNumber(fields[5], row.first_sale, "an item's first sale"));
+    rows.push_back(std::move(row));
+    return Status::Ok();
+  });
+  if (!answered.ok()) return answered;
+  return rows;
+}
+
 }  // namespace growthlens::warehouse

@@ -2,7 +2,7 @@
 // The revenue tables of a ClickHouse workspace's transactions, each one GROUP BY in ClickHouse:
 // revenue (sum of quantity x price, Float64), distinct invoices and distinct customers (ids
 // only) per key: the purchase's month, its country, its month of the year, weekday or hour
-// (UTC, as the column's time zone).
+// (UTC, as the column's time zone); and the revenue per item (stock code and description).
 //
 //   Result<std::vector<RevenueRow>> months = QueryRevenueBy(client, RevenueKey::kMonth);
 
@@ -35,5 +35,18 @@ struct RevenueRow {
 /// The rows per key of the purchases inside `window` (open: all of them).
 Result<std::vector<RevenueRow>> QueryRevenueBy(ClickHouseClient& client, RevenueKey key,
                                                const DayWindow& window = {});
+
+/// One distinct (stock code, description) of the lines inside `window`: what the products'
+/// Pareto curve is made of (metrics/revenue.h ParetoOfItems), one row per item of the catalogue.
+struct ItemRow {
+  std::string stock_code;
+  std::string description;     // empty when the lines have none
+  double revenue = 0;          // Kahan-summed, as the embedded engine sums an item's lines
+  int64_t revenue_micros = 0;  // quantity x the price rounded to millionths, summed exactly
+  int64_t quantity = 0;
+  int64_t first_sale = 0;  // the earliest line's time, seconds since 1970 (UTC)
+};
+Result<std::vector<ItemRow>> QueryItemRevenue(ClickHouseClient& client,
+                                              const DayWindow& window = {});
 
 }  // namespace growthlens::warehouse

@@ -3,7 +3,8 @@
 # (a generated usage log and Online Retail) are ingested into a workspace file and into a
 # ClickHouse server of our own (clickhouse_server.sh: a free loopback port, a temporary
 # directory), and every analysis pushed down (kpis, rfm, segment, usage, cohorts, lifecycle,
-# insights, users, paths and analyze, on a usage log, an event log and Online Retail; kpis and rfm also over
+# insights, users, paths and analyze, on a usage log, an event log and Online Retail (with its
+# products' Pareto curve); kpis and rfm also over
 # date windows: closed, open at either end, reaching before the data and after it; usage, cohorts,
 # lifecycle and revenue over windows too, and usage with --features) is compared by
 # compare_results.py: counts and integer sums exactly, money and means to a relative 1e-9.
@@ -127,6 +128,7 @@ activity_windows 2011-03-10 2011-06-20 2011-09-30 2010-11-01
 retail_windows=("${window_commands[@]}" "revenue --from 2011-03-10 --to 2011-06-20"
   "revenue --view countries --from 2011-03-10" "revenue --view seasonality --to 2011-06-20"
   "revenue --from 2010-11-01 --to 2011-01-15" "revenue --from 2030-01-01"
+  "revenue --view products --from 2011-03-10 --to 2011-06-20" "revenue --view products --to 2011-01-15"
   "cohorts --values revenue --from 2011-03-10 --to 2011-06-20"
   "cohorts --values revenue --period week --from 2011-09-30")
 # On a cluster every third windowed command: a window is one WHERE on the same queries, which
@@ -149,7 +151,7 @@ for kind in usage events transactions; do
       commands=("${common[@]}" "${product[@]}" "${picked[@]}") ;;
     transactions) file=online_retail && every_third "${retail_windows[@]}" &&
       commands=("${common[@]}" "cohorts --values revenue" "revenue" "revenue --view countries"
-        "revenue --view seasonality" "${picked[@]}") ;;
+        "revenue --view seasonality" "revenue --view products" "insights" "${picked[@]}") ;;
   esac
   for command in "${commands[@]}"; do
     name="${kind}_${command// /_}"
@@ -170,15 +172,18 @@ for kind in usage events transactions; do
 done
 
 # analyze: the whole report (KPIs, RFM, cohorts, lifecycle, stickiness, features, series,
-# correlation, insights, personas), but for the run's own timings, the cleaning report (the
-# workspace file keeps every load's, ClickHouse the rows) and the source's name; once with the
-# RFM scored otherwise (shared ties, a reference day).
-for run in "usage" "events" "usage --ties shared --reference-date 2030-01-01"; do
+# correlation, insights, personas; of transactions revenue, countries, seasons and products),
+# but for the run's own timings, the cleaning report (the workspace file keeps every load's,
+# ClickHouse the rows) and the source's name; once with the RFM scored otherwise (shared ties,
+# a reference day).
+for run in "usage" "events" "transactions" "usage --ties shared --reference-date 2030-01-01"; do
   kind=${run%% *}
   options=${run#"$kind"}
   name=analyze_${run//[^a-z0-9]/_}
+  file=$kind
+  [[ $kind != transactions ]] || file=online_retail
   # shellcheck disable=SC2086
-  "$binary" analyze --workspace "$work/$kind.glw" --kind "$kind" --quiet --format json \
+  "$binary" analyze --workspace "$work/$file.glw" --kind "$kind" --quiet --format json \
     --no-write --k 4 $options > "$work/$name.embedded.json"
   # shellcheck disable=SC2086
   "$binary" analyze --workspace "$url" --kind "$kind" --quiet --format json --no-write --k 4 \
@@ -252,9 +257,7 @@ for command in "paths" "paths --steps 6 --top 100 --min-share 0" "paths --start 
 done
 
 # What is not pushed down is refused with a message, never answered from the per-user rows.
-for command in "revenue --view products" "usage --users u1 --from 2024-02-01" \
-  "usage --segment Champions" "insights --kind transactions" \
-  "analyze --kind transactions --no-write" \
+for command in "usage --users u1 --from 2024-02-01" "usage --segment Champions" \
   "users --from 2025-03-01" "users --kind transactions --country France"; do
   # shellcheck disable=SC2086
   if "$binary" $command --workspace "$url" --quiet > "$work/refused.txt" 2>&1 ||
