@@ -116,7 +116,7 @@ job_release() {
   # Two at a time: the two ClickHouse comparisons side by side (each keeps one core busy);
   # every test that times something is RUN_SERIAL and runs alone (tests/CMakeLists.txt).
   ctest_run build-release --label-regex '^(package|browser|durability|clickhouse)$' \
-    --parallel "$cores"
+    --parallel 2
 }
 
 # ctest_run DIR ARGS...: ctest in DIR, its counts added to the run's.

@@ -81,6 +81,36 @@ TEST(Revenue, CountriesParetoAndSeasons) {
   EXPECT_EQ(codes.products[1].description, "only");
   EXPECT_EQ(codes.products[2].stock_code, "F");
 
+  // Sums in millionths past 64 bits rank by the doubles instead (no overflow, a ranking).
+  EXPECT_EQ(PriceMicros(1.25), 1'250'000);
+  EXPECT_FALSE(PriceMicros(1e13).has_value());
+  EXPECT_FALSE(PriceMicros(std::nan("")).has_value());
+  // X 1e13, Y 2e13 and Z 3e13 with millionths that would rank them X > Y > Z.
+  const auto items = [] {
+    std::vector<ItemRevenue> huge(3);
+    for (size_t idx = 0; idx < huge.size(); ++idx) {
+      huge[idx].stock_code = std::string(1, static_cast<char>('X' + idx));
+      huge[idx].revenue.Add(static_cast<double>(idx + 1) * 1e13);
+      huge[idx].revenue_micros = INT64_MAX / 4 - static_cast<int64_t>(idx);
+    }
+    return huge;
+  };
+  std::vector<ItemRevenue> one_inexact = items();
+  one_inexact[1].micros_exact = false;  // its own sum passed 64 bits
+  std::vector<ItemRevenue> sum_overflows = items();
+  for (int copy = 0; copy < 4; ++copy) {  // X's five items: their millionths pass 64 bits
+    sum_overflows.push_back(sum_overflows[0]);
+    sum_overflows.back().revenue = CompensatedSum();
+  }
+  for (const std::vector<ItemRevenue>& case_items : {one_inexact, sum_overflows}) {
+    const ParetoCurve by_doubles = ParetoOfItems(case_items);
+    ASSERT_EQ(by_doubles.products.size(), 3u);
+    EXPECT_EQ(by_doubles.products[0].stock_code, "Z");
+    EXPECT_EQ(by_doubles.products[1].stock_code, "Y");
+    EXPECT_EQ(by_doubles.products[2].stock_code, "X");
+  }
+  EXPECT_EQ(ParetoOfItems(items()).products[0].stock_code, "X");  // by the millionths
+
   const std::vector<SeasonRevenue> weekdays =
       RevenueBySeason(TransactionsOf(data.dataset), Season::kWeekday);
   ASSERT_EQ(weekdays.size(), 3u);  // Monday (Jan 3, Feb 7), Tuesday (Mar 1), Wednesday

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "app/analysis_params.h"
@@ -269,6 +270,11 @@ Status AddProducts(warehouse::ClickHouseClient& client, const warehouse::DayWind
     item.description = std::move(row.description);
     item.revenue.Add(row.revenue);
     item.revenue_micros = row.revenue_micros;
+    // ClickHouse wraps an Int64 sum past 64 bits: a sum in millionths far from the double sum's
+    // (more than a millionth per line could explain) ranks the curve by the doubles instead.
+    const double micros_as_units = static_cast<double>(row.revenue_micros) * 1e-6;
+    item.micros_exact = std::fabs(micros_as_units - row.revenue) <=
+                        1e-6 * std::max(1.0, std::fabs(row.revenue)) + 1.0;
     item.quantity = row.quantity;
     item.first_sale = row.first_sale;
     items.push_back(std::move(item));

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <string_view>
 #include <tuple>
 #include <unordered_set>
@@ -113,15 +114,19 @@ ParetoCurve ProductPareto(const TransactionLog& dataset) {
 std::vector<ItemRevenue> RevenueByItem(const TransactionLog& dataset) {
   std::vector<ItemRevenue> items(dataset.items.size());
   std::vector<uint8_t> seen(items.size(), 0);
-  std::vector<int64_t> price_micros(dataset.prices.size());
+  std::vector<std::optional<int64_t>> price_micros(dataset.prices.size());
   for (size_t code = 0; code < price_micros.size(); ++code)
     price_micros[code] = PriceMicros(dataset.prices[code]);
   for (size_t row = 0; row < dataset.rows(); ++row) {
     const uint32_t item = dataset.transactions.item[row];
     ItemRevenue& sums = items[item];
     sums.revenue.Add(dataset.AmountOfRow(row));
-    sums.revenue_micros +=
-        int64_t{dataset.transactions.quantity[row]} * price_micros[dataset.transactions.price[row]];
+    const std::optional<int64_t> price = price_micros[dataset.transactions.price[row]];
+    int64_t line = 0;
+    if (!price ||
+        __builtin_mul_overflow(int64_t{dataset.transactions.quantity[row]}, *price, &line) ||
+        __builtin_add_overflow(sums.revenue_micros, line, &sums.revenue_micros))
+      sums.micros_exact = false;
     sums.quantity += dataset.transactions.quantity[row];
     const Timestamp time = dataset.orders.time[dataset.transactions.order[row]];
     if (!seen[item] || time < sums.first_sale) sums.first_sale = time;
@@ -150,12 +155,14 @@ ParetoCurve ParetoOfItems(const std::vector<ItemRevenue>& items) {
   };
   std::map<std::string_view, CodeSums> codes;  // by stock code: ties rank in its order
   std::array<CompensatedSum, 2> total;
+  bool exact = true;  // every sum in millionths fits: ranked by them, else by the doubles
   for (const ItemRevenue& item : items) {
     CodeSums& sums = codes[item.stock_code];
     const size_t kind = item.product ? 0 : 1;
     sums.revenue[kind].Merge(item.revenue);
     sums.quantity[kind] += item.quantity;
-    sums.micros[kind] += item.revenue_micros;
+    exact = exact && item.micros_exact &&
+            !__builtin_add_overflow(sums.micros[kind], item.revenue_micros, &sums.micros[kind]);
     sums.seen[kind] = true;
     total[kind].Merge(item.revenue);
     if (!item.description.empty() &&
@@ -172,8 +179,8 @@ ParetoCurve ParetoOfItems(const std::vector<ItemRevenue>& items) {
              sums.revenue[kind].Value(), sums.quantity[kind], sums.micros[kind]});
   for (std::vector<ProductRevenue>& list : ranked)  // ties keep the stock codes' order
     std::stable_sort(list.begin(), list.end(),
-                     [](const ProductRevenue& a, const ProductRevenue& b) {
-                       return a.revenue_micros > b.revenue_micros;
+                     [exact](const ProductRevenue& a, const ProductRevenue& b) {
+                       return exact ? a.revenue_micros > b.revenue_micros : a.revenue > b.revenue;
                      });
   ParetoCurve curve;
   curve.products = std::move(ranked[0]);

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,9 +48,12 @@ struct ProductRevenue {
   int64_t revenue_micros = 0;  // ItemRevenue::revenue_micros, summed: the rank's key
 };
 
-/// A price in millionths of the currency unit, as ItemRevenue::revenue_micros counts it.
-inline int64_t PriceMicros(double price) {
-  return std::llround(price * 1e6);
+/// A price in millionths of the currency unit, as ItemRevenue::revenue_micros counts it: halves
+/// to even, as ClickHouse's round(); nullopt past 64 bits.
+inline std::optional<int64_t> PriceMicros(double price) {
+  const double micros = std::nearbyint(price * 1e6);
+  if (!(std::fabs(micros) < 0x1p62)) return std::nullopt;  // NaN too
+  return static_cast<int64_t>(micros);
 }
 
 /// The lines of one distinct (stock code, description), summed: what the curve is made of.
@@ -62,6 +66,9 @@ struct ItemRevenue {
   /// integers): what products rank by, so that sums equal to a millionth tie in any engine and
   /// in any order of adding (the rank then goes by stock code).
   int64_t revenue_micros = 0;
+  /// False when the millionths passed 64 bits (a price or sum beyond 9.2 x 10^12): the curve
+  /// then ranks every product by the double revenue.
+  bool micros_exact = true;
   int64_t quantity = 0;
   Timestamp first_sale = 0;  // the earliest line's time
 };
@@ -75,8 +82,8 @@ struct ParetoCurve {
   double top_share = 0;  // their share of product revenue
   std::vector<double> cumulative_share;  // after each product, of product revenue
   double product_revenue = 0;            // sum over `products`
-  /// Per stock code, the lines that are not products, by revenue descending (often negative:
-  /// discounts, fees), ties by stock code.
+  /// Per stock code, the lines that are not products, by revenue (to a millionth) descending
+  /// (often negative: discounts, fees), ties by stock code.
   std::vector<ProductRevenue> non_products;
   double non_product_revenue = 0;
 };

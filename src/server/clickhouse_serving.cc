@@ -63,7 +63,7 @@ Result<HeldPtr> HoldKind(const warehouse::ClickHouseEndpoint& endpoint, DataKind
   return HeldPtr(std::move(held));
 }
 
-/// The loaders' own refusals (an analysis of a kind not pushed down, e.g. insights of
+/// The loaders' own refusals (an analysis of a kind not pushed down, e.g. churn of
 /// transactions) say "... on a ClickHouse workspace yet".
 bool IsNotPushedDown(const Status& status) {
   return status.message().find("on a ClickHouse workspace yet") != std::string::npos;

@@ -81,7 +81,7 @@ Result<std::string> RunOnClickHouse(const app::AnalysisEntry& entry, const app::
                                     const HeldDataset& held, app::RunContext& context);
 
 /// The answer to a failed run on ClickHouse: 501 in words when a loader refused what is not
-/// pushed down (insights of transactions), else as any failure (ErrorFromStatus).
+/// pushed down (churn of transactions), else as any failure (ErrorFromStatus).
 ApiError ClickHouseErrorOf(const app::AnalysisEntry& entry, DataKind kind, const Status& status);
 
 }  // namespace growthlens::server

@@ -55,7 +55,7 @@ Result<std::vector<RevenueRow>> QueryRevenueBy(ClickHouseClient& client, Revenue
 
 Result<std::vector<ItemRow>> QueryItemRevenue(ClickHouseClient& client, const DayWindow& window) {
   const std::string sql = fmt::format(
-      "SELECT stock_code, description, sumKahan(quantity * price), "
+      "SELECT stock_code, description, sum(quantity * price), "
       "sum(toInt64(quantity) * toInt64(round(price * 1000000))), sum(toInt64(quantity)), "
       "toUInt32(min(time)) FROM {} WHERE {} GROUP BY stock_code, description FORMAT "
       "TabSeparated",

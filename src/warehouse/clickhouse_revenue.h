@@ -41,7 +41,7 @@ Result<std::vector<RevenueRow>> QueryRevenueBy(ClickHouseClient& client, Revenue
 struct ItemRow {
   std::string stock_code;
   std::string description;     // empty when the lines have none
-  double revenue = 0;          // Kahan-summed, as the embedded engine sums an item's lines
+  double revenue = 0;          // sum(): 18.16's sumKahan fails across shards
   int64_t revenue_micros = 0;  // quantity x the price rounded to millionths, summed exactly
   int64_t quantity = 0;
   int64_t first_sale = 0;  // the earliest line's time, seconds since 1970 (UTC)
