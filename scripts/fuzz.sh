@@ -5,7 +5,7 @@
 # sanitizer or times out on an input; the input is kept in build-fuzz/crashes/<name>/ and the
 # log in build-fuzz/logs/<name>.log.
 #
-#   bash scripts/fuzz.sh                 # 60 s per target
+#   bash scripts/fuzz.sh                 # 60 s per target (CI: 30, scripts/test.sh)
 #   bash scripts/fuzz.sh --seconds 600   # longer
 #   bash scripts/fuzz.sh --only csv_reader_fuzz --seconds 30
 #   bash scripts/fuzz.sh --build-dir build-asan   # the targets of an ASan build configured with
