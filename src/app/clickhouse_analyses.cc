@@ -270,8 +270,8 @@ Status AddProducts(warehouse::ClickHouseClient& client, const warehouse::DayWind
     item.description = std::move(row.description);
     item.revenue.Add(row.revenue);
     item.revenue_micros = row.revenue_micros;
-    // ClickHouse wraps an Int64 sum past 64 bits: a sum in millionths far from the double sum's
-    // (more than a millionth per line could explain) ranks the curve by the doubles instead.
+    // ClickHouse wraps an Int64 sum past 64 bits: a sum in millionths further from the double
+    // sum than rounding explains (a millionth of it, or one unit) ranks by the doubles instead.
     const double micros_as_units = static_cast<double>(row.revenue_micros) * 1e-6;
     item.micros_exact = std::fabs(micros_as_units - row.revenue) <=
                         1e-6 * std::max(1.0, std::fabs(row.revenue)) + 1.0;
